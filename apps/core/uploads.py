@@ -1,0 +1,127 @@
+"""The one place uploads are checked: size, type by content (not by name), and a safe name."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from .errors import DomainError
+
+#: Allowed kinds → (extensions accepted in the name, MIME types recognised from the content).
+KINDS: dict[str, tuple[set[str], set[str]]] = {
+    "pdf": ({"pdf"}, {"application/pdf"}),
+    "docx": ({"docx"}, {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"}),
+    "xlsx": ({"xlsx"}, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"}),
+    "jpg": ({"jpg", "jpeg"}, {"image/jpeg"}),
+    "png": ({"png"}, {"image/png"}),
+}
+_OOXML_MARKERS = {"docx": b"word/", "xlsx": b"xl/"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    data: bytes
+
+
+def safe_filename(name: str) -> str:
+    """Keep the user's (Chinese) name readable but harmless: no directories, no control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip().lstrip(".")
+    stem, ext = os.path.splitext(name)
+    stem = stem[:100] or "file"
+    return f"{stem}{ext.lower()[:10]}"
+
+
+def detect_kind(data: bytes) -> str | None:
+    guess = filetype.guess(data[:8192])
+    if guess is None:
+        return None
+    for kind, (_, mimes) in KINDS.items():
+        if guess.mime in mimes:
+            if guess.mime == "application/zip" or kind in _OOXML_MARKERS:
+                for ooxml, marker in _OOXML_MARKERS.items():
+                    if marker in data[:65536] or marker in data[-65536:]:
+                        return ooxml
+                return None
+            return kind
+    return None
+
+
+def check_upload(upload: UploadedFile | None, *, allowed: set[str], max_bytes: int | None = None) -> CheckedUpload:
+    if upload is None:
+        raise DomainError("请选择要上传的文件。")
+    limit = max_bytes or settings.ECOCIV_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise DomainError(f"文件过大（{upload.size / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB。")
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(f"文件过大，上限为 {limit / 1048576:.0f} MB。")
+    if not data:
+        raise DomainError("文件为空。")
+    name = safe_filename(upload.name or "")
+    extension = os.path.splitext(name)[1].lstrip(".").lower()
+    kind = detect_kind(data)
+    if kind is None or kind not in allowed:
+        allowed_text = "、".join(sorted(allowed))
+        raise DomainError(f"文件「{name}」的内容不是允许的类型（{allowed_text}）。")
+    if extension not in KINDS[kind][0]:
+        raise DomainError(f"文件「{name}」的扩展名与内容（{kind}）不符。")
+    return CheckedUpload(name=name, kind=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data)
+
+
+def read_upload(upload: UploadedFile | None, *, allowed: set[str]) -> bytes:
+    return check_upload(upload, allowed=allowed).data
+
+
+# --- staging between preview and commit ---------------------------------------------------------
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _staging_dir() -> str:
+    path = os.path.join(settings.MEDIA_ROOT, "staging")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def staged_upload_save(request, data: bytes) -> str:  # noqa: ANN001
+    """Keep a previewed file until the user confirms it; the token is bound to the session."""
+    import uuid
+
+    token = uuid.uuid4().hex
+    with open(os.path.join(_staging_dir(), token), "wb") as handle:
+        handle.write(data)
+    request.session.setdefault("staged_uploads", [])
+    request.session["staged_uploads"] = [*request.session["staged_uploads"][-9:], token]
+    return token
+
+
+def staged_upload_read(request, token: str) -> bytes:  # noqa: ANN001
+    if not _TOKEN.match(token) or token not in request.session.get("staged_uploads", []):
+        raise DomainError("预览已失效，请重新上传文件。")
+    try:
+        with open(os.path.join(_staging_dir(), token), "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise DomainError("预览已失效，请重新上传文件。") from exc
+
+
+def staged_upload_discard(request, token: str) -> None:  # noqa: ANN001
+    if _TOKEN.match(token):
+        try:
+            os.remove(os.path.join(_staging_dir(), token))
+        except OSError:
+            pass
+    request.session["staged_uploads"] = [t for t in request.session.get("staged_uploads", []) if t != token]

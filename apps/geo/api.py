@@ -1,0 +1,51 @@
+from ninja import Router, Schema
+
+from apps.core.permissions import access_region, home_region, visible_departments
+
+from .models import Region
+
+router = Router(tags=["区域与单位"])
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    terrain: str
+    arid: bool
+    plateau: bool
+    coastal: bool
+    city_size: str
+    zone: str
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    region_id: int
+    kind: str
+    governs_id: int | None
+    aliases: list[str]
+
+
+@router.get("/regions", response=list[RegionOut], summary="可见区域（本级及下级）")
+def list_regions(request, level: str | None = None):
+    home = home_region(request.user)
+    if home is None:
+        return []
+    qs = Region.objects.filter(path__startswith=home.path)
+    if level:
+        qs = qs.filter(level=level)
+    return list(qs.order_by("path"))
+
+
+@router.get("/regions/{region_id}", response=RegionOut, summary="区域详情")
+def get_region(request, region_id: int):
+    return access_region(request.user, region_id)
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="可见单位")
+def list_departments(request):
+    return list(visible_departments(request.user).order_by("region__path", "order", "name"))

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.db import models
+
+from calc.targets import Target, describe, is_qualitative, parse_target
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "越高越好"
+    LOWER = "lower", "越低越好"
+
+
+class Framework(models.Model):
+    """A versioned indicator system (national or provincial), loaded from a data file in the package."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    title = models.CharField("名称", max_length=120)
+    short_title = models.CharField("简称", max_length=40, blank=True)
+    document = models.CharField("文号", max_length=80, blank=True)
+    issuer = models.CharField("发布机关", max_length=40, blank=True)
+    issued_on = models.DateField("发布日期", null=True, blank=True)
+    levels = models.JSONField("适用层级", default=list)
+    partial = models.BooleanField("不完整", default=False, help_text="部分指标尚未核实，不能单独作为申报依据。")
+    note = models.TextField("说明", blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "指标体系"
+        verbose_name_plural = "指标体系"
+        ordering = ["-issued_on", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.short_title}）" if self.short_title else self.title
+
+
+class Indicator(models.Model):
+    """An indicator or sub-indicator. Targets sit on leaves; ``program`` is set for a local addition."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name="地方增设所属创建工作",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="local_indicators",
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="subs")
+    code = models.CharField("编码", max_length=24)
+    number = models.PositiveIntegerField("序号")
+    name = models.CharField("指标名称", max_length=120)
+    domain = models.CharField("领域", max_length=20)
+    task = models.CharField("任务", max_length=60)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    direction = models.CharField("方向", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    binding = models.BooleanField("约束性", null=True, help_text="空表示尚未确认。")
+    scope_levels = models.JSONField("适用层级", default=list)
+    coastal_only = models.BooleanField("仅沿海地区", default=False)
+    where_applicable = models.BooleanField("涉及地区适用（*）", default=False)
+    target_city = models.CharField("市级目标", max_length=255, blank=True)
+    target_county = models.CharField("县级目标", max_length=255, blank=True)
+    evidence_checklist = models.JSONField("佐证材料清单", default=list, blank=True)
+    meta = models.JSONField("来源与确认程度", default=dict, blank=True)
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="indicator_unique_code")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        if self.parent_id is not None:
+            return f"{self.parent.name}：{self.name}"
+        return self.name
+
+    @property
+    def number_label(self) -> str:
+        return f"{self.number}" if self.parent_id is None else f"{self.number}-{self.code[-1]}"
+
+    @property
+    def is_local(self) -> bool:
+        return self.program_id is not None
+
+    def target_text_for(self, level: str) -> str:
+        return {"city": self.target_city, "county": self.target_county}.get(level, "")
+
+    def target_for(self, level: str) -> Target | None:
+        text = self.target_text_for(level)
+        return parse_target(text) if text else None
+
+    @property
+    def is_qualitative(self) -> bool:
+        text = self.target_city or self.target_county
+        return bool(text) and is_qualitative(parse_target(text))
+
+    def printed_target(self, level: str) -> str:
+        target = self.target_for(level)
+        return describe(target, direction=self.direction) if target else ""  # type: ignore[arg-type]

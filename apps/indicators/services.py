@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .framework_files import FrameworkRecord, framework_files, read_framework_file
+from .models import Framework, Indicator
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    framework: Framework
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def framework_load(*, record: FrameworkRecord) -> LoadResult:
+    """Create or update a framework and its indicators from a checked file record (idempotent)."""
+    framework, _ = Framework.objects.update_or_create(
+        code=record.code,
+        defaults={
+            "title": record.title,
+            "short_title": record.short_title,
+            "document": record.document,
+            "issuer": record.issuer,
+            "issued_on": record.issued_on,
+            "levels": list(record.levels),
+            "partial": record.partial,
+            "note": record.note,
+            "source_sha256": record.sha256,
+        },
+    )
+    existing = {i.code: i for i in Indicator.objects.filter(framework=framework, program__isnull=True)}
+    created = updated = unchanged = 0
+    by_code: dict[str, Indicator] = {}
+    for order, item in enumerate(record.indicators, start=1):
+        values = {
+            "parent": by_code.get(item.parent_code) if item.parent_code else None,
+            "number": item.number,
+            "name": item.name,
+            "domain": item.domain,
+            "task": item.task,
+            "unit": item.unit,
+            "direction": item.direction,
+            "binding": item.binding,
+            "scope_levels": list(item.scope),
+            "coastal_only": item.coastal_only,
+            "where_applicable": item.where_applicable,
+            "target_city": item.target_city,
+            "target_county": item.target_county,
+            "evidence_checklist": list(item.evidence),
+            "meta": dict(item.meta),
+            "order": order * 10,
+        }
+        indicator = existing.get(item.code)
+        if indicator is None:
+            indicator = Indicator.objects.create(framework=framework, code=item.code, **values)
+            created += 1
+        else:
+            changed = [k for k, v in values.items() if getattr(indicator, k) != v]
+            if changed:
+                for key in changed:
+                    setattr(indicator, key, values[key])
+                indicator.save(update_fields=changed)
+                updated += 1
+            else:
+                unchanged += 1
+        by_code[item.code] = indicator
+    return LoadResult(framework, created, updated, unchanged)
+
+
+def frameworks_load_all() -> list[LoadResult]:
+    """Load every framework file shipped in the package; a file with an error stops everything."""
+    records = [read_framework_file(path) for path in framework_files()]
+    return [framework_load(record=record) for record in records]

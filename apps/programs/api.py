@@ -1,0 +1,324 @@
+"""Programs API: everything the program pages do, as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpResponse
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from apps.core.errors import DomainError, PermissionDeniedError
+from apps.core.permissions import access_department, access_program, access_region, can_manage_region
+from apps.core.uploads import read_upload
+from apps.geo.models import Department
+from apps.indicators.models import Indicator
+
+from . import services
+from .models import Program
+from .selectors import (
+    assigned_values,
+    department_responsibilities,
+    program_indicators,
+    program_regions,
+    resolve_targets,
+    responsibility_export,
+    responsibility_rows,
+)
+
+router = Router(tags=["创建工作"])
+
+
+class PhaseOut(Schema):
+    name: str
+    start: dt.date
+    end: dt.date
+    description: str
+
+
+class GoalOut(Schema):
+    region_id: int
+    region_name: str
+    title_sought: str
+    target_year: int
+
+
+class ProgramOut(Schema):
+    id: int
+    name: str
+    region_id: int
+    framework_code: str
+    title_sought: str
+    base_year: int
+    target_year: int
+
+
+class ProgramDetailOut(ProgramOut):
+    phases: list[PhaseOut]
+    goals: list[GoalOut]
+
+
+def _program_out(program: Program) -> dict:
+    return {
+        "id": program.id, "name": program.name, "region_id": program.region_id,
+        "framework_code": program.framework.code, "title_sought": program.title_sought,
+        "base_year": program.base_year, "target_year": program.target_year,
+    }
+
+
+@router.get("", response=list[ProgramOut], summary="可见的创建工作")
+def list_programs(request):
+    from apps.core.permissions import visible_programs_q
+
+    return [_program_out(p) for p in Program.objects.filter(visible_programs_q(request.user)).select_related("framework")]
+
+
+@router.get("/{program_id}", response=ProgramDetailOut, summary="创建工作详情（阶段、县区目标）")
+def get_program(request, program_id: int):
+    program = access_program(request.user, program_id)
+    return {
+        **_program_out(program),
+        "phases": list(program.phases.all()),
+        "goals": [
+            {"region_id": g.region_id, "region_name": g.region.name, "title_sought": g.title_sought,
+             "target_year": g.target_year}
+            for g in program.region_goals.select_related("region")
+        ],
+    }
+
+
+class TargetOut(Schema):
+    region_id: int
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    applicable: bool
+    expression: str | None
+    text: str
+    source: str
+    reason: str
+    needs_assigned: bool
+
+
+@router.get("/{program_id}/targets", response=list[TargetOut], summary="各区域解析后的目标")
+def list_targets(request, program_id: int, region_id: int | None = None):
+    from calc.targets import unparse
+
+    program = access_program(request.user, program_id)
+    regions = [access_region(request.user, region_id)] if region_id else program_regions(program)
+    indicators = program_indicators(program)
+    by_id = {i.id: i for i in indicators}
+    resolved = resolve_targets(program, regions, indicators)
+    return [
+        {
+            "region_id": r.region_id, "indicator_id": r.indicator_id, "indicator_code": by_id[r.indicator_id].code,
+            "indicator_name": by_id[r.indicator_id].full_name, "applicable": r.applicable,
+            "expression": unparse(r.target) if r.target is not None else None, "text": r.text, "source": r.source,
+            "reason": r.reason, "needs_assigned": r.needs_assigned,
+        }
+        for r in resolved.values()
+    ]
+
+
+class TargetEditIn(Schema):
+    indicator_id: int
+    level: str
+    target: str
+    reason: str
+
+
+class LocalIndicatorIn(Schema):
+    name: str
+    domain: str = "地方特色"
+    task: str = "地方特色指标"
+    unit: str = ""
+    direction: str = "higher"
+    binding: bool = False
+    target_city: str = ""
+    target_county: str = ""
+    reason: str
+
+
+class OverrideIn(Schema):
+    region_id: int
+    indicator_id: int
+    target: str = ""
+    not_applicable: bool = False
+    clear: bool = False
+    reason: str
+
+
+class AssignedIn(Schema):
+    region_id: int
+    indicator_id: int
+    year: int
+    value: Decimal
+    document: str = ""
+    reason: str
+
+
+class AssignedOut(Schema):
+    region_id: int
+    indicator_id: int
+    year: int
+    value: Decimal
+    document: str
+    reason: str
+    created_by: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.username
+
+
+class Saved(Schema):
+    id: int
+
+
+def _indicator(program: Program, indicator_id: int) -> Indicator:
+    for indicator in program_indicators(program):
+        if indicator.id == indicator_id:
+            return indicator
+    raise DomainError("指标不属于本创建工作。")
+
+
+@router.post("/{program_id}/target-edits", response={201: Saved}, summary="地方目标调整（只能提高）")
+def post_target_edit(request, program_id: int, payload: TargetEditIn):
+    program = access_program(request.user, program_id, manage=True)
+    edit = services.target_edit_set(
+        program=program, indicator=_indicator(program, payload.indicator_id), level=payload.level,
+        target=payload.target, reason=payload.reason, actor=request.user,
+    )
+    return 201, {"id": edit.id}
+
+
+@router.post("/{program_id}/local-indicators", response={201: Saved}, summary="增设地方指标")
+def post_local_indicator(request, program_id: int, payload: LocalIndicatorIn):
+    program = access_program(request.user, program_id, manage=True)
+    indicator = services.local_indicator_add(program=program, actor=request.user, **payload.dict())
+    return 201, {"id": indicator.id}
+
+
+@router.post("/{program_id}/overrides", response={201: Saved}, summary="调整某区域的目标或标记不适用")
+def post_override(request, program_id: int, payload: OverrideIn):
+    program = access_program(request.user, program_id, manage=True)
+    region = access_region(request.user, payload.region_id)
+    override = services.target_override_set(
+        program=program, region=region, indicator=_indicator(program, payload.indicator_id), target=payload.target,
+        not_applicable=payload.not_applicable, clear=payload.clear, reason=payload.reason, actor=request.user,
+    )
+    return 201, {"id": override.id}
+
+
+@router.post("/{program_id}/assigned-targets", response={201: Saved}, summary="录入上级下达的年度考核任务")
+def post_assigned(request, program_id: int, payload: AssignedIn):
+    program = access_program(request.user, program_id)
+    region = access_region(request.user, payload.region_id)
+    if not can_manage_region(request.user, program, region):
+        raise PermissionDeniedError("只有生态办可以录入上级下达的考核任务。")
+    row = services.assigned_target_set(
+        program=program, region=region, indicator=_indicator(program, payload.indicator_id), year=payload.year,
+        value=payload.value, document=payload.document, reason=payload.reason, actor=request.user,
+    )
+    return 201, {"id": row.id}
+
+
+@router.get("/{program_id}/assigned-targets", response=list[AssignedOut], summary="当前有效的上级考核任务")
+def list_assigned(request, program_id: int):
+    program = access_program(request.user, program_id)
+    return [a for a in assigned_values(program).values()]
+
+
+class ResponsibilityOut(Schema):
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    leads: list[str]
+    cooperators: list[str]
+
+
+class ResponsibilityIn(Schema):
+    lead_ids: list[int]
+    cooperator_ids: list[int] = []
+
+
+class ImportReport(Schema):
+    ok: bool
+    indicators: int
+    errors: list[dict]
+    warnings: list[dict]
+
+
+@router.get("/{program_id}/responsibilities", response=list[ResponsibilityOut], summary="责任清单")
+def list_responsibilities(request, program_id: int):
+    program = access_program(request.user, program_id)
+    return [
+        {"indicator_id": r.indicator.id, "indicator_code": r.indicator.code, "indicator_name": r.indicator.full_name,
+         "leads": [d.name for d in r.leads], "cooperators": [d.name for d in r.cooperators]}
+        for r in responsibility_rows(program)
+    ]
+
+
+@router.put("/{program_id}/responsibilities/{indicator_id}", response={200: ResponsibilityOut},
+            summary="设置某项指标的牵头和配合单位")
+def put_responsibility(request, program_id: int, indicator_id: int, payload: ResponsibilityIn):
+    program = access_program(request.user, program_id, manage=True)
+    indicator = _indicator(program, indicator_id)
+    units = {d.id: d for d in Department.objects.filter(pk__in=[*payload.lead_ids, *payload.cooperator_ids])
+             .select_related("region")}
+    missing = [i for i in [*payload.lead_ids, *payload.cooperator_ids] if i not in units]
+    if missing:
+        raise DomainError(f"单位不存在：{missing}")
+    services.responsibility_set(
+        program=program, indicator=indicator, leads=[units[i] for i in payload.lead_ids],
+        cooperators=[units[i] for i in payload.cooperator_ids],
+    )
+    return 200, {"indicator_id": indicator.id, "indicator_code": indicator.code, "indicator_name": indicator.full_name,
+                 "leads": [units[i].name for i in payload.lead_ids],
+                 "cooperators": [units[i].name for i in payload.cooperator_ids]}
+
+
+@router.post("/{program_id}/responsibilities/import", response={200: ImportReport, 400: ImportReport},
+             summary="导入责任清单 xlsx（dry_run=true 仅预览）；有错误时不写入任何数据")
+def import_responsibilities(request, program_id: int, file: File[UploadedFile], dry_run: bool = False):
+    program = access_program(request.user, program_id, manage=True)
+    data = read_upload(file, allowed={"xlsx"})
+    preview = (services.responsibilities_check if dry_run else services.responsibilities_import)(
+        program=program, data=data, **({} if dry_run else {"actor": request.user})
+    )
+    report = {"ok": preview.ok, "indicators": len(preview.resolved), "errors": [e.as_dict() for e in preview.errors],
+              "warnings": [w.as_dict() for w in preview.warnings]}
+    return (200 if preview.ok else 400), report
+
+
+@router.get("/{program_id}/responsibilities.xlsx", summary="导出责任清单 xlsx")
+def export_responsibilities(request, program_id: int):
+    program = access_program(request.user, program_id)
+    response = HttpResponse(responsibility_export(program),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=responsibilities-{program.id}.xlsx"
+    return response
+
+
+class DepartmentDutyOut(Schema):
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    role: str
+    target: str
+
+
+@router.get("/{program_id}/departments/{department_id}/responsibilities", response=list[DepartmentDutyOut],
+            summary="本单位承担的指标")
+def department_duties(request, program_id: int, department_id: int):
+    program = access_program(request.user, program_id)
+    department = access_department(request.user, department_id)
+    duties = list(department_responsibilities(program, department))
+    targets = resolve_targets(program, [program.region], [d.indicator for d in duties])
+    return [
+        {"indicator_id": d.indicator.id, "indicator_code": d.indicator.code, "indicator_name": d.indicator.full_name,
+         "role": d.role, "target": getattr(targets.get((program.region.id, d.indicator.id)), "text", "")}
+        for d in duties
+    ]

@@ -1,0 +1,248 @@
+"""The demo city: 秦川市 (fictional, modelled on published western-city plans) and its six counties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from apps.accounts.models import Role, User
+from apps.geo.models import Department, DepartmentKind, Region
+from apps.indicators.models import Framework, Indicator
+
+from . import services
+from .models import Milestone, Phase, Program, RegionGoal, TitleSought
+
+DEMO_PASSWORD = "ecociv-demo-2026"
+
+
+@dataclass
+class DemoContext:
+    """What each demo step builds on; later steps (reporting, tasks) add to it."""
+
+    program: Program | None = None
+    city: Region | None = None
+    counties: list[Region] = field(default_factory=list)
+    units: dict[str, Department] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+COUNTIES = [
+    # code, name, terrain, arid
+    ("629802", "河湾区", "plain", False),
+    ("629803", "东岭区", "hill", False),
+    ("629821", "青峰县", "mountain", False),
+    ("629822", "石门县", "mountain", False),
+    ("629823", "北塬县", "hill", True),
+    ("629824", "南谷县", "mountain", False),
+]
+
+DEPARTMENTS = [
+    ("市生态环境局", ["生态环境局", "市环境局"]),
+    ("市发展改革委", ["市发改委", "发展改革委"]),
+    ("市工业和信息化局", ["市工信局"]),
+    ("市财政局", []),
+    ("市自然资源局", []),
+    ("市住房和城乡建设局", ["市住建局"]),
+    ("市交通运输局", []),
+    ("市水务局", ["市水利局"]),
+    ("市农业农村局", []),
+    ("市商务局", []),
+    ("市文化和旅游局", ["市文旅局"]),
+    ("市卫生健康委", ["市卫健委"]),
+    ("市应急管理局", []),
+    ("市市场监督管理局", ["市市场监管局"]),
+    ("市统计局", []),
+    ("市林业和草原局", ["市林草局"]),
+    ("市城市管理局", ["市城管局"]),
+    ("市委组织部", []),
+    ("市委宣传部", []),
+    ("市教育局", []),
+    ("市审计局", []),
+    ("市机关事务管理局", []),
+    ("市司法局", []),
+]
+
+# Lead and cooperating units per indicator number, as the published plans split them.
+DUTIES: dict[str, tuple[str, str]] = {
+    "1": ("市生态环境局", "市发展改革委、市自然资源局"),
+    "2": ("市生态环境局", "市委组织部"),
+    "3": ("市委组织部", "市生态环境局、市统计局"),
+    "4": ("市水务局", "市生态环境局、市自然资源局"),
+    "5": ("市生态环境局", "市司法局"),
+    "6": ("市生态环境局", "市发展改革委、市自然资源局"),
+    "7": ("市生态环境局", "市住房和城乡建设局、市交通运输局、市工业和信息化局"),
+    "8": ("市生态环境局", "市水务局、市住房和城乡建设局、市农业农村局"),
+    "9": ("市生态环境局", "市自然资源局"),
+    "10": ("市生态环境局", "市自然资源局、市林业和草原局"),
+    "11": ("市林业和草原局", "市自然资源局"),
+    "12": ("市林业和草原局", "市农业农村局、市生态环境局"),
+    "13": ("市自然资源局", "市林业和草原局"),
+    "14": ("市生态环境局", "市工业和信息化局"),
+    "15": ("市生态环境局", "市自然资源局"),
+    "16": ("市生态环境局", "市应急管理局"),
+    "17": ("市自然资源局", "市林业和草原局、市生态环境局"),
+    "18": ("市自然资源局", ""),
+    "19": ("市水务局", "市自然资源局"),
+    "20": ("市发展改革委", "市统计局、市工业和信息化局"),
+    "21": ("市水务局", "市统计局"),
+    "22": ("市自然资源局", "市统计局"),
+    "23": ("市发展改革委", "市生态环境局、市统计局"),
+    "24": ("市生态环境局", "市工业和信息化局"),
+    "25": ("市农业农村局", "市生态环境局"),
+    "26": ("市生态环境局", "市工业和信息化局"),
+    "27": ("市生态环境局", "市水务局、市卫生健康委"),
+    "28": ("市卫生健康委", "市水务局"),
+    "29": ("市住房和城乡建设局", "市生态环境局"),
+    "30": ("市城市管理局", "市住房和城乡建设局"),
+    "31": ("市住房和城乡建设局", "市自然资源局"),
+    "32": ("市农业农村局", "市卫生健康委"),
+    "33": ("市住房和城乡建设局", ""),
+    "34": ("市交通运输局", ""),
+    "35": ("市城市管理局", "市农业农村局、市住房和城乡建设局"),
+    "36": ("市商务局", "市市场监督管理局"),
+    "37": ("市财政局", "市机关事务管理局"),
+    "38": ("市委组织部", "市生态环境局"),
+    "39": ("市委宣传部", "市统计局、市生态环境局"),
+    "40": ("市委宣传部", "市教育局、市统计局"),
+}
+
+
+def _region(code: str, name: str, level: str, parent: Region | None, **attrs: object) -> Region:
+    region, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "level": level, "parent": parent,
+                                                                     **attrs})
+    return region
+
+
+def _user(username: str, name: str, role: str, **scope: object) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults={"display_name": name, "role": role,
+                                                                            **scope})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.full_clean()
+        user.save()
+    return user
+
+
+def responsibility_sheet(rows: list[tuple[str, str, str, str, str]]) -> bytes:
+    """A 责任清单 workbook in the offices' layout (the demo goes through the real import)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["秦川市创建国家生态文明建设示范市指标责任分工表"])
+    sheet.append(["序号", "指标名称", "目标值", "牵头单位", "配合单位"])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build(context: DemoContext) -> None:
+    province = _region("620000", "甘肃省", "province", None, zone="west")
+    city = _region("629800", "秦川市", "city", province, terrain="hill", city_size="large", zone="west")
+    counties = [
+        _region(code, name, "county", city, terrain=terrain, arid=arid, zone="west")
+        for code, name, terrain, arid in COUNTIES
+    ]
+    context.city, context.counties = city, counties
+
+    for order, (name, aliases) in enumerate(DEPARTMENTS, start=1):
+        unit, _ = Department.objects.update_or_create(
+            region=city, name=name, defaults={"aliases": aliases, "order": order}
+        )
+        context.units[name] = unit
+    for order, county in enumerate(counties, start=100):
+        unit, _ = Department.objects.update_or_create(
+            region=city, name=f"{county.name}人民政府",
+            defaults={"aliases": [f"{county.name}政府", county.name], "kind": DepartmentKind.GOVERNMENT,
+                      "governs": county, "order": order},
+        )
+        context.units[unit.name] = unit
+        Department.objects.update_or_create(region=county, name=f"{county.name}生态环境分局",
+                                            defaults={"order": 1})
+
+    users = {
+        "office": _user("office", "王主任", Role.OFFICE_ADMIN, region=city),
+        "reporter": _user("reporter", "李联络员", Role.DEPARTMENT_REPORTER, department=context.units["市生态环境局"]),
+        "reporter2": _user("reporter2", "赵联络员", Role.DEPARTMENT_REPORTER,
+                           department=context.units["市住房和城乡建设局"]),
+        "county": _user("county", "陈主任", Role.COUNTY_OFFICE, region=counties[2]),
+        "leader": _user("leader", "张市长", Role.LEADER, region=city),
+        "inspector": _user("inspector", "周核查员", Role.INSPECTOR, region=city),
+    }
+    context.users = users
+    context.logins = [
+        (u.username, DEMO_PASSWORD, f"{u.role_label}" + (f"（{u.department}）" if u.department_id else
+                                                         f"（{u.region}）"))
+        for u in users.values()
+    ]
+
+    framework = Framework.objects.get(code="national-2019")
+    program, created = Program.objects.get_or_create(
+        region=city,
+        framework=framework,
+        defaults={
+            "name": "秦川市创建国家生态文明建设示范市",
+            "title_sought": TitleSought.NATIONAL,
+            "base_year": 2023,
+            "target_year": 2026,
+            "plan_document": "《秦川市国家生态文明建设示范市规划（2024—2028年）》",
+        },
+    )
+    context.program = program
+    if not created:
+        return
+
+    phases = [
+        ("全面启动", dt.date(2024, 12, 1), dt.date(2025, 11, 30), "成立领导小组，编制并颁布《规划》，分解任务。",
+         [("召开创建动员大会", dt.date(2025, 1, 15)), ("《规划》通过专家论证并由市政府常务会议审议颁布", dt.date(2025, 6, 30))]),
+        ("建设提高", dt.date(2025, 12, 1), dt.date(2026, 6, 30), "对照指标体系加强可达性分析，补齐短板。",
+         [("完成技术自查评估", dt.date(2026, 6, 30))]),
+        ("核查验收", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "申请省级预审，迎接生态环境部核查。",
+         [("向省生态环境厅提出技术评估申请", dt.date(2026, 8, 31)), ("迎接生态环境部现场核查", dt.date(2026, 11, 30))]),
+        ("巩固提升", dt.date(2027, 1, 1), dt.date(2029, 12, 31), "巩固创建成果，逐年更新档案，迎接复核。",
+         [("报送年度工作进展", dt.date(2028, 1, 31))]),
+    ]
+    for order, (name, start, end, description, milestones) in enumerate(phases, start=1):
+        phase = Phase.objects.create(program=program, name=name, start=start, end=end, description=description,
+                                     order=order)
+        for title, due in milestones:
+            Milestone.objects.create(phase=phase, title=title, due=due)
+    goals = [(0, TitleSought.NATIONAL, 2025), (2, TitleSought.NATIONAL, 2025), (1, TitleSought.NATIONAL, 2026),
+             (3, TitleSought.NATIONAL, 2026), (4, TitleSought.PROVINCIAL, 2026), (5, TitleSought.PROVINCIAL, 2026)]
+    for index, title, year in goals:
+        RegionGoal.objects.create(program=program, region=counties[index], title_sought=title, target_year=year)
+
+    office = users["office"]
+    by_code = {i.code: i for i in Indicator.objects.filter(framework=framework, program__isnull=True)}
+    services.target_edit_set(program=program, indicator=by_code["2019-37"], level="city", target=">=95",
+                             reason="《规划》确定：政府绿色采购比例达到95%以上", actor=office)
+    services.target_edit_set(program=program, indicator=by_code["2019-33"], level="city", target=">=67",
+                             reason="《规划》确定：城镇新建绿色建筑比例达到67%", actor=office)
+    services.local_indicator_add(
+        program=program, name="城市建成区绿化覆盖率", domain="生态生活", task="(八)人居环境改善", unit="%",
+        direction="higher", binding=False, target_city=">=40", target_county="", reason="《规划》增设地方特色指标",
+        actor=office,
+    )
+    services.target_override_set(program=program, region=counties[0], indicator=by_code["2019-25a"],
+                                 not_applicable=True, reason="河湾区为主城区，无秸秆产生", actor=office)
+
+    for region, values in ((city, ("85.0", "86.0", "87.0")), (counties[0], ("84.0", "85.5", "86.5"))):
+        for year, value in zip((2024, 2025, 2026), values, strict=True):
+            services.assigned_target_set(program=program, region=region, indicator=by_code["2019-07a"], year=year,
+                                         value=Decimal(value), document=f"甘环发〔{year}〕12号", reason="省厅下达",
+                                         actor=office)
+
+    rows = []
+    for indicator in Indicator.objects.filter(framework=framework, program__isnull=True, parent__isnull=True):
+        lead, cooperate = DUTIES[str(indicator.number)]
+        counties_text = "、".join(f"{c.name}人民政府" for c in counties)
+        rows.append((str(indicator.number), indicator.name, indicator.printed_target("city"), lead,
+                     "、".join(filter(None, [cooperate, counties_text]))))
+    local = Indicator.objects.get(program=program)
+    rows.append((str(local.number), local.name, "≥40", "市住房和城乡建设局", "市城市管理局"))
+    services.responsibilities_import(program=program, data=responsibility_sheet(rows), actor=office)

@@ -1,0 +1,28 @@
+from importlib import import_module
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.programs.demo import DemoContext
+
+#: Each app that has demo data adds its builder here, in dependency order.
+DEMO_STEPS = [
+    "apps.programs.demo.build",
+]
+
+
+class Command(BaseCommand):
+    help = "Build the demo city (秦川市) with its program, units and users; safe to run again."
+
+    def handle(self, *args, **options):
+        call_command("load_frameworks", verbosity=0)
+        context = DemoContext()
+        with transaction.atomic():
+            for step in DEMO_STEPS:
+                module, name = step.rsplit(".", 1)
+                getattr(import_module(module), name)(context)
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{context.program}"))
+        self.stdout.write("演示账户（用户名 / 密码 / 角色）：")
+        for username, password, role in context.logins:
+            self.stdout.write(f"  {username:<10} {password}  {role}")

@@ -1,0 +1,316 @@
+"""Writes for programs. Every function checks its input, runs atomically and records who/when/why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from apps.accounts.models import User
+from apps.core.errors import DomainError, ImportRejected, RowError
+from apps.geo.models import Department, Region
+from apps.geo.selectors import department_lookup, normalise_unit_name
+from apps.indicators.models import Direction, Indicator
+from calc.targets import (
+    NoMatchingBranch,
+    TargetSyntaxError,
+    is_tightening,
+    needs_assigned_value,
+    parse_target,
+    resolve,
+)
+from docimport.responsibilities import ResponsibilityLine, parse_responsibility_sheet
+from docimport.xlsx import SheetError
+
+from .models import (
+    AssignedTarget,
+    Program,
+    Responsibility,
+    ResponsibilityRole,
+    TargetEdit,
+    TargetOverride,
+)
+from .selectors import program_indicators, program_target_edits
+
+
+def _check_target(text: str) -> None:
+    try:
+        parse_target(text)
+    except TargetSyntaxError as exc:
+        raise DomainError(f"目标表达式有误：{exc}") from exc
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写调整理由。")
+    return reason
+
+
+@transaction.atomic
+def target_edit_set(
+    *, program: Program, indicator: Indicator, level: str, target: str, reason: str, actor: User
+) -> TargetEdit:
+    """Tighten (or restore, with ``target=""``) a national target for the whole program at one level."""
+    reason = _require_reason(reason)
+    if level not in indicator.scope_levels:
+        raise DomainError(f"指标「{indicator.full_name}」不适用于该层级。")
+    target = target.strip()
+    if target:
+        _check_target(target)
+        national = indicator.target_for(level)
+        if national is not None:
+            looser = is_tightening(parse_target(target), national, direction=indicator.direction)
+            if looser is False:
+                raise DomainError(
+                    f"地方目标「{target}」低于国家目标「{indicator.printed_target(level)}」，只能提高不能降低。"
+                )
+    return TargetEdit.objects.create(
+        program=program, indicator=indicator, level=level, target=target, reason=reason, created_by=actor
+    )
+
+
+@transaction.atomic
+def local_indicator_add(
+    *,
+    program: Program,
+    name: str,
+    domain: str,
+    task: str,
+    unit: str,
+    direction: str,
+    binding: bool,
+    target_city: str,
+    target_county: str,
+    reason: str,
+    actor: User,
+) -> Indicator:
+    """Add a local indicator (地方特色指标) to the program's framework."""
+    reason = _require_reason(reason)
+    if not name.strip():
+        raise DomainError("请填写指标名称。")
+    if direction not in Direction.values:
+        raise DomainError("方向只能是越高越好或越低越好。")
+    scope = []
+    for level, text in (("city", target_city), ("county", target_county)):
+        if text.strip():
+            _check_target(text.strip())
+            scope.append(level)
+    if not scope:
+        raise DomainError("至少为市级或县级给出目标。")
+    indicators = Indicator.objects.filter(framework=program.framework)
+    count = Indicator.objects.filter(program=program).count()
+    top = indicators.aggregate(n=Max("number"), o=Max("order"))
+    return Indicator.objects.create(
+        framework=program.framework,
+        program=program,
+        code=f"P{program.pk}-L{count + 1:02d}",
+        number=(top["n"] or 0) + 1,
+        name=name.strip(),
+        domain=domain.strip() or "地方特色",
+        task=task.strip() or "地方特色指标",
+        unit=unit.strip(),
+        direction=direction,
+        binding=binding,
+        scope_levels=scope,
+        target_city=target_city.strip(),
+        target_county=target_county.strip(),
+        meta={"local": "true", "reason": reason, "added_by": actor.username},
+        order=(top["o"] or 0) + 10,
+    )
+
+
+@transaction.atomic
+def target_override_set(
+    *,
+    program: Program,
+    region: Region,
+    indicator: Indicator,
+    target: str = "",
+    not_applicable: bool = False,
+    clear: bool = False,
+    reason: str,
+    actor: User,
+) -> TargetOverride:
+    """Override one region's target, mark it not applicable, or clear an earlier override."""
+    reason = _require_reason(reason)
+    if not region.path.startswith(program.region.path):
+        raise DomainError(f"「{region}」不在本创建工作范围内。")
+    target = target.strip()
+    if sum([bool(target), not_applicable, clear]) != 1:
+        raise DomainError("请给出新目标，或标记不适用，或撤销调整（三选一）。")
+    if target:
+        _check_target(target)
+        try:
+            resolve(parse_target(target), region.profile())
+        except NoMatchingBranch as exc:
+            raise DomainError(f"该目标对「{region}」无法确定：{exc}") from exc
+    return TargetOverride.objects.create(
+        program=program, region=region, indicator=indicator, target=target, not_applicable=not_applicable,
+        cleared=clear, reason=reason, created_by=actor,
+    )
+
+
+@transaction.atomic
+def assigned_target_set(
+    *,
+    program: Program,
+    region: Region,
+    indicator: Indicator,
+    year: int,
+    value: Decimal,
+    document: str = "",
+    reason: str,
+    actor: User,
+) -> AssignedTarget:
+    """Enter (or correct, as a new revision) the year's number set from above."""
+    reason = _require_reason(reason)
+    if not region.path.startswith(program.region.path):
+        raise DomainError(f"「{region}」不在本创建工作范围内。")
+    level = region.level
+    texts = [indicator.target_text_for(level)]
+    edit = program_target_edits(program).get((indicator.id, level))
+    if edit is not None:
+        texts.append(edit.target)
+    if not any(text and needs_assigned_value(parse_target(text)) for text in texts):
+        raise DomainError(f"指标「{indicator.full_name}」的目标不是“完成上级规定的考核任务”，无需录入。")
+    if not (program.base_year - 5 <= year <= program.target_year + 10):
+        raise DomainError(f"年度 {year} 超出创建工作的时间范围。")
+    return AssignedTarget.objects.create(
+        program=program, region=region, indicator=indicator, year=year, value=value, document=document.strip(),
+        reason=reason, created_by=actor,
+    )
+
+
+# --- responsibility list import ---------------------------------------------------------------
+
+_PUNCT = re.compile(r"[\s（）()【】\[\]《》<>“”\"'：:—\-*＊·.,，、]")
+
+
+def _key(name: str) -> str:
+    return _PUNCT.sub("", name).replace("PM25", "PM2.5").lower()
+
+
+def indicator_name_lookup(indicators: list[Indicator]) -> dict[str, Indicator]:
+    """Each way a sheet may name an indicator → it: the name, 母指标：子指标, 母指标-子指标, the code."""
+    lookup: dict[str, Indicator] = {}
+    ambiguous: set[str] = set()
+    for indicator in indicators:
+        names = {indicator.name, indicator.code, indicator.full_name}
+        if indicator.parent_id:
+            names.add(f"{indicator.parent.name}{indicator.name}")
+        for name in names:
+            key = _key(name)
+            if key in lookup and lookup[key].id != indicator.id:
+                ambiguous.add(key)
+            lookup[key] = indicator
+    for key in ambiguous:  # a sub-indicator name shared by two parents must be written in full
+        lookup.pop(key)
+    return lookup
+
+
+@dataclass
+class ResponsibilityPreview:
+    lines: list[ResponsibilityLine]
+    errors: list[RowError] = field(default_factory=list)
+    resolved: list[tuple[Indicator, list[Department], list[Department]]] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPreview:
+    """Parse and check a 责任清单 sheet against the program; nothing is written."""
+    try:
+        lines = parse_responsibility_sheet(data)
+    except SheetError as exc:
+        raise DomainError(str(exc)) from exc
+    preview = ResponsibilityPreview(lines)
+    if not lines:
+        preview.errors.append(RowError(0, "", "表中没有数据行。"))
+        return preview
+    indicators = program_indicators(program)
+    by_name = indicator_name_lookup(indicators)
+    units = department_lookup(program.region)
+    seen: dict[int, int] = {}
+    for line in lines:
+        indicator = by_name.get(_key(line.indicator_name)) if line.indicator_name else None
+        if not line.indicator_name:
+            preview.errors.append(RowError(line.row, "指标名称", "指标名称为空。"))
+        elif indicator is None:
+            preview.errors.append(RowError(line.row, "指标名称", f"未知指标「{line.indicator_name}」。"))
+        elif indicator.id in seen:
+            preview.errors.append(
+                RowError(line.row, "指标名称", f"指标「{indicator.full_name}」与第{seen[indicator.id]}行重复。")
+            )
+        if indicator is not None:
+            seen.setdefault(indicator.id, line.row)
+        if not line.leads:
+            preview.errors.append(RowError(line.row, "牵头单位", "牵头单位为空。"))
+        leads, cooperators = [], []
+        for column, names, bucket in (("牵头单位", line.leads, leads), ("配合单位", line.cooperators, cooperators)):
+            for name in names:
+                unit = units.get(normalise_unit_name(name))
+                if unit is None:
+                    preview.errors.append(RowError(line.row, column, f"未知单位「{name}」。"))
+                elif unit in leads or unit in cooperators:
+                    preview.errors.append(RowError(line.row, column, f"单位「{name}」在本行出现两次。"))
+                else:
+                    bucket.append(unit)
+        if indicator is not None and line.target_text:
+            printed = indicator.printed_target(program.region.level)
+            if printed and _key(printed) != _key(line.target_text):
+                preview.warnings.append(
+                    RowError(line.row, "目标值", f"表中目标「{line.target_text}」与系统目标「{printed}」不一致，以系统为准。")
+                )
+        if indicator is not None and line.leads and not any(e.row == line.row for e in preview.errors):
+            preview.resolved.append((indicator, leads, cooperators))
+    return preview
+
+
+@transaction.atomic
+def responsibilities_import(*, program: Program, data: bytes, actor: User) -> ResponsibilityPreview:
+    """Replace the responsibilities of the indicators named in the sheet; all-or-nothing."""
+    preview = responsibilities_check(program=program, data=data)
+    if not preview.ok:
+        raise ImportRejected(preview.errors)
+    indicator_ids = [indicator.id for indicator, _, _ in preview.resolved]
+    Responsibility.objects.filter(program=program, indicator_id__in=indicator_ids).delete()
+    rows = []
+    for indicator, leads, cooperators in preview.resolved:
+        for order, unit in enumerate(leads):
+            rows.append(Responsibility(program=program, indicator=indicator, department=unit,
+                                       role=ResponsibilityRole.LEAD, order=order))
+        for order, unit in enumerate(cooperators):
+            rows.append(Responsibility(program=program, indicator=indicator, department=unit,
+                                       role=ResponsibilityRole.COOPERATE, order=order))
+    Responsibility.objects.bulk_create(rows)
+    return preview
+
+
+@transaction.atomic
+def responsibility_set(
+    *, program: Program, indicator: Indicator, leads: list[Department], cooperators: list[Department]
+) -> None:
+    """Set one indicator's lead and cooperating units (the API's and the demo's single-row write)."""
+    if not leads:
+        raise DomainError("至少指定一个牵头单位。")
+    if set(leads) & set(cooperators):
+        raise DomainError("同一单位不能既是牵头单位又是配合单位。")
+    for unit in [*leads, *cooperators]:
+        if not unit.region.path.startswith(program.region.path):
+            raise DomainError(f"单位「{unit}」不属于本创建工作区域。")
+    Responsibility.objects.filter(program=program, indicator=indicator).delete()
+    Responsibility.objects.bulk_create(
+        [Responsibility(program=program, indicator=indicator, department=u, role=ResponsibilityRole.LEAD, order=i)
+         for i, u in enumerate(leads)]
+        + [Responsibility(program=program, indicator=indicator, department=u, role=ResponsibilityRole.COOPERATE,
+                          order=i) for i, u in enumerate(cooperators)]
+    )
+
+

@@ -1,0 +1,321 @@
+"""HTML pages for programs: thin — fetch-and-authorize, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
+from apps.core.permissions import (
+    access_department,
+    access_program,
+    access_region,
+    can_manage_program,
+    can_manage_region,
+)
+from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
+from apps.core.web import page
+from apps.indicators.models import Indicator
+
+from . import services
+from .models import Phase, RegionGoal
+from .selectors import (
+    assigned_values,
+    department_responsibilities,
+    program_indicators,
+    program_regions,
+    program_target_edits,
+    resolve_targets,
+    responsibility_export,
+    responsibility_rows,
+)
+
+
+def _grouped(indicators: list[Indicator]) -> OrderedDict[str, OrderedDict[str, list[Indicator]]]:
+    groups: OrderedDict[str, OrderedDict[str, list[Indicator]]] = OrderedDict()
+    for indicator in indicators:
+        groups.setdefault(indicator.domain, OrderedDict()).setdefault(indicator.task, []).append(indicator)
+    return groups
+
+
+def _phases(program) -> list[Phase]:  # noqa: ANN001
+    today = timezone.localdate()
+    phases = list(Phase.objects.filter(program=program).prefetch_related("milestones"))
+    for phase in phases:
+        phase.is_current = phase.start <= today <= phase.end
+        phase.is_past = phase.end < today
+    return phases
+
+
+@page
+def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    regions = program_regions(program)
+    indicators = program_indicators(program)
+    targets = resolve_targets(program, regions, indicators)
+    rows = []
+    for indicator in indicators:
+        cells = [targets.get((region.id, indicator.id)) for region in regions]
+        rows.append((indicator, cells))
+    grouped: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
+    for indicator, cells in rows:
+        grouped.setdefault(indicator.domain, OrderedDict()).setdefault(indicator.task, []).append((indicator, cells))
+    leaves = [i for i in indicators if i.scope_levels]
+    context = {
+        "program": program,
+        "regions": regions,
+        "grouped": grouped,
+        "phases": _phases(program),
+        "goals": RegionGoal.objects.filter(program=program).select_related("region"),
+        "counts": {
+            "indicators": sum(1 for i in indicators if i.parent_id is None),
+            "leaves": len(leaves),
+            "binding": sum(1 for i in leaves if i.binding),
+            "local": sum(1 for i in indicators if i.program_id),
+        },
+        "can_manage": can_manage_program(request.user, program),
+    }
+    return render(request, "programs/overview.html", context)
+
+
+@page
+def region_page(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    region = access_region(request.user, region_id)
+    if not region.path.startswith(program.region.path):
+        raise PermissionDeniedError("该区域不在本创建工作范围内。")
+    indicators = program_indicators(program)
+    targets = resolve_targets(program, [region], indicators)
+    assigned = assigned_values(program, regions=[region])
+    year = timezone.localdate().year
+    rows = []
+    for indicator in indicators:
+        resolved = targets.get((region.id, indicator.id))
+        current = assigned.get((region.id, indicator.id, year))
+        rows.append((indicator, resolved, current))
+    context = {
+        "program": program,
+        "region": region,
+        "grouped": _grouped_rows(rows),
+        "goals": RegionGoal.objects.filter(program=program, region=region),
+        "year": year,
+        "applicable": sum(1 for _, r, _ in rows if r is not None and r.applicable),
+        "can_manage": can_manage_region(request.user, program, region),
+        "can_manage_program": can_manage_program(request.user, program),
+        "children": region.children.order_by("code") if region.level == "city" else [],
+    }
+    return render(request, "programs/region.html", context)
+
+
+def _grouped_rows(rows: list[tuple]) -> OrderedDict[str, OrderedDict[str, list[tuple]]]:
+    grouped: OrderedDict[str, OrderedDict[str, list[tuple]]] = OrderedDict()
+    for row in rows:
+        indicator = row[0]
+        grouped.setdefault(indicator.domain, OrderedDict()).setdefault(indicator.task, []).append(row)
+    return grouped
+
+
+def _indicator_of(program, indicator_id: str) -> Indicator:  # noqa: ANN001
+    indicator = next((i for i in program_indicators(program) if str(i.id) == str(indicator_id)), None)
+    if indicator is None:
+        raise DomainError("指标不属于本创建工作。")
+    return indicator
+
+
+@require_POST
+@page
+def region_override(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    region = access_region(request.user, region_id)
+    if not can_manage_program(request.user, program):
+        raise PermissionDeniedError("只有生态办管理员可以调整区域目标。")
+    action = request.POST.get("action", "target")
+    try:
+        services.target_override_set(
+            program=program,
+            region=region,
+            indicator=_indicator_of(program, request.POST.get("indicator", "")),
+            target=request.POST.get("target", "") if action == "target" else "",
+            not_applicable=action == "not_applicable",
+            clear=action == "clear",
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+        messages.success(request, "已保存目标调整。")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("region", program_id=program.id, region_id=region.id)
+
+
+@require_POST
+@page
+def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    region = access_region(request.user, region_id)
+    if not can_manage_region(request.user, program, region):
+        raise PermissionDeniedError("只有生态办可以录入上级下达的考核任务。")
+    try:
+        value = Decimal(request.POST.get("value", "").strip())
+        year = int(request.POST.get("year", ""))
+    except (InvalidOperation, ValueError):
+        messages.error(request, "请填写正确的年度和数值。")
+        return redirect("region", program_id=program.id, region_id=region.id)
+    try:
+        services.assigned_target_set(
+            program=program, region=region, indicator=_indicator_of(program, request.POST.get("indicator", "")),
+            year=year, value=value, document=request.POST.get("document", ""),
+            reason=request.POST.get("reason", ""), actor=request.user,
+        )
+        messages.success(request, f"已录入{year}年考核任务。")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("region", program_id=program.id, region_id=region.id)
+
+
+@page
+def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    can_manage = can_manage_program(request.user, program)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDeniedError("只有生态办管理员可以调整指标体系。")
+        try:
+            if request.POST.get("action") == "add":
+                services.local_indicator_add(
+                    program=program, name=request.POST.get("name", ""), domain=request.POST.get("domain", ""),
+                    task=request.POST.get("task", ""), unit=request.POST.get("unit", ""),
+                    direction=request.POST.get("direction", "higher"), binding=request.POST.get("binding") == "1",
+                    target_city=request.POST.get("target_city", ""), target_county=request.POST.get("target_county", ""),
+                    reason=request.POST.get("reason", ""), actor=request.user,
+                )
+                messages.success(request, "已增设地方指标。")
+            else:
+                services.target_edit_set(
+                    program=program, indicator=_indicator_of(program, request.POST.get("indicator", "")),
+                    level=request.POST.get("level", ""), target=request.POST.get("target", ""),
+                    reason=request.POST.get("reason", ""), actor=request.user,
+                )
+                messages.success(request, "已保存地方目标调整。")
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect("target_edits", program_id=program.id)
+    from .models import TargetEdit
+
+    indicators = program_indicators(program)
+    context = {
+        "program": program,
+        "edits": TargetEdit.objects.filter(program=program).select_related("indicator", "created_by")
+        .order_by("-created_at", "-id"),
+        "current": program_target_edits(program),
+        "local": [i for i in indicators if i.program_id],
+        "leaves": [i for i in indicators if i.scope_levels],
+        "can_manage": can_manage,
+    }
+    return render(request, "programs/target_edits.html", context)
+
+
+@page
+def responsibilities(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    indicators = program_indicators(program)
+    context = {
+        "program": program,
+        "rows": responsibility_rows(program, indicators),
+        "can_manage": can_manage_program(request.user, program),
+    }
+    return render(request, "programs/responsibilities.html", context)
+
+
+@page
+def responsibilities_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    content = responsibility_export(program)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename=responsibilities-{program.id}.xlsx"
+    return response
+
+
+@page
+def responsibilities_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Upload → preview with row-level errors → confirm; the confirmed file is the previewed one."""
+    program = access_program(request.user, program_id)
+    if not can_manage_program(request.user, program):
+        raise PermissionDeniedError("只有生态办管理员可以导入责任清单。")
+    context: dict[str, object] = {"program": program}
+    if request.method == "POST":
+        try:
+            if request.POST.get("token"):
+                data = staged_upload_read(request, request.POST["token"])
+                preview = services.responsibilities_import(program=program, data=data, actor=request.user)
+                staged_upload_discard(request, request.POST["token"])
+                messages.success(request, f"已导入责任清单：{len(preview.resolved)}项指标。")
+                return redirect("responsibilities", program_id=program.id)
+            data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
+            preview = services.responsibilities_check(program=program, data=data)
+            context["preview"] = preview
+            if preview.ok:
+                context["token"] = staged_upload_save(request, data)
+        except ImportRejected as exc:
+            context["errors"] = exc.errors
+            context["message"] = str(exc)
+        except DomainError as exc:
+            context["message"] = str(exc)
+    return render(request, "programs/responsibilities_import.html", context)
+
+
+@page
+def department_page(request: HttpRequest, program_id: int, department_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    department = access_department(request.user, department_id)
+    responsibilities_qs = list(department_responsibilities(program, department))
+    indicators = [r.indicator for r in responsibilities_qs]
+    regions = program_regions(program)
+    targets = resolve_targets(program, [program.region], indicators)
+    rows = []
+    for resp in responsibilities_qs:
+        partners = [r for r in resp.indicator.program_responsibilities if r.department_id != department.id]
+        rows.append({
+            "responsibility": resp,
+            "indicator": resp.indicator,
+            "target": targets.get((program.region.id, resp.indicator.id)),
+            "leads": [r.department for r in partners if r.role == "lead"],
+            "cooperators": [r.department for r in partners if r.role == "cooperate"],
+        })
+    context = {
+        "program": program,
+        "department": department,
+        "lead_rows": [r for r in rows if r["responsibility"].role == "lead"],
+        "cooperate_rows": [r for r in rows if r["responsibility"].role == "cooperate"],
+        "county_count": len(regions) - 1,
+    }
+    return render(request, "programs/department.html", context)
+
+
+@page
+def department_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    from django.db.models import Count, Q
+
+    from apps.core.permissions import visible_departments
+
+    program = access_program(request.user, program_id)
+    departments = (
+        visible_departments(request.user)
+        .filter(region__path__startswith=program.region.path)
+        .annotate(
+            leads=Count("responsibilities", filter=Q(responsibilities__program=program, responsibilities__role="lead")),
+            cooperates=Count(
+                "responsibilities", filter=Q(responsibilities__program=program, responsibilities__role="cooperate")
+            ),
+        )
+        .select_related("region")
+    )
+    return render(request, "programs/departments.html", {"program": program, "departments": departments})
+
