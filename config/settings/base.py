@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "apps.geo",
     "apps.indicators",
     "apps.programs",
+    "apps.review",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,54 @@
+"""The review workflow shared by indicator values and task/project progress (填报 → 审核).
+
+One table says which action moves which status where; :func:`transition` in ``services`` is the only
+code that writes a reviewable object's ``status``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    RESUBMITTED = "resubmitted", "已重新提交"
+    APPROVED = "approved", "已审核通过"
+
+
+class ReviewAction(models.TextChoices):
+    SUBMIT = "submit", "提交"
+    APPROVE = "approve", "审核通过"
+    RETURN = "return", "退回"
+    REOPEN = "reopen", "重新打开"
+
+
+#: (from status, action) → to status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (ReviewStatus.DRAFT, ReviewAction.SUBMIT): ReviewStatus.SUBMITTED,
+    (ReviewStatus.SUBMITTED, ReviewAction.APPROVE): ReviewStatus.APPROVED,
+    (ReviewStatus.SUBMITTED, ReviewAction.RETURN): ReviewStatus.RETURNED,
+    (ReviewStatus.RETURNED, ReviewAction.SUBMIT): ReviewStatus.RESUBMITTED,
+    (ReviewStatus.RESUBMITTED, ReviewAction.APPROVE): ReviewStatus.APPROVED,
+    (ReviewStatus.RESUBMITTED, ReviewAction.RETURN): ReviewStatus.RETURNED,
+    (ReviewStatus.APPROVED, ReviewAction.REOPEN): ReviewStatus.DRAFT,
+}
+
+#: Actions that need a comment (a return says what is wrong; a reopen says why).
+COMMENT_REQUIRED = {ReviewAction.RETURN, ReviewAction.REOPEN}
+
+#: Statuses in which the reporter may still edit the content.
+EDITABLE = {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
+
+#: Which side acts: the reporter submits; the reviewing office approves, returns and reopens.
+REPORTER_ACTIONS = {ReviewAction.SUBMIT}
+REVIEWER_ACTIONS = {ReviewAction.APPROVE, ReviewAction.RETURN, ReviewAction.REOPEN}
+
+
+def next_status(status: str, action: str) -> str | None:
+    return TRANSITIONS.get((status, action))
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action for (source, action) in TRANSITIONS if source == status]

@@ -1,0 +1,133 @@
+"""Shared fixtures: a small world of regions, units, personas (one per role) and a program.
+
+Personas: ``office`` (生态办管理员 of 甲市), ``reporter`` (联络员 of 甲市生态环境局), ``county`` (县区生态办 of
+丘陵县), ``leader``, ``inspector`` and ``outsider`` (生态办管理员 of another city, 乙市).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from apps.accounts.models import Role, User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+    """Frameworks are package data: load them once for the whole session."""
+    with django_db_blocker.unblock():
+        call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def make_user(username: str, role: str, **scope: object) -> User:
+    user = User(username=username, role=role, display_name=username, **scope)
+    user.set_password("pw")
+    user.full_clean()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def world(db):  # noqa: ANN001
+    from apps.geo.models import Department, DepartmentKind, Region
+    from apps.indicators.models import Framework
+    from apps.programs.models import Program, TitleSought
+
+    province = Region.objects.create(code="990000", name="测试省", level="province", zone="west")
+    city = Region.objects.create(code="990100", name="甲市", level="city", parent=province, terrain="hill",
+                                 city_size="large", zone="west")
+    counties = {
+        "hill": Region.objects.create(code="990121", name="丘陵县", level="county", parent=city, terrain="hill"),
+        "mountain": Region.objects.create(code="990122", name="山区县", level="county", parent=city,
+                                          terrain="mountain"),
+        "plain": Region.objects.create(code="990123", name="平原县", level="county", parent=city, terrain="plain"),
+        "arid": Region.objects.create(code="990124", name="旱塬县", level="county", parent=city, terrain="hill",
+                                      arid=True),
+    }
+    other_city = Region.objects.create(code="990200", name="乙市", level="city", parent=province, terrain="plain",
+                                       city_size="medium")
+    units = {
+        name: Department.objects.create(region=city, name=name, aliases=aliases)
+        for name, aliases in [
+            ("市生态环境局", ["生态环境局"]),
+            ("市住建局", ["市住房和城乡建设局"]),
+            ("市水务局", []),
+            ("市财政局", []),
+            ("市统计局", []),
+        ]
+    }
+    units["丘陵县人民政府"] = Department.objects.create(
+        region=city, name="丘陵县人民政府", kind=DepartmentKind.GOVERNMENT, governs=counties["hill"]
+    )
+    other_unit = Department.objects.create(region=other_city, name="乙市生态环境局")
+    program = Program.objects.create(
+        region=city, framework=Framework.objects.get(code="national-2019"), name="甲市创建国家生态文明建设示范市",
+        title_sought=TitleSought.NATIONAL, base_year=2020, target_year=2025,
+    )
+    other_program = Program.objects.create(
+        region=other_city, framework=Framework.objects.get(code="national-2019"), name="乙市创建",
+        title_sought=TitleSought.PROVINCIAL, base_year=2020, target_year=2025,
+    )
+    users = SimpleNamespace(
+        office=make_user("office", Role.OFFICE_ADMIN, region=city),
+        reporter=make_user("reporter", Role.DEPARTMENT_REPORTER, department=units["市生态环境局"]),
+        county=make_user("county", Role.COUNTY_OFFICE, region=counties["hill"]),
+        leader=make_user("leader", Role.LEADER, region=city),
+        inspector=make_user("inspector", Role.INSPECTOR, region=city),
+        outsider=make_user("outsider", Role.OFFICE_ADMIN, region=other_city),
+    )
+    return SimpleNamespace(
+        province=province, city=city, counties=counties, other_city=other_city, units=units, other_unit=other_unit,
+        program=program, other_program=other_program, users=users,
+    )
+
+
+@pytest.fixture
+def client_for(client):  # noqa: ANN001
+    """``client_for(user)``: the test client logged in as that persona."""
+
+    def login(user: User):  # noqa: ANN202
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- browser tests -----------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page(live_server):  # noqa: ANN001
+    """A Playwright page in Debian's chromium; skipped (visibly) where chromium is absent."""
+    if CHROMIUM is None:
+        if os.environ.get("ECOCIV_REQUIRE_BROWSER"):
+            pytest.fail("ECOCIV_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("browser test skipped: chromium not installed (apt-get install -y chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def browser_login(page, username: str, password: str = "pw") -> None:  # noqa: ANN001
+    page.goto(f"{page.base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
