@@ -34,11 +34,15 @@ def _register() -> None:
     from apps.geo.api import router as geo_router
     from apps.indicators.api import router as indicators_router
     from apps.programs.api import router as programs_router
+    from apps.reporting.api import router as reporting_router
+    from apps.tasks.api import router as tasks_router
 
     api.add_router("/", core_router)
     api.add_router("/", geo_router)
     api.add_router("/frameworks", indicators_router)
     api.add_router("/programs", programs_router)
+    api.add_router("/", reporting_router)
+    api.add_router("/", tasks_router)
 
 
 _register()

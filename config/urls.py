@@ -15,6 +15,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programs/", include("apps.programs.urls")),
+    path("programs/", include("apps.reporting.urls")),
+    path("programs/", include("apps.tasks.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

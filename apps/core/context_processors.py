@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.http import HttpRequest
 
 from apps.core.permissions import visible_programs_q
+
+
+NAV_MODULES = ["apps.reporting.nav", "apps.tasks.nav"]
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -16,4 +21,23 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
         return list(Program.objects.filter(visible_programs_q(user)).only("id", "name").order_by("id"))
 
-    return {"nav_programs": programs}
+    return {"nav_programs": programs, "nav_extra": _extra_entries(request)}
+
+
+def _extra_entries(request: HttpRequest) -> list[tuple[str, str]]:
+    """Menu entries contributed by apps (their ``nav.py``) for the program being viewed."""
+    from django.urls import NoReverseMatch, reverse
+
+    program_id = (getattr(request, "resolver_match", None) and request.resolver_match.kwargs.get("program_id"))
+    if not program_id:
+        return []
+    entries = []
+    for module in NAV_MODULES:
+        for label, url_name, roles in import_module(module).NAV:
+            if roles is not None and request.user.role not in roles:
+                continue
+            try:
+                entries.append((label, reverse(url_name, kwargs={"program_id": program_id})))
+            except NoReverseMatch:
+                continue
+    return entries

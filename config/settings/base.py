@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "apps.indicators",
     "apps.programs",
     "apps.review",
+    "apps.reporting",
+    "apps.tasks",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from apps.programs.demo import DemoContext
 #: Each app that has demo data adds its builder here, in dependency order.
 DEMO_STEPS = [
     "apps.programs.demo.build",
+    "apps.reporting.demo.build",
+    "apps.tasks.demo.build",
 ]
 
 
