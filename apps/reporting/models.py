@@ -1,0 +1,210 @@
+"""Reporting rounds (调度), indicator values with append-only revisions, and their evidence (佐证材料)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from apps.accounts.models import Role
+from apps.core.permissions import can_manage_program, can_see_region
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
+from apps.programs.models import Program, ResponsibilityRole
+from apps.review.models import Reviewable
+
+
+class PeriodType(models.TextChoices):
+    YEAR = "year", "年度"
+    HALF = "half", "半年"
+    QUARTER = "quarter", "季度"
+    MONTH = "month", "月度"
+
+
+#: How many periods of each type a year has (the period number runs 1..n; a year has number 1).
+PERIODS_PER_YEAR = {PeriodType.YEAR: 1, PeriodType.HALF: 2, PeriodType.QUARTER: 4, PeriodType.MONTH: 12}
+
+
+def period_label(period_type: str, year: int, number: int) -> str:
+    if period_type == PeriodType.YEAR:
+        return f"{year}年度"
+    if period_type == PeriodType.HALF:
+        return f"{year}年{'上' if number == 1 else '下'}半年"
+    if period_type == PeriodType.QUARTER:
+        return f"{year}年第{number}季度"
+    return f"{year}年{number}月"
+
+
+class QualitativeStatus(models.TextChoices):
+    ACHIEVED = "achieved", "已建立"
+    IN_PROGRESS = "in_progress", "实施中"
+    NOT_STARTED = "not_started", "未开展"
+
+
+class ReportingRound(models.Model):
+    """One dispatch (调度): which period is reported, by when, on which indicators and regions."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reporting_rounds")
+    name = models.CharField("名称", max_length=80)
+    period_type = models.CharField("周期", max_length=8, choices=PeriodType.choices, default=PeriodType.YEAR)
+    year = models.PositiveIntegerField("年份")
+    period_number = models.PositiveSmallIntegerField("期次", default=1)
+    due = models.DateField("截止日期")
+    indicators = models.ManyToManyField(Indicator, verbose_name="调度指标", related_name="+")
+    regions = models.ManyToManyField(Region, verbose_name="调度区域", related_name="+")
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "调度轮次"
+        verbose_name_plural = "调度轮次"
+        ordering = ["-year", "-period_number", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "period_type", "year", "period_number"],
+                                    name="reportinground_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_type, self.year, self.period_number)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+class IndicatorValue(Reviewable):
+    """The reported value of one indicator for one region and period; its content lives in revisions."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="indicator_values")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    period_type = models.CharField("周期", max_length=8, choices=PeriodType.choices, default=PeriodType.YEAR)
+    year = models.PositiveIntegerField("年份")
+    period_number = models.PositiveSmallIntegerField("期次", default=1)
+    round = models.ForeignKey(ReportingRound, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="values")
+    current_revision = models.ForeignKey("ValueRevision", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    approved_revision = models.ForeignKey("ValueRevision", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", help_text="最近一次审核通过的修订；重新打开后仍保留。")
+    first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "指标值"
+        verbose_name_plural = "指标值"
+        ordering = ["program", "region__path", "indicator__order", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "region", "indicator", "period_type", "year", "period_number"],
+                name="indicatorvalue_unique_period",
+            )
+        ]
+        indexes = [models.Index(fields=["program", "period_type", "year", "period_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.indicator} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_type, self.year, self.period_number)
+
+    def review_can_report(self, user) -> bool:  # noqa: ANN001
+        """Office admins; the lead unit's reporters for the program region; the county office for its county."""
+        if not user.is_active:
+            return False
+        if can_manage_program(user, self.program):
+            return True
+        if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
+            if self.region_id != self.program.region_id:
+                return False
+            return self.program.responsibilities.filter(
+                indicator_id=self.indicator_id, department_id=user.department_id, role=ResponsibilityRole.LEAD
+            ).exists()
+        if user.role == Role.COUNTY_OFFICE and user.region_id:
+            return self.region_id == user.region_id and self.region_id != self.program.region_id
+        return False
+
+    def review_can_review(self, user) -> bool:  # noqa: ANN001
+        return user.is_active and can_manage_program(user, self.program)
+
+    def can_view(self, user) -> bool:  # noqa: ANN001
+        """Reporters and reviewers; leaders and inspectors of the region; units that cooperate on it."""
+        if self.review_can_review(user) or self.review_can_report(user):
+            return True
+        if user.role in (Role.LEADER, Role.INSPECTOR, Role.OFFICE_ADMIN):
+            return can_see_region(user, self.region) and can_see_region(user, self.program.region)
+        if user.role == Role.COUNTY_OFFICE and user.region_id:
+            return self.region.path.startswith(user.region.path)
+        if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
+            return self.program.responsibilities.filter(indicator_id=self.indicator_id,
+                                                        department_id=user.department_id).exists()
+        return False
+
+
+class ValueRevision(models.Model):
+    """Append-only content of a value: every save is a new row with who, when and why."""
+
+    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="revisions")
+    number = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
+    qualitative = models.CharField("定性状态", max_length=16, choices=QualitativeStatus.choices, blank=True)
+    explanation = models.TextField("情况说明", blank=True)
+    source = models.CharField("数据来源", max_length=200, blank=True)
+    caliber = models.CharField("统计口径", max_length=300, blank=True)
+    note = models.TextField("备注（含警告确认说明）", blank=True)
+    warnings = models.JSONField("已确认的警告", default=list, blank=True)
+    reason = models.CharField("修改理由", max_length=300, blank=True)
+    version = models.PositiveIntegerField("保存后版本")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "指标值修订"
+        verbose_name_plural = "指标值修订"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.value} v{self.version}"
+
+    @property
+    def display(self) -> str:
+        if self.qualitative:
+            return self.get_qualitative_display()
+        if self.number is None:
+            return "—"
+        return format(self.number.normalize(), "f")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name is ours (uuid + checked kind); the user's name is kept only as data.
+    import uuid
+
+    return f"reporting/evidence/{instance.value.program_id}/{instance.value_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class Evidence(models.Model):
+    """A file backing a value, checked by content and hashed; downloaded only through a checking view."""
+
+    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField("文件名", max_length=120)
+    kind = models.CharField("类型", max_length=8)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    checklist_item = models.CharField("对应佐证清单项", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,332 @@
+"""Task list (任务清单), project list (项目清单) and supervision notices (督办)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from apps.geo.models import Department, Region
+from apps.indicators.models import Indicator
+from apps.programs.models import Program, ResponsibilityRole
+from apps.review.models import Reviewable
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    COMPLETED = "completed", "已完成"
+
+
+class Task(models.Model):
+    """One line of the task list; ``parent`` makes the tree (（一） → 1. → （1）), ``number`` is as written."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tasks")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    level = models.PositiveSmallIntegerField("层级", default=0)
+    number = models.CharField("序号", max_length=20, blank=True)
+    order = models.PositiveIntegerField("排序", default=0, db_index=True)
+    title = models.CharField("任务名称", max_length=200)
+    description = models.TextField("工作内容", blank=True)
+    start = models.DateField("开始时间", null=True, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    deadline_text = models.CharField("完成时限（原文）", max_length=60, blank=True)
+    departments = models.ManyToManyField(Department, through="TaskUnit", related_name="tasks")
+    indicators = models.ManyToManyField(Indicator, verbose_name="相关指标", blank=True, related_name="tasks")
+    status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField("完成比例（%）", default=0)
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["program", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="task_percent_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def is_group(self) -> bool:
+        return self.level == 0 and not self.deadline
+
+    def is_overdue(self, today) -> bool:  # noqa: ANN001
+        """Past its deadline and not done; due today is not overdue."""
+        return self.deadline is not None and self.deadline < today and self.status != TaskStatus.COMPLETED
+
+
+class TaskUnit(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="units")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="task_units")
+    role = models.CharField("责任", max_length=16, choices=ResponsibilityRole.choices)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "任务责任单位"
+        verbose_name_plural = "任务责任单位"
+        ordering = ["role", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["task", "department"], name="taskunit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task}：{self.department}（{self.get_role_display()}）"
+
+
+class TaskMilestone(models.Model):
+    """A 工作实施节点 of a task: what must be done by when."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("节点", max_length=200)
+    due = models.DateField("时间")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任务节点"
+        verbose_name_plural = "任务节点"
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today) -> bool:  # noqa: ANN001
+        return self.done_on is None and self.due < today
+
+
+class TaskProgress(Reviewable):
+    """A progress update of a task by one of its units; reviewed like an indicator value."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_updates")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    narrative = models.TextField("进展情况")
+    percent = models.PositiveSmallIntegerField("完成比例（%）")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "任务进展"
+        verbose_name_plural = "任务进展"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}：{self.percent}%"
+
+    def review_can_report(self, user) -> bool:  # noqa: ANN001
+        return user.is_active and user.department_id == self.department_id
+
+    def review_can_review(self, user) -> bool:  # noqa: ANN001
+        from apps.core.permissions import can_manage_program
+
+        return can_manage_program(user, self.task.program)
+
+
+class ProgressEvidence(models.Model):
+    progress = models.ForeignKey(TaskProgress, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="tasks/evidence/%Y/")
+    name = models.CharField("文件名", max_length=120)
+    kind = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+DEFAULT_CATEGORIES = ["生态屏障建设", "净空净水净土", "环境综合整治", "生态工业", "生态农业", "生态服务业",
+                      "资源集约利用", "生态扶贫"]
+
+
+class ProjectCategory(models.Model):
+    """A project category; the eight usual ones are created by the migration, offices may add more."""
+
+    name = models.CharField("类别", max_length=40, unique=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "项目类别"
+        verbose_name_plural = "项目类别"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "未开工"
+    UNDER_WAY = "under_way", "在建"
+    COMPLETED = "completed", "已完工"
+    SUSPENDED = "suspended", "停缓建"
+
+
+class FundingSource(models.TextChoices):
+    FISCAL = "fiscal", "财政资金"
+    SPECIAL = "special", "上级专项"
+    PPP = "ppp", "PPP"
+    GREEN_BOND = "green_bond", "绿色债券"
+    SOCIAL = "social", "社会资本"
+    OTHER = "other", "其他"
+
+
+class Project(models.Model):
+    """A key project; money is stored in 万元 (1 亿元 = 10000 万元)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="projects")
+    number = models.CharField("序号", max_length=20, blank=True)
+    order = models.PositiveIntegerField(default=0, db_index=True)
+    name = models.CharField("项目名称", max_length=200)
+    category = models.ForeignKey(ProjectCategory, verbose_name="项目类别", on_delete=models.PROTECT,
+                                 related_name="projects")
+    region = models.ForeignKey(Region, verbose_name="所在县区", on_delete=models.PROTECT, related_name="+")
+    location = models.CharField("建设地点", max_length=120, blank=True)
+    department = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
+                                   related_name="projects")
+    content = models.TextField("建设内容", blank=True)
+    start = models.DateField("开工时间")
+    end = models.DateField("完工时间")
+    total_investment = models.DecimalField("总投资（万元）", max_digits=14, decimal_places=2)
+    status = models.CharField("状态", max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
+    percent = models.PositiveSmallIntegerField("形象进度（%）", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        ordering = ["program", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="project_unique_name"),
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="project_percent_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_late(self, today) -> bool:  # noqa: ANN001
+        return self.end < today and self.status != ProjectStatus.COMPLETED
+
+
+class ProjectFunding(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
+    source = models.CharField("资金来源", max_length=16, choices=FundingSource.choices)
+    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "资金来源"
+        verbose_name_plural = "资金来源"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["project", "source"], name="projectfunding_unique")]
+
+    def __str__(self) -> str:
+        return self.get_source_display()
+
+
+class ProjectYear(models.Model):
+    """Planned and completed investment of one project in one year (万元)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveIntegerField("年度")
+    planned = models.DecimalField("计划投资（万元）", max_digits=14, decimal_places=2, default=0)
+    completed = models.DecimalField("完成投资（万元）", max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "年度投资"
+        verbose_name_plural = "年度投资"
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="projectyear_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}"
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+class NoticeLevel(models.IntegerChoices):
+    REMIND = 1, "提醒"
+    URGE = 2, "催办"
+    CIRCULATE = 3, "通报"
+
+
+LEVEL_COLOURS = {NoticeLevel.REMIND: "yellow", NoticeLevel.URGE: "orange", NoticeLevel.CIRCULATE: "red"}
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", "待答复"
+    RESPONDED = "responded", "已答复"
+    CLOSED = "closed", "已办结"
+
+
+class SupervisionNotice(models.Model):
+    """A supervision notice to a responsible unit. ``key`` (rule + source object + unit) makes the daily run
+    idempotent; hand-issued notices have no key. State changes are recorded as :class:`NoticeEvent`."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="notices")
+    department = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
+                                   related_name="notices")
+    rule = models.CharField("规则", max_length=40, default="manual")
+    key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    title = models.CharField("督办事项", max_length=200)
+    reason = models.TextField("督办原因", blank=True)
+    level = models.PositiveSmallIntegerField("督办等级", choices=NoticeLevel.choices, default=NoticeLevel.REMIND)
+    status = models.CharField("状态", max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.OPEN,
+                              db_index=True)
+    issued_on = models.DateField("下发日期")
+    response_due = models.DateField("答复期限")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督办通知"
+        verbose_name_plural = "督办通知"
+        ordering = ["-level", "response_due", "id"]
+        indexes = [models.Index(fields=["program", "status"]), models.Index(fields=["department", "status"])]
+
+    def __str__(self) -> str:
+        return f"【{self.get_level_display()}】{self.title}"
+
+    @property
+    def colour(self) -> str:
+        return LEVEL_COLOURS[NoticeLevel(self.level)]
+
+
+class NoticeEventKind(models.TextChoices):
+    ISSUED = "issued", "下发"
+    ESCALATED = "escalated", "升级"
+    RESPONDED = "responded", "答复"
+    CLOSED = "closed", "办结"
+    RESOLVED = "resolved", "问题消除自动办结"
+
+
+class NoticeEvent(models.Model):
+    """Append-only history of a notice."""
+
+    notice = models.ForeignKey(SupervisionNotice, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事件", max_length=16, choices=NoticeEventKind.choices)
+    level = models.PositiveSmallIntegerField("等级", choices=NoticeLevel.choices)
+    text = models.TextField("内容", blank=True)
+    on = models.DateField("日期")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督办记录"
+        verbose_name_plural = "督办记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"

@@ -1,0 +1,107 @@
+"""Ambient air quality: AQI (HJ 633-2012, HJ 633-2026) and assessment (HJ 663-2013, GB 3095-2012).
+
+Scalar functions are exact (``Decimal``/``Fraction``); the polars functions give the same results on
+whole frames. No Django here.
+
+>>> from decimal import Decimal
+>>> iaqi("PM25_24H", Decimal("35.1"), rule=RULE_2012)
+51
+"""
+
+from calc.air.aqi import (
+    FIXED_ABOVE_800_2026,
+    ITEM_LABELS,
+    ITEMS,
+    REPORT_DAILY,
+    REPORT_ITEMS,
+    REPORT_REALTIME,
+    REPORTS,
+    RULE_2026_FROM,
+    SUBSTITUTES_2012,
+    AqiResult,
+    IaqiDetail,
+    aqi,
+    iaqi,
+    iaqi_detail,
+    level_of,
+    resolve_rule,
+    rule_for_date,
+)
+from calc.air.assessment import (
+    ANNUAL_STATISTICS,
+    DECIMALS,
+    AnnualStatistic,
+    AnnualValidity,
+    DailyValue,
+    GoodDaysRatio,
+    annual_statistic,
+    annual_validity,
+    city_daily_series,
+    city_mean,
+    daily_max_1h,
+    daily_mean,
+    good_days_ratio,
+    o3_8h_means,
+    o3_daily_max_8h,
+    percentile,
+    pm25_decline,
+    round_concentration,
+    station_daily,
+)
+from calc.air.bulk import (
+    DAILY_ITEMS,
+    POLLUTANTS,
+    annual_city_statistics,
+    city_daily_frame,
+    daily_aqi_frame,
+    daily_station_frame,
+)
+from calc.air.tables import RULE_2012, RULE_2026, RULES
+
+__all__ = [
+    "ANNUAL_STATISTICS",
+    "DAILY_ITEMS",
+    "DECIMALS",
+    "FIXED_ABOVE_800_2026",
+    "ITEMS",
+    "ITEM_LABELS",
+    "POLLUTANTS",
+    "REPORTS",
+    "REPORT_DAILY",
+    "REPORT_ITEMS",
+    "REPORT_REALTIME",
+    "RULES",
+    "RULE_2012",
+    "RULE_2026",
+    "RULE_2026_FROM",
+    "SUBSTITUTES_2012",
+    "AnnualStatistic",
+    "AnnualValidity",
+    "AqiResult",
+    "DailyValue",
+    "GoodDaysRatio",
+    "IaqiDetail",
+    "annual_city_statistics",
+    "annual_statistic",
+    "annual_validity",
+    "aqi",
+    "city_daily_frame",
+    "city_daily_series",
+    "city_mean",
+    "daily_aqi_frame",
+    "daily_max_1h",
+    "daily_mean",
+    "daily_station_frame",
+    "good_days_ratio",
+    "iaqi",
+    "iaqi_detail",
+    "level_of",
+    "o3_8h_means",
+    "o3_daily_max_8h",
+    "percentile",
+    "pm25_decline",
+    "resolve_rule",
+    "round_concentration",
+    "rule_for_date",
+    "station_daily",
+]
