@@ -1,0 +1,402 @@
+"""Reads for reporting: who must report what, values by period, approved series, progress.
+
+Every function here issues a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.permissions import access_program
+from apps.geo.models import Department, Region
+from apps.indicators.models import Indicator
+from apps.programs.models import Program, Responsibility, ResponsibilityRole
+from apps.programs.selectors import resolve_targets
+from apps.review.services import review_history
+from apps.review.workflow import ReviewStatus
+
+from .models import Evidence, IndicatorValue, PeriodType, ReportingRound, ValueRevision
+
+SUBMITTED_STATES = {ReviewStatus.SUBMITTED, ReviewStatus.RESUBMITTED}
+
+
+# --- fetch and authorize --------------------------------------------------------------------------
+
+
+def access_round(user: User, program_id: int, round_id: int) -> ReportingRound:
+    program = access_program(user, program_id)
+    reporting_round = ReportingRound.objects.filter(program=program, pk=round_id).first()
+    if reporting_round is None:
+        raise NotFoundError("调度轮次不存在。")
+    reporting_round.program = program
+    return reporting_round
+
+
+def access_value(user: User, program_id: int, value_id: int) -> IndicatorValue:
+    program = access_program(user, program_id)
+    value = (
+        IndicatorValue.objects.select_related("region", "indicator", "indicator__parent", "round",
+                                              "current_revision", "approved_revision")
+        .filter(program=program, pk=value_id)
+        .first()
+    )
+    if value is None:
+        raise NotFoundError("指标值不存在。")
+    value.program = program
+    if not value.can_view(user):
+        raise PermissionDeniedError("您无权查看该指标值。")
+    return value
+
+
+# --- obligations: who reports which (region × indicator) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """A reporting party: a city department (lead unit) or a county office (its county)."""
+
+    key: str  # "dept:<id>" or "county:<region id>"
+    label: str
+    department_id: int | None = None
+    county_id: int | None = None
+
+
+@dataclass
+class Obligation:
+    reporter: Reporter
+    region: Region
+    indicator: Indicator
+    target: str
+    value: IndicatorValue | None = None
+
+    @property
+    def status(self) -> str:
+        return self.value.status if self.value is not None else "missing"
+
+
+def round_scope(reporting_round: ReportingRound) -> tuple[list[Region], list[Indicator]]:
+    regions = sorted(reporting_round.regions.all(), key=lambda r: (r.level != "city", r.code))
+    indicators = sorted(
+        reporting_round.indicators.select_related("parent").filter(~Q(scope_levels=[])), key=lambda i: (i.order, i.id)
+    )
+    return regions, indicators
+
+
+def round_obligations(
+    reporting_round: ReportingRound, *, department: Department | None = None, county: Region | None = None
+) -> list[Obligation]:
+    """Every row that must be reported in the round, optionally for one department or one county office.
+
+    City-level rows go to the indicator's lead units (from the responsibility list); a county's rows go
+    to that county's office. Rows whose target does not apply to the region are left out.
+    """
+    program = reporting_round.program
+    regions, indicators = round_scope(reporting_round)
+    if county is not None:
+        regions = [r for r in regions if r.id == county.id]
+    if department is not None:
+        regions = [r for r in regions if r.id == program.region_id]
+    targets = resolve_targets(program, regions, indicators)
+    leads: dict[int, list[Department]] = defaultdict(list)
+    responsibility_rows = Responsibility.objects.filter(program=program, role=ResponsibilityRole.LEAD,
+                                                        indicator__in=indicators).select_related("department")
+    if department is not None:
+        responsibility_rows = responsibility_rows.filter(department=department)
+    for resp in responsibility_rows.order_by("order", "id"):
+        leads[resp.indicator_id].append(resp.department)
+    obligations: list[Obligation] = []
+    for region in regions:
+        is_city = region.id == program.region_id
+        for indicator in indicators:
+            resolved = targets.get((region.id, indicator.id))
+            if resolved is None or not resolved.applicable:
+                continue
+            if is_city:
+                for unit in leads.get(indicator.id, []):
+                    reporter = Reporter(f"dept:{unit.id}", unit.name, department_id=unit.id)
+                    obligations.append(Obligation(reporter, region, indicator, resolved.text))
+            elif department is None:
+                reporter = Reporter(f"county:{region.id}", f"{region.name}生态办", county_id=region.id)
+                obligations.append(Obligation(reporter, region, indicator, resolved.text))
+    _attach_values(reporting_round, obligations)
+    return obligations
+
+
+def _attach_values(reporting_round: ReportingRound, obligations: list[Obligation]) -> None:
+    values = round_values(reporting_round, regions=list({o.region.id for o in obligations}),
+                          indicators=list({o.indicator.id for o in obligations}))
+    for obligation in obligations:
+        obligation.value = values.get((obligation.region.id, obligation.indicator.id))
+
+
+def value_queryset() -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.select_related(
+        "region", "indicator", "indicator__parent", "current_revision", "approved_revision", "round"
+    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id", "value_id", "checklist_item")))
+
+
+def round_values(reporting_round: ReportingRound, *, regions: list[int] | None = None,
+                 indicators: list[int] | None = None) -> dict[tuple[int, int], IndicatorValue]:
+    rows = value_queryset().filter(
+        program_id=reporting_round.program_id, period_type=reporting_round.period_type, year=reporting_round.year,
+        period_number=reporting_round.period_number,
+    )
+    if regions is not None:
+        rows = rows.filter(region_id__in=regions)
+    if indicators is not None:
+        rows = rows.filter(indicator_id__in=indicators)
+    return {(v.region_id, v.indicator_id): v for v in rows}
+
+
+def user_obligations(user: User, reporting_round: ReportingRound) -> list[Obligation]:
+    """What this user reports in the round: a department's rows, a county's rows, or all (office)."""
+    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
+        return round_obligations(reporting_round, department=user.department)
+    if user.role == Role.COUNTY_OFFICE and user.region_id:
+        return round_obligations(reporting_round, county=user.region)
+    if user.role == Role.OFFICE_ADMIN:
+        return round_obligations(reporting_round)
+    return []
+
+
+# --- inbox -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Inbox:
+    round: ReportingRound
+    overdue: bool
+    to_do: list[Obligation] = field(default_factory=list)  # missing or draft
+    returned: list[Obligation] = field(default_factory=list)
+    waiting: list[Obligation] = field(default_factory=list)  # submitted, awaiting review
+    done: list[Obligation] = field(default_factory=list)  # approved
+
+
+def inbox(user: User, reporting_round: ReportingRound, *, today: dt.date | None = None) -> Inbox:
+    today = today or timezone.localdate()
+    box = Inbox(round=reporting_round, overdue=reporting_round.is_overdue(today))
+    for obligation in user_obligations(user, reporting_round):
+        status = obligation.status
+        if status == ReviewStatus.RETURNED:
+            box.returned.append(obligation)
+        elif status in SUBMITTED_STATES:
+            box.waiting.append(obligation)
+        elif status == ReviewStatus.APPROVED:
+            box.done.append(obligation)
+        else:
+            box.to_do.append(obligation)
+    return box
+
+
+# --- evidence completeness ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completeness:
+    covered: int
+    required: int
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.covered >= self.required
+
+    @property
+    def label(self) -> str:
+        return f"{self.covered}/{self.required}"
+
+
+def evidence_completeness(indicator: Indicator, evidence: list[Evidence]) -> Completeness:
+    """Which of the indicator's evidence checklist items have a file; with no checklist, any file counts."""
+    checklist = list(indicator.evidence_checklist or [])
+    if not checklist:
+        return Completeness(min(len(evidence), 1), 1, () if evidence else ("佐证材料",))
+    covered = {e.checklist_item for e in evidence}
+    missing = tuple(item for item in checklist if item not in covered)
+    return Completeness(len(checklist) - len(missing), len(checklist), missing)
+
+
+# --- review queue ---------------------------------------------------------------------------------------
+
+
+def review_queue(program: Program, *, round_id: int | None = None, region_id: int | None = None,
+                 department_id: int | None = None, status: str | None = None) -> QuerySet[IndicatorValue]:
+    rows = value_queryset().filter(program=program)
+    if status:
+        rows = rows.filter(status=status)
+    else:
+        rows = rows.filter(status__in=SUBMITTED_STATES)
+    if round_id:
+        rows = rows.filter(round_id=round_id)
+    if region_id:
+        rows = rows.filter(region_id=region_id)
+    if department_id:
+        rows = rows.filter(
+            region_id=program.region_id,
+            indicator__responsibilities__program=program,
+            indicator__responsibilities__department_id=department_id,
+            indicator__responsibilities__role=ResponsibilityRole.LEAD,
+        )
+    return rows.order_by("region__path", "indicator__order", "-year", "id")
+
+
+# --- history ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    kind: str  # "revision" or "event"
+    actor: User
+    revision: ValueRevision | None = None
+    event: object | None = None
+
+
+def value_history(value: IndicatorValue) -> list[HistoryEntry]:
+    """Every revision and every review event of a value, oldest first."""
+    entries = [HistoryEntry(r.at, "revision", r.author, revision=r)
+               for r in value.revisions.select_related("author").order_by("at", "id")]
+    entries += [HistoryEntry(e.at, "event", e.actor, event=e) for e in review_history(value)]
+    return sorted(entries, key=lambda e: (e.at, 0 if e.kind == "revision" else 1))
+
+
+# --- approved values: the series dashboards read ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovedValue:
+    year: int
+    number: Decimal | None
+    qualitative: str  # "" or a QualitativeStatus value
+    display: str
+    revision_id: int
+    value_id: int
+    approved_at: dt.datetime | None
+
+
+def approved_values(
+    program: Program, regions: list[Region] | list[int], indicators: list[Indicator] | list[int], years: list[int]
+) -> dict[tuple[int, int], dict[int, ApprovedValue]]:
+    """Latest approved annual value per (region id, indicator id) → {year: ApprovedValue}.
+
+    Only annual periods count. A value reopened after approval keeps its last approved revision until a
+    new one is approved. One query.
+    """
+    region_ids = [r if isinstance(r, int) else r.id for r in regions]
+    indicator_ids = [i if isinstance(i, int) else i.id for i in indicators]
+    rows = (
+        IndicatorValue.objects.filter(
+            program=program, period_type=PeriodType.YEAR, year__in=list(years), region_id__in=region_ids,
+            indicator_id__in=indicator_ids, approved_revision__isnull=False,
+        )
+        .select_related("approved_revision")
+        .only("id", "region_id", "indicator_id", "year", "approved_at", "approved_revision__number",
+              "approved_revision__qualitative", "approved_revision__id")
+    )
+    result: dict[tuple[int, int], dict[int, ApprovedValue]] = defaultdict(dict)
+    for row in rows:
+        revision = row.approved_revision
+        result[(row.region_id, row.indicator_id)][row.year] = ApprovedValue(
+            row.year, revision.number, revision.qualitative, revision.display, revision.id, row.id, row.approved_at
+        )
+    return dict(result)
+
+
+def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, before_year: int,
+                          period_type: str = PeriodType.YEAR) -> dict[tuple[int, int], tuple[int, Decimal]]:
+    """For the jump check: the most recent approved number before ``before_year`` per (region, indicator)."""
+    if not pairs:
+        return {}
+    region_ids = {p[0] for p in pairs}
+    indicator_ids = {p[1] for p in pairs}
+    rows = (
+        IndicatorValue.objects.filter(program=program, period_type=period_type, year__lt=before_year,
+                                      region_id__in=region_ids, indicator_id__in=indicator_ids,
+                                      approved_revision__number__isnull=False)
+        .select_related("approved_revision").order_by("year", "period_number")
+    )
+    result: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    for row in rows:
+        result[(row.region_id, row.indicator_id)] = (row.year, row.approved_revision.number)
+    return result
+
+
+# --- progress ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressLine:
+    label: str
+    total: int = 0
+    reported: int = 0  # ever submitted
+    approved: int = 0
+    on_time: int = 0
+    returned: int = 0
+    evidence_complete: int = 0
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> int:
+        return round(part * 100 / whole) if whole else 0
+
+    @property
+    def completeness(self) -> int:
+        return self._rate(self.approved, self.total)
+
+    @property
+    def reported_rate(self) -> int:
+        return self._rate(self.reported, self.total)
+
+    @property
+    def on_time_rate(self) -> int:
+        return self._rate(self.on_time, self.reported)
+
+    @property
+    def evidence_rate(self) -> int:
+        return self._rate(self.evidence_complete, self.total)
+
+
+@dataclass
+class RoundProgress:
+    round: ReportingRound
+    by_reporter: list[ProgressLine]
+    by_region: list[ProgressLine]
+    total: ProgressLine
+
+
+def round_progress(reporting_round: ReportingRound) -> RoundProgress:
+    """Completeness (approved share), reporting and on-time rates by reporting unit and by region."""
+    due_end = dt.datetime.combine(reporting_round.due, dt.time.max, tzinfo=timezone.get_current_timezone())
+    by_reporter: dict[str, ProgressLine] = {}
+    by_region: dict[int, ProgressLine] = {}
+    total = ProgressLine("合计")
+    for obligation in round_obligations(reporting_round):
+        lines = [
+            by_reporter.setdefault(obligation.reporter.key, ProgressLine(obligation.reporter.label)),
+            by_region.setdefault(obligation.region.id, ProgressLine(obligation.region.name)),
+            total,
+        ]
+        value = obligation.value
+        complete = value is not None and evidence_completeness(obligation.indicator, list(value.evidence.all())).complete
+        for line in lines:
+            line.total += 1
+            if value is None:
+                continue
+            if value.first_submitted_at is not None:
+                line.reported += 1
+                if value.first_submitted_at <= due_end:
+                    line.on_time += 1
+            if value.status == ReviewStatus.APPROVED:
+                line.approved += 1
+            if value.status == ReviewStatus.RETURNED:
+                line.returned += 1
+            if complete:
+                line.evidence_complete += 1
+    return RoundProgress(reporting_round, list(by_reporter.values()), list(by_region.values()), total)
