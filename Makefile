@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
