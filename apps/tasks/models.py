@@ -11,7 +11,6 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.models import Reviewable
 
-
 # --- tasks -------------------------------------------------------------------------------------
 
 
@@ -51,10 +50,6 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
-
-    @property
-    def is_group(self) -> bool:
-        return self.level == 0 and not self.deadline
 
     def is_overdue(self, today) -> bool:  # noqa: ANN001
         """Past its deadline and not done; due today is not overdue."""

@@ -1,0 +1,337 @@
+"""Writes for tasks, progress updates and projects. Supervision services are in ``supervision.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError
+from apps.core.uploads import CheckedUpload
+from apps.geo.models import Department, Region, RegionLevel
+from apps.programs.models import Program, ResponsibilityRole
+from apps.review.services import transition
+from apps.review.workflow import ReviewAction, ReviewStatus
+from docimport.projects import ProjectLine, parse_project_sheet
+from docimport.tasks import TaskLine, parse_task_sheet
+from docimport.xlsx import SheetError
+
+from .models import (
+    FundingSource,
+    ProgressEvidence,
+    Project,
+    ProjectCategory,
+    ProjectFunding,
+    ProjectStatus,
+    ProjectYear,
+    Task,
+    TaskMilestone,
+    TaskProgress,
+    TaskStatus,
+    TaskUnit,
+)
+
+EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
+
+
+# --- units -------------------------------------------------------------------------------------
+
+
+class UnitNames:
+    """Resolve unit names as offices write them (name or alias) within the program's region."""
+
+    def __init__(self, program: Program) -> None:
+        units = list(Department.objects.filter(region__path__startswith=program.region.path).order_by("-id"))
+        self.by_name: dict[str, Department] = {alias: u for u in units for alias in (u.aliases or [])}
+        self.by_name.update({u.name: u for u in units})  # an exact name wins over another unit's alias
+
+    def get(self, name: str) -> Department | None:
+        return self.by_name.get(name.strip())
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(*, program: Program, title: str, number: str = "", parent: Task | None = None,
+                description: str = "", leads: Sequence[Department] = (), cooperators: Sequence[Department] = (),
+                start: dt.date | None = None, deadline: dt.date | None = None, deadline_text: str = "",
+                milestones: Iterable[tuple[str, dt.date]] = (), indicators: Iterable = (),
+                order: int | None = None) -> Task:
+    """Add one task (with its units and milestones) to a program's task list."""
+    if parent is not None and parent.program_id != program.id:
+        raise DomainError("上级任务不属于本创建工作。")
+    if order is None:
+        order = (Task.objects.filter(program=program).order_by("-order").values_list("order", flat=True).first()
+                 or 0) + 1
+    task = Task(program=program, parent=parent, level=(parent.level + 1) if parent else 0, number=number,
+                order=order, title=title, description=description, start=start, deadline=deadline,
+                deadline_text=deadline_text or (f"{deadline.year}年{deadline.month}月{deadline.day}日"
+                                                if deadline else ""))
+    task.full_clean()
+    task.save()
+    _set_units(task, leads, cooperators)
+    TaskMilestone.objects.bulk_create([TaskMilestone(task=task, title=t, due=d) for t, d in milestones])
+    if indicators:
+        task.indicators.set(indicators)
+    return task
+
+
+def _set_units(task: Task, leads: Sequence[Department], cooperators: Sequence[Department]) -> None:
+    TaskUnit.objects.filter(task=task).delete()
+    seen: set[int] = set()
+    rows = []
+    for role, units in ((ResponsibilityRole.LEAD, leads), (ResponsibilityRole.COOPERATE, cooperators)):
+        for order, unit in enumerate(units):
+            if unit.id not in seen:
+                seen.add(unit.id)
+                rows.append(TaskUnit(task=task, department=unit, role=role, order=order))
+    TaskUnit.objects.bulk_create(rows)
+
+
+def task_list_import(*, program: Program, data: bytes) -> dict[str, int]:
+    """Import a 任务清单 sheet: all rows or none. Rows update the task at the same place (numbers from the
+    top group down) and add new ones; nothing is deleted."""
+    try:
+        lines, errors = parse_task_sheet(data)
+    except SheetError as exc:
+        raise DomainError(str(exc)) from exc
+    names = UnitNames(program)
+    resolved: list[tuple[TaskLine, list[Department], list[Department]]] = []
+    stack: list[TaskLine] = []
+    for line in lines:
+        leads = [names.get(n) for n in line.leads]
+        cooperators = [names.get(n) for n in line.cooperators]
+        for column, wanted, found in (("牵头单位", line.leads, leads), ("配合单位", line.cooperators, cooperators)):
+            for name, unit in zip(wanted, found, strict=True):
+                if unit is None:
+                    errors.append(RowError(line.row, column, f"未找到单位「{name}」。"))
+        while stack and stack[-1].level >= line.level:
+            stack.pop()
+        if line.level >= 1 and not line.leads and not any(p.leads for p in stack):
+            errors.append(RowError(line.row, "牵头单位", "任务须有牵头单位。"))
+        stack.append(line)
+        resolved.append((line, [u for u in leads if u], [u for u in cooperators if u]))
+    if not lines and not errors:
+        errors.append(RowError(0, "", "表中没有任务。"))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    return _task_list_commit(program, resolved)
+
+
+@transaction.atomic
+def _task_list_commit(program: Program, resolved: list[tuple[TaskLine, list[Department], list[Department]]]
+                      ) -> dict[str, int]:
+    key_of: dict[int, tuple[str, ...]] = {}
+    keys: dict[tuple[str, ...], Task] = {}
+    for task in Task.objects.filter(program=program).order_by("level", "order", "id"):
+        key = (*key_of.get(task.parent_id, ()), task.number)
+        key_of[task.id] = key
+        keys.setdefault(key, task)
+    created = updated = 0
+    stack: list[tuple[TaskLine, Task, list[Department]]] = []
+    for order, (line, leads, cooperators) in enumerate(resolved, start=1):
+        while stack and stack[-1][0].level >= line.level:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        # A sub-item without its own lead unit answers to its parent's lead unit, as plans write it.
+        leads = leads or (stack[-1][2] if stack else [])
+        key = (*(key_of[parent.id] if parent else ()), line.number)
+        task = keys.get(key)
+        fields = {"title": line.title, "description": line.description, "deadline": line.deadline,
+                  "deadline_text": line.deadline_text, "order": order, "level": line.level, "parent": parent}
+        if task is None:
+            task = Task(program=program, number=line.number)
+            created += 1
+        else:
+            updated += 1
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.full_clean()
+        task.save()
+        key_of[task.id] = key
+        keys[key] = task
+        _set_units(task, leads, cooperators)
+        stack.append((line, task, leads))
+    return {"created": created, "updated": updated}
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+def _progress_department(task: Task, actor) -> Department:  # noqa: ANN001
+    if actor.role != Role.DEPARTMENT_REPORTER or not actor.department_id:
+        raise PermissionDeniedError("只有任务的牵头或配合单位联络员可以填报进展。")
+    if not TaskUnit.objects.filter(task=task, department_id=actor.department_id).exists():
+        raise PermissionDeniedError("您的单位不是该任务的牵头或配合单位。")
+    return actor.department
+
+
+@transaction.atomic
+def task_progress_create(*, task: Task, actor, narrative: str, percent: int,  # noqa: ANN001
+                         files: Sequence[CheckedUpload] = (), submit: bool = False) -> TaskProgress:
+    """A unit's progress update (draft, or submitted at once), with evidence files already checked."""
+    department = _progress_department(task, actor)
+    narrative = (narrative or "").strip()
+    if not narrative:
+        raise DomainError("请填写进展情况。")
+    if not 0 <= int(percent) <= 100:
+        raise DomainError("完成比例须在 0—100 之间。")
+    progress = TaskProgress(task=task, department=department, narrative=narrative, percent=int(percent),
+                            created_by=actor)
+    progress.full_clean()
+    progress.save()
+    for upload in files:
+        evidence_attach(progress=progress, upload=upload, actor=actor)
+    if submit:
+        transition(obj=progress, action=ReviewAction.SUBMIT, actor=actor)
+    return progress
+
+
+def evidence_attach(*, progress: TaskProgress, upload: CheckedUpload, actor) -> ProgressEvidence:  # noqa: ANN001
+    if upload.kind not in EVIDENCE_KINDS:
+        raise DomainError("佐证材料须为 PDF、Word、Excel 或图片。")
+    evidence = ProgressEvidence(progress=progress, name=upload.name, kind=upload.kind, size=upload.size,
+                                sha256=upload.sha256, uploaded_by=actor)
+    evidence.file.save(f"{upload.sha256[:16]}.{upload.kind}", ContentFile(upload.data), save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def task_progress_edit(*, progress: TaskProgress, actor, narrative: str, percent: int) -> TaskProgress:  # noqa: ANN001
+    """Change a draft or returned update before (re)submitting it."""
+    from apps.review.workflow import EDITABLE
+
+    if not progress.review_can_report(actor):
+        raise PermissionDeniedError("您无权修改该进展。")
+    if progress.status not in EDITABLE:
+        raise DomainError("已提交的进展不能修改。")
+    if not 0 <= int(percent) <= 100 or not narrative.strip():
+        raise DomainError("请填写进展情况，完成比例须在 0—100 之间。")
+    progress.narrative, progress.percent, progress.version = narrative.strip(), int(percent), progress.version + 1
+    progress.save(update_fields=["narrative", "percent", "version"])
+    return progress
+
+
+@transaction.atomic
+def task_progress_transition(*, progress: TaskProgress, action: str, actor, comment: str = "",  # noqa: ANN001
+                             expected_version: int | None = None, today: dt.date | None = None) -> TaskProgress:
+    """Submit / approve / return / reopen through the shared workflow; approval moves the task forward."""
+    transition(obj=progress, action=action, actor=actor, comment=comment, expected_version=expected_version)
+    if action == ReviewAction.APPROVE and progress.status == ReviewStatus.APPROVED:
+        task_apply_progress(task=progress.task, percent=progress.percent, today=today)
+    return progress
+
+
+def task_apply_progress(*, task: Task, percent: int, today: dt.date | None = None) -> Task:
+    """Set the task's per cent and status from an approved update (100 % → completed today)."""
+    today = today or timezone.localdate()
+    task.percent = percent
+    if percent >= 100:
+        task.status, task.completed_on = TaskStatus.COMPLETED, task.completed_on or today
+    else:
+        task.status = TaskStatus.IN_PROGRESS if percent > 0 else TaskStatus.NOT_STARTED
+        task.completed_on = None
+    task.save(update_fields=["percent", "status", "completed_on"])
+    return task
+
+
+def milestone_complete(*, milestone: TaskMilestone, actor, on: dt.date | None = None) -> TaskMilestone:  # noqa: ANN001
+    from apps.core.permissions import can_manage_program
+
+    if not can_manage_program(actor, milestone.task.program):
+        raise PermissionDeniedError("只有生态办管理员可以确认节点完成。")
+    milestone.done_on = on or timezone.localdate()
+    milestone.save(update_fields=["done_on"])
+    return milestone
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+def resolve_region(program: Program, text: str) -> Region | None:
+    """建设地点 as written → the program's city (全市, 市本级) or one of its counties (by name prefix)."""
+    text = "".join(text.split())
+    if not text or text in ("全市", "市本级", "市直", program.region.name):
+        return program.region
+    counties = Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.COUNTY)
+    for county in sorted(counties, key=lambda r: -len(r.name)):
+        if text.startswith(county.name) or text.startswith(county.name[:-1]) and len(county.name) > 2:
+            return county
+    return None
+
+
+@transaction.atomic
+def project_create(*, program: Program, name: str, category: ProjectCategory, region: Region,
+                   department: Department, start: dt.date, end: dt.date, total: Decimal, number: str = "",
+                   content: str = "", location: str = "", status: str = ProjectStatus.PLANNED, percent: int = 0,
+                   funding: Iterable[tuple[str, Decimal | None]] = (),
+                   years: dict[int, dict[str, Decimal]] | None = None, order: int | None = None) -> Project:
+    """Add or update (by name) a project with its funding and yearly investment (all 万元)."""
+    if end < start:
+        raise DomainError("完工时间早于开工时间。")
+    if total < 0:
+        raise DomainError("总投资不能为负数。")
+    if order is None:
+        order = (Project.objects.filter(program=program).order_by("-order").values_list("order", flat=True).first()
+                 or 0) + 1
+    project = Project.objects.filter(program=program, name=name).first() or Project(program=program, name=name)
+    for field, value in {"number": number, "order": order, "category": category, "region": region,
+                         "location": location, "department": department, "content": content, "start": start,
+                         "end": end, "total_investment": total, "status": status, "percent": percent}.items():
+        setattr(project, field, value)
+    project.full_clean()
+    project.save()
+    ProjectFunding.objects.filter(project=project).delete()
+    ProjectFunding.objects.bulk_create(
+        [ProjectFunding(project=project, source=FundingSource(s), amount=a) for s, a in funding]
+    )
+    for year, amounts in (years or {}).items():
+        ProjectYear.objects.update_or_create(project=project, year=year, defaults=amounts)
+    return project
+
+
+def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
+    """Import a 项目清单 sheet: all rows or none; a row with an existing project name updates it."""
+    try:
+        lines, errors = parse_project_sheet(data)
+    except SheetError as exc:
+        raise DomainError(str(exc)) from exc
+    names = UnitNames(program)
+    categories = {c.name: c for c in ProjectCategory.objects.all()}
+    ready: list[tuple[ProjectLine, ProjectCategory, Region, Department]] = []
+    seen: dict[str, int] = {}
+    for line in lines:
+        category = categories.get(line.category)
+        region = resolve_region(program, line.location)
+        department = names.get(line.department)
+        if category is None:
+            errors.append(RowError(line.row, "项目类别", f"未知的项目类别「{line.category}」（可用：{'、'.join(categories)}）。"))
+        if region is None:
+            errors.append(RowError(line.row, "建设地点", f"「{line.location}」不在本市县区范围内。"))
+        if department is None:
+            errors.append(RowError(line.row, "责任单位", f"未找到单位「{line.department}」。"))
+        if line.name in seen:
+            errors.append(RowError(line.row, "项目名称", f"与第{seen[line.name]}行项目重名。"))
+        seen.setdefault(line.name, line.row)
+        if category and region and department:
+            ready.append((line, category, region, department))
+    if not lines and not errors:
+        errors.append(RowError(0, "", "表中没有项目。"))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    existing = set(Project.objects.filter(program=program).values_list("name", flat=True))
+    with transaction.atomic():
+        for order, (line, category, region, department) in enumerate(ready, start=1):
+            project_create(program=program, name=line.name, number=line.number, category=category, region=region,
+                           department=department, start=line.start, end=line.end, total=line.total,
+                           content=line.content, location=line.location, status=line.status or ProjectStatus.PLANNED,
+                           funding=line.funding, years=line.years, order=order)
+    created = sum(1 for line, *_ in ready if line.name not in existing)
+    return {"created": created, "updated": len(ready) - created}

@@ -1,0 +1,267 @@
+"""HTML pages for tasks, projects, supervision, the inbox and the timeline: fetch-and-authorize, call, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
+from apps.core.permissions import access_department, access_program, can_manage_program
+from apps.core.uploads import check_upload, read_upload
+from apps.core.web import page
+from apps.review.services import review_history
+from apps.review.workflow import EDITABLE, allowed_actions
+
+from . import selectors, services, supervision
+from .access import access_notice, access_task, can_respond
+from .exports import render_project_xlsx, render_task_xlsx
+from .models import NoticeLevel, NoticeStatus, ProjectYear
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@page
+def task_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    rows = selectors.task_rows(request.user, program)
+    return render(request, "tasks/task_list.html", {
+        "program": program, "rows": rows, "counts": selectors.task_counts(rows),
+        "can_manage": can_manage_program(request.user, program), "today": timezone.localdate(),
+    })
+
+
+@page
+def task_detail(request: HttpRequest, program_id: int, task_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    task = access_task(request.user, program, task_id)
+    updates = list(selectors.task_progress_list(task))
+    for update in updates:
+        update.history = list(review_history(update))
+        update.actions = [a for a in allowed_actions(update.status)
+                          if (a == "submit" and update.review_can_report(request.user))
+                          or (a != "submit" and update.review_can_review(request.user))]
+        update.editable = update.status in EDITABLE and update.review_can_report(request.user)
+    units = list(task.units.select_related("department"))
+    today = timezone.localdate()
+    return render(request, "tasks/task_detail.html", {
+        "program": program, "task": task, "units": units, "updates": updates, "today": today,
+        "milestones": [(m, m.is_overdue(today)) for m in task.milestones.all()],
+        "overdue": task.is_overdue(today),
+        "can_report": request.user.role == Role.DEPARTMENT_REPORTER
+        and any(u.department_id == request.user.department_id for u in units),
+        "can_manage": can_manage_program(request.user, program),
+        "notices": selectors.notice_queryset(request.user, program).filter(source_id=task.id, rule="task_overdue"),
+    })
+
+
+@require_POST
+@page
+def progress_create(request: HttpRequest, program_id: int, task_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    task = access_task(request.user, program, task_id)
+    try:
+        files = [check_upload(f, allowed=services.EVIDENCE_KINDS) for f in request.FILES.getlist("evidence")]
+        services.task_progress_create(task=task, actor=request.user, narrative=request.POST.get("narrative", ""),
+                                      percent=int(request.POST.get("percent") or 0), files=files,
+                                      submit=request.POST.get("submit") == "1")
+        messages.success(request, "已保存进展。")
+    except (DomainError, ValueError) as exc:
+        if isinstance(exc, PermissionDeniedError):
+            raise
+        messages.error(request, str(exc) if isinstance(exc, DomainError) else "完成比例须为整数。")
+    return redirect("task", program_id=program.id, task_id=task.id)
+
+
+@require_POST
+@page
+def progress_transition(request: HttpRequest, program_id: int, task_id: int, progress_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    task = access_task(request.user, program, task_id)
+    progress = task.progress_updates.filter(pk=progress_id).first()
+    if progress is None:
+        raise DomainError("进展不存在。")
+    try:
+        if request.POST.get("narrative"):
+            services.task_progress_edit(progress=progress, actor=request.user, narrative=request.POST["narrative"],
+                                        percent=int(request.POST.get("percent") or 0))
+        services.task_progress_transition(progress=progress, action=request.POST.get("action", ""),
+                                          actor=request.user, comment=request.POST.get("comment", ""),
+                                          expected_version=int(request.POST["version"])
+                                          if request.POST.get("version") else None)
+        messages.success(request, "操作成功。")
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("task", program_id=program.id, task_id=task.id)
+
+
+@page
+def task_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    tasks = selectors.task_queryset(request.user, program)
+    return _xlsx(render_task_xlsx(f"{program.name}任务清单", tasks), f"{program.name}任务清单.xlsx")
+
+
+@page
+def task_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    return _import(request, program_id, "任务清单", services.task_list_import, "tasks")
+
+
+def _import(request: HttpRequest, program_id: int, label: str, service, back: str) -> HttpResponse:  # noqa: ANN001
+    program = access_program(request.user, program_id, manage=True)
+    errors = []
+    if request.method == "POST":
+        try:
+            data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
+            result = service(program=program, data=data)
+            messages.success(request, f"导入{label}：新增 {result['created']} 条，更新 {result['updated']} 条。")
+            return redirect(back, program_id=program.id)
+        except ImportRejected as exc:
+            errors = exc.errors
+            messages.error(request, str(exc))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return render(request, "tasks/import.html", {"program": program, "label": label, "errors": errors})
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+@page
+def project_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    today = timezone.localdate()
+    projects = list(selectors.project_queryset(request.user, program))
+    for project in projects:
+        project.late = project.is_late(today)
+        years = list(project.years.all())
+        project.completed_total = sum((y.completed for y in years), start=0)
+    return render(request, "tasks/project_list.html", {
+        "program": program, "projects": projects, "summary": selectors.project_summary(request.user, program),
+        "can_manage": can_manage_program(request.user, program),
+    })
+
+
+@page
+def project_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    projects = selectors.project_queryset(request.user, program)
+    years = sorted(set(ProjectYear.objects.filter(project__in=projects).values_list("year", flat=True)))
+    return _xlsx(render_project_xlsx(f"{program.name}项目清单", projects, years), f"{program.name}项目清单.xlsx")
+
+
+@page
+def project_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    return _import(request, program_id, "项目清单", services.project_list_import, "projects")
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+@page
+def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    show_all = request.GET.get("all") == "1"
+    notices = list(selectors.notice_queryset(request.user, program, open_only=not show_all))
+    for notice in notices:
+        notice.rule_text = supervision.rule_label(notice.rule)
+    can_manage = can_manage_program(request.user, program)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDeniedError("只有生态办管理员可以下发督办。")
+        try:
+            department = access_department(request.user, int(request.POST.get("department") or 0))
+            due = request.POST.get("response_due")
+            supervision.notice_issue(
+                program=program, department=department, title=request.POST.get("title", ""),
+                reason=request.POST.get("reason", ""), actor=request.user,
+                level=int(request.POST.get("level") or NoticeLevel.REMIND),
+                response_due=dt.date.fromisoformat(due) if due else None,
+            )
+            messages.success(request, "已下发督办通知。")
+            return redirect("notices", program_id=program.id)
+        except ValueError:
+            messages.error(request, "日期或等级格式不正确。")
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    from apps.geo.models import Department
+
+    return render(request, "tasks/notice_list.html", {
+        "program": program, "notices": notices, "show_all": show_all, "can_manage": can_manage,
+        "levels": NoticeLevel.choices, "counts": selectors.open_notice_counts(program, request.user),
+        "departments": Department.objects.filter(region__path__startswith=program.region.path) if can_manage else [],
+    })
+
+
+@page
+def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    notice = access_notice(request.user, program, notice_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "respond":
+                supervision.notice_respond(notice=notice, actor=request.user, text=request.POST.get("text", ""))
+            elif action in ("close", "reopen"):
+                supervision.notice_close(notice=notice, actor=request.user, text=request.POST.get("text", ""),
+                                         reopen=action == "reopen")
+            else:
+                raise DomainError("未知操作。")
+            messages.success(request, "已记录。")
+            return redirect("notice", program_id=program.id, notice_id=notice.id)
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return render(request, "tasks/notice_detail.html", {
+        "program": program, "notice": notice, "events": selectors.notice_events(notice),
+        "can_respond": can_respond(request.user, notice) and notice.status != NoticeStatus.CLOSED,
+        "can_manage": can_manage_program(request.user, program) and notice.status != NoticeStatus.CLOSED,
+        "rule": supervision.rule_label(notice.rule),
+    })
+
+
+# --- inbox and timeline ------------------------------------------------------------------------
+
+
+@page
+def inbox(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    department_id = request.GET.get("department") or request.user.department_id
+    if not department_id:
+        from apps.geo.models import Department
+
+        return render(request, "tasks/inbox_pick.html", {
+            "program": program,
+            "departments": Department.objects.filter(region__path__startswith=program.region.path),
+        })
+    department = access_department(request.user, int(department_id))
+    return render(request, "tasks/inbox.html", {"program": program,
+                                                "inbox": selectors.department_inbox(program, department)})
+
+
+@page
+def timeline_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    return render(request, "tasks/timeline.html", {"program": program,
+                                                   "timeline": selectors.timeline(request.user, program)})

@@ -1,0 +1,54 @@
+"""List pages and endpoints run a constant number of queries however many tasks and projects there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.tasks import services
+from apps.tasks.models import ProjectCategory
+from apps.tasks.supervision import notice_issue
+
+
+def _grow(world, n: int) -> None:  # noqa: ANN001
+    units = world.units
+    category = ProjectCategory.objects.first()
+    group = services.task_create(program=world.program, number=f"（{n}）", title=f"组{n}")
+    for i in range(n):
+        services.task_create(program=world.program, parent=group, number=f"{i + 1}.", title=f"任务{n}-{i}",
+                             leads=[units["市生态环境局"]], cooperators=[units["市财政局"], units["市水务局"]],
+                             deadline=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+                             milestones=[("节点", dt.date(2026, 1, 1))])
+        services.project_create(program=world.program, name=f"项目{n}-{i}", category=category, region=world.city,
+                                department=units["市生态环境局"], start=dt.date(2025, 1, 1),
+                                end=dt.date(2026, 12, 31), total=Decimal(100), funding=[("fiscal", Decimal(50))],
+                                years={2025: {"planned": Decimal(50), "completed": Decimal(40)}})
+        notice_issue(program=world.program, department=units["市生态环境局"], title=f"督办{n}-{i}", reason="",
+                     actor=world.users.office)
+
+
+def _count(client, url: str) -> int:  # noqa: ANN001
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_constant_queries(world, client_for):  # noqa: ANN001
+    paths = ["/programs/{p}/tasks/", "/programs/{p}/projects/", "/programs/{p}/supervision/",
+             "/programs/{p}/timeline/", "/api/programs/{p}/tasks", "/api/programs/{p}/projects",
+             "/api/programs/{p}/notices", "/api/programs/{p}/projects/summary"]
+    for persona in ("office", "reporter"):
+        _grow(world, 5) if persona == "office" else None
+        client = client_for(getattr(world.users, persona))
+        small = {path: _count(client, path.format(p=world.program.id)) for path in paths}
+        small["inbox"] = _count(client, f"/programs/{world.program.id}/inbox/?department={world.units['市生态环境局'].id}")
+        if persona == "office":
+            _grow(world, 50)
+        else:
+            _grow(world, 45)
+        large = {path: _count(client, path.format(p=world.program.id)) for path in paths}
+        large["inbox"] = _count(client, f"/programs/{world.program.id}/inbox/?department={world.units['市生态环境局'].id}")
+        assert small == large, persona
