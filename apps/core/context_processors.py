@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from apps.core.permissions import visible_programs_q
 
-
 NAV_MODULES = ["apps.reporting.nav", "apps.tasks.nav"]
 
 

@@ -1,3 +1,204 @@
-from ninja import Router
+"""REST endpoints for reporting; every one fetches and authorizes through the access_* helpers."""
 
-router = Router()
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.permissions import access_program, access_region, can_manage_program
+from apps.core.uploads import read_upload
+from apps.indicators.models import Indicator
+from apps.review.services import review_history
+
+from . import schemas, services
+from .exports import department_template
+from .models import Evidence, IndicatorValue, ValueRevision
+from .selectors import (
+    access_round,
+    access_value,
+    approved_values,
+    evidence_completeness,
+    review_queue,
+    round_progress,
+    user_obligations,
+)
+
+router = Router(tags=["reporting"])
+
+
+def _revision(r: ValueRevision | None) -> dict | None:
+    if r is None:
+        return None
+    return {"id": r.id, "version": r.version, "number": r.number, "qualitative": r.qualitative,
+            "explanation": r.explanation, "source": r.source, "caliber": r.caliber, "note": r.note,
+            "reason": r.reason, "warnings": r.warnings, "author": str(r.author), "at": r.at}
+
+
+def _value(v: IndicatorValue) -> dict:
+    return {"id": v.id, "region_id": v.region_id, "indicator_id": v.indicator_id, "period_label": v.period_label,
+            "year": v.year, "status": v.status, "version": v.version,
+            "current": _revision(v.current_revision), "approved": _revision(v.approved_revision)}
+
+
+def _round(r) -> dict:  # noqa: ANN001
+    return {"id": r.id, "name": r.name, "period_type": r.period_type, "year": r.year,
+            "period_number": r.period_number, "period_label": r.period_label, "due": r.due}
+
+
+@router.get("/programs/{program_id}/rounds", response=list[schemas.RoundOut])
+def list_rounds(request: HttpRequest, program_id: int):  # noqa: ANN201
+    program = access_program(request.user, program_id)
+    return [_round(r) for r in program.reporting_rounds.all()]
+
+
+@router.post("/programs/{program_id}/rounds", response={201: schemas.RoundOut})
+def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn):  # noqa: ANN201
+    program = access_program(request.user, program_id, manage=True)
+    indicators = list(Indicator.objects.filter(pk__in=payload.indicator_ids))
+    regions = [access_region(request.user, rid) for rid in payload.region_ids]
+    reporting_round = services.reporting_round_create(
+        program=program, actor=request.user, name=payload.name, period_type=payload.period_type,
+        year=payload.year, period_number=payload.period_number, due=payload.due, indicators=indicators,
+        regions=regions, note=payload.note)
+    return Status(201, _round(reporting_round))
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/obligations", response=list[schemas.ObligationOut])
+def my_obligations(request: HttpRequest, program_id: int, round_id: int):  # noqa: ANN201
+    """What the requesting user (department, county office, or office) must report in the round."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    return [
+        {"reporter": o.reporter.label, "region_id": o.region.id, "region": o.region.name,
+         "indicator_id": o.indicator.id, "indicator_code": o.indicator.code, "indicator": o.indicator.full_name,
+         "unit": o.indicator.unit, "target": o.target, "value_id": o.value.id if o.value else None,
+         "status": o.status, "version": o.value.version if o.value else 0}
+        for o in user_obligations(request.user, reporting_round)
+    ]
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/progress", response=schemas.ProgressOut)
+def progress(request: HttpRequest, program_id: int, round_id: int):  # noqa: ANN201
+    reporting_round = access_round(request.user, program_id, round_id)
+    data = round_progress(reporting_round)
+
+    def line(x) -> dict:  # noqa: ANN001
+        return {k: getattr(x, k) for k in schemas.ProgressLineOut.model_fields}
+
+    return {"total": line(data.total), "by_reporter": [line(x) for x in data.by_reporter],
+            "by_region": [line(x) for x in data.by_region]}
+
+
+@router.post("/programs/{program_id}/rounds/{round_id}/values", response=schemas.ValueOut)
+def save_value(request: HttpRequest, program_id: int, round_id: int, payload: schemas.ValueIn):  # noqa: ANN201
+    reporting_round = access_round(request.user, program_id, round_id)
+    region = reporting_round.regions.filter(pk=payload.region_id).first()
+    indicator = reporting_round.indicators.filter(pk=payload.indicator_id).first()
+    if region is None or indicator is None:
+        raise NotFoundError("该区域或指标不在本轮调度范围内。")
+    data = services.ValueInput(number=payload.number, qualitative=payload.qualitative,
+                               explanation=payload.explanation, source=payload.source, caliber=payload.caliber,
+                               note=payload.note, reason=payload.reason)
+    value = services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
+                                          actor=request.user, data=data, expected_version=payload.expected_version,
+                                          confirm_warnings=payload.confirm_warnings)
+    return _value(value)
+
+
+@router.get("/programs/{program_id}/values", response=list[schemas.ValueOut])
+def list_values(request: HttpRequest, program_id: int, round_id: int | None = None, region_id: int | None = None,
+                department_id: int | None = None, status: str | None = None):  # noqa: ANN201
+    """The office review queue (submitted and resubmitted by default) with filters."""
+    program = access_program(request.user, program_id)
+    if not can_manage_program(request.user, program):
+        raise PermissionDeniedError("只有生态办管理员可以查看审核队列。")
+    return [_value(v) for v in review_queue(program, round_id=round_id, region_id=region_id,
+                                             department_id=department_id, status=status)
+            .select_related("current_revision__author", "approved_revision__author")]
+
+
+@router.get("/programs/{program_id}/values/{value_id}", response=schemas.ValueDetailOut)
+def value_detail(request: HttpRequest, program_id: int, value_id: int):  # noqa: ANN201
+    value = access_value(request.user, program_id, value_id)
+    evidence = list(value.evidence.all())
+    return {
+        **_value(value),
+        "revisions": [_revision(r) for r in value.revisions.select_related("author")],
+        "events": [{"action": e.action, "old_status": e.old_status, "new_status": e.new_status,
+                    "comment": e.comment, "actor": str(e.actor), "at": e.at} for e in review_history(value)],
+        "evidence": evidence,
+        "evidence_missing": list(evidence_completeness(value.indicator, evidence).missing),
+    }
+
+
+@router.post("/programs/{program_id}/values/{value_id}/transition", response=schemas.ValueOut)
+def value_transition(request: HttpRequest, program_id: int, value_id: int, payload: schemas.TransitionIn):  # noqa: ANN201
+    value = access_value(request.user, program_id, value_id)
+    services.indicator_value_transition(value=value, action=payload.action, actor=request.user,
+                                        comment=payload.comment, expected_version=payload.expected_version)
+    return _value(access_value(request.user, program_id, value_id))
+
+
+@router.post("/programs/{program_id}/bulk-approve", response=schemas.BulkApproveOut)
+def bulk_approve(request: HttpRequest, program_id: int, payload: schemas.BulkApproveIn):  # noqa: ANN201
+    program = access_program(request.user, program_id, manage=True)
+    result = services.indicator_values_bulk_approve(program=program, value_ids=payload.value_ids, actor=request.user)
+    return {"approved": result.approved, "failed": [{"id": i, "reason": r} for i, r in result.failed]}
+
+
+@router.post("/programs/{program_id}/values/{value_id}/evidence", response={201: schemas.EvidenceOut})
+def upload_evidence(request: HttpRequest, program_id: int, value_id: int, file: File[UploadedFile],
+                    checklist_item: Form[str] = ""):  # noqa: ANN201
+    value = access_value(request.user, program_id, value_id)
+    return Status(201, services.evidence_upload(value=value, upload=file, actor=request.user,
+                                                checklist_item=checklist_item))
+
+
+@router.get("/programs/{program_id}/values/{value_id}/evidence/{evidence_id}")
+def download_evidence(request: HttpRequest, program_id: int, value_id: int, evidence_id: int) -> HttpResponse:
+    value = access_value(request.user, program_id, value_id)
+    evidence = Evidence.objects.filter(value=value, pk=evidence_id).first()
+    if evidence is None:
+        raise NotFoundError("佐证材料不存在。")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/template.xlsx")
+def template(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    reporting_round = access_round(request.user, program_id, round_id)
+    data, filename = department_template(reporting_round, request.user)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@router.post("/programs/{program_id}/rounds/{round_id}/import", response=schemas.ImportOut)
+def import_values(request: HttpRequest, program_id: int, round_id: int, file: File[UploadedFile],
+                  commit: Form[bool] = False, confirm_warnings: Form[bool] = False, note: Form[str] = ""):  # noqa: ANN201
+    """Without ``commit`` a preview; with it all-or-nothing (422/400 with row errors on any bad row)."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    data = read_upload(file, allowed={"xlsx"})
+    if commit:
+        preview = services.reporting_import_commit(reporting_round=reporting_round, actor=request.user, data=data,
+                                                   confirm_warnings=confirm_warnings, note=note)
+    else:
+        preview = services.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
+    return {"committed": bool(commit), "rows": len(preview.lines), "errors": [e.as_dict() for e in preview.errors],
+            "warnings": [w.as_dict() for w in preview.warnings]}
+
+
+@router.get("/programs/{program_id}/approved-values", response=list[schemas.ApprovedOut])
+def approved(request: HttpRequest, program_id: int, years: Query[list[int]], region_ids: Query[list[int]] = None,
+             indicator_ids: Query[list[int]] = None):  # noqa: ANN201
+    """Approved annual values (the dashboard series) for the program's regions the user may see."""
+    from apps.programs.selectors import program_indicators, program_regions
+
+    program = access_program(request.user, program_id)
+    regions = [r for r in program_regions(program) if not region_ids or r.id in region_ids]
+    regions = [access_region(request.user, r.id) for r in regions] if region_ids else regions
+    indicators = [i.id for i in program_indicators(program) if not indicator_ids or i.id in indicator_ids]
+    data = approved_values(program, regions, indicators, years)
+    return [{"region_id": key[0], "indicator_id": key[1], "year": year, "number": v.number,
+             "qualitative": v.qualitative, "display": v.display}
+            for key, series in data.items() for year, v in sorted(series.items())]

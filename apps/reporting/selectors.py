@@ -193,7 +193,23 @@ def inbox(user: User, reporting_round: ReportingRound, *, today: dt.date | None 
             box.done.append(obligation)
         else:
             box.to_do.append(obligation)
+    _attach_return_comments(box.returned)
     return box
+
+
+def _attach_return_comments(obligations: list[Obligation]) -> None:
+    """The office's latest return comment on each returned value, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.review.models import ReviewEvent
+
+    values = {o.value.id: o.value for o in obligations if o.value is not None}
+    if not values:
+        return
+    events = ReviewEvent.objects.filter(content_type=ContentType.objects.get_for_model(IndicatorValue),
+                                        object_id__in=list(values), action="return").order_by("at", "id")
+    for event in events:
+        values[event.object_id].return_comment = event.comment
 
 
 # --- evidence completeness ----------------------------------------------------------------------------

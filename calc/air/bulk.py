@@ -42,7 +42,7 @@ from calc.air.assessment import (
     O3_8H_LIMIT,
     O3_WINDOW_ENDS,
 )
-from calc.air.tables import RULE_2012, RULE_2026, RULES, breakpoint_table, levels
+from calc.air.tables import RULE_2012, RULE_2026, breakpoint_table, levels
 
 POLLUTANTS: tuple[str, ...] = ("SO2", "NO2", "PM10", "PM25", "CO", "O3")
 """Hourly pollutant columns (default names) of the input frame."""
@@ -104,24 +104,48 @@ def _scaled(name: str, dtype: pl.DataType) -> tuple[pl.Expr, int]:
     return (column * 10**scale).round().cast(pl.Int64), scale
 
 
+def _float_is_short(column: pl.Expr) -> pl.Expr:
+    """True where a non-negative Float64 ``x`` is the double nearest to ``round(x·1000)/1000``.
+
+    That is: the shortest decimal form of ``x`` (what ``repr`` prints and the scalar path reads) has
+    at most 3 decimals, so ``round(x·1000)`` is exactly that decimal scaled by 1000. Decided in integer
+    arithmetic on the IEEE-754 bits, ``x = m·2^-k``: ``|r·2^k − 1000·m| < 500`` (half an ulp, a quarter
+    below a power of two), evaluated as ``|r·2^(k−3) − 125·m| ≤ 62`` to stay inside Int64.
+    """
+    x = column.cast(pl.Float64)
+    r = (x * 10**_FLOAT_SCALE).round().cast(pl.Int64)
+    bits = x.reinterpret(dtype=pl.Int64)
+    exponent = bits // 2**52
+    mantissa = bits % 2**52 + 2**52
+    shift = (1072 - exponent).clip(0, 62)
+    diff = r * pl.lit(2, pl.Int64).pow(shift.cast(pl.UInt32)) - mantissa * 125
+    near = (diff.abs() <= 62) & ~((mantissa == 2**52) & (diff < -31))
+    return (
+        pl.when(x == 0)
+        .then(True)
+        .when(x.is_nan() | (x >= _MAX_FLOAT) | (r == 0) | (1072 - exponent < 0))
+        .then(False)
+        .otherwise(near)
+    )
+
+
 def _check_floats(frame: pl.DataFrame, columns: Sequence[str]) -> None:
-    """Refuse float values whose shortest decimal form has more than 3 decimals, and negatives."""
-    checks = []
-    for name in columns:
-        dtype = frame.schema[name]
-        column = pl.col(name)
-        checks.append((column < 0).any().alias(f"{name}__neg"))
-        if dtype.is_float():
-            back = (column * 10**_FLOAT_SCALE).round() / 10**_FLOAT_SCALE
-            checks.append(((back != column) | (column.abs() >= _MAX_FLOAT) | column.is_nan()).any().alias(f"{name}__inexact"))
-    if not checks:
+    """Refuse negative values, and float values whose shortest decimal form has more than 3 decimals.
+
+    Float columns are checked on their distinct values (monitoring data repeat few values).
+    """
+    columns = [name for name in columns if frame.schema[name] != pl.Null]
+    if not columns:
         return
-    flags = frame.select(checks).row(0, named=True)
-    for key, bad in flags.items():
-        if bad:
-            name, problem = key.split("__")
-            if problem == "neg":
-                raise ValueError(f"column {name!r} has negative concentrations")
+    minima = frame.lazy().select([pl.col(name).min() for name in columns]).collect().row(0, named=True)
+    for name, minimum in minima.items():
+        if minimum is not None and minimum < 0:
+            raise ValueError(f"column {name!r} has negative concentrations")
+    for name in columns:
+        if not frame.schema[name].is_float():
+            continue
+        distinct = frame.lazy().select(pl.col(name).drop_nulls().unique()).collect()
+        if distinct.select((~_float_is_short(pl.col(name))).any()).item():
             raise ValueError(
                 f"column {name!r} has float values with more than {_FLOAT_SCALE} decimals (or NaN/huge); "
                 "cast it to pl.Decimal to keep them exact"
@@ -166,13 +190,14 @@ def daily_station_frame(
     pl.DataFrame
         ``station, date`` then ``SO2_24H NO2_24H PM10_24H CO_24H O3_1H O3_8H PM25_24H`` (``Decimal``
         at the reporting scale, ``null`` when invalid) and ``<item>_n``: hours behind a 24-h mean or
-        the O3 daily max 1-h, valid 8-h windows behind ``O3_8H``. The same as
+        the O3 daily max 1-h, valid 8-h windows behind ``O3_8H``. One row per station-day that has at
+        least one input row, sorted by station and date. The same as
         :func:`calc.air.assessment.station_daily` for each station-day.
 
     Raises
     ------
     ValueError
-        Duplicate station-hours, times not on the hour, negative or over-precise values.
+        Duplicate station-hours, times not on the hour, null stations, negative or over-precise values.
     """
     if time_label not in ("start", "end"):
         raise ValueError(f"time_label must be 'start' or 'end', got {time_label!r}")
@@ -184,6 +209,8 @@ def daily_station_frame(
     schema = lazy.collect_schema()
     present = {pollutant: name for pollutant, name in names.items() if name in schema}
     frame = lazy.select([pl.col(station), pl.col(time), *[pl.col(name) for name in present.values()]]).collect()
+    if frame.height == 0:
+        return _empty_daily(frame.schema[station], station)
     _check_floats(frame, list(present.values()))
 
     time_dtype = frame.schema[time]
@@ -193,40 +220,49 @@ def daily_station_frame(
     epoch = wall.dt.epoch("s")
     if time_label == "end":
         epoch = epoch - 3600
-    bounds = frame.select(
-        lo=epoch.min(), hi=epoch.max(), off=(epoch % 3600 != 0).any(), n_st=pl.col(station).n_unique()
-    ).row(0, named=True)
-    if frame.height == 0:
-        return _empty_daily(frame.schema[station], station)
+    station_dtype = frame.schema[station]
+    integer_station = station_dtype.is_integer()
+    bounds = frame.lazy().select(
+        lo=epoch.min(),
+        hi=epoch.max(),
+        off=(epoch % 3600 != 0).any(),
+        nulls=pl.col(station).null_count() + pl.col(time).null_count(),
+        n_st=pl.col(station).n_unique(),
+        st_lo=pl.col(station).min() if integer_station else pl.lit(0),
+        st_hi=pl.col(station).max() if integer_station else pl.lit(0),
+    ).collect().row(0, named=True)
+    if bounds["nulls"]:
+        raise ValueError(f"columns {station!r} and {time!r} must not have nulls")
     if bounds["off"]:
         raise ValueError(f"column {time!r} has times that are not on the hour")
-    first_hour = (bounds["lo"] // 86400) * 24
-    n_days = (bounds["hi"] // 86400) - (bounds["lo"] // 86400) + 1
+    first_day = bounds["lo"] // 86400
+    n_days = bounds["hi"] // 86400 - first_day + 1
 
-    stations = frame.select(pl.col(station).unique().sort()).to_series()
-    if stations.null_count():
-        raise ValueError(f"column {station!r} has nulls")
-    code = pl.col(station).replace_strict(stations, pl.int_range(stations.len(), eager=True, dtype=pl.Int64))
+    # dense station codes: an offset for compact integer ids, a lookup otherwise
+    if integer_station and bounds["st_hi"] - bounds["st_lo"] < 4 * bounds["n_st"] + 1024:
+        n_codes = bounds["st_hi"] - bounds["st_lo"] + 1
+        code = pl.col(station).cast(pl.Int64) - bounds["st_lo"]
+        stations = None
+    else:
+        stations = frame.select(pl.col(station).unique().sort()).to_series()
+        n_codes = stations.len()
+        code = pl.col(station).replace_strict(stations, pl.int_range(n_codes, eager=True, dtype=pl.Int64))
     scaled = {pollutant: _scaled(name, frame.schema[name]) for pollutant, name in present.items()}
-    base = frame.select(
-        code=code,
-        hour=(epoch // 3600 - first_hour),
+    base = frame.lazy().select(
+        slot=code * (n_days * 24) + (epoch // 3600 - first_day * 24),
         **{pollutant: expr for pollutant, (expr, _) in scaled.items()},
-    ).with_columns(day=pl.col("hour") // 24)
-
-    # duplicates: each (station, hour) must occur once
-    positions = base["code"] * (n_days * 24) + base["hour"]
-    dense_size = stations.len() * n_days * 24
-    if positions.n_unique() != base.height:
+    ).collect()
+    n_slots = n_codes * n_days * 24
+    slots = base["slot"]
+    # Fast path: one row per station-hour, sorted (missing hours as nulls) — the table is its own grid.
+    dense = base.height == n_slots and bool((slots == pl.int_range(n_slots, eager=True, dtype=pl.Int64)).all())
+    if not dense and slots.n_unique() != base.height:
         raise ValueError("duplicate rows for the same station and hour")
 
-    aggregations: list[pl.Expr] = []
-    for pollutant in present:
-        if pollutant == "O3":
-            aggregations += [pl.col("O3").max().alias("O3_max"), pl.col("O3").count().alias("O3_count")]
-        else:
-            aggregations += [pl.col(pollutant).sum().alias(f"{pollutant}_sum"), pl.col(pollutant).count().alias(f"{pollutant}_count")]
-    daily = base.lazy().group_by("code", "day").agg(aggregations).collect()
+    if dense:
+        daily = _dense_daily(base, list(present))
+    else:
+        daily = _grouped_daily(base, list(present))
 
     outputs: list[pl.Expr] = []
     for pollutant in POLLUTANTS:
@@ -242,19 +278,21 @@ def daily_station_frame(
         value = _round_half_even(pl.col(f"{pollutant}_sum") * 10**decimals, count.cast(pl.Int64) * 10**scale)
         outputs += [
             _to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), decimals).alias(item),
-            count.alias(f"{item}_n"),
+            count.cast(pl.UInt32).alias(f"{item}_n"),
         ]
     if "O3" in present:
         scale = scaled["O3"][1]
         count = pl.col("O3_count")
         value = _round_half_even(pl.col("O3_max"), 10**scale)
+        grid = base["O3"] if dense else _scatter(slots, base["O3"], n_slots)
+        o3 = _o3_daily_max_8h(grid, scale)
+        daily = daily.with_columns(o3.gather(daily["sd"]).struct.unnest())
         outputs += [
             _to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), 0).alias("O3_1H"),
-            count.alias("O3_1H_n"),
+            count.cast(pl.UInt32).alias("O3_1H_n"),
+            pl.col("O3_8H").cast(pl.Decimal(38, 0)),
+            pl.col("O3_8H_n"),
         ]
-        o3 = _o3_daily_max_8h(base, scale, dense_size, n_days, positions)
-        daily = daily.join(o3, on=["code", "day"], how="left")
-        outputs += [pl.col("O3_8H").cast(pl.Decimal(38, 0)), pl.col("O3_8H_n").fill_null(0)]
     else:
         outputs += [
             pl.lit(None, pl.Decimal(38, 0)).alias("O3_1H"),
@@ -262,48 +300,96 @@ def daily_station_frame(
             pl.lit(None, pl.Decimal(38, 0)).alias("O3_8H"),
             pl.lit(0, pl.UInt32).alias("O3_8H_n"),
         ]
-    start = date(1970, 1, 1).toordinal() + bounds["lo"] // 86400
-    result = daily.select(
-        pl.col("code"),
-        pl.col("day"),
-        *outputs,
-    ).sort("code", "day")
-    ordered = [f(item) for item in DAILY_ITEMS for f in (lambda i: i, lambda i: f"{i}_n")]
-    return result.select(
-        stations.gather(result["code"]).alias(station),
-        (pl.lit(date.fromordinal(start)) + pl.duration(days=pl.col("day"))).cast(pl.Date).alias("date"),
-        *ordered,
+    code_of_row = pl.col("sd") // n_days
+    station_expr = (
+        (code_of_row + bounds["st_lo"]).cast(station_dtype)
+        if stations is None
+        else code_of_row.replace_strict(pl.int_range(n_codes, eager=True, dtype=pl.Int64), stations)
+    )
+    first_date = date.fromordinal(date(1970, 1, 1).toordinal() + first_day)
+    ordered = [name for item in DAILY_ITEMS for name in (item, f"{item}_n")]
+    return (
+        daily.lazy()
+        .select(
+            station_expr.alias(station),
+            (pl.lit(first_date) + pl.duration(days=pl.col("sd") % n_days)).cast(pl.Date).alias("date"),
+            *outputs,
+        )
+        .select(station, "date", *ordered)
+        .collect()
     )
 
 
-def _o3_daily_max_8h(base: pl.DataFrame, scale: int, dense_size: int, n_days: int, positions: pl.Series) -> pl.DataFrame:
-    """O3 daily max 8-h per (code, day): hourly values scattered into a dense station × day × 24 grid."""
-    dense = pl.Series("o3", [None], dtype=pl.Int64).extend_constant(None, dense_size - 1)
-    dense = dense.scatter(positions, base["O3"])
-    hours = dense.reshape((-1, 24)).to_frame("h").select([pl.col("h").arr.get(i).alias(f"h{i}") for i in range(24)])
-    window_means = []
-    for end in O3_WINDOW_ENDS:
-        cols = [f"h{i}" for i in range(end - 7, end + 1)]
-        total = pl.sum_horizontal(cols)
-        count = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int64) for c in cols])
-        mean = _round_half_even(total, count * 10**scale)
-        window_means.append(pl.when(count >= MIN_HOURS_PER_8H).then(mean).alias(f"w{end}"))
-    windows = hours.select(window_means)
-    cols = [f"w{end}" for end in O3_WINDOW_ENDS]
-    limit_scaled = int(O3_8H_LIMIT)  # the limit is an integer µg/m³; means are rounded to integers
-    result = windows.select(
-        code=pl.int_range(pl.len(), dtype=pl.Int64) // n_days,
-        day=pl.int_range(pl.len(), dtype=pl.Int64) % n_days,
-        best=pl.max_horizontal(cols),
-        O3_8H_n=pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.UInt32) for c in cols]),
-    )
-    return result.filter(pl.col("O3_8H_n") > 0).select(
-        "code",
-        "day",
-        pl.when((pl.col("O3_8H_n") >= MIN_O3_WINDOWS) | (pl.col("best") > limit_scaled))
-        .then(pl.col("best"))
-        .alias("O3_8H"),
-        "O3_8H_n",
+def _dense_daily(base: pl.DataFrame, pollutants: Sequence[str]) -> pl.DataFrame:
+    """Daily sums, counts and the O3 maximum when ``base`` is the full station × hour grid in order."""
+    columns: dict[str, pl.Series] = {"sd": pl.int_range(base.height // 24, eager=True, dtype=pl.Int64)}
+    for pollutant in pollutants:
+        values = base[pollutant]
+        grid = values.reshape((-1, 24)).to_frame("v")
+        count = values.is_not_null().cast(pl.UInt8).reshape((-1, 24)).to_frame("v").select(pl.col("v").arr.sum()).to_series()
+        if pollutant == "O3":
+            columns["O3_max"] = grid.select(pl.col("v").arr.max()).to_series()
+        else:
+            columns[f"{pollutant}_sum"] = grid.select(pl.col("v").arr.sum()).to_series()
+        columns[f"{pollutant}_count"] = count.cast(pl.UInt32)
+    return pl.DataFrame(columns)
+
+
+def _grouped_daily(base: pl.DataFrame, pollutants: Sequence[str]) -> pl.DataFrame:
+    """Daily sums, counts and the O3 maximum for any set of station-hour rows."""
+    aggregations: list[pl.Expr] = [pl.len().alias("rows")]
+    for pollutant in pollutants:
+        if pollutant == "O3":
+            aggregations.append(pl.col("O3").max().alias("O3_max"))
+        else:
+            aggregations.append(pl.col(pollutant).sum().alias(f"{pollutant}_sum"))
+        aggregations.append(pl.col(pollutant).count().alias(f"{pollutant}_count"))
+    return base.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
+
+
+def _scatter(slots: pl.Series, values: pl.Series, size: int) -> pl.Series:
+    """Values placed at their slots of a null grid of ``size``."""
+    present = values.is_not_null()
+    grid = pl.repeat(None, size, dtype=pl.Int64, eager=True)
+    return grid.scatter(slots.filter(present).cast(pl.get_index_type()), values.filter(present))
+
+
+# lcm(6, 7, 8) = 168: an 8-hour mean with n valid hours compares as sum·(168/n), an exact integer
+_WINDOW_LCM = 168
+_WINDOW_FACTOR = pl.Series([0] * MIN_HOURS_PER_8H + [_WINDOW_LCM // n for n in range(MIN_HOURS_PER_8H, 9)], dtype=pl.Int64)
+
+
+def _o3_daily_max_8h(grid: pl.Series, scale: int) -> pl.Series:
+    """O3 daily max 8-h and valid-window count per station-day (a struct Series), from the hourly grid.
+
+    ``grid`` holds 24 hourly values per station-day (``null`` = missing). An 8-hour window is a
+    difference of cumulative sums; only windows ending at hours 7 … 23 of a day (08:00 … 24:00 end
+    labels) are kept, so none leaves its day. Windows are compared by the exact integer
+    ``sum·168/n`` (``n`` = 6, 7 or 8 valid hours); the largest is then rounded half to even.
+    """
+    values = grid.fill_null(0).cum_sum()
+    counts = grid.is_not_null().cast(pl.Int32).cum_sum()
+    total = values - values.shift(8, fill_value=0)
+    count = counts - counts.shift(8, fill_value=0)
+    factor = _WINDOW_FACTOR.gather(count)
+    valid = (factor > 0) & ((pl.int_range(grid.len(), eager=True, dtype=pl.Int64) % 24) >= O3_WINDOW_ENDS[0])
+    key = (total * factor + 1) * valid.cast(pl.Int64) - 1  # −1 marks an invalid window
+    per_day = pl.DataFrame({"key": key.reshape((-1, 24)), "ok": valid.cast(pl.UInt8).reshape((-1, 24))})
+    limit = int(O3_8H_LIMIT)  # an integer µg/m³; the window means are rounded to integers
+    best = _round_half_even(pl.col("key"), _WINDOW_LCM * 10**scale)
+    return (
+        per_day.lazy()
+        .select(key=pl.col("key").arr.max(), O3_8H_n=pl.col("ok").arr.sum().cast(pl.UInt32))
+        .select(
+            pl.struct(
+                pl.when((pl.col("key") >= 0) & ((pl.col("O3_8H_n") >= MIN_O3_WINDOWS) | (best > limit)))
+                .then(best)
+                .alias("O3_8H"),
+                pl.col("O3_8H_n"),
+            ).alias("o3")
+        )
+        .collect()
+        .to_series()
     )
 
 
@@ -379,83 +465,92 @@ def city_daily_frame(
 
 
 def _iaqi_expr(item: str, value: pl.Expr, scale: int, rule: str) -> pl.Expr:
-    """IAQI of ``item`` from integers scaled by ``10**scale`` under ``rule`` (no over-800 handling)."""
+    """IAQI of ``item`` from integers scaled by ``10**scale`` under ``rule`` (式1, ceiling, cap 500)."""
     segments = breakpoint_table(rule)[item]
     factor = 10**scale
-    expr: pl.Expr | None = None
-    chain = None
+    chain = pl.when(value.is_null()).then(pl.lit(None, pl.Int64))
     for segment in segments:
         lo, hi = int(segment.bp_lo) * factor, int(segment.bp_hi) * factor
         piece = segment.iaqi_lo + _ceil_div((value - lo) * (segment.iaqi_hi - segment.iaqi_lo), hi - lo)
-        chain = pl.when(value <= hi).then(piece) if chain is None else chain.when(value <= hi).then(piece)
-    assert chain is not None
-    expr = chain.otherwise(segments[-1].iaqi_hi)
-    return pl.when(value.is_not_null()).then(expr)
+        chain = chain.when(value <= hi).then(piece)
+    return chain.otherwise(segments[-1].iaqi_hi)
 
 
-def _rounded_input(value: pl.Expr, scale: int, decimals: int) -> tuple[pl.Expr, int]:
-    """HJ 633-2026 §4.2.2: round to ``decimals`` per GB/T 8170 (scaled integers)."""
-    if scale <= decimals:
-        return value, scale
-    return _round_half_even(value, 10 ** (scale - decimals)), decimals
+def _item_list(items: Sequence[str], conditions: Sequence[pl.Expr]) -> pl.Expr:
+    """List of the items whose condition holds, in order (a bitmask looked up in a table of all lists).
 
-
-def _item_iaqis(schema: Mapping[str, pl.DataType], rule: str) -> dict[str, pl.Expr]:
-    """IAQI expressions of the daily items present in ``schema`` under ``rule``."""
-    items = REPORT_ITEMS[(rule, REPORT_DAILY)]
-    scaled = {item: _scaled(item, schema[item]) for item in items if item in schema}
-    result: dict[str, pl.Expr] = {}
-    for item, (value, scale) in scaled.items():
-        if rule == RULE_2026:
-            value, scale = _rounded_input(value, scale, DECIMALS[ITEM_POLLUTANT[item]])
-        result[item] = _iaqi_expr(item, value, scale, rule)
-    if "O3_8H" in scaled:
-        value, scale = scaled["O3_8H"]
-        if rule == RULE_2026:
-            value, scale = _rounded_input(value, scale, 0)
-            substitute: pl.Expr = pl.lit(FIXED_ABOVE_800_2026["O3_8H"], pl.Int64)
-        else:
-            substitute = result.get("O3_1H", pl.lit(None, pl.Int64))
-        result["O3_8H"] = pl.when(value > 800 * 10**scale).then(substitute).otherwise(result["O3_8H"])
-    for item in items:
-        result.setdefault(item, pl.lit(None, pl.Int64))
-    return result
+    Building lists row by row from string literals is slow in polars; a mask of at most 2^7 values
+    gathering from a precomputed Series is not.
+    """
+    mask = pl.sum_horizontal([pl.when(condition).then(1 << bit).otherwise(0) for bit, condition in enumerate(conditions)])
+    table = pl.Series(
+        [[item for bit, item in enumerate(items) if code >> bit & 1] for code in range(1 << len(items))],
+        dtype=pl.List(pl.String),
+    )
+    return pl.lit(table).gather(mask)
 
 
 def _labels(aqi: pl.Expr, attribute: str) -> pl.Expr:
-    chain = None
-    for row in levels():
-        label = getattr(row, attribute)
-        if row.aqi_max is None:
-            assert chain is not None
-            return chain.otherwise(pl.lit(label)).cast(pl.String)
-        chain = pl.when(aqi <= row.aqi_max).then(pl.lit(label)) if chain is None else chain.when(aqi <= row.aqi_max).then(pl.lit(label))
-    raise AssertionError("the last level is open-ended")
+    """Table 2 label of each AQI (a band index gathered from the labels)."""
+    rows = levels()
+    band = pl.lit(len(rows) - 1, pl.Int64)
+    for index in reversed(range(len(rows) - 1)):
+        band = pl.when(aqi <= rows[index].aqi_max).then(pl.lit(index, pl.Int64)).otherwise(band)
+    labels = pl.Series([getattr(row, attribute) for row in rows], dtype=pl.String)
+    return pl.when(aqi.is_not_null()).then(pl.lit(labels).gather(pl.when(aqi.is_not_null()).then(band).otherwise(0)))
 
 
-def _aqi_columns(iaqis: Mapping[str, pl.Expr], rule: str) -> dict[str, pl.Expr]:
+def _rule_columns(lazy: pl.LazyFrame, schema: Mapping[str, pl.DataType], rule: str) -> pl.LazyFrame:
+    """Add ``__<rule>_<name>`` columns: IAQI per item, aqi, aqi_of_present and the three lists."""
+    tag = f"__{rule}_"
     items = REPORT_ITEMS[(rule, REPORT_DAILY)]
-    columns = [pl.col(f"{item}_iaqi") for item in items]
-    of_present = pl.max_horizontal(columns)
-    missing = pl.concat_list([pl.when(pl.col(f"{item}_iaqi").is_null()).then(pl.lit(item)) for item in items]).list.drop_nulls()
+    present = [item for item in items if item in schema]
+    # stage 1: the value entered into 式1 (HJ 633-2026 §4.2.2 rounds it), as scaled integers
+    values: dict[str, tuple[pl.Expr, int]] = {}
+    for item in present:
+        expr, scale = _scaled(item, schema[item])
+        if rule == RULE_2026:
+            decimals = DECIMALS[ITEM_POLLUTANT[item]]
+            if scale > decimals:
+                expr, scale = _round_half_even(expr, 10 ** (scale - decimals)), decimals
+        values[item] = (expr, scale)
+    lazy = lazy.with_columns([expr.alias(f"{tag}v_{item}") for item, (expr, _) in values.items()])
+    # stage 2: IAQI per item
+    iaqis = {item: _iaqi_expr(item, pl.col(f"{tag}v_{item}"), scale, rule) for item, (_, scale) in values.items()}
+    lazy = lazy.with_columns([expr.cast(pl.Int64).alias(f"{tag}{item}") for item, expr in iaqis.items()])
+    lazy = lazy.with_columns([pl.lit(None, pl.Int64).alias(f"{tag}{item}") for item in items if item not in values])
+    # stage 3: O3 8-h above 800 (HJ 633-2012 note 3: the O3 1-h IAQI; HJ 633-2026 note c: 300)
+    if "O3_8H" in values:
+        scale = values["O3_8H"][1]
+        substitute = (
+            pl.lit(FIXED_ABOVE_800_2026["O3_8H"], pl.Int64) if rule == RULE_2026 else pl.col(f"{tag}O3_1H")
+        )
+        lazy = lazy.with_columns(
+            pl.when(pl.col(f"{tag}v_O3_8H") > 800 * 10**scale)
+            .then(substitute)
+            .otherwise(pl.col(f"{tag}O3_8H"))
+            .alias(f"{tag}O3_8H")
+        )
+    # stage 4: AQI (式2) and its publication
+    columns = [pl.col(f"{tag}{item}") for item in items]
+    n_missing = pl.sum_horizontal([column.is_null().cast(pl.Int64) for column in columns])
+    lazy = lazy.with_columns(pl.max_horizontal(columns).alias(f"{tag}aqi_of_present"), n_missing.alias(f"{tag}n_missing"))
+    of_present = pl.col(f"{tag}aqi_of_present")
     if rule == RULE_2026:
-        published = pl.when((missing.list.len() > 0) & (of_present <= 100)).then(None).otherwise(of_present)
-        non_attainment = pl.lit(None, pl.List(pl.String))
+        published = pl.when((pl.col(f"{tag}n_missing") > 0) & (of_present <= 100)).then(None).otherwise(of_present)
     else:
         published = of_present
-        non_attainment = pl.concat_list(
-            [pl.when(pl.col(f"{item}_iaqi") > 100).then(pl.lit(item)) for item in items]
-        ).list.drop_nulls()
-    primary = pl.concat_list(
-        [pl.when((pl.col(f"{item}_iaqi") == published) & (published > 50)).then(pl.lit(item)) for item in items]
-    ).list.drop_nulls()
-    return {
-        "aqi": published,
-        "aqi_of_present": of_present,
-        "primary_pollutants": pl.when(published.is_not_null()).then(primary).otherwise(pl.lit([], pl.List(pl.String))),
-        "non_attainment_pollutants": non_attainment,
-        "missing": missing,
+    lazy = lazy.with_columns(published.cast(pl.Int64).alias(f"{tag}aqi"))
+    aqi = pl.col(f"{tag}aqi")
+    lists = {
+        "primary_pollutants": _item_list(items, [(column == aqi) & (aqi > 50) for column in columns]),
+        "missing": _item_list(items, [column.is_null() for column in columns]),
+        "non_attainment_pollutants": (
+            pl.lit(None, pl.List(pl.String)) if rule == RULE_2026 else _item_list(items, [column > 100 for column in columns])
+        ),
     }
+    lazy = lazy.with_columns([expr.alias(f"{tag}{name}") for name, expr in lists.items()])
+    return lazy
 
 
 def daily_aqi_frame(
@@ -486,48 +581,56 @@ def daily_aqi_frame(
         :func:`calc.air.aqi` with ``report="daily"`` row by row.
     """
     frame = _collect(daily)
+    schema = frame.schema
+    _check_floats(frame, [item for item in DAILY_ITEMS if item in schema])
     if rule is not None:
-        resolve_rule(rule)
-        rule_expr = pl.lit(rule)
-        chosen_rules: tuple[str, ...] = (rule,)
+        needed: tuple[str, ...] = (resolve_rule(rule),)
     else:
-        if date_column not in frame.columns:
+        if date_column not in schema:
             raise ValueError(f"no {date_column!r} column to choose the rule by date; pass rule=")
-        day = pl.col(date_column).cast(pl.Date)
-        rule_expr = pl.when(day >= RULE_2026_FROM).then(pl.lit(RULE_2026)).otherwise(pl.lit(RULE_2012))
-        chosen_rules = RULES
-    _check_floats(frame, [item for item in DAILY_ITEMS if item in frame.columns])
-    frame = frame.with_columns(rule_expr.alias("rule"))
+        first, last = frame.select(
+            pl.col(date_column).cast(pl.Date).min().alias("first"), pl.col(date_column).cast(pl.Date).max().alias("last")
+        ).row(0)
+        needed = tuple(
+            r for r, used in ((RULE_2012, first is not None and first < RULE_2026_FROM), (RULE_2026, last is not None and last >= RULE_2026_FROM)) if used
+        ) or (RULE_2012,)
+    if len(needed) == 1:
+        rule_expr = pl.lit(needed[0])
+    else:
+        rule_expr = pl.when(pl.col(date_column).cast(pl.Date) >= RULE_2026_FROM).then(pl.lit(RULE_2026)).otherwise(pl.lit(RULE_2012))
+    lazy = frame.lazy().with_columns(rule_expr.alias("rule"))
+    for r in needed:
+        lazy = _rule_columns(lazy, schema, r)
 
-    def pick(by_rule: Mapping[str, pl.Expr], dtype: pl.DataType) -> pl.Expr:
-        if len(chosen_rules) == 1:
-            return by_rule[chosen_rules[0]]
-        return pl.when(pl.col("rule") == RULE_2026).then(by_rule[RULE_2026]).otherwise(by_rule[RULE_2012]).cast(dtype)
+    def pick(name: str) -> pl.Expr:
+        if len(needed) == 1:
+            return pl.col(f"__{needed[0]}_{name}")
+        return pl.when(pl.col("rule") == RULE_2026).then(pl.col(f"__{RULE_2026}_{name}")).otherwise(pl.col(f"__{RULE_2012}_{name}"))
 
-    per_rule = {r: _item_iaqis(frame.schema, r) for r in chosen_rules}
-    iaqi_columns = [
-        pick({r: per_rule[r].get(item, pl.lit(None, pl.Int64)) for r in chosen_rules}, pl.Int64)
-        .cast(pl.Int64)
-        .alias(f"{item}_iaqi")
-        for item in DAILY_ITEMS
-    ]
-    frame = frame.with_columns(iaqi_columns)
-    per_rule_aqi = {r: _aqi_columns(per_rule[r], r) for r in chosen_rules}
-    dtypes = {
-        "aqi": pl.Int64(),
-        "aqi_of_present": pl.Int64(),
-        "primary_pollutants": pl.List(pl.String),
-        "non_attainment_pollutants": pl.List(pl.String),
-        "missing": pl.List(pl.String),
-    }
-    frame = frame.with_columns(
-        [pick({r: per_rule_aqi[r][name] for r in chosen_rules}, dtype).cast(dtype).alias(name) for name, dtype in dtypes.items()]
+    def pick_item(item: str) -> pl.Expr:
+        options = {r: pl.col(f"__{r}_{item}") for r in needed if item in REPORT_ITEMS[(r, REPORT_DAILY)]}
+        if not options:
+            return pl.lit(None, pl.Int64)
+        if len(needed) == 1:
+            return next(iter(options.values()))
+        return (
+            pl.when(pl.col("rule") == RULE_2026)
+            .then(options.get(RULE_2026, pl.lit(None, pl.Int64)))
+            .otherwise(options.get(RULE_2012, pl.lit(None, pl.Int64)))
+        )
+
+    names = ["aqi", "aqi_of_present", "primary_pollutants", "non_attainment_pollutants", "missing"]
+    lazy = lazy.with_columns(
+        [pick_item(item).cast(pl.Int64).alias(f"{item}_iaqi") for item in DAILY_ITEMS]
+        + [pick(name).alias(name) for name in names]
     )
-    return frame.with_columns(
+    lazy = lazy.with_columns(
         _labels(pl.col("aqi"), "level").alias("level"),
         _labels(pl.col("aqi"), "category").alias("category"),
         _labels(pl.col("aqi"), "colour").alias("colour"),
     )
+    keep = [*schema.keys(), "rule", *[f"{item}_iaqi" for item in DAILY_ITEMS], *names, "level", "category", "colour"]
+    return lazy.select(keep).collect()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ __all__ = [
     "Observation",
     "QualitativeStatus",
     "compare",
+    "decisive_part",
     "evaluate",
     "not_applicable",
     "trend_bound",

@@ -1,0 +1,41 @@
+"""Build the bulk-entry template for the requesting unit (selector → pure renderer)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from apps.accounts.models import Role, User
+from apps.core.errors import PermissionDeniedError
+
+from .selectors import approved_values, round_obligations
+from .sheets import TemplateRow, render_template
+
+
+def department_template(reporting_round, user: User) -> tuple[bytes, str]:  # noqa: ANN001
+    """The rows the user's unit reports in the round, prefilled with the last approved value."""
+    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
+        obligations, who = round_obligations(reporting_round, department=user.department), user.department.name
+    elif user.role == Role.COUNTY_OFFICE and user.region_id:
+        obligations, who = round_obligations(reporting_round, county=user.region), f"{user.region.name}生态办"
+    elif user.role == Role.OFFICE_ADMIN and user.region_id:
+        obligations, who = round_obligations(reporting_round), "生态办"
+    else:
+        raise PermissionDeniedError("您没有填报任务。")
+    years = list(range(reporting_round.year - 5, reporting_round.year))
+    approved = approved_values(reporting_round.program, [o.region.id for o in obligations],
+                               [o.indicator.id for o in obligations], years)
+    rows, seen = [], set()
+    for o in obligations:
+        if (o.region.id, o.indicator.id) in seen:
+            continue
+        seen.add((o.region.id, o.indicator.id))
+        series = approved.get((o.region.id, o.indicator.id), {})
+        last = series[max(series)] if series else None
+        rows.append(TemplateRow(
+            region_code=o.region.code, region_name=o.region.name, indicator_code=o.indicator.code,
+            indicator_name=o.indicator.full_name, unit=o.indicator.unit, target=o.target,
+            last_approved=f"{last.display}（{last.year}年）" if last else "", qualitative=o.indicator.is_qualitative,
+        ))
+    title = f"{reporting_round.name}（{reporting_round.period_label}）填报表 · {who}"
+    filename = quote(f"{reporting_round.name}-{who}.xlsx")
+    return render_template(title, rows), filename

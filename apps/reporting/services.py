@@ -1,0 +1,349 @@
+"""Writes for reporting: rounds, value revisions, workflow steps, evidence, bulk import.
+
+Status changes go through :func:`apps.review.services.transition` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
+from apps.core.permissions import can_manage_program
+from apps.core.uploads import check_upload
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
+from apps.programs.models import Program
+from apps.programs.selectors import program_indicators, program_regions
+from apps.review.models import ReviewEvent
+from apps.review.services import transition
+from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
+
+from . import sheets
+from .models import (
+    PERIODS_PER_YEAR,
+    Evidence,
+    IndicatorValue,
+    QualitativeStatus,
+    ReportingRound,
+    ValueRevision,
+)
+from .selectors import last_approved_numbers, round_obligations
+from .validation import Check, check_number
+
+EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
+
+
+class WarningsUnconfirmed(DomainError):
+    """The value is plausible but unusual; the reporter must confirm it with a note."""
+
+    status_code = 422
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        super().__init__("请确认以下警告并填写说明后再保存：" + "；".join(warnings))
+
+
+# --- rounds -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reporting_round_create(
+    *, program: Program, actor: User, name: str, period_type: str, year: int, period_number: int = 1,
+    due: dt.date, indicators: list[Indicator] | None = None, regions: list[Region] | None = None, note: str = "",
+) -> ReportingRound:
+    """Open a round; without explicit scope, every leaf indicator and every region of the program."""
+    if not can_manage_program(actor, program):
+        raise PermissionDeniedError("只有生态办管理员可以发起调度。")
+    per_year = PERIODS_PER_YEAR.get(period_type)
+    if per_year is None:
+        raise DomainError("未知的调度周期。")
+    if not 1 <= period_number <= per_year:
+        raise DomainError(f"期次须在 1–{per_year} 之间。")
+    all_indicators = [i for i in program_indicators(program) if i.scope_levels]
+    all_regions = program_regions(program)
+    indicators = all_indicators if not indicators else indicators
+    regions = all_regions if not regions else regions
+    if not {i.id for i in indicators} <= {i.id for i in all_indicators}:
+        raise DomainError("调度指标须属于本创建工作的指标体系。")
+    if not {r.id for r in regions} <= {r.id for r in all_regions}:
+        raise DomainError("调度区域须属于本创建工作。")
+    reporting_round = ReportingRound(program=program, name=name.strip(), period_type=period_type, year=year,
+                                     period_number=period_number, due=due, note=note, created_by=actor)
+    if ReportingRound.objects.filter(program=program, period_type=period_type, year=year,
+                                     period_number=period_number).exists():
+        raise DomainError(f"{reporting_round.period_label}的调度已经发起。")
+    try:
+        reporting_round.full_clean()
+    except ValidationError as exc:
+        raise DomainError("；".join(m for msgs in exc.message_dict.values() for m in msgs)) from exc
+    try:
+        with transaction.atomic():
+            reporting_round.save()
+    except IntegrityError as exc:
+        raise DomainError(f"{reporting_round.period_label}的调度已经发起。") from exc
+    reporting_round.indicators.set(indicators)
+    reporting_round.regions.set(regions)
+    return reporting_round
+
+
+# --- values -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    number: Decimal | None = None
+    qualitative: str = ""
+    explanation: str = ""
+    source: str = ""
+    caliber: str = ""
+    note: str = ""
+    reason: str = ""
+
+
+def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: Decimal | None) -> Check:
+    """Errors and warnings for a value before it is saved (shared by the form, the API and the import)."""
+    if indicator.is_qualitative:
+        if data.qualitative not in QualitativeStatus.values:
+            return Check(errors=["定性指标须选择状态（已建立/实施中/未开展）。"])
+        if data.number is not None:
+            return Check(errors=["定性指标不填数值。"])
+        return Check()
+    if data.qualitative:
+        return Check(errors=["定量指标不选定性状态，请填写数值。"])
+    if data.number is None:
+        return Check(errors=["请填写数值。"])
+    return check_number(data.number, unit=indicator.unit, last_approved=last_approved)
+
+
+def _last_approved(value: IndicatorValue) -> Decimal | None:
+    found = last_approved_numbers(value.program, [(value.region_id, value.indicator_id)], before_year=value.year,
+                                  period_type=value.period_type)
+    entry = found.get((value.region_id, value.indicator_id))
+    return entry[1] if entry else None
+
+
+@transaction.atomic
+def indicator_value_save(
+    *, reporting_round: ReportingRound, region: Region, indicator: Indicator, actor: User, data: ValueInput,
+    expected_version: int, confirm_warnings: bool = False,
+) -> IndicatorValue:
+    """Add a revision to the value of (region, indicator) for the round's period, creating it if new.
+
+    ``expected_version`` is the version the actor edited (0 for a value not yet created); if someone saved
+    meanwhile the save is refused with a conflict and nothing is written.
+    """
+    program = reporting_round.program
+    value = (
+        IndicatorValue.objects.select_for_update()
+        .filter(program=program, region=region, indicator=indicator, period_type=reporting_round.period_type,
+                year=reporting_round.year, period_number=reporting_round.period_number)
+        .first()
+    )
+    if value is None:
+        value = IndicatorValue(program=program, region=region, indicator=indicator, round=reporting_round,
+                               period_type=reporting_round.period_type, year=reporting_round.year,
+                               period_number=reporting_round.period_number, version=0)
+    value.program, value.region, value.indicator = program, region, indicator
+    if not value.review_can_report(actor):
+        raise PermissionDeniedError("您无权填报该指标值。")
+    if value.version != expected_version:
+        raise ConflictError("该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。")
+    if value.pk and value.status not in EDITABLE:
+        if value.status == ReviewStatus.APPROVED:
+            raise DomainError("该指标值已审核通过并锁定；如需修改，请生态办重新打开。")
+        raise DomainError("该指标值已提交，等待审核，暂不能修改。")
+    check = check_value_input(indicator=indicator, data=data, last_approved=_last_approved(value))
+    if check.errors:
+        raise DomainError("；".join(check.errors))
+    if check.warnings and not (confirm_warnings and data.note.strip()):
+        raise WarningsUnconfirmed(check.warnings)
+    if not value.pk:
+        value.version = 1
+        value.save()
+    else:
+        IndicatorValue.objects.filter(pk=value.pk).update(version=F("version") + 1, updated_at=timezone.now())
+        value.version += 1
+    revision = ValueRevision.objects.create(
+        value=value, number=data.number, qualitative=data.qualitative, explanation=data.explanation.strip(),
+        source=data.source.strip(), caliber=data.caliber.strip(), note=data.note.strip(),
+        warnings=check.warnings, reason=data.reason.strip(), version=value.version, author=actor,
+    )
+    IndicatorValue.objects.filter(pk=value.pk).update(current_revision=revision)
+    value.current_revision = revision
+    return value
+
+
+@transaction.atomic
+def indicator_value_transition(*, value: IndicatorValue, action: str, actor: User, comment: str = "",
+                               expected_version: int | None = None) -> ReviewEvent:
+    """Submit, approve, return or reopen a value; approval fixes the current revision as the approved one."""
+    if action == ReviewAction.SUBMIT and value.current_revision_id is None:
+        raise DomainError("请先填写数值再提交。")
+    event = transition(obj=value, action=action, actor=actor, comment=comment, expected_version=expected_version)
+    now = timezone.now()
+    updates: dict[str, object] = {}
+    if action == ReviewAction.SUBMIT and value.first_submitted_at is None:
+        updates["first_submitted_at"] = value.first_submitted_at = now
+    if action == ReviewAction.APPROVE:
+        updates["approved_revision_id"] = value.approved_revision_id = value.current_revision_id
+        updates["approved_at"] = value.approved_at = now
+    if updates:
+        IndicatorValue.objects.filter(pk=value.pk).update(**updates)
+    return event
+
+
+@dataclass
+class BulkResult:
+    approved: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def indicator_values_bulk_approve(*, program: Program, value_ids: list[int], actor: User) -> BulkResult:
+    """Approve each selected value that can be approved; report the others with the reason."""
+    if not can_manage_program(actor, program):
+        raise PermissionDeniedError("只有生态办管理员可以审核。")
+    result = BulkResult()
+    values = {v.id: v for v in IndicatorValue.objects.filter(program=program, pk__in=value_ids)}
+    for value_id in value_ids:
+        value = values.get(value_id)
+        if value is None:
+            result.failed.append((value_id, "不存在"))
+            continue
+        value.program = program
+        try:
+            with transaction.atomic():
+                indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=actor)
+        except DomainError as exc:
+            result.failed.append((value_id, str(exc)))
+        else:
+            result.approved.append(value_id)
+    return result
+
+
+# --- evidence ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_upload(*, value: IndicatorValue, upload: UploadedFile | None, actor: User,
+                    checklist_item: str = "") -> Evidence:
+    """Attach a checked file (size, type by content, safe name, SHA-256) to an editable value."""
+    if not value.review_can_report(actor):
+        raise PermissionDeniedError("您无权为该指标值上传佐证材料。")
+    if value.status not in EDITABLE:
+        raise DomainError("该指标值已提交或已审核通过，不能再上传佐证材料。")
+    checklist = list(value.indicator.evidence_checklist or [])
+    checklist_item = (checklist_item or "").strip()
+    if checklist_item and checklist_item not in checklist:
+        raise DomainError(f"「{checklist_item}」不在该指标的佐证材料清单中。")
+    checked = check_upload(upload, allowed=EVIDENCE_KINDS)
+    evidence = Evidence(value=value, original_name=checked.name, kind=checked.kind, size=checked.size,
+                        sha256=checked.sha256, checklist_item=checklist_item, uploaded_by=actor)
+    evidence.file.save(f"evidence.{checked.kind}", ContentFile(checked.data), save=False)
+    evidence.save()
+    return evidence
+
+
+# --- bulk import --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    row: int
+    region: Region
+    indicator: Indicator
+    data: ValueInput
+    warnings: list[str]
+    version: int
+
+
+@dataclass
+class ImportPreview:
+    lines: list[ImportLine]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def warnings(self) -> list[RowError]:
+        return [RowError(line.row, "本期数值", w) for line in self.lines for w in line.warnings]
+
+
+def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data: bytes) -> ImportPreview:
+    """Parse the sheet and check every row against what the actor must report; writes nothing."""
+    parsed = sheets.parse_sheet(data)
+    errors = list(parsed.errors)
+    if not can_manage_program(actor, reporting_round.program) and actor.role not in ("department_reporter",
+                                                                                        "county_office"):
+        raise PermissionDeniedError("您无权导入填报数据。")
+    obligations = round_obligations(reporting_round, department=actor.department if actor.department_id else None,
+                                    county=actor.region if actor.role == "county_office" else None)
+    by_key = {(o.region.code, o.indicator.code): o for o in obligations}
+    region_codes = {o.region.code for o in obligations}
+    indicator_codes = {o.indicator.code for o in obligations}
+    last = last_approved_numbers(reporting_round.program, [(o.region.id, o.indicator.id) for o in obligations],
+                                 before_year=reporting_round.year, period_type=reporting_round.period_type)
+    lines: list[ImportLine] = []
+    for row in parsed.rows:
+        obligation = by_key.get((row.region_code, row.indicator_code))
+        if obligation is None:
+            if row.region_code not in region_codes:
+                errors.append(RowError(row.row, "区域代码", f"未知区域或不属于您的填报范围：{row.region_code}"))
+            elif row.indicator_code not in indicator_codes:
+                errors.append(RowError(row.row, "指标编码", f"未知指标或不属于您的填报范围：{row.indicator_code}"))
+            else:
+                errors.append(RowError(row.row, "指标编码", "该区域的此项指标不由您填报。"))
+            continue
+        indicator = obligation.indicator
+        if not indicator.is_qualitative and row.unit.strip() != (indicator.unit or "").strip():
+            errors.append(RowError(row.row, "单位", f"单位「{row.unit}」与指标单位「{indicator.unit or '无'}」不符。"))
+            continue
+        value = obligation.value
+        if value is not None and value.status not in EDITABLE:
+            errors.append(RowError(row.row, "", f"该指标值当前为「{value.get_status_display()}」，不能修改。"))
+            continue
+        data = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
+                          source=row.source, caliber=row.caliber, reason="批量导入")
+        previous = last.get((obligation.region.id, indicator.id))
+        check = check_value_input(indicator=indicator, data=data, last_approved=previous[1] if previous else None)
+        if check.errors:
+            errors.extend(RowError(row.row, "本期数值", e) for e in check.errors)
+            continue
+        lines.append(ImportLine(row.row, obligation.region, indicator, data, check.warnings,
+                                value.version if value is not None else 0))
+    if not parsed.rows and not errors:
+        errors.append(RowError(0, "", "表中没有填写任何数值。"))
+    return ImportPreview(lines, errors)
+
+
+@transaction.atomic
+def reporting_import_commit(*, reporting_round: ReportingRound, actor: User, data: bytes,
+                            confirm_warnings: bool = False, note: str = "") -> ImportPreview:
+    """All or nothing: any bad row (or unconfirmed warning) rejects the whole sheet."""
+    preview = reporting_import_check(reporting_round=reporting_round, actor=actor, data=data)
+    if preview.errors:
+        raise ImportRejected(preview.errors)
+    if preview.warnings and not (confirm_warnings and note.strip()):
+        raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
+    for line in preview.lines:
+        line_data = line.data
+        if line.warnings:
+            line_data = ValueInput(**{**line.data.__dict__, "note": note})
+        try:
+            indicator_value_save(reporting_round=reporting_round, region=line.region, indicator=line.indicator,
+                                 actor=actor, data=line_data, expected_version=line.version,
+                                 confirm_warnings=confirm_warnings)
+        except DomainError as exc:
+            raise ImportRejected([RowError(line.row, "", str(exc))]) from exc
+    return preview

@@ -1,0 +1,290 @@
+"""HTML pages for reporting: fetch-and-authorize, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
+from apps.core.permissions import access_program, can_manage_program, visible_departments
+from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
+from apps.core.web import page
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
+from apps.programs.selectors import program_indicators, program_regions, resolve_targets
+from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
+
+from . import services
+from .exports import department_template
+from .models import Evidence, IndicatorValue, PeriodType, QualitativeStatus, ReportingRound
+from .selectors import (
+    access_round,
+    access_value,
+    approved_values,
+    evidence_completeness,
+    inbox,
+    review_queue,
+    round_progress,
+    value_history,
+)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@page
+def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    can_manage = can_manage_program(request.user, program)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDeniedError("只有生态办管理员可以发起调度。")
+        try:
+            reporting_round = services.reporting_round_create(
+                program=program, actor=request.user, name=request.POST.get("name", ""),
+                period_type=request.POST.get("period_type", PeriodType.YEAR),
+                year=int(request.POST.get("year") or 0), period_number=int(request.POST.get("period_number") or 1),
+                due=dt.date.fromisoformat(request.POST.get("due", "")),
+                indicators=list(Indicator.objects.filter(pk__in=request.POST.getlist("indicators"))),
+                regions=list(Region.objects.filter(pk__in=request.POST.getlist("regions"))),
+                note=request.POST.get("note", ""),
+            )
+        except (ValueError, DomainError) as exc:
+            messages.error(request, str(exc) if isinstance(exc, DomainError) else "请填写完整的年份、期次和截止日期。")
+        else:
+            messages.success(request, f"已发起「{reporting_round.name}」。")
+            return redirect("reporting_round", program_id=program.id, round_id=reporting_round.id)
+    context = {
+        "program": program, "can_manage": can_manage,
+        "rounds": ReportingRound.objects.filter(program=program).annotate(
+            indicator_count=Count("indicators", distinct=True), region_count=Count("regions", distinct=True)),
+        "period_types": PeriodType.choices,
+        "indicators": [i for i in program_indicators(program) if i.scope_levels],
+        "regions": program_regions(program), "today": timezone.localdate(),
+    }
+    return render(request, "reporting/rounds.html", context)
+
+
+@page
+def round_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    reporting_round = access_round(request.user, program_id, round_id)
+    progress = round_progress(reporting_round)
+    return render(request, "reporting/round.html", {
+        "program": reporting_round.program, "round": reporting_round, "progress": progress,
+        "can_manage": can_manage_program(request.user, reporting_round.program),
+    })
+
+
+@page
+def my_inbox(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    latest = ReportingRound.objects.filter(program=program).first()
+    if latest is None:
+        messages.info(request, "尚未发起调度。")
+        return redirect("reporting_rounds", program_id=program.id)
+    return redirect("reporting_inbox", program_id=program.id, round_id=latest.id)
+
+
+@page
+def inbox_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    reporting_round = access_round(request.user, program_id, round_id)
+    box = inbox(request.user, reporting_round)
+    return render(request, "reporting/inbox.html", {
+        "program": reporting_round.program, "round": reporting_round, "box": box,
+        "rounds": ReportingRound.objects.filter(program=reporting_round.program),
+    })
+
+
+def _value_input(post) -> services.ValueInput:  # noqa: ANN001
+    raw = (post.get("number") or "").strip().replace(",", "")
+    try:
+        number = Decimal(raw) if raw else None
+    except InvalidOperation as exc:
+        raise DomainError(f"「{raw}」不是数字。") from exc
+    return services.ValueInput(
+        number=number, qualitative=post.get("qualitative", ""), explanation=post.get("explanation", ""),
+        source=post.get("source", ""), caliber=post.get("caliber", ""), note=post.get("note", ""),
+        reason=post.get("reason", ""),
+    )
+
+
+@page
+def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, indicator_id: int) -> HttpResponse:
+    reporting_round = access_round(request.user, program_id, round_id)
+    program = reporting_round.program
+    region = reporting_round.regions.filter(pk=region_id).first()
+    indicator = reporting_round.indicators.select_related("parent").filter(pk=indicator_id).first()
+    if region is None or indicator is None:
+        raise NotFoundError("该区域或指标不在本轮调度范围内。")
+    value = IndicatorValue.objects.select_related("current_revision").filter(
+        program=program, region=region, indicator=indicator, period_type=reporting_round.period_type,
+        year=reporting_round.year, period_number=reporting_round.period_number).first()
+    probe = value or IndicatorValue(program=program, region=region, indicator=indicator)
+    probe.program = program
+    if not probe.review_can_report(request.user):
+        raise PermissionDeniedError("您无权填报该指标值。")
+    resolved = resolve_targets(program, [region], [indicator]).get((region.id, indicator.id))
+    target_text = resolved.text if resolved is not None and resolved.applicable else ""
+    # 已建立 reads as the target's own wording (制定实施, 全面实施 …) where it has one
+    choices = [(v, target_text if v == QualitativeStatus.ACHIEVED and indicator.is_qualitative and target_text
+                else label) for v, label in QualitativeStatus.choices]
+    context: dict[str, object] = {"program": program, "round": reporting_round, "region": region,
+                                  "indicator": indicator, "value": value, "target_text": target_text,
+                                  "qualitative_choices": choices,
+                                  "previous": sorted(approved_values(program, [region], [indicator], list(
+                                      range(reporting_round.year - 3, reporting_round.year))).get(
+                                      (region.id, indicator.id), {}).values(), key=lambda a: a.year)}
+    if request.method == "POST":
+        try:
+            value = services.indicator_value_save(
+                reporting_round=reporting_round, region=region, indicator=indicator, actor=request.user,
+                data=_value_input(request.POST), expected_version=int(request.POST.get("version") or 0),
+                confirm_warnings=bool(request.POST.get("confirm")),
+            )
+            if request.POST.get("submit"):
+                value.program = program
+                services.indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=request.user,
+                                                    expected_version=value.version)
+                messages.success(request, "已保存并提交审核。")
+            else:
+                messages.success(request, "已保存为草稿。")
+            return redirect("reporting_value", program_id=program.id, value_id=value.id)
+        except services.WarningsUnconfirmed as exc:
+            context["warnings"] = exc.warnings
+            context["posted"] = request.POST
+        except DomainError as exc:
+            context["message"] = str(exc)
+            context["posted"] = request.POST
+    return render(request, "reporting/entry.html", context)
+
+
+@page
+def value_page(request: HttpRequest, program_id: int, value_id: int) -> HttpResponse:
+    value = access_value(request.user, program_id, value_id)
+    evidence = list(value.evidence.select_related("uploaded_by"))
+    can_report, can_review = value.review_can_report(request.user), value.review_can_review(request.user)
+    actions = [a for a in allowed_actions(value.status)
+               if (can_report if a == ReviewAction.SUBMIT else can_review)]
+    return render(request, "reporting/value.html", {
+        "program": value.program, "value": value, "history": value_history(value), "evidence": evidence,
+        "completeness": evidence_completeness(value.indicator, evidence), "actions": actions,
+        "action_labels": dict(ReviewAction.choices), "can_edit": can_report and value.status in EDITABLE,
+        "checklist": value.indicator.evidence_checklist,
+    })
+
+
+@page
+@require_POST
+def value_transition(request: HttpRequest, program_id: int, value_id: int) -> HttpResponse:
+    value = access_value(request.user, program_id, value_id)
+    try:
+        services.indicator_value_transition(value=value, action=request.POST.get("action", ""), actor=request.user,
+                                            comment=request.POST.get("comment", ""),
+                                            expected_version=_int(request.POST.get("version")))
+        messages.success(request, "操作成功。")
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("reporting_value", program_id=program_id, value_id=value.id)
+
+
+@page
+@require_POST
+def evidence_upload(request: HttpRequest, program_id: int, value_id: int) -> HttpResponse:
+    value = access_value(request.user, program_id, value_id)
+    try:
+        evidence = services.evidence_upload(value=value, upload=request.FILES.get("file"), actor=request.user,
+                                            checklist_item=request.POST.get("checklist_item", ""))
+        messages.success(request, f"已上传「{evidence.original_name}」。")
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("reporting_value", program_id=program_id, value_id=value.id)
+
+
+@page
+def evidence_download(request: HttpRequest, program_id: int, value_id: int, evidence_id: int) -> HttpResponse:
+    value = access_value(request.user, program_id, value_id)
+    evidence = Evidence.objects.filter(value=value, pk=evidence_id).first()
+    if evidence is None:
+        raise NotFoundError("佐证材料不存在。")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+
+
+@page
+def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.user, program_id)
+    if not can_manage_program(request.user, program):
+        raise PermissionDeniedError("只有生态办管理员可以审核。")
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("value") if v.isdigit()]
+        result = services.indicator_values_bulk_approve(program=program, value_ids=ids, actor=request.user)
+        if result.approved:
+            messages.success(request, f"已审核通过 {len(result.approved)} 项。")
+        for value_id, reason in result.failed:
+            messages.error(request, f"#{value_id}：{reason}")
+        return redirect(request.get_full_path())
+    filters = {k: _int(request.GET.get(k)) for k in ("round", "region", "department")}
+    status = request.GET.get("status") or None
+    rows = list(review_queue(program, round_id=filters["round"], region_id=filters["region"],
+                             department_id=filters["department"], status=status))
+    for row in rows:
+        row.completeness = evidence_completeness(row.indicator, list(row.evidence.all()))
+    return render(request, "reporting/review.html", {
+        "program": program, "rows": rows, "filters": filters, "status": status or "",
+        "rounds": ReportingRound.objects.filter(program=program), "regions": program_regions(program),
+        "departments": visible_departments(request.user).filter(region=program.region),
+        "statuses": ReviewStatus.choices,
+    })
+
+
+@page
+def template_xlsx(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    reporting_round = access_round(request.user, program_id, round_id)
+    data, filename = department_template(reporting_round, request.user)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@page
+def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """Upload → preview with row-level errors → confirm; the committed file is the previewed one."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round}
+    if request.method == "POST":
+        try:
+            if request.POST.get("token"):
+                data = staged_upload_read(request, request.POST["token"])
+                preview = services.reporting_import_commit(
+                    reporting_round=reporting_round, actor=request.user, data=data,
+                    confirm_warnings=bool(request.POST.get("confirm")), note=request.POST.get("note", ""))
+                staged_upload_discard(request, request.POST["token"])
+                messages.success(request, f"已导入 {len(preview.lines)} 项数值（草稿，待提交）。")
+                return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
+            data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
+            preview = services.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
+            context["preview"] = preview
+            if preview.ok:
+                context["token"] = staged_upload_save(request, data)
+        except ImportRejected as exc:
+            context["errors"] = exc.errors
+            context["message"] = str(exc)
+        except PermissionDeniedError:
+            raise
+        except DomainError as exc:
+            context["message"] = str(exc)
+    return render(request, "reporting/import.html", context)

@@ -1,0 +1,289 @@
+"""The polars pipeline gives exactly the scalar results (hypothesis, random data around breakpoints)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import calc.air as air
+from calc.air.tables import breakpoint_table
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+UG_POLLUTANTS = ("SO2", "NO2", "PM10", "PM25", "O3")
+
+
+def _breakpoints(column: str) -> list[Decimal]:
+    points = set()
+    for rule in air.RULES:
+        for segment in breakpoint_table(rule)[column]:
+            points.update((segment.bp_lo, segment.bp_hi))
+    return sorted(points)
+
+
+NEAR = {
+    "SO2": _breakpoints("SO2_24H"),
+    "NO2": _breakpoints("NO2_24H"),
+    "PM10": _breakpoints("PM10_24H"),
+    "PM25": _breakpoints("PM25_24H"),
+    "CO": _breakpoints("CO_24H"),
+    "O3": _breakpoints("O3_8H") + _breakpoints("O3_1H"),
+}
+
+
+def _hourly_value(rng: random.Random, pollutant: str, base: Decimal) -> Decimal:
+    """A value near ``base``: hourly integers (µg/m³) or 1-decimal CO, sometimes with 3 decimals."""
+    if pollutant == "CO":
+        step = Decimal("0.1") if rng.random() < 0.8 else Decimal("0.001")
+    else:
+        step = Decimal(1) if rng.random() < 0.8 else Decimal("0.001")
+    value = base + step * rng.randint(-3, 3)
+    return max(value, Decimal(0))
+
+
+def _random_hourly(seed: int, n_stations: int, days: list[date], missing: float, absent: float):
+    rng = random.Random(seed)
+    rows = []
+    scalar: dict[tuple[int, date], dict[str, list[Decimal | None]]] = {}
+    for station in range(n_stations):
+        for day in days:
+            hours: dict[str, list[Decimal | None]] = {}
+            day_missing = missing if rng.random() < 0.7 else 0.3  # some days lose many hours
+            for pollutant in (*UG_POLLUTANTS, "CO"):
+                base = rng.choice(NEAR[pollutant])
+                values: list[Decimal | None] = []
+                for _ in range(24):
+                    values.append(None if rng.random() < day_missing else _hourly_value(rng, pollutant, base))
+                hours[pollutant] = values
+            for hour in range(24):
+                if rng.random() < absent:
+                    for pollutant in hours:
+                        hours[pollutant][hour] = None
+                    continue
+                rows.append(
+                    {
+                        "station": f"S{station}",
+                        "time": datetime.combine(day, datetime.min.time()) + timedelta(hours=hour),
+                        **{pollutant: hours[pollutant][hour] for pollutant in hours},
+                    }
+                )
+            scalar[(station, day)] = hours
+    return rows, scalar
+
+
+def _frame(rows: list[dict[str, object]], as_float: bool) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "station": pl.String,
+            "time": pl.Datetime("us"),
+            **{p: pl.Decimal(38, 3) for p in (*UG_POLLUTANTS, "CO")},
+        },
+    )
+    if as_float:
+        frame = frame.with_columns([pl.col(p).cast(pl.Float64) for p in (*UG_POLLUTANTS, "CO")])
+    return frame
+
+
+def _aqi_row_matches(row: dict[str, object], result: air.AqiResult) -> None:
+    assert row["rule"] == result.rule
+    assert row["aqi"] == result.aqi
+    assert row["aqi_of_present"] == result.aqi_of_present
+    assert row["level"] == result.level
+    assert row["category"] == result.category
+    assert row["colour"] == result.colour
+    assert tuple(row["primary_pollutants"]) == result.primary_pollutants
+    expected_non = result.non_attainment_pollutants
+    assert (tuple(row["non_attainment_pollutants"]) if row["non_attainment_pollutants"] is not None else None) == expected_non
+    assert tuple(row["missing"]) == result.missing
+    for item in air.DAILY_ITEMS:
+        assert row[f"{item}_iaqi"] == result.iaqi_by_pollutant.get(item), item
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_stations=st.integers(1, 3),
+    start=st.sampled_from([date(2025, 6, 1), date(2026, 2, 27)]),
+    n_days=st.integers(1, 3),
+    missing=st.sampled_from([0.0, 0.05, 0.2]),
+    absent=st.sampled_from([0.0, 0.05]),
+    as_float=st.booleans(),
+)
+def test_hourly_to_daily_city_and_aqi_match_scalar(seed, n_stations, start, n_days, missing, absent, as_float):
+    days = [start + timedelta(days=i) for i in range(n_days)]
+    rows, scalar = _random_hourly(seed, n_stations, days, missing, absent)
+    if not rows:
+        return
+    daily = air.daily_station_frame(_frame(rows, as_float))
+    by_key = {(row["station"], row["date"]): row for row in daily.to_dicts()}
+
+    for (station, day), hours in scalar.items():
+        row = by_key.get((f"S{station}", day))
+        if all(value is None for values in hours.values() for value in values):
+            continue  # only absent or all-null rows; a row may or may not exist
+        assert row is not None
+        expected = air.station_daily(hours)
+        for item, value in expected.items():
+            assert row[item] == value.value, (item, hours)
+            assert row[f"{item}_n"] == value.count, item
+
+    # station-day AQI, rule chosen by date
+    for row in air.daily_aqi_frame(daily).to_dicts():
+        concentrations = {item: row[item] for item in air.DAILY_ITEMS}
+        _aqi_row_matches(row, air.aqi(concentrations, on=row["date"]))
+
+    # city: all stations in one city
+    mapping = {f"S{station}": "C" for station in range(n_stations)}
+    city = air.city_daily_frame(daily, mapping)
+    for row in city.to_dicts():
+        stations = [r for r in daily.to_dicts() if r["date"] == row["date"]]
+        for item in air.DAILY_ITEMS:
+            expected = air.city_mean([r[item] for r in stations], air.assessment.ITEM_POLLUTANT[item])
+            assert row[item] == expected.value, item
+            assert row[f"{item}_n"] == expected.count
+        result = air.aqi({item: row[item] for item in air.DAILY_ITEMS}, rule=air.RULE_2012)
+        frame_row = air.daily_aqi_frame(city.filter(pl.col("date") == row["date"]), rule=air.RULE_2012).row(0, named=True)
+        _aqi_row_matches(frame_row, result)
+
+
+def _near_breakpoint(rng: random.Random, column: str, decimals: int) -> Decimal:
+    base = rng.choice(_breakpoints(column))
+    offset = rng.choice([Decimal(0), Decimal("0.1"), Decimal("-0.1"), Decimal(1), Decimal(-1), Decimal("0.5"), Decimal("-0.5")])
+    jitter = Decimal(rng.randint(-5, 5)).scaleb(-decimals)
+    return max(base + offset + jitter, Decimal(0))
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rule=st.sampled_from([air.RULE_2012, air.RULE_2026, None]),
+    decimals=st.sampled_from([0, 1, 3]),
+    as_float=st.booleans(),
+    n_missing=st.integers(0, 2),
+)
+def test_daily_aqi_frame_matches_scalar(seed, rule, decimals, as_float, n_missing):
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(30):
+        row: dict[str, object] = {"date": rng.choice([date(2025, 1, 1), date(2026, 2, 28), date(2026, 3, 1)])}
+        for item in air.DAILY_ITEMS:
+            row[item] = _near_breakpoint(rng, item, decimals)
+        if rng.random() < 0.1:
+            row["O3_8H"] = Decimal(rng.choice([801, 850, 900]))
+        for item in rng.sample(air.DAILY_ITEMS, n_missing):
+            row[item] = None
+        rows.append(row)
+    frame = pl.DataFrame(rows, schema={"date": pl.Date, **{item: pl.Decimal(38, 3) for item in air.DAILY_ITEMS}})
+    if as_float:
+        frame = frame.with_columns([pl.col(item).cast(pl.Float64) for item in air.DAILY_ITEMS])
+    result = air.daily_aqi_frame(frame, rule=rule)
+    for source, row in zip(rows, result.to_dicts(), strict=True):
+        concentrations = {item: source[item] for item in air.DAILY_ITEMS}
+        if rule is None:
+            expected = air.aqi(concentrations, on=source["date"])
+        else:
+            expected = air.aqi(concentrations, rule=rule)
+        _aqi_row_matches(row, expected)
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    coverage=st.sampled_from([1.0, 0.93, 0.9, 0.88]),
+    n_cities=st.integers(1, 3),
+)
+def test_annual_statistics_match_scalar(seed, coverage, n_cities):
+    rng = random.Random(seed)
+    days = [date(2025, 1, 1) + timedelta(days=i) for i in range(365)] + [date(2026, 1, 1), date(2026, 1, 2)]
+    rows = []
+    for city in range(n_cities):
+        for day in days:
+            row: dict[str, object] = {"city": f"C{city}", "date": day}
+            for item in air.ANNUAL_STATISTICS:
+                pollutant = air.assessment.ITEM_POLLUTANT[item]
+                if rng.random() > coverage:
+                    row[item] = None
+                elif pollutant == "CO":
+                    row[item] = Decimal(rng.randint(2, 60)).scaleb(-1)
+                else:
+                    row[item] = Decimal(rng.randint(0, 300))
+            row["aqi"] = None if rng.random() > coverage else rng.randint(10, 200)
+            rows.append(row)
+    schema = {"city": pl.String, "date": pl.Date, **{item: pl.Decimal(38, 1) for item in air.ANNUAL_STATISTICS}, "aqi": pl.Int64}
+    result = air.annual_city_statistics(pl.DataFrame(rows, schema=schema))
+    assert result.height == 2 * n_cities
+    for row in result.to_dicts():
+        city_rows = [r for r in rows if r["city"] == row["city"] and r["date"].year == row["year"]]
+        for item, (with_mean, p) in air.ANNUAL_STATISTICS.items():
+            name = "O3_8H" if item == "O3_8H" else item.removesuffix("_24H")
+            expected = air.annual_statistic(item, {r["date"]: r[item] for r in city_rows}, year=row["year"])
+            assert row[f"{name}_n_days"] == expected.validity.days
+            assert row[f"{name}_valid"] == expected.valid
+            if with_mean:
+                assert row[f"{name}_mean"] == expected.mean
+            assert row[f"{name}_p{p}"] == expected.percentile_value
+        ratio = air.good_days_ratio(r["aqi"] for r in city_rows)
+        assert row["good_days"] == ratio.good_days
+        assert row["aqi_valid_days"] == ratio.valid_days
+        assert row["good_days_ratio"] == ratio.ratio
+
+
+def test_float_input_with_more_than_three_decimals_is_refused():
+    frame = pl.DataFrame({"date": [date(2025, 1, 1)], "PM25_24H": [35.0001]})
+    with pytest.raises(ValueError, match="more than 3 decimals"):
+        air.daily_aqi_frame(frame, rule=air.RULE_2012)
+
+
+def test_float_artefact_is_refused_rather_than_rounded():
+    # 17 * 0.1 in binary is 1.7000000000000002: the scalar path would read that value, not 1.7
+    frame = pl.DataFrame({"date": [date(2025, 1, 1)], "CO_24H": [17 * 0.1]})
+    with pytest.raises(ValueError, match="more than 3 decimals"):
+        air.daily_aqi_frame(frame, rule=air.RULE_2012)
+
+
+def test_negative_concentration_is_refused():
+    frame = pl.DataFrame({"date": [date(2025, 1, 1)], "PM25_24H": [-1]})
+    with pytest.raises(ValueError, match="negative"):
+        air.daily_aqi_frame(frame, rule=air.RULE_2012)
+
+
+def test_duplicate_station_hour_is_refused():
+    time = datetime(2025, 1, 1, 3)
+    frame = pl.DataFrame({"station": ["A", "A"], "time": [time, time], "PM25": [10, 11]})
+    with pytest.raises(ValueError, match="duplicate"):
+        air.daily_station_frame(frame)
+
+
+def test_time_off_the_hour_is_refused():
+    frame = pl.DataFrame({"station": ["A"], "time": [datetime(2025, 1, 1, 3, 30)], "PM25": [10]})
+    with pytest.raises(ValueError, match="on the hour"):
+        air.daily_station_frame(frame)
+
+
+def test_end_labelled_hours_shift_into_the_previous_day():
+    # end-of-hour labels 01:00 … 24:00 (24:00 = next day's 00:00) make one day
+    times = [datetime(2025, 1, 1, 1) + timedelta(hours=h) for h in range(24)]
+    frame = pl.DataFrame({"station": [1] * 24, "time": times, "PM25": [50] * 23 + [74]})
+    daily = air.daily_station_frame(frame, time_label="end")
+    assert daily["date"].to_list() == [date(2025, 1, 1)]
+    assert daily["PM25_24H"].to_list() == [Decimal(51)]  # 1224/24 = 51
+    assert daily["PM25_24H_n"].to_list() == [24]
+
+
+def test_unknown_rule_is_refused_in_bulk():
+    frame = pl.DataFrame({"date": [date(2025, 1, 1)], "PM25_24H": [35]})
+    with pytest.raises(ValueError, match="unknown rule"):
+        air.daily_aqi_frame(frame, rule="HJ633-1999")
+
+
+def test_city_needs_every_station_mapped():
+    daily = pl.DataFrame({"station": ["A", "B"], "date": [date(2025, 1, 1)] * 2, "PM25_24H": [10, 20]})
+    with pytest.raises(ValueError, match="without a city"):
+        air.city_daily_frame(daily, {"A": "C"})
