@@ -37,6 +37,8 @@ def world(db):  # noqa: ANN001
     from apps.indicators.models import Framework
     from apps.programs.models import Program, TitleSought
 
+    if not Framework.objects.exists():  # a transactional (browser) test before this one flushed the tables
+        call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     province = Region.objects.create(code="990000", name="测试省", level="province", zone="west")
     city = Region.objects.create(code="990100", name="甲市", level="city", parent=province, terrain="hill",
                                  city_size="large", zone="west")
