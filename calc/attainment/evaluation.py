@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from calc.attainment.exact import round_ratio
+from calc.attainment.rules import EXACT, STABLE_TOLERANCE, compare, trend_bound
 from calc.attainment.text import fmt_difference, fmt_number, fmt_quantity
 from calc.targets import (
     OP_SYMBOL,
@@ -69,16 +70,6 @@ QUALITATIVE_STATUSES: dict[str, str] = {
     "not_started": "未开展",
 }
 DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
-
-#: ``trend:stable_or_improving`` counts a value as stable when it is worse than the base-year value by at
-#: most this fraction of the base value's magnitude (0.01 = 1 %).
-STABLE_TOLERANCE = Decimal("0.01")
-
-# Every Decimal operation here must be exact: the bulk engine reproduces the results digit for digit.
-_EXACT = decimal.Context(
-    prec=100,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
-)
 
 # Compound status = max (AllOf) or min (AnyOf) of the parts' ranks.
 _RANK: dict[str, int] = {"attained": 0, "no_data": 1, "not_attained": 2}
@@ -197,6 +188,7 @@ class Evaluation:
 
     @property
     def attained(self) -> bool:
+        """Whether the status is ``attained``."""
         return self.status == "attained"
 
     def decisive_leaf(self) -> Evaluation:
@@ -205,68 +197,6 @@ class Evaluation:
         while node.decisive is not None:
             node = node.parts[node.decisive]
         return node
-
-
-# --- comparisons ------------------------------------------------------------------------------
-
-
-def compare(op: Op, value: Decimal, bound: Decimal) -> tuple[bool, Decimal]:
-    """Whether ``value op bound`` holds, and the signed gap.
-
-    Parameters
-    ----------
-    op : {">=", ">", "<=", "<", "="}
-        The comparison. ``=`` compares numerically, so ``100.0`` equals ``100``.
-    value, bound : Decimal
-        The observed value and the number it must meet.
-
-    Returns
-    -------
-    tuple of (bool, Decimal)
-        Attained, and the gap: ``bound − value`` for ``>=``/``>``, ``value − bound`` for ``<=``/``<``,
-        ``|value − bound|`` for ``=``. A positive gap means short of the target.
-    """
-    with decimal.localcontext(_EXACT):
-        if op in (">=", ">"):
-            gap = bound - value
-            return (value >= bound if op == ">=" else value > bound), gap
-        if op in ("<=", "<"):
-            gap = value - bound
-            return (value <= bound if op == "<=" else value < bound), gap
-        if op == "=":
-            return value == bound, abs(value - bound)
-    raise ValueError(f"unknown comparison {op!r}")
-
-
-def trend_bound(
-    rule: str, base: Decimal, *, direction: Direction, stable_tolerance: Decimal = STABLE_TOLERANCE
-) -> tuple[Op, Decimal]:
-    """The comparison and number a baseline-relative rule asks of the value.
-
-    ==================== ======================== ========================
-    rule                 higher is better         lower is better
-    ==================== ======================== ========================
-    not_worse            value ≥ base             value ≤ base
-    stable_or_improving  value ≥ base − t·|base|  value ≤ base + t·|base|
-    improving            value > base             value < base
-    decreasing           value < base             value < base
-    ==================== ======================== ========================
-
-    ``t`` is ``stable_tolerance``. ``decreasing`` (逐步下降) always asks for a fall, whatever the
-    direction, because the plans use it for quantities whose reduction is the intent.
-    """
-    higher = direction == "higher"
-    with decimal.localcontext(_EXACT):
-        if rule == "not_worse":
-            return (">=" if higher else "<="), base
-        if rule == "stable_or_improving":
-            slack = stable_tolerance * abs(base)
-            return (">=", base - slack) if higher else ("<=", base + slack)
-        if rule == "improving":
-            return (">" if higher else "<"), base
-        if rule == "decreasing":
-            return "<", base
-    raise ValueError(f"unknown trend rule {rule!r}")
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -492,7 +422,7 @@ def _trend(target: Target, rule: str, ctx: _Context) -> Evaluation:
         )  # fmt: skip
     assert op is not None and bound is not None
     attained, gap = compare(op, value, bound)
-    with decimal.localcontext(_EXACT):
+    with decimal.localcontext(EXACT):
         change = value - base
     base_text = f"基准年{base_year}年（{fmt_quantity(base, ctx.unit)}）"
     if change == 0:

@@ -50,6 +50,7 @@ class Blocker:
 
     @property
     def label(self) -> str:
+        """The blocking status in Chinese (未达标 / 无数据)."""
         return STATUS_LABELS[self.status]
 
 
@@ -87,6 +88,7 @@ class GateResult:
 
     @property
     def label(self) -> str:
+        """The outcome in Chinese."""
         return "约束性指标全部达标" if self.passed else "约束性指标未全部达标"
 
 

@@ -67,6 +67,7 @@ ACCELERATE_RATIO = Decimal("0.6")
 #: Fewest approved yearly values needed to measure a pace.
 MIN_POINTS = 2
 
+
 @dataclass(frozen=True)
 class Reachability:
     """Whether an indicator will reach its target by the deadline at the current pace.
@@ -217,7 +218,12 @@ def reachability(
     latest_value = points[latest_year] if latest_year is not None else None
 
     projection: dict[int, Decimal] = {}
-    if slope is not None and latest_year is not None and latest_value is not None and deadline_year is not None:
+    if (
+        slope is not None
+        and latest_year is not None
+        and latest_value is not None
+        and deadline_year is not None
+    ):
         start = to_fraction(latest_value)
         for year in range(latest_year + 1, deadline_year + 1):
             projection[year] = round_fraction(start + slope * (year - latest_year))
@@ -259,7 +265,9 @@ def reachability(
     evaluation: Evaluation | None = None
     if reference_year is None:
         kind = "进展情况" if is_qualitative(target) else "数据"
-        return result("insufficient_data", f"{indicator_name}截至{current_year}年没有经审核的{kind}，数据不足")
+        return result(
+            "insufficient_data", f"{indicator_name}截至{current_year}年没有经审核的{kind}，数据不足"
+        )
     evaluation = evaluate(
         target,
         year=reference_year,
@@ -298,7 +306,9 @@ def reachability(
             **goal_fields,
         )
     if deadline_year is None:
-        return result("insufficient_data", f"{indicator_name}未设定目标年份，无法测算，数据不足", **goal_fields)
+        return result(
+            "insufficient_data", f"{indicator_name}未设定目标年份，无法测算，数据不足", **goal_fields
+        )
 
     upward = op in (">=", ">") or (op == "=" and goal > latest_value)
     sign = 1 if upward else -1
@@ -336,7 +346,7 @@ def reachability(
     else:
         outlook = f"预计{expected_year}年达到目标值{goal_text}"
     if status == "on_track":
-        sentence = f"{indicator_name}{pace}，{outlook}，可在{deadline_year}年前按期达标"
+        sentence = f"{indicator_name}{pace}，{outlook}，可在{deadline_year}年按期达标"
     elif status == "accelerate":
         sentence = f"{indicator_name}{pace}，{outlook}，{need}才能在{deadline_year}年达标，需加快"
     else:

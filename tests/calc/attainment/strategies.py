@@ -13,7 +13,9 @@ from calc.targets import OPS, TREND_RULES, AllOf, AnyOf, Assigned, Qualitative, 
 YEARS = range(2015, 2027)
 
 # A small pool makes values land exactly on thresholds, base values and assigned numbers often.
-POOL = [Decimal(x) for x in ("0", "-1", "25", "60", "59.4", "89.9", "90", "90.1", "94.9", "95", "95.0", "100")]
+POOL = [
+    Decimal(x) for x in ("0", "-1", "25", "60", "59.4", "89.9", "90", "90.1", "94.9", "95", "95.0", "100")
+]
 numbers = st.one_of(
     st.sampled_from(POOL),
     st.integers(min_value=-2000, max_value=2000).map(lambda i: Decimal(i) / 20),
