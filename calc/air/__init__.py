@@ -55,6 +55,7 @@ from calc.air.bulk import (
     city_daily_frame,
     daily_aqi_frame,
     daily_station_frame,
+    decline_frame,
 )
 from calc.air.tables import RULE_2012, RULE_2026, RULES
 
@@ -92,6 +93,7 @@ __all__ = [
     "daily_max_1h",
     "daily_mean",
     "daily_station_frame",
+    "decline_frame",
     "good_days_ratio",
     "iaqi",
     "iaqi_detail",

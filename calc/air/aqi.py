@@ -65,7 +65,9 @@ ITEM_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 #: Decimals kept when HJ 633-2026 §4.2.2 rounds an input concentration (GB/T 8170).
-INPUT_DECIMALS: Mapping[str, int] = MappingProxyType({item: (1 if item.startswith("CO") else 0) for item in ITEMS})
+INPUT_DECIMALS: Mapping[str, int] = MappingProxyType(
+    {item: (1 if item.startswith("CO") else 0) for item in ITEMS}
+)
 
 #: HJ 633-2026 real-time PM10/PM2.5 1-hour means use the daily-mean breakpoint columns.
 _TABLE_COLUMN: Mapping[str, str] = MappingProxyType(
@@ -168,9 +170,12 @@ def _formula(column: str, value: Fraction, rule: str) -> tuple[int, Fraction | N
     segments = breakpoint_table(rule)[column]
     for segment in segments:
         if value <= segment.bp_hi:
-            raw = Fraction(segment.iaqi_hi - segment.iaqi_lo) / Fraction(segment.bp_hi - segment.bp_lo) * (
-                value - Fraction(segment.bp_lo)
-            ) + segment.iaqi_lo
+            raw = (
+                Fraction(segment.iaqi_hi - segment.iaqi_lo)
+                / Fraction(segment.bp_hi - segment.bp_lo)
+                * (value - Fraction(segment.bp_lo))
+                + segment.iaqi_lo
+            )
             return ceil_int(raw), raw, segment, ""
     top = segments[-1]
     return (

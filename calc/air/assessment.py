@@ -113,7 +113,9 @@ class DailyValue:
     valid: bool
 
 
-def daily_mean(hourly: Sequence[Number | None], pollutant: str, *, min_hours: int = MIN_HOURS_PER_DAY) -> DailyValue:
+def daily_mean(
+    hourly: Sequence[Number | None], pollutant: str, *, min_hours: int = MIN_HOURS_PER_DAY
+) -> DailyValue:
     """24-hour mean of one day (GB 3095 Table 4: valid with ≥ 20 hourly values).
 
     Parameters
@@ -130,7 +132,9 @@ def daily_mean(hourly: Sequence[Number | None], pollutant: str, *, min_hours: in
         return DailyValue(None, None, 0, False)
     exact = sum(values, Fraction(0)) / len(values)
     valid = len(values) >= min_hours
-    return DailyValue(round_half_even(exact, _decimals(pollutant)) if valid else None, exact, len(values), valid)
+    return DailyValue(
+        round_half_even(exact, _decimals(pollutant)) if valid else None, exact, len(values), valid
+    )
 
 
 def daily_max_1h(hourly: Sequence[Number | None], *, min_hours: int = MIN_HOURS_PER_DAY) -> DailyValue:
@@ -147,7 +151,9 @@ def daily_max_1h(hourly: Sequence[Number | None], *, min_hours: int = MIN_HOURS_
     return DailyValue(round_half_even(exact, 0) if valid else None, exact, len(values), valid)
 
 
-def o3_8h_means(hourly: Sequence[Number | None], *, min_hours: int = MIN_HOURS_PER_8H) -> list[Fraction | None]:
+def o3_8h_means(
+    hourly: Sequence[Number | None], *, min_hours: int = MIN_HOURS_PER_8H
+) -> list[Fraction | None]:
     """O3 8-hour moving means inside one day (GB 3095 §3.8; valid with ≥ 6 of the 8 hours).
 
     Returns
@@ -362,7 +368,9 @@ def annual_statistic(item: str, daily: Mapping[date, Number | None], *, year: in
         raise ValueError(f"no annual statistic for {item!r}; expected one of {tuple(ANNUAL_STATISTICS)}")
     with_mean, p = ANNUAL_STATISTICS[item]
     decimals = _decimals(ITEM_POLLUTANT[item])
-    series = {day: to_fraction(value) for day, value in daily.items() if value is not None and day.year == year}
+    series = {
+        day: to_fraction(value) for day, value in daily.items() if value is not None and day.year == year
+    }
     validity = annual_validity(series, year)
     if not series:
         return AnnualStatistic(item, year, validity, None, None, p, None, None)

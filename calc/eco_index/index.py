@@ -44,7 +44,11 @@ def default_coefficients() -> Mapping[str, Coefficient]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = {
             row["symbol"]: Coefficient(
-                row["symbol"], Fraction(row["value"]), row["used_in"], row["confirmed"].strip().lower() == "true", row["source"]
+                row["symbol"],
+                Fraction(row["value"]),
+                row["used_in"],
+                row["confirmed"].strip().lower() == "true",
+                row["source"],
             )
             for row in csv.DictReader(fh)
         }
@@ -63,7 +67,9 @@ def coefficients(overrides: Mapping[str, Number] | None = None) -> Mapping[str, 
     for symbol, value in (overrides or {}).items():
         if symbol not in merged:
             raise ValueError(f"unknown coefficient {symbol!r}; expected one of {tuple(merged)}")
-        merged[symbol] = Coefficient(symbol, to_fraction(value), merged[symbol].used_in, True, "caller override")
+        merged[symbol] = Coefficient(
+            symbol, to_fraction(value), merged[symbol].used_in, True, "caller override"
+        )
     return MappingProxyType(merged)
 
 
@@ -153,7 +159,12 @@ def _component(key: str, raw: Fraction, coefficients_: _Coefficients | None = No
     if raw < 0:
         raise ValueError(f"{key}: negative index {raw}")
     return ComponentIndex(
-        key, COMPONENT_NAMES[key], min(raw, CAP), raw, raw > CAP, coefficients_.unconfirmed() if coefficients_ else ()
+        key,
+        COMPONENT_NAMES[key],
+        min(raw, CAP),
+        raw,
+        raw > CAP,
+        coefficients_.unconfirmed() if coefficients_ else (),
     )
 
 
@@ -197,7 +208,9 @@ def habitat_quality(
     return _component("habitat_quality", c("A_bio") * total / region, c)
 
 
-def biological_abundance(habitat: Number | ComponentIndex, *, biodiversity: Number | None = None) -> ComponentIndex:
+def biological_abundance(
+    habitat: Number | ComponentIndex, *, biodiversity: Number | None = None
+) -> ComponentIndex:
     """生物丰度指数 = (BI + HQ) / 2; without a biodiversity index BI (HJ 623) it is HQ.
 
     Example: BI 45, HQ 55.2293 → 50.1147.
@@ -209,7 +222,9 @@ def biological_abundance(habitat: Number | ComponentIndex, *, biodiversity: Numb
     return ComponentIndex(result.key, result.name, result.value, result.raw, result.capped, unconfirmed)
 
 
-def vegetation_cover(ndvi: Number | Iterable[Number], *, coefficients: Mapping[str, Number] | None = None) -> ComponentIndex:
+def vegetation_cover(
+    ndvi: Number | Iterable[Number], *, coefficients: Mapping[str, Number] | None = None
+) -> ComponentIndex:
     """植被覆盖指数 = A_veg × mean NDVI (May–September maximum composite, MOD13 scale ×10000).
 
     ``ndvi`` is the regional mean or the pixel values. ``A_veg`` is unconfirmed.
@@ -249,10 +264,14 @@ def water_network_density(
     c = _Coefficients(coefficients)
     region = _positive("area", area)
     raw = (
-        c("A_riv") * _non_negative("river_length", river_length)
-        + c("A_lak") * _non_negative("water_area", water_area)
-        + c("A_res") * _non_negative("water_resources", water_resources)
-    ) / region / 3
+        (
+            c("A_riv") * _non_negative("river_length", river_length)
+            + c("A_lak") * _non_negative("water_area", water_area)
+            + c("A_res") * _non_negative("water_resources", water_resources)
+        )
+        / region
+        / 3
+    )
     return _component("water_network_density", raw, c)
 
 
@@ -343,7 +362,12 @@ RESTRICTION_NOT_GOOD_AND_DOWNGRADE = "not_good_and_downgrade"
 RESTRICTIONS: tuple[str, ...] = (RESTRICTION_NONE, RESTRICTION_DOWNGRADE, RESTRICTION_NOT_GOOD_AND_DOWNGRADE)
 """环境限制指数 consequences (unconfirmed, after one implementation): none, 降1级, 不能为优和良且降1级."""
 
-_BAND_TOPS = {"优": Fraction("74.9"), "良": Fraction("54.9"), "一般": Fraction("34.9"), "较差": Fraction("19.9")}
+_BAND_TOPS = {
+    "优": Fraction("74.9"),
+    "良": Fraction("54.9"),
+    "一般": Fraction("34.9"),
+    "较差": Fraction("19.9"),
+}
 
 
 def _restrict(ei: Fraction, restriction: str) -> Fraction:
@@ -447,7 +471,9 @@ def eco_index(
     )
     restricted = _restrict(raw, restriction)
     if restricted != raw:
-        notes.append(f"环境限制指数 ({restriction}): EI {round_half_even(raw, 1)} → {round_half_even(restricted, 1)}")
+        notes.append(
+            f"环境限制指数 ({restriction}): EI {round_half_even(raw, 1)} → {round_half_even(restricted, 1)}"
+        )
     reported = round_half_even(restricted, 1)
     return EcoIndexResult(
         ei=reported,

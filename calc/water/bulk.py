@@ -49,14 +49,20 @@ def _class_chain(item_key: str, value: pl.Expr, dtype: pl.DataType, count: pl.Ex
     chain = pl.when(value.is_null()).then(pl.lit(None, pl.Int8))
     if row.comparison == "range":
         low, high = row.limits
-        return chain.when((value >= bound(low)) & (value <= bound(high))).then(pl.lit(1, pl.Int8)).otherwise(pl.lit(6, pl.Int8))
+        return (
+            chain.when((value >= bound(low)) & (value <= bound(high)))
+            .then(pl.lit(1, pl.Int8))
+            .otherwise(pl.lit(6, pl.Int8))
+        )
     for index, limit in enumerate(row.limits):
         test = value >= bound(limit) if row.comparison == ">=" else value <= bound(limit)
         chain = chain.when(test).then(pl.lit(index + 1, pl.Int8))
     return chain.otherwise(pl.lit(6, pl.Int8))
 
 
-def _item_class(item: str, value: pl.Expr, dtype: pl.DataType, waterbody: str | pl.Expr, count: pl.Expr | None = None) -> pl.Expr:
+def _item_class(
+    item: str, value: pl.Expr, dtype: pl.DataType, waterbody: str | pl.Expr, count: pl.Expr | None = None
+) -> pl.Expr:
     if item != "TP":
         return _class_chain(item, value, dtype, count)
     if isinstance(waterbody, str):
@@ -73,7 +79,9 @@ def _waterbody(frame: pl.DataFrame, waterbody: str, waterbody_column: str | None
         if waterbody not in WATERBODIES:
             raise ValueError(f"unknown waterbody {waterbody!r}; expected one of {WATERBODIES}")
         return waterbody
-    unknown = frame.filter(~pl.col(waterbody_column).is_in(list(WATERBODIES)))[waterbody_column].unique().to_list()
+    unknown = (
+        frame.filter(~pl.col(waterbody_column).is_in(list(WATERBODIES)))[waterbody_column].unique().to_list()
+    )
     if unknown:
         raise ValueError(f"unknown waterbody values {unknown}; expected one of {WATERBODIES}")
     return pl.col(waterbody_column)
@@ -176,7 +184,9 @@ def section_classes_frame(
     present = [item for item in ITEMS if item in frame.columns]
     _check(frame, present)
     body = _waterbody(frame, waterbody, waterbody_column)
-    frame = frame.with_columns([_as_decimal(frame[item]) for item in present if frame.schema[item].is_float()])
+    frame = frame.with_columns(
+        [_as_decimal(frame[item]) for item in present if frame.schema[item].is_float()]
+    )
     aggregations = []
     for item in present:
         aggregations += [pl.col(item).sum().alias(f"{item}__sum"), pl.col(item).count().alias(f"{item}_n")]
@@ -185,10 +195,16 @@ def section_classes_frame(
     for item in present:
         total, count = pl.col(f"{item}__sum"), pl.col(f"{item}_n")
         dtype = frame.schema[item]
-        exact_total = total.cast(pl.Decimal(38, dtype.scale or 0)) if isinstance(dtype, pl.Decimal) else total.cast(pl.Decimal(38, 0))
+        exact_total = (
+            total.cast(pl.Decimal(38, dtype.scale or 0))
+            if isinstance(dtype, pl.Decimal)
+            else total.cast(pl.Decimal(38, 0))
+        )
         columns += [
             pl.when(count > 0).then(total.cast(pl.Float64) / count).alias(f"{item}_mean"),
-            pl.when(count > 0).then(_item_class(item, exact_total, pl.Decimal(38, 0), body, count.cast(pl.Int64))).alias(f"{item}_class"),
+            pl.when(count > 0)
+            .then(_item_class(item, exact_total, pl.Decimal(38, 0), body, count.cast(pl.Int64)))
+            .alias(f"{item}_class"),
         ]
     lazy = grouped.with_columns(columns).drop([f"{item}__sum" for item in present])
     return _summary(lazy, present).sort(keys).collect()

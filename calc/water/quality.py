@@ -108,7 +108,11 @@ class Item:
 def table() -> Mapping[str, Item]:
     """GB 3838-2002 Table 1 (basic items), keyed by item; ``TP_lake`` is TP for lakes/reservoirs."""
     rows = {}
-    with resources.files("calc.water").joinpath("data", "gb3838_table1.csv").open(encoding="utf-8", newline="") as fh:
+    with (
+        resources.files("calc.water")
+        .joinpath("data", "gb3838_table1.csv")
+        .open(encoding="utf-8", newline="") as fh
+    ):
         for row in csv.DictReader(fh):
             if row["comparison"] == "range":
                 low, high = row["I"].split("~")
@@ -130,18 +134,33 @@ def table() -> Mapping[str, Item]:
 
 @cache
 def _section_grades() -> Mapping[WaterClass, tuple[str, str]]:
-    with resources.files("calc.water").joinpath("data", "section_grades.csv").open(encoding="utf-8", newline="") as fh:
-        return MappingProxyType({WaterClass.from_code(row["class"]): (row["grade"], row["colour"]) for row in csv.DictReader(fh)})
+    with (
+        resources.files("calc.water")
+        .joinpath("data", "section_grades.csv")
+        .open(encoding="utf-8", newline="") as fh
+    ):
+        return MappingProxyType(
+            {WaterClass.from_code(row["class"]): (row["grade"], row["colour"]) for row in csv.DictReader(fh)}
+        )
 
 
 @cache
 def _river_share_grades() -> tuple[tuple[str, tuple[Fraction | None, ...]], ...]:
     rules = []
-    with resources.files("calc.water").joinpath("data", "river_share_grades.csv").open(encoding="utf-8", newline="") as fh:
+    with (
+        resources.files("calc.water")
+        .joinpath("data", "river_share_grades.csv")
+        .open(encoding="utf-8", newline="") as fh
+    ):
         for row in csv.DictReader(fh):
             bounds = tuple(
                 Fraction(row[name]) if row[name].strip() else None
-                for name in ("min_share_I_III", "max_share_I_III", "min_share_worse_than_V", "max_share_worse_than_V")
+                for name in (
+                    "min_share_I_III",
+                    "max_share_I_III",
+                    "min_share_worse_than_V",
+                    "max_share_worse_than_V",
+                )
             )
             rules.append((row["grade"], bounds))
     return tuple(rules)
@@ -285,7 +304,9 @@ def _main_pollutants(per_parameter: Mapping[str, ParameterClass]) -> list[Parame
     return priority + others[:3]
 
 
-def classify_section(values: Mapping[str, Number | None], *, waterbody: str = WATERBODY_RIVER) -> SectionClassResult:
+def classify_section(
+    values: Mapping[str, Number | None], *, waterbody: str = WATERBODY_RIVER
+) -> SectionClassResult:
     """Single-factor class of a section (断面) from its (mean) values, 2011 method.
 
     Parameters
@@ -316,16 +337,24 @@ def classify_section(values: Mapping[str, Number | None], *, waterbody: str = WA
         class_ = classify_parameter(item, value, waterbody=waterbody)
         if item in SECTION_ITEMS:
             per_parameter[item] = ParameterClass(
-                item, table()[item].name, to_fraction(value), class_, exceedance_multiple(item, value, waterbody=waterbody)
+                item,
+                table()[item].name,
+                to_fraction(value),
+                class_,
+                exceedance_multiple(item, value, waterbody=waterbody),
             )
         else:
             reference[item] = class_
     missing = tuple(item for item in SECTION_ITEMS if item not in per_parameter)
     if not per_parameter:
-        return SectionClassResult(None, None, (), MappingProxyType({}), (), (), missing, MappingProxyType(reference), waterbody)
+        return SectionClassResult(
+            None, None, (), MappingProxyType({}), (), (), missing, MappingProxyType(reference), waterbody
+        )
     worst = max(p.class_ for p in per_parameter.values())
     main = _main_pollutants(per_parameter)
-    labels = tuple(p.name if p.exceedance is None else f"{p.name}({_format_multiple(p.exceedance)})" for p in main)
+    labels = tuple(
+        p.name if p.exceedance is None else f"{p.name}({_format_multiple(p.exceedance)})" for p in main
+    )
     return SectionClassResult(
         class_=worst,
         grade=section_grade(worst),
@@ -438,7 +467,12 @@ class RiverGradeResult:
 def _grade_from_shares(shares: ClassShares) -> str | None:
     if shares.share_i_iii_exact is None or shares.share_worse_than_v_exact is None:
         return None
-    values = (shares.share_i_iii_exact, shares.share_i_iii_exact, shares.share_worse_than_v_exact, shares.share_worse_than_v_exact)
+    values = (
+        shares.share_i_iii_exact,
+        shares.share_i_iii_exact,
+        shares.share_worse_than_v_exact,
+        shares.share_worse_than_v_exact,
+    )
     for grade, bounds in _river_share_grades():
         lo_good, hi_good, lo_bad, hi_bad = bounds
         checks = (
@@ -474,7 +508,9 @@ def river_grade(section_classes: Sequence[WaterClass | None]) -> RiverGradeResul
     return RiverGradeResult(_grade_from_shares(shares), "share", len(classes), shares=shares)
 
 
-def assess_river(sections: Sequence[Mapping[str, Number | None]], *, waterbody: str = WATERBODY_RIVER) -> RiverGradeResult:
+def assess_river(
+    sections: Sequence[Mapping[str, Number | None]], *, waterbody: str = WATERBODY_RIVER
+) -> RiverGradeResult:
     """Grade a river/basin from its sections' (period-mean) values, choosing the method by count.
 
     Fewer than 5 sections: mean of each item over the sections, then :func:`classify_section`
@@ -483,7 +519,9 @@ def assess_river(sections: Sequence[Mapping[str, Number | None]], *, waterbody: 
     """
     if len(sections) < SECTION_MIN_FOR_SHARES:
         section = classify_section(mean_values(sections), waterbody=waterbody)
-        return RiverGradeResult(section.grade, "mean", len(sections), section=section, main_pollutants=section.main_pollutants)
+        return RiverGradeResult(
+            section.grade, "mean", len(sections), section=section, main_pollutants=section.main_pollutants
+        )
     results = [classify_section(values, waterbody=waterbody) for values in sections]
     graded = river_grade([result.class_ for result in results])
     counts: dict[str, int] = {}
@@ -493,7 +531,9 @@ def assess_river(sections: Sequence[Mapping[str, Number | None]], *, waterbody: 
                 counts[item] = counts.get(item, 0) + 1
     ranked = sorted(counts, key=lambda item: (-counts[item], SECTION_ITEMS.index(item)))[:3]
     main = tuple(table()[item].name for item in ranked) if graded.grade not in ("优", "良好") else ()
-    return RiverGradeResult(graded.grade, "share", graded.n_sections, shares=graded.shares, main_pollutants=main)
+    return RiverGradeResult(
+        graded.grade, "share", graded.n_sections, shares=graded.shares, main_pollutants=main
+    )
 
 
 @dataclass(frozen=True)
@@ -526,7 +566,11 @@ def drinking_water_attainment(
     """
     if volumes is not None and len(volumes) != len(classes):
         raise ValueError("volumes must match classes one to one")
-    pairs = [(class_, volumes[index] if volumes is not None else None) for index, class_ in enumerate(classes) if class_ is not None]
+    pairs = [
+        (class_, volumes[index] if volumes is not None else None)
+        for index, class_ in enumerate(classes)
+        if class_ is not None
+    ]
     if not pairs:
         return AttainmentShare(None, None, 0, 0)
     attained = sum(1 for class_, _ in pairs if class_ <= WaterClass.III)
@@ -534,7 +578,14 @@ def drinking_water_attainment(
     if volumes is not None:
         total_volume = sum((to_fraction(volume) for _, volume in pairs if volume is not None), Fraction(0))
         good_volume = sum(
-            (to_fraction(volume) for class_, volume in pairs if volume is not None and class_ <= WaterClass.III), Fraction(0)
+            (
+                to_fraction(volume)
+                for class_, volume in pairs
+                if volume is not None and class_ <= WaterClass.III
+            ),
+            Fraction(0),
         )
         by_volume = round_half_even(good_volume * 100 / total_volume, 1) if total_volume else None
-    return AttainmentShare(round_half_even(Fraction(100 * attained, len(pairs)), 1), by_volume, attained, len(pairs))
+    return AttainmentShare(
+        round_half_even(Fraction(100 * attained, len(pairs)), 1), by_volume, attained, len(pairs)
+    )

@@ -13,18 +13,67 @@ ITEMS_2012 = ("SO2_24H", "NO2_24H", "PM10_24H", "CO_24H", "O3_1H", "O3_8H", "PM2
 # hj633_vectors.csv rows D1–D7: concentrations (in ITEMS_2012 order), IAQIs, AQI, level, category,
 # primary, non-attainment
 DAILY = [
-    ("D1", ("20", "50", "120", "1.2", "180", "150", "80"), (20, 63, 85, 30, 75, 92, 107), 107, "三级", "轻度污染",
-     ("PM25_24H",), ("PM25_24H",)),
+    (
+        "D1",
+        ("20", "50", "120", "1.2", "180", "150", "80"),
+        (20, 63, 85, 30, 75, 92, 107),
+        107,
+        "三级",
+        "轻度污染",
+        ("PM25_24H",),
+        ("PM25_24H",),
+    ),
     ("D2", ("5", "20", "40", "0.5", "60", "50", "30"), (5, 25, 40, 13, 19, 25, 43), 43, "一级", "优", (), ()),
-    ("D3", ("10", "30", "45", "0.8", "100", "80", "35"), (10, 38, 45, 20, 32, 40, 50), 50, "一级", "优", (), ()),
-    ("D4", ("10", "30", "150", "0.8", "100", "80", "75"), (10, 38, 100, 20, 32, 40, 100), 100, "二级", "良",
-     ("PM10_24H", "PM25_24H"), ()),
-    ("D5", ("10", "30", None, "1", "100", "90", "160"), (10, 38, None, 25, 32, 45, 210), 210, "五级", "重度污染",
-     ("PM25_24H",), ("PM25_24H",)),
-    ("D6", ("30", "90", "450", "3", "50", "40", "300"), (30, 105, 338, 75, 16, 20, 350), 350, "六级", "严重污染",
-     ("PM25_24H",), ("NO2_24H", "PM10_24H", "PM25_24H")),
-    ("D7", ("8", "25", "60", "0.6", "280", "230", "40"), (8, 32, 55, 15, 140, 165, 57), 165, "四级", "中度污染",
-     ("O3_8H",), ("O3_1H", "O3_8H")),
+    (
+        "D3",
+        ("10", "30", "45", "0.8", "100", "80", "35"),
+        (10, 38, 45, 20, 32, 40, 50),
+        50,
+        "一级",
+        "优",
+        (),
+        (),
+    ),
+    (
+        "D4",
+        ("10", "30", "150", "0.8", "100", "80", "75"),
+        (10, 38, 100, 20, 32, 40, 100),
+        100,
+        "二级",
+        "良",
+        ("PM10_24H", "PM25_24H"),
+        (),
+    ),
+    (
+        "D5",
+        ("10", "30", None, "1", "100", "90", "160"),
+        (10, 38, None, 25, 32, 45, 210),
+        210,
+        "五级",
+        "重度污染",
+        ("PM25_24H",),
+        ("PM25_24H",),
+    ),
+    (
+        "D6",
+        ("30", "90", "450", "3", "50", "40", "300"),
+        (30, 105, 338, 75, 16, 20, 350),
+        350,
+        "六级",
+        "严重污染",
+        ("PM25_24H",),
+        ("NO2_24H", "PM10_24H", "PM25_24H"),
+    ),
+    (
+        "D7",
+        ("8", "25", "60", "0.6", "280", "230", "40"),
+        (8, 32, 55, 15, 140, 165, 57),
+        165,
+        "四级",
+        "中度污染",
+        ("O3_8H",),
+        ("O3_1H", "O3_8H"),
+    ),
 ]
 
 
@@ -39,7 +88,9 @@ def test_daily_report_vectors(concentrations, iaqis, expected_aqi, level, catego
     assert (result.level, result.category) == (level, category)
     assert result.primary_pollutants == primary
     assert result.non_attainment_pollutants == exceeding
-    assert result.missing == tuple(item for item, value in zip(ITEMS_2012, concentrations, strict=True) if value is None)
+    assert result.missing == tuple(
+        item for item, value in zip(ITEMS_2012, concentrations, strict=True) if value is None
+    )
 
 
 def test_realtime_vector_r1():
@@ -149,8 +200,14 @@ def test_missing_2026_withholds_aqi_when_not_above_100():
     assert result.aqi is None
     assert result.aqi_of_present == 80  # PM2.5 50 in (35, 60] → 80; PM10 60 in (50, 120] → 57.1 → 58
     assert result.level is None and result.primary_pollutants == ()
-    assert dict(result.iaqi_by_pollutant) == {"SO2_24H": None, "NO2_24H": None, "PM10_24H": 58, "CO_24H": None,
-                                              "O3_8H": None, "PM25_24H": 80}
+    assert dict(result.iaqi_by_pollutant) == {
+        "SO2_24H": None,
+        "NO2_24H": None,
+        "PM10_24H": 58,
+        "CO_24H": None,
+        "O3_8H": None,
+        "PM25_24H": 80,
+    }
     assert any("5.3.1" in note for note in result.notes)
 
 
@@ -171,8 +228,10 @@ def test_not_monitored_2026_does_not_count_as_missing():
 
 
 def test_2026_daily_report_drops_the_o3_one_hour_item():
-    result = air.aqi({"PM25_24H": 30, "O3_1H": 400, "O3_8H": 100, "SO2_24H": 5, "NO2_24H": 5,
-                      "PM10_24H": 5, "CO_24H": 1}, rule=air.RULE_2026)
+    result = air.aqi(
+        {"PM25_24H": 30, "O3_1H": 400, "O3_8H": 100, "SO2_24H": 5, "NO2_24H": 5, "PM10_24H": 5, "CO_24H": 1},
+        rule=air.RULE_2026,
+    )
     assert "O3_1H" not in result.iaqi_by_pollutant
     assert result.ignored == ("O3_1H",)
     assert result.aqi == 50
@@ -196,8 +255,14 @@ def test_over_800_rules_2012():
 
 
 def test_over_800_rules_2026():
-    assert air.aqi({"O3_8H": 850}, rule=air.RULE_2026, not_monitored=("SO2_24H", "NO2_24H", "PM10_24H",
-                   "CO_24H", "PM25_24H")).aqi == 300
+    assert (
+        air.aqi(
+            {"O3_8H": 850},
+            rule=air.RULE_2026,
+            not_monitored=("SO2_24H", "NO2_24H", "PM10_24H", "CO_24H", "PM25_24H"),
+        ).aqi
+        == 300
+    )
     realtime = air.aqi({"SO2_1H": 900}, rule=air.RULE_2026, report=air.REPORT_REALTIME)
     assert realtime.iaqi_by_pollutant["SO2_1H"] == 200
     assert realtime.aqi == 200  # > 100, so published although the others are missing

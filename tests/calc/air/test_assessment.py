@@ -17,8 +17,28 @@ PERCENTILES = [
     ("H03", [150], 90, Decimal(150)),
     (
         "H04",
-        ["0.4", "0.5", "0.5", "0.6", "0.6", "0.7", "0.7", "0.8", "0.8", "0.9", "0.9", "1.0", "1.0", "1.1", "1.2",
-         "1.3", "1.4", "1.6", "1.9", "2.3"],
+        [
+            "0.4",
+            "0.5",
+            "0.5",
+            "0.6",
+            "0.6",
+            "0.7",
+            "0.7",
+            "0.8",
+            "0.8",
+            "0.9",
+            "0.9",
+            "1.0",
+            "1.0",
+            "1.1",
+            "1.2",
+            "1.3",
+            "1.4",
+            "1.6",
+            "1.9",
+            "2.3",
+        ],
         95,
         Decimal("1.92"),
     ),
@@ -26,7 +46,9 @@ PERCENTILES = [
 ]
 
 
-@pytest.mark.parametrize(("values", "p", "expected"), [pytest.param(*row[1:], id=row[0]) for row in PERCENTILES])
+@pytest.mark.parametrize(
+    ("values", "p", "expected"), [pytest.param(*row[1:], id=row[0]) for row in PERCENTILES]
+)
 def test_percentile_vectors(values, p, expected):
     assert air.percentile(values, p) == expected
 
@@ -42,7 +64,11 @@ def test_h04_reported_with_one_decimal():
 
 @pytest.mark.parametrize(
     ("p", "expected"),
-    [pytest.param(0, Decimal(2), id="p0"), pytest.param(100, Decimal(8), id="p100"), pytest.param(50, Decimal(4), id="p50")],
+    [
+        pytest.param(0, Decimal(2), id="p0"),
+        pytest.param(100, Decimal(8), id="p100"),
+        pytest.param(50, Decimal(4), id="p50"),
+    ],
 )
 def test_percentile_ends(p, expected):
     assert air.percentile([3, 4, 8, 2, 5, 4], p) == expected
@@ -74,7 +100,9 @@ def test_daily_validity(hours, valid):
     assert result.value == (Decimal(40) if valid else None)
 
 
-@pytest.mark.parametrize(("hours", "valid"), [pytest.param(5, False, id="H09-5of8"), pytest.param(6, True, id="H10-6of8")])
+@pytest.mark.parametrize(
+    ("hours", "valid"), [pytest.param(5, False, id="H09-5of8"), pytest.param(6, True, id="H10-6of8")]
+)
 def test_eight_hour_window_validity(hours, valid):
     values: list[Decimal | None] = [None] * 24
     for hour in range(8 - hours, 8):  # the window ending at the hour starting 07:00

@@ -100,7 +100,9 @@ def _aqi_row_matches(row: dict[str, object], result: air.AqiResult) -> None:
     assert row["colour"] == result.colour
     assert tuple(row["primary_pollutants"]) == result.primary_pollutants
     expected_non = result.non_attainment_pollutants
-    assert (tuple(row["non_attainment_pollutants"]) if row["non_attainment_pollutants"] is not None else None) == expected_non
+    assert (
+        tuple(row["non_attainment_pollutants"]) if row["non_attainment_pollutants"] is not None else None
+    ) == expected_non
     assert tuple(row["missing"]) == result.missing
     for item in air.DAILY_ITEMS:
         assert row[f"{item}_iaqi"] == result.iaqi_by_pollutant.get(item), item
@@ -116,7 +118,9 @@ def _aqi_row_matches(row: dict[str, object], result: air.AqiResult) -> None:
     absent=st.sampled_from([0.0, 0.05]),
     as_float=st.booleans(),
 )
-def test_hourly_to_daily_city_and_aqi_match_scalar(seed, n_stations, start, n_days, missing, absent, as_float):
+def test_hourly_to_daily_city_and_aqi_match_scalar(
+    seed, n_stations, start, n_days, missing, absent, as_float
+):
     days = [start + timedelta(days=i) for i in range(n_days)]
     rows, scalar = _random_hourly(seed, n_stations, days, missing, absent)
     if not rows:
@@ -149,13 +153,25 @@ def test_hourly_to_daily_city_and_aqi_match_scalar(seed, n_stations, start, n_da
             assert row[item] == expected.value, item
             assert row[f"{item}_n"] == expected.count
         result = air.aqi({item: row[item] for item in air.DAILY_ITEMS}, rule=air.RULE_2012)
-        frame_row = air.daily_aqi_frame(city.filter(pl.col("date") == row["date"]), rule=air.RULE_2012).row(0, named=True)
+        frame_row = air.daily_aqi_frame(city.filter(pl.col("date") == row["date"]), rule=air.RULE_2012).row(
+            0, named=True
+        )
         _aqi_row_matches(frame_row, result)
 
 
 def _near_breakpoint(rng: random.Random, column: str, decimals: int) -> Decimal:
     base = rng.choice(_breakpoints(column))
-    offset = rng.choice([Decimal(0), Decimal("0.1"), Decimal("-0.1"), Decimal(1), Decimal(-1), Decimal("0.5"), Decimal("-0.5")])
+    offset = rng.choice(
+        [
+            Decimal(0),
+            Decimal("0.1"),
+            Decimal("-0.1"),
+            Decimal(1),
+            Decimal(-1),
+            Decimal("0.5"),
+            Decimal("-0.5"),
+        ]
+    )
     jitter = Decimal(rng.randint(-5, 5)).scaleb(-decimals)
     return max(base + offset + jitter, Decimal(0))
 
@@ -180,7 +196,9 @@ def test_daily_aqi_frame_matches_scalar(seed, rule, decimals, as_float, n_missin
         for item in rng.sample(air.DAILY_ITEMS, n_missing):
             row[item] = None
         rows.append(row)
-    frame = pl.DataFrame(rows, schema={"date": pl.Date, **{item: pl.Decimal(38, 3) for item in air.DAILY_ITEMS}})
+    frame = pl.DataFrame(
+        rows, schema={"date": pl.Date, **{item: pl.Decimal(38, 3) for item in air.DAILY_ITEMS}}
+    )
     if as_float:
         frame = frame.with_columns([pl.col(item).cast(pl.Float64) for item in air.DAILY_ITEMS])
     result = air.daily_aqi_frame(frame, rule=rule)
@@ -216,7 +234,12 @@ def test_annual_statistics_match_scalar(seed, coverage, n_cities):
                     row[item] = Decimal(rng.randint(0, 300))
             row["aqi"] = None if rng.random() > coverage else rng.randint(10, 200)
             rows.append(row)
-    schema = {"city": pl.String, "date": pl.Date, **{item: pl.Decimal(38, 1) for item in air.ANNUAL_STATISTICS}, "aqi": pl.Int64}
+    schema = {
+        "city": pl.String,
+        "date": pl.Date,
+        **{item: pl.Decimal(38, 1) for item in air.ANNUAL_STATISTICS},
+        "aqi": pl.Int64,
+    }
     result = air.annual_city_statistics(pl.DataFrame(rows, schema=schema))
     assert result.height == 2 * n_cities
     for row in result.to_dicts():
@@ -287,3 +310,97 @@ def test_city_needs_every_station_mapped():
     daily = pl.DataFrame({"station": ["A", "B"], "date": [date(2025, 1, 1)] * 2, "PM25_24H": [10, 20]})
     with pytest.raises(ValueError, match="without a city"):
         air.city_daily_frame(daily, {"A": "C"})
+
+
+def test_dense_and_general_paths_agree():
+    """The same hours as a complete ordered grid (fast path) and shuffled with rows dropped."""
+    days = [date(2025, 3, 1), date(2025, 3, 2)]
+    rows, _ = _random_hourly(7, 3, days, missing=0.1, absent=0.0)
+    frame = _frame(rows, as_float=False)
+    dense = air.daily_station_frame(frame)
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=3)
+    assert air.daily_station_frame(shuffled).equals(dense)
+    # an hour with every value null is the same as an absent row
+    pollutants = [*UG_POLLUTANTS, "CO"]
+    every_seventh = pl.int_range(pl.len()) % 7 == 0
+    blanked = frame.with_columns(
+        [pl.when(every_seventh).then(None).otherwise(pl.col(p)).alias(p) for p in pollutants]
+    )
+    sparse = frame.filter(~every_seventh)
+    assert sparse.height < blanked.height
+    assert air.daily_station_frame(sparse).equals(air.daily_station_frame(blanked))
+
+
+def test_integer_stations_time_zones_and_column_names():
+    times = [datetime(2025, 1, 1) + timedelta(hours=h) for h in range(24)]
+    frame = pl.DataFrame(
+        {
+            "sid": [1001] * 24,
+            "ts": times,
+            "pm": [30] * 12 + [40] * 12,
+            "ozone": [100] * 24,
+        }
+    ).with_columns(pl.col("ts").dt.replace_time_zone("Asia/Shanghai"))
+    daily = air.daily_station_frame(frame, station="sid", time="ts", columns={"PM25": "pm", "O3": "ozone"})
+    row = daily.row(0, named=True)
+    assert (row["sid"], row["date"]) == (1001, date(2025, 1, 1))
+    assert row["PM25_24H"] == Decimal(35) and row["O3_8H"] == Decimal(100) and row["O3_8H_n"] == 17
+    assert row["SO2_24H"] is None and row["SO2_24H_n"] == 0
+
+
+def test_sparse_integer_station_ids_use_a_lookup():
+    times = [datetime(2025, 1, 1) + timedelta(hours=h) for h in range(24)]
+    frame = pl.DataFrame(
+        {"station": [1] * 24 + [10**9] * 24, "time": times * 2, "PM25": [10] * 24 + [20] * 24}
+    )
+    daily = air.daily_station_frame(frame)
+    assert daily["station"].to_list() == [1, 10**9]
+    assert daily["PM25_24H"].to_list() == [Decimal(10), Decimal(20)]
+
+
+def test_empty_input():
+    frame = pl.DataFrame(schema={"station": pl.String, "time": pl.Datetime("us"), "PM25": pl.Int64})
+    daily = air.daily_station_frame(frame)
+    assert daily.height == 0 and "PM25_24H" in daily.columns
+
+
+@SETTINGS
+@given(values=st.lists(st.integers(0, 120), min_size=2, max_size=6))
+def test_decline_frame_matches_scalar(values):
+    annual = pl.DataFrame(
+        {"city": ["C"] * len(values), "year": list(range(2015, 2015 + len(values))), "PM25_mean": values},
+        schema={"city": pl.String, "year": pl.Int32, "PM25_mean": pl.Decimal(38, 0)},
+    )
+    result = air.decline_frame(annual, base_year=2015)
+    for row in result.to_dicts():
+        expected = air.pm25_decline(values[0], row["PM25_mean"]) if values[0] > 0 else None
+        assert row["decline_pct"] == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        pytest.param([float("nan")] + [1.0] * 23, "NaN", id="nan"),
+        pytest.param([-1] + [1] * 23, "negative", id="negative"),
+        pytest.param([0.0001] + [1.0] * 23, "more than 3 decimals", id="four-decimals"),
+    ],
+)
+def test_hourly_values_are_checked(values, message):
+    times = [datetime(2025, 1, 1) + timedelta(hours=h) for h in range(24)]
+    frame = pl.DataFrame({"station": ["A"] * 24, "time": times, "CO": values})
+    with pytest.raises(ValueError, match=message):
+        air.daily_station_frame(frame)
+
+
+def test_large_32_bit_values_do_not_overflow_the_daily_sum():
+    times = [datetime(2025, 1, 1) + timedelta(hours=h) for h in range(24)]
+    frame = pl.DataFrame(
+        {"station": [1] * 24, "time": times, "PM25": pl.Series([100_000_000] * 24, dtype=pl.Int32)}
+    )
+    assert air.daily_station_frame(frame)["PM25_24H"].to_list() == [Decimal(100_000_000)]
+
+
+def test_nan_in_a_daily_frame_is_refused():
+    frame = pl.DataFrame({"date": [date(2025, 1, 1)] * 2, "PM25_24H": [float("nan"), 35.0]})
+    with pytest.raises(ValueError, match="NaN"):
+        air.daily_aqi_frame(frame, rule=air.RULE_2012)

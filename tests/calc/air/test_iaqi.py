@@ -128,9 +128,12 @@ def _breakpoint_cases():
 
 
 def _expected(segment, concentration: Fraction) -> int:
-    raw = Fraction(segment.iaqi_hi - segment.iaqi_lo, 1) / Fraction(segment.bp_hi - segment.bp_lo) * (
-        concentration - Fraction(segment.bp_lo)
-    ) + segment.iaqi_lo
+    raw = (
+        Fraction(segment.iaqi_hi - segment.iaqi_lo, 1)
+        / Fraction(segment.bp_hi - segment.bp_lo)
+        * (concentration - Fraction(segment.bp_lo))
+        + segment.iaqi_lo
+    )
     return -(-raw.numerator // raw.denominator)
 
 

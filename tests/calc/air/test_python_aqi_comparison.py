@@ -70,8 +70,10 @@ def test_breakpoints_agree(key):
     """Difference 2 does not touch the breakpoints themselves: python-aqi's band ends are Table 1's."""
     table = air.tables.breakpoint_table(air.RULE_2012)[KEYS[key]]
     for segment in table:
-        assert _python_aqi(key, str(segment.bp_hi)) == segment.iaqi_hi == air.iaqi(
-            KEYS[key], segment.bp_hi, rule=air.RULE_2012
+        assert (
+            _python_aqi(key, str(segment.bp_hi))
+            == segment.iaqi_hi
+            == air.iaqi(KEYS[key], segment.bp_hi, rule=air.RULE_2012)
         )
 
 
@@ -79,7 +81,9 @@ def test_breakpoints_agree(key):
 def test_integer_inputs_differ_by_at_most_one(key):
     """Differences 2 and 3 (EPA-style bands, half-even rounding) move µg/m³ values by at most 1."""
     top = int(air.tables.breakpoint_table(air.RULE_2012)[KEYS[key]][-1].bp_hi)
-    differences = {_python_aqi(key, str(c)) - air.iaqi(KEYS[key], c, rule=air.RULE_2012) for c in range(top + 1)}
+    differences = {
+        _python_aqi(key, str(c)) - air.iaqi(KEYS[key], c, rule=air.RULE_2012) for c in range(top + 1)
+    }
     assert differences <= {-1, 0, 1}
     assert -1 in differences  # they do differ somewhere
 
@@ -88,7 +92,10 @@ def test_integer_inputs_differ_by_at_most_one(key):
 def test_carbon_monoxide_differs_widely(key):
     """Differences 1 and 2 on CO (mg/m³): truncation to an integer and the 1-mg gaps between bands."""
     worst = max(
-        abs(_python_aqi(key, f"{tenths / 10:.1f}") - air.iaqi(KEYS[key], Decimal(tenths) / 10, rule=air.RULE_2012))
+        abs(
+            _python_aqi(key, f"{tenths / 10:.1f}")
+            - air.iaqi(KEYS[key], Decimal(tenths) / 10, rule=air.RULE_2012)
+        )
         for tenths in range(0, 600)
     )
     assert worst >= 15  # e.g. CO 24-h 3 mg/m³: 51 against 75
@@ -96,7 +103,11 @@ def test_carbon_monoxide_differs_widely(key):
 
 @pytest.mark.parametrize(
     ("key", "concentration"),
-    [pytest.param("pm25", "35.9", id="pm25"), pytest.param("pm10", "152.5", id="pm10"), pytest.param("co_24h", "2.9", id="co")],
+    [
+        pytest.param("pm25", "35.9", id="pm25"),
+        pytest.param("pm10", "152.5", id="pm10"),
+        pytest.param("co_24h", "2.9", id="co"),
+    ],
 )
 def test_python_aqi_truncates_the_input(key, concentration):
     """Difference 1: python-aqi reads 35.9 as 35; we use the value."""
@@ -122,8 +133,15 @@ def test_python_aqi_has_no_2026_rules():
 
 def test_daily_aqi_of_the_vectors():
     """On whole daily records the AQI differs when the maximum pollutant hits a difference."""
-    record = {"SO2_24H": "20", "NO2_24H": "50", "PM10_24H": "120", "CO_24H": "1.2", "O3_1H": "180", "O3_8H": "150",
-              "PM25_24H": "80"}  # vector D1
+    record = {
+        "SO2_24H": "20",
+        "NO2_24H": "50",
+        "PM10_24H": "120",
+        "CO_24H": "1.2",
+        "O3_1H": "180",
+        "O3_8H": "150",
+        "PM25_24H": "80",
+    }  # vector D1
     reverse = {item: key for key, item in KEYS.items()}
     theirs = int(aqi.to_aqi([(reverse[item], value) for item, value in record.items()], algo=aqi.ALGO_MEP))
     assert theirs == 106

@@ -17,9 +17,17 @@ EI_VECTORS = [
 ]
 
 
-@pytest.mark.parametrize(("ba", "vc", "wnd", "ls", "pl", "ei", "grade"), [pytest.param(*row[1:], id=row[0]) for row in EI_VECTORS])
+@pytest.mark.parametrize(
+    ("ba", "vc", "wnd", "ls", "pl", "ei", "grade"), [pytest.param(*row[1:], id=row[0]) for row in EI_VECTORS]
+)
 def test_ei_vectors(ba, vc, wnd, ls, pl, ei, grade):
-    result = eco.eco_index(biological_abundance=ba, vegetation_cover=vc, water_network_density=wnd, land_stress=ls, pollution_load=pl)
+    result = eco.eco_index(
+        biological_abundance=ba,
+        vegetation_cover=vc,
+        water_network_density=wnd,
+        land_stress=ls,
+        pollution_load=pl,
+    )
     assert (result.ei, result.grade) == (ei, grade)
     assert result.unconfirmed == ()  # the EI weights are confirmed
     assert result.components["生物丰度指数"] == ba
@@ -44,13 +52,23 @@ def test_grade_boundaries(ei, grade):
 
 def test_grade_uses_the_reported_one_decimal_value():
     # 0.35*100 + 0.25*100 + 0.15*100 + 0.15*(100-100) + 0.10*(100-50.5) = 79.95 → 80.0 (half-even) 优
-    result = eco.eco_index(biological_abundance=100, vegetation_cover=100, water_network_density=100, land_stress=100,
-                           pollution_load="50.5")
+    result = eco.eco_index(
+        biological_abundance=100,
+        vegetation_cover=100,
+        water_network_density=100,
+        land_stress=100,
+        pollution_load="50.5",
+    )
     assert result.ei_exact == Fraction("79.95")
     assert result.ei == Decimal("80.0")
     # 54.95 → 55.0: graded 良 on the reported value
-    result = eco.eco_index(biological_abundance="90", vegetation_cover="40", water_network_density="20",
-                           land_stress="52", pollution_load="67.5")
+    result = eco.eco_index(
+        biological_abundance="90",
+        vegetation_cover="40",
+        water_network_density="20",
+        land_stress="52",
+        pollution_load="67.5",
+    )
     assert result.ei_exact == Fraction("54.95") and result.ei == Decimal("55.0") and result.grade == "良"
 
 
@@ -74,16 +92,36 @@ def test_e07_land_stress():
 
 
 def test_e08_pollution_load():
-    result = eco.pollution_load(cod=5000, nh3n=500, so2=3000, dust=2000, nox=4000, solid_waste=100,
-                                precipitation_total=100000, area=1000)
+    result = eco.pollution_load(
+        cod=5000,
+        nh3n=500,
+        so2=3000,
+        dust=2000,
+        nox=4000,
+        solid_waste=100,
+        precipitation_total=100000,
+        area=1000,
+    )
     assert result.reported == Decimal("1.3501")
     assert "A_NH3" in result.unconfirmed
 
 
 E09_LAND_USE = {
-    "forest": 300, "shrub": 100, "sparse_forest": 50, "grass_high": 100, "grass_medium": 50, "grass_low": 20,
-    "river": 10, "lake": 20, "paddy": 150, "dryland": 100, "urban": 50, "rural": 30, "other_construction": 10,
-    "sand": 5, "bare_rock": 5,
+    "forest": 300,
+    "shrub": 100,
+    "sparse_forest": 50,
+    "grass_high": 100,
+    "grass_medium": 50,
+    "grass_low": 20,
+    "river": 10,
+    "lake": 20,
+    "paddy": 150,
+    "dryland": 100,
+    "urban": 50,
+    "rural": 30,
+    "other_construction": 10,
+    "sand": 5,
+    "bare_rock": 5,
 }
 
 
@@ -126,39 +164,79 @@ def test_e12_change_grades(delta, label):
 
 
 def test_ei_change_between_results():
-    before = eco.eco_index(biological_abundance=60, vegetation_cover=80, water_network_density=40, land_stress=20, pollution_load=10)
-    after = eco.eco_index(biological_abundance=70, vegetation_cover=80, water_network_density=40, land_stress=20, pollution_load=10)
+    before = eco.eco_index(
+        biological_abundance=60,
+        vegetation_cover=80,
+        water_network_density=40,
+        land_stress=20,
+        pollution_load=10,
+    )
+    after = eco.eco_index(
+        biological_abundance=70,
+        vegetation_cover=80,
+        water_network_density=40,
+        land_stress=20,
+        pollution_load=10,
+    )
     change = eco.ei_change(before, after)
     assert change.delta == Fraction("3.5") and change.label == "明显变好"
 
 
 def test_components_above_100_are_capped_in_ei():
-    result = eco.eco_index(biological_abundance=120, vegetation_cover=100, water_network_density=100, land_stress=0, pollution_load=0)
+    result = eco.eco_index(
+        biological_abundance=120,
+        vegetation_cover=100,
+        water_network_density=100,
+        land_stress=0,
+        pollution_load=0,
+    )
     assert result.ei == Decimal("100.0")
     assert result.notes
 
 
 def test_component_results_carry_their_unconfirmed_coefficients():
     wnd = eco.water_network_density(river_length=800, water_area=30, water_resources=500, area=1000)
-    result = eco.eco_index(biological_abundance=60, vegetation_cover=80, water_network_density=wnd, land_stress=20, pollution_load=10)
+    result = eco.eco_index(
+        biological_abundance=60,
+        vegetation_cover=80,
+        water_network_density=wnd,
+        land_stress=20,
+        pollution_load=10,
+    )
     assert set(result.unconfirmed) == {"A_riv", "A_lak", "A_res"}
 
 
 def test_coefficients_are_configuration():
     table = eco.default_coefficients()
     assert table["A_bio"].confirmed and not table["A_veg"].confirmed and not table["A_NH3"].confirmed
-    alternative = eco.water_network_density(river_length=800, water_area=30, water_resources=500, area=1000,
-                                            coefficients={"A_riv": "84", "A_lak": "591", "A_res": "86"})
+    alternative = eco.water_network_density(
+        river_length=800,
+        water_area=30,
+        water_resources=500,
+        area=1000,
+        coefficients={"A_riv": "84", "A_lak": "591", "A_res": "86"},
+    )
     assert alternative.raw == (Fraction(84 * 800) + Fraction(591 * 30) + Fraction(86 * 500)) / 1000 / 3
     assert alternative.unconfirmed == ()  # a caller's override counts as confirmed by the caller
-    nh3 = eco.pollution_load(cod=0, nh3n=500, so2=0, dust=0, nox=0, solid_waste=0, precipitation_total=100000, area=1000,
-                             coefficients={"A_NH3": "40.1764176854"})
+    nh3 = eco.pollution_load(
+        cod=0,
+        nh3n=500,
+        so2=0,
+        dust=0,
+        nox=0,
+        solid_waste=0,
+        precipitation_total=100000,
+        area=1000,
+        coefficients={"A_NH3": "40.1764176854"},
+    )
     assert nh3.raw == Fraction("0.2") * Fraction("40.1764176854") * 500 / 100000
 
 
 def test_unknown_coefficient_is_refused():
     with pytest.raises(ValueError, match="unknown coefficient"):
-        eco.land_stress(severe_erosion=1, moderate_erosion=1, construction=1, other=1, area=10, coefficients={"A_x": 1})
+        eco.land_stress(
+            severe_erosion=1, moderate_erosion=1, construction=1, other=1, area=10, coefficients={"A_x": 1}
+        )
 
 
 def test_vegetation_cover_from_pixels_or_mean():
@@ -176,8 +254,14 @@ def test_vegetation_cover_from_pixels_or_mean():
     ],
 )
 def test_environmental_restriction(restriction, ei, grade):
-    result = eco.eco_index(biological_abundance=100, vegetation_cover=100, water_network_density=100, land_stress=100,
-                           pollution_load=50, restriction=restriction)
+    result = eco.eco_index(
+        biological_abundance=100,
+        vegetation_cover=100,
+        water_network_density=100,
+        land_stress=100,
+        pollution_load=50,
+        restriction=restriction,
+    )
     assert (result.ei, result.grade) == (ei, grade)
 
 
@@ -185,20 +269,37 @@ def test_restriction_on_poor_and_good():
     kwargs = {"vegetation_cover": 40, "water_network_density": 20, "land_stress": 52, "pollution_load": 70}
     good = eco.eco_index(biological_abundance=100, restriction="downgrade", **kwargs)  # 58.2 良 → 54.9
     assert good.ei == Decimal("54.9")
-    worst = eco.eco_index(biological_abundance=0, vegetation_cover=0, water_network_density=0, land_stress=100,
-                          pollution_load=100, restriction="downgrade")
+    worst = eco.eco_index(
+        biological_abundance=0,
+        vegetation_cover=0,
+        water_network_density=0,
+        land_stress=100,
+        pollution_load=100,
+        restriction="downgrade",
+    )
     assert worst.ei == Decimal("0.0") and worst.grade == "差"
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        pytest.param(lambda: eco.eco_index(biological_abundance=1, vegetation_cover=1, water_network_density=1,
-                                           land_stress=1, pollution_load=1, restriction="x"), id="restriction"),
+        pytest.param(
+            lambda: eco.eco_index(
+                biological_abundance=1,
+                vegetation_cover=1,
+                water_network_density=1,
+                land_stress=1,
+                pollution_load=1,
+                restriction="x",
+            ),
+            id="restriction",
+        ),
         pytest.param(lambda: eco.habitat_quality({"forest": 1}, area=0), id="zero-area"),
         pytest.param(lambda: eco.habitat_quality({"jungle": 1}, area=10), id="unknown-land-use"),
-        pytest.param(lambda: eco.land_stress(severe_erosion=-1, moderate_erosion=0, construction=0, other=0, area=1),
-                     id="negative"),
+        pytest.param(
+            lambda: eco.land_stress(severe_erosion=-1, moderate_erosion=0, construction=0, other=0, area=1),
+            id="negative",
+        ),
     ],
 )
 def test_invalid_input(call):

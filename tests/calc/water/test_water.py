@@ -36,7 +36,9 @@ PARAMETERS = [
 ]
 
 
-@pytest.mark.parametrize(("item", "value", "waterbody", "expected"), [pytest.param(*row[1:], id=row[0]) for row in PARAMETERS])
+@pytest.mark.parametrize(
+    ("item", "value", "waterbody", "expected"), [pytest.param(*row[1:], id=row[0]) for row in PARAMETERS]
+)
 def test_parameter_vectors(item, value, waterbody, expected):
     assert water.classify_parameter(item, Decimal(value), waterbody=waterbody) == expected
 
@@ -48,7 +50,14 @@ def _limit_cases():
         item = "TP" if key == "TP_lake" else key
         waterbody = "lake" if key == "TP_lake" else "river"
         for index, limit in enumerate(row.limits):
-            yield pytest.param(item, waterbody, row.comparison, row.limits, index, id=f"{key}-{['I', 'II', 'III', 'IV', 'V'][index]}-{limit}")
+            yield pytest.param(
+                item,
+                waterbody,
+                row.comparison,
+                row.limits,
+                index,
+                id=f"{key}-{['I', 'II', 'III', 'IV', 'V'][index]}-{limit}",
+            )
 
 
 @pytest.mark.parametrize(("item", "waterbody", "comparison", "limits", "index"), list(_limit_cases()))
@@ -56,26 +65,57 @@ def test_every_limit_is_inclusive_and_a_step_beyond_is_worse(item, waterbody, co
     limit = limits[index]
     best = limits.index(limit) + 1  # when adjacent limits coincide the better class wins
     assert water.classify_parameter(item, limit, waterbody=waterbody) == C(best)
-    step = Decimal(1).scaleb(limit.as_tuple().exponent - 2) if limit.as_tuple().exponent < 0 else Decimal("0.01")
+    step = (
+        Decimal(1).scaleb(limit.as_tuple().exponent - 2) if limit.as_tuple().exponent < 0 else Decimal("0.01")
+    )
     beyond = limit + step if comparison == "<=" else limit - step
-    worse = next((i + 1 for i, other in enumerate(limits) if (beyond <= other if comparison == "<=" else beyond >= other)), 6)
+    worse = next(
+        (
+            i + 1
+            for i, other in enumerate(limits)
+            if (beyond <= other if comparison == "<=" else beyond >= other)
+        ),
+        6,
+    )
     assert water.classify_parameter(item, beyond, waterbody=waterbody) == C(worse)
     assert worse > best
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [pytest.param(v, e, id=v) for v, e in [("5.9", C.WORSE_THAN_V), ("6", C.I), ("9", C.I), ("9.1", C.WORSE_THAN_V)]],
+    [
+        pytest.param(v, e, id=v)
+        for v, e in [("5.9", C.WORSE_THAN_V), ("6", C.I), ("9", C.I), ("9.1", C.WORSE_THAN_V)]
+    ],
 )
 def test_ph_range(value, expected):
     assert water.classify_parameter("pH", Decimal(value)) == expected
 
 
 W18 = {
-    "pH": "7.5", "DO": "6.5", "CODMn": "4.5", "COD": "18", "BOD5": "3.5", "NH3N": "0.8", "TP": "0.15",
-    "Cu": "0.005", "Zn": "0.02", "F": "0.5", "Se": "0.005", "As": "0.01", "Hg": "0.00001", "Cd": "0.0005",
-    "Cr6": "0.005", "Pb": "0.005", "CN": "0.002", "VolPhenol": "0.001", "Petroleum": "0.01", "LAS": "0.1",
-    "Sulfide": "0.01", "TN": "1.8", "FecalColiform": "50000",
+    "pH": "7.5",
+    "DO": "6.5",
+    "CODMn": "4.5",
+    "COD": "18",
+    "BOD5": "3.5",
+    "NH3N": "0.8",
+    "TP": "0.15",
+    "Cu": "0.005",
+    "Zn": "0.02",
+    "F": "0.5",
+    "Se": "0.005",
+    "As": "0.01",
+    "Hg": "0.00001",
+    "Cd": "0.0005",
+    "Cr6": "0.005",
+    "Pb": "0.005",
+    "CN": "0.002",
+    "VolPhenol": "0.001",
+    "Petroleum": "0.01",
+    "LAS": "0.1",
+    "Sulfide": "0.01",
+    "TN": "1.8",
+    "FecalColiform": "50000",
 }
 
 
@@ -93,11 +133,18 @@ def test_w19_w20_section_main_pollutants():
     assert (result.class_, result.grade) == (C.WORSE_THAN_V, "重度污染")
     assert result.main_pollutants == ("氨氮(1.4)", "总磷(1.25)", "化学需氧量(0.75)")
     multiples = {item: p.exceedance for item, p in result.per_parameter.items() if p.exceedance is not None}
-    assert multiples == {"NH3N": Fraction("1.4"), "TP": Fraction("1.25"), "COD": Fraction("0.75"), "CODMn": Fraction(1, 3)}
+    assert multiples == {
+        "NH3N": Fraction("1.4"),
+        "TP": Fraction("1.25"),
+        "COD": Fraction("0.75"),
+        "CODMn": Fraction(1, 3),
+    }
 
 
 def test_toxic_items_are_listed_first():
-    result = water.classify_section({**W18, "NH3N": "2.4", "TP": "0.45", "COD": "35", "CODMn": "8", "Cd": "0.006"})
+    result = water.classify_section(
+        {**W18, "NH3N": "2.4", "TP": "0.45", "COD": "35", "CODMn": "8", "Cd": "0.006"}
+    )
     assert result.main_pollutant_items == ("Cd", "NH3N", "TP", "COD")
     assert result.main_pollutants[0] == "镉(0.2)"
 
@@ -191,7 +238,9 @@ def test_labels_and_codes():
     [
         pytest.param(lambda: water.classify_parameter("Fe", 1), ValueError, id="unknown-item"),
         pytest.param(lambda: water.classify_parameter("NH3N", -1), ValueError, id="negative"),
-        pytest.param(lambda: water.classify_parameter("NH3N", 1, waterbody="sea"), ValueError, id="waterbody"),
+        pytest.param(
+            lambda: water.classify_parameter("NH3N", 1, waterbody="sea"), ValueError, id="waterbody"
+        ),
         pytest.param(lambda: water.classify_section({"Fe": 1}), ValueError, id="unknown-section-item"),
         pytest.param(lambda: C.from_code("VI"), ValueError, id="class-code"),
     ],
@@ -225,7 +274,11 @@ def _samples(seed: int, n: int) -> list[dict[str, object]]:
 
 
 def _frame(rows, as_float: bool) -> pl.DataFrame:
-    schema = {"section": pl.String, "waterbody": pl.String, **{item: pl.Decimal(38, 8) for item in water.ITEMS}}
+    schema = {
+        "section": pl.String,
+        "waterbody": pl.String,
+        **{item: pl.Decimal(38, 8) for item in water.ITEMS},
+    }
     frame = pl.DataFrame(rows, schema=schema)
     if as_float:
         frame = frame.with_columns([pl.col(item).cast(pl.Float64) for item in water.ITEMS])
@@ -245,7 +298,9 @@ def test_bulk_samples_match_scalar(seed, as_float):
         assert row["class_code"] == (expected.class_.code if expected.class_ else None)
         for item in water.ITEMS:
             if source[item] is not None:
-                assert row[f"{item}_class"] == water.classify_parameter(item, source[item], waterbody=source["waterbody"])
+                assert row[f"{item}_class"] == water.classify_parameter(
+                    item, source[item], waterbody=source["waterbody"]
+                )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,145 @@
+"""Exact integer helpers and input checks shared by the polars air functions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+POLLUTANTS: tuple[str, ...] = ("SO2", "NO2", "PM10", "PM25", "CO", "O3")
+"""Hourly pollutant columns (default names) of the input frame."""
+
+DAILY_ITEMS: tuple[str, ...] = ("SO2_24H", "NO2_24H", "PM10_24H", "CO_24H", "O3_1H", "O3_8H", "PM25_24H")
+"""Daily-report items, in the order of HJ 633-2012 §5.1 (Table 3)."""
+
+FLOAT_SCALE = 3
+MAX_FLOAT = 1e9
+
+
+# --------------------------------------------------------------------------------------------------
+# exact integer helpers
+
+
+def round_half_even(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
+    """``numerator / denominator`` rounded half to even; both integers, denominator > 0."""
+    quotient = numerator // denominator
+    twice_remainder = (numerator - quotient * denominator) * 2
+    up = (twice_remainder > denominator) | ((twice_remainder == denominator) & (quotient % 2 != 0))
+    return quotient + up.cast(pl.Int64)
+
+
+def ceil_div(numerator: pl.Expr, denominator: int) -> pl.Expr:
+    """Ceiling of ``numerator / denominator`` for integers, denominator > 0."""
+    return -((-numerator) // denominator)
+
+
+def to_decimal(scaled: pl.Expr, decimals: int) -> pl.Expr:
+    """Integers in units of ``10**-decimals`` → polars ``Decimal(38, decimals)`` (exact)."""
+    if decimals == 0:
+        return scaled.cast(pl.Decimal(38, 0))
+    from decimal import Decimal
+
+    unit = Decimal(1).scaleb(-decimals)
+    return (scaled.cast(pl.Decimal(38, decimals)) * pl.lit(unit)).cast(pl.Decimal(38, decimals))
+
+
+def _scale_of(dtype: pl.DataType, name: str) -> int:
+    if dtype.is_integer():
+        return 0
+    if isinstance(dtype, pl.Decimal):
+        return int(dtype.scale or 0)
+    if dtype.is_float():
+        return FLOAT_SCALE
+    if dtype == pl.Null:
+        return 0
+    raise TypeError(f"column {name!r} has dtype {dtype}, expected integers, floats or Decimal")
+
+
+def scaled_column(name: str, dtype: pl.DataType) -> tuple[pl.Expr, int]:
+    """Expression giving column ``name`` as Int64 scaled by ``10**scale``, and that scale."""
+    scale = _scale_of(dtype, name)
+    column = pl.col(name)
+    if dtype.is_integer() or dtype == pl.Null:
+        return column.cast(pl.Int64), 0
+    if isinstance(dtype, pl.Decimal):
+        return (column * pl.lit(10**scale)).cast(pl.Int64), scale
+    return (column * 10**scale).round().cast(pl.Int64), scale
+
+
+def scaled_raw(name: str, dtype: pl.DataType) -> tuple[pl.Expr, int]:
+    """Like :func:`scaled_column`, but integer columns keep their dtype and float casts are not strict.
+
+    NaN or huge floats become null here and are reported by the float check that follows.
+    """
+    if dtype.is_integer():
+        return pl.col(name), 0
+    if dtype.is_float():
+        return (pl.col(name) * 10**FLOAT_SCALE).round().cast(pl.Int64, strict=False), FLOAT_SCALE
+    return scaled_column(name, dtype)
+
+
+def float_is_short(column: pl.Expr) -> pl.Expr:
+    """True where a non-negative Float64 ``x`` is the double nearest to ``round(x·1000)/1000``.
+
+    That is: the shortest decimal form of ``x`` (what ``repr`` prints and the scalar path reads) has
+    at most 3 decimals, so ``round(x·1000)`` is exactly that decimal scaled by 1000. Decided in integer
+    arithmetic on the IEEE-754 bits, ``x = m·2^-k``: ``|r·2^k − 1000·m| < 500`` (half an ulp, a quarter
+    below a power of two), evaluated as ``|r·2^(k−3) − 125·m| ≤ 62`` to stay inside Int64.
+    """
+    x = column.cast(pl.Float64)
+    r = (x * 10**FLOAT_SCALE).round().cast(pl.Int64, strict=False)
+    bits = x.reinterpret(dtype=pl.Int64)
+    exponent = bits // 2**52
+    mantissa = bits % 2**52 + 2**52
+    shift = (1072 - exponent).clip(0, 62)
+    diff = r * pl.lit(2, pl.Int64).pow(shift.cast(pl.UInt32)) - mantissa * 125
+    near = (diff.abs() <= 62) & ~((mantissa == 2**52) & (diff < -31))
+    return (
+        pl.when(x == 0)
+        .then(True)
+        .when(x.is_nan() | (x >= MAX_FLOAT) | (r == 0) | (1072 - exponent < 0))
+        .then(False)
+        .otherwise(near)
+    )
+
+
+def check_values(frame: pl.DataFrame, columns: Sequence[str], *, maxima: bool = False) -> dict[str, object]:
+    """Refuse negative values, and float values whose shortest decimal form has more than 3 decimals.
+
+    Float columns are checked on their distinct values (monitoring data repeat few values).
+
+    Returns
+    -------
+    dict
+        With ``maxima``: column → maximum value (``None`` for an all-null column); else empty.
+    """
+    columns = [name for name in columns if frame.schema[name] != pl.Null]
+    if not columns:
+        return {}
+    extremes = (
+        frame.lazy()
+        .select(
+            [pl.col(name).min().alias(f"{name}__min") for name in columns]
+            + ([pl.col(name).max().alias(name) for name in columns] if maxima else [])
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    for name in columns:
+        minimum = extremes[f"{name}__min"]
+        if minimum is not None and minimum < 0:
+            raise ValueError(f"column {name!r} has negative concentrations")
+    for name in columns:
+        if not frame.schema[name].is_float():
+            continue
+        distinct = frame.lazy().select(pl.col(name).drop_nulls().unique()).collect()
+        if distinct.select((~float_is_short(pl.col(name))).any()).item():
+            raise ValueError(
+                f"column {name!r} has float values with more than {FLOAT_SCALE} decimals (or NaN/huge); "
+                "cast it to pl.Decimal to keep them exact"
+            )
+    return {name: extremes[name] for name in columns} if maxima else {}
+
+
+def collect(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
