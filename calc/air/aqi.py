@@ -18,8 +18,8 @@ from datetime import date, datetime
 from fractions import Fraction
 from types import MappingProxyType
 
-from calc.air.exact import Number, ceil_int, round_half_even, to_fraction
 from calc.air.tables import RULE_2012, RULE_2026, RULES, Level, Segment, breakpoint_table, levels
+from calc.exact import Number, ceil_int, round_half_even, to_fraction
 
 RULE_2026_FROM = date(2026, 3, 1)
 """HJ 633-2026 (and GB 3095-2026, HJ 663-2026) are in force from this date."""

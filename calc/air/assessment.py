@@ -24,8 +24,8 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
-from calc.air.exact import Number, fraction_to_decimal, round_half_even, to_fraction
 from calc.air.tables import gb3095_limit
+from calc.exact import Number, fraction_to_decimal, round_half_even, to_fraction
 
 #: Pollutant → decimals of a reported hourly/daily/annual concentration (HJ 663; HJ 633-2026 §4.2.2).
 DECIMALS: Mapping[str, int] = MappingProxyType({"SO2": 0, "NO2": 0, "PM10": 0, "PM25": 0, "CO": 1, "O3": 0})

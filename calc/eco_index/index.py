@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from calc.eco_index.exact import Number, fraction_to_decimal, round_half_even, to_fraction
+from calc.exact import Number, fraction_to_decimal, round_half_even, to_fraction
 
 CAP = Fraction(100)
 

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from calc.water.exact import Number, round_half_even, to_fraction
+from calc.exact import Number, round_half_even, to_fraction
 
 WATERBODY_RIVER = "river"
 WATERBODY_LAKE = "lake"

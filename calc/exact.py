@@ -1,11 +1,11 @@
-"""Exact number handling for the surface-water computations (same rules as :mod:`calc.air.exact`).
+"""Exact number handling shared by the standards computations (air, water, ecological index).
 
-Every value that enters this package is turned into a :class:`fractions.Fraction` without loss, and
+Every value that enters :mod:`calc.air`, :mod:`calc.water` or :mod:`calc.eco_index` is turned into a :class:`fractions.Fraction` without loss, and
 leaves as a :class:`decimal.Decimal` rounded the way the standard says. Binary floats are read through
 their shortest ``repr`` (``35.1`` means ``Decimal("35.1")``), which is what a person typing the number
 meant; ``NaN`` and infinities are refused.
 
-Rounding rules used by the standards (HJ 633 and GB/T 8170):
+Rounding rules used by the standards:
 
 * HJ 633-2012 clause 6.2 / HJ 633-2026: IAQI and AQI "全部进位取整数" — :func:`ceil_int`.
 * GB/T 8170 (cited by HJ 663 and HJ 633-2026 §4.2.2): round half to even on the decimal value —
