@@ -13,13 +13,13 @@ from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.permissions import access_department, access_program, access_region, can_manage_region
 from apps.core.uploads import read_upload
 from apps.geo.models import Department
-from apps.indicators.models import Indicator
 
 from . import services
 from .models import Program
 from .selectors import (
     assigned_values,
     department_responsibilities,
+    program_indicator,
     program_indicators,
     program_regions,
     resolve_targets,
@@ -177,18 +177,11 @@ class Saved(Schema):
     id: int
 
 
-def _indicator(program: Program, indicator_id: int) -> Indicator:
-    for indicator in program_indicators(program):
-        if indicator.id == indicator_id:
-            return indicator
-    raise DomainError("指标不属于本创建工作。")
-
-
 @router.post("/{program_id}/target-edits", response={201: Saved}, summary="地方目标调整（只能提高）")
 def post_target_edit(request, program_id: int, payload: TargetEditIn):
     program = access_program(request.user, program_id, manage=True)
     edit = services.target_edit_set(
-        program=program, indicator=_indicator(program, payload.indicator_id), level=payload.level,
+        program=program, indicator=program_indicator(program, payload.indicator_id), level=payload.level,
         target=payload.target, reason=payload.reason, actor=request.user,
     )
     return 201, {"id": edit.id}
@@ -206,7 +199,7 @@ def post_override(request, program_id: int, payload: OverrideIn):
     program = access_program(request.user, program_id, manage=True)
     region = access_region(request.user, payload.region_id)
     override = services.target_override_set(
-        program=program, region=region, indicator=_indicator(program, payload.indicator_id), target=payload.target,
+        program=program, region=region, indicator=program_indicator(program, payload.indicator_id), target=payload.target,
         not_applicable=payload.not_applicable, clear=payload.clear, reason=payload.reason, actor=request.user,
     )
     return 201, {"id": override.id}
@@ -219,7 +212,7 @@ def post_assigned(request, program_id: int, payload: AssignedIn):
     if not can_manage_region(request.user, program, region):
         raise PermissionDeniedError("只有生态办可以录入上级下达的考核任务。")
     row = services.assigned_target_set(
-        program=program, region=region, indicator=_indicator(program, payload.indicator_id), year=payload.year,
+        program=program, region=region, indicator=program_indicator(program, payload.indicator_id), year=payload.year,
         value=payload.value, document=payload.document, reason=payload.reason, actor=request.user,
     )
     return 201, {"id": row.id}
@@ -265,7 +258,7 @@ def list_responsibilities(request, program_id: int):
             summary="设置某项指标的牵头和配合单位")
 def put_responsibility(request, program_id: int, indicator_id: int, payload: ResponsibilityIn):
     program = access_program(request.user, program_id, manage=True)
-    indicator = _indicator(program, indicator_id)
+    indicator = program_indicator(program, indicator_id)
     units = {d.id: d for d in Department.objects.filter(pk__in=[*payload.lead_ids, *payload.cooperator_ids])
              .select_related("region")}
     missing = [i for i in [*payload.lead_ids, *payload.cooperator_ids] if i not in units]

@@ -59,6 +59,16 @@ def program_indicators(program: Program) -> list[Indicator]:
     )
 
 
+def program_indicator(program: Program, indicator_id: object) -> Indicator:
+    """One indicator of the program (national or its local addition), or a DomainError."""
+    from apps.core.errors import DomainError
+
+    indicator = next((i for i in program_indicators(program) if str(i.id) == str(indicator_id)), None)
+    if indicator is None:
+        raise DomainError("指标不属于本创建工作。")
+    return indicator
+
+
 def _latest(rows: Iterable, key) -> dict:
     latest: dict = {}
     for row in rows:  # rows ordered oldest → newest

@@ -28,6 +28,7 @@ from .models import Phase, RegionGoal
 from .selectors import (
     assigned_values,
     department_responsibilities,
+    program_indicator,
     program_indicators,
     program_regions,
     program_target_edits,
@@ -121,13 +122,6 @@ def _grouped_rows(rows: list[tuple]) -> OrderedDict[str, OrderedDict[str, list[t
     return grouped
 
 
-def _indicator_of(program, indicator_id: str) -> Indicator:  # noqa: ANN001
-    indicator = next((i for i in program_indicators(program) if str(i.id) == str(indicator_id)), None)
-    if indicator is None:
-        raise DomainError("指标不属于本创建工作。")
-    return indicator
-
-
 @require_POST
 @page
 def region_override(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
@@ -140,7 +134,7 @@ def region_override(request: HttpRequest, program_id: int, region_id: int) -> Ht
         services.target_override_set(
             program=program,
             region=region,
-            indicator=_indicator_of(program, request.POST.get("indicator", "")),
+            indicator=program_indicator(program, request.POST.get("indicator", "")),
             target=request.POST.get("target", "") if action == "target" else "",
             not_applicable=action == "not_applicable",
             clear=action == "clear",
@@ -168,7 +162,7 @@ def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> Ht
         return redirect("region", program_id=program.id, region_id=region.id)
     try:
         services.assigned_target_set(
-            program=program, region=region, indicator=_indicator_of(program, request.POST.get("indicator", "")),
+            program=program, region=region, indicator=program_indicator(program, request.POST.get("indicator", "")),
             year=year, value=value, document=request.POST.get("document", ""),
             reason=request.POST.get("reason", ""), actor=request.user,
         )
@@ -197,7 +191,7 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
                 messages.success(request, "已增设地方指标。")
             else:
                 services.target_edit_set(
-                    program=program, indicator=_indicator_of(program, request.POST.get("indicator", "")),
+                    program=program, indicator=program_indicator(program, request.POST.get("indicator", "")),
                     level=request.POST.get("level", ""), target=request.POST.get("target", ""),
                     reason=request.POST.get("reason", ""), actor=request.user,
                 )
