@@ -36,6 +36,8 @@ def _register() -> None:
     from apps.programs.api import router as programs_router
     from apps.reporting.api import router as reporting_router
     from apps.tasks.api import router as tasks_router
+    from apps.assessment.api import router as assessment_router
+    from apps.monitoring.api import router as monitoring_router
 
     api.add_router("/", core_router)
     api.add_router("/", geo_router)
@@ -43,6 +45,8 @@ def _register() -> None:
     api.add_router("/programs", programs_router)
     api.add_router("/", reporting_router)
     api.add_router("/", tasks_router)
+    api.add_router("/", assessment_router)
+    api.add_router("/", monitoring_router)
 
 
 _register()

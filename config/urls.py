@@ -17,6 +17,8 @@ urlpatterns = [
     path("programs/", include("apps.programs.urls")),
     path("programs/", include("apps.reporting.urls")),
     path("programs/", include("apps.tasks.urls")),
+    path("programs/", include("apps.assessment.urls")),
+    path("programs/", include("apps.monitoring.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from apps.core.permissions import visible_programs_q
 
-NAV_MODULES = ["apps.reporting.nav", "apps.tasks.nav"]
+NAV_MODULES = ["apps.assessment.nav", "apps.reporting.nav", "apps.tasks.nav", "apps.monitoring.nav"]
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

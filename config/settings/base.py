@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "apps.review",
     "apps.reporting",
     "apps.tasks",
+    "apps.assessment",
+    "apps.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""Header menu entries of this app: (label, url name taking program_id, roles or None for all)."""
+
+NAV: list[tuple[str, str, set[str] | None]] = []
