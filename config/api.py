@@ -30,14 +30,14 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _register() -> None:
+    from apps.assessment.api import router as assessment_router
     from apps.core.api import router as core_router
     from apps.geo.api import router as geo_router
     from apps.indicators.api import router as indicators_router
+    from apps.monitoring.api import router as monitoring_router
     from apps.programs.api import router as programs_router
     from apps.reporting.api import router as reporting_router
     from apps.tasks.api import router as tasks_router
-    from apps.assessment.api import router as assessment_router
-    from apps.monitoring.api import router as monitoring_router
 
     api.add_router("/", core_router)
     api.add_router("/", geo_router)
