@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, PermissionDeniedError
@@ -184,14 +184,14 @@ def post_target_edit(request, program_id: int, payload: TargetEditIn):
         program=program, indicator=program_indicator(program, payload.indicator_id), level=payload.level,
         target=payload.target, reason=payload.reason, actor=request.user,
     )
-    return 201, {"id": edit.id}
+    return Status(201, {"id": edit.id})
 
 
 @router.post("/{program_id}/local-indicators", response={201: Saved}, summary="增设地方指标")
 def post_local_indicator(request, program_id: int, payload: LocalIndicatorIn):
     program = access_program(request.user, program_id, manage=True)
     indicator = services.local_indicator_add(program=program, actor=request.user, **payload.dict())
-    return 201, {"id": indicator.id}
+    return Status(201, {"id": indicator.id})
 
 
 @router.post("/{program_id}/overrides", response={201: Saved}, summary="调整某区域的目标或标记不适用")
@@ -202,7 +202,7 @@ def post_override(request, program_id: int, payload: OverrideIn):
         program=program, region=region, indicator=program_indicator(program, payload.indicator_id), target=payload.target,
         not_applicable=payload.not_applicable, clear=payload.clear, reason=payload.reason, actor=request.user,
     )
-    return 201, {"id": override.id}
+    return Status(201, {"id": override.id})
 
 
 @router.post("/{program_id}/assigned-targets", response={201: Saved}, summary="录入上级下达的年度考核任务")
@@ -215,7 +215,7 @@ def post_assigned(request, program_id: int, payload: AssignedIn):
         program=program, region=region, indicator=program_indicator(program, payload.indicator_id), year=payload.year,
         value=payload.value, document=payload.document, reason=payload.reason, actor=request.user,
     )
-    return 201, {"id": row.id}
+    return Status(201, {"id": row.id})
 
 
 @router.get("/{program_id}/assigned-targets", response=list[AssignedOut], summary="当前有效的上级考核任务")
@@ -268,9 +268,10 @@ def put_responsibility(request, program_id: int, indicator_id: int, payload: Res
         program=program, indicator=indicator, leads=[units[i] for i in payload.lead_ids],
         cooperators=[units[i] for i in payload.cooperator_ids],
     )
-    return 200, {"indicator_id": indicator.id, "indicator_code": indicator.code, "indicator_name": indicator.full_name,
-                 "leads": [units[i].name for i in payload.lead_ids],
-                 "cooperators": [units[i].name for i in payload.cooperator_ids]}
+    return Status(200, {"indicator_id": indicator.id, "indicator_code": indicator.code,
+                        "indicator_name": indicator.full_name,
+                        "leads": [units[i].name for i in payload.lead_ids],
+                        "cooperators": [units[i].name for i in payload.cooperator_ids]})
 
 
 @router.post("/{program_id}/responsibilities/import", response={200: ImportReport, 400: ImportReport},
@@ -283,7 +284,7 @@ def import_responsibilities(request, program_id: int, file: File[UploadedFile], 
     )
     report = {"ok": preview.ok, "indicators": len(preview.resolved), "errors": [e.as_dict() for e in preview.errors],
               "warnings": [w.as_dict() for w in preview.warnings]}
-    return (200 if preview.ok else 400), report
+    return Status(200 if preview.ok else 400, report)
 
 
 @router.get("/{program_id}/responsibilities.xlsx", summary="导出责任清单 xlsx")
