@@ -28,6 +28,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
