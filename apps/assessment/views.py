@@ -1,1 +1,74 @@
-"""HTML pages of this app (thin: fetch-and-authorize, call a selector or service, render)."""
+"""HTML pages of this app (thin: fetch-and-authorize, call a selector, render)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.core.errors import PermissionDeniedError
+from apps.core.web import page
+from apps.programs.selectors import program_indicator
+
+from . import dashboards
+from .access import access_assessment, access_indicator_region, access_unit
+from .selectors import program_assessment
+
+
+def year_param(request: HttpRequest) -> int | None:
+    """``?year=`` when it is a plausible year; anything else means the default year."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 1900 < int(raw) < 2200 else None
+
+
+def region_param(request: HttpRequest) -> int | None:
+    raw = request.GET.get("region", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@page
+def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
+    scope = access_assessment(request.user, program_id)
+    today = timezone.localdate()
+    assessment = program_assessment(scope.program, year=year_param(request), today=today)
+    data = dashboards.cockpit(assessment, scope, today)
+    return render(request, "assessment/cockpit.html", {"program": scope.program, "data": data,
+                                                       "chart": dashboards.cockpit_chart(data)})
+
+
+@page
+def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
+    scope = access_assessment(request.user, program_id)
+    assessment = program_assessment(scope.program, year=year_param(request))
+    return render(request, "assessment/matrix.html", {"program": scope.program,
+                                                      "data": dashboards.matrix(assessment, scope)})
+
+
+@page
+def indicator(request: HttpRequest, program_id: int, indicator_id: int) -> HttpResponse:
+    scope, region_id = access_indicator_region(request.user, program_id, indicator_id, region_param(request))
+    item = program_indicator(scope.program, indicator_id)
+    if not item.scope_levels:
+        raise PermissionDeniedError("该指标由子指标组成，请查看子指标。")
+    assessment = program_assessment(scope.program, year=year_param(request))
+    data = dashboards.indicator_detail(assessment, scope, item, region_id)
+    return render(request, "assessment/indicator.html", {"program": scope.program, "data": data,
+                                                         "chart": dashboards.indicator_chart(data)})
+
+
+@page
+def department(request: HttpRequest, program_id: int, department_id: int) -> HttpResponse:
+    program, unit = access_unit(request.user, program_id, department_id)
+    assessment = program_assessment(program, year=year_param(request))
+    return render(request, "assessment/department.html", {
+        "program": program, "department": unit, "year": assessment.year, "years": assessment.years,
+        "rows": dashboards.department_rows(assessment, unit),
+    })
+
+
+@page
+def my_department(request: HttpRequest, program_id: int) -> HttpResponse:
+    if request.user.role != Role.DEPARTMENT_REPORTER or not request.user.department_id:
+        return redirect("assessment_cockpit", program_id=program_id)
+    return redirect("assessment_department", program_id=program_id, department_id=request.user.department_id)

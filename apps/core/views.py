@@ -20,5 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("department", program_id=program.id, department_id=request.user.department_id)
         if request.user.role == Role.COUNTY_OFFICE:
             return redirect("region", program_id=program.id, region_id=request.user.region_id)
+        if request.user.role == Role.LEADER:
+            return redirect("assessment_cockpit", program_id=program.id)
         return redirect("program", program_id=program.id)
     return render(request, "core/home.html", {"programs": programs})

@@ -1,0 +1,80 @@
+"""Who sees which part of a program's attainment; the one place the pages and the API ask.
+
+- Office, leader and inspector of the program's region (or above): every region of the program.
+- Anyone whose home region is a county of the program (the county office, a county leader): that county
+  only. ``IndicatorValue.can_view`` lets a county office read its own county's values and no other's, and
+  the matrix and cockpit show values (in tooltips, gaps and sentences), so other counties' rows stay hidden.
+- Department reporters: their own unit's view, and the detail of the indicators their unit leads or
+  cooperates on (``IndicatorValue.can_view`` lets them read those values in every region). Not the cockpit
+  or the matrix.
+- Anyone else (another city): 403 from :func:`apps.core.permissions.access_program`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.accounts.models import Role, User
+from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.permissions import access_department, access_program, home_region
+from apps.geo.models import Department, Region
+from apps.programs.models import Program, Responsibility
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The regions of the program a user may see (None: all of them) and the region a cockpit opens on."""
+
+    program: Program
+    region_ids: frozenset[int] | None
+    focus_id: int
+
+    def sees(self, region_id: int) -> bool:
+        return self.region_ids is None or region_id in self.region_ids
+
+    def visible(self, regions: list[Region]) -> list[Region]:
+        return [r for r in regions if self.sees(r.id)]
+
+
+def access_assessment(user: User, program_id: int) -> Scope:
+    """Fetch the program and the regions the user may see in the cockpit and the matrix, or raise."""
+    program = access_program(user, program_id)
+    if user.role == Role.DEPARTMENT_REPORTER:
+        raise PermissionDeniedError("部门联络员请查看本单位的指标。")
+    home = home_region(user)
+    if home is None:
+        raise PermissionDeniedError("您无权查看该创建工作。")
+    if program.region.path.startswith(home.path):
+        return Scope(program, None, program.region_id)
+    if home.path.startswith(program.region.path) and home.level == "county":
+        return Scope(program, frozenset({home.id}), home.id)
+    raise PermissionDeniedError("您无权查看该创建工作的达标情况。")
+
+
+def access_indicator_region(user: User, program_id: int, indicator_id: int, region_id: int | None
+                            ) -> tuple[Scope, int]:
+    """Scope and region for an indicator's detail: a reporter only for its unit's indicators."""
+    if user.role == Role.DEPARTMENT_REPORTER:
+        program = access_program(user, program_id)
+        if not Responsibility.objects.filter(program=program, indicator_id=indicator_id,
+                                             department_id=user.department_id).exists():
+            raise PermissionDeniedError("本单位不负责该指标。")
+        scope = Scope(program, None, program.region_id)
+    else:
+        scope = access_assessment(user, program_id)
+    region = scope.focus_id if region_id is None else region_id
+    if not scope.sees(region):
+        raise PermissionDeniedError("您无权查看该区域。")
+    return scope, region
+
+
+def access_unit(user: User, program_id: int, department_id: int) -> tuple[Program, Department]:
+    """A unit's own view: its reporters, and the office/leader/inspector (or county office) who can see it."""
+    program = access_program(user, program_id)
+    if user.role != Role.DEPARTMENT_REPORTER:
+        access_assessment(user, program_id)
+    department = access_department(user, department_id)
+    if not (program.region.path.startswith(department.region.path)
+            or department.region.path.startswith(program.region.path)):
+        raise NotFoundError("单位不属于本创建工作。")
+    return program, department

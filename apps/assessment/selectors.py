@@ -1,0 +1,435 @@
+"""Reads for attainment: a program's approved data as frames, evaluated in bulk, with gates per region.
+
+One entry point, :func:`program_assessment`, gathers everything of a program (all its regions × leaf
+indicators × years) in a constant number of queries, runs the polars bulk engine
+(:func:`calc.attainment.evaluate_frame`, :func:`calc.attainment.reachability_frame`) over it, and
+summarises the certification gate of every region with polars. The scalar functions
+(:func:`calc.attainment.evaluate`, :func:`calc.attainment.reachability`, :func:`certification_gate`,
+:func:`city_gate`) are called only for the rows a page shows, because only they write sentences.
+
+The computed frames are cached (Django cache) under the program and a *data version*: one aggregate
+query over everything that changes results (approved values, assigned numbers, overrides, local edits)
+plus a fingerprint of the regions, indicators and goals that are fetched anyway. See
+``docs/attainment.md`` ("Django side").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
+from apps.programs.models import AssignedTarget, Program, RegionGoal, TargetEdit, TargetOverride
+from apps.programs.selectors import ResolvedTarget, program_indicators, program_regions, resolve_targets
+from apps.reporting.models import IndicatorValue, PeriodType
+from calc.attainment import (
+    REACHABILITY_LABELS,
+    STATUS_LABELS,
+    CityGateResult,
+    CountyGoal,
+    Evaluation,
+    GateItem,
+    GateResult,
+    Observation,
+    Reachability,
+    certification_gate,
+    city_gate,
+    evaluate,
+    evaluate_frame,
+    not_applicable,
+    reachability,
+    reachability_frame,
+)
+from calc.targets import unparse
+
+#: The bulk engine needs a parsable target on every row; not-applicable rows carry this one (never evaluated).
+NOT_APPLICABLE_TARGET = "qual:不适用"
+KEYS = ["region_id", "indicator_id"]
+CACHE_SECONDS = 3600
+
+STATUS_ORDER = ("attained", "not_attained", "no_data", "not_applicable")
+REACH_ORDER = ("attained", "on_track", "accelerate", "off_track", "insufficient_data")
+
+
+# --- frames: the production loader ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The bulk engine's inputs for a whole program (see docs/attainment.md §4 for the columns)."""
+
+    values: pl.DataFrame  # region_id, indicator_id, year, value (decimal text)
+    statuses: pl.DataFrame  # region_id, indicator_id, year, status
+    assigned: pl.DataFrame  # region_id, indicator_id, year, value (decimal text), latest entry only
+    targets: pl.DataFrame  # region_id, indicator_id, target, direction, base_year, deadline_year, applicable
+    errors: frozenset[tuple[int, int]] = frozenset()  # applicable pairs whose target cannot be resolved
+
+
+def _rows(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+    """Run an ORM query with a raw cursor and put its rows straight into polars (no model instances)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def load_values(program: Program) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Approved annual numbers and qualitative statuses of the program, in one query."""
+    rows = _rows(
+        IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, approved_revision__isnull=False)
+        .values_list("region_id", "indicator_id", "year",
+                     Cast("approved_revision__number", TextField()), "approved_revision__qualitative"),
+        {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String, "status": pl.String},
+    )
+    values = rows.filter(pl.col("value").is_not_null()).select([*KEYS, "year", "value"])
+    statuses = rows.filter(pl.col("status").is_not_null() & (pl.col("status") != "")).select(
+        [*KEYS, "year", "status"])
+    return values, statuses
+
+
+def load_assigned(program: Program) -> pl.DataFrame:
+    """The current assigned number per region, indicator and year (the latest entry wins), in one query."""
+    rows = _rows(
+        AssignedTarget.objects.filter(program=program).order_by("created_at", "id")
+        .values_list("region_id", "indicator_id", "year", Cast("value", TextField())),
+        {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String},
+    )
+    return rows.unique(subset=[*KEYS, "year"], keep="last", maintain_order=True)
+
+
+def resolved_targets(program: Program, regions: list[Region], indicators: list[Indicator]
+                     ) -> dict[tuple[int, int], ResolvedTarget]:
+    """:func:`apps.programs.selectors.resolve_targets` for every region, resolving each distinct profile once.
+
+    A region's target depends only on its profile unless the office overrode one of its targets, so
+    regions without overrides share the result of one representative per profile. Three queries.
+    """
+    overridden = set(TargetOverride.objects.filter(program=program).values_list("region_id", flat=True).distinct())
+    representative: dict[object, Region] = {}
+    individual: list[Region] = []
+    for region in regions:
+        if region.id in overridden:
+            individual.append(region)
+        else:
+            representative.setdefault(region.profile(), region)
+    resolved = resolve_targets(program, [*representative.values(), *individual], indicators)
+    result: dict[tuple[int, int], ResolvedTarget] = {}
+    leaves = [i for i in indicators if i.scope_levels]
+    for region in regions:
+        source = region if region.id in overridden else representative[region.profile()]
+        for indicator in leaves:
+            found = resolved[(source.id, indicator.id)]
+            if source is not region:
+                found = ResolvedTarget(found.indicator_id, region.id, found.applicable, found.target, found.text,
+                                       found.source, found.reason)
+            result[(region.id, indicator.id)] = found
+    return result
+
+
+def target_frame(program: Program, regions: list[Region], indicators: list[Indicator],
+                 resolved: dict[tuple[int, int], ResolvedTarget], deadlines: dict[int, int]
+                 ) -> tuple[pl.DataFrame, frozenset[tuple[int, int]]]:
+    texts: dict[int, str] = {}  # id(target) → unparsed text; targets are shared between regions of a profile
+    region_col, indicator_col, target_col, direction_col, deadline_col, applicable_col = [], [], [], [], [], []
+    errors = set()
+    for region in regions:
+        deadline = deadlines[region.id]
+        for indicator in indicators:
+            found = resolved[(region.id, indicator.id)]
+            region_col.append(region.id)
+            indicator_col.append(indicator.id)
+            direction_col.append(indicator.direction)
+            deadline_col.append(deadline)
+            if found.applicable and found.target is not None:
+                key = id(found.target)
+                text = texts.get(key)
+                if text is None:
+                    text = texts[key] = unparse(found.target)
+                target_col.append(text)
+                applicable_col.append(True)
+            else:
+                if found.applicable:  # "无法确定": shown as no data, never silently not applicable
+                    errors.add((region.id, indicator.id))
+                target_col.append(NOT_APPLICABLE_TARGET)
+                applicable_col.append(False)
+    frame = pl.DataFrame({
+        "region_id": pl.Series(region_col, dtype=pl.Int64),
+        "indicator_id": pl.Series(indicator_col, dtype=pl.Int64),
+        "target": pl.Series(target_col, dtype=pl.String),
+        "direction": pl.Series(direction_col, dtype=pl.String),
+        "base_year": pl.Series([program.base_year] * len(region_col), dtype=pl.Int64),
+        "deadline_year": pl.Series(deadline_col, dtype=pl.Int64),
+        "applicable": pl.Series(applicable_col, dtype=pl.Boolean),
+    })
+    return frame, frozenset(errors)
+
+
+def region_deadlines(program: Program, regions: list[Region], goals: dict[int, RegionGoal]) -> dict[int, int]:
+    """A county with a goal must be ready by its goal year; everything else by the program's target year."""
+    return {r.id: goals[r.id].target_year if r.id in goals else program.target_year for r in regions}
+
+
+def program_goals(program: Program) -> dict[int, RegionGoal]:
+    """Each county's goal (the earliest when it has several), in one query."""
+    goals: dict[int, RegionGoal] = {}
+    for goal in RegionGoal.objects.filter(program=program).order_by("target_year", "id"):
+        goals.setdefault(goal.region_id, goal)
+    return goals
+
+
+def load_frames(program: Program, regions: list[Region], indicators: list[Indicator],
+                resolved: dict[tuple[int, int], ResolvedTarget], deadlines: dict[int, int]) -> Frames:
+    """Everything the bulk engine needs for the program, in three queries."""
+    values, statuses = load_values(program)
+    assigned = load_assigned(program)
+    targets, errors = target_frame(program, regions, indicators, resolved, deadlines)
+    return Frames(values=values, statuses=statuses, assigned=assigned, targets=targets, errors=errors)
+
+
+# --- computation ------------------------------------------------------------------------------------------
+
+
+def data_years(frames: Frames, *, until: int) -> list[int]:
+    years = set(frames.values.get_column("year").unique().to_list())
+    years |= set(frames.statuses.get_column("year").unique().to_list())
+    return sorted(y for y in years if y <= until)
+
+
+def evaluate_frames(frames: Frames, *, years: list[int], year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Evaluation of every year and reachability at ``year``: the production code path the benchmark times."""
+    grid = evaluate_frame(frames.values, frames.targets, years=years or [year], assigned=frames.assigned,
+                          statuses=frames.statuses)
+    reach = reachability_frame(frames.values, frames.targets, current_year=year, assigned=frames.assigned,
+                               statuses=frames.statuses)
+    if frames.errors:
+        errors = pl.DataFrame(list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64},
+                              orient="row").with_columns(pl.lit(True).alias("_error"))
+        grid = (grid.join(errors, on=KEYS, how="left", maintain_order="left")
+                .with_columns(pl.when(pl.col("_error")).then(pl.lit("no_data")).otherwise(pl.col("status"))
+                              .alias("status")).drop("_error"))
+    return grid, reach
+
+
+def gate_frame(grid: pl.DataFrame, binding: pl.DataFrame, *, year: int) -> pl.DataFrame:
+    """The certification gate of every region in ``year``, vectorised; equals :func:`certification_gate`.
+
+    Columns: region_id, passed, binding_applicable, binding_attained, reference_applicable,
+    reference_attained, attained, not_attained, no_data, not_applicable, blockers (indicator ids).
+    """
+    rows = grid.filter(pl.col("year") == year).join(binding, on="indicator_id", how="left", maintain_order="left")
+    applicable = pl.col("status") != "not_applicable"
+    attained = pl.col("status") == "attained"
+    bind = pl.col("binding").fill_null(False)
+    summary = rows.group_by("region_id", maintain_order=True).agg(
+        (bind & applicable).sum().alias("binding_applicable"),
+        (bind & attained).sum().alias("binding_attained"),
+        (~bind & applicable).sum().alias("reference_applicable"),
+        (~bind & attained).sum().alias("reference_attained"),
+        *[(pl.col("status") == s).sum().alias(s) for s in STATUS_ORDER],
+        pl.col("indicator_id").filter(bind & applicable & ~attained).alias("blockers"),
+    )
+    return summary.with_columns(
+        ((pl.col("binding_applicable") > 0) & (pl.col("binding_attained") == pl.col("binding_applicable")))
+        .alias("passed")
+    )
+
+
+# --- the assessment of a program --------------------------------------------------------------------------
+
+
+@dataclass
+class ProgramAssessment:
+    """A program's attainment in one year: bulk frames for the grid, scalar results on demand."""
+
+    program: Program
+    year: int
+    years: list[int]
+    regions: list[Region]
+    indicators: list[Indicator]  # leaf indicators, plan order
+    resolved: dict[tuple[int, int], ResolvedTarget]
+    goals: dict[int, RegionGoal]
+    deadlines: dict[int, int]
+    frames: Frames
+    grid: pl.DataFrame  # evaluate_frame over all data years
+    reach: pl.DataFrame  # reachability_frame at ``year``
+    gates: pl.DataFrame  # gate_frame at ``year``
+    _scalar: dict[tuple[int, int], tuple[Evaluation, Reachability | None]] = field(default_factory=dict)
+    _region_gates: dict[int, GateResult] = field(default_factory=dict)
+
+    # -- lookups over the bulk frames --
+
+    @property
+    def region_by_id(self) -> dict[int, Region]:
+        return {r.id: r for r in self.regions}
+
+    @property
+    def indicator_by_id(self) -> dict[int, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    def year_grid(self) -> pl.DataFrame:
+        return self.grid.filter(pl.col("year") == self.year)
+
+    def status_map(self) -> dict[tuple[int, int], dict]:
+        """(region id, indicator id) → evaluation row of the year (with reachability status)."""
+        reach = self.reach.select([*KEYS, pl.col("status").alias("reach_status")])
+        rows = self.year_grid().join(reach, on=KEYS, how="left", maintain_order="left")
+        return {(r["region_id"], r["indicator_id"]): r for r in rows.iter_rows(named=True)}
+
+    # -- scalar results for displayed rows --
+
+    def scalar(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[Evaluation, Reachability | None]]:
+        """Scalar evaluation (and reachability) with sentences for the given pairs."""
+        wanted = [p for p in dict.fromkeys(pairs) if p not in self._scalar]
+        if wanted:
+            observations = self._observations(wanted)
+            for pair in wanted:
+                self._scalar[pair] = self._compute_scalar(pair, observations.get(pair, Observation()))
+        return {p: self._scalar[p] for p in pairs}
+
+    def _observations(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Observation]:
+        wanted = pl.DataFrame(pairs, schema={"region_id": pl.Int64, "indicator_id": pl.Int64}, orient="row")
+        parts: dict[tuple[int, int], dict[str, dict]] = defaultdict(lambda: {"values": {}, "statuses": {},
+                                                                              "assigned": {}})
+        for name, frame, column in (("values", self.frames.values, "value"),
+                                    ("statuses", self.frames.statuses, "status"),
+                                    ("assigned", self.frames.assigned, "value")):
+            for rid, iid, year, item in frame.join(wanted, on=KEYS, how="semi").select(
+                    [*KEYS, "year", column]).iter_rows():
+                parts[(rid, iid)][name][year] = Decimal(item) if column == "value" else item
+        return {pair: Observation(base_year=self.program.base_year, **data) for pair, data in parts.items()}
+
+    def _compute_scalar(self, pair: tuple[int, int], observation: Observation
+                        ) -> tuple[Evaluation, Reachability | None]:
+        region_id, indicator_id = pair
+        indicator = self.indicator_by_id[indicator_id]
+        found = self.resolved[pair]
+        name = indicator.name
+        if not found.applicable:
+            return not_applicable(year=self.year, indicator_name=name, direction=indicator.direction,
+                                  unit=indicator.unit, reason=found.reason or None), None
+        if found.target is None:
+            return _unresolvable(self.year, name, indicator.unit, found.text), None
+        common = {"direction": indicator.direction, "unit": indicator.unit, "indicator_name": name,
+                  "observation": observation}
+        evaluation = evaluate(found.target, year=self.year, **common)
+        reach = reachability(found.target, current_year=self.year, deadline_year=self.deadlines[region_id], **common)
+        return evaluation, reach
+
+    def region_gate(self, region_id: int) -> GateResult:
+        """:func:`certification_gate` of one region in the year, with the blockers' sentences."""
+        if region_id not in self._region_gates:
+            pairs = [(region_id, i.id) for i in self.indicators]
+            results = self.scalar(pairs)
+            items = [GateItem(i.code, i.name, bool(i.binding), results[(region_id, i.id)][0])
+                     for i in self.indicators]
+            self._region_gates[region_id] = certification_gate(items)
+        return self._region_gates[region_id]
+
+    def city_gate(self) -> CityGateResult:
+        """The program region's gate next to its counties' goals (:func:`city_gate`) in the year."""
+        counties = {}
+        by_id = self.region_by_id
+        for region_id, goal in self.goals.items():
+            if region_id in by_id and region_id != self.program.region_id:
+                counties[by_id[region_id].name] = CountyGoal(goal.get_title_sought_display(), goal.target_year,
+                                                             self.region_gate(region_id))
+        return city_gate(self.region_gate(self.program.region_id), counties, year=self.year)
+
+
+def _unresolvable(year: int, name: str, unit: str, text: str) -> Evaluation:
+    return Evaluation(status="no_data", year=year, indicator_name=name, target_text=text, form="error", value=None,
+                      unit=unit, comparison=None, bound=None, base_value=None, gap_abs=None, gap_rel=None,
+                      reason=text, explanation=f"{year}年{name}目标{text}")
+
+
+def _fingerprint(program: Program, regions: list[Region], indicators: list[Indicator],
+                 goals: dict[int, RegionGoal]) -> str:
+    parts = [f"{program.id}|{program.created_at.isoformat()}|{program.base_year}|{program.target_year}"
+             f"|{program.framework_id}|{program.region_id}"]
+    parts += [f"r{r.id}:{r.path}:{r.profile()}" for r in regions]
+    parts += [f"i{i.id}:{i.code}:{i.name}:{i.unit}:{i.direction}:{i.binding}:{i.scope_levels}:{i.coastal_only}"
+              f":{i.target_city}:{i.target_county}:{i.order}" for i in indicators]
+    parts += [f"g{g.id}:{g.region_id}:{g.title_sought}:{g.target_year}" for g in goals.values()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def data_version(program: Program) -> str:
+    """One aggregate query over the append-only rows that change results (values, numbers, overrides, edits)."""
+    values = IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR)
+    stats = values.filter(approved_revision__isnull=False).aggregate(
+        count=Count("id"), rev=Max("approved_revision_id"), at=Max("approved_at"))
+    others = [AssignedTarget, TargetOverride, TargetEdit]
+    tail = []
+    for model in others:
+        agg = model.objects.filter(program=program).aggregate(count=Count("id"), top=Max("id"))
+        tail.append(f"{agg['count']}:{agg['top']}")
+    return f"{stats['count']}:{stats['rev']}:{stats['at'] and stats['at'].isoformat()}|" + "|".join(tail)
+
+
+def latest_year(years: list[int], program: Program, today: dt.date) -> int:
+    if years:
+        return years[-1]
+    return min(today.year, program.target_year)
+
+
+def program_assessment(program: Program, *, year: int | None = None, today: dt.date | None = None,
+                       use_cache: bool = True) -> ProgramAssessment:
+    """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
+
+    ``year`` defaults to the latest year with approved data up to this year. A constant number of
+    queries whatever the number of regions, indicators and values.
+    """
+    today = today or timezone.localdate()
+    regions = program_regions(program)
+    indicators = [i for i in program_indicators(program) if i.scope_levels]
+    goals = program_goals(program)
+    deadlines = region_deadlines(program, regions, goals)
+    key = None
+    payload = None
+    if use_cache:
+        key = f"assessment:{_fingerprint(program, regions, indicators, goals)}:{data_version(program)}:{today}"
+        payload = cache.get(f"{key}:{year}")
+    if payload is None:
+        resolved = resolved_targets(program, regions, indicators)
+        frames = load_frames(program, regions, indicators, resolved, deadlines)
+        years = data_years(frames, until=today.year)
+        chosen = year if year is not None else latest_year(years, program, today)
+        grid, reach = evaluate_frames(frames, years=sorted(set(years) | {chosen}), year=chosen)
+        binding = pl.DataFrame({"indicator_id": [i.id for i in indicators],
+                                "binding": [bool(i.binding) for i in indicators]},
+                               schema={"indicator_id": pl.Int64, "binding": pl.Boolean})
+        gates = gate_frame(grid, binding, year=chosen)
+        payload = (resolved, frames, years, chosen, grid, reach, gates)
+        if key is not None:
+            cache.set(f"{key}:{year}", payload, CACHE_SECONDS)
+    resolved, frames, years, chosen, grid, reach, gates = payload
+    return ProgramAssessment(program=program, year=chosen, years=years, regions=regions, indicators=indicators,
+                             resolved=resolved, goals=goals, deadlines=deadlines, frames=frames, grid=grid,
+                             reach=reach, gates=gates)
+
+
+__all__ = [
+    "REACHABILITY_LABELS",
+    "STATUS_LABELS",
+    "Frames",
+    "ProgramAssessment",
+    "data_version",
+    "evaluate_frames",
+    "gate_frame",
+    "load_frames",
+    "program_assessment",
+    "resolved_targets",
+]
