@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OFFICE_ADMIN = "office_admin", "生态办管理员"
-    DEPARTMENT_REPORTER = "department_reporter", "部门联络员"
-    COUNTY_OFFICE = "county_office", "县区生态办"
-    LEADER = "leader", "领导"
-    INSPECTOR = "inspector", "核查人员"
+    OFFICE_ADMIN = "office_admin", _("生态办管理员")
+    DEPARTMENT_REPORTER = "department_reporter", _("部门联络员")
+    COUNTY_OFFICE = "county_office", _("县区生态办")
+    LEADER = "leader", _("领导")
+    INSPECTOR = "inspector", _("核查人员")
 
 
 class User(AbstractUser):
@@ -59,4 +60,4 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        return str(Role(self.role).label)

@@ -24,8 +24,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
 
 def _extra_entries(request: HttpRequest) -> list[tuple[str, str]]:
-    """Menu entries contributed by apps (their ``nav.py``) for the program being viewed."""
+    """Menu entries contributed by apps (their ``nav.py``) for the program being viewed.
+
+    Labels are translated here, at render time, so an app only has to mark them (gettext_noop or
+    gettext_lazy) and have them in the catalogue.
+    """
     from django.urls import NoReverseMatch, reverse
+    from django.utils.translation import gettext
 
     program_id = (getattr(request, "resolver_match", None) and request.resolver_match.kwargs.get("program_id"))
     if not program_id:
@@ -36,7 +41,7 @@ def _extra_entries(request: HttpRequest) -> list[tuple[str, str]]:
             if roles is not None and request.user.role not in roles:
                 continue
             try:
-                entries.append((label, reverse(url_name, kwargs={"program_id": program_id})))
+                entries.append((gettext(str(label)), reverse(url_name, kwargs={"program_id": program_id})))
             except NoReverseMatch:
                 continue
     return entries

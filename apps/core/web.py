@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .errors import DomainError, NotFoundError, PermissionDeniedError
 
@@ -20,9 +21,9 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             return view(request, *args, **kwargs)
         except PermissionDeniedError as exc:
-            return render(request, "core/error.html", {"title": "无权访问", "message": str(exc)}, status=403)
+            return render(request, "core/error.html", {"title": _("无权访问"), "message": str(exc)}, status=403)
         except NotFoundError as exc:
-            return render(request, "core/error.html", {"title": "未找到", "message": str(exc)}, status=404)
+            return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc)}, status=404)
 
     return login_required(wrapper)
 

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
@@ -90,7 +92,7 @@ def region_page(request: HttpRequest, program_id: int, region_id: int) -> HttpRe
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
     if not region.path.startswith(program.region.path):
-        raise PermissionDeniedError("该区域不在本创建工作范围内。")
+        raise PermissionDeniedError(_("该区域不在本创建工作范围内。"))
     indicators = program_indicators(program)
     targets = resolve_targets(program, [region], indicators)
     assigned = assigned_values(program, regions=[region])
@@ -128,7 +130,7 @@ def region_override(request: HttpRequest, program_id: int, region_id: int) -> Ht
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
     if not can_manage_program(request.user, program):
-        raise PermissionDeniedError("只有生态办管理员可以调整区域目标。")
+        raise PermissionDeniedError(_("只有生态办管理员可以调整区域目标。"))
     action = request.POST.get("action", "target")
     try:
         services.target_override_set(
@@ -141,7 +143,7 @@ def region_override(request: HttpRequest, program_id: int, region_id: int) -> Ht
             reason=request.POST.get("reason", ""),
             actor=request.user,
         )
-        messages.success(request, "已保存目标调整。")
+        messages.success(request, _("已保存目标调整。"))
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("region", program_id=program.id, region_id=region.id)
@@ -153,12 +155,12 @@ def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> Ht
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
     if not can_manage_region(request.user, program, region):
-        raise PermissionDeniedError("只有生态办可以录入上级下达的考核任务。")
+        raise PermissionDeniedError(_("只有生态办可以录入上级下达的考核任务。"))
     try:
         value = Decimal(request.POST.get("value", "").strip())
         year = int(request.POST.get("year", ""))
     except (InvalidOperation, ValueError):
-        messages.error(request, "请填写正确的年度和数值。")
+        messages.error(request, _("请填写正确的年度和数值。"))
         return redirect("region", program_id=program.id, region_id=region.id)
     try:
         services.assigned_target_set(
@@ -166,7 +168,7 @@ def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> Ht
             year=year, value=value, document=request.POST.get("document", ""),
             reason=request.POST.get("reason", ""), actor=request.user,
         )
-        messages.success(request, f"已录入{year}年考核任务。")
+        messages.success(request, _("已录入%(year)s年考核任务。") % {"year": year})
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("region", program_id=program.id, region_id=region.id)
@@ -178,7 +180,7 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
     can_manage = can_manage_program(request.user, program)
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDeniedError("只有生态办管理员可以调整指标体系。")
+            raise PermissionDeniedError(_("只有生态办管理员可以调整指标体系。"))
         try:
             if request.POST.get("action") == "add":
                 services.local_indicator_add(
@@ -188,14 +190,14 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
                     target_city=request.POST.get("target_city", ""), target_county=request.POST.get("target_county", ""),
                     reason=request.POST.get("reason", ""), actor=request.user,
                 )
-                messages.success(request, "已增设地方指标。")
+                messages.success(request, _("已增设地方指标。"))
             else:
                 services.target_edit_set(
                     program=program, indicator=program_indicator(program, request.POST.get("indicator", "")),
                     level=request.POST.get("level", ""), target=request.POST.get("target", ""),
                     reason=request.POST.get("reason", ""), actor=request.user,
                 )
-                messages.success(request, "已保存地方目标调整。")
+                messages.success(request, _("已保存地方目标调整。"))
         except DomainError as exc:
             messages.error(request, str(exc))
         return redirect("target_edits", program_id=program.id)
@@ -242,7 +244,7 @@ def responsibilities_import(request: HttpRequest, program_id: int) -> HttpRespon
     """Upload → preview with row-level errors → confirm; the confirmed file is the previewed one."""
     program = access_program(request.user, program_id)
     if not can_manage_program(request.user, program):
-        raise PermissionDeniedError("只有生态办管理员可以导入责任清单。")
+        raise PermissionDeniedError(_("只有生态办管理员可以导入责任清单。"))
     context: dict[str, object] = {"program": program}
     if request.method == "POST":
         try:
@@ -250,7 +252,9 @@ def responsibilities_import(request: HttpRequest, program_id: int) -> HttpRespon
                 data = staged_upload_read(request, request.POST["token"])
                 preview = services.responsibilities_import(program=program, data=data, actor=request.user)
                 staged_upload_discard(request, request.POST["token"])
-                messages.success(request, f"已导入责任清单：{len(preview.resolved)}项指标。")
+                count = len(preview.resolved)
+                messages.success(request, ngettext("已导入责任清单：%(count)s项指标。", "已导入责任清单：%(count)s项指标。",
+                                                   count) % {"count": count})
                 return redirect("responsibilities", program_id=program.id)
             data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
             preview = services.responsibilities_check(program=program, data=data)

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.core.permissions import can_manage_program, can_see_region
@@ -16,10 +18,10 @@ from apps.review.models import Reviewable
 
 
 class PeriodType(models.TextChoices):
-    YEAR = "year", "年度"
-    HALF = "half", "半年"
-    QUARTER = "quarter", "季度"
-    MONTH = "month", "月度"
+    YEAR = "year", _("年度")
+    HALF = "half", _("半年")
+    QUARTER = "quarter", _("季度")
+    MONTH = "month", _("月度")
 
 
 #: How many periods of each type a year has (the period number runs 1..n; a year has number 1).
@@ -27,19 +29,22 @@ PERIODS_PER_YEAR = {PeriodType.YEAR: 1, PeriodType.HALF: 2, PeriodType.QUARTER: 
 
 
 def period_label(period_type: str, year: int, number: int) -> str:
+    """2025年度, 2025年上半年, 2025年第3季度, 2025年6月 (in the active language)."""
     if period_type == PeriodType.YEAR:
-        return f"{year}年度"
+        return gettext("%(year)s年度") % {"year": year}
     if period_type == PeriodType.HALF:
-        return f"{year}年{'上' if number == 1 else '下'}半年"
+        if number == 1:
+            return gettext("%(year)s年上半年") % {"year": year}
+        return gettext("%(year)s年下半年") % {"year": year}
     if period_type == PeriodType.QUARTER:
-        return f"{year}年第{number}季度"
-    return f"{year}年{number}月"
+        return gettext("%(year)s年第%(number)s季度") % {"year": year, "number": number}
+    return gettext("%(year)s年%(number)s月") % {"year": year, "number": number}
 
 
 class QualitativeStatus(models.TextChoices):
-    ACHIEVED = "achieved", "已建立"
-    IN_PROGRESS = "in_progress", "实施中"
-    NOT_STARTED = "not_started", "未开展"
+    ACHIEVED = "achieved", _("已建立")
+    IN_PROGRESS = "in_progress", _("实施中")
+    NOT_STARTED = "not_started", _("未开展")
 
 
 class ReportingRound(models.Model):

@@ -10,6 +10,8 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
@@ -49,7 +51,7 @@ def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
     can_manage = can_manage_program(request.user, program)
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDeniedError("只有生态办管理员可以发起调度。")
+            raise PermissionDeniedError(_("只有生态办管理员可以发起调度。"))
         try:
             reporting_round = services.reporting_round_create(
                 program=program, actor=request.user, name=request.POST.get("name", ""),
@@ -61,9 +63,9 @@ def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
                 note=request.POST.get("note", ""),
             )
         except (ValueError, DomainError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, DomainError) else "请填写完整的年份、期次和截止日期。")
+            messages.error(request, str(exc) if isinstance(exc, DomainError) else _("请填写完整的年份、期次和截止日期。"))
         else:
-            messages.success(request, f"已发起「{reporting_round.name}」。")
+            messages.success(request, _("已发起「%(name)s」。") % {"name": reporting_round.name})
             return redirect("reporting_round", program_id=program.id, round_id=reporting_round.id)
     context = {
         "program": program, "can_manage": can_manage,
@@ -91,7 +93,7 @@ def my_inbox(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     latest = ReportingRound.objects.filter(program=program).first()
     if latest is None:
-        messages.info(request, "尚未发起调度。")
+        messages.info(request, _("尚未发起调度。"))
         return redirect("reporting_rounds", program_id=program.id)
     return redirect("reporting_inbox", program_id=program.id, round_id=latest.id)
 
@@ -111,7 +113,7 @@ def _value_input(post) -> services.ValueInput:  # noqa: ANN001
     try:
         number = Decimal(raw) if raw else None
     except InvalidOperation as exc:
-        raise DomainError(f"「{raw}」不是数字。") from exc
+        raise DomainError(_("「%(text)s」不是数字。") % {"text": raw}) from exc
     return services.ValueInput(
         number=number, qualitative=post.get("qualitative", ""), explanation=post.get("explanation", ""),
         source=post.get("source", ""), caliber=post.get("caliber", ""), note=post.get("note", ""),
@@ -126,14 +128,14 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
     region = reporting_round.regions.filter(pk=region_id).first()
     indicator = reporting_round.indicators.select_related("parent").filter(pk=indicator_id).first()
     if region is None or indicator is None:
-        raise NotFoundError("该区域或指标不在本轮调度范围内。")
+        raise NotFoundError(_("该区域或指标不在本轮调度范围内。"))
     value = IndicatorValue.objects.select_related("current_revision").filter(
         program=program, region=region, indicator=indicator, period_type=reporting_round.period_type,
         year=reporting_round.year, period_number=reporting_round.period_number).first()
     probe = value or IndicatorValue(program=program, region=region, indicator=indicator)
     probe.program = program
     if not probe.review_can_report(request.user):
-        raise PermissionDeniedError("您无权填报该指标值。")
+        raise PermissionDeniedError(_("您无权填报该指标值。"))
     resolved = resolve_targets(program, [region], [indicator]).get((region.id, indicator.id))
     target_text = resolved.text if resolved is not None and resolved.applicable else ""
     # 已建立 reads as the target's own wording (制定实施, 全面实施 …) where it has one
@@ -156,9 +158,9 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
                 value.program = program
                 services.indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=request.user,
                                                     expected_version=value.version)
-                messages.success(request, "已保存并提交审核。")
+                messages.success(request, _("已保存并提交审核。"))
             else:
-                messages.success(request, "已保存为草稿。")
+                messages.success(request, _("已保存为草稿。"))
             return redirect("reporting_value", program_id=program.id, value_id=value.id)
         except services.WarningsUnconfirmed as exc:
             context["warnings"] = exc.warnings
@@ -192,7 +194,7 @@ def value_transition(request: HttpRequest, program_id: int, value_id: int) -> Ht
         services.indicator_value_transition(value=value, action=request.POST.get("action", ""), actor=request.user,
                                             comment=request.POST.get("comment", ""),
                                             expected_version=_int(request.POST.get("version")))
-        messages.success(request, "操作成功。")
+        messages.success(request, _("操作成功。"))
     except PermissionDeniedError:
         raise
     except DomainError as exc:
@@ -207,7 +209,7 @@ def evidence_upload(request: HttpRequest, program_id: int, value_id: int) -> Htt
     try:
         evidence = services.evidence_upload(value=value, upload=request.FILES.get("file"), actor=request.user,
                                             checklist_item=request.POST.get("checklist_item", ""))
-        messages.success(request, f"已上传「{evidence.original_name}」。")
+        messages.success(request, _("已上传「%(name)s」。") % {"name": evidence.original_name})
     except PermissionDeniedError:
         raise
     except DomainError as exc:
@@ -220,7 +222,7 @@ def evidence_download(request: HttpRequest, program_id: int, value_id: int, evid
     value = access_value(request.user, program_id, value_id)
     evidence = Evidence.objects.filter(value=value, pk=evidence_id).first()
     if evidence is None:
-        raise NotFoundError("佐证材料不存在。")
+        raise NotFoundError(_("佐证材料不存在。"))
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
 
@@ -228,12 +230,14 @@ def evidence_download(request: HttpRequest, program_id: int, value_id: int, evid
 def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     if not can_manage_program(request.user, program):
-        raise PermissionDeniedError("只有生态办管理员可以审核。")
+        raise PermissionDeniedError(_("只有生态办管理员可以审核。"))
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("value") if v.isdigit()]
         result = services.indicator_values_bulk_approve(program=program, value_ids=ids, actor=request.user)
         if result.approved:
-            messages.success(request, f"已审核通过 {len(result.approved)} 项。")
+            count = len(result.approved)
+            messages.success(request, ngettext("已审核通过 %(count)s 项。", "已审核通过 %(count)s 项。", count)
+                             % {"count": count})
         for value_id, reason in result.failed:
             messages.error(request, f"#{value_id}：{reason}")
         return redirect(request.get_full_path())
@@ -273,7 +277,9 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
                     reporting_round=reporting_round, actor=request.user, data=data,
                     confirm_warnings=bool(request.POST.get("confirm")), note=request.POST.get("note", ""))
                 staged_upload_discard(request, request.POST["token"])
-                messages.success(request, f"已导入 {len(preview.lines)} 项数值（草稿，待提交）。")
+                count = len(preview.lines)
+                messages.success(request, ngettext("已导入 %(count)s 项数值（草稿，待提交）。",
+                                                   "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
                 return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
             data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
             preview = services.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)

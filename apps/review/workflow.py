@@ -7,21 +7,22 @@ code that writes a reviewable object's ``status``.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    RETURNED = "returned", "已退回"
-    RESUBMITTED = "resubmitted", "已重新提交"
-    APPROVED = "approved", "已审核通过"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+    RESUBMITTED = "resubmitted", _("已重新提交")
+    APPROVED = "approved", _("已审核通过")
 
 
 class ReviewAction(models.TextChoices):
-    SUBMIT = "submit", "提交"
-    APPROVE = "approve", "审核通过"
-    RETURN = "return", "退回"
-    REOPEN = "reopen", "重新打开"
+    SUBMIT = "submit", _("提交")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回")
+    REOPEN = "reopen", _("重新打开")
 
 
 #: (from status, action) → to status.

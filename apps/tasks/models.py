@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
@@ -15,9 +17,9 @@ from apps.review.models import Reviewable
 
 
 class TaskStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "未启动"
-    IN_PROGRESS = "in_progress", "推进中"
-    COMPLETED = "completed", "已完成"
+    NOT_STARTED = "not_started", _("未启动")
+    IN_PROGRESS = "in_progress", _("推进中")
+    COMPLETED = "completed", _("已完成")
 
 
 class Task(models.Model):
@@ -159,19 +161,22 @@ class ProjectCategory(models.Model):
 
 
 class ProjectStatus(models.TextChoices):
-    PLANNED = "planned", "未开工"
-    UNDER_WAY = "under_way", "在建"
-    COMPLETED = "completed", "已完工"
-    SUSPENDED = "suspended", "停缓建"
+    # Marked with gettext_noop, not gettext_lazy: these labels are written into stored texts (supervision
+    # reasons, escalation notes) and read back by imports, so they stay Chinese in Python and pages translate
+    # them at render time ({% translate %}).
+    PLANNED = "planned", gettext_noop("未开工")
+    UNDER_WAY = "under_way", gettext_noop("在建")
+    COMPLETED = "completed", gettext_noop("已完工")
+    SUSPENDED = "suspended", gettext_noop("停缓建")
 
 
 class FundingSource(models.TextChoices):
-    FISCAL = "fiscal", "财政资金"
-    SPECIAL = "special", "上级专项"
+    FISCAL = "fiscal", gettext_noop("财政资金")
+    SPECIAL = "special", gettext_noop("上级专项")
     PPP = "ppp", "PPP"
-    GREEN_BOND = "green_bond", "绿色债券"
-    SOCIAL = "social", "社会资本"
-    OTHER = "other", "其他"
+    GREEN_BOND = "green_bond", gettext_noop("绿色债券")
+    SOCIAL = "social", gettext_noop("社会资本")
+    OTHER = "other", gettext_noop("其他")
 
 
 class Project(models.Model):
@@ -248,18 +253,18 @@ class ProjectYear(models.Model):
 
 
 class NoticeLevel(models.IntegerChoices):
-    REMIND = 1, "提醒"
-    URGE = 2, "催办"
-    CIRCULATE = 3, "通报"
+    REMIND = 1, gettext_noop("提醒")
+    URGE = 2, gettext_noop("催办")
+    CIRCULATE = 3, gettext_noop("通报")
 
 
 LEVEL_COLOURS = {NoticeLevel.REMIND: "yellow", NoticeLevel.URGE: "orange", NoticeLevel.CIRCULATE: "red"}
 
 
 class NoticeStatus(models.TextChoices):
-    OPEN = "open", "待答复"
-    RESPONDED = "responded", "已答复"
-    CLOSED = "closed", "已办结"
+    OPEN = "open", _("待答复")
+    RESPONDED = "responded", _("已答复")
+    CLOSED = "closed", _("已办结")
 
 
 class SupervisionNotice(models.Model):
@@ -299,11 +304,11 @@ class SupervisionNotice(models.Model):
 
 
 class NoticeEventKind(models.TextChoices):
-    ISSUED = "issued", "下发"
-    ESCALATED = "escalated", "升级"
-    RESPONDED = "responded", "答复"
-    CLOSED = "closed", "办结"
-    RESOLVED = "resolved", "问题消除自动办结"
+    ISSUED = "issued", _("下发")
+    ESCALATED = "escalated", _("升级")
+    RESPONDED = "responded", _("答复")
+    CLOSED = "closed", _("办结")
+    RESOLVED = "resolved", _("问题消除自动办结")
 
 
 class NoticeEvent(models.Model):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -81,11 +82,11 @@ def progress_create(request: HttpRequest, program_id: int, task_id: int) -> Http
         services.task_progress_create(task=task, actor=request.user, narrative=request.POST.get("narrative", ""),
                                       percent=int(request.POST.get("percent") or 0), files=files,
                                       submit=request.POST.get("submit") == "1")
-        messages.success(request, "已保存进展。")
+        messages.success(request, _("已保存进展。"))
     except (DomainError, ValueError) as exc:
         if isinstance(exc, PermissionDeniedError):
             raise
-        messages.error(request, str(exc) if isinstance(exc, DomainError) else "完成比例须为整数。")
+        messages.error(request, str(exc) if isinstance(exc, DomainError) else _("完成比例须为整数。"))
     return redirect("task", program_id=program.id, task_id=task.id)
 
 
@@ -96,7 +97,7 @@ def progress_transition(request: HttpRequest, program_id: int, task_id: int, pro
     task = access_task(request.user, program, task_id)
     progress = task.progress_updates.filter(pk=progress_id).first()
     if progress is None:
-        raise DomainError("进展不存在。")
+        raise DomainError(_("进展不存在。"))
     try:
         if request.POST.get("narrative"):
             services.task_progress_edit(progress=progress, actor=request.user, narrative=request.POST["narrative"],
@@ -105,7 +106,7 @@ def progress_transition(request: HttpRequest, program_id: int, task_id: int, pro
                                           actor=request.user, comment=request.POST.get("comment", ""),
                                           expected_version=int(request.POST["version"])
                                           if request.POST.get("version") else None)
-        messages.success(request, "操作成功。")
+        messages.success(request, _("操作成功。"))
     except PermissionDeniedError:
         raise
     except DomainError as exc:
@@ -122,24 +123,26 @@ def task_export(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def task_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    return _import(request, program_id, "任务清单", services.task_list_import, "tasks")
+    return _import(request, program_id, "tasks", services.task_list_import, "tasks")
 
 
-def _import(request: HttpRequest, program_id: int, label: str, service, back: str) -> HttpResponse:  # noqa: ANN001
+def _import(request: HttpRequest, program_id: int, kind: str, service, back: str) -> HttpResponse:  # noqa: ANN001
+    label = _("任务清单") if kind == "tasks" else _("项目清单")
     program = access_program(request.user, program_id, manage=True)
     errors = []
     if request.method == "POST":
         try:
             data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
             result = service(program=program, data=data)
-            messages.success(request, f"导入{label}：新增 {result['created']} 条，更新 {result['updated']} 条。")
+            messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条。")
+                             % {"list": label, "created": result["created"], "updated": result["updated"]})
             return redirect(back, program_id=program.id)
         except ImportRejected as exc:
             errors = exc.errors
             messages.error(request, str(exc))
         except DomainError as exc:
             messages.error(request, str(exc))
-    return render(request, "tasks/import.html", {"program": program, "label": label, "errors": errors})
+    return render(request, "tasks/import.html", {"program": program, "label": label, "kind": kind, "errors": errors})
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def project_export(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def project_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    return _import(request, program_id, "项目清单", services.project_list_import, "projects")
+    return _import(request, program_id, "projects", services.project_list_import, "projects")
 
 
 # --- supervision -------------------------------------------------------------------------------
@@ -186,7 +189,7 @@ def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
     can_manage = can_manage_program(request.user, program)
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDeniedError("只有生态办管理员可以下发督办。")
+            raise PermissionDeniedError(_("只有生态办管理员可以下发督办。"))
         try:
             department = access_department(request.user, int(request.POST.get("department") or 0))
             due = request.POST.get("response_due")
@@ -196,10 +199,10 @@ def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
                 level=int(request.POST.get("level") or NoticeLevel.REMIND),
                 response_due=dt.date.fromisoformat(due) if due else None,
             )
-            messages.success(request, "已下发督办通知。")
+            messages.success(request, _("已下发督办通知。"))
             return redirect("notices", program_id=program.id)
         except ValueError:
-            messages.error(request, "日期或等级格式不正确。")
+            messages.error(request, _("日期或等级格式不正确。"))
         except PermissionDeniedError:
             raise
         except DomainError as exc:
@@ -226,8 +229,8 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
                 supervision.notice_close(notice=notice, actor=request.user, text=request.POST.get("text", ""),
                                          reopen=action == "reopen")
             else:
-                raise DomainError("未知操作。")
-            messages.success(request, "已记录。")
+                raise DomainError(_("未知操作。"))
+            messages.success(request, _("已记录。"))
             return redirect("notice", program_id=program.id, notice_id=notice.id)
         except PermissionDeniedError:
             raise

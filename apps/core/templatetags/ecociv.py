@@ -6,23 +6,33 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.utils import formats
+from django.utils.translation import get_language, gettext, gettext_noop
 
 register = template.Library()
 
 
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
 @register.filter
 def cn_date(value: dt.date | None) -> str:
-    """2023年6月30日"""
+    """2023年6月30日 (in English: the active locale's DATE_FORMAT)."""
     if not value:
         return ""
+    if not _chinese():
+        return formats.date_format(value, "DATE_FORMAT")
     return f"{value.year}年{value.month}月{value.day}日"
 
 
 @register.filter
 def cn_month(value: dt.date | None) -> str:
-    """2023年6月"""
+    """2023年6月 (in English: the active locale's YEAR_MONTH_FORMAT)."""
     if not value:
         return ""
+    if not _chinese():
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
     return f"{value.year}年{value.month}月"
 
 
@@ -36,9 +46,12 @@ def cn_number(value: Decimal | float | int | None) -> str:
     return text
 
 
+_BINDING_LABELS = {True: gettext_noop("约束性"), False: gettext_noop("参考性"), None: gettext_noop("待确认")}
+
+
 @register.filter
 def binding_label(value: bool | None) -> str:
-    return {True: "约束性", False: "参考性"}.get(value, "待确认")  # type: ignore[arg-type]
+    return gettext(_BINDING_LABELS.get(value, _BINDING_LABELS[None]))  # type: ignore[arg-type]
 
 
 @register.filter
