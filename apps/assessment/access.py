@@ -18,6 +18,7 @@ from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.permissions import access_department, access_program, home_region
 from apps.geo.models import Department, Region
+from apps.indicators.models import Indicator
 from apps.programs.models import Program, Responsibility
 
 
@@ -78,3 +79,15 @@ def access_unit(user: User, program_id: int, department_id: int) -> tuple[Progra
             or department.region.path.startswith(program.region.path)):
         raise NotFoundError("单位不属于本创建工作。")
     return program, department
+
+
+def access_leaf_indicator(program: Program, indicator_id: int) -> Indicator:
+    """An assessed (leaf) indicator of the program, or 404."""
+    from apps.programs.selectors import program_indicators
+
+    found = next((i for i in program_indicators(program) if i.id == indicator_id), None)
+    if found is None:
+        raise NotFoundError("指标不属于本创建工作。")
+    if not found.scope_levels:
+        raise NotFoundError("该指标由子指标组成，请查看子指标。")
+    return found

@@ -29,6 +29,7 @@ from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from apps.core.errors import NotFoundError
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import AssignedTarget, Program, RegionGoal, TargetEdit, TargetOverride
@@ -58,6 +59,8 @@ from calc.targets import unparse
 NOT_APPLICABLE_TARGET = "qual:不适用"
 KEYS = ["region_id", "indicator_id"]
 CACHE_SECONDS = 3600
+#: How far from the program's base and target years an evaluated year may lie.
+YEAR_MARGIN = 30
 
 STATUS_ORDER = ("attained", "not_attained", "no_data", "not_applicable")
 REACH_ORDER = ("attained", "on_track", "accelerate", "off_track", "insufficient_data")
@@ -393,6 +396,8 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     queries whatever the number of regions, indicators and values.
     """
     today = today or timezone.localdate()
+    if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
+        raise NotFoundError(f"没有{year}年度的评估。")
     regions = program_regions(program)
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     goals = program_goals(program)

@@ -7,12 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.core.errors import PermissionDeniedError
 from apps.core.web import page
-from apps.programs.selectors import program_indicator
 
 from . import dashboards
-from .access import access_assessment, access_indicator_region, access_unit
+from .access import access_assessment, access_indicator_region, access_leaf_indicator, access_unit
 from .selectors import program_assessment
 
 
@@ -48,9 +46,7 @@ def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
 @page
 def indicator(request: HttpRequest, program_id: int, indicator_id: int) -> HttpResponse:
     scope, region_id = access_indicator_region(request.user, program_id, indicator_id, region_param(request))
-    item = program_indicator(scope.program, indicator_id)
-    if not item.scope_levels:
-        raise PermissionDeniedError("该指标由子指标组成，请查看子指标。")
+    item = access_leaf_indicator(scope.program, indicator_id)
     assessment = program_assessment(scope.program, year=year_param(request))
     data = dashboards.indicator_detail(assessment, scope, item, region_id)
     return render(request, "assessment/indicator.html", {"program": scope.program, "data": data,
