@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:program_id>/monitoring/", views.home, name="monitoring_home"),
+    path("<int:program_id>/monitoring/upload/", views.upload, name="monitoring_upload"),
+    path("<int:program_id>/monitoring/batches/<int:batch_id>/", views.batch_page, name="monitoring_batch"),
+    path("<int:program_id>/monitoring/batches/<int:batch_id>/progress/", views.batch_progress,
+         name="monitoring_batch_progress"),
+    path("<int:program_id>/monitoring/batches/<int:batch_id>/commit/", views.batch_commit,
+         name="monitoring_batch_commit"),
+    path("<int:program_id>/monitoring/templates/<str:kind>.<str:fmt>", views.template_download,
+         name="monitoring_template"),
+]

@@ -1,1 +1,116 @@
 """HTML pages of this app (thin: fetch-and-authorize, call a selector or service, render)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.permissions import access_program, can_manage_program
+from apps.core.web import page
+from apps.programs.models import Program
+
+from . import samples, selectors, services
+from .compute import measures
+from .models import ImportKind
+from .uploads import check_monitoring_upload
+
+READ_ROLES = {Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR}
+FORMAT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def access_monitoring(user, program_id: int, *, manage: bool = False) -> Program:  # noqa: ANN001
+    """The program, if the user may read its monitoring results (and import, if ``manage``)."""
+    program = access_program(user, program_id)
+    if manage and not can_manage_program(user, program):
+        raise PermissionDeniedError("只有生态办管理员可以导入监测数据。")
+    if user.role not in READ_ROLES:
+        raise PermissionDeniedError("监测数据核算仅对生态办管理员、领导和核查人员开放。")
+    return program
+
+
+@page
+def home(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_monitoring(request.user, program_id)
+    context = {
+        "program": program, "can_manage": can_manage_program(request.user, program),
+        "stations": selectors.program_stations(program), "sections": selectors.program_sections(program),
+        "batches": selectors.program_batches(program)[:20], "results": selectors.current_results(program),
+        "measures": measures(), "kinds": ImportKind.choices, "formats": list(FORMAT_TYPES),
+    }
+    return render(request, "monitoring/home.html", context)
+
+
+@page
+@require_POST
+def upload(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_monitoring(request.user, program_id, manage=True)
+    try:
+        options = services.clean_options(year=request.POST.get("year"), rule=request.POST.get("rule"),
+                                         time_label=request.POST.get("time_label"))
+        checked = check_monitoring_upload(request.FILES.get("file"))
+        batch = services.import_batch_create(program=program, actor=request.user, kind=request.POST.get("kind", ""),
+                                             checked=checked, options=options)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring_home", program_id=program.id)
+    services.import_batch_start(batch=batch)
+    return redirect("monitoring_batch", program_id=program.id, batch_id=batch.id)
+
+
+@page
+def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
+    access_monitoring(request.user, program_id)
+    batch = selectors.access_batch(request.user, program_id, batch_id)
+    writes = batch.plan.get("writes", []) if batch.plan else []
+    context = {
+        "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program),
+        "writes": writes, "results": batch.plan.get("results", []) if batch.plan else [],
+        "sites": batch.plan.get("sites", []) if batch.plan else [],
+        "to_write": sum(1 for w in writes if w["action"] == "write"),
+    }
+    return render(request, "monitoring/batch.html", context)
+
+
+@page
+def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
+    access_monitoring(request.user, program_id)
+    batch = selectors.access_batch(request.user, program_id, batch_id)
+    response = render(request, "monitoring/_progress.html", {"program": batch.program, "batch": batch})
+    if batch.finished and request.headers.get("HX-Request") and request.GET.get("polling"):
+        response["HX-Refresh"] = "true"  # show the preview or the errors
+    return response
+
+
+@page
+@require_POST
+def batch_commit(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
+    access_monitoring(request.user, program_id, manage=True)
+    batch = selectors.access_batch(request.user, program_id, batch_id)
+    try:
+        batch = services.import_batch_commit(batch=batch, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, batch.summary)
+    return redirect("monitoring_batch", program_id=program_id, batch_id=batch_id)
+
+
+@page
+def template_download(request: HttpRequest, program_id: int, kind: str, fmt: str) -> HttpResponse:
+    access_monitoring(request.user, program_id)
+    if kind not in ImportKind.values or fmt not in FORMAT_TYPES:
+        raise NotFoundError("没有这种模板。")
+    data = samples.to_bytes(samples.template_frame(kind), fmt)
+    response = HttpResponse(data, content_type=FORMAT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="monitoring-{kind}-sample.{fmt}"'
+    return response
+
+

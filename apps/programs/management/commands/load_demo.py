@@ -11,6 +11,7 @@ DEMO_STEPS = [
     "apps.programs.demo.build",
     "apps.reporting.demo.build",
     "apps.tasks.demo.build",
+    "apps.monitoring.demo.build",
 ]
 
 

@@ -1,0 +1,94 @@
+"""Import a monitoring file for a program: check, compute, write (thin wrapper over the services)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.accounts.models import Role, User
+from apps.core.errors import DomainError, ImportRejected
+from apps.monitoring import services
+from apps.monitoring.models import ImportKind
+from apps.monitoring.uploads import check_monitoring_upload
+from apps.programs.models import Program
+
+
+class ProgressBar:
+    """``[#######-------]  45% 逐行检查`` on one terminal line, redrawn in place."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, *, enabled: bool = True) -> None:  # noqa: ANN001
+        self.stream, self.enabled, self.percent = stream, enabled, 0
+
+    def update(self, percent: int, stage: str) -> None:
+        self.percent = max(self.percent, min(100, percent))
+        if self.enabled:
+            done = self.WIDTH * self.percent // 100
+            self.stream.write(f"\r[{'#' * done}{'-' * (self.WIDTH - done)}] {self.percent:3d}% {stage}", ending="")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = "导入监测数据（站点、断面、空气小时数据、地表水月度数据、土地利用/EI基础数据）并核算写入指标值。"
+
+    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--program", type=int, required=True, help="创建工作（Program）ID")
+        parser.add_argument("--kind", required=True, choices=ImportKind.values)
+        parser.add_argument("--year", type=int, default=None, help="只写入该年度的指标值")
+        parser.add_argument("--rule", choices=["hj633-2012", "hj633-2026"], default=None,
+                            help="AQI 规则（默认按日期：2026-03-01 起 HJ 633-2026）")
+        parser.add_argument("--time-label", choices=["start", "end"], default="start",
+                            help="小时时间标记：start = 小时开始（默认），end = 小时结束（01:00–24:00）")
+        parser.add_argument("--user", default=None, help="导入人（生态办管理员用户名；默认：该市第一个管理员）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查和核算，不写入")
+
+    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+        program = Program.objects.select_related("region", "framework").filter(pk=options["program"]).first()
+        if program is None:
+            raise CommandError(f"创建工作 {options['program']} 不存在。")
+        actor = self._actor(program, options["user"])
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"文件不存在：{path}")
+        bar = ProgressBar(self.stderr, enabled=options.get("verbosity", 1) > 0)
+        progress = bar.update
+
+        try:
+            checked = check_monitoring_upload(SimpleUploadedFile(path.name, path.read_bytes()))
+            batch = services.monitoring_import(
+                program=program, actor=actor, kind=options["kind"], checked=checked,
+                options=services.clean_options(year=options["year"], rule=options["rule"],
+                                               time_label=options["time_label"]),
+                dry_run=options["dry_run"], progress=progress)
+        except ImportRejected as exc:
+            bar.close()
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(str(exc)) from exc
+        except DomainError as exc:
+            bar.close()
+            raise CommandError(str(exc)) from exc
+        bar.close()
+        self.stdout.write(f"批次 #{batch.id}：{batch.summary}")
+        for write in batch.plan.get("writes", []):
+            status = "写入" if write["action"] == "write" else f"跳过（{write['reason']}）"
+            self.stdout.write(f"  {write['region']} {write['indicator_code']} {write['year']} = {write['value']}"
+                              f" {write['unit']}  {status}")
+        if options["dry_run"]:
+            self.stdout.write(self.style.WARNING("--dry-run：未写入任何数据。"))
+
+    def _actor(self, program: Program, username: str | None) -> User:
+        users = User.objects.filter(role=Role.OFFICE_ADMIN, is_active=True)
+        user = users.filter(username=username).first() if username else users.filter(
+            region__path__in=[program.region.path]).order_by("id").first()
+        if user is None:
+            raise CommandError("没有可用的生态办管理员账户（用 --user 指定）。")
+        return user

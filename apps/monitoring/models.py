@@ -1,0 +1,157 @@
+"""Monitoring sites, import batches and the indicator measures computed from monitoring data.
+
+Raw hourly/monthly rows are not stored row by row: the checked uploaded file is kept (``ImportBatch.file``,
+with its SHA-256) and what the standards derive from it is stored per region × year × measure
+(``ComputedResult``) with the inputs summary that explains it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from apps.geo.models import Region
+from apps.programs.models import Program
+
+
+class Waterbody(models.TextChoices):
+    RIVER = "river", "河流"
+    LAKE = "lake", "湖库"
+
+
+class Station(models.Model):
+    """An ambient air monitoring station (空气质量监测站点) in a region."""
+
+    code = models.CharField("站点编码", max_length=32, unique=True)
+    name = models.CharField("站点名称", max_length=80)
+    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField("站点类型", max_length=20, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "空气监测站点"
+        verbose_name_plural = "空气监测站点"
+        ordering = ["region__path", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Section(models.Model):
+    """A surface-water monitoring section (地表水监测断面) or drinking-water source point."""
+
+    code = models.CharField("断面编码", max_length=32, unique=True)
+    name = models.CharField("断面名称", max_length=80)
+    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
+    waterbody = models.CharField("水体类型", max_length=8, choices=Waterbody.choices, default=Waterbody.RIVER)
+    river = models.CharField("所属河流/流域", max_length=80)
+    drinking_source = models.BooleanField("集中式饮用水水源地", default=False)
+    volume = models.DecimalField("供水量（万立方米）", max_digits=14, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "地表水监测断面"
+        verbose_name_plural = "地表水监测断面"
+        ordering = ["region__path", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class ImportKind(models.TextChoices):
+    STATIONS = "stations", "空气监测站点"
+    SECTIONS = "sections", "地表水监测断面"
+    AIR = "air", "空气质量小时数据"
+    WATER = "water", "地表水月度监测数据"
+    LANDUSE = "landuse", "土地利用/生态环境状况指数基础数据"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    CHECKING = "checking", "检查与核算中"
+    REJECTED = "rejected", "有错误，未写入"
+    PREVIEWED = "previewed", "待确认"
+    COMMITTED = "committed", "已写入"
+    FAILED = "failed", "失败"
+
+
+def batch_path(instance: ImportBatch, filename: str) -> str:
+    # Our name (sha256 + checked format); the user's name is kept only as data.
+    return f"monitoring/{instance.program_id}/{instance.sha256}.{instance.file_format}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded monitoring file: who, when, what, how far the check got, and what it produced."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="monitoring_batches")
+    kind = models.CharField("数据类型", max_length=10, choices=ImportKind.choices)
+    original_name = models.CharField("文件名", max_length=120)
+    file_format = models.CharField("格式", max_length=8)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveIntegerField("大小")
+    file = models.FileField(upload_to=batch_path, max_length=255)
+    options = models.JSONField("选项", default=dict, blank=True)  # year, rule, time_label
+    status = models.CharField("状态", max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    stage = models.CharField("当前步骤", max_length=80, blank=True)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    errors = models.JSONField("行错误", default=list, blank=True)
+    plan = models.JSONField("核算结果与拟写入", default=dict, blank=True)
+    summary = models.TextField("核算说明", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "监测数据导入批次"
+        verbose_name_plural = "监测数据导入批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BatchStatus.REJECTED, BatchStatus.PREVIEWED, BatchStatus.COMMITTED,
+                               BatchStatus.FAILED)
+
+
+class ComputedResult(models.Model):
+    """A measure computed by a standard for one region and year, with the inputs that explain it.
+
+    Append-only per batch: a later import adds a newer row; the latest row per (program, region, year,
+    measure) is the current one.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="monitoring_results")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="results")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年份")
+    measure = models.CharField("核算量", max_length=40)
+    value = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
+    text = models.CharField("等级/说明", max_length=40, blank=True)
+    method = models.CharField("方法", max_length=60)
+    inputs = models.JSONField("输入概况", default=dict, blank=True)
+    provenance = models.TextField("核算说明")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "监测核算结果"
+        verbose_name_plural = "监测核算结果"
+        ordering = ["region__path", "year", "measure", "-id"]
+        indexes = [models.Index(fields=["program", "region", "year", "measure"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.measure}"
+
+
+def _measure(key: str):  # noqa: ANN202
+    from .compute import measures
+
+    return measures().get(key)
+
+
+ComputedResult.label = property(lambda self: _measure(self.measure).label if _measure(self.measure) else self.measure)
+ComputedResult.unit = property(lambda self: _measure(self.measure).unit if _measure(self.measure) else "")

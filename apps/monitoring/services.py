@@ -1,0 +1,429 @@
+"""Writes for monitoring imports: upload → check and compute (progress) → preview → commit.
+
+A batch is checked as a whole (parse, row-level validation, computation by the standards, and the plan of
+what would be written); it is committed in one transaction: site metadata, computed results and the
+indicator values as new revisions through :func:`apps.reporting.services.indicator_value_save`, then
+submitted for review. Values that are submitted or approved are never overwritten: they are listed as
+skipped with the reason, in the preview and in the batch summary.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from decimal import Decimal
+
+import polars as pl
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError
+from apps.core.permissions import can_manage_program
+from apps.core.uploads import CheckedUpload
+from apps.geo.models import Region
+from apps.programs.models import Program
+from apps.programs.selectors import program_indicators, program_regions
+from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
+from apps.reporting.services import (
+    ValueInput,
+    _last_approved,
+    check_value_input,
+    indicator_value_save,
+    indicator_value_transition,
+)
+from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
+from calc.air import RULE_2012, RULE_2026
+from docimport import monitoring as layouts
+
+from . import compute
+from .models import BatchStatus, ComputedResult, ImportBatch, ImportKind, Section, Station
+
+SOURCE = "监测数据核算"
+RULE_OPTIONS = {"hj633-2012": RULE_2012, "hj633-2026": RULE_2026, RULE_2012: RULE_2012, RULE_2026: RULE_2026}
+Progress = Callable[[int, str], None]
+
+
+def _require_manager(actor: User, program: Program) -> None:
+    if not can_manage_program(actor, program):
+        raise PermissionDeniedError("只有生态办管理员可以导入监测数据。")
+
+
+def clean_options(*, year: object = None, rule: object = None, time_label: object = None) -> dict[str, object]:
+    """The import options as stored on the batch; bad values are refused with a message."""
+    options: dict[str, object] = {}
+    if year not in (None, ""):
+        try:
+            options["year"] = int(str(year))
+        except ValueError as exc:
+            raise DomainError("年份须为整数。") from exc
+    if rule not in (None, ""):
+        if str(rule).lower() not in RULE_OPTIONS and str(rule) not in RULE_OPTIONS:
+            raise DomainError("AQI 计算规则须为 hj633-2012 或 hj633-2026（留空则按日期自动选择）。")
+        options["rule"] = RULE_OPTIONS.get(str(rule).lower(), RULE_OPTIONS.get(str(rule)))
+    if time_label not in (None, ""):
+        if time_label not in ("start", "end"):
+            raise DomainError("时间标记须为 start（小时开始）或 end（小时结束，01:00–24:00）。")
+        options["time_label"] = time_label
+    return options
+
+
+@transaction.atomic
+def import_batch_create(
+    *, program: Program, actor: User, kind: str, checked: CheckedUpload, options: dict[str, object] | None = None,
+) -> ImportBatch:
+    """Record a checked upload (the file is kept under our name, with its SHA-256) as a queued batch."""
+    _require_manager(actor, program)
+    if kind not in ImportKind.values:
+        raise DomainError("请选择数据类型。")
+    fmt = layouts.detect_format(checked.name) or checked.kind
+    if fmt not in layouts.FORMATS:
+        raise DomainError("文件格式须为 CSV、xlsx 或 Parquet。")
+    batch = ImportBatch(program=program, kind=kind, original_name=checked.name, file_format=fmt,
+                        sha256=checked.sha256, size=checked.size, options=options or {}, created_by=actor)
+    batch.file.save(f"{checked.sha256}.{fmt}", ContentFile(checked.data), save=False)
+    batch.save()
+    return batch
+
+
+# --- check and compute ----------------------------------------------------------------------------------
+
+
+def _report(batch: ImportBatch, progress: int, stage: str, **fields: object) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=progress, stage=stage, **fields)
+    batch.progress, batch.stage = progress, stage
+    for key, value in fields.items():
+        setattr(batch, key, value)
+
+
+def _program_codes(program: Program) -> dict[str, list[str]]:
+    regions = [r.code for r in Region.objects.filter(path__startswith=program.region.path).only("code")]
+    return {
+        "regions": regions,
+        "stations": list(Station.objects.filter(region__path__startswith=program.region.path)
+                         .values_list("code", flat=True)),
+        "sections": list(Section.objects.filter(region__path__startswith=program.region.path)
+                         .values_list("code", flat=True)),
+    }
+
+
+def _regions_of(path: str, program_codes: set[str]) -> tuple[str, ...]:
+    """The site's region and its ancestors that are regions of the program (county → county and city)."""
+    return tuple(code for code in path.strip("/").split("/") if code in program_codes)
+
+
+def _latest_results(program: Program, measure: str, year: int) -> dict[str, Decimal]:
+    rows = (ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
+                                          batch__status=BatchStatus.COMMITTED)
+            .order_by("region_id", "-id").values_list("region__code", "value"))
+    found: dict[str, Decimal] = {}
+    for code, value in rows:
+        found.setdefault(code, Decimal(format(value.normalize(), "f")))  # 49.0000 (stored) → 49
+    return found
+
+
+def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Result]:
+    """Measures from a checked data frame, with base-year values from earlier committed imports."""
+    program = batch.program
+    program_codes = {r.code for r in program_regions(program)}
+    base_year = program.base_year
+    if batch.kind == ImportKind.AIR:
+        stations = Station.objects.filter(region__path__startswith=program.region.path).select_related("region")
+        mapping = {s.code: _regions_of(s.region.path, program_codes) for s in stations}
+        used = set(frame["station"].unique().to_list())
+        mapping = {code: regions for code, regions in mapping.items() if code in used and regions}
+        hourly = frame.filter(pl.col("station").is_in(list(mapping)))
+        return compute.compute_air(
+            hourly, mapping, base_year=base_year, base_pm25=_latest_results(program, "air.pm25_mean", base_year),
+            rule=batch.options.get("rule"), time_label=batch.options.get("time_label", "start"))
+    if batch.kind == ImportKind.WATER:
+        sections = Section.objects.filter(region__path__startswith=program.region.path).select_related("region")
+        info = {s.code: compute.SectionInfo(_regions_of(s.region.path, program_codes), s.waterbody, s.drinking_source)
+                for s in sections}
+        used = set(frame["section"].unique().to_list())
+        info = {code: i for code, i in info.items() if code in used and i.regions}
+        good = _latest_results(program, "water.share_i_iii", base_year)
+        bad = _latest_results(program, "water.share_worse_v", base_year)
+        bases = {code: (good.get(code), bad.get(code)) for code in good}
+        return compute.compute_water(frame.filter(pl.col("section").is_in(list(info))), info,
+                                     base_year=base_year, base_shares=bases)
+    if batch.kind == ImportKind.LANDUSE:
+        table = frame.filter(pl.col("region").is_in(list(program_codes)))
+        previous: dict[tuple[str, int], Decimal] = {}
+        for year in set(table["year"].to_list()):
+            for code, value in _latest_results(program, "eco.ei", year - 1).items():
+                previous[(code, year - 1)] = value
+        return compute.compute_eco(table, previous=previous)
+    return []
+
+
+def _round_for(program: Program, year: int) -> ReportingRound | None:
+    return ReportingRound.objects.filter(program=program, period_type=PeriodType.YEAR, year=year,
+                                         period_number=1).first()
+
+
+def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[str, object]]:
+    """What each computed value would do to the reporting workflow: write a new revision, or be skipped."""
+    program = batch.program
+    measures = compute.measures()
+    by_code = {i.code: i for i in program_indicators(program)}
+    regions = {r.code: r for r in program_regions(program)}
+    only_year = batch.options.get("year")
+    targets = []
+    for result in results:
+        code = measures[result.measure].indicators.get(program.framework.code)
+        if not code or code not in by_code or result.value is None:
+            continue
+        if only_year is not None and result.year != only_year:
+            continue
+        targets.append((result, by_code[code], regions[result.region]))
+    rounds: dict[int, ReportingRound | None] = {}
+    for year in sorted({r.year for r, _, _ in targets}):
+        rounds[year] = _round_for(program, year)
+        if rounds[year] is None:
+            raise DomainError(f"{year}年度调度尚未发起，无法写入{year}年的指标值。请先在“调度”中发起{year}年度调度，"
+                              "或指定只写入已发起调度的年份。")
+    if only_year is not None and not targets:
+        if _round_for(program, int(only_year)) is None:
+            raise DomainError(f"{only_year}年度调度尚未发起。")
+    in_scope: dict[int, tuple[set[int], set[int]]] = {
+        year: (set(rnd.indicators.values_list("id", flat=True)), set(rnd.regions.values_list("id", flat=True)))
+        for year, rnd in rounds.items() if rnd is not None
+    }
+    existing = {
+        (v.region_id, v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, period_number=1,
+                                               year__in=list(rounds)).select_related("current_revision")
+    }
+    plan: list[dict[str, object]] = []
+    for result, indicator, region in targets:
+        value = existing.get((region.id, indicator.id, result.year))
+        entry: dict[str, object] = {
+            "region_id": region.id, "region": region.name, "year": result.year, "measure": result.measure,
+            "indicator_id": indicator.id, "indicator_code": indicator.code, "indicator": indicator.full_name,
+            "unit": indicator.unit, "value": str(result.value), "provenance": result.provenance,
+            "status": value.status if value else "", "previous": value.current_revision.display
+            if value and value.current_revision else "", "action": "write", "reason": "", "warnings": [],
+        }
+        indicators_in, regions_in = in_scope[result.year]
+        if region.level not in (indicator.scope_levels or []):
+            entry.update(action="skip", reason=f"该指标不适用于{region.get_level_display()}级。")
+        elif indicator.id not in indicators_in or region.id not in regions_in:
+            entry.update(action="skip", reason=f"不在{result.year}年度调度范围内。")
+        elif value is not None and value.status not in EDITABLE:
+            reason = ("已审核通过并锁定，未覆盖；如需更新请生态办重新打开后再导入。"
+                      if value.status == ReviewStatus.APPROVED else "已提交待审核，未覆盖；审核退回后可重新导入。")
+            entry.update(action="skip", reason=reason)
+        else:
+            probe = value or IndicatorValue(program=program, region=region, indicator=indicator,
+                                            period_type=PeriodType.YEAR, year=result.year, period_number=1)
+            check = check_value_input(indicator=indicator, data=ValueInput(number=result.value),
+                                      last_approved=_last_approved(probe))
+            if check.errors:
+                entry.update(action="skip", reason="；".join(check.errors))
+            entry["warnings"] = list(check.warnings)
+        plan.append(entry)
+    return plan
+
+
+def _results_json(results: list[compute.Result]) -> list[dict[str, object]]:
+    rows = []
+    for result in results:
+        row = asdict(result)
+        row["value"] = None if result.value is None else str(result.value)
+        row["label"] = compute.measures()[result.measure].label
+        row["unit"] = compute.measures()[result.measure].unit
+        rows.append(row)
+    return rows
+
+
+def import_batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
+    """Parse, validate, compute and plan; the batch ends ``previewed`` or ``rejected`` (nothing written)."""
+    _report(batch, 5, "读取文件", status=BatchStatus.CHECKING)
+    try:
+        with batch.file.open("rb") as handle:
+            data = handle.read()
+        known = _program_codes(batch.program)
+        if progress:
+            progress(10, "读取文件")
+        _report(batch, 15, "逐行检查")
+        try:
+            parsed = layouts.parse(data, batch.file_format, batch.kind, known=known)
+        except layouts.FileUnreadable as exc:
+            raise ImportRejected(exc.errors) from exc
+        _report(batch, 40, "逐行检查", rows=parsed.rows)
+        if progress:
+            progress(40, "逐行检查")
+        if parsed.errors:
+            raise ImportRejected(parsed.errors)
+        _report(batch, 50, "按标准核算")
+        results = compute_results(batch, parsed.frame)
+        if progress:
+            progress(80, "按标准核算")
+        _report(batch, 85, "生成写入计划")
+        writes = plan_writes(batch, results)
+        plan = {"results": _results_json(results), "writes": writes, "sites": _site_plan(batch, parsed.frame)}
+        summary = _summary(batch, parsed.rows, results, writes)
+        _report(batch, 100, "检查完成，待确认", status=BatchStatus.PREVIEWED, plan=plan, summary=summary)
+        if progress:
+            progress(100, "检查完成")
+    except ImportRejected as exc:
+        _report(batch, 100, "检查未通过", status=BatchStatus.REJECTED, errors=[e.as_dict() for e in exc.errors],
+                summary=str(exc))
+    except DomainError as exc:
+        _report(batch, 100, "失败", status=BatchStatus.FAILED, errors=[RowError(0, "", str(exc)).as_dict()],
+                summary=str(exc))
+    except Exception as exc:  # a computation error must end the batch visibly, not leave it "checking"
+        _report(batch, 100, "失败", status=BatchStatus.FAILED,
+                errors=[RowError(0, "", f"核算失败：{exc}").as_dict()], summary=f"核算失败：{exc}")
+        if getattr(settings, "MONITORING_RAISE", False):
+            raise
+    return batch
+
+
+def _site_plan(batch: ImportBatch, frame: pl.DataFrame) -> list[dict[str, object]]:
+    if batch.kind not in (ImportKind.STATIONS, ImportKind.SECTIONS):
+        return []
+    model = Station if batch.kind == ImportKind.STATIONS else Section
+    existing = set(model.objects.filter(code__in=frame["code"].to_list()).values_list("code", flat=True))
+    rows = []
+    for row in frame.drop(layouts.ROW).iter_rows(named=True):
+        clean = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+        clean["action"] = "update" if row["code"] in existing else "create"
+        rows.append(clean)
+    return rows
+
+
+def _summary(batch: ImportBatch, rows: int, results: list[compute.Result], writes: list[dict[str, object]]) -> str:
+    if batch.kind in (ImportKind.STATIONS, ImportKind.SECTIONS):
+        return f"{rows}行{batch.get_kind_display()}，检查通过。"
+    written = sum(1 for w in writes if w["action"] == "write")
+    skipped = len(writes) - written
+    return (f"{rows:,}行数据检查通过；核算{len(results)}项结果；拟写入指标值{written}项"
+            + (f"，跳过{skipped}项（见原因）" if skipped else "") + "。")
+
+
+# --- commit ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
+    """Write what the preview showed, all or nothing; values that became locked meanwhile are skipped."""
+    batch = ImportBatch.objects.select_for_update().select_related("program__region", "program__framework").get(
+        pk=batch.pk)
+    program = batch.program
+    _require_manager(actor, program)
+    if batch.status != BatchStatus.PREVIEWED:
+        raise DomainError(f"该批次状态为“{batch.get_status_display()}”，不能写入。")
+    plan = batch.plan
+    if batch.kind == ImportKind.STATIONS:
+        _write_sites(Station, plan["sites"], program)
+    elif batch.kind == ImportKind.SECTIONS:
+        _write_sites(Section, plan["sites"], program)
+    regions = {r.code: r for r in program_regions(program)}
+    ComputedResult.objects.bulk_create([
+        ComputedResult(program=program, batch=batch, region=regions[r["region"]], year=r["year"], measure=r["measure"],
+                       value=None if r["value"] is None else Decimal(r["value"]), text=r["text"][:40],
+                       method=r["method"][:60], inputs=r["inputs"], provenance=r["provenance"])
+        for r in plan.get("results", [])
+    ])
+    writes = plan.get("writes", [])
+    written = 0
+    for entry in writes:
+        if entry["action"] != "write":
+            continue
+        reporting_round = _round_for(program, entry["year"])
+        if reporting_round is None:
+            raise DomainError(f"{entry['year']}年度调度不存在（可能已被删除），未写入任何数据。")
+        value = IndicatorValue.objects.filter(program=program, region_id=entry["region_id"],
+                                              indicator_id=entry["indicator_id"], period_type=PeriodType.YEAR,
+                                              year=entry["year"], period_number=1).first()
+        if value is not None and value.status not in EDITABLE:
+            entry.update(action="skip", reason="确认前已被提交或审核通过，未覆盖。")
+            continue
+        region = Region.objects.get(pk=entry["region_id"])
+        indicator = next(i for i in program_indicators(program) if i.id == entry["indicator_id"])
+        note = f"监测数据导入批次#{batch.id}"
+        if entry["warnings"]:
+            note += "；预览中已确认警告：" + "；".join(entry["warnings"])
+        saved = indicator_value_save(
+            reporting_round=reporting_round, region=region, indicator=indicator, actor=actor,
+            data=ValueInput(number=Decimal(entry["value"]), explanation=entry["provenance"], source=SOURCE,
+                            caliber=compute.measures()[entry["measure"]].method, note=note,
+                            reason=f"由监测数据核算（{batch.original_name}，批次#{batch.id}）"),
+            expected_version=value.version if value else 0, confirm_warnings=True,
+        )
+        indicator_value_transition(value=saved, action=ReviewAction.SUBMIT, actor=actor,
+                                   comment=f"监测数据核算结果（批次#{batch.id}）")
+        written += 1
+    skipped = [w for w in writes if w["action"] != "write"]
+    summary = batch.summary
+    if batch.kind in (ImportKind.AIR, ImportKind.WATER, ImportKind.LANDUSE):
+        summary = (f"已写入并提交指标值{written}项" + (f"，跳过{len(skipped)}项" if skipped else "")
+                   + f"；保存核算结果{len(plan.get('results', []))}项。")
+    else:
+        summary = f"已保存{len(plan['sites'])}个{'站点' if batch.kind == ImportKind.STATIONS else '断面'}。"
+    plan["writes"] = writes
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMMITTED, committed_at=timezone.now(),
+                                                   plan=plan, summary=summary)
+    batch.refresh_from_db()
+    return batch
+
+
+def _write_sites(model: type[Station] | type[Section], rows: list[dict[str, object]], program: Program) -> None:
+    regions = {r.code: r for r in Region.objects.filter(path__startswith=program.region.path)}
+    fields = [f for f in ("name", "category", "longitude", "latitude", "waterbody", "river", "drinking_source", "volume")
+              if hasattr(model, f)]
+    for row in rows:
+        defaults: dict[str, object] = {"region": regions[row["region"]]}
+        for name in fields:
+            if name in row:
+                value = row[name]
+                defaults[name] = (Decimal(value) if name in ("longitude", "latitude", "volume") and value is not None
+                                  else ("" if value is None and name in ("category",) else value))
+        model.objects.update_or_create(code=row["code"], defaults=defaults)
+
+
+# --- running ----------------------------------------------------------------------------------------------
+
+
+def _run(batch_id: int) -> None:
+    try:
+        batch = ImportBatch.objects.select_related("program__region", "program__framework").get(pk=batch_id)
+        import_batch_check(batch=batch)
+    finally:
+        close_old_connections()
+
+
+def import_batch_start(*, batch: ImportBatch) -> None:
+    """Check the batch in the background (a thread on the embedded default) or inline when configured.
+
+    ``settings.MONITORING_INLINE`` (tests) runs it synchronously so results are deterministic.
+    """
+    if getattr(settings, "MONITORING_INLINE", False):
+        import_batch_check(batch=batch)
+        return
+    transaction.on_commit(lambda: threading.Thread(target=_run, args=(batch.id,), daemon=True).start())
+
+
+def monitoring_import(
+    *, program: Program, actor: User, kind: str, checked: CheckedUpload, options: dict[str, object] | None = None,
+    dry_run: bool = False, progress: Progress | None = None,
+) -> ImportBatch:
+    """Create, check and (unless ``dry_run``) commit a batch synchronously — the management command's path.
+
+    Raises :class:`ImportRejected` with the row errors when the file does not pass the checks.
+    """
+    batch = import_batch_create(program=program, actor=actor, kind=kind, checked=checked, options=options)
+    batch = ImportBatch.objects.select_related("program__region", "program__framework").get(pk=batch.pk)
+    import_batch_check(batch=batch, progress=progress)
+    if batch.status == BatchStatus.REJECTED:
+        raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in batch.errors])
+    if batch.status == BatchStatus.FAILED:
+        raise DomainError(batch.summary)
+    if dry_run:
+        return batch
+    return import_batch_commit(batch=batch, actor=actor)

@@ -1,0 +1,413 @@
+"""Monitoring data files → typed polars frames + row errors (no ORM).
+
+Five layouts (see docs/monitoring.md): station and section metadata, hourly air concentrations, monthly
+water samples and land-use/EI tables, each as CSV (UTF-8 or GB18030), xlsx (first sheet) or Parquet.
+Headers are matched by their canonical name or a Chinese alias (站点编码, 监测时间, PM2.5 …); a unit written
+in the header (``CO(mg/m³)``) must be the layout's unit. Every check is a polars expression over the
+whole column; failing rows become :class:`RowError` numbered as the user sees the sheet (header = row 1,
+first record = row 2; the same numbering for Parquet records).
+
+Numbers stay exact: cells are read as text and cast to ``Decimal`` only after checking their digits.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from apps.core.errors import RowError
+
+FORMATS = ("csv", "xlsx", "parquet")
+MAX_ERRORS = 200
+ROW = "__row"
+
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)$"
+_UNIT_SPLIT = re.compile(r"^(.*?)[（(]\s*([^（()）]*)\s*[)）]$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    kind: str  # text | code | number | datetime | date | year | flag | waterbody
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    unit: str = ""
+    decimals: int = 6
+    maximum: float | None = None
+    minimum: float = 0.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    title: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    references: Mapping[str, str] = field(default_factory=dict)  # column → name of the known-codes set
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+UG = "μg/m³"
+MG = "mg/m³"
+_UNIT_ALIASES = {"ug/m3": UG, "μg/m3": UG, "µg/m³": UG, "µg/m3": UG, "ug/m³": UG, "微克/立方米": UG,
+                 "mg/m3": MG, "毫克/立方米": MG, "mg/l": "mg/L", "毫克/升": "mg/L", "个/l": "个/L",
+                 "km2": "km²", "平方公里": "km²", "公里": "km", "千米": "km", "吨": "t", "亿立方米": "10⁸m³",
+                 "百万立方米": "10⁶m³", "10^6m3": "10⁶m³", "毫米": "mm"}
+
+AIR_POLLUTANTS = (
+    Column("SO2", "SO2", "number", False, ("二氧化硫",), UG, 3, 10000),
+    Column("NO2", "NO2", "number", False, ("二氧化氮",), UG, 3, 10000),
+    Column("PM10", "PM10", "number", False, ("可吸入颗粒物",), UG, 3, 10000),
+    Column("CO", "CO", "number", False, ("一氧化碳",), MG, 3, 1000),
+    Column("O3", "O3", "number", False, ("臭氧",), UG, 3, 10000),
+    Column("PM25", "PM2.5", "number", False, ("PM2.5", "PM₂.₅", "细颗粒物"), UG, 3, 10000),
+)
+
+#: GB 3838-2002 Table 1 items (keys of calc.water) with the names bureaus use.
+WATER_ITEMS = (
+    ("pH", "pH", ("pH值", "PH"), "", 14),
+    ("DO", "溶解氧", (), "mg/L", 30),
+    ("CODMn", "高锰酸盐指数", (), "mg/L", 1000),
+    ("COD", "化学需氧量", ("COD",), "mg/L", 10000),
+    ("BOD5", "五日生化需氧量", ("BOD5",), "mg/L", 10000),
+    ("NH3N", "氨氮", ("NH3-N",), "mg/L", 1000),
+    ("TP", "总磷", (), "mg/L", 100),
+    ("TN", "总氮", (), "mg/L", 1000),
+    ("Cu", "铜", (), "mg/L", 100),
+    ("Zn", "锌", (), "mg/L", 100),
+    ("F", "氟化物", (), "mg/L", 100),
+    ("Se", "硒", (), "mg/L", 10),
+    ("As", "砷", (), "mg/L", 10),
+    ("Hg", "汞", (), "mg/L", 1),
+    ("Cd", "镉", (), "mg/L", 10),
+    ("Cr6", "六价铬", ("铬(六价)", "铬（六价）"), "mg/L", 10),
+    ("Pb", "铅", (), "mg/L", 10),
+    ("CN", "氰化物", (), "mg/L", 10),
+    ("VolPhenol", "挥发酚", (), "mg/L", 100),
+    ("Petroleum", "石油类", (), "mg/L", 1000),
+    ("LAS", "阴离子表面活性剂", (), "mg/L", 100),
+    ("Sulfide", "硫化物", (), "mg/L", 100),
+    ("FecalColiform", "粪大肠菌群", (), "个/L", 1e9),
+)
+
+#: HJ 192-2015 land-use keys (calc.eco_index.LAND_USE) with their Chinese class names.
+LAND_USE_LABELS = (
+    ("forest", "有林地"), ("shrub", "灌木林地"), ("sparse_forest", "疏林地"), ("grass_high", "高覆盖度草地"),
+    ("grass_medium", "中覆盖度草地"), ("grass_low", "低覆盖度草地"), ("river", "河流"), ("lake", "湖库"),
+    ("beach_wetland", "滩涂湿地"), ("paddy", "水田"), ("dryland", "旱地"), ("urban", "城镇建设用地"),
+    ("rural", "农村居民点"), ("other_construction", "其他建设用地"), ("sand", "沙地"), ("saline", "盐碱地"),
+    ("bare_soil", "裸土地"), ("bare_rock", "裸岩石砾"), ("other_unused", "其他未利用地"),
+)
+
+LAYOUTS: dict[str, Layout] = {
+    "stations": Layout("stations", "空气监测站点", (
+        Column("code", "站点编码", "code", aliases=("站点代码", "站号")),
+        Column("name", "站点名称", "text", aliases=("站名",)),
+        Column("region", "所属区域代码", "code", aliases=("区划代码", "所属县区代码")),
+        Column("category", "站点类型", "text", False, ("类型",)),
+        Column("longitude", "经度", "number", False, maximum=180, minimum=-180),
+        Column("latitude", "纬度", "number", False, maximum=90, minimum=-90),
+    ), key=("code",), references={"region": "regions"}),
+    "sections": Layout("sections", "地表水监测断面", (
+        Column("code", "断面编码", "code", aliases=("断面代码",)),
+        Column("name", "断面名称", "text"),
+        Column("region", "所属区域代码", "code", aliases=("区划代码", "所属县区代码")),
+        Column("waterbody", "水体类型", "waterbody", aliases=("河流湖库",)),
+        Column("river", "所属河流/流域", "text", aliases=("所属河流", "所属流域", "河流名称")),
+        Column("drinking_source", "是否饮用水水源地", "flag", False, ("饮用水水源地", "集中式饮用水水源地")),
+        Column("volume", "供水量", "number", False, ("取水量",), "10⁴m³", 6, 1e9),
+    ), key=("code",), references={"region": "regions"}),
+    "air": Layout("air", "空气质量小时浓度", (
+        Column("station", "站点编码", "code", aliases=("站点代码", "站号")),
+        Column("time", "监测时间", "datetime", aliases=("时间", "日期时间")),
+        *AIR_POLLUTANTS,
+    ), key=("station", "time"), references={"station": "stations"}),
+    "water": Layout("water", "地表水月度监测", (
+        Column("section", "断面编码", "code", aliases=("断面代码",)),
+        Column("date", "采样日期", "date", aliases=("监测日期", "日期")),
+        *(Column(key, label, "number", False, aliases, unit, 6, maximum) for key, label, aliases, unit, maximum in WATER_ITEMS),
+    ), key=("section", "date"), references={"section": "sections"}),
+    "landuse": Layout("landuse", "土地利用与生态环境状况指数基础数据", (
+        Column("region", "区域代码", "code", aliases=("区划代码", "所属区域代码")),
+        Column("year", "年份", "year", aliases=("年度",)),
+        Column("area", "区域面积", "number", unit="km²", maximum=1e7),
+        *(Column(key, label, "number", unit="km²", maximum=1e7) for key, label in LAND_USE_LABELS),
+        Column("ndvi", "NDVI均值", "number", aliases=("植被覆盖NDVI",), maximum=10000),
+        Column("river_length", "河流长度", "number", unit="km", maximum=1e7),
+        Column("water_area", "湖库面积", "number", unit="km²", maximum=1e7),
+        Column("water_resources", "水资源量", "number", unit="10⁶m³", maximum=1e9),
+        Column("severe_erosion", "重度侵蚀面积", "number", unit="km²", maximum=1e7),
+        Column("moderate_erosion", "中度侵蚀面积", "number", unit="km²", maximum=1e7),
+        Column("construction", "建设用地面积", "number", unit="km²", maximum=1e7),
+        Column("other_stress", "其他土地胁迫面积", "number", unit="km²", maximum=1e7),
+        Column("cod", "化学需氧量排放量", "number", aliases=("COD排放量",), unit="t", maximum=1e9),
+        Column("nh3n", "氨氮排放量", "number", unit="t", maximum=1e9),
+        Column("so2", "二氧化硫排放量", "number", aliases=("SO2排放量",), unit="t", maximum=1e9),
+        Column("dust", "烟粉尘排放量", "number", unit="t", maximum=1e9),
+        Column("nox", "氮氧化物排放量", "number", unit="t", maximum=1e9),
+        Column("solid_waste", "固体废物排放量", "number", unit="t", maximum=1e9),
+        Column("precipitation", "年降水量", "number", unit="mm", maximum=20000),
+        Column("biodiversity", "生物多样性指数", "number", False, maximum=100),
+    ), key=("region", "year"), references={"region": "regions"}),
+}
+
+TRUE_WORDS = {"是", "Y", "y", "yes", "true", "TRUE", "1", "√"}
+FALSE_WORDS = {"否", "N", "n", "no", "false", "FALSE", "0", "", "×"}
+WATERBODY_WORDS = {"河流": "river", "河": "river", "river": "river", "湖库": "lake", "湖泊": "lake",
+                   "水库": "lake", "湖": "lake", "lake": "lake"}
+
+
+class FileUnreadable(ValueError):
+    """The file as a whole cannot be read (wrong format, no header, missing required columns)."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
+@dataclass
+class Parsed:
+    kind: str
+    frame: pl.DataFrame  # canonical columns, typed, plus ``__row``
+    errors: list[RowError]
+    rows: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _decode_csv(data: bytes) -> bytes:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    raise FileUnreadable([RowError(1, "", "CSV 文件编码无法识别（请保存为 UTF-8 或 GBK）。")])
+
+
+def read_table(data: bytes, fmt: str) -> pl.DataFrame:
+    """The first table of the file with every column as text (Parquet columns are cast)."""
+    try:
+        if fmt == "csv":
+            return pl.read_csv(io.BytesIO(_decode_csv(data)), infer_schema=False, truncate_ragged_lines=False)
+        if fmt == "xlsx":
+            return pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=0)
+        if fmt == "parquet":
+            frame = pl.read_parquet(io.BytesIO(data))
+            return frame.select(
+                pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S") if dtype.is_temporal() and dtype != pl.Date
+                else pl.col(name).cast(pl.String)
+                for name, dtype in frame.schema.items()
+            )
+    except FileUnreadable:
+        raise
+    except Exception as exc:  # polars/fastexcel raise many kinds; the user needs one message
+        raise FileUnreadable([RowError(1, "", f"无法读取{fmt}文件：{str(exc).splitlines()[0][:200]}")]) from exc
+    raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+
+
+def _normalise_header(text: str) -> tuple[str, str]:
+    """``" CO（mg/m3） "`` → ("CO", "mg/m³")."""
+    text = "".join(str(text).split())
+    match = _UNIT_SPLIT.match(text)
+    if not match:
+        return text, ""
+    unit = match.group(2)
+    return match.group(1), _UNIT_ALIASES.get(unit.lower(), _UNIT_ALIASES.get(unit, unit))
+
+
+def match_headers(headers: list[str], layout: Layout) -> dict[str, str]:
+    """Layout column → file header; raises :class:`FileUnreadable` for missing or wrongly-united columns."""
+    found: dict[str, str] = {}
+    errors: list[RowError] = []
+    for header in headers:
+        stem, unit = _normalise_header(header)
+        for column in layout.columns:
+            names = {column.name, column.label, *column.aliases}
+            if stem in names or stem.upper() in {n.upper() for n in names}:
+                if column.name in found:
+                    errors.append(RowError(1, header, f"列「{column.label}」重复出现。"))
+                elif unit and column.unit and unit != column.unit:
+                    errors.append(RowError(1, header, f"单位错误：「{column.label}」的单位应为 {column.unit}，文件中为 {unit}。"))
+                else:
+                    found[column.name] = header
+                break
+    for column in layout.columns:
+        if column.required and column.name not in found:
+            errors.append(RowError(1, column.label, f"缺少必填列「{column.label}」。"))
+    if layout.kind == "air" and not any(c.name in found for c in AIR_POLLUTANTS):
+        errors.append(RowError(1, "", "至少需要一项污染物浓度列（SO2、NO2、PM10、CO、O3、PM2.5）。"))
+    if layout.kind == "water" and not any(key in found for key, *_ in WATER_ITEMS):
+        errors.append(RowError(1, "", "至少需要一项水质指标列（如 溶解氧、氨氮、总磷）。"))
+    if errors:
+        raise FileUnreadable(errors)
+    return found
+
+
+# --- checking -------------------------------------------------------------------------------------------
+
+
+def _number_exprs(column: Column, source: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(bad format, too many decimals, the Decimal value) of a text column."""
+    text = source.str.strip_chars().str.replace_all(",", "")
+    bad = text.is_not_null() & (text != "") & ~text.str.contains(_NUMBER)
+    fraction = text.str.extract(r"\.(\d*?)0*$", 1).str.len_chars().fill_null(0)
+    too_precise = ~bad & (fraction > column.decimals)
+    value = pl.when(~bad & ~too_precise & (text != "")).then(text).cast(pl.Decimal(38, column.decimals), strict=False)
+    return bad, too_precise, value
+
+
+_DATETIME = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2})(?:\.\d+)?)?)?$"
+
+
+def _datetime_exprs(source: pl.Expr, *, with_time: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(unparseable, not on the hour, value); ``24:00`` is the next day's 00:00."""
+    text = source.str.strip_chars()
+    parts = text.str.extract_groups(_DATETIME)
+    year, month, day = (parts.struct.field(str(i)).cast(pl.Int32, strict=False) for i in (1, 2, 3))
+    hour = parts.struct.field("4").cast(pl.Int32, strict=False)
+    minute = parts.struct.field("5").cast(pl.Int32, strict=False).fill_null(0)
+    second = parts.struct.field("6").cast(pl.Int32, strict=False).fill_null(0)
+    date = pl.date(year, month, day)
+    hour_ok = hour.is_null() | ((hour >= 0) & (hour <= 24) & ~((hour == 24) & ((minute > 0) | (second > 0))))
+    parsed_ok = year.is_not_null() & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31) & hour_ok
+    if with_time:
+        parsed_ok = parsed_ok & hour.is_not_null()
+    # pl.date on an impossible day (2月30日) gives null in non-strict construction below.
+    safe = pl.when(parsed_ok).then(
+        pl.concat_str([year, month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2)], separator="-")
+    )
+    day_value = safe.str.to_date("%Y-%m-%d", strict=False)
+    unparseable = text.is_not_null() & (text != "") & day_value.is_null()
+    del date
+    if not with_time:
+        return unparseable, pl.lit(False), day_value
+    off_hour = ~unparseable & ((minute != 0) | (second != 0))
+    value = day_value.cast(pl.Datetime("us")) + pl.duration(hours=hour.fill_null(0))
+    return unparseable, off_hour, value
+
+
+def _errors_for(frame: pl.DataFrame, mask: pl.Expr, column: str, message: str | pl.Expr) -> pl.DataFrame:
+    msg = message if isinstance(message, pl.Expr) else pl.lit(message)
+    return frame.filter(mask).select(pl.col(ROW).alias("row"), pl.lit(column).alias("column"), msg.alias("message"))
+
+
+def parse(
+    data: bytes, fmt: str, kind: str, *, known: Mapping[str, Collection[str]] | None = None
+) -> Parsed:
+    """Read and check a file of one layout. ``known`` gives the valid codes of referenced objects
+    (``{"regions": {...}, "stations": {...}, "sections": {...}}``); unknown codes are row errors.
+
+    Raises :class:`FileUnreadable` when the file or its header cannot be used at all.
+    """
+    layout = LAYOUTS[kind]
+    raw = read_table(data, fmt)
+    headers = match_headers(raw.columns, layout)
+    raw = raw.select(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+        *[pl.col(header).alias(name) for name, header in headers.items()],
+    )
+    # drop rows that are entirely empty (trailing lines in spreadsheets)
+    present = [name for name in headers]
+    raw = raw.filter(pl.any_horizontal([pl.col(n).str.strip_chars().fill_null("") != "" for n in present]))
+
+    errors: list[pl.DataFrame] = []
+    outputs: list[pl.Expr] = [pl.col(ROW)]
+    for name in present:
+        column = layout.column(name)
+        source = pl.col(name)
+        text = source.str.strip_chars()
+        empty = text.is_null() | (text == "")
+        if column.required and column.kind not in ("flag",):
+            errors.append(_errors_for(raw, empty, column.label, f"「{column.label}」不能为空。"))
+        if column.kind in ("text", "code"):
+            outputs.append(text.alias(name))
+        elif column.kind == "number":
+            bad, too_precise, value = _number_exprs(column, source)
+            errors.append(_errors_for(raw, bad, column.label, pl.format("「{}」不是数值。", text)))
+            errors.append(_errors_for(raw, too_precise, column.label,
+                                      pl.format("「{}」小数位数过多（最多{}位）。", text, pl.lit(column.decimals))))
+            errors.append(_errors_for(raw, value < column.minimum, column.label,
+                                      pl.format("「{}」不能为负数。", text)
+                                      if column.minimum == 0 else pl.format("「{}」低于下限 {}。", text,
+                                                                             pl.lit(column.minimum))))
+            if column.maximum is not None:
+                errors.append(_errors_for(raw, value > column.maximum, column.label,
+                                          pl.format("「{}」超出合理范围（上限 {}{}）。", text,
+                                                    pl.lit(f"{column.maximum:g}"), pl.lit(column.unit))))
+            outputs.append(value.alias(name))
+        elif column.kind in ("datetime", "date"):
+            unparseable, off_hour, value = _datetime_exprs(source, with_time=column.kind == "datetime")
+            errors.append(_errors_for(raw, unparseable, column.label,
+                                      pl.format("无法识别的时间「{}」（示例：2025-01-01 13:00）。", text)
+                                      if column.kind == "datetime" else
+                                      pl.format("无法识别的日期「{}」（示例：2025-01-15）。", text)))
+            errors.append(_errors_for(raw, off_hour, column.label, pl.format("时间「{}」不在整点。", text)))
+            outputs.append(value.alias(name))
+        elif column.kind == "year":
+            value = text.cast(pl.Int32, strict=False)
+            errors.append(_errors_for(raw, ~empty & (value.is_null() | (value < 1990) | (value > 2100)),
+                                      column.label, pl.format("无效的年份「{}」。", text)))
+            outputs.append(value.alias(name))
+        elif column.kind == "flag":
+            value = pl.when(text.fill_null("").is_in(list(TRUE_WORDS))).then(True).when(
+                text.fill_null("").is_in(list(FALSE_WORDS))).then(False)
+            errors.append(_errors_for(raw, value.is_null(), column.label,
+                                      pl.format("「{}」应填“是”或“否”。", text)))
+            outputs.append(value.fill_null(False).alias(name))
+        elif column.kind == "waterbody":
+            value = text.replace_strict(WATERBODY_WORDS, default=None, return_dtype=pl.String)
+            errors.append(_errors_for(raw, ~empty & value.is_null(), column.label,
+                                      pl.format("水体类型「{}」应为“河流”或“湖库”。", text)))
+            outputs.append(value.alias(name))
+    for name, reference in layout.references.items():
+        if known is None or reference not in known or name not in present:
+            continue
+        codes = pl.Series(list(known[reference]), dtype=pl.String)
+        text = pl.col(name).str.strip_chars()
+        what = {"regions": "区域代码", "stations": "站点编码", "sections": "断面编码"}[reference]
+        errors.append(_errors_for(raw, text.is_not_null() & (text != "") & ~text.is_in(codes.implode()),
+                                  layout.column(name).label, pl.format("未知的{}「{}」。", pl.lit(what), text)))
+    frame = raw.select(outputs)
+    key_cols = [k for k in layout.key if k in present]
+    if len(key_cols) == len(layout.key):
+        keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key_cols))
+        duplicated = keyed.filter(pl.struct(key_cols).is_duplicated())
+        if duplicated.height:
+            first = duplicated.group_by(key_cols).agg(pl.col(ROW).min().alias("__first"))
+            later = duplicated.join(first, on=key_cols).filter(pl.col(ROW) != pl.col("__first"))
+            what = {"air": "站点-小时", "water": "断面-采样日期", "landuse": "区域-年份"}.get(kind, "编码")
+            errors.append(later.select(pl.col(ROW).alias("row"), pl.lit(layout.column(key_cols[-1]).label).alias("column"),
+                                       pl.format("重复的{}（与第{}行相同）。", pl.lit(what), pl.col("__first")).alias("message")))
+    table = pl.concat([e.with_columns(pl.col("row").cast(pl.Int64)) for e in errors], how="vertical") if errors else None
+    row_errors: list[RowError] = []
+    if table is not None and table.height:
+        table = table.unique().sort("row", "column")
+        for row, column, message in table.head(MAX_ERRORS).iter_rows():
+            row_errors.append(RowError(int(row), column, message))
+        if table.height > MAX_ERRORS:
+            row_errors.append(RowError(0, "", f"另有 {table.height - MAX_ERRORS} 处错误未列出。"))
+    if not frame.height and not row_errors:
+        row_errors.append(RowError(2, "", "文件中没有数据行。"))
+    return Parsed(kind=kind, frame=frame, errors=row_errors, rows=frame.height)
+
+
+def detect_format(name: str) -> str | None:
+    """Format from a (checked) file name's extension."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return {"csv": "csv", "txt": "csv", "xlsx": "xlsx", "parquet": "parquet", "pq": "parquet"}.get(extension)
+
+
+__all__ = ["FORMATS", "LAYOUTS", "FileUnreadable", "Layout", "Column", "Parsed", "parse", "read_table",
+           "match_headers", "detect_format", "LAND_USE_LABELS", "WATER_ITEMS", "AIR_POLLUTANTS"]
