@@ -388,12 +388,62 @@ def latest_year(years: list[int], program: Program, today: dt.date) -> int:
     return min(today.year, program.target_year)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """Everything read from the database for a program's assessment (the loader's output)."""
+
+    regions: list[Region]
+    indicators: list[Indicator]
+    goals: dict[int, RegionGoal]
+    deadlines: dict[int, int]
+    resolved: dict[tuple[int, int], ResolvedTarget]
+    frames: Frames
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The bulk engine's output for one evaluated year."""
+
+    years: list[int]
+    year: int
+    grid: pl.DataFrame
+    reach: pl.DataFrame
+    gates: pl.DataFrame
+
+
+def load_program(program: Program) -> Loaded:
+    """The production loader: regions, leaf indicators, goals, resolved targets and the engine's frames."""
+    regions = program_regions(program)
+    indicators = [i for i in program_indicators(program) if i.scope_levels]
+    return _load(program, regions, indicators, program_goals(program))
+
+
+def _load(program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal]
+          ) -> Loaded:
+    deadlines = region_deadlines(program, regions, goals)
+    resolved = resolved_targets(program, regions, indicators)
+    frames = load_frames(program, regions, indicators, resolved, deadlines)
+    return Loaded(regions, indicators, goals, deadlines, resolved, frames)
+
+
+def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.date) -> Computed:
+    """Full evaluation (every data year), reachability at the evaluated year, and the gate of every region."""
+    years = data_years(loaded.frames, until=today.year)
+    chosen = year if year is not None else latest_year(years, program, today)
+    grid, reach = evaluate_frames(loaded.frames, years=sorted(set(years) | {chosen}), year=chosen)
+    binding = pl.DataFrame({"indicator_id": [i.id for i in loaded.indicators],
+                            "binding": [bool(i.binding) for i in loaded.indicators]},
+                           schema={"indicator_id": pl.Int64, "binding": pl.Boolean})
+    return Computed(years, chosen, grid, reach, gate_frame(grid, binding, year=chosen))
+
+
 def program_assessment(program: Program, *, year: int | None = None, today: dt.date | None = None,
                        use_cache: bool = True) -> ProgramAssessment:
     """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
 
     ``year`` defaults to the latest year with approved data up to this year. A constant number of
-    queries whatever the number of regions, indicators and values.
+    queries whatever the number of regions, indicators and values. With ``use_cache`` the loaded and
+    computed frames are kept in the Django cache under the program's data version.
     """
     today = today or timezone.localdate()
     if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
@@ -401,36 +451,33 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     regions = program_regions(program)
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     goals = program_goals(program)
-    deadlines = region_deadlines(program, regions, goals)
     key = None
     payload = None
     if use_cache:
-        key = f"assessment:{_fingerprint(program, regions, indicators, goals)}:{data_version(program)}:{today}"
-        payload = cache.get(f"{key}:{year}")
+        key = (f"assessment:{_fingerprint(program, regions, indicators, goals)}:{data_version(program)}"
+               f":{today}:{year}")
+        payload = cache.get(key)
     if payload is None:
-        resolved = resolved_targets(program, regions, indicators)
-        frames = load_frames(program, regions, indicators, resolved, deadlines)
-        years = data_years(frames, until=today.year)
-        chosen = year if year is not None else latest_year(years, program, today)
-        grid, reach = evaluate_frames(frames, years=sorted(set(years) | {chosen}), year=chosen)
-        binding = pl.DataFrame({"indicator_id": [i.id for i in indicators],
-                                "binding": [bool(i.binding) for i in indicators]},
-                               schema={"indicator_id": pl.Int64, "binding": pl.Boolean})
-        gates = gate_frame(grid, binding, year=chosen)
-        payload = (resolved, frames, years, chosen, grid, reach, gates)
+        loaded = _load(program, regions, indicators, goals)
+        payload = (loaded.resolved, loaded.frames, compute(loaded, program, year=year, today=today))
         if key is not None:
-            cache.set(f"{key}:{year}", payload, CACHE_SECONDS)
-    resolved, frames, years, chosen, grid, reach, gates = payload
-    return ProgramAssessment(program=program, year=chosen, years=years, regions=regions, indicators=indicators,
-                             resolved=resolved, goals=goals, deadlines=deadlines, frames=frames, grid=grid,
-                             reach=reach, gates=gates)
+            cache.set(key, payload, CACHE_SECONDS)
+    resolved, frames, computed = payload
+    return ProgramAssessment(program=program, year=computed.year, years=computed.years, regions=regions,
+                             indicators=indicators, resolved=resolved, goals=goals,
+                             deadlines=region_deadlines(program, regions, goals), frames=frames,
+                             grid=computed.grid, reach=computed.reach, gates=computed.gates)
 
 
 __all__ = [
     "REACHABILITY_LABELS",
     "STATUS_LABELS",
+    "Computed",
     "Frames",
+    "Loaded",
     "ProgramAssessment",
+    "compute",
+    "load_program",
     "data_version",
     "evaluate_frames",
     "gate_frame",

@@ -1,0 +1,26 @@
+"""bench_evaluate.py runs end to end at a tiny size (no timing assertions: it must just not rot)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_evaluate_smoke(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_evaluate.py"), "--regions", "4", "--indicators", "10",
+         "--years", "3", "--repeat", "1", "--database", f"sqlite:///{tmp_path / 'bench.sqlite3'}"],
+        capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    last = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"seconds", "ratio_to_load", "load_seconds", "goal_seconds", "goal_ratio"} <= set(last)
+    assert last["regions"] == 4 and last["indicators"] == 10
+    assert last["grid_rows"] == 4 * 10 * 3 and last["reach_rows"] > 0
+    assert last["values"] > 0 and last["statuses"] > 0 and last["assigned"] > 0
