@@ -7,7 +7,7 @@ Same permissions as the pages (``views.access_monitoring``); a rejected file ans
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import ImportRejected, RowError
@@ -76,7 +76,7 @@ def upload(request: HttpRequest, program_id: int, kind: Form[str], file: File[Up
     batch.refresh_from_db()
     if batch.status == BatchStatus.REJECTED:
         raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in batch.errors])
-    return 201, _batch_out(batch, detail=True)
+    return Status(201, _batch_out(batch, detail=True))
 
 
 @router.get("/programs/{program_id}/monitoring/batches/{batch_id}", response=schemas.BatchDetailOut)
