@@ -205,7 +205,8 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[
             "region_id": region.id, "region": region.name, "year": result.year, "measure": result.measure,
             "indicator_id": indicator.id, "indicator_code": indicator.code, "indicator": indicator.full_name,
             "unit": indicator.unit, "value": str(result.value), "provenance": result.provenance,
-            "status": value.status if value else "", "previous": value.current_revision.display
+            "status": value.status if value else "",
+            "status_label": str(ReviewStatus(value.status).label) if value else "", "previous": value.current_revision.display
             if value and value.current_revision else "", "action": "write", "reason": "", "warnings": [],
         }
         indicators_in, regions_in = in_scope[result.year]
@@ -229,12 +230,14 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[
     return plan
 
 
-def _results_json(results: list[compute.Result]) -> list[dict[str, object]]:
+def _results_json(results: list[compute.Result], program: Program) -> list[dict[str, object]]:
+    names = {r.code: r.name for r in program_regions(program)}
     rows = []
     for result in results:
         row = asdict(result)
         row["value"] = None if result.value is None else str(result.value)
         row["label"] = compute.measures()[result.measure].label
+        row["region_name"] = names.get(result.region, result.region)
         row["unit"] = compute.measures()[result.measure].unit
         rows.append(row)
     return rows
@@ -265,7 +268,7 @@ def import_batch_check(*, batch: ImportBatch, progress: Progress | None = None) 
             progress(80, "按标准核算")
         _report(batch, 85, "生成写入计划")
         writes = plan_writes(batch, results)
-        plan = {"results": _results_json(results), "writes": writes, "sites": _site_plan(batch, parsed.frame)}
+        plan = {"results": _results_json(results, batch.program), "writes": writes, "sites": _site_plan(batch, parsed.frame)}
         summary = _summary(batch, parsed.rows, results, writes)
         _report(batch, 100, "检查完成，待确认", status=BatchStatus.PREVIEWED, plan=plan, summary=summary)
         if progress:
