@@ -215,9 +215,11 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
                                              & (pl.col("indicator_id") == indicator.id)).sort("year")
     statuses = assessment.frames.statuses.filter((pl.col("region_id") == region_id)
                                                  & (pl.col("indicator_id") == indicator.id)).sort("year")
-    series = [{"year": y, "value": number(Decimal(v))} for *_, y, v in values.iter_rows()]
+    # Up to the evaluated year: the pace and the projection are measured from there.
+    series = [{"year": y, "value": number(Decimal(v))} for *_, y, v in values.iter_rows() if y <= assessment.year]
     labels = dict(QualitativeStatus.choices)
-    qualitative = [{"year": y, "status": s, "label": labels.get(s, s)} for *_, y, s in statuses.iter_rows()]
+    qualitative = [{"year": y, "status": s, "label": labels.get(s, s)} for *_, y, s in statuses.iter_rows()
+                   if y <= assessment.year]
     projection = [{"year": y, "value": number(v)} for y, v in sorted((reach.projection if reach else {}).items())]
     bound = evaluation.bound
     units = responsible_units(program, [indicator.id])[indicator.id]
@@ -250,7 +252,7 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
             "status": reach.status, "label": reach.label, "sentence": reach.explanation,
             "observed_rate": number(reach.observed_rate), "required_rate": number(reach.required_rate),
             "ratio": number(reach.ratio), "years_needed": reach.years_needed, "expected_year": reach.expected_year,
-            "goal": number(reach.goal),
+            "goal": number(reach.goal), "latest_year": reach.latest_year, "latest_value": number(reach.latest_value),
         },
         "series": series, "qualitative": qualitative, "projection": projection,
         "leads": units["lead"], "cooperators": units["cooperate"],
@@ -310,9 +312,9 @@ def indicator_chart(data: dict) -> dict:
         years += list(range(years[-1] + 1, data["deadline"] + 1))
     observed = {p["year"]: p["value"] for p in data["series"]}
     projected = {p["year"]: p["value"] for p in data["projection"]}
-    if data["projection"] and data["series"]:
-        last = data["series"][-1]
-        projected.setdefault(last["year"], last["value"])
+    reach = data["reach"]
+    if data["projection"] and reach and reach["latest_year"] is not None:  # the dashed line starts at the latest value
+        projected.setdefault(reach["latest_year"], reach["latest_value"])
     return {
         "name": data["indicator"].full_name, "unit": data["indicator"].unit,
         "years": [str(y) for y in years],

@@ -81,18 +81,29 @@ class Frames:
 
 
 def _rows(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
-    """Run an ORM query with a raw cursor and put its rows straight into polars (no model instances)."""
+    """Run an ORM query on the raw DB-API cursor and put its rows straight into polars (no model instances)."""
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    connection.ensure_connection()
+    with connection.cursor() as wrapper:  # counted by the test query log, like any other query
+        if connection.queries_logged:
+            wrapper.execute(sql, params)
+            rows = wrapper.fetchall()
+        else:
+            cursor = wrapper.cursor  # the driver's own cursor: no per-call wrapper overhead
+            cursor.execute(sql.replace("%s", "?") if connection.vendor == "sqlite" else sql, params)
+            rows = cursor.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def load_values(program: Program) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Approved annual numbers and qualitative statuses of the program, in one query."""
+    """Approved annual numbers (as exact decimal text) and qualitative statuses of the program, in one query.
+
+    On SQLite a decimal column holds a REAL (or an INTEGER), whose text form has at most 15 significant
+    digits: the same digits Django's own converter reads back.
+    """
     rows = _rows(
         IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, approved_revision__isnull=False)
+        .order_by()  # the model's default ordering joins regions and indicators: not needed here
         .values_list("region_id", "indicator_id", "year",
                      Cast("approved_revision__number", TextField()), "approved_revision__qualitative"),
         {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String, "status": pl.String},
