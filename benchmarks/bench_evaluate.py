@@ -197,6 +197,7 @@ def run(args: argparse.Namespace) -> dict:
     if scratch is not None and not args.keep:
         connection.close()
         scratch.unlink(missing_ok=True)
+        scratch.parent.rmdir()
     best, best_load = min(seconds), min(load_seconds)
     return {
         "benchmark": "bench_evaluate", "database": connection.vendor, **sizes,
