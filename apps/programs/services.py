@@ -270,7 +270,30 @@ def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPr
                 )
         if indicator is not None and line.leads and not any(e.row == line.row for e in preview.errors):
             preview.resolved.append((indicator, leads, cooperators))
+    preview.resolved = _with_sub_indicators(indicators, preview.resolved)
     return preview
+
+
+def _with_sub_indicators(
+    indicators: list[Indicator], resolved: list[tuple[Indicator, list[Department], list[Department]]]
+) -> list[tuple[Indicator, list[Department], list[Department]]]:
+    """A row naming a parent indicator (环境空气质量) also assigns its sub-indicators (优良天数比例 …).
+
+    Plans list units per indicator; values are reported per sub-indicator, so without this the units of
+    环境空气质量 could not report 优良天数比例. A sub-indicator named in the sheet itself keeps its own row.
+    """
+    named = {indicator.id for indicator, _, _ in resolved}
+    subs: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        if indicator.parent_id is not None:
+            subs.setdefault(indicator.parent_id, []).append(indicator)
+    inherited = [
+        (sub, leads, cooperators)
+        for indicator, leads, cooperators in resolved
+        for sub in subs.get(indicator.id, [])
+        if sub.id not in named
+    ]
+    return resolved + inherited
 
 
 @transaction.atomic
@@ -297,7 +320,10 @@ def responsibilities_import(*, program: Program, data: bytes, actor: User) -> Re
 def responsibility_set(
     *, program: Program, indicator: Indicator, leads: list[Department], cooperators: list[Department]
 ) -> None:
-    """Set one indicator's lead and cooperating units (the API's and the demo's single-row write)."""
+    """Set one indicator's lead and cooperating units (the API's and the demo's single-row write).
+
+    Setting a parent indicator sets its sub-indicators too, as a 责任清单 row naming the parent does.
+    """
     if not leads:
         raise DomainError("至少指定一个牵头单位。")
     if set(leads) & set(cooperators):
@@ -305,12 +331,13 @@ def responsibility_set(
     for unit in [*leads, *cooperators]:
         if not unit.region.path.startswith(program.region.path):
             raise DomainError(f"单位「{unit}」不属于本创建工作区域。")
-    Responsibility.objects.filter(program=program, indicator=indicator).delete()
+    targets = [indicator, *Indicator.objects.filter(parent=indicator)]
+    Responsibility.objects.filter(program=program, indicator__in=targets).delete()
     Responsibility.objects.bulk_create(
-        [Responsibility(program=program, indicator=indicator, department=u, role=ResponsibilityRole.LEAD, order=i)
-         for i, u in enumerate(leads)]
-        + [Responsibility(program=program, indicator=indicator, department=u, role=ResponsibilityRole.COOPERATE,
-                          order=i) for i, u in enumerate(cooperators)]
+        [Responsibility(program=program, indicator=target, department=u, role=ResponsibilityRole.LEAD, order=i)
+         for target in targets for i, u in enumerate(leads)]
+        + [Responsibility(program=program, indicator=target, department=u, role=ResponsibilityRole.COOPERATE,
+                          order=i) for target in targets for i, u in enumerate(cooperators)]
     )
 
 

@@ -95,3 +95,28 @@ def test_export_reads_back_through_the_import(world):
     Responsibility.objects.all().delete()
     services.responsibilities_import(program=world.program, data=sheet(rows), actor=world.users.office)
     assert Responsibility.objects.filter(program=world.program).count() == 7
+
+
+def test_a_parent_row_assigns_its_sub_indicators_unless_they_have_their_own(world):
+    rows = [
+        ("7", "环境空气质量", "", "市生态环境局", "市住建局"),
+        ("7", "PM2.5浓度下降幅度", "", "市水务局", ""),
+    ]
+    preview = services.responsibilities_import(program=world.program, data=sheet(rows), actor=world.users.office)
+    named = [indicator.code for indicator, _, _ in preview.resolved]
+    assert named == ["2019-07", "2019-07b", "2019-07a"]  # the preview shows what the parent row brings along
+
+    def units(code: str) -> list[tuple[str, str]]:
+        return [(r.department.name, r.role) for r in Responsibility.objects.filter(
+            program=world.program, indicator__code=code).order_by("role", "order")]
+
+    assert units("2019-07a") == [("市住建局", "cooperate"), ("市生态环境局", "lead")]
+    assert units("2019-07b") == [("市水务局", "lead")]  # its own row wins over the parent's
+
+
+def test_setting_a_parent_sets_its_sub_indicators(world):
+    parent = world.program.framework.indicators.get(code="2019-07")
+    services.responsibility_set(program=world.program, indicator=parent, leads=[world.units["市生态环境局"]],
+                                cooperators=[])
+    leads = Responsibility.objects.filter(program=world.program, role="lead").values_list("indicator__code", flat=True)
+    assert sorted(leads) == ["2019-07", "2019-07a", "2019-07b"]
