@@ -73,6 +73,14 @@ def _pairs(mapping: Mapping[str, Sequence[str]], left: str, right: str) -> pl.Da
     return pl.DataFrame(rows, schema={left: pl.String, right: pl.String}, orient="row")
 
 
+IN_FILE = "本文件数据核算"
+
+
+def _source(notes: Mapping[tuple[str, str], str], region: str, measure: str) -> str:
+    note = notes.get((region, measure))
+    return f"（基准年数值：{note}）" if note else ""
+
+
 RULE_NAMES = {air.RULE_2012: "HJ 633-2012", air.RULE_2026: "HJ 633-2026"}
 
 
@@ -107,16 +115,20 @@ def air_annual(
 def compute_air(
     hourly: pl.DataFrame, station_regions: Mapping[str, Sequence[str]], *, base_year: int,
     base_pm25: Mapping[str, Decimal] | None = None, rule: str | None = None, time_label: str = "start",
+    base_notes: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Result]:
     """优良天数比例, PM2.5 annual mean and its decline against the base year, per region and year.
 
-    ``base_pm25`` gives base-year annual means from earlier imports; a base year present in the data wins.
+    ``base_pm25`` gives base-year annual means from earlier imports or office entries, ``base_notes`` where each
+    came from ((region, measure) → text, shown in the provenance); a base year present in the data wins.
     """
     annual = air_annual(hourly, station_regions, rule=rule, time_label=time_label)
     bases = dict(base_pm25 or {})
+    notes = dict(base_notes or {})
     for row in annual.filter(pl.col("year") == base_year).iter_rows(named=True):
         if row.get("PM25_mean") is not None:
             bases[row["region"]] = row["PM25_mean"]
+            notes[(row["region"], "air.pm25_mean")] = IN_FILE
     results: list[Result] = []
     m = measures()
     for row in annual.iter_rows(named=True):
@@ -145,15 +157,16 @@ def compute_air(
         base = bases.get(region)
         if base is None or base <= 0:
             results.append(Result(region, year, "air.pm25_decline", None, m["air.pm25_decline"].method,
-                                  f"缺少基准年（{base_year}年）PM2.5年均浓度，未计算下降幅度；请先导入基准年数据。",
+                                  f"缺少基准年（{base_year}年）PM2.5年均浓度，未计算下降幅度；请导入基准年数据或录入基准年数值。",
                                   text="缺少基准年数据"))
             continue
         decline = air.pm25_decline(base, pm25)
         results.append(Result(
             region, year, "air.pm25_decline", decline, m["air.pm25_decline"].method,
             f"PM2.5浓度下降幅度 =（基准年{base_year}年 {_fmt(base)} − {year}年 {_fmt(pm25)}）÷ {_fmt(base)} × 100% "
-            f"= {_fmt(decline)}%",
-            inputs={"base_year": base_year, "base": str(base), "current": str(pm25)}))
+            f"= {_fmt(decline)}%{_source(notes, region, 'air.pm25_mean')}",
+            inputs={"base_year": base_year, "base": str(base), "current": str(pm25),
+                    "base_source": notes.get((region, "air.pm25_mean"), "")}))
     return results
 
 
@@ -184,6 +197,7 @@ def water_section_classes(samples: pl.DataFrame, sections: Mapping[str, SectionI
 def compute_water(
     samples: pl.DataFrame, sections: Mapping[str, SectionInfo], *, base_year: int,
     base_shares: Mapping[str, tuple[Decimal | None, Decimal | None]] | None = None,
+    base_notes: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Result]:
     """Class shares per region and year, their change against the base year, drinking-water attainment."""
     classes = water_section_classes(samples, sections)
@@ -201,9 +215,11 @@ def compute_water(
         drinking_classes = [c for c, d in zip(all_classes, row["drinking"], strict=True) if d]
         per_region[(row["region"], row["year"])] = (water.class_shares(all_classes), all_classes, drinking_classes)
     bases = dict(base_shares or {})
+    notes = dict(base_notes or {})
     for (region, year), (shares, _, _) in per_region.items():
-        if year == base_year:
+        if year == base_year and shares.n:
             bases[region] = (shares.share_i_iii, shares.share_worse_than_v)
+            notes[(region, "water.share_i_iii")] = notes[(region, "water.share_worse_v")] = IN_FILE
     m = measures()
     results: list[Result] = []
     for (region, year), (shares, all_classes, drinking_classes) in per_region.items():
@@ -219,26 +235,34 @@ def compute_water(
             results.append(Result(region, year, "water.share_worse_v", shares.share_worse_than_v,
                                   m["water.share_worse_v"].method,
                                   f"{base_text}；劣Ⅴ类比例{_fmt(shares.share_worse_than_v)}%", inputs=inputs))
-            base = bases.get(region)
+            base = bases.get(region, (None, None))
             if year != base_year:
-                if base is None or base[0] is None:
-                    for key in ("water.share_i_iii_change", "water.share_worse_v_decline"):
-                        results.append(Result(region, year, key, None, m[key].method,
-                                              f"缺少基准年（{base_year}年）断面类别比例，未计算变化幅度；请先导入基准年数据。",
-                                              text="缺少基准年数据"))
+                good, bad = shares.share_i_iii, shares.share_worse_than_v
+                changes = []
+                if base[0] is not None:
+                    change = good - base[0]
+                    changes.append(("water.share_i_iii_change", "water.share_i_iii", base[0], change, good,
+                                    f"达到或优于Ⅲ类比例提高幅度 = {year}年 {_fmt(good)}% − 基准年{base_year}年 "
+                                    f"{_fmt(base[0])}% = {_fmt(change)}个百分点"))
                 else:
-                    change = shares.share_i_iii - base[0]
-                    decline = base[1] - shares.share_worse_than_v
+                    changes.append(("water.share_i_iii_change", "water.share_i_iii", None, None, good, ""))
+                if base[1] is not None:
+                    change = base[1] - bad
+                    changes.append(("water.share_worse_v_decline", "water.share_worse_v", base[1], change, bad,
+                                    f"劣Ⅴ类水体比例下降幅度 = 基准年{base_year}年 {_fmt(base[1])}% − {year}年 "
+                                    f"{_fmt(bad)}% = {_fmt(change)}个百分点"))
+                else:
+                    changes.append(("water.share_worse_v_decline", "water.share_worse_v", None, None, bad, ""))
+                for key, base_measure, base_value, change, current, sentence in changes:
+                    if base_value is None:
+                        results.append(Result(region, year, key, None, m[key].method,
+                                              f"缺少基准年（{base_year}年）{m[base_measure].label}，未计算变化幅度；"
+                                              "请导入基准年数据或录入基准年数值。", text="缺少基准年数据"))
+                        continue
                     results.append(Result(
-                        region, year, "water.share_i_iii_change", change, m["water.share_i_iii_change"].method,
-                        f"达到或优于Ⅲ类比例提高幅度 = {year}年 {_fmt(shares.share_i_iii)}% − 基准年{base_year}年 "
-                        f"{_fmt(base[0])}% = {_fmt(change)}个百分点",
-                        inputs={"base_year": base_year, "base": str(base[0]), "current": str(shares.share_i_iii)}))
-                    results.append(Result(
-                        region, year, "water.share_worse_v_decline", decline, m["water.share_worse_v_decline"].method,
-                        f"劣Ⅴ类水体比例下降幅度 = 基准年{base_year}年 {_fmt(base[1])}% − {year}年 "
-                        f"{_fmt(shares.share_worse_than_v)}% = {_fmt(decline)}个百分点",
-                        inputs={"base_year": base_year, "base": str(base[1]), "current": str(shares.share_worse_than_v)}))
+                        region, year, key, change, m[key].method, sentence + _source(notes, region, base_measure),
+                        inputs={"base_year": base_year, "base": str(base_value), "current": str(current),
+                                "base_source": notes.get((region, base_measure), "")}))
         if drinking_classes:
             attainment = water.drinking_water_attainment(drinking_classes)
             if attainment.total:
@@ -254,6 +278,13 @@ def compute_water(
 # --- ecological index -----------------------------------------------------------------------------------
 
 LAND_USE_KEYS = tuple(eco.LAND_USE)
+EI_INPUTS = ("area", *LAND_USE_KEYS, "ndvi", "river_length", "water_area", "water_resources", "severe_erosion",
+             "moderate_erosion", "construction", "other_stress", "cod", "nh3n", "so2", "dust", "nox", "solid_waste",
+             "precipitation", "biodiversity")
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, Decimal | Fraction) else value
 
 
 def eco_index_of(row: Mapping[str, object], coefficients: Mapping[str, object] | None = None) -> eco.EcoIndexResult:
@@ -284,8 +315,10 @@ def compute_eco(
     """EI, grade and change grade against the previous year (from the same file or an earlier import)."""
     m = measures()
     computed: dict[tuple[str, int], eco.EcoIndexResult] = {}
+    row_inputs: dict[tuple[str, int], Mapping[str, object]] = {}
     for row in table.sort("region", "year").iter_rows(named=True):
         computed[(row["region"], row["year"])] = eco_index_of(row, coefficients)
+        row_inputs[(row["region"], row["year"])] = row
     earlier = dict(previous or {})
     earlier.update({key: result.ei for key, result in computed.items()})
     results: list[Result] = []
@@ -297,11 +330,16 @@ def compute_eco(
             change = eco.ei_change(before, result)
             change_text = f"；较{year - 1}年（{_fmt(before)}）ΔEI {_fmt(round_half_even(change.delta, 1))}，{change.label}"
         unconfirmed = f"；使用了未确认系数：{'、'.join(result.unconfirmed)}" if result.unconfirmed else ""
+        # The sentence stays short (it is the revision's explanation and a table tooltip); the five component
+        # indices, the land-use inputs and the coefficients' status are kept in full in ``inputs``.
         results.append(Result(
             region, year, "eco.ei", result.ei, m["eco.ei"].method,
-            f"按HJ 192-2015计算：{components}；EI {_fmt(result.ei)}，等级{result.grade}{change_text}{unconfirmed}",
+            f"按HJ 192-2015计算：EI {_fmt(result.ei)}，等级{result.grade}{change_text}"
+            f"（分指数见核算明细）{unconfirmed}",
             text=result.grade,
             inputs={"components": {k: str(round_half_even(v, 4)) for k, v in result.components.items()},
+                    "components_text": components,
+                    "land_use": {k: _plain(row_inputs[(region, year)].get(k)) for k in EI_INPUTS},
                     "grade": result.grade, "change": change.label if change else None,
                     "unconfirmed": list(result.unconfirmed)}))
     return results

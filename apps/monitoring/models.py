@@ -7,8 +7,11 @@ with its SHA-256) and what the standards derive from it is stored per region × 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from apps.geo.models import Region
 from apps.programs.models import Program
@@ -102,6 +105,7 @@ class ImportBatch(models.Model):
     summary = models.TextField("核算说明", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("进度更新时间", default=timezone.now)  # set by every progress report
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -113,9 +117,27 @@ class ImportBatch(models.Model):
         return f"{self.get_kind_display()} {self.original_name}"
 
     @property
+    def running(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.CHECKING)
+
+    @property
+    def interrupted(self) -> bool:
+        """A running batch whose progress has not moved for ``MONITORING_STALE_MINUTES`` (a server restart)."""
+        minutes = getattr(settings, "MONITORING_STALE_MINUTES", 10)
+        return self.running and self.updated_at < timezone.now() - dt.timedelta(minutes=minutes)
+
+    @property
     def finished(self) -> bool:
-        return self.status in (BatchStatus.REJECTED, BatchStatus.PREVIEWED, BatchStatus.COMMITTED,
-                               BatchStatus.FAILED)
+        return not self.running or self.interrupted
+
+    @property
+    def display_status(self) -> str:
+        """The status as read: ``interrupted`` for a stale running batch (stored status unchanged)."""
+        return "interrupted" if self.interrupted else self.status
+
+    @property
+    def display_status_label(self) -> str:
+        return "已中断" if self.interrupted else self.get_status_display()
 
 
 class ComputedResult(models.Model):
@@ -135,6 +157,11 @@ class ComputedResult(models.Model):
     method = models.CharField("方法", max_length=60)
     inputs = models.JSONField("输入概况", default=dict, blank=True)
     provenance = models.TextField("核算说明")
+    # What the commit did with it in the reporting workflow (written / skipped + reason / not mapped).
+    write_action = models.CharField("写入", max_length=8, blank=True)
+    write_reason = models.CharField("跳过原因", max_length=200, blank=True)
+    indicator_value = models.ForeignKey("reporting.IndicatorValue", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,3 +182,38 @@ def _measure(key: str):  # noqa: ANN202
 
 ComputedResult.label = property(lambda self: _measure(self.measure).label if _measure(self.measure) else self.measure)
 ComputedResult.unit = property(lambda self: _measure(self.measure).unit if _measure(self.measure) else "")
+
+
+#: Measures whose base-year value is needed by a later year's computation (and may be entered by the office).
+BASE_MEASURES = ("air.pm25_mean", "water.share_i_iii", "water.share_worse_v")
+
+
+class BaseValue(models.Model):
+    """An office-entered base-year value (e.g. from the year's environmental bulletin), append-only.
+
+    A change is a new row with who, when and why; the latest row per (program, region, year, measure) is the
+    current one. Used by the computation only when no imported base-year result exists (imports win).
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="monitoring_base_values")
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年份")
+    measure = models.CharField("核算量", max_length=40)
+    value = models.DecimalField("数值", max_digits=18, decimal_places=4)
+    source = models.CharField("来源", max_length=200)
+    reason = models.CharField("录入/修改原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "基准年数值（生态办录入）"
+        verbose_name_plural = "基准年数值（生态办录入）"
+        ordering = ["region__path", "measure", "year", "-id"]
+        indexes = [models.Index(fields=["program", "measure", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.measure} {self.value}"
+
+
+BaseValue.label = ComputedResult.label
+BaseValue.unit = ComputedResult.unit

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
 
 from apps.accounts.models import User
 from apps.core.errors import NotFoundError
 from apps.core.permissions import access_program
+from apps.geo.models import Region
 from apps.programs.models import Program
+from apps.programs.selectors import program_regions
 
-from .models import ComputedResult, ImportBatch, Section, Station
+from .compute import Measure, measures
+from .models import BASE_MEASURES, BaseValue, BatchStatus, ComputedResult, ImportBatch, Section, Station
 
 
 def program_stations(program: Program) -> QuerySet[Station]:
@@ -26,7 +31,8 @@ def program_batches(program: Program) -> QuerySet[ImportBatch]:
 
 def program_results(program: Program, *, year: int | None = None) -> QuerySet[ComputedResult]:
     """Results of committed batches, newest first within each region/year/measure."""
-    rows = ComputedResult.objects.filter(program=program, batch__status="committed").select_related("region", "batch")
+    rows = ComputedResult.objects.filter(program=program, batch__status=BatchStatus.COMMITTED).select_related(
+        "region", "indicator_value")
     if year is not None:
         rows = rows.filter(year=year)
     return rows.order_by("region__path", "year", "measure", "-id")
@@ -52,3 +58,118 @@ def access_batch(user: User, program_id: int, batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFoundError("导入批次不存在。")
     return batch
+
+
+def result_years(program: Program) -> list[int]:
+    """Years with committed results, latest first."""
+    return list(ComputedResult.objects.filter(program=program, batch__status=BatchStatus.COMMITTED)
+                .order_by("-year").values_list("year", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # measure key
+    label: str
+    unit: str
+    grade: bool = False  # the EI grade column shows the result's text
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    cells: list[tuple[Column, ComputedResult | None]] = field(default_factory=list)
+    results: list[ComputedResult] = field(default_factory=list)
+
+
+@dataclass
+class ResultsTable:
+    year: int | None
+    years: list[int]
+    columns: list[Column]
+    rows: list[RegionRow]
+
+
+def results_table(program: Program, *, year: int | None = None) -> ResultsTable:
+    """The current results of one year (default: the latest) as regions × measures (4 queries whatever the size).
+
+    Rows: the program's region first, then its counties; columns: the measures with a result that year, in the
+    order of ``measures.toml``, with the EI grade as its own column.
+    """
+    years = result_years(program)
+    if year not in years:
+        year = years[0] if years else None
+    current = current_results(program, year=year) if year is not None else []
+    present = {r.measure for r in current}
+    columns: list[Column] = []
+    for key, measure in measures().items():
+        if key in present:
+            columns.append(Column(key, _short(measure), measure.unit))
+            if key == "eco.ei":
+                columns.append(Column(key, "EI等级", "", grade=True))
+    by_cell = {(r.region_id, r.measure): r for r in current}
+    rows = []
+    for region in program_regions(program):
+        row = RegionRow(region=region)
+        row.cells = [(column, by_cell.get((region.id, column.key))) for column in columns]
+        row.results = [by_cell[(region.id, c.key)] for c in columns if not c.grade and (region.id, c.key) in by_cell]
+        rows.append(row)
+    return ResultsTable(year=year, years=years, columns=columns, rows=rows)
+
+
+SHORT_LABELS = {"water.share_i_iii": "Ⅰ–Ⅲ类比例", "water.share_i_iii_change": "Ⅰ–Ⅲ类比例提高",
+                "water.share_worse_v": "劣Ⅴ类比例", "water.share_worse_v_decline": "劣Ⅴ类比例下降",
+                "water.drinking_attainment": "饮用水水源地达标率", "eco.ei": "EI", "air.pm25_decline": "PM2.5下降幅度"}
+
+
+def _short(measure: Measure) -> str:
+    return SHORT_LABELS.get(measure.key, measure.label)
+
+
+def recent_batches(program: Program, *, limit: int = 10) -> tuple[list[ImportBatch], int]:
+    """The latest ``limit`` batches and how many there are in all."""
+    batches = program_batches(program)
+    return list(batches[:limit]), batches.count()
+
+
+def site_counts(program: Program) -> list[dict[str, object]]:
+    """Stations and sections per region of the program (regions without sites included), city first."""
+    stations = dict(program_stations(program).order_by().values_list("region_id").annotate(n=Count("id")))
+    sections = dict(program_sections(program).order_by().values_list("region_id").annotate(n=Count("id")))
+    return [{"region": r, "stations": stations.get(r.id, 0), "sections": sections.get(r.id, 0)}
+            for r in program_regions(program)]
+
+
+@dataclass
+class BaseEntry:
+    region: Region
+    measure: Measure
+    current: BaseValue | None
+    history: list[BaseValue]
+    imported: object | None  # the imported base-year value, which wins when present
+    imported_note: str = ""
+
+    @property
+    def used(self) -> str:
+        if self.imported is not None:
+            return "imported"
+        return "office" if self.current else ""
+
+
+def base_entries(program: Program) -> list[BaseEntry]:
+    """Office-entered base-year values (current and history) next to the imported ones (5 queries)."""
+    from .services import base_values
+
+    rows = list(BaseValue.objects.filter(program=program, year=program.base_year).select_related(
+        "region", "created_by").order_by("region__path", "measure", "-id"))
+    imported = {key: base_values(program, key, program.base_year, office=False) for key in BASE_MEASURES}
+    grouped: dict[tuple[int, str], list[BaseValue]] = {}
+    for row in rows:
+        grouped.setdefault((row.region_id, row.measure), []).append(row)
+    all_measures = measures()
+    entries = []
+    for (_, key), history in grouped.items():
+        region = history[0].region
+        found = imported[key].get(region.code)
+        entries.append(BaseEntry(region=region, measure=all_measures[key], current=history[0], history=history,
+                                 imported=found[0] if found else None, imported_note=found[1] if found else ""))
+    return entries

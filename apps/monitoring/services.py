@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import polars as pl
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
@@ -40,7 +40,16 @@ from calc.air import RULE_2012, RULE_2026
 from docimport import monitoring as layouts
 
 from . import compute
-from .models import BatchStatus, ComputedResult, ImportBatch, ImportKind, Section, Station
+from .models import (
+    BASE_MEASURES,
+    BaseValue,
+    BatchStatus,
+    ComputedResult,
+    ImportBatch,
+    ImportKind,
+    Section,
+    Station,
+)
 
 SOURCE = "监测数据核算"
 RULE_OPTIONS = {"hj633-2012": RULE_2012, "hj633-2026": RULE_2026, RULE_2012: RULE_2012, RULE_2026: RULE_2026}
@@ -84,7 +93,13 @@ def import_batch_create(
         raise DomainError("文件格式须为 CSV、xlsx 或 Parquet。")
     batch = ImportBatch(program=program, kind=kind, original_name=checked.name, file_format=fmt,
                         sha256=checked.sha256, size=checked.size, options=options or {}, created_by=actor)
-    batch.file.save(f"{checked.sha256}.{fmt}", ContentFile(checked.data), save=False)
+    source = getattr(checked, "source", None)
+    if checked.data or source is None:
+        content = ContentFile(checked.data)
+    else:  # a large upload already on disk (TemporaryUploadedFile): copied in chunks, not read into memory
+        source.seek(0)
+        content = File(source)
+    batch.file.save(f"{checked.sha256}.{fmt}", content, save=False)
     batch.save()
     return batch
 
@@ -93,6 +108,7 @@ def import_batch_create(
 
 
 def _report(batch: ImportBatch, progress: int, stage: str, **fields: object) -> None:
+    fields["updated_at"] = timezone.now()  # the heartbeat an interrupted batch is recognised by
     ImportBatch.objects.filter(pk=batch.pk).update(progress=progress, stage=stage, **fields)
     batch.progress, batch.stage = progress, stage
     for key, value in fields.items():
@@ -116,13 +132,36 @@ def _regions_of(path: str, program_codes: set[str]) -> tuple[str, ...]:
 
 
 def _latest_results(program: Program, measure: str, year: int) -> dict[str, Decimal]:
+    return {code: value for code, (value, _) in base_values(program, measure, year, office=False).items()}
+
+
+def base_values(program: Program, measure: str, year: int, *, office: bool = True) -> dict[str, tuple[Decimal, str]]:
+    """Base-year values per region code with where each came from.
+
+    The latest committed imported result wins; an office-entered value (the latest row) is used only for
+    regions without one (a result computed from the raw data by the same method is preferred to a bulletin
+    figure; the provenance sentence names which one was used).
+    """
     rows = (ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
                                           batch__status=BatchStatus.COMMITTED)
-            .order_by("region_id", "-id").values_list("region__code", "value"))
-    found: dict[str, Decimal] = {}
-    for code, value in rows:
-        found.setdefault(code, Decimal(format(value.normalize(), "f")))  # 49.0000 (stored) → 49
+            .order_by("region_id", "-id").values_list("region__code", "value", "batch_id"))
+    found: dict[str, tuple[Decimal, str]] = {}
+    for code, value, batch_id in rows:
+        found.setdefault(code, (_plain(value), f"导入核算，批次#{batch_id}"))
+    if office:
+        entered = (BaseValue.objects.filter(program=program, measure=measure, year=year)
+                   .order_by("region_id", "-id").values_list("region__code", "value", "source"))
+        seen: set[str] = set()
+        for code, value, source in entered:
+            if code in seen:
+                continue
+            seen.add(code)
+            found.setdefault(code, (_plain(value), f"生态办录入，来源：{source}"))
     return found
+
+
+def _plain(value: Decimal) -> Decimal:
+    return Decimal(format(value.normalize(), "f"))  # 49.0000 (stored) → 49
 
 
 def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Result]:
@@ -136,8 +175,10 @@ def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Res
         used = set(frame["station"].unique().to_list())
         mapping = {code: regions for code, regions in mapping.items() if code in used and regions}
         hourly = frame.filter(pl.col("station").is_in(list(mapping)))
+        bases = base_values(program, "air.pm25_mean", base_year)
         return compute.compute_air(
-            hourly, mapping, base_year=base_year, base_pm25=_latest_results(program, "air.pm25_mean", base_year),
+            hourly, mapping, base_year=base_year, base_pm25={code: v for code, (v, _) in bases.items()},
+            base_notes={(code, "air.pm25_mean"): note for code, (_, note) in bases.items()},
             rule=batch.options.get("rule"), time_label=batch.options.get("time_label", "start"))
     if batch.kind == ImportKind.WATER:
         sections = Section.objects.filter(region__path__startswith=program.region.path).select_related("region")
@@ -145,11 +186,14 @@ def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Res
                 for s in sections}
         used = set(frame["section"].unique().to_list())
         info = {code: i for code, i in info.items() if code in used and i.regions}
-        good = _latest_results(program, "water.share_i_iii", base_year)
-        bad = _latest_results(program, "water.share_worse_v", base_year)
-        bases = {code: (good.get(code), bad.get(code)) for code in good}
+        good = base_values(program, "water.share_i_iii", base_year)
+        bad = base_values(program, "water.share_worse_v", base_year)
+        bases = {code: (good[code][0] if code in good else None, bad[code][0] if code in bad else None)
+                 for code in set(good) | set(bad)}
+        notes = {(code, "water.share_i_iii"): note for code, (_, note) in good.items()}
+        notes.update({(code, "water.share_worse_v"): note for code, (_, note) in bad.items()})
         return compute.compute_water(frame.filter(pl.col("section").is_in(list(info))), info,
-                                     base_year=base_year, base_shares=bases)
+                                     base_year=base_year, base_shares=bases, base_notes=notes)
     if batch.kind == ImportKind.LANDUSE:
         table = frame.filter(pl.col("region").is_in(list(program_codes)))
         previous: dict[tuple[str, int], Decimal] = {}
@@ -327,16 +371,20 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
     elif batch.kind == ImportKind.SECTIONS:
         _write_sites(Section, plan["sites"], program)
     regions = {r.code: r for r in program_regions(program)}
-    ComputedResult.objects.bulk_create([
-        ComputedResult(program=program, batch=batch, region=regions[r["region"]], year=r["year"], measure=r["measure"],
-                       value=None if r["value"] is None else Decimal(r["value"]), text=r["text"][:40],
-                       method=r["method"][:60], inputs=r["inputs"], provenance=r["provenance"])
-        for r in plan.get("results", [])
-    ])
     writes = plan.get("writes", [])
     written = 0
+    outcome: dict[tuple[int, int, str], tuple[str, str, int | None]] = {}
+    current = {
+        (v.region_id, v.indicator_id, v.year): v.id
+        for v in IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, period_number=1,
+                                               year__in={w["year"] for w in writes}).only("id", "region_id",
+                                                                                         "indicator_id", "year")
+    }
     for entry in writes:
+        key = (entry["region_id"], entry["year"], entry["measure"])
         if entry["action"] != "write":
+            outcome[key] = ("skip", entry["reason"],
+                            current.get((entry["region_id"], entry["indicator_id"], entry["year"])))
             continue
         reporting_round = _round_for(program, entry["year"])
         if reporting_round is None:
@@ -346,6 +394,7 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
                                               year=entry["year"], period_number=1).first()
         if value is not None and value.status not in EDITABLE:
             entry.update(action="skip", reason="确认前已被提交或审核通过，未覆盖。")
+            outcome[key] = ("skip", entry["reason"], value.id)
             continue
         region = Region.objects.get(pk=entry["region_id"])
         indicator = next(i for i in program_indicators(program) if i.id == entry["indicator_id"])
@@ -361,7 +410,17 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
         )
         indicator_value_transition(value=saved, action=ReviewAction.SUBMIT, actor=actor,
                                    comment=f"监测数据核算结果（批次#{batch.id}）")
+        outcome[key] = ("write", "", saved.id)
         written += 1
+    rows = []
+    for r in plan.get("results", []):
+        action, reason, value_id = outcome.get((regions[r["region"]].id, r["year"], r["measure"]), ("", "", None))
+        rows.append(ComputedResult(
+            program=program, batch=batch, region=regions[r["region"]], year=r["year"], measure=r["measure"],
+            value=None if r["value"] is None else Decimal(r["value"]), text=r["text"][:40], method=r["method"][:60],
+            inputs=r["inputs"], provenance=r["provenance"], write_action=action, write_reason=reason[:200],
+            indicator_value_id=value_id))
+    ComputedResult.objects.bulk_create(rows)
     skipped = [w for w in writes if w["action"] != "write"]
     summary = batch.summary
     if batch.kind in (ImportKind.AIR, ImportKind.WATER, ImportKind.LANDUSE):
@@ -390,6 +449,36 @@ def _write_sites(model: type[Station] | type[Section], rows: list[dict[str, obje
         model.objects.update_or_create(code=row["code"], defaults=defaults)
 
 
+# --- office-entered base-year values ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def base_value_add(
+    *, program: Program, actor: User, region: Region, measure: str, year: int, value: Decimal, source: str,
+    reason: str = "",
+) -> BaseValue:
+    """Record a base-year value from an official source; a change is a new row (append-only), never an edit."""
+    if not can_manage_program(actor, program):
+        raise PermissionDeniedError("只有生态办管理员可以录入基准年数值。")
+    if measure not in BASE_MEASURES:
+        raise DomainError("只能录入基准年的PM2.5年均浓度、达到或优于Ⅲ类比例、劣Ⅴ类水体比例。")
+    if region.id not in {r.id for r in program_regions(program)}:
+        raise DomainError("区域不属于本创建工作。")
+    if year != program.base_year:
+        raise DomainError(f"基准年为{program.base_year}年，只能录入基准年的数值。")
+    if value < 0 or (measure.startswith("water.") and value > 100):
+        raise DomainError("数值超出合理范围（浓度不能为负，比例须在0–100之间）。")
+    source = (source or "").strip()
+    if not source:
+        raise DomainError("请填写来源（如《2023年生态环境状况公报》）。")
+    previous = BaseValue.objects.filter(program=program, region=region, measure=measure, year=year).exists()
+    reason = (reason or "").strip()
+    if previous and not reason:
+        raise DomainError("已录入过该数值；修改时请填写原因（原记录保留）。")
+    return BaseValue.objects.create(program=program, region=region, measure=measure, year=year, value=value,
+                                    source=source[:200], reason=reason[:200], created_by=actor)
+
+
 # --- running ----------------------------------------------------------------------------------------------
 
 
@@ -410,6 +499,22 @@ def import_batch_start(*, batch: ImportBatch) -> None:
         import_batch_check(batch=batch)
         return
     transaction.on_commit(lambda: threading.Thread(target=_run, args=(batch.id,), daemon=True).start())
+
+
+def import_batch_recheck(*, batch: ImportBatch, actor: User) -> ImportBatch:
+    """Re-run the check of an interrupted (or failed) batch from its stored file, as the same batch."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("program__region", "program__framework").get(
+            pk=batch.pk)
+        _require_manager(actor, batch.program)
+        if not (batch.interrupted or batch.status == BatchStatus.FAILED):
+            raise DomainError(f"该批次状态为“{batch.display_status_label}”，无需重新检查。")
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.QUEUED, progress=0, stage="重新检查排队中", errors=[], plan={}, summary="",
+            rows=0, updated_at=timezone.now())
+        batch.refresh_from_db()
+        import_batch_start(batch=batch)
+    return batch
 
 
 def monitoring_import(

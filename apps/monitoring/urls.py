@@ -10,6 +10,11 @@ urlpatterns = [
          name="monitoring_batch_progress"),
     path("<int:program_id>/monitoring/batches/<int:batch_id>/commit/", views.batch_commit,
          name="monitoring_batch_commit"),
+    path("<int:program_id>/monitoring/batches/<int:batch_id>/recheck/", views.batch_recheck,
+         name="monitoring_batch_recheck"),
+    path("<int:program_id>/monitoring/batches/", views.batches_page, name="monitoring_batches"),
+    path("<int:program_id>/monitoring/sites/", views.sites_page, name="monitoring_sites"),
+    path("<int:program_id>/monitoring/base-values/", views.base_value_add, name="monitoring_base_value_add"),
     path("<int:program_id>/monitoring/templates/<str:kind>.<str:fmt>", views.template_download,
          name="monitoring_template"),
 ]

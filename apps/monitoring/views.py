@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -12,11 +16,12 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.permissions import access_program, can_manage_program
 from apps.core.web import page
 from apps.programs.models import Program
+from apps.programs.selectors import program_regions
 
 from . import samples, selectors, services
 from .compute import measures
-from .models import ImportKind
-from .uploads import check_monitoring_upload
+from .models import BASE_MEASURES, ImportKind
+from .uploads import check_monitoring_upload, max_bytes
 
 READ_ROLES = {Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR}
 FORMAT_TYPES = {
@@ -36,16 +41,67 @@ def access_monitoring(user, program_id: int, *, manage: bool = False) -> Program
     return program
 
 
+def _year(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+
+
 @page
 def home(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id)
+    batches, batch_count = selectors.recent_batches(program)
+    can_manage = can_manage_program(request.user, program)
     context = {
-        "program": program, "can_manage": can_manage_program(request.user, program),
-        "stations": selectors.program_stations(program), "sections": selectors.program_sections(program),
-        "batches": selectors.program_batches(program)[:20], "results": selectors.current_results(program),
-        "measures": measures(), "kinds": ImportKind.choices, "formats": list(FORMAT_TYPES),
+        "program": program, "can_manage": can_manage, "table": selectors.results_table(program, year=_year(request)),
+        "batches": batches, "batch_count": batch_count, "site_counts": selectors.site_counts(program),
+        "bases": selectors.base_entries(program), "base_measures": [measures()[k] for k in BASE_MEASURES],
+        "regions": program_regions(program) if can_manage else [],
+        "kinds": ImportKind.choices, "formats": list(FORMAT_TYPES),
+        "max_mb": max_bytes() // 1048576,
     }
     return render(request, "monitoring/home.html", context)
+
+
+@page
+def batches_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_monitoring(request.user, program_id)
+    batches = Paginator(selectors.program_batches(program), 25).get_page(request.GET.get("page"))
+    return render(request, "monitoring/batches.html", {"program": program, "page": batches})
+
+
+@page
+def sites_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_monitoring(request.user, program_id)
+    context = {"program": program, "site_counts": selectors.site_counts(program),
+               "stations": selectors.program_stations(program), "sections": selectors.program_sections(program)}
+    return render(request, "monitoring/sites.html", context)
+
+
+@page
+@require_POST
+def base_value_add(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_monitoring(request.user, program_id, manage=True)
+    regions = {str(r.id): r for r in program_regions(program)}
+    try:
+        region = regions.get(request.POST.get("region", ""))
+        if region is None:
+            raise DomainError("请选择区域。")
+        try:
+            value = Decimal(request.POST.get("value", "").strip())
+        except InvalidOperation as exc:
+            raise DomainError("数值须为数字。") from exc
+        if not value.is_finite():
+            raise DomainError("数值须为数字。")
+        services.base_value_add(program=program, actor=request.user, region=region,
+                                measure=request.POST.get("measure", ""), year=program.base_year, value=value,
+                                source=request.POST.get("source", ""), reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已录入基准年数值（原记录保留）。之后的导入在缺少导入的基准年结果时使用它。")
+    return redirect(f"{reverse('monitoring_home', args=[program.id])}#bases")
 
 
 @page
@@ -83,10 +139,23 @@ def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResp
 def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     access_monitoring(request.user, program_id)
     batch = selectors.access_batch(request.user, program_id, batch_id)
-    response = render(request, "monitoring/_progress.html", {"program": batch.program, "batch": batch})
+    response = render(request, "monitoring/_progress.html", {
+        "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program)})
     if batch.finished and request.headers.get("HX-Request") and request.GET.get("polling"):
         response["HX-Refresh"] = "true"  # show the preview or the errors
     return response
+
+
+@page
+@require_POST
+def batch_recheck(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
+    access_monitoring(request.user, program_id, manage=True)
+    batch = selectors.access_batch(request.user, program_id, batch_id)
+    try:
+        services.import_batch_recheck(batch=batch, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring_batch", program_id=program_id, batch_id=batch_id)
 
 
 @page

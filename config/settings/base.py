@@ -110,6 +110,7 @@ STORAGES = {
 
 #: Uploads (imports and evidence) larger than this are refused before they are read.
 ECOCIV_MAX_UPLOAD_BYTES = env_int("ECOCIV_MAX_UPLOAD_MB", 20) * 1024 * 1024
+ECOCIV_MAX_MONITORING_UPLOAD_BYTES = env_int("ECOCIV_MAX_MONITORING_UPLOAD_MB", 200) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -80,8 +80,11 @@ def test_who_may_read_results(world, sites, client_for, persona: str, status: in
 
 
 def test_leader_sees_no_upload_form(world, sites, client_for) -> None:
-    page = client_for(world.users.leader).get(reverse("monitoring_home", args=[world.program.id])).content.decode()
-    assert "upload-form" not in page and "市站" in page
+    client = client_for(world.users.leader)
+    page = client.get(reverse("monitoring_home", args=[world.program.id])).content.decode()
+    assert 'id="upload-form"' not in page and 'id="base-form"' not in page and 'id="site-counts"' in page
+    sites_page = client.get(reverse("monitoring_sites", args=[world.program.id])).content.decode()
+    assert "市站" in sites_page and "平原水库" in sites_page
 
 
 def test_api_upload_status_commit_and_row_errors(world, sites, round_2025, client_for) -> None:
