@@ -7,18 +7,21 @@ Each function takes a :class:`~apps.assessment.selectors.ProgramAssessment` (bul
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 import polars as pl
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.geo.models import Department
 from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Responsibility
-from apps.reporting.models import Evidence, PeriodType, QualitativeStatus
+from apps.reporting.models import Evidence, IndicatorValue, PeriodType, QualitativeStatus
 from calc.attainment import REACHABILITY_LABELS, STATUS_LABELS, GateResult, fmt_number
 
 from .access import Scope
-from .selectors import STATUS_ORDER, ProgramAssessment
+from .selectors import COVERAGE_THRESHOLD, STATUS_ORDER, ProgramAssessment, year_coverage
 
 WEAK_SPOTS = 10
 SPARKLINES = 8
@@ -28,7 +31,70 @@ def number(value: Decimal | None) -> str | None:
     return None if value is None else fmt_number(value)
 
 
-def gate_data(gate: GateResult) -> dict:
+def percent_floor(part: int, whole: int) -> int | None:
+    """Whole percent, rounded down so that 59.6 % never reads as the 60 % threshold."""
+    return None if not whole else part * 100 // whole
+
+
+def year_options(assessment: ProgramAssessment, region_ids: Iterable[int] | None) -> list[dict]:
+    """Each selectable year with the approved coverage of the given regions (all when None)."""
+    totals = year_coverage(assessment.coverage, region_ids)
+    return [{"year": y, "approved": a, "applicable": n, "percent": percent_floor(a, n),
+             "default": y == assessment.default_year} for y, (a, n) in totals.items()]
+
+
+def coverage_info(assessment: ProgramAssessment, region_ids: Iterable[int] | None) -> dict:
+    """What the year selector and the page's subtitle show: the options and the evaluated year's coverage."""
+    options = year_options(assessment, region_ids)
+    current = next((o for o in options if o["year"] == assessment.year),
+                   {"year": assessment.year, "approved": 0, "applicable": 0, "percent": None, "default": False})
+    return {"years": options, "current": current, "default_year": assessment.default_year,
+            "threshold": int(COVERAGE_THRESHOLD * 100)}
+
+
+def gate_headline(gate: GateResult) -> str:
+    """A short line for a gate: binding attained a/b with the blocking counts, and the reference share."""
+    counts = {"not_attained": 0, "no_data": 0}
+    for b in gate.blockers:
+        counts[b.status] = counts.get(b.status, 0) + 1
+    args = {"a": gate.binding_attained, "b": gate.binding_applicable, "x": counts["not_attained"],
+            "y": counts["no_data"]}
+    if gate.binding_applicable == 0:
+        text = gettext("没有适用的约束性指标")
+    elif gate.passed:
+        text = gettext("约束性指标 %(a)s/%(b)s 全部达标") % args
+    else:
+        parts = []
+        if counts["not_attained"]:
+            parts.append(gettext("%(x)s项未达标") % args)
+        if counts["no_data"]:
+            parts.append(gettext("%(y)s项无数据") % args)
+        text = gettext("约束性指标 %(a)s/%(b)s 达标：") % args + "、".join(parts)
+    if gate.reference_share is not None:
+        text += gettext("；参考性指标达标率 %(p)s%%") % {"p": fmt_number(gate.reference_share * 100, places=1)}
+    return text
+
+
+def blocker_groups(gate: GateResult, indicators: dict[str, Indicator],
+                   gaps: dict[str, Decimal | None] | None = None) -> list[dict]:
+    """Blockers grouped by status, 未达标 first (largest relative gap first when known), then 无数据."""
+    gaps = gaps or {}
+    groups = []
+    for status in ("not_attained", "no_data"):
+        items = [b for b in gate.blockers if b.status == status]
+        if status == "not_attained":
+            items.sort(key=lambda b: -(gaps.get(b.code) or Decimal(0)))
+        if items:
+            groups.append({"status": status, "label": STATUS_LABELS[status], "count": len(items), "items": [
+                {"code": b.code, "name": b.name, "status": b.status, "label": b.label, "reason": b.reason,
+                 "indicator_id": indicators[b.code].id if b.code in indicators else None,
+                 "full_name": indicators[b.code].full_name if b.code in indicators else b.name}
+                for b in items]})
+    return groups
+
+
+def gate_data(gate: GateResult, indicators: dict[str, Indicator] | None = None,
+              gaps: dict[str, Decimal | None] | None = None) -> dict:
     return {
         "passed": gate.passed,
         "label": gate.label,
@@ -43,6 +109,49 @@ def gate_data(gate: GateResult) -> dict:
         "counts": dict(gate.counts),
         "blockers": [{"code": b.code, "name": b.name, "status": b.status, "label": b.label, "reason": b.reason}
                      for b in gate.blockers],
+        "headline": gate_headline(gate),
+        "groups": blocker_groups(gate, indicators or {}, gaps),
+    }
+
+
+def region_gate_data(assessment: ProgramAssessment, region_id: int) -> dict:
+    """:func:`gate_data` of a region, with links to the indicators and not-attained blockers by gap."""
+    gate = assessment.region_gate(region_id)
+    codes = {i.code: i for i in assessment.indicators}
+    scalar = assessment.scalar([(region_id, codes[b.code].id) for b in gate.blockers if b.code in codes])
+    gaps = {b.code: scalar[(region_id, codes[b.code].id)][0].gap_rel for b in gate.blockers if b.code in codes}
+    return gate_data(gate, codes, gaps)
+
+
+def city_gate_data(assessment: ProgramAssessment) -> dict:
+    """The counties' own goals next to the city's gate, with a short headline and grouped blockers."""
+    city = assessment.city_gate()
+    codes = {i.code: i for i in assessment.indicators}
+    ids = {r.name: r.id for r in assessment.regions}
+    blocked = []
+    for b in city.counties_blocked:
+        groups = {s: [x for x in b.blockers if x.status == s] for s in ("not_attained", "no_data")}
+        blocked.append({
+            "region": b.region, "region_id": ids.get(b.region), "title": b.title, "year": b.year,
+            "explanation": b.explanation, "not_attained": len(groups["not_attained"]), "no_data": len(groups["no_data"]),
+            "blockers": [{"code": x.code, "name": x.name, "status": x.status, "label": x.label,
+                          "indicator_id": codes[x.code].id if x.code in codes else None}
+                         for s in ("not_attained", "no_data") for x in groups[s]],
+        })
+    args = {"b": len(city.counties_blocked), "p": len(city.counties_pending), "ok": len(city.counties_passed)}
+    parts = []
+    if args["b"]:
+        parts.append(gettext("%(b)s个县区到期未达到各自创建目标") % args)
+    if args["p"]:
+        parts.append(gettext("%(p)s个目标年未到") % args)
+    if args["ok"]:
+        parts.append(gettext("%(ok)s个已达到申报条件") % args)
+    return {
+        "passed": city.passed, "all_clear": city.all_clear, "explanation": city.explanation,
+        "headline": "，".join(parts) if parts else gettext("没有设定创建目标的县区"),
+        "counties_blocked": blocked,
+        "counties_pending": list(city.counties_pending),
+        "counties_passed": list(city.counties_passed),
     }
 
 
@@ -143,23 +252,14 @@ def timeline(program, today: dt.date) -> dict:  # noqa: ANN001
 def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> dict:
     focus = scope.focus_id
     regions = region_counts(assessment, scope)
-    city = assessment.city_gate() if focus == assessment.program.region_id else None
     return {
         "year": assessment.year,
         "years": assessment.years,
+        "coverage": coverage_info(assessment, scope.region_ids),
         "focus": next(r for r in regions if r["region_id"] == focus),
         "regions": regions,
-        "gate": gate_data(assessment.region_gate(focus)),
-        "city_gate": None if city is None else {
-            "passed": city.passed, "all_clear": city.all_clear, "explanation": city.explanation,
-            "counties_blocked": [{"region": b.region, "title": b.title, "year": b.year,
-                                  "explanation": b.explanation,
-                                  "blockers": [{"code": x.code, "name": x.name, "label": x.label}
-                                               for x in b.blockers]}
-                                 for b in city.counties_blocked],
-            "counties_pending": list(city.counties_pending),
-            "counties_passed": list(city.counties_passed),
-        },
+        "gate": region_gate_data(assessment, focus),
+        "city_gate": None if focus != assessment.program.region_id else city_gate_data(assessment),
         "weak": weak_spots(assessment, focus),
         "sparklines": sparklines(assessment, focus),
         "timeline": timeline(assessment.program, today),
@@ -167,18 +267,59 @@ def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> dict
     }
 
 
-def matrix(assessment: ProgramAssessment, scope: Scope) -> dict:
-    """One cell per visible region × leaf indicator, from the bulk frames (no scalar calls)."""
+#: Matrix query parameters: ``?only=`` (which indicators) and ``?sort=`` (order of the regions).
+MATRIX_ONLY = {"all": gettext_lazy("全部指标"), "binding": gettext_lazy("仅约束性")}
+MATRIX_SORT = {"order": gettext_lazy("默认顺序"), "name": gettext_lazy("按名称"), "attained": gettext_lazy("按达标数")}
+SHORT_NAME = 9
+
+
+def short_name(indicator: Indicator, limit: int = SHORT_NAME) -> str:
+    """A column header: the name without parenthesised asides, cut to ``limit`` characters."""
+    name = re.sub(r"[（(][^）)]*[）)]", "", indicator.name).strip() or indicator.name
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def name_key(name: str) -> bytes:
+    """Sort key for Chinese names: GB2312 orders its common characters by pinyin."""
+    return name.encode("gb18030", errors="replace")
+
+
+def domain_groups(indicators: list[Indicator]) -> list[dict]:
+    """Consecutive indicators of the same domain (生态制度, 生态安全, …) as one header cell each."""
+    groups: list[dict] = []
+    for indicator in indicators:
+        if groups and groups[-1]["name"] == indicator.domain:
+            groups[-1]["span"] += 1
+        else:
+            groups.append({"name": indicator.domain, "span": 1})
+    return groups
+
+
+def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", sort: str = "order") -> dict:
+    """One cell per visible region × leaf indicator, from the bulk frames (no scalar calls).
+
+    ``only="binding"`` keeps the binding indicators; ``sort`` orders the regions by program order,
+    name (pinyin) or attained count (most first; binding attained, then name, break ties).
+    """
+    only = only if only in MATRIX_ONLY else "all"
+    sort = sort if sort in MATRIX_SORT else "order"
+    indicators = [i for i in assessment.indicators if i.binding] if only == "binding" else assessment.indicators
     regions = scope.visible(assessment.regions)
+    summaries = {r["region_id"]: r for r in region_counts(assessment, scope)}
+    if sort == "name":
+        regions = sorted(regions, key=lambda r: name_key(r.name))
+    elif sort == "attained":
+        regions = sorted(regions, key=lambda r: (-summaries[r.id]["counts"]["attained"],
+                                                 -summaries[r.id]["binding_attained"], name_key(r.name)))
     cells = assessment.status_map()
     rows = []
     for region in regions:
         row = []
-        for indicator in assessment.indicators:
+        for indicator in indicators:
             cell = cells[(region.id, indicator.id)]
             found = assessment.resolved[(region.id, indicator.id)]
             status = cell["status"]
-            title = f"{region.name} · {indicator.full_name}：{STATUS_LABELS[status]}"
+            title = f"{region.name} · {indicator.number_label} {indicator.full_name}：{STATUS_LABELS[status]}"
             if status != "not_applicable":
                 title += f"；目标{found.text}"
                 if cell["value"] is not None:
@@ -192,8 +333,14 @@ def matrix(assessment: ProgramAssessment, scope: Scope) -> dict:
             row.append({"indicator_id": indicator.id, "status": status, "reach_status": cell["reach_status"],
                         "value": cell["value"], "gap_abs": cell["gap_abs"], "gap_rel": cell["gap_rel"],
                         "target": found.text, "title": title})
-        rows.append({"region": region, "cells": row})
-    return {"year": assessment.year, "years": assessment.years, "indicators": assessment.indicators, "rows": rows,
+        rows.append({"region": region, "summary": summaries[region.id], "cells": row})
+    return {"year": assessment.year, "years": assessment.years, "indicators": indicators, "rows": rows,
+            "columns": [{"indicator": i, "short": short_name(i)} for i in indicators],
+            "domains": domain_groups(indicators), "only": only, "sort": sort,
+            "keep": [(k, v) for k, v in (("only", only), ("sort", sort)) if v not in ("all", "order")],
+            "only_options": MATRIX_ONLY, "sort_options": MATRIX_SORT,
+            "binding_total": sum(1 for i in assessment.indicators if i.binding),
+            "coverage": coverage_info(assessment, scope.region_ids),
             "status_labels": dict(STATUS_LABELS)}
 
 
@@ -228,6 +375,16 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
                                 value__period_type=PeriodType.YEAR, value__approved_revision__isnull=False)
         .select_related("value").order_by("-value__year", "id")
     )
+    latest_report = None
+    if not series and not qualitative:  # the empty state says what is in the pipeline (one query)
+        found_value = (IndicatorValue.objects.filter(program=program, region_id=region_id, indicator=indicator,
+                                                     period_type=PeriodType.YEAR)
+                       .select_related("round").order_by("-year", "-id").first())
+        if found_value is not None:
+            latest_report = {"year": found_value.year, "status": found_value.status,
+                             "status_label": found_value.get_status_display(),
+                             "round_id": found_value.round_id,
+                             "round_name": found_value.round.name if found_value.round else ""}
     per_region = []
     cells = assessment.status_map()
     for region in scope.visible(assessment.regions):
@@ -255,6 +412,8 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
             "goal": number(reach.goal), "latest_year": reach.latest_year, "latest_value": number(reach.latest_value),
         },
         "series": series, "qualitative": qualitative, "projection": projection,
+        "has_data": bool(series or qualitative), "latest_report": latest_report,
+        "coverage": coverage_info(assessment, scope.region_ids),
         "leads": units["lead"], "cooperators": units["cooperate"],
         "evidence": [{"id": e.id, "value_id": e.value_id, "year": e.value.year, "name": e.original_name,
                       "kind": e.kind, "size": e.size, "checklist_item": e.checklist_item} for e in evidence],
@@ -262,10 +421,15 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     }
 
 
+def department_region(assessment: ProgramAssessment, department: Department) -> int:
+    """The region a unit answers for: the county it governs, else the program's region."""
+    return department.governs_id if department.governs_id in assessment.region_by_id else (
+        assessment.program.region_id)
+
+
 def department_rows(assessment: ProgramAssessment, department: Department) -> list[dict]:
     """The unit's own indicators (lead or cooperate) with status and reachability, for the region it answers for."""
-    region_id = department.governs_id if department.governs_id in assessment.region_by_id else (
-        assessment.program.region_id)
+    region_id = department_region(assessment, department)
     duties = list(Responsibility.objects.filter(program=assessment.program, department=department)
                   .order_by("indicator__order", "id").values_list("indicator_id", "role"))
     leaf = assessment.indicator_by_id
@@ -287,7 +451,7 @@ def department_rows(assessment: ProgramAssessment, department: Department) -> li
     return rows
 
 
-__all__ = ["cockpit", "department_rows", "indicator_detail", "matrix", "region_counts"]
+__all__ = ["cockpit", "coverage_info", "department_rows", "indicator_detail", "matrix", "region_counts"]
 
 
 # --- chart options' data (JSON for static/assessment/assessment.js) ---------------------------------------

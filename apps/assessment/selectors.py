@@ -62,6 +62,10 @@ CACHE_SECONDS = 3600
 #: How far from the program's base and target years an evaluated year may lie.
 YEAR_MARGIN = 30
 
+#: The default year is the latest one in which at least this share of applicable region × indicator pairs
+#: has an approved value or status (see :func:`default_year`).
+COVERAGE_THRESHOLD = Decimal("0.6")
+
 STATUS_ORDER = ("attained", "not_attained", "no_data", "not_applicable")
 REACH_ORDER = ("attained", "on_track", "accelerate", "off_track", "insufficient_data")
 
@@ -280,6 +284,8 @@ class ProgramAssessment:
     grid: pl.DataFrame  # evaluate_frame over all data years
     reach: pl.DataFrame  # reachability_frame at ``year``
     gates: pl.DataFrame  # gate_frame at ``year``
+    coverage: pl.DataFrame  # coverage_frame: approved / applicable per region and year
+    default_year: int  # the year shown when none is asked for (default_year)
     _scalar: dict[tuple[int, int], tuple[Evaluation, Reachability | None]] = field(default_factory=dict)
     _region_gates: dict[int, GateResult] = field(default_factory=dict)
 
@@ -399,6 +405,53 @@ def latest_year(years: list[int], program: Program, today: dt.date) -> int:
     return min(today.year, program.target_year)
 
 
+def coverage_frame(frames: Frames, years: list[int]) -> pl.DataFrame:
+    """Approved coverage per region and year, vectorised: region_id, year, approved, applicable.
+
+    ``applicable`` counts the region's applicable leaf indicators (an unresolvable target counts: it is
+    shown as 无数据); ``approved`` those of them with an approved number or status in the year.
+    """
+    targets = frames.targets.select(KEYS + ["applicable"])
+    if frames.errors:
+        errors = pl.DataFrame(list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64},
+                              orient="row").with_columns(pl.lit(True).alias("_error"))
+        targets = (targets.join(errors, on=KEYS, how="left")
+                   .with_columns((pl.col("applicable") | pl.col("_error").fill_null(False)).alias("applicable"))
+                   .drop("_error"))
+    applicable = targets.filter(pl.col("applicable")).select(KEYS)
+    per_region = applicable.group_by("region_id").agg(pl.len().cast(pl.Int64).alias("applicable"))
+    observed = (pl.concat([frames.values.select([*KEYS, "year"]), frames.statuses.select([*KEYS, "year"])])
+                .unique().join(applicable, on=KEYS, how="semi"))
+    approved = observed.group_by(["region_id", "year"]).agg(pl.len().cast(pl.Int64).alias("approved"))
+    grid = per_region.join(pl.DataFrame({"year": pl.Series(years, dtype=pl.Int64)}), how="cross")
+    return (grid.join(approved, on=["region_id", "year"], how="left")
+            .with_columns(pl.col("approved").fill_null(0))
+            .select(["region_id", "year", "approved", "applicable"]).sort(["year", "region_id"]))
+
+
+def year_coverage(coverage: pl.DataFrame, region_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """year → (approved, applicable) summed over the given regions (all when None)."""
+    rows = coverage if region_ids is None else coverage.filter(pl.col("region_id").is_in(list(region_ids)))
+    totals = rows.group_by("year").agg(pl.col("approved").sum(), pl.col("applicable").sum()).sort("year")
+    return {y: (a, n) for y, a, n in totals.iter_rows()}
+
+
+def default_year(coverage: dict[int, tuple[int, int]], years: list[int], program: Program, today: dt.date) -> int:
+    """The year a dashboard opens on when none is asked for.
+
+    1. the latest data year (≤ this year) whose approved coverage reaches :data:`COVERAGE_THRESHOLD`;
+    2. else the data year with the highest coverage (the latest among equals);
+    3. else (no applicable pair at all) the latest data year, or this year capped at the target year.
+    """
+    shares = {y: Decimal(a) / Decimal(n) for y, (a, n) in coverage.items() if y in years and n}
+    reviewed = [y for y, share in shares.items() if share >= COVERAGE_THRESHOLD]
+    if reviewed:
+        return max(reviewed)
+    if shares and max(shares.values()) > 0:
+        return max(shares, key=lambda y: (shares[y], y))
+    return latest_year(years, program, today)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """Everything read from the database for a program's assessment (the loader's output)."""
@@ -420,6 +473,8 @@ class Computed:
     grid: pl.DataFrame
     reach: pl.DataFrame
     gates: pl.DataFrame
+    coverage: pl.DataFrame  # coverage_frame over the data years and the evaluated year
+    default_year: int
 
 
 def load_program(program: Program) -> Loaded:
@@ -440,19 +495,22 @@ def _load(program: Program, regions: list[Region], indicators: list[Indicator], 
 def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.date) -> Computed:
     """Full evaluation (every data year), reachability at the evaluated year, and the gate of every region."""
     years = data_years(loaded.frames, until=today.year)
-    chosen = year if year is not None else latest_year(years, program, today)
+    fallback = latest_year(years, program, today)
+    coverage = coverage_frame(loaded.frames, sorted(set(years) | {fallback} | ({year} if year else set())))
+    default = default_year(year_coverage(coverage), years, program, today)
+    chosen = year if year is not None else default
     grid, reach = evaluate_frames(loaded.frames, years=sorted(set(years) | {chosen}), year=chosen)
     binding = pl.DataFrame({"indicator_id": [i.id for i in loaded.indicators],
                             "binding": [bool(i.binding) for i in loaded.indicators]},
                            schema={"indicator_id": pl.Int64, "binding": pl.Boolean})
-    return Computed(years, chosen, grid, reach, gate_frame(grid, binding, year=chosen))
+    return Computed(years, chosen, grid, reach, gate_frame(grid, binding, year=chosen), coverage, default)
 
 
 def program_assessment(program: Program, *, year: int | None = None, today: dt.date | None = None,
                        use_cache: bool = True) -> ProgramAssessment:
     """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
 
-    ``year`` defaults to the latest year with approved data up to this year. A constant number of
+    ``year`` defaults to :func:`default_year` (the latest substantially reviewed year). A constant number of
     queries whatever the number of regions, indicators and values. With ``use_cache`` the loaded and
     computed frames are kept in the Django cache under the program's data version.
     """
@@ -477,7 +535,8 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     return ProgramAssessment(program=program, year=computed.year, years=computed.years, regions=regions,
                              indicators=indicators, resolved=resolved, goals=goals,
                              deadlines=region_deadlines(program, regions, goals), frames=frames,
-                             grid=computed.grid, reach=computed.reach, gates=computed.gates)
+                             grid=computed.grid, reach=computed.reach, gates=computed.gates,
+                             coverage=computed.coverage, default_year=computed.default_year)
 
 
 __all__ = [
@@ -488,6 +547,8 @@ __all__ = [
     "Loaded",
     "ProgramAssessment",
     "compute",
+    "coverage_frame",
+    "default_year",
     "load_program",
     "data_version",
     "evaluate_frames",

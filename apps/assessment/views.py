@@ -39,8 +39,9 @@ def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
 def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
     scope = access_assessment(request.user, program_id)
     assessment = program_assessment(scope.program, year=year_param(request))
-    return render(request, "assessment/matrix.html", {"program": scope.program,
-                                                      "data": dashboards.matrix(assessment, scope)})
+    data = dashboards.matrix(assessment, scope, only=request.GET.get("only", "all"),
+                             sort=request.GET.get("sort", "order"))
+    return render(request, "assessment/matrix.html", {"program": scope.program, "data": data})
 
 
 @page
@@ -57,8 +58,10 @@ def indicator(request: HttpRequest, program_id: int, indicator_id: int) -> HttpR
 def department(request: HttpRequest, program_id: int, department_id: int) -> HttpResponse:
     program, unit = access_unit(request.user, program_id, department_id)
     assessment = program_assessment(program, year=year_param(request))
+    region_id = dashboards.department_region(assessment, unit)
     return render(request, "assessment/department.html", {
         "program": program, "department": unit, "year": assessment.year, "years": assessment.years,
+        "coverage": dashboards.coverage_info(assessment, [region_id]),
         "rows": dashboards.department_rows(assessment, unit),
     })
 

@@ -41,7 +41,9 @@ def test_cockpit_and_matrix_query_counts_do_not_grow(assess, client_for):
     client = client_for(assess.world.users.office)
     p = assess.program.id
     pages = [f"/programs/{p}/assessment/", f"/programs/{p}/assessment/matrix/",
-             f"/programs/{p}/assessment/indicators/{assess.code['2019-03'].id}/"]
+             f"/programs/{p}/assessment/indicators/{assess.code['2019-03'].id}/",
+             f"/programs/{p}/assessment/matrix/?only=binding&sort=attained",
+             f"/api/programs/{p}/assessment/matrix?sort=name", f"/api/programs/{p}/assessment/gates"]
     grow(assess, 6)
     assert Region.objects.filter(parent=assess.world.city, level="county").count() == 6
     small = {(url, cold): count(client, url, cold=cold) for url in pages for cold in (True, False)}

@@ -1,0 +1,147 @@
+"""Issue #4: default year by approved coverage, gate headline and grouped blockers, readable matrix, empty states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import polars as pl
+from django.utils import timezone
+
+from apps.assessment.selectors import COVERAGE_THRESHOLD, coverage_frame, default_year, program_assessment
+from apps.programs.models import Responsibility
+from apps.reporting.models import IndicatorValue, ReportingRound, ValueRevision
+
+from .conftest import approve
+
+TODAY = dt.date(2025, 3, 1)
+
+
+class _Program:
+    base_year, target_year = 2020, 2025
+
+
+def test_default_year_rule():
+    years = [2022, 2023, 2024]
+    # latest year reaching the threshold wins over a later, barely reviewed year
+    assert default_year({2022: (7, 10), 2023: (6, 10), 2024: (3, 10)}, years, _Program, TODAY) == 2023
+    assert COVERAGE_THRESHOLD == Decimal("0.6")
+    assert default_year({2022: (5, 10), 2023: (59, 100), 2024: (60, 100)}, years, _Program, TODAY) == 2024
+    # none reaches it: the highest coverage (the latest among equals)
+    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (5, 10)}, years, _Program, TODAY) == 2024
+    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (1, 10)}, years, _Program, TODAY) == 2022
+    # nothing applicable or nothing approved: the latest data year, or this year capped at the target year
+    assert default_year({}, years, _Program, TODAY) == 2024
+    assert default_year({}, [], _Program, dt.date(2030, 1, 1)) == 2025
+    # a year after this year is never the default (not among the data years)
+    assert default_year({2024: (1, 10), 2026: (10, 10)}, [2024], _Program, TODAY) == 2024
+
+
+def test_coverage_frame_equals_a_plain_count(assess):
+    a = program_assessment(assess.program, today=TODAY)
+    frames = a.frames
+    applicable = {k for k, found in a.resolved.items() if found.applicable}
+    observed = {(r, i, y) for r, i, y, _ in frames.values.iter_rows()} | {
+        (r, i, y) for r, i, y, _ in frames.statuses.iter_rows()}
+    for row in coverage_frame(frames, a.years).iter_rows(named=True):
+        mine = {k for k in applicable if k[0] == row["region_id"]}
+        assert row["applicable"] == len(mine)
+        assert row["approved"] == sum(1 for r, i, y in observed if (r, i) in mine and y == row["year"])
+    mountain = assess.world.counties["mountain"].id
+    assert (mountain, assess.code["2019-03"].id) not in applicable  # the office's override
+    assert a.coverage.filter(pl.col("region_id") == mountain).height == len(a.years)
+
+
+def test_a_barely_reviewed_later_year_is_not_the_default(assess, client_for):
+    approve(assess.program, assess.world.city, assess.code["2019-29"], 2025, 94, author=assess.world.users.office)
+    a = program_assessment(assess.program, today=TODAY)
+    assert 2025 in a.years and a.year == a.default_year == 2024
+    office = client_for(assess.world.users.office)
+    data = office.get(f"/api/programs/{assess.program.id}/assessment/gates").json()
+    assert data["year"] == 2024 and data["coverage"]["default_year"] == 2024
+    years = {y["year"]: y for y in data["coverage"]["years"]}
+    assert years[2025]["approved"] == 1 and years[2024]["approved"] > 1 and years[2024]["default"]
+    page = office.get(f"/programs/{assess.program.id}/assessment/").content.decode()
+    y = years[2024]
+    assert f"2024年度已审核 {y['approved']}/{y['applicable']} 项" in page
+    assert f"2025年（已审核 {years[2025]['percent']}%）" in page
+    # a county office's coverage counts its own county only
+    county = client_for(assess.world.users.county).get(f"/api/programs/{assess.program.id}/assessment/gates").json()
+    mine = {c["year"]: c for c in county["coverage"]["years"]}
+    assert mine[2024]["applicable"] < y["applicable"] and mine[2025]["approved"] == 0
+
+
+def test_cockpit_gate_headline_and_grouped_blockers(assess, client_for):
+    page = client_for(assess.world.users.office).get(f"/programs/{assess.program.id}/assessment/?year=2024")
+    text = page.content.decode()
+    gate = text[text.index('id="gate"'):text.index("</section>", text.index('id="gate"'))]
+    headline = re.search(r'id="gate-headline"[^>]*>([^<]*)<', gate).group(1)
+    assert re.fullmatch(r"约束性指标 \d+/\d+ 达标：(\d+项未达标、)?\d+项无数据；参考性指标达标率 [\d.]+%", headline), headline
+    assert "（" not in headline  # no inline list of names
+    # 未达标 with its sentence first, then 无数据 names, the rest behind "展开全部"
+    assert gate.index("未达标</span>") < gate.index("无数据</span>")
+    assert "低于目标值20%，差1个百分点" in gate
+    no_data = int(re.search(r'no_data">无数据</span> (\d+)项', gate).group(1))
+    assert no_data > 6 and f"展开全部 {no_data} 项" in gate
+    api = client_for(assess.world.users.office).get(
+        f"/api/programs/{assess.program.id}/assessment/gates?year=2024").json()["gate"]
+    assert api["headline"] == headline.replace("&amp;", "&")
+    assert [g["status"] for g in api["groups"]] == ["not_attained", "no_data"]
+    assert sum(g["count"] for g in api["groups"]) == len(api["blockers"])
+
+
+def test_matrix_headers_summaries_filter_and_sort(assess, client_for):
+    client = client_for(assess.world.users.office)
+    base = f"/programs/{assess.program.id}/assessment/matrix/?year=2024"
+    text = client.get(base).content.decode()
+    for domain in ("生态制度", "生态安全", "生态空间", "生态经济", "生态生活", "生态文化"):
+        assert f'title="{domain}"' in text
+    assert "生态文明建设工作占" in text  # a readable (shortened) name in the column header
+    columns = text.count('<th class="ind')
+    binding = client.get(base + "&only=binding").content.decode()
+    assert 0 < binding.count('<th class="ind b"') == binding.count('<th class="ind') < columns
+    api = client.get(f"/api/programs/{assess.program.id}/assessment/matrix?year=2024&only=binding&sort=attained").json()
+    assert all(i["binding"] for i in api["indicators"]) and len(api["indicators"]) == binding.count('<th class="ind')
+    attained = [s["attained"] for s in api["region_summaries"]]
+    assert attained == sorted(attained, reverse=True)
+    full = client.get(f"/api/programs/{assess.program.id}/assessment/matrix?year=2024&sort=attained").json()
+    counts = [s["attained"] for s in full["region_summaries"]]
+    assert counts == sorted(counts, reverse=True)
+    order = re.findall(r'<th class="reg" scope="row" title="([^"]+)"', client.get(base + "&sort=attained").content.decode())
+    assert order == [r["name"] for r in full["regions"]]
+    city = next(s for s in full["region_summaries"] if s["region_id"] == assess.world.city.id)
+    cells = [c for c in full["cells"] if c["region_id"] == assess.world.city.id]
+    assert city["attained"] == sum(c["status"] == "attained" for c in cells)
+    assert sum(d["span"] for d in full["domains"]) == len(full["indicators"])
+    assert client.get(f"/api/programs/{assess.program.id}/assessment/matrix?sort=bogus").status_code == 422
+    assert client.get(base + "&sort=bogus&only=bogus").status_code == 200  # the page falls back to the defaults
+
+
+def test_indicator_without_data_shows_an_empty_state_and_the_latest_report(assess, client_for):
+    program, city, office = assess.program, assess.world.city, assess.world.users.office
+    code = assess.code["2019-05"]  # no values, no responsible unit in the fixture
+    url = f"/programs/{program.id}/assessment/indicators/{code.id}/?region={city.id}&year=2024"
+    client = client_for(office)
+    text = client.get(url).content.decode()
+    assert 'id="indicator-empty"' in text and 'id="chart-indicator"' not in text
+    assert "还没有填报记录" in text
+    assert "未分配牵头单位" in text and f"<a href=\"/programs/{program.id}/responsibilities/\">到责任清单分配" in text
+    leader = client_for(assess.world.users.leader).get(url).content.decode()
+    assert "未分配牵头单位" in leader and "到责任清单分配" not in leader
+    round_ = ReportingRound.objects.create(program=program, name="2024年度调度", year=2024,
+                                           due=dt.date(2025, 1, 31), created_by=office)
+    value = IndicatorValue.objects.create(program=program, region=city, indicator=code, year=2024, round=round_,
+                                          status="submitted", first_submitted_at=timezone.now())
+    value.current_revision = ValueRevision.objects.create(value=value, number=Decimal("1"), version=1, author=office)
+    value.save(update_fields=["current_revision"])
+    text = client.get(url).content.decode()
+    assert "最近一次填报：2024年，状态：已提交" in text and f"/rounds/{round_.id}/" in text
+    data = client.get(f"/api/programs/{program.id}/assessment/indicators/{code.id}?region={city.id}&year=2024").json()
+    assert data["has_data"] is False and data["latest_report"]["status"] == "submitted"
+    Responsibility.objects.create(program=program, indicator=code, department=assess.unit, role="lead")
+    assert "未分配牵头单位" not in client.get(url).content.decode()
+    # an indicator with data draws its chart
+    with_data = client.get(f"/programs/{program.id}/assessment/indicators/{assess.code['2019-03'].id}/"
+                           f"?region={city.id}&year=2024").content.decode()
+    assert 'id="chart-indicator"' in with_data and 'id="indicator-empty"' not in with_data
