@@ -1,12 +1,20 @@
-"""Header menu entries of this app: (label, url name taking program_id, roles or None for all).
+"""Header menu entries of this app (see apps.core.nav.NavEntry).
 
-Labels are marked with gettext_noop: the menu translates them when it renders (apps.core.context_processors).
+Labels are marked with gettext_noop (or pgettext_lazy for a menu-only short form): the menu translates them when
+it renders (apps.core.nav).
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
-NAV: list[tuple[str, str, set[str] | None]] = [
-    (gettext_noop("调度"), "reporting_rounds", None),
-    (gettext_noop("我的填报"), "reporting_my_inbox", {"department_reporter", "county_office", "office_admin"}),
-    (gettext_noop("审核"), "reporting_review", {"office_admin"}),
+from apps.core.nav import NavEntry
+
+NAV: list[NavEntry] = [
+    NavEntry(pgettext_lazy("menu", "调度"), "reporting_rounds", None, "reporting", also=("reporting_value",)),
+    # a liaison's (and a county office's) daily work: a top-level link for them
+    NavEntry(gettext_noop("我的填报"), "reporting_my_inbox",
+             frozenset({"department_reporter", "county_office", "office_admin"}), "reporting",
+             pinned_for=frozenset({"department_reporter", "county_office"})),
+    # the office's daily work
+    NavEntry(gettext_noop("审核"), "reporting_review", frozenset({"office_admin"}), "reporting",
+             pinned_for=frozenset({"office_admin"})),
 ]

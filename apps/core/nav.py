@@ -1,0 +1,144 @@
+"""The program menu in the header: its groups, and how the apps' entries become the menu a user sees.
+
+Every entry comes from an app's ``nav.py`` (``NAV``: a list of :class:`NavEntry`, or of the older
+``(label, url name, roles)`` 3-tuples, which are shown as top-level links). Building the menu reads only these
+lists, the user's role and the request path: it issues no SQL query.
+
+Labels are Chinese msgids marked with ``gettext_noop`` (or ``pgettext_lazy`` where the menu needs a short form
+with its own context) and are translated when the menu is built, in the language of the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import NamedTuple
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop
+
+#: The apps that contribute entries, in the order their entries appear inside a group.
+NAV_MODULES = ["apps.programs.nav", "apps.assessment.nav", "apps.reporting.nav", "apps.tasks.nav",
+               "apps.monitoring.nav"]
+
+Label = str | Promise
+
+
+class NavEntry(NamedTuple):
+    """One link of the program menu.
+
+    ``url_name`` takes ``program_id``; ``roles`` is the set of roles that see the entry (None: everyone).
+    ``group`` is a key of :data:`GROUPS` (None: a top-level link). ``pinned_for`` lists roles for whom the entry is
+    daily work and therefore a top-level link rather than one inside its group. ``also`` names further pages (url
+    names) that belong to this entry's section, for the active marker, where their path does not start with the
+    entry's own path. ``order`` sorts the entries inside a group (ties keep the apps' order).
+    """
+
+    label: Label
+    url_name: str
+    roles: frozenset[str] | None = None
+    group: str | None = None
+    pinned_for: frozenset[str] = frozenset()
+    also: tuple[str, ...] = ()
+    order: int = 100
+
+
+#: The groups, in menu order: a user's daily path first (what stands today, reporting and review, supervision),
+#: then the lists that are set up once and looked up.
+GROUPS: dict[str, str] = {
+    "overview": gettext_noop("总览"),
+    "reporting": gettext_noop("调度填报"),
+    "supervision": gettext_noop("督办推进"),
+    "lists": gettext_noop("清单"),
+}
+
+
+@dataclass
+class MenuLink:
+    label: str
+    href: str
+    active: bool = False
+
+
+@dataclass
+class MenuItem:
+    """A top-level item: a plain link (``links`` has one entry and ``group`` is empty) or a dropdown group."""
+
+    key: str
+    label: str
+    links: list[MenuLink] = field(default_factory=list)
+    is_group: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+    @property
+    def href(self) -> str:
+        return self.links[0].href
+
+
+def entries() -> list[NavEntry]:
+    """Every app's entries, old 3-tuples read as top-level links."""
+    found = []
+    for module in NAV_MODULES:
+        for raw in import_module(module).NAV:
+            entry = raw if isinstance(raw, NavEntry) else NavEntry(*raw)
+            found.append(entry)
+    return found
+
+
+def translate(label: Label) -> str:
+    """A gettext_noop label is looked up now; a lazy one (with a context) renders itself in the active language."""
+    return gettext(label) if isinstance(label, str) else str(label)
+
+
+def build_menu(*, role: str, program_id: int, path: str, url_name: str | None) -> list[MenuItem]:
+    """The menu for a user of ``role`` on the page ``path`` (named ``url_name``) of a program.
+
+    Pinned and group-less entries come first as plain links, then the groups in :data:`GROUPS` order; a group
+    with a single visible entry is shown as that entry's plain link. The active entry is the one whose section
+    holds the page: named in its ``also``, else the entry with the longest path that starts ``path`` (the program
+    overview, whose path starts every program page, only counts on itself).
+    """
+    program_root = reverse("program", kwargs={"program_id": program_id})
+    visible: list[tuple[NavEntry, MenuLink]] = []
+    for entry in entries():
+        if entry.roles is not None and role not in entry.roles:
+            continue
+        try:
+            href = reverse(entry.url_name, kwargs={"program_id": program_id})
+        except NoReverseMatch:
+            continue
+        visible.append((entry, MenuLink(translate(entry.label), href)))
+    _mark_active(visible, path=path, url_name=url_name, program_root=program_root)
+
+    top: list[MenuItem] = []
+    grouped: dict[str, list[MenuLink]] = {key: [] for key in GROUPS}
+    for entry, link in sorted(visible, key=lambda pair: pair[0].order):
+        if entry.group is None or entry.group not in GROUPS or role in entry.pinned_for:
+            top.append(MenuItem(key=entry.url_name, label=link.label, links=[link]))
+        else:
+            grouped[entry.group].append(link)
+    for key, links in grouped.items():
+        if len(links) == 1:
+            top.append(MenuItem(key=key, label=links[0].label, links=links))
+        elif links:
+            top.append(MenuItem(key=key, label=gettext(GROUPS[key]), links=links, is_group=True))
+    return top
+
+
+def _mark_active(visible: list[tuple[NavEntry, MenuLink]], *, path: str, url_name: str | None,
+                 program_root: str) -> None:
+    for entry, link in visible:
+        if url_name is not None and url_name in entry.also:
+            link.active = True
+            return
+    best: MenuLink | None = None
+    for _entry, link in visible:
+        matches = path == link.href or (link.href != program_root and path.startswith(link.href))
+        if matches and (best is None or len(link.href) > len(best.href)):
+            best = link
+    if best is not None:
+        best.active = True
