@@ -284,7 +284,9 @@ EI_INPUTS = ("area", *LAND_USE_KEYS, "ndvi", "river_length", "water_area", "wate
 
 
 def _plain(value: object) -> object:
-    return str(value) if isinstance(value, Decimal | Fraction) else value
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
 def eco_index_of(row: Mapping[str, object], coefficients: Mapping[str, object] | None = None) -> eco.EcoIndexResult:
@@ -329,7 +331,7 @@ def compute_eco(
         if before is not None:
             change = eco.ei_change(before, result)
             change_text = f"；较{year - 1}年（{_fmt(before)}）ΔEI {_fmt(round_half_even(change.delta, 1))}，{change.label}"
-        unconfirmed = f"；使用了未确认系数：{'、'.join(result.unconfirmed)}" if result.unconfirmed else ""
+        unconfirmed = f"；使用了{len(result.unconfirmed)}个未确认的归一化系数（见明细）" if result.unconfirmed else ""
         # The sentence stays short (it is the revision's explanation and a table tooltip); the five component
         # indices, the land-use inputs and the coefficients' status are kept in full in ``inputs``.
         results.append(Result(

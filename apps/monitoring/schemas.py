@@ -39,7 +39,9 @@ class BatchOut(Schema):
     file_format: str
     sha256: str
     rows: int
-    status: str
+    status: str  # "interrupted" when a running batch's progress has not moved for MONITORING_STALE_MINUTES
+    interrupted: bool
+    finished: bool
     progress: int
     stage: str
     summary: str
@@ -68,3 +70,31 @@ class ResultOut(Schema):
     provenance: str
     inputs: dict
     batch_id: int
+    write_action: str  # write / skip / "" (no indicator of this framework)
+    write_reason: str
+    indicator_value_id: int | None
+    indicator_value_status: str
+
+
+class BaseValueIn(Schema):
+    region_code: str
+    measure: str
+    value: Decimal
+    source: str
+    reason: str = ""
+    year: int | None = None  # the program's base year when omitted
+
+
+class BaseValueOut(Schema):
+    id: int
+    region_code: str
+    region: str
+    year: int
+    measure: str
+    label: str
+    unit: str
+    value: Decimal
+    source: str
+    reason: str
+    created_by: str
+    created_at: dt.datetime

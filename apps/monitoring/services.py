@@ -466,6 +466,8 @@ def base_value_add(
         raise DomainError("区域不属于本创建工作。")
     if year != program.base_year:
         raise DomainError(f"基准年为{program.base_year}年，只能录入基准年的数值。")
+    if not value.is_finite():
+        raise DomainError("数值须为数字。")
     if value < 0 or (measure.startswith("water.") and value > 100):
         raise DomainError("数值超出合理范围（浓度不能为负，比例须在0–100之间）。")
     source = (source or "").strip()
