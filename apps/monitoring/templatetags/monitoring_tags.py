@@ -21,6 +21,27 @@ INPUT_LABELS = {
     "other_stress": "其他胁迫", "cod": "COD", "nh3n": "氨氮", "so2": "SO2", "dust": "烟（粉）尘", "nox": "NOx",
     "solid_waste": "固体废物", "precipitation": "降水量", "biodiversity": "生物多样性指数",
 }
+INPUT_LABELS.update({  # HJ 192-2015 land-use classes (calc/eco_index/index.py LAND_USE)
+    "forest": "有林地",
+    "shrub": "灌木林地",
+    "sparse_forest": "疏林地和其他林地",
+    "grass_high": "高覆盖度草地",
+    "grass_medium": "中覆盖度草地",
+    "grass_low": "低覆盖度草地",
+    "river": "河流(渠)",
+    "lake": "湖泊(库)",
+    "beach_wetland": "滩涂湿地",
+    "paddy": "水田",
+    "dryland": "旱地",
+    "urban": "城镇建设用地",
+    "rural": "农村居民点",
+    "other_construction": "其他建设用地",
+    "sand": "沙地",
+    "saline": "盐碱地",
+    "bare_soil": "裸土地",
+    "bare_rock": "裸岩石砾",
+    "other_unused": "其他未利用地",
+})
 SKIP = {"components", "land_use"}
 
 
