@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.core.errors import NotFoundError
@@ -105,7 +106,7 @@ def results_table(program: Program, *, year: int | None = None) -> ResultsTable:
         if key in present:
             columns.append(Column(key, _short(measure), measure.unit))
             if key == "eco.ei":
-                columns.append(Column(key, "EI等级", "", grade=True))
+                columns.append(Column(key, str(_("EI等级")), "", grade=True))
     by_cell = {(r.region_id, r.measure): r for r in current}
     rows = []
     for region in program_regions(program):
@@ -116,13 +117,14 @@ def results_table(program: Program, *, year: int | None = None) -> ResultsTable:
     return ResultsTable(year=year, years=years, columns=columns, rows=rows)
 
 
-SHORT_LABELS = {"water.share_i_iii": "Ⅰ–Ⅲ类比例", "water.share_i_iii_change": "Ⅰ–Ⅲ类比例提高",
-                "water.share_worse_v": "劣Ⅴ类比例", "water.share_worse_v_decline": "劣Ⅴ类比例下降",
-                "water.drinking_attainment": "饮用水水源地达标率", "eco.ei": "EI", "air.pm25_decline": "PM2.5下降幅度"}
+SHORT_LABELS = {"water.share_i_iii": _("Ⅰ–Ⅲ类比例"), "water.share_i_iii_change": _("Ⅰ–Ⅲ类比例提高"),
+                "water.share_worse_v": _("劣Ⅴ类比例"), "water.share_worse_v_decline": _("劣Ⅴ类比例下降"),
+                "water.drinking_attainment": _("饮用水水源地达标率"), "eco.ei": "EI",
+                "air.pm25_decline": _("PM2.5下降幅度")}
 
 
 def _short(measure: Measure) -> str:
-    return SHORT_LABELS.get(measure.key, measure.label)
+    return str(SHORT_LABELS.get(measure.key, measure.label))
 
 
 def recent_batches(program: Program, *, limit: int = 10) -> tuple[list[ImportBatch], int]:
@@ -167,7 +169,7 @@ def base_entries(program: Program) -> list[BaseEntry]:
         grouped.setdefault((row.region_id, row.measure), []).append(row)
     all_measures = measures()
     entries = []
-    for (_, key), history in grouped.items():
+    for (_region_id, key), history in grouped.items():
         region = history[0].region
         found = imported[key].get(region.code)
         entries.append(BaseEntry(region=region, measure=all_measures[key], current=history[0], history=history,
