@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 from openpyxl import Workbook
@@ -32,6 +32,9 @@ DEMO_SECTIONS = [
     ("SW005", "青峰水库", "629821", "湖库", "青峰河", "是", 1), ("SW006", "石门口", "629822", "河流", "石门河", "否", 2),
     ("SW007", "北塬渠首", "629823", "河流", "北塬渠", "否", 6), ("SW008", "南谷水源地", "629824", "河流", "南谷河", "是", 2),
     ("SW009", "北塬排干", "629823", "河流", "北塬渠", "否", 5), ("SW010", "市区水源地", CITY, "湖库", "秦河", "是", 2),
+    # drinking-water sources of the districts/counties whose river sections above are not sources
+    ("SW011", "河湾水厂取水口", "629802", "河流", "秦河", "是", 2), ("SW012", "东岭水库", "629803", "湖库", "东岭河", "是", 2),
+    ("SW013", "石门水库", "629822", "湖库", "石门河", "是", 1), ("SW014", "北塬水源井群", "629823", "湖库", "北塬渠", "是", 3),
 ]
 
 AIR_HEADERS = {"station": "站点编码", "time": "监测时间", "SO2": "SO2", "NO2": "NO2", "PM10": "PM10",
@@ -54,8 +57,12 @@ def sections_frame(sections: Sequence[tuple] = DEMO_SECTIONS) -> pl.DataFrame:
                         orient="row")
 
 
-def air_frame(stations: Sequence[str], start: dt.date, days: int, *, seed: int = 2025, level: float = 1.0) -> pl.DataFrame:
-    """Hourly concentrations (µg/m³, CO mg/m³ with 1 decimal); about 2 % of hours missing."""
+def air_frame(stations: Sequence[str], start: dt.date, days: int, *, seed: int = 2025, level: float = 1.0,
+              station_levels: Mapping[str, float] | None = None) -> pl.DataFrame:
+    """Hourly concentrations (µg/m³, CO mg/m³ with 1 decimal); about 2 % of hours missing.
+
+    ``level`` scales every station, ``station_levels`` (station code → factor) some of them further.
+    """
     hours = days * 24
     n = len(stations) * hours
     base = pl.int_range(n, dtype=pl.Int64, eager=True).alias("i").to_frame().select(
@@ -69,7 +76,8 @@ def air_frame(stations: Sequence[str], start: dt.date, days: int, *, seed: int =
     day_of_year = pl.lit(start.timetuple().tm_yday) + pl.col("hour") // 24
     season = (2 * math.pi * (day_of_year - 15) / 365).cos()
     diurnal = (2 * math.pi * ((pl.col("hour") % 24) - 15) / 24).cos()
-    amp = level * (0.55 + pl.col("d") / 1000 * 1.1 + (pl.col("s") % 4) / 20)
+    factor = pl.col("station").replace_strict(dict(station_levels or {}), default=1.0, return_dtype=pl.Float64)
+    amp = level * factor * (0.55 + pl.col("d") / 1000 * 1.1 + (pl.col("s") % 4) / 20)
     noise1, noise2 = 0.7 + pl.col("r1") / 1000 * 0.6, 0.7 + pl.col("r2") / 1000 * 0.6
     missing = (pl.col("r1") * 7 + pl.col("r2")) % 100 < 2
 
@@ -101,11 +109,16 @@ _WATER_LAKE_TP = (0.008, 0.02, 0.04, 0.08, 0.15, 0.3)
 
 
 def water_frame(sections: Sequence[tuple], year: int, months: Sequence[int] = tuple(range(1, 13)), *,
-                seed: int = 7, shift: int = 0) -> pl.DataFrame:
-    """Monthly samples of the main items (mg/L, pH unitless), around each section's quality level."""
+                seed: int = 7, shift: int = 0, shifts: Mapping[str, int] | None = None) -> pl.DataFrame:
+    """Monthly samples of the main items (mg/L, pH unitless), around each section's quality level.
+
+    ``shift`` moves every section that many quality levels (positive = worse), ``shifts`` (section code →
+    levels) some of them instead.
+    """
     rows = []
     for index, section in enumerate(sections):
-        code, lake, level = section[0], section[3] == "湖库", max(1, min(6, section[6] + shift))
+        moved = (shifts or {}).get(section[0], shift)
+        code, lake, level = section[0], section[3] == "湖库", max(1, min(6, section[6] + moved))
         for month in months:
             wobble = ((index * 31 + month * 17 + seed) % 11 - 5) / 100  # ±5 %, deterministic
             row: dict[str, object] = {_label("water", "section"): code,
@@ -118,8 +131,14 @@ def water_frame(sections: Sequence[tuple], year: int, months: Sequence[int] = tu
     return pl.DataFrame(rows)
 
 
-def landuse_frame(regions: Sequence[tuple[str, float]], years: Sequence[int], *, seed: int = 11) -> pl.DataFrame:
-    """Land-use and EI inputs per region (code, area km²) and year; a little better each year."""
+def landuse_frame(regions: Sequence[tuple[str, float]], years: Sequence[int], *, seed: int = 11,
+                  setbacks: Mapping[str, float] | None = None, cover: Mapping[str, float] | None = None) -> pl.DataFrame:
+    """Land-use and EI inputs per region (code, area km²) and year; a little better each year.
+
+    ``setbacks`` (region code → yearly share of forest and high-cover grass lost, e.g. 0.02) makes a
+    region's cover shrink instead (construction, a drought year); ``cover`` (region code → factor) scales a
+    region's forest, shrub and high-cover grass (taken from dry land) for greener or barer regions.
+    """
     shares = {"forest": 0.18, "shrub": 0.06, "sparse_forest": 0.04, "grass_high": 0.12, "grass_medium": 0.08,
               "grass_low": 0.05, "river": 0.012, "lake": 0.008, "beach_wetland": 0.004, "paddy": 0.05,
               "dryland": 0.25, "urban": 0.04, "rural": 0.035, "other_construction": 0.012, "sand": 0.01,
@@ -130,12 +149,18 @@ def landuse_frame(regions: Sequence[tuple[str, float]], years: Sequence[int], *,
             tilt = 1 + ((index * 13 + seed) % 9 - 4) / 40
             row: dict[str, object] = {_label("landuse", "region"): code, _label("landuse", "year"): str(year),
                                       _label("landuse", "area"): f"{area:.2f}"}
+            loss = (setbacks or {}).get(code, 0.0) * step
+            green = (cover or {}).get(code, 1.0)
             for key, label in LAND_USE_LABELS:
                 share = shares[key] * (tilt if key in ("forest", "grass_high") else 1)
                 share *= 1 + 0.01 * step if key in ("forest", "shrub") else 1
+                share *= 1 - loss if key in ("forest", "grass_high") else 1
+                share *= 1 + 6 * loss if key in ("urban", "other_construction", "bare_soil") else 1
+                share *= green if key in ("forest", "shrub", "grass_high") else 1
+                share = max(0.0, share - 0.4 * (green - 1)) if key == "dryland" else share
                 row[label] = f"{area * share:.2f}"
             row.update({
-                _label("landuse", "ndvi"): f"{(6200 + 300 * tilt + 60 * step):.1f}",
+                _label("landuse", "ndvi"): f"{(6200 + 300 * tilt + 60 * step - 4000 * loss + 800 * (green - 1)):.1f}",
                 _label("landuse", "river_length"): f"{area * 0.28:.2f}",
                 _label("landuse", "water_area"): f"{area * 0.008:.2f}",
                 _label("landuse", "water_resources"): f"{area * 0.12 * tilt:.2f}",

@@ -12,9 +12,11 @@ from openpyxl import Workbook
 from apps.accounts.models import Role, User
 from apps.geo.models import Department, DepartmentKind, Region
 from apps.indicators.models import Framework, Indicator
+from calc.targets import needs_assigned_value
 
 from . import services
-from .models import Milestone, Phase, Program, RegionGoal, TitleSought
+from .models import AssignedTarget, Milestone, Phase, Program, RegionGoal, TitleSought
+from .selectors import program_indicators, program_regions, resolve_targets
 
 DEMO_PASSWORD = "ecociv-demo-2026"
 
@@ -231,12 +233,6 @@ def build(context: DemoContext) -> None:
     services.target_override_set(program=program, region=counties[0], indicator=by_code["2019-25a"],
                                  not_applicable=True, reason="河湾区为主城区，无秸秆产生", actor=office)
 
-    for region, values in ((city, ("85.0", "86.0", "87.0")), (counties[0], ("84.0", "85.5", "86.5"))):
-        for year, value in zip((2024, 2025, 2026), values, strict=True):
-            services.assigned_target_set(program=program, region=region, indicator=by_code["2019-07a"], year=year,
-                                         value=Decimal(value), document=f"甘环发〔{year}〕12号", reason="省厅下达",
-                                         actor=office)
-
     rows = []
     for indicator in Indicator.objects.filter(framework=framework, program__isnull=True, parent__isnull=True):
         lead, cooperate = DUTIES[str(indicator.number)]
@@ -246,3 +242,77 @@ def build(context: DemoContext) -> None:
     local = Indicator.objects.get(program=program)
     rows.append((str(local.number), local.name, "≥40", "市住房和城乡建设局", "市城市管理局"))
     services.responsibilities_import(program=program, data=responsibility_sheet(rows), actor=office)
+
+
+# --- the province's yearly numbers (完成上级规定的考核任务) -------------------------------------------------
+
+#: How the province sets each year's number from the base-year value: ``pp`` adds the amount per year (in the
+#: indicator's unit, toward better), ``rel`` improves by that share of the base value per year, ``fixed`` asks
+#: ``amount × years since the base year`` (for 下降幅度/提高幅度 indicators, which are 0 in the base year).
+ASSIGNED_RULES: dict[str, tuple[str, float]] = {
+    "2019-07a": ("pp", 1.0), "2019-07b": ("fixed", 2.5), "2019-08a": ("fixed", 0.0), "2019-08b": ("fixed", 0.0),
+    "2019-08c": ("pp", 5.0), "2019-19": ("pp", 1.0), "2019-20": ("rel", 0.03), "2019-21": ("rel", 0.03),
+    "2019-23": ("rel", 0.035), "2019-24": ("pp", 2.0), "2019-32": ("pp", 3.0),
+}
+DEFAULT_RULE = ("rel", 0.02)
+#: Which provincial department issues the numbers (document prefix).
+DOCUMENTS = {"2019-20": "甘发改环资", "2019-21": "甘水资源发", "2019-23": "甘发改环资", "2019-32": "甘农农发"}
+ASSIGNED_YEARS = (2023, 2024, 2025, 2026)
+
+
+def quantum(reference: float) -> Decimal:
+    """Decimal places a value of this size is reported with (93.1 %, 4.52, 0.487)."""
+    size = abs(reference)
+    return Decimal("0.1") if size >= 10 else Decimal("0.01") if size >= 1 else Decimal("0.001")
+
+
+def province_numbers(code: str, base: Decimal, *, direction: str, unit: str,
+                     years: tuple[int, ...] = ASSIGNED_YEARS) -> dict[int, Decimal]:
+    """The yearly numbers the province assigns for an indicator whose base-year value is ``base``.
+
+    The base year's own number is half a step easier than the base value, so the base year is attained.
+    """
+    mode, amount = ASSIGNED_RULES.get(code, DEFAULT_RULE)
+    sign = 1 if direction == "higher" else -1
+    numbers: dict[int, Decimal] = {}
+    for year in years:
+        steps = year - years[0] if year > years[0] else -0.5
+        if mode == "fixed":
+            number = max(0.0, amount * steps) * sign
+        else:
+            step = amount if mode == "pp" else float(base) * amount
+            number = float(base) + sign * step * steps
+        if unit.strip() in ("%", "％"):
+            number = min(100.0, number)
+        number = max(0.0, number)
+        numbers[year] = Decimal(str(number)).quantize(quantum(float(base) or number or 1))
+    return numbers
+
+
+def build_assigned(context: DemoContext) -> None:
+    """The office enters the province's yearly numbers for every target that needs one (after the base year is
+    reviewed: each number is derived from the region's approved base-year value)."""
+    from apps.reporting.selectors import last_approved_numbers
+
+    program, office = context.program, context.users["office"]
+    if AssignedTarget.objects.filter(program=program).exists():
+        return
+    regions = program_regions(program)
+    indicators = [i for i in program_indicators(program) if i.scope_levels]
+    targets = resolve_targets(program, regions, indicators)
+    pairs = [(r, i) for r in regions for i in indicators
+             if (t := targets.get((r.id, i.id))) and t.applicable and t.target is not None
+             and needs_assigned_value(t.target)]
+    bases = last_approved_numbers(program, [(r.id, i.id) for r, i in pairs], before_year=program.base_year + 1,
+                                  period_type="year")
+    for region, indicator in pairs:
+        found = bases.get((region.id, indicator.id))
+        if found is None or found[0] != program.base_year:
+            continue  # no approved base-year value: the province's number cannot be derived (stays 无数据)
+        numbers = province_numbers(indicator.code, found[1], direction=indicator.direction, unit=indicator.unit)
+        prefix = DOCUMENTS.get(indicator.code, "甘环发")
+        for year, number in numbers.items():
+            services.assigned_target_set(
+                program=program, region=region, indicator=indicator, year=year, value=number,
+                document=f"{prefix}〔{year}〕{12 if prefix == '甘环发' else 7}号",
+                reason=f"省级下达{year}年度{region.name}考核任务", actor=office)

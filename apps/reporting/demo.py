@@ -1,7 +1,19 @@
 """Demo data of this app, built after the program (see apps/programs/management/commands/load_demo.py).
 
-Annual rounds 2023–2025 for 秦川市 and its counties, entered and reviewed through the real services so
-the histories are genuine: 2023 and 2024 approved; 2025 partly approved, submitted, returned and draft.
+Annual rounds 2023–2025 for 秦川市 and its counties, entered and reviewed through the real services so the
+histories are genuine:
+
+* 2023 (the base year) and 2024 are fully reviewed: nearly every applicable region × indicator has an approved
+  value or qualitative status; a few 2024 figures are genuinely missing (统计数据尚未发布), a few were returned
+  once and corrected before approval.
+* 2025 is partly reviewed: approved, submitted, returned with a comment, drafts, late submissions, evidence.
+* Indicators computed from monitoring data (``apps/monitoring/data/measures.toml``) are not typed in here: the
+  monitoring demo imports them and the office approves them.
+
+The story: most indicators are attained in 2024; 青峰县 is clearly ahead; 河湾区 (national title in 2025) lags
+with several binding weak spots; elsewhere a credible set of weak spots, some on track to close the gap by the
+region's deadline, some needing to speed up, a few unlikely to make it. Numbers entered against the province's
+yearly numbers are designed with ``apps.programs.demo.province_numbers``, the rule the office's entries follow.
 """
 
 from __future__ import annotations
@@ -10,17 +22,21 @@ import datetime as dt
 import random
 import struct
 import zlib
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from apps.programs.models import Responsibility, ResponsibilityRole
+from apps.monitoring.demo import monitored_codes
+from apps.programs.demo import province_numbers, quantum
+from apps.programs.models import RegionGoal, Responsibility, ResponsibilityRole
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
+from apps.review.models import ReviewEvent
 from apps.review.workflow import ReviewAction
-from calc.targets import Threshold, walk
+from calc.targets import Assigned, Threshold, Trend, walk
 
-from .models import IndicatorValue, QualitativeStatus, ReportingRound
+from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
 from .services import (
     ValueInput,
     evidence_upload,
@@ -30,6 +46,21 @@ from .services import (
 )
 
 ROUNDS = [(2023, dt.date(2024, 1, 31)), (2024, dt.date(2025, 1, 31)), (2025, dt.date(2026, 1, 31))]
+YEARS = (2023, 2024, 2025)
+#: Share of weak spots (not attained in 2024) per region code: 青峰县 ahead, 河湾区 lagging.
+WEAK_SHARE = {"629800": 0.12, "629802": 0.4, "629803": 0.15, "629821": 0.02, "629822": 0.12, "629823": 0.2,
+              "629824": 0.1}
+#: Plausible base-year ranges of indicators without a plain threshold (trend or province-assigned targets).
+TYPICAL = {"2019-08c": (78, 92), "2019-12c": (90, 99), "2019-19": (85, 96), "2019-20": (0.45, 0.85),
+           "2019-21": (35, 70), "2019-23": (1.2, 2.4), "2019-24": (80, 94), "2019-32": (70, 90),
+           "2019-36c": (8, 15)}
+#: How a weak spot's pace compares with the pace its deadline needs: on track, must speed up, unlikely.
+PACES = {"on_track": (1.15, 1.8), "accelerate": (0.65, 0.93), "off_track": (-0.3, 0.4)}
+RETURN_COMMENTS = [
+    "数值与上年相同，请核实是否误填了上年数据。",
+    "与统计公报数据不一致，请核对后重新提交。",
+    "统计口径与指标解释不符，请按全域口径重新核算。",
+]
 
 
 def tiny_pdf(title: str) -> bytes:
@@ -47,21 +78,114 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def _threshold(target) -> Threshold | None:  # noqa: ANN001
-    return next((t for t in walk(target) if isinstance(t, Threshold)), None) if target is not None else None
+def _clip(number: float, unit: str, reference: float) -> Decimal:
+    if unit.strip() in ("%", "％"):
+        number = min(100.0, max(0.0, number))
+    else:
+        number = max(abs(reference) * 0.05, number)
+    return Decimal(str(number)).quantize(quantum(reference))
 
 
-def _series(rng: random.Random, threshold: Threshold, unit: str, short: bool) -> list[Decimal]:
-    """Three plausible years approaching (or, for weak spots, staying short of) the threshold."""
-    goal = threshold.value if threshold.value != 0 else Decimal(1)
-    higher = threshold.op in (">=", ">", "=")
-    gap = Decimal(str(rng.uniform(0.03, 0.12))) if short else Decimal(str(rng.uniform(-0.08, -0.01)))
-    last = goal * (1 - gap) if higher else goal * (1 + gap)
-    step = Decimal(str(rng.uniform(0.01, 0.04)))
-    values = [last * (1 - 2 * step) if higher else last * (1 + 2 * step),
-              last * (1 - step) if higher else last * (1 + step), last]
-    cap = Decimal(100) if unit.strip() in ("%", "％") else None
-    return [max(Decimal(0), min(v, cap) if cap is not None else v).quantize(Decimal("0.01")) for v in values]
+def _threshold_series(rng: random.Random, threshold: Threshold, direction: str, *, weak: bool, pace: str,
+                      years_left: int) -> tuple[float, float, float]:
+    """2023–2025 values against a plain threshold: attained in 2024 with a margin, or short of it by a
+    small-to-medium gap with a pace that closes it by the deadline (or not)."""
+    bound = float(threshold.value)
+    higher = threshold.op in (">=", ">") or (threshold.op == "=" and direction == "higher")
+    sign = 1 if higher else -1
+    size = abs(bound) or 1.0
+    if not weak:
+        if threshold.op == "=":
+            return (bound if rng.random() < 0.7 else bound - sign * rng.uniform(0.5, 3)), bound, bound
+        v2024 = bound + sign * size * rng.uniform(0.01, 0.08)
+        return v2024 - sign * size * rng.uniform(0.0, 0.05), v2024, v2024 + sign * size * rng.uniform(0, 0.02)
+    gap = rng.uniform(1.0, 6.0) if threshold.op == "=" else size * rng.uniform(0.02, 0.10)
+    v2024 = bound - sign * gap
+    rate = gap / years_left * rng.uniform(*PACES[pace])
+    return v2024 - sign * rate, v2024, v2024 + sign * max(rate, 0) * rng.uniform(0.8, 1.4)
+
+
+def _trend_series(rng: random.Random, base: float, direction: str, *, weak: bool) -> tuple[float, float, float]:
+    """Against the base year: better (passes 不降低/逐步下降) or a little worse (fails)."""
+    sign = (1 if direction == "higher" else -1) * (-1 if weak else 1)
+    v2024 = base * (1 + sign * rng.uniform(0.005, 0.03))
+    return base, v2024, v2024 * (1 + (1 if direction == "higher" else -1) * rng.uniform(0.0, 0.02))
+
+
+def _assigned_series(rng: random.Random, code: str, base: Decimal, direction: str, unit: str, *, weak: bool,
+                     pace: str) -> tuple[float, float, float]:
+    """Against the province's number for 2024: beyond it, or improving but short of it, or slipping back."""
+    numbers = province_numbers(code, base, direction=direction, unit=unit)
+    sign = 1 if direction == "higher" else -1
+    need = abs(float(numbers[2024]) - float(base)) or abs(float(base)) * 0.01
+    if not weak:
+        v2024 = float(base) + sign * need * rng.uniform(1.15, 1.8)
+    elif pace == "off_track":
+        v2024 = float(base) - sign * abs(float(base)) * rng.uniform(0.003, 0.02)
+    else:
+        v2024 = float(base) + sign * need * rng.uniform(0.2, 0.8)
+    return float(base), v2024, v2024 + sign * need * rng.uniform(0.6, 1.3)
+
+
+def _plan(rng: random.Random, region, indicator, target, deadline: int):  # noqa: ANN001, ANN202
+    """[(year, number, status)] to enter for one region × indicator, or [] when nothing is reported."""
+    weak = rng.random() < WEAK_SHARE.get(region.code, 0.12)
+    pace = rng.choices(list(PACES), weights=[4, 3, 2])[0]
+    if indicator.is_qualitative:
+        achieved, progress = QualitativeStatus.ACHIEVED.value, QualitativeStatus.IN_PROGRESS.value
+        s2024 = progress if weak else achieved
+        s2023 = achieved if s2024 == achieved and rng.random() < 0.65 else progress
+        s2025 = achieved if s2024 == achieved or rng.random() < 0.5 else progress
+        return [(2023, None, s2023), (2024, None, s2024), (2025, None, s2025)]
+    nodes = list(walk(target))
+    threshold = next((n for n in nodes if isinstance(n, Threshold)), None)
+    if any(isinstance(n, Assigned) for n in nodes):
+        low, high = TYPICAL.get(indicator.code, (60, 90))
+        base = Decimal(str(rng.uniform(low, high))).quantize(quantum(low))
+        series = _assigned_series(rng, indicator.code, base, indicator.direction, indicator.unit, weak=weak, pace=pace)
+        reference = low
+    elif threshold is not None:
+        series = _threshold_series(rng, threshold, indicator.direction, weak=weak, pace=pace,
+                                   years_left=max(1, deadline - 2024))
+        reference = float(threshold.value) or 1.0
+    elif any(isinstance(n, Trend) for n in nodes):
+        low, high = TYPICAL.get(indicator.code, (50, 90))
+        series = _trend_series(rng, rng.uniform(low, high), indicator.direction, weak=weak)
+        reference = low
+    else:
+        return []
+    numbers = [_clip(v, indicator.unit, reference) for v in series]
+    return [(year, number, "") for year, number in zip(YEARS, numbers, strict=True)]
+
+
+def _retime(value_ids: dict[int, tuple[dt.date, bool]], rng: random.Random) -> None:
+    """Give each demo value's history the dates a real round has: saved and submitted around the due date
+    (after it when late), reviewed a few days later. Order and content are the services' own."""
+    steps: dict[int, list[tuple[dt.datetime, str, object]]] = defaultdict(list)
+    for revision in ValueRevision.objects.filter(value_id__in=value_ids):
+        steps[revision.value_id].append((revision.at, "revision", revision))
+    for event in ReviewEvent.objects.filter(content_type__model="indicatorvalue", object_id__in=value_ids):
+        steps[event.object_id].append((event.at, event.action, event))
+    revisions, events, values = [], [], []
+    for value_id, (due, late) in value_ids.items():
+        start = due + dt.timedelta(days=rng.randint(1, 9) if late else -rng.randint(3, 28))
+        at = timezone.make_aware(dt.datetime.combine(start, dt.time(9)) + dt.timedelta(minutes=rng.randint(0, 480)))
+        submitted = approved = None
+        for _, kind, row in sorted(steps[value_id], key=lambda step: step[0]):
+            if kind in (ReviewAction.APPROVE, ReviewAction.RETURN):
+                at += dt.timedelta(days=rng.randint(2, 9), minutes=rng.randint(0, 300))
+            else:
+                at += dt.timedelta(minutes=rng.randint(5, 90))
+            row.at = at
+            (revisions if kind == "revision" else events).append(row)
+            if kind == ReviewAction.SUBMIT and submitted is None:
+                submitted = at
+            if kind == ReviewAction.APPROVE:
+                approved = at
+        values.append(IndicatorValue(pk=value_id, first_submitted_at=submitted, approved_at=approved))
+    ValueRevision.objects.bulk_update(revisions, ["at"], batch_size=500)
+    ReviewEvent.objects.bulk_update(events, ["at"], batch_size=500)
+    IndicatorValue.objects.bulk_update(values, ["first_submitted_at", "approved_at"], batch_size=500)
 
 
 def build(context) -> None:  # noqa: ANN001
@@ -73,6 +197,10 @@ def build(context) -> None:  # noqa: ANN001
     regions = program_regions(program)
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     targets = resolve_targets(program, regions, indicators)
+    monitored = monitored_codes(program.framework.code)
+    goals: dict[int, int] = {}
+    for goal in RegionGoal.objects.filter(program=program).order_by("target_year"):
+        goals.setdefault(goal.region_id, goal.target_year)
     lead_users = {context.users[k].department_id: context.users[k] for k in ("reporter", "reporter2")}
     lead_of = {r.indicator_id: r.department_id for r in
                Responsibility.objects.filter(program=program, role=ResponsibilityRole.LEAD).order_by("order", "id")}
@@ -90,45 +218,53 @@ def build(context) -> None:  # noqa: ANN001
     rounds[2025].note = "各牵头单位、县区生态办于2026年1月31日前报送2025年度指标数值及佐证材料。"
     rounds[2025].save(update_fields=["note"])
 
-    submitted_at: dict[int, dt.datetime] = {}
+    timing: dict[int, tuple[dt.date, bool]] = {}
     evidence_budget = 8
     for region in regions:
         for indicator in indicators:
             resolved = targets.get((region.id, indicator.id))
-            if resolved is None or not resolved.applicable:
+            if resolved is None or not resolved.applicable or resolved.target is None or indicator.code in monitored:
                 continue
+            plan = _plan(rng, region, indicator, resolved.target, goals.get(region.id, program.target_year))
+            if plan and plan[0][1] is not None and region.code != "629821" and rng.random() < 0.015 \
+                    and not any(isinstance(n, Assigned) for n in walk(resolved.target)):
+                plan = plan[:1]  # the 2024 statistics are not published yet: genuinely missing (无数据)
             reporter = reporter_for(region, indicator)
-            if indicator.is_qualitative:
-                plan = [(2025, None, rng.choice(list(QualitativeStatus.values)[:2]))] if rng.random() < 0.6 else []
-            else:
-                threshold = _threshold(resolved.target)
-                if threshold is None or rng.random() < 0.12:
-                    continue  # trends and assigned targets are left to the office; a few rows not yet reported
-                series = _series(rng, threshold, indicator.unit, short=rng.random() < 0.25)
-                plan = [(year, number, "") for year, number in zip((2023, 2024, 2025), series, strict=True)]
             for year, number, status in plan:
                 reporting_round = rounds[year]
-                value = indicator_value_save(
-                    reporting_round=reporting_round, region=region, indicator=indicator, actor=reporter,
-                    data=ValueInput(number=number, qualitative=status, source="统计公报" if number else "工作台账",
-                                    caliber="全域，按国家指标解释" if number else "",
-                                    explanation=f"{year}年度数据", note="演示数据：年度变化已核实"),
-                    expected_version=0, confirm_warnings=True,
-                )
+                fix = year < 2025 and number is not None and rng.random() < 0.05
+                data = ValueInput(number=number, qualitative=status, source="统计公报" if number else "工作台账",
+                                  caliber="全域，按国家指标解释" if number else "",
+                                  explanation=f"{year}年度数据", note="演示数据：年度变化已核实")
+                first = data
+                if fix:  # entered last year's figure by mistake; the office returns it, the reporter corrects it
+                    wrong = number * Decimal("1.1") if year == 2023 else plan[0][1]
+                    first = ValueInput(number=_clip(float(wrong), indicator.unit, float(number) or 1.0),
+                                       source=data.source, caliber=data.caliber, explanation=data.explanation,
+                                       note=data.note)
+                value = indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
+                                             actor=reporter, data=first, expected_version=0, confirm_warnings=True)
                 fate = "approve" if year < 2025 else rng.choices(
                     ["approve", "submit", "return", "draft"], weights=[45, 25, 12, 18])[0]
                 if fate != "draft":
                     indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
-                    due = reporting_round.due
-                    late = year == 2025 and rng.random() < 0.2
-                    submitted_at[value.id] = timezone.make_aware(dt.datetime.combine(
-                        due + dt.timedelta(days=rng.randint(1, 9) if late else -rng.randint(1, 20)), dt.time(10)))
+                if fix:
+                    indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
+                                               comment=RETURN_COMMENTS[0] if year == 2024 else rng.choice(RETURN_COMMENTS[1:]))
+                    value = indicator_value_save(
+                        reporting_round=reporting_round, region=region, indicator=indicator, actor=reporter,
+                        data=ValueInput(number=number, source=data.source, caliber=data.caliber,
+                                        explanation=data.explanation, note=data.note,
+                                        reason="按审核意见核对统计公报后更正"),
+                        expected_version=value.version, confirm_warnings=True)
+                    indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
                 if fate == "approve":
                     indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=office)
                 elif fate == "return":
                     indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
                                                comment="数据来源与统计口径未说明，请补充统计公报页码后重新提交。")
-                if year == 2025 and fate in ("submit", "draft", "return") and evidence_budget > 0 and fate != "submit":
+                timing[value.id] = (reporting_round.due, year == 2025 and fate != "draft" and rng.random() < 0.2)
+                if year == 2025 and fate in ("draft", "return") and evidence_budget > 0:
                     evidence_budget -= 1
                     items = list(indicator.evidence_checklist or [])
                     evidence_upload(value=value, actor=reporter,
@@ -139,5 +275,4 @@ def build(context) -> None:  # noqa: ANN001
                         evidence_upload(value=value, actor=reporter,
                                         upload=SimpleUploadedFile("现场照片.png", tiny_png()),
                                         checklist_item=items[1] if len(items) > 1 else "")
-    for value_id, at in submitted_at.items():
-        IndicatorValue.objects.filter(pk=value_id).update(first_submitted_at=at)
+    _retime(timing, rng)

@@ -11,7 +11,8 @@ DEMO_STEPS = [
     "apps.programs.demo.build",
     "apps.reporting.demo.build",
     "apps.tasks.demo.build",
-    "apps.monitoring.demo.build",
+    "apps.monitoring.demo.build",  # after the rounds exist; approves the computed 2023 and 2024 values
+    "apps.programs.demo.build_assigned",  # the province's numbers, from the approved base-year values
 ]
 
 
