@@ -14,6 +14,7 @@ from decimal import Decimal
 import polars as pl
 from django.utils.translation import gettext, gettext_lazy
 
+from apps.core.errors import NotFoundError
 from apps.geo.models import Department
 from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Responsibility
@@ -355,6 +356,8 @@ def responsible_units(program, indicator_ids: list[int]) -> dict[int, dict[str, 
 def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Indicator, region_id: int) -> dict:
     """Series, target line, projection, sentences, units, evidence and the per-region table of one indicator."""
     program = assessment.program
+    if region_id not in assessment.region_by_id:
+        raise NotFoundError("该区域不属于本创建工作。")
     pair = (region_id, indicator.id)
     evaluation, reach = assessment.scalar([pair])[pair]
     found = assessment.resolved[pair]

@@ -145,3 +145,10 @@ def test_indicator_without_data_shows_an_empty_state_and_the_latest_report(asses
     with_data = client.get(f"/programs/{program.id}/assessment/indicators/{assess.code['2019-03'].id}/"
                            f"?region={city.id}&year=2024").content.decode()
     assert 'id="chart-indicator"' in with_data and 'id="indicator-empty"' not in with_data
+
+
+def test_a_region_outside_the_program_is_404_not_500(assess, client_for):
+    client = client_for(assess.world.users.office)
+    p, code, province = assess.program.id, assess.code["2019-03"].id, assess.world.province.id
+    assert client.get(f"/programs/{p}/assessment/indicators/{code}/?region={province}").status_code == 404
+    assert client.get(f"/api/programs/{p}/assessment/indicators/{code}?region={province}").status_code == 404
