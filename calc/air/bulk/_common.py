@@ -21,10 +21,14 @@ MAX_FLOAT = 1e9
 
 
 def round_half_even(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
-    """``numerator / denominator`` rounded half to even; both integers, denominator > 0."""
+    """``numerator / denominator`` rounded half to even; both integers, denominator > 0.
+
+    With floor division ``q = n // d`` and ``r = n % d`` (``0 ≤ r < d``), the result is ``q + 1``
+    when ``2r > d``, or ``2r = d`` and ``q`` is odd — in one comparison: ``2r + (q mod 2) > d``
+    (integers: ``2r < d`` implies ``2r + 1 ≤ d``).
+    """
     quotient = numerator // denominator
-    twice_remainder = (numerator - quotient * denominator) * 2
-    up = (twice_remainder > denominator) | ((twice_remainder == denominator) & (quotient % 2 != 0))
+    up = (numerator % denominator) * 2 + quotient % 2 > denominator
     return quotient + up.cast(pl.Int64)
 
 
@@ -34,13 +38,12 @@ def ceil_div(numerator: pl.Expr, denominator: int) -> pl.Expr:
 
 
 def to_decimal(scaled: pl.Expr, decimals: int) -> pl.Expr:
-    """Integers in units of ``10**-decimals`` → polars ``Decimal(38, decimals)`` (exact)."""
-    if decimals == 0:
-        return scaled.cast(pl.Decimal(38, 0))
-    from decimal import Decimal
+    """Integers in units of ``10**-decimals`` → polars ``Decimal(38, decimals)`` (exact).
 
-    unit = Decimal(1).scaleb(-decimals)
-    return (scaled.cast(pl.Decimal(38, decimals)) * pl.lit(unit)).cast(pl.Decimal(38, decimals))
+    A polars decimal is stored as that very integer (``Int128``), so the integers are reinterpreted
+    rather than multiplied.
+    """
+    return scaled.cast(pl.Int128).reinterpret(dtype=pl.Decimal(38, decimals))
 
 
 def _scale_of(dtype: pl.DataType, name: str) -> int:
@@ -62,7 +65,8 @@ def scaled_column(name: str, dtype: pl.DataType) -> tuple[pl.Expr, int]:
     if dtype.is_integer() or dtype == pl.Null:
         return column.cast(pl.Int64), 0
     if isinstance(dtype, pl.Decimal):
-        return (column * pl.lit(10**scale)).cast(pl.Int64), scale
+        # the physical value of a polars decimal is the integer value × 10**scale
+        return column.to_physical().cast(pl.Int64), scale
     return (column * 10**scale).round().cast(pl.Int64), scale
 
 

@@ -43,32 +43,32 @@ _TABLE_LIMIT = 100_000
 
 @cache
 def _iaqi_table(item: str, scale: int, rule: str) -> pl.Series | None:
-    """IAQI of every scaled integer concentration from 0 to the top breakpoint (computed by 式1).
+    """IAQI of every scaled integer concentration from 0 to the top breakpoint (computed by 式1), and
+    one more entry after it: the cap, for every concentration above the top breakpoint.
 
     ``None`` when the table would exceed :data:`_TABLE_LIMIT` entries (3-decimal floats).
     """
     top = int(breakpoint_table(rule)[item][-1].bp_hi) * 10**scale
     if top >= _TABLE_LIMIT:
         return None
-    values = pl.int_range(top + 1, dtype=pl.Int64, eager=True).to_frame("v")
+    values = pl.int_range(top + 2, dtype=pl.Int64, eager=True).to_frame("v")
     return values.select(_iaqi_chain(item, pl.col("v"), scale, rule).alias("iaqi")).to_series()
 
 
 def _iaqi_expr(item: str, value: pl.Expr, scale: int, rule: str) -> pl.Expr:
-    """IAQI of ``item`` (scaled integers): a lookup in the exact 式1 table when it is small enough."""
+    """IAQI of ``item`` (scaled integers ≥ 0): a lookup in the exact 式1 table when it is small enough."""
     table = _iaqi_table(item, scale, rule)
     if table is None:
         return _iaqi_chain(item, value, scale, rule)
-    top = table.len() - 1
-    cap = breakpoint_table(rule)[item][-1].iaqi_hi
-    return pl.when(value > top).then(cap).otherwise(pl.lit(table).gather(value.clip(0, top)))
+    return pl.lit(table).gather(value.clip(0, table.len() - 1))
 
 
 def _mask(conditions: Sequence[pl.Expr]) -> pl.Expr:
-    """Bit ``k`` set where condition ``k`` holds (null counts as false)."""
-    return pl.sum_horizontal(
-        [condition.fill_null(False).cast(pl.Int64) * (1 << bit) for bit, condition in enumerate(conditions)]
-    )
+    """Bit ``k`` set where condition ``k`` holds (null counts as false); at most 8 conditions."""
+    bits = [
+        condition.fill_null(False).cast(pl.UInt8) * (1 << bit) for bit, condition in enumerate(conditions)
+    ]
+    return sum(bits[1:], bits[0])
 
 
 @cache
@@ -84,18 +84,27 @@ def _list_table(items: tuple[str, ...]) -> pl.Series:
     )
 
 
-def _band(aqi: pl.Expr) -> pl.Expr:
-    """Index of the HJ 633 Table 2 row of each AQI (0 where AQI is null)."""
+# every AQI above this is in the last Table 2 row (HJ 633 IAQI are capped at 500)
+_AQI_TOP = 500
+
+
+@cache
+def _label_table(attribute: str) -> pl.Series:
+    """Table 2 label (级别, 类别 or 颜色) of every AQI from 0 to :data:`_AQI_TOP`."""
     rows = levels()
-    return pl.sum_horizontal(
-        [(aqi > row.aqi_max).fill_null(False).cast(pl.Int64) for row in rows if row.aqi_max is not None]
+    assert all(row.aqi_max is None or row.aqi_max < _AQI_TOP for row in rows)
+    labels = pl.Series([getattr(row, attribute) for row in rows], dtype=pl.String)
+    band = sum(
+        ((pl.col("aqi") > row.aqi_max).cast(pl.Int64) for row in rows if row.aqi_max is not None),
+        pl.lit(0, pl.Int64),
     )
+    frame = pl.int_range(_AQI_TOP + 1, dtype=pl.Int64, eager=True).to_frame("aqi")
+    return frame.select(pl.lit(labels).gather(band)).to_series()
 
 
-def _labels(band: pl.Expr, present: pl.Expr, attribute: str) -> pl.Expr:
-    """Table 2 label (级别, 类别 or 颜色) gathered by band index; null where ``present`` is false."""
-    labels = pl.Series([getattr(row, attribute) for row in levels()], dtype=pl.String)
-    return pl.when(present).then(pl.lit(labels).gather(band))
+def _labels(aqi: pl.Expr, attribute: str) -> pl.Expr:
+    """Table 2 label of each AQI (``null`` where AQI is null): the row whose band holds it."""
+    return pl.lit(_label_table(attribute)).gather(aqi.clip(0, _AQI_TOP))
 
 
 def _rule_columns(lazy: pl.LazyFrame, schema: Mapping[str, pl.DataType], rule: str) -> pl.LazyFrame:
@@ -244,12 +253,10 @@ def daily_aqi_frame(
         [pick_item(item).cast(pl.Int64).alias(f"{item}_iaqi") for item in DAILY_ITEMS]
         + [pick(name).alias(name) for name in names]
     )
-    lazy = lazy.with_columns(_band(pl.col("aqi")).alias("__band"))
-    present = pl.col("aqi").is_not_null()
     lazy = lazy.with_columns(
-        _labels(pl.col("__band"), present, "level").alias("level"),
-        _labels(pl.col("__band"), present, "category").alias("category"),
-        _labels(pl.col("__band"), present, "colour").alias("colour"),
+        _labels(pl.col("aqi"), "level").alias("level"),
+        _labels(pl.col("aqi"), "category").alias("category"),
+        _labels(pl.col("aqi"), "colour").alias("colour"),
     )
     keep = [
         *schema.keys(),

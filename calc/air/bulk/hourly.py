@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 
@@ -20,11 +23,11 @@ from calc.air.bulk._common import (
     DAILY_ITEMS,
     FLOAT_SCALE,
     POLLUTANTS,
+    _scale_of,
     collect,
     float_is_short,
     round_half_even,
     scaled_column,
-    scaled_raw,
     to_decimal,
 )
 
@@ -87,36 +90,29 @@ def daily_station_frame(
     integer_station = station_dtype.is_integer()
     per_hour = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}[time_dtype.time_unit or "us"]
     wall = pl.col(time).dt.replace_time_zone(None) if time_dtype.time_zone else pl.col(time)
-    physical = wall.cast(pl.Int64)
+    shift = 1 if time_label == "end" else 0  # an end label names the hour before it
 
-    # Read once: keys, the time's physical value, scaled values (and the raw floats, for their check).
-    scaled = {pollutant: scaled_raw(name, schema[name]) for pollutant, name in present.items()}
-    floats = [pollutant for pollutant, name in present.items() if schema[name].is_float()]
+    # Read once: keys, the time's physical value and the raw pollutant columns (scaled later, in the
+    # queries that reduce them, so no scaled copy of the hourly table is kept).
+    dtypes = {pollutant: schema[name] for pollutant, name in present.items()}
     base = lazy.select(
         pl.col(station).alias("__station"),
-        physical.alias("__time"),
-        **{pollutant: expr for pollutant, (expr, _) in scaled.items()},
-        **{f"__raw_{pollutant}": pl.col(present[pollutant]) for pollutant in floats},
+        wall.cast(pl.Int64).alias("__time"),
+        *[pl.col(name).alias(pollutant) for pollutant, name in present.items()],
     ).collect()
     if base.height == 0:
         return _empty_daily(station_dtype, station)
-    hour = pl.col("__time") // per_hour - (1 if time_label == "end" else 0)
+    floats = [pollutant for pollutant, dtype in dtypes.items() if dtype.is_float()]
     checks = base.lazy().select(
-        off=(pl.col("__time") % per_hour != 0).any(),
         nulls=pl.col("__station").null_count() + pl.col("__time").null_count(),
-        lo=hour.min(),
-        hi=hour.max(),
+        t_lo=pl.col("__time").min(),
+        t_hi=pl.col("__time").max(),
         st_lo=pl.col("__station").min() if integer_station else pl.lit(0),
         st_hi=pl.col("__station").max() if integer_station else pl.lit(0),
-        **{
-            f"{pollutant}__min": pl.col(f"__raw_{pollutant}" if pollutant in floats else pollutant).min()
-            for pollutant in present
-        },
+        **{f"{pollutant}__min": pl.col(pollutant).min() for pollutant in present},
         **{f"{pollutant}__max": pl.col(pollutant).max() for pollutant in present},
     )
-    distinct_queries = [
-        base.lazy().select(pl.col(f"__raw_{pollutant}").drop_nulls().unique()) for pollutant in floats
-    ]
+    distinct_queries = [base.lazy().select(pl.col(pollutant).drop_nulls().unique()) for pollutant in floats]
     checked, *distinct = pl.collect_all([checks, *distinct_queries])
     flags = checked.row(0, named=True)
     for pollutant, name in present.items():
@@ -124,61 +120,98 @@ def daily_station_frame(
         if minimum is not None and minimum < 0:
             raise ValueError(f"column {name!r} has negative concentrations")
     for pollutant, values in zip(floats, distinct, strict=True):
-        if values.select((~float_is_short(pl.col(values.columns[0]))).any()).item():
+        if values.select((~float_is_short(pl.col(pollutant))).any()).item():
             raise ValueError(
                 f"column {present[pollutant]!r} has float values with more than {FLOAT_SCALE} decimals "
                 "(or NaN/huge); cast it to pl.Decimal to keep them exact"
             )
     if flags["nulls"]:
         raise ValueError(f"columns {station!r} and {time!r} must not have nulls")
-    if flags["off"]:
-        raise ValueError(f"column {time!r} has times that are not on the hour")
-    # 24 small integers must not overflow a 32-bit daily sum
-    wide = [
-        pollutant
-        for pollutant in scaled
-        if base.schema[pollutant] != pl.Int64
-        and flags[f"{pollutant}__max"] is not None
-        and int(flags[f"{pollutant}__max"]) * 24 >= 2**31
-    ]
-    if wide:
-        base = base.with_columns([pl.col(pollutant).cast(pl.Int64) for pollutant in wide])
-    bounds = flags
-    first_day = bounds["lo"] // 24
-    n_days = bounds["hi"] // 24 - first_day + 1
+    # hours are counted from 1970-01-01 00:00 (floor division is monotonic, so min/max carry over)
+    hour_lo = flags["t_lo"] // per_hour - shift
+    hour_hi = flags["t_hi"] // per_hour - shift
+    first_day = hour_lo // 24
+    n_days = hour_hi // 24 - first_day + 1
+    hours_per_code = n_days * 24
+
+    # the pollutant values as integers scaled by 10**scale, and a packing of value and presence
+    scales = {pollutant: _scale_of(dtype, present[pollutant]) for pollutant, dtype in dtypes.items()}
+    packs = {
+        pollutant: _Packing.of(
+            _scaled_bound(flags[f"{pollutant}__max"], dtypes[pollutant], scales[pollutant])
+        )
+        for pollutant in present
+    }
+    packed = {
+        pollutant: packs[pollutant].pack(_scaled(pl.col(pollutant), dtypes[pollutant]))
+        for pollutant in present
+    }
 
     # dense station codes: an offset for compact integer ids, a lookup otherwise
-    span = bounds["st_hi"] - bounds["st_lo"] + 1
-    if integer_station and span * n_days * 24 <= 4 * base.height + 1_000_000:
+    span = flags["st_hi"] - flags["st_lo"] + 1
+    if integer_station and span * hours_per_code <= 4 * base.height + 1_000_000:
         n_codes = span
-        code = pl.col("__station").cast(pl.Int64) - bounds["st_lo"]
+        code = pl.col("__station").cast(pl.Int64) - flags["st_lo"]
         stations = None
     else:
         stations = base.select(pl.col("__station").unique().sort()).to_series()
         n_codes = stations.len()
         code = pl.col("__station").replace_strict(stations, pl.int_range(n_codes, eager=True, dtype=pl.Int64))
-    base = (
-        base.lazy()
-        .select(
-            (code * (n_days * 24) + (hour - first_day * 24)).alias("slot"),
-            *[pl.col(p) for p in present],
-        )
-        .collect()
-    )
-    scaled = {pollutant: (pl.col(pollutant), scale) for pollutant, (_, scale) in scaled.items()}
-    n_slots = n_codes * n_days * 24
-    slots = base["slot"]
-    # Fast path: one row per station-hour, sorted (missing hours as nulls) — the table is its own grid.
-    dense = base.height == n_slots and bool(
-        (slots == pl.int_range(n_slots, eager=True, dtype=pl.Int64)).all()
-    )
-    if not dense and slots.n_unique() != base.height:
-        raise ValueError("duplicate rows for the same station and hour")
+    n_slots = n_codes * hours_per_code
 
+    # Fast path: one row per station-hour in order (missing hours as nulls) — the table is its own grid.
+    # The stations then come in runs of hours_per_code rows, in code order, and each run's times are
+    # t0, t0 + 1 h, …; comparing the times also proves that every time is on the hour.
+    dense = (
+        base.height == n_slots
+        and bool(present)
+        and _is_grid(
+            base,
+            stations
+            if stations is not None
+            else pl.int_range(flags["st_lo"], flags["st_hi"] + 1, eager=True),
+            pl.int_range(hours_per_code, dtype=pl.Int64, eager=True) * per_hour
+            + (first_day * 24 + shift) * per_hour,
+        )
+    )
+    if not dense:
+        if base.select((pl.col("__time") % per_hour != 0).any()).item():
+            raise ValueError(f"column {time!r} has times that are not on the hour")
+
+    hour = pl.col("__time") // per_hour - shift
+    slot = code * hours_per_code + (hour - first_day * 24)
     if dense:
-        daily = _dense_daily(base, list(present))
+        # every day is 24 consecutive rows: reshape, and take the O3 windows from the same grid
+        rows = base.lazy().select(**packed).collect()
+        aggregations = []
+        for pollutant in present:
+            grid = pl.col(pollutant).reshape((-1, 24))
+            aggregations.append(grid.arr.sum().alias(f"{pollutant}__total"))
+            if pollutant == "O3":
+                aggregations.append(grid.arr.max().alias("O3__max"))
+        queries = [rows.lazy().select(aggregations)]
+        if "O3" in present:
+            queries.append(_o3_8h(rows.select("O3"), packs["O3"], scales["O3"]))
+        daily, *o3 = pl.collect_all(queries)
+        daily = (daily.hstack(o3[0]) if o3 else daily).lazy().with_row_index("sd")
     else:
-        daily = _grouped_daily(base, list(present))
+        rows = base.lazy().select(slot.alias("slot"), **packed).collect()
+        if rows["slot"].n_unique() != rows.height:
+            raise ValueError("duplicate rows for the same station and hour")
+        aggregations = []
+        for pollutant in present:
+            aggregations.append(pl.col(pollutant).sum().alias(f"{pollutant}__total"))
+            if pollutant == "O3":
+                aggregations.append(pl.col("O3").max().alias("O3__max"))
+        daily = rows.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
+        if "O3" in present:
+            # the O3 windows need whole days: scatter the packed values into a zero (= missing) grid
+            grid = pl.zeros(n_slots, dtype=packs["O3"].dtype, eager=True).scatter(
+                rows["slot"].cast(pl.get_index_type()), rows["O3"]
+            )
+            windows = _o3_8h(grid.to_frame("O3"), packs["O3"], scales["O3"]).collect()
+            daily = daily.with_columns(windows.to_struct("o3").gather(daily["sd"]).struct.unnest())
+        daily = daily.lazy()
 
     outputs: list[pl.Expr] = []
     for pollutant in POLLUTANTS:
@@ -192,25 +225,23 @@ def daily_station_frame(
                 pl.lit(0, pl.UInt32).alias(f"{item}_n"),
             ]
             continue
-        scale = scaled[pollutant][1]
-        count = pl.col(f"{pollutant}_count")
+        pack = packs[pollutant]
+        total = pl.col(f"{pollutant}__total")
+        count = pack.count(total)
         value = round_half_even(
-            pl.col(f"{pollutant}_sum").cast(pl.Int64) * 10**decimals, count.cast(pl.Int64) * 10**scale
+            pack.value(total).cast(pack.wide) * 10**decimals, count.cast(pl.Int64) * 10 ** scales[pollutant]
         )
         outputs += [
             to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), decimals).alias(item),
-            count.cast(pl.UInt32).alias(f"{item}_n"),
+            count.alias(f"{item}_n"),
         ]
     if "O3" in present:
-        scale = scaled["O3"][1]
-        count = pl.col("O3_count")
-        value = round_half_even(pl.col("O3_max").cast(pl.Int64), 10**scale)
-        grid = base["O3"] if dense else _scatter(slots, base["O3"], n_slots)
-        o3 = _o3_daily_max_8h(grid, scale)
-        daily = daily.with_columns(o3.gather(daily["sd"]).struct.unnest())
+        pack = packs["O3"]
+        count = pack.count(pl.col("O3__total"))
+        value = round_half_even(pl.col("O3__max") - pack.unit, 10 ** scales["O3"])
         outputs += [
             to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), 0).alias("O3_1H"),
-            count.cast(pl.UInt32).alias("O3_1H_n"),
+            count.alias("O3_1H_n"),
             pl.col("O3_8H").cast(pl.Decimal(38, 0)),
             pl.col("O3_8H_n"),
         ]
@@ -223,7 +254,7 @@ def daily_station_frame(
         ]
     code_of_row = pl.col("sd") // n_days
     station_expr = (
-        (code_of_row + bounds["st_lo"]).cast(station_dtype)
+        (code_of_row + flags["st_lo"]).cast(station_dtype)
         if stations is None
         else code_of_row.replace_strict(pl.int_range(n_codes, eager=True, dtype=pl.Int64), stations)
     )
@@ -232,8 +263,7 @@ def daily_station_frame(
     )  # first_day counts days since 1970
     ordered = [name for item in DAILY_ITEMS for name in (item, f"{item}_n")]
     return (
-        daily.lazy()
-        .select(
+        daily.select(
             station_expr.alias(station),
             (pl.lit(first_date) + pl.duration(days=pl.col("sd") % n_days)).cast(pl.Date).alias("date"),
             *outputs,
@@ -243,99 +273,123 @@ def daily_station_frame(
     )
 
 
-def _dense_daily(base: pl.DataFrame, pollutants: Sequence[str]) -> pl.DataFrame:
-    """Daily sums, counts and the O3 maximum when ``base`` is the full station × hour grid in order."""
-    # arr.sum is much faster without nulls, so sums are taken on a zero-filled copy
-    grid = pl.DataFrame(
-        {
-            **{pollutant: base[pollutant].reshape((-1, 24)) for pollutant in pollutants},
-            **{
-                f"{pollutant}__filled": base[pollutant].fill_null(0).reshape((-1, 24))
-                for pollutant in pollutants
-            },
-        }
-    )
-    aggregations: list[pl.Expr] = [pl.int_range(pl.len(), dtype=pl.Int64).alias("sd")]
-    for pollutant in pollutants:
-        column = pl.col(pollutant)
-        if pollutant == "O3":
-            aggregations.append(column.arr.max().alias("O3_max"))
+def _is_grid(base: pl.DataFrame, stations: pl.Series, times: pl.Series) -> bool:
+    """Whether ``base`` is, row by row, every station of ``stations`` (in order) at every time of ``times``."""
+    runs = base["__station"].rle().struct.unnest()
+    if runs.height != stations.len() or not (runs["len"] == times.len()).all():
+        return False
+    if not (runs["value"] == stations.cast(runs["value"].dtype)).all():
+        return False
+    # the expected times repeat for every station: chunks of one series, not copies
+    expected = pl.concat([times] * stations.len(), rechunk=False)
+    return bool((base["__time"] == expected).all())
+
+
+@dataclass(frozen=True)
+class _Packing:
+    """A value and its presence in one integer: ``v + one`` where present, ``0`` where missing.
+
+    ``one = 2**bits`` exceeds any sum of 24 values, so a sum of packed hours is
+    ``count·one + sum`` and both parts come back exactly (``// one`` and ``% one``); the largest
+    packed hour of a day is ``one + max`` when any hour is present. ``dtype`` is the narrowest integer
+    type holding 25·one (a packed day) and 224·bound (an O3 8-hour sum times 168/6); ``wide`` holds
+    a day's sum times 10.
+    """
+
+    one: int
+    dtype: pl.DataType
+    wide: pl.DataType
+
+    @classmethod
+    def of(cls, bound: int) -> _Packing:
+        """Packing for non-negative scaled values up to ``bound``."""
+        bits = (24 * bound).bit_length()
+        if bits <= 26:
+            dtype: pl.DataType = pl.Int32()
+        elif bits <= 58:
+            dtype = pl.Int64()
         else:
-            aggregations.append(pl.col(f"{pollutant}__filled").arr.sum().alias(f"{pollutant}_sum"))
-        aggregations.append((24 - column.arr.count_matches(None)).cast(pl.UInt32).alias(f"{pollutant}_count"))
-    return grid.lazy().select(aggregations).collect()
+            dtype = pl.Int128()
+        wide = pl.Int64() if 240 * bound < 2**63 else pl.Int128()
+        return cls(1 << bits, dtype, wide)
+
+    @property
+    def unit(self) -> pl.Expr:
+        """``one`` as a literal of ``dtype`` (it may not fit a default 64-bit literal)."""
+        return pl.lit(self.one, self.dtype)
+
+    def pack(self, scaled: pl.Expr) -> pl.Expr:
+        return (scaled.cast(self.dtype) + self.unit).fill_null(0)
+
+    def count(self, total: pl.Expr) -> pl.Expr:
+        return (total // self.unit).cast(pl.UInt32)
+
+    def value(self, total: pl.Expr) -> pl.Expr:
+        return total % self.unit
 
 
-def _grouped_daily(base: pl.DataFrame, pollutants: Sequence[str]) -> pl.DataFrame:
-    """Daily sums, counts and the O3 maximum for any set of station-hour rows."""
-    aggregations: list[pl.Expr] = [pl.len().alias("rows")]
-    for pollutant in pollutants:
-        if pollutant == "O3":
-            aggregations.append(pl.col("O3").max().alias("O3_max"))
-        else:
-            aggregations.append(pl.col(pollutant).sum().alias(f"{pollutant}_sum"))
-        aggregations.append(pl.col(pollutant).count().alias(f"{pollutant}_count"))
-    return base.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
+def _scaled(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The column as integers scaled by ``10**_scale_of(dtype)`` (integer columns keep their dtype)."""
+    if dtype.is_integer():
+        return column
+    if dtype.is_float():
+        return (column * 10**FLOAT_SCALE).round().cast(pl.Int64, strict=False)
+    if isinstance(dtype, pl.Decimal):
+        return column.to_physical().cast(pl.Int64)  # a decimal is stored as value × 10**scale
+    return column.cast(pl.Int64)
 
 
-def _scatter(slots: pl.Series, values: pl.Series, size: int) -> pl.Series:
-    """Values placed at their slots of a null grid of ``size``."""
-    present = values.is_not_null()
-    grid = pl.repeat(None, size, dtype=pl.Int64, eager=True)
-    return grid.scatter(
-        slots.filter(present).cast(pl.get_index_type()), values.filter(present).cast(pl.Int64)
-    )
+def _scaled_bound(maximum: object, dtype: pl.DataType, scale: int) -> int:
+    """An upper bound of the scaled values of a column whose (raw) maximum is ``maximum``."""
+    if maximum is None:
+        return 0
+    if dtype.is_float():
+        return math.ceil(float(maximum) * 10**FLOAT_SCALE) + 1  # round(x·1000) ≤ ceil(x·1000)
+    return int(Decimal(maximum).scaleb(scale)) if scale else int(maximum)  # type: ignore[arg-type]
 
 
 # lcm(6, 7, 8) = 168: an 8-hour mean with n valid hours compares as sum·(168/n), an exact integer
 _WINDOW_LCM = 168
 
 
-def _o3_daily_max_8h(grid: pl.Series, scale: int) -> pl.Series:
-    """O3 daily max 8-h and valid-window count per station-day (a struct Series), from the hourly grid.
+def _o3_8h(packed: pl.DataFrame, pack: _Packing, scale: int) -> pl.LazyFrame:
+    """O3 daily max 8-h (``O3_8H``, rounded) and valid-window count (``O3_8H_n``) per day.
 
-    ``grid`` holds 24 hourly values per station-day in order (``null`` = missing), so each day is a
-    row of 24 columns and the 17 windows ending at hours 7 … 23 (08:00 … 24:00 end labels) are sums of
-    8 columns that never leave the day. Windows are compared by the exact integer ``sum·168/n``
-    (``n`` = 6, 7 or 8 valid hours); the largest is then rounded half to even.
+    ``packed`` has one column ``O3`` of packed hourly values (see :class:`_Packing`), 24 per day in
+    order, so each day is a row of 24 columns and the 17 windows ending at hours 7 … 23 (08:00 … 24:00
+    end labels) are sums of 8 columns that never leave the day; a window sum is ``n·one + sum`` with
+    ``n`` valid hours. Windows are compared by the exact integer ``sum·168/n`` (``n`` = 6, 7 or 8;
+    ``-1`` for fewer); the largest is then rounded half to even.
     """
-    hours = grid.cast(pl.Int64).reshape((-1, 24)).to_frame("h").lazy()
-    hours = hours.select([pl.col("h").arr.get(i).alias(f"h{i}") for i in range(24)])
-    window_sums = []
-    for end in O3_WINDOW_ENDS:
-        columns = [f"h{i}" for i in range(end - 7, end + 1)]
-        window_sums += [
-            pl.sum_horizontal(columns).alias(f"s{end}"),
-            pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int64) for c in columns]).alias(f"n{end}"),
+    one = pack.unit
+    hours = packed.lazy().select([pl.col("O3").gather_every(24, i).alias(f"h{i}") for i in range(24)])
+    windows = hours.select(
+        [
+            sum((pl.col(f"h{i}") for i in range(end - 7, end + 1)), pl.lit(0, pack.dtype)).alias(f"w{end}")
+            for end in O3_WINDOW_ENDS
         ]
-    keys = [
-        pl.when(pl.col(f"n{end}") >= MIN_HOURS_PER_8H)
-        .then(pl.col(f"s{end}") * (_WINDOW_LCM // pl.col(f"n{end}")))
-        .alias(f"k{end}")
-        for end in O3_WINDOW_ENDS
-    ]
-    key_columns = [f"k{end}" for end in O3_WINDOW_ENDS]
+    )
+
+    def key(window: pl.Expr) -> pl.Expr:
+        n, total = window // one, window % one
+        chain = pl.when(n == 8).then(total * (_WINDOW_LCM // 8))
+        for valid in range(7, MIN_HOURS_PER_8H - 1, -1):
+            chain = chain.when(n == valid).then(total * (_WINDOW_LCM // valid))
+        return chain.otherwise(-1)
+
+    keys = windows.select([key(pl.col(f"w{end}")).alias(f"k{end}") for end in O3_WINDOW_ENDS])
+    key_columns = [pl.col(f"k{end}") for end in O3_WINDOW_ENDS]
+    best_key = keys.select(
+        key=pl.max_horizontal(key_columns),
+        O3_8H_n=sum(((column >= 0).cast(pl.UInt32) for column in key_columns), pl.lit(0, pl.UInt32)),
+    )
     limit = int(O3_8H_LIMIT)  # an integer µg/m³; the window means are rounded to integers
     best = round_half_even(pl.col("key"), _WINDOW_LCM * 10**scale)
-    return (
-        hours.select(window_sums)
-        .select(keys)
-        .select(
-            key=pl.max_horizontal(key_columns),
-            O3_8H_n=pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.UInt32) for c in key_columns]),
-        )
-        .select(
-            pl.struct(
-                pl.when(
-                    pl.col("key").is_not_null() & ((pl.col("O3_8H_n") >= MIN_O3_WINDOWS) | (best > limit))
-                )
-                .then(best)
-                .alias("O3_8H"),
-                pl.col("O3_8H_n").cast(pl.UInt32),
-            ).alias("o3")
-        )
-        .collect()
-        .to_series()
+    return best_key.select(
+        pl.when((pl.col("key") >= 0) & ((pl.col("O3_8H_n") >= MIN_O3_WINDOWS) | (best > limit)))
+        .then(best)
+        .alias("O3_8H"),
+        pl.col("O3_8H_n"),
     )
 
 

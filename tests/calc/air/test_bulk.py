@@ -404,3 +404,121 @@ def test_nan_in_a_daily_frame_is_refused():
     frame = pl.DataFrame({"date": [date(2025, 1, 1)] * 2, "PM25_24H": [float("nan"), 35.0]})
     with pytest.raises(ValueError, match="NaN"):
         air.daily_aqi_frame(frame, rule=air.RULE_2012)
+
+
+def _grid(stations, days, values_of, *, dtype=pl.Int64):
+    """A complete station × hour frame in order (the dense path) and the scalar hours per station-day."""
+    rows = []
+    scalar = {}
+    for station in stations:
+        for day in days:
+            hours = {pollutant: values_of(station, day, pollutant) for pollutant in (*UG_POLLUTANTS, "CO")}
+            scalar[(station, day)] = hours
+            for hour in range(24):
+                rows.append(
+                    {
+                        "station": station,
+                        "time": datetime.combine(day, datetime.min.time()) + timedelta(hours=hour),
+                        **{pollutant: hours[pollutant][hour] for pollutant in hours},
+                    }
+                )
+    schema = {"station": pl.Int32, "time": pl.Datetime("us"), **{p: dtype for p in (*UG_POLLUTANTS, "CO")}}
+    return pl.DataFrame(rows, schema=schema, orient="row"), scalar
+
+
+def _assert_daily_matches(daily: pl.DataFrame, scalar) -> None:
+    by_key = {(row["station"], row["date"]): row for row in daily.to_dicts()}
+    assert len(by_key) == len(scalar)
+    for key, hours in scalar.items():
+        row = by_key[key]
+        for item, value in air.station_daily(hours).items():
+            assert row[item] == value.value, (key, item)
+            assert row[f"{item}_n"] == value.count, (key, item)
+
+
+@pytest.mark.parametrize(
+    ("scale", "dtype"),
+    [
+        pytest.param(1, pl.Int32, id="int32-packing"),
+        pytest.param(10**6, pl.Int64, id="int64-packing"),  # 24 × 10^8 ≥ 2^26
+        pytest.param(10**16, pl.Int64, id="int128-packing"),  # 24 × 10^18 ≥ 2^58
+    ],
+)
+def test_dense_grid_with_large_values_matches_scalar(scale, dtype):
+    """Hourly values are packed with their presence into 32-, 64- or 128-bit integers by size."""
+    rng = random.Random(scale)
+
+    def values_of(station, day, pollutant):
+        hours = [rng.randint(0, 300) * scale + rng.randint(0, 99) for _ in range(24)]
+        for hour in rng.sample(range(24), rng.choice([0, 2, 5, 12])):
+            hours[hour] = None
+        return hours
+
+    frame, scalar = _grid([3, 4], [date(2025, 7, 1), date(2025, 7, 2)], values_of, dtype=dtype)
+    if scale > 10**6:
+        # as 3-decimal decimals the scaled values exceed what 64-bit packing can hold
+        frame = frame.with_columns([pl.col(p).cast(pl.Decimal(38, 0)) for p in (*UG_POLLUTANTS, "CO")])
+    daily = air.daily_station_frame(frame)
+    _assert_daily_matches(daily, scalar)
+    # the general path (rows shuffled) gives the same frame
+    assert air.daily_station_frame(frame.sample(fraction=1.0, shuffle=True, seed=1)).equals(daily)
+
+
+def test_nearly_dense_frames_take_the_general_path_or_are_refused():
+    """A frame with exactly the grid's row count that is not the grid in order."""
+    rng = random.Random(11)
+
+    def values_of(station, day, pollutant):
+        return [rng.randint(0, 200) for _ in range(24)]
+
+    frame, scalar = _grid([1, 2], [date(2025, 1, 1)], values_of)
+    dense = air.daily_station_frame(frame)
+    _assert_daily_matches(dense, scalar)
+    # two hours of one station swapped: same values, general path
+    order = list(range(frame.height))
+    order[5], order[6] = order[6], order[5]
+    assert air.daily_station_frame(frame[order]).equals(dense)
+    # the stations' blocks in the other order
+    assert air.daily_station_frame(frame[list(range(24, 48)) + list(range(24))]).equals(dense)
+    # one time 30 minutes off, at the grid's full length
+    off = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 30)
+        .then(pl.col("time") + timedelta(minutes=30))
+        .otherwise(pl.col("time"))
+        .alias("time")
+    )
+    with pytest.raises(ValueError, match="on the hour"):
+        air.daily_station_frame(off)
+    # one hour given twice (and another missing), at the grid's full length
+    twice = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 30)
+        .then(pl.col("time") - timedelta(hours=1))
+        .otherwise(pl.col("time"))
+    )
+    with pytest.raises(ValueError, match="duplicate"):
+        air.daily_station_frame(twice)
+    # a station's block one row short, the other one long
+    shifted = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 23)
+        .then(pl.lit(2, pl.Int32))
+        .otherwise(pl.col("station"))
+        .alias("station")
+    )
+    with pytest.raises(ValueError, match="duplicate"):
+        air.daily_station_frame(shifted)
+
+
+def test_dense_grid_with_string_stations_and_end_labels():
+    rng = random.Random(5)
+
+    def values_of(station, day, pollutant):
+        return [None if rng.random() < 0.1 else rng.randint(0, 400) for _ in range(24)]
+
+    frame, scalar = _grid([7, 8, 9], [date(2025, 2, 1), date(2025, 2, 2)], values_of)
+    frame = frame.with_columns(
+        ("S" + pl.col("station").cast(pl.String)).alias("station"), pl.col("time") + timedelta(hours=1)
+    )
+    daily = air.daily_station_frame(frame, time_label="end")
+    scalar = {(f"S{station}", day): hours for (station, day), hours in scalar.items()}
+    _assert_daily_matches(daily, scalar)
+    assert air.daily_station_frame(frame.reverse(), time_label="end").equals(daily)
