@@ -319,23 +319,28 @@ class _Packing:
         return pl.lit(self.one, self.dtype)
 
     def pack(self, scaled: pl.Expr) -> pl.Expr:
+        """Packed values from :func:`_scaled` (the cast truncates the float form)."""
         return (scaled.cast(self.dtype) + self.unit).fill_null(0)
 
     def count(self, total: pl.Expr) -> pl.Expr:
         return (total // self.unit).cast(pl.UInt32)
 
     def value(self, total: pl.Expr) -> pl.Expr:
-        return total % self.unit
+        return total & pl.lit(self.one - 1, self.dtype)  # total % one
 
 
 def _scaled(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """The column as integers scaled by ``10**_scale_of(dtype)`` (integer columns keep their dtype)."""
+    """The column as integers scaled by ``10**_scale_of(dtype)``, in some integer type — or, for
+    floats, as ``x·1000 + 0.5``, which a cast to an integer type truncates to the scaled integer.
+    """
     if dtype.is_integer():
         return column
     if dtype.is_float():
-        return (column * 10**FLOAT_SCALE).round().cast(pl.Int64, strict=False)
+        # only checked values get here: x ≥ 0 and x the double nearest to r/1000 for an integer
+        # r < 10^12, so x·1000 is within 2^-12 of r and truncating x·1000 + 0.5 gives r (= round)
+        return column * 10**FLOAT_SCALE + 0.5
     if isinstance(dtype, pl.Decimal):
-        return column.to_physical().cast(pl.Int64)  # a decimal is stored as value × 10**scale
+        return column.to_physical()  # Int128: a decimal is stored as value × 10**scale
     return column.cast(pl.Int64)
 
 
@@ -361,20 +366,22 @@ def _o3_8h(packed: pl.DataFrame, pack: _Packing, scale: int) -> pl.LazyFrame:
     ``n`` valid hours. Windows are compared by the exact integer ``sum·168/n`` (``n`` = 6, 7 or 8;
     ``-1`` for fewer); the largest is then rounded half to even.
     """
-    one = pack.unit
     hours = packed.lazy().select([pl.col("O3").gather_every(24, i).alias(f"h{i}") for i in range(24)])
-    windows = hours.select(
-        [
-            sum((pl.col(f"h{i}") for i in range(end - 7, end + 1)), pl.lit(0, pack.dtype)).alias(f"w{end}")
-            for end in O3_WINDOW_ENDS
-        ]
+    # window sums by doubling: 2-hour, 4-hour, then 8-hour sums (61 additions instead of 17 × 7)
+    pairs = hours.select([(pl.col(f"h{i}") + pl.col(f"h{i + 1}")).alias(f"p{i}") for i in range(23)])
+    quads = pairs.select([(pl.col(f"p{i}") + pl.col(f"p{i + 2}")).alias(f"q{i}") for i in range(21)])
+    windows = quads.select(
+        [(pl.col(f"q{end - 7}") + pl.col(f"q{end - 3}")).alias(f"w{end}") for end in O3_WINDOW_ENDS]
     )
 
     def key(window: pl.Expr) -> pl.Expr:
-        n, total = window // one, window % one
-        chain = pl.when(n == 8).then(total * (_WINDOW_LCM // 8))
+        # n valid hours ⟺ n·one ≤ window < (n + 1)·one, as the sum of 8 values is below one
+        total = pack.value(window)
+        chain = pl.when(window >= pl.lit(8 * pack.one, pack.dtype)).then(total * (_WINDOW_LCM // 8))
         for valid in range(7, MIN_HOURS_PER_8H - 1, -1):
-            chain = chain.when(n == valid).then(total * (_WINDOW_LCM // valid))
+            chain = chain.when(window >= pl.lit(valid * pack.one, pack.dtype)).then(
+                total * (_WINDOW_LCM // valid)
+            )
         return chain.otherwise(-1)
 
     keys = windows.select([key(pl.col(f"w{end}")).alias(f"k{end}") for end in O3_WINDOW_ENDS])

@@ -522,3 +522,19 @@ def test_dense_grid_with_string_stations_and_end_labels():
     scalar = {(f"S{station}", day): hours for (station, day), hours in scalar.items()}
     _assert_daily_matches(daily, scalar)
     assert air.daily_station_frame(frame.reverse(), time_label="end").equals(daily)
+
+
+def test_dense_grid_of_three_decimal_floats_matches_scalar():
+    """Float hours are scaled by 1000 exactly (every value is the double nearest to a 3-decimal number)."""
+    rng = random.Random(3)
+
+    def values_of(station, day, pollutant):
+        top = 60_000 if pollutant == "CO" else 1_000_000
+        hours = [rng.randint(0, top) / 1000 for _ in range(24)]
+        for hour in rng.sample(range(24), rng.choice([0, 3, 5])):
+            hours[hour] = None
+        return hours
+
+    days = [date(2025, 5, 1) + timedelta(days=i) for i in range(20)]
+    frame, scalar = _grid([1, 2, 3], days, values_of, dtype=pl.Float64)
+    _assert_daily_matches(air.daily_station_frame(frame), scalar)
