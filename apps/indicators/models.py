@@ -96,8 +96,17 @@ class Indicator(models.Model):
 
     @property
     def is_qualitative(self) -> bool:
+        """Qualitative at the first level that has a target; use :meth:`is_qualitative_for` for a region."""
         text = self.target_city or self.target_county
         return bool(text) and is_qualitative(parse_target(text))
+
+    def is_qualitative_for(self, level: str) -> bool:
+        """Whether a region of this level reports a status rather than a number.
+
+        Levels can differ: 规划环境影响评价 is ``=100`` for a city and ``qual:开展`` for a county.
+        """
+        text = self.target_text_for(level)
+        return is_qualitative(parse_target(text)) if text else self.is_qualitative
 
     def printed_target(self, level: str) -> str:
         target = self.target_for(level)

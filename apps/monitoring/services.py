@@ -17,7 +17,7 @@ from decimal import Decimal
 import polars as pl
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -266,7 +266,7 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[
             probe = value or IndicatorValue(program=program, region=region, indicator=indicator,
                                             period_type=PeriodType.YEAR, year=result.year, period_number=1)
             check = check_value_input(indicator=indicator, data=ValueInput(number=result.value),
-                                      last_approved=_last_approved(probe))
+                                      last_approved=_last_approved(probe), level=region.level)
             if check.errors:
                 entry.update(action="skip", reason="；".join(check.errors))
             entry["warnings"] = list(check.warnings)
@@ -489,7 +489,7 @@ def _run(batch_id: int) -> None:
         batch = ImportBatch.objects.select_related("program__region", "program__framework").get(pk=batch_id)
         import_batch_check(batch=batch)
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread's own connections; the thread ends here
 
 
 def import_batch_start(*, batch: ImportBatch) -> None:

@@ -131,7 +131,7 @@ def _plan(rng: random.Random, region, indicator, target, deadline: int):  # noqa
     """[(year, number, status)] to enter for one region × indicator, or [] when nothing is reported."""
     weak = rng.random() < WEAK_SHARE.get(region.code, 0.12)
     pace = rng.choices(list(PACES), weights=[4, 3, 2])[0]
-    if indicator.is_qualitative:
+    if indicator.is_qualitative_for(region.level):
         achieved, progress = QualitativeStatus.ACHIEVED.value, QualitativeStatus.IN_PROGRESS.value
         s2024 = progress if weak else achieved
         s2023 = achieved if s2024 == achieved and rng.random() < 0.65 else progress

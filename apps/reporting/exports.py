@@ -34,7 +34,7 @@ def department_template(reporting_round, user: User) -> tuple[bytes, str]:  # no
         rows.append(TemplateRow(
             region_code=o.region.code, region_name=o.region.name, indicator_code=o.indicator.code,
             indicator_name=o.indicator.full_name, unit=o.indicator.unit, target=o.target,
-            last_approved=f"{last.display}（{last.year}年）" if last else "", qualitative=o.indicator.is_qualitative,
+            last_approved=f"{last.display}（{last.year}年）" if last else "", qualitative=o.indicator.is_qualitative_for(o.region.level),
         ))
     title = f"{reporting_round.name}（{reporting_round.period_label}）填报表 · {who}"
     filename = quote(f"{reporting_round.name}-{who}.xlsx")

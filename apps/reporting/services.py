@@ -38,7 +38,7 @@ from .models import (
     ValueRevision,
 )
 from .selectors import last_approved_numbers, round_obligations
-from .validation import Check, check_number
+from .validation import Check, check_number, is_change
 
 EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
 
@@ -110,9 +110,13 @@ class ValueInput:
     reason: str = ""
 
 
-def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: Decimal | None) -> Check:
-    """Errors and warnings for a value before it is saved (shared by the form, the API and the import)."""
-    if indicator.is_qualitative:
+def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: Decimal | None,
+                      level: str | None = None) -> Check:
+    """Errors and warnings for a value before it is saved (shared by the form, the API and the import).
+
+    ``level`` is the reporting region's level: an indicator may be qualitative for counties only.
+    """
+    if indicator.is_qualitative_for(level) if level else indicator.is_qualitative:
         if data.qualitative not in QualitativeStatus.values:
             return Check(errors=["定性指标须选择状态（已建立/实施中/未开展）。"])
         if data.number is not None:
@@ -122,7 +126,8 @@ def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: 
         return Check(errors=["定量指标不选定性状态，请填写数值。"])
     if data.number is None:
         return Check(errors=["请填写数值。"])
-    return check_number(data.number, unit=indicator.unit, last_approved=last_approved)
+    return check_number(data.number, unit=indicator.unit, last_approved=last_approved,
+                        change=is_change(indicator.name))
 
 
 def _last_approved(value: IndicatorValue) -> Decimal | None:
@@ -162,7 +167,8 @@ def indicator_value_save(
         if value.status == ReviewStatus.APPROVED:
             raise DomainError("该指标值已审核通过并锁定；如需修改，请生态办重新打开。")
         raise DomainError("该指标值已提交，等待审核，暂不能修改。")
-    check = check_value_input(indicator=indicator, data=data, last_approved=_last_approved(value))
+    check = check_value_input(indicator=indicator, data=data, last_approved=_last_approved(value),
+                              level=region.level)
     if check.errors:
         raise DomainError("；".join(check.errors))
     if check.warnings and not (confirm_warnings and data.note.strip()):
@@ -306,7 +312,7 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
                 errors.append(RowError(row.row, "指标编码", "该区域的此项指标不由您填报。"))
             continue
         indicator = obligation.indicator
-        if not indicator.is_qualitative and row.unit.strip() != (indicator.unit or "").strip():
+        if not indicator.is_qualitative_for(obligation.region.level) and row.unit.strip() != (indicator.unit or "").strip():
             errors.append(RowError(row.row, "单位", f"单位「{row.unit}」与指标单位「{indicator.unit or '无'}」不符。"))
             continue
         value = obligation.value
@@ -316,7 +322,8 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
         data = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
                           source=row.source, caliber=row.caliber, reason="批量导入")
         previous = last.get((obligation.region.id, indicator.id))
-        check = check_value_input(indicator=indicator, data=data, last_approved=previous[1] if previous else None)
+        check = check_value_input(indicator=indicator, data=data, last_approved=previous[1] if previous else None,
+                                  level=obligation.region.level)
         if check.errors:
             errors.extend(RowError(row.row, "本期数值", e) for e in check.errors)
             continue

@@ -139,10 +139,12 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
     resolved = resolve_targets(program, [region], [indicator]).get((region.id, indicator.id))
     target_text = resolved.text if resolved is not None and resolved.applicable else ""
     # 已建立 reads as the target's own wording (制定实施, 全面实施 …) where it has one
-    choices = [(v, target_text if v == QualitativeStatus.ACHIEVED and indicator.is_qualitative and target_text
+    qualitative = indicator.is_qualitative_for(region.level)
+    choices = [(v, target_text if v == QualitativeStatus.ACHIEVED and qualitative and target_text
                 else label) for v, label in QualitativeStatus.choices]
     context: dict[str, object] = {"program": program, "round": reporting_round, "region": region,
                                   "indicator": indicator, "value": value, "target_text": target_text,
+                                  "qualitative": qualitative,
                                   "qualitative_choices": choices,
                                   "previous": sorted(approved_values(program, [region], [indicator], list(
                                       range(reporting_round.year - 3, reporting_round.year))).get(
