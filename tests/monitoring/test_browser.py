@@ -35,3 +35,12 @@ def test_upload_preview_progress_and_commit(world, sites, round_2025, browser_pa
     page.wait_for_selector("#batch-summary")
     assert "已写入并提交指标值2项" in page.locator("#batch-summary").inner_text()
     assert IndicatorValue.objects.filter(indicator__code="2019-07a", status="submitted").count() == 2
+    page.goto(f"{page.base_url}/programs/{world.program.id}/monitoring/")
+    city = page.locator("#results-table tbody tr").first
+    assert "甲市" in city.inner_text() and "已提交" in city.inner_text()
+    assert "按HJ 633-2012计算" in (city.locator("td.mon-cell").first.get_attribute("title") or "")
+    page.click("#detail-990100 summary")
+    assert page.locator("#detail-990100").get_by_text("有效站日").first.is_visible()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+    assert page.evaluate("document.body.scrollHeight") < 2600  # one screenful of results, not 6,900 px
