@@ -145,5 +145,66 @@ def check_values(frame: pl.DataFrame, columns: Sequence[str], *, maxima: bool = 
     return {name: extremes[name] for name in columns} if maxima else {}
 
 
+def checked_scaled(
+    frame: pl.DataFrame, columns: Sequence[str], *, prefix: str = ""
+) -> tuple[pl.DataFrame, dict[str, int], dict[str, int | None]]:
+    """:func:`check_values`, then the columns as Int64 integers scaled by ``10**scale``.
+
+    The sign is checked on the scaled integers where that is the same (integers, decimals: ``x < 0``
+    ⟺ ``x·10^s < 0``) and on the floats themselves otherwise, with :func:`check_values`' errors in
+    its order (every column's sign first, then the floats' precision).
+
+    Returns
+    -------
+    tuple
+        The scaled columns (named ``prefix + column``), column → scale, column → largest scaled value
+        (``None`` for an all-null column).
+    """
+    schema = frame.schema
+    floats = [name for name in columns if schema[name].is_float()]
+    exact = [name for name in columns if name not in floats]
+    scales = {name: _scale_of(schema[name], name) for name in columns}
+
+    def scale(names: Sequence[str]) -> pl.DataFrame:
+        return (
+            frame.lazy()
+            .select([scaled_column(name, schema[name])[0].alias(name) for name in names])
+            .collect()
+        )
+
+    scaled = scale(exact)
+    bounds: dict[str, object] = {}
+    if exact:
+        bounds.update(
+            scaled.select(
+                [pl.col(name).min().alias(f"{name}__min") for name in exact]
+                + [pl.col(name).max().alias(f"{name}__max") for name in exact]
+            ).row(0, named=True)
+        )
+    if floats:
+        bounds.update(
+            frame.select([pl.col(name).min().alias(f"{name}__min") for name in floats]).row(0, named=True)
+        )
+    for name in columns:
+        minimum = bounds[f"{name}__min"]
+        if minimum is not None and minimum < 0:  # type: ignore[operator]
+            raise ValueError(f"column {name!r} has negative concentrations")
+    if floats:
+        check_values(frame, floats)  # more than 3 decimals, NaN, huge
+        scaled_floats = scale(floats)
+        scaled = scaled.hstack(scaled_floats) if exact else scaled_floats
+        bounds.update(
+            scaled_floats.select([pl.col(name).max().alias(f"{name}__max") for name in floats]).row(
+                0, named=True
+            )
+        )
+    maxima = {name: bounds[f"{name}__max"] for name in columns}
+    return (
+        scaled.select([pl.col(name).alias(prefix + name) for name in columns]),
+        scales,
+        maxima,  # type: ignore[return-value]
+    )
+
+
 def collect(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     return frame.collect() if isinstance(frame, pl.LazyFrame) else frame

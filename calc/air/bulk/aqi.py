@@ -15,10 +15,9 @@ from calc.air.assessment import (
 from calc.air.bulk._common import (
     DAILY_ITEMS,
     ceil_div,
-    check_values,
+    checked_scaled,
     collect,
     round_half_even,
-    scaled_column,
 )
 from calc.air.tables import RULE_2012, RULE_2026, breakpoint_table, levels
 
@@ -55,18 +54,23 @@ def _iaqi_table(item: str, scale: int, rule: str) -> pl.Series | None:
     return values.select(_iaqi_chain(item, pl.col("v"), scale, rule).alias("iaqi")).to_series()
 
 
-def _iaqi_expr(item: str, value: pl.Expr, scale: int, rule: str) -> pl.Expr:
-    """IAQI of ``item`` (scaled integers ≥ 0): a lookup in the exact 式1 table when it is small enough."""
+def _iaqi_expr(item: str, value: pl.Expr, scale: int, rule: str, maximum: int | None) -> pl.Expr:
+    """IAQI of ``item`` (scaled integers ≥ 0, at most ``maximum``): a lookup in the exact 式1 table
+    when it is small enough."""
     table = _iaqi_table(item, scale, rule)
     if table is None:
         return _iaqi_chain(item, value, scale, rule)
-    return pl.lit(table).gather(value.clip(0, table.len() - 1))
+    if maximum is not None and maximum >= table.len():
+        value = value.clip(0, table.len() - 1)  # the last entry is the cap
+    return pl.lit(table).gather(value)
 
 
 def _mask(conditions: Sequence[pl.Expr]) -> pl.Expr:
     """Bit ``k`` set where condition ``k`` holds (null counts as false); at most 8 conditions."""
+    zero = pl.lit(0, pl.UInt8)
     bits = [
-        condition.fill_null(False).cast(pl.UInt8) * (1 << bit) for bit, condition in enumerate(conditions)
+        pl.when(condition).then(pl.lit(1 << bit, pl.UInt8)).otherwise(zero)
+        for bit, condition in enumerate(conditions)
     ]
     return sum(bits[1:], bits[0])
 
@@ -84,7 +88,7 @@ def _list_table(items: tuple[str, ...]) -> pl.Series:
     )
 
 
-# every AQI above this is in the last Table 2 row (HJ 633 IAQI are capped at 500)
+# the largest IAQI (HJ 633 caps IAQI at 500): Table 2 labels are looked up by AQI in 0 … _AQI_TOP
 _AQI_TOP = 500
 
 
@@ -92,7 +96,14 @@ _AQI_TOP = 500
 def _label_table(attribute: str) -> pl.Series:
     """Table 2 label (级别, 类别 or 颜色) of every AQI from 0 to :data:`_AQI_TOP`."""
     rows = levels()
-    assert all(row.aqi_max is None or row.aqi_max < _AQI_TOP for row in rows)
+    tops = [
+        segment.iaqi_hi
+        for r in (RULE_2012, RULE_2026)
+        for item in breakpoint_table(r).values()
+        for segment in item
+    ]
+    if max([*tops, *FIXED_ABOVE_800_2026.values()]) > _AQI_TOP:
+        raise AssertionError("an IAQI above _AQI_TOP would have no label")
     labels = pl.Series([getattr(row, attribute) for row in rows], dtype=pl.String)
     band = sum(
         ((pl.col("aqi") > row.aqi_max).cast(pl.Int64) for row in rows if row.aqi_max is not None),
@@ -104,28 +115,39 @@ def _label_table(attribute: str) -> pl.Series:
 
 def _labels(aqi: pl.Expr, attribute: str) -> pl.Expr:
     """Table 2 label of each AQI (``null`` where AQI is null): the row whose band holds it."""
-    return pl.lit(_label_table(attribute)).gather(aqi.clip(0, _AQI_TOP))
+    return pl.lit(_label_table(attribute)).gather(aqi)
 
 
-def _rule_columns(lazy: pl.LazyFrame, schema: Mapping[str, pl.DataType], rule: str) -> pl.LazyFrame:
-    """Add ``__<rule>_<name>`` columns: IAQI per item, aqi, aqi_of_present and the three lists."""
+def _rule_columns(
+    lazy: pl.LazyFrame, scaled: Mapping[str, tuple[int, int | None]], rule: str
+) -> pl.LazyFrame:
+    """Add ``__<rule>_<name>`` columns: IAQI per item, aqi, aqi_of_present and the three lists.
+
+    ``scaled``: item → (scale, largest value) of the items present, as Int64 columns ``__v_<item>``
+    scaled by ``10**scale``.
+    """
     tag = f"__{rule}_"
     items = REPORT_ITEMS[(rule, REPORT_DAILY)]
     # the value entered into 式1 (HJ 633-2026 §4.2.2 rounds it first), as scaled integers
-    values: dict[str, tuple[pl.Expr, int]] = {}
+    values: dict[str, tuple[pl.Expr, int, int | None]] = {}
     for item in items:
-        if item not in schema:
+        if item not in scaled:
             continue
-        expr, scale = scaled_column(item, schema[item])
+        scale, maximum = scaled[item]
+        expr = pl.col(f"__v_{item}")
         if rule == RULE_2026:
             decimals = DECIMALS[ITEM_POLLUTANT[item]]
             if scale > decimals:
-                expr, scale = round_half_even(expr, 10 ** (scale - decimals)), decimals
-        values[item] = (expr, scale)
-    iaqis = {item: _iaqi_expr(item, expr, scale, rule) for item, (expr, scale) in values.items()}
-    if "O3_8H" in values:
+                unit = 10 ** (scale - decimals)
+                expr, scale = round_half_even(expr, unit), decimals
+                maximum = None if maximum is None else maximum // unit + 1
+        values[item] = (expr, scale, maximum)
+    iaqis = {
+        item: _iaqi_expr(item, expr, scale, rule, maximum) for item, (expr, scale, maximum) in values.items()
+    }
+    if "O3_8H" in values and (values["O3_8H"][2] or 0) > 800 * 10 ** values["O3_8H"][1]:
         # O3 8-h above 800: HJ 633-2012 note 3 reports the O3 1-h IAQI; HJ 633-2026 note c fixes 300
-        expr, scale = values["O3_8H"]
+        expr, scale, _ = values["O3_8H"]
         substitute = (
             pl.lit(FIXED_ABOVE_800_2026["O3_8H"], pl.Int64)
             if rule == RULE_2026
@@ -197,7 +219,9 @@ def daily_aqi_frame(
     """
     frame = collect(daily)
     schema = frame.schema
-    check_values(frame, [item for item in DAILY_ITEMS if item in schema])
+    scaled, scales, maxima = checked_scaled(
+        frame, [item for item in DAILY_ITEMS if item in schema], prefix="__v_"
+    )
     if rule is not None:
         needed: tuple[str, ...] = (resolve_rule(rule),)
     else:
@@ -223,9 +247,9 @@ def daily_aqi_frame(
             .then(pl.lit(RULE_2026))
             .otherwise(pl.lit(RULE_2012))
         )
-    lazy = frame.lazy().with_columns(rule_expr.alias("rule"))
+    lazy = frame.hstack(scaled).lazy().with_columns(rule_expr.alias("rule"))
     for r in needed:
-        lazy = _rule_columns(lazy, schema, r)
+        lazy = _rule_columns(lazy, {item: (scales[item], maxima[item]) for item in scales}, r)
 
     def pick(name: str) -> pl.Expr:
         if len(needed) == 1:

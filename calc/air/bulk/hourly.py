@@ -448,20 +448,79 @@ def city_daily_frame(
     else:
         mapping = stations.select(station, city)
     mapping = mapping.with_columns(pl.col(station).cast(frame.schema[station]))
-    joined = frame.join(mapping, on=station, how="left")
-    unmapped = joined.filter(pl.col(city).is_null())[station].unique()
-    if unmapped.len():
-        raise ValueError(f"stations without a city: {unmapped.head(10).to_list()}")
     items = [item for item in DAILY_ITEMS if item in frame.columns]
     scaled = {item: scaled_column(item, frame.schema[item]) for item in items}
+    # cities by code in sorted order, so the output sorts by (code, date)
+    cities = mapping.select(pl.col(city).drop_nulls().unique().sort()).to_series()
+    mapping = mapping.select(
+        pl.col(station),
+        pl.col(city).replace_strict(cities, pl.int_range(cities.len(), eager=True)).alias("__city"),
+    )
+    values = frame.lazy().select([expr.alias(item) for item, (expr, _) in scaled.items()]).collect()
+    if mapping[station].is_duplicated().any():
+        # a station in several cities counts in each of them, as a join does
+        joined = frame.select(station, date_column).hstack(values).join(mapping, on=station, how="left")
+    else:
+        codes = (
+            frame[station].replace_strict(mapping[station], mapping["__city"], default=None).alias("__city")
+        )
+        joined = frame.select(station, date_column).hstack([codes]).hstack(values)
+    unmapped = joined.filter(pl.col("__city").is_null())[station].unique()
+    if unmapped.len():
+        raise ValueError(f"stations without a city: {unmapped.head(10).to_list()}")
+    # a value and its presence summed in one integer, v + one (0 = missing), when the values are ≥ 0:
+    # one = 2^bits exceeds any sum of the column, and rows × one stays inside the integer type
+    extremes = joined.select(
+        [pl.col(item).min().alias(f"{item}__min") for item in scaled]
+        + [pl.col(item).max().alias(f"{item}__max") for item in scaled]
+    ).row(0, named=True)
+    columns: list[pl.Expr] = []
     aggregations: list[pl.Expr] = []
-    for item, (expr, _) in scaled.items():
-        aggregations += [expr.sum().alias(f"{item}__sum"), expr.count().alias(f"{item}_n")]
-    grouped = joined.lazy().group_by(city, date_column).agg(aggregations).collect()
-    outputs: list[pl.Expr] = [pl.col(city), pl.col(date_column)]
+    unpack: dict[str, tuple[pl.Expr, pl.Expr]] = {}
+    for item in scaled:
+        low, high = extremes[f"{item}__min"], extremes[f"{item}__max"]
+        if low is not None and low < 0:
+            columns.append(pl.col(item))
+            aggregations += [
+                pl.col(item).sum().alias(f"{item}__sum"),
+                pl.col(item).count().alias(f"{item}__n"),
+            ]
+            unpack[item] = (pl.col(f"{item}__sum"), pl.col(f"{item}__n"))
+            continue
+        bits = (joined.height * (high or 0)).bit_length()
+        dtype = pl.Int64 if (joined.height + 1) << bits < 2**63 else pl.Int128
+        one = pl.lit(1 << bits, dtype)
+        columns.append((pl.col(item).cast(dtype) + one).fill_null(0).alias(item))
+        aggregations.append(pl.col(item).sum().alias(f"{item}__total"))
+        total = pl.col(f"{item}__total")
+        unpack[item] = (total % one, (total // one).cast(pl.UInt32))
+    dates = joined[date_column]
+    if dates.dtype == pl.Date and joined.height:
+        # one integer key (city code, day) instead of two group keys
+        first, last = dates.min(), dates.max()
+        span = (last - first).days + 1  # type: ignore[operator]
+        day = pl.col(date_column).cast(pl.Int32) - pl.lit(first).cast(pl.Int32)
+        keyed = joined.lazy().select((pl.col("__city") * span + day).alias("__key"), *columns).collect()
+        grouped = (
+            keyed.lazy()
+            .group_by("__key")
+            .agg(aggregations)
+            .sort("__key")
+            .with_columns(
+                (pl.col("__key") // span).alias("__city"),
+                (pl.lit(first) + pl.duration(days=pl.col("__key") % span)).cast(pl.Date).alias(date_column),
+            )
+        )
+    else:
+        keyed = joined.lazy().select("__city", date_column, *columns).collect()
+        grouped = keyed.lazy().group_by("__city", date_column).agg(aggregations).sort("__city", date_column)
+    outputs: list[pl.Expr] = [pl.lit(cities).gather(pl.col("__city")).alias(city), pl.col(date_column)]
     for item, (_, scale) in scaled.items():
         decimals = DECIMALS[ITEM_POLLUTANT[item]]
-        count = pl.col(f"{item}_n")
-        value = round_half_even(pl.col(f"{item}__sum") * 10**decimals, count.cast(pl.Int64) * 10**scale)
-        outputs += [to_decimal(pl.when(count > 0).then(value), decimals).alias(item), count]
-    return grouped.select(outputs).sort(city, date_column)
+        total, count = unpack[item]
+        value = round_half_even(total * 10**decimals, count.cast(pl.Int64) * 10**scale)
+        outputs += [
+            to_decimal(pl.when(count > 0).then(value), decimals).alias(item),
+            count.cast(pl.UInt32).alias(f"{item}_n"),
+        ]
+    return grouped.select(outputs).collect()

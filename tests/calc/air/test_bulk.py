@@ -538,3 +538,27 @@ def test_dense_grid_of_three_decimal_floats_matches_scalar():
     days = [date(2025, 5, 1) + timedelta(days=i) for i in range(20)]
     frame, scalar = _grid([1, 2, 3], days, values_of, dtype=pl.Float64)
     _assert_daily_matches(air.daily_station_frame(frame), scalar)
+
+
+def test_city_values_with_negative_inputs_and_a_station_in_two_cities():
+    """Paths of city_daily_frame beside the packed sums: negative values (not refused there) and a
+    station mapped to two cities (it counts in both, as in a join)."""
+    day = date(2025, 1, 1)
+    daily = pl.DataFrame(
+        {
+            "station": ["A", "B", "A", "B"],
+            "date": [day, day, day + timedelta(days=1), day + timedelta(days=1)],
+            "PM25_24H": [-3, 4, 10, None],
+            "CO_24H": [Decimal("1.2"), Decimal("1.3"), None, None],
+        },
+        schema_overrides={"CO_24H": pl.Decimal(38, 1)},
+    )
+    city = air.city_daily_frame(daily, {"A": "C", "B": "C"})
+    assert city["PM25_24H"].to_list() == [Decimal(0), Decimal(10)]  # 0.5 → 0 (half to even)
+    assert city["PM25_24H_n"].to_list() == [2, 1]
+    assert city["CO_24H"].to_list() == [Decimal("1.2"), None]  # 1.25 → 1.2
+    assert city["CO_24H_n"].to_list() == [2, 0]
+    both = air.city_daily_frame(daily, pl.DataFrame({"station": ["A", "A", "B"], "city": ["C1", "C2", "C1"]}))
+    assert both["city"].to_list() == ["C1", "C1", "C2", "C2"]
+    assert both["PM25_24H"].to_list() == [Decimal(0), Decimal(10), Decimal(-3), Decimal(10)]
+    assert both["PM25_24H_n"].to_list() == [2, 1, 1, 1]
