@@ -193,7 +193,7 @@ def daily_station_frame(
         if "O3" in present:
             queries.append(_o3_8h(rows.select("O3"), packs["O3"], scales["O3"]))
         daily, *o3 = pl.collect_all(queries)
-        daily = (daily.hstack(o3[0]) if o3 else daily).lazy().with_row_index("sd")
+        daily = (daily.hstack(o3[0].rechunk()) if o3 else daily).lazy().with_row_index("sd")
     else:
         rows = base.lazy().select(slot.alias("slot"), **packed).collect()
         if rows["slot"].n_unique() != rows.height:
