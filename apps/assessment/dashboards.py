@@ -19,13 +19,30 @@ from apps.geo.models import Department
 from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Responsibility
 from apps.reporting.models import Evidence, IndicatorValue, PeriodType, QualitativeStatus
-from calc.attainment import REACHABILITY_LABELS, STATUS_LABELS, GateResult, fmt_number
+from calc.attainment import GateResult, fmt_number
 
 from .access import Scope
 from .selectors import COVERAGE_THRESHOLD, STATUS_ORDER, ProgramAssessment, year_coverage
 
 WEAK_SPOTS = 10
 SPARKLINES = 8
+
+# calc.attainment says its statuses in Chinese; the pages say them in the interface language. In Chinese these
+# are exactly calc's words (tests/i18n checks it), so the API and the Chinese pages read the same as before.
+STATUS_TEXT = {"attained": gettext_lazy("达标"), "not_attained": gettext_lazy("未达标"),
+               "no_data": gettext_lazy("无数据"), "not_applicable": gettext_lazy("不适用")}
+REACH_TEXT = {"attained": gettext_lazy("已达标"), "on_track": gettext_lazy("可按期达标"),
+              "accelerate": gettext_lazy("需加快"), "off_track": gettext_lazy("难以按期达标"),
+              "insufficient_data": gettext_lazy("数据不足")}
+GATE_TEXT = {True: gettext_lazy("约束性指标全部达标"), False: gettext_lazy("约束性指标未全部达标")}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_TEXT[status])
+
+
+def reach_label(status: str) -> str:
+    return str(REACH_TEXT[status]) if status else ""
 
 
 def number(value: Decimal | None) -> str | None:
@@ -70,7 +87,7 @@ def gate_headline(gate: GateResult) -> str:
             parts.append(gettext("%(x)s项未达标") % args)
         if counts["no_data"]:
             parts.append(gettext("%(y)s项无数据") % args)
-        text = gettext("约束性指标 %(a)s/%(b)s 达标：") % args + "、".join(parts)
+        text = gettext("约束性指标 %(a)s/%(b)s 达标：") % args + gettext("、").join(parts)
     if gate.reference_share is not None:
         text += gettext("；参考性指标达标率 %(p)s%%") % {"p": fmt_number(gate.reference_share * 100, places=1)}
     return text
@@ -86,8 +103,8 @@ def blocker_groups(gate: GateResult, indicators: dict[str, Indicator],
         if status == "not_attained":
             items.sort(key=lambda b: -(gaps.get(b.code) or Decimal(0)))
         if items:
-            groups.append({"status": status, "label": STATUS_LABELS[status], "count": len(items), "items": [
-                {"code": b.code, "name": b.name, "status": b.status, "label": b.label, "reason": b.reason,
+            groups.append({"status": status, "label": status_label(status), "count": len(items), "items": [
+                {"code": b.code, "name": b.name, "status": b.status, "label": status_label(b.status), "reason": b.reason,
                  "indicator_id": indicators[b.code].id if b.code in indicators else None,
                  "full_name": indicators[b.code].full_name if b.code in indicators else b.name}
                 for b in items]})
@@ -98,7 +115,7 @@ def gate_data(gate: GateResult, indicators: dict[str, Indicator] | None = None,
               gaps: dict[str, Decimal | None] | None = None) -> dict:
     return {
         "passed": gate.passed,
-        "label": gate.label,
+        "label": str(GATE_TEXT[gate.passed]),
         "explanation": gate.explanation,
         "binding_applicable": gate.binding_applicable,
         "binding_attained": gate.binding_attained,
@@ -108,7 +125,7 @@ def gate_data(gate: GateResult, indicators: dict[str, Indicator] | None = None,
         "reference_percent": None if gate.reference_share is None else fmt_number(gate.reference_share * 100,
                                                                                    places=1),
         "counts": dict(gate.counts),
-        "blockers": [{"code": b.code, "name": b.name, "status": b.status, "label": b.label, "reason": b.reason}
+        "blockers": [{"code": b.code, "name": b.name, "status": b.status, "label": status_label(b.status), "reason": b.reason}
                      for b in gate.blockers],
         "headline": gate_headline(gate),
         "groups": blocker_groups(gate, indicators or {}, gaps),
@@ -135,7 +152,7 @@ def city_gate_data(assessment: ProgramAssessment) -> dict:
         blocked.append({
             "region": b.region, "region_id": ids.get(b.region), "title": b.title, "year": b.year,
             "explanation": b.explanation, "not_attained": len(groups["not_attained"]), "no_data": len(groups["no_data"]),
-            "blockers": [{"code": x.code, "name": x.name, "status": x.status, "label": x.label,
+            "blockers": [{"code": x.code, "name": x.name, "status": x.status, "label": status_label(x.status),
                           "indicator_id": codes[x.code].id if x.code in codes else None}
                          for s in ("not_attained", "no_data") for x in groups[s]],
         })
@@ -149,7 +166,7 @@ def city_gate_data(assessment: ProgramAssessment) -> dict:
         parts.append(gettext("%(ok)s个已达到申报条件") % args)
     return {
         "passed": city.passed, "all_clear": city.all_clear, "explanation": city.explanation,
-        "headline": "，".join(parts) if parts else gettext("没有设定创建目标的县区"),
+        "headline": gettext("，").join(parts) if parts else gettext("没有设定创建目标的县区"),
         "counties_blocked": blocked,
         "counties_pending": list(city.counties_pending),
         "counties_passed": list(city.counties_passed),
@@ -201,7 +218,7 @@ def weak_spots(assessment: ProgramAssessment, region_id: int) -> dict[str, list[
             "indicator_id": indicator.id, "code": indicator.code, "name": indicator.full_name,
             "binding": bool(indicator.binding),
             "status": reachability.status if reach else evaluation.status,
-            "label": reachability.label if reach else evaluation.label,
+            "label": reach_label(reachability.status) if reach else status_label(evaluation.status),
             "gap_rel": row.get("gap_rel") if not reach else evaluation.gap_rel,
             "sentence": reachability.explanation if reach else evaluation.explanation,
         }
@@ -222,7 +239,7 @@ def sparklines(assessment: ProgramAssessment, region_id: int) -> list[dict]:
     chosen += [i for i in assessment.indicators if not i.binding and len(by_indicator.get(i.id, [])) >= 2]
     return [{
         "indicator_id": i.id, "name": i.full_name, "unit": i.unit, "status": status.get(i.id, "no_data"),
-        "label": STATUS_LABELS[status.get(i.id, "no_data")],
+        "label": status_label(status.get(i.id, "no_data")),
         "points": [{"year": y, "value": number(Decimal(v))} for y, v in by_indicator[i.id]],
     } for i in chosen[:SPARKLINES]]
 
@@ -264,7 +281,7 @@ def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> dict
         "weak": weak_spots(assessment, focus),
         "sparklines": sparklines(assessment, focus),
         "timeline": timeline(assessment.program, today),
-        "status_labels": dict(STATUS_LABELS),
+        "status_labels": {s: status_label(s) for s in STATUS_TEXT},
     }
 
 
@@ -320,17 +337,20 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
             cell = cells[(region.id, indicator.id)]
             found = assessment.resolved[(region.id, indicator.id)]
             status = cell["status"]
-            title = f"{region.name} · {indicator.number_label} {indicator.full_name}：{STATUS_LABELS[status]}"
+            title = gettext("%(region)s · %(number)s %(name)s：%(status)s") % {
+                "region": region.name, "number": indicator.number_label, "name": indicator.full_name,
+                "status": status_label(status)}
             if status != "not_applicable":
-                title += f"；目标{found.text}"
+                title += gettext("；目标%(target)s") % {"target": found.text}
                 if cell["value"] is not None:
-                    title += f"；{assessment.year}年{fmt_number(cell['value'])}{indicator.unit}"
+                    title += gettext("；%(year)s年%(value)s%(unit)s") % {
+                        "year": assessment.year, "value": fmt_number(cell["value"]), "unit": indicator.unit}
                 if cell["gap_abs"] is not None and status == "not_attained":
-                    title += f"，差{fmt_number(cell['gap_abs'])}"
+                    title += gettext("，差%(gap)s") % {"gap": fmt_number(cell["gap_abs"])}
                 if cell["reach_status"]:
-                    title += f"；{REACHABILITY_LABELS[cell['reach_status']]}"
+                    title += gettext("；%(reach)s") % {"reach": reach_label(cell["reach_status"])}
             elif found.reason:
-                title += f"（{found.reason}）"
+                title += gettext("（%(reason)s）") % {"reason": found.reason}
             row.append({"indicator_id": indicator.id, "status": status, "reach_status": cell["reach_status"],
                         "value": cell["value"], "gap_abs": cell["gap_abs"], "gap_rel": cell["gap_rel"],
                         "target": found.text, "title": title})
@@ -342,7 +362,7 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
             "only_options": MATRIX_ONLY, "sort_options": MATRIX_SORT,
             "binding_total": sum(1 for i in assessment.indicators if i.binding),
             "coverage": coverage_info(assessment, scope.region_ids),
-            "status_labels": dict(STATUS_LABELS)}
+            "status_labels": {s: status_label(s) for s in STATUS_TEXT}}
 
 
 def responsible_units(program, indicator_ids: list[int]) -> dict[int, dict[str, list[Department]]]:  # noqa: ANN001
@@ -394,10 +414,10 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
         cell = cells[(region.id, indicator.id)]
         per_region.append({
             "region_id": region.id, "name": region.name, "target": assessment.resolved[(region.id, indicator.id)].text,
-            "status": cell["status"], "label": STATUS_LABELS[cell["status"]],
+            "status": cell["status"], "label": status_label(cell["status"]),
             "value": number(cell["value"]), "gap_abs": number(cell["gap_abs"]),
             "reach_status": cell["reach_status"],
-            "reach_label": REACHABILITY_LABELS[cell["reach_status"]] if cell["reach_status"] else "",
+            "reach_label": reach_label(cell["reach_status"]),
             "deadline": assessment.deadlines[region.id],
         })
     return {
@@ -405,11 +425,11 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
         "region_name": assessment.region_by_id[region_id].name,
         "indicator": indicator, "target": found.text, "target_source": found.source_label,
         "deadline": assessment.deadlines[region_id],
-        "status": evaluation.status, "label": evaluation.label, "sentence": evaluation.explanation,
+        "status": evaluation.status, "label": status_label(evaluation.status), "sentence": evaluation.explanation,
         "gap_abs": number(evaluation.gap_abs), "gap_rel": evaluation.gap_rel,
         "bound": number(bound), "comparison": evaluation.comparison,
         "reach": None if reach is None else {
-            "status": reach.status, "label": reach.label, "sentence": reach.explanation,
+            "status": reach.status, "label": reach_label(reach.status), "sentence": reach.explanation,
             "observed_rate": number(reach.observed_rate), "required_rate": number(reach.required_rate),
             "ratio": number(reach.ratio), "years_needed": reach.years_needed, "expected_year": reach.expected_year,
             "goal": number(reach.goal), "latest_year": reach.latest_year, "latest_value": number(reach.latest_value),
@@ -444,11 +464,11 @@ def department_rows(assessment: ProgramAssessment, department: Department) -> li
             continue
         evaluation, reach = scalar[(region_id, iid)]
         rows.append({
-            "indicator": leaf[iid], "role": role, "role_label": "牵头" if role == "lead" else "配合",
+            "indicator": leaf[iid], "role": role, "role_label": gettext("牵头") if role == "lead" else gettext("配合"),
             "region_id": region_id, "target": assessment.resolved[(region_id, iid)].text,
-            "status": evaluation.status, "label": evaluation.label, "sentence": evaluation.explanation,
+            "status": evaluation.status, "label": status_label(evaluation.status), "sentence": evaluation.explanation,
             "value": number(evaluation.value),
-            "reach_status": reach.status if reach else "", "reach_label": reach.label if reach else "",
+            "reach_status": reach.status if reach else "", "reach_label": reach_label(reach.status) if reach else "",
             "reach_sentence": reach.explanation if reach else "",
         })
     return rows
@@ -463,7 +483,10 @@ __all__ = ["cockpit", "coverage_info", "department_rows", "indicator_detail", "m
 def cockpit_chart(data: dict) -> dict:
     regions = data["regions"]
     return {
-        "statuses": [{"key": s, "label": STATUS_LABELS[s]} for s in STATUS_ORDER],
+        "statuses": [{"key": s, "label": status_label(s)} for s in STATUS_ORDER],
+        # ECharts placeholders: {b} the status, {c} the count, {d} the percent
+        "text": {"pie_tooltip": gettext("{b}：{c}项（{d}%）"), "count_axis": gettext("项"),
+                 "spark_tooltip": gettext("{year}年：{value}{unit}")},
         "focus": {s: data["focus"]["counts"][s] for s in STATUS_ORDER},
         "regions": [r["name"] for r in regions],
         "counts": {s: [r["counts"][s] for r in regions] for s in STATUS_ORDER},
@@ -489,4 +512,5 @@ def indicator_chart(data: dict) -> dict:
         "projection": [projected.get(y) for y in years],
         "bound": data["bound"], "comparison": data["comparison"], "deadline": str(data["deadline"]),
         "qualitative": data["qualitative"],
+        "text": {"observed": gettext("已审核值"), "projection": gettext("线性预测"), "target": gettext("目标值")},
     }

@@ -12,14 +12,15 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.geo.models import Region
 from apps.programs.models import Program
 
 
 class Waterbody(models.TextChoices):
-    RIVER = "river", "河流"
-    LAKE = "lake", "湖库"
+    RIVER = "river", gettext_lazy("河流")
+    LAKE = "lake", gettext_lazy("湖库")
 
 
 class Station(models.Model):
@@ -64,20 +65,20 @@ class Section(models.Model):
 
 
 class ImportKind(models.TextChoices):
-    STATIONS = "stations", "空气监测站点"
-    SECTIONS = "sections", "地表水监测断面"
-    AIR = "air", "空气质量小时数据"
-    WATER = "water", "地表水月度监测数据"
-    LANDUSE = "landuse", "土地利用/生态环境状况指数基础数据"
+    STATIONS = "stations", gettext_lazy("空气监测站点")
+    SECTIONS = "sections", gettext_lazy("地表水监测断面")
+    AIR = "air", gettext_lazy("空气质量小时数据")
+    WATER = "water", gettext_lazy("地表水月度监测数据")
+    LANDUSE = "landuse", gettext_lazy("土地利用/生态环境状况指数基础数据")
 
 
 class BatchStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    CHECKING = "checking", "检查与核算中"
-    REJECTED = "rejected", "有错误，未写入"
-    PREVIEWED = "previewed", "待确认"
-    COMMITTED = "committed", "已写入"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", gettext_lazy("排队中")
+    CHECKING = "checking", gettext_lazy("检查与核算中")
+    REJECTED = "rejected", gettext_lazy("有错误，未写入")
+    PREVIEWED = "previewed", gettext_lazy("待确认")
+    COMMITTED = "committed", gettext_lazy("已写入")
+    FAILED = "failed", gettext_lazy("失败")
 
 
 def batch_path(instance: ImportBatch, filename: str) -> str:
@@ -137,7 +138,7 @@ class ImportBatch(models.Model):
 
     @property
     def display_status_label(self) -> str:
-        return "已中断" if self.interrupted else self.get_status_display()
+        return gettext("已中断") if self.interrupted else self.get_status_display()
 
 
 class ComputedResult(models.Model):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError
@@ -289,42 +290,42 @@ def _results_json(results: list[compute.Result], program: Program) -> list[dict[
 
 def import_batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     """Parse, validate, compute and plan; the batch ends ``previewed`` or ``rejected`` (nothing written)."""
-    _report(batch, 5, "读取文件", status=BatchStatus.CHECKING)
+    _report(batch, 5, gettext_noop("读取文件"), status=BatchStatus.CHECKING)
     try:
         with batch.file.open("rb") as handle:
             data = handle.read()
         known = _program_codes(batch.program)
         if progress:
             progress(10, "读取文件")
-        _report(batch, 15, "逐行检查")
+        _report(batch, 15, gettext_noop("逐行检查"))
         try:
             parsed = layouts.parse(data, batch.file_format, batch.kind, known=known)
         except layouts.FileUnreadable as exc:
             raise ImportRejected(exc.errors) from exc
-        _report(batch, 40, "逐行检查", rows=parsed.rows)
+        _report(batch, 40, gettext_noop("逐行检查"), rows=parsed.rows)
         if progress:
             progress(40, "逐行检查")
         if parsed.errors:
             raise ImportRejected(parsed.errors)
-        _report(batch, 50, "按标准核算")
+        _report(batch, 50, gettext_noop("按标准核算"))
         results = compute_results(batch, parsed.frame)
         if progress:
             progress(80, "按标准核算")
-        _report(batch, 85, "生成写入计划")
+        _report(batch, 85, gettext_noop("生成写入计划"))
         writes = plan_writes(batch, results)
         plan = {"results": _results_json(results, batch.program), "writes": writes, "sites": _site_plan(batch, parsed.frame)}
         summary = _summary(batch, parsed.rows, results, writes)
-        _report(batch, 100, "检查完成，待确认", status=BatchStatus.PREVIEWED, plan=plan, summary=summary)
+        _report(batch, 100, gettext_noop("检查完成，待确认"), status=BatchStatus.PREVIEWED, plan=plan, summary=summary)
         if progress:
             progress(100, "检查完成")
     except ImportRejected as exc:
-        _report(batch, 100, "检查未通过", status=BatchStatus.REJECTED, errors=[e.as_dict() for e in exc.errors],
+        _report(batch, 100, gettext_noop("检查未通过"), status=BatchStatus.REJECTED, errors=[e.as_dict() for e in exc.errors],
                 summary=str(exc))
     except DomainError as exc:
-        _report(batch, 100, "失败", status=BatchStatus.FAILED, errors=[RowError(0, "", str(exc)).as_dict()],
+        _report(batch, 100, gettext_noop("失败"), status=BatchStatus.FAILED, errors=[RowError(0, "", str(exc)).as_dict()],
                 summary=str(exc))
     except Exception as exc:  # a computation error must end the batch visibly, not leave it "checking"
-        _report(batch, 100, "失败", status=BatchStatus.FAILED,
+        _report(batch, 100, gettext_noop("失败"), status=BatchStatus.FAILED,
                 errors=[RowError(0, "", f"核算失败：{exc}").as_dict()], summary=f"核算失败：{exc}")
         if getattr(settings, "MONITORING_RAISE", False):
             raise
@@ -512,7 +513,7 @@ def import_batch_recheck(*, batch: ImportBatch, actor: User) -> ImportBatch:
         if not (batch.interrupted or batch.status == BatchStatus.FAILED):
             raise DomainError(f"该批次状态为“{batch.display_status_label}”，无需重新检查。")
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.QUEUED, progress=0, stage="重新检查排队中", errors=[], plan={}, summary="",
+            status=BatchStatus.QUEUED, progress=0, stage=gettext_noop("重新检查排队中"), errors=[], plan={}, summary="",
             rows=0, updated_at=timezone.now())
         batch.refresh_from_db()
         import_batch_start(batch=batch)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -100,7 +101,7 @@ def base_value_add(request: HttpRequest, program_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已录入基准年数值（原记录保留）。之后的导入在缺少导入的基准年结果时使用它。")
+        messages.success(request, _("已录入基准年数值（原记录保留）。之后的导入在缺少导入的基准年结果时使用它。"))
     return redirect(f"{reverse('monitoring_home', args=[program.id])}#bases")
 
 

@@ -8,6 +8,10 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  // The words come translated in the page's JSON (apps/assessment/dashboards.py): "{year}" → values.year
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
+  }
   function num(v) { return v === null || v === undefined ? null : Number(v); }
   function init(id) {
     var el = document.getElementById(id);
@@ -22,7 +26,7 @@
     if (focus) {
       focus.setOption({
         animation: false,
-        tooltip: { trigger: "item", formatter: "{b}：{c}项（{d}%）" },
+        tooltip: { trigger: "item", formatter: data.text.pie_tooltip },
         legend: { orient: "vertical", right: 0, top: "middle" },
         series: [{
           type: "pie", radius: ["45%", "75%"], center: ["38%", "50%"], label: { show: false },
@@ -42,7 +46,7 @@
         grid: { left: 40, right: 10, top: 30, bottom: many ? 60 : 30 },
         dataZoom: many ? [{ type: "slider", bottom: 5, startValue: 0, endValue: 39 }] : [],
         xAxis: { type: "category", data: data.regions, axisLabel: { interval: 0, rotate: many ? 45 : 0 } },
-        yAxis: { type: "value", name: "项" },
+        yAxis: { type: "value", name: data.text.count_axis },
         series: data.statuses.map(function (s) {
           return { name: s.label, type: "bar", stack: "n", data: data.counts[s.key], itemStyle: { color: COLORS[s.key] } };
         })
@@ -54,7 +58,7 @@
       chart.setOption({
         animation: false,
         grid: { left: 4, right: 4, top: 8, bottom: 16 },
-        tooltip: { trigger: "axis", formatter: function (p) { return p[0].name + "年：" + p[0].value + s.unit; } },
+        tooltip: { trigger: "axis", formatter: function (p) { return fill(data.text.spark_tooltip, { year: p[0].name, value: p[0].value, unit: s.unit }); } },
         xAxis: { type: "category", data: s.years.map(String), axisLabel: { fontSize: 10 }, axisTick: { show: false } },
         yAxis: { type: "value", scale: true, show: false },
         series: [{ type: "line", data: s.values.map(num), symbolSize: 5, lineStyle: { color: COLORS[s.status] || "#1f4e79" },
@@ -67,13 +71,13 @@
     var chart = init("chart-indicator");
     if (!chart) return;
     var series = [
-      { name: "已审核值", type: "line", data: data.observed.map(num), symbolSize: 7, connectNulls: true,
+      { name: data.text.observed, type: "line", data: data.observed.map(num), symbolSize: 7, connectNulls: true,
         itemStyle: { color: "#1f4e79" } },
-      { name: "线性预测", type: "line", data: data.projection.map(num), symbol: "emptyCircle", connectNulls: true,
+      { name: data.text.projection, type: "line", data: data.projection.map(num), symbol: "emptyCircle", connectNulls: true,
         lineStyle: { type: "dashed", color: "#7a7a7a" }, itemStyle: { color: "#7a7a7a" } }
     ];
     if (data.bound !== null) {
-      series.push({ name: "目标值", type: "line", data: data.years.map(function () { return num(data.bound); }),
+      series.push({ name: data.text.target, type: "line", data: data.years.map(function () { return num(data.bound); }),
                     symbol: "none", lineStyle: { color: "#c62828", type: "solid", width: 1.5 }, itemStyle: { color: "#c62828" } });
     }
     chart.setOption({
