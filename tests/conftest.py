@@ -21,6 +21,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
     """Frameworks are package data: load them once for the whole session."""
     with django_db_blocker.unblock():
         call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    yield
+    # A live-server or job thread may still hold a connection to the test database; PostgreSQL refuses to
+    # drop a database in use, so end those sessions before pytest-django drops it.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def make_user(username: str, role: str, **scope: object) -> User:
