@@ -70,18 +70,6 @@ def scaled_column(name: str, dtype: pl.DataType) -> tuple[pl.Expr, int]:
     return (column * 10**scale).round().cast(pl.Int64), scale
 
 
-def scaled_raw(name: str, dtype: pl.DataType) -> tuple[pl.Expr, int]:
-    """Like :func:`scaled_column`, but integer columns keep their dtype and float casts are not strict.
-
-    NaN or huge floats become null here and are reported by the float check that follows.
-    """
-    if dtype.is_integer():
-        return pl.col(name), 0
-    if dtype.is_float():
-        return (pl.col(name) * 10**FLOAT_SCALE).round().cast(pl.Int64, strict=False), FLOAT_SCALE
-    return scaled_column(name, dtype)
-
-
 def float_is_short(column: pl.Expr) -> pl.Expr:
     """True where a non-negative Float64 ``x`` is the double nearest to ``round(x·1000)/1000``.
 
