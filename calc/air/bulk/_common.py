@@ -95,6 +95,28 @@ def float_is_short(column: pl.Expr) -> pl.Expr:
     )
 
 
+def refuse_negative(name: str, minimum: object) -> None:
+    """Refuse column ``name`` when its minimum is negative (``None``: an all-null column)."""
+    if minimum is not None and minimum < 0:  # type: ignore[operator]
+        raise ValueError(f"column {name!r} has negative concentrations")
+
+
+def refuse_long_floats(distinct: pl.DataFrame, name: str) -> None:
+    """Refuse float column ``name`` when one of its distinct values (``distinct``, one column) has a
+    shortest decimal form with more than 3 decimals, or is NaN or huge (see :func:`float_is_short`)."""
+    if distinct.select((~float_is_short(pl.col(distinct.columns[0]))).any()).item():
+        raise ValueError(
+            f"column {name!r} has float values with more than {FLOAT_SCALE} decimals (or NaN/huge); "
+            "cast it to pl.Decimal to keep them exact"
+        )
+
+
+def _check_floats(frame: pl.DataFrame, floats: Sequence[str]) -> None:
+    """:func:`refuse_long_floats` on the distinct values of each float column (data repeat few values)."""
+    for name in floats:
+        refuse_long_floats(frame.lazy().select(pl.col(name).drop_nulls().unique()).collect(), name)
+
+
 def check_values(frame: pl.DataFrame, columns: Sequence[str], *, maxima: bool = False) -> dict[str, object]:
     """Refuse negative values, and float values whose shortest decimal form has more than 3 decimals.
 
@@ -118,18 +140,8 @@ def check_values(frame: pl.DataFrame, columns: Sequence[str], *, maxima: bool = 
         .row(0, named=True)
     )
     for name in columns:
-        minimum = extremes[f"{name}__min"]
-        if minimum is not None and minimum < 0:
-            raise ValueError(f"column {name!r} has negative concentrations")
-    for name in columns:
-        if not frame.schema[name].is_float():
-            continue
-        distinct = frame.lazy().select(pl.col(name).drop_nulls().unique()).collect()
-        if distinct.select((~float_is_short(pl.col(name))).any()).item():
-            raise ValueError(
-                f"column {name!r} has float values with more than {FLOAT_SCALE} decimals (or NaN/huge); "
-                "cast it to pl.Decimal to keep them exact"
-            )
+        refuse_negative(name, extremes[f"{name}__min"])
+    _check_floats(frame, [name for name in columns if frame.schema[name].is_float()])
     return {name: extremes[name] for name in columns} if maxima else {}
 
 
@@ -174,11 +186,9 @@ def checked_scaled(
             frame.select([pl.col(name).min().alias(f"{name}__min") for name in floats]).row(0, named=True)
         )
     for name in columns:
-        minimum = bounds[f"{name}__min"]
-        if minimum is not None and minimum < 0:  # type: ignore[operator]
-            raise ValueError(f"column {name!r} has negative concentrations")
+        refuse_negative(name, bounds[f"{name}__min"])
     if floats:
-        check_values(frame, floats)  # more than 3 decimals, NaN, huge
+        _check_floats(frame, floats)  # more than 3 decimals, NaN, huge
         scaled_floats = scale(floats)
         scaled = scaled.hstack(scaled_floats) if exact else scaled_floats
         bounds.update(

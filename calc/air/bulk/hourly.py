@@ -25,7 +25,8 @@ from calc.air.bulk._common import (
     POLLUTANTS,
     _scale_of,
     collect,
-    float_is_short,
+    refuse_long_floats,
+    refuse_negative,
     round_half_even,
     scaled_column,
     to_decimal,
@@ -116,15 +117,9 @@ def daily_station_frame(
     checked, *distinct = pl.collect_all([checks, *distinct_queries])
     flags = checked.row(0, named=True)
     for pollutant, name in present.items():
-        minimum = flags[f"{pollutant}__min"]
-        if minimum is not None and minimum < 0:
-            raise ValueError(f"column {name!r} has negative concentrations")
+        refuse_negative(name, flags[f"{pollutant}__min"])
     for pollutant, values in zip(floats, distinct, strict=True):
-        if values.select((~float_is_short(pl.col(pollutant))).any()).item():
-            raise ValueError(
-                f"column {present[pollutant]!r} has float values with more than {FLOAT_SCALE} decimals "
-                "(or NaN/huge); cast it to pl.Decimal to keep them exact"
-            )
+        refuse_long_floats(values, present[pollutant])
     if flags["nulls"]:
         raise ValueError(f"columns {station!r} and {time!r} must not have nulls")
     # hours are counted from 1970-01-01 00:00 (floor division is monotonic, so min/max carry over)
