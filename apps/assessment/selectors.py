@@ -36,8 +36,6 @@ from apps.programs.models import AssignedTarget, Program, RegionGoal, TargetEdit
 from apps.programs.selectors import ResolvedTarget, program_indicators, program_regions, resolve_targets
 from apps.reporting.models import IndicatorValue, PeriodType
 from calc.attainment import (
-    REACHABILITY_LABELS,
-    STATUS_LABELS,
     CityGateResult,
     CountyGoal,
     Evaluation,
@@ -67,7 +65,6 @@ YEAR_MARGIN = 30
 COVERAGE_THRESHOLD = Decimal("0.6")
 
 STATUS_ORDER = ("attained", "not_attained", "no_data", "not_applicable")
-REACH_ORDER = ("attained", "on_track", "accelerate", "off_track", "insufficient_data")
 
 
 # --- frames: the production loader ------------------------------------------------------------------
@@ -540,8 +537,6 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
 
 
 __all__ = [
-    "REACHABILITY_LABELS",
-    "STATUS_LABELS",
     "Computed",
     "Frames",
     "Loaded",
