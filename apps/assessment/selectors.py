@@ -223,6 +223,12 @@ def data_years(frames: Frames, *, until: int) -> list[int]:
     return sorted(y for y in years if y <= until)
 
 
+def _error_frame(frames: Frames) -> pl.DataFrame:
+    """The pairs with an unresolvable target (``frames.errors``), flagged ``_error`` for a left join."""
+    return pl.DataFrame(list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64},
+                        orient="row").with_columns(pl.lit(True).alias("_error"))
+
+
 def evaluate_frames(frames: Frames, *, years: list[int], year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Evaluation of every year and reachability at ``year``: the production code path the benchmark times."""
     grid = evaluate_frame(frames.values, frames.targets, years=years or [year], assigned=frames.assigned,
@@ -230,9 +236,7 @@ def evaluate_frames(frames: Frames, *, years: list[int], year: int) -> tuple[pl.
     reach = reachability_frame(frames.values, frames.targets, current_year=year, assigned=frames.assigned,
                                statuses=frames.statuses)
     if frames.errors:
-        errors = pl.DataFrame(list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64},
-                              orient="row").with_columns(pl.lit(True).alias("_error"))
-        grid = (grid.join(errors, on=KEYS, how="left", maintain_order="left")
+        grid = (grid.join(_error_frame(frames), on=KEYS, how="left", maintain_order="left")
                 .with_columns(pl.when(pl.col("_error")).then(pl.lit("no_data")).otherwise(pl.col("status"))
                               .alias("status")).drop("_error"))
     return grid, reach
@@ -410,9 +414,7 @@ def coverage_frame(frames: Frames, years: list[int]) -> pl.DataFrame:
     """
     targets = frames.targets.select(KEYS + ["applicable"])
     if frames.errors:
-        errors = pl.DataFrame(list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64},
-                              orient="row").with_columns(pl.lit(True).alias("_error"))
-        targets = (targets.join(errors, on=KEYS, how="left")
+        targets = (targets.join(_error_frame(frames), on=KEYS, how="left")
                    .with_columns((pl.col("applicable") | pl.col("_error").fill_null(False)).alias("applicable"))
                    .drop("_error"))
     applicable = targets.filter(pl.col("applicable")).select(KEYS)
