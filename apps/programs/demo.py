@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from apps.accounts.models import Role, User
 from apps.geo.models import Department, DepartmentKind, Region
 from apps.indicators.models import Framework, Indicator
-from calc.targets import needs_assigned_value
+from apps.reporting.validation import PERCENT_UNITS
 
 from . import services
 from .models import AssignedTarget, Milestone, Phase, Program, RegionGoal, TitleSought
@@ -282,7 +282,7 @@ def province_numbers(code: str, base: Decimal, *, direction: str, unit: str,
         else:
             step = amount if mode == "pp" else float(base) * amount
             number = float(base) + sign * step * steps
-        if unit.strip() in ("%", "％"):
+        if unit.strip() in PERCENT_UNITS:
             number = min(100.0, number)
         number = max(0.0, number)
         numbers[year] = Decimal(str(number)).quantize(quantum(float(base) or number or 1))
@@ -301,8 +301,7 @@ def build_assigned(context: DemoContext) -> None:
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     targets = resolve_targets(program, regions, indicators)
     pairs = [(r, i) for r in regions for i in indicators
-             if (t := targets.get((r.id, i.id))) and t.applicable and t.target is not None
-             and needs_assigned_value(t.target)]
+             if (t := targets.get((r.id, i.id))) and t.applicable and t.needs_assigned]
     bases = last_approved_numbers(program, [(r.id, i.id) for r, i in pairs], before_year=program.base_year + 1,
                                   period_type="year")
     for region, indicator in pairs:

@@ -28,9 +28,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.assessment.selectors import program_goals, region_deadlines
 from apps.monitoring.demo import monitored_codes
 from apps.programs.demo import province_numbers, quantum
-from apps.programs.models import RegionGoal, Responsibility, ResponsibilityRole
+from apps.programs.models import Responsibility, ResponsibilityRole
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
 from apps.review.models import ReviewEvent
 from apps.review.workflow import ReviewAction
@@ -44,6 +45,7 @@ from .services import (
     indicator_value_transition,
     reporting_round_create,
 )
+from .validation import PERCENT_UNITS
 
 ROUNDS = [(2023, dt.date(2024, 1, 31)), (2024, dt.date(2025, 1, 31)), (2025, dt.date(2026, 1, 31))]
 YEARS = (2023, 2024, 2025)
@@ -79,7 +81,7 @@ def tiny_png() -> bytes:
 
 
 def _clip(number: float, unit: str, reference: float) -> Decimal:
-    if unit.strip() in ("%", "％"):
+    if unit.strip() in PERCENT_UNITS:
         number = min(100.0, max(0.0, number))
     else:
         number = max(abs(reference) * 0.05, number)
@@ -198,9 +200,7 @@ def build(context) -> None:  # noqa: ANN001
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     targets = resolve_targets(program, regions, indicators)
     monitored = monitored_codes(program.framework.code)
-    goals: dict[int, int] = {}
-    for goal in RegionGoal.objects.filter(program=program).order_by("target_year"):
-        goals.setdefault(goal.region_id, goal.target_year)
+    deadlines = region_deadlines(program, regions, program_goals(program))
     lead_users = {context.users[k].department_id: context.users[k] for k in ("reporter", "reporter2")}
     lead_of = {r.indicator_id: r.department_id for r in
                Responsibility.objects.filter(program=program, role=ResponsibilityRole.LEAD).order_by("order", "id")}
@@ -225,7 +225,7 @@ def build(context) -> None:  # noqa: ANN001
             resolved = targets.get((region.id, indicator.id))
             if resolved is None or not resolved.applicable or resolved.target is None or indicator.code in monitored:
                 continue
-            plan = _plan(rng, region, indicator, resolved.target, goals.get(region.id, program.target_year))
+            plan = _plan(rng, region, indicator, resolved.target, deadlines[region.id])
             if plan and plan[0][1] is not None and region.code != "629821" and rng.random() < 0.015 \
                     and not any(isinstance(n, Assigned) for n in walk(resolved.target)):
                 plan = plan[:1]  # the 2024 statistics are not published yet: genuinely missing (无数据)
