@@ -93,8 +93,9 @@ def _base_year_zeros(program, office) -> None:  # noqa: ANN001
                                                  period_number=1)
     done = set(IndicatorValue.objects.filter(program=program, year=program.base_year, indicator__code__in=codes)
                .values_list("region_id", "indicator_id"))
+    indicators = program_indicators(program)
     for region in program_regions(program):
-        for indicator in program_indicators(program):
+        for indicator in indicators:
             measure = codes.get(indicator.code)
             if measure is None or (region.id, indicator.id) in done or region.level not in indicator.scope_levels:
                 continue
