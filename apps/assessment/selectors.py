@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import polars as pl
 from django.core.cache import cache
@@ -292,11 +293,11 @@ class ProgramAssessment:
 
     # -- lookups over the bulk frames --
 
-    @property
+    @cached_property
     def region_by_id(self) -> dict[int, Region]:
         return {r.id: r for r in self.regions}
 
-    @property
+    @cached_property
     def indicator_by_id(self) -> dict[int, Indicator]:
         return {i.id: i for i in self.indicators}
 
