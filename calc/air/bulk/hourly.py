@@ -284,11 +284,11 @@ def _is_grid(base: pl.DataFrame, stations: pl.Series, times: pl.Series) -> bool:
 class _Packing:
     """A value and its presence in one integer: ``v + one`` where present, ``0`` where missing.
 
-    ``one = 2**bits`` exceeds any sum of 24 values, so a sum of packed hours is
-    ``count·one + sum`` and both parts come back exactly (``// one`` and ``% one``); the largest
-    packed hour of a day is ``one + max`` when any hour is present. ``dtype`` is the narrowest integer
-    type holding 25·one (a packed day) and 224·bound (an O3 8-hour sum times 168/6); ``wide`` holds
-    a day's sum times 10.
+    ``one = 2**bits`` exceeds any sum of ``count`` values (24 hours of a day by default), so a sum of
+    packed values is ``n·one + sum`` and both parts come back exactly (``// one`` and ``% one``); the
+    largest packed hour of a day is ``one + max`` when any hour is present. ``dtype`` is the narrowest
+    integer type holding ``(count + 1)·one`` (for a day, 25·one: more than 224·bound, an O3 8-hour
+    sum times 168/6); ``wide`` holds a sum times 10.
     """
 
     one: int
@@ -296,17 +296,17 @@ class _Packing:
     wide: pl.DataType
 
     @classmethod
-    def of(cls, bound: int) -> _Packing:
-        """Packing for non-negative scaled values up to ``bound``."""
-        bits = (24 * bound).bit_length()
-        if bits <= 26:
+    def of(cls, bound: int, count: int = 24) -> _Packing:
+        """Packing for sums of up to ``count`` non-negative scaled values up to ``bound``."""
+        one = 1 << (count * bound).bit_length()
+        if (count + 1) * one < 2**31:
             dtype: pl.DataType = pl.Int32()
-        elif bits <= 58:
+        elif (count + 1) * one < 2**63:
             dtype = pl.Int64()
         else:
             dtype = pl.Int128()
-        wide = pl.Int64() if 240 * bound < 2**63 else pl.Int128()
-        return cls(1 << bits, dtype, wide)
+        wide = pl.Int64() if 10 * count * bound < 2**63 else pl.Int128()
+        return cls(one, dtype, wide)
 
     @property
     def unit(self) -> pl.Expr:
@@ -314,7 +314,7 @@ class _Packing:
         return pl.lit(self.one, self.dtype)
 
     def pack(self, scaled: pl.Expr) -> pl.Expr:
-        """Packed values from :func:`_scaled` (the cast truncates the float form)."""
+        """Packed values of scaled integers, or of :func:`_scaled`'s float form (the cast truncates it)."""
         return (scaled.cast(self.dtype) + self.unit).fill_null(0)
 
     def count(self, total: pl.Expr) -> pl.Expr:
@@ -463,8 +463,7 @@ def city_daily_frame(
     unmapped = joined.filter(pl.col("__city").is_null())[station].unique()
     if unmapped.len():
         raise ValueError(f"stations without a city: {unmapped.head(10).to_list()}")
-    # a value and its presence summed in one integer, v + one (0 = missing), when the values are ≥ 0:
-    # one = 2^bits exceeds any sum of the column, and rows × one stays inside the integer type
+    # when the values are ≥ 0, a value and its presence are summed in one integer (see _Packing)
     extremes = joined.select(
         [pl.col(item).min().alias(f"{item}__min") for item in scaled]
         + [pl.col(item).max().alias(f"{item}__max") for item in scaled]
@@ -482,13 +481,11 @@ def city_daily_frame(
             ]
             unpack[item] = (pl.col(f"{item}__sum"), pl.col(f"{item}__n"))
             continue
-        bits = (joined.height * (high or 0)).bit_length()
-        dtype = pl.Int64 if (joined.height + 1) << bits < 2**63 else pl.Int128
-        one = pl.lit(1 << bits, dtype)
-        columns.append((pl.col(item).cast(dtype) + one).fill_null(0).alias(item))
+        pack = _Packing.of(high or 0, joined.height)  # every row may fall in one city-day
+        columns.append(pack.pack(pl.col(item)).alias(item))
         aggregations.append(pl.col(item).sum().alias(f"{item}__total"))
         total = pl.col(f"{item}__total")
-        unpack[item] = (total % one, (total // one).cast(pl.UInt32))
+        unpack[item] = (pack.value(total).cast(pack.wide), pack.count(total))
     dates = joined[date_column]
     if dates.dtype == pl.Date and joined.height:
         # one integer key (city code, day) instead of two group keys

@@ -562,3 +562,36 @@ def test_city_values_with_negative_inputs_and_a_station_in_two_cities():
     assert both["city"].to_list() == ["C1", "C1", "C2", "C2"]
     assert both["PM25_24H"].to_list() == [Decimal(0), Decimal(10), Decimal(-3), Decimal(10)]
     assert both["PM25_24H_n"].to_list() == [2, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        pytest.param(400, id="int32-packing"),
+        pytest.param(10**17, id="int64-packing"),
+        pytest.param(2**60 - 1, id="int128-sums"),  # the packing fits Int64, a CO sum × 10 does not
+        pytest.param(4 * 10**18, id="int128-packing"),
+    ],
+)
+def test_city_packed_sums_match_scalar_at_every_size(top):
+    """City values through the packed sums (value and presence in one 32-, 64- or 128-bit integer),
+    two stations on one day."""
+    rng = random.Random(top)
+    day = date(2025, 3, 1)
+    rows = [
+        {
+            "station": station,
+            "date": day,
+            "PM25_24H": rng.randint(top // 2, top),
+            "CO_24H": Decimal(rng.randint(top // 2, top)).scaleb(-1),
+        }
+        for station in ("A", "B")
+    ]
+    daily = pl.DataFrame(
+        rows, schema={"station": pl.String, "date": pl.Date, "PM25_24H": pl.Int64, "CO_24H": pl.Decimal(38, 1)}
+    )
+    row = air.city_daily_frame(daily, {"A": "C", "B": "C"}).row(0, named=True)
+    for item, pollutant in (("PM25_24H", "PM25"), ("CO_24H", "CO")):
+        expected = air.city_mean([r[item] for r in rows], pollutant)
+        assert row[item] == expected.value, item
+        assert row[f"{item}_n"] == expected.count
