@@ -111,12 +111,12 @@ class ValueInput:
 
 
 def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: Decimal | None,
-                      level: str | None = None) -> Check:
+                      level: str) -> Check:
     """Errors and warnings for a value before it is saved (shared by the form, the API and the import).
 
     ``level`` is the reporting region's level: an indicator may be qualitative for counties only.
     """
-    if indicator.is_qualitative_for(level) if level else indicator.is_qualitative:
+    if indicator.is_qualitative_for(level):
         if data.qualitative not in QualitativeStatus.values:
             return Check(errors=["定性指标须选择状态（已建立/实施中/未开展）。"])
         if data.number is not None:
