@@ -123,10 +123,11 @@ def task_export(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def task_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    return _import(request, program_id, "tasks", services.task_list_import, "tasks")
+    return _import(request, program_id, "tasks", services.task_list_import)
 
 
-def _import(request: HttpRequest, program_id: int, kind: str, service, back: str) -> HttpResponse:  # noqa: ANN001
+def _import(request: HttpRequest, program_id: int, kind: str, service) -> HttpResponse:  # noqa: ANN001
+    """The task or project list import; ``kind`` (tasks/projects) is also the list page it returns to."""
     label = _("任务清单") if kind == "tasks" else _("项目清单")
     program = access_program(request.user, program_id, manage=True)
     errors = []
@@ -136,7 +137,7 @@ def _import(request: HttpRequest, program_id: int, kind: str, service, back: str
             result = service(program=program, data=data)
             messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条。")
                              % {"list": label, "created": result["created"], "updated": result["updated"]})
-            return redirect(back, program_id=program.id)
+            return redirect(kind, program_id=program.id)
         except ImportRejected as exc:
             errors = exc.errors
             messages.error(request, str(exc))
@@ -173,7 +174,7 @@ def project_export(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def project_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    return _import(request, program_id, "projects", services.project_list_import, "projects")
+    return _import(request, program_id, "projects", services.project_list_import)
 
 
 # --- supervision -------------------------------------------------------------------------------
