@@ -63,9 +63,8 @@ class MenuLink:
 
 @dataclass
 class MenuItem:
-    """A top-level item: a plain link (``links`` has one entry and ``group`` is empty) or a dropdown group."""
+    """A top-level item: a plain link (``links`` has one entry) or a dropdown group (``is_group``)."""
 
-    key: str
     label: str
     links: list[MenuLink] = field(default_factory=list)
     is_group: bool = False
@@ -118,14 +117,14 @@ def build_menu(*, role: str, program_id: int, path: str, url_name: str | None) -
     grouped: dict[str, list[MenuLink]] = {key: [] for key in GROUPS}
     for entry, link in sorted(visible, key=lambda pair: pair[0].order):
         if entry.group is None or entry.group not in GROUPS or role in entry.pinned_for:
-            top.append(MenuItem(key=entry.url_name, label=link.label, links=[link]))
+            top.append(MenuItem(label=link.label, links=[link]))
         else:
             grouped[entry.group].append(link)
     for key, links in grouped.items():
         if len(links) == 1:
-            top.append(MenuItem(key=key, label=links[0].label, links=links))
+            top.append(MenuItem(label=links[0].label, links=links))
         elif links:
-            top.append(MenuItem(key=key, label=gettext(GROUPS[key]), links=links, is_group=True))
+            top.append(MenuItem(label=gettext(GROUPS[key]), links=links, is_group=True))
     return top
 
 
