@@ -39,7 +39,10 @@ class Scope:
 
 def access_assessment(user: User, program_id: int) -> Scope:
     """Fetch the program and the regions the user may see in the cockpit and the matrix, or raise."""
-    program = access_program(user, program_id)
+    return _scope(user, access_program(user, program_id))
+
+
+def _scope(user: User, program: Program) -> Scope:
     if user.role == Role.DEPARTMENT_REPORTER:
         raise PermissionDeniedError("部门联络员请查看本单位的指标。")
     home = home_region(user)
@@ -73,7 +76,7 @@ def access_unit(user: User, program_id: int, department_id: int) -> tuple[Progra
     """A unit's own view: its reporters, and the office/leader/inspector (or county office) who can see it."""
     program = access_program(user, program_id)
     if user.role != Role.DEPARTMENT_REPORTER:
-        access_assessment(user, program_id)
+        _scope(user, program)  # raises unless the user may see the program's attainment
     department = access_department(user, department_id)
     if not (program.region.path.startswith(department.region.path)
             or department.region.path.startswith(program.region.path)):

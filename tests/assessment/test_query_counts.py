@@ -53,3 +53,15 @@ def test_cockpit_and_matrix_query_counts_do_not_grow(assess, client_for):
     assert small == large
     matrix = client.get(pages[1]).content.decode()
     assert matrix.count('<th class="reg"') == 201
+
+
+def test_department_page_fetches_the_program_once(assess, client_for):
+    """The office's view of a unit checks program access and assessment scope on one fetched program."""
+    client = client_for(assess.world.users.office)
+    url = f"/programs/{assess.program.id}/assessment/departments/{assess.unit.id}/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    fetches = [q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT")
+               and 'FROM "programs_program"' in q["sql"]]
+    assert len(fetches) == 1
