@@ -51,6 +51,7 @@ from .models import (
     Section,
     Station,
 )
+from .selectors import program_sections, program_stations
 
 SOURCE = "监测数据核算"
 RULE_OPTIONS = {"hj633-2012": RULE_2012, "hj633-2026": RULE_2026, RULE_2012: RULE_2012, RULE_2026: RULE_2026}
@@ -120,10 +121,8 @@ def _program_codes(program: Program) -> dict[str, list[str]]:
     regions = [r.code for r in Region.objects.filter(path__startswith=program.region.path).only("code")]
     return {
         "regions": regions,
-        "stations": list(Station.objects.filter(region__path__startswith=program.region.path)
-                         .values_list("code", flat=True)),
-        "sections": list(Section.objects.filter(region__path__startswith=program.region.path)
-                         .values_list("code", flat=True)),
+        "stations": list(program_stations(program).values_list("code", flat=True)),
+        "sections": list(program_sections(program).values_list("code", flat=True)),
     }
 
 
@@ -171,8 +170,7 @@ def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Res
     program_codes = {r.code for r in program_regions(program)}
     base_year = program.base_year
     if batch.kind == ImportKind.AIR:
-        stations = Station.objects.filter(region__path__startswith=program.region.path).select_related("region")
-        mapping = {s.code: _regions_of(s.region.path, program_codes) for s in stations}
+        mapping = {s.code: _regions_of(s.region.path, program_codes) for s in program_stations(program)}
         used = set(frame["station"].unique().to_list())
         mapping = {code: regions for code, regions in mapping.items() if code in used and regions}
         hourly = frame.filter(pl.col("station").is_in(list(mapping)))
@@ -182,9 +180,8 @@ def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Res
             base_notes={(code, "air.pm25_mean"): note for code, (_, note) in bases.items()},
             rule=batch.options.get("rule"), time_label=batch.options.get("time_label", "start"))
     if batch.kind == ImportKind.WATER:
-        sections = Section.objects.filter(region__path__startswith=program.region.path).select_related("region")
         info = {s.code: compute.SectionInfo(_regions_of(s.region.path, program_codes), s.waterbody, s.drinking_source)
-                for s in sections}
+                for s in program_sections(program)}
         used = set(frame["section"].unique().to_list())
         info = {code: i for code, i in info.items() if code in used and i.regions}
         good = base_values(program, "water.share_i_iii", base_year)
