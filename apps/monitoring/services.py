@@ -29,9 +29,9 @@ from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
+from apps.reporting.selectors import last_approved_numbers
 from apps.reporting.services import (
     ValueInput,
-    _last_approved,
     check_value_input,
     indicator_value_save,
     indicator_value_transition,
@@ -240,6 +240,11 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[
         for v in IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, period_number=1,
                                                year__in=list(rounds)).select_related("current_revision")
     }
+    last_approved = {  # for the jump check, one query per year rather than one per value
+        year: last_approved_numbers(program, [(region.id, indicator.id) for r, indicator, region in targets
+                                              if r.year == year], before_year=year)
+        for year in rounds
+    }
     plan: list[dict[str, object]] = []
     for result, indicator, region in targets:
         value = existing.get((region.id, indicator.id, result.year))
@@ -261,10 +266,9 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[
                       if value.status == ReviewStatus.APPROVED else "已提交待审核，未覆盖；审核退回后可重新导入。")
             entry.update(action="skip", reason=reason)
         else:
-            probe = value or IndicatorValue(program=program, region=region, indicator=indicator,
-                                            period_type=PeriodType.YEAR, year=result.year, period_number=1)
+            found = last_approved[result.year].get((region.id, indicator.id))
             check = check_value_input(indicator=indicator, data=ValueInput(number=result.value),
-                                      last_approved=_last_approved(probe), level=region.level)
+                                      last_approved=found[1] if found else None, level=region.level)
             if check.errors:
                 entry.update(action="skip", reason="；".join(check.errors))
             entry["warnings"] = list(check.warnings)
@@ -369,6 +373,9 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
     elif batch.kind == ImportKind.SECTIONS:
         _write_sites(Section, plan["sites"], program)
     regions = {r.code: r for r in program_regions(program)}
+    regions_by_id = {r.id: r for r in regions.values()}
+    indicators = {i.id: i for i in program_indicators(program)}
+    rounds: dict[int, ReportingRound | None] = {}
     writes = plan.get("writes", [])
     written = 0
     outcome: dict[tuple[int, int, str], tuple[str, str, int | None]] = {}
@@ -384,7 +391,9 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
             outcome[key] = ("skip", entry["reason"],
                             current.get((entry["region_id"], entry["indicator_id"], entry["year"])))
             continue
-        reporting_round = _round_for(program, entry["year"])
+        if entry["year"] not in rounds:
+            rounds[entry["year"]] = _round_for(program, entry["year"])
+        reporting_round = rounds[entry["year"]]
         if reporting_round is None:
             raise DomainError(f"{entry['year']}年度调度不存在（可能已被删除），未写入任何数据。")
         value = IndicatorValue.objects.filter(program=program, region_id=entry["region_id"],
@@ -394,8 +403,8 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
             entry.update(action="skip", reason="确认前已被提交或审核通过，未覆盖。")
             outcome[key] = ("skip", entry["reason"], value.id)
             continue
-        region = Region.objects.get(pk=entry["region_id"])
-        indicator = next(i for i in program_indicators(program) if i.id == entry["indicator_id"])
+        region = regions_by_id[entry["region_id"]]
+        indicator = indicators[entry["indicator_id"]]
         note = f"监测数据导入批次#{batch.id}"
         if entry["warnings"]:
             note += "；预览中已确认警告：" + "；".join(entry["warnings"])

@@ -128,6 +128,30 @@ def test_approved_and_submitted_values_are_not_overwritten(world, sites, round_2
     assert "跳过1项" in batch.summary
 
 
+def test_a_jump_from_the_last_approved_year_is_a_warning_for_that_region_only(world, sites, round_2025) -> None:
+    import datetime as dt
+
+    from apps.reporting.services import (
+        ValueInput,
+        indicator_value_save,
+        indicator_value_transition,
+        reporting_round_create,
+    )
+
+    office = world.users.office
+    round_2024 = reporting_round_create(program=world.program, actor=office, name="2024年度调度", period_type="year",
+                                        year=2024, due=dt.date(2025, 1, 31))
+    indicator = world.program.framework.indicators.get(code="2019-07a")
+    approved = indicator_value_save(reporting_round=round_2024, region=world.city, indicator=indicator, actor=office,
+                                    data=ValueInput(number=Decimal("1.0")), expected_version=0)
+    indicator_value_transition(value=approved, action=ReviewAction.SUBMIT, actor=office)
+    indicator_value_transition(value=approved, action=ReviewAction.APPROVE, actor=office)
+    batch = _import(world, "air", _hourly(), year=2025)
+    warned = {(w["region"], w["indicator_code"]): w["warnings"] for w in batch.plan["writes"]}
+    assert any("与上期审核值 1 相比" in text for text in warned[("甲市", "2019-07a")])
+    assert not [w for (region, _), w in warned.items() if region != "甲市" and w]
+
+
 def test_draft_values_get_a_new_revision_and_keep_their_history(world, sites, round_2025) -> None:
     from apps.reporting.services import ValueInput, indicator_value_save
 
