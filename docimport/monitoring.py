@@ -279,18 +279,16 @@ def _datetime_exprs(source: pl.Expr, *, with_time: bool) -> tuple[pl.Expr, pl.Ex
     hour = parts.struct.field("4").cast(pl.Int32, strict=False)
     minute = parts.struct.field("5").cast(pl.Int32, strict=False).fill_null(0)
     second = parts.struct.field("6").cast(pl.Int32, strict=False).fill_null(0)
-    date = pl.date(year, month, day)
     hour_ok = hour.is_null() | ((hour >= 0) & (hour <= 24) & ~((hour == 24) & ((minute > 0) | (second > 0))))
     parsed_ok = year.is_not_null() & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31) & hour_ok
     if with_time:
         parsed_ok = parsed_ok & hour.is_not_null()
-    # pl.date on an impossible day (2月30日) gives null in non-strict construction below.
+    # an impossible day (2月30日) becomes null in the non-strict to_date below, so it is reported as unparseable.
     safe = pl.when(parsed_ok).then(
         pl.concat_str([year, month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2)], separator="-")
     )
     day_value = safe.str.to_date("%Y-%m-%d", strict=False)
     unparseable = text.is_not_null() & (text != "") & day_value.is_null()
-    del date
     if not with_time:
         return unparseable, pl.lit(False), day_value
     off_hour = ~unparseable & ((minute != 0) | (second != 0))
