@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,8 +19,8 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedF
 
 from apps.core.errors import DomainError
 from apps.core.uploads import CheckedUpload, check_upload, safe_filename
+from docimport.monitoring import detect_format
 
-EXTENSIONS = {"csv": {"csv", "txt"}, "xlsx": {"xlsx"}, "parquet": {"parquet", "pq"}}
 CHUNK = 1024 * 1024
 
 
@@ -79,14 +78,14 @@ def check_monitoring_upload(upload: UploadedFile | None) -> CheckedMonitoringUpl
         raise DomainError("请选择要上传的文件。")
     limit = max_bytes()
     name = safe_filename(upload.name or "")
-    extension = os.path.splitext(name)[1].lstrip(".").lower()
+    fmt = detect_format(name)
     if upload.size is not None and upload.size > limit:
         raise _too_large(upload.size, limit)
-    if extension in EXTENSIONS["xlsx"]:
+    if fmt == "xlsx":
         checked = check_upload(upload, allowed={"xlsx"}, max_bytes=limit)
         return CheckedMonitoringUpload(name=checked.name, kind=checked.kind, size=checked.size,
                                        sha256=checked.sha256, data=checked.data)
-    if extension not in EXTENSIONS["csv"] | EXTENSIONS["parquet"]:
+    if fmt is None:
         raise DomainError(f"文件「{name}」的类型不受支持（允许 .csv、.xlsx、.parquet）。")
     digest, size = hashlib.sha256(), 0
     for chunk in _chunks(upload):  # the size as read, not as declared
@@ -96,7 +95,7 @@ def check_monitoring_upload(upload: UploadedFile | None) -> CheckedMonitoringUpl
         digest.update(chunk)
     if not size:
         raise DomainError("文件为空。")
-    if extension in EXTENSIONS["parquet"]:
+    if fmt == "parquet":
         if not _is_parquet(upload, size):
             raise DomainError(f"文件「{name}」的内容不是 Parquet 格式。")
         kind = "parquet"
