@@ -86,24 +86,24 @@ def upload(request: HttpRequest, program_id: int, kind: Form[str], file: File[Up
 
 @router.get("/programs/{program_id}/monitoring/batches/{batch_id}", response=schemas.BatchDetailOut)
 def batch_status(request: HttpRequest, program_id: int, batch_id: int):  # noqa: ANN201
-    access_monitoring(request.user, program_id)
-    return _batch_out(selectors.access_batch(request.user, program_id, batch_id), detail=True)
+    program = access_monitoring(request.user, program_id)
+    return _batch_out(selectors.access_batch(program, batch_id), detail=True)
 
 
 @router.post("/programs/{program_id}/monitoring/batches/{batch_id}/commit", response=schemas.BatchDetailOut)
 def commit(request: HttpRequest, program_id: int, batch_id: int):  # noqa: ANN201
-    access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(request.user, program_id, batch_id)
+    program = access_monitoring(request.user, program_id, manage=True)
+    batch = selectors.access_batch(program, batch_id)
     return _batch_out(services.import_batch_commit(batch=batch, actor=request.user), detail=True)
 
 
 @router.post("/programs/{program_id}/monitoring/batches/{batch_id}/recheck", response=schemas.BatchDetailOut)
 def recheck(request: HttpRequest, program_id: int, batch_id: int):  # noqa: ANN201
     """Re-run the check of an interrupted or failed batch from its stored file (office admins)."""
-    access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(request.user, program_id, batch_id)
+    program = access_monitoring(request.user, program_id, manage=True)
+    batch = selectors.access_batch(program, batch_id)
     services.import_batch_recheck(batch=batch, actor=request.user)
-    return _batch_out(selectors.access_batch(request.user, program_id, batch_id), detail=True)
+    return _batch_out(selectors.access_batch(program, batch_id), detail=True)
 
 
 def _base_out(row: BaseValue) -> dict:

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
 from apps.core.errors import NotFoundError
-from apps.core.permissions import access_program
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_regions
@@ -51,9 +49,8 @@ def current_results(program: Program, *, year: int | None = None) -> list[Comput
     return latest
 
 
-def access_batch(user: User, program_id: int, batch_id: int) -> ImportBatch:
-    """A batch of a program the user may see (fetch-and-authorize)."""
-    program = access_program(user, program_id)
+def access_batch(program: Program, batch_id: int) -> ImportBatch:
+    """A batch of a program the caller has already fetched and authorized (``views.access_monitoring``)."""
     batch = ImportBatch.objects.select_related("program__region", "program__framework", "created_by").filter(
         program=program, pk=batch_id).first()
     if batch is None:

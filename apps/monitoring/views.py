@@ -124,8 +124,8 @@ def upload(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
-    access_monitoring(request.user, program_id)
-    batch = selectors.access_batch(request.user, program_id, batch_id)
+    program = access_monitoring(request.user, program_id)
+    batch = selectors.access_batch(program, batch_id)
     writes = batch.plan.get("writes", []) if batch.plan else []
     context = {
         "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program),
@@ -138,8 +138,8 @@ def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResp
 
 @page
 def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
-    access_monitoring(request.user, program_id)
-    batch = selectors.access_batch(request.user, program_id, batch_id)
+    program = access_monitoring(request.user, program_id)
+    batch = selectors.access_batch(program, batch_id)
     response = render(request, "monitoring/_progress.html", {
         "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program)})
     if batch.finished and request.headers.get("HX-Request") and request.GET.get("polling"):
@@ -150,8 +150,8 @@ def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> Http
 @page
 @require_POST
 def batch_recheck(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
-    access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(request.user, program_id, batch_id)
+    program = access_monitoring(request.user, program_id, manage=True)
+    batch = selectors.access_batch(program, batch_id)
     try:
         services.import_batch_recheck(batch=batch, actor=request.user)
     except DomainError as exc:
@@ -162,8 +162,8 @@ def batch_recheck(request: HttpRequest, program_id: int, batch_id: int) -> HttpR
 @page
 @require_POST
 def batch_commit(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
-    access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(request.user, program_id, batch_id)
+    program = access_monitoring(request.user, program_id, manage=True)
+    batch = selectors.access_batch(program, batch_id)
     try:
         batch = services.import_batch_commit(batch=batch, actor=request.user)
     except DomainError as exc:
