@@ -7,8 +7,8 @@ summarises the certification gate of every region with polars. The scalar functi
 (:func:`calc.attainment.evaluate`, :func:`calc.attainment.reachability`, :func:`certification_gate`,
 :func:`city_gate`) are called only for the rows a page shows, because only they write sentences.
 
-The computed frames are cached (Django cache) under the program and a *data version*: one aggregate
-query over everything that changes results (approved values, assigned numbers, overrides, local edits)
+The computed frames are cached (Django cache) under the program and a *data version*: an aggregate
+query on each table that changes results (approved values, assigned numbers, overrides, local edits)
 plus a fingerprint of the regions, indicators and goals that are fetched anyway. See
 ``docs/attainment.md`` ("Django side").
 """
@@ -389,7 +389,8 @@ def _fingerprint(program: Program, regions: list[Region], indicators: list[Indic
 
 
 def data_version(program: Program) -> str:
-    """One aggregate query over the append-only rows that change results (values, numbers, overrides, edits)."""
+    """Four aggregate queries, one per table whose append-only rows change results (values, numbers, overrides,
+    edits)."""
     values = IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR)
     stats = values.filter(approved_revision__isnull=False).aggregate(
         count=Count("id"), rev=Max("approved_revision_id"), at=Max("approved_at"))
