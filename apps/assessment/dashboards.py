@@ -19,6 +19,7 @@ from apps.geo.models import Department
 from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Responsibility
 from apps.reporting.models import Evidence, IndicatorValue, PeriodType, QualitativeStatus
+from apps.reporting.validation import is_change, plausible_range
 from calc.attainment import GateResult, fmt_number
 
 from .access import Scope
@@ -390,7 +391,8 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     labels = dict(QualitativeStatus.choices)
     qualitative = [{"year": y, "status": s, "label": labels.get(s, s)} for *_, y, s in statuses.iter_rows()
                    if y <= assessment.year]
-    projection = [{"year": y, "value": number(v)} for y, v in sorted((reach.projection if reach else {}).items())]
+    projection = [{"year": y, "value": number(within_range(v, indicator))}
+                  for y, v in sorted((reach.projection if reach else {}).items())]
     bound = evaluation.bound
     units = responsible_units(program, [indicator.id])[indicator.id]
     evidence = list(
@@ -494,6 +496,19 @@ def cockpit_chart(data: dict) -> dict:
                         "status": s["status"], "years": [p["year"] for p in s["points"]],
                         "values": [p["value"] for p in s["points"]]} for s in data["sparklines"]],
     }
+
+
+def within_range(value: Decimal, indicator: Indicator) -> Decimal:
+    """A projected value held inside the range the quantity can take (a rate stops at 100 %).
+
+    The pace behind it is unchanged; only the drawn line is kept from promising 109 % 优良天数比例.
+    """
+    low, high = plausible_range(indicator.unit, change=is_change(indicator.name))
+    if high is not None and value > high:
+        return high
+    if low is not None and value < low:
+        return low
+    return value
 
 
 def indicator_chart(data: dict) -> dict:

@@ -9,7 +9,9 @@ from decimal import Decimal
 import polars as pl
 from django.utils import timezone
 
+from apps.assessment.dashboards import within_range
 from apps.assessment.selectors import COVERAGE_THRESHOLD, coverage_frame, default_year, program_assessment
+from apps.indicators.models import Indicator
 from apps.programs.models import Responsibility
 from apps.reporting.models import IndicatorValue, ReportingRound, ValueRevision
 
@@ -152,3 +154,20 @@ def test_a_region_outside_the_program_is_404_not_500(assess, client_for):
     p, code, province = assess.program.id, assess.code["2019-03"].id, assess.world.province.id
     assert client.get(f"/programs/{p}/assessment/indicators/{code}/?region={province}").status_code == 404
     assert client.get(f"/api/programs/{p}/assessment/indicators/{code}?region={province}").status_code == 404
+
+
+
+def test_a_projection_never_leaves_the_range_of_its_quantity(world, client_for):
+    program, plain, office = world.program, world.counties["plain"], world.users.office
+    sewage = Indicator.objects.get(framework=program.framework, code="2019-29")  # 城镇污水处理率 (%)
+    approve(program, plain, sewage, 2022, 80, author=office)
+    approve(program, plain, sewage, 2024, 99, author=office)  # 9.5 points a year: 108.5 % in 2025 unclamped
+    data = client_for(office).get(f"/api/programs/{program.id}/assessment/indicators/{sewage.id}"
+                                  f"?region={plain.id}&year=2024").json()
+    assert Decimal(str(data["reach"]["observed_rate"])) == Decimal("9.5")  # the pace itself is not clipped
+    assert [(p["year"], Decimal(str(p["value"]))) for p in data["projection"]] == [(2025, Decimal(100))]
+    decline = Indicator.objects.get(framework=program.framework, code="2019-07b")  # 下降幅度 (%): may be negative
+    assert within_range(Decimal("-30"), decline) == Decimal("-30")
+    assert within_range(Decimal("130"), decline) == Decimal(100)
+    assert within_range(Decimal("57.5"), sewage) == Decimal("57.5")
+    assert within_range(Decimal("-1"), sewage) == Decimal(0)
