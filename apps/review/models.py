@@ -5,7 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .workflow import ReviewAction, ReviewStatus
+from .workflow import ReviewStatus, Workflow, workflow_for
 
 
 class Reviewable(models.Model):
@@ -31,23 +31,48 @@ class Reviewable(models.Model):
 
 
 class ReviewEvent(models.Model):
-    """One step in an object's review history: who moved it from what to what, when, and why."""
+    """One step in an object's workflow history: who moved it from what to what, when, and why.
+
+    The one event log of every workflow (review of values and progress, supervision notices). ``action`` and
+    the statuses are the values of that object's workflow (:func:`apps.review.workflow.workflow_for`); a
+    null ``actor`` is the system (the daily supervision run); ``data`` holds a workflow's extras, e.g. a
+    notice's level and business date.
+    """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
-    action = models.CharField("操作", max_length=16, choices=ReviewAction.choices)
-    old_status = models.CharField("原状态", max_length=16, choices=ReviewStatus.choices)
-    new_status = models.CharField("新状态", max_length=16, choices=ReviewStatus.choices)
+    action = models.CharField("操作", max_length=16)
+    old_status = models.CharField("原状态", max_length=16, blank=True)
+    new_status = models.CharField("新状态", max_length=16)
     comment = models.TextField("意见", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    data = models.JSONField("附加信息", default=dict, blank=True)
 
     class Meta:
-        verbose_name = "审核记录"
-        verbose_name_plural = "审核记录"
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}：{self.get_old_status_display()} → {self.get_new_status_display()}"
+        return f"{self.action_label}：{self.old_status_label} → {self.new_status_label}"
+
+    @property
+    def workflow(self) -> Workflow:
+        content_type = ContentType.objects.get_for_id(self.content_type_id)
+        return workflow_for(f"{content_type.app_label}.{content_type.model}")
+
+    @property
+    def action_label(self) -> str:
+        return self.workflow.action_label(self.action)
+
+    @property
+    def old_status_label(self) -> str:
+        return self.workflow.status_label(self.old_status)
+
+    @property
+    def new_status_label(self) -> str:
+        return self.workflow.status_label(self.new_status)

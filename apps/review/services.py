@@ -1,15 +1,51 @@
-"""The one function that changes a reviewable object's status."""
+"""The one way a workflow moves: :func:`workflow_step` (lock, version, table, update, event).
+
+:func:`transition` applies the review workflow to a reviewable object; other workflows (supervision
+notices, :mod:`apps.tasks.notice_workflow`) check their own roles and call :func:`workflow_step`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, QuerySet
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 
 from .models import Reviewable, ReviewEvent
-from .workflow import COMMENT_REQUIRED, REPORTER_ACTIONS, ReviewAction, ReviewStatus, next_status
+from .workflow import COMMENT_REQUIRED, REPORTER_ACTIONS, REVIEW, ReviewAction, Workflow
+
+
+@transaction.atomic
+def workflow_step(*, obj: models.Model, workflow: Workflow, action: str, actor, comment: str = "",  # noqa: ANN001
+                  expected_version: int | None = None, changes: Mapping[str, object] | None = None,
+                  data: Mapping[str, object] | None = None) -> ReviewEvent:
+    """Move ``obj`` by ``action`` in ``workflow``: the only code that writes a workflow's ``status``.
+
+    Locks the row, refuses a stale ``expected_version`` with a conflict, looks the move up in the table,
+    writes the new status, the other ``changes`` of the move and the bumped version with one ``update()``,
+    and records one event with ``data``. The caller checks the role (and, if ``changes`` depend on the row,
+    locks it first).
+    """
+    model = type(obj)
+    current = model.objects.select_for_update().only("status", "version").get(pk=obj.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError("该条目已被他人修改，请刷新后再操作（您的操作未保存）。")
+    new_status = workflow.next_status(current.status, action)
+    if new_status is None:
+        raise DomainError(f"当前状态为「{workflow.status_label(current.status)}」，"
+                          f"不能「{workflow.action_label(action)}」。")
+    updates = {"status": new_status, **(changes or {})}
+    model.objects.filter(pk=obj.pk).update(version=F("version") + 1, **updates)
+    for name, value in updates.items():
+        setattr(obj, name, value)
+    obj.version = current.version + 1
+    return ReviewEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(model), object_id=obj.pk, action=action,
+        old_status=current.status, new_status=new_status, comment=comment, actor=actor, data=dict(data or {}),
+    )
 
 
 @transaction.atomic
@@ -28,24 +64,12 @@ def transition(*, obj: Reviewable, action: str, actor, comment: str = "", expect
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED and not comment:
         raise DomainError(f"「{ReviewAction(action).label}」须填写意见。")
-    model = type(obj)
-    current = model.objects.select_for_update().only("status", "version").get(pk=obj.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError("该条目已被他人修改，请刷新后再操作（您的操作未保存）。")
-    new_status = next_status(current.status, action)
-    if new_status is None:
-        raise DomainError(
-            f"当前状态为「{ReviewStatus(current.status).label}」，不能「{ReviewAction(action).label}」。"
-        )
-    model.objects.filter(pk=obj.pk).update(status=new_status, version=F("version") + 1)
-    obj.status, obj.version = new_status, current.version + 1
-    return ReviewEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(model), object_id=obj.pk, action=action,
-        old_status=current.status, new_status=new_status, comment=comment, actor=actor,
-    )
+    return workflow_step(obj=obj, workflow=REVIEW, action=action, actor=actor, comment=comment,
+                         expected_version=expected_version)
 
 
-def review_history(obj: Reviewable) -> QuerySet[ReviewEvent]:
+def review_history(obj: models.Model) -> QuerySet[ReviewEvent]:
+    """Every recorded move of ``obj`` in its workflow, oldest first."""
     return ReviewEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).select_related("actor")

@@ -1,10 +1,15 @@
 """The review workflow shared by indicator values and task/project progress (填报 → 审核).
 
 One table says which action moves which status where; :func:`transition` in ``services`` is the only
-code that writes a reviewable object's ``status``.
+code that writes a reviewable object's ``status``. Other workflows (supervision notices) describe
+themselves with a :class:`Workflow` and :func:`register`; every workflow's moves are recorded in the one
+history, :class:`apps.review.models.ReviewEvent`, which reads its labels through :func:`workflow_for`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +58,38 @@ def next_status(status: str, action: str) -> str | None:
 
 def allowed_actions(status: str) -> list[str]:
     return [action for (source, action) in TRANSITIONS if source == status]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A workflow as data: its statuses, its actions and the (from status, action) → to status table."""
+
+    statuses: type[models.TextChoices]
+    actions: type[models.TextChoices]
+    transitions: Mapping[tuple[str, str], str]
+
+    def next_status(self, status: str, action: str) -> str | None:
+        return self.transitions.get((status, action))
+
+    def allowed_actions(self, status: str) -> list[str]:
+        return [action for (source, action) in self.transitions if source == status]
+
+    def action_label(self, action: str) -> str:
+        return str(self.actions(action).label) if action in self.actions.values else action
+
+    def status_label(self, status: str) -> str:
+        return str(self.statuses(status).label) if status in self.statuses.values else status
+
+
+REVIEW = Workflow(ReviewStatus, ReviewAction, TRANSITIONS)
+
+_BY_MODEL: dict[str, Workflow] = {}
+
+
+def register(model_label: str, workflow: Workflow) -> None:
+    """Declare the workflow of a model (``"app_label.modelname"``); unregistered models use :data:`REVIEW`."""
+    _BY_MODEL[model_label.lower()] = workflow
+
+
+def workflow_for(model_label: str) -> Workflow:
+    return _BY_MODEL.get(model_label.lower(), REVIEW)
