@@ -9,10 +9,11 @@ from django.http import HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, NotFoundError
 from apps.core.permissions import access_department, access_program
 from apps.core.uploads import check_upload, read_upload
 from apps.programs.models import Program
+from apps.review.schemas import TransitionIn
 from apps.review.services import review_history
 
 from . import selectors, services, supervision
@@ -83,10 +84,13 @@ class TaskDetailOut(TaskOut):
     progress: list[ProgressDetailOut]
 
 
-class TransitionIn(Schema):
-    action: str
-    comment: str = ""
-    version: int | None = None
+class ProgressEditIn(Schema):
+    """A draft or returned update changed, and with ``submit`` (re)submitted in the same step."""
+
+    narrative: str
+    percent: int
+    expected_version: int
+    submit: bool = False
 
 
 class ImportOut(Schema):
@@ -168,18 +172,31 @@ def create_progress(request, program_id: int, task_id: int, narrative: Form[str]
     return Status(201, _progress(progress))
 
 
-@router.post("/programs/{program_id}/tasks/{task_id}/progress/{progress_id}/transition", response=ProgressOut,
-             summary="进展提交 / 审核通过 / 退回 / 重新打开；审核通过后更新任务完成比例与状态")
-def transition_progress(request, program_id: int, task_id: int, progress_id: int, payload: TransitionIn):
+def _access_progress(request, program_id: int, task_id: int, progress_id: int) -> TaskProgress:  # noqa: ANN001
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
     progress = task.progress_updates.filter(pk=progress_id).first()
     if progress is None:
-        from apps.core.errors import NotFoundError
-
         raise NotFoundError("进展不存在。")
+    return progress
+
+
+@router.put("/programs/{program_id}/tasks/{task_id}/progress/{progress_id}", response=ProgressOut,
+            summary="修改草稿或被退回的进展；submit=true 时在同一事务中（重新）提交")
+def edit_progress(request, program_id: int, task_id: int, progress_id: int, payload: ProgressEditIn):
+    progress = _access_progress(request, program_id, task_id, progress_id)
+    services.task_progress_edit(progress=progress, actor=request.user, narrative=payload.narrative,
+                                percent=payload.percent, expected_version=payload.expected_version,
+                                submit=payload.submit)
+    return _progress(progress)
+
+
+@router.post("/programs/{program_id}/tasks/{task_id}/progress/{progress_id}/transition", response=ProgressOut,
+             summary="进展提交 / 审核通过 / 退回 / 重新打开；审核通过后更新任务完成比例与状态")
+def transition_progress(request, program_id: int, task_id: int, progress_id: int, payload: TransitionIn):
+    progress = _access_progress(request, program_id, task_id, progress_id)
     services.task_progress_transition(progress=progress, action=payload.action, actor=request.user,
-                                      comment=payload.comment, expected_version=payload.version)
+                                      comment=payload.comment, expected_version=payload.expected_version)
     return _progress(progress)
 
 
@@ -304,11 +321,13 @@ class NoticeOut(Schema):
     level_label: str
     colour: str
     status: str
+    version: int
     issued_on: dt.date
     response_due: dt.date
 
 
 class NoticeEventOut(Schema):
+    action: str
     kind: str
     level: int
     text: str
@@ -341,12 +360,13 @@ class RunOut(Schema):
 def _notice(n: SupervisionNotice) -> dict:
     return {"id": n.id, "department_id": n.department_id, "department": n.department.name, "rule": n.rule,
             "title": n.title, "reason": n.reason, "level": n.level, "level_label": n.get_level_display(),
-            "colour": n.colour, "status": n.status, "issued_on": n.issued_on, "response_due": n.response_due}
+            "colour": n.colour, "status": n.status, "version": n.version, "issued_on": n.issued_on,
+            "response_due": n.response_due}
 
 
 def _notice_detail(n: SupervisionNotice) -> dict:
-    return {**_notice(n), "events": [{"kind": e.kind, "level": e.level, "text": e.text, "on": e.on,
-                                      "actor": str(e.actor) if e.actor else None}
+    return {**_notice(n), "events": [{"action": e.action, "kind": e.kind, "level": e.level, "text": e.text,
+                                      "on": e.on, "actor": str(e.actor) if e.actor else None}
                                      for e in selectors.notice_events(n)]}
 
 
@@ -386,6 +406,16 @@ def close_notice(request, program_id: int, notice_id: int, payload: TextIn, reop
     notice = access_notice(request.user, program, notice_id)
     return _notice_detail(supervision.notice_close(notice=notice, actor=request.user, text=payload.text,
                                                    reopen=reopen))
+
+
+@router.post("/programs/{program_id}/notices/{notice_id}/transition", response=NoticeDetailOut,
+             summary="督办答复（respond）/ 退回重新答复（reopen）/ 办结（close）；comment 为答复或意见")
+def transition_notice(request, program_id: int, notice_id: int, payload: TransitionIn):
+    program = access_program(request.user, program_id)
+    notice = access_notice(request.user, program, notice_id)
+    return _notice_detail(supervision.notice_transition(notice=notice, action=payload.action, actor=request.user,
+                                                        comment=payload.comment,
+                                                        expected_version=payload.expected_version))
 
 
 @router.post("/programs/{program_id}/supervision/run", response=RunOut, summary="立即运行督办规则（幂等）")

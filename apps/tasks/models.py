@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_noop
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Program, ResponsibilityRole
-from apps.review.models import Reviewable
+from apps.review.models import Reviewable, ReviewEvent
+
+from .notice_workflow import NoticeStatus
 
 # --- tasks -------------------------------------------------------------------------------------
 
@@ -261,15 +264,11 @@ class NoticeLevel(models.IntegerChoices):
 LEVEL_COLOURS = {NoticeLevel.REMIND: "yellow", NoticeLevel.URGE: "orange", NoticeLevel.CIRCULATE: "red"}
 
 
-class NoticeStatus(models.TextChoices):
-    OPEN = "open", _("待答复")
-    RESPONDED = "responded", _("已答复")
-    CLOSED = "closed", _("已办结")
-
-
 class SupervisionNotice(models.Model):
     """A supervision notice to a responsible unit. ``key`` (rule + source object + unit) makes the daily run
-    idempotent; hand-issued notices have no key. State changes are recorded as :class:`NoticeEvent`."""
+    idempotent; hand-issued notices have no key. ``status`` and ``level`` change only through
+    :func:`apps.tasks.supervision.notice_transition` (table in :mod:`.notice_workflow`), which bumps ``version``
+    and records each move in the one workflow history (``events``)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="notices")
     department = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
@@ -283,11 +282,13 @@ class SupervisionNotice(models.Model):
     level = models.PositiveSmallIntegerField("督办等级", choices=NoticeLevel.choices, default=NoticeLevel.REMIND)
     status = models.CharField("状态", max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.OPEN,
                               db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
     issued_on = models.DateField("下发日期")
     response_due = models.DateField("答复期限")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    events = GenericRelation(ReviewEvent)
 
     class Meta:
         verbose_name = "督办通知"
@@ -301,32 +302,3 @@ class SupervisionNotice(models.Model):
     @property
     def colour(self) -> str:
         return LEVEL_COLOURS[NoticeLevel(self.level)]
-
-
-class NoticeEventKind(models.TextChoices):
-    ISSUED = "issued", _("下发")
-    ESCALATED = "escalated", _("升级")
-    RESPONDED = "responded", _("答复")
-    CLOSED = "closed", _("办结")
-    RESOLVED = "resolved", _("问题消除自动办结")
-
-
-class NoticeEvent(models.Model):
-    """Append-only history of a notice."""
-
-    notice = models.ForeignKey(SupervisionNotice, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("事件", max_length=16, choices=NoticeEventKind.choices)
-    level = models.PositiveSmallIntegerField("等级", choices=NoticeLevel.choices)
-    text = models.TextField("内容", blank=True)
-    on = models.DateField("日期")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "督办记录"
-        verbose_name_plural = "督办记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on}"

@@ -10,13 +10,15 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.geo.models import Department
 from apps.programs.models import Phase, Program
+from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
 
 from .access import visible_notices_q, visible_projects_q, visible_tasks_q
 from .models import (
-    NoticeEvent,
+    NoticeLevel,
     NoticeStatus,
     Project,
     ProjectCategory,
@@ -29,6 +31,7 @@ from .models import (
     TaskStatus,
     TaskUnit,
 )
+from .notice_workflow import EVENT_KINDS, NOTICE_WORKFLOW
 
 WAN_PER_YI = Decimal(10000)
 
@@ -209,8 +212,31 @@ def notice_queryset(user, program: Program, *, open_only: bool = False) -> Query
     return notices.order_by("status", "-level", "response_due", "id")
 
 
-def notice_events(notice: SupervisionNotice) -> QuerySet[NoticeEvent]:
-    return notice.events.select_related("actor").order_by("at", "id")
+@dataclass(frozen=True)
+class NoticeEventEntry:
+    """One line of a notice's 办理记录, read from the one workflow history."""
+
+    action: str
+    kind: str  # past tense, as the API has always named it: issued, escalated, responded, …
+    label: str
+    level: int
+    text: str
+    on: dt.date
+    actor: User | None
+    at: dt.datetime
+
+    @property
+    def level_label(self) -> str:
+        return NoticeLevel(self.level).label
+
+
+def notice_events(notice: SupervisionNotice) -> list[NoticeEventEntry]:
+    return [
+        NoticeEventEntry(action=e.action, kind=EVENT_KINDS[e.action], label=NOTICE_WORKFLOW.action_label(e.action),
+                         level=e.data["level"], text=e.comment, on=dt.date.fromisoformat(e.data["on"]),
+                         actor=e.actor, at=e.at)
+        for e in review_history(notice)
+    ]
 
 
 # --- inbox -------------------------------------------------------------------------------------

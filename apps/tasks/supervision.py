@@ -35,11 +35,10 @@ from django.utils import timezone
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.geo.models import Department
 from apps.programs.models import Program, ResponsibilityRole
+from apps.review.services import workflow_step
 
 from .access import can_respond, require_manage
 from .models import (
-    NoticeEvent,
-    NoticeEventKind,
     NoticeLevel,
     NoticeStatus,
     Project,
@@ -49,6 +48,15 @@ from .models import (
     TaskMilestone,
     TaskStatus,
     TaskUnit,
+)
+from .notice_workflow import (
+    COMMENT_REQUIRED,
+    NEW,
+    NOTICE_WORKFLOW,
+    OFFICE_ACTIONS,
+    SYSTEM_ACTIONS,
+    UNIT_ACTIONS,
+    NoticeAction,
 )
 
 #: Days a unit has to respond at each level before the notice escalates.
@@ -164,43 +172,88 @@ def supervision_run(*, program: Program, today: dt.date | None = None, rules: It
                 _issue(program=program, flag=flag, rule=code, today=today)
                 result.issued += 1
         gone = (SupervisionNotice.objects.filter(program=program, rule=code)
-                .exclude(status=NoticeStatus.CLOSED).exclude(key__in=flags).exclude(key__isnull=True))
+                .exclude(status=NoticeStatus.CLOSED).exclude(key__isnull=True).exclude(key__in=flags))
         for notice in gone:
-            _close(notice, NoticeEventKind.RESOLVED, "督办事项已完成，系统自动办结。", None, today)
+            notice_transition(notice=notice, action=NoticeAction.RESOLVE, actor=None,
+                              comment="督办事项已完成，系统自动办结。", today=today)
             result.resolved += 1
     result.escalated = notices_escalate(program=program, today=today)
     return result
 
 
+def _response_due(today: dt.date, level: int) -> dt.date:
+    return today + dt.timedelta(days=RESPONSE_DAYS[NoticeLevel(level)])
+
+
 def _issue(*, program: Program, flag: Flag, rule: str, today: dt.date, actor=None,  # noqa: ANN001
-           level: int = NoticeLevel.REMIND) -> SupervisionNotice:
+           level: int = NoticeLevel.REMIND, response_due: dt.date | None = None) -> SupervisionNotice:
+    """Create the notice before its first move and apply ``issue`` to it (status → open, one event)."""
     source_type = ContentType.objects.get_for_model(type(flag.source)) if flag.source is not None else None
     notice = SupervisionNotice.objects.create(
         program=program, department_id=flag.department_id, rule=rule, key=flag.key or None, title=flag.title,
-        reason=flag.reason, level=level, status=NoticeStatus.OPEN, issued_on=today,
-        response_due=today + dt.timedelta(days=RESPONSE_DAYS[NoticeLevel(level)]),
+        reason=flag.reason, level=level, status=NEW, version=0, issued_on=today,
+        response_due=response_due or _response_due(today, level),
         source_type=source_type, source_id=flag.source.pk if flag.source is not None else None, created_by=actor,
     )
-    NoticeEvent.objects.create(notice=notice, kind=NoticeEventKind.ISSUED, level=level, on=today, actor=actor,
-                               text=flag.reason)
+    notice_transition(notice=notice, action=NoticeAction.ISSUE, actor=actor, comment=flag.reason, today=today)
     return notice
 
 
 def notices_escalate(*, program: Program, today: dt.date) -> int:
     """Open notices past their response deadline (response_due < today) go up one level."""
-    count = 0
     overdue = SupervisionNotice.objects.filter(program=program, status=NoticeStatus.OPEN, response_due__lt=today,
                                                level__lt=NoticeLevel.CIRCULATE)
-    for notice in overdue.select_for_update():
-        notice.level += 1
-        notice.response_due = today + dt.timedelta(days=RESPONSE_DAYS[NoticeLevel(notice.level)])
-        notice.save(update_fields=["level", "response_due"])
-        NoticeEvent.objects.create(
-            notice=notice, kind=NoticeEventKind.ESCALATED, level=notice.level, on=today,
-            text=f"逾期未答复，升级为「{notice.get_level_display()}」，答复期限{_cn(notice.response_due)}。",
-        )
+    count = 0
+    for notice in overdue:
+        notice_transition(notice=notice, action=NoticeAction.ESCALATE, actor=None, today=today)
         count += 1
     return count
+
+
+@transaction.atomic
+def notice_transition(*, notice: SupervisionNotice, action: str, actor, comment: str = "",  # noqa: ANN001
+                      expected_version: int | None = None, today: dt.date | None = None) -> SupervisionNotice:
+    """Apply ``action`` to ``notice``: the only writer of a notice's status (and level, on escalation).
+
+    Checks who may act (the addressed unit responds; the office issues, reopens and closes; the daily run,
+    with no actor, issues, escalates and resolves), the text a move needs and the move itself; then locks the
+    row, checks ``expected_version`` and records one event with the level and the business date.
+    """
+    if action not in NoticeAction.values:
+        raise DomainError(f"未知操作「{action}」。")
+    action = NoticeAction(action)
+    if actor is None:
+        if action not in SYSTEM_ACTIONS:
+            raise PermissionDeniedError(f"「{action.label}」须由人员办理。")
+    elif action in UNIT_ACTIONS:
+        if not can_respond(actor, notice):
+            raise PermissionDeniedError("只有被督办单位可以答复。")
+    elif action in OFFICE_ACTIONS:
+        require_manage(actor, notice.program)
+    else:
+        raise PermissionDeniedError(f"「{action.label}」由系统每日执行。")
+    comment = (comment or "").strip()
+    if action in COMMENT_REQUIRED and not comment:
+        raise DomainError("请填写答复内容。" if action == NoticeAction.RESPOND else "退回答复须说明理由。")
+    today = today or timezone.localdate()
+    current = SupervisionNotice.objects.select_for_update().only("status", "level", "version").get(pk=notice.pk)
+    if current.status == NoticeStatus.CLOSED:
+        raise DomainError("该督办已办结。")
+    changes: dict[str, object] = {}
+    if action == NoticeAction.ESCALATE:
+        level = min(current.level + 1, NoticeLevel.CIRCULATE)
+        changes = {"level": level, "response_due": _response_due(today, level)}
+        comment = (f"逾期未答复，升级为「{NoticeLevel(level).label}」，"
+                   f"答复期限{_cn(_response_due(today, level))}。")
+    elif action == NoticeAction.REOPEN:
+        changes = {"response_due": _response_due(today, current.level)}
+        comment = f"答复不符合要求，请重新答复：{comment}"
+    elif action == NoticeAction.CLOSE:
+        comment = comment or "办结。"
+    workflow_step(obj=notice, workflow=NOTICE_WORKFLOW, action=action, actor=actor, comment=comment,
+                  expected_version=expected_version, changes=changes,
+                  data={"level": changes.get("level", current.level), "on": today.isoformat()})
+    return notice
 
 
 @transaction.atomic
@@ -218,56 +271,20 @@ def notice_issue(*, program: Program, department: Department, title: str, reason
         raise DomainError("督办等级无效。")
     if response_due is not None and response_due < today:
         raise DomainError("答复期限不能早于今天。")
-    notice = _issue(program=program, flag=Flag(key="", department_id=department.id, title=title.strip(),
-                                                reason=reason.strip()),
-                    rule="manual", today=today, actor=actor, level=level)
-    if response_due is not None:
-        notice.response_due = response_due
-        notice.save(update_fields=["response_due"])
-    return notice
+    return _issue(program=program, flag=Flag(key="", department_id=department.id, title=title.strip(),
+                                              reason=reason.strip()),
+                  rule="manual", today=today, actor=actor, level=level, response_due=response_due)
 
 
-@transaction.atomic
-def notice_respond(*, notice: SupervisionNotice, actor, text: str, today: dt.date | None = None  # noqa: ANN001
-                   ) -> SupervisionNotice:
+def notice_respond(*, notice: SupervisionNotice, actor, text: str, today: dt.date | None = None,  # noqa: ANN001
+                   expected_version: int | None = None) -> SupervisionNotice:
     """The responsible unit answers (what was done, when it will be finished); escalation stops."""
-    if not can_respond(actor, notice):
-        raise PermissionDeniedError("只有被督办单位可以答复。")
-    if notice.status == NoticeStatus.CLOSED:
-        raise DomainError("该督办已办结。")
-    if not text.strip():
-        raise DomainError("请填写答复内容。")
-    today = today or timezone.localdate()
-    notice.status = NoticeStatus.RESPONDED
-    notice.save(update_fields=["status"])
-    NoticeEvent.objects.create(notice=notice, kind=NoticeEventKind.RESPONDED, level=notice.level, on=today,
-                               actor=actor, text=text.strip())
-    return notice
+    return notice_transition(notice=notice, action=NoticeAction.RESPOND, actor=actor, comment=text, today=today,
+                             expected_version=expected_version)
 
 
-@transaction.atomic
 def notice_close(*, notice: SupervisionNotice, actor, text: str = "", reopen: bool = False,  # noqa: ANN001
-                 today: dt.date | None = None) -> SupervisionNotice:
+                 today: dt.date | None = None, expected_version: int | None = None) -> SupervisionNotice:
     """The office closes a notice (办结) or, with ``reopen``, sends the response back (status open again)."""
-    require_manage(actor, notice.program)
-    today = today or timezone.localdate()
-    if notice.status == NoticeStatus.CLOSED:
-        raise DomainError("该督办已办结。")
-    if reopen:
-        if not text.strip():
-            raise DomainError("退回答复须说明理由。")
-        notice.status = NoticeStatus.OPEN
-        notice.response_due = today + dt.timedelta(days=RESPONSE_DAYS[NoticeLevel(notice.level)])
-        notice.save(update_fields=["status", "response_due"])
-        NoticeEvent.objects.create(notice=notice, kind=NoticeEventKind.ISSUED, level=notice.level, on=today,
-                                   actor=actor, text=f"答复不符合要求，请重新答复：{text.strip()}")
-        return notice
-    return _close(notice, NoticeEventKind.CLOSED, text.strip() or "办结。", actor, today)
-
-
-def _close(notice: SupervisionNotice, kind: str, text: str, actor, today: dt.date  # noqa: ANN001
-           ) -> SupervisionNotice:
-    notice.status = NoticeStatus.CLOSED
-    notice.save(update_fields=["status"])
-    NoticeEvent.objects.create(notice=notice, kind=kind, level=notice.level, on=today, actor=actor, text=text)
-    return notice
+    return notice_transition(notice=notice, action=NoticeAction.REOPEN if reopen else NoticeAction.CLOSE,
+                             actor=actor, comment=text, today=today, expected_version=expected_version)

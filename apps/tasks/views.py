@@ -17,7 +17,7 @@ from apps.core.permissions import access_department, access_program, can_manage_
 from apps.core.uploads import check_upload, read_upload
 from apps.core.web import page
 from apps.review.services import review_history
-from apps.review.workflow import EDITABLE, allowed_actions
+from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
 
 from . import selectors, services, supervision
 from .access import access_notice, access_task, can_respond
@@ -98,14 +98,17 @@ def progress_transition(request: HttpRequest, program_id: int, task_id: int, pro
     progress = task.progress_updates.filter(pk=progress_id).first()
     if progress is None:
         raise DomainError(_("进展不存在。"))
+    action = request.POST.get("action", "")
+    expected_version = int(request.POST["version"]) if request.POST.get("version") else None
     try:
-        if request.POST.get("narrative"):
+        if request.POST.get("narrative"):  # the reporter's edited update, resubmitted in the same step
             services.task_progress_edit(progress=progress, actor=request.user, narrative=request.POST["narrative"],
-                                        percent=int(request.POST.get("percent") or 0))
-        services.task_progress_transition(progress=progress, action=request.POST.get("action", ""),
-                                          actor=request.user, comment=request.POST.get("comment", ""),
-                                          expected_version=int(request.POST["version"])
-                                          if request.POST.get("version") else None)
+                                        percent=int(request.POST.get("percent") or 0),
+                                        expected_version=expected_version, submit=action == ReviewAction.SUBMIT)
+        else:
+            services.task_progress_transition(progress=progress, action=action, actor=request.user,
+                                              comment=request.POST.get("comment", ""),
+                                              expected_version=expected_version)
         messages.success(request, _("操作成功。"))
     except PermissionDeniedError:
         raise
@@ -222,15 +225,11 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
     program = access_program(request.user, program_id)
     notice = access_notice(request.user, program, notice_id)
     if request.method == "POST":
-        action = request.POST.get("action")
+        version = request.POST.get("version")
         try:
-            if action == "respond":
-                supervision.notice_respond(notice=notice, actor=request.user, text=request.POST.get("text", ""))
-            elif action in ("close", "reopen"):
-                supervision.notice_close(notice=notice, actor=request.user, text=request.POST.get("text", ""),
-                                         reopen=action == "reopen")
-            else:
-                raise DomainError(_("未知操作。"))
+            supervision.notice_transition(notice=notice, action=request.POST.get("action", ""), actor=request.user,
+                                          comment=request.POST.get("text", ""),
+                                          expected_version=int(version) if version and version.isdigit() else None)
             messages.success(request, _("已记录。"))
             return redirect("notice", program_id=program.id, notice_id=notice.id)
         except PermissionDeniedError:

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from apps.tasks.models import NoticeStatus, SupervisionNotice, TaskMilestone, TaskStatus
+from apps.tasks.selectors import notice_events
 from apps.tasks.supervision import supervision_run
 
 DUE = dt.date(2026, 6, 30)
@@ -87,4 +88,4 @@ def test_overdue_project_rule_and_resolution(world, plan):  # noqa: ANN001
     supervision_run(program=world.program, today=end + dt.timedelta(days=2), rules=["project_overdue"])
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.CLOSED
-    assert [e.kind for e in notice.events.all()] == ["issued", "resolved"]
+    assert [e.kind for e in notice_events(notice)] == ["issued", "resolved"]
