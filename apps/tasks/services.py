@@ -8,15 +8,16 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError
+from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
 from apps.core.uploads import CheckedUpload
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.services import transition
-from apps.review.workflow import ReviewAction, ReviewStatus
+from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 from docimport.projects import ProjectLine, parse_project_sheet
 from docimport.tasks import TaskLine, parse_task_sheet
 from docimport.xlsx import SheetError
@@ -204,18 +205,28 @@ def evidence_attach(*, progress: TaskProgress, upload: CheckedUpload, actor) -> 
 
 
 @transaction.atomic
-def task_progress_edit(*, progress: TaskProgress, actor, narrative: str, percent: int) -> TaskProgress:  # noqa: ANN001
-    """Change a draft or returned update before (re)submitting it."""
-    from apps.review.workflow import EDITABLE
+def task_progress_edit(*, progress: TaskProgress, actor, narrative: str, percent: int,  # noqa: ANN001
+                       expected_version: int | None = None, submit: bool = False) -> TaskProgress:
+    """Change a draft or returned update and, with ``submit``, (re)submit it: one step, all or nothing.
 
+    ``expected_version`` is the version the reporter edited; a stale one is refused with a conflict and
+    nothing is written. The edit bumps the version; the submit then moves the edited update.
+    """
     if not progress.review_can_report(actor):
         raise PermissionDeniedError("您无权修改该进展。")
-    if progress.status not in EDITABLE:
-        raise DomainError("已提交的进展不能修改。")
     if not 0 <= int(percent) <= 100 or not narrative.strip():
         raise DomainError("请填写进展情况，完成比例须在 0—100 之间。")
-    progress.narrative, progress.percent, progress.version = narrative.strip(), int(percent), progress.version + 1
-    progress.save(update_fields=["narrative", "percent", "version"])
+    current = TaskProgress.objects.select_for_update().only("status", "version").get(pk=progress.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError("该进展已被他人修改，请刷新后再操作（您的修改未保存）。")
+    if current.status not in EDITABLE:
+        raise DomainError("已提交的进展不能修改。")
+    progress.narrative, progress.percent = narrative.strip(), int(percent)
+    progress.status, progress.version = current.status, current.version + 1
+    TaskProgress.objects.filter(pk=progress.pk).update(narrative=progress.narrative, percent=progress.percent,
+                                                       version=F("version") + 1)
+    if submit:
+        transition(obj=progress, action=ReviewAction.SUBMIT, actor=actor, expected_version=progress.version)
     return progress
 
 
