@@ -10,6 +10,7 @@ from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.permissions import access_program, access_region, can_manage_program
 from apps.core.uploads import read_upload
 from apps.indicators.models import Indicator
+from apps.review.schemas import TransitionIn
 from apps.review.services import review_history
 
 from . import schemas, services
@@ -102,7 +103,7 @@ def save_value(request: HttpRequest, program_id: int, round_id: int, payload: sc
                                note=payload.note, reason=payload.reason)
     value = services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
                                           actor=request.user, data=data, expected_version=payload.expected_version,
-                                          confirm_warnings=payload.confirm_warnings)
+                                          confirm_warnings=payload.confirm_warnings, submit=payload.submit)
     return _value(value)
 
 
@@ -133,7 +134,7 @@ def value_detail(request: HttpRequest, program_id: int, value_id: int):  # noqa:
 
 
 @router.post("/programs/{program_id}/values/{value_id}/transition", response=schemas.ValueOut)
-def value_transition(request: HttpRequest, program_id: int, value_id: int, payload: schemas.TransitionIn):  # noqa: ANN201
+def value_transition(request: HttpRequest, program_id: int, value_id: int, payload: TransitionIn):  # noqa: ANN201
     value = access_value(request.user, program_id, value_id)
     services.indicator_value_transition(value=value, action=payload.action, actor=request.user,
                                         comment=payload.comment, expected_version=payload.expected_version)

@@ -53,6 +53,7 @@ class ValueIn(Schema):
     note: str = ""
     reason: str = ""
     confirm_warnings: bool = False
+    submit: bool = False  # 保存并提交: save and submit in one step
 
 
 class RevisionOut(Schema):
@@ -105,12 +106,6 @@ class ValueDetailOut(ValueOut):
     events: list[EventOut]
     evidence: list[EvidenceOut]
     evidence_missing: list[str]
-
-
-class TransitionIn(Schema):
-    action: str
-    comment: str = ""
-    expected_version: int | None = None
 
 
 class BulkApproveIn(Schema):

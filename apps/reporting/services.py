@@ -140,9 +140,10 @@ def _last_approved(value: IndicatorValue) -> Decimal | None:
 @transaction.atomic
 def indicator_value_save(
     *, reporting_round: ReportingRound, region: Region, indicator: Indicator, actor: User, data: ValueInput,
-    expected_version: int, confirm_warnings: bool = False,
+    expected_version: int, confirm_warnings: bool = False, submit: bool = False,
 ) -> IndicatorValue:
-    """Add a revision to the value of (region, indicator) for the round's period, creating it if new.
+    """Add a revision to the value of (region, indicator) for the round's period, creating it if new; with
+    ``submit`` also submit it for review (保存并提交) in the same transaction: both happen or neither.
 
     ``expected_version`` is the version the actor edited (0 for a value not yet created); if someone saved
     meanwhile the save is refused with a conflict and nothing is written.
@@ -186,6 +187,9 @@ def indicator_value_save(
     )
     IndicatorValue.objects.filter(pk=value.pk).update(current_revision=revision)
     value.current_revision = revision
+    if submit:
+        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=actor,
+                                   expected_version=value.version)
     return value
 
 

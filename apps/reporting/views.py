@@ -154,12 +154,9 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
             value = services.indicator_value_save(
                 reporting_round=reporting_round, region=region, indicator=indicator, actor=request.user,
                 data=_value_input(request.POST), expected_version=int(request.POST.get("version") or 0),
-                confirm_warnings=bool(request.POST.get("confirm")),
+                confirm_warnings=bool(request.POST.get("confirm")), submit=bool(request.POST.get("submit")),
             )
             if request.POST.get("submit"):
-                value.program = program
-                services.indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=request.user,
-                                                    expected_version=value.version)
                 messages.success(request, _("已保存并提交审核。"))
             else:
                 messages.success(request, _("已保存为草稿。"))

@@ -35,8 +35,9 @@ def save(rep, user, *, region=None, indicator=None, number="25", version=0, **kw
     from apps.reporting.services import ValueInput, indicator_value_save
 
     confirm = kw.pop("confirm_warnings", False)
+    submit = kw.pop("submit", False)
     data = ValueInput(number=Decimal(number) if number is not None else None, **kw)
     return indicator_value_save(
         reporting_round=rep.round, region=region or rep.world.city, indicator=indicator or rep.numeric, actor=user,
-        data=data, expected_version=version, confirm_warnings=confirm,
+        data=data, expected_version=version, confirm_warnings=confirm, submit=submit,
     )
