@@ -32,6 +32,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _register() -> None:
     from apps.assessment.api import router as assessment_router
     from apps.core.api import router as core_router
+    from apps.evidence.api import router as evidence_router
     from apps.geo.api import router as geo_router
     from apps.indicators.api import router as indicators_router
     from apps.monitoring.api import router as monitoring_router
@@ -47,6 +48,7 @@ def _register() -> None:
     api.add_router("/", tasks_router)
     api.add_router("/", assessment_router)
     api.add_router("/", monitoring_router)
+    api.add_router("/", evidence_router)
 
 
 _register()

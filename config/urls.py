@@ -19,6 +19,7 @@ urlpatterns = [
     path("programs/", include("apps.tasks.urls")),
     path("programs/", include("apps.assessment.urls")),
     path("programs/", include("apps.monitoring.urls")),
+    path("evidence/", include("apps.evidence.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

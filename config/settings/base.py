@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "apps.indicators",
     "apps.programs",
     "apps.review",
+    "apps.evidence",
     "apps.reporting",
     "apps.tasks",
     "apps.assessment",
