@@ -320,8 +320,7 @@ def indicator(request, program_id: int, indicator_id: int, region: int | None = 
         "indicator": _indicator(item),
         "leads": [{"id": d.id, "name": d.name} for d in data["leads"]],
         "cooperators": [{"id": d.id, "name": d.name} for d in data["cooperators"]],
-        "evidence": [{**e, "url": reverse("reporting_evidence_download",
-                                          args=[program_id, e["value_id"], e["id"]])} for e in data["evidence"]],
+        "evidence": [{**e, "url": reverse("evidence_download", args=[e["id"]])} for e in data["evidence"]],
     }
 
 

@@ -12,13 +12,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import polars as pl
+from django.db.models import F
 from django.utils.translation import gettext, gettext_lazy
 
 from apps.core.errors import NotFoundError
+from apps.evidence.models import Evidence
 from apps.geo.models import Department
 from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Responsibility
-from apps.reporting.models import Evidence, IndicatorValue, PeriodType, QualitativeStatus
+from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
 from apps.reporting.validation import is_change, plausible_range
 from calc.attainment import GateResult, fmt_number
 
@@ -396,9 +398,10 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     bound = evaluation.bound
     units = responsible_units(program, [indicator.id])[indicator.id]
     evidence = list(
-        Evidence.objects.filter(value__program=program, value__region_id=region_id, value__indicator=indicator,
-                                value__period_type=PeriodType.YEAR, value__approved_revision__isnull=False)
-        .select_related("value").order_by("-value__year", "id")
+        Evidence.objects.filter(indicator_value__program=program, indicator_value__region_id=region_id,
+                                indicator_value__indicator=indicator, indicator_value__period_type=PeriodType.YEAR,
+                                indicator_value__approved_revision__isnull=False)
+        .annotate(year=F("indicator_value__year")).order_by("-year", "id")
     )
     latest_report = None
     if not series and not qualitative:  # the empty state says what is in the pipeline (one query)
@@ -440,7 +443,7 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
         "has_data": bool(series or qualitative), "latest_report": latest_report,
         "coverage": coverage_info(assessment, scope.region_ids),
         "leads": units["lead"], "cooperators": units["cooperate"],
-        "evidence": [{"id": e.id, "value_id": e.value_id, "year": e.value.year, "name": e.original_name,
+        "evidence": [{"id": e.id, "value_id": e.object_id, "year": e.year, "name": e.original_name,
                       "kind": e.kind, "size": e.size, "checklist_item": e.checklist_item} for e in evidence],
         "per_region": per_region,
     }

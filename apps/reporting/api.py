@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.permissions import access_program, access_region, can_manage_program
 from apps.core.uploads import read_upload
+from apps.evidence.selectors import access_evidence
+from apps.evidence.views import evidence_response
 from apps.indicators.models import Indicator
 from apps.review.schemas import TransitionIn
 from apps.review.services import review_history
 
 from . import schemas, services
 from .exports import department_template
-from .models import Evidence, IndicatorValue, ValueRevision
+from .models import IndicatorValue, ValueRevision
 from .selectors import (
     access_round,
     access_value,
@@ -156,13 +158,11 @@ def upload_evidence(request: HttpRequest, program_id: int, value_id: int, file: 
                                                 checklist_item=checklist_item))
 
 
-@router.get("/programs/{program_id}/values/{value_id}/evidence/{evidence_id}")
+@router.get("/programs/{program_id}/values/{value_id}/evidence/{evidence_id}",
+            summary="下载指标值的佐证材料（与 /api/evidence/{evidence_id} 相同）")
 def download_evidence(request: HttpRequest, program_id: int, value_id: int, evidence_id: int) -> HttpResponse:
     value = access_value(request.user, program_id, value_id)
-    evidence = Evidence.objects.filter(value=value, pk=evidence_id).first()
-    if evidence is None:
-        raise NotFoundError("佐证材料不存在。")
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return evidence_response(access_evidence(request.user, evidence_id, subject=value))
 
 
 @router.get("/programs/{program_id}/rounds/{round_id}/template.xlsx")

@@ -1,16 +1,19 @@
-"""Reporting rounds (调度), indicator values with append-only revisions, and their evidence (佐证材料)."""
+"""Reporting rounds (调度) and indicator values with append-only revisions (evidence is ``apps.evidence``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.core.permissions import can_manage_program, can_see_region
+from apps.evidence.models import Evidence
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Program, ResponsibilityRole
@@ -100,6 +103,7 @@ class IndicatorValue(Reviewable):
     first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    evidence = GenericRelation(Evidence, related_query_name="indicator_value")
 
     class Meta:
         verbose_name = "指标值"
@@ -152,6 +156,10 @@ class IndicatorValue(Reviewable):
                                                         department_id=user.department_id).exists()
         return False
 
+    def evidence_can_view(self, user) -> bool:  # noqa: ANN001
+        """Whoever may see the value within a program they may see (as its page does)."""
+        return can_see_region(user, self.program.region) and self.can_view(user)
+
 
 class ValueRevision(models.Model):
     """Append-only content of a value: every save is a new row with who, when and why."""
@@ -186,30 +194,6 @@ class ValueRevision(models.Model):
         return format(self.number.normalize(), "f")
 
 
-def evidence_path(instance: Evidence, filename: str) -> str:
-    # The stored name is ours (uuid + checked kind); the user's name is kept only as data.
-    import uuid
-
+def evidence_path(instance, filename: str) -> str:  # noqa: ANN001, ARG001
+    """The old evidence table's upload path; only migration 0001 refers to it (evidence is ``apps.evidence``)."""
     return f"reporting/evidence/{instance.value.program_id}/{instance.value_id}/{uuid.uuid4().hex}.{instance.kind}"
-
-
-class Evidence(models.Model):
-    """A file backing a value, checked by content and hashed; downloaded only through a checking view."""
-
-    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to=evidence_path, max_length=255)
-    original_name = models.CharField("文件名", max_length=120)
-    kind = models.CharField("类型", max_length=8)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    checklist_item = models.CharField("对应佐证清单项", max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

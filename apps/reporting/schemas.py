@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.urls import reverse
 from ninja import Schema
 
 
@@ -87,6 +88,11 @@ class EvidenceOut(Schema):
     size: int
     sha256: str
     checklist_item: str
+    url: str  # the one permission-checked download
+
+    @staticmethod
+    def resolve_url(obj) -> str:  # noqa: ANN001
+        return reverse("evidence_download", args=[obj.id])
 
 
 class ValueOut(Schema):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.permissions import access_program
+from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Program, Responsibility, ResponsibilityRole
@@ -23,7 +24,7 @@ from apps.programs.selectors import resolve_targets
 from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
 
-from .models import Evidence, IndicatorValue, PeriodType, ReportingRound, ValueRevision
+from .models import IndicatorValue, PeriodType, ReportingRound, ValueRevision
 
 SUBMITTED_STATES = {ReviewStatus.SUBMITTED, ReviewStatus.RESUBMITTED}
 
@@ -140,7 +141,8 @@ def _attach_values(reporting_round: ReportingRound, obligations: list[Obligation
 def value_queryset() -> QuerySet[IndicatorValue]:
     return IndicatorValue.objects.select_related(
         "region", "indicator", "indicator__parent", "current_revision", "approved_revision", "round"
-    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id", "value_id", "checklist_item")))
+    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id", "content_type_id", "object_id",
+                                                                              "checklist_item")))
 
 
 def round_values(reporting_round: ReportingRound, *, regions: list[int] | None = None,

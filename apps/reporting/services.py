@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,6 +19,8 @@ from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
 from apps.core.permissions import can_manage_program
 from apps.core.uploads import check_upload
+from apps.evidence.models import EVIDENCE_KINDS, Evidence
+from apps.evidence.services import evidence_attach
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Program
@@ -31,7 +32,6 @@ from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 from . import sheets
 from .models import (
     PERIODS_PER_YEAR,
-    Evidence,
     IndicatorValue,
     QualitativeStatus,
     ReportingRound,
@@ -39,8 +39,6 @@ from .models import (
 )
 from .selectors import last_approved_numbers, round_obligations
 from .validation import Check, check_number, is_change
-
-EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
 
 
 class WarningsUnconfirmed(DomainError):
@@ -256,11 +254,7 @@ def evidence_upload(*, value: IndicatorValue, upload: UploadedFile | None, actor
     if checklist_item and checklist_item not in checklist:
         raise DomainError(f"「{checklist_item}」不在该指标的佐证材料清单中。")
     checked = check_upload(upload, allowed=EVIDENCE_KINDS)
-    evidence = Evidence(value=value, original_name=checked.name, kind=checked.kind, size=checked.size,
-                        sha256=checked.sha256, checklist_item=checklist_item, uploaded_by=actor)
-    evidence.file.save(f"evidence.{checked.kind}", ContentFile(checked.data), save=False)
-    evidence.save()
-    return evidence
+    return evidence_attach(subject=value, upload=checked, actor=actor, checklist_item=checklist_item)
 
 
 # --- bulk import --------------------------------------------------------------------------------------------

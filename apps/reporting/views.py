@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,8 @@ from apps.core.errors import DomainError, ImportRejected, NotFoundError, Permiss
 from apps.core.permissions import access_program, can_manage_program, visible_departments
 from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
 from apps.core.web import page
+from apps.evidence.selectors import access_evidence
+from apps.evidence.views import evidence_response
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
@@ -25,7 +27,7 @@ from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_a
 
 from . import services
 from .exports import department_template
-from .models import Evidence, IndicatorValue, PeriodType, QualitativeStatus, ReportingRound
+from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound
 from .selectors import (
     access_round,
     access_value,
@@ -218,11 +220,9 @@ def evidence_upload(request: HttpRequest, program_id: int, value_id: int) -> Htt
 
 @page
 def evidence_download(request: HttpRequest, program_id: int, value_id: int, evidence_id: int) -> HttpResponse:
+    """The value's address of the one evidence download (``apps.evidence``): same check, same response."""
     value = access_value(request.user, program_id, value_id)
-    evidence = Evidence.objects.filter(value=value, pk=evidence_id).first()
-    if evidence is None:
-        raise NotFoundError(_("佐证材料不存在。"))
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return evidence_response(access_evidence(request.user, evidence_id, subject=value))
 
 
 @page

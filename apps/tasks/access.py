@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from apps.accounts.models import Role
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.permissions import can_manage_program
+from apps.core.permissions import can_manage_program, can_see_region
 
 from .models import Project, SupervisionNotice, Task
 
@@ -54,6 +54,11 @@ def _get(model, user, program, object_id: int, visible: Q, label: str):  # noqa:
 
 def access_task(user, program, task_id: int) -> Task:  # noqa: ANN001
     return _get(Task, user, program, task_id, visible_tasks_q(user), "任务")
+
+
+def can_view_task(user, task: Task) -> bool:  # noqa: ANN001
+    """What ``access_program`` + ``access_task`` allow, as a yes/no (the task's evidence asks this)."""
+    return can_see_region(user, task.program.region) and Task.objects.filter(visible_tasks_q(user), pk=task.pk).exists()
 
 
 def access_project(user, program, project_id: int) -> Project:  # noqa: ANN001

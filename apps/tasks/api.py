@@ -6,12 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.permissions import access_department, access_program
 from apps.core.uploads import check_upload, read_upload
+from apps.evidence.models import EVIDENCE_KINDS
 from apps.programs.models import Program
 from apps.review.schemas import TransitionIn
 from apps.review.services import review_history
@@ -53,6 +55,12 @@ class TaskOut(Schema):
     cooperators: list[UnitOut]
 
 
+class EvidenceFileOut(Schema):
+    id: int
+    name: str
+    url: str  # the one permission-checked download
+
+
 class ProgressOut(Schema):
     id: int
     task_id: int
@@ -61,7 +69,8 @@ class ProgressOut(Schema):
     percent: int
     status: str
     version: int
-    evidence: list[str]
+    evidence: list[str]  # the files' names (kept); evidence_files has their downloads
+    evidence_files: list[EvidenceFileOut]
 
 
 class ReviewEventOut(Schema):
@@ -110,9 +119,12 @@ def _task(task: Task, today: dt.date) -> dict:
 
 
 def _progress(progress: TaskProgress, *, history: bool = False) -> dict:
+    evidence = list(progress.evidence.all())
     data = {"id": progress.id, "task_id": progress.task_id, "department_id": progress.department_id,
             "narrative": progress.narrative, "percent": progress.percent, "status": progress.status,
-            "version": progress.version, "evidence": [e.name for e in progress.evidence.all()]}
+            "version": progress.version, "evidence": [e.original_name for e in evidence],
+            "evidence_files": [{"id": e.id, "name": e.original_name, "url": reverse("evidence_download", args=[e.id])}
+                               for e in evidence]}
     if history:
         data["history"] = [{"action": e.action, "old_status": e.old_status, "new_status": e.new_status,
                             "comment": e.comment, "actor": str(e.actor), "at": e.at} for e in review_history(progress)]
@@ -166,7 +178,7 @@ def create_progress(request, program_id: int, task_id: int, narrative: Form[str]
                     submit: Form[bool] = False, evidence: File[list[UploadedFile]] = None):  # noqa: B008
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
-    files = [check_upload(f, allowed=services.EVIDENCE_KINDS) for f in (evidence or [])]
+    files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in (evidence or [])]
     progress = services.task_progress_create(task=task, actor=request.user, narrative=narrative, percent=percent,
                                              files=files, submit=submit)
     return Status(201, _progress(progress))

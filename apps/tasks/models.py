@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Program, ResponsibilityRole
@@ -106,6 +107,7 @@ class TaskProgress(Reviewable):
     percent = models.PositiveSmallIntegerField("完成比例（%）")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    evidence = GenericRelation(Evidence, related_query_name="task_progress")
 
     class Meta:
         verbose_name = "任务进展"
@@ -123,23 +125,11 @@ class TaskProgress(Reviewable):
 
         return can_manage_program(user, self.task.program)
 
+    def evidence_can_view(self, user) -> bool:  # noqa: ANN001
+        """Whoever may see the task (``apps.tasks.access`` holds the rule)."""
+        from .access import can_view_task  # access.py imports these models
 
-class ProgressEvidence(models.Model):
-    progress = models.ForeignKey(TaskProgress, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="tasks/evidence/%Y/")
-    name = models.CharField("文件名", max_length=120)
-    kind = models.CharField(max_length=8)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
-
-    def __str__(self) -> str:
-        return self.name
+        return can_view_task(user, self.task)
 
 
 # --- projects ----------------------------------------------------------------------------------

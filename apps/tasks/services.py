@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
 from apps.core.uploads import CheckedUpload
+from apps.evidence.services import evidence_attach
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.services import transition
@@ -24,7 +24,6 @@ from docimport.xlsx import SheetError
 
 from .models import (
     FundingSource,
-    ProgressEvidence,
     Project,
     ProjectCategory,
     ProjectFunding,
@@ -36,9 +35,6 @@ from .models import (
     TaskStatus,
     TaskUnit,
 )
-
-EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
-
 
 # --- units -------------------------------------------------------------------------------------
 
@@ -188,20 +184,10 @@ def task_progress_create(*, task: Task, actor, narrative: str, percent: int,  # 
     progress.full_clean()
     progress.save()
     for upload in files:
-        evidence_attach(progress=progress, upload=upload, actor=actor)
+        evidence_attach(subject=progress, upload=upload, actor=actor)
     if submit:
         transition(obj=progress, action=ReviewAction.SUBMIT, actor=actor)
     return progress
-
-
-def evidence_attach(*, progress: TaskProgress, upload: CheckedUpload, actor) -> ProgressEvidence:  # noqa: ANN001
-    if upload.kind not in EVIDENCE_KINDS:
-        raise DomainError("佐证材料须为 PDF、Word、Excel 或图片。")
-    evidence = ProgressEvidence(progress=progress, name=upload.name, kind=upload.kind, size=upload.size,
-                                sha256=upload.sha256, uploaded_by=actor)
-    evidence.file.save(f"{upload.sha256[:16]}.{upload.kind}", ContentFile(upload.data), save=False)
-    evidence.save()
-    return evidence
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.permissions import access_department, access_program, can_manage_program
 from apps.core.uploads import check_upload, read_upload
 from apps.core.web import page
+from apps.evidence.models import EVIDENCE_KINDS
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
 
@@ -78,7 +79,7 @@ def progress_create(request: HttpRequest, program_id: int, task_id: int) -> Http
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
     try:
-        files = [check_upload(f, allowed=services.EVIDENCE_KINDS) for f in request.FILES.getlist("evidence")]
+        files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in request.FILES.getlist("evidence")]
         services.task_progress_create(task=task, actor=request.user, narrative=request.POST.get("narrative", ""),
                                       percent=int(request.POST.get("percent") or 0), files=files,
                                       submit=request.POST.get("submit") == "1")

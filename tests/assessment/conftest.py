@@ -90,9 +90,9 @@ def assess(world):  # noqa: ANN001
 
 
 def add_evidence(value, author):  # noqa: ANN001, ANN201
-    from apps.reporting.models import Evidence
+    from apps.evidence.models import Evidence
 
-    evidence = Evidence(value=value, original_name="2024年城镇污水处理台账.pdf", kind="pdf", size=8, sha256="0" * 64,
+    evidence = Evidence(subject=value, original_name="2024年城镇污水处理台账.pdf", kind="pdf", size=8, sha256="0" * 64,
                         uploaded_by=author)
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
     evidence.save()

@@ -79,7 +79,7 @@ def test_indicator_detail_shows_sentences_units_evidence_and_regions(assess, cli
     assert "2024年生态文明建设工作占党政实绩考核的比例19%，低于目标值20%，差1个百分点" in text
     assert 'id="reach-sentence"' in text
     assert "市生态环境局" in text and "市住建局" in text
-    href = f"/programs/{assess.program.id}/values/{assess.evidence.value_id}/evidence/{assess.evidence.id}/"
+    href = f"/programs/{assess.program.id}/values/{assess.evidence.object_id}/evidence/{assess.evidence.id}/"
     assert href in text
     assert text.count("<tr") - 1 >= 5  # per-region table (header + 5 regions) besides the value table
     assert 'id="chart-indicator"' in text

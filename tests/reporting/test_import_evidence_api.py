@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from apps.core.errors import DomainError, ImportRejected
-from apps.reporting.models import Evidence, IndicatorValue, ValueRevision
+from apps.evidence.models import Evidence
+from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.reporting.services import evidence_upload, reporting_import_commit
 from apps.reporting.sheets import parse_sheet
 
