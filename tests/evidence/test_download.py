@@ -1,0 +1,128 @@
+"""The one download (page and API) asks the evidence's subject: allowed for the right roles, 403/404 otherwise."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from .conftest import PDF, PNG
+
+
+def page_url(evidence) -> str:  # noqa: ANN001
+    return f"/evidence/{evidence.id}/"
+
+
+def api_url(evidence) -> str:  # noqa: ANN001
+    return f"/api/evidence/{evidence.id}"
+
+
+def content(response) -> bytes:  # noqa: ANN001
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("persona", ["office", "reporter", "leader", "inspector", "cooperator"])
+def test_value_evidence_allowed(both, client_for, persona):  # noqa: ANN001
+    client = client_for(getattr(both.users, persona))
+    for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
+        response = client.get(url)
+        assert response.status_code == 200, (persona, url)
+        assert content(response) == PDF
+
+
+@pytest.mark.parametrize("persona", ["outsider", "county", "stranger"])
+def test_value_evidence_denied(both, client_for, persona):  # noqa: ANN001
+    client = client_for(getattr(both.users, persona))
+    for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
+        assert client.get(url).status_code == 403, (persona, url)
+
+
+@pytest.mark.parametrize("persona", ["office", "reporter", "finance", "leader", "inspector"])
+def test_task_evidence_allowed(both, client_for, persona):  # noqa: ANN001
+    client = client_for(getattr(both.users, persona))
+    for url in (page_url(both.task_evidence), api_url(both.task_evidence)):
+        response = client.get(url)
+        assert response.status_code == 200, (persona, url)
+        assert content(response) == PNG
+
+
+@pytest.mark.parametrize("persona", ["outsider", "county", "builder", "stranger"])
+def test_task_evidence_denied(both, client_for, persona):  # noqa: ANN001
+    client = client_for(getattr(both.users, persona))
+    for url in (page_url(both.task_evidence), api_url(both.task_evidence)):
+        assert client.get(url).status_code == 403, (persona, url)
+
+
+def test_missing_and_anonymous(both, client, client_for):  # noqa: ANN001
+    assert client.get(page_url(both.value_evidence)).status_code == 302  # to the login page
+    assert client.get(api_url(both.value_evidence)).status_code == 401
+    office = client_for(both.users.office)
+    assert office.get("/evidence/999999/").status_code == 404
+    assert office.get("/api/evidence/999999").status_code == 404
+
+
+def test_value_address_must_name_the_evidence_value(both, client_for):  # noqa: ANN001
+    """The value's own address serves only that value's evidence."""
+    office = client_for(both.users.office)
+    program = both.world.program.id
+    other = both.rep.value.id + 1000
+    assert office.get(f"/programs/{program}/values/{both.value.id}/evidence/{both.value_evidence.id}/").status_code == 200
+    assert office.get(f"/programs/{program}/values/{both.value.id}/evidence/{both.task_evidence.id}/").status_code == 404
+    assert office.get(f"/programs/{program}/values/{other}/evidence/{both.value_evidence.id}/").status_code == 404
+    api = f"/api/programs/{program}/values/{both.value.id}/evidence/{both.task_evidence.id}"
+    assert office.get(api).status_code == 404
+
+
+def test_headers_name_the_file_and_forbid_sniffing(both, client_for):  # noqa: ANN001
+    client = client_for(both.users.office)
+    for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("attachment; ")
+        assert f"filename*=UTF-8''{quote('2025年统计公报.pdf')}" in disposition
+        assert f'filename="evidence-{both.value_evidence.id}.pdf"' in disposition  # ASCII fallback
+    response = client.get(page_url(both.task_evidence))
+    assert response["Content-Type"] == "image/png"
+    assert f"filename*=UTF-8''{quote('颁布文件.png')}" in response["Content-Disposition"]
+
+
+def test_media_is_never_served_by_url(both, client_for):  # noqa: ANN001
+    client = client_for(both.users.office)
+    for evidence in (both.value_evidence, both.task_evidence):
+        assert client.get(settings.MEDIA_URL + evidence.file.name).status_code == 404
+        assert client.get("/" + settings.MEDIA_URL.lstrip("/") + evidence.file.name).status_code == 404
+
+
+def test_no_urlpattern_serves_media_root():
+    from django.urls import get_resolver
+    from django.views.static import serve
+
+    def views(resolver) -> list:  # noqa: ANN001
+        found = []
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                found += views(pattern)
+            else:
+                found.append(pattern.callback)
+        return found
+
+    assert serve not in views(get_resolver())
+
+
+def test_pages_and_api_link_to_the_download(both, client_for):  # noqa: ANN001
+    program = both.world.program.id
+    reporter = client_for(both.users.reporter)
+    text = reporter.get(f"/programs/{program}/tasks/{both.plan.own.id}/").content.decode()
+    assert f'href="/evidence/{both.task_evidence.id}/"' in text and "颁布文件.png" in text
+    assert "/media/" not in text
+    detail = reporter.get(f"/api/programs/{program}/tasks/{both.plan.own.id}").json()
+    assert detail["progress"][0]["evidence_files"] == [
+        {"id": both.task_evidence.id, "name": "颁布文件.png", "url": f"/evidence/{both.task_evidence.id}/"}]
+    value = reporter.get(f"/api/programs/{program}/values/{both.value.id}").json()
+    assert value["evidence"][0]["url"] == f"/evidence/{both.value_evidence.id}/"
+    text = reporter.get(f"/programs/{program}/values/{both.value.id}/").content.decode()
+    # the value page links through the value's own address of the same download
+    assert f"/evidence/{both.value_evidence.id}/" in text and "/media/" not in text
