@@ -9,33 +9,30 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from apps.evidence.models import Evidence
+from apps.reporting.models import IndicatorValue
+from apps.tasks.models import TaskProgress
 
 BEFORE = [("reporting", "0001_initial"), ("tasks", "0002_default_categories"), ("evidence", "0001_initial")]
 
 
 def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
+    """Migrate the test database to ``targets``; the historical models there."""
+    MigrationExecutor(connection).migrate(targets)
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 def _latest() -> list[tuple[str, str]]:
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_move_to_the_one_model(world, plan):  # noqa: ANN001
-    from apps.reporting.models import IndicatorValue
-    from apps.tasks.models import TaskProgress
-
     reporter = world.users.reporter
     value = IndicatorValue.objects.create(program=world.program, region=world.city,
                                           indicator=world.program.framework.indicators.first(), year=2025)
     progress = TaskProgress.objects.create(task=plan.own, department=world.units["市生态环境局"], narrative="x",
                                            percent=10, created_by=reporter)
-    at = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.UTC)
     try:
         old_apps = _migrate(BEFORE)
         old_value_evidence = old_apps.get_model("reporting", "Evidence")
