@@ -13,7 +13,7 @@ from apps.reporting.models import IndicatorValue
 from apps.tasks.models import TaskProgress
 from apps.tasks.services import task_create
 
-BEFORE = [("reporting", "0001_initial"), ("tasks", "0002_default_categories"), ("evidence", "0001_initial")]
+BEFORE = [("reporting", "0001_initial"), ("tasks", "0004_delete_noticeevent"), ("evidence", "0001_initial")]
 
 
 def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202

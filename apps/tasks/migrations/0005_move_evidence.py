@@ -1,4 +1,4 @@
-"""Move task progress evidence into ``apps.evidence`` (same stored files and times, new ids); 0004 drops the table.
+"""Move task progress evidence into ``apps.evidence`` (same stored files and times, new ids); 0006 drops the table.
 
 It runs after reporting's move, which keeps the value evidence's ids, so that the new ids follow them.
 """
@@ -49,6 +49,6 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("evidence", "0001_initial"),
         ("reporting", "0002_move_evidence"),
-        ("tasks", "0002_default_categories"),
+        ("tasks", "0004_delete_noticeevent"),
     ]
     operations = [migrations.RunPython(forward, backward)]
