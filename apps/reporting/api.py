@@ -15,7 +15,7 @@ from apps.indicators.models import Indicator
 from apps.review.schemas import TransitionIn
 from apps.review.services import review_history
 
-from . import schemas, services
+from . import bulk, schemas, services
 from .exports import department_template
 from .models import IndicatorValue, ValueRevision
 from .selectors import (
@@ -181,10 +181,10 @@ def import_values(request: HttpRequest, program_id: int, round_id: int, file: Fi
     reporting_round = access_round(request.user, program_id, round_id)
     data = read_upload(file, allowed={"xlsx"})
     if commit:
-        preview = services.reporting_import_commit(reporting_round=reporting_round, actor=request.user, data=data,
+        preview = bulk.reporting_import_commit(reporting_round=reporting_round, actor=request.user, data=data,
                                                    confirm_warnings=confirm_warnings, note=note)
     else:
-        preview = services.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
+        preview = bulk.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
     return {"committed": bool(commit), "rows": len(preview.lines), "errors": [e.as_dict() for e in preview.errors],
             "warnings": [w.as_dict() for w in preview.warnings]}
 

@@ -126,19 +126,8 @@ class IndicatorValue(Reviewable):
 
     def review_can_report(self, user) -> bool:  # noqa: ANN001
         """Office admins; the lead unit's reporters for the program region; the county office for its county."""
-        if not user.is_active:
-            return False
-        if can_manage_program(user, self.program):
-            return True
-        if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
-            if self.region_id != self.program.region_id:
-                return False
-            return self.program.responsibilities.filter(
-                indicator_id=self.indicator_id, department_id=user.department_id, role=ResponsibilityRole.LEAD
-            ).exists()
-        if user.role == Role.COUNTY_OFFICE and user.region_id:
-            return self.region_id == user.region_id and self.region_id != self.program.region_id
-        return False
+        key = (self.region_id, self.indicator_id)
+        return key in reportable_pairs(user, self.program, {key})
 
     def review_can_review(self, user) -> bool:  # noqa: ANN001
         return user.is_active and can_manage_program(user, self.program)
@@ -159,6 +148,28 @@ class IndicatorValue(Reviewable):
     def evidence_can_view(self, user) -> bool:  # noqa: ANN001
         """Whoever may see the value within a program they may see (as its page does)."""
         return can_see_region(user, self.program.region) and self.can_view(user)
+
+
+def reportable_pairs(user, program: Program, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:  # noqa: ANN001
+    """Which (region id, indicator id) of ``program`` the user may report: the rule of
+    :meth:`IndicatorValue.review_can_report`, for many values at once (at most one query).
+    """
+    if not user.is_active:
+        return set()
+    if can_manage_program(user, program):
+        return set(pairs)
+    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
+        city = {pair for pair in pairs if pair[0] == program.region_id}
+        if not city:
+            return set()
+        leads = set(program.responsibilities.filter(
+            indicator_id__in={pair[1] for pair in city}, department_id=user.department_id,
+            role=ResponsibilityRole.LEAD,
+        ).values_list("indicator_id", flat=True))
+        return {pair for pair in city if pair[1] in leads}
+    if user.role == Role.COUNTY_OFFICE and user.region_id:
+        return {pair for pair in pairs if pair[0] == user.region_id and pair[0] != program.region_id}
+    return set()
 
 
 class ValueRevision(models.Model):

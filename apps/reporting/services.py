@@ -1,4 +1,4 @@
-"""Writes for reporting: rounds, value revisions, workflow steps, evidence, bulk import.
+"""Writes for reporting: rounds, value revisions, workflow steps, evidence (the sheet import is ``bulk``).
 
 Status changes go through :func:`apps.review.services.transition` only.
 """
@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
+from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.permissions import can_manage_program
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS, Evidence
@@ -29,7 +29,6 @@ from apps.review.models import ReviewEvent
 from apps.review.services import transition
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 
-from . import sheets
 from .models import (
     PERIODS_PER_YEAR,
     IndicatorValue,
@@ -37,7 +36,7 @@ from .models import (
     ReportingRound,
     ValueRevision,
 )
-from .selectors import last_approved_numbers, round_obligations
+from .selectors import last_approved_numbers
 from .validation import Check, check_number, is_change
 
 
@@ -256,99 +255,3 @@ def evidence_upload(*, value: IndicatorValue, upload: UploadedFile | None, actor
     checked = check_upload(upload, allowed=EVIDENCE_KINDS)
     return evidence_attach(subject=value, upload=checked, actor=actor, checklist_item=checklist_item)
 
-
-# --- bulk import --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportLine:
-    row: int
-    region: Region
-    indicator: Indicator
-    data: ValueInput
-    warnings: list[str]
-    version: int
-
-
-@dataclass
-class ImportPreview:
-    lines: list[ImportLine]
-    errors: list[RowError]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def warnings(self) -> list[RowError]:
-        return [RowError(line.row, "本期数值", w) for line in self.lines for w in line.warnings]
-
-
-def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data: bytes) -> ImportPreview:
-    """Parse the sheet and check every row against what the actor must report; writes nothing."""
-    parsed = sheets.parse_sheet(data)
-    errors = list(parsed.errors)
-    if not can_manage_program(actor, reporting_round.program) and actor.role not in ("department_reporter",
-                                                                                        "county_office"):
-        raise PermissionDeniedError("您无权导入填报数据。")
-    obligations = round_obligations(reporting_round, department=actor.department if actor.department_id else None,
-                                    county=actor.region if actor.role == "county_office" else None)
-    by_key = {(o.region.code, o.indicator.code): o for o in obligations}
-    region_codes = {o.region.code for o in obligations}
-    indicator_codes = {o.indicator.code for o in obligations}
-    last = last_approved_numbers(reporting_round.program, [(o.region.id, o.indicator.id) for o in obligations],
-                                 before_year=reporting_round.year, period_type=reporting_round.period_type)
-    lines: list[ImportLine] = []
-    for row in parsed.rows:
-        obligation = by_key.get((row.region_code, row.indicator_code))
-        if obligation is None:
-            if row.region_code not in region_codes:
-                errors.append(RowError(row.row, "区域代码", f"未知区域或不属于您的填报范围：{row.region_code}"))
-            elif row.indicator_code not in indicator_codes:
-                errors.append(RowError(row.row, "指标编码", f"未知指标或不属于您的填报范围：{row.indicator_code}"))
-            else:
-                errors.append(RowError(row.row, "指标编码", "该区域的此项指标不由您填报。"))
-            continue
-        indicator = obligation.indicator
-        if not indicator.is_qualitative_for(obligation.region.level) and row.unit.strip() != (indicator.unit or "").strip():
-            errors.append(RowError(row.row, "单位", f"单位「{row.unit}」与指标单位「{indicator.unit or '无'}」不符。"))
-            continue
-        value = obligation.value
-        if value is not None and value.status not in EDITABLE:
-            errors.append(RowError(row.row, "", f"该指标值当前为「{value.get_status_display()}」，不能修改。"))
-            continue
-        data = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
-                          source=row.source, caliber=row.caliber, reason="批量导入")
-        previous = last.get((obligation.region.id, indicator.id))
-        check = check_value_input(indicator=indicator, data=data, last_approved=previous[1] if previous else None,
-                                  level=obligation.region.level)
-        if check.errors:
-            errors.extend(RowError(row.row, "本期数值", e) for e in check.errors)
-            continue
-        lines.append(ImportLine(row.row, obligation.region, indicator, data, check.warnings,
-                                value.version if value is not None else 0))
-    if not parsed.rows and not errors:
-        errors.append(RowError(0, "", "表中没有填写任何数值。"))
-    return ImportPreview(lines, errors)
-
-
-@transaction.atomic
-def reporting_import_commit(*, reporting_round: ReportingRound, actor: User, data: bytes,
-                            confirm_warnings: bool = False, note: str = "") -> ImportPreview:
-    """All or nothing: any bad row (or unconfirmed warning) rejects the whole sheet."""
-    preview = reporting_import_check(reporting_round=reporting_round, actor=actor, data=data)
-    if preview.errors:
-        raise ImportRejected(preview.errors)
-    if preview.warnings and not (confirm_warnings and note.strip()):
-        raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
-    for line in preview.lines:
-        line_data = line.data
-        if line.warnings:
-            line_data = ValueInput(**{**line.data.__dict__, "note": note})
-        try:
-            indicator_value_save(reporting_round=reporting_round, region=line.region, indicator=line.indicator,
-                                 actor=actor, data=line_data, expected_version=line.version,
-                                 confirm_warnings=confirm_warnings)
-        except DomainError as exc:
-            raise ImportRejected([RowError(line.row, "", str(exc))]) from exc
-    return preview

@@ -25,7 +25,7 @@ from apps.indicators.models import Indicator
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 
-from . import services
+from . import bulk, services
 from .exports import department_template
 from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound
 from .selectors import (
@@ -272,7 +272,7 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
         try:
             if request.POST.get("token"):
                 data = staged_upload_read(request, request.POST["token"])
-                preview = services.reporting_import_commit(
+                preview = bulk.reporting_import_commit(
                     reporting_round=reporting_round, actor=request.user, data=data,
                     confirm_warnings=bool(request.POST.get("confirm")), note=request.POST.get("note", ""))
                 staged_upload_discard(request, request.POST["token"])
@@ -281,7 +281,7 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
                                                    "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
                 return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
             data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
-            preview = services.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
+            preview = bulk.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
             context["preview"] = preview
             if preview.ok:
                 context["token"] = staged_upload_save(request, data)

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from apps.core.errors import DomainError, ImportRejected
 from apps.evidence.models import Evidence
+from apps.reporting.bulk import reporting_import_commit
 from apps.reporting.models import IndicatorValue, ValueRevision
-from apps.reporting.services import evidence_upload, reporting_import_commit
-from apps.reporting.sheets import parse_sheet
+from apps.reporting.services import evidence_upload
 
 from .conftest import save
 
@@ -60,31 +60,10 @@ def test_import_with_one_bad_row_writes_nothing(rep, client_for):
     assert len(preview.lines) == 2 and IndicatorValue.objects.count() == 2
 
 
-def test_import_row_errors_named():
-    from openpyxl import Workbook
-
-    from apps.reporting.sheets import HEADERS
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["标题"])
-    sheet.append(HEADERS)
-    sheet.append(["990100", "甲市", "2019-03", "", "%", "", "", 30, None])
-    sheet.append(["990100", "甲市", "2019-03", "", "%", "", "", 31, None])
-    sheet.append(["990100", "甲市", "2019-01", "", "", "", "", None, "差不多"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    parsed = parse_sheet(buffer.getvalue())
-    assert [str(e) for e in parsed.errors] == [
-        "第4行「指标编码」：与第3行重复（同一区域同一指标）。",
-        "第5行「定性状态」：「差不多」不是可选值（已建立、实施中、未开展）。",
-    ]
-
-
 def test_import_unknown_region_wrong_unit_out_of_range(rep):
     from openpyxl import Workbook
 
-    from apps.reporting.sheets import HEADERS
+    from docimport.values import HEADERS
 
     workbook = Workbook()
     sheet = workbook.active

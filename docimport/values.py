@@ -1,0 +1,130 @@
+"""The reporting value sheet (填报表): one row per region × indicator, read into typed rows + row errors.
+
+Only what a sheet alone can show is checked here (missing columns, non-numbers, unknown status words,
+duplicates); the app side resolves codes to objects, checks permissions and the plausibility of numbers.
+The layout constants are shared with the template the app renders, so a downloaded template reads back.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+
+from .errors import RowError
+from .xlsx import cell_text
+
+HEADERS = ["区域代码", "区域", "指标编码", "指标名称", "单位", "目标值", "上期审核值", "本期数值", "定性状态",
+           "情况说明", "数据来源", "统计口径"]
+REQUIRED = ["区域代码", "指标编码", "单位", "本期数值", "定性状态"]
+#: Words accepted in the status column → stored status (the values of reporting's QualitativeStatus).
+STATUS_WORDS = {"已建立": "achieved", "已达成": "achieved", "已完成": "achieved", "实施中": "in_progress",
+                "未开展": "not_started"}
+STATUS_CHOICES = ["已建立", "实施中", "未开展"]
+HEADER_ROW = 2  # row 1 is the title
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    row: int  # as numbered in Excel
+    region_code: str
+    indicator_code: str
+    unit: str
+    number: Decimal | None
+    qualitative: str  # "" or a QualitativeStatus value
+    explanation: str
+    source: str
+    caliber: str
+
+
+@dataclass(frozen=True)
+class ParsedValueSheet:
+    rows: list[ValueRow]
+    errors: list[RowError]
+
+
+def _number(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise InvalidOperation
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().replace(",", "").rstrip("%％").strip()
+    number = Decimal(text)
+    if not number.is_finite():
+        raise InvalidOperation
+    return number
+
+
+def read_cells(data: bytes) -> list[tuple[object, ...]]:
+    """Every row of the first sheet as cell values (the whole cost of reading the file)."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def parse_value_sheet(data: bytes) -> ParsedValueSheet:
+    """Rows that carry a number or a status, and the row errors of the sheet itself."""
+    try:
+        rows = read_cells(data)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        return ParsedValueSheet([], [RowError(0, "", f"无法读取 Excel 文件：{exc.__class__.__name__}")])
+    header_index = next((i for i, r in enumerate(rows[:5]) if r and "指标编码" in [cell_text(c) for c in r]), None)
+    if header_index is None:
+        return ParsedValueSheet([], [RowError(0, "", "未找到表头（须包含「区域代码」「指标编码」等列）。")])
+    header = [cell_text(c) for c in rows[header_index]]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        return ParsedValueSheet([], [RowError(header_index + 1, "", f"缺少列：{'、'.join(missing)}。")])
+    col = {name: header.index(name) for name in HEADERS if name in header}
+
+    def cell(values: Sequence[object], name: str) -> object:
+        index = col.get(name)
+        return values[index] if index is not None and index < len(values) else None
+
+    parsed: list[ValueRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str], int] = {}
+    for offset, values in enumerate(rows[header_index + 1:], start=header_index + 2):
+        if not values or all(v is None or cell_text(v) == "" for v in values):
+            continue
+        region_code, indicator_code = cell_text(cell(values, "区域代码")), cell_text(cell(values, "指标编码"))
+        raw_number, raw_status = cell(values, "本期数值"), cell_text(cell(values, "定性状态"))
+        if raw_number in (None, "") and not raw_status:
+            continue  # a prefilled row the unit does not report this time
+        row_errors: list[RowError] = []
+        if not region_code:
+            row_errors.append(RowError(offset, "区域代码", "不能为空。"))
+        if not indicator_code:
+            row_errors.append(RowError(offset, "指标编码", "不能为空。"))
+        number = None
+        if raw_number not in (None, ""):
+            try:
+                number = _number(raw_number)
+            except (InvalidOperation, ValueError):
+                row_errors.append(RowError(offset, "本期数值", f"「{cell_text(raw_number)}」不是数字。"))
+        status = ""
+        if raw_status:
+            status = STATUS_WORDS.get(raw_status, "")
+            if not status:
+                row_errors.append(RowError(offset, "定性状态",
+                                           f"「{raw_status}」不是可选值（{'、'.join(STATUS_CHOICES)}）。"))
+        key = (region_code, indicator_code)
+        if region_code and indicator_code:
+            if key in seen:
+                row_errors.append(RowError(offset, "指标编码", f"与第{seen[key]}行重复（同一区域同一指标）。"))
+            else:
+                seen[key] = offset
+        errors.extend(row_errors)
+        if not row_errors:
+            parsed.append(ValueRow(
+                row=offset, region_code=region_code, indicator_code=indicator_code,
+                unit=cell_text(cell(values, "单位")), number=number, qualitative=status,
+                explanation=cell_text(cell(values, "情况说明")), source=cell_text(cell(values, "数据来源")),
+                caliber=cell_text(cell(values, "统计口径")),
+            ))
+    return ParsedValueSheet(parsed, errors)
