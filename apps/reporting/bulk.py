@@ -9,10 +9,10 @@ bumps the values with a few set-based updates, so its queries do not grow with t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from apps.review.workflow import EDITABLE, ReviewStatus
 from docimport.values import parse_value_sheet
 
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision, reportable_pairs
-from .selectors import last_approved_numbers, round_obligations
+from .selectors import ValueState, last_approved_numbers, round_obligations, round_value_states
 from .services import ValueInput, check_value_input
 
 #: Ids per set-based statement, well below every backend's limit on query parameters.
@@ -81,17 +81,17 @@ def _display(name: str, value: object) -> str:
     return str(value)
 
 
-def _changes(current: ValueRevision | None, data: ValueInput) -> tuple[FieldChange, ...]:
+def _changes(current: ValueState | None, data: ValueInput) -> tuple[FieldChange, ...]:
     """Old → new for every content field the row changes (every filled field for a new value)."""
     found = []
     for name, label in CONTENT_FIELDS.items():
         new = getattr(data, name)
-        new = new.strip() if isinstance(new, str) else new
         old = getattr(current, name) if current is not None else None
         if name == "number":
             same = old == new if old is not None and new is not None else old is new
         else:
-            same = (old or "") == (new or "")
+            new = new.strip()
+            same = (old or "") == new
         if not same:
             found.append(FieldChange(name, label, _display(name, old), _display(name, new)))
     return tuple(found)
@@ -108,12 +108,15 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
                                                                                         Role.COUNTY_OFFICE):
         raise PermissionDeniedError("您无权导入填报数据。")
     obligations = round_obligations(reporting_round, department=actor.department if actor.department_id else None,
-                                    county=actor.region if actor.role == Role.COUNTY_OFFICE else None)
+                                    county=actor.region if actor.role == Role.COUNTY_OFFICE else None,
+                                    with_values=False)
+    states = round_value_states(reporting_round)
     by_key = {(o.region.code, o.indicator.code): o for o in obligations}
     region_codes = {o.region.code for o in obligations}
     indicator_codes = {o.indicator.code for o in obligations}
     last = last_approved_numbers(reporting_round.program, [(o.region.id, o.indicator.id) for o in obligations],
                                  before_year=reporting_round.year, period_type=reporting_round.period_type)
+    qualitative: dict[tuple[int, str], bool] = {}
     lines: list[ImportLine] = []
     for row in parsed.rows:
         obligation = by_key.get((row.region_code, row.indicator_code))
@@ -125,27 +128,28 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
             else:
                 errors.append(RowError(row.row, "指标编码", "该区域的此项指标不由您填报。"))
             continue
-        indicator = obligation.indicator
-        if not indicator.is_qualitative_for(obligation.region.level) and row.unit.strip() != (indicator.unit or "").strip():
+        region, indicator = obligation.region, obligation.indicator
+        kind = (indicator.id, region.level)
+        if kind not in qualitative:
+            qualitative[kind] = indicator.is_qualitative_for(region.level)
+        if not qualitative[kind] and row.unit.strip() != (indicator.unit or "").strip():
             errors.append(RowError(row.row, "单位", f"单位「{row.unit}」与指标单位「{indicator.unit or '无'}」不符。"))
             continue
-        value = obligation.value
-        if value is not None and value.status not in EDITABLE:
-            errors.append(RowError(row.row, "", f"该指标值当前为「{value.get_status_display()}」，不能修改。"))
+        state = states.get((region.id, indicator.id))
+        if state is not None and state.status not in EDITABLE:
+            errors.append(RowError(row.row, "", f"该指标值当前为「{ReviewStatus(state.status).label}」，不能修改。"))
             continue
         data_in = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
                              source=row.source, caliber=row.caliber, reason="批量导入")
-        previous = last.get((obligation.region.id, indicator.id))
+        previous = last.get((region.id, indicator.id))
         check = check_value_input(indicator=indicator, data=data_in, last_approved=previous[1] if previous else None,
-                                  level=obligation.region.level)
+                                  level=region.level)
         if check.errors:
             errors.extend(RowError(row.row, "本期数值", e) for e in check.errors)
             continue
-        lines.append(ImportLine(
-            row.row, obligation.region, indicator, data_in, check.warnings,
-            value.version if value is not None else 0, value.id if value is not None else None,
-            _changes(value.current_revision if value is not None else None, data_in),
-        ))
+        lines.append(ImportLine(row.row, region, indicator, data_in, check.warnings,
+                                state.version if state is not None else 0, state.id if state is not None else None,
+                                _changes(state, data_in)))
     if not parsed.rows and not errors:
         errors.append(RowError(0, "", "表中没有填写任何数值。"))
     return ImportPreview(lines, errors)
@@ -156,11 +160,28 @@ def reporting_import_commit(*, reporting_round: ReportingRound, actor: User, dat
                             confirm_warnings: bool = False, note: str = "") -> ImportPreview:
     """All or nothing: any bad row (or unconfirmed warning) rejects the whole sheet."""
     preview = reporting_import_check(reporting_round=reporting_round, actor=actor, data=data)
+    return reporting_import_apply(reporting_round=reporting_round, actor=actor, preview=preview,
+                                  confirm_warnings=confirm_warnings, note=note)
+
+
+@transaction.atomic
+def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, preview: ImportPreview,
+                           confirm_warnings: bool = False, note: str = "") -> ImportPreview:
+    """Write a checked preview, all or nothing, after checking again what may have changed since.
+
+    Under a row lock: the actor may still report every row, no value moved past its previewed version or
+    out of an editable status, and every row still passes :func:`check_value_input` against the approved
+    values of today. A warning needs ``confirm_warnings`` and a ``note``, which the revision keeps.
+    """
+    confirmed = confirm_warnings and bool(note.strip())
     if preview.errors:
         raise ImportRejected(preview.errors)
-    if preview.warnings and not (confirm_warnings and note.strip()):
+    if preview.warnings and not confirmed:
         raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
-    lines = [replace(line, data=replace(line.data, note=note)) if line.warnings else line for line in preview.lines]
+    lines = _recheck(reporting_round, actor, preview.lines)
+    if not confirmed and any(line.warnings for line in lines):  # a warning that appeared since the preview
+        raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）") for line in lines for w in line.warnings])
+    lines = [replace(line, data=replace(line.data, note=note)) if line.warnings else line for line in lines]
     _write(reporting_round, actor, lines)
     return preview
 
@@ -170,16 +191,15 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start:start + BATCH]
 
 
-def _lock_and_check(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]) -> None:
-    """The rules a single save enforces, for all rows at once: permission, version, editable status."""
+def _recheck(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]) -> list[ImportLine]:
+    """The rules a single save enforces, for all rows at once: permission, version, editable status, values."""
     program = reporting_round.program
     allowed = reportable_pairs(actor, program, {(line.region.id, line.indicator.id) for line in lines})
     denied = next((line for line in lines if (line.region.id, line.indicator.id) not in allowed), None)
     if denied is not None:
         raise ImportRejected([RowError(denied.row, "", "您无权填报该指标值。")])
     current: dict[int, tuple[int, str]] = {}
-    existing = [line.value_id for line in lines if line.value_id is not None]
-    for chunk in _chunks(existing):
+    for chunk in _chunks([line.value_id for line in lines if line.value_id is not None]):
         rows = IndicatorValue.objects.select_for_update().filter(pk__in=chunk).values_list("id", "version", "status")
         current.update((pk, (version, status)) for pk, version, status in rows)
     for line in lines:
@@ -192,50 +212,78 @@ def _lock_and_check(reporting_round: ReportingRound, actor: User, lines: list[Im
             message = ("该指标值已审核通过并锁定；如需修改，请生态办重新打开。" if status == ReviewStatus.APPROVED
                        else "该指标值已提交，等待审核，暂不能修改。")
             raise ImportRejected([RowError(line.row, "", message)])
+    last = last_approved_numbers(program, list({(line.region.id, line.indicator.id) for line in lines}),
+                                 before_year=reporting_round.year, period_type=reporting_round.period_type)
+    checked, errors = [], []
+    for line in lines:
+        previous = last.get((line.region.id, line.indicator.id))
+        check = check_value_input(indicator=line.indicator, data=line.data,
+                                  last_approved=previous[1] if previous else None, level=line.region.level)
+        errors.extend(RowError(line.row, "本期数值", e) for e in check.errors)
+        checked.append(line if check.warnings == line.warnings else replace(line, warnings=check.warnings))
+    if errors:
+        raise ImportRejected(errors)
+    return checked
+
+
+#: Fields whose Python value needs the backend's adaptation (the others go to the driver as they are).
+ADAPTED = {"DecimalField", "JSONField", "DateTimeField"}
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Plain multi-row INSERTs of ``columns`` (attnames): ``bulk_create`` without building model instances.
+
+    The other columns take NULL, so every non-null column without a database default must be named.
+    """
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [field.get_db_prep_save if field.get_internal_type() in ADAPTED else None for field in fields]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    prepared = [tuple(value if adapt is None else adapt(value, connection) for adapt, value in zip(adapters, row,
+                                                                                                   strict=True))
+                for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), BATCH):
+            cursor.executemany(sql, prepared[start:start + BATCH])
 
 
 def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]) -> None:
     """New values, version bumps, one revision per row with who/when/why, and the current revision."""
-    _lock_and_check(reporting_round, actor, lines)
     now = timezone.now()
-    new_lines = [line for line in lines if line.value_id is None]
+    period = {"program_id": reporting_round.program_id, "period_type": reporting_round.period_type,
+              "year": reporting_round.year, "period_number": reporting_round.period_number}
+    new_keys = {(line.region.id, line.indicator.id) for line in lines if line.value_id is None}
     try:
         with transaction.atomic():
-            created = IndicatorValue.objects.bulk_create([
-                IndicatorValue(program=reporting_round.program, region=line.region, indicator=line.indicator,
-                               round=reporting_round, period_type=reporting_round.period_type,
-                               year=reporting_round.year, period_number=reporting_round.period_number, version=1)
-                for line in new_lines
-            ], batch_size=BATCH)
+            _insert(IndicatorValue, ["program_id", "region_id", "indicator_id", "round_id", "period_type", "year",
+                                     "period_number", "status", "version", "updated_at"],
+                    ((period["program_id"], region_id, indicator_id, reporting_round.id, period["period_type"],
+                      period["year"], period["period_number"], ReviewStatus.DRAFT, 1, now)
+                     for region_id, indicator_id in sorted(new_keys)))
     except IntegrityError as exc:  # someone created one of these values since the check
-        raise ImportRejected([RowError(new_lines[0].row, "", "该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。")]) from exc
-    if any(value.pk is None for value in created):  # a backend that cannot return ids from a bulk insert
-        keys = {(v.region_id, v.indicator_id): v for v in created}
-        for pk, region_id, indicator_id in IndicatorValue.objects.filter(
-                program=reporting_round.program, period_type=reporting_round.period_type, year=reporting_round.year,
-                period_number=reporting_round.period_number, region_id__in={k[0] for k in keys},
-                indicator_id__in={k[1] for k in keys}).values_list("id", "region_id", "indicator_id"):
-            if (region_id, indicator_id) in keys:
-                keys[(region_id, indicator_id)].pk = pk
+        first = min(line.row for line in lines if (line.region.id, line.indicator.id) in new_keys)
+        raise ImportRejected([RowError(first, "", "该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。")]) from exc
     value_ids = {(line.region.id, line.indicator.id): (line.value_id, line.version + 1) for line in lines}
-    for value in created:
-        value_ids[(value.region_id, value.indicator_id)] = (value.pk, 1)
-    existing = [line.value_id for line in lines if line.value_id is not None]
-    for chunk in _chunks(existing):
+    if new_keys:
+        rows = IndicatorValue.objects.filter(
+            **period, region_id__in={key[0] for key in new_keys}, indicator_id__in={key[1] for key in new_keys},
+        ).values_list("id", "region_id", "indicator_id")
+        value_ids.update(((region_id, indicator_id), (pk, 1)) for pk, region_id, indicator_id in rows
+                         if (region_id, indicator_id) in new_keys)
+    for chunk in _chunks([line.value_id for line in lines if line.value_id is not None]):
         IndicatorValue.objects.filter(pk__in=chunk).update(version=F("version") + 1, updated_at=now)
-    ValueRevision.objects.bulk_create([
-        ValueRevision(
-            value_id=value_ids[(line.region.id, line.indicator.id)][0], number=line.data.number,
-            qualitative=line.data.qualitative, explanation=line.data.explanation.strip(),
-            source=line.data.source.strip(), caliber=line.data.caliber.strip(), note=line.data.note.strip(),
-            warnings=line.warnings, reason=line.data.reason.strip(),
-            version=value_ids[(line.region.id, line.indicator.id)][1], author=actor,
-        )
-        for line in lines
-    ], batch_size=BATCH)
+    _insert(ValueRevision, ["value_id", "number", "qualitative", "explanation", "source", "caliber", "note",
+                            "warnings", "reason", "version", "author_id", "at"],
+            ((*value_ids[(line.region.id, line.indicator.id)][:1], line.data.number, line.data.qualitative,
+              line.data.explanation.strip(), line.data.source.strip(), line.data.caliber.strip(),
+              line.data.note.strip(), line.warnings, line.data.reason.strip(),
+              value_ids[(line.region.id, line.indicator.id)][1], actor.id, now)
+             for line in lines))
     latest = Subquery(ValueRevision.objects.filter(value_id=OuterRef("pk")).order_by("-id").values("id")[:1])
     for chunk in _chunks([pk for pk, _ in value_ids.values()]):
         IndicatorValue.objects.filter(pk__in=chunk).update(current_revision_id=latest)
 
 
-__all__ = ["FieldChange", "ImportLine", "ImportPreview", "reporting_import_check", "reporting_import_commit"]
+__all__ = ["FieldChange", "ImportLine", "ImportPreview", "reporting_import_apply", "reporting_import_check",
+           "reporting_import_commit"]

@@ -92,12 +92,14 @@ def round_scope(reporting_round: ReportingRound) -> tuple[list[Region], list[Ind
 
 
 def round_obligations(
-    reporting_round: ReportingRound, *, department: Department | None = None, county: Region | None = None
+    reporting_round: ReportingRound, *, department: Department | None = None, county: Region | None = None,
+    with_values: bool = True,
 ) -> list[Obligation]:
     """Every row that must be reported in the round, optionally for one department or one county office.
 
     City-level rows go to the indicator's lead units (from the responsibility list); a county's rows go
-    to that county's office. Rows whose target does not apply to the region are left out.
+    to that county's office. Rows whose target does not apply to the region are left out. Without
+    ``with_values`` the rows' values are not loaded (see :func:`round_value_states` for a lean read).
     """
     program = reporting_round.program
     regions, indicators = round_scope(reporting_round)
@@ -127,7 +129,8 @@ def round_obligations(
             elif department is None:
                 reporter = Reporter(f"county:{region.id}", f"{region.name}生态办", county_id=region.id)
                 obligations.append(Obligation(reporter, region, indicator, resolved.text))
-    _attach_values(reporting_round, obligations)
+    if with_values:
+        _attach_values(reporting_round, obligations)
     return obligations
 
 
@@ -156,6 +159,34 @@ def round_values(reporting_round: ReportingRound, *, regions: list[int] | None =
     if indicators is not None:
         rows = rows.filter(indicator_id__in=indicators)
     return {(v.region_id, v.indicator_id): v for v in rows}
+
+
+@dataclass(frozen=True)
+class ValueState:
+    """What an import needs of an existing value: its lock version, its status and its current content."""
+
+    id: int
+    version: int
+    status: str
+    number: Decimal | None
+    qualitative: str
+    explanation: str
+    source: str
+    caliber: str
+
+
+def round_value_states(reporting_round: ReportingRound) -> dict[tuple[int, int], ValueState]:
+    """The round period's values by (region id, indicator id), read as plain columns. One query."""
+    rows = IndicatorValue.objects.filter(
+        program_id=reporting_round.program_id, period_type=reporting_round.period_type, year=reporting_round.year,
+        period_number=reporting_round.period_number,
+    ).values_list("region_id", "indicator_id", "id", "version", "status", "current_revision__number",
+                  "current_revision__qualitative", "current_revision__explanation", "current_revision__source",
+                  "current_revision__caliber")
+    return {(region_id, indicator_id): ValueState(pk, version, status, number, qualitative or "", explanation or "",
+                                                  source or "", caliber or "")
+            for region_id, indicator_id, pk, version, status, number, qualitative, explanation, source, caliber
+            in rows}
 
 
 def user_obligations(user: User, reporting_round: ReportingRound) -> list[Obligation]:
@@ -339,12 +370,10 @@ def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, bef
         IndicatorValue.objects.filter(program=program, period_type=period_type, year__lt=before_year,
                                       region_id__in=region_ids, indicator_id__in=indicator_ids,
                                       approved_revision__number__isnull=False)
-        .select_related("approved_revision").order_by("year", "period_number")
+        .order_by("year", "period_number")
+        .values_list("region_id", "indicator_id", "year", "approved_revision__number")
     )
-    result: dict[tuple[int, int], tuple[int, Decimal]] = {}
-    for row in rows:
-        result[(row.region_id, row.indicator_id)] = (row.year, row.approved_revision.number)
-    return result
+    return {(region_id, indicator_id): (year, number) for region_id, indicator_id, year, number in rows}
 
 
 # --- progress ----------------------------------------------------------------------------------------------------
