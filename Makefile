@@ -33,6 +33,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_air.py
+	$(PY) benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -55,6 +55,11 @@ class ImportLine:
     value_id: int | None = None
     changes: tuple[FieldChange, ...] = ()
 
+    @property
+    def old_value(self) -> str:
+        """The number or status this row replaces ("" for a new value or an unchanged one)."""
+        return next((c.old for c in self.changes if c.field in ("number", "qualitative") and c.old), "")
+
 
 @dataclass
 class ImportPreview:
