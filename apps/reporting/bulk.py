@@ -236,19 +236,35 @@ ADAPTED = {"DecimalField", "JSONField", "DateTimeField"}
 
 
 def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Plain multi-row INSERTs of ``columns`` (attnames): ``bulk_create`` without building model instances.
+    """Plain INSERTs of ``columns`` (attnames): ``bulk_create`` without building model instances.
 
     The other columns take NULL, so every non-null column without a database default must be named.
+    PostgreSQL gets one ``COPY``; SQLite, in process, one prepared statement run for every row.
     """
     fields = [model._meta.get_field(name) for name in columns]
     adapters = [field.get_db_prep_save if field.get_internal_type() in ADAPTED else None for field in fields]
+    prepared: list[tuple[object, ...]] = []
+    last: list[tuple[object, object]] = [(object(), None)] * len(fields)  # a column's constant is adapted once
+    for row in rows:
+        values = []
+        for index, (adapt, value) in enumerate(zip(adapters, row, strict=True)):
+            if adapt is not None:
+                seen, adapted = last[index]
+                if value is not seen:
+                    adapted = adapt(value, connection)
+                    last[index] = (value, adapted)
+                value = adapted
+            values.append(value)
+        prepared.append(tuple(values))
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    prepared = [tuple(value if adapt is None else adapt(value, connection) for adapt, value in zip(adapters, row,
-                                                                                                   strict=True))
-                for row in rows]
+    table, names = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # psycopg 3
+                for row in prepared:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(prepared), BATCH):
             cursor.executemany(sql, prepared[start:start + BATCH])
 
