@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, OuterRef, Subquery
@@ -27,6 +29,9 @@ from docimport.values import parse_value_sheet
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision, reportable_pairs
 from .selectors import ValueState, last_approved_numbers, round_obligations, round_value_states
 from .services import ValueInput, check_value_input
+
+#: Why an imported revision was written (the revision's ``reason``).
+IMPORT_REASON = "批量导入"
 
 #: Ids per set-based statement, well below every backend's limit on query parameters.
 BATCH = 2000
@@ -145,7 +150,7 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
             errors.append(RowError(row.row, "", f"该指标值当前为「{ReviewStatus(state.status).label}」，不能修改。"))
             continue
         data_in = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
-                             source=row.source, caliber=row.caliber, reason="批量导入")
+                             source=row.source, caliber=row.caliber, reason=IMPORT_REASON)
         previous = last.get((region.id, indicator.id))
         check = check_value_input(indicator=indicator, data=data_in, last_approved=previous[1] if previous else None,
                                   level=region.level)
@@ -158,6 +163,38 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
     if not parsed.rows and not errors:
         errors.append(RowError(0, "", "表中没有填写任何数值。"))
     return ImportPreview(lines, errors)
+
+
+def preview_plan(preview: ImportPreview) -> dict[str, Any]:
+    """A checked preview as JSON, to be stored with the staged file and applied later."""
+    if preview.errors:
+        raise ValueError("a preview with row errors has no plan")
+    return {"lines": [
+        {"row": line.row, "region": line.region.id, "indicator": line.indicator.id,
+         "number": None if line.data.number is None else str(line.data.number), "qualitative": line.data.qualitative,
+         "explanation": line.data.explanation, "source": line.data.source, "caliber": line.data.caliber,
+         "warnings": line.warnings, "version": line.version, "value": line.value_id,
+         "changes": [[c.field, c.label, c.old, c.new] for c in line.changes]}
+        for line in preview.lines
+    ]}
+
+
+def preview_from_plan(plan: dict[str, Any]) -> ImportPreview:
+    """The preview a plan was made from, with its regions and indicators loaded again (two queries)."""
+    entries = plan["lines"]
+    regions = Region.objects.in_bulk({entry["region"] for entry in entries})
+    indicators = Indicator.objects.select_related("parent").in_bulk({entry["indicator"] for entry in entries})
+    return ImportPreview([
+        ImportLine(
+            entry["row"], regions[entry["region"]], indicators[entry["indicator"]],
+            ValueInput(number=None if entry["number"] is None else Decimal(entry["number"]),
+                       qualitative=entry["qualitative"], explanation=entry["explanation"], source=entry["source"],
+                       caliber=entry["caliber"], reason=IMPORT_REASON),
+            list(entry["warnings"]), entry["version"], entry["value"],
+            tuple(FieldChange(*change) for change in entry["changes"]),
+        )
+        for entry in entries
+    ], [])
 
 
 @transaction.atomic

@@ -146,3 +146,18 @@ def test_import_page_shows_the_replaced_value(rep, client_for):
     response = client_for(rep.world.users.reporter).post(
         url, {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 22, None)))})
     assert response.status_code == 200 and "<s>20</s> → 22" in response.content.decode()
+
+
+def test_a_stored_plan_applies_like_the_preview(rep):
+    import json
+
+    from apps.reporting.bulk import preview_from_plan, preview_plan
+
+    office = rep.world.users.office
+    save(rep, office, number="20")
+    preview = reporting_import_check(reporting_round=rep.round, actor=office,
+                                     data=sheet((CITY, NUMERIC, 21.25, None), (HILL, QUALITATIVE, None, "实施中")))
+    again = preview_from_plan(json.loads(json.dumps(preview_plan(preview))))
+    assert again.lines == preview.lines
+    reporting_import_apply(reporting_round=rep.round, actor=office, preview=again)
+    assert sorted(str(v.current_revision.display) for v in IndicatorValue.objects.all()) == ["21.25", "实施中"]
