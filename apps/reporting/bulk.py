@@ -2,15 +2,17 @@
 
 The sheet is read by :mod:`docimport.values`; every row is checked with the same rules as a single save
 (:func:`apps.reporting.services.check_value_input`, the reporter's permission, the optimistic version, no
-change to a submitted or approved value). The commit writes every revision with one ``bulk_create`` and
-bumps the values with a few set-based updates, so its queries do not grow with the rows (only with
-:data:`BATCH` for very large sheets).
+change to a submitted or approved value). A checked preview can be kept as a JSON plan
+(:func:`preview_plan`) and applied later (:func:`reporting_import_apply`), which checks those rules again
+under a row lock. The writes are plain multi-row inserts (one ``COPY`` on PostgreSQL) of the new values
+and of one revision per row, and a few set-based updates, so the queries do not grow with the rows (only
+with :data:`BATCH` for very large sheets). The import writes drafts: no review event is due.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -70,7 +72,6 @@ class ImportLine:
 class ImportPreview:
     lines: list[ImportLine]
     errors: list[RowError]
-    unchanged: int = field(default=0)
 
     @property
     def ok(self) -> bool:
