@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "apps.core",
+    "apps.jobs",
     "apps.accounts",
     "apps.geo",
     "apps.indicators",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "apps.tasks",
     "apps.assessment",
     "apps.monitoring",
+    "apps.staging",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,12 @@ ECOCIV_MAX_UPLOAD_BYTES = env_int("ECOCIV_MAX_UPLOAD_MB", 20) * 1024 * 1024
 ECOCIV_MAX_MONITORING_UPLOAD_BYTES = env_int("ECOCIV_MAX_MONITORING_UPLOAD_MB", 200) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+#: Where submitted jobs run: ``thread`` (a background thread of the web process: the embedded default),
+#: ``inline`` (synchronously, in the caller: tests) or the dotted path of a backend class (a worker queue).
+ECOCIV_JOB_BACKEND = env_str("ECOCIV_JOB_BACKEND", "thread")
+#: A running job or import whose heartbeat has not moved for this long reads as interrupted (may be retried).
+ECOCIV_JOB_STALE_MINUTES = env_int("ECOCIV_JOB_STALE_MINUTES", 10)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag; kept default-safe

@@ -1,0 +1,65 @@
+"""What each kind of staged import does at each step, by name: ``register_kind(ImportKind(...))``.
+
+A kind is a pair of plain functions:
+
+- ``check(staged, report_progress) -> Checked``: read ``staged.file``, parse, validate and plan what would
+  be written; raise :class:`apps.core.errors.ImportRejected` with the row errors, or ``DomainError``.
+  It writes nothing but the staged import's own progress.
+- ``commit(staged, actor) -> Committed``: write ``staged.plan`` (or re-check the stored file) in bulk. It
+  runs inside one transaction opened by :func:`apps.staging.services.staged_import_commit`'s job, so a raise
+  leaves nothing written.
+
+Apps register their kinds in their ``AppConfig.ready`` (``apps/<app>/imports.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.jobs.registry import ReportProgress
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a check found: the plan (JSON), the number of data rows and a one-line summary."""
+
+    plan: dict[str, Any]
+    rows: int = 0
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a commit wrote (JSON counts, e.g. ``{"created": 3, "updated": 1}``) and a one-line summary."""
+
+    result: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    name: str  # "<app>.<what>", e.g. "tasks.tasks"
+    check: Callable[[Any, ReportProgress], Checked]
+    commit: Callable[[Any, Any], Committed]
+    formats: frozenset[str] = frozenset({"xlsx"})
+
+
+_KINDS: dict[str, ImportKind] = {}
+
+
+def register_kind(kind: ImportKind) -> ImportKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def import_kind(name: str) -> ImportKind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"No staged import kind is registered as {name!r}.") from None
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_KINDS)

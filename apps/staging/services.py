@@ -1,0 +1,153 @@
+"""Writes for staged imports: create (store the file) → check (plan, row errors) → commit (a job, in bulk).
+
+Every status change goes through :func:`staged_import_move`, which checks :data:`TRANSITIONS`. The check
+and the commit run as jobs (``staging.check``, ``staging.commit``) through :func:`apps.jobs.services.submit`,
+inline in tests and in a thread on the embedded default, so a long commit never outlives an HTTP request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError, ImportRejected, RowError
+from apps.core.uploads import CheckedUpload
+from apps.jobs.services import submit
+
+from .models import TRANSITIONS, StagedImport, StagedStatus
+from .registry import import_kind
+
+
+def staged_import_move(staged: StagedImport, new: str, **fields: Any) -> StagedImport:
+    """Apply one status move (checked against the transition table) with the fields that go with it."""
+    if new != staged.status and new not in TRANSITIONS[staged.status]:
+        raise DomainError(f"导入状态为“{staged.get_status_display()}”，不能改为“{StagedStatus(new).label}”。")
+    staged_import_report(staged, status=new, **fields)
+    return staged
+
+
+def staged_import_report(staged: StagedImport, **fields: Any) -> None:
+    """Write progress fields (and the heartbeat) with ``update()``, so other processes see them at once."""
+    fields["updated_at"] = timezone.now()
+    StagedImport.objects.filter(pk=staged.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(staged, key, value)
+
+
+@transaction.atomic
+def staged_import_create(
+    *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, options: dict[str, Any] | None = None,
+    file_format: str | None = None,
+) -> StagedImport:
+    """Keep a checked upload in storage under its SHA-256, as a queued staged import of ``kind``."""
+    spec = import_kind(kind)
+    fmt = file_format or checked.kind
+    if fmt not in spec.formats:
+        raise DomainError(f"文件格式须为{'、'.join(sorted(spec.formats))}。")
+    staged = StagedImport(kind=kind, program=program, original_name=checked.name[:120], file_format=fmt,
+                          sha256=checked.sha256, size=checked.size, options=options or {}, created_by=actor)
+    source = getattr(checked, "source", None)
+    if checked.data or source is None:
+        content: File = ContentFile(checked.data)
+    else:  # a large upload already on disk (TemporaryUploadedFile): copied in chunks, not read into memory
+        source.seek(0)
+        content = File(source)
+    staged.file.save(f"{checked.sha256}.{fmt}", content, save=False)
+    staged.save()
+    return staged
+
+
+def staged_import_read(staged: StagedImport) -> bytes:
+    with staged.file.open("rb") as handle:
+        return handle.read()
+
+
+def staged_import_check(*, staged: StagedImport, progress: Any = None) -> StagedImport:
+    """Parse, validate and plan now; ends ``previewed``, ``rejected`` or ``failed`` (nothing else written)."""
+    spec = import_kind(staged.kind)
+
+    def report(percent: int, stage: str = "") -> None:
+        staged_import_report(staged, progress=percent, stage=stage[:80])
+        if progress:
+            progress(percent, stage)
+
+    staged_import_move(staged, StagedStatus.CHECKING, progress=5, stage="读取文件", errors=[])
+    try:
+        checked = spec.check(staged, report)
+    except ImportRejected as exc:
+        staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage="检查未通过",
+                           errors=[e.as_dict() for e in exc.errors], summary=str(exc))
+    except DomainError as exc:
+        staged_import_move(staged, StagedStatus.FAILED, progress=100, stage="失败",
+                           errors=[RowError(0, "", str(exc)).as_dict()], summary=str(exc))
+    else:
+        staged_import_move(staged, StagedStatus.PREVIEWED, progress=100, stage="检查完成，待确认",
+                           plan=checked.plan, rows=checked.rows, summary=checked.summary)
+    return staged
+
+
+def staged_import_start_check(*, staged: StagedImport, actor: Any) -> StagedImport:
+    """Check in the background (the job backend decides where); the page polls the progress."""
+    job = submit("staging.check", actor=actor, staged_id=staged.pk)
+    StagedImport.objects.filter(pk=staged.pk).update(job=job)
+    staged.refresh_from_db()
+    return staged
+
+
+def staged_import_commit(*, staged: StagedImport, actor: Any) -> StagedImport:
+    """Confirm a previewed import: the commit runs as a job; inline, its row errors or refusal are raised here."""
+    with transaction.atomic():
+        staged = StagedImport.objects.select_for_update().get(pk=staged.pk)
+        if staged.status != StagedStatus.PREVIEWED:
+            raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
+        staged_import_move(staged, StagedStatus.COMMITTING, stage="写入中")
+        job = submit("staging.commit", actor=actor, staged_id=staged.pk, actor_id=actor.pk)
+        StagedImport.objects.filter(pk=staged.pk).update(job=job)
+    staged.refresh_from_db()
+    raise_outcome(staged)
+    return staged
+
+
+def raise_outcome(staged: StagedImport) -> None:
+    """Raise what a finished commit refused (row errors or a domain error), so a synchronous caller sees it."""
+    if staged.status == StagedStatus.REJECTED:
+        raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in staged.errors])
+    if staged.status == StagedStatus.FAILED:
+        raise DomainError(staged.summary or "导入失败。")
+
+
+def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
+    """The commit job's body: one transaction for the kind's writes and the status; a refusal writes nothing."""
+    staged = StagedImport.objects.get(pk=staged_id)
+    spec = import_kind(staged.kind)
+    try:
+        with transaction.atomic():
+            staged = StagedImport.objects.select_for_update().get(pk=staged_id)
+            if staged.status != StagedStatus.COMMITTING:
+                raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
+            committed = spec.commit(staged, actor)
+            staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage="已写入",
+                               committed_at=timezone.now(), result=committed.result,
+                               summary=committed.summary or staged.summary)
+    except ImportRejected as exc:
+        staged.refresh_from_db()
+        staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage="写入未执行",
+                           errors=[e.as_dict() for e in exc.errors], summary=str(exc))
+    except DomainError as exc:
+        staged.refresh_from_db()
+        if staged.status == StagedStatus.COMMITTING:
+            staged_import_move(staged, StagedStatus.FAILED, progress=100, stage="失败",
+                               errors=[RowError(0, "", str(exc)).as_dict()], summary=str(exc))
+    return staged
+
+
+def staged_import_discard(*, staged: StagedImport) -> None:
+    """Drop a previewed (or refused) import the user did not confirm; the stored file is deleted."""
+    if staged.status in (StagedStatus.DISCARDED, StagedStatus.COMMITTED):
+        return
+    staged_import_move(staged, StagedStatus.DISCARDED)
+    if staged.file and not StagedImport.objects.filter(file=staged.file.name).exclude(pk=staged.pk).exists():
+        staged.file.delete(save=False)
