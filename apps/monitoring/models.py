@@ -1,21 +1,19 @@
 """Monitoring sites, import batches and the indicator measures computed from monitoring data.
 
 Raw hourly/monthly rows are not stored row by row: the checked uploaded file is kept (``ImportBatch.file``,
-with its SHA-256) and what the standards derive from it is stored per region × year × measure
+a staged import, with its SHA-256) and what the standards derive from it is stored per region × year × measure
 (``ComputedResult``) with the inputs summary that explains it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from apps.geo.models import Region
 from apps.programs.models import Program
+from apps.staging.models import StagedImport, StagedStatus
 
 
 class Waterbody(models.TextChoices):
@@ -72,73 +70,43 @@ class ImportKind(models.TextChoices):
     LANDUSE = "landuse", gettext_lazy("土地利用/生态环境状况指数基础数据")
 
 
-class BatchStatus(models.TextChoices):
-    QUEUED = "queued", gettext_lazy("排队中")
-    CHECKING = "checking", gettext_lazy("检查与核算中")
-    REJECTED = "rejected", gettext_lazy("有错误，未写入")
-    PREVIEWED = "previewed", gettext_lazy("待确认")
-    COMMITTED = "committed", gettext_lazy("已写入")
-    FAILED = "failed", gettext_lazy("失败")
+#: A monitoring batch's statuses are those of every staged import.
+BatchStatus = StagedStatus
 
 
-def batch_path(instance: ImportBatch, filename: str) -> str:
-    # Our name (sha256 + checked format); the user's name is kept only as data.
-    return f"monitoring/{instance.program_id}/{instance.sha256}.{instance.file_format}"
+def batch_path(instance: object, filename: str) -> str:
+    """Where batches stored before the staging app kept their files (named in migration 0001)."""
+    return f"monitoring/{instance.program_id}/{instance.sha256}.{instance.file_format}"  # type: ignore[attr-defined]
 
 
-class ImportBatch(models.Model):
-    """One uploaded monitoring file: who, when, what, how far the check got, and what it produced."""
+class ImportBatchManager(models.Manager["ImportBatch"]):
+    def get_queryset(self) -> models.QuerySet[ImportBatch]:
+        return super().get_queryset().filter(kind__in=ImportKind.values)
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="monitoring_batches")
-    kind = models.CharField("数据类型", max_length=10, choices=ImportKind.choices)
-    original_name = models.CharField("文件名", max_length=120)
-    file_format = models.CharField("格式", max_length=8)
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    size = models.PositiveIntegerField("大小")
-    file = models.FileField(upload_to=batch_path, max_length=255)
-    options = models.JSONField("选项", default=dict, blank=True)  # year, rule, time_label
-    status = models.CharField("状态", max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    stage = models.CharField("当前步骤", max_length=80, blank=True)
-    rows = models.PositiveIntegerField("数据行数", default=0)
-    errors = models.JSONField("行错误", default=list, blank=True)
-    plan = models.JSONField("核算结果与拟写入", default=dict, blank=True)
-    summary = models.TextField("核算说明", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField("进度更新时间", default=timezone.now)  # set by every progress report
-    committed_at = models.DateTimeField(null=True, blank=True)
+
+class ImportBatch(StagedImport):
+    """One uploaded monitoring file: the staged imports whose kind is a monitoring data type.
+
+    A proxy: the file, its SHA-256, the status, progress, plan and row errors are the staged import's
+    (:class:`apps.staging.models.StagedImport`); monitoring adds only the vocabulary of its kinds.
+    """
+
+    objects = ImportBatchManager()
 
     class Meta:
+        proxy = True
         verbose_name = "监测数据导入批次"
         verbose_name_plural = "监测数据导入批次"
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
 
-    @property
-    def running(self) -> bool:
-        return self.status in (BatchStatus.QUEUED, BatchStatus.CHECKING)
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind)
 
-    @property
-    def interrupted(self) -> bool:
-        """A running batch whose progress has not moved for ``MONITORING_STALE_MINUTES`` (a server restart)."""
-        minutes = getattr(settings, "MONITORING_STALE_MINUTES", 10)
-        return self.running and self.updated_at < timezone.now() - dt.timedelta(minutes=minutes)
 
-    @property
-    def finished(self) -> bool:
-        return not self.running or self.interrupted
-
-    @property
-    def display_status(self) -> str:
-        """The status as read: ``interrupted`` for a stale running batch (stored status unchanged)."""
-        return "interrupted" if self.interrupted else self.status
-
-    @property
-    def display_status_label(self) -> str:
-        return gettext("已中断") if self.interrupted else self.get_status_display()
+def kind_label(kind: str) -> str:
+    return str(ImportKind(kind).label) if kind in ImportKind.values else kind
 
 
 class ComputedResult(models.Model):

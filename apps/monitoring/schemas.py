@@ -39,7 +39,7 @@ class BatchOut(Schema):
     file_format: str
     sha256: str
     rows: int
-    status: str  # "interrupted" when a running batch's progress has not moved for MONITORING_STALE_MINUTES
+    status: str  # "interrupted" when a running batch's progress has not moved for ECOCIV_JOB_STALE_MINUTES
     interrupted: bool
     finished: bool
     progress: int

@@ -9,16 +9,13 @@ skipped with the reason, in the preview and in the batch summary.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
 
 import polars as pl
 from django.conf import settings
-from django.core.files.base import ContentFile, File
-from django.db import connections, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
@@ -26,6 +23,8 @@ from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError,
 from apps.core.permissions import can_manage_program
 from apps.core.uploads import CheckedUpload
 from apps.geo.models import Region
+from apps.jobs.registry import ReportProgress
+from apps.jobs.services import submit
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
@@ -37,6 +36,16 @@ from apps.reporting.services import (
     indicator_value_transition,
 )
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
+from apps.staging.models import StagedImport
+from apps.staging.registry import Checked, Committed
+from apps.staging.services import (
+    staged_import_check,
+    staged_import_commit,
+    staged_import_create,
+    staged_import_move,
+    staged_import_read,
+    staged_import_report,
+)
 from calc.air import RULE_2012, RULE_2026
 from docimport import monitoring as layouts
 
@@ -50,6 +59,7 @@ from .models import (
     ImportKind,
     Section,
     Station,
+    kind_label,
 )
 from .selectors import program_sections, program_stations
 
@@ -82,7 +92,6 @@ def clean_options(*, year: object = None, rule: object = None, time_label: objec
     return options
 
 
-@transaction.atomic
 def import_batch_create(
     *, program: Program, actor: User, kind: str, checked: CheckedUpload, options: dict[str, object] | None = None,
 ) -> ImportBatch:
@@ -93,28 +102,16 @@ def import_batch_create(
     fmt = layouts.detect_format(checked.name) or checked.kind
     if fmt not in layouts.FORMATS:
         raise DomainError("文件格式须为 CSV、xlsx 或 Parquet。")
-    batch = ImportBatch(program=program, kind=kind, original_name=checked.name, file_format=fmt,
-                        sha256=checked.sha256, size=checked.size, options=options or {}, created_by=actor)
-    source = getattr(checked, "source", None)
-    if checked.data or source is None:
-        content = ContentFile(checked.data)
-    else:  # a large upload already on disk (TemporaryUploadedFile): copied in chunks, not read into memory
-        source.seek(0)
-        content = File(source)
-    batch.file.save(f"{checked.sha256}.{fmt}", content, save=False)
-    batch.save()
-    return batch
+    staged = staged_import_create(kind=kind, program=program, actor=actor, checked=checked, options=options,
+                                  file_format=fmt)
+    return _batch(staged.pk)
+
+
+def _batch(batch_id: int) -> ImportBatch:
+    return ImportBatch.objects.select_related("program__region", "program__framework").get(pk=batch_id)
 
 
 # --- check and compute ----------------------------------------------------------------------------------
-
-
-def _report(batch: ImportBatch, progress: int, stage: str, **fields: object) -> None:
-    fields["updated_at"] = timezone.now()  # the heartbeat an interrupted batch is recognised by
-    ImportBatch.objects.filter(pk=batch.pk).update(progress=progress, stage=stage, **fields)
-    batch.progress, batch.stage = progress, stage
-    for key, value in fields.items():
-        setattr(batch, key, value)
 
 
 def _program_codes(program: Program) -> dict[str, list[str]]:
@@ -291,46 +288,37 @@ def _results_json(results: list[compute.Result], program: Program) -> list[dict[
 
 def import_batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     """Parse, validate, compute and plan; the batch ends ``previewed`` or ``rejected`` (nothing written)."""
-    _report(batch, 5, gettext_noop("读取文件"), status=BatchStatus.CHECKING)
+    staged_import_check(staged=batch, progress=progress)
+    return batch
+
+
+def check_batch(batch: ImportBatch, report: ReportProgress) -> Checked:
+    """The monitoring kinds' check (see :mod:`apps.staging.registry`): parse, validate, compute, plan."""
     try:
-        with batch.file.open("rb") as handle:
-            data = handle.read()
+        data = staged_import_read(batch)
         known = _program_codes(batch.program)
-        if progress:
-            progress(10, "读取文件")
-        _report(batch, 15, gettext_noop("逐行检查"))
+        report(15, gettext_noop("逐行检查"))
         try:
             parsed = layouts.parse(data, batch.file_format, batch.kind, known=known)
         except layouts.FileUnreadable as exc:
             raise ImportRejected(exc.errors) from exc
-        _report(batch, 40, gettext_noop("逐行检查"), rows=parsed.rows)
-        if progress:
-            progress(40, "逐行检查")
+        staged_import_report(batch, rows=parsed.rows)
+        report(40, gettext_noop("逐行检查"))
         if parsed.errors:
             raise ImportRejected(parsed.errors)
-        _report(batch, 50, gettext_noop("按标准核算"))
+        report(50, gettext_noop("按标准核算"))
         results = compute_results(batch, parsed.frame)
-        if progress:
-            progress(80, "按标准核算")
-        _report(batch, 85, gettext_noop("生成写入计划"))
+        report(85, gettext_noop("生成写入计划"))
         writes = plan_writes(batch, results)
-        plan = {"results": _results_json(results, batch.program), "writes": writes, "sites": _site_plan(batch, parsed.frame)}
-        summary = _summary(batch, parsed.rows, results, writes)
-        _report(batch, 100, gettext_noop("检查完成，待确认"), status=BatchStatus.PREVIEWED, plan=plan, summary=summary)
-        if progress:
-            progress(100, "检查完成")
-    except ImportRejected as exc:
-        _report(batch, 100, gettext_noop("检查未通过"), status=BatchStatus.REJECTED, errors=[e.as_dict() for e in exc.errors],
-                summary=str(exc))
-    except DomainError as exc:
-        _report(batch, 100, gettext_noop("失败"), status=BatchStatus.FAILED, errors=[RowError(0, "", str(exc)).as_dict()],
-                summary=str(exc))
+        plan = {"results": _results_json(results, batch.program), "writes": writes,
+                "sites": _site_plan(batch, parsed.frame)}
+        return Checked(plan=plan, rows=parsed.rows, summary=_summary(batch, parsed.rows, results, writes))
+    except DomainError:
+        raise
     except Exception as exc:  # a computation error must end the batch visibly, not leave it "checking"
-        _report(batch, 100, gettext_noop("失败"), status=BatchStatus.FAILED,
-                errors=[RowError(0, "", f"核算失败：{exc}").as_dict()], summary=f"核算失败：{exc}")
         if getattr(settings, "MONITORING_RAISE", False):
             raise
-    return batch
+        raise DomainError(f"核算失败：{exc}") from exc
 
 
 def _site_plan(batch: ImportBatch, frame: pl.DataFrame) -> list[dict[str, object]]:
@@ -348,7 +336,7 @@ def _site_plan(batch: ImportBatch, frame: pl.DataFrame) -> list[dict[str, object
 
 def _summary(batch: ImportBatch, rows: int, results: list[compute.Result], writes: list[dict[str, object]]) -> str:
     if batch.kind in (ImportKind.STATIONS, ImportKind.SECTIONS):
-        return f"{rows}行{batch.get_kind_display()}，检查通过。"
+        return f"{rows}行{kind_label(batch.kind)}，检查通过。"
     written = sum(1 for w in writes if w["action"] == "write")
     skipped = len(writes) - written
     return (f"{rows:,}行数据检查通过；核算{len(results)}项结果；拟写入指标值{written}项"
@@ -358,15 +346,23 @@ def _summary(batch: ImportBatch, rows: int, results: list[compute.Result], write
 # --- commit ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
-    """Write what the preview showed, all or nothing; values that became locked meanwhile are skipped."""
-    batch = ImportBatch.objects.select_for_update().select_related("program__region", "program__framework").get(
-        pk=batch.pk)
-    program = batch.program
-    _require_manager(actor, program)
+def import_batch_commit(*, batch: ImportBatch, actor: User, backend: str | None = None) -> ImportBatch:
+    """Write what the preview showed, all or nothing, as a job; values that became locked meanwhile are skipped.
+
+    On the thread backend the batch comes back ``committing`` and the page polls it until ``committed``.
+    """
+    _require_manager(actor, batch.program)
     if batch.status != BatchStatus.PREVIEWED:
         raise DomainError(f"该批次状态为“{batch.get_status_display()}”，不能写入。")
+    staged_import_commit(staged=batch, actor=actor, backend=backend)
+    return _batch(batch.pk)
+
+
+def commit_batch(staged: StagedImport, actor: User) -> Committed:
+    """The monitoring kinds' commit (run by the staging commit job, in its transaction)."""
+    batch = _batch(staged.pk)
+    program = batch.program
+    _require_manager(actor, program)
     plan = batch.plan
     if batch.kind == ImportKind.STATIONS:
         _write_sites(Station, plan["sites"], program)
@@ -436,10 +432,7 @@ def import_batch_commit(*, batch: ImportBatch, actor: User) -> ImportBatch:
     else:
         summary = f"已保存{len(plan['sites'])}个{'站点' if batch.kind == ImportKind.STATIONS else '断面'}。"
     plan["writes"] = writes
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMMITTED, committed_at=timezone.now(),
-                                                   plan=plan, summary=summary)
-    batch.refresh_from_db()
-    return batch
+    return Committed(result={"written": written, "skipped": len(skipped)}, summary=summary, plan=plan)
 
 
 def _write_sites(model: type[Station] | type[Section], rows: list[dict[str, object]], program: Program) -> None:
@@ -491,23 +484,11 @@ def base_value_add(
 # --- running ----------------------------------------------------------------------------------------------
 
 
-def _run(batch_id: int) -> None:
-    try:
-        batch = ImportBatch.objects.select_related("program__region", "program__framework").get(pk=batch_id)
-        import_batch_check(batch=batch)
-    finally:
-        connections.close_all()  # this thread's own connections; the thread ends here
-
-
 def import_batch_start(*, batch: ImportBatch) -> None:
-    """Check the batch in the background (a thread on the embedded default) or inline when configured.
-
-    ``settings.MONITORING_INLINE`` (tests) runs it synchronously so results are deterministic.
-    """
-    if getattr(settings, "MONITORING_INLINE", False):
-        import_batch_check(batch=batch)
-        return
-    transaction.on_commit(lambda: threading.Thread(target=_run, args=(batch.id,), daemon=True).start())
+    """Check the batch as a job (``monitoring.check``): a background thread on the embedded default, inline in
+    tests (``ECOCIV_JOB_BACKEND``)."""
+    job = submit("monitoring.check", actor=batch.created_by, batch_id=batch.id)
+    ImportBatch.objects.filter(pk=batch.pk).update(job=job)
 
 
 def import_batch_recheck(*, batch: ImportBatch, actor: User) -> ImportBatch:
@@ -518,11 +499,10 @@ def import_batch_recheck(*, batch: ImportBatch, actor: User) -> ImportBatch:
         _require_manager(actor, batch.program)
         if not (batch.interrupted or batch.status == BatchStatus.FAILED):
             raise DomainError(f"该批次状态为“{batch.display_status_label}”，无需重新检查。")
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.QUEUED, progress=0, stage=gettext_noop("重新检查排队中"), errors=[], plan={}, summary="",
-            rows=0, updated_at=timezone.now())
-        batch.refresh_from_db()
+        staged_import_move(batch, BatchStatus.QUEUED, progress=0, stage=gettext_noop("重新检查排队中"), errors=[],
+                           plan={}, summary="", rows=0)
         import_batch_start(batch=batch)
+    batch.refresh_from_db()
     return batch
 
 
@@ -535,7 +515,6 @@ def monitoring_import(
     Raises :class:`ImportRejected` with the row errors when the file does not pass the checks.
     """
     batch = import_batch_create(program=program, actor=actor, kind=kind, checked=checked, options=options)
-    batch = ImportBatch.objects.select_related("program__region", "program__framework").get(pk=batch.pk)
     import_batch_check(batch=batch, progress=progress)
     if batch.status == BatchStatus.REJECTED:
         raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in batch.errors])
@@ -543,4 +522,4 @@ def monitoring_import(
         raise DomainError(batch.summary)
     if dry_run:
         return batch
-    return import_batch_commit(batch=batch, actor=actor)
+    return import_batch_commit(batch=batch, actor=actor, backend="inline")  # a command waits for its result

@@ -1,4 +1,4 @@
-"""What each kind of staged import does at each step, by name: ``register_kind(ImportKind(...))``.
+"""What each kind of staged import does at each step, by name: ``register_kind(StagedKind(...))``.
 
 A kind is a pair of plain functions:
 
@@ -32,29 +32,31 @@ class Checked:
 
 @dataclass(frozen=True)
 class Committed:
-    """What a commit wrote (JSON counts, e.g. ``{"created": 3, "updated": 1}``) and a one-line summary."""
+    """What a commit wrote (JSON counts, e.g. ``{"created": 3, "updated": 1}``), a one-line summary, and the
+    plan as carried out when the commit changed it (an entry skipped because it was locked meanwhile)."""
 
     result: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
+    plan: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
-class ImportKind:
+class StagedKind:
     name: str  # "<app>.<what>", e.g. "tasks.tasks"
     check: Callable[[Any, ReportProgress], Checked]
     commit: Callable[[Any, Any], Committed]
     formats: frozenset[str] = frozenset({"xlsx"})
 
 
-_KINDS: dict[str, ImportKind] = {}
+_KINDS: dict[str, StagedKind] = {}
 
 
-def register_kind(kind: ImportKind) -> ImportKind:
+def register_kind(kind: StagedKind) -> StagedKind:
     _KINDS[kind.name] = kind
     return kind
 
 
-def import_kind(name: str) -> ImportKind:
+def import_kind(name: str) -> StagedKind:
     try:
         return _KINDS[name]
     except KeyError:

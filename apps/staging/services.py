@@ -12,6 +12,7 @@ from typing import Any
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
@@ -74,18 +75,22 @@ def staged_import_check(*, staged: StagedImport, progress: Any = None) -> Staged
         if progress:
             progress(percent, stage)
 
-    staged_import_move(staged, StagedStatus.CHECKING, progress=5, stage="读取文件", errors=[])
+    staged_import_move(staged, StagedStatus.CHECKING, progress=5, stage=gettext_noop("读取文件"), errors=[])
+    if progress:
+        progress(5, staged.stage)
     try:
         checked = spec.check(staged, report)
     except ImportRejected as exc:
-        staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage="检查未通过",
+        staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage=gettext_noop("检查未通过"),
                            errors=[e.as_dict() for e in exc.errors], summary=str(exc))
     except DomainError as exc:
-        staged_import_move(staged, StagedStatus.FAILED, progress=100, stage="失败",
+        staged_import_move(staged, StagedStatus.FAILED, progress=100, stage=gettext_noop("失败"),
                            errors=[RowError(0, "", str(exc)).as_dict()], summary=str(exc))
     else:
-        staged_import_move(staged, StagedStatus.PREVIEWED, progress=100, stage="检查完成，待确认",
+        staged_import_move(staged, StagedStatus.PREVIEWED, progress=100, stage=gettext_noop("检查完成，待确认"),
                            plan=checked.plan, rows=checked.rows, summary=checked.summary)
+    if progress:
+        progress(100, staged.stage)
     return staged
 
 
@@ -97,14 +102,17 @@ def staged_import_start_check(*, staged: StagedImport, actor: Any) -> StagedImpo
     return staged
 
 
-def staged_import_commit(*, staged: StagedImport, actor: Any) -> StagedImport:
-    """Confirm a previewed import: the commit runs as a job; inline, its row errors or refusal are raised here."""
+def staged_import_commit(*, staged: StagedImport, actor: Any, backend: str | None = None) -> StagedImport:
+    """Confirm a previewed import: the commit runs as a job; inline, its row errors or refusal are raised here.
+
+    ``backend`` overrides ``ECOCIV_JOB_BACKEND`` (a management command commits ``inline`` and waits).
+    """
     with transaction.atomic():
         staged = StagedImport.objects.select_for_update().get(pk=staged.pk)
         if staged.status != StagedStatus.PREVIEWED:
             raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
-        staged_import_move(staged, StagedStatus.COMMITTING, stage="写入中")
-        job = submit("staging.commit", actor=actor, staged_id=staged.pk, actor_id=actor.pk)
+        staged_import_move(staged, StagedStatus.COMMITTING, stage=gettext_noop("写入中"), errors=[])
+        job = submit("staging.commit", actor=actor, backend=backend, staged_id=staged.pk, actor_id=actor.pk)
         StagedImport.objects.filter(pk=staged.pk).update(job=job)
     staged.refresh_from_db()
     raise_outcome(staged)
@@ -117,10 +125,16 @@ def raise_outcome(staged: StagedImport) -> None:
         raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in staged.errors])
     if staged.status == StagedStatus.FAILED:
         raise DomainError(staged.summary or "导入失败。")
+    if staged.status == StagedStatus.PREVIEWED and staged.errors:  # a commit refused as a whole; plan kept
+        raise DomainError(staged.errors[0]["message"])
 
 
 def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
-    """The commit job's body: one transaction for the kind's writes and the status; a refusal writes nothing."""
+    """The commit job's body: one transaction for the kind's writes and the status; a refusal writes nothing.
+
+    Row errors end it ``rejected``; a domain error (the year's round was deleted meanwhile) leaves it
+    ``previewed`` with the message, to be confirmed again; anything else ends it ``failed``.
+    """
     staged = StagedImport.objects.get(pk=staged_id)
     spec = import_kind(staged.kind)
     try:
@@ -129,18 +143,25 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
             if staged.status != StagedStatus.COMMITTING:
                 raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
             committed = spec.commit(staged, actor)
-            staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage="已写入",
-                               committed_at=timezone.now(), result=committed.result,
-                               summary=committed.summary or staged.summary)
+            fields: dict[str, Any] = {"result": committed.result, "summary": committed.summary or staged.summary}
+            if committed.plan is not None:
+                fields["plan"] = committed.plan
+            staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage=gettext_noop("已写入"),
+                               committed_at=timezone.now(), **fields)
     except ImportRejected as exc:
         staged.refresh_from_db()
-        staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage="写入未执行",
+        staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage=gettext_noop("写入未执行"),
                            errors=[e.as_dict() for e in exc.errors], summary=str(exc))
     except DomainError as exc:
         staged.refresh_from_db()
         if staged.status == StagedStatus.COMMITTING:
-            staged_import_move(staged, StagedStatus.FAILED, progress=100, stage="失败",
-                               errors=[RowError(0, "", str(exc)).as_dict()], summary=str(exc))
+            staged_import_move(staged, StagedStatus.PREVIEWED, stage=gettext_noop("写入未执行"),
+                               errors=[RowError(0, "", str(exc)).as_dict()])
+    except Exception as exc:
+        staged.refresh_from_db()
+        staged_import_move(staged, StagedStatus.FAILED, progress=100, stage=gettext_noop("失败"),
+                           errors=[RowError(0, "", str(exc)).as_dict()], summary=f"写入失败：{exc}")
+        raise
     return staged
 
 

@@ -15,7 +15,7 @@ from apps.monitoring.samples import to_bytes
 @pytest.fixture(autouse=True)
 def inline_batches(settings):  # noqa: ANN001
     """Batches are checked synchronously in tests (deterministic; no thread)."""
-    settings.MONITORING_INLINE = True
+    settings.ECOCIV_JOB_BACKEND = "inline"
     settings.MONITORING_RAISE = True
 
 

@@ -257,7 +257,7 @@ def test_a_stale_running_batch_reads_as_interrupted_and_the_office_rechecks_it(w
     url = reverse("monitoring_batch", args=[world.program.id, batch.id])
     page = office.get(url).content.decode()
     assert "检查与核算中" in page and "hx-get" in page and "recheck-button" not in page  # still running
-    settings.MONITORING_STALE_MINUTES = 3
+    settings.ECOCIV_JOB_STALE_MINUTES = 3
     page = office.get(url).content.decode()
     assert "已中断" in page and "recheck-button" in page and "hx-get" not in page  # stops polling
     api = office.get(f"/api/programs/{world.program.id}/monitoring/batches/{batch.id}").json()

@@ -20,7 +20,7 @@ TIMEOUT = 60  # seconds; the check of this file takes well under a second
 
 @pytest.mark.django_db(transaction=True)
 def test_threaded_check_is_polled_until_done(world, sites, round_2025, client_for, settings, monkeypatch) -> None:
-    settings.MONITORING_INLINE = False
+    settings.ECOCIV_JOB_BACKEND = "thread"
     threads = []
     real_check = services.import_batch_check
 

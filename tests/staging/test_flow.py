@@ -10,7 +10,7 @@ from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.models import Job, JobStatus
 from apps.staging.models import StagedImport, StagedStatus
-from apps.staging.registry import Checked, Committed, ImportKind, register_kind
+from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import (
     staged_import_check,
@@ -40,7 +40,7 @@ def _commit(staged: StagedImport, actor) -> Committed:  # noqa: ANN001
     return Committed(result={"created": len(staged.plan["values"])})
 
 
-register_kind(ImportKind("tests.numbers", check=_check, commit=_commit, formats=frozenset({"csv"})))
+register_kind(StagedKind("tests.numbers", check=_check, commit=_commit, formats=frozenset({"csv"})))
 
 
 def _checked(text: str, name: str = "../../etc/数字.csv") -> CheckedUpload:
