@@ -494,8 +494,8 @@ def import_batch_start(*, batch: ImportBatch) -> None:
 def import_batch_recheck(*, batch: ImportBatch, actor: User) -> ImportBatch:
     """Re-run the check of an interrupted (or failed) batch from its stored file, as the same batch."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("program__region", "program__framework").get(
-            pk=batch.pk)
+        batch = (ImportBatch.objects.select_for_update(of=("self",))
+                 .select_related("program__region", "program__framework").get(pk=batch.pk))
         _require_manager(actor, batch.program)
         if not (batch.interrupted or batch.status == BatchStatus.FAILED):
             raise DomainError(f"该批次状态为“{batch.display_status_label}”，无需重新检查。")

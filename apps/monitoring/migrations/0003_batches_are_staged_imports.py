@@ -43,6 +43,12 @@ def staged_to_batches(apps, schema_editor) -> None:  # noqa: ANN001
     _reset_sequence(schema_editor, Batch)
 
 
+def drop_staged_batches(apps, schema_editor) -> None:  # noqa: ANN001
+    # backwards, last: the results point at the old table again, so the staged copies can go
+    Staged = apps.get_model("staging", "StagedImport")
+    Staged.objects.filter(kind__in=("stations", "sections", "air", "water", "landuse")).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -51,6 +57,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, drop_staged_batches),
         migrations.RunPython(batches_to_staged, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="computedresult",
