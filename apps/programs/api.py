@@ -9,12 +9,13 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from apps.core.errors import DomainError, PermissionDeniedError
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.permissions import access_department, access_program, access_region, can_manage_region
-from apps.core.uploads import read_upload
+from apps.core.uploads import check_upload
 from apps.geo.models import Department
+from apps.staging.services import staged_import_commit
 
-from . import services
+from . import imports, services
 from .models import Program
 from .selectors import (
     assigned_values,
@@ -278,10 +279,14 @@ def put_responsibility(request, program_id: int, indicator_id: int, payload: Res
              summary="导入责任清单 xlsx（dry_run=true 仅预览）；有错误时不写入任何数据")
 def import_responsibilities(request, program_id: int, file: File[UploadedFile], dry_run: bool = False):
     program = access_program(request.user, program_id, manage=True)
-    data = read_upload(file, allowed={"xlsx"})
-    preview = (services.responsibilities_check if dry_run else services.responsibilities_import)(
-        program=program, data=data, **({} if dry_run else {"actor": request.user})
-    )
+    checked = check_upload(file, allowed={"xlsx"})
+    if dry_run:
+        preview = services.responsibilities_check(program=program, data=checked.data)
+    else:
+        preview, staged = imports.responsibilities_preview(program=program, actor=request.user, checked=checked)
+        if staged is None:
+            raise ImportRejected(preview.errors)
+        staged_import_commit(staged=staged, actor=request.user, backend="inline")  # a small sheet: answer with it
     report = {"ok": preview.ok, "indicators": len(preview.resolved), "errors": [e.as_dict() for e in preview.errors],
               "warnings": [w.as_dict() for w in preview.warnings]}
     return Status(200 if preview.ok else 400, report)

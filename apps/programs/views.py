@@ -21,11 +21,13 @@ from apps.core.permissions import (
     can_manage_program,
     can_manage_region,
 )
-from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
+from apps.core.uploads import check_upload
 from apps.core.web import page
 from apps.indicators.models import Indicator
+from apps.staging.selectors import staged_import_for_confirm
+from apps.staging.services import staged_import_commit
 
-from . import services
+from . import imports, services
 from .models import Phase, RegionGoal
 from .selectors import (
     assigned_values,
@@ -248,19 +250,19 @@ def responsibilities_import(request: HttpRequest, program_id: int) -> HttpRespon
     context: dict[str, object] = {"program": program}
     if request.method == "POST":
         try:
-            if request.POST.get("token"):
-                data = staged_upload_read(request, request.POST["token"])
-                preview = services.responsibilities_import(program=program, data=data, actor=request.user)
-                staged_upload_discard(request, request.POST["token"])
-                count = len(preview.resolved)
+            if request.POST.get("token"):  # the previewed staged import's id
+                staged = staged_import_for_confirm(actor=request.user, kind=imports.RESPONSIBILITIES,
+                                                   staged_id=request.POST["token"], program=program)
+                staged = staged_import_commit(staged=staged, actor=request.user, backend="inline")
+                count = staged.result["indicators"]
                 messages.success(request, ngettext("已导入责任清单：%(count)s项指标。", "已导入责任清单：%(count)s项指标。",
                                                    count) % {"count": count})
                 return redirect("responsibilities", program_id=program.id)
-            data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
-            preview = services.responsibilities_check(program=program, data=data)
+            checked = check_upload(request.FILES.get("file"), allowed={"xlsx"})
+            preview, staged = imports.responsibilities_preview(program=program, actor=request.user, checked=checked)
             context["preview"] = preview
-            if preview.ok:
-                context["token"] = staged_upload_save(request, data)
+            if staged is not None:
+                context["token"] = staged.pk
         except ImportRejected as exc:
             context["errors"] = exc.errors
             context["message"] = str(exc)

@@ -19,7 +19,7 @@ from apps.core.uploads import CheckedUpload
 from apps.jobs.services import submit
 
 from .models import TRANSITIONS, StagedImport, StagedStatus
-from .registry import import_kind
+from .registry import Checked, import_kind
 
 
 def staged_import_move(staged: StagedImport, new: str, **fields: Any) -> StagedImport:
@@ -163,6 +163,24 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
                            errors=[RowError(0, "", str(exc)).as_dict()], summary=f"写入失败：{exc}")
         raise
     return staged
+
+
+def staged_import_upload_and_commit(
+    *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, backend: str | None = None,
+) -> StagedImport:
+    """The one-step flow (upload → check → commit at once, all or nothing): row errors are raised as
+    ImportRejected, with the refused import kept as ``rejected``."""
+    staged = staged_import_create(kind=kind, actor=actor, checked=checked, program=program)
+    staged_import_check(staged=staged)
+    raise_outcome(staged)
+    return staged_import_commit(staged=staged, actor=actor, backend=backend)
+
+
+def staged_import_previewed(staged: StagedImport, checked: Checked) -> StagedImport:
+    """Record a check the caller ran itself (it needed the objects for its page) as this import's preview."""
+    staged_import_move(staged, StagedStatus.CHECKING, progress=5, stage=gettext_noop("读取文件"))
+    return staged_import_move(staged, StagedStatus.PREVIEWED, progress=100, stage=gettext_noop("检查完成，待确认"),
+                              plan=checked.plan, rows=checked.rows, summary=checked.summary)
 
 
 def staged_import_discard(*, staged: StagedImport) -> None:

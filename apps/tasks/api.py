@@ -12,13 +12,14 @@ from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.permissions import access_department, access_program
-from apps.core.uploads import check_upload, read_upload
+from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.programs.models import Program
 from apps.review.schemas import TransitionIn
 from apps.review.services import review_history
+from apps.staging.services import staged_import_upload_and_commit
 
-from . import selectors, services, supervision
+from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, require_manage
 from .exports import render_project_xlsx, render_task_xlsx
 from .models import NoticeLevel, ProjectYear, SupervisionNotice, Task, TaskProgress
@@ -153,11 +154,18 @@ def export_tasks(request, program_id: int):
     return response
 
 
+def _list_import(kind: str, program: Program, actor, file: UploadedFile) -> dict[str, int]:  # noqa: ANN001
+    """A small sheet: checked and committed (as an inline job) in the request, so the answer has the counts."""
+    checked = check_upload(file, allowed={"xlsx"})
+    return staged_import_upload_and_commit(kind=kind, program=program, actor=actor, checked=checked,
+                                           backend="inline").result
+
+
 @router.post("/programs/{program_id}/tasks/import", response=ImportOut,
              summary="导入任务清单 xlsx；任一行有错误则不写入（400，errors 列出行与列）")
 def import_tasks(request, program_id: int, file: File[UploadedFile]):
     program = access_program(request.user, program_id, manage=True)
-    return services.task_list_import(program=program, data=read_upload(file, allowed={"xlsx"}))
+    return _list_import(imports.TASKS, program, request.user, file)
 
 
 @router.get("/programs/{program_id}/tasks/{task_id}", response=TaskDetailOut, summary="任务详情、节点与进展")
@@ -306,7 +314,7 @@ def project_summary(request, program_id: int):
              summary="导入项目清单 xlsx（总投资（万元）或（亿元））；任一行有错误则不写入")
 def import_projects(request, program_id: int, file: File[UploadedFile]):
     program = access_program(request.user, program_id, manage=True)
-    return services.project_list_import(program=program, data=read_upload(file, allowed={"xlsx"}))
+    return _list_import(imports.PROJECTS, program, request.user, file)
 
 
 @router.get("/programs/{program_id}/projects.xlsx", summary="导出项目清单 xlsx（万元）")

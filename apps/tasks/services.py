@@ -81,6 +81,10 @@ def task_create(*, program: Program, title: str, number: str = "", parent: Task 
 
 def _set_units(task: Task, leads: Sequence[Department], cooperators: Sequence[Department]) -> None:
     TaskUnit.objects.filter(task=task).delete()
+    TaskUnit.objects.bulk_create(_units(task, leads, cooperators))
+
+
+def _units(task: Task, leads: Sequence[Department], cooperators: Sequence[Department]) -> list[TaskUnit]:
     seen: set[int] = set()
     rows = []
     for role, units in ((ResponsibilityRole.LEAD, leads), (ResponsibilityRole.COOPERATE, cooperators)):
@@ -88,18 +92,20 @@ def _set_units(task: Task, leads: Sequence[Department], cooperators: Sequence[De
             if unit.id not in seen:
                 seen.add(unit.id)
                 rows.append(TaskUnit(task=task, department=unit, role=role, order=order))
-    TaskUnit.objects.bulk_create(rows)
+    return rows
 
 
-def task_list_import(*, program: Program, data: bytes) -> dict[str, int]:
-    """Import a 任务清单 sheet: all rows or none. Rows update the task at the same place (numbers from the
-    top group down) and add new ones; nothing is deleted."""
+TaskPlan = list[tuple[TaskLine, list[Department], list[Department]]]
+
+
+def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
+    """Parse a 任务清单 sheet and resolve its units; raises ImportRejected with every bad row. Writes nothing."""
     try:
         lines, errors = parse_task_sheet(data)
     except SheetError as exc:
         raise DomainError(str(exc)) from exc
     names = UnitNames(program)
-    resolved: list[tuple[TaskLine, list[Department], list[Department]]] = []
+    resolved: TaskPlan = []
     stack: list[TaskLine] = []
     for line in lines:
         leads = [names.get(n) for n in line.leads]
@@ -118,43 +124,70 @@ def task_list_import(*, program: Program, data: bytes) -> dict[str, int]:
         errors.append(RowError(0, "", "表中没有任务。"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.row))
-    return _task_list_commit(program, resolved)
+    return resolved
+
+
+def task_list_import(*, program: Program, data: bytes) -> dict[str, int]:
+    """Import a 任务清单 sheet: all rows or none. Rows update the task at the same place (numbers from the
+    top group down) and add new ones; nothing is deleted."""
+    return _task_list_commit(program, task_list_check(program=program, data=data))
 
 
 @transaction.atomic
-def _task_list_commit(program: Program, resolved: list[tuple[TaskLine, list[Department], list[Department]]]
-                      ) -> dict[str, int]:
+def _task_list_commit(program: Program, resolved: TaskPlan) -> dict[str, int]:
+    """Write the resolved rows in bulk, one level of the tree at a time (a parent gets its id before its
+    children are created); the units of every imported task are replaced in one delete and one insert."""
     key_of: dict[int, tuple[str, ...]] = {}
     keys: dict[tuple[str, ...], Task] = {}
     for task in Task.objects.filter(program=program).order_by("level", "order", "id"):
         key = (*key_of.get(task.parent_id, ()), task.number)
         key_of[task.id] = key
         keys.setdefault(key, task)
-    created = updated = 0
-    stack: list[tuple[TaskLine, Task, list[Department]]] = []
-    for order, (line, leads, cooperators) in enumerate(resolved, start=1):
+    # Resolve each row's key, parent row and inherited lead units first (document order).
+    rows: list[tuple[TaskLine, tuple[str, ...], int | None, list[Department], list[Department]]] = []
+    stack: list[tuple[TaskLine, int, tuple[str, ...], list[Department]]] = []
+    for index, (line, leads, cooperators) in enumerate(resolved):
         while stack and stack[-1][0].level >= line.level:
             stack.pop()
-        parent = stack[-1][1] if stack else None
+        parent_index = stack[-1][1] if stack else None
         # A sub-item without its own lead unit answers to its parent's lead unit, as plans write it.
-        leads = leads or (stack[-1][2] if stack else [])
-        key = (*(key_of[parent.id] if parent else ()), line.number)
-        task = keys.get(key)
-        fields = {"title": line.title, "description": line.description, "deadline": line.deadline,
-                  "deadline_text": line.deadline_text, "order": order, "level": line.level, "parent": parent}
-        if task is None:
-            task = Task(program=program, number=line.number)
-            created += 1
-        else:
-            updated += 1
-        for name, value in fields.items():
-            setattr(task, name, value)
-        task.full_clean()
-        task.save()
-        key_of[task.id] = key
-        keys[key] = task
-        _set_units(task, leads, cooperators)
-        stack.append((line, task, leads))
+        leads = leads or (stack[-1][3] if stack else [])
+        key = (*(stack[-1][2] if stack else ()), line.number)
+        rows.append((line, key, parent_index, leads, cooperators))
+        stack.append((line, index, key, leads))
+    task_at: dict[int, Task] = {}
+    created = updated = 0
+    fields = ["title", "description", "deadline", "deadline_text", "order", "level", "parent"]
+    for level in sorted({line.level for line, *_ in rows}):
+        new: list[Task] = []
+        changed: dict[int, Task] = {}
+        for index, (line, key, parent_index, _, _) in enumerate(rows):
+            if line.level != level:
+                continue
+            task = keys.get(key)
+            if task is None:
+                task = Task(program=program, number=line.number)
+                new.append(task)
+                created += 1
+            else:
+                updated += 1  # a row repeating an earlier row's place updates that task, as a re-import does
+                if task.pk is not None:
+                    changed[task.pk] = task
+            values = {"title": line.title, "description": line.description, "deadline": line.deadline,
+                      "deadline_text": line.deadline_text, "order": index + 1, "level": line.level,
+                      "parent": task_at[parent_index] if parent_index is not None else None}
+            for name, value in values.items():
+                setattr(task, name, value)
+            # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
+            task.full_clean(exclude=["program", "parent"], validate_unique=False, validate_constraints=False)
+            keys[key] = task_at[index] = task
+        Task.objects.bulk_create(new)
+        Task.objects.bulk_update(list(changed.values()), fields)
+    units: dict[int, list[TaskUnit]] = {}  # by task id: the last row naming a task decides its units
+    for index, (_, _, _, leads, cooperators) in enumerate(rows):
+        units[task_at[index].pk] = _units(task_at[index], leads, cooperators)
+    TaskUnit.objects.filter(task_id__in=list(units)).delete()
+    TaskUnit.objects.bulk_create([unit for rows_of_task in units.values() for unit in rows_of_task])
     return {"created": created, "updated": updated}
 
 
@@ -294,15 +327,18 @@ def project_create(*, program: Program, name: str, category: ProjectCategory, re
     return project
 
 
-def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
-    """Import a 项目清单 sheet: all rows or none; a row with an existing project name updates it."""
+ProjectPlan = list[tuple[ProjectLine, ProjectCategory, Region, Department]]
+
+
+def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
+    """Parse a 项目清单 sheet and resolve its categories, places and units; raises ImportRejected. Writes nothing."""
     try:
         lines, errors = parse_project_sheet(data)
     except SheetError as exc:
         raise DomainError(str(exc)) from exc
     names = UnitNames(program)
     categories = {c.name: c for c in ProjectCategory.objects.all()}
-    ready: list[tuple[ProjectLine, ProjectCategory, Region, Department]] = []
+    ready: ProjectPlan = []
     seen: dict[str, int] = {}
     for line in lines:
         category = categories.get(line.category)
@@ -323,12 +359,57 @@ def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
         errors.append(RowError(0, "", "表中没有项目。"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.row))
-    existing = set(Project.objects.filter(program=program).values_list("name", flat=True))
-    with transaction.atomic():
-        for order, (line, category, region, department) in enumerate(ready, start=1):
-            project_create(program=program, name=line.name, number=line.number, category=category, region=region,
-                           department=department, start=line.start, end=line.end, total=line.total,
-                           content=line.content, location=line.location, status=line.status or ProjectStatus.PLANNED,
-                           funding=line.funding, years=line.years, order=order)
-    created = sum(1 for line, *_ in ready if line.name not in existing)
-    return {"created": created, "updated": len(ready) - created}
+    return ready
+
+
+def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
+    """Import a 项目清单 sheet: all rows or none; a row with an existing project name updates it."""
+    return _project_list_commit(program, project_list_check(program=program, data=data))
+
+
+@transaction.atomic
+def _project_list_commit(program: Program, ready: ProjectPlan) -> dict[str, int]:
+    """Write the projects, their funding and yearly investment in bulk (a few queries for the whole sheet)."""
+    existing = {p.name: p for p in Project.objects.filter(program=program, name__in=[r[0].name for r in ready])}
+    new: list[Project] = []
+    projects: list[Project] = []
+    for order, (line, category, region, department) in enumerate(ready, start=1):
+        if line.end < line.start:
+            raise DomainError("完工时间早于开工时间。")
+        if line.total < 0:
+            raise DomainError("总投资不能为负数。")
+        project = existing.get(line.name)
+        if project is None:
+            project = Project(program=program, name=line.name)
+            new.append(project)
+        values = {"number": line.number, "order": order, "category": category, "region": region,
+                  "location": line.location, "department": department, "content": line.content,
+                  "start": line.start, "end": line.end, "total_investment": line.total,
+                  "status": line.status or ProjectStatus.PLANNED, "percent": 0}
+        for name, value in values.items():
+            setattr(project, name, value)
+        # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
+        project.full_clean(exclude=["program", "category", "region", "department"], validate_unique=False,
+                           validate_constraints=False)
+        projects.append(project)
+    Project.objects.bulk_create(new)
+    Project.objects.bulk_update(list(existing.values()), [
+        "number", "order", "category", "region", "location", "department", "content", "start", "end",
+        "total_investment", "status", "percent"])
+    ProjectFunding.objects.filter(project__in=projects).delete()
+    ProjectFunding.objects.bulk_create([
+        ProjectFunding(project=project, source=FundingSource(source), amount=amount)
+        for project, (line, *_) in zip(projects, ready, strict=True) for source, amount in line.funding])
+    years = {(y.project_id, y.year): y for y in ProjectYear.objects.filter(project__in=projects)}
+    add: list[ProjectYear] = []
+    for project, (line, *_) in zip(projects, ready, strict=True):
+        for year, amounts in (line.years or {}).items():
+            row = years.get((project.pk, year))
+            if row is None:
+                add.append(ProjectYear(project=project, year=year, **amounts))
+                continue
+            for name, value in amounts.items():
+                setattr(row, name, value)
+    ProjectYear.objects.bulk_update(list(years.values()), ["planned", "completed"])
+    ProjectYear.objects.bulk_create(add)
+    return {"created": len(new), "updated": len(projects) - len(new)}

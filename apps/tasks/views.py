@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.permissions import access_department, access_program, can_manage_program
-from apps.core.uploads import check_upload, read_upload
+from apps.core.uploads import check_upload
 from apps.core.web import page
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
+from apps.staging.services import staged_import_upload_and_commit
 
-from . import selectors, services, supervision
+from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, can_respond
 from .exports import render_project_xlsx, render_task_xlsx
 from .models import NoticeLevel, NoticeStatus, ProjectYear
@@ -127,18 +128,20 @@ def task_export(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def task_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    return _import(request, program_id, "tasks", services.task_list_import)
+    return _import(request, program_id, "tasks")
 
 
-def _import(request: HttpRequest, program_id: int, kind: str, service) -> HttpResponse:  # noqa: ANN001
+def _import(request: HttpRequest, program_id: int, kind: str) -> HttpResponse:
     """The task or project list import; ``kind`` (tasks/projects) is also the list page it returns to."""
     label = _("任务清单") if kind == "tasks" else _("项目清单")
     program = access_program(request.user, program_id, manage=True)
     errors = []
     if request.method == "POST":
         try:
-            data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
-            result = service(program=program, data=data)
+            staged = staged_import_upload_and_commit(
+                kind=imports.TASKS if kind == "tasks" else imports.PROJECTS, program=program, actor=request.user,
+                checked=check_upload(request.FILES.get("file"), allowed={"xlsx"}), backend="inline")
+            result = staged.result
             messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条。")
                              % {"list": label, "created": result["created"], "updated": result["updated"]})
             return redirect(kind, program_id=program.id)
@@ -178,7 +181,7 @@ def project_export(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def project_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    return _import(request, program_id, "projects", services.project_list_import)
+    return _import(request, program_id, "projects")
 
 
 # --- supervision -------------------------------------------------------------------------------
