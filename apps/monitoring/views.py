@@ -21,7 +21,7 @@ from apps.programs.selectors import program_regions
 
 from . import samples, selectors, services
 from .compute import measures
-from .models import BASE_MEASURES, ImportKind
+from .models import BASE_MEASURES, BatchStatus, ImportKind
 from .uploads import check_monitoring_upload, max_bytes
 
 READ_ROLES = {Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR}
@@ -169,7 +169,10 @@ def batch_commit(request: HttpRequest, program_id: int, batch_id: int) -> HttpRe
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, batch.summary)
+        if batch.status == BatchStatus.COMMITTING:  # a background job (thread backend): the page polls it
+            messages.info(request, _("正在写入，完成后本页自动刷新。"))
+        else:
+            messages.success(request, batch.summary)
     return redirect("monitoring_batch", program_id=program_id, batch_id=batch_id)
 
 
