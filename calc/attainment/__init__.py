@@ -8,12 +8,9 @@ tables. The rules are stated in ``docs/attainment.md``.
 from calc.attainment.bulk import MAX_SCALED, MAX_SPAN, evaluate_frame, reachability_frame
 from calc.attainment.evaluation import (
     DIRECTIONS,
-    EVALUATION_STATUSES,
     QUALITATIVE_STATUSES,
     STABLE_TOLERANCE,
-    STATUS_LABELS,
     Evaluation,
-    EvaluationStatus,
     Observation,
     QualitativeStatus,
     compare,
@@ -37,12 +34,18 @@ from calc.attainment.reachability import (
     ACCELERATE_RATIO,
     MIN_POINTS,
     ON_TRACK_RATIO,
-    REACHABILITY_LABELS,
-    REACHABILITY_STATUSES,
     Reachability,
-    ReachabilityStatus,
     least_squares_slope,
     reachability,
+)
+from calc.attainment.statuses import (
+    EVALUATION_STATUSES,
+    REACHABILITY_LABELS,
+    REACHABILITY_STATUSES,
+    STATUS_LABELS,
+    EvaluationStatus,
+    ReachabilityStatus,
+    choices,
 )
 from calc.attainment.text import UNIT_LABELS, fmt_difference, fmt_number, fmt_quantity, unit_label
 
@@ -74,6 +77,7 @@ __all__ = [
     "Reachability",
     "ReachabilityStatus",
     "certification_gate",
+    "choices",
     "city_gate",
     "compare",
     "decisive_part",

@@ -19,6 +19,7 @@ from typing import Literal
 
 from calc.attainment.exact import round_ratio
 from calc.attainment.rules import EXACT, STABLE_TOLERANCE, compare, trend_bound
+from calc.attainment.statuses import EVALUATION_STATUSES, STATUS_LABELS, EvaluationStatus
 from calc.attainment.text import fmt_difference, fmt_number, fmt_quantity
 from calc.targets import (
     OP_SYMBOL,
@@ -53,16 +54,8 @@ __all__ = [
     "trend_bound",
 ]
 
-EvaluationStatus = Literal["attained", "not_attained", "no_data", "not_applicable"]
 QualitativeStatus = Literal["achieved", "in_progress", "not_started"]
 
-EVALUATION_STATUSES: tuple[EvaluationStatus, ...] = ("attained", "not_attained", "no_data", "not_applicable")
-STATUS_LABELS: dict[str, str] = {
-    "attained": "达标",
-    "not_attained": "未达标",
-    "no_data": "无数据",
-    "not_applicable": "不适用",
-}
 #: Approved statuses of a qualitative indicator, and how they are said.
 QUALITATIVE_STATUSES: dict[str, str] = {
     "achieved": "已完成",
@@ -72,8 +65,16 @@ QUALITATIVE_STATUSES: dict[str, str] = {
 DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
 
 # Compound status = max (AllOf) or min (AnyOf) of the parts' ranks.
-_RANK: dict[str, int] = {"attained": 0, "no_data": 1, "not_attained": 2}
-_BY_RANK: dict[int, EvaluationStatus] = {0: "attained", 1: "no_data", 2: "not_attained"}
+_RANK: dict[str, int] = {
+    EvaluationStatus.ATTAINED: 0,
+    EvaluationStatus.NO_DATA: 1,
+    EvaluationStatus.NOT_ATTAINED: 2,
+}
+_BY_RANK: dict[int, EvaluationStatus] = {
+    0: EvaluationStatus.ATTAINED,
+    1: EvaluationStatus.NO_DATA,
+    2: EvaluationStatus.NOT_ATTAINED,
+}
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ class Evaluation:
     @property
     def attained(self) -> bool:
         """Whether the status is ``attained``."""
-        return self.status == "attained"
+        return self.status == EvaluationStatus.ATTAINED
 
     def decisive_leaf(self) -> Evaluation:
         """Follow the decisive parts down to the simple target that decided the status."""
@@ -292,7 +293,7 @@ def not_applicable(
     """
     why = reason or "本地区不考核该指标"
     return Evaluation(
-        status="not_applicable",
+        status=EvaluationStatus.NOT_APPLICABLE,
         year=year,
         indicator_name=indicator_name,
         target_text="" if target is None else describe(target, direction=direction),
@@ -377,7 +378,7 @@ def _threshold(target: Target, op: Op, threshold: Decimal, ctx: _Context) -> Eva
     value = ctx.value
     if value is None:
         return _leaf(
-            target, ctx, form="threshold", status="no_data", reason=_no_value(ctx.year),
+            target, ctx, form="threshold", status=EvaluationStatus.NO_DATA, reason=_no_value(ctx.year),
             comparison=op, bound=threshold,
         )  # fmt: skip
     attained, gap = compare(op, value, threshold)
@@ -395,7 +396,7 @@ def _threshold(target: Target, op: Op, threshold: Decimal, ctx: _Context) -> Eva
     else:
         reason = f"高于目标值{goal}，超出{fmt_difference(gap, ctx.unit)}"
     return _leaf(
-        target, ctx, form="threshold", status="attained" if attained else "not_attained", reason=reason,
+        target, ctx, form="threshold", status=EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED, reason=reason,
         comparison=op, bound=threshold, gap=gap,
     )  # fmt: skip
 
@@ -417,7 +418,7 @@ def _trend(target: Target, rule: str, ctx: _Context) -> Evaluation:
         else:
             reason = f"基准年{base_year}年数据缺失，无法判断“{rule_text}”"
         return _leaf(
-            target, ctx, form="trend", status="no_data", reason=reason,
+            target, ctx, form="trend", status=EvaluationStatus.NO_DATA, reason=reason,
             comparison=op, bound=bound, base_value=base,
         )  # fmt: skip
     assert op is not None and bound is not None
@@ -439,7 +440,7 @@ def _trend(target: Target, rule: str, ctx: _Context) -> Evaluation:
         if gap > 0:
             reason += f"，差{fmt_difference(gap, ctx.unit)}"
     return _leaf(
-        target, ctx, form="trend", status="attained" if attained else "not_attained", reason=reason,
+        target, ctx, form="trend", status=EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED, reason=reason,
         comparison=op, bound=bound, base_value=base, gap=gap,
     )  # fmt: skip
 
@@ -451,7 +452,13 @@ def _assigned(target: Target, ctx: _Context) -> Evaluation:
     if value is None or number is None:
         reason = _no_value(ctx.year) if value is None else f"未录入{ctx.year}年上级下达的考核任务"
         return _leaf(
-            target, ctx, form="assigned", status="no_data", reason=reason, comparison=op, bound=number
+            target,
+            ctx,
+            form="assigned",
+            status=EvaluationStatus.NO_DATA,
+            reason=reason,
+            comparison=op,
+            bound=number,
         )
     attained, gap = compare(op, value, number)
     task = f"{ctx.year}年上级下达的任务值（{OP_SYMBOL[op]}{fmt_quantity(number, ctx.unit)}）"
@@ -462,7 +469,7 @@ def _assigned(target: Target, ctx: _Context) -> Evaluation:
     else:
         reason = f"未完成{task}，差{fmt_difference(gap, ctx.unit)}"
     return _leaf(
-        target, ctx, form="assigned", status="attained" if attained else "not_attained", reason=reason,
+        target, ctx, form="assigned", status=EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED, reason=reason,
         comparison=op, bound=number, gap=gap,
     )  # fmt: skip
 
@@ -471,15 +478,15 @@ def _qualitative(target: Target, text: str, ctx: _Context) -> Evaluation:
     state = ctx.observation.statuses.get(ctx.year)
     status: EvaluationStatus
     if state is None:
-        status, reason = "no_data", f"无{ctx.year}年经审核的进展情况"
+        status, reason = EvaluationStatus.NO_DATA, f"无{ctx.year}年经审核的进展情况"
         sentence = f"{ctx.name}{reason}"
     else:
         if state == "achieved":
-            status, reason = "attained", f"经审核已达到“{text}”"
+            status, reason = EvaluationStatus.ATTAINED, f"经审核已达到“{text}”"
         elif state == "in_progress":
-            status, reason = "not_attained", f"尚在推进中，未达到“{text}”"
+            status, reason = EvaluationStatus.NOT_ATTAINED, f"尚在推进中，未达到“{text}”"
         else:
-            status, reason = "not_attained", f"尚未开展，未达到“{text}”"
+            status, reason = EvaluationStatus.NOT_ATTAINED, f"尚未开展，未达到“{text}”"
         sentence = f"{ctx.year}年{ctx.name}{reason}"
     return Evaluation(
         status=status,
@@ -507,9 +514,9 @@ def _compound(target: Target, form: str, parts: tuple[Target, ...], ctx: _Contex
     chosen = evaluated[decisive]
     text = describe(target, direction=ctx.direction)
     verdict = {
-        "attained": f"达到“{text}”",
-        "not_attained": f"未达到“{text}”",
-        "no_data": f"无法判断是否达到“{text}”",
+        EvaluationStatus.ATTAINED: f"达到“{text}”",
+        EvaluationStatus.NOT_ATTAINED: f"未达到“{text}”",
+        EvaluationStatus.NO_DATA: f"无法判断是否达到“{text}”",
     }[status]
     value = ctx.value
     head = f"{ctx.year}年{ctx.name}" + ("" if value is None else fmt_quantity(value, ctx.unit))

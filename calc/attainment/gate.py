@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from calc.attainment.evaluation import EVALUATION_STATUSES, STATUS_LABELS, Evaluation
+from calc.attainment.evaluation import Evaluation
 from calc.attainment.exact import round_ratio
+from calc.attainment.statuses import EVALUATION_STATUSES, STATUS_LABELS, EvaluationStatus
 from calc.attainment.text import fmt_number
 
 __all__ = [
@@ -45,7 +46,7 @@ class Blocker:
 
     code: str
     name: str
-    status: str
+    status: EvaluationStatus
     reason: str
 
     @property
@@ -124,12 +125,14 @@ def certification_gate(items: Iterable[GateItem | tuple[str, str, bool, Evaluati
     counts = dict.fromkeys(EVALUATION_STATUSES, 0)
     for item in checked:
         counts[item.evaluation.status] += 1
-    binding = [i for i in checked if i.binding and i.evaluation.status != "not_applicable"]
-    reference = [i for i in checked if not i.binding and i.evaluation.status != "not_applicable"]
+    binding = [i for i in checked if i.binding and i.evaluation.status != EvaluationStatus.NOT_APPLICABLE]
+    reference = [
+        i for i in checked if not i.binding and i.evaluation.status != EvaluationStatus.NOT_APPLICABLE
+    ]
     blockers = tuple(
         Blocker(i.code, i.name, i.evaluation.status, i.evaluation.explanation)
         for i in binding
-        if i.evaluation.status != "attained"
+        if i.evaluation.status != EvaluationStatus.ATTAINED
     )
     binding_attained = sum(1 for i in binding if i.evaluation.attained)
     reference_attained = sum(1 for i in reference if i.evaluation.attained)
@@ -141,7 +144,7 @@ def certification_gate(items: Iterable[GateItem | tuple[str, str, bool, Evaluati
     elif passed:
         head = f"{len(binding)}项约束性指标全部达标"
     else:
-        missing = sum(1 for b in blockers if b.status == "no_data")
+        missing = sum(1 for b in blockers if b.status == EvaluationStatus.NO_DATA)
         failing = len(blockers) - missing
         pieces = []
         if failing:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal
 
 from calc.attainment.evaluation import (
     DIRECTIONS,
@@ -28,6 +27,12 @@ from calc.attainment.evaluation import (
     evaluate,
 )
 from calc.attainment.exact import round_fraction, to_fraction
+from calc.attainment.statuses import (
+    REACHABILITY_LABELS,
+    REACHABILITY_STATUSES,
+    EvaluationStatus,
+    ReachabilityStatus,
+)
 from calc.attainment.text import fmt_difference, fmt_quantity
 from calc.targets import OP_SYMBOL, Direction, Op, Target, describe, is_qualitative
 
@@ -42,22 +47,6 @@ __all__ = [
     "least_squares_slope",
     "reachability",
 ]
-
-ReachabilityStatus = Literal["attained", "on_track", "accelerate", "off_track", "insufficient_data"]
-REACHABILITY_STATUSES: tuple[ReachabilityStatus, ...] = (
-    "attained",
-    "on_track",
-    "accelerate",
-    "off_track",
-    "insufficient_data",
-)
-REACHABILITY_LABELS: dict[str, str] = {
-    "attained": "已达标",
-    "on_track": "可按期达标",
-    "accelerate": "需加快",
-    "off_track": "难以按期达标",
-    "insufficient_data": "数据不足",
-}
 
 #: ``R ≥ ON_TRACK_RATIO`` → 可按期达标. At 1 this means the linear projection reaches the target by the
 #: deadline (Open SDG uses 0.95, tolerating a 5 % shortfall of pace).
@@ -234,7 +223,7 @@ def reachability(
     else:
         reference_year = latest_year
 
-    def result(status: str, explanation: str, **numbers: object) -> Reachability:
+    def result(status: ReachabilityStatus, explanation: str, **numbers: object) -> Reachability:
         fields: dict[str, object] = {
             "comparison": None,
             "goal": None,
@@ -245,7 +234,7 @@ def reachability(
         }
         fields.update(numbers)
         return Reachability(
-            status=status,  # type: ignore[arg-type]
+            status=status,
             indicator_name=indicator_name,
             target_text=text,
             unit=unit,
@@ -266,7 +255,8 @@ def reachability(
     if reference_year is None:
         kind = "进展情况" if is_qualitative(target) else "数据"
         return result(
-            "insufficient_data", f"{indicator_name}截至{current_year}年没有经审核的{kind}，数据不足"
+            ReachabilityStatus.INSUFFICIENT_DATA,
+            f"{indicator_name}截至{current_year}年没有经审核的{kind}，数据不足",
         )
     evaluation = evaluate(
         target,
@@ -277,22 +267,26 @@ def reachability(
         observation=observation,
         stable_tolerance=stable_tolerance,
     )
-    if evaluation.status == "attained":
+    if evaluation.status == EvaluationStatus.ATTAINED:
         return result(
-            "attained",
+            ReachabilityStatus.ATTAINED,
             f"{evaluation.explanation}，已达标",
             comparison=evaluation.comparison,
             goal=evaluation.bound,
             years_needed=0,
             expected_year=reference_year,
         )
-    if evaluation.status != "not_attained" or evaluation.bound is None or evaluation.gap_abs is None:
+    if (
+        evaluation.status != EvaluationStatus.NOT_ATTAINED
+        or evaluation.bound is None
+        or evaluation.gap_abs is None
+    ):
         why = (
             f"{evaluation.reason}，无法测算"
-            if evaluation.status == "no_data"
+            if evaluation.status == EvaluationStatus.NO_DATA
             else "目标不是数值目标，无法按数据测算进度"
         )
-        return result("insufficient_data", f"{indicator_name}{why}，数据不足")
+        return result(ReachabilityStatus.INSUFFICIENT_DATA, f"{indicator_name}{why}，数据不足")
 
     op = evaluation.comparison
     goal = evaluation.bound
@@ -301,13 +295,15 @@ def reachability(
     goal_fields: dict[str, object] = {"comparison": op, "goal": goal}
     if slope is None or len(points) < MIN_POINTS:
         return result(
-            "insufficient_data",
+            ReachabilityStatus.INSUFFICIENT_DATA,
             f"{indicator_name}仅有{len(points)}年经审核的数据，无法测算变化速度，数据不足",
             **goal_fields,
         )
     if deadline_year is None:
         return result(
-            "insufficient_data", f"{indicator_name}未设定目标年份，无法测算，数据不足", **goal_fields
+            ReachabilityStatus.INSUFFICIENT_DATA,
+            f"{indicator_name}未设定目标年份，无法测算，数据不足",
+            **goal_fields,
         )
 
     upward = op in (">=", ">") or (op == "=" and goal > latest_value)
@@ -321,7 +317,7 @@ def reachability(
     pace = _pace(slope, unit, points)
     if deadline_year <= latest_year:
         return result(
-            "off_track",
+            ReachabilityStatus.OFF_TRACK,
             f"{indicator_name}{latest_year}年{fmt_quantity(latest_value, unit)}，目标年份{deadline_year}年"
             f"已到仍未达到目标值{goal_text}，难以按期达标",
             **goal_fields,
@@ -331,23 +327,23 @@ def reachability(
     goal_fields["required_rate"] = round_fraction(sign * required)
     need = f"需每年{'提高' if upward else '降低'}{fmt_difference(Decimal(round_fraction(required)), unit, places=2)}"
     if required == 0:
-        status = "on_track" if progress > 0 else "off_track"
+        status = ReachabilityStatus.ON_TRACK if progress > 0 else ReachabilityStatus.OFF_TRACK
     else:
         ratio = progress / required
         goal_fields["ratio"] = round_fraction(ratio)
         if ratio >= to_fraction(on_track_ratio):
-            status = "on_track"
+            status = ReachabilityStatus.ON_TRACK
         elif ratio >= to_fraction(accelerate_ratio):
-            status = "accelerate"
+            status = ReachabilityStatus.ACCELERATE
         else:
-            status = "off_track"
+            status = ReachabilityStatus.OFF_TRACK
     if expected_year is None:
         outlook = f"未向目标值{goal_text}靠近"
     else:
         outlook = f"预计{expected_year}年达到目标值{goal_text}"
-    if status == "on_track":
+    if status == ReachabilityStatus.ON_TRACK:
         sentence = f"{indicator_name}{pace}，{outlook}，可在{deadline_year}年按期达标"
-    elif status == "accelerate":
+    elif status == ReachabilityStatus.ACCELERATE:
         sentence = f"{indicator_name}{pace}，{outlook}，{need}才能在{deadline_year}年达标，需加快"
     else:
         sentence = f"{indicator_name}{pace}，{outlook}，{need}才能在{deadline_year}年达标，难以按期达标"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import polars as pl
@@ -24,6 +24,7 @@ from calc.attainment.bulk.inputs import (
 from calc.attainment.evaluation import STABLE_TOLERANCE
 from calc.attainment.exact import PLACES
 from calc.attainment.reachability import ACCELERATE_RATIO, MIN_POINTS, ON_TRACK_RATIO
+from calc.attainment.statuses import ReachabilityStatus
 
 __all__ = ["EVALUATION_COLUMNS", "REACHABILITY_COLUMNS", "evaluate_frame", "reachability_frame"]
 
@@ -66,7 +67,7 @@ _REACHABILITY_SCHEMA = {
 }
 
 
-def _named(expr: pl.Expr, names: dict[int, str]) -> pl.Expr:
+def _named(expr: pl.Expr, names: Mapping[int, str]) -> pl.Expr:
     return expr.replace_strict(names, default=None, return_dtype=pl.String)
 
 
@@ -331,18 +332,22 @@ def reachability_frame(
     attained = ref.is_not_null() & (status == ATT)
     reach = (
         pl.when(attained)
-        .then(pl.lit("attained"))
+        .then(pl.lit(ReachabilityStatus.ATTAINED))
         .when(~analysed)
-        .then(pl.lit("insufficient_data"))
+        .then(pl.lit(ReachabilityStatus.INSUFFICIENT_DATA))
         .when(deadline <= latest)
-        .then(pl.lit("off_track"))
+        .then(pl.lit(ReachabilityStatus.OFF_TRACK))
         .when(gap == 0)
-        .then(pl.when(progress > 0).then(pl.lit("on_track")).otherwise(pl.lit("off_track")))
+        .then(
+            pl.when(progress > 0)
+            .then(pl.lit(ReachabilityStatus.ON_TRACK))
+            .otherwise(pl.lit(ReachabilityStatus.OFF_TRACK))
+        )
         .when(at_least(on_num, on_den))
-        .then(pl.lit("on_track"))
+        .then(pl.lit(ReachabilityStatus.ON_TRACK))
         .when(at_least(acc_num, acc_den))
-        .then(pl.lit("accelerate"))
-        .otherwise(pl.lit("off_track"))
+        .then(pl.lit(ReachabilityStatus.ACCELERATE))
+        .otherwise(pl.lit(ReachabilityStatus.OFF_TRACK))
     )
     # max(1, ceil(gap × _D / progress)) when progress > 0
     ceiling = (gap * pl.col("_D") + progress - 1) // progress

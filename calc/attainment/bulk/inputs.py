@@ -15,6 +15,7 @@ import polars as pl
 
 from calc.attainment.evaluation import QUALITATIVE_STATUSES
 from calc.attainment.exact import PLACES
+from calc.attainment.statuses import EvaluationStatus
 from calc.targets import (
     AllOf,
     AnyOf,
@@ -59,7 +60,12 @@ I128 = pl.Int128
 
 # Status codes: a compound's is the max (all_of) or min (any_of) of its parts'.
 ATT, NOD, NOT, NA = 0, 1, 2, 3
-STATUS_NAMES = {ATT: "attained", NOD: "no_data", NOT: "not_attained", NA: "not_applicable"}
+STATUS_NAMES = {
+    ATT: EvaluationStatus.ATTAINED,
+    NOD: EvaluationStatus.NO_DATA,
+    NOT: EvaluationStatus.NOT_ATTAINED,
+    NA: EvaluationStatus.NOT_APPLICABLE,
+}
 OPS = {">=": 0, ">": 1, "<=": 2, "<": 3, "=": 4}
 OP_NAMES = {code: op for op, code in OPS.items()}
 QUAL_CODES = {"achieved": ATT, "in_progress": NOT, "not_started": NOT}
