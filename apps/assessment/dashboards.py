@@ -1,7 +1,8 @@
-"""What the dashboards show, as plain data shared by the pages and the API (no rendering here).
+"""What the dashboards show, as frozen dataclasses shared by the pages and the API (no rendering here).
 
 Each function takes a :class:`~apps.assessment.selectors.ProgramAssessment` (bulk frames) and a
 :class:`~apps.assessment.access.Scope`; sentences come from the scalar functions for the rows shown only.
+The shapes are declared in :mod:`apps.assessment.data`; ``schemas.py`` reads their attributes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 import polars as pl
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from apps.core.errors import NotFoundError
@@ -22,9 +24,44 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Responsibility
 from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
 from apps.reporting.validation import is_change, plausible_range
-from calc.attainment import GateResult, fmt_number
+from calc.attainment import EvaluationStatus, GateResult, ReachabilityStatus, fmt_number
 
 from .access import Scope
+from .data import (
+    BlockerGroup,
+    BlockerItem,
+    CityGate,
+    Cockpit,
+    CountyBlocked,
+    CountyBlocker,
+    Coverage,
+    DepartmentRow,
+    DepartmentView,
+    DomainGroup,
+    EvidenceItem,
+    Gate,
+    GateBlocker,
+    Gates,
+    IndicatorDetail,
+    LatestReport,
+    Matrix,
+    MatrixCell,
+    MatrixColumn,
+    MatrixRow,
+    Milestone,
+    PerRegionRow,
+    PhaseBar,
+    Point,
+    QualitativePoint,
+    ReachDetail,
+    RegionSummary,
+    Sparkline,
+    Timeline,
+    WeakSpot,
+    WeakSpots,
+    YearCoverage,
+    YearMark,
+)
 from .selectors import COVERAGE_THRESHOLD, STATUS_ORDER, ProgramAssessment, year_coverage
 
 WEAK_SPOTS = 10
@@ -32,11 +69,14 @@ SPARKLINES = 8
 
 # calc.attainment says its statuses in Chinese; the pages say them in the interface language. In Chinese these
 # are exactly calc's words (tests/i18n checks it), so the API and the Chinese pages read the same as before.
-STATUS_TEXT = {"attained": gettext_lazy("达标"), "not_attained": gettext_lazy("未达标"),
-               "no_data": gettext_lazy("无数据"), "not_applicable": gettext_lazy("不适用")}
-REACH_TEXT = {"attained": gettext_lazy("已达标"), "on_track": gettext_lazy("可按期达标"),
-              "accelerate": gettext_lazy("需加快"), "off_track": gettext_lazy("难以按期达标"),
-              "insufficient_data": gettext_lazy("数据不足")}
+S, R = EvaluationStatus, ReachabilityStatus
+STATUS_TEXT = {S.ATTAINED: gettext_lazy("达标"), S.NOT_ATTAINED: gettext_lazy("未达标"),
+               S.NO_DATA: gettext_lazy("无数据"), S.NOT_APPLICABLE: gettext_lazy("不适用")}
+REACH_TEXT = {R.ATTAINED: gettext_lazy("已达标"), R.ON_TRACK: gettext_lazy("可按期达标"),
+              R.ACCELERATE: gettext_lazy("需加快"), R.OFF_TRACK: gettext_lazy("难以按期达标"),
+              R.INSUFFICIENT_DATA: gettext_lazy("数据不足")}
+#: Blockers are grouped in this order: 未达标 first, then 无数据.
+BLOCKING = (S.NOT_ATTAINED, S.NO_DATA)
 GATE_TEXT = {True: gettext_lazy("约束性指标全部达标"), False: gettext_lazy("约束性指标未全部达标")}
 
 
@@ -44,8 +84,13 @@ def status_label(status: str) -> str:
     return str(STATUS_TEXT[status])
 
 
-def reach_label(status: str) -> str:
+def reach_label(status: str | None) -> str:
     return str(REACH_TEXT[status]) if status else ""
+
+
+def reach_status(value: str | None) -> ReachabilityStatus | None:
+    """A reachability status read from a frame (null where the pair has none)."""
+    return R(value) if value else None
 
 
 def number(value: Decimal | None) -> str | None:
@@ -57,38 +102,38 @@ def percent_floor(part: int, whole: int) -> int | None:
     return None if not whole else part * 100 // whole
 
 
-def year_options(assessment: ProgramAssessment, region_ids: Iterable[int] | None) -> list[dict]:
+def year_options(assessment: ProgramAssessment, region_ids: Iterable[int] | None) -> tuple[YearCoverage, ...]:
     """Each selectable year with the approved coverage of the given regions (all when None)."""
     totals = year_coverage(assessment.coverage, region_ids)
-    return [{"year": y, "approved": a, "applicable": n, "percent": percent_floor(a, n),
-             "default": y == assessment.default_year} for y, (a, n) in totals.items()]
+    return tuple(YearCoverage(year=y, approved=a, applicable=n, percent=percent_floor(a, n),
+                              default=y == assessment.default_year) for y, (a, n) in totals.items())
 
 
-def coverage_info(assessment: ProgramAssessment, region_ids: Iterable[int] | None) -> dict:
+def coverage_info(assessment: ProgramAssessment, region_ids: Iterable[int] | None) -> Coverage:
     """What the year selector and the page's subtitle show: the options and the evaluated year's coverage."""
     options = year_options(assessment, region_ids)
-    current = next((o for o in options if o["year"] == assessment.year),
-                   {"year": assessment.year, "approved": 0, "applicable": 0, "percent": None, "default": False})
-    return {"years": options, "current": current, "default_year": assessment.default_year,
-            "threshold": int(COVERAGE_THRESHOLD * 100)}
+    current = next((o for o in options if o.year == assessment.year),
+                   YearCoverage(year=assessment.year, approved=0, applicable=0, percent=None, default=False))
+    return Coverage(years=options, current=current, default_year=assessment.default_year,
+                    threshold=int(COVERAGE_THRESHOLD * 100))
 
 
 def gate_headline(gate: GateResult) -> str:
     """A short line for a gate: binding attained a/b with the blocking counts, and the reference share."""
-    counts = {"not_attained": 0, "no_data": 0}
+    counts = dict.fromkeys(BLOCKING, 0)
     for b in gate.blockers:
         counts[b.status] = counts.get(b.status, 0) + 1
-    args = {"a": gate.binding_attained, "b": gate.binding_applicable, "x": counts["not_attained"],
-            "y": counts["no_data"]}
+    args = {"a": gate.binding_attained, "b": gate.binding_applicable, "x": counts[S.NOT_ATTAINED],
+            "y": counts[S.NO_DATA]}
     if gate.binding_applicable == 0:
         text = gettext("没有适用的约束性指标")
     elif gate.passed:
         text = gettext("约束性指标 %(a)s/%(b)s 全部达标") % args
     else:
         parts = []
-        if counts["not_attained"]:
+        if counts[S.NOT_ATTAINED]:
             parts.append(gettext("%(x)s项未达标") % args)
-        if counts["no_data"]:
+        if counts[S.NO_DATA]:
             parts.append(gettext("%(y)s项无数据") % args)
         text = gettext("约束性指标 %(a)s/%(b)s 达标：") % args + gettext("、").join(parts)
     if gate.reference_share is not None:
@@ -97,45 +142,45 @@ def gate_headline(gate: GateResult) -> str:
 
 
 def blocker_groups(gate: GateResult, indicators: dict[str, Indicator],
-                   gaps: dict[str, Decimal | None] | None = None) -> list[dict]:
+                   gaps: dict[str, Decimal | None] | None = None) -> tuple[BlockerGroup, ...]:
     """Blockers grouped by status, 未达标 first (largest relative gap first when known), then 无数据."""
     gaps = gaps or {}
     groups = []
-    for status in ("not_attained", "no_data"):
+    for status in BLOCKING:
         items = [b for b in gate.blockers if b.status == status]
-        if status == "not_attained":
+        if status == S.NOT_ATTAINED:
             items.sort(key=lambda b: -(gaps.get(b.code) or Decimal(0)))
         if items:
-            groups.append({"status": status, "label": status_label(status), "count": len(items), "items": [
-                {"code": b.code, "name": b.name, "status": b.status, "label": status_label(b.status), "reason": b.reason,
-                 "indicator_id": indicators[b.code].id if b.code in indicators else None,
-                 "full_name": indicators[b.code].full_name if b.code in indicators else b.name}
-                for b in items]})
-    return groups
+            groups.append(BlockerGroup(status=status, label=status_label(status), count=len(items), items=tuple(
+                BlockerItem(code=b.code, name=b.name, status=b.status, label=status_label(b.status), reason=b.reason,
+                            indicator_id=indicators[b.code].id if b.code in indicators else None,
+                            full_name=indicators[b.code].full_name if b.code in indicators else b.name)
+                for b in items)))
+    return tuple(groups)
 
 
 def gate_data(gate: GateResult, indicators: dict[str, Indicator] | None = None,
-              gaps: dict[str, Decimal | None] | None = None) -> dict:
-    return {
-        "passed": gate.passed,
-        "label": str(GATE_TEXT[gate.passed]),
-        "explanation": gate.explanation,
-        "binding_applicable": gate.binding_applicable,
-        "binding_attained": gate.binding_attained,
-        "reference_applicable": gate.reference_applicable,
-        "reference_attained": gate.reference_attained,
-        "reference_share": gate.reference_share,
-        "reference_percent": None if gate.reference_share is None else fmt_number(gate.reference_share * 100,
-                                                                                   places=1),
-        "counts": dict(gate.counts),
-        "blockers": [{"code": b.code, "name": b.name, "status": b.status, "label": status_label(b.status), "reason": b.reason}
-                     for b in gate.blockers],
-        "headline": gate_headline(gate),
-        "groups": blocker_groups(gate, indicators or {}, gaps),
-    }
+              gaps: dict[str, Decimal | None] | None = None) -> Gate:
+    return Gate(
+        passed=gate.passed,
+        label=str(GATE_TEXT[gate.passed]),
+        explanation=gate.explanation,
+        binding_applicable=gate.binding_applicable,
+        binding_attained=gate.binding_attained,
+        reference_applicable=gate.reference_applicable,
+        reference_attained=gate.reference_attained,
+        reference_share=gate.reference_share,
+        reference_percent=None if gate.reference_share is None else fmt_number(gate.reference_share * 100,
+                                                                                 places=1),
+        counts=dict(gate.counts),
+        blockers=tuple(GateBlocker(code=b.code, name=b.name, status=b.status, label=status_label(b.status),
+                                   reason=b.reason) for b in gate.blockers),
+        headline=gate_headline(gate),
+        groups=blocker_groups(gate, indicators or {}, gaps),
+    )
 
 
-def region_gate_data(assessment: ProgramAssessment, region_id: int) -> dict:
+def region_gate_data(assessment: ProgramAssessment, region_id: int) -> Gate:
     """:func:`gate_data` of a region, with links to the indicators and not-attained blockers by gap."""
     gate = assessment.region_gate(region_id)
     codes = {i.code: i for i in assessment.indicators}
@@ -144,21 +189,21 @@ def region_gate_data(assessment: ProgramAssessment, region_id: int) -> dict:
     return gate_data(gate, codes, gaps)
 
 
-def city_gate_data(assessment: ProgramAssessment) -> dict:
+def city_gate_data(assessment: ProgramAssessment) -> CityGate:
     """The counties' own goals next to the city's gate, with a short headline and grouped blockers."""
     city = assessment.city_gate()
     codes = {i.code: i for i in assessment.indicators}
     ids = {r.name: r.id for r in assessment.regions}
     blocked = []
     for b in city.counties_blocked:
-        groups = {s: [x for x in b.blockers if x.status == s] for s in ("not_attained", "no_data")}
-        blocked.append({
-            "region": b.region, "region_id": ids.get(b.region), "title": b.title, "year": b.year,
-            "explanation": b.explanation, "not_attained": len(groups["not_attained"]), "no_data": len(groups["no_data"]),
-            "blockers": [{"code": x.code, "name": x.name, "status": x.status, "label": status_label(x.status),
-                          "indicator_id": codes[x.code].id if x.code in codes else None}
-                         for s in ("not_attained", "no_data") for x in groups[s]],
-        })
+        groups = {s: [x for x in b.blockers if x.status == s] for s in BLOCKING}
+        blocked.append(CountyBlocked(
+            region=b.region, region_id=ids.get(b.region), title=b.title, year=b.year,
+            explanation=b.explanation, not_attained=len(groups[S.NOT_ATTAINED]), no_data=len(groups[S.NO_DATA]),
+            blockers=tuple(CountyBlocker(code=x.code, name=x.name, status=x.status, label=status_label(x.status),
+                                         indicator_id=codes[x.code].id if x.code in codes else None)
+                           for s in BLOCKING for x in groups[s]),
+        ))
     args = {"b": len(city.counties_blocked), "p": len(city.counties_pending), "ok": len(city.counties_passed)}
     parts = []
     if args["b"]:
@@ -167,16 +212,25 @@ def city_gate_data(assessment: ProgramAssessment) -> dict:
         parts.append(gettext("%(p)s个目标年未到") % args)
     if args["ok"]:
         parts.append(gettext("%(ok)s个已达到申报条件") % args)
-    return {
-        "passed": city.passed, "all_clear": city.all_clear, "explanation": city.explanation,
-        "headline": gettext("，").join(parts) if parts else gettext("没有设定创建目标的县区"),
-        "counties_blocked": blocked,
-        "counties_pending": list(city.counties_pending),
-        "counties_passed": list(city.counties_passed),
-    }
+    return CityGate(
+        passed=city.passed, all_clear=city.all_clear, explanation=city.explanation,
+        headline=gettext("，").join(parts) if parts else gettext("没有设定创建目标的县区"),
+        counties_blocked=tuple(blocked),
+        counties_pending=tuple(city.counties_pending),
+        counties_passed=tuple(city.counties_passed),
+    )
 
 
-def region_counts(assessment: ProgramAssessment, scope: Scope) -> list[dict]:
+def gates(assessment: ProgramAssessment, scope: Scope) -> Gates:
+    """The focus region's gate, the counties' goals (city users only) and every visible region's summary."""
+    city = city_gate_data(assessment) if scope.focus_id == scope.program.region_id else None
+    return Gates(year=assessment.year, focus_region_id=scope.focus_id,
+                 coverage=coverage_info(assessment, scope.region_ids),
+                 gate=region_gate_data(assessment, scope.focus_id), city_gate=city,
+                 regions=region_counts(assessment, scope))
+
+
+def region_counts(assessment: ProgramAssessment, scope: Scope) -> tuple[RegionSummary, ...]:
     """Status counts and gate summary per visible region (bulk), city first."""
     rows = {r["region_id"]: r for r in assessment.gates.iter_rows(named=True)}
     result = []
@@ -185,51 +239,51 @@ def region_counts(assessment: ProgramAssessment, scope: Scope) -> list[dict]:
         if row is None:
             continue
         goal = assessment.goals.get(region.id)
-        result.append({
-            "region_id": region.id, "name": region.name, "level": region.level,
-            "counts": {s: row[s] for s in STATUS_ORDER},
-            "passed": row["passed"],
-            "binding_applicable": row["binding_applicable"], "binding_attained": row["binding_attained"],
-            "reference_applicable": row["reference_applicable"], "reference_attained": row["reference_attained"],
-            "blocker_count": len(row["blockers"]),
-            "goal": f"{goal.target_year}年创建{goal.get_title_sought_display()}" if goal else "",
-            "deadline": assessment.deadlines[region.id],
-        })
-    return result
+        result.append(RegionSummary(
+            region_id=region.id, name=region.name, level=region.level,
+            counts={s: row[s] for s in STATUS_ORDER},
+            passed=row["passed"],
+            binding_applicable=row["binding_applicable"], binding_attained=row["binding_attained"],
+            reference_applicable=row["reference_applicable"], reference_attained=row["reference_attained"],
+            blocker_count=len(row["blockers"]),
+            goal=f"{goal.target_year}年创建{goal.get_title_sought_display()}" if goal else "",
+            deadline=assessment.deadlines[region.id],
+        ))
+    return tuple(result)
 
 
-def weak_spots(assessment: ProgramAssessment, region_id: int) -> dict[str, list[dict]]:
+def weak_spots(assessment: ProgramAssessment, region_id: int) -> WeakSpots:
     """Not attained with the largest relative gap (binding first), and reachability 难以按期达标/需加快."""
     binding = {i.id: bool(i.binding) for i in assessment.indicators}
     year_rows = assessment.year_grid().filter((pl.col("region_id") == region_id)
-                                              & (pl.col("status") == "not_attained"))
+                                              & (pl.col("status") == S.NOT_ATTAINED))
     gaps = sorted(year_rows.iter_rows(named=True),
                   key=lambda r: (not binding[r["indicator_id"]], -(r["gap_rel"] or Decimal(0))))[:WEAK_SPOTS]
-    order = {"off_track": 0, "accelerate": 1}
+    order = {R.OFF_TRACK: 0, R.ACCELERATE: 1}
     reach_rows = assessment.reach.filter((pl.col("region_id") == region_id)
-                                         & pl.col("status").is_in(["off_track", "accelerate"]))
+                                         & pl.col("status").is_in(list(order)))
     paces = sorted(reach_rows.iter_rows(named=True),
                    key=lambda r: (order[r["status"]], not binding[r["indicator_id"]],
                                   r["ratio"] if r["ratio"] is not None else Decimal(-10**9)))[:WEAK_SPOTS]
     scalar = assessment.scalar([(region_id, r["indicator_id"]) for r in [*gaps, *paces]])
     indicators = assessment.indicator_by_id
 
-    def item(row: dict, *, reach: bool) -> dict:
+    def item(row: dict, *, reach: bool) -> WeakSpot:
         evaluation, reachability = scalar[(region_id, row["indicator_id"])]
         indicator = indicators[row["indicator_id"]]
-        return {
-            "indicator_id": indicator.id, "code": indicator.code, "name": indicator.full_name,
-            "binding": bool(indicator.binding),
-            "status": reachability.status if reach else evaluation.status,
-            "label": reach_label(reachability.status) if reach else status_label(evaluation.status),
-            "gap_rel": row.get("gap_rel") if not reach else evaluation.gap_rel,
-            "sentence": reachability.explanation if reach else evaluation.explanation,
-        }
+        return WeakSpot(
+            indicator_id=indicator.id, code=indicator.code, name=indicator.full_name,
+            binding=bool(indicator.binding),
+            status=reachability.status if reach else evaluation.status,
+            label=reach_label(reachability.status) if reach else status_label(evaluation.status),
+            gap_rel=row.get("gap_rel") if not reach else evaluation.gap_rel,
+            sentence=reachability.explanation if reach else evaluation.explanation,
+        )
 
-    return {"gaps": [item(r, reach=False) for r in gaps], "paces": [item(r, reach=True) for r in paces]}
+    return WeakSpots(gaps=tuple(item(r, reach=False) for r in gaps), paces=tuple(item(r, reach=True) for r in paces))
 
 
-def sparklines(assessment: ProgramAssessment, region_id: int) -> list[dict]:
+def sparklines(assessment: ProgramAssessment, region_id: int) -> tuple[Sparkline, ...]:
     """Series of the key indicators (binding, numeric, with data) of the region, for small charts."""
     values = assessment.frames.values.filter(pl.col("region_id") == region_id)
     by_indicator: dict[int, list[tuple[int, str]]] = {}
@@ -240,18 +294,18 @@ def sparklines(assessment: ProgramAssessment, region_id: int) -> list[dict]:
         pl.col("region_id") == region_id).iter_rows(named=True)}
     chosen = [i for i in assessment.indicators if i.binding and len(by_indicator.get(i.id, [])) >= 2]
     chosen += [i for i in assessment.indicators if not i.binding and len(by_indicator.get(i.id, [])) >= 2]
-    return [{
-        "indicator_id": i.id, "name": i.full_name, "unit": i.unit, "status": status.get(i.id, "no_data"),
-        "label": status_label(status.get(i.id, "no_data")),
-        "points": [{"year": y, "value": number(Decimal(v))} for y, v in by_indicator[i.id]],
-    } for i in chosen[:SPARKLINES]]
+    return tuple(Sparkline(
+        indicator_id=i.id, name=i.full_name, unit=i.unit, status=S(status.get(i.id, S.NO_DATA)),
+        label=status_label(status.get(i.id, S.NO_DATA)),
+        points=tuple(Point(year=y, value=number(Decimal(v))) for y, v in by_indicator[i.id]),
+    ) for i in chosen[:SPARKLINES])
 
 
-def timeline(program, today: dt.date) -> dict:  # noqa: ANN001
+def timeline(program, today: dt.date) -> Timeline:  # noqa: ANN001
     """Phases as percentages of the campaign's span, with today's position."""
     phases = list(Phase.objects.filter(program=program).prefetch_related("milestones").order_by("order", "start"))
     if not phases:
-        return {"phases": [], "today_left": None, "today": today, "years": []}
+        return Timeline(phases=(), today_left=None, today=today, years=())
     start = min(p.start for p in phases)
     end = max(p.end for p in phases)
     span = max((end - start).days, 1)
@@ -259,33 +313,32 @@ def timeline(program, today: dt.date) -> dict:  # noqa: ANN001
     def left(day: dt.date) -> float:
         return round((day - start).days * 100 / span, 2)
 
-    rows = [{
-        "name": p.name, "start": p.start, "end": p.end, "left": left(p.start),
-        "width": max(round((p.end - p.start).days * 100 / span, 2), 0.5),
-        "state": "current" if p.start <= today <= p.end else ("past" if p.end < today else "future"),
-        "milestones": [{"title": m.title, "due": m.due, "left": left(m.due)} for m in p.milestones.all()],
-    } for p in phases]
-    years = [{"year": y, "left": left(dt.date(y, 1, 1))} for y in range(start.year + 1, end.year + 1)]
-    return {"phases": rows, "today": today, "years": years,
-            "today_left": left(today) if start <= today <= end else None}
+    rows = tuple(PhaseBar(
+        name=p.name, start=p.start, end=p.end, left=left(p.start),
+        width=max(round((p.end - p.start).days * 100 / span, 2), 0.5),
+        state="current" if p.start <= today <= p.end else ("past" if p.end < today else "future"),
+        milestones=tuple(Milestone(title=m.title, due=m.due, left=left(m.due)) for m in p.milestones.all()),
+    ) for p in phases)
+    years = tuple(YearMark(year=y, left=left(dt.date(y, 1, 1))) for y in range(start.year + 1, end.year + 1))
+    return Timeline(phases=rows, today=today, years=years, today_left=left(today) if start <= today <= end else None)
 
 
-def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> dict:
+def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> Cockpit:
     focus = scope.focus_id
     regions = region_counts(assessment, scope)
-    return {
-        "year": assessment.year,
-        "years": assessment.years,
-        "coverage": coverage_info(assessment, scope.region_ids),
-        "focus": next(r for r in regions if r["region_id"] == focus),
-        "regions": regions,
-        "gate": region_gate_data(assessment, focus),
-        "city_gate": None if focus != assessment.program.region_id else city_gate_data(assessment),
-        "weak": weak_spots(assessment, focus),
-        "sparklines": sparklines(assessment, focus),
-        "timeline": timeline(assessment.program, today),
-        "status_labels": {s: status_label(s) for s in STATUS_TEXT},
-    }
+    return Cockpit(
+        year=assessment.year,
+        years=tuple(assessment.years),
+        coverage=coverage_info(assessment, scope.region_ids),
+        focus=next(r for r in regions if r.region_id == focus),
+        regions=regions,
+        gate=region_gate_data(assessment, focus),
+        city_gate=None if focus != assessment.program.region_id else city_gate_data(assessment),
+        weak=weak_spots(assessment, focus),
+        sparklines=sparklines(assessment, focus),
+        timeline=timeline(assessment.program, today),
+        status_labels={s: status_label(s) for s in STATUS_TEXT},
+    )
 
 
 #: Matrix query parameters: ``?only=`` (which indicators) and ``?sort=`` (order of the regions).
@@ -305,18 +358,18 @@ def name_key(name: str) -> bytes:
     return name.encode("gb18030", errors="replace")
 
 
-def domain_groups(indicators: list[Indicator]) -> list[dict]:
+def domain_groups(indicators: list[Indicator]) -> tuple[DomainGroup, ...]:
     """Consecutive indicators of the same domain (生态制度, 生态安全, …) as one header cell each."""
-    groups: list[dict] = []
+    groups: list[DomainGroup] = []
     for indicator in indicators:
-        if groups and groups[-1]["name"] == indicator.domain:
-            groups[-1]["span"] += 1
+        if groups and groups[-1].name == indicator.domain:
+            groups[-1] = DomainGroup(name=indicator.domain, span=groups[-1].span + 1)
         else:
-            groups.append({"name": indicator.domain, "span": 1})
-    return groups
+            groups.append(DomainGroup(name=indicator.domain, span=1))
+    return tuple(groups)
 
 
-def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", sort: str = "order") -> dict:
+def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", sort: str = "order") -> Matrix:
     """One cell per visible region × leaf indicator, from the bulk frames (no scalar calls).
 
     ``only="binding"`` keeps the binding indicators; ``sort`` orders the regions by program order,
@@ -326,12 +379,12 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
     sort = sort if sort in MATRIX_SORT else "order"
     indicators = [i for i in assessment.indicators if i.binding] if only == "binding" else assessment.indicators
     regions = scope.visible(assessment.regions)
-    summaries = {r["region_id"]: r for r in region_counts(assessment, scope)}
+    summaries = {r.region_id: r for r in region_counts(assessment, scope)}
     if sort == "name":
         regions = sorted(regions, key=lambda r: name_key(r.name))
     elif sort == "attained":
-        regions = sorted(regions, key=lambda r: (-summaries[r.id]["counts"]["attained"],
-                                                 -summaries[r.id]["binding_attained"], name_key(r.name)))
+        regions = sorted(regions, key=lambda r: (-summaries[r.id].counts[S.ATTAINED],
+                                                 -summaries[r.id].binding_attained, name_key(r.name)))
     cells = assessment.status_map()
     rows = []
     for region in regions:
@@ -343,29 +396,29 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
             title = gettext("%(region)s · %(number)s %(name)s：%(status)s") % {
                 "region": region.name, "number": indicator.number_label, "name": indicator.full_name,
                 "status": status_label(status)}
-            if status != "not_applicable":
+            if status != S.NOT_APPLICABLE:
                 title += gettext("；目标%(target)s") % {"target": found.text}
                 if cell["value"] is not None:
                     title += gettext("；%(year)s年%(value)s%(unit)s") % {
                         "year": assessment.year, "value": fmt_number(cell["value"]), "unit": indicator.unit}
-                if cell["gap_abs"] is not None and status == "not_attained":
+                if cell["gap_abs"] is not None and status == S.NOT_ATTAINED:
                     title += gettext("，差%(gap)s") % {"gap": fmt_number(cell["gap_abs"])}
                 if cell["reach_status"]:
                     title += gettext("；%(reach)s") % {"reach": reach_label(cell["reach_status"])}
             elif found.reason:
                 title += gettext("（%(reason)s）") % {"reason": found.reason}
-            row.append({"indicator_id": indicator.id, "status": status, "reach_status": cell["reach_status"],
-                        "value": cell["value"], "gap_abs": cell["gap_abs"], "gap_rel": cell["gap_rel"],
-                        "target": found.text, "title": title})
-        rows.append({"region": region, "summary": summaries[region.id], "cells": row})
-    return {"year": assessment.year, "years": assessment.years, "indicators": indicators, "rows": rows,
-            "columns": [{"indicator": i, "short": short_name(i)} for i in indicators],
-            "domains": domain_groups(indicators), "only": only, "sort": sort,
-            "keep": [(k, v) for k, v in (("only", only), ("sort", sort)) if v not in ("all", "order")],
-            "only_options": MATRIX_ONLY, "sort_options": MATRIX_SORT,
-            "binding_total": sum(1 for i in assessment.indicators if i.binding),
-            "coverage": coverage_info(assessment, scope.region_ids),
-            "status_labels": {s: status_label(s) for s in STATUS_TEXT}}
+            row.append(MatrixCell(region_id=region.id, indicator_id=indicator.id, status=S(status),
+                                  reach_status=reach_status(cell["reach_status"]), value=cell["value"], gap_abs=cell["gap_abs"],
+                                  gap_rel=cell["gap_rel"], target=found.text, title=title))
+        rows.append(MatrixRow(region=region, summary=summaries[region.id], cells=tuple(row)))
+    return Matrix(year=assessment.year, years=tuple(assessment.years), indicators=tuple(indicators), rows=tuple(rows),
+                  columns=tuple(MatrixColumn(indicator=i, short=short_name(i)) for i in indicators),
+                  domains=domain_groups(indicators), only=only, sort=sort,
+                  keep=tuple((k, v) for k, v in (("only", only), ("sort", sort)) if v not in ("all", "order")),
+                  only_options=MATRIX_ONLY, sort_options=MATRIX_SORT,
+                  binding_total=sum(1 for i in assessment.indicators if i.binding),
+                  coverage=coverage_info(assessment, scope.region_ids),
+                  status_labels={s: status_label(s) for s in STATUS_TEXT})
 
 
 def responsible_units(program, indicator_ids: list[int]) -> dict[int, dict[str, list[Department]]]:  # noqa: ANN001
@@ -376,7 +429,8 @@ def responsible_units(program, indicator_ids: list[int]) -> dict[int, dict[str, 
     return units
 
 
-def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Indicator, region_id: int) -> dict:
+def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Indicator,
+                     region_id: int) -> IndicatorDetail:
     """Series, target line, projection, sentences, units, evidence and the per-region table of one indicator."""
     program = assessment.program
     if region_id not in assessment.region_by_id:
@@ -389,12 +443,13 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     statuses = assessment.frames.statuses.filter((pl.col("region_id") == region_id)
                                                  & (pl.col("indicator_id") == indicator.id)).sort("year")
     # Up to the evaluated year: the pace and the projection are measured from there.
-    series = [{"year": y, "value": number(Decimal(v))} for *_, y, v in values.iter_rows() if y <= assessment.year]
+    series = tuple(Point(year=y, value=number(Decimal(v))) for *_, y, v in values.iter_rows()
+                   if y <= assessment.year)
     labels = dict(QualitativeStatus.choices)
-    qualitative = [{"year": y, "status": s, "label": labels.get(s, s)} for *_, y, s in statuses.iter_rows()
-                   if y <= assessment.year]
-    projection = [{"year": y, "value": number(within_range(v, indicator))}
-                  for y, v in sorted((reach.projection if reach else {}).items())]
+    qualitative = tuple(QualitativePoint(year=y, status=s, label=labels.get(s, s)) for *_, y, s in statuses.iter_rows()
+                        if y <= assessment.year)
+    projection = tuple(Point(year=y, value=number(within_range(v, indicator)))
+                       for y, v in sorted((reach.projection if reach else {}).items()))
     bound = evaluation.bound
     units = responsible_units(program, [indicator.id])[indicator.id]
     evidence = list(
@@ -409,44 +464,46 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
                                                      period_type=PeriodType.YEAR)
                        .select_related("round").order_by("-year", "-id").first())
         if found_value is not None:
-            latest_report = {"year": found_value.year, "status": found_value.status,
-                             "status_label": found_value.get_status_display(),
-                             "round_id": found_value.round_id,
-                             "round_name": found_value.round.name if found_value.round else ""}
+            latest_report = LatestReport(year=found_value.year, status=found_value.status,
+                                         status_label=found_value.get_status_display(),
+                                         round_id=found_value.round_id,
+                                         round_name=found_value.round.name if found_value.round else "")
     per_region = []
     cells = assessment.status_map()
     for region in scope.visible(assessment.regions):
         cell = cells[(region.id, indicator.id)]
-        per_region.append({
-            "region_id": region.id, "name": region.name, "target": assessment.resolved[(region.id, indicator.id)].text,
-            "status": cell["status"], "label": status_label(cell["status"]),
-            "value": number(cell["value"]), "gap_abs": number(cell["gap_abs"]),
-            "reach_status": cell["reach_status"],
-            "reach_label": reach_label(cell["reach_status"]),
-            "deadline": assessment.deadlines[region.id],
-        })
-    return {
-        "year": assessment.year, "years": assessment.years, "region_id": region_id, "keep": [("region", region_id)],
-        "region_name": assessment.region_by_id[region_id].name,
-        "indicator": indicator, "target": found.text, "target_source": found.source_label,
-        "deadline": assessment.deadlines[region_id],
-        "status": evaluation.status, "label": status_label(evaluation.status), "sentence": evaluation.explanation,
-        "gap_abs": number(evaluation.gap_abs), "gap_rel": evaluation.gap_rel,
-        "bound": number(bound), "comparison": evaluation.comparison,
-        "reach": None if reach is None else {
-            "status": reach.status, "label": reach_label(reach.status), "sentence": reach.explanation,
-            "observed_rate": number(reach.observed_rate), "required_rate": number(reach.required_rate),
-            "ratio": number(reach.ratio), "years_needed": reach.years_needed, "expected_year": reach.expected_year,
-            "goal": number(reach.goal), "latest_year": reach.latest_year, "latest_value": number(reach.latest_value),
-        },
-        "series": series, "qualitative": qualitative, "projection": projection,
-        "has_data": bool(series or qualitative), "latest_report": latest_report,
-        "coverage": coverage_info(assessment, scope.region_ids),
-        "leads": units["lead"], "cooperators": units["cooperate"],
-        "evidence": [{"id": e.id, "value_id": e.object_id, "year": e.year, "name": e.original_name,
-                      "kind": e.kind, "size": e.size, "checklist_item": e.checklist_item} for e in evidence],
-        "per_region": per_region,
-    }
+        per_region.append(PerRegionRow(
+            region_id=region.id, name=region.name, target=assessment.resolved[(region.id, indicator.id)].text,
+            status=S(cell["status"]), label=status_label(cell["status"]),
+            value=number(cell["value"]), gap_abs=number(cell["gap_abs"]),
+            reach_status=reach_status(cell["reach_status"]),
+            reach_label=reach_label(cell["reach_status"]),
+            deadline=assessment.deadlines[region.id],
+        ))
+    return IndicatorDetail(
+        year=assessment.year, years=tuple(assessment.years), region_id=region_id, keep=(("region", region_id),),
+        region_name=assessment.region_by_id[region_id].name,
+        indicator=indicator, target=found.text, target_source=found.source_label,
+        deadline=assessment.deadlines[region_id],
+        status=evaluation.status, label=status_label(evaluation.status), sentence=evaluation.explanation,
+        gap_abs=number(evaluation.gap_abs), gap_rel=evaluation.gap_rel,
+        bound=number(bound), comparison=evaluation.comparison,
+        reach=None if reach is None else ReachDetail(
+            status=reach.status, label=reach_label(reach.status), sentence=reach.explanation,
+            observed_rate=number(reach.observed_rate), required_rate=number(reach.required_rate),
+            ratio=number(reach.ratio), years_needed=reach.years_needed, expected_year=reach.expected_year,
+            goal=number(reach.goal), latest_year=reach.latest_year, latest_value=number(reach.latest_value),
+        ),
+        series=series, qualitative=qualitative, projection=projection,
+        has_data=bool(series or qualitative), latest_report=latest_report,
+        coverage=coverage_info(assessment, scope.region_ids),
+        leads=tuple(units["lead"]), cooperators=tuple(units["cooperate"]),
+        evidence=tuple(EvidenceItem(id=e.id, value_id=e.object_id, year=e.year, name=e.original_name,
+                                    kind=e.kind, size=e.size, checklist_item=e.checklist_item,
+                                    url=reverse("evidence_download", args=[e.id]))
+                       for e in evidence),
+        per_region=tuple(per_region),
+    )
 
 
 def department_region(assessment: ProgramAssessment, department: Department) -> int:
@@ -455,7 +512,7 @@ def department_region(assessment: ProgramAssessment, department: Department) -> 
         assessment.program.region_id)
 
 
-def department_rows(assessment: ProgramAssessment, department: Department) -> list[dict]:
+def department_rows(assessment: ProgramAssessment, department: Department) -> tuple[DepartmentRow, ...]:
     """The unit's own indicators (lead or cooperate) with status and reachability, for the region it answers for."""
     region_id = department_region(assessment, department)
     duties = list(Responsibility.objects.filter(program=assessment.program, department=department)
@@ -468,37 +525,27 @@ def department_rows(assessment: ProgramAssessment, department: Department) -> li
         if iid not in leaf:
             continue
         evaluation, reach = scalar[(region_id, iid)]
-        rows.append({
-            "indicator": leaf[iid], "role": role, "role_label": gettext("牵头") if role == "lead" else gettext("配合"),
-            "region_id": region_id, "target": assessment.resolved[(region_id, iid)].text,
-            "status": evaluation.status, "label": status_label(evaluation.status), "sentence": evaluation.explanation,
-            "value": number(evaluation.value),
-            "reach_status": reach.status if reach else "", "reach_label": reach_label(reach.status) if reach else "",
-            "reach_sentence": reach.explanation if reach else "",
-        })
-    return rows
+        rows.append(DepartmentRow(
+            indicator=leaf[iid], role=role, role_label=gettext("牵头") if role == "lead" else gettext("配合"),
+            region_id=region_id, target=assessment.resolved[(region_id, iid)].text,
+            status=evaluation.status, label=status_label(evaluation.status), sentence=evaluation.explanation,
+            value=number(evaluation.value),
+            reach_status=reach.status if reach else "", reach_label=reach_label(reach.status) if reach else "",
+            reach_sentence=reach.explanation if reach else "",
+        ))
+    return tuple(rows)
 
 
-__all__ = ["cockpit", "coverage_info", "department_rows", "indicator_detail", "matrix", "region_counts"]
+def department_view(assessment: ProgramAssessment, department: Department) -> DepartmentView:
+    """A unit's page: its own indicators in the region it answers for, with that region's coverage."""
+    region_id = department_region(assessment, department)
+    return DepartmentView(year=assessment.year, years=tuple(assessment.years),
+                          coverage=coverage_info(assessment, [region_id]), department=department,
+                          region_id=region_id, rows=department_rows(assessment, department))
 
 
-# --- chart options' data (JSON for static/assessment/assessment.js) ---------------------------------------
-
-
-def cockpit_chart(data: dict) -> dict:
-    regions = data["regions"]
-    return {
-        "statuses": [{"key": s, "label": status_label(s)} for s in STATUS_ORDER],
-        # ECharts placeholders: {b} the status, {c} the count, {d} the percent
-        "text": {"pie_tooltip": gettext("{b}：{c}项（{d}%）"), "count_axis": gettext("项"),
-                 "spark_tooltip": gettext("{year}年：{value}{unit}")},
-        "focus": {s: data["focus"]["counts"][s] for s in STATUS_ORDER},
-        "regions": [r["name"] for r in regions],
-        "counts": {s: [r["counts"][s] for r in regions] for s in STATUS_ORDER},
-        "sparklines": [{"id": f"spark-{s['indicator_id']}", "name": s["name"], "unit": s["unit"],
-                        "status": s["status"], "years": [p["year"] for p in s["points"]],
-                        "values": [p["value"] for p in s["points"]]} for s in data["sparklines"]],
-    }
+__all__ = ["cockpit", "coverage_info", "department_rows", "department_view", "gates", "indicator_detail", "matrix",
+           "region_counts"]
 
 
 def within_range(value: Decimal, indicator: Indicator) -> Decimal:
@@ -512,23 +559,3 @@ def within_range(value: Decimal, indicator: Indicator) -> Decimal:
     if low is not None and value < low:
         return low
     return value
-
-
-def indicator_chart(data: dict) -> dict:
-    years = sorted({p["year"] for p in data["series"]} | {p["year"] for p in data["projection"]})
-    if data["deadline"] and years and data["deadline"] > years[-1]:
-        years += list(range(years[-1] + 1, data["deadline"] + 1))
-    observed = {p["year"]: p["value"] for p in data["series"]}
-    projected = {p["year"]: p["value"] for p in data["projection"]}
-    reach = data["reach"]
-    if data["projection"] and reach and reach["latest_year"] is not None:  # the dashed line starts at the latest value
-        projected.setdefault(reach["latest_year"], reach["latest_value"])
-    return {
-        "name": data["indicator"].full_name, "unit": data["indicator"].unit,
-        "years": [str(y) for y in years],
-        "observed": [observed.get(y) for y in years],
-        "projection": [projected.get(y) for y in years],
-        "bound": data["bound"], "comparison": data["comparison"], "deadline": str(data["deadline"]),
-        "qualitative": data["qualitative"],
-        "text": {"observed": gettext("已审核值"), "projection": gettext("线性预测"), "target": gettext("目标值")},
-    }

@@ -37,9 +37,11 @@ from apps.programs.models import AssignedTarget, Program, RegionGoal, TargetEdit
 from apps.programs.selectors import ResolvedTarget, program_indicators, program_regions, resolve_targets
 from apps.reporting.models import IndicatorValue, PeriodType
 from calc.attainment import (
+    EVALUATION_STATUSES,
     CityGateResult,
     CountyGoal,
     Evaluation,
+    EvaluationStatus,
     GateItem,
     GateResult,
     Observation,
@@ -65,7 +67,8 @@ YEAR_MARGIN = 30
 #: has an approved value or status (see :func:`default_year`).
 COVERAGE_THRESHOLD = Decimal("0.6")
 
-STATUS_ORDER = ("attained", "not_attained", "no_data", "not_applicable")
+#: The statuses in display order; :func:`gate_frame` has one count column per status.
+STATUS_ORDER = EVALUATION_STATUSES
 
 
 # --- frames: the production loader ------------------------------------------------------------------
@@ -238,7 +241,7 @@ def evaluate_frames(frames: Frames, *, years: list[int], year: int) -> tuple[pl.
                                statuses=frames.statuses)
     if frames.errors:
         grid = (grid.join(_error_frame(frames), on=KEYS, how="left", maintain_order="left")
-                .with_columns(pl.when(pl.col("_error")).then(pl.lit("no_data")).otherwise(pl.col("status"))
+                .with_columns(pl.when(pl.col("_error")).then(pl.lit(EvaluationStatus.NO_DATA)).otherwise(pl.col("status"))
                               .alias("status")).drop("_error"))
     return grid, reach
 
@@ -250,8 +253,8 @@ def gate_frame(grid: pl.DataFrame, binding: pl.DataFrame, *, year: int) -> pl.Da
     reference_attained, attained, not_attained, no_data, not_applicable, blockers (indicator ids).
     """
     rows = grid.filter(pl.col("year") == year).join(binding, on="indicator_id", how="left", maintain_order="left")
-    applicable = pl.col("status") != "not_applicable"
-    attained = pl.col("status") == "attained"
+    applicable = pl.col("status") != EvaluationStatus.NOT_APPLICABLE
+    attained = pl.col("status") == EvaluationStatus.ATTAINED
     bind = pl.col("binding").fill_null(False)
     summary = rows.group_by("region_id", maintain_order=True).agg(
         (bind & applicable).sum().alias("binding_applicable"),
@@ -372,7 +375,7 @@ class ProgramAssessment:
 
 
 def _unresolvable(year: int, name: str, unit: str, text: str) -> Evaluation:
-    return Evaluation(status="no_data", year=year, indicator_name=name, target_text=text, form="error", value=None,
+    return Evaluation(status=EvaluationStatus.NO_DATA, year=year, indicator_name=name, target_text=text, form="error", value=None,
                       unit=unit, comparison=None, bound=None, base_value=None, gap_abs=None, gap_rel=None,
                       reason=text, explanation=f"{year}年{name}目标{text}")
 

@@ -32,7 +32,7 @@ def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
     assessment = program_assessment(scope.program, year=year_param(request), today=today)
     data = dashboards.cockpit(assessment, scope, today)
     return render(request, "assessment/cockpit.html", {"program": scope.program, "data": data,
-                                                       "chart": dashboards.cockpit_chart(data)})
+                                                       "chart": data.to_chart_json()})
 
 
 @page
@@ -51,18 +51,16 @@ def indicator(request: HttpRequest, program_id: int, indicator_id: int) -> HttpR
     assessment = program_assessment(scope.program, year=year_param(request))
     data = dashboards.indicator_detail(assessment, scope, item, region_id)
     return render(request, "assessment/indicator.html", {"program": scope.program, "data": data,
-                                                         "chart": dashboards.indicator_chart(data)})
+                                                         "chart": data.to_chart_json()})
 
 
 @page
 def department(request: HttpRequest, program_id: int, department_id: int) -> HttpResponse:
     program, unit = access_unit(request.user, program_id, department_id)
-    assessment = program_assessment(program, year=year_param(request))
-    region_id = dashboards.department_region(assessment, unit)
+    data = dashboards.department_view(program_assessment(program, year=year_param(request)), unit)
     return render(request, "assessment/department.html", {
-        "program": program, "department": unit, "year": assessment.year, "years": assessment.years,
-        "coverage": dashboards.coverage_info(assessment, [region_id]),
-        "rows": dashboards.department_rows(assessment, unit),
+        "program": program, "department": data.department, "year": data.year, "years": data.years,
+        "coverage": data.coverage, "rows": data.rows,
     })
 
 
