@@ -1,26 +1,34 @@
-"""API schemas of monitoring imports."""
+"""API schemas of monitoring imports, read by attribute from the models and the plan dataclasses.
+
+As in every app (see ``apps/assessment/schemas.py``): a response schema lists the public fields of the object
+a selector returns (a model, or :mod:`apps.monitoring.plans`' frozen dataclasses) under the same names, and
+``api.py`` returns that object. A field shaped differently (a related object's name, the batch's plan) is a
+``resolve_<field>`` static method here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from .models import ImportBatch
+from .plans import BatchPlan
 
 
-class StationOut(Schema):
+class _SiteOut(Schema):
     code: str
     name: str
-    region_code: str
-    region: str
+    region_code: str = Field(alias="region.code")
+    region: str = Field(alias="region.name")
+
+
+class StationOut(_SiteOut):
     category: str
 
 
-class SectionOut(Schema):
-    code: str
-    name: str
-    region_code: str
-    region: str
+class SectionOut(_SiteOut):
     waterbody: str
     river: str
     drinking_source: bool
@@ -33,6 +41,8 @@ class RowErrorOut(Schema):
 
 
 class BatchOut(Schema):
+    """A batch (``ImportBatch``); ``status`` is its display status."""
+
     id: int
     kind: str
     original_name: str
@@ -51,15 +61,68 @@ class BatchOut(Schema):
     created_at: dt.datetime
     committed_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_status(obj: ImportBatch) -> str:
+        return obj.display_status
+
+    @staticmethod
+    def resolve_created_by(obj: ImportBatch) -> str:
+        return str(obj.created_by)
+
+
+class PlannedWriteOut(Schema):
+    region_id: int
+    region: str
+    year: int
+    measure: str
+    indicator_id: int
+    indicator_code: str
+    indicator: str
+    unit: str
+    value: str
+    provenance: str
+    status: str
+    status_label: str
+    previous: str
+    action: str = Field(description="write 写入 / skip 跳过")
+    reason: str
+    warnings: list[str]
+
+
+class PlannedResultOut(Schema):
+    region: str = Field(description="区域代码")
+    region_name: str
+    year: int
+    measure: str
+    label: str
+    unit: str
+    value: str | None
+    method: str
+    provenance: str
+    text: str
+    inputs: dict
+
 
 class BatchDetailOut(BatchOut):
-    writes: list[dict]
-    results: list[dict]
+    """A batch with its plan (:class:`~apps.monitoring.plans.BatchPlan`): planned writes and results."""
+
+    writes: list[PlannedWriteOut]
+    results: list[PlannedResultOut]
+
+    @staticmethod
+    def resolve_writes(obj: ImportBatch) -> list:
+        return list(BatchPlan.from_json(obj.plan).writes)
+
+    @staticmethod
+    def resolve_results(obj: ImportBatch) -> list:
+        return list(BatchPlan.from_json(obj.plan).results)
 
 
 class ResultOut(Schema):
-    region_code: str
-    region: str
+    """A committed result (``ComputedResult``)."""
+
+    region_code: str = Field(alias="region.code")
+    region: str = Field(alias="region.name")
     year: int
     measure: str
     label: str
@@ -75,6 +138,10 @@ class ResultOut(Schema):
     indicator_value_id: int | None
     indicator_value_status: str
 
+    @staticmethod
+    def resolve_indicator_value_status(obj) -> str:  # noqa: ANN001
+        return obj.indicator_value.status if obj.indicator_value_id else ""
+
 
 class BaseValueIn(Schema):
     region_code: str
@@ -86,9 +153,11 @@ class BaseValueIn(Schema):
 
 
 class BaseValueOut(Schema):
+    """An office-entered base-year value (``BaseValue``)."""
+
     id: int
-    region_code: str
-    region: str
+    region_code: str = Field(alias="region.code")
+    region: str = Field(alias="region.name")
     year: int
     measure: str
     label: str
@@ -98,3 +167,7 @@ class BaseValueOut(Schema):
     reason: str
     created_by: str
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_created_by(obj) -> str:  # noqa: ANN001
+        return str(obj.created_by)

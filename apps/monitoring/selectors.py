@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from apps.programs.selectors import program_regions
 
 from .compute import Measure, measures
 from .models import BASE_MEASURES, BaseValue, BatchStatus, ComputedResult, ImportBatch, Section, Station
+from .plans import BatchPlan
 
 
 def program_stations(program: Program) -> QuerySet[Station]:
@@ -58,6 +59,11 @@ def access_batch(program: Program, batch_id: int) -> ImportBatch:
     return batch
 
 
+def batch_plan(batch: ImportBatch) -> BatchPlan:
+    """What the batch's check planned (or, once committed, what the commit did): writes, results, sites."""
+    return BatchPlan.from_json(batch.plan)
+
+
 def result_years(program: Program) -> list[int]:
     """Years with committed results, latest first."""
     return list(ComputedResult.objects.filter(program=program, batch__status=BatchStatus.COMMITTED)
@@ -72,19 +78,19 @@ class Column:
     grade: bool = False  # the EI grade column shows the result's text
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegionRow:
     region: Region
-    cells: list[tuple[Column, ComputedResult | None]] = field(default_factory=list)
-    results: list[ComputedResult] = field(default_factory=list)
+    cells: tuple[tuple[Column, ComputedResult | None], ...] = ()
+    results: tuple[ComputedResult, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class ResultsTable:
     year: int | None
-    years: list[int]
-    columns: list[Column]
-    rows: list[RegionRow]
+    years: tuple[int, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[RegionRow, ...]
 
 
 def results_table(program: Program, *, year: int | None = None) -> ResultsTable:
@@ -105,13 +111,12 @@ def results_table(program: Program, *, year: int | None = None) -> ResultsTable:
             if key == "eco.ei":
                 columns.append(Column(key, str(_("EI等级")), "", grade=True))
     by_cell = {(r.region_id, r.measure): r for r in current}
-    rows = []
-    for region in program_regions(program):
-        row = RegionRow(region=region)
-        row.cells = [(column, by_cell.get((region.id, column.key))) for column in columns]
-        row.results = [by_cell[(region.id, c.key)] for c in columns if not c.grade and (region.id, c.key) in by_cell]
-        rows.append(row)
-    return ResultsTable(year=year, years=years, columns=columns, rows=rows)
+    rows = tuple(RegionRow(
+        region=region,
+        cells=tuple((column, by_cell.get((region.id, column.key))) for column in columns),
+        results=tuple(by_cell[(region.id, c.key)] for c in columns if not c.grade and (region.id, c.key) in by_cell),
+    ) for region in program_regions(program))
+    return ResultsTable(year=year, years=tuple(years), columns=tuple(columns), rows=rows)
 
 
 SHORT_LABELS = {"water.share_i_iii": _("Ⅰ–Ⅲ类比例"), "water.share_i_iii_change": _("Ⅰ–Ⅲ类比例提高"),
@@ -130,20 +135,27 @@ def recent_batches(program: Program, *, limit: int = 10) -> tuple[list[ImportBat
     return list(batches[:limit]), batches.count()
 
 
-def site_counts(program: Program) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class SiteCount:
+    region: Region
+    stations: int
+    sections: int
+
+
+def site_counts(program: Program) -> list[SiteCount]:
     """Stations and sections per region of the program (regions without sites included), city first."""
     stations = dict(program_stations(program).order_by().values_list("region_id").annotate(n=Count("id")))
     sections = dict(program_sections(program).order_by().values_list("region_id").annotate(n=Count("id")))
-    return [{"region": r, "stations": stations.get(r.id, 0), "sections": sections.get(r.id, 0)}
+    return [SiteCount(region=r, stations=stations.get(r.id, 0), sections=sections.get(r.id, 0))
             for r in program_regions(program)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class BaseEntry:
     region: Region
     measure: Measure
     current: BaseValue | None
-    history: list[BaseValue]
+    history: tuple[BaseValue, ...]
     imported: object | None  # the imported base-year value, which wins when present
     imported_note: str = ""
 
@@ -169,6 +181,6 @@ def base_entries(program: Program) -> list[BaseEntry]:
     for (_region_id, key), history in grouped.items():
         region = history[0].region
         found = imported[key].get(region.code)
-        entries.append(BaseEntry(region=region, measure=all_measures[key], current=history[0], history=history,
+        entries.append(BaseEntry(region=region, measure=all_measures[key], current=history[0], history=tuple(history),
                                  imported=found[0] if found else None, imported_note=found[1] if found else ""))
     return entries

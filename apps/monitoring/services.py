@@ -9,9 +9,10 @@ skipped with the reason, in the preview and in the batch summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.conf import settings
@@ -61,6 +62,7 @@ from .models import (
     Station,
     kind_label,
 )
+from .plans import BatchPlan, PlannedResult, PlannedWrite
 from .selectors import program_sections, program_stations
 
 SOURCE = "监测数据核算"
@@ -204,7 +206,7 @@ def _round_for(program: Program, year: int) -> ReportingRound | None:
                                          period_number=1).first()
 
 
-def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[str, object]]:
+def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[PlannedWrite]:
     """What each computed value would do to the reporting workflow: write a new revision, or be skipped."""
     program = batch.program
     measures = compute.measures()
@@ -242,48 +244,44 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[dict[
                                               if r.year == year], before_year=year)
         for year in rounds
     }
-    plan: list[dict[str, object]] = []
+    plan: list[PlannedWrite] = []
     for result, indicator, region in targets:
         value = existing.get((region.id, indicator.id, result.year))
-        entry: dict[str, object] = {
-            "region_id": region.id, "region": region.name, "year": result.year, "measure": result.measure,
-            "indicator_id": indicator.id, "indicator_code": indicator.code, "indicator": indicator.full_name,
-            "unit": indicator.unit, "value": str(result.value), "provenance": result.provenance,
-            "status": value.status if value else "",
-            "status_label": str(ReviewStatus(value.status).label) if value else "", "previous": value.current_revision.display
-            if value and value.current_revision else "", "action": "write", "reason": "", "warnings": [],
-        }
+        entry = PlannedWrite(
+            region_id=region.id, region=region.name, year=result.year, measure=result.measure,
+            indicator_id=indicator.id, indicator_code=indicator.code, indicator=indicator.full_name,
+            unit=indicator.unit, value=str(result.value), provenance=result.provenance,
+            status=value.status if value else "",
+            status_label=str(ReviewStatus(value.status).label) if value else "",
+            previous=value.current_revision.display if value and value.current_revision else "",
+        )
         indicators_in, regions_in = in_scope[result.year]
         if region.level not in (indicator.scope_levels or []):
-            entry.update(action="skip", reason=f"该指标不适用于{region.get_level_display()}级。")
+            entry = entry.skipped(f"该指标不适用于{region.get_level_display()}级。")
         elif indicator.id not in indicators_in or region.id not in regions_in:
-            entry.update(action="skip", reason=f"不在{result.year}年度调度范围内。")
+            entry = entry.skipped(f"不在{result.year}年度调度范围内。")
         elif value is not None and value.status not in EDITABLE:
-            reason = ("已审核通过并锁定，未覆盖；如需更新请生态办重新打开后再导入。"
-                      if value.status == ReviewStatus.APPROVED else "已提交待审核，未覆盖；审核退回后可重新导入。")
-            entry.update(action="skip", reason=reason)
+            entry = entry.skipped("已审核通过并锁定，未覆盖；如需更新请生态办重新打开后再导入。"
+                                  if value.status == ReviewStatus.APPROVED else "已提交待审核，未覆盖；审核退回后可重新导入。")
         else:
             found = last_approved[result.year].get((region.id, indicator.id))
             check = check_value_input(indicator=indicator, data=ValueInput(number=result.value),
                                       last_approved=found[1] if found else None, level=region.level)
             if check.errors:
-                entry.update(action="skip", reason="；".join(check.errors))
-            entry["warnings"] = list(check.warnings)
+                entry = entry.skipped("；".join(check.errors))
+            entry = replace(entry, warnings=tuple(check.warnings))
         plan.append(entry)
     return plan
 
 
-def _results_json(results: list[compute.Result], program: Program) -> list[dict[str, object]]:
+def planned_results(results: list[compute.Result], program: Program) -> list[PlannedResult]:
+    """The computed results as the preview shows them."""
     names = {r.code: r.name for r in program_regions(program)}
-    rows = []
-    for result in results:
-        row = asdict(result)
-        row["value"] = None if result.value is None else str(result.value)
-        row["label"] = compute.measures()[result.measure].label
-        row["region_name"] = names.get(result.region, result.region)
-        row["unit"] = compute.measures()[result.measure].unit
-        rows.append(row)
-    return rows
+    known = compute.measures()
+    return [PlannedResult(region=r.region, region_name=names.get(r.region, r.region), year=r.year, measure=r.measure,
+                          label=known[r.measure].label, unit=known[r.measure].unit,
+                          value=None if r.value is None else str(r.value), method=r.method, provenance=r.provenance,
+                          text=r.text, inputs=dict(r.inputs)) for r in results]
 
 
 def import_batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
@@ -310,9 +308,9 @@ def check_batch(batch: ImportBatch, report: ReportProgress) -> Checked:
         results = compute_results(batch, parsed.frame)
         report(85, gettext_noop("生成写入计划"))
         writes = plan_writes(batch, results)
-        plan = {"results": _results_json(results, batch.program), "writes": writes,
-                "sites": _site_plan(batch, parsed.frame)}
-        return Checked(plan=plan, rows=parsed.rows, summary=_summary(batch, parsed.rows, results, writes))
+        plan = BatchPlan(writes=tuple(writes), results=tuple(planned_results(results, batch.program)),
+                         sites=tuple(_site_plan(batch, parsed.frame)))
+        return Checked(plan=plan.to_json(), rows=parsed.rows, summary=_summary(batch, parsed.rows, results, plan))
     except DomainError:
         raise
     except Exception as exc:  # a computation error must end the batch visibly, not leave it "checking"
@@ -334,11 +332,11 @@ def _site_plan(batch: ImportBatch, frame: pl.DataFrame) -> list[dict[str, object
     return rows
 
 
-def _summary(batch: ImportBatch, rows: int, results: list[compute.Result], writes: list[dict[str, object]]) -> str:
+def _summary(batch: ImportBatch, rows: int, results: list[compute.Result], plan: BatchPlan) -> str:
     if batch.kind in (ImportKind.STATIONS, ImportKind.SECTIONS):
         return f"{rows}行{kind_label(batch.kind)}，检查通过。"
-    written = sum(1 for w in writes if w["action"] == "write")
-    skipped = len(writes) - written
+    written = plan.to_write
+    skipped = len(plan.writes) - written
     return (f"{rows:,}行数据检查通过；核算{len(results)}项结果；拟写入指标值{written}项"
             + (f"，跳过{skipped}项（见原因）" if skipped else "") + "。")
 
@@ -363,79 +361,80 @@ def commit_batch(staged: StagedImport, actor: User) -> Committed:
     batch = _batch(staged.pk)
     program = batch.program
     _require_manager(actor, program)
-    plan = batch.plan
+    plan = BatchPlan.from_json(batch.plan)
     if batch.kind == ImportKind.STATIONS:
-        _write_sites(Station, plan["sites"], program)
+        _write_sites(Station, plan.sites, program)
     elif batch.kind == ImportKind.SECTIONS:
-        _write_sites(Section, plan["sites"], program)
+        _write_sites(Section, plan.sites, program)
     regions = {r.code: r for r in program_regions(program)}
     regions_by_id = {r.id: r for r in regions.values()}
     indicators = {i.id: i for i in program_indicators(program)}
     rounds: dict[int, ReportingRound | None] = {}
-    writes = plan.get("writes", [])
+    writes = []
     written = 0
     outcome: dict[tuple[int, int, str], tuple[str, str, int | None]] = {}
     current = {
         (v.region_id, v.indicator_id, v.year): v.id
         for v in IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, period_number=1,
-                                               year__in={w["year"] for w in writes}).only("id", "region_id",
-                                                                                         "indicator_id", "year")
+                                               year__in={w.year for w in plan.writes}).only("id", "region_id",
+                                                                                            "indicator_id", "year")
     }
-    for entry in writes:
-        key = (entry["region_id"], entry["year"], entry["measure"])
-        if entry["action"] != "write":
-            outcome[key] = ("skip", entry["reason"],
-                            current.get((entry["region_id"], entry["indicator_id"], entry["year"])))
+    for entry in plan.writes:
+        key = (entry.region_id, entry.year, entry.measure)
+        if entry.action != "write":
+            outcome[key] = ("skip", entry.reason, current.get((entry.region_id, entry.indicator_id, entry.year)))
+            writes.append(entry)
             continue
-        if entry["year"] not in rounds:
-            rounds[entry["year"]] = _round_for(program, entry["year"])
-        reporting_round = rounds[entry["year"]]
+        if entry.year not in rounds:
+            rounds[entry.year] = _round_for(program, entry.year)
+        reporting_round = rounds[entry.year]
         if reporting_round is None:
-            raise DomainError(f"{entry['year']}年度调度不存在（可能已被删除），未写入任何数据。")
-        value = IndicatorValue.objects.filter(program=program, region_id=entry["region_id"],
-                                              indicator_id=entry["indicator_id"], period_type=PeriodType.YEAR,
-                                              year=entry["year"], period_number=1).first()
+            raise DomainError(f"{entry.year}年度调度不存在（可能已被删除），未写入任何数据。")
+        value = IndicatorValue.objects.filter(program=program, region_id=entry.region_id,
+                                              indicator_id=entry.indicator_id, period_type=PeriodType.YEAR,
+                                              year=entry.year, period_number=1).first()
         if value is not None and value.status not in EDITABLE:
-            entry.update(action="skip", reason="确认前已被提交或审核通过，未覆盖。")
-            outcome[key] = ("skip", entry["reason"], value.id)
+            entry = entry.skipped("确认前已被提交或审核通过，未覆盖。")
+            outcome[key] = ("skip", entry.reason, value.id)
+            writes.append(entry)
             continue
-        region = regions_by_id[entry["region_id"]]
-        indicator = indicators[entry["indicator_id"]]
+        region = regions_by_id[entry.region_id]
+        indicator = indicators[entry.indicator_id]
         note = f"监测数据导入批次#{batch.id}"
-        if entry["warnings"]:
-            note += "；预览中已确认警告：" + "；".join(entry["warnings"])
+        if entry.warnings:
+            note += "；预览中已确认警告：" + "；".join(entry.warnings)
         saved = indicator_value_save(
             reporting_round=reporting_round, region=region, indicator=indicator, actor=actor,
-            data=ValueInput(number=Decimal(entry["value"]), explanation=entry["provenance"], source=SOURCE,
-                            caliber=compute.measures()[entry["measure"]].method, note=note,
+            data=ValueInput(number=Decimal(entry.value), explanation=entry.provenance, source=SOURCE,
+                            caliber=compute.measures()[entry.measure].method, note=note,
                             reason=f"由监测数据核算（{batch.original_name}，批次#{batch.id}）"),
             expected_version=value.version if value else 0, confirm_warnings=True,
         )
         indicator_value_transition(value=saved, action=ReviewAction.SUBMIT, actor=actor,
                                    comment=f"监测数据核算结果（批次#{batch.id}）")
         outcome[key] = ("write", "", saved.id)
+        writes.append(entry)
         written += 1
     rows = []
-    for r in plan.get("results", []):
-        action, reason, value_id = outcome.get((regions[r["region"]].id, r["year"], r["measure"]), ("", "", None))
+    for r in plan.results:
+        action, reason, value_id = outcome.get((regions[r.region].id, r.year, r.measure), ("", "", None))
         rows.append(ComputedResult(
-            program=program, batch=batch, region=regions[r["region"]], year=r["year"], measure=r["measure"],
-            value=None if r["value"] is None else Decimal(r["value"]), text=r["text"][:40], method=r["method"][:60],
-            inputs=r["inputs"], provenance=r["provenance"], write_action=action, write_reason=reason[:200],
+            program=program, batch=batch, region=regions[r.region], year=r.year, measure=r.measure,
+            value=None if r.value is None else Decimal(r.value), text=r.text[:40], method=r.method[:60],
+            inputs=dict(r.inputs), provenance=r.provenance, write_action=action, write_reason=reason[:200],
             indicator_value_id=value_id))
     ComputedResult.objects.bulk_create(rows)
-    skipped = [w for w in writes if w["action"] != "write"]
+    plan = replace(plan, writes=tuple(writes))
     summary = batch.summary
     if batch.kind in (ImportKind.AIR, ImportKind.WATER, ImportKind.LANDUSE):
-        summary = (f"已写入并提交指标值{written}项" + (f"，跳过{len(skipped)}项" if skipped else "")
-                   + f"；保存核算结果{len(plan.get('results', []))}项。")
+        summary = (f"已写入并提交指标值{written}项" + (f"，跳过{len(plan.skipped)}项" if plan.skipped else "")
+                   + f"；保存核算结果{len(plan.results)}项。")
     else:
-        summary = f"已保存{len(plan['sites'])}个{'站点' if batch.kind == ImportKind.STATIONS else '断面'}。"
-    plan["writes"] = writes
-    return Committed(result={"written": written, "skipped": len(skipped)}, summary=summary, plan=plan)
+        summary = f"已保存{len(plan.sites)}个{'站点' if batch.kind == ImportKind.STATIONS else '断面'}。"
+    return Committed(result={"written": written, "skipped": len(plan.skipped)}, summary=summary, plan=plan.to_json())
 
 
-def _write_sites(model: type[Station] | type[Section], rows: list[dict[str, object]], program: Program) -> None:
+def _write_sites(model: type[Station] | type[Section], rows: Sequence[Mapping[str, Any]], program: Program) -> None:
     regions = {r.code: r for r in Region.objects.filter(path__startswith=program.region.path)}
     fields = [f for f in ("name", "category", "longitude", "latitude", "waterbody", "river", "drinking_source", "volume")
               if hasattr(model, f)]

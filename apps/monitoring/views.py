@@ -126,12 +126,10 @@ def upload(request: HttpRequest, program_id: int) -> HttpResponse:
 def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id)
     batch = selectors.access_batch(program, batch_id)
-    writes = batch.plan.get("writes", []) if batch.plan else []
+    plan = selectors.batch_plan(batch)
     context = {
         "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program),
-        "writes": writes, "results": batch.plan.get("results", []) if batch.plan else [],
-        "sites": batch.plan.get("sites", []) if batch.plan else [],
-        "to_write": sum(1 for w in writes if w["action"] == "write"),
+        "writes": plan.writes, "results": plan.results, "sites": plan.sites, "to_write": plan.to_write,
     }
     return render(request, "monitoring/batch.html", context)
 

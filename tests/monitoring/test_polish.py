@@ -107,7 +107,7 @@ def test_batch_history_is_the_latest_ten_with_a_paginated_full_list(world, sites
 def test_site_counts_per_region(world, sites, client_for) -> None:
     counts = client_for(world.users.inspector).get(reverse("monitoring_sites", args=[world.program.id])).context[
         "site_counts"]
-    by_region = {c["region"].code: (c["stations"], c["sections"]) for c in counts}
+    by_region = {c.region.code: (c.stations, c.sections) for c in counts}
     assert by_region["990100"] == (1, 1) and by_region["990121"] == (1, 1) and by_region["990122"] == (0, 0)
 
 
