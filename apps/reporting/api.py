@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -13,16 +14,17 @@ from apps.evidence.selectors import access_evidence
 from apps.evidence.views import evidence_response
 from apps.indicators.models import Indicator
 from apps.review.schemas import TransitionIn
-from apps.review.services import review_history
 
-from . import bulk, schemas, services
+from . import bulk, schemas, selectors, services
 from .exports import department_template
-from .models import IndicatorValue, ValueRevision
+from .models import IndicatorValue, ReportingRound
 from .selectors import (
+    Obligation,
+    RoundProgress,
+    ValueDetail,
     access_round,
     access_value,
     approved_values,
-    evidence_completeness,
     review_queue,
     round_progress,
     user_obligations,
@@ -31,29 +33,10 @@ from .selectors import (
 router = Router(tags=["reporting"])
 
 
-def _revision(r: ValueRevision | None) -> dict | None:
-    if r is None:
-        return None
-    return {"id": r.id, "version": r.version, "number": r.number, "qualitative": r.qualitative,
-            "explanation": r.explanation, "source": r.source, "caliber": r.caliber, "note": r.note,
-            "reason": r.reason, "warnings": r.warnings, "author": str(r.author), "at": r.at}
-
-
-def _value(v: IndicatorValue) -> dict:
-    return {"id": v.id, "region_id": v.region_id, "indicator_id": v.indicator_id, "period_label": v.period_label,
-            "year": v.year, "status": v.status, "version": v.version,
-            "current": _revision(v.current_revision), "approved": _revision(v.approved_revision)}
-
-
-def _round(r) -> dict:  # noqa: ANN001
-    return {"id": r.id, "name": r.name, "period_type": r.period_type, "year": r.year,
-            "period_number": r.period_number, "period_label": r.period_label, "due": r.due}
-
-
 @router.get("/programs/{program_id}/rounds", response=list[schemas.RoundOut])
-def list_rounds(request: HttpRequest, program_id: int):  # noqa: ANN201
+def list_rounds(request: HttpRequest, program_id: int) -> QuerySet[ReportingRound]:
     program = access_program(request.user, program_id)
-    return [_round(r) for r in program.reporting_rounds.all()]
+    return program.reporting_rounds.all()
 
 
 @router.post("/programs/{program_id}/rounds", response={201: schemas.RoundOut})
@@ -65,36 +48,24 @@ def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn
         program=program, actor=request.user, name=payload.name, period_type=payload.period_type,
         year=payload.year, period_number=payload.period_number, due=payload.due, indicators=indicators,
         regions=regions, note=payload.note)
-    return Status(201, _round(reporting_round))
+    return Status(201, reporting_round)
 
 
 @router.get("/programs/{program_id}/rounds/{round_id}/obligations", response=list[schemas.ObligationOut])
-def my_obligations(request: HttpRequest, program_id: int, round_id: int):  # noqa: ANN201
+def my_obligations(request: HttpRequest, program_id: int, round_id: int) -> list[Obligation]:
     """What the requesting user (department, county office, or office) must report in the round."""
     reporting_round = access_round(request.user, program_id, round_id)
-    return [
-        {"reporter": o.reporter.label, "region_id": o.region.id, "region": o.region.name,
-         "indicator_id": o.indicator.id, "indicator_code": o.indicator.code, "indicator": o.indicator.full_name,
-         "unit": o.indicator.unit, "target": o.target, "value_id": o.value.id if o.value else None,
-         "status": o.status, "version": o.value.version if o.value else 0}
-        for o in user_obligations(request.user, reporting_round)
-    ]
+    return user_obligations(request.user, reporting_round)
 
 
 @router.get("/programs/{program_id}/rounds/{round_id}/progress", response=schemas.ProgressOut)
-def progress(request: HttpRequest, program_id: int, round_id: int):  # noqa: ANN201
+def progress(request: HttpRequest, program_id: int, round_id: int) -> RoundProgress:
     reporting_round = access_round(request.user, program_id, round_id)
-    data = round_progress(reporting_round)
-
-    def line(x) -> dict:  # noqa: ANN001
-        return {k: getattr(x, k) for k in schemas.ProgressLineOut.model_fields}
-
-    return {"total": line(data.total), "by_reporter": [line(x) for x in data.by_reporter],
-            "by_region": [line(x) for x in data.by_region]}
+    return round_progress(reporting_round)
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/values", response=schemas.ValueOut)
-def save_value(request: HttpRequest, program_id: int, round_id: int, payload: schemas.ValueIn):  # noqa: ANN201
+def save_value(request: HttpRequest, program_id: int, round_id: int, payload: schemas.ValueIn) -> IndicatorValue:
     reporting_round = access_round(request.user, program_id, round_id)
     region = reporting_round.regions.filter(pk=payload.region_id).first()
     indicator = reporting_round.indicators.filter(pk=payload.indicator_id).first()
@@ -103,51 +74,40 @@ def save_value(request: HttpRequest, program_id: int, round_id: int, payload: sc
     data = services.ValueInput(number=payload.number, qualitative=payload.qualitative,
                                explanation=payload.explanation, source=payload.source, caliber=payload.caliber,
                                note=payload.note, reason=payload.reason)
-    value = services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
-                                          actor=request.user, data=data, expected_version=payload.expected_version,
-                                          confirm_warnings=payload.confirm_warnings, submit=payload.submit)
-    return _value(value)
+    return services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
+                                         actor=request.user, data=data, expected_version=payload.expected_version,
+                                         confirm_warnings=payload.confirm_warnings, submit=payload.submit)
 
 
 @router.get("/programs/{program_id}/values", response=list[schemas.ValueOut])
 def list_values(request: HttpRequest, program_id: int, round_id: int | None = None, region_id: int | None = None,
-                department_id: int | None = None, status: str | None = None):  # noqa: ANN201
+                department_id: int | None = None, status: str | None = None) -> QuerySet[IndicatorValue]:
     """The office review queue (submitted and resubmitted by default) with filters."""
     program = access_program(request.user, program_id)
     if not can_manage_program(request.user, program):
         raise PermissionDeniedError("只有生态办管理员可以查看审核队列。")
-    return [_value(v) for v in review_queue(program, round_id=round_id, region_id=region_id,
-                                             department_id=department_id, status=status)
-            .select_related("current_revision__author", "approved_revision__author")]
+    return review_queue(program, round_id=round_id, region_id=region_id, department_id=department_id,
+                        status=status).select_related("current_revision__author", "approved_revision__author")
 
 
 @router.get("/programs/{program_id}/values/{value_id}", response=schemas.ValueDetailOut)
-def value_detail(request: HttpRequest, program_id: int, value_id: int):  # noqa: ANN201
-    value = access_value(request.user, program_id, value_id)
-    evidence = list(value.evidence.all())
-    return {
-        **_value(value),
-        "revisions": [_revision(r) for r in value.revisions.select_related("author")],
-        "events": [{"action": e.action, "old_status": e.old_status, "new_status": e.new_status,
-                    "comment": e.comment, "actor": str(e.actor), "at": e.at} for e in review_history(value)],
-        "evidence": evidence,
-        "evidence_missing": list(evidence_completeness(value.indicator, evidence).missing),
-    }
+def value_detail(request: HttpRequest, program_id: int, value_id: int) -> ValueDetail:
+    return selectors.value_detail(access_value(request.user, program_id, value_id))
 
 
 @router.post("/programs/{program_id}/values/{value_id}/transition", response=schemas.ValueOut)
-def value_transition(request: HttpRequest, program_id: int, value_id: int, payload: TransitionIn):  # noqa: ANN201
+def value_transition(request: HttpRequest, program_id: int, value_id: int,
+                     payload: TransitionIn) -> IndicatorValue:
     value = access_value(request.user, program_id, value_id)
     services.indicator_value_transition(value=value, action=payload.action, actor=request.user,
                                         comment=payload.comment, expected_version=payload.expected_version)
-    return _value(access_value(request.user, program_id, value_id))
+    return access_value(request.user, program_id, value_id)
 
 
 @router.post("/programs/{program_id}/bulk-approve", response=schemas.BulkApproveOut)
-def bulk_approve(request: HttpRequest, program_id: int, payload: schemas.BulkApproveIn):  # noqa: ANN201
+def bulk_approve(request: HttpRequest, program_id: int, payload: schemas.BulkApproveIn) -> services.BulkResult:
     program = access_program(request.user, program_id, manage=True)
-    result = services.indicator_values_bulk_approve(program=program, value_ids=payload.value_ids, actor=request.user)
-    return {"approved": result.approved, "failed": [{"id": i, "reason": r} for i, r in result.failed]}
+    return services.indicator_values_bulk_approve(program=program, value_ids=payload.value_ids, actor=request.user)
 
 
 @router.post("/programs/{program_id}/values/{value_id}/evidence", response={201: schemas.EvidenceOut})

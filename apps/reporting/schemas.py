@@ -1,10 +1,17 @@
+"""API schemas of reporting, read by attribute from the models and the selectors' frozen dataclasses.
+
+As in every app (see ``apps/assessment/schemas.py``): a response schema lists the public fields of the object
+a selector returns under the same names, and ``api.py`` returns that object; a field shaped differently (a
+person's name, a related object's code) is an ``alias`` path or a ``resolve_<field>`` static method here.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class RoundIn(Schema):
@@ -29,17 +36,27 @@ class RoundOut(Schema):
 
 
 class ObligationOut(Schema):
-    reporter: str
-    region_id: int
-    region: str
-    indicator_id: int
-    indicator_code: str
-    indicator: str
-    unit: str
+    """A row the user must report (``selectors.Obligation``)."""
+
+    reporter: str = Field(alias="reporter.label")
+    region_id: int = Field(alias="region.id")
+    region: str = Field(alias="region.name")
+    indicator_id: int = Field(alias="indicator.id")
+    indicator_code: str = Field(alias="indicator.code")
+    indicator: str = Field(alias="indicator.full_name")
+    unit: str = Field(alias="indicator.unit")
     target: str
     value_id: int | None
     status: str
     version: int
+
+    @staticmethod
+    def resolve_value_id(obj) -> int | None:  # noqa: ANN001
+        return obj.value.id if obj.value else None
+
+    @staticmethod
+    def resolve_version(obj) -> int:  # noqa: ANN001
+        return obj.value.version if obj.value else 0
 
 
 class ValueIn(Schema):
@@ -71,6 +88,10 @@ class RevisionOut(Schema):
     author: str
     at: dt.datetime
 
+    @staticmethod
+    def resolve_author(obj) -> str:  # noqa: ANN001
+        return str(obj.author)
+
 
 class EventOut(Schema):
     action: str
@@ -79,6 +100,10 @@ class EventOut(Schema):
     comment: str
     actor: str
     at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj) -> str:  # noqa: ANN001
+        return str(obj.actor)
 
 
 class EvidenceOut(Schema):
@@ -96,6 +121,8 @@ class EvidenceOut(Schema):
 
 
 class ValueOut(Schema):
+    """An ``IndicatorValue`` with its current and approved revisions."""
+
     id: int
     region_id: int
     indicator_id: int
@@ -103,11 +130,13 @@ class ValueOut(Schema):
     year: int
     status: str
     version: int
-    current: RevisionOut | None = None
-    approved: RevisionOut | None = None
+    current: RevisionOut | None = Field(None, alias="current_revision")
+    approved: RevisionOut | None = Field(None, alias="approved_revision")
 
 
 class ValueDetailOut(ValueOut):
+    """A value with its history and evidence (``selectors.ValueDetail``)."""
+
     revisions: list[RevisionOut]
     events: list[EventOut]
     evidence: list[EvidenceOut]
@@ -121,6 +150,10 @@ class BulkApproveIn(Schema):
 class BulkApproveOut(Schema):
     approved: list[int]
     failed: list[dict]
+
+    @staticmethod
+    def resolve_failed(obj) -> list[dict]:  # noqa: ANN001
+        return [{"id": i, "reason": r} for i, r in obj.failed]
 
 
 class ProgressLineOut(Schema):

@@ -1,15 +1,17 @@
 """Reads for reporting: who must report what, values by period, approved series, progress.
 
-Every function here issues a fixed number of queries whatever the number of rows.
+Every function here issues a fixed number of queries whatever the number of rows. What they hand to the
+pages and the API are frozen dataclasses (``schemas.py`` reads them by attribute).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -21,10 +23,11 @@ from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Program, Responsibility, ResponsibilityRole
 from apps.programs.selectors import resolve_targets
+from apps.review.models import ReviewEvent
 from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
 
-from .models import IndicatorValue, PeriodType, ReportingRound, ValueRevision
+from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound, ValueRevision
 
 SUBMITTED_STATES = {ReviewStatus.SUBMITTED, ReviewStatus.RESUBMITTED}
 
@@ -70,7 +73,7 @@ class Reporter:
     county_id: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Obligation:
     reporter: Reporter
     region: Region
@@ -129,16 +132,13 @@ def round_obligations(
             elif department is None:
                 reporter = Reporter(f"county:{region.id}", f"{region.name}生态办", county_id=region.id)
                 obligations.append(Obligation(reporter, region, indicator, resolved.text))
-    if with_values:
-        _attach_values(reporting_round, obligations)
-    return obligations
+    return _with_values(reporting_round, obligations) if with_values else obligations
 
 
-def _attach_values(reporting_round: ReportingRound, obligations: list[Obligation]) -> None:
+def _with_values(reporting_round: ReportingRound, obligations: list[Obligation]) -> list[Obligation]:
     values = round_values(reporting_round, regions=list({o.region.id for o in obligations}),
                           indicators=list({o.indicator.id for o in obligations}))
-    for obligation in obligations:
-        obligation.value = values.get((obligation.region.id, obligation.indicator.id))
+    return [replace(o, value=values.get((o.region.id, o.indicator.id))) for o in obligations]
 
 
 def value_queryset() -> QuerySet[IndicatorValue]:
@@ -203,39 +203,35 @@ def user_obligations(user: User, reporting_round: ReportingRound) -> list[Obliga
 # --- inbox -------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Inbox:
     round: ReportingRound
     overdue: bool
-    to_do: list[Obligation] = field(default_factory=list)  # missing or draft
-    returned: list[Obligation] = field(default_factory=list)
-    waiting: list[Obligation] = field(default_factory=list)  # submitted, awaiting review
-    done: list[Obligation] = field(default_factory=list)  # approved
+    to_do: list[Obligation]  # missing or draft
+    returned: list[Obligation]
+    waiting: list[Obligation]  # submitted, awaiting review
+    done: list[Obligation]  # approved
 
 
 def inbox(user: User, reporting_round: ReportingRound, *, today: dt.date | None = None) -> Inbox:
     today = today or timezone.localdate()
-    box = Inbox(round=reporting_round, overdue=reporting_round.is_overdue(today))
+    groups: dict[str, list[Obligation]] = {"to_do": [], "returned": [], "waiting": [], "done": []}
     for obligation in user_obligations(user, reporting_round):
         status = obligation.status
         if status == ReviewStatus.RETURNED:
-            box.returned.append(obligation)
+            groups["returned"].append(obligation)
         elif status in SUBMITTED_STATES:
-            box.waiting.append(obligation)
+            groups["waiting"].append(obligation)
         elif status == ReviewStatus.APPROVED:
-            box.done.append(obligation)
+            groups["done"].append(obligation)
         else:
-            box.to_do.append(obligation)
-    _attach_return_comments(box.returned)
-    return box
+            groups["to_do"].append(obligation)
+    _attach_return_comments(groups["returned"])
+    return Inbox(round=reporting_round, overdue=reporting_round.is_overdue(today), **groups)
 
 
 def _attach_return_comments(obligations: list[Obligation]) -> None:
     """The office's latest return comment on each returned value, in one query."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from apps.review.models import ReviewEvent
-
     values = {o.value.id: o.value for o in obligations if o.value is not None}
     if not values:
         return
@@ -243,6 +239,71 @@ def _attach_return_comments(obligations: list[Obligation]) -> None:
                                         object_id__in=list(values), action="return").order_by("at", "id")
     for event in events:
         values[event.object_id].return_comment = event.comment
+
+
+# --- one value: the entry form and the detail ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """What the value form shows for one region × indicator of a round."""
+
+    region: Region
+    indicator: Indicator
+    value: IndicatorValue | None  # None until the first save
+    target_text: str  # "" when no applicable target resolves
+    qualitative: bool
+    qualitative_choices: tuple[tuple[str, str], ...]
+    previous: tuple[ApprovedValue, ...]  # approved values of the three years before, oldest first
+
+
+def value_entry(reporting_round: ReportingRound, region: Region, indicator: Indicator) -> ValueEntry:
+    """The round's value of the pair (if any), its target, the qualitative choices and the recent approved values."""
+    program = reporting_round.program
+    value = IndicatorValue.objects.select_related("current_revision").filter(
+        program=program, region=region, indicator=indicator, period_type=reporting_round.period_type,
+        year=reporting_round.year, period_number=reporting_round.period_number).first()
+    resolved = resolve_targets(program, [region], [indicator]).get((region.id, indicator.id))
+    target_text = resolved.text if resolved is not None and resolved.applicable else ""
+    # 已建立 reads as the target's own wording (制定实施, 全面实施 …) where it has one
+    qualitative = indicator.is_qualitative_for(region.level)
+    choices = tuple((v, target_text if v == QualitativeStatus.ACHIEVED and qualitative and target_text else label)
+                    for v, label in QualitativeStatus.choices)
+    years = list(range(reporting_round.year - 3, reporting_round.year))
+    previous = approved_values(program, [region], [indicator], years).get((region.id, indicator.id), {})
+    return ValueEntry(region=region, indicator=indicator, value=value, target_text=target_text,
+                      qualitative=qualitative, qualitative_choices=choices,
+                      previous=tuple(sorted(previous.values(), key=lambda a: a.year)))
+
+
+@dataclass(frozen=True)
+class ValueDetail:
+    """A value with its revisions, review events and evidence (the API's value detail)."""
+
+    id: int
+    region_id: int
+    indicator_id: int
+    period_label: str
+    year: int
+    status: str
+    version: int
+    current_revision: ValueRevision | None
+    approved_revision: ValueRevision | None
+    revisions: tuple[ValueRevision, ...]
+    events: tuple[ReviewEvent, ...]
+    evidence: tuple[Evidence, ...]
+    evidence_missing: tuple[str, ...]
+
+
+def value_detail(value: IndicatorValue) -> ValueDetail:
+    evidence = tuple(value.evidence.all())
+    return ValueDetail(
+        id=value.id, region_id=value.region_id, indicator_id=value.indicator_id, period_label=value.period_label,
+        year=value.year, status=value.status, version=value.version, current_revision=value.current_revision,
+        approved_revision=value.approved_revision, revisions=tuple(value.revisions.select_related("author")),
+        events=tuple(review_history(value)), evidence=evidence,
+        evidence_missing=evidence_completeness(value.indicator, list(evidence)).missing,
+    )
 
 
 # --- evidence completeness ----------------------------------------------------------------------------
@@ -379,7 +440,7 @@ def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, bef
 # --- progress ----------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProgressLine:
     label: str
     total: int = 0
@@ -410,40 +471,53 @@ class ProgressLine:
         return self._rate(self.evidence_complete, self.total)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoundProgress:
     round: ReportingRound
-    by_reporter: list[ProgressLine]
-    by_region: list[ProgressLine]
+    by_reporter: tuple[ProgressLine, ...]
+    by_region: tuple[ProgressLine, ...]
     total: ProgressLine
+
+
+class _Tally:
+    """Counts of one progress line while the obligations are walked; frozen into a :class:`ProgressLine`."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.counts = dict.fromkeys(("total", "reported", "approved", "on_time", "returned", "evidence_complete"), 0)
+
+    def line(self) -> ProgressLine:
+        return ProgressLine(self.label, **self.counts)
 
 
 def round_progress(reporting_round: ReportingRound) -> RoundProgress:
     """Completeness (approved share), reporting and on-time rates by reporting unit and by region."""
     due_end = dt.datetime.combine(reporting_round.due, dt.time.max, tzinfo=timezone.get_current_timezone())
-    by_reporter: dict[str, ProgressLine] = {}
-    by_region: dict[int, ProgressLine] = {}
-    total = ProgressLine("合计")
+    by_reporter: dict[str, _Tally] = {}
+    by_region: dict[int, _Tally] = {}
+    total = _Tally("合计")
     for obligation in round_obligations(reporting_round):
-        lines = [
-            by_reporter.setdefault(obligation.reporter.key, ProgressLine(obligation.reporter.label)),
-            by_region.setdefault(obligation.region.id, ProgressLine(obligation.region.name)),
+        tallies = [
+            by_reporter.setdefault(obligation.reporter.key, _Tally(obligation.reporter.label)),
+            by_region.setdefault(obligation.region.id, _Tally(obligation.region.name)),
             total,
         ]
         value = obligation.value
         complete = value is not None and evidence_completeness(obligation.indicator, list(value.evidence.all())).complete
-        for line in lines:
-            line.total += 1
+        for tally in tallies:
+            counts = tally.counts
+            counts["total"] += 1
             if value is None:
                 continue
             if value.first_submitted_at is not None:
-                line.reported += 1
+                counts["reported"] += 1
                 if value.first_submitted_at <= due_end:
-                    line.on_time += 1
+                    counts["on_time"] += 1
             if value.status == ReviewStatus.APPROVED:
-                line.approved += 1
+                counts["approved"] += 1
             if value.status == ReviewStatus.RETURNED:
-                line.returned += 1
+                counts["returned"] += 1
             if complete:
-                line.evidence_complete += 1
-    return RoundProgress(reporting_round, list(by_reporter.values()), list(by_region.values()), total)
+                counts["evidence_complete"] += 1
+    return RoundProgress(reporting_round, tuple(t.line() for t in by_reporter.values()),
+                         tuple(t.line() for t in by_region.values()), total.line())

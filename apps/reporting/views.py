@@ -22,20 +22,20 @@ from apps.evidence.selectors import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
-from apps.programs.selectors import program_indicators, program_regions, resolve_targets
+from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 
 from . import bulk, services
 from .exports import department_template
-from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound
+from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
     access_round,
     access_value,
-    approved_values,
     evidence_completeness,
     inbox,
     review_queue,
     round_progress,
+    value_entry,
     value_history,
 )
 
@@ -131,26 +131,15 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
     indicator = reporting_round.indicators.select_related("parent").filter(pk=indicator_id).first()
     if region is None or indicator is None:
         raise NotFoundError(_("该区域或指标不在本轮调度范围内。"))
-    value = IndicatorValue.objects.select_related("current_revision").filter(
-        program=program, region=region, indicator=indicator, period_type=reporting_round.period_type,
-        year=reporting_round.year, period_number=reporting_round.period_number).first()
-    probe = value or IndicatorValue(program=program, region=region, indicator=indicator)
+    data = value_entry(reporting_round, region, indicator)
+    probe = data.value or IndicatorValue(program=program, region=region, indicator=indicator)
     probe.program = program
     if not probe.review_can_report(request.user):
         raise PermissionDeniedError(_("您无权填报该指标值。"))
-    resolved = resolve_targets(program, [region], [indicator]).get((region.id, indicator.id))
-    target_text = resolved.text if resolved is not None and resolved.applicable else ""
-    # 已建立 reads as the target's own wording (制定实施, 全面实施 …) where it has one
-    qualitative = indicator.is_qualitative_for(region.level)
-    choices = [(v, target_text if v == QualitativeStatus.ACHIEVED and qualitative and target_text
-                else label) for v, label in QualitativeStatus.choices]
     context: dict[str, object] = {"program": program, "round": reporting_round, "region": region,
-                                  "indicator": indicator, "value": value, "target_text": target_text,
-                                  "qualitative": qualitative,
-                                  "qualitative_choices": choices,
-                                  "previous": sorted(approved_values(program, [region], [indicator], list(
-                                      range(reporting_round.year - 3, reporting_round.year))).get(
-                                      (region.id, indicator.id), {}).values(), key=lambda a: a.year)}
+                                  "indicator": indicator, "value": data.value, "target_text": data.target_text,
+                                  "qualitative": data.qualitative, "qualitative_choices": data.qualitative_choices,
+                                  "previous": data.previous}
     if request.method == "POST":
         try:
             value = services.indicator_value_save(
