@@ -1,15 +1,8 @@
-from ninja import Router, Schema
+from ninja import Router
+
+from .schemas import MeOut
 
 router = Router(tags=["账户"])
-
-
-class MeOut(Schema):
-    username: str
-    display_name: str
-    role: str
-    role_label: str
-    region_id: int | None
-    department_id: int | None
 
 
 @router.get("/me", response=MeOut, summary="当前用户")

@@ -1,33 +1,11 @@
-from ninja import Router, Schema
+from ninja import Router
 
 from apps.core.permissions import access_region, home_region, visible_departments
 
 from .models import Region
+from .schemas import DepartmentOut, RegionOut
 
 router = Router(tags=["区域与单位"])
-
-
-class RegionOut(Schema):
-    id: int
-    code: str
-    name: str
-    level: str
-    parent_id: int | None
-    terrain: str
-    arid: bool
-    plateau: bool
-    coastal: bool
-    city_size: str
-    zone: str
-
-
-class DepartmentOut(Schema):
-    id: int
-    name: str
-    region_id: int
-    kind: str
-    governs_id: int | None
-    aliases: list[str]
 
 
 @router.get("/regions", response=list[RegionOut], summary="可见区域（本级及下级）")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from django.http import HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
@@ -17,6 +14,21 @@ from apps.staging.services import staged_import_commit
 
 from . import imports, services
 from .models import Program
+from .schemas import (
+    AssignedIn,
+    AssignedOut,
+    DepartmentDutyOut,
+    ImportReport,
+    LocalIndicatorIn,
+    OverrideIn,
+    ProgramDetailOut,
+    ProgramOut,
+    ResponsibilityIn,
+    ResponsibilityOut,
+    Saved,
+    TargetEditIn,
+    TargetOut,
+)
 from .selectors import (
     assigned_values,
     department_responsibilities,
@@ -29,35 +41,6 @@ from .selectors import (
 )
 
 router = Router(tags=["创建工作"])
-
-
-class PhaseOut(Schema):
-    name: str
-    start: dt.date
-    end: dt.date
-    description: str
-
-
-class GoalOut(Schema):
-    region_id: int
-    region_name: str
-    title_sought: str
-    target_year: int
-
-
-class ProgramOut(Schema):
-    id: int
-    name: str
-    region_id: int
-    framework_code: str
-    title_sought: str
-    base_year: int
-    target_year: int
-
-
-class ProgramDetailOut(ProgramOut):
-    phases: list[PhaseOut]
-    goals: list[GoalOut]
 
 
 def _program_out(program: Program) -> dict:
@@ -89,19 +72,6 @@ def get_program(request, program_id: int):
     }
 
 
-class TargetOut(Schema):
-    region_id: int
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
-    applicable: bool
-    expression: str | None
-    text: str
-    source: str
-    reason: str
-    needs_assigned: bool
-
-
 @router.get("/{program_id}/targets", response=list[TargetOut], summary="各区域解析后的目标")
 def list_targets(request, program_id: int, region_id: int | None = None):
     from calc.targets import unparse
@@ -120,62 +90,6 @@ def list_targets(request, program_id: int, region_id: int | None = None):
         }
         for r in resolved.values()
     ]
-
-
-class TargetEditIn(Schema):
-    indicator_id: int
-    level: str
-    target: str
-    reason: str
-
-
-class LocalIndicatorIn(Schema):
-    name: str
-    domain: str = "地方特色"
-    task: str = "地方特色指标"
-    unit: str = ""
-    direction: str = "higher"
-    binding: bool = False
-    target_city: str = ""
-    target_county: str = ""
-    reason: str
-
-
-class OverrideIn(Schema):
-    region_id: int
-    indicator_id: int
-    target: str = ""
-    not_applicable: bool = False
-    clear: bool = False
-    reason: str
-
-
-class AssignedIn(Schema):
-    region_id: int
-    indicator_id: int
-    year: int
-    value: Decimal
-    document: str = ""
-    reason: str
-
-
-class AssignedOut(Schema):
-    region_id: int
-    indicator_id: int
-    year: int
-    value: Decimal
-    document: str
-    reason: str
-    created_by: str
-    created_at: dt.datetime
-
-    @staticmethod
-    def resolve_created_by(obj):
-        return obj.created_by.username
-
-
-class Saved(Schema):
-    id: int
 
 
 @router.post("/{program_id}/target-edits", response={201: Saved}, summary="地方目标调整（只能提高）")
@@ -223,26 +137,6 @@ def post_assigned(request, program_id: int, payload: AssignedIn):
 def list_assigned(request, program_id: int):
     program = access_program(request.user, program_id)
     return [a for a in assigned_values(program).values()]
-
-
-class ResponsibilityOut(Schema):
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
-    leads: list[str]
-    cooperators: list[str]
-
-
-class ResponsibilityIn(Schema):
-    lead_ids: list[int]
-    cooperator_ids: list[int] = []
-
-
-class ImportReport(Schema):
-    ok: bool
-    indicators: int
-    errors: list[dict]
-    warnings: list[dict]
 
 
 @router.get("/{program_id}/responsibilities", response=list[ResponsibilityOut], summary="责任清单")
@@ -299,14 +193,6 @@ def export_responsibilities(request, program_id: int):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=responsibilities-{program.id}.xlsx"
     return response
-
-
-class DepartmentDutyOut(Schema):
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
-    role: str
-    target: str
 
 
 @router.get("/{program_id}/departments/{department_id}/responsibilities", response=list[DepartmentDutyOut],

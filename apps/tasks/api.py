@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, NotFoundError
@@ -22,90 +21,26 @@ from apps.staging.services import staged_import_upload_and_commit
 from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, require_manage
 from .exports import render_project_xlsx, render_task_xlsx
-from .models import NoticeLevel, ProjectYear, SupervisionNotice, Task, TaskProgress
+from .models import ProjectYear, SupervisionNotice, Task, TaskProgress
+from .schemas import (
+    ImportOut,
+    InboxOut,
+    NoticeDetailOut,
+    NoticeIn,
+    NoticeOut,
+    ProgressEditIn,
+    ProgressOut,
+    ProjectOut,
+    RunOut,
+    SummaryOut,
+    TaskDetailOut,
+    TaskOut,
+    TextIn,
+    TimelineOut,
+)
 from .views import XLSX
 
 router = Router(tags=["任务、项目与督办"])
-
-
-class UnitOut(Schema):
-    id: int
-    name: str
-
-
-class MilestoneOut(Schema):
-    id: int
-    title: str
-    due: dt.date
-    done_on: dt.date | None
-    overdue: bool
-
-
-class TaskOut(Schema):
-    id: int
-    parent_id: int | None
-    level: int
-    number: str
-    title: str
-    deadline: dt.date | None
-    deadline_text: str
-    status: str
-    percent: int
-    overdue: bool
-    leads: list[UnitOut]
-    cooperators: list[UnitOut]
-
-
-class EvidenceFileOut(Schema):
-    id: int
-    name: str
-    url: str  # the one permission-checked download
-
-
-class ProgressOut(Schema):
-    id: int
-    task_id: int
-    department_id: int
-    narrative: str
-    percent: int
-    status: str
-    version: int
-    evidence: list[str]  # the files' names (kept); evidence_files has their downloads
-    evidence_files: list[EvidenceFileOut]
-
-
-class ReviewEventOut(Schema):
-    action: str
-    old_status: str
-    new_status: str
-    comment: str
-    actor: str
-    at: dt.datetime
-
-
-class ProgressDetailOut(ProgressOut):
-    history: list[ReviewEventOut]
-
-
-class TaskDetailOut(TaskOut):
-    description: str
-    milestones: list[MilestoneOut]
-    indicator_ids: list[int]
-    progress: list[ProgressDetailOut]
-
-
-class ProgressEditIn(Schema):
-    """A draft or returned update changed, and with ``submit`` (re)submitted in the same step."""
-
-    narrative: str
-    percent: int
-    expected_version: int
-    submit: bool = False
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
 
 
 def _units(task: Task, role: str) -> list[dict]:
@@ -223,61 +158,6 @@ def transition_progress(request, program_id: int, task_id: int, progress_id: int
 # --- projects ----------------------------------------------------------------------------------
 
 
-class FundingOut(Schema):
-    source: str
-    label: str
-    amount_wan: Decimal | None
-
-
-class YearOut(Schema):
-    year: int
-    planned_wan: Decimal
-    completed_wan: Decimal
-
-
-class ProjectOut(Schema):
-    id: int
-    number: str
-    name: str
-    category: str
-    region_id: int
-    region: str
-    location: str
-    department_id: int
-    department: str
-    start: dt.date
-    end: dt.date
-    total_investment_wan: Decimal
-    total_investment_yi: Decimal
-    status: str
-    percent: int
-    late: bool
-    funding: list[FundingOut]
-    years: list[YearOut]
-
-
-class SummaryLineOut(Schema):
-    label: str
-    count: int
-    total_wan: Decimal
-    planned_wan: Decimal
-    completed_wan: Decimal
-
-
-class SummaryOut(Schema):
-    headline: str
-    count: int
-    total_wan: Decimal
-    total_yi: Decimal
-    completed_wan: Decimal
-    completed_yi: Decimal
-    late: int
-    by_category: list[SummaryLineOut]
-    by_region: list[SummaryLineOut]
-    by_year: list[SummaryLineOut]
-    by_source: list[SummaryLineOut]
-
-
 @router.get("/programs/{program_id}/projects", response=list[ProjectOut], summary="项目清单（金额单位：万元）")
 def list_projects(request, program_id: int):
     program = access_program(request.user, program_id)
@@ -328,53 +208,6 @@ def export_projects(request, program_id: int):
 
 
 # --- supervision -------------------------------------------------------------------------------
-
-
-class NoticeOut(Schema):
-    id: int
-    department_id: int
-    department: str
-    rule: str
-    title: str
-    reason: str
-    level: int
-    level_label: str
-    colour: str
-    status: str
-    version: int
-    issued_on: dt.date
-    response_due: dt.date
-
-
-class NoticeEventOut(Schema):
-    action: str
-    kind: str
-    level: int
-    text: str
-    on: dt.date
-    actor: str | None
-
-
-class NoticeDetailOut(NoticeOut):
-    events: list[NoticeEventOut]
-
-
-class NoticeIn(Schema):
-    department_id: int
-    title: str
-    reason: str = ""
-    level: int = NoticeLevel.REMIND
-    response_due: dt.date | None = None
-
-
-class TextIn(Schema):
-    text: str = ""
-
-
-class RunOut(Schema):
-    issued: int
-    escalated: int
-    resolved: int
 
 
 def _notice(n: SupervisionNotice) -> dict:
@@ -449,31 +282,6 @@ def run_supervision(request, program_id: int):
 # --- inbox and timeline ------------------------------------------------------------------------
 
 
-class DueReportOut(Schema):
-    title: str
-    due: dt.date
-    url: str
-    overdue: bool
-
-
-class InboxTaskOut(Schema):
-    id: int
-    number: str
-    title: str
-    deadline: dt.date | None
-    percent: int
-    overdue: bool
-
-
-class InboxOut(Schema):
-    department_id: int
-    department: str
-    tasks: list[InboxTaskOut]
-    returned_progress: list[ProgressOut]
-    notices: list[NoticeOut]
-    due_reports: list[DueReportOut]
-
-
 @router.get("/programs/{program_id}/inbox", response=InboxOut,
             summary="单位待办：未完成任务、被退回的进展、未办结督办、待报送事项（联络员默认本单位）")
 def get_inbox(request, program_id: int, department_id: int | None = None):
@@ -489,22 +297,6 @@ def get_inbox(request, program_id: int, department_id: int | None = None):
             "returned_progress": [_progress(p) for p in inbox.returned],
             "notices": [_notice(n) for n in inbox.notices],
             "due_reports": [vars(r) for r in inbox.due_reports]}
-
-
-class BarOut(Schema):
-    label: str
-    kind: str
-    start: dt.date
-    end: dt.date
-    css: str
-    note: str
-
-
-class TimelineOut(Schema):
-    start: dt.date
-    end: dt.date
-    today: dt.date
-    rows: list[BarOut]
 
 
 @router.get("/programs/{program_id}/timeline", response=TimelineOut, summary="进度计划：阶段、节点与任务")

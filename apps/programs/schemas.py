@@ -1,0 +1,137 @@
+"""API schemas of programs.
+
+Read by attribute from the models and the selectors' dataclasses, as described in apps/assessment/schemas.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class PhaseOut(Schema):
+    name: str
+    start: dt.date
+    end: dt.date
+    description: str
+
+
+class GoalOut(Schema):
+    region_id: int
+    region_name: str
+    title_sought: str
+    target_year: int
+
+
+class ProgramOut(Schema):
+    id: int
+    name: str
+    region_id: int
+    framework_code: str
+    title_sought: str
+    base_year: int
+    target_year: int
+
+
+class ProgramDetailOut(ProgramOut):
+    phases: list[PhaseOut]
+    goals: list[GoalOut]
+
+
+class TargetOut(Schema):
+    region_id: int
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    applicable: bool
+    expression: str | None
+    text: str
+    source: str
+    reason: str
+    needs_assigned: bool
+
+
+class TargetEditIn(Schema):
+    indicator_id: int
+    level: str
+    target: str
+    reason: str
+
+
+class LocalIndicatorIn(Schema):
+    name: str
+    domain: str = "地方特色"
+    task: str = "地方特色指标"
+    unit: str = ""
+    direction: str = "higher"
+    binding: bool = False
+    target_city: str = ""
+    target_county: str = ""
+    reason: str
+
+
+class OverrideIn(Schema):
+    region_id: int
+    indicator_id: int
+    target: str = ""
+    not_applicable: bool = False
+    clear: bool = False
+    reason: str
+
+
+class AssignedIn(Schema):
+    region_id: int
+    indicator_id: int
+    year: int
+    value: Decimal
+    document: str = ""
+    reason: str
+
+
+class AssignedOut(Schema):
+    region_id: int
+    indicator_id: int
+    year: int
+    value: Decimal
+    document: str
+    reason: str
+    created_by: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.username
+
+
+class Saved(Schema):
+    id: int
+
+
+class ResponsibilityOut(Schema):
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    leads: list[str]
+    cooperators: list[str]
+
+
+class ResponsibilityIn(Schema):
+    lead_ids: list[int]
+    cooperator_ids: list[int] = []
+
+
+class ImportReport(Schema):
+    ok: bool
+    indicators: int
+    errors: list[dict]
+    warnings: list[dict]
+
+
+class DepartmentDutyOut(Schema):
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    role: str
+    target: str
