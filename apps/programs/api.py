@@ -43,33 +43,16 @@ from .selectors import (
 router = Router(tags=["创建工作"])
 
 
-def _program_out(program: Program) -> dict:
-    return {
-        "id": program.id, "name": program.name, "region_id": program.region_id,
-        "framework_code": program.framework.code, "title_sought": program.title_sought,
-        "base_year": program.base_year, "target_year": program.target_year,
-    }
-
-
 @router.get("", response=list[ProgramOut], summary="可见的创建工作")
 def list_programs(request):
     from apps.core.permissions import visible_programs_q
 
-    return [_program_out(p) for p in Program.objects.filter(visible_programs_q(request.user)).select_related("framework")]
+    return list(Program.objects.filter(visible_programs_q(request.user)).select_related("framework"))
 
 
 @router.get("/{program_id}", response=ProgramDetailOut, summary="创建工作详情（阶段、县区目标）")
 def get_program(request, program_id: int):
-    program = access_program(request.user, program_id)
-    return {
-        **_program_out(program),
-        "phases": list(program.phases.all()),
-        "goals": [
-            {"region_id": g.region_id, "region_name": g.region.name, "title_sought": g.title_sought,
-             "target_year": g.target_year}
-            for g in program.region_goals.select_related("region")
-        ],
-    }
+    return access_program(request.user, program_id)
 
 
 @router.get("/{program_id}/targets", response=list[TargetOut], summary="各区域解析后的目标")

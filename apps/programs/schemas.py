@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PhaseOut(Schema):
@@ -20,7 +20,7 @@ class PhaseOut(Schema):
 
 class GoalOut(Schema):
     region_id: int
-    region_name: str
+    region_name: str = Field(alias="region.name")
     title_sought: str
     target_year: int
 
@@ -29,7 +29,7 @@ class ProgramOut(Schema):
     id: int
     name: str
     region_id: int
-    framework_code: str
+    framework_code: str = Field(alias="framework.code")
     title_sought: str
     base_year: int
     target_year: int
@@ -38,6 +38,14 @@ class ProgramOut(Schema):
 class ProgramDetailOut(ProgramOut):
     phases: list[PhaseOut]
     goals: list[GoalOut]
+
+    @staticmethod
+    def resolve_phases(obj) -> list:  # noqa: ANN001
+        return list(obj.phases.all())
+
+    @staticmethod
+    def resolve_goals(obj) -> list:  # noqa: ANN001
+        return list(obj.region_goals.select_related("region"))
 
 
 class TargetOut(Schema):

@@ -24,3 +24,14 @@ def test_api_declares_no_schema(api: Path) -> None:
 def test_openapi_document_renders(client_for, world) -> None:  # noqa: ANN001
     response = client_for(world.users.office).get("/api/openapi.json")
     assert response.status_code == 200 and response.json()["paths"]
+
+
+def test_program_list_and_detail_read_the_model(client_for, world) -> None:  # noqa: ANN001
+    client = client_for(world.users.office)
+    listed = client.get("/api/programs").json()
+    program = next(p for p in listed if p["id"] == world.program.id)
+    assert program["framework_code"] == world.program.framework.code and program["region_id"] == world.program.region_id
+    detail = client.get(f"/api/programs/{world.program.id}").json()
+    assert {k: detail[k] for k in program} == program
+    assert {"phases", "goals"} <= set(detail) and all(set(g) == {"region_id", "region_name", "title_sought",
+                                                                   "target_year"} for g in detail["goals"])
