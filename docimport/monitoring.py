@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from apps.core.errors import RowError
+from .errors import RowError
 
 FORMATS = ("csv", "xlsx", "parquet")
 MAX_ERRORS = 200

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from apps.core.errors import RowError
-
+from .errors import RowError
 from .xlsx import cell_text, read_rows, split_names
 
 UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}

@@ -10,8 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from apps.core.errors import RowError
-
+from .errors import RowError
 from .xlsx import cell_text, read_rows, split_names
 
 COLUMNS = ("序号", "任务名称", "工作内容", "牵头单位", "配合单位", "完成时限")
