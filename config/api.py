@@ -30,8 +30,8 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _register() -> None:
+    from apps.accounts.api import router as accounts_router
     from apps.assessment.api import router as assessment_router
-    from apps.core.api import router as core_router
     from apps.evidence.api import router as evidence_router
     from apps.geo.api import router as geo_router
     from apps.indicators.api import router as indicators_router
@@ -40,7 +40,7 @@ def _register() -> None:
     from apps.reporting.api import router as reporting_router
     from apps.tasks.api import router as tasks_router
 
-    api.add_router("/", core_router)
+    api.add_router("/", accounts_router)
     api.add_router("/", geo_router)
     api.add_router("/frameworks", indicators_router)
     api.add_router("/programs", programs_router)

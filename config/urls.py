@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apps.core import views as core_views
+from apps.programs import views as programs_views
 from config.api import api
 
 admin.site.site_header = "生态文明建设示范区创建管理系统"
@@ -10,7 +10,7 @@ admin.site.site_title = "创建管理系统"
 admin.site.index_title = "基础数据管理"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", programs_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

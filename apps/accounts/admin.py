@@ -1,9 +1,56 @@
+"""Django admin for master data: office administrators only (and superusers for operations)."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
-from apps.core.admin import OfficeAdmin
+from .models import Role, User
 
-from .models import User
+
+def is_office_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and (user.is_superuser or getattr(user, "role", None) == Role.OFFICE_ADMIN))
+
+
+def _has_permission(request: HttpRequest) -> bool:
+    return is_office_admin(request)
+
+
+admin.site.has_permission = _has_permission  # type: ignore[method-assign]
+
+
+class OfficeAdmin(admin.ModelAdmin):
+    """Model admin whose every permission is "is an office administrator"."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_office_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_office_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+
+class AppendOnlyAdmin(OfficeAdmin):
+    """Revisions are written through the pages and the API; the admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(User)

@@ -7,7 +7,7 @@
 - Department reporters: their own unit's view, and the detail of the indicators their unit leads or
   cooperates on (``IndicatorValue.can_view`` lets them read those values in every region). Not the cockpit
   or the matrix.
-- Anyone else (another city): 403 from :func:`apps.core.permissions.access_program`.
+- Anyone else (another city): 403 from :func:`apps.programs.access.access_program`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.permissions import access_department, access_program, home_region
+from apps.geo.access import access_department, home_region
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
+from apps.programs.access import access_program
 from apps.programs.models import Program, Responsibility
 
 

@@ -1,7 +1,8 @@
 """The program menu in the header: its groups, and how the apps' entries become the menu a user sees.
 
-Every entry comes from an app's ``nav.py`` (``NAV``: a list of :class:`NavEntry`, or of the older
-``(label, url name, roles)`` 3-tuples, which are shown as top-level links). Building the menu reads only these
+Every entry comes from an installed app's ``nav.py`` (``NAV``: a list of :class:`NavEntry`, or of the older
+``(label, url name, roles)`` 3-tuples, which are shown as top-level links), found the way the admin finds
+``admin.py``: core names no app. Building the menu reads only these
 lists, the user's role and the request path: it issues no SQL query.
 
 Labels are Chinese msgids marked with ``gettext_noop`` (or ``pgettext_lazy`` where the menu needs a short form
@@ -14,13 +15,11 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import NamedTuple
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext, gettext_noop
-
-#: The apps that contribute entries, in the order their entries appear inside a group.
-NAV_MODULES = ["apps.programs.nav", "apps.assessment.nav", "apps.reporting.nav", "apps.tasks.nav",
-               "apps.monitoring.nav"]
 
 Label = str | Promise
 
@@ -78,11 +77,16 @@ class MenuItem:
         return self.links[0].href
 
 
+def nav_modules() -> list[str]:
+    """The ``nav`` modules of the installed apps, in INSTALLED_APPS order (the order of ties inside a group)."""
+    return [f"{config.name}.nav" for config in apps.get_app_configs() if module_has_submodule(config.module, "nav")]
+
+
 def entries() -> list[NavEntry]:
     """Every app's entries, old 3-tuples read as top-level links."""
     found = []
-    for module in NAV_MODULES:
-        for raw in import_module(module).NAV:
+    for module in nav_modules():
+        for raw in getattr(import_module(module), "NAV", ()):
             entry = raw if isinstance(raw, NavEntry) else NavEntry(*raw)
             found.append(entry)
     return found

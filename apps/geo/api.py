@@ -1,7 +1,6 @@
 from ninja import Router
 
-from apps.core.permissions import access_region, home_region, visible_departments
-
+from .access import access_region, home_region, visible_departments
 from .models import Region
 from .schemas import DepartmentOut, RegionOut
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import OfficeAdmin
+from apps.accounts.admin import OfficeAdmin
 
 from .models import Framework, Indicator
 

@@ -21,11 +21,11 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError
-from apps.core.permissions import can_manage_program
 from apps.core.uploads import CheckedUpload
 from apps.geo.models import Region
 from apps.jobs.registry import ReportProgress
 from apps.jobs.services import submit
+from apps.programs.access import can_manage_program
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.core.permissions import access_program, can_manage_program
 from apps.core.web import page
+from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
 from apps.programs.selectors import program_regions
 

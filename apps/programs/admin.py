@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import AppendOnlyAdmin, OfficeAdmin
+from apps.accounts.admin import AppendOnlyAdmin, OfficeAdmin
 
 from .models import (
     AssignedTarget,

@@ -7,12 +7,13 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
-from apps.core.permissions import access_department, access_program, access_region, can_manage_region
 from apps.core.uploads import check_upload
+from apps.geo.access import access_department, access_region
 from apps.geo.models import Department
 from apps.staging.services import staged_import_commit
 
 from . import imports, services
+from .access import access_program, can_manage_region
 from .models import Program
 from .schemas import (
     AssignedIn,
@@ -45,7 +46,7 @@ router = Router(tags=["创建工作"])
 
 @router.get("", response=list[ProgramOut], summary="可见的创建工作")
 def list_programs(request):
-    from apps.core.permissions import visible_programs_q
+    from .access import visible_programs_q
 
     return list(Program.objects.filter(visible_programs_q(request.user)).select_related("framework"))
 

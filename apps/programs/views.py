@@ -13,22 +13,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
-from apps.core.permissions import (
-    access_department,
-    access_program,
-    access_region,
-    can_manage_program,
-    can_manage_region,
-)
 from apps.core.uploads import check_upload
 from apps.core.web import page
+from apps.geo.access import access_department, access_region
 from apps.indicators.models import Indicator
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import staged_import_commit
 
 from . import imports, services
-from .models import Phase, RegionGoal
+from .access import access_program, can_manage_program, can_manage_region, visible_programs_q
+from .models import Phase, Program, RegionGoal
 from .selectors import (
     assigned_values,
     department_responsibilities,
@@ -40,6 +36,23 @@ from .selectors import (
     responsibility_export,
     responsibility_rows,
 )
+
+
+@page
+def home(request: HttpRequest) -> HttpResponse:
+    """Land where the role works: a reporter on its unit's page, everyone else on the program."""
+    programs = list(Program.objects.filter(visible_programs_q(request.user)).select_related("region"))
+    if len(programs) == 1:
+        program = programs[0]
+        if request.user.role == Role.DEPARTMENT_REPORTER:
+            return redirect("department", program_id=program.id, department_id=request.user.department_id)
+        if request.user.role == Role.COUNTY_OFFICE:
+            return redirect("region", program_id=program.id, region_id=request.user.region_id)
+        if request.user.role == Role.LEADER:
+            return redirect("assessment_cockpit", program_id=program.id)
+        return redirect("program", program_id=program.id)
+    return render(request, "core/home.html", {"programs": programs})
+
 
 
 def _grouped(indicators: list[Indicator]) -> OrderedDict[str, OrderedDict[str, list[Indicator]]]:
@@ -303,7 +316,7 @@ def department_page(request: HttpRequest, program_id: int, department_id: int) -
 def department_list(request: HttpRequest, program_id: int) -> HttpResponse:
     from django.db.models import Count, Q
 
-    from apps.core.permissions import visible_departments
+    from apps.geo.access import visible_departments
 
     program = access_program(request.user, program_id)
     departments = (

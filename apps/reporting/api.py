@@ -8,11 +8,12 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.permissions import access_program, access_region, can_manage_program
 from apps.core.uploads import read_upload
 from apps.evidence.selectors import access_evidence
 from apps.evidence.views import evidence_response
+from apps.geo.access import access_region
 from apps.indicators.models import Indicator
+from apps.programs.access import access_program, can_manage_program
 from apps.review.schemas import TransitionIn
 
 from . import bulk, schemas, selectors, services

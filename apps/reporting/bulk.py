@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.errors import ImportRejected, PermissionDeniedError, RowError
-from apps.core.permissions import can_manage_program
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
+from apps.programs.access import can_manage_program
 from apps.review.workflow import EDITABLE, ReviewStatus
 from docimport.values import parse_value_sheet
 

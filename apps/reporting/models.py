@@ -12,10 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
-from apps.core.permissions import can_manage_program, can_see_region
 from apps.evidence.models import Evidence
+from apps.geo.access import can_see_region
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
+from apps.programs.access import can_manage_program
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.models import Reviewable
 

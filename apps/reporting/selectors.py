@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.permissions import access_program
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
+from apps.programs.access import access_program
 from apps.programs.models import Program, Responsibility, ResponsibilityRole
 from apps.programs.selectors import resolve_targets
 from apps.review.models import ReviewEvent

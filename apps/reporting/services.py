@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.permissions import can_manage_program
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS, Evidence
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
+from apps.programs.access import can_manage_program
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.models import ReviewEvent

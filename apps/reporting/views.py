@@ -15,13 +15,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
-from apps.core.permissions import access_program, can_manage_program, visible_departments
 from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
 from apps.core.web import page
 from apps.evidence.selectors import access_evidence
 from apps.evidence.views import evidence_response
+from apps.geo.access import visible_departments
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
+from apps.programs.access import access_program, can_manage_program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 

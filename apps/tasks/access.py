@@ -11,7 +11,8 @@ from django.db.models import Q
 
 from apps.accounts.models import Role
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.permissions import can_manage_program, can_see_region
+from apps.geo.access import can_see_region
+from apps.programs.access import can_manage_program
 
 from .models import Project, SupervisionNotice, Task
 

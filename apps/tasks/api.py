@@ -10,9 +10,10 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import DomainError, NotFoundError
-from apps.core.permissions import access_department, access_program
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
+from apps.geo.access import access_department
+from apps.programs.access import access_program
 from apps.programs.models import Program
 from apps.review.schemas import TransitionIn
 from apps.review.services import review_history

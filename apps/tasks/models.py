@@ -121,7 +121,7 @@ class TaskProgress(Reviewable):
         return user.is_active and user.department_id == self.department_id
 
     def review_can_review(self, user) -> bool:  # noqa: ANN001
-        from apps.core.permissions import can_manage_program
+        from apps.programs.access import can_manage_program
 
         return can_manage_program(user, self.task.program)
 

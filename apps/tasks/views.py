@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
-from apps.core.permissions import access_department, access_program, can_manage_program
 from apps.core.uploads import check_upload
 from apps.core.web import page
 from apps.evidence.models import EVIDENCE_KINDS
+from apps.geo.access import access_department
+from apps.programs.access import access_program, can_manage_program
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
 from apps.staging.services import staged_import_upload_and_commit

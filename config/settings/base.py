@@ -65,7 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "apps.core.context_processors.navigation",
+                "apps.programs.context_processors.navigation",
             ],
         },
     },

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from apps.core import nav
-from apps.core.context_processors import navigation
+from apps.programs.context_processors import navigation
 from tests.conftest import browser_login
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

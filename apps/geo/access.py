@@ -1,14 +1,18 @@
-"""Who may see and do what. Every view and API endpoint goes through these functions."""
+"""Fetch-and-authorize for regions and departments: where in the region tree a user stands and what it sees.
+
+A user's home region is its own region, or its unit's region for a department reporter. A user sees its home
+region's subtree and the ancestors of its home region (a county office sees its city's overview). A department
+reporter sees only its own unit; a county office sees the units of its county and the units that govern it.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.models import Department, Region
 
-READ_ONLY_ROLES = {Role.LEADER, Role.INSPECTOR}
+from .models import Department, Region
 
 
 def home_region(user: User) -> Region | None:
@@ -17,7 +21,8 @@ def home_region(user: User) -> Region | None:
     return user.region
 
 
-def _ancestor_paths(path: str) -> list[str]:
+def ancestor_paths(path: str) -> list[str]:
+    """The materialised paths of a region and every region above it."""
     codes = [c for c in path.strip("/").split("/") if c]
     return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
@@ -30,35 +35,6 @@ def can_see_region(user: User, region: Region) -> bool:
     return region.path.startswith(home.path) or home.path.startswith(region.path)
 
 
-def visible_programs_q(user: User) -> Q:
-    home = home_region(user)
-    if home is None:
-        return Q(pk__in=[])
-    return Q(region__path__startswith=home.path) | Q(region__path__in=_ancestor_paths(home.path))
-
-
-def can_manage_program(user: User, program) -> bool:  # noqa: ANN001 - avoid import cycle
-    """Office administrators of the program's region (or above) set it up and change it."""
-    return (
-        user.is_active
-        and user.role == Role.OFFICE_ADMIN
-        and user.region_id is not None
-        and program.region.path.startswith(user.region.path)
-    )
-
-
-def can_manage_region(user: User, program, region: Region) -> bool:  # noqa: ANN001
-    """The city office for every region of its program; a county office for its own county."""
-    if can_manage_program(user, program):
-        return True
-    return (
-        user.is_active
-        and user.role == Role.COUNTY_OFFICE
-        and user.region_id is not None
-        and region.path.startswith(user.region.path)
-    )
-
-
 def can_see_department(user: User, department: Department) -> bool:
     if user.role == Role.DEPARTMENT_REPORTER:
         return user.department_id == department.id
@@ -67,22 +43,6 @@ def can_see_department(user: User, department: Department) -> bool:
             department.governs_id == user.region_id
         )
     return can_see_region(user, department.region)
-
-
-def access_program(user: User, program_id: int, *, manage: bool = False):  # noqa: ANN201
-    """Fetch a program the user may see (and manage, if asked) or raise; the one place for this check."""
-    from apps.programs.models import Program
-
-    program = (
-        Program.objects.select_related("region", "framework").filter(visible_programs_q(user), pk=program_id).first()
-    )
-    if program is None:
-        if Program.objects.filter(pk=program_id).exists():
-            raise PermissionDeniedError("您无权查看该创建工作。")
-        raise NotFoundError("创建工作不存在。")
-    if manage and not can_manage_program(user, program):
-        raise PermissionDeniedError("只有生态办管理员可以修改创建工作。")
-    return program
 
 
 def access_region(user: User, region_id: int) -> Region:

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from apps.core.permissions import visible_programs_q
+from apps.core.nav import build_menu
+
+from .access import visible_programs_q
+from .models import Program
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -11,9 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
 
-    def programs():  # noqa: ANN202
-        from apps.programs.models import Program
-
+    def programs() -> list[Program]:
         return list(Program.objects.filter(visible_programs_q(user)).only("id", "name").order_by("id"))
 
     return {"nav_programs": programs, "nav_menu": _menu(request)}
@@ -25,8 +26,6 @@ def _menu(request: HttpRequest) -> list[object]:
     Labels are translated here, at render time, so an app only has to mark them (gettext_noop, or pgettext_lazy
     for a menu-only short form) and have them in the catalogue.
     """
-    from apps.core.nav import build_menu
-
     match = getattr(request, "resolver_match", None)
     program_id = match and match.kwargs.get("program_id")
     if not program_id:
