@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from docimport.monitoring import LAND_USE_LABELS, LAYOUTS
 
 CITY = "629800"
-#: code, name, region code, category — 秦川市 (see apps/programs/demo.py) and its six districts/counties.
+#: code, name, region code, category — 秦川市 (see apps/demo/programs.py) and its six districts/counties.
 DEMO_STATIONS = [
     ("QC001", "市环境监测站", CITY, "国控"), ("QC002", "高新区管委会", CITY, "国控"),
     ("QC003", "河湾区政府", "629802", "省控"), ("QC004", "河湾工业园", "629802", "市控"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -166,10 +167,37 @@ class BaseEntry:
         return "office" if self.current else ""
 
 
+def base_values(program: Program, measure: str, year: int, *, office: bool = True) -> dict[str, tuple[Decimal, str]]:
+    """Base-year values per region code with where each came from.
+
+    The latest committed imported result wins; an office-entered value (the latest row) is used only for
+    regions without one (a result computed from the raw data by the same method is preferred to a bulletin
+    figure; the provenance sentence names which one was used).
+    """
+    rows = (ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
+                                          batch__status=BatchStatus.COMMITTED)
+            .order_by("region_id", "-id").values_list("region__code", "value", "batch_id"))
+    found: dict[str, tuple[Decimal, str]] = {}
+    for code, value, batch_id in rows:
+        found.setdefault(code, (_plain(value), f"导入核算，批次#{batch_id}"))
+    if office:
+        entered = (BaseValue.objects.filter(program=program, measure=measure, year=year)
+                   .order_by("region_id", "-id").values_list("region__code", "value", "source"))
+        seen: set[str] = set()
+        for code, value, source in entered:
+            if code in seen:
+                continue
+            seen.add(code)
+            found.setdefault(code, (_plain(value), f"生态办录入，来源：{source}"))
+    return found
+
+
+def _plain(value: Decimal) -> Decimal:
+    return Decimal(format(value.normalize(), "f"))  # 49.0000 (stored) → 49
+
+
 def base_entries(program: Program) -> list[BaseEntry]:
     """Office-entered base-year values (current and history) next to the imported ones (5 queries)."""
-    from .services import base_values
-
     rows = list(BaseValue.objects.filter(program=program, year=program.base_year).select_related(
         "region", "created_by").order_by("region__path", "measure", "-id"))
     imported = {key: base_values(program, key, program.base_year, office=False) for key in BASE_MEASURES}

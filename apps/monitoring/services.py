@@ -63,7 +63,7 @@ from .models import (
     kind_label,
 )
 from .plans import BatchPlan, PlannedResult, PlannedWrite
-from .selectors import program_sections, program_stations
+from .selectors import base_values, program_sections, program_stations
 
 SOURCE = "监测数据核算"
 RULE_OPTIONS = {"hj633-2012": RULE_2012, "hj633-2026": RULE_2026, RULE_2012: RULE_2012, RULE_2026: RULE_2026}
@@ -132,35 +132,6 @@ def _regions_of(path: str, program_codes: set[str]) -> tuple[str, ...]:
 
 def _latest_results(program: Program, measure: str, year: int) -> dict[str, Decimal]:
     return {code: value for code, (value, _) in base_values(program, measure, year, office=False).items()}
-
-
-def base_values(program: Program, measure: str, year: int, *, office: bool = True) -> dict[str, tuple[Decimal, str]]:
-    """Base-year values per region code with where each came from.
-
-    The latest committed imported result wins; an office-entered value (the latest row) is used only for
-    regions without one (a result computed from the raw data by the same method is preferred to a bulletin
-    figure; the provenance sentence names which one was used).
-    """
-    rows = (ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
-                                          batch__status=BatchStatus.COMMITTED)
-            .order_by("region_id", "-id").values_list("region__code", "value", "batch_id"))
-    found: dict[str, tuple[Decimal, str]] = {}
-    for code, value, batch_id in rows:
-        found.setdefault(code, (_plain(value), f"导入核算，批次#{batch_id}"))
-    if office:
-        entered = (BaseValue.objects.filter(program=program, measure=measure, year=year)
-                   .order_by("region_id", "-id").values_list("region__code", "value", "source"))
-        seen: set[str] = set()
-        for code, value, source in entered:
-            if code in seen:
-                continue
-            seen.add(code)
-            found.setdefault(code, (_plain(value), f"生态办录入，来源：{source}"))
-    return found
-
-
-def _plain(value: Decimal) -> Decimal:
-    return Decimal(format(value.normalize(), "f"))  # 49.0000 (stored) → 49
 
 
 def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Result]:

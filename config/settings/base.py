@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.assessment",
     "apps.monitoring",
     "apps.staging",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from apps.accounts.models import User
 from apps.assessment.selectors import program_assessment
-from apps.monitoring.demo import monitored_codes
+from apps.demo.monitoring import monitored_codes
 from apps.monitoring.models import ComputedResult, ImportBatch
 from apps.programs.models import AssignedTarget, Program
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 import calc.air as air
 from apps.core.errors import DomainError
-from apps.monitoring import services
+from apps.monitoring import selectors, services
 from apps.monitoring.models import BaseValue, BatchStatus, ComputedResult, ImportBatch, Section, Station
 from apps.monitoring.samples import to_bytes
 from apps.monitoring.uploads import check_monitoring_upload
@@ -204,7 +204,7 @@ def test_base_values_are_append_only(world, client_for) -> None:
     first, second = BaseValue.objects.order_by("id")
     assert (first.value, first.reason) == (Decimal("49"), "") and (second.value, second.reason) == (Decimal("48.5"),
                                                                                                      "公报更正")
-    assert services.base_values(world.program, "air.pm25_mean", 2020)["990100"] == (
+    assert selectors.base_values(world.program, "air.pm25_mean", 2020)["990100"] == (
         Decimal("48.5"), "生态办录入，来源：《2020年公报》更正版")
     for bad in (("-1", "air.pm25_mean"), ("120", "water.share_i_iii"), ("abc", "air.pm25_mean"),
                 ("nan", "air.pm25_mean"), ("5", "eco.ei")):

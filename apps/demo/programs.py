@@ -12,11 +12,10 @@ from openpyxl import Workbook
 from apps.accounts.models import Role, User
 from apps.geo.models import Department, DepartmentKind, Region
 from apps.indicators.models import Framework, Indicator
+from apps.programs import services
+from apps.programs.models import AssignedTarget, Milestone, Phase, Program, RegionGoal, TitleSought
+from apps.programs.selectors import program_indicators, program_regions, resolve_targets
 from apps.reporting.validation import PERCENT_UNITS
-
-from . import services
-from .models import AssignedTarget, Milestone, Phase, Program, RegionGoal, TitleSought
-from .selectors import program_indicators, program_regions, resolve_targets
 
 DEMO_PASSWORD = "ecociv-demo-2026"
 

@@ -1,4 +1,4 @@
-"""Demo data of this app, built after the program (see apps/programs/management/commands/load_demo.py).
+"""Demo data of reporting, built after the program (see apps/demo/management/commands/load_demo.py).
 
 Annual rounds 2023–2025 for 秦川市 and its counties, entered and reviewed through the real services so the
 histories are genuine:
@@ -13,7 +13,7 @@ histories are genuine:
 The story: most indicators are attained in 2024; 青峰县 is clearly ahead; 河湾区 (national title in 2025) lags
 with several binding weak spots; elsewhere a credible set of weak spots, some on track to close the gap by the
 region's deadline, some needing to speed up, a few unlikely to make it. Numbers entered against the province's
-yearly numbers are designed with ``apps.programs.demo.province_numbers``, the rule the office's entries follow.
+yearly numbers are designed with ``apps.demo.programs.province_numbers``, the rule the office's entries follow.
 """
 
 from __future__ import annotations
@@ -29,23 +29,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from apps.assessment.selectors import program_goals, region_deadlines
-from apps.monitoring.demo import monitored_codes
-from apps.programs.demo import province_numbers, quantum
+from apps.demo.monitoring import monitored_codes
+from apps.demo.programs import province_numbers, quantum
 from apps.programs.models import Responsibility, ResponsibilityRole
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
-from apps.review.models import ReviewEvent
-from apps.review.workflow import ReviewAction
-from calc.targets import Assigned, Threshold, Trend, walk
-
-from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
-from .services import (
+from apps.reporting.models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
+from apps.reporting.services import (
     ValueInput,
     evidence_upload,
     indicator_value_save,
     indicator_value_transition,
     reporting_round_create,
 )
-from .validation import PERCENT_UNITS
+from apps.reporting.validation import PERCENT_UNITS
+from apps.review.models import ReviewEvent
+from apps.review.workflow import ReviewAction
+from calc.targets import Assigned, Threshold, Trend, walk
 
 ROUNDS = [(2023, dt.date(2024, 1, 31)), (2024, dt.date(2025, 1, 31)), (2025, dt.date(2026, 1, 31))]
 YEARS = (2023, 2024, 2025)

@@ -4,15 +4,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from apps.programs.demo import DemoContext
+from apps.demo.programs import DemoContext
 
 #: Each app that has demo data adds its builder here, in dependency order.
 DEMO_STEPS = [
-    "apps.programs.demo.build",
-    "apps.reporting.demo.build",
-    "apps.tasks.demo.build",
-    "apps.monitoring.demo.build",  # after the rounds exist; approves the computed 2023 and 2024 values
-    "apps.programs.demo.build_assigned",  # the province's numbers, from the approved base-year values
+    "apps.demo.programs.build",
+    "apps.demo.reporting.build",
+    "apps.demo.tasks.build",
+    "apps.demo.monitoring.build",  # after the rounds exist; approves the computed 2023 and 2024 values
+    "apps.demo.programs.build_assigned",  # the province's numbers, from the approved base-year values
 ]
 
 

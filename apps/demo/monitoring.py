@@ -1,4 +1,4 @@
-"""Demo data of this app: 秦川市's stations and sections, and three monitoring years computed through the real
+"""Demo data of monitoring: 秦川市's stations and sections, and three monitoring years computed through the real
 import path (the same service the page and the command use): air, water and EI inputs for 2023 (the base
 year), 2024 and 2025. The import writes the computed values as submitted revisions; the office then approves
 2023 and 2024 (reviewed years) and leaves 2025 waiting for review.
@@ -17,14 +17,13 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.uploads import CheckedUpload
+from apps.monitoring import compute, samples, services
+from apps.monitoring.models import ImportBatch
+from apps.monitoring.uploads import check_monitoring_upload
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, ReportingRound
 from apps.reporting.services import ValueInput, indicator_value_save, indicator_value_transition
 from apps.review.workflow import ReviewAction, ReviewStatus
-
-from . import compute, samples, services
-from .models import ImportBatch
-from .uploads import check_monitoring_upload
 
 AREAS = {"629800": 9800.0, "629802": 620.0, "629803": 710.0, "629821": 1850.0, "629822": 1630.0,
          "629823": 2240.0, "629824": 1410.0}

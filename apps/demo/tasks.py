@@ -15,10 +15,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from apps.review.workflow import ReviewAction
-
-from . import services
-from .models import ProjectCategory, ProjectStatus, Task, TaskMilestone
-from .supervision import notice_close, notice_respond, supervision_run
+from apps.tasks import services
+from apps.tasks.models import ProjectCategory, ProjectStatus, Task, TaskMilestone
+from apps.tasks.supervision import notice_close, notice_respond, supervision_run
 
 D = dt.date
 LATE = "late"  # deadline placeholder: filled relative to today so that escalation levels always show
