@@ -1,6 +1,6 @@
 """REST endpoints for monitoring imports: upload/check, status (progress), commit, results and sites.
 
-Same permissions as the pages (``views.access_monitoring``); a rejected file answers 400 with
+Same permissions as the pages (``access.access_monitoring``); a rejected file answers 400 with
 ``errors: [{row, column, message}]`` through the project's ImportRejected handler.
 """
 
@@ -15,9 +15,9 @@ from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.programs.selectors import program_regions
 
 from . import schemas, selectors, services
+from .access import access_batch, access_monitoring
 from .models import BaseValue, BatchStatus, ComputedResult, ImportBatch, Section, Station
 from .uploads import check_monitoring_upload
-from .views import access_monitoring
 
 router = Router(tags=["监测数据核算"])
 
@@ -65,13 +65,13 @@ def upload(request: HttpRequest, program_id: int, kind: Form[str], file: File[Up
 @router.get("/programs/{program_id}/monitoring/batches/{batch_id}", response=schemas.BatchDetailOut)
 def batch_status(request: HttpRequest, program_id: int, batch_id: int) -> ImportBatch:
     program = access_monitoring(request.user, program_id)
-    return selectors.access_batch(program, batch_id)
+    return access_batch(program, batch_id)
 
 
 @router.post("/programs/{program_id}/monitoring/batches/{batch_id}/commit", response=schemas.BatchDetailOut)
 def commit(request: HttpRequest, program_id: int, batch_id: int) -> ImportBatch:
     program = access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(program, batch_id)
+    batch = access_batch(program, batch_id)
     return services.import_batch_commit(batch=batch, actor=request.user)
 
 
@@ -79,9 +79,9 @@ def commit(request: HttpRequest, program_id: int, batch_id: int) -> ImportBatch:
 def recheck(request: HttpRequest, program_id: int, batch_id: int) -> ImportBatch:
     """Re-run the check of an interrupted or failed batch from its stored file (office admins)."""
     program = access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(program, batch_id)
+    batch = access_batch(program, batch_id)
     services.import_batch_recheck(batch=batch, actor=request.user)
-    return selectors.access_batch(program, batch_id)
+    return access_batch(program, batch_id)
 
 
 @router.get("/programs/{program_id}/monitoring/base-values", response=list[schemas.BaseValueOut])

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import NotFoundError
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_regions
@@ -49,15 +48,6 @@ def current_results(program: Program, *, year: int | None = None) -> list[Comput
             seen.add(key)
             latest.append(row)
     return latest
-
-
-def access_batch(program: Program, batch_id: int) -> ImportBatch:
-    """A batch of a program the caller has already fetched and authorized (``views.access_monitoring``)."""
-    batch = ImportBatch.objects.select_related("program__region", "program__framework", "created_by").filter(
-        program=program, pk=batch_id).first()
-    if batch is None:
-        raise NotFoundError("导入批次不存在。")
-    return batch
 
 
 def batch_plan(batch: ImportBatch) -> BatchPlan:

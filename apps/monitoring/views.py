@@ -12,34 +12,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError
 from apps.core.web import page
-from apps.programs.access import access_program, can_manage_program
-from apps.programs.models import Program
+from apps.programs.access import can_manage_program
 from apps.programs.selectors import program_regions
 
 from . import samples, selectors, services
+from .access import access_batch, access_monitoring
 from .compute import measures
 from .models import BASE_MEASURES, BatchStatus, ImportKind
 from .uploads import check_monitoring_upload, max_bytes
 
-READ_ROLES = {Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR}
 FORMAT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
-
-
-def access_monitoring(user, program_id: int, *, manage: bool = False) -> Program:  # noqa: ANN001
-    """The program, if the user may read its monitoring results (and import, if ``manage``)."""
-    program = access_program(user, program_id)
-    if manage and not can_manage_program(user, program):
-        raise PermissionDeniedError("只有生态办管理员可以导入监测数据。")
-    if user.role not in READ_ROLES:
-        raise PermissionDeniedError("监测数据核算仅对生态办管理员、领导和核查人员开放。")
-    return program
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -125,7 +113,7 @@ def upload(request: HttpRequest, program_id: int) -> HttpResponse:
 @page
 def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id)
-    batch = selectors.access_batch(program, batch_id)
+    batch = access_batch(program, batch_id)
     plan = selectors.batch_plan(batch)
     context = {
         "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program),
@@ -137,7 +125,7 @@ def batch_page(request: HttpRequest, program_id: int, batch_id: int) -> HttpResp
 @page
 def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id)
-    batch = selectors.access_batch(program, batch_id)
+    batch = access_batch(program, batch_id)
     response = render(request, "monitoring/_progress.html", {
         "program": batch.program, "batch": batch, "can_manage": can_manage_program(request.user, batch.program)})
     if batch.finished and request.headers.get("HX-Request") and request.GET.get("polling"):
@@ -149,7 +137,7 @@ def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> Http
 @require_POST
 def batch_recheck(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(program, batch_id)
+    batch = access_batch(program, batch_id)
     try:
         services.import_batch_recheck(batch=batch, actor=request.user)
     except DomainError as exc:
@@ -161,7 +149,7 @@ def batch_recheck(request: HttpRequest, program_id: int, batch_id: int) -> HttpR
 @require_POST
 def batch_commit(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id, manage=True)
-    batch = selectors.access_batch(program, batch_id)
+    batch = access_batch(program, batch_id)
     try:
         batch = services.import_batch_commit(batch=batch, actor=request.user)
     except DomainError as exc:

@@ -17,14 +17,13 @@ from apps.programs.access import access_program, can_manage_program
 from apps.review.schemas import TransitionIn
 
 from . import bulk, schemas, selectors, services
+from .access import access_round, access_value
 from .exports import department_template
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
     Obligation,
     RoundProgress,
     ValueDetail,
-    access_round,
-    access_value,
     approved_values,
     review_queue,
     round_progress,

@@ -28,7 +28,8 @@ from apps.programs.access import can_manage_program
 from apps.review.workflow import EDITABLE, ReviewStatus
 from docimport.values import parse_value_sheet
 
-from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision, reportable_pairs
+from .access import reportable_pairs
+from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
 from .selectors import ValueState, last_approved_numbers, round_obligations, round_value_states
 from .services import ValueInput, check_value_input
 

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.core.errors import PermissionDeniedError
 
+from .access import reporting_party
 from .selectors import approved_values, round_obligations
 from .sheets import TemplateRow, render_template
 
 
 def department_template(reporting_round, user: User) -> tuple[bytes, str]:  # noqa: ANN001
     """The rows the user's unit reports in the round, prefilled with the last approved value."""
-    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
-        obligations, who = round_obligations(reporting_round, department=user.department), user.department.name
-    elif user.role == Role.COUNTY_OFFICE and user.region_id:
-        obligations, who = round_obligations(reporting_round, county=user.region), f"{user.region.name}生态办"
-    elif user.role == Role.OFFICE_ADMIN and user.region_id:
-        obligations, who = round_obligations(reporting_round), "生态办"
-    else:
+    party = reporting_party(user)
+    if party is None:
         raise PermissionDeniedError("您没有填报任务。")
+    obligations = round_obligations(reporting_round, department=party.department, county=party.county)
+    who = party.label
     years = list(range(reporting_round.year - 5, reporting_round.year))
     approved = approved_values(reporting_round.program, [o.region.id for o in obligations],
                                [o.indicator.id for o in obligations], years)

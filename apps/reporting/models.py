@@ -17,8 +17,10 @@ from apps.geo.access import can_see_region
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.access import can_manage_program
-from apps.programs.models import Program, ResponsibilityRole
+from apps.programs.models import Program
 from apps.review.models import Reviewable
+
+from .access import reportable_pairs
 
 
 class PeriodType(models.TextChoices):
@@ -149,28 +151,6 @@ class IndicatorValue(Reviewable):
     def evidence_can_view(self, user) -> bool:  # noqa: ANN001
         """Whoever may see the value within a program they may see (as its page does)."""
         return can_see_region(user, self.program.region) and self.can_view(user)
-
-
-def reportable_pairs(user, program: Program, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:  # noqa: ANN001
-    """Which (region id, indicator id) of ``program`` the user may report: the rule of
-    :meth:`IndicatorValue.review_can_report`, for many values at once (at most one query).
-    """
-    if not user.is_active:
-        return set()
-    if can_manage_program(user, program):
-        return set(pairs)
-    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
-        city = {pair for pair in pairs if pair[0] == program.region_id}
-        if not city:
-            return set()
-        leads = set(program.responsibilities.filter(
-            indicator_id__in={pair[1] for pair in city}, department_id=user.department_id,
-            role=ResponsibilityRole.LEAD,
-        ).values_list("indicator_id", flat=True))
-        return {pair for pair in city if pair[1] in leads}
-    if user.role == Role.COUNTY_OFFICE and user.region_id:
-        return {pair for pair in pairs if pair[0] == user.region_id and pair[0] != program.region_id}
-    return set()
 
 
 class ValueRevision(models.Model):

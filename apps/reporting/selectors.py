@@ -15,49 +15,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.accounts.models import User
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
-from apps.programs.access import access_program
 from apps.programs.models import Program, Responsibility, ResponsibilityRole
 from apps.programs.selectors import resolve_targets
 from apps.review.models import ReviewEvent
 from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
 
+from .access import reporting_party
 from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound, ValueRevision
 
 SUBMITTED_STATES = {ReviewStatus.SUBMITTED, ReviewStatus.RESUBMITTED}
-
-
-# --- fetch and authorize --------------------------------------------------------------------------
-
-
-def access_round(user: User, program_id: int, round_id: int) -> ReportingRound:
-    program = access_program(user, program_id)
-    reporting_round = ReportingRound.objects.filter(program=program, pk=round_id).first()
-    if reporting_round is None:
-        raise NotFoundError("调度轮次不存在。")
-    reporting_round.program = program
-    return reporting_round
-
-
-def access_value(user: User, program_id: int, value_id: int) -> IndicatorValue:
-    program = access_program(user, program_id)
-    value = (
-        IndicatorValue.objects.select_related("region", "indicator", "indicator__parent", "round",
-                                              "current_revision", "approved_revision")
-        .filter(program=program, pk=value_id)
-        .first()
-    )
-    if value is None:
-        raise NotFoundError("指标值不存在。")
-    value.program = program
-    if not value.can_view(user):
-        raise PermissionDeniedError("您无权查看该指标值。")
-    return value
 
 
 # --- obligations: who reports which (region × indicator) ------------------------------------------
@@ -191,13 +162,10 @@ def round_value_states(reporting_round: ReportingRound) -> dict[tuple[int, int],
 
 def user_obligations(user: User, reporting_round: ReportingRound) -> list[Obligation]:
     """What this user reports in the round: a department's rows, a county's rows, or all (office)."""
-    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
-        return round_obligations(reporting_round, department=user.department)
-    if user.role == Role.COUNTY_OFFICE and user.region_id:
-        return round_obligations(reporting_round, county=user.region)
-    if user.role == Role.OFFICE_ADMIN:
-        return round_obligations(reporting_round)
-    return []
+    party = reporting_party(user)
+    if party is None:
+        return []
+    return round_obligations(reporting_round, department=party.department, county=party.county)
 
 
 # --- inbox -------------------------------------------------------------------------------------------

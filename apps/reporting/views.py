@@ -27,11 +27,10 @@ from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 
 from . import bulk, services
+from .access import access_round, access_value
 from .exports import department_template
 from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
-    access_round,
-    access_value,
     evidence_completeness,
     inbox,
     review_queue,
