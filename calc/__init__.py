@@ -1,5 +1,5 @@
 """Pure computation for ecociv: standards, attainment, reachability, scoring.
 
-Nothing under this package may import Django (``tests/calc/test_purity.py`` enforces it).
+Nothing under this package may import Django (``tests/architecture/`` enforces it).
 Functions take plain values, ``Decimal`` or polars frames and return results that explain themselves.
 """

@@ -1,1 +1,1 @@
-"""Parsing users' files (xlsx, csv) into typed records and row-level errors. No ORM, no Django models."""
+"""Parsing users' files (xlsx, csv) into typed records and row errors (``errors.RowError``). No Django, nothing from apps/."""
