@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from .selectors import access_evidence
+from .access import access_evidence
 from .views import evidence_response
 
 router = Router(tags=["evidence"])

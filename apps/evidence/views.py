@@ -8,8 +8,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 
 from apps.core.web import page
 
+from .access import access_evidence
 from .models import Evidence
-from .selectors import access_evidence
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

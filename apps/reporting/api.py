@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.uploads import read_upload
-from apps.evidence.selectors import access_evidence
+from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import access_region
 from apps.indicators.models import Indicator

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
 from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
 from apps.core.web import page
-from apps.evidence.selectors import access_evidence
+from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import visible_departments
 from apps.geo.models import Region

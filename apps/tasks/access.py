@@ -7,14 +7,18 @@ office, leaders and inspectors of the program see everything (leaders and inspec
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TYPE_CHECKING
+
+from django.db.models import Manager, Q
 
 from apps.accounts.models import Role
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.geo.access import can_see_region
 from apps.programs.access import can_manage_program
+from apps.programs.models import Program
 
-from .models import Project, SupervisionNotice, Task
+if TYPE_CHECKING:  # the models call can_view_task; this module reaches them through the program's relations
+    from .models import Project, SupervisionNotice, Task
 
 
 def _unit_q(user, prefix: str) -> Q | None:  # noqa: ANN001
@@ -29,7 +33,8 @@ def _unit_q(user, prefix: str) -> Q | None:  # noqa: ANN001
 
 def visible_tasks_q(user) -> Q:  # noqa: ANN001
     unit_q = _unit_q(user, "units__department")
-    return Q() if unit_q is None else Q(pk__in=Task.objects.filter(unit_q).values("pk"))
+    tasks = Program.tasks.field.model.objects  # Task, reached through its relation to Program
+    return Q() if unit_q is None else Q(pk__in=tasks.filter(unit_q).values("pk"))
 
 
 def visible_projects_q(user) -> Q:  # noqa: ANN001
@@ -44,30 +49,30 @@ def visible_notices_q(user) -> Q:  # noqa: ANN001
     return Q() if unit_q is None else unit_q
 
 
-def _get(model, user, program, object_id: int, visible: Q, label: str):  # noqa: ANN001, ANN202
-    obj = model.objects.filter(program=program, pk=object_id).first()
+def _get(related: Manager, object_id: int, visible: Q, label: str):  # noqa: ANN202
+    obj = related.filter(pk=object_id).first()
     if obj is None:
         raise NotFoundError(f"{label}不存在。")
-    if not model.objects.filter(visible, pk=obj.pk).exists():
+    if not related.model.objects.filter(visible, pk=obj.pk).exists():
         raise PermissionDeniedError(f"您无权查看该{label}。")
     return obj
 
 
 def access_task(user, program, task_id: int) -> Task:  # noqa: ANN001
-    return _get(Task, user, program, task_id, visible_tasks_q(user), "任务")
+    return _get(program.tasks, task_id, visible_tasks_q(user), "任务")
 
 
 def can_view_task(user, task: Task) -> bool:  # noqa: ANN001
     """What ``access_program`` + ``access_task`` allow, as a yes/no (the task's evidence asks this)."""
-    return can_see_region(user, task.program.region) and Task.objects.filter(visible_tasks_q(user), pk=task.pk).exists()
+    return can_see_region(user, task.program.region) and type(task).objects.filter(visible_tasks_q(user), pk=task.pk).exists()
 
 
 def access_project(user, program, project_id: int) -> Project:  # noqa: ANN001
-    return _get(Project, user, program, project_id, visible_projects_q(user), "项目")
+    return _get(program.projects, project_id, visible_projects_q(user), "项目")
 
 
 def access_notice(user, program, notice_id: int) -> SupervisionNotice:  # noqa: ANN001
-    return _get(SupervisionNotice, user, program, notice_id, visible_notices_q(user), "督办通知")
+    return _get(program.notices, notice_id, visible_notices_q(user), "督办通知")
 
 
 def require_manage(user, program) -> None:  # noqa: ANN001

@@ -15,6 +15,7 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.models import Reviewable, ReviewEvent
 
+from .access import can_view_task
 from .notice_workflow import NoticeStatus
 
 # --- tasks -------------------------------------------------------------------------------------
@@ -127,8 +128,6 @@ class TaskProgress(Reviewable):
 
     def evidence_can_view(self, user) -> bool:  # noqa: ANN001
         """Whoever may see the task (``apps.tasks.access`` holds the rule)."""
-        from .access import can_view_task  # access.py imports these models
-
         return can_view_task(user, self.task)
 
 

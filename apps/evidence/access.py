@@ -1,4 +1,4 @@
-"""Reads for evidence: fetch-and-authorize by asking the subject."""
+"""Fetch-and-authorize for evidence: by asking the subject (its `evidence_can_view`)."""
 
 from __future__ import annotations
 
