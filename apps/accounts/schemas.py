@@ -1,4 +1,4 @@
-"""API schemas of core.
+"""API schemas of accounts.
 
 Read by attribute from the models and the selectors' dataclasses, as described in apps/assessment/schemas.py.
 """
