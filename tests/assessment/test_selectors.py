@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.assessment.selectors import program_assessment, resolved_targets
+from apps.assessment.selectors import (
+    COVERAGE_THRESHOLD,
+    coverage_frame,
+    default_year,
+    program_assessment,
+    resolved_targets,
+)
 from apps.geo.models import Region
 from apps.programs.models import TargetOverride
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
@@ -184,3 +191,38 @@ def test_query_count_does_not_grow_with_regions_or_values(assess):
                                        parent=assess.world.city, terrain=("hill", "plain", "mountain")[n % 3])
         approve(assess.program, county, assess.code["2019-03"], 2024, 20 + n % 3, author=assess.world.users.office)
     assert count() == small
+
+
+class _Program:
+    base_year, target_year = 2020, 2025
+
+
+def test_default_year_rule():
+    years = [2022, 2023, 2024]
+    # latest year reaching the threshold wins over a later, barely reviewed year
+    assert default_year({2022: (7, 10), 2023: (6, 10), 2024: (3, 10)}, years, _Program, TODAY) == 2023
+    assert COVERAGE_THRESHOLD == Decimal("0.6")
+    assert default_year({2022: (5, 10), 2023: (59, 100), 2024: (60, 100)}, years, _Program, TODAY) == 2024
+    # none reaches it: the highest coverage (the latest among equals)
+    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (5, 10)}, years, _Program, TODAY) == 2024
+    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (1, 10)}, years, _Program, TODAY) == 2022
+    # nothing applicable or nothing approved: the latest data year, or this year capped at the target year
+    assert default_year({}, years, _Program, TODAY) == 2024
+    assert default_year({}, [], _Program, dt.date(2030, 1, 1)) == 2025
+    # a year after this year is never the default (not among the data years)
+    assert default_year({2024: (1, 10), 2026: (10, 10)}, [2024], _Program, TODAY) == 2024
+
+
+def test_coverage_frame_equals_a_plain_count(assess):
+    a = program_assessment(assess.program, today=TODAY)
+    frames = a.frames
+    applicable = {k for k, found in a.resolved.items() if found.applicable}
+    observed = {(r, i, y) for r, i, y, _ in frames.values.iter_rows()} | {
+        (r, i, y) for r, i, y, _ in frames.statuses.iter_rows()}
+    for row in coverage_frame(frames, a.years).iter_rows(named=True):
+        mine = {k for k in applicable if k[0] == row["region_id"]}
+        assert row["applicable"] == len(mine)
+        assert row["approved"] == sum(1 for r, i, y in observed if (r, i) in mine and y == row["year"])
+    mountain = assess.world.counties["mountain"].id
+    assert (mountain, assess.code["2019-03"].id) not in applicable  # the office's override
+    assert a.coverage.filter(pl.col("region_id") == mountain).height == len(a.years)

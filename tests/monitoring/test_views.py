@@ -1,4 +1,4 @@
-"""The monitoring page as an office uses it: results per year, base-year values entered by the office,
+"""The monitoring pages as an office uses them: results per year, base-year values entered by the office,
 interrupted batches and re-check, the monitoring upload limit, and constant query counts as data grows."""
 
 from __future__ import annotations

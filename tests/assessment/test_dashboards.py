@@ -1,4 +1,5 @@
-"""Issue #4: default year by approved coverage, gate headline and grouped blockers, readable matrix, empty states."""
+"""The dashboards as pages show them: the default year, gate headline and grouped blockers, readable matrix,
+empty states, projections within range."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-import polars as pl
 from django.utils import timezone
 
 from apps.assessment.dashboards import within_range
-from apps.assessment.selectors import COVERAGE_THRESHOLD, coverage_frame, default_year, program_assessment
+from apps.assessment.selectors import program_assessment
 from apps.indicators.models import Indicator
 from apps.programs.models import Responsibility
 from apps.reporting.models import IndicatorValue, ReportingRound, ValueRevision
@@ -18,41 +18,6 @@ from apps.reporting.models import IndicatorValue, ReportingRound, ValueRevision
 from .conftest import approve
 
 TODAY = dt.date(2025, 3, 1)
-
-
-class _Program:
-    base_year, target_year = 2020, 2025
-
-
-def test_default_year_rule():
-    years = [2022, 2023, 2024]
-    # latest year reaching the threshold wins over a later, barely reviewed year
-    assert default_year({2022: (7, 10), 2023: (6, 10), 2024: (3, 10)}, years, _Program, TODAY) == 2023
-    assert COVERAGE_THRESHOLD == Decimal("0.6")
-    assert default_year({2022: (5, 10), 2023: (59, 100), 2024: (60, 100)}, years, _Program, TODAY) == 2024
-    # none reaches it: the highest coverage (the latest among equals)
-    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (5, 10)}, years, _Program, TODAY) == 2024
-    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (1, 10)}, years, _Program, TODAY) == 2022
-    # nothing applicable or nothing approved: the latest data year, or this year capped at the target year
-    assert default_year({}, years, _Program, TODAY) == 2024
-    assert default_year({}, [], _Program, dt.date(2030, 1, 1)) == 2025
-    # a year after this year is never the default (not among the data years)
-    assert default_year({2024: (1, 10), 2026: (10, 10)}, [2024], _Program, TODAY) == 2024
-
-
-def test_coverage_frame_equals_a_plain_count(assess):
-    a = program_assessment(assess.program, today=TODAY)
-    frames = a.frames
-    applicable = {k for k, found in a.resolved.items() if found.applicable}
-    observed = {(r, i, y) for r, i, y, _ in frames.values.iter_rows()} | {
-        (r, i, y) for r, i, y, _ in frames.statuses.iter_rows()}
-    for row in coverage_frame(frames, a.years).iter_rows(named=True):
-        mine = {k for k in applicable if k[0] == row["region_id"]}
-        assert row["applicable"] == len(mine)
-        assert row["approved"] == sum(1 for r, i, y in observed if (r, i) in mine and y == row["year"])
-    mountain = assess.world.counties["mountain"].id
-    assert (mountain, assess.code["2019-03"].id) not in applicable  # the office's override
-    assert a.coverage.filter(pl.col("region_id") == mountain).height == len(a.years)
 
 
 def test_a_barely_reviewed_later_year_is_not_the_default(assess, client_for):
