@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
-from django.core.management import call_command
-
 from apps.programs.models import Program, Responsibility
 
 
-def test_demo_loads_and_logins_work(db, client):
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    call_command("load_demo", stdout=io.StringIO())
+def test_demo_loads_and_logins_work(demo, db, client):
+    """``demo`` ran ``load_demo`` twice; ``demo.output`` is what the first run printed."""
     program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
     assert program.region.children.count() == 6
     assert program.region.departments.count() >= 25
@@ -22,7 +16,7 @@ def test_demo_loads_and_logins_work(db, client):
         if not Responsibility.objects.filter(program=program, indicator=i, role="lead").exists()
     ]
     assert leaves_without_lead == []
-    logins = [line.split() for line in out.getvalue().splitlines() if line.startswith("  ")]
+    logins = [line.split() for line in demo.output.splitlines() if line.startswith("  ")]
     assert {row[0] for row in logins} >= {"office", "reporter", "county", "leader", "inspector"}
     for username, password, *_ in logins:
         client.logout()

@@ -3,38 +3,30 @@ monitoring, the province's numbers entered, weak spots present, and load_demo id
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 import pytest
-from django.core.management import call_command
 
 from apps.accounts.models import User
 from apps.assessment.selectors import program_assessment
 from apps.demo.monitoring import monitored_codes
-from apps.monitoring.models import ComputedResult, ImportBatch
 from apps.programs.models import AssignedTarget, Program
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
-from apps.reporting.models import IndicatorValue, ValueRevision
-from apps.review.models import ReviewEvent
+from apps.reporting.models import IndicatorValue
 from apps.review.workflow import ReviewStatus
-from apps.tasks.models import Project, Task
 from calc.targets import needs_assigned_value
-
-TABLES = [IndicatorValue, ValueRevision, ReviewEvent, AssignedTarget, ImportBatch, ComputedResult, Task, Project]
 
 
 @pytest.mark.django_db
-def test_demo_story(client):
-    """One load (the demo takes ~15 s), every part of the story checked on it."""
-    call_command("load_demo", stdout=io.StringIO())
+def test_demo_story(demo, client):
+    """One load (the demo takes ~15 s; the package's ``demo`` fixture), every part of the story checked on it."""
+    runs = demo
     demo = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
     check_2024_is_reviewed_with_weak_spots(demo)
     check_monitoring_values_approved_with_provenance(demo)
     check_every_assigned_target_has_its_numbers(demo)
     check_values_are_plausible(demo)
     check_cockpit_renders_for_leader(demo, client)
-    check_second_run_creates_nothing()
+    check_second_run_creates_nothing(runs)
 
 
 def check_2024_is_reviewed_with_weak_spots(demo):
@@ -92,10 +84,10 @@ def check_values_are_plausible(demo):
             assert 40 <= number <= 80
 
 
-def check_second_run_creates_nothing():
-    before = {model.__name__: model.objects.count() for model in TABLES}
-    call_command("load_demo", stdout=io.StringIO())
-    assert {model.__name__: model.objects.count() for model in TABLES} == before
+def check_second_run_creates_nothing(runs):
+    """``runs`` counted the TABLES (see conftest) before and after the second ``load_demo``."""
+    before = runs.counts_before
+    assert runs.counts_after == before
 
 
 def check_cockpit_renders_for_leader(demo, client):

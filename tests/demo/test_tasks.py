@@ -9,8 +9,7 @@ from apps.tasks.models import NoticeLevel, NoticeStatus, Project, SupervisionNot
 
 
 @pytest.mark.django_db
-def test_demo_step():
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_demo_step(demo):
     assert Task.objects.filter(level=0).count() >= 6
     assert Task.objects.filter(level__gt=0).count() >= 30
     assert Project.objects.count() >= 40
