@@ -28,6 +28,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy --strict calc docimport
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 bench: $(STAMP)

@@ -52,7 +52,7 @@ def read_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ..
     if header_at is None:
         raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
     for number, row in enumerate(rows, start=header_at + 1):
-        cells = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
+        cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
         if all(cell_text(v) == "" for v in cells.values()):
             continue
         yield SheetRow(number, cells)

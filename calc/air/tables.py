@@ -10,11 +10,11 @@ The CSV files are the data; this module only parses them. Nothing here reads out
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
+
+from calc.data import read_csv
 
 RULE_2012 = "HJ633-2012"
 RULE_2026 = "HJ633-2026"
@@ -45,11 +45,6 @@ class Level:
     cmyk: tuple[int, int, int, int]
 
 
-def _open(name: str) -> list[dict[str, str]]:
-    with resources.files("calc.air").joinpath("data", name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 @cache
 def breakpoint_table(rule: str) -> dict[str, tuple[Segment, ...]]:
     """IAQI segments per Table 1 column for ``rule`` (HJ 633-2012 or HJ 633-2026 Table 1).
@@ -60,7 +55,7 @@ def breakpoint_table(rule: str) -> dict[str, tuple[Segment, ...]]:
         Column name (``"PM25_24H"`` …) → segments in increasing order. Columns that stop early
         (``SO2_1H`` at 800 / IAQI 200, ``O3_8H`` at 800 / IAQI 300) have fewer segments.
     """
-    rows = [row for row in _open("hj633_breakpoints.csv") if row["rule"] == rule]
+    rows = [row for row in read_csv("calc.air", "hj633_breakpoints.csv") if row["rule"] == rule]
     if not rows:
         raise ValueError(f"no breakpoints for rule {rule!r}")
     columns = [name for name in rows[0] if name not in ("rule", "IAQI")]
@@ -78,7 +73,7 @@ def breakpoint_table(rule: str) -> dict[str, tuple[Segment, ...]]:
 def levels() -> tuple[Level, ...]:
     """HJ 633 Table 2 rows (AQI band → 级别, 类别, 颜色)."""
     result = []
-    for row in _open("hj633_levels.csv"):
+    for row in read_csv("calc.air", "hj633_levels.csv"):
         rgb = tuple(int(part) for part in row["rgb"].split())
         cmyk = tuple(int(part) for part in row["cmyk"].split())
         result.append(
@@ -109,7 +104,7 @@ def gb3095_limit(pollutant: str, averaging: str, column: str = "GB3095-2012_grad
         ``GB3095-2012_grade1|grade2``, ``GB3095-2026_transitional_grade1|grade2`` or
         ``GB3095-2026_final_grade1|grade2``.
     """
-    for row in _open("gb3095_limits.csv"):
+    for row in read_csv("calc.air", "gb3095_limits.csv"):
         if row["pollutant"] == pollutant and row["averaging"] == averaging:
             return Decimal(row[column])
     raise ValueError(f"GB 3095 has no {averaging} limit for {pollutant}")

@@ -122,7 +122,7 @@ def certification_gate(items: Iterable[GateItem | tuple[str, str, bool, Evaluati
         if item.code in seen:
             raise ValueError(f"indicator {item.code!r} appears twice")
         seen.add(item.code)
-    counts = dict.fromkeys(EVALUATION_STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(EVALUATION_STATUSES, 0)
     for item in checked:
         counts[item.evaluation.status] += 1
     binding = [i for i in checked if i.binding and i.evaluation.status != EvaluationStatus.NOT_APPLICABLE]

@@ -12,15 +12,14 @@ lists the unconfirmed values it used. Arithmetic is exact (fractions); EI is rep
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 
+from calc.data import read_csv
 from calc.exact import Number, fraction_to_decimal, round_half_even, to_fraction
 
 CAP = Fraction(100)
@@ -40,18 +39,16 @@ class Coefficient:
 @cache
 def default_coefficients() -> Mapping[str, Coefficient]:
     """The packaged coefficients, keyed by symbol."""
-    path = resources.files("calc.eco_index").joinpath("data", "hj192_coefficients.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = {
-            row["symbol"]: Coefficient(
-                row["symbol"],
-                Fraction(row["value"]),
-                row["used_in"],
-                row["confirmed"].strip().lower() == "true",
-                row["source"],
-            )
-            for row in csv.DictReader(fh)
-        }
+    rows = {
+        row["symbol"]: Coefficient(
+            row["symbol"],
+            Fraction(row["value"]),
+            row["used_in"],
+            row["confirmed"].strip().lower() == "true",
+            row["source"],
+        )
+        for row in read_csv("calc.eco_index", "hj192_coefficients.csv")
+    }
     return MappingProxyType(rows)
 
 
@@ -334,17 +331,15 @@ def pollution_load(
 
 @cache
 def _bands(kind: str) -> tuple[tuple[str, Fraction | None, Fraction | None], ...]:
-    path = resources.files("calc.eco_index").joinpath("data", "hj192_grades.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            (
-                row["label"],
-                Fraction(row["lower"]) if row["lower"].strip() else None,
-                Fraction(row["upper"]) if row["upper"].strip() else None,
-            )
-            for row in csv.DictReader(fh)
-            if row["kind"] == kind
+    return tuple(
+        (
+            row["label"],
+            Fraction(row["lower"]) if row["lower"].strip() else None,
+            Fraction(row["upper"]) if row["upper"].strip() else None,
         )
+        for row in read_csv("calc.eco_index", "hj192_grades.csv")
+        if row["kind"] == kind
+    )
 
 
 def ei_grade(ei: Number) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -28,6 +29,9 @@ from calc.water.quality import (
     section_grade,
     table,
 )
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 _CODES = {int(c): c.code for c in WaterClass}
 _GRADES = {int(c): section_grade(c) for c in WaterClass}
@@ -46,7 +50,7 @@ def _class_chain(item_key: str, value: pl.Expr, dtype: pl.DataType, count: pl.Ex
     def bound(limit: Decimal) -> pl.Expr:
         return _limit(limit, dtype) if count is None else pl.lit(limit) * count
 
-    chain = pl.when(value.is_null()).then(pl.lit(None, pl.Int8))
+    chain: Then | ChainedThen = pl.when(value.is_null()).then(pl.lit(None, pl.Int8))
     if row.comparison == "range":
         low, high = row.limits
         return (

@@ -13,16 +13,15 @@ Values are mg/L (fecal coliform 个/L, pH dimensionless); arithmetic is exact.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
 from fractions import Fraction
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 
+from calc.data import read_csv
 from calc.exact import Number, round_half_even, to_fraction
 
 WATERBODY_RIVER = "river"
@@ -108,61 +107,49 @@ class Item:
 def table() -> Mapping[str, Item]:
     """GB 3838-2002 Table 1 (basic items), keyed by item; ``TP_lake`` is TP for lakes/reservoirs."""
     rows = {}
-    with (
-        resources.files("calc.water")
-        .joinpath("data", "gb3838_table1.csv")
-        .open(encoding="utf-8", newline="") as fh
-    ):
-        for row in csv.DictReader(fh):
-            if row["comparison"] == "range":
-                low, high = row["I"].split("~")
-                limits: tuple[Decimal, ...] = (Decimal(low), Decimal(high))
-            else:
-                limits = tuple(Decimal(row[name]) for name in ("I", "II", "III", "IV", "V"))
-            rows[row["item"]] = Item(
-                key=row["item"],
-                name=row["name"],
-                unit=row["unit"],
-                comparison=row["comparison"],
-                limits=limits,
-                assessed=row["assessed"] == "1",
-                priority=row["priority"] == "1",
-                exceedance=row["exceedance"] == "1",
-            )
+    for row in read_csv("calc.water", "gb3838_table1.csv"):
+        if row["comparison"] == "range":
+            low, high = row["I"].split("~")
+            limits: tuple[Decimal, ...] = (Decimal(low), Decimal(high))
+        else:
+            limits = tuple(Decimal(row[name]) for name in ("I", "II", "III", "IV", "V"))
+        rows[row["item"]] = Item(
+            key=row["item"],
+            name=row["name"],
+            unit=row["unit"],
+            comparison=row["comparison"],
+            limits=limits,
+            assessed=row["assessed"] == "1",
+            priority=row["priority"] == "1",
+            exceedance=row["exceedance"] == "1",
+        )
     return MappingProxyType(rows)
 
 
 @cache
 def _section_grades() -> Mapping[WaterClass, tuple[str, str]]:
-    with (
-        resources.files("calc.water")
-        .joinpath("data", "section_grades.csv")
-        .open(encoding="utf-8", newline="") as fh
-    ):
-        return MappingProxyType(
-            {WaterClass.from_code(row["class"]): (row["grade"], row["colour"]) for row in csv.DictReader(fh)}
-        )
+    return MappingProxyType(
+        {
+            WaterClass.from_code(row["class"]): (row["grade"], row["colour"])
+            for row in read_csv("calc.water", "section_grades.csv")
+        }
+    )
 
 
 @cache
 def _river_share_grades() -> tuple[tuple[str, tuple[Fraction | None, ...]], ...]:
     rules = []
-    with (
-        resources.files("calc.water")
-        .joinpath("data", "river_share_grades.csv")
-        .open(encoding="utf-8", newline="") as fh
-    ):
-        for row in csv.DictReader(fh):
-            bounds = tuple(
-                Fraction(row[name]) if row[name].strip() else None
-                for name in (
-                    "min_share_I_III",
-                    "max_share_I_III",
-                    "min_share_worse_than_V",
-                    "max_share_worse_than_V",
-                )
+    for row in read_csv("calc.water", "river_share_grades.csv"):
+        bounds = tuple(
+            Fraction(row[name]) if row[name].strip() else None
+            for name in (
+                "min_share_I_III",
+                "max_share_I_III",
+                "min_share_worse_than_V",
+                "max_share_worse_than_V",
             )
-            rules.append((row["grade"], bounds))
+        )
+        rules.append((row["grade"], bounds))
     return tuple(rules)
 
 

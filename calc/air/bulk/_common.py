@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import polars as pl
 
@@ -12,7 +13,7 @@ POLLUTANTS: tuple[str, ...] = ("SO2", "NO2", "PM10", "PM25", "CO", "O3")
 DAILY_ITEMS: tuple[str, ...] = ("SO2_24H", "NO2_24H", "PM10_24H", "CO_24H", "O3_1H", "O3_8H", "PM25_24H")
 """Daily-report items, in the order of HJ 633-2012 §5.1 (Table 3)."""
 
-FLOAT_SCALE = 3
+FLOAT_SCALE: Final = 3
 MAX_FLOAT = 1e9
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -21,6 +22,9 @@ from calc.air.bulk._common import (
 )
 from calc.air.tables import RULE_2012, RULE_2026, breakpoint_table, levels
 
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
+
 # --------------------------------------------------------------------------------------------------
 # daily IAQI / AQI
 
@@ -29,7 +33,7 @@ def _iaqi_chain(item: str, value: pl.Expr, scale: int, rule: str) -> pl.Expr:
     """IAQI of ``item`` from integers scaled by ``10**scale`` under ``rule`` (式1, ceiling, cap 500)."""
     segments = breakpoint_table(rule)[item]
     factor = 10**scale
-    chain = pl.when(value.is_null()).then(pl.lit(None, pl.Int64))
+    chain: Then | ChainedThen = pl.when(value.is_null()).then(pl.lit(None, pl.Int64))
     for segment in segments:
         lo, hi = int(segment.bp_lo) * factor, int(segment.bp_hi) * factor
         piece = segment.iaqi_lo + ceil_div((value - lo) * (segment.iaqi_hi - segment.iaqi_lo), hi - lo)

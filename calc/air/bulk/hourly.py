@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
@@ -31,6 +32,9 @@ from calc.air.bulk._common import (
     scaled_column,
     to_decimal,
 )
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 # --------------------------------------------------------------------------------------------------
 # hourly → daily (stations)
@@ -187,8 +191,8 @@ def daily_station_frame(
         queries = [rows.lazy().select(aggregations)]
         if "O3" in present:
             queries.append(_o3_8h(rows.select("O3"), packs["O3"], scales["O3"]))
-        daily, *o3 = pl.collect_all(queries)
-        daily = (daily.hstack(o3[0].rechunk()) if o3 else daily).lazy().with_row_index("sd")
+        totals, *o3 = pl.collect_all(queries)
+        daily = (totals.hstack(o3[0].rechunk()) if o3 else totals).lazy().with_row_index("sd")
     else:
         rows = base.lazy().select(slot.alias("slot"), **packed).collect()
         if rows["slot"].n_unique() != rows.height:
@@ -198,15 +202,15 @@ def daily_station_frame(
             aggregations.append(pl.col(pollutant).sum().alias(f"{pollutant}__total"))
             if pollutant == "O3":
                 aggregations.append(pl.col("O3").max().alias("O3__max"))
-        daily = rows.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
+        totals = rows.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
         if "O3" in present:
             # the O3 windows need whole days: scatter the packed values into a zero (= missing) grid
-            grid = pl.zeros(n_slots, dtype=packs["O3"].dtype, eager=True).scatter(
+            o3_grid = pl.zeros(n_slots, dtype=packs["O3"].dtype, eager=True).scatter(
                 rows["slot"].cast(pl.get_index_type()), rows["O3"]
             )
-            windows = _o3_8h(grid.to_frame("O3"), packs["O3"], scales["O3"]).collect()
-            daily = daily.with_columns(windows.to_struct("o3").gather(daily["sd"]).struct.unnest())
-        daily = daily.lazy()
+            windows = _o3_8h(o3_grid.to_frame("O3"), packs["O3"], scales["O3"]).collect()
+            totals = totals.with_columns(windows.to_struct("o3").gather(totals["sd"]).struct.unnest())
+        daily = totals.lazy()
 
     outputs: list[pl.Expr] = []
     for pollutant in POLLUTANTS:
@@ -339,13 +343,13 @@ def _scaled(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return column.cast(pl.Int64)
 
 
-def _scaled_bound(maximum: object, dtype: pl.DataType, scale: int) -> int:
+def _scaled_bound(maximum: int | float | Decimal | None, dtype: pl.DataType, scale: int) -> int:
     """An upper bound of the scaled values of a column whose (raw) maximum is ``maximum``."""
     if maximum is None:
         return 0
     if dtype.is_float():
         return math.ceil(float(maximum) * 10**FLOAT_SCALE) + 1  # round(x·1000) ≤ ceil(x·1000)
-    return int(Decimal(maximum).scaleb(scale)) if scale else int(maximum)  # type: ignore[arg-type]
+    return int(Decimal(maximum).scaleb(scale)) if scale else int(maximum)
 
 
 # lcm(6, 7, 8) = 168: an 8-hour mean with n valid hours compares as sum·(168/n), an exact integer
@@ -372,7 +376,7 @@ def _o3_8h(packed: pl.DataFrame, pack: _Packing, scale: int) -> pl.LazyFrame:
     def key(window: pl.Expr) -> pl.Expr:
         # n valid hours ⟺ n·one ≤ window < (n + 1)·one, as the sum of 8 values is below one
         total = pack.value(window)
-        chain = pl.when(window >= pl.lit(8 * pack.one, pack.dtype)).then(total * (_WINDOW_LCM // 8))
+        chain: Then | ChainedThen = pl.when(window >= pl.lit(8 * pack.one, pack.dtype)).then(total * (_WINDOW_LCM // 8))
         for valid in range(7, MIN_HOURS_PER_8H - 1, -1):
             chain = chain.when(window >= pl.lit(valid * pack.one, pack.dtype)).then(
                 total * (_WINDOW_LCM // valid)
@@ -489,8 +493,8 @@ def city_daily_frame(
     dates = joined[date_column]
     if dates.dtype == pl.Date and joined.height:
         # one integer key (city code, day) instead of two group keys
-        first, last = dates.min(), dates.max()
-        span = (last - first).days + 1  # type: ignore[operator]
+        first, last = cast(date, dates.min()), cast(date, dates.max())  # a Date column's bounds are dates
+        span = (last - first).days + 1
         day = pl.col(date_column).cast(pl.Int32) - pl.lit(first).cast(pl.Int32)
         keyed = joined.lazy().select((pl.col("__city") * span + day).alias("__key"), *columns).collect()
         grouped = (

@@ -47,9 +47,12 @@ REACHABILITY_COLUMNS = (
     "expected_year",
     "projection",
 )
+#: A polars column type, as an instance (``pl.Decimal(38, 2)``) or a class (``pl.Int64``).
+DType = pl.DataType | type[pl.DataType]
+
 _PROJECTION = pl.List(pl.Struct({"year": pl.Int64, "value": pl.Decimal(38, PLACES)}))
 _RATE = pl.Decimal(38, PLACES)
-_REACHABILITY_SCHEMA = {
+_REACHABILITY_SCHEMA: dict[str, DType] = {
     "status": pl.String,
     "evaluation_status": pl.String,
     "reference_year": pl.Int64,
@@ -72,7 +75,7 @@ def _named(expr: pl.Expr, names: Mapping[int, str]) -> pl.Expr:
 
 
 def _dense(
-    frame: pl.DataFrame | None, column: str, dtype: pl.DataType, size: int, start: int, width: int
+    frame: pl.DataFrame | None, column: str, dtype: DType, size: int, start: int, width: int
 ) -> pl.Series:
     """``frame[column]`` laid out at ``_sid × width + (year − start)``; null where there is no row."""
     dense = pl.repeat(None, size * width, dtype=dtype, eager=True)
@@ -132,7 +135,7 @@ def evaluate_frame(
     size, count = table.height, len(year_list)
     scale = prepared.scale
     decimal_k = pl.Decimal(38, scale)
-    empty = {"year": pl.Int64, "status": pl.String, "value": decimal_k, "comparison": pl.String}
+    empty: dict[str, DType] = {"year": pl.Int64, "status": pl.String, "value": decimal_k, "comparison": pl.String}
     empty |= {"bound": decimal_k, "gap_abs": decimal_k, "gap_rel": pl.Decimal(38, PLACES)}
     if size == 0 or count == 0:
         return prepared.keys.clear().hstack(pl.DataFrame(schema=empty))
