@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .errors import DomainError, NotFoundError, PermissionDeniedError
+from .errors import NotFoundError, PermissionDeniedError
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -27,6 +27,3 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     return login_required(wrapper)
 
-
-def domain_error_message(exc: DomainError) -> str:
-    return str(exc)

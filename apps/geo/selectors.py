@@ -2,21 +2,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Department, Region, RegionLevel
+from .models import Department, Region
 
 
 def region_subtree(region: Region, *, include_self: bool = True) -> QuerySet[Region]:
     qs = Region.objects.filter(path__startswith=region.path)
     return qs if include_self else qs.exclude(pk=region.pk)
-
-
-def region_counties(region: Region) -> QuerySet[Region]:
-    return region_subtree(region).filter(level=RegionLevel.COUNTY).order_by("code")
-
-
-def region_ancestors(region: Region) -> QuerySet[Region]:
-    codes = [c for c in region.path.strip("/").split("/") if c]
-    return Region.objects.filter(code__in=codes).order_by("path")
 
 
 def department_lookup(region: Region) -> dict[str, Department]:

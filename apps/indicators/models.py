@@ -83,10 +83,6 @@ class Indicator(models.Model):
     def number_label(self) -> str:
         return f"{self.number}" if self.parent_id is None else f"{self.number}-{self.code[-1]}"
 
-    @property
-    def is_local(self) -> bool:
-        return self.program_id is not None
-
     def target_text_for(self, level: str) -> str:
         return {"city": self.target_city, "county": self.target_county}.get(level, "")
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .framework_files import FrameworkRecord, framework_files, read_framework_file
+from .framework_files import FrameworkRecord
 from .models import Framework, Indicator
 
 
@@ -71,8 +71,3 @@ def framework_load(*, record: FrameworkRecord) -> LoadResult:
         by_code[item.code] = indicator
     return LoadResult(framework, created, updated, unchanged)
 
-
-def frameworks_load_all() -> list[LoadResult]:
-    """Load every framework file shipped in the package; a file with an error stops everything."""
-    records = [read_framework_file(path) for path in framework_files()]
-    return [framework_load(record=record) for record in records]

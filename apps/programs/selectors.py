@@ -148,14 +148,6 @@ def assigned_values(program: Program, *, regions: list[Region] | None = None) ->
     return _latest(rows, lambda a: (a.region_id, a.indicator_id, a.year))
 
 
-def assigned_value_history(program: Program, region: Region, indicator: Indicator) -> QuerySet[AssignedTarget]:
-    return (
-        AssignedTarget.objects.filter(program=program, region=region, indicator=indicator)
-        .select_related("created_by")
-        .order_by("-year", "-created_at", "-id")
-    )
-
-
 @dataclass(frozen=True)
 class ResponsibilityRow:
     indicator: Indicator

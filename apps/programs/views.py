@@ -18,7 +18,6 @@ from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.core.web import page
 from apps.geo.access import access_department, access_region
-from apps.indicators.models import Indicator
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import staged_import_commit
 
@@ -52,14 +51,6 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("assessment_cockpit", program_id=program.id)
         return redirect("program", program_id=program.id)
     return render(request, "core/home.html", {"programs": programs})
-
-
-
-def _grouped(indicators: list[Indicator]) -> OrderedDict[str, OrderedDict[str, list[Indicator]]]:
-    groups: OrderedDict[str, OrderedDict[str, list[Indicator]]] = OrderedDict()
-    for indicator in indicators:
-        groups.setdefault(indicator.domain, OrderedDict()).setdefault(indicator.task, []).append(indicator)
-    return groups
 
 
 def _phases(program) -> list[Phase]:  # noqa: ANN001

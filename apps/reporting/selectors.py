@@ -427,10 +427,6 @@ class ProgressLine:
         return self._rate(self.approved, self.total)
 
     @property
-    def reported_rate(self) -> int:
-        return self._rate(self.reported, self.total)
-
-    @property
     def on_time_rate(self) -> int:
         return self._rate(self.on_time, self.reported)
 

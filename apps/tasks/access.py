@@ -18,7 +18,7 @@ from apps.programs.access import can_manage_program
 from apps.programs.models import Program
 
 if TYPE_CHECKING:  # the models call can_view_task; this module reaches them through the program's relations
-    from .models import Project, SupervisionNotice, Task
+    from .models import SupervisionNotice, Task
 
 
 def _unit_q(user, prefix: str) -> Q | None:  # noqa: ANN001
@@ -65,10 +65,6 @@ def access_task(user, program, task_id: int) -> Task:  # noqa: ANN001
 def can_view_task(user, task: Task) -> bool:  # noqa: ANN001
     """What ``access_program`` + ``access_task`` allow, as a yes/no (the task's evidence asks this)."""
     return can_see_region(user, task.program.region) and type(task).objects.filter(visible_tasks_q(user), pk=task.pk).exists()
-
-
-def access_project(user, program, project_id: int) -> Project:  # noqa: ANN001
-    return _get(program.projects, project_id, visible_projects_q(user), "项目")
 
 
 def access_notice(user, program, notice_id: int) -> SupervisionNotice:  # noqa: ANN001

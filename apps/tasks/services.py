@@ -272,16 +272,6 @@ def task_apply_progress(*, task: Task, percent: int, today: dt.date | None = Non
     return task
 
 
-def milestone_complete(*, milestone: TaskMilestone, actor, on: dt.date | None = None) -> TaskMilestone:  # noqa: ANN001
-    from apps.programs.access import can_manage_program
-
-    if not can_manage_program(actor, milestone.task.program):
-        raise PermissionDeniedError("只有生态办管理员可以确认节点完成。")
-    milestone.done_on = on or timezone.localdate()
-    milestone.save(update_fields=["done_on"])
-    return milestone
-
-
 # --- projects ----------------------------------------------------------------------------------
 
 
