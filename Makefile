@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make test runs on two pytest-xdist workers (tests/conftest.py keeps the demo tests on one); `make test XDIST=`
+# runs the suite in one process.
+XDIST ?= -n 2
 
 .PHONY: demo test venv lint bench serve clean
 
@@ -24,7 +27,7 @@ demo: $(STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

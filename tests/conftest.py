@@ -32,6 +32,20 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):  # noqa: ANN001, ANN201
+    """Under pytest-xdist, tests go one by one to whichever worker is free, except that all of ``tests/demo``
+    goes to one worker: its package fixture builds the demo once there. (``--dist loadgroup`` with an
+    ``xdist_group`` mark should do the same, but with pytest 9.2 and pytest-xdist 3.8 it did not group them.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/demo" if nodeid.startswith("tests/demo/") else nodeid
+
+    return DemoOnOneWorker(config, log)
+
+
 def make_user(username: str, role: str, **scope: object) -> User:
     user = User(username=username, role=role, display_name=username, **scope)
     user.set_password("pw")
