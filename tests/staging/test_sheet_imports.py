@@ -12,7 +12,7 @@ from apps.programs.models import Responsibility
 from apps.staging.models import StagedImport, StagedStatus
 from apps.tasks import services
 from apps.tasks.models import Task, TaskUnit
-from tests.foundation.test_responsibilities import GOOD, sheet
+from tests.programs.test_services import GOOD, sheet
 from tests.tasks.conftest import xlsx
 from tests.tasks.test_import import GOOD_TASKS
 
