@@ -80,8 +80,8 @@ def fill(n_regions: int, n_indicators: int, n_years: int, *, seed: int = 4) -> t
     from django.db import connection, transaction
 
     from apps.accounts.models import Role, User
-    from apps.geo.models import Region
-    from apps.indicators.models import Framework, Indicator
+    from apps.geo.models import Region, RegionLevel
+    from apps.indicators.models import Framework, Indicator, IndicatorTarget
     from apps.programs.models import AssignedTarget, Program, RegionGoal
     from apps.reporting.models import IndicatorValue, ValueRevision
 
@@ -102,9 +102,11 @@ def fill(n_regions: int, n_indicators: int, n_years: int, *, seed: int = 4) -> t
         indicators = Indicator.objects.bulk_create([
             Indicator(framework=framework, code=f"B{j:03d}", number=j + 1, name=f"指标{j + 1}", domain="生态",
                       task="任务", unit="%", direction=FORMS[j % len(FORMS)][2], binding=j % 3 != 2,
-                      scope_levels=["city", "county"], target_city=FORMS[j % len(FORMS)][0],
-                      target_county=FORMS[j % len(FORMS)][1], order=j + 1)
+                      scope_levels=["city", "county"], order=j + 1)
             for j in range(n_indicators)])
+        IndicatorTarget.objects.bulk_create([
+            IndicatorTarget(indicator=indicator, level=level, expression=FORMS[j % len(FORMS)][k])
+            for j, indicator in enumerate(indicators) for k, level in enumerate((RegionLevel.CITY, RegionLevel.COUNTY))])
         user = User.objects.create(username=f"bench{stamp}", role=Role.OFFICE_ADMIN, region=city)
         program = Program.objects.create(region=city, framework=framework, name="基准创建", title_sought="national",
                                          base_year=first_year, target_year=LAST_YEAR + 3)

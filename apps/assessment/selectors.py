@@ -386,7 +386,7 @@ def _fingerprint(program: Program, regions: list[Region], indicators: list[Indic
              f"|{program.framework_id}|{program.region_id}"]
     parts += [f"r{r.id}:{r.path}:{r.profile()}" for r in regions]
     parts += [f"i{i.id}:{i.code}:{i.name}:{i.unit}:{i.direction}:{i.binding}:{i.scope_levels}:{i.coastal_only}"
-              f":{i.target_city}:{i.target_county}:{i.order}" for i in indicators]
+              f":{i.target_texts}:{i.order}" for i in indicators]
     parts += [f"g{g.id}:{g.region_id}:{g.title_sought}:{g.target_year}" for g in goals.values()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 

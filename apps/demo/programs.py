@@ -10,7 +10,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from apps.accounts.models import Role, User
-from apps.geo.models import Department, DepartmentKind, Region
+from apps.geo.models import Department, DepartmentKind, Region, RegionLevel
 from apps.indicators.models import Framework, Indicator
 from apps.programs import services
 from apps.programs.models import AssignedTarget, Milestone, Phase, Program, RegionGoal, TitleSought
@@ -220,23 +220,25 @@ def build(context: DemoContext) -> None:
 
     office = users["office"]
     by_code = {i.code: i for i in Indicator.objects.filter(framework=framework, program__isnull=True)}
-    services.target_edit_set(program=program, indicator=by_code["2019-37"], level="city", target=">=95",
+    services.target_edit_set(program=program, indicator=by_code["2019-37"], level=RegionLevel.CITY, target=">=95",
                              reason="《规划》确定：政府绿色采购比例达到95%以上", actor=office)
-    services.target_edit_set(program=program, indicator=by_code["2019-33"], level="city", target=">=67",
+    services.target_edit_set(program=program, indicator=by_code["2019-33"], level=RegionLevel.CITY,
+                             target=">=67",
                              reason="《规划》确定：城镇新建绿色建筑比例达到67%", actor=office)
     services.local_indicator_add(
         program=program, name="城市建成区绿化覆盖率", domain="生态生活", task="(八)人居环境改善", unit="%",
-        direction="higher", binding=False, target_city=">=40", target_county="", reason="《规划》增设地方特色指标",
+        direction="higher", binding=False, targets={RegionLevel.CITY: ">=40"}, reason="《规划》增设地方特色指标",
         actor=office,
     )
     services.target_override_set(program=program, region=counties[0], indicator=by_code["2019-25a"],
                                  not_applicable=True, reason="河湾区为主城区，无秸秆产生", actor=office)
 
     rows = []
-    for indicator in Indicator.objects.filter(framework=framework, program__isnull=True, parent__isnull=True):
+    for indicator in Indicator.objects.filter(framework=framework, program__isnull=True,
+                                              parent__isnull=True).prefetch_related("targets"):
         lead, cooperate = DUTIES[str(indicator.number)]
         counties_text = "、".join(f"{c.name}人民政府" for c in counties)
-        rows.append((str(indicator.number), indicator.name, indicator.printed_target("city"), lead,
+        rows.append((str(indicator.number), indicator.name, indicator.printed_target(RegionLevel.CITY), lead,
                      "、".join(filter(None, [cooperate, counties_text]))))
     local = Indicator.objects.get(program=program)
     rows.append((str(local.number), local.name, "≥40", "市住房和城乡建设局", "市城市管理局"))

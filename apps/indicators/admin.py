@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from apps.accounts.admin import OfficeAdmin
+from apps.accounts.admin import OfficeAdmin, is_office_admin
+from apps.geo.models import RegionLevel
 
-from .models import Framework, Indicator
+from .models import Framework, Indicator, IndicatorTarget
 
 
 @admin.register(Framework)
@@ -11,12 +14,37 @@ class FrameworkAdmin(OfficeAdmin):
     readonly_fields = ("source_sha256", "loaded_at")
 
 
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request)
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(OfficeAdmin):
-    list_display = ("code", "name", "parent", "unit", "binding", "target_city", "target_county", "framework")
+    list_display = ("code", "name", "parent", "unit", "binding", "targets_by_level", "framework")
     list_filter = ("framework", "domain", "binding")
     search_fields = ("code", "name")
     readonly_fields = ("framework", "program", "parent", "code", "meta")
+    inlines = [IndicatorTargetInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Indicator]:
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description="目标")
+    def targets_by_level(self, obj: Indicator) -> str:
+        return "；".join(f"{RegionLevel(level).label}：{text}" for level, text in obj.target_texts.items())
 
     def has_add_permission(self, request):  # frameworks come from the package's data files
         return False

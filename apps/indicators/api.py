@@ -18,4 +18,5 @@ def list_indicators(request, code: str):
     framework = Framework.objects.filter(code=code).first()
     if framework is None:
         raise NotFoundError("指标体系不存在。")
-    return list(Indicator.objects.filter(framework=framework, program__isnull=True).select_related("parent"))
+    return list(Indicator.objects.filter(framework=framework, program__isnull=True).select_related("parent")
+                .prefetch_related("targets"))

@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apps.geo.models import RegionLevel
 from calc.targets import LEVELS, TargetSyntaxError, parse_target
 
 FRAMEWORK_DIR = Path(__file__).resolve().parent / "frameworks"
@@ -18,7 +19,8 @@ _LEAF_KEYS = {
     "code", "name", "unit", "direction", "binding", "scope", "coastal_only", "where_applicable",
     "target", "evidence", "confirmation", "source_url", "note",
 }
-_ASSESSED_LEVELS = ("city", "county")
+#: The levels a framework file may give targets for (``target.city`` …), top level first.
+_ASSESSED_LEVELS = (RegionLevel.CITY.value, RegionLevel.COUNTY.value)
 
 
 class FrameworkFileError(ValueError):
@@ -39,8 +41,7 @@ class IndicatorRecord:
     scope: tuple[str, ...] = ()
     coastal_only: bool = False
     where_applicable: bool = False
-    target_city: str = ""
-    target_county: str = ""
+    targets: dict[str, str] = field(default_factory=dict)  # level → target expression, top level first
     evidence: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
 
@@ -169,7 +170,7 @@ def parse_framework(data: dict, *, source: str, sha256: str = "") -> FrameworkRe
             unit=text(entry, "unit", where, required=False), direction=direction,
             binding=None if binding == "unknown" else bool(binding), scope=tuple(scope),
             coastal_only=entry.get("coastal_only", False), where_applicable=entry.get("where_applicable", False),
-            target_city=targets.get("city", ""), target_county=targets.get("county", ""),
+            targets={level: targets[level] for level in _ASSESSED_LEVELS if level in targets},
             evidence=tuple(evidence), meta=meta,
         )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.geo.models import LEVEL_ORDER, RegionLevel
 from calc.targets import Target, describe, is_qualitative, parse_target
 
 
@@ -58,8 +59,6 @@ class Indicator(models.Model):
     scope_levels = models.JSONField("适用层级", default=list)
     coastal_only = models.BooleanField("仅沿海地区", default=False)
     where_applicable = models.BooleanField("涉及地区适用（*）", default=False)
-    target_city = models.CharField("市级目标", max_length=255, blank=True)
-    target_county = models.CharField("县级目标", max_length=255, blank=True)
     evidence_checklist = models.JSONField("佐证材料清单", default=list, blank=True)
     meta = models.JSONField("来源与确认程度", default=dict, blank=True)
     order = models.PositiveIntegerField(default=0, db_index=True)
@@ -83,8 +82,14 @@ class Indicator(models.Model):
     def number_label(self) -> str:
         return f"{self.number}" if self.parent_id is None else f"{self.number}-{self.code[-1]}"
 
+    @property
+    def target_texts(self) -> dict[str, str]:
+        """Level → target expression, top level first (reads ``targets`` prefetched by the loaders)."""
+        texts = {row.level: row.expression for row in self.targets.all()}
+        return {level.value: texts[level] for level in LEVEL_ORDER if level in texts}
+
     def target_text_for(self, level: str) -> str:
-        return {"city": self.target_city, "county": self.target_county}.get(level, "")
+        return self.target_texts.get(level, "")
 
     def target_for(self, level: str) -> Target | None:
         text = self.target_text_for(level)
@@ -92,8 +97,8 @@ class Indicator(models.Model):
 
     @property
     def is_qualitative(self) -> bool:
-        """Qualitative at the first level that has a target; use :meth:`is_qualitative_for` for a region."""
-        text = self.target_city or self.target_county
+        """Qualitative at the top level that has a target; use :meth:`is_qualitative_for` for a region."""
+        text = next(iter(self.target_texts.values()), "")
         return bool(text) and is_qualitative(parse_target(text))
 
     def is_qualitative_for(self, level: str) -> bool:
@@ -107,3 +112,25 @@ class Indicator(models.Model):
     def printed_target(self, level: str) -> str:
         target = self.target_for(level)
         return describe(target, direction=self.direction) if target else ""  # type: ignore[arg-type]
+
+
+class IndicatorTarget(models.Model):
+    """An indicator's target for the regions of one level, as an expression (see ``calc/targets.py``).
+
+    Framework files (and a program's local indicators) write one row per level the indicator applies
+    to. A target for another kind of scope (a department's target) becomes a row here too, with its own
+    column and a wider unique constraint; the resolution chain in ``apps.programs.selectors`` reads it as
+    one more layer.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
+    expression = models.CharField("目标", max_length=255)
+
+    class Meta:
+        verbose_name = "指标目标"
+        verbose_name_plural = "指标目标"
+        constraints = [models.UniqueConstraint(fields=["indicator", "level"], name="indicatortarget_unique_level")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}（{self.get_level_display()}）：{self.expression}"

@@ -5,6 +5,8 @@ Read by attribute from the models and the selectors' dataclasses, as described i
 
 from ninja import Schema
 
+from apps.geo.models import RegionLevel
+
 
 class FrameworkOut(Schema):
     code: str
@@ -40,6 +42,7 @@ class IndicatorOut(Schema):
     target_county: str
     printed_city: str
     printed_county: str
+    targets: dict[str, str]  # level → expression, every level with a target
     evidence_checklist: list[str]
     meta: dict
 
@@ -48,9 +51,21 @@ class IndicatorOut(Schema):
         return obj.parent.code if obj.parent_id else None
 
     @staticmethod
+    def resolve_target_city(obj):
+        return obj.target_text_for(RegionLevel.CITY)
+
+    @staticmethod
+    def resolve_target_county(obj):
+        return obj.target_text_for(RegionLevel.COUNTY)
+
+    @staticmethod
     def resolve_printed_city(obj):
-        return obj.printed_target("city")
+        return obj.printed_target(RegionLevel.CITY)
 
     @staticmethod
     def resolve_printed_county(obj):
-        return obj.printed_target("county")
+        return obj.printed_target(RegionLevel.COUNTY)
+
+    @staticmethod
+    def resolve_targets(obj):
+        return obj.target_texts

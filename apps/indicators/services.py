@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .framework_files import FrameworkRecord
-from .models import Framework, Indicator
+from .models import Framework, Indicator, IndicatorTarget
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,12 @@ def framework_load(*, record: FrameworkRecord) -> LoadResult:
             "source_sha256": record.sha256,
         },
     )
-    existing = {i.code: i for i in Indicator.objects.filter(framework=framework, program__isnull=True)}
+    existing = {i.code: i for i in Indicator.objects.filter(framework=framework, program__isnull=True)
+                .prefetch_related("targets")}
     created = updated = unchanged = 0
     by_code: dict[str, Indicator] = {}
+    stale_targets: list[int] = []
+    new_targets: list[IndicatorTarget] = []
     for order, item in enumerate(record.indicators, start=1):
         values = {
             "parent": by_code.get(item.parent_code) if item.parent_code else None,
@@ -49,8 +52,6 @@ def framework_load(*, record: FrameworkRecord) -> LoadResult:
             "scope_levels": list(item.scope),
             "coastal_only": item.coastal_only,
             "where_applicable": item.where_applicable,
-            "target_city": item.target_city,
-            "target_county": item.target_county,
             "evidence_checklist": list(item.evidence),
             "meta": dict(item.meta),
             "order": order * 10,
@@ -58,6 +59,7 @@ def framework_load(*, record: FrameworkRecord) -> LoadResult:
         indicator = existing.get(item.code)
         if indicator is None:
             indicator = Indicator.objects.create(framework=framework, code=item.code, **values)
+            new_targets += _target_rows(indicator, item.targets)
             created += 1
         else:
             changed = [k for k, v in values.items() if getattr(indicator, k) != v]
@@ -65,9 +67,20 @@ def framework_load(*, record: FrameworkRecord) -> LoadResult:
                 for key in changed:
                     setattr(indicator, key, values[key])
                 indicator.save(update_fields=changed)
+            targets_changed = indicator.target_texts != item.targets
+            if targets_changed:
+                stale_targets.append(indicator.id)
+                new_targets += _target_rows(indicator, item.targets)
+            if changed or targets_changed:
                 updated += 1
             else:
                 unchanged += 1
         by_code[item.code] = indicator
+    IndicatorTarget.objects.filter(indicator_id__in=stale_targets).delete()
+    IndicatorTarget.objects.bulk_create(new_targets)
     return LoadResult(framework, created, updated, unchanged)
+
+
+def _target_rows(indicator: Indicator, targets: dict[str, str]) -> list[IndicatorTarget]:
+    return [IndicatorTarget(indicator=indicator, level=level, expression=text) for level, text in targets.items()]
 

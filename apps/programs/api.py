@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.geo.access import access_department, access_region
-from apps.geo.models import Department
+from apps.geo.models import Department, RegionLevel
 from apps.staging.services import staged_import_commit
 
 from . import imports, services
@@ -89,7 +89,10 @@ def post_target_edit(request, program_id: int, payload: TargetEditIn):
 @router.post("/{program_id}/local-indicators", response={201: Saved}, summary="增设地方指标")
 def post_local_indicator(request, program_id: int, payload: LocalIndicatorIn):
     program = access_program(request.user, program_id, manage=True)
-    indicator = services.local_indicator_add(program=program, actor=request.user, **payload.dict())
+    fields = payload.dict()
+    targets = {RegionLevel.CITY: fields.pop("target_city"), RegionLevel.COUNTY: fields.pop("target_county"),
+               **fields.pop("targets")}
+    indicator = services.local_indicator_add(program=program, actor=request.user, targets=targets, **fields)
     return Status(201, {"id": indicator.id})
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from apps.geo.models import Department, Region
+from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Framework, Indicator
 
 
@@ -101,7 +101,7 @@ class TargetEdit(_Revision):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="target_edits")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    level = models.CharField("层级", max_length=16, choices=[("city", "市"), ("county", "县")])
+    level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
     target = models.CharField("目标", max_length=255, blank=True, help_text="留空表示撤销地方调整，恢复国家目标。")
 
     class Meta(_Revision.Meta):

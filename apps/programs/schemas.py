@@ -77,6 +77,7 @@ class LocalIndicatorIn(Schema):
     binding: bool = False
     target_city: str = ""
     target_county: str = ""
+    targets: dict[str, str] = {}  # level → expression; adds to (and wins over) target_city / target_county
     reason: str
 
 

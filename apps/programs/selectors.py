@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
 from calc.targets import (
     NoMatchingBranch,
+    RegionProfile,
     Target,
     applies,
     describe,
@@ -23,6 +25,16 @@ from calc.targets import (
 from .models import AssignedTarget, Program, Responsibility, TargetEdit, TargetOverride
 
 
+class TargetSource(models.TextChoices):
+    """Which layer of the resolution chain gave a region its target."""
+
+    NATIONAL = "national", "国家标准"
+    LOCAL_EDIT = "local_edit", "地方提高"
+    OVERRIDE = "override", "单独调整"
+    NOT_APPLICABLE = "not_applicable", "不适用"
+    ERROR = "error", "无法确定"
+
+
 @dataclass(frozen=True)
 class ResolvedTarget:
     """The target one region must meet for one indicator, and where it came from."""
@@ -32,7 +44,7 @@ class ResolvedTarget:
     applicable: bool
     target: Target | None
     text: str  # as printed (≥95, 建立, 完成上级规定的考核任务 …); "—" when not applicable
-    source: str  # national / local_edit / override / not_applicable
+    source: str  # a TargetSource
     reason: str = ""
 
     @property
@@ -41,13 +53,7 @@ class ResolvedTarget:
 
     @property
     def source_label(self) -> str:
-        return {
-            "national": "国家标准",
-            "local_edit": "地方提高",
-            "override": "单独调整",
-            "not_applicable": "不适用",
-            "error": "无法确定",
-        }[self.source]
+        return TargetSource(self.source).label
 
 
 def program_indicators(program: Program) -> list[Indicator]:
@@ -55,6 +61,7 @@ def program_indicators(program: Program) -> list[Indicator]:
     return list(
         Indicator.objects.filter(Q(framework_id=program.framework_id, program__isnull=True) | Q(program=program))
         .select_related("parent")
+        .prefetch_related("targets")
         .order_by("order", "id")
     )
 
@@ -77,20 +84,99 @@ def _latest(rows: Iterable, key) -> dict:
 
 
 def program_target_edits(program: Program) -> dict[tuple[int, str], TargetEdit]:
+    """The current local edit per (indicator id, level); a restored national target has none."""
     edits = TargetEdit.objects.filter(program=program).order_by("created_at", "id")
     current = _latest(edits, lambda e: (e.indicator_id, e.level))
     return {key: edit for key, edit in current.items() if edit.target}
 
 
-def resolve_targets(
-    program: Program, regions: list[Region], indicators: list[Indicator]
-) -> dict[tuple[int, int], ResolvedTarget]:
-    """Resolved target per (region id, indicator id): national rule → local edit → region override."""
-    edits = program_target_edits(program)
+def current_overrides(program: Program, regions: list[Region]) -> dict[tuple[int, int], TargetOverride]:
+    """The current override per (region id, indicator id); a cleared one has none."""
     overrides = _latest(
         TargetOverride.objects.filter(program=program, region__in=regions).order_by("created_at", "id"),
         lambda o: (o.region_id, o.indicator_id),
     )
+    return {key: o for key, o in overrides.items() if not o.cleared}
+
+
+# --- the resolution chain -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetStep:
+    """What one layer says about a region's target: a new expression, or that the indicator does not apply."""
+
+    source: str  # a TargetSource
+    expression: str = ""
+    applicable: bool = True
+    reason: str = ""
+
+
+#: A layer of the chain: its word on (indicator, region with its profile), or None when it has none.
+TargetLayer = Callable[[Indicator, Region, RegionProfile], TargetStep | None]
+
+
+def national_layer(indicator: Indicator, region: Region, profile: RegionProfile) -> TargetStep:
+    """The framework's rule for the region's level (a local indicator's own targets count as such)."""
+    if not applies(frozenset(indicator.scope_levels), indicator.coastal_only, profile):
+        return TargetStep(TargetSource.NOT_APPLICABLE, applicable=False)
+    return TargetStep(TargetSource.NATIONAL, indicator.target_text_for(region.level))
+
+
+def local_edit_layer(edits: dict[tuple[int, str], TargetEdit]) -> TargetLayer:
+    """The program's tightening of the national target for the region's level."""
+
+    def layer(indicator: Indicator, region: Region, profile: RegionProfile) -> TargetStep | None:
+        edit = edits.get((indicator.id, region.level))
+        return None if edit is None else TargetStep(TargetSource.LOCAL_EDIT, edit.target, reason=edit.reason)
+
+    return layer
+
+
+def override_layer(overrides: dict[tuple[int, int], TargetOverride]) -> TargetLayer:
+    """The office's own target for this one region, or its ruling that the indicator does not apply."""
+
+    def layer(indicator: Indicator, region: Region, profile: RegionProfile) -> TargetStep | None:
+        override = overrides.get((region.id, indicator.id))
+        if override is None:
+            return None
+        if override.not_applicable:
+            return TargetStep(TargetSource.NOT_APPLICABLE, applicable=False, reason=override.reason)
+        return TargetStep(TargetSource.OVERRIDE, override.target, reason=override.reason) if override.target else None
+
+    return layer
+
+
+def target_chain(program: Program, regions: list[Region]) -> tuple[TargetLayer, ...]:
+    """The program's layers, most general first: national rule → local edit → override (two queries).
+
+    A province's rules slot in after the national one as one more layer.
+    """
+    return (national_layer, local_edit_layer(program_target_edits(program)),
+            override_layer(current_overrides(program, regions)))
+
+
+def resolve_step(chain: Iterable[TargetLayer], indicator: Indicator, region: Region,
+                 profile: RegionProfile) -> TargetStep:
+    """Fold the chain: any layer may rule the indicator out for the region (the last ruling gives the
+    reason); otherwise the most specific layer that gives an expression wins."""
+    given = ruled_out = None
+    for layer in chain:
+        step = layer(indicator, region, profile)
+        if step is not None and step.applicable:
+            given = step
+        elif step is not None:
+            ruled_out = step
+    if ruled_out is not None:
+        return ruled_out
+    return given if given is not None else TargetStep(TargetSource.NOT_APPLICABLE, applicable=False)
+
+
+def resolve_targets(
+    program: Program, regions: list[Region], indicators: list[Indicator]
+) -> dict[tuple[int, int], ResolvedTarget]:
+    """Resolved target per (region id, indicator id), through :func:`target_chain`."""
+    chain = target_chain(program, regions)
     parsed: dict[str, Target] = {}
 
     def parse(text: str) -> Target:
@@ -101,36 +187,23 @@ def resolve_targets(
     result: dict[tuple[int, int], ResolvedTarget] = {}
     for region in regions:
         profile = region.profile()
-        level = region.level if region.level in ("city", "county") else None
         for indicator in indicators:
             if not indicator.scope_levels:
                 continue  # a parent grouping its sub-indicators
             key = (region.id, indicator.id)
-            override = overrides.get(key)
-            if override is not None and override.cleared:
-                override = None
-            if override is not None and override.not_applicable:
-                result[key] = ResolvedTarget(indicator.id, region.id, False, None, "—", "not_applicable",
-                                             override.reason)
+            step = resolve_step(chain, indicator, region, profile)
+            if not step.applicable:
+                result[key] = ResolvedTarget(indicator.id, region.id, False, None, "—", TargetSource.NOT_APPLICABLE,
+                                             step.reason)
                 continue
-            if level is None or not applies(frozenset(indicator.scope_levels), indicator.coastal_only, profile):
-                result[key] = ResolvedTarget(indicator.id, region.id, False, None, "—", "not_applicable")
-                continue
-            source, reason = "national", ""
-            text = indicator.target_text_for(level)
-            edit = edits.get((indicator.id, level))
-            if edit is not None:
-                text, source, reason = edit.target, "local_edit", edit.reason
-            if override is not None and override.target:
-                text, source, reason = override.target, "override", override.reason
             try:
-                target = resolve(parse(text), profile)
+                target = resolve(parse(step.expression), profile)
             except NoMatchingBranch as exc:
-                result[key] = ResolvedTarget(indicator.id, region.id, True, None, f"无法确定：{exc}", "error")
+                result[key] = ResolvedTarget(indicator.id, region.id, True, None, f"无法确定：{exc}",
+                                             TargetSource.ERROR)
                 continue
-            result[key] = ResolvedTarget(
-                indicator.id, region.id, True, target, describe(target, direction=indicator.direction), source, reason
-            )
+            result[key] = ResolvedTarget(indicator.id, region.id, True, target,
+                                         describe(target, direction=indicator.direction), step.source, step.reason)
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,9 +12,9 @@ from django.db.models import Max
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, RowError
-from apps.geo.models import Department, Region
+from apps.geo.models import LEVEL_ORDER, Department, Region, RegionLevel
 from apps.geo.selectors import department_lookup, normalise_unit_name
-from apps.indicators.models import Direction, Indicator
+from apps.indicators.models import Direction, Indicator, IndicatorTarget
 from calc.targets import (
     NoMatchingBranch,
     TargetSyntaxError,
@@ -83,28 +84,29 @@ def local_indicator_add(
     unit: str,
     direction: str,
     binding: bool,
-    target_city: str,
-    target_county: str,
+    targets: Mapping[str, str],
     reason: str,
     actor: User,
 ) -> Indicator:
-    """Add a local indicator (地方特色指标) to the program's framework."""
+    """Add a local indicator (地方特色指标) to the program's framework, with a target per level (level → text)."""
     reason = _require_reason(reason)
     if not name.strip():
         raise DomainError("请填写指标名称。")
     if direction not in Direction.values:
         raise DomainError("方向只能是越高越好或越低越好。")
-    scope = []
-    for level, text in (("city", target_city), ("county", target_county)):
-        if text.strip():
-            _check_target(text.strip())
-            scope.append(level)
+    given = {level: text.strip() for level, text in targets.items() if text.strip()}
+    unknown = set(given) - set(RegionLevel.values)
+    if unknown:
+        raise DomainError(f"未知层级「{'、'.join(sorted(unknown))}」。")
+    for text in given.values():
+        _check_target(text)
+    scope = [level for level in LEVEL_ORDER if level in given]
     if not scope:
         raise DomainError("至少为市级或县级给出目标。")
     indicators = Indicator.objects.filter(framework=program.framework)
     count = Indicator.objects.filter(program=program).count()
     top = indicators.aggregate(n=Max("number"), o=Max("order"))
-    return Indicator.objects.create(
+    indicator = Indicator.objects.create(
         framework=program.framework,
         program=program,
         code=f"P{program.pk}-L{count + 1:02d}",
@@ -115,12 +117,13 @@ def local_indicator_add(
         unit=unit.strip(),
         direction=direction,
         binding=binding,
-        scope_levels=scope,
-        target_city=target_city.strip(),
-        target_county=target_county.strip(),
+        scope_levels=[level.value for level in scope],
         meta={"local": "true", "reason": reason, "added_by": actor.username},
         order=(top["o"] or 0) + 10,
     )
+    IndicatorTarget.objects.bulk_create(
+        [IndicatorTarget(indicator=indicator, level=level, expression=given[level]) for level in scope])
+    return indicator
 
 
 @transaction.atomic

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -18,6 +20,7 @@ from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.core.web import page
 from apps.geo.access import access_department, access_region
+from apps.geo.models import RegionLevel
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import staged_import_commit
 
@@ -180,6 +183,28 @@ def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> Ht
     return redirect("region", program_id=program.id, region_id=region.id)
 
 
+@dataclass(frozen=True)
+class TargetLevelField:
+    """One level's target in the local-adjustment forms and the local indicators' table."""
+
+    level: str
+    label: Promise
+    target_label: Promise
+    placeholder: Promise
+
+    @property
+    def input_name(self) -> str:
+        return f"target_{self.level}"
+
+
+#: The levels the local-adjustment page offers, top level first (a province level adds a row here).
+TARGET_LEVEL_FIELDS = (
+    TargetLevelField(RegionLevel.CITY, gettext_lazy("市"), gettext_lazy("市级目标"), gettext_lazy("如 >=57")),
+    TargetLevelField(RegionLevel.COUNTY, gettext_lazy("县"), gettext_lazy("县级目标"),
+                     gettext_lazy("留空表示不适用于县")),
+)
+
+
 @page
 def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
@@ -193,7 +218,7 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
                     program=program, name=request.POST.get("name", ""), domain=request.POST.get("domain", ""),
                     task=request.POST.get("task", ""), unit=request.POST.get("unit", ""),
                     direction=request.POST.get("direction", "higher"), binding=request.POST.get("binding") == "1",
-                    target_city=request.POST.get("target_city", ""), target_county=request.POST.get("target_county", ""),
+                    targets={f.level: request.POST.get(f.input_name, "") for f in TARGET_LEVEL_FIELDS},
                     reason=request.POST.get("reason", ""), actor=request.user,
                 )
                 messages.success(request, _("已增设地方指标。"))
@@ -215,7 +240,8 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
         "edits": TargetEdit.objects.filter(program=program).select_related("indicator", "created_by")
         .order_by("-created_at", "-id"),
         "current": program_target_edits(program),
-        "local": [i for i in indicators if i.program_id],
+        "levels": TARGET_LEVEL_FIELDS,
+        "local": [(i, [i.target_text_for(f.level) for f in TARGET_LEVEL_FIELDS]) for i in indicators if i.program_id],
         "leaves": [i for i in indicators if i.scope_levels],
         "can_manage": can_manage,
     }

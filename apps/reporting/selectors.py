@@ -60,7 +60,8 @@ class Obligation:
 def round_scope(reporting_round: ReportingRound) -> tuple[list[Region], list[Indicator]]:
     regions = sorted(reporting_round.regions.all(), key=lambda r: (r.level != "city", r.code))
     indicators = sorted(
-        reporting_round.indicators.select_related("parent").filter(~Q(scope_levels=[])), key=lambda i: (i.order, i.id)
+        reporting_round.indicators.select_related("parent").prefetch_related("targets").filter(~Q(scope_levels=[])),
+        key=lambda i: (i.order, i.id),
     )
     return regions, indicators
 

@@ -47,7 +47,7 @@ def test_2019_revision_is_complete():
     inland_county = {i.number for i in leaves if "county" in i.scope and not i.coastal_only}
     assert len(inland_county) == 32
     for leaf in leaves:
-        for text in (leaf.target_city, leaf.target_county):
+        for text in leaf.targets.values():
             if text:
                 parse_target(text)
         assert leaf.meta.get("confirmation"), leaf.code
@@ -57,7 +57,7 @@ def test_every_target_form_occurs_in_shipped_data():
     kinds = set()
     for path in framework_files():
         for item in read_framework_file(path).indicators:
-            for text in (item.target_city, item.target_county):
+            for text in item.targets.values():
                 if not text:
                     continue
                 if text.startswith("region{"):

@@ -132,7 +132,7 @@ def test_assigned_number_only_for_assigned_targets(world):
 def test_local_indicator_joins_the_program(world):
     local = services.local_indicator_add(
         program=world.program, name="城市建成区绿化覆盖率", domain="生态生活", task="(八)人居环境改善", unit="%",
-        direction="higher", binding=False, target_city=">=40", target_county="", reason="地方特色",
+        direction="higher", binding=False, targets={"city": ">=40", "county": ""}, reason="地方特色",
         actor=world.users.office,
     )
     assert resolved(world, world.city, local.code).text == "≥40"
