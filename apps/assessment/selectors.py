@@ -31,6 +31,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.core.errors import NotFoundError
+from apps.core.latest import latest_per_key
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import AssignedTarget, Program, RegionGoal, TargetEdit, TargetOverride
@@ -120,13 +121,15 @@ def load_values(program: Program) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def load_assigned(program: Program) -> pl.DataFrame:
-    """The current assigned number per region, indicator and year (the latest entry wins), in one query."""
-    rows = _rows(
-        AssignedTarget.objects.filter(program=program).order_by("created_at", "id")
-        .values_list("region_id", "indicator_id", "year", Cast("value", TextField())),
+    """The current assigned number per region, indicator and year (the latest entry wins), in one query.
+
+    The database picks the latest entries; earlier ones are never fetched.
+    """
+    current = latest_per_key(AssignedTarget.objects.filter(program=program), key=("region", "indicator", "year"))
+    return _rows(
+        current.order_by("created_at", "id").values_list("region_id", "indicator_id", "year", Cast("value", TextField())),
         {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String},
     )
-    return rows.unique(subset=[*KEYS, "year"], keep="last", maintain_order=True)
 
 
 def resolved_targets(program: Program, regions: list[Region], indicators: list[Indicator]

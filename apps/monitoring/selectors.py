@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.latest import latest_per_key
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_regions
@@ -39,15 +40,9 @@ def program_results(program: Program, *, year: int | None = None) -> QuerySet[Co
 
 
 def current_results(program: Program, *, year: int | None = None) -> list[ComputedResult]:
-    """The latest result per (region, year, measure)."""
-    seen: set[tuple[int, int, str]] = set()
-    latest = []
-    for row in program_results(program, year=year):
-        key = (row.region_id, row.year, row.measure)
-        if key not in seen:
-            seen.add(key)
-            latest.append(row)
-    return latest
+    """The latest result per (region, year, measure), chosen in SQL; earlier results are not fetched."""
+    return list(latest_per_key(program_results(program, year=year), key=("region", "year", "measure"),
+                               newest_first=("-id",)))
 
 
 def batch_plan(batch: ImportBatch) -> BatchPlan:
@@ -164,20 +159,17 @@ def base_values(program: Program, measure: str, year: int, *, office: bool = Tru
     regions without one (a result computed from the raw data by the same method is preferred to a bulletin
     figure; the provenance sentence names which one was used).
     """
-    rows = (ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
-                                          batch__status=BatchStatus.COMMITTED)
-            .order_by("region_id", "-id").values_list("region__code", "value", "batch_id"))
-    found: dict[str, tuple[Decimal, str]] = {}
-    for code, value, batch_id in rows:
-        found.setdefault(code, (_plain(value), f"导入核算，批次#{batch_id}"))
+    imported = ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
+                                             batch__status=BatchStatus.COMMITTED)
+    rows = latest_per_key(imported, key=("region",), newest_first=("-id",)).order_by("region_id")
+    found: dict[str, tuple[Decimal, str]] = {
+        code: (_plain(value), f"导入核算，批次#{batch_id}")
+        for code, value, batch_id in rows.values_list("region__code", "value", "batch_id")
+    }
     if office:
-        entered = (BaseValue.objects.filter(program=program, measure=measure, year=year)
-                   .order_by("region_id", "-id").values_list("region__code", "value", "source"))
-        seen: set[str] = set()
-        for code, value, source in entered:
-            if code in seen:
-                continue
-            seen.add(code)
+        entered = latest_per_key(BaseValue.objects.filter(program=program, measure=measure, year=year),
+                                 key=("region",), newest_first=("-id",)).order_by("region_id")
+        for code, value, source in entered.values_list("region__code", "value", "source"):
             found.setdefault(code, (_plain(value), f"生态办录入，来源：{source}"))
     return found
 

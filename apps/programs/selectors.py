@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 
+from apps.core.latest import latest_per_key
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
 from calc.targets import (
@@ -76,27 +77,17 @@ def program_indicator(program: Program, indicator_id: object) -> Indicator:
     return indicator
 
 
-def _latest(rows: Iterable, key) -> dict:
-    latest: dict = {}
-    for row in rows:  # rows ordered oldest → newest
-        latest[key(row)] = row
-    return latest
-
-
 def program_target_edits(program: Program) -> dict[tuple[int, str], TargetEdit]:
     """The current local edit per (indicator id, level); a restored national target has none."""
-    edits = TargetEdit.objects.filter(program=program).order_by("created_at", "id")
-    current = _latest(edits, lambda e: (e.indicator_id, e.level))
-    return {key: edit for key, edit in current.items() if edit.target}
+    edits = latest_per_key(TargetEdit.objects.filter(program=program), key=("indicator", "level"))
+    return {(e.indicator_id, e.level): e for e in edits.exclude(target="")}
 
 
 def current_overrides(program: Program, regions: list[Region]) -> dict[tuple[int, int], TargetOverride]:
     """The current override per (region id, indicator id); a cleared one has none."""
-    overrides = _latest(
-        TargetOverride.objects.filter(program=program, region__in=regions).order_by("created_at", "id"),
-        lambda o: (o.region_id, o.indicator_id),
-    )
-    return {key: o for key, o in overrides.items() if not o.cleared}
+    overrides = latest_per_key(TargetOverride.objects.filter(program=program, region__in=regions),
+                               key=("region", "indicator"))
+    return {(o.region_id, o.indicator_id): o for o in overrides.exclude(cleared=True)}
 
 
 # --- the resolution chain -----------------------------------------------------------------------
@@ -215,10 +206,11 @@ def program_regions(program: Program) -> list[Region]:
 
 def assigned_values(program: Program, *, regions: list[Region] | None = None) -> dict[tuple[int, int, int], AssignedTarget]:
     """Current assigned number per (region id, indicator id, year)."""
-    rows = AssignedTarget.objects.filter(program=program).order_by("created_at", "id")
+    rows = AssignedTarget.objects.filter(program=program)
     if regions is not None:
         rows = rows.filter(region__in=regions)
-    return _latest(rows, lambda a: (a.region_id, a.indicator_id, a.year))
+    return {(a.region_id, a.indicator_id, a.year): a
+            for a in latest_per_key(rows, key=("region", "indicator", "year"))}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.latest import latest_per_key
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
@@ -204,10 +205,11 @@ def _attach_return_comments(obligations: list[Obligation]) -> None:
     values = {o.value.id: o.value for o in obligations if o.value is not None}
     if not values:
         return
-    events = ReviewEvent.objects.filter(content_type=ContentType.objects.get_for_model(IndicatorValue),
-                                        object_id__in=list(values), action="return").order_by("at", "id")
-    for event in events:
-        values[event.object_id].return_comment = event.comment
+    returns = ReviewEvent.objects.filter(content_type=ContentType.objects.get_for_model(IndicatorValue),
+                                         object_id__in=list(values), action="return")
+    latest = latest_per_key(returns, key=("object_id",), newest_first=("-at", "-id"))
+    for object_id, comment in latest.values_list("object_id", "comment"):
+        values[object_id].return_comment = comment
 
 
 # --- one value: the entry form and the detail ------------------------------------------------------------
@@ -396,14 +398,12 @@ def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, bef
         return {}
     region_ids = {p[0] for p in pairs}
     indicator_ids = {p[1] for p in pairs}
-    rows = (
-        IndicatorValue.objects.filter(program=program, period_type=period_type, year__lt=before_year,
-                                      region_id__in=region_ids, indicator_id__in=indicator_ids,
-                                      approved_revision__number__isnull=False)
-        .order_by("year", "period_number")
-        .values_list("region_id", "indicator_id", "year", "approved_revision__number")
-    )
-    return {(region_id, indicator_id): (year, number) for region_id, indicator_id, year, number in rows}
+    approved = IndicatorValue.objects.filter(program=program, period_type=period_type, year__lt=before_year,
+                                             region_id__in=region_ids, indicator_id__in=indicator_ids,
+                                             approved_revision__number__isnull=False)
+    rows = latest_per_key(approved, key=("region", "indicator"), newest_first=("-year", "-period_number"))
+    return {(region_id, indicator_id): (year, number) for region_id, indicator_id, year, number
+            in rows.order_by().values_list("region_id", "indicator_id", "year", "approved_revision__number")}
 
 
 # --- progress ----------------------------------------------------------------------------------------------------
