@@ -73,8 +73,8 @@ def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, obje
     from django.db.models import OuterRef, Subquery
 
     from apps.accounts.models import Role, User
-    from apps.geo.models import Region
-    from apps.indicators.models import Framework, Indicator
+    from apps.geo.models import Region, RegionLevel
+    from apps.indicators.models import Framework, Indicator, IndicatorTarget
     from apps.programs.models import Program
     from apps.reporting.models import IndicatorValue, ValueRevision
     from apps.reporting.services import reporting_round_create
@@ -94,9 +94,13 @@ def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, obje
         indicators = Indicator.objects.bulk_create([
             Indicator(framework=framework, code=f"B{j:03d}", number=j + 1, name=f"指标{j + 1}", domain="生态",
                       task="任务", unit="%", direction="higher", binding=True, scope_levels=["city", "county"],
-                      target_city="qual:建立" if j % 10 == 9 else ">=60",
-                      target_county="qual:建立" if j % 10 == 9 else ">=50", order=j + 1)
+                      order=j + 1)
             for j in range(n_indicators)])
+        qualitative = {indicator.id for j, indicator in enumerate(indicators) if j % 10 == 9}
+        IndicatorTarget.objects.bulk_create([
+            IndicatorTarget(indicator=indicator, level=level,
+                            expression="qual:建立" if indicator.id in qualitative else number)
+            for indicator in indicators for level, number in ((RegionLevel.CITY, ">=60"), (RegionLevel.COUNTY, ">=50"))])
         user = User.objects.create(username=f"bench{stamp}", role=Role.OFFICE_ADMIN, region=city)
         program = Program.objects.create(region=city, framework=framework, name="基准创建", title_sought="national",
                                          base_year=YEAR - 2, target_year=YEAR + 1)
@@ -104,7 +108,7 @@ def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, obje
         previous = IndicatorValue.objects.bulk_create([
             IndicatorValue(program=program, region=region, indicator=indicator, period_type="year", year=YEAR - 1,
                            period_number=1, status="approved", version=3)
-            for region in counties for indicator in indicators if indicator.target_county != "qual:建立"
+            for region in counties for indicator in indicators if indicator.id not in qualitative
         ], batch_size=2000)
         ValueRevision.objects.bulk_create([
             ValueRevision(value=value, number=Decimal(f"{rng.uniform(55, 95):.2f}"), version=1, author=user)
