@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.downloads import XLSX, file_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.web import page
 from apps.programs.access import can_manage_program
@@ -25,7 +26,7 @@ from .uploads import check_monitoring_upload, max_bytes
 
 FORMAT_TYPES = {
     "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX,
     "parquet": "application/vnd.apache.parquet",
 }
 
@@ -168,8 +169,6 @@ def template_download(request: HttpRequest, program_id: int, kind: str, fmt: str
     if kind not in ImportKind.values or fmt not in FORMAT_TYPES:
         raise NotFoundError("没有这种模板。")
     data = samples.to_bytes(samples.template_frame(kind), fmt)
-    response = HttpResponse(data, content_type=FORMAT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="monitoring-{kind}-sample.{fmt}"'
-    return response
+    return file_response(data, f"monitoring-{kind}-sample.{fmt}", FORMAT_TYPES[fmt])
 
 

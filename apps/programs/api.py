@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
+from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.geo.access import access_department, access_region
@@ -176,10 +176,7 @@ def import_responsibilities(request, program_id: int, file: File[UploadedFile], 
 @router.get("/{program_id}/responsibilities.xlsx", summary="导出责任清单 xlsx")
 def export_responsibilities(request, program_id: int):
     program = access_program(request.user, program_id)
-    response = HttpResponse(responsibility_export(program),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=responsibilities-{program.id}.xlsx"
-    return response
+    return xlsx_response(responsibility_export(program), f"responsibilities-{program.id}.xlsx")
 
 
 @router.get("/{program_id}/departments/{department_id}/responsibilities", response=list[DepartmentDutyOut],

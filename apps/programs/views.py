@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
+from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.core.web import page
@@ -263,12 +264,7 @@ def responsibilities(request: HttpRequest, program_id: int) -> HttpResponse:
 @page
 def responsibilities_export(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
-    content = responsibility_export(program)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename=responsibilities-{program.id}.xlsx"
-    return response
+    return xlsx_response(responsibility_export(program), f"responsibilities-{program.id}.xlsx")
 
 
 @page

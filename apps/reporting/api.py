@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.uploads import read_upload
 from apps.evidence.access import access_evidence
@@ -129,9 +130,7 @@ def download_evidence(request: HttpRequest, program_id: int, value_id: int, evid
 def template(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     reporting_round = access_round(request.user, program_id, round_id)
     data, filename = department_template(reporting_round, request.user)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(data, filename)
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/import", response=schemas.ImportOut)

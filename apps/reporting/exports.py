@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from apps.accounts.models import User
 from apps.core.errors import PermissionDeniedError
 
@@ -35,5 +33,5 @@ def department_template(reporting_round, user: User) -> tuple[bytes, str]:  # no
             last_approved=f"{last.display}（{last.year}年）" if last else "", qualitative=o.indicator.is_qualitative_for(o.region.level),
         ))
     title = f"{reporting_round.name}（{reporting_round.period_label}）填报表 · {who}"
-    filename = quote(f"{reporting_round.name}-{who}.xlsx")
+    filename = f"{reporting_round.name}-{who}.xlsx"
     return render_template(title, rows), filename

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
 from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
 from apps.core.web import page
@@ -247,9 +248,7 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
 def template_xlsx(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     reporting_round = access_round(request.user, program_id, round_id)
     data, filename = department_template(reporting_round, request.user)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(data, filename)
 
 
 @page

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
@@ -39,7 +39,6 @@ from .schemas import (
     TextIn,
     TimelineOut,
 )
-from .views import XLSX
 
 router = Router(tags=["任务、项目与督办"])
 
@@ -84,10 +83,8 @@ def list_tasks(request, program_id: int):
 @router.get("/programs/{program_id}/tasks.xlsx", summary="导出任务清单 xlsx")
 def export_tasks(request, program_id: int):
     program = access_program(request.user, program_id)
-    response = HttpResponse(render_task_xlsx(f"{program.name}任务清单", selectors.task_queryset(request.user, program)),
-                            content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=tasks-{program.id}.xlsx"
-    return response
+    data = render_task_xlsx(f"{program.name}任务清单", selectors.task_queryset(request.user, program))
+    return xlsx_response(data, f"tasks-{program.id}.xlsx")
 
 
 def _list_import(kind: str, program: Program, actor, file: UploadedFile) -> dict[str, int]:  # noqa: ANN001
@@ -203,9 +200,7 @@ def export_projects(request, program_id: int):
     program = access_program(request.user, program_id)
     projects = selectors.project_queryset(request.user, program)
     years = sorted(set(ProjectYear.objects.filter(project__in=projects).values_list("year", flat=True)))
-    response = HttpResponse(render_project_xlsx(f"{program.name}项目清单", projects, years), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=projects-{program.id}.xlsx"
-    return response
+    return xlsx_response(render_project_xlsx(f"{program.name}项目清单", projects, years), f"projects-{program.id}.xlsx")
 
 
 # --- supervision -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
+from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.core.web import page
@@ -26,17 +27,6 @@ from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, can_respond
 from .exports import render_project_xlsx, render_task_xlsx
 from .models import NoticeLevel, NoticeStatus, ProjectYear
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
 
 # --- tasks -------------------------------------------------------------------------------------
 
@@ -124,7 +114,7 @@ def progress_transition(request: HttpRequest, program_id: int, task_id: int, pro
 def task_export(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     tasks = selectors.task_queryset(request.user, program)
-    return _xlsx(render_task_xlsx(f"{program.name}任务清单", tasks), f"{program.name}任务清单.xlsx")
+    return xlsx_response(render_task_xlsx(f"{program.name}任务清单", tasks), f"{program.name}任务清单.xlsx")
 
 
 @page
@@ -177,7 +167,7 @@ def project_export(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     projects = selectors.project_queryset(request.user, program)
     years = sorted(set(ProjectYear.objects.filter(project__in=projects).values_list("year", flat=True)))
-    return _xlsx(render_project_xlsx(f"{program.name}项目清单", projects, years), f"{program.name}项目清单.xlsx")
+    return xlsx_response(render_project_xlsx(f"{program.name}项目清单", projects, years), f"{program.name}项目清单.xlsx")
 
 
 @page
