@@ -1,29 +1,102 @@
-"""Helpers shared by the HTML views: login + domain-error mapping in one decorator."""
+"""Helpers shared by the HTML views: login + domain-error mapping in one decorator, forms run in one place.
+
+A view raises; it does not catch. ``page`` turns a ``PermissionDeniedError``/``NotFoundError`` into a 403/404
+page in Chinese, and any other ``DomainError`` on a POST into an error message and a redirect back to the
+page (post/redirect/get). A view that must show the user's input again runs its form through ``submit``:
+a ``DomainError`` then becomes the form's error (an ``ImportRejected`` keeps its rows on ``form.row_errors``)
+and the view re-renders the form.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .errors import NotFoundError, PermissionDeniedError
+from .errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
+
+T = TypeVar("T")
+View = Callable[..., HttpResponse]
+Back = str | Callable[..., str] | None
 
 
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A logged-in page; permission and not-found errors become 403/404 pages in Chinese."""
+def page(view: View | None = None, *, back: Back = None) -> Any:
+    """A logged-in page. ``back`` is where a refused POST returns: a URL name (reversed with the view's
+    arguments, ``"name#anchor"`` allowed) or a function of the view's arguments; by default the page itself."""
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            return render(request, "core/error.html", {"title": _("无权访问"), "message": str(exc)}, status=403)
-        except NotFoundError as exc:
-            return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc)}, status=404)
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                return domain_error_response(request, exc, back_url(request, back, kwargs))
 
-    return login_required(wrapper)
+        return login_required(wrapper)
 
+    return decorate(view) if view is not None else decorate
+
+
+def domain_error_response(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:
+    """403/404 as pages; on a POST any other refusal is a message on the page the user came from."""
+    if isinstance(exc, PermissionDeniedError):
+        return render(request, "core/error.html", {"title": _("无权访问"), "message": str(exc)}, status=403)
+    if isinstance(exc, NotFoundError):
+        return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc)}, status=404)
+    if request.method != "POST":
+        raise exc
+    messages.error(request, str(exc))
+    return redirect(back)
+
+
+def back_url(request: HttpRequest, back: Back, kwargs: dict[str, object]) -> str:
+    if back is None:
+        return request.get_full_path()
+    if callable(back):
+        return back(**kwargs)
+    name, _sep, anchor = back.partition("#")
+    url = reverse(name, kwargs=kwargs)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def form_message(form: forms.Form) -> str:
+    """A form's errors as one line, each field's under its label (for a form posted from another page)."""
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)
+
+
+def cleaned(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data; an invalid form is refused as a whole (nothing is written)."""
+    if not form.is_valid():
+        raise DomainError(form_message(form))
+    return form.cleaned_data
+
+
+def submit(form: forms.Form, action: Callable[[dict[str, Any]], T]) -> T | None:
+    """Run ``action`` on a valid form's data; ``None`` when the form or the domain refused the input.
+
+    A refusal is kept on the form (``form.non_field_errors()``, ``form.row_errors`` for an import) so that the
+    view can show the input again; a permission or not-found error still goes to ``page``.
+    """
+    form.row_errors = []
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        form.row_errors = exc.errors if isinstance(exc, ImportRejected) else []
+        return None

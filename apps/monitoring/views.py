@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,16 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import XLSX, file_response
-from apps.core.errors import DomainError, NotFoundError
-from apps.core.web import page
+from apps.core.errors import NotFoundError
+from apps.core.web import cleaned, page
 from apps.programs.access import can_manage_program
 from apps.programs.selectors import program_regions
 
 from . import samples, selectors, services
 from .access import access_batch, access_monitoring
 from .compute import measures
+from .forms import BaseValueForm, BatchUploadForm
 from .models import BASE_MEASURES, BatchStatus, ImportKind
-from .uploads import check_monitoring_upload, max_bytes
+from .uploads import max_bytes
 
 FORMAT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -69,44 +68,23 @@ def sites_page(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, "monitoring/sites.html", context)
 
 
-@page
+@page(back="monitoring_home#bases")
 @require_POST
 def base_value_add(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id, manage=True)
-    regions = {str(r.id): r for r in program_regions(program)}
-    try:
-        region = regions.get(request.POST.get("region", ""))
-        if region is None:
-            raise DomainError("请选择区域。")
-        try:
-            value = Decimal(request.POST.get("value", "").strip())
-        except InvalidOperation as exc:
-            raise DomainError("数值须为数字。") from exc
-        if not value.is_finite():
-            raise DomainError("数值须为数字。")
-        services.base_value_add(program=program, actor=request.user, region=region,
-                                measure=request.POST.get("measure", ""), year=program.base_year, value=value,
-                                source=request.POST.get("source", ""), reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已录入基准年数值（原记录保留）。之后的导入在缺少导入的基准年结果时使用它。"))
+    data = cleaned(BaseValueForm(request.POST, regions=program_regions(program)))
+    services.base_value_add(program=program, actor=request.user, year=program.base_year, **data)
+    messages.success(request, _("已录入基准年数值（原记录保留）。之后的导入在缺少导入的基准年结果时使用它。"))
     return redirect(f"{reverse('monitoring_home', args=[program.id])}#bases")
 
 
-@page
+@page(back="monitoring_home")
 @require_POST
 def upload(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id, manage=True)
-    try:
-        options = services.clean_options(year=request.POST.get("year"), rule=request.POST.get("rule"),
-                                         time_label=request.POST.get("time_label"))
-        checked = check_monitoring_upload(request.FILES.get("file"))
-        batch = services.import_batch_create(program=program, actor=request.user, kind=request.POST.get("kind", ""),
-                                             checked=checked, options=options)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("monitoring_home", program_id=program.id)
+    data = cleaned(BatchUploadForm(request.POST, request.FILES))
+    batch = services.import_batch_create(program=program, actor=request.user, kind=data["kind"],
+                                         checked=data["file"], options=data["options"])
     services.import_batch_start(batch=batch)
     return redirect("monitoring_batch", program_id=program.id, batch_id=batch.id)
 
@@ -134,32 +112,23 @@ def batch_progress(request: HttpRequest, program_id: int, batch_id: int) -> Http
     return response
 
 
-@page
+@page(back="monitoring_batch")
 @require_POST
 def batch_recheck(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id, manage=True)
-    batch = access_batch(program, batch_id)
-    try:
-        services.import_batch_recheck(batch=batch, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    services.import_batch_recheck(batch=access_batch(program, batch_id), actor=request.user)
     return redirect("monitoring_batch", program_id=program_id, batch_id=batch_id)
 
 
-@page
+@page(back="monitoring_batch")
 @require_POST
 def batch_commit(request: HttpRequest, program_id: int, batch_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id, manage=True)
-    batch = access_batch(program, batch_id)
-    try:
-        batch = services.import_batch_commit(batch=batch, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    batch = services.import_batch_commit(batch=access_batch(program, batch_id), actor=request.user)
+    if batch.status == BatchStatus.COMMITTING:  # a background job (thread backend): the page polls it
+        messages.info(request, _("正在写入，完成后本页自动刷新。"))
     else:
-        if batch.status == BatchStatus.COMMITTING:  # a background job (thread backend): the page polls it
-            messages.info(request, _("正在写入，完成后本页自动刷新。"))
-        else:
-            messages.success(request, batch.summary)
+        messages.success(request, batch.summary)
     return redirect("monitoring_batch", program_id=program_id, batch_id=batch_id)
 
 

@@ -1,0 +1,26 @@
+"""Form pieces shared by the apps' ``forms.py``: the services' own checks become field errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+
+from .errors import DomainError
+
+T = TypeVar("T")
+
+
+def domain_check(check: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run a service's check (the one the API runs too); its ``DomainError`` becomes a ``ValidationError``."""
+    try:
+        return check(*args, **kwargs)
+    except DomainError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+def optional_int(value: object) -> int | None:
+    """``int(value)`` for a digits-only value, else ``None`` (a missing or garbled version number)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
