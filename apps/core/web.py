@@ -71,8 +71,9 @@ def form_message(form: forms.Form) -> str:
     """A form's errors as one line, each field's under its label (for a form posted from another page)."""
     parts = []
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        label = str(form.fields[field].label or "") if field in form.fields else ""
+        text = "；".join(errors)
+        parts.append(f"{label}：{text}" if label and label not in text else text)
     return "；".join(parts)
 
 

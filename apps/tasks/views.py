@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
-from apps.core.uploads import check_upload
-from apps.core.web import page
-from apps.evidence.models import EVIDENCE_KINDS
+from apps.core.errors import DomainError, PermissionDeniedError
+from apps.core.web import cleaned, form_message, page, submit
 from apps.geo.access import access_department
+from apps.geo.models import Department
 from apps.programs.access import access_program, can_manage_program
+from apps.programs.models import Program
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
 from apps.staging.services import staged_import_upload_and_commit
@@ -26,6 +25,7 @@ from apps.staging.services import staged_import_upload_and_commit
 from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, can_respond
 from .exports import render_project_xlsx, render_task_xlsx
+from .forms import ListImportForm, NoticeIssueForm, NoticeStepForm, ProgressForm, ProgressTransitionForm
 from .models import NoticeLevel, NoticeStatus, ProjectYear
 
 # --- tasks -------------------------------------------------------------------------------------
@@ -65,48 +65,39 @@ def task_detail(request: HttpRequest, program_id: int, task_id: int) -> HttpResp
     })
 
 
+def _task_back(program_id: int, task_id: int, **_ids: object) -> str:
+    return reverse("task", kwargs={"program_id": program_id, "task_id": task_id})
+
+
 @require_POST
-@page
+@page(back="task")
 def progress_create(request: HttpRequest, program_id: int, task_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
-    try:
-        files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in request.FILES.getlist("evidence")]
-        services.task_progress_create(task=task, actor=request.user, narrative=request.POST.get("narrative", ""),
-                                      percent=int(request.POST.get("percent") or 0), files=files,
-                                      submit=request.POST.get("submit") == "1")
-        messages.success(request, _("已保存进展。"))
-    except (DomainError, ValueError) as exc:
-        if isinstance(exc, PermissionDeniedError):
-            raise
-        messages.error(request, str(exc) if isinstance(exc, DomainError) else _("完成比例须为整数。"))
+    data = cleaned(ProgressForm(request.POST, request.FILES))
+    services.task_progress_create(task=task, actor=request.user, narrative=data["narrative"],
+                                  percent=data["percent"], files=data["files"], submit=data["submit"])
+    messages.success(request, _("已保存进展。"))
     return redirect("task", program_id=program.id, task_id=task.id)
 
 
 @require_POST
-@page
+@page(back=_task_back)
 def progress_transition(request: HttpRequest, program_id: int, task_id: int, progress_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
     progress = task.progress_updates.filter(pk=progress_id).first()
     if progress is None:
         raise DomainError(_("进展不存在。"))
-    action = request.POST.get("action", "")
-    expected_version = int(request.POST["version"]) if request.POST.get("version") else None
-    try:
-        if request.POST.get("narrative"):  # the reporter's edited update, resubmitted in the same step
-            services.task_progress_edit(progress=progress, actor=request.user, narrative=request.POST["narrative"],
-                                        percent=int(request.POST.get("percent") or 0),
-                                        expected_version=expected_version, submit=action == ReviewAction.SUBMIT)
-        else:
-            services.task_progress_transition(progress=progress, action=action, actor=request.user,
-                                              comment=request.POST.get("comment", ""),
-                                              expected_version=expected_version)
-        messages.success(request, _("操作成功。"))
-    except PermissionDeniedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    data = cleaned(ProgressTransitionForm(request.POST))
+    if data["narrative"]:  # the reporter's edited update, resubmitted in the same step
+        services.task_progress_edit(progress=progress, actor=request.user, narrative=data["narrative"],
+                                    percent=data["percent"], expected_version=data["version"],
+                                    submit=data["action"] == ReviewAction.SUBMIT)
+    else:
+        services.task_progress_transition(progress=progress, action=data["action"], actor=request.user,
+                                          comment=data["comment"], expected_version=data["version"])
+    messages.success(request, _("操作成功。"))
     return redirect("task", program_id=program.id, task_id=task.id)
 
 
@@ -126,22 +117,19 @@ def _import(request: HttpRequest, program_id: int, kind: str) -> HttpResponse:
     """The task or project list import; ``kind`` (tasks/projects) is also the list page it returns to."""
     label = _("任务清单") if kind == "tasks" else _("项目清单")
     program = access_program(request.user, program_id, manage=True)
-    errors = []
+    form = ListImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        try:
-            staged = staged_import_upload_and_commit(
-                kind=imports.TASKS if kind == "tasks" else imports.PROJECTS, program=program, actor=request.user,
-                checked=check_upload(request.FILES.get("file"), allowed={"xlsx"}), backend="inline")
-            result = staged.result
+        staged = submit(form, lambda data: staged_import_upload_and_commit(
+            kind=imports.TASKS if kind == "tasks" else imports.PROJECTS, program=program, actor=request.user,
+            checked=data["file"], backend="inline"))
+        if staged is not None:
             messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条。")
-                             % {"list": label, "created": result["created"], "updated": result["updated"]})
+                             % {"list": label, "created": staged.result["created"],
+                                "updated": staged.result["updated"]})
             return redirect(kind, program_id=program.id)
-        except ImportRejected as exc:
-            errors = exc.errors
-            messages.error(request, str(exc))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-    return render(request, "tasks/import.html", {"program": program, "label": label, "kind": kind, "errors": errors})
+        messages.error(request, form_message(form))
+    return render(request, "tasks/import.html", {"program": program, "label": label, "kind": kind,
+                                                 "errors": getattr(form, "row_errors", [])})
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -181,38 +169,29 @@ def project_import(request: HttpRequest, program_id: int) -> HttpResponse:
 @page
 def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
+    can_manage = can_manage_program(request.user, program)
+    form = NoticeIssueForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDeniedError(_("只有生态办管理员可以下发督办。"))
+        if submit(form, lambda data: _notice_issue(request, program, data)) is not None:
+            messages.success(request, _("已下发督办通知。"))
+            return redirect("notices", program_id=program.id)
     show_all = request.GET.get("all") == "1"
     notices = list(selectors.notice_queryset(request.user, program, open_only=not show_all))
     for notice in notices:
         notice.rule_text = supervision.rule_label(notice.rule)
-    can_manage = can_manage_program(request.user, program)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDeniedError(_("只有生态办管理员可以下发督办。"))
-        try:
-            department = access_department(request.user, int(request.POST.get("department") or 0))
-            due = request.POST.get("response_due")
-            supervision.notice_issue(
-                program=program, department=department, title=request.POST.get("title", ""),
-                reason=request.POST.get("reason", ""), actor=request.user,
-                level=int(request.POST.get("level") or NoticeLevel.REMIND),
-                response_due=dt.date.fromisoformat(due) if due else None,
-            )
-            messages.success(request, _("已下发督办通知。"))
-            return redirect("notices", program_id=program.id)
-        except ValueError:
-            messages.error(request, _("日期或等级格式不正确。"))
-        except PermissionDeniedError:
-            raise
-        except DomainError as exc:
-            messages.error(request, str(exc))
-    from apps.geo.models import Department
-
     return render(request, "tasks/notice_list.html", {
-        "program": program, "notices": notices, "show_all": show_all, "can_manage": can_manage,
+        "program": program, "notices": notices, "show_all": show_all, "can_manage": can_manage, "form": form,
         "levels": NoticeLevel.choices, "counts": selectors.open_notice_counts(program, request.user),
         "departments": Department.objects.filter(region__path__startswith=program.region.path) if can_manage else [],
     })
+
+
+def _notice_issue(request: HttpRequest, program: Program, data: dict) -> object:
+    return supervision.notice_issue(
+        program=program, department=access_department(request.user, data["department"]), title=data["title"],
+        reason=data["reason"], actor=request.user, level=data["level"], response_due=data["response_due"])
 
 
 @page
@@ -220,17 +199,11 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
     program = access_program(request.user, program_id)
     notice = access_notice(request.user, program, notice_id)
     if request.method == "POST":
-        version = request.POST.get("version")
-        try:
-            supervision.notice_transition(notice=notice, action=request.POST.get("action", ""), actor=request.user,
-                                          comment=request.POST.get("text", ""),
-                                          expected_version=int(version) if version and version.isdigit() else None)
-            messages.success(request, _("已记录。"))
-            return redirect("notice", program_id=program.id, notice_id=notice.id)
-        except PermissionDeniedError:
-            raise
-        except DomainError as exc:
-            messages.error(request, str(exc))
+        data = cleaned(NoticeStepForm(request.POST))
+        supervision.notice_transition(notice=notice, action=data["action"], actor=request.user,
+                                      comment=data["text"], expected_version=data["version"])
+        messages.success(request, _("已记录。"))
+        return redirect("notice", program_id=program.id, notice_id=notice.id)
     return render(request, "tasks/notice_detail.html", {
         "program": program, "notice": notice, "events": selectors.notice_events(notice),
         "can_respond": can_respond(request.user, notice) and notice.status != NoticeStatus.CLOSED,
@@ -247,8 +220,6 @@ def inbox(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     department_id = request.GET.get("department") or request.user.department_id
     if not department_id:
-        from apps.geo.models import Department
-
         return render(request, "tasks/inbox_pick.html", {
             "program": program,
             "departments": Department.objects.filter(region__path__startswith=program.region.path),
