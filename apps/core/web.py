@@ -74,7 +74,7 @@ def form_message(form: forms.Form) -> str:
         label = str(form.fields[field].label or "") if field in form.fields else ""
         text = "；".join(errors)
         parts.append(f"{label}：{text}" if label and label not in text else text)
-    return "；".join(parts)
+    return "；".join(dict.fromkeys(parts))
 
 
 def cleaned(form: forms.Form) -> dict[str, Any]:

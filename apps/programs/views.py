@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
-from apps.core.uploads import check_upload
-from apps.core.web import page
-from apps.geo.access import access_department, access_region
-from apps.geo.models import RegionLevel
+from apps.core.errors import PermissionDeniedError
+from apps.core.web import cleaned, form_message, page, submit
+from apps.geo.access import access_department, access_region, visible_departments
+from apps.staging.models import StagedImport
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import staged_import_commit
 
 from . import imports, services
 from .access import access_program, can_manage_program, can_manage_region, visible_programs_q
-from .models import Phase, Program, RegionGoal
+from .forms import (
+    TARGET_LEVEL_FIELDS,
+    AssignedTargetForm,
+    SheetImportForm,
+    TargetEditsForm,
+    TargetOverrideForm,
+)
+from .models import Phase, Program, RegionGoal, TargetEdit
 from .selectors import (
     assigned_values,
     department_responsibilities,
@@ -135,75 +139,34 @@ def _grouped_rows(rows: list[tuple]) -> OrderedDict[str, OrderedDict[str, list[t
 
 
 @require_POST
-@page
+@page(back="region")
 def region_override(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
     if not can_manage_program(request.user, program):
         raise PermissionDeniedError(_("只有生态办管理员可以调整区域目标。"))
-    action = request.POST.get("action", "target")
-    try:
-        services.target_override_set(
-            program=program,
-            region=region,
-            indicator=program_indicator(program, request.POST.get("indicator", "")),
-            target=request.POST.get("target", "") if action == "target" else "",
-            not_applicable=action == "not_applicable",
-            clear=action == "clear",
-            reason=request.POST.get("reason", ""),
-            actor=request.user,
-        )
-        messages.success(request, _("已保存目标调整。"))
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    form = TargetOverrideForm(request.POST)
+    data = cleaned(form)
+    services.target_override_set(program=program, region=region, indicator=program_indicator(program, data["indicator"]),
+                                 actor=request.user, **form.override())
+    messages.success(request, _("已保存目标调整。"))
     return redirect("region", program_id=program.id, region_id=region.id)
 
 
 @require_POST
-@page
+@page(back="region")
 def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
     if not can_manage_region(request.user, program, region):
         raise PermissionDeniedError(_("只有生态办可以录入上级下达的考核任务。"))
-    try:
-        value = Decimal(request.POST.get("value", "").strip())
-        year = int(request.POST.get("year", ""))
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("请填写正确的年度和数值。"))
-        return redirect("region", program_id=program.id, region_id=region.id)
-    try:
-        services.assigned_target_set(
-            program=program, region=region, indicator=program_indicator(program, request.POST.get("indicator", "")),
-            year=year, value=value, document=request.POST.get("document", ""),
-            reason=request.POST.get("reason", ""), actor=request.user,
-        )
-        messages.success(request, _("已录入%(year)s年考核任务。") % {"year": year})
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    data = cleaned(AssignedTargetForm(request.POST))
+    services.assigned_target_set(
+        program=program, region=region, indicator=program_indicator(program, data["indicator"]),
+        year=data["year"], value=data["value"], document=data["document"], reason=data["reason"], actor=request.user,
+    )
+    messages.success(request, _("已录入%(year)s年考核任务。") % {"year": data["year"]})
     return redirect("region", program_id=program.id, region_id=region.id)
-
-
-@dataclass(frozen=True)
-class TargetLevelField:
-    """One level's target in the local-adjustment forms and the local indicators' table."""
-
-    level: str
-    label: Promise
-    target_label: Promise
-    placeholder: Promise
-
-    @property
-    def input_name(self) -> str:
-        return f"target_{self.level}"
-
-
-#: The levels the local-adjustment page offers, top level first (a province level adds a row here).
-TARGET_LEVEL_FIELDS = (
-    TargetLevelField(RegionLevel.CITY, gettext_lazy("市"), gettext_lazy("市级目标"), gettext_lazy("如 >=57")),
-    TargetLevelField(RegionLevel.COUNTY, gettext_lazy("县"), gettext_lazy("县级目标"),
-                     gettext_lazy("留空表示不适用于县")),
-)
 
 
 @page
@@ -213,28 +176,8 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDeniedError(_("只有生态办管理员可以调整指标体系。"))
-        try:
-            if request.POST.get("action") == "add":
-                services.local_indicator_add(
-                    program=program, name=request.POST.get("name", ""), domain=request.POST.get("domain", ""),
-                    task=request.POST.get("task", ""), unit=request.POST.get("unit", ""),
-                    direction=request.POST.get("direction", "higher"), binding=request.POST.get("binding") == "1",
-                    targets={f.level: request.POST.get(f.input_name, "") for f in TARGET_LEVEL_FIELDS},
-                    reason=request.POST.get("reason", ""), actor=request.user,
-                )
-                messages.success(request, _("已增设地方指标。"))
-            else:
-                services.target_edit_set(
-                    program=program, indicator=program_indicator(program, request.POST.get("indicator", "")),
-                    level=request.POST.get("level", ""), target=request.POST.get("target", ""),
-                    reason=request.POST.get("reason", ""), actor=request.user,
-                )
-                messages.success(request, _("已保存地方目标调整。"))
-        except DomainError as exc:
-            messages.error(request, str(exc))
+        _target_edit_post(request, program)
         return redirect("target_edits", program_id=program.id)
-    from .models import TargetEdit
-
     indicators = program_indicators(program)
     context = {
         "program": program,
@@ -247,6 +190,18 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
         "can_manage": can_manage,
     }
     return render(request, "programs/target_edits.html", context)
+
+
+def _target_edit_post(request: HttpRequest, program: Program) -> None:
+    form = TargetEditsForm(request.POST)
+    data = cleaned(form)
+    if form.adds_indicator:
+        services.local_indicator_add(program=program, actor=request.user, **form.local_indicator())
+        messages.success(request, _("已增设地方指标。"))
+        return
+    services.target_edit_set(program=program, indicator=program_indicator(program, data["indicator"]),
+                             level=data["level"], target=data["target"], reason=data["reason"], actor=request.user)
+    messages.success(request, _("已保存地方目标调整。"))
 
 
 @page
@@ -274,27 +229,31 @@ def responsibilities_import(request: HttpRequest, program_id: int) -> HttpRespon
     if not can_manage_program(request.user, program):
         raise PermissionDeniedError(_("只有生态办管理员可以导入责任清单。"))
     context: dict[str, object] = {"program": program}
-    if request.method == "POST":
-        try:
-            if request.POST.get("token"):  # the previewed staged import's id
-                staged = staged_import_for_confirm(actor=request.user, kind=imports.RESPONSIBILITIES,
-                                                   staged_id=request.POST["token"], program=program)
-                staged = staged_import_commit(staged=staged, actor=request.user, backend="inline")
-                count = staged.result["indicators"]
-                messages.success(request, ngettext("已导入责任清单：%(count)s项指标。", "已导入责任清单：%(count)s项指标。",
-                                                   count) % {"count": count})
-                return redirect("responsibilities", program_id=program.id)
-            checked = check_upload(request.FILES.get("file"), allowed={"xlsx"})
-            preview, staged = imports.responsibilities_preview(program=program, actor=request.user, checked=checked)
-            context["preview"] = preview
-            if staged is not None:
-                context["token"] = staged.pk
-        except ImportRejected as exc:
-            context["errors"] = exc.errors
-            context["message"] = str(exc)
-        except DomainError as exc:
-            context["message"] = str(exc)
+    if request.method != "POST":
+        return render(request, "programs/responsibilities_import.html", context)
+    form = SheetImportForm(request.POST, request.FILES)
+    step = submit(form, lambda data: _responsibilities_step(request, program, data))
+    if isinstance(step, StagedImport):  # confirmed and committed
+        count = step.result["indicators"]
+        messages.success(request, ngettext("已导入责任清单：%(count)s项指标。", "已导入责任清单：%(count)s项指标。",
+                                           count) % {"count": count})
+        return redirect("responsibilities", program_id=program.id)
+    if step is not None:
+        context["preview"], staged = step
+        if staged is not None:
+            context["token"] = staged.pk
+    if form.errors:
+        context.update(message=form_message(form), errors=form.row_errors)
     return render(request, "programs/responsibilities_import.html", context)
+
+
+def _responsibilities_step(request: HttpRequest, program: Program, data: dict) -> object:
+    """Commit the previewed staged import (``token``), or preview a new sheet."""
+    if data["token"]:
+        staged = staged_import_for_confirm(actor=request.user, kind=imports.RESPONSIBILITIES,
+                                           staged_id=data["token"], program=program)
+        return staged_import_commit(staged=staged, actor=request.user, backend="inline")
+    return imports.responsibilities_preview(program=program, actor=request.user, checked=data["file"])
 
 
 @page
@@ -327,10 +286,6 @@ def department_page(request: HttpRequest, program_id: int, department_id: int) -
 
 @page
 def department_list(request: HttpRequest, program_id: int) -> HttpResponse:
-    from django.db.models import Count, Q
-
-    from apps.geo.access import visible_departments
-
     program = access_program(request.user, program_id)
     departments = (
         visible_departments(request.user)
