@@ -87,10 +87,11 @@ def cleaned(form: forms.Form) -> dict[str, Any]:
 def submit(form: forms.Form, action: Callable[[dict[str, Any]], T]) -> T | None:
     """Run ``action`` on a valid form's data; ``None`` when the form or the domain refused the input.
 
-    A refusal is kept on the form (``form.non_field_errors()``, ``form.row_errors`` for an import) so that the
+    A refusal is kept on the form (``form.non_field_errors()``, the error itself on ``form.refusal``, ``form.row_errors`` for an
+    import) so that the
     view can show the input again; a permission or not-found error still goes to ``page``.
     """
-    form.row_errors = []
+    form.row_errors, form.refusal = [], None
     if not form.is_valid():
         return None
     try:
@@ -99,5 +100,6 @@ def submit(form: forms.Form, action: Callable[[dict[str, Any]], T]) -> T | None:
         raise
     except DomainError as exc:
         form.add_error(None, str(exc))
+        form.refusal = exc
         form.row_errors = exc.errors if isinstance(exc, ImportRejected) else []
         return None

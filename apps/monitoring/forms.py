@@ -33,7 +33,7 @@ class BatchUploadForm(forms.Form):
     year = forms.CharField(required=False)
     rule = forms.CharField(required=False)
     time_label = forms.CharField(required=False)
-    file = forms.FileField(required=False)
+    file = forms.FileField(required=False, allow_empty_file=True)
 
     def clean_file(self) -> object:
         return domain_check(check_monitoring_upload, self.cleaned_data.get("file"))

@@ -110,7 +110,7 @@ class SheetImportForm(forms.Form):
     """A sheet to preview, or the previewed staged import's id (``token``) to confirm."""
 
     token = forms.CharField(required=False)
-    file = forms.FileField(required=False)
+    file = forms.FileField(required=False, allow_empty_file=True)
     confirm = forms.BooleanField(required=False)
     note = forms.CharField(required=False, strip=False)
 

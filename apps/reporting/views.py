@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import Count
@@ -15,14 +14,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
-from apps.core.uploads import read_upload, staged_upload_discard, staged_upload_read, staged_upload_save
-from apps.core.web import page
+from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.uploads import staged_upload_discard, staged_upload_read, staged_upload_save
+from apps.core.web import cleaned, form_message, page, submit
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import visible_departments
-from apps.geo.models import Region
-from apps.indicators.models import Indicator
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
@@ -30,6 +27,7 @@ from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_a
 from . import bulk, services
 from .access import access_round, access_value
 from .exports import department_template
+from .forms import BulkApproveForm, EvidenceForm, RoundForm, TransitionForm, ValueForm, ValueImportForm
 from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
     evidence_completeness,
@@ -52,26 +50,18 @@ def _int(value: str | None) -> int | None:
 def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     can_manage = can_manage_program(request.user, program)
+    form = RoundForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDeniedError(_("只有生态办管理员可以发起调度。"))
-        try:
-            reporting_round = services.reporting_round_create(
-                program=program, actor=request.user, name=request.POST.get("name", ""),
-                period_type=request.POST.get("period_type", PeriodType.YEAR),
-                year=int(request.POST.get("year") or 0), period_number=int(request.POST.get("period_number") or 1),
-                due=dt.date.fromisoformat(request.POST.get("due", "")),
-                indicators=list(Indicator.objects.filter(pk__in=request.POST.getlist("indicators"))),
-                regions=list(Region.objects.filter(pk__in=request.POST.getlist("regions"))),
-                note=request.POST.get("note", ""),
-            )
-        except (ValueError, DomainError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, DomainError) else _("请填写完整的年份、期次和截止日期。"))
-        else:
+        reporting_round = submit(form, lambda data: services.reporting_round_create(
+            program=program, actor=request.user, **data))
+        if reporting_round is not None:
             messages.success(request, _("已发起「%(name)s」。") % {"name": reporting_round.name})
             return redirect("reporting_round", program_id=program.id, round_id=reporting_round.id)
+        messages.error(request, form_message(form))
     context = {
-        "program": program, "can_manage": can_manage,
+        "program": program, "can_manage": can_manage, "form": form,
         "rounds": ReportingRound.objects.filter(program=program).annotate(
             indicator_count=Count("indicators", distinct=True), region_count=Count("regions", distinct=True)),
         "period_types": PeriodType.choices,
@@ -111,19 +101,6 @@ def inbox_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResp
     })
 
 
-def _value_input(post) -> services.ValueInput:  # noqa: ANN001
-    raw = (post.get("number") or "").strip().replace(",", "")
-    try:
-        number = Decimal(raw) if raw else None
-    except InvalidOperation as exc:
-        raise DomainError(_("「%(text)s」不是数字。") % {"text": raw}) from exc
-    return services.ValueInput(
-        number=number, qualitative=post.get("qualitative", ""), explanation=post.get("explanation", ""),
-        source=post.get("source", ""), caliber=post.get("caliber", ""), note=post.get("note", ""),
-        reason=post.get("reason", ""),
-    )
-
-
 @page
 def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, indicator_id: int) -> HttpResponse:
     reporting_round = access_round(request.user, program_id, round_id)
@@ -142,23 +119,19 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
                                   "qualitative": data.qualitative, "qualitative_choices": data.qualitative_choices,
                                   "previous": data.previous}
     if request.method == "POST":
-        try:
-            value = services.indicator_value_save(
-                reporting_round=reporting_round, region=region, indicator=indicator, actor=request.user,
-                data=_value_input(request.POST), expected_version=int(request.POST.get("version") or 0),
-                confirm_warnings=bool(request.POST.get("confirm")), submit=bool(request.POST.get("submit")),
-            )
-            if request.POST.get("submit"):
-                messages.success(request, _("已保存并提交审核。"))
-            else:
-                messages.success(request, _("已保存为草稿。"))
+        form = ValueForm(request.POST)
+        value = submit(form, lambda data: services.indicator_value_save(
+            reporting_round=reporting_round, region=region, indicator=indicator, actor=request.user,
+            data=form.value_input(), expected_version=data["version"],
+            confirm_warnings=bool(data["confirm"]), submit=bool(data["submit"])))
+        if value is not None:
+            messages.success(request, _("已保存并提交审核。") if form.cleaned_data["submit"] else _("已保存为草稿。"))
             return redirect("reporting_value", program_id=program.id, value_id=value.id)
-        except services.WarningsUnconfirmed as exc:
-            context["warnings"] = exc.warnings
-            context["posted"] = request.POST
-        except DomainError as exc:
-            context["message"] = str(exc)
-            context["posted"] = request.POST
+        context["posted"] = form.data
+        if isinstance(form.refusal, services.WarningsUnconfirmed):
+            context["warnings"] = form.refusal.warnings
+        else:
+            context["message"] = form_message(form)
     return render(request, "reporting/entry.html", context)
 
 
@@ -177,34 +150,25 @@ def value_page(request: HttpRequest, program_id: int, value_id: int) -> HttpResp
     })
 
 
-@page
+@page(back="reporting_value")
 @require_POST
 def value_transition(request: HttpRequest, program_id: int, value_id: int) -> HttpResponse:
     value = access_value(request.user, program_id, value_id)
-    try:
-        services.indicator_value_transition(value=value, action=request.POST.get("action", ""), actor=request.user,
-                                            comment=request.POST.get("comment", ""),
-                                            expected_version=_int(request.POST.get("version")))
-        messages.success(request, _("操作成功。"))
-    except PermissionDeniedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    data = cleaned(TransitionForm(request.POST))
+    services.indicator_value_transition(value=value, action=data["action"], actor=request.user,
+                                        comment=data["comment"], expected_version=data["version"])
+    messages.success(request, _("操作成功。"))
     return redirect("reporting_value", program_id=program_id, value_id=value.id)
 
 
-@page
+@page(back="reporting_value")
 @require_POST
 def evidence_upload(request: HttpRequest, program_id: int, value_id: int) -> HttpResponse:
     value = access_value(request.user, program_id, value_id)
-    try:
-        evidence = services.evidence_upload(value=value, upload=request.FILES.get("file"), actor=request.user,
-                                            checklist_item=request.POST.get("checklist_item", ""))
-        messages.success(request, _("已上传「%(name)s」。") % {"name": evidence.original_name})
-    except PermissionDeniedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    data = cleaned(EvidenceForm(request.POST, request.FILES))
+    evidence = services.evidence_upload(value=value, upload=data["file"], actor=request.user,
+                                        checklist_item=data["checklist_item"])
+    messages.success(request, _("已上传「%(name)s」。") % {"name": evidence.original_name})
     return redirect("reporting_value", program_id=program_id, value_id=value.id)
 
 
@@ -221,7 +185,7 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
     if not can_manage_program(request.user, program):
         raise PermissionDeniedError(_("只有生态办管理员可以审核。"))
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("value") if v.isdigit()]
+        ids = cleaned(BulkApproveForm(request.POST))["value_ids"]
         result = services.indicator_values_bulk_approve(program=program, value_ids=ids, actor=request.user)
         if result.approved:
             count = len(result.approved)
@@ -256,28 +220,38 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
     """Upload → preview with row-level errors → confirm; the committed file is the previewed one."""
     reporting_round = access_round(request.user, program_id, round_id)
     context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round}
-    if request.method == "POST":
-        try:
-            if request.POST.get("token"):
-                data = staged_upload_read(request, request.POST["token"])
-                preview = bulk.reporting_import_commit(
-                    reporting_round=reporting_round, actor=request.user, data=data,
-                    confirm_warnings=bool(request.POST.get("confirm")), note=request.POST.get("note", ""))
-                staged_upload_discard(request, request.POST["token"])
-                count = len(preview.lines)
-                messages.success(request, ngettext("已导入 %(count)s 项数值（草稿，待提交）。",
-                                                   "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
-                return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
-            data = read_upload(request.FILES.get("file"), allowed={"xlsx"})
-            preview = bulk.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
-            context["preview"] = preview
-            if preview.ok:
-                context["token"] = staged_upload_save(request, data)
-        except ImportRejected as exc:
-            context["errors"] = exc.errors
-            context["message"] = str(exc)
-        except PermissionDeniedError:
-            raise
-        except DomainError as exc:
-            context["message"] = str(exc)
+    if request.method != "POST":
+        return render(request, "reporting/import.html", context)
+    form = ValueImportForm(request.POST, request.FILES)
+    step = submit(form, lambda data: _import_step(request, reporting_round, data))
+    if step is not None and step.committed:
+        count = len(step.preview.lines)
+        messages.success(request, ngettext("已导入 %(count)s 项数值（草稿，待提交）。",
+                                           "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
+        return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
+    if step is not None:
+        context["preview"] = step.preview
+        if step.preview.ok:
+            context["token"] = staged_upload_save(request, step.data)
+    if form.errors:
+        context.update(message=form_message(form), errors=form.row_errors)
     return render(request, "reporting/import.html", context)
+
+
+@dataclass(frozen=True)
+class _ImportStep:
+    preview: bulk.ImportPreview
+    committed: bool
+    data: bytes = b""
+
+
+def _import_step(request: HttpRequest, reporting_round: ReportingRound, data: dict) -> _ImportStep:
+    """Commit the checked upload (``token``), or check a new one."""
+    if not data["token"]:
+        preview = bulk.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data["data"])
+        return _ImportStep(preview, committed=False, data=data["data"])
+    preview = bulk.reporting_import_commit(
+        reporting_round=reporting_round, actor=request.user, data=staged_upload_read(request, data["token"]),
+        confirm_warnings=bool(data["confirm"]), note=data["note"])
+    staged_upload_discard(request, data["token"])
+    return _ImportStep(preview, committed=True)

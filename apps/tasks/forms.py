@@ -75,7 +75,7 @@ class NoticeStepForm(forms.Form):
 class ListImportForm(forms.Form):
     """The task or project list sheet."""
 
-    file = forms.FileField(required=False)
+    file = forms.FileField(required=False, allow_empty_file=True)
 
     def clean_file(self) -> object:
         return domain_check(check_upload, self.cleaned_data.get("file"), allowed={"xlsx"})

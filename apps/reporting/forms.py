@@ -1,0 +1,117 @@
+"""HTML input of the reporting pages; the rules stay in the services (the API calls the same ones)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import domain_check, optional_int
+from apps.core.uploads import read_upload
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
+
+from . import services
+from .models import PeriodType
+
+ROUND_FIELDS = _("请填写完整的年份、期次和截止日期。")
+
+
+class RoundForm(forms.Form):
+    """A new reporting round; without indicators or regions the whole program (the service decides)."""
+
+    name = forms.CharField(required=False, strip=False)
+    period_type = forms.CharField(required=False)
+    year = forms.IntegerField(label=_("年份"), error_messages={"required": ROUND_FIELDS, "invalid": ROUND_FIELDS})
+    period_number = forms.IntegerField(required=False, label=_("期次"), error_messages={"invalid": ROUND_FIELDS})
+    due = forms.DateField(label=_("截止日期"), error_messages={"required": ROUND_FIELDS, "invalid": ROUND_FIELDS})
+    indicators = forms.ModelMultipleChoiceField(queryset=Indicator.objects.all(), required=False)
+    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all(), required=False)
+    note = forms.CharField(required=False, strip=False)
+
+    def clean_period_type(self) -> str:
+        return self.cleaned_data.get("period_type") or PeriodType.YEAR
+
+    def clean_period_number(self) -> int:
+        return self.cleaned_data.get("period_number") or 1
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        data["indicators"], data["regions"] = list(data.get("indicators") or []), list(data.get("regions") or [])
+        return data
+
+
+def parse_number(raw: str) -> Decimal | None:
+    """A reported number as typed (thousands separators allowed); empty is ``None``."""
+    raw = (raw or "").strip().replace(",", "")
+    try:
+        return Decimal(raw) if raw else None
+    except InvalidOperation as exc:
+        raise forms.ValidationError(_("「%(text)s」不是数字。") % {"text": raw}) from exc
+
+
+class ValueForm(forms.Form):
+    """A value saved (and with ``submit`` submitted); the service checks it as the API and the import do."""
+
+    version = forms.CharField(required=False)
+    number = forms.CharField(required=False)
+    qualitative = forms.CharField(required=False, strip=False)
+    explanation = forms.CharField(required=False, strip=False)
+    source = forms.CharField(required=False, strip=False)
+    caliber = forms.CharField(required=False, strip=False)
+    note = forms.CharField(required=False, strip=False)
+    reason = forms.CharField(required=False, strip=False)
+    confirm = forms.CharField(required=False)
+    submit = forms.CharField(required=False)
+
+    def clean_number(self) -> Decimal | None:
+        return parse_number(self.cleaned_data.get("number", ""))
+
+    def clean_version(self) -> int:
+        return optional_int(self.cleaned_data.get("version")) or 0
+
+    def value_input(self) -> services.ValueInput:
+        data = self.cleaned_data
+        return services.ValueInput(number=data["number"], **{name: data[name] for name in (
+            "qualitative", "explanation", "source", "caliber", "note", "reason")})
+
+
+class TransitionForm(forms.Form):
+    """A review step on a value."""
+
+    action = forms.CharField(required=False)
+    comment = forms.CharField(required=False, strip=False)
+    version = forms.CharField(required=False)
+
+    def clean_version(self) -> int | None:
+        return optional_int(self.cleaned_data.get("version"))
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(required=False, allow_empty_file=True)
+    checklist_item = forms.CharField(required=False, strip=False)
+
+
+class BulkApproveForm(forms.Form):
+    value = forms.CharField(required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        data["value_ids"] = [int(v) for v in self.data.getlist("value") if v.isdigit()]
+        return data
+
+
+class ValueImportForm(forms.Form):
+    """A filled template to check, or the checked upload's token to commit."""
+
+    token = forms.CharField(required=False)
+    file = forms.FileField(required=False, allow_empty_file=True)
+    confirm = forms.CharField(required=False)
+    note = forms.CharField(required=False, strip=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if not data.get("token"):
+            data["data"] = domain_check(read_upload, data.get("file"), allowed={"xlsx"})
+        return data
