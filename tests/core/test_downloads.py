@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
+
 from apps.core.downloads import DOCX, XLSX, docx_response, xlsx_response
 
 
-def assert_private_download(response, name: str, fallback: str) -> None:  # noqa: ANN001
+def assert_private_download(response, name: str, fallback: str) -> None:
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; ")
     assert f"filename*=UTF-8''{quote(name, safe='')}" in disposition
@@ -29,7 +31,8 @@ def test_ascii_name_is_its_own_fallback() -> None:
     assert_private_download(response, "tasks-1.xlsx", "tasks-1.xlsx")
 
 
-def test_task_sheet_page_has_chinese_name(world, plan, client_for):  # noqa: ANN001
+@pytest.mark.usefixtures("plan")
+def test_task_sheet_page_has_chinese_name(world, client_for):
     response = client_for(world.users.office).get(f"/programs/{world.program.id}/tasks.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
