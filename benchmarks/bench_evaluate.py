@@ -79,7 +79,7 @@ def fill(n_regions: int, n_indicators: int, n_years: int, *, seed: int = 4) -> t
     """Write the synthetic program with bulk inserts; returns it and the row counts."""
     from django.db import connection, transaction
 
-    from apps.accounts.models import Role, User
+    from apps.accounts.models import Role, RoleAssignment, User
     from apps.geo.models import Region, RegionLevel
     from apps.indicators.models import Framework, Indicator, IndicatorTarget
     from apps.programs.models import AssignedTarget, Program, RegionGoal
@@ -107,7 +107,8 @@ def fill(n_regions: int, n_indicators: int, n_years: int, *, seed: int = 4) -> t
         IndicatorTarget.objects.bulk_create([
             IndicatorTarget(indicator=indicator, level=level, expression=FORMS[j % len(FORMS)][k])
             for j, indicator in enumerate(indicators) for k, level in enumerate((RegionLevel.CITY, RegionLevel.COUNTY))])
-        user = User.objects.create(username=f"bench{stamp}", role=Role.OFFICE_ADMIN, region=city)
+        user = User.objects.create(username=f"bench{stamp}")
+        RoleAssignment.objects.create(user=user, role=Role.OFFICE_ADMIN, region=city)
         program = Program.objects.create(region=city, framework=framework, name="基准创建", title_sought="national",
                                          base_year=first_year, target_year=LAST_YEAR + 3)
         regions = [city, *Region.objects.filter(parent=city).order_by("code")]

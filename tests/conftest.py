@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from apps.accounts.models import Role, User
+from apps.accounts.services import user_create
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +48,8 @@ def pytest_xdist_make_scheduler(config, log):  # noqa: ANN001, ANN201
 
 
 def make_user(username: str, role: str, **scope: object) -> User:
-    user = User(username=username, role=role, display_name=username, **scope)
-    user.set_password("pw")
-    user.full_clean()
-    user.save()
-    return user
+    """A user (password ``pw``) with one duty: ``role`` within ``region=`` or ``department=`` (and ``program=``)."""
+    return user_create(username=username, password="pw", display_name=username, role=role, **scope)
 
 
 @pytest.fixture

@@ -6,10 +6,21 @@ Read by attribute from the models and the selectors' dataclasses, as described i
 from ninja import Schema
 
 
+class DutyOut(Schema):
+    role: str
+    role_label: str
+    region_id: int | None
+    department_id: int | None
+    program_id: int | None
+
+
 class MeOut(Schema):
+    """The current user; ``role``, ``region_id`` and ``department_id`` are those of its first duty."""
+
     username: str
     display_name: str
     role: str
     role_label: str
     region_id: int | None
     department_id: int | None
+    duties: list[DutyOut]
