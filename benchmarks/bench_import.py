@@ -72,7 +72,7 @@ def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, obje
     from django.db import transaction
     from django.db.models import OuterRef, Subquery
 
-    from apps.accounts.models import Role, User
+    from apps.accounts.models import Role, RoleAssignment, User
     from apps.geo.models import Region, RegionLevel
     from apps.indicators.models import Framework, Indicator, IndicatorTarget
     from apps.programs.models import Program
@@ -101,7 +101,8 @@ def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, obje
             IndicatorTarget(indicator=indicator, level=level,
                             expression="qual:建立" if indicator.id in qualitative else number)
             for indicator in indicators for level, number in ((RegionLevel.CITY, ">=60"), (RegionLevel.COUNTY, ">=50"))])
-        user = User.objects.create(username=f"bench{stamp}", role=Role.OFFICE_ADMIN, region=city)
+        user = User.objects.create(username=f"bench{stamp}")
+        RoleAssignment.objects.create(user=user, role=Role.OFFICE_ADMIN, region=city)
         program = Program.objects.create(region=city, framework=framework, name="基准创建", title_sought="national",
                                          base_year=YEAR - 2, target_year=YEAR + 1)
         counties = list(Region.objects.filter(parent=city).order_by("code"))

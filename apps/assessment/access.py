@@ -4,6 +4,8 @@
 - Anyone whose home region is a county of the program (the county office, a county leader): that county
   only. ``IndicatorValue.can_view`` lets a county office read its own county's values and no other's, and
   the matrix and cockpit show values (in tooltips, gaps and sentences), so other counties' rows stay hidden.
+- A person with several duties: the union (a county office who also reports for a unit sees its county's
+  cockpit and its unit's indicators).
 - Department reporters: their own unit's view, and the detail of the indicators their unit leads or
   cooperates on (``IndicatorValue.can_view`` lets them read those values in every region). Not the cockpit
   or the matrix.
@@ -16,8 +18,8 @@ from dataclasses import dataclass
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.access import access_department, home_region
-from apps.geo.models import Department, Region
+from apps.geo.access import access_department
+from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program
 from apps.programs.models import Program, Responsibility
@@ -43,30 +45,43 @@ def access_assessment(user: User, program_id: int) -> Scope:
     return _scope(user, access_program(user, program_id))
 
 
+def _reporter_units(user: User, program: Program) -> set[int]:
+    return {d.department.id for d in user.duties_as(Role.DEPARTMENT_REPORTER, program_id=program.id)}
+
+
 def _scope(user: User, program: Program) -> Scope:
-    if user.role == Role.DEPARTMENT_REPORTER:
-        raise PermissionDeniedError("部门联络员请查看本单位的指标。")
-    home = home_region(user)
-    if home is None:
+    """The union over the user's duties other than reporting for a unit (which opens no cockpit)."""
+    duties = [d for d in user.duties_as(program_id=program.id)
+              if d.role != Role.DEPARTMENT_REPORTER and d.home is not None]
+    if not duties:
+        if _reporter_units(user, program):
+            raise PermissionDeniedError("部门联络员请查看本单位的指标。")
         raise PermissionDeniedError("您无权查看该创建工作。")
-    if program.region.path.startswith(home.path):
-        return Scope(program, None, program.region_id)
-    if home.path.startswith(program.region.path) and home.level == "county":
-        return Scope(program, frozenset({home.id}), home.id)
+    counties: list[int] = []
+    for duty in duties:
+        home = duty.home
+        if program.region.path.startswith(home.path):
+            return Scope(program, None, program.region_id)
+        if home.path.startswith(program.region.path) and home.level == RegionLevel.COUNTY:
+            counties.append(home.id)
+    if counties:
+        return Scope(program, frozenset(counties), counties[0])
     raise PermissionDeniedError("您无权查看该创建工作的达标情况。")
 
 
 def access_indicator_region(user: User, program_id: int, indicator_id: int, region_id: int | None
                             ) -> tuple[Scope, int]:
     """Scope and region for an indicator's detail: a reporter only for its unit's indicators."""
-    if user.role == Role.DEPARTMENT_REPORTER:
-        program = access_program(user, program_id)
-        if not Responsibility.objects.filter(program=program, indicator_id=indicator_id,
-                                             department_id=user.department_id).exists():
-            raise PermissionDeniedError("本单位不负责该指标。")
+    program = access_program(user, program_id)
+    units = _reporter_units(user, program)
+    if units and Responsibility.objects.filter(program=program, indicator_id=indicator_id,
+                                               department_id__in=units).exists():
         scope = Scope(program, None, program.region_id)
+    elif units and not user.has_role(Role.OFFICE_ADMIN, Role.COUNTY_OFFICE, Role.LEADER, Role.INSPECTOR,
+                                     program_id=program.id):
+        raise PermissionDeniedError("本单位不负责该指标。")
     else:
-        scope = access_assessment(user, program_id)
+        scope = _scope(user, program)
     region = scope.focus_id if region_id is None else region_id
     if not scope.sees(region):
         raise PermissionDeniedError("您无权查看该区域。")
@@ -76,7 +91,10 @@ def access_indicator_region(user: User, program_id: int, indicator_id: int, regi
 def access_unit(user: User, program_id: int, department_id: int) -> tuple[Program, Department]:
     """A unit's own view: its reporters, and the office/leader/inspector (or county office) who can see it."""
     program = access_program(user, program_id)
-    if user.role != Role.DEPARTMENT_REPORTER:
+    units = _reporter_units(user, program)
+    only_reporter = bool(units) and all(d.role == Role.DEPARTMENT_REPORTER
+                                        for d in user.duties_as(program_id=program.id))
+    if department_id not in units and not only_reporter:
         _scope(user, program)  # raises unless the user may see the program's attainment
     department = access_department(user, department_id)
     if not (program.region.path.startswith(department.region.path)

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from apps.accounts.models import Role
 from apps.core.web import page
+from apps.geo.access import home_department
 
 from . import dashboards
 from .access import access_assessment, access_indicator_region, access_leaf_indicator, access_unit
@@ -66,6 +66,7 @@ def department(request: HttpRequest, program_id: int, department_id: int) -> Htt
 
 @page
 def my_department(request: HttpRequest, program_id: int) -> HttpResponse:
-    if request.user.role != Role.DEPARTMENT_REPORTER or not request.user.department_id:
+    department = home_department(request.user, program_id)
+    if department is None:
         return redirect("assessment_cockpit", program_id=program_id)
-    return redirect("assessment_department", program_id=program_id, department_id=request.user.department_id)
+    return redirect("assessment_department", program_id=program_id, department_id=department.id)

@@ -3,7 +3,7 @@
 Every entry comes from an installed app's ``nav.py`` (``NAV``: a list of :class:`NavEntry`, or of the older
 ``(label, url name, roles)`` 3-tuples, which are shown as top-level links), found the way the admin finds
 ``admin.py``: core names no app. Building the menu reads only these
-lists, the user's role and the request path: it issues no SQL query.
+lists, the user's roles and the request path: it issues no SQL query.
 
 Labels are Chinese msgids marked with ``gettext_noop`` (or ``pgettext_lazy`` where the menu needs a short form
 with its own context) and are translated when the menu is built, in the language of the request.
@@ -11,6 +11,7 @@ with its own context) and are translated when the menu is built, in the language
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import NamedTuple
@@ -97,8 +98,8 @@ def translate(label: Label) -> str:
     return gettext(label) if isinstance(label, str) else str(label)
 
 
-def build_menu(*, role: str, program_id: int, path: str, url_name: str | None) -> list[MenuItem]:
-    """The menu for a user of ``role`` on the page ``path`` (named ``url_name``) of a program.
+def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: str | None) -> list[MenuItem]:
+    """The menu for a user holding ``roles`` (its duties' roles) on the page ``path`` (``url_name``) of a program.
 
     Pinned and group-less entries come first as plain links, then the groups in :data:`GROUPS` order; a group
     with a single visible entry is shown as that entry's plain link. The active entry is the one whose section
@@ -108,7 +109,7 @@ def build_menu(*, role: str, program_id: int, path: str, url_name: str | None) -
     program_root = reverse("program", kwargs={"program_id": program_id})
     visible: list[tuple[NavEntry, MenuLink]] = []
     for entry in entries():
-        if entry.roles is not None and role not in entry.roles:
+        if entry.roles is not None and entry.roles.isdisjoint(roles):
             continue
         try:
             href = reverse(entry.url_name, kwargs={"program_id": program_id})
@@ -120,7 +121,7 @@ def build_menu(*, role: str, program_id: int, path: str, url_name: str | None) -
     top: list[MenuItem] = []
     grouped: dict[str, list[MenuLink]] = {key: [] for key in GROUPS}
     for entry, link in sorted(visible, key=lambda pair: pair[0].order):
-        if entry.group is None or entry.group not in GROUPS or role in entry.pinned_for:
+        if entry.group is None or entry.group not in GROUPS or not entry.pinned_for.isdisjoint(roles):
             top.append(MenuItem(label=link.label, links=[link]))
         else:
             grouped[entry.group].append(link)

@@ -1,6 +1,7 @@
+from django.db.models import Q
 from ninja import Router
 
-from .access import access_region, home_region, visible_departments
+from .access import access_region, home_regions, visible_departments
 from .models import Region
 from .schemas import DepartmentOut, RegionOut
 
@@ -9,10 +10,13 @@ router = Router(tags=["区域与单位"])
 
 @router.get("/regions", response=list[RegionOut], summary="可见区域（本级及下级）")
 def list_regions(request, level: str | None = None):
-    home = home_region(request.user)
-    if home is None:
+    homes = home_regions(request.user)
+    if not homes:
         return []
-    qs = Region.objects.filter(path__startswith=home.path)
+    q = Q(pk__in=[])
+    for home in homes:
+        q |= Q(path__startswith=home.path)
+    qs = Region.objects.filter(q)
     if level:
         qs = qs.filter(level=level)
     return list(qs.order_by("path"))

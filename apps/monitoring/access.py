@@ -1,6 +1,7 @@
 """Fetch-and-authorize for monitoring: who reads a program's monitoring results and who imports them.
 
-The office administrators, leaders and inspectors of the program read the results; only the office imports
+The office administrators, leaders and inspectors of the program (a duty of theirs whose region sees the
+program's) read the results; only the office imports
 (``manage``). Department reporters and county offices see the values in reporting, not here.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.geo.access import sees_region
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
 
@@ -21,7 +23,7 @@ def access_monitoring(user: User, program_id: int, *, manage: bool = False) -> P
     program = access_program(user, program_id)
     if manage and not can_manage_program(user, program):
         raise PermissionDeniedError("只有生态办管理员可以导入监测数据。")
-    if user.role not in READ_ROLES:
+    if not any(sees_region(d, program.region) for d in user.duties_as(*READ_ROLES, program_id=program.id)):
         raise PermissionDeniedError("监测数据核算仅对生态办管理员、领导和核查人员开放。")
     return program
 

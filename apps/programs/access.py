@@ -1,48 +1,57 @@
 """Fetch-and-authorize for programs: the one place that says who sees and manages a program.
 
-A user sees the programs of its home region's subtree and of the regions above it (see apps.geo.access).
-Office administrators of the program's region (or above) manage it; a county office manages its own county's
-part of it.
+A user sees, for each of its duties (``User.duties``), the programs of the duty's home region's subtree and of
+the regions above it (see apps.geo.access); a duty limited to one program opens only that program. The user
+sees the union over its duties.
+
+An office administrator manages the programs of its region and below; a province office manages only the
+province's own programs. It reads every city's programs of its province but does not change them or their values
+(read-only on city data, for now). A county office manages its own county's part of a program.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Duty, Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.access import ancestor_paths, home_region
+from apps.geo.access import ancestor_paths, is_province
 from apps.geo.models import Region
 
 from .models import Program
 
 
 def visible_programs_q(user: User) -> Q:
-    home = home_region(user)
-    if home is None:
-        return Q(pk__in=[])
-    return Q(region__path__startswith=home.path) | Q(region__path__in=ancestor_paths(home.path))
+    q = Q(pk__in=[])
+    for duty in user.duties:
+        home = duty.home
+        if home is None:
+            continue
+        duty_q = Q(region__path__startswith=home.path) | Q(region__path__in=ancestor_paths(home.path))
+        q |= duty_q if duty.program_id is None else duty_q & Q(pk=duty.program_id)
+    return q
+
+
+def _manages(duty: Duty, program: Program) -> bool:
+    if duty.role != Role.OFFICE_ADMIN or duty.region is None or not duty.covers(program.id):
+        return False
+    if is_province(duty.region):
+        return program.region_id == duty.region.id
+    return program.region.path.startswith(duty.region.path)
 
 
 def can_manage_program(user: User, program: Program) -> bool:
-    """Office administrators of the program's region (or above) set it up and change it."""
-    return (
-        user.is_active
-        and user.role == Role.OFFICE_ADMIN
-        and user.region_id is not None
-        and program.region.path.startswith(user.region.path)
-    )
+    """Office administrators of the program's region (or above, short of a province) set it up and change it."""
+    return user.is_active and any(_manages(d, program) for d in user.duties)
 
 
 def can_manage_region(user: User, program: Program, region: Region) -> bool:
     """The city office for every region of its program; a county office for its own county."""
     if can_manage_program(user, program):
         return True
-    return (
-        user.is_active
-        and user.role == Role.COUNTY_OFFICE
-        and user.region_id is not None
-        and region.path.startswith(user.region.path)
+    return user.is_active and any(
+        d.region is not None and region.path.startswith(d.region.path)
+        for d in user.duties_as(Role.COUNTY_OFFICE, program_id=program.id)
     )
 
 

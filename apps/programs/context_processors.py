@@ -30,4 +30,5 @@ def _menu(request: HttpRequest) -> list[object]:
     program_id = match and match.kwargs.get("program_id")
     if not program_id:
         return []
-    return build_menu(role=request.user.role, program_id=program_id, path=request.path, url_name=match.url_name)
+    roles = frozenset(d.role for d in request.user.duties_as(program_id=program_id))
+    return build_menu(roles=roles, program_id=program_id, path=request.path, url_name=match.url_name)

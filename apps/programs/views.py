@@ -47,15 +47,16 @@ from .selectors import (
 
 @page
 def home(request: HttpRequest) -> HttpResponse:
-    """Land where the role works: a reporter on its unit's page, everyone else on the program."""
+    """Land where the first duty works: a reporter on its unit's page, a leader on the cockpit, others on the program."""
     programs = list(Program.objects.filter(visible_programs_q(request.user)).select_related("region"))
     if len(programs) == 1:
         program = programs[0]
-        if request.user.role == Role.DEPARTMENT_REPORTER:
-            return redirect("department", program_id=program.id, department_id=request.user.department_id)
-        if request.user.role == Role.COUNTY_OFFICE:
-            return redirect("region", program_id=program.id, region_id=request.user.region_id)
-        if request.user.role == Role.LEADER:
+        duty = next(iter(request.user.duties_as(program_id=program.id)), None)
+        if duty is not None and duty.role == Role.DEPARTMENT_REPORTER:
+            return redirect("department", program_id=program.id, department_id=duty.department.id)
+        if duty is not None and duty.role == Role.COUNTY_OFFICE:
+            return redirect("region", program_id=program.id, region_id=duty.region.id)
+        if duty is not None and duty.role == Role.LEADER:
             return redirect("assessment_cockpit", program_id=program.id)
         return redirect("program", program_id=program.id)
     return render(request, "core/home.html", {"programs": programs})

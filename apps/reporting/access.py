@@ -1,11 +1,12 @@
 """Fetch-and-authorize for reporting, and the one answer to "what may this user report".
 
-- :func:`reporting_party`: who a user reports as. A department reporter reports as its unit (the indicators the
-  unit leads, at the program's own region), a county office as its county's office (its county's rows), an
-  office administrator as the office (every row). Leaders and inspectors report nothing.
-- :func:`reportable_pairs`: which (region, indicator) pairs of a program the user may enter and submit. The
-  office that manages the program always may; otherwise the party decides. ``IndicatorValue.review_can_report``,
-  the bulk import, the round obligations, the inbox and the entry template all ask these two.
+- :func:`reporting_parties`: who a user reports as in a program, one party per duty. A department reporter reports
+  as its unit (the indicators the unit leads, at the program's own region), a county office as its county's office
+  (its county's rows), the office administrator managing the program as the office (every row). Leaders,
+  inspectors and a province office on a city's program report nothing.
+- :func:`reportable_pairs`: which (region, indicator) pairs of a program the user may enter and submit: the union
+  of what its parties may. ``IndicatorValue.review_can_report`` (through :func:`can_report`), the bulk import, the
+  round obligations, the inbox and the entry template all ask these.
 
 This module does not import the reporting models at run time (the models call :func:`reportable_pairs`); it reaches
 rounds and values through the program's related managers.
@@ -28,69 +29,72 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ReportingParty:
-    """Who a user reports as: a unit (``department_id``), a county office (``county_id``), or the office."""
+    """Who a user reports as: a unit (``department``), a county office (``county``), or the office (neither)."""
 
-    user: User
-    department_id: int | None = None
-    county_id: int | None = None
+    department: Department | None = None
+    county: Region | None = None
 
     @property
     def is_office(self) -> bool:
-        return self.department_id is None and self.county_id is None
-
-    @property
-    def department(self) -> Department | None:
-        return self.user.department if self.department_id is not None else None
-
-    @property
-    def county(self) -> Region | None:
-        return self.user.region if self.county_id is not None else None
+        return self.department is None and self.county is None
 
     @property
     def label(self) -> str:
-        if self.department_id is not None:
-            return self.user.department.name
-        if self.county_id is not None:
-            return f"{self.user.region.name}生态办"
+        if self.department is not None:
+            return self.department.name
+        if self.county is not None:
+            return f"{self.county.name}生态办"
         return "生态办"
 
 
-def reporting_party(user: User) -> ReportingParty | None:
-    """Who the user reports as, or None if it reports nothing."""
+def reporting_parties(user: User, program: Program) -> list[ReportingParty]:
+    """Everyone the user reports as in the program, one party per duty (a person with two duties has two).
+
+    The office party is the office managing the program: a province office reads a city's program and
+    reports none of its values.
+    """
     if not user.is_active:
-        return None
-    if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
-        return ReportingParty(user, department_id=user.department_id)
-    if user.role == Role.COUNTY_OFFICE and user.region_id:
-        return ReportingParty(user, county_id=user.region_id)
-    if user.role == Role.OFFICE_ADMIN and user.region_id:
-        return ReportingParty(user)
-    return None
+        return []
+    if can_manage_program(user, program):
+        return [ReportingParty()]
+    parties: list[ReportingParty] = []
+    for duty in user.duties_as(Role.DEPARTMENT_REPORTER, Role.COUNTY_OFFICE, program_id=program.id):
+        party = ReportingParty(department=duty.department) if duty.role == Role.DEPARTMENT_REPORTER else (
+            ReportingParty(county=duty.region))
+        if party not in parties:
+            parties.append(party)
+    return parties
+
+
+def parties_label(parties: list[ReportingParty]) -> str:
+    return "、".join(p.label for p in parties)
 
 
 def reportable_pairs(user: User, program: Program, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which (region id, indicator id) of ``program`` the user may report (at most one query).
+    """Which (region id, indicator id) of ``program`` the user may report: the union over its parties.
 
     The office managing the program: all of them. A unit: the indicators it leads, at the program's own region.
-    A county office: its county's rows.
+    A county office: its county's rows. At most one query, however many duties the user holds.
     """
-    if not user.is_active:
-        return set()
-    if can_manage_program(user, program):
+    parties = reporting_parties(user, program)
+    if any(party.is_office for party in parties):
         return set(pairs)
-    party = reporting_party(user)
-    if party is None or party.is_office:
-        return set()
-    if party.department_id is not None:
-        city = {pair for pair in pairs if pair[0] == program.region_id}
-        if not city:
-            return set()
+    counties = {party.county.id for party in parties if party.county is not None}
+    allowed = {pair for pair in pairs if pair[0] in counties and pair[0] != program.region_id}
+    departments = {party.department.id for party in parties if party.department is not None}
+    city = {pair for pair in pairs if pair[0] == program.region_id}
+    if departments and city:
         leads = set(program.responsibilities.filter(
-            indicator_id__in={pair[1] for pair in city}, department_id=party.department_id,
+            indicator_id__in={pair[1] for pair in city}, department_id__in=departments,
             role=ResponsibilityRole.LEAD,
         ).values_list("indicator_id", flat=True))
-        return {pair for pair in city if pair[1] in leads}
-    return {pair for pair in pairs if pair[0] == party.county_id and pair[0] != program.region_id}
+        allowed |= {pair for pair in city if pair[1] in leads}
+    return allowed
+
+
+def can_report(user: User, program: Program, region_id: int, indicator_id: int) -> bool:
+    """Whether the user may report one (region, indicator) of the program."""
+    return (region_id, indicator_id) in reportable_pairs(user, program, {(region_id, indicator_id)})
 
 
 def access_round(user: User, program_id: int, round_id: int) -> ReportingRound:

@@ -20,17 +20,16 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.core.errors import ImportRejected, PermissionDeniedError, RowError
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
-from apps.programs.access import can_manage_program
 from apps.review.workflow import EDITABLE, ReviewStatus
 from docimport.values import parse_value_sheet
 
-from .access import reportable_pairs
+from .access import reportable_pairs, reporting_parties
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
-from .selectors import ValueState, last_approved_numbers, round_obligations, round_value_states
+from .selectors import ValueState, last_approved_numbers, party_obligations, round_value_states
 from .services import ValueInput, check_value_input
 
 #: Why an imported revision was written (the revision's ``reason``).
@@ -116,12 +115,10 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
     """
     parsed = parse_value_sheet(data)
     errors = list(parsed.errors)
-    if not can_manage_program(actor, reporting_round.program) and actor.role not in (Role.DEPARTMENT_REPORTER,
-                                                                                        Role.COUNTY_OFFICE):
+    parties = reporting_parties(actor, reporting_round.program)
+    if not parties:
         raise PermissionDeniedError("您无权导入填报数据。")
-    obligations = round_obligations(reporting_round, department=actor.department if actor.department_id else None,
-                                    county=actor.region if actor.role == Role.COUNTY_OFFICE else None,
-                                    with_values=False)
+    obligations = party_obligations(reporting_round, parties, with_values=False)
     states = round_value_states(reporting_round)
     by_key = {(o.region.code, o.indicator.code): o for o in obligations}
     region_codes = {o.region.code for o in obligations}

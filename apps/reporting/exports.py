@@ -5,18 +5,18 @@ from __future__ import annotations
 from apps.accounts.models import User
 from apps.core.errors import PermissionDeniedError
 
-from .access import reporting_party
-from .selectors import approved_values, round_obligations
+from .access import parties_label, reporting_parties
+from .selectors import approved_values, party_obligations
 from .sheets import TemplateRow, render_template
 
 
 def department_template(reporting_round, user: User) -> tuple[bytes, str]:  # noqa: ANN001
     """The rows the user's unit reports in the round, prefilled with the last approved value."""
-    party = reporting_party(user)
-    if party is None:
+    parties = reporting_parties(user, reporting_round.program)
+    if not parties:
         raise PermissionDeniedError("您没有填报任务。")
-    obligations = round_obligations(reporting_round, department=party.department, county=party.county)
-    who = party.label
+    obligations = party_obligations(reporting_round, parties)
+    who = parties_label(parties)
     years = list(range(reporting_round.year - 5, reporting_round.year))
     approved = approved_values(reporting_round.program, [o.region.id for o in obligations],
                                [o.indicator.id for o in obligations], years)

@@ -11,9 +11,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Role
+from apps.accounts.models import Duty, Role
 from apps.evidence.models import Evidence
-from apps.geo.access import can_see_region
+from apps.geo.access import can_see_region, sees_region
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.access import can_manage_program
@@ -139,18 +139,21 @@ class IndicatorValue(Reviewable):
         """Reporters and reviewers; leaders and inspectors of the region; units that cooperate on it."""
         if self.review_can_review(user) or self.review_can_report(user):
             return True
-        if user.role in (Role.LEADER, Role.INSPECTOR, Role.OFFICE_ADMIN):
-            return can_see_region(user, self.region) and can_see_region(user, self.program.region)
-        if user.role == Role.COUNTY_OFFICE and user.region_id:
-            return self.region.path.startswith(user.region.path)
-        if user.role == Role.DEPARTMENT_REPORTER and user.department_id:
+        return user.is_active and any(self._duty_views(d) for d in user.duties_as(program_id=self.program_id))
+
+    def _duty_views(self, duty: Duty) -> bool:
+        if duty.role in (Role.LEADER, Role.INSPECTOR, Role.OFFICE_ADMIN):
+            return sees_region(duty, self.region) and sees_region(duty, self.program.region)
+        if duty.role == Role.COUNTY_OFFICE:
+            return self.region.path.startswith(duty.region.path)
+        if duty.role == Role.DEPARTMENT_REPORTER:
             return self.program.responsibilities.filter(indicator_id=self.indicator_id,
-                                                        department_id=user.department_id).exists()
+                                                        department_id=duty.department.id).exists()
         return False
 
     def evidence_can_view(self, user) -> bool:  # noqa: ANN001
         """Whoever may see the value within a program they may see (as its page does)."""
-        return can_see_region(user, self.program.region) and self.can_view(user)
+        return can_see_region(user, self.program.region, self.program_id) and self.can_view(user)
 
 
 class ValueRevision(models.Model):

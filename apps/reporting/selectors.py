@@ -26,7 +26,7 @@ from apps.review.models import ReviewEvent
 from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
 
-from .access import reporting_party
+from .access import ReportingParty, reporting_parties
 from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound, ValueRevision
 
 SUBMITTED_STATES = {ReviewStatus.SUBMITTED, ReviewStatus.RESUBMITTED}
@@ -77,18 +77,30 @@ def round_obligations(
     to that county's office. Rows whose target does not apply to the region are left out. Without
     ``with_values`` the rows' values are not loaded (see :func:`round_value_states` for a lean read).
     """
+    if department is None and county is None:
+        return _obligations(reporting_round, None, with_values=with_values)
+    return _obligations(reporting_round, ({department.id} if department is not None else set(),
+                                          {county.id} if county is not None else set()), with_values=with_values)
+
+
+def _obligations(reporting_round: ReportingRound, scope: tuple[set[int], set[int]] | None, *,
+                 with_values: bool) -> list[Obligation]:
+    """The round's rows: all of them (``scope`` None) or those of some units and some county offices.
+
+    ``scope`` is (department ids, county ids); the queries do not grow with either.
+    """
     program = reporting_round.program
     regions, indicators = round_scope(reporting_round)
-    if county is not None:
-        regions = [r for r in regions if r.id == county.id]
-    if department is not None:
-        regions = [r for r in regions if r.id == program.region_id]
+    departments, counties = scope if scope is not None else (set(), set())
+    if scope is not None:
+        regions = [r for r in regions if (r.id == program.region_id and departments)
+                   or (r.id in counties and r.id != program.region_id)]
     targets = resolve_targets(program, regions, indicators)
     leads: dict[int, list[Department]] = defaultdict(list)
     responsibility_rows = Responsibility.objects.filter(program=program, role=ResponsibilityRole.LEAD,
                                                         indicator__in=indicators).select_related("department")
-    if department is not None:
-        responsibility_rows = responsibility_rows.filter(department=department)
+    if scope is not None:
+        responsibility_rows = responsibility_rows.filter(department_id__in=departments)
     for resp in responsibility_rows.order_by("order", "id"):
         leads[resp.indicator_id].append(resp.department)
     obligations: list[Obligation] = []
@@ -102,7 +114,7 @@ def round_obligations(
                 for unit in leads.get(indicator.id, []):
                     reporter = Reporter(f"dept:{unit.id}", unit.name, department_id=unit.id)
                     obligations.append(Obligation(reporter, region, indicator, resolved.text))
-            elif department is None:
+            else:
                 reporter = Reporter(f"county:{region.id}", f"{region.name}生态办", county_id=region.id)
                 obligations.append(Obligation(reporter, region, indicator, resolved.text))
     return _with_values(reporting_round, obligations) if with_values else obligations
@@ -163,11 +175,23 @@ def round_value_states(reporting_round: ReportingRound) -> dict[tuple[int, int],
 
 
 def user_obligations(user: User, reporting_round: ReportingRound) -> list[Obligation]:
-    """What this user reports in the round: a department's rows, a county's rows, or all (office)."""
-    party = reporting_party(user)
-    if party is None:
+    """What this user reports in the round: its units' rows and its counties' rows, or all (the office)."""
+    return party_obligations(reporting_round, reporting_parties(user, reporting_round.program))
+
+
+def party_obligations(reporting_round: ReportingRound, parties: list[ReportingParty], *,
+                      with_values: bool = True) -> list[Obligation]:
+    """The rows these parties report in the round: the union for a person with several duties.
+
+    The same number of queries for one party or several.
+    """
+    if not parties:
         return []
-    return round_obligations(reporting_round, department=party.department, county=party.county)
+    if any(p.is_office for p in parties):
+        return _obligations(reporting_round, None, with_values=with_values)
+    scope = ({p.department.id for p in parties if p.department is not None},
+             {p.county.id for p in parties if p.county is not None})
+    return _obligations(reporting_round, scope, with_values=with_values)
 
 
 # --- inbox -------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 A department reporter sees only what its unit leads or cooperates on (tasks), is responsible for
 (projects) or is addressed to it (notices); a county office sees its county's units and projects; the
-office, leaders and inspectors of the program see everything (leaders and inspectors read only).
+office, leaders and inspectors of the program see everything (leaders and inspectors read only). A person
+with several duties sees the union.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.db.models import Manager, Q
 
 from apps.accounts.models import Role
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.access import can_see_region
+from apps.geo.access import can_see_region, sees_region
+from apps.geo.models import Department
 from apps.programs.access import can_manage_program
 from apps.programs.models import Program
 
@@ -21,31 +23,37 @@ if TYPE_CHECKING:  # the models call can_view_task; this module reaches them thr
     from .models import SupervisionNotice, Task
 
 
-def _unit_q(user, prefix: str) -> Q | None:  # noqa: ANN001
-    """Q over a Department reached by ``prefix``; None means no restriction."""
-    if user.role == Role.DEPARTMENT_REPORTER:
-        return Q(**{f"{prefix}_id": user.department_id or 0})
-    if user.role == Role.COUNTY_OFFICE:
-        path = user.region.path if user.region_id else "/-/"
-        return Q(**{f"{prefix}__region__path__startswith": path}) | Q(**{f"{prefix}__governs_id": user.region_id})
-    return None
+def _unit_q(user, prefix: str, program: Program | None) -> Q | None:  # noqa: ANN001
+    """Q over a Department reached by ``prefix``; None means no restriction. The union over the user's duties."""
+    q = Q(pk__in=[])
+    for duty in user.duties_as(program_id=program.id if program else None):
+        if duty.role == Role.DEPARTMENT_REPORTER:
+            q |= Q(**{f"{prefix}_id": duty.department.id})
+        elif duty.role == Role.COUNTY_OFFICE:
+            q |= Q(**{f"{prefix}__region__path__startswith": duty.region.path}) | Q(
+                **{f"{prefix}__governs_id": duty.region.id})
+        elif program is None or sees_region(duty, program.region):
+            return None  # the office, a leader or an inspector of the program's region (or above)
+    return q
 
 
-def visible_tasks_q(user) -> Q:  # noqa: ANN001
-    unit_q = _unit_q(user, "units__department")
+def visible_tasks_q(user, program: Program | None = None) -> Q:  # noqa: ANN001
+    unit_q = _unit_q(user, "units__department", program)
     tasks = Program.tasks.field.model.objects  # Task, reached through its relation to Program
     return Q() if unit_q is None else Q(pk__in=tasks.filter(unit_q).values("pk"))
 
 
-def visible_projects_q(user) -> Q:  # noqa: ANN001
-    unit_q = _unit_q(user, "department")
-    if unit_q is not None and user.role == Role.COUNTY_OFFICE:
-        unit_q |= Q(region__path__startswith=user.region.path)
-    return Q() if unit_q is None else unit_q
+def visible_projects_q(user, program: Program | None = None) -> Q:  # noqa: ANN001
+    unit_q = _unit_q(user, "department", program)
+    if unit_q is None:
+        return Q()
+    for duty in user.duties_as(Role.COUNTY_OFFICE, program_id=program.id if program else None):
+        unit_q |= Q(region__path__startswith=duty.region.path)
+    return unit_q
 
 
-def visible_notices_q(user) -> Q:  # noqa: ANN001
-    unit_q = _unit_q(user, "department")
+def visible_notices_q(user, program: Program | None = None) -> Q:  # noqa: ANN001
+    unit_q = _unit_q(user, "department", program)
     return Q() if unit_q is None else unit_q
 
 
@@ -59,16 +67,18 @@ def _get(related: Manager, object_id: int, visible: Q, label: str):  # noqa: ANN
 
 
 def access_task(user, program, task_id: int) -> Task:  # noqa: ANN001
-    return _get(program.tasks, task_id, visible_tasks_q(user), "任务")
+    return _get(program.tasks, task_id, visible_tasks_q(user, program), "任务")
 
 
 def can_view_task(user, task: Task) -> bool:  # noqa: ANN001
     """What ``access_program`` + ``access_task`` allow, as a yes/no (the task's evidence asks this)."""
-    return can_see_region(user, task.program.region) and type(task).objects.filter(visible_tasks_q(user), pk=task.pk).exists()
+    program = task.program
+    return (can_see_region(user, program.region, program.id)
+            and type(task).objects.filter(visible_tasks_q(user, program), pk=task.pk).exists())
 
 
 def access_notice(user, program, notice_id: int) -> SupervisionNotice:  # noqa: ANN001
-    return _get(program.notices, notice_id, visible_notices_q(user), "督办通知")
+    return _get(program.notices, notice_id, visible_notices_q(user, program), "督办通知")
 
 
 def require_manage(user, program) -> None:  # noqa: ANN001
@@ -78,9 +88,20 @@ def require_manage(user, program) -> None:  # noqa: ANN001
 
 def can_respond(user, notice: SupervisionNotice) -> bool:  # noqa: ANN001
     """The addressed unit's reporter, or the county office for a unit of its county."""
-    if user.role == Role.DEPARTMENT_REPORTER:
-        return user.department_id == notice.department_id
-    if user.role == Role.COUNTY_OFFICE and user.region_id:
-        department = notice.department
-        return department.region.path.startswith(user.region.path) or department.governs_id == user.region_id
+    for duty in user.duties_as(Role.DEPARTMENT_REPORTER, Role.COUNTY_OFFICE, program_id=notice.program_id):
+        if duty.role == Role.DEPARTMENT_REPORTER and duty.department.id == notice.department_id:
+            return True
+        if duty.role == Role.COUNTY_OFFICE:
+            department = notice.department
+            if department.region.path.startswith(duty.region.path) or department.governs_id == duty.region.id:
+                return True
     return False
+
+
+def progress_department(user, task: Task) -> Department | None:  # noqa: ANN001
+    """The unit the user reports the task's progress for: its first reporter duty whose unit is on the task."""
+    units = {u.department_id for u in task.units.all()}
+    for duty in user.duties_as(Role.DEPARTMENT_REPORTER, program_id=task.program_id):
+        if duty.department.id in units:
+            return duty.department
+    return None

@@ -12,7 +12,7 @@ from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
-from apps.geo.access import access_department
+from apps.geo.access import access_department, home_department
 from apps.programs.access import access_program
 from apps.programs.models import Program
 from apps.review.schemas import TransitionIn
@@ -282,7 +282,7 @@ def run_supervision(request, program_id: int):
             summary="单位待办：未完成任务、被退回的进展、未办结督办、待报送事项（联络员默认本单位）")
 def get_inbox(request, program_id: int, department_id: int | None = None):
     program = access_program(request.user, program_id)
-    department_id = department_id or request.user.department_id
+    department_id = department_id or getattr(home_department(request.user, program.id), "id", None)
     if not department_id:
         raise DomainError("请指定单位（department_id）。")
     department = access_department(request.user, department_id)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from apps.accounts.models import Role
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
@@ -119,7 +120,8 @@ class TaskProgress(Reviewable):
         return f"{self.task}：{self.percent}%"
 
     def review_can_report(self, user) -> bool:  # noqa: ANN001
-        return user.is_active and user.department_id == self.department_id
+        return user.is_active and any(d.department.id == self.department_id for d in user.duties_as(
+            Role.DEPARTMENT_REPORTER, program_id=self.task.program_id))
 
     def review_can_review(self, user) -> bool:  # noqa: ANN001
         from apps.programs.access import can_manage_program

@@ -46,7 +46,7 @@ def yi(amount_wan: Decimal | None) -> Decimal:
 
 def task_queryset(user, program: Program) -> QuerySet[Task]:  # noqa: ANN001
     return (
-        Task.objects.filter(visible_tasks_q(user), program=program)
+        Task.objects.filter(visible_tasks_q(user, program), program=program)
         .select_related("parent")
         .prefetch_related(
             Prefetch("units", queryset=TaskUnit.objects.select_related("department").order_by("role", "order")),
@@ -114,7 +114,7 @@ def task_progress_list(task: Task) -> QuerySet[TaskProgress]:
 
 def project_queryset(user, program: Program) -> QuerySet[Project]:  # noqa: ANN001
     return (
-        Project.objects.filter(visible_projects_q(user), program=program)
+        Project.objects.filter(visible_projects_q(user, program), program=program)
         .select_related("category", "region", "department")
         .prefetch_related(Prefetch("funding", queryset=ProjectFunding.objects.order_by("id")),
                           Prefetch("years", queryset=ProjectYear.objects.order_by("year")))
@@ -167,7 +167,7 @@ def project_summary(user, program: Program, *, today: dt.date | None = None) -> 
     from .models import FundingSource, ProjectStatus
 
     today = today or timezone.localdate()
-    projects = Project.objects.filter(visible_projects_q(user), program=program)
+    projects = Project.objects.filter(visible_projects_q(user, program), program=program)
     totals = projects.aggregate(n=Count("id"), total=Sum("total_investment"))
     completed = ProjectYear.objects.filter(project__in=projects).aggregate(s=Sum("completed"))["s"] or Decimal(0)
     summary = ProjectSummary(
@@ -205,7 +205,7 @@ def project_summary(user, program: Program, *, today: dt.date | None = None) -> 
 
 
 def notice_queryset(user, program: Program, *, open_only: bool = False) -> QuerySet[SupervisionNotice]:  # noqa: ANN001
-    notices = (SupervisionNotice.objects.filter(visible_notices_q(user), program=program)
+    notices = (SupervisionNotice.objects.filter(visible_notices_q(user, program), program=program)
                .select_related("department", "created_by"))
     if open_only:
         notices = notices.exclude(status=NoticeStatus.CLOSED)
@@ -360,7 +360,7 @@ def timeline(user, program: Program, *, today: dt.date | None = None) -> Timelin
 
 def open_notice_counts(program: Program, user) -> dict[int, int]:  # noqa: ANN001
     """Open notices per level (for badges)."""
-    rows = (SupervisionNotice.objects.filter(visible_notices_q(user), program=program)
+    rows = (SupervisionNotice.objects.filter(visible_notices_q(user, program), program=program)
             .exclude(status=NoticeStatus.CLOSED).values("level").annotate(n=Count("id")))
     return {row["level"]: row["n"] for row in rows}
 

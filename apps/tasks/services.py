@@ -22,6 +22,7 @@ from docimport.projects import ProjectLine, parse_project_sheet
 from docimport.tasks import TaskLine, parse_task_sheet
 from docimport.xlsx import SheetError
 
+from .access import progress_department
 from .models import (
     FundingSource,
     Project,
@@ -195,11 +196,12 @@ def _task_list_commit(program: Program, resolved: TaskPlan) -> dict[str, int]:
 
 
 def _progress_department(task: Task, actor) -> Department:  # noqa: ANN001
-    if actor.role != Role.DEPARTMENT_REPORTER or not actor.department_id:
+    if not actor.has_role(Role.DEPARTMENT_REPORTER, program_id=task.program_id):
         raise PermissionDeniedError("只有任务的牵头或配合单位联络员可以填报进展。")
-    if not TaskUnit.objects.filter(task=task, department_id=actor.department_id).exists():
+    department = progress_department(actor, task)
+    if department is None:
         raise PermissionDeniedError("您的单位不是该任务的牵头或配合单位。")
-    return actor.department
+    return department
 
 
 @transaction.atomic

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.web import cleaned, form_message, page, submit
-from apps.geo.access import access_department
+from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
@@ -23,7 +22,7 @@ from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
 from apps.staging.services import staged_import_upload_and_commit
 
 from . import imports, selectors, services, supervision
-from .access import access_notice, access_task, can_respond
+from .access import access_notice, access_task, can_respond, progress_department
 from .exports import render_project_xlsx, render_task_xlsx
 from .forms import ListImportForm, NoticeIssueForm, NoticeStepForm, ProgressForm, ProgressTransitionForm
 from .models import NoticeLevel, NoticeStatus, ProjectYear
@@ -58,8 +57,7 @@ def task_detail(request: HttpRequest, program_id: int, task_id: int) -> HttpResp
         "program": program, "task": task, "units": units, "updates": updates, "today": today,
         "milestones": [(m, m.is_overdue(today)) for m in task.milestones.all()],
         "overdue": task.is_overdue(today),
-        "can_report": request.user.role == Role.DEPARTMENT_REPORTER
-        and any(u.department_id == request.user.department_id for u in units),
+        "can_report": progress_department(request.user, task) is not None,
         "can_manage": can_manage_program(request.user, program),
         "notices": selectors.notice_queryset(request.user, program).filter(source_id=task.id, rule="task_overdue"),
     })
@@ -218,7 +216,7 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
 @page
 def inbox(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
-    department_id = request.GET.get("department") or request.user.department_id
+    department_id = request.GET.get("department") or getattr(home_department(request.user, program.id), "id", None)
     if not department_id:
         return render(request, "tasks/inbox_pick.html", {
             "program": program,

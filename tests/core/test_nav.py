@@ -189,7 +189,7 @@ def test_an_old_three_tuple_entry_is_a_top_level_link(world, monkeypatch):  # no
     from apps.tasks import nav as tasks_nav
 
     monkeypatch.setattr(tasks_nav, "NAV", [*tasks_nav.NAV, ("旧式入口", "timeline", None)])
-    menu = nav.build_menu(role="leader", program_id=world.program.id, path="/elsewhere/", url_name=None)
+    menu = nav.build_menu(roles={"leader"}, program_id=world.program.id, path="/elsewhere/", url_name=None)
     top = [item for item in menu if not item.is_group]
     assert [item.label for item in top] == ["驾驶舱", "旧式入口"]
     assert top[1].href == reverse("timeline", args=[world.program.id])

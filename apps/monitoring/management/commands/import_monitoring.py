@@ -86,9 +86,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("--dry-run：未写入任何数据。"))
 
     def _actor(self, program: Program, username: str | None) -> User:
-        users = User.objects.filter(role=Role.OFFICE_ADMIN, is_active=True)
-        user = users.filter(username=username).first() if username else users.filter(
-            region__path__in=[program.region.path]).order_by("id").first()
+        users = User.objects.filter(is_active=True)
+        if username:
+            user = users.filter(username=username, assignments__role=Role.OFFICE_ADMIN).first()
+        else:
+            user = users.filter(assignments__role=Role.OFFICE_ADMIN, assignments__region=program.region).order_by(
+                "id").first()
         if user is None:
             raise CommandError("没有可用的生态办管理员账户（用 --user 指定）。")
         return user
