@@ -10,6 +10,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from apps.accounts.models import Role, User
+from apps.accounts.services import assignment_add, user_create
 from apps.geo.models import Department, DepartmentKind, Region, RegionLevel
 from apps.indicators.models import Framework, Indicator
 from apps.programs import services
@@ -119,14 +120,23 @@ def _region(code: str, name: str, level: str, parent: Region | None, **attrs: ob
     return region
 
 
-def _user(username: str, name: str, role: str, **scope: object) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults={"display_name": name, "role": role,
-                                                                            **scope})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.full_clean()
-        user.save()
+def _user(username: str, name: str, *duties: tuple[str, Region | Department]) -> User:
+    """A demo user (created once) with its duties: (role, region) pairs, or (role, unit) for a reporter."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    (role, scope), *more = duties
+    scoped = {"department": scope} if isinstance(scope, Department) else {"region": scope}
+    user = user_create(username=username, password=DEMO_PASSWORD, display_name=name, role=role, **scoped)
+    for role, scope in more:
+        scoped = {"department": scope} if isinstance(scope, Department) else {"region": scope}
+        assignment_add(user=user, role=role, **scoped)
     return user
+
+
+def _login_label(user: User) -> str:
+    """How `make demo` lists a user: each duty's role and scope, e.g. 县区生态办（北塬县）+ 部门联络员（市水务局）."""
+    return " + ".join(f"{d.label}（{d.department or d.region}）" for d in user.duties)
 
 
 def responsibility_sheet(rows: list[tuple[str, str, str, str, str]]) -> bytes:
@@ -167,20 +177,20 @@ def build(context: DemoContext) -> None:
                                             defaults={"order": 1})
 
     users = {
-        "office": _user("office", "王主任", Role.OFFICE_ADMIN, region=city),
-        "reporter": _user("reporter", "李联络员", Role.DEPARTMENT_REPORTER, department=context.units["市生态环境局"]),
-        "reporter2": _user("reporter2", "赵联络员", Role.DEPARTMENT_REPORTER,
-                           department=context.units["市住房和城乡建设局"]),
-        "county": _user("county", "陈主任", Role.COUNTY_OFFICE, region=counties[2]),
-        "leader": _user("leader", "张市长", Role.LEADER, region=city),
-        "inspector": _user("inspector", "周核查员", Role.INSPECTOR, region=city),
+        "office": _user("office", "王主任", (Role.OFFICE_ADMIN, city)),
+        "reporter": _user("reporter", "李联络员", (Role.DEPARTMENT_REPORTER, context.units["市生态环境局"])),
+        "reporter2": _user("reporter2", "赵联络员", (Role.DEPARTMENT_REPORTER, context.units["市住房和城乡建设局"])),
+        "county": _user("county", "陈主任", (Role.COUNTY_OFFICE, counties[2])),
+        "leader": _user("leader", "张市长", (Role.LEADER, city)),
+        "inspector": _user("inspector", "周核查员", (Role.INSPECTOR, city)),
+        # A province office: reads every city's program of 甘肃省 and changes none of them.
+        "province": _user("province", "吴处长", (Role.OFFICE_ADMIN, province)),
+        # A person with two duties: 北塬县's county office, and the liaison of 市水务局.
+        "dual": _user("dual", "孙主任", (Role.COUNTY_OFFICE, counties[4]),
+                      (Role.DEPARTMENT_REPORTER, context.units["市水务局"])),
     }
     context.users = users
-    context.logins = [
-        (u.username, DEMO_PASSWORD, f"{u.role_label}" + (f"（{u.department}）" if u.department_id else
-                                                         f"（{u.region}）"))
-        for u in users.values()
-    ]
+    context.logins = [(u.username, DEMO_PASSWORD, _login_label(u)) for u in users.values()]
 
     framework = Framework.objects.get(code="national-2019")
     program, created = Program.objects.get_or_create(

@@ -200,14 +200,14 @@ def build(context) -> None:  # noqa: ANN001
     targets = resolve_targets(program, regions, indicators)
     monitored = monitored_codes(program.framework.code)
     deadlines = region_deadlines(program, regions, program_goals(program))
-    lead_users = {context.users[k].department_id: context.users[k] for k in ("reporter", "reporter2")}
+    lead_users = {context.users[k].duties[0].department.id: context.users[k] for k in ("reporter", "reporter2")}
     lead_of = {r.indicator_id: r.department_id for r in
                Responsibility.objects.filter(program=program, role=ResponsibilityRole.LEAD).order_by("order", "id")}
 
     def reporter_for(region, indicator):  # noqa: ANN001, ANN202
         if region.id == program.region_id:
             return lead_users.get(lead_of.get(indicator.id), office)
-        return county_user if region.id == county_user.region_id else office
+        return county_user if region.id == county_user.duties[0].region.id else office
 
     rounds = {
         year: reporting_round_create(program=program, actor=office, name=f"{year}年度调度", period_type="year",

@@ -264,7 +264,7 @@ def _replay_supervision(context, today: dt.date) -> None:  # noqa: ANN001
     program, users = context.program, context.users
     for days_ago in (22, 15, 8):
         supervision_run(program=program, today=today - dt.timedelta(days=days_ago))
-    notices = list(program.notices.filter(department=users["reporter"].department).order_by("issued_on", "id"))
+    notices = list(program.notices.filter(department=users["reporter"].duties[0].department).order_by("issued_on", "id"))
     if len(notices) >= 2:
         notice_respond(notice=notices[0], actor=users["reporter"], today=today - dt.timedelta(days=6),
                        text="已制定整改方案，计划12月底前完成，详见附件。")
