@@ -90,7 +90,7 @@ class UserAdmin(OfficeAdmin, BaseUserAdmin):
     inlines = (RoleAssignmentInline,)
 
     def get_queryset(self, request: HttpRequest):  # noqa: ANN201
-        return super().get_queryset(request).prefetch_related("assignments__region", "assignments__department")
+        return super().get_queryset(request).prefetch_related("assignments__region", "assignments__department", "assignments__program")
 
     @admin.display(description="角色与范围")
     def duties_label(self, obj: User) -> str:

@@ -110,15 +110,6 @@ class User(AbstractUser):
         return bool(self.duties_as(*roles, program_id=program_id))
 
     @property
-    def roles(self) -> frozenset[str]:
-        return frozenset(d.role for d in self.duties)
-
-    @property
-    def primary_duty(self) -> Duty | None:
-        """The first assignment: where the user lands and what its API record shows as ``role``."""
-        return self.duties[0] if self.duties else None
-
-    @property
     def is_office_admin(self) -> bool:
         return self.has_role(Role.OFFICE_ADMIN)
 

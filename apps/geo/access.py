@@ -16,12 +16,6 @@ from apps.core.errors import NotFoundError, PermissionDeniedError
 from .models import Department, Region, RegionLevel
 
 
-def home_region(user: User) -> Region | None:
-    """The home of the user's first duty: where it lands (several duties: see :func:`home_regions`)."""
-    duty = user.primary_duty
-    return None if duty is None else duty.home
-
-
 def home_regions(user: User, program_id: int | None = None) -> list[Region]:
     """The home region of every duty of the user (that applies to that program), without repeats."""
     homes = {d.home.id: d.home for d in user.duties_as(program_id=program_id) if d.home is not None}
