@@ -161,3 +161,33 @@ def test_a_stored_plan_applies_like_the_preview(rep):
     assert again.lines == preview.lines
     reporting_import_apply(reporting_round=rep.round, actor=office, preview=again)
     assert sorted(str(v.current_revision.display) for v in IndicatorValue.objects.all()) == ["21.25", "实施中"]
+
+
+def test_a_person_with_two_duties_imports_the_union_in_constant_queries(rep):
+    from apps.accounts.models import Role, User
+    from apps.accounts.services import assignment_add
+    from apps.reporting.access import reportable_pairs
+    from tests.conftest import make_user
+
+    world = rep.world
+    hill, plain = world.counties["hill"], world.counties["plain"]
+    dual = make_user("dual", Role.DEPARTMENT_REPORTER, department=world.units["市生态环境局"])
+    assignment_add(user=dual, role=Role.COUNTY_OFFICE, region=hill)
+    dual = User.objects.get(pk=dual.pk)
+    assert dual.duties  # loaded: the counts below are those of the checks alone
+
+    pairs = {(world.city.id, rep.numeric.id), (hill.id, rep.numeric.id), (plain.id, rep.numeric.id)}
+    assert queries(lambda: reportable_pairs(dual, world.program, pairs)) == 1
+    assert reportable_pairs(dual, world.program, pairs) == {(world.city.id, rep.numeric.id), (hill.id, rep.numeric.id)}
+
+    small = sheet((CITY, NUMERIC, 26, None))  # as the unit only
+    large = sheet((CITY, NUMERIC, 26, None), (HILL, NUMERIC, 30, None), (CITY, QUALITATIVE, None, "实施中"),
+                  (HILL, QUALITATIVE, None, "已建立"))  # as the unit and as the county office
+    assert (queries(lambda: reporting_import_check(reporting_round=rep.round, actor=dual, data=small))
+            == queries(lambda: reporting_import_check(reporting_round=rep.round, actor=dual, data=large)))
+    rejected = reporting_import_check(reporting_round=rep.round, actor=dual, data=sheet((PLAIN, NUMERIC, 32, None)))
+    assert [e.column for e in rejected.errors] == ["区域代码"]
+
+    reporting_import_commit(reporting_round=rep.round, actor=dual, data=large)
+    assert {(v.region.code, v.indicator.code) for v in IndicatorValue.objects.all()} == {
+        (CITY, NUMERIC), (HILL, NUMERIC), (CITY, QUALITATIVE), (HILL, QUALITATIVE)}
