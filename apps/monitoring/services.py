@@ -2,8 +2,8 @@
 
 A batch is checked as a whole (parse, row-level validation, computation by the standards, and the plan of
 what would be written); it is committed in one transaction: site metadata, computed results and the
-indicator values as new revisions through :func:`apps.reporting.services.indicator_value_save`, then
-submitted for review. Values that are submitted or approved are never overwritten: they are listed as
+indicator values as new revisions through :func:`apps.reporting.services.indicator_value_save`, saved and
+submitted for review in one step (``submit=True``). Values that are submitted or approved are never overwritten: they are listed as
 skipped with the reason, in the preview and in the batch summary.
 """
 
@@ -34,9 +34,8 @@ from apps.reporting.services import (
     ValueInput,
     check_value_input,
     indicator_value_save,
-    indicator_value_transition,
 )
-from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
+from apps.review.workflow import EDITABLE, ReviewStatus
 from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed
 from apps.staging.services import (
@@ -379,10 +378,9 @@ def commit_batch(staged: StagedImport, actor: User) -> Committed:
             data=ValueInput(number=Decimal(entry.value), explanation=entry.provenance, source=SOURCE,
                             caliber=compute.measures()[entry.measure].method, note=note,
                             reason=f"由监测数据核算（{batch.original_name}，批次#{batch.id}）"),
-            expected_version=value.version if value else 0, confirm_warnings=True,
+            expected_version=value.version if value else 0, confirm_warnings=True, submit=True,
+            comment=f"监测数据核算结果（批次#{batch.id}）",
         )
-        indicator_value_transition(value=saved, action=ReviewAction.SUBMIT, actor=actor,
-                                   comment=f"监测数据核算结果（批次#{batch.id}）")
         outcome[key] = ("write", "", saved.id)
         writes.append(entry)
         written += 1

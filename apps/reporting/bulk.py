@@ -24,13 +24,13 @@ from apps.accounts.models import User
 from apps.core.errors import ImportRejected, PermissionDeniedError, RowError
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
-from apps.review.workflow import EDITABLE, ReviewStatus
+from apps.review.workflow import ReviewStatus
 from docimport.values import parse_value_sheet
 
 from .access import reportable_pairs, reporting_parties
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
 from .selectors import ValueState, last_approved_numbers, party_obligations, round_value_states
-from .services import ValueInput, check_value_input
+from .services import CONFLICT_MESSAGE, ValueInput, check_value_input, value_change_refusal
 
 #: Why an imported revision was written (the revision's ``reason``).
 IMPORT_REASON = "批量导入"
@@ -145,8 +145,10 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
             errors.append(RowError(row.row, "单位", f"单位「{row.unit}」与指标单位「{indicator.unit or '无'}」不符。"))
             continue
         state = states.get((region.id, indicator.id))
-        if state is not None and state.status not in EDITABLE:
-            errors.append(RowError(row.row, "", f"该指标值当前为「{ReviewStatus(state.status).label}」，不能修改。"))
+        refusal = None if state is None else value_change_refusal(version=state.version,
+                                                                  expected_version=state.version, status=state.status)
+        if refusal is not None:
+            errors.append(RowError(row.row, "", str(refusal)))
             continue
         data_in = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
                              source=row.source, caliber=row.caliber, reason=IMPORT_REASON)
@@ -246,13 +248,10 @@ def _recheck(reporting_round: ReportingRound, actor: User, lines: list[ImportLin
     for line in lines:
         if line.value_id is None:
             continue
-        version, status = current.get(line.value_id, (None, None))
-        if version != line.version:
-            raise ImportRejected([RowError(line.row, "", "该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。")])
-        if status not in EDITABLE:
-            message = ("该指标值已审核通过并锁定；如需修改，请生态办重新打开。" if status == ReviewStatus.APPROVED
-                       else "该指标值已提交，等待审核，暂不能修改。")
-            raise ImportRejected([RowError(line.row, "", message)])
+        version, status = current.get(line.value_id, (-1, None))
+        refusal = value_change_refusal(version=version, expected_version=line.version, status=status)
+        if refusal is not None:
+            raise ImportRejected([RowError(line.row, "", str(refusal))])
     last = last_approved_numbers(program, list({(line.region.id, line.indicator.id) for line in lines}),
                                  before_year=reporting_round.year, period_type=reporting_round.period_type)
     checked, errors = [], []
@@ -320,7 +319,7 @@ def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]
                      for region_id, indicator_id in sorted(new_keys)))
     except IntegrityError as exc:  # someone created one of these values since the check
         first = min(line.row for line in lines if (line.region.id, line.indicator.id) in new_keys)
-        raise ImportRejected([RowError(first, "", "该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。")]) from exc
+        raise ImportRejected([RowError(first, "", CONFLICT_MESSAGE)]) from exc
     value_ids = {(line.region.id, line.indicator.id): (line.value_id, line.version + 1) for line in lines}
     if new_keys:
         rows = IndicatorValue.objects.filter(

@@ -127,6 +127,25 @@ def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: 
                         change=is_change(indicator.name))
 
 
+#: Why a save is refused when someone saved the value since the actor read it.
+CONFLICT_MESSAGE = "该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。"
+
+
+def value_change_refusal(*, version: int, expected_version: int, status: str | None) -> DomainError | None:
+    """Why a value may not get a new revision now, or None: the one rule for a single save and the import.
+
+    ``version`` and ``status`` are the value's as locked (``status`` None for a value not yet created);
+    ``expected_version`` is the version the actor edited or previewed.
+    """
+    if version != expected_version:
+        return ConflictError(CONFLICT_MESSAGE)
+    if status is not None and status not in EDITABLE:
+        if status == ReviewStatus.APPROVED:
+            return DomainError("该指标值已审核通过并锁定；如需修改，请生态办重新打开。")
+        return DomainError("该指标值已提交，等待审核，暂不能修改。")
+    return None
+
+
 def _last_approved(value: IndicatorValue) -> Decimal | None:
     found = last_approved_numbers(value.program, [(value.region_id, value.indicator_id)], before_year=value.year,
                                   period_type=value.period_type)
@@ -137,10 +156,11 @@ def _last_approved(value: IndicatorValue) -> Decimal | None:
 @transaction.atomic
 def indicator_value_save(
     *, reporting_round: ReportingRound, region: Region, indicator: Indicator, actor: User, data: ValueInput,
-    expected_version: int, confirm_warnings: bool = False, submit: bool = False,
+    expected_version: int, confirm_warnings: bool = False, submit: bool = False, comment: str = "",
 ) -> IndicatorValue:
     """Add a revision to the value of (region, indicator) for the round's period, creating it if new; with
-    ``submit`` also submit it for review (保存并提交) in the same transaction: both happen or neither.
+    ``submit`` also submit it for review (保存并提交, with ``comment`` on the review event) in the same
+    transaction: both happen or neither.
 
     ``expected_version`` is the version the actor edited (0 for a value not yet created); if someone saved
     meanwhile the save is refused with a conflict and nothing is written.
@@ -159,12 +179,10 @@ def indicator_value_save(
     value.program, value.region, value.indicator = program, region, indicator
     if not value.review_can_report(actor):
         raise PermissionDeniedError("您无权填报该指标值。")
-    if value.version != expected_version:
-        raise ConflictError("该指标值已被他人修改，请刷新后再编辑（您的修改未保存）。")
-    if value.pk and value.status not in EDITABLE:
-        if value.status == ReviewStatus.APPROVED:
-            raise DomainError("该指标值已审核通过并锁定；如需修改，请生态办重新打开。")
-        raise DomainError("该指标值已提交，等待审核，暂不能修改。")
+    refusal = value_change_refusal(version=value.version, expected_version=expected_version,
+                                   status=value.status if value.pk else None)
+    if refusal is not None:
+        raise refusal
     check = check_value_input(indicator=indicator, data=data, last_approved=_last_approved(value),
                               level=region.level)
     if check.errors:
@@ -185,7 +203,7 @@ def indicator_value_save(
     IndicatorValue.objects.filter(pk=value.pk).update(current_revision=revision)
     value.current_revision = revision
     if submit:
-        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=actor,
+        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=actor, comment=comment,
                                    expected_version=value.version)
     return value
 
