@@ -8,12 +8,17 @@ a scratch database with bulk inserts (not timed). Then, in the same run, as the 
   and the xlsx, for every county row of the round;
 * the template is filled (a number or a status in every row; not timed);
 * read — merely reading every cell of the filled file (:func:`docimport.values.read_cells`, best of two);
-* preview — :func:`apps.reporting.bulk.reporting_import_check`: parse, resolve, check, old → new, and the
-  plan as the JSON a staged import stores;
-* commit — :func:`apps.reporting.bulk.reporting_import_apply` of that plan: the rules checked again under
-  lock, then every value and revision;
-* the same file again in one call (:func:`apps.reporting.bulk.reporting_import_commit`: parse, check and
-  write new revisions of the now existing values), printed as ``recommit_from_file_seconds``.
+* preview — what the import page does with an upload (:func:`apps.reporting.imports.values_import_upload`):
+  the upload checked, the sheet stored as a staged import, parsed, resolved, checked (old → new) by
+  :func:`apps.reporting.bulk.reporting_import_check`, the plan stored as JSON, and the preview the page
+  renders built again from that plan;
+* commit — what the confirm does (:func:`apps.reporting.imports.values_import_confirm`): the
+  ``staging.commit`` job (run inline here) applies the stored plan, the rules checked again under lock,
+  then every value and revision;
+* the same file again, uploaded and committed in one call (the API's ``commit=true``: new revisions of the
+  now existing values), printed as ``recommit_from_file_seconds``.
+
+Staged files go to a scratch ``ECOCIV_MEDIA_ROOT`` (removed at the end unless it was given).
 
 The database is a fresh SQLite file by default. ``ECOCIV_DATABASE_URL`` (or ``--database``) selects
 another one, e.g. PostgreSQL: point it at a scratch database, since the script migrates it and adds
@@ -34,6 +39,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -49,13 +55,17 @@ GOAL_RATIO = 3.0
 YEAR = 2025
 
 
-def configure(database: str | None) -> tuple[str, Path | None]:
+def configure(database: str | None) -> tuple[str, Path | None, Path | None]:
+    """Point Django at the database (a scratch SQLite file by default) and a scratch media root; migrate."""
     url = database or os.environ.get("ECOCIV_DATABASE_URL")
-    scratch = None
+    scratch = media = None
     if not url:
         scratch = Path(tempfile.mkdtemp(prefix="ecociv-bench-")) / "bench.sqlite3"
         url = f"sqlite:///{scratch}"
     os.environ["ECOCIV_DATABASE_URL"] = url
+    if not os.environ.get("ECOCIV_MEDIA_ROOT"):
+        media = Path(tempfile.mkdtemp(prefix="ecociv-bench-media-"))
+        os.environ["ECOCIV_MEDIA_ROOT"] = str(media)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ.setdefault("ECOCIV_DEBUG", "false")  # no query log in memory
     import django
@@ -64,7 +74,7 @@ def configure(database: str | None) -> tuple[str, Path | None]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    return url, scratch
+    return url, scratch, media
 
 
 def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, object, dict[str, int]]:
@@ -147,18 +157,20 @@ def filled(template: bytes, *, seed: int = 8) -> tuple[bytes, int]:
 
 
 def run(args: argparse.Namespace) -> dict:
-    url, scratch = configure(args.database)
+    url, scratch, media = configure(args.database)
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
-    from apps.reporting.bulk import (
-        preview_from_plan,
-        preview_plan,
-        reporting_import_apply,
-        reporting_import_check,
-        reporting_import_commit,
-    )
+    from apps.core.uploads import check_upload
     from apps.reporting.exports import department_template
+    from apps.reporting.imports import (
+        staged_preview,
+        values_import_confirm,
+        values_import_upload,
+        values_import_upload_and_commit,
+    )
     from apps.reporting.models import ValueRevision
+    from apps.staging.models import StagedStatus
     from docimport.values import read_cells
 
     t0 = time.perf_counter()
@@ -176,34 +188,40 @@ def run(args: argparse.Namespace) -> dict:
         reads.append(time.perf_counter() - t0)
     read_seconds = min(reads)
 
+    def upload() -> object:
+        return check_upload(SimpleUploadedFile("填报.xlsx", data), allowed={"xlsx"})
+
     t0 = time.perf_counter()
-    preview = reporting_import_check(reporting_round=reporting_round, actor=user, data=data)
-    plan = json.dumps(preview_plan(preview), ensure_ascii=False)  # as a staged import stores it
+    staged = values_import_upload(reporting_round=reporting_round, actor=user, checked=upload())
+    preview = staged_preview(staged)  # what the page shows, from the stored plan
     preview_seconds = time.perf_counter() - t0
-    assert preview.ok, preview.errors[:5]
+    assert staged.status == StagedStatus.PREVIEWED and preview.ok, staged.errors[:5]
     revisions_before = ValueRevision.objects.count()
     t0 = time.perf_counter()
-    reporting_import_apply(reporting_round=reporting_round, actor=user, preview=preview_from_plan(json.loads(plan)),
-                           confirm_warnings=True, note="基准测试")
+    staged = values_import_confirm(staged=staged, actor=user, confirm_warnings=True, note="基准测试",
+                                   backend="inline")
     commit_seconds = time.perf_counter() - t0
     written = ValueRevision.objects.count() - revisions_before
+    assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
     assert written == len(preview.lines) == rows, (written, len(preview.lines), rows)
     t0 = time.perf_counter()
-    again = reporting_import_commit(reporting_round=reporting_round, actor=user, data=data, confirm_warnings=True,
-                                    note="基准测试")
+    again = values_import_upload_and_commit(reporting_round=reporting_round, actor=user, checked=upload(),
+                                            confirm_warnings=True, note="基准测试", backend="inline")
     again_seconds = time.perf_counter() - t0
-    assert ValueRevision.objects.count() - revisions_before == 2 * rows == 2 * len(again.lines)
+    assert ValueRevision.objects.count() - revisions_before == 2 * rows == 2 * again.result["values"]
     print(f"template ({rows} rows, {len(template):,} bytes): {template_seconds:.3f} s")
     print(f"read all cells ({len(cells)} rows):           {read_seconds:.3f} s (runs: "
           f"{', '.join(f'{s:.3f}' for s in reads)})")
     print(f"preview ({len(preview.lines)} lines, {len(preview.warnings)} warnings): {preview_seconds:.3f} s")
     print(f"commit of the preview ({written} new values): {commit_seconds:.3f} s")
-    print(f"the same file again, parsed, checked and committed in one call (new revisions of existing "
+    print(f"the same file again, uploaded, checked and committed in one call (new revisions of existing "
           f"values): {again_seconds:.3f} s")
     if scratch is not None and not args.keep:
         connection.close()
         scratch.unlink(missing_ok=True)
         scratch.parent.rmdir()
+    if media is not None:
+        shutil.rmtree(media, ignore_errors=True)
     ratio = (preview_seconds + commit_seconds) / read_seconds if read_seconds else None
     return {
         "benchmark": "bench_import", "database": connection.vendor, **sizes, "rows": rows,

@@ -9,15 +9,16 @@ from ninja.files import UploadedFile
 
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.uploads import read_upload
+from apps.core.uploads import check_upload
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import access_region
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program, can_manage_program
 from apps.review.schemas import TransitionIn
+from apps.staging.models import StagedImport, StagedStatus
 
-from . import bulk, schemas, selectors, services
+from . import imports, schemas, selectors, services
 from .access import access_round, access_value
 from .exports import department_template
 from .models import IndicatorValue, ReportingRound
@@ -133,19 +134,43 @@ def template(request: HttpRequest, program_id: int, round_id: int) -> HttpRespon
     return xlsx_response(data, filename)
 
 
+def _import_out(staged: StagedImport) -> dict:
+    return {"import_id": staged.pk, "committed": staged.status == StagedStatus.COMMITTED, "rows": staged.rows,
+            "status": staged.display_status, "finished": staged.finished, "progress": staged.progress,
+            "errors": staged.errors, "warnings": imports.plan_warnings(staged.plan)}
+
+
 @router.post("/programs/{program_id}/rounds/{round_id}/import", response=schemas.ImportOut)
 def import_values(request: HttpRequest, program_id: int, round_id: int, file: File[UploadedFile],
                   commit: Form[bool] = False, confirm_warnings: Form[bool] = False, note: Form[str] = ""):  # noqa: ANN201
-    """Without ``commit`` a preview; with it all-or-nothing (422/400 with row errors on any bad row)."""
+    """Without ``commit`` a preview (a staged import, confirmed by ``…/imports/{id}/commit``); with it all or
+    nothing (422/400 with row errors on any bad row). A commit runs as a job: poll ``…/imports/{id}``."""
     reporting_round = access_round(request.user, program_id, round_id)
-    data = read_upload(file, allowed={"xlsx"})
+    checked = check_upload(file, allowed={"xlsx"})
     if commit:
-        preview = bulk.reporting_import_commit(reporting_round=reporting_round, actor=request.user, data=data,
-                                                   confirm_warnings=confirm_warnings, note=note)
+        staged = imports.values_import_upload_and_commit(reporting_round=reporting_round, actor=request.user,
+                                                         checked=checked, confirm_warnings=confirm_warnings,
+                                                         note=note)
     else:
-        preview = bulk.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data)
-    return {"committed": bool(commit), "rows": len(preview.lines), "errors": [e.as_dict() for e in preview.errors],
-            "warnings": [w.as_dict() for w in preview.warnings]}
+        staged = imports.values_import_upload(reporting_round=reporting_round, actor=request.user, checked=checked)
+    return _import_out(staged)
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/imports/{import_id}", response=schemas.ImportOut)
+def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int):  # noqa: ANN201
+    """One of the user's values imports: its progress while it commits, then what it wrote or refused."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    return _import_out(imports.access_values_import(request.user, reporting_round, import_id))
+
+
+@router.post("/programs/{program_id}/rounds/{round_id}/imports/{import_id}/commit", response=schemas.ImportOut)
+def import_commit(request: HttpRequest, program_id: int, round_id: int, import_id: int,
+                  payload: schemas.ImportConfirmIn):  # noqa: ANN201
+    """Confirm a previewed values import (only its uploader); the commit runs as a job."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    staged = imports.access_values_import(request.user, reporting_round, import_id, previewed=True)
+    return _import_out(imports.values_import_confirm(staged=staged, actor=request.user,
+                                                     confirm_warnings=payload.confirm_warnings, note=payload.note))
 
 
 @router.get("/programs/{program_id}/approved-values", response=list[schemas.ApprovedOut])

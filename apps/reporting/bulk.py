@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import ImportRejected, PermissionDeniedError, RowError
@@ -27,7 +28,7 @@ from apps.indicators.models import Indicator
 from apps.review.workflow import ReviewStatus
 from docimport.values import parse_value_sheet
 
-from .access import reportable_pairs, reporting_parties
+from .access import ReportingParty, reportable_pairs, reporting_parties
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
 from .selectors import ValueState, last_approved_numbers, party_obligations, round_value_states
 from .services import CONFLICT_MESSAGE, ValueInput, check_value_input, value_change_refusal
@@ -39,8 +40,10 @@ IMPORT_REASON = "批量导入"
 BATCH = 2000
 
 #: The content fields of a revision, in the order the preview lists them, with their labels.
-CONTENT_FIELDS = {"number": "本期数值", "qualitative": "定性状态", "explanation": "情况说明",
-                  "source": "数据来源", "caliber": "统计口径"}
+#: The labels are msgids (the import page translates them as it shows them); the plan stores them as they are.
+CONTENT_FIELDS = {"number": gettext_noop("本期数值"), "qualitative": gettext_noop("定性状态"),
+                  "explanation": gettext_noop("情况说明"), "source": gettext_noop("数据来源"),
+                  "caliber": gettext_noop("统计口径")}
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,14 @@ def _changes(current: ValueState | None, data: ValueInput) -> tuple[FieldChange,
     return tuple(found)
 
 
+def reporting_import_access(*, reporting_round: ReportingRound, actor: User) -> list[ReportingParty]:
+    """Everyone the actor reports as in the round's program; a user who reports nothing is refused."""
+    parties = reporting_parties(actor, reporting_round.program)
+    if not parties:
+        raise PermissionDeniedError("您无权导入填报数据。")
+    return parties
+
+
 def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data: bytes) -> ImportPreview:
     """Parse the sheet and check every row against what the actor must report; writes nothing.
 
@@ -115,9 +126,7 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
     """
     parsed = parse_value_sheet(data)
     errors = list(parsed.errors)
-    parties = reporting_parties(actor, reporting_round.program)
-    if not parties:
-        raise PermissionDeniedError("您无权导入填报数据。")
+    parties = reporting_import_access(reporting_round=reporting_round, actor=actor)
     obligations = party_obligations(reporting_round, parties, with_values=False)
     states = round_value_states(reporting_round)
     by_key = {(o.region.code, o.indicator.code): o for o in obligations}
@@ -341,5 +350,5 @@ def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]
         IndicatorValue.objects.filter(pk__in=chunk).update(current_revision_id=latest)
 
 
-__all__ = ["FieldChange", "ImportLine", "ImportPreview", "reporting_import_apply", "reporting_import_check",
-           "reporting_import_commit"]
+__all__ = ["FieldChange", "ImportLine", "ImportPreview", "preview_from_plan", "preview_plan",
+           "reporting_import_access", "reporting_import_apply", "reporting_import_check", "reporting_import_commit"]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import domain_check, optional_int
-from apps.core.uploads import read_upload
+from apps.core.uploads import check_upload
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 
@@ -103,7 +103,7 @@ class BulkApproveForm(forms.Form):
 
 
 class ValueImportForm(forms.Form):
-    """A filled template to check, or the checked upload's token to commit."""
+    """A filled template to stage and check, or the previewed staged import's id (``token``) to confirm."""
 
     token = forms.CharField(required=False)
     file = forms.FileField(required=False, allow_empty_file=True)
@@ -113,5 +113,5 @@ class ValueImportForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean()
         if not data.get("token"):
-            data["data"] = domain_check(read_upload, data.get("file"), allowed={"xlsx"})
+            data["checked"] = domain_check(check_upload, data.get("file"), allowed={"xlsx"})
         return data

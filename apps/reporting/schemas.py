@@ -174,10 +174,21 @@ class ProgressOut(Schema):
 
 
 class ImportOut(Schema):
+    """A staged values import: previewed (``committed`` false), committing (poll it) or committed."""
+
     committed: bool
     rows: int
     errors: list[dict]
     warnings: list[dict]
+    import_id: int
+    status: str  # a staged import's status; "interrupted" when a running one has stopped moving
+    finished: bool
+    progress: int
+
+
+class ImportConfirmIn(Schema):
+    confirm_warnings: bool = False
+    note: str = ""
 
 
 class ApprovedOut(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import User
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.uploads import staged_upload_discard, staged_upload_read, staged_upload_save
 from apps.core.web import cleaned, form_message, page, submit
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
@@ -23,8 +23,9 @@ from apps.geo.access import visible_departments
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
+from apps.staging.models import StagedImport, StagedStatus
 
-from . import bulk, services
+from . import imports, services
 from .access import access_round, access_value
 from .exports import department_template
 from .forms import BulkApproveForm, EvidenceForm, RoundForm, TransitionForm, ValueForm, ValueImportForm
@@ -215,43 +216,83 @@ def template_xlsx(request: HttpRequest, program_id: int, round_id: int) -> HttpR
     return xlsx_response(data, filename)
 
 
+def _import_context(reporting_round: ReportingRound, staged: StagedImport) -> dict[str, object]:
+    """What the import page shows of a staged values import: its preview (old → new) or its row errors."""
+    context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round, "staged": staged}
+    if staged.status in (StagedStatus.PREVIEWED, StagedStatus.REJECTED):
+        context["preview"] = imports.staged_preview(staged)
+    if staged.status == StagedStatus.PREVIEWED:
+        context["token"] = staged.pk
+        if staged.errors:  # a commit refused as a whole, the preview kept
+            context["message"] = staged.errors[0]["message"]
+    elif staged.status == StagedStatus.FAILED:
+        context["message"] = staged.summary
+    return context
+
+
 @page
 def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
-    """Upload → preview with row-level errors → confirm; the committed file is the previewed one."""
+    """Upload → preview (old → new per field) or row-level errors → confirm → the commit runs as a job.
+
+    Inline the commit has finished when the confirm returns; on a thread the import's page polls it.
+    """
     reporting_round = access_round(request.user, program_id, round_id)
     context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round}
     if request.method != "POST":
         return render(request, "reporting/import.html", context)
     form = ValueImportForm(request.POST, request.FILES)
-    step = submit(form, lambda data: _import_step(request, reporting_round, data))
-    if step is not None and step.committed:
-        count = len(step.preview.lines)
+    step = _ImportStep(request.user, reporting_round)
+    staged = submit(form, step)
+    if staged is not None and staged.status == StagedStatus.COMMITTED:
+        count = staged.result["values"]
         messages.success(request, ngettext("已导入 %(count)s 项数值（草稿，待提交）。",
                                            "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
         return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
-    if step is not None:
-        context["preview"] = step.preview
-        if step.preview.ok:
-            context["token"] = staged_upload_save(request, step.data)
+    if staged is not None and form.cleaned_data["token"]:  # committing in the background: its page polls
+        return redirect("reporting_import_status", program_id=program_id, round_id=round_id, import_id=staged.pk)
+    if step.staged is not None:  # a new upload's preview or row errors, or a refused confirm's preview again
+        step.staged.refresh_from_db()
+        context = _import_context(reporting_round, step.staged)
     if form.errors:
         context.update(message=form_message(form), errors=form.row_errors)
     return render(request, "reporting/import.html", context)
 
 
-@dataclass(frozen=True)
 class _ImportStep:
-    preview: bulk.ImportPreview
-    committed: bool
-    data: bytes = b""
+    """The import page's POST: confirm the previewed staged import ``token``, or stage and check a new upload.
+
+    Keeps the staged import it reached, so that a refused confirm (unconfirmed warnings, a failed re-check)
+    shows that import's preview or row errors again.
+    """
+
+    def __init__(self, actor: User, reporting_round: ReportingRound) -> None:
+        self.actor, self.reporting_round = actor, reporting_round
+        self.staged: StagedImport | None = None
+
+    def __call__(self, data: dict[str, Any]) -> StagedImport:
+        if not data["token"]:
+            self.staged = imports.values_import_upload(reporting_round=self.reporting_round, actor=self.actor,
+                                                       checked=data["checked"])
+            return self.staged
+        self.staged = imports.access_values_import(self.actor, self.reporting_round, data["token"], previewed=True)
+        return imports.values_import_confirm(staged=self.staged, actor=self.actor,
+                                             confirm_warnings=bool(data["confirm"]), note=data["note"])
 
 
-def _import_step(request: HttpRequest, reporting_round: ReportingRound, data: dict) -> _ImportStep:
-    """Commit the checked upload (``token``), or check a new one."""
-    if not data["token"]:
-        preview = bulk.reporting_import_check(reporting_round=reporting_round, actor=request.user, data=data["data"])
-        return _ImportStep(preview, committed=False, data=data["data"])
-    preview = bulk.reporting_import_commit(
-        reporting_round=reporting_round, actor=request.user, data=staged_upload_read(request, data["token"]),
-        confirm_warnings=bool(data["confirm"]), note=data["note"])
-    staged_upload_discard(request, data["token"])
-    return _ImportStep(preview, committed=True)
+@page
+def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> HttpResponse:
+    """One staged values import of the user: its progress while it commits, then what it wrote or refused."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    staged = imports.access_values_import(request.user, reporting_round, import_id)
+    return render(request, "reporting/import.html", _import_context(reporting_round, staged))
+
+
+@page
+def import_progress(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> HttpResponse:
+    reporting_round = access_round(request.user, program_id, round_id)
+    staged = imports.access_values_import(request.user, reporting_round, import_id)
+    response = render(request, "reporting/_import_progress.html",
+                      {"program": reporting_round.program, "round": reporting_round, "staged": staged})
+    if staged.finished and request.headers.get("HX-Request") and request.GET.get("polling"):
+        response["HX-Refresh"] = "true"  # show what was written or refused
+    return response

@@ -102,16 +102,20 @@ def staged_import_start_check(*, staged: StagedImport, actor: Any) -> StagedImpo
     return staged
 
 
-def staged_import_commit(*, staged: StagedImport, actor: Any, backend: str | None = None) -> StagedImport:
+def staged_import_commit(
+    *, staged: StagedImport, actor: Any, backend: str | None = None, options: dict[str, Any] | None = None,
+) -> StagedImport:
     """Confirm a previewed import: the commit runs as a job; inline, its row errors or refusal are raised here.
 
-    ``backend`` overrides ``ECOCIV_JOB_BACKEND`` (a management command commits ``inline`` and waits).
+    ``backend`` overrides ``ECOCIV_JOB_BACKEND`` (a management command commits ``inline`` and waits);
+    ``options`` are added to the import's options for the commit (what the user confirmed).
     """
     with transaction.atomic():
         staged = StagedImport.objects.select_for_update().get(pk=staged.pk)
         if staged.status != StagedStatus.PREVIEWED:
             raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
-        staged_import_move(staged, StagedStatus.COMMITTING, stage=gettext_noop("写入中"), errors=[])
+        extra = {"options": {**staged.options, **options}} if options else {}
+        staged_import_move(staged, StagedStatus.COMMITTING, stage=gettext_noop("写入中"), errors=[], **extra)
         job = submit("staging.commit", actor=actor, backend=backend, staged_id=staged.pk, actor_id=actor.pk)
         StagedImport.objects.filter(pk=staged.pk).update(job=job)
     staged.refresh_from_db()

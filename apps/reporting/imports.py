@@ -1,0 +1,130 @@
+"""The indicator-value import as a staged-import kind (see :mod:`apps.staging.registry`).
+
+Upload → :func:`values_import_upload` keeps the sheet as a staged import of the round and checks it at once
+(parse, the rules of a single save, old → new per field: :func:`apps.reporting.bulk.reporting_import_check`);
+the staged import holds the checked preview as a JSON plan (:func:`apps.reporting.bulk.preview_plan`) or the
+row errors. Confirm → :func:`values_import_confirm` records the confirmed warnings and note and commits as the
+``staging.commit`` job on the configured backend (a thread on the embedded default, the page polls); the job
+applies the stored plan (:func:`apps.reporting.bulk.reporting_import_apply`), checking the rules again under a
+row lock, in bulk, all or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from apps.accounts.models import User
+from apps.core.errors import DomainError, ImportRejected, NotFoundError, RowError
+from apps.core.uploads import CheckedUpload
+from apps.jobs.registry import ReportProgress
+from apps.staging.models import StagedImport
+from apps.staging.registry import Checked, Committed, StagedKind, register_kind
+from apps.staging.selectors import staged_import_for_confirm
+from apps.staging.services import (
+    raise_outcome,
+    staged_import_check,
+    staged_import_commit,
+    staged_import_create,
+    staged_import_read,
+)
+
+from . import bulk
+from .models import ReportingRound
+
+VALUES = "reporting.values"
+
+
+def staged_round(staged: StagedImport) -> ReportingRound:
+    """The round a values import was uploaded to (a domain error if it was deleted since)."""
+    reporting_round = (ReportingRound.objects.select_related("program")
+                       .filter(pk=staged.options.get("round"), program_id=staged.program_id).first())
+    if reporting_round is None:
+        raise DomainError("该调度不存在（可能已被删除），未写入任何数据。")
+    return reporting_round
+
+
+def access_values_import(actor: User, reporting_round: ReportingRound, import_id: object, *,
+                         previewed: bool = False) -> StagedImport:
+    """The values import ``import_id`` that ``actor`` uploaded to this round (only a previewed one with
+    ``previewed``, as the confirm needs), or "the preview has expired"."""
+    if previewed:
+        staged = staged_import_for_confirm(actor=actor, kind=VALUES, staged_id=import_id,
+                                           program=reporting_round.program)
+    else:
+        staged = StagedImport.objects.filter(pk=int(str(import_id)), kind=VALUES, created_by=actor,
+                                             program=reporting_round.program).first()
+        if staged is None:
+            raise NotFoundError("没有找到该导入。")
+    if staged.options.get("round") != reporting_round.pk:
+        raise DomainError("预览已失效，请重新上传文件。") if previewed else NotFoundError("没有找到该导入。")
+    return staged
+
+
+def staged_preview(staged: StagedImport) -> bulk.ImportPreview:
+    """What the page and the API show of a staged values import: the planned lines, or the row errors."""
+    if staged.plan.get("lines") is not None:
+        return bulk.preview_from_plan(staged.plan)
+    return bulk.ImportPreview([], [RowError(e["row"], e["column"], e["message"]) for e in staged.errors])
+
+
+def plan_warnings(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """The warnings of a stored plan as ``{row, column, message}``, without loading its objects."""
+    return [RowError(line["row"], "本期数值", warning).as_dict()
+            for line in plan.get("lines", []) for warning in line["warnings"]]
+
+
+def values_import_upload(*, reporting_round: ReportingRound, actor: User, checked: CheckedUpload) -> StagedImport:
+    """Keep an uploaded sheet as a staged import of the round and check it now; ends previewed or rejected.
+
+    Whether the actor may import at all is asked first, so a refused user gets a 403 and nothing is kept.
+    """
+    bulk.reporting_import_access(reporting_round=reporting_round, actor=actor)
+    staged = staged_import_create(kind=VALUES, actor=actor, checked=checked, program=reporting_round.program,
+                                  options={"round": reporting_round.pk})
+    return staged_import_check(staged=staged)
+
+
+def values_import_confirm(*, staged: StagedImport, actor: User, confirm_warnings: bool = False, note: str = "",
+                          backend: str | None = None) -> StagedImport:
+    """Commit a previewed values import as a job; unconfirmed warnings are refused here, the preview kept.
+
+    Inline (tests, ``backend="inline"``) the commit has run when this returns and its refusal is raised;
+    on a thread or a worker the import is ``committing`` and the caller polls it.
+    """
+    preview = bulk.preview_from_plan(staged.plan)
+    if preview.warnings and not (confirm_warnings and note.strip()):
+        raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
+    return staged_import_commit(staged=staged, actor=actor, backend=backend,
+                                options={"confirm_warnings": confirm_warnings, "note": note})
+
+
+def values_import_upload_and_commit(*, reporting_round: ReportingRound, actor: User, checked: CheckedUpload,
+                                    confirm_warnings: bool = False, note: str = "",
+                                    backend: str | None = None) -> StagedImport:
+    """Upload → check → commit at once, all or nothing: row errors are raised as ImportRejected."""
+    staged = values_import_upload(reporting_round=reporting_round, actor=actor, checked=checked)
+    raise_outcome(staged)
+    return values_import_confirm(staged=staged, actor=actor, confirm_warnings=confirm_warnings, note=note,
+                                 backend=backend)
+
+
+def _check(staged: StagedImport, report: ReportProgress) -> Checked:
+    report(20, gettext_noop("检查数值"))
+    preview = bulk.reporting_import_check(reporting_round=staged_round(staged), actor=staged.created_by,
+                                          data=staged_import_read(staged))
+    if preview.errors:
+        raise ImportRejected(preview.errors)
+    return Checked(plan=bulk.preview_plan(preview), rows=len(preview.lines),
+                   summary=f"{len(preview.lines)}项数值，{len(preview.warnings)}条警告")
+
+
+def _commit(staged: StagedImport, actor: User) -> Committed:
+    preview = bulk.reporting_import_apply(
+        reporting_round=staged_round(staged), actor=actor, preview=bulk.preview_from_plan(staged.plan),
+        confirm_warnings=bool(staged.options.get("confirm_warnings")), note=staged.options.get("note", ""))
+    return Committed(result={"values": len(preview.lines)}, summary=f"已导入{len(preview.lines)}项数值（草稿）")
+
+
+register_kind(StagedKind(VALUES, check=_check, commit=_commit))
