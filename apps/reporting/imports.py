@@ -19,7 +19,7 @@ from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, NotFoundError, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.registry import ReportProgress
-from apps.staging.models import StagedImport
+from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import (
@@ -64,6 +64,9 @@ def access_values_import(actor: User, reporting_round: ReportingRound, import_id
 
 def staged_preview(staged: StagedImport) -> bulk.ImportPreview:
     """What the page and the API show of a staged values import: the planned lines, or the row errors."""
+    checked = getattr(staged, "checked_preview", None)
+    if checked is not None and staged.status == StagedStatus.PREVIEWED:
+        return checked
     if staged.plan.get("lines") is not None:
         return bulk.preview_from_plan(staged.plan)
     return bulk.ImportPreview([], [RowError(e["row"], e["column"], e["message"]) for e in staged.errors])
@@ -93,9 +96,9 @@ def values_import_confirm(*, staged: StagedImport, actor: User, confirm_warnings
     Inline (tests, ``backend="inline"``) the commit has run when this returns and its refusal is raised;
     on a thread or a worker the import is ``committing`` and the caller polls it.
     """
-    preview = bulk.preview_from_plan(staged.plan)
-    if preview.warnings and not (confirm_warnings and note.strip()):
-        raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
+    warnings = plan_warnings(staged.plan)
+    if warnings and not (confirm_warnings and note.strip()):
+        raise ImportRejected([RowError(w["row"], w["column"], w["message"] + "（未确认）") for w in warnings])
     return staged_import_commit(staged=staged, actor=actor, backend=backend,
                                 options={"confirm_warnings": confirm_warnings, "note": note})
 
@@ -116,6 +119,7 @@ def _check(staged: StagedImport, report: ReportProgress) -> Checked:
                                           data=staged_import_read(staged))
     if preview.errors:
         raise ImportRejected(preview.errors)
+    staged.checked_preview = preview  # the lines just built, so the page that checked need not rebuild them
     return Checked(plan=bulk.preview_plan(preview), rows=len(preview.lines),
                    summary=f"{len(preview.lines)}项数值，{len(preview.warnings)}条警告")
 

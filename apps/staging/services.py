@@ -110,8 +110,8 @@ def staged_import_commit(
     ``backend`` overrides ``ECOCIV_JOB_BACKEND`` (a management command commits ``inline`` and waits);
     ``options`` are added to the import's options for the commit (what the user confirmed).
     """
-    with transaction.atomic():
-        staged = StagedImport.objects.select_for_update().get(pk=staged.pk)
+    with transaction.atomic():  # the plan (megabytes for a large sheet) is read by the job, not here
+        staged = StagedImport.objects.select_for_update().defer("plan").get(pk=staged.pk)
         if staged.status != StagedStatus.PREVIEWED:
             raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
         extra = {"options": {**staged.options, **options}} if options else {}
@@ -139,7 +139,7 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
     Row errors end it ``rejected``; a domain error (the year's round was deleted meanwhile) leaves it
     ``previewed`` with the message, to be confirmed again; anything else ends it ``failed``.
     """
-    staged = StagedImport.objects.get(pk=staged_id)
+    staged = StagedImport.objects.defer("plan").get(pk=staged_id)
     spec = import_kind(staged.kind)
     try:
         with transaction.atomic():
