@@ -7,6 +7,8 @@
 - :func:`reportable_pairs`: which (region, indicator) pairs of a program the user may enter and submit: the union
   of what its parties may. ``IndicatorValue.review_can_report`` (through :func:`can_report`), the bulk import, the
   round obligations, the inbox and the entry template all ask these.
+- :func:`access_values_import`: a staged values import of a round, for its uploader only (the confirm, the
+  import's page and its API).
 
 This module does not import the reporting models at run time (the models call :func:`reportable_pairs`); it reaches
 rounds and values through the program's related managers.
@@ -18,10 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.geo.models import Department, Region
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program, ResponsibilityRole
+from apps.staging.models import StagedImport
+from apps.staging.selectors import staged_import_for_confirm
 
 if TYPE_CHECKING:
     from .models import IndicatorValue, ReportingRound
@@ -120,3 +124,24 @@ def access_value(user: User, program_id: int, value_id: int) -> IndicatorValue:
     if not value.can_view(user):
         raise PermissionDeniedError("您无权查看该指标值。")
     return value
+
+
+#: The staged-import kind of the values import (registered by :mod:`apps.reporting.imports`).
+VALUES_IMPORT = "reporting.values"
+
+
+def access_values_import(actor: User, reporting_round: ReportingRound, import_id: object, *,
+                         previewed: bool = False) -> StagedImport:
+    """The values import ``import_id`` that ``actor`` uploaded to this round (only a previewed one with
+    ``previewed``, as the confirm needs), or "the preview has expired"."""
+    if previewed:
+        staged = staged_import_for_confirm(actor=actor, kind=VALUES_IMPORT, staged_id=import_id,
+                                           program=reporting_round.program)
+    else:
+        staged = StagedImport.objects.filter(pk=int(str(import_id)), kind=VALUES_IMPORT, created_by=actor,
+                                             program=reporting_round.program).first()
+        if staged is None:
+            raise NotFoundError("没有找到该导入。")
+    if staged.options.get("round") != reporting_round.pk:
+        raise DomainError("预览已失效，请重新上传文件。") if previewed else NotFoundError("没有找到该导入。")
+    return staged

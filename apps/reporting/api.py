@@ -19,7 +19,7 @@ from apps.review.schemas import TransitionIn
 from apps.staging.models import StagedImport, StagedStatus
 
 from . import imports, schemas, selectors, services
-from .access import access_round, access_value
+from .access import access_round, access_value, access_values_import
 from .exports import department_template
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
@@ -160,7 +160,7 @@ def import_values(request: HttpRequest, program_id: int, round_id: int, file: Fi
 def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int):  # noqa: ANN201
     """One of the user's values imports: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
-    return _import_out(imports.access_values_import(request.user, reporting_round, import_id))
+    return _import_out(access_values_import(request.user, reporting_round, import_id))
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/imports/{import_id}/commit", response=schemas.ImportOut)
@@ -168,7 +168,7 @@ def import_commit(request: HttpRequest, program_id: int, round_id: int, import_i
                   payload: schemas.ImportConfirmIn):  # noqa: ANN201
     """Confirm a previewed values import (only its uploader); the commit runs as a job."""
     reporting_round = access_round(request.user, program_id, round_id)
-    staged = imports.access_values_import(request.user, reporting_round, import_id, previewed=True)
+    staged = access_values_import(request.user, reporting_round, import_id, previewed=True)
     return _import_out(imports.values_import_confirm(staged=staged, actor=request.user,
                                                      confirm_warnings=payload.confirm_warnings, note=payload.note))
 

@@ -16,12 +16,11 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
-from apps.core.errors import DomainError, ImportRejected, NotFoundError, RowError
+from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.registry import ReportProgress
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
-from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import (
     raise_outcome,
     staged_import_check,
@@ -31,9 +30,8 @@ from apps.staging.services import (
 )
 
 from . import bulk
+from .access import VALUES_IMPORT as VALUES
 from .models import ReportingRound
-
-VALUES = "reporting.values"
 
 
 def staged_round(staged: StagedImport) -> ReportingRound:
@@ -43,23 +41,6 @@ def staged_round(staged: StagedImport) -> ReportingRound:
     if reporting_round is None:
         raise DomainError("该调度不存在（可能已被删除），未写入任何数据。")
     return reporting_round
-
-
-def access_values_import(actor: User, reporting_round: ReportingRound, import_id: object, *,
-                         previewed: bool = False) -> StagedImport:
-    """The values import ``import_id`` that ``actor`` uploaded to this round (only a previewed one with
-    ``previewed``, as the confirm needs), or "the preview has expired"."""
-    if previewed:
-        staged = staged_import_for_confirm(actor=actor, kind=VALUES, staged_id=import_id,
-                                           program=reporting_round.program)
-    else:
-        staged = StagedImport.objects.filter(pk=int(str(import_id)), kind=VALUES, created_by=actor,
-                                             program=reporting_round.program).first()
-        if staged is None:
-            raise NotFoundError("没有找到该导入。")
-    if staged.options.get("round") != reporting_round.pk:
-        raise DomainError("预览已失效，请重新上传文件。") if previewed else NotFoundError("没有找到该导入。")
-    return staged
 
 
 def staged_preview(staged: StagedImport) -> bulk.ImportPreview:

@@ -26,7 +26,7 @@ from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_a
 from apps.staging.models import StagedImport, StagedStatus
 
 from . import imports, services
-from .access import access_round, access_value
+from .access import access_round, access_value, access_values_import
 from .exports import department_template
 from .forms import BulkApproveForm, EvidenceForm, RoundForm, TransitionForm, ValueForm, ValueImportForm
 from .models import IndicatorValue, PeriodType, ReportingRound
@@ -274,7 +274,7 @@ class _ImportStep:
             self.staged = imports.values_import_upload(reporting_round=self.reporting_round, actor=self.actor,
                                                        checked=data["checked"])
             return self.staged
-        self.staged = imports.access_values_import(self.actor, self.reporting_round, data["token"], previewed=True)
+        self.staged = access_values_import(self.actor, self.reporting_round, data["token"], previewed=True)
         return imports.values_import_confirm(staged=self.staged, actor=self.actor,
                                              confirm_warnings=bool(data["confirm"]), note=data["note"])
 
@@ -283,14 +283,14 @@ class _ImportStep:
 def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> HttpResponse:
     """One staged values import of the user: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
-    staged = imports.access_values_import(request.user, reporting_round, import_id)
+    staged = access_values_import(request.user, reporting_round, import_id)
     return render(request, "reporting/import.html", _import_context(reporting_round, staged))
 
 
 @page
 def import_progress(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> HttpResponse:
     reporting_round = access_round(request.user, program_id, round_id)
-    staged = imports.access_values_import(request.user, reporting_round, import_id)
+    staged = access_values_import(request.user, reporting_round, import_id)
     response = render(request, "reporting/_import_progress.html",
                       {"program": reporting_round.program, "round": reporting_round, "staged": staged})
     if staged.finished and request.headers.get("HX-Request") and request.GET.get("polling"):
