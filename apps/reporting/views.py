@@ -250,8 +250,9 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
         return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
     if staged is not None and form.cleaned_data["token"]:  # committing in the background: its page polls
         return redirect("reporting_import_status", program_id=program_id, round_id=round_id, import_id=staged.pk)
-    if step.staged is not None:  # a new upload's preview or row errors, or a refused confirm's preview again
-        step.staged.refresh_from_db()
+    if step.staged is not None:  # a new upload's preview or row errors, or a refused confirm's import again
+        if form.errors:  # unconfirmed warnings (still previewed) or the commit's re-check (rejected)
+            step.staged.refresh_from_db()
         context = _import_context(reporting_round, step.staged)
     if form.errors:
         context.update(message=form_message(form), errors=form.row_errors)
