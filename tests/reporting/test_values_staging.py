@@ -71,6 +71,14 @@ def test_row_errors_are_kept_with_the_rejected_import(rep, client_for) -> None: 
     assert "发现 1 处错误" in response.content.decode() and "token" not in response.context
 
 
+def test_an_upload_refused_by_the_form_keeps_nothing(rep, client_for) -> None:  # noqa: ANN001
+    client = client_for(rep.world.users.office)
+    missing = client.post(_url(rep), {})
+    wrong = client.post(_url(rep), {"file": SimpleUploadedFile("t.xlsx", b"not a sheet")})
+    assert "请选择要上传的文件" in missing.context["message"] and "不是允许的类型" in wrong.context["message"]
+    assert missing.status_code == wrong.status_code == 200 and not StagedImport.objects.exists()
+
+
 def test_a_user_who_reports_nothing_is_refused_before_anything_is_kept(rep, client_for) -> None:  # noqa: ANN001
     response = client_for(rep.world.users.leader).post(
         _url(rep), {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 22, None)))})
