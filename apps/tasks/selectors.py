@@ -57,7 +57,7 @@ def task_queryset(user, program: Program) -> QuerySet[Task]:  # noqa: ANN001
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class TaskRow:
     task: Task
     leads: list[Department]
@@ -95,14 +95,37 @@ def task_rows(user, program: Program, *, today: dt.date | None = None) -> list[T
     return rows
 
 
-def task_counts(rows: list[TaskRow]) -> dict[str, int]:
+@dataclass(frozen=True)
+class TaskCounts:
+    """The task list's headline: the user's own tasks (not the context groups), by state."""
+
+    total: int
+    completed: int
+    in_progress: int
+    overdue: int
+
+
+def task_counts(rows: list[TaskRow]) -> TaskCounts:
     own = [r for r in rows if not r.is_context and (r.task.level > 0 or r.task.deadline)]
-    return {
-        "total": len(own),
-        "completed": sum(1 for r in own if r.task.status == TaskStatus.COMPLETED),
-        "in_progress": sum(1 for r in own if r.task.status == TaskStatus.IN_PROGRESS),
-        "overdue": sum(1 for r in own if r.overdue),
-    }
+    return TaskCounts(
+        total=len(own),
+        completed=sum(1 for r in own if r.task.status == TaskStatus.COMPLETED),
+        in_progress=sum(1 for r in own if r.task.status == TaskStatus.IN_PROGRESS),
+        overdue=sum(1 for r in own if r.overdue),
+    )
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    """What a committed task or project list import wrote."""
+
+    created: int
+    updated: int
+
+    @classmethod
+    def from_result(cls, result: dict) -> ImportCounts:
+        """From a staged import's stored result (a JSON column)."""
+        return cls(created=result["created"], updated=result["updated"])
 
 
 def task_progress_list(task: Task) -> QuerySet[TaskProgress]:
@@ -264,7 +287,7 @@ def department_due_reports(program: Program, department: Department, today: dt.d
     return sorted(reports, key=lambda r: r.due)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Inbox:
     department: Department
     tasks: list[Task]
@@ -297,7 +320,7 @@ def department_inbox(program: Program, department: Department, *, today: dt.date
 # --- timeline ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Bar:
     label: str
     kind: str  # phase / task / milestone / program-milestone
@@ -309,7 +332,7 @@ class Bar:
     note: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Timeline:
     start: dt.date
     end: dt.date
