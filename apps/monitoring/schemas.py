@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from apps.core.schemas import RowErrorOut
+
 from .models import ImportBatch
 from .plans import BatchPlan
 
@@ -32,12 +34,6 @@ class SectionOut(_SiteOut):
     waterbody: str
     river: str
     drinking_source: bool
-
-
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
 
 
 class BatchOut(Schema):

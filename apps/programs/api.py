@@ -32,13 +32,12 @@ from .schemas import (
 )
 from .selectors import (
     assigned_values,
-    department_responsibilities,
+    department_duty_rows,
     program_indicator,
-    program_indicators,
     program_regions,
-    resolve_targets,
     responsibility_export,
     responsibility_rows,
+    target_rows,
 )
 
 router = Router(tags=["创建工作"])
@@ -58,22 +57,9 @@ def get_program(request, program_id: int):
 
 @router.get("/{program_id}/targets", response=list[TargetOut], summary="各区域解析后的目标")
 def list_targets(request, program_id: int, region_id: int | None = None):
-    from calc.targets import unparse
-
     program = access_program(request.user, program_id)
     regions = [access_region(request.user, region_id)] if region_id else program_regions(program)
-    indicators = program_indicators(program)
-    by_id = {i.id: i for i in indicators}
-    resolved = resolve_targets(program, regions, indicators)
-    return [
-        {
-            "region_id": r.region_id, "indicator_id": r.indicator_id, "indicator_code": by_id[r.indicator_id].code,
-            "indicator_name": by_id[r.indicator_id].full_name, "applicable": r.applicable,
-            "expression": unparse(r.target) if r.target is not None else None, "text": r.text, "source": r.source,
-            "reason": r.reason, "needs_assigned": r.needs_assigned,
-        }
-        for r in resolved.values()
-    ]
+    return target_rows(program, regions)
 
 
 @router.post("/{program_id}/target-edits", response={201: Saved}, summary="地方目标调整（只能提高）")
@@ -83,7 +69,7 @@ def post_target_edit(request, program_id: int, payload: TargetEditIn):
         program=program, indicator=program_indicator(program, payload.indicator_id), level=payload.level,
         target=payload.target, reason=payload.reason, actor=request.user,
     )
-    return Status(201, {"id": edit.id})
+    return Status(201, edit)
 
 
 @router.post("/{program_id}/local-indicators", response={201: Saved}, summary="增设地方指标")
@@ -93,7 +79,7 @@ def post_local_indicator(request, program_id: int, payload: LocalIndicatorIn):
     targets = {RegionLevel.CITY: fields.pop("target_city"), RegionLevel.COUNTY: fields.pop("target_county"),
                **fields.pop("targets")}
     indicator = services.local_indicator_add(program=program, actor=request.user, targets=targets, **fields)
-    return Status(201, {"id": indicator.id})
+    return Status(201, indicator)
 
 
 @router.post("/{program_id}/overrides", response={201: Saved}, summary="调整某区域的目标或标记不适用")
@@ -104,7 +90,7 @@ def post_override(request, program_id: int, payload: OverrideIn):
         program=program, region=region, indicator=program_indicator(program, payload.indicator_id), target=payload.target,
         not_applicable=payload.not_applicable, clear=payload.clear, reason=payload.reason, actor=request.user,
     )
-    return Status(201, {"id": override.id})
+    return Status(201, override)
 
 
 @router.post("/{program_id}/assigned-targets", response={201: Saved}, summary="录入上级下达的年度考核任务")
@@ -117,7 +103,7 @@ def post_assigned(request, program_id: int, payload: AssignedIn):
         program=program, region=region, indicator=program_indicator(program, payload.indicator_id), year=payload.year,
         value=payload.value, document=payload.document, reason=payload.reason, actor=request.user,
     )
-    return Status(201, {"id": row.id})
+    return Status(201, row)
 
 
 @router.get("/{program_id}/assigned-targets", response=list[AssignedOut], summary="当前有效的上级考核任务")
@@ -129,11 +115,7 @@ def list_assigned(request, program_id: int):
 @router.get("/{program_id}/responsibilities", response=list[ResponsibilityOut], summary="责任清单")
 def list_responsibilities(request, program_id: int):
     program = access_program(request.user, program_id)
-    return [
-        {"indicator_id": r.indicator.id, "indicator_code": r.indicator.code, "indicator_name": r.indicator.full_name,
-         "leads": [d.name for d in r.leads], "cooperators": [d.name for d in r.cooperators]}
-        for r in responsibility_rows(program)
-    ]
+    return responsibility_rows(program)
 
 
 @router.put("/{program_id}/responsibilities/{indicator_id}", response={200: ResponsibilityOut},
@@ -150,10 +132,7 @@ def put_responsibility(request, program_id: int, indicator_id: int, payload: Res
         program=program, indicator=indicator, leads=[units[i] for i in payload.lead_ids],
         cooperators=[units[i] for i in payload.cooperator_ids],
     )
-    return Status(200, {"indicator_id": indicator.id, "indicator_code": indicator.code,
-                        "indicator_name": indicator.full_name,
-                        "leads": [units[i].name for i in payload.lead_ids],
-                        "cooperators": [units[i].name for i in payload.cooperator_ids]})
+    return Status(200, responsibility_rows(program, [indicator])[0])
 
 
 @router.post("/{program_id}/responsibilities/import", response={200: ImportReport, 400: ImportReport},
@@ -168,9 +147,7 @@ def import_responsibilities(request, program_id: int, file: File[UploadedFile], 
         if staged is None:
             raise ImportRejected(preview.errors)
         staged_import_commit(staged=staged, actor=request.user, backend="inline")  # a small sheet: answer with it
-    report = {"ok": preview.ok, "indicators": len(preview.resolved), "errors": [e.as_dict() for e in preview.errors],
-              "warnings": [w.as_dict() for w in preview.warnings]}
-    return Status(200 if preview.ok else 400, report)
+    return Status(200 if preview.ok else 400, preview)
 
 
 @router.get("/{program_id}/responsibilities.xlsx", summary="导出责任清单 xlsx")
@@ -183,11 +160,4 @@ def export_responsibilities(request, program_id: int):
             summary="本单位承担的指标")
 def department_duties(request, program_id: int, department_id: int):
     program = access_program(request.user, program_id)
-    department = access_department(request.user, department_id)
-    duties = list(department_responsibilities(program, department))
-    targets = resolve_targets(program, [program.region], [d.indicator for d in duties])
-    return [
-        {"indicator_id": d.indicator.id, "indicator_code": d.indicator.code, "indicator_name": d.indicator.full_name,
-         "role": d.role, "target": getattr(targets.get((program.region.id, d.indicator.id)), "text", "")}
-        for d in duties
-    ]
+    return department_duty_rows(program, access_department(request.user, department_id))

@@ -10,6 +10,11 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from apps.core.schemas import RowErrorOut
+
+from .selectors import ResponsibilityRow
+from .services import ResponsibilityPreview
+
 
 class PhaseOut(Schema):
     name: str
@@ -119,11 +124,33 @@ class Saved(Schema):
 
 
 class ResponsibilityOut(Schema):
+    """A :class:`~apps.programs.selectors.ResponsibilityRow`: the indicator and its units' names."""
+
     indicator_id: int
     indicator_code: str
     indicator_name: str
     leads: list[str]
     cooperators: list[str]
+
+    @staticmethod
+    def resolve_indicator_id(obj: ResponsibilityRow) -> int:
+        return obj.indicator.id
+
+    @staticmethod
+    def resolve_indicator_code(obj: ResponsibilityRow) -> str:
+        return obj.indicator.code
+
+    @staticmethod
+    def resolve_indicator_name(obj: ResponsibilityRow) -> str:
+        return obj.indicator.full_name
+
+    @staticmethod
+    def resolve_leads(obj: ResponsibilityRow) -> list[str]:
+        return [d.name for d in obj.leads]
+
+    @staticmethod
+    def resolve_cooperators(obj: ResponsibilityRow) -> list[str]:
+        return [d.name for d in obj.cooperators]
 
 
 class ResponsibilityIn(Schema):
@@ -132,10 +159,16 @@ class ResponsibilityIn(Schema):
 
 
 class ImportReport(Schema):
+    """A :class:`~apps.programs.services.ResponsibilityPreview`; ``indicators`` counts the indicators it assigns."""
+
     ok: bool
     indicators: int
-    errors: list[dict]
-    warnings: list[dict]
+    errors: list[RowErrorOut]
+    warnings: list[RowErrorOut]
+
+    @staticmethod
+    def resolve_indicators(obj: ResponsibilityPreview) -> int:
+        return len(obj.resolved)
 
 
 class DepartmentDutyOut(Schema):

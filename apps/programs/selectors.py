@@ -21,6 +21,7 @@ from calc.targets import (
     needs_assigned_value,
     parse_target,
     resolve,
+    unparse,
 )
 
 from .models import AssignedTarget, Program, Responsibility, TargetEdit, TargetOverride
@@ -214,6 +215,35 @@ def assigned_values(program: Program, *, regions: list[Region] | None = None) ->
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """One region's resolved target for one indicator, with the indicator named, as the targets API lists it."""
+
+    region_id: int
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    applicable: bool
+    expression: str | None  # the target in the target language; None when there is none
+    text: str
+    source: str
+    reason: str
+    needs_assigned: bool
+
+
+def target_rows(program: Program, regions: list[Region]) -> list[TargetRow]:
+    """The program's indicators' resolved targets for ``regions``."""
+    indicators = program_indicators(program)
+    by_id = {i.id: i for i in indicators}
+    return [
+        TargetRow(region_id=r.region_id, indicator_id=r.indicator_id, indicator_code=by_id[r.indicator_id].code,
+                  indicator_name=by_id[r.indicator_id].full_name, applicable=r.applicable,
+                  expression=unparse(r.target) if r.target is not None else None, text=r.text, source=r.source,
+                  reason=r.reason, needs_assigned=r.needs_assigned)
+        for r in resolve_targets(program, regions, indicators).values()
+    ]
+
+
+@dataclass(frozen=True)
 class ResponsibilityRow:
     indicator: Indicator
     target: str  # the program region's resolved target, as printed
@@ -266,3 +296,25 @@ def responsibility_export(program: Program) -> bytes:
         for row in responsibility_rows(program)
     ]
     return render_responsibility_xlsx(f"{program.name}责任清单", rows)
+
+
+@dataclass(frozen=True)
+class DepartmentDuty:
+    """An indicator a department leads or cooperates on, with the program region's target as printed."""
+
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    role: str
+    target: str
+
+
+def department_duty_rows(program: Program, department: Department) -> list[DepartmentDuty]:
+    duties = list(department_responsibilities(program, department))
+    targets = resolve_targets(program, [program.region], [d.indicator for d in duties])
+    return [
+        DepartmentDuty(indicator_id=d.indicator.id, indicator_code=d.indicator.code,
+                       indicator_name=d.indicator.full_name, role=d.role,
+                       target=getattr(targets.get((program.region.id, d.indicator.id)), "text", ""))
+        for d in duties
+    ]
