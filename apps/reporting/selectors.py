@@ -415,6 +415,29 @@ def approved_values(
     return dict(result)
 
 
+
+@dataclass(frozen=True)
+class ApprovedPoint:
+    """One approved annual value of one region and indicator, as the approved-values API lists it."""
+
+    region_id: int
+    indicator_id: int
+    year: int
+    number: Decimal | None
+    qualitative: str
+    display: str
+
+
+def approved_points(
+    program: Program, regions: list[Region] | list[int], indicators: list[Indicator] | list[int], years: list[int]
+) -> list[ApprovedPoint]:
+    """:func:`approved_values` flattened: per (region, indicator) its years in order."""
+    return [
+        ApprovedPoint(region_id, indicator_id, year, v.number, v.qualitative, v.display)
+        for (region_id, indicator_id), series in approved_values(program, regions, indicators, years).items()
+        for year, v in sorted(series.items())
+    ]
+
 def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, before_year: int,
                           period_type: str = PeriodType.YEAR) -> dict[tuple[int, int], tuple[int, Decimal]]:
     """For the jump check: the most recent approved number before ``before_year`` per (region, indicator)."""
