@@ -145,7 +145,7 @@ def project_queryset(user, program: Program) -> QuerySet[Project]:  # noqa: ANN0
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class SummaryLine:
     label: str
     count: int
@@ -162,7 +162,7 @@ class SummaryLine:
         return yi(self.completed)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProjectSummary:
     count: int
     total: Decimal

@@ -53,5 +53,6 @@ def test_schema_fields_come_from_what_it_reads(schema: type) -> None:
 
 def test_dataclasses_are_frozen() -> None:
     for cls in (selectors.TaskCounts, selectors.ImportCounts, selectors.Inbox, selectors.Bar, selectors.Timeline,
-                selectors.TaskRow, selectors.NoticeEventEntry, selectors.DueReport):
+                selectors.TaskRow, selectors.NoticeEventEntry, selectors.DueReport, selectors.SummaryLine,
+                selectors.ProjectSummary):
         assert cls.__dataclass_params__.frozen, cls.__name__
