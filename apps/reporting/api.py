@@ -16,17 +16,18 @@ from apps.geo.access import access_region
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program, can_manage_program
 from apps.review.schemas import TransitionIn
-from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.models import StagedImport
 
 from . import imports, schemas, selectors, services
 from .access import access_round, access_value, access_values_import
 from .exports import department_template
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
+    ApprovedPoint,
     Obligation,
     RoundProgress,
     ValueDetail,
-    approved_values,
+    approved_points,
     review_queue,
     round_progress,
     user_obligations,
@@ -134,15 +135,10 @@ def template(request: HttpRequest, program_id: int, round_id: int) -> HttpRespon
     return xlsx_response(data, filename)
 
 
-def _import_out(staged: StagedImport) -> dict:
-    return {"import_id": staged.pk, "committed": staged.status == StagedStatus.COMMITTED, "rows": staged.rows,
-            "status": staged.display_status, "finished": staged.finished, "progress": staged.progress,
-            "errors": staged.errors, "warnings": imports.plan_warnings(staged.plan)}
-
-
 @router.post("/programs/{program_id}/rounds/{round_id}/import", response=schemas.ImportOut)
 def import_values(request: HttpRequest, program_id: int, round_id: int, file: File[UploadedFile],
-                  commit: Form[bool] = False, confirm_warnings: Form[bool] = False, note: Form[str] = ""):  # noqa: ANN201
+                  commit: Form[bool] = False, confirm_warnings: Form[bool] = False,
+                  note: Form[str] = "") -> StagedImport:
     """Without ``commit`` a preview (a staged import, confirmed by ``…/imports/{id}/commit``); with it all or
     nothing (422/400 with row errors on any bad row). A commit runs as a job: poll ``…/imports/{id}``."""
     reporting_round = access_round(request.user, program_id, round_id)
@@ -153,29 +149,29 @@ def import_values(request: HttpRequest, program_id: int, round_id: int, file: Fi
                                                          note=note)
     else:
         staged = imports.values_import_upload(reporting_round=reporting_round, actor=request.user, checked=checked)
-    return _import_out(staged)
+    return staged
 
 
 @router.get("/programs/{program_id}/rounds/{round_id}/imports/{import_id}", response=schemas.ImportOut)
-def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int):  # noqa: ANN201
+def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> StagedImport:
     """One of the user's values imports: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
-    return _import_out(access_values_import(request.user, reporting_round, import_id))
+    return access_values_import(request.user, reporting_round, import_id)
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/imports/{import_id}/commit", response=schemas.ImportOut)
 def import_commit(request: HttpRequest, program_id: int, round_id: int, import_id: int,
-                  payload: schemas.ImportConfirmIn):  # noqa: ANN201
+                  payload: schemas.ImportConfirmIn) -> StagedImport:
     """Confirm a previewed values import (only its uploader); the commit runs as a job."""
     reporting_round = access_round(request.user, program_id, round_id)
     staged = access_values_import(request.user, reporting_round, import_id, previewed=True)
-    return _import_out(imports.values_import_confirm(staged=staged, actor=request.user,
-                                                     confirm_warnings=payload.confirm_warnings, note=payload.note))
+    return imports.values_import_confirm(staged=staged, actor=request.user,
+                                         confirm_warnings=payload.confirm_warnings, note=payload.note)
 
 
 @router.get("/programs/{program_id}/approved-values", response=list[schemas.ApprovedOut])
 def approved(request: HttpRequest, program_id: int, years: Query[list[int]], region_ids: Query[list[int]] = None,
-             indicator_ids: Query[list[int]] = None):  # noqa: ANN201
+             indicator_ids: Query[list[int]] = None) -> list[ApprovedPoint]:
     """Approved annual values (the dashboard series) for the program's regions the user may see."""
     from apps.programs.selectors import program_indicators, program_regions
 
@@ -183,7 +179,4 @@ def approved(request: HttpRequest, program_id: int, years: Query[list[int]], reg
     regions = [r for r in program_regions(program) if not region_ids or r.id in region_ids]
     regions = [access_region(request.user, r.id) for r in regions] if region_ids else regions
     indicators = [i.id for i in program_indicators(program) if not indicator_ids or i.id in indicator_ids]
-    data = approved_values(program, regions, indicators, years)
-    return [{"region_id": key[0], "indicator_id": key[1], "year": year, "number": v.number,
-             "qualitative": v.qualitative, "display": v.display}
-            for key, series in data.items() for year, v in sorted(series.items())]
+    return approved_points(program, regions, indicators, years)

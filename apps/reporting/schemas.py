@@ -13,6 +13,10 @@ from decimal import Decimal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from apps.staging.models import StagedImport, StagedStatus
+
+from .imports import plan_warnings
+
 
 class RoundIn(Schema):
     name: str
@@ -147,13 +151,16 @@ class BulkApproveIn(Schema):
     value_ids: list[int]
 
 
-class BulkApproveOut(Schema):
-    approved: list[int]
-    failed: list[dict]
+class ApprovalFailureOut(Schema):
+    id: int
+    reason: str
 
-    @staticmethod
-    def resolve_failed(obj) -> list[dict]:  # noqa: ANN001
-        return [{"id": i, "reason": r} for i, r in obj.failed]
+
+class BulkApproveOut(Schema):
+    """A :class:`~apps.reporting.services.BulkResult`."""
+
+    approved: list[int]
+    failed: list[ApprovalFailureOut]
 
 
 class ProgressLineOut(Schema):
@@ -174,7 +181,8 @@ class ProgressOut(Schema):
 
 
 class ImportOut(Schema):
-    """A staged values import: previewed (``committed`` false), committing (poll it) or committed."""
+    """A staged values import (a :class:`~apps.staging.models.StagedImport`): previewed (``committed`` false),
+    committing (poll it) or committed. ``errors`` is its stored row errors, ``warnings`` its stored plan's."""
 
     committed: bool
     rows: int
@@ -185,6 +193,22 @@ class ImportOut(Schema):
     finished: bool
     progress: int
 
+    @staticmethod
+    def resolve_committed(obj: StagedImport) -> bool:
+        return obj.status == StagedStatus.COMMITTED
+
+    @staticmethod
+    def resolve_warnings(obj: StagedImport) -> list[dict]:
+        return plan_warnings(obj.plan)
+
+    @staticmethod
+    def resolve_import_id(obj: StagedImport) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_status(obj: StagedImport) -> str:
+        return obj.display_status
+
 
 class ImportConfirmIn(Schema):
     confirm_warnings: bool = False
@@ -192,6 +216,8 @@ class ImportConfirmIn(Schema):
 
 
 class ApprovedOut(Schema):
+    """A :class:`~apps.reporting.selectors.ApprovedPoint`."""
+
     region_id: int
     indicator_id: int
     year: int

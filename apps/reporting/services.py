@@ -227,10 +227,18 @@ def indicator_value_transition(*, value: IndicatorValue, action: str, actor: Use
     return event
 
 
-@dataclass
+@dataclass(frozen=True)
+class ApprovalFailure:
+    """A value bulk approval left alone, and why."""
+
+    id: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class BulkResult:
     approved: list[int] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[ApprovalFailure] = field(default_factory=list)
 
 
 def indicator_values_bulk_approve(*, program: Program, value_ids: list[int], actor: User) -> BulkResult:
@@ -242,14 +250,14 @@ def indicator_values_bulk_approve(*, program: Program, value_ids: list[int], act
     for value_id in value_ids:
         value = values.get(value_id)
         if value is None:
-            result.failed.append((value_id, "不存在"))
+            result.failed.append(ApprovalFailure(value_id, "不存在"))
             continue
         value.program = program
         try:
             with transaction.atomic():
                 indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=actor)
         except DomainError as exc:
-            result.failed.append((value_id, str(exc)))
+            result.failed.append(ApprovalFailure(value_id, str(exc)))
         else:
             result.approved.append(value_id)
     return result

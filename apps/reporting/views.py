@@ -192,8 +192,8 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
             count = len(result.approved)
             messages.success(request, ngettext("已审核通过 %(count)s 项。", "已审核通过 %(count)s 项。", count)
                              % {"count": count})
-        for value_id, reason in result.failed:
-            messages.error(request, f"#{value_id}：{reason}")
+        for failure in result.failed:
+            messages.error(request, f"#{failure.id}：{failure.reason}")
         return redirect(request.get_full_path())
     filters = {k: _int(request.GET.get(k)) for k in ("round", "region", "department")}
     status = request.GET.get("status") or None
