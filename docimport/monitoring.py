@@ -296,9 +296,27 @@ def _datetime_exprs(source: pl.Expr, *, with_time: bool) -> tuple[pl.Expr, pl.Ex
     return unparseable, off_hour, value
 
 
-def _errors_for(frame: pl.DataFrame, mask: pl.Expr, column: str, message: str | pl.Expr) -> pl.DataFrame:
-    msg = message if isinstance(message, pl.Expr) else pl.lit(message)
-    return frame.filter(mask).select(pl.col(ROW).alias("row"), pl.lit(column).alias("column"), msg.alias("message"))
+#: A row check: (mask of the failing rows, the column's label, the message: text or an expression of the row).
+Check = tuple[pl.Expr, str, "str | pl.Expr"]
+
+
+def _check_errors(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
+    """The rows failing each check, as (row, column, message) frames.
+
+    Every mask is computed in one lazy pass (which shares the parsing the masks have in common), and the
+    messages only for the few failing rows, rather than one full scan of the file per check."""
+    if not checks:
+        return []
+    flags = [f"__check{i}" for i in range(len(checks))]
+    flagged = frame.lazy().with_columns(mask.alias(flag) for flag, (mask, _, _) in zip(flags, checks, strict=True))
+    failing = flagged.filter(pl.any_horizontal(flags)).collect()
+    return [
+        failing.filter(pl.col(flag)).select(
+            pl.col(ROW).alias("row"), pl.lit(label).alias("column"),
+            (message if isinstance(message, pl.Expr) else pl.lit(message)).alias("message"),
+        )
+        for flag, (_, label, message) in zip(flags, checks, strict=True)
+    ]
 
 
 def parse(
@@ -320,7 +338,7 @@ def parse(
     present = [name for name in headers]
     raw = raw.filter(pl.any_horizontal([pl.col(n).str.strip_chars().fill_null("") != "" for n in present]))
 
-    errors: list[pl.DataFrame] = []
+    checks: list[Check] = []
     outputs: list[pl.Expr] = [pl.col(ROW)]
     for name in present:
         column = layout.column(name)
@@ -328,46 +346,46 @@ def parse(
         text = source.str.strip_chars()
         empty = text.is_null() | (text == "")
         if column.required and column.kind not in ("flag",):
-            errors.append(_errors_for(raw, empty, column.label, f"「{column.label}」不能为空。"))
+            checks.append((empty, column.label, f"「{column.label}」不能为空。"))
         if column.kind in ("text", "code"):
             outputs.append(text.alias(name))
         elif column.kind == "number":
             bad, too_precise, value = _number_exprs(column, source)
-            errors.append(_errors_for(raw, bad, column.label, pl.format("「{}」不是数值。", text)))
-            errors.append(_errors_for(raw, too_precise, column.label,
-                                      pl.format("「{}」小数位数过多（最多{}位）。", text, pl.lit(column.decimals))))
-            errors.append(_errors_for(raw, value < column.minimum, column.label,
-                                      pl.format("「{}」不能为负数。", text)
-                                      if column.minimum == 0 else pl.format("「{}」低于下限 {}。", text,
-                                                                             pl.lit(column.minimum))))
+            checks.append((bad, column.label, pl.format("「{}」不是数值。", text)))
+            checks.append((too_precise, column.label,
+                           pl.format("「{}」小数位数过多（最多{}位）。", text, pl.lit(column.decimals))))
+            checks.append((value < column.minimum, column.label,
+                           pl.format("「{}」不能为负数。", text)
+                           if column.minimum == 0 else pl.format("「{}」低于下限 {}。", text,
+                                                                  pl.lit(column.minimum))))
             if column.maximum is not None:
-                errors.append(_errors_for(raw, value > column.maximum, column.label,
-                                          pl.format("「{}」超出合理范围（上限 {}{}）。", text,
-                                                    pl.lit(f"{column.maximum:g}"), pl.lit(column.unit))))
+                checks.append((value > column.maximum, column.label,
+                               pl.format("「{}」超出合理范围（上限 {}{}）。", text,
+                                         pl.lit(f"{column.maximum:g}"), pl.lit(column.unit))))
             outputs.append(value.alias(name))
         elif column.kind in ("datetime", "date"):
             unparseable, off_hour, value = _datetime_exprs(source, with_time=column.kind == "datetime")
-            errors.append(_errors_for(raw, unparseable, column.label,
-                                      pl.format("无法识别的时间「{}」（示例：2025-01-01 13:00）。", text)
-                                      if column.kind == "datetime" else
-                                      pl.format("无法识别的日期「{}」（示例：2025-01-15）。", text)))
-            errors.append(_errors_for(raw, off_hour, column.label, pl.format("时间「{}」不在整点。", text)))
+            checks.append((unparseable, column.label,
+                           pl.format("无法识别的时间「{}」（示例：2025-01-01 13:00）。", text)
+                           if column.kind == "datetime" else
+                           pl.format("无法识别的日期「{}」（示例：2025-01-15）。", text)))
+            checks.append((off_hour, column.label, pl.format("时间「{}」不在整点。", text)))
             outputs.append(value.alias(name))
         elif column.kind == "year":
             value = text.cast(pl.Int32, strict=False)
-            errors.append(_errors_for(raw, ~empty & (value.is_null() | (value < 1990) | (value > 2100)),
-                                      column.label, pl.format("无效的年份「{}」。", text)))
+            checks.append((~empty & (value.is_null() | (value < 1990) | (value > 2100)),
+                           column.label, pl.format("无效的年份「{}」。", text)))
             outputs.append(value.alias(name))
         elif column.kind == "flag":
             value = pl.when(text.fill_null("").is_in(list(TRUE_WORDS))).then(True).when(
                 text.fill_null("").is_in(list(FALSE_WORDS))).then(False)
-            errors.append(_errors_for(raw, value.is_null(), column.label,
-                                      pl.format("「{}」应填“是”或“否”。", text)))
+            checks.append((value.is_null(), column.label,
+                           pl.format("「{}」应填“是”或“否”。", text)))
             outputs.append(value.fill_null(False).alias(name))
         elif column.kind == "waterbody":
             value = text.replace_strict(WATERBODY_WORDS, default=None, return_dtype=pl.String)
-            errors.append(_errors_for(raw, ~empty & value.is_null(), column.label,
-                                      pl.format("水体类型「{}」应为“河流”或“湖库”。", text)))
+            checks.append((~empty & value.is_null(), column.label,
+                           pl.format("水体类型「{}」应为“河流”或“湖库”。", text)))
             outputs.append(value.alias(name))
     for name, reference in layout.references.items():
         if known is None or reference not in known or name not in present:
@@ -375,8 +393,9 @@ def parse(
         codes = pl.Series(list(known[reference]), dtype=pl.String)
         text = pl.col(name).str.strip_chars()
         what = {"regions": "区域代码", "stations": "站点编码", "sections": "断面编码"}[reference]
-        errors.append(_errors_for(raw, text.is_not_null() & (text != "") & ~text.is_in(codes.implode()),
-                                  layout.column(name).label, pl.format("未知的{}「{}」。", pl.lit(what), text)))
+        checks.append((text.is_not_null() & (text != "") & ~text.is_in(codes.implode()),
+                       layout.column(name).label, pl.format("未知的{}「{}」。", pl.lit(what), text)))
+    errors = _check_errors(raw, checks)
     frame = raw.select(outputs)
     key_cols = [k for k in layout.key if k in present]
     if len(key_cols) == len(layout.key):
