@@ -183,8 +183,10 @@ def indicator_value_save(
                                    status=value.status if value.pk else None)
     if refusal is not None:
         raise refusal
-    check = check_value_input(indicator=indicator, data=data, last_approved=_last_approved(value),
-                              level=region.level)
+    # the jump check compares a number with the last approved one; other input needs no history query
+    jump_check = data.number is not None and not data.qualitative and not indicator.is_qualitative_for(region.level)
+    check = check_value_input(indicator=indicator, data=data,
+                              last_approved=_last_approved(value) if jump_check else None, level=region.level)
     if check.errors:
         raise DomainError("；".join(check.errors))
     if check.warnings and not (confirm_warnings and data.note.strip()):
