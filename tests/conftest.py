@@ -12,9 +12,16 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import user_create
+
+# Property tests that do not fix ``max_examples`` themselves take it from a profile: ``quick`` for a local run,
+# ``thorough`` (the examples those tests used to fix) for CI (``.ci/run`` sets ``HYPOTHESIS_PROFILE=thorough``).
+hypothesis_settings.register_profile("quick", max_examples=40)
+hypothesis_settings.register_profile("thorough", max_examples=150)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @pytest.fixture(scope="session")

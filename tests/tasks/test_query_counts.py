@@ -46,9 +46,9 @@ def test_constant_queries(world, client_for):  # noqa: ANN001
         small = {path: _count(client, path.format(p=world.program.id)) for path in paths}
         small["inbox"] = _count(client, f"/programs/{world.program.id}/inbox/?department={world.units['市生态环境局'].id}")
         if persona == "office":
-            _grow(world, 50)
+            _grow(world, 20)
         else:
-            _grow(world, 45)
+            _grow(world, 15)
         large = {path: _count(client, path.format(p=world.program.id)) for path in paths}
         large["inbox"] = _count(client, f"/programs/{world.program.id}/inbox/?department={world.units['市生态环境局'].id}")
         assert small == large, persona

@@ -21,9 +21,9 @@ from calc.targets import unparse
 
 from .strategies import YEARS, Series, numeric_series, series
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
+#: ``max_examples`` comes from the Hypothesis profile (``tests/conftest.py``): 40 by default, 150 with
+#: ``HYPOTHESIS_PROFILE=thorough`` (CI).
+SETTINGS = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def frames(batch: list[Series], scale: int) -> dict[str, pl.DataFrame]:
