@@ -36,7 +36,6 @@ from .models import (
     ReportingRound,
     ValueRevision,
 )
-from .selectors import last_approved_numbers
 from .validation import Check, check_number, is_change
 
 
@@ -147,10 +146,14 @@ def value_change_refusal(*, version: int, expected_version: int, status: str | N
 
 
 def _last_approved(value: IndicatorValue) -> Decimal | None:
-    found = last_approved_numbers(value.program, [(value.region_id, value.indicator_id)], before_year=value.year,
-                                  period_type=value.period_type)
-    entry = found.get((value.region_id, value.indicator_id))
-    return entry[1] if entry else None
+    """The jump check's reference: the most recent approved number of this key before the value's year (for
+    one key, newest first with ``LIMIT 1``; :func:`last_approved_numbers` answers many keys at once)."""
+    return (
+        IndicatorValue.objects.filter(program=value.program, region_id=value.region_id,
+                                      indicator_id=value.indicator_id, period_type=value.period_type,
+                                      year__lt=value.year, approved_revision__number__isnull=False)
+        .order_by("-year", "-period_number").values_list("approved_revision__number", flat=True).first()
+    )
 
 
 @transaction.atomic
