@@ -219,17 +219,15 @@ def indicator_value_transition(*, value: IndicatorValue, action: str, actor: Use
     """Submit, approve, return or reopen a value; approval fixes the current revision as the approved one."""
     if action == ReviewAction.SUBMIT and value.current_revision_id is None:
         raise DomainError("请先填写数值再提交。")
-    event = transition(obj=value, action=action, actor=actor, comment=comment, expected_version=expected_version)
     now = timezone.now()
-    updates: dict[str, object] = {}
+    changes: dict[str, object] = {}
     if action == ReviewAction.SUBMIT and value.first_submitted_at is None:
-        updates["first_submitted_at"] = value.first_submitted_at = now
+        changes["first_submitted_at"] = now
     if action == ReviewAction.APPROVE:
-        updates["approved_revision_id"] = value.approved_revision_id = value.current_revision_id
-        updates["approved_at"] = value.approved_at = now
-    if updates:
-        IndicatorValue.objects.filter(pk=value.pk).update(**updates)
-    return event
+        changes["approved_revision_id"] = value.current_revision_id
+        changes["approved_at"] = now
+    return transition(obj=value, action=action, actor=actor, comment=comment, expected_version=expected_version,
+                      changes=changes)
 
 
 @dataclass(frozen=True)

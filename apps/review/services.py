@@ -49,12 +49,13 @@ def workflow_step(*, obj: models.Model, workflow: Workflow, action: str, actor, 
 
 
 @transaction.atomic
-def transition(*, obj: Reviewable, action: str, actor, comment: str = "", expected_version: int | None = None
-               ) -> ReviewEvent:  # noqa: ANN001
+def transition(*, obj: Reviewable, action: str, actor, comment: str = "", expected_version: int | None = None,
+               changes: Mapping[str, object] | None = None) -> ReviewEvent:  # noqa: ANN001
     """Apply ``action`` to ``obj``: check the role and the move, bump the version, record the event.
 
     ``expected_version`` is the version the actor saw; if someone changed the object since, the move
-    is refused with a conflict and nothing is written.
+    is refused with a conflict and nothing is written. ``changes`` are other fields the move writes
+    (in the same ``update()``).
     """
     if action not in ReviewAction.values:
         raise DomainError(f"未知操作「{action}」。")
@@ -65,7 +66,7 @@ def transition(*, obj: Reviewable, action: str, actor, comment: str = "", expect
     if action in COMMENT_REQUIRED and not comment:
         raise DomainError(f"「{ReviewAction(action).label}」须填写意见。")
     return workflow_step(obj=obj, workflow=REVIEW, action=action, actor=actor, comment=comment,
-                         expected_version=expected_version)
+                         expected_version=expected_version, changes=changes)
 
 
 def review_history(obj: models.Model) -> QuerySet[ReviewEvent]:
