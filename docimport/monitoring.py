@@ -271,10 +271,20 @@ def _number_exprs(column: Column, source: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl
 _DATETIME = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2})(?:\.\d+)?)?)?$"
 
 
-def _datetime_exprs(source: pl.Expr, *, with_time: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(unparseable, not on the hour, value); ``24:00`` is the next day's 00:00."""
+def _parts_column(name: str) -> str:
+    return f"__{name}_parts"
+
+
+def _datetime_parts(name: str) -> pl.Expr:
+    """The fields of a date-time text column as a struct column, computed once: the checks and the value each
+    read several fields, and an expression would run the pattern again for every field it reads."""
+    return pl.col(name).str.strip_chars().str.extract_groups(_DATETIME).alias(_parts_column(name))
+
+
+def _datetime_exprs(source: pl.Expr, parts: pl.Expr, *, with_time: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(unparseable, not on the hour, value) from the text and its :func:`_datetime_parts`; ``24:00`` is the
+    next day's 00:00."""
     text = source.str.strip_chars()
-    parts = text.str.extract_groups(_DATETIME)
     year, month, day = (parts.struct.field(str(i)).cast(pl.Int32, strict=False) for i in (1, 2, 3))
     hour = parts.struct.field("4").cast(pl.Int32, strict=False)
     minute = parts.struct.field("5").cast(pl.Int32, strict=False).fill_null(0)
@@ -300,23 +310,26 @@ def _datetime_exprs(source: pl.Expr, *, with_time: bool) -> tuple[pl.Expr, pl.Ex
 Check = tuple[pl.Expr, str, "str | pl.Expr"]
 
 
-def _check_errors(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
-    """The rows failing each check, as (row, column, message) frames.
+def _evaluate(raw: pl.DataFrame, outputs: list[pl.Expr], checks: list[Check]) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """The typed frame, and the rows failing each check as (row, column, message) frames.
 
-    Every mask is computed in one lazy pass (which shares the parsing the masks have in common), and the
-    messages only for the few failing rows, rather than one full scan of the file per check."""
-    if not checks:
-        return []
+    The values and every check's mask are computed in one lazy pass, which parses each cell once for both
+    (common subexpressions), and the messages only for the few failing rows."""
     flags = [f"__check{i}" for i in range(len(checks))]
-    flagged = frame.lazy().with_columns(mask.alias(flag) for flag, (mask, _, _) in zip(flags, checks, strict=True))
-    failing = flagged.filter(pl.any_horizontal(flags)).collect()
-    return [
+    evaluated = raw.lazy().select(
+        *outputs, *(mask.alias(flag) for flag, (mask, _, _) in zip(flags, checks, strict=True))
+    ).collect()
+    if not checks:
+        return evaluated, []
+    failing = raw.join(evaluated.select(ROW, *flags).filter(pl.any_horizontal(flags)), on=ROW)
+    errors = [
         failing.filter(pl.col(flag)).select(
             pl.col(ROW).alias("row"), pl.lit(label).alias("column"),
             (message if isinstance(message, pl.Expr) else pl.lit(message)).alias("message"),
         )
         for flag, (_, label, message) in zip(flags, checks, strict=True)
     ]
+    return evaluated.drop(flags), errors
 
 
 def parse(
@@ -337,6 +350,7 @@ def parse(
     # drop rows that are entirely empty (trailing lines in spreadsheets)
     present = [name for name in headers]
     raw = raw.filter(pl.any_horizontal([pl.col(n).str.strip_chars().fill_null("") != "" for n in present]))
+    raw = raw.with_columns(_datetime_parts(n) for n in present if layout.column(n).kind in ("datetime", "date"))
 
     checks: list[Check] = []
     outputs: list[pl.Expr] = [pl.col(ROW)]
@@ -364,7 +378,8 @@ def parse(
                                          pl.lit(f"{column.maximum:g}"), pl.lit(column.unit))))
             outputs.append(value.alias(name))
         elif column.kind in ("datetime", "date"):
-            unparseable, off_hour, value = _datetime_exprs(source, with_time=column.kind == "datetime")
+            unparseable, off_hour, value = _datetime_exprs(source, pl.col(_parts_column(name)),
+                                                           with_time=column.kind == "datetime")
             checks.append((unparseable, column.label,
                            pl.format("无法识别的时间「{}」（示例：2025-01-01 13:00）。", text)
                            if column.kind == "datetime" else
@@ -395,8 +410,7 @@ def parse(
         what = {"regions": "区域代码", "stations": "站点编码", "sections": "断面编码"}[reference]
         checks.append((text.is_not_null() & (text != "") & ~text.is_in(codes.implode()),
                        layout.column(name).label, pl.format("未知的{}「{}」。", pl.lit(what), text)))
-    errors = _check_errors(raw, checks)
-    frame = raw.select(outputs)
+    frame, errors = _evaluate(raw, outputs, checks)
     key_cols = [k for k in layout.key if k in present]
     if len(key_cols) == len(layout.key):
         keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key_cols))
