@@ -6,7 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from apps.accounts.api import router as accounts_router
+from apps.assessment.api import router as assessment_router
 from apps.core.errors import DomainError, ImportRejected
+from apps.evidence.api import router as evidence_router
+from apps.geo.api import router as geo_router
+from apps.indicators.api import router as indicators_router
+from apps.monitoring.api import router as monitoring_router
+from apps.programs.api import router as programs_router
+from apps.reporting.api import router as reporting_router
+from apps.tasks.api import router as tasks_router
 
 api = NinjaAPI(
     title="ecociv API",
@@ -29,26 +38,13 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-def _register() -> None:
-    from apps.accounts.api import router as accounts_router
-    from apps.assessment.api import router as assessment_router
-    from apps.evidence.api import router as evidence_router
-    from apps.geo.api import router as geo_router
-    from apps.indicators.api import router as indicators_router
-    from apps.monitoring.api import router as monitoring_router
-    from apps.programs.api import router as programs_router
-    from apps.reporting.api import router as reporting_router
-    from apps.tasks.api import router as tasks_router
+api.add_router("/", accounts_router)
+api.add_router("/", geo_router)
+api.add_router("/frameworks", indicators_router)
+api.add_router("/programs", programs_router)
+api.add_router("/", reporting_router)
+api.add_router("/", tasks_router)
+api.add_router("/", assessment_router)
+api.add_router("/", monitoring_router)
+api.add_router("/", evidence_router)
 
-    api.add_router("/", accounts_router)
-    api.add_router("/", geo_router)
-    api.add_router("/frameworks", indicators_router)
-    api.add_router("/programs", programs_router)
-    api.add_router("/", reporting_router)
-    api.add_router("/", tasks_router)
-    api.add_router("/", assessment_router)
-    api.add_router("/", monitoring_router)
-    api.add_router("/", evidence_router)
-
-
-_register()

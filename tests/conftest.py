@@ -8,14 +8,31 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
+from pytest_django import DjangoDbBlocker
+from pytest_django.live_server_helper import LiveServer
+from xdist.scheduler import LoadScopeScheduling
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import user_create
+from apps.geo.models import Department, DepartmentKind, Region
+from apps.indicators.models import Framework
+from apps.programs.models import Program, TitleSought
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from xdist.remote import Producer
+
+#: What the ``client_for`` fixture returns: ``client_for(user)`` is the test client logged in as that user.
+ClientFor = Callable[[User], Client]
 
 # Property tests that do not fix ``max_examples`` themselves take it from a profile: ``quick`` for a local run,
 # ``thorough`` (the examples those tests used to fix) for CI (``.ci/run`` sets ``HYPOTHESIS_PROFILE=thorough``).
@@ -25,15 +42,16 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
-    """Frameworks are package data: load them once for the whole session."""
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:  # noqa: ARG001
+    """Frameworks are package data: load them once for the whole session.
+
+    Requesting pytest-django's own ``django_db_setup`` (which this one overrides) creates the test database first.
+    """
     with django_db_blocker.unblock():
-        call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))
     yield
     # A live-server or job thread may still hold a connection to the test database; PostgreSQL refuses to
     # drop a database in use, so end those sessions before pytest-django drops it.
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -41,12 +59,10 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):  # noqa: ANN001, ANN201
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling:
     """Under pytest-xdist, tests go one by one to whichever worker is free, except that all of ``tests/demo``
     goes to one worker: its package fixture builds the demo once there. (``--dist loadgroup`` with an
     ``xdist_group`` mark should do the same, but with pytest 9.2 and pytest-xdist 3.8 it did not group them.)"""
-    from xdist.scheduler import LoadScopeScheduling
-
     class DemoOnOneWorker(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return "tests/demo" if nodeid.startswith("tests/demo/") else nodeid
@@ -60,13 +76,9 @@ def make_user(username: str, role: str, **scope: object) -> User:
 
 
 @pytest.fixture
-def world(db):  # noqa: ANN001
-    from apps.geo.models import Department, DepartmentKind, Region
-    from apps.indicators.models import Framework
-    from apps.programs.models import Program, TitleSought
-
+def world(db: None) -> SimpleNamespace:  # noqa: ARG001 - requesting db opens the test database
     if not Framework.objects.exists():  # a transactional (browser) test before this one flushed the tables
-        call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))
     province = Region.objects.create(code="990000", name="测试省", level="province", zone="west")
     city = Region.objects.create(code="990100", name="甲市", level="city", parent=province, terrain="hill",
                                  city_size="large", zone="west")
@@ -117,10 +129,10 @@ def world(db):  # noqa: ANN001
 
 
 @pytest.fixture
-def client_for(client):  # noqa: ANN001
+def client_for(client: Client) -> ClientFor:
     """``client_for(user)``: the test client logged in as that persona."""
 
-    def login(user: User):  # noqa: ANN202
+    def login(user: User) -> Client:
         client.force_login(user)
         return client
 
@@ -133,14 +145,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def browser_page(live_server):  # noqa: ANN001
+def browser_page(live_server: LiveServer) -> Iterator[Page]:
     """A Playwright page in Debian's chromium; skipped (visibly) where chromium is absent."""
     if CHROMIUM is None:
         if os.environ.get("ECOCIV_REQUIRE_BROWSER"):
             pytest.fail("ECOCIV_REQUIRE_BROWSER is set but chromium is not installed")
         pytest.skip("browser test skipped: chromium not installed (apt-get install -y chromium)")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - the browser driver, for browser tests only
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -156,7 +168,7 @@ def browser_page(live_server):  # noqa: ANN001
             browser.close()
 
 
-def browser_login(page, username: str, password: str = "pw") -> None:  # noqa: ANN001
+def browser_login(page: Page, username: str, password: str = "pw") -> None:
     page.goto(f"{page.base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)

@@ -23,6 +23,7 @@ from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program
 from apps.programs.models import Program, Responsibility
+from apps.programs.selectors import program_indicators
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,6 @@ def access_unit(user: User, program_id: int, department_id: int) -> tuple[Progra
 
 def access_leaf_indicator(program: Program, indicator_id: int) -> Indicator:
     """An assessed (leaf) indicator of the program, or 404."""
-    from apps.programs.selectors import program_indicators
-
     found = next((i for i in program_indicators(program) if i.id == indicator_id), None)
     if found is None:
         raise NotFoundError("指标不属于本创建工作。")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.http import HttpRequest
 from ninja import Router
 
 from . import dashboards
@@ -19,7 +20,7 @@ router = Router(tags=["达标评估与可达性"])
 
 
 @router.get("/programs/{program_id}/assessment/matrix", response=MatrixOut, summary="达标矩阵（区域×指标）")
-def matrix(request, program_id: int, year: int | None = None,  # noqa: ANN001
+def matrix(request: HttpRequest, program_id: int, year: int | None = None,
            only: Literal["all", "binding"] = "all", sort: Literal["order", "name", "attained"] = "order") -> Matrix:
     """每个可见区域×考核指标一格；``only=binding`` 仅约束性指标，``sort`` 区域排序；不传 ``year`` 时为默认年度。"""
     scope = access_assessment(request.user, program_id)
@@ -27,7 +28,7 @@ def matrix(request, program_id: int, year: int | None = None,  # noqa: ANN001
 
 
 @router.get("/programs/{program_id}/assessment/gates", response=GatesOut, summary="申报条件与县区创建目标")
-def gates(request, program_id: int, year: int | None = None) -> Gates:  # noqa: ANN001
+def gates(request: HttpRequest, program_id: int, year: int | None = None) -> Gates:
     """当前区域的申报条件（摘要、分组的阻碍项）、市级用户的县区创建目标，以及各区域汇总。"""
     scope = access_assessment(request.user, program_id)
     return dashboards.gates(program_assessment(scope.program, year=year), scope)
@@ -35,7 +36,7 @@ def gates(request, program_id: int, year: int | None = None) -> Gates:  # noqa: 
 
 @router.get("/programs/{program_id}/assessment/indicators/{indicator_id}", response=IndicatorDetailOut,
             summary="指标达标详情")
-def indicator(request, program_id: int, indicator_id: int, region: int | None = None,  # noqa: ANN001
+def indicator(request: HttpRequest, program_id: int, indicator_id: int, region: int | None = None,
               year: int | None = None) -> IndicatorDetail:
     """序列、预测、判定与可达性说明、责任单位、佐证材料和各区域情况；无数据时给出最近一次填报。"""
     scope, region_id = access_indicator_region(request.user, program_id, indicator_id, region)
@@ -45,7 +46,7 @@ def indicator(request, program_id: int, indicator_id: int, region: int | None = 
 
 @router.get("/programs/{program_id}/assessment/departments/{department_id}", response=DepartmentOut,
             summary="本单位指标达标情况")
-def department(request, program_id: int, department_id: int,  # noqa: ANN001
+def department(request: HttpRequest, program_id: int, department_id: int,
                year: int | None = None) -> DepartmentView:
     """单位牵头或配合的指标在其负责区域的判定与可达性。"""
     program, unit = access_unit(request.user, program_id, department_id)

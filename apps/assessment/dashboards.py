@@ -21,7 +21,7 @@ from apps.core.errors import NotFoundError
 from apps.evidence.models import Evidence
 from apps.geo.models import Department
 from apps.indicators.models import Indicator
-from apps.programs.models import Phase, Responsibility
+from apps.programs.models import Phase, Program, Responsibility
 from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
 from apps.reporting.validation import is_change, plausible_range
 from calc.attainment import EvaluationStatus, GateResult, ReachabilityStatus, fmt_number
@@ -301,7 +301,7 @@ def sparklines(assessment: ProgramAssessment, region_id: int) -> tuple[Sparkline
     ) for i in chosen[:SPARKLINES])
 
 
-def timeline(program, today: dt.date) -> Timeline:  # noqa: ANN001
+def timeline(program: Program, today: dt.date) -> Timeline:
     """Phases as percentages of the campaign's span, with today's position."""
     phases = list(Phase.objects.filter(program=program).prefetch_related("milestones").order_by("order", "start"))
     if not phases:
@@ -421,7 +421,7 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
                   status_labels={s: status_label(s) for s in STATUS_TEXT})
 
 
-def responsible_units(program, indicator_ids: list[int]) -> dict[int, dict[str, list[Department]]]:  # noqa: ANN001
+def responsible_units(program: Program, indicator_ids: list[int]) -> dict[int, dict[str, list[Department]]]:
     units: dict[int, dict[str, list[Department]]] = {i: {"lead": [], "cooperate": []} for i in indicator_ids}
     for resp in (Responsibility.objects.filter(program=program, indicator_id__in=indicator_ids)
                  .select_related("department").order_by("order", "id")):

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from apps.indicators.models import Indicator
 from calc.attainment import EvaluationStatus, ReachabilityStatus
 
 from .data import Matrix, RegionSummary
@@ -35,11 +36,11 @@ class IndicatorOut(Schema):
     unit: str
 
     @staticmethod
-    def resolve_name(obj) -> str:  # noqa: ANN001
+    def resolve_name(obj: Indicator) -> str:
         return obj.full_name
 
     @staticmethod
-    def resolve_binding(obj) -> bool:  # noqa: ANN001
+    def resolve_binding(obj: Indicator) -> bool:
         return bool(obj.binding)
 
 

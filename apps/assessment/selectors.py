@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 import polars as pl
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, TextField
+from django.db.models import Count, Max, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -86,7 +87,7 @@ class Frames:
     errors: frozenset[tuple[int, int]] = frozenset()  # applicable pairs whose target cannot be resolved
 
 
-def _rows(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+def _rows(queryset: QuerySet[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Run an ORM query on the raw DB-API cursor and put its rows straight into polars (no model instances)."""
     sql, params = queryset.query.sql_with_params()
     connection.ensure_connection()

@@ -14,12 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from apps.accounts.models import User
 from apps.core.uploads import CheckedUpload
+from apps.demo.programs import DemoContext
 from apps.monitoring import compute, samples, services
 from apps.monitoring.models import ImportBatch
 from apps.monitoring.uploads import check_monitoring_upload
+from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, ReportingRound
 from apps.reporting.services import ValueInput, indicator_value_save, indicator_value_transition
@@ -39,7 +43,7 @@ COVER = {"629800": 2.3, "629802": 1.1, "629803": 1.3, "629821": 1.5, "629822": 1
 REVIEWED_YEARS = (2023, 2024)
 
 
-def _checked(name: str, frame, fmt: str = "csv") -> CheckedUpload:  # noqa: ANN001
+def _checked(name: str, frame: pl.DataFrame, fmt: str = "csv") -> CheckedUpload:
     return check_monitoring_upload(SimpleUploadedFile(f"{name}.{fmt}", samples.to_bytes(frame, fmt)))
 
 
@@ -48,7 +52,7 @@ def monitored_codes(framework_code: str) -> set[str]:
     return {code for m in compute.measures().values() if (code := m.indicators.get(framework_code))}
 
 
-def build(context) -> None:  # noqa: ANN001
+def build(context: DemoContext) -> None:
     program, office = context.program, context.users["office"]
     if ImportBatch.objects.filter(program=program).exists():
         return  # already built (load_demo is safe to run again)
@@ -82,7 +86,7 @@ def build(context) -> None:  # noqa: ANN001
                                    comment="与监测站网数据核对一致。")
 
 
-def _base_year_zeros(program, office) -> None:  # noqa: ANN001
+def _base_year_zeros(program: Program, office: User) -> None:
     """Changes against the base year (PM2.5下降幅度, 水质提高/下降幅度) are 0 in the base year by definition, but
     the import computes them only for later years; the office enters the base-year 0 so that 保持稳定或持续改善
     has its base value (see the report: the import could write it itself)."""

@@ -16,6 +16,7 @@ from apps.indicators.models import Framework, Indicator
 from apps.programs import services
 from apps.programs.models import AssignedTarget, Milestone, Phase, Program, RegionGoal, TitleSought
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
+from apps.reporting.selectors import last_approved_numbers
 from apps.reporting.validation import PERCENT_UNITS
 
 DEMO_PASSWORD = "ecociv-demo-2026"
@@ -252,7 +253,7 @@ def build(context: DemoContext) -> None:
                      "、".join(filter(None, [cooperate, counties_text]))))
     local = Indicator.objects.get(program=program)
     rows.append((str(local.number), local.name, "≥40", "市住房和城乡建设局", "市城市管理局"))
-    services.responsibilities_import(program=program, data=responsibility_sheet(rows), actor=office)
+    services.responsibilities_import(program=program, data=responsibility_sheet(rows))
 
 
 # --- the province's yearly numbers (完成上级规定的考核任务) -------------------------------------------------
@@ -303,8 +304,6 @@ def province_numbers(code: str, base: Decimal, *, direction: str, unit: str,
 def build_assigned(context: DemoContext) -> None:
     """The office enters the province's yearly numbers for every target that needs one (after the base year is
     reviewed: each number is derived from the region's approved base-year value)."""
-    from apps.reporting.selectors import last_approved_numbers
-
     program, office = context.program, context.users["office"]
     if AssignedTarget.objects.filter(program=program).exists():
         return

@@ -14,6 +14,8 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import Workbook
 
+from apps.demo.programs import DemoContext
+from apps.programs.selectors import program_indicators
 from apps.review.workflow import ReviewAction
 from apps.tasks import services
 from apps.tasks.models import ProjectCategory, ProjectStatus, Task, TaskMilestone
@@ -146,15 +148,13 @@ FUNDING_SPLITS = [("财政资金", "0.3"), ("上级专项", "0.4"), ("社会资�
     [("绿色债券", "0.5"), ("上级专项", "0.3"), ("其他", "0.2")], [("财政资金", "1")]
 
 
-def _date(value, today: dt.date) -> dt.date | None:  # noqa: ANN001
+def _date(value: dt.date | tuple[str, int] | None, today: dt.date) -> dt.date | None:
     if isinstance(value, tuple):
         return today - dt.timedelta(days=value[1])
     return value
 
 
-def _build_tasks(context, today: dt.date) -> None:  # noqa: ANN001
-    from apps.programs.selectors import program_indicators
-
+def _build_tasks(context: DemoContext, today: dt.date) -> None:
     program, units = context.program, context.units
     indicators = {i.name: i for i in program_indicators(program)}
     for index, (group, items) in enumerate(GROUPS):
@@ -177,7 +177,7 @@ def _build_tasks(context, today: dt.date) -> None:  # noqa: ANN001
                 TaskMilestone.objects.filter(task=task).update(done_on=task.deadline)
 
 
-def _build_progress(context) -> None:  # noqa: ANN001
+def _build_progress(context: DemoContext) -> None:
     program, users = context.program, context.users
     reporter, office = users["reporter"], users["office"]
     tasks = {t.title: t for t in Task.objects.filter(program=program)}
@@ -213,7 +213,7 @@ def _project_sheet(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def _build_projects(context, today: dt.date) -> None:  # noqa: ANN001
+def _build_projects(context: DemoContext) -> None:
     """万元 projects through the service, 亿元 ones through the xlsx import (as offices send them)."""
     program, counties, units = context.program, context.counties, context.units
     categories = {c.name: c for c in ProjectCategory.objects.all()}
@@ -259,7 +259,7 @@ def _build_projects(context, today: dt.date) -> None:  # noqa: ANN001
         project.save(update_fields=["percent"])
 
 
-def _replay_supervision(context, today: dt.date) -> None:  # noqa: ANN001
+def _replay_supervision(context: DemoContext, today: dt.date) -> None:
     """Run the daily rules over the last three weeks, with a response and a closure along the way."""
     program, users = context.program, context.users
     for days_ago in (22, 15, 8):
@@ -275,12 +275,12 @@ def _replay_supervision(context, today: dt.date) -> None:  # noqa: ANN001
     supervision_run(program=program, today=today)
 
 
-def build(context) -> None:  # noqa: ANN001
+def build(context: DemoContext) -> None:
     program = context.program
     if program is None or Task.objects.filter(program=program).exists():
         return
     today = timezone.localdate()
     _build_tasks(context, today)
     _build_progress(context)
-    _build_projects(context, today)
+    _build_projects(context)
     _replay_supervision(context, today)

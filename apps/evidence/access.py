@@ -6,12 +6,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import NotFoundError, PermissionDeniedError
 
 from .models import Evidence
 
 
-def access_evidence(user, evidence_id: int, *, subject: models.Model | None = None) -> Evidence:  # noqa: ANN001
+def access_evidence(user: User, evidence_id: int, *, subject: models.Model | None = None) -> Evidence:
     """The evidence if its subject lets ``user`` see it: 404 when missing (or not ``subject``'s), else 403.
 
     ``subject``, when given, is already fetched and authorized by the caller's address (a value's page).

@@ -25,7 +25,7 @@ class EvidenceSubject(Protocol):
 
     pk: object
 
-    def evidence_can_view(self, user) -> bool: ...  # noqa: ANN001
+    def evidence_can_view(self, user) -> bool: ...
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:  # noqa: ARG001 - Django's upload_to signature

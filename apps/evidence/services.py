@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 
+from apps.accounts.models import User
 from apps.core.errors import DomainError
 from apps.core.uploads import CheckedUpload
 
@@ -12,7 +13,7 @@ from .models import EVIDENCE_KINDS, Evidence
 
 
 @transaction.atomic
-def evidence_attach(*, subject: models.Model, upload: CheckedUpload, actor, checklist_item: str = "",  # noqa: ANN001
+def evidence_attach(*, subject: models.Model, upload: CheckedUpload, actor: User, checklist_item: str = "",
                     note: str = "") -> Evidence:
     """Store a file already checked by ``apps.core.uploads.check_upload`` under our own name, for ``subject``.
 

@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from ninja import Router
 
 from apps.core.errors import NotFoundError
@@ -9,12 +10,12 @@ router = Router(tags=["指标体系"])
 
 
 @router.get("", response=list[FrameworkOut], summary="指标体系版本")
-def list_frameworks(request):
+def list_frameworks(request: HttpRequest) -> list[Framework]:  # noqa: ARG001 - ninja passes it by this name
     return list(Framework.objects.all())
 
 
 @router.get("/{code}/indicators", response=list[IndicatorOut], summary="指标体系的国家指标")
-def list_indicators(request, code: str):
+def list_indicators(request: HttpRequest, code: str) -> list[Indicator]:  # noqa: ARG001 - as above
     framework = Framework.objects.filter(code=code).first()
     if framework is None:
         raise NotFoundError("指标体系不存在。")

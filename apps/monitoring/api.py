@@ -47,8 +47,8 @@ def batches(request: HttpRequest, program_id: int) -> list[ImportBatch]:
 
 
 @router.post("/programs/{program_id}/monitoring/batches", response={201: schemas.BatchDetailOut})
-def upload(request: HttpRequest, program_id: int, kind: Form[str], file: File[UploadedFile],  # noqa: ANN201
-           year: Form[str] = "", rule: Form[str] = "", time_label: Form[str] = ""):
+def upload(request: HttpRequest, program_id: int, kind: Form[str], file: File[UploadedFile],
+           year: Form[str] = "", rule: Form[str] = "", time_label: Form[str] = "") -> Status:
     """Upload and check a file; the check runs in the background (poll the batch) or inline."""
     program = access_monitoring(request.user, program_id, manage=True)
     options = services.clean_options(year=year, rule=rule, time_label=time_label)
@@ -92,7 +92,7 @@ def base_values(request: HttpRequest, program_id: int) -> QuerySet[BaseValue]:
 
 
 @router.post("/programs/{program_id}/monitoring/base-values", response={201: schemas.BaseValueOut})
-def base_value_add(request: HttpRequest, program_id: int, payload: schemas.BaseValueIn):  # noqa: ANN201
+def base_value_add(request: HttpRequest, program_id: int, payload: schemas.BaseValueIn) -> Status:
     program = access_monitoring(request.user, program_id, manage=True)
     region = next((r for r in program_regions(program) if r.code == payload.region_code), None)
     if region is None:

@@ -6,4 +6,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = "监测数据核算"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401 - registers the monitoring.check job and the monitoring import kinds
+        # A registration module imports models, which may be imported only once ready() runs.
+        from . import jobs  # noqa: F401, PLC0415 - registers the monitoring.check job and the monitoring import kinds

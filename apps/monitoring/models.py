@@ -15,6 +15,8 @@ from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.staging.models import StagedImport, StagedStatus
 
+from .compute import Measure, measures
+
 
 class Waterbody(models.TextChoices):
     RIVER = "river", gettext_lazy("河流")
@@ -74,7 +76,7 @@ class ImportKind(models.TextChoices):
 BatchStatus = StagedStatus
 
 
-def batch_path(instance: object, filename: str) -> str:
+def batch_path(instance: object, filename: str) -> str:  # noqa: ARG001 - Django's upload_to signature
     """Where batches stored before the staging app kept their files (named in migration 0001)."""
     return f"monitoring/{instance.program_id}/{instance.sha256}.{instance.file_format}"  # type: ignore[attr-defined]
 
@@ -143,9 +145,7 @@ class ComputedResult(models.Model):
         return f"{self.region} {self.year} {self.measure}"
 
 
-def _measure(key: str):  # noqa: ANN202
-    from .compute import measures
-
+def _measure(key: str) -> Measure | None:
     return measures().get(key)
 
 

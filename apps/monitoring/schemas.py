@@ -135,7 +135,7 @@ class ResultOut(Schema):
     indicator_value_status: str
 
     @staticmethod
-    def resolve_indicator_value_status(obj) -> str:  # noqa: ANN001
+    def resolve_indicator_value_status(obj: ComputedResult) -> str:
         return obj.indicator_value.status if obj.indicator_value_id else ""
 
 
@@ -165,5 +165,5 @@ class BaseValueOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_created_by(obj) -> str:  # noqa: ANN001
+    def resolve_created_by(obj: BaseValue) -> str:
         return str(obj.created_by)

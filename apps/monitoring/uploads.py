@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,7 +57,7 @@ def _is_text(upload: UploadedFile) -> bool:
     return False
 
 
-def _chunks(upload: UploadedFile):  # noqa: ANN202
+def _chunks(upload: UploadedFile) -> Iterator[bytes]:
     upload.seek(0)
     yield from upload.chunks(CHUNK)
 

@@ -11,9 +11,10 @@ from apps.core.uploads import check_upload
 from apps.geo.access import access_department, access_region
 from apps.geo.models import Department, RegionLevel
 from apps.staging.services import staged_import_commit
+from calc.targets import unparse
 
 from . import imports, services
-from .access import access_program, can_manage_region
+from .access import access_program, can_manage_region, visible_programs_q
 from .models import Program
 from .schemas import (
     AssignedIn,
@@ -45,8 +46,6 @@ router = Router(tags=["创建工作"])
 
 @router.get("", response=list[ProgramOut], summary="可见的创建工作")
 def list_programs(request):
-    from .access import visible_programs_q
-
     return list(Program.objects.filter(visible_programs_q(request.user)).select_related("framework"))
 
 

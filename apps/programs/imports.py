@@ -46,8 +46,8 @@ def _check(staged: StagedImport, _report: ReportProgress) -> Checked:
     return _checked(preview)
 
 
-def _commit(staged: StagedImport, actor: User) -> Committed:
-    preview = services.responsibilities_import(program=staged.program, data=staged_import_read(staged), actor=actor)
+def _commit(staged: StagedImport, _actor: User) -> Committed:
+    preview = services.responsibilities_import(program=staged.program, data=staged_import_read(staged))
     return Committed(result={"indicators": len(preview.resolved)})
 
 

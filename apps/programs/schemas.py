@@ -45,11 +45,11 @@ class ProgramDetailOut(ProgramOut):
     goals: list[GoalOut]
 
     @staticmethod
-    def resolve_phases(obj) -> list:  # noqa: ANN001
+    def resolve_phases(obj: Program) -> list[Phase]:
         return list(obj.phases.all())
 
     @staticmethod
-    def resolve_goals(obj) -> list:  # noqa: ANN001
+    def resolve_goals(obj: Program) -> list[RegionGoal]:
         return list(obj.region_goals.select_related("region"))
 
 

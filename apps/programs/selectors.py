@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 
+from apps.core.errors import DomainError
 from apps.core.latest import latest_per_key
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
@@ -24,6 +25,7 @@ from calc.targets import (
     unparse,
 )
 
+from .exports import ResponsibilityExportRow, render_responsibility_xlsx
 from .models import AssignedTarget, Program, Responsibility, TargetEdit, TargetOverride
 
 
@@ -70,8 +72,6 @@ def program_indicators(program: Program) -> list[Indicator]:
 
 def program_indicator(program: Program, indicator_id: object) -> Indicator:
     """One indicator of the program (national or its local addition), or a DomainError."""
-    from apps.core.errors import DomainError
-
     indicator = next((i for i in program_indicators(program) if str(i.id) == str(indicator_id)), None)
     if indicator is None:
         raise DomainError("指标不属于本创建工作。")
@@ -118,7 +118,7 @@ def national_layer(indicator: Indicator, region: Region, profile: RegionProfile)
 def local_edit_layer(edits: dict[tuple[int, str], TargetEdit]) -> TargetLayer:
     """The program's tightening of the national target for the region's level."""
 
-    def layer(indicator: Indicator, region: Region, profile: RegionProfile) -> TargetStep | None:
+    def layer(indicator: Indicator, region: Region, _profile: RegionProfile) -> TargetStep | None:
         edit = edits.get((indicator.id, region.level))
         return None if edit is None else TargetStep(TargetSource.LOCAL_EDIT, edit.target, reason=edit.reason)
 
@@ -128,7 +128,7 @@ def local_edit_layer(edits: dict[tuple[int, str], TargetEdit]) -> TargetLayer:
 def override_layer(overrides: dict[tuple[int, int], TargetOverride]) -> TargetLayer:
     """The office's own target for this one region, or its ruling that the indicator does not apply."""
 
-    def layer(indicator: Indicator, region: Region, profile: RegionProfile) -> TargetStep | None:
+    def layer(indicator: Indicator, region: Region, _profile: RegionProfile) -> TargetStep | None:
         override = overrides.get((region.id, indicator.id))
         if override is None:
             return None
@@ -283,8 +283,6 @@ def department_responsibilities(program: Program, department: Department) -> Que
 
 def responsibility_export(program: Program) -> bytes:
     """The 责任清单 workbook for a program (shared by the page and the API)."""
-    from .exports import ResponsibilityExportRow, render_responsibility_xlsx
-
     rows = [
         ResponsibilityExportRow(
             number=row.indicator.number_label,

@@ -15,6 +15,7 @@ from apps.evidence.views import evidence_response
 from apps.geo.access import access_region
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program, can_manage_program
+from apps.programs.selectors import program_indicators, program_regions
 from apps.review.schemas import TransitionIn
 from apps.staging.models import StagedImport
 
@@ -43,7 +44,7 @@ def list_rounds(request: HttpRequest, program_id: int) -> QuerySet[ReportingRoun
 
 
 @router.post("/programs/{program_id}/rounds", response={201: schemas.RoundOut})
-def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn):  # noqa: ANN201
+def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn) -> Status:
     program = access_program(request.user, program_id, manage=True)
     indicators = list(Indicator.objects.filter(pk__in=payload.indicator_ids))
     regions = [access_region(request.user, rid) for rid in payload.region_ids]
@@ -115,7 +116,7 @@ def bulk_approve(request: HttpRequest, program_id: int, payload: schemas.BulkApp
 
 @router.post("/programs/{program_id}/values/{value_id}/evidence", response={201: schemas.EvidenceOut})
 def upload_evidence(request: HttpRequest, program_id: int, value_id: int, file: File[UploadedFile],
-                    checklist_item: Form[str] = ""):  # noqa: ANN201
+                    checklist_item: Form[str] = "") -> Status:
     value = access_value(request.user, program_id, value_id)
     return Status(201, services.evidence_upload(value=value, upload=file, actor=request.user,
                                                 checklist_item=checklist_item))
@@ -173,8 +174,6 @@ def import_commit(request: HttpRequest, program_id: int, round_id: int, import_i
 def approved(request: HttpRequest, program_id: int, years: Query[list[int]], region_ids: Query[list[int]] = None,
              indicator_ids: Query[list[int]] = None) -> list[ApprovedPoint]:
     """Approved annual values (the dashboard series) for the program's regions the user may see."""
-    from apps.programs.selectors import program_indicators, program_regions
-
     program = access_program(request.user, program_id)
     regions = [r for r in program_regions(program) if not region_ids or r.id in region_ids]
     regions = [access_region(request.user, r.id) for r in regions] if region_ids else regions

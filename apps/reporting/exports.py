@@ -6,11 +6,12 @@ from apps.accounts.models import User
 from apps.core.errors import PermissionDeniedError
 
 from .access import parties_label, reporting_parties
+from .models import ReportingRound
 from .selectors import approved_values, party_obligations
 from .sheets import TemplateRow, render_template
 
 
-def department_template(reporting_round, user: User) -> tuple[bytes, str]:  # noqa: ANN001
+def department_template(reporting_round: ReportingRound, user: User) -> tuple[bytes, str]:
     """The rows the user's unit reports in the round, prefilled with the last approved value."""
     parties = reporting_parties(user, reporting_round.program)
     if not parties:

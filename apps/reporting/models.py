@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Duty, Role
+from apps.accounts.models import Duty, Role, User
 from apps.evidence.models import Evidence
 from apps.geo.access import can_see_region, sees_region
 from apps.geo.models import Region
@@ -127,15 +127,15 @@ class IndicatorValue(Reviewable):
     def period_label(self) -> str:
         return period_label(self.period_type, self.year, self.period_number)
 
-    def review_can_report(self, user) -> bool:  # noqa: ANN001
+    def review_can_report(self, user: User) -> bool:
         """Office admins; the lead unit's reporters for the program region; the county office for its county."""
         key = (self.region_id, self.indicator_id)
         return key in reportable_pairs(user, self.program, {key})
 
-    def review_can_review(self, user) -> bool:  # noqa: ANN001
+    def review_can_review(self, user: User) -> bool:
         return user.is_active and can_manage_program(user, self.program)
 
-    def can_view(self, user) -> bool:  # noqa: ANN001
+    def can_view(self, user: User) -> bool:
         """Reporters and reviewers; leaders and inspectors of the region; units that cooperate on it."""
         if self.review_can_review(user) or self.review_can_report(user):
             return True
@@ -151,7 +151,7 @@ class IndicatorValue(Reviewable):
                                                         department_id=duty.department.id).exists()
         return False
 
-    def evidence_can_view(self, user) -> bool:  # noqa: ANN001
+    def evidence_can_view(self, user: User) -> bool:
         """Whoever may see the value within a program they may see (as its page does)."""
         return can_see_region(user, self.program.region, self.program_id) and self.can_view(user)
 
@@ -189,6 +189,6 @@ class ValueRevision(models.Model):
         return format(self.number.normalize(), "f")
 
 
-def evidence_path(instance, filename: str) -> str:  # noqa: ANN001, ARG001
+def evidence_path(instance: models.Model, filename: str) -> str:  # noqa: ARG001
     """The old evidence table's upload path; only migration 0001 refers to it (evidence is ``apps.evidence``)."""
     return f"reporting/evidence/{instance.value.program_id}/{instance.value_id}/{uuid.uuid4().hex}.{instance.kind}"

@@ -55,11 +55,11 @@ class ObligationOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_value_id(obj) -> int | None:  # noqa: ANN001
+    def resolve_value_id(obj: Obligation) -> int | None:
         return obj.value.id if obj.value else None
 
     @staticmethod
-    def resolve_version(obj) -> int:  # noqa: ANN001
+    def resolve_version(obj: Obligation) -> int:
         return obj.value.version if obj.value else 0
 
 
@@ -93,7 +93,7 @@ class RevisionOut(Schema):
     at: dt.datetime
 
     @staticmethod
-    def resolve_author(obj) -> str:  # noqa: ANN001
+    def resolve_author(obj: ValueRevision) -> str:
         return str(obj.author)
 
 
@@ -106,7 +106,7 @@ class EventOut(Schema):
     at: dt.datetime
 
     @staticmethod
-    def resolve_actor(obj) -> str:  # noqa: ANN001
+    def resolve_actor(obj: ReviewEvent) -> str:
         return str(obj.actor)
 
 
@@ -120,7 +120,7 @@ class EvidenceOut(Schema):
     url: str  # the one permission-checked download
 
     @staticmethod
-    def resolve_url(obj) -> str:  # noqa: ANN001
+    def resolve_url(obj: Evidence) -> str:
         return reverse("evidence_download", args=[obj.id])
 
 

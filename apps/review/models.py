@@ -5,6 +5,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from apps.accounts.models import User
+
 from .workflow import ReviewStatus, Workflow, workflow_for
 
 
@@ -23,10 +25,10 @@ class Reviewable(models.Model):
     class Meta:
         abstract = True
 
-    def review_can_report(self, user) -> bool:  # noqa: ANN001
+    def review_can_report(self, user: User) -> bool:
         raise NotImplementedError
 
-    def review_can_review(self, user) -> bool:  # noqa: ANN001
+    def review_can_review(self, user: User) -> bool:
         raise NotImplementedError
 
 

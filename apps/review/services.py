@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, QuerySet
 
+from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 
 from .models import Reviewable, ReviewEvent
@@ -19,7 +20,7 @@ from .workflow import COMMENT_REQUIRED, REPORTER_ACTIONS, REVIEW, ReviewAction, 
 
 
 @transaction.atomic
-def workflow_step(*, obj: models.Model, workflow: Workflow, action: str, actor, comment: str = "",  # noqa: ANN001
+def workflow_step(*, obj: models.Model, workflow: Workflow, action: str, actor: User, comment: str = "",
                   expected_version: int | None = None, changes: Mapping[str, object] | None = None,
                   data: Mapping[str, object] | None = None) -> ReviewEvent:
     """Move ``obj`` by ``action`` in ``workflow``: the only code that writes a workflow's ``status``.
@@ -49,8 +50,8 @@ def workflow_step(*, obj: models.Model, workflow: Workflow, action: str, actor, 
 
 
 @transaction.atomic
-def transition(*, obj: Reviewable, action: str, actor, comment: str = "", expected_version: int | None = None,
-               changes: Mapping[str, object] | None = None) -> ReviewEvent:  # noqa: ANN001
+def transition(*, obj: Reviewable, action: str, actor: User, comment: str = "",
+               expected_version: int | None = None, changes: Mapping[str, object] | None = None) -> ReviewEvent:
     """Apply ``action`` to ``obj``: check the role and the move, bump the version, record the event.
 
     ``expected_version`` is the version the actor saw; if someone changed the object since, the move

@@ -6,4 +6,5 @@ class StagingConfig(AppConfig):
     verbose_name = "分步导入"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401 - registers the staging.check / staging.commit jobs
+        # A registration module imports models, which may be imported only once ready() runs.
+        from . import jobs  # noqa: F401, PLC0415 - registers the staging.check / staging.commit jobs

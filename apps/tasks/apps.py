@@ -6,4 +6,5 @@ class TasksConfig(AppConfig):
     verbose_name = "任务项目与督办"
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401 - registers this app's staged-import kinds
+        # A registration module imports models, which may be imported only once ready() runs.
+        from . import imports  # noqa: F401, PLC0415 - registers this app's staged-import kinds

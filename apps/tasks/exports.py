@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -51,7 +52,7 @@ def render_task_xlsx(title: str, tasks: Iterable[Task]) -> bytes:
     return _book(title, TASK_HEADERS, rows, [8, 36, 60, 24, 30, 14, 10, 10])
 
 
-def _money(value) -> str:  # noqa: ANN001
+def _money(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
 
 

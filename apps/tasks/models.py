@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -9,10 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
+from apps.programs.access import can_manage_program
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.models import Reviewable, ReviewEvent
 
@@ -59,7 +62,7 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
 
-    def is_overdue(self, today) -> bool:  # noqa: ANN001
+    def is_overdue(self, today: dt.date) -> bool:
         """Past its deadline and not done; due today is not overdue."""
         return self.deadline is not None and self.deadline < today and self.status != TaskStatus.COMPLETED
 
@@ -96,7 +99,7 @@ class TaskMilestone(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_overdue(self, today) -> bool:  # noqa: ANN001
+    def is_overdue(self, today: dt.date) -> bool:
         return self.done_on is None and self.due < today
 
 
@@ -119,16 +122,14 @@ class TaskProgress(Reviewable):
     def __str__(self) -> str:
         return f"{self.task}：{self.percent}%"
 
-    def review_can_report(self, user) -> bool:  # noqa: ANN001
+    def review_can_report(self, user: User) -> bool:
         return user.is_active and any(d.department.id == self.department_id for d in user.duties_as(
             Role.DEPARTMENT_REPORTER, program_id=self.task.program_id))
 
-    def review_can_review(self, user) -> bool:  # noqa: ANN001
-        from apps.programs.access import can_manage_program
-
+    def review_can_review(self, user: User) -> bool:
         return can_manage_program(user, self.task.program)
 
-    def evidence_can_view(self, user) -> bool:  # noqa: ANN001
+    def evidence_can_view(self, user: User) -> bool:
         """Whoever may see the task (``apps.tasks.access`` holds the rule)."""
         return can_view_task(user, self.task)
 
@@ -206,7 +207,7 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_late(self, today) -> bool:  # noqa: ANN001
+    def is_late(self, today: dt.date) -> bool:
         return self.end < today and self.status != ProjectStatus.COMPLETED
 
 

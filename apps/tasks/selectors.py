@@ -18,11 +18,13 @@ from apps.review.workflow import ReviewStatus
 
 from .access import visible_notices_q, visible_projects_q, visible_tasks_q
 from .models import (
+    FundingSource,
     NoticeLevel,
     NoticeStatus,
     Project,
     ProjectCategory,
     ProjectFunding,
+    ProjectStatus,
     ProjectYear,
     SupervisionNotice,
     Task,
@@ -44,7 +46,7 @@ def yi(amount_wan: Decimal | None) -> Decimal:
 # --- tasks -------------------------------------------------------------------------------------
 
 
-def task_queryset(user, program: Program) -> QuerySet[Task]:  # noqa: ANN001
+def task_queryset(user: User, program: Program) -> QuerySet[Task]:
     return (
         Task.objects.filter(visible_tasks_q(user, program), program=program)
         .select_related("parent")
@@ -67,7 +69,7 @@ class TaskRow:
     is_context: bool = False  # a group shown only to place the user's own tasks
 
 
-def task_rows(user, program: Program, *, today: dt.date | None = None) -> list[TaskRow]:  # noqa: ANN001
+def task_rows(user: User, program: Program, *, today: dt.date | None = None) -> list[TaskRow]:
     """The task list in plan order; for a restricted user, the groups above its own tasks are shown as context."""
     today = today or timezone.localdate()
     tasks = list(task_queryset(user, program))
@@ -135,7 +137,7 @@ def task_progress_list(task: Task) -> QuerySet[TaskProgress]:
 # --- projects ----------------------------------------------------------------------------------
 
 
-def project_queryset(user, program: Program) -> QuerySet[Project]:  # noqa: ANN001
+def project_queryset(user: User, program: Program) -> QuerySet[Project]:
     return (
         Project.objects.filter(visible_projects_q(user, program), program=program)
         .select_related("category", "region", "department")
@@ -185,10 +187,8 @@ class ProjectSummary:
         return (self.completed * 100 / self.total).quantize(Decimal("0.1"))
 
 
-def project_summary(user, program: Program, *, today: dt.date | None = None) -> ProjectSummary:  # noqa: ANN001
+def project_summary(user: User, program: Program, *, today: dt.date | None = None) -> ProjectSummary:
     """Totals by category, region, year and funding source, in a handful of aggregate queries."""
-    from .models import FundingSource, ProjectStatus
-
     today = today or timezone.localdate()
     projects = Project.objects.filter(visible_projects_q(user, program), program=program)
     totals = projects.aggregate(n=Count("id"), total=Sum("total_investment"))
@@ -227,7 +227,7 @@ def project_summary(user, program: Program, *, today: dt.date | None = None) -> 
 # --- notices -----------------------------------------------------------------------------------
 
 
-def notice_queryset(user, program: Program, *, open_only: bool = False) -> QuerySet[SupervisionNotice]:  # noqa: ANN001
+def notice_queryset(user: User, program: Program, *, open_only: bool = False) -> QuerySet[SupervisionNotice]:
     notices = (SupervisionNotice.objects.filter(visible_notices_q(user, program), program=program)
                .select_related("department", "created_by"))
     if open_only:
@@ -342,7 +342,7 @@ class Timeline:
     rows: list[Bar]
 
 
-def timeline(user, program: Program, *, today: dt.date | None = None) -> Timeline:  # noqa: ANN001
+def timeline(user: User, program: Program, *, today: dt.date | None = None) -> Timeline:
     """Phases, program milestones and (the user's visible) tasks with milestones, placed on one time axis."""
     today = today or timezone.localdate()
     phases = list(Phase.objects.filter(program=program).prefetch_related("milestones").order_by("order", "start"))
@@ -381,7 +381,7 @@ def timeline(user, program: Program, *, today: dt.date | None = None) -> Timelin
     return Timeline(start, end, today, today_left, years, rows)
 
 
-def open_notice_counts(program: Program, user) -> dict[int, int]:  # noqa: ANN001
+def open_notice_counts(program: Program, user: User) -> dict[int, int]:
     """Open notices per level (for badges)."""
     rows = (SupervisionNotice.objects.filter(visible_notices_q(user, program), program=program)
             .exclude(status=NoticeStatus.CLOSED).values("level").annotate(n=Count("id")))

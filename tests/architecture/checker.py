@@ -120,7 +120,7 @@ class _Visitor(ast.NodeVisitor):
             self.access_defs.append((node.lineno, node.name))
         self.generic_visit(node)
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 def app_of(module: str) -> str | None:

@@ -10,8 +10,12 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.evidence.models import Evidence
+from apps.geo.models import Region
 from apps.indicators.models import Indicator
-from apps.programs.models import AssignedTarget, RegionGoal, Responsibility, TargetOverride
+from apps.programs.models import AssignedTarget, Program, RegionGoal, Responsibility, TargetOverride
+from apps.reporting.models import IndicatorValue, ValueRevision
 
 
 @pytest.fixture(autouse=True)
@@ -22,10 +26,9 @@ def _fresh_cache():
     cache.clear()
 
 
-def approve(program, region, indicator, year, number=None, qualitative="", *, author):  # noqa: ANN001, ANN201
+def approve(program: Program, region: Region, indicator: Indicator, year: int, number: str | None = None, qualitative: str = "", *,
+            author: User) -> IndicatorValue:
     """An approved annual value with its revision (what the review workflow leaves behind)."""
-    from apps.reporting.models import IndicatorValue, ValueRevision
-
     value = IndicatorValue.objects.create(program=program, region=region, indicator=indicator, year=year,
                                           status="approved", approved_at=timezone.now())
     revision = ValueRevision.objects.create(value=value, number=None if number is None else Decimal(str(number)),
@@ -35,7 +38,8 @@ def approve(program, region, indicator, year, number=None, qualitative="", *, au
     return value
 
 
-def assign(program, region, indicator, year, number, *, author):  # noqa: ANN001, ANN201
+def assign(program: Program, region: Region, indicator: Indicator, year: int, number: str, *,
+           author: User) -> AssignedTarget:
     return AssignedTarget.objects.create(program=program, region=region, indicator=indicator, year=year,
                                          value=Decimal(str(number)), reason="省下达", created_by=author)
 
@@ -55,7 +59,7 @@ SERIES = {
 
 
 @pytest.fixture
-def assess(world):  # noqa: ANN001
+def assess(world: SimpleNamespace):
     program, users = world.program, world.users
     regions = {"city": world.city, **world.counties}
     code = {i.code: i for i in Indicator.objects.filter(framework=program.framework)}
@@ -89,9 +93,7 @@ def assess(world):  # noqa: ANN001
                            unit=unit, other_unit=other)
 
 
-def add_evidence(value, author):  # noqa: ANN001, ANN201
-    from apps.evidence.models import Evidence
-
+def add_evidence(value: IndicatorValue, author: User) -> Evidence:
     evidence = Evidence(subject=value, original_name="2024年城镇污水处理台账.pdf", kind="pdf", size=8, sha256="0" * 64,
                         uploaded_by=author)
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)

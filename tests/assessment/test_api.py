@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from django.test import Client
 
 
-def api(assess) -> dict[str, str]:  # noqa: ANN001
+def api(assess: SimpleNamespace) -> dict[str, str]:
     p, city = assess.program.id, assess.world.city.id
     return {
         "matrix": f"/api/programs/{p}/assessment/matrix",
@@ -73,5 +76,5 @@ def test_denied_and_missing(assess, client_for):
     assert office.get(f"/api/programs/{p}/assessment/matrix?year=1500").status_code == 404
 
 
-def test_anonymous_is_refused(assess, client):  # noqa: ANN001
+def test_anonymous_is_refused(assess: SimpleNamespace, client: Client):
     assert client.get(api(assess)["matrix"]).status_code == 401

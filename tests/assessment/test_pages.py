@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from apps.accounts.models import Role
+from apps.indicators.models import Indicator
 from tests.conftest import make_user
 
 
-def urls(assess) -> dict[str, str]:  # noqa: ANN001
+def urls(assess: SimpleNamespace) -> dict[str, str]:
     p, city = assess.program.id, assess.world.city.id
     return {
         "cockpit": f"/programs/{p}/assessment/",
@@ -86,8 +89,6 @@ def test_indicator_detail_shows_sentences_units_evidence_and_regions(assess, cli
 
 
 def test_missing_and_parent_indicators_are_404(assess, client_for):
-    from apps.indicators.models import Indicator
-
     client = client_for(assess.world.users.office)
     p = assess.program.id
     parent = Indicator.objects.filter(framework=assess.program.framework, scope_levels=[]).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.geo.models import Region
@@ -28,7 +29,7 @@ def grow(assess, total: int) -> None:
                                       target_year=2023 + n % 4)
 
 
-def count(client, url: str, *, cold: bool) -> int:  # noqa: ANN001
+def count(client: Client, url: str, *, cold: bool) -> int:
     if cold:
         cache.clear()
     with CaptureQueriesContext(connection) as queries:

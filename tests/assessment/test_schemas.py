@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import pytest
+from ninja import Schema
 
 from apps.assessment import data, schemas
+from tests.conftest import ClientFor
 
 # schema → the dataclass it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
@@ -37,7 +40,7 @@ READS = {
 
 
 @pytest.mark.parametrize("schema", list(READS), ids=lambda s: s.__name__)
-def test_schema_fields_come_from_the_dataclass(schema):  # noqa: ANN001
+def test_schema_fields_come_from_the_dataclass(schema: type[Schema]) -> None:
     source = READS[schema]
     names = {f.name for f in dataclasses.fields(source)}
     names |= {n for n, v in vars(source).items() if isinstance(v, property)}
@@ -51,7 +54,7 @@ def test_dataclasses_are_frozen():
 
 
 @pytest.mark.django_db
-def test_openapi_renders(client_for, world):  # noqa: ANN001
+def test_openapi_renders(client_for: ClientFor, world: SimpleNamespace):
     response = client_for(world.users.office).get("/api/openapi.json")
     assert response.status_code == 200
     components = response.json()["components"]["schemas"]

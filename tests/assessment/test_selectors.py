@@ -18,8 +18,9 @@ from apps.assessment.selectors import (
     resolved_targets,
 )
 from apps.geo.models import Region
-from apps.programs.models import TargetOverride
+from apps.programs.models import Program, TargetOverride
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
+from apps.reporting.models import ValueRevision
 from calc.attainment import certification_gate
 
 from .conftest import approve, assign
@@ -89,7 +90,7 @@ def test_every_form_is_covered_with_the_expected_outcome(assess):
     got = {k: a.scalar([k])[k] for k in [(city, code[c].id) for c in
                                            ("2019-03", "2019-01", "2019-07a", "2019-12c", "2019-20", "2019-36c")]}
 
-    def status(c, region=city):  # noqa: ANN001, ANN202
+    def status(c: str, region: Region = city) -> str:
         return a.scalar([(region, code[c].id)])[(region, code[c].id)][0].status
 
     assert status("2019-03") == "not_attained"  # 19 < 20
@@ -147,7 +148,7 @@ def test_unresolvable_target_is_no_data_not_hidden(assess):
     assert "2019-03" in [b.code for b in a.region_gate(assess.world.city.id).blockers]
 
 
-def _statuses(program):  # noqa: ANN001, ANN202
+def _statuses(program: Program) -> dict[tuple[int, int], str]:
     a = program_assessment(program, year=2024, today=TODAY)
     return {k: v["status"] for k, v in a.status_map().items()}
 
@@ -160,7 +161,6 @@ def test_cache_is_invalidated_by_every_kind_of_change(assess):
         assert _statuses(program)[pair] == "not_attained"
     assert len(warm) <= 10
     value = assess.values[("city", "2019-03", 2024)]  # a new approved revision of the same value
-    from apps.reporting.models import ValueRevision
 
     revision = ValueRevision.objects.create(value=value, number=Decimal("21"), version=2, author=office)
     value.approved_revision = revision

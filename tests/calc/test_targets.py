@@ -99,7 +99,7 @@ def test_syntax_errors_say_where(text, message):
         parse_target(text)
 
 
-def P(**kw) -> RegionProfile:  # noqa: N802
+def P(**kw) -> RegionProfile:
     return RegionProfile(**{"level": "county", **kw})
 
 

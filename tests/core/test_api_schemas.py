@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+
+from tests.conftest import ClientFor
 
 APPS = Path(__file__).resolve().parents[2] / "apps"
 API_FILES = sorted(APPS.glob("*/api.py"))
@@ -21,12 +24,12 @@ def test_api_declares_no_schema(api: Path) -> None:
     assert "import Schema" not in api.read_text(encoding="utf-8") and ", Schema" not in api.read_text(encoding="utf-8")
 
 
-def test_openapi_document_renders(client_for, world) -> None:  # noqa: ANN001
+def test_openapi_document_renders(client_for: ClientFor, world: SimpleNamespace) -> None:
     response = client_for(world.users.office).get("/api/openapi.json")
     assert response.status_code == 200 and response.json()["paths"]
 
 
-def test_program_list_and_detail_read_the_model(client_for, world) -> None:  # noqa: ANN001
+def test_program_list_and_detail_read_the_model(client_for: ClientFor, world: SimpleNamespace) -> None:
     client = client_for(world.users.office)
     listed = client.get("/api/programs").json()
     program = next(p for p in listed if p["id"] == world.program.id)

@@ -14,14 +14,21 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.models import User
+from apps.assessment.selectors import load_assigned
 from apps.core.latest import latest_per_key
+from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.monitoring.models import BaseValue, BatchStatus, ComputedResult, ImportBatch
+from apps.monitoring.selectors import current_results
+from apps.monitoring.services import base_values
 from apps.programs import selectors as programs
-from apps.programs.models import AssignedTarget, TargetEdit, TargetOverride
+from apps.programs.models import AssignedTarget, Program, TargetEdit, TargetOverride
 from apps.reporting.models import IndicatorValue, ValueRevision
+from apps.reporting.selectors import _attach_return_comments, last_approved_numbers
 from apps.review.models import ReviewEvent
 
 REVISIONS = 12  # rows per key: far more than the one that counts
@@ -30,7 +37,7 @@ REVISIONS = 12  # rows per key: far more than the one that counts
 class _CountingCursor:
     """Wraps Django's cursor and counts the rows each statement hands back to Python."""
 
-    def __init__(self, cursor, log: list[list]) -> None:  # noqa: ANN001
+    def __init__(self, cursor: CursorWrapper, log: list[list]) -> None:
         self._cursor, self._log = cursor, log
 
     def __getattr__(self, name: str) -> object:
@@ -118,8 +125,6 @@ def test_assigned_numbers_fetch_one_row_per_key(world, monkeypatch):
 
 
 def test_assessment_loader_fetches_only_the_current_assigned_numbers(world, monkeypatch):
-    from apps.assessment.selectors import load_assigned
-
     office, program = world.users.office, world.program
     regions = [world.city, *world.counties.values()]
     for n in range(REVISIONS):
@@ -155,9 +160,6 @@ def test_target_resolution_fetches_current_edits_and_overrides_only(world, monke
 
 
 def test_monitoring_results_and_base_values_fetch_the_latest_row_per_key(world, monkeypatch):
-    from apps.monitoring.selectors import current_results
-    from apps.monitoring.services import base_values
-
     office, program = world.users.office, world.program
     regions = [world.city, world.counties["hill"]]
     for n in range(REVISIONS):
@@ -184,7 +186,8 @@ def test_monitoring_results_and_base_values_fetch_the_latest_row_per_key(world, 
     assert rows[table(ComputedResult)] == 2 and rows[table(BaseValue)] == 2
 
 
-def _value(program, region, indicator, year, number, author):  # noqa: ANN001, ANN202
+def _value(program: Program, region: Region, indicator: Indicator, year: int, number: Decimal,
+           author: User) -> IndicatorValue:
     value = IndicatorValue.objects.create(program=program, region=region, indicator=indicator, year=year,
                                           status="approved")
     revision = ValueRevision.objects.create(value=value, number=number, version=1, author=author)
@@ -194,8 +197,6 @@ def _value(program, region, indicator, year, number, author):  # noqa: ANN001, A
 
 
 def test_last_approved_numbers_fetch_one_row_per_pair(world, monkeypatch):
-    from apps.reporting.selectors import last_approved_numbers
-
     office, program = world.users.office, world.program
     pairs = [(world.city, ind("2019-29")), (world.counties["hill"], ind("2019-29"))]
     for year in range(2010, 2010 + REVISIONS):
@@ -208,8 +209,6 @@ def test_last_approved_numbers_fetch_one_row_per_pair(world, monkeypatch):
 
 
 def test_return_comments_fetch_the_latest_return_per_value(world, monkeypatch):
-    from apps.reporting.selectors import _attach_return_comments
-
     office, program = world.users.office, world.program
     values = [_value(program, world.city, ind(code), 2024, Decimal(1), office) for code in ("2019-29", "2019-37")]
     kind = ContentType.objects.get_for_model(IndicatorValue)

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from apps.core import nav
 from apps.programs.context_processors import navigation
-from tests.conftest import browser_login
+from apps.tasks import nav as tasks_nav
+from tests.conftest import ClientFor, browser_login
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
@@ -75,7 +81,7 @@ def shape(items: list[list]) -> list[tuple[str, list[str]] | str]:
     return [(label, [link[0] for link in links]) if is_group else label for label, is_group, _, links in items]
 
 
-def get_menu(client, url: str) -> list[list]:  # noqa: ANN001
+def get_menu(client: Client, url: str) -> list[list]:
     response = client.get(url)
     assert response.status_code == 200, url
     return menu_of(response.content.decode())
@@ -98,7 +104,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_groups_and_entries_per_role(world, client_for, persona):  # noqa: ANN001
+def test_groups_and_entries_per_role(world: SimpleNamespace, client_for: ClientFor, persona: str):
     client = client_for(getattr(world.users, persona))
     items = get_menu(client, reverse("program", args=[world.program.id]))
     assert shape(items) == EXPECTED[persona]
@@ -113,7 +119,7 @@ def test_groups_and_entries_per_role(world, client_for, persona):  # noqa: ANN00
             assert client.get(href, follow=True).status_code == 200, (persona, label, href)
 
 
-def test_a_role_never_sees_an_entry_whose_page_denies_it(world, client_for):  # noqa: ANN001
+def test_a_role_never_sees_an_entry_whose_page_denies_it(world: SimpleNamespace, client_for: ClientFor):
     """The denied path: pages left out of a role's menu really are refused to that role."""
     p = world.program.id
     assert client_for(world.users.leader).get(reverse("reporting_review", args=[p])).status_code == 403
@@ -132,7 +138,8 @@ def test_a_role_never_sees_an_entry_whose_page_denies_it(world, client_for):  # 
     ("assessment_matrix", {}, "达标矩阵", "总览"),
     ("reporting_review", {}, "审核", None),
 ])
-def test_the_current_page_and_its_section_are_marked(world, client_for, url_name, extra, entry, group):  # noqa: ANN001
+def test_the_current_page_and_its_section_are_marked(world: SimpleNamespace, client_for: ClientFor, url_name: str,
+                                                     extra: dict[str, str], entry: str, group: str | None) -> None:
     kwargs = {"program_id": world.program.id}
     for key, value in extra.items():
         kwargs[key] = world.city.id if value == "city" else world.units["市生态环境局"].id
@@ -143,7 +150,7 @@ def test_the_current_page_and_its_section_are_marked(world, client_for, url_name
     assert groups_marked == ([group] if group else [])
 
 
-def test_menu_in_english_with_the_language_cookie(world, client):  # noqa: ANN001
+def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client: Client):
     client.force_login(world.users.office)
     client.cookies["django_language"] = "en"
     items = get_menu(client, reverse("tasks", args=[world.program.id]))
@@ -163,7 +170,7 @@ def test_menu_in_english_with_the_language_cookie(world, client):  # noqa: ANN00
         assert not CJK.search(text), (persona, text)
 
 
-def test_no_menu_outside_a_program_or_on_a_refused_one(world, client_for):  # noqa: ANN001
+def test_no_menu_outside_a_program_or_on_a_refused_one(world: SimpleNamespace, client_for: ClientFor):
     request = RequestFactory().get("/")
     request.user = world.users.office
     request.resolver_match = resolve("/")
@@ -173,7 +180,7 @@ def test_no_menu_outside_a_program_or_on_a_refused_one(world, client_for):  # no
     assert menu_of(response.content.decode()) == []
 
 
-def test_the_menu_costs_no_sql_query(world):  # noqa: ANN001
+def test_the_menu_costs_no_sql_query(world: SimpleNamespace):
     user = world.users.office
     request = RequestFactory().get(reverse("tasks", args=[world.program.id]))
     request.user = user  # loaded once per request by the auth middleware, counted on every page already
@@ -185,9 +192,7 @@ def test_the_menu_costs_no_sql_query(world):  # noqa: ANN001
     assert [item.label for item in menu] == ["审核", "总览", "调度填报", "督办推进", "清单"]
 
 
-def test_an_old_three_tuple_entry_is_a_top_level_link(world, monkeypatch):  # noqa: ANN001
-    from apps.tasks import nav as tasks_nav
-
+def test_an_old_three_tuple_entry_is_a_top_level_link(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(tasks_nav, "NAV", [*tasks_nav.NAV, ("旧式入口", "timeline", None)])
     menu = nav.build_menu(roles={"leader"}, program_id=world.program.id, path="/elsewhere/", url_name=None)
     top = [item for item in menu if not item.is_group]
@@ -195,7 +200,7 @@ def test_an_old_three_tuple_entry_is_a_top_level_link(world, monkeypatch):  # no
     assert top[1].href == reverse("timeline", args=[world.program.id])
 
 
-def test_every_entry_names_a_known_group_and_a_real_page(world):  # noqa: ANN001
+def test_every_entry_names_a_known_group_and_a_real_page(world: SimpleNamespace):
     for entry in nav.entries():
         assert entry.group in nav.GROUPS, entry
         reverse(entry.url_name, kwargs={"program_id": world.program.id})
@@ -207,7 +212,7 @@ def test_every_entry_names_a_known_group_and_a_real_page(world):  # noqa: ANN001
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_header_is_one_line_and_dropdowns_work(world, browser_page, language):  # noqa: ANN001
+def test_header_is_one_line_and_dropdowns_work(world: SimpleNamespace, browser_page: Page, language: str) -> None:
     page = browser_page
     if language == "en":
         page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])

@@ -120,7 +120,8 @@ def test_office_admin_uses_the_admin_site(world, client_for):
     assert client_for(world.users.office).get("/admin/geo/region/").status_code == 200
 
 
-def test_interface_is_chinese_even_for_an_english_browser(world, client):
+@pytest.mark.usefixtures("world")
+def test_interface_is_chinese_even_for_an_english_browser(client):
     response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "zh-hans"
     assert "用户名" in response.content.decode()

@@ -17,6 +17,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+from pytest_django import DjangoDbBlocker
 
 from apps.monitoring.models import ComputedResult, ImportBatch
 from apps.programs.models import AssignedTarget
@@ -33,8 +34,11 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="package")
-def demo(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:  # noqa: ANN001
-    """``load_demo`` run twice; ``output`` is the first run's, ``counts_before``/``counts_after`` frame the second."""
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[SimpleNamespace]:  # noqa: ARG001
+    """``load_demo`` run twice; ``output`` is the first run's, ``counts_before``/``counts_after`` frame the second.
+
+    Requesting ``django_db_setup`` creates the test database before the demo is loaded into it.
+    """
     with django_db_blocker.unblock(), transaction.atomic():
         first = io.StringIO()
         call_command("load_demo", stdout=first)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from apps.programs.models import Program, Responsibility
 
 
-def test_demo_loads_and_logins_work(demo, db, client):
+@pytest.mark.usefixtures("db")
+def test_demo_loads_and_logins_work(demo, client):
     """``demo`` ran ``load_demo`` twice; ``demo.output`` is what the first run printed."""
     program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
     assert program.region.children.count() == 6

@@ -9,7 +9,8 @@ from apps.tasks.models import NoticeLevel, NoticeStatus, Project, SupervisionNot
 
 
 @pytest.mark.django_db
-def test_demo_step(demo):
+@pytest.mark.usefixtures("demo")
+def test_demo_step():
     assert Task.objects.filter(level=0).count() >= 6
     assert Task.objects.filter(level__gt=0).count() >= 30
     assert Project.objects.count() >= 40
@@ -17,5 +18,5 @@ def test_demo_step(demo):
     open_levels = set(SupervisionNotice.objects.exclude(status=NoticeStatus.CLOSED).values_list("level", flat=True))
     assert open_levels == {NoticeLevel.REMIND, NoticeLevel.URGE, NoticeLevel.CIRCULATE}
     count = SupervisionNotice.objects.count()
-    call_command("run_supervision", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("run_supervision", stdout=open("/dev/null", "w"))
     assert SupervisionNotice.objects.count() == count

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.http import FileResponse
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.views.static import serve
+
+from apps.evidence.models import Evidence
+from tests.conftest import ClientFor
 
 from .conftest import PDF, PNG
 
 
-def page_url(evidence) -> str:  # noqa: ANN001
+def page_url(evidence: Evidence) -> str:
     return f"/evidence/{evidence.id}/"
 
 
-def api_url(evidence) -> str:  # noqa: ANN001
+def api_url(evidence: Evidence) -> str:
     return f"/api/evidence/{evidence.id}"
 
 
-def content(response) -> bytes:  # noqa: ANN001
+def content(response: FileResponse) -> bytes:
     return b"".join(response.streaming_content)
 
 
 @pytest.mark.parametrize("persona", ["office", "reporter", "leader", "inspector", "cooperator"])
-def test_value_evidence_allowed(both, client_for, persona):  # noqa: ANN001
+def test_value_evidence_allowed(both: SimpleNamespace, client_for: ClientFor, persona: str):
     client = client_for(getattr(both.users, persona))
     for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
         response = client.get(url)
@@ -32,14 +41,14 @@ def test_value_evidence_allowed(both, client_for, persona):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("persona", ["outsider", "county", "stranger"])
-def test_value_evidence_denied(both, client_for, persona):  # noqa: ANN001
+def test_value_evidence_denied(both: SimpleNamespace, client_for: ClientFor, persona: str):
     client = client_for(getattr(both.users, persona))
     for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
         assert client.get(url).status_code == 403, (persona, url)
 
 
 @pytest.mark.parametrize("persona", ["office", "reporter", "finance", "leader", "inspector"])
-def test_task_evidence_allowed(both, client_for, persona):  # noqa: ANN001
+def test_task_evidence_allowed(both: SimpleNamespace, client_for: ClientFor, persona: str):
     client = client_for(getattr(both.users, persona))
     for url in (page_url(both.task_evidence), api_url(both.task_evidence)):
         response = client.get(url)
@@ -48,13 +57,13 @@ def test_task_evidence_allowed(both, client_for, persona):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("persona", ["outsider", "county", "builder", "stranger"])
-def test_task_evidence_denied(both, client_for, persona):  # noqa: ANN001
+def test_task_evidence_denied(both: SimpleNamespace, client_for: ClientFor, persona: str):
     client = client_for(getattr(both.users, persona))
     for url in (page_url(both.task_evidence), api_url(both.task_evidence)):
         assert client.get(url).status_code == 403, (persona, url)
 
 
-def test_missing_and_anonymous(both, client, client_for):  # noqa: ANN001
+def test_missing_and_anonymous(both: SimpleNamespace, client: Client, client_for: ClientFor):
     assert client.get(page_url(both.value_evidence)).status_code == 302  # to the login page
     assert client.get(api_url(both.value_evidence)).status_code == 401
     office = client_for(both.users.office)
@@ -62,7 +71,7 @@ def test_missing_and_anonymous(both, client, client_for):  # noqa: ANN001
     assert office.get("/api/evidence/999999").status_code == 404
 
 
-def test_value_address_must_name_the_evidence_value(both, client_for):  # noqa: ANN001
+def test_value_address_must_name_the_evidence_value(both: SimpleNamespace, client_for: ClientFor):
     """The value's own address serves only that value's evidence."""
     office = client_for(both.users.office)
     program = both.world.program.id
@@ -74,7 +83,7 @@ def test_value_address_must_name_the_evidence_value(both, client_for):  # noqa: 
     assert office.get(api).status_code == 404
 
 
-def test_headers_name_the_file_and_forbid_sniffing(both, client_for):  # noqa: ANN001
+def test_headers_name_the_file_and_forbid_sniffing(both: SimpleNamespace, client_for: ClientFor):
     client = client_for(both.users.office)
     for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
         response = client.get(url)
@@ -89,7 +98,7 @@ def test_headers_name_the_file_and_forbid_sniffing(both, client_for):  # noqa: A
     assert f"filename*=UTF-8''{quote('颁布文件.png')}" in response["Content-Disposition"]
 
 
-def test_media_is_never_served_by_url(both, client_for):  # noqa: ANN001
+def test_media_is_never_served_by_url(both: SimpleNamespace, client_for: ClientFor):
     client = client_for(both.users.office)
     for evidence in (both.value_evidence, both.task_evidence):
         assert client.get(settings.MEDIA_URL + evidence.file.name).status_code == 404
@@ -97,10 +106,7 @@ def test_media_is_never_served_by_url(both, client_for):  # noqa: ANN001
 
 
 def test_no_urlpattern_serves_media_root():
-    from django.urls import get_resolver
-    from django.views.static import serve
-
-    def views(resolver) -> list:  # noqa: ANN001
+    def views(resolver: URLResolver) -> list[Callable[..., object]]:
         found = []
         for pattern in resolver.url_patterns:
             if hasattr(pattern, "url_patterns"):
@@ -112,7 +118,7 @@ def test_no_urlpattern_serves_media_root():
     assert serve not in views(get_resolver())
 
 
-def test_pages_and_api_link_to_the_download(both, client_for):  # noqa: ANN001
+def test_pages_and_api_link_to_the_download(both: SimpleNamespace, client_for: ClientFor):
     program = both.world.program.id
     reporter = client_for(both.users.reporter)
     text = reporter.get(f"/programs/{program}/tasks/{both.plan.own.id}/").content.decode()

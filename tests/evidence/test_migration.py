@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 
 from apps.evidence.models import Evidence
 from apps.reporting.models import IndicatorValue
@@ -16,7 +18,7 @@ from apps.tasks.services import task_create
 BEFORE = [("reporting", "0001_initial"), ("tasks", "0004_delete_noticeevent"), ("evidence", "0001_initial")]
 
 
-def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202
+def _migrate(targets: list[tuple[str, str]]) -> StateApps:
     """Migrate the test database to ``targets``; the historical models there."""
     MigrationExecutor(connection).migrate(targets)
     return MigrationExecutor(connection).loader.project_state(targets).apps
@@ -27,7 +29,7 @@ def _latest() -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rows_move_to_the_one_model(world):  # noqa: ANN001
+def test_rows_move_to_the_one_model(world: SimpleNamespace):
     # Not the ``plan`` fixture: an earlier transactional test may have flushed the migrations' project categories.
     task = task_create(program=world.program, number="1.", title="生态文明建设规划", leads=[world.units["市生态环境局"]])
     reporter = world.users.reporter

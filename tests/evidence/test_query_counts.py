@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.evidence.services import evidence_attach
+from tests.conftest import ClientFor
 
 from .conftest import PDF, PNG
 
 
-def _count(client, url: str) -> int:  # noqa: ANN001
+def _count(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200, url
     return len(ctx.captured_queries)
 
 
-def _grow(both, n: int) -> None:  # noqa: ANN001
+def _grow(both: SimpleNamespace, n: int) -> None:
     reporter = both.users.reporter
     for i in range(n):
         evidence_attach(subject=both.value, actor=reporter,
@@ -28,7 +32,7 @@ def _grow(both, n: int) -> None:  # noqa: ANN001
                         upload=check_upload(SimpleUploadedFile(f"照片{i}.png", PNG), allowed=EVIDENCE_KINDS))
 
 
-def test_constant_queries(both, client_for):  # noqa: ANN001
+def test_constant_queries(both: SimpleNamespace, client_for: ClientFor):
     p, task, value, reporting_round = both.world.program.id, both.plan.own.id, both.value.id, both.rep.round.id
     urls = [f"/programs/{p}/values/{value}/", f"/api/programs/{p}/values/{value}",
             f"/programs/{p}/tasks/{task}/", f"/api/programs/{p}/tasks/{task}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +17,7 @@ from apps.evidence.services import evidence_attach
 from .conftest import PDF
 
 
-def test_attach_records_the_checked_file(both):  # noqa: ANN001
+def test_attach_records_the_checked_file(both: SimpleNamespace):
     checked = check_upload(SimpleUploadedFile("../年报.pdf", PDF), allowed={"pdf"})
     evidence = evidence_attach(subject=both.value, upload=checked, actor=both.users.office, note="补充")
     evidence.refresh_from_db()
@@ -29,13 +30,13 @@ def test_attach_records_the_checked_file(both):  # noqa: ANN001
         assert handle.read() == PDF
 
 
-def test_attach_refuses_other_kinds(both):  # noqa: ANN001
+def test_attach_refuses_other_kinds(both: SimpleNamespace):
     checked = dataclasses.replace(check_upload(SimpleUploadedFile("a.pdf", PDF), allowed={"pdf"}), kind="exe")
     with pytest.raises(DomainError):
         evidence_attach(subject=both.progress, upload=checked, actor=both.users.reporter)
 
 
-def test_evidence_goes_with_its_subject(both):  # noqa: ANN001
+def test_evidence_goes_with_its_subject(both: SimpleNamespace):
     assert Evidence.objects.count() == 2
     both.progress.delete()
     assert list(Evidence.objects.all()) == [both.value_evidence]

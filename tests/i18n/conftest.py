@@ -8,24 +8,28 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from apps.indicators.models import Indicator
 from apps.programs.models import Responsibility
+from apps.reporting.services import (
+    ValueInput,
+    indicator_value_save,
+    indicator_value_transition,
+    reporting_round_create,
+)
+from apps.tasks import services as task_services
+from apps.tasks.models import ProjectCategory
+from apps.tasks.supervision import notice_issue
 
 
 @pytest.fixture
-def filled(world):  # noqa: ANN001
+def filled(world: SimpleNamespace):
     """A reporting round with a submitted value, a task with a milestone, a project and a supervision notice."""
-    from apps.reporting.services import ValueInput, indicator_value_save, indicator_value_transition
-    from apps.tasks import services as task_services
-    from apps.tasks.models import ProjectCategory
-    from apps.tasks.supervision import notice_issue
-
     program, units = world.program, world.units
     indicator = Indicator.objects.get(framework=program.framework, code="2019-03")
     Responsibility.objects.create(program=program, indicator=indicator, department=units["市生态环境局"], role="lead")
     Responsibility.objects.create(program=program, indicator=indicator, department=units["市统计局"], role="cooperate")
-    from apps.reporting.services import reporting_round_create
 
     reporting_round = reporting_round_create(
         program=program, actor=world.users.office, name="2025年度调度", period_type="year", year=2025,
@@ -55,7 +59,7 @@ def filled(world):  # noqa: ANN001
 
 
 @pytest.fixture
-def english(client):  # noqa: ANN001
+def english(client: Client):
     """The test client with the language cookie set to English (what the header's switcher sets)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gettext
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from .po import read_po
+from .po import Entry, read_po
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
@@ -16,11 +17,11 @@ MO = LOCALE / "en" / "LC_MESSAGES" / "django.mo"
 
 
 @pytest.fixture(scope="module")
-def entries():  # noqa: ANN201
+def entries() -> list[Entry]:
     return [e for e in read_po(PO) if not e.obsolete]
 
 
-def test_every_entry_translated_and_not_fuzzy(entries):  # noqa: ANN001
+def test_every_entry_translated_and_not_fuzzy(entries: list[Entry]) -> None:
     header, *messages = entries
     assert header.msgid == "" and "fuzzy" not in header.flags
     assert len(messages) > 300
@@ -36,10 +37,8 @@ def test_no_obsolete_entries():
     assert not any(e.obsolete for e in read_po(PO))
 
 
-def test_translations_are_english(entries):  # noqa: ANN001
+def test_translations_are_english(entries: list[Entry]) -> None:
     """Every msgid is Chinese (the source language) and its msgstr is not, apart from literal target syntax."""
-    import re
-
     cjk = re.compile(r"[\u4e00-\u9fff]")
     chinese_text_or_punctuation = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
     for entry in entries[1:]:
@@ -51,10 +50,10 @@ def test_translations_are_english(entries):  # noqa: ANN001
             assert not cjk.search(stripped), (entry.msgid, text)
 
 
-def test_mo_holds_exactly_the_po_entries(entries):  # noqa: ANN001
+def test_mo_holds_exactly_the_po_entries(entries: list[Entry]) -> None:
     with MO.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    compiled = dict(catalogue._catalog)  # noqa: SLF001 - the parsed .mo, keyed by msgid or (msgid, n)
+    compiled = dict(catalogue._catalog)
     # msgfmt rewrites the header (it drops POT-Creation-Date); what matters from it is read back here
     del compiled[""]
     assert catalogue.info()["language"] == "en" and catalogue.charset().lower() == "utf-8"
@@ -69,9 +68,7 @@ def test_mo_holds_exactly_the_po_entries(entries):  # noqa: ANN001
     assert compiled == expected
 
 
-def test_placeholders_match(entries):  # noqa: ANN001
-    import re
-
+def test_placeholders_match(entries: list[Entry]) -> None:
     placeholder = re.compile(r"%\((\w+)\)s|%%")
     for entry in entries[1:]:
         wanted = sorted(placeholder.findall(entry.msgid))

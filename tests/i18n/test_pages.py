@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import html
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+
+from apps.geo.models import Department, Region
+from apps.indicators.models import Indicator
+from apps.programs.models import Program
+from apps.tasks.models import ProjectCategory, SupervisionNotice, Task
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
@@ -36,13 +43,8 @@ def headings(content: str) -> list[str]:
     return found
 
 
-def domain_strings(filled) -> list[str]:  # noqa: ANN001
+def domain_strings(filled: SimpleNamespace) -> list[str]:
     """Names that are data, longest first so that a name containing another is removed whole."""
-    from apps.geo.models import Department, Region
-    from apps.indicators.models import Indicator
-    from apps.programs.models import Program
-    from apps.tasks.models import ProjectCategory, SupervisionNotice, Task
-
     names = set(Region.objects.values_list("name", flat=True)) | set(Department.objects.values_list("name", flat=True))
     names |= set(Program.objects.values_list("name", flat=True)) | {filled.round.name, filled.project.name}
     for indicator in Indicator.objects.filter(framework=filled.world.program.framework):
@@ -64,7 +66,7 @@ def chinese_in_headings(content: str, data: list[str]) -> list[str]:
     return bad
 
 
-def page_specs(f):  # noqa: ANN001, ANN201
+def page_specs(f: SimpleNamespace) -> list[tuple[str, dict[str, int], str, list[str]]]:
     """(url name, kwargs, persona, English texts expected on the page)."""
     p = f.world.program.id
     return [
@@ -106,7 +108,7 @@ PAGE_NAMES = [
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_page_in_english(name, filled, english):  # noqa: ANN001
+def test_page_in_english(name: str, filled: SimpleNamespace, english: Client):
     spec = {s[0]: s for s in page_specs(filled)}[name]
     _, kwargs, persona, expected = spec
     english.force_login(getattr(filled.world.users, persona))
@@ -121,7 +123,7 @@ def test_page_in_english(name, filled, english):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("persona", ["office", "reporter", "county", "leader", "inspector"])
-def test_menu_in_english_for_every_role(persona, filled, english):  # noqa: ANN001
+def test_menu_in_english_for_every_role(persona: str, filled: SimpleNamespace, english: Client):
     english.force_login(getattr(filled.world.users, persona))
     content = english.get(reverse("tasks", kwargs={"program_id": filled.world.program.id})).content.decode()
     menu = _text(re.search(r'<nav class="mainnav">(.*?)</nav>', content, flags=re.S).group(1))
@@ -131,19 +133,20 @@ def test_menu_in_english_for_every_role(persona, filled, english):  # noqa: ANN0
     assert not CJK.search(userbox), userbox  # the role label
 
 
-def test_login_page_in_english(english):  # noqa: ANN001
+def test_login_page_in_english(english: Client):
     content = english.get(reverse("login")).content.decode()
     assert "Sign in" in content and "Username" in content and "Password" in content
     assert chinese_in_headings(content, []) == []
     assert not CJK.search(_text(content.split("<body", 1)[1]))
 
 
-def test_login_error_in_english(english, world):  # noqa: ANN001
+@pytest.mark.usefixtures("world")
+def test_login_error_in_english(english: Client):
     content = english.post(reverse("login"), {"username": "office", "password": "wrong"}).content.decode()
     assert "Incorrect username or password" in content
 
 
-def test_flash_message_in_english(english, filled):  # noqa: ANN001
+def test_flash_message_in_english(english: Client, filled: SimpleNamespace):
     english.force_login(filled.world.users.office)
     url = reverse("notices", kwargs={"program_id": filled.world.program.id})
     response = english.post(url, {"department": filled.world.units["市水务局"].id, "level": "1", "title": "x",
@@ -151,7 +154,7 @@ def test_flash_message_in_english(english, filled):  # noqa: ANN001
     assert "Supervision notice issued." in response.content.decode()
 
 
-def test_denied_page_in_english(english, filled):  # noqa: ANN001
+def test_denied_page_in_english(english: Client, filled: SimpleNamespace):
     english.force_login(filled.world.users.reporter)
     response = english.get(reverse("reporting_review", kwargs={"program_id": filled.world.program.id}))
     assert response.status_code == 403
@@ -159,7 +162,7 @@ def test_denied_page_in_english(english, filled):  # noqa: ANN001
     assert "Access denied" in content and "Back to home" in content
 
 
-def test_dates_in_english_read_as_english(filled, english):  # noqa: ANN001
+def test_dates_in_english_read_as_english(filled: SimpleNamespace, english: Client):
     english.force_login(filled.world.users.office)
     content = english.get(reverse("reporting_rounds", kwargs={"program_id": filled.world.program.id})).content.decode()
     assert "Jan. 31, 2026" in content and "2026年1月31日" not in content
@@ -180,7 +183,7 @@ CHINESE_EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(CHINESE_EXPECTED))
-def test_page_stays_chinese_without_the_cookie(name, filled, client):  # noqa: ANN001
+def test_page_stays_chinese_without_the_cookie(name: str, filled: SimpleNamespace, client: Client):
     spec = {s[0]: s for s in page_specs(filled)}[name]
     client.force_login(getattr(filled.world.users, spec[2]))
     response = client.get(reverse(name, kwargs=spec[1]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
@@ -191,6 +194,6 @@ def test_page_stays_chinese_without_the_cookie(name, filled, client):  # noqa: A
     assert "Responsibility list" not in content and "Sign out" not in content
 
 
-def test_login_stays_chinese_for_an_english_browser(client):  # noqa: ANN001
+def test_login_stays_chinese_for_an_english_browser(client: Client):
     content = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "用户名" in content and "Username" not in content

@@ -9,29 +9,31 @@ from __future__ import annotations
 import html
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from apps.assessment.dashboards import REACH_TEXT, STATUS_TEXT, short_name
+from apps.geo.models import Department, Region
+from apps.indicators.models import Indicator
 from apps.monitoring.compute import measures
-from apps.monitoring.models import ImportBatch
+from apps.monitoring.models import ImportBatch, Section, Station
 from apps.monitoring.samples import to_bytes
+from apps.programs.models import Program, RegionGoal
+from apps.reporting.models import ReportingRound
 from calc.attainment import REACHABILITY_LABELS, STATUS_LABELS
 from tests.assessment.conftest import _fresh_cache, assess  # noqa: F401 - fixtures
+from tests.conftest import ClientFor
 from tests.monitoring.conftest import inline_batches, round_2025, sites, upload  # noqa: F401 - fixtures
 from tests.monitoring.test_import import _hourly
 
 from .test_pages import CJK, _text, chinese_in_headings
 
 
-def data_names(world) -> list[str]:  # noqa: ANN001
-    from apps.geo.models import Department, Region
-    from apps.indicators.models import Indicator
-    from apps.monitoring.models import Section, Station
-    from apps.programs.models import Program
-
+def data_names(world: SimpleNamespace) -> list[str]:
     names = set(Region.objects.values_list("name", flat=True)) | set(Department.objects.values_list("name", flat=True))
     names |= set(Program.objects.values_list("name", flat=True))
     for indicator in Indicator.objects.filter(framework=world.program.framework):
@@ -41,13 +43,12 @@ def data_names(world) -> list[str]:  # noqa: ANN001
     names |= set(Station.objects.values_list("name", flat=True)) | set(Section.objects.values_list("name", flat=True))
     names |= set(ImportBatch.objects.values_list("original_name", flat=True))
     names |= {getattr(world.users, u).display_name for u in world.users.__dict__}
-    from apps.programs.models import RegionGoal
 
     names |= {str(label) for _, label in RegionGoal._meta.get_field("title_sought").choices}  # not translated yet
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
-def get_english(client, url: str) -> str:  # noqa: ANN001
+def get_english(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
     content = response.content.decode()
@@ -55,7 +56,7 @@ def get_english(client, url: str) -> str:  # noqa: ANN001
     return content
 
 
-def check(content: str, world, expected: list[str]) -> None:  # noqa: ANN001
+def check(content: str, world: SimpleNamespace, expected: list[str]) -> None:
     for text in expected:
         assert text in html.unescape(content), f"{text!r} missing"
     assert chinese_in_headings(content, data_names(world)) == []
@@ -64,7 +65,8 @@ def check(content: str, world, expected: list[str]) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def monitored(world, sites, round_2025, client_for):  # noqa: ANN001, F811
+def monitored(world: SimpleNamespace, sites: SimpleNamespace, round_2025: ReportingRound,  # noqa: ARG001, F811
+              client_for: ClientFor) -> None:
     """A committed air batch (results on the home page) and a previewed one (the batch page's plan)."""
     office = client_for(world.users.office)
     url = reverse("monitoring_upload", args=[world.program.id])
@@ -85,7 +87,7 @@ def test_status_words_are_calcs_words_in_chinese():
         assert str(STATUS_TEXT["not_attained"]) == "Not attained" and str(REACH_TEXT["off_track"]) == "Off track"
 
 
-def test_cockpit_in_english(assess, english):  # noqa: ANN001, F811
+def test_cockpit_in_english(assess: SimpleNamespace, english: Client):  # noqa: F811
     world = assess.world
     english.force_login(world.users.office)
     content = get_english(english, reverse("assessment_cockpit", args=[world.program.id]))
@@ -96,13 +98,13 @@ def test_cockpit_in_english(assess, english):  # noqa: ANN001, F811
     assert "Not attained" in words and not any(CJK.search(w) for w in words), words
 
 
-def test_cockpit_as_leader_in_english(assess, english):  # noqa: ANN001, F811
+def test_cockpit_as_leader_in_english(assess: SimpleNamespace, english: Client):  # noqa: F811
     english.force_login(assess.world.users.leader)
     content = get_english(english, reverse("assessment_cockpit", args=[assess.program.id]))
     check(content, assess.world, ["Campaign dashboard", "Application requirements"])
 
 
-def test_matrix_in_english(assess, english):  # noqa: ANN001, F811
+def test_matrix_in_english(assess: SimpleNamespace, english: Client):  # noqa: F811
     english.force_login(assess.world.users.office)
     content = get_english(english, reverse("assessment_matrix", args=[assess.program.id]))
     check(content, assess.world, ["Attainment matrix", "Binding only", "By attained count", "Not applicable"])
@@ -110,7 +112,7 @@ def test_matrix_in_english(assess, english):  # noqa: ANN001, F811
     assert titles and all(": Attained" in t or ": Not attained" in t for t in titles), titles[:3]
 
 
-def test_indicator_detail_in_english(assess, english):  # noqa: ANN001, F811
+def test_indicator_detail_in_english(assess: SimpleNamespace, english: Client):  # noqa: F811
     english.force_login(assess.world.users.office)
     indicator = assess.code["2019-03"]
     content = get_english(english, reverse("assessment_indicator", args=[assess.program.id, indicator.id]))
@@ -119,32 +121,35 @@ def test_indicator_detail_in_english(assess, english):  # noqa: ANN001, F811
     assert chart["text"] == {"observed": "Approved values", "projection": "Linear projection", "target": "Target"}
 
 
-def test_department_view_in_english(assess, english):  # noqa: ANN001, F811
+def test_department_view_in_english(assess: SimpleNamespace, english: Client):  # noqa: F811
     english.force_login(assess.world.users.office)
     content = get_english(english, reverse("assessment_department", args=[assess.program.id, assess.unit.id]))
     check(content, assess.world, ["Attainment of this unit's indicators", "Role", "Reachability", "Lead"])
 
 
-def test_monitoring_home_in_english(monitored, world, english):  # noqa: ANN001
+@pytest.mark.usefixtures("monitored")
+def test_monitoring_home_in_english(world: SimpleNamespace, english: Client):
     english.force_login(world.users.office)
     content = get_english(english, reverse("monitoring_home", args=[world.program.id]))
     check(content, world, ["Monitoring data computation", "Computed results", "Upload monitoring data",
                            "Upload and check", "Stations and sections", "Hourly air quality data", "Provenance"])
 
 
-def test_monitoring_batch_list_in_english(monitored, world, english):  # noqa: ANN001
+@pytest.mark.usefixtures("monitored")
+def test_monitoring_batch_list_in_english(world: SimpleNamespace, english: Client):
     english.force_login(world.users.office)
     content = get_english(english, reverse("monitoring_batches", args=[world.program.id]))
     check(content, world, ["Monitoring data imports", "2 batches, newest first.", "Written"])
 
 
-def test_monitoring_sites_in_english(monitored, world, english):  # noqa: ANN001
+@pytest.mark.usefixtures("monitored")
+def test_monitoring_sites_in_english(world: SimpleNamespace, english: Client):
     english.force_login(world.users.leader)
     content = get_english(english, reverse("monitoring_sites", args=[world.program.id]))
     check(content, world, ["Air monitoring stations and surface water sections", "Water body", "Lake/reservoir"])
 
 
-def test_monitoring_batch_in_english(monitored, world, english):  # noqa: ANN001
+def test_monitoring_batch_in_english(monitored: SimpleNamespace, world: SimpleNamespace, english: Client):
     english.force_login(world.users.office)
     content = get_english(english, reverse("monitoring_batch", args=[world.program.id, monitored.id]))
     check(content, world, ["Hourly air quality data: air2.csv", "Indicator values to be written", "Skipped",
@@ -152,7 +157,7 @@ def test_monitoring_batch_in_english(monitored, world, english):  # noqa: ANN001
                            'aria-valuetext="Checked, awaiting confirmation 100%"'])
 
 
-def test_pages_stay_chinese_without_the_cookie(assess, client):  # noqa: ANN001, F811
+def test_pages_stay_chinese_without_the_cookie(assess: SimpleNamespace, client: Client):  # noqa: F811
     client.force_login(assess.world.users.office)
     cockpit = client.get(reverse("assessment_cockpit", args=[assess.program.id]),
                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -163,7 +168,7 @@ def test_pages_stay_chinese_without_the_cookie(assess, client):  # noqa: ANN001,
     assert "达标矩阵" in matrix and "仅约束性" in matrix and "Binding only" not in matrix
 
 
-def test_monitoring_stays_chinese_without_the_cookie(monitored, world, client):  # noqa: ANN001
+def test_monitoring_stays_chinese_without_the_cookie(monitored: SimpleNamespace, world: SimpleNamespace, client: Client):
     client.force_login(world.users.office)
     batch = client.get(reverse("monitoring_batch", args=[world.program.id, monitored.id])).content.decode()
     assert "空气质量小时数据：air2.csv" in batch and "跳过" in batch and "检查完成，待确认" in batch

@@ -7,6 +7,7 @@ import tomllib
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from apps.indicators.framework_files import (
     FrameworkFileError,
@@ -123,7 +124,6 @@ def test_loading_is_idempotent_and_rejects_a_bad_file(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text('[framework]\ncode = "x"\ntitle = "x"\n\n[[indicator]]\ncode = "x-1"\nnumber = 1\nname = "n"\n'
                    'domain = "d"\ntask = "t"\nscope = ["city"]\nbinding = true\ntarget = ">="\n', encoding="utf-8")
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="bad.toml: 指标 x-1 字段 target"):
         call_command("load_frameworks", str(bad))

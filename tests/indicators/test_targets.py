@@ -7,12 +7,12 @@ import dataclasses
 import pytest
 from django.db import IntegrityError
 
-from apps.indicators.framework_files import framework_files, read_framework_file
+from apps.indicators.framework_files import FrameworkRecord, framework_files, read_framework_file
 from apps.indicators.models import Indicator, IndicatorTarget
 from apps.indicators.services import framework_load
 
 
-def national_2019():  # noqa: ANN201
+def national_2019() -> FrameworkRecord:
     return read_framework_file(next(p for p in framework_files() if p.stem == "national-2019"))
 
 

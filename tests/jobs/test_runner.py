@@ -8,8 +8,10 @@ import time
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from apps.core.errors import DomainError
+from apps.jobs.backends import InlineBackend, get_backend
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.registry import JobContext, job
 from apps.jobs.selectors import interrupted_jobs
@@ -32,7 +34,7 @@ def boom(context: JobContext) -> None:
 
 
 @pytest.fixture(autouse=True)
-def inline(settings):  # noqa: ANN001
+def inline(settings: Settings):
     settings.ECOCIV_JOB_BACKEND = "inline"
     CALLS.clear()
 
@@ -62,7 +64,7 @@ def test_unknown_job_is_refused_when_submitted() -> None:
 
 
 @pytest.mark.django_db
-def test_a_job_whose_heartbeat_stopped_reads_as_interrupted_and_is_retried(settings) -> None:  # noqa: ANN001
+def test_a_job_whose_heartbeat_stopped_reads_as_interrupted_and_is_retried(settings: Settings) -> None:
     stuck = Job.objects.create(name="tests.add", args={"a": 1, "b": 1}, status=JobStatus.RUNNING, progress=40)
     assert not stuck.interrupted
     Job.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=11))
@@ -83,7 +85,7 @@ def test_a_finished_job_is_not_retried() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_thread_backend_runs_in_the_background(settings) -> None:  # noqa: ANN001
+def test_thread_backend_runs_in_the_background(settings: Settings) -> None:
     settings.ECOCIV_JOB_BACKEND = "thread"
     queued = submit("tests.add", a=4, b=5)
     deadline = time.monotonic() + 30
@@ -94,7 +96,5 @@ def test_thread_backend_runs_in_the_background(settings) -> None:  # noqa: ANN00
     assert CALLS and CALLS[0][0] == f"job-{queued.pk}"
 
 
-def test_backend_by_dotted_path(settings) -> None:  # noqa: ANN001
-    from apps.jobs.backends import InlineBackend, get_backend
-
+def test_backend_by_dotted_path() -> None:
     assert isinstance(get_backend("apps.jobs.backends.InlineBackend"), InlineBackend)

@@ -7,20 +7,23 @@ from types import SimpleNamespace
 
 import polars as pl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.fixtures import Settings
 
 from apps.monitoring.models import Section, Station
 from apps.monitoring.samples import to_bytes
+from apps.reporting.services import reporting_round_create
 
 
 @pytest.fixture(autouse=True)
-def inline_batches(settings):  # noqa: ANN001
+def inline_batches(settings: Settings):
     """Batches are checked synchronously in tests (deterministic; no thread)."""
     settings.ECOCIV_JOB_BACKEND = "inline"
     settings.MONITORING_RAISE = True
 
 
 @pytest.fixture
-def sites(world):  # noqa: ANN001
+def sites(world: SimpleNamespace):
     city, hill, plain = world.city, world.counties["hill"], world.counties["plain"]
     stations = [
         Station.objects.create(code="S1", name="市站", region=city),
@@ -37,16 +40,12 @@ def sites(world):  # noqa: ANN001
 
 
 @pytest.fixture
-def round_2025(world):  # noqa: ANN001
-    from apps.reporting.services import reporting_round_create
-
+def round_2025(world: SimpleNamespace):
     return reporting_round_create(program=world.program, actor=world.users.office, name="2025年度调度",
                                   period_type="year", year=2025, due=dt.date(2026, 1, 31))
 
 
-def upload(name: str, data: bytes):  # noqa: ANN201
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
 

@@ -13,7 +13,8 @@ from .test_import import _hourly
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_upload_preview_progress_and_commit(world, sites, round_2025, browser_page, tmp_path) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_upload_preview_progress_and_commit(world, browser_page, tmp_path) -> None:
     page = browser_page
     path = tmp_path / "空气小时数据.csv"
     path.write_bytes(to_bytes(_hourly(), "csv"))

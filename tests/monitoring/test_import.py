@@ -3,20 +3,30 @@ provenance, never overwrite locked values, and nothing is written when a file ha
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import polars as pl
 import pytest
 
 import calc.air as air
 import calc.water as water
-from apps.core.errors import DomainError, ImportRejected
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.monitoring import services
+from apps.monitoring.compute import eco_index_of
 from apps.monitoring.models import BatchStatus, ComputedResult, ImportBatch, Section, Station
-from apps.monitoring.samples import to_bytes
+from apps.monitoring.samples import landuse_frame, to_bytes
 from apps.monitoring.uploads import check_monitoring_upload
 from apps.reporting.models import IndicatorValue, ValueRevision
+from apps.reporting.services import (
+    ValueInput,
+    indicator_value_save,
+    indicator_value_transition,
+    reporting_round_create,
+)
 from apps.review.workflow import ReviewAction, ReviewStatus
+from docimport.monitoring import parse
 
 from .conftest import upload
 
@@ -58,13 +68,15 @@ def _scalar_air(frame: pl.DataFrame, stations: list[str]) -> tuple[dict[str, Dec
     return {"pm25_days": pm25}, air.good_days_ratio(aqis)
 
 
-def _import(world, kind: str, frame: pl.DataFrame, fmt: str = "csv", **options):  # noqa: ANN001, ANN003, ANN202
+def _import(world: SimpleNamespace, kind: str, frame: pl.DataFrame, fmt: str = "csv",
+            **options: object) -> ImportBatch:
     checked = check_monitoring_upload(upload(f"data.{fmt}", to_bytes(frame, fmt)))
     return services.monitoring_import(program=world.program, actor=world.users.office, kind=kind, checked=checked,
                                       options=services.clean_options(**options))
 
 
-def test_air_values_equal_the_scalar_standards_and_land_as_submitted_revisions(world, sites, round_2025) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_air_values_equal_the_scalar_standards_and_land_as_submitted_revisions(world) -> None:
     frame = _hourly()
     batch = _import(world, "air", frame)
     assert batch.status == BatchStatus.COMMITTED
@@ -89,7 +101,8 @@ def test_air_values_equal_the_scalar_standards_and_land_as_submitted_revisions(w
     assert not IndicatorValue.objects.filter(indicator__code="2019-07b").exists()
 
 
-def test_pm25_decline_uses_the_base_year_from_an_earlier_import(world, sites, round_2025) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_pm25_decline_uses_the_base_year_from_an_earlier_import(world) -> None:
     base = _hourly().with_columns(pl.col("监测时间").str.replace("2025", "2020"), pl.col("PM2.5") + 10)
     _import(world, "air", base, year=2025)  # base year only: results stored, nothing written for 2020
     base_mean = ComputedResult.objects.get(region=world.city, year=2020, measure="air.pm25_mean").value
@@ -102,15 +115,15 @@ def test_pm25_decline_uses_the_base_year_from_an_earlier_import(world, sites, ro
     assert "基准年2020年" in value.current_revision.explanation
 
 
-def test_the_same_file_in_xlsx_and_parquet_gives_the_same_results(world, sites, round_2025) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_the_same_file_in_xlsx_and_parquet_gives_the_same_results(world) -> None:
     frames = [_import(world, "air", _hourly(), fmt, year=2025) for fmt in ("xlsx", "parquet")]
     first, second = ([(r["region"], r["measure"], r["value"]) for r in b.plan["results"]] for b in frames)
     assert first == second
 
 
-def test_approved_and_submitted_values_are_not_overwritten(world, sites, round_2025) -> None:
-    from apps.reporting.services import ValueInput, indicator_value_save, indicator_value_transition
-
+@pytest.mark.usefixtures("sites")
+def test_approved_and_submitted_values_are_not_overwritten(world, round_2025) -> None:
     office = world.users.office
     indicator = world.program.framework.indicators.get(code="2019-07a")
     approved = indicator_value_save(reporting_round=round_2025, region=world.city, indicator=indicator, actor=office,
@@ -128,15 +141,8 @@ def test_approved_and_submitted_values_are_not_overwritten(world, sites, round_2
     assert "跳过1项" in batch.summary
 
 
-def test_a_jump_from_the_last_approved_year_is_a_warning_for_that_region_only(world, sites, round_2025) -> None:
-    import datetime as dt
-
-    from apps.reporting.services import (
-        ValueInput,
-        indicator_value_save,
-        indicator_value_transition,
-        reporting_round_create,
-    )
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_a_jump_from_the_last_approved_year_is_a_warning_for_that_region_only(world) -> None:
 
     office = world.users.office
     round_2024 = reporting_round_create(program=world.program, actor=office, name="2024年度调度", period_type="year",
@@ -152,9 +158,8 @@ def test_a_jump_from_the_last_approved_year_is_a_warning_for_that_region_only(wo
     assert not [w for (region, _), w in warned.items() if region != "甲市" and w]
 
 
-def test_draft_values_get_a_new_revision_and_keep_their_history(world, sites, round_2025) -> None:
-    from apps.reporting.services import ValueInput, indicator_value_save
-
+@pytest.mark.usefixtures("sites")
+def test_draft_values_get_a_new_revision_and_keep_their_history(world, round_2025) -> None:
     indicator = world.program.framework.indicators.get(code="2019-07a")
     draft = indicator_value_save(reporting_round=round_2025, region=world.city, indicator=indicator,
                                  actor=world.users.office, data=ValueInput(number=Decimal("70.0")), expected_version=0)
@@ -165,7 +170,8 @@ def test_draft_values_get_a_new_revision_and_keep_their_history(world, sites, ro
     assert draft.revisions.count() == 2
 
 
-def test_nothing_is_written_when_a_row_has_an_error(world, sites, round_2025) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_nothing_is_written_when_a_row_has_an_error(world) -> None:
     frame = _hourly().with_columns(
         pl.when(pl.int_range(pl.len()) == 5).then(-1).otherwise(pl.col("PM2.5")).alias("PM2.5"))
     counts = (IndicatorValue.objects.count(), ValueRevision.objects.count(), ComputedResult.objects.count(),
@@ -178,13 +184,15 @@ def test_nothing_is_written_when_a_row_has_an_error(world, sites, round_2025) ->
     assert ImportBatch.objects.get().status == BatchStatus.REJECTED
 
 
-def test_a_year_without_a_round_is_a_clear_error(world, sites) -> None:
+@pytest.mark.usefixtures("sites")
+def test_a_year_without_a_round_is_a_clear_error(world) -> None:
     with pytest.raises(DomainError, match="2025年度调度尚未发起"):
         _import(world, "air", _hourly())
     assert not IndicatorValue.objects.exists() and not ComputedResult.objects.exists()
 
 
-def test_water_shares_and_drinking_attainment_equal_the_scalar_method(world, sites, round_2025) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_water_shares_and_drinking_attainment_equal_the_scalar_method(world) -> None:
     samples = pl.DataFrame({
         "断面编码": ["W1", "W1", "W2", "W2", "W3", "W3"],
         "采样日期": ["2025-01-10", "2025-02-10", "2025-01-10", "2025-02-10", "2025-01-10", "2025-02-10"],
@@ -208,11 +216,8 @@ def test_water_shares_and_drinking_attainment_equal_the_scalar_method(world, sit
     assert "1个集中式饮用水水源地" in drinking.current_revision.explanation
 
 
-def test_landuse_gives_ei_grade_and_change(world, round_2025) -> None:
-    from apps.monitoring.compute import eco_index_of
-    from apps.monitoring.samples import landuse_frame
-    from docimport.monitoring import parse
-
+@pytest.mark.usefixtures("round_2025")
+def test_landuse_gives_ei_grade_and_change(world) -> None:
     frame = landuse_frame([("990100", 5000.0), ("990121", 800.0)], (2024, 2025))
     batch = _import(world, "landuse", frame, year=2025)
     parsed = parse(to_bytes(frame, "csv"), "csv", "landuse")
@@ -240,9 +245,8 @@ def test_station_metadata_import_creates_and_updates(world) -> None:
     assert not Section.objects.exists()
 
 
-def test_only_office_admins_import(world, sites, round_2025) -> None:
-    from apps.core.errors import PermissionDeniedError
-
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_only_office_admins_import(world) -> None:
     checked = check_monitoring_upload(upload("a.csv", to_bytes(_hourly(1), "csv")))
     for user in (world.users.reporter, world.users.leader, world.users.county, world.users.outsider):
         with pytest.raises(PermissionDeniedError):
@@ -250,7 +254,8 @@ def test_only_office_admins_import(world, sites, round_2025) -> None:
     assert not ImportBatch.objects.exists()
 
 
-def test_upload_checks_content_not_name(world) -> None:
+@pytest.mark.usefixtures("world")
+def test_upload_checks_content_not_name() -> None:
     with pytest.raises(DomainError, match="不是 Parquet"):
         check_monitoring_upload(upload("a.parquet", b"station,time\n"))
     with pytest.raises(DomainError, match="不是 CSV"):

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
+
+from apps.monitoring.models import BatchStatus, ComputedResult, ImportBatch
+from apps.staging.models import StagedImport
 
 BEFORE = [("monitoring", "0002_base_values_interrupts"), ("staging", "0001_initial")]
 AFTER = [("monitoring", "0003_batches_are_staged_imports")]
 
 
-def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202
+def _migrate(targets: list[tuple[str, str]]) -> StateApps:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
@@ -19,7 +25,7 @@ def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202
 
 
 @pytest.mark.django_db(transaction=True)
-def test_batches_become_staged_imports_with_their_ids(world) -> None:  # noqa: ANN001
+def test_batches_become_staged_imports_with_their_ids(world: SimpleNamespace) -> None:
     try:
         apps = _migrate(BEFORE)
         Batch = apps.get_model("monitoring", "ImportBatch")
@@ -32,8 +38,6 @@ def test_batches_become_staged_imports_with_their_ids(world) -> None:  # noqa: A
         Result.objects.create(program_id=world.program.id, batch=kept, region=Region.objects.get(code="990100"),
                               year=2025, measure="air.pm25_mean", method="m", provenance="p")
         apps = _migrate(AFTER)
-        from apps.monitoring.models import BatchStatus, ComputedResult, ImportBatch
-        from apps.staging.models import StagedImport
 
         batch = ImportBatch.objects.get()
         assert (batch.id, batch.kind, batch.file.name, batch.status, batch.rows, batch.summary) == (

@@ -8,6 +8,8 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,11 +21,12 @@ from .conftest import upload
 from .test_import import _hourly
 
 
-def _post_file(client, program_id: int, kind: str, data: bytes, name: str = "data.csv"):  # noqa: ANN001, ANN202
+def _post_file(client: Client, program_id: int, kind: str, data: bytes, name: str = "data.csv") -> HttpResponse:
     return client.post(reverse("monitoring_upload", args=[program_id]), {"kind": kind, "file": upload(name, data)})
 
 
-def test_office_uploads_previews_and_commits_on_the_page(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_office_uploads_previews_and_commits_on_the_page(world, client_for) -> None:
     client = client_for(world.users.office)
     response = _post_file(client, world.program.id, "air", to_bytes(_hourly(), "csv"))
     batch = ImportBatch.objects.get()
@@ -44,7 +47,8 @@ def test_office_uploads_previews_and_commits_on_the_page(world, sites, round_202
     assert "不能写入" in again.content.decode()  # a batch is committed once
 
 
-def test_page_shows_row_errors_and_writes_nothing(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_page_shows_row_errors_and_writes_nothing(world, client_for) -> None:
     client = client_for(world.users.office)
     bad = "站点编码,监测时间,PM2.5\nS1,2025-01-01 01:00,12\nS9,2025-01-01 01:00,-4\n".encode()
     response = _post_file(client, world.program.id, "air", bad)
@@ -55,7 +59,8 @@ def test_page_shows_row_errors_and_writes_nothing(world, sites, round_2025, clie
 
 
 @pytest.mark.parametrize("persona", ["reporter", "county", "leader", "inspector", "outsider"])
-def test_only_the_office_may_upload_or_commit(world, sites, round_2025, client_for, persona: str) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_only_the_office_may_upload_or_commit(world, client_for, persona: str) -> None:
     office = client_for(world.users.office)
     _post_file(office, world.program.id, "air", to_bytes(_hourly(1), "csv"))
     batch = ImportBatch.objects.get()
@@ -71,7 +76,8 @@ def test_only_the_office_may_upload_or_commit(world, sites, round_2025, client_f
 
 @pytest.mark.parametrize(("persona", "status"), [("office", 200), ("leader", 200), ("inspector", 200),
                                                   ("reporter", 403), ("county", 403), ("outsider", 403)])
-def test_who_may_read_results(world, sites, client_for, persona: str, status: int) -> None:
+@pytest.mark.usefixtures("sites")
+def test_who_may_read_results(world, client_for, persona: str, status: int) -> None:
     client = client_for(getattr(world.users, persona))
     assert client.get(reverse("monitoring_home", args=[world.program.id])).status_code == status
     assert client.get(f"/api/programs/{world.program.id}/monitoring/results").status_code == status
@@ -79,7 +85,8 @@ def test_who_may_read_results(world, sites, client_for, persona: str, status: in
     assert client.get(reverse("monitoring_template", args=[world.program.id, "air", "xlsx"])).status_code == status
 
 
-def test_leader_sees_no_upload_form(world, sites, client_for) -> None:
+@pytest.mark.usefixtures("sites")
+def test_leader_sees_no_upload_form(world, client_for) -> None:
     client = client_for(world.users.leader)
     page = client.get(reverse("monitoring_home", args=[world.program.id])).content.decode()
     assert 'id="upload-form"' not in page and 'id="base-form"' not in page and 'id="site-counts"' in page
@@ -87,7 +94,8 @@ def test_leader_sees_no_upload_form(world, sites, client_for) -> None:
     assert "市站" in sites_page and "平原水库" in sites_page
 
 
-def test_api_upload_status_commit_and_row_errors(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_api_upload_status_commit_and_row_errors(world, client_for) -> None:
     client = client_for(world.users.office)
     base = f"/api/programs/{world.program.id}/monitoring/batches"
     rejected = client.post(base, {"kind": "air", "file": upload("bad.csv", "站点编码,监测时间,PM2.5\nS1,x,1\n".encode())})
@@ -118,7 +126,8 @@ def test_templates_download_in_every_format(world, client_for) -> None:
     assert client.get(reverse("monitoring_template", args=[world.program.id, "nope", "csv"])).status_code == 404
 
 
-def test_home_page_query_count_does_not_grow(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_home_page_query_count_does_not_grow(world, client_for) -> None:
     client = client_for(world.users.office)
     url = reverse("monitoring_home", args=[world.program.id])
     _post_file(client, world.program.id, "air", to_bytes(_hourly(1), "csv"))
@@ -137,7 +146,8 @@ def test_home_page_query_count_does_not_grow(world, sites, round_2025, client_fo
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
 
 
-def test_command_runs_end_to_end_with_dry_run(world, sites, round_2025, tmp_path) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_command_runs_end_to_end_with_dry_run(world, tmp_path) -> None:
     path = tmp_path / "air.csv"
     path.write_bytes(to_bytes(_hourly(), "csv"))
     out, err = io.StringIO(), io.StringIO()
@@ -151,7 +161,8 @@ def test_command_runs_end_to_end_with_dry_run(world, sites, round_2025, tmp_path
     assert "甲市 2019-07a 2025" in out.getvalue()
 
 
-def test_command_reports_row_errors(world, sites, round_2025, tmp_path) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_command_reports_row_errors(world, tmp_path) -> None:
     path = tmp_path / "air.csv"
     path.write_text("站点编码,监测时间,PM2.5\nS1,2025-01-01 01:00,-1\n", encoding="utf-8")
     err = io.StringIO()

@@ -19,12 +19,13 @@ TIMEOUT = 60  # seconds; the check of this file takes well under a second
 
 
 @pytest.mark.django_db(transaction=True)
-def test_threaded_check_is_polled_until_done(world, sites, round_2025, client_for, settings, monkeypatch) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_threaded_check_is_polled_until_done(world, client_for, settings, monkeypatch) -> None:
     settings.ECOCIV_JOB_BACKEND = "thread"
     threads = []
     real_check = services.import_batch_check
 
-    def check(**kwargs):  # noqa: ANN003, ANN202
+    def check(**kwargs: object) -> object:
         threads.append(threading.current_thread())
         return real_check(**kwargs)
 

@@ -4,21 +4,26 @@ interrupted batches and re-check, the monitoring upload limit, and constant quer
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import polars as pl
 import pytest
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 import calc.air as air
 from apps.core.errors import DomainError
+from apps.geo.models import Region
 from apps.monitoring import selectors, services
 from apps.monitoring.models import BaseValue, BatchStatus, ComputedResult, ImportBatch, Section, Station
-from apps.monitoring.samples import to_bytes
+from apps.monitoring.samples import landuse_frame, to_bytes
 from apps.monitoring.uploads import check_monitoring_upload
 from apps.reporting.models import IndicatorValue
 
@@ -26,8 +31,8 @@ from .conftest import upload
 from .test_import import _hourly, _import
 
 
-def _post_file(client, program_id: int, kind: str, data: bytes, name: str = "data.csv", *,  # noqa: ANN001, ANN202
-               follow: bool = False):
+def _post_file(client: Client, program_id: int, kind: str, data: bytes, name: str = "data.csv", *,
+               follow: bool = False) -> HttpResponse:
     return client.post(reverse("monitoring_upload", args=[program_id]), {"kind": kind, "file": upload(name, data)},
                        follow=follow)
 
@@ -36,7 +41,8 @@ def _in_year(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     return frame.with_columns(pl.col("监测时间").str.replace("^2025", str(year)))
 
 
-def _add_base(client, world, region, measure: str, value: str, source: str, reason: str = ""):  # noqa: ANN001, ANN202
+def _add_base(client: Client, world: SimpleNamespace, region: Region, measure: str, value: str, source: str,
+              reason: str = "") -> HttpResponse:
     return client.post(reverse("monitoring_base_value_add", args=[world.program.id]),
                        {"region": region.id, "measure": measure, "value": value, "source": source, "reason": reason},
                        follow=True)
@@ -45,8 +51,8 @@ def _add_base(client, world, region, measure: str, value: str, source: str, reas
 # --- results table -------------------------------------------------------------------------------------
 
 
-def test_results_are_one_year_of_regions_by_measures_with_links_to_the_values(world, sites, round_2025,
-                                                                              client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_results_are_one_year_of_regions_by_measures_with_links_to_the_values(world, client_for) -> None:
     batch = _import(world, "air", _hourly())
     client = client_for(world.users.office)
     page = client.get(reverse("monitoring_home", args=[world.program.id])).content.decode()
@@ -64,7 +70,8 @@ def test_results_are_one_year_of_regions_by_measures_with_links_to_the_values(wo
         "table"].year == 2025
 
 
-def test_a_locked_value_shows_as_skipped_with_its_reason(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_a_locked_value_shows_as_skipped_with_its_reason(world, client_for) -> None:
     _import(world, "air", _hourly())  # submitted now: a second import skips it
     batch = _import(world, "air", _hourly(2))
     skipped = ComputedResult.objects.get(batch=batch, region=world.city, measure="air.good_days_ratio")
@@ -77,9 +84,8 @@ def test_a_locked_value_shows_as_skipped_with_its_reason(world, sites, round_202
     assert (row["write_action"], row["indicator_value_status"]) == ("skip", "submitted")
 
 
-def test_ei_sentence_is_short_and_the_inputs_are_complete(world, round_2025, client_for) -> None:
-    from apps.monitoring.samples import landuse_frame
-
+@pytest.mark.usefixtures("round_2025")
+def test_ei_sentence_is_short_and_the_inputs_are_complete(world, client_for) -> None:
     batch = _import(world, "landuse", landuse_frame([("990100", 5000.0)], (2024, 2025)), year=2025)
     result = ComputedResult.objects.get(batch=batch, region=world.city, year=2025, measure="eco.ei")
     assert len(result.provenance) < 90 and "EI" in result.provenance and result.text in result.provenance
@@ -88,7 +94,8 @@ def test_ei_sentence_is_short_and_the_inputs_are_complete(world, round_2025, cli
     assert "EI等级" in page and result.inputs["components_text"] in page and "国土面积" in page
 
 
-def test_batch_history_is_the_latest_ten_with_a_paginated_full_list(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_batch_history_is_the_latest_ten_with_a_paginated_full_list(world, client_for) -> None:
     client = client_for(world.users.office)
     for _ in range(27):
         _post_file(client, world.program.id, "air", b"bad")
@@ -104,7 +111,8 @@ def test_batch_history_is_the_latest_ten_with_a_paginated_full_list(world, sites
     assert client_for(world.users.county).get(reverse("monitoring_sites", args=[world.program.id])).status_code == 403
 
 
-def test_site_counts_per_region(world, sites, client_for) -> None:
+@pytest.mark.usefixtures("sites")
+def test_site_counts_per_region(world, client_for) -> None:
     counts = client_for(world.users.inspector).get(reverse("monitoring_sites", args=[world.program.id])).context[
         "site_counts"]
     by_region = {c.region.code: (c.stations, c.sections) for c in counts}
@@ -114,7 +122,7 @@ def test_site_counts_per_region(world, sites, client_for) -> None:
 # --- query counts --------------------------------------------------------------------------------------
 
 
-def _counts(client, urls: list[str]) -> list[int]:  # noqa: ANN001
+def _counts(client: Client, urls: list[str]) -> list[int]:
     sizes = []
     for url in urls:
         client.get(url)
@@ -124,8 +132,8 @@ def _counts(client, urls: list[str]) -> list[int]:  # noqa: ANN001
     return sizes
 
 
-def test_pages_query_counts_do_not_grow_with_results_batches_and_sites(world, sites, round_2025,
-                                                                       client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_pages_query_counts_do_not_grow_with_results_batches_and_sites(world, client_for) -> None:
     client = client_for(world.users.office)
     program = world.program
     urls = [reverse("monitoring_home", args=[program.id]), reverse("monitoring_home", args=[program.id]) + "?year=2025",
@@ -158,8 +166,8 @@ def test_pages_query_counts_do_not_grow_with_results_batches_and_sites(world, si
 # --- base-year values ----------------------------------------------------------------------------------
 
 
-def test_office_base_value_is_used_when_no_import_of_the_base_year_exists(world, sites, round_2025,
-                                                                         client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_office_base_value_is_used_when_no_import_of_the_base_year_exists(world, client_for) -> None:
     client = client_for(world.users.office)
     response = _add_base(client, world, world.city, "air.pm25_mean", "60", "《2020年甲市生态环境状况公报》")
     assert "已录入基准年数值" in response.content.decode()
@@ -183,7 +191,8 @@ def test_office_base_value_is_used_when_no_import_of_the_base_year_exists(world,
     assert "《2020年甲市生态环境状况公报》" in page and "导入核算值" in page
 
 
-def test_water_base_shares_are_used_per_measure(world, sites, round_2025, client_for) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_water_base_shares_are_used_per_measure(world, client_for) -> None:
     client = client_for(world.users.office)
     _add_base(client, world, world.city, "water.share_i_iii", "50", "公报")
     samples = pl.DataFrame({"断面编码": ["W1", "W2", "W3"], "采样日期": ["2025-01-10"] * 3,
@@ -248,8 +257,9 @@ def _interrupt(batch: ImportBatch, minutes: int = 11) -> None:
                                                    plan={}, updated_at=timezone.now() - dt.timedelta(minutes=minutes))
 
 
-def test_a_stale_running_batch_reads_as_interrupted_and_the_office_rechecks_it(world, sites, round_2025,
-                                                                              client_for, settings) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_a_stale_running_batch_reads_as_interrupted_and_the_office_rechecks_it(world, client_for,
+                                                                               settings) -> None:
     office = client_for(world.users.office)
     _post_file(office, world.program.id, "air", to_bytes(_hourly(1), "csv"))
     batch = ImportBatch.objects.get()
@@ -281,7 +291,8 @@ def test_a_stale_running_batch_reads_as_interrupted_and_the_office_rechecks_it(w
 # --- upload size ---------------------------------------------------------------------------------------
 
 
-def test_monitoring_files_have_their_own_size_limit(world, sites, round_2025, client_for, settings) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_monitoring_files_have_their_own_size_limit(world, client_for, settings) -> None:
     data = to_bytes(_hourly(1), "csv")
     settings.ECOCIV_MAX_UPLOAD_BYTES = 100  # the evidence limit does not apply to monitoring files
     settings.ECOCIV_MAX_MONITORING_UPLOAD_BYTES = len(data) + 10
@@ -297,8 +308,8 @@ def test_monitoring_files_have_their_own_size_limit(world, sites, round_2025, cl
     assert api.status_code == 400 and "监测数据文件过大" in str(api.json())
 
 
-def test_a_large_upload_is_checked_and_stored_from_its_temporary_file(world, sites, round_2025, client_for,
-                                                                       settings) -> None:
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_a_large_upload_is_checked_and_stored_from_its_temporary_file(world, client_for, settings) -> None:
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # anything larger arrives as a temporary file
     data = to_bytes(_hourly(2), "csv")
     temp = TemporaryUploadedFile("big.csv", "text/csv", len(data), "utf-8")
@@ -310,7 +321,6 @@ def test_a_large_upload_is_checked_and_stored_from_its_temporary_file(world, sit
     response = _post_file(client, world.program.id, "air", data, name="big.csv")
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and batch.status == BatchStatus.PREVIEWED
-    import hashlib
 
     with batch.file.open("rb") as handle:
         assert handle.read() == data

@@ -35,7 +35,7 @@ GOOD = [
 
 
 def test_import_writes_leads_and_cooperators(world):
-    preview = services.responsibilities_import(program=world.program, data=sheet(GOOD), actor=world.users.office)
+    preview = services.responsibilities_import(program=world.program, data=sheet(GOOD))
     assert preview.ok and len(preview.resolved) == 4
     rows = Responsibility.objects.filter(program=world.program, indicator__code="2019-29").order_by("role", "order")
     assert [(r.department.name, r.role) for r in rows] == [
@@ -56,11 +56,10 @@ def test_import_writes_leads_and_cooperators(world):
     ],
 )
 def test_one_bad_row_writes_nothing_and_names_the_row(world, bad_row, column, message):
-    services.responsibilities_import(program=world.program, data=sheet(GOOD[:1]), actor=world.users.office)
+    services.responsibilities_import(program=world.program, data=sheet(GOOD[:1]))
     before = list(Responsibility.objects.values_list("indicator_id", "department_id", "role").order_by("id"))
     with pytest.raises(ImportRejected) as caught:
-        services.responsibilities_import(program=world.program, data=sheet([*GOOD, bad_row]),
-                                         actor=world.users.office)
+        services.responsibilities_import(program=world.program, data=sheet([*GOOD, bad_row]))
     errors = caught.value.errors
     assert [(e.row, e.column) for e in errors] == [(7, column)]
     assert message in errors[0].message
@@ -84,7 +83,7 @@ def test_target_mismatch_is_a_warning_not_an_error(world):
 
 
 def test_export_reads_back_through_the_import(world):
-    services.responsibilities_import(program=world.program, data=sheet(GOOD), actor=world.users.office)
+    services.responsibilities_import(program=world.program, data=sheet(GOOD))
     exported = responsibility_export(world.program)
     ws = load_workbook(io.BytesIO(exported)).active
     assert [c.value for c in ws[2]] == ["序号", "指标名称", "目标值", "牵头单位", "配合单位"]
@@ -93,7 +92,7 @@ def test_export_reads_back_through_the_import(world):
     # the exported sheet (with empty rows for unassigned indicators removed) imports cleanly again
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[3]]
     Responsibility.objects.all().delete()
-    services.responsibilities_import(program=world.program, data=sheet(rows), actor=world.users.office)
+    services.responsibilities_import(program=world.program, data=sheet(rows))
     assert Responsibility.objects.filter(program=world.program).count() == 7
 
 
@@ -102,7 +101,7 @@ def test_a_parent_row_assigns_its_sub_indicators_unless_they_have_their_own(worl
         ("7", "环境空气质量", "", "市生态环境局", "市住建局"),
         ("7", "PM2.5浓度下降幅度", "", "市水务局", ""),
     ]
-    preview = services.responsibilities_import(program=world.program, data=sheet(rows), actor=world.users.office)
+    preview = services.responsibilities_import(program=world.program, data=sheet(rows))
     named = [indicator.code for indicator, _, _ in preview.resolved]
     assert named == ["2019-07", "2019-07b", "2019-07a"]  # the preview shows what the parent row brings along
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from apps.geo.models import RegionLevel
+from types import SimpleNamespace
+
+from apps.geo.models import Region, RegionLevel
 from apps.indicators.models import Indicator, IndicatorTarget
 from apps.programs import services
 from apps.programs.selectors import (
@@ -14,9 +16,10 @@ from apps.programs.selectors import (
     resolve_targets,
     target_chain,
 )
+from calc.targets import RegionProfile
 
 
-def by_code(world) -> dict[str, Indicator]:  # noqa: ANN001
+def by_code(world: SimpleNamespace) -> dict[str, Indicator]:
     return {i.code: i for i in program_indicators(world.program)}
 
 
@@ -25,7 +28,7 @@ def test_a_province_layer_slots_in_between_national_and_local_edit(world):
     services.target_edit_set(program=world.program, indicator=code["2019-29"], level=RegionLevel.CITY,
                              target=">=98", reason="《规划》", actor=world.users.office)
 
-    def province(indicator, region, profile):  # noqa: ANN001, ANN202, ARG001
+    def province(indicator: Indicator, _region: Region, _profile: RegionProfile) -> TargetStep | None:
         if indicator.code in ("2019-29", "2019-37"):
             return TargetStep("province", ">=97", reason="省级考核办法")
         return None

@@ -3,18 +3,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from apps.accounts.models import User
+from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Responsibility
+from apps.reporting.models import IndicatorValue
+from apps.reporting.services import ValueInput, indicator_value_save, reporting_round_create
 
 
 @pytest.fixture
-def rep(world):  # noqa: ANN001
+def rep(world: SimpleNamespace):
     """A 2025 annual round on two indicators (numeric % and qualitative), 市生态环境局 leading both."""
-    from apps.reporting.services import reporting_round_create
-
     program = world.program
     numeric = Indicator.objects.get(framework=program.framework, code="2019-03")
     qualitative = Indicator.objects.get(framework=program.framework, code="2019-01")
@@ -31,9 +34,8 @@ def rep(world):  # noqa: ANN001
     return SimpleNamespace(round=reporting_round, numeric=numeric, qualitative=qualitative, world=world)
 
 
-def save(rep, user, *, region=None, indicator=None, number="25", version=0, **kw):  # noqa: ANN001, ANN201
-    from apps.reporting.services import ValueInput, indicator_value_save
-
+def save(rep: SimpleNamespace, user: User, *, region: Region | None = None, indicator: Indicator | None = None,
+         number: str | None = "25", version: int = 0, **kw: Any) -> IndicatorValue:
     confirm = kw.pop("confirm_warnings", False)
     submit = kw.pop("submit", False)
     data = ValueInput(number=Decimal(number) if number is not None else None, **kw)

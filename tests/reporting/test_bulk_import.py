@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from apps.core.errors import ImportRejected
-from apps.reporting.bulk import reporting_import_apply, reporting_import_check, reporting_import_commit
+from apps.reporting.bulk import (
+    preview_from_plan,
+    preview_plan,
+    reporting_import_apply,
+    reporting_import_check,
+    reporting_import_commit,
+)
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.reporting.sheets import TemplateRow, render_template
 from docimport.values import HEADERS
@@ -37,7 +46,7 @@ def sheet(*rows: tuple[str, str, object, str | None]) -> bytes:
     return buffer.getvalue()
 
 
-def queries(call) -> int:  # noqa: ANN001
+def queries(call: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         call()
     return len(ctx.captured_queries)
@@ -139,8 +148,6 @@ def test_template_is_printable_and_formula_safe():
 
 
 def test_import_page_shows_the_replaced_value(rep, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     save(rep, rep.world.users.reporter, number="20")
     url = f"/programs/{rep.world.program.id}/rounds/{rep.round.id}/import/"
     response = client_for(rep.world.users.reporter).post(
@@ -149,9 +156,6 @@ def test_import_page_shows_the_replaced_value(rep, client_for):
 
 
 def test_a_stored_plan_applies_like_the_preview(rep):
-    import json
-
-    from apps.reporting.bulk import preview_from_plan, preview_plan
 
     office = rep.world.users.office
     save(rep, office, number="20")

@@ -1,28 +1,36 @@
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from pytest_django.fixtures import Settings
 
 from apps.core.errors import DomainError, ImportRejected
 from apps.evidence.models import Evidence
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
 from apps.reporting.bulk import reporting_import_commit
 from apps.reporting.models import IndicatorValue, ValueRevision
-from apps.reporting.services import evidence_upload
+from apps.reporting.services import evidence_upload, indicator_value_transition
+from docimport.values import HEADERS
 
 from .conftest import save
+from .test_workflow import act
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def template_for(client, rep) -> bytes:  # noqa: ANN001
+def template_for(client: Client, rep: SimpleNamespace) -> bytes:
     response = client.get(f"/programs/{rep.world.program.id}/rounds/{rep.round.id}/template.xlsx")
     assert response.status_code == 200
     return response.content
@@ -61,9 +69,6 @@ def test_import_with_one_bad_row_writes_nothing(rep, client_for):
 
 
 def test_import_unknown_region_wrong_unit_out_of_range(rep):
-    from openpyxl import Workbook
-
-    from docimport.values import HEADERS
 
     workbook = Workbook()
     sheet = workbook.active
@@ -82,7 +87,7 @@ def test_import_unknown_region_wrong_unit_out_of_range(rep):
     assert IndicatorValue.objects.count() == 0
 
 
-def test_evidence_checks(rep, settings):  # noqa: ANN001
+def test_evidence_checks(rep: SimpleNamespace, settings: Settings):
     value = save(rep, rep.world.users.reporter)
     settings.ECOCIV_MAX_UPLOAD_BYTES = 1024
     with pytest.raises(DomainError, match="过大"):
@@ -96,7 +101,6 @@ def test_evidence_checks(rep, settings):  # noqa: ANN001
     assert evidence.original_name == "passwd.pdf"
     path = os.path.realpath(evidence.file.path)
     assert path.startswith(os.path.realpath(settings.MEDIA_ROOT) + os.sep) and ".." not in evidence.file.name
-    import hashlib
 
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     with pytest.raises(DomainError, match="清单"):
@@ -123,7 +127,6 @@ def test_history_lists_every_change(rep, client_for):
     users = rep.world.users
     value = save(rep, users.reporter, number="21", source="统计公报")
     value = save(rep, users.reporter, number="22", version=value.version, reason="更正")
-    from .test_workflow import act
 
     act(value, "submit", users.reporter)
     act(value, "return", users.office, "请附统计公报")
@@ -190,12 +193,10 @@ def test_pages_render(rep, client_for):
 
 def test_queries_constant(rep, client_for):
     """The review queue and progress page cost the same whatever the number of values."""
-    from apps.reporting.services import indicator_value_transition
-
     users, pid, rid = rep.world.users, rep.world.program.id, rep.round.id
     client = client_for(users.office)
 
-    def add(region, indicator, number, qualitative=""):  # noqa: ANN001, ANN202
+    def add(region: Region, indicator: Indicator, number: str | None, qualitative: str = "") -> None:
         value = save(rep, users.office, region=region, indicator=indicator,
                      number=number, qualitative=qualitative)
         value.program = rep.world.program
@@ -238,8 +239,6 @@ def test_api_round_create_and_evidence_upload(rep, client_for):
 
 
 def test_review_queue_filters(rep, client_for):
-    from .test_workflow import act
-
     users, world = rep.world.users, rep.world
     city = save(rep, users.reporter)
     act(city, "submit", users.reporter)

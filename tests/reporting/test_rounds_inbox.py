@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.reporting.models import IndicatorValue
@@ -10,6 +11,7 @@ from apps.reporting.selectors import inbox, round_obligations
 from apps.reporting.services import reporting_round_create
 
 from .conftest import save
+from .test_import_evidence_api import fill, template_for
 from .test_workflow import act
 
 
@@ -74,9 +76,6 @@ def test_entry_form_conflict_keeps_input(rep, client_for):
 
 
 def test_import_page_preview_then_commit(rep, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from .test_import_evidence_api import fill, template_for
 
     client = client_for(rep.world.users.reporter)
     data = template_for(client, rep)

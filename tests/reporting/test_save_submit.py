@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -10,13 +11,14 @@ from apps.core.errors import ConflictError, DomainError
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.review.models import ReviewEvent
 from apps.review.services import review_history
+from tests.conftest import ClientFor
 
 from .conftest import save
 from .test_workflow import act
 
 
 @pytest.fixture
-def returned(rep):  # noqa: ANN001, ANN201
+def returned(rep: SimpleNamespace) -> IndicatorValue:
     users = rep.world.users
     value = save(rep, users.reporter, number="21")
     act(value, "submit", users.reporter)
@@ -28,7 +30,7 @@ def _counts() -> tuple[int, int]:
     return ValueRevision.objects.count(), ReviewEvent.objects.count()
 
 
-def test_service_saves_and_resubmits(rep, returned):  # noqa: ANN001
+def test_service_saves_and_resubmits(rep: SimpleNamespace, returned: IndicatorValue):
     before = _counts()
     value = save(rep, rep.world.users.reporter, number="22", version=returned.version, submit=True)
     assert IndicatorValue.objects.get(pk=value.pk).status == "resubmitted"
@@ -36,14 +38,14 @@ def test_service_saves_and_resubmits(rep, returned):  # noqa: ANN001
     assert [e.action for e in review_history(value)] == ["submit", "return", "submit"]
 
 
-def test_stale_version_writes_nothing(rep, returned):  # noqa: ANN001
+def test_stale_version_writes_nothing(rep: SimpleNamespace, returned: IndicatorValue):
     before = _counts()
     with pytest.raises(ConflictError):
         save(rep, rep.world.users.reporter, number="22", version=returned.version - 1, submit=True)
     assert _counts() == before and IndicatorValue.objects.get(pk=returned.pk).status == "returned"
 
 
-def test_a_failed_submit_undoes_the_save(rep, returned):  # noqa: ANN001
+def test_a_failed_submit_undoes_the_save(rep: SimpleNamespace, returned: IndicatorValue):
     before = _counts()
     with mock.patch("apps.reporting.services.indicator_value_transition", side_effect=DomainError("x")), \
             pytest.raises(DomainError):
@@ -52,7 +54,7 @@ def test_a_failed_submit_undoes_the_save(rep, returned):  # noqa: ANN001
     assert IndicatorValue.objects.get(pk=returned.pk).version == returned.version
 
 
-def test_api_save_and_submit(rep, returned, client_for):  # noqa: ANN001
+def test_api_save_and_submit(rep: SimpleNamespace, returned: IndicatorValue, client_for: ClientFor):
     world = rep.world
     url = f"/api/programs/{world.program.id}/rounds/{rep.round.id}/values"
     payload = {"region_id": world.city.id, "indicator_id": rep.numeric.id, "number": "22",
@@ -66,7 +68,7 @@ def test_api_save_and_submit(rep, returned, client_for):  # noqa: ANN001
     assert stale.status_code == 409 and _counts() == (before[0] + 1, before[1] + 1)
 
 
-def test_page_save_and_submit(rep, returned, client_for):  # noqa: ANN001
+def test_page_save_and_submit(rep: SimpleNamespace, returned: IndicatorValue, client_for: ClientFor):
     world = rep.world
     url = f"/programs/{world.program.id}/rounds/{rep.round.id}/entry/{world.city.id}/{rep.numeric.id}/"
     before = _counts()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -11,13 +12,14 @@ from django.urls import reverse
 
 from apps.core.errors import DomainError
 from apps.indicators.models import Indicator
+from apps.reporting.models import ReportingRound
 from apps.reporting.services import ValueInput, indicator_value_save, reporting_round_create
 from apps.reporting.validation import check_number, is_change, plausible_range
 
 
 @pytest.fixture
-def round_on(world):  # noqa: ANN001
-    def make(*codes: str):  # noqa: ANN202
+def round_on(world: SimpleNamespace):
+    def make(*codes: str) -> tuple[ReportingRound, list[Indicator]]:
         indicators = [Indicator.objects.get(framework=world.program.framework, code=c) for c in codes]
         return reporting_round_create(
             program=world.program, actor=world.users.office, name="2025年度调度", period_type="year", year=2025,

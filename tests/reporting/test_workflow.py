@@ -4,15 +4,22 @@ from decimal import Decimal
 
 import pytest
 
+from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.reporting.models import IndicatorValue
-from apps.reporting.services import indicator_value_transition
+from apps.reporting.services import (
+    ValueInput,
+    WarningsUnconfirmed,
+    indicator_value_save,
+    indicator_value_transition,
+    reporting_round_create,
+)
 from apps.review.services import review_history
 
 from .conftest import save
 
 
-def act(value, action, user, comment=""):  # noqa: ANN001, ANN201
+def act(value: IndicatorValue, action: str, user: User, comment: str = "") -> IndicatorValue:
     value = IndicatorValue.objects.select_related("program__region").get(pk=value.pk)
     return indicator_value_transition(value=value, action=action, actor=user, comment=comment)
 
@@ -113,20 +120,16 @@ def test_optimistic_lock_conflict(rep):
 
 
 def test_range_errors_and_jump_warnings(rep):
-    from apps.reporting.services import WarningsUnconfirmed
-
     users = rep.world.users
     with pytest.raises(DomainError, match="超出合理范围"):
         save(rep, users.reporter, number="120")
     with pytest.raises(DomainError, match="定性指标"):
         save(rep, users.reporter, indicator=rep.qualitative, number="1")
     # an approved 2024 value makes 2025's jump checkable
-    from apps.reporting.services import reporting_round_create
 
     previous = reporting_round_create(program=rep.world.program, actor=users.office, name="2024年度调度",
                                       period_type="year", year=2024, due=rep.round.due,
                                       indicators=[rep.numeric], regions=[rep.world.city])
-    from apps.reporting.services import ValueInput, indicator_value_save
 
     old = indicator_value_save(reporting_round=previous, region=rep.world.city, indicator=rep.numeric,
                                actor=users.reporter, data=ValueInput(number=Decimal("20")), expected_version=0)

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 
 import pytest
+from pytest_django.fixtures import Settings
 
+from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.models import Job, JobStatus
 from apps.staging.models import StagedImport, StagedStatus
-from apps.staging.registry import Checked, Committed, StagedKind, register_kind
+from apps.staging.registry import Checked, Committed, ReportProgress, StagedKind, register_kind
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import (
     staged_import_check,
     staged_import_commit,
     staged_import_create,
     staged_import_discard,
+    staged_import_move,
     staged_import_read,
     staged_import_start_check,
 )
@@ -24,7 +28,7 @@ from apps.staging.services import (
 WRITTEN: list[list[str]] = []
 
 
-def _check(staged: StagedImport, report) -> Checked:  # noqa: ANN001
+def _check(staged: StagedImport, report: ReportProgress) -> Checked:
     lines = staged_import_read(staged).decode().splitlines()
     report(50, "逐行检查")
     errors = [RowError(i, "值", "不是数字") for i, line in enumerate(lines, start=1) if not line.isdigit()]
@@ -33,7 +37,7 @@ def _check(staged: StagedImport, report) -> Checked:  # noqa: ANN001
     return Checked(plan={"values": lines}, rows=len(lines), summary=f"{len(lines)}行")
 
 
-def _commit(staged: StagedImport, actor) -> Committed:  # noqa: ANN001
+def _commit(staged: StagedImport, _actor: User) -> Committed:
     if "13" in staged.plan["values"]:
         raise ImportRejected([RowError(0, "", "13 became unlucky meanwhile")])
     WRITTEN.append(staged.plan["values"])
@@ -49,13 +53,13 @@ def _checked(text: str, name: str = "../../etc/数字.csv") -> CheckedUpload:
 
 
 @pytest.fixture(autouse=True)
-def inline(settings):  # noqa: ANN001
+def inline(settings: Settings):
     settings.ECOCIV_JOB_BACKEND = "inline"
     WRITTEN.clear()
 
 
 @pytest.mark.django_db
-def test_preview_then_commit(world) -> None:  # noqa: ANN001
+def test_preview_then_commit(world: SimpleNamespace) -> None:
     office = world.users.office
     staged = staged_import_create(kind="tests.numbers", actor=office, program=world.program, checked=_checked("1\n2"))
     assert staged.file.name == f"staging/{staged.sha256[:2]}/{staged.sha256}.csv"  # our name, not the user's
@@ -73,7 +77,7 @@ def test_preview_then_commit(world) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_row_errors_reject_and_nothing_is_written(world) -> None:  # noqa: ANN001
+def test_row_errors_reject_and_nothing_is_written(world: SimpleNamespace) -> None:
     staged = staged_import_create(kind="tests.numbers", actor=world.users.office, checked=_checked("1\nx\n3"))
     staged_import_check(staged=staged)
     assert staged.status == StagedStatus.REJECTED
@@ -83,7 +87,7 @@ def test_row_errors_reject_and_nothing_is_written(world) -> None:  # noqa: ANN00
 
 
 @pytest.mark.django_db
-def test_a_refused_commit_raises_to_the_caller_and_writes_nothing(world) -> None:  # noqa: ANN001
+def test_a_refused_commit_raises_to_the_caller_and_writes_nothing(world: SimpleNamespace) -> None:
     staged = staged_import_create(kind="tests.numbers", actor=world.users.office, checked=_checked("13"))
     staged_import_check(staged=staged)
     with pytest.raises(ImportRejected):
@@ -93,7 +97,7 @@ def test_a_refused_commit_raises_to_the_caller_and_writes_nothing(world) -> None
 
 
 @pytest.mark.django_db
-def test_only_the_uploader_confirms_a_preview(world) -> None:  # noqa: ANN001
+def test_only_the_uploader_confirms_a_preview(world: SimpleNamespace) -> None:
     staged = staged_import_create(kind="tests.numbers", actor=world.users.office, checked=_checked("1"))
     staged_import_check(staged=staged)
     for actor, staged_id in ((world.users.outsider, staged.pk), (world.users.office, "x"),
@@ -107,9 +111,7 @@ def test_only_the_uploader_confirms_a_preview(world) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_an_illegal_move_is_refused(world) -> None:  # noqa: ANN001
-    from apps.staging.services import staged_import_move
-
+def test_an_illegal_move_is_refused(world: SimpleNamespace) -> None:
     staged = staged_import_create(kind="tests.numbers", actor=world.users.office, checked=_checked("1"))
     with pytest.raises(DomainError):
         staged_import_move(staged, StagedStatus.COMMITTED)

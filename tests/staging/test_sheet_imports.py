@@ -3,6 +3,8 @@ and write in bulk."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,12 +14,13 @@ from apps.programs.models import Responsibility
 from apps.staging.models import StagedImport, StagedStatus
 from apps.tasks import services
 from apps.tasks.models import Task, TaskUnit
+from tests.conftest import ClientFor
 from tests.programs.test_services import GOOD, sheet
 from tests.tasks.conftest import xlsx
 from tests.tasks.test_import import GOOD_TASKS
 
 
-def test_responsibilities_page_previews_then_commits_the_stored_sheet(world, client_for) -> None:  # noqa: ANN001
+def test_responsibilities_page_previews_then_commits_the_stored_sheet(world: SimpleNamespace, client_for: ClientFor) -> None:
     url = f"/programs/{world.program.id}/responsibilities/import/"
     office = client_for(world.users.office)
     response = office.post(url, {"file": SimpleUploadedFile("分工.xlsx", sheet(GOOD))})
@@ -39,14 +42,14 @@ def test_responsibilities_page_previews_then_commits_the_stored_sheet(world, cli
     assert again.status_code == 200 and "预览已失效" in again.content.decode()
 
 
-def test_a_sheet_with_errors_is_not_kept(world, client_for) -> None:  # noqa: ANN001
+def test_a_sheet_with_errors_is_not_kept(world: SimpleNamespace, client_for: ClientFor) -> None:
     url = f"/programs/{world.program.id}/responsibilities/import/"
     bad = sheet([*GOOD, ("38", "不存在的指标", "", "市财政局", "")])
     response = client_for(world.users.office).post(url, {"file": SimpleUploadedFile("t.xlsx", bad)})
     assert "未知指标" in response.content.decode() and not StagedImport.objects.exists()
 
 
-def test_task_import_is_a_committed_staged_import(world, client_for) -> None:  # noqa: ANN001
+def test_task_import_is_a_committed_staged_import(world: SimpleNamespace, client_for: ClientFor) -> None:
     url = f"/programs/{world.program.id}/tasks/import/"
     response = client_for(world.users.office).post(url, {"file": SimpleUploadedFile("t.xlsx", xlsx(GOOD_TASKS))})
     assert response.status_code == 302
@@ -55,7 +58,7 @@ def test_task_import_is_a_committed_staged_import(world, client_for) -> None:  #
                                                            {"created": 6, "updated": 0})
 
 
-def test_task_commit_query_count_does_not_grow_with_rows(world) -> None:  # noqa: ANN001
+def test_task_commit_query_count_does_not_grow_with_rows(world: SimpleNamespace) -> None:
     def queries(rows: list[list[object]]) -> int:
         Task.objects.all().delete()
         with CaptureQueriesContext(connection) as captured:

@@ -26,7 +26,7 @@ def xlsx(rows: list[list[object]], title: str = "清单") -> bytes:
 
 
 @pytest.fixture
-def plan(world):  # noqa: ANN001
+def plan(world: SimpleNamespace):
     """Group （一） with task 1. led by 市生态环境局 and task 2. led by 市住建局; one project each."""
     u = world.units
     group = services.task_create(program=world.program, number="（一）", title="目标责任体系与制度建设")

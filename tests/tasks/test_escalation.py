@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 
 from apps.core.errors import DomainError, PermissionDeniedError
+from apps.programs.models import Program
 from apps.tasks.models import NoticeLevel, NoticeStatus, SupervisionNotice, TaskMilestone
 from apps.tasks.selectors import notice_events
 from apps.tasks.supervision import (
@@ -25,13 +28,13 @@ START = dt.date(2026, 7, 1)  # the day after plan.own's deadline
 
 
 @pytest.fixture
-def notice(world, plan):  # noqa: ANN001, ANN201
+def notice(world: SimpleNamespace, plan: SimpleNamespace) -> SupervisionNotice:  # noqa: ARG001 - plan: the tasks
     TaskMilestone.objects.all().delete()
     supervision_run(program=world.program, today=START)
     return SupervisionNotice.objects.get(rule="task_overdue", department=world.units["市生态环境局"])
 
 
-def test_escalation_steps(world, notice):  # noqa: ANN001
+def test_escalation_steps(world: SimpleNamespace, notice: SupervisionNotice):
     assert (notice.level, notice.colour) == (NoticeLevel.REMIND, "yellow")
     first_due = START + dt.timedelta(days=RESPONSE_DAYS[NoticeLevel.REMIND])
     assert notice.response_due == first_due
@@ -52,7 +55,7 @@ def test_escalation_steps(world, notice):  # noqa: ANN001
     assert [e.kind for e in notice_events(notice)] == ["issued", "escalated", "escalated"]
 
 
-def test_response_stops_escalation_and_office_closes(world, notice):  # noqa: ANN001
+def test_response_stops_escalation_and_office_closes(world: SimpleNamespace, notice: SupervisionNotice):
     notice_respond(notice=notice, actor=world.users.reporter, text="已制定整改方案。", today=START)
     supervision_run(program=world.program, today=START + dt.timedelta(days=30))
     notice.refresh_from_db()
@@ -65,7 +68,7 @@ def test_response_stops_escalation_and_office_closes(world, notice):  # noqa: AN
         notice_respond(notice=notice, actor=world.users.reporter, text="再次答复")
 
 
-def test_returned_response_escalates_again(world, notice):  # noqa: ANN001
+def test_returned_response_escalates_again(world: SimpleNamespace, notice: SupervisionNotice):
     notice_respond(notice=notice, actor=world.users.reporter, text="在办。", today=START)
     notice_close(notice=notice, actor=world.users.office, text="答复过于笼统。", reopen=True, today=START)
     notice.refresh_from_db()
@@ -75,7 +78,7 @@ def test_returned_response_escalates_again(world, notice):  # noqa: ANN001
     assert notice.level == NoticeLevel.URGE
 
 
-def test_only_the_addressed_unit_responds_and_only_the_office_closes(world, notice):  # noqa: ANN001
+def test_only_the_addressed_unit_responds_and_only_the_office_closes(world: SimpleNamespace, notice: SupervisionNotice):
     for user in (world.users.leader, world.users.inspector, world.users.office):
         with pytest.raises(PermissionDeniedError):
             notice_respond(notice=notice, actor=user, text="x")
@@ -85,7 +88,8 @@ def test_only_the_addressed_unit_responds_and_only_the_office_closes(world, noti
         notice_close(notice=notice, actor=world.users.outsider, text="x")
 
 
-def test_manual_notice(world, plan):  # noqa: ANN001
+@pytest.mark.usefixtures("plan")
+def test_manual_notice(world: SimpleNamespace):
     notice = notice_issue(program=world.program, department=world.units["市水务局"], title="河长制巡河记录不全",
                           reason="请补齐。", actor=world.users.office, level=NoticeLevel.URGE, today=START)
     assert (notice.rule, notice.key, notice.colour) == ("manual", None, "orange")
@@ -98,12 +102,13 @@ def test_manual_notice(world, plan):  # noqa: ANN001
                      actor=world.users.office)
 
 
-def test_plugged_in_rule(world, plan):  # noqa: ANN001
+@pytest.mark.usefixtures("plan")
+def test_plugged_in_rule(world: SimpleNamespace):
     """A rule registered by another app (e.g. reports not submitted) flows through the same run."""
     unit = world.units["市统计局"]
 
     @register_rule("test_report_not_submitted", "逾期未报送")
-    def not_submitted(program, today):  # noqa: ANN001, ANN202
+    def not_submitted(program: Program, today: dt.date) -> Iterator[Flag]:
         if today > dt.date(2026, 1, 10):
             yield Flag(key=f"test_report_not_submitted:{program.id}:{unit.id}", department_id=unit.id,
                        title="2025年度指标数据未报送", reason="截止日期为2026年1月10日。")
@@ -117,14 +122,15 @@ def test_plugged_in_rule(world, plan):  # noqa: ANN001
         RULES.pop("test_report_not_submitted")
 
 
-def test_command_twice_creates_no_duplicates(world, plan):  # noqa: ANN001
-    call_command("run_supervision", "--date", "2026-07-01", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.usefixtures("plan")
+def test_command_twice_creates_no_duplicates(world: SimpleNamespace):
+    call_command("run_supervision", "--date", "2026-07-01", stdout=open("/dev/null", "w"))
     first = SupervisionNotice.objects.count()
     events = SupervisionNotice.objects.values_list("events__id", flat=True).count()
     assert first == 4  # two overdue tasks, the overdue milestone, the overdue project (each to its lead unit)
-    call_command("run_supervision", "--date", "2026-07-01", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("run_supervision", "--date", "2026-07-01", stdout=open("/dev/null", "w"))
     assert SupervisionNotice.objects.count() == first
     assert SupervisionNotice.objects.values_list("events__id", flat=True).count() == events
     call_command("run_supervision", "--date", "2026-07-02", "--program", str(world.program.id),
-                 stdout=open("/dev/null", "w"))  # noqa: SIM115
+                 stdout=open("/dev/null", "w"))
     assert SupervisionNotice.objects.count() == first

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.errors import ImportRejected
 from apps.tasks import services
@@ -14,6 +16,7 @@ from apps.tasks.models import Project, ProjectFunding, ProjectYear, Task, TaskUn
 from apps.tasks.selectors import project_queryset, task_queryset
 from docimport.projects import parse_amount, parse_funding, parse_period
 from docimport.tasks import number_level, parse_deadline
+from tests.conftest import ClientFor
 
 from .conftest import xlsx
 
@@ -33,7 +36,7 @@ GOOD_TASKS = [
     ("（一）", 0), ("(二)", 0), ("一、", 0), ("任务三", 0), ("1.", 1), ("12、", 1), ("3", 1), ("（1）", 2),
     ("(2)", 2), ("①", 2), ("A", None), ("1.1", None),
 ])
-def test_number_levels(number, level):  # noqa: ANN001
+def test_number_levels(number: str, level: int | None) -> None:
     assert number_level(number) == level
 
 
@@ -43,12 +46,12 @@ def test_number_levels(number, level):  # noqa: ANN001
     ("2026", dt.date(2026, 12, 31)), ("长期坚持", None), ("持续推进", None), ("", None),
     (dt.datetime(2025, 3, 1, 0, 0), dt.date(2025, 3, 1)),
 ])
-def test_deadlines(text, expected):  # noqa: ANN001
+def test_deadlines(text: str, expected: dt.date | None) -> None:
     assert parse_deadline(text)[0] == expected
 
 
 @pytest.mark.parametrize("text", ["尽快", "2025年13月", "2025-02-30"])
-def test_bad_deadlines(text):  # noqa: ANN001
+def test_bad_deadlines(text: str):
     with pytest.raises(ValueError):
         parse_deadline(text)
 
@@ -69,7 +72,7 @@ def test_money_units():
     assert parse_funding("财政资金、PPP", Decimal(1)) == (("fiscal", None), ("ppp", None))
 
 
-def test_task_import_builds_the_tree(world):  # noqa: ANN001
+def test_task_import_builds_the_tree(world: SimpleNamespace):
     result = services.task_list_import(program=world.program, data=xlsx(GOOD_TASKS))
     assert result == {"created": 6, "updated": 0}
     plan = Task.objects.get(title="生态文明建设规划")
@@ -84,7 +87,7 @@ def test_task_import_builds_the_tree(world):  # noqa: ANN001
     assert air.parent.title == "生态环境质量改善" and air.deadline == dt.date(2027, 12, 31)
 
 
-def test_bad_task_rows_write_nothing(world):  # noqa: ANN001
+def test_bad_task_rows_write_nothing(world: SimpleNamespace):
     rows = [*GOOD_TASKS, ["3.", "未知单位的任务", "", "市不存在局", "", "2025年"],
             ["4.", "没有时限格式", "", "市水务局", "", "尽快"], ["X", "序号不对", "", "市水务局", "", ""],
             ["5.", "", "", "", "", ""]]
@@ -95,7 +98,7 @@ def test_bad_task_rows_write_nothing(world):  # noqa: ANN001
     assert not Task.objects.exists() and not TaskUnit.objects.exists()
 
 
-def test_task_export_reads_back(world):  # noqa: ANN001
+def test_task_export_reads_back(world: SimpleNamespace):
     services.task_list_import(program=world.program, data=xlsx(GOOD_TASKS))
     before = [(t.number, t.title, t.level, t.parent_id, t.deadline,
                sorted((u.department_id, u.role) for u in t.units.all())) for t in task_queryset(world.users.office,
@@ -112,7 +115,7 @@ PROJECT_HEADER = ["序号", "项目名称", "项目类别", "建设地点", "责
                   "2025年计划投资（亿元）", "2025年完成投资（亿元）"]
 
 
-def test_project_import_in_yi(world):  # noqa: ANN001
+def test_project_import_in_yi(world: SimpleNamespace):
     rows = [PROJECT_HEADER,
             [1, "渭河流域生态修复", "生态屏障建设", "丘陵县某镇", "市生态环境局", "修复", "2024-2026", 18.6,
              "财政资金5亿元、上级专项13.6", 6, 5.5],
@@ -128,7 +131,7 @@ def test_project_import_in_yi(world):  # noqa: ANN001
     assert second.total_investment == Decimal("8900.00") and second.region == world.city
 
 
-def test_project_import_with_unit_column(world):  # noqa: ANN001
+def test_project_import_with_unit_column(world: SimpleNamespace):
     rows = [["序号", "项目名称", "项目类别", "所在县区", "责任单位", "起止年限", "总投资", "单位"],
             [1, "甲", "生态农业", "平原县", "市水务局", "2025", "2.5", "亿元"],
             [2, "乙", "生态农业", "平原县", "市水务局", "2025", "300", "万元"]]
@@ -137,7 +140,7 @@ def test_project_import_with_unit_column(world):  # noqa: ANN001
                                                                              "乙": Decimal("300.00")}
 
 
-def test_bad_project_rows_write_nothing(world):  # noqa: ANN001
+def test_bad_project_rows_write_nothing(world: SimpleNamespace):
     rows = [PROJECT_HEADER,
             [1, "好项目", "生态工业", "丘陵县", "市水务局", "", "2024-2026", 1, "财政资金", "", ""],
             [2, "类别错", "不存在的类别", "丘陵县", "市水务局", "", "2024-2026", 1, "", "", ""],
@@ -154,7 +157,7 @@ def test_bad_project_rows_write_nothing(world):  # noqa: ANN001
     assert not Project.objects.exists() and not ProjectFunding.objects.exists()
 
 
-def test_missing_money_unit_is_an_error(world):  # noqa: ANN001
+def test_missing_money_unit_is_an_error(world: SimpleNamespace):
     rows = [["序号", "项目名称", "项目类别", "建设地点", "责任单位", "起止年限", "总投资"],
             [1, "甲", "生态农业", "平原县", "市水务局", "2025", "2.5"]]
     with pytest.raises(ImportRejected) as caught:
@@ -162,7 +165,8 @@ def test_missing_money_unit_is_an_error(world):  # noqa: ANN001
     assert caught.value.errors[0].column == "总投资"
 
 
-def test_project_export_reads_back(world, plan):  # noqa: ANN001
+@pytest.mark.usefixtures("plan")
+def test_project_export_reads_back(world: SimpleNamespace):
     projects = project_queryset(world.users.office, world.program)
     data = render_project_xlsx("项目清单", projects, [2025])
 
@@ -177,9 +181,7 @@ def test_project_export_reads_back(world, plan):  # noqa: ANN001
     assert snapshot() == before
 
 
-def test_import_endpoint_reports_rows_and_needs_office(world, client_for):  # noqa: ANN001
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_import_endpoint_reports_rows_and_needs_office(world: SimpleNamespace, client_for: ClientFor):
     bad = xlsx([*GOOD_TASKS, ["3.", "x", "", "市不存在局", "", ""]])
     url = f"/api/programs/{world.program.id}/tasks/import"
     response = client_for(world.users.reporter).post(url, {"file": SimpleUploadedFile("t.xlsx", bad)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,25 +13,26 @@ from apps.tasks.models import NoticeLevel, NoticeStatus, SupervisionNotice, Task
 from apps.tasks.notice_workflow import NOTICE_WORKFLOW, NoticeAction
 from apps.tasks.selectors import notice_events
 from apps.tasks.supervision import RESPONSE_DAYS, notice_transition, supervision_run
+from tests.conftest import ClientFor
 
 START = dt.date(2026, 7, 1)
 
 
 @pytest.fixture
-def notice(world, plan):  # noqa: ANN001, ANN201
+def notice(world: SimpleNamespace, plan: SimpleNamespace) -> SupervisionNotice:  # noqa: ARG001 - plan: the tasks
     TaskMilestone.objects.all().delete()
     supervision_run(program=world.program, today=START, rules=["task_overdue"])
     return SupervisionNotice.objects.get(department=world.units["市生态环境局"])
 
 
-def test_issue_is_the_first_move_by_the_system(notice):  # noqa: ANN001
+def test_issue_is_the_first_move_by_the_system(notice: SupervisionNotice):
     (event,) = ReviewEvent.objects.filter(object_id=notice.id, content_type__model="supervisionnotice")
     assert (event.action, event.old_status, event.new_status, event.actor) == ("issue", "", "open", None)
     assert event.data == {"level": NoticeLevel.REMIND, "on": "2026-07-01"}
     assert notice.version == 1 and str(event) == "下发： → 待答复"
 
 
-def test_reopen_is_recorded_as_a_reopen(world, notice):  # noqa: ANN001
+def test_reopen_is_recorded_as_a_reopen(world: SimpleNamespace, notice: SupervisionNotice):
     notice_transition(notice=notice, action="respond", actor=world.users.reporter, comment="在办。", today=START)
     later = START + dt.timedelta(days=2)
     notice_transition(notice=notice, action="reopen", actor=world.users.office, comment="过于笼统", today=later)
@@ -43,7 +45,7 @@ def test_reopen_is_recorded_as_a_reopen(world, notice):  # noqa: ANN001
     assert events[-1].actor == world.users.office and events[-1].label == "退回重新答复"
 
 
-def test_stale_version_is_refused_and_writes_nothing(world, notice):  # noqa: ANN001
+def test_stale_version_is_refused_and_writes_nothing(world: SimpleNamespace, notice: SupervisionNotice):
     seen = notice.version
     notice_transition(notice=notice, action="respond", actor=world.users.reporter, comment="已整改",
                       expected_version=seen)
@@ -55,7 +57,7 @@ def test_stale_version_is_refused_and_writes_nothing(world, notice):  # noqa: AN
     assert notice.status == NoticeStatus.RESPONDED and len(notice_events(notice)) == 2
 
 
-def test_system_moves_are_the_systems_and_people_moves_need_people(world, notice):  # noqa: ANN001
+def test_system_moves_are_the_systems_and_people_moves_need_people(world: SimpleNamespace, notice: SupervisionNotice):
     for action in (NoticeAction.ESCALATE, NoticeAction.RESOLVE):
         with pytest.raises(PermissionDeniedError):
             notice_transition(notice=notice, action=action, actor=world.users.office)
@@ -69,7 +71,7 @@ def test_system_moves_are_the_systems_and_people_moves_need_people(world, notice
     assert len(notice_events(notice)) == 1
 
 
-def test_daily_run_escalates_and_resolves_through_the_same_function(world, plan, notice):  # noqa: ANN001
+def test_daily_run_escalates_and_resolves_through_the_same_function(world: SimpleNamespace, plan: SimpleNamespace, notice: SupervisionNotice):
     due = notice.response_due
     supervision_run(program=world.program, today=due + dt.timedelta(days=1), rules=["task_overdue"])
     notice.refresh_from_db()
@@ -86,12 +88,13 @@ def test_daily_run_escalates_and_resolves_through_the_same_function(world, plan,
     assert events[1].text.startswith("逾期未答复，升级为「催办」")
 
 
-def test_the_table_is_data(world):  # noqa: ANN001
+@pytest.mark.usefixtures("world")
+def test_the_table_is_data():
     assert NOTICE_WORKFLOW.allowed_actions(NoticeStatus.CLOSED) == []
     assert set(NOTICE_WORKFLOW.allowed_actions(NoticeStatus.RESPONDED)) == {"respond", "reopen", "close", "resolve"}
 
 
-def test_transition_endpoint_uses_the_shared_schema(world, notice, client_for):  # noqa: ANN001
+def test_transition_endpoint_uses_the_shared_schema(world: SimpleNamespace, notice: SupervisionNotice, client_for: ClientFor):
     url = f"/api/programs/{world.program.id}/notices/{notice.id}/transition"
     response = client_for(world.users.reporter).post(url, {"action": "respond", "comment": "已整改", "expected_version": 1},
                              content_type="application/json")
@@ -107,7 +110,7 @@ def test_transition_endpoint_uses_the_shared_schema(world, notice, client_for): 
                          ).status_code == 400
 
 
-def test_page_sends_the_version_it_showed(world, notice, client_for):  # noqa: ANN001
+def test_page_sends_the_version_it_showed(world: SimpleNamespace, notice: SupervisionNotice, client_for: ClientFor):
     url = f"/programs/{world.program.id}/supervision/{notice.id}/"
     reporter = client_for(world.users.reporter)
     assert f'name="version" value="{notice.version}"' in reporter.get(url).content.decode()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
+import pytest
+
+from apps.programs.models import Phase
 from apps.tasks.models import NoticeStatus, SupervisionNotice, TaskMilestone, TaskStatus
 from apps.tasks.selectors import timeline
 from apps.tasks.supervision import supervision_run
+from tests.conftest import ClientFor
 
 
-def test_pages_render(world, plan, client_for):  # noqa: ANN001
+def test_pages_render(world: SimpleNamespace, plan: SimpleNamespace, client_for: ClientFor):
     supervision_run(program=world.program, today=dt.date(2026, 7, 1))
     notice = SupervisionNotice.objects.filter(department=world.units["市生态环境局"]).first()
     p = world.program.id
@@ -27,7 +32,8 @@ def test_pages_render(world, plan, client_for):  # noqa: ANN001
     assert client_for(world.users.leader).get(f"/programs/{p}/tasks/import/").status_code == 403
 
 
-def test_respond_and_close_through_pages(world, plan, client_for):  # noqa: ANN001
+@pytest.mark.usefixtures("plan")
+def test_respond_and_close_through_pages(world: SimpleNamespace, client_for: ClientFor):
     TaskMilestone.objects.all().delete()
     supervision_run(program=world.program, today=dt.date(2026, 7, 1), rules=["task_overdue"])
     notice = SupervisionNotice.objects.get(department=world.units["市生态环境局"])
@@ -41,7 +47,7 @@ def test_respond_and_close_through_pages(world, plan, client_for):  # noqa: ANN0
     assert notice.status == NoticeStatus.CLOSED
 
 
-def test_progress_through_pages(world, plan, client_for):  # noqa: ANN001
+def test_progress_through_pages(world: SimpleNamespace, plan: SimpleNamespace, client_for: ClientFor):
     base = f"/programs/{world.program.id}/tasks/{plan.own.id}"
     client_for(world.users.reporter).post(f"{base}/progress/", {"narrative": "完成", "percent": "100", "submit": "1"})
     progress = plan.own.progress_updates.get()
@@ -52,9 +58,8 @@ def test_progress_through_pages(world, plan, client_for):  # noqa: ANN001
     assert plan.own.status == TaskStatus.COMPLETED
 
 
-def test_timeline_places_today(world, plan):  # noqa: ANN001
-    from apps.programs.models import Phase
-
+@pytest.mark.usefixtures("plan")
+def test_timeline_places_today(world: SimpleNamespace):
     Phase.objects.create(program=world.program, name="全面启动", start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31))
     line = timeline(world.users.office, world.program, today=dt.date(2026, 1, 1))
     assert line.start == dt.date(2025, 1, 1) and line.end == dt.date(2026, 12, 31)

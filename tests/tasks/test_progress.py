@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.fixtures import Settings
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.review.models import ReviewEvent
 from apps.tasks import services
 from apps.tasks.models import TaskStatus
+from tests.conftest import ClientFor
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
-def test_submit_approve_sets_task_percent(world, plan):  # noqa: ANN001
+def test_submit_approve_sets_task_percent(world: SimpleNamespace, plan: SimpleNamespace):
     update = services.task_progress_create(task=plan.own, actor=world.users.reporter, narrative="完成初稿",
                                            percent=60, submit=True)
     assert update.status == "submitted"
@@ -29,7 +34,7 @@ def test_submit_approve_sets_task_percent(world, plan):  # noqa: ANN001
     assert ReviewEvent.objects.filter(object_id=final.id, new_status="approved").count() == 1
 
 
-def test_return_leaves_task_alone(world, plan):  # noqa: ANN001
+def test_return_leaves_task_alone(world: SimpleNamespace, plan: SimpleNamespace):
     update = services.task_progress_create(task=plan.own, actor=world.users.reporter, narrative="x", percent=90,
                                            submit=True)
     with pytest.raises(DomainError):
@@ -39,7 +44,7 @@ def test_return_leaves_task_alone(world, plan):  # noqa: ANN001
     assert plan.own.percent == 0 and update.status == "returned"
 
 
-def test_denied_paths(world, plan):  # noqa: ANN001
+def test_denied_paths(world: SimpleNamespace, plan: SimpleNamespace):
     with pytest.raises(PermissionDeniedError):
         services.task_progress_create(task=plan.other, actor=world.users.reporter, narrative="x", percent=10)
     with pytest.raises(PermissionDeniedError):
@@ -51,7 +56,7 @@ def test_denied_paths(world, plan):  # noqa: ANN001
             services.task_progress_transition(progress=update, action="approve", actor=user)
 
 
-def test_progress_with_evidence_via_api(world, plan, client_for, settings, tmp_path):  # noqa: ANN001
+def test_progress_with_evidence_via_api(world: SimpleNamespace, plan: SimpleNamespace, client_for: ClientFor, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(world.users.reporter)
     url = f"/api/programs/{world.program.id}/tasks/{plan.own.id}/progress"

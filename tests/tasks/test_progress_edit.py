@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from apps.core.errors import ConflictError
@@ -9,17 +11,18 @@ from apps.review.models import ReviewEvent
 from apps.review.services import review_history
 from apps.tasks import services
 from apps.tasks.models import TaskProgress
+from tests.conftest import ClientFor
 
 
 @pytest.fixture
-def returned(world, plan):  # noqa: ANN001, ANN201
+def returned(world: SimpleNamespace, plan: SimpleNamespace) -> TaskProgress:
     update = services.task_progress_create(task=plan.own, actor=world.users.reporter, narrative="初稿", percent=30,
                                            submit=True)
     services.task_progress_transition(progress=update, action="return", actor=world.users.office, comment="补材料")
     return TaskProgress.objects.get(pk=update.pk)
 
 
-def test_page_edit_and_resubmit_succeeds(world, plan, returned, client_for):  # noqa: ANN001
+def test_page_edit_and_resubmit_succeeds(world: SimpleNamespace, plan: SimpleNamespace, returned: TaskProgress, client_for: ClientFor):
     url = f"/programs/{world.program.id}/tasks/{plan.own.id}/progress/{returned.id}/"
     page = client_for(world.users.reporter).get(f"/programs/{world.program.id}/tasks/{plan.own.id}/")
     assert 'name="narrative" rows="3"' in page.content.decode()  # the returned update is editable in place
@@ -34,7 +37,7 @@ def test_page_edit_and_resubmit_succeeds(world, plan, returned, client_for):  # 
     assert [e.action for e in review_history(update)] == ["submit", "return", "submit"]
 
 
-def test_stale_version_writes_nothing(world, returned):  # noqa: ANN001
+def test_stale_version_writes_nothing(world: SimpleNamespace, returned: TaskProgress):
     with pytest.raises(ConflictError):
         services.task_progress_edit(progress=returned, actor=world.users.reporter, narrative="改", percent=50,
                                     expected_version=returned.version - 1, submit=True)
@@ -43,7 +46,7 @@ def test_stale_version_writes_nothing(world, returned):  # noqa: ANN001
     assert len(review_history(update)) == 2
 
 
-def test_edit_without_submit_keeps_it_returned(world, returned):  # noqa: ANN001
+def test_edit_without_submit_keeps_it_returned(world: SimpleNamespace, returned: TaskProgress):
     seen = returned.version
     services.task_progress_edit(progress=returned, actor=world.users.reporter, narrative="改", percent=50,
                                 expected_version=seen)
@@ -51,7 +54,7 @@ def test_edit_without_submit_keeps_it_returned(world, returned):  # noqa: ANN001
     assert (update.status, update.narrative, update.version) == ("returned", "改", seen + 1)
 
 
-def test_api_edit_and_resubmit(world, plan, returned, client_for):  # noqa: ANN001
+def test_api_edit_and_resubmit(world: SimpleNamespace, plan: SimpleNamespace, returned: TaskProgress, client_for: ClientFor):
     url = f"/api/programs/{world.program.id}/tasks/{plan.own.id}/progress/{returned.id}"
     payload = {"narrative": "已补齐材料", "percent": 40, "expected_version": returned.version, "submit": True}
     events = ReviewEvent.objects.count()

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.tasks import services
 from apps.tasks.models import ProjectCategory
 from apps.tasks.supervision import notice_issue
+from tests.conftest import ClientFor
 
 
-def _grow(world, n: int) -> None:  # noqa: ANN001
+def _grow(world: SimpleNamespace, n: int) -> None:
     units = world.units
     category = ProjectCategory.objects.first()
     group = services.task_create(program=world.program, number=f"（{n}）", title=f"组{n}")
@@ -30,13 +33,13 @@ def _grow(world, n: int) -> None:  # noqa: ANN001
                      actor=world.users.office)
 
 
-def _count(client, url: str) -> int:  # noqa: ANN001
+def _count(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
 
 
-def test_constant_queries(world, client_for):  # noqa: ANN001
+def test_constant_queries(world: SimpleNamespace, client_for: ClientFor):
     paths = ["/programs/{p}/tasks/", "/programs/{p}/projects/", "/programs/{p}/supervision/",
              "/programs/{p}/timeline/", "/api/programs/{p}/tasks", "/api/programs/{p}/projects",
              "/api/programs/{p}/notices", "/api/programs/{p}/projects/summary"]

@@ -8,18 +8,21 @@ pointing at it), the results' foreign key moves to the staging table, the old ta
 import django.db.models.deletion
 from django.core.management.color import no_style
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+from django.db.models import Model
 
 FIELDS = ("kind", "program_id", "original_name", "file_format", "sha256", "size", "options", "status", "progress",
           "stage", "rows", "errors", "plan", "summary", "created_by_id", "created_at", "updated_at", "committed_at")
 
 
-def _reset_sequence(schema_editor, model) -> None:  # noqa: ANN001
+def _reset_sequence(schema_editor: BaseDatabaseSchemaEditor, model: type[Model]) -> None:
     connection = schema_editor.connection
     for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
         schema_editor.execute(sql)
 
 
-def batches_to_staged(apps, schema_editor) -> None:  # noqa: ANN001
+def batches_to_staged(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Batch = apps.get_model("monitoring", "ImportBatch")
     Staged = apps.get_model("staging", "StagedImport")
     rows = []
@@ -33,7 +36,7 @@ def batches_to_staged(apps, schema_editor) -> None:  # noqa: ANN001
     _reset_sequence(schema_editor, Staged)
 
 
-def staged_to_batches(apps, schema_editor) -> None:  # noqa: ANN001
+def staged_to_batches(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Batch = apps.get_model("monitoring", "ImportBatch")
     Staged = apps.get_model("staging", "StagedImport")
     kinds = ("stations", "sections", "air", "water", "landuse")
@@ -43,7 +46,7 @@ def staged_to_batches(apps, schema_editor) -> None:  # noqa: ANN001
     _reset_sequence(schema_editor, Batch)
 
 
-def drop_staged_batches(apps, schema_editor) -> None:  # noqa: ANN001
+def drop_staged_batches(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # backwards, last: the results point at the old table again, so the staged copies can go
     Staged = apps.get_model("staging", "StagedImport")
     Staged.objects.filter(kind__in=("stations", "sections", "air", "water", "landuse")).delete()

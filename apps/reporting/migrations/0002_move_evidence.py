@@ -2,17 +2,20 @@
 
 from django.core.management.color import no_style
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+from django.db.models import Model
 
 FIELDS = ["original_name", "kind", "size", "sha256", "checklist_item", "uploaded_by_id", "uploaded_at"]
 
 
-def _reset_sequence(schema_editor, model) -> None:  # noqa: ANN001
+def _reset_sequence(schema_editor: BaseDatabaseSchemaEditor, model: type[Model]) -> None:
     # Rows were written with their ids; PostgreSQL's sequence must move past them.
     for sql in schema_editor.connection.ops.sequence_reset_sql(no_style(), [model]):
         schema_editor.execute(sql)
 
 
-def forward(apps, schema_editor) -> None:  # noqa: ANN001
+def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     db = schema_editor.connection.alias
     old = apps.get_model("reporting", "Evidence")
     new = apps.get_model("evidence", "Evidence")
@@ -28,7 +31,7 @@ def forward(apps, schema_editor) -> None:  # noqa: ANN001
     _reset_sequence(schema_editor, new)
 
 
-def backward(apps, schema_editor) -> None:  # noqa: ANN001
+def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     db = schema_editor.connection.alias
     old = apps.get_model("reporting", "Evidence")
     new = apps.get_model("evidence", "Evidence")

@@ -7,6 +7,9 @@ the number of its moves.
 """
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+from django.db.models import Model
 
 ACTIONS = {"issued": "issue", "escalated": "escalate", "responded": "respond", "closed": "close",
            "resolved": "resolve"}
@@ -16,12 +19,12 @@ KINDS = {"issue": "issued", "reopen": "issued", "escalate": "escalated", "respon
          "resolve": "resolved"}
 
 
-def _notice_type(apps):  # noqa: ANN001, ANN202
+def _notice_type(apps: StateApps) -> Model:
     content_type = apps.get_model("contenttypes", "ContentType")
     return content_type.objects.get_or_create(app_label="tasks", model="supervisionnotice")[0]
 
 
-def forward(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
+def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:  # noqa: ARG001
     notice_event = apps.get_model("tasks", "NoticeEvent")
     review_event = apps.get_model("review", "ReviewEvent")
     notice_model = apps.get_model("tasks", "SupervisionNotice")
@@ -49,7 +52,7 @@ def forward(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
         notice.save(update_fields=["version"])
 
 
-def backward(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
+def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:  # noqa: ARG001
     notice_event = apps.get_model("tasks", "NoticeEvent")
     review_event = apps.get_model("review", "ReviewEvent")
     events = review_event.objects.filter(content_type=_notice_type(apps)).order_by("at", "id")

@@ -5,11 +5,13 @@ It runs after reporting's move, which keeps the value evidence's ids, so that th
 
 from django.core.management.color import no_style
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 SAME = ["kind", "size", "sha256", "uploaded_by_id", "uploaded_at"]
 
 
-def forward(apps, schema_editor) -> None:  # noqa: ANN001
+def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     db = schema_editor.connection.alias
     old = apps.get_model("tasks", "ProgressEvidence")
     new = apps.get_model("evidence", "Evidence")
@@ -24,7 +26,7 @@ def forward(apps, schema_editor) -> None:  # noqa: ANN001
     ])
 
 
-def backward(apps, schema_editor) -> None:  # noqa: ANN001
+def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     db = schema_editor.connection.alias
     old = apps.get_model("tasks", "ProgressEvidence")
     new = apps.get_model("evidence", "Evidence")

@@ -31,7 +31,7 @@ def test_bench_main_tiny(tmp_path, capsys):
     assert math.isfinite(result["speedup_vs_python_aqi"]) and result["speedup_vs_python_aqi"] >= 0
 
 
-def test_bench_general_path_with_absent_rows(tmp_path, capsys):
+def test_bench_general_path_with_absent_rows(tmp_path):
     bench = _load()
     result = bench.main(
         [

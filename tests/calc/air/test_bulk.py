@@ -448,7 +448,7 @@ def test_dense_grid_with_large_values_matches_scalar(scale, dtype):
     """Hourly values are packed with their presence into 32-, 64- or 128-bit integers by size."""
     rng = random.Random(scale)
 
-    def values_of(station, day, pollutant):
+    def values_of(_station, _day, _pollutant):
         hours = [rng.randint(0, 300) * scale + rng.randint(0, 99) for _ in range(24)]
         for hour in rng.sample(range(24), rng.choice([0, 2, 5, 12])):
             hours[hour] = None
@@ -468,7 +468,7 @@ def test_nearly_dense_frames_take_the_general_path_or_are_refused():
     """A frame with exactly the grid's row count that is not the grid in order."""
     rng = random.Random(11)
 
-    def values_of(station, day, pollutant):
+    def values_of(_station, _day, _pollutant):
         return [rng.randint(0, 200) for _ in range(24)]
 
     frame, scalar = _grid([1, 2], [date(2025, 1, 1)], values_of)
@@ -511,7 +511,7 @@ def test_nearly_dense_frames_take_the_general_path_or_are_refused():
 def test_dense_grid_with_string_stations_and_end_labels():
     rng = random.Random(5)
 
-    def values_of(station, day, pollutant):
+    def values_of(_station, _day, _pollutant):
         return [None if rng.random() < 0.1 else rng.randint(0, 400) for _ in range(24)]
 
     frame, scalar = _grid([7, 8, 9], [date(2025, 2, 1), date(2025, 2, 2)], values_of)
@@ -528,7 +528,7 @@ def test_dense_grid_of_three_decimal_floats_matches_scalar():
     """Float hours are scaled by 1000 exactly (every value is the double nearest to a 3-decimal number)."""
     rng = random.Random(3)
 
-    def values_of(station, day, pollutant):
+    def values_of(_station, _day, pollutant):
         top = 60_000 if pollutant == "CO" else 1_000_000
         hours = [rng.randint(0, top) / 1000 for _ in range(24)]
         for hour in rng.sample(range(24), rng.choice([0, 3, 5])):

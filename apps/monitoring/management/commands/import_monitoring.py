@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TextIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from apps.accounts.models import Role, User
 from apps.core.errors import DomainError, ImportRejected
@@ -20,7 +21,7 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream, *, enabled: bool = True) -> None:  # noqa: ANN001
+    def __init__(self, stream: OutputWrapper | TextIO, *, enabled: bool = True) -> None:
         self.stream, self.enabled, self.percent = stream, enabled, 0
 
     def update(self, percent: int, stage: str) -> None:
@@ -38,7 +39,7 @@ class ProgressBar:
 class Command(BaseCommand):
     help = "导入监测数据（站点、断面、空气小时数据、地表水月度数据、土地利用/EI基础数据）并核算写入指标值。"
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--program", type=int, required=True, help="创建工作（Program）ID")
         parser.add_argument("--kind", required=True, choices=ImportKind.values)
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default=None, help="导入人（生态办管理员用户名；默认：该市第一个管理员）")
         parser.add_argument("--dry-run", action="store_true", help="只检查和核算，不写入")
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args: object, **options: Any) -> None:
         program = Program.objects.select_related("region", "framework").filter(pk=options["program"]).first()
         if program is None:
             raise CommandError(f"创建工作 {options['program']} 不存在。")
