@@ -332,6 +332,103 @@ def _evaluate(raw: pl.DataFrame, outputs: list[pl.Expr], checks: list[Check]) ->
     return evaluated.drop(flags), errors
 
 
+def _column_checks(column: Column, name: str) -> tuple[list[Check], pl.Expr | None]:
+    """One column's row checks and its typed output (None for a kind without one)."""
+    checks: list[Check] = []
+    output: pl.Expr | None = None
+    source = pl.col(name)
+    text = source.str.strip_chars()
+    empty = text.is_null() | (text == "")
+    if column.required and column.kind not in ("flag",):
+        checks.append((empty, column.label, f"「{column.label}」不能为空。"))
+    if column.kind in ("text", "code"):
+        output = text.alias(name)
+    elif column.kind == "number":
+        bad, too_precise, value = _number_exprs(column, source)
+        checks.append((bad, column.label, pl.format("「{}」不是数值。", text)))
+        checks.append((too_precise, column.label,
+                                  pl.format("「{}」小数位数过多（最多{}位）。", text, pl.lit(column.decimals))))
+        checks.append((value < column.minimum, column.label,
+                                  pl.format("「{}」不能为负数。", text)
+                                  if column.minimum == 0 else pl.format("「{}」低于下限 {}。", text,
+                                                                         pl.lit(column.minimum))))
+        if column.maximum is not None:
+            checks.append((value > column.maximum, column.label,
+                                      pl.format("「{}」超出合理范围（上限 {}{}）。", text,
+                                                pl.lit(f"{column.maximum:g}"), pl.lit(column.unit))))
+        output = value.alias(name)
+    elif column.kind in ("datetime", "date"):
+        unparseable, off_hour, value = _datetime_exprs(source, pl.col(_parts_column(name)),
+                                                       with_time=column.kind == "datetime")
+        checks.append((unparseable, column.label,
+                                  pl.format("无法识别的时间「{}」（示例：2025-01-01 13:00）。", text)
+                                  if column.kind == "datetime" else
+                                  pl.format("无法识别的日期「{}」（示例：2025-01-15）。", text)))
+        checks.append((off_hour, column.label, pl.format("时间「{}」不在整点。", text)))
+        output = value.alias(name)
+    elif column.kind == "year":
+        value = text.cast(pl.Int32, strict=False)
+        checks.append((~empty & (value.is_null() | (value < 1990) | (value > 2100)),
+                                  column.label, pl.format("无效的年份「{}」。", text)))
+        output = value.alias(name)
+    elif column.kind == "flag":
+        value = pl.when(text.fill_null("").is_in(list(TRUE_WORDS))).then(True).when(
+            text.fill_null("").is_in(list(FALSE_WORDS))).then(False)
+        checks.append((value.is_null(), column.label,
+                                  pl.format("「{}」应填“是”或“否”。", text)))
+        output = value.fill_null(False).alias(name)
+    elif column.kind == "waterbody":
+        value = text.replace_strict(WATERBODY_WORDS, default=None, return_dtype=pl.String)
+        checks.append((~empty & value.is_null(), column.label,
+                                  pl.format("水体类型「{}」应为“河流”或“湖库”。", text)))
+        output = value.alias(name)
+    return checks, output
+
+
+def _reference_checks(layout: Layout, present: list[str],
+                      known: Mapping[str, Collection[str]] | None) -> list[Check]:
+    """Codes that name no known region, station or section."""
+    checks: list[Check] = []
+    for name, reference in layout.references.items():
+        if known is None or reference not in known or name not in present:
+            continue
+        codes = pl.Series(list(known[reference]), dtype=pl.String)
+        text = pl.col(name).str.strip_chars()
+        what = {"regions": "区域代码", "stations": "站点编码", "sections": "断面编码"}[reference]
+        checks.append((text.is_not_null() & (text != "") & ~text.is_in(codes.implode()),
+                                  layout.column(name).label, pl.format("未知的{}「{}」。", pl.lit(what), text)))
+    return checks
+
+
+def _duplicate_errors(frame: pl.DataFrame, layout: Layout, present: list[str], kind: str) -> list[pl.DataFrame]:
+    """Rows that repeat an earlier row's key (station-hour, section-date, region-year)."""
+    errors: list[pl.DataFrame] = []
+    key_cols = [k for k in layout.key if k in present]
+    if len(key_cols) == len(layout.key):
+        keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key_cols))
+        duplicated = keyed.filter(pl.struct(key_cols).is_duplicated())
+        if duplicated.height:
+            first = duplicated.group_by(key_cols).agg(pl.col(ROW).min().alias("__first"))
+            later = duplicated.join(first, on=key_cols).filter(pl.col(ROW) != pl.col("__first"))
+            what = {"air": "站点-小时", "water": "断面-采样日期", "landuse": "区域-年份"}.get(kind, "编码")
+            errors.append(later.select(pl.col(ROW).alias("row"), pl.lit(layout.column(key_cols[-1]).label).alias("column"),
+                                       pl.format("重复的{}（与第{}行相同）。", pl.lit(what), pl.col("__first")).alias("message")))
+    return errors
+
+
+def _row_errors(errors: list[pl.DataFrame]) -> list[RowError]:
+    """The error frames as row errors, in row order, at most MAX_ERRORS of them and a line for the rest."""
+    table = pl.concat([e.with_columns(pl.col("row").cast(pl.Int64)) for e in errors], how="vertical") if errors else None
+    row_errors: list[RowError] = []
+    if table is not None and table.height:
+        table = table.unique().sort("row", "column")
+        for row, column, message in table.head(MAX_ERRORS).iter_rows():
+            row_errors.append(RowError(int(row), column, message))
+        if table.height > MAX_ERRORS:
+            row_errors.append(RowError(0, "", f"另有 {table.height - MAX_ERRORS} 处错误未列出。"))
+    return row_errors
+
+
 def parse(
     data: bytes, fmt: str, kind: str, *, known: Mapping[str, Collection[str]] | None = None
 ) -> Parsed:
@@ -355,80 +452,14 @@ def parse(
     checks: list[Check] = []
     outputs: list[pl.Expr] = [pl.col(ROW)]
     for name in present:
-        column = layout.column(name)
-        source = pl.col(name)
-        text = source.str.strip_chars()
-        empty = text.is_null() | (text == "")
-        if column.required and column.kind not in ("flag",):
-            checks.append((empty, column.label, f"「{column.label}」不能为空。"))
-        if column.kind in ("text", "code"):
-            outputs.append(text.alias(name))
-        elif column.kind == "number":
-            bad, too_precise, value = _number_exprs(column, source)
-            checks.append((bad, column.label, pl.format("「{}」不是数值。", text)))
-            checks.append((too_precise, column.label,
-                           pl.format("「{}」小数位数过多（最多{}位）。", text, pl.lit(column.decimals))))
-            checks.append((value < column.minimum, column.label,
-                           pl.format("「{}」不能为负数。", text)
-                           if column.minimum == 0 else pl.format("「{}」低于下限 {}。", text,
-                                                                  pl.lit(column.minimum))))
-            if column.maximum is not None:
-                checks.append((value > column.maximum, column.label,
-                               pl.format("「{}」超出合理范围（上限 {}{}）。", text,
-                                         pl.lit(f"{column.maximum:g}"), pl.lit(column.unit))))
-            outputs.append(value.alias(name))
-        elif column.kind in ("datetime", "date"):
-            unparseable, off_hour, value = _datetime_exprs(source, pl.col(_parts_column(name)),
-                                                           with_time=column.kind == "datetime")
-            checks.append((unparseable, column.label,
-                           pl.format("无法识别的时间「{}」（示例：2025-01-01 13:00）。", text)
-                           if column.kind == "datetime" else
-                           pl.format("无法识别的日期「{}」（示例：2025-01-15）。", text)))
-            checks.append((off_hour, column.label, pl.format("时间「{}」不在整点。", text)))
-            outputs.append(value.alias(name))
-        elif column.kind == "year":
-            value = text.cast(pl.Int32, strict=False)
-            checks.append((~empty & (value.is_null() | (value < 1990) | (value > 2100)),
-                           column.label, pl.format("无效的年份「{}」。", text)))
-            outputs.append(value.alias(name))
-        elif column.kind == "flag":
-            value = pl.when(text.fill_null("").is_in(list(TRUE_WORDS))).then(True).when(
-                text.fill_null("").is_in(list(FALSE_WORDS))).then(False)
-            checks.append((value.is_null(), column.label,
-                           pl.format("「{}」应填“是”或“否”。", text)))
-            outputs.append(value.fill_null(False).alias(name))
-        elif column.kind == "waterbody":
-            value = text.replace_strict(WATERBODY_WORDS, default=None, return_dtype=pl.String)
-            checks.append((~empty & value.is_null(), column.label,
-                           pl.format("水体类型「{}」应为“河流”或“湖库”。", text)))
-            outputs.append(value.alias(name))
-    for name, reference in layout.references.items():
-        if known is None or reference not in known or name not in present:
-            continue
-        codes = pl.Series(list(known[reference]), dtype=pl.String)
-        text = pl.col(name).str.strip_chars()
-        what = {"regions": "区域代码", "stations": "站点编码", "sections": "断面编码"}[reference]
-        checks.append((text.is_not_null() & (text != "") & ~text.is_in(codes.implode()),
-                       layout.column(name).label, pl.format("未知的{}「{}」。", pl.lit(what), text)))
+        column_checks, output = _column_checks(layout.column(name), name)
+        checks += column_checks
+        if output is not None:
+            outputs.append(output)
+    checks += _reference_checks(layout, present, known)
     frame, errors = _evaluate(raw, outputs, checks)
-    key_cols = [k for k in layout.key if k in present]
-    if len(key_cols) == len(layout.key):
-        keyed = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key_cols))
-        duplicated = keyed.filter(pl.struct(key_cols).is_duplicated())
-        if duplicated.height:
-            first = duplicated.group_by(key_cols).agg(pl.col(ROW).min().alias("__first"))
-            later = duplicated.join(first, on=key_cols).filter(pl.col(ROW) != pl.col("__first"))
-            what = {"air": "站点-小时", "water": "断面-采样日期", "landuse": "区域-年份"}.get(kind, "编码")
-            errors.append(later.select(pl.col(ROW).alias("row"), pl.lit(layout.column(key_cols[-1]).label).alias("column"),
-                                       pl.format("重复的{}（与第{}行相同）。", pl.lit(what), pl.col("__first")).alias("message")))
-    table = pl.concat([e.with_columns(pl.col("row").cast(pl.Int64)) for e in errors], how="vertical") if errors else None
-    row_errors: list[RowError] = []
-    if table is not None and table.height:
-        table = table.unique().sort("row", "column")
-        for row, column, message in table.head(MAX_ERRORS).iter_rows():
-            row_errors.append(RowError(int(row), column, message))
-        if table.height > MAX_ERRORS:
-            row_errors.append(RowError(0, "", f"另有 {table.height - MAX_ERRORS} 处错误未列出。"))
+    errors += _duplicate_errors(frame, layout, present, kind)
+    row_errors = _row_errors(errors)
     if not frame.height and not row_errors:
         row_errors.append(RowError(2, "", "文件中没有数据行。"))
     return Parsed(kind=kind, frame=frame, errors=row_errors, rows=frame.height)

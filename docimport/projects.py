@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -126,6 +127,63 @@ def parse_funding(text: str, factor: Decimal) -> tuple[tuple[str, Decimal | None
     return tuple(result.items())
 
 
+#: ``bad(column, message)`` records a row error of the row being read.
+Bad = Callable[[str, str], None]
+
+
+def _row_factor(cells: dict[str, object], bad: Bad) -> Decimal | None:
+    """The row's own money unit (a 单位 column), if it names one."""
+    unit_text = next((cell_text(cells[h]) for h in UNIT_HEADERS if cell_text(cells.get(h))), "")
+    if not unit_text:
+        return None
+    row_factor = UNITS.get(unit_text)
+    if row_factor is None:
+        bad("单位", f"未知的金额单位「{unit_text}」（万元或亿元）。")
+    return row_factor
+
+
+def _total(cells: dict[str, object], total_header: str | None, row_factor: Decimal | None, bad: Bad) -> Decimal | None:
+    """The total investment in 万元, from a header or a row that names its unit."""
+    if total_header is None:
+        bad("总投资", "缺少「总投资（万元）」或「总投资（亿元）」列。")
+        return None
+    factor = TOTAL_HEADERS[total_header] or row_factor
+    if factor is None and not cell_text(cells[total_header]).endswith(("万元", "亿元")):
+        bad(total_header, "未注明金额单位：表头写「总投资（万元）」或「总投资（亿元）」，或填写「单位」列。")
+    elif not cell_text(cells[total_header]):
+        bad(total_header, "总投资不能为空。")
+    else:
+        try:
+            return parse_amount(cells[total_header], factor or Decimal(1))
+        except ValueError as exc:
+            bad(total_header, str(exc))
+    return None
+
+
+def _period(cells: dict[str, object], bad: Bad) -> tuple[dt.date | None, dt.date | None]:
+    dates_header = next((h for h in DATES_HEADERS if cell_text(cells.get(h))), None)
+    if dates_header is None:
+        bad("起止年限", "起止年限不能为空。")
+        return None, None
+    try:
+        return parse_period(cells[dates_header])
+    except ValueError as exc:
+        bad(dates_header, str(exc))
+        return None, None
+
+
+def _year_amounts(cells: dict[str, object], money_factor: Decimal, bad: Bad) -> dict[int, dict[str, Decimal]]:
+    """Per-year planned/completed amounts from the year columns that are filled."""
+    years: dict[int, dict[str, Decimal]] = {}
+    for header, (year, kind, factor) in YEAR_HEADERS.items():
+        if header in cells and cell_text(cells[header]):
+            try:
+                years.setdefault(year, {})[kind] = parse_amount(cells[header], factor or money_factor)
+            except ValueError as exc:
+                bad(header, str(exc))
+    return years
+
+
 def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]:
     optional = ("序号", "项目类别", "责任单位", "建设内容", "项目状态", "资金来源", *LOCATION_HEADERS, *DATES_HEADERS,
                 *UNIT_HEADERS, *TOTAL_HEADERS, *YEAR_HEADERS)
@@ -138,37 +196,11 @@ def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]
         def bad(column: str, message: str, _row: int = row.number) -> None:
             errors.append(RowError(_row, column, message))
 
-        unit_text = next((cell_text(cells[h]) for h in UNIT_HEADERS if cell_text(cells.get(h))), "")
-        row_factor: Decimal | None = None
-        if unit_text:
-            row_factor = UNITS.get(unit_text)
-            if row_factor is None:
-                bad("单位", f"未知的金额单位「{unit_text}」（万元或亿元）。")
-        total = None
+        row_factor = _row_factor(cells, bad)
         total_header = next((h for h in TOTAL_HEADERS if h in cells), None)
-        if total_header is None:
-            bad("总投资", "缺少「总投资（万元）」或「总投资（亿元）」列。")
-        else:
-            factor = TOTAL_HEADERS[total_header] or row_factor
-            if factor is None and not cell_text(cells[total_header]).endswith(("万元", "亿元")):
-                bad(total_header, "未注明金额单位：表头写「总投资（万元）」或「总投资（亿元）」，或填写「单位」列。")
-            elif not cell_text(cells[total_header]):
-                bad(total_header, "总投资不能为空。")
-            else:
-                try:
-                    total = parse_amount(cells[total_header], factor or Decimal(1))
-                except ValueError as exc:
-                    bad(total_header, str(exc))
+        total = _total(cells, total_header, row_factor, bad)
         money_factor = (TOTAL_HEADERS.get(total_header or "") or row_factor or Decimal(1))
-        start = end = None
-        dates_header = next((h for h in DATES_HEADERS if cell_text(cells.get(h))), None)
-        if dates_header is None:
-            bad("起止年限", "起止年限不能为空。")
-        else:
-            try:
-                start, end = parse_period(cells[dates_header])
-            except ValueError as exc:
-                bad(dates_header, str(exc))
+        start, end = _period(cells, bad)
         funding: tuple[tuple[str, Decimal | None], ...] = ()
         try:
             funding = parse_funding(cell_text(cells.get("资金来源")), money_factor)
@@ -180,13 +212,7 @@ def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]
         status = STATUS_NAMES.get(status_text, "") if status_text else ""
         if status_text and not status:
             bad("项目状态", f"未知的项目状态「{status_text}」（未开工、在建、已完工、停缓建）。")
-        years: dict[int, dict[str, Decimal]] = {}
-        for header, (year, kind, factor) in YEAR_HEADERS.items():
-            if header in cells and cell_text(cells[header]):
-                try:
-                    years.setdefault(year, {})[kind] = parse_amount(cells[header], factor or money_factor)
-                except ValueError as exc:
-                    bad(header, str(exc))
+        years = _year_amounts(cells, money_factor, bad)
         for column in ("项目名称", "项目类别", "责任单位"):
             if not cell_text(cells.get(column)):
                 bad(column, f"{column}不能为空。")

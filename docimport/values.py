@@ -67,20 +67,46 @@ def read_cells(data: bytes) -> list[tuple[object, ...]]:
         workbook.close()
 
 
+def _header(rows: list[tuple[object, ...]]) -> tuple[int, dict[str, int]] | RowError:
+    """The header row's index and each known column's position, or why the sheet has no usable header."""
+    header_index = next((i for i, r in enumerate(rows[:5]) if r and "指标编码" in [cell_text(c) for c in r]), None)
+    if header_index is None:
+        return RowError(0, "", "未找到表头（须包含「区域代码」「指标编码」等列）。")
+    header = [cell_text(c) for c in rows[header_index]]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        return RowError(header_index + 1, "", f"缺少列：{'、'.join(missing)}。")
+    return header_index, {name: header.index(name) for name in HEADERS if name in header}
+
+
+def _number_and_status(offset: int, raw_number: object, raw_status: str,
+                       row_errors: list[RowError]) -> tuple[Decimal | None, str]:
+    """The row's number and qualitative status as read; what cannot be read goes to ``row_errors``."""
+    number = None
+    if raw_number not in (None, ""):
+        try:
+            number = _number(raw_number)
+        except (InvalidOperation, ValueError):
+            row_errors.append(RowError(offset, "本期数值", f"「{cell_text(raw_number)}」不是数字。"))
+    status = ""
+    if raw_status:
+        status = STATUS_WORDS.get(raw_status, "")
+        if not status:
+            row_errors.append(RowError(offset, "定性状态",
+                                       f"「{raw_status}」不是可选值（{'、'.join(STATUS_CHOICES)}）。"))
+    return number, status
+
+
 def parse_value_sheet(data: bytes) -> ParsedValueSheet:
     """Rows that carry a number or a status, and the row errors of the sheet itself."""
     try:
         rows = read_cells(data)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         return ParsedValueSheet([], [RowError(0, "", f"无法读取 Excel 文件：{exc.__class__.__name__}")])
-    header_index = next((i for i, r in enumerate(rows[:5]) if r and "指标编码" in [cell_text(c) for c in r]), None)
-    if header_index is None:
-        return ParsedValueSheet([], [RowError(0, "", "未找到表头（须包含「区域代码」「指标编码」等列）。")])
-    header = [cell_text(c) for c in rows[header_index]]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        return ParsedValueSheet([], [RowError(header_index + 1, "", f"缺少列：{'、'.join(missing)}。")])
-    col = {name: header.index(name) for name in HEADERS if name in header}
+    found = _header(rows)
+    if isinstance(found, RowError):
+        return ParsedValueSheet([], [found])
+    header_index, col = found
 
     def cell(values: Sequence[object], name: str) -> object:
         index = col.get(name)
@@ -101,18 +127,7 @@ def parse_value_sheet(data: bytes) -> ParsedValueSheet:
             row_errors.append(RowError(offset, "区域代码", "不能为空。"))
         if not indicator_code:
             row_errors.append(RowError(offset, "指标编码", "不能为空。"))
-        number = None
-        if raw_number not in (None, ""):
-            try:
-                number = _number(raw_number)
-            except (InvalidOperation, ValueError):
-                row_errors.append(RowError(offset, "本期数值", f"「{cell_text(raw_number)}」不是数字。"))
-        status = ""
-        if raw_status:
-            status = STATUS_WORDS.get(raw_status, "")
-            if not status:
-                row_errors.append(RowError(offset, "定性状态",
-                                           f"「{raw_status}」不是可选值（{'、'.join(STATUS_CHOICES)}）。"))
+        number, status = _number_and_status(offset, raw_number, raw_status, row_errors)
         key = (region_code, indicator_code)
         if region_code and indicator_code:
             if key in seen:

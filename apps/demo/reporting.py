@@ -28,9 +28,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.assessment.selectors import program_goals, region_deadlines
 from apps.demo.monitoring import monitored_codes
-from apps.demo.programs import province_numbers, quantum
+from apps.demo.programs import DemoContext, province_numbers, quantum
+from apps.geo.models import Region
+from apps.indicators.models import Indicator
 from apps.programs.models import Responsibility, ResponsibilityRole
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
 from apps.reporting.models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
@@ -44,7 +47,7 @@ from apps.reporting.services import (
 from apps.reporting.validation import PERCENT_UNITS
 from apps.review.models import ReviewEvent
 from apps.review.workflow import ReviewAction
-from calc.targets import Assigned, Threshold, Trend, walk
+from calc.targets import Assigned, Target, Threshold, Trend, walk
 
 ROUNDS = [(2023, dt.date(2024, 1, 31)), (2024, dt.date(2025, 1, 31)), (2025, dt.date(2026, 1, 31))]
 YEARS = (2023, 2024, 2025)
@@ -128,7 +131,8 @@ def _assigned_series(rng: random.Random, code: str, base: Decimal, direction: st
     return float(base), v2024, v2024 + sign * need * rng.uniform(0.6, 1.3)
 
 
-def _plan(rng: random.Random, region, indicator, target, deadline: int):  # noqa: ANN001, ANN202
+def _plan(rng: random.Random, region: Region, indicator: Indicator, target: Target,
+          deadline: int) -> list[tuple[int, Decimal | None, str]]:
     """[(year, number, status)] to enter for one region × indicator, or [] when nothing is reported."""
     weak = rng.random() < WEAK_SHARE.get(region.code, 0.12)
     pace = rng.choices(list(PACES), weights=[4, 3, 2])[0]
@@ -189,7 +193,57 @@ def _retime(value_ids: dict[int, tuple[dt.date, bool]], rng: random.Random) -> N
     IndicatorValue.objects.bulk_update(values, ["first_submitted_at", "approved_at"], batch_size=500)
 
 
-def build(context) -> None:  # noqa: ANN001
+def _enter(rng: random.Random, reporting_round: ReportingRound, region: Region, indicator: Indicator, *,
+           reporter: User, office: User, year: int, number: Decimal | None, status: str,
+           first_number: Decimal | None) -> tuple[IndicatorValue, str]:
+    """Save one demo value and take it through review as a real round would; returns it and its fate."""
+    fix = year < 2025 and number is not None and rng.random() < 0.05
+    data = ValueInput(number=number, qualitative=status, source="统计公报" if number else "工作台账",
+                      caliber="全域，按国家指标解释" if number else "",
+                      explanation=f"{year}年度数据", note="演示数据：年度变化已核实")
+    first = data
+    if fix:  # entered last year's figure by mistake; the office returns it, the reporter corrects it
+        wrong = number * Decimal("1.1") if year == 2023 else first_number
+        first = ValueInput(number=_clip(float(wrong), indicator.unit, float(number) or 1.0),
+                           source=data.source, caliber=data.caliber, explanation=data.explanation,
+                           note=data.note)
+    value = indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
+                                 actor=reporter, data=first, expected_version=0, confirm_warnings=True)
+    fate = "approve" if year < 2025 else rng.choices(
+        ["approve", "submit", "return", "draft"], weights=[45, 25, 12, 18])[0]
+    if fate != "draft":
+        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
+    if fix:
+        indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
+                                   comment=RETURN_COMMENTS[0] if year == 2024 else rng.choice(RETURN_COMMENTS[1:]))
+        value = indicator_value_save(
+            reporting_round=reporting_round, region=region, indicator=indicator, actor=reporter,
+            data=ValueInput(number=number, source=data.source, caliber=data.caliber,
+                            explanation=data.explanation, note=data.note,
+                            reason="按审核意见核对统计公报后更正"),
+            expected_version=value.version, confirm_warnings=True)
+        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
+    if fate == "approve":
+        indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=office)
+    elif fate == "return":
+        indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
+                                   comment="数据来源与统计口径未说明，请补充统计公报页码后重新提交。")
+    return value, fate
+
+
+def _attach_evidence(value: IndicatorValue, region: Region, indicator: Indicator, reporter: User, *,
+                     photo: bool) -> None:
+    """A statistics PDF for the checklist's first item and, with ``photo``, a site photo for its second."""
+    items = list(indicator.evidence_checklist or [])
+    evidence_upload(value=value, actor=reporter,
+                    upload=SimpleUploadedFile(f"{region.name}{indicator.code}佐证.pdf", tiny_pdf(indicator.code)),
+                    checklist_item=items[0] if items else "")
+    if photo:
+        evidence_upload(value=value, actor=reporter, upload=SimpleUploadedFile("现场照片.png", tiny_png()),
+                        checklist_item=items[1] if len(items) > 1 else "")
+
+
+def build(context: DemoContext) -> None:
     program = context.program
     if program is None or ReportingRound.objects.filter(program=program).exists():
         return
@@ -204,7 +258,7 @@ def build(context) -> None:  # noqa: ANN001
     lead_of = {r.indicator_id: r.department_id for r in
                Responsibility.objects.filter(program=program, role=ResponsibilityRole.LEAD).order_by("order", "id")}
 
-    def reporter_for(region, indicator):  # noqa: ANN001, ANN202
+    def reporter_for(region: Region, indicator: Indicator) -> User:
         if region.id == program.region_id:
             return lead_users.get(lead_of.get(indicator.id), office)
         return county_user if region.id == county_user.duties[0].region.id else office
@@ -231,47 +285,10 @@ def build(context) -> None:  # noqa: ANN001
             reporter = reporter_for(region, indicator)
             for year, number, status in plan:
                 reporting_round = rounds[year]
-                fix = year < 2025 and number is not None and rng.random() < 0.05
-                data = ValueInput(number=number, qualitative=status, source="统计公报" if number else "工作台账",
-                                  caliber="全域，按国家指标解释" if number else "",
-                                  explanation=f"{year}年度数据", note="演示数据：年度变化已核实")
-                first = data
-                if fix:  # entered last year's figure by mistake; the office returns it, the reporter corrects it
-                    wrong = number * Decimal("1.1") if year == 2023 else plan[0][1]
-                    first = ValueInput(number=_clip(float(wrong), indicator.unit, float(number) or 1.0),
-                                       source=data.source, caliber=data.caliber, explanation=data.explanation,
-                                       note=data.note)
-                value = indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
-                                             actor=reporter, data=first, expected_version=0, confirm_warnings=True)
-                fate = "approve" if year < 2025 else rng.choices(
-                    ["approve", "submit", "return", "draft"], weights=[45, 25, 12, 18])[0]
-                if fate != "draft":
-                    indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
-                if fix:
-                    indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
-                                               comment=RETURN_COMMENTS[0] if year == 2024 else rng.choice(RETURN_COMMENTS[1:]))
-                    value = indicator_value_save(
-                        reporting_round=reporting_round, region=region, indicator=indicator, actor=reporter,
-                        data=ValueInput(number=number, source=data.source, caliber=data.caliber,
-                                        explanation=data.explanation, note=data.note,
-                                        reason="按审核意见核对统计公报后更正"),
-                        expected_version=value.version, confirm_warnings=True)
-                    indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
-                if fate == "approve":
-                    indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=office)
-                elif fate == "return":
-                    indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
-                                               comment="数据来源与统计口径未说明，请补充统计公报页码后重新提交。")
+                value, fate = _enter(rng, reporting_round, region, indicator, reporter=reporter, office=office,
+                                     year=year, number=number, status=status, first_number=plan[0][1])
                 timing[value.id] = (reporting_round.due, year == 2025 and fate != "draft" and rng.random() < 0.2)
                 if year == 2025 and fate in ("draft", "return") and evidence_budget > 0:
                     evidence_budget -= 1
-                    items = list(indicator.evidence_checklist or [])
-                    evidence_upload(value=value, actor=reporter,
-                                    upload=SimpleUploadedFile(f"{region.name}{indicator.code}佐证.pdf",
-                                                              tiny_pdf(indicator.code)),
-                                    checklist_item=items[0] if items else "")
-                    if evidence_budget % 2 == 0:
-                        evidence_upload(value=value, actor=reporter,
-                                        upload=SimpleUploadedFile("现场照片.png", tiny_png()),
-                                        checklist_item=items[1] if len(items) > 1 else "")
+                    _attach_evidence(value, region, indicator, reporter, photo=evidence_budget % 2 == 0)
     _retime(timing, rng)

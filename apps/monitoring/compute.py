@@ -235,34 +235,8 @@ def compute_water(
             results.append(Result(region, year, "water.share_worse_v", shares.share_worse_than_v,
                                   m["water.share_worse_v"].method,
                                   f"{base_text}；劣Ⅴ类比例{_fmt(shares.share_worse_than_v)}%", inputs=inputs))
-            base = bases.get(region, (None, None))
             if year != base_year:
-                good, bad = shares.share_i_iii, shares.share_worse_than_v
-                changes = []
-                if base[0] is not None:
-                    change = good - base[0]
-                    changes.append(("water.share_i_iii_change", "water.share_i_iii", base[0], change, good,
-                                    f"达到或优于Ⅲ类比例提高幅度 = {year}年 {_fmt(good)}% − 基准年{base_year}年 "
-                                    f"{_fmt(base[0])}% = {_fmt(change)}个百分点"))
-                else:
-                    changes.append(("water.share_i_iii_change", "water.share_i_iii", None, None, good, ""))
-                if base[1] is not None:
-                    change = base[1] - bad
-                    changes.append(("water.share_worse_v_decline", "water.share_worse_v", base[1], change, bad,
-                                    f"劣Ⅴ类水体比例下降幅度 = 基准年{base_year}年 {_fmt(base[1])}% − {year}年 "
-                                    f"{_fmt(bad)}% = {_fmt(change)}个百分点"))
-                else:
-                    changes.append(("water.share_worse_v_decline", "water.share_worse_v", None, None, bad, ""))
-                for key, base_measure, base_value, change, current, sentence in changes:
-                    if base_value is None:
-                        results.append(Result(region, year, key, None, m[key].method,
-                                              f"缺少基准年（{base_year}年）{m[base_measure].label}，未计算变化幅度；"
-                                              "请导入基准年数据或录入基准年数值。", text="缺少基准年数据"))
-                        continue
-                    results.append(Result(
-                        region, year, key, change, m[key].method, sentence + _source(notes, region, base_measure),
-                        inputs={"base_year": base_year, "base": str(base_value), "current": str(current),
-                                "base_source": notes.get((region, base_measure), "")}))
+                results += _water_changes(region, year, shares, bases.get(region, (None, None)), base_year, notes)
         if drinking_classes:
             attainment = water.drinking_water_attainment(drinking_classes)
             if attainment.total:
@@ -272,6 +246,42 @@ def compute_water(
                     f"按GB 3838-2002表1：{attainment.total}个集中式饮用水水源地，达到或优于Ⅲ类{attainment.attained}个，"
                     f"比例{_fmt(attainment.by_count)}%",
                     inputs={"sources": attainment.total, "attained": attainment.attained}))
+    return results
+
+
+def _water_changes(
+    region: str, year: int, shares: water.ClassShares, base: tuple[Decimal | None, Decimal | None], base_year: int,
+    notes: Mapping[tuple[str, str], str],
+) -> list[Result]:
+    """The change of both class shares against the base year (or why it cannot be computed)."""
+    m = measures()
+    good, bad = shares.share_i_iii, shares.share_worse_than_v
+    changes = []
+    if base[0] is not None:
+        change = good - base[0]
+        changes.append(("water.share_i_iii_change", "water.share_i_iii", base[0], change, good,
+                        f"达到或优于Ⅲ类比例提高幅度 = {year}年 {_fmt(good)}% − 基准年{base_year}年 "
+                        f"{_fmt(base[0])}% = {_fmt(change)}个百分点"))
+    else:
+        changes.append(("water.share_i_iii_change", "water.share_i_iii", None, None, good, ""))
+    if base[1] is not None:
+        change = base[1] - bad
+        changes.append(("water.share_worse_v_decline", "water.share_worse_v", base[1], change, bad,
+                        f"劣Ⅴ类水体比例下降幅度 = 基准年{base_year}年 {_fmt(base[1])}% − {year}年 "
+                        f"{_fmt(bad)}% = {_fmt(change)}个百分点"))
+    else:
+        changes.append(("water.share_worse_v_decline", "water.share_worse_v", None, None, bad, ""))
+    results: list[Result] = []
+    for key, base_measure, base_value, change, current, sentence in changes:
+        if base_value is None:
+            results.append(Result(region, year, key, None, m[key].method,
+                                  f"缺少基准年（{base_year}年）{m[base_measure].label}，未计算变化幅度；"
+                                  "请导入基准年数据或录入基准年数值。", text="缺少基准年数据"))
+            continue
+        results.append(Result(
+            region, year, key, change, m[key].method, sentence + _source(notes, region, base_measure),
+            inputs={"base_year": base_year, "base": str(base_value), "current": str(current),
+                    "base_source": notes.get((region, base_measure), "")}))
     return results
 
 

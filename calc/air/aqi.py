@@ -323,6 +323,31 @@ class AqiResult:
     notes: tuple[str, ...] = ()
 
 
+def _iaqis(
+    concentrations: Mapping[str, Number | None], indicators: tuple[str, ...], rule: str
+) -> tuple[dict[str, int | None], dict[str, IaqiDetail], list[str], list[str]]:
+    """Each indicator's IAQI (None when missing or not computable), its detail, the missing ones, the notes."""
+    by_item: dict[str, int | None] = {}
+    details: dict[str, IaqiDetail] = {}
+    missing: list[str] = []
+    notes: list[str] = []
+    for item in indicators:
+        value = concentrations.get(item)
+        if value is None:
+            by_item[item] = None
+            missing.append(item)
+            continue
+        substitute = concentrations.get(SUBSTITUTES_2012[item]) if item in SUBSTITUTES_2012 else None
+        detail = iaqi_detail(item, value, rule=rule, substitute=substitute)
+        details[item] = detail
+        by_item[item] = detail.iaqi
+        if detail.note:
+            notes.append(detail.note)
+        if detail.iaqi is None:
+            missing.append(item)
+    return by_item, details, missing, notes
+
+
 def aqi(
     concentrations: Mapping[str, Number | None],
     *,
@@ -371,25 +396,7 @@ def aqi(
         used_inputs.update(SUBSTITUTES_2012[item] for item in indicators if item in SUBSTITUTES_2012)
     ignored = tuple(item for item in concentrations if item not in used_inputs)
 
-    by_item: dict[str, int | None] = {}
-    details: dict[str, IaqiDetail] = {}
-    missing: list[str] = []
-    notes: list[str] = []
-    for item in indicators:
-        value = concentrations.get(item)
-        if value is None:
-            by_item[item] = None
-            missing.append(item)
-            continue
-        substitute = concentrations.get(SUBSTITUTES_2012[item]) if item in SUBSTITUTES_2012 else None
-        detail = iaqi_detail(item, value, rule=chosen, substitute=substitute)
-        details[item] = detail
-        by_item[item] = detail.iaqi
-        if detail.note:
-            notes.append(detail.note)
-        if detail.iaqi is None:
-            missing.append(item)
-
+    by_item, details, missing, notes = _iaqis(concentrations, indicators, chosen)
     present = [value for value in by_item.values() if value is not None]
     of_present = max(present) if present else None
     published = of_present

@@ -144,6 +144,46 @@ def least_squares_slope(points: Mapping[int, Decimal]) -> Fraction | None:
     return (n * sum_xy - sum_x * sum_y) / (n * sum_xx - sum_x * sum_x)
 
 
+def _projection(
+    slope: Fraction | None, latest_year: int | None, latest_value: Decimal | None, deadline_year: int | None
+) -> dict[int, Decimal]:
+    """The observed trend carried from the latest value to the deadline, year by year (empty without one)."""
+    if slope is None or latest_year is None or latest_value is None or deadline_year is None:
+        return {}
+    start = to_fraction(latest_value)
+    return {year: round_fraction(start + slope * (year - latest_year))
+            for year in range(latest_year + 1, deadline_year + 1)}
+
+
+def _reference_year(target: Target, observation: Observation, current_year: int,
+                    latest_year: int | None) -> int | None:
+    """The year the target is evaluated in: the latest status for a qualitative target, else the latest value."""
+    if is_qualitative(target):
+        years = [year for year in observation.statuses if year <= current_year]
+        return max(years) if years else None
+    return latest_year
+
+
+def _check_arguments(direction: str, accelerate_ratio: Decimal, on_track_ratio: Decimal) -> None:
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
+    if not 0 <= accelerate_ratio <= on_track_ratio:
+        raise ValueError("need 0 ≤ accelerate_ratio ≤ on_track_ratio")
+
+
+def _not_measurable(evaluation: Evaluation) -> str:
+    """Why the pace cannot be measured against a target that is not attained ("" when it can)."""
+    if (
+        evaluation.status == EvaluationStatus.NOT_ATTAINED
+        and evaluation.bound is not None
+        and evaluation.gap_abs is not None
+    ):
+        return ""
+    if evaluation.status == EvaluationStatus.NO_DATA:
+        return f"{evaluation.reason}，无法测算"
+    return "目标不是数值目标，无法按数据测算进度"
+
+
 def reachability(
     target: Target,
     *,
@@ -196,32 +236,15 @@ def reachability(
        exactly at its bound) → ``on_track`` if ``p > 0``. Else ``R ≥ on_track_ratio`` → ``on_track``,
        ``R ≥ accelerate_ratio`` → ``accelerate``, otherwise ``off_track``.
     """
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
-    if not 0 <= accelerate_ratio <= on_track_ratio:
-        raise ValueError("need 0 ≤ accelerate_ratio ≤ on_track_ratio")
+    _check_arguments(direction, accelerate_ratio, on_track_ratio)
     text = describe(target, direction=direction)
     points = {year: value for year, value in sorted(observation.values.items()) if year <= current_year}
     slope = least_squares_slope(points)
     latest_year = max(points) if points else None
     latest_value = points[latest_year] if latest_year is not None else None
 
-    projection: dict[int, Decimal] = {}
-    if (
-        slope is not None
-        and latest_year is not None
-        and latest_value is not None
-        and deadline_year is not None
-    ):
-        start = to_fraction(latest_value)
-        for year in range(latest_year + 1, deadline_year + 1):
-            projection[year] = round_fraction(start + slope * (year - latest_year))
-
-    if is_qualitative(target):
-        years = [year for year in observation.statuses if year <= current_year]
-        reference_year = max(years) if years else None
-    else:
-        reference_year = latest_year
+    projection = _projection(slope, latest_year, latest_value, deadline_year)
+    reference_year = _reference_year(target, observation, current_year, latest_year)
 
     def result(status: ReachabilityStatus, explanation: str, **numbers: object) -> Reachability:
         fields: dict[str, object] = {
@@ -276,21 +299,14 @@ def reachability(
             years_needed=0,
             expected_year=reference_year,
         )
-    if (
-        evaluation.status != EvaluationStatus.NOT_ATTAINED
-        or evaluation.bound is None
-        or evaluation.gap_abs is None
-    ):
-        why = (
-            f"{evaluation.reason}，无法测算"
-            if evaluation.status == EvaluationStatus.NO_DATA
-            else "目标不是数值目标，无法按数据测算进度"
-        )
+    why = _not_measurable(evaluation)
+    if why:
         return result(ReachabilityStatus.INSUFFICIENT_DATA, f"{indicator_name}{why}，数据不足")
 
     op = evaluation.comparison
     goal = evaluation.bound
-    assert op is not None and latest_year is not None and latest_value is not None
+    assert op is not None and goal is not None and evaluation.gap_abs is not None
+    assert latest_year is not None and latest_value is not None
     goal_text = f"{OP_SYMBOL[op]}{fmt_quantity(goal, unit)}"
     goal_fields: dict[str, object] = {"comparison": op, "goal": goal}
     if slope is None or len(points) < MIN_POINTS:
@@ -331,12 +347,7 @@ def reachability(
     else:
         ratio = progress / required
         goal_fields["ratio"] = round_fraction(ratio)
-        if ratio >= to_fraction(on_track_ratio):
-            status = ReachabilityStatus.ON_TRACK
-        elif ratio >= to_fraction(accelerate_ratio):
-            status = ReachabilityStatus.ACCELERATE
-        else:
-            status = ReachabilityStatus.OFF_TRACK
+        status = _status_of_ratio(ratio, on_track_ratio, accelerate_ratio)
     if expected_year is None:
         outlook = f"未向目标值{goal_text}靠近"
     else:
@@ -348,6 +359,15 @@ def reachability(
     else:
         sentence = f"{indicator_name}{pace}，{outlook}，{need}才能在{deadline_year}年达标，难以按期达标"
     return result(status, sentence, **goal_fields)
+
+
+def _status_of_ratio(ratio: Fraction, on_track_ratio: Decimal, accelerate_ratio: Decimal) -> ReachabilityStatus:
+    """``R`` against the two thresholds (Notes, step 4)."""
+    if ratio >= to_fraction(on_track_ratio):
+        return ReachabilityStatus.ON_TRACK
+    if ratio >= to_fraction(accelerate_ratio):
+        return ReachabilityStatus.ACCELERATE
+    return ReachabilityStatus.OFF_TRACK
 
 
 def _pace(slope: Fraction, unit: str, points: Mapping[int, Decimal]) -> str:

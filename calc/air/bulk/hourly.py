@@ -40,6 +40,104 @@ if TYPE_CHECKING:
 # hourly → daily (stations)
 
 
+def _column_names(columns: Mapping[str, str] | None, time_label: str) -> dict[str, str]:
+    """Pollutant → column name, the arguments checked."""
+    if time_label not in ("start", "end"):
+        raise ValueError(f"time_label must be 'start' or 'end', got {time_label!r}")
+    names = dict(columns) if columns is not None else {pollutant: pollutant for pollutant in POLLUTANTS}
+    for pollutant in names:
+        if pollutant not in POLLUTANTS:
+            raise ValueError(f"unknown pollutant {pollutant!r}; expected one of {POLLUTANTS}")
+    return names
+
+
+def _dense_totals(
+    base: pl.DataFrame, packed: Mapping[str, pl.Expr], packs: Mapping[str, _Packing], scales: Mapping[str, int]
+) -> pl.LazyFrame:
+    """Per station-day packed totals (and O3 maxima and 8-h windows) of a table that is its own grid."""
+    # every day is 24 consecutive rows: reshape, and take the O3 windows from the same grid
+    rows = base.lazy().select(**packed).collect()
+    aggregations = []
+    for pollutant in packed:
+        grid = pl.col(pollutant).reshape((-1, 24))
+        aggregations.append(grid.arr.sum().alias(f"{pollutant}__total"))
+        if pollutant == "O3":
+            aggregations.append(grid.arr.max().alias("O3__max"))
+    queries = [rows.lazy().select(aggregations)]
+    if "O3" in packed:
+        queries.append(_o3_8h(rows.select("O3"), packs["O3"], scales["O3"]))
+    totals, *o3 = pl.collect_all(queries)
+    return (totals.hstack(o3[0].rechunk()) if o3 else totals).lazy().with_row_index("sd")
+
+
+def _general_totals(
+    base: pl.DataFrame, slot: pl.Expr, packed: Mapping[str, pl.Expr], packs: Mapping[str, _Packing],
+    scales: Mapping[str, int], n_slots: int,
+) -> pl.LazyFrame:
+    """The same totals from rows in any order, grouped by their station-day slot."""
+    rows = base.lazy().select(slot.alias("slot"), **packed).collect()
+    if rows["slot"].n_unique() != rows.height:
+        raise ValueError("duplicate rows for the same station and hour")
+    aggregations = []
+    for pollutant in packed:
+        aggregations.append(pl.col(pollutant).sum().alias(f"{pollutant}__total"))
+        if pollutant == "O3":
+            aggregations.append(pl.col("O3").max().alias("O3__max"))
+    totals = rows.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
+    if "O3" in packed:
+        # the O3 windows need whole days: scatter the packed values into a zero (= missing) grid
+        o3_grid = pl.zeros(n_slots, dtype=packs["O3"].dtype, eager=True).scatter(
+            rows["slot"].cast(pl.get_index_type()), rows["O3"]
+        )
+        windows = _o3_8h(o3_grid.to_frame("O3"), packs["O3"], scales["O3"]).collect()
+        totals = totals.with_columns(windows.to_struct("o3").gather(totals["sd"]).struct.unnest())
+    return totals.lazy()
+
+
+def _daily_outputs(packs: Mapping[str, _Packing], scales: Mapping[str, int]) -> list[pl.Expr]:
+    """The daily items and their counts from the totals; all-null items for absent pollutants."""
+    outputs: list[pl.Expr] = []
+    for pollutant in POLLUTANTS:
+        if pollutant == "O3":
+            continue
+        item = f"{pollutant}_24H"
+        decimals = DECIMALS[pollutant]
+        if pollutant not in packs:
+            outputs += [
+                pl.lit(None, pl.Decimal(38, decimals)).alias(item),
+                pl.lit(0, pl.UInt32).alias(f"{item}_n"),
+            ]
+            continue
+        pack = packs[pollutant]
+        total = pl.col(f"{pollutant}__total")
+        count = pack.count(total)
+        value = round_half_even(
+            pack.value(total).cast(pack.wide) * 10**decimals, count.cast(pl.Int64) * 10 ** scales[pollutant]
+        )
+        outputs += [
+            to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), decimals).alias(item),
+            count.alias(f"{item}_n"),
+        ]
+    if "O3" in packs:
+        pack = packs["O3"]
+        count = pack.count(pl.col("O3__total"))
+        value = round_half_even(pl.col("O3__max") - pack.unit, 10 ** scales["O3"])
+        outputs += [
+            to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), 0).alias("O3_1H"),
+            count.alias("O3_1H_n"),
+            pl.col("O3_8H").cast(pl.Decimal(38, 0)),
+            pl.col("O3_8H_n"),
+        ]
+    else:
+        outputs += [
+            pl.lit(None, pl.Decimal(38, 0)).alias("O3_1H"),
+            pl.lit(0, pl.UInt32).alias("O3_1H_n"),
+            pl.lit(None, pl.Decimal(38, 0)).alias("O3_8H"),
+            pl.lit(0, pl.UInt32).alias("O3_8H_n"),
+        ]
+    return outputs
+
+
 def daily_station_frame(
     hourly: pl.DataFrame | pl.LazyFrame,
     *,
@@ -79,12 +177,7 @@ def daily_station_frame(
     ValueError
         Duplicate station-hours, times not on the hour, null stations, negative or over-precise values.
     """
-    if time_label not in ("start", "end"):
-        raise ValueError(f"time_label must be 'start' or 'end', got {time_label!r}")
-    names = dict(columns) if columns is not None else {pollutant: pollutant for pollutant in POLLUTANTS}
-    for pollutant in names:
-        if pollutant not in POLLUTANTS:
-            raise ValueError(f"unknown pollutant {pollutant!r}; expected one of {POLLUTANTS}")
+    names = _column_names(columns, time_label)
     lazy = hourly.lazy() if isinstance(hourly, pl.DataFrame) else hourly
     schema = lazy.collect_schema()
     present = {pollutant: name for pollutant, name in names.items() if name in schema}
@@ -180,77 +273,11 @@ def daily_station_frame(
     hour = pl.col("__time") // per_hour - shift
     slot = code * hours_per_code + (hour - first_day * 24)
     if dense:
-        # every day is 24 consecutive rows: reshape, and take the O3 windows from the same grid
-        rows = base.lazy().select(**packed).collect()
-        aggregations = []
-        for pollutant in present:
-            grid = pl.col(pollutant).reshape((-1, 24))
-            aggregations.append(grid.arr.sum().alias(f"{pollutant}__total"))
-            if pollutant == "O3":
-                aggregations.append(grid.arr.max().alias("O3__max"))
-        queries = [rows.lazy().select(aggregations)]
-        if "O3" in present:
-            queries.append(_o3_8h(rows.select("O3"), packs["O3"], scales["O3"]))
-        totals, *o3 = pl.collect_all(queries)
-        daily = (totals.hstack(o3[0].rechunk()) if o3 else totals).lazy().with_row_index("sd")
+        daily = _dense_totals(base, packed, packs, scales)
     else:
-        rows = base.lazy().select(slot.alias("slot"), **packed).collect()
-        if rows["slot"].n_unique() != rows.height:
-            raise ValueError("duplicate rows for the same station and hour")
-        aggregations = []
-        for pollutant in present:
-            aggregations.append(pl.col(pollutant).sum().alias(f"{pollutant}__total"))
-            if pollutant == "O3":
-                aggregations.append(pl.col("O3").max().alias("O3__max"))
-        totals = rows.lazy().group_by(sd=pl.col("slot") // 24).agg(aggregations).sort("sd").collect()
-        if "O3" in present:
-            # the O3 windows need whole days: scatter the packed values into a zero (= missing) grid
-            o3_grid = pl.zeros(n_slots, dtype=packs["O3"].dtype, eager=True).scatter(
-                rows["slot"].cast(pl.get_index_type()), rows["O3"]
-            )
-            windows = _o3_8h(o3_grid.to_frame("O3"), packs["O3"], scales["O3"]).collect()
-            totals = totals.with_columns(windows.to_struct("o3").gather(totals["sd"]).struct.unnest())
-        daily = totals.lazy()
+        daily = _general_totals(base, slot, packed, packs, scales, n_slots)
 
-    outputs: list[pl.Expr] = []
-    for pollutant in POLLUTANTS:
-        if pollutant == "O3":
-            continue
-        item = f"{pollutant}_24H"
-        decimals = DECIMALS[pollutant]
-        if pollutant not in present:
-            outputs += [
-                pl.lit(None, pl.Decimal(38, decimals)).alias(item),
-                pl.lit(0, pl.UInt32).alias(f"{item}_n"),
-            ]
-            continue
-        pack = packs[pollutant]
-        total = pl.col(f"{pollutant}__total")
-        count = pack.count(total)
-        value = round_half_even(
-            pack.value(total).cast(pack.wide) * 10**decimals, count.cast(pl.Int64) * 10 ** scales[pollutant]
-        )
-        outputs += [
-            to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), decimals).alias(item),
-            count.alias(f"{item}_n"),
-        ]
-    if "O3" in present:
-        pack = packs["O3"]
-        count = pack.count(pl.col("O3__total"))
-        value = round_half_even(pl.col("O3__max") - pack.unit, 10 ** scales["O3"])
-        outputs += [
-            to_decimal(pl.when(count >= MIN_HOURS_PER_DAY).then(value), 0).alias("O3_1H"),
-            count.alias("O3_1H_n"),
-            pl.col("O3_8H").cast(pl.Decimal(38, 0)),
-            pl.col("O3_8H_n"),
-        ]
-    else:
-        outputs += [
-            pl.lit(None, pl.Decimal(38, 0)).alias("O3_1H"),
-            pl.lit(0, pl.UInt32).alias("O3_1H_n"),
-            pl.lit(None, pl.Decimal(38, 0)).alias("O3_8H"),
-            pl.lit(0, pl.UInt32).alias("O3_8H_n"),
-        ]
+    outputs = _daily_outputs(packs, scales)
     code_of_row = pl.col("sd") // n_days
     station_expr = (
         (code_of_row + flags["st_lo"]).cast(station_dtype)

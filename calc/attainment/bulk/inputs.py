@@ -181,22 +181,18 @@ def _check_magnitude(frame: pl.DataFrame, column: str, name: str) -> None:
         raise ValueError(f"{name}: a number is too large for the exact bulk engine (|number|×10^K > 10^21)")
 
 
-def prepare(
-    values: pl.DataFrame,
-    targets: pl.DataFrame,
-    assigned: pl.DataFrame | None,
-    statuses: pl.DataFrame | None,
-    tolerance: Decimal,
-) -> Prepared:
-    """Check the frames and bring them to the engine's form (see :class:`Prepared`)."""
-    _require(targets, "targets", [*KEYS, "target", "direction"])
+def _tolerance(tolerance: Decimal) -> tuple[int, int]:
+    """The stable tolerance's decimal places and its digits as an integer (it is checked first)."""
     if not isinstance(tolerance, Decimal) or not tolerance.is_finite() or tolerance < 0:
         raise ValueError(f"stable_tolerance must be a non-negative Decimal, not {tolerance!r}")
     tolerance_places = places(tolerance)
     if tolerance_places > PLACES or tolerance > 1:
         raise ValueError(f"stable_tolerance: at most {PLACES} decimal places and at most 1")
-    tolerance_num = int(tolerance.scaleb(tolerance_places))
+    return tolerance_places, int(tolerance.scaleb(tolerance_places))
 
+
+def _checked_targets(targets: pl.DataFrame) -> pl.DataFrame:
+    """The targets frame checked, with the optional columns added (no base or deadline year; applicable)."""
     for column, default in (("base_year", None), ("deadline_year", None), ("applicable", True)):
         if column not in targets.columns:
             dtype = pl.Boolean if column == "applicable" else pl.Int64
@@ -208,6 +204,35 @@ def prepare(
         raise ValueError("targets.target has empty rows")
     if targets.select(pl.struct(list(KEYS)).is_duplicated().any()).item():
         raise ValueError("targets has more than one row for a region and indicator")
+    return targets
+
+
+def _status_frame(statuses: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """The qualitative statuses as codes, per target series."""
+    _require(statuses, "statuses", [*KEYS, "year", "status"])
+    unknown = statuses.filter(~pl.col("status").is_in(list(QUAL_CODES)) & pl.col("status").is_not_null())
+    if unknown.height:
+        raise ValueError(f"unknown status {unknown['status'][0]!r}; use one of {', '.join(QUAL_CODES)}")
+    return _by_series(
+        statuses,
+        keys,
+        "status",
+        "statuses",
+        pl.col("status").replace_strict(QUAL_CODES, return_dtype=pl.Int8).alias("_st"),
+    )
+
+
+def prepare(
+    values: pl.DataFrame,
+    targets: pl.DataFrame,
+    assigned: pl.DataFrame | None,
+    statuses: pl.DataFrame | None,
+    tolerance: Decimal,
+) -> Prepared:
+    """Check the frames and bring them to the engine's form (see :class:`Prepared`)."""
+    _require(targets, "targets", [*KEYS, "target", "direction"])
+    tolerance_places, tolerance_num = _tolerance(tolerance)
+    targets = _checked_targets(targets)
 
     # The distinct targets, parsed once each, become shapes and threshold parameters.
     shapes: list[Shape] = []
@@ -283,17 +308,7 @@ def prepare(
 
     status_frame = None
     if statuses is not None and any(_uses(s, "qual") for s in shapes):
-        _require(statuses, "statuses", [*KEYS, "year", "status"])
-        unknown = statuses.filter(~pl.col("status").is_in(list(QUAL_CODES)) & pl.col("status").is_not_null())
-        if unknown.height:
-            raise ValueError(f"unknown status {unknown['status'][0]!r}; use one of {', '.join(QUAL_CODES)}")
-        status_frame = _by_series(
-            statuses,
-            keys,
-            "status",
-            "statuses",
-            pl.col("status").replace_strict(QUAL_CODES, return_dtype=pl.Int8).alias("_st"),
-        )
+        status_frame = _status_frame(statuses, keys)
 
     return Prepared(
         targets=prepared,
