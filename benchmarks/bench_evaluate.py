@@ -25,13 +25,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from setup_django import configure
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -55,24 +55,6 @@ FORMS = [
     ("assigned", "assigned", "lower", "assigned"),
     ("trend:not_worse", "trend:not_worse", "higher", "number"),
 ]
-
-
-def configure(database: str | None) -> tuple[str, Path | None]:
-    url = database or os.environ.get("ECOCIV_DATABASE_URL")
-    scratch = None
-    if not url:
-        scratch = Path(tempfile.mkdtemp(prefix="ecociv-bench-")) / "bench.sqlite3"
-        url = f"sqlite:///{scratch}"
-    os.environ["ECOCIV_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("ECOCIV_DEBUG", "false")  # no query log in memory
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url, scratch
 
 
 def fill(n_regions: int, n_indicators: int, n_years: int, *, seed: int = 4) -> tuple[object, dict[str, int]]:
@@ -170,7 +152,7 @@ def fill(n_regions: int, n_indicators: int, n_years: int, *, seed: int = 4) -> t
 
 
 def run(args: argparse.Namespace) -> dict:
-    url, scratch = configure(args.database)
+    url, scratch, _ = configure(args.database)
     from django.db import connection
 
     from apps.assessment.selectors import compute, load_program

@@ -37,14 +37,14 @@ import datetime as dt
 import io
 import json
 import math
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from setup_django import configure
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -53,28 +53,6 @@ if str(ROOT) not in sys.path:
 GOAL_SECONDS = 5.0
 GOAL_RATIO = 3.0
 YEAR = 2025
-
-
-def configure(database: str | None) -> tuple[str, Path | None, Path | None]:
-    """Point Django at the database (a scratch SQLite file by default) and a scratch media root; migrate."""
-    url = database or os.environ.get("ECOCIV_DATABASE_URL")
-    scratch = media = None
-    if not url:
-        scratch = Path(tempfile.mkdtemp(prefix="ecociv-bench-")) / "bench.sqlite3"
-        url = f"sqlite:///{scratch}"
-    os.environ["ECOCIV_DATABASE_URL"] = url
-    if not os.environ.get("ECOCIV_MEDIA_ROOT"):
-        media = Path(tempfile.mkdtemp(prefix="ecociv-bench-media-"))
-        os.environ["ECOCIV_MEDIA_ROOT"] = str(media)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("ECOCIV_DEBUG", "false")  # no query log in memory
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url, scratch, media
 
 
 def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, object, dict[str, int]]:
@@ -157,7 +135,7 @@ def filled(template: bytes, *, seed: int = 8) -> tuple[bytes, int]:
 
 
 def run(args: argparse.Namespace) -> dict:
-    url, scratch, media = configure(args.database)
+    url, scratch, media = configure(args.database, media=True)
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 

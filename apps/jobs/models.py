@@ -35,7 +35,36 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(minutes=getattr(settings, "ECOCIV_JOB_STALE_MINUTES", 10))
 
 
-class Job(models.Model):
+class Heartbeat:
+    """What a row that reports its progress with a heartbeat (``updated_at``) shows: a running row whose
+    heartbeat has stopped for ``ECOCIV_JOB_STALE_MINUTES`` reads as interrupted (its stored status is left as
+    it was). Jobs and staged imports both are such rows."""
+
+    status: str
+    updated_at: dt.datetime
+
+    @property
+    def running(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def interrupted(self) -> bool:
+        return self.running and self.updated_at < timezone.now() - stale_after()
+
+    @property
+    def finished(self) -> bool:
+        return not self.running or self.interrupted
+
+    @property
+    def display_status(self) -> str:
+        return "interrupted" if self.interrupted else self.status
+
+    @property
+    def display_status_label(self) -> str:
+        return gettext("已中断") if self.interrupted else self.get_status_display()  # type: ignore[attr-defined]
+
+
+class Job(Heartbeat, models.Model):
     """One submitted run of the job function registered under ``name``, with its JSON arguments."""
 
     name = models.CharField("任务类型", max_length=80, db_index=True)
@@ -65,20 +94,3 @@ class Job(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-
-    @property
-    def interrupted(self) -> bool:
-        """A queued or running job whose heartbeat has stopped (the stored status is left as it was)."""
-        return self.running and self.updated_at < timezone.now() - stale_after()
-
-    @property
-    def finished(self) -> bool:
-        return not self.running or self.interrupted
-
-    @property
-    def display_status(self) -> str:
-        return "interrupted" if self.interrupted else self.status
-
-    @property
-    def display_status_label(self) -> str:
-        return gettext("已中断") if self.interrupted else self.get_status_display()

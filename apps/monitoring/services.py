@@ -25,7 +25,7 @@ from apps.core.uploads import CheckedUpload
 from apps.geo.models import Region
 from apps.jobs.registry import ReportProgress
 from apps.jobs.services import submit
-from apps.programs.access import can_manage_program
+from apps.programs.access import can_manage_program, require_manage
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
@@ -69,9 +69,8 @@ RULE_OPTIONS = {"hj633-2012": RULE_2012, "hj633-2026": RULE_2026, RULE_2012: RUL
 Progress = Callable[[int, str], None]
 
 
-def _require_manager(actor: User, program: Program) -> None:
-    if not can_manage_program(actor, program):
-        raise PermissionDeniedError("只有生态办管理员可以导入监测数据。")
+#: What a user who does not manage the program is told when trying to import.
+NOT_A_MANAGER = "只有生态办管理员可以导入监测数据。"
 
 
 def clean_options(*, year: object = None, rule: object = None, time_label: object = None) -> dict[str, object]:
@@ -97,7 +96,7 @@ def import_batch_create(
     *, program: Program, actor: User, kind: str, checked: CheckedUpload, options: dict[str, object] | None = None,
 ) -> ImportBatch:
     """Record a checked upload (the file is kept under our name, with its SHA-256) as a queued batch."""
-    _require_manager(actor, program)
+    require_manage(actor, program, NOT_A_MANAGER)
     if kind not in ImportKind.values:
         raise DomainError("请选择数据类型。")
     fmt = layouts.detect_format(checked.name) or checked.kind
@@ -176,6 +175,20 @@ def _round_for(program: Program, year: int) -> ReportingRound | None:
                                          period_number=1).first()
 
 
+def _rounds_of(program: Program, years: set[int], *, only_year: int | None) -> dict[int, ReportingRound]:
+    """The annual round of each year written to; a year without one is refused (so is a named year)."""
+    rounds: dict[int, ReportingRound] = {}
+    for year in sorted(years):
+        found = _round_for(program, year)
+        if found is None:
+            raise DomainError(f"{year}年度调度尚未发起，无法写入{year}年的指标值。请先在“调度”中发起{year}年度调度，"
+                              "或指定只写入已发起调度的年份。")
+        rounds[year] = found
+    if only_year is not None and not years and _round_for(program, int(only_year)) is None:
+        raise DomainError(f"{only_year}年度调度尚未发起。")
+    return rounds
+
+
 def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[PlannedWrite]:
     """What each computed value would do to the reporting workflow: write a new revision, or be skipped."""
     program = batch.program
@@ -191,18 +204,10 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[Plann
         if only_year is not None and result.year != only_year:
             continue
         targets.append((result, by_code[code], regions[result.region]))
-    rounds: dict[int, ReportingRound | None] = {}
-    for year in sorted({r.year for r, _, _ in targets}):
-        rounds[year] = _round_for(program, year)
-        if rounds[year] is None:
-            raise DomainError(f"{year}年度调度尚未发起，无法写入{year}年的指标值。请先在“调度”中发起{year}年度调度，"
-                              "或指定只写入已发起调度的年份。")
-    if only_year is not None and not targets:
-        if _round_for(program, int(only_year)) is None:
-            raise DomainError(f"{only_year}年度调度尚未发起。")
+    rounds = _rounds_of(program, {r.year for r, _, _ in targets}, only_year=only_year)
     in_scope: dict[int, tuple[set[int], set[int]]] = {
         year: (set(rnd.indicators.values_list("id", flat=True)), set(rnd.regions.values_list("id", flat=True)))
-        for year, rnd in rounds.items() if rnd is not None
+        for year, rnd in rounds.items()
     }
     existing = {
         (v.region_id, v.indicator_id, v.year): v
@@ -319,7 +324,7 @@ def import_batch_commit(*, batch: ImportBatch, actor: User, backend: str | None 
 
     On the thread backend the batch comes back ``committing`` and the page polls it until ``committed``.
     """
-    _require_manager(actor, batch.program)
+    require_manage(actor, batch.program, NOT_A_MANAGER)
     if batch.status != BatchStatus.PREVIEWED:
         raise DomainError(f"该批次状态为“{batch.get_status_display()}”，不能写入。")
     staged_import_commit(staged=batch, actor=actor, backend=backend)
@@ -330,7 +335,7 @@ def commit_batch(staged: StagedImport, actor: User) -> Committed:
     """The monitoring kinds' commit (run by the staging commit job, in its transaction)."""
     batch = _batch(staged.pk)
     program = batch.program
-    _require_manager(actor, program)
+    require_manage(actor, program, NOT_A_MANAGER)
     plan = BatchPlan.from_json(batch.plan)
     if batch.kind == ImportKind.STATIONS:
         _write_sites(Station, plan.sites, program)
@@ -464,7 +469,7 @@ def import_batch_recheck(*, batch: ImportBatch, actor: User) -> ImportBatch:
     with transaction.atomic():
         batch = (ImportBatch.objects.select_for_update(of=("self",))
                  .select_related("program__region", "program__framework").get(pk=batch.pk))
-        _require_manager(actor, batch.program)
+        require_manage(actor, batch.program, NOT_A_MANAGER)
         if not (batch.interrupted or batch.status == BatchStatus.FAILED):
             raise DomainError(f"该批次状态为“{batch.display_status_label}”，无需重新检查。")
         staged_import_move(batch, BatchStatus.QUEUED, progress=0, stage=gettext_noop("重新检查排队中"), errors=[],

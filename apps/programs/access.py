@@ -55,6 +55,11 @@ def can_manage_region(user: User, program: Program, region: Region) -> bool:
     )
 
 
+def require_manage(user: User, program: Program, refusal: str = "只有生态办管理员可以执行此操作。") -> None:
+    """Raise ``refusal`` unless the user manages the program: pages every role may see, changes only the office makes."""
+    if not can_manage_program(user, program):
+        raise PermissionDeniedError(refusal)
+
 def access_program(user: User, program_id: int, *, manage: bool = False) -> Program:
     """Fetch a program the user may see (and manage, if asked) or raise; the one place for this check."""
     program = (

@@ -44,6 +44,11 @@ def _check_target(text: str) -> None:
         raise DomainError(f"目标表达式有误：{exc}") from exc
 
 
+def _require_in_program(program: Program, region: Region) -> None:
+    if not region.path.startswith(program.region.path):
+        raise DomainError(f"「{region}」不在本创建工作范围内。")
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -140,8 +145,7 @@ def target_override_set(
 ) -> TargetOverride:
     """Override one region's target, mark it not applicable, or clear an earlier override."""
     reason = _require_reason(reason)
-    if not region.path.startswith(program.region.path):
-        raise DomainError(f"「{region}」不在本创建工作范围内。")
+    _require_in_program(program, region)
     target = target.strip()
     if sum([bool(target), not_applicable, clear]) != 1:
         raise DomainError("请给出新目标，或标记不适用，或撤销调整（三选一）。")
@@ -171,8 +175,7 @@ def assigned_target_set(
 ) -> AssignedTarget:
     """Enter (or correct, as a new revision) the year's number set from above."""
     reason = _require_reason(reason)
-    if not region.path.startswith(program.region.path):
-        raise DomainError(f"「{region}」不在本创建工作范围内。")
+    _require_in_program(program, region)
     level = region.level
     texts = [indicator.target_text_for(level)]
     edit = program_target_edits(program).get((indicator.id, level))
@@ -227,6 +230,38 @@ class ResponsibilityPreview:
         return not self.errors
 
 
+def _line_indicator(line: ResponsibilityLine, by_name: dict[str, Indicator], seen: dict[int, int],
+                    errors: list[RowError]) -> Indicator | None:
+    """The indicator a row names (``seen``: indicator id → first row naming it); errors go to ``errors``."""
+    indicator = by_name.get(_key(line.indicator_name)) if line.indicator_name else None
+    if not line.indicator_name:
+        errors.append(RowError(line.row, "指标名称", "指标名称为空。"))
+    elif indicator is None:
+        errors.append(RowError(line.row, "指标名称", f"未知指标「{line.indicator_name}」。"))
+    elif indicator.id in seen:
+        errors.append(RowError(line.row, "指标名称", f"指标「{indicator.full_name}」与第{seen[indicator.id]}行重复。"))
+    if indicator is not None:
+        seen.setdefault(indicator.id, line.row)
+    return indicator
+
+
+def _line_units(line: ResponsibilityLine, units: dict[str, Department],
+                errors: list[RowError]) -> tuple[list[Department], list[Department]]:
+    """The row's lead and cooperating units; unknown or repeated names go to ``errors``."""
+    leads: list[Department] = []
+    cooperators: list[Department] = []
+    for column, names, bucket in (("牵头单位", line.leads, leads), ("配合单位", line.cooperators, cooperators)):
+        for name in names:
+            unit = units.get(normalise_unit_name(name))
+            if unit is None:
+                errors.append(RowError(line.row, column, f"未知单位「{name}」。"))
+            elif unit in leads or unit in cooperators:
+                errors.append(RowError(line.row, column, f"单位「{name}」在本行出现两次。"))
+            else:
+                bucket.append(unit)
+    return leads, cooperators
+
+
 def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPreview:
     """Parse and check a 责任清单 sheet against the program; nothing is written."""
     try:
@@ -242,29 +277,10 @@ def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPr
     units = department_lookup(program.region)
     seen: dict[int, int] = {}
     for line in lines:
-        indicator = by_name.get(_key(line.indicator_name)) if line.indicator_name else None
-        if not line.indicator_name:
-            preview.errors.append(RowError(line.row, "指标名称", "指标名称为空。"))
-        elif indicator is None:
-            preview.errors.append(RowError(line.row, "指标名称", f"未知指标「{line.indicator_name}」。"))
-        elif indicator.id in seen:
-            preview.errors.append(
-                RowError(line.row, "指标名称", f"指标「{indicator.full_name}」与第{seen[indicator.id]}行重复。")
-            )
-        if indicator is not None:
-            seen.setdefault(indicator.id, line.row)
+        indicator = _line_indicator(line, by_name, seen, preview.errors)
         if not line.leads:
             preview.errors.append(RowError(line.row, "牵头单位", "牵头单位为空。"))
-        leads, cooperators = [], []
-        for column, names, bucket in (("牵头单位", line.leads, leads), ("配合单位", line.cooperators, cooperators)):
-            for name in names:
-                unit = units.get(normalise_unit_name(name))
-                if unit is None:
-                    preview.errors.append(RowError(line.row, column, f"未知单位「{name}」。"))
-                elif unit in leads or unit in cooperators:
-                    preview.errors.append(RowError(line.row, column, f"单位「{name}」在本行出现两次。"))
-                else:
-                    bucket.append(unit)
+        leads, cooperators = _line_units(line, units, preview.errors)
         if indicator is not None and line.target_text:
             printed = indicator.printed_target(program.region.level)
             if printed and _key(printed) != _key(line.target_text):
@@ -300,7 +316,7 @@ def _with_sub_indicators(
 
 
 @transaction.atomic
-def responsibilities_import(*, program: Program, data: bytes, actor: User) -> ResponsibilityPreview:
+def responsibilities_import(*, program: Program, data: bytes) -> ResponsibilityPreview:
     """Replace the responsibilities of the indicators named in the sheet; all-or-nothing."""
     preview = responsibilities_check(program=program, data=data)
     if not preview.ok:

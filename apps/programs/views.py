@@ -23,7 +23,7 @@ from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import staged_import_commit
 
 from . import imports, services
-from .access import access_program, can_manage_program, can_manage_region, visible_programs_q
+from .access import access_program, can_manage_program, can_manage_region, require_manage, visible_programs_q
 from .forms import (
     TARGET_LEVEL_FIELDS,
     AssignedTargetForm,
@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"programs": programs})
 
 
-def _phases(program) -> list[Phase]:  # noqa: ANN001
+def _phases(program: Program) -> list[Phase]:
     today = timezone.localdate()
     phases = list(Phase.objects.filter(program=program).prefetch_related("milestones"))
     for phase in phases:
@@ -144,8 +144,7 @@ def _grouped_rows(rows: list[tuple]) -> OrderedDict[str, OrderedDict[str, list[t
 def region_override(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
-    if not can_manage_program(request.user, program):
-        raise PermissionDeniedError(_("只有生态办管理员可以调整区域目标。"))
+    require_manage(request.user, program, _("只有生态办管理员可以调整区域目标。"))
     form = TargetOverrideForm(request.POST)
     data = cleaned(form)
     services.target_override_set(program=program, region=region, indicator=program_indicator(program, data["indicator"]),
@@ -175,8 +174,7 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     can_manage = can_manage_program(request.user, program)
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDeniedError(_("只有生态办管理员可以调整指标体系。"))
+        require_manage(request.user, program, _("只有生态办管理员可以调整指标体系。"))
         _target_edit_post(request, program)
         return redirect("target_edits", program_id=program.id)
     indicators = program_indicators(program)
@@ -227,8 +225,7 @@ def responsibilities_export(request: HttpRequest, program_id: int) -> HttpRespon
 def responsibilities_import(request: HttpRequest, program_id: int) -> HttpResponse:
     """Upload → preview with row-level errors → confirm; the confirmed file is the previewed one."""
     program = access_program(request.user, program_id)
-    if not can_manage_program(request.user, program):
-        raise PermissionDeniedError(_("只有生态办管理员可以导入责任清单。"))
+    require_manage(request.user, program, _("只有生态办管理员可以导入责任清单。"))
     context: dict[str, object] = {"program": program}
     if request.method != "POST":
         return render(request, "programs/responsibilities_import.html", context)

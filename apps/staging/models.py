@@ -7,12 +7,12 @@ What a kind does at each step (parse and plan, commit) is registered in :mod:`ap
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
+
+from apps.jobs.models import Heartbeat
 
 
 class StagedStatus(models.TextChoices):
@@ -45,12 +45,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 RUNNING = frozenset({StagedStatus.QUEUED, StagedStatus.CHECKING, StagedStatus.COMMITTING})
 
 
-def staged_path(instance: StagedImport, filename: str) -> str:
+def staged_path(instance: StagedImport, filename: str) -> str:  # noqa: ARG001 - Django's upload_to signature
     # Our name (SHA-256 + checked format); the user's name is kept only as data.
     return f"staging/{instance.sha256[:2]}/{instance.sha256}.{instance.file_format}"
 
 
-class StagedImport(models.Model):
+class StagedImport(Heartbeat, models.Model):
     """One uploaded file on its way from preview to commit: what, who, when, how far, and what it will write."""
 
     kind = models.CharField("导入类型", max_length=40, db_index=True)  # a key of apps.staging.registry
@@ -89,20 +89,3 @@ class StagedImport(models.Model):
     def running(self) -> bool:
         return self.status in RUNNING
 
-    @property
-    def interrupted(self) -> bool:
-        """A running import whose progress has not moved for the stale time (a server restart)."""
-        minutes = getattr(settings, "ECOCIV_JOB_STALE_MINUTES", 10)
-        return self.running and self.updated_at < timezone.now() - dt.timedelta(minutes=minutes)
-
-    @property
-    def finished(self) -> bool:
-        return not self.running or self.interrupted
-
-    @property
-    def display_status(self) -> str:
-        return "interrupted" if self.interrupted else self.status
-
-    @property
-    def display_status_label(self) -> str:
-        return gettext("已中断") if self.interrupted else self.get_status_display()

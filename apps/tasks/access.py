@@ -8,22 +8,22 @@ with several duties sees the union.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Manager, Q
+from django.db.models import Manager, Model, Q
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.geo.access import can_see_region, sees_region
 from apps.geo.models import Department
-from apps.programs.access import can_manage_program
 from apps.programs.models import Program
 
 if TYPE_CHECKING:  # the models call can_view_task; this module reaches them through the program's relations
     from .models import SupervisionNotice, Task
 
+M = TypeVar("M", bound=Model)
 
-def _unit_q(user, prefix: str, program: Program | None) -> Q | None:  # noqa: ANN001
+def _unit_q(user: User, prefix: str, program: Program | None) -> Q | None:
     """Q over a Department reached by ``prefix``; None means no restriction. The union over the user's duties."""
     q = Q(pk__in=[])
     for duty in user.duties_as(program_id=program.id if program else None):
@@ -37,13 +37,13 @@ def _unit_q(user, prefix: str, program: Program | None) -> Q | None:  # noqa: AN
     return q
 
 
-def visible_tasks_q(user, program: Program | None = None) -> Q:  # noqa: ANN001
+def visible_tasks_q(user: User, program: Program | None = None) -> Q:
     unit_q = _unit_q(user, "units__department", program)
     tasks = Program.tasks.field.model.objects  # Task, reached through its relation to Program
     return Q() if unit_q is None else Q(pk__in=tasks.filter(unit_q).values("pk"))
 
 
-def visible_projects_q(user, program: Program | None = None) -> Q:  # noqa: ANN001
+def visible_projects_q(user: User, program: Program | None = None) -> Q:
     unit_q = _unit_q(user, "department", program)
     if unit_q is None:
         return Q()
@@ -52,12 +52,12 @@ def visible_projects_q(user, program: Program | None = None) -> Q:  # noqa: ANN0
     return unit_q
 
 
-def visible_notices_q(user, program: Program | None = None) -> Q:  # noqa: ANN001
+def visible_notices_q(user: User, program: Program | None = None) -> Q:
     unit_q = _unit_q(user, "department", program)
     return Q() if unit_q is None else unit_q
 
 
-def _get(related: Manager, object_id: int, visible: Q, label: str):  # noqa: ANN202
+def _get(related: Manager[M], object_id: int, visible: Q, label: str) -> M:
     obj = related.filter(pk=object_id).first()
     if obj is None:
         raise NotFoundError(f"{label}不存在。")
@@ -66,27 +66,22 @@ def _get(related: Manager, object_id: int, visible: Q, label: str):  # noqa: ANN
     return obj
 
 
-def access_task(user, program, task_id: int) -> Task:  # noqa: ANN001
+def access_task(user: User, program: Program, task_id: int) -> Task:
     return _get(program.tasks, task_id, visible_tasks_q(user, program), "任务")
 
 
-def can_view_task(user, task: Task) -> bool:  # noqa: ANN001
+def can_view_task(user: User, task: Task) -> bool:
     """What ``access_program`` + ``access_task`` allow, as a yes/no (the task's evidence asks this)."""
     program = task.program
     return (can_see_region(user, program.region, program.id)
             and type(task).objects.filter(visible_tasks_q(user, program), pk=task.pk).exists())
 
 
-def access_notice(user, program, notice_id: int) -> SupervisionNotice:  # noqa: ANN001
+def access_notice(user: User, program: Program, notice_id: int) -> SupervisionNotice:
     return _get(program.notices, notice_id, visible_notices_q(user, program), "督办通知")
 
 
-def require_manage(user, program) -> None:  # noqa: ANN001
-    if not can_manage_program(user, program):
-        raise PermissionDeniedError("只有生态办管理员可以执行此操作。")
-
-
-def can_respond(user, notice: SupervisionNotice) -> bool:  # noqa: ANN001
+def can_respond(user: User, notice: SupervisionNotice) -> bool:
     """The addressed unit's reporter, or the county office for a unit of its county."""
     for duty in user.duties_as(Role.DEPARTMENT_REPORTER, Role.COUNTY_OFFICE, program_id=notice.program_id):
         if duty.role == Role.DEPARTMENT_REPORTER and duty.department.id == notice.department_id:
@@ -98,7 +93,7 @@ def can_respond(user, notice: SupervisionNotice) -> bool:  # noqa: ANN001
     return False
 
 
-def progress_department(user, task: Task) -> Department | None:  # noqa: ANN001
+def progress_department(user: User, task: Task) -> Department | None:
     """The unit the user reports the task's progress for: its first reporter duty whose unit is on the task."""
     units = {u.department_id for u in task.units.all()}
     for duty in user.duties_as(Role.DEPARTMENT_REPORTER, program_id=task.program_id):

@@ -5,18 +5,19 @@ from __future__ import annotations
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from apps.accounts.models import User
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.geo.access import access_department, home_department
-from apps.programs.access import access_program
+from apps.programs.access import access_program, require_manage
 from apps.programs.models import Program
 from apps.review.schemas import TransitionIn
 from apps.staging.services import staged_import_upload_and_commit
 
 from . import imports, selectors, services, supervision
-from .access import access_notice, access_task, require_manage
+from .access import access_notice, access_task
 from .exports import render_project_xlsx, render_task_xlsx
 from .models import ProjectYear, TaskProgress
 from .schemas import (
@@ -77,7 +78,7 @@ def get_task(request, program_id: int, task_id: int):
 @router.post("/programs/{program_id}/tasks/{task_id}/progress", response={201: ProgressOut},
              summary="填报任务进展（multipart：narrative, percent, submit, evidence 文件可多个）")
 def create_progress(request, program_id: int, task_id: int, narrative: Form[str], percent: Form[int],
-                    submit: Form[bool] = False, evidence: File[list[UploadedFile]] = None):  # noqa: B008
+                    submit: Form[bool] = False, evidence: File[list[UploadedFile]] = None):
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
     files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in (evidence or [])]
@@ -86,7 +87,7 @@ def create_progress(request, program_id: int, task_id: int, narrative: Form[str]
     return Status(201, progress)
 
 
-def _access_progress(request, program_id: int, task_id: int, progress_id: int) -> TaskProgress:  # noqa: ANN001
+def _access_progress(request: HttpRequest, program_id: int, task_id: int, progress_id: int) -> TaskProgress:
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
     progress = task.progress_updates.filter(pk=progress_id).first()

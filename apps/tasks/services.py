@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
 from apps.core.uploads import CheckedUpload
 from apps.evidence.services import evidence_attach
@@ -99,6 +99,14 @@ def _units(task: Task, leads: Sequence[Department], cooperators: Sequence[Depart
 TaskPlan = list[tuple[TaskLine, list[Department], list[Department]]]
 
 
+def _reject_if_any(errors: list[RowError], *, empty: bool, nothing: str) -> None:
+    """A sheet is imported whole or not at all: any row error (or no rows) rejects it, errors in row order."""
+    if empty and not errors:
+        errors.append(RowError(0, "", nothing))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+
+
 def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
     """Parse a 任务清单 sheet and resolve its units; raises ImportRejected with every bad row. Writes nothing."""
     try:
@@ -121,10 +129,7 @@ def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
             errors.append(RowError(line.row, "牵头单位", "任务须有牵头单位。"))
         stack.append(line)
         resolved.append((line, [u for u in leads if u], [u for u in cooperators if u]))
-    if not lines and not errors:
-        errors.append(RowError(0, "", "表中没有任务。"))
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    _reject_if_any(errors, empty=not lines, nothing="表中没有任务。")
     return resolved
 
 
@@ -195,7 +200,7 @@ def _task_list_commit(program: Program, resolved: TaskPlan) -> dict[str, int]:
 # --- progress ----------------------------------------------------------------------------------
 
 
-def _progress_department(task: Task, actor) -> Department:  # noqa: ANN001
+def _progress_department(task: Task, actor: User) -> Department:
     if not actor.has_role(Role.DEPARTMENT_REPORTER, program_id=task.program_id):
         raise PermissionDeniedError("只有任务的牵头或配合单位联络员可以填报进展。")
     department = progress_department(actor, task)
@@ -205,7 +210,7 @@ def _progress_department(task: Task, actor) -> Department:  # noqa: ANN001
 
 
 @transaction.atomic
-def task_progress_create(*, task: Task, actor, narrative: str, percent: int,  # noqa: ANN001
+def task_progress_create(*, task: Task, actor: User, narrative: str, percent: int,
                          files: Sequence[CheckedUpload] = (), submit: bool = False) -> TaskProgress:
     """A unit's progress update (draft, or submitted at once), with evidence files already checked."""
     department = _progress_department(task, actor)
@@ -226,7 +231,7 @@ def task_progress_create(*, task: Task, actor, narrative: str, percent: int,  # 
 
 
 @transaction.atomic
-def task_progress_edit(*, progress: TaskProgress, actor, narrative: str, percent: int,  # noqa: ANN001
+def task_progress_edit(*, progress: TaskProgress, actor: User, narrative: str, percent: int,
                        expected_version: int | None = None, submit: bool = False) -> TaskProgress:
     """Change a draft or returned update and, with ``submit``, (re)submit it: one step, all or nothing.
 
@@ -252,7 +257,7 @@ def task_progress_edit(*, progress: TaskProgress, actor, narrative: str, percent
 
 
 @transaction.atomic
-def task_progress_transition(*, progress: TaskProgress, action: str, actor, comment: str = "",  # noqa: ANN001
+def task_progress_transition(*, progress: TaskProgress, action: str, actor: User, comment: str = "",
                              expected_version: int | None = None, today: dt.date | None = None) -> TaskProgress:
     """Submit / approve / return / reopen through the shared workflow; approval moves the task forward."""
     transition(obj=progress, action=action, actor=actor, comment=comment, expected_version=expected_version)
@@ -347,10 +352,7 @@ def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
         seen.setdefault(line.name, line.row)
         if category and region and department:
             ready.append((line, category, region, department))
-    if not lines and not errors:
-        errors.append(RowError(0, "", "表中没有项目。"))
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    _reject_if_any(errors, empty=not lines, nothing="表中没有项目。")
     return ready
 
 

@@ -32,12 +32,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.geo.models import Department
+from apps.programs.access import require_manage
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.services import workflow_step
 
-from .access import can_respond, require_manage
+from .access import can_respond
 from .models import (
     NoticeLevel,
     NoticeStatus,
@@ -185,7 +187,7 @@ def _response_due(today: dt.date, level: int) -> dt.date:
     return today + dt.timedelta(days=RESPONSE_DAYS[NoticeLevel(level)])
 
 
-def _issue(*, program: Program, flag: Flag, rule: str, today: dt.date, actor=None,  # noqa: ANN001
+def _issue(*, program: Program, flag: Flag, rule: str, today: dt.date, actor: User=None,
            level: int = NoticeLevel.REMIND, response_due: dt.date | None = None) -> SupervisionNotice:
     """Create the notice before its first move and apply ``issue`` to it (status → open, one event)."""
     source_type = ContentType.objects.get_for_model(type(flag.source)) if flag.source is not None else None
@@ -211,7 +213,7 @@ def notices_escalate(*, program: Program, today: dt.date) -> int:
 
 
 @transaction.atomic
-def notice_transition(*, notice: SupervisionNotice, action: str, actor, comment: str = "",  # noqa: ANN001
+def notice_transition(*, notice: SupervisionNotice, action: str, actor: User, comment: str = "",
                       expected_version: int | None = None, today: dt.date | None = None) -> SupervisionNotice:
     """Apply ``action`` to ``notice``: the only writer of a notice's status (and level, on escalation).
 
@@ -257,7 +259,7 @@ def notice_transition(*, notice: SupervisionNotice, action: str, actor, comment:
 
 
 @transaction.atomic
-def notice_issue(*, program: Program, department: Department, title: str, reason: str, actor,  # noqa: ANN001
+def notice_issue(*, program: Program, department: Department, title: str, reason: str, actor: User,
                  level: int = NoticeLevel.REMIND, response_due: dt.date | None = None,
                  today: dt.date | None = None) -> SupervisionNotice:
     """The office issues a notice by hand (no rule, no key)."""
@@ -276,14 +278,14 @@ def notice_issue(*, program: Program, department: Department, title: str, reason
                   rule="manual", today=today, actor=actor, level=level, response_due=response_due)
 
 
-def notice_respond(*, notice: SupervisionNotice, actor, text: str, today: dt.date | None = None,  # noqa: ANN001
+def notice_respond(*, notice: SupervisionNotice, actor: User, text: str, today: dt.date | None = None,
                    expected_version: int | None = None) -> SupervisionNotice:
     """The responsible unit answers (what was done, when it will be finished); escalation stops."""
     return notice_transition(notice=notice, action=NoticeAction.RESPOND, actor=actor, comment=text, today=today,
                              expected_version=expected_version)
 
 
-def notice_close(*, notice: SupervisionNotice, actor, text: str = "", reopen: bool = False,  # noqa: ANN001
+def notice_close(*, notice: SupervisionNotice, actor: User, text: str = "", reopen: bool = False,
                  today: dt.date | None = None, expected_version: int | None = None) -> SupervisionNotice:
     """The office closes a notice (办结) or, with ``reopen``, sends the response back (status open again)."""
     return notice_transition(notice=notice, action=NoticeAction.REOPEN if reopen else NoticeAction.CLOSE,

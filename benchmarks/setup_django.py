@@ -1,0 +1,31 @@
+"""What every Django benchmark does first: choose the database (a scratch SQLite file unless one is given)
+and, if asked, a scratch media root; set Django up and migrate."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def configure(database: str | None, *, media: bool = False) -> tuple[str, Path | None, Path | None]:
+    """The database URL used, and the scratch database file and media root to delete afterwards (None for
+    what was given, or for no media root when ``media`` is false)."""
+    url = database or os.environ.get("ECOCIV_DATABASE_URL")
+    scratch = media_root = None
+    if not url:
+        scratch = Path(tempfile.mkdtemp(prefix="ecociv-bench-")) / "bench.sqlite3"
+        url = f"sqlite:///{scratch}"
+    os.environ["ECOCIV_DATABASE_URL"] = url
+    if media and not os.environ.get("ECOCIV_MEDIA_ROOT"):
+        media_root = Path(tempfile.mkdtemp(prefix="ecociv-bench-media-"))
+        os.environ["ECOCIV_MEDIA_ROOT"] = str(media_root)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("ECOCIV_DEBUG", "false")  # no query log in memory
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url, scratch, media_root
