@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import Role, RoleAssignment, User
@@ -89,7 +90,7 @@ class UserAdmin(OfficeAdmin, BaseUserAdmin):
     )
     inlines = (RoleAssignmentInline,)
 
-    def get_queryset(self, request: HttpRequest):  # noqa: ANN201
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("assignments__region", "assignments__department", "assignments__program")
 
     @admin.display(description="角色与范围")

@@ -15,7 +15,7 @@ from ninja import Field, Schema
 
 from apps.core.schemas import RowErrorOut
 
-from .models import ImportBatch
+from .models import BaseValue, ComputedResult, ImportBatch
 from .plans import BatchPlan
 
 

@@ -11,7 +11,6 @@ from apps.core.uploads import check_upload
 from apps.geo.access import access_department, access_region
 from apps.geo.models import Department, RegionLevel
 from apps.staging.services import staged_import_commit
-from calc.targets import unparse
 
 from . import imports, services
 from .access import access_program, can_manage_region, visible_programs_q

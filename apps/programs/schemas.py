@@ -12,6 +12,7 @@ from ninja import Field, Schema
 
 from apps.core.schemas import RowErrorOut
 
+from .models import Phase, Program, RegionGoal
 from .selectors import ResponsibilityRow
 from .services import ResponsibilityPreview
 

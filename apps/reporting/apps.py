@@ -6,4 +6,5 @@ class ReportingConfig(AppConfig):
     verbose_name = "调度填报"
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401 - registers this app's staged-import kind
+        # A registration module imports models, which may be imported only once ready() runs.
+        from . import imports  # noqa: F401, PLC0415 - registers this app's staged-import kind

@@ -13,9 +13,13 @@ from decimal import Decimal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from apps.evidence.models import Evidence
+from apps.review.models import ReviewEvent
 from apps.staging.models import StagedImport, StagedStatus
 
 from .imports import plan_warnings
+from .models import ValueRevision
+from .selectors import Obligation
 
 
 class RoundIn(Schema):

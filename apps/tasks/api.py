@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -53,7 +54,7 @@ def export_tasks(request, program_id: int):
     return xlsx_response(data, f"tasks-{program.id}.xlsx")
 
 
-def _list_import(kind: str, program: Program, actor, file: UploadedFile) -> selectors.ImportCounts:  # noqa: ANN001
+def _list_import(kind: str, program: Program, actor: User, file: UploadedFile) -> selectors.ImportCounts:
     """A small sheet: checked and committed (as an inline job) in the request, so the answer has the counts."""
     checked = check_upload(file, allowed={"xlsx"})
     staged = staged_import_upload_and_commit(kind=kind, program=program, actor=actor, checked=checked,

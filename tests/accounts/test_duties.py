@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -19,13 +20,14 @@ from apps.indicators.models import Indicator
 from apps.programs.access import can_manage_program, can_manage_region, visible_programs_q
 from apps.programs.models import Program, Responsibility
 from apps.reporting.access import can_report
+from apps.reporting.models import ReportingRound
 from apps.reporting.selectors import user_obligations
 from apps.reporting.services import reporting_round_create
-from tests.conftest import make_user
+from tests.conftest import ClientFor, make_user
 
 
 @pytest.fixture
-def round_(world):  # noqa: ANN001
+def round_(world: SimpleNamespace):
     """A 2025 round on one indicator that 市生态环境局 leads, over the city and two counties."""
     indicator = Indicator.objects.get(framework=world.program.framework, code="2019-03")
     Responsibility.objects.create(program=world.program, indicator=indicator, department=world.units["市生态环境局"],
@@ -41,7 +43,7 @@ def _fresh(user: User) -> User:
     return User.objects.get(pk=user.pk)  # as the auth middleware loads it: no duties cached yet
 
 
-def test_two_duties_give_the_union(world, round_, client_for):  # noqa: ANN001
+def test_two_duties_give_the_union(world: SimpleNamespace, round_: ReportingRound, client_for: ClientFor):
     unit, hill, plain = world.units["市生态环境局"], world.counties["hill"], world.counties["plain"]
     dual = make_user("dual", Role.DEPARTMENT_REPORTER, department=unit)
     assignment_add(user=dual, role=Role.COUNTY_OFFICE, region=hill)
@@ -69,7 +71,7 @@ def test_two_duties_give_the_union(world, round_, client_for):  # noqa: ANN001
     assert me["role"] == "department_reporter" and me["department_id"] == unit.id
 
 
-def test_a_province_office_reads_its_cities_programs_and_writes_no_city_value(world, round_, client_for):  # noqa: ANN001
+def test_a_province_office_reads_its_cities_programs_and_writes_no_city_value(world: SimpleNamespace, round_: ReportingRound, client_for: ClientFor):
     province = make_user("province", Role.OFFICE_ADMIN, region=world.province)
     indicator = round_.indicators.get()
     assert set(Program.objects.filter(visible_programs_q(province))) == {world.program, world.other_program}
@@ -95,7 +97,7 @@ def test_a_province_office_reads_its_cities_programs_and_writes_no_city_value(wo
     assert not round_.values.exists()
 
 
-def test_a_province_office_manages_a_province_level_program(world):  # noqa: ANN001
+def test_a_province_office_manages_a_province_level_program(world: SimpleNamespace):
     province = make_user("province", Role.OFFICE_ADMIN, region=world.province)
     own = Program.objects.create(region=world.province, framework=world.program.framework, name="测试省创建",
                                  title_sought=world.program.title_sought, base_year=2020, target_year=2025)
@@ -103,7 +105,7 @@ def test_a_province_office_manages_a_province_level_program(world):  # noqa: ANN
     assert not can_manage_program(world.users.office, own)  # a city office reads the province's program
 
 
-def test_a_duty_limited_to_one_program_opens_no_other(world, client_for):  # noqa: ANN001
+def test_a_duty_limited_to_one_program_opens_no_other(world: SimpleNamespace, client_for: ClientFor):
     inspector = make_user("inspector2", Role.INSPECTOR, region=world.province, program=world.program)
     assert list(Program.objects.filter(visible_programs_q(inspector))) == [world.program]
     client = client_for(inspector)
@@ -120,7 +122,7 @@ def test_a_duty_limited_to_one_program_opens_no_other(world, client_for):  # noq
     assert client_for(office).get(f"/programs/{other_here.id}/").status_code == 403
 
 
-def test_duties_load_once_and_checks_then_cost_no_query(world):  # noqa: ANN001
+def test_duties_load_once_and_checks_then_cost_no_query(world: SimpleNamespace):
     dual = make_user("dual", Role.DEPARTMENT_REPORTER, department=world.units["市生态环境局"])
     assignment_add(user=dual, role=Role.COUNTY_OFFICE, region=world.counties["hill"])
     dual = _fresh(dual)
@@ -139,7 +141,7 @@ def test_duties_load_once_and_checks_then_cost_no_query(world):  # noqa: ANN001
     assert len(checks) == 0
 
 
-def test_a_user_without_duties_sees_nothing(world, client_for):  # noqa: ANN001
+def test_a_user_without_duties_sees_nothing(world: SimpleNamespace, client_for: ClientFor):
     nobody = User.objects.create(username="nobody")
     assert not Program.objects.filter(visible_programs_q(nobody)).exists()
     with pytest.raises(PermissionDeniedError):

@@ -25,7 +25,7 @@ def test_each_role_takes_the_scope_it_needs():
     assert step.assignment_of("leader", None, None) is None  # e.g. a createsuperuser account: saw nothing before
 
 
-def test_existing_users_become_one_assignment_each(world):  # noqa: ANN001
+def test_existing_users_become_one_assignment_each(world: SimpleNamespace):
     RoleAssignment.objects.all().delete()
     users = world.users
     hill, unit = world.counties["hill"], world.units["市生态环境局"]
@@ -37,7 +37,7 @@ def test_existing_users_become_one_assignment_each(world):  # noqa: ANN001
         (users.leader.id, Role.LEADER, world.city.id, None),
         (superuser.id, Role.LEADER, None, None),
     ]
-    apps = SimpleNamespace(get_model=lambda app, name: {"User": _LegacyUsers(rows),
+    apps = SimpleNamespace(get_model=lambda _app, name: {"User": _LegacyUsers(rows),
                                                         "RoleAssignment": RoleAssignment}[name])
     step.copy_user_scopes(apps, None)
     assert sorted(RoleAssignment.objects.values_list("user__username", "role", "region_id", "department_id")) == [

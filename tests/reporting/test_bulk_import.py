@@ -13,7 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
+from apps.accounts.models import Role, User
+from apps.accounts.services import assignment_add
 from apps.core.errors import ImportRejected
+from apps.reporting.access import reportable_pairs
 from apps.reporting.bulk import (
     preview_from_plan,
     preview_plan,
@@ -24,6 +27,7 @@ from apps.reporting.bulk import (
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.reporting.sheets import TemplateRow, render_template
 from docimport.values import HEADERS
+from tests.conftest import make_user
 
 from .conftest import save
 from .test_workflow import act
@@ -168,11 +172,6 @@ def test_a_stored_plan_applies_like_the_preview(rep):
 
 
 def test_a_person_with_two_duties_imports_the_union_in_constant_queries(rep):
-    from apps.accounts.models import Role, User
-    from apps.accounts.services import assignment_add
-    from apps.reporting.access import reportable_pairs
-    from tests.conftest import make_user
-
     world = rep.world
     hill, plain = world.counties["hill"], world.counties["plain"]
     dual = make_user("dual", Role.DEPARTMENT_REPORTER, department=world.units["市生态环境局"])

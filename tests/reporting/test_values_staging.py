@@ -4,6 +4,7 @@ with the stored sheet) → preview (old → new per field) → confirm → commi
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -13,6 +14,7 @@ from apps.jobs.runner import job_run
 from apps.reporting.imports import VALUES
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.staging.models import StagedImport, StagedStatus
+from tests.conftest import ClientFor
 
 from .conftest import save
 from .test_bulk_import import CITY, HILL, NUMERIC, sheet
@@ -27,11 +29,11 @@ class HoldBackend:
         QUEUED.append(job_id)
 
 
-def _url(rep) -> str:  # noqa: ANN001
+def _url(rep: SimpleNamespace) -> str:
     return f"/programs/{rep.world.program.id}/rounds/{rep.round.id}/import/"
 
 
-def _approved_last_year(rep, number: str = "30") -> None:  # noqa: ANN001
+def _approved_last_year(rep: SimpleNamespace, number: str = "30") -> None:
     earlier = IndicatorValue.objects.create(program=rep.world.program, region=rep.world.city, indicator=rep.numeric,
                                             year=2024, status="approved")
     revision = ValueRevision.objects.create(value=earlier, number=Decimal(number), version=1,
@@ -39,7 +41,7 @@ def _approved_last_year(rep, number: str = "30") -> None:  # noqa: ANN001
     IndicatorValue.objects.filter(pk=earlier.pk).update(approved_revision=revision)
 
 
-def test_page_keeps_the_checked_plan_then_commits_it_as_a_job(rep, client_for) -> None:  # noqa: ANN001
+def test_page_keeps_the_checked_plan_then_commits_it_as_a_job(rep: SimpleNamespace, client_for: ClientFor) -> None:
     save(rep, rep.world.users.reporter, number="20", source="旧来源")
     client = client_for(rep.world.users.reporter)
     response = client.post(_url(rep), {"file": SimpleUploadedFile("填报.xlsx", sheet((CITY, NUMERIC, 22, None)))})
@@ -63,7 +65,7 @@ def test_page_keeps_the_checked_plan_then_commits_it_as_a_job(rep, client_for) -
     assert again.status_code == 200 and "预览已失效" in again.content.decode()
 
 
-def test_row_errors_are_kept_with_the_rejected_import(rep, client_for) -> None:  # noqa: ANN001
+def test_row_errors_are_kept_with_the_rejected_import(rep: SimpleNamespace, client_for: ClientFor) -> None:
     response = client_for(rep.world.users.office).post(
         _url(rep), {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 130, None)))})
     staged = StagedImport.objects.get()
@@ -71,7 +73,7 @@ def test_row_errors_are_kept_with_the_rejected_import(rep, client_for) -> None: 
     assert "发现 1 处错误" in response.content.decode() and "token" not in response.context
 
 
-def test_an_upload_refused_by_the_form_keeps_nothing(rep, client_for) -> None:  # noqa: ANN001
+def test_an_upload_refused_by_the_form_keeps_nothing(rep: SimpleNamespace, client_for: ClientFor) -> None:
     client = client_for(rep.world.users.office)
     missing = client.post(_url(rep), {})
     wrong = client.post(_url(rep), {"file": SimpleUploadedFile("t.xlsx", b"not a sheet")})
@@ -79,13 +81,13 @@ def test_an_upload_refused_by_the_form_keeps_nothing(rep, client_for) -> None:  
     assert missing.status_code == wrong.status_code == 200 and not StagedImport.objects.exists()
 
 
-def test_a_user_who_reports_nothing_is_refused_before_anything_is_kept(rep, client_for) -> None:  # noqa: ANN001
+def test_a_user_who_reports_nothing_is_refused_before_anything_is_kept(rep: SimpleNamespace, client_for: ClientFor) -> None:
     response = client_for(rep.world.users.leader).post(
         _url(rep), {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 22, None)))})
     assert response.status_code == 403 and not StagedImport.objects.exists()
 
 
-def test_unconfirmed_warnings_keep_the_preview_to_confirm_again(rep, client_for) -> None:  # noqa: ANN001
+def test_unconfirmed_warnings_keep_the_preview_to_confirm_again(rep: SimpleNamespace, client_for: ClientFor) -> None:
     _approved_last_year(rep)
     client = client_for(rep.world.users.office)
     client.post(_url(rep), {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 90, None)))})
@@ -100,7 +102,7 @@ def test_unconfirmed_warnings_keep_the_preview_to_confirm_again(rep, client_for)
     assert IndicatorValue.objects.get(year=2025).current_revision.note == "新建污水厂投运"
 
 
-def test_a_background_commit_is_polled_until_written(rep, client_for) -> None:  # noqa: ANN001
+def test_a_background_commit_is_polled_until_written(rep: SimpleNamespace, client_for: ClientFor) -> None:
     client = client_for(rep.world.users.reporter)
     client.post(_url(rep), {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 22, None)))})
     staged = StagedImport.objects.get()
@@ -121,7 +123,7 @@ def test_a_background_commit_is_polled_until_written(rep, client_for) -> None:  
     assert client_for(rep.world.users.office).get(status_url).status_code == 404  # not the uploader
 
 
-def test_api_previews_then_confirms_a_staged_import(rep, client_for) -> None:  # noqa: ANN001
+def test_api_previews_then_confirms_a_staged_import(rep: SimpleNamespace, client_for: ClientFor) -> None:
     client = client_for(rep.world.users.office)
     base = f"/api/programs/{rep.world.program.id}/rounds/{rep.round.id}"
     preview = client.post(f"{base}/import", {"file": SimpleUploadedFile(
@@ -136,7 +138,7 @@ def test_api_previews_then_confirms_a_staged_import(rep, client_for) -> None:  #
     assert again.status_code == 400
 
 
-def test_api_commit_in_one_step_is_all_or_nothing(rep, client_for) -> None:  # noqa: ANN001
+def test_api_commit_in_one_step_is_all_or_nothing(rep: SimpleNamespace, client_for: ClientFor) -> None:
     client = client_for(rep.world.users.office)
     url = f"/api/programs/{rep.world.program.id}/rounds/{rep.round.id}/import"
     bad = client.post(url, {"file": SimpleUploadedFile("t.xlsx", sheet((CITY, NUMERIC, 22, None),

@@ -1,6 +1,8 @@
 """Every user's single role, region and department become one role assignment (and back, on reverse)."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 REPORTER = "department_reporter"
 
@@ -16,7 +18,7 @@ def assignment_of(role: str, region_id: int | None, department_id: int | None) -
     return {"role": role, "region_id": region_id} if region_id else None
 
 
-def copy_user_scopes(apps, schema_editor) -> None:  # noqa: ANN001, ARG001
+def copy_user_scopes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:  # noqa: ARG001
     User = apps.get_model("accounts", "User")
     RoleAssignment = apps.get_model("accounts", "RoleAssignment")
     rows = []
@@ -28,7 +30,7 @@ def copy_user_scopes(apps, schema_editor) -> None:  # noqa: ANN001, ARG001
     RoleAssignment.objects.bulk_create(rows, batch_size=500)
 
 
-def restore_user_scopes(apps, schema_editor) -> None:  # noqa: ANN001, ARG001
+def restore_user_scopes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:  # noqa: ARG001
     """Reverse: each user takes its first assignment back into the three columns."""
     User = apps.get_model("accounts", "User")
     RoleAssignment = apps.get_model("accounts", "RoleAssignment")
