@@ -163,7 +163,7 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
                              source=row.source, caliber=row.caliber, reason=IMPORT_REASON)
         previous = last.get((region.id, indicator.id))
         check = check_value_input(indicator=indicator, data=data_in, last_approved=previous[1] if previous else None,
-                                  level=region.level)
+                                  level=region.level, qualitative=qualitative[kind])
         if check.errors:
             errors.extend(RowError(row.row, "本期数值", e) for e in check.errors)
             continue
@@ -190,10 +190,15 @@ def preview_plan(preview: ImportPreview) -> dict[str, Any]:
 
 
 def preview_from_plan(plan: dict[str, Any]) -> ImportPreview:
-    """The preview a plan was made from, with its regions and indicators loaded again (two queries)."""
+    """The preview a plan was made from, with its regions and indicators (and their targets) loaded again.
+
+    Three queries; the targets are prefetched because the commit's re-check asks every line's indicator
+    whether it is qualitative for the line's level.
+    """
     entries = plan["lines"]
     regions = Region.objects.in_bulk({entry["region"] for entry in entries})
-    indicators = Indicator.objects.select_related("parent").in_bulk({entry["indicator"] for entry in entries})
+    indicators = (Indicator.objects.select_related("parent").prefetch_related("targets")
+                  .in_bulk({entry["indicator"] for entry in entries}))
     return ImportPreview([
         ImportLine(
             entry["row"], regions[entry["region"]], indicators[entry["indicator"]],
@@ -264,10 +269,15 @@ def _recheck(reporting_round: ReportingRound, actor: User, lines: list[ImportLin
     last = last_approved_numbers(program, list({(line.region.id, line.indicator.id) for line in lines}),
                                  before_year=reporting_round.year, period_type=reporting_round.period_type)
     checked, errors = [], []
+    qualitative: dict[tuple[int, str], bool] = {}  # asked once per indicator × level, not once per row
     for line in lines:
         previous = last.get((line.region.id, line.indicator.id))
+        kind = (line.indicator.id, line.region.level)
+        if kind not in qualitative:
+            qualitative[kind] = line.indicator.is_qualitative_for(line.region.level)
         check = check_value_input(indicator=line.indicator, data=line.data,
-                                  last_approved=previous[1] if previous else None, level=line.region.level)
+                                  last_approved=previous[1] if previous else None, level=line.region.level,
+                                  qualitative=qualitative[kind])
         errors.extend(RowError(line.row, "本期数值", e) for e in check.errors)
         checked.append(line if check.warnings == line.warnings else replace(line, warnings=check.warnings))
     if errors:

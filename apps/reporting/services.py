@@ -107,12 +107,13 @@ class ValueInput:
 
 
 def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: Decimal | None,
-                      level: str) -> Check:
+                      level: str, qualitative: bool | None = None) -> Check:
     """Errors and warnings for a value before it is saved (shared by the form, the API and the import).
 
     ``level`` is the reporting region's level: an indicator may be qualitative for counties only.
+    ``qualitative`` is ``indicator.is_qualitative_for(level)`` when the caller (an import) already knows it.
     """
-    if indicator.is_qualitative_for(level):
+    if indicator.is_qualitative_for(level) if qualitative is None else qualitative:
         if data.qualitative not in QualitativeStatus.values:
             return Check(errors=["定性指标须选择状态（已建立/实施中/未开展）。"])
         if data.number is not None:
