@@ -171,6 +171,28 @@ def test_a_stored_plan_applies_like_the_preview(rep):
     assert sorted(str(v.current_revision.display) for v in IndicatorValue.objects.all()) == ["21.25", "实施中"]
 
 
+
+def test_applying_a_stored_plan_does_not_query_per_line(rep):
+    """The staged commit re-checks a plan loaded from JSON: its indicators come with their targets."""
+    import json
+
+    from apps.reporting.bulk import preview_from_plan, preview_plan
+
+    office = rep.world.users.office
+    small = sheet((CITY, NUMERIC, 26, None))
+    large = sheet((CITY, NUMERIC, 27, None), (HILL, NUMERIC, 31, None), (PLAIN, NUMERIC, 32, None),
+                  (CITY, QUALITATIVE, None, "实施中"), (HILL, QUALITATIVE, None, "已建立"),
+                  (PLAIN, QUALITATIVE, None, "未开展"))
+    counts = {}
+    for name, data in (("small", small), ("large", large)):
+        IndicatorValue.objects.all().delete()
+        plan = json.loads(json.dumps(preview_plan(
+            reporting_import_check(reporting_round=rep.round, actor=office, data=data))))
+        counts[name] = queries(lambda p=plan: reporting_import_apply(reporting_round=rep.round, actor=office,
+                                                                     preview=preview_from_plan(p)))
+    assert counts["small"] == counts["large"]
+    assert IndicatorValue.objects.count() == 6
+
 def test_a_person_with_two_duties_imports_the_union_in_constant_queries(rep):
     world = rep.world
     hill, plain = world.counties["hill"], world.counties["plain"]
