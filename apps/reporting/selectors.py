@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -440,7 +441,12 @@ def approved_points(
 
 def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, before_year: int,
                           period_type: str = PeriodType.YEAR) -> dict[tuple[int, int], tuple[int, Decimal]]:
-    """For the jump check: the most recent approved number before ``before_year`` per (region, indicator)."""
+    """For the jump check: the most recent approved number before ``before_year`` per (region, indicator).
+
+    The newest row per pair is chosen by a window (``ROW_NUMBER() … = 1``), one pass over the rows: the
+    ``NOT EXISTS`` of :func:`apps.core.latest.latest_per_key`, with its filters repeated inside, ran as a
+    nested loop on PostgreSQL for an import of 10,000 rows (close to a minute).
+    """
     if not pairs:
         return {}
     region_ids = {p[0] for p in pairs}
@@ -448,9 +454,11 @@ def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, bef
     approved = IndicatorValue.objects.filter(program=program, period_type=period_type, year__lt=before_year,
                                              region_id__in=region_ids, indicator_id__in=indicator_ids,
                                              approved_revision__number__isnull=False)
-    rows = latest_per_key(approved, key=("region", "indicator"), newest_first=("-year", "-period_number"))
+    newest = Window(RowNumber(), partition_by=[F("region_id"), F("indicator_id")],
+                    order_by=[F("year").desc(), F("period_number").desc()])
+    rows = approved.annotate(newest=newest).filter(newest=1).order_by()
     return {(region_id, indicator_id): (year, number) for region_id, indicator_id, year, number
-            in rows.order_by().values_list("region_id", "indicator_id", "year", "approved_revision__number")}
+            in rows.values_list("region_id", "indicator_id", "year", "approved_revision__number")}
 
 
 # --- progress ----------------------------------------------------------------------------------------------------
