@@ -174,10 +174,6 @@ def test_a_stored_plan_applies_like_the_preview(rep):
 
 def test_applying_a_stored_plan_does_not_query_per_line(rep):
     """The staged commit re-checks a plan loaded from JSON: its indicators come with their targets."""
-    import json
-
-    from apps.reporting.bulk import preview_from_plan, preview_plan
-
     office = rep.world.users.office
     small = sheet((CITY, NUMERIC, 26, None))
     large = sheet((CITY, NUMERIC, 27, None), (HILL, NUMERIC, 31, None), (PLAIN, NUMERIC, 32, None),
