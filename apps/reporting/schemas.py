@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from apps.evidence.models import Evidence
-from apps.review.models import ReviewEvent
+from apps.review.schemas import ReviewEventOut
 from apps.staging.models import StagedImport, StagedStatus
 
 from .imports import plan_warnings
@@ -101,19 +101,6 @@ class RevisionOut(Schema):
         return str(obj.author)
 
 
-class EventOut(Schema):
-    action: str
-    old_status: str
-    new_status: str
-    comment: str
-    actor: str
-    at: dt.datetime
-
-    @staticmethod
-    def resolve_actor(obj: ReviewEvent) -> str:
-        return str(obj.actor)
-
-
 class EvidenceOut(Schema):
     id: int
     original_name: str
@@ -146,7 +133,7 @@ class ValueDetailOut(ValueOut):
     """A value with its history and evidence (``selectors.ValueDetail``)."""
 
     revisions: list[RevisionOut]
-    events: list[EventOut]
+    events: list[ReviewEventOut]
     evidence: list[EvidenceOut]
     evidence_missing: list[str]
 

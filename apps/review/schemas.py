@@ -1,8 +1,13 @@
-"""Input shared by every workflow's API: one transition schema for values, progress updates and notices."""
+"""Shapes shared by every reviewable's API: the one transition input (values, progress updates, notices) and the
+review history entry."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Schema
+
+from .models import ReviewEvent
 
 
 class TransitionIn(Schema):
@@ -11,3 +16,18 @@ class TransitionIn(Schema):
     action: str
     comment: str = ""
     expected_version: int | None = None
+
+
+class ReviewEventOut(Schema):
+    """One step of a reviewable's history, read from :class:`~apps.review.models.ReviewEvent`."""
+
+    action: str
+    old_status: str
+    new_status: str
+    comment: str
+    actor: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj: ReviewEvent) -> str:
+        return str(obj.actor)

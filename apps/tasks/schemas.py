@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Schema
 
 from apps.evidence.models import Evidence
-from apps.review.models import ReviewEvent
+from apps.review.schemas import ReviewEventOut
 from apps.review.services import review_history
 
 from . import selectors
@@ -111,20 +111,6 @@ class ProgressOut(Schema):
     @staticmethod
     def resolve_evidence_files(obj: TaskProgress) -> list:
         return list(obj.evidence.all())
-
-
-
-class ReviewEventOut(Schema):
-    action: str
-    old_status: str
-    new_status: str
-    comment: str
-    actor: str
-    at: dt.datetime
-
-    @staticmethod
-    def resolve_actor(obj: ReviewEvent) -> str:
-        return str(obj.actor)
 
 
 
