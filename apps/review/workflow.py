@@ -52,14 +52,6 @@ REPORTER_ACTIONS = {ReviewAction.SUBMIT}
 REVIEWER_ACTIONS = {ReviewAction.APPROVE, ReviewAction.RETURN, ReviewAction.REOPEN}
 
 
-def next_status(status: str, action: str) -> str | None:
-    return TRANSITIONS.get((status, action))
-
-
-def allowed_actions(status: str) -> list[str]:
-    return [action for (source, action) in TRANSITIONS if source == status]
-
-
 @dataclass(frozen=True)
 class Workflow:
     """A workflow as data: its statuses, its actions and the (from status, action) → to status table."""
@@ -82,6 +74,9 @@ class Workflow:
 
 
 REVIEW = Workflow(ReviewStatus, ReviewAction, TRANSITIONS)
+
+#: The review workflow's moves from a status, as the value and progress pages offer them.
+allowed_actions = REVIEW.allowed_actions
 
 _BY_MODEL: dict[str, Workflow] = {}
 
