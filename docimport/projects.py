@@ -29,6 +29,19 @@ YEARS = range(2015, 2041)
 LOCATION_HEADERS = ("建设地点", "所在县区", "所在县（区）", "县区")
 DATES_HEADERS = ("起止年限", "建设年限", "建设期限")
 UNIT_HEADERS = ("单位", "计量单位", "金额单位")
+PERCENT_HEADERS = ("形象进度（%）", "形象进度(%)", "形象进度")
+
+#: The project list as the export writes it (then the yearly columns, ``year_header``); the import reads
+#: every one of these, and a column a sheet lacks leaves the stored field alone.
+COLUMNS = ("序号", "项目名称", "项目类别", "建设地点", "责任单位", "建设内容", "起止年限", "总投资（万元）", "资金来源",
+           "项目状态", "形象进度（%）")
+#: Each export column's other spellings in sheets offices fill in.
+ALIASES = {"建设地点": LOCATION_HEADERS, "起止年限": DATES_HEADERS, "形象进度（%）": PERCENT_HEADERS}
+
+
+def year_header(year: int, kind: str) -> str:
+    """The export's yearly column: ``2025年计划投资（万元）`` (kind ``planned``) or ``…完成投资（万元）``."""
+    return f"{year}年{'计划' if kind == 'planned' else '完成'}投资（万元）"
 
 
 def _paren_variants(stem: str, unit: str) -> tuple[str, ...]:
@@ -70,6 +83,8 @@ class ProjectLine:
     funding: tuple[tuple[str, Decimal | None], ...]  # (source code, 万元 or None)
     status: str
     years: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # year → planned/completed (万元)
+    percent: int | None = None  # 形象进度; None when the sheet has no such column or the cell is empty
+    present: frozenset[str] = frozenset(COLUMNS)  # the export columns (and year headers) the sheet has
 
 
 def parse_amount(value: object, factor: Decimal) -> Decimal:
@@ -184,9 +199,34 @@ def _year_amounts(cells: dict[str, object], money_factor: Decimal, bad: Bad) -> 
     return years
 
 
+def _present(cells: dict[str, object]) -> frozenset[str]:
+    """The export's column names a sheet has (under any spelling), the yearly ones as the export writes them."""
+    found = {column for column in COLUMNS if column in cells
+             or any(alias in cells for alias in ALIASES.get(column, ()))}
+    if any(header in cells for header in TOTAL_HEADERS):
+        found.add("总投资（万元）")
+    found.update(year_header(year, kind) for header, (year, kind, _) in YEAR_HEADERS.items() if header in cells)
+    return frozenset(found)
+
+
+def _percent(cells: dict[str, object], bad: Bad) -> int | None:
+    header = next((h for h in PERCENT_HEADERS if h in cells), None)
+    text = cell_text(cells[header]).rstrip("%％") if header else ""
+    if not text:
+        return None
+    try:
+        percent = Decimal(text)
+    except InvalidOperation:
+        percent = Decimal(-1)
+    if not percent.is_finite() or percent != percent.to_integral() or not 0 <= percent <= 100:
+        bad(header or "形象进度（%）", f"形象进度「{text}」须为 0—100 的整数。")
+        return None
+    return int(percent)
+
+
 def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]:
     optional = ("序号", "项目类别", "责任单位", "建设内容", "项目状态", "资金来源", *LOCATION_HEADERS, *DATES_HEADERS,
-                *UNIT_HEADERS, *TOTAL_HEADERS, *YEAR_HEADERS)
+                *UNIT_HEADERS, *TOTAL_HEADERS, *YEAR_HEADERS, *PERCENT_HEADERS)
     lines: list[ProjectLine] = []
     errors: list[RowError] = []
     for row in read_rows(data, required=("项目名称",), optional=optional):
@@ -213,6 +253,7 @@ def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]
         if status_text and not status:
             bad("项目状态", f"未知的项目状态「{status_text}」（未开工、在建、已完工、停缓建）。")
         years = _year_amounts(cells, money_factor, bad)
+        percent = _percent(cells, bad)
         for column in ("项目名称", "项目类别", "责任单位"):
             if not cell_text(cells.get(column)):
                 bad(column, f"{column}不能为空。")
@@ -223,6 +264,7 @@ def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]
             category=cell_text(cells.get("项目类别")),
             location=next((cell_text(cells[h]) for h in LOCATION_HEADERS if cell_text(cells.get(h))), ""),
             department=cell_text(cells.get("责任单位")), content=cell_text(cells.get("建设内容")),
-            start=start, end=end, total=total, funding=funding, status=status, years=years,
+            start=start, end=end, total=total, funding=funding, status=status, years=years, percent=percent,
+            present=_present(cells),
         ))
     return lines, errors

@@ -14,6 +14,10 @@ from .errors import RowError
 from .xlsx import cell_text, read_rows, split_names
 
 COLUMNS = ("序号", "任务名称", "工作内容", "牵头单位", "配合单位", "完成时限")
+#: The task list as the export writes it. 完成比例 and 状态 follow approved progress (the review workflow),
+#: so the import reads them only to compare: a sheet never changes them.
+EXPORT_COLUMNS = (*COLUMNS, "完成比例（%）", "状态")
+READ_ONLY = ("完成比例（%）", "状态")
 DESCRIPTION_HEADERS = ("工作内容", "具体措施", "工作内容/具体措施", "主要内容")
 DEADLINE_HEADERS = ("完成时限", "完成时间", "时间节点")
 
@@ -35,6 +39,7 @@ class TaskLine:
     cooperators: tuple[str, ...]
     deadline: dt.date | None
     deadline_text: str
+    present: frozenset[str] = frozenset(COLUMNS)  # the export's columns the sheet has (under any spelling)
 
 
 def number_level(number: str) -> int | None:
@@ -83,7 +88,7 @@ def _first(cells: dict[str, object], names: tuple[str, ...]) -> str:
 
 def parse_task_sheet(data: bytes) -> tuple[list[TaskLine], list[RowError]]:
     """Every non-empty row as a :class:`TaskLine`, plus what is wrong in the sheet itself."""
-    optional = ("序号", "牵头单位", "配合单位", *DESCRIPTION_HEADERS, *DEADLINE_HEADERS)
+    optional = ("序号", "牵头单位", "配合单位", *DESCRIPTION_HEADERS, *DEADLINE_HEADERS, *READ_ONLY)
     lines: list[TaskLine] = []
     errors: list[RowError] = []
     levels_seen: list[int] = []
@@ -109,9 +114,14 @@ def parse_task_sheet(data: bytes) -> tuple[list[TaskLine], list[RowError]]:
             description=_first(row.cells, DESCRIPTION_HEADERS),
             leads=tuple(split_names(cell_text(row.cells.get("牵头单位")))),
             cooperators=tuple(split_names(cell_text(row.cells.get("配合单位")))),
-            deadline=deadline, deadline_text=deadline_text,
+            deadline=deadline, deadline_text=deadline_text, present=_present(row.cells),
         ))
     return lines, errors
+
+
+def _present(cells: dict[str, object]) -> frozenset[str]:
+    aliases = {"工作内容": DESCRIPTION_HEADERS, "完成时限": DEADLINE_HEADERS}
+    return frozenset(c for c in EXPORT_COLUMNS if c in cells or any(a in cells for a in aliases.get(c, ())))
 
 
 def _first_raw(cells: dict[str, object], names: tuple[str, ...]) -> object:

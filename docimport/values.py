@@ -40,10 +40,15 @@ class ValueRow:
     caliber: str
 
 
+#: The columns a row may leave to the stored value: absent from the sheet, the field is not changed.
+OPTIONAL_TEXT = ("情况说明", "数据来源", "统计口径")
+
+
 @dataclass(frozen=True)
 class ParsedValueSheet:
     rows: list[ValueRow]
     errors: list[RowError]
+    columns: frozenset[str] = frozenset(HEADERS)  # the known columns the sheet has
 
 
 def _number(value: object) -> Decimal:
@@ -142,4 +147,4 @@ def parse_value_sheet(data: bytes) -> ParsedValueSheet:
                 explanation=cell_text(cell(values, "情况说明")), source=cell_text(cell(values, "数据来源")),
                 caliber=cell_text(cell(values, "统计口径")),
             ))
-    return ParsedValueSheet(parsed, errors)
+    return ParsedValueSheet(parsed, errors, frozenset(col))

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 
 class SheetError(ValueError):
@@ -57,6 +62,32 @@ def read_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ..
             continue
         yield SheetRow(number, cells)
     workbook.close()
+
+
+def sheet_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> Cell:
+    """The one way an export writes a value into a cell: text is always a text cell, never a formula.
+
+    openpyxl stores a string that starts with ``=`` as a live formula; text from users (a task named
+    ``=HYPERLINK(…)``) is written with the string type instead, so no escape character is needed and the
+    import reads back exactly what was stored. Characters that XML 1.0 forbids (control characters) are
+    dropped, so one bad name cannot make a download unreadable for everyone.
+    """
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
+    return WriteOnlyCell(sheet, value=value)
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\ nor control characters."""
+    cleaned = re.sub(r"[\\[\]:*?/]", "_", ILLEGAL_CHARACTERS_RE.sub("", text)).strip("'")
+    return cleaned[:31] or "Sheet"
+
+
+def sheet_row(sheet: Worksheet | WriteOnlyWorksheet, values: list[object]) -> list[object]:
+    """A row for ``sheet.append``: every value through :func:`sheet_cell` (cells already built pass as they are)."""
+    return [value if isinstance(value, Cell) else sheet_cell(sheet, value) for value in values]
 
 
 def split_names(text: str) -> list[str]:

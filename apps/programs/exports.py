@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from docimport.responsibilities import COLUMNS
+from docimport.xlsx import sheet_row
+
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -28,20 +31,20 @@ def render_responsibility_xlsx(title: str, rows: Sequence[ResponsibilityExportRo
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "责任清单"
-    sheet.append([title])
+    sheet.append(sheet_row(sheet, [title]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
     sheet["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 32
-    header = ["序号", "指标名称", "目标值", "牵头单位", "配合单位"]
-    sheet.append(header)
+    sheet.append(sheet_row(sheet, list(COLUMNS)))
     for cell in sheet[2]:
         cell.font = Font(name="黑体", bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append([row.number, row.indicator, row.target, "、".join(row.leads), "、".join(row.cooperators)])
+        sheet.append(sheet_row(sheet, [row.number, row.indicator, row.target, "、".join(row.leads),
+                                       "、".join(row.cooperators)]))
         for cell in sheet[sheet.max_row]:
             cell.border = BORDER
             cell.font = Font(name="仿宋_GB2312", size=11)

@@ -26,7 +26,8 @@ from apps.core.errors import ImportRejected, PermissionDeniedError, RowError
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.review.workflow import ReviewStatus
-from docimport.values import parse_value_sheet
+from apps.staging.diff import FieldChange
+from docimport.values import OPTIONAL_TEXT, parse_value_sheet
 
 from .access import ReportingParty, reportable_pairs, reporting_parties
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
@@ -44,14 +45,6 @@ BATCH = 2000
 CONTENT_FIELDS = {"number": gettext_noop("本期数值"), "qualitative": gettext_noop("定性状态"),
                   "explanation": gettext_noop("情况说明"), "source": gettext_noop("数据来源"),
                   "caliber": gettext_noop("统计口径")}
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    old: str
-    new: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +68,7 @@ class ImportLine:
 class ImportPreview:
     lines: list[ImportLine]
     errors: list[RowError]
+    unchanged: int = 0  # rows that carry exactly what the round holds: nothing is written for them
 
     @property
     def ok(self) -> bool:
@@ -136,6 +130,7 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
                                  before_year=reporting_round.year, period_type=reporting_round.period_type)
     qualitative: dict[tuple[int, str], bool] = {}
     lines: list[ImportLine] = []
+    unchanged = 0
     for row in parsed.rows:
         obligation = by_key.get((row.region_code, row.indicator_code))
         if obligation is None:
@@ -154,13 +149,21 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
             errors.append(RowError(row.row, "单位", f"单位「{row.unit}」与指标单位「{indicator.unit or '无'}」不符。"))
             continue
         state = states.get((region.id, indicator.id))
+        kept = {column: "" if state is None else getattr(state, name)
+                for column, name in zip(OPTIONAL_TEXT, ("explanation", "source", "caliber"), strict=True)
+                if column not in parsed.columns}  # a column the sheet lacks leaves the stored text alone
+        data_in = ValueInput(number=row.number, qualitative=row.qualitative,
+                             explanation=kept.get("情况说明", row.explanation), source=kept.get("数据来源", row.source),
+                             caliber=kept.get("统计口径", row.caliber), reason=IMPORT_REASON)
+        changes = _changes(state, data_in)
+        if state is not None and not changes:  # the round holds exactly this: no revision, whatever its status
+            unchanged += 1
+            continue
         refusal = None if state is None else value_change_refusal(version=state.version,
                                                                   expected_version=state.version, status=state.status)
         if refusal is not None:
             errors.append(RowError(row.row, "", str(refusal)))
             continue
-        data_in = ValueInput(number=row.number, qualitative=row.qualitative, explanation=row.explanation,
-                             source=row.source, caliber=row.caliber, reason=IMPORT_REASON)
         previous = last.get((region.id, indicator.id))
         check = check_value_input(indicator=indicator, data=data_in, last_approved=previous[1] if previous else None,
                                   level=region.level, qualitative=qualitative[kind])
@@ -169,17 +172,17 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
             continue
         lines.append(ImportLine(row.row, region, indicator, data_in, check.warnings,
                                 state.version if state is not None else 0, state.id if state is not None else None,
-                                _changes(state, data_in)))
+                                changes))
     if not parsed.rows and not errors:
         errors.append(RowError(0, "", "表中没有填写任何数值。"))
-    return ImportPreview(lines, errors)
+    return ImportPreview(lines, errors, unchanged)
 
 
 def preview_plan(preview: ImportPreview) -> dict[str, Any]:
     """A checked preview as JSON, to be stored with the staged file and applied later."""
     if preview.errors:
         raise ValueError("a preview with row errors has no plan")
-    return {"lines": [
+    return {"unchanged": preview.unchanged, "lines": [
         {"row": line.row, "region": line.region.id, "indicator": line.indicator.id,
          "number": None if line.data.number is None else str(line.data.number), "qualitative": line.data.qualitative,
          "explanation": line.data.explanation, "source": line.data.source, "caliber": line.data.caliber,
@@ -209,7 +212,7 @@ def preview_from_plan(plan: dict[str, Any]) -> ImportPreview:
             tuple(FieldChange(*change) for change in entry["changes"]),
         )
         for entry in entries
-    ], [])
+    ], [], plan.get("unchanged", 0))
 
 
 @transaction.atomic
@@ -235,6 +238,8 @@ def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, prev
         raise ImportRejected(preview.errors)
     if preview.warnings and not confirmed:
         raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
+    if not preview.lines:  # an unchanged sheet: "0 changes", nothing written
+        return preview
     lines = _recheck(reporting_round, actor, preview.lines)
     if not confirmed and any(line.warnings for line in lines):  # a warning that appeared since the preview
         raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）") for line in lines for w in line.warnings])

@@ -102,7 +102,7 @@ def _check(staged: StagedImport, report: ReportProgress) -> Checked:
         raise ImportRejected(preview.errors)
     staged.checked_preview = preview  # the lines just built, so the page that checked need not rebuild them
     return Checked(plan=bulk.preview_plan(preview), rows=len(preview.lines),
-                   summary=f"{len(preview.lines)}项数值，{len(preview.warnings)}条警告")
+                   summary=f"{len(preview.lines)}项数值有变化，{preview.unchanged}项无变化，{len(preview.warnings)}条警告")
 
 
 def _commit(staged: StagedImport, actor: User) -> Committed:

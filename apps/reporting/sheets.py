@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from docimport.values import HEADER_ROW, HEADERS, STATUS_CHOICES
+from docimport.xlsx import sheet_cell, sheet_row
 
 WIDTHS = [10, 10, 10, 36, 8, 14, 12, 12, 10, 30, 20, 24]
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -32,15 +34,17 @@ class TemplateRow:
     target: str
     last_approved: str
     qualitative: bool
+    # What the round already holds for the pair, so an unchanged sheet imports as "no change".
+    number: Decimal | None = None
+    qualitative_word: str = ""  # a word of STATUS_CHOICES
+    explanation: str = ""
+    source: str = ""
+    caliber: str = ""
 
 
-def _text_cell(sheet: object, value: str) -> object:
-    """A text cell that is never a formula: openpyxl would store ``=…`` from the data as one."""
-    if not value.startswith("="):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+def _exact(number: Decimal) -> bool:
+    """Whether a float carries ``number`` exactly back (the import reads a float cell as ``str(float)``)."""
+    return Decimal(str(float(number))) == number and abs(number) < 10**15
 
 
 def render_template(title: str, rows: Sequence[TemplateRow]) -> bytes:
@@ -64,7 +68,7 @@ def render_template(title: str, rows: Sequence[TemplateRow]) -> bytes:
     number.add(f"H{HEADER_ROW + 1}:H{last}")
     sheet.data_validations.append(number)
 
-    heading = WriteOnlyCell(sheet, value=title)
+    heading = sheet_cell(sheet, title)
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
     header_cells = []
@@ -78,10 +82,13 @@ def render_template(title: str, rows: Sequence[TemplateRow]) -> bytes:
         if not row.qualitative:
             status_cell = WriteOnlyCell(sheet)
             status_cell.fill = NOT_APPLICABLE_FILL
-        sheet.append([_text_cell(sheet, row.region_code), _text_cell(sheet, row.region_name),
-                      _text_cell(sheet, row.indicator_code), _text_cell(sheet, row.indicator_name),
-                      _text_cell(sheet, row.unit), _text_cell(sheet, row.target),
-                      _text_cell(sheet, row.last_approved), None, status_cell])
+        if status_cell is not None and row.qualitative_word:
+            status_cell.value = row.qualitative_word
+        figure = row.number if row.number is None else float(row.number) if _exact(row.number) else str(row.number)
+        sheet.append(sheet_row(sheet, [
+            row.region_code, row.region_name, row.indicator_code, row.indicator_name, row.unit, row.target,
+            row.last_approved, figure, status_cell if status_cell is not None else row.qualitative_word,
+            row.explanation, row.source, row.caliber]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

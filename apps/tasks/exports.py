@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .models import Project, Task
+from docimport.projects import COLUMNS as PROJECT_HEADERS
+from docimport.projects import year_header
+from docimport.tasks import EXPORT_COLUMNS as TASK_HEADERS
+from docimport.xlsx import sheet_row, sheet_title
 
-TASK_HEADERS = ["序号", "任务名称", "工作内容", "牵头单位", "配合单位", "完成时限", "完成比例（%）", "状态"]
-PROJECT_HEADERS = ["序号", "项目名称", "项目类别", "建设地点", "责任单位", "建设内容", "起止年限", "总投资（万元）",
-                   "资金来源", "项目状态", "形象进度（%）"]
+from .models import FundingSource, Project, ProjectStatus, Task
+
+#: A project's funding as (source, 万元 or None) and its yearly investment as year → planned/completed.
+Funding = Sequence[tuple[str, Decimal | None]]
+Years = dict[int, dict[str, Decimal]]
 
 
 def _book(title: str, headers: list[str], rows: Iterable[list[object]], widths: list[int]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([title])
+    sheet.title = sheet_title(title)
+    sheet.append(sheet_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(headers)
+    sheet.append(sheet_row(sheet, headers))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(sheet_row(sheet, row))
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     for row in sheet.iter_rows(min_row=3):
@@ -37,45 +42,68 @@ def _book(title: str, headers: list[str], rows: Iterable[list[object]], widths: 
     return buffer.getvalue()
 
 
+def task_cells(task: Task, leads: Sequence[str], cooperators: Sequence[str]) -> dict[str, object]:
+    """A task as its export row (column → value); the import compares these to tell what a sheet changes."""
+    return {"序号": task.number, "任务名称": task.title, "工作内容": task.description, "牵头单位": "、".join(leads),
+            "配合单位": "、".join(cooperators),
+            "完成时限": task.deadline_text or (task.deadline.isoformat() if task.deadline else ""),
+            "完成比例（%）": task.percent, "状态": task.get_status_display()}
+
+
+def task_unit_names(task: Task) -> tuple[list[str], list[str]]:
+    """The lead and cooperating units' names (``units`` with their departments prefetched)."""
+    units = list(task.units.all())
+    return ([u.department.name for u in units if u.role == "lead"],
+            [u.department.name for u in units if u.role == "cooperate"])
+
+
 def render_task_xlsx(title: str, tasks: Iterable[Task]) -> bytes:
     """``tasks`` with ``units`` prefetched, in plan order."""
     rows = []
     for task in tasks:
-        units = list(task.units.all())
-        rows.append([
-            task.number, task.title, task.description,
-            "、".join(u.department.name for u in units if u.role == "lead"),
-            "、".join(u.department.name for u in units if u.role == "cooperate"),
-            task.deadline.isoformat() if task.deadline else task.deadline_text,
-            task.percent, task.get_status_display(),
-        ])
-    return _book(title, TASK_HEADERS, rows, [8, 36, 60, 24, 30, 14, 10, 10])
+        cells = task_cells(task, *task_unit_names(task))
+        rows.append([cells[column] for column in TASK_HEADERS])
+    return _book(title, list(TASK_HEADERS), rows, [8, 36, 60, 24, 30, 14, 10, 10])
 
 
 def _money(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
 
 
+def project_money(project: Project) -> tuple[Funding, Years]:
+    """A stored project's funding and yearly investment (``funding`` and ``years`` prefetched)."""
+    return ([(f.source, f.amount) for f in project.funding.all()],
+            {y.year: {"planned": y.planned, "completed": y.completed} for y in project.years.all()})
+
+
+def project_cells(project: Project, funding: Funding, by_year: Years, years: Iterable[int]) -> dict[str, object]:
+    """A project as its export row (column → value, the yearly columns for ``years``); money in 万元.
+
+    The import renders the stored project and the project as the sheet has it through this same function:
+    a column whose text is the same changes nothing.
+    """
+    cells: dict[str, object] = {
+        "序号": project.number, "项目名称": project.name, "项目类别": project.category.name,
+        "建设地点": project.location or project.region.name, "责任单位": project.department.name,
+        "建设内容": project.content,
+        "起止年限": f"{project.start.year}.{project.start.month}-{project.end.year}.{project.end.month}",
+        "总投资（万元）": float(project.total_investment),
+        "资金来源": "、".join(f"{FundingSource(s).label}{_money(a)}" if a is not None else FundingSource(s).label
+                          for s, a in funding),
+        "项目状态": ProjectStatus(project.status).label, "形象进度（%）": project.percent,
+    }
+    for year in years:
+        entry = by_year.get(year, {})
+        for kind in ("planned", "completed"):
+            cells[year_header(year, kind)] = float(entry[kind]) if kind in entry else None
+    return cells
+
+
 def render_project_xlsx(title: str, projects: Iterable[Project], years: list[int]) -> bytes:
     """``projects`` with category, region, department, funding and years loaded; money in 万元."""
-    headers = [*PROJECT_HEADERS]
-    for year in years:
-        headers += [f"{year}年计划投资（万元）", f"{year}年完成投资（万元）"]
+    headers = [*PROJECT_HEADERS, *(year_header(year, kind) for year in years for kind in ("planned", "completed"))]
     rows = []
     for project in projects:
-        funding = "、".join(
-            f"{f.get_source_display()}{_money(f.amount)}" if f.amount is not None else f.get_source_display()
-            for f in project.funding.all()
-        )
-        by_year = {y.year: y for y in project.years.all()}
-        row: list[object] = [
-            project.number, project.name, project.category.name, project.location or project.region.name,
-            project.department.name, project.content,
-            f"{project.start.year}.{project.start.month}-{project.end.year}.{project.end.month}",
-            float(project.total_investment), funding, project.get_status_display(), project.percent,
-        ]
-        for year in years:
-            entry = by_year.get(year)
-            row += [float(entry.planned) if entry else None, float(entry.completed) if entry else None]
-        rows.append(row)
+        cells = project_cells(project, *project_money(project), years)
+        rows.append([cells[column] for column in headers])
     return _book(title, headers, rows, [6, 36, 14, 14, 20, 40, 16, 14, 30, 10, 10] + [14] * (2 * len(years)))

@@ -17,9 +17,14 @@ TASKS = "tasks.tasks"
 PROJECTS = "tasks.projects"
 
 
+def _summary(plan: dict) -> str:
+    return f"{len(plan['changes'])}行有变化，{plan['unchanged']}行无变化"
+
+
 def _check_tasks(staged: StagedImport, _report: ReportProgress) -> Checked:
     resolved = services.task_list_check(program=staged.program, data=staged_import_read(staged))
-    return Checked(plan={"rows": len(resolved)}, rows=len(resolved))
+    plan = services.task_list_changes(program=staged.program, resolved=resolved).plan()
+    return Checked(plan=plan, rows=len(resolved), summary=_summary(plan))
 
 
 def _commit_tasks(staged: StagedImport, _actor: object) -> Committed:
@@ -27,8 +32,9 @@ def _commit_tasks(staged: StagedImport, _actor: object) -> Committed:
 
 
 def _check_projects(staged: StagedImport, _report: ReportProgress) -> Checked:
-    ready = services.project_list_check(program=staged.program, data=staged_import_read(staged))
-    return Checked(plan={"rows": len(ready)}, rows=len(ready))
+    checked = services.project_list_check(program=staged.program, data=staged_import_read(staged))
+    plan = checked.plan()
+    return Checked(plan=plan, rows=len(checked.rows) + checked.unchanged, summary=_summary(plan))
 
 
 def _commit_projects(staged: StagedImport, _actor: object) -> Committed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,11 +19,13 @@ from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.models import Program, ResponsibilityRole
 from apps.review.services import transition
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
+from apps.staging.diff import FieldChange, RowChange, changes_plan, column_changes
 from docimport.projects import ProjectLine, parse_project_sheet
-from docimport.tasks import TaskLine, parse_task_sheet
+from docimport.tasks import READ_ONLY, TaskLine, parse_task_sheet
 from docimport.xlsx import SheetError
 
 from .access import progress_department
+from .exports import Funding, Years, project_cells, project_money, task_cells, task_unit_names
 from .models import (
     FundingSource,
     Project,
@@ -135,23 +138,57 @@ def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
 
 def task_list_import(*, program: Program, data: bytes) -> dict[str, int]:
     """Import a 任务清单 sheet: all rows or none. Rows update the task at the same place (numbers from the
-    top group down) and add new ones; nothing is deleted."""
-    return _task_list_commit(program, task_list_check(program=program, data=data))
+    top group down) where they change it and add new ones; nothing is deleted."""
+    return _task_list_commit(task_list_changes(program=program, resolved=task_list_check(program=program, data=data)))
 
 
-@transaction.atomic
-def _task_list_commit(program: Program, resolved: TaskPlan) -> dict[str, int]:
-    """Write the resolved rows in bulk, one level of the tree at a time (a parent gets its id before its
-    children are created); the units of every imported task are replaced in one delete and one insert."""
+@dataclass
+class TaskRow:
+    line: TaskLine
+    parent_index: int | None  # the row of the parent task (None: a top-level task)
+    leads: list[Department]
+    cooperators: list[Department]
+    task: Task | None  # the stored task at the row's place, or None for a new one
+    change: RowChange | None  # None: the row changes nothing
+    order: int
+
+
+@dataclass
+class TaskListPlan:
+    program: Program
+    rows: list[TaskRow]
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for row in self.rows if row.change is None)
+
+    def plan(self) -> dict[str, object]:
+        return changes_plan([row.change for row in self.rows if row.change is not None], self.unchanged)
+
+
+#: Which task fields each export column carries (完成比例 and 状态 follow approved progress: read-only).
+TASK_FIELDS = {"任务名称": ("title",), "工作内容": ("description",), "完成时限": ("deadline", "deadline_text")}
+TASK_UNITS = ("牵头单位", "配合单位")
+
+
+def task_list_changes(*, program: Program, resolved: TaskPlan) -> TaskListPlan:
+    """Each row's place in the tree and what it changes, old → new per column, rendered by the export's
+    :func:`~apps.tasks.exports.task_cells` (a column the sheet lacks, or whose text is the same, is left alone).
+
+    Stored tasks keep their order unless the sheet lists them in another order.
+    """
     key_of: dict[int, tuple[str, ...]] = {}
     keys: dict[tuple[str, ...], Task] = {}
-    for task in Task.objects.filter(program=program).order_by("level", "order", "id"):
+    tasks = list(Task.objects.filter(program=program).order_by("level", "order", "id")
+                 .prefetch_related("units__department"))
+    for task in tasks:
         key = (*key_of.get(task.parent_id, ()), task.number)
         key_of[task.id] = key
         keys.setdefault(key, task)
-    # Resolve each row's key, parent row and inherited lead units first (document order).
-    rows: list[tuple[TaskLine, tuple[str, ...], int | None, list[Department], list[Department]]] = []
+    rows: list[TaskRow] = []
     stack: list[tuple[TaskLine, int, tuple[str, ...], list[Department]]] = []
+    claimed: dict[tuple[str, ...], int] = {}
+    repeated: list[RowError] = []
     for index, (line, leads, cooperators) in enumerate(resolved):
         while stack and stack[-1][0].level >= line.level:
             stack.pop()
@@ -159,42 +196,82 @@ def _task_list_commit(program: Program, resolved: TaskPlan) -> dict[str, int]:
         # A sub-item without its own lead unit answers to its parent's lead unit, as plans write it.
         leads = leads or (stack[-1][3] if stack else [])
         key = (*(stack[-1][2] if stack else ()), line.number)
-        rows.append((line, key, parent_index, leads, cooperators))
+        if key in claimed:
+            repeated.append(RowError(line.row, "序号", f"「{line.title}」与第{claimed[key]}行位于同一位置（序号重复）。"))
+        claimed.setdefault(key, line.row)
+        stored = keys.get(key)
+        rows.append(TaskRow(line, parent_index, leads, cooperators, stored, None, index + 1))
         stack.append((line, index, key, leads))
+    _reject_if_any(repeated, empty=False, nothing="")
+    listed = [row.task.order for row in rows if row.task is not None]
+    keep_order = listed == sorted(listed)
+    top = max((task.order for task in tasks), default=0)
+    for row in rows:
+        row.change = _task_change(row, keep_order, top)
+    return TaskListPlan(program, rows)
+
+
+def _task_change(row: TaskRow, keep_order: bool, top: int) -> RowChange | None:
+    """What the row changes of its stored task (all its columns for a new task); sets the row's order."""
+    line = row.line
+    sheet = Task(number=line.number, title=line.title, description=line.description, deadline=line.deadline,
+                 deadline_text=line.deadline_text)
+    new_cells = task_cells(sheet, [u.name for u in row.leads], [u.name for u in row.cooperators])
+    present = [c for c in new_cells if c in line.present and c not in READ_ONLY]
+    if row.task is None:
+        row.order = top + row.order
+        return RowChange(line.row, line.title, True, column_changes(None, new_cells, ["任务名称", *present]))
+    if keep_order:
+        row.order = row.task.order
+    old_cells = task_cells(row.task, *task_unit_names(row.task))
+    changes = column_changes(old_cells, new_cells, present)
+    if row.order != row.task.order:
+        changes += (FieldChange("order", "顺序", str(row.task.order), str(row.order)),)
+    return RowChange(line.row, line.title, False, changes) if changes else None
+
+
+@transaction.atomic
+def _task_list_commit(plan: TaskListPlan) -> dict[str, int]:
+    """Write the new and changed tasks in bulk, one level of the tree at a time (a parent gets its id before
+    its children are created); only the units that change are replaced, in one delete and one insert."""
     task_at: dict[int, Task] = {}
     created = updated = 0
-    fields = ["title", "description", "deadline", "deadline_text", "order", "level", "parent"]
-    for level in sorted({line.level for line, *_ in rows}):
+    for level in sorted({row.line.level for row in plan.rows}):
         new: list[Task] = []
         changed: dict[int, Task] = {}
-        for index, (line, key, parent_index, _, _) in enumerate(rows):
-            if line.level != level:
+        for index, row in enumerate(plan.rows):
+            if row.line.level != level:
                 continue
-            task = keys.get(key)
-            if task is None:
-                task = Task(program=program, number=line.number)
-                new.append(task)
-                created += 1
-            else:
-                updated += 1  # a row repeating an earlier row's place updates that task, as a re-import does
-                if task.pk is not None:
-                    changed[task.pk] = task
-            values = {"title": line.title, "description": line.description, "deadline": line.deadline,
-                      "deadline_text": line.deadline_text, "order": index + 1, "level": line.level,
-                      "parent": task_at[parent_index] if parent_index is not None else None}
+            task = row.task or Task(program=plan.program, number=row.line.number, level=level)
+            task_at[index] = task
+            if row.change is None:
+                continue
+            columns = {change.field for change in row.change.changes}
+            values = {"order": row.order, "level": level,
+                      "parent": task_at[row.parent_index] if row.parent_index is not None else None}
+            for column, fields in TASK_FIELDS.items():
+                if row.task is None or column in columns:
+                    values.update({field: getattr(row.line, field) for field in fields})
             for name, value in values.items():
                 setattr(task, name, value)
             # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
             task.full_clean(exclude=["program", "parent"], validate_unique=False, validate_constraints=False)
-            keys[key] = task_at[index] = task
+            if row.task is None:
+                new.append(task)
+                created += 1
+            else:
+                changed[task.pk] = task
+                updated += 1
         Task.objects.bulk_create(new)
-        Task.objects.bulk_update(list(changed.values()), fields)
+        Task.objects.bulk_update(list(changed.values()), ["title", "description", "deadline", "deadline_text",
+                                                          "order", "level", "parent"])
     units: dict[int, list[TaskUnit]] = {}  # by task id: the last row naming a task decides its units
-    for index, (_, _, _, leads, cooperators) in enumerate(rows):
-        units[task_at[index].pk] = _units(task_at[index], leads, cooperators)
+    for index, row in enumerate(plan.rows):
+        if row.change is not None and (row.task is None or {c.field for c in row.change.changes} & set(TASK_UNITS)):
+            units[task_at[index].pk] = _units(task_at[index], row.leads, row.cooperators)
     TaskUnit.objects.filter(task_id__in=list(units)).delete()
     TaskUnit.objects.bulk_create([unit for rows_of_task in units.values() for unit in rows_of_task])
-    return {"created": created, "updated": updated}
+    return {"created": created, "updated": updated, "unchanged": plan.unchanged}
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -324,18 +401,36 @@ def project_create(*, program: Program, name: str, category: ProjectCategory, re
     return project
 
 
-ProjectPlan = list[tuple[ProjectLine, ProjectCategory, Region, Department]]
+@dataclass
+class ProjectRow:
+    """A sheet row that creates or changes a project: the project as it will be written (unsaved), the
+    columns that change (every column for a new project) and, when they change, its funding and years."""
+
+    change: RowChange
+    project: Project
+    funding: Funding
+    years: Years
+    columns: frozenset[str]
 
 
-def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
-    """Parse a 项目清单 sheet and resolve its categories, places and units; raises ImportRejected. Writes nothing."""
+@dataclass
+class ProjectPlan:
+    rows: list[ProjectRow]
+    unchanged: int
+
+    def plan(self) -> dict[str, object]:
+        return changes_plan([row.change for row in self.rows], self.unchanged)
+
+
+def _project_lines(program: Program, data: bytes) -> list[tuple[ProjectLine, ProjectCategory, Region, Department]]:
+    """Parse a 项目清单 sheet and resolve its categories, places and units; raises ImportRejected."""
     try:
         lines, errors = parse_project_sheet(data)
     except SheetError as exc:
         raise DomainError(str(exc)) from exc
     names = UnitNames(program)
     categories = {c.name: c for c in ProjectCategory.objects.all()}
-    ready: ProjectPlan = []
+    ready = []
     seen: dict[str, int] = {}
     for line in lines:
         category = categories.get(line.category)
@@ -356,54 +451,113 @@ def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
     return ready
 
 
+#: Which project fields each export column carries (the yearly columns carry ``years``).
+PROJECT_FIELDS = {"序号": ("number",), "项目类别": ("category",), "建设地点": ("location", "region"),
+                  "责任单位": ("department",), "建设内容": ("content",), "起止年限": ("start", "end"),
+                  "总投资（万元）": ("total_investment",), "项目状态": ("status",), "形象进度（%）": ("percent",)}
+
+
+def _project_as_sheet(stored: Project, line: ProjectLine, category: ProjectCategory, region: Region,
+                      department: Department) -> Project:
+    """A copy of ``stored`` with the values of every column the sheet has (nothing saved)."""
+    candidate = Project(pk=stored.pk, program_id=stored.program_id, name=stored.name, order=stored.order)
+    for field in ("number", "category", "region", "location", "department", "content", "start", "end",
+                  "total_investment", "status", "percent"):
+        setattr(candidate, field, getattr(stored, field))
+    values = {"number": line.number, "category": category, "region": region, "location": line.location,
+              "department": department, "content": line.content, "start": line.start, "end": line.end,
+              "total_investment": line.total, "status": line.status or None, "percent": line.percent}
+    for column, fields in PROJECT_FIELDS.items():
+        if column in line.present:
+            for field in fields:
+                if values[field] is not None:
+                    setattr(candidate, field, values[field])
+    return candidate
+
+
+def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
+    """What a 项目清单 sheet would change, old → new per column (raises ImportRejected). Writes nothing.
+
+    The stored project and the project as the sheet has it are both rendered by the export's
+    :func:`~apps.tasks.exports.project_cells`; only a column the sheet has and whose text differs changes,
+    so an exported list imports as "0 changes" and a column the sheet lacks is left alone.
+    """
+    ready = _project_lines(program, data)
+    existing = {p.name: p for p in Project.objects.filter(program=program, name__in=[r[0].name for r in ready])
+                .select_related("category", "region", "department").prefetch_related("funding", "years")}
+    order = (Project.objects.filter(program=program).order_by("-order").values_list("order", flat=True).first() or 0)
+    rows: list[ProjectRow] = []
+    unchanged = 0
+    for line, category, region, department in ready:
+        if line.end < line.start:
+            raise DomainError("完工时间早于开工时间。")
+        stored = existing.get(line.name)
+        years = sorted({*line.years, *(int(c[:4]) for c in line.present if c[:4].isdigit())})
+        if stored is None:
+            order += 1
+            project = Project(program=program, name=line.name, number=line.number, order=order, category=category,
+                              region=region, location=line.location, department=department, content=line.content,
+                              start=line.start, end=line.end, total_investment=line.total,
+                              status=line.status or ProjectStatus.PLANNED, percent=line.percent or 0)
+            cells = project_cells(project, line.funding, line.years, years)
+            change = RowChange(line.row, line.name, True, column_changes(None, cells, [c for c in cells if c in line.present or c == "项目名称"]))
+            rows.append(ProjectRow(change, project, line.funding, line.years, frozenset(cells)))
+            continue
+        funding, by_year = project_money(stored)
+        candidate = _project_as_sheet(stored, line, category, region, department)
+        new_funding = line.funding if "资金来源" in line.present else funding
+        new_years = {year: {**by_year.get(year, {}), **line.years.get(year, {})} for year in {*by_year, *line.years}}
+        columns = [c for c in project_cells(stored, funding, by_year, years) if c in line.present]
+        changes = column_changes(project_cells(stored, funding, by_year, years),
+                                 project_cells(candidate, new_funding, new_years, years), columns)
+        if not changes:
+            unchanged += 1
+            continue
+        changed = frozenset(c.field for c in changes)
+        for column, fields in PROJECT_FIELDS.items():  # only what changes is taken from the sheet
+            if column in changed:
+                for field in fields:
+                    setattr(stored, field, getattr(candidate, field))
+        rows.append(ProjectRow(RowChange(line.row, line.name, False, changes), stored, new_funding, new_years, changed))
+    return ProjectPlan(rows, unchanged)
+
+
 def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
-    """Import a 项目清单 sheet: all rows or none; a row with an existing project name updates it."""
-    return _project_list_commit(program, project_list_check(program=program, data=data))
+    """Import a 项目清单 sheet: all rows or none; a row with an existing project name updates what it changes."""
+    return _project_list_commit(project_list_check(program=program, data=data))
 
 
 @transaction.atomic
-def _project_list_commit(program: Program, ready: ProjectPlan) -> dict[str, int]:
-    """Write the projects, their funding and yearly investment in bulk (a few queries for the whole sheet)."""
-    existing = {p.name: p for p in Project.objects.filter(program=program, name__in=[r[0].name for r in ready])}
-    new: list[Project] = []
-    projects: list[Project] = []
-    for order, (line, category, region, department) in enumerate(ready, start=1):
-        if line.end < line.start:
-            raise DomainError("完工时间早于开工时间。")
-        if line.total < 0:
+def _project_list_commit(plan: ProjectPlan) -> dict[str, int]:
+    """Write the new and changed projects, and the funding and years that change, in bulk (a few queries)."""
+    for row in plan.rows:
+        if row.project.total_investment < 0:
             raise DomainError("总投资不能为负数。")
-        project = existing.get(line.name)
-        if project is None:
-            project = Project(program=program, name=line.name)
-            new.append(project)
-        values = {"number": line.number, "order": order, "category": category, "region": region,
-                  "location": line.location, "department": department, "content": line.content,
-                  "start": line.start, "end": line.end, "total_investment": line.total,
-                  "status": line.status or ProjectStatus.PLANNED, "percent": 0}
-        for name, value in values.items():
-            setattr(project, name, value)
         # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
-        project.full_clean(exclude=["program", "category", "region", "department"], validate_unique=False,
-                           validate_constraints=False)
-        projects.append(project)
+        row.project.full_clean(exclude=["program", "category", "region", "department"], validate_unique=False,
+                               validate_constraints=False)
+    new = [row.project for row in plan.rows if row.change.created]
+    changed = [row.project for row in plan.rows if not row.change.created]
     Project.objects.bulk_create(new)
-    Project.objects.bulk_update(list(existing.values()), [
-        "number", "order", "category", "region", "location", "department", "content", "start", "end",
-        "total_investment", "status", "percent"])
-    ProjectFunding.objects.filter(project__in=projects).delete()
+    Project.objects.bulk_update(changed, [
+        "number", "category", "region", "location", "department", "content", "start", "end", "total_investment",
+        "status", "percent"])
+    funded = [row for row in plan.rows if row.change.created or "资金来源" in row.columns]
+    ProjectFunding.objects.filter(project__in=[row.project for row in funded if not row.change.created]).delete()
     ProjectFunding.objects.bulk_create([
-        ProjectFunding(project=project, source=FundingSource(source), amount=amount)
-        for project, (line, *_) in zip(projects, ready, strict=True) for source, amount in line.funding])
-    years = {(y.project_id, y.year): y for y in ProjectYear.objects.filter(project__in=projects)}
+        ProjectFunding(project=row.project, source=FundingSource(source), amount=amount)
+        for row in funded for source, amount in row.funding])
+    dated = [row for row in plan.rows if row.change.created or any(c[:4].isdigit() for c in row.columns)]
+    stored = {(y.project_id, y.year): y for y in ProjectYear.objects.filter(project__in=[r.project for r in dated])}
     add: list[ProjectYear] = []
-    for project, (line, *_) in zip(projects, ready, strict=True):
-        for year, amounts in (line.years or {}).items():
-            row = years.get((project.pk, year))
-            if row is None:
-                add.append(ProjectYear(project=project, year=year, **amounts))
-                continue
-            for name, value in amounts.items():
-                setattr(row, name, value)
-    ProjectYear.objects.bulk_update(list(years.values()), ["planned", "completed"])
+    for row in dated:
+        for year, amounts in row.years.items():
+            entry = stored.get((row.project.pk, year))
+            if entry is None:
+                add.append(ProjectYear(project=row.project, year=year, **amounts))
+            else:
+                for name, value in amounts.items():
+                    setattr(entry, name, value)
+    ProjectYear.objects.bulk_update(list(stored.values()), ["planned", "completed"])
     ProjectYear.objects.bulk_create(add)
-    return {"created": len(new), "updated": len(projects) - len(new)}
+    return {"created": len(new), "updated": len(changed), "unchanged": plan.unchanged}

@@ -55,7 +55,7 @@ def test_task_import_is_a_committed_staged_import(world: SimpleNamespace, client
     assert response.status_code == 302
     staged = StagedImport.objects.get()
     assert (staged.kind, staged.status, staged.result) == ("tasks.tasks", StagedStatus.COMMITTED,
-                                                           {"created": 6, "updated": 0})
+                                                           {"created": 6, "updated": 0, "unchanged": 0})
 
 
 def test_task_commit_query_count_does_not_grow_with_rows(world: SimpleNamespace) -> None:

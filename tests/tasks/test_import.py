@@ -74,7 +74,7 @@ def test_money_units():
 
 def test_task_import_builds_the_tree(world: SimpleNamespace):
     result = services.task_list_import(program=world.program, data=xlsx(GOOD_TASKS))
-    assert result == {"created": 6, "updated": 0}
+    assert result == {"created": 6, "updated": 0, "unchanged": 0}
     plan = Task.objects.get(title="生态文明建设规划")
     assert (plan.level, plan.parent.title, plan.deadline) == (1, "目标责任体系与制度建设", dt.date(2025, 6, 30))
     sub = Task.objects.get(title="规划专家论证")
@@ -104,7 +104,7 @@ def test_task_export_reads_back(world: SimpleNamespace):
                sorted((u.department_id, u.role) for u in t.units.all())) for t in task_queryset(world.users.office,
                                                                                                 world.program)]
     data = render_task_xlsx("任务清单", task_queryset(world.users.office, world.program))
-    assert services.task_list_import(program=world.program, data=data) == {"created": 0, "updated": 6}
+    assert services.task_list_import(program=world.program, data=data) == {"created": 0, "updated": 0, "unchanged": 6}
     after = [(t.number, t.title, t.level, t.parent_id, t.deadline,
               sorted((u.department_id, u.role) for u in t.units.all())) for t in task_queryset(world.users.office,
                                                                                                world.program)]
@@ -120,7 +120,7 @@ def test_project_import_in_yi(world: SimpleNamespace):
             [1, "渭河流域生态修复", "生态屏障建设", "丘陵县某镇", "市生态环境局", "修复", "2024-2026", 18.6,
              "财政资金5亿元、上级专项13.6", 6, 5.5],
             [2, "城区污水管网", "净空净水净土", "全市", "市住建局", "", "2025—2026年", "0.89", "PPP", "", ""]]
-    assert services.project_list_import(program=world.program, data=xlsx(rows)) == {"created": 2, "updated": 0}
+    assert services.project_list_import(program=world.program, data=xlsx(rows)) == {"created": 2, "updated": 0, "unchanged": 0}
     first = Project.objects.get(name="渭河流域生态修复")
     assert first.total_investment == Decimal("186000.00") and first.region == world.counties["hill"]
     assert {f.source: f.amount for f in first.funding.all()} == {"fiscal": Decimal("50000.00"),
@@ -177,7 +177,7 @@ def test_project_export_reads_back(world: SimpleNamespace):
                 for p in project_queryset(world.users.office, world.program)]
 
     before = snapshot()
-    assert services.project_list_import(program=world.program, data=data) == {"created": 0, "updated": 2}
+    assert services.project_list_import(program=world.program, data=data) == {"created": 0, "updated": 0, "unchanged": 2}
     assert snapshot() == before
 
 
