@@ -76,7 +76,7 @@ def sheet_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> Cell:
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"
         return cell
-    return WriteOnlyCell(sheet, value=value)
+    return WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # numbers, dates, None
 
 
 def sheet_title(text: str) -> str:

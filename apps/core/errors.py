@@ -26,8 +26,9 @@ class ConflictError(DomainError):
 
 
 class ImportRejected(DomainError):
-    """An import with at least one bad row; nothing was written."""
+    """An import with at least one bad row; nothing was written. The row errors are kept in row order (the
+    one place every import's errors pass), a sheet-wide error (row 0) first."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
+        self.errors = sorted(errors, key=lambda e: e.row)
         super().__init__(f"导入未执行：{len(errors)}处错误，未写入任何数据。")

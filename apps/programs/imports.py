@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.core.errors import ImportRejected
 from apps.core.uploads import CheckedUpload
 from apps.jobs.registry import ReportProgress
+from apps.staging.diff import changes_plan
 from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import staged_import_create, staged_import_previewed, staged_import_read
@@ -21,11 +22,13 @@ from .models import Program
 RESPONSIBILITIES = "programs.responsibilities"
 
 
-def _checked(preview: services.ResponsibilityPreview) -> Checked:
-    plan = {"indicators": [[indicator.id, [u.id for u in leads], [u.id for u in cooperators]]
-                           for indicator, leads, cooperators in preview.resolved],
+def _checked(program: Program, preview: services.ResponsibilityPreview) -> Checked:
+    """The plan: the indicators whose units change, old → new, and how many rows change nothing."""
+    services.responsibility_changes(program, preview)
+    plan = {**changes_plan(preview.changes, preview.unchanged),
             "warnings": [w.as_dict() for w in preview.warnings]}
-    return Checked(plan=plan, rows=len(preview.lines))
+    return Checked(plan=plan, rows=len(preview.lines),
+                   summary=f"{len(preview.changes)}项指标有变化，{preview.unchanged}项无变化")
 
 
 def responsibilities_preview(
@@ -36,19 +39,19 @@ def responsibilities_preview(
     if not preview.ok:
         return preview, None
     staged = staged_import_create(kind=RESPONSIBILITIES, program=program, actor=actor, checked=checked)
-    return preview, staged_import_previewed(staged, _checked(preview))
+    return preview, staged_import_previewed(staged, _checked(program, preview))
 
 
 def _check(staged: StagedImport, _report: ReportProgress) -> Checked:
     preview = services.responsibilities_check(program=staged.program, data=staged_import_read(staged))
     if not preview.ok:
         raise ImportRejected(preview.errors)
-    return _checked(preview)
+    return _checked(staged.program, preview)
 
 
 def _commit(staged: StagedImport, _actor: User) -> Committed:
     preview = services.responsibilities_import(program=staged.program, data=staged_import_read(staged))
-    return Committed(result={"indicators": len(preview.resolved)})
+    return Committed(result={"indicators": len(preview.changes), "unchanged": preview.unchanged})
 
 
 register_kind(StagedKind(RESPONSIBILITIES, check=_check, commit=_commit))

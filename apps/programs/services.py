@@ -15,6 +15,7 @@ from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.geo.models import LEVEL_ORDER, Department, Region, RegionLevel
 from apps.geo.selectors import department_lookup, normalise_unit_name
 from apps.indicators.models import Direction, Indicator, IndicatorTarget
+from apps.staging.diff import RowChange, column_changes
 from calc.targets import (
     NoMatchingBranch,
     TargetSyntaxError,
@@ -224,6 +225,9 @@ class ResponsibilityPreview:
     errors: list[RowError] = field(default_factory=list)
     resolved: list[tuple[Indicator, list[Department], list[Department]]] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # the sheet row of each resolved entry (0: inherited)
+    changes: list[RowChange] = field(default_factory=list)  # filled by responsibility_changes
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -278,6 +282,8 @@ def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPr
     seen: dict[int, int] = {}
     for line in lines:
         indicator = _line_indicator(line, by_name, seen, preview.errors)
+        if not line.leads and not line.cooperators and indicator is not None:
+            continue  # an indicator listed without units (as the export lists one not yet assigned): no change
         if not line.leads:
             preview.errors.append(RowError(line.row, "牵头单位", "牵头单位为空。"))
         leads, cooperators = _line_units(line, units, preview.errors)
@@ -289,7 +295,9 @@ def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPr
                 )
         if indicator is not None and line.leads and not any(e.row == line.row for e in preview.errors):
             preview.resolved.append((indicator, leads, cooperators))
+            preview.rows.append(line.row)
     preview.resolved = _with_sub_indicators(indicators, preview.resolved)
+    preview.rows += [0] * (len(preview.resolved) - len(preview.rows))
     return preview
 
 
@@ -315,16 +323,42 @@ def _with_sub_indicators(
     return resolved + inherited
 
 
+def responsibility_changes(program: Program, preview: ResponsibilityPreview) -> list[tuple[int, Indicator]]:
+    """The (row, indicator) pairs whose lead or cooperating units the sheet changes (old → new in
+    ``preview.changes``; an indicator whose units are the same is left alone). One query."""
+    stored: dict[int, tuple[list[str], list[str]]] = {}
+    for indicator_id, role, name in (Responsibility.objects.filter(program=program)
+                                     .order_by("role", "order", "id")
+                                     .values_list("indicator_id", "role", "department__name")):
+        stored.setdefault(indicator_id, ([], []))[0 if role == ResponsibilityRole.LEAD else 1].append(name)
+    rows = {indicator.id: row for row, (indicator, _, _) in zip(preview.rows, preview.resolved, strict=False)}
+    changed = []
+    preview.changes = []
+    for indicator, leads, cooperators in preview.resolved:
+        old = stored.get(indicator.id, ([], []))
+        columns = {"牵头单位": "、".join(old[0]), "配合单位": "、".join(old[1])}
+        new = {"牵头单位": "、".join(u.name for u in leads), "配合单位": "、".join(u.name for u in cooperators)}
+        found = column_changes(columns if indicator.id in stored else None, new, list(new))
+        if found:
+            row = rows.get(indicator.id, 0)
+            preview.changes.append(RowChange(row, indicator.full_name, indicator.id not in stored, found))
+            changed.append((row, indicator))
+    preview.unchanged = len(preview.resolved) - len(changed)
+    return changed
+
+
 @transaction.atomic
 def responsibilities_import(*, program: Program, data: bytes) -> ResponsibilityPreview:
-    """Replace the responsibilities of the indicators named in the sheet; all-or-nothing."""
+    """Replace the responsibilities of the indicators whose units the sheet changes; all-or-nothing."""
     preview = responsibilities_check(program=program, data=data)
     if not preview.ok:
         raise ImportRejected(preview.errors)
-    indicator_ids = [indicator.id for indicator, _, _ in preview.resolved]
-    Responsibility.objects.filter(program=program, indicator_id__in=indicator_ids).delete()
+    changed = {indicator.id for _, indicator in responsibility_changes(program, preview)}
+    Responsibility.objects.filter(program=program, indicator_id__in=changed).delete()
     rows = []
     for indicator, leads, cooperators in preview.resolved:
+        if indicator.id not in changed:
+            continue
         for order, unit in enumerate(leads):
             rows.append(Responsibility(program=program, indicator=indicator, department=unit,
                                        role=ResponsibilityRole.LEAD, order=order))

@@ -28,7 +28,7 @@ def test_responsibilities_page_previews_then_commits_the_stored_sheet(world: Sim
     staged = StagedImport.objects.get()
     assert response.context["token"] == staged.pk and staged.status == StagedStatus.PREVIEWED
     assert staged.original_name == "分工.xlsx" and staged.file.name.endswith(f"{staged.sha256}.xlsx")
-    assert len(staged.plan["indicators"]) == 4
+    assert len(staged.plan["changes"]) == 4 and staged.plan["unchanged"] == 0
     # another office admin cannot confirm this preview
     other = client_for(world.users.outsider).post(url, {"token": staged.pk})
     assert not Responsibility.objects.exists() and other.status_code in (200, 403)
@@ -36,7 +36,7 @@ def test_responsibilities_page_previews_then_commits_the_stored_sheet(world: Sim
     response = office.post(url, {"token": staged.pk})
     assert response.status_code == 302 and Responsibility.objects.filter(program=world.program).count() == 7
     staged.refresh_from_db()
-    assert staged.status == StagedStatus.COMMITTED and staged.result == {"indicators": 4}
+    assert staged.status == StagedStatus.COMMITTED and staged.result == {"indicators": 4, "unchanged": 0}
     assert Job.objects.get(pk=staged.job_id).status == JobStatus.SUCCEEDED
     again = office.post(url, {"token": staged.pk})  # a confirmed preview cannot be confirmed twice
     assert again.status_code == 200 and "预览已失效" in again.content.decode()
