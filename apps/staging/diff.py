@@ -30,7 +30,7 @@ class RowChange:
     row: int
     name: str
     created: bool
-    changes: tuple[FieldChange, ...]
+    changes: tuple[FieldChange, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "name": self.name, "created": self.created,
