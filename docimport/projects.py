@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import RowError
-from .xlsx import cell_text, read_rows, split_names
+from .xlsx import DEFAULT_LIMITS, SheetLimits, cell_text, read_rows, split_names
 
 UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 FUNDING_NAMES = {
@@ -224,12 +224,12 @@ def _percent(cells: dict[str, object], bad: Bad) -> int | None:
     return int(percent)
 
 
-def parse_project_sheet(data: bytes) -> tuple[list[ProjectLine], list[RowError]]:
+def parse_project_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[ProjectLine], list[RowError]]:
     optional = ("序号", "项目类别", "责任单位", "建设内容", "项目状态", "资金来源", *LOCATION_HEADERS, *DATES_HEADERS,
                 *UNIT_HEADERS, *TOTAL_HEADERS, *YEAR_HEADERS, *PERCENT_HEADERS)
     lines: list[ProjectLine] = []
     errors: list[RowError] = []
-    for row in read_rows(data, required=("项目名称",), optional=optional):
+    for row in read_rows(data, required=("项目名称",), optional=optional, limits=limits):
         cells = row.cells
         found = len(errors)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .xlsx import cell_text, read_rows, split_names
+from .xlsx import DEFAULT_LIMITS, SheetLimits, cell_text, read_rows, split_names
 
 COLUMNS = ("序号", "指标名称", "目标值", "牵头单位", "配合单位")
 REQUIRED = ("指标名称", "牵头单位")
@@ -20,11 +20,11 @@ class ResponsibilityLine:
     cooperators: tuple[str, ...]
 
 
-def parse_responsibility_sheet(data: bytes) -> list[ResponsibilityLine]:
+def parse_responsibility_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) -> list[ResponsibilityLine]:
     """Every non-empty row; checking names against the database is the service's job."""
     lines = []
     optional = tuple(c for c in COLUMNS if c not in REQUIRED)
-    for row in read_rows(data, required=REQUIRED, optional=optional):
+    for row in read_rows(data, required=REQUIRED, optional=optional, limits=limits):
         lines.append(
             ResponsibilityLine(
                 row=row.number,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import RowError
-from .xlsx import cell_text, read_rows, split_names
+from .xlsx import DEFAULT_LIMITS, SheetLimits, cell_text, read_rows, split_names
 
 COLUMNS = ("序号", "任务名称", "工作内容", "牵头单位", "配合单位", "完成时限")
 #: The task list as the export writes it. 完成比例 and 状态 follow approved progress (the review workflow),
@@ -86,13 +86,13 @@ def _first(cells: dict[str, object], names: tuple[str, ...]) -> str:
     return ""
 
 
-def parse_task_sheet(data: bytes) -> tuple[list[TaskLine], list[RowError]]:
+def parse_task_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[TaskLine], list[RowError]]:
     """Every non-empty row as a :class:`TaskLine`, plus what is wrong in the sheet itself."""
     optional = ("序号", "牵头单位", "配合单位", *DESCRIPTION_HEADERS, *DEADLINE_HEADERS, *READ_ONLY)
     lines: list[TaskLine] = []
     errors: list[RowError] = []
     levels_seen: list[int] = []
-    for row in read_rows(data, required=("任务名称",), optional=optional):
+    for row in read_rows(data, required=("任务名称",), optional=optional, limits=limits):
         number = "".join(cell_text(row.cells.get("序号")).split())
         title = cell_text(row.cells.get("任务名称"))
         level = number_level(number) if number else None

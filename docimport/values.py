@@ -7,15 +7,12 @@ The layout constants are shared with the template the app renders, so a download
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
-
 from .errors import RowError
-from .xlsx import cell_text
+from .xlsx import DEFAULT_LIMITS, SheetError, SheetLimits, cell_text, open_workbook, sheet_rows, too_many_rows
 
 HEADERS = ["区域代码", "区域", "指标编码", "指标名称", "单位", "目标值", "上期审核值", "本期数值", "定性状态",
            "情况说明", "数据来源", "统计口径"]
@@ -63,27 +60,36 @@ def _number(value: object) -> Decimal:
     return number
 
 
-def read_cells(data: bytes) -> list[tuple[object, ...]]:
+def read_cells(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> list[tuple[object, ...]]:
     """Every row of the first sheet as cell values (the whole cost of reading the file)."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    workbook = open_workbook(data, limits)
     try:
-        return list(workbook.worksheets[0].iter_rows(values_only=True))
+        return list(sheet_rows(workbook))
     finally:
         workbook.close()
 
 
-def _header(rows: list[tuple[object, ...]]) -> tuple[int, dict[str, int]] | RowError:
-    """The header row's index and each known column's position, or why the sheet has no usable header."""
-    header_index = next((i for i, r in enumerate(rows[:5]) if r and "指标编码" in [cell_text(c) for c in r]), None)
-    if header_index is None:
-        return RowError(0, "", "未找到表头（须包含「区域代码」「指标编码」等列）。")
-    header = [cell_text(c) for c in rows[header_index]]
+def _header(row: Sequence[object], number: int) -> dict[str, int] | RowError:
+    """Each known column's position in the header row, or why that row is not a usable header."""
+    header = [cell_text(c) for c in row]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        return RowError(header_index + 1, "", f"缺少列：{'、'.join(missing)}。")
-    return header_index, {name: header.index(name) for name in HEADERS if name in header}
+        return RowError(number, "", f"缺少列：{'、'.join(missing)}。")
+    return {name: header.index(name) for name in HEADERS if name in header}
 
 
+def _data_rows(rows: Iterator[tuple[object, ...]]) -> tuple[int, dict[str, int]] | RowError:
+    """Read up to the header row (within the first 5 rows): its row number and columns, or the refusal.
+
+    Nothing below the header (or below row 5 when there is none) is read here.
+    """
+    for number, row in enumerate(rows, start=1):
+        if row and "指标编码" in [cell_text(c) for c in row]:
+            found = _header(row, number)
+            return found if isinstance(found, RowError) else (number, found)
+        if number >= 5:
+            break
+    return RowError(0, "", "未找到表头（须包含「区域代码」「指标编码」等列）。")
 def _number_and_status(offset: int, raw_number: object, raw_status: str,
                        row_errors: list[RowError]) -> tuple[Decimal | None, str]:
     """The row's number and qualitative status as read; what cannot be read goes to ``row_errors``."""
@@ -102,16 +108,33 @@ def _number_and_status(offset: int, raw_number: object, raw_status: str,
     return number, status
 
 
-def parse_value_sheet(data: bytes) -> ParsedValueSheet:
-    """Rows that carry a number or a status, and the row errors of the sheet itself."""
+def parse_value_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) -> ParsedValueSheet:
+    """Rows that carry a number or a status, and the row errors of the sheet itself.
+
+    The rows are read as a stream: the header first (a sheet without it is refused before its data rows
+    are read), then at most ``limits.max_rows`` non-empty data rows.
+    """
     try:
-        rows = read_cells(data)
+        workbook = open_workbook(data, limits)
+    except SheetError as exc:
+        return ParsedValueSheet([], [RowError(0, "", str(exc))])
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         return ParsedValueSheet([], [RowError(0, "", f"无法读取 Excel 文件：{exc.__class__.__name__}")])
-    found = _header(rows)
+    try:
+        return _parse_rows(sheet_rows(workbook), limits)
+    except SheetError as exc:
+        return ParsedValueSheet([], [RowError(0, "", str(exc))])
+    except Exception as exc:  # a part that breaks only once it is read
+        return ParsedValueSheet([], [RowError(0, "", f"无法读取 Excel 文件：{exc.__class__.__name__}")])
+    finally:
+        workbook.close()
+
+
+def _parse_rows(rows: Iterator[tuple[object, ...]], limits: SheetLimits) -> ParsedValueSheet:
+    found = _data_rows(rows)
     if isinstance(found, RowError):
         return ParsedValueSheet([], [found])
-    header_index, col = found
+    header_number, col = found
 
     def cell(values: Sequence[object], name: str) -> object:
         index = col.get(name)
@@ -120,9 +143,13 @@ def parse_value_sheet(data: bytes) -> ParsedValueSheet:
     parsed: list[ValueRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
-    for offset, values in enumerate(rows[header_index + 1:], start=header_index + 2):
+    count = 0
+    for offset, values in enumerate(rows, start=header_number + 1):
         if not values or all(v is None or cell_text(v) == "" for v in values):
             continue
+        count += 1
+        if count > limits.max_rows:
+            raise too_many_rows(limits)
         region_code, indicator_code = cell_text(cell(values, "区域代码")), cell_text(cell(values, "指标编码"))
         raw_number, raw_status = cell(values, "本期数值"), cell_text(cell(values, "定性状态"))
         if raw_number in (None, "") and not raw_status:

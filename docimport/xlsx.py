@@ -1,4 +1,13 @@
-"""Shared helpers for reading the sheets offices fill in."""
+"""Shared helpers for reading the sheets offices fill in, within bounds.
+
+A workbook is a zip of XML parts. Before openpyxl touches one, :func:`check_workbook` reads only the zip
+directory and refuses a workbook whose parts unpack to more than :class:`SheetLimits` allows (a "zip bomb":
+a small file of huge, highly repetitive XML). The sizes in the directory cannot understate the work:
+``zipfile`` stops reading a part at its declared size and fails its CRC if more was packed. Rows are then
+read as a stream (openpyxl's read-only mode), the header first: a sheet without the expected header is
+refused before its data rows are read, and a sheet with more data rows than the cap is refused at the first
+row past it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,6 +36,58 @@ class SheetRow:
     cells: dict[str, object]
 
 
+@dataclass(frozen=True)
+class SheetLimits:
+    """How much of a workbook a reader will unpack and read (the app passes its settings)."""
+
+    max_unpacked: int = 200 * 1024 * 1024  # bytes of all the parts together, as unpacked
+    max_ratio: int = 100  # unpacked size ÷ packed size, over the whole workbook
+    max_rows: int = 100_000  # non-empty data rows below the header
+    ratio_floor: int = 1024 * 1024  # below this unpacked size, any ratio is harmless (small styles parts)
+
+
+DEFAULT_LIMITS = SheetLimits()
+
+
+def check_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a workbook that would unpack beyond ``limits``, from its zip directory alone (nothing unpacked)."""
+    if not data.startswith(b"PK"):
+        raise SheetError("文件不是 Excel 工作簿（.xlsx）。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetError(f"无法读取 Excel 文件：{exc}") from exc
+    unpacked = sum(part.file_size for part in parts)
+    packed = max(sum(part.compress_size for part in parts), 1)
+    if unpacked > limits.max_unpacked:
+        raise SheetError(f"工作簿解压后过大（{unpacked / 1048576:.0f} MB），上限为 "
+                         f"{limits.max_unpacked / 1048576:.0f} MB；请拆分后分别导入。")
+    if unpacked > limits.ratio_floor and unpacked / packed > limits.max_ratio:
+        raise SheetError(f"工作簿的压缩比异常（{unpacked // packed} 倍，上限 {limits.max_ratio} 倍），"
+                         "不像正常填写的表格，已拒绝。")
+
+
+def open_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> Any:
+    """The workbook in read-only (streaming) mode, after :func:`check_workbook`; raises :class:`SheetError`."""
+    check_workbook(data, limits)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise SheetError(f"无法读取 Excel 文件：{exc}") from exc
+
+
+def sheet_rows(workbook: Any) -> Iterator[tuple[object, ...]]:
+    """The first sheet's rows as cell values, one at a time (read as the caller asks for them)."""
+    if not workbook.worksheets:
+        raise SheetError("工作簿中没有工作表。")
+    yield from workbook.worksheets[0].iter_rows(values_only=True)
+
+
+def too_many_rows(limits: SheetLimits) -> SheetError:
+    return SheetError(f"数据超过 {limits.max_rows} 行的上限；请拆分后分别导入。")
+
+
 def cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -34,34 +96,38 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[SheetRow]:
-    """Rows of the first sheet below the header row that names the ``required`` columns."""
-    if not data.startswith(b"PK"):
-        raise SheetError("文件不是 Excel 工作簿（.xlsx）。")
+def read_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...] = (),
+              limits: SheetLimits = DEFAULT_LIMITS) -> Iterator[SheetRow]:
+    """Rows of the first sheet below the header row that names the ``required`` columns.
+
+    The header must be within the first 10 rows; otherwise nothing below them is read.
+    """
+    workbook = open_workbook(data, limits)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise SheetError(f"无法读取 Excel 文件：{exc}") from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header_at = None
-    columns: dict[str, int] = {}
-    for number, row in enumerate(rows, start=1):
-        texts = ["".join(cell_text(c).split()) for c in row]
-        if all(name in texts for name in required):
-            header_at = number
-            columns = {name: texts.index(name) for name in (*required, *optional) if name in texts}
-            break
-        if number >= 10:
-            break
-    if header_at is None:
-        raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
-    for number, row in enumerate(rows, start=header_at + 1):
-        cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
-        if all(cell_text(v) == "" for v in cells.values()):
-            continue
-        yield SheetRow(number, cells)
-    workbook.close()
+        rows = sheet_rows(workbook)
+        header_at = None
+        columns: dict[str, int] = {}
+        for number, row in enumerate(rows, start=1):
+            texts = ["".join(cell_text(c).split()) for c in row]
+            if all(name in texts for name in required):
+                header_at = number
+                columns = {name: texts.index(name) for name in (*required, *optional) if name in texts}
+                break
+            if number >= 10:
+                break
+        if header_at is None:
+            raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
+        count = 0
+        for number, row in enumerate(rows, start=header_at + 1):
+            cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
+            if all(cell_text(v) == "" for v in cells.values()):
+                continue
+            count += 1
+            if count > limits.max_rows:
+                raise too_many_rows(limits)
+            yield SheetRow(number, cells)
+    finally:
+        workbook.close()
 
 
 def sheet_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> Cell:

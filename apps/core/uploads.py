@@ -1,4 +1,9 @@
-"""The one place uploads are checked: size, type by content (not by name), and a safe name."""
+"""The one place uploads are checked: size, type by content (not by name), a safe name, and for a workbook
+how far it would unpack (its zip directory, before any parser sees it).
+
+Whoever may not import must be refused before this runs: the import edges ask the kind's permission first
+(:func:`apps.staging.services.staged_import_authorize`), then call :func:`check_upload`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from docimport.xlsx import SheetError, SheetLimits, check_workbook
 
 from .errors import DomainError
 
@@ -59,6 +66,12 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
+def sheet_limits() -> SheetLimits:
+    """The bounds of every sheet import (``ECOCIV_MAX_SHEET_UNPACKED_MB``, ``…_RATIO``, ``ECOCIV_MAX_IMPORT_ROWS``)."""
+    return SheetLimits(max_unpacked=settings.ECOCIV_MAX_SHEET_UNPACKED_BYTES, max_ratio=settings.ECOCIV_MAX_SHEET_RATIO,
+                       max_rows=settings.ECOCIV_MAX_IMPORT_ROWS)
+
+
 def check_upload(upload: UploadedFile | None, *, allowed: set[str], max_bytes: int | None = None) -> CheckedUpload:
     if upload is None:
         raise DomainError("请选择要上传的文件。")
@@ -78,4 +91,9 @@ def check_upload(upload: UploadedFile | None, *, allowed: set[str], max_bytes: i
         raise DomainError(f"文件「{name}」的内容不是允许的类型（{allowed_text}）。")
     if extension not in KINDS[kind][0]:
         raise DomainError(f"文件「{name}」的扩展名与内容（{kind}）不符。")
+    if kind == "xlsx":
+        try:
+            check_workbook(data, sheet_limits())
+        except SheetError as exc:
+            raise DomainError(f"文件「{name}」：{exc}") from exc
     return CheckedUpload(name=name, kind=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data)

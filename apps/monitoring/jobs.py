@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apps.jobs.registry import JobContext, job
+from apps.programs.access import require_manage
 from apps.staging.registry import StagedKind, register_kind
 
 from . import services
@@ -17,6 +18,10 @@ def check(context: JobContext, *, batch_id: int) -> dict[str, object]:
     return {"status": batch.status}
 
 
+def authorize(actor: object, program: object, _options: dict[str, object]) -> None:
+    require_manage(actor, program, services.NOT_A_MANAGER)  # type: ignore[arg-type]
+
+
 for _kind in ImportKind.values:
-    register_kind(StagedKind(_kind, check=services.check_batch, commit=services.commit_batch,
+    register_kind(StagedKind(_kind, authorize=authorize, check=services.check_batch, commit=services.commit_batch,
                              formats=frozenset({"csv", "xlsx", "parquet"})))

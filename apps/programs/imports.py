@@ -17,6 +17,7 @@ from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import staged_import_create, staged_import_previewed, staged_import_read
 
 from . import services
+from .access import require_manage
 from .models import Program
 
 RESPONSIBILITIES = "programs.responsibilities"
@@ -35,6 +36,7 @@ def responsibilities_preview(
     *, program: Program, actor: User, checked: CheckedUpload,
 ) -> tuple[services.ResponsibilityPreview, StagedImport | None]:
     """Check an uploaded sheet for the page; a sheet without errors is kept as a previewed staged import."""
+    authorize(actor, program, {})  # before the sheet is parsed
     preview = services.responsibilities_check(program=program, data=checked.data)
     if not preview.ok:
         return preview, None
@@ -54,4 +56,8 @@ def _commit(staged: StagedImport, _actor: User) -> Committed:
     return Committed(result={"indicators": len(preview.changes), "unchanged": preview.unchanged})
 
 
-register_kind(StagedKind(RESPONSIBILITIES, check=_check, commit=_commit))
+def authorize(actor: User, program: Program, _options: dict[str, object]) -> None:
+    require_manage(actor, program, "只有生态办管理员可以导入责任清单。")
+
+
+register_kind(StagedKind(RESPONSIBILITIES, authorize=authorize, check=_check, commit=_commit))

@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, RowError
+from apps.core.uploads import sheet_limits
 from apps.geo.models import LEVEL_ORDER, Department, Region, RegionLevel
 from apps.geo.selectors import department_lookup, normalise_unit_name
 from apps.indicators.models import Direction, Indicator, IndicatorTarget
@@ -269,7 +270,7 @@ def _line_units(line: ResponsibilityLine, units: dict[str, Department],
 def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPreview:
     """Parse and check a 责任清单 sheet against the program; nothing is written."""
     try:
-        lines = parse_responsibility_sheet(data)
+        lines = parse_responsibility_sheet(data, limits=sheet_limits())
     except SheetError as exc:
         raise DomainError(str(exc)) from exc
     preview = ResponsibilityPreview(lines)

@@ -143,6 +143,7 @@ def import_values(request: HttpRequest, program_id: int, round_id: int, file: Fi
     """Without ``commit`` a preview (a staged import, confirmed by ``…/imports/{id}/commit``); with it all or
     nothing (422/400 with row errors on any bad row). A commit runs as a job: poll ``…/imports/{id}``."""
     reporting_round = access_round(request.user, program_id, round_id)
+    imports.values_import_authorize(request.user, reporting_round.program)  # before the file is read
     checked = check_upload(file, allowed={"xlsx"})
     if commit:
         staged = imports.values_import_upload_and_commit(reporting_round=reporting_round, actor=request.user,

@@ -23,8 +23,10 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import ImportRejected, PermissionDeniedError, RowError
+from apps.core.uploads import sheet_limits
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
+from apps.programs.models import Program
 from apps.review.workflow import ReviewStatus
 from apps.staging.diff import FieldChange
 from docimport.values import OPTIONAL_TEXT, parse_value_sheet
@@ -105,9 +107,9 @@ def _changes(current: ValueState | None, data: ValueInput) -> tuple[FieldChange,
     return tuple(found)
 
 
-def reporting_import_access(*, reporting_round: ReportingRound, actor: User) -> list[ReportingParty]:
-    """Everyone the actor reports as in the round's program; a user who reports nothing is refused."""
-    parties = reporting_parties(actor, reporting_round.program)
+def reporting_import_access(*, program: Program, actor: User) -> list[ReportingParty]:
+    """Everyone the actor reports as in the program; a user who reports nothing is refused."""
+    parties = reporting_parties(actor, program)
     if not parties:
         raise PermissionDeniedError("您无权导入填报数据。")
     return parties
@@ -118,9 +120,9 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
 
     A constant number of queries whatever the number of rows.
     """
-    parsed = parse_value_sheet(data)
+    parties = reporting_import_access(program=reporting_round.program, actor=actor)  # before parsing
+    parsed = parse_value_sheet(data, limits=sheet_limits())
     errors = list(parsed.errors)
-    parties = reporting_import_access(reporting_round=reporting_round, actor=actor)
     obligations = party_obligations(reporting_round, parties, with_values=False)
     states = round_value_states(reporting_round)
     by_key = {(o.region.code, o.indicator.code): o for o in obligations}

@@ -19,6 +19,7 @@ from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.registry import ReportProgress
+from apps.programs.models import Program
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import (
@@ -64,7 +65,7 @@ def values_import_upload(*, reporting_round: ReportingRound, actor: User, checke
 
     Whether the actor may import at all is asked first, so a refused user gets a 403 and nothing is kept.
     """
-    bulk.reporting_import_access(reporting_round=reporting_round, actor=actor)
+    values_import_authorize(actor, reporting_round.program)
     staged = staged_import_create(kind=VALUES, actor=actor, checked=checked, program=reporting_round.program,
                                   options={"round": reporting_round.pk})
     return staged_import_check(staged=staged)
@@ -112,4 +113,9 @@ def _commit(staged: StagedImport, actor: User) -> Committed:
     return Committed(result={"values": len(preview.lines)}, summary=f"已导入{len(preview.lines)}项数值（草稿）")
 
 
-register_kind(StagedKind(VALUES, check=_check, commit=_commit))
+def values_import_authorize(actor: User, program: Program, _options: dict[str, object] | None = None) -> None:
+    """May the actor import values in this program at all (report as anyone)? Asked before the file is read."""
+    bulk.reporting_import_access(program=program, actor=actor)
+
+
+register_kind(StagedKind(VALUES, authorize=values_import_authorize, check=_check, commit=_commit))

@@ -238,6 +238,7 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
     context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round}
     if request.method != "POST":
         return render(request, "reporting/import.html", context)
+    imports.values_import_authorize(request.user, reporting_round.program)  # before the file is read
     form = ValueImportForm(request.POST, request.FILES)
     step = _ImportStep(request.user, reporting_round)
     staged = submit(form, step)

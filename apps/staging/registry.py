@@ -1,7 +1,12 @@
 """What each kind of staged import does at each step, by name: ``register_kind(StagedKind(...))``.
 
-A kind is a pair of plain functions:
+A kind is three plain functions:
 
+- ``authorize(actor, program, options)``: may this actor import this kind here at all? Raises
+  :class:`apps.core.errors.PermissionDeniedError`. It is asked before the upload is read
+  (:func:`apps.staging.services.staged_import_authorize`, which the import edges call before
+  :func:`apps.core.uploads.check_upload`) and again when the staged import is created, so no file is
+  parsed for someone who may not import it.
 - ``check(staged, report_progress) -> Checked``: read ``staged.file``, parse, validate and plan what would
   be written; raise :class:`apps.core.errors.ImportRejected` with the row errors, or ``DomainError``.
   It writes nothing but the staged import's own progress.
@@ -40,9 +45,14 @@ class Committed:
     plan: dict[str, Any] | None = None
 
 
+#: ``authorize(actor, program, options)``: raises PermissionDeniedError for an actor who may not import.
+Authorize = Callable[[Any, Any, dict[str, Any]], None]
+
+
 @dataclass(frozen=True)
 class StagedKind:
     name: str  # "<app>.<what>", e.g. "tasks.tasks"
+    authorize: Authorize
     check: Callable[[Any, ReportProgress], Checked]
     commit: Callable[[Any, Any], Committed]
     formats: frozenset[str] = frozenset({"xlsx"})

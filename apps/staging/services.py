@@ -38,13 +38,23 @@ def staged_import_report(staged: StagedImport, **fields: Any) -> None:
         setattr(staged, key, value)
 
 
+def staged_import_authorize(*, kind: str, actor: Any, program: Any = None,
+                            options: dict[str, Any] | None = None) -> None:
+    """The one permission guard of every import: raises before the upload is read or parsed."""
+    import_kind(kind).authorize(actor, program, options or {})
+
+
 @transaction.atomic
 def staged_import_create(
     *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, options: dict[str, Any] | None = None,
     file_format: str | None = None,
 ) -> StagedImport:
-    """Keep a checked upload in storage under its SHA-256, as a queued staged import of ``kind``."""
+    """Keep a checked upload in storage under its SHA-256, as a queued staged import of ``kind``.
+
+    The kind's permission is asked again here, so nothing is kept (or parsed later) for an actor refused it.
+    """
     spec = import_kind(kind)
+    spec.authorize(actor, program, options or {})
     fmt = file_format or checked.kind
     if fmt not in spec.formats:
         raise DomainError(f"文件格式须为{'、'.join(sorted(spec.formats))}。")

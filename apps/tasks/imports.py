@@ -7,6 +7,7 @@ then and writes it in bulk, all or nothing.
 from __future__ import annotations
 
 from apps.jobs.registry import ReportProgress
+from apps.programs.access import require_manage
 from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import staged_import_read
@@ -41,5 +42,10 @@ def _commit_projects(staged: StagedImport, _actor: object) -> Committed:
     return Committed(result=services.project_list_import(program=staged.program, data=staged_import_read(staged)))
 
 
-register_kind(StagedKind(TASKS, check=_check_tasks, commit=_commit_tasks))
-register_kind(StagedKind(PROJECTS, check=_check_projects, commit=_commit_projects))
+def authorize(actor: object, program: object, _options: dict[str, object]) -> None:
+    """Only the program's office imports its task and project lists."""
+    require_manage(actor, program, "只有生态办管理员可以导入任务或项目清单。")  # type: ignore[arg-type]
+
+
+register_kind(StagedKind(TASKS, authorize=authorize, check=_check_tasks, commit=_commit_tasks))
+register_kind(StagedKind(PROJECTS, authorize=authorize, check=_check_projects, commit=_commit_projects))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
-from apps.core.uploads import CheckedUpload
+from apps.core.uploads import CheckedUpload, sheet_limits
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.models import Program, ResponsibilityRole
@@ -113,7 +113,7 @@ def _reject_if_any(errors: list[RowError], *, empty: bool, nothing: str) -> None
 def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
     """Parse a 任务清单 sheet and resolve its units; raises ImportRejected with every bad row. Writes nothing."""
     try:
-        lines, errors = parse_task_sheet(data)
+        lines, errors = parse_task_sheet(data, limits=sheet_limits())
     except SheetError as exc:
         raise DomainError(str(exc)) from exc
     names = UnitNames(program)
@@ -425,7 +425,7 @@ class ProjectPlan:
 def _project_lines(program: Program, data: bytes) -> list[tuple[ProjectLine, ProjectCategory, Region, Department]]:
     """Parse a 项目清单 sheet and resolve its categories, places and units; raises ImportRejected."""
     try:
-        lines, errors = parse_project_sheet(data)
+        lines, errors = parse_project_sheet(data, limits=sheet_limits())
     except SheetError as exc:
         raise DomainError(str(exc)) from exc
     names = UnitNames(program)

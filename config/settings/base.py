@@ -115,6 +115,12 @@ STORAGES = {
 #: Uploads (imports and evidence) larger than this are refused before they are read.
 ECOCIV_MAX_UPLOAD_BYTES = env_int("ECOCIV_MAX_UPLOAD_MB", 20) * 1024 * 1024
 ECOCIV_MAX_MONITORING_UPLOAD_BYTES = env_int("ECOCIV_MAX_MONITORING_UPLOAD_MB", 200) * 1024 * 1024
+#: Sheet imports (xlsx): a workbook that unpacks to more than this, or at a higher ratio of unpacked to packed
+#: size, is refused from its zip directory before it is parsed; a sheet with more data rows is refused at the
+#: first row past the cap (read as a stream).
+ECOCIV_MAX_SHEET_UNPACKED_BYTES = env_int("ECOCIV_MAX_SHEET_UNPACKED_MB", 200) * 1024 * 1024
+ECOCIV_MAX_SHEET_RATIO = env_int("ECOCIV_MAX_SHEET_RATIO", 100)
+ECOCIV_MAX_IMPORT_ROWS = env_int("ECOCIV_MAX_IMPORT_ROWS", 100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -9,13 +9,14 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from apps.accounts.models import User
-from apps.core.errors import DomainError, ImportRejected, RowError
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.models import Job, JobStatus
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.registry import Checked, Committed, ReportProgress, StagedKind, register_kind
 from apps.staging.selectors import staged_import_for_confirm
 from apps.staging.services import (
+    staged_import_authorize,
     staged_import_check,
     staged_import_commit,
     staged_import_create,
@@ -44,7 +45,13 @@ def _commit(staged: StagedImport, _actor: User) -> Committed:
     return Committed(result={"created": len(staged.plan["values"])})
 
 
-register_kind(StagedKind("tests.numbers", check=_check, commit=_commit, formats=frozenset({"csv"})))
+def _authorize(actor: User, _program: object, _options: dict[str, object]) -> None:
+    if actor.username == "leader":
+        raise PermissionDeniedError("领导不导入数字。")
+
+
+register_kind(StagedKind("tests.numbers", authorize=_authorize, check=_check, commit=_commit,
+                         formats=frozenset({"csv"})))
 
 
 def _checked(text: str, name: str = "../../etc/数字.csv") -> CheckedUpload:
@@ -115,3 +122,14 @@ def test_an_illegal_move_is_refused(world: SimpleNamespace) -> None:
     staged = staged_import_create(kind="tests.numbers", actor=world.users.office, checked=_checked("1"))
     with pytest.raises(DomainError):
         staged_import_move(staged, StagedStatus.COMMITTED)
+
+
+@pytest.mark.django_db
+def test_the_kind_refuses_an_actor_before_anything_is_stored(world: SimpleNamespace) -> None:
+    """The one guard: every kind's ``authorize`` runs in staged_import_authorize and again at create."""
+    with pytest.raises(PermissionDeniedError):
+        staged_import_authorize(kind="tests.numbers", actor=world.users.leader, program=world.program)
+    with pytest.raises(PermissionDeniedError):
+        staged_import_create(kind="tests.numbers", actor=world.users.leader, checked=_checked("1"))
+    assert not StagedImport.objects.exists()
+    staged_import_authorize(kind="tests.numbers", actor=world.users.office, program=world.program)
