@@ -116,7 +116,7 @@ def list_responsibilities(request, program_id: int):
     return responsibility_rows(program)
 
 
-@router.put("/{program_id}/responsibilities/{indicator_id}", response={200: ResponsibilityOut},
+@router.put("/{program_id}/responsibilities/{int:indicator_id}", response={200: ResponsibilityOut},
             summary="设置某项指标的牵头和配合单位")
 def put_responsibility(request, program_id: int, indicator_id: int, payload: ResponsibilityIn):
     program = access_program(request.user, program_id, manage=True)
