@@ -29,7 +29,6 @@ else:
     DATABASES = {"default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.path.join(_db_dir, "ecociv.sqlite3"),
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"},
+        "OPTIONS": sqlite_options(synchronous="OFF"),  # noqa: F405
         "TEST": {"NAME": os.path.join(_db_dir, "test.sqlite3")},
     }}
