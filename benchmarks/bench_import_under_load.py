@@ -1,0 +1,204 @@
+"""Benchmark: other users' requests while a large values import commits, on the embedded default (SQLite).
+
+A scratch SQLite file is migrated and filled as ``bench_import.py`` does (one program, ``--rows`` value rows
+over ``--indicators`` indicators, last year's values approved; not timed), the city office's template is
+filled and previewed (upload → staged import → check → stored plan). Then:
+
+* a server is started on that file: ``manage.py runserver --noreload`` (threaded, ``config.settings.dev``,
+  debug off) on a free port;
+* ``--clients`` threads each log in (the login form, with its CSRF token: a session write) and loop over
+  ordinary requests (the home page, the program page, the round's inbox, ``/api/me``, the program's API) for
+  the whole run;
+* meanwhile this process commits the preview (:func:`apps.reporting.imports.values_import_confirm`, the
+  ``staging.commit`` job run inline here), writing to the same file as the server.
+
+An error is a request that failed (connection error, time-out) or answered 4xx or 5xx; ``import_seconds`` is the
+commit's wall time. The last line printed is JSON with ``requests``, ``errors`` and ``import_seconds``.
+Goal: 0 errors.
+
+Usage: ``.venv/bin/python benchmarks/bench_import_under_load.py [--rows 20000] [--clients 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from setup_django import configure
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-load-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "ECOCIV_DEBUG": "false",
+           "ECOCIV_JOB_BACKEND": "thread"}
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server stopped")
+        try:
+            urllib.request.urlopen(f"{base}/login/", timeout=2).read()
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests = self.errors = 0
+        self.samples: list[str] = []
+
+    def add(self, error: str | None) -> None:
+        with self.lock:
+            self.requests += 1
+            if error is not None:
+                self.errors += 1
+                if len(self.samples) < 5:
+                    self.samples.append(error)
+
+
+def _client(base: str, username: str, paths: list[str], tally: Tally, stop: threading.Event) -> None:
+    """Log in through the form, then loop over ``paths`` until ``stop``; every answer is tallied."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def call(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> str:
+        request = urllib.request.Request(url, data=data, headers=headers or {})
+        try:
+            with opener.open(request, timeout=60) as response:
+                body = response.read().decode("utf-8", "replace")
+            tally.add(None)
+            return body
+        except urllib.error.HTTPError as exc:
+            tally.add(f"{exc.code} {url}")  # a logged-in office user is refused nothing here either
+        except (urllib.error.URLError, OSError) as exc:
+            tally.add(f"{exc.__class__.__name__} {url}")
+        return ""
+
+    page = call(f"{base}/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    form = urllib.parse.urlencode({"username": username, "password": PASSWORD,
+                                   "csrfmiddlewaretoken": token.group(1) if token else ""}).encode()
+    call(f"{base}/login/", form, {"Referer": f"{base}/login/"})
+    while not stop.is_set():
+        for path in paths:
+            call(f"{base}{path}")
+
+
+def _users(count: int, reporting_round: object) -> list[str]:
+    """Office users of the benchmark's city, one per client, with a known password."""
+    from django.contrib.auth.hashers import make_password
+
+    from apps.accounts.models import Role, RoleAssignment, User
+
+    program = reporting_round.program  # type: ignore[attr-defined]
+    password = make_password(PASSWORD)
+    users = User.objects.bulk_create([User(username=f"load{i}-{program.pk}", password=password) for i in range(count)])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=Role.OFFICE_ADMIN, region=program.region)
+                                        for user in users])
+    return [user.username for user in users]
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    os.environ.pop("ECOCIV_DATABASE_URL", None)  # the embedded default: always a scratch SQLite file
+    _url, scratch, media = configure(None, media=True)
+    from bench_import import fill, filled
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from apps.core.uploads import check_upload
+    from apps.reporting.exports import department_template
+    from apps.reporting.imports import values_import_confirm, values_import_upload
+    from apps.staging.models import StagedStatus
+
+    reporting_round, user, sizes = fill(args.rows, args.indicators)
+    names = _users(args.clients, reporting_round)
+    data, rows = filled(department_template(reporting_round, user)[0])
+    staged = values_import_upload(reporting_round=reporting_round, actor=user,
+                                  checked=check_upload(SimpleUploadedFile("填报.xlsx", data), allowed={"xlsx"}))
+    assert staged.status == StagedStatus.PREVIEWED, staged.errors[:5]
+    connection.close()  # the server and the commit below open their own connections
+    program_id, round_id = reporting_round.program_id, reporting_round.pk  # type: ignore[attr-defined]
+    paths = ["/", f"/programs/{program_id}/", f"/programs/{program_id}/rounds/{round_id}/", "/api/me",
+             f"/api/programs/{program_id}"]
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(port)
+    tally, stop = Tally(), threading.Event()
+    try:
+        _wait_until_up(base, server)
+        clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop), daemon=True)
+                   for name in names]
+        for thread in clients:
+            thread.start()
+        time.sleep(args.warmup)
+        t0 = time.perf_counter()
+        staged = values_import_confirm(staged=staged, actor=user, confirm_warnings=True, note="负载测试",
+                                       backend="inline")
+        import_seconds = time.perf_counter() - t0
+        time.sleep(args.warmup)
+        stop.set()
+        for thread in clients:
+            thread.join(120)
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(30)
+    assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
+    print(f"committed {rows} rows in {import_seconds:.2f} s while {args.clients} clients made {tally.requests} "
+          f"requests ({tally.errors} errors{': ' + '; '.join(tally.samples) if tally.samples else ''})")
+    connection.close()
+    if scratch is not None:
+        shutil.rmtree(scratch.parent, ignore_errors=True)
+    if media is not None:
+        shutil.rmtree(media, ignore_errors=True)
+    return {"benchmark": "bench_import_under_load", **sizes, "rows": rows, "clients": args.clients,
+            "requests": tally.requests, "errors": tally.errors, "import_seconds": round(import_seconds, 3),
+            "goal_errors": 0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000, help="value rows committed (counties × indicators)")
+    parser.add_argument("--indicators", type=int, default=40)
+    parser.add_argument("--clients", type=int, default=20, help="threads making ordinary requests meanwhile")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before and after the commit")
+    args = parser.parse_args(argv)
+    if args.rows < 1 or args.indicators < 1 or args.clients < 1:
+        parser.error("need at least 1 row, 1 indicator and 1 client")
+    print(json.dumps(run(args), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
