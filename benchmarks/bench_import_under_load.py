@@ -187,15 +187,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "goal_errors": 0}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=20_000, help="value rows committed (counties × indicators)")
     parser.add_argument("--indicators", type=int, default=40)
     parser.add_argument("--clients", type=int, default=20, help="threads making ordinary requests meanwhile")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before and after the commit")
-    args = parser.parse_args(argv)
-    if args.rows < 1 or args.indicators < 1 or args.clients < 1:
-        parser.error("need at least 1 row, 1 indicator and 1 client")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments().parse_args(argv)
+    if min(args.rows, args.indicators, args.clients) < 1:
+        raise SystemExit("need at least 1 row, 1 indicator and 1 client")
     print(json.dumps(run(args), ensure_ascii=False))
     return 0
 
