@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
 from apps.core.uploads import check_upload
-from apps.geo.access import access_department, access_region
+from apps.geo.access import access_department, access_region, can_see_region
 from apps.geo.models import Department, RegionLevel
 from apps.staging.services import staged_import_commit
 
@@ -106,8 +106,11 @@ def post_assigned(request, program_id: int, payload: AssignedIn):
 
 @router.get("/{program_id}/assigned-targets", response=list[AssignedOut], summary="当前有效的上级考核任务")
 def list_assigned(request, program_id: int):
+    """The numbers of the regions whose page the user may open (``can_see_region``): a county office its county's
+    and the city's, not its neighbours'."""
     program = access_program(request.user, program_id)
-    return [a for a in assigned_values(program).values()]
+    regions = [r for r in program_regions(program) if can_see_region(request.user, r, program.id)]
+    return list(assigned_values(program, regions=regions).values())
 
 
 @router.get("/{program_id}/responsibilities", response=list[ResponsibilityOut], summary="责任清单")

@@ -7,6 +7,8 @@
 - :func:`reportable_pairs`: which (region, indicator) pairs of a program the user may enter and submit: the union
   of what its parties may. ``IndicatorValue.review_can_report`` (through :func:`can_report`), the bulk import, the
   round obligations, the inbox and the entry template all ask these.
+- :func:`viewable_pairs`: which (region, indicator) pairs of a program the user may read: ``IndicatorValue.can_view``
+  (a value's page and API) and every list of values (the approved-values API) ask it.
 - :func:`access_values_import`: a staged values import of a round, for its uploader only (the confirm, the
   import's page and its API).
 
@@ -16,11 +18,13 @@ rounds and values through the program's related managers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Duty, Role, User
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.geo.access import sees_region
 from apps.geo.models import Department, Region
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program, ResponsibilityRole
@@ -94,6 +98,39 @@ def reportable_pairs(user: User, program: Program, pairs: set[tuple[int, int]]) 
         ).values_list("indicator_id", flat=True))
         allowed |= {pair for pair in city if pair[1] in leads}
     return allowed
+
+
+def _duty_views_region(duty: Duty, program: Program, region: Region) -> bool:
+    """Whether a duty other than reporting for a unit reads a region's values of the program."""
+    if duty.role in (Role.LEADER, Role.INSPECTOR, Role.OFFICE_ADMIN):
+        return sees_region(duty, region) and sees_region(duty, program.region)
+    if duty.role == Role.COUNTY_OFFICE:
+        return duty.region is not None and region.path.startswith(duty.region.path)
+    return False
+
+
+def viewable_pairs(user: User, program: Program, regions: Iterable[Region],
+                   indicator_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """Which (region id, indicator id) of ``program`` the user may read: the one rule for a value's page, its
+    detail, the approved-values list and every other list of values.
+
+    What the user may report; for a leader, an inspector or an office, the regions of the program they see; for a
+    county office, its county; for a unit's reporter, the indicators the unit leads or cooperates on, in every
+    region. At most two queries, however many pairs and duties.
+    """
+    regions = list(regions)
+    indicator_ids = set(indicator_ids)
+    pairs = {(r.id, i) for r in regions for i in indicator_ids}
+    if not user.is_active or not pairs:
+        return set()
+    allowed = reportable_pairs(user, program, pairs)
+    duties = user.duties_as(program_id=program.id)
+    seen = {r.id for r in regions if any(_duty_views_region(d, program, r) for d in duties)}
+    departments = {d.department.id for d in duties if d.role == Role.DEPARTMENT_REPORTER and d.department}
+    units_indicators = set(program.responsibilities.filter(
+        indicator_id__in=indicator_ids, department_id__in=departments,
+    ).values_list("indicator_id", flat=True)) if departments else set()
+    return allowed | {(r, i) for r, i in pairs if r in seen or i in units_indicators}
 
 
 def can_report(user: User, program: Program, region_id: int, indicator_id: int) -> bool:

@@ -20,7 +20,7 @@ from apps.review.schemas import TransitionIn
 from apps.staging.models import StagedImport
 
 from . import imports, schemas, selectors, services
-from .access import access_round, access_value, access_values_import
+from .access import access_round, access_value, access_values_import, viewable_pairs
 from .exports import department_template
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
@@ -174,9 +174,14 @@ def import_commit(request: HttpRequest, program_id: int, round_id: int, import_i
 @router.get("/programs/{program_id}/approved-values", response=list[schemas.ApprovedOut])
 def approved(request: HttpRequest, program_id: int, years: Query[list[int]], region_ids: Query[list[int]] = None,
              indicator_ids: Query[list[int]] = None) -> list[ApprovedPoint]:
-    """Approved annual values (the dashboard series) for the program's regions the user may see."""
+    """Approved annual values (the dashboard series) of the pairs the user may read (``viewable_pairs``, as a
+    value's page): a county office its county's, a unit's reporter its unit's indicators. Asking for a region
+    of which the user reads nothing is refused."""
     program = access_program(request.user, program_id)
     regions = [r for r in program_regions(program) if not region_ids or r.id in region_ids]
-    regions = [access_region(request.user, r.id) for r in regions] if region_ids else regions
     indicators = [i.id for i in program_indicators(program) if not indicator_ids or i.id in indicator_ids]
-    return approved_points(program, regions, indicators, years)
+    pairs = viewable_pairs(request.user, program, regions, indicators)
+    if region_ids and indicators and not {r for r, _ in pairs} >= set(region_ids):
+        raise PermissionDeniedError("您无权查看该区域。")
+    points = approved_points(program, regions, indicators, years)
+    return [p for p in points if (p.region_id, p.indicator_id) in pairs]

@@ -11,16 +11,16 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Duty, Role, User
+from apps.accounts.models import User
 from apps.evidence.models import Evidence
-from apps.geo.access import can_see_region, sees_region
+from apps.geo.access import can_see_region
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.access import can_manage_program
 from apps.programs.models import Program
 from apps.review.models import Reviewable
 
-from .access import reportable_pairs
+from .access import reportable_pairs, viewable_pairs
 
 
 class PeriodType(models.TextChoices):
@@ -137,19 +137,8 @@ class IndicatorValue(Reviewable):
 
     def can_view(self, user: User) -> bool:
         """Reporters and reviewers; leaders and inspectors of the region; units that cooperate on it."""
-        if self.review_can_review(user) or self.review_can_report(user):
-            return True
-        return user.is_active and any(self._duty_views(d) for d in user.duties_as(program_id=self.program_id))
-
-    def _duty_views(self, duty: Duty) -> bool:
-        if duty.role in (Role.LEADER, Role.INSPECTOR, Role.OFFICE_ADMIN):
-            return sees_region(duty, self.region) and sees_region(duty, self.program.region)
-        if duty.role == Role.COUNTY_OFFICE:
-            return self.region.path.startswith(duty.region.path)
-        if duty.role == Role.DEPARTMENT_REPORTER:
-            return self.program.responsibilities.filter(indicator_id=self.indicator_id,
-                                                        department_id=duty.department.id).exists()
-        return False
+        return (self.region_id, self.indicator_id) in viewable_pairs(user, self.program, [self.region],
+                                                                     [self.indicator_id])
 
     def evidence_can_view(self, user: User) -> bool:
         """Whoever may see the value within a program they may see (as its page does)."""

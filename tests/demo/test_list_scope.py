@@ -1,0 +1,218 @@
+"""Every list endpoint of the API answers each demo role with rows of that role's scope only (issue #11.7).
+
+The test walks the OpenAPI schema: every GET operation whose answer is a JSON array must have a rule in
+``RULES`` (a new list endpoint without one fails the test, it never passes silently). A rule asks, for each
+returned row, the same access function or selector the row's page asks; a 403 is an answer too (the role may not
+open that list at all), and every endpoint must return rows to at least one role, so no rule passes vacuously.
+An office of another city gets nothing of the demo city (the denied path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from apps.accounts.models import Role, User
+from apps.core.errors import DomainError
+from apps.geo.access import can_see_department, can_see_region, visible_departments
+from apps.geo.models import Department, Region, RegionLevel
+from apps.monitoring.access import access_monitoring
+from apps.monitoring.models import ImportBatch
+from apps.programs.access import can_manage_program, visible_programs_q
+from apps.programs.models import Program
+from apps.programs.selectors import program_indicators, program_regions
+from apps.reporting.access import can_report
+from apps.reporting.models import IndicatorValue, PeriodType
+from apps.tasks.access import visible_notices_q, visible_projects_q, visible_tasks_q
+from apps.tasks.models import Project, SupervisionNotice, Task
+from config.api import api
+from tests.conftest import make_user
+
+ROLES = ["office", "reporter", "reporter2", "county", "leader", "inspector", "province", "dual"]
+
+@dataclass(frozen=True)
+class Asked:
+    """One returned row and who asked for it: the role's user, the demo program, the unit named in the path."""
+
+    user: User
+    program: Program
+    department: Department
+    row: dict[str, Any]
+
+    def value(self, **period: object) -> IndicatorValue:
+        value = IndicatorValue.objects.select_related("region").get(
+            program=self.program, region_id=self.row["region_id"], indicator_id=self.row["indicator_id"], **period)
+        value.program = self.program
+        return value
+
+    def monitoring(self) -> bool:
+        """The monitoring page's rule: the role opens it, and the row lies in the program's region."""
+        return _allowed(lambda: access_monitoring(self.user, self.program.id)) and Region.objects.filter(
+            code=self.row["region_code"], path__startswith=self.program.region.path).exists()
+
+
+def _allowed(call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except DomainError:
+        return False
+    return True
+
+
+def public(asked: Asked) -> bool:
+    """National frameworks and their indicators are published standards: every signed-in user reads them."""
+    return asked.user.is_authenticated
+
+
+def _region(asked: Asked) -> Region:
+    return Region.objects.get(pk=asked.row["region_id"])
+
+
+#: path → the page's rule for one returned row.
+RULES: dict[str, Callable[[Asked], bool]] = {
+    "/api/regions": lambda x: can_see_region(x.user, Region.objects.get(pk=x.row["id"])),
+    "/api/departments": lambda x: can_see_department(
+        x.user, Department.objects.select_related("region").get(pk=x.row["id"])),
+    "/api/frameworks": public,
+    "/api/frameworks/{code}/indicators": public,
+    "/api/programs": lambda x: Program.objects.filter(visible_programs_q(x.user), pk=x.row["id"]).exists(),
+    # The program overview shows every region's targets to whoever may open the program.
+    "/api/programs/{program_id}/targets": lambda x: x.row["region_id"] in {r.id for r in program_regions(x.program)},
+    # The region page shows a region's assigned numbers to whoever may open that region.
+    "/api/programs/{program_id}/assigned-targets": lambda x: (
+        x.row["region_id"] in {r.id for r in program_regions(x.program)}
+        and can_see_region(x.user, _region(x), x.program.id)),
+    "/api/programs/{program_id}/responsibilities": lambda x: (
+        x.row["indicator_id"] in {i.id for i in program_indicators(x.program)}),
+    "/api/programs/{program_id}/departments/{department_id}/responsibilities": lambda x: (
+        can_see_department(x.user, x.department) and x.program.responsibilities.filter(
+            indicator_id=x.row["indicator_id"], department=x.department).exists()),
+    "/api/programs/{program_id}/rounds": lambda x: x.program.reporting_rounds.filter(pk=x.row["id"]).exists(),
+    "/api/programs/{program_id}/rounds/{round_id}/obligations": lambda x: (
+        can_report(x.user, x.program, x.row["region_id"], x.row["indicator_id"])),
+    # The review queue is the office's page; each row is a value the user may open.
+    "/api/programs/{program_id}/values": lambda x: (
+        can_manage_program(x.user, x.program) and x.value(pk=x.row["id"]).can_view(x.user)),
+    "/api/programs/{program_id}/approved-values": lambda x: (
+        x.value(year=x.row["year"], period_type=PeriodType.YEAR, period_number=1).can_view(x.user)),
+    "/api/programs/{program_id}/tasks": lambda x: Task.objects.filter(
+        visible_tasks_q(x.user, x.program), program=x.program, pk=x.row["id"]).exists(),
+    "/api/programs/{program_id}/projects": lambda x: Project.objects.filter(
+        visible_projects_q(x.user, x.program), program=x.program, pk=x.row["id"]).exists(),
+    "/api/programs/{program_id}/notices": lambda x: SupervisionNotice.objects.filter(
+        visible_notices_q(x.user, x.program), program=x.program, pk=x.row["id"]).exists(),
+    "/api/programs/{program_id}/monitoring/stations": Asked.monitoring,
+    "/api/programs/{program_id}/monitoring/sections": Asked.monitoring,
+    "/api/programs/{program_id}/monitoring/results": Asked.monitoring,
+    "/api/programs/{program_id}/monitoring/batches": lambda x: (
+        _allowed(lambda: access_monitoring(x.user, x.program.id))
+        and ImportBatch.objects.filter(program=x.program, pk=x.row["id"]).exists()),
+    "/api/programs/{program_id}/monitoring/base-values": Asked.monitoring,
+}
+
+#: Lists the demo leaves empty (their rule still runs on the roles that may open them).
+EMPTY_IN_DEMO = {"/api/programs/{program_id}/monitoring/base-values"}
+
+
+def list_operations() -> list[str]:
+    """Every GET path of the API whose 200 answer is a JSON array."""
+    paths = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        get = operations.get("get")
+        if get is None:
+            continue
+        content = get["responses"].get(200, {}).get("content", {})
+        if content.get("application/json", {}).get("schema", {}).get("type") == "array":
+            paths.append(path)
+    return paths
+
+
+def _arguments(user: User, program: Program) -> dict[str, Any]:
+    department = (visible_departments(user).filter(region=program.region).order_by("id").first()
+                  or Department.objects.filter(region=program.region).order_by("id").first())
+    return {"program": program, "round": program.reporting_rounds.order_by("-year").first(),
+            "department": department}
+
+
+def _url(path: str, arguments: dict[str, Any]) -> str:
+    program = arguments["program"]
+    url = (path.replace("{program_id}", str(program.id)).replace("{round_id}", str(arguments["round"].id))
+           .replace("{code}", program.framework.code).replace("{department_id}", str(arguments["department"].id)))
+    return url + "?years=2023&years=2024&years=2025" if path.endswith("/approved-values") else url
+
+
+def test_every_list_endpoint_has_a_scope_rule():
+    """No list endpoint without a rule (a new one fails here), and no rule for an endpoint that is gone."""
+    assert set(list_operations()) == set(RULES)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_list_endpoints_return_only_the_roles_scope():
+    program = Program.objects.select_related("region", "framework").get(name="秦川市创建国家生态文明建设示范市")
+    client = Client()
+    returned: dict[str, int] = dict.fromkeys(RULES, 0)
+    leaks: list[str] = []
+    for username in ROLES:
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        arguments = _arguments(user, program)
+        for path in list_operations():
+            response = client.get(_url(path, arguments))
+            assert response.status_code in (200, 403), (username, path, response.status_code)
+            if response.status_code == 403:
+                continue
+            rows = response.json()
+            returned[path] += len(rows)
+            leaks += [f"{username} {path} {row}" for row in rows
+                      if not RULES[path](Asked(user, program, arguments["department"], row))]
+    assert not leaks, f"{len(leaks)} rows outside the role's scope, e.g. {leaks[:3]}"
+    assert {path for path, count in returned.items() if not count} == EMPTY_IN_DEMO
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_a_county_office_reads_only_its_county_and_a_reporter_only_its_units_indicators():
+    """The two cases of the issue, by count: the approved values of the county and of the unit's indicators."""
+    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
+    client = Client()
+    url = f"/api/programs/{program.id}/approved-values?years=2024"
+    county = User.objects.get(username="county")
+    client.force_login(county)
+    rows = client.get(url).json()
+    assert rows and {row["region_id"] for row in rows} == {county.duties[0].region.id}
+    other = Region.objects.filter(level=RegionLevel.COUNTY, parent=program.region).exclude(
+        pk=county.duties[0].region.id).first()
+    assert client.get(f"{url}&region_ids={other.id}").status_code == 403
+    reporter = User.objects.get(username="reporter")
+    client.force_login(reporter)
+    rows = client.get(url).json()
+    units = set(program.responsibilities.filter(department=reporter.duties[0].department)
+                .values_list("indicator_id", flat=True))
+    assert rows and {row["indicator_id"] for row in rows} <= units
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_another_citys_office_gets_nothing_of_the_demo_city():
+    program = Program.objects.select_related("region", "framework").get(name="秦川市创建国家生态文明建设示范市")
+    elsewhere = Region.objects.create(code="639900", name="别市", level=RegionLevel.CITY,
+                                      parent=program.region.parent)
+    outsider = make_user("elsewhere", Role.OFFICE_ADMIN, region=elsewhere)
+    client = Client()
+    client.force_login(outsider)
+    arguments = {"program": program, "round": program.reporting_rounds.first(),
+                 "department": Department.objects.filter(region=program.region).first()}
+    for path in list_operations():
+        response = client.get(_url(path, arguments))
+        if "{program_id}" in path:
+            assert response.status_code in (403, 404), path
+        elif response.status_code == 200:
+            assert all(RULES[path](Asked(outsider, program, arguments["department"], row)) for row in response.json()), path
+    regions = client.get("/api/regions").json()
+    assert {row["id"] for row in regions} == {elsewhere.id}
+    assert client.get("/api/programs").json() == []
