@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
-from .models import Role, RoleAssignment, User
+from .models import Duty, Role, RoleAssignment, User
 
 
 def is_office_admin(request: HttpRequest) -> bool:
@@ -22,8 +25,103 @@ def _has_permission(request: HttpRequest) -> bool:
 admin.site.has_permission = _has_permission  # type: ignore[method-assign]
 
 
-class OfficeAdmin(admin.ModelAdmin):
-    """Model admin whose every permission is "is an office administrator"."""
+def _office_duties(user: User) -> list[Duty]:
+    return [d for d in user.duties_as(Role.OFFICE_ADMIN) if d.region is not None]
+
+
+def admin_scope_q(user: User, scope: str) -> Q | None:
+    """The rows an office administrator may reach in the admin (None: every row, for a superuser).
+
+    ``scope`` names the way from the model to its place: ``"region:<lookup>"`` (the lookup to a region: the
+    office's region and everything below it), ``"program:<lookup>"`` (the lookup to a program: the programs the
+    office manages, as ``apps.programs.access.can_manage_program`` says: a city office its city's, a province
+    office only the province's own), ``"user:<lookup>"`` (to a user: users all of whose duties lie within the
+    office's region, so an office never reaches another city's people) or ``"global"`` (national data: every row,
+    read-only for an office). ``<lookup>`` is empty when the model is the region, program or user itself.
+    ``"program?:<lookup>"``: as ``program``, and the rows without a program (national data, read-only).
+    """
+    if user.is_superuser:
+        return None
+    kind, _, lookup = scope.partition(":")
+    if kind.endswith("?"):
+        scoped_q = admin_scope_q(user, f"{kind[:-1]}:{lookup}")
+        return Q(**{f"{lookup}__isnull": True}) | scoped_q if scoped_q is not None else None
+    prefix = f"{lookup}__" if lookup else ""
+    if kind == "global":
+        return Q()
+    if kind not in ("region", "program", "user"):
+        return Q(pk__in=[])  # a model whose scope is not stated: nothing, rather than every city's rows
+    if kind == "user":
+        inside = _assignments_q(user)
+        outside = RoleAssignment.objects.exclude(inside).values("user_id")
+        return Q(**{f"{prefix}assignments__in": RoleAssignment.objects.filter(inside)}) & ~Q(
+            **{f"{prefix}pk__in": outside})
+    q = Q(pk__in=[])
+    for duty in _office_duties(user):
+        if kind == "region":
+            q |= Q(**{f"{prefix}path__startswith": duty.region.path})
+        else:
+            duty_q = (Q(**{f"{prefix}region": duty.region.id}) if duty.region.level == "province"
+                      else Q(**{f"{prefix}region__path__startswith": duty.region.path}))
+            q |= duty_q if duty.program_id is None else duty_q & Q(**{f"{prefix}pk": duty.program_id})
+    return q
+
+
+def _assignments_q(user: User) -> Q:
+    """Role assignments whose scope (region, or unit's region) lies within one of the office's regions."""
+    q = Q(pk__in=[])
+    for duty in _office_duties(user):
+        q |= Q(region__path__startswith=duty.region.path) | Q(department__region__path__startswith=duty.region.path)
+    return q
+
+
+def scoped(queryset: QuerySet[Any], request: HttpRequest, scope: str) -> QuerySet[Any]:
+    q = admin_scope_q(request.user, scope)
+    return queryset if q is None else queryset.filter(q).distinct()
+
+
+class ScopedChoices:
+    """Foreign-key and many-to-many choices limited to what the administrator may reach.
+
+    A related model registered with an :class:`OfficeAdmin` offers what that admin lists; any other related model
+    names its scope in ``choice_scopes`` (field name → scope), or offers nothing to a non-superuser: a related
+    model without a rule never leaks another city's rows.
+    """
+
+    choice_scopes: dict[str, str] = {}
+
+    def _choices(self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+        related = db_field.remote_field.model
+        scope = self.choice_scopes.get(db_field.name)
+        if scope is None:
+            model_admin = admin.site._registry.get(related)
+            scope = model_admin.scope if isinstance(model_admin, OfficeAdmin) else "none"
+        kwargs["queryset"] = scoped(kwargs.get("queryset", related._default_manager.all()), request, scope)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self._choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self._choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class OfficeAdmin(ScopedChoices, admin.ModelAdmin):
+    """Model admin for office administrators, scoped to the administrator's region (``scope``, see
+    :func:`admin_scope_q`); deleting is for superusers, and national (``"global"``) data is read-only."""
+
+    scope = "none"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scoped(super().get_queryset(request), request, self.scope)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
+        """An object outside the administrator's scope is not found (404), as on the pages, not a redirect."""
+        raise Http404("对象不存在或不在您的管辖范围内。")
+
+    def _writes(self, request: HttpRequest) -> bool:
+        return is_office_admin(request) and (request.user.is_superuser or self.scope != "global")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_office_admin(request)
@@ -32,17 +130,19 @@ class OfficeAdmin(admin.ModelAdmin):
         return is_office_admin(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_office_admin(request)
+        return self._writes(request)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return is_office_admin(request)
+        return self._writes(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return is_office_admin(request)
+        return is_office_admin(request) and request.user.is_superuser
 
 
 class AppendOnlyAdmin(OfficeAdmin):
     """Revisions are written through the pages and the API; the admin only shows them."""
+
+    scope = "program:program"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -54,14 +154,8 @@ class AppendOnlyAdmin(OfficeAdmin):
         return False
 
 
-class RoleAssignmentInline(admin.TabularInline):
-    model = RoleAssignment
-    fk_name = "user"
-    extra = 1
-    fields = ("role", "region", "department", "program")
-    autocomplete_fields = ("region", "department")
-    verbose_name = "角色分配"
-    verbose_name_plural = "角色分配（一人可有多项职责）"
+class OfficeInline(ScopedChoices, admin.TabularInline):
+    """An inline of an :class:`OfficeAdmin`: its parent decides who reaches the rows; deleting as the parent."""
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_office_admin(request)
@@ -73,11 +167,29 @@ class RoleAssignmentInline(admin.TabularInline):
         return is_office_admin(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_office_admin(request) and request.user.is_superuser
+
+
+class RoleAssignmentInline(OfficeInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 1
+    fields = ("role", "region", "department", "program")
+    autocomplete_fields = ("region", "department")
+    verbose_name = "角色分配"
+    verbose_name_plural = "角色分配（一人可有多项职责）"
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """Removing a duty within the office's region is the office's work (the user stays in its scope)."""
         return is_office_admin(request)
 
 
 @admin.register(User)
 class UserAdmin(OfficeAdmin, BaseUserAdmin):
+    """The office's people: users all of whose duties lie within its region. Setting another user's password
+    and deleting a user are for superusers (an office deactivates a user instead)."""
+
+    scope = "user:"
     list_display = ("username", "display_name", "duties_label", "is_active")
     list_filter = ("assignments__role", "is_active")
     search_fields = ("username", "display_name")
@@ -92,6 +204,11 @@ class UserAdmin(OfficeAdmin, BaseUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("assignments__region", "assignments__department", "assignments__program")
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(description="角色与范围")
     def duties_label(self, obj: User) -> str:

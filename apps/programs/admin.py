@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.accounts.admin import AppendOnlyAdmin, OfficeAdmin
+from apps.accounts.admin import AppendOnlyAdmin, OfficeAdmin, OfficeInline
 
 from .models import (
     AssignedTarget,
@@ -14,12 +14,12 @@ from .models import (
 )
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(OfficeInline):
     model = Phase
     extra = 0
 
 
-class RegionGoalInline(admin.TabularInline):
+class RegionGoalInline(OfficeInline):
     model = RegionGoal
     extra = 0
     autocomplete_fields = ("region",)
@@ -27,6 +27,7 @@ class RegionGoalInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(OfficeAdmin):
+    scope = "program:"
     list_display = ("name", "region", "framework", "title_sought", "base_year", "target_year")
     inlines = [PhaseInline, RegionGoalInline]
     autocomplete_fields = ("region",)
@@ -34,11 +35,14 @@ class ProgramAdmin(OfficeAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(OfficeAdmin):
+    scope = "program:phase__program"
+    choice_scopes = {"phase": "program:program"}
     list_display = ("title", "phase", "due")
 
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(OfficeAdmin):
+    scope = "program:program"
     list_display = ("program", "indicator", "department", "role")
     list_filter = ("program", "role")
 
