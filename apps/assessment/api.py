@@ -13,7 +13,7 @@ from ninja import Router
 from . import dashboards
 from .access import access_assessment, access_indicator_region, access_leaf_indicator, access_unit
 from .data import DepartmentView, Gates, IndicatorDetail, Matrix
-from .schemas import DepartmentOut, GatesOut, IndicatorDetailOut, MatrixOut
+from .schemas import GatesOut, IndicatorDetailOut, MatrixOut, UnitDashboardOut
 from .selectors import program_assessment
 
 router = Router(tags=["达标评估与可达性"])
@@ -44,7 +44,7 @@ def indicator(request: HttpRequest, program_id: int, indicator_id: int, region: 
     return dashboards.indicator_detail(program_assessment(scope.program, year=year), scope, item, region_id)
 
 
-@router.get("/programs/{program_id}/assessment/departments/{department_id}", response=DepartmentOut,
+@router.get("/programs/{program_id}/assessment/departments/{department_id}", response=UnitDashboardOut,
             summary="本单位指标达标情况")
 def department(request: HttpRequest, program_id: int, department_id: int,
                year: int | None = None) -> DepartmentView:

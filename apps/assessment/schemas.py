@@ -20,13 +20,13 @@ from calc.attainment import EvaluationStatus, ReachabilityStatus
 from .data import Matrix, RegionSummary
 
 
-class RegionOut(Schema):
+class MatrixRegionOut(Schema):
     id: int
     name: str
     level: str
 
 
-class IndicatorOut(Schema):
+class MatrixIndicatorOut(Schema):
     """An indicator as the API names it: ``name`` is the full name (with its sub-item)."""
 
     id: int
@@ -109,10 +109,10 @@ class MatrixOut(Schema):
     coverage: CoverageOut
     only: str = Field(description="all 全部指标 / binding 仅约束性")
     sort: str = Field(description="order 默认顺序 / name 按名称 / attained 按达标数")
-    regions: list[RegionOut]
+    regions: list[MatrixRegionOut]
     region_summaries: list[RegionSummaryOut]
     domains: list[DomainOut]
-    indicators: list[IndicatorOut]
+    indicators: list[MatrixIndicatorOut]
     cells: list[CellOut]
 
     @staticmethod
@@ -229,12 +229,12 @@ class ReachOut(Schema):
     goal: str | None
 
 
-class UnitOut(Schema):
+class DashboardUnitOut(Schema):
     id: int
     name: str
 
 
-class EvidenceOut(Schema):
+class DashboardEvidenceOut(Schema):
     id: int
     value_id: int
     year: int
@@ -267,7 +267,7 @@ class IndicatorDetailOut(Schema):
     has_data: bool = Field(description="截至评估年度是否有经审核的数值或状态")
     latest_report: LatestReportOut | None = Field(description="无经审核数据时：最近一次填报（任何状态）")
     region_id: int
-    indicator: IndicatorOut
+    indicator: MatrixIndicatorOut
     target: str
     deadline: int
     status: EvaluationStatus
@@ -278,14 +278,14 @@ class IndicatorDetailOut(Schema):
     series: list[PointOut]
     qualitative: list[QualitativeOut]
     projection: list[PointOut]
-    leads: list[UnitOut]
-    cooperators: list[UnitOut]
-    evidence: list[EvidenceOut]
+    leads: list[DashboardUnitOut]
+    cooperators: list[DashboardUnitOut]
+    evidence: list[DashboardEvidenceOut]
     per_region: list[PerRegionOut]
 
 
 class DepartmentRowOut(Schema):
-    indicator: IndicatorOut
+    indicator: MatrixIndicatorOut
     role: str
     region_id: int
     target: str
@@ -296,8 +296,8 @@ class DepartmentRowOut(Schema):
     reach_sentence: str
 
 
-class DepartmentOut(Schema):
+class UnitDashboardOut(Schema):
     year: int
     coverage: CoverageOut
-    department: UnitOut
+    department: DashboardUnitOut
     rows: list[DepartmentRowOut]

@@ -2,32 +2,48 @@
 
 from docimport.errors import RowError
 
-__all__ = ["ConflictError", "DomainError", "ImportRejected", "NotFoundError", "PermissionDeniedError", "RowError"]
+__all__ = ["ConflictError", "DomainError", "GoneError", "ImportRejected", "NotFoundError", "PermissionDeniedError", "RowError"]
 
 
 class DomainError(Exception):
-    """A request that the rules of the domain refuse; the message is shown to the user."""
+    """A request that the rules of the domain refuse; the message is shown to the user.
+
+    ``status_code`` and ``code`` are what the API answers (``{"detail": message, "code": code}``).
+    """
 
     status_code = 400
+    code = "invalid"
 
 
 class PermissionDeniedError(DomainError):
     status_code = 403
+    code = "permission_denied"
 
 
 class NotFoundError(DomainError):
     status_code = 404
+    code = "not_found"
+
+
+class GoneError(DomainError):
+    """The object exists but what it stands for is no longer there (an evidence record whose file is missing)."""
+
+    status_code = 410
+    code = "gone"
 
 
 class ConflictError(DomainError):
     """Someone else changed the object meanwhile (optimistic locking)."""
 
     status_code = 409
+    code = "conflict"
 
 
 class ImportRejected(DomainError):
     """An import with at least one bad row; nothing was written. The row errors are kept in row order (the
     one place every import's errors pass), a sheet-wide error (row 0) first."""
+
+    code = "import_rejected"
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = sorted(errors, key=lambda e: e.row)

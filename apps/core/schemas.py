@@ -11,3 +11,13 @@ class RowErrorOut(Schema):
     row: int
     column: str
     message: str
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API: a message for the user and a stable code for programs (``invalid``, ``not_found``,
+    ``permission_denied``, ``conflict``, ``gone``, ``invalid_input``, ``server_error``, …); an import's refusal adds
+    its row errors, a request that fails validation its field errors."""
+
+    detail: str
+    code: str
+    errors: list[dict] | None = None

@@ -62,7 +62,7 @@ def my_obligations(request: HttpRequest, program_id: int, round_id: int) -> list
     return user_obligations(request.user, reporting_round)
 
 
-@router.get("/programs/{program_id}/rounds/{round_id}/progress", response=schemas.ProgressOut)
+@router.get("/programs/{program_id}/rounds/{round_id}/progress", response=schemas.RoundProgressOut)
 def progress(request: HttpRequest, program_id: int, round_id: int) -> RoundProgress:
     reporting_round = access_round(request.user, program_id, round_id)
     return round_progress(reporting_round)
@@ -114,7 +114,7 @@ def bulk_approve(request: HttpRequest, program_id: int, payload: schemas.BulkApp
     return services.indicator_values_bulk_approve(program=program, value_ids=payload.value_ids, actor=request.user)
 
 
-@router.post("/programs/{program_id}/values/{value_id}/evidence", response={201: schemas.EvidenceOut})
+@router.post("/programs/{program_id}/values/{value_id}/evidence", response={201: schemas.ValueEvidenceOut})
 def upload_evidence(request: HttpRequest, program_id: int, value_id: int, file: File[UploadedFile],
                     checklist_item: Form[str] = "") -> Status:
     value = access_value(request.user, program_id, value_id)
@@ -136,7 +136,7 @@ def template(request: HttpRequest, program_id: int, round_id: int) -> HttpRespon
     return xlsx_response(data, filename)
 
 
-@router.post("/programs/{program_id}/rounds/{round_id}/import", response=schemas.ImportOut)
+@router.post("/programs/{program_id}/rounds/{round_id}/import", response=schemas.ValuesImportOut)
 def import_values(request: HttpRequest, program_id: int, round_id: int, file: File[UploadedFile],
                   commit: Form[bool] = False, confirm_warnings: Form[bool] = False,
                   note: Form[str] = "") -> StagedImport:
@@ -154,14 +154,14 @@ def import_values(request: HttpRequest, program_id: int, round_id: int, file: Fi
     return staged
 
 
-@router.get("/programs/{program_id}/rounds/{round_id}/imports/{import_id}", response=schemas.ImportOut)
+@router.get("/programs/{program_id}/rounds/{round_id}/imports/{import_id}", response=schemas.ValuesImportOut)
 def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> StagedImport:
     """One of the user's values imports: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
     return access_values_import(request.user, reporting_round, import_id)
 
 
-@router.post("/programs/{program_id}/rounds/{round_id}/imports/{import_id}/commit", response=schemas.ImportOut)
+@router.post("/programs/{program_id}/rounds/{round_id}/imports/{import_id}/commit", response=schemas.ValuesImportOut)
 def import_commit(request: HttpRequest, program_id: int, round_id: int, import_id: int,
                   payload: schemas.ImportConfirmIn) -> StagedImport:
     """Confirm a previewed values import (only its uploader); the commit runs as a job."""

@@ -101,7 +101,7 @@ class RevisionOut(Schema):
         return str(obj.author)
 
 
-class EvidenceOut(Schema):
+class ValueEvidenceOut(Schema):
     id: int
     original_name: str
     kind: str
@@ -134,7 +134,7 @@ class ValueDetailOut(ValueOut):
 
     revisions: list[RevisionOut]
     events: list[ReviewEventOut]
-    evidence: list[EvidenceOut]
+    evidence: list[ValueEvidenceOut]
     evidence_missing: list[str]
 
 
@@ -165,13 +165,13 @@ class ProgressLineOut(Schema):
     evidence_rate: int
 
 
-class ProgressOut(Schema):
+class RoundProgressOut(Schema):
     total: ProgressLineOut
     by_reporter: list[ProgressLineOut]
     by_region: list[ProgressLineOut]
 
 
-class ImportOut(Schema):
+class ValuesImportOut(Schema):
     """A staged values import (a :class:`~apps.staging.models.StagedImport`): previewed (``committed`` false),
     committing (poll it) or committed. ``errors`` is its stored row errors, ``warnings`` its stored plan's."""
 

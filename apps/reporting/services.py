@@ -43,6 +43,7 @@ class WarningsUnconfirmed(DomainError):
     """The value is plausible but unusual; the reporter must confirm it with a note."""
 
     status_code = 422
+    code = "warnings_unconfirmed"
 
     def __init__(self, warnings: list[str]) -> None:
         self.warnings = warnings

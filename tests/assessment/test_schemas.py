@@ -30,12 +30,12 @@ READS = {
     schemas.PointOut: data.Point,
     schemas.QualitativeOut: data.QualitativePoint,
     schemas.ReachOut: data.ReachDetail,
-    schemas.EvidenceOut: data.EvidenceItem,
+    schemas.DashboardEvidenceOut: data.EvidenceItem,
     schemas.PerRegionOut: data.PerRegionRow,
     schemas.LatestReportOut: data.LatestReport,
     schemas.IndicatorDetailOut: data.IndicatorDetail,
     schemas.DepartmentRowOut: data.DepartmentRow,
-    schemas.DepartmentOut: data.DepartmentView,
+    schemas.UnitDashboardOut: data.DepartmentView,
 }
 
 
@@ -58,5 +58,5 @@ def test_openapi_renders(client_for: ClientFor, world: SimpleNamespace):
     response = client_for(world.users.office).get("/api/openapi.json")
     assert response.status_code == 200
     components = response.json()["components"]["schemas"]
-    assert {"MatrixOut", "IndicatorDetailOut", "GatesOut", "DepartmentOut"} <= set(components)
+    assert {"MatrixOut", "IndicatorDetailOut", "GatesOut", "UnitDashboardOut"} <= set(components)
     assert components["CellOut"]["properties"]["status"]["$ref"].endswith("/EvaluationStatus")

@@ -10,7 +10,7 @@ from tests.schema_reads import attribute_names, unresolved_fields
 
 # schema → what it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
-    schemas.ImportOut: StagedImport,
+    schemas.ValuesImportOut: StagedImport,
     schemas.ApprovedOut: selectors.ApprovedPoint,
     schemas.BulkApproveOut: services.BulkResult,
     schemas.ApprovalFailureOut: services.ApprovalFailure,
