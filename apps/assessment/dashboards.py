@@ -445,7 +445,7 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     # Up to the evaluated year: the pace and the projection are measured from there.
     series = tuple(Point(year=y, value=number(Decimal(v))) for *_, y, v in values.iter_rows()
                    if y <= assessment.year)
-    labels = dict(QualitativeStatus.choices)
+    labels = {key: str(label) for key, label in QualitativeStatus.choices}  # plain text: the API reads str
     qualitative = tuple(QualitativePoint(year=y, status=s, label=labels.get(s, s)) for *_, y, s in statuses.iter_rows()
                         if y <= assessment.year)
     projection = tuple(Point(year=y, value=number(within_range(v, indicator)))

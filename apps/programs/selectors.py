@@ -57,7 +57,7 @@ class ResolvedTarget:
 
     @property
     def source_label(self) -> str:
-        return TargetSource(self.source).label
+        return str(TargetSource(self.source).label)
 
 
 def program_indicators(program: Program) -> list[Indicator]:

@@ -220,7 +220,7 @@ def project_summary(user: User, program: Program, *, today: dt.date | None = Non
                                            completed=row["c"]))
     for row in ProjectFunding.objects.filter(project__in=projects).values("source").annotate(
             n=Count("project", distinct=True), t=Sum("amount")).order_by("source"):
-        summary.by_source.append(SummaryLine(FundingSource(row["source"]).label, row["n"], row["t"] or Decimal(0)))
+        summary.by_source.append(SummaryLine(str(FundingSource(row["source"]).label), row["n"], row["t"] or Decimal(0)))
     return summary
 
 
@@ -250,7 +250,7 @@ class NoticeEventEntry:
 
     @property
     def level_label(self) -> str:
-        return NoticeLevel(self.level).label
+        return str(NoticeLevel(self.level).label)
 
 
 def notice_events(notice: SupervisionNotice) -> list[NoticeEventEntry]:

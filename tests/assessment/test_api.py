@@ -56,6 +56,16 @@ def test_indicator_detail(assess, client_for):
     assert data["evidence"][0]["url"].endswith(f"/evidence/{assess.evidence.id}/")
 
 
+def test_indicator_detail_of_a_qualitative_indicator(assess, client_for):
+    """Its statuses carry translated labels: the API answers them as text (was a server error)."""
+    p, city = assess.program.id, assess.world.city.id
+    response = client_for(assess.world.users.office).get(
+        f"/api/programs/{p}/assessment/indicators/{assess.code['2019-01'].id}?region={city}&year=2024")
+    assert response.status_code == 200
+    assert [(q["year"], q["status"], q["label"]) for q in response.json()["qualitative"]] == [
+        (2023, "in_progress", "实施中"), (2024, "achieved", "已建立")]
+
+
 def test_denied_and_missing(assess, client_for):
     outsider = client_for(assess.world.users.outsider)
     for name, url in api(assess).items():
