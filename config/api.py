@@ -4,7 +4,8 @@ Every refusal is JSON of one shape, ``apps.core.schemas.ErrorOut`` (``{"detail",
 import's rows or a request's fields), mapped here and nowhere else: a ``DomainError`` answers its own status and
 code, a request that fails validation 422, ``Http404`` 404, ``PermissionDenied`` 403, and anything unexpected a
 500 (logged and reported as Django reports a failed request). Every operation declares these answers in the
-OpenAPI document. Integers beyond what the database holds are refused as invalid input before any view runs.
+OpenAPI document. Integers beyond what the database holds and text with control characters are refused as
+invalid input before any view runs (``apps.core.api.checked_input``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ninja.security import django_auth
 
 from apps.accounts.api import router as accounts_router
 from apps.assessment.api import router as assessment_router
-from apps.core.api import ERROR_STATUSES, bounded_integers, validation_message
+from apps.core.api import ERROR_STATUSES, checked_input, validation_message
 from apps.core.errors import DomainError, ImportRejected
 from apps.core.schemas import ErrorOut
 from apps.evidence.api import router as evidence_router
@@ -60,7 +61,7 @@ api = EcocivAPI(
     auth=django_auth,
     urls_namespace="api",
 )
-api.add_decorator(bounded_integers)
+api.add_decorator(checked_input)
 
 
 def _error(request: HttpRequest, status: int, detail: str, code: str, **extra: object) -> HttpResponse:

@@ -8,7 +8,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.downloads import xlsx_response
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
@@ -47,6 +47,9 @@ def list_rounds(request: HttpRequest, program_id: int) -> QuerySet[ReportingRoun
 def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn) -> Status:
     program = access_program(request.user, program_id, manage=True)
     indicators = list(Indicator.objects.filter(pk__in=payload.indicator_ids))
+    unknown = sorted(set(payload.indicator_ids) - {i.id for i in indicators})
+    if unknown:  # never dropped: an empty list means every indicator
+        raise DomainError(f"指标不存在：{unknown}")
     regions = [access_region(request.user, rid) for rid in payload.region_ids]
     reporting_round = services.reporting_round_create(
         program=program, actor=request.user, name=payload.name, period_type=payload.period_type,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.uploads import check_upload
+from apps.core.validation import check_model_values, model_errors
 from apps.evidence.models import EVIDENCE_KINDS, Evidence
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Region
@@ -52,6 +53,9 @@ class WarningsUnconfirmed(DomainError):
 
 # --- rounds -------------------------------------------------------------------------------------------
 
+#: A round may report a year from the program's base year up to this many years after its target year.
+ROUND_YEARS_AFTER_TARGET = 5
+
 
 @transaction.atomic
 def reporting_round_create(
@@ -66,6 +70,10 @@ def reporting_round_create(
         raise DomainError("未知的调度周期。")
     if not 1 <= period_number <= per_year:
         raise DomainError(f"期次须在 1–{per_year} 之间。")
+    first, last = program.base_year, program.target_year + ROUND_YEARS_AFTER_TARGET
+    if not first <= year <= last:
+        raise DomainError(f"调度年份须在基准年至目标年后{ROUND_YEARS_AFTER_TARGET}年之间（{first}–{last}年）。")
+    check_model_values(ReportingRound, name=name.strip(), note=note)
     all_indicators = [i for i in program_indicators(program) if i.scope_levels]
     all_regions = program_regions(program)
     indicators = all_indicators if not indicators else indicators
@@ -113,7 +121,13 @@ def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: 
 
     ``level`` is the reporting region's level: an indicator may be qualitative for counties only.
     ``qualitative`` is ``indicator.is_qualitative_for(level)`` when the caller (an import) already knows it.
+    Every field must fit its column as given (length, characters, decimals: never truncated or rounded).
     """
+    unfit = model_errors(ValueRevision, {"number": data.number, "explanation": data.explanation,
+                                         "source": data.source.strip(), "caliber": data.caliber.strip(),
+                                         "note": data.note, "reason": data.reason.strip()})
+    if unfit:
+        return Check(errors=list(unfit.values()))
     if indicator.is_qualitative_for(level) if qualitative is None else qualitative:
         if data.qualitative not in QualitativeStatus.values:
             return Check(errors=["定性指标须选择状态（已建立/实施中/未开展）。"])

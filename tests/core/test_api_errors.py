@@ -117,3 +117,11 @@ def test_an_unexpected_error_is_a_json_500(client_for: ClientFor, world: SimpleN
         client.get("/api/departments")
     client.raise_request_exception = False
     _error(client.get("/api/departments"), 500, "server_error")
+
+
+def test_control_characters_are_invalid_input(client_for: ClientFor, world: SimpleNamespace) -> None:
+    client = client_for(world.users.office)
+    response = client.post(f"/api/programs/{world.program.id}/rounds", content_type="application/json",
+                           data={"name": "年度\x07调度", "year": 2024, "due": "2025-01-31"})
+    body = _error(response, 422, "invalid_input")
+    assert body["errors"][0]["type"] == "control_character" and body["errors"][0]["loc"] == ["payload", "name"]
