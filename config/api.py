@@ -2,7 +2,7 @@
 
 Every refusal is JSON of one shape, ``apps.core.schemas.ErrorOut`` (``{"detail", "code"}``, plus ``errors`` for an
 import's rows or a request's fields), mapped here and nowhere else: a ``DomainError`` answers its own status and
-code, a request that fails validation 422, ``Http404`` 404, ``PermissionDenied`` 403, and anything unexpected a
+code, a model's own ``full_clean`` refusal 400, a request that fails validation 422, ``Http404`` 404, ``PermissionDenied`` 403, and anything unexpected a
 500 (logged and reported as Django reports a failed request). Every operation declares these answers in the
 OpenAPI document. Integers beyond what the database holds and text with control characters are refused as
 invalid input before any view runs (``apps.core.api.checked_input``).
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core import signals
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -81,6 +82,12 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 422, validation_message(exc.errors), "invalid_input", errors=exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A model's own ``full_clean`` refused what a service was about to write: the user's input, so a 400."""
+    return _error(request, 400, "；".join(exc.messages), "invalid")
 
 
 @api.exception_handler(Http404)

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError
+from .errors import DomainError, GoneError, ImportRejected, NotFoundError, PermissionDeniedError
 
 T = TypeVar("T")
 View = Callable[..., HttpResponse]
@@ -46,11 +46,12 @@ def page(view: View | None = None, *, back: Back = None) -> Any:
 
 
 def domain_error_response(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:
-    """403/404 as pages; on a POST any other refusal is a message on the page the user came from."""
+    """403/404/410 as pages; on a POST any other refusal is a message on the page the user came from."""
     if isinstance(exc, PermissionDeniedError):
         return render(request, "core/error.html", {"title": _("无权访问"), "message": str(exc)}, status=403)
-    if isinstance(exc, NotFoundError):
-        return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc)}, status=404)
+    if isinstance(exc, NotFoundError | GoneError):
+        return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc)},
+                      status=exc.status_code)
     if request.method != "POST":
         raise exc
     messages.error(request, str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest, HttpResponse
 
 from apps.core.downloads import DOCX, XLSX, as_attachment
+from apps.core.errors import GoneError
 from apps.core.web import page
 
 from .access import access_evidence
@@ -20,9 +21,13 @@ CONTENT_TYPES = {
 
 
 def evidence_response(evidence: Evidence) -> HttpResponse:
-    """The file as an attachment; its type is the checked kind, never sniffed by the browser."""
-    response = FileResponse(evidence.file.open("rb"),
-                            content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"))
+    """The file as an attachment; its type is the checked kind, never sniffed by the browser. A record whose file
+    is missing from storage answers 410 with a message, never a server error."""
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:  # ValueError: the record names no file at all
+        raise GoneError(f"佐证材料「{evidence.original_name}」的文件已丢失，请联系生态办重新上传。") from exc
+    response = FileResponse(handle, content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"))
     return as_attachment(response, evidence.original_name, f"evidence-{evidence.id}.{evidence.kind}")
 
 

@@ -132,3 +132,14 @@ def test_pages_and_api_link_to_the_download(both: SimpleNamespace, client_for: C
     text = reporter.get(f"/programs/{program}/values/{both.value.id}/").content.decode()
     # the value page links through the value's own address of the same download
     assert f"/evidence/{both.value_evidence.id}/" in text and "/media/" not in text
+
+
+def test_evidence_whose_file_is_missing_answers_410(both: SimpleNamespace, client_for: ClientFor):
+    """A record whose file is gone from storage: a clear 410 on the page and the API, never a server error."""
+    both.value_evidence.file.delete(save=False)
+    client = client_for(both.users.office)
+    response = client.get(api_url(both.value_evidence))
+    assert response.status_code == 410 and response.json()["code"] == "gone"
+    assert both.value_evidence.original_name in response.json()["detail"]
+    response = client.get(page_url(both.value_evidence))
+    assert response.status_code == 410 and "已丢失" in response.content.decode()

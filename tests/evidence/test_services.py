@@ -40,3 +40,15 @@ def test_evidence_goes_with_its_subject(both: SimpleNamespace):
     assert Evidence.objects.count() == 2
     both.progress.delete()
     assert list(Evidence.objects.all()) == [both.value_evidence]
+
+
+@pytest.mark.parametrize("name", ["长" * 1000 + ".pdf", "a" * 1000 + ".x.pdf", "b" * 119 + ".pdf"])
+def test_a_long_file_name_keeps_its_extension_and_fits(both: SimpleNamespace, name: str):
+    """A 1,000-character name was a server error; the record keeps what fits, the extension included."""
+    checked = check_upload(SimpleUploadedFile(name, PDF), allowed={"pdf"})
+    evidence = evidence_attach(subject=both.value, upload=checked, actor=both.users.office)
+    evidence.refresh_from_db()
+    assert len(evidence.original_name) <= Evidence._meta.get_field("original_name").max_length
+    stem = name.removesuffix(".pdf")
+    assert evidence.original_name.startswith(stem[:50])
+    assert evidence.original_name.endswith(".pdf")
