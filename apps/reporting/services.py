@@ -172,6 +172,18 @@ def _last_approved(value: IndicatorValue) -> Decimal | None:
     )
 
 
+def _locked_value(reporting_round: ReportingRound, region: Region, indicator: Indicator) -> IndicatorValue | None:
+    """The value of (region, indicator) for the round's period, locked; None while nobody has created it (a row
+    that does not exist cannot be locked: two first saves race to the unique index)."""
+    return (
+        IndicatorValue.objects.select_for_update()
+        .filter(program=reporting_round.program, region=region, indicator=indicator,
+                period_type=reporting_round.period_type, year=reporting_round.year,
+                period_number=reporting_round.period_number)
+        .first()
+    )
+
+
 @transaction.atomic
 def indicator_value_save(
     *, reporting_round: ReportingRound, region: Region, indicator: Indicator, actor: User, data: ValueInput,
@@ -185,12 +197,7 @@ def indicator_value_save(
     meanwhile the save is refused with a conflict and nothing is written.
     """
     program = reporting_round.program
-    value = (
-        IndicatorValue.objects.select_for_update()
-        .filter(program=program, region=region, indicator=indicator, period_type=reporting_round.period_type,
-                year=reporting_round.year, period_number=reporting_round.period_number)
-        .first()
-    )
+    value = _locked_value(reporting_round, region, indicator)
     if value is None:
         value = IndicatorValue(program=program, region=region, indicator=indicator, round=reporting_round,
                                period_type=reporting_round.period_type, year=reporting_round.year,
@@ -212,7 +219,11 @@ def indicator_value_save(
         raise WarningsUnconfirmed(check.warnings)
     if not value.pk:
         value.version = 1
-        value.save()
+        try:
+            with transaction.atomic():
+                value.save()
+        except IntegrityError as exc:  # someone created it since the lock found none: their save wins
+            raise ConflictError(CONFLICT_MESSAGE) from exc
     else:
         IndicatorValue.objects.filter(pk=value.pk).update(version=F("version") + 1, updated_at=timezone.now())
         value.version += 1

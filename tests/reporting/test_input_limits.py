@@ -82,3 +82,22 @@ def test_a_value_that_fits_is_stored_as_given(rep: SimpleNamespace) -> None:
     value = save(rep, rep.world.users.reporter, number="25.1234", explanation="第一行\n第二行\t完")
     revision = ValueRevision.objects.get(value=value)
     assert revision.number == Decimal("25.1234") and revision.explanation == "第一行\n第二行\t完"
+
+
+def test_two_first_saves_of_one_value_the_second_gets_the_conflict(rep: SimpleNamespace,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   client_for: ClientFor) -> None:
+    """Both read "no value yet"; the first creates it; the second hits the unique index: the conflict message
+    of the optimistic lock (409), never a server error (PostgreSQL), and nothing of the second is written."""
+    from apps.reporting import services  # noqa: PLC0415 - the module whose lock is made to miss the race
+
+    first = save(rep, rep.world.users.reporter, number="25")
+    monkeypatch.setattr(services, "_locked_value", lambda *args: None)  # the second read before the first wrote
+    with pytest.raises(services.ConflictError, match="已被他人修改"):
+        save(rep, rep.world.users.reporter, number="30")
+    body = {"region_id": rep.world.city.id, "indicator_id": rep.numeric.id, "number": "30"}
+    response = client_for(rep.world.users.reporter).post(
+        f"/api/programs/{rep.world.program.id}/rounds/{rep.round.id}/values", data=body,
+        content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert list(ValueRevision.objects.values_list("value_id", "number")) == [(first.id, Decimal("25"))]
