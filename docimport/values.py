@@ -116,8 +116,8 @@ def parse_value_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) -> P
     """
     try:
         workbook = open_workbook(data, limits)
-    except SheetError as exc:
-        return ParsedValueSheet([], [RowError(0, "", str(exc))])
+    except SheetError as exc:  # a formula cell without its result is named as its row's error
+        return ParsedValueSheet([], exc.errors or [RowError(0, "", str(exc))])
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         return ParsedValueSheet([], [RowError(0, "", f"无法读取 Excel 文件：{exc.__class__.__name__}")])
     try:

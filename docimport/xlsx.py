@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,9 +26,60 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .errors import RowError
+
 
 class SheetError(ValueError):
-    """The file as a whole cannot be read (not xlsx, no header row …)."""
+    """The file as a whole cannot be read (not xlsx, no header row …); ``errors`` names the cells, if any."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+UNCACHED_FORMULA = "是公式但没有保存计算结果（文件未经 Excel 计算保存）：请在 Excel 中打开并保存后重新上传，或改填数值。"
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _check_cell(cell: ElementTree.Element, errors: list[RowError]) -> None:
+    formula, value = cell.find(f"{_NS}f"), cell.find(f"{_NS}v")
+    if formula is not None and (value is None or not (value.text or "").strip()):
+        found = _CELL_REF.fullmatch(cell.get("r", ""))
+        if found:
+            errors.append(RowError(int(found.group(2)), found.group(1), UNCACHED_FORMULA))
+
+
+def uncached_formulas(data: bytes) -> list[RowError]:
+    """Every formula cell of the first sheet that carries no cached result, as a row error.
+
+    The importers read cached results (``data_only``); such a cell reads as empty, so without this check its
+    row would be dropped or misread silently.
+    """
+    errors: list[RowError] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
+            if not names:
+                return []
+            name = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
+            with archive.open(name) as sheet:  # streamed: a sheet is never held whole in memory
+                for _event, cell in ElementTree.iterparse(sheet):
+                    if cell.tag == f"{_NS}c":
+                        _check_cell(cell, errors)
+                        cell.clear()
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return []  # the workbook reader reports an unreadable file
+    return errors
+
+
+def refuse_uncached_formulas(data: bytes) -> None:
+    """Raise a ``SheetError`` naming every formula cell without a cached result (see :func:`uncached_formulas`)."""
+    errors = uncached_formulas(data)
+    if errors:
+        shown = "；".join(f"第{e.row}行{e.column}列" for e in errors[:5]) + ("等" if len(errors) > 5 else "")
+        raise SheetError(f"{shown}{UNCACHED_FORMULA}", errors)
+
 
 
 @dataclass(frozen=True)
@@ -69,8 +121,10 @@ def check_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> None:
 
 
 def open_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> Any:
-    """The workbook in read-only (streaming) mode, after :func:`check_workbook`; raises :class:`SheetError`."""
+    """The workbook in read-only (streaming) mode, after :func:`check_workbook` and
+    :func:`refuse_uncached_formulas`; raises :class:`SheetError`."""
     check_workbook(data, limits)
+    refuse_uncached_formulas(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
