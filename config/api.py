@@ -24,6 +24,7 @@ from ninja.security import django_auth
 
 from apps.accounts.api import router as accounts_router
 from apps.assessment.api import router as assessment_router
+from apps.audit.api import router as audit_router
 from apps.core.api import ERROR_STATUSES, checked_input, validation_message
 from apps.core.errors import DomainError, ImportRejected
 from apps.core.schemas import ErrorOut
@@ -123,3 +124,5 @@ api.add_router("/", tasks_router)
 api.add_router("/", assessment_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", evidence_router)
+api.add_router("/", audit_router)
+

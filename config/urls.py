@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from apps.accounts import views as accounts_views
 from apps.programs import views as programs_views
 from config.api import api
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", programs_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", accounts_views.PasswordChangeView.as_view(), name="password_change"),
+    path("audit/", include("apps.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programs/", include("apps.programs.urls")),
     path("programs/", include("apps.reporting.urls")),

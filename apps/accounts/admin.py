@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+
+from apps.audit.models import AuditAction, AuditEvent
+from apps.audit.services import record
 
 from .models import Duty, Role, RoleAssignment, User
 
@@ -109,7 +113,9 @@ class ScopedChoices:
 
 class OfficeAdmin(ScopedChoices, admin.ModelAdmin):
     """Model admin for office administrators, scoped to the administrator's region (``scope``, see
-    :func:`admin_scope_q`); deleting is for superusers, and national (``"global"``) data is read-only."""
+    :func:`admin_scope_q`); deleting is for superusers, and national (``"global"``) data is read-only. Every add,
+    change and delete made through it (users and their roles among them) is recorded in the audit log besides
+    Django's own LogEntry."""
 
     scope = "none"
 
@@ -122,6 +128,20 @@ class OfficeAdmin(ScopedChoices, admin.ModelAdmin):
 
     def _writes(self, request: HttpRequest) -> bool:
         return is_office_admin(request) and (request.user.is_superuser or self.scope != "global")
+
+    def log_addition(self, request: HttpRequest, obj: Model, message: Any) -> Any:
+        record(request.user, AuditAction.ADMIN_ADD, obj, request=request, change=message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Model, message: Any) -> Any:
+        record(request.user, AuditAction.ADMIN_CHANGE, obj, request=request, change=message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Iterable[Model]) -> Any:
+        objects = list(queryset)  # logged before they are deleted
+        for obj in objects:
+            record(request.user, AuditAction.ADMIN_DELETE, obj, request=request)
+        return super().log_deletions(request, objects)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_office_admin(request)
@@ -213,3 +233,29 @@ class UserAdmin(OfficeAdmin, BaseUserAdmin):
     @admin.display(description="角色与范围")
     def duties_label(self, obj: User) -> str:
         return "；".join(str(a) for a in obj.assignments.all())
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AppendOnlyAdmin):
+    """The audit log, read-only, for superusers (operations); an office administrator reads the events of its
+    own region on /audit/, with search and export."""
+
+    scope = "region:region"
+
+    list_display = ("at", "actor_name", "action_label", "target_label", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "target_label", "action")
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}  # no bulk delete
+
+    @admin.display(description="操作")
+    def action_label(self, obj: AuditEvent) -> str:
+        return obj.action_label

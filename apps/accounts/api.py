@@ -1,6 +1,14 @@
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
-from .schemas import DutyOut, MeOut
+from apps.audit.models import AuditAction
+from apps.audit.services import record
+from apps.core.errors import DomainError
+
+from .schemas import DutyOut, MeOut, PasswordChangeIn, PasswordChangeOut
 
 router = Router(tags=["账户"])
 
@@ -19,3 +27,17 @@ def me(request):
         role_label=user.role_label, region_id=first.region_id if first else None,
         department_id=first.department_id if first else None, duties=duties,
     )
+
+
+@router.post("/me/password", response=PasswordChangeOut, summary="修改本人密码（校验原密码与密码规则）")
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> PasswordChangeOut:
+    """The page's form and validators; the session stays logged in, other sessions of the user end."""
+    form = PasswordChangeForm(request.user, {"old_password": payload.old_password,
+                                             "new_password1": payload.new_password,
+                                             "new_password2": payload.new_password})
+    if not form.is_valid():
+        raise DomainError("；".join(str(e) for errors in form.errors.values() for e in errors))
+    form.save()
+    update_session_auth_hash(request, form.user)
+    record(request.user, AuditAction.PASSWORD_CHANGE, request=request)
+    return PasswordChangeOut(detail=_("密码已修改。"))

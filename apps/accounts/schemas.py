@@ -3,7 +3,7 @@
 Read by attribute from the models and the selectors' dataclasses, as described in apps/assessment/schemas.py.
 """
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class DutyOut(Schema):
@@ -24,3 +24,12 @@ class MeOut(Schema):
     region_id: int | None
     department_id: int | None
     duties: list[DutyOut]
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(max_length=128)
+    new_password: str = Field(max_length=128)
+
+
+class PasswordChangeOut(Schema):
+    detail: str

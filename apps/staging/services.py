@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from apps.audit.models import AuditAction
+from apps.audit.services import record
 from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.services import submit
@@ -146,7 +148,7 @@ def raise_outcome(staged: StagedImport) -> None:
 def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
     """The commit job's body: one transaction for the kind's writes and the status; a refusal writes nothing.
 
-    Row errors end it ``rejected``; a domain error (the year's round was deleted meanwhile) leaves it
+    A commit is recorded in the audit log with the writes. Row errors end it ``rejected``; a domain error (the year's round was deleted meanwhile) leaves it
     ``previewed`` with the message, to be confirmed again; anything else ends it ``failed``.
     """
     staged = StagedImport.objects.defer("plan").get(pk=staged_id)
@@ -162,6 +164,9 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
                 fields["plan"] = committed.plan
             staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage=gettext_noop("已写入"),
                                committed_at=timezone.now(), **fields)
+            # Every import of every kind commits here, so it is audited here, in the same transaction.
+            record(actor, AuditAction.IMPORT_COMMIT, staged, target_label=staged.original_name, kind=staged.kind,
+                   rows=staged.rows, sha256=staged.sha256, summary=str(fields["summary"])[:500])
     except ImportRejected as exc:
         staged.refresh_from_db()
         staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage=gettext_noop("写入未执行"),

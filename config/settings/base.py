@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,7 +25,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "ninja",  # serves /api/docs from its own static files (not a CDN)
     "apps.core",
+    "apps.audit",
     "apps.jobs",
     "apps.accounts",
     "apps.geo",
@@ -50,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
+    "apps.audit.middleware.AuditDownloadsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,9 +107,33 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "apps.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes, apps/accounts/lockout.py): failed logins are counted per username + address,
+# per username and per address, each with its own limit; reaching one locks that counter out for the cool-off,
+# counted from the last failure. A refused login answers 429 with the lockout page.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "apps.accounts.lockout.PerCounterLimitHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+ECOCIV_LOGIN_LIMITS = {
+    "username+ip_address": env_int("ECOCIV_LOGIN_FAILURE_LIMIT", 5),
+    "username": env_int("ECOCIV_LOGIN_ACCOUNT_LIMIT", 10),
+    "ip_address": env_int("ECOCIV_LOGIN_IP_LIMIT", 20),
+}
+AXES_FAILURE_LIMIT = ECOCIV_LOGIN_LIMITS["username+ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ECOCIV_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends on time, however often it is knocked on
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log (apps/audit)
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -141,9 +172,28 @@ ECOCIV_JOB_BACKEND = env_str("ECOCIV_JOB_BACKEND", "thread")
 #: A running job or import whose heartbeat has not moved for this long reads as interrupted (may be retried).
 ECOCIV_JOB_STALE_MINUTES = env_int("ECOCIV_JOB_STALE_MINUTES", 10)
 
+# Sessions suited to office work: a login lasts a working day (8 hours) and ends when the browser closes.
+SESSION_COOKIE_AGE = env_int("ECOCIV_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag; kept default-safe
 X_FRAME_OPTIONS = "DENY"
+
+#: Content-Security-Policy of every response (apps.core.middleware.ContentSecurityPolicyMiddleware): scripts only
+#: from our own static files (HTMX, ECharts, the API docs' Swagger UI, the admin), no inline script or event
+#: handler; inline style attributes stay allowed (bar widths are computed in templates).
+ECOCIV_CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ PACKAGES = ("calc", "docimport", "apps", "config")
 
 #: The apps from the bottom floor up: an app imports only apps listed before it.
 APP_ORDER = (
-    "core", "jobs", "staging", "accounts", "geo", "indicators", "review", "evidence", "programs", "reporting",
+    "core", "audit", "jobs", "staging", "accounts", "geo", "indicators", "review", "evidence", "programs", "reporting",
     "tasks", "monitoring", "assessment", "demo",
 )
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, gettext_noop
 
 register = template.Library()
@@ -24,6 +24,15 @@ def cn_date(value: dt.date | None) -> str:
     if not _chinese():
         return formats.date_format(value, "DATE_FORMAT")
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def cn_datetime(value: dt.datetime | None) -> str:
+    """2026年1月23日 14:05:09 in local time (in English: the locale's date, then the time)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{cn_date(local.date())} {local:%H:%M:%S}"
 
 
 @register.filter
