@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 LOCKED = 429
+USERNAME_MAX = 150  # accounts.User.username
 
 
 def counter_key(parameter: str | list[str]) -> str:
@@ -40,6 +41,16 @@ class PerCounterLimitHandler(AxesDatabaseHandler):
             limit = limits.get(counter_key(parameter), base)
             worst = max(worst, ceil(failures * base / limit))  # reaches ``base`` exactly when failures >= limit
         return worst
+
+
+def client_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+    """The name a login tried, cut to the longest a user name can be (``AXES_USERNAME_CALLABLE``).
+
+    Django's login form does not enforce the name's length, and axes stores it in a 255-character column: a longer
+    name failed the login with a server error on PostgreSQL (SQLite does not check lengths)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    name = credentials.get(field) if credentials else request.POST.get(field)
+    return str(name or "")[:USERNAME_MAX]
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,  # noqa: ARG001

@@ -121,6 +121,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "apps.accounts.lockout.PerCounterLimitHandler"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.client_username"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 ECOCIV_LOGIN_LIMITS = {
     "username+ip_address": env_int("ECOCIV_LOGIN_FAILURE_LIMIT", 5),

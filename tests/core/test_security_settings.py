@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_deploy_check_is_clean(tmp_path: Path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    # Only what production sets: no test or browser-test variable (DJANGO_ALLOW_ASYNC_UNSAFE) leaks in.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ECOCIV_"))}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
            "ECOCIV_SECRET_KEY": "k7-Qm2vX9pL4rT8wZ1yB6nC3hF5jD0sG-aE7uK2xV9qM4tR8pW1zL6cY3bN5",
            "ECOCIV_VAR_DIR": str(tmp_path), "ECOCIV_ALLOWED_HOSTS": "ecociv.example.org"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
