@@ -115,6 +115,8 @@ def test_user_administration_in_the_admin(world: SimpleNamespace, client_for: Cl
     assignment = RoleAssignment.objects.get(user__username="admin-made")
     user_id = assignment.user_id
     assignment.delete()
+    world.users.office.is_superuser = True  # deleting a user is for superusers
+    world.users.office.save()
     response = client.post(f"/admin/accounts/user/{user_id}/delete/", {"post": "yes"})
     assert response.status_code == 302
     [deleted] = events(AuditAction.ADMIN_DELETE)
