@@ -429,11 +429,39 @@ def _row_errors(errors: list[pl.DataFrame]) -> list[RowError]:
     return row_errors
 
 
+def _year_checks(layout: Layout, present: list[str], years: Collection[int] | None, time_label: str) -> list[Check]:
+    """Rows whose measurement year is not one of the import's ``years`` (the hour of an end-labelled time
+    ``2026-01-01 00:00`` is the last hour of 2025)."""
+    if not years:
+        return []
+    allowed = sorted({int(y) for y in years})
+    wanted = "、".join(f"{y}年" for y in allowed)
+    checks: list[Check] = []
+    for name in present:
+        column = layout.column(name)
+        if column.kind not in ("datetime", "date", "year"):
+            continue
+        if column.kind == "year":
+            year = pl.col(name).str.strip_chars().cast(pl.Int32, strict=False)
+        else:
+            _, _, value = _datetime_exprs(pl.col(name), pl.col(_parts_column(name)),
+                                          with_time=column.kind == "datetime")
+            if column.kind == "datetime" and time_label == "end":
+                value = value - pl.duration(hours=1)
+            year = value.dt.year()
+        checks.append((year.is_not_null() & ~year.is_in(allowed), column.label,
+                       pl.format("「{}」不在本次导入的年份（{}）内。", pl.col(name).str.strip_chars(), pl.lit(wanted))))
+    return checks
+
+
 def parse(
-    data: bytes, fmt: str, kind: str, *, known: Mapping[str, Collection[str]] | None = None
+    data: bytes, fmt: str, kind: str, *, known: Mapping[str, Collection[str]] | None = None,
+    years: Collection[int] | None = None, time_label: str = "start",
 ) -> Parsed:
     """Read and check a file of one layout. ``known`` gives the valid codes of referenced objects
-    (``{"regions": {...}, "stations": {...}, "sections": {...}}``); unknown codes are row errors.
+    (``{"regions": {...}, "stations": {...}, "sections": {...}}``); unknown codes are row errors. With
+    ``years`` (the import's year and the year it is compared with), a date, hour or year outside them is a row
+    error; ``time_label`` (``start``/``end``) says which hour a time names.
 
     Raises :class:`FileUnreadable` when the file or its header cannot be used at all.
     """
@@ -457,6 +485,7 @@ def parse(
         if output is not None:
             outputs.append(output)
     checks += _reference_checks(layout, present, known)
+    checks += _year_checks(layout, present, years, time_label)
     frame, errors = _evaluate(raw, outputs, checks)
     errors += _duplicate_errors(frame, layout, present, kind)
     row_errors = _row_errors(errors)

@@ -22,6 +22,7 @@ import calc.air as air
 import calc.eco_index as eco
 import calc.water as water
 from calc.exact import round_half_even
+from calc.sufficiency import Sufficiency, combined
 
 
 @dataclass(frozen=True)
@@ -123,11 +124,12 @@ def compute_air(
     came from ((region, measure) → text, shown in the provenance); a base year present in the data wins.
     """
     annual = air_annual(hourly, station_regions, rule=rule, time_label=time_label)
-    bases = dict(base_pm25 or {})
+    bases: dict[str, Decimal | Sufficiency] = dict(base_pm25 or {})
     notes = dict(base_notes or {})
     for row in annual.filter(pl.col("year") == base_year).iter_rows(named=True):
         if row.get("PM25_mean") is not None:
-            bases[row["region"]] = row["PM25_mean"]
+            sufficiency = air.annual_validity_of_counts(row["PM25_days_by_month"]).sufficiency
+            bases[row["region"]] = row["PM25_mean"] if sufficiency.sufficient else sufficiency
             notes[(row["region"], "air.pm25_mean")] = IN_FILE
     results: list[Result] = []
     m = measures()
@@ -136,26 +138,39 @@ def compute_air(
         rules = "、".join(RULE_NAMES.get(r, r) for r in row["rules"] or [])
         stations, station_days = row["stations"] or 0, row["station_days"] or 0
         good, valid, ratio = row.get("good_days"), row.get("aqi_valid_days"), row.get("good_days_ratio")
+        enough = _annual_sufficiency(row.get("aqi_days_by_month"))
         inputs = {"stations": stations, "station_days": station_days, "good_days": good, "valid_days": valid,
-                  "rules": row["rules"] or []}
+                  "rules": row["rules"] or [], **_sufficiency_inputs(enough)}
         results.append(Result(
-            region, year, "air.good_days_ratio", ratio, m["air.good_days_ratio"].method,
+            region, year, "air.good_days_ratio", ratio if enough.sufficient else None,
+            m["air.good_days_ratio"].method,
             f"按{rules}计算：{stations}个站点的{_n(station_days)}个有效站日，优良天数{good}天，有效天数{valid}天，"
-            f"优良天数比例{_fmt(ratio)}%", inputs=inputs))
+            + (f"优良天数比例{_fmt(ratio)}%" if enough.sufficient else f"{enough.label}，不计算年度优良天数比例"),
+            text=enough.label, inputs=inputs))
         pm25 = row.get("PM25_mean")
         if pm25 is None:
             continue
-        n_days, valid_year = row["PM25_n_days"], row["PM25_valid"]
-        validity = "满足" if valid_year else "不满足"
+        n_days = row["PM25_n_days"]
+        enough = _annual_sufficiency(row["PM25_days_by_month"])
         results.append(Result(
-            region, year, "air.pm25_mean", pm25, m["air.pm25_mean"].method,
-            f"按HJ 663-2013计算：{stations}个站点，城市PM2.5日均值{n_days}天（年评价有效性{validity}GB 3095表4要求），"
-            f"年均浓度{_fmt(pm25)} μg/m³",
-            inputs={"stations": stations, "days": n_days, "valid": bool(valid_year)}))
+            region, year, "air.pm25_mean", pm25 if enough.sufficient else None, m["air.pm25_mean"].method,
+            f"按HJ 663-2013计算：{stations}个站点，城市PM2.5日均值{n_days}天，"
+            + (f"满足GB 3095表4年评价有效性要求，年均浓度{_fmt(pm25)} μg/m³" if enough.sufficient
+               else f"不满足GB 3095表4年评价有效性要求：{enough.label}，不计算年均浓度"),
+            text=enough.label, inputs={"stations": stations, "days": n_days, "valid": enough.sufficient,
+                                       **_sufficiency_inputs(enough)}))
         if year == base_year:
             continue
         base = bases.get(region)
-        if base is None or base <= 0:
+        both = combined([(f"{year}年", enough)]
+                        + ([(f"基准年{base_year}年", base)] if isinstance(base, Sufficiency) else []))
+        if not both.sufficient:
+            results.append(Result(region, year, "air.pm25_decline", None, m["air.pm25_decline"].method,
+                                  f"PM2.5浓度下降幅度需要{year}年和基准年（{base_year}年）的年均浓度均满足年评价有效性要求；"
+                                  f"{both.label}，未计算下降幅度。", text=both.label,
+                                  inputs=_sufficiency_inputs(both)))
+            continue
+        if base is None or isinstance(base, Sufficiency) or base <= 0:
             results.append(Result(region, year, "air.pm25_decline", None, m["air.pm25_decline"].method,
                                   f"缺少基准年（{base_year}年）PM2.5年均浓度，未计算下降幅度；请导入基准年数据或录入基准年数值。",
                                   text="缺少基准年数据"))
@@ -166,8 +181,19 @@ def compute_air(
             f"PM2.5浓度下降幅度 =（基准年{base_year}年 {_fmt(base)} − {year}年 {_fmt(pm25)}）÷ {_fmt(base)} × 100% "
             f"= {_fmt(decline)}%{_source(notes, region, 'air.pm25_mean')}",
             inputs={"base_year": base_year, "base": str(base), "current": str(pm25),
-                    "base_source": notes.get((region, "air.pm25_mean"), "")}))
+                    "base_source": notes.get((region, "air.pm25_mean"), ""), **_sufficiency_inputs(both)}))
     return results
+
+
+def _annual_sufficiency(days_by_month: Sequence[int] | None) -> Sufficiency:
+    """GB 3095 Table 4 annual validity of 12 monthly counts of valid days (none: no valid day at all)."""
+    return air.annual_validity_of_counts(days_by_month or [0] * 12).sufficiency
+
+
+def _sufficiency_inputs(sufficiency: Sufficiency) -> dict[str, object]:
+    """What ``inputs`` keeps of a sufficiency: the flag, and the reason when insufficient."""
+    return {"sufficient": sufficiency.sufficient,
+            **({} if sufficiency.sufficient else {"insufficient_reason": sufficiency.reason})}
 
 
 # --- water ----------------------------------------------------------------------------------------------
@@ -201,6 +227,11 @@ def compute_water(
 ) -> list[Result]:
     """Class shares per region and year, their change against the base year, drinking-water attainment."""
     classes = water_section_classes(samples, sections)
+    items = [item for item in water.ITEMS if item in samples.columns]
+    sampled = (samples.filter(pl.any_horizontal(pl.col(i).is_not_null() for i in items))
+               .group_by("section", pl.col("date").dt.year().alias("year"))
+               .agg(pl.col("date").dt.month().unique().alias("months")))
+    months = {(row["section"], row["year"]): row["months"] for row in sampled.iter_rows(named=True)}
     mapping = _pairs({code: info.regions for code, info in sections.items()}, "section", "region")
     drinking = pl.DataFrame({"section": list(sections), "drinking": [i.drinking_source for i in sections.values()]},
                             schema={"section": pl.String, "drinking": pl.Boolean})
@@ -210,15 +241,22 @@ def compute_water(
         .sort("region", "year")
     )
     per_region: dict[tuple[str, int], tuple[water.ClassShares, list, list]] = {}
+    enough: dict[tuple[str, int], tuple[Sufficiency, Sufficiency]] = {}  # all sections, drinking sources
     for row in grouped.iter_rows(named=True):
         all_classes = [water.WaterClass(c) if c is not None else None for c in row["class"]]
         drinking_classes = [c for c, d in zip(all_classes, row["drinking"], strict=True) if d]
         per_region[(row["region"], row["year"])] = (water.class_shares(all_classes), all_classes, drinking_classes)
-    bases = dict(base_shares or {})
+        sampled_months = {code: months.get((code, row["year"]), []) for code in row["section"]}
+        enough[(row["region"], row["year"])] = (
+            water.annual_sampling_of_sections(sampled_months),
+            water.annual_sampling_of_sections({code: sampled_months[code] for code, d in
+                                               zip(row["section"], row["drinking"], strict=True) if d}))
+    bases: dict[str, tuple[Decimal | None, Decimal | None] | Sufficiency] = dict(base_shares or {})
     notes = dict(base_notes or {})
     for (region, year), (shares, _, _) in per_region.items():
         if year == base_year and shares.n:
-            bases[region] = (shares.share_i_iii, shares.share_worse_than_v)
+            sufficiency = enough[(region, year)][0]
+            bases[region] = (shares.share_i_iii, shares.share_worse_than_v) if sufficiency.sufficient else sufficiency
             notes[(region, "water.share_i_iii")] = notes[(region, "water.share_worse_v")] = IN_FILE
     m = measures()
     results: list[Result] = []
@@ -227,34 +265,50 @@ def compute_water(
         missing = sum(1 for c in all_classes if c is None)
         note = f"（{missing}个断面无有效数据，未参与评价）" if missing else ""
         base_text = f"按GB 3838-2002及环办〔2011〕22号（断面年均值评价）：{shares.n}个断面{note}，{counts or '无'}"
+        sections_enough, drinking_enough = enough[(region, year)]
         inputs = {"sections": shares.n, "counts": {CLASS_NAMES[int(c)]: n for c, n in shares.counts.items()},
-                  "without_data": missing}
+                  "without_data": missing, **_sufficiency_inputs(sections_enough)}
         if shares.n:
-            results.append(Result(region, year, "water.share_i_iii", shares.share_i_iii, m["water.share_i_iii"].method,
-                                  f"{base_text}；达到或优于Ⅲ类比例{_fmt(shares.share_i_iii)}%", inputs=inputs))
-            results.append(Result(region, year, "water.share_worse_v", shares.share_worse_than_v,
-                                  m["water.share_worse_v"].method,
-                                  f"{base_text}；劣Ⅴ类比例{_fmt(shares.share_worse_than_v)}%", inputs=inputs))
+            for key, share, label in (("water.share_i_iii", shares.share_i_iii, "达到或优于Ⅲ类比例"),
+                                      ("water.share_worse_v", shares.share_worse_than_v, "劣Ⅴ类比例")):
+                results.append(Result(region, year, key, share if sections_enough.sufficient else None, m[key].method,
+                                      f"{base_text}；" + (f"{label}{_fmt(share)}%" if sections_enough.sufficient
+                                                         else f"{sections_enough.label}，不计算年度{label}"),
+                                      text=sections_enough.label, inputs=inputs))
             if year != base_year:
-                results += _water_changes(region, year, shares, bases.get(region, (None, None)), base_year, notes)
+                base = bases.get(region, (None, None))
+                results += _water_changes(region, year, shares, base, base_year, notes, sections_enough)
         if drinking_classes:
             attainment = water.drinking_water_attainment(drinking_classes)
             if attainment.total:
                 results.append(Result(
-                    region, year, "water.drinking_attainment", attainment.by_count,
+                    region, year, "water.drinking_attainment",
+                    attainment.by_count if drinking_enough.sufficient else None,
                     m["water.drinking_attainment"].method,
                     f"按GB 3838-2002表1：{attainment.total}个集中式饮用水水源地，达到或优于Ⅲ类{attainment.attained}个，"
-                    f"比例{_fmt(attainment.by_count)}%",
-                    inputs={"sources": attainment.total, "attained": attainment.attained}))
+                    + (f"比例{_fmt(attainment.by_count)}%" if drinking_enough.sufficient
+                       else f"{drinking_enough.label}，不计算年度比例"),
+                    text=drinking_enough.label,
+                    inputs={"sources": attainment.total, "attained": attainment.attained,
+                            **_sufficiency_inputs(drinking_enough)}))
     return results
 
 
 def _water_changes(
-    region: str, year: int, shares: water.ClassShares, base: tuple[Decimal | None, Decimal | None], base_year: int,
-    notes: Mapping[tuple[str, str], str],
+    region: str, year: int, shares: water.ClassShares, base: tuple[Decimal | None, Decimal | None] | Sufficiency,
+    base_year: int, notes: Mapping[tuple[str, str], str], current: Sufficiency,
 ) -> list[Result]:
-    """The change of both class shares against the base year (or why it cannot be computed)."""
+    """The change of both class shares against the base year (or why it cannot be computed: both years must
+    be sufficient)."""
     m = measures()
+    both = combined([(f"{year}年", current)] + ([(f"基准年{base_year}年", base)] if isinstance(base, Sufficiency)
+                                               else []))
+    if not both.sufficient:
+        return [Result(region, year, key, None, m[key].method,
+                       f"变化幅度需要{year}年和基准年（{base_year}年）的断面数据均满足年度评价要求；{both.label}，未计算变化幅度。",
+                       text=both.label, inputs=_sufficiency_inputs(both))
+                for key in ("water.share_i_iii_change", "water.share_worse_v_decline")]
+    assert not isinstance(base, Sufficiency)
     good, bad = shares.share_i_iii, shares.share_worse_than_v
     changes = []
     if base[0] is not None:

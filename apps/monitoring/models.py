@@ -124,7 +124,7 @@ class ComputedResult(models.Model):
     year = models.PositiveIntegerField("年份")
     measure = models.CharField("核算量", max_length=40)
     value = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
-    text = models.CharField("等级/说明", max_length=40, blank=True)
+    text = models.CharField("等级/说明", max_length=200, blank=True)
     method = models.CharField("方法", max_length=60)
     inputs = models.JSONField("输入概况", default=dict, blank=True)
     provenance = models.TextField("核算说明")

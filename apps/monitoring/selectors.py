@@ -159,8 +159,10 @@ def base_values(program: Program, measure: str, year: int, *, office: bool = Tru
     regions without one (a result computed from the raw data by the same method is preferred to a bulletin
     figure; the provenance sentence names which one was used).
     """
+    # An insufficient year (数据不足) is no base: stored without a value since the annual-validity rule, and
+    # earlier rows that kept a value mark it with inputs.valid = false.
     imported = ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
-                                             batch__status=BatchStatus.COMMITTED)
+                                             batch__status=BatchStatus.COMMITTED).exclude(inputs__valid=False)
     rows = latest_per_key(imported, key=("region",), newest_first=("-id",)).order_by("region_id")
     found: dict[str, tuple[Decimal, str]] = {
         code: (_plain(value), f"导入核算，批次#{batch_id}")

@@ -272,7 +272,8 @@ def check_batch(batch: ImportBatch, report: ReportProgress) -> Checked:
         known = _program_codes(batch.program)
         report(15, gettext_noop("逐行检查"))
         try:
-            parsed = layouts.parse(data, batch.file_format, batch.kind, known=known)
+            parsed = layouts.parse(data, batch.file_format, batch.kind, known=known, years=_import_years(batch),
+                                   time_label=str(batch.options.get("time_label", "start")))
         except layouts.FileUnreadable as exc:
             raise ImportRejected(exc.errors) from exc
         staged_import_report(batch, rows=parsed.rows)
@@ -292,6 +293,16 @@ def check_batch(batch: ImportBatch, report: ReportProgress) -> Checked:
         if getattr(settings, "MONITORING_RAISE", False):
             raise
         raise DomainError(f"核算失败：{exc}") from exc
+
+
+def _import_years(batch: ImportBatch) -> set[int] | None:
+    """The years a file of this batch may hold: the import's year and the year it is compared with (the base
+    year for air and water, the previous year for EI); ``None`` (any year) without an import year."""
+    year = batch.options.get("year")
+    if year is None or batch.kind in (ImportKind.STATIONS, ImportKind.SECTIONS):
+        return None
+    compared = int(year) - 1 if batch.kind == ImportKind.LANDUSE else batch.program.base_year
+    return {int(year), compared}
 
 
 def _site_plan(batch: ImportBatch, frame: pl.DataFrame) -> list[dict[str, object]]:
@@ -394,7 +405,7 @@ def commit_batch(staged: StagedImport, actor: User) -> Committed:
         action, reason, value_id = outcome.get((regions[r.region].id, r.year, r.measure), ("", "", None))
         rows.append(ComputedResult(
             program=program, batch=batch, region=regions[r.region], year=r.year, measure=r.measure,
-            value=None if r.value is None else Decimal(r.value), text=r.text[:40], method=r.method[:60],
+            value=None if r.value is None else Decimal(r.value), text=r.text[:200], method=r.method[:60],
             inputs=dict(r.inputs), provenance=r.provenance, write_action=action, write_reason=reason[:200],
             indicator_value_id=value_id))
     ComputedResult.objects.bulk_create(rows)

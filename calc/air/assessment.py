@@ -26,6 +26,7 @@ from types import MappingProxyType
 
 from calc.air.tables import gb3095_limit
 from calc.exact import Number, fraction_to_decimal, round_half_even, to_fraction
+from calc.sufficiency import SUFFICIENT, Sufficiency, insufficient
 
 #: Pollutant → decimals of a reported hourly/daily/annual concentration (HJ 663; HJ 633-2026 §4.2.2).
 DECIMALS: Mapping[str, int] = MappingProxyType({"SO2": 0, "NO2": 0, "PM10": 0, "PM25": 0, "CO": 1, "O3": 0})
@@ -287,6 +288,45 @@ class AnnualValidity:
     days_by_month: tuple[int, ...]
     short_months: tuple[int, ...]
 
+    @property
+    def sufficiency(self) -> Sufficiency:
+        """:class:`~calc.sufficiency.Sufficiency` with the reason in Chinese, e.g. ``有效天数 2 天，少于 324
+        天；1月有效天数 2 天，少于 27 天；2–12月无有效天数``."""
+        if self.valid:
+            return SUFFICIENT
+        reasons = [f"有效天数 {self.days} 天，少于 {MIN_DAYS_PER_YEAR} 天"] if self.days < MIN_DAYS_PER_YEAR else []
+        empty = [month for month in self.short_months if not self.days_by_month[month - 1]]
+        for month in self.short_months:
+            if self.days_by_month[month - 1]:
+                reasons.append(f"{month}月有效天数 {self.days_by_month[month - 1]} 天，少于 {_month_minimum(month)} 天")
+        reasons += [f"{_month_ranges(empty)}无有效天数"] if empty else []
+        return insufficient("；".join(reasons))
+
+
+def _month_minimum(month: int) -> int:
+    return MIN_DAYS_FEBRUARY if month == 2 else MIN_DAYS_PER_MONTH
+
+
+def _month_ranges(months: Sequence[int]) -> str:
+    """``[2, 3, 4, 7]`` → ``2–4月、7月``."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and runs[-1][-1] == month - 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(f"{run[0]}–{run[-1]}月" if len(run) > 1 else f"{run[0]}月" for run in runs)
+
+
+def annual_validity_of_counts(days_by_month: Sequence[int]) -> AnnualValidity:
+    """Annual data validity from the valid days of January … December (12 counts; GB 3095 Table 4)."""
+    if len(days_by_month) != 12:
+        raise ValueError(f"expected 12 monthly counts, got {len(days_by_month)}")
+    counts = tuple(int(n) for n in days_by_month)
+    short = tuple(month for month in range(1, 13) if counts[month - 1] < _month_minimum(month))
+    total = sum(counts)
+    return AnnualValidity(total >= MIN_DAYS_PER_YEAR and not short, total, counts, short)
+
 
 def annual_validity(days: Iterable[date], year: int) -> AnnualValidity:
     """Annual data validity: ≥ 324 daily values and ≥ 27 per month, February ≥ 25 (GB 3095 Table 4).
@@ -302,13 +342,7 @@ def annual_validity(days: Iterable[date], year: int) -> AnnualValidity:
     for day in set(days):
         if day.year == year:
             counts[day.month - 1] += 1
-    short = tuple(
-        month
-        for month in range(1, 13)
-        if counts[month - 1] < (MIN_DAYS_FEBRUARY if month == 2 else MIN_DAYS_PER_MONTH)
-    )
-    total = sum(counts)
-    return AnnualValidity(total >= MIN_DAYS_PER_YEAR and not short, total, tuple(counts), short)
+    return annual_validity_of_counts(counts)
 
 
 @dataclass(frozen=True)
@@ -401,6 +435,12 @@ class GoodDaysRatio:
     exact: Fraction | None
     good_days: int
     valid_days: int
+    validity: AnnualValidity | None = None
+
+    @property
+    def sufficiency(self) -> Sufficiency:
+        """Annual sufficiency of the AQI days (:func:`annual_good_days_ratio`); sufficient when not annual."""
+        return SUFFICIENT if self.validity is None else self.validity.sufficiency
 
 
 def good_days_ratio(daily_aqi: Iterable[int | None]) -> GoodDaysRatio:
@@ -415,6 +455,17 @@ def good_days_ratio(daily_aqi: Iterable[int | None]) -> GoodDaysRatio:
     good = sum(1 for value in values if value <= 100)
     exact = Fraction(good * 100, len(values))
     return GoodDaysRatio(round_half_even(exact, 1), exact, good, len(values))
+
+
+def annual_good_days_ratio(daily_aqi: Mapping[date, int | None], *, year: int) -> GoodDaysRatio:
+    """优良天数比例 of one calendar year with its annual validity: the days with a valid daily AQI must meet
+    the GB 3095 Table 4 annual minimum (≥ 324, ≥ 27 per month, February ≥ 25) for an annual value.
+
+    Dates outside ``year`` are ignored. The ratio is computed whatever the validity (see ``sufficiency``).
+    """
+    days = {day: value for day, value in daily_aqi.items() if day.year == year and value is not None}
+    ratio = good_days_ratio(days.values())
+    return GoodDaysRatio(ratio.ratio, ratio.exact, ratio.good_days, ratio.valid_days, annual_validity(days, year))
 
 
 def pm25_decline(base: Number, current: Number) -> Decimal:
@@ -443,8 +494,10 @@ __all__ = [
     "AnnualValidity",
     "DailyValue",
     "GoodDaysRatio",
+    "annual_good_days_ratio",
     "annual_statistic",
     "annual_validity",
+    "annual_validity_of_counts",
     "city_daily_series",
     "city_mean",
     "daily_max_1h",

@@ -7,6 +7,7 @@ same classes on polars frames. No Django here.
 from calc.water.bulk import classify_samples_frame, section_classes_frame
 from calc.water.quality import (
     ITEMS,
+    MIN_SAMPLED_MONTHS,
     REFERENCE_ITEMS,
     SECTION_ITEMS,
     SECTION_MIN_FOR_SHARES,
@@ -19,6 +20,8 @@ from calc.water.quality import (
     RiverGradeResult,
     SectionClassResult,
     WaterClass,
+    annual_sampling,
+    annual_sampling_of_sections,
     assess_river,
     class_shares,
     classify_parameter,
@@ -34,6 +37,7 @@ from calc.water.quality import (
 
 __all__ = [
     "ITEMS",
+    "MIN_SAMPLED_MONTHS",
     "REFERENCE_ITEMS",
     "SECTION_ITEMS",
     "SECTION_MIN_FOR_SHARES",
@@ -46,6 +50,8 @@ __all__ = [
     "RiverGradeResult",
     "SectionClassResult",
     "WaterClass",
+    "annual_sampling",
+    "annual_sampling_of_sections",
     "assess_river",
     "class_shares",
     "classify_parameter",

@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from calc.data import read_csv
 from calc.exact import Number, round_half_even, to_fraction
+from calc.sufficiency import SUFFICIENT, Sufficiency, insufficient
 
 WATERBODY_RIVER = "river"
 WATERBODY_LAKE = "lake"
@@ -31,6 +32,13 @@ WATERBODIES: tuple[str, ...] = (WATERBODY_RIVER, WATERBODY_LAKE)
 
 SECTION_MIN_FOR_SHARES = 5
 """Rivers with at least this many sections use the class-share method (办法: "5个（含5个）以上")."""
+
+MIN_SAMPLED_MONTHS = 12
+"""A section's annual class needs samples in every calendar month (our rule; the 办法 gives no minimum, see
+``docs/standards.md``): monthly sampling is the routine programme, and GB 3095 Table 4 likewise asks for data
+in every month for an annual value."""
+
+_LISTED_SECTIONS = 5
 
 
 class WaterClass(IntEnum):
@@ -576,3 +584,26 @@ def drinking_water_attainment(
     return AttainmentShare(
         round_half_even(Fraction(100 * attained, len(pairs)), 1), by_volume, attained, len(pairs)
     )
+
+
+def annual_sampling(months: Iterable[int]) -> Sufficiency:
+    """Whether one section's samples of a year support an annual class: sampled in every month (1–12)."""
+    sampled = {int(month) for month in months}
+    if not sampled <= set(range(1, 13)):
+        raise ValueError(f"months must be 1–12, got {sorted(sampled)}")
+    if len(sampled) >= MIN_SAMPLED_MONTHS:
+        return SUFFICIENT
+    return insufficient(f"采样月份 {len(sampled)} 个，少于 {MIN_SAMPLED_MONTHS} 个")
+
+
+def annual_sampling_of_sections(months_by_section: Mapping[str, Iterable[int]]) -> Sufficiency:
+    """Annual sufficiency of a region's (or river's) sections: every section with samples that year is
+    sufficient (:func:`annual_sampling`); otherwise the reason names the short sections (the first five)."""
+    short = [(code, annual_sampling(months)) for code, months in sorted(months_by_section.items())]
+    short = [(code, result) for code, result in short if not result.sufficient]
+    if not short:
+        return SUFFICIENT
+    listed = "；".join(f"断面{code}{result.reason}" for code, result in short[:_LISTED_SECTIONS])
+    more = f"；另有{len(short) - _LISTED_SECTIONS}个断面采样月份不足" if len(short) > _LISTED_SECTIONS else ""
+    return insufficient(listed + more)
+

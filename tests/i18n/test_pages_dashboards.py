@@ -73,7 +73,7 @@ def monitored(world: SimpleNamespace, sites: SimpleNamespace, round_2025: Report
     office.post(url, {"kind": "air", "file": upload("air.csv", to_bytes(_hourly(), "csv"))})
     committed = ImportBatch.objects.get()
     office.post(reverse("monitoring_batch_commit", args=[world.program.id, committed.id]))
-    office.post(url, {"kind": "air", "file": upload("air2.csv", to_bytes(_hourly(1), "csv"))})
+    office.post(url, {"kind": "air", "file": upload("air2.csv", to_bytes(_hourly(), "csv"))})
     previewed = ImportBatch.objects.exclude(pk=committed.pk).get()
     return previewed
 

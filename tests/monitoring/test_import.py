@@ -31,41 +31,47 @@ from docimport.monitoring import parse
 from .conftest import upload
 
 
-def _hourly(days: int = 3) -> pl.DataFrame:
-    """2 stations (city S1, county S2) × ``days`` days, hand-checkable patterns with a few gaps."""
+def _hourly(days: int = 365) -> pl.DataFrame:
+    """2 stations (city S1, county S2) × ``days`` days of 2025 (a full year by default: annual values need
+    GB 3095 Table 4's ≥ 324 days, ≥ 27 a month), hand-checkable patterns with a few gaps."""
     rows = []
     for station, offset in (("S1", 0), ("S2", 40)):
         for day in range(days):
+            date = dt.date(2025, 1, 1) + dt.timedelta(days=day)
             for hour in range(24):
                 if station == "S2" and day == 1 and hour < 6:
                     continue  # an absent stretch: PM2.5 24-h mean invalid (18 hours)
-                pm25 = 30 + offset + 25 * day + hour % 5
-                rows.append({"站点编码": station, "监测时间": f"2025-01-{day + 1:02d} {hour:02d}:00",
-                             "SO2": 8 + hour % 3, "NO2": 30 + day, "PM10": pm25 * 2 - 5, "CO": round(0.5 + 0.1 * (hour % 4), 1),
-                             "O3": 40 + 5 * (hour % 12) + day, "PM2.5": pm25})
+                pm25 = 30 + offset + 25 * (day % 7) + hour % 5
+                rows.append({"站点编码": station, "监测时间": f"{date:%Y-%m-%d} {hour:02d}:00",
+                             "SO2": 8 + hour % 3, "NO2": 30 + day % 7, "PM10": pm25 * 2 - 5,
+                             "CO": round(0.5 + 0.1 * (hour % 4), 1), "O3": 40 + 5 * (hour % 12) + day % 7, "PM2.5": pm25})
     return pl.DataFrame(rows)
 
 
 def _scalar_air(frame: pl.DataFrame, stations: list[str]) -> tuple[dict[str, Decimal | None], air.GoodDaysRatio]:
-    """The scalar path: station_daily per station-day → city_mean → aqi → good_days_ratio."""
-    days = sorted({t[:10] for t in frame["监测时间"]})
-    aqis, pm25 = [], []
-    for day in days:
-        per_station = []
-        for station in stations:
-            hourly = {p: [None] * 24 for p in ("SO2", "NO2", "PM10", "CO", "O3", "PM25")}
-            for row in frame.filter(pl.col("站点编码") == station).iter_rows(named=True):
-                if row["监测时间"].startswith(day):
-                    hour = int(row["监测时间"][11:13])
-                    for p, column in (("SO2", "SO2"), ("NO2", "NO2"), ("PM10", "PM10"), ("CO", "CO"), ("O3", "O3"),
-                                      ("PM25", "PM2.5")):
-                        hourly[p][hour] = Decimal(str(row[column]))
-            per_station.append(air.station_daily(hourly))
+    """The scalar path: station_daily per station-day → city_mean → aqi → annual_good_days_ratio."""
+    columns = (("SO2", "SO2"), ("NO2", "NO2"), ("PM10", "PM10"), ("CO", "CO"), ("O3", "O3"), ("PM25", "PM2.5"))
+    hours: dict[tuple[str, str], dict[str, list[Decimal | None]]] = {}
+    for row in frame.iter_rows(named=True):
+        day_hours = hours.setdefault((row["站点编码"], row["监测时间"][:10]), {p: [None] * 24 for p, _ in columns})
+        for p, column in columns:
+            day_hours[p][int(row["监测时间"][11:13])] = Decimal(str(row[column]))
+    empty = {p: [None] * 24 for p, _ in columns}
+    aqis, pm25 = {}, []
+    for day in sorted({t[:10] for t in frame["监测时间"]}):
+        per_station = [air.station_daily(hours.get((station, day), empty)) for station in stations]
         city = {item: air.city_mean([s[item].value for s in per_station], item.split("_")[0]).value
                 for item in per_station[0]}
         pm25.append(city["PM25_24H"])
-        aqis.append(air.aqi(city, rule=air.RULE_2012, report="daily").aqi)
-    return {"pm25_days": pm25}, air.good_days_ratio(aqis)
+        aqis[dt.date.fromisoformat(day)] = air.aqi(city, rule=air.RULE_2012, report="daily").aqi
+    return {"pm25_days": pm25}, air.annual_good_days_ratio(aqis, year=2025)
+
+
+def _monthly(samples: pl.DataFrame) -> pl.DataFrame:
+    """Water samples repeated in every month of their year (a section's annual class needs all 12 months)."""
+    date = pl.col("采样日期").str.to_date()
+    return pl.concat([samples.with_columns(pl.date(date.dt.year(), month, date.dt.month() * 5 + date.dt.day())
+                                           .dt.strftime("%Y-%m-%d").alias("采样日期")) for month in range(1, 13)])
 
 
 def _import(world: SimpleNamespace, kind: str, frame: pl.DataFrame, fmt: str = "csv",
@@ -94,7 +100,7 @@ def test_air_values_equal_the_scalar_standards_and_land_as_submitted_revisions(w
     assert revision.number == city_ratio.ratio
     assert revision.author == world.users.office
     assert revision.source == "监测数据核算"
-    assert revision.explanation.startswith("按HJ 633-2012计算：2个站点的5个有效站日")
+    assert revision.explanation.startswith("按HJ 633-2012计算：2个站点的729个有效站日")
     assert f"优良天数{city_ratio.good_days}天，有效天数{city_ratio.valid_days}天" in revision.explanation
     # PM2.5 decline needs the base year (2020): computed as "missing", not written
     assert results[("990100", "air.pm25_decline")].value is None
@@ -193,13 +199,13 @@ def test_a_year_without_a_round_is_a_clear_error(world) -> None:
 
 @pytest.mark.usefixtures("sites", "round_2025")
 def test_water_shares_and_drinking_attainment_equal_the_scalar_method(world) -> None:
-    samples = pl.DataFrame({
+    samples = _monthly(pl.DataFrame({
         "断面编码": ["W1", "W1", "W2", "W2", "W3", "W3"],
         "采样日期": ["2025-01-10", "2025-02-10", "2025-01-10", "2025-02-10", "2025-01-10", "2025-02-10"],
         "氨氮": ["0.4", "0.7", "2.5", "2.1", "0.2", "0.3"],
         "溶解氧": ["7.0", "6.4", "3.0", "2.5", "8.0", "7.9"],
         "总磷": ["0.1", "0.15", "0.3", "0.5", "0.02", "0.03"],
-    })
+    }))
     batch = _import(world, "water", samples)
     expected = {}
     for code, body in (("W1", "river"), ("W2", "river"), ("W3", "lake")):

@@ -42,7 +42,7 @@ def test_office_uploads_previews_and_commits_on_the_page(world, client_for) -> N
     assert batch.status == BatchStatus.COMMITTED
     assert IndicatorValue.objects.filter(indicator__code="2019-07a").count() == 2
     home = client.get(reverse("monitoring_home", args=[world.program.id])).content.decode()
-    assert "优良天数比例" in home and "2个站点的5个有效站日" in home
+    assert "优良天数比例" in home and "2个站点的729个有效站日" in home
     again = client.post(reverse("monitoring_batch_commit", args=[world.program.id, batch.id]), follow=True)
     assert "不能写入" in again.content.decode()  # a batch is committed once
 

@@ -28,7 +28,7 @@ from apps.monitoring.uploads import check_monitoring_upload
 from apps.reporting.models import IndicatorValue
 
 from .conftest import upload
-from .test_import import _hourly, _import
+from .test_import import _hourly, _import, _monthly
 
 
 def _post_file(client: Client, program_id: int, kind: str, data: bytes, name: str = "data.csv", *,
@@ -73,7 +73,7 @@ def test_results_are_one_year_of_regions_by_measures_with_links_to_the_values(wo
 @pytest.mark.usefixtures("sites", "round_2025")
 def test_a_locked_value_shows_as_skipped_with_its_reason(world, client_for) -> None:
     _import(world, "air", _hourly())  # submitted now: a second import skips it
-    batch = _import(world, "air", _hourly(2))
+    batch = _import(world, "air", _hourly())
     skipped = ComputedResult.objects.get(batch=batch, region=world.city, measure="air.good_days_ratio")
     assert skipped.write_action == "skip" and "已提交待审核" in skipped.write_reason
     assert skipped.indicator_value_id == IndicatorValue.objects.get(region=world.city, indicator__code="2019-07a").id
@@ -195,8 +195,8 @@ def test_office_base_value_is_used_when_no_import_of_the_base_year_exists(world,
 def test_water_base_shares_are_used_per_measure(world, client_for) -> None:
     client = client_for(world.users.office)
     _add_base(client, world, world.city, "water.share_i_iii", "50", "公报")
-    samples = pl.DataFrame({"断面编码": ["W1", "W2", "W3"], "采样日期": ["2025-01-10"] * 3,
-                            "氨氮": ["0.4", "2.5", "0.2"], "溶解氧": ["7.0", "3.0", "8.0"], "总磷": ["0.1", "0.3", "0.02"]})
+    samples = _monthly(pl.DataFrame({"断面编码": ["W1", "W2", "W3"], "采样日期": ["2025-01-10"] * 3, "氨氮": ["0.4", "2.5", "0.2"],
+                                     "溶解氧": ["7.0", "3.0", "8.0"], "总磷": ["0.1", "0.3", "0.02"]}))
     batch = _import(world, "water", samples)
     results = {r.measure: r for r in ComputedResult.objects.filter(batch=batch, region=world.city)}
     change = results["water.share_i_iii_change"]
@@ -261,7 +261,7 @@ def _interrupt(batch: ImportBatch, minutes: int = 11) -> None:
 def test_a_stale_running_batch_reads_as_interrupted_and_the_office_rechecks_it(world, client_for,
                                                                                settings) -> None:
     office = client_for(world.users.office)
-    _post_file(office, world.program.id, "air", to_bytes(_hourly(1), "csv"))
+    _post_file(office, world.program.id, "air", to_bytes(_hourly(), "csv"))
     batch = ImportBatch.objects.get()
     _interrupt(batch, minutes=5)
     url = reverse("monitoring_batch", args=[world.program.id, batch.id])

@@ -45,10 +45,11 @@ def annual_city_statistics(
     -------
     pl.DataFrame
         ``key, year`` and per pollutant ``P`` (``SO2 NO2 PM10 PM25 CO O3_8H``): ``P_n_days``,
-        ``P_valid`` (≥ 324 days, ≥ 27 per month, February ≥ 25), ``P_mean`` (SO2, NO2, PM10, PM2.5) and
+        ``P_valid`` (≥ 324 days, ≥ 27 per month, February ≥ 25), ``P_days_by_month`` (the 12 monthly
+        counts, for :func:`calc.air.assessment.annual_validity_of_counts` and its reason), ``P_mean`` (SO2, NO2, PM10, PM2.5) and
         ``P_pNN`` (98th SO2/NO2, 95th PM10/PM2.5/CO, 90th O3 daily max 8-h), ``Decimal`` rounded per
-        GB/T 8170; then ``good_days``, ``aqi_valid_days`` and ``good_days_ratio`` (优良天数比例 %, 1
-        decimal). Equal to :func:`calc.air.assessment.annual_statistic` / ``good_days_ratio``.
+        GB/T 8170; then ``good_days``, ``aqi_valid_days``, ``aqi_valid`` and ``aqi_days_by_month`` (the same annual
+        rule on the days with a valid AQI) and ``good_days_ratio`` (优良天数比例 %, 1 decimal). Equal to :func:`calc.air.assessment.annual_statistic` / ``good_days_ratio``.
     """
     frame = collect(daily)
     check_values(frame, [item for item in ANNUAL_STATISTICS if item in frame.columns])
@@ -66,10 +67,11 @@ def annual_city_statistics(
         *([pl.col(aqi_column).alias("__aqi")] if aqi_column in frame.columns else []),
     )
 
+    counted = [*items, *(["__aqi"] if "__aqi" in base.columns else [])]
     monthly = (
         base.lazy()
         .group_by(key, "year", "__month")
-        .agg([pl.col(item).count().alias(item) for item in items])
+        .agg([pl.col(item).count().cast(pl.Int64).alias(item) for item in counted])
         .with_columns(
             [
                 (
@@ -78,11 +80,19 @@ def annual_city_statistics(
                 )
                 .cast(pl.Int64)
                 .alias(f"{item}__ok")
-                for item in items
+                for item in counted
             ]
         )
         .group_by(key, "year")
-        .agg([pl.col(f"{item}__ok").sum() for item in items])
+        .agg(
+            [pl.col(f"{item}__ok").sum() for item in counted]
+            + [
+                pl.concat_list(
+                    [pl.col(item).filter(pl.col("__month") == month).sum() for month in range(1, 13)]
+                ).alias(f"{item}__months")
+                for item in counted
+            ]
+        )
     )
 
     aggregations: list[pl.Expr] = []
@@ -130,11 +140,8 @@ def annual_city_statistics(
         decimals = DECIMALS[ITEM_POLLUTANT[item]]
         name = _annual_name(item)
         outputs.append(pl.col(f"{name}_n_days"))
-        outputs.append(
-            ((pl.col(f"{name}_n_days") >= MIN_DAYS_PER_YEAR) & (pl.col(f"{item}__ok") == 12)).alias(
-                f"{name}_valid"
-            )
-        )
+        outputs.append(_annual_valid(pl.col(f"{name}_n_days"), item).alias(f"{name}_valid"))
+        outputs.append(pl.col(f"{item}__months").alias(f"{name}_days_by_month"))
         if with_mean:
             outputs.append(to_decimal(pl.col(f"{name}_mean"), decimals).alias(f"{name}_mean"))
         outputs.append(to_decimal(pl.col(f"{name}_p{p}"), decimals).alias(f"{name}_p{p}"))
@@ -142,6 +149,8 @@ def annual_city_statistics(
         outputs += [
             pl.col("good_days"),
             pl.col("aqi_valid_days"),
+            _annual_valid(pl.col("aqi_valid_days"), "__aqi").alias("aqi_valid"),
+            pl.col("__aqi__months").alias("aqi_days_by_month"),
             to_decimal(
                 pl.when(pl.col("aqi_valid_days") > 0).then(
                     round_half_even(pl.col("good_days") * 1000, pl.col("aqi_valid_days"))
@@ -193,6 +202,11 @@ def decline_frame(
         pl.col("base"),
         to_decimal(pl.when(pl.col("__base") > 0).then(decline), 1).alias("decline_pct"),
     ).sort(key, "year")
+
+
+def _annual_valid(days: pl.Expr, item: str) -> pl.Expr:
+    """GB 3095 Table 4: ≥ 324 days in the year and every month at its minimum (the ``__ok`` month count)."""
+    return (days >= MIN_DAYS_PER_YEAR) & (pl.col(f"{item}__ok") == 12)
 
 
 def _annual_name(item: str) -> str:
