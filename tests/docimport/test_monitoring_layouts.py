@@ -107,3 +107,24 @@ def test_parquet_numbers_keep_their_decimals() -> None:
     frame = pl.DataFrame({"站点编码": ["QC001"], "监测时间": ["2025-01-01 01:00"], "CO": [0.1 + 0.2]})
     parsed = parse(to_bytes(frame, "parquet"), "parquet", "air", known=KNOWN)
     assert [e.message for e in parsed.errors] == ["「0.30000000000000004」小数位数过多（最多3位）。"]
+
+
+def test_dates_outside_the_import_years_are_row_errors() -> None:
+    """#11.2: with the import's years, a date, hour or year outside them is a row error (the hour an end-labelled
+    time names decides: ``2026-01-01 00:00`` ends 2025's last hour, ``2025-01-01 00:00`` ends 2024's)."""
+    air = ("站点编码,监测时间,PM2.5\nQC001,2025-03-01 00:00,35\nQC001,2024-12-31 23:00,35\nQC001,2020-05-01 13:00,3\n"
+           "QC001,2031-01-01 00:00,3\n")
+    parsed = parse(air.encode(), "csv", "air", known=KNOWN, years={2025, 2020})
+    assert [(e.row, e.column, e.message) for e in parsed.errors] == [
+        (3, "监测时间", "「2024-12-31 23:00」不在本次导入的年份（2020年、2025年）内。"),
+        (5, "监测时间", "「2031-01-01 00:00」不在本次导入的年份（2020年、2025年）内。")]
+    assert parse(air.encode(), "csv", "air", known=KNOWN).ok  # no import year: any year
+    end = "站点编码,监测时间,PM2.5\nQC001,2026-01-01 00:00,35\nQC001,2025-01-01 00:00,35\nQC003,2025-12-31 24:00,1\n"
+    assert [e.row for e in parse(end.encode(), "csv", "air", known=KNOWN, years={2025}, time_label="end").errors] == [3]
+    assert [e.row for e in parse(end.encode(), "csv", "air", known=KNOWN, years={2025}).errors] == [2, 4]
+    water = "断面编码,采样日期,氨氮\nSW001,2025-01-10,0.5\nSW001,2026-01-10,0.5\n"
+    assert [(e.row, e.column) for e in parse(water.encode(), "csv", "water", known=KNOWN, years={2025}).errors] == [
+        (3, "采样日期")]
+    landuse = template_frame("landuse").with_columns(pl.lit("2019").alias("年份")).head(1)
+    errors = parse(to_bytes(landuse, "csv"), "csv", "landuse", known=KNOWN, years={2025, 2024}).errors
+    assert [(e.row, e.column) for e in errors] == [(2, "年份")]

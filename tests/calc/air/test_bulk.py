@@ -249,10 +249,13 @@ def test_annual_statistics_match_scalar(seed, coverage, n_cities):
             expected = air.annual_statistic(item, {r["date"]: r[item] for r in city_rows}, year=row["year"])
             assert row[f"{name}_n_days"] == expected.validity.days
             assert row[f"{name}_valid"] == expected.valid
+            assert tuple(row[f"{name}_days_by_month"]) == expected.validity.days_by_month
             if with_mean:
                 assert row[f"{name}_mean"] == expected.mean
             assert row[f"{name}_p{p}"] == expected.percentile_value
-        ratio = air.good_days_ratio(r["aqi"] for r in city_rows)
+        ratio = air.annual_good_days_ratio({r["date"]: r["aqi"] for r in city_rows}, year=row["year"])
+        assert (row["aqi_valid"], tuple(row["aqi_days_by_month"])) == (ratio.validity.valid,
+                                                                       ratio.validity.days_by_month)
         assert row["good_days"] == ratio.good_days
         assert row["aqi_valid_days"] == ratio.valid_days
         assert row["good_days_ratio"] == ratio.ratio
