@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from calc.bulk_inputs import normalise_numbers
 from calc.water.quality import (
     ITEMS,
     SECTION_ITEMS,
@@ -32,6 +33,11 @@ from calc.water.quality import (
 
 if TYPE_CHECKING:
     from polars.expr.whenthen import ChainedThen, Then
+
+WATER_SCALE = 8
+"""Decimals a water value may have: GB 3838's finest limit (Hg 0.00005) has 5, three more resolve values next
+to a limit (the import allows 6). ``Decimal`` columns are rescaled to it exactly or refused
+(:func:`calc.bulk_inputs.normalise_numbers`)."""
 
 _CODES = {int(c): c.code for c in WaterClass}
 _GRADES = {int(c): section_grade(c) for c in WaterClass}
@@ -142,6 +148,7 @@ def classify_samples_frame(
     frame = samples.collect() if isinstance(samples, pl.LazyFrame) else samples
     present = [item for item in ITEMS if item in frame.columns]
     _check(frame, present)
+    frame = normalise_numbers(frame, present, max_scale=WATER_SCALE)
     body = _waterbody(frame, waterbody, waterbody_column)
     lazy = frame.lazy().with_columns(
         [_item_class(item, pl.col(item), frame.schema[item], body).alias(f"{item}_class") for item in present]
@@ -187,6 +194,7 @@ def section_classes_frame(
         keys.append(waterbody_column)
     present = [item for item in ITEMS if item in frame.columns]
     _check(frame, present)
+    frame = normalise_numbers(frame, present, max_scale=WATER_SCALE)
     body = _waterbody(frame, waterbody, waterbody_column)
     frame = frame.with_columns(
         [_as_decimal(frame[item]) for item in present if frame.schema[item].is_float()]

@@ -7,6 +7,8 @@ from typing import Final
 
 import polars as pl
 
+from calc.bulk_inputs import MAX_VALUE, normalise_numbers
+
 POLLUTANTS: tuple[str, ...] = ("SO2", "NO2", "PM10", "PM25", "CO", "O3")
 """Hourly pollutant columns (default names) of the input frame."""
 
@@ -207,3 +209,16 @@ def checked_scaled(
 
 def collect(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def collect_normalised(
+    frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str], *, max_value: int | None = MAX_VALUE
+) -> pl.DataFrame:
+    """The collected frame with its value ``columns`` (those present) through
+    :func:`calc.bulk_inputs.normalise_numbers` at :data:`FLOAT_SCALE` decimals: every air bulk entry point
+    reads its values this way, so no high-scale ``Decimal`` or huge value reaches the Int64 arithmetic
+    (``max_value=None`` where the integer types are sized from the data's maximum)."""
+    collected = collect(frame)
+    return normalise_numbers(collected, [name for name in columns if name in collected.columns],
+                             max_scale=FLOAT_SCALE, max_value=max_value)
+

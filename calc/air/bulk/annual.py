@@ -14,7 +14,7 @@ from calc.air.assessment import (
 )
 from calc.air.bulk._common import (
     check_values,
-    collect,
+    collect_normalised,
     round_half_even,
     scaled_column,
     to_decimal,
@@ -51,7 +51,7 @@ def annual_city_statistics(
         GB/T 8170; then ``good_days``, ``aqi_valid_days``, ``aqi_valid`` and ``aqi_days_by_month`` (the same annual
         rule on the days with a valid AQI) and ``good_days_ratio`` (优良天数比例 %, 1 decimal). Equal to :func:`calc.air.assessment.annual_statistic` / ``good_days_ratio``.
     """
-    frame = collect(daily)
+    frame = collect_normalised(daily, list(ANNUAL_STATISTICS))
     check_values(frame, [item for item in ANNUAL_STATISTICS if item in frame.columns])
     frame = frame.with_columns(
         pl.col(date_column).cast(pl.Date).dt.year().alias("year"),
@@ -186,7 +186,7 @@ def decline_frame(
         decimal, GB/T 8170; ``null`` without a positive base value) — equal to
         :func:`calc.air.assessment.pm25_decline`.
     """
-    frame = collect(annual)
+    frame = collect_normalised(annual, [column])
     check_values(frame, [column])
     value, scale = scaled_column(column, frame.schema[column])
     current = frame.select(pl.col(key), pl.col("year"), pl.col(column), value.alias("__value"))

@@ -17,7 +17,7 @@ from calc.air.bulk._common import (
     DAILY_ITEMS,
     ceil_div,
     checked_scaled,
-    collect,
+    collect_normalised,
     round_half_even,
 )
 from calc.air.tables import RULE_2012, RULE_2026, breakpoint_table, levels
@@ -223,7 +223,7 @@ def daily_aqi_frame(
         ``non_attainment_pollutants`` (``null`` under HJ 633-2026), ``missing`` — equal to
         :func:`calc.air.aqi` with ``report="daily"`` row by row.
     """
-    frame = collect(daily)
+    frame = collect_normalised(daily, DAILY_ITEMS)
     schema = frame.schema
     scaled, scales, maxima = checked_scaled(
         frame, [item for item in DAILY_ITEMS if item in schema], prefix="__v_"

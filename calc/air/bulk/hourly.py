@@ -25,13 +25,14 @@ from calc.air.bulk._common import (
     FLOAT_SCALE,
     POLLUTANTS,
     _scale_of,
-    collect,
+    collect_normalised,
     refuse_long_floats,
     refuse_negative,
     round_half_even,
     scaled_column,
     to_decimal,
 )
+from calc.bulk_inputs import normalise_numbers
 
 if TYPE_CHECKING:
     from polars.expr.whenthen import ChainedThen, Then
@@ -200,6 +201,8 @@ def daily_station_frame(
     ).collect()
     if base.height == 0:
         return _empty_daily(station_dtype, station)
+    base = normalise_numbers(base, list(present), max_scale=FLOAT_SCALE, max_value=None)  # packing sized by maxima
+    dtypes = {pollutant: base.schema[pollutant] for pollutant in present}
     floats = [pollutant for pollutant, dtype in dtypes.items() if dtype.is_float()]
     checks = base.lazy().select(
         nulls=pl.col("__station").null_count() + pl.col("__time").null_count(),
@@ -468,7 +471,7 @@ def city_daily_frame(
     ValueError
         A station without a city.
     """
-    frame = collect(daily_station)
+    frame = collect_normalised(daily_station, DAILY_ITEMS, max_value=None)  # packing sized by the maxima
     if isinstance(stations, Mapping):
         mapping = pl.DataFrame({station: list(stations.keys()), city: list(stations.values())})
     else:
