@@ -199,7 +199,8 @@ def plan_writes(batch: ImportBatch, results: list[compute.Result]) -> list[Plann
     targets = []
     for result in results:
         code = measures[result.measure].indicators.get(program.framework.code)
-        if not code or code not in by_code or result.value is None:
+        # a result without a value (数据不足, 缺少基准年数据) or marked insufficient is never planned for writing
+        if not code or code not in by_code or result.value is None or result.inputs.get("sufficient") is False:
             continue
         if only_year is not None and result.year != only_year:
             continue

@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from apps.core.errors import ImportRejected
+from apps.monitoring import services
+from apps.monitoring.compute import Result
 from apps.monitoring.models import BaseValue, BatchStatus, ComputedResult, ImportBatch
 from apps.monitoring.samples import to_bytes
 from apps.monitoring.selectors import base_values
@@ -124,3 +126,12 @@ def test_json_mode_prints_row_errors_as_one_object_and_fails(world, tmp_path) ->
                      json=True, stdout=out, stderr=io.StringIO())
     report = json.loads(out.getvalue())
     assert report["status"] == "rejected" and report["errors"][0]["row"] == 2
+
+
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_the_planner_never_writes_a_result_marked_insufficient(world) -> None:
+    batch = _import(world, "air", _hourly(1), year=2025)
+    marked = Result("990100", 2025, "air.good_days_ratio", Decimal("50.0"), "m", "p", inputs={"sufficient": False})
+    assert services.plan_writes(batch, [marked]) == []
+    assert [w.action for w in services.plan_writes(batch, [Result("990100", 2025, "air.good_days_ratio",
+                                                                  Decimal("50.0"), "m", "p")])] == ["write"]
