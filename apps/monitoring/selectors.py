@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.latest import latest_per_key
@@ -162,7 +162,8 @@ def base_values(program: Program, measure: str, year: int, *, office: bool = Tru
     # An insufficient year (数据不足) is no base: stored without a value since the annual-validity rule, and
     # earlier rows that kept a value mark it with inputs.valid = false.
     imported = ComputedResult.objects.filter(program=program, measure=measure, year=year, value__isnull=False,
-                                             batch__status=BatchStatus.COMMITTED).exclude(inputs__valid=False)
+                                             batch__status=BatchStatus.COMMITTED).filter(
+        Q(inputs__valid__isnull=True) | Q(inputs__valid=True))  # (not exclude(valid=False): NULL for a missing key)
     rows = latest_per_key(imported, key=("region",), newest_first=("-id",)).order_by("region_id")
     found: dict[str, tuple[Decimal, str]] = {
         code: (_plain(value), f"导入核算，批次#{batch_id}")
