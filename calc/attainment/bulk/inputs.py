@@ -16,6 +16,7 @@ import polars as pl
 from calc.attainment.evaluation import QUALITATIVE_STATUSES
 from calc.attainment.exact import PLACES
 from calc.attainment.statuses import EvaluationStatus
+from calc.bulk_inputs import normalise_numbers
 from calc.targets import (
     AllOf,
     AnyOf,
@@ -250,6 +251,11 @@ def prepare(
     threshold_places = max((places(t) for r in rows for t in r[3]), default=0)
 
     _require(values, "values", [*KEYS, "year", "value"])
+    # a Decimal(38, 18) column of short numbers is rescaled to their places (at most PLACES) so the scale K
+    # stays that of the numbers, not of the dtype (the engine's own MAX_SCALED check guards magnitudes)
+    values = normalise_numbers(values, ["value"], max_scale=PLACES, max_value=None)
+    if assigned is not None:
+        assigned = normalise_numbers(assigned, ["value"], max_scale=PLACES, max_value=None)
     value_places = _number_scale(values, "value", "values")
     assigned_places = 0 if assigned is None else _number_scale(assigned, "value", "assigned")
     scale = max(value_places, assigned_places, threshold_places) + tolerance_places

@@ -68,7 +68,7 @@ tolerances = st.sampled_from([Decimal("0.01"), Decimal("0"), Decimal("0.05"), De
 
 
 @SETTINGS
-@given(batch=batches, scale=st.sampled_from([3, 4, 6]), tolerance=tolerances)
+@given(batch=batches, scale=st.sampled_from([3, 4, 6, 15, 18]), tolerance=tolerances)  # 15, 18: #11.4
 def test_evaluate_frame_equals_evaluate(batch: list[Series], scale: int, tolerance: Decimal) -> None:
     inputs = frames(batch, scale)
     years = [2014, *YEARS]
@@ -110,7 +110,7 @@ def test_evaluate_frame_equals_evaluate(batch: list[Series], scale: int, toleran
 @SETTINGS
 @given(
     batch=st.lists(st.one_of(series, numeric_series), min_size=1, max_size=6),
-    scale=st.sampled_from([3, 6]),
+    scale=st.sampled_from([3, 6, 18]),
     current_year=st.integers(min_value=2014, max_value=2027),
     thresholds=st.sampled_from(
         [(Decimal("1"), Decimal("0.6")), (Decimal("0.95"), Decimal("0.5")), (Decimal("1.2"), Decimal("0"))]
