@@ -233,8 +233,9 @@ def parse_project_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) ->
         cells = row.cells
         found = len(errors)
 
-        def bad(column: str, message: str, _row: int = row.number) -> None:
-            errors.append(RowError(_row, column, message))
+        def bad(column: str, message: str, _row: int = row.number,
+                _name: str = cell_text(cells.get("项目名称"))) -> None:
+            errors.append(RowError(_row, column, message, _name))
 
         row_factor = _row_factor(cells, bad)
         total_header = next((h for h in TOTAL_HEADERS if h in cells), None)

@@ -97,16 +97,16 @@ def parse_task_sheet(data: bytes, *, limits: SheetLimits = DEFAULT_LIMITS) -> tu
         title = cell_text(row.cells.get("任务名称"))
         level = number_level(number) if number else None
         if not title:
-            errors.append(RowError(row.number, "任务名称", "任务名称不能为空。"))
+            errors.append(RowError(row.number, "任务名称", "任务名称不能为空。", number))
         if level is None:
-            errors.append(RowError(row.number, "序号", f"无法识别的序号「{number}」（示例：（一）、1.、（1））。"))
+            errors.append(RowError(row.number, "序号", f"无法识别的序号「{number}」（示例：（一）、1.、（1））。", title))
             continue
         if level == 2 and 1 not in levels_seen[-1:] and 2 not in levels_seen[-1:]:
-            errors.append(RowError(row.number, "序号", f"「{number}」前面没有上级任务（1.）。"))
+            errors.append(RowError(row.number, "序号", f"「{number}」前面没有上级任务（1.）。", title))
         try:
             deadline, deadline_text = parse_deadline(_first_raw(row.cells, DEADLINE_HEADERS))
         except ValueError as exc:
-            errors.append(RowError(row.number, "完成时限", str(exc)))
+            errors.append(RowError(row.number, "完成时限", str(exc), title))
             deadline, deadline_text = None, ""
         levels_seen.append(level)
         lines.append(TaskLine(

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .errors import RowError
+from .errors import RowError, name_subject
 from .xlsx import DEFAULT_LIMITS, SheetError, SheetLimits, cell_text, open_workbook, sheet_rows, too_many_rows
 
 HEADERS = ["区域代码", "区域", "指标编码", "指标名称", "单位", "目标值", "上期审核值", "本期数值", "定性状态",
@@ -35,6 +35,7 @@ class ValueRow:
     explanation: str
     source: str
     caliber: str
+    indicator_name: str = ""  # as the sheet has it, to name the row in an error
 
 
 #: The columns a row may leave to the stored value: absent from the sheet, the field is not changed.
@@ -91,20 +92,20 @@ def _data_rows(rows: Iterator[tuple[object, ...]]) -> tuple[int, dict[str, int]]
             break
     return RowError(0, "", "未找到表头（须包含「区域代码」「指标编码」等列）。")
 def _number_and_status(offset: int, raw_number: object, raw_status: str,
-                       row_errors: list[RowError]) -> tuple[Decimal | None, str]:
+                       row_errors: list[RowError], subject: str = "") -> tuple[Decimal | None, str]:
     """The row's number and qualitative status as read; what cannot be read goes to ``row_errors``."""
     number = None
     if raw_number not in (None, ""):
         try:
             number = _number(raw_number)
         except (InvalidOperation, ValueError):
-            row_errors.append(RowError(offset, "本期数值", f"「{cell_text(raw_number)}」不是数字。"))
+            row_errors.append(RowError(offset, "本期数值", f"「{cell_text(raw_number)}」不是数字。", subject))
     status = ""
     if raw_status:
         status = STATUS_WORDS.get(raw_status, "")
         if not status:
             row_errors.append(RowError(offset, "定性状态",
-                                       f"「{raw_status}」不是可选值（{'、'.join(STATUS_CHOICES)}）。"))
+                                       f"「{raw_status}」不是可选值（{'、'.join(STATUS_CHOICES)}）。", subject))
     return number, status
 
 
@@ -155,15 +156,16 @@ def _parse_rows(rows: Iterator[tuple[object, ...]], limits: SheetLimits) -> Pars
         if raw_number in (None, "") and not raw_status:
             continue  # a prefilled row the unit does not report this time
         row_errors: list[RowError] = []
+        subject = name_subject(indicator_code, cell_text(cell(values, "指标名称")))
         if not region_code:
-            row_errors.append(RowError(offset, "区域代码", "不能为空。"))
+            row_errors.append(RowError(offset, "区域代码", "不能为空。", subject))
         if not indicator_code:
-            row_errors.append(RowError(offset, "指标编码", "不能为空。"))
-        number, status = _number_and_status(offset, raw_number, raw_status, row_errors)
+            row_errors.append(RowError(offset, "指标编码", "不能为空。", subject))
+        number, status = _number_and_status(offset, raw_number, raw_status, row_errors, subject)
         key = (region_code, indicator_code)
         if region_code and indicator_code:
             if key in seen:
-                row_errors.append(RowError(offset, "指标编码", f"与第{seen[key]}行重复（同一区域同一指标）。"))
+                row_errors.append(RowError(offset, "指标编码", f"与第{seen[key]}行重复（同一区域同一指标）。", subject))
             else:
                 seen[key] = offset
         errors.extend(row_errors)
@@ -172,6 +174,6 @@ def _parse_rows(rows: Iterator[tuple[object, ...]], limits: SheetLimits) -> Pars
                 row=offset, region_code=region_code, indicator_code=indicator_code,
                 unit=cell_text(cell(values, "单位")), number=number, qualitative=status,
                 explanation=cell_text(cell(values, "情况说明")), source=cell_text(cell(values, "数据来源")),
-                caliber=cell_text(cell(values, "统计口径")),
+                caliber=cell_text(cell(values, "统计口径")), indicator_name=cell_text(cell(values, "指标名称")),
             ))
     return ParsedValueSheet(parsed, errors, frozenset(col))

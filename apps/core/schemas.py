@@ -11,6 +11,7 @@ class RowErrorOut(Schema):
     row: int
     column: str
     message: str
+    subject: str = ""  # what the row is about as the sheet names it (indicator code and name, task, project)
 
 
 class ErrorOut(Schema):

@@ -58,7 +58,7 @@ def upload(request: HttpRequest, program_id: int, kind: Form[str], file: File[Up
     services.import_batch_start(batch=batch)
     batch.refresh_from_db()
     if batch.status == BatchStatus.REJECTED:
-        raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in batch.errors])
+        raise ImportRejected([RowError.from_dict(e) for e in batch.errors])
     return Status(201, batch)
 
 

@@ -502,7 +502,7 @@ def monitoring_import(
     batch = import_batch_create(program=program, actor=actor, kind=kind, checked=checked, options=options)
     import_batch_check(batch=batch, progress=progress)
     if batch.status == BatchStatus.REJECTED:
-        raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in batch.errors])
+        raise ImportRejected([RowError.from_dict(e) for e in batch.errors])
     if batch.status == BatchStatus.FAILED:
         raise DomainError(batch.summary)
     if dry_run:

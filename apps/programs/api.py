@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from ninja import File, Router, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError
-from apps.core.uploads import check_upload
+from apps.core.errors import DomainError, PermissionDeniedError
 from apps.geo.access import access_department, access_region, can_see_region
 from apps.geo.models import Department, RegionLevel
-from apps.staging.services import staged_import_commit
+from apps.staging.schemas import StagedImportOut
+from apps.staging.selectors import staged_import_own
+from apps.staging.web import staged_import_api_commit, staged_import_api_upload
 
 from . import imports, services
 from .access import access_program, can_manage_region, visible_programs_q
@@ -19,7 +20,6 @@ from .schemas import (
     AssignedIn,
     AssignedOut,
     DepartmentDutyOut,
-    ImportReport,
     LocalIndicatorIn,
     OverrideIn,
     ProgramDetailOut,
@@ -136,19 +136,29 @@ def put_responsibility(request, program_id: int, indicator_id: int, payload: Res
     return Status(200, responsibility_rows(program, [indicator])[0])
 
 
-@router.post("/{program_id}/responsibilities/import", response={200: ImportReport, 400: ImportReport},
-             summary="导入责任清单 xlsx（dry_run=true 仅预览）；有错误时不写入任何数据")
-def import_responsibilities(request, program_id: int, file: File[UploadedFile], dry_run: bool = False):
+@router.post("/{program_id}/responsibilities/import", response=StagedImportOut,
+             summary="上传责任清单 xlsx 并预览（分工有变化的指标：原值 → 新值，无变化行数）；确认用 "
+                     "…/import/{import_id}/commit；commit=true 时一步写入。有错误时不写入任何数据（400）")
+def import_responsibilities(request, program_id: int, file: File[UploadedFile], commit: Form[bool] = False):
     program = access_program(request.user, program_id, manage=True)
-    checked = check_upload(file, allowed={"xlsx"})
-    if dry_run:
-        preview = services.responsibilities_check(program=program, data=checked.data)
-    else:
-        preview, staged = imports.responsibilities_preview(program=program, actor=request.user, checked=checked)
-        if staged is None:
-            raise ImportRejected(preview.errors)
-        staged_import_commit(staged=staged, actor=request.user, backend="inline")  # a small sheet: answer with it
-    return Status(200 if preview.ok else 400, preview)
+    return staged_import_api_upload(kind=imports.RESPONSIBILITIES, program=program, actor=request.user, file=file,
+                                    commit=commit)
+
+
+@router.get("/{program_id}/responsibilities/import/{import_id}", response=StagedImportOut,
+            summary="本人上传的责任清单导入：预览、进度或结果")
+def get_responsibilities_import(request, program_id: int, import_id: int):
+    program = access_program(request.user, program_id, manage=True)
+    return staged_import_own(actor=request.user, kind=imports.RESPONSIBILITIES, staged_id=import_id,
+                             program=program)
+
+
+@router.post("/{program_id}/responsibilities/import/{import_id}/commit", response=StagedImportOut,
+             summary="确认写入已预览的责任清单导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
+def commit_responsibilities_import(request, program_id: int, import_id: int):
+    program = access_program(request.user, program_id, manage=True)
+    return staged_import_api_commit(kind=imports.RESPONSIBILITIES, program=program, actor=request.user,
+                                    import_id=import_id)
 
 
 @router.get("/{program_id}/responsibilities.xlsx", summary="导出责任清单 xlsx")

@@ -8,8 +8,6 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import domain_check
-from apps.core.uploads import check_upload
 from apps.geo.models import RegionLevel
 
 YEAR_AND_VALUE = _("请填写正确的年度和数值。")
@@ -104,18 +102,3 @@ class TargetEditsForm(forms.Form):
         data = self.cleaned_data
         return {**{name: data[name] for name in self.LOCAL},
                 "targets": {level.level: data[level.input_name] for level in TARGET_LEVEL_FIELDS}}
-
-
-class SheetImportForm(forms.Form):
-    """A sheet to preview, or the previewed staged import's id (``token``) to confirm."""
-
-    token = forms.CharField(required=False)
-    file = forms.FileField(required=False, allow_empty_file=True)
-    confirm = forms.BooleanField(required=False)
-    note = forms.CharField(required=False, strip=False)
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        if not data.get("token"):
-            data["file"] = domain_check(check_upload, data.get("file"), allowed={"xlsx"})
-        return data

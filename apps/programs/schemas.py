@@ -10,11 +10,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from apps.core.schemas import RowErrorOut
-
 from .models import Phase, Program, RegionGoal
 from .selectors import ResponsibilityRow
-from .services import ResponsibilityPreview
 
 
 class PhaseOut(Schema):
@@ -157,19 +154,6 @@ class ResponsibilityOut(Schema):
 class ResponsibilityIn(Schema):
     lead_ids: list[int]
     cooperator_ids: list[int] = []
-
-
-class ImportReport(Schema):
-    """A :class:`~apps.programs.services.ResponsibilityPreview`; ``indicators`` counts the indicators it assigns."""
-
-    ok: bool
-    indicators: int
-    errors: list[RowErrorOut]
-    warnings: list[RowErrorOut]
-
-    @staticmethod
-    def resolve_indicators(obj: ResponsibilityPreview) -> int:
-        return len(obj.resolved)
 
 
 class DepartmentDutyOut(Schema):

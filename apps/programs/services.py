@@ -25,6 +25,7 @@ from calc.targets import (
     parse_target,
     resolve,
 )
+from docimport.errors import name_rows, name_subject
 from docimport.responsibilities import ResponsibilityLine, parse_responsibility_sheet
 from docimport.xlsx import SheetError
 
@@ -299,6 +300,10 @@ def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPr
             preview.rows.append(line.row)
     preview.resolved = _with_sub_indicators(indicators, preview.resolved)
     preview.rows += [0] * (len(preview.resolved) - len(preview.rows))
+    subjects = {line.row: name_subject(getattr(by_name.get(_key(line.indicator_name)), "code", ""), line.indicator_name)
+                for line in lines}
+    name_rows(preview.errors, subjects)
+    name_rows(preview.warnings, subjects)
     return preview
 
 

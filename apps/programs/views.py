@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,18 +17,16 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.core.downloads import xlsx_response
 from apps.core.errors import PermissionDeniedError
-from apps.core.web import cleaned, form_message, page, submit
+from apps.core.web import cleaned, page
 from apps.geo.access import access_department, access_region, visible_departments
-from apps.staging.models import StagedImport
-from apps.staging.selectors import staged_import_for_confirm
-from apps.staging.services import staged_import_commit
+from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.web import StagedImportStep, staged_import_page
 
 from . import imports, services
 from .access import access_program, can_manage_program, can_manage_region, require_manage, visible_programs_q
 from .forms import (
     TARGET_LEVEL_FIELDS,
     AssignedTargetForm,
-    SheetImportForm,
     TargetEditsForm,
     TargetOverrideForm,
 )
@@ -223,35 +222,26 @@ def responsibilities_export(request: HttpRequest, program_id: int) -> HttpRespon
 
 @page
 def responsibilities_import(request: HttpRequest, program_id: int) -> HttpResponse:
-    """Upload → preview with row-level errors → confirm; the confirmed file is the previewed one."""
+    """Upload → preview (old → new per indicator whose units change, or row errors) → confirm → commit; the
+    confirmed file is the previewed one."""
     program = access_program(request.user, program_id)
     require_manage(request.user, program, _("只有生态办管理员可以导入责任清单。"))
-    context: dict[str, object] = {"program": program}
+    context: dict[str, object] = {"program": program,
+                                  "action": reverse("responsibilities_import", kwargs={"program_id": program.id})}
     if request.method != "POST":
         return render(request, "programs/responsibilities_import.html", context)
-    form = SheetImportForm(request.POST, request.FILES)
-    step = submit(form, lambda data: _responsibilities_step(request, program, data))
-    if isinstance(step, StagedImport):  # confirmed and committed
-        count = step.result["indicators"]
+
+    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
+        if staged.status != StagedStatus.COMMITTED:
+            return None
+        count = staged.result["indicators"]
         messages.success(request, ngettext("已导入责任清单：%(count)s项指标。", "已导入责任清单：%(count)s项指标。",
                                            count) % {"count": count})
         return redirect("responsibilities", program_id=program.id)
-    if step is not None:
-        context["preview"], staged = step
-        if staged is not None:
-            context["token"] = staged.pk
-    if form.errors:
-        context.update(message=form_message(form), errors=form.row_errors)
-    return render(request, "programs/responsibilities_import.html", context)
 
-
-def _responsibilities_step(request: HttpRequest, program: Program, data: dict) -> object:
-    """Commit the previewed staged import (``token``), or preview a new sheet."""
-    if data["token"]:
-        staged = staged_import_for_confirm(actor=request.user, kind=imports.RESPONSIBILITIES,
-                                           staged_id=data["token"], program=program)
-        return staged_import_commit(staged=staged, actor=request.user, backend="inline")
-    return imports.responsibilities_preview(program=program, actor=request.user, checked=data["file"])
+    step = StagedImportStep(kind=imports.RESPONSIBILITIES, program=program, actor=request.user)
+    return staged_import_page(request, step, template="programs/responsibilities_import.html", context=context,
+                              done=done)
 
 
 @page

@@ -29,6 +29,7 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Program
 from apps.review.workflow import ReviewStatus
 from apps.staging.diff import FieldChange
+from docimport.errors import name_rows, name_subject
 from docimport.values import OPTIONAL_TEXT, parse_value_sheet
 
 from .access import ReportingParty, reportable_pairs, reporting_parties
@@ -61,6 +62,11 @@ class ImportLine:
     changes: tuple[FieldChange, ...] = ()
 
     @property
+    def subject(self) -> str:
+        """The row's indicator as a row error names it (code and name)."""
+        return name_subject(self.indicator.code, self.indicator.full_name)
+
+    @property
     def old_value(self) -> str:
         """The number or status this row replaces ("" for a new value or an unchanged one)."""
         return next((c.old for c in self.changes if c.field in ("number", "qualitative") and c.old), "")
@@ -78,7 +84,7 @@ class ImportPreview:
 
     @property
     def warnings(self) -> list[RowError]:
-        return [RowError(line.row, "本期数值", w) for line in self.lines for w in line.warnings]
+        return [RowError(line.row, "本期数值", w, line.subject) for line in self.lines for w in line.warnings]
 
 
 def _display(name: str, value: object) -> str:
@@ -177,6 +183,9 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
                                 changes))
     if not parsed.rows and not errors:
         errors.append(RowError(0, "", "表中没有填写任何数值。"))
+    named = {o.indicator.code: o.indicator.full_name for o in obligations}
+    name_rows(errors, {row.row: name_subject(row.indicator_code, named.get(row.indicator_code, row.indicator_name))
+                       for row in parsed.rows})
     return ImportPreview(lines, errors, unchanged)
 
 
@@ -189,6 +198,7 @@ def preview_plan(preview: ImportPreview) -> dict[str, Any]:
          "number": None if line.data.number is None else str(line.data.number), "qualitative": line.data.qualitative,
          "explanation": line.data.explanation, "source": line.data.source, "caliber": line.data.caliber,
          "warnings": line.warnings, "version": line.version, "value": line.value_id,
+         "name": f"{line.region.name} · {line.subject}",
          "changes": [[c.field, c.label, c.old, c.new] for c in line.changes]}
         for line in preview.lines
     ]}
@@ -244,7 +254,8 @@ def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, prev
         return preview
     lines = _recheck(reporting_round, actor, preview.lines)
     if not confirmed and any(line.warnings for line in lines):  # a warning that appeared since the preview
-        raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）") for line in lines for w in line.warnings])
+        raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）", line.subject)
+                              for line in lines for w in line.warnings])
     lines = [replace(line, data=replace(line.data, note=note)) if line.warnings else line for line in lines]
     _write(reporting_round, actor, lines)
     return preview
@@ -261,7 +272,7 @@ def _recheck(reporting_round: ReportingRound, actor: User, lines: list[ImportLin
     allowed = reportable_pairs(actor, program, {(line.region.id, line.indicator.id) for line in lines})
     denied = next((line for line in lines if (line.region.id, line.indicator.id) not in allowed), None)
     if denied is not None:
-        raise ImportRejected([RowError(denied.row, "", "您无权填报该指标值。")])
+        raise ImportRejected([RowError(denied.row, "", "您无权填报该指标值。", denied.subject)])
     current: dict[int, tuple[int, str]] = {}
     for chunk in _chunks([line.value_id for line in lines if line.value_id is not None]):
         rows = IndicatorValue.objects.select_for_update().filter(pk__in=chunk).values_list("id", "version", "status")
@@ -272,7 +283,7 @@ def _recheck(reporting_round: ReportingRound, actor: User, lines: list[ImportLin
         version, status = current.get(line.value_id, (-1, None))
         refusal = value_change_refusal(version=version, expected_version=line.version, status=status)
         if refusal is not None:
-            raise ImportRejected([RowError(line.row, "", str(refusal))])
+            raise ImportRejected([RowError(line.row, "", str(refusal), line.subject)])
     last = last_approved_numbers(program, list({(line.region.id, line.indicator.id) for line in lines}),
                                  before_year=reporting_round.year, period_type=reporting_round.period_type)
     checked, errors = [], []
@@ -285,7 +296,7 @@ def _recheck(reporting_round: ReportingRound, actor: User, lines: list[ImportLin
         check = check_value_input(indicator=line.indicator, data=line.data,
                                   last_approved=previous[1] if previous else None, level=line.region.level,
                                   qualitative=qualitative[kind])
-        errors.extend(RowError(line.row, "本期数值", e) for e in check.errors)
+        errors.extend(RowError(line.row, "本期数值", e, line.subject) for e in check.errors)
         checked.append(line if check.warnings == line.warnings else replace(line, warnings=check.warnings))
     if errors:
         raise ImportRejected(errors)

@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import domain_check, optional_int
-from apps.core.uploads import check_upload
+from apps.core.forms import optional_int
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 
@@ -99,19 +98,4 @@ class BulkApproveForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean()
         data["value_ids"] = [int(v) for v in self.data.getlist("value") if v.isdigit()]
-        return data
-
-
-class ValueImportForm(forms.Form):
-    """A filled template to stage and check, or the previewed staged import's id (``token``) to confirm."""
-
-    token = forms.CharField(required=False)
-    file = forms.FileField(required=False, allow_empty_file=True)
-    confirm = forms.CharField(required=False)
-    note = forms.CharField(required=False, strip=False)
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        if not data.get("token"):
-            data["checked"] = domain_check(check_upload, data.get("file"), allowed={"xlsx"})
         return data

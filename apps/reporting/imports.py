@@ -20,6 +20,7 @@ from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
 from apps.jobs.registry import ReportProgress
 from apps.programs.models import Program
+from apps.staging.diff import FieldChange, RowChange
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import (
@@ -51,13 +52,19 @@ def staged_preview(staged: StagedImport) -> bulk.ImportPreview:
         return checked
     if staged.plan.get("lines") is not None:
         return bulk.preview_from_plan(staged.plan)
-    return bulk.ImportPreview([], [RowError(e["row"], e["column"], e["message"]) for e in staged.errors])
+    return bulk.ImportPreview([], [RowError.from_dict(e) for e in staged.errors])
 
 
-def plan_warnings(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """The warnings of a stored plan as ``{row, column, message}``, without loading its objects."""
-    return [RowError(line["row"], "本期数值", warning).as_dict()
+def plan_warnings(plan: dict[str, Any]) -> list[RowError]:
+    """The warnings of a stored plan, without loading its objects."""
+    return [RowError(line["row"], "本期数值", warning, line.get("name", ""))
             for line in plan.get("lines", []) for warning in line["warnings"]]
+
+
+def plan_changes(plan: dict[str, Any]) -> list[RowChange]:
+    """The values a stored plan creates or changes, old → new per field, without loading its objects."""
+    return [RowChange(line["row"], line.get("name", ""), line["value"] is None,
+                      tuple(FieldChange(*change) for change in line["changes"])) for line in plan.get("lines", [])]
 
 
 def values_import_upload(*, reporting_round: ReportingRound, actor: User, checked: CheckedUpload) -> StagedImport:
@@ -80,7 +87,7 @@ def values_import_confirm(*, staged: StagedImport, actor: User, confirm_warnings
     """
     warnings = plan_warnings(staged.plan)
     if warnings and not (confirm_warnings and note.strip()):
-        raise ImportRejected([RowError(w["row"], w["column"], w["message"] + "（未确认）") for w in warnings])
+        raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）", w.subject) for w in warnings])
     return staged_import_commit(staged=staged, actor=actor, backend=backend,
                                 options={"confirm_warnings": confirm_warnings, "note": note})
 
@@ -118,4 +125,5 @@ def values_import_authorize(actor: User, program: Program, _options: dict[str, o
     bulk.reporting_import_access(program=program, actor=actor)
 
 
-register_kind(StagedKind(VALUES, authorize=values_import_authorize, check=_check, commit=_commit))
+register_kind(StagedKind(VALUES, authorize=values_import_authorize, check=_check, commit=_commit,
+                         changes=plan_changes, warnings=plan_warnings))

@@ -15,9 +15,8 @@ from ninja import Field, Schema
 
 from apps.evidence.models import Evidence
 from apps.review.schemas import ReviewEventOut
-from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.schemas import StagedImportOut
 
-from .imports import plan_warnings
 from .models import ValueRevision
 from .selectors import Obligation
 
@@ -171,34 +170,7 @@ class RoundProgressOut(Schema):
     by_region: list[ProgressLineOut]
 
 
-class ValuesImportOut(Schema):
-    """A staged values import (a :class:`~apps.staging.models.StagedImport`): previewed (``committed`` false),
-    committing (poll it) or committed. ``errors`` is its stored row errors, ``warnings`` its stored plan's."""
-
-    committed: bool
-    rows: int
-    errors: list[dict]
-    warnings: list[dict]
-    import_id: int
-    status: str  # a staged import's status; "interrupted" when a running one has stopped moving
-    finished: bool
-    progress: int
-
-    @staticmethod
-    def resolve_committed(obj: StagedImport) -> bool:
-        return obj.status == StagedStatus.COMMITTED
-
-    @staticmethod
-    def resolve_warnings(obj: StagedImport) -> list[dict]:
-        return plan_warnings(obj.plan)
-
-    @staticmethod
-    def resolve_import_id(obj: StagedImport) -> int:
-        return obj.pk
-
-    @staticmethod
-    def resolve_status(obj: StagedImport) -> str:
-        return obj.display_status
+ValuesImportOut = StagedImportOut  # a staged values import: the one schema of every staged import
 
 
 class ImportConfirmIn(Schema):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import User
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.core.web import cleaned, form_message, page, submit
@@ -24,11 +22,12 @@ from apps.programs.access import access_program, can_manage_program, require_man
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.web import StagedImportStep, staged_import_context, staged_import_page
 
 from . import imports, services
-from .access import access_round, access_value, access_values_import
+from .access import VALUES_IMPORT, access_round, access_value, access_values_import
 from .exports import department_template
-from .forms import BulkApproveForm, EvidenceForm, RoundForm, TransitionForm, ValueForm, ValueImportForm
+from .forms import BulkApproveForm, EvidenceForm, RoundForm, TransitionForm, ValueForm
 from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
     evidence_completeness,
@@ -214,69 +213,42 @@ def template_xlsx(request: HttpRequest, program_id: int, round_id: int) -> HttpR
     return xlsx_response(data, filename)
 
 
-def _import_context(reporting_round: ReportingRound, staged: StagedImport) -> dict[str, object]:
-    """What the import page shows of a staged values import: its preview (old → new) or its row errors."""
-    context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round, "staged": staged}
-    if staged.status in (StagedStatus.PREVIEWED, StagedStatus.REJECTED):
-        context["preview"] = imports.staged_preview(staged)
-    if staged.status == StagedStatus.PREVIEWED:
-        context["token"] = staged.pk
-        if staged.errors:  # a commit refused as a whole, the preview kept
-            context["message"] = staged.errors[0]["message"]
-    elif staged.status == StagedStatus.FAILED:
-        context["message"] = staged.summary
-    return context
+def _import_context(reporting_round: ReportingRound) -> dict[str, object]:
+    return {"program": reporting_round.program, "round": reporting_round,
+            "action": reverse("reporting_import", kwargs={"program_id": reporting_round.program_id,
+                                                          "round_id": reporting_round.pk})}
 
 
 @page
 def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     """Upload → preview (old → new per field) or row-level errors → confirm → the commit runs as a job.
 
-    Inline the commit has finished when the confirm returns; on a thread the import's page polls it.
+    Inline the commit has finished when the confirm returns; on a thread the import's page polls it. A
+    refused confirm (warnings not confirmed, a failed re-check) shows the same staged import again.
     """
     reporting_round = access_round(request.user, program_id, round_id)
-    context: dict[str, object] = {"program": reporting_round.program, "round": reporting_round}
+    context = _import_context(reporting_round)
     if request.method != "POST":
         return render(request, "reporting/import.html", context)
-    imports.values_import_authorize(request.user, reporting_round.program)  # before the file is read
-    form = ValueImportForm(request.POST, request.FILES)
-    step = _ImportStep(request.user, reporting_round)
-    staged = submit(form, step)
-    if staged is not None and staged.status == StagedStatus.COMMITTED:
-        count = staged.result["values"]
-        messages.success(request, ngettext("已导入 %(count)s 项数值（草稿，待提交）。",
-                                           "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
-        return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
-    if staged is not None and form.cleaned_data["token"]:  # committing in the background: its page polls
-        return redirect("reporting_import_status", program_id=program_id, round_id=round_id, import_id=staged.pk)
-    if step.staged is not None:  # a new upload's preview or row errors, or a refused confirm's import again
-        if form.errors:  # unconfirmed warnings (still previewed) or the commit's re-check (rejected)
-            step.staged.refresh_from_db()
-        context = _import_context(reporting_round, step.staged)
-    if form.errors:
-        context.update(message=form_message(form), errors=form.row_errors)
-    return render(request, "reporting/import.html", context)
 
+    def done(staged: StagedImport, confirmed: bool) -> HttpResponse | None:
+        if staged.status == StagedStatus.COMMITTED:
+            count = staged.result["values"]
+            messages.success(request, ngettext("已导入 %(count)s 项数值（草稿，待提交）。",
+                                               "已导入 %(count)s 项数值（草稿，待提交）。", count) % {"count": count})
+            return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
+        if confirmed:  # committing in the background: its page polls
+            return redirect("reporting_import_status", program_id=program_id, round_id=round_id, import_id=staged.pk)
+        return None
 
-class _ImportStep:
-    """The import page's POST: confirm the previewed staged import ``token``, or stage and check a new upload.
-
-    Keeps the staged import it reached, so that a refused confirm (unconfirmed warnings, a failed re-check)
-    shows that import's preview or row errors again.
-    """
-
-    def __init__(self, actor: User, reporting_round: ReportingRound) -> None:
-        self.actor, self.reporting_round = actor, reporting_round
-        self.staged: StagedImport | None = None
-
-    def __call__(self, data: dict[str, Any]) -> StagedImport:
-        if not data["token"]:
-            self.staged = imports.values_import_upload(reporting_round=self.reporting_round, actor=self.actor,
-                                                       checked=data["checked"])
-            return self.staged
-        self.staged = access_values_import(self.actor, self.reporting_round, data["token"], previewed=True)
-        return imports.values_import_confirm(staged=self.staged, actor=self.actor,
-                                             confirm_warnings=bool(data["confirm"]), note=data["note"])
+    step = StagedImportStep(
+        kind=VALUES_IMPORT, program=reporting_round.program, actor=request.user,
+        upload=lambda checked: imports.values_import_upload(reporting_round=reporting_round, actor=request.user,
+                                                            checked=checked),
+        find=lambda token: access_values_import(request.user, reporting_round, token, previewed=True),
+        confirm=lambda staged, data: imports.values_import_confirm(
+            staged=staged, actor=request.user, confirm_warnings=bool(data["confirm"]), note=data["note"]))
+    return staged_import_page(request, step, template="reporting/import.html", context=context, done=done)
 
 
 @page
@@ -284,7 +256,8 @@ def import_status(request: HttpRequest, program_id: int, round_id: int, import_i
     """One staged values import of the user: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
     staged = access_values_import(request.user, reporting_round, import_id)
-    return render(request, "reporting/import.html", _import_context(reporting_round, staged))
+    return render(request, "reporting/import.html", {**_import_context(reporting_round),
+                                                     **staged_import_context(staged)})
 
 
 @page

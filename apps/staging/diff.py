@@ -56,3 +56,8 @@ def column_changes(old: Mapping[str, object] | None, new: Mapping[str, object],
 def changes_plan(rows: Iterable[RowChange], unchanged: int) -> dict[str, Any]:
     """The JSON plan part every list import stores: the changed rows and how many rows change nothing."""
     return {"changes": [row.as_dict() for row in rows], "unchanged": unchanged}
+
+
+def plan_changes(plan: Mapping[str, Any]) -> list[RowChange]:
+    """The changed rows of a plan made by :func:`changes_plan`, as the preview shows them."""
+    return [RowChange.from_dict(row) for row in plan.get("changes", [])]

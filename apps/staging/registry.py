@@ -1,6 +1,6 @@
 """What each kind of staged import does at each step, by name: ``register_kind(StagedKind(...))``.
 
-A kind is three plain functions:
+A kind is a few plain functions:
 
 - ``authorize(actor, program, options)``: may this actor import this kind here at all? Raises
   :class:`apps.core.errors.PermissionDeniedError`. It is asked before the upload is read
@@ -12,7 +12,11 @@ A kind is three plain functions:
   It writes nothing but the staged import's own progress.
 - ``commit(staged, actor) -> Committed``: write ``staged.plan`` (or re-check the stored file) in bulk. It
   runs inside one transaction opened by :func:`apps.staging.services.staged_import_commit`'s job, so a raise
-  leaves nothing written.
+  leaves nothing written. A commit that re-checks the stored file raises
+  :class:`apps.staging.services.StalePreview` when what it would write is not what the preview showed.
+- ``changes(plan) -> list[RowChange]`` and ``warnings(plan) -> list[RowError]``: what the preview shows of a
+  stored plan (old → new per changed field, warnings to confirm); by default the plan's ``changes``
+  (:func:`apps.staging.diff.changes_plan`) and ``warnings`` entries.
 
 Apps register their kinds in their ``AppConfig.ready`` (``apps/<app>/imports.py``).
 """
@@ -24,6 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.jobs.registry import ReportProgress
+from docimport.errors import RowError
+
+from .diff import RowChange, plan_changes
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,11 @@ class Committed:
 Authorize = Callable[[Any, Any, dict[str, Any]], None]
 
 
+def stored_warnings(plan: dict[str, Any]) -> list[RowError]:
+    """The warnings a plan keeps as ``{row, column, message, subject}`` entries."""
+    return [RowError.from_dict(warning) for warning in plan.get("warnings", [])]
+
+
 @dataclass(frozen=True)
 class StagedKind:
     name: str  # "<app>.<what>", e.g. "tasks.tasks"
@@ -56,6 +68,8 @@ class StagedKind:
     check: Callable[[Any, ReportProgress], Checked]
     commit: Callable[[Any, Any], Committed]
     formats: frozenset[str] = frozenset({"xlsx"})
+    changes: Callable[[dict[str, Any]], list[RowChange]] = plan_changes
+    warnings: Callable[[dict[str, Any]], list[RowError]] = stored_warnings
 
 
 _KINDS: dict[str, StagedKind] = {}

@@ -24,6 +24,21 @@ from .models import TRANSITIONS, StagedImport, StagedStatus
 from .registry import Checked, import_kind
 
 
+class StalePreview(DomainError):
+    """The stored data changed between the preview and the commit: the commit would not write what the user
+    confirmed. Nothing is written; the import is previewed again with ``plan`` (what it would write now)."""
+
+    def __init__(self, plan: dict[str, Any]) -> None:
+        self.plan = plan
+        super().__init__("数据在预览后已有变化，未写入任何数据。已按当前数据重新预览，请核对后再确认。")
+
+
+def staged_plan_current(staged: StagedImport, plan: dict[str, Any]) -> None:
+    """Refuse (:class:`StalePreview`) a commit whose re-check plans other changes than the preview showed."""
+    if any(staged.plan.get(key) != plan.get(key) for key in ("changes", "unchanged")):
+        raise StalePreview(plan)
+
+
 def staged_import_move(staged: StagedImport, new: str, **fields: Any) -> StagedImport:
     """Apply one status move (checked against the transition table) with the fields that go with it."""
     if new != staged.status and new not in TRANSITIONS[staged.status]:
@@ -138,7 +153,7 @@ def staged_import_commit(
 def raise_outcome(staged: StagedImport) -> None:
     """Raise what a finished commit refused (row errors or a domain error), so a synchronous caller sees it."""
     if staged.status == StagedStatus.REJECTED:
-        raise ImportRejected([RowError(e["row"], e["column"], e["message"]) for e in staged.errors])
+        raise ImportRejected([RowError.from_dict(e) for e in staged.errors])
     if staged.status == StagedStatus.FAILED:
         raise DomainError(staged.summary or "导入失败。")
     if staged.status == StagedStatus.PREVIEWED and staged.errors:  # a commit refused as a whole; plan kept
@@ -148,8 +163,10 @@ def raise_outcome(staged: StagedImport) -> None:
 def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
     """The commit job's body: one transaction for the kind's writes and the status; a refusal writes nothing.
 
-    A commit is recorded in the audit log with the writes. Row errors end it ``rejected``; a domain error (the year's round was deleted meanwhile) leaves it
-    ``previewed`` with the message, to be confirmed again; anything else ends it ``failed``.
+    A commit is recorded in the audit log with the writes. Row errors end it ``rejected``; a domain error (the
+    year's round was deleted meanwhile) leaves it ``previewed`` with the message, to be confirmed again (a
+    :class:`StalePreview` with the plan of now, so the preview shows what a new confirm would write); anything
+    else ends it ``failed``.
     """
     staged = StagedImport.objects.defer("plan").get(pk=staged_id)
     spec = import_kind(staged.kind)
@@ -174,8 +191,9 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
     except DomainError as exc:
         staged.refresh_from_db()
         if staged.status == StagedStatus.COMMITTING:
+            again = {"plan": exc.plan} if isinstance(exc, StalePreview) else {}
             staged_import_move(staged, StagedStatus.PREVIEWED, stage=gettext_noop("写入未执行"),
-                               errors=[RowError(0, "", str(exc)).as_dict()])
+                               errors=[RowError(0, "", str(exc)).as_dict()], **again)
     except Exception as exc:
         staged.refresh_from_db()
         staged_import_move(staged, StagedStatus.FAILED, progress=100, stage=gettext_noop("失败"),
@@ -184,13 +202,21 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
     return staged
 
 
+def staged_import_upload(
+    *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, options: dict[str, Any] | None = None,
+) -> StagedImport:
+    """Keep an upload as a staged import of ``kind`` and check it now: ends previewed (its plan holds old → new
+    per changed field), rejected (its row errors) or failed. Nothing but the staged import is written."""
+    staged = staged_import_create(kind=kind, actor=actor, checked=checked, program=program, options=options)
+    return staged_import_check(staged=staged)
+
+
 def staged_import_upload_and_commit(
     *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, backend: str | None = None,
 ) -> StagedImport:
     """The one-step flow (upload → check → commit at once, all or nothing): row errors are raised as
     ImportRejected, with the refused import kept as ``rejected``."""
-    staged = staged_import_create(kind=kind, actor=actor, checked=checked, program=program)
-    staged_import_check(staged=staged)
+    staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program)
     raise_outcome(staged)
     return staged_import_commit(staged=staged, actor=actor, backend=backend)
 

@@ -1,7 +1,8 @@
 """The task and project list imports as staged-import kinds (see :mod:`apps.staging.registry`).
 
-The check parses and resolves the stored sheet; the commit checks it again against the database as it is
-then and writes it in bulk, all or nothing.
+The check parses and resolves the stored sheet and plans old → new per changed column; the commit checks it
+again against the database as it is then and writes it in bulk, all or nothing, unless it would now change
+something else than the preview showed (then the import is previewed again: :class:`StalePreview`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from apps.jobs.registry import ReportProgress
 from apps.programs.access import require_manage
 from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
-from apps.staging.services import staged_import_read
+from apps.staging.services import staged_import_read, staged_plan_current
 
 from . import services
 
@@ -22,24 +23,37 @@ def _summary(plan: dict) -> str:
     return f"{len(plan['changes'])}行有变化，{plan['unchanged']}行无变化"
 
 
-def _check_tasks(staged: StagedImport, _report: ReportProgress) -> Checked:
+def _task_plan(staged: StagedImport) -> services.TaskListPlan:
     resolved = services.task_list_check(program=staged.program, data=staged_import_read(staged))
-    plan = services.task_list_changes(program=staged.program, resolved=resolved).plan()
-    return Checked(plan=plan, rows=len(resolved), summary=_summary(plan))
+    return services.task_list_changes(program=staged.program, resolved=resolved)
+
+
+def _check_tasks(staged: StagedImport, _report: ReportProgress) -> Checked:
+    planned = _task_plan(staged)
+    plan = planned.plan()
+    return Checked(plan=plan, rows=len(planned.rows), summary=_summary(plan))
 
 
 def _commit_tasks(staged: StagedImport, _actor: object) -> Committed:
-    return Committed(result=services.task_list_import(program=staged.program, data=staged_import_read(staged)))
+    planned = _task_plan(staged)
+    staged_plan_current(staged, planned.plan())
+    return Committed(result=services.task_list_write(planned))
+
+
+def _project_plan(staged: StagedImport) -> services.ProjectPlan:
+    return services.project_list_check(program=staged.program, data=staged_import_read(staged))
 
 
 def _check_projects(staged: StagedImport, _report: ReportProgress) -> Checked:
-    checked = services.project_list_check(program=staged.program, data=staged_import_read(staged))
-    plan = checked.plan()
-    return Checked(plan=plan, rows=len(checked.rows) + checked.unchanged, summary=_summary(plan))
+    planned = _project_plan(staged)
+    plan = planned.plan()
+    return Checked(plan=plan, rows=len(planned.rows) + planned.unchanged, summary=_summary(plan))
 
 
 def _commit_projects(staged: StagedImport, _actor: object) -> Committed:
-    return Committed(result=services.project_list_import(program=staged.program, data=staged_import_read(staged)))
+    planned = _project_plan(staged)
+    staged_plan_current(staged, planned.plan())
+    return Committed(result=services.project_list_write(planned))
 
 
 def authorize(actor: object, program: object, _options: dict[str, object]) -> None:

@@ -148,11 +148,6 @@ class ProgressEditIn(Schema):
     submit: bool = False
 
 
-class ImportOut(Schema):
-    created: int
-    updated: int
-
-
 class FundingOut(Schema):
     source: str
     label: str

@@ -117,19 +117,6 @@ def task_counts(rows: list[TaskRow]) -> TaskCounts:
     )
 
 
-@dataclass(frozen=True)
-class ImportCounts:
-    """What a committed task or project list import wrote."""
-
-    created: int
-    updated: int
-
-    @classmethod
-    def from_result(cls, result: dict) -> ImportCounts:
-        """From a staged import's stored result (a JSON column)."""
-        return cls(created=result["created"], updated=result["updated"])
-
-
 def task_progress_list(task: Task) -> QuerySet[TaskProgress]:
     return task.progress_updates.select_related("department", "created_by").prefetch_related("evidence")
 

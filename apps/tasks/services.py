@@ -125,11 +125,11 @@ def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
         for column, wanted, found in (("牵头单位", line.leads, leads), ("配合单位", line.cooperators, cooperators)):
             for name, unit in zip(wanted, found, strict=True):
                 if unit is None:
-                    errors.append(RowError(line.row, column, f"未找到单位「{name}」。"))
+                    errors.append(RowError(line.row, column, f"未找到单位「{name}」。", line.title))
         while stack and stack[-1].level >= line.level:
             stack.pop()
         if line.level >= 1 and not line.leads and not any(p.leads for p in stack):
-            errors.append(RowError(line.row, "牵头单位", "任务须有牵头单位。"))
+            errors.append(RowError(line.row, "牵头单位", "任务须有牵头单位。", line.title))
         stack.append(line)
         resolved.append((line, [u for u in leads if u], [u for u in cooperators if u]))
     _reject_if_any(errors, empty=not lines, nothing="表中没有任务。")
@@ -139,7 +139,7 @@ def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
 def task_list_import(*, program: Program, data: bytes) -> dict[str, int]:
     """Import a 任务清单 sheet: all rows or none. Rows update the task at the same place (numbers from the
     top group down) where they change it and add new ones; nothing is deleted."""
-    return _task_list_commit(task_list_changes(program=program, resolved=task_list_check(program=program, data=data)))
+    return task_list_write(task_list_changes(program=program, resolved=task_list_check(program=program, data=data)))
 
 
 @dataclass
@@ -197,7 +197,7 @@ def task_list_changes(*, program: Program, resolved: TaskPlan) -> TaskListPlan:
         leads = leads or (stack[-1][3] if stack else [])
         key = (*(stack[-1][2] if stack else ()), line.number)
         if key in claimed:
-            repeated.append(RowError(line.row, "序号", f"「{line.title}」与第{claimed[key]}行位于同一位置（序号重复）。"))
+            repeated.append(RowError(line.row, "序号", f"与第{claimed[key]}行位于同一位置（序号重复）。", line.title))
         claimed.setdefault(key, line.row)
         stored = keys.get(key)
         rows.append(TaskRow(line, parent_index, leads, cooperators, stored, None, index + 1))
@@ -231,7 +231,7 @@ def _task_change(row: TaskRow, keep_order: bool, top: int) -> RowChange | None:
 
 
 @transaction.atomic
-def _task_list_commit(plan: TaskListPlan) -> dict[str, int]:
+def task_list_write(plan: TaskListPlan) -> dict[str, int]:
     """Write the new and changed tasks in bulk, one level of the tree at a time (a parent gets its id before
     its children are created); only the units that change are replaced, in one delete and one insert."""
     task_at: dict[int, Task] = {}
@@ -437,13 +437,14 @@ def _project_lines(program: Program, data: bytes) -> list[tuple[ProjectLine, Pro
         region = resolve_region(program, line.location)
         department = names.get(line.department)
         if category is None:
-            errors.append(RowError(line.row, "项目类别", f"未知的项目类别「{line.category}」（可用：{'、'.join(categories)}）。"))
+            errors.append(RowError(line.row, "项目类别", f"未知的项目类别「{line.category}」（可用：{'、'.join(categories)}）。",
+                                  line.name))
         if region is None:
-            errors.append(RowError(line.row, "建设地点", f"「{line.location}」不在本市县区范围内。"))
+            errors.append(RowError(line.row, "建设地点", f"「{line.location}」不在本市县区范围内。", line.name))
         if department is None:
-            errors.append(RowError(line.row, "责任单位", f"未找到单位「{line.department}」。"))
+            errors.append(RowError(line.row, "责任单位", f"未找到单位「{line.department}」。", line.name))
         if line.name in seen:
-            errors.append(RowError(line.row, "项目名称", f"与第{seen[line.name]}行项目重名。"))
+            errors.append(RowError(line.row, "项目名称", f"与第{seen[line.name]}行项目重名。", line.name))
         seen.setdefault(line.name, line.row)
         if category and region and department:
             ready.append((line, category, region, department))
@@ -524,11 +525,11 @@ def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
 
 def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
     """Import a 项目清单 sheet: all rows or none; a row with an existing project name updates what it changes."""
-    return _project_list_commit(project_list_check(program=program, data=data))
+    return project_list_write(project_list_check(program=program, data=data))
 
 
 @transaction.atomic
-def _project_list_commit(plan: ProjectPlan) -> dict[str, int]:
+def project_list_write(plan: ProjectPlan) -> dict[str, int]:
     """Write the new and changed projects, and the funding and years that change, in bulk (a few queries)."""
     for row in plan.rows:
         if row.project.total_investment < 0:

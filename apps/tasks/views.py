@@ -12,19 +12,20 @@ from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError
-from apps.core.web import cleaned, form_message, page, submit
+from apps.core.web import cleaned, page, submit
 from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
 from apps.programs.access import access_program, can_manage_program, require_manage
 from apps.programs.models import Program
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
-from apps.staging.services import staged_import_upload_and_commit
+from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.web import StagedImportStep, staged_import_page
 
 from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, can_respond, progress_department
 from .exports import render_project_xlsx, render_task_xlsx
-from .forms import ListImportForm, NoticeIssueForm, NoticeStepForm, ProgressForm, ProgressTransitionForm
+from .forms import NoticeIssueForm, NoticeStepForm, ProgressForm, ProgressTransitionForm
 from .models import NoticeLevel, NoticeStatus, ProjectYear
 
 # --- tasks -------------------------------------------------------------------------------------
@@ -112,22 +113,25 @@ def task_import(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 def _import(request: HttpRequest, program_id: int, kind: str) -> HttpResponse:
-    """The task or project list import; ``kind`` (tasks/projects) is also the list page it returns to."""
+    """The task or project list import: upload → preview (old → new per changed column, or row errors) →
+    confirm → commit; ``kind`` (tasks/projects) is also the list page it returns to."""
     label = _("任务清单") if kind == "tasks" else _("项目清单")
     program = access_program(request.user, program_id, manage=True)
-    form = ListImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        staged = submit(form, lambda data: staged_import_upload_and_commit(
-            kind=imports.TASKS if kind == "tasks" else imports.PROJECTS, program=program, actor=request.user,
-            checked=data["file"], backend="inline"))
-        if staged is not None:
-            messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条。")
-                             % {"list": label, "created": staged.result["created"],
-                                "updated": staged.result["updated"]})
-            return redirect(kind, program_id=program.id)
-        messages.error(request, form_message(form))
-    return render(request, "tasks/import.html", {"program": program, "label": label, "kind": kind,
-                                                 "errors": getattr(form, "row_errors", [])})
+    context: dict[str, object] = {"program": program, "label": label, "kind": kind,
+                                  "action": reverse(f"{kind}_import", kwargs={"program_id": program.id})}
+    if request.method != "POST":
+        return render(request, "tasks/import.html", context)
+
+    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
+        if staged.status != StagedStatus.COMMITTED:
+            return None
+        messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条，%(unchanged)s 条无变化。")
+                         % {"list": label, **staged.result})
+        return redirect(kind, program_id=program.id)
+
+    step = StagedImportStep(kind=imports.TASKS if kind == "tasks" else imports.PROJECTS, program=program,
+                            actor=request.user)
+    return staged_import_page(request, step, template="tasks/import.html", context=context, done=done)
 
 
 # --- projects ----------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import pytest
 from apps.core.schemas import RowErrorOut
 from apps.programs import schemas, selectors
 from apps.programs.models import AssignedTarget
-from apps.programs.services import ResponsibilityPreview
 from docimport.errors import RowError
 from tests.schema_reads import attribute_names, unresolved_fields
 
@@ -16,7 +15,6 @@ READS = {
     schemas.TargetOut: selectors.TargetRow,
     schemas.AssignedOut: AssignedTarget,
     schemas.ResponsibilityOut: selectors.ResponsibilityRow,
-    schemas.ImportReport: ResponsibilityPreview,
     schemas.DepartmentDutyOut: selectors.DepartmentDuty,
     RowErrorOut: RowError,
 }

@@ -88,7 +88,7 @@ def test_row_errors_reject_and_nothing_is_written(world: SimpleNamespace) -> Non
     staged = staged_import_create(kind="tests.numbers", actor=world.users.office, checked=_checked("1\nx\n3"))
     staged_import_check(staged=staged)
     assert staged.status == StagedStatus.REJECTED
-    assert staged.errors == [{"row": 2, "column": "值", "message": "不是数字"}]
+    assert staged.errors == [{"row": 2, "column": "值", "message": "不是数字", "subject": ""}]
     with pytest.raises(DomainError):
         staged_import_commit(staged=staged, actor=world.users.office)
 

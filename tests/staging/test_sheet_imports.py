@@ -42,16 +42,21 @@ def test_responsibilities_page_previews_then_commits_the_stored_sheet(world: Sim
     assert again.status_code == 200 and "预览已失效" in again.content.decode()
 
 
-def test_a_sheet_with_errors_is_not_kept(world: SimpleNamespace, client_for: ClientFor) -> None:
+def test_a_sheet_with_errors_is_refused_and_writes_nothing(world: SimpleNamespace, client_for: ClientFor) -> None:
     url = f"/programs/{world.program.id}/responsibilities/import/"
     bad = sheet([*GOOD, ("38", "不存在的指标", "", "市财政局", "")])
     response = client_for(world.users.office).post(url, {"file": SimpleUploadedFile("t.xlsx", bad)})
-    assert "未知指标" in response.content.decode() and not StagedImport.objects.exists()
+    assert "未知指标" in response.content.decode() and "token" not in response.context
+    staged = StagedImport.objects.get()  # kept as refused, as every kind keeps it; nothing written
+    assert staged.status == StagedStatus.REJECTED and not Responsibility.objects.exists()
 
 
 def test_task_import_is_a_committed_staged_import(world: SimpleNamespace, client_for: ClientFor) -> None:
     url = f"/programs/{world.program.id}/tasks/import/"
-    response = client_for(world.users.office).post(url, {"file": SimpleUploadedFile("t.xlsx", xlsx(GOOD_TASKS))})
+    office = client_for(world.users.office)
+    preview = office.post(url, {"file": SimpleUploadedFile("t.xlsx", xlsx(GOOD_TASKS))})
+    assert preview.status_code == 200 and not Task.objects.exists()  # previewed, not written
+    response = office.post(url, {"token": preview.context["token"]})
     assert response.status_code == 302
     staged = StagedImport.objects.get()
     assert (staged.kind, staged.status, staged.result) == ("tasks.tasks", StagedStatus.COMMITTED,

@@ -188,7 +188,8 @@ def test_import_endpoint_reports_rows_and_needs_office(world: SimpleNamespace, c
     assert response.status_code == 403
     response = client_for(world.users.office).post(url, {"file": SimpleUploadedFile("t.xlsx", bad)})
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"row": 9, "column": "牵头单位", "message": "未找到单位「市不存在局」。"}]
+    assert response.json()["errors"] == [{"row": 9, "column": "牵头单位", "message": "未找到单位「市不存在局」。",
+                                         "subject": "x"}]
     page = client_for(world.users.office).post(f"/programs/{world.program.id}/tasks/import/",
                                                {"file": SimpleUploadedFile("t.xlsx", bad)})
     assert "未找到单位「市不存在局」" in page.content.decode()

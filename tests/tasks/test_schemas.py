@@ -28,7 +28,6 @@ READS = {
     schemas.ProgressOut: TaskProgress,
     schemas.ReviewEventOut: ReviewEvent,
     schemas.ProgressDetailOut: TaskProgress,
-    schemas.ImportOut: selectors.ImportCounts,
     schemas.FundingOut: ProjectFunding,
     schemas.YearOut: ProjectYear,
     schemas.ProjectOut: Project,
@@ -52,7 +51,7 @@ def test_schema_fields_come_from_what_it_reads(schema: type) -> None:
 
 
 def test_dataclasses_are_frozen() -> None:
-    for cls in (selectors.TaskCounts, selectors.ImportCounts, selectors.Inbox, selectors.Bar, selectors.Timeline,
+    for cls in (selectors.TaskCounts, selectors.Inbox, selectors.Bar, selectors.Timeline,
                 selectors.TaskRow, selectors.NoticeEventEntry, selectors.DueReport, selectors.SummaryLine,
                 selectors.ProjectSummary):
         assert cls.__dataclass_params__.frozen, cls.__name__

@@ -1,0 +1,108 @@
+"""The preview → confirm → commit page of every staged import, on one pattern.
+
+A POST with a file stages and checks it (``upload``) and shows its preview: old → new per changed field, the
+number of unchanged rows, warnings, or its row errors (``templates/staging/_preview.html``). A POST with the
+previewed import's ``token`` confirms it (``confirm``); a refused confirm (unconfirmed warnings, data changed
+since the preview, a re-check that found row errors) shows the same import again: the staged file is kept.
+The API has the same two steps (:func:`staged_import_api_upload`, :func:`staged_import_api_commit`) and
+answers every kind with :class:`apps.staging.schemas.StagedImportOut`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.core.uploads import CheckedUpload, check_upload
+from apps.core.web import form_message, submit
+
+from .forms import StagedImportForm
+from .models import StagedImport, StagedStatus
+from .selectors import staged_import_for_confirm, staged_import_preview
+from .services import (
+    raise_outcome,
+    staged_import_commit,
+    staged_import_upload,
+    staged_import_upload_and_commit,
+)
+
+
+def staged_import_context(staged: StagedImport) -> dict[str, object]:
+    """What a page shows of a staged import: the import, its preview, and the token to confirm it."""
+    context: dict[str, object] = {"staged": staged}
+    if staged.status in (StagedStatus.PREVIEWED, StagedStatus.REJECTED, StagedStatus.FAILED):
+        context["preview"] = staged_import_preview(staged)
+    if staged.status == StagedStatus.PREVIEWED:
+        context["token"] = staged.pk
+    return context
+
+
+class StagedImportStep:
+    """A staged-import page's POST: ``upload`` a new sheet, or ``find`` the previewed import ``token`` and
+    ``confirm`` it. Keeps the import it reached, so that a refused confirm shows that import again.
+
+    By default a sheet is staged as ``kind`` of ``program`` and checked at once, the token is one of the
+    actor's own previewed imports, and the confirm commits it inline (a list is small).
+    """
+
+    def __init__(self, *, kind: str, program: Any, actor: Any,
+                 upload: Callable[[CheckedUpload], StagedImport] | None = None,
+                 find: Callable[[str], StagedImport] | None = None,
+                 confirm: Callable[[StagedImport, dict[str, Any]], StagedImport] | None = None) -> None:
+        self.upload = upload or (lambda checked: staged_import_upload(kind=kind, actor=actor, checked=checked,
+                                                                      program=program))
+        self.find = find or (lambda token: staged_import_for_confirm(actor=actor, kind=kind, staged_id=token,
+                                                                     program=program))
+        self.confirm = confirm or (lambda staged, _data: staged_import_commit(staged=staged, actor=actor,
+                                                                              backend="inline"))
+        self.staged: StagedImport | None = None
+
+    def __call__(self, data: dict[str, Any]) -> StagedImport:
+        if not data["token"]:
+            self.staged = self.upload(data["checked"])
+            return self.staged
+        self.staged = self.find(data["token"])
+        return self.confirm(self.staged, data)
+
+
+def staged_import_page(request: HttpRequest, step: StagedImportStep, *, template: str, context: dict[str, object],
+                       done: Callable[[StagedImport, bool], HttpResponse | None]) -> HttpResponse:
+    """Run the page's POST; ``done(staged, confirmed)`` answers a carried-out step (a redirect) or None to
+    show the import's preview (a new upload's) on ``template``."""
+    form = StagedImportForm(request.POST, request.FILES)
+    staged = submit(form, step)
+    if staged is not None:
+        response = done(staged, bool(form.cleaned_data["token"]))
+        if response is not None:
+            return response
+    if step.staged is not None:  # a new upload's preview or row errors, or a refused confirm's import again
+        if form.errors:  # unconfirmed warnings (still previewed) or the commit's re-check (previewed again, rejected)
+            step.staged.refresh_from_db()
+        context.update(staged_import_context(step.staged))
+    if form.errors:
+        context.update(message=form_message(form), errors=form.row_errors)
+    return render(request, template, context)
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+
+def staged_import_api_upload(*, kind: str, program: Any, actor: Any, file: Any, commit: bool = False) -> StagedImport:
+    """``POST …/import``: stage and check a sheet; answers its preview (changes, unchanged) to be confirmed by
+    ``…/import/{id}/commit``, or, with ``commit``, commits it at once. Row errors are a 400 listing them."""
+    checked = check_upload(file, allowed={"xlsx"})
+    if commit:
+        return staged_import_upload_and_commit(kind=kind, actor=actor, checked=checked, program=program,
+                                               backend="inline")
+    staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program)
+    raise_outcome(staged)
+    return staged
+
+
+def staged_import_api_commit(*, kind: str, program: Any, actor: Any, import_id: int) -> StagedImport:
+    """``POST …/import/{id}/commit``: commit the actor's previewed import (inline: a list is small)."""
+    staged = staged_import_for_confirm(actor=actor, kind=kind, staged_id=import_id, program=program)
+    return staged_import_commit(staged=staged, actor=actor, backend="inline")
