@@ -18,6 +18,7 @@ from apps.programs.models import AssignedTarget, Milestone, Phase, Program, Regi
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
 from apps.reporting.selectors import last_approved_numbers
 from apps.reporting.validation import PERCENT_UNITS
+from docimport.xlsx import sheet_row
 
 DEMO_PASSWORD = "ecociv-demo-2026"
 
@@ -144,10 +145,10 @@ def responsibility_sheet(rows: list[tuple[str, str, str, str, str]]) -> bytes:
     """A 责任清单 workbook in the offices' layout (the demo goes through the real import)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["秦川市创建国家生态文明建设示范市指标责任分工表"])
-    sheet.append(["序号", "指标名称", "目标值", "牵头单位", "配合单位"])
+    sheet.append(sheet_row(sheet, ["秦川市创建国家生态文明建设示范市指标责任分工表"]))
+    sheet.append(sheet_row(sheet, ["序号", "指标名称", "目标值", "牵头单位", "配合单位"]))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(sheet_row(sheet, list(row)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -20,6 +20,7 @@ from apps.review.workflow import ReviewAction
 from apps.tasks import services
 from apps.tasks.models import ProjectCategory, ProjectStatus, Task, TaskMilestone
 from apps.tasks.supervision import notice_close, notice_respond, supervision_run
+from docimport.xlsx import sheet_row
 
 D = dt.date
 LATE = "late"  # deadline placeholder: filled relative to today so that escalation levels always show
@@ -202,12 +203,12 @@ def _build_progress(context: DemoContext) -> None:
 def _project_sheet(rows: list[list[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["秦川市生态文明建设重点项目清单（第二批）"])
+    sheet.append(sheet_row(sheet, ["秦川市生态文明建设重点项目清单（第二批）"]))
     sheet.append(["序号", "项目名称", "项目类别", "建设地点", "责任单位", "建设内容", "起止年限", "总投资（亿元）", "资金来源",
                   "项目状态", "2025年计划投资（亿元）", "2025年完成投资（亿元）", "2026年计划投资（亿元）",
                   "2026年完成投资（亿元）"])
     for row in rows:
-        sheet.append(row)
+        sheet.append(sheet_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ import polars as pl
 from openpyxl import Workbook
 
 from docimport.monitoring import LAND_USE_LABELS, LAYOUTS
+from docimport.xlsx import sheet_row
 
 CITY = "629800"
 #: code, name, region code, category — 秦川市 (see apps/demo/programs.py) and its six districts/counties.
@@ -206,9 +207,9 @@ def to_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
     elif fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("数据")
-        sheet.append(frame.columns)
+        sheet.append(sheet_row(sheet, list(frame.columns)))
         for row in frame.iter_rows():
-            sheet.append(list(row))
+            sheet.append(sheet_row(sheet, list(row)))
         workbook.save(buffer)
     else:
         raise ValueError(f"unknown format {fmt!r}")

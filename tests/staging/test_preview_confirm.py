@@ -57,15 +57,15 @@ def _projects_export(world: SimpleNamespace) -> bytes:
     return render_project_xlsx("项目清单", project_queryset(world.users.office, world.program), [2025])
 
 
-def _stale_task(world: SimpleNamespace, plan: SimpleNamespace) -> None:  # noqa: F811
+def _stale_task(_world: SimpleNamespace, plan: SimpleNamespace) -> None:  # noqa: F811
     Task.objects.filter(pk=plan.own.pk).update(description="预览后他人改过")
 
 
-def _stale_project(world: SimpleNamespace, plan: SimpleNamespace) -> None:  # noqa: F811
+def _stale_project(_world: SimpleNamespace, plan: SimpleNamespace) -> None:  # noqa: F811
     Project.objects.filter(pk=plan.own_project.pk).update(percent=20)
 
 
-def _stale_responsibility(world: SimpleNamespace, plan: SimpleNamespace) -> None:  # noqa: F811
+def _stale_responsibility(world: SimpleNamespace, _plan: SimpleNamespace) -> None:
     Responsibility.objects.filter(program=world.program, role="cooperate").delete()
 
 
@@ -106,8 +106,9 @@ def _upload(name: str, data: bytes) -> dict[str, object]:
 # --- pages ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("lists")
 @pytest.mark.parametrize("name", list(KINDS))
-def test_page_previews_old_to_new_and_writes_only_when_confirmed(world: SimpleNamespace, lists: SimpleNamespace,
+def test_page_previews_old_to_new_and_writes_only_when_confirmed(world: SimpleNamespace,
                                                                  client_for, name: str) -> None:
     kind = KINDS[name]
     url = f"/programs/{world.program.id}/{kind.path}/import/"
@@ -129,8 +130,9 @@ def test_page_previews_old_to_new_and_writes_only_when_confirmed(world: SimpleNa
     assert table(*kind.models) == after
 
 
+@pytest.mark.usefixtures("lists")
 @pytest.mark.parametrize("name", list(KINDS))
-def test_page_row_errors_name_their_subject_and_sort_by_row(world: SimpleNamespace, lists: SimpleNamespace,
+def test_page_row_errors_name_their_subject_and_sort_by_row(world: SimpleNamespace,
                                                             client_for, name: str) -> None:
     kind = KINDS[name]
     column = {"tasks": "牵头单位", "projects": "责任单位", "responsibilities": "牵头单位"}[name]
@@ -149,8 +151,9 @@ def test_page_row_errors_name_their_subject_and_sort_by_row(world: SimpleNamespa
 # --- API -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("lists")
 @pytest.mark.parametrize("name", list(KINDS))
-def test_api_previews_then_commits_in_two_steps(world: SimpleNamespace, lists: SimpleNamespace, client_for,
+def test_api_previews_then_commits_in_two_steps(world: SimpleNamespace, client_for,
                                                 name: str) -> None:
     kind = KINDS[name]
     url = f"/api/programs/{world.program.id}/{kind.path}/import"
@@ -173,8 +176,9 @@ def test_api_previews_then_commits_in_two_steps(world: SimpleNamespace, lists: S
     assert table(*kind.models) == after
 
 
+@pytest.mark.usefixtures("lists")
 @pytest.mark.parametrize("name", list(KINDS))
-def test_only_the_uploader_confirms(world: SimpleNamespace, lists: SimpleNamespace, client_for, name: str) -> None:
+def test_only_the_uploader_confirms(world: SimpleNamespace, client_for, name: str) -> None:
     kind = KINDS[name]
     other_office = make_user("office2", Role.OFFICE_ADMIN, region=world.city)
     api = f"/api/programs/{world.program.id}/{kind.path}/import"

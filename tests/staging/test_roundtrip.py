@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 from types import SimpleNamespace
 
+import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from openpyxl import load_workbook
 
 from apps.core.errors import ImportRejected, RowError
+from apps.monitoring.samples import to_bytes
 from apps.programs import services as program_services
 from apps.programs.models import Responsibility
 from apps.programs.selectors import responsibility_export
@@ -221,3 +223,8 @@ def test_task_page_upload_keeps_counts(world: SimpleNamespace, client_for) -> No
         response = office.post(url, {"token": preview.context["token"]})
         assert response.status_code == 302
     assert Task.objects.count() == 6
+
+
+def test_monitoring_sample_files_write_text_as_text() -> None:
+    frame = pl.DataFrame({"站点名称": [*FORMULAS, "站\x07点"], "值": [1.0] * (len(FORMULAS) + 1)})
+    _text_cells(to_bytes(frame, "xlsx"), [*FORMULAS, "站点"])
