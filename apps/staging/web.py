@@ -24,6 +24,7 @@ from .models import StagedImport, StagedStatus
 from .selectors import staged_import_for_confirm, staged_import_preview
 from .services import (
     raise_outcome,
+    staged_import_authorize,
     staged_import_commit,
     staged_import_upload,
     staged_import_upload_and_commit,
@@ -52,6 +53,7 @@ class StagedImportStep:
                  upload: Callable[[CheckedUpload], StagedImport] | None = None,
                  find: Callable[[str], StagedImport] | None = None,
                  confirm: Callable[[StagedImport, dict[str, Any]], StagedImport] | None = None) -> None:
+        self.kind, self.program, self.actor = kind, program, actor
         self.upload = upload or (lambda checked: staged_import_upload(kind=kind, actor=actor, checked=checked,
                                                                       program=program))
         self.find = find or (lambda token: staged_import_for_confirm(actor=actor, kind=kind, staged_id=token,
@@ -72,6 +74,7 @@ def staged_import_page(request: HttpRequest, step: StagedImportStep, *, template
                        done: Callable[[StagedImport, bool], HttpResponse | None]) -> HttpResponse:
     """Run the page's POST; ``done(staged, confirmed)`` answers a carried-out step (a redirect) or None to
     show the import's preview (a new upload's) on ``template``."""
+    staged_import_authorize(kind=step.kind, actor=step.actor, program=step.program)  # before the file is read
     form = StagedImportForm(request.POST, request.FILES)
     staged = submit(form, step)
     if staged is not None:
@@ -93,6 +96,7 @@ def staged_import_page(request: HttpRequest, step: StagedImportStep, *, template
 def staged_import_api_upload(*, kind: str, program: Any, actor: Any, file: Any, commit: bool = False) -> StagedImport:
     """``POST …/import``: stage and check a sheet; answers its preview (changes, unchanged) to be confirmed by
     ``…/import/{id}/commit``, or, with ``commit``, commits it at once. Row errors are a 400 listing them."""
+    staged_import_authorize(kind=kind, actor=actor, program=program)  # before the file is read
     checked = check_upload(file, allowed={"xlsx"})
     if commit:
         return staged_import_upload_and_commit(kind=kind, actor=actor, checked=checked, program=program,
