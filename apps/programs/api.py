@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from ninja import File, Form, Router, Status
-from ninja.files import UploadedFile
+from ninja import Router, Status
 
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.geo.access import access_department, access_region, can_see_region
 from apps.geo.models import Department, RegionLevel
-from apps.staging.schemas import StagedImportOut
-from apps.staging.selectors import staged_import_own
-from apps.staging.web import staged_import_api_commit, staged_import_api_upload
+from apps.staging.web import staged_import_routes
 
 from . import imports, services
 from .access import access_program, can_manage_region, visible_programs_q
@@ -136,29 +133,8 @@ def put_responsibility(request, program_id: int, indicator_id: int, payload: Res
     return Status(200, responsibility_rows(program, [indicator])[0])
 
 
-@router.post("/{program_id}/responsibilities/import", response=StagedImportOut,
-             summary="上传责任清单 xlsx 并预览（分工有变化的指标：原值 → 新值，无变化行数）；确认用 "
-                     "…/import/{import_id}/commit；commit=true 时一步写入。有错误时不写入任何数据（400）")
-def import_responsibilities(request, program_id: int, file: File[UploadedFile], commit: Form[bool] = False):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_api_upload(kind=imports.RESPONSIBILITIES, program=program, actor=request.user, file=file,
-                                    commit=commit)
-
-
-@router.get("/{program_id}/responsibilities/import/{import_id}", response=StagedImportOut,
-            summary="本人上传的责任清单导入：预览、进度或结果")
-def get_responsibilities_import(request, program_id: int, import_id: int):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_own(actor=request.user, kind=imports.RESPONSIBILITIES, staged_id=import_id,
-                             program=program)
-
-
-@router.post("/{program_id}/responsibilities/import/{import_id}/commit", response=StagedImportOut,
-             summary="确认写入已预览的责任清单导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
-def commit_responsibilities_import(request, program_id: int, import_id: int):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_api_commit(kind=imports.RESPONSIBILITIES, program=program, actor=request.user,
-                                    import_id=import_id)
+staged_import_routes(router, "/{program_id}/responsibilities/import", kind=imports.RESPONSIBILITIES, label="责任清单",
+                     access=lambda user, program_id: access_program(user, program_id, manage=True))
 
 
 @router.get("/{program_id}/responsibilities.xlsx", summary="导出责任清单 xlsx")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from apps.core.schemas import RowErrorOut
 
@@ -36,7 +36,7 @@ class StagedImportOut(Schema):
 
     import_id: int
     kind: str
-    status: str  # a staged import's status; "interrupted" when a running one has stopped moving
+    status: str = Field(alias="display_status")  # "interrupted" when a running one has stopped moving
     finished: bool
     committed: bool
     progress: int
@@ -51,10 +51,6 @@ class StagedImportOut(Schema):
     @staticmethod
     def resolve_import_id(obj: StagedImport) -> int:
         return obj.pk
-
-    @staticmethod
-    def resolve_status(obj: StagedImport) -> str:
-        return obj.display_status
 
     @staticmethod
     def resolve_committed(obj: StagedImport) -> bool:

@@ -15,13 +15,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
 
 from apps.core.uploads import CheckedUpload, check_upload
 from apps.core.web import form_message, submit
 
 from .forms import StagedImportForm
 from .models import StagedImport, StagedStatus
-from .selectors import staged_import_for_confirm, staged_import_preview
+from .schemas import StagedImportOut
+from .selectors import staged_import_for_confirm, staged_import_own, staged_import_preview
 from .services import (
     raise_outcome,
     staged_import_authorize,
@@ -110,3 +113,33 @@ def staged_import_api_commit(*, kind: str, program: Any, actor: Any, import_id: 
     """``POST …/import/{id}/commit``: commit the actor's previewed import (inline: a list is small)."""
     staged = staged_import_for_confirm(actor=actor, kind=kind, staged_id=import_id, program=program)
     return staged_import_commit(staged=staged, actor=actor, backend="inline")
+
+
+def staged_import_routes(router: Router, path: str, *, kind: str, label: str,
+                         access: Callable[[Any, int], Any]) -> None:
+    """Add a list kind's two-step import to ``router``: ``POST path`` (upload and preview, or ``commit=true``
+    at once), ``GET path/{import_id}`` (the uploader's import) and ``POST path/{import_id}/commit``.
+
+    ``access(user, program_id)`` is the program the user may import into (refusing with 403/404 otherwise).
+    """
+    operation = kind.replace(".", "_")
+
+    @router.post(path, response=StagedImportOut, operation_id=f"{operation}_import",
+                 summary=f"上传{label} xlsx 并预览（每行原值 → 新值、无变化行数）；确认用 …/import/{{import_id}}/commit；"
+                         "commit=true 时一步写入。任一行有错误则不写入（400，errors 列出行、对象与列）")
+    def upload(request: HttpRequest, program_id: int, file: File[UploadedFile],
+               commit: Form[bool] = False) -> StagedImport:
+        return staged_import_api_upload(kind=kind, program=access(request.user, program_id), actor=request.user,
+                                        file=file, commit=commit)
+
+    @router.get(f"{path}/{{import_id}}", response=StagedImportOut, operation_id=f"{operation}_import_get",
+                summary=f"本人上传的{label}导入：预览、进度或结果")
+    def get(request: HttpRequest, program_id: int, import_id: int) -> StagedImport:
+        return staged_import_own(actor=request.user, kind=kind, staged_id=import_id,
+                                 program=access(request.user, program_id))
+
+    @router.post(f"{path}/{{import_id}}/commit", response=StagedImportOut, operation_id=f"{operation}_import_commit",
+                 summary=f"确认写入已预览的{label}导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
+    def confirm(request: HttpRequest, program_id: int, import_id: int) -> StagedImport:
+        return staged_import_api_commit(kind=kind, program=access(request.user, program_id), actor=request.user,
+                                        import_id=import_id)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from apps.accounts.models import User
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
@@ -14,9 +15,7 @@ from apps.geo.access import access_department, home_department
 from apps.programs.access import access_program, require_manage
 from apps.programs.models import Program
 from apps.review.schemas import TransitionIn
-from apps.staging.schemas import StagedImportOut
-from apps.staging.selectors import staged_import_own
-from apps.staging.web import staged_import_api_commit, staged_import_api_upload
+from apps.staging.web import staged_import_routes
 
 from . import imports, selectors, services, supervision
 from .access import access_notice, access_task
@@ -54,26 +53,12 @@ def export_tasks(request, program_id: int):
     return xlsx_response(data, f"tasks-{program.id}.xlsx")
 
 
-@router.post("/programs/{program_id}/tasks/import", response=StagedImportOut,
-             summary="上传任务清单 xlsx 并预览（每行原值 → 新值、无变化行数）；确认用 …/import/{import_id}/commit；"
-                     "commit=true 时一步写入。任一行有错误则不写入（400，errors 列出行、对象与列）")
-def import_tasks(request, program_id: int, file: File[UploadedFile], commit: Form[bool] = False):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_api_upload(kind=imports.TASKS, program=program, actor=request.user, file=file, commit=commit)
+def _manage(user: User, program_id: int) -> Program:
+    return access_program(user, program_id, manage=True)
 
 
-@router.get("/programs/{program_id}/tasks/import/{import_id}", response=StagedImportOut,
-            summary="本人上传的任务清单导入：预览、进度或结果")
-def get_task_import(request, program_id: int, import_id: int):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_own(actor=request.user, kind=imports.TASKS, staged_id=import_id, program=program)
-
-
-@router.post("/programs/{program_id}/tasks/import/{import_id}/commit", response=StagedImportOut,
-             summary="确认写入已预览的任务清单导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
-def commit_task_import(request, program_id: int, import_id: int):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_api_commit(kind=imports.TASKS, program=program, actor=request.user, import_id=import_id)
+staged_import_routes(router, "/programs/{program_id}/tasks/import", kind=imports.TASKS, label="任务清单",
+                     access=_manage)
 
 
 @router.get("/programs/{program_id}/tasks/{task_id}", response=TaskDetailOut, summary="任务详情、节点与进展")
@@ -138,28 +123,8 @@ def project_summary(request, program_id: int):
     return selectors.project_summary(request.user, program)
 
 
-@router.post("/programs/{program_id}/projects/import", response=StagedImportOut,
-             summary="上传项目清单 xlsx（总投资（万元）或（亿元））并预览；确认用 …/import/{import_id}/commit；"
-                     "commit=true 时一步写入。任一行有错误则不写入")
-def import_projects(request, program_id: int, file: File[UploadedFile], commit: Form[bool] = False):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_api_upload(kind=imports.PROJECTS, program=program, actor=request.user, file=file,
-                                    commit=commit)
-
-
-@router.get("/programs/{program_id}/projects/import/{import_id}", response=StagedImportOut,
-            summary="本人上传的项目清单导入：预览、进度或结果")
-def get_project_import(request, program_id: int, import_id: int):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_own(actor=request.user, kind=imports.PROJECTS, staged_id=import_id, program=program)
-
-
-@router.post("/programs/{program_id}/projects/import/{import_id}/commit", response=StagedImportOut,
-             summary="确认写入已预览的项目清单导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
-def commit_project_import(request, program_id: int, import_id: int):
-    program = access_program(request.user, program_id, manage=True)
-    return staged_import_api_commit(kind=imports.PROJECTS, program=program, actor=request.user,
-                                    import_id=import_id)
+staged_import_routes(router, "/programs/{program_id}/projects/import", kind=imports.PROJECTS, label="项目清单",
+                     access=_manage)
 
 
 @router.get("/programs/{program_id}/projects.xlsx", summary="导出项目清单 xlsx（万元）")
