@@ -21,7 +21,7 @@ from apps.core.uploads import CheckedUpload
 from apps.jobs.registry import ReportProgress
 from apps.programs.models import Program
 from apps.staging.diff import FieldChange, RowChange
-from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import (
     raise_outcome,
@@ -43,16 +43,6 @@ def staged_round(staged: StagedImport) -> ReportingRound:
     if reporting_round is None:
         raise DomainError("该调度不存在（可能已被删除），未写入任何数据。")
     return reporting_round
-
-
-def staged_preview(staged: StagedImport) -> bulk.ImportPreview:
-    """What the page and the API show of a staged values import: the planned lines, or the row errors."""
-    checked = getattr(staged, "checked_preview", None)
-    if checked is not None and staged.status == StagedStatus.PREVIEWED:
-        return checked
-    if staged.plan.get("lines") is not None:
-        return bulk.preview_from_plan(staged.plan)
-    return bulk.ImportPreview([], [RowError.from_dict(e) for e in staged.errors])
 
 
 def plan_warnings(plan: dict[str, Any]) -> list[RowError]:
@@ -108,7 +98,6 @@ def _check(staged: StagedImport, report: ReportProgress) -> Checked:
                                           data=staged_import_read(staged))
     if preview.errors:
         raise ImportRejected(preview.errors)
-    staged.checked_preview = preview  # the lines just built, so the page that checked need not rebuild them
     return Checked(plan=bulk.preview_plan(preview), rows=len(preview.lines),
                    summary=f"{len(preview.lines)}项数值有变化，{preview.unchanged}项无变化，{len(preview.warnings)}条警告")
 

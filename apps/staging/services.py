@@ -21,7 +21,7 @@ from apps.core.uploads import CheckedUpload
 from apps.jobs.services import submit
 
 from .models import TRANSITIONS, StagedImport, StagedStatus
-from .registry import Checked, import_kind
+from .registry import import_kind
 
 
 class StalePreview(DomainError):
@@ -219,13 +219,6 @@ def staged_import_upload_and_commit(
     staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program)
     raise_outcome(staged)
     return staged_import_commit(staged=staged, actor=actor, backend=backend)
-
-
-def staged_import_previewed(staged: StagedImport, checked: Checked) -> StagedImport:
-    """Record a check the caller ran itself (it needed the objects for its page) as this import's preview."""
-    staged_import_move(staged, StagedStatus.CHECKING, progress=5, stage=gettext_noop("读取文件"))
-    return staged_import_move(staged, StagedStatus.PREVIEWED, progress=100, stage=gettext_noop("检查完成，待确认"),
-                              plan=checked.plan, rows=checked.rows, summary=checked.summary)
 
 
 def staged_import_discard(*, staged: StagedImport) -> None:
