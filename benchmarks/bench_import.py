@@ -142,13 +142,13 @@ def run(args: argparse.Namespace) -> dict:
     from apps.core.uploads import check_upload
     from apps.reporting.exports import department_template
     from apps.reporting.imports import (
-        staged_preview,
         values_import_confirm,
         values_import_upload,
         values_import_upload_and_commit,
     )
     from apps.reporting.models import ValueRevision
     from apps.staging.models import StagedStatus
+    from apps.staging.selectors import staged_import_preview
     from docimport.values import read_cells
 
     t0 = time.perf_counter()
@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> dict:
 
     t0 = time.perf_counter()
     staged = values_import_upload(reporting_round=reporting_round, actor=user, checked=upload())
-    preview = staged_preview(staged)  # what the page shows, from the stored plan
+    preview = staged_import_preview(staged)  # what the page and the API show, from the stored plan
     preview_seconds = time.perf_counter() - t0
     assert staged.status == StagedStatus.PREVIEWED and preview.ok, staged.errors[:5]
     revisions_before = ValueRevision.objects.count()
@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> dict:
     commit_seconds = time.perf_counter() - t0
     written = ValueRevision.objects.count() - revisions_before
     assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
-    assert written == len(preview.lines) == rows, (written, len(preview.lines), rows)
+    assert written == len(preview.changes) == rows, (written, len(preview.changes), rows)
     unchanged = values_import_upload_and_commit(reporting_round=reporting_round, actor=user, checked=upload(),
                                                 confirm_warnings=True, note="基准测试", backend="inline")
     assert unchanged.result["values"] == 0 and ValueRevision.objects.count() - revisions_before == rows
@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> dict:
     print(f"template ({rows} rows, {len(template):,} bytes): {template_seconds:.3f} s")
     print(f"read all cells ({len(cells)} rows):           {read_seconds:.3f} s (runs: "
           f"{', '.join(f'{s:.3f}' for s in reads)})")
-    print(f"preview ({len(preview.lines)} lines, {len(preview.warnings)} warnings): {preview_seconds:.3f} s")
+    print(f"preview ({len(preview.changes)} lines, {len(preview.warnings)} warnings): {preview_seconds:.3f} s")
     print(f"commit of the preview ({written} new values): {commit_seconds:.3f} s")
     print(f"a file with other values, uploaded, checked and committed in one call ({again.result['values']} new "
           f"revisions of existing values; the same file again writes none): {again_seconds:.3f} s")
