@@ -21,6 +21,6 @@ def test_import_row_errors_named():
     workbook.save(buffer)
     parsed = parse_value_sheet(buffer.getvalue())
     assert [str(e) for e in parsed.errors] == [
-        "第4行「指标编码」：与第3行重复（同一区域同一指标）。",
-        "第5行「定性状态」：「差不多」不是可选值（已建立、实施中、未开展）。",
+        "第4行（2019-03）「指标编码」：与第3行重复（同一区域同一指标）。",  # the row's indicator is named
+        "第5行（2019-01）「定性状态」：「差不多」不是可选值（已建立、实施中、未开展）。",
     ]

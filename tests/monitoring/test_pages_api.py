@@ -101,7 +101,7 @@ def test_api_upload_status_commit_and_row_errors(world, client_for) -> None:
     rejected = client.post(base, {"kind": "air", "file": upload("bad.csv", "站点编码,监测时间,PM2.5\nS1,x,1\n".encode())})
     assert rejected.status_code == 400
     assert rejected.json()["errors"] == [{"row": 2, "column": "监测时间",
-                                          "message": "无法识别的时间「x」（示例：2025-01-01 13:00）。"}]
+                                          "message": "无法识别的时间「x」（示例：2025-01-01 13:00）。", "subject": ""}]
     created = client.post(base, {"kind": "air", "year": "2025", "file": upload("a.parquet", to_bytes(_hourly(), "parquet"))})
     assert created.status_code == 201
     batch = created.json()
