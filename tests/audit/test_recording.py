@@ -73,7 +73,10 @@ def test_exports_page_and_api(world: SimpleNamespace, client_for: ClientFor):
 def test_an_import_commit(world: SimpleNamespace, client_for: ClientFor):
     client = client_for(world.users.office)
     upload = SimpleUploadedFile("任务清单.xlsx", xlsx(GOOD_TASKS))
-    assert client.post(f"/api/programs/{world.program.id}/tasks/import", {"file": upload}).status_code == 200
+    url = f"/api/programs/{world.program.id}/tasks/import"
+    preview = client.post(url, {"file": upload})
+    assert preview.status_code == 200 and not events(AuditAction.IMPORT_COMMIT)  # a preview writes nothing
+    assert client.post(f"{url}/{preview.json()['import_id']}/commit").status_code == 200
     [commit] = events(AuditAction.IMPORT_COMMIT)
     assert (commit.actor, commit.target_type, commit.target_label) == (world.users.office, "staging.stagedimport",
                                                                        "任务清单.xlsx")
