@@ -6,15 +6,18 @@ Personas: ``office`` (生态办管理员 of 甲市), ``reporter`` (联络员 of 
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
@@ -28,7 +31,7 @@ from apps.indicators.models import Framework
 from apps.programs.models import Program, TitleSought
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
     from xdist.remote import Producer
 
 #: What the ``client_for`` fixture returns: ``client_for(user)`` is the test client logged in as that user.
@@ -70,13 +73,109 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadSco
     return DemoOnOneWorker(config, log)
 
 
+#: A RAM-backed directory where there is one (Linux): a scratch SQLite file there costs no disk flush per commit.
+TMPFS = Path("/dev/shm")
+
+
+@pytest.fixture
+def scratch_dir(tmp_path: Path) -> Iterator[Path]:
+    """A fresh directory for a subprocess's scratch SQLite database, on tmpfs when the machine has one.
+
+    A fresh database is migrated with the production settings (synchronous writes), so on disk each migration's
+    commit waits for a flush: seconds of idle time per benchmark smoke test. Elsewhere it is ``tmp_path``.
+    """
+    if not (TMPFS.is_dir() and os.access(TMPFS, os.W_OK)):
+        yield tmp_path
+        return
+    path = Path(tempfile.mkdtemp(prefix="ecociv-scratch-", dir=TMPFS))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def make_user(username: str, role: str, **scope: object) -> User:
     """A user (password ``pw``) with one duty: ``role`` within ``region=`` or ``department=`` (and ``program=``)."""
     return user_create(username=username, password="pw", display_name=username, role=role, **scope)
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """Whether the test commits for real (a live server, a thread, ``transaction=True``): pytest-django's rule."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names
+
+
+class SharedWorld:
+    """The ``world`` of one test module, built once in an outer transaction that is rolled back after the module.
+
+    Each test runs in its own savepoint inside it (pytest-django's ``db``) and gets a deep copy of the objects
+    (as Django's ``setUpTestData`` does), so neither its rows nor its changes to the objects reach the next test.
+    It is closed (rolled back) before any test of the module that must not see it: one that commits for real,
+    or one that uses the database without ``world``; such tests, and later ones of the module, build their own.
+    """
+
+    #: The open one, if any (one module at a time; ``pytest_runtest_setup`` closes it when a test must not see it).
+    current: SharedWorld | None = None
+    #: The test being set up (set by ``pytest_runtest_setup``, read when a module's fixture is created).
+    item: pytest.Item | None = None
+
+    def __init__(self, blocker: DjangoDbBlocker) -> None:
+        self.blocker = blocker
+        self.template: SimpleNamespace | None = None
+        self._atomic: transaction.Atomic | None = None
+
+    def open(self) -> None:
+        with self.blocker.unblock():
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            self.template = build_world()
+        SharedWorld.current = self
+
+    def close(self) -> None:
+        if self._atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self._atomic.__exit__(None, None, None)
+        self._atomic = self.template = None
+        if SharedWorld.current is self:
+            SharedWorld.current = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    SharedWorld.item = item
+    names = getattr(item, "fixturenames", ())
+    uses_db = "db" in names or item.get_closest_marker("django_db") is not None or _transactional(item)
+    if SharedWorld.current is not None and uses_db and ("world" not in names or _transactional(item)):
+        SharedWorld.current.close()
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[SharedWorld]:  # noqa: ARG001
+    """This module's :class:`SharedWorld`, opened unless its first ``world`` test commits for real.
+
+    Module-scoped, so it is set up before any test's own ``db`` savepoint. Requesting ``django_db_setup``
+    creates the test database first.
+    """
+    shared = SharedWorld(django_db_blocker)
+    if SharedWorld.item is not None and not _transactional(SharedWorld.item):
+        shared.open()
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
 @pytest.fixture
-def world(db: None) -> SimpleNamespace:  # noqa: ARG001 - requesting db opens the test database
+def world(shared_world: SharedWorld, db: None) -> SimpleNamespace:  # noqa: ARG001 - requesting db opens the test database
+    """Regions, units, personas and two programs: the module's shared ones (copied), or built for this test."""
+    if shared_world.template is not None:
+        return copy.deepcopy(shared_world.template)
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
     if not Framework.objects.exists():  # a transactional (browser) test before this one flushed the tables
         call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))
     province = Region.objects.create(code="990000", name="测试省", level="province", zone="west")
@@ -144,9 +243,10 @@ def client_for(client: Client) -> ClientFor:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture
-def browser_page(live_server: LiveServer) -> Iterator[Page]:
-    """A Playwright page in Debian's chromium; skipped (visibly) where chromium is absent."""
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """Debian's chromium driven by Playwright, launched once per test process (each test gets its own context);
+    skipped (visibly) where chromium is absent."""
     if CHROMIUM is None:
         if os.environ.get("ECOCIV_REQUIRE_BROWSER"):
             pytest.fail("ECOCIV_REQUIRE_BROWSER is set but chromium is not installed")
@@ -160,12 +260,22 @@ def browser_page(live_server: LiveServer) -> Iterator[Page]:
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page.base_url = live_server.url  # type: ignore[attr-defined]
         try:
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def browser_page(live_server: LiveServer, chromium_browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context (no cookies or storage from another test)."""
+    context = chromium_browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    page.base_url = live_server.url  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def browser_login(page: Page, username: str, password: str = "pw") -> None:

@@ -42,9 +42,9 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-def test_target_columns_become_rows_and_back(tmp_path):
+def test_target_columns_become_rows_and_back(scratch_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
-    env.update(ECOCIV_DATABASE_URL=f"sqlite:///{tmp_path / 'migrate.sqlite3'}",
+    env.update(ECOCIV_DATABASE_URL=f"sqlite:///{scratch_dir / 'migrate.sqlite3'}",
                DJANGO_SETTINGS_MODULE="config.settings.dev", ECOCIV_DEBUG="false")
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300,
                             cwd=ROOT)
