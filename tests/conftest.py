@@ -61,14 +61,21 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
+#: Test modules whose tests must run in order in one process.
+ONE_WORKER_MODULES = ("tests/test_fixtures.py",)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling:
     """Under pytest-xdist, tests go one by one to whichever worker is free, except that all of ``tests/demo``
-    goes to one worker: its package fixture builds the demo once there. (``--dist loadgroup`` with an
+    goes to one worker (its package fixture builds the demo once there), and so does each module of
+    ``ONE_WORKER_MODULES`` (tests that check what an earlier test of the module left behind). (``--dist loadgroup`` with an
     ``xdist_group`` mark should do the same, but with pytest 9.2 and pytest-xdist 3.8 it did not group them.)"""
     class DemoOnOneWorker(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "tests/demo" if nodeid.startswith("tests/demo/") else nodeid
+            if nodeid.startswith("tests/demo/"):
+                return "tests/demo"
+            return nodeid.split("::")[0] if nodeid.startswith(ONE_WORKER_MODULES) else nodeid
 
     return DemoOnOneWorker(config, log)
 
