@@ -61,7 +61,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
-#: Test modules whose tests must run in order in one process.
+#: Test modules whose tests must run in order in one process (none of them may commit for real: such a test
+#: empties the tables, so pytest-django runs it after every other database test, which a group would defeat).
 ONE_WORKER_MODULES = ("tests/test_fixtures.py",)
 
 
@@ -69,8 +70,9 @@ ONE_WORKER_MODULES = ("tests/test_fixtures.py",)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling:
     """Under pytest-xdist, tests go one by one to whichever worker is free, except that all of ``tests/demo``
     goes to one worker (its package fixture builds the demo once there), and so does each module of
-    ``ONE_WORKER_MODULES`` (tests that check what an earlier test of the module left behind). (``--dist loadgroup`` with an
-    ``xdist_group`` mark should do the same, but with pytest 9.2 and pytest-xdist 3.8 it did not group them.)"""
+    ``ONE_WORKER_MODULES`` (tests that check what an earlier test of the module left behind).
+    (``--dist loadgroup`` with an ``xdist_group`` mark should do the same, but with pytest 9.2 and
+    pytest-xdist 3.8 it did not group them.)"""
     class DemoOnOneWorker(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             if nodeid.startswith("tests/demo/"):

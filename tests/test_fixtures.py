@@ -1,6 +1,8 @@
 """The shared ``world`` (tests/conftest.py): built once per module, each test with its own copy and savepoint.
 
-The tests run in this order in one process (``tests/conftest.py`` keeps this module on one xdist worker).
+The tests run in this order in one process (``tests/conftest.py`` keeps this module on one xdist worker). A test
+that commits for real is in ``test_fixtures_committing.py``: it empties the tables when it ends, so it must run
+where pytest-django puts it, after every other database test of the process, never inside this group.
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 
 from apps.geo.models import Region
 from apps.programs.models import Program
@@ -38,10 +39,3 @@ def test_what_a_test_changed_does_not_reach_the_next(world: SimpleNamespace, sha
 def test_a_database_test_without_world_does_not_see_it():
     assert SharedWorld.current is None
     assert not Region.objects.filter(code="990000").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_test_that_commits_builds_its_own_world(world: SimpleNamespace, shared_world: SharedWorld):
-    assert shared_world.template is None and SharedWorld.current is None
-    assert not connection.in_atomic_block  # its rows are committed: a live server or a thread sees them
-    assert Program.objects.filter(pk=world.program.pk).exists()
