@@ -107,4 +107,5 @@ def _base_year_zeros(program: Program, office: User) -> None:
                 data=ValueInput(number=Decimal(0), source=services.SOURCE, caliber=measure.method,
                                 explanation=f"{program.base_year}年为基准年，{measure.label}按定义为0。"),
                 expected_version=0)
-            indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=office)
+            indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=office,
+                                       comment="基准年数值按定义为0，无统计或监测材料。")

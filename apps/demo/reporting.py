@@ -60,6 +60,13 @@ TYPICAL = {"2019-08c": (78, 92), "2019-12c": (90, 99), "2019-19": (85, 96), "201
            "2019-36c": (8, 15)}
 #: How a weak spot's pace compares with the pace its deadline needs: on track, must speed up, unlikely.
 PACES = {"on_track": (1.15, 1.8), "accelerate": (0.65, 0.93), "off_track": (-0.3, 0.4)}
+#: Why a demo value is submitted without its required evidence (the demo attaches files to a few drafts only).
+EVIDENCE_REASONS = [
+    "统计公报纸质件已报送生态办，电子版待统计局正式发布后补传。",
+    "佐证材料已随年度工作总结报送，系统内后补。",
+    "部门统计报表尚在审定，先报数值，材料随后补充。",
+]
+
 RETURN_COMMENTS = [
     "数值与上年相同，请核实是否误填了上年数据。",
     "与统计公报数据不一致，请核对后重新提交。",
@@ -211,8 +218,9 @@ def _enter(rng: random.Random, reporting_round: ReportingRound, region: Region, 
                                  actor=reporter, data=first, expected_version=0, confirm_warnings=True)
     fate = "approve" if year < 2025 else rng.choices(
         ["approve", "submit", "return", "draft"], weights=[45, 25, 12, 18])[0]
+    reason = EVIDENCE_REASONS[(region.id + indicator.id) % len(EVIDENCE_REASONS)]  # the random sequence stays
     if fate != "draft":
-        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
+        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter, comment=reason)
     if fix:
         indicator_value_transition(value=value, action=ReviewAction.RETURN, actor=office,
                                    comment=RETURN_COMMENTS[0] if year == 2024 else rng.choice(RETURN_COMMENTS[1:]))
@@ -222,7 +230,7 @@ def _enter(rng: random.Random, reporting_round: ReportingRound, region: Region, 
                             explanation=data.explanation, note=data.note,
                             reason="按审核意见核对统计公报后更正"),
             expected_version=value.version, confirm_warnings=True)
-        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter)
+        indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=reporter, comment=reason)
     if fate == "approve":
         indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=office)
     elif fate == "return":

@@ -12,13 +12,15 @@ from pathlib import Path
 from apps.geo.models import RegionLevel
 from calc.targets import LEVELS, TargetSyntaxError, parse_target
 
+from .models import evidence_checklist_problem
+
 FRAMEWORK_DIR = Path(__file__).resolve().parent / "frameworks"
 
 _FRAMEWORK_KEYS = {"code", "title", "short_title", "document", "issuer", "issued_on", "levels", "partial", "note"}
 _PARENT_KEYS = {"number", "code", "name", "domain", "task", "sub"}
 _LEAF_KEYS = {
     "code", "name", "unit", "direction", "binding", "scope", "coastal_only", "where_applicable",
-    "target", "evidence", "confirmation", "source_url", "note",
+    "target", "evidence", "evidence_optional", "confirmation", "source_url", "note",
 }
 #: The levels a framework file may give targets for (``target.city`` …), top level first.
 _ASSESSED_LEVELS = (RegionLevel.CITY.value, RegionLevel.COUNTY.value)
@@ -44,6 +46,7 @@ class IndicatorRecord:
     where_applicable: bool = False
     targets: dict[str, str] = field(default_factory=dict)  # level → target expression, top level first
     evidence: tuple[str, ...] = ()
+    evidence_optional: tuple[str, ...] = ()  # the checklist items not required for a submission
     meta: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -201,6 +204,10 @@ class _IndicatorParser:
         evidence = entry.get("evidence", [])
         if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
             raise self.fail(where, "evidence", "必须是文本列表")
+        optional = entry.get("evidence_optional", [])
+        problem = evidence_checklist_problem(evidence, optional)
+        if problem:
+            raise self.fail(where, "evidence_optional", problem)
         for flag in ("coastal_only", "where_applicable"):
             if not isinstance(entry.get(flag, False), bool):
                 raise self.fail(where, flag, "只能是 true 或 false")
@@ -212,7 +219,7 @@ class _IndicatorParser:
             binding=None if binding == "unknown" else bool(binding), scope=tuple(scope),
             coastal_only=entry.get("coastal_only", False), where_applicable=entry.get("where_applicable", False),
             targets={level: targets[level] for level in _ASSESSED_LEVELS if level in targets},
-            evidence=tuple(evidence), meta=meta,
+            evidence=tuple(evidence), evidence_optional=tuple(optional), meta=meta,
         )
 
 

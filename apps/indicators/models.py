@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.geo.models import LEVEL_ORDER, RegionLevel
@@ -9,6 +10,18 @@ from calc.targets import Target, describe, is_qualitative, parse_target
 class Direction(models.TextChoices):
     HIGHER = "higher", "越高越好"
     LOWER = "lower", "越低越好"
+
+
+def evidence_checklist_problem(checklist: object, optional: object) -> str:
+    """Why an evidence checklist and its optional items are not well formed, or "" (the loader and the admin)."""
+    if not isinstance(checklist, list) or not all(isinstance(item, str) and item.strip() for item in checklist):
+        return "佐证材料清单必须是非空文本的列表。"
+    if not isinstance(optional, list) or not all(isinstance(item, str) for item in optional):
+        return "非必需佐证材料必须是文本列表。"
+    unknown = [item for item in optional if item not in checklist]
+    if unknown:
+        return f"「{unknown[0]}」不在佐证材料清单中。"
+    return ""
 
 
 class Framework(models.Model):
@@ -60,6 +73,8 @@ class Indicator(models.Model):
     coastal_only = models.BooleanField("仅沿海地区", default=False)
     where_applicable = models.BooleanField("涉及地区适用（*）", default=False)
     evidence_checklist = models.JSONField("佐证材料清单", default=list, blank=True)
+    evidence_optional = models.JSONField("非必需佐证材料", default=list, blank=True,
+                                         help_text="佐证材料清单中可以不提供的项；其余各项提交时必须具备。")
     meta = models.JSONField("来源与确认程度", default=dict, blank=True)
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -71,6 +86,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        problem = evidence_checklist_problem(self.evidence_checklist, self.evidence_optional)
+        if problem:
+            raise ValidationError({"evidence_optional": problem})
+
+    @property
+    def evidence_required(self) -> tuple[str, ...]:
+        """The checklist items a submission must have (all but the optional ones)."""
+        optional = set(self.evidence_optional or [])
+        return tuple(item for item in self.evidence_checklist or [] if item not in optional)
 
     @property
     def full_name(self) -> str:

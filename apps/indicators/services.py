@@ -53,6 +53,7 @@ def framework_load(*, record: FrameworkRecord) -> LoadResult:
             "coastal_only": item.coastal_only,
             "where_applicable": item.where_applicable,
             "evidence_checklist": list(item.evidence),
+            "evidence_optional": list(item.evidence_optional),
             "meta": dict(item.meta),
             "order": order * 10,
         }

@@ -83,10 +83,11 @@ def save_value(request: HttpRequest, program_id: int, round_id: int, payload: sc
                                note=payload.note, reason=payload.reason)
     return services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
                                          actor=request.user, data=data, expected_version=payload.expected_version,
-                                         confirm_warnings=payload.confirm_warnings, submit=payload.submit)
+                                         confirm_warnings=payload.confirm_warnings, submit=payload.submit,
+                                         comment=payload.comment)
 
 
-@router.get("/programs/{program_id}/values", response=list[schemas.ValueOut])
+@router.get("/programs/{program_id}/values", response=list[schemas.QueueValueOut])
 def list_values(request: HttpRequest, program_id: int, round_id: int | None = None, region_id: int | None = None,
                 department_id: int | None = None, status: str | None = None) -> QuerySet[IndicatorValue]:
     """The office review queue (submitted and resubmitted by default) with filters."""
@@ -102,13 +103,17 @@ def value_detail(request: HttpRequest, program_id: int, value_id: int) -> ValueD
     return selectors.value_detail(access_value(request.user, program_id, value_id))
 
 
-@router.post("/programs/{program_id}/values/{value_id}/transition", response=schemas.ValueOut)
+@router.post("/programs/{program_id}/values/{value_id}/transition", response=schemas.TransitionOut)
 def value_transition(request: HttpRequest, program_id: int, value_id: int,
                      payload: TransitionIn) -> IndicatorValue:
+    """A review step. A submission lacking required evidence needs ``comment`` as the reason (422 without);
+    an approval of one goes through and lists the items it overrode (``evidence_override``)."""
     value = access_value(request.user, program_id, value_id)
-    services.indicator_value_transition(value=value, action=payload.action, actor=request.user,
-                                        comment=payload.comment, expected_version=payload.expected_version)
-    return access_value(request.user, program_id, value_id)
+    event = services.indicator_value_transition(value=value, action=payload.action, actor=request.user,
+                                                comment=payload.comment, expected_version=payload.expected_version)
+    value = access_value(request.user, program_id, value_id)
+    value.step_data = event.data
+    return value
 
 
 @router.post("/programs/{program_id}/bulk-approve", response=schemas.BulkApproveOut)

@@ -63,6 +63,7 @@ class ValueForm(forms.Form):
     reason = forms.CharField(required=False, strip=False)
     confirm = forms.CharField(required=False)
     submit = forms.CharField(required=False)
+    comment = forms.CharField(required=False, strip=False)  # the submission's; why required evidence is missing
 
     def clean_number(self) -> Decimal | None:
         return parse_number(self.cleaned_data.get("number", ""))

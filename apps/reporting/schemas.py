@@ -17,8 +17,8 @@ from apps.evidence.models import Evidence
 from apps.review.schemas import ReviewEventOut
 from apps.staging.schemas import StagedImportOut
 
-from .models import ValueRevision
-from .selectors import Obligation
+from .models import IndicatorValue, ValueRevision
+from .selectors import Obligation, evidence_completeness
 
 
 class RoundIn(Schema):
@@ -79,6 +79,7 @@ class ValueIn(Schema):
     reason: str = ""
     confirm_warnings: bool = False
     submit: bool = False  # 保存并提交: save and submit in one step
+    comment: str = ""  # the submission's comment; the reason when required evidence is missing
 
 
 class RevisionOut(Schema):
@@ -128,6 +129,32 @@ class ValueOut(Schema):
     approved: RevisionOut | None = Field(None, alias="approved_revision")
 
 
+class QueueValueOut(ValueOut):
+    """A value of the review queue, with the required evidence it lacks (``evidence_required_missing``)."""
+
+    evidence_required_missing: list[str]
+
+    @staticmethod
+    def resolve_evidence_required_missing(obj: IndicatorValue) -> list[str]:
+        return list(evidence_completeness(obj.indicator, list(obj.evidence.all())).required_missing)
+
+
+class TransitionOut(ValueOut):
+    """A value after a review step, with what the step recorded of the required evidence missing: the items a
+    submission stated a reason for (``evidence_missing``), or an approval overrode (``evidence_override``)."""
+
+    evidence_missing: list[str]
+    evidence_override: list[str]
+
+    @staticmethod
+    def resolve_evidence_missing(obj: IndicatorValue) -> list[str]:
+        return list(obj.step_data.get("evidence_missing", []))
+
+    @staticmethod
+    def resolve_evidence_override(obj: IndicatorValue) -> list[str]:
+        return list(obj.step_data.get("evidence_override", []))
+
+
 class ValueDetailOut(ValueOut):
     """A value with its history and evidence (``selectors.ValueDetail``)."""
 
@@ -135,6 +162,7 @@ class ValueDetailOut(ValueOut):
     events: list[ReviewEventOut]
     evidence: list[ValueEvidenceOut]
     evidence_missing: list[str]
+    evidence_required_missing: list[str]  # the missing items a submission must have or state a reason for
 
 
 class BulkApproveIn(Schema):
@@ -146,11 +174,18 @@ class ApprovalFailureOut(Schema):
     reason: str
 
 
+class EvidenceOverrideOut(Schema):
+    id: int
+    missing: list[str]
+
+
 class BulkApproveOut(Schema):
-    """A :class:`~apps.reporting.services.BulkResult`."""
+    """A :class:`~apps.reporting.services.BulkResult`: ``overridden`` are approved values (also in ``approved``)
+    that lacked required evidence, with the items."""
 
     approved: list[int]
     failed: list[ApprovalFailureOut]
+    overridden: list[EvidenceOverrideOut]
 
 
 class ProgressLineOut(Schema):
@@ -162,6 +197,7 @@ class ProgressLineOut(Schema):
     completeness: int
     on_time_rate: int
     evidence_rate: int
+    evidence_incomplete: int  # submitted or approved values lacking required evidence
 
 
 class RoundProgressOut(Schema):

@@ -31,6 +31,8 @@ from .access import ReportingParty, reporting_parties
 from .models import IndicatorValue, PeriodType, QualitativeStatus, ReportingRound, ValueRevision
 
 SUBMITTED_STATES = {ReviewStatus.SUBMITTED, ReviewStatus.RESUBMITTED}
+#: Statuses in which a value has left the reporter: its evidence should be complete (or its lack explained).
+PASSED_REPORTER = SUBMITTED_STATES | {ReviewStatus.APPROVED}
 
 
 # --- obligations: who reports which (region × indicator) ------------------------------------------
@@ -289,27 +291,34 @@ class ValueDetail:
     events: tuple[ReviewEvent, ...]
     evidence: tuple[Evidence, ...]
     evidence_missing: tuple[str, ...]
+    evidence_required_missing: tuple[str, ...]
 
 
 def value_detail(value: IndicatorValue) -> ValueDetail:
     evidence = tuple(value.evidence.all())
+    completeness = evidence_completeness(value.indicator, list(evidence))
     return ValueDetail(
         id=value.id, region_id=value.region_id, indicator_id=value.indicator_id, period_label=value.period_label,
         year=value.year, status=value.status, version=value.version, current_revision=value.current_revision,
         approved_revision=value.approved_revision, revisions=tuple(value.revisions.select_related("author")),
         events=tuple(review_history(value)), evidence=evidence,
-        evidence_missing=evidence_completeness(value.indicator, list(evidence)).missing,
+        evidence_missing=completeness.missing, evidence_required_missing=completeness.required_missing,
     )
 
 
 # --- evidence completeness ----------------------------------------------------------------------------
 
 
+#: The one checklist item of an indicator without a checklist: any file covers it, and it is required.
+ANY_EVIDENCE = "佐证材料"
+
+
 @dataclass(frozen=True)
 class Completeness:
     covered: int
-    required: int
+    required: int  # the checklist's items (the label's denominator), required or optional
     missing: tuple[str, ...]
+    required_missing: tuple[str, ...] = ()  # the missing items a submission must have (or state why not)
 
     @property
     def complete(self) -> bool:
@@ -321,13 +330,17 @@ class Completeness:
 
 
 def evidence_completeness(indicator: Indicator, evidence: list[Evidence]) -> Completeness:
-    """Which of the indicator's evidence checklist items have a file; with no checklist, any file counts."""
+    """Which of the indicator's evidence checklist items have a file, and which required ones do not; with no
+    checklist, one file of any item is required."""
     checklist = list(indicator.evidence_checklist or [])
     if not checklist:
-        return Completeness(min(len(evidence), 1), 1, () if evidence else ("佐证材料",))
+        missing = () if evidence else (ANY_EVIDENCE,)
+        return Completeness(min(len(evidence), 1), 1, missing, missing)
     covered = {e.checklist_item for e in evidence}
     missing = tuple(item for item in checklist if item not in covered)
-    return Completeness(len(checklist) - len(missing), len(checklist), missing)
+    required = set(indicator.evidence_required)
+    return Completeness(len(checklist) - len(missing), len(checklist), missing,
+                        tuple(item for item in missing if item in required))
 
 
 # --- review queue ---------------------------------------------------------------------------------------
@@ -473,6 +486,7 @@ class ProgressLine:
     on_time: int = 0
     returned: int = 0
     evidence_complete: int = 0
+    evidence_incomplete: int = 0  # submitted or approved, required evidence missing
 
     @staticmethod
     def _rate(part: int, whole: int) -> int:
@@ -504,14 +518,32 @@ class _Tally:
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self.counts = dict.fromkeys(("total", "reported", "approved", "on_time", "returned", "evidence_complete"), 0)
+        self.counts = dict.fromkeys(("total", "reported", "approved", "on_time", "returned", "evidence_complete",
+                                     "evidence_incomplete"), 0)
 
     def line(self) -> ProgressLine:
         return ProgressLine(self.label, **self.counts)
 
 
+def _progress_counts(value: IndicatorValue | None, indicator: Indicator, due_end: dt.datetime) -> dict[str, bool]:
+    """Which counts of a progress line one obligation adds to (besides ``total``)."""
+    if value is None:
+        return {}
+    completeness = evidence_completeness(indicator, list(value.evidence.all()))
+    reported = value.first_submitted_at is not None
+    return {
+        "reported": reported,
+        "on_time": reported and value.first_submitted_at <= due_end,
+        "approved": value.status == ReviewStatus.APPROVED,
+        "returned": value.status == ReviewStatus.RETURNED,
+        "evidence_complete": completeness.complete,
+        "evidence_incomplete": value.status in PASSED_REPORTER and bool(completeness.required_missing),
+    }
+
+
 def round_progress(reporting_round: ReportingRound) -> RoundProgress:
-    """Completeness (approved share), reporting and on-time rates by reporting unit and by region."""
+    """Completeness (approved share), reporting and on-time rates, evidence complete and values that left the
+    reporter without their required evidence, by reporting unit and by region."""
     due_end = dt.datetime.combine(reporting_round.due, dt.time.max, tzinfo=timezone.get_current_timezone())
     by_reporter: dict[str, _Tally] = {}
     by_region: dict[int, _Tally] = {}
@@ -522,22 +554,10 @@ def round_progress(reporting_round: ReportingRound) -> RoundProgress:
             by_region.setdefault(obligation.region.id, _Tally(obligation.region.name)),
             total,
         ]
-        value = obligation.value
-        complete = value is not None and evidence_completeness(obligation.indicator, list(value.evidence.all())).complete
+        hits = ["total"] + [name for name, hit in
+                            _progress_counts(obligation.value, obligation.indicator, due_end).items() if hit]
         for tally in tallies:
-            counts = tally.counts
-            counts["total"] += 1
-            if value is None:
-                continue
-            if value.first_submitted_at is not None:
-                counts["reported"] += 1
-                if value.first_submitted_at <= due_end:
-                    counts["on_time"] += 1
-            if value.status == ReviewStatus.APPROVED:
-                counts["approved"] += 1
-            if value.status == ReviewStatus.RETURNED:
-                counts["returned"] += 1
-            if complete:
-                counts["evidence_complete"] += 1
+            for name in hits:
+                tally.counts[name] += 1
     return RoundProgress(reporting_round, tuple(t.line() for t in by_reporter.values()),
                          tuple(t.line() for t in by_region.values()), total.line())

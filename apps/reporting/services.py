@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -37,6 +38,7 @@ from .models import (
     ReportingRound,
     ValueRevision,
 )
+from .selectors import evidence_completeness
 from .validation import Check, check_number, is_change
 
 
@@ -240,10 +242,46 @@ def indicator_value_save(
     return value
 
 
+class EvidenceReasonRequired(DomainError):
+    """A submission lacks required evidence and states no reason: the reporter uploads it or says why not."""
+
+    status_code = 422
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing
+        super().__init__(_("缺少必需的佐证材料：%(items)s。请先上传，或在意见中说明缺少的理由后再提交。")
+                         % {"items": "、".join(missing)})
+
+
+def evidence_step_data(*, value: IndicatorValue, action: str, comment: str) -> dict[str, object]:
+    """The evidence rule of a review step: what the event records of the required evidence still missing.
+
+    The one rule for every submission and approval of a value (page, API, bulk, save-and-submit, imports):
+    a submission with required checklist items missing needs a reason (``comment``), recorded with the items
+    as ``{"evidence_missing": [...], "reason": ...}``, else :class:`EvidenceReasonRequired`; an approval
+    goes through and records ``{"evidence_override": [...]}``. Other steps, or nothing missing: ``{}``.
+    """
+    if action not in (ReviewAction.SUBMIT, ReviewAction.APPROVE):
+        return {}
+    missing = evidence_completeness(value.indicator, list(value.evidence.all())).required_missing
+    if not missing:
+        return {}
+    if action == ReviewAction.APPROVE:
+        return {"evidence_override": list(missing)}
+    reason = (comment or "").strip()
+    if not reason:
+        raise EvidenceReasonRequired(missing)
+    return {"evidence_missing": list(missing), "reason": reason}
+
+
 @transaction.atomic
 def indicator_value_transition(*, value: IndicatorValue, action: str, actor: User, comment: str = "",
                                expected_version: int | None = None) -> ReviewEvent:
-    """Submit, approve, return or reopen a value; approval fixes the current revision as the approved one."""
+    """Submit, approve, return or reopen a value; approval fixes the current revision as the approved one.
+
+    Required evidence missing: a submission needs ``comment`` as the reason, an approval is recorded as an
+    override (:func:`evidence_step_data`; the event's ``data`` keeps both).
+    """
     if action == ReviewAction.SUBMIT and value.current_revision_id is None:
         raise DomainError("请先填写数值再提交。")
     now = timezone.now()
@@ -254,7 +292,7 @@ def indicator_value_transition(*, value: IndicatorValue, action: str, actor: Use
         changes["approved_revision_id"] = value.current_revision_id
         changes["approved_at"] = now
     return transition(obj=value, action=action, actor=actor, comment=comment, expected_version=expected_version,
-                      changes=changes)
+                      changes=changes, data=lambda: evidence_step_data(value=value, action=action, comment=comment))
 
 
 @dataclass(frozen=True)
@@ -266,17 +304,28 @@ class ApprovalFailure:
 
 
 @dataclass(frozen=True)
+class EvidenceOverride:
+    """A value bulk approval approved without some of its required evidence (recorded on its event)."""
+
+    id: int
+    missing: list[str]
+
+
+@dataclass(frozen=True)
 class BulkResult:
     approved: list[int] = field(default_factory=list)
     failed: list[ApprovalFailure] = field(default_factory=list)
+    overridden: list[EvidenceOverride] = field(default_factory=list)  # approved, required evidence missing
 
 
 def indicator_values_bulk_approve(*, program: Program, value_ids: list[int], actor: User) -> BulkResult:
-    """Approve each selected value that can be approved; report the others with the reason."""
+    """Approve each selected value that can be approved; report the others with the reason, and those approved
+    without their required evidence with the items missing."""
     if not can_manage_program(actor, program):
         raise PermissionDeniedError("只有生态办管理员可以审核。")
     result = BulkResult()
-    values = {v.id: v for v in IndicatorValue.objects.filter(program=program, pk__in=value_ids)}
+    values = {v.id: v for v in IndicatorValue.objects.filter(program=program, pk__in=value_ids)
+              .select_related("indicator").prefetch_related("evidence")}
     for value_id in value_ids:
         value = values.get(value_id)
         if value is None:
@@ -285,11 +334,13 @@ def indicator_values_bulk_approve(*, program: Program, value_ids: list[int], act
         value.program = program
         try:
             with transaction.atomic():
-                indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=actor)
+                event = indicator_value_transition(value=value, action=ReviewAction.APPROVE, actor=actor)
         except DomainError as exc:
             result.failed.append(ApprovalFailure(value_id, str(exc)))
         else:
             result.approved.append(value_id)
+            if event.data.get("evidence_override"):
+                result.overridden.append(EvidenceOverride(value_id, list(event.data["evidence_override"])))
     return result
 
 

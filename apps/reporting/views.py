@@ -122,7 +122,7 @@ def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, 
         value = submit(form, lambda data: services.indicator_value_save(
             reporting_round=reporting_round, region=region, indicator=indicator, actor=request.user,
             data=form.value_input(), expected_version=data["version"],
-            confirm_warnings=bool(data["confirm"]), submit=bool(data["submit"])))
+            confirm_warnings=bool(data["confirm"]), submit=bool(data["submit"]), comment=data["comment"]))
         if value is not None:
             messages.success(request, _("已保存并提交审核。") if form.cleaned_data["submit"] else _("已保存为草稿。"))
             return redirect("reporting_value", program_id=program.id, value_id=value.id)
@@ -154,9 +154,12 @@ def value_page(request: HttpRequest, program_id: int, value_id: int) -> HttpResp
 def value_transition(request: HttpRequest, program_id: int, value_id: int) -> HttpResponse:
     value = access_value(request.user, program_id, value_id)
     data = cleaned(TransitionForm(request.POST))
-    services.indicator_value_transition(value=value, action=data["action"], actor=request.user,
-                                        comment=data["comment"], expected_version=data["version"])
+    event = services.indicator_value_transition(value=value, action=data["action"], actor=request.user,
+                                                comment=data["comment"], expected_version=data["version"])
     messages.success(request, _("操作成功。"))
+    if event.data.get("evidence_override"):
+        messages.warning(request, _("已审核通过，但缺少必需的佐证材料：%(items)s（已记录为例外放行）。")
+                         % {"items": "、".join(event.data["evidence_override"])})
     return redirect("reporting_value", program_id=program_id, value_id=value.id)
 
 
@@ -191,6 +194,9 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
                              % {"count": count})
         for failure in result.failed:
             messages.error(request, f"#{failure.id}：{failure.reason}")
+        for override in result.overridden:
+            messages.warning(request, _("#%(id)s 缺少必需的佐证材料：%(items)s（已记录为例外放行）。")
+                             % {"id": override.id, "items": "、".join(override.missing)})
         return redirect(request.get_full_path())
     filters = {k: _int(request.GET.get(k)) for k in ("round", "region", "department")}
     status = request.GET.get("status") or None
@@ -200,6 +206,7 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
         row.completeness = evidence_completeness(row.indicator, list(row.evidence.all()))
     return render(request, "reporting/review.html", {
         "program": program, "rows": rows, "filters": filters, "status": status or "",
+        "lacking": sum(1 for row in rows if row.completeness.required_missing),
         "rounds": ReportingRound.objects.filter(program=program), "regions": program_regions(program),
         "departments": visible_departments(request.user).filter(region=program.region),
         "statuses": ReviewStatus.choices,

@@ -134,7 +134,7 @@ def test_approved_and_submitted_values_are_not_overwritten(world, round_2025) ->
     indicator = world.program.framework.indicators.get(code="2019-07a")
     approved = indicator_value_save(reporting_round=round_2025, region=world.city, indicator=indicator, actor=office,
                                     data=ValueInput(number=Decimal("88.0")), expected_version=0)
-    indicator_value_transition(value=approved, action=ReviewAction.SUBMIT, actor=office)
+    indicator_value_transition(value=approved, action=ReviewAction.SUBMIT, actor=office, comment="监测报告另行报送")
     indicator_value_transition(value=approved, action=ReviewAction.APPROVE, actor=office)
     revisions = ValueRevision.objects.count()
     batch = _import(world, "air", _hourly())
@@ -156,7 +156,7 @@ def test_a_jump_from_the_last_approved_year_is_a_warning_for_that_region_only(wo
     indicator = world.program.framework.indicators.get(code="2019-07a")
     approved = indicator_value_save(reporting_round=round_2024, region=world.city, indicator=indicator, actor=office,
                                     data=ValueInput(number=Decimal("1.0")), expected_version=0)
-    indicator_value_transition(value=approved, action=ReviewAction.SUBMIT, actor=office)
+    indicator_value_transition(value=approved, action=ReviewAction.SUBMIT, actor=office, comment="监测报告另行报送")
     indicator_value_transition(value=approved, action=ReviewAction.APPROVE, actor=office)
     batch = _import(world, "air", _hourly(), year=2025)
     warned = {(w["region"], w["indicator_code"]): w["warnings"] for w in batch.plan["writes"]}

@@ -17,11 +17,17 @@ from apps.reporting.services import ValueInput, indicator_value_save, reporting_
 
 @pytest.fixture
 def rep(world: SimpleNamespace):
-    """A 2025 annual round on two indicators (numeric % and qualitative), 市生态环境局 leading both."""
+    """A 2025 annual round on two indicators (numeric % and qualitative), 市生态环境局 leading both.
+
+    Their evidence checklists are all optional here, so that workflow tests need no files or reasons; the
+    ``required_evidence`` fixture restores the framework's required items (test_evidence_required.py).
+    """
     program = world.program
     numeric = Indicator.objects.get(framework=program.framework, code="2019-03")
     qualitative = Indicator.objects.get(framework=program.framework, code="2019-01")
     for indicator in (numeric, qualitative):
+        indicator.evidence_optional = list(indicator.evidence_checklist)
+        indicator.save(update_fields=["evidence_optional"])
         Responsibility.objects.create(program=program, indicator=indicator, department=world.units["市生态环境局"],
                                       role="lead")
         Responsibility.objects.create(program=program, indicator=indicator, department=world.units["市统计局"],
@@ -32,6 +38,15 @@ def rep(world: SimpleNamespace):
         regions=[world.city, world.counties["hill"], world.counties["plain"]],
     )
     return SimpleNamespace(round=reporting_round, numeric=numeric, qualitative=qualitative, world=world)
+
+
+@pytest.fixture
+def required_evidence(rep: SimpleNamespace) -> SimpleNamespace:
+    """``rep`` with the framework's required evidence items back on both indicators."""
+    for indicator in (rep.numeric, rep.qualitative):
+        Indicator.objects.filter(pk=indicator.pk).update(evidence_optional=[])
+        indicator.refresh_from_db()
+    return rep
 
 
 def save(rep: SimpleNamespace, user: User, *, region: Region | None = None, indicator: Indicator | None = None,

@@ -29,4 +29,5 @@ def test_dataclasses_are_frozen() -> None:
 
 def test_a_bulk_failure_answers_with_id_and_reason() -> None:
     result = services.BulkResult(approved=[1], failed=[services.ApprovalFailure(2, "不存在")])
-    assert schemas.BulkApproveOut.from_orm(result).dict() == {"approved": [1], "failed": [{"id": 2, "reason": "不存在"}]}
+    assert schemas.BulkApproveOut.from_orm(result).dict() == {"approved": [1], "failed": [{"id": 2, "reason": "不存在"}],
+                                                                 "overridden": []}
