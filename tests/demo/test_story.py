@@ -11,8 +11,10 @@ from apps.assessment.selectors import program_assessment
 from apps.demo.monitoring import monitored_codes
 from apps.programs.models import AssignedTarget, Program
 from apps.programs.selectors import program_indicators, program_regions, resolve_targets
-from apps.reporting.models import IndicatorValue
-from apps.review.workflow import ReviewStatus
+from apps.reporting.models import IndicatorValue, ReportingRound
+from apps.reporting.selectors import round_progress
+from apps.review.models import ReviewEvent
+from apps.review.workflow import ReviewAction, ReviewStatus
 from calc.targets import needs_assigned_value
 
 
@@ -25,8 +27,22 @@ def test_demo_story(demo, client):
     check_monitoring_values_approved_with_provenance(demo)
     check_every_assigned_target_has_its_numbers(demo)
     check_values_are_plausible(demo)
+    check_submissions_without_evidence_state_a_reason(demo)
     check_cockpit_renders_for_leader(demo, client)
     check_second_run_creates_nothing(runs)
+
+
+def check_submissions_without_evidence_state_a_reason(demo):
+    """Trust #11.5: the demo's values mostly lack files, so each submission says why, each approval overrides."""
+    events = ReviewEvent.objects.filter(content_type__model="indicatorvalue",
+                                        object_id__in=IndicatorValue.objects.filter(program=demo).values("id"))
+    submits = [e for e in events if e.action == ReviewAction.SUBMIT]
+    lacking = [e for e in submits if e.data.get("evidence_missing")]
+    assert len(lacking) > len(submits) / 2
+    assert all(e.data["reason"] and e.data["reason"] == e.comment for e in lacking)
+    assert any(e.data.get("evidence_override") for e in events if e.action == ReviewAction.APPROVE)
+    round_2025 = ReportingRound.objects.get(program=demo, year=2025, period_type="year")
+    assert round_progress(round_2025).total.evidence_incomplete > 0
 
 
 def check_2024_is_reviewed_with_weak_spots(demo):

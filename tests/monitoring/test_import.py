@@ -25,6 +25,7 @@ from apps.reporting.services import (
     indicator_value_transition,
     reporting_round_create,
 )
+from apps.review.services import review_history
 from apps.review.workflow import ReviewAction, ReviewStatus
 from docimport.monitoring import parse
 
@@ -126,6 +127,18 @@ def test_the_same_file_in_xlsx_and_parquet_gives_the_same_results(world) -> None
     frames = [_import(world, "air", _hourly(), fmt, year=2025) for fmt in ("xlsx", "parquet")]
     first, second = ([(r["region"], r["measure"], r["value"]) for r in b.plan["results"]] for b in frames)
     assert first == second
+
+
+@pytest.mark.usefixtures("sites", "round_2025")
+def test_computed_values_are_submitted_with_the_batch_as_the_reason_for_missing_evidence(world) -> None:
+    """Trust #11.5: the import submits through the one rule; its comment states why no file is attached."""
+    batch = _import(world, "air", _hourly())
+    value = IndicatorValue.objects.get(program=world.program, region=world.city, indicator__code="2019-07a",
+                                       year=2025)
+    submit = list(review_history(value))[-1]
+    assert submit.action == ReviewAction.SUBMIT
+    assert submit.data == {"evidence_missing": list(value.indicator.evidence_required),
+                           "reason": f"监测数据核算结果（批次#{batch.id}）"}
 
 
 @pytest.mark.usefixtures("sites")

@@ -25,7 +25,9 @@ def rep(world: SimpleNamespace):
     program = world.program
     numeric = Indicator.objects.get(framework=program.framework, code="2019-03")
     qualitative = Indicator.objects.get(framework=program.framework, code="2019-01")
+    framework_optional = {}
     for indicator in (numeric, qualitative):
+        framework_optional[indicator.pk] = indicator.evidence_optional
         indicator.evidence_optional = list(indicator.evidence_checklist)
         indicator.save(update_fields=["evidence_optional"])
         Responsibility.objects.create(program=program, indicator=indicator, department=world.units["市生态环境局"],
@@ -37,14 +39,15 @@ def rep(world: SimpleNamespace):
         due=dt.date(2026, 1, 31), indicators=[numeric, qualitative],
         regions=[world.city, world.counties["hill"], world.counties["plain"]],
     )
-    return SimpleNamespace(round=reporting_round, numeric=numeric, qualitative=qualitative, world=world)
+    return SimpleNamespace(round=reporting_round, numeric=numeric, qualitative=qualitative, world=world,
+                           framework_optional=framework_optional)
 
 
 @pytest.fixture
 def required_evidence(rep: SimpleNamespace) -> SimpleNamespace:
     """``rep`` with the framework's required evidence items back on both indicators."""
     for indicator in (rep.numeric, rep.qualitative):
-        Indicator.objects.filter(pk=indicator.pk).update(evidence_optional=[])
+        Indicator.objects.filter(pk=indicator.pk).update(evidence_optional=rep.framework_optional[indicator.pk])
         indicator.refresh_from_db()
     return rep
 
@@ -53,8 +56,9 @@ def save(rep: SimpleNamespace, user: User, *, region: Region | None = None, indi
          number: str | None = "25", version: int = 0, **kw: Any) -> IndicatorValue:
     confirm = kw.pop("confirm_warnings", False)
     submit = kw.pop("submit", False)
+    comment = kw.pop("comment", "")
     data = ValueInput(number=Decimal(number) if number is not None else None, **kw)
     return indicator_value_save(
         reporting_round=rep.round, region=region or rep.world.city, indicator=indicator or rep.numeric, actor=user,
-        data=data, expected_version=version, confirm_warnings=confirm, submit=submit,
+        data=data, expected_version=version, confirm_warnings=confirm, submit=submit, comment=comment,
     )
