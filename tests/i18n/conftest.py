@@ -40,7 +40,8 @@ def filled(world: SimpleNamespace):
         data=ValueInput(number=Decimal("25")), expected_version=0, confirm_warnings=True,
     )
     value.program = program
-    indicator_value_transition(value=value, action="submit", actor=world.users.reporter, expected_version=value.version)
+    indicator_value_transition(value=value, action="submit", actor=world.users.reporter, expected_version=value.version,
+                               comment="统计公报尚未发布")  # the reason its required evidence is missing
     group = task_services.task_create(program=program, number="（一）", title="目标责任体系与制度建设")
     task = task_services.task_create(
         program=program, parent=group, number="1.", title="生态文明建设规划", leads=[units["市生态环境局"]],
