@@ -246,6 +246,7 @@ class EvidenceReasonRequired(DomainError):
     """A submission lacks required evidence and states no reason: the reporter uploads it or says why not."""
 
     status_code = 422
+    code = "evidence_reason_required"
 
     def __init__(self, missing: tuple[str, ...]) -> None:
         self.missing = missing

@@ -181,6 +181,7 @@ def test_the_api_asks_for_the_reason(required_evidence, client_for):
     save_url = f"/api/programs/{pid}/rounds/{rep.round.id}/values"
     refused = reporter.post(save_url, payload, content_type="application/json")
     assert refused.status_code == 422 and STATS in refused.json()["detail"]
+    assert refused.json()["code"] == "evidence_reason_required"
     assert not IndicatorValue.objects.exists()
     saved = reporter.post(save_url, {**payload, "comment": REASON}, content_type="application/json")
     assert saved.status_code == 200 and saved.json()["status"] == "submitted"
