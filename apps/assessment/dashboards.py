@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import polars as pl
 from django.db.models import F
-from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from apps.core.errors import NotFoundError
@@ -500,7 +499,7 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
         leads=tuple(units["lead"]), cooperators=tuple(units["cooperate"]),
         evidence=tuple(EvidenceItem(id=e.id, value_id=e.object_id, year=e.year, name=e.original_name,
                                     kind=e.kind, size=e.size, checklist_item=e.checklist_item,
-                                    url=reverse("evidence_download", args=[e.id]))
+                                    url=e.download_url)
                        for e in evidence),
         per_region=tuple(per_region),
     )

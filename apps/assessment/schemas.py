@@ -3,21 +3,22 @@
 How every app's ``schemas.py`` is built: a response schema is read by attribute (ninja's ``from_attributes``)
 from the object a selector or presenter returns, a frozen dataclass or a model. It lists the public subset of
 that object's fields, with their descriptions, under the same names; ``api.py`` returns the object and never
-rebuilds it as a dict. A field that the API shapes differently from the object (a flattened list, an
-indicator's full name) is a ``resolve_<field>`` static method here, next to its declaration.
-``tests/assessment/test_schemas.py`` checks that every other field exists on the dataclass it reads.
+rebuilds it as a dict. A schema of a dataclass is derived from it (:func:`apps.core.schemas.schema_of`): it
+names the public fields and takes their types from the dataclass, so a field's type is written once; a nested
+dataclass is served by the schema named for it. A schema of a model, or one with a field that the API shapes
+differently from the object (a flattened list, an indicator's full name), is a class with a ``resolve_<field>``
+static method next to its declaration. ``tests/assessment/test_schemas.py`` checks that every other field exists
+on the dataclass it reads.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ninja import Field, Schema
 
-from apps.indicators.models import Indicator
-from calc.attainment import EvaluationStatus, ReachabilityStatus
+from apps.core.schemas import schema_of
+from calc.attainment import EvaluationStatus
 
-from .data import Matrix, RegionSummary
+from . import data
 
 
 class MatrixRegionOut(Schema):
@@ -31,42 +32,34 @@ class MatrixIndicatorOut(Schema):
 
     id: int
     code: str
-    name: str
+    name: str = Field(alias="full_name")
     binding: bool
     unit: str
 
-    @staticmethod
-    def resolve_name(obj: Indicator) -> str:
-        return obj.full_name
-
-    @staticmethod
-    def resolve_binding(obj: Indicator) -> bool:
-        return bool(obj.binding)
+    resolve_binding = staticmethod(lambda obj: bool(obj.binding))
 
 
-class CellOut(Schema):
-    region_id: int
-    indicator_id: int
-    status: EvaluationStatus
-    reach_status: ReachabilityStatus | None
-    value: Decimal | None
-    gap_abs: Decimal | None
-    gap_rel: Decimal | None
-    target: str
+class DashboardUnitOut(Schema):
+    id: int
+    name: str
 
 
-class YearCoverageOut(Schema):
-    year: int
-    approved: int = Field(description="适用的区域×指标中有经审核数值或状态的项数")
-    applicable: int = Field(description="适用的区域×指标项数")
-    percent: int | None = Field(description="已审核比例（%，向下取整）")
-    default: bool = Field(description="是否为默认年度")
+CellOut = schema_of("CellOut", data.MatrixCell, "region_id indicator_id status reach_status value gap_abs gap_rel target")
 
+YearCoverageOut = schema_of(
+    "YearCoverageOut", data.YearCoverage, "year approved applicable percent default",
+    approved=Field(description="适用的区域×指标中有经审核数值或状态的项数"),
+    applicable=Field(description="适用的区域×指标项数"),
+    percent=Field(description="已审核比例（%，向下取整）"),
+    default=Field(description="是否为默认年度"),
+)
 
-class CoverageOut(Schema):
-    default_year: int = Field(description="默认年度：已审核比例达到阈值的最近年度，否则比例最高的年度，否则有数据的最近年度")
-    threshold: int = Field(description="默认年度的已审核比例阈值（%）")
-    years: list[YearCoverageOut]
+CoverageOut = schema_of(
+    "CoverageOut", data.Coverage, "default_year threshold years",
+    default_year=Field(description="默认年度：已审核比例达到阈值的最近年度，否则比例最高的年度，否则有数据的最近年度"),
+    threshold=Field(description="默认年度的已审核比例阈值（%）"),
+    years=list[YearCoverageOut],
+)
 
 
 class RegionSummaryOut(Schema):
@@ -81,223 +74,105 @@ class RegionSummaryOut(Schema):
     binding_applicable: int
     passed: bool
 
-    @staticmethod
-    def resolve_attained(obj: RegionSummary) -> int:
-        return obj.counts[EvaluationStatus.ATTAINED]
-
-    @staticmethod
-    def resolve_not_attained(obj: RegionSummary) -> int:
-        return obj.counts[EvaluationStatus.NOT_ATTAINED]
-
-    @staticmethod
-    def resolve_no_data(obj: RegionSummary) -> int:
-        return obj.counts[EvaluationStatus.NO_DATA]
-
-    @staticmethod
-    def resolve_not_applicable(obj: RegionSummary) -> int:
-        return obj.counts[EvaluationStatus.NOT_APPLICABLE]
+    resolve_attained = staticmethod(lambda obj: obj.counts[EvaluationStatus.ATTAINED])
+    resolve_not_attained = staticmethod(lambda obj: obj.counts[EvaluationStatus.NOT_ATTAINED])
+    resolve_no_data = staticmethod(lambda obj: obj.counts[EvaluationStatus.NO_DATA])
+    resolve_not_applicable = staticmethod(lambda obj: obj.counts[EvaluationStatus.NOT_APPLICABLE])
 
 
-class DomainOut(Schema):
-    name: str
-    span: int = Field(description="该领域连续的指标列数")
+DomainOut = schema_of("DomainOut", data.DomainGroup, "name span", span=Field(description="该领域连续的指标列数"))
 
+MatrixOut = schema_of(
+    "MatrixOut", data.Matrix, "year years coverage only sort regions region_summaries domains indicators cells",
+    coverage=CoverageOut,
+    only=Field(description="all 全部指标 / binding 仅约束性"),
+    sort=Field(description="order 默认顺序 / name 按名称 / attained 按达标数"),
+    regions=list[MatrixRegionOut],
+    region_summaries=list[RegionSummaryOut],
+    domains=list[DomainOut],
+    indicators=list[MatrixIndicatorOut],
+    cells=list[CellOut],
+)
 
-class MatrixOut(Schema):
-    year: int
-    years: list[int]
-    coverage: CoverageOut
-    only: str = Field(description="all 全部指标 / binding 仅约束性")
-    sort: str = Field(description="order 默认顺序 / name 按名称 / attained 按达标数")
-    regions: list[MatrixRegionOut]
-    region_summaries: list[RegionSummaryOut]
-    domains: list[DomainOut]
-    indicators: list[MatrixIndicatorOut]
-    cells: list[CellOut]
+BlockerOut = schema_of("BlockerOut", data.GateBlocker, "code name status reason")
 
-    @staticmethod
-    def resolve_regions(obj: Matrix) -> list:
-        return list(obj.regions)
+GroupItemOut = schema_of("GroupItemOut", data.BlockerItem, "code name indicator_id reason")
 
-    @staticmethod
-    def resolve_region_summaries(obj: Matrix) -> list:
-        return list(obj.region_summaries)
+BlockerGroupOut = schema_of("BlockerGroupOut", data.BlockerGroup, "status label count items", items=list[GroupItemOut])
 
-    @staticmethod
-    def resolve_cells(obj: Matrix) -> list:
-        return list(obj.cells)
+GateOut = schema_of(
+    "GateOut", data.Gate,
+    "passed headline explanation binding_applicable binding_attained reference_applicable reference_attained"
+    " reference_share counts blockers groups",
+    headline=Field(description="一句话摘要：约束性达标数与阻碍项数、参考性达标率"),
+    blockers=list[BlockerOut],
+    groups=(list[BlockerGroupOut], Field(description="阻碍项按状态分组：未达标（按差距从大到小）在前，无数据在后")),
+)
 
+RegionGateOut = schema_of(
+    "RegionGateOut", data.RegionSummary,
+    "region_id name passed binding_applicable binding_attained reference_applicable reference_attained counts"
+    " blocker_count goal deadline",
+)
 
-class BlockerOut(Schema):
-    code: str
-    name: str
-    status: EvaluationStatus
-    reason: str
+CountyBlockOut = schema_of(
+    "CountyBlockOut", data.CountyBlocked, "region region_id title year explanation not_attained no_data",
+)
 
+CityGateOut = schema_of(
+    "CityGateOut", data.CityGate,
+    "passed all_clear headline explanation counties_blocked counties_pending counties_passed",
+    counties_blocked=list[CountyBlockOut],
+)
 
-class GroupItemOut(Schema):
-    code: str
-    name: str
-    indicator_id: int | None
-    reason: str
+GatesOut = schema_of(
+    "GatesOut", data.Gates, "year coverage focus_region_id gate city_gate regions",
+    coverage=CoverageOut, gate=GateOut, city_gate=CityGateOut | None, regions=list[RegionGateOut],
+)
 
+PointOut = schema_of("PointOut", data.Point, "year value")
 
-class BlockerGroupOut(Schema):
-    status: EvaluationStatus
-    label: str
-    count: int
-    items: list[GroupItemOut]
+QualitativeOut = schema_of("QualitativeOut", data.QualitativePoint, "year status label")
 
+ReachOut = schema_of(
+    "ReachOut", data.ReachDetail,
+    "status label sentence observed_rate required_rate ratio years_needed expected_year goal",
+)
 
-class GateOut(Schema):
-    passed: bool
-    headline: str = Field(description="一句话摘要：约束性达标数与阻碍项数、参考性达标率")
-    explanation: str
-    binding_applicable: int
-    binding_attained: int
-    reference_applicable: int
-    reference_attained: int
-    reference_share: Decimal | None
-    counts: dict[str, int]
-    blockers: list[BlockerOut]
-    groups: list[BlockerGroupOut] = Field(description="阻碍项按状态分组：未达标（按差距从大到小）在前，无数据在后")
+DashboardEvidenceOut = schema_of("DashboardEvidenceOut", data.EvidenceItem, "id value_id year name url")
 
+PerRegionOut = schema_of(
+    "PerRegionOut", data.PerRegionRow, "region_id name target status value gap_abs reach_status deadline",
+)
 
-class RegionGateOut(Schema):
-    region_id: int
-    name: str
-    passed: bool
-    binding_applicable: int
-    binding_attained: int
-    reference_applicable: int
-    reference_attained: int
-    counts: dict[str, int]
-    blocker_count: int
-    goal: str
-    deadline: int
+LatestReportOut = schema_of("LatestReportOut", data.LatestReport, "year status status_label round_id round_name")
 
+IndicatorDetailOut = schema_of(
+    "IndicatorDetailOut", data.IndicatorDetail,
+    "year coverage has_data latest_report region_id indicator target deadline status sentence gap_abs bound reach"
+    " series qualitative projection leads cooperators evidence per_region",
+    coverage=CoverageOut,
+    has_data=Field(description="截至评估年度是否有经审核的数值或状态"),
+    latest_report=(LatestReportOut | None, Field(description="无经审核数据时：最近一次填报（任何状态）")),
+    indicator=MatrixIndicatorOut,
+    reach=ReachOut | None,
+    series=list[PointOut],
+    qualitative=list[QualitativeOut],
+    projection=list[PointOut],
+    leads=list[DashboardUnitOut],
+    cooperators=list[DashboardUnitOut],
+    evidence=list[DashboardEvidenceOut],
+    per_region=list[PerRegionOut],
+)
 
-class CountyBlockOut(Schema):
-    region: str
-    region_id: int | None
-    title: str
-    year: int
-    explanation: str
-    not_attained: int
-    no_data: int
+DepartmentRowOut = schema_of(
+    "DepartmentRowOut", data.DepartmentRow,
+    "indicator role region_id target status sentence value reach_status reach_sentence",
+    indicator=MatrixIndicatorOut,
+    reach_status=(str, Field(description="可达性状态；无可达性分析时为空字符串")),
+)
 
-
-class CityGateOut(Schema):
-    passed: bool
-    all_clear: bool
-    headline: str
-    explanation: str
-    counties_blocked: list[CountyBlockOut]
-    counties_pending: list[str]
-    counties_passed: list[str]
-
-
-class GatesOut(Schema):
-    year: int
-    coverage: CoverageOut
-    focus_region_id: int
-    gate: GateOut
-    city_gate: CityGateOut | None
-    regions: list[RegionGateOut]
-
-
-class PointOut(Schema):
-    year: int
-    value: str | None
-
-
-class QualitativeOut(Schema):
-    year: int
-    status: str
-    label: str
-
-
-class ReachOut(Schema):
-    status: ReachabilityStatus
-    label: str
-    sentence: str
-    observed_rate: str | None
-    required_rate: str | None
-    ratio: str | None
-    years_needed: int | None
-    expected_year: int | None
-    goal: str | None
-
-
-class DashboardUnitOut(Schema):
-    id: int
-    name: str
-
-
-class DashboardEvidenceOut(Schema):
-    id: int
-    value_id: int
-    year: int
-    name: str
-    url: str
-
-
-class PerRegionOut(Schema):
-    region_id: int
-    name: str
-    target: str
-    status: EvaluationStatus
-    value: str | None
-    gap_abs: str | None
-    reach_status: ReachabilityStatus | None
-    deadline: int
-
-
-class LatestReportOut(Schema):
-    year: int
-    status: str
-    status_label: str
-    round_id: int | None
-    round_name: str
-
-
-class IndicatorDetailOut(Schema):
-    year: int
-    coverage: CoverageOut
-    has_data: bool = Field(description="截至评估年度是否有经审核的数值或状态")
-    latest_report: LatestReportOut | None = Field(description="无经审核数据时：最近一次填报（任何状态）")
-    region_id: int
-    indicator: MatrixIndicatorOut
-    target: str
-    deadline: int
-    status: EvaluationStatus
-    sentence: str
-    gap_abs: str | None
-    bound: str | None
-    reach: ReachOut | None
-    series: list[PointOut]
-    qualitative: list[QualitativeOut]
-    projection: list[PointOut]
-    leads: list[DashboardUnitOut]
-    cooperators: list[DashboardUnitOut]
-    evidence: list[DashboardEvidenceOut]
-    per_region: list[PerRegionOut]
-
-
-class DepartmentRowOut(Schema):
-    indicator: MatrixIndicatorOut
-    role: str
-    region_id: int
-    target: str
-    status: EvaluationStatus
-    sentence: str
-    value: str | None
-    reach_status: str = Field(description="可达性状态；无可达性分析时为空字符串")
-    reach_sentence: str
-
-
-class UnitDashboardOut(Schema):
-    year: int
-    coverage: CoverageOut
-    department: DashboardUnitOut
-    rows: list[DepartmentRowOut]
+UnitDashboardOut = schema_of(
+    "UnitDashboardOut", data.DepartmentView, "year coverage department rows",
+    coverage=CoverageOut, department=DashboardUnitOut, rows=list[DepartmentRowOut],
+)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 #: The kinds (as ``apps.core.uploads`` detects them from the content) accepted as evidence.
@@ -58,3 +59,8 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_url(self) -> str:
+        """The one download of the file, which checks that the user may view its subject."""
+        return reverse("evidence_download", args=[self.pk])

@@ -3,7 +3,7 @@
 Read by attribute from the models and the selectors' dataclasses, as described in apps/assessment/schemas.py.
 """
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from apps.geo.models import RegionLevel
 
@@ -18,9 +18,7 @@ class FrameworkOut(Schema):
     partial: bool
     note: str
 
-    @staticmethod
-    def resolve_issued_on(obj):
-        return obj.issued_on.isoformat() if obj.issued_on else None
+    resolve_issued_on = staticmethod(lambda obj: obj.issued_on.isoformat() if obj.issued_on else None)
 
 
 class IndicatorOut(Schema):
@@ -42,30 +40,12 @@ class IndicatorOut(Schema):
     target_county: str
     printed_city: str
     printed_county: str
-    targets: dict[str, str]  # level → expression, every level with a target
+    targets: dict[str, str] = Field(alias="target_texts")  # level → expression, every level with a target
     evidence_checklist: list[str]
     meta: dict
 
-    @staticmethod
-    def resolve_parent_code(obj):
-        return obj.parent.code if obj.parent_id else None
-
-    @staticmethod
-    def resolve_target_city(obj):
-        return obj.target_text_for(RegionLevel.CITY)
-
-    @staticmethod
-    def resolve_target_county(obj):
-        return obj.target_text_for(RegionLevel.COUNTY)
-
-    @staticmethod
-    def resolve_printed_city(obj):
-        return obj.printed_target(RegionLevel.CITY)
-
-    @staticmethod
-    def resolve_printed_county(obj):
-        return obj.printed_target(RegionLevel.COUNTY)
-
-    @staticmethod
-    def resolve_targets(obj):
-        return obj.target_texts
+    resolve_parent_code = staticmethod(lambda obj: obj.parent.code if obj.parent_id else None)
+    resolve_target_city = staticmethod(lambda obj: obj.target_text_for(RegionLevel.CITY))
+    resolve_target_county = staticmethod(lambda obj: obj.target_text_for(RegionLevel.COUNTY))
+    resolve_printed_city = staticmethod(lambda obj: obj.printed_target(RegionLevel.CITY))
+    resolve_printed_county = staticmethod(lambda obj: obj.printed_target(RegionLevel.COUNTY))

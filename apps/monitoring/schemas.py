@@ -1,9 +1,9 @@
 """API schemas of monitoring imports, read by attribute from the models and the plan dataclasses.
 
 As in every app (see ``apps/assessment/schemas.py``): a response schema lists the public fields of the object
-a selector returns (a model, or :mod:`apps.monitoring.plans`' frozen dataclasses) under the same names, and
-``api.py`` returns that object. A field shaped differently (a related object's name, the batch's plan) is a
-``resolve_<field>`` static method here.
+a selector returns (a model, or :mod:`apps.monitoring.plans`' frozen dataclasses, whose schemas are derived
+from them) under the same names, and ``api.py`` returns that object. A field shaped differently (a related
+object's name, the batch's plan) is a ``resolve_<field>`` static method here.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from apps.core.schemas import RowErrorOut
+from apps.core.schemas import RowErrorOut, schema_of
 
-from .models import BaseValue, ComputedResult, ImportBatch
-from .plans import BatchPlan
+from .models import ComputedResult
+from .plans import BatchPlan, PlannedResult, PlannedWrite
 
 
 class _SiteOut(Schema):
@@ -45,7 +45,7 @@ class BatchOut(Schema):
     file_format: str
     sha256: str
     rows: int
-    status: str  # "interrupted" when a running batch's progress has not moved for ECOCIV_JOB_STALE_MINUTES
+    status: str = Field(alias="display_status")  # "interrupted" when a running batch's progress has not moved for ECOCIV_JOB_STALE_MINUTES
     interrupted: bool
     finished: bool
     progress: int
@@ -57,46 +57,20 @@ class BatchOut(Schema):
     created_at: dt.datetime
     committed_at: dt.datetime | None
 
-    @staticmethod
-    def resolve_status(obj: ImportBatch) -> str:
-        return obj.display_status
-
-    @staticmethod
-    def resolve_created_by(obj: ImportBatch) -> str:
-        return str(obj.created_by)
+    resolve_created_by = staticmethod(lambda obj: str(obj.created_by))
 
 
-class PlannedWriteOut(Schema):
-    region_id: int
-    region: str
-    year: int
-    measure: str
-    indicator_id: int
-    indicator_code: str
-    indicator: str
-    unit: str
-    value: str
-    provenance: str
-    status: str
-    status_label: str
-    previous: str
-    action: str = Field(description="write 写入 / skip 跳过")
-    reason: str
-    warnings: list[str]
+PlannedWriteOut = schema_of(
+    "PlannedWriteOut", PlannedWrite,
+    "region_id region year measure indicator_id indicator_code indicator unit value provenance status status_label"
+    " previous action reason warnings",
+    action=Field(description="write 写入 / skip 跳过"),
+)
 
-
-class PlannedResultOut(Schema):
-    region: str = Field(description="区域代码")
-    region_name: str
-    year: int
-    measure: str
-    label: str
-    unit: str
-    value: str | None
-    method: str
-    provenance: str
-    text: str
-    inputs: dict
+PlannedResultOut = schema_of(
+    "PlannedResultOut", PlannedResult, "region region_name year measure label unit value method provenance text inputs",
+    region=Field(description="区域代码"), inputs=dict,
+)
 
 
 class BatchDetailOut(BatchOut):
@@ -105,13 +79,8 @@ class BatchDetailOut(BatchOut):
     writes: list[PlannedWriteOut]
     results: list[PlannedResultOut]
 
-    @staticmethod
-    def resolve_writes(obj: ImportBatch) -> list:
-        return list(BatchPlan.from_json(obj.plan).writes)
-
-    @staticmethod
-    def resolve_results(obj: ImportBatch) -> list:
-        return list(BatchPlan.from_json(obj.plan).results)
+    resolve_writes = staticmethod(lambda obj: list(BatchPlan.from_json(obj.plan).writes))
+    resolve_results = staticmethod(lambda obj: list(BatchPlan.from_json(obj.plan).results))
 
 
 class ResultOut(Schema):
@@ -164,6 +133,4 @@ class BaseValueOut(Schema):
     created_by: str
     created_at: dt.datetime
 
-    @staticmethod
-    def resolve_created_by(obj: BaseValue) -> str:
-        return str(obj.created_by)
+    resolve_created_by = staticmethod(lambda obj: str(obj.created_by))

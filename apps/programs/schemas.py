@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import Phase, Program, RegionGoal
-from .selectors import ResponsibilityRow
+from apps.core.schemas import schema_of
+
+from .selectors import DepartmentDuty, TargetRow
 
 
 class PhaseOut(Schema):
@@ -42,26 +43,14 @@ class ProgramDetailOut(ProgramOut):
     phases: list[PhaseOut]
     goals: list[GoalOut]
 
-    @staticmethod
-    def resolve_phases(obj: Program) -> list[Phase]:
-        return list(obj.phases.all())
-
-    @staticmethod
-    def resolve_goals(obj: Program) -> list[RegionGoal]:
-        return list(obj.region_goals.select_related("region"))
+    resolve_phases = staticmethod(lambda obj: list(obj.phases.all()))
+    resolve_goals = staticmethod(lambda obj: list(obj.region_goals.select_related("region")))
 
 
-class TargetOut(Schema):
-    region_id: int
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
-    applicable: bool
-    expression: str | None
-    text: str
-    source: str
-    reason: str
-    needs_assigned: bool
+TargetOut = schema_of(
+    "TargetOut", TargetRow,
+    "region_id indicator_id indicator_code indicator_name applicable expression text source reason needs_assigned",
+)
 
 
 class TargetEditIn(Schema):
@@ -109,12 +98,8 @@ class AssignedOut(Schema):
     value: Decimal
     document: str
     reason: str
-    created_by: str
+    created_by: str = Field(alias="created_by.username")
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_created_by(obj):
-        return obj.created_by.username
 
 
 class Saved(Schema):
@@ -124,31 +109,14 @@ class Saved(Schema):
 class ResponsibilityOut(Schema):
     """A :class:`~apps.programs.selectors.ResponsibilityRow`: the indicator and its units' names."""
 
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
+    indicator_id: int = Field(alias="indicator.id")
+    indicator_code: str = Field(alias="indicator.code")
+    indicator_name: str = Field(alias="indicator.full_name")
     leads: list[str]
     cooperators: list[str]
 
-    @staticmethod
-    def resolve_indicator_id(obj: ResponsibilityRow) -> int:
-        return obj.indicator.id
-
-    @staticmethod
-    def resolve_indicator_code(obj: ResponsibilityRow) -> str:
-        return obj.indicator.code
-
-    @staticmethod
-    def resolve_indicator_name(obj: ResponsibilityRow) -> str:
-        return obj.indicator.full_name
-
-    @staticmethod
-    def resolve_leads(obj: ResponsibilityRow) -> list[str]:
-        return [d.name for d in obj.leads]
-
-    @staticmethod
-    def resolve_cooperators(obj: ResponsibilityRow) -> list[str]:
-        return [d.name for d in obj.cooperators]
+    resolve_leads = staticmethod(lambda obj: [d.name for d in obj.leads])
+    resolve_cooperators = staticmethod(lambda obj: [d.name for d in obj.cooperators])
 
 
 class ResponsibilityIn(Schema):
@@ -156,9 +124,6 @@ class ResponsibilityIn(Schema):
     cooperator_ids: list[int] = []
 
 
-class DepartmentDutyOut(Schema):
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
-    role: str
-    target: str
+DepartmentDutyOut = schema_of(
+    "DepartmentDutyOut", DepartmentDuty, "indicator_id indicator_code indicator_name role target",
+)

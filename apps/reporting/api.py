@@ -78,9 +78,7 @@ def save_value(request: HttpRequest, program_id: int, round_id: int, payload: sc
     indicator = reporting_round.indicators.filter(pk=payload.indicator_id).first()
     if region is None or indicator is None:
         raise NotFoundError("该区域或指标不在本轮调度范围内。")
-    data = services.ValueInput(number=payload.number, qualitative=payload.qualitative,
-                               explanation=payload.explanation, source=payload.source, caliber=payload.caliber,
-                               note=payload.note, reason=payload.reason)
+    data = services.ValueInput.of(payload.dict())
     return services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
                                          actor=request.user, data=data, expected_version=payload.expected_version,
                                          confirm_warnings=payload.confirm_warnings, submit=payload.submit,

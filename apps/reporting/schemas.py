@@ -1,8 +1,9 @@
 """API schemas of reporting, read by attribute from the models and the selectors' frozen dataclasses.
 
 As in every app (see ``apps/assessment/schemas.py``): a response schema lists the public fields of the object
-a selector returns under the same names, and ``api.py`` returns that object; a field shaped differently (a
-person's name, a related object's code) is an ``alias`` path or a ``resolve_<field>`` static method here.
+a selector returns under the same names (derived from it when it is a dataclass), and ``api.py`` returns that
+object; a field shaped differently (a person's name, a related object's code) is an ``alias`` path or a
+``resolve_<field>`` static method here.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.urls import reverse
 from ninja import Field, Schema
 
-from apps.evidence.models import Evidence
+from apps.core.schemas import schema_of
 from apps.review.schemas import ReviewEventOut
 from apps.staging.schemas import StagedImportOut
 
-from .models import IndicatorValue, ValueRevision
-from .selectors import Obligation, evidence_completeness
+from .models import IndicatorValue
+from .selectors import ApprovedPoint, ProgressLine, RoundProgress, evidence_completeness
+from .services import ApprovalFailure, BulkResult, EvidenceOverride, ValueInput
 
 
 class RoundIn(Schema):
@@ -57,29 +58,23 @@ class ObligationOut(Schema):
     status: str
     version: int
 
-    @staticmethod
-    def resolve_value_id(obj: Obligation) -> int | None:
-        return obj.value.id if obj.value else None
-
-    @staticmethod
-    def resolve_version(obj: Obligation) -> int:
-        return obj.value.version if obj.value else 0
+    resolve_value_id = staticmethod(lambda obj: obj.value.id if obj.value else None)
+    resolve_version = staticmethod(lambda obj: obj.value.version if obj.value else 0)
 
 
-class ValueIn(Schema):
+class _ValueAt(Schema):
     region_id: int
     indicator_id: int
     expected_version: int = 0
-    number: Decimal | None = None
-    qualitative: str = ""
-    explanation: str = ""
-    source: str = ""
-    caliber: str = ""
-    note: str = ""
-    reason: str = ""
-    confirm_warnings: bool = False
-    submit: bool = False  # 保存并提交: save and submit in one step
-    comment: str = ""  # the submission's comment; the reason when required evidence is missing
+
+
+ValueIn = schema_of(
+    "ValueIn", ValueInput,
+    "number qualitative explanation source caliber note reason confirm_warnings submit comment",
+    base=_ValueAt, defaults=True,
+    confirm_warnings=(bool, False), submit=(bool, False),  # 保存并提交: save and submit in one step
+    comment=(str, ""),  # the submission's comment; the reason when required evidence is missing
+)
 
 
 class RevisionOut(Schema):
@@ -96,9 +91,7 @@ class RevisionOut(Schema):
     author: str
     at: dt.datetime
 
-    @staticmethod
-    def resolve_author(obj: ValueRevision) -> str:
-        return str(obj.author)
+    resolve_author = staticmethod(lambda obj: str(obj.author))
 
 
 class ValueEvidenceOut(Schema):
@@ -108,11 +101,7 @@ class ValueEvidenceOut(Schema):
     size: int
     sha256: str
     checklist_item: str
-    url: str  # the one permission-checked download
-
-    @staticmethod
-    def resolve_url(obj: Evidence) -> str:
-        return reverse("evidence_download", args=[obj.id])
+    url: str = Field(alias="download_url")  # the one permission-checked download
 
 
 class ValueOut(Schema):
@@ -169,41 +158,27 @@ class BulkApproveIn(Schema):
     value_ids: list[int]
 
 
-class ApprovalFailureOut(Schema):
-    id: int
-    reason: str
+ApprovalFailureOut = schema_of("ApprovalFailureOut", ApprovalFailure, "id reason")
 
 
-class EvidenceOverrideOut(Schema):
-    id: int
-    missing: list[str]
+EvidenceOverrideOut = schema_of("EvidenceOverrideOut", EvidenceOverride, "id missing")
 
+BulkApproveOut = schema_of(
+    "BulkApproveOut", BulkResult, "approved failed overridden",
+    failed=list[ApprovalFailureOut], overridden=list[EvidenceOverrideOut],
+    doc="A :class:`~apps.reporting.services.BulkResult`: ``overridden`` are approved values (also in ``approved``) "
+        "that lacked required evidence, with the items.",
+)
 
-class BulkApproveOut(Schema):
-    """A :class:`~apps.reporting.services.BulkResult`: ``overridden`` are approved values (also in ``approved``)
-    that lacked required evidence, with the items."""
+ProgressLineOut = schema_of(
+    "ProgressLineOut", ProgressLine,
+    "label total reported approved returned completeness on_time_rate evidence_rate evidence_incomplete",
+)
 
-    approved: list[int]
-    failed: list[ApprovalFailureOut]
-    overridden: list[EvidenceOverrideOut]
-
-
-class ProgressLineOut(Schema):
-    label: str
-    total: int
-    reported: int
-    approved: int
-    returned: int
-    completeness: int
-    on_time_rate: int
-    evidence_rate: int
-    evidence_incomplete: int  # submitted or approved values lacking required evidence
-
-
-class RoundProgressOut(Schema):
-    total: ProgressLineOut
-    by_reporter: list[ProgressLineOut]
-    by_region: list[ProgressLineOut]
+RoundProgressOut = schema_of(
+    "RoundProgressOut", RoundProgress, "total by_reporter by_region",
+    total=ProgressLineOut, by_reporter=list[ProgressLineOut], by_region=list[ProgressLineOut],
+)
 
 
 ValuesImportOut = StagedImportOut  # a staged values import: the one schema of every staged import
@@ -214,12 +189,5 @@ class ImportConfirmIn(Schema):
     note: str = ""
 
 
-class ApprovedOut(Schema):
-    """A :class:`~apps.reporting.selectors.ApprovedPoint`."""
-
-    region_id: int
-    indicator_id: int
-    year: int
-    number: Decimal | None
-    qualitative: str
-    display: str
+ApprovedOut = schema_of("ApprovedOut", ApprovedPoint, "region_id indicator_id year number qualitative display",
+                        doc="A :class:`~apps.reporting.selectors.ApprovedPoint`.")

@@ -6,7 +6,8 @@ Status changes go through :func:`apps.review.services.transition` only.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -115,6 +116,11 @@ class ValueInput:
     caliber: str = ""
     note: str = ""
     reason: str = ""
+
+    @classmethod
+    def of(cls, data: Mapping[str, object]) -> ValueInput:
+        """The input among ``data`` (a form's cleaned data, the API's payload as a dict), by field name."""
+        return cls(**{f.name: data[f.name] for f in fields(cls)})  # type: ignore[arg-type]
 
 
 def check_value_input(*, indicator: Indicator, data: ValueInput, last_approved: Decimal | None,

@@ -2,7 +2,8 @@
 
 Read by attribute from the models and the selectors' dataclasses, as described in apps/assessment/schemas.py:
 ``api.py`` returns a :class:`~apps.tasks.models.Task`, a :class:`~apps.tasks.selectors.ProjectSummary`, an
-:class:`~apps.tasks.selectors.Inbox` …, and a field the API shapes differently is a ``resolve_<field>`` here.
+:class:`~apps.tasks.selectors.Inbox` …; a field the API names differently reads its ``alias`` (an attribute path),
+one it shapes differently is a ``resolve_<field>`` here.
 ``tests/tasks/test_schemas.py`` checks that every other field exists on what the schema reads.
 """
 
@@ -11,25 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 
-from apps.evidence.models import Evidence
+from apps.core.schemas import schema_of
 from apps.review.schemas import ReviewEventOut
 from apps.review.services import review_history
 
 from . import selectors
-from .models import (
-    NoticeLevel,
-    Project,
-    ProjectFunding,
-    ProjectYear,
-    SupervisionNotice,
-    Task,
-    TaskMilestone,
-    TaskProgress,
-)
+from .models import NoticeLevel, Task
+from .supervision import RunResult
 
 
 class UnitOut(Schema):
@@ -37,20 +29,21 @@ class UnitOut(Schema):
     name: str
 
 
-class MilestoneOut(Schema):
+class _Overdue(Schema):
+    """Serves ``overdue`` (declared by the schema, where the API places it) for a task or a milestone."""
+
+    resolve_overdue = staticmethod(lambda obj: obj.is_overdue(timezone.localdate()))
+
+
+class MilestoneOut(_Overdue):
     id: int
     title: str
     due: dt.date
     done_on: dt.date | None
     overdue: bool
 
-    @staticmethod
-    def resolve_overdue(obj: TaskMilestone) -> bool:
-        return obj.is_overdue(timezone.localdate())
 
-
-
-class TaskOut(Schema):
+class TaskOut(_Overdue):
     id: int
     parent_id: int | None
     level: int
@@ -64,33 +57,17 @@ class TaskOut(Schema):
     leads: list[UnitOut]
     cooperators: list[UnitOut]
 
-    @staticmethod
-    def resolve_overdue(obj: Task) -> bool:
-        return obj.is_overdue(timezone.localdate())
-
-    @staticmethod
-    def resolve_leads(obj: Task) -> list:
-        return [u.department for u in obj.units.all() if u.role == "lead"]
+    resolve_leads = staticmethod(lambda obj: [u.department for u in obj.units.all() if u.role == "lead"])
 
     @staticmethod
     def resolve_cooperators(obj: Task) -> list:
         return [u.department for u in obj.units.all() if u.role == "cooperate"]
 
 
-
 class EvidenceFileOut(Schema):
     id: int
-    name: str
-    url: str  # the one permission-checked download
-
-    @staticmethod
-    def resolve_name(obj: Evidence) -> str:
-        return obj.original_name
-
-    @staticmethod
-    def resolve_url(obj: Evidence) -> str:
-        return reverse("evidence_download", args=[obj.id])
-
+    name: str = Field(alias="original_name")
+    url: str = Field(alias="download_url")  # the one permission-checked download
 
 
 class ProgressOut(Schema):
@@ -104,23 +81,14 @@ class ProgressOut(Schema):
     evidence: list[str]  # the files' names (kept); evidence_files has their downloads
     evidence_files: list[EvidenceFileOut]
 
-    @staticmethod
-    def resolve_evidence(obj: TaskProgress) -> list[str]:
-        return [e.original_name for e in obj.evidence.all()]
-
-    @staticmethod
-    def resolve_evidence_files(obj: TaskProgress) -> list:
-        return list(obj.evidence.all())
-
+    resolve_evidence = staticmethod(lambda obj: [e.original_name for e in obj.evidence.all()])
+    resolve_evidence_files = staticmethod(lambda obj: list(obj.evidence.all()))
 
 
 class ProgressDetailOut(ProgressOut):
     history: list[ReviewEventOut]
 
-    @staticmethod
-    def resolve_history(obj: TaskProgress) -> list:
-        return list(review_history(obj))
-
+    resolve_history = staticmethod(lambda obj: list(review_history(obj)))
 
 
 class TaskDetailOut(TaskOut):
@@ -129,14 +97,8 @@ class TaskDetailOut(TaskOut):
     indicator_ids: list[int]
     progress: list[ProgressDetailOut]
 
-    @staticmethod
-    def resolve_indicator_ids(obj: Task) -> list[int]:
-        return [i.id for i in obj.indicators.all()]
-
-    @staticmethod
-    def resolve_progress(obj: Task) -> list:
-        return list(selectors.task_progress_list(obj))
-
+    resolve_indicator_ids = staticmethod(lambda obj: [i.id for i in obj.indicators.all()])
+    resolve_progress = staticmethod(lambda obj: list(selectors.task_progress_list(obj)))
 
 
 class ProgressEditIn(Schema):
@@ -150,47 +112,29 @@ class ProgressEditIn(Schema):
 
 class FundingOut(Schema):
     source: str
-    label: str
-    amount_wan: Decimal | None
-
-    @staticmethod
-    def resolve_label(obj: ProjectFunding) -> str:
-        return obj.get_source_display()
-
-    @staticmethod
-    def resolve_amount_wan(obj: ProjectFunding) -> Decimal | None:
-        return obj.amount
-
+    label: str = Field(alias="get_source_display")
+    amount_wan: Decimal | None = Field(alias="amount")
 
 
 class YearOut(Schema):
     year: int
-    planned_wan: Decimal
-    completed_wan: Decimal
-
-    @staticmethod
-    def resolve_planned_wan(obj: ProjectYear) -> Decimal:
-        return obj.planned
-
-    @staticmethod
-    def resolve_completed_wan(obj: ProjectYear) -> Decimal:
-        return obj.completed
-
+    planned_wan: Decimal = Field(alias="planned")
+    completed_wan: Decimal = Field(alias="completed")
 
 
 class ProjectOut(Schema):
     id: int
     number: str
     name: str
-    category: str
+    category: str = Field(alias="category.name")
     region_id: int
-    region: str
+    region: str = Field(alias="region.name")
     location: str
     department_id: int
-    department: str
+    department: str = Field(alias="department.name")
     start: dt.date
     end: dt.date
-    total_investment_wan: Decimal
+    total_investment_wan: Decimal = Field(alias="total_investment")
     total_investment_yi: Decimal
     status: str
     percent: int
@@ -198,59 +142,24 @@ class ProjectOut(Schema):
     funding: list[FundingOut]
     years: list[YearOut]
 
-    @staticmethod
-    def resolve_category(obj: Project) -> str:
-        return obj.category.name
-
-    @staticmethod
-    def resolve_region(obj: Project) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_department(obj: Project) -> str:
-        return obj.department.name
-
-    @staticmethod
-    def resolve_total_investment_wan(obj: Project) -> Decimal:
-        return obj.total_investment
-
-    @staticmethod
-    def resolve_total_investment_yi(obj: Project) -> Decimal:
-        return selectors.yi(obj.total_investment)
-
-    @staticmethod
-    def resolve_late(obj: Project) -> bool:
-        return obj.is_late(timezone.localdate())
-
+    resolve_total_investment_yi = staticmethod(lambda obj: selectors.yi(obj.total_investment))
+    resolve_late = staticmethod(lambda obj: obj.is_late(timezone.localdate()))
 
 
 class SummaryLineOut(Schema):
     label: str
     count: int
-    total_wan: Decimal
-    planned_wan: Decimal
-    completed_wan: Decimal
-
-    @staticmethod
-    def resolve_total_wan(obj: selectors.SummaryLine) -> Decimal:
-        return obj.total
-
-    @staticmethod
-    def resolve_planned_wan(obj: selectors.SummaryLine) -> Decimal:
-        return obj.planned
-
-    @staticmethod
-    def resolve_completed_wan(obj: selectors.SummaryLine) -> Decimal:
-        return obj.completed
-
+    total_wan: Decimal = Field(alias="total")
+    planned_wan: Decimal = Field(alias="planned")
+    completed_wan: Decimal = Field(alias="completed")
 
 
 class SummaryOut(Schema):
     headline: str
     count: int
-    total_wan: Decimal
+    total_wan: Decimal = Field(alias="total")
     total_yi: Decimal
-    completed_wan: Decimal
+    completed_wan: Decimal = Field(alias="completed")
     completed_yi: Decimal
     late: int
     by_category: list[SummaryLineOut]
@@ -258,47 +167,24 @@ class SummaryOut(Schema):
     by_year: list[SummaryLineOut]
     by_source: list[SummaryLineOut]
 
-    @staticmethod
-    def resolve_total_wan(obj: selectors.ProjectSummary) -> Decimal:
-        return obj.total
-
-    @staticmethod
-    def resolve_total_yi(obj: selectors.ProjectSummary) -> Decimal:
-        return selectors.yi(obj.total)
-
-    @staticmethod
-    def resolve_completed_wan(obj: selectors.ProjectSummary) -> Decimal:
-        return obj.completed
-
-    @staticmethod
-    def resolve_completed_yi(obj: selectors.ProjectSummary) -> Decimal:
-        return selectors.yi(obj.completed)
-
+    resolve_total_yi = staticmethod(lambda obj: selectors.yi(obj.total))
+    resolve_completed_yi = staticmethod(lambda obj: selectors.yi(obj.completed))
 
 
 class NoticeOut(Schema):
     id: int
     department_id: int
-    department: str
+    department: str = Field(alias="department.name")
     rule: str
     title: str
     reason: str
     level: int
-    level_label: str
+    level_label: str = Field(alias="get_level_display")
     colour: str
     status: str
     version: int
     issued_on: dt.date
     response_due: dt.date
-
-    @staticmethod
-    def resolve_department(obj: SupervisionNotice) -> str:
-        return obj.department.name
-
-    @staticmethod
-    def resolve_level_label(obj: SupervisionNotice) -> str:
-        return obj.get_level_display()
-
 
 
 class NoticeEventOut(Schema):
@@ -309,19 +195,13 @@ class NoticeEventOut(Schema):
     on: dt.date
     actor: str | None
 
-    @staticmethod
-    def resolve_actor(obj: selectors.NoticeEventEntry) -> str | None:
-        return str(obj.actor) if obj.actor else None
-
+    resolve_actor = staticmethod(lambda obj: str(obj.actor) if obj.actor else None)
 
 
 class NoticeDetailOut(NoticeOut):
     events: list[NoticeEventOut]
 
-    @staticmethod
-    def resolve_events(obj: SupervisionNotice) -> list:
-        return selectors.notice_events(obj)
-
+    resolve_events = staticmethod(lambda obj: selectors.notice_events(obj))
 
 
 class NoticeIn(Schema):
@@ -336,20 +216,12 @@ class TextIn(Schema):
     text: str = ""
 
 
-class RunOut(Schema):
-    issued: int
-    escalated: int
-    resolved: int
+RunOut = schema_of("RunOut", RunResult, "issued escalated resolved")
+
+DueReportOut = schema_of("DueReportOut", selectors.DueReport, "title due url overdue")
 
 
-class DueReportOut(Schema):
-    title: str
-    due: dt.date
-    url: str
-    overdue: bool
-
-
-class InboxTaskOut(Schema):
+class InboxTaskOut(_Overdue):
     id: int
     number: str
     title: str
@@ -357,45 +229,16 @@ class InboxTaskOut(Schema):
     percent: int
     overdue: bool
 
-    @staticmethod
-    def resolve_overdue(obj: Task) -> bool:
-        return obj.is_overdue(timezone.localdate())
-
-
 
 class InboxOut(Schema):
-    department_id: int
-    department: str
+    department_id: int = Field(alias="department.id")
+    department: str = Field(alias="department.name")
     tasks: list[InboxTaskOut]
-    returned_progress: list[ProgressOut]
+    returned_progress: list[ProgressOut] = Field(alias="returned")
     notices: list[NoticeOut]
     due_reports: list[DueReportOut]
 
-    @staticmethod
-    def resolve_department_id(obj: selectors.Inbox) -> int:
-        return obj.department.id
 
-    @staticmethod
-    def resolve_department(obj: selectors.Inbox) -> str:
-        return obj.department.name
+BarOut = schema_of("BarOut", selectors.Bar, "label kind start end css note")
 
-    @staticmethod
-    def resolve_returned_progress(obj: selectors.Inbox) -> list:
-        return obj.returned
-
-
-
-class BarOut(Schema):
-    label: str
-    kind: str
-    start: dt.date
-    end: dt.date
-    css: str
-    note: str
-
-
-class TimelineOut(Schema):
-    start: dt.date
-    end: dt.date
-    today: dt.date
-    rows: list[BarOut]
+TimelineOut = schema_of("TimelineOut", selectors.Timeline, "start end today rows", rows=list[BarOut])

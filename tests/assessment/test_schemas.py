@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 import pytest
-from ninja import Schema
 
 from apps.assessment import data, schemas
 from tests.conftest import ClientFor
+from tests.schema_reads import schema_tests
 
 # schema → the dataclass it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
@@ -38,19 +37,9 @@ READS = {
     schemas.UnitDashboardOut: data.DepartmentView,
 }
 
+FROZEN = {*READS.values(), data.Cockpit, data.Timeline, data.WeakSpots}
 
-@pytest.mark.parametrize("schema", list(READS), ids=lambda s: s.__name__)
-def test_schema_fields_come_from_the_dataclass(schema: type[Schema]) -> None:
-    source = READS[schema]
-    names = {f.name for f in dataclasses.fields(source)}
-    names |= {n for n, v in vars(source).items() if isinstance(v, property)}
-    resolved = {n.removeprefix("resolve_") for n in vars(schema) if n.startswith("resolve_")}
-    assert set(schema.model_fields) - resolved <= names
-
-
-def test_dataclasses_are_frozen():
-    for cls in {*READS.values(), data.Cockpit, data.Timeline, data.WeakSpots}:
-        assert cls.__dataclass_params__.frozen, cls.__name__
+test_schema_fields_come_from_the_dataclass, test_dataclasses_are_frozen = schema_tests(READS, FROZEN)
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from apps.core.schemas import RowErrorOut
 from apps.programs import schemas, selectors
 from apps.programs.models import AssignedTarget
 from docimport.errors import RowError
-from tests.schema_reads import attribute_names, unresolved_fields
+from tests.schema_reads import schema_tests
 
 # schema → what it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
@@ -19,15 +19,9 @@ READS = {
     RowErrorOut: RowError,
 }
 
+FROZEN = (selectors.TargetRow, selectors.ResponsibilityRow, selectors.DepartmentDuty, selectors.ResolvedTarget)
 
-@pytest.mark.parametrize("schema", list(READS), ids=lambda s: s.__name__)
-def test_schema_fields_come_from_what_it_reads(schema: type) -> None:
-    assert unresolved_fields(schema) <= attribute_names(READS[schema])
-
-
-def test_dataclasses_are_frozen() -> None:
-    for cls in (selectors.TargetRow, selectors.ResponsibilityRow, selectors.DepartmentDuty, selectors.ResolvedTarget):
-        assert cls.__dataclass_params__.frozen, cls.__name__
+test_schema_fields_come_from_what_it_reads, test_dataclasses_are_frozen = schema_tests(READS, FROZEN)
 
 
 @pytest.mark.django_db

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from apps.reporting import schemas, selectors, services
 from apps.staging.models import StagedImport
-from tests.schema_reads import attribute_names, unresolved_fields
+from tests.schema_reads import schema_tests
 
 # schema → what it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
@@ -16,15 +14,9 @@ READS = {
     schemas.ApprovalFailureOut: services.ApprovalFailure,
 }
 
+FROZEN = (selectors.ApprovedPoint, selectors.ApprovedValue, services.BulkResult, services.ApprovalFailure)
 
-@pytest.mark.parametrize("schema", list(READS), ids=lambda s: s.__name__)
-def test_schema_fields_come_from_what_it_reads(schema: type) -> None:
-    assert unresolved_fields(schema) <= attribute_names(READS[schema])
-
-
-def test_dataclasses_are_frozen() -> None:
-    for cls in (selectors.ApprovedPoint, selectors.ApprovedValue, services.BulkResult, services.ApprovalFailure):
-        assert cls.__dataclass_params__.frozen, cls.__name__
+test_schema_fields_come_from_what_it_reads, test_dataclasses_are_frozen = schema_tests(READS, FROZEN)
 
 
 def test_a_bulk_failure_answers_with_id_and_reason() -> None:

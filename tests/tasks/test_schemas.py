@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from apps.evidence.models import Evidence
 from apps.review.models import ReviewEvent
 from apps.tasks import schemas, selectors
@@ -17,7 +15,7 @@ from apps.tasks.models import (
     TaskProgress,
 )
 from apps.tasks.supervision import RunResult
-from tests.schema_reads import attribute_names, unresolved_fields
+from tests.schema_reads import schema_tests
 
 # schema → what it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
@@ -44,14 +42,8 @@ READS = {
     schemas.TimelineOut: selectors.Timeline,
 }
 
+FROZEN = (selectors.TaskCounts, selectors.Inbox, selectors.Bar, selectors.Timeline,
+          selectors.TaskRow, selectors.NoticeEventEntry, selectors.DueReport, selectors.SummaryLine,
+          selectors.ProjectSummary)
 
-@pytest.mark.parametrize("schema", list(READS), ids=lambda s: s.__name__)
-def test_schema_fields_come_from_what_it_reads(schema: type) -> None:
-    assert unresolved_fields(schema) <= attribute_names(READS[schema])
-
-
-def test_dataclasses_are_frozen() -> None:
-    for cls in (selectors.TaskCounts, selectors.Inbox, selectors.Bar, selectors.Timeline,
-                selectors.TaskRow, selectors.NoticeEventEntry, selectors.DueReport, selectors.SummaryLine,
-                selectors.ProjectSummary):
-        assert cls.__dataclass_params__.frozen, cls.__name__
+test_schema_fields_come_from_what_it_reads, test_dataclasses_are_frozen = schema_tests(READS, FROZEN)
