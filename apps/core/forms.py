@@ -24,3 +24,13 @@ def optional_int(value: object) -> int | None:
     """``int(value)`` for a digits-only value, else ``None`` (a missing or garbled version number)."""
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
+
+class StepForm(forms.Form):
+    """A move in a workflow: the action and the version the actor saw (a garbled version is ignored)."""
+
+    action = forms.CharField(required=False)
+    version = forms.CharField(required=False)
+
+    def clean_version(self) -> int | None:
+        return optional_int(self.cleaned_data.get("version"))

@@ -12,6 +12,7 @@ province's own programs. It reads every city's programs of its province but does
 from __future__ import annotations
 
 from django.db.models import Q
+from django.http import HttpRequest
 
 from apps.accounts.models import Duty, Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
@@ -59,6 +60,16 @@ def require_manage(user: User, program: Program, refusal: str = "只有生态办
     """Raise ``refusal`` unless the user manages the program: pages every role may see, changes only the office makes."""
     if not can_manage_program(user, program):
         raise PermissionDeniedError(refusal)
+
+
+def manager_posts(request: HttpRequest, program: Program, refusal: str) -> bool:
+    """Whether the request is a POST, which only the program's managers may send (a page every role may see with
+    an office-only form); anyone else's is refused with ``refusal``."""
+    if request.method != "POST":
+        return False
+    require_manage(request.user, program, refusal)  # type: ignore[arg-type]
+    return True
+
 
 def access_program(user: User, program_id: int, *, manage: bool = False) -> Program:
     """Fetch a program the user may see (and manage, if asked) or raise; the one place for this check."""

@@ -23,7 +23,14 @@ from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.web import StagedImportStep, staged_import_page
 
 from . import imports, services
-from .access import access_program, can_manage_program, can_manage_region, require_manage, visible_programs_q
+from .access import (
+    access_program,
+    can_manage_program,
+    can_manage_region,
+    manager_posts,
+    require_manage,
+    visible_programs_q,
+)
 from .forms import (
     TARGET_LEVEL_FIELDS,
     AssignedTargetForm,
@@ -172,8 +179,7 @@ def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> Ht
 def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     can_manage = can_manage_program(request.user, program)
-    if request.method == "POST":
-        require_manage(request.user, program, _("只有生态办管理员可以调整指标体系。"))
+    if manager_posts(request, program, _("只有生态办管理员可以调整指标体系。")):
         _target_edit_post(request, program)
         return redirect("target_edits", program_id=program.id)
     indicators = program_indicators(program)

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import optional_int
+from apps.core.forms import StepForm, optional_int
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 
@@ -72,20 +72,13 @@ class ValueForm(forms.Form):
         return optional_int(self.cleaned_data.get("version")) or 0
 
     def value_input(self) -> services.ValueInput:
-        data = self.cleaned_data
-        return services.ValueInput(number=data["number"], **{name: data[name] for name in (
-            "qualitative", "explanation", "source", "caliber", "note", "reason")})
+        return services.ValueInput.of(self.cleaned_data)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(StepForm):
     """A review step on a value."""
 
-    action = forms.CharField(required=False)
     comment = forms.CharField(required=False, strip=False)
-    version = forms.CharField(required=False)
-
-    def clean_version(self) -> int | None:
-        return optional_int(self.cleaned_data.get("version"))
 
 
 class EvidenceForm(forms.Form):

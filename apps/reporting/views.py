@@ -18,7 +18,7 @@ from apps.core.web import cleaned, form_message, page, submit
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import visible_departments
-from apps.programs.access import access_program, can_manage_program, require_manage
+from apps.programs.access import access_program, can_manage_program, manager_posts, require_manage
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 from apps.staging.models import StagedImport, StagedStatus
@@ -51,8 +51,7 @@ def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     can_manage = can_manage_program(request.user, program)
     form = RoundForm(request.POST or None)
-    if request.method == "POST":
-        require_manage(request.user, program, _("只有生态办管理员可以发起调度。"))
+    if manager_posts(request, program, _("只有生态办管理员可以发起调度。")):
         reporting_round = submit(form, lambda data: services.reporting_round_create(
             program=program, actor=request.user, **data))
         if reporting_round is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import domain_check, optional_int
+from apps.core.forms import StepForm, domain_check
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 
@@ -61,15 +61,10 @@ class NoticeIssueForm(forms.Form):
         return self.cleaned_data.get("level") or NoticeLevel.REMIND
 
 
-class NoticeStepForm(forms.Form):
+class NoticeStepForm(StepForm):
     """A response, close or reopen on a notice; a garbled version is ignored as before."""
 
-    action = forms.CharField(required=False)
     text = forms.CharField(required=False, strip=False)
-    version = forms.CharField(required=False)
-
-    def clean_version(self) -> int | None:
-        return optional_int(self.cleaned_data.get("version"))
 
 
 class ListImportForm(forms.Form):

@@ -15,7 +15,7 @@ from apps.core.errors import DomainError
 from apps.core.web import cleaned, page, submit
 from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
-from apps.programs.access import access_program, can_manage_program, require_manage
+from apps.programs.access import access_program, can_manage_program, manager_posts
 from apps.programs.models import Program
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
@@ -173,8 +173,7 @@ def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     can_manage = can_manage_program(request.user, program)
     form = NoticeIssueForm(request.POST or None)
-    if request.method == "POST":
-        require_manage(request.user, program, _("只有生态办管理员可以下发督办。"))
+    if manager_posts(request, program, _("只有生态办管理员可以下发督办。")):
         if submit(form, lambda data: _notice_issue(request, program, data)) is not None:
             messages.success(request, _("已下发督办通知。"))
             return redirect("notices", program_id=program.id)

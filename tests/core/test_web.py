@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from apps.programs.models import AssignedTarget
+from apps.reporting.models import ReportingRound
 from apps.tasks.models import SupervisionNotice
 
 
@@ -32,13 +34,17 @@ def test_bad_value_from_another_page_is_refused_whole(world, client_for):
     assert not AssignedTarget.objects.exists()
 
 
-def test_bad_form_value_shows_the_field_error_and_writes_nothing(world, client_for):
+def post_notice(world, client_for, **fields: str) -> str:
+    """The office posts the supervision-notice form to the water bureau; the page it answers with (200)."""
     url = reverse("notices", args=[world.program.id])
-    response = client_for(world.users.office).post(url, {
-        "department": world.units["市水务局"].id, "level": "1", "title": "河道整治滞后", "response_due": "下周",
-    })
-    body = response.content.decode()
+    response = client_for(world.users.office).post(url, {"department": world.units["市水务局"].id, "level": "1",
+                                                         **fields})
     assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_bad_form_value_shows_the_field_error_and_writes_nothing(world, client_for):
+    body = post_notice(world, client_for, title="河道整治滞后", response_due="下周")
     field = body[body.index('name="response_due"'):]
     assert field.index("日期格式不正确。") < field.index("</p>")  # next to its field
     assert 'value="河道整治滞后"' in body  # the input is kept
@@ -46,10 +52,20 @@ def test_bad_form_value_shows_the_field_error_and_writes_nothing(world, client_f
 
 
 def test_domain_error_in_a_form_is_shown_with_the_input(world, client_for):
-    url = reverse("notices", args=[world.program.id])
-    response = client_for(world.users.office).post(url, {
-        "department": world.units["市水务局"].id, "level": "1", "title": "  ", "reason": "原因",
-    })
-    body = response.content.decode()
-    assert response.status_code == 200 and "请填写督办事项。" in body and "原因" in body
+    body = post_notice(world, client_for, title="  ", reason="原因")
+    assert "请填写督办事项。" in body and "原因" in body
     assert not SupervisionNotice.objects.exists()
+
+
+@pytest.mark.parametrize(("page", "refusal"), [
+    ("reporting_rounds", "只有生态办管理员可以发起调度。"),
+    ("notices", "只有生态办管理员可以下发督办。"),
+    ("target_edits", "只有生态办管理员可以调整指标体系。"),
+])
+def test_office_only_form_on_a_page_every_role_sees(world, client_for, page, refusal):
+    url = reverse(page, args=[world.program.id])
+    leader = client_for(world.users.leader)
+    assert leader.get(url).status_code == 200
+    refused = leader.post(url, {"name": "x", "title": "x", "action": "add"})
+    assert refused.status_code == 403 and refusal in refused.content.decode()
+    assert not ReportingRound.objects.exists() and not SupervisionNotice.objects.exists()
