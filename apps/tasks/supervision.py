@@ -25,7 +25,7 @@ The same way a 难以按期达标 rule (reachability says an indicator will miss
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -109,27 +109,17 @@ def _cn(day: dt.date) -> str:
 def milestones_overdue(program: Program, today: dt.date) -> Iterable[Flag]:
     milestones = (TaskMilestone.objects.filter(task__program=program, done_on__isnull=True, due__lt=today)
                   .exclude(task__status=TaskStatus.COMPLETED).select_related("task"))
-    leads = _leads({m.task_id for m in milestones})
-    for milestone in milestones:
-        for department_id in leads.get(milestone.task_id, []):
-            yield Flag(
-                key=f"milestone_overdue:{milestone.pk}:{department_id}", department_id=department_id,
-                title=f"{milestone.task}：节点「{milestone.title}」逾期",
-                reason=f"节点时间为{_cn(milestone.due)}，至今未完成。", source=milestone,
-            )
+    return _flag_task_leads("milestone_overdue", [
+        (m.task_id, m, f"{m.task}：节点「{m.title}」逾期", f"节点时间为{_cn(m.due)}，至今未完成。") for m in milestones
+    ])
 
 
 @register_rule("task_overdue", "任务逾期")
 def tasks_overdue(program: Program, today: dt.date) -> Iterable[Flag]:
     tasks = list(Task.objects.filter(program=program, deadline__lt=today).exclude(status=TaskStatus.COMPLETED))
-    leads = _leads({t.id for t in tasks})
-    for task in tasks:
-        for department_id in leads.get(task.id, []):
-            yield Flag(
-                key=f"task_overdue:{task.pk}:{department_id}", department_id=department_id,
-                title=f"{task}：逾期未完成",
-                reason=f"完成时限为{_cn(task.deadline)}，目前完成{task.percent}%。", source=task,
-            )
+    return _flag_task_leads("task_overdue", [
+        (t.id, t, f"{t}：逾期未完成", f"完成时限为{_cn(t.deadline)}，目前完成{t.percent}%。") for t in tasks
+    ])
 
 
 @register_rule("project_overdue", "项目逾期未完工")
@@ -142,6 +132,15 @@ def projects_overdue(program: Program, today: dt.date) -> Iterable[Flag]:
                    f"形象进度{project.percent}%。",
             source=project,
         )
+
+
+def _flag_task_leads(rule: str, items: list[tuple[int, models.Model, str, str]]) -> Iterator[Flag]:
+    """A flag of ``rule`` for each (task id, source, title, reason) and each lead unit of that task."""
+    leads = _leads({task_id for task_id, *_ in items})
+    for task_id, source, title, reason in items:
+        for department_id in leads.get(task_id, []):
+            yield Flag(key=f"{rule}:{source.pk}:{department_id}", department_id=department_id, title=title,
+                       reason=reason, source=source)
 
 
 def _leads(task_ids: set[int]) -> dict[int, list[int]]:

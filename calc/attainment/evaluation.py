@@ -327,6 +327,10 @@ def _evaluate(target: Target, ctx: _Context) -> Evaluation:
     raise TypeError(f"not a resolved target: {target!r}")
 
 
+def _status(attained: bool) -> EvaluationStatus:
+    return EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED
+
+
 def _leaf(
     target: Target,
     ctx: _Context,
@@ -338,12 +342,13 @@ def _leaf(
     bound: Decimal | None = None,
     base_value: Decimal | None = None,
     gap: Decimal | None = None,
+    sentence: str | None = None,
 ) -> Evaluation:
+    """One target's evaluation; its sentence leads with the year's value unless ``sentence`` is given."""
     value = ctx.value
-    if value is None:
-        sentence = f"{ctx.name}{reason}"
-    else:
-        sentence = f"{ctx.year}年{ctx.name}{fmt_quantity(value, ctx.unit)}，{reason}"
+    if sentence is None:
+        sentence = f"{ctx.name}{reason}" if value is None else (
+            f"{ctx.year}年{ctx.name}{fmt_quantity(value, ctx.unit)}，{reason}")
     return Evaluation(
         status=status,
         year=ctx.year,
@@ -395,10 +400,8 @@ def _threshold(target: Target, op: Op, threshold: Decimal, ctx: _Context) -> Eva
         reason = f"低于目标值{goal}，差{fmt_difference(gap, ctx.unit)}"
     else:
         reason = f"高于目标值{goal}，超出{fmt_difference(gap, ctx.unit)}"
-    return _leaf(
-        target, ctx, form="threshold", status=EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED, reason=reason,
-        comparison=op, bound=threshold, gap=gap,
-    )  # fmt: skip
+    return _leaf(target, ctx, form="threshold", status=_status(attained), reason=reason,
+                 comparison=op, bound=threshold, gap=gap)
 
 
 def _trend(target: Target, rule: str, ctx: _Context) -> Evaluation:
@@ -439,10 +442,8 @@ def _trend(target: Target, rule: str, ctx: _Context) -> Evaluation:
         reason = f"{moved}，不符合“{rule_text}”"
         if gap > 0:
             reason += f"，差{fmt_difference(gap, ctx.unit)}"
-    return _leaf(
-        target, ctx, form="trend", status=EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED, reason=reason,
-        comparison=op, bound=bound, base_value=base, gap=gap,
-    )  # fmt: skip
+    return _leaf(target, ctx, form="trend", status=_status(attained), reason=reason,
+                 comparison=op, bound=bound, base_value=base, gap=gap)
 
 
 def _assigned(target: Target, ctx: _Context) -> Evaluation:
@@ -468,10 +469,8 @@ def _assigned(target: Target, ctx: _Context) -> Evaluation:
             reason += f"，优于任务值{fmt_difference(-gap, ctx.unit)}"
     else:
         reason = f"未完成{task}，差{fmt_difference(gap, ctx.unit)}"
-    return _leaf(
-        target, ctx, form="assigned", status=EvaluationStatus.ATTAINED if attained else EvaluationStatus.NOT_ATTAINED, reason=reason,
-        comparison=op, bound=number, gap=gap,
-    )  # fmt: skip
+    return _leaf(target, ctx, form="assigned", status=_status(attained), reason=reason,
+                 comparison=op, bound=number, gap=gap)
 
 
 def _qualitative(target: Target, text: str, ctx: _Context) -> Evaluation:
@@ -488,22 +487,7 @@ def _qualitative(target: Target, text: str, ctx: _Context) -> Evaluation:
         else:
             status, reason = EvaluationStatus.NOT_ATTAINED, f"尚未开展，未达到“{text}”"
         sentence = f"{ctx.year}年{ctx.name}{reason}"
-    return Evaluation(
-        status=status,
-        year=ctx.year,
-        indicator_name=ctx.name,
-        target_text=describe(target, direction=ctx.direction),
-        form="qualitative",
-        value=ctx.value,
-        unit=ctx.unit,
-        comparison=None,
-        bound=None,
-        base_value=None,
-        gap_abs=None,
-        gap_rel=None,
-        reason=reason,
-        explanation=sentence,
-    )
+    return _leaf(target, ctx, form="qualitative", status=status, reason=reason, sentence=sentence)
 
 
 def _compound(target: Target, form: str, parts: tuple[Target, ...], ctx: _Context) -> Evaluation:
