@@ -99,3 +99,16 @@ def add_evidence(value: IndicatorValue, author: User) -> Evidence:
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
     evidence.save()
     return evidence
+
+
+def addresses(assess: SimpleNamespace, *, api: bool = False) -> dict[str, str]:
+    """The assessment's pages (or, with ``api``, its API endpoints) by name, for the city and the test unit."""
+    p, city, indicator, unit = assess.program.id, assess.world.city.id, assess.code["2019-03"].id, assess.unit.id
+    if api:
+        base = f"/api/programs/{p}/assessment"
+        return {"matrix": f"{base}/matrix", "gates": f"{base}/gates",
+                "indicator": f"{base}/indicators/{indicator}?region={city}&year=2024",
+                "department": f"{base}/departments/{unit}"}
+    base = f"/programs/{p}/assessment"
+    return {"cockpit": f"{base}/", "matrix": f"{base}/matrix/", "indicator": f"{base}/indicators/{indicator}/?region={city}",
+            "department": f"{base}/departments/{unit}/"}

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from apps.accounts.models import Role
 from apps.indicators.models import Indicator
 from tests.conftest import make_user
 
-
-def urls(assess: SimpleNamespace) -> dict[str, str]:
-    p, city = assess.program.id, assess.world.city.id
-    return {
-        "cockpit": f"/programs/{p}/assessment/",
-        "matrix": f"/programs/{p}/assessment/matrix/",
-        "indicator": f"/programs/{p}/assessment/indicators/{assess.code['2019-03'].id}/?region={city}",
-        "department": f"/programs/{p}/assessment/departments/{assess.unit.id}/",
-    }
+from .conftest import addresses
 
 
 @pytest.mark.parametrize("persona", ["office", "leader", "inspector"])
 def test_city_personas_see_everything(assess, client_for, persona):
     client = client_for(getattr(assess.world.users, persona))
-    for name, url in urls(assess).items():
+    for name, url in addresses(assess).items():
         response = client.get(url)
         assert response.status_code == 200, name
-    matrix = client.get(urls(assess)["matrix"]).content.decode()
+    matrix = client.get(addresses(assess)["matrix"]).content.decode()
     assert matrix.count('<th class="reg"') == 5  # city + 4 counties
-    cockpit = client.get(urls(assess)["cockpit"]).content.decode()
+    cockpit = client.get(addresses(assess)["cockpit"]).content.decode()
     assert "申报条件" in cockpit and "丘陵县" in cockpit and 'id="chart-regions"' in cockpit
     assert "低于目标值20%，差1个百分点" in cockpit  # a binding blocker's sentence
 
 
 def test_outsider_is_denied_everywhere(assess, client_for):
     client = client_for(assess.world.users.outsider)
-    for name, url in urls(assess).items():
+    for name, url in addresses(assess).items():
         assert client.get(url).status_code == 403, name
     assert client.get("/programs/999999/assessment/").status_code == 404
 
@@ -44,23 +34,23 @@ def test_outsider_is_denied_everywhere(assess, client_for):
 def test_county_office_sees_its_own_county_only(assess, client_for):
     client = client_for(assess.world.users.county)
     hill = assess.world.counties["hill"]
-    matrix = client.get(urls(assess)["matrix"]).content.decode()
+    matrix = client.get(addresses(assess)["matrix"]).content.decode()
     assert matrix.count('<th class="reg"') == 1 and "丘陵县" in matrix and "山区县" not in matrix
-    cockpit = client.get(urls(assess)["cockpit"])
+    cockpit = client.get(addresses(assess)["cockpit"])
     assert cockpit.status_code == 200 and "丘陵县" in cockpit.content.decode()
     code = assess.code["2019-03"].id
     p = assess.program.id
     assert client.get(f"/programs/{p}/assessment/indicators/{code}/").status_code == 200  # defaults to its county
     assert client.get(f"/programs/{p}/assessment/indicators/{code}/?region={hill.id}").status_code == 200
-    assert client.get(urls(assess)["indicator"]).status_code == 403  # the city
+    assert client.get(addresses(assess)["indicator"]).status_code == 403  # the city
     other = assess.world.counties["plain"].id
     assert client.get(f"/programs/{p}/assessment/indicators/{code}/?region={other}").status_code == 403
-    assert client.get(urls(assess)["department"]).status_code == 403  # a city unit
+    assert client.get(addresses(assess)["department"]).status_code == 403  # a city unit
 
 
 def test_department_reporter_sees_its_own_unit(assess, client_for):
     client = client_for(assess.world.users.reporter)
-    u = urls(assess)
+    u = addresses(assess)
     assert client.get(u["cockpit"]).status_code == 403
     assert client.get(u["matrix"]).status_code == 403
     page = client.get(u["department"])
@@ -78,7 +68,7 @@ def test_department_reporter_sees_its_own_unit(assess, client_for):
 
 def test_indicator_detail_shows_sentences_units_evidence_and_regions(assess, client_for):
     client = client_for(assess.world.users.office)
-    text = client.get(urls(assess)["indicator"] + "&year=2024").content.decode()
+    text = client.get(addresses(assess)["indicator"] + "&year=2024").content.decode()
     assert "2024年生态文明建设工作占党政实绩考核的比例19%，低于目标值20%，差1个百分点" in text
     assert 'id="reach-sentence"' in text
     assert "市生态环境局" in text and "市住建局" in text
@@ -109,5 +99,5 @@ def test_leader_lands_on_the_cockpit_and_menus_link_it(assess, client_for):
 
 def test_county_leader_is_scoped_like_the_county_office(assess, client_for):
     leader = make_user("hill_leader", Role.LEADER, region=assess.world.counties["hill"])
-    matrix = client_for(leader).get(urls(assess)["matrix"]).content.decode()
+    matrix = client_for(leader).get(addresses(assess)["matrix"]).content.decode()
     assert matrix.count('<th class="reg"') == 1

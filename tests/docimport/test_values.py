@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-
 from docimport.values import HEADERS, parse_value_sheet
+from tests.sheets import xlsx
 
 
 def test_import_row_errors_named():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["标题"])
-    sheet.append(HEADERS)
-    sheet.append(["990100", "甲市", "2019-03", "", "%", "", "", 30, None])
-    sheet.append(["990100", "甲市", "2019-03", "", "%", "", "", 31, None])
-    sheet.append(["990100", "甲市", "2019-01", "", "", "", "", None, "差不多"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    parsed = parse_value_sheet(buffer.getvalue())
+    parsed = parse_value_sheet(xlsx([
+        HEADERS,
+        ["990100", "甲市", "2019-03", "", "%", "", "", 30, None],
+        ["990100", "甲市", "2019-03", "", "%", "", "", 31, None],
+        ["990100", "甲市", "2019-01", "", "", "", "", None, "差不多"],
+    ], title="标题"))
     assert [str(e) for e in parsed.errors] == [
         "第4行（2019-03）「指标编码」：与第3行重复（同一区域同一指标）。",  # the row's indicator is named
         "第5行（2019-01）「定性状态」：「差不多」不是可选值（已建立、实施中、未开展）。",

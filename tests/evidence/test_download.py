@@ -31,35 +31,26 @@ def content(response: FileResponse) -> bytes:
     return b"".join(response.streaming_content)
 
 
-@pytest.mark.parametrize("persona", ["office", "reporter", "leader", "inspector", "cooperator"])
-def test_value_evidence_allowed(both: SimpleNamespace, client_for: ClientFor, persona: str):
+# who may download a value's evidence (a PDF) and a task's (a PNG), page and API alike, and who may not
+ALLOWED = [("value_evidence", p, PDF) for p in ("office", "reporter", "leader", "inspector", "cooperator")] + [
+    ("task_evidence", p, PNG) for p in ("office", "reporter", "finance", "leader", "inspector")]
+DENIED = [("value_evidence", p) for p in ("outsider", "county", "stranger")] + [
+    ("task_evidence", p) for p in ("outsider", "county", "builder", "stranger")]
+
+
+@pytest.mark.parametrize(("subject", "persona", "payload"), ALLOWED, ids=[f"{s}-{p}" for s, p, _ in ALLOWED])
+def test_evidence_allowed(both: SimpleNamespace, client_for: ClientFor, subject: str, persona: str, payload: bytes):
     client = client_for(getattr(both.users, persona))
-    for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
+    for url in (page_url(getattr(both, subject)), api_url(getattr(both, subject))):
         response = client.get(url)
         assert response.status_code == 200, (persona, url)
-        assert content(response) == PDF
+        assert content(response) == payload
 
 
-@pytest.mark.parametrize("persona", ["outsider", "county", "stranger"])
-def test_value_evidence_denied(both: SimpleNamespace, client_for: ClientFor, persona: str):
+@pytest.mark.parametrize(("subject", "persona"), DENIED)
+def test_evidence_denied(both: SimpleNamespace, client_for: ClientFor, subject: str, persona: str):
     client = client_for(getattr(both.users, persona))
-    for url in (page_url(both.value_evidence), api_url(both.value_evidence)):
-        assert client.get(url).status_code == 403, (persona, url)
-
-
-@pytest.mark.parametrize("persona", ["office", "reporter", "finance", "leader", "inspector"])
-def test_task_evidence_allowed(both: SimpleNamespace, client_for: ClientFor, persona: str):
-    client = client_for(getattr(both.users, persona))
-    for url in (page_url(both.task_evidence), api_url(both.task_evidence)):
-        response = client.get(url)
-        assert response.status_code == 200, (persona, url)
-        assert content(response) == PNG
-
-
-@pytest.mark.parametrize("persona", ["outsider", "county", "builder", "stranger"])
-def test_task_evidence_denied(both: SimpleNamespace, client_for: ClientFor, persona: str):
-    client = client_for(getattr(both.users, persona))
-    for url in (page_url(both.task_evidence), api_url(both.task_evidence)):
+    for url in (page_url(getattr(both, subject)), api_url(getattr(both, subject))):
         assert client.get(url).status_code == 403, (persona, url)
 
 

@@ -5,25 +5,17 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from apps.core.errors import DomainError, ImportRejected
 from apps.programs import services
 from apps.programs.models import Responsibility
 from apps.programs.selectors import responsibility_export
+from tests.sheets import xlsx
 
 
 def sheet(rows, header=("序号", "指标名称", "目标值", "牵头单位", "配合单位"), title=True) -> bytes:
-    workbook = Workbook()
-    ws = workbook.active
-    if title:
-        ws.append(["甲市创建指标责任分工表"])
-    ws.append(list(header))
-    for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx([header, *rows], title="甲市创建指标责任分工表" if title else None)
 
 
 GOOD = [

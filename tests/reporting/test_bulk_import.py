@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import assignment_add
@@ -28,6 +28,7 @@ from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.reporting.sheets import TemplateRow, render_template
 from docimport.values import HEADERS
 from tests.conftest import make_user
+from tests.sheets import xlsx
 
 from .conftest import save
 from .test_workflow import act
@@ -38,16 +39,8 @@ CITY, HILL, PLAIN = "990100", "990121", "990123"
 
 def sheet(*rows: tuple[str, str, object, str | None]) -> bytes:
     """A filled value sheet: (region code, indicator code, number, status word) per row."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["标题"])
-    ws.append(HEADERS)
-    for region, indicator, number, status in rows:
-        ws.append([region, "", indicator, "", "%" if indicator == NUMERIC else "", "", "", number, status,
-                   "说明", "统计公报", ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx([HEADERS, *([region, "", indicator, "", "%" if indicator == NUMERIC else "", "", "", number, status,
+                             "说明", "统计公报", ""] for region, indicator, number, status in rows)], title="标题")
 
 
 def queries(call: Callable[[], object]) -> int:

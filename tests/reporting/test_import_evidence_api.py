@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from pytest_django.fixtures import Settings
 
 from apps.core.errors import DomainError, ImportRejected
@@ -23,6 +23,7 @@ from apps.reporting.bulk import reporting_import_commit
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.reporting.services import evidence_upload, indicator_value_transition
 from docimport.values import HEADERS
+from tests.sheets import saved, xlsx
 
 from .conftest import save
 from .test_workflow import act
@@ -42,9 +43,7 @@ def fill(data: bytes, values: dict[int, tuple]) -> bytes:
     for row, (number, status) in values.items():
         sheet.cell(row=row, column=8, value=number)
         sheet.cell(row=row, column=9, value=status)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return saved(workbook)
 
 
 def test_template_has_rows_and_dropdown(rep, client_for):
@@ -70,18 +69,15 @@ def test_import_with_one_bad_row_writes_nothing(rep, client_for):
 
 def test_import_unknown_region_wrong_unit_out_of_range(rep):
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["标题"])
-    sheet.append(HEADERS)
-    sheet.append(["000000", "无", "2019-03", "", "%", "", "", 30, None])
-    sheet.append(["990100", "甲市", "2019-03", "", "吨", "", "", 30, None])
-    sheet.append(["990100", "甲市", "2019-99", "", "%", "", "", 30, None])
-    sheet.append(["990121", "丘陵县", "2019-03", "", "%", "", "", 130, None])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    data = xlsx([
+        HEADERS,
+        ["000000", "无", "2019-03", "", "%", "", "", 30, None],
+        ["990100", "甲市", "2019-03", "", "吨", "", "", 30, None],
+        ["990100", "甲市", "2019-99", "", "%", "", "", 30, None],
+        ["990121", "丘陵县", "2019-03", "", "%", "", "", 130, None],
+    ], title="标题")
     with pytest.raises(ImportRejected) as exc:
-        reporting_import_commit(reporting_round=rep.round, actor=rep.world.users.office, data=buffer.getvalue())
+        reporting_import_commit(reporting_round=rep.round, actor=rep.world.users.office, data=data)
     assert [(e.row, e.column) for e in exc.value.errors] == [(3, "区域代码"), (4, "单位"), (5, "指标编码"),
                                                              (6, "本期数值")]
     assert IndicatorValue.objects.count() == 0

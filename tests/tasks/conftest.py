@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from openpyxl import Workbook
 
 from apps.tasks import services
 from apps.tasks.models import ProjectCategory
-
-
-def xlsx(rows: list[list[object]], title: str = "清单") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append([title])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

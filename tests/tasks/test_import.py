@@ -17,8 +17,7 @@ from apps.tasks.selectors import project_queryset, task_queryset
 from docimport.projects import parse_amount, parse_funding, parse_period
 from docimport.tasks import number_level, parse_deadline
 from tests.conftest import ClientFor
-
-from .conftest import xlsx
+from tests.sheets import xlsx
 
 TASK_HEADER = ["序号", "任务名称", "工作内容/具体措施", "牵头单位", "配合单位", "完成时限"]
 GOOD_TASKS = [

@@ -27,7 +27,8 @@ SETTINGS = settings(deadline=None, database=None, suppress_health_check=[HealthC
 
 
 def frames(batch: list[Series], scale: int) -> dict[str, pl.DataFrame]:
-    """The bulk inputs for a batch of series: region ``R{i}``, indicator ``i % 3``."""
+    """The bulk inputs for a batch of series, keyed by the frame functions' argument names: region ``R{i}``, indicator
+    ``i % 3``."""
     keys = [(f"R{i}", i % 3) for i in range(len(batch))]
     number = pl.Decimal(38, scale)
 
@@ -72,14 +73,7 @@ tolerances = st.sampled_from([Decimal("0.01"), Decimal("0"), Decimal("0.05"), De
 def test_evaluate_frame_equals_evaluate(batch: list[Series], scale: int, tolerance: Decimal) -> None:
     inputs = frames(batch, scale)
     years = [2014, *YEARS]
-    out = evaluate_frame(
-        inputs["values"],
-        inputs["targets"],
-        years=years,
-        assigned=inputs["assigned"],
-        statuses=inputs["statuses"],
-        stable_tolerance=tolerance,
-    )
+    out = evaluate_frame(**inputs, years=years, stable_tolerance=tolerance)
     assert out.height == len(batch) * len(years)
     for row in out.iter_rows(named=True):
         item = batch[int(row["region_id"][1:])]
@@ -96,14 +90,7 @@ def test_evaluate_frame_equals_evaluate(batch: list[Series], scale: int, toleran
         else:
             expected = not_applicable(year=row["year"], indicator_name="指标")
         got = (row["status"], row["value"], row["comparison"], row["bound"], row["gap_abs"], row["gap_rel"])
-        want = (
-            expected.status,
-            expected.value,
-            expected.comparison,
-            expected.bound,
-            expected.gap_abs,
-            expected.gap_rel,
-        )
+        want = (expected.status, expected.value, expected.comparison, expected.bound, expected.gap_abs, expected.gap_rel)
         assert got == want, (unparse(item.target), row["year"], item)
 
 
@@ -121,15 +108,7 @@ def test_reachability_frame_equals_reachability(
 ) -> None:
     inputs = frames(batch, scale)
     on_track, accelerate = thresholds
-    out = reachability_frame(
-        inputs["values"],
-        inputs["targets"],
-        current_year=current_year,
-        assigned=inputs["assigned"],
-        statuses=inputs["statuses"],
-        on_track_ratio=on_track,
-        accelerate_ratio=accelerate,
-    )
+    out = reachability_frame(**inputs, current_year=current_year, on_track_ratio=on_track, accelerate_ratio=accelerate)
     assert out.height == sum(1 for item in batch if item.applicable)
     for row in out.iter_rows(named=True):
         item = batch[int(row["region_id"][1:])]

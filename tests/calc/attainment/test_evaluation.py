@@ -106,34 +106,13 @@ def test_relative_gap(target: str, value: str, gap_rel: str | None) -> None:
 @pytest.mark.parametrize(
     ("target", "direction", "unit", "name", "value", "sentence"),
     [
-        pytest.param(
-            ">=95", "higher", "%", "城镇污水处理率", "93.1",
-            "2024年城镇污水处理率93.1%，低于目标值95%，差1.9个百分点", id="short-in-percentage-points",
-        ),
-        pytest.param(
-            ">=95", "higher", "%", "城镇污水处理率", "95.0",
-            "2024年城镇污水处理率95%，达到目标值（≥95%）", id="exactly-at-target",
-        ),
-        pytest.param(
-            ">=95", "higher", "%", "城镇污水处理率", "96.5",
-            "2024年城镇污水处理率96.5%，达到目标值（≥95%），优于目标值1.5个百分点", id="beats-target",
-        ),
-        pytest.param(
-            "<=25", "lower", "μg/m3", "PM2.5浓度", "25.3",
-            "2024年PM2.5浓度25.3微克/立方米，高于目标值25微克/立方米，超出0.3微克/立方米", id="unit-in-chinese",
-        ),
-        pytest.param(
-            ">=15", "higher", "m2/人", "城镇人均公园绿地面积", "14.2",
-            "2024年城镇人均公园绿地面积14.2平方米/人，低于目标值15平方米/人，差0.8平方米/人", id="area-per-person",
-        ),
-        pytest.param(
-            "=100", "higher", "%", "危险废物利用处置率", "99.50",
-            "2024年危险废物利用处置率99.5%，未达到目标值100%，差0.5个百分点", id="equals",
-        ),
-        pytest.param(
-            ">-1", "higher", "", "ΔEQI", "-1",
-            "2024年ΔEQI-1，未高于目标值-1", id="strict-at-bound",
-        ),
+        pytest.param(">=95", "higher", "%", "城镇污水处理率", "93.1", "2024年城镇污水处理率93.1%，低于目标值95%，差1.9个百分点", id="short-in-percentage-points"),
+        pytest.param(">=95", "higher", "%", "城镇污水处理率", "95.0", "2024年城镇污水处理率95%，达到目标值（≥95%）", id="exactly-at-target"),
+        pytest.param(">=95", "higher", "%", "城镇污水处理率", "96.5", "2024年城镇污水处理率96.5%，达到目标值（≥95%），优于目标值1.5个百分点", id="beats-target"),
+        pytest.param("<=25", "lower", "μg/m3", "PM2.5浓度", "25.3", "2024年PM2.5浓度25.3微克/立方米，高于目标值25微克/立方米，超出0.3微克/立方米", id="unit-in-chinese"),
+        pytest.param(">=15", "higher", "m2/人", "城镇人均公园绿地面积", "14.2", "2024年城镇人均公园绿地面积14.2平方米/人，低于目标值15平方米/人，差0.8平方米/人", id="area-per-person"),
+        pytest.param("=100", "higher", "%", "危险废物利用处置率", "99.50", "2024年危险废物利用处置率99.5%，未达到目标值100%，差0.5个百分点", id="equals"),
+        pytest.param(">-1", "higher", "", "ΔEQI", "-1", "2024年ΔEQI-1，未高于目标值-1", id="strict-at-bound"),
     ],
 )  # fmt: skip
 def test_threshold_sentence(
@@ -193,29 +172,11 @@ def test_stable_tolerance_is_configurable() -> None:
 @pytest.mark.parametrize(
     ("rule", "direction", "values", "sentence"),
     [
-        pytest.param(
-            "stable_or_improving", "higher", {2020: "60", 2024: "59.5"},
-            "2024年森林覆盖率59.5%，较基准年2020年（60%）下降0.5个百分点，符合“保持稳定或持续改善”（在1%的稳定容差内）",
-            id="stable-within-tolerance",
-        ),
-        pytest.param(
-            "improving", "lower", {2020: "35", 2024: "32"},
-            "2024年森林覆盖率32%，较基准年2020年（35%）下降3个百分点，符合“持续下降”",
-            id="improving-lower",
-        ),
-        pytest.param(
-            "not_worse", "higher", {2020: "60", 2024: "60"},
-            "2024年森林覆盖率60%，与基准年2020年（60%）持平，符合“不降低”", id="flat",
-        ),
-        pytest.param(
-            "improving", "higher", {2020: "60", 2024: "58"},
-            "2024年森林覆盖率58%，较基准年2020年（60%）下降2个百分点，不符合“持续提高”，差2个百分点",
-            id="worse",
-        ),
-        pytest.param(
-            "not_worse", "higher", {2024: "60"},
-            "2024年森林覆盖率60%，基准年2020年数据缺失，无法判断“不降低”", id="base-missing",
-        ),
+        pytest.param("stable_or_improving", "higher", {2020: "60", 2024: "59.5"}, "2024年森林覆盖率59.5%，较基准年2020年（60%）下降0.5个百分点，符合“保持稳定或持续改善”（在1%的稳定容差内）", id="stable-within-tolerance"),
+        pytest.param("improving", "lower", {2020: "35", 2024: "32"}, "2024年森林覆盖率32%，较基准年2020年（35%）下降3个百分点，符合“持续下降”", id="improving-lower"),
+        pytest.param("not_worse", "higher", {2020: "60", 2024: "60"}, "2024年森林覆盖率60%，与基准年2020年（60%）持平，符合“不降低”", id="flat"),
+        pytest.param("improving", "higher", {2020: "60", 2024: "58"}, "2024年森林覆盖率58%，较基准年2020年（60%）下降2个百分点，不符合“持续提高”，差2个百分点", id="worse"),
+        pytest.param("not_worse", "higher", {2024: "60"}, "2024年森林覆盖率60%，基准年2020年数据缺失，无法判断“不降低”", id="base-missing"),
     ],
 )  # fmt: skip
 def test_trend_sentence(rule: str, direction: str, values: dict[int, str], sentence: str) -> None:
@@ -238,13 +199,16 @@ def test_trend_without_data(values: dict[int, str], base_year: int | None, reaso
 
 # --- assigned from above ----------------------------------------------------------------------
 
+# (direction, assigned number, value, status, comparison, gap_abs), at / above / below the assigned number
 ASSIGNED_CASES = [
-    pytest.param("higher", "92", "92", "attained", ">=", "0", id="higher:at"),
-    pytest.param("higher", "92", "92.1", "attained", ">=", "-0.1", id="higher:above"),
-    pytest.param("higher", "92", "91.9", "not_attained", ">=", "0.1", id="higher:below"),
-    pytest.param("lower", "0.45", "0.45", "attained", "<=", "0", id="lower:at"),
-    pytest.param("lower", "0.45", "0.46", "not_attained", "<=", "0.01", id="lower:above"),
-    pytest.param("lower", "0.45", "0.44", "attained", "<=", "-0.01", id="lower:below"),
+    pytest.param(direction, number, value, *expected, id=f"{direction}:{where}")
+    for direction, number, cases in (
+        ("higher", "92", {"at": ("92", "attained", ">=", "0"), "above": ("92.1", "attained", ">=", "-0.1"),
+                          "below": ("91.9", "not_attained", ">=", "0.1")}),
+        ("lower", "0.45", {"at": ("0.45", "attained", "<=", "0"), "above": ("0.46", "not_attained", "<=", "0.01"),
+                           "below": ("0.44", "attained", "<=", "-0.01")}),
+    )
+    for where, (value, *expected) in cases.items()
 ]
 
 

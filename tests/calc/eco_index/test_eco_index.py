@@ -17,34 +17,29 @@ EI_VECTORS = [
 ]
 
 
+def _ei(ba, vc, wnd, ls, pl, **options):
+    """The EI of the five component values, in HJ 192's order: BA, VC, WND, LS, PL."""
+    return eco.eco_index(biological_abundance=ba, vegetation_cover=vc, water_network_density=wnd, land_stress=ls,
+                         pollution_load=pl, **options)
+
+
 @pytest.mark.parametrize(
     ("ba", "vc", "wnd", "ls", "pl", "ei", "grade"), [pytest.param(*row[1:], id=row[0]) for row in EI_VECTORS]
 )
 def test_ei_vectors(ba, vc, wnd, ls, pl, ei, grade):
-    result = eco.eco_index(
-        biological_abundance=ba,
-        vegetation_cover=vc,
-        water_network_density=wnd,
-        land_stress=ls,
-        pollution_load=pl,
-    )
+    result = _ei(ba, vc, wnd, ls, pl)
     assert (result.ei, result.grade) == (ei, grade)
     assert result.unconfirmed == ()  # the EI weights are confirmed
     assert result.components["生物丰度指数"] == ba
 
 
+# E03: each grade's lower bound and the value just below it
 @pytest.mark.parametrize(
     ("ei", "grade"),
-    [
-        pytest.param("75", "优", id="E03_75"),
-        pytest.param("74.9", "良", id="E03_74.9"),
-        pytest.param("55", "良", id="E03_55"),
-        pytest.param("54.9", "一般", id="E03_54.9"),
-        pytest.param("35", "一般", id="E03_35"),
-        pytest.param("34.9", "较差", id="E03_34.9"),
-        pytest.param("20", "较差", id="E03_20"),
-        pytest.param("19.9", "差", id="E03_19.9"),
-    ],
+    [pytest.param(ei, grade, id=f"E03_{ei}") for ei, grade in (
+        ("75", "优"), ("74.9", "良"), ("55", "良"), ("54.9", "一般"), ("35", "一般"), ("34.9", "较差"), ("20", "较差"),
+        ("19.9", "差"),
+    )],
 )
 def test_grade_boundaries(ei, grade):
     assert eco.ei_grade(Decimal(ei)) == grade
@@ -52,23 +47,11 @@ def test_grade_boundaries(ei, grade):
 
 def test_grade_uses_the_reported_one_decimal_value():
     # 0.35*100 + 0.25*100 + 0.15*100 + 0.15*(100-100) + 0.10*(100-50.5) = 79.95 → 80.0 (half-even) 优
-    result = eco.eco_index(
-        biological_abundance=100,
-        vegetation_cover=100,
-        water_network_density=100,
-        land_stress=100,
-        pollution_load="50.5",
-    )
+    result = _ei(100, 100, 100, 100, "50.5")
     assert result.ei_exact == Fraction("79.95")
     assert result.ei == Decimal("80.0")
     # 54.95 → 55.0: graded 良 on the reported value
-    result = eco.eco_index(
-        biological_abundance="90",
-        vegetation_cover="40",
-        water_network_density="20",
-        land_stress="52",
-        pollution_load="67.5",
-    )
+    result = _ei("90", "40", "20", "52", "67.5")
     assert result.ei_exact == Fraction("54.95") and result.ei == Decimal("55.0") and result.grade == "良"
 
 
@@ -92,16 +75,8 @@ def test_e07_land_stress():
 
 
 def test_e08_pollution_load():
-    result = eco.pollution_load(
-        cod=5000,
-        nh3n=500,
-        so2=3000,
-        dust=2000,
-        nox=4000,
-        solid_waste=100,
-        precipitation_total=100000,
-        area=1000,
-    )
+    result = eco.pollution_load(cod=5000, nh3n=500, so2=3000, dust=2000, nox=4000, solid_waste=100,
+                                precipitation_total=100000, area=1000)
     assert result.reported == Decimal("1.3501")
     assert "A_NH3" in result.unconfirmed
 
@@ -145,90 +120,45 @@ def test_e11_habitat_quality_capped():
 
 @pytest.mark.parametrize(
     ("delta", "label"),
-    [
-        pytest.param("1.5", "略微变好", id="E12_1.5"),
-        pytest.param("-0.8", "无明显变化", id="E12_-0.8"),
-        pytest.param("-3", "明显变差", id="E12_-3"),
-        pytest.param("8", "显著变好", id="E12_8"),
-        pytest.param("-2.99", "略微变差", id="E12_-2.99"),
-        pytest.param("0.99", "无明显变化", id="E12_0.99"),
-        pytest.param("-8", "显著变差", id="E12_-8"),
-        pytest.param("3", "明显变好", id="E12_3"),
-        pytest.param("1", "略微变好", id="1-inclusive"),
-        pytest.param("-1", "略微变差", id="minus-1-inclusive"),
-        pytest.param("0", "无明显变化", id="zero"),
-    ],
+    [pytest.param(delta, label, id=f"E12_{delta}") for delta, label in (
+        ("1.5", "略微变好"), ("-0.8", "无明显变化"), ("-3", "明显变差"), ("8", "显著变好"), ("-2.99", "略微变差"),
+        ("0.99", "无明显变化"), ("-8", "显著变差"), ("3", "明显变好"),
+    )]
+    + [pytest.param("1", "略微变好", id="1-inclusive"), pytest.param("-1", "略微变差", id="minus-1-inclusive"),
+       pytest.param("0", "无明显变化", id="zero")],
 )
 def test_e12_change_grades(delta, label):
     assert eco.change_grade(Decimal(delta)).label == label
 
 
 def test_ei_change_between_results():
-    before = eco.eco_index(
-        biological_abundance=60,
-        vegetation_cover=80,
-        water_network_density=40,
-        land_stress=20,
-        pollution_load=10,
-    )
-    after = eco.eco_index(
-        biological_abundance=70,
-        vegetation_cover=80,
-        water_network_density=40,
-        land_stress=20,
-        pollution_load=10,
-    )
+    before = _ei(60, 80, 40, 20, 10)
+    after = _ei(70, 80, 40, 20, 10)
     change = eco.ei_change(before, after)
     assert change.delta == Fraction("3.5") and change.label == "明显变好"
 
 
 def test_components_above_100_are_capped_in_ei():
-    result = eco.eco_index(
-        biological_abundance=120,
-        vegetation_cover=100,
-        water_network_density=100,
-        land_stress=0,
-        pollution_load=0,
-    )
+    result = _ei(120, 100, 100, 0, 0)
     assert result.ei == Decimal("100.0")
     assert result.notes
 
 
 def test_component_results_carry_their_unconfirmed_coefficients():
     wnd = eco.water_network_density(river_length=800, water_area=30, water_resources=500, area=1000)
-    result = eco.eco_index(
-        biological_abundance=60,
-        vegetation_cover=80,
-        water_network_density=wnd,
-        land_stress=20,
-        pollution_load=10,
-    )
+    result = _ei(60, 80, wnd, 20, 10)
     assert set(result.unconfirmed) == {"A_riv", "A_lak", "A_res"}
 
 
 def test_coefficients_are_configuration():
     table = eco.default_coefficients()
     assert table["A_bio"].confirmed and not table["A_veg"].confirmed and not table["A_NH3"].confirmed
-    alternative = eco.water_network_density(
-        river_length=800,
-        water_area=30,
-        water_resources=500,
-        area=1000,
-        coefficients={"A_riv": "84", "A_lak": "591", "A_res": "86"},
-    )
+    alternative = eco.water_network_density(river_length=800, water_area=30, water_resources=500, area=1000,
+                                            coefficients={"A_riv": "84", "A_lak": "591", "A_res": "86"})
     assert alternative.raw == (Fraction(84 * 800) + Fraction(591 * 30) + Fraction(86 * 500)) / 1000 / 3
     assert alternative.unconfirmed == ()  # a caller's override counts as confirmed by the caller
-    nh3 = eco.pollution_load(
-        cod=0,
-        nh3n=500,
-        so2=0,
-        dust=0,
-        nox=0,
-        solid_waste=0,
-        precipitation_total=100000,
-        area=1000,
-        coefficients={"A_NH3": "40.1764176854"},
-    )
+    nh3 = eco.pollution_load(cod=0, nh3n=500, so2=0, dust=0, nox=0, solid_waste=0, precipitation_total=100000,
+                             area=1000, coefficients={"A_NH3": "40.1764176854"})
     assert nh3.raw == Fraction("0.2") * Fraction("40.1764176854") * 500 / 100000
 
 
@@ -254,14 +184,7 @@ def test_vegetation_cover_from_pixels_or_mean():
     ],
 )
 def test_environmental_restriction(restriction, ei, grade):
-    result = eco.eco_index(
-        biological_abundance=100,
-        vegetation_cover=100,
-        water_network_density=100,
-        land_stress=100,
-        pollution_load=50,
-        restriction=restriction,
-    )
+    result = _ei(100, 100, 100, 100, 50, restriction=restriction)
     assert (result.ei, result.grade) == (ei, grade)
 
 
@@ -269,14 +192,7 @@ def test_restriction_on_poor_and_good():
     kwargs = {"vegetation_cover": 40, "water_network_density": 20, "land_stress": 52, "pollution_load": 70}
     good = eco.eco_index(biological_abundance=100, restriction="downgrade", **kwargs)  # 58.2 良 → 54.9
     assert good.ei == Decimal("54.9")
-    worst = eco.eco_index(
-        biological_abundance=0,
-        vegetation_cover=0,
-        water_network_density=0,
-        land_stress=100,
-        pollution_load=100,
-        restriction="downgrade",
-    )
+    worst = _ei(0, 0, 0, 100, 100, restriction="downgrade")
     assert worst.ei == Decimal("0.0") and worst.grade == "差"
 
 
@@ -284,14 +200,7 @@ def test_restriction_on_poor_and_good():
     "call",
     [
         pytest.param(
-            lambda: eco.eco_index(
-                biological_abundance=1,
-                vegetation_cover=1,
-                water_network_density=1,
-                land_stress=1,
-                pollution_load=1,
-                restriction="x",
-            ),
+            lambda: _ei(1, 1, 1, 1, 1, restriction="x"),
             id="restriction",
         ),
         pytest.param(lambda: eco.habitat_quality({"forest": 1}, area=0), id="zero-area"),
