@@ -27,7 +27,8 @@ from apps.tasks.models import Project, ProjectFunding, ProjectYear, Task, TaskUn
 from apps.tasks.selectors import project_queryset, task_queryset
 from tests.programs.test_services import GOOD, sheet
 from tests.reporting.conftest import rep, save  # noqa: F401 - the values fixture
-from tests.tasks.conftest import plan, xlsx  # noqa: F401 - the task-list fixture
+from tests.sheets import xlsx
+from tests.tasks.conftest import plan  # noqa: F401 - the task-list fixture
 from tests.tasks.test_import import GOOD_TASKS
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1", "-1+2", "@SUM(A1)"]

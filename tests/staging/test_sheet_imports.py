@@ -16,7 +16,7 @@ from apps.tasks import services
 from apps.tasks.models import Task, TaskUnit
 from tests.conftest import ClientFor
 from tests.programs.test_services import GOOD, sheet
-from tests.tasks.conftest import xlsx
+from tests.sheets import xlsx
 from tests.tasks.test_import import GOOD_TASKS
 
 

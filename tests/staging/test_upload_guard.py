@@ -28,7 +28,7 @@ from docimport.xlsx import SheetLimits
 from tests.conftest import ClientFor
 from tests.reporting.conftest import rep  # noqa: F401 - the values import's round, as a fixture here too
 from tests.reporting.test_bulk_import import CITY, NUMERIC, sheet
-from tests.tasks.conftest import xlsx
+from tests.sheets import xlsx
 
 TASK_HEADER = ["序号", "任务名称", "工作内容/具体措施", "牵头单位", "配合单位", "完成时限"]
 
