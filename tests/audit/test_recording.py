@@ -16,7 +16,8 @@ from tests.conftest import ClientFor
 from tests.evidence.conftest import both  # noqa: F401 - the evidence fixture
 from tests.evidence.test_download import api_url, page_url
 from tests.reporting.conftest import rep, save  # noqa: F401 - fixtures the evidence fixture needs
-from tests.tasks.conftest import plan, xlsx  # noqa: F401 - the task plan fixture
+from tests.sheets import xlsx
+from tests.tasks.conftest import plan  # noqa: F401 - the task plan fixture
 from tests.tasks.test_import import GOOD_TASKS
 
 
