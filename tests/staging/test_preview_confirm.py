@@ -30,7 +30,7 @@ from apps.tasks.selectors import project_queryset, task_queryset
 from tests.conftest import make_user
 from tests.programs.test_services import GOOD, sheet
 from tests.reporting.conftest import rep, save  # noqa: F401 - the values fixture
-from tests.tasks.conftest import plan, xlsx  # noqa: F401 - the task-list fixture
+from tests.tasks.conftest import plan  # noqa: F401 - the task-list fixture
 
 
 def table(*model_classes: type[models.Model]) -> list[tuple]:
