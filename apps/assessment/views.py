@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from apps.core.web import page
+from apps.core.web import page, query_int
 from apps.geo.access import home_department
 
 from . import dashboards
@@ -16,13 +16,11 @@ from .selectors import program_assessment
 
 def year_param(request: HttpRequest) -> int | None:
     """``?year=`` when it is a plausible year; anything else means the default year."""
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 1900 < int(raw) < 2200 else None
+    return query_int(request, "year", low=1901, high=2199)
 
 
 def region_param(request: HttpRequest) -> int | None:
-    raw = request.GET.get("region", "")
-    return int(raw) if raw.isdigit() else None
+    return query_int(request, "region", low=1)
 
 
 @page

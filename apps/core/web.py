@@ -10,6 +10,7 @@ and the view re-renders the form.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, GoneError, ImportRejected, NotFoundError, PermissionDeniedError
+from .validation import INT_RANGE
 
 T = TypeVar("T")
 View = Callable[..., HttpResponse]
@@ -43,6 +45,19 @@ def page(view: View | None = None, *, back: Back = None) -> Any:
         return login_required(wrapper)
 
     return decorate(view) if view is not None else decorate
+
+
+def query_int(request: HttpRequest, name: str, *, low: int = INT_RANGE[0], high: int = INT_RANGE[1]) -> int | None:
+    """``?name=`` as an integer within ``low … high`` (by default what a database column holds), else None.
+
+    The one reader of an integer query parameter on every page: text, decimals and numbers beyond 64 bits (which
+    SQLite cannot even bind) mean "not given", never a server error.
+    """
+    raw = request.GET.get(name, "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,19}", raw):
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
 
 
 def domain_error_response(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:

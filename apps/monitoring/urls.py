@@ -3,18 +3,18 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<int:program_id>/monitoring/", views.home, name="monitoring_home"),
-    path("<int:program_id>/monitoring/upload/", views.upload, name="monitoring_upload"),
-    path("<int:program_id>/monitoring/batches/<int:batch_id>/", views.batch_page, name="monitoring_batch"),
-    path("<int:program_id>/monitoring/batches/<int:batch_id>/progress/", views.batch_progress,
+    path("<id:program_id>/monitoring/", views.home, name="monitoring_home"),
+    path("<id:program_id>/monitoring/upload/", views.upload, name="monitoring_upload"),
+    path("<id:program_id>/monitoring/batches/<id:batch_id>/", views.batch_page, name="monitoring_batch"),
+    path("<id:program_id>/monitoring/batches/<id:batch_id>/progress/", views.batch_progress,
          name="monitoring_batch_progress"),
-    path("<int:program_id>/monitoring/batches/<int:batch_id>/commit/", views.batch_commit,
+    path("<id:program_id>/monitoring/batches/<id:batch_id>/commit/", views.batch_commit,
          name="monitoring_batch_commit"),
-    path("<int:program_id>/monitoring/batches/<int:batch_id>/recheck/", views.batch_recheck,
+    path("<id:program_id>/monitoring/batches/<id:batch_id>/recheck/", views.batch_recheck,
          name="monitoring_batch_recheck"),
-    path("<int:program_id>/monitoring/batches/", views.batches_page, name="monitoring_batches"),
-    path("<int:program_id>/monitoring/sites/", views.sites_page, name="monitoring_sites"),
-    path("<int:program_id>/monitoring/base-values/", views.base_value_add, name="monitoring_base_value_add"),
-    path("<int:program_id>/monitoring/templates/<str:kind>.<str:fmt>", views.template_download,
+    path("<id:program_id>/monitoring/batches/", views.batches_page, name="monitoring_batches"),
+    path("<id:program_id>/monitoring/sites/", views.sites_page, name="monitoring_sites"),
+    path("<id:program_id>/monitoring/base-values/", views.base_value_add, name="monitoring_base_value_add"),
+    path("<id:program_id>/monitoring/templates/<str:kind>.<str:fmt>", views.template_download,
          name="monitoring_template"),
 ]

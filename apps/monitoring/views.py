@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.downloads import XLSX, file_response
 from apps.core.errors import NotFoundError
-from apps.core.web import cleaned, page
+from apps.core.web import cleaned, page, query_int
 from apps.programs.access import can_manage_program
 from apps.programs.selectors import program_regions
 
@@ -30,20 +30,13 @@ FORMAT_TYPES = {
 }
 
 
-def _year(request: HttpRequest) -> int | None:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return None
-
-
 @page
 def home(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_monitoring(request.user, program_id)
     batches, batch_count = selectors.recent_batches(program)
     can_manage = can_manage_program(request.user, program)
     context = {
-        "program": program, "can_manage": can_manage, "table": selectors.results_table(program, year=_year(request)),
+        "program": program, "can_manage": can_manage, "table": selectors.results_table(program, year=query_int(request, "year")),
         "batches": batches, "batch_count": batch_count, "site_counts": selectors.site_counts(program),
         "bases": selectors.base_entries(program), "base_measures": [measures()[k] for k in BASE_MEASURES],
         "regions": program_regions(program) if can_manage else [],

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.core.web import cleaned, form_message, page, submit
+from apps.core.web import cleaned, form_message, page, query_int, submit
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import visible_departments
@@ -37,13 +37,6 @@ from .selectors import (
     value_entry,
     value_history,
 )
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @page
@@ -197,7 +190,7 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
             messages.warning(request, _("#%(id)s 缺少必需的佐证材料：%(items)s（已记录为例外放行）。")
                              % {"id": override.id, "items": "、".join(override.missing)})
         return redirect(request.get_full_path())
-    filters = {k: _int(request.GET.get(k)) for k in ("round", "region", "department")}
+    filters = {k: query_int(request, k) for k in ("round", "region", "department")}
     status = request.GET.get("status") or None
     rows = list(review_queue(program, round_id=filters["round"], region_id=filters["region"],
                              department_id=filters["department"], status=status))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError
-from apps.core.web import cleaned, page, submit
+from apps.core.web import cleaned, page, query_int, submit
 from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
 from apps.programs.access import access_program, can_manage_program, manager_posts
@@ -218,7 +218,8 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
 @page
 def inbox(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
-    department_id = request.GET.get("department") or getattr(home_department(request.user, program.id), "id", None)
+    department_id = query_int(request, "department", low=1) or getattr(home_department(request.user, program.id), "id",
+                                                                        None)
     if not department_id:
         return render(request, "tasks/inbox_pick.html", {
             "program": program,
