@@ -18,8 +18,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
+from openpyxl.utils import column_index_from_string
 
 from .errors import RowError
+from .xlsx import uncached_formulas
 
 FORMATS = ("csv", "xlsx", "parquet")
 MAX_ERRORS = 200
@@ -196,13 +198,26 @@ def _decode_csv(data: bytes) -> bytes:
     raise FileUnreadable([RowError(1, "", "CSV 文件编码无法识别（请保存为 UTF-8 或 GBK）。")])
 
 
+def _refuse_uncached_formulas(data: bytes, headers: list[str]) -> None:
+    """A formula cell without a cached result reads as empty: each is a row error naming its column's header
+    (its letter past the header), never a silently missing value or dropped row."""
+    errors = uncached_formulas(data)
+    for error in errors:
+        index = column_index_from_string(error.column) - 1
+        error.column = headers[index] if index < len(headers) else error.column
+    if errors:
+        raise FileUnreadable(errors)
+
+
 def read_table(data: bytes, fmt: str) -> pl.DataFrame:
     """The first table of the file with every column as text (Parquet columns are cast)."""
     try:
         if fmt == "csv":
             return pl.read_csv(io.BytesIO(_decode_csv(data)), infer_schema=False, truncate_ragged_lines=False)
         if fmt == "xlsx":
-            return pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=0)
+            frame = pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=0)
+            _refuse_uncached_formulas(data, frame.columns)
+            return frame
         if fmt == "parquet":
             frame = pl.read_parquet(io.BytesIO(data))
             return frame.select(

@@ -8,17 +8,21 @@ and holds the same on SQLite (which would store an over-long text or round a num
   multi-line field (a ``TextField``), since one such character breaks every xlsx download that shows it;
 - decimals: at most ``decimal_places`` digits after the point and ``max_digits`` in all, never rounded away;
 - integers: within the column's range (64 bits at most).
+
+Every write passes it: ``check_before_save`` (connected to ``pre_save`` for every model of the project's apps)
+checks each saved instance, ``check_instances`` the objects of a ``bulk_create``/``bulk_update``, and imports
+name the cell of each refused value with ``row_errors`` before anything is planned.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
 
 from django.db import models
 
-from .errors import DomainError
+from .errors import DomainError, RowError
 
 #: C0 controls, DEL and C1 controls: never in a single-line text.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -85,3 +89,36 @@ def check_model_values(model: type[models.Model], **values: object) -> None:
     errors = model_errors(model, values)
     if errors:
         raise DomainError("；".join(errors.values()))
+
+
+def instance_errors(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, str]:
+    """Field name → why the instance's value may not be stored (every concrete field, or only ``fields``)."""
+    meta = instance._meta
+    chosen = meta.concrete_fields if fields is None else [meta.get_field(name) for name in fields]
+    return model_errors(type(instance), {
+        field.name: getattr(instance, field.attname) for field in chosen  # type: ignore[union-attr]
+        if not field.is_relation and isinstance(field, models.CharField | models.TextField | models.DecimalField
+                                                  | models.IntegerField)
+    })
+
+
+def check_instances(instances: Iterable[models.Model], fields: Iterable[str] | None = None) -> None:
+    """Raise a ``DomainError`` naming what the first unfit instance cannot hold (before a bulk write)."""
+    chosen = None if fields is None else list(fields)
+    for instance in instances:
+        errors = instance_errors(instance, chosen)
+        if errors:
+            raise DomainError("；".join(errors.values()))
+
+
+def check_before_save(sender: type[models.Model], instance: models.Model, raw: bool = False,  # noqa: ARG001
+                      update_fields: Iterable[str] | None = None, **_kwargs: object) -> None:
+    """The ``pre_save`` guard: no save stores a value its column cannot hold as given (fixtures load as is)."""
+    if not raw:
+        check_instances([instance], update_fields)
+
+
+def row_errors(model: type[models.Model], row: int, cells: Mapping[str, tuple[str, object]]) -> list[RowError]:
+    """An import row's refused cells: ``cells`` maps each column (as the sheet names it) to (field, value)."""
+    return [RowError(row, column, error) for column, (name, value) in cells.items()
+            if (error := field_error(model._meta.get_field(name), value)) is not None]  # type: ignore[arg-type]

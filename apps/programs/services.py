@@ -13,6 +13,7 @@ from django.db.models import Max
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import sheet_limits
+from apps.core.validation import check_instances
 from apps.geo.models import LEVEL_ORDER, Department, Region, RegionLevel
 from apps.geo.selectors import department_lookup, normalise_unit_name
 from apps.indicators.models import Direction, Indicator, IndicatorTarget
@@ -129,8 +130,9 @@ def local_indicator_add(
         meta={"local": "true", "reason": reason, "added_by": actor.username},
         order=(top["o"] or 0) + 10,
     )
-    IndicatorTarget.objects.bulk_create(
-        [IndicatorTarget(indicator=indicator, level=level, expression=given[level]) for level in scope])
+    targets = [IndicatorTarget(indicator=indicator, level=level, expression=given[level]) for level in scope]
+    check_instances(targets)
+    IndicatorTarget.objects.bulk_create(targets)
     return indicator
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
 from apps.core.uploads import CheckedUpload, sheet_limits
+from apps.core.validation import check_instances, row_errors
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.models import Program, ResponsibilityRole
@@ -77,7 +78,9 @@ def task_create(*, program: Program, title: str, number: str = "", parent: Task 
     task.full_clean()
     task.save()
     _set_units(task, leads, cooperators)
-    TaskMilestone.objects.bulk_create([TaskMilestone(task=task, title=t, due=d) for t, d in milestones])
+    milestone_rows = [TaskMilestone(task=task, title=t, due=d) for t, d in milestones]
+    check_instances(milestone_rows)
+    TaskMilestone.objects.bulk_create(milestone_rows)
     if indicators:
         task.indicators.set(indicators)
     return task
@@ -131,6 +134,9 @@ def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
         if line.level >= 1 and not line.leads and not any(p.leads for p in stack):
             errors.append(RowError(line.row, "牵头单位", "任务须有牵头单位。", line.title))
         stack.append(line)
+        errors += row_errors(Task, line.row, {"序号": ("number", line.number), "任务名称": ("title", line.title),
+                                              "工作内容": ("description", line.description),
+                                              "完成时限": ("deadline_text", line.deadline_text)})
         resolved.append((line, [u for u in leads if u], [u for u in cooperators if u]))
     _reject_if_any(errors, empty=not lines, nothing="表中没有任务。")
     return resolved
@@ -262,6 +268,7 @@ def task_list_write(plan: TaskListPlan) -> dict[str, int]:
             else:
                 changed[task.pk] = task
                 updated += 1
+        check_instances([*new, *changed.values()])
         Task.objects.bulk_create(new)
         Task.objects.bulk_update(list(changed.values()), ["title", "description", "deadline", "deadline_text",
                                                           "order", "level", "parent"])
@@ -393,9 +400,9 @@ def project_create(*, program: Program, name: str, category: ProjectCategory, re
     project.full_clean()
     project.save()
     ProjectFunding.objects.filter(project=project).delete()
-    ProjectFunding.objects.bulk_create(
-        [ProjectFunding(project=project, source=FundingSource(s), amount=a) for s, a in funding]
-    )
+    funding_rows = [ProjectFunding(project=project, source=FundingSource(s), amount=a) for s, a in funding]
+    check_instances(funding_rows)
+    ProjectFunding.objects.bulk_create(funding_rows)
     for year, amounts in (years or {}).items():
         ProjectYear.objects.update_or_create(project=project, year=year, defaults=amounts)
     return project
@@ -446,6 +453,13 @@ def _project_lines(program: Program, data: bytes) -> list[tuple[ProjectLine, Pro
         if line.name in seen:
             errors.append(RowError(line.row, "项目名称", f"与第{seen[line.name]}行项目重名。", line.name))
         seen.setdefault(line.name, line.row)
+        errors += row_errors(Project, line.row, {
+            "序号": ("number", line.number), "项目名称": ("name", line.name), "建设地点": ("location", line.location),
+            "建设内容": ("content", line.content), "总投资": ("total_investment", line.total)})
+        errors += [error for source, amount in line.funding
+                   for error in row_errors(ProjectFunding, line.row, {"资金来源": ("amount", amount)})]
+        errors += [error for year, amounts in line.years.items() for name, amount in amounts.items()
+                   for error in row_errors(ProjectYear, line.row, {str(year): (name, amount)})]
         if category and region and department:
             ready.append((line, category, region, department))
     _reject_if_any(errors, empty=not lines, nothing="表中没有项目。")
@@ -539,15 +553,17 @@ def project_list_write(plan: ProjectPlan) -> dict[str, int]:
                                validate_constraints=False)
     new = [row.project for row in plan.rows if row.change.created]
     changed = [row.project for row in plan.rows if not row.change.created]
+    check_instances([*new, *changed])
     Project.objects.bulk_create(new)
     Project.objects.bulk_update(changed, [
         "number", "category", "region", "location", "department", "content", "start", "end", "total_investment",
         "status", "percent"])
     funded = [row for row in plan.rows if row.change.created or "资金来源" in row.columns]
     ProjectFunding.objects.filter(project__in=[row.project for row in funded if not row.change.created]).delete()
-    ProjectFunding.objects.bulk_create([
-        ProjectFunding(project=row.project, source=FundingSource(source), amount=amount)
-        for row in funded for source, amount in row.funding])
+    funding = [ProjectFunding(project=row.project, source=FundingSource(source), amount=amount)
+               for row in funded for source, amount in row.funding]
+    check_instances(funding)
+    ProjectFunding.objects.bulk_create(funding)
     dated = [row for row in plan.rows if row.change.created or any(c[:4].isdigit() for c in row.columns)]
     stored = {(y.project_id, y.year): y for y in ProjectYear.objects.filter(project__in=[r.project for r in dated])}
     add: list[ProjectYear] = []
@@ -559,6 +575,7 @@ def project_list_write(plan: ProjectPlan) -> dict[str, int]:
             else:
                 for name, value in amounts.items():
                     setattr(entry, name, value)
+    check_instances([*stored.values(), *add])
     ProjectYear.objects.bulk_update(list(stored.values()), ["planned", "completed"])
     ProjectYear.objects.bulk_create(add)
     return {"created": len(new), "updated": len(changed), "unchanged": plan.unchanged}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import polars as pl
 import pytest
+from openpyxl import Workbook
 from polars.testing import assert_frame_equal
 
 from apps.monitoring.samples import template_frame, to_bytes
@@ -128,3 +131,17 @@ def test_dates_outside_the_import_years_are_row_errors() -> None:
     landuse = template_frame("landuse").with_columns(pl.lit("2019").alias("年份")).head(1)
     errors = parse(to_bytes(landuse, "csv"), "csv", "landuse", known=KNOWN, years={2025, 2024}).errors
     assert [(e.row, e.column) for e in errors] == [(2, "年份")]
+
+
+def test_a_formula_cell_without_its_result_is_a_row_error_naming_its_column() -> None:
+    """Read as empty it would be a missing measurement (or a dropped row), silently."""
+    workbook = Workbook()
+    for row in (["站点编码", "监测时间", "PM2.5"], ["QC001", "2025-01-01 01:00", 30],
+                ["QC001", "2025-01-01 02:00", "=C2*2"], ["=\"QC\"&\"003\"", "2025-01-01 02:00", 12]):
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(FileUnreadable) as refused:
+        parse(buffer.getvalue(), "xlsx", "air", known=KNOWN)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(3, "PM2.5"), (4, "站点编码")]
+    assert "公式" in refused.value.errors[0].message

@@ -193,3 +193,18 @@ def test_import_endpoint_reports_rows_and_needs_office(world: SimpleNamespace, c
                                                {"file": SimpleUploadedFile("t.xlsx", bad)})
     assert "未找到单位「市不存在局」" in page.content.decode()
     assert not Task.objects.exists()
+
+
+def test_an_overlong_or_control_character_cell_is_a_row_error(world: SimpleNamespace):
+    """Checked against the model before any write: never truncated (SQLite) nor a server error (PostgreSQL)."""
+    rows = [*GOOD_TASKS, ["3.", "长" * 201, "", "市水务局", "", "2025年"],
+            ["4.", "名称\x7f删除", "", "市水务局", "", "2025年"]]
+    with pytest.raises(ImportRejected) as caught:
+        services.task_list_import(program=world.program, data=xlsx(rows))
+    assert {(e.row, e.column) for e in caught.value.errors} == {(9, "任务名称"), (10, "任务名称")}
+    assert "200" in str(caught.value.errors[0]) and not Task.objects.exists()
+    rows = [PROJECT_HEADER, [1, "项" * 201, "生态工业", "丘陵县", "市水务局", "内\x7f容", "2024-2026", 1, "", "", ""]]
+    with pytest.raises(ImportRejected) as caught:
+        services.project_list_import(program=world.program, data=xlsx(rows))
+    assert {(e.row, e.column) for e in caught.value.errors} == {(3, "项目名称"), (3, "建设内容")}
+    assert not Project.objects.exists()
