@@ -110,3 +110,13 @@ def test_an_id_beyond_64_bits_is_not_found(client_for: ClientFor, world: SimpleN
     client = client_for(world.users.office)
     assert client.get(f"/programs/{2**63}/rounds/").status_code == 404
     assert client.get(f"/programs/{world.program.id}/rounds/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_control_character_in_a_query_or_form_is_a_400(client_for: ClientFor, world: SimpleNamespace) -> None:
+    """PostgreSQL cannot compare a text holding NUL (a server error); the page refuses it the same on both."""
+    client = client_for(world.users.office)
+    rounds = f"/programs/{world.program.id}/rounds/"
+    assert client.get(rounds, {"status": "a\x00b"}).status_code == 400
+    assert client.post(rounds, {"name": "调度\x1b"}).status_code == 400
+    assert client.get(rounds, {"status": "第一行\n第二行\t"}).status_code == 200
