@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote, urlencode
@@ -120,3 +121,63 @@ def test_a_control_character_in_a_query_or_form_is_a_400(client_for: ClientFor, 
     assert client.get(rounds, {"status": "a\x00b"}).status_code == 400
     assert client.post(rounds, {"name": "调度\x1b"}).status_code == 400
     assert client.get(rounds, {"status": "第一行\n第二行\t"}).status_code == 200
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, {field name: value as rendered}), text fields marked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str], set[str]]] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "form" and found.get("method", "").lower() == "post":
+            self.forms.append((found.get("action", ""), {}, set()))
+            self.inside = True
+        elif self.inside and tag in ("input", "textarea", "select") and found.get("name"):
+            kind = found.get("type", "text" if tag != "select" else "select")
+            if kind in ("file", "submit", "button", "checkbox", "radio"):
+                return
+            self.forms[-1][1][found["name"]] = found.get("value", "")
+            if kind in ("text", "textarea", "search") or tag == "textarea":
+                self.forms[-1][2].add(found["name"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+
+
+@pytest.mark.django_db
+def test_no_page_form_answers_a_server_error_to_overlong_or_hostile_text(
+        client_for: ClientFor, rep: SimpleNamespace) -> None:  # noqa: F811
+    """Every POST form the office sees on a page is sent back with each text field too long for any column
+    (and with a number beyond 64 bits): a message or a refusal, never a server error (PostgreSQL)."""
+    world = rep.world
+    value: IndicatorValue = save(rep, world.users.reporter)
+    ids = {"program_id": world.program.id, "round_id": rep.round.id, "value_id": value.id,
+           "indicator_id": rep.numeric.id, "region_id": world.city.id,
+           "department_id": world.units["市生态环境局"].id}
+    client = client_for(world.users.office)
+    client.raise_request_exception = False
+    sent, failures, seen = 0, [], set()
+    for what, url, _query in cases({k: str(v) for k, v in ids.items()}, set()):
+        response = client.get(url) if what == "valid" else None
+        if response is None or response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Forms()
+        parser.feed(response.content.decode())
+        for action, fields, texts in parser.forms:
+            target = action or url
+            if target.startswith(("/logout", "/i18n", "/login")):
+                continue
+            for name in texts - {n for t, n in seen if t == target}:
+                seen.add((target, name))
+                for hostile in ("长" * 5001, HUGE):
+                    sent += 1
+                    status = client.post(target, {**fields, name: hostile}).status_code
+                    if status >= 500:
+                        failures.append(f"POST {target} {name}={hostile[:10]}: {status}")
+    assert sent > 20, f"the walk found the forms ({sent} posts)"
+    assert failures == [], "\n".join(failures)
