@@ -21,7 +21,7 @@ import polars as pl
 from openpyxl.utils import column_index_from_string
 
 from .errors import RowError
-from .xlsx import uncached_formulas
+from .xlsx import SheetLimits, too_many_rows, uncached_formulas
 
 FORMATS = ("csv", "xlsx", "parquet")
 MAX_ERRORS = 200
@@ -209,13 +209,20 @@ def _refuse_uncached_formulas(data: bytes, headers: list[str]) -> None:
         raise FileUnreadable(errors)
 
 
-def read_table(data: bytes, fmt: str) -> pl.DataFrame:
-    """The first table of the file with every column as text (Parquet columns are cast)."""
+def read_table(data: bytes, fmt: str, *, max_rows: int | None = None) -> pl.DataFrame:
+    """The first table of the file with every column as text (Parquet columns are cast).
+
+    ``max_rows`` caps an xlsx sheet (``ECOCIV_MAX_IMPORT_ROWS``, as every sheet import): at most one row
+    more is read, and a sheet with more data rows is refused.
+    """
     try:
         if fmt == "csv":
             return pl.read_csv(io.BytesIO(_decode_csv(data)), infer_schema=False, truncate_ragged_lines=False)
         if fmt == "xlsx":
-            frame = pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=0)
+            options = {} if max_rows is None else {"n_rows": max_rows + 1}
+            frame = pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=0, read_options=options)
+            if max_rows is not None and frame.height > max_rows:
+                raise FileUnreadable([RowError(0, "", str(too_many_rows(SheetLimits(max_rows=max_rows))))])
             _refuse_uncached_formulas(data, frame.columns)
             return frame
         if fmt == "parquet":
@@ -471,17 +478,18 @@ def _year_checks(layout: Layout, present: list[str], years: Collection[int] | No
 
 def parse(
     data: bytes, fmt: str, kind: str, *, known: Mapping[str, Collection[str]] | None = None,
-    years: Collection[int] | None = None, time_label: str = "start",
+    years: Collection[int] | None = None, time_label: str = "start", max_rows: int | None = None,
 ) -> Parsed:
     """Read and check a file of one layout. ``known`` gives the valid codes of referenced objects
     (``{"regions": {...}, "stations": {...}, "sections": {...}}``); unknown codes are row errors. With
     ``years`` (the import's year and the year it is compared with), a date, hour or year outside them is a row
     error; ``time_label`` (``start``/``end``) says which hour a time names.
 
-    Raises :class:`FileUnreadable` when the file or its header cannot be used at all.
+    Raises :class:`FileUnreadable` when the file or its header cannot be used at all, or when an xlsx
+    sheet has more than ``max_rows`` data rows.
     """
     layout = LAYOUTS[kind]
-    raw = read_table(data, fmt)
+    raw = read_table(data, fmt, max_rows=max_rows)
     headers = match_headers(raw.columns, layout)
     raw = raw.select(
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),

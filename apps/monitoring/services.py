@@ -274,7 +274,8 @@ def check_batch(batch: ImportBatch, report: ReportProgress) -> Checked:
         report(15, gettext_noop("逐行检查"))
         try:
             parsed = layouts.parse(data, batch.file_format, batch.kind, known=known, years=_import_years(batch),
-                                   time_label=str(batch.options.get("time_label", "start")))
+                                   time_label=str(batch.options.get("time_label", "start")),
+                                   max_rows=settings.ECOCIV_MAX_IMPORT_ROWS)
         except layouts.FileUnreadable as exc:
             raise ImportRejected(exc.errors) from exc
         staged_import_report(batch, rows=parsed.rows)

@@ -18,11 +18,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, override_settings
+from openpyxl import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from apps.accounts.models import User
 from apps.staging.models import StagedImport
 from apps.tasks.models import Task
+from docimport.monitoring import FileUnreadable, read_table
 from docimport.values import HEADERS, parse_value_sheet
 from docimport.xlsx import SheetLimits
 from tests.conftest import ClientFor
@@ -48,6 +50,16 @@ def _bomb(data: bytes, megabytes: int = 20) -> bytes:
 
 def _task_rows(count: int) -> list[list[object]]:
     return [TASK_HEADER, *[[f"{i}.", f"任务{i}", "", "市生态环境局", "", "长期坚持"] for i in range(1, count + 1)]]
+
+
+def _plain_sheet(rows: list[list[object]]) -> bytes:
+    """A workbook whose first row is the header (a monitoring file), without the lists' title row."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _value_sheet(count: int) -> bytes:
@@ -78,8 +90,8 @@ SHEETS: dict[str, Callable[[int], bytes]] = {
     "tasks page": lambda n: xlsx(_task_rows(n)), "tasks api": lambda n: xlsx(_task_rows(n)),
     "responsibilities api": lambda n: xlsx([["序号", "指标名称", "目标值", "牵头单位", "配合单位"],
                                            *[[i, "森林覆盖率", "", "市生态环境局", ""] for i in range(n)]]),
-    "monitoring api": lambda n: xlsx([["站点编码", "站点名称", "所属区域代码"],
-                                     *[[f"S{i}", f"站{i}", CITY] for i in range(n)]]),
+    "monitoring api": lambda n: _plain_sheet([["站点编码", "站点名称", "所属区域代码"],
+                                             *[[f"S{i}", f"站{i}", CITY] for i in range(n)]]),
 }
 
 
@@ -181,3 +193,21 @@ def test_the_value_sheet_reader_streams_the_header_first() -> None:
     assert [e.message for e in refused.errors] == ["数据超过 4 行的上限；请拆分后分别导入。"]
     missing = parse_value_sheet(xlsx([[h for h in HEADERS if h != "本期数值"]]))
     assert [e.message for e in missing.errors] == ["缺少列：本期数值。"]
+
+
+def test_a_monitoring_sheet_past_the_row_cap_is_refused(rep: SimpleNamespace, client_for: ClientFor) -> None:  # noqa: F811
+    with override_settings(ECOCIV_MAX_IMPORT_ROWS=3):
+        response = EDGES["monitoring api"](client_for(rep.world.users.office), rep, SHEETS["monitoring api"](40))
+        fits = EDGES["monitoring api"](client_for(rep.world.users.office), rep, SHEETS["monitoring api"](3))
+    assert "数据超过 3 行的上限" in _text(response)
+    assert "数据超过" not in _text(fits)
+    assert list(StagedImport.objects.order_by("id").values_list("status", "rows")) == [("rejected", 0), ("previewed", 3)]
+
+
+def test_the_monitoring_reader_reads_one_row_past_the_cap() -> None:
+    data = SHEETS["monitoring api"](40)
+    assert read_table(data, "xlsx", max_rows=40).height == 40
+    assert read_table(data, "xlsx").height == 40
+    with pytest.raises(FileUnreadable) as refused:
+        read_table(data, "xlsx", max_rows=39)
+    assert [e.message for e in refused.value.errors] == ["数据超过 39 行的上限；请拆分后分别导入。"]
