@@ -18,6 +18,7 @@ from apps.programs.access import access_program, can_manage_program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.schemas import TransitionIn
 from apps.staging.models import StagedImport
+from apps.staging.services import staged_import_recover
 
 from . import imports, schemas, selectors, services
 from .access import access_round, access_value, access_values_import, viewable_pairs
@@ -164,7 +165,7 @@ def import_values(request: HttpRequest, program_id: int, round_id: int, file: Fi
 def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> StagedImport:
     """One of the user's values imports: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
-    return access_values_import(request.user, reporting_round, import_id)
+    return staged_import_recover(staged=access_values_import(request.user, reporting_round, import_id))
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/imports/{import_id}/commit", response=schemas.ValuesImportOut)

@@ -11,6 +11,7 @@ with :data:`BATCH` for very large sheets). The import writes drafts: no review e
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -29,6 +30,8 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Program
 from apps.review.workflow import ReviewStatus
 from apps.staging.diff import FieldChange
+from apps.staging.models import StagedImport
+from apps.staging.services import staged_import_report, staged_import_write_chunks
 from docimport.errors import name_rows, name_subject
 from docimport.values import OPTIONAL_TEXT, parse_value_sheet
 
@@ -236,14 +239,19 @@ def reporting_import_commit(*, reporting_round: ReportingRound, actor: User, dat
                                   confirm_warnings=confirm_warnings, note=note)
 
 
-@transaction.atomic
 def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, preview: ImportPreview,
-                           confirm_warnings: bool = False, note: str = "") -> ImportPreview:
+                           confirm_warnings: bool = False, note: str = "",
+                           staged: StagedImport | None = None) -> ImportPreview:
     """Write a checked preview, all or nothing, after checking again what may have changed since.
 
     Under a row lock: the actor may still report every row, no value moved past its previewed version or
     out of an editable status, and every row still passes :func:`check_value_input` against the approved
     values of today. A warning needs ``confirm_warnings`` and a ``note``, which the revision keeps.
+
+    Without ``staged``, in one transaction. With it (the ``staging.commit`` job), in transactions of
+    ``ECOCIV_COMMIT_CHUNK_ROWS`` rows, each checked again and written with the import's id; what the changed
+    values were before is kept in ``staged.undo`` first, and :func:`reporting_import_compensate` undoes the
+    chunks written when a later one is refused.
     """
     confirmed = confirm_warnings and bool(note.strip())
     if preview.errors:
@@ -252,13 +260,53 @@ def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, prev
         raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）") for w in preview.warnings])
     if not preview.lines:  # an unchanged sheet: "0 changes", nothing written
         return preview
-    lines = _recheck(reporting_round, actor, preview.lines)
-    if not confirmed and any(line.warnings for line in lines):  # a warning that appeared since the preview
-        raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）", line.subject)
-                              for line in lines for w in line.warnings])
-    lines = [replace(line, data=replace(line.data, note=note)) if line.warnings else line for line in lines]
-    _write(reporting_round, actor, lines)
+
+    def apply(lines: Sequence[ImportLine]) -> None:
+        checked = _recheck(reporting_round, actor, list(lines))
+        if not confirmed and any(line.warnings for line in checked):  # a warning that appeared since the preview
+            raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）", line.subject)
+                                  for line in checked for w in line.warnings])
+        _write(reporting_round, actor, [replace(line, data=replace(line.data, note=note)) if line.warnings else line
+                                        for line in checked], staged_import_id=staged.pk if staged else None)
+
+    if staged is None:
+        with transaction.atomic():
+            apply(preview.lines)
+    else:
+        _remember(staged, preview.lines)
+        staged_import_write_chunks(staged, preview.lines, apply)
     return preview
+
+
+def _remember(staged: StagedImport, lines: list[ImportLine]) -> None:
+    """Keep each changed value's version, timestamp and current revision as they are before the first chunk."""
+    kept: dict[str, list[object]] = {}
+    for chunk in _chunks([line.value_id for line in lines if line.value_id is not None]):
+        rows = IndicatorValue.objects.filter(pk__in=chunk).values_list("id", "version", "updated_at",
+                                                                       "current_revision_id")
+        kept.update((str(pk), [version, at.isoformat(), current]) for pk, version, at, current in rows)
+    staged_import_report(staged, undo={"values": kept})
+
+
+def reporting_import_compensate(staged: StagedImport) -> None:
+    """Undo what a values import's chunks wrote: its revisions deleted, the values it created deleted, and the
+    values it changed back to their version, timestamp and current revision (unless saved again since)."""
+    revisions = ValueRevision.objects.filter(staged_import_id=staged.pk)
+    written = dict(revisions.values_list("value_id", "version"))
+    if not written:
+        return
+    created = [pk for pk, version in written.items() if version == 1]
+    kept = {int(pk): before for pk, before in staged.undo.get("values", {}).items() if int(pk) in written}
+    current = {}
+    for chunk in _chunks(list(kept)):
+        current.update(IndicatorValue.objects.filter(pk__in=chunk).values_list("id", "version"))
+    revisions.delete()
+    for chunk in _chunks(created):
+        IndicatorValue.objects.filter(pk__in=chunk, revisions__isnull=True).delete()
+    restored = [IndicatorValue(pk=pk, version=version, updated_at=dt.datetime.fromisoformat(at),
+                               current_revision_id=revision)
+                for pk, (version, at, revision) in kept.items() if current.get(pk) == written[pk]]
+    IndicatorValue.objects.bulk_update(restored, ["version", "updated_at", "current_revision_id"], batch_size=BATCH // 4)
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -341,7 +389,8 @@ def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Se
             cursor.executemany(sql, prepared[start:start + BATCH])
 
 
-def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]) -> None:
+def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine], *,
+           staged_import_id: int | None = None) -> None:
     """New values, version bumps, one revision per row with who/when/why, and the current revision."""
     now = timezone.now()
     period = {"program_id": reporting_round.program_id, "period_type": reporting_round.period_type,
@@ -367,11 +416,11 @@ def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]
     for chunk in _chunks([line.value_id for line in lines if line.value_id is not None]):
         IndicatorValue.objects.filter(pk__in=chunk).update(version=F("version") + 1, updated_at=now)
     _insert(ValueRevision, ["value_id", "number", "qualitative", "explanation", "source", "caliber", "note",
-                            "warnings", "reason", "version", "author_id", "at"],
+                            "warnings", "reason", "version", "author_id", "at", "staged_import_id"],
             ((*value_ids[(line.region.id, line.indicator.id)][:1], line.data.number, line.data.qualitative,
               line.data.explanation.strip(), line.data.source.strip(), line.data.caliber.strip(),
               line.data.note.strip(), line.warnings, line.data.reason.strip(),
-              value_ids[(line.region.id, line.indicator.id)][1], actor.id, now)
+              value_ids[(line.region.id, line.indicator.id)][1], actor.id, now, staged_import_id)
              for line in lines))
     latest = Subquery(ValueRevision.objects.filter(value_id=OuterRef("pk")).order_by("-id").values("id")[:1])
     for chunk in _chunks([pk for pk, _ in value_ids.values()]):
@@ -379,4 +428,5 @@ def _write(reporting_round: ReportingRound, actor: User, lines: list[ImportLine]
 
 
 __all__ = ["FieldChange", "ImportLine", "ImportPreview", "preview_from_plan", "preview_plan",
-           "reporting_import_access", "reporting_import_apply", "reporting_import_check", "reporting_import_commit"]
+           "reporting_import_access", "reporting_import_apply", "reporting_import_check", "reporting_import_commit",
+           "reporting_import_compensate"]

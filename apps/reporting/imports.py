@@ -105,7 +105,8 @@ def _check(staged: StagedImport, report: ReportProgress) -> Checked:
 def _commit(staged: StagedImport, actor: User) -> Committed:
     preview = bulk.reporting_import_apply(
         reporting_round=staged_round(staged), actor=actor, preview=bulk.preview_from_plan(staged.plan),
-        confirm_warnings=bool(staged.options.get("confirm_warnings")), note=staged.options.get("note", ""))
+        confirm_warnings=bool(staged.options.get("confirm_warnings")), note=staged.options.get("note", ""),
+        staged=staged)
     return Committed(result={"values": len(preview.lines)}, summary=f"已导入{len(preview.lines)}项数值（草稿）")
 
 
@@ -115,4 +116,5 @@ def values_import_authorize(actor: User, program: Program, _options: dict[str, o
 
 
 register_kind(StagedKind(VALUES, authorize=values_import_authorize, check=_check, commit=_commit,
-                         changes=plan_changes, warnings=plan_warnings))
+                         changes=plan_changes, warnings=plan_warnings,
+                         compensate=bulk.reporting_import_compensate))

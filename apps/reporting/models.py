@@ -160,6 +160,9 @@ class ValueRevision(models.Model):
     version = models.PositiveIntegerField("保存后版本")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: The import that wrote this revision (its chunks are undone by this id if the import fails).
+    staged_import = models.ForeignKey("staging.StagedImport", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
 
     class Meta:
         verbose_name = "指标值修订"

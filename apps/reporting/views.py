@@ -22,6 +22,7 @@ from apps.programs.access import access_program, can_manage_program, manager_pos
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.services import staged_import_recover
 from apps.staging.web import StagedImportStep, staged_import_context, staged_import_page
 
 from . import imports, services
@@ -254,7 +255,7 @@ def import_page(request: HttpRequest, program_id: int, round_id: int) -> HttpRes
 def import_status(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> HttpResponse:
     """One staged values import of the user: its progress while it commits, then what it wrote or refused."""
     reporting_round = access_round(request.user, program_id, round_id)
-    staged = access_values_import(request.user, reporting_round, import_id)
+    staged = staged_import_recover(staged=access_values_import(request.user, reporting_round, import_id))
     return render(request, "reporting/import.html", {**_import_context(reporting_round),
                                                      **staged_import_context(staged)})
 
@@ -262,7 +263,7 @@ def import_status(request: HttpRequest, program_id: int, round_id: int, import_i
 @page
 def import_progress(request: HttpRequest, program_id: int, round_id: int, import_id: int) -> HttpResponse:
     reporting_round = access_round(request.user, program_id, round_id)
-    staged = access_values_import(request.user, reporting_round, import_id)
+    staged = staged_import_recover(staged=access_values_import(request.user, reporting_round, import_id))
     response = render(request, "reporting/_import_progress.html",
                       {"program": reporting_round.program, "round": reporting_round, "staged": staged})
     if staged.finished and request.headers.get("HX-Request") and request.GET.get("polling"):

@@ -70,6 +70,9 @@ class StagedImport(Heartbeat, models.Model):
     errors = models.JSONField("行错误", default=list, blank=True)  # [{row, column, message}]
     summary = models.TextField("说明", blank=True)
     result = models.JSONField("写入结果", default=dict, blank=True)
+    #: What a commit in bounded transactions needs to undo its chunks (the kind's ``compensate`` reads it):
+    #: e.g. each changed value's version and timestamps before the import. Emptied when the import ends.
+    undo = models.JSONField("撤销所需", default=dict, blank=True)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

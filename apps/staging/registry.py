@@ -17,6 +17,11 @@ A kind is a few plain functions:
 - ``changes(plan) -> list[RowChange]`` and ``warnings(plan) -> list[RowError]``: what the preview shows of a
   stored plan (old → new per changed field, warnings to confirm); by default the plan's ``changes``
   (:func:`apps.staging.diff.changes_plan`) and ``warnings`` entries.
+- ``compensate(staged)`` (optional): a kind that has it commits in **bounded transactions** (the job opens
+  none around ``commit``; the kind writes ``ECOCIV_COMMIT_CHUNK_ROWS`` rows per transaction, each row
+  marked with the staged import's id, and keeps what it needs to undo in ``staged.undo``). When a chunk
+  fails, or the commit was interrupted (a dead process), ``compensate`` removes every row of the import and
+  restores what it changed, in one transaction, so the import as a whole is written or not at all.
 
 Apps register their kinds in their ``AppConfig.ready`` (``apps/<app>/imports.py``).
 """
@@ -70,6 +75,7 @@ class StagedKind:
     formats: frozenset[str] = frozenset({"xlsx"})
     changes: Callable[[dict[str, Any]], list[RowChange]] = plan_changes
     warnings: Callable[[dict[str, Any]], list[RowError]] = stored_warnings
+    compensate: Callable[[Any], None] | None = None  # set: the commit runs in bounded transactions
 
 
 _KINDS: dict[str, StagedKind] = {}

@@ -7,8 +7,11 @@ inline in tests and in a thread on the embedded default, so a long commit never 
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +21,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, ImportRejected, RowError
 from apps.core.uploads import CheckedUpload
+from apps.jobs.models import stale_after
 from apps.jobs.services import submit
 
 from .models import TRANSITIONS, StagedImport, StagedStatus
@@ -37,6 +41,8 @@ def staged_plan_current(staged: StagedImport, plan: dict[str, Any]) -> None:
     """Refuse (:class:`StalePreview`) a commit whose re-check plans other changes than the preview showed."""
     if any(staged.plan.get(key) != plan.get(key) for key in ("changes", "unchanged")):
         raise StalePreview(plan)
+
+T = TypeVar("T")
 
 
 def staged_import_move(staged: StagedImport, new: str, **fields: Any) -> StagedImport:
@@ -161,17 +167,21 @@ def raise_outcome(staged: StagedImport) -> None:
 
 
 def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
-    """The commit job's body: one transaction for the kind's writes and the status; a refusal writes nothing.
+    """The commit job's body; a refusal leaves nothing of the import written.
 
-    A commit is recorded in the audit log with the writes. Row errors end it ``rejected``; a domain error (the
-    year's round was deleted meanwhile) leaves it ``previewed`` with the message, to be confirmed again (a
+    A kind without ``compensate`` writes in one transaction with the status move. A kind with it writes in
+    bounded transactions (:func:`staged_import_write_chunks`); when anything fails, its ``compensate`` undoes
+    the chunks already written, in one transaction, before the import ends refused. A commit is recorded in
+    the audit log with the status move. Row errors end it ``rejected``; a domain error (the year's round was
+    deleted meanwhile) leaves it ``previewed`` with the message, to be confirmed again (a
     :class:`StalePreview` with the plan of now, so the preview shows what a new confirm would write); anything
     else ends it ``failed``.
     """
+    staged_imports_recover_interrupted()  # a commit a dead process left half-written is undone first
     staged = StagedImport.objects.defer("plan").get(pk=staged_id)
     spec = import_kind(staged.kind)
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if spec.compensate else transaction.atomic():
             staged = StagedImport.objects.select_for_update().get(pk=staged_id)
             if staged.status != StagedStatus.COMMITTING:
                 raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
@@ -180,25 +190,74 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
             if committed.plan is not None:
                 fields["plan"] = committed.plan
             staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage=gettext_noop("已写入"),
-                               committed_at=timezone.now(), **fields)
-            # Every import of every kind commits here, so it is audited here, in the same transaction.
+                               committed_at=timezone.now(), undo={}, **fields)
+            # Every import of every kind commits here, so it is audited here, with the status move.
             record(actor, AuditAction.IMPORT_COMMIT, staged, target_label=staged.original_name, kind=staged.kind,
                    rows=staged.rows, sha256=staged.sha256, summary=str(fields["summary"])[:500])
-    except ImportRejected as exc:
+    except Exception as exc:
         staged.refresh_from_db()
+        if spec.compensate and staged.status == StagedStatus.COMMITTING:
+            _compensate(staged)
+        _refused(staged, exc)
+    return staged
+
+
+def _refused(staged: StagedImport, exc: Exception) -> None:
+    """End a commit that raised ``exc``: rejected (row errors), previewed (refused as a whole) or failed."""
+    if isinstance(exc, ImportRejected):
         staged_import_move(staged, StagedStatus.REJECTED, progress=100, stage=gettext_noop("写入未执行"),
                            errors=[e.as_dict() for e in exc.errors], summary=str(exc))
-    except DomainError as exc:
-        staged.refresh_from_db()
+    elif isinstance(exc, DomainError):
         if staged.status == StagedStatus.COMMITTING:
             again = {"plan": exc.plan} if isinstance(exc, StalePreview) else {}
             staged_import_move(staged, StagedStatus.PREVIEWED, stage=gettext_noop("写入未执行"),
                                errors=[RowError(0, "", str(exc)).as_dict()], **again)
-    except Exception as exc:
-        staged.refresh_from_db()
+    else:
         staged_import_move(staged, StagedStatus.FAILED, progress=100, stage=gettext_noop("失败"),
                            errors=[RowError(0, "", str(exc)).as_dict()], summary=f"写入失败：{exc}")
-        raise
+        raise exc
+
+
+def _compensate(staged: StagedImport) -> None:
+    """Undo every chunk the import wrote (the kind's ``compensate``), in one transaction."""
+    compensate = import_kind(staged.kind).compensate
+    with transaction.atomic():
+        if compensate is not None:
+            compensate(staged)
+        staged_import_report(staged, undo={}, stage=gettext_noop("已撤销写入的部分"))
+
+
+def staged_import_write_chunks(staged: StagedImport, items: Sequence[T], write: Callable[[Sequence[T]], None],
+                               ) -> None:
+    """Write ``items`` with ``write`` in transactions of ``ECOCIV_COMMIT_CHUNK_ROWS``, reporting progress (and
+    the heartbeat) between them, so no transaction holds SQLite's write lock for long. The kind marks what it
+    writes with the import's id and undoes it in its ``compensate`` if a later chunk fails."""
+    size = max(1, settings.ECOCIV_COMMIT_CHUNK_ROWS)
+    for start in range(0, len(items), size):
+        with transaction.atomic():
+            write(items[start:start + size])
+        done = min(len(items), start + size)
+        staged_import_report(staged, progress=10 + 85 * done // len(items), stage=gettext_noop("写入中"))
+
+
+#: Why an interrupted commit ended (its process died mid-way): nothing of it is left written.
+INTERRUPTED = gettext_noop("写入中断（进程已停止），已撤销写入的部分，未写入任何数据。")
+
+
+def staged_import_recover(*, staged: StagedImport) -> StagedImport:
+    """A commit whose process died (``committing`` with a stale heartbeat): undo its chunks, end it failed.
+
+    Any other import is returned as it is, without a query (the progress pages call this on every poll).
+    """
+    if staged.status != StagedStatus.COMMITTING or not staged.interrupted:
+        return staged
+    with transaction.atomic():
+        staged = StagedImport.objects.select_for_update().defer("plan").get(pk=staged.pk)
+        if staged.status != StagedStatus.COMMITTING or not staged.interrupted:
+            return staged
+        _compensate(staged)
+        staged_import_move(staged, StagedStatus.FAILED, progress=100, stage=gettext_noop("写入中断"),
+                           errors=[RowError(0, "", INTERRUPTED).as_dict()], summary=INTERRUPTED)
     return staged
 
 
@@ -209,6 +268,15 @@ def staged_import_upload(
     per changed field), rejected (its row errors) or failed. Nothing but the staged import is written."""
     staged = staged_import_create(kind=kind, actor=actor, checked=checked, program=program, options=options)
     return staged_import_check(staged=staged)
+
+
+def staged_imports_recover_interrupted() -> int:
+    """Recover every interrupted commit (run when a commit job starts and when an import's progress is read)."""
+    stale = StagedImport.objects.filter(status=StagedStatus.COMMITTING, updated_at__lt=timezone.now() - stale_after())
+    found = list(stale.defer("plan"))
+    for staged in found:
+        staged_import_recover(staged=staged)
+    return len(found)
 
 
 def staged_import_upload_and_commit(

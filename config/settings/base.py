@@ -173,6 +173,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ECOCIV_JOB_BACKEND = env_str("ECOCIV_JOB_BACKEND", "thread")
 #: A running job or import whose heartbeat has not moved for this long reads as interrupted (may be retried).
 ECOCIV_JOB_STALE_MINUTES = env_int("ECOCIV_JOB_STALE_MINUTES", 10)
+#: Rows per transaction when a large import commits (SQLite's write lock is held one chunk at a time).
+ECOCIV_COMMIT_CHUNK_ROWS = env_int("ECOCIV_COMMIT_CHUNK_ROWS", 1000)
+#: A confirmed import of more rows than this commits as a job (a progress page polls it); smaller ones inline.
+ECOCIV_INLINE_COMMIT_ROWS = env_int("ECOCIV_INLINE_COMMIT_ROWS", 2000)
 
 # Sessions suited to office work: a login lasts a working day (8 hours) and ends when the browser closes.
 SESSION_COOKIE_AGE = env_int("ECOCIV_SESSION_HOURS", 8) * 3600
