@@ -34,6 +34,7 @@ from apps.indicators.api import router as indicators_router
 from apps.monitoring.api import router as monitoring_router
 from apps.programs.api import router as programs_router
 from apps.reporting.api import router as reporting_router
+from apps.staging.api import router as staging_router
 from apps.tasks.api import router as tasks_router
 
 logger = logging.getLogger("django.request")
@@ -125,4 +126,4 @@ api.add_router("/", assessment_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)
-
+api.add_router("/", staging_router)

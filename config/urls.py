@@ -23,6 +23,7 @@ urlpatterns = [
     path("programs/", include("apps.assessment.urls")),
     path("programs/", include("apps.monitoring.urls")),
     path("evidence/", include("apps.evidence.urls")),
+    path("", include("apps.staging.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -135,13 +135,26 @@ def staged_import_start_check(*, staged: StagedImport, actor: Any) -> StagedImpo
     return staged
 
 
+#: The backend an import edge (page or API) asks for: ``inline`` for an import of at most
+#: ``ECOCIV_INLINE_COMMIT_ROWS`` rows (the answer carries the counts), the configured backend for a larger one
+#: (the answer is the import, ``committing``: the page redirects to its progress, the API answers 202).
+SMALL_INLINE = "small-inline"
+
+
+def commit_backend(staged: StagedImport, backend: str | None) -> str | None:
+    """Where a commit runs: ``SMALL_INLINE`` is resolved by the import's rows; anything else is as asked."""
+    if backend != SMALL_INLINE:
+        return backend
+    return "inline" if staged.rows <= settings.ECOCIV_INLINE_COMMIT_ROWS else None
+
+
 def staged_import_commit(
     *, staged: StagedImport, actor: Any, backend: str | None = None, options: dict[str, Any] | None = None,
 ) -> StagedImport:
     """Confirm a previewed import: the commit runs as a job; inline, its row errors or refusal are raised here.
 
-    ``backend`` overrides ``ECOCIV_JOB_BACKEND`` (a management command commits ``inline`` and waits);
-    ``options`` are added to the import's options for the commit (what the user confirmed).
+    ``backend`` overrides ``ECOCIV_JOB_BACKEND`` (a management command commits ``inline`` and waits; an
+    edge asks :data:`SMALL_INLINE`); ``options`` are added to the import's options (what the user confirmed).
     """
     with transaction.atomic():  # the plan (megabytes for a large sheet) is read by the job, not here
         staged = StagedImport.objects.select_for_update().defer("plan").get(pk=staged.pk)
@@ -149,7 +162,8 @@ def staged_import_commit(
             raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
         extra = {"options": {**staged.options, **options}} if options else {}
         staged_import_move(staged, StagedStatus.COMMITTING, stage=gettext_noop("写入中"), errors=[], **extra)
-        job = submit("staging.commit", actor=actor, backend=backend, staged_id=staged.pk, actor_id=actor.pk)
+        job = submit("staging.commit", actor=actor, backend=commit_backend(staged, backend), staged_id=staged.pk,
+                     actor_id=actor.pk)
         StagedImport.objects.filter(pk=staged.pk).update(job=job)
     staged.refresh_from_db()
     raise_outcome(staged)

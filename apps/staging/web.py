@@ -26,6 +26,7 @@ from .models import StagedImport, StagedStatus
 from .schemas import StagedImportOut
 from .selectors import staged_import_for_confirm, staged_import_own, staged_import_preview
 from .services import (
+    SMALL_INLINE,
     raise_outcome,
     staged_import_authorize,
     staged_import_commit,
@@ -62,7 +63,7 @@ class StagedImportStep:
         self.find = find or (lambda token: staged_import_for_confirm(actor=actor, kind=kind, staged_id=token,
                                                                      program=program))
         self.confirm = confirm or (lambda staged, _data: staged_import_commit(staged=staged, actor=actor,
-                                                                              backend="inline"))
+                                                                              backend=SMALL_INLINE))
         self.staged: StagedImport | None = None
 
     def __call__(self, data: dict[str, Any]) -> StagedImport:
@@ -103,16 +104,17 @@ def staged_import_api_upload(*, kind: str, program: Any, actor: Any, file: Any, 
     checked = check_upload(file, allowed={"xlsx"})
     if commit:
         return staged_import_upload_and_commit(kind=kind, actor=actor, checked=checked, program=program,
-                                               backend="inline")
+                                               backend=SMALL_INLINE)
     staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program)
     raise_outcome(staged)
     return staged
 
 
 def staged_import_api_commit(*, kind: str, program: Any, actor: Any, import_id: int) -> StagedImport:
-    """``POST …/import/{id}/commit``: commit the actor's previewed import (inline: a list is small)."""
+    """``POST …/import/{id}/commit``: commit the actor's previewed import (inline up to
+    ``ECOCIV_INLINE_COMMIT_ROWS`` rows; a larger one commits as a job and answers ``committing``, to poll)."""
     staged = staged_import_for_confirm(actor=actor, kind=kind, staged_id=import_id, program=program)
-    return staged_import_commit(staged=staged, actor=actor, backend="inline")
+    return staged_import_commit(staged=staged, actor=actor, backend=SMALL_INLINE)
 
 
 def staged_import_routes(router: Router, path: str, *, kind: str, label: str,
