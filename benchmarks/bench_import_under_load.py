@@ -8,13 +8,15 @@ filled and previewed (upload → staged import → check → stored plan). Then:
   debug off) on a free port;
 * ``--clients`` threads each log in (the login form, with its CSRF token: a session write) and loop over
   ordinary requests (the home page, the program page, the round's inbox, ``/api/me``, the program's API) for
-  the whole run;
-* meanwhile this process commits the preview (:func:`apps.reporting.imports.values_import_confirm`, the
-  ``staging.commit`` job run inline here), writing to the same file as the server.
+  the whole run, logging out and in again every ``--relogin-every`` rounds (more session writes);
+* once every client is logged in, this process commits the preview
+  (:func:`apps.reporting.imports.values_import_confirm`, the ``staging.commit`` job run inline here, in
+  transactions of ``ECOCIV_COMMIT_CHUNK_ROWS`` rows), writing to the same file as the server.
 
 An error is a request that failed (connection error, time-out) or answered 4xx or 5xx; ``import_seconds`` is the
-commit's wall time. The last line printed is JSON with ``requests``, ``errors`` and ``import_seconds``.
-Goal: 0 errors.
+commit's wall time; ``requests_during_import`` and their p95 and longest durations say whether the others were
+served while it ran. The last line printed is JSON with ``requests``, ``errors`` and ``import_seconds`` (and
+those figures, with the load average). Goal: 0 errors.
 
 Usage: ``.venv/bin/python benchmarks/bench_import_under_load.py [--rows 20000] [--clients 20]``
 """
@@ -73,46 +75,72 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 
 
 
 class Tally:
+    """Every request's outcome and duration, and which of them ran while the import committed."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests = self.errors = 0
         self.samples: list[str] = []
+        self.during: list[float] = []  # seconds of each request that ended while the import committed
+        self.window: tuple[float, float] | None = None
+        self.logged_in = 0
 
-    def add(self, error: str | None) -> None:
+    def add(self, error: str | None, started: float) -> None:
+        ended = time.perf_counter()
         with self.lock:
             self.requests += 1
+            if self.window is not None and self.window[0] <= ended and (not self.window[1] or started <= self.window[1]):
+                self.during.append(ended - started)
             if error is not None:
                 self.errors += 1
                 if len(self.samples) < 5:
                     self.samples.append(error)
 
 
-def _client(base: str, username: str, paths: list[str], tally: Tally, stop: threading.Event) -> None:
-    """Log in through the form, then loop over ``paths`` until ``stop``; every answer is tallied."""
+def _client(base: str, username: str, paths: list[str], tally: Tally, stop: threading.Event,
+            relogin_every: int) -> None:
+    """Log in through the form, then loop over ``paths`` until ``stop``, logging out and in again every
+    ``relogin_every`` rounds (a session write each time: what "no one could log in" measured)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
     def call(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> str:
         request = urllib.request.Request(url, data=data, headers=headers or {})
+        started = time.perf_counter()
         try:
             with opener.open(request, timeout=60) as response:
                 body = response.read().decode("utf-8", "replace")
-            tally.add(None)
+            tally.add(None, started)
             return body
         except urllib.error.HTTPError as exc:
-            tally.add(f"{exc.code} {url}")  # a logged-in office user is refused nothing here either
+            tally.add(f"{exc.code} {url}", started)  # a logged-in office user is refused nothing here either
         except (urllib.error.URLError, OSError) as exc:
-            tally.add(f"{exc.__class__.__name__} {url}")
+            tally.add(f"{exc.__class__.__name__} {url}", started)
         return ""
 
-    page = call(f"{base}/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    form = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                   "csrfmiddlewaretoken": token.group(1) if token else ""}).encode()
-    call(f"{base}/login/", form, {"Referer": f"{base}/login/"})
+    def login() -> None:
+        page = call(f"{base}/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        form = urllib.parse.urlencode({"username": username, "password": PASSWORD,
+                                       "csrfmiddlewaretoken": token.group(1) if token else ""}).encode()
+        call(f"{base}/login/", form, {"Referer": f"{base}/login/"})
+
+    def logout() -> None:
+        token = next((c.value for c in jar if c.name == "csrftoken"), "")
+        call(f"{base}/logout/", urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
+             {"Referer": f"{base}/"})
+
+    login()
+    with tally.lock:
+        tally.logged_in += 1
+    rounds = 0
     while not stop.is_set():
         for path in paths:
             call(f"{base}{path}")
+        rounds += 1
+        if relogin_every and rounds % relogin_every == 0:
+            logout()
+            login()
 
 
 def _users(count: int, reporting_round: object) -> list[str]:
@@ -133,6 +161,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     os.environ.pop("ECOCIV_DATABASE_URL", None)  # the embedded default: always a scratch SQLite file
     _url, scratch, media = configure(None, media=True)
     from bench_import import fill, filled
+    from django.conf import settings
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
@@ -157,15 +186,23 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     tally, stop = Tally(), threading.Event()
     try:
         _wait_until_up(base, server)
-        clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop), daemon=True)
-                   for name in names]
+        clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop, args.relogin_every),
+                                    daemon=True) for name in names]
         for thread in clients:
             thread.start()
+        deadline = time.monotonic() + 300
+        while tally.logged_in < len(clients) and time.monotonic() < deadline:  # everyone in before the import
+            time.sleep(0.2)
         time.sleep(args.warmup)
         t0 = time.perf_counter()
+        tally.window = (t0, 0.0)
+        before = tally.requests
+        # inline in this process, outside any transaction: the commit's chunks are transactions of their own
         staged = values_import_confirm(staged=staged, actor=user, confirm_warnings=True, note="负载测试",
                                        backend="inline")
         import_seconds = time.perf_counter() - t0
+        tally.window = (t0, time.perf_counter())
+        during_import = tally.requests - before
         time.sleep(args.warmup)
         stop.set()
         for thread in clients:
@@ -175,14 +212,22 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         server.terminate()
         server.wait(30)
     assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
+    latencies = sorted(tally.during)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
+    longest = latencies[-1] if latencies else 0.0
     print(f"committed {rows} rows in {import_seconds:.2f} s while {args.clients} clients made {tally.requests} "
-          f"requests ({tally.errors} errors{': ' + '; '.join(tally.samples) if tally.samples else ''})")
+          f"requests, {during_import} of them during the commit (p95 {p95:.2f} s, longest {longest:.2f} s) "
+          f"({tally.errors} errors{': ' + '; '.join(tally.samples) if tally.samples else ''}); "
+          f"load average {os.getloadavg()[0]:.1f}")
     connection.close()
     if scratch is not None:
         shutil.rmtree(scratch.parent, ignore_errors=True)
     if media is not None:
         shutil.rmtree(media, ignore_errors=True)
     return {"benchmark": "bench_import_under_load", **sizes, "rows": rows, "clients": args.clients,
+            "requests_during_import": during_import, "p95_seconds_during_import": round(p95, 3),
+            "longest_seconds_during_import": round(longest, 3), "load_average": round(os.getloadavg()[0], 1),
+            "chunk_rows": settings.ECOCIV_COMMIT_CHUNK_ROWS,
             "requests": tally.requests, "errors": tally.errors, "import_seconds": round(import_seconds, 3),
             "goal_errors": 0}
 
@@ -193,6 +238,8 @@ def _arguments() -> argparse.ArgumentParser:
     parser.add_argument("--indicators", type=int, default=40)
     parser.add_argument("--clients", type=int, default=20, help="threads making ordinary requests meanwhile")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before and after the commit")
+    parser.add_argument("--relogin-every", type=int, default=3,
+                        help="each client logs out and in again every this many rounds of pages (0: never)")
     return parser
 
 

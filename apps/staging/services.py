@@ -162,9 +162,11 @@ def staged_import_commit(
             raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
         extra = {"options": {**staged.options, **options}} if options else {}
         staged_import_move(staged, StagedStatus.COMMITTING, stage=gettext_noop("写入中"), errors=[], **extra)
-        job = submit("staging.commit", actor=actor, backend=commit_backend(staged, backend), staged_id=staged.pk,
-                     actor_id=actor.pk)
-        StagedImport.objects.filter(pk=staged.pk).update(job=job)
+    # Submitted once the move is committed, so an inline job's chunks are transactions of their own (not
+    # savepoints of this one); a process that dies in between leaves a committing import that is recovered.
+    job = submit("staging.commit", actor=actor, backend=commit_backend(staged, backend), staged_id=staged.pk,
+                 actor_id=actor.pk)
+    StagedImport.objects.filter(pk=staged.pk).update(job=job)
     staged.refresh_from_db()
     raise_outcome(staged)
     return staged

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -197,3 +198,23 @@ def test_polling_a_dead_commit_undoes_it(rep: SimpleNamespace, monkeypatch: pyte
     assert StagedImport.objects.get(pk=staged.pk).status == StagedStatus.FAILED
     if where == "api":
         assert response.json()["status"] == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(ECOCIV_COMMIT_CHUNK_ROWS=2)
+def test_each_chunk_is_a_transaction_of_its_own_even_inline(rep: SimpleNamespace,  # noqa: F811
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Committed from a request or a command (no transaction around it), every chunk commits on its own:
+    it is the outermost atomic block (no savepoint), so SQLite's write lock is released between chunks."""
+    staged = _previewed(rep)
+    original = bulk._write
+    outermost: list[bool] = []
+
+    def probe(*args: Any, **kwargs: Any) -> None:
+        outermost.append(connection.in_atomic_block and not connection.savepoint_ids)
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_write", probe)
+    values_import_confirm(staged=staged, actor=rep.world.users.office, backend="inline")
+    assert outermost == [True, True, True]
+    assert StagedImport.objects.get(pk=staged.pk).status == StagedStatus.COMMITTED
