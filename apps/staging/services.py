@@ -198,7 +198,9 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
     spec = import_kind(staged.kind)
     try:
         with contextlib.nullcontext() if spec.compensate else transaction.atomic():
-            staged = StagedImport.objects.select_for_update().get(pk=staged_id)
+            # chunked: no transaction to lock the row in; the committing status is the claim (job_run runs once)
+            rows = StagedImport.objects if spec.compensate else StagedImport.objects.select_for_update()
+            staged = rows.get(pk=staged_id)
             if staged.status != StagedStatus.COMMITTING:
                 raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能写入。")
             committed = spec.commit(staged, actor)
