@@ -14,9 +14,9 @@ filled and previewed (upload → staged import → check → stored plan). Then:
   transactions of ``ECOCIV_COMMIT_CHUNK_ROWS`` rows), writing to the same file as the server.
 
 An error is a request that failed (connection error, time-out) or answered 4xx or 5xx; ``import_seconds`` is the
-commit's wall time; ``requests_during_import`` and their p95 and longest durations say whether the others were
-served while it ran. The last line printed is JSON with ``requests``, ``errors`` and ``import_seconds`` (and
-those figures, with the load average). Goal: 0 errors.
+commit's wall time; ``before_import`` and ``during_import`` (requests, p95 and longest seconds) say whether the
+others were served as well while it ran. The last line printed is JSON with ``requests``, ``errors`` and
+``import_seconds`` (and those figures, the errors by kind and the load average). Goal: 0 errors.
 
 Usage: ``.venv/bin/python benchmarks/bench_import_under_load.py [--rows 20000] [--clients 20]``
 """
@@ -75,32 +75,45 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 
 
 
 class Tally:
-    """Every request's outcome and duration, and which of them ran while the import committed."""
+    """Every request's start, end and outcome (``None`` or the error), to split them around the commit."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.requests = self.errors = 0
-        self.samples: list[str] = []
-        self.during: list[float] = []  # seconds of each request that ended while the import committed
-        self.window: tuple[float, float] | None = None
+        self.events: list[tuple[float, float, str | None]] = []
         self.logged_in = 0
 
     def add(self, error: str | None, started: float) -> None:
-        ended = time.perf_counter()
         with self.lock:
-            self.requests += 1
-            if self.window is not None and self.window[0] <= ended and (not self.window[1] or started <= self.window[1]):
-                self.during.append(ended - started)
+            self.events.append((started, time.perf_counter(), error))
+
+    @property
+    def requests(self) -> int:
+        return len(self.events)
+
+    def summary(self, start: float, end: float) -> dict[str, object]:
+        """Requests that ended before ``start`` and those that overlapped ``start``–``end``: their p95 and
+        longest seconds, and the errors by kind (``timeout``, ``http 5xx``, ``http 4xx``, …)."""
+        def figures(events: list[tuple[float, float, str | None]]) -> dict[str, object]:
+            seconds = sorted(ended - started for started, ended, _ in events)
+            return {"requests": len(seconds), "p95_seconds": round(seconds[int(0.95 * (len(seconds) - 1))], 3)
+                    if seconds else 0.0, "longest_seconds": round(seconds[-1], 3) if seconds else 0.0}
+
+        kinds: dict[str, int] = {}
+        for _started, _ended, error in self.events:
             if error is not None:
-                self.errors += 1
-                if len(self.samples) < 5:
-                    self.samples.append(error)
+                kind = error.split(" ")[0]
+                kinds[kind] = kinds.get(kind, 0) + 1
+        return {"before_import": figures([e for e in self.events if e[1] < start]),
+                "during_import": figures([e for e in self.events if e[1] >= start and e[0] <= end]),
+                "errors_by_kind": kinds,
+                "error_samples": [e[2] for e in self.events if e[2] is not None][:5]}
 
 
 def _client(base: str, username: str, paths: list[str], tally: Tally, stop: threading.Event,
-            relogin_every: int) -> None:
-    """Log in through the form, then loop over ``paths`` until ``stop``, logging out and in again every
-    ``relogin_every`` rounds (a session write each time: what "no one could log in" measured)."""
+            relogin_every: int, think: float) -> None:
+    """Log in through the form, then loop over ``paths`` until ``stop``, pausing ``think`` seconds after each
+    page as a person reads it, and logging out and in again every ``relogin_every`` rounds (a session write
+    each time: what "no one could log in" measured)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
@@ -113,7 +126,7 @@ def _client(base: str, username: str, paths: list[str], tally: Tally, stop: thre
             tally.add(None, started)
             return body
         except urllib.error.HTTPError as exc:
-            tally.add(f"{exc.code} {url}", started)  # a logged-in office user is refused nothing here either
+            tally.add(f"http{exc.code // 100}xx {exc.code} {url}", started)  # an office user is refused nothing
         except (urllib.error.URLError, OSError) as exc:
             tally.add(f"{exc.__class__.__name__} {url}", started)
         return ""
@@ -137,6 +150,7 @@ def _client(base: str, username: str, paths: list[str], tally: Tally, stop: thre
     while not stop.is_set():
         for path in paths:
             call(f"{base}{path}")
+            stop.wait(think)
         rounds += 1
         if relogin_every and rounds % relogin_every == 0:
             logout()
@@ -186,7 +200,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     tally, stop = Tally(), threading.Event()
     try:
         _wait_until_up(base, server)
-        clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop, args.relogin_every),
+        clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop, args.relogin_every,
+                                                             args.think),
                                     daemon=True) for name in names]
         for thread in clients:
             thread.start()
@@ -195,14 +210,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             time.sleep(0.2)
         time.sleep(args.warmup)
         t0 = time.perf_counter()
-        tally.window = (t0, 0.0)
-        before = tally.requests
         # inline in this process, outside any transaction: the commit's chunks are transactions of their own
         staged = values_import_confirm(staged=staged, actor=user, confirm_warnings=True, note="负载测试",
                                        backend="inline")
-        import_seconds = time.perf_counter() - t0
-        tally.window = (t0, time.perf_counter())
-        during_import = tally.requests - before
+        t1 = time.perf_counter()
+        import_seconds = t1 - t0
         time.sleep(args.warmup)
         stop.set()
         for thread in clients:
@@ -212,12 +224,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         server.terminate()
         server.wait(30)
     assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
-    latencies = sorted(tally.during)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
-    longest = latencies[-1] if latencies else 0.0
+    around = tally.summary(t0, t1)
+    errors = sum(around["errors_by_kind"].values())  # type: ignore[union-attr]
     print(f"committed {rows} rows in {import_seconds:.2f} s while {args.clients} clients made {tally.requests} "
-          f"requests, {during_import} of them during the commit (p95 {p95:.2f} s, longest {longest:.2f} s) "
-          f"({tally.errors} errors{': ' + '; '.join(tally.samples) if tally.samples else ''}); "
+          f"requests: before the commit {around['before_import']}, during it {around['during_import']}; "
+          f"{errors} errors {around['errors_by_kind']} {around['error_samples']}; "
           f"load average {os.getloadavg()[0]:.1f}")
     connection.close()
     if scratch is not None:
@@ -225,10 +236,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     if media is not None:
         shutil.rmtree(media, ignore_errors=True)
     return {"benchmark": "bench_import_under_load", **sizes, "rows": rows, "clients": args.clients,
-            "requests_during_import": during_import, "p95_seconds_during_import": round(p95, 3),
-            "longest_seconds_during_import": round(longest, 3), "load_average": round(os.getloadavg()[0], 1),
-            "chunk_rows": settings.ECOCIV_COMMIT_CHUNK_ROWS,
-            "requests": tally.requests, "errors": tally.errors, "import_seconds": round(import_seconds, 3),
+            "before_import": around["before_import"], "during_import": around["during_import"],
+            "errors_by_kind": around["errors_by_kind"], "load_average": round(os.getloadavg()[0], 1),
+            "chunk_rows": settings.ECOCIV_COMMIT_CHUNK_ROWS, "think_seconds": args.think,
+            "requests": tally.requests, "errors": errors, "import_seconds": round(import_seconds, 3),
             "goal_errors": 0}
 
 
@@ -237,7 +248,8 @@ def _arguments() -> argparse.ArgumentParser:
     parser.add_argument("--rows", type=int, default=20_000, help="value rows committed (counties × indicators)")
     parser.add_argument("--indicators", type=int, default=40)
     parser.add_argument("--clients", type=int, default=20, help="threads making ordinary requests meanwhile")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before and after the commit")
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds of load before and after the commit")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds each client pauses after a page")
     parser.add_argument("--relogin-every", type=int, default=3,
                         help="each client logs out and in again every this many rounds of pages (0: never)")
     return parser

@@ -18,7 +18,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, override_settings
-from openpyxl import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from apps.accounts.models import User
@@ -28,6 +27,7 @@ from docimport.monitoring import FileUnreadable, read_table
 from docimport.values import HEADERS, parse_value_sheet
 from docimport.xlsx import SheetLimits
 from tests.conftest import ClientFor
+from tests.docimport.test_xlsx import _xlsx as plain_sheet  # a workbook whose first row is the header
 from tests.reporting.conftest import rep  # noqa: F401 - the values import's round, as a fixture here too
 from tests.reporting.test_bulk_import import CITY, NUMERIC, sheet
 from tests.sheets import xlsx
@@ -50,16 +50,6 @@ def _bomb(data: bytes, megabytes: int = 20) -> bytes:
 
 def _task_rows(count: int) -> list[list[object]]:
     return [TASK_HEADER, *[[f"{i}.", f"任务{i}", "", "市生态环境局", "", "长期坚持"] for i in range(1, count + 1)]]
-
-
-def _plain_sheet(rows: list[list[object]]) -> bytes:
-    """A workbook whose first row is the header (a monitoring file), without the lists' title row."""
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _value_sheet(count: int) -> bytes:
@@ -90,7 +80,7 @@ SHEETS: dict[str, Callable[[int], bytes]] = {
     "tasks page": lambda n: xlsx(_task_rows(n)), "tasks api": lambda n: xlsx(_task_rows(n)),
     "responsibilities api": lambda n: xlsx([["序号", "指标名称", "目标值", "牵头单位", "配合单位"],
                                            *[[i, "森林覆盖率", "", "市生态环境局", ""] for i in range(n)]]),
-    "monitoring api": lambda n: _plain_sheet([["站点编码", "站点名称", "所属区域代码"],
+    "monitoring api": lambda n: plain_sheet([["站点编码", "站点名称", "所属区域代码"],
                                              *[[f"S{i}", f"站{i}", CITY] for i in range(n)]]),
 }
 
