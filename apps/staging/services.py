@@ -207,11 +207,11 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
             fields: dict[str, Any] = {"result": committed.result, "summary": committed.summary or staged.summary}
             if committed.plan is not None:
                 fields["plan"] = committed.plan
-            staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage=gettext_noop("已写入"),
-                               committed_at=timezone.now(), undo={}, **fields)
-            # Every import of every kind commits here, so it is audited here, with the status move.
-            record(actor, AuditAction.IMPORT_COMMIT, staged, target_label=staged.original_name, kind=staged.kind,
-                   rows=staged.rows, sha256=staged.sha256, summary=str(fields["summary"])[:500])
+            with transaction.atomic():  # every import of every kind commits here: audited with the status move
+                staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage=gettext_noop("已写入"),
+                                   committed_at=timezone.now(), undo={}, **fields)
+                record(actor, AuditAction.IMPORT_COMMIT, staged, target_label=staged.original_name,
+                       kind=staged.kind, rows=staged.rows, sha256=staged.sha256, summary=str(fields["summary"])[:500])
     except Exception as exc:
         staged.refresh_from_db()
         if spec.compensate and staged.status == StagedStatus.COMMITTING:
