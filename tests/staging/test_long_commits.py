@@ -1,6 +1,6 @@
-"""A confirmed import of more than ``ECOCIV_INLINE_COMMIT_ROWS`` rows commits as a job (issue #11.13): the page
-
-``GET /api/imports/{id}``; only the uploader sees it. A small one still commits in the request."""
+"""A confirmed import of more than ``ECOCIV_INLINE_COMMIT_ROWS`` rows commits as a job (issue #11.13): the
+confirm answers the import ``committing``, polled at ``GET /api/imports/{id}`` or on the page ``/imports/<id>/``
+(HTMX); only the uploader sees it. A small one still commits in the request."""
 
 from __future__ import annotations
 
