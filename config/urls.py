@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programs/", include("apps.programs.urls")),
+    path("programs/", include("apps.setup.urls")),
     path("programs/", include("apps.reporting.urls")),
     path("programs/", include("apps.tasks.urls")),
     path("programs/", include("apps.assessment.urls")),

@@ -14,7 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from apps.audit.models import AuditAction, AuditEvent
 from apps.audit.services import record
 
-from .models import Duty, Role, RoleAssignment, User
+from .access import managed_assignments_q, office_duties
+from .models import Role, RoleAssignment, User
 
 
 def is_office_admin(request: HttpRequest) -> bool:
@@ -27,10 +28,6 @@ def _has_permission(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _has_permission  # type: ignore[method-assign]
-
-
-def _office_duties(user: User) -> list[Duty]:
-    return [d for d in user.duties_as(Role.OFFICE_ADMIN) if d.region is not None]
 
 
 def admin_scope_q(user: User, scope: str) -> Q | None:
@@ -56,26 +53,18 @@ def admin_scope_q(user: User, scope: str) -> Q | None:
     if kind not in ("region", "program", "user"):
         return Q(pk__in=[])  # a model whose scope is not stated: nothing, rather than every city's rows
     if kind == "user":
-        inside = _assignments_q(user)
+        inside = managed_assignments_q(user)
         outside = RoleAssignment.objects.exclude(inside).values("user_id")
         return Q(**{f"{prefix}assignments__in": RoleAssignment.objects.filter(inside)}) & ~Q(
             **{f"{prefix}pk__in": outside})
     q = Q(pk__in=[])
-    for duty in _office_duties(user):
+    for duty in office_duties(user):
         if kind == "region":
             q |= Q(**{f"{prefix}path__startswith": duty.region.path})
         else:
             duty_q = (Q(**{f"{prefix}region": duty.region.id}) if duty.region.level == "province"
                       else Q(**{f"{prefix}region__path__startswith": duty.region.path}))
             q |= duty_q if duty.program_id is None else duty_q & Q(**{f"{prefix}pk": duty.program_id})
-    return q
-
-
-def _assignments_q(user: User) -> Q:
-    """Role assignments whose scope (region, or unit's region) lies within one of the office's regions."""
-    q = Q(pk__in=[])
-    for duty in _office_duties(user):
-        q |= Q(region__path__startswith=duty.region.path) | Q(department__region__path__startswith=duty.region.path)
     return q
 
 

@@ -26,6 +26,7 @@ def me(request):
         username=user.username, display_name=user.display_name, role=first.role if first else "",
         role_label=user.role_label, region_id=first.region_id if first else None,
         department_id=first.department_id if first else None, duties=duties,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -37,6 +38,7 @@ def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Password
                                              "new_password2": payload.new_password})
     if not form.is_valid():
         raise DomainError("；".join(str(e) for errors in form.errors.values() for e in errors))
+    form.user.must_change_password = False
     form.save()
     update_session_auth_hash(request, form.user)
     record(request.user, AuditAction.PASSWORD_CHANGE, request=request)

@@ -84,6 +84,10 @@ class User(AbstractUser):
     """A person using the system; what they may see and do follows from their role assignments."""
 
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改初始密码", default=False,
+        help_text="管理员新建、导入或重置密码的用户持一次性初始密码，首次登录后必须先修改密码。",
+    )
 
     class Meta:
         verbose_name = "用户"

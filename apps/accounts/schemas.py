@@ -24,6 +24,7 @@ class MeOut(Schema):
     region_id: int | None
     department_id: int | None
     duties: list[DutyOut]
+    must_change_password: bool = False
 
 
 class PasswordChangeIn(Schema):

@@ -18,6 +18,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        form.user.must_change_password = False  # saved with the new password: the initial one is gone
         response = super().form_valid(form)  # saves, and keeps this session logged in
         record(self.request.user, AuditAction.PASSWORD_CHANGE, request=self.request)
         messages.success(self.request, _("密码已修改。"))

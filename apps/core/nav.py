@@ -51,6 +51,7 @@ GROUPS: dict[str, str] = {
     "reporting": gettext_noop("调度填报"),
     "supervision": gettext_noop("督办推进"),
     "lists": gettext_noop("清单"),
+    "setup": gettext_noop("设置"),
 }
 
 

@@ -16,8 +16,8 @@ PACKAGES = ("calc", "docimport", "apps", "config")
 
 #: The apps from the bottom floor up: an app imports only apps listed before it.
 APP_ORDER = (
-    "core", "audit", "jobs", "staging", "accounts", "geo", "indicators", "review", "evidence", "programs", "reporting",
-    "tasks", "monitoring", "assessment", "demo",
+    "core", "audit", "jobs", "staging", "accounts", "geo", "indicators", "review", "evidence", "programs", "setup",
+    "reporting", "tasks", "monitoring", "assessment", "demo",
 )
 
 #: Packages that a floor may not import (beyond the apps rules below).

@@ -1,0 +1,222 @@
+"""The set-up pages: users and their duties, units, the program with its phases, milestones and county goals.
+
+Each page hangs under a program (for the menu); what it lists and changes is the office's own scope
+(``apps.setup.access``), checked again by every service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import access_managed_assignment, access_managed_user, managed_users
+from apps.accounts.services import user_password_reset, user_set_active
+from apps.core.errors import NotFoundError
+from apps.core.web import page, submit
+from apps.programs.models import Phase
+
+from . import services
+from .access import (
+    access_managed_department,
+    access_managed_program,
+    access_milestone,
+    access_phase,
+    access_region_goal,
+    access_setup,
+    managed_departments,
+)
+from .forms import (
+    DepartmentForm,
+    DutyForm,
+    MilestoneForm,
+    PhaseForm,
+    ProgramForm,
+    RegionGoalForm,
+    UserCreateForm,
+)
+
+
+def _back_to_user(program_id: int, user_id: int, **_: object) -> str:
+    return reverse("setup_user", kwargs={"program_id": program_id, "user_id": user_id})
+
+
+def _back_to_program(program_id: int, **_: object) -> str:
+    return reverse("setup_program", kwargs={"program_id": program_id})
+
+
+@page
+def users(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_setup(request.user, program_id)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    created = None
+    if request.method == "POST":
+        created = submit(form, lambda data: services.user_add(actor=request.user, **data))
+        if created is not None:
+            form = UserCreateForm(actor=request.user)
+    people = managed_users(request.user).prefetch_related(
+        "assignments__region", "assignments__department", "assignments__program").order_by("username")
+    return render(request, "setup/users.html", {
+        "program": program, "form": form, "people": people,
+        "created": created[0] if created else None, "password": created[1] if created else None,
+    })
+
+
+def _user_page(request: HttpRequest, program_id: int, user_id: int, **extra: Any) -> HttpResponse:
+    program = access_setup(request.user, program_id)
+    person = access_managed_user(request.user, user_id)
+    assignments = person.assignments.select_related("region", "department", "program").order_by("id")
+    context = {"program": program, "person": person, "assignments": assignments,
+               "form": DutyForm(actor=request.user), **extra}
+    return render(request, "setup/user.html", context)
+
+
+@page
+def user_page(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
+    return _user_page(request, program_id, user_id)
+
+
+@require_POST
+@page(back=_back_to_user)
+def user_grant(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
+    access_setup(request.user, program_id)
+    person = access_managed_user(request.user, user_id)
+    form = DutyForm(request.POST, actor=request.user)
+    if submit(form, lambda data: services.role_grant(actor=request.user, user=person, **data)) is None:
+        return _user_page(request, program_id, user_id, form=form)
+    messages.success(request, _("已分配角色。"))
+    return redirect("setup_user", program_id=program_id, user_id=user_id)
+
+
+@require_POST
+@page(back=_back_to_user)
+def user_revoke(request: HttpRequest, program_id: int, user_id: int, assignment_id: int) -> HttpResponse:
+    access_setup(request.user, program_id)
+    assignment = access_managed_assignment(request.user, assignment_id)
+    services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("已撤销角色。"))
+    return redirect("setup_user", program_id=program_id, user_id=user_id)
+
+
+@require_POST
+@page(back=_back_to_user)
+def user_active(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
+    access_setup(request.user, program_id)
+    person = access_managed_user(request.user, user_id)
+    user_set_active(user=person, active=request.POST.get("active") == "1", actor=request.user)
+    messages.success(request, _("已启用该用户。") if person.is_active else _("已停用该用户。"))
+    return redirect("setup_user", program_id=program_id, user_id=user_id)
+
+
+@require_POST
+@page(back=_back_to_user)
+def user_reset(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
+    access_setup(request.user, program_id)
+    person = access_managed_user(request.user, user_id)
+    password = user_password_reset(user=person, actor=request.user)
+    return _user_page(request, program_id, user_id, password=password)  # shown once, never stored in clear
+
+
+@page
+def departments(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_setup(request.user, program_id)
+    form = DepartmentForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and submit(
+            form, lambda _data: services.department_save(actor=request.user, department=form.instance)):
+        messages.success(request, _("已保存单位。"))
+        return redirect("setup_departments", program_id=program_id)
+    units = managed_departments(request.user).order_by("region__path", "order", "name")
+    return render(request, "setup/departments.html", {"program": program, "form": form, "units": units})
+
+
+@page
+def department_edit(request: HttpRequest, program_id: int, department_id: int) -> HttpResponse:
+    program = access_setup(request.user, program_id)
+    department = access_managed_department(request.user, department_id)
+    form = DepartmentForm(request.POST or None, instance=department, actor=request.user)
+    if request.method == "POST" and submit(
+            form, lambda _data: services.department_save(actor=request.user, department=form.instance)):
+        messages.success(request, _("已保存单位。"))
+        return redirect("setup_departments", program_id=program_id)
+    return render(request, "setup/department.html", {"program": program, "form": form, "department": department})
+
+
+def _program_page(request: HttpRequest, program_id: int, **forms: Any) -> HttpResponse:
+    program = access_managed_program(request.user, program_id)
+    context = {
+        "program": program,
+        "form": forms.get("form") or ProgramForm(instance=program, actor=request.user),
+        "phase_form": forms.get("phase_form") or PhaseForm(),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(program=program),
+        "goal_form": forms.get("goal_form") or RegionGoalForm(program=program),
+        "phases": program.phases.prefetch_related("milestones").order_by("order", "start"),
+        "goals": program.region_goals.select_related("region").order_by("target_year", "region__code"),
+    }
+    return render(request, "setup/program.html", context)
+
+
+@page
+def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_managed_program(request.user, program_id)
+    if request.method != "POST":
+        return _program_page(request, program_id)
+    form = ProgramForm(request.POST, instance=program, actor=request.user)
+    if submit(form, lambda _data: services.program_save(actor=request.user, program=form.instance)) is None:
+        return _program_page(request, program_id, form=form)
+    messages.success(request, _("已保存创建工作。"))
+    return redirect("setup_program", program_id=program_id)
+
+
+PARTS = ("phase", "milestone", "goal")
+
+
+def _part(part: str) -> str:
+    if part not in PARTS:
+        raise NotFoundError("页面不存在。")
+    return part
+
+
+@require_POST
+@page(back=_back_to_program)
+def program_part_add(request: HttpRequest, program_id: int, part: str) -> HttpResponse:
+    program = access_managed_program(request.user, program_id)
+    if _part(part) == "phase":
+        form: Any = PhaseForm(request.POST, instance=Phase(program=program))
+        saved = submit(form, lambda _data: services.phase_save(actor=request.user, phase=form.instance))
+    elif part == "milestone":
+        form = MilestoneForm(request.POST, program=program)
+        saved = submit(form, lambda _data: services.milestone_save(actor=request.user, milestone=form.instance))
+    else:
+        form = RegionGoalForm(request.POST, program=program)
+        saved = submit(form, lambda _data: services.region_goal_save(actor=request.user, goal=form.instance))
+    if saved is None:
+        key = {"phase": "phase_form", "milestone": "milestone_form"}.get(part, "goal_form")
+        return _program_page(request, program_id, **{key: form})
+    messages.success(request, _("已保存。"))
+    return redirect(reverse("setup_program", kwargs={"program_id": program_id}) + f"#{part}s")
+
+
+@require_POST
+@page(back=_back_to_program)
+def program_part_delete(request: HttpRequest, program_id: int, part: str, part_id: int) -> HttpResponse:
+    fetch = {"phase": access_phase, "milestone": access_milestone}.get(_part(part), access_region_goal)
+    services.program_part_delete(actor=request.user, obj=fetch(request.user, program_id, part_id))
+    messages.success(request, _("已删除。"))
+    return redirect(reverse("setup_program", kwargs={"program_id": program_id}) + f"#{part}s")
+
+
+@page
+def program_new(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_setup(request.user, program_id)
+    form = ProgramForm(request.POST or None, actor=request.user)
+    if request.method == "POST":
+        created = submit(form, lambda _data: services.program_save(actor=request.user, program=form.instance))
+        if created is not None:
+            messages.success(request, _("已新建创建工作，请继续设置阶段、节点和县区创建目标。"))
+            return redirect("setup_program", program_id=created.pk)
+    return render(request, "setup/program_new.html", {"program": program, "form": form})
