@@ -34,6 +34,7 @@ from apps.indicators.api import router as indicators_router
 from apps.monitoring.api import router as monitoring_router
 from apps.programs.api import router as programs_router
 from apps.reporting.api import router as reporting_router
+from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
 from apps.tasks.api import router as tasks_router
 
@@ -127,3 +128,4 @@ api.add_router("/", monitoring_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)
 api.add_router("/", staging_router)
+api.add_router("/setup", setup_router)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from apps.accounts.access import can_manage_user
 from apps.accounts.models import Role, User
 from apps.core.errors import DomainError
 from apps.geo.access import can_see_department, can_see_region, visible_departments
@@ -27,6 +28,7 @@ from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.access import can_report
 from apps.reporting.models import IndicatorValue, PeriodType
+from apps.setup.access import can_set_up_region
 from apps.tasks.access import visible_notices_q, visible_projects_q, visible_tasks_q
 from apps.tasks.models import Project, SupervisionNotice, Task
 from config.api import api
@@ -77,6 +79,8 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/regions": lambda x: can_see_region(x.user, Region.objects.get(pk=x.row["id"])),
     "/api/departments": lambda x: can_see_department(
         x.user, Department.objects.select_related("region").get(pk=x.row["id"])),
+    "/api/setup/users": lambda x: can_manage_user(x.user, User.objects.get(pk=x.row["id"])),
+    "/api/setup/departments": lambda x: can_set_up_region(x.user, Department.objects.get(pk=x.row["id"]).region),
     "/api/frameworks": public,
     "/api/frameworks/{code}/indicators": public,
     "/api/programs": lambda x: Program.objects.filter(visible_programs_q(x.user), pk=x.row["id"]).exists(),

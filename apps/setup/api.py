@@ -1,0 +1,192 @@
+"""The set-up endpoints: the same access functions and services as the set-up pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from apps.accounts.access import (
+    access_managed_assignment,
+    access_managed_user,
+    managed_users,
+    require_administer,
+)
+from apps.accounts.models import User
+from apps.accounts.services import user_password_reset, user_set_active
+from apps.core.errors import NotFoundError
+from apps.geo.models import Department, Region
+from apps.geo.schemas import DepartmentOut
+from apps.indicators.models import Framework
+from apps.programs.models import Milestone, Phase, Program, RegionGoal
+
+from . import services
+from .access import (
+    access_managed_department,
+    access_managed_program,
+    access_milestone,
+    access_phase,
+    access_region_goal,
+    managed_departments,
+)
+from .schemas import (
+    DepartmentIn,
+    DutyIn,
+    GoalIn,
+    InitialPasswordOut,
+    MilestoneIn,
+    PhaseIn,
+    ProgramIn,
+    SavedOut,
+    UserIn,
+    UserOut,
+)
+
+router = Router(tags=["设置"])
+
+
+def _get(model: type[Model], pk: int | None, label: str) -> Any:
+    if pk is None:
+        return None
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        raise NotFoundError(f"{label}不存在。")
+    return obj
+
+
+def _duty(payload: DutyIn) -> dict[str, Any]:
+    return {"role": payload.role, "region": _get(Region, payload.region_id, "区域"),
+            "department": _get(Department, payload.department_id, "单位"),
+            "program": _get(Program, payload.program_id, "创建工作")}
+
+
+@router.get("/users", response=list[UserOut], summary="本办管辖范围内的用户")
+def list_users(request: HttpRequest) -> list[User]:
+    require_administer(request.user)
+    return list(managed_users(request.user).prefetch_related("assignments").order_by("username"))
+
+
+@router.post("/users", response={201: InitialPasswordOut}, summary="新建用户（返回一次性初始密码）")
+def create_user(request: HttpRequest, payload: UserIn) -> Status:
+    require_administer(request.user)
+    user, password = services.user_add(actor=request.user, username=payload.username,
+                                       display_name=payload.display_name, **_duty(payload))
+    return Status(201, {"user": user, "initial_password": password})
+
+
+@router.post("/users/{int:user_id}/roles", response={201: SavedOut}, summary="分配角色")
+def grant_role(request: HttpRequest, user_id: int, payload: DutyIn) -> Status:
+    person = access_managed_user(request.user, user_id)
+    return Status(201, services.role_grant(actor=request.user, user=person, **_duty(payload)))
+
+
+@router.delete("/roles/{int:assignment_id}", response={204: None}, summary="撤销角色")
+def revoke_role(request: HttpRequest, assignment_id: int) -> Status:
+    services.role_revoke(actor=request.user, assignment=access_managed_assignment(request.user, assignment_id))
+    return Status(204, None)
+
+
+@router.post("/users/{int:user_id}/deactivate", response=UserOut, summary="停用用户")
+def deactivate_user(request: HttpRequest, user_id: int) -> User:
+    return user_set_active(user=access_managed_user(request.user, user_id), active=False, actor=request.user)
+
+
+@router.post("/users/{int:user_id}/activate", response=UserOut, summary="启用用户")
+def activate_user(request: HttpRequest, user_id: int) -> User:
+    return user_set_active(user=access_managed_user(request.user, user_id), active=True, actor=request.user)
+
+
+@router.post("/users/{int:user_id}/password-reset", response=InitialPasswordOut, summary="重置为一次性初始密码")
+def reset_password(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    person = access_managed_user(request.user, user_id)
+    return {"user": person, "initial_password": user_password_reset(user=person, actor=request.user)}
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="本办管辖范围内的单位")
+def list_departments(request: HttpRequest) -> list[Department]:
+    require_administer(request.user)
+    return list(managed_departments(request.user).order_by("region__path", "order", "name"))
+
+
+def _department(department: Department, payload: DepartmentIn) -> Department:
+    department.region = _get(Region, payload.region_id, "区域")
+    department.governs = _get(Region, payload.governs_id, "县区")
+    department.name, department.kind = payload.name, payload.kind
+    department.aliases, department.order = [a.strip() for a in payload.aliases if a.strip()], payload.order
+    return department
+
+
+@router.post("/departments", response={201: SavedOut}, summary="新增单位")
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status:
+    require_administer(request.user)
+    return Status(201, services.department_save(actor=request.user, department=_department(Department(), payload)))
+
+
+@router.put("/departments/{int:department_id}", response=SavedOut, summary="修改单位")
+def update_department(request: HttpRequest, department_id: int, payload: DepartmentIn) -> Department:
+    department = access_managed_department(request.user, department_id)
+    return services.department_save(actor=request.user, department=_department(department, payload))
+
+
+def _program(program: Program, payload: ProgramIn) -> Program:
+    program.region = _get(Region, payload.region_id, "区域")
+    framework = Framework.objects.filter(code=payload.framework_code).first()
+    if framework is None:
+        raise NotFoundError("指标体系不存在。")
+    program.framework = framework
+    for name in ("name", "title_sought", "base_year", "target_year", "plan_document"):
+        setattr(program, name, getattr(payload, name))
+    return program
+
+
+@router.post("/programs", response={201: SavedOut}, summary="新建创建工作")
+def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
+    require_administer(request.user)
+    return Status(201, services.program_save(actor=request.user, program=_program(Program(), payload)))
+
+
+@router.put("/programs/{int:program_id}", response=SavedOut, summary="修改创建工作")
+def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) -> Program:
+    program = access_managed_program(request.user, program_id)
+    return services.program_save(actor=request.user, program=_program(program, payload))
+
+
+@router.post("/programs/{int:program_id}/phases", response={201: SavedOut}, summary="添加阶段")
+def add_phase(request: HttpRequest, program_id: int, payload: PhaseIn) -> Status:
+    program = access_managed_program(request.user, program_id)
+    return Status(201, services.phase_save(actor=request.user, phase=Phase(program=program, **payload.dict())))
+
+
+@router.post("/programs/{int:program_id}/milestones", response={201: SavedOut}, summary="添加节点")
+def add_milestone(request: HttpRequest, program_id: int, payload: MilestoneIn) -> Status:
+    phase = access_phase(request.user, program_id, payload.phase_id)
+    milestone = Milestone(phase=phase, title=payload.title, due=payload.due)
+    return Status(201, services.milestone_save(actor=request.user, milestone=milestone))
+
+
+@router.post("/programs/{int:program_id}/goals", response={201: SavedOut}, summary="添加县区创建目标")
+def add_goal(request: HttpRequest, program_id: int, payload: GoalIn) -> Status:
+    program = access_managed_program(request.user, program_id)
+    goal = RegionGoal(program=program, region=_get(Region, payload.region_id, "县区"),
+                      title_sought=payload.title_sought, target_year=payload.target_year)
+    return Status(201, services.region_goal_save(actor=request.user, goal=goal))
+
+
+@router.delete("/programs/{int:program_id}/phases/{int:part_id}", response={204: None}, summary="删除阶段及其节点")
+def delete_phase(request: HttpRequest, program_id: int, part_id: int) -> Status:
+    services.program_part_delete(actor=request.user, obj=access_phase(request.user, program_id, part_id))
+    return Status(204, None)
+
+
+@router.delete("/programs/{int:program_id}/milestones/{int:part_id}", response={204: None}, summary="删除节点")
+def delete_milestone(request: HttpRequest, program_id: int, part_id: int) -> Status:
+    services.program_part_delete(actor=request.user, obj=access_milestone(request.user, program_id, part_id))
+    return Status(204, None)
+
+
+@router.delete("/programs/{int:program_id}/goals/{int:part_id}", response={204: None}, summary="删除县区创建目标")
+def delete_goal(request: HttpRequest, program_id: int, part_id: int) -> Status:
+    services.program_part_delete(actor=request.user, obj=access_region_goal(request.user, program_id, part_id))
+    return Status(204, None)
