@@ -69,6 +69,10 @@ def managed_users(user: User) -> QuerySet[User]:
     return User.objects.filter(assignments__in=RoleAssignment.objects.filter(inside)).exclude(pk__in=outside).distinct()
 
 
+def _not_found(message: str) -> User:
+    raise NotFoundError(message)
+
+
 def require_administer(user: User) -> None:
     if not can_administer(user):
         raise PermissionDeniedError("只有生态办管理员可以管理用户和设置。")
@@ -78,11 +82,9 @@ def access_managed_user(user: User, person_id: int) -> User:
     """Fetch a user the office manages, or raise (another office's user: 403)."""
     require_administer(user)
     person = User.objects.filter(pk=person_id).first()
-    if person is None:
-        raise NotFoundError("用户不存在。")
-    if not can_manage_user(user, person):
+    if person is not None and not can_manage_user(user, person):
         raise PermissionDeniedError("您无权管理该用户。")
-    return person
+    return person or _not_found("用户不存在。")
 
 
 def access_managed_assignment(user: User, assignment_id: int) -> RoleAssignment:

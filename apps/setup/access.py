@@ -80,25 +80,12 @@ def access_managed_program(user: User, program_id: int) -> Program:
     return access_program(user, program_id, manage=True)
 
 
-def access_phase(user: User, program_id: int, phase_id: int) -> Phase:
+def access_program_part(user: User, program_id: int, model: type[Phase | Milestone | RegionGoal],
+                        part_id: int) -> Phase | Milestone | RegionGoal:
+    """A phase, milestone or county goal of a program the user manages, or raise."""
     program = access_managed_program(user, program_id)
-    phase = Phase.objects.filter(program=program, pk=phase_id).first()
-    if phase is None:
-        raise NotFoundError("阶段不存在。")
-    return phase
-
-
-def access_milestone(user: User, program_id: int, milestone_id: int) -> Milestone:
-    program = access_managed_program(user, program_id)
-    milestone = Milestone.objects.filter(phase__program=program, pk=milestone_id).first()
-    if milestone is None:
-        raise NotFoundError("节点不存在。")
-    return milestone
-
-
-def access_region_goal(user: User, program_id: int, goal_id: int) -> RegionGoal:
-    program = access_managed_program(user, program_id)
-    goal = RegionGoal.objects.filter(program=program, pk=goal_id).first()
-    if goal is None:
-        raise NotFoundError("县区创建目标不存在。")
-    return goal
+    lookup = {"phase__program": program} if model is Milestone else {"program": program}
+    part = model._default_manager.filter(pk=part_id, **lookup).first()
+    if part is None:
+        raise NotFoundError(f"{model._meta.verbose_name}不存在。")
+    return part

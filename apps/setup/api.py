@@ -26,9 +26,7 @@ from . import services
 from .access import (
     access_managed_department,
     access_managed_program,
-    access_milestone,
-    access_phase,
-    access_region_goal,
+    access_program_part,
     managed_departments,
 )
 from .schemas import (
@@ -47,13 +45,14 @@ from .schemas import (
 router = Router(tags=["设置"])
 
 
+def _missing(label: str) -> Any:
+    raise NotFoundError(f"{label}不存在。")
+
+
 def _get(model: type[Model], pk: int | None, label: str) -> Any:
     if pk is None:
         return None
-    obj = model._default_manager.filter(pk=pk).first()
-    if obj is None:
-        raise NotFoundError(f"{label}不存在。")
-    return obj
+    return model._default_manager.filter(pk=pk).first() or _missing(label)
 
 
 def _duty(payload: DutyIn) -> dict[str, Any]:
@@ -110,47 +109,45 @@ def list_departments(request: HttpRequest) -> list[Department]:
     return list(managed_departments(request.user).order_by("region__path", "order", "name"))
 
 
-def _department(department: Department, payload: DepartmentIn) -> Department:
-    department.region = _get(Region, payload.region_id, "区域")
-    department.governs = _get(Region, payload.governs_id, "县区")
-    department.name, department.kind = payload.name, payload.kind
-    department.aliases, department.order = [a.strip() for a in payload.aliases if a.strip()], payload.order
-    return department
+def _save_department(request: HttpRequest, payload: DepartmentIn, department_id: int | None = None) -> Department:
+    """Create (no id) or change a unit from the payload, through the one service."""
+    require_administer(request.user)
+    unit = Department() if department_id is None else access_managed_department(request.user, department_id)
+    unit.region, unit.governs = _get(Region, payload.region_id, "区域"), _get(Region, payload.governs_id, "县区")
+    unit.name, unit.kind, unit.order = payload.name, payload.kind, payload.order
+    unit.aliases = [a.strip() for a in payload.aliases if a.strip()]
+    return services.department_save(actor=request.user, department=unit)
 
 
 @router.post("/departments", response={201: SavedOut}, summary="新增单位")
 def create_department(request: HttpRequest, payload: DepartmentIn) -> Status:
-    require_administer(request.user)
-    return Status(201, services.department_save(actor=request.user, department=_department(Department(), payload)))
+    return Status(201, _save_department(request, payload))
 
 
 @router.put("/departments/{int:department_id}", response=SavedOut, summary="修改单位")
 def update_department(request: HttpRequest, department_id: int, payload: DepartmentIn) -> Department:
-    department = access_managed_department(request.user, department_id)
-    return services.department_save(actor=request.user, department=_department(department, payload))
+    return _save_department(request, payload, department_id)
 
 
-def _program(program: Program, payload: ProgramIn) -> Program:
+def _save_program(request: HttpRequest, payload: ProgramIn, program_id: int | None = None) -> Program:
+    """Create (no id) or change a program from the payload, through the one service."""
+    require_administer(request.user)
+    program = Program() if program_id is None else access_managed_program(request.user, program_id)
     program.region = _get(Region, payload.region_id, "区域")
-    framework = Framework.objects.filter(code=payload.framework_code).first()
-    if framework is None:
-        raise NotFoundError("指标体系不存在。")
-    program.framework = framework
+    program.framework = Framework.objects.filter(code=payload.framework_code).first() or _missing("指标体系")
     for name in ("name", "title_sought", "base_year", "target_year", "plan_document"):
         setattr(program, name, getattr(payload, name))
-    return program
+    return services.program_save(actor=request.user, program=program)
 
 
 @router.post("/programs", response={201: SavedOut}, summary="新建创建工作")
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
-    require_administer(request.user)
-    return Status(201, services.program_save(actor=request.user, program=_program(Program(), payload)))
+    return Status(201, _save_program(request, payload))
 
 
 @router.put("/programs/{int:program_id}", response=SavedOut, summary="修改创建工作")
 def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) -> Program:
-    program = access_managed_program(request.user, program_id)
-    return services.program_save(actor=request.user, program=_program(program, payload))
+    return _save_program(request, payload, program_id)
 
 
 @router.post("/programs/{int:program_id}/phases", response={201: SavedOut}, summary="添加阶段")
@@ -161,7 +158,7 @@ def add_phase(request: HttpRequest, program_id: int, payload: PhaseIn) -> Status
 
 @router.post("/programs/{int:program_id}/milestones", response={201: SavedOut}, summary="添加节点")
 def add_milestone(request: HttpRequest, program_id: int, payload: MilestoneIn) -> Status:
-    phase = access_phase(request.user, program_id, payload.phase_id)
+    phase = access_program_part(request.user, program_id, Phase, payload.phase_id)
     milestone = Milestone(phase=phase, title=payload.title, due=payload.due)
     return Status(201, services.milestone_save(actor=request.user, milestone=milestone))
 
@@ -176,17 +173,17 @@ def add_goal(request: HttpRequest, program_id: int, payload: GoalIn) -> Status:
 
 @router.delete("/programs/{int:program_id}/phases/{int:part_id}", response={204: None}, summary="删除阶段及其节点")
 def delete_phase(request: HttpRequest, program_id: int, part_id: int) -> Status:
-    services.program_part_delete(actor=request.user, obj=access_phase(request.user, program_id, part_id))
+    services.program_part_delete(actor=request.user, obj=access_program_part(request.user, program_id, Phase, part_id))
     return Status(204, None)
 
 
 @router.delete("/programs/{int:program_id}/milestones/{int:part_id}", response={204: None}, summary="删除节点")
 def delete_milestone(request: HttpRequest, program_id: int, part_id: int) -> Status:
-    services.program_part_delete(actor=request.user, obj=access_milestone(request.user, program_id, part_id))
+    services.program_part_delete(actor=request.user, obj=access_program_part(request.user, program_id, Milestone, part_id))
     return Status(204, None)
 
 
 @router.delete("/programs/{int:program_id}/goals/{int:part_id}", response={204: None}, summary="删除县区创建目标")
 def delete_goal(request: HttpRequest, program_id: int, part_id: int) -> Status:
-    services.program_part_delete(actor=request.user, obj=access_region_goal(request.user, program_id, part_id))
+    services.program_part_delete(actor=request.user, obj=access_program_part(request.user, program_id, RegionGoal, part_id))
     return Status(204, None)

@@ -19,15 +19,13 @@ from apps.accounts.access import access_managed_assignment, access_managed_user,
 from apps.accounts.services import user_password_reset, user_set_active
 from apps.core.errors import NotFoundError
 from apps.core.web import page, submit
-from apps.programs.models import Phase
+from apps.programs.models import Milestone, Phase, RegionGoal
 
 from . import services
 from .access import (
     access_managed_department,
     access_managed_program,
-    access_milestone,
-    access_phase,
-    access_region_goal,
+    access_program_part,
     access_setup,
     managed_departments,
 )
@@ -84,8 +82,7 @@ def user_page(request: HttpRequest, program_id: int, user_id: int) -> HttpRespon
 @require_POST
 @page(back=_back_to_user)
 def user_grant(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
-    access_setup(request.user, program_id)
-    person = access_managed_user(request.user, user_id)
+    person = _managed(request, program_id, user_id)
     form = DutyForm(request.POST, actor=request.user)
     if submit(form, lambda data: services.role_grant(actor=request.user, user=person, **data)) is None:
         return _user_page(request, program_id, user_id, form=form)
@@ -103,12 +100,16 @@ def user_revoke(request: HttpRequest, program_id: int, user_id: int, assignment_
     return redirect("setup_user", program_id=program_id, user_id=user_id)
 
 
+def _managed(request: HttpRequest, program_id: int, user_id: int) -> Any:
+    access_setup(request.user, program_id)
+    return access_managed_user(request.user, user_id)
+
+
 @require_POST
 @page(back=_back_to_user)
 def user_active(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
-    access_setup(request.user, program_id)
-    person = access_managed_user(request.user, user_id)
-    user_set_active(user=person, active=request.POST.get("active") == "1", actor=request.user)
+    person = user_set_active(user=_managed(request, program_id, user_id), active=request.POST.get("active") == "1",
+                             actor=request.user)
     messages.success(request, _("已启用该用户。") if person.is_active else _("已停用该用户。"))
     return redirect("setup_user", program_id=program_id, user_id=user_id)
 
@@ -116,9 +117,7 @@ def user_active(request: HttpRequest, program_id: int, user_id: int) -> HttpResp
 @require_POST
 @page(back=_back_to_user)
 def user_reset(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
-    access_setup(request.user, program_id)
-    person = access_managed_user(request.user, user_id)
-    password = user_password_reset(user=person, actor=request.user)
+    password = user_password_reset(user=_managed(request, program_id, user_id), actor=request.user)
     return _user_page(request, program_id, user_id, password=password)  # shown once, never stored in clear
 
 
@@ -204,8 +203,8 @@ def program_part_add(request: HttpRequest, program_id: int, part: str) -> HttpRe
 @require_POST
 @page(back=_back_to_program)
 def program_part_delete(request: HttpRequest, program_id: int, part: str, part_id: int) -> HttpResponse:
-    fetch = {"phase": access_phase, "milestone": access_milestone}.get(_part(part), access_region_goal)
-    services.program_part_delete(actor=request.user, obj=fetch(request.user, program_id, part_id))
+    model = {"phase": Phase, "milestone": Milestone}.get(_part(part), RegionGoal)
+    services.program_part_delete(actor=request.user, obj=access_program_part(request.user, program_id, model, part_id))
     messages.success(request, _("已删除。"))
     return redirect(reverse("setup_program", kwargs={"program_id": program_id}) + f"#{part}s")
 
