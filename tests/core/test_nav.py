@@ -90,10 +90,12 @@ def get_menu(client: Client, url: str) -> list[list]:
 OVERVIEW = ("总览", ["驾驶舱", "达标矩阵", "指标总览"])
 LISTS = ("清单", ["责任清单", "责任单位", "任务清单", "项目清单", "地方调整"])
 SUPERVISION = ("督办推进", ["督办", "进度计划"])
+#: The set-up pages: an office's only (#12).
+SETUP = ("设置", ["创建工作设置", "用户与角色", "单位设置", "新建创建工作"])
 
 EXPECTED = {
     # the office's daily work is review: a top-level link; monitoring sits with reporting
-    "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算"]), SUPERVISION, LISTS],
+    "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算"]), SUPERVISION, LISTS, SETUP],
     # a liaison's daily work is their reports and their to-do list; a one-entry group is a plain link
     "reporter": ["我的填报", "待办", ("总览", ["本单位指标", "指标总览"]), "调度", SUPERVISION, LISTS],
     "county": ["我的填报", OVERVIEW, "调度", SUPERVISION, LISTS],
@@ -160,6 +162,7 @@ def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client
         ("Reporting", ["Reporting rounds", "My reports", "Monitoring"]),
         ("Supervision", ["Notices", "Schedule"]),
         ("Lists", ["Responsibilities", "Units", "Tasks", "Projects", "Local edits"]),
+        ("Set-up", ["Campaign set-up", "Users & roles", "Unit set-up", "New campaign"]),
     ]
     client.force_login(world.users.reporter)
     items = get_menu(client, reverse("tasks", args=[world.program.id]))
@@ -189,7 +192,7 @@ def test_the_menu_costs_no_sql_query(world: SimpleNamespace):
         context = navigation(request)
         menu = context["nav_menu"]
     assert len(queries) == 0
-    assert [item.label for item in menu] == ["审核", "总览", "调度填报", "督办推进", "清单"]
+    assert [item.label for item in menu] == ["审核", "总览", "调度填报", "督办推进", "清单", "设置"]
 
 
 def test_an_old_three_tuple_entry_is_a_top_level_link(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch):
