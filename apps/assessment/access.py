@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.access import access_department
+from apps.geo.access import access_department, can_see_department
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program
@@ -89,19 +89,46 @@ def access_indicator_region(user: User, program_id: int, indicator_id: int, regi
     return scope, region
 
 
-def access_unit(user: User, program_id: int, department_id: int) -> tuple[Program, Department]:
-    """A unit's own view: its reporters, and the office/leader/inspector (or county office) who can see it."""
-    program = access_program(user, program_id)
+def can_see_attainment(user: User, program: Program) -> bool:
+    """The cockpit and the matrix open for the user (what :func:`access_assessment` asks; no query)."""
+    try:
+        _scope(user, program)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+def _require_unit_view(user: User, program: Program, department_id: int) -> None:
+    """A unit's own view opens for its reporters, else for whoever sees the program's attainment."""
     units = _reporter_units(user, program)
     only_reporter = bool(units) and all(d.role == Role.DEPARTMENT_REPORTER
                                         for d in user.duties_as(program_id=program.id))
     if department_id not in units and not only_reporter:
         _scope(user, program)  # raises unless the user may see the program's attainment
+
+
+def _in_program(program: Program, department: Department) -> bool:
+    return (program.region.path.startswith(department.region.path)
+            or department.region.path.startswith(program.region.path))
+
+
+def access_unit(user: User, program_id: int, department_id: int) -> tuple[Program, Department]:
+    """A unit's own view: its reporters, and the office/leader/inspector (or county office) who can see it."""
+    program = access_program(user, program_id)
+    _require_unit_view(user, program, department_id)
     department = access_department(user, department_id)
-    if not (program.region.path.startswith(department.region.path)
-            or department.region.path.startswith(program.region.path)):
+    if not _in_program(program, department):
         raise NotFoundError("单位不属于本创建工作。")
     return program, department
+
+
+def can_open_unit(user: User, program: Program, department: Department) -> bool:
+    """What :func:`access_unit` asks, for a department already loaded with its region (no query)."""
+    try:
+        _require_unit_view(user, program, department.id)
+    except PermissionDeniedError:
+        return False
+    return can_see_department(user, department) and _in_program(program, department)
 
 
 def access_leaf_indicator(program: Program, indicator_id: int) -> Indicator:

@@ -423,7 +423,7 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
 def responsible_units(program: Program, indicator_ids: list[int]) -> dict[int, dict[str, list[Department]]]:
     units: dict[int, dict[str, list[Department]]] = {i: {"lead": [], "cooperate": []} for i in indicator_ids}
     for resp in (Responsibility.objects.filter(program=program, indicator_id__in=indicator_ids)
-                 .select_related("department").order_by("order", "id")):
+                 .select_related("department__region").order_by("order", "id")):
         units[resp.indicator_id][resp.role].append(resp.department)
     return units
 

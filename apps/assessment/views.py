@@ -10,7 +10,14 @@ from apps.core.web import page, query_int
 from apps.geo.access import home_department
 
 from . import dashboards
-from .access import access_assessment, access_indicator_region, access_leaf_indicator, access_unit
+from .access import (
+    access_assessment,
+    access_indicator_region,
+    access_leaf_indicator,
+    access_unit,
+    can_open_unit,
+    can_see_attainment,
+)
 from .selectors import program_assessment
 
 
@@ -48,8 +55,12 @@ def indicator(request: HttpRequest, program_id: int, indicator_id: int) -> HttpR
     item = access_leaf_indicator(scope.program, indicator_id)
     assessment = program_assessment(scope.program, year=year_param(request))
     data = dashboards.indicator_detail(assessment, scope, item, region_id)
-    return render(request, "assessment/indicator.html", {"program": scope.program, "data": data,
-                                                         "chart": data.to_chart_json()})
+    user, program = request.user, scope.program
+    return render(request, "assessment/indicator.html", {
+        "program": program, "data": data, "chart": data.to_chart_json(),
+        "sees_attainment": can_see_attainment(user, program),
+        "open_units": {d.id for d in (*data.leads, *data.cooperators) if can_open_unit(user, program, d)},
+    })
 
 
 @page

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from apps.accounts.models import Duty, Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.access import ancestor_paths, is_province
+from apps.geo.access import ancestor_paths, can_see_region, is_province
 from apps.geo.models import Region
 
 from .models import Program
@@ -54,6 +54,11 @@ def can_manage_region(user: User, program: Program, region: Region) -> bool:
         d.region is not None and region.path.startswith(d.region.path)
         for d in user.duties_as(Role.COUNTY_OFFICE, program_id=program.id)
     )
+
+
+def can_open_region(user: User, program: Program, region: Region) -> bool:
+    """A region's page of the program: a region of the program that the user sees (a county office: its own)."""
+    return region.path.startswith(program.region.path) and can_see_region(user, region)
 
 
 def require_manage(user: User, program: Program, refusal: str = "只有生态办管理员可以执行此操作。") -> None:

@@ -254,7 +254,7 @@ class ResponsibilityRow:
 def responsibility_rows(program: Program, indicators: list[Indicator] | None = None) -> list[ResponsibilityRow]:
     indicators = indicators if indicators is not None else program_indicators(program)
     by_indicator: dict[int, dict[str, list[Department]]] = defaultdict(lambda: {"lead": [], "cooperate": []})
-    for resp in Responsibility.objects.filter(program=program).select_related("department").order_by("order", "id"):
+    for resp in Responsibility.objects.filter(program=program).select_related("department__region").order_by("order", "id"):
         by_indicator[resp.indicator_id][resp.role].append(resp.department)
     targets = resolve_targets(program, [program.region], indicators)
     rows = []

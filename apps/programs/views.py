@@ -18,7 +18,7 @@ from apps.accounts.models import Role
 from apps.core.downloads import xlsx_response
 from apps.core.errors import PermissionDeniedError
 from apps.core.web import cleaned, page
-from apps.geo.access import access_department, access_region, visible_departments
+from apps.geo.access import access_department, access_region, can_see_department, visible_departments
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.web import StagedImportStep, staged_import_page
 
@@ -27,6 +27,7 @@ from .access import (
     access_program,
     can_manage_program,
     can_manage_region,
+    can_open_region,
     manager_posts,
     require_manage,
     visible_programs_q,
@@ -104,6 +105,7 @@ def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
             "local": sum(1 for i in indicators if i.program_id),
         },
         "can_manage": can_manage_program(request.user, program),
+        "open_regions": {r.id for r in regions if can_open_region(request.user, program, r)},
     }
     return render(request, "programs/overview.html", context)
 
@@ -112,12 +114,13 @@ def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
 def region_page(request: HttpRequest, program_id: int, region_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     region = access_region(request.user, region_id)
-    if not region.path.startswith(program.region.path):
+    if not can_open_region(request.user, program, region):
         raise PermissionDeniedError(_("该区域不在本创建工作范围内。"))
     indicators = program_indicators(program)
     targets = resolve_targets(program, [region], indicators)
     assigned = assigned_values(program, regions=[region])
     year = timezone.localdate().year
+    children = list(region.children.order_by("code")) if region.level == "city" else []
     rows = []
     for indicator in indicators:
         resolved = targets.get((region.id, indicator.id))
@@ -132,7 +135,8 @@ def region_page(request: HttpRequest, program_id: int, region_id: int) -> HttpRe
         "applicable": sum(1 for _, r, _ in rows if r is not None and r.applicable),
         "can_manage": can_manage_region(request.user, program, region),
         "can_manage_program": can_manage_program(request.user, program),
-        "children": region.children.order_by("code") if region.level == "city" else [],
+        "children": children,
+        "open_regions": {c.id for c in children if can_open_region(request.user, program, c)},
     }
     return render(request, "programs/region.html", context)
 
@@ -211,11 +215,12 @@ def _target_edit_post(request: HttpRequest, program: Program) -> None:
 @page
 def responsibilities(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
-    indicators = program_indicators(program)
+    rows = responsibility_rows(program, program_indicators(program))
     context = {
         "program": program,
-        "rows": responsibility_rows(program, indicators),
+        "rows": rows,
         "can_manage": can_manage_program(request.user, program),
+        "open_departments": {d.id for row in rows for d in row.leads if can_see_department(request.user, d)},
     }
     return render(request, "programs/responsibilities.html", context)
 

@@ -1,12 +1,15 @@
-"""Dates and numbers as Chinese offices write them."""
+"""Dates and numbers as Chinese offices write them; links shown only where they can be followed."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, gettext, gettext_noop
 
 register = template.Library()
@@ -66,3 +69,23 @@ def binding_label(value: bool | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def link_to(allowed: object, label: object, url_name: str, *args: object, query: str = "") -> str:
+    """``label`` as a link to the page ``url_name`` (reversed with ``args``, then ``?query``) when ``allowed``,
+    else as plain text.
+
+    A page shows a link only where its reader may follow it (issue #12): ``allowed`` comes from the view, which
+    asks the same ``can_*`` predicate the linked page's access function asks, so no template holds a rule.
+    """
+    if not allowed:
+        return conditional_escape(label)
+    href = reverse(url_name, args=args) + (f"?{query}" if query else "")
+    return format_html('<a href="{}">{}</a>', href, label)
+
+
+@register.filter
+def in_set(value: object, container: Collection[object] | None) -> bool:
+    """``value in container`` (a view's set of ids a reader may open), for ``link_to``'s condition."""
+    return bool(container) and value in container  # type: ignore[operator]
