@@ -32,7 +32,8 @@ class NavEntry(NamedTuple):
     ``group`` is a key of :data:`GROUPS` (None: a top-level link). ``pinned_for`` lists roles for whom the entry is
     daily work and therefore a top-level link rather than one inside its group. ``also`` names further pages (url
     names) that belong to this entry's section, for the active marker, where their path does not start with the
-    entry's own path. ``order`` sorts the entries inside a group (ties keep the apps' order).
+    entry's own path. ``order`` sorts the entries inside a group (ties keep the apps' order). ``manage``: shown
+    only to whoever manages the program (``build_menu``'s ``manages``), whatever its roles.
     """
 
     label: Label
@@ -42,6 +43,7 @@ class NavEntry(NamedTuple):
     pinned_for: frozenset[str] = frozenset()
     also: tuple[str, ...] = ()
     order: int = 100
+    manage: bool = False
 
 
 #: The groups, in menu order: a user's daily path first (what stands today, reporting and review, supervision),
@@ -99,8 +101,10 @@ def translate(label: Label) -> str:
     return gettext(label) if isinstance(label, str) else str(label)
 
 
-def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: str | None) -> list[MenuItem]:
-    """The menu for a user holding ``roles`` (its duties' roles) on the page ``path`` (``url_name``) of a program.
+def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: str | None,
+               manages: bool = False) -> list[MenuItem]:
+    """The menu for a user holding ``roles`` (its duties' roles) on the page ``path`` (``url_name``) of a program
+    that it manages or not (``manages``: the entries marked ``manage`` lead to a 403 otherwise).
 
     Pinned and group-less entries come first as plain links, then the groups in :data:`GROUPS` order; a group
     with a single visible entry is shown as that entry's plain link. The active entry is the one whose section
@@ -110,7 +114,7 @@ def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: 
     program_root = reverse("program", kwargs={"program_id": program_id})
     visible: list[tuple[NavEntry, MenuLink]] = []
     for entry in entries():
-        if entry.roles is not None and entry.roles.isdisjoint(roles):
+        if (entry.roles is not None and entry.roles.isdisjoint(roles)) or (entry.manage and not manages):
             continue
         try:
             href = reverse(entry.url_name, kwargs={"program_id": program_id})

@@ -16,5 +16,5 @@ NAV: list[NavEntry] = [
              pinned_for=frozenset({"department_reporter", "county_office"})),
     # the office's daily work
     NavEntry(gettext_noop("审核"), "reporting_review", frozenset({"office_admin"}), "reporting",
-             pinned_for=frozenset({"office_admin"})),
+             pinned_for=frozenset({"office_admin"}), manage=True),
 ]

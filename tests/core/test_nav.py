@@ -14,10 +14,12 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
+from apps.accounts.models import Role
 from apps.core import nav
-from apps.programs.context_processors import navigation
+from apps.programs.access import access_program
+from apps.programs.context_processors import navigation, program_menu
 from apps.tasks import nav as tasks_nav
-from tests.conftest import ClientFor, browser_login
+from tests.conftest import ClientFor, browser_login, make_user
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -129,6 +131,21 @@ def test_a_role_never_sees_an_entry_whose_page_denies_it(world: SimpleNamespace,
     assert client_for(world.users.reporter).get(reverse("assessment_matrix", args=[p])).status_code == 403
 
 
+def test_the_review_entry_is_only_for_who_manages_the_program(world: SimpleNamespace):
+    """A province office holds the office role but reads a city's program only: no 审核 link into a 403."""
+    province_office = make_user("province", Role.OFFICE_ADMIN, region=world.province)
+    request = RequestFactory().get(reverse("program", args=[world.program.id]))
+    request.resolver_match = resolve(request.path)
+    for user, reviews in ((province_office, False), (world.users.office, True)):
+        request.user = user
+        labels = {link.label for item in program_menu(request, access_program(user, world.program.id))
+                  for link in item.links}
+        assert ("审核" in labels) is reviews and "指标总览" in labels, user
+    client = Client()
+    client.force_login(province_office)
+    assert client.get(reverse("reporting_review", args=[world.program.id])).status_code == 403
+
+
 @pytest.mark.parametrize(("url_name", "extra", "entry", "group"), [
     ("program", {}, "指标总览", "总览"),
     ("region", {"region_id": "city"}, "指标总览", "总览"),
@@ -177,7 +194,8 @@ def test_no_menu_outside_a_program_or_on_a_refused_one(world: SimpleNamespace, c
     request = RequestFactory().get("/")
     request.user = world.users.office
     request.resolver_match = resolve("/")
-    assert navigation(request)["nav_menu"] == []
+    assert "nav_menu" not in navigation(request)
+    assert program_menu(request, None) == []
     response = client_for(world.users.outsider).get(reverse("program", args=[world.program.id]))
     assert response.status_code == 403
     assert menu_of(response.content.decode()) == []
@@ -188,9 +206,10 @@ def test_the_menu_costs_no_sql_query(world: SimpleNamespace):
     request = RequestFactory().get(reverse("tasks", args=[world.program.id]))
     request.user = user  # loaded once per request by the auth middleware, counted on every page already
     request.resolver_match = resolve(request.path)
+    program = access_program(user, world.program.id)  # the page's program, fetched by the page
     with CaptureQueriesContext(connection) as queries:
-        context = navigation(request)
-        menu = context["nav_menu"]
+        navigation(request)
+        menu = program_menu(request, program)
     assert len(queries) == 0
     assert [item.label for item in menu] == ["审核", "总览", "调度填报", "督办推进", "清单", "设置"]
 
