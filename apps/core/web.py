@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, GoneError, ImportRejected, NotFoundError, PermissionDeniedError
@@ -63,14 +65,26 @@ def query_int(request: HttpRequest, name: str, *, low: int = INT_RANGE[0], high:
 def domain_error_response(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:
     """403/404/410 as pages; on a POST any other refusal is a message on the page the user came from."""
     if isinstance(exc, PermissionDeniedError):
-        return render(request, "core/error.html", {"title": _("无权访问"), "message": str(exc)}, status=403)
+        return render(request, "core/error.html", {
+            "title": _("无权访问"), "message": str(exc), "back": came_from(request),
+            "hint": _("如需查看，请联系本级生态办管理员为您分配相应的职责。"),
+        }, status=403)
     if isinstance(exc, NotFoundError | GoneError):
-        return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc)},
-                      status=exc.status_code)
+        return render(request, "core/error.html", {"title": _("未找到"), "message": str(exc),
+                                                   "back": came_from(request)}, status=exc.status_code)
     if request.method != "POST":
         raise exc
     messages.error(request, str(exc))
     return redirect(back)
+
+
+def came_from(request: HttpRequest) -> str | None:
+    """The page of this site the user came from (the Referer), for an error page's "back" link; else None."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                          require_https=request.is_secure()):
+        return None
+    return None if urlsplit(referer).path == request.path else referer
 
 
 def back_url(request: HttpRequest, back: Back, kwargs: dict[str, object]) -> str:

@@ -69,3 +69,21 @@ def test_office_only_form_on_a_page_every_role_sees(world, client_for, page, ref
     refused = leader.post(url, {"name": "x", "title": "x", "action": "add"})
     assert refused.status_code == 403 and refusal in refused.content.decode()
     assert not ReportingRound.objects.exists() and not SupervisionNotice.objects.exists()
+
+
+def test_a_403_page_explains_in_chinese_and_links_back_to_the_page_the_user_came_from(world, client_for):
+    came_from = "http://testserver" + reverse("program", args=[world.program.id])
+    url = reverse("reporting_review", args=[world.program.id])
+    response = client_for(world.users.leader).get(url, HTTP_REFERER=came_from)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "无权访问" in html and "请联系本级生态办管理员" in html
+    assert f'<a href="{came_from}">返回上一页</a>' in html and 'href="/">返回首页' in html
+
+
+def test_a_403_page_never_links_back_to_another_site_or_to_itself(world, client_for):
+    url = reverse("reporting_review", args=[world.program.id])
+    leader = client_for(world.users.leader)
+    for referer in ("https://evil.example/", "http://testserver" + url, ""):
+        html = leader.get(url, HTTP_REFERER=referer).content.decode()
+        assert "返回上一页" not in html and "返回首页" in html, referer
