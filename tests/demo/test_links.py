@@ -1,0 +1,173 @@
+"""No link into a 403 (issue #12): every page shows a link only where the user may follow it.
+
+For each demo role the test starts at the home page and the demo program's pages, and follows every same-site
+``<a href>`` and ``hx-get`` breadth-first with the test client. URLs are deduplicated by their route and ids,
+and each route is opened at most ``PER_ROUTE`` times (the demo has hundreds of values; a few of each kind show
+the template's rule). Downloads and the pages that change something on GET (logout, the language switch) are
+not followed. It fails listing (role, page, link, status) for every link that answers 403 or 5xx.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Callable
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from apps.accounts.models import User
+from apps.assessment.access import access_assessment, access_unit, can_open_unit, can_see_attainment
+from apps.core.errors import DomainError
+from apps.geo.models import Department
+from apps.programs.models import Program
+
+ROLES = ["office", "reporter", "reporter2", "county", "leader", "inspector", "province", "dual"]
+
+#: How many distinct URLs of one route (name) are opened per role.
+PER_ROUTE = 3
+
+#: Routes never followed: they change state on GET or answer a file, not a page.
+SKIPPED_ROUTES = {"logout", "set_language"}
+SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/i18n/")
+SKIPPED_SUFFIXES = (".xlsx", ".docx", ".csv", ".pdf", ".zip")
+
+
+class Links(HTMLParser):
+    """The targets of a page's ``<a href>`` and ``hx-get`` attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or name == "hx-get"):
+                self.targets.append(value)
+
+
+def links(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.targets
+
+
+def followable(page: str, target: str) -> str | None:
+    """The same-site path (with query) a link leads to, or ``None`` when the crawl does not follow it."""
+    if target.startswith(("#", "mailto:", "javascript:", "tel:")):
+        return None
+    parts = urlsplit(urljoin(page, target))
+    if parts.netloc not in ("", "testserver"):
+        return None
+    path = parts.path
+    if path.startswith(SKIPPED_PREFIXES) or path.endswith(SKIPPED_SUFFIXES):
+        return None
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def route_of(url: str) -> tuple[str, tuple[object, ...]] | None:
+    """The route name and the ids in the path: two URLs with the same key are the same page."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    return match.url_name or match.route, tuple(sorted(match.kwargs.items()))
+
+
+def crawl(client: Client, role: str, starts: list[str]) -> tuple[list[str], int]:
+    """Breadth-first over the pages ``role`` reaches; the problems found and the number of pages opened."""
+    queue: deque[tuple[str, str]] = deque(("(start)", url) for url in starts)
+    seen_keys: set[tuple[object, ...]] = set()
+    per_route: Counter[str] = Counter()
+    problems: list[str] = []
+    opened = 0
+    while queue:
+        source, url = queue.popleft()
+        route = route_of(url)
+        if route is None or route[0] in SKIPPED_ROUTES:
+            continue
+        key = (route, urlsplit(url).query)
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
+        if per_route[route[0]] >= PER_ROUTE:
+            continue
+        per_route[route[0]] += 1
+        response = client.get(url, follow=True)  # a redirect (本单位指标 → the unit's page) is followed
+        opened += 1
+        if response.status_code == 403 or response.status_code >= 500:
+            problems.append(f"{role}: {source} → {url} answers {response.status_code}")
+            continue
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            continue
+        here = response.redirect_chain[-1][0] if response.redirect_chain else url
+        for target in links(response.content.decode()):
+            next_url = followable(here, target)
+            if next_url is not None:
+                queue.append((here, next_url))
+    return problems, opened
+
+
+def test_the_link_parser_reads_hrefs_and_hx_gets_and_skips_downloads_and_other_sites():
+    html = ('<a href="/programs/1/">p</a><div hx-get="/programs/1/rounds/2/inbox/"></div>'
+            '<a href="https://example.org/">x</a><a href="#top">t</a><a href="/programs/1/tasks.xlsx">d</a>')
+    found = [followable("/programs/1/", target) for target in links(html)]
+    assert found == ["/programs/1/", "/programs/1/rounds/2/inbox/", None, None, None]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_crawl_reports_a_link_into_a_403():
+    """The denied path of the crawl itself: a page the role may not open, linked from the start, is reported."""
+    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
+    client = Client()
+    client.force_login(User.objects.get(username="reporter"))
+    cockpit = f"/programs/{program.id}/assessment/"
+    problems, _opened = crawl(client, "reporter", [cockpit])
+    assert problems == [f"reporter: (start) → {cockpit} answers 403"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_links_into_a_403_for_any_role(role):
+    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+    starts = ["/", f"/programs/{program.id}/"]
+    problems, opened = crawl(client, role, starts)
+    assert opened > 10, f"{role} reached only {opened} pages"
+    assert not problems, f"{len(problems)} links into a 403/5xx:\n" + "\n".join(problems)
+
+
+def _opens(call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except DomainError:
+        return False
+    return True
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+def test_the_link_predicates_answer_as_the_pages_access_functions_do():
+    """``can_open_unit`` and ``can_see_attainment`` (no query: they decide the links) say yes exactly where
+    ``access_unit`` and ``access_assessment`` (the pages) let the user in, for every role and unit."""
+    program = Program.objects.select_related("region").get(name="秦川市创建国家生态文明建设示范市")
+    departments = list(Department.objects.select_related("region").order_by("id"))
+    answers: Counter[tuple[str, bool]] = Counter()
+    for role in ROLES:
+        user = User.objects.get(username=role)
+        sees = can_see_attainment(user, program)
+        assert sees is _opens(lambda user=user: access_assessment(user, program.id)), role
+        answers["attainment", sees] += 1
+        for department in departments:
+            opens = can_open_unit(user, program, department)
+            assert opens is _opens(lambda user=user, d=department: access_unit(user, program.id, d.id)), (
+                role, department.name)
+            answers["unit", opens] += 1
+    assert all(answers[kind, answer] for kind in ("attainment", "unit") for answer in (True, False)), answers
