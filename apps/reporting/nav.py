@@ -14,7 +14,7 @@ NAV: list[NavEntry] = [
     NavEntry(gettext_noop("我的填报"), "reporting_my_inbox",
              frozenset({"department_reporter", "county_office", "office_admin"}), "reporting",
              pinned_for=frozenset({"department_reporter", "county_office"})),
-    # the office's daily work
+    # the office's daily work, on a program it manages (a province office only reads a city's program)
     NavEntry(gettext_noop("审核"), "reporting_review", frozenset({"office_admin"}), "reporting",
              pinned_for=frozenset({"office_admin"}), manage=True),
 ]

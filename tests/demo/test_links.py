@@ -9,6 +9,7 @@ not followed. It fails listing (role, page, link, status) for every link that an
 
 from __future__ import annotations
 
+import os
 from collections import Counter, deque
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -26,8 +27,9 @@ from apps.programs.models import Program
 
 ROLES = ["office", "reporter", "reporter2", "county", "leader", "inspector", "province", "dual"]
 
-#: How many distinct URLs of one route (name) are opened per role.
-PER_ROUTE = 3
+#: How many distinct URLs of one route (name) are opened per role; ``ECOCIV_CRAWL_PER_ROUTE=100000`` crawls
+#: every page (minutes, not seconds: for a check by hand).
+PER_ROUTE = int(os.environ.get("ECOCIV_CRAWL_PER_ROUTE", "3"))
 
 #: Routes never followed: they change state on GET or answer a file, not a page.
 SKIPPED_ROUTES = {"logout", "set_language"}
