@@ -347,11 +347,14 @@ def unparse(target: Target, *, _nested: bool = False) -> str:
     raise TypeError(f"not a target: {target!r}")  # pragma: no cover
 
 
-def describe(target: Target, *, direction: Direction = "higher") -> str:
-    """The target as Chinese plans print it: ``≥95``, ``完成上级规定的考核任务，且≥90或持续提高``."""
+def describe(target: Target, *, direction: Direction = "higher", unit: str = "") -> str:
+    """The target as Chinese plans print it: ``≥95%``, ``完成上级规定的考核任务，且≥90%或持续提高``.
+
+    ``unit`` (the indicator's unit, ``%``, ``吨/万元`` …) follows every number; no expression syntax is left.
+    """
     match target:
         case Threshold(op, value):
-            return f"{OP_SYMBOL[op]}{_number(value)}"
+            return f"{OP_SYMBOL[op]}{_number(value)}{unit}"
         case Qualitative(text):
             return text
         case Trend(rule):
@@ -361,19 +364,42 @@ def describe(target: Target, *, direction: Direction = "higher") -> str:
         case Assigned(text):
             return text
         case ByRegion(branches):
-            return "；".join(f"{cond.label()}{describe(t, direction=direction)}" for cond, t in branches)
+            return "；".join(f"{cond.label()}{describe(t, direction=direction, unit=unit)}" for cond, t in branches)
         case AllOf(parts):
-            return "，且".join(describe(p, direction=direction) for p in parts)
+            return "，且".join(describe(p, direction=direction, unit=unit) for p in parts)
         case AnyOf(parts):
-            return "或".join(describe(p, direction=direction) for p in parts)
+            return "或".join(describe(p, direction=direction, unit=unit) for p in parts)
     raise TypeError(f"not a target: {target!r}")  # pragma: no cover
+
+
+def target_words(expression: str, *, direction: Direction = "higher", unit: str = "") -> str:
+    """An expression as words (:func:`describe`); ``""`` for none, the text itself if it cannot be read.
+
+    Stored expressions were checked when written, so the fallback only keeps a page alive on bad data.
+    """
+    if not expression or not expression.strip():
+        return ""
+    try:
+        return describe(parse_target(expression), direction=direction, unit=unit)
+    except TargetSyntaxError:
+        return expression
 
 
 # --- resolution -------------------------------------------------------------------------------
 
 
 class NoMatchingBranch(ValueError):
-    """A region-dependent target has no branch for this region (and no ``else``)."""
+    """A region-dependent target has no branch for this region (and no ``else``).
+
+    ``attributes`` are the region attributes the branches test (``terrain``, ``arid`` …), in branch order;
+    ``missing`` those of them the region has not set (a flag is always set), so the caller can say which
+    attribute to set rather than print the branches.
+    """
+
+    def __init__(self, message: str, *, attributes: tuple[str, ...] = (), missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.attributes = attributes
+        self.missing = missing
 
 
 def resolve(target: Target, profile: RegionProfile) -> Target:
@@ -384,7 +410,10 @@ def resolve(target: Target, profile: RegionProfile) -> Target:
                 if condition.matches(profile):
                     return resolve(branch, profile)
             conditions = ", ".join(str(c) for c, _ in branches)
-            raise NoMatchingBranch(f"no branch of region{{…}} fits this region (branches: {conditions})")
+            attributes = tuple(dict.fromkeys(c.attribute for c, _ in branches))
+            missing = tuple(a for a in attributes if a in ATTRIBUTE_VALUES and getattr(profile, a) is None)
+            raise NoMatchingBranch(f"no branch of region{{…}} fits this region (branches: {conditions})",
+                                   attributes=attributes, missing=missing)
         case AllOf(parts):
             return AllOf(tuple(resolve(p, profile) for p in parts))
         case AnyOf(parts):
@@ -435,3 +464,99 @@ def applies(scope_levels: frozenset[str], coastal_only: bool, profile: RegionPro
     if profile.level not in scope_levels:
         return False
     return not coastal_only or profile.coastal
+
+
+# --- the target form: a target as a list of clauses --------------------------------------------
+
+ClauseKind = Literal["number", "qual", "trend", "assigned"]
+Join = Literal["and", "or"]
+
+CLAUSE_KINDS: dict[str, str] = {"number": "数值", "qual": "定性", "trend": "趋势", "assigned": "上级考核任务"}
+JOINS: dict[str, str] = {"and": "且", "or": "或"}
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One line of the target form: a kind and its parts, joined to the line before by 且 or 或.
+
+    A list of clauses reads as people read 完成上级规定的考核任务，且≥90%或持续提高: ``或`` binds the clauses
+    next to each other, ``且`` separates those groups (so ``a 且 b 或 c`` is ``a & (b | c)``).
+    """
+
+    kind: ClauseKind
+    op: Op = ">="
+    value: Decimal | None = None
+    text: str = ""  # the qualitative text, or the assigned task's wording ("" for the default)
+    rule: str = ""  # a TREND_RULES key
+    join: Join = "and"  # to the clause before; ignored on the first
+
+
+def _atom_clause(target: Target, join: Join) -> Clause | None:
+    match target:
+        case Threshold(op, value):
+            return Clause("number", op=op, value=value, join=join)
+        case Qualitative(text):
+            return Clause("qual", text=text, join=join)
+        case Trend(rule):
+            return Clause("trend", rule=rule, join=join)
+        case Assigned(text):
+            return Clause("assigned", text="" if text == ASSIGNED_DEFAULT_TEXT else text, join=join)
+    return None
+
+
+def _group_clauses(target: Target, join: Join) -> list[Clause] | None:
+    parts = target.parts if isinstance(target, AnyOf) else (target,)
+    clauses = [_atom_clause(part, join if i == 0 else "or") for i, part in enumerate(parts)]
+    return None if any(c is None for c in clauses) else clauses  # type: ignore[return-value]
+
+
+def clauses_of(target: Target) -> list[Clause] | None:
+    """The form's clauses for a target, or None when the form cannot express it (region branches, an 或 of
+    且 groups): such a target is edited as an expression."""
+    groups = target.parts if isinstance(target, AllOf) else (target,)
+    clauses: list[Clause] = []
+    for group in groups:
+        group_clauses = _group_clauses(group, "and")
+        if group_clauses is None:
+            return None
+        clauses.extend(group_clauses)
+    return clauses
+
+
+def _clause_target(clause: Clause) -> Target:
+    if clause.kind == "number":
+        if clause.op not in OPS:
+            raise TargetSyntaxError(f"unknown comparator {clause.op!r}")
+        if clause.value is None:
+            raise TargetSyntaxError("a number target needs a number")
+        return Threshold(clause.op, clause.value)
+    if clause.kind == "qual":
+        text = clause.text.strip()
+        if not text or _QUAL_TEXT.fullmatch(text) is None:
+            raise TargetSyntaxError("a qualitative target needs a text without & | ( ) { } ;")
+        return Qualitative(text)
+    if clause.kind == "trend":
+        if clause.rule not in TREND_RULES:
+            raise TargetSyntaxError(f"unknown trend rule {clause.rule!r}")
+        return Trend(clause.rule)
+    if clause.kind == "assigned":
+        text = clause.text.strip()
+        if text and _QUAL_TEXT.fullmatch(text) is None:
+            raise TargetSyntaxError("an assigned task's wording cannot hold & | ( ) { } ;")
+        return Assigned(text or ASSIGNED_DEFAULT_TEXT)
+    raise TargetSyntaxError(f"unknown clause kind {clause.kind!r}")
+
+
+def target_of(clauses: list[Clause]) -> Target:
+    """The target a list of clauses composes (the inverse of :func:`clauses_of`)."""
+    if not clauses:
+        raise TargetSyntaxError("target is empty")
+    groups: list[list[Target]] = []
+    for i, clause in enumerate(clauses):
+        if i == 0 or clause.join == "and":
+            groups.append([])
+        elif clause.join != "or":
+            raise TargetSyntaxError(f"unknown join {clause.join!r}")
+        groups[-1].append(_clause_target(clause))
+    targets = [group[0] if len(group) == 1 else AnyOf(tuple(group)) for group in groups]
+    return targets[0] if len(targets) == 1 else AllOf(tuple(targets))
