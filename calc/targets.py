@@ -67,7 +67,12 @@ ATTRIBUTE_LABELS: dict[str, dict[str, str]] = {
 
 
 class TargetSyntaxError(ValueError):
-    """A target expression that cannot be read; the message says where and why."""
+    """A target expression that cannot be read; the message says where and why, ``at`` is the 1-based position
+    of the character it stopped at (None for an empty target or a clause of the target form)."""
+
+    def __init__(self, message: str, at: int | None = None) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,7 @@ class _Parser:
 
     def error(self, message: str, at: int | None = None) -> TargetSyntaxError:
         where = self.pos if at is None else at
-        return TargetSyntaxError(f"{message} (at character {where + 1} of {self.text!r})")
+        return TargetSyntaxError(f"{message} (at character {where + 1} of {self.text!r})", at=where + 1)
 
     def peek(self) -> tuple[str, str, int]:
         if self._peeked is None:

@@ -49,6 +49,15 @@ def can_see_region(user: User, region: Region, program_id: int | None = None) ->
     return user.is_active and any(sees_region(d, region) for d in user.duties_as(program_id=program_id))
 
 
+def can_edit_region_attributes(user: User, region: Region) -> bool:
+    """Whether the user sets this region's attributes (terrain, arid …; in the admin's region page): a superuser,
+    or an office administrator whose region holds it (as the admin's ``region:`` scope says)."""
+    if not user.is_active:
+        return False
+    return user.is_superuser or any(region.path.startswith(d.region.path)
+                                    for d in user.duties_as(Role.OFFICE_ADMIN) if d.region is not None)
+
+
 def _duty_sees_department(duty: Duty, department: Department) -> bool:
     if duty.role == Role.DEPARTMENT_REPORTER:
         return duty.department is not None and duty.department.id == department.id

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.geo.models import LEVEL_ORDER, RegionLevel
-from calc.targets import Target, describe, is_qualitative, parse_target
+from calc.targets import Target, describe, is_qualitative, parse_target, target_words
 
 
 class Direction(models.TextChoices):
@@ -136,8 +136,17 @@ class Indicator(models.Model):
         return is_qualitative(parse_target(text)) if text else self.is_qualitative
 
     def printed_target(self, level: str) -> str:
+        """The level's target in words, with the unit (``≥95%``, ``保持稳定或持续改善``)."""
         target = self.target_for(level)
-        return describe(target, direction=self.direction) if target else ""  # type: ignore[arg-type]
+        return self.describe(target) if target else ""
+
+    def describe(self, target: Target) -> str:
+        """A target of this indicator in words: its direction and unit (see :func:`calc.targets.describe`)."""
+        return describe(target, direction=self.direction, unit=self.unit)  # type: ignore[arg-type]
+
+    def target_words(self, expression: str) -> str:
+        """A stored target expression of this indicator in words ("" for none)."""
+        return target_words(expression, direction=self.direction, unit=self.unit)  # type: ignore[arg-type]
 
 
 class IndicatorTarget(models.Model):

@@ -41,6 +41,7 @@ class IndicatorOut(Schema):
     printed_city: str
     printed_county: str
     targets: dict[str, str] = Field(alias="target_texts")  # level → expression, every level with a target
+    target_words: dict[str, str]  # level → the target in words, with the unit (≥95%)
     evidence_checklist: list[str]
     meta: dict
 
@@ -49,3 +50,5 @@ class IndicatorOut(Schema):
     resolve_target_county = staticmethod(lambda obj: obj.target_text_for(RegionLevel.COUNTY))
     resolve_printed_city = staticmethod(lambda obj: obj.printed_target(RegionLevel.CITY))
     resolve_printed_county = staticmethod(lambda obj: obj.printed_target(RegionLevel.COUNTY))
+    resolve_target_words = staticmethod(
+        lambda obj: {level: obj.target_words(expression) for level, expression in obj.target_texts.items()})

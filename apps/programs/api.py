@@ -26,6 +26,8 @@ from .schemas import (
     Saved,
     TargetEditIn,
     TargetOut,
+    TargetWordsIn,
+    TargetWordsOut,
 )
 from .selectors import (
     assigned_values,
@@ -36,6 +38,7 @@ from .selectors import (
     responsibility_rows,
     target_rows,
 )
+from .target_form import expression_and_words
 
 router = Router(tags=["创建工作"])
 
@@ -55,6 +58,18 @@ def list_targets(request, program_id: int, region_id: int | None = None):
     program = access_program(request.user, program_id)
     regions = [access_region(request.user, region_id)] if region_id else program_regions(program)
     return target_rows(program, regions)
+
+
+@router.post("/{program_id}/target-words", response=TargetWordsOut, summary="目标的文字表述（表达式或按项填写）")
+def target_words(request, program_id: int, payload: TargetWordsIn):
+    program = access_program(request.user, program_id)
+    unit, direction = payload.unit, payload.direction
+    if payload.indicator_id is not None:
+        indicator = program_indicator(program, payload.indicator_id)
+        unit, direction = indicator.unit, indicator.direction
+    expression, words = expression_and_words(expression=payload.expression, clauses=payload.clauses, unit=unit,
+                                             direction=direction)
+    return {"expression": expression, "target_text": words}
 
 
 @router.post("/{program_id}/target-edits", response={201: Saved}, summary="地方目标调整（只能提高）")

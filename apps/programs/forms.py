@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.geo.models import RegionLevel
 
+from .target_form import ComposedTargetsMixin
+
 YEAR_AND_VALUE = _("请填写正确的年度和数值。")
 
 
@@ -35,7 +37,7 @@ TARGET_LEVEL_FIELDS = (
 )
 
 
-class TargetOverrideForm(forms.Form):
+class TargetOverrideForm(ComposedTargetsMixin):
     """A region's target set, marked not applicable or cleared (``action``)."""
 
     action = forms.CharField(required=False)
@@ -64,11 +66,12 @@ class AssignedTargetForm(forms.Form):
     reason = forms.CharField(required=False, strip=False)
 
 
-class TargetEditsForm(forms.Form):
+class TargetEditsForm(ComposedTargetsMixin):
     """The program's indicator system: a local indicator added (``action=add``), or a national target tightened
     (or restored) for the whole program at one level. The defaults are the API's."""
 
     LOCAL = ("name", "domain", "task", "unit", "direction", "binding", "reason")
+    target_fields = ("target", *(level.input_name for level in TARGET_LEVEL_FIELDS))
 
     action = forms.CharField(required=False)
     name = forms.CharField(required=False, strip=False)

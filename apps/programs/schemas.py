@@ -49,8 +49,25 @@ class ProgramDetailOut(ProgramOut):
 
 TargetOut = schema_of(
     "TargetOut", TargetRow,
-    "region_id indicator_id indicator_code indicator_name applicable expression text source reason needs_assigned",
+    "region_id indicator_id indicator_code indicator_name applicable expression text target_text source reason "
+    "needs_assigned undetermined_attributes",
 )
+
+
+class TargetWordsIn(Schema):
+    """A target to read as words: an expression, or the target form's clauses; the unit and direction from an
+    indicator of the program, else as given."""
+
+    expression: str = ""
+    clauses: list[dict[str, str]] = []  # each {kind, op, value, text, rule, join}, as the target form posts them
+    indicator_id: int | None = None
+    unit: str = ""
+    direction: str = "higher"
+
+
+class TargetWordsOut(Schema):
+    expression: str
+    target_text: str
 
 
 class TargetEditIn(Schema):

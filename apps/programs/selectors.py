@@ -18,7 +18,6 @@ from calc.targets import (
     RegionProfile,
     Target,
     applies,
-    describe,
     needs_assigned_value,
     parse_target,
     resolve,
@@ -39,6 +38,36 @@ class TargetSource(models.TextChoices):
     ERROR = "error", "无法确定"
 
 
+#: Where an office sets a region's attributes (the attribute a region-dependent target tests).
+REGION_ATTRIBUTES_PAGE = "区域属性（管理后台 › 区域）"
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """Why a region-dependent target fits no branch for a region: the attributes its branches test
+    (``Region`` field names, in branch order) and those the region has not set."""
+
+    attributes: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @staticmethod
+    def _label(attribute: str) -> str:
+        return str(Region._meta.get_field(attribute).verbose_name)
+
+    @property
+    def labels(self) -> list[str]:
+        return [self._label(a) for a in self.missing or self.attributes]
+
+    @property
+    def text(self) -> str:
+        """The sentence an office reads: which attribute to set, and where."""
+        names = "、".join(f"「{label}」" for label in self.labels)
+        if self.missing:
+            return f"无法确定：本区域尚未设置{names}，请在{REGION_ATTRIBUTES_PAGE}中设置。"
+        return (f"无法确定：本指标目标按{names}区分，本区域的属性不符合任何一项，"
+                f"请在{REGION_ATTRIBUTES_PAGE}中核对，或单独调整本区域目标。")
+
+
 @dataclass(frozen=True)
 class ResolvedTarget:
     """The target one region must meet for one indicator, and where it came from."""
@@ -50,6 +79,7 @@ class ResolvedTarget:
     text: str  # as printed (≥95, 建立, 完成上级规定的考核任务 …); "—" when not applicable
     source: str  # a TargetSource
     reason: str = ""
+    undetermined: Undetermined | None = None  # why, when ``source`` is ERROR
 
     @property
     def needs_assigned(self) -> bool:
@@ -191,11 +221,12 @@ def resolve_targets(
             try:
                 target = resolve(parse(step.expression), profile)
             except NoMatchingBranch as exc:
-                result[key] = ResolvedTarget(indicator.id, region.id, True, None, f"无法确定：{exc}",
-                                             TargetSource.ERROR)
+                why = Undetermined(exc.attributes, exc.missing)
+                result[key] = ResolvedTarget(indicator.id, region.id, True, None, why.text, TargetSource.ERROR,
+                                             undetermined=why)
                 continue
-            result[key] = ResolvedTarget(indicator.id, region.id, True, target,
-                                         describe(target, direction=indicator.direction), step.source, step.reason)
+            result[key] = ResolvedTarget(indicator.id, region.id, True, target, indicator.describe(target),
+                                         step.source, step.reason)
     return result
 
 
@@ -228,6 +259,12 @@ class TargetRow:
     source: str
     reason: str
     needs_assigned: bool
+    undetermined_attributes: list[str]  # the region attributes to set (Chinese labels) when it cannot be determined
+
+    @property
+    def target_text(self) -> str:
+        """The target in words (≥95%, 完成上级规定的考核任务，且≥90%或持续提高), next to ``expression`` in the API."""
+        return self.text
 
 
 def target_rows(program: Program, regions: list[Region]) -> list[TargetRow]:
@@ -238,7 +275,8 @@ def target_rows(program: Program, regions: list[Region]) -> list[TargetRow]:
         TargetRow(region_id=r.region_id, indicator_id=r.indicator_id, indicator_code=by_id[r.indicator_id].code,
                   indicator_name=by_id[r.indicator_id].full_name, applicable=r.applicable,
                   expression=unparse(r.target) if r.target is not None else None, text=r.text, source=r.source,
-                  reason=r.reason, needs_assigned=r.needs_assigned)
+                  reason=r.reason, needs_assigned=r.needs_assigned,
+                  undetermined_attributes=r.undetermined.labels if r.undetermined else [])
         for r in resolve_targets(program, regions, indicators).values()
     ]
 

@@ -38,14 +38,21 @@ from .models import (
     TargetEdit,
     TargetOverride,
 )
-from .selectors import program_indicators, program_target_edits
+from .selectors import Undetermined, program_indicators, program_target_edits
+
+
+def target_syntax_message(exc: TargetSyntaxError) -> str:
+    """A target expression's syntax error as an office reads it (the parser's own message is English)."""
+    where = f"第{exc.at}个字符附近无法识别" if exc.at else "目标为空"
+    return (f"目标表达式有误：{where}。可用目标表单按项填写，或参照写法 >=95、qual:建立、"
+            f"trend:stable_or_improving、assigned。")
 
 
 def _check_target(text: str) -> None:
     try:
         parse_target(text)
     except TargetSyntaxError as exc:
-        raise DomainError(f"目标表达式有误：{exc}") from exc
+        raise DomainError(target_syntax_message(exc)) from exc
 
 
 def _require_in_program(program: Program, region: Region) -> None:
@@ -159,7 +166,7 @@ def target_override_set(
         try:
             resolve(parse_target(target), region.profile())
         except NoMatchingBranch as exc:
-            raise DomainError(f"该目标对「{region}」无法确定：{exc}") from exc
+            raise DomainError(f"该目标对「{region}」{Undetermined(exc.attributes, exc.missing).text}") from exc
     return TargetOverride.objects.create(
         program=program, region=region, indicator=indicator, target=target, not_applicable=not_applicable,
         cleared=clear, reason=reason, created_by=actor,
@@ -203,6 +210,11 @@ _PUNCT = re.compile(r"[\s（）()【】\[\]《》<>“”\"'：:—\-*＊·.,，
 
 def _key(name: str) -> str:
     return _PUNCT.sub("", name).replace("PM25", "PM2.5").lower()
+
+
+def _target_key(text: str, indicator: Indicator) -> str:
+    """A printed target compared with or without the indicator's unit (sheets write ≥95 and ≥95%)."""
+    return _key(text.replace(indicator.unit, "") if indicator.unit else text)
 
 
 def indicator_name_lookup(indicators: list[Indicator]) -> dict[str, Indicator]:
@@ -293,7 +305,7 @@ def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPr
         leads, cooperators = _line_units(line, units, preview.errors)
         if indicator is not None and line.target_text:
             printed = indicator.printed_target(program.region.level)
-            if printed and _key(printed) != _key(line.target_text):
+            if printed and _target_key(printed, indicator) != _target_key(line.target_text, indicator):
                 preview.warnings.append(
                     RowError(line.row, "目标值", f"表中目标「{line.target_text}」与系统目标「{printed}」不一致，以系统为准。")
                 )

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,9 +19,16 @@ from apps.accounts.models import Role
 from apps.core.downloads import xlsx_response
 from apps.core.errors import PermissionDeniedError
 from apps.core.web import cleaned, page
-from apps.geo.access import access_department, access_region, can_see_department, visible_departments
+from apps.geo.access import (
+    access_department,
+    access_region,
+    can_edit_region_attributes,
+    can_see_department,
+    visible_departments,
+)
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.web import StagedImportStep, staged_import_page
+from calc.targets import unparse
 
 from . import imports, services
 from .access import (
@@ -50,6 +58,7 @@ from .selectors import (
     responsibility_export,
     responsibility_rows,
 )
+from .target_form import preview_words, target_widget
 
 
 @page
@@ -106,6 +115,7 @@ def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
         },
         "can_manage": can_manage_program(request.user, program),
         "open_regions": {r.id for r in regions if can_open_region(request.user, program, r)},
+        "attribute_regions": {r.id for r in regions if can_edit_region_attributes(request.user, r)},
     }
     return render(request, "programs/overview.html", context)
 
@@ -125,16 +135,21 @@ def region_page(request: HttpRequest, program_id: int, region_id: int) -> HttpRe
     for indicator in indicators:
         resolved = targets.get((region.id, indicator.id))
         current = assigned.get((region.id, indicator.id, year))
-        rows.append((indicator, resolved, current))
+        widget = None
+        if indicator.scope_levels:
+            expression = unparse(resolved.target) if resolved is not None and resolved.target is not None else ""
+            widget = target_widget("target", expression, words=resolved.text if resolved else "", unit=indicator.unit)
+        rows.append((indicator, resolved, current, widget))
     context = {
         "program": program,
         "region": region,
         "grouped": _grouped_rows(rows),
         "goals": RegionGoal.objects.filter(program=program, region=region),
         "year": year,
-        "applicable": sum(1 for _, r, _ in rows if r is not None and r.applicable),
+        "applicable": sum(1 for _, r, _, _ in rows if r is not None and r.applicable),
         "can_manage": can_manage_region(request.user, program, region),
         "can_manage_program": can_manage_program(request.user, program),
+        "can_edit_attributes": can_edit_region_attributes(request.user, region),
         "children": children,
         "open_regions": {c.id for c in children if can_open_region(request.user, program, c)},
     }
@@ -179,6 +194,19 @@ def region_assigned(request: HttpRequest, program_id: int, region_id: int) -> Ht
     return redirect("region", program_id=program.id, region_id=region.id)
 
 
+@require_POST
+@page
+def target_words_preview(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The target form's live preview: the words of the target being written (HTMX fragment)."""
+    program = access_program(request.user, program_id)
+    unit, direction = request.POST.get("unit", ""), request.POST.get("direction", "higher")
+    if request.POST.get("indicator"):
+        indicator = program_indicator(program, request.POST["indicator"])
+        unit, direction = indicator.unit, indicator.direction
+    field = request.POST.get("field") or "target"
+    return HttpResponse(escape(preview_words(request.POST, field, unit=unit, direction=direction)))
+
+
 @page
 def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
@@ -193,7 +221,9 @@ def target_edits(request: HttpRequest, program_id: int) -> HttpResponse:
         .order_by("-created_at", "-id"),
         "current": program_target_edits(program),
         "levels": TARGET_LEVEL_FIELDS,
-        "local": [(i, [i.target_text_for(f.level) for f in TARGET_LEVEL_FIELDS]) for i in indicators if i.program_id],
+        "local": [(i, [i.printed_target(f.level) for f in TARGET_LEVEL_FIELDS]) for i in indicators if i.program_id],
+        "edit_widget": target_widget("target"),
+        "level_widgets": [(f, target_widget(f.input_name)) for f in TARGET_LEVEL_FIELDS],
         "leaves": [i for i in indicators if i.scope_levels],
         "can_manage": can_manage,
     }

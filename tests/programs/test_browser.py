@@ -23,4 +23,4 @@ def test_login_and_program_overview(world, browser_page):
     header = page.locator("#target-table thead th.region").all_inner_texts()
     assert header == ["甲市", "丘陵县", "山区县", "平原县", "旱塬县"]
     row = page.locator("#target-table tr", has_text="林草覆盖率").first.locator("td.target").all_inner_texts()
-    assert row == ["≥40", "≥40", "≥60", "≥18", "≥35"]
+    assert row == ["≥40%", "≥40%", "≥60%", "≥18%", "≥35%"]

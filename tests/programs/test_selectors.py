@@ -25,18 +25,18 @@ def resolved(world, region, code):
 @pytest.mark.parametrize(
     ("region_key", "code", "applicable", "text"),
     [
-        ("hill", "2019-11", True, "≥40"),  # a hilly county gets 林草覆盖率 ≥40
-        ("mountain", "2019-11", True, "≥60"),
-        ("plain", "2019-11", True, "≥18"),
-        ("arid", "2019-11", True, "≥35"),
+        ("hill", "2019-11", True, "≥40%"),  # a hilly county gets 林草覆盖率 ≥40
+        ("mountain", "2019-11", True, "≥60%"),
+        ("plain", "2019-11", True, "≥18%"),
+        ("arid", "2019-11", True, "≥35%"),
         ("arid", "2019-10", True, "≥35，且不降低"),
         ("plain", "2019-10", True, "≥60，且不降低"),
-        ("city", "2019-34", True, "≥60"),  # a large city: 公共交通出行分担率 ≥60
+        ("city", "2019-34", True, "≥60%"),  # a large city: 公共交通出行分担率 ≥60
         ("city", "2019-09", False, "—"),  # an inland city gets no coastal indicator
         ("hill", "2019-31", False, "—"),  # a county gets no city-only one
         ("city", "2019-28", False, "—"),  # a city gets no county-only one
-        ("city", "2019-29", True, "≥95"),
-        ("hill", "2019-29", True, "≥85"),
+        ("city", "2019-29", True, "≥95%"),
+        ("hill", "2019-29", True, "≥85%"),
         ("hill", "2019-01", True, "制定实施"),
         ("city", "2019-07a", True, "完成上级规定的考核任务，且保持稳定或持续改善"),
         ("city", "2019-20", True, "完成上级规定的目标任务，且保持稳定或持续改善"),
@@ -61,8 +61,8 @@ def test_local_tightening_applies_program_wide_with_its_reason(world):
     services.target_edit_set(program=world.program, indicator=ind("2019-37"), level="city", target=">=95",
                              reason="《规划》确定", actor=world.users.office)
     city = resolved(world, world.city, "2019-37")
-    assert (city.text, city.source, city.reason) == ("≥95", "local_edit", "《规划》确定")
-    assert resolved(world, world.counties["hill"], "2019-37").text == "≥80"  # county level untouched
+    assert (city.text, city.source, city.reason) == ("≥95%", "local_edit", "《规划》确定")
+    assert resolved(world, world.counties["hill"], "2019-37").text == "≥80%"  # county level untouched
 
 
 def test_local_edit_cannot_loosen_a_national_target(world):
@@ -75,7 +75,7 @@ def test_restoring_a_local_edit_keeps_history(world):
     for target in (">=95", ""):
         services.target_edit_set(program=world.program, indicator=ind("2019-37"), level="city", target=target,
                                  reason="调整", actor=world.users.office)
-    assert resolved(world, world.city, "2019-37").text == "≥80"
+    assert resolved(world, world.city, "2019-37").text == "≥80%"
     assert world.program.target_edits.count() == 2
 
 
@@ -83,13 +83,13 @@ def test_override_with_reason_then_clear(world):
     hill = world.counties["hill"]
     services.target_override_set(program=world.program, region=hill, indicator=ind("2019-11"), target=">=45",
                                  reason="县规划目标", actor=world.users.office)
-    assert (resolved(world, hill, "2019-11").text, resolved(world, hill, "2019-11").source) == ("≥45", "override")
+    assert (resolved(world, hill, "2019-11").text, resolved(world, hill, "2019-11").source) == ("≥45%", "override")
     services.target_override_set(program=world.program, region=hill, indicator=ind("2019-11"),
                                  not_applicable=True, reason="无林草资源", actor=world.users.office)
     assert not resolved(world, hill, "2019-11").applicable
     services.target_override_set(program=world.program, region=hill, indicator=ind("2019-11"), clear=True,
                                  reason="恢复", actor=world.users.office)
-    assert resolved(world, hill, "2019-11").text == "≥40"
+    assert resolved(world, hill, "2019-11").text == "≥40%"
     assert TargetOverride.objects.filter(region=hill).count() == 3  # never overwritten
 
 
@@ -135,7 +135,7 @@ def test_local_indicator_joins_the_program(world):
         direction="higher", binding=False, targets={"city": ">=40", "county": ""}, reason="地方特色",
         actor=world.users.office,
     )
-    assert resolved(world, world.city, local.code).text == "≥40"
+    assert resolved(world, world.city, local.code).text == "≥40%"
     assert not resolved(world, world.counties["hill"], local.code).applicable
     assert local in program_indicators(world.program)
     assert local not in program_indicators(world.other_program)

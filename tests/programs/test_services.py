@@ -80,7 +80,7 @@ def test_export_reads_back_through_the_import(world):
     ws = load_workbook(io.BytesIO(exported)).active
     assert [c.value for c in ws[2]] == ["序号", "指标名称", "目标值", "牵头单位", "配合单位"]
     row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == "城镇污水处理率")
-    assert row == ("29", "城镇污水处理率", "≥95", "市住建局", "市生态环境局、丘陵县人民政府")
+    assert row == ("29", "城镇污水处理率", "≥95%", "市住建局", "市生态环境局、丘陵县人民政府")
     # the exported sheet (with empty rows for unassigned indicators removed) imports cleanly again
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[3]]
     Responsibility.objects.all().delete()

@@ -63,6 +63,6 @@ def test_a_province_level_target_row_resolves_for_a_province_region(world):
     province = world.province
     assert national_layer(indicator, province, province.profile()) == TargetStep(TargetSource.NATIONAL, ">=70")
     resolved = resolve_targets(world.program, [province, world.city], program_indicators(world.program))
-    assert resolved[(province.id, indicator.id)].text == "≥70"
-    assert resolved[(world.city.id, indicator.id)].text == "≥75"
+    assert resolved[(province.id, indicator.id)].text == "≥70%"
+    assert resolved[(world.city.id, indicator.id)].text == "≥75%"
     assert indicator.target_texts == {"province": ">=70", "city": ">=75"}  # top level first
