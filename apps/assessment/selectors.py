@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -156,8 +156,7 @@ def resolved_targets(program: Program, regions: list[Region], indicators: list[I
         for indicator in leaves:
             found = resolved[(source.id, indicator.id)]
             if source is not region:
-                found = ResolvedTarget(found.indicator_id, region.id, found.applicable, found.target, found.text,
-                                       found.source, found.reason)
+                found = replace(found, region_id=region.id)
             result[(region.id, indicator.id)] = found
     return result
 

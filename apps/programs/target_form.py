@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core.errors import DomainError
 from calc.targets import (
@@ -35,8 +35,9 @@ from .services import target_syntax_message
 #: How many clause lines the form shows (完成上级规定的考核任务，且≥90%或持续提高 takes three).
 CLAUSE_ROWS = 4
 
-KIND_CHOICES = (("", gettext_lazy("（不填）")), ("number", gettext_lazy("数值")), ("qual", gettext_lazy("定性")),
-                ("trend", gettext_lazy("趋势")), ("assigned", gettext_lazy("上级考核任务")))
+KIND_CHOICES = (("", gettext_lazy("（不填）")), ("number", pgettext_lazy("target kind", "数值")),
+                ("qual", pgettext_lazy("target kind", "定性")), ("trend", pgettext_lazy("target kind", "趋势")),
+                ("assigned", pgettext_lazy("target kind", "上级考核任务")))
 OP_CHOICES = ((">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<"), ("=", "="))
 JOIN_CHOICES = (("and", gettext_lazy("且")), ("or", gettext_lazy("或")))
 

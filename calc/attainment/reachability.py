@@ -237,7 +237,7 @@ def reachability(
        ``R ≥ accelerate_ratio`` → ``accelerate``, otherwise ``off_track``.
     """
     _check_arguments(direction, accelerate_ratio, on_track_ratio)
-    text = describe(target, direction=direction)
+    text = describe(target, direction=direction, unit=unit)
     points = {year: value for year, value in sorted(observation.values.items()) if year <= current_year}
     slope = least_squares_slope(points)
     latest_year = max(points) if points else None

@@ -23,7 +23,7 @@ def test_matrix_has_one_cell_per_region_and_indicator(assess, client_for):
     assert len(data["cells"]) == len(data["regions"]) * len(data["indicators"]) == 5 * len(data["indicators"])
     cell = next(c for c in data["cells"] if c["region_id"] == assess.world.city.id
                 and c["indicator_id"] == assess.code["2019-03"].id)
-    assert cell["status"] == "not_attained" and cell["target"] == "≥20"
+    assert cell["status"] == "not_attained" and cell["target"] == "≥20%"
     mountain = next(c for c in data["cells"] if c["region_id"] == assess.world.counties["mountain"].id
                     and c["indicator_id"] == assess.code["2019-03"].id)
     assert mountain["status"] == "not_applicable"

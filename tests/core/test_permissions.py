@@ -84,7 +84,7 @@ def test_office_admin_changes_targets_through_the_api(world, client_for):
     assert response.status_code == 201
     targets = client.get(f"/api/programs/{world.program.id}/targets?region_id={hill.id}").json()
     row = next(t for t in targets if t["indicator_code"] == "2019-11")
-    assert (row["text"], row["source"], row["reason"]) == ("≥45", "override", "县规划")
+    assert (row["text"], row["source"], row["reason"]) == ("≥45%", "override", "县规划")
     bad = client.post(f"/api/programs/{world.program.id}/overrides", json.dumps(
         {"region_id": hill.id, "indicator_id": indicator.id, "target": ">=4x", "reason": "r"}),
         content_type="application/json")

@@ -9,8 +9,7 @@ from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import TargetEdit, TargetOverride
 from apps.programs.selectors import program_indicators, resolve_targets
-
-RAW = ("&gt;=", "qual:", "trend:", "assigned &")
+from apps.programs.target_form import target_widget
 
 
 def ind(code: str) -> Indicator:
@@ -53,15 +52,31 @@ def test_the_form_refuses_in_chinese_and_writes_nothing(world, client_for, rows,
     assert not TargetEdit.objects.exists()
 
 
-def test_an_override_opens_in_the_form_and_a_region_branch_in_the_expression_field(world, client_for):
+def test_an_override_opens_in_the_form_and_what_clauses_cannot_say_in_the_expression_field(world, client_for):
     client = client_for(world.users.office)
-    page = client.get(f"/programs/{world.program.id}/regions/{world.counties['hill'].id}/").content.decode()
+    url = f"/programs/{world.program.id}/regions/{world.counties['hill'].id}/"
+    page = client.get(url).content.decode()
     # 林草覆盖率 resolves for a hilly county to ≥40: the form opens on it as a number clause
-    assert 'name="target-value-0" value="40"' in page
+    row = page[page.index("林草覆盖率"):page.index("</tr>", page.index("林草覆盖率"))]
+    assert 'name="target-value-0" value="40"' in row and '<option value="form" selected>' in row
     TargetOverride.objects.create(program=world.program, region=world.counties["hill"], indicator=ind("2019-11"),
-                                  target="region{arid: >=35; else: >=45}", reason="r", created_by=world.users.office)
-    page = client.get(f"/programs/{world.program.id}/regions/{world.counties['hill'].id}/").content.decode()
-    assert "≥45%" in page
+                                  target=">=90 | qual:建立 & >=45", reason="r", created_by=world.users.office)
+    page = client.get(url).content.decode()
+    row = page[page.index("林草覆盖率"):page.index("</tr>", page.index("林草覆盖率"))]
+    assert "≥90%或建立，且≥45%" in row
+    assert '<option value="advanced" selected>' in row and 'value="&gt;=90 | qual:建立 &amp; &gt;=45"' in row
+
+
+@pytest.mark.parametrize(
+    ("expression", "advanced", "kinds"),
+    [("", False, ["", "", "", ""]), (">=95", False, ["number", "", "", ""]),
+     ("assigned & (>=90 | trend:improving)", False, ["assigned", "number", "trend", ""]),
+     ("region{arid: >=35; else: >=60}", True, ["", "", "", ""]), (">=1 & >=2 & >=3 & >=4 & >=5", True, ["", "", "", ""]),
+     ("not a target", True, ["", "", "", ""])],
+)
+def test_the_widget_opens_on_an_expression(expression, advanced, kinds):
+    widget = target_widget("target", expression)
+    assert (widget.advanced, [r.kind for r in widget.rows], widget.expression) == (advanced, kinds, expression)
 
 
 def test_the_live_preview_reads_the_clauses_with_the_indicators_unit(world, client_for):

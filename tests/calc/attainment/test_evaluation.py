@@ -273,7 +273,7 @@ def test_unknown_qualitative_status_is_rejected() -> None:
 
 # --- compound targets -------------------------------------------------------------------------
 
-AIR = "assigned & (>=90 | trend:improving)"  # 优良天数比例: 完成上级规定的考核任务，且≥90或持续提高
+AIR = "assigned & (>=90 | trend:improving)"  # 优良天数比例: 完成上级规定的考核任务，且≥90%或持续提高
 
 COMPOUND_CASES = [
     # target, values, assigned, status, decisive leaf form, gap
@@ -312,9 +312,9 @@ def test_compound_tie_goes_to_the_first_part() -> None:
 
 def test_compound_sentence() -> None:
     result = ev(AIR, {2020: "89.5", 2024: "89"}, name="优良天数比例", base_year=2020, assigned={2024: "88"})
-    assert result.target_text == "完成上级规定的考核任务，且≥90或持续提高"
+    assert result.target_text == "完成上级规定的考核任务，且≥90%或持续提高"
     assert result.explanation == (
-        "2024年优良天数比例89%，未达到“完成上级规定的考核任务，且≥90或持续提高”："
+        "2024年优良天数比例89%，未达到“完成上级规定的考核任务，且≥90%或持续提高”："
         "较基准年2020年（89.5%）下降0.5个百分点，不符合“持续提高”，差0.5个百分点"
     )
 
