@@ -153,7 +153,7 @@ def test_target_resolution_fetches_current_edits_and_overrides_only(world, monke
         resolved = programs.resolve_targets(program, [world.city, hill], indicators)
     city_edit = resolved[(world.city.id, ind("2019-37").id)]
     assert (city_edit.text, city_edit.source, city_edit.reason) == ("≥91%", "local_edit", f"edit {REVISIONS - 1}")
-    assert resolved[(hill.id, ind("2019-11").id)].text == f"≥{41 + REVISIONS - 1}"
+    assert resolved[(hill.id, ind("2019-11").id)].text == f"≥{41 + REVISIONS - 1}%"
     assert resolved[(hill.id, ind("2019-29").id)].source == "national"  # the latest override was cleared
     assert rows[table(TargetEdit)] == 1
     assert rows[table(TargetOverride)] == 1  # the cleared override's key is left out in SQL
