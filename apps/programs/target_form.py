@@ -43,25 +43,12 @@ JOIN_CHOICES = (("and", gettext_lazy("且")), ("or", gettext_lazy("或")))
 
 
 @dataclass(frozen=True)
-class ClauseRow:
-    """One line of the form as the template fills it in."""
-
-    index: int
-    kind: str = ""
-    op: str = ">="
-    value: str = ""
-    text: str = ""
-    rule: str = ""
-    join: str = "and"
-
-
-@dataclass(frozen=True)
 class TargetWidget:
     """What ``programs/_target_form.html`` draws for one target field."""
 
     field: str
     expression: str
-    rows: tuple[ClauseRow, ...]
+    rows: tuple[tuple[int, Clause | None], ...]  # (line index, its clause or None for an empty line)
     advanced: bool  # the expression cannot be written with the clauses
     words: str
     unit: str
@@ -80,11 +67,10 @@ def target_widget(field: str, expression: str = "", *, words: str = "", unit: st
             clauses = clauses_of(parse_target(expression))
         except TargetSyntaxError:
             clauses = None
-    filled = [ClauseRow(i, kind=c.kind, op=c.op, value="" if c.value is None else format(c.value, "f"), text=c.text,
-                        rule=c.rule, join=c.join) for i, c in enumerate(clauses or [])][:CLAUSE_ROWS]
     if clauses is not None and len(clauses) > CLAUSE_ROWS:
-        clauses, filled = None, []
-    rows = tuple(filled) + tuple(ClauseRow(i) for i in range(len(filled), CLAUSE_ROWS))
+        clauses = None
+    filled = clauses or []
+    rows = tuple((i, filled[i] if i < len(filled) else None) for i in range(CLAUSE_ROWS))
     return TargetWidget(field, expression, rows, clauses is None, words, unit)
 
 

@@ -76,7 +76,7 @@ def test_an_override_opens_in_the_form_and_what_clauses_cannot_say_in_the_expres
 )
 def test_the_widget_opens_on_an_expression(expression, advanced, kinds):
     widget = target_widget("target", expression)
-    assert (widget.advanced, [r.kind for r in widget.rows], widget.expression) == (advanced, kinds, expression)
+    assert (widget.advanced, [c.kind if c else "" for _, c in widget.rows], widget.expression) == (advanced, kinds, expression)
 
 
 def test_the_live_preview_reads_the_clauses_with_the_indicators_unit(world, client_for):
