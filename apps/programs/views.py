@@ -138,7 +138,8 @@ def region_page(request: HttpRequest, program_id: int, region_id: int) -> HttpRe
         widget = None
         if indicator.scope_levels:
             expression = unparse(resolved.target) if resolved is not None and resolved.target is not None else ""
-            widget = target_widget("target", expression, words=resolved.text if resolved else "", unit=indicator.unit)
+            words = resolved.text if resolved is not None and resolved.target is not None else ""
+            widget = target_widget("target", expression, words=words, unit=indicator.unit)
         rows.append((indicator, resolved, current, widget))
     context = {
         "program": program,

@@ -64,3 +64,15 @@ def test_the_region_page_says_which_attribute_to_set(world, browser_page):
     _shot(page, "region-undetermined-1366", row)
     row.get_by_role("link", name="设置「地形类别」").click()
     page.wait_for_url(f"**/admin/geo/region/{bare.id}/change/")
+
+
+def test_a_regions_target_opens_in_its_clauses(world, browser_page):
+    page = browser_page
+    browser_login(page, "office")
+    page.goto(f"{page.base_url}/programs/{world.program.id}/regions/{world.city.id}/")
+    row = page.locator("tr", has_text="PM2.5").first
+    row.locator("summary").click()
+    kinds = [row.locator(f"select[name=target-kind-{i}]").input_value() for i in range(3)]
+    assert kinds == ["assigned", "trend", ""]
+    assert row.locator(".tf-words").inner_text() == "完成上级规定的考核任务，且保持稳定或持续改善"
+    _shot(page, "region-clauses-1366", row)
