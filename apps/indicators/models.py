@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.geo.models import LEVEL_ORDER, RegionLevel
+from calc.attainment.text import unit_label
 from calc.targets import Target, describe, is_qualitative, parse_target, target_words
 
 
@@ -141,12 +142,13 @@ class Indicator(models.Model):
         return self.describe(target) if target else ""
 
     def describe(self, target: Target) -> str:
-        """A target of this indicator in words: its direction and unit (see :func:`calc.targets.describe`)."""
-        return describe(target, direction=self.direction, unit=self.unit)  # type: ignore[arg-type]
+        """A target of this indicator in words: its direction and unit, the unit as sentences print it (μg/m3 →
+        微克/立方米, see :func:`calc.attainment.text.unit_label` and :func:`calc.targets.describe`)."""
+        return describe(target, direction=self.direction, unit=unit_label(self.unit))  # type: ignore[arg-type]
 
     def target_words(self, expression: str) -> str:
         """A stored target expression of this indicator in words ("" for none)."""
-        return target_words(expression, direction=self.direction, unit=self.unit)  # type: ignore[arg-type]
+        return target_words(expression, direction=self.direction, unit=unit_label(self.unit))  # type: ignore[arg-type]
 
 
 class IndicatorTarget(models.Model):

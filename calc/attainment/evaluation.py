@@ -20,7 +20,7 @@ from typing import Literal
 from calc.attainment.exact import round_ratio
 from calc.attainment.rules import EXACT, STABLE_TOLERANCE, compare, trend_bound
 from calc.attainment.statuses import EVALUATION_STATUSES, STATUS_LABELS, EvaluationStatus
-from calc.attainment.text import fmt_difference, fmt_number, fmt_quantity
+from calc.attainment.text import fmt_difference, fmt_number, fmt_quantity, unit_label
 from calc.targets import (
     OP_SYMBOL,
     AllOf,
@@ -296,7 +296,7 @@ def not_applicable(
         status=EvaluationStatus.NOT_APPLICABLE,
         year=year,
         indicator_name=indicator_name,
-        target_text="" if target is None else describe(target, direction=direction, unit=unit),
+        target_text="" if target is None else describe(target, direction=direction, unit=unit_label(unit)),
         form="not_applicable",
         value=None,
         unit=unit,
@@ -353,7 +353,7 @@ def _leaf(
         status=status,
         year=ctx.year,
         indicator_name=ctx.name,
-        target_text=describe(target, direction=ctx.direction, unit=ctx.unit),
+        target_text=describe(target, direction=ctx.direction, unit=unit_label(ctx.unit)),
         form=form,
         value=value,
         unit=ctx.unit,
@@ -496,7 +496,7 @@ def _compound(target: Target, form: str, parts: tuple[Target, ...], ctx: _Contex
     status = _BY_RANK[max(ranks) if form == "all_of" else min(ranks)]
     decisive = decisive_part(form, evaluated, status)
     chosen = evaluated[decisive]
-    text = describe(target, direction=ctx.direction, unit=ctx.unit)
+    text = describe(target, direction=ctx.direction, unit=unit_label(ctx.unit))
     verdict = {
         EvaluationStatus.ATTAINED: f"达到“{text}”",
         EvaluationStatus.NOT_ATTAINED: f"未达到“{text}”",

@@ -33,7 +33,7 @@ from calc.attainment.statuses import (
     EvaluationStatus,
     ReachabilityStatus,
 )
-from calc.attainment.text import fmt_difference, fmt_quantity
+from calc.attainment.text import fmt_difference, fmt_quantity, unit_label
 from calc.targets import OP_SYMBOL, Direction, Op, Target, describe, is_qualitative
 
 __all__ = [
@@ -237,7 +237,7 @@ def reachability(
        ``R ≥ accelerate_ratio`` → ``accelerate``, otherwise ``off_track``.
     """
     _check_arguments(direction, accelerate_ratio, on_track_ratio)
-    text = describe(target, direction=direction, unit=unit)
+    text = describe(target, direction=direction, unit=unit_label(unit))
     points = {year: value for year, value in sorted(observation.values.items()) if year <= current_year}
     slope = least_squares_slope(points)
     latest_year = max(points) if points else None
