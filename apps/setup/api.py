@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from apps.accounts.access import (
@@ -16,17 +16,20 @@ from apps.accounts.access import (
 )
 from apps.accounts.models import User
 from apps.accounts.services import user_password_reset, user_set_active
+from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
 from apps.geo.models import Department, Region
 from apps.geo.schemas import DepartmentOut
 from apps.indicators.models import Framework
 from apps.programs.models import Milestone, Phase, Program, RegionGoal
+from apps.staging.web import staged_import_routes
 
-from . import services
+from . import imports, services
 from .access import (
     access_managed_department,
     access_managed_program,
     access_program_part,
+    access_setup,
     managed_departments,
 )
 from .schemas import (
@@ -107,6 +110,16 @@ def reset_password(request: HttpRequest, user_id: int) -> dict[str, Any]:
 def list_departments(request: HttpRequest) -> list[Department]:
     require_administer(request.user)
     return list(managed_departments(request.user).order_by("region__path", "order", "name"))
+
+
+@router.get("/departments/export", summary="导出本办管辖范围内的单位（xlsx，可修改后导入）")
+def export_departments(request: HttpRequest) -> HttpResponse:
+    require_administer(request.user)
+    return xlsx_response(imports.units_export(request.user), "单位.xlsx", "units.xlsx")
+
+
+staged_import_routes(router, "/programs/{program_id}/departments/import", kind=imports.UNITS, label="单位",
+                     access=access_setup)
 
 
 def _save_department(request: HttpRequest, payload: DepartmentIn, department_id: int | None = None) -> Department:

@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_managed_assignment, access_managed_user, managed_users
 from apps.accounts.services import user_password_reset, user_set_active
+from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
 from apps.core.web import page, submit
 from apps.programs.models import Milestone, Phase, RegionGoal
+from apps.staging.models import StagedImport, StagedStatus
+from apps.staging.web import StagedImportStep, staged_import_page
 
-from . import services
+from . import imports, services
 from .access import (
     access_managed_department,
     access_managed_program,
@@ -131,6 +134,31 @@ def departments(request: HttpRequest, program_id: int) -> HttpResponse:
         return redirect("setup_departments", program_id=program_id)
     units = managed_departments(request.user).order_by("region__path", "order", "name")
     return render(request, "setup/departments.html", {"program": program, "form": form, "units": units})
+
+
+@page
+def departments_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    access_setup(request.user, program_id)
+    return xlsx_response(imports.units_export(request.user), "单位.xlsx", "units.xlsx")
+
+
+@page
+def departments_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Upload a units sheet → preview (old → new, row errors) → confirm: all or nothing."""
+    program = access_setup(request.user, program_id)
+    context: dict[str, object] = {"program": program,
+                                  "action": reverse("setup_departments_import", kwargs={"program_id": program.id})}
+    if request.method != "POST":
+        return render(request, "setup/departments_import.html", context)
+
+    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
+        if staged.status != StagedStatus.COMMITTED:
+            return None
+        messages.success(request, _("已导入单位：新增%(created)s个，修改%(updated)s个。") % staged.result)
+        return redirect("setup_departments", program_id=program.id)
+
+    step = StagedImportStep(kind=imports.UNITS, program=program, actor=request.user)
+    return staged_import_page(request, step, template="setup/departments_import.html", context=context, done=done)
 
 
 @page
