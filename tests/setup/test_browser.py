@@ -49,3 +49,21 @@ def test_the_setup_pages_fit_and_a_new_user_changes_the_password(world: SimpleNa
     assert page.url.endswith("/password/")
     _fits(page, "first-login-1366")
     assert User.objects.get(username="wang").must_change_password
+
+
+def test_the_units_import_previews_and_fits(world: SimpleNamespace, browser_page):  # type: ignore[no-untyped-def]
+    from docimport.setup import COLUMNS
+    from tests.sheets import xlsx
+
+    page = browser_page
+    browser_login(page, "office")
+    page.goto(f"{page.base_url}/programs/{world.program.id}/setup/departments/import/")
+    sheet = xlsx([list(COLUMNS), ["市水务局", "990100", "部门", "", "水务局、市水利局", "2"],
+                  ["平原县人民政府", "990100", "县区政府", "990123", "", ""]])
+    page.set_input_files("input[name=file]", files=[{"name": "units.xlsx", "buffer": sheet,
+                                                     "mimeType": "application/octet-stream"}])
+    page.click("form.card button")
+    assert "平原县人民政府" in page.inner_text("main")
+    _fits(page, "units-preview-1366")
+    page.set_viewport_size({"width": 360, "height": 740})
+    _fits(page, "units-preview-360", ".page")
