@@ -9,7 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from apps.accounts.models import Role, User
+from docimport.setup import COLUMNS
 from tests.conftest import browser_login
+from tests.sheets import xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,9 +54,6 @@ def test_the_setup_pages_fit_and_a_new_user_changes_the_password(world: SimpleNa
 
 
 def test_the_units_import_previews_and_fits(world: SimpleNamespace, browser_page):  # type: ignore[no-untyped-def]
-    from docimport.setup import COLUMNS
-    from tests.sheets import xlsx
-
     page = browser_page
     browser_login(page, "office")
     page.goto(f"{page.base_url}/programs/{world.program.id}/setup/departments/import/")
