@@ -18,7 +18,7 @@ from apps.review.schemas import ReviewEventOut
 from apps.staging.schemas import StagedImportOut
 
 from .models import IndicatorValue
-from .selectors import ApprovedPoint, ProgressLine, RoundProgress, evidence_completeness
+from .selectors import ApprovedPoint, ProgressLine, RoundProgress, ValueDetail, evidence_completeness
 from .services import ApprovalFailure, BulkResult, EvidenceOverride, ValueInput
 
 
@@ -104,18 +104,12 @@ class ValueEvidenceOut(Schema):
     url: str = Field(alias="download_url")  # the one permission-checked download
 
 
-class ValueOut(Schema):
-    """An ``IndicatorValue`` with its current and approved revisions."""
-
-    id: int
-    region_id: int
-    indicator_id: int
-    period_label: str
-    year: int
-    status: str
-    version: int
-    current: RevisionOut | None = Field(None, alias="current_revision")
-    approved: RevisionOut | None = Field(None, alias="approved_revision")
+ValueOut = schema_of(  # typed as the value detail types them: it is the same value, read from the model
+    "ValueOut", ValueDetail, "id region_id indicator_id period_label year status version current approved",
+    current=(RevisionOut | None, Field(None, alias="current_revision")),
+    approved=(RevisionOut | None, Field(None, alias="approved_revision")),
+    doc="An ``IndicatorValue`` with its current and approved revisions.",
+)
 
 
 class QueueValueOut(ValueOut):
