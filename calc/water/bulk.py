@@ -97,6 +97,17 @@ def _waterbody(frame: pl.DataFrame, waterbody: str, waterbody_column: str | None
     return pl.col(waterbody_column)
 
 
+def _prepared(
+    samples: pl.DataFrame | pl.LazyFrame, waterbody: str, waterbody_column: str | None
+) -> tuple[pl.DataFrame, list[str], str | pl.Expr]:
+    """The samples collected, checked and normalised, the items they hold and the waterbody of each row."""
+    frame = samples.collect() if isinstance(samples, pl.LazyFrame) else samples
+    present = [item for item in ITEMS if item in frame.columns]
+    _check(frame, present)
+    frame = normalise_numbers(frame, present, max_scale=WATER_SCALE)
+    return frame, present, _waterbody(frame, waterbody, waterbody_column)
+
+
 def _check(frame: pl.DataFrame, items: Sequence[str]) -> None:
     for item in items:
         dtype = frame.schema[item]
@@ -145,11 +156,7 @@ def classify_samples_frame(
         (worst of the 21 assessed items present), ``class_code`` (``"I"`` … ``"劣V"``) and ``grade``
         (优 … 重度污染) — equal to :func:`calc.water.classify_parameter` / ``classify_section``.
     """
-    frame = samples.collect() if isinstance(samples, pl.LazyFrame) else samples
-    present = [item for item in ITEMS if item in frame.columns]
-    _check(frame, present)
-    frame = normalise_numbers(frame, present, max_scale=WATER_SCALE)
-    body = _waterbody(frame, waterbody, waterbody_column)
+    frame, present, body = _prepared(samples, waterbody, waterbody_column)
     lazy = frame.lazy().with_columns(
         [_item_class(item, pl.col(item), frame.schema[item], body).alias(f"{item}_class") for item in present]
     )
@@ -188,14 +195,10 @@ def section_classes_frame(
         only), ``<item>_class``, ``class``, ``class_code``, ``grade`` — equal to
         ``classify_section(mean_values(samples_of_group))``.
     """
-    frame = samples.collect() if isinstance(samples, pl.LazyFrame) else samples
     keys = [by] if isinstance(by, str) else list(by)
     if waterbody_column is not None and waterbody_column not in keys:
         keys.append(waterbody_column)
-    present = [item for item in ITEMS if item in frame.columns]
-    _check(frame, present)
-    frame = normalise_numbers(frame, present, max_scale=WATER_SCALE)
-    body = _waterbody(frame, waterbody, waterbody_column)
+    frame, present, body = _prepared(samples, waterbody, waterbody_column)
     frame = frame.with_columns(
         [_as_decimal(frame[item]) for item in present if frame.schema[item].is_float()]
     )
