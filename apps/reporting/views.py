@@ -18,8 +18,9 @@ from apps.core.web import cleaned, form_message, page, query_int, submit
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
 from apps.geo.access import visible_departments
-from apps.programs.access import access_program, can_manage_program, manager_posts, require_manage
+from apps.programs.access import access_program, can_manage_program, require_manage
 from apps.programs.selectors import program_indicators, program_regions
+from apps.programs.web import manager_form
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.services import staged_import_recover
@@ -42,15 +43,13 @@ from .selectors import (
 
 @page
 def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program(request.user, program_id)
-    can_manage = can_manage_program(request.user, program)
-    form = RoundForm(request.POST or None)
-    if manager_posts(request, program, _("只有生态办管理员可以发起调度。")):
-        reporting_round = submit(form, lambda data: services.reporting_round_create(
-            program=program, actor=request.user, **data))
-        if reporting_round is not None:
-            messages.success(request, _("已发起「%(name)s」。") % {"name": reporting_round.name})
-            return redirect("reporting_round", program_id=program.id, round_id=reporting_round.id)
+    program, can_manage, form, reporting_round = manager_form(
+        request, program_id, RoundForm, _("只有生态办管理员可以发起调度。"),
+        lambda program, data: services.reporting_round_create(program=program, actor=request.user, **data))
+    if reporting_round is not None:
+        messages.success(request, _("已发起「%(name)s」。") % {"name": reporting_round.name})
+        return redirect("reporting_round", program_id=program.id, round_id=reporting_round.id)
+    if request.method == "POST":
         messages.error(request, form_message(form))
     context = {
         "program": program, "can_manage": can_manage, "form": form,

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError
-from apps.core.web import cleaned, page, query_int, submit
+from apps.core.web import cleaned, page, query_int
 from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
-from apps.programs.access import access_program, can_manage_program, manager_posts
+from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
+from apps.programs.web import manager_form
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
 from apps.staging.models import StagedImport, StagedStatus
@@ -170,13 +171,12 @@ def project_import(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program(request.user, program_id)
-    can_manage = can_manage_program(request.user, program)
-    form = NoticeIssueForm(request.POST or None)
-    if manager_posts(request, program, _("只有生态办管理员可以下发督办。")):
-        if submit(form, lambda data: _notice_issue(request, program, data)) is not None:
-            messages.success(request, _("已下发督办通知。"))
-            return redirect("notices", program_id=program.id)
+    program, can_manage, form, notice = manager_form(
+        request, program_id, NoticeIssueForm, _("只有生态办管理员可以下发督办。"),
+        lambda program, data: _notice_issue(request, program, data))
+    if notice is not None:
+        messages.success(request, _("已下发督办通知。"))
+        return redirect("notices", program_id=program.id)
     show_all = request.GET.get("all") == "1"
     notices = list(selectors.notice_queryset(request.user, program, open_only=not show_all))
     for notice in notices:
