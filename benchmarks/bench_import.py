@@ -42,13 +42,8 @@ import shutil
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 from setup_django import configure
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 GOAL_SECONDS = 5.0
 GOAL_RATIO = 3.0

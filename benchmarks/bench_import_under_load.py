@@ -37,13 +37,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-from setup_django import configure
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from setup_django import ROOT, configure
 
 PASSWORD = "bench-load-2026"
 

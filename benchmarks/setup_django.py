@@ -1,11 +1,17 @@
-"""What every Django benchmark does first: choose the database (a scratch SQLite file unless one is given)
-and, if asked, a scratch media root; set Django up and migrate."""
+"""What every Django benchmark does first: put the project on ``sys.path`` (on import); then, in
+:func:`configure`, choose the database (a scratch SQLite file unless one is given) and, if asked, a scratch media
+root; set Django up and migrate."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]  # the project
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def configure(database: str | None, *, media: bool = False) -> tuple[str, Path | None, Path | None]:
