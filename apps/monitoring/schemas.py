@@ -83,8 +83,9 @@ class BatchDetailOut(BatchOut):
     resolve_results = staticmethod(lambda obj: list(BatchPlan.from_json(obj.plan).results))
 
 
-class ResultOut(Schema):
-    """A committed result (``ComputedResult``)."""
+class _MeasureOut(Schema):
+    """A measure of a region in a year, as a committed result and a base value both hold it (same ``label`` and
+    ``unit``)."""
 
     region_code: str = Field(alias="region.code")
     region: str = Field(alias="region.name")
@@ -92,6 +93,11 @@ class ResultOut(Schema):
     measure: str
     label: str
     unit: str
+
+
+class ResultOut(_MeasureOut):
+    """A committed result (``ComputedResult``)."""
+
     value: Decimal | None
     text: str
     method: str
@@ -117,16 +123,13 @@ class BaseValueIn(Schema):
     year: int | None = None  # the program's base year when omitted
 
 
-class BaseValueOut(Schema):
+class _IdOut(Schema):
+    id: int
+
+
+class BaseValueOut(_MeasureOut, _IdOut):  # the id first
     """An office-entered base-year value (``BaseValue``)."""
 
-    id: int
-    region_code: str = Field(alias="region.code")
-    region: str = Field(alias="region.name")
-    year: int
-    measure: str
-    label: str
-    unit: str
     value: Decimal
     source: str
     reason: str
