@@ -71,9 +71,10 @@ def schema_of(name: str, source: type, fields: str, /, *, base: type[Schema] = S
     source_defaults = {f.name: f.default for f in dataclasses.fields(source)
                        if defaults and f.default is not dataclasses.MISSING}
     hints = typing.get_type_hints(source)
-    for attr, value in vars(source).items():  # a property is typed by what its getter returns
-        if isinstance(value, property) and value.fget is not None:
-            hints.setdefault(attr, typing.get_type_hints(value.fget).get("return"))
+    for klass in source.__mro__:  # a property (its own or inherited) is typed by what its getter returns
+        for attr, value in vars(klass).items():
+            if isinstance(value, property) and value.fget is not None:
+                hints.setdefault(attr, typing.get_type_hints(value.fget).get("return"))
     definitions: dict[str, Any] = {}
     for field in fields.split():
         spec = declared.pop(field, None)

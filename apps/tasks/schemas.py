@@ -154,21 +154,13 @@ class SummaryLineOut(Schema):
     completed_wan: Decimal = Field(alias="completed")
 
 
-class SummaryOut(Schema):
-    headline: str
-    count: int
-    total_wan: Decimal = Field(alias="total")
-    total_yi: Decimal
-    completed_wan: Decimal = Field(alias="completed")
-    completed_yi: Decimal
-    late: int
-    by_category: list[SummaryLineOut]
-    by_region: list[SummaryLineOut]
-    by_year: list[SummaryLineOut]
-    by_source: list[SummaryLineOut]
-
-    resolve_total_yi = staticmethod(lambda obj: selectors.yi(obj.total))
-    resolve_completed_yi = staticmethod(lambda obj: selectors.yi(obj.completed))
+SummaryOut = schema_of(
+    "SummaryOut", selectors.ProjectSummary,
+    "headline count total_wan total_yi completed_wan completed_yi late by_category by_region by_year by_source",
+    total_wan=(Decimal, Field(alias="total")), completed_wan=(Decimal, Field(alias="completed")),
+    by_category=list[SummaryLineOut], by_region=list[SummaryLineOut], by_year=list[SummaryLineOut],
+    by_source=list[SummaryLineOut],
+)
 
 
 class NoticeOut(Schema):

@@ -134,13 +134,11 @@ def project_queryset(user: User, program: Program) -> QuerySet[Project]:
     )
 
 
-@dataclass(frozen=True)
-class SummaryLine:
-    label: str
-    count: int
-    total: Decimal  # 万元
-    planned: Decimal = Decimal(0)
-    completed: Decimal = Decimal(0)
+class _InYi:
+    """The total and completed investment (万元) also in 亿元."""
+
+    total: Decimal
+    completed: Decimal
 
     @property
     def total_yi(self) -> Decimal:
@@ -152,7 +150,16 @@ class SummaryLine:
 
 
 @dataclass(frozen=True)
-class ProjectSummary:
+class SummaryLine(_InYi):
+    label: str
+    count: int
+    total: Decimal  # 万元
+    planned: Decimal = Decimal(0)
+    completed: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ProjectSummary(_InYi):
     count: int
     total: Decimal
     completed: Decimal

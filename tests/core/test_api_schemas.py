@@ -90,3 +90,22 @@ def test_schema_of_takes_the_dataclass_types_and_reads_by_attribute() -> None:
 def test_schema_of_refuses_what_it_cannot_type(fields: str, declared: dict, message: str) -> None:
     with pytest.raises(TypeError, match=message):
         schema_of("BadTestOut", _Outer, fields, **declared)
+
+
+class _Labelled:
+    year: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Child(_Labelled):
+    year: int
+
+
+def test_schema_of_types_an_inherited_property() -> None:
+    out = schema_of("ChildTestOut", _Child, "year label")
+    assert out.model_fields["label"].annotation is str
+    assert out.from_orm(_Child(2025)).dict() == {"year": 2025, "label": "2025年"}
