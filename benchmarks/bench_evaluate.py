@@ -30,7 +30,7 @@ import sys
 import time
 from decimal import Decimal
 
-from setup_django import configure
+from setup_django import clean_up, configure
 
 GOAL_SECONDS = 2.0
 GOAL_RATIO = 3.0
@@ -174,10 +174,7 @@ def run(args: argparse.Namespace) -> dict:
           f"{', '.join(f'{s:.3f}' for s in seconds)})")
     print(f"grid rows {grid_rows}, reachability rows {reach_rows}, {computed.year} statuses {counts}, "
           f"regions passing the gate {int(computed.gates['passed'].sum())}/{computed.gates.height}")
-    if scratch is not None and not args.keep:
-        connection.close()
-        scratch.unlink(missing_ok=True)
-        scratch.parent.rmdir()
+    clean_up(scratch, keep=args.keep)
     best, best_load = min(seconds), min(load_seconds)
     return {
         "benchmark": "bench_evaluate", "database": connection.vendor, **sizes,

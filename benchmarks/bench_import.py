@@ -38,12 +38,11 @@ import io
 import json
 import math
 import random
-import shutil
 import sys
 import time
 from decimal import Decimal
 
-from setup_django import configure
+from setup_django import clean_up, configure
 
 GOAL_SECONDS = 5.0
 GOAL_RATIO = 3.0
@@ -193,12 +192,7 @@ def run(args: argparse.Namespace) -> dict:
     print(f"commit of the preview ({written} new values): {commit_seconds:.3f} s")
     print(f"a file with other values, uploaded, checked and committed in one call ({again.result['values']} new "
           f"revisions of existing values; the same file again writes none): {again_seconds:.3f} s")
-    if scratch is not None and not args.keep:
-        connection.close()
-        scratch.unlink(missing_ok=True)
-        scratch.parent.rmdir()
-    if media is not None:
-        shutil.rmtree(media, ignore_errors=True)
+    clean_up(scratch, media, keep=args.keep)
     ratio = (preview_seconds + commit_seconds) / read_seconds if read_seconds else None
     return {
         "benchmark": "bench_import", "database": connection.vendor, **sizes, "rows": rows,

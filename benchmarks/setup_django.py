@@ -5,6 +5,7 @@ root; set Django up and migrate."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,3 +36,15 @@ def configure(database: str | None, *, media: bool = False) -> tuple[str, Path |
 
     call_command("migrate", verbosity=0)
     return url, scratch, media_root
+
+
+def clean_up(scratch: Path | None, media_root: Path | None = None, *, keep: bool = False) -> None:
+    """Delete what :func:`configure` made: the scratch database (unless ``keep``) and the scratch media root."""
+    if scratch is not None and not keep:
+        from django.db import connection
+
+        connection.close()
+        scratch.unlink(missing_ok=True)
+        scratch.parent.rmdir()
+    if media_root is not None:
+        shutil.rmtree(media_root, ignore_errors=True)
