@@ -21,3 +21,14 @@
     if (open) { open.open = false; open.querySelector("summary").focus(); }
   });
 })();
+
+// Narrow windows (app.css, max-width 760px): the menu and the user box fold behind one "菜单" button.
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".topbar .navtoggle");
+  if (!toggle) { return; }
+  toggle.addEventListener("click", function () {
+    var open = toggle.closest(".topbar").classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
