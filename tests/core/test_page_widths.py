@@ -8,11 +8,13 @@ container keeps its first column in view (``position: sticky``). Screenshots go 
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from apps.demo.programs import DEMO_PASSWORD
@@ -78,6 +80,8 @@ def overflow(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_pages_fit_1366(browser_page) -> None:
+    # an earlier transactional test may have flushed the rows the migrations seed; put the categories back
+    importlib.import_module("apps.tasks.migrations.0002_default_categories").create(apps, None)
     call_command("load_demo", stdout=io.StringIO())
     program = Program.objects.filter(tasks__isnull=False).distinct().get()  # the demo's city program
     assert program is not None
