@@ -227,6 +227,36 @@ def inbox(user: User, reporting_round: ReportingRound, *, today: dt.date | None 
     return Inbox(round=reporting_round, overdue=reporting_round.is_overdue(today), **groups)
 
 
+@dataclass(frozen=True)
+class RoundDue:
+    """What a unit still owes in one round: rows to fill (missing or draft) and rows returned to it."""
+
+    round: ReportingRound
+    to_do: int
+    returned: int
+    overdue: bool
+
+
+def department_round_dues(program: Program, department: Department, today: dt.date) -> list[RoundDue]:
+    """The rounds in which this unit has rows to fill or returned rows, each with its counts.
+
+    A round whose rows are all submitted or approved is left out. The queries grow with the program's rounds
+    (a handful a year), not with its rows.
+    """
+    dues: list[RoundDue] = []
+    for reporting_round in ReportingRound.objects.filter(program=program).select_related("program"):
+        counts = {"to_do": 0, "returned": 0}
+        for obligation in round_obligations(reporting_round, department=department):
+            status = obligation.status
+            if status == ReviewStatus.RETURNED:
+                counts["returned"] += 1
+            elif status not in PASSED_REPORTER:
+                counts["to_do"] += 1
+        if counts["to_do"] or counts["returned"]:
+            dues.append(RoundDue(reporting_round, overdue=reporting_round.is_overdue(today), **counts))
+    return dues
+
+
 def _attach_return_comments(obligations: list[Obligation]) -> None:
     """The office's latest return comment on each returned value, in one query."""
     values = {o.value.id: o.value for o in obligations if o.value is not None}

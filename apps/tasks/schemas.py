@@ -210,7 +210,7 @@ class TextIn(Schema):
 
 RunOut = schema_of("RunOut", RunResult, "issued escalated resolved")
 
-DueReportOut = schema_of("DueReportOut", selectors.DueReport, "title due url overdue")
+DueReportOut = schema_of("DueReportOut", selectors.DueReport, "title due url overdue returned")
 
 
 class InboxTaskOut(_Overdue):

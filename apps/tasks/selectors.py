@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.geo.models import Department
 from apps.programs.models import Phase, Program
+from apps.reporting.selectors import department_round_dues
 from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
 
@@ -267,18 +270,39 @@ class DueReport:
     due: dt.date
     url: str = ""
     overdue: bool = False
+    returned: bool = False  # sent back to the unit: it comes before what is merely due
 
 
-#: Hook for the reporting app: functions ``(program, department, today) -> list[DueReport]`` appended here
-#: (from its ``AppConfig.ready()``) make its open reporting rounds appear in every unit's inbox.
-DUE_REPORT_PROVIDERS: list[Callable[[Program, Department, dt.date], list[DueReport]]] = []
+def reporting_due_reports(program: Program, department: Department, today: dt.date) -> list[DueReport]:
+    """The unit's indicator values still owed: per round, the rows to fill and the rows returned to it."""
+    reports: list[DueReport] = []
+    for due in department_round_dues(program, department, today):
+        url = reverse("reporting_inbox", kwargs={"program_id": program.id, "round_id": due.round.id})
+        if due.returned:
+            reports.append(DueReport(_("%(round)s：被退回的数值 %(n)d 项") % {"round": due.round.name, "n": due.returned},
+                                     due.round.due, url, overdue=due.overdue, returned=True))
+        if due.to_do:
+            reports.append(DueReport(_("%(round)s：待填报的数值 %(n)d 项") % {"round": due.round.name, "n": due.to_do},
+                                     due.round.due, url, overdue=due.overdue))
+    return reports
+
+
+#: The registration point of the one inbox: functions ``(program, department, today) -> list[DueReport]``.
+#: The reporting app's values are registered here (this app sits above it and may read it); an app above this
+#: one (e.g. assessment, for objections once scoring lands) appends its provider from its ``AppConfig.ready()``.
+DUE_REPORT_PROVIDERS: list[Callable[[Program, Department, dt.date], list[DueReport]]] = [reporting_due_reports]
+
+
+def due_report_order(report: DueReport) -> tuple[bool, bool, dt.date]:
+    """Overdue first, then returned, then by due date."""
+    return (not report.overdue, not report.returned, report.due)
 
 
 def department_due_reports(program: Program, department: Department, today: dt.date) -> list[DueReport]:
     reports: list[DueReport] = []
     for provider in DUE_REPORT_PROVIDERS:
         reports.extend(provider(program, department, today))
-    return sorted(reports, key=lambda r: r.due)
+    return sorted(reports, key=due_report_order)
 
 
 @dataclass(frozen=True)
