@@ -44,6 +44,8 @@ def test_reporter_sees_overdue_and_returned_values_overdue_first(rep, client_for
 def test_submitted_values_leave_the_inbox(rep):
     users = rep.world.users
     unit = rep.world.units["市生态环境局"]
+    before = selectors.department_inbox(rep.world.program, unit, today=dt.date(2026, 1, 1)).due_reports
+    assert [(r.title, r.overdue) for r in before] == [("2025年度调度：待填报的数值 2 项", False)]
     for indicator in (rep.numeric, rep.qualitative):
         value = save(rep, users.reporter, indicator=indicator, **({} if indicator == rep.numeric else
                                                                     {"number": None, "qualitative": "achieved"}))
