@@ -115,6 +115,17 @@ def value_transition(request: HttpRequest, program_id: int, value_id: int,
     return value
 
 
+@router.post("/programs/{program_id}/rounds/{round_id}/submit-drafts", response=schemas.SubmitDraftsOut)
+def submit_drafts(request: HttpRequest, program_id: int, round_id: int,
+                  payload: schemas.SubmitDraftsIn) -> services.SubmitAllResult:
+    """Submit all my drafts of the round, each with the single submission's checks; per value, not
+    all-or-nothing: a draft failing a check stays a draft and is listed in ``failed`` with the reason.
+    ``reason`` is every submission's comment (the reason of those lacking required evidence)."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    return services.indicator_values_submit_drafts(reporting_round=reporting_round, actor=request.user,
+                                                   reason=payload.reason)
+
+
 @router.post("/programs/{program_id}/bulk-approve", response=schemas.BulkApproveOut)
 def bulk_approve(request: HttpRequest, program_id: int, payload: schemas.BulkApproveIn) -> services.BulkResult:
     program = access_program(request.user, program_id, manage=True)

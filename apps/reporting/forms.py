@@ -81,6 +81,12 @@ class TransitionForm(StepForm):
     comment = forms.CharField(required=False, strip=False)
 
 
+class SubmitDraftsForm(forms.Form):
+    """Submit all my drafts of a round: one comment for all, the reason of those lacking required evidence."""
+
+    reason = forms.CharField(required=False, max_length=2000)
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(required=False, allow_empty_file=True)
     checklist_item = forms.CharField(required=False, strip=False)

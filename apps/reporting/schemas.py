@@ -19,7 +19,7 @@ from apps.staging.schemas import StagedImportOut
 
 from .models import IndicatorValue
 from .selectors import ApprovedPoint, ProgressLine, RoundProgress, ValueDetail, evidence_completeness
-from .services import ApprovalFailure, BulkResult, EvidenceOverride, ValueInput
+from .services import ApprovalFailure, BulkResult, EvidenceOverride, SubmitAllResult, SubmitFailure, ValueInput
 
 
 class RoundIn(Schema):
@@ -162,6 +162,18 @@ BulkApproveOut = schema_of(
     failed=list[ApprovalFailureOut], overridden=list[EvidenceOverrideOut],
     doc="A :class:`~apps.reporting.services.BulkResult`: ``overridden`` are approved values (also in ``approved``) "
         "that lacked required evidence, with the items.",
+)
+
+class SubmitDraftsIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+SubmitFailureOut = schema_of("SubmitFailureOut", SubmitFailure, "id label reason")
+
+SubmitDraftsOut = schema_of(
+    "SubmitDraftsOut", SubmitAllResult, "submitted failed", failed=list[SubmitFailureOut],
+    doc="A :class:`~apps.reporting.services.SubmitAllResult`: the drafts submitted, and those left drafts with "
+        "the single submission's refusal.",
 )
 
 ProgressLineOut = schema_of(

@@ -209,6 +209,11 @@ class Inbox:
     waiting: list[Obligation]  # submitted, awaiting review
     done: list[Obligation]  # approved
 
+    @property
+    def drafts(self) -> int:
+        """Rows saved but not submitted: what "submit all my drafts" would submit."""
+        return sum(1 for o in self.to_do if o.value is not None)
+
 
 def inbox(user: User, reporting_round: ReportingRound, *, today: dt.date | None = None) -> Inbox:
     today = today or timezone.localdate()

@@ -32,6 +32,7 @@ from apps.review.models import ReviewEvent
 from apps.review.services import transition
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 
+from .access import reporting_parties
 from .models import (
     PERIODS_PER_YEAR,
     IndicatorValue,
@@ -39,7 +40,7 @@ from .models import (
     ReportingRound,
     ValueRevision,
 )
-from .selectors import evidence_completeness
+from .selectors import evidence_completeness, user_obligations
 from .validation import Check, check_number, is_change
 
 
@@ -348,6 +349,51 @@ def indicator_values_bulk_approve(*, program: Program, value_ids: list[int], act
             result.approved.append(value_id)
             if event.data.get("evidence_override"):
                 result.overridden.append(EvidenceOverride(value_id, list(event.data["evidence_override"])))
+    return result
+
+
+@dataclass(frozen=True)
+class SubmitFailure:
+    """A draft "submit all" left a draft, and why (the single submission's refusal)."""
+
+    id: int
+    label: str  # region · indicator
+    reason: str
+
+
+@dataclass(frozen=True)
+class SubmitAllResult:
+    submitted: list[int] = field(default_factory=list)
+    failed: list[SubmitFailure] = field(default_factory=list)
+
+
+def indicator_values_submit_drafts(*, reporting_round: ReportingRound, actor: User, reason: str = "") -> SubmitAllResult:
+    """Submit every draft the actor reports in the round, each through the single submission's checks.
+
+    Per value, not all-or-nothing: each submission is its own transaction through
+    :func:`indicator_value_transition` (permission, a number entered, the evidence rule, the version), and a
+    value that fails a check stays a draft and is reported with the reason. After a bulk import one incomplete
+    row should not hold back the others; the summary says which to finish. ``reason`` is the comment of every
+    submission, so it serves as the stated reason of those lacking required evidence.
+    """
+    if not reporting_parties(actor, reporting_round.program):
+        raise PermissionDeniedError(_("您无权填报本轮调度。"))
+    result = SubmitAllResult()
+    drafts = [o for o in user_obligations(actor, reporting_round)
+              if o.value is not None and o.value.status == ReviewStatus.DRAFT]
+    for obligation in drafts:
+        value = obligation.value
+        assert value is not None
+        value.program = reporting_round.program
+        try:
+            with transaction.atomic():
+                indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=actor, comment=reason,
+                                           expected_version=value.version)
+        except DomainError as exc:
+            result.failed.append(SubmitFailure(value.id, f"{obligation.region.name} · {obligation.indicator.name}",
+                                               str(exc)))
+        else:
+            result.submitted.append(value.id)
     return result
 
 

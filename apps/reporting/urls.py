@@ -6,6 +6,7 @@ urlpatterns = [
     path("<id:program_id>/rounds/", views.rounds, name="reporting_rounds"),
     path("<id:program_id>/rounds/<id:round_id>/", views.round_page, name="reporting_round"),
     path("<id:program_id>/rounds/<id:round_id>/inbox/", views.inbox_page, name="reporting_inbox"),
+    path("<id:program_id>/rounds/<id:round_id>/submit-drafts/", views.submit_drafts, name="reporting_submit_drafts"),
     path("<id:program_id>/rounds/<id:round_id>/template.xlsx", views.template_xlsx, name="reporting_template"),
     path("<id:program_id>/rounds/<id:round_id>/import/", views.import_page, name="reporting_import"),
     path("<id:program_id>/rounds/<id:round_id>/import/<id:import_id>/", views.import_status,

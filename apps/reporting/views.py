@@ -29,7 +29,7 @@ from apps.staging.web import StagedImportStep, staged_import_context, staged_imp
 from . import imports, services
 from .access import VALUES_IMPORT, access_round, access_value, access_values_import
 from .exports import department_template
-from .forms import BulkApproveForm, EvidenceForm, RoundForm, TransitionForm, ValueForm
+from .forms import BulkApproveForm, EvidenceForm, RoundForm, SubmitDraftsForm, TransitionForm, ValueForm
 from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
     evidence_completeness,
@@ -90,6 +90,24 @@ def inbox_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResp
         "program": reporting_round.program, "round": reporting_round, "box": box,
         "rounds": ReportingRound.objects.filter(program=reporting_round.program),
     })
+
+
+@require_POST
+@page
+def submit_drafts(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """Submit all my drafts of the round; the summary says which were submitted and which stay drafts, why."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    reason = cleaned(SubmitDraftsForm(request.POST))["reason"]
+    result = services.indicator_values_submit_drafts(reporting_round=reporting_round, actor=request.user,
+                                                     reason=reason)
+    count = len(result.submitted)
+    if count:
+        messages.success(request, ngettext("已提交 %(count)s 项。", "已提交 %(count)s 项。", count) % {"count": count})
+    elif not result.failed:
+        messages.info(request, _("没有可提交的草稿。"))
+    for failure in result.failed:
+        messages.error(request, _("%(label)s 未提交：%(reason)s") % {"label": failure.label, "reason": failure.reason})
+    return redirect("reporting_inbox", program_id=program_id, round_id=round_id)
 
 
 @page
