@@ -19,7 +19,14 @@ from apps.staging.schemas import StagedImportOut
 
 from .models import IndicatorValue
 from .selectors import ApprovedPoint, ProgressLine, RoundProgress, ValueDetail, evidence_completeness
-from .services import ApprovalFailure, BulkResult, EvidenceOverride, SubmitAllResult, SubmitFailure, ValueInput
+from .services import (
+    ApprovalFailure,
+    BulkResult,
+    EvidenceOverride,
+    SubmitAllResult,
+    SubmitFailure,
+    ValueInput,
+)
 
 
 class RoundIn(Schema):
