@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 import pytest
 
 from apps.reporting.models import IndicatorValue
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 from tests.conftest import browser_login
+
+from .conftest import save
+
+SHOTS = os.environ.get("ECOCIV_SHOTS", "")  # a directory: the test saves its screenshots there (1366 and 360 px)
+
+
+def shots(page: Page, name: str) -> None:
+    if not SHOTS:
+        return
+    page.screenshot(path=f"{SHOTS}/{name}-1366.png", full_page=True)
+    width = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=f"{SHOTS}/{name}-360.png", full_page=True)
+    if width:
+        page.set_viewport_size(width)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,3 +56,21 @@ def test_report_submit_approve(rep, browser_page):
     assert "已审核通过 1 项" in page.content()
     value.refresh_from_db()
     assert value.status == "approved" and value.approved_revision.number == 23.5
+
+
+def test_submit_all_my_drafts(rep, browser_page):
+    page, world = browser_page, rep.world
+    save(rep, world.users.reporter)
+    save(rep, world.users.reporter, indicator=rep.qualitative, number=None, qualitative="achieved")
+    browser_login(page, "reporter")
+    page.wait_for_url("**/programs/**")
+    page.goto(f"{page.base_url}/programs/{world.program.id}/inbox/")
+    shots(page, "unit-inbox")
+    page.get_by_role("link", name="2025年度调度：待填报的数值 2 项").click()
+    page.wait_for_url("**/rounds/**/inbox/")
+    shots(page, "drafts")
+    page.get_by_role("button", name="提交我的全部草稿（2 项）").click()
+    page.wait_for_load_state()
+    assert "已提交 2 项" in page.content()
+    shots(page, "drafts-submitted")
+    assert set(IndicatorValue.objects.values_list("status", flat=True)) == {"submitted"}
