@@ -9,7 +9,7 @@ PORT ?= 8000
 # runs the suite in one process.
 XDIST ?= -n 2
 
-.PHONY: demo test venv lint bench serve clean
+.PHONY: demo test venv lint bench serve clean manual-shots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（未找到 $(PYTHON)）"; exit 1; }
@@ -38,6 +38,10 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_air.py
 	$(PY) benchmarks/bench_import.py
+
+# The user manual's screenshots (docs/manual/img/), taken by the browser test on the demo data (needs chromium).
+manual-shots: $(STAMP)
+	ECOCIV_MANUAL_SHOTS=1 $(PY) -m pytest -q -p no:xdist tests/manual/test_shots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
