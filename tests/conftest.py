@@ -7,13 +7,14 @@ Personas: ``office`` (生态办管理员 of 甲市), ``reporter`` (联络员 of 
 from __future__ import annotations
 
 import copy
+import inspect
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from django.core.management import call_command
@@ -33,6 +34,8 @@ from apps.programs.models import Program, TitleSought
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
     from xdist.remote import Producer
+
+T = TypeVar("T")
 
 #: What the ``client_for`` fixture returns: ``client_for(user)`` is the test client logged in as that user.
 ClientFor = Callable[[User], Client]
@@ -116,12 +119,15 @@ def _transactional(item: pytest.Item) -> bool:
 
 
 class SharedWorld:
-    """The ``world`` of one test module, built once in an outer transaction that is rolled back after the module.
+    """The ``world`` of one test module, built once in an outer transaction that is rolled back after the module,
+    and the fixtures built on it (``rep``, ``plan``, …, see :func:`shared_fixture`), each in a savepoint above it.
 
-    Each test runs in its own savepoint inside it (pytest-django's ``db``) and gets a deep copy of the objects
+    Each test runs in its own savepoint inside them (pytest-django's ``db``) and gets a deep copy of the objects
     (as Django's ``setUpTestData`` does), so neither its rows nor its changes to the objects reach the next test.
-    It is closed (rolled back) before any test of the module that must not see it: one that commits for real,
-    or one that uses the database without ``world``; such tests, and later ones of the module, build their own.
+    Before each test the stack of shared fixtures is made exactly the ones the test uses (savepoints of others
+    rolled back, missing ones built), so a test sees no row of a fixture it did not ask for. The world is closed
+    (rolled back) before any test of the module that must not see it: one that commits for real, or one that uses
+    the database without ``world``; such tests, and later ones of the module, build their own.
     """
 
     #: The open one, if any (one module at a time; ``pytest_runtest_setup`` closes it when a test must not see it).
@@ -131,33 +137,131 @@ class SharedWorld:
 
     def __init__(self, blocker: DjangoDbBlocker) -> None:
         self.blocker = blocker
-        self.template: SimpleNamespace | None = None
+        #: The shared objects by fixture name (``world`` and the open layers), and below it the states before each
+        #: layer was opened, with that layer's savepoint.
+        self.state: dict[str, object] = {}
+        self._layers: list[tuple[str, transaction.Atomic, dict[str, object]]] = []
         self._atomic: transaction.Atomic | None = None
+        self._copy: dict[str, object] | None = None
 
-    def open(self) -> None:
+    @property
+    def template(self) -> SimpleNamespace | None:
+        world = self.state.get("world")
+        return world if isinstance(world, SimpleNamespace) else None
+
+    @property
+    def layers(self) -> list[str]:
+        """The shared fixtures built on the world now, bottom first."""
+        return [name for name, _, _ in self._layers]
+
+    def open(self, item: pytest.Item) -> None:
         with self.blocker.unblock():
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
-            self.template = build_world()
+            self.state = {"world": build_world()}
         SharedWorld.current = self
+        self.arrange(item)
+
+    def arrange(self, item: pytest.Item) -> None:
+        """Make the open layers exactly the shared fixtures ``item`` uses: keep the common bottom, roll back the
+        rest, build the missing ones (each from a copy of the layers below, so those stay as they were)."""
+        wanted = _shared_stack(getattr(item, "fixturenames", ()))
+        keep = 0
+        while keep < min(len(wanted), len(self._layers)) and self._layers[keep][0] == wanted[keep]:
+            keep += 1
+        with self.blocker.unblock():
+            while len(self._layers) > keep:
+                _, savepoint, self.state = self._layers.pop()
+                transaction.set_rollback(True)
+                savepoint.__exit__(None, None, None)
+            for name in wanted[keep:]:
+                savepoint = transaction.atomic()
+                savepoint.__enter__()
+                self._layers.append((name, savepoint, self.state))
+                state = copy.deepcopy(self.state)
+                builder = SHARED_FIXTURES[name]
+                state[name] = builder(**{arg: state[arg] for arg in _arguments(builder)})
+                self.state = state
+
+    def copy(self) -> dict[str, object]:
+        """This test's copy of the shared objects (one deep copy per test, so objects shared stay shared)."""
+        if self._copy is None:
+            self._copy = copy.deepcopy(self.state)
+        return self._copy
 
     def close(self) -> None:
         if self._atomic is not None:
             with self.blocker.unblock():
+                for _, savepoint, _ in reversed(self._layers):  # innermost first: Django's atomic is a stack
+                    transaction.set_rollback(True)
+                    savepoint.__exit__(None, None, None)
                 transaction.set_rollback(True)
                 self._atomic.__exit__(None, None, None)
-        self._atomic = self.template = None
+        self._atomic, self.state, self._layers, self._copy = None, {}, [], None
         if SharedWorld.current is self:
             SharedWorld.current = None
+
+
+#: The fixtures shared per module above ``world`` (:func:`shared_fixture`), by name, in the order registered.
+SHARED_FIXTURES: dict[str, Callable[..., object]] = {}
+
+
+def _arguments(builder: Callable[..., object]) -> list[str]:
+    return list(inspect.signature(builder).parameters)
+
+
+def _shared_stack(names: Iterable[str]) -> list[str]:
+    """The shared fixtures among ``names`` with the ones they are built on, each after those (bottom first)."""
+    stack: list[str] = []
+
+    def add(name: str) -> None:
+        if name in SHARED_FIXTURES and name not in stack:
+            for arg in _arguments(SHARED_FIXTURES[name]):
+                add(arg)
+            stack.append(name)
+
+    for name in sorted(set(names) & SHARED_FIXTURES.keys(), key=list(SHARED_FIXTURES).index):
+        add(name)
+    return stack
+
+
+def shared_fixture(builder: Callable[..., T]) -> Callable[..., T]:
+    """A fixture built on ``world`` (and on other shared fixtures, named by ``builder``'s arguments), shared by
+    the tests of a module as ``world`` is: built once in a savepoint, each test gets a copy.
+
+    Where the module's world is not shared (a test that commits, or later tests of a module where one did), the
+    fixture is built for the test from the test's own objects, as a plain fixture would be.
+    """
+    name = builder.__name__
+    SHARED_FIXTURES[name] = builder
+
+    def fixture(**kwargs: object) -> T:
+        shared = SharedWorld.current
+        if shared is not None and name in shared.state:
+            return shared.copy()[name]  # type: ignore[return-value]
+        return builder(**{arg: kwargs[arg] for arg in _arguments(builder)})
+
+    arguments = dict.fromkeys(["world", *_arguments(builder)])  # world: the test's database and its world first
+    fixture.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(arg, inspect.Parameter.KEYWORD_ONLY) for arg in arguments])
+    fixture.__name__ = fixture.__qualname__ = name
+    fixture.__doc__ = builder.__doc__
+    return pytest.fixture(name=name)(fixture)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     SharedWorld.item = item
+    shared = SharedWorld.current
+    if shared is None:
+        return
+    shared._copy = None
     names = getattr(item, "fixturenames", ())
     uses_db = "db" in names or item.get_closest_marker("django_db") is not None or _transactional(item)
-    if SharedWorld.current is not None and uses_db and ("world" not in names or _transactional(item)):
-        SharedWorld.current.close()
+    if uses_db and ("world" not in names or _transactional(item)):
+        shared.close()
+    elif "world" in names:
+        shared.arrange(item)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +273,7 @@ def shared_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> I
     """
     shared = SharedWorld(django_db_blocker)
     if SharedWorld.item is not None and not _transactional(SharedWorld.item):
-        shared.open()
+        shared.open(SharedWorld.item)
     try:
         yield shared
     finally:
@@ -180,7 +284,7 @@ def shared_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> I
 def world(shared_world: SharedWorld, db: None) -> SimpleNamespace:  # noqa: ARG001 - requesting db opens the test database
     """Regions, units, personas and two programs: the module's shared ones (copied), or built for this test."""
     if shared_world.template is not None:
-        return copy.deepcopy(shared_world.template)
+        return shared_world.copy()["world"]  # type: ignore[return-value]
     return build_world()
 
 

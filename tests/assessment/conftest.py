@@ -16,6 +16,7 @@ from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.models import AssignedTarget, Program, RegionGoal, Responsibility, TargetOverride
 from apps.reporting.models import IndicatorValue, ValueRevision
+from tests.conftest import shared_fixture
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +59,7 @@ SERIES = {
 }
 
 
-@pytest.fixture
+@shared_fixture
 def assess(world: SimpleNamespace):
     program, users = world.program, world.users
     regions = {"city": world.city, **world.counties}

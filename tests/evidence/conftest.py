@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.uploads import check_upload
@@ -12,7 +11,7 @@ from apps.evidence.models import EVIDENCE_KINDS, Evidence
 from apps.reporting.services import evidence_upload
 from apps.tasks.models import TaskProgress
 from apps.tasks.services import task_progress_create
-from tests.conftest import make_user
+from tests.conftest import make_user, shared_fixture
 from tests.reporting.conftest import rep, save  # noqa: F401 - the reporting round fixture
 from tests.tasks.conftest import plan  # noqa: F401 - the task plan fixture
 
@@ -33,7 +32,7 @@ def progress_with_evidence(world: SimpleNamespace, plan: SimpleNamespace, names:
                                 files=files, submit=True)
 
 
-@pytest.fixture
+@shared_fixture
 def both(rep: SimpleNamespace, plan: SimpleNamespace):  # noqa: F811
     """One value evidence and one task evidence, plus reporters of a cooperating and of an unrelated unit."""
     world = rep.world

@@ -21,9 +21,10 @@ from apps.reporting.services import (
 from apps.tasks import services as task_services
 from apps.tasks.models import ProjectCategory
 from apps.tasks.supervision import notice_issue
+from tests.conftest import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def filled(world: SimpleNamespace):
     """A reporting round with a submitted value, a task with a milestone, a project and a supervision notice."""
     program, units = world.program, world.units

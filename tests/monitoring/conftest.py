@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 from apps.monitoring.models import Section, Station
 from apps.monitoring.samples import to_bytes
 from apps.reporting.services import reporting_round_create
+from tests.conftest import shared_fixture
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,7 @@ def inline_batches(settings: Settings):
     settings.MONITORING_RAISE = True
 
 
-@pytest.fixture
+@shared_fixture
 def sites(world: SimpleNamespace):
     city, hill, plain = world.city, world.counties["hill"], world.counties["plain"]
     stations = [
@@ -39,7 +40,7 @@ def sites(world: SimpleNamespace):
     return SimpleNamespace(stations=stations, sections=sections)
 
 
-@pytest.fixture
+@shared_fixture
 def round_2025(world: SimpleNamespace):
     return reporting_round_create(program=world.program, actor=world.users.office, name="2025年度调度",
                                   period_type="year", year=2025, due=dt.date(2026, 1, 31))

@@ -4,6 +4,7 @@ provenance, never overwrite locked values, and nothing is written when a file ha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -32,9 +33,12 @@ from docimport.monitoring import parse
 from .conftest import upload
 
 
+@functools.cache
 def _hourly(days: int = 365) -> pl.DataFrame:
     """2 stations (city S1, county S2) × ``days`` days of 2025 (a full year by default: annual values need
-    GB 3095 Table 4's ≥ 324 days, ≥ 27 a month), hand-checkable patterns with a few gaps."""
+    GB 3095 Table 4's ≥ 324 days, ≥ 27 a month), hand-checkable patterns with a few gaps.
+
+    Built once per size and process (callers derive other frames with ``with_columns``; none changes it)."""
     rows = []
     for station, offset in (("S1", 0), ("S2", 40)):
         for day in range(days):

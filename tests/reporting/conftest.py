@@ -13,9 +13,10 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Responsibility
 from apps.reporting.models import IndicatorValue
 from apps.reporting.services import ValueInput, indicator_value_save, reporting_round_create
+from tests.conftest import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def rep(world: SimpleNamespace):
     """A 2025 annual round on two indicators (numeric % and qualitative), 市生态环境局 leading both.
 

@@ -6,13 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
-import pytest
-
 from apps.tasks import services
 from apps.tasks.models import ProjectCategory
+from tests.conftest import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def plan(world: SimpleNamespace):
     """Group （一） with task 1. led by 市生态环境局 and task 2. led by 市住建局; one project each."""
     u = world.units
