@@ -9,6 +9,7 @@ An office of another city gets nothing of the demo city (the denied path).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,31 @@ from tests.conftest import make_user
 
 ROLES = ["office", "reporter", "reporter2", "county", "leader", "inspector", "province", "dual"]
 
+class Reads:
+    """What the rules read of the program once per test, not once per returned row (nothing changes the demo
+    while a test asks): its regions, its indicators, its values."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+    @functools.cached_property
+    def region_ids(self) -> set[int]:
+        return {region.id for region in program_regions(self.program)}
+
+    @functools.cached_property
+    def indicator_ids(self) -> set[int]:
+        return {indicator.id for indicator in program_indicators(self.program)}
+
+    @functools.cached_property
+    def values(self) -> dict[tuple[int, int], list[IndicatorValue]]:
+        """The program's values by (region id, indicator id)."""
+        values: dict[tuple[int, int], list[IndicatorValue]] = {}
+        for value in IndicatorValue.objects.select_related("region").filter(program=self.program):
+            value.program = self.program
+            values.setdefault((value.region_id, value.indicator_id), []).append(value)
+        return values
+
+
 @dataclass(frozen=True)
 class Asked:
     """One returned row and who asked for it: the role's user, the demo program, the unit named in the path."""
@@ -44,11 +70,12 @@ class Asked:
     program: Program
     department: Department
     row: dict[str, Any]
+    reads: Reads
 
     def value(self, **period: object) -> IndicatorValue:
-        value = IndicatorValue.objects.select_related("region").get(
-            program=self.program, region_id=self.row["region_id"], indicator_id=self.row["indicator_id"], **period)
-        value.program = self.program
+        """The row's value (its region and indicator, and ``period``: exactly one, as ``.get()`` would)."""
+        (value,) = [value for value in self.reads.values.get((self.row["region_id"], self.row["indicator_id"]), [])
+                    if all(getattr(value, name) == wanted for name, wanted in period.items())]
         return value
 
     def monitoring(self) -> bool:
@@ -85,13 +112,13 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/frameworks/{code}/indicators": public,
     "/api/programs": lambda x: Program.objects.filter(visible_programs_q(x.user), pk=x.row["id"]).exists(),
     # The program overview shows every region's targets to whoever may open the program.
-    "/api/programs/{program_id}/targets": lambda x: x.row["region_id"] in {r.id for r in program_regions(x.program)},
+    "/api/programs/{program_id}/targets": lambda x: x.row["region_id"] in x.reads.region_ids,
     # The region page shows a region's assigned numbers to whoever may open that region.
     "/api/programs/{program_id}/assigned-targets": lambda x: (
-        x.row["region_id"] in {r.id for r in program_regions(x.program)}
+        x.row["region_id"] in x.reads.region_ids
         and can_see_region(x.user, _region(x), x.program.id)),
     "/api/programs/{program_id}/responsibilities": lambda x: (
-        x.row["indicator_id"] in {i.id for i in program_indicators(x.program)}),
+        x.row["indicator_id"] in x.reads.indicator_ids),
     "/api/programs/{program_id}/departments/{department_id}/responsibilities": lambda x: (
         can_see_department(x.user, x.department) and x.program.responsibilities.filter(
             indicator_id=x.row["indicator_id"], department=x.department).exists()),
@@ -161,11 +188,12 @@ def test_list_endpoints_return_only_the_roles_scope():
     client = Client()
     returned: dict[str, int] = dict.fromkeys(RULES, 0)
     leaks: list[str] = []
+    reads, paths = Reads(program), list_operations()
     for username in ROLES:
         user = User.objects.get(username=username)
         client.force_login(user)
         arguments = _arguments(user, program)
-        for path in list_operations():
+        for path in paths:
             response = client.get(_url(path, arguments))
             assert response.status_code in (200, 403), (username, path, response.status_code)
             if response.status_code == 403:
@@ -173,7 +201,7 @@ def test_list_endpoints_return_only_the_roles_scope():
             rows = response.json()
             returned[path] += len(rows)
             leaks += [f"{username} {path} {row}" for row in rows
-                      if not RULES[path](Asked(user, program, arguments["department"], row))]
+                      if not RULES[path](Asked(user, program, arguments["department"], row, reads))]
     assert not leaks, f"{len(leaks)} rows outside the role's scope, e.g. {leaks[:3]}"
     assert {path for path, count in returned.items() if not count} == EMPTY_IN_DEMO
 
@@ -211,12 +239,14 @@ def test_another_citys_office_gets_nothing_of_the_demo_city():
     client.force_login(outsider)
     arguments = {"program": program, "round": program.reporting_rounds.first(),
                  "department": Department.objects.filter(region=program.region).first()}
+    reads = Reads(program)
     for path in list_operations():
         response = client.get(_url(path, arguments))
         if "{program_id}" in path:
             assert response.status_code in (403, 404), path
         elif response.status_code == 200:
-            assert all(RULES[path](Asked(outsider, program, arguments["department"], row)) for row in response.json()), path
+            assert all(RULES[path](Asked(outsider, program, arguments["department"], row, reads))
+                       for row in response.json()), path
     regions = client.get("/api/regions").json()
     assert {row["id"] for row in regions} == {elsewhere.id}
     assert client.get("/api/programs").json() == []
