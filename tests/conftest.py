@@ -7,16 +7,20 @@ Personas: ``office`` (生态办管理员 of 甲市), ``reporter`` (联络员 of 
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, TypeVar
 
+import django
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -47,12 +51,64 @@ hypothesis_settings.register_profile("thorough", max_examples=150)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
+#: A RAM-backed directory where there is one (Linux): a scratch SQLite file there costs no disk flush per commit.
+TMPFS = Path("/dev/shm")
+
+
+def _scratch_root() -> Path:
+    return TMPFS if TMPFS.is_dir() and os.access(TMPFS, os.W_OK) else Path(tempfile.gettempdir())
+
+
+def migrated_template() -> Path | None:
+    """Where a freshly migrated SQLite test database is kept for later test processes, or None on PostgreSQL.
+
+    Its name is a hash of everything the migrated schema depends on (every migration file of the installed apps,
+    Django's and SQLite's versions), so a changed or added migration names another file: a stale one is never
+    used. The first test process of a clean clone migrates as before and leaves its database here.
+    """
+    if connection.vendor != "sqlite":
+        return None
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    for config in django_apps.get_app_configs():
+        digest.update(config.name.encode())
+        for path in sorted(Path(config.path).glob("migrations/*.py")):
+            digest.update(path.name.encode() + path.read_bytes())
+    return _scratch_root() / f"ecociv-test-migrated-{digest.hexdigest()[:16]}.sqlite3"
+
+
+def _test_database() -> Path:
+    return Path(connection.settings_dict["TEST"]["NAME"])
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:  # noqa: ARG001
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:  # noqa: ARG001
+    """Whether pytest-django keeps the test database: yes where this process copied in a migrated template (its
+    ``migrate`` then finds nothing to apply), or with ``--reuse-db``."""
+    template = migrated_template()
+    if request.config.getvalue("reuse_db") or template is None or not template.exists():
+        return bool(request.config.getvalue("reuse_db"))
+    shutil.copyfile(template, _test_database())
+    request.config.stash[COPIED_TEMPLATE] = True
+    return True
+
+
+COPIED_TEMPLATE = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker,  # noqa: ARG001
+                    request: pytest.FixtureRequest) -> Iterator[None]:
     """Frameworks are package data: load them once for the whole session.
 
-    Requesting pytest-django's own ``django_db_setup`` (which this one overrides) creates the test database first.
+    Requesting pytest-django's own ``django_db_setup`` (which this one overrides) creates the test database first:
+    on SQLite from the migrated template when there is one (:func:`migrated_template`), else by migrating, and
+    then it becomes the template (copied before anything but the migrations is in it).
     """
+    copied = request.config.stash.get(COPIED_TEMPLATE, False)
+    template = migrated_template()
+    if template is not None and not copied and not template.exists():
+        with django_db_blocker.unblock():
+            _publish(template)
     with django_db_blocker.unblock():
         call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))
     yield
@@ -62,6 +118,24 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    if copied:  # pytest-django keeps a database it did not create: remove this process's copy
+        with django_db_blocker.unblock():
+            connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{_test_database()}{suffix}").unlink(missing_ok=True)
+
+
+def _publish(template: Path) -> None:
+    """Copy the migrated test database (a consistent snapshot, through SQLite's backup) to ``template``."""
+    partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
+    connection.ensure_connection()
+    target = sqlite3.connect(partial)
+    try:
+        connection.connection.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+    os.replace(partial, template)  # atomic: another process sees the whole file or none
 
 
 #: Test modules whose tests must run in order in one process (none of them may commit for real: such a test
@@ -85,10 +159,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadSco
     return DemoOnOneWorker(config, log)
 
 
-#: A RAM-backed directory where there is one (Linux): a scratch SQLite file there costs no disk flush per commit.
-TMPFS = Path("/dev/shm")
-
-
 @pytest.fixture
 def scratch_dir(tmp_path: Path) -> Iterator[Path]:
     """A fresh directory for a subprocess's scratch SQLite database, on tmpfs when the machine has one.
@@ -96,7 +166,7 @@ def scratch_dir(tmp_path: Path) -> Iterator[Path]:
     A fresh database is migrated with the production settings (synchronous writes), so on disk each migration's
     commit waits for a flush: seconds of idle time per benchmark smoke test. Elsewhere it is ``tmp_path``.
     """
-    if not (TMPFS.is_dir() and os.access(TMPFS, os.W_OK)):
+    if _scratch_root() != TMPFS:
         yield tmp_path
         return
     path = Path(tempfile.mkdtemp(prefix="ecociv-scratch-", dir=TMPFS))
@@ -104,6 +174,18 @@ def scratch_dir(tmp_path: Path) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def bench_database(scratch_dir: Path, django_db_setup: None) -> str:  # noqa: ARG001 - the template is made there
+    """The URL of a benchmark's scratch SQLite file: a copy of the migrated test database where the suite keeps
+    one (:func:`migrated_template`; the benchmark's own ``migrate`` then has nothing to apply), else a new file
+    the benchmark migrates."""
+    path = scratch_dir / "bench.sqlite3"
+    template = migrated_template()
+    if template is not None and template.exists():
+        shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
 
 
 def make_user(username: str, role: str, **scope: object) -> User:

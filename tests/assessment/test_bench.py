@@ -11,11 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_bench_evaluate_smoke(scratch_dir):
+def test_bench_evaluate_smoke(bench_database):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_evaluate.py"), "--regions", "4", "--indicators", "10",
-         "--years", "3", "--repeat", "1", "--database", f"sqlite:///{scratch_dir / 'bench.sqlite3'}"],
+         "--years", "3", "--repeat", "1", "--database", bench_database],
         capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr

@@ -11,11 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_bench_import_smoke(scratch_dir):
+def test_bench_import_smoke(bench_database):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_import.py"), "--rows", "40", "--indicators", "10",
-         "--database", f"sqlite:///{scratch_dir / 'bench.sqlite3'}"],
+         "--database", bench_database],
         capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
