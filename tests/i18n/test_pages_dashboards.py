@@ -12,7 +12,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,7 +26,7 @@ from apps.programs.models import Program, RegionGoal
 from apps.reporting.models import ReportingRound
 from calc.attainment import REACHABILITY_LABELS, STATUS_LABELS
 from tests.assessment.conftest import _fresh_cache, assess  # noqa: F401 - fixtures
-from tests.conftest import ClientFor
+from tests.conftest import shared_fixture
 from tests.monitoring.conftest import inline_batches, round_2025, sites, upload  # noqa: F401 - fixtures
 from tests.monitoring.test_import import _hourly
 
@@ -64,18 +64,19 @@ def check(content: str, world: SimpleNamespace, expected: list[str]) -> None:
     assert not CJK.search(menu), menu
 
 
-@pytest.fixture
-def monitored(world: SimpleNamespace, sites: SimpleNamespace, round_2025: ReportingRound,  # noqa: ARG001, F811
-              client_for: ClientFor) -> None:
-    """A committed air batch (results on the home page) and a previewed one (the batch page's plan)."""
-    office = client_for(world.users.office)
+@shared_fixture
+def monitored(world: SimpleNamespace, sites: SimpleNamespace, round_2025: ReportingRound) -> ImportBatch:  # noqa: ARG001, F811
+    """A committed air batch (results on the home page) and a previewed one (the batch page's plan), uploaded
+    on the page by the office (a client of its own: the fixture is shared by the module's tests)."""
+    office = Client()
+    office.force_login(world.users.office)
     url = reverse("monitoring_upload", args=[world.program.id])
-    office.post(url, {"kind": "air", "file": upload("air.csv", to_bytes(_hourly(), "csv"))})
-    committed = ImportBatch.objects.get()
-    office.post(reverse("monitoring_batch_commit", args=[world.program.id, committed.id]))
-    office.post(url, {"kind": "air", "file": upload("air2.csv", to_bytes(_hourly(), "csv"))})
-    previewed = ImportBatch.objects.exclude(pk=committed.pk).get()
-    return previewed
+    with override_settings(ECOCIV_JOB_BACKEND="inline", MONITORING_RAISE=True):  # as inline_batches sets for a test
+        office.post(url, {"kind": "air", "file": upload("air.csv", to_bytes(_hourly(), "csv"))})
+        committed = ImportBatch.objects.get()
+        office.post(reverse("monitoring_batch_commit", args=[world.program.id, committed.id]))
+        office.post(url, {"kind": "air", "file": upload("air2.csv", to_bytes(_hourly(), "csv"))})
+    return ImportBatch.objects.exclude(pk=committed.pk).get()
 
 
 def test_status_words_are_calcs_words_in_chinese():
@@ -149,7 +150,7 @@ def test_monitoring_sites_in_english(world: SimpleNamespace, english: Client):
     check(content, world, ["Air monitoring stations and surface water sections", "Water body", "Lake/reservoir"])
 
 
-def test_monitoring_batch_in_english(monitored: SimpleNamespace, world: SimpleNamespace, english: Client):
+def test_monitoring_batch_in_english(monitored: ImportBatch, world: SimpleNamespace, english: Client):
     english.force_login(world.users.office)
     content = get_english(english, reverse("monitoring_batch", args=[world.program.id, monitored.id]))
     check(content, world, ["Hourly air quality data: air2.csv", "Indicator values to be written", "Skipped",
@@ -168,7 +169,7 @@ def test_pages_stay_chinese_without_the_cookie(assess: SimpleNamespace, client: 
     assert "达标矩阵" in matrix and "仅约束性" in matrix and "Binding only" not in matrix
 
 
-def test_monitoring_stays_chinese_without_the_cookie(monitored: SimpleNamespace, world: SimpleNamespace, client: Client):
+def test_monitoring_stays_chinese_without_the_cookie(monitored: ImportBatch, world: SimpleNamespace, client: Client):
     client.force_login(world.users.office)
     batch = client.get(reverse("monitoring_batch", args=[world.program.id, monitored.id])).content.decode()
     assert "空气质量小时数据：air2.csv" in batch and "跳过" in batch and "检查完成，待确认" in batch
