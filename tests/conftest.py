@@ -106,7 +106,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker,  
     """
     copied = request.config.stash.get(COPIED_TEMPLATE, False)
     template = migrated_template()
-    if template is not None and not copied and not template.exists():
+    reused = request.config.getvalue("reuse_db")  # a kept database may hold more than the migrations
+    if template is not None and not copied and not reused and not template.exists():
         with django_db_blocker.unblock():
             _publish(template)
     with django_db_blocker.unblock():
