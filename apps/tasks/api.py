@@ -28,13 +28,14 @@ router = Router(tags=["任务、项目与督办"])
 @router.get("/programs/{program_id}/tasks", response=list[schemas.TaskOut], summary="任务清单（联络员只看本单位任务）")
 def list_tasks(request, program_id: int):
     program = access_program(request.user, program_id)
-    return list(selectors.task_queryset(request.user, program))
+    return selectors.task_list(request.user, program)
 
 
 @router.get("/programs/{program_id}/tasks.xlsx", summary="导出任务清单 xlsx")
 def export_tasks(request, program_id: int):
     program = access_program(request.user, program_id)
-    data = render_task_xlsx(f"{program.name}任务清单", selectors.task_queryset(request.user, program))
+    tasks = selectors.task_list(request.user, program)
+    data = render_task_xlsx(f"{program.name}任务清单", tasks)
     return xlsx_response(data, f"tasks-{program.id}.xlsx")
 
 
@@ -50,7 +51,7 @@ staged_import_routes(router, "/programs/{program_id}/tasks/import", kind=imports
 def get_task(request, program_id: int, task_id: int):
     program = access_program(request.user, program_id)
     task = access_task(request.user, program, task_id)
-    return task
+    return selectors.with_group(request.user, program, task)
 
 
 @router.post("/programs/{program_id}/tasks/{task_id}/progress", response={201: schemas.ProgressOut},

@@ -8,20 +8,24 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from docimport.projects import COLUMNS as PROJECT_HEADERS
 from docimport.projects import year_header
 from docimport.tasks import EXPORT_COLUMNS as TASK_HEADERS
 from docimport.xlsx import sheet_row, sheet_title
 
-from .models import FundingSource, Project, ProjectStatus, Task
+from .models import FundingSource, Project, ProjectStatus, Task, TaskStatus
 
 #: A project's funding as (source, 万元 or None) and its yearly investment as year → planned/completed.
 Funding = Sequence[tuple[str, Decimal | None]]
 Years = dict[int, dict[str, Decimal]]
 
 
-def _book(title: str, headers: list[str], rows: Iterable[list[object]], widths: list[int]) -> bytes:
+def _book(title: str, headers: list[str], rows: Iterable[list[object]], widths: list[int],
+          bold_rows: Iterable[int] = ()) -> bytes:
+    """One sheet: the title, the header row (repeated on every printed page) and ``rows``; printed landscape,
+    fitted to the page's width; ``bold_rows`` (0-based among ``rows``) in bold (the task list's groups)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(title)
@@ -34,9 +38,17 @@ def _book(title: str, headers: list[str], rows: Iterable[list[object]], widths: 
         sheet.append(sheet_row(sheet, row))
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
+    bold = {index + 3 for index in bold_rows}
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.row in bold:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -58,12 +70,16 @@ def task_unit_names(task: Task) -> tuple[list[str], list[str]]:
 
 
 def render_task_xlsx(title: str, tasks: Iterable[Task]) -> bytes:
-    """``tasks`` with ``units`` prefetched, in plan order."""
-    rows = []
-    for task in tasks:
+    """``tasks`` with ``units`` prefetched and ``rollup`` set (``selectors.with_rollups``), in plan order: a group's
+    完成比例 and 状态 are its roll-up (the import never reads them back), its row in bold."""
+    rows, groups = [], []
+    for index, task in enumerate(tasks):
         cells = task_cells(task, *task_unit_names(task))
+        cells["完成比例（%）"], cells["状态"] = task.rollup.percent, str(TaskStatus(task.rollup.status).label)
         rows.append([cells[column] for column in TASK_HEADERS])
-    return _book(title, list(TASK_HEADERS), rows, [8, 36, 60, 24, 30, 14, 10, 10])
+        if task.rollup.is_group:
+            groups.append(index)
+    return _book(title, list(TASK_HEADERS), rows, [8, 36, 60, 24, 30, 14, 10, 10], groups)
 
 
 def _money(value: Decimal) -> str:

@@ -43,7 +43,23 @@ class MilestoneOut(_Overdue):
     overdue: bool
 
 
-class TaskOut(_Overdue):
+class RollupOut(Schema):
+    """A group's roll-up (``calc.tasks.rollup.Rollup``): the leaf tasks below it by state, and their dates."""
+
+    children: int
+    tasks: int
+    completed: int
+    in_progress: int
+    not_started: int
+    overdue_tasks: int
+    first_start: dt.date | None
+    last_deadline: dt.date | None
+
+
+class TaskOut(Schema):
+    """A task with what the office reads of it: for a group (``is_group``), ``status``, ``percent`` and
+    ``overdue`` are rolled up from its children (docs/tasks.md), and ``rollup`` counts what lies below."""
+
     id: int
     parent_id: int | None
     level: int
@@ -54,9 +70,16 @@ class TaskOut(_Overdue):
     status: str
     percent: int
     overdue: bool
+    is_group: bool
+    rollup: RollupOut | None
     leads: list[UnitOut]
     cooperators: list[UnitOut]
 
+    resolve_status = staticmethod(lambda obj: obj.rollup.status)
+    resolve_percent = staticmethod(lambda obj: obj.rollup.percent)
+    resolve_overdue = staticmethod(lambda obj: obj.rollup.overdue)
+    resolve_is_group = staticmethod(lambda obj: obj.rollup.is_group)
+    resolve_rollup = staticmethod(lambda obj: obj.rollup if obj.rollup.is_group else None)
     resolve_leads = staticmethod(lambda obj: [u.department for u in obj.units.all() if u.role == "lead"])
 
     @staticmethod
@@ -91,11 +114,38 @@ class ProgressDetailOut(ProgressOut):
     resolve_history = staticmethod(lambda obj: list(review_history(obj)))
 
 
+class SubTaskOut(Schema):
+    """A line of a group's sub-task list (a :class:`~apps.tasks.selectors.TaskRow`); ``depth`` 0 is a direct
+    child; ``context`` marks a group shown only to place the reader's own tasks (its roll-up covers only those)."""
+
+    id: int = Field(alias="task.id")
+    parent_id: int | None = Field(alias="task.parent_id")
+    depth: int
+    number: str = Field(alias="task.number")
+    title: str = Field(alias="task.title")
+    deadline: dt.date | None = Field(alias="task.deadline")
+    deadline_text: str = Field(alias="task.deadline_text")
+    status: str = Field(alias="rollup.status")
+    percent: int
+    overdue: bool
+
+    resolve_percent = staticmethod(lambda obj: obj.rollup.percent)  # a group's is rolled up from its children
+    resolve_overdue = staticmethod(lambda obj: obj.rollup.overdue)
+    is_group: bool
+    context: bool = Field(alias="is_context")
+    leads: list[UnitOut]
+
+
 class TaskDetailOut(TaskOut):
     description: str
     milestones: list[MilestoneOut]
     indicator_ids: list[int]
     progress: list[ProgressDetailOut]
+    subtasks: list[SubTaskOut]
+    hidden_subtasks: int  # direct children the reader may not see, counted only
+
+    resolve_subtasks = staticmethod(lambda obj: obj.group.rows)
+    resolve_hidden_subtasks = staticmethod(lambda obj: obj.group.hidden)
 
     resolve_indicator_ids = staticmethod(lambda obj: [i.id for i in obj.indicators.all()])
     resolve_progress = staticmethod(lambda obj: list(selectors.task_progress_list(obj)))
@@ -213,13 +263,16 @@ RunOut = schema_of("RunOut", RunResult, "issued escalated resolved")
 DueReportOut = schema_of("DueReportOut", selectors.DueReport, "title due url overdue returned")
 
 
-class InboxTaskOut(_Overdue):
+class InboxTaskOut(Schema):
     id: int
     number: str
     title: str
     deadline: dt.date | None
     percent: int
     overdue: bool
+
+    resolve_percent = staticmethod(lambda obj: obj.rollup.percent)  # a group's is rolled up from its children
+    resolve_overdue = staticmethod(lambda obj: obj.rollup.overdue)
 
 
 class InboxOut(Schema):
@@ -231,6 +284,20 @@ class InboxOut(Schema):
     due_reports: list[DueReportOut]
 
 
-BarOut = schema_of("BarOut", selectors.Bar, "label kind start end css note")
+BarOut = schema_of("BarOut", selectors.Bar, "label kind start end css note depth task_id")
 
-TimelineOut = schema_of("TimelineOut", selectors.Timeline, "start end today rows", rows=list[BarOut])
+LaneLabelOut = schema_of("LaneLabelOut", selectors.LaneLabel, "text kind day lane anchor")
+
+BandOut = schema_of("BandOut", selectors.Band, "bars labels lanes", bars=list[BarOut], labels=list[LaneLabelOut])
+
+
+class TimelineSectionOut(Schema):
+    """A heading of the timeline (a top-level group as a bar with its roll-up; none for tasks outside groups)."""
+
+    heading: BarOut | None
+    rollup: RollupOut | None
+    rows: list[BarOut]
+
+
+TimelineOut = schema_of("TimelineOut", selectors.Timeline, "start end today phases milestones sections rows",
+                        phases=BandOut, milestones=BandOut, sections=list[TimelineSectionOut], rows=list[BarOut])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
@@ -18,6 +18,8 @@ from apps.programs.models import Phase, Program
 from apps.reporting.selectors import department_round_dues
 from apps.review.services import review_history
 from apps.review.workflow import ReviewStatus
+from calc.tasks.lanes import Label, label_width, lane_count, place_labels
+from calc.tasks.rollup import Rollup, TaskNode, roll_up
 
 from .access import visible_notices_q, visible_projects_q, visible_tasks_q
 from .models import (
@@ -62,18 +64,71 @@ def task_queryset(user: User, program: Program) -> QuerySet[Task]:
     )
 
 
+def task_rollups(program: Program, *, today: dt.date) -> dict[int, Rollup]:
+    """Every task's roll-up (a group's status, progress and overdue derived from its children, recursively:
+    :mod:`calc.tasks.rollup`), from one query over the program's whole task list."""
+    rows = Task.objects.filter(program=program).values_list("id", "parent_id", "status", "percent", "deadline", "start")
+    return roll_up((TaskNode(*row) for row in rows), today)
+
+
+def _node(task: Task) -> TaskNode:
+    return TaskNode(task.id, task.parent_id, task.status, task.percent, task.deadline, task.start)  # type: ignore[arg-type]
+
+
+def with_rollups(tasks: list[Task], program: Program, *, today: dt.date | None = None) -> list[Task]:
+    """``tasks`` (of ``program``) with ``rollup`` set on each: what the API, the exports and the pages print."""
+    rollups = task_rollups(program, today=today or timezone.localdate())
+    for task in tasks:
+        task.rollup = rollups[task.id]
+    return tasks
+
+
+def task_list(user: User, program: Program, *, today: dt.date | None = None) -> list[Task]:
+    """The tasks the user may see, in plan order, each with its ``rollup`` (the API's list and the exports)."""
+    return with_rollups(list(task_queryset(user, program)), program, today=today)
+
+
 @dataclass(frozen=True)
 class TaskRow:
     task: Task
     leads: list[Department]
     cooperators: list[Department]
-    overdue: bool
+    rollup: Rollup  # a group's values derived from its children; a task's own
     overdue_milestones: int
     is_context: bool = False  # a group shown only to place the user's own tasks
+    depth: int = 0  # below the section's heading (0: the heading or a task outside any group)
+
+    @property
+    def overdue(self) -> bool:
+        return self.rollup.overdue
+
+    @property
+    def is_group(self) -> bool:
+        return self.rollup.is_group
+
+
+def _tree_order(tasks: list[Task]) -> list[tuple[Task, int]]:
+    """``tasks`` depth first (a parent, then its children in plan order), with each one's depth in the list."""
+    ids = {t.id for t in tasks}
+    children: dict[int | None, list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: (t.order, t.id)):
+        children.setdefault(task.parent_id if task.parent_id in ids else None, []).append(task)
+    ordered: list[tuple[Task, int]] = []
+    stack = [(task, 0) for task in reversed(children.get(None, []))]
+    while stack:
+        task, depth = stack.pop()
+        ordered.append((task, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(task.id, [])))
+    return ordered
 
 
 def task_rows(user: User, program: Program, *, today: dt.date | None = None) -> list[TaskRow]:
-    """The task list in plan order; for a restricted user, the groups above its own tasks are shown as context."""
+    """The task list in plan order (each group followed by what it holds), every row with its roll-up.
+
+    For a restricted user, the groups above its own tasks are shown as context; such a group's roll-up is that
+    of the user's own tasks in it (what it holds of other units is not shown), a group the user sees itself
+    carries its full roll-up. All groups' roll-ups come from one query (:func:`task_rollups`).
+    """
     today = today or timezone.localdate()
     tasks = list(task_queryset(user, program))
     visible = {t.id for t in tasks}
@@ -85,24 +140,49 @@ def task_rows(user: User, program: Program, *, today: dt.date | None = None) -> 
         context += parents
         known |= missing
         missing = {t.parent_id for t in parents if t.parent_id and t.parent_id not in known}
+    rollups = task_rollups(program, today=today)
+    own = roll_up([_node(t) for t in [*tasks, *context]], today) if context else rollups
     rows = []
-    for task in sorted([*tasks, *context], key=lambda t: (t.order, t.id)):
-        units = list(task.units.all()) if task.id in visible else []
+    for task, depth in _tree_order([*tasks, *context]):
+        shown = task.id in visible
+        units = list(task.units.all()) if shown else []
         rows.append(TaskRow(
             task=task,
-            leads=[u.department for u in units if u.role == "lead"] if task.id in visible else [],
-            cooperators=[u.department for u in units if u.role == "cooperate"] if task.id in visible else [],
-            overdue=task.is_overdue(today) if task.id in visible else False,
-            overdue_milestones=sum(1 for m in task.milestones.all() if m.is_overdue(today))
-            if task.id in visible else 0,
-            is_context=task.id not in visible,
+            leads=[u.department for u in units if u.role == "lead"],
+            cooperators=[u.department for u in units if u.role == "cooperate"],
+            rollup=rollups[task.id] if shown else own[task.id],
+            overdue_milestones=sum(1 for m in task.milestones.all() if m.is_overdue(today)) if shown else 0,
+            is_context=not shown,
+            depth=depth,
         ))
     return rows
 
 
 @dataclass(frozen=True)
+class TaskSection:
+    """A heading of the task list (a top-level group) and the rows under it; ``heading`` None holds the tasks
+    that belong to no group."""
+
+    heading: TaskRow | None
+    rows: list[TaskRow]
+
+
+def task_sections(rows: list[TaskRow]) -> list[TaskSection]:
+    """``rows`` (in :func:`task_rows` order) under their top-level groups; consecutive loose tasks share one section."""
+    sections: list[TaskSection] = []
+    for row in rows:
+        if row.depth == 0 and row.is_group:
+            sections.append(TaskSection(row, []))
+        elif row.depth == 0 and (not sections or sections[-1].heading is not None):
+            sections.append(TaskSection(None, [row]))
+        else:
+            sections[-1].rows.append(row)
+    return sections
+
+
+@dataclass(frozen=True)
 class TaskCounts:
-    """The task list's headline: the user's own tasks (not the context groups), by state."""
+    """The task list's headline: the user's own tasks (not the groups, whose values are rolled up), by state."""
 
     total: int
     completed: int
@@ -111,13 +191,45 @@ class TaskCounts:
 
 
 def task_counts(rows: list[TaskRow]) -> TaskCounts:
-    own = [r for r in rows if not r.is_context and (r.task.level > 0 or r.task.deadline)]
+    own = [r for r in rows if not r.is_context and not r.is_group]
     return TaskCounts(
         total=len(own),
-        completed=sum(1 for r in own if r.task.status == TaskStatus.COMPLETED),
-        in_progress=sum(1 for r in own if r.task.status == TaskStatus.IN_PROGRESS),
+        completed=sum(1 for r in own if r.rollup.status == TaskStatus.COMPLETED),
+        in_progress=sum(1 for r in own if r.rollup.status == TaskStatus.IN_PROGRESS),
         overdue=sum(1 for r in own if r.overdue),
     )
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """A group's page: its roll-up and the sub-tasks below it that the user may see (``hidden``: its direct
+    children the user may not see, counted only)."""
+
+    rollup: Rollup
+    rows: list[TaskRow]
+    hidden: int
+
+
+def task_group(user: User, program: Program, task: Task, *, today: dt.date | None = None) -> TaskGroup:
+    """What lies below ``task`` (a task the user may see), each sub-task with its roll-up."""
+    rows = task_rows(user, program, today=today)
+    below: set[int] = {task.id}
+    inside = []
+    for row in rows:  # depth first: a row is below the task when its parent is
+        if row.task.parent_id in below:
+            below.add(row.task.id)
+            inside.append(row)
+    rollup = next(r.rollup for r in rows if r.task.id == task.id)
+    shown = sum(1 for r in inside if r.task.parent_id == task.id)
+    top = min((r.depth for r in inside), default=0)
+    return TaskGroup(rollup, [replace(r, depth=r.depth - top) for r in inside], rollup.children - shown)
+
+
+def with_group(user: User, program: Program, task: Task, *, today: dt.date | None = None) -> Task:
+    """``task`` with its ``rollup`` and its sub-tasks (``group``: :func:`task_group`) set, as the API serves it."""
+    task.group = task_group(user, program, task, today=today)
+    task.rollup = task.group.rollup
+    return task
 
 
 def task_progress_list(task: Task) -> QuerySet[TaskProgress]:
@@ -318,12 +430,12 @@ class Inbox:
 def department_inbox(program: Program, department: Department, *, today: dt.date | None = None) -> Inbox:
     """A unit's open tasks, its returned progress updates, its open notices and its due reports."""
     today = today or timezone.localdate()
-    tasks = list(
-        Task.objects.filter(program=program, units__department=department).exclude(status=TaskStatus.COMPLETED)
-        .distinct().order_by("deadline", "order")
-    )
+    rollups = task_rollups(program, today=today)  # a group is done when its children are, whatever it stored
+    tasks = [task for task in Task.objects.filter(program=program, units__department=department).distinct()
+             .order_by("deadline", "order") if rollups[task.id].status != TaskStatus.COMPLETED]
     for task in tasks:
-        task.overdue = task.is_overdue(today)
+        task.rollup = rollups[task.id]
+        task.overdue = task.rollup.overdue
     returned = list(
         TaskProgress.objects.filter(task__program=program, department=department, status=ReviewStatus.RETURNED)
         .select_related("task").prefetch_related("evidence")
@@ -338,16 +450,78 @@ def department_inbox(program: Program, department: Department, *, today: dt.date
 # --- timeline ----------------------------------------------------------------------------------
 
 
+#: The narrowest time axis of the timeline (px): the page gives its axis at least this width (scrolling it on a
+#: narrower screen), so labels laid out apart at this width stay apart (:mod:`calc.tasks.lanes`).
+AXIS_PX = 720
+LANE_PX = 20
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
-    kind: str  # phase / task / milestone / program-milestone
+    kind: str  # phase / program-milestone / group / task / milestone
     start: dt.date
     end: dt.date
     left: float  # per cent of the timeline width
     width: float
     css: str = ""
     note: str = ""
+    depth: int = 0  # below the section's heading
+    task_id: int | None = None
+    percent: int | None = None  # a task's or a group's (rolled-up) progress
+
+
+@dataclass(frozen=True)
+class LaneLabel:
+    """The label of a phase or a program milestone, in its lane of the band above (phases) or below (milestones)
+    the bars: ``anchor`` start (runs right from ``left`` %), end (runs left to it) or axis (from the start)."""
+
+    text: str
+    kind: str  # phase / program-milestone
+    day: dt.date
+    left: float
+    width: int  # px, the box's exact width
+    lane: int
+    anchor: str
+    css: str = ""
+
+    @property
+    def top(self) -> int:
+        """px from the band's top: a phase's label above the bars, a milestone's below the diamonds."""
+        return (self.lane + (self.kind != "phase")) * LANE_PX
+
+    @property
+    def right(self) -> float:
+        return round(100 - self.left, 2)
+
+
+@dataclass(frozen=True)
+class Band:
+    """Bars or diamonds on one row and their labels in ``lanes`` rows, so that no label overlaps another."""
+
+    title: str
+    bars: list[Bar]
+    labels: list[LaneLabel]
+    lanes: int
+
+    @property
+    def height(self) -> int:
+        return (self.lanes + 1) * LANE_PX
+
+    @property
+    def bar_top(self) -> int:
+        """px from the band's top to its bars (phases, below their labels) or diamonds (milestones, above theirs)."""
+        return (self.lanes * LANE_PX if self.bars and self.bars[0].kind == "phase" else 0) + 5
+
+
+@dataclass(frozen=True)
+class TimelineSection:
+    """A heading (a top-level group with its roll-up, as a bar spanning its tasks) and the rows under it."""
+
+    heading: Bar | None
+    rollup: Rollup | None
+    rows: list[Bar]
+    context: bool = False  # the heading only places the reader's tasks: its roll-up covers only those
 
 
 @dataclass(frozen=True)
@@ -357,46 +531,106 @@ class Timeline:
     today: dt.date
     today_left: float | None
     years: list[tuple[int, float]]
-    rows: list[Bar]
+    phases: Band
+    milestones: Band
+    sections: list[TimelineSection]
+    open_ids: frozenset[int]  # the tasks the reader may open (not the context groups)
+    axis_px: int = AXIS_PX
+
+    @property
+    def bands(self) -> list[Band]:
+        return [band for band in (self.phases, self.milestones) if band.bars]
+
+    @property
+    def rows(self) -> list[Bar]:
+        """Every bar, in the page's order (phases, program milestones, then each section's heading and rows)."""
+        bars = [*self.phases.bars, *self.milestones.bars]
+        for section in self.sections:
+            bars += [section.heading] if section.heading else []
+            bars += section.rows
+        return bars
+
+
+def _band(title: str, bars: list[Bar], kind: str) -> Band:
+    labels = place_labels([Label(str(i), bar.left / 100, label_width(bar.label)) for i, bar in enumerate(bars)],
+                          axis_px=AXIS_PX)
+    return Band(title, bars, [
+        LaneLabel(bars[int(p.key)].label, kind, bars[int(p.key)].start, bars[int(p.key)].left, p.width, p.lane,
+                  p.anchor, bars[int(p.key)].css)
+        for p in labels
+    ], lane_count(labels))
+
+
+def _task_css(rollup: Rollup) -> str:
+    return "done" if rollup.status == TaskStatus.COMPLETED else ("late" if rollup.overdue else "")
 
 
 def timeline(user: User, program: Program, *, today: dt.date | None = None) -> Timeline:
-    """Phases, program milestones and (the user's visible) tasks with milestones, placed on one time axis."""
+    """Phases and program milestones in bands whose labels never overlap, then the (user's visible) tasks under
+    their groups' headings, each group a bar with its roll-up, on one time axis."""
     today = today or timezone.localdate()
     phases = list(Phase.objects.filter(program=program).prefetch_related("milestones").order_by("order", "start"))
-    tasks = [t for t in task_queryset(user, program) if t.deadline]
-    dates = [p.start for p in phases] + [p.end for p in phases] + [t.deadline for t in tasks]
-    dates += [t.start for t in tasks if t.start]
+    milestones = sorted((m for p in phases for m in p.milestones.all()), key=lambda m: (m.due, m.id))
+    rows = task_rows(user, program, today=today)
+    tasks = [r.task for r in rows if not r.is_context]
+    dates = [p.start for p in phases] + [p.end for p in phases] + [m.due for m in milestones]
+    dates += [t.deadline for t in tasks if t.deadline] + [t.start for t in tasks if t.start]
+    dates += [m.due for t in tasks for m in t.milestones.all()]
     start = min(dates, default=today.replace(month=1, day=1))
     end = max(dates, default=today.replace(month=12, day=31))
     start, end = start.replace(day=1), max(end, start + dt.timedelta(days=30))
     span = (end - start).days or 1
+    default_start = phases[0].start if phases else start
 
     def place(a: dt.date, b: dt.date) -> tuple[float, float]:
-        a, b = max(a, start), min(b, end)
+        a, b = min(max(a, start), end), max(min(b, end), start)
         return round((a - start).days * 100 / span, 2), round(max((b - a).days, 1) * 100 / span, 2)
 
-    rows: list[Bar] = []
+    phase_bars = []
     for phase in phases:
         left, width = place(phase.start, phase.end)
         css = "current" if phase.start <= today <= phase.end else ("past" if phase.end < today else "")
-        rows.append(Bar(phase.name, "phase", phase.start, phase.end, left, width, css))
-        for milestone in phase.milestones.all():
-            left, _ = place(milestone.due, milestone.due)
-            rows.append(Bar(milestone.title, "program-milestone", milestone.due, milestone.due, left, 0,
-                            "past" if milestone.due < today else ""))
-    for task in tasks:
-        begin = task.start or (phases[0].start if phases else start)
-        left, width = place(begin, task.deadline)
-        css = "done" if task.status == TaskStatus.COMPLETED else ("late" if task.is_overdue(today) else "")
-        rows.append(Bar(str(task), "task", begin, task.deadline, left, width, css, f"{task.percent}%"))
-        for milestone in task.milestones.all():
-            left, _ = place(milestone.due, milestone.due)
-            rows.append(Bar(milestone.title, "milestone", milestone.due, milestone.due, left, 0,
-                            "late" if milestone.is_overdue(today) else ("done" if milestone.done_on else "")))
+        phase_bars.append(Bar(phase.name, "phase", phase.start, phase.end, left, width, css))
+    milestone_bars = [Bar(m.title, "program-milestone", m.due, m.due, place(m.due, m.due)[0], 0,
+                          "past" if m.due < today else "") for m in milestones]
+    sections = []
+    for section in task_sections(rows):
+        bars: list[Bar] = []
+        for row in section.rows:
+            bars += _task_bars(row, place, default_start, end, today)
+        heading = None
+        if section.heading is not None:
+            heading = _task_bars(section.heading, place, default_start, end, today)[0]
+        sections.append(TimelineSection(heading, section.heading.rollup if section.heading else None, bars,
+                                        context=section.heading is not None and section.heading.is_context))
     today_left = round((today - start).days * 100 / span, 2) if start <= today <= end else None
     years = [(y, round((dt.date(y, 1, 1) - start).days * 100 / span, 2)) for y in range(start.year + 1, end.year + 1)]
-    return Timeline(start, end, today, today_left, years, rows)
+    return Timeline(start, end, today, today_left, years, _band(_("创建阶段"), phase_bars, "phase"),
+                    _band(_("创建节点"), milestone_bars, "program-milestone"), sections,
+                    frozenset(t.id for t in tasks))
+
+
+def _task_bars(row: TaskRow, place: Callable[[dt.date, dt.date], tuple[float, float]], default_start: dt.date,
+               end: dt.date, today: dt.date) -> list[Bar]:
+    """A task's bar (a group's spans its tasks and carries its roll-up) and its milestones' diamonds."""
+    task, rollup = row.task, row.rollup
+    if row.is_group:
+        begin = task.start or rollup.first_start or default_start
+        finish = task.deadline or rollup.last_deadline or end
+        kind, note = "group", f"{rollup.percent}%"
+    else:
+        begin, finish, kind = task.start or default_start, task.deadline or end, "task"
+        note = f"{rollup.percent}%" if task.deadline else _("长期坚持")
+    left, width = place(begin, finish)
+    css = _task_css(rollup) or ("" if task.deadline or row.is_group else "ongoing")
+    bars = [Bar(str(task), kind, begin, finish, left, width, css, note, row.depth, task.id, rollup.percent)]
+    if row.is_context:
+        return bars
+    for milestone in task.milestones.all():
+        css = "late" if milestone.is_overdue(today) else ("done" if milestone.done_on else "")
+        bars.append(Bar(milestone.title, "milestone", milestone.due, milestone.due,
+                        place(milestone.due, milestone.due)[0], 0, css, depth=row.depth + 1, task_id=task.id))
+    return bars
 
 
 def open_notice_counts(program: Program, user: User) -> dict[int, int]:

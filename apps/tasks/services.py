@@ -298,6 +298,8 @@ def task_progress_create(*, task: Task, actor: User, narrative: str, percent: in
                          files: Sequence[CheckedUpload] = (), submit: bool = False) -> TaskProgress:
     """A unit's progress update (draft, or submitted at once), with evidence files already checked."""
     department = _progress_department(task, actor)
+    if task.children.exists():  # its progress is rolled up from its children (docs/tasks.md)
+        raise DomainError("任务组的进度由下级任务汇总，请在下级任务中填报进展。")
     narrative = (narrative or "").strip()
     if not narrative:
         raise DomainError("请填写进展情况。")

@@ -60,6 +60,7 @@ from .notice_workflow import (
     UNIT_ACTIONS,
     NoticeAction,
 )
+from .selectors import task_rollups
 
 #: Days a unit has to respond at each level before the notice escalates.
 RESPONSE_DAYS = {NoticeLevel.REMIND: 5, NoticeLevel.URGE: 5, NoticeLevel.CIRCULATE: 5}
@@ -107,18 +108,22 @@ def _cn(day: dt.date) -> str:
 
 @register_rule("milestone_overdue", "节点逾期")
 def milestones_overdue(program: Program, today: dt.date) -> Iterable[Flag]:
+    rollups = task_rollups(program, today=today)  # a group is done when its children are, whatever it stored
     milestones = (TaskMilestone.objects.filter(task__program=program, done_on__isnull=True, due__lt=today)
-                  .exclude(task__status=TaskStatus.COMPLETED).select_related("task"))
+                  .select_related("task"))
     return _flag_task_leads("milestone_overdue", [
         (m.task_id, m, f"{m.task}：节点「{m.title}」逾期", f"节点时间为{_cn(m.due)}，至今未完成。") for m in milestones
+        if rollups[m.task_id].status != TaskStatus.COMPLETED
     ])
 
 
 @register_rule("task_overdue", "任务逾期")
 def tasks_overdue(program: Program, today: dt.date) -> Iterable[Flag]:
-    tasks = list(Task.objects.filter(program=program, deadline__lt=today).exclude(status=TaskStatus.COMPLETED))
+    rollups = task_rollups(program, today=today)  # a group's status and per cent come from its children
+    tasks = [t for t in Task.objects.filter(program=program, deadline__lt=today)
+             if rollups[t.id].status != TaskStatus.COMPLETED]
     return _flag_task_leads("task_overdue", [
-        (t.id, t, f"{t}：逾期未完成", f"完成时限为{_cn(t.deadline)}，目前完成{t.percent}%。") for t in tasks
+        (t.id, t, f"{t}：逾期未完成", f"完成时限为{_cn(t.deadline)}，目前完成{rollups[t.id].percent}%。") for t in tasks
     ])
 
 

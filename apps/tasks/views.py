@@ -37,7 +37,7 @@ def task_list(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
     rows = selectors.task_rows(request.user, program)
     return render(request, "tasks/task_list.html", {
-        "program": program, "rows": rows, "counts": selectors.task_counts(rows),
+        "program": program, "sections": selectors.task_sections(rows), "counts": selectors.task_counts(rows),
         "can_manage": can_manage_program(request.user, program), "today": timezone.localdate(),
     })
 
@@ -55,11 +55,12 @@ def task_detail(request: HttpRequest, program_id: int, task_id: int) -> HttpResp
         update.editable = update.status in EDITABLE and update.review_can_report(request.user)
     units = list(task.units.select_related("department"))
     today = timezone.localdate()
+    group = selectors.task_group(request.user, program, task, today=today)
     return render(request, "tasks/task_detail.html", {
         "program": program, "task": task, "units": units, "updates": updates, "today": today,
         "milestones": [(m, m.is_overdue(today)) for m in task.milestones.all()],
-        "overdue": task.is_overdue(today),
-        "can_report": progress_department(request.user, task) is not None,
+        "rollup": group.rollup, "group": group, "overdue": group.rollup.overdue,
+        "can_report": not group.rollup.is_group and progress_department(request.user, task) is not None,
         "can_manage": can_manage_program(request.user, program),
         "notices": selectors.notice_queryset(request.user, program).filter(source_id=task.id, rule="task_overdue"),
     })
@@ -104,7 +105,7 @@ def progress_transition(request: HttpRequest, program_id: int, task_id: int, pro
 @page
 def task_export(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
-    tasks = selectors.task_queryset(request.user, program)
+    tasks = selectors.task_list(request.user, program)
     return xlsx_response(render_task_xlsx(f"{program.name}任务清单", tasks), f"{program.name}任务清单.xlsx")
 
 

@@ -26,7 +26,7 @@ from apps.reporting.exports import department_template
 from apps.staging.models import StagedImport, StagedStatus
 from apps.tasks.exports import render_project_xlsx, render_task_xlsx
 from apps.tasks.models import Project, ProjectFunding, ProjectYear, Task, TaskUnit
-from apps.tasks.selectors import project_queryset, task_queryset
+from apps.tasks.selectors import project_queryset, task_list
 from tests.conftest import make_user
 from tests.programs.test_services import GOOD, sheet
 from tests.reporting.conftest import rep, save  # noqa: F401 - the values fixture
@@ -50,7 +50,7 @@ def edited(data: bytes, match: str, column: str, value: object) -> bytes:
 
 
 def _tasks_export(world: SimpleNamespace) -> bytes:
-    return render_task_xlsx("任务清单", task_queryset(world.users.office, world.program))
+    return render_task_xlsx("任务清单", task_list(world.users.office, world.program))
 
 
 def _projects_export(world: SimpleNamespace) -> bytes:

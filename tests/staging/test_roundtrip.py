@@ -24,7 +24,7 @@ from apps.review.models import ReviewEvent
 from apps.tasks import services
 from apps.tasks.exports import render_project_xlsx, render_task_xlsx
 from apps.tasks.models import Project, ProjectFunding, ProjectYear, Task, TaskUnit
-from apps.tasks.selectors import project_queryset, task_queryset
+from apps.tasks.selectors import project_queryset, task_list
 from tests.programs.test_services import GOOD, sheet
 from tests.reporting.conftest import rep, save  # noqa: F401 - the values fixture
 from tests.sheets import xlsx
@@ -91,7 +91,7 @@ def test_exported_task_list_imports_as_no_change(world: SimpleNamespace) -> None
     services.task_list_import(program=world.program, data=xlsx(GOOD_TASKS))
     Task.objects.filter(number="1.").update(percent=40, status="in_progress")
     before = table(Task, TaskUnit)
-    data = render_task_xlsx("任务清单", task_queryset(world.users.office, world.program))
+    data = render_task_xlsx("任务清单", task_list(world.users.office, world.program))
     resolved = services.task_list_check(program=world.program, data=data)
     assert services.task_list_changes(program=world.program, resolved=resolved).plan() == {
         "changes": [], "unchanged": 6}
@@ -180,7 +180,7 @@ def test_task_and_project_exports_write_formulas_as_text(world: SimpleNamespace,
         response = client.get(url)
         assert response.status_code == 200, url
         _text_cells(response.content, [name])
-    data = render_task_xlsx("任务清单", task_queryset(world.users.office, world.program))
+    data = render_task_xlsx("任务清单", task_list(world.users.office, world.program))
     resolved = services.task_list_check(program=world.program, data=data)  # and the text reads back verbatim
     assert services.task_list_changes(program=world.program, resolved=resolved).plan()["changes"] == [
         {"row": 4, "name": name, "created": False, "changes": [["工作内容", "工作内容", name + "\x07", name]]}]

@@ -13,7 +13,7 @@ from apps.core.errors import ImportRejected
 from apps.tasks import services
 from apps.tasks.exports import render_project_xlsx, render_task_xlsx
 from apps.tasks.models import Project, ProjectFunding, ProjectYear, Task, TaskUnit
-from apps.tasks.selectors import project_queryset, task_queryset
+from apps.tasks.selectors import project_queryset, task_list, task_queryset
 from docimport.projects import parse_amount, parse_funding, parse_period
 from docimport.tasks import number_level, parse_deadline
 from tests.conftest import ClientFor
@@ -102,7 +102,7 @@ def test_task_export_reads_back(world: SimpleNamespace):
     before = [(t.number, t.title, t.level, t.parent_id, t.deadline,
                sorted((u.department_id, u.role) for u in t.units.all())) for t in task_queryset(world.users.office,
                                                                                                 world.program)]
-    data = render_task_xlsx("任务清单", task_queryset(world.users.office, world.program))
+    data = render_task_xlsx("任务清单", task_list(world.users.office, world.program))
     assert services.task_list_import(program=world.program, data=data) == {"created": 0, "updated": 0, "unchanged": 6}
     after = [(t.number, t.title, t.level, t.parent_id, t.deadline,
               sorted((u.department_id, u.role) for u in t.units.all())) for t in task_queryset(world.users.office,

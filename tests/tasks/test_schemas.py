@@ -15,11 +15,14 @@ from apps.tasks.models import (
     TaskProgress,
 )
 from apps.tasks.supervision import RunResult
+from calc.tasks.rollup import Rollup
 from tests.schema_reads import schema_tests
 
 # schema → what it reads (by attribute); a field with a resolver is shaped by the schema itself.
 READS = {
     schemas.TaskOut: Task,
+    schemas.RollupOut: Rollup,
+    schemas.SubTaskOut: selectors.TaskRow,
     schemas.MilestoneOut: TaskMilestone,
     schemas.TaskDetailOut: Task,
     schemas.EvidenceFileOut: Evidence,
@@ -40,10 +43,14 @@ READS = {
     schemas.InboxOut: selectors.Inbox,
     schemas.BarOut: selectors.Bar,
     schemas.TimelineOut: selectors.Timeline,
+    schemas.LaneLabelOut: selectors.LaneLabel,
+    schemas.BandOut: selectors.Band,
+    schemas.TimelineSectionOut: selectors.TimelineSection,
 }
 
 FROZEN = (selectors.TaskCounts, selectors.Inbox, selectors.Bar, selectors.Timeline,
           selectors.TaskRow, selectors.NoticeEventEntry, selectors.DueReport, selectors.SummaryLine,
-          selectors.ProjectSummary)
+          selectors.ProjectSummary, selectors.TaskSection, selectors.TaskGroup, selectors.LaneLabel, selectors.Band,
+          selectors.TimelineSection, Rollup)
 
 test_schema_fields_come_from_what_it_reads, test_dataclasses_are_frozen = schema_tests(READS, FROZEN)
