@@ -55,3 +55,28 @@ def test_constant_queries(world: SimpleNamespace, client_for: ClientFor):
         large = {path: _count(client, path.format(p=world.program.id)) for path in paths}
         large["inbox"] = _count(client, f"/programs/{world.program.id}/inbox/?department={world.units['市生态环境局'].id}")
         assert small == large, persona
+
+
+def test_group_pages_keep_their_queries_as_the_group_grows(world: SimpleNamespace, client_for: ClientFor):
+    """A group's page and API (its roll-up and sub-tasks), the list and the timeline, with nested groups growing."""
+    units = world.units
+    top = services.task_create(program=world.program, number="（一）", title="组")
+
+    def grow(n: int) -> None:
+        sub = services.task_create(program=world.program, parent=top, number=f"{n}.", title=f"子组{n}")
+        for i in range(n):
+            services.task_create(program=world.program, parent=sub, number=f"（{i + 1}）", title=f"任务{n}-{i}",
+                                 leads=[units["市生态环境局"]], cooperators=[units["市财政局"]],
+                                 deadline=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+                                 milestones=[("节点", dt.date(2026, 1, 1))])
+
+    p = world.program.id
+    paths = [f"/programs/{p}/tasks/{top.id}/", f"/api/programs/{p}/tasks/{top.id}", f"/programs/{p}/tasks/",
+             f"/programs/{p}/timeline/", f"/programs/{p}/tasks.xlsx", f"/api/programs/{p}/tasks"]
+    for persona in ("office", "reporter"):
+        client = client_for(getattr(world.users, persona))
+        grow(2)
+        small = {path: _count(client, path) for path in paths if persona == "office" or str(top.id) not in path}
+        grow(12)
+        large = {path: _count(client, path) for path in small}
+        assert small == large, persona
