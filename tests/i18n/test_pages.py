@@ -50,6 +50,7 @@ def domain_strings(filled: SimpleNamespace) -> list[str]:
     for indicator in Indicator.objects.filter(framework=filled.world.program.framework):
         names |= {indicator.name, indicator.full_name}
     names |= {str(t) for t in Task.objects.all()} | {t.title for t in Task.objects.all()}
+    names |= {t.number for t in Task.objects.all()}  # a group's heading shows its number as the plan writes it
     names |= {str(n) for n in SupervisionNotice.objects.all()} | {n.title for n in SupervisionNotice.objects.all()}
     names |= set(ProjectCategory.objects.values_list("name", flat=True))
     names |= set(filled.world.users.__dict__[u].display_name for u in filled.world.users.__dict__)
