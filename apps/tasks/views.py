@@ -24,7 +24,7 @@ from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.web import StagedImportStep, staged_import_page
 
 from . import imports, selectors, services, supervision
-from .access import access_notice, access_task, can_respond, progress_department
+from .access import access_notice, access_task, can_respond, can_view_task, progress_department
 from .exports import render_project_xlsx, render_task_xlsx
 from .forms import NoticeIssueForm, NoticeStepForm, ProgressForm, ProgressTransitionForm
 from .models import NoticeLevel, NoticeStatus, ProjectYear
@@ -60,6 +60,7 @@ def task_detail(request: HttpRequest, program_id: int, task_id: int) -> HttpResp
         "program": program, "task": task, "units": units, "updates": updates, "today": today,
         "milestones": [(m, m.is_overdue(today)) for m in task.milestones.all()],
         "rollup": group.rollup, "group": group, "overdue": group.rollup.overdue,
+        "parent_open": task.parent is not None and can_view_task(request.user, task.parent),
         "can_report": not group.rollup.is_group and progress_department(request.user, task) is not None,
         "can_manage": can_manage_program(request.user, program),
         "notices": selectors.notice_queryset(request.user, program).filter(source_id=task.id, rule="task_overdue"),

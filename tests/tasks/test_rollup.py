@@ -168,3 +168,14 @@ def test_inbox_leaves_out_a_group_whose_children_are_done(world: SimpleNamespace
     for task in (tree.late, tree.idle):
         services.task_apply_progress(task=task, percent=100)
     assert tree.sub.id not in {t.id for t in selectors.department_inbox(world.program, unit).tasks}
+
+
+def test_a_sub_tasks_crumb_links_its_group_only_where_it_may_be_opened(world: SimpleNamespace, tree: SimpleNamespace,
+                                                                       client_for: ClientFor):
+    p = world.program.id
+    group_url = f"/programs/{p}/tasks/{tree.sub.id}/"
+    office = client_for(world.users.office).get(f"/programs/{p}/tasks/{tree.late.id}/").content.decode()
+    assert f'href="{group_url}"' in office
+    reporter = client_for(world.users.reporter).get(f"/programs/{p}/tasks/{tree.late.id}/").content.decode()
+    assert "制度建设" in reporter and f'href="{group_url}"' not in reporter
+    assert client_for(world.users.reporter).get(group_url).status_code == 403
