@@ -75,11 +75,9 @@ def place_labels(labels: Sequence[Label], *, axis_px: int, gap: int = 6) -> list
     placed: list[Placed] = []
     for label in sorted(labels, key=lambda item: (item.at, item.key)):
         anchor, left, right = _span(label, axis_px)
-        for lane, spans in enumerate(lanes):
-            if all(right + gap <= a or b + gap <= left for a, b in spans):
-                break
-        else:
-            lane = len(lanes)
+        free = (i for i, spans in enumerate(lanes) if all(right + gap <= a or b + gap <= left for a, b in spans))
+        lane = next(free, len(lanes))
+        if lane == len(lanes):
             lanes.append([])
         lanes[lane].append((left, right))
         placed.append(Placed(label.key, label.at, label.width, lane, anchor, left, right))

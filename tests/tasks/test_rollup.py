@@ -68,8 +68,8 @@ def test_the_roll_up_follows_the_children(world: SimpleNamespace, tree: SimpleNa
     assert tree.top.status == TaskStatus.NOT_STARTED  # nothing is stored: the roll-up is computed on reading
 
 
-def test_list_page_groups_under_headings_with_the_roll_up(world: SimpleNamespace, tree: SimpleNamespace,
-                                                          client_for: ClientFor):
+@pytest.mark.usefixtures("tree")
+def test_list_page_groups_under_headings_with_the_roll_up(world: SimpleNamespace, client_for: ClientFor):
     html = client_for(world.users.office).get(f"/programs/{world.program.id}/tasks/").content.decode()
     assert html.count('<details class="tsec" open>') == 1
     heading = html.split('<details class="tsec" open>')[1].split("</summary>")[0]
@@ -103,7 +103,8 @@ def test_api_serves_the_roll_up_and_the_sub_tasks(world: SimpleNamespace, tree: 
     assert detail["hidden_subtasks"] == 0 and detail["percent"] == 30
 
 
-def test_export_writes_the_roll_up(world: SimpleNamespace, tree: SimpleNamespace, client_for: ClientFor):
+@pytest.mark.usefixtures("tree")
+def test_export_writes_the_roll_up(world: SimpleNamespace, client_for: ClientFor):
     response = client_for(world.users.office).get(f"/programs/{world.program.id}/tasks.xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)
                                      if response.streaming else response.content)).active

@@ -48,7 +48,7 @@ def test_a_positive_axis_is_needed():
         place_labels([], axis_px=0)
 
 
-def _boxes(placed, axis_px: int, layout_px: int):
+def _boxes(placed, axis_px: int):
     """Each label's box on an axis ``axis_px`` wide, as the page draws it (left: at%, right: (1 - at)%, or 0)."""
     for p in placed:
         point = p.at * axis_px
@@ -62,8 +62,8 @@ def test_no_overlap_at_the_layout_width_or_wider(items, extra):
     placed = place_labels([Label(str(i), at, w) for i, (at, w) in enumerate(items)], axis_px=layout_px)
     assert len(placed) == len(items)
     for axis_px in (layout_px, layout_px + extra):
-        boxes = list(_boxes(placed, axis_px, layout_px))
-        for lane, left, right in boxes:
+        boxes = list(_boxes(placed, axis_px))
+        for _lane, left, right in boxes:
             assert -1e-6 <= left and right <= axis_px + 1e-6
         for i, (lane_a, a0, a1) in enumerate(boxes):
             for lane_b, b0, b1 in boxes[i + 1:]:
