@@ -18,6 +18,7 @@ from ninja import Field, Schema
 from apps.core.schemas import schema_of
 from apps.review.schemas import ReviewEventOut
 from apps.review.services import review_history
+from calc.tasks.rollup import Rollup
 
 from . import selectors
 from .models import NoticeLevel, Task
@@ -43,17 +44,9 @@ class MilestoneOut(_Overdue):
     overdue: bool
 
 
-class RollupOut(Schema):
-    """A group's roll-up (``calc.tasks.rollup.Rollup``): the leaf tasks below it by state, and their dates."""
-
-    children: int
-    tasks: int
-    completed: int
-    in_progress: int
-    not_started: int
-    overdue_tasks: int
-    first_start: dt.date | None
-    last_deadline: dt.date | None
+RollupOut = schema_of(
+    "RollupOut", Rollup, "children tasks completed in_progress not_started overdue_tasks first_start last_deadline",
+    doc="A group's roll-up (calc.tasks.rollup.Rollup): the leaf tasks below it by state, and their dates.")
 
 
 class TaskOut(Schema):
