@@ -180,3 +180,20 @@ def test_a_sub_tasks_crumb_links_its_group_only_where_it_may_be_opened(world: Si
     reporter = client_for(world.users.reporter).get(f"/programs/{p}/tasks/{tree.late.id}/").content.decode()
     assert "制度建设" in reporter and f'href="{group_url}"' not in reporter
     assert client_for(world.users.reporter).get(group_url).status_code == 403
+
+
+def test_timeline_groups_tasks_under_headings_in_page_and_api(world: SimpleNamespace, tree: SimpleNamespace,
+                                                               client_for: ClientFor):
+    line = selectors.timeline(world.users.office, world.program)
+    (section,) = line.sections
+    assert section.heading.task_id == tree.top.id and section.heading.kind == "group"
+    assert section.heading.percent == 56 and section.rollup.overdue_tasks == 1 and section.heading.css == "late"
+    assert [(b.kind, b.task_id) for b in section.rows if b.kind != "milestone"] == [
+        ("task", tree.done.id), ("group", tree.sub.id), ("task", tree.late.id), ("task", tree.idle.id),
+        ("task", tree.other.id)]
+    assert section.heading.start == line.start and section.heading.end == tree.idle.deadline  # spans its tasks
+    api = client_for(world.users.office).get(f"/api/programs/{world.program.id}/timeline").json()
+    assert api["sections"][0]["rollup"]["tasks"] == 4 and api["sections"][0]["heading"]["label"] == "（一） 目标责任体系"
+    assert {"phases", "milestones", "rows"} <= set(api)
+    page = client_for(world.users.reporter).get(f"/programs/{world.program.id}/timeline/").content.decode()
+    assert "（本单位）" in page and "污水处理" not in page
