@@ -63,7 +63,8 @@ class Task(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def is_overdue(self, today: dt.date) -> bool:
-        """Past its deadline and not done; due today is not overdue."""
+        """Past its own deadline and not done by its own status; due today is not overdue. What pages, the API and
+        supervision read is the roll-up (``selectors.task_rollups``), which for a group also looks at its children."""
         return self.deadline is not None and self.deadline < today and self.status != TaskStatus.COMPLETED
 
 
