@@ -30,6 +30,7 @@ from calc.attainment.gate import (
     certification_gate,
     city_gate,
 )
+from calc.attainment.pace import pace_details, pace_summary
 from calc.attainment.reachability import (
     ACCELERATE_RATIO,
     MIN_POINTS,
@@ -38,6 +39,7 @@ from calc.attainment.reachability import (
     least_squares_slope,
     reachability,
 )
+from calc.attainment.schedule import TargetStep, target_line
 from calc.attainment.statuses import (
     EVALUATION_STATUSES,
     REACHABILITY_LABELS,
@@ -76,6 +78,7 @@ __all__ = [
     "QualitativeStatus",
     "Reachability",
     "ReachabilityStatus",
+    "TargetStep",
     "certification_gate",
     "choices",
     "city_gate",
@@ -88,9 +91,12 @@ __all__ = [
     "fmt_quantity",
     "least_squares_slope",
     "not_applicable",
+    "pace_details",
+    "pace_summary",
     "reachability",
     "reachability_frame",
     "round_ratio",
+    "target_line",
     "trend_bound",
     "unit_label",
 ]
