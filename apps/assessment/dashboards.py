@@ -23,12 +23,13 @@ from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Program, Responsibility
 from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
 from apps.reporting.validation import is_change, plausible_range
-from calc.attainment import EvaluationStatus, GateResult, ReachabilityStatus, fmt_number
+from calc.attainment import EvaluationStatus, GateResult, ReachabilityStatus, fmt_number, pace_details
 
 from .access import Scope
 from .data import (
     BlockerGroup,
     BlockerItem,
+    CellState,
     CityGate,
     Cockpit,
     CountyBlocked,
@@ -55,6 +56,7 @@ from .data import (
     ReachDetail,
     RegionSummary,
     Sparkline,
+    TargetPoint,
     Timeline,
     WeakSpot,
     WeakSpots,
@@ -90,6 +92,17 @@ def reach_label(status: str | None) -> str:
 def reach_status(value: str | None) -> ReachabilityStatus | None:
     """A reachability status read from a frame (null where the pair has none)."""
     return R(value) if value else None
+
+
+def cell_state(status: str, reach: str | None) -> CellState:
+    """What a region × indicator shows in the evaluated year: the one place that decides it.
+
+    The reachability is shown only beside 未达标, where it says whether the gap will close in time. Beside 达标
+    it repeats the status; beside 无数据 it would describe an earlier year (the latest with data), so a year
+    without data could read "无数据 · 已达标"; 不适用 has none.
+    """
+    shown = reach_status(reach) if status == S.NOT_ATTAINED else None
+    return CellState(status=S(status), label=status_label(status), reach=shown, reach_label=reach_label(shown))
 
 
 def number(value: Decimal | None) -> str | None:
@@ -259,9 +272,12 @@ def weak_spots(assessment: ProgramAssessment, region_id: int) -> WeakSpots:
     gaps = sorted(year_rows.iter_rows(named=True),
                   key=lambda r: (not binding[r["indicator_id"]], -(r["gap_rel"] or Decimal(0))))[:WEAK_SPOTS]
     order = {R.OFF_TRACK: 0, R.ACCELERATE: 1}
-    reach_rows = assessment.reach.filter((pl.col("region_id") == region_id)
-                                         & pl.col("status").is_in(list(order)))
-    paces = sorted(reach_rows.iter_rows(named=True),
+    year_status = {r["indicator_id"]: r["status"] for r in assessment.year_grid().filter(
+        pl.col("region_id") == region_id).select("indicator_id", "status").iter_rows(named=True)}
+    reach_rows = [r for r in assessment.reach.filter((pl.col("region_id") == region_id)
+                                                     & pl.col("status").is_in(list(order))).iter_rows(named=True)
+                  if cell_state(year_status.get(r["indicator_id"], S.NO_DATA), r["status"]).reach is not None]
+    paces = sorted(reach_rows,
                    key=lambda r: (order[r["status"]], not binding[r["indicator_id"]],
                                   r["ratio"] if r["ratio"] is not None else Decimal(-10**9)))[:WEAK_SPOTS]
     scalar = assessment.scalar([(region_id, r["indicator_id"]) for r in [*gaps, *paces]])
@@ -283,21 +299,29 @@ def weak_spots(assessment: ProgramAssessment, region_id: int) -> WeakSpots:
 
 
 def sparklines(assessment: ProgramAssessment, region_id: int) -> tuple[Sparkline, ...]:
-    """Series of the key indicators (binding, numeric, with data) of the region, for small charts."""
+    """Series of the key indicators (binding, numeric, with data) of the region, for small charts.
+
+    Each carries its latest value (printed beside the chart) and the evaluated year's numeric target.
+    """
     values = assessment.frames.values.filter(pl.col("region_id") == region_id)
     by_indicator: dict[int, list[tuple[int, str]]] = {}
     for _, iid, year, value in values.sort("year").iter_rows():
         if year <= assessment.year:
             by_indicator.setdefault(iid, []).append((year, value))
-    status = {r["indicator_id"]: r["status"] for r in assessment.year_grid().filter(
+    rows = {r["indicator_id"]: r for r in assessment.year_grid().filter(
         pl.col("region_id") == region_id).iter_rows(named=True)}
     chosen = [i for i in assessment.indicators if i.binding and len(by_indicator.get(i.id, [])) >= 2]
     chosen += [i for i in assessment.indicators if not i.binding and len(by_indicator.get(i.id, [])) >= 2]
-    return tuple(Sparkline(
-        indicator_id=i.id, name=i.full_name, unit=i.unit, status=S(status.get(i.id, S.NO_DATA)),
-        label=status_label(status.get(i.id, S.NO_DATA)),
-        points=tuple(Point(year=y, value=number(Decimal(v))) for y, v in by_indicator[i.id]),
-    ) for i in chosen[:SPARKLINES])
+    result = []
+    for i in chosen[:SPARKLINES]:
+        points = tuple(Point(year=y, value=number(Decimal(v))) for y, v in by_indicator[i.id])
+        row = rows.get(i.id, {})
+        status = row.get("status", S.NO_DATA)
+        result.append(Sparkline(
+            indicator_id=i.id, name=i.full_name, unit=i.unit, status=S(status), label=status_label(status),
+            points=points, latest=points[-1], target=number(row.get("bound")), ceiling=number(ceiling(i)),
+        ))
+    return tuple(result)
 
 
 def timeline(program: Program, today: dt.date) -> Timeline:
@@ -392,6 +416,7 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
             cell = cells[(region.id, indicator.id)]
             found = assessment.resolved[(region.id, indicator.id)]
             status = cell["status"]
+            state = cell_state(status, cell["reach_status"])
             title = gettext("%(region)s · %(number)s %(name)s：%(status)s") % {
                 "region": region.name, "number": indicator.number_label, "name": indicator.full_name,
                 "status": status_label(status)}
@@ -402,12 +427,12 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
                         "year": assessment.year, "value": fmt_number(cell["value"]), "unit": indicator.unit}
                 if cell["gap_abs"] is not None and status == S.NOT_ATTAINED:
                     title += gettext("，差%(gap)s") % {"gap": fmt_number(cell["gap_abs"])}
-                if cell["reach_status"]:
-                    title += gettext("；%(reach)s") % {"reach": reach_label(cell["reach_status"])}
+                if state.reach:
+                    title += gettext("；%(reach)s") % {"reach": state.reach_label}
             elif found.reason:
                 title += gettext("（%(reason)s）") % {"reason": found.reason}
             row.append(MatrixCell(region_id=region.id, indicator_id=indicator.id, status=S(status),
-                                  reach_status=reach_status(cell["reach_status"]), value=cell["value"], gap_abs=cell["gap_abs"],
+                                  reach_status=state.reach, value=cell["value"], gap_abs=cell["gap_abs"],
                                   gap_rel=cell["gap_rel"], target=found.text, title=title))
         rows.append(MatrixRow(region=region, summary=summaries[region.id], cells=tuple(row)))
     return Matrix(year=assessment.year, years=tuple(assessment.years), indicators=tuple(indicators), rows=tuple(rows),
@@ -449,6 +474,12 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
                         if y <= assessment.year)
     projection = tuple(Point(year=y, value=number(within_range(v, indicator)))
                        for y, v in sorted((reach.projection if reach else {}).items()))
+    drawn = [p.year for p in series] + [p.year for p in projection]
+    first = min(drawn, default=assessment.year)
+    targets = tuple(TargetPoint(year=t.year, comparison=t.comparison, value=number(t.bound))
+                    for t in assessment.target_line(pair, range(first, max([*drawn, assessment.deadlines[region_id]])
+                                                                 + 1)))
+    state = cell_state(evaluation.status, reach.status if reach else None)
     bound = evaluation.bound
     units = responsible_units(program, [indicator.id])[indicator.id]
     evidence = list(
@@ -471,12 +502,12 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     cells = assessment.status_map()
     for region in scope.visible(assessment.regions):
         cell = cells[(region.id, indicator.id)]
+        shown = cell_state(cell["status"], cell["reach_status"])
         per_region.append(PerRegionRow(
             region_id=region.id, name=region.name, target=assessment.resolved[(region.id, indicator.id)].text,
-            status=S(cell["status"]), label=status_label(cell["status"]),
+            status=shown.status, label=shown.label,
             value=number(cell["value"]), gap_abs=number(cell["gap_abs"]),
-            reach_status=reach_status(cell["reach_status"]),
-            reach_label=reach_label(cell["reach_status"]),
+            reach_status=shown.reach, reach_label=shown.reach_label,
             deadline=assessment.deadlines[region.id],
         ))
     return IndicatorDetail(
@@ -487,13 +518,15 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
         status=evaluation.status, label=status_label(evaluation.status), sentence=evaluation.explanation,
         gap_abs=number(evaluation.gap_abs), gap_rel=evaluation.gap_rel,
         bound=number(bound), comparison=evaluation.comparison,
-        reach=None if reach is None else ReachDetail(
+        reach=None if reach is None or state.reach is None else ReachDetail(
             status=reach.status, label=reach_label(reach.status), sentence=reach.explanation,
+            details=pace_details(reach),
             observed_rate=number(reach.observed_rate), required_rate=number(reach.required_rate),
             ratio=number(reach.ratio), years_needed=reach.years_needed, expected_year=reach.expected_year,
             goal=number(reach.goal), latest_year=reach.latest_year, latest_value=number(reach.latest_value),
         ),
-        series=series, qualitative=qualitative, projection=projection,
+        series=series, qualitative=qualitative, projection=projection, targets=targets,
+        ceiling=number(ceiling(indicator)),
         has_data=bool(series or qualitative), latest_report=latest_report,
         coverage=coverage_info(assessment, scope.region_ids),
         leads=tuple(units["lead"]), cooperators=tuple(units["cooperate"]),
@@ -523,7 +556,9 @@ def department_rows(assessment: ProgramAssessment, department: Department) -> tu
     for iid, role in duties:
         if iid not in leaf:
             continue
-        evaluation, reach = scalar[(region_id, iid)]
+        evaluation, found_reach = scalar[(region_id, iid)]
+        state = cell_state(evaluation.status, found_reach.status if found_reach else None)
+        reach = found_reach if state.reach else None
         rows.append(DepartmentRow(
             indicator=leaf[iid], role=role, role_label=gettext("牵头") if role == "lead" else gettext("配合"),
             region_id=region_id, target=assessment.resolved[(region_id, iid)].text,
@@ -545,6 +580,11 @@ def department_view(assessment: ProgramAssessment, department: Department) -> De
 
 __all__ = ["cockpit", "coverage_info", "department_rows", "department_view", "gates", "indicator_detail", "matrix",
            "region_counts"]
+
+
+def ceiling(indicator: Indicator) -> Decimal | None:
+    """The largest value the indicator's quantity can take (100 for a rate), or None: a chart's axis stops there."""
+    return plausible_range(indicator.unit, change=is_change(indicator.name))[1]
 
 
 def within_range(value: Decimal, indicator: Indicator) -> Decimal:

@@ -1,7 +1,8 @@
 """What the dashboards hand to the pages and the API: frozen dataclasses, built by :mod:`.dashboards`.
 
 Templates read them by attribute as they read dicts; ``schemas.py`` reads the same attributes, so a field is
-named once, here. Chart JSON is made at the edge by ``to_chart_json()`` on the object that owns the data.
+named once, here. A chart is built by ``chart()`` on the object that owns the data, as the typed dataclasses of
+:mod:`.charts`, and serialised at the edge by :func:`.charts.chart_json`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,25 @@ from django.utils.translation import gettext
 
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
-from calc.attainment import EvaluationStatus, ReachabilityStatus
+from calc.attainment import EvaluationStatus, ReachabilityStatus, fmt_number
+
+from .charts import (
+    AxisBounds,
+    ChartText,
+    CockpitChart,
+    IndicatorChart,
+    LineSeries,
+    QualitativeMark,
+    SparkChart,
+    StatusCount,
+    axis_bounds,
+    bar_axis,
+)
 
 __all__ = [
     "BlockerGroup",
     "BlockerItem",
+    "CellState",
     "CityGate",
     "Cockpit",
     "CountyBlocked",
@@ -46,12 +61,27 @@ __all__ = [
     "ReachDetail",
     "RegionSummary",
     "Sparkline",
+    "TargetPoint",
     "Timeline",
     "WeakSpot",
     "WeakSpots",
     "YearCoverage",
     "YearMark",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class CellState:
+    """What one region × indicator shows: its status, and the reachability only where it adds to it.
+
+    Built by :func:`apps.assessment.dashboards.cell_state`, the one place that decides it (never "无数据" next to
+    "已达标").
+    """
+
+    status: EvaluationStatus
+    label: str
+    reach: ReachabilityStatus | None
+    reach_label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +248,19 @@ class Sparkline:
     status: EvaluationStatus
     label: str
     points: tuple[Point, ...]
+    latest: Point  # the last approved value drawn, printed beside the chart
+    target: str | None  # the evaluated year's numeric target (bound), drawn as a thin line
+    ceiling: str | None  # the largest value the quantity can take (100 for a rate), for the axis
+
+    def chart(self) -> SparkChart:
+        values = tuple(_decimal(p.value) for p in self.points)
+        target = _decimal(self.target)
+        latest = _decimal(self.latest.value)
+        assert latest is not None
+        return SparkChart(id=f"spark-{self.indicator_id}", name=self.name, unit=self.unit, status=self.status,
+                          years=tuple(p.year for p in self.points), values=values, target=target,
+                          axis=axis_bounds([*values, target], ceiling=_decimal(self.ceiling)),
+                          latest_year=self.latest.year, latest_value=latest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,21 +311,20 @@ class Cockpit:
     timeline: Timeline
     status_labels: Mapping[str, str]
 
-    def to_chart_json(self) -> dict[str, object]:
-        """Data of the cockpit's charts (static/assessment/assessment.js)."""
-        statuses = tuple(EvaluationStatus)
-        return {
-            "statuses": [{"key": s, "label": self.status_labels[s]} for s in statuses],
+    def chart(self) -> CockpitChart:
+        """The cockpit's charts (drawn by static/assessment/assessment.js from :func:`.charts.chart_json`)."""
+        return CockpitChart(
+            statuses=tuple(StatusCount(key=s, label=self.status_labels[s], focus=self.focus.counts[s],
+                                       per_region=tuple(r.counts[s] for r in self.regions))
+                           for s in EvaluationStatus),
+            regions=tuple(r.name for r in self.regions),
+            bar_axis=bar_axis(),
+            sparklines=tuple(s.chart() for s in self.sparklines),
             # ECharts placeholders: {b} the status, {c} the count, {d} the percent
-            "text": {"pie_tooltip": gettext("{b}：{c}项（{d}%）"), "count_axis": gettext("项"),
-                     "spark_tooltip": gettext("{year}年：{value}{unit}")},
-            "focus": {s: self.focus.counts[s] for s in statuses},
-            "regions": [r.name for r in self.regions],
-            "counts": {s: [r.counts[s] for r in self.regions] for s in statuses},
-            "sparklines": [{"id": f"spark-{s.indicator_id}", "name": s.name, "unit": s.unit,
-                            "status": s.status, "years": [p.year for p in s.points],
-                            "values": [p.value for p in s.points]} for s in self.sparklines],
-        }
+            text=(ChartText("pie_tooltip", gettext("{b}：{c}项（{d}%）")), ChartText("count_axis", gettext("项")),
+                  ChartText("spark_tooltip", gettext("{year}年：{value}{unit}")),
+                  ChartText("target", gettext("目标值"))),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +405,7 @@ class ReachDetail:
     status: ReachabilityStatus
     label: str
     sentence: str
+    details: tuple[str, ...]  # the numbers below said in sentences (calc.attainment.pace_details)
     observed_rate: str | None
     required_rate: str | None
     ratio: str | None
@@ -371,6 +414,15 @@ class ReachDetail:
     goal: str | None
     latest_year: int | None
     latest_value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPoint:
+    """The numeric target of one year (``value <comparison> bound``), as that year's evaluation compares it."""
+
+    year: int
+    comparison: str | None
+    value: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,10 +482,12 @@ class IndicatorDetail:
     gap_rel: Decimal | None
     bound: str | None
     comparison: str | None
-    reach: ReachDetail | None
+    reach: ReachDetail | None  # None where the status says it all (cell_state): 达标, 无数据, 不适用
     series: tuple[Point, ...]
     qualitative: tuple[QualitativePoint, ...]
     projection: tuple[Point, ...]
+    targets: tuple[TargetPoint, ...]  # every year of the chart, from the first value to the deadline
+    ceiling: str | None  # the largest value the quantity can take (100 for a rate), for the axis
     has_data: bool
     latest_report: LatestReport | None
     coverage: Coverage
@@ -442,25 +496,37 @@ class IndicatorDetail:
     evidence: tuple[EvidenceItem, ...]
     per_region: tuple[PerRegionRow, ...]
 
-    def to_chart_json(self) -> dict[str, object]:
-        """Data of the indicator's chart: observed values, the dashed projection and the target line."""
-        years = sorted({p.year for p in self.series} | {p.year for p in self.projection})
+    def chart(self) -> IndicatorChart:
+        """The indicator's chart: approved values, the dashed projection and the target of every year as steps."""
+        years = sorted({p.year for p in self.series} | {p.year for p in self.projection}
+                       | {t.year for t in self.targets})
         if self.deadline and years and self.deadline > years[-1]:
             years += list(range(years[-1] + 1, self.deadline + 1))
-        observed = {p.year: p.value for p in self.series}
-        projected = {p.year: p.value for p in self.projection}
+        observed = {p.year: _decimal(p.value) for p in self.series}
+        projected = {p.year: _decimal(p.value) for p in self.projection}
+        targets = {t.year: _decimal(t.value) for t in self.targets}
         reach = self.reach
         if self.projection and reach and reach.latest_year is not None:  # the dashed line starts at the latest value
-            projected.setdefault(reach.latest_year, reach.latest_value)
-        return {
-            "name": self.indicator.full_name, "unit": self.indicator.unit,
-            "years": [str(y) for y in years],
-            "observed": [observed.get(y) for y in years],
-            "projection": [projected.get(y) for y in years],
-            "bound": self.bound, "comparison": self.comparison, "deadline": str(self.deadline),
-            "qualitative": [{"year": q.year, "status": q.status, "label": q.label} for q in self.qualitative],
-            "text": {"observed": gettext("已审核值"), "projection": gettext("线性预测"), "target": gettext("目标值")},
-        }
+            projected.setdefault(reach.latest_year, _decimal(reach.latest_value))
+        series = [LineSeries("observed", gettext("已审核值"), tuple(observed.get(y) for y in years)),
+                  LineSeries("projection", gettext("线性预测"), tuple(projected.get(y) for y in years))]
+        if any(v is not None for v in targets.values()):
+            series.append(LineSeries("target", gettext("目标值"), tuple(targets.get(y) for y in years)))
+        axis = axis_bounds([v for line in series for v in line.values], ceiling=_decimal(self.ceiling))
+        return IndicatorChart(
+            name=self.indicator.full_name, unit=self.indicator.unit, years=tuple(years), series=tuple(series),
+            axis=axis, axis_note=axis_note(axis), deadline=self.deadline,
+            qualitative=tuple(QualitativeMark(q.year, q.status, q.label) for q in self.qualitative),
+        )
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def axis_note(axis: AxisBounds) -> str:
+    """What a chart says when its value axis does not start at zero ("" when it does)."""
+    return "" if axis.from_zero else gettext("注意：纵轴从 %(min)s 起，未从 0 开始") % {"min": fmt_number(axis.min)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ YearCoverageOut = schema_of(
 
 CoverageOut = schema_of(
     "CoverageOut", data.Coverage, "default_year threshold years",
-    default_year=Field(description="默认年度：已审核比例达到阈值的最近年度，否则比例最高的年度，否则有数据的最近年度"),
+    default_year=Field(description="默认年度：有经审核数据的最近年度（不晚于今年）；无数据时为今年（不晚于目标年）"),
     threshold=Field(description="默认年度的已审核比例阈值（%）"),
     years=list[YearCoverageOut],
 )
@@ -136,8 +136,11 @@ QualitativeOut = schema_of("QualitativeOut", data.QualitativePoint, "year status
 
 ReachOut = schema_of(
     "ReachOut", data.ReachDetail,
-    "status label sentence observed_rate required_rate ratio years_needed expected_year goal",
+    "status label sentence details observed_rate required_rate ratio years_needed expected_year goal",
+    details=(list[str], Field(description="测算依据：实际进度、所需进度、两者之比和按此速度的达标年份，逐句说明")),
 )
+
+TargetPointOut = schema_of("TargetPointOut", data.TargetPoint, "year comparison value")
 
 DashboardEvidenceOut = schema_of("DashboardEvidenceOut", data.EvidenceItem, "id value_id year name url")
 
@@ -150,15 +153,16 @@ LatestReportOut = schema_of("LatestReportOut", data.LatestReport, "year status s
 IndicatorDetailOut = schema_of(
     "IndicatorDetailOut", data.IndicatorDetail,
     "year coverage has_data latest_report region_id indicator target deadline status sentence gap_abs bound reach"
-    " series qualitative projection leads cooperators evidence per_region",
+    " series qualitative projection targets leads cooperators evidence per_region",
     coverage=CoverageOut,
     has_data=Field(description="截至评估年度是否有经审核的数值或状态"),
     latest_report=(LatestReportOut | None, Field(description="无经审核数据时：最近一次填报（任何状态）")),
     indicator=MatrixIndicatorOut,
-    reach=ReachOut | None,
+    reach=(ReachOut | None, Field(description="可达性分析；仅在未达标时给出（达标、无数据、不适用时为空）")),
     series=list[PointOut],
     qualitative=list[QualitativeOut],
     projection=list[PointOut],
+    targets=(list[TargetPointOut], Field(description="逐年目标：从第一个数据年度到期限，每年与之比较的数值（无数值目标时为空）")),
     leads=list[DashboardUnitOut],
     cooperators=list[DashboardUnitOut],
     evidence=list[DashboardEvidenceOut],

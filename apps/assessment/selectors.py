@@ -55,6 +55,8 @@ from calc.attainment import (
     not_applicable,
     reachability,
     reachability_frame,
+    TargetStep,
+    target_line,
 )
 from calc.targets import unparse
 
@@ -65,8 +67,8 @@ CACHE_SECONDS = 3600
 #: How far from the program's base and target years an evaluated year may lie.
 YEAR_MARGIN = 30
 
-#: The default year is the latest one in which at least this share of applicable region × indicator pairs
-#: has an approved value or status (see :func:`default_year`).
+#: Below this share of applicable region × indicator pairs with an approved value or status, a year's coverage is
+#: shown in amber and the page says its review is not finished.
 COVERAGE_THRESHOLD = Decimal("0.6")
 
 #: The statuses in display order; :func:`gate_frame` has one count column per status.
@@ -356,6 +358,15 @@ class ProgramAssessment:
         reach = reachability(found.target, current_year=self.year, deadline_year=self.deadlines[region_id], **common)
         return evaluation, reach
 
+    def target_line(self, pair: tuple[int, int], years: Iterable[int]) -> tuple[TargetStep, ...]:
+        """The numeric target of each year for one region × indicator (:func:`calc.attainment.target_line`)."""
+        found = self.resolved[pair]
+        if not found.applicable or found.target is None:
+            return ()
+        observation = self._observations([pair]).get(pair, Observation(base_year=self.program.base_year))
+        return target_line(found.target, years=years, direction=self.indicator_by_id[pair[1]].direction,
+                           observation=observation)
+
     def region_gate(self, region_id: int) -> GateResult:
         """:func:`certification_gate` of one region in the year, with the blockers' sentences."""
         if region_id not in self._region_gates:
@@ -443,19 +454,14 @@ def year_coverage(coverage: pl.DataFrame, region_ids: Iterable[int] | None = Non
     return {y: (a, n) for y, a, n in totals.iter_rows()}
 
 
-def default_year(coverage: dict[int, tuple[int, int]], years: list[int], program: Program, today: dt.date) -> int:
-    """The year a dashboard opens on when none is asked for.
+def default_year(years: list[int], program: Program, today: dt.date) -> int:
+    """The year a dashboard opens on when none is asked for: the latest year with approved data (≤ this year).
 
-    1. the latest data year (≤ this year) whose approved coverage reaches :data:`COVERAGE_THRESHOLD`;
-    2. else the data year with the highest coverage (the latest among equals);
-    3. else (no applicable pair at all) the latest data year, or this year capped at the target year.
+    With no approved data at all, this year capped at the program's target year. The page says why that year is
+    shown ("显示有数据的最近年份：2025年") and how much of it is reviewed; another year is one choice away. (An
+    earlier rule opened the latest year reviewed to :data:`COVERAGE_THRESHOLD`, which left offices looking at
+    an old year without saying so; the threshold now only colours the coverage.)
     """
-    shares = {y: Decimal(a) / Decimal(n) for y, (a, n) in coverage.items() if y in years and n}
-    reviewed = [y for y, share in shares.items() if share >= COVERAGE_THRESHOLD]
-    if reviewed:
-        return max(reviewed)
-    if shares and max(shares.values()) > 0:
-        return max(shares, key=lambda y: (shares[y], y))
     return latest_year(years, program, today)
 
 
@@ -504,7 +510,7 @@ def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.dat
     years = data_years(loaded.frames, until=today.year)
     fallback = latest_year(years, program, today)
     coverage = coverage_frame(loaded.frames, sorted(set(years) | {fallback} | ({year} if year else set())))
-    default = default_year(year_coverage(coverage), years, program, today)
+    default = default_year(years, program, today)
     chosen = year if year is not None else default
     grid, reach = evaluate_frames(loaded.frames, years=sorted(set(years) | {chosen}), year=chosen)
     binding = pl.DataFrame({"indicator_id": [i.id for i in loaded.indicators],
@@ -517,7 +523,7 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
                        use_cache: bool = True) -> ProgramAssessment:
     """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
 
-    ``year`` defaults to :func:`default_year` (the latest substantially reviewed year). A constant number of
+    ``year`` defaults to :func:`default_year` (the latest year with approved data). A constant number of
     queries whatever the number of regions, indicators and values. With ``use_cache`` the loaded and
     computed frames are kept in the Django cache under the program's data version.
     """

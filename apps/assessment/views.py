@@ -10,6 +10,7 @@ from apps.core.web import page, query_int
 from apps.geo.access import home_department
 
 from . import dashboards
+from .charts import chart_json
 from .access import (
     access_assessment,
     access_indicator_region,
@@ -37,7 +38,8 @@ def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
     assessment = program_assessment(scope.program, year=year_param(request), today=today)
     data = dashboards.cockpit(assessment, scope, today)
     return render(request, "assessment/cockpit.html", {"program": scope.program, "data": data,
-                                                       "chart": data.to_chart_json()})
+                                                       "chart": chart_json(data.chart()),
+                                                       "year_chosen": year_param(request) is not None})
 
 
 @page
@@ -57,7 +59,7 @@ def indicator(request: HttpRequest, program_id: int, indicator_id: int) -> HttpR
     data = dashboards.indicator_detail(assessment, scope, item, region_id)
     user, program = request.user, scope.program
     return render(request, "assessment/indicator.html", {
-        "program": program, "data": data, "chart": data.to_chart_json(),
+        "program": program, "data": data, "chart": chart_json(data.chart()),
         "sees_attainment": can_see_attainment(user, program),
         "open_units": {d.id for d in (*data.leads, *data.cooperators) if can_open_unit(user, program, d)},
     })

@@ -21,6 +21,14 @@
     return chart;
   }
 
+  // The value axis comes from the server (apps/assessment/charts.py): bars from 0, lines by its stated rule.
+  function valueAxis(axis, extra) {
+    var y = { type: "value", min: num(axis.min), scale: false };
+    if (num(axis.max) > num(axis.min)) y.max = num(axis.max);
+    for (var k in extra) y[k] = extra[k];
+    return y;
+  }
+
   function cockpit(data) {
     var focus = init("chart-focus");
     if (focus) {
@@ -31,7 +39,7 @@
         series: [{
           type: "pie", radius: ["45%", "75%"], center: ["38%", "50%"], label: { show: false },
           data: data.statuses.map(function (s) {
-            return { name: s.label, value: data.focus[s.key], itemStyle: { color: COLORS[s.key] } };
+            return { name: s.label, value: s.focus, itemStyle: { color: COLORS[s.key] } };
           })
         }]
       });
@@ -46,47 +54,60 @@
         grid: { left: 40, right: 10, top: 30, bottom: many ? 60 : 30 },
         dataZoom: many ? [{ type: "slider", bottom: 5, startValue: 0, endValue: 39 }] : [],
         xAxis: { type: "category", data: data.regions, axisLabel: { interval: 0, rotate: many ? 45 : 0 } },
-        yAxis: { type: "value", name: data.text.count_axis },
+        yAxis: valueAxis(data.bar_axis, { name: data.text.count_axis, minInterval: 1 }),
         series: data.statuses.map(function (s) {
-          return { name: s.label, type: "bar", stack: "n", data: data.counts[s.key], itemStyle: { color: COLORS[s.key] } };
+          return { name: s.label, type: "bar", stack: "n", data: s.per_region, itemStyle: { color: COLORS[s.key] } };
         })
       });
     }
     data.sparklines.forEach(function (s) {
       var chart = init(s.id);
       if (!chart) return;
+      var color = COLORS[s.status] || "#1f4e79";
+      var line = { type: "line", data: s.values.map(num), symbolSize: 5, lineStyle: { color: color },
+                   itemStyle: { color: color } };
+      if (s.target !== null) {
+        line.markLine = { silent: true, symbol: "none", label: { show: false },
+                          lineStyle: { color: "#c62828", type: "dashed", width: 1 }, data: [{ yAxis: num(s.target) }] };
+      }
       chart.setOption({
         animation: false,
-        grid: { left: 4, right: 4, top: 8, bottom: 16 },
+        grid: { left: 30, right: 6, top: 8, bottom: 16 },
         tooltip: { trigger: "axis", formatter: function (p) { return fill(data.text.spark_tooltip, { year: p[0].name, value: p[0].value, unit: s.unit }); } },
         xAxis: { type: "category", data: s.years.map(String), axisLabel: { fontSize: 10 }, axisTick: { show: false } },
-        yAxis: { type: "value", scale: true, show: false },
-        series: [{ type: "line", data: s.values.map(num), symbolSize: 5, lineStyle: { color: COLORS[s.status] || "#1f4e79" },
-                   itemStyle: { color: COLORS[s.status] || "#1f4e79" }, areaStyle: { opacity: 0.08 } }]
+        // the two bounds are printed, so a line that does not start at 0 says where it starts
+        yAxis: valueAxis(s.axis, { splitNumber: 1, interval: num(s.axis.max) - num(s.axis.min), splitLine: { show: false },
+                                   axisLabel: { fontSize: 9, color: "#6b7280" } }),
+        series: [line]
       });
     });
   }
 
+  var STYLES = {
+    observed: { symbolSize: 7, connectNulls: true, itemStyle: { color: "#1f4e79" } },
+    projection: { symbol: "emptyCircle", connectNulls: true, lineStyle: { type: "dashed", color: "#7a7a7a" },
+                  itemStyle: { color: "#7a7a7a" } },
+    // a target that changes per year is drawn per year: a step at each year's value
+    target: { step: "middle", symbol: "none", connectNulls: false, lineStyle: { color: "#c62828", width: 1.5 },
+              itemStyle: { color: "#c62828" } }
+  };
+
   function indicator(data) {
     var chart = init("chart-indicator");
     if (!chart) return;
-    var series = [
-      { name: data.text.observed, type: "line", data: data.observed.map(num), symbolSize: 7, connectNulls: true,
-        itemStyle: { color: "#1f4e79" } },
-      { name: data.text.projection, type: "line", data: data.projection.map(num), symbol: "emptyCircle", connectNulls: true,
-        lineStyle: { type: "dashed", color: "#7a7a7a" }, itemStyle: { color: "#7a7a7a" } }
-    ];
-    if (data.bound !== null) {
-      series.push({ name: data.text.target, type: "line", data: data.years.map(function () { return num(data.bound); }),
-                    symbol: "none", lineStyle: { color: "#c62828", type: "solid", width: 1.5 }, itemStyle: { color: "#c62828" } });
-    }
+    var series = data.series.map(function (s) {
+      var line = { name: s.name, type: "line", data: s.values.map(num) };
+      var style = STYLES[s.kind];
+      for (var k in style) line[k] = style[k];
+      return line;
+    });
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 60, right: 20, top: 30, bottom: 30 },
-      xAxis: { type: "category", data: data.years },
-      yAxis: { type: "value", scale: true, name: data.unit },
+      xAxis: { type: "category", data: data.years.map(String) },
+      yAxis: valueAxis(data.axis, { name: data.unit }),
       series: series
     });
   }

@@ -20,18 +20,23 @@ from .conftest import approve
 TODAY = dt.date(2025, 3, 1)
 
 
-def test_a_barely_reviewed_later_year_is_not_the_default(assess, client_for):
+def test_the_latest_year_with_data_is_the_default_and_the_page_says_why(assess, client_for):
     approve(assess.program, assess.world.city, assess.code["2019-29"], 2025, 94, author=assess.world.users.office)
     a = program_assessment(assess.program, today=TODAY)
-    assert 2025 in a.years and a.year == a.default_year == 2024
+    assert 2025 in a.years and a.year == a.default_year == 2025
     office = client_for(assess.world.users.office)
     data = office.get(f"/api/programs/{assess.program.id}/assessment/gates").json()
-    assert data["year"] == 2024 and data["coverage"]["default_year"] == 2024
+    assert data["year"] == 2025 and data["coverage"]["default_year"] == 2025
     years = {y["year"]: y for y in data["coverage"]["years"]}
-    assert years[2025]["approved"] == 1 and years[2024]["approved"] > 1 and years[2024]["default"]
+    assert years[2025]["approved"] == 1 and years[2024]["approved"] > 1 and years[2025]["default"]
     page = office.get(f"/programs/{assess.program.id}/assessment/").content.decode()
-    y = years[2024]
-    assert f"2024年度已审核 {y['approved']}/{y['applicable']} 项" in page
+    y = years[2025]
+    assert f"2025年度已审核 {y['approved']}/{y['applicable']} 项" in page
+    assert "显示有数据的最近年份：2025年" in page and "该年审核尚未完成" in page
+    # another year stays one choice away, and the page offers the way back
+    page = office.get(f"/programs/{assess.program.id}/assessment/?year=2024").content.decode()
+    assert "正在查看2024年" in page and "回到有数据的最近年份（2025年）" in page
+    assert "显示有数据的最近年份" not in page
     assert f"2025年（已审核 {years[2025]['percent']}%）" in page
     # a county office's coverage counts its own county only
     county = client_for(assess.world.users.county).get(f"/api/programs/{assess.program.id}/assessment/gates").json()
@@ -129,7 +134,8 @@ def test_a_projection_never_leaves_the_range_of_its_quantity(world, client_for):
     approve(program, plain, sewage, 2024, 99, author=office)  # 9.5 points a year: 108.5 % in 2025 unclamped
     data = client_for(office).get(f"/api/programs/{program.id}/assessment/indicators/{sewage.id}"
                                   f"?region={plain.id}&year=2024").json()
-    assert Decimal(str(data["reach"]["observed_rate"])) == Decimal("9.5")  # the pace itself is not clipped
+    # attained: the status says it all, so no reachability is given next to it (cell_state)
+    assert data["status"] == "attained" and data["reach"] is None
     assert [(p["year"], Decimal(str(p["value"]))) for p in data["projection"]] == [(2025, Decimal(100))]
     decline = Indicator.objects.get(framework=program.framework, code="2019-07b")  # 下降幅度 (%): may be negative
     assert within_range(Decimal("-30"), decline) == Decimal("-30")

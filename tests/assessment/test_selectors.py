@@ -199,18 +199,14 @@ class _Program:
 
 def test_default_year_rule():
     years = [2022, 2023, 2024]
-    # latest year reaching the threshold wins over a later, barely reviewed year
-    assert default_year({2022: (7, 10), 2023: (6, 10), 2024: (3, 10)}, years, _Program, TODAY) == 2023
-    assert COVERAGE_THRESHOLD == Decimal("0.6")
-    assert default_year({2022: (5, 10), 2023: (59, 100), 2024: (60, 100)}, years, _Program, TODAY) == 2024
-    # none reaches it: the highest coverage (the latest among equals)
-    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (5, 10)}, years, _Program, TODAY) == 2024
-    assert default_year({2022: (5, 10), 2023: (2, 10), 2024: (1, 10)}, years, _Program, TODAY) == 2022
-    # nothing applicable or nothing approved: the latest data year, or this year capped at the target year
-    assert default_year({}, years, _Program, TODAY) == 2024
-    assert default_year({}, [], _Program, dt.date(2030, 1, 1)) == 2025
-    # a year after this year is never the default (not among the data years)
-    assert default_year({2024: (1, 10), 2026: (10, 10)}, [2024], _Program, TODAY) == 2024
+    # the latest year with approved data, however much of it is reviewed (the page says how much)
+    assert default_year(years, _Program, TODAY) == 2024
+    assert COVERAGE_THRESHOLD == Decimal("0.6")  # now only the amber colour of a barely reviewed year
+    # no data at all: this year, capped at the target year
+    assert default_year([], _Program, TODAY) == 2025
+    assert default_year([], _Program, dt.date(2023, 5, 1)) == 2023
+    assert default_year([], _Program, dt.date(2030, 1, 1)) == 2025
+
 
 
 def test_coverage_frame_equals_a_plain_count(assess):
