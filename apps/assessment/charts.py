@@ -79,6 +79,8 @@ def axis_bounds(numbers: Iterable[Decimal | None], *, ceiling: Decimal | None = 
     if not drawn:
         return AxisBounds(Decimal(0), ceiling if ceiling is not None else Decimal(1), True)
     low, high = min(drawn), max(drawn)
+    if ceiling is not None and high > ceiling:  # the data say otherwise (a mislabelled unit): draw the data
+        ceiling = None
     if high <= 0 and low < 0:  # all negative: the mirror image of all positive
         mirrored = axis_bounds([-n for n in drawn])
         return AxisBounds(-mirrored.max, -mirrored.min, mirrored.from_zero)

@@ -88,8 +88,9 @@
     projection: { symbol: "emptyCircle", connectNulls: true, lineStyle: { type: "dashed", color: "#7a7a7a" },
                   itemStyle: { color: "#7a7a7a" } },
     // a target that changes per year is drawn per year: a step at each year's value
-    target: { step: "middle", symbol: "none", connectNulls: false, lineStyle: { color: "#c62828", width: 1.5 },
-              itemStyle: { color: "#c62828" } }
+    // (a dash marks each year's value, so a year whose neighbours have none is still drawn)
+    target: { step: "middle", symbol: "rect", symbolSize: [14, 2], connectNulls: false,
+              lineStyle: { color: "#c62828", width: 1.5 }, itemStyle: { color: "#c62828" } }
   };
 
   function indicator(data) {
