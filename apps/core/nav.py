@@ -3,7 +3,8 @@
 Every entry comes from an installed app's ``nav.py`` (``NAV``: a list of :class:`NavEntry`, or of the older
 ``(label, url name, roles)`` 3-tuples, which are shown as top-level links), found the way the admin finds
 ``admin.py``: core names no app. Building the menu reads only these
-lists, the user's roles and the request path: it issues no SQL query.
+lists, the user's roles and the request path: it issues no SQL query, except what an entry's badge function
+(a cached count, e.g. the inbox's) needs.
 
 Labels are Chinese msgids marked with ``gettext_noop`` (or ``pgettext_lazy`` where the menu needs a short form
 with its own context) and are translated when the menu is built, in the language of the request.
@@ -11,7 +12,7 @@ with its own context) and are translated when the menu is built, in the language
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import NamedTuple
@@ -25,6 +26,19 @@ from django.utils.translation import gettext, gettext_noop
 Label = str | Promise
 
 
+@dataclass(frozen=True)
+class Badge:
+    """A count beside a menu entry (待办 5); ``urgent`` when something in it is overdue; ``title`` says it in words."""
+
+    count: int
+    urgent: bool = False
+    title: str = ""
+
+
+#: A badge function of an entry: called with the menu's ``badge_args`` (the page's user and program); None hides it.
+BadgeFunction = Callable[..., Badge | None]
+
+
 class NavEntry(NamedTuple):
     """One link of the program menu.
 
@@ -33,7 +47,9 @@ class NavEntry(NamedTuple):
     daily work and therefore a top-level link rather than one inside its group. ``also`` names further pages (url
     names) that belong to this entry's section, for the active marker, where their path does not start with the
     entry's own path. ``order`` sorts the entries inside a group (ties keep the apps' order). ``manage``: shown
-    only to whoever manages the program (``build_menu``'s ``manages``), whatever its roles.
+    only to whoever manages the program (``build_menu``'s ``manages``), whatever its roles. ``badge``: a function
+    giving the count shown beside the entry (:class:`Badge`); it must be cheap (cached), since every page of the
+    program renders the menu.
     """
 
     label: Label
@@ -44,6 +60,7 @@ class NavEntry(NamedTuple):
     also: tuple[str, ...] = ()
     order: int = 100
     manage: bool = False
+    badge: BadgeFunction | None = None
 
 
 #: The groups, in menu order: a user's daily path first (what stands today, reporting and review, supervision),
@@ -62,6 +79,7 @@ class MenuLink:
     label: str
     href: str
     active: bool = False
+    badge: Badge | None = None
 
 
 @dataclass
@@ -102,14 +120,15 @@ def translate(label: Label) -> str:
 
 
 def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: str | None,
-               manages: bool = False) -> list[MenuItem]:
+               manages: bool = False, badge_args: tuple[object, ...] | None = None) -> list[MenuItem]:
     """The menu for a user holding ``roles`` (its duties' roles) on the page ``path`` (``url_name``) of a program
     that it manages or not (``manages``: the entries marked ``manage`` lead to a 403 otherwise).
 
     Pinned and group-less entries come first as plain links, then the groups in :data:`GROUPS` order; a group
     with a single visible entry is shown as that entry's plain link. The active entry is the one whose section
     holds the page: named in its ``also``, else the entry with the longest path that starts ``path`` (the program
-    overview, whose path starts every program page, only counts on itself).
+    overview, whose path starts every program page, only counts on itself). With ``badge_args`` each visible
+    entry's ``badge`` function is called with them; without, no badge is computed (and no query issued).
     """
     program_root = reverse("program", kwargs={"program_id": program_id})
     visible: list[tuple[NavEntry, MenuLink]] = []
@@ -120,7 +139,8 @@ def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: 
             href = reverse(entry.url_name, kwargs={"program_id": program_id})
         except NoReverseMatch:
             continue
-        visible.append((entry, MenuLink(translate(entry.label), href)))
+        badge = entry.badge(*badge_args) if entry.badge is not None and badge_args is not None else None
+        visible.append((entry, MenuLink(translate(entry.label), href, badge=badge)))
     _mark_active(visible, path=path, url_name=url_name, program_root=program_root)
 
     top: list[MenuItem] = []

@@ -23,7 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
 def program_menu(request: HttpRequest, program: Program | None) -> list[MenuItem]:
     """The grouped menu (apps.core.nav) of the page's ``program``; empty outside a program. No SQL query: the
-    program comes from the page (fetched with its region by ``access_program``) and the duties are cached.
+    program comes from the page (fetched with its region by ``access_program``) and the duties are cached; the
+    entries' badges (the inbox count) are called with the user and the program and read a cached count.
 
     Entries marked ``manage`` (the review queue) are shown only to whoever manages this program, by the same
     ``can_manage_program`` the pages ask: a province office reads a city's program but does not review it.
@@ -36,4 +37,4 @@ def program_menu(request: HttpRequest, program: Program | None) -> list[MenuItem
         return []
     roles = frozenset(d.role for d in user.duties_as(program_id=program.id))
     return build_menu(roles=roles, program_id=program.id, path=request.path, url_name=match.url_name,
-                      manages=can_manage_program(user, program))
+                      manages=can_manage_program(user, program), badge_args=(user, program))

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.nav import Badge
+from apps.geo.access import home_department
 from apps.geo.models import Department
 from apps.programs.models import Phase, Program
 from apps.reporting.selectors import department_round_dues
@@ -426,6 +429,26 @@ class Inbox:
     due_reports: list[DueReport]
     today: dt.date
 
+    @property
+    def count(self) -> int:
+        """Lines of the inbox: open tasks, returned progress, open notices and due reports (the menu's badge)."""
+        return len(self.tasks) + len(self.returned) + len(self.notices) + len(self.due_reports)
+
+    @property
+    def overdue(self) -> int:
+        """Of those, the overdue tasks and due reports."""
+        return sum(1 for t in self.tasks if getattr(t, "overdue", False)) + sum(1 for r in self.due_reports
+                                                                               if r.overdue)
+
+
+#: How long the menu's inbox count is kept, in seconds. Every build of the inbox (its page, its API) stores a fresh
+#: count, so the badge is exact after the inbox is opened and at most this old otherwise.
+INBOX_BADGE_SECONDS = 120
+
+
+def inbox_count_key(program_id: int, department_id: int, today: dt.date) -> str:
+    return f"inbox-count:{program_id}:{department_id}:{today.isoformat()}"
+
 
 def department_inbox(program: Program, department: Department, *, today: dt.date | None = None) -> Inbox:
     """A unit's open tasks, its returned progress updates, its open notices and its due reports."""
@@ -444,7 +467,31 @@ def department_inbox(program: Program, department: Department, *, today: dt.date
         SupervisionNotice.objects.filter(program=program, department=department).select_related("department")
         .exclude(status=NoticeStatus.CLOSED).order_by("-level", "response_due")
     )
-    return Inbox(department, tasks, returned, notices, department_due_reports(program, department, today), today)
+    inbox = Inbox(department, tasks, returned, notices, department_due_reports(program, department, today), today)
+    cache.set(inbox_count_key(program.id, department.id, today), (inbox.count, inbox.overdue), INBOX_BADGE_SECONDS)
+    return inbox
+
+
+def inbox_badge(user: User, program: Program, *, today: dt.date | None = None) -> Badge | None:
+    """The count beside 待办 in the menu: the lines of the user's unit's inbox, red when some are overdue.
+
+    Read from the cache (no query) when the inbox was built in the last :data:`INBOX_BADGE_SECONDS`; otherwise the
+    inbox is built once, with its own fixed number of queries (growing with the program's rounds only), and cached.
+    None (no badge) for a user without a unit, or with nothing to do.
+    """
+    department = home_department(user, program.id)
+    if department is None:
+        return None
+    today = today or timezone.localdate()
+    counts = cache.get(inbox_count_key(program.id, department.id, today))
+    if counts is None:
+        inbox = department_inbox(program, department, today=today)
+        counts = (inbox.count, inbox.overdue)
+    count, overdue = counts
+    if not count:
+        return None
+    title = (_("待办 %(n)s 项，其中逾期 %(o)s 项") if overdue else _("待办 %(n)s 项")) % {"n": count, "o": overdue}
+    return Badge(count=count, urgent=bool(overdue), title=title)
 
 
 # --- timeline ----------------------------------------------------------------------------------
