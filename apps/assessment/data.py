@@ -505,9 +505,8 @@ class IndicatorDetail:
         observed = {p.year: _decimal(p.value) for p in self.series}
         projected = {p.year: _decimal(p.value) for p in self.projection}
         targets = {t.year: _decimal(t.value) for t in self.targets}
-        reach = self.reach
-        if self.projection and reach and reach.latest_year is not None:  # the dashed line starts at the latest value
-            projected.setdefault(reach.latest_year, _decimal(reach.latest_value))
+        if self.projection and self.series:  # the dashed line starts at the latest value
+            projected.setdefault(self.series[-1].year, _decimal(self.series[-1].value))
         series = [LineSeries("observed", gettext("已审核值"), tuple(observed.get(y) for y in years)),
                   LineSeries("projection", gettext("线性预测"), tuple(projected.get(y) for y in years))]
         if any(v is not None for v in targets.values()):

@@ -47,13 +47,14 @@
     var regions = init("chart-regions");
     if (regions) {
       var many = data.regions.length > 20;
+      var narrow = document.getElementById("chart-regions").clientWidth < 600;  // a phone: slant the names
       regions.setOption({
         animation: false,
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         legend: { top: 0 },
-        grid: { left: 40, right: 10, top: 30, bottom: many ? 60 : 30 },
+        grid: { left: 40, right: 10, top: 30, bottom: many || narrow ? 60 : 30 },
         dataZoom: many ? [{ type: "slider", bottom: 5, startValue: 0, endValue: 39 }] : [],
-        xAxis: { type: "category", data: data.regions, axisLabel: { interval: 0, rotate: many ? 45 : 0 } },
+        xAxis: { type: "category", data: data.regions, axisLabel: { interval: 0, rotate: many || narrow ? 45 : 0 } },
         yAxis: valueAxis(data.bar_axis, { name: data.text.count_axis, minInterval: 1 }),
         series: data.statuses.map(function (s) {
           return { name: s.label, type: "bar", stack: "n", data: s.per_region, itemStyle: { color: COLORS[s.key] } };

@@ -33,7 +33,7 @@ class _MenuParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[list] = []
-        self.in_nav = self.in_summary = self.in_link = False
+        self.in_nav = self.in_summary = self.in_link = self.in_badge = False
         self.depth = 0  # <ul> depth inside the nav: 1 = top level, 2 = a dropdown
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -52,6 +52,8 @@ class _MenuParser(HTMLParser):
         elif tag == "a":
             self.in_link = True
             self.items[-1][3].append(["", a["href"], a.get("aria-current") == "page"])
+        elif tag == "span" and "menu-badge" in (a.get("class") or "").split():
+            self.in_badge = True  # a count beside the label (待办 5), not part of it
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "nav":
@@ -62,8 +64,12 @@ class _MenuParser(HTMLParser):
             self.in_summary = False
         elif tag == "a":
             self.in_link = False
+        elif tag == "span":
+            self.in_badge = False
 
     def handle_data(self, data: str) -> None:
+        if self.in_badge:
+            return
         if self.in_summary:
             self.items[-1][0] += data.strip()
         elif self.in_link:
