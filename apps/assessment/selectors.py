@@ -48,6 +48,7 @@ from calc.attainment import (
     GateResult,
     Observation,
     Reachability,
+    TargetStep,
     certification_gate,
     city_gate,
     evaluate,
@@ -55,7 +56,6 @@ from calc.attainment import (
     not_applicable,
     reachability,
     reachability_frame,
-    TargetStep,
     target_line,
 )
 from calc.targets import unparse

@@ -10,7 +10,6 @@ from apps.core.web import page, query_int
 from apps.geo.access import home_department
 
 from . import dashboards
-from .charts import chart_json
 from .access import (
     access_assessment,
     access_indicator_region,
@@ -19,6 +18,7 @@ from .access import (
     can_open_unit,
     can_see_attainment,
 )
+from .charts import chart_json
 from .selectors import program_assessment
 
 
