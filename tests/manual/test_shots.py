@@ -91,6 +91,9 @@ def test_manual_pages_render_for_each_role(browser_page):  # type: ignore[no-unt
         program_url = f"{page.base_url}/programs/{program.id}{tail.format(round=round_id, unit=unit_id)}"
         page.goto(page.base_url + tail[1:] if tail.startswith("//") else program_url)
         _shot(page, name, heading)
+        if name == "cockpit":  # an indicator's page (its chart, target per year, pace sentences) from the cockpit
+            page.goto(page.base_url + _first_link(page, "/assessment/indicators/"))
+            _shot(page, "indicator", " · ")
         if name == "reporter-inbox":  # the reporter's entry form and a value's page, from the inbox's links
             inbox = page.url
             for part, shot, words in (("/entry/", "entry", "年度）"), ("/values/", "value", "年度）")):
