@@ -119,7 +119,8 @@ def test_indicator_detail_in_english(assess: SimpleNamespace, english: Client): 
     content = get_english(english, reverse("assessment_indicator", args=[assess.program.id, indicator.id]))
     check(content, assess.world, ["Responsible units", "Approved data", "By region", "Reachability", "Lead: "])
     chart = json.loads(re.search(r'id="indicator-data"[^>]*>(.*?)</script>', content, flags=re.S).group(1))
-    assert chart["text"] == {"observed": "Approved values", "projection": "Linear projection", "target": "Target"}
+    assert {s["kind"]: s["name"] for s in chart["series"]} == {
+        "observed": "Approved values", "projection": "Linear projection", "target": "Target"}
 
 
 def test_department_view_in_english(assess: SimpleNamespace, english: Client):  # noqa: F811
