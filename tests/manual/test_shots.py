@@ -92,7 +92,7 @@ def test_manual_pages_render_for_each_role(browser_page):  # type: ignore[no-unt
         page.goto(page.base_url + tail[1:] if tail.startswith("//") else program_url)
         _shot(page, name, heading)
         if name == "cockpit":  # an indicator's page (its chart, target per year, pace sentences) from the cockpit
-            page.goto(page.base_url + _first_link(page, "/assessment/indicators/"))
+            page.goto(page.base_url + page.locator(".sparks a.spark").first.get_attribute("href"))
             _shot(page, "indicator", " · ")
         if name == "reporter-inbox":  # the reporter's entry form and a value's page, from the inbox's links
             inbox = page.url
