@@ -275,6 +275,8 @@ class InboxOut(Schema):
     returned_progress: list[ProgressOut] = Field(alias="returned")
     notices: list[NoticeOut]
     due_reports: list[DueReportOut]
+    count: int = Field(description="待办条数（未完成任务、被退回的进展、督办通知、待报送之和）：菜单“待办”旁的数字")
+    overdue: int = Field(description="其中逾期的条数（逾期任务和逾期的待报送）")
 
 
 BarOut = schema_of("BarOut", selectors.Bar, "label kind start end css note depth task_id")

@@ -85,3 +85,12 @@ def test_the_badge_reads_the_cache_and_its_cold_cost_does_not_grow_with_rows(wor
         notice_issue(program=world.program, department=world.units["市生态环境局"], title=f"督办{n}", reason="",
                      actor=world.users.office)
     assert cold_and_warm() == (cold, warm)
+
+
+def test_the_api_gives_the_same_count(world, client_for: ClientFor):
+    _task(world, 1, deadline=dt.date.today() - dt.timedelta(days=1))
+    client = client_for(world.users.reporter)
+    data = client.get(f"/api/programs/{world.program.id}/inbox").json()
+    inbox = department_inbox(world.program, world.units["市生态环境局"])
+    assert (data["count"], data["overdue"]) == (inbox.count, inbox.overdue) and data["overdue"] >= 1
+    assert _badge(client, world)[:2] == (data["count"], True)
