@@ -107,9 +107,9 @@
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 60, right: 20, top: 30, bottom: 30 },
+      grid: { left: 60, right: 20, top: 52, bottom: 30 },  // the unit sits below the legend, even on a phone
       xAxis: { type: "category", data: data.years.map(String) },
-      yAxis: valueAxis(data.axis, { name: data.unit }),
+      yAxis: valueAxis(data.axis, { name: data.unit, nameGap: 12 }),
       series: series
     });
   }
