@@ -25,14 +25,15 @@ __all__ = [
     "MIN_SPAN_SHARE",
     "PAD_SHARE",
     "AxisBounds",
-    "ChartText",
     "CockpitChart",
+    "CockpitText",
     "IndicatorChart",
     "LineSeries",
     "QualitativeMark",
     "SparkChart",
     "StatusCount",
     "axis_bounds",
+    "bar_axis",
     "chart_json",
 ]
 
@@ -46,10 +47,11 @@ STEPS = 5
 
 @dataclass(frozen=True, slots=True)
 class AxisBounds:
-    """A value axis: ``min`` … ``max``; ``from_zero`` False means the chart must say where it starts."""
+    """A value axis: ``min`` … ``max`` (None: the chart rounds up its largest bar); ``from_zero`` False means the
+    chart must say where it starts."""
 
     min: Decimal
-    max: Decimal
+    max: Decimal | None
     from_zero: bool
 
 
@@ -83,6 +85,7 @@ def axis_bounds(numbers: Iterable[Decimal | None], *, ceiling: Decimal | None = 
         ceiling = None
     if high <= 0 and low < 0:  # all negative: the mirror image of all positive
         mirrored = axis_bounds([-n for n in drawn])
+        assert mirrored.max is not None
         return AxisBounds(-mirrored.max, -mirrored.min, mirrored.from_zero)
     if low < 0:  # values on both sides of zero: zero is on the axis anyway
         pad = (high - low) * PAD_SHARE
@@ -107,15 +110,21 @@ def axis_bounds(numbers: Iterable[Decimal | None], *, ceiling: Decimal | None = 
 
 def bar_axis() -> AxisBounds:
     """Counts are bars, and bars start at zero (the top is left to the chart)."""
-    return AxisBounds(Decimal(0), Decimal(0), True)
+    return AxisBounds(Decimal(0), None, True)
 
 
 @dataclass(frozen=True, slots=True)
-class ChartText:
-    """The words a chart prints, already in the page's language (assessment.js holds none)."""
+class CockpitText:
+    """The words the cockpit's charts print, already in the page's language (assessment.js holds none).
 
-    key: str
-    text: str
+    ECharts placeholders: ``{b}`` the status, ``{c}`` the count, ``{d}`` the percent; ``{year}``, ``{value}`` and
+    ``{unit}`` are filled by assessment.js.
+    """
+
+    pie_tooltip: str
+    count_axis: str
+    spark_tooltip: str
+    target: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,18 +189,16 @@ class CockpitChart:
     regions: tuple[str, ...]
     bar_axis: AxisBounds
     sparklines: tuple[SparkChart, ...]
-    text: tuple[ChartText, ...]
+    text: CockpitText
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready: decimals as plain text (no float artefacts), tuples as lists, ChartText as a mapping."""
+    """JSON-ready: decimals as plain text (no float artefacts), tuples as lists."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else "0"
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        if value and all(isinstance(v, dict) and v.keys() == {"key", "text"} for v in value):
-            return {v["key"]: v["text"] for v in value}
         return [_plain(v) for v in value]
     return value
 

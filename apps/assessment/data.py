@@ -20,8 +20,8 @@ from calc.attainment import EvaluationStatus, ReachabilityStatus, fmt_number
 
 from .charts import (
     AxisBounds,
-    ChartText,
     CockpitChart,
+    CockpitText,
     IndicatorChart,
     LineSeries,
     QualitativeMark,
@@ -320,10 +320,8 @@ class Cockpit:
             regions=tuple(r.name for r in self.regions),
             bar_axis=bar_axis(),
             sparklines=tuple(s.chart() for s in self.sparklines),
-            # ECharts placeholders: {b} the status, {c} the count, {d} the percent
-            text=(ChartText("pie_tooltip", gettext("{b}：{c}项（{d}%）")), ChartText("count_axis", gettext("项")),
-                  ChartText("spark_tooltip", gettext("{year}年：{value}{unit}")),
-                  ChartText("target", gettext("目标值"))),
+            text=CockpitText(pie_tooltip=gettext("{b}：{c}项（{d}%）"), count_axis=gettext("项"),
+                             spark_tooltip=gettext("{year}年：{value}{unit}"), target=gettext("目标值")),
         )
 
 

@@ -24,7 +24,7 @@
   // The value axis comes from the server (apps/assessment/charts.py): bars from 0, lines by its stated rule.
   function valueAxis(axis, extra) {
     var y = { type: "value", min: num(axis.min), scale: false };
-    if (num(axis.max) > num(axis.min)) y.max = num(axis.max);
+    if (axis.max !== null) y.max = num(axis.max);
     for (var k in extra) y[k] = extra[k];
     return y;
   }
