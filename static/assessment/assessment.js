@@ -52,7 +52,7 @@
         animation: false,
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         legend: { top: 0 },
-        grid: { left: 40, right: 10, top: 30, bottom: many || narrow ? 60 : 30 },
+        grid: { left: 40, right: 10, top: 44, bottom: many || narrow ? 60 : 30 },  // the axis name below the legend
         dataZoom: many ? [{ type: "slider", bottom: 5, startValue: 0, endValue: 39 }] : [],
         xAxis: { type: "category", data: data.regions, axisLabel: { interval: 0, rotate: many || narrow ? 45 : 0 } },
         yAxis: valueAxis(data.bar_axis, { name: data.text.count_axis, minInterval: 1 }),
