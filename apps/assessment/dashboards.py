@@ -475,10 +475,9 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
     projection = tuple(Point(year=y, value=number(within_range(v, indicator)))
                        for y, v in sorted((reach.projection if reach else {}).items()))
     drawn = [p.year for p in series] + [p.year for p in projection]
-    first = min(drawn, default=assessment.year)
+    chart_years = range(min(drawn, default=assessment.year), max([*drawn, assessment.deadlines[region_id]]) + 1)
     targets = tuple(TargetPoint(year=t.year, comparison=t.comparison, value=number(t.bound))
-                    for t in assessment.target_line(pair, range(first, max([*drawn, assessment.deadlines[region_id]])
-                                                                 + 1)))
+                    for t in assessment.target_line(pair, chart_years))
     state = cell_state(evaluation.status, reach.status if reach else None)
     bound = evaluation.bound
     units = responsible_units(program, [indicator.id])[indicator.id]
