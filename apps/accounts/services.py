@@ -37,9 +37,10 @@ def assignment_add(*, user: User, role: str, region: Region | None = None, depar
 def user_create(*, username: str, password: str, display_name: str = "", role: str,
                 region: Region | None = None, department: Department | None = None,
                 program: models.Model | None = None, actor: Any = None,
-                must_change_password: bool = False) -> User:
+                must_change_password: bool = False, email: str = "") -> User:
     """A user with its first duty (add more with :func:`assignment_add`)."""
-    user = User(username=username, display_name=display_name, must_change_password=must_change_password)
+    user = User(username=username, display_name=display_name, email=email,
+                must_change_password=must_change_password)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -51,11 +52,12 @@ def user_create(*, username: str, password: str, display_name: str = "", role: s
 
 def user_invite(*, username: str, display_name: str = "", role: str, region: Region | None = None,
                 department: Department | None = None, program: models.Model | None = None,
-                actor: Any = None) -> tuple[User, str]:
+                actor: Any = None, email: str = "") -> tuple[User, str]:
     """A user created by an office: a one-time initial password (returned, shown once) to change at first login."""
     password = initial_password()
     user = user_create(username=username, password=password, display_name=display_name, role=role, region=region,
-                       department=department, program=program, actor=actor, must_change_password=True)
+                       department=department, program=program, actor=actor, must_change_password=True,
+                       email=email)
     return user, password
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from apps.accounts.access import (
     access_managed_assignment,
@@ -18,13 +19,17 @@ from apps.accounts.models import User
 from apps.accounts.services import user_password_reset, user_set_active
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
+from apps.core.uploads import check_upload
 from apps.geo.models import Department, Region
 from apps.geo.schemas import DepartmentOut
 from apps.indicators.models import Framework
 from apps.programs.models import Milestone, Phase, Program, RegionGoal
+from apps.staging.models import StagedImport
+from apps.staging.selectors import staged_import_for_confirm, staged_import_own
+from apps.staging.services import raise_outcome, staged_import_authorize, staged_import_upload
 from apps.staging.web import staged_import_routes
 
-from . import imports, services
+from . import imports, services, user_imports
 from .access import (
     access_managed_department,
     access_managed_program,
@@ -41,8 +46,10 @@ from .schemas import (
     PhaseIn,
     ProgramIn,
     SavedOut,
+    UserChangeIn,
     UserIn,
     UserOut,
+    UsersImportOut,
 )
 
 router = Router(tags=["设置"])
@@ -76,6 +83,63 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
     user, password = services.user_add(actor=request.user, username=payload.username,
                                        display_name=payload.display_name, **_duty(payload))
     return Status(201, {"user": user, "initial_password": password})
+
+
+@router.put("/users/{int:user_id}", response=UserOut, summary="修改用户的姓名和邮箱")
+def change_user(request: HttpRequest, user_id: int, payload: UserChangeIn) -> User:
+    person = access_managed_user(request.user, user_id)
+    return services.user_change(actor=request.user, user=person, display_name=payload.display_name,
+                                email=payload.email)
+
+
+@router.get("/users/export", summary="导出本办管理的用户（xlsx，可修改后导入）")
+def export_users(request: HttpRequest) -> HttpResponse:
+    require_administer(request.user)
+    return xlsx_response(user_imports.users_export(request.user), "用户.xlsx", "users.xlsx")
+
+
+USERS_IMPORT = "/programs/{int:program_id}/users/import"
+
+
+def _with_passwords(staged: StagedImport, issued: list[tuple[str, str, str]]) -> StagedImport:
+    """The import as the answer carries it: with the new users' one-time passwords, on this answer only."""
+    staged.initial_passwords = [{"username": u, "display_name": n, "initial_password": p} for u, n, p in issued]
+    return staged
+
+
+@router.post(USERS_IMPORT, response=UsersImportOut, operation_id="setup_users_import",
+             summary="上传用户 xlsx 并预览（每行原值 → 新值、无变化行数）；确认用 …/import/{import_id}/commit；"
+                     "commit=true 时一步写入。任一行有错误则不写入（400）。新用户的一次性初始密码只在写入的这次回答中给出")
+def import_users(request: HttpRequest, program_id: int, file: File[UploadedFile],
+                 commit: Form[bool] = False) -> StagedImport:
+    program = access_setup(request.user, program_id)
+    staged_import_authorize(kind=user_imports.USERS, actor=request.user, program=program)  # before reading the file
+    checked = check_upload(file, allowed={"xlsx"})
+    staged = staged_import_upload(kind=user_imports.USERS, actor=request.user, checked=checked, program=program)
+    raise_outcome(staged)
+    with user_imports.issued_passwords() as issued:
+        if commit:
+            staged = user_imports.users_commit(staged=staged, actor=request.user)
+        return _with_passwords(staged, issued)
+
+
+@router.get(USERS_IMPORT + "/{int:import_id}", response=UsersImportOut, operation_id="setup_users_import_get",
+            summary="本人上传的用户导入：预览或结果（不含初始密码）")
+def get_users_import(request: HttpRequest, program_id: int, import_id: int) -> StagedImport:
+    program = access_setup(request.user, program_id)
+    return _with_passwords(staged_import_own(actor=request.user, kind=user_imports.USERS, staged_id=import_id,
+                                             program=program), [])
+
+
+@router.post(USERS_IMPORT + "/{int:import_id}/commit", response=UsersImportOut,
+             operation_id="setup_users_import_commit",
+             summary="确认写入已预览的用户导入（仅上传者）；回答中给出新用户的一次性初始密码，仅此一次")
+def commit_users_import(request: HttpRequest, program_id: int, import_id: int) -> StagedImport:
+    program = access_setup(request.user, program_id)
+    staged = staged_import_for_confirm(actor=request.user, kind=user_imports.USERS, staged_id=import_id,
+                                       program=program)
+    with user_imports.issued_passwords() as issued:
+        return _with_passwords(user_imports.users_commit(staged=staged, actor=request.user), issued)
 
 
 @router.post("/users/{int:user_id}/roles", response={201: SavedOut}, summary="分配角色")

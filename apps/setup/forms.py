@@ -39,6 +39,14 @@ class UserCreateForm(DutyForm):
     field_order = ["username", "display_name", "role", "region", "department", "program"]
 
 
+class UserChangeForm(forms.ModelForm):
+    """A managed user's name and e-mail address (its roles and password have their own actions)."""
+
+    class Meta:
+        model = User
+        fields = ["display_name", "email"]
+
+
 class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program

@@ -7,6 +7,7 @@ import datetime
 from ninja import Field, Schema
 
 from apps.accounts.models import User
+from apps.staging.schemas import StagedImportOut
 
 
 class DutyIn(Schema):
@@ -19,6 +20,24 @@ class DutyIn(Schema):
 class UserIn(DutyIn):
     username: str = Field(max_length=150)
     display_name: str = Field("", max_length=50)
+
+
+class UserChangeIn(Schema):
+    display_name: str = Field("", max_length=50)
+    email: str = Field("", max_length=254)
+
+
+class IssuedPasswordOut(Schema):
+    username: str
+    display_name: str
+    initial_password: str
+
+
+class UsersImportOut(StagedImportOut):
+    """A users import; once committed, ``initial_passwords`` lists the new users' one-time passwords in the
+    answer to the commit only (they are stored nowhere in clear: a later GET has none)."""
+
+    initial_passwords: list[IssuedPasswordOut] = []
 
 
 class AssignmentOut(Schema):

@@ -123,16 +123,37 @@ def _require_grant(actor: User, *, region: Region | None, department: Department
 
 @transaction.atomic
 def user_add(*, actor: User, username: str, display_name: str = "", role: str, region: Region | None = None,
-             department: Department | None = None, program: Program | None = None) -> tuple[User, str]:
+             department: Department | None = None, program: Program | None = None,
+             email: str = "") -> tuple[User, str]:
     """A new user with its first duty and a one-time initial password (returned: shown to the office once)."""
     _require_grant(actor, region=region, department=department, program=program)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"用户名“{username}”已被使用。")
     try:
         return user_invite(username=username, display_name=display_name, role=role, region=region,
-                           department=department, program=program, actor=actor)
+                           department=department, program=program, actor=actor, email=email)
     except ValidationError as exc:
         raise invalid(exc) from exc
+
+
+@transaction.atomic
+def user_change(*, actor: User, user: User, display_name: str, email: str) -> User:
+    """Change the name and e-mail address of a user the actor manages (audited with old → new)."""
+    if not can_manage_user(actor, user):
+        raise PermissionDeniedError("您无权管理该用户。")
+    changed = {field: [getattr(user, field), value] for field, value in
+               (("display_name", display_name), ("email", email)) if getattr(user, field) != value}
+    if not changed:
+        return user
+    user.display_name, user.email = display_name, email
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False)
+    except ValidationError as exc:
+        raise invalid(exc) from exc
+    user.save(update_fields=list(changed))
+    record(actor, AuditAction.SETUP_CHANGE, user, changes=changed,
+           region_id=next((d.home.id for d in user.duties if d.home is not None), None))
+    return user
 
 
 @transaction.atomic

@@ -4,7 +4,10 @@ from . import views
 
 urlpatterns = [
     path("<id:program_id>/setup/users/", views.users, name="setup_users"),
+    path("<id:program_id>/setup/users/export/", views.users_export, name="setup_users_export"),
+    path("<id:program_id>/setup/users/import/", views.users_import, name="setup_users_import"),
     path("<id:program_id>/setup/users/<id:user_id>/", views.user_page, name="setup_user"),
+    path("<id:program_id>/setup/users/<id:user_id>/change/", views.user_change, name="setup_user_change"),
     path("<id:program_id>/setup/users/<id:user_id>/grant/", views.user_grant, name="setup_user_grant"),
     path("<id:program_id>/setup/users/<id:user_id>/roles/<id:assignment_id>/revoke/", views.user_revoke,
          name="setup_user_revoke"),

@@ -6,6 +6,7 @@ Each page hangs under a program (for the menu); what it lists and changes is the
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_managed_assignment, access_managed_user, managed_users
+from apps.accounts.models import User
 from apps.accounts.services import user_password_reset, user_set_active
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
@@ -23,8 +25,9 @@ from apps.core.web import page, submit
 from apps.programs.models import Milestone, Phase, RegionGoal
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.web import StagedImportStep, staged_import_page
+from docimport.users import render_passwords_xlsx
 
-from . import imports, services
+from . import imports, services, user_imports
 from .access import (
     access_managed_department,
     access_managed_program,
@@ -39,6 +42,7 @@ from .forms import (
     PhaseForm,
     ProgramForm,
     RegionGoalForm,
+    UserChangeForm,
     UserCreateForm,
 )
 
@@ -73,8 +77,58 @@ def _user_page(request: HttpRequest, program_id: int, user_id: int, **extra: Any
     person = access_managed_user(request.user, user_id)
     assignments = person.assignments.select_related("region", "department", "program").order_by("id")
     context = {"program": program, "person": person, "assignments": assignments,
-               "form": DutyForm(actor=request.user), **extra}
+               "form": DutyForm(actor=request.user), "change_form": UserChangeForm(instance=person), **extra}
     return render(request, "setup/user.html", context)
+
+
+@require_POST
+@page(back=_back_to_user)
+def user_change(request: HttpRequest, program_id: int, user_id: int) -> HttpResponse:
+    person = _managed(request, program_id, user_id)
+    form = UserChangeForm(request.POST, instance=User.objects.get(pk=person.pk))
+    if submit(form, lambda data: services.user_change(actor=request.user, user=person, **data)) is None:
+        return _user_page(request, program_id, user_id, change_form=form)
+    messages.success(request, _("已保存。"))
+    return redirect("setup_user", program_id=program_id, user_id=user_id)
+
+
+@page
+def users_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    access_setup(request.user, program_id)
+    return xlsx_response(user_imports.users_export(request.user), "用户.xlsx", "users.xlsx")
+
+
+@page
+def users_import(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Upload a users sheet → preview (old → new, row errors) → confirm: all or nothing; the new users'
+    one-time passwords are shown on the answer to the confirm only (never stored in clear)."""
+    program = access_setup(request.user, program_id)
+    context: dict[str, object] = {"program": program,
+                                  "action": reverse("setup_users_import", kwargs={"program_id": program.id})}
+    if request.method != "POST":
+        return render(request, "setup/users_import.html", context)
+
+    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
+        if staged.status != StagedStatus.COMMITTED:
+            return None
+        return initial_passwords_page(request, program, staged.result, issued)
+
+    step = StagedImportStep(kind=user_imports.USERS, program=program, actor=request.user,
+                            confirm=lambda staged, _data: user_imports.users_commit(staged=staged,
+                                                                                    actor=request.user))
+    with user_imports.issued_passwords() as issued:
+        return staged_import_page(request, step, template="setup/users_import.html", context=context, done=done)
+
+
+def initial_passwords_page(request: HttpRequest, program: Any, result: dict[str, int],
+                           issued: list[tuple[str, str, str]]) -> HttpResponse:
+    """The one time the new users' initial passwords are shown: a printable list and the same list as an xlsx
+    inside the page (a data URI), so no second request (and no stored copy) is needed to download it."""
+    sheet = base64.b64encode(render_passwords_xlsx(issued)).decode() if issued else ""
+    response = render(request, "setup/users_imported.html", {"program": program, "result": result,
+                                                             "issued": issued, "sheet": sheet})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @page
