@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.geo.models import Department, Region, RegionLevel
@@ -49,6 +52,22 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Dates in order, within the program's years, and around the phase's milestones."""
+        if self.start is None or self.end is None:
+            return
+        if self.start > self.end:
+            raise ValidationError({"end": "阶段的开始日期不能晚于结束日期。"})
+        if self.program_id is not None:
+            first, last = dt.date(self.program.base_year, 1, 1), dt.date(self.program.target_year, 12, 31)
+            if self.start < first or self.end > last:
+                raise ValidationError(
+                    f"阶段须在创建工作的年限内（{self.program.base_year}年至{self.program.target_year}年）。")
+        if self.pk is not None:
+            outside = self.milestones.exclude(due__range=(self.start, self.end)).order_by("due").first()
+            if outside is not None:
+                raise ValidationError(f"节点“{outside.title}”不在阶段的起止日期内，请先修改或删除该节点。")
+
 
 class Milestone(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="milestones")
@@ -62,6 +81,10 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.due is not None and self.phase_id is not None and not self.phase.start <= self.due <= self.phase.end:
+            raise ValidationError({"due": "节点时间须在所属阶段的起止日期内。"})
 
 
 class RegionGoal(models.Model):

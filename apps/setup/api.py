@@ -248,6 +248,30 @@ def add_goal(request: HttpRequest, program_id: int, payload: GoalIn) -> Status:
     return Status(201, services.region_goal_save(actor=request.user, goal=goal))
 
 
+@router.put("/programs/{int:program_id}/phases/{int:part_id}", response=SavedOut, summary="修改阶段")
+def update_phase(request: HttpRequest, program_id: int, part_id: int, payload: PhaseIn) -> Phase:
+    phase = access_program_part(request.user, program_id, Phase, part_id)
+    for name, value in payload.dict().items():
+        setattr(phase, name, value)
+    return services.phase_save(actor=request.user, phase=phase)
+
+
+@router.put("/programs/{int:program_id}/milestones/{int:part_id}", response=SavedOut, summary="修改节点")
+def update_milestone(request: HttpRequest, program_id: int, part_id: int, payload: MilestoneIn) -> Milestone:
+    milestone = access_program_part(request.user, program_id, Milestone, part_id)
+    milestone.phase = access_program_part(request.user, program_id, Phase, payload.phase_id)
+    milestone.title, milestone.due = payload.title, payload.due
+    return services.milestone_save(actor=request.user, milestone=milestone)
+
+
+@router.put("/programs/{int:program_id}/goals/{int:part_id}", response=SavedOut, summary="修改县区创建目标")
+def update_goal(request: HttpRequest, program_id: int, part_id: int, payload: GoalIn) -> RegionGoal:
+    goal = access_program_part(request.user, program_id, RegionGoal, part_id)
+    goal.region = _get(Region, payload.region_id, "县区")
+    goal.title_sought, goal.target_year = payload.title_sought, payload.target_year
+    return services.region_goal_save(actor=request.user, goal=goal)
+
+
 @router.delete("/programs/{int:program_id}/phases/{int:part_id}", response={204: None}, summary="删除阶段及其节点")
 def delete_phase(request: HttpRequest, program_id: int, part_id: int) -> Status:
     services.program_part_delete(actor=request.user, obj=access_program_part(request.user, program_id, Phase, part_id))

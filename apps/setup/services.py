@@ -29,13 +29,17 @@ def invalid(exc: ValidationError) -> DomainError:
 
 
 def _save(obj: M, *, actor: Any, region: Region) -> M:
+    """Validate, save and audit (a change with its fields' old → new values)."""
     created = obj.pk is None
     try:
         obj.full_clean()
     except ValidationError as exc:
         raise invalid(exc) from exc
+    stored = {} if created else type(obj)._default_manager.filter(pk=obj.pk).values().first() or {}
     obj.save()
-    record(actor, AuditAction.SETUP_CREATE if created else AuditAction.SETUP_CHANGE, obj, region_id=region.id)
+    changes = {name: [old, getattr(obj, name)] for name, old in stored.items() if getattr(obj, name, old) != old}
+    record(actor, AuditAction.SETUP_CREATE if created else AuditAction.SETUP_CHANGE, obj, region_id=region.id,
+           **({"changes": changes} if changes else {}))
     return obj
 
 
@@ -83,15 +87,22 @@ def _program_part(actor: User, program: Program) -> Program:
 
 @transaction.atomic
 def phase_save(*, actor: User, phase: Phase) -> Phase:
+    """Add or change a phase of a program the actor manages (dates in order, within the program's years)."""
     program = _program_part(actor, phase.program)
-    if phase.start > phase.end:
-        raise DomainError("阶段的开始日期不能晚于结束日期。")
+    if phase.pk is not None and not Phase.objects.filter(pk=phase.pk, program=program).exists():
+        raise DomainError("阶段不属于该创建工作。")
     return _save(phase, actor=actor, region=program.region)
 
 
 @transaction.atomic
 def milestone_save(*, actor: User, milestone: Milestone) -> Milestone:
+    """Add or change a milestone (its date within its phase's) of a program the actor manages; a milestone
+    moves only between the phases of its own program."""
     program = _program_part(actor, milestone.phase.program)
+    if milestone.pk is not None:
+        stored = Milestone.objects.select_related("phase").get(pk=milestone.pk)
+        if stored.phase.program_id != program.pk:
+            raise DomainError("节点只能移到本创建工作的其他阶段。")
     return _save(milestone, actor=actor, region=program.region)
 
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<id:program_id>/setup/departments/<id:department_id>/", views.department_edit, name="setup_department"),
     path("<id:program_id>/setup/program/", views.program_edit, name="setup_program"),
     path("<id:program_id>/setup/program/<str:part>/add/", views.program_part_add, name="setup_program_part_add"),
+    path("<id:program_id>/setup/program/<str:part>/<id:part_id>/", views.program_part_edit,
+         name="setup_program_part"),
     path("<id:program_id>/setup/program/<str:part>/<id:part_id>/delete/", views.program_part_delete,
          name="setup_program_part_delete"),
     path("<id:program_id>/setup/programs/new/", views.program_new, name="setup_program_new"),

@@ -268,18 +268,42 @@ def program_part_add(request: HttpRequest, program_id: int, part: str) -> HttpRe
     program = access_managed_program(request.user, program_id)
     if _part(part) == "phase":
         form: Any = PhaseForm(request.POST, instance=Phase(program=program))
-        saved = submit(form, lambda _data: services.phase_save(actor=request.user, phase=form.instance))
-    elif part == "milestone":
-        form = MilestoneForm(request.POST, program=program)
-        saved = submit(form, lambda _data: services.milestone_save(actor=request.user, milestone=form.instance))
     else:
-        form = RegionGoalForm(request.POST, program=program)
-        saved = submit(form, lambda _data: services.region_goal_save(actor=request.user, goal=form.instance))
+        form = PART_FORMS[part](request.POST, program=program)
+    saved = submit(form, lambda _data: part_save(request.user, part, form.instance))
     if saved is None:
         key = {"phase": "phase_form", "milestone": "milestone_form"}.get(part, "goal_form")
         return _program_page(request, program_id, **{key: form})
     messages.success(request, _("已保存。"))
     return redirect(reverse("setup_program", kwargs={"program_id": program_id}) + f"#{part}s")
+
+
+PART_FORMS = {"phase": PhaseForm, "milestone": MilestoneForm, "goal": RegionGoalForm}
+
+
+def part_save(actor: Any, part: str, obj: Any) -> Any:
+    """The one service that saves a phase, a milestone or a county goal (pages and API)."""
+    if part == "phase":
+        return services.phase_save(actor=actor, phase=obj)
+    if part == "milestone":
+        return services.milestone_save(actor=actor, milestone=obj)
+    return services.region_goal_save(actor=actor, goal=obj)
+
+
+@page
+def program_part_edit(request: HttpRequest, program_id: int, part: str, part_id: int) -> HttpResponse:
+    """Change a phase, a milestone or a county goal of a program the office manages."""
+    model = {"phase": Phase, "milestone": Milestone}.get(_part(part), RegionGoal)
+    obj = access_program_part(request.user, program_id, model, part_id)
+    program = access_managed_program(request.user, program_id)
+    form_class: Any = PART_FORMS[part]
+    kwargs: dict[str, Any] = {} if part == "phase" else {"program": program}
+    form = form_class(request.POST or None, instance=obj, **kwargs)
+    if request.method == "POST" and submit(form, lambda _data: part_save(request.user, part, form.instance)):
+        messages.success(request, _("已保存。"))
+        return redirect(reverse("setup_program", kwargs={"program_id": program_id}) + f"#{part}s")
+    return render(request, "setup/program_part.html", {"program": program, "form": form, "part": part,
+                                                       "obj": obj, "title": model._meta.verbose_name})
 
 
 @require_POST
