@@ -37,19 +37,20 @@ def evidence_path(instance: Evidence, filename: str) -> str:  # noqa: ARG001 - D
 class Evidence(models.Model):
     """A file backing a subject, checked by content and hashed; downloaded only through the checking view."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField("对象编号")
     subject = GenericForeignKey("content_type", "object_id")
-    file = models.FileField(upload_to=evidence_path, max_length=255)
+    file = models.FileField("文件", upload_to=evidence_path, max_length=255)
     original_name = models.CharField("文件名", max_length=120)
     kind = models.CharField("类型", max_length=8)
     size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    sha256 = models.CharField("文件校验值（SHA-256）", max_length=64, db_index=True)
     checklist_item = models.CharField("对应佐证清单项", max_length=200, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
     # A default rather than auto_now_add, so that the data migration keeps the original times.
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "佐证材料"

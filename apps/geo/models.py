@@ -45,7 +45,7 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="上级区域", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = models.CharField("区划路径", max_length=255, editable=False, db_index=True)
     terrain = models.CharField("地形类别", max_length=16, choices=Terrain.choices, blank=True)
     arid = models.BooleanField("干旱半干旱地区", default=False)
     plateau = models.BooleanField("青藏高原地区", default=False)

@@ -37,8 +37,8 @@ class Framework(models.Model):
     levels = models.JSONField("适用层级", default=list)
     partial = models.BooleanField("不完整", default=False, help_text="部分指标尚未核实，不能单独作为申报依据。")
     note = models.TextField("说明", blank=True)
-    source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    loaded_at = models.DateTimeField(auto_now=True)
+    source_sha256 = models.CharField("来源文件校验值", max_length=64, blank=True, editable=False)
+    loaded_at = models.DateTimeField("载入时间", auto_now=True)
 
     class Meta:
         verbose_name = "指标体系"
@@ -52,7 +52,8 @@ class Framework(models.Model):
 class Indicator(models.Model):
     """An indicator or sub-indicator. Targets sit on leaves; ``program`` is set for a local addition."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    framework = models.ForeignKey(Framework, verbose_name="指标体系", on_delete=models.CASCADE,
+                                  related_name="indicators")
     program = models.ForeignKey(
         "programs.Program",
         verbose_name="地方增设所属创建工作",
@@ -61,7 +62,8 @@ class Indicator(models.Model):
         on_delete=models.CASCADE,
         related_name="local_indicators",
     )
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="subs")
+    parent = models.ForeignKey("self", verbose_name="上级指标", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="subs")
     code = models.CharField("编码", max_length=24)
     number = models.PositiveIntegerField("序号")
     name = models.CharField("指标名称", max_length=120)
@@ -77,7 +79,7 @@ class Indicator(models.Model):
     evidence_optional = models.JSONField("非必需佐证材料", default=list, blank=True,
                                          help_text="佐证材料清单中可以不提供的项；其余各项提交时必须具备。")
     meta = models.JSONField("来源与确认程度", default=dict, blank=True)
-    order = models.PositiveIntegerField(default=0, db_index=True)
+    order = models.PositiveIntegerField("排序", default=0, db_index=True)
 
     class Meta:
         verbose_name = "指标"
@@ -160,7 +162,7 @@ class IndicatorTarget(models.Model):
     one more layer.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="targets")
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
     expression = models.CharField("目标", max_length=255)
 

@@ -75,12 +75,13 @@ class Job(Heartbeat, models.Model):
     error = models.TextField("错误", blank=True)
     result = models.JSONField("结果", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
+                                   on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
     updated_at = models.DateTimeField("心跳时间", default=timezone.now)  # the heartbeat: set by every report
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "后台任务"

@@ -32,7 +32,7 @@ class Station(models.Model):
     category = models.CharField("站点类型", max_length=20, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "空气监测站点"
@@ -53,7 +53,7 @@ class Section(models.Model):
     river = models.CharField("所属河流/流域", max_length=80)
     drinking_source = models.BooleanField("集中式饮用水水源地", default=False)
     volume = models.DecimalField("供水量（万立方米）", max_digits=14, decimal_places=2, null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "地表水监测断面"
@@ -118,9 +118,10 @@ class ComputedResult(models.Model):
     measure) is the current one.
     """
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="monitoring_results")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="results")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="monitoring_results")
+    batch = models.ForeignKey(ImportBatch, verbose_name="导入批次", on_delete=models.CASCADE, related_name="results")
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField("年份")
     measure = models.CharField("核算量", max_length=40)
     value = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
@@ -131,9 +132,10 @@ class ComputedResult(models.Model):
     # What the commit did with it in the reporting workflow (written / skipped + reason / not mapped).
     write_action = models.CharField("写入", max_length=8, blank=True)
     write_reason = models.CharField("跳过原因", max_length=200, blank=True)
-    indicator_value = models.ForeignKey("reporting.IndicatorValue", null=True, blank=True, on_delete=models.SET_NULL,
+    indicator_value = models.ForeignKey("reporting.IndicatorValue", verbose_name="指标数值", null=True,
+                                        blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "监测核算结果"
@@ -164,15 +166,17 @@ class BaseValue(models.Model):
     current one. Used by the computation only when no imported base-year result exists (imports win).
     """
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="monitoring_base_values")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="monitoring_base_values")
     region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField("年份")
     measure = models.CharField("核算量", max_length=40)
     value = models.DecimalField("数值", max_digits=18, decimal_places=4)
     source = models.CharField("来源", max_length=200)
     reason = models.CharField("录入/修改原因", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "基准年数值（生态办录入）"

@@ -19,13 +19,14 @@ class Program(models.Model):
     """A campaign (创建工作): a region seeking a title on a framework version by a target year."""
 
     region = models.ForeignKey(Region, verbose_name="创建区域", on_delete=models.PROTECT, related_name="programs")
-    framework = models.ForeignKey(Framework, verbose_name="指标体系", on_delete=models.PROTECT, related_name="programs")
+    framework = models.ForeignKey(Framework, verbose_name="指标体系", on_delete=models.PROTECT,
+                                  related_name="programs")
     name = models.CharField("名称", max_length=120)
     title_sought = models.CharField("创建称号", max_length=16, choices=TitleSought.choices)
     base_year = models.PositiveIntegerField("基准年")
     target_year = models.PositiveIntegerField("目标年")
     plan_document = models.CharField("规划/方案名称", max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "创建工作"
@@ -37,12 +38,12 @@ class Program(models.Model):
 
 
 class Phase(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="phases")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE, related_name="phases")
     name = models.CharField("阶段", max_length=40)
     start = models.DateField("开始")
     end = models.DateField("结束")
     description = models.TextField("主要工作", blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "阶段"
@@ -70,7 +71,7 @@ class Phase(models.Model):
 
 
 class Milestone(models.Model):
-    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="milestones")
+    phase = models.ForeignKey(Phase, verbose_name="阶段", on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField("节点", max_length=200)
     due = models.DateField("时间")
 
@@ -90,7 +91,8 @@ class Milestone(models.Model):
 class RegionGoal(models.Model):
     """Which county seeks which title by when (e.g. 县A 2023年创建国家级)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="region_goals")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="region_goals")
     region = models.ForeignKey(Region, verbose_name="县区", on_delete=models.PROTECT, related_name="goals")
     title_sought = models.CharField("创建称号", max_length=16, choices=TitleSought.choices)
     target_year = models.PositiveIntegerField("目标年")
@@ -111,8 +113,9 @@ class _Revision(models.Model):
     """Append-only: a change is a new row with who/when/why; the current one is the latest."""
 
     reason = models.CharField("理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("修改时间", auto_now_add=True, db_index=True)
 
     class Meta:
         abstract = True
@@ -122,8 +125,9 @@ class _Revision(models.Model):
 class TargetEdit(_Revision):
     """A program-wide local edit of a national target for one level (e.g. 政府绿色采购比例 ≥95)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="target_edits")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="target_edits")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
     target = models.CharField("目标", max_length=255, blank=True, help_text="留空表示撤销地方调整，恢复国家目标。")
 
@@ -139,9 +143,10 @@ class TargetEdit(_Revision):
 class TargetOverride(_Revision):
     """An office override of one region's resolved target, or marking an indicator not applicable."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="target_overrides")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="target_overrides")
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     target = models.CharField("目标", max_length=255, blank=True)
     not_applicable = models.BooleanField("不适用", default=False)
     cleared = models.BooleanField("撤销调整", default=False)
@@ -159,9 +164,10 @@ class TargetOverride(_Revision):
 class AssignedTarget(_Revision):
     """The year's number for a 完成上级规定的考核任务 target, as set from above and entered by the office."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assigned_targets")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="assigned_targets")
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField("年度")
     value = models.DecimalField("考核任务值", max_digits=14, decimal_places=4)
     document = models.CharField("下达文件", max_length=200, blank=True)
@@ -181,11 +187,14 @@ class ResponsibilityRole(models.TextChoices):
 
 
 class Responsibility(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="responsibilities")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="responsibilities")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="responsibilities")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="responsibilities")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT,
+                                  related_name="responsibilities")
+    department = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
+                                   related_name="responsibilities")
     role = models.CharField("责任", max_length=16, choices=ResponsibilityRole.choices)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "责任分工"

@@ -56,7 +56,8 @@ class QualitativeStatus(models.TextChoices):
 class ReportingRound(models.Model):
     """One dispatch (调度): which period is reported, by when, on which indicators and regions."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reporting_rounds")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="reporting_rounds")
     name = models.CharField("名称", max_length=80)
     period_type = models.CharField("周期", max_length=8, choices=PeriodType.choices, default=PeriodType.YEAR)
     year = models.PositiveIntegerField("年份")
@@ -65,8 +66,9 @@ class ReportingRound(models.Model):
     indicators = models.ManyToManyField(Indicator, verbose_name="调度指标", related_name="+")
     regions = models.ManyToManyField(Region, verbose_name="调度区域", related_name="+")
     note = models.TextField("说明", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "调度轮次"
@@ -91,21 +93,25 @@ class ReportingRound(models.Model):
 class IndicatorValue(Reviewable):
     """The reported value of one indicator for one region and period; its content lives in revisions."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="indicator_values")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="indicator_values")
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     period_type = models.CharField("周期", max_length=8, choices=PeriodType.choices, default=PeriodType.YEAR)
     year = models.PositiveIntegerField("年份")
     period_number = models.PositiveSmallIntegerField("期次", default=1)
-    round = models.ForeignKey(ReportingRound, null=True, blank=True, on_delete=models.SET_NULL,
+    round = models.ForeignKey(ReportingRound, verbose_name="调度轮次", null=True, blank=True,
+                              on_delete=models.SET_NULL,
                               related_name="values")
-    current_revision = models.ForeignKey("ValueRevision", null=True, blank=True, on_delete=models.SET_NULL,
+    current_revision = models.ForeignKey("ValueRevision", verbose_name="当前版本", null=True, blank=True,
+                                         on_delete=models.SET_NULL,
                                          related_name="+")
-    approved_revision = models.ForeignKey("ValueRevision", null=True, blank=True, on_delete=models.SET_NULL,
+    approved_revision = models.ForeignKey("ValueRevision", verbose_name="审核通过版本", null=True, blank=True,
+                                          on_delete=models.SET_NULL,
                                           related_name="+", help_text="最近一次审核通过的修订；重新打开后仍保留。")
     first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     evidence = GenericRelation(Evidence, related_query_name="indicator_value")
 
     class Meta:
@@ -148,7 +154,8 @@ class IndicatorValue(Reviewable):
 class ValueRevision(models.Model):
     """Append-only content of a value: every save is a new row with who, when and why."""
 
-    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="revisions")
+    value = models.ForeignKey(IndicatorValue, verbose_name="指标数值", on_delete=models.CASCADE,
+                              related_name="revisions")
     number = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
     qualitative = models.CharField("定性状态", max_length=16, choices=QualitativeStatus.choices, blank=True)
     explanation = models.TextField("情况说明", blank=True)
@@ -158,10 +165,12 @@ class ValueRevision(models.Model):
     warnings = models.JSONField("已确认的警告", default=list, blank=True)
     reason = models.CharField("修改理由", max_length=300, blank=True)
     version = models.PositiveIntegerField("保存后版本")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                               related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     #: The import that wrote this revision (its chunks are undone by this id if the import fails).
-    staged_import = models.ForeignKey("staging.StagedImport", null=True, blank=True, on_delete=models.SET_NULL,
+    staged_import = models.ForeignKey("staging.StagedImport", verbose_name="导入批次", null=True, blank=True,
+                                      on_delete=models.SET_NULL,
                                       related_name="+")
 
     class Meta:

@@ -41,16 +41,17 @@ class ReviewEvent(models.Model):
     notice's level and business date.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField("对象编号")
     subject = GenericForeignKey("content_type", "object_id")
     action = models.CharField("操作", max_length=16)
     old_status = models.CharField("原状态", max_length=16, blank=True)
     new_status = models.CharField("新状态", max_length=16)
     comment = models.TextField("意见", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT,
                               related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
 
     class Meta:

@@ -54,13 +54,14 @@ class StagedImport(Heartbeat, models.Model):
     """One uploaded file on its way from preview to commit: what, who, when, how far, and what it will write."""
 
     kind = models.CharField("导入类型", max_length=40, db_index=True)  # a key of apps.staging.registry
-    program = models.ForeignKey("programs.Program", null=True, blank=True, on_delete=models.CASCADE,
+    program = models.ForeignKey("programs.Program", verbose_name="创建工作", null=True, blank=True,
+                                on_delete=models.CASCADE,
                                 related_name="staged_imports")
     original_name = models.CharField("文件名", max_length=120)
     file_format = models.CharField("格式", max_length=8)
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    sha256 = models.CharField("文件校验值（SHA-256）", max_length=64, db_index=True)
     size = models.PositiveBigIntegerField("大小")
-    file = models.FileField(upload_to=staged_path, max_length=255)
+    file = models.FileField("文件", upload_to=staged_path, max_length=255)
     options = models.JSONField("选项", default=dict, blank=True)
     status = models.CharField("状态", max_length=10, choices=StagedStatus.choices, default=StagedStatus.QUEUED)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
@@ -73,11 +74,13 @@ class StagedImport(Heartbeat, models.Model):
     #: What a commit in bounded transactions needs to undo its chunks (the kind's ``compensate`` reads it):
     #: e.g. each changed value's version and timestamps before the import. Emptied when the import ends.
     undo = models.JSONField("撤销所需", default=dict, blank=True)
-    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    job = models.ForeignKey("jobs.Job", verbose_name="后台任务", null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
     updated_at = models.DateTimeField("进度更新时间", default=timezone.now)  # the heartbeat
-    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField("写入时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "分步导入"

@@ -34,8 +34,9 @@ class TaskStatus(models.TextChoices):
 class Task(models.Model):
     """One line of the task list; ``parent`` makes the tree (（一） → 1. → （1）), ``number`` is as written."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tasks")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE, related_name="tasks")
+    parent = models.ForeignKey("self", verbose_name="上级任务", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
     level = models.PositiveSmallIntegerField("层级", default=0)
     number = models.CharField("序号", max_length=20, blank=True)
     order = models.PositiveIntegerField("排序", default=0, db_index=True)
@@ -44,12 +45,12 @@ class Task(models.Model):
     start = models.DateField("开始时间", null=True, blank=True)
     deadline = models.DateField("完成时限", null=True, blank=True)
     deadline_text = models.CharField("完成时限（原文）", max_length=60, blank=True)
-    departments = models.ManyToManyField(Department, through="TaskUnit", related_name="tasks")
+    departments = models.ManyToManyField(Department, verbose_name="单位", through="TaskUnit", related_name="tasks")
     indicators = models.ManyToManyField(Indicator, verbose_name="相关指标", blank=True, related_name="tasks")
     status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     percent = models.PositiveSmallIntegerField("完成比例（%）", default=0)
     completed_on = models.DateField("完成日期", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "任务"
@@ -69,10 +70,11 @@ class Task(models.Model):
 
 
 class TaskUnit(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="units")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="task_units")
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="units")
+    department = models.ForeignKey(Department, verbose_name="单位", on_delete=models.PROTECT,
+                                   related_name="task_units")
     role = models.CharField("责任", max_length=16, choices=ResponsibilityRole.choices)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "任务责任单位"
@@ -87,7 +89,7 @@ class TaskUnit(models.Model):
 class TaskMilestone(models.Model):
     """A 工作实施节点 of a task: what must be done by when."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField("节点", max_length=200)
     due = models.DateField("时间")
     done_on = models.DateField("完成日期", null=True, blank=True)
@@ -107,12 +109,13 @@ class TaskMilestone(models.Model):
 class TaskProgress(Reviewable):
     """A progress update of a task by one of its units; reviewed like an indicator value."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_updates")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_updates")
+    department = models.ForeignKey(Department, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     narrative = models.TextField("进展情况")
     percent = models.PositiveSmallIntegerField("完成比例（%）")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     evidence = GenericRelation(Evidence, related_query_name="task_progress")
 
     class Meta:
@@ -178,9 +181,9 @@ class FundingSource(models.TextChoices):
 class Project(models.Model):
     """A key project; money is stored in 万元 (1 亿元 = 10000 万元)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="projects")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE, related_name="projects")
     number = models.CharField("序号", max_length=20, blank=True)
-    order = models.PositiveIntegerField(default=0, db_index=True)
+    order = models.PositiveIntegerField("排序", default=0, db_index=True)
     name = models.CharField("项目名称", max_length=200)
     category = models.ForeignKey(ProjectCategory, verbose_name="项目类别", on_delete=models.PROTECT,
                                  related_name="projects")
@@ -194,7 +197,7 @@ class Project(models.Model):
     total_investment = models.DecimalField("总投资（万元）", max_digits=14, decimal_places=2)
     status = models.CharField("状态", max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     percent = models.PositiveSmallIntegerField("形象进度（%）", default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "项目"
@@ -213,7 +216,7 @@ class Project(models.Model):
 
 
 class ProjectFunding(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="funding")
     source = models.CharField("资金来源", max_length=16, choices=FundingSource.choices)
     amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
 
@@ -230,7 +233,7 @@ class ProjectFunding(models.Model):
 class ProjectYear(models.Model):
     """Planned and completed investment of one project in one year (万元)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="years")
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="years")
     year = models.PositiveIntegerField("年度")
     planned = models.DecimalField("计划投资（万元）", max_digits=14, decimal_places=2, default=0)
     completed = models.DecimalField("完成投资（万元）", max_digits=14, decimal_places=2, default=0)
@@ -263,13 +266,14 @@ class SupervisionNotice(models.Model):
     :func:`apps.tasks.supervision.notice_transition` (table in :mod:`.notice_workflow`), which bumps ``version``
     and records each move in the one workflow history (``events``)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="notices")
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE, related_name="notices")
     department = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
                                    related_name="notices")
     rule = models.CharField("规则", max_length=40, default="manual")
-    key = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    key = models.CharField("去重键", max_length=120, null=True, blank=True, unique=True)
+    source_type = models.ForeignKey(ContentType, verbose_name="来源类型", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
     title = models.CharField("督办事项", max_length=200)
     reason = models.TextField("督办原因", blank=True)
     level = models.PositiveSmallIntegerField("督办等级", choices=NoticeLevel.choices, default=NoticeLevel.REMIND)
@@ -278,9 +282,10 @@ class SupervisionNotice(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     issued_on = models.DateField("下发日期")
     response_due = models.DateField("答复期限")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发出人", null=True, blank=True,
+                                   on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     events = GenericRelation(ReviewEvent)
 
     class Meta:
