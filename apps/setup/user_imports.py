@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
@@ -254,6 +255,7 @@ def users_check(*, actor: User, data: bytes) -> UserPlan:
         User.objects.annotate(lower=Lower("username")).filter(lower__in=[r.username.lower() for r in rows])
         .prefetch_related(_assignments())))}
     plan = UserPlan([], [], 0)
+    new = 0
     for user_row in rows:
         check = _RowCheck(scope, user_row, errors)
         old = stored.get(user_row.username.lower())
@@ -264,6 +266,12 @@ def users_check(*, actor: User, data: bytes) -> UserPlan:
         duties = check.duties()
         if len(errors) > found:
             continue
+        if old is None:
+            new += 1
+            if new > settings.ECOCIV_USER_IMPORT_MAX_NEW:
+                check.error(USERNAME, f"一个文件最多新建{settings.ECOCIV_USER_IMPORT_MAX_NEW}个用户（每个初始密码都要"
+                                      "单独加密，确认时须当场完成）：请把其余新用户分到下一个文件导入。")
+                continue
         entry = _plan_row(scope, user_row, old, duties, check)
         if entry is None:
             plan.unchanged += 1

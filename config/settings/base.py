@@ -179,6 +179,9 @@ ECOCIV_JOB_STALE_MINUTES = env_int("ECOCIV_JOB_STALE_MINUTES", 10)
 ECOCIV_COMMIT_CHUNK_ROWS = env_int("ECOCIV_COMMIT_CHUNK_ROWS", 1000)
 #: A confirmed import of more rows than this commits as a job (a progress page polls it); smaller ones inline.
 ECOCIV_INLINE_COMMIT_ROWS = env_int("ECOCIV_INLINE_COMMIT_ROWS", 2000)
+#: A users import creates at most this many users per sheet: each one-time password is hashed (about 1 s with
+#: PBKDF2) in the confirming request, which alone receives the passwords, so that request must stay short.
+ECOCIV_USER_IMPORT_MAX_NEW = env_int("ECOCIV_USER_IMPORT_MAX_NEW", 50)
 
 # Sessions suited to office work: a login lasts a working day (8 hours) and ends when the browser closes.
 SESSION_COOKIE_AGE = env_int("ECOCIV_SESSION_HOURS", 8) * 3600

@@ -11,6 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from apps.accounts.models import Role, RoleAssignment, User
@@ -185,3 +188,41 @@ def test_a_commit_nobody_collects_passwords_for_is_refused(world: SimpleNamespac
     with pytest.raises(DomainError, match="初始密码只交给确认导入的管理员"):
         users_write(actor=world.users.office, planned=planned)
     assert not User.objects.filter(username="new1").exists()
+
+
+def _grow(world: SimpleNamespace, start: int, n: int) -> None:
+    for i in range(start, start + n):
+        person = make_user(f"p{i}", Role.DEPARTMENT_REPORTER, department=world.units["市统计局"])
+        RoleAssignment.objects.create(user=person, role=Role.LEADER, region=world.counties["arid"])
+
+
+def _queries(client: Client, method: str, url: str, **data: object) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url, data) if data else getattr(client, method)(url)
+        assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries)
+
+
+def test_export_and_preview_run_a_constant_number_of_queries(world: SimpleNamespace, client_for: ClientFor):
+    client = client_for(world.users.office)
+    export = f"/programs/{world.program.id}/setup/users/export/"
+
+    def measure() -> tuple[int, int, int]:
+        sheet = client.get(export).content
+        return (_queries(client, "get", export), _queries(client, "post", _api(world), **_upload(sheet)),
+                _queries(client, "get", f"/programs/{world.program.id}/setup/users/"))
+
+    _grow(world, 0, 3)
+    small = measure()
+    _grow(world, 3, 30)
+    assert measure() == small
+
+
+def test_a_sheet_creates_a_bounded_number_of_users(world: SimpleNamespace, client_for: ClientFor, settings):
+    settings.ECOCIV_USER_IMPORT_MAX_NEW = 2
+    rows = [[f"n{i}", "", "市水务局", "", "部门联络员", "", ""] for i in range(3)]
+    response = client_for(world.users.office).post(_api(world), _upload(xlsx([HEAD, *rows])))
+    assert response.status_code == 400
+    assert [(e["row"], e["subject"]) for e in response.json()["errors"]] == [(5, "n2")]
+    assert "最多新建2个用户" in response.json()["errors"][0]["message"]
+    assert not User.objects.filter(username__startswith="n").exists()
