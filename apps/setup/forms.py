@@ -61,12 +61,16 @@ class ProgramForm(forms.ModelForm):
                 self.fields[name].queryset = self.fields[name].queryset.model.objects.all()
 
 
+def _date_input() -> forms.DateInput:
+    """A browser date picker, given the ISO date it reads (a localised date would show as empty when editing)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["name", "start", "end", "description", "order"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"}),
-                   "description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"start": _date_input(), "end": _date_input(), "description": forms.Textarea(attrs={"rows": 2})}
         labels = {"order": _("排序")}
 
 
@@ -74,7 +78,7 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["phase", "title", "due"]
-        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due": _date_input()}
         labels = {"phase": _("阶段")}
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
