@@ -8,8 +8,9 @@ optional. An export writes every column, so export → import changes nothing.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from openpyxl import Workbook
 
@@ -62,23 +63,38 @@ def _unit(line: SheetRow, errors: list[RowError]) -> UnitRow | None:
                    tuple(split_names(cells[ALIASES])), int(order))
 
 
+class ListRow(Protocol):
+    @property
+    def row(self) -> int: ...
+
+
+R = TypeVar("R", bound=ListRow)
+
+
+def unique_rows(lines: Iterable[SheetRow], build: Callable[[SheetRow, list[RowError]], R | None],
+                key: Callable[[R], Hashable], duplicate: Callable[[R, int], RowError]) -> tuple[list[R], list[RowError]]:
+    """The rows ``build`` reads from ``lines`` (appending its errors), a row whose ``key`` an earlier row has being
+    the error ``duplicate(row, earlier row number)`` instead: what every list sheet of the set-up reads."""
+    rows: list[R] = []
+    errors: list[RowError] = []
+    seen: dict[Hashable, int] = {}
+    for line in lines:
+        row = build(line, errors)
+        if row is None:
+            continue
+        if key(row) in seen:
+            errors.append(duplicate(row, seen[key(row)]))
+            continue
+        seen[key(row)] = row.row
+        rows.append(row)
+    return rows, errors
+
+
 def parse_units(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[UnitRow], list[RowError]]:
     """The sheet's units and its row errors (a unit named twice in one region is an error on the later row)."""
-    rows: list[UnitRow] = []
-    errors: list[RowError] = []
-    seen: dict[tuple[str, str], int] = {}
-    for line in read_rows(data, required=(NAME, REGION), optional=(KIND, GOVERNS, ALIASES, ORDER),
-                          limits=limits):
-        unit = _unit(line, errors)
-        if unit is None:
-            continue
-        key = (unit.region_code, unit.name)
-        if key in seen:
-            errors.append(RowError(unit.row, NAME, f"与第{seen[key]}行重复：同一区域的单位名称须唯一。", unit.name))
-            continue
-        seen[key] = unit.row
-        rows.append(unit)
-    return rows, errors
+    lines = read_rows(data, required=(NAME, REGION), optional=(KIND, GOVERNS, ALIASES, ORDER), limits=limits)
+    return unique_rows(lines, _unit, lambda unit: (unit.region_code, unit.name), lambda unit, first: RowError(
+        unit.row, NAME, f"与第{first}行重复：同一区域的单位名称须唯一。", unit.name))
 
 
 def render_units_xlsx(rows: Iterable[UnitRow]) -> bytes:

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .errors import RowError
+from .setup import unique_rows
 from .xlsx import DEFAULT_LIMITS, SheetLimits, SheetRow, cell_text, read_rows, sheet_row
 
 USERNAME, NAME, UNIT, REGION, ROLES, EMAIL, INACTIVE = "用户名", "姓名", "单位", "地区", "角色", "邮箱", "停用"
@@ -126,21 +127,9 @@ def _user(line: SheetRow, errors: list[RowError]) -> UserRow | None:
 
 def parse_users(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[UserRow], list[RowError]]:
     """The sheet's users and its row errors (a user named twice is an error on the later row)."""
-    rows: list[UserRow] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for line in read_rows(data, required=(USERNAME, ROLES), optional=(NAME, UNIT, REGION, EMAIL, INACTIVE),
-                          limits=limits):
-        user = _user(line, errors)
-        if user is None:
-            continue
-        key = user.username.casefold()
-        if key in seen:
-            errors.append(RowError(user.row, USERNAME, f"与第{seen[key]}行重复：用户名须唯一。", user.username))
-            continue
-        seen[key] = user.row
-        rows.append(user)
-    return rows, errors
+    lines = read_rows(data, required=(USERNAME, ROLES), optional=(NAME, UNIT, REGION, EMAIL, INACTIVE), limits=limits)
+    return unique_rows(lines, _user, lambda user: user.username.casefold(), lambda user, first: RowError(
+        user.row, USERNAME, f"与第{first}行重复：用户名须唯一。", user.username))
 
 
 def _printable_sheet(title: str, header: Iterable[str], widths: Iterable[int],

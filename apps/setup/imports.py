@@ -9,7 +9,9 @@ are never deleted by an import: a unit missing from the sheet stays as it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 
@@ -109,21 +111,37 @@ def units_write(*, actor: User, planned: UnitPlan) -> dict[str, int]:
     return result
 
 
-def _check(staged: StagedImport, _report: ReportProgress) -> Checked:
-    planned = units_check(actor=staged.created_by, data=staged_import_read(staged))
-    return Checked(plan=planned.plan(), rows=len(planned.changes) + planned.unchanged,
-                   summary=f"{len(planned.changes)}行有变化，{planned.unchanged}行无变化")
+class ListPlan(Protocol):
+    """What a set-up list import's check plans: the changed rows (old → new) and how many change nothing."""
+
+    changes: list[RowChange]
+    unchanged: int
+
+    def plan(self) -> dict[str, object]: ...
 
 
-def _commit(staged: StagedImport, actor: User) -> Committed:
-    planned = units_check(actor=staged.created_by, data=staged_import_read(staged))
-    staged_plan_current(staged, planned.plan())
-    return Committed(result=units_write(actor=actor, planned=planned))
+P = TypeVar("P", bound=ListPlan)
 
 
-def authorize(actor: User, _program: object, _options: dict[str, object]) -> None:
-    """Only an office administrator imports units (each row then within its own regions)."""
-    require_administer(actor)
+def register_list_kind(name: str, *, check: Callable[..., P], write: Callable[..., dict[str, int]]) -> None:
+    """Register a set-up list import: only an office administrator imports (each row then within its own scope);
+    ``check(actor=, data=)`` plans (raising the row errors); the commit plans again against the database as it is
+    then and ``write(actor=, planned=)`` carries the plan out, unless it changed since the preview."""
+
+    def checked(staged: StagedImport, _report: ReportProgress) -> Checked:
+        planned = check(actor=staged.created_by, data=staged_import_read(staged))
+        return Checked(plan=planned.plan(), rows=len(planned.changes) + planned.unchanged,
+                       summary=f"{len(planned.changes)}行有变化，{planned.unchanged}行无变化")
+
+    def commit(staged: StagedImport, actor: User) -> Committed:
+        planned = check(actor=staged.created_by, data=staged_import_read(staged))
+        staged_plan_current(staged, planned.plan())
+        return Committed(result=write(actor=actor, planned=planned))
+
+    def authorize(actor: User, _program: object, _options: dict[str, object]) -> None:
+        require_administer(actor)
+
+    register_kind(StagedKind(name, authorize=authorize, check=checked, commit=commit))
 
 
-register_kind(StagedKind(UNITS, authorize=authorize, check=_check, commit=_commit))
+register_list_kind(UNITS, check=units_check, write=units_write)

@@ -27,7 +27,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import translation
 
-from apps.accounts.access import can_grant, can_manage_user, managed_users, require_administer
+from apps.accounts.access import can_grant, can_manage_user, managed_users
 from apps.accounts.models import Duty, Role, RoleAssignment, User
 from apps.accounts.services import user_set_active
 from apps.audit.models import AuditAction
@@ -35,12 +35,10 @@ from apps.audit.services import record
 from apps.core.errors import DomainError, ImportRejected
 from apps.core.uploads import sheet_limits
 from apps.geo.models import Department, Region
-from apps.jobs.registry import ReportProgress
 from apps.programs.models import Program
 from apps.staging.diff import RowChange, changes_plan, column_changes
 from apps.staging.models import StagedImport
-from apps.staging.registry import Checked, Committed, StagedKind, register_kind
-from apps.staging.services import staged_import_commit, staged_import_read, staged_plan_current
+from apps.staging.services import staged_import_commit
 from docimport.errors import RowError
 from docimport.users import (
     COLUMNS,
@@ -60,6 +58,7 @@ from docimport.xlsx import SheetError
 
 from . import services
 from .access import managed_departments, office_regions, office_regions_q
+from .imports import register_list_kind
 
 USERS = "setup.users"
 
@@ -361,24 +360,7 @@ def users_write(*, actor: User, planned: UserPlan) -> dict[str, int]:
     return result
 
 
-def _check(staged: StagedImport, _report: ReportProgress) -> Checked:
-    planned = users_check(actor=staged.created_by, data=staged_import_read(staged))
-    return Checked(plan=planned.plan(), rows=len(planned.changes) + planned.unchanged,
-                   summary=f"{len(planned.changes)}行有变化，{planned.unchanged}行无变化")
-
-
-def _commit(staged: StagedImport, actor: User) -> Committed:
-    planned = users_check(actor=staged.created_by, data=staged_import_read(staged))
-    staged_plan_current(staged, planned.plan())
-    return Committed(result=users_write(actor=actor, planned=planned))
-
-
-def authorize(actor: User, _program: object, _options: dict[str, object]) -> None:
-    """Only an office administrator imports users (each row then within its own regions and duties)."""
-    require_administer(actor)
-
-
-register_kind(StagedKind(USERS, authorize=authorize, check=_check, commit=_commit))
+register_list_kind(USERS, check=users_check, write=users_write)
 
 
 def users_commit(*, staged: StagedImport, actor: User) -> StagedImport:
