@@ -171,3 +171,27 @@ def test_deactivate_and_reset_to_an_initial_password(world: SimpleNamespace, cli
     client.post(_url(world, f"users/{world.users.office.id}/active/"), {"active": "0"})
     world.users.office.refresh_from_db()
     assert world.users.office.is_active
+
+
+def test_an_office_changes_a_users_name_and_email(world: SimpleNamespace, client_for: ClientFor):
+    reporter = world.users.reporter
+    original = reporter.display_name
+    client = client_for(world.users.office)
+    url = _url(world, f"users/{reporter.id}/change/")
+    assert client.post(url, {"display_name": "联络员甲", "email": "not-an-address"}).status_code == 200
+    assert client.post(url, {"display_name": "联络员甲", "email": "jia@example.cn"}).status_code == 302
+    reporter.refresh_from_db()
+    assert (reporter.display_name, reporter.email) == ("联络员甲", "jia@example.cn")
+    api = client.put(f"/api/setup/users/{reporter.id}", {"display_name": "联络员乙", "email": ""},
+                     content_type="application/json")
+    assert api.status_code == 200 and api.json()["display_name"] == "联络员乙"
+    events = AuditEvent.objects.filter(action=AuditAction.SETUP_CHANGE, target_type="accounts.user")
+    assert [e.details["changes"]["display_name"] for e in events.order_by("id")] == [
+        [original, "联络员甲"], ["联络员甲", "联络员乙"]]
+    for persona in ("outsider", "county", "reporter"):
+        other = client_for(getattr(world.users, persona))
+        assert other.post(url, {"display_name": "改", "email": ""}).status_code in (403, 404), persona
+        assert other.put(f"/api/setup/users/{reporter.id}", {"display_name": "改", "email": ""},
+                         content_type="application/json").status_code == 403, persona
+    reporter.refresh_from_db()
+    assert reporter.display_name == "联络员乙"
