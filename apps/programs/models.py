@@ -15,6 +15,11 @@ class TitleSought(models.TextChoices):
     PROVINCIAL = "provincial", "省级生态文明建设示范区"
 
 
+#: How many years after its target year a program still runs: consolidation phases (巩固提升阶段) and the
+#: rounds that report them, as real plans have them. Phases and round years are checked against it.
+YEARS_AFTER_TARGET = 5
+
+
 class Program(models.Model):
     """A campaign (创建工作): a region seeking a title on a framework version by a target year."""
 
@@ -60,10 +65,12 @@ class Phase(models.Model):
         if self.start > self.end:
             raise ValidationError({"end": "阶段的开始日期不能晚于结束日期。"})
         if self.program_id is not None:
-            first, last = dt.date(self.program.base_year, 1, 1), dt.date(self.program.target_year, 12, 31)
+            last_year = self.program.target_year + YEARS_AFTER_TARGET
+            first, last = dt.date(self.program.base_year, 1, 1), dt.date(last_year, 12, 31)
             if self.start < first or self.end > last:
                 raise ValidationError(
-                    f"阶段须在创建工作的年限内（{self.program.base_year}年至{self.program.target_year}年）。")
+                    f"阶段须在创建工作的年限内（基准年{self.program.base_year}年至目标年后{YEARS_AFTER_TARGET}年，"
+                    f"即{last_year}年）。")
         if self.pk is not None:
             outside = self.milestones.exclude(due__range=(self.start, self.end)).order_by("due").first()
             if outside is not None:

@@ -26,7 +26,7 @@ from apps.evidence.services import evidence_attach
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
 from apps.programs.access import can_manage_program
-from apps.programs.models import Program
+from apps.programs.models import YEARS_AFTER_TARGET, Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.models import ReviewEvent
 from apps.review.services import transition
@@ -58,7 +58,7 @@ class WarningsUnconfirmed(DomainError):
 # --- rounds -------------------------------------------------------------------------------------------
 
 #: A round may report a year from the program's base year up to this many years after its target year.
-ROUND_YEARS_AFTER_TARGET = 5
+ROUND_YEARS_AFTER_TARGET = YEARS_AFTER_TARGET
 
 
 @transaction.atomic

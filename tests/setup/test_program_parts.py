@@ -46,8 +46,8 @@ def test_phase_dates_are_checked(world: SimpleNamespace, client_for: ClientFor):
     client = client_for(world.users.office)
     url = f"{_base(world)}phase/{first.id}/"
     cases = [("2022-12-31", "2021-01-01", "开始日期不能晚于结束日期"),
-             ("2019-06-01", "2021-12-31", "年限内（2020年至2025年）"),
-             ("2021-01-01", "2026-01-31", "年限内（2020年至2025年）"),
+             ("2019-06-01", "2021-12-31", "基准年2020年至目标年后5年，即2030年"),
+             ("2021-01-01", "2031-01-31", "基准年2020年至目标年后5年，即2030年"),
              ("2021-07-01", "2022-12-31", "节点“方案印发”不在阶段的起止日期内")]
     for start, end, message in cases:
         response = client.post(url, {"name": "规划阶段", "start": start, "end": end, "order": 1})
@@ -76,7 +76,7 @@ def test_the_api_edits_phases_milestones_and_goals(world: SimpleNamespace, clien
     api = f"/api/setup/programs/{world.program.id}"
     body = {"name": "规划阶段", "start": "2021-01-01", "end": "2022-12-31", "description": "", "order": 3}
     assert client.put(f"{api}/phases/{first.id}", body, content_type="application/json").status_code == 200
-    bad = client.put(f"{api}/phases/{first.id}", {**body, "end": "2027-01-01"}, content_type="application/json")
+    bad = client.put(f"{api}/phases/{first.id}", {**body, "end": "2031-01-01"}, content_type="application/json")
     assert bad.status_code == 400 and "年限内" in bad.json()["detail"]
     moved = client.put(f"{api}/milestones/{milestone.id}", {"phase_id": second.id, "title": "中期评估",
                                                             "due": "2024-01-31"}, content_type="application/json")
