@@ -112,7 +112,7 @@ def prepare_exemptions(exemptions: pl.DataFrame | None) -> pl.DataFrame:
     if exemptions is None:
         return pl.DataFrame(schema=schema)
     _require(exemptions, "exemptions", schema)
-    return _strings(exemptions.select(schema), schema).unique(["subject", "period", "item"], keep="first")
+    return _strings(exemptions.select(*schema), schema).unique(["subject", "period", "item"], keep="first")
 
 
 def prepare_manual(manual: pl.DataFrame | None) -> pl.DataFrame:

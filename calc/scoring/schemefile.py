@@ -500,7 +500,7 @@ def _fields(obj: object, skip: Sequence[str] = (), convert: Mapping[str, Callabl
         if f.name in skip or not f.init:
             continue
         value = getattr(obj, f.name)
-        if f.default is not MISSING and value == f.default and f.name != "type":
+        if f.default is not MISSING and value == f.default:
             continue
         if value is None or value == ():
             continue
@@ -510,11 +510,12 @@ def _fields(obj: object, skip: Sequence[str] = (), convert: Mapping[str, Callabl
 
 
 def _rule_data(rule: Rule) -> dict[str, Value]:
+    out: dict[str, Value] = {"type": rule.type, **_fields(rule, skip=("type", "points", "indicators"))}
     if isinstance(rule, GradeMap):
-        return {**_fields(rule, skip=("points",)), "points": dict(rule.points)}
+        out["points"] = dict(rule.points)
     if isinstance(rule, CompositeIndex):
-        return {**_fields(rule, skip=("indicators",)), "indicator": [_fields(i) for i in rule.indicators]}
-    return _fields(rule)
+        out["indicator"] = [_fields(i) for i in rule.indicators]
+    return out
 
 
 def _item_data(item: Item) -> dict[str, Value]:
