@@ -77,6 +77,7 @@ def _table(lines: list[str], path: tuple[str, ...], data: Mapping[str, Value], h
 
 def dumps(data: Mapping[str, Value], *, preamble: str = "") -> str:
     """``data`` as a TOML document; ``preamble`` (comment lines without ``#``) goes first."""
-    lines = [f"# {line}".rstrip() for line in preamble.splitlines()]
+    printable = "".join(c if c.isprintable() or c in "\n\t" else " " for c in preamble)
+    lines = [f"# {line}".rstrip() for line in printable.splitlines()]
     _table(lines, (), data, None)
     return "\n".join(lines) + "\n"
