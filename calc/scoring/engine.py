@@ -1,9 +1,13 @@
 """The scoring engine: every subject × item × period of a scheme in one pass of polars expressions.
 
-All arithmetic is on exact integers (Int128): fact values and scheme numbers in units of 10⁻⁶, points in units
-of 10⁻ᵖ (``p`` = the scheme's ``places``). Each division rounds the exact rational once, half away from zero
-(四舍五入). The rules, with the order of floor, bonus and zero-if, are stated in ``docs/scoring.md``; every result
-column is explained there too.
+All arithmetic is on exact integers: fact values and scheme numbers in units of 10⁻⁶, points in units of 10⁻ᵖ
+(``p`` = the scheme's ``places``); a product that could leave Int64 is taken in Int128. Each division rounds the
+exact rational once, half away from zero (四舍五入). The rules, with the order of floor, bonus and zero-if, are
+stated in ``docs/scoring.md``; every result column is explained there too.
+
+How it is fast: subjects, periods, fact keys and items become integer codes; the facts a rule reads are laid out
+in dense arrays indexed by (subject, period, key) and gathered, never joined; each rule's formulas run only on
+its own rows; the trace is ordered by one integer row id.
 """
 
 from __future__ import annotations
@@ -61,27 +65,22 @@ TOTAL_COLUMNS: Final = (
     "subject", "period", "group", "total", "base", "bonus", "deduction", "band_grade", "grade", "vetoed", "capped",
     "rank", "ranked",
 )
-_PARTITION = ["group", "period", "item"]
-_SP = ["subject", "period"]
-_I128 = pl.Int128
-
-
-def _i(value: int) -> pl.Expr:
-    return pl.lit(value, dtype=_I128)
-
-
-def _neg(expr: pl.Expr) -> pl.Expr:
-    return _i(0) - expr  # polars has no unary minus for Int128
+_I64, _I128 = pl.Int64, pl.Int128
+_POINT_COLUMNS = ("points", "max", "deduction", "bonus", "waived")
+_VALUE_COLUMNS = ("actual", "target", "gap", "counted_gap", "count", "severe", "bonus_count", "top", "index",
+                  "cond_value", "cond_other")
 
 
 def _rdiv(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
-    """``numerator / denominator`` (denominator > 0) rounded half away from zero."""
-    quotient = (numerator.abs() * 2 + denominator) // (denominator * 2)
-    return pl.when(numerator < 0).then(_neg(quotient)).otherwise(quotient)
+    """``numerator / denominator`` (denominator > 0) rounded half away from zero, computed in Int128."""
+    n = numerator.cast(_I128)
+    d = denominator.cast(_I128) if isinstance(denominator, pl.Expr) else pl.lit(denominator, dtype=_I128)
+    quotient = ((n.abs() * 2 + d) // (d * 2)).cast(_I64)
+    return pl.when(n < 0).then(-quotient).otherwise(quotient)
 
 
 def _max0(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr < 0).then(_i(0)).otherwise(expr)
+    return pl.when(expr < 0).then(0).otherwise(expr)
 
 
 def _min(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -92,24 +91,102 @@ def _s6(value: Decimal | None) -> int | None:
     return None if value is None else int(value * UNIT)
 
 
-def _compare(left: pl.Expr, op: pl.Expr, right: pl.Expr) -> pl.Expr:
-    """``left op right`` for a column of operators; false when either side is missing."""
-    result = (pl.when(op == ">=").then(left >= right).when(op == ">").then(left > right)
-              .when(op == "<=").then(left <= right).when(op == "<").then(left < right)
-              .when(op == "=").then(left == right).when(op == "!=").then(left != right))
+def _compare(left: pl.Expr, op: str, right: pl.Expr) -> pl.Expr:
+    """``left op right``; false when either side is missing."""
+    result = {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right, "=": left == right,
+              "!=": left != right}[op]
     return result.fill_null(False)
 
 
 # --------------------------------------------------------------------------------------------------
-# the scheme as frames
+# codes and dense facts
 
 
-def _rule_params(item: Item, q: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Codes:
+    """Integer codes: subjects (with their group), periods, the scheme's fact keys, items."""
+
+    subjects: list[str]
+    groups: list[str]
+    periods: list[str]
+    keys: list[str]
+    scheme: Scheme
+
+    @property
+    def width(self) -> int:
+        return len(self.periods) * len(self.keys)
+
+    def kid(self, key: str | None) -> int | None:
+        return None if key is None else self.keys.index(key)
+
+    def pos(self, kid: pl.Expr) -> pl.Expr:
+        """The dense position of (``sid``, ``pid``, ``kid``)."""
+        return (pl.col("sid") * len(self.periods) + pl.col("pid")) * len(self.keys) + kid
+
+
+def _scheme_keys(scheme: Scheme) -> list[str]:
+    keys = {key for item in scheme.items for key in item.keys()}
+    keys |= {key for a in scheme.adjustments for key in (a.when.key, a.when.other_key) if key}
+    return sorted(keys)
+
+
+def _encode(facts: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
+    """The facts the scheme reads, with ``sid``, ``pid``, ``kid`` and ``pos``; duplicates refused."""
+    coded = facts.with_columns(
+        sid=pl.col("subject").cast(pl.Enum(codes.subjects), strict=False).to_physical().cast(_I64),
+        pid=pl.col("period").cast(pl.Enum(codes.periods), strict=False).to_physical().cast(_I64),
+        kid=pl.col("key").cast(pl.Enum(codes.keys), strict=False).to_physical().cast(_I64),
+    ).drop_nulls(["sid", "pid", "kid"]).with_columns(pos=codes.pos(pl.col("kid")))
+    single = coded.filter(pl.col("part").is_null()).get_column("pos")
+    parted = coded.filter(pl.col("part").is_not_null()).select("pos", "part")
+    if single.is_duplicated().any() or parted.is_duplicated().any():
+        raise ValueError("facts: a (subject, period, key, part) appears twice")
+    return coded
+
+
+@dataclass(frozen=True)
+class _Dense:
+    """The facts laid out by (subject, period, key): the single value, text and na flag, and the sum over parts."""
+
+    value: pl.Series
+    text: pl.Series
+    na: pl.Series
+    total: pl.Series
+
+    @classmethod
+    def build(cls, coded: pl.DataFrame, size: int) -> _Dense:
+        single = coded.filter(pl.col("part").is_null())
+        totals = coded.group_by("pos").agg(pl.col("v").sum())
+        value = pl.Series("v", [None] * 0, dtype=_I64).extend_constant(None, size)
+        text = pl.Series("t", [], dtype=pl.String).extend_constant(None, size)
+        na = pl.Series("na", [], dtype=pl.Boolean).extend_constant(False, size)
+        total = pl.Series("n", [], dtype=_I64).extend_constant(0, size)
+        if single.height:
+            value.scatter(single.get_column("pos"), single.get_column("v"))
+            text.scatter(single.get_column("pos"), single.get_column("text"))
+            na.scatter(single.get_column("pos"), single.get_column("na"))
+        if totals.height:
+            total.scatter(totals.get_column("pos"), totals.get_column("v"))
+        return cls(value, text, na, total)
+
+    def gather(self, frame: pl.DataFrame, codes: _Codes, kid: str, **columns: str) -> pl.DataFrame:
+        """``frame`` with the dense arrays (``value``, ``text``, ``na``, ``total``) at its ``kid`` column."""
+        positions = frame.select(codes.pos(pl.col(kid))).to_series()
+        return frame.with_columns(getattr(self, source).gather(positions).alias(name)
+                                  for name, source in columns.items())
+
+
+# --------------------------------------------------------------------------------------------------
+# the grid of subjects × periods × items, one rule at a time
+
+
+def _params(item: Item, codes: _Codes, q: int) -> dict[str, Any]:
     rule = item.rule
-    row: dict[str, Any] = {"key": getattr(rule, "key", None)}
+    row: dict[str, Any] = {"kid": codes.kid(getattr(rule, "key", None)), "P": int(item.points * q),
+                           "missing_full": item.missing == "full", "floor": item.floor}
     if isinstance(rule, GapLinear):
-        row.update(target=_s6(rule.target), target_key=rule.target_key, per=_s6(rule.per), deduct=_s6(rule.deduct),
-                   rounding=rule.rounding, comparison=rule.comparison)
+        row.update(target=_s6(rule.target), target_kid=codes.kid(rule.target_key), per=_s6(rule.per),
+                   deduct=_s6(rule.deduct), rounding=rule.rounding, comparison=rule.comparison)
     elif isinstance(rule, ThresholdCount):
         row.update(required=_s6(rule.required), deduct=_s6(rule.deduct))
     elif isinstance(rule, RankPoints | CompositeIndex):
@@ -118,299 +195,277 @@ def _rule_params(item: Item, q: int) -> dict[str, Any]:
         row.update(deduct=_s6(rule.deduct), severe_deduct=_s6(rule.severe_deduct))
     elif isinstance(rule, BonusCapped | EventDeduction):
         row.update(per=_s6(rule.per))
+    if item.bonus is not None:
+        row.update(bonus_kid=codes.kid(item.bonus.key), bonus_per=_s6(item.bonus.per), bonus_cap=int(item.bonus.cap * q))
+    if item.zero_if is not None:
+        row.update(zero_kid=codes.kid(item.zero_if.key), zero_value=_s6(item.zero_if.value),
+                   zero_other_kid=codes.kid(item.zero_if.other_key))
     return row
 
 
-def _item_frame(scheme: Scheme) -> pl.DataFrame:
-    q = 10**scheme.places
-    rows = []
-    for order, item in enumerate(scheme.items):
-        section = scheme.section_of(item.code)
-        base = {
-            "item": item.code, "section": section.code, "rule": item.rule.type, "kind": item.kind, "ord": order,
-            "P": int(item.points * q), "missing_full": item.missing == "full", "floor": item.floor,
-            **_rule_params(item, q),
-        }
-        if item.bonus is not None:
-            base.update(bonus_key=item.bonus.key, bonus_per=_s6(item.bonus.per), bonus_cap=int(item.bonus.cap * q))
-        if item.zero_if is not None:
-            base.update(zero_key=item.zero_if.key, zero_op=item.zero_if.op, zero_value=_s6(item.zero_if.value),
-                        zero_other=item.zero_if.other_key)
-        rows += [{**base, "group": group} for group in (item.groups or scheme.groups)]
-    ints = ("P", "target", "per", "deduct", "required", "step", "severe_deduct", "bonus_per", "bonus_cap",
-            "zero_value")
-    strings = ("key", "target_key", "rounding", "comparison", "order", "mode", "bonus_key", "zero_key", "zero_op",
-               "zero_other")
-    schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        "group": pl.String, "item": pl.String, "section": pl.String, "rule": pl.String, "kind": pl.String,
-        "ord": pl.Int64, "missing_full": pl.Boolean, "floor": pl.Boolean,
-        **{name: _I128 for name in ints}, **{name: pl.String for name in strings},
-    }
-    return pl.DataFrame([{name: row.get(name) for name in schema} for row in rows], schema=schema, orient="row")
+_PARAM_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
+    "iid": _I64, "kid": _I64, "P": _I64, "missing_full": pl.Boolean, "floor": pl.Boolean, "target": _I64,
+    "target_kid": _I64, "per": _I64, "deduct": _I64, "rounding": pl.String, "comparison": pl.String,
+    "required": _I64, "order": pl.String, "mode": pl.String, "step": _I64, "severe_deduct": _I64, "bonus_kid": _I64,
+    "bonus_per": _I64, "bonus_cap": _I64, "zero_kid": _I64, "zero_value": _I64, "zero_other_kid": _I64,
+}
 
 
-def _map_frame(scheme: Scheme) -> pl.DataFrame:
-    q = 10**scheme.places
-    rows = [(item.code, name, int(points * q)) for item in scheme.items if isinstance(item.rule, GradeMap)
-            for name, points in item.rule.points]
-    return pl.DataFrame(rows, schema={"item": pl.String, "text": pl.String, "map_points": _I128}, orient="row")
+def _subgrid(pairs: pl.DataFrame, codes: _Codes, iids: Sequence[int], q: int) -> pl.DataFrame:
+    """Subjects × periods × these items (of one rule type), with the items' parameters as columns."""
+    items = codes.scheme.items
+    rows = [{**_params(items[i], codes, q), "iid": i} for i in iids]
+    params = pl.DataFrame([{k: r.get(k) for k in _PARAM_TYPES} for r in rows], schema=_PARAM_TYPES, orient="row")
+    grid = pairs.join(params, how="cross")
+    limited = [i for i in iids if items[i].groups]
+    if limited:
+        allowed = pl.DataFrame([(i, g) for i in iids for g in (items[i].groups or codes.scheme.groups)],
+                               schema={"iid": _I64, "group": pl.String}, orient="row")
+        grid = grid.join(allowed, on=["iid", "group"], how="semi")
+    return grid
 
 
-def _indicator_frame(scheme: Scheme) -> pl.DataFrame:
-    rows = [(item.code, ind.key, _s6(ind.weight), ind.order) for item in scheme.items
-            if isinstance(item.rule, CompositeIndex) for ind in item.rule.indicators]
-    return pl.DataFrame(rows, schema={"item": pl.String, "key": pl.String, "weight": _I128, "order": pl.String},
-                        orient="row")
-
-
-def _periodic_frame(scheme: Scheme) -> pl.DataFrame:
-    rows = []
-    for item in scheme.items:
-        rule = item.rule
-        if isinstance(rule, PeriodicEvents):
-            rows += [(item.code, key, role) for key, role in
-                     ((rule.key, "missed"), (rule.severe_key, "severe"), (rule.waiver_key, "waiver")) if key]
-    return pl.DataFrame(rows, schema={"item": pl.String, "key": pl.String, "role": pl.String}, orient="row")
-
-
-def _key_frame(scheme: Scheme) -> pl.DataFrame:
-    rows = [(item.code, key) for item in scheme.items for key in item.keys()]
-    return pl.DataFrame(rows, schema={"item": pl.String, "key": pl.String}, orient="row")
-
-
-# --------------------------------------------------------------------------------------------------
-# facts attached to the grid
-
-
-def _attach(grid: pl.DataFrame, table: pl.DataFrame, key_column: str, columns: dict[str, str]) -> pl.DataFrame:
-    """Left-join ``table``'s ``columns`` (renamed) on subject, period and ``grid[key_column]`` = ``table.key``."""
-    right = table.select(*_SP, pl.col("key").alias(key_column), *[pl.col(a).alias(b) for a, b in columns.items()])
-    return grid.join(right, on=[*_SP, key_column], how="left")
-
-
-def _periodic(facts: pl.DataFrame, scheme: Scheme, items: pl.DataFrame) -> pl.DataFrame:
-    """Per subject × period × periodic item: counted misses, deductions (units 10⁻¹²) and waivers."""
-    roles = _periodic_frame(scheme)
-    params = items.select("item", "deduct", "severe_deduct").unique("item")
-    role_value = {role: pl.col("v").filter(pl.col("role") == role) for role in ("missed", "severe", "waiver")}
-    parts = (facts.join(roles, on="key").group_by(*_SP, "item", "part")
-             .agg(missed=role_value["missed"].sum(), severe=role_value["severe"].sum(),
-                  waived=(role_value["waiver"] != 0).any())
-             .join(params, on="item")
-             .with_columns(ded=pl.col("missed") * pl.col("deduct") + pl.col("severe") * pl.col("severe_deduct")))
-    kept = ~pl.col("waived")
-    return parts.group_by(*_SP, "item").agg(
-        pe_missed=pl.col("missed").filter(kept).sum(), pe_severe=pl.col("severe").filter(kept).sum(),
-        pe_ded=pl.col("ded").filter(kept).sum(), pe_waived=pl.col("ded").filter(pl.col("waived")).sum(),
-        pe_waived_parts=pl.col("waived").sum().cast(pl.Int64))
-
-
-def _composite(single: pl.DataFrame, scheme: Scheme, grid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per subject × period × composite item: the index; and per indicator its individual index."""
-    indicators = _indicator_frame(scheme)
-    rows = (grid.filter(pl.col("rule") == "composite_index").select(*_SP, "group", "item")
-            .join(indicators, on="item")
-            .join(single.select(*_SP, "key", "v", "na"), on=[*_SP, "key"], how="left")
-            .with_columns(pl.col("na").fill_null(False)))
-    ok = pl.col("v").is_not_null() & ~pl.col("na")
-    window = ["group", "period", "item", "key"]
-    low, high = pl.col("v").filter(ok).min().over(window), pl.col("v").filter(ok).max().over(window)
-    rise = pl.when(pl.col("order") == "higher").then(pl.col("v") - low).otherwise(high - pl.col("v"))
-    rows = rows.with_columns(index=pl.when(pl.col("na")).then(None).when(pl.col("v").is_null()).then(_i(60 * UNIT))
-                             .when(high == low).then(_i(100 * UNIT))
-                             .otherwise(_i(60 * UNIT) + _rdiv(rise * (40 * UNIT), high - low)))
-    weight = pl.when(pl.col("na")).then(_i(0)).otherwise(pl.col("weight"))
-    agg = rows.group_by(*_SP, "item").agg(
-        ci_weight=weight.sum(), ci_sum=(weight * pl.col("index").fill_null(0)).sum(),
-        missing_inputs=(pl.col("v").is_null() & ~pl.col("na")).sum().cast(pl.Int64),
-        na_inputs=pl.col("na").sum().cast(pl.Int64))
-    agg = agg.with_columns(ci_index=pl.when(pl.col("ci_weight") > 0).then(_rdiv(pl.col("ci_sum"), pl.col("ci_weight"))))
-    return agg.drop("ci_sum"), rows.select(*_SP, "item", "key", "index")
-
-
-def _manual_points(manual: pl.DataFrame, scheme: Scheme, grid: pl.DataFrame) -> pl.DataFrame:
-    """Manual entries checked against their items (kind, range, decimals); ``mq`` in units of 10⁻ᵖ."""
-    step = 10 ** (6 - scheme.places)
-    joined = manual.join(grid.select(*_SP, "item", "rule", "kind", "P"), on=[*_SP, "item"], how="left")
-    stray = joined.filter(pl.col("rule").is_null() | (pl.col("rule") != "manual"))
-    if stray.height:
-        row = stray.row(0, named=True)
-        raise ValueError(f"manual: {row['subject']} {row['period']} {row['item']} is not a manual item of a scored "
-                         "subject and period")
-    mq = pl.col("mv") // step
-    low = pl.when(pl.col("kind") == "deduction").then(_neg(pl.col("P"))).otherwise(_i(0))
-    high = pl.when(pl.col("kind") == "deduction").then(_i(0)).otherwise(pl.col("P"))
-    bad = joined.filter((pl.col("mv") % step != 0) | (mq < low) | (mq > high))
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise ValueError(f"manual: {row['subject']} {row['period']} {row['item']}: points {row['points']} are out of "
-                         f"range or have more than {scheme.places} decimals")
-    return joined.select(*_SP, "item", mq.alias("mq"), pl.col("reason").alias("manual_reason"))
-
-
-def _grid(scheme: Scheme, subjects: pl.DataFrame, periods: Sequence[str]) -> pl.DataFrame:
-    pairs = subjects.select("subject", "group").join(pl.DataFrame({"period": list(periods)}, schema={"period": pl.String}),
-                                                     how="cross")
-    return pairs.join(_item_frame(scheme), on="group")
-
-
-def _with_facts(grid: pl.DataFrame, facts: pl.DataFrame, scheme: Scheme, exemptions: pl.DataFrame,
-                manual: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    single = facts.filter(pl.col("part").is_null()).select(*_SP, "key", "v", "text", "na")
-    counted = (ThresholdCount, BonusCapped, EventDeduction)
-    count_keys = {item.rule.key for item in scheme.items if isinstance(item.rule, counted)}
-    count_keys |= {item.bonus.key for item in scheme.items if item.bonus is not None}
-    totals = (facts.filter(pl.col("key").is_in(sorted(count_keys))).group_by(*_SP, "key")
-              .agg(total=pl.col("v").sum()))
-    grid = _attach(grid, single, "key", {"v": "actual", "text": "text", "na": "na_main"})
-    grid = _attach(grid, totals, "key", {"total": "cnt"})
-    grid = _attach(grid, single, "target_key", {"v": "own_target"})
-    grid = _attach(grid, totals, "bonus_key", {"total": "bonus_count"})
-    grid = _attach(grid, single, "zero_key", {"v": "cond_value"})
-    grid = _attach(grid, single, "zero_other", {"v": "cond_other_fact"})
-    composite, indexes = _composite(single, scheme, grid)
-    grid = (grid.join(_periodic(facts, scheme, grid), on=[*_SP, "item"], how="left")
-            .join(composite, on=[*_SP, "item"], how="left")
-            .join(_map_frame(scheme), on=["item", "text"], how="left")
-            .join(exemptions.rename({"reason": "na_reason"}), on=[*_SP, "item"], how="left")
-            .join(_manual_points(manual, scheme, grid), on=[*_SP, "item"], how="left"))
-    return grid, indexes
-
-
-# --------------------------------------------------------------------------------------------------
-# the rules
-
-
-def _rule_is(*names: str) -> pl.Expr:
-    return pl.col("rule").is_in(names)
-
-
-def _gap_columns() -> list[pl.Expr]:
-    target = pl.coalesce(pl.col("target"), pl.col("own_target"))
+def _gap_linear(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
+    grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
+    grid = dense.gather(grid, codes, "target_kid", own_target="value")
+    target = pl.coalesce("target", "own_target")
     gap = _max0(pl.when(pl.col("comparison") == "<=").then(pl.col("actual") - target)
                 .otherwise(target - pl.col("actual")))
-    short = _max0(pl.col("required") - pl.col("cnt").fill_null(0))
-    return [pl.when(_rule_is("gap_linear")).then(target).when(_rule_is("threshold_count")).then(pl.col("required"))
-            .alias("target"),
-            pl.when(_rule_is("gap_linear")).then(gap).when(_rule_is("threshold_count")).then(short).alias("gap")]
+    grid = grid.with_columns(target=target, gap=gap)
+    per = pl.col("per")
+    counted = (pl.when(pl.col("rounding") == "up").then((pl.col("gap") + per - 1) // per * per)
+               .when(pl.col("rounding") == "down").then(pl.col("gap") // per * per).otherwise(pl.col("gap")))
+    grid = grid.with_columns(counted_gap=counted)
+    deduction = _rdiv(pl.col("counted_gap").cast(_I128) * pl.col("deduct") * q, per.cast(_I128) * UNIT)
+    return grid.with_columns(deduction=deduction, raw=pl.col("P") - deduction,
+                             missing=pl.col("actual").is_null() | pl.col("target").is_null())
 
 
-def _counted_gap() -> pl.Expr:
-    """The gap as counted: exactly, or in whole ``per`` steps rounded up or down."""
-    gap, per = pl.col("gap"), pl.col("per")
-    return (pl.when(pl.col("rounding") == "up").then((gap + per - 1) // per * per)
-            .when(pl.col("rounding") == "down").then(gap // per * per).otherwise(gap))
+def _threshold(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
+    grid = dense.gather(grid, codes, "kid", actual="value", na_main="na", count="total")
+    grid = grid.with_columns(target=pl.col("required"), gap=_max0(pl.col("required") - pl.col("count")))
+    deduction = _rdiv(pl.col("gap").cast(_I128) * pl.col("deduct"), UNIT * UNIT // q)
+    return grid.with_columns(deduction=deduction, raw=pl.col("P") - deduction, missing=pl.lit(False))
 
 
-def _amounts(q: int) -> list[pl.Expr]:
-    """``deduction``: what a deduction rule takes off before the floor or cap; ``bonus``: an attached bonus
-    after its cap, or what a ``bonus_capped`` item earns before its cap."""
-    count = pl.col("cnt").fill_null(0)
-    per_event = _rdiv(count * pl.col("per") * q, UNIT * UNIT)
-    deduction = (pl.when(_rule_is("gap_linear")).then(_rdiv(pl.col("counted_gap") * pl.col("deduct") * q,
-                                                            pl.col("per") * UNIT))
-                 .when(_rule_is("threshold_count")).then(_rdiv(pl.col("gap") * pl.col("deduct") * q, UNIT * UNIT))
-                 .when(_rule_is("periodic_events")).then(_rdiv(pl.col("pe_ded").fill_null(0) * q, UNIT * UNIT))
-                 .when(_rule_is("event_deduction")).then(per_event))
-    earned = _rdiv(pl.col("bonus_count").fill_null(0) * pl.col("bonus_per") * q, UNIT * UNIT)
-    bonus = (pl.when(_rule_is("bonus_capped")).then(per_event)
-             .when(pl.col("bonus_key").is_not_null()).then(_min(earned, pl.col("bonus_cap"))))
-    cap_hit = (pl.when(_rule_is("bonus_capped", "event_deduction")).then(per_event > pl.col("P"))
-               .when(pl.col("bonus_key").is_not_null()).then(earned > pl.col("bonus_cap")).otherwise(False))
-    return [deduction.alias("deduction"), bonus.alias("bonus"), cap_hit.fill_null(False).alias("cap_hit")]
+def _events(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int, bonus: bool) -> pl.DataFrame:
+    grid = dense.gather(grid, codes, "kid", actual="value", na_main="na", count="total")
+    amount = _rdiv(pl.col("count").cast(_I128) * pl.col("per"), UNIT * UNIT // q)
+    grid = grid.with_columns(amount=amount)
+    capped = _min(pl.col("amount"), pl.col("P"))
+    return grid.with_columns(
+        raw=capped if bonus else -capped, cap_hit=pl.col("amount") > pl.col("P"), missing=pl.lit(False),
+        **({"bonus": pl.col("amount")} if bonus else {"deduction": pl.col("amount")}))
 
 
-def _rank_columns(partition: list[str]) -> list[pl.Expr]:
-    ranks = _rule_is("rank_points") | (_rule_is("composite_index") & (pl.col("mode") == "step"))
-    value = (pl.when(_rule_is("composite_index")).then(pl.col("ci_index"))
-             .when(pl.col("order") == "lower").then(_neg(pl.col("actual"))).otherwise(pl.col("actual")))
-    value = pl.when(ranks & ~pl.col("na")).then(value)
-    return [value.rank("min", descending=True).over(partition).cast(pl.Int64).alias("rank"),
-            value.count().over(partition).cast(pl.Int64).alias("ranked"),
-            pl.when(_rule_is("rank_points") & ~pl.col("na")).then(pl.col("actual")).max().over(partition).alias("top")]
+def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
+    """Per subject × period × item: counted misses, deductions (units 10⁻¹²) and waivers, part by part."""
+    items = codes.scheme.items
+    roles = pl.DataFrame(
+        [(int(i), codes.kid(key), role) for i in grid.get_column("iid").unique().to_list()
+         for key, role in ((getattr(items[i].rule, "key", None), "missed"),
+                           (getattr(items[i].rule, "severe_key", None), "severe"),
+                           (getattr(items[i].rule, "waiver_key", None), "waiver")) if key],
+        schema={"iid": _I64, "kid": _I64, "role": pl.String}, orient="row")
+    value = {role: pl.col("v").filter(pl.col("role") == role) for role in ("missed", "severe", "waiver")}
+    parts = (coded.select("sid", "pid", "kid", "part", "v").join(roles, on="kid")
+             .group_by("sid", "pid", "iid", "part")
+             .agg(missed=value["missed"].sum(), severe=value["severe"].sum(), waived=(value["waiver"] != 0).any())
+             .join(grid.select("iid", "deduct", "severe_deduct").unique("iid"), on="iid")
+             .with_columns(ded=pl.col("missed").cast(_I128) * pl.col("deduct")
+                           + pl.col("severe").cast(_I128) * pl.col("severe_deduct")))
+    kept = ~pl.col("waived")
+    summary = parts.group_by("sid", "pid", "iid").agg(
+        count=pl.col("missed").filter(kept).sum(), severe=pl.col("severe").filter(kept).sum(),
+        ded=pl.col("ded").filter(kept).sum(), waived_ded=pl.col("ded").filter(pl.col("waived")).sum(),
+        waived_parts=pl.col("waived").sum().cast(_I64))
+    grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
+    grid = grid.join(summary, on=["sid", "pid", "iid"], how="left").with_columns(
+        pl.col("count", "severe").fill_null(0), pl.col("waived_parts").fill_null(0),
+        deduction=_rdiv(pl.col("ded").fill_null(0), UNIT * UNIT // q),
+        waived=_rdiv(pl.col("waived_ded").fill_null(0), UNIT * UNIT // q))
+    return grid.with_columns(raw=pl.col("P") - pl.col("deduction"), missing=pl.lit(False)).drop("ded", "waived_ded")
 
 
-def _raw() -> pl.Expr:
-    """The item's points by its rule, before bonus, floor and status."""
-    stepped = _max0(pl.col("P") - (pl.col("rank").cast(_I128) - 1) * pl.col("step"))
-    share = pl.when(pl.col("top") > 0).then(_rdiv(pl.col("P") * _max0(pl.col("actual")), pl.col("top"))).otherwise(_i(0))
-    return (pl.when(_rule_is("gap_linear", "threshold_count", "periodic_events")).then(pl.col("P") - pl.col("deduction"))
-            .when(_rule_is("bonus_capped")).then(_min(pl.col("bonus"), pl.col("P")))
-            .when(_rule_is("event_deduction")).then(_neg(_min(pl.col("deduction"), pl.col("P"))))
-            .when(pl.col("mode") == "step").then(stepped)
-            .when(_rule_is("rank_points")).then(share)
-            .when(_rule_is("composite_index")).then(_rdiv(pl.col("P") * pl.col("ci_index"), 100 * UNIT))
-            .when(_rule_is("grade_map")).then(pl.col("map_points"))
-            .when(_rule_is("manual")).then(pl.col("mq")))
+def _ranked(grid: pl.DataFrame, value: pl.Expr) -> pl.DataFrame:
+    """``rank`` (ties share the better rank) and ``ranked`` (how many) within group × period × item."""
+    partition = ["gid", "pid", "iid"]
+    value = pl.when(~pl.col("na")).then(value)
+    return grid.with_columns(rank=value.rank("min", descending=True).over(partition).cast(_I64),
+                             ranked=value.count().over(partition).cast(_I64))
 
 
-def _missing() -> pl.Expr:
-    return (pl.when(_rule_is("gap_linear")).then(pl.col("actual").is_null() | pl.col("target").is_null())
-            .when(_rule_is("rank_points")).then(pl.col("actual").is_null())
-            .when(_rule_is("grade_map")).then(pl.col("text").is_null())
-            .when(_rule_is("manual")).then(pl.col("mq").is_null())
-            .otherwise(False))
+def _stepped() -> pl.Expr:
+    return _max0(pl.col("P") - (pl.col("rank") - 1) * pl.col("step"))
 
 
-def _finish(bonus_order: str) -> list[pl.Expr]:
-    raw, bonus = pl.col("raw"), pl.col("bonus").fill_null(0)
-    base = pl.col("kind") == "base"
-    if bonus_order == "after":
+def _rank_points(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFrame:
+    grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
+    grid = grid.with_columns(na=pl.col("na") | pl.col("na_main"))
+    grid = _ranked(grid, pl.when(pl.col("order") == "lower").then(-pl.col("actual")).otherwise(pl.col("actual")))
+    grid = grid.with_columns(top=pl.when(~pl.col("na")).then(pl.col("actual")).max().over("gid", "pid", "iid"))
+    share = pl.when(pl.col("top") > 0).then(_rdiv(pl.col("P").cast(_I128) * _max0(pl.col("actual")), pl.col("top")))
+    return grid.with_columns(raw=pl.when(pl.col("mode") == "step").then(_stepped()).otherwise(share.otherwise(0)),
+                             missing=pl.col("actual").is_null())
+
+
+def _grade_map(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
+    items = codes.scheme.items
+    table = pl.DataFrame([(int(i), name, int(points * q)) for i in grid.get_column("iid").unique().to_list()
+                          for name, points in getattr(items[i].rule, "points", ())],
+                         schema={"iid": _I64, "text": pl.String, "raw": _I64}, orient="row")
+    grid = dense.gather(grid, codes, "kid", text="text", na_main="na")
+    return grid.join(table, on=["iid", "text"], how="left").with_columns(
+        missing=pl.col("text").is_null(), unmapped=pl.col("text").is_not_null() & pl.col("raw").is_null())
+
+
+def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The 绿色发展指数 of each row, and each indicator's individual index (for the inputs)."""
+    items = codes.scheme.items
+    indicators = pl.DataFrame([(int(i), codes.kid(ind.key), _s6(ind.weight), ind.order)
+                               for i in grid.get_column("iid").unique().to_list()
+                               for ind in getattr(items[i].rule, "indicators", ())],
+                              schema={"iid": _I64, "ikid": _I64, "weight": _I64, "iorder": pl.String}, orient="row")
+    rows = dense.gather(grid.select("sid", "pid", "gid", "iid").join(indicators, on="iid"), codes, "ikid",
+                        v="value", ina="na")
+    ok = pl.col("v").is_not_null() & ~pl.col("ina")
+    window = ["gid", "pid", "iid", "ikid"]
+    low, high = pl.col("v").filter(ok).min().over(window), pl.col("v").filter(ok).max().over(window)
+    rise = pl.when(pl.col("iorder") == "higher").then(pl.col("v") - low).otherwise(high - pl.col("v"))
+    rows = rows.with_columns(index=pl.when(pl.col("ina")).then(None).when(pl.col("v").is_null()).then(60 * UNIT)
+                             .when(high == low).then(100 * UNIT)
+                             .otherwise(60 * UNIT + _rdiv(rise.cast(_I128) * (40 * UNIT), high - low)))
+    weight = pl.when(pl.col("ina")).then(0).otherwise(pl.col("weight"))
+    summary = rows.group_by("sid", "pid", "iid").agg(
+        weight=weight.sum(), weighted=(weight.cast(_I128) * pl.col("index").fill_null(0)).sum(),
+        missing_inputs=(pl.col("v").is_null() & ~pl.col("ina")).sum().cast(_I64),
+        na_inputs=pl.col("ina").sum().cast(_I64))
+    grid = grid.join(summary, on=["sid", "pid", "iid"], how="left").with_columns(
+        index=pl.when(pl.col("weight") > 0).then(_rdiv(pl.col("weighted"), pl.col("weight"))),
+        na_main=pl.col("weight").fill_null(0) == 0)
+    return grid, rows.select("sid", "pid", "iid", pl.col("ikid").alias("kid"), "index")
+
+
+def _composite_points(grid: pl.DataFrame) -> pl.DataFrame:
+    grid = _ranked(grid.with_columns(na=pl.col("na") | pl.col("na_main")),
+                   pl.when(pl.col("mode") == "step").then(pl.col("index")))
+    share = _rdiv(pl.col("P").cast(_I128) * pl.col("index"), 100 * UNIT)
+    return grid.with_columns(raw=pl.when(pl.col("mode") == "step").then(_stepped()).otherwise(share),
+                             missing=pl.lit(False))
+
+
+def _manual(grid: pl.DataFrame, manual: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
+    step = 10 ** (6 - codes.scheme.places)
+    entries = manual.select("sid", "pid", "iid", raw=pl.col("mv") // step, reason=pl.col("reason"))
+    return grid.join(entries, on=["sid", "pid", "iid"], how="left").with_columns(missing=pl.col("raw").is_null())
+
+
+# --------------------------------------------------------------------------------------------------
+# common steps: applicability, zero-if, bonus, floor, status
+
+
+def _finish(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
+    item_kind = codes.scheme.items
+    kinds = pl.DataFrame({"iid": range(len(item_kind)), "kind": [i.kind for i in item_kind]},
+                         schema={"iid": _I64, "kind": pl.String})
+    grid = grid.join(kinds, on="iid", how="left")
+    grid = dense.gather(grid, codes, "bonus_kid", bonus_count="total")
+    grid = dense.gather(grid, codes, "zero_kid", cond_value="value")
+    grid = dense.gather(grid, codes, "zero_other_kid", cond_other_fact="value")
+    zero_ops = {i: item.zero_if.op for i, item in enumerate(item_kind) if item.zero_if is not None}
+    cond_other = pl.coalesce("zero_value", "cond_other_fact")
+    zeroed = pl.lit(False)
+    for op in sorted(set(zero_ops.values())):
+        zeroed = zeroed | (pl.col("iid").is_in([i for i, o in zero_ops.items() if o == op])
+                           & _compare(pl.col("cond_value"), op, cond_other))
+    has_bonus = pl.col("bonus_kid").is_not_null()
+    earned = _rdiv(pl.col("bonus_count").cast(_I128) * pl.col("bonus_per"), UNIT * UNIT // q)
+    grid = grid.with_columns(
+        na=pl.col("na") | pl.col("na_main").fill_null(False), zeroed=zeroed, cond_other=cond_other,
+        bonus=pl.when(has_bonus).then(_min(earned, pl.col("bonus_cap"))).otherwise(pl.col("bonus")),
+        cap_hit=pl.when(has_bonus).then(earned > pl.col("bonus_cap")).otherwise(pl.col("cap_hit").fill_null(False)),
+        bonus_count=pl.when(has_bonus).then(pl.col("bonus_count")),
+    )
+    raw, bonus, base = pl.col("raw"), pl.col("bonus").fill_null(0), pl.col("kind") == "base"
+    if codes.scheme.bonus_order == "after":
         floored, floor_hit = _max0(raw) + bonus, raw < 0
     else:
         floored, floor_hit = _max0(raw + bonus), raw + bonus < 0
     scored = pl.when(base & pl.col("floor")).then(floored).when(base).then(raw + bonus).otherwise(raw)
-    full = pl.when(base).then(pl.col("P")).otherwise(_i(0))
+    full = pl.when(base).then(pl.col("P")).otherwise(0)
     status = (pl.when(pl.col("na")).then(pl.lit("not_applicable")).when(pl.col("missing")).then(pl.lit("missing"))
-              .when(_rule_is("grade_map") & pl.col("map_points").is_null()).then(pl.lit("unmapped"))
+              .when(pl.col("unmapped").fill_null(False)).then(pl.lit("unmapped"))
               .when(pl.col("zeroed")).then(pl.lit("zeroed")).otherwise(pl.lit("scored")))
-    points = (pl.when(status == "not_applicable").then(full)
-              .when(status == "missing").then(pl.when(pl.col("missing_full")).then(full).otherwise(_i(0)))
-              .when(status == "scored").then(scored).otherwise(_i(0)))
-    return [status.alias("status"), points.alias("points"),
-            (base & pl.col("floor") & floor_hit.fill_null(False)).alias("floor_hit")]
+    grid = grid.with_columns(status=status)
+    points = (pl.when(pl.col("status") == "not_applicable").then(full)
+              .when(pl.col("status") == "missing").then(pl.when(pl.col("missing_full")).then(full).otherwise(0))
+              .when(pl.col("status") == "scored").then(scored).otherwise(0))
+    return grid.with_columns(points=points, floor_hit=(base & pl.col("floor") & floor_hit).fill_null(False),
+                             reason=pl.coalesce("na_reason", "reason"))
 
 
-def _score_items(grid: pl.DataFrame, q: int, bonus_order: str) -> pl.DataFrame:
-    grid = grid.with_columns(
-        na=(pl.col("na_reason").is_not_null() | (~_rule_is("composite_index") & pl.col("na_main").fill_null(False))
-            | (_rule_is("composite_index") & (pl.col("ci_weight").fill_null(0) == 0))),
-        zeroed=_compare(pl.col("cond_value"), pl.col("zero_op"), pl.coalesce(pl.col("zero_value"), pl.col("cond_other_fact"))),
-        cond_other=pl.coalesce(pl.col("zero_value"), pl.col("cond_other_fact")),
-        reason=pl.coalesce(pl.col("na_reason"), pl.col("manual_reason")),
-    ).with_columns(_gap_columns()).with_columns(_rank_columns(_PARTITION), counted_gap=_counted_gap()
-    ).with_columns(_amounts(q)).with_columns(raw=_raw(), missing=_missing())
-    return grid.with_columns(_finish(bonus_order)).with_columns(
-        count=pl.when(_rule_is("periodic_events")).then(pl.col("pe_missed").fill_null(0))
-        .when(_rule_is("threshold_count", "bonus_capped", "event_deduction")).then(pl.col("cnt").fill_null(0)),
-        severe=pl.when(_rule_is("periodic_events")).then(pl.col("pe_severe").fill_null(0)),
-        waived=pl.when(_rule_is("periodic_events")).then(_rdiv(pl.col("pe_waived").fill_null(0) * q, UNIT * UNIT)),
-        waived_parts=pl.when(_rule_is("periodic_events")).then(pl.col("pe_waived_parts").fill_null(0)),
-        bonus_count=pl.when(pl.col("bonus_key").is_not_null()).then(pl.col("bonus_count").fill_null(0)),
-        hit=pl.lit(None, dtype=pl.Boolean), grade=pl.lit(None, dtype=pl.String),
-        index=pl.col("ci_index"),
-    )
+#: Columns some rules set and the common steps read (null where no rule of the run set them).
+_RULE_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "na_main": pl.Boolean, "unmapped": pl.Boolean, "bonus": _I64, "cap_hit": pl.Boolean, "reason": pl.String,
+}
 
 
-def _adjustments(scheme: Scheme, subjects: pl.DataFrame, periods: Sequence[str], single: pl.DataFrame) -> pl.DataFrame:
-    rows = [(a.code, a.kind, order, a.when.key, a.when.op, _s6(a.when.value), a.when.other_key, a.grade or None)
-            for order, a in enumerate(scheme.adjustments, start=len(scheme.items))]
-    schema = {"item": pl.String, "rule": pl.String, "ord": pl.Int64, "key": pl.String, "op": pl.String,
-              "value": _I128, "other_key": pl.String, "grade": pl.String}
-    adjustments = pl.DataFrame(rows, schema=schema, orient="row")
-    grid = (subjects.select("subject", "group").join(pl.DataFrame({"period": list(periods)}, schema={"period": pl.String}),
-                                                     how="cross").join(adjustments, how="cross"))
-    grid = _attach(grid, single, "key", {"v": "cond_value"})
-    grid = _attach(grid, single, "other_key", {"v": "other_fact"})
-    hit = _compare(pl.col("cond_value"), pl.col("op"), pl.coalesce(pl.col("value"), pl.col("other_fact")))
-    return grid.with_columns(
-        cond_other=pl.coalesce(pl.col("value"), pl.col("other_fact")), hit=hit, kind=pl.lit("adjustment"),
-        status=pl.when(hit).then(pl.lit("hit")).otherwise(pl.lit("clear")), section=pl.lit(None, dtype=pl.String),
-        points=_i(0), P=_i(0), cap_hit=pl.lit(False), floor_hit=pl.lit(False))
+def _items(pairs: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Codes, exemptions: pl.DataFrame,
+           manual: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    q = 10**codes.scheme.places
+    by_rule: dict[str, list[int]] = {}
+    for iid, item in enumerate(codes.scheme.items):
+        by_rule.setdefault(item.rule.type, []).append(iid)
+    frames = []
+    indexes = pl.DataFrame(schema={"sid": _I64, "pid": _I64, "iid": _I64, "kid": _I64, "index": _I64})
+    for rule, iids in by_rule.items():
+        grid = _subgrid(pairs, codes, iids, q).join(exemptions, on=["sid", "pid", "iid"], how="left").with_columns(
+            na=pl.col("na_reason").is_not_null())
+        if rule == "gap_linear":
+            grid = _gap_linear(grid, dense, codes, q)
+        elif rule == "threshold_count":
+            grid = _threshold(grid, dense, codes, q)
+        elif rule in ("bonus_capped", "event_deduction"):
+            grid = _events(grid, dense, codes, q, bonus=rule == "bonus_capped")
+        elif rule == "periodic_events":
+            grid = _periodic(grid, coded, dense, codes, q)
+        elif rule == "rank_points":
+            grid = _rank_points(grid, dense, codes)
+        elif rule == "grade_map":
+            grid = _grade_map(grid, dense, codes, q)
+        elif rule == "composite_index":
+            grid, indexes = _composite(grid, dense, codes)
+            grid = _composite_points(grid)
+        else:
+            grid = _manual(grid, manual, codes)
+        frames.append(grid.with_columns(rule=pl.lit(rule)))
+    grid = pl.concat(frames, how="diagonal_relaxed")
+    grid = grid.with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in _RULE_COLUMNS.items()
+                             if name not in grid.columns)
+    return _finish(grid, dense, codes, q), indexes
+
+
+def _adjustments(pairs: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFrame:
+    scheme = codes.scheme
+    frames = []
+    for number, adjustment in enumerate(scheme.adjustments):
+        condition = adjustment.when
+        grid = pairs.with_columns(iid=pl.lit(len(scheme.items) + number, dtype=_I64),
+                                  kid=pl.lit(codes.kid(condition.key), dtype=_I64),
+                                  okid=pl.lit(codes.kid(condition.other_key), dtype=_I64))
+        grid = dense.gather(dense.gather(grid, codes, "kid", cond_value="value"), codes, "okid", other_fact="value")
+        other = pl.coalesce(pl.lit(_s6(condition.value), dtype=_I64), pl.col("other_fact"))
+        hit = _compare(pl.col("cond_value"), condition.op, other)
+        frames.append(grid.with_columns(
+            cond_other=other, hit=hit, kind=pl.lit("adjustment"), rule=pl.lit(adjustment.kind),
+            status=pl.when(hit).then(pl.lit("hit")).otherwise(pl.lit("clear")), points=pl.lit(0, dtype=_I64),
+            P=pl.lit(0, dtype=_I64), cap_hit=pl.lit(False), floor_hit=pl.lit(False),
+            grade=pl.lit(adjustment.grade or None, dtype=pl.String)))
+    return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
 
 
 # --------------------------------------------------------------------------------------------------
-# totals and output
+# output
 
 
 def _points(expr: pl.Expr, places: int) -> pl.Expr:
@@ -421,50 +476,82 @@ def _value(expr: pl.Expr) -> pl.Expr:
     return expr.cast(_I128).reinterpret(dtype=pl.Decimal(38, 6))
 
 
+def _named(frame: pl.DataFrame, codes: _Codes, *columns: str) -> list[pl.Series]:
+    """The caller's names of the integer codes ``sid``, ``pid``, ``gid``, ``iid`` of ``frame``, gathered (fast):
+    ``subject``, ``period``, ``group`` and ``item`` as ``Enum`` columns, ``section`` as a string."""
+    scheme = codes.scheme
+    item_codes = [i.code for i in scheme.items] + [a.code for a in scheme.adjustments]
+    sections = [scheme.section_of(i.code).code for i in scheme.items] + [None] * len(scheme.adjustments)
+    tables = {
+        "subject": ("sid", pl.Series(codes.subjects, dtype=pl.Enum(codes.subjects))),
+        "period": ("pid", pl.Series(codes.periods, dtype=pl.Enum(codes.periods))),
+        "group": ("gid", pl.Series(scheme.groups, dtype=pl.Enum(scheme.groups))),
+        "item": ("iid", pl.Series(item_codes, dtype=pl.Enum(item_codes))),
+        "section": ("iid", pl.Series(sections, dtype=pl.String)),
+    }
+    return [tables[name][1].gather(frame.get_column(tables[name][0])).alias(name) for name in columns]
+
+
+def _trace(items: pl.DataFrame, adjustments: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
+    places = codes.scheme.places
+    frame = pl.concat([items, adjustments], how="diagonal_relaxed") if adjustments.width else items
+    width = len(codes.scheme.items) + len(codes.scheme.adjustments)
+    order = (pl.col("sid") * len(codes.periods) + pl.col("pid")) * width + pl.col("iid")
+    frame = frame.rename({"P": "max"})
+    names = ("subject", "period", "group", "item", "section")
+    typed: dict[str, pl.DataType | type[pl.DataType]] = {
+        "text": pl.String, "comparison": pl.String, "rounding": pl.String, "reason": pl.String, "grade": pl.String,
+        "hit": pl.Boolean, "rank": _I64, "ranked": _I64, "waived_parts": _I64, "missing_inputs": _I64,
+        "na_inputs": _I64}
+    columns = [
+        (_points(pl.col(c), places) if c in _POINT_COLUMNS else _value(pl.col(c)) if c in _VALUE_COLUMNS
+         else pl.col(c).cast(typed[c]) if c in typed else pl.col(c)).alias(c) if c in frame.columns
+        else pl.lit(None, dtype=typed.get(c, pl.Int64)).alias(c)
+        for c in TRACE_COLUMNS if c not in names]
+    frame = frame.select(order.alias("_order"), "sid", "pid", "gid", "iid", *columns).sort("_order")
+    for name in ("actual", "target", "gap", "counted_gap", "count", "severe", "bonus_count", "top", "index",
+                 "cond_value", "cond_other"):
+        if frame.schema[name] == pl.Int64:
+            frame = frame.with_columns(_value(pl.col(name)))
+    for name in _POINT_COLUMNS:
+        if frame.schema[name] == pl.Int64:
+            frame = frame.with_columns(_points(pl.col(name), places))
+    return frame.with_columns(_named(frame, codes, *names)).select(TRACE_COLUMNS)
+
+
 def _totals(scheme: Scheme, trace: pl.DataFrame, subjects: pl.DataFrame) -> pl.DataFrame:
     kind = pl.col("kind")
     names = [g.name for g in scheme.grades]
     worst = len(names) - 1
-    band = pl.lit(worst, dtype=pl.Int64)
+    scale = 10**scheme.places
+    points, bonus = pl.col("points").to_physical(), pl.col("bonus").to_physical().fill_null(0)
+    band = pl.lit(worst, dtype=_I64)
     for index in range(worst - 1, -1, -1):
         minimum = scheme.grades[index].min
         assert minimum is not None
-        band = pl.when(pl.col("total") >= int(minimum * 10**scheme.places)).then(pl.lit(index, dtype=pl.Int64)).otherwise(band)
-    cap_index = pl.col("grade").replace_strict({n: i for i, n in enumerate(names)}, default=None, return_dtype=pl.Int64)
+        band = pl.when(pl.col("total") >= int(minimum * scale)).then(pl.lit(index, dtype=_I64)).otherwise(band)
+    cap_index = pl.col("grade").replace_strict({n: i for i, n in enumerate(names)}, default=None, return_dtype=_I64)
     adjust = pl.col("hit").fill_null(False)
-    totals = trace.group_by(*_SP, "group").agg(
-        total=pl.col("points").filter(kind != "adjustment").sum(),
-        base=pl.col("points").filter(kind == "base").sum(), bonus=pl.col("points").filter(kind == "bonus").sum()
-        + pl.col("bonus").filter(kind == "base").sum(),
-        deduction=pl.col("points").filter(kind == "deduction").sum(),
+    totals = trace.group_by("subject", "period", "group").agg(
+        total=points.filter(kind != "adjustment").sum(), base=points.filter(kind == "base").sum(),
+        bonus=points.filter(kind == "bonus").sum() + bonus.filter(kind == "base").sum(),
+        deduction=points.filter(kind == "deduction").sum(),
         vetoed=(adjust & (pl.col("rule") == "veto")).any(),
         cap=cap_index.filter(adjust & (pl.col("rule") == "grade_cap")).max(),
-    ).with_columns(band=band)
-    final = (pl.when(pl.col("vetoed")).then(pl.lit(worst, dtype=pl.Int64))
+    ).with_columns(pl.col("subject", "period", "group").cast(pl.String), band=band)
+    final = (pl.when(pl.col("vetoed")).then(pl.lit(worst, dtype=_I64))
              .when(pl.col("cap") > pl.col("band")).then(pl.col("cap")).otherwise(pl.col("band")))
     totals = totals.with_columns(
         band_grade=pl.col("band").replace_strict(dict(enumerate(names)), return_dtype=pl.String),
         grade=final.replace_strict(dict(enumerate(names)), return_dtype=pl.String),
         capped=~pl.col("vetoed") & (pl.col("cap") > pl.col("band")).fill_null(False),
-        rank=pl.col("total").rank("min", descending=True).over("group", "period").cast(pl.Int64),
-        ranked=pl.len().over("group", "period").cast(pl.Int64),
+        rank=pl.col("total").rank("min", descending=True).over("group", "period").cast(_I64),
+        ranked=pl.len().over("group", "period").cast(_I64),
     )
-    places = scheme.places
     extra = [c for c in subjects.columns if c not in ("subject", "group")]
-    return (totals.with_columns(_points(pl.col(c), places) for c in ("total", "base", "bonus", "deduction"))
+    return (totals.with_columns(_points(pl.col(c), scheme.places) for c in ("total", "base", "bonus", "deduction"))
             .select(TOTAL_COLUMNS).join(subjects.select("subject", *extra), on="subject", how="left")
             .sort("group", "period", "rank", "subject"))
-
-
-def _trace_frame(items: pl.DataFrame, adjustments: pl.DataFrame, places: int) -> pl.DataFrame:
-    frame = pl.concat([items, adjustments], how="diagonal_relaxed")
-    points = ("points", "max", "deduction", "bonus", "waived")
-    values = ("actual", "target", "gap", "counted_gap", "count", "severe", "bonus_count", "top", "index",
-              "cond_value", "cond_other")
-    frame = frame.rename({"P": "max"}).sort("subject", "period", "ord")
-    return frame.select(
-        *[_points(pl.col(c), places) if c in points else _value(pl.col(c)) if c in values else pl.col(c)
-          for c in TRACE_COLUMNS])
 
 
 @dataclass(frozen=True)
@@ -472,7 +559,8 @@ class Scoring:
     """The result of :func:`score`.
 
     ``totals``: one row per subject × period (``TOTAL_COLUMNS``); ``trace``: one row per subject × period × item
-    and adjustment (``TRACE_COLUMNS``); ``inputs``: the facts each trace row read, with their sources.
+    and adjustment (``TRACE_COLUMNS``), in scheme order; ``inputs``: the facts each trace row read, with their
+    sources.
     """
 
     scheme: Scheme
@@ -492,7 +580,7 @@ class Scoring:
         return self.trace.with_columns(pl.Series("sentence", sentences, dtype=pl.String))
 
 
-def _periods(scheme: Scheme, facts: pl.DataFrame, manual: pl.DataFrame, periods: Iterable[str] | None) -> tuple[str, ...]:
+def _periods(scheme: Scheme, facts: pl.DataFrame, manual: pl.DataFrame, periods: Iterable[str] | None) -> list[str]:
     if periods is None:
         found = set(facts.get_column("period").unique().to_list()) | set(manual.get_column("period").unique().to_list())
     else:
@@ -501,15 +589,60 @@ def _periods(scheme: Scheme, facts: pl.DataFrame, manual: pl.DataFrame, periods:
     wrong = sorted(p for p in found if not pattern.fullmatch(p))
     if wrong:
         raise ValueError(f"periods {wrong} are not {scheme.period} periods (e.g. 2025, 2025-H1, 2025-03)")
-    return tuple(sorted(found))
+    return sorted(found)
 
 
-def _inputs(facts: pl.DataFrame, scheme: Scheme, trace: pl.DataFrame, indexes: pl.DataFrame) -> pl.DataFrame:
-    scored = trace.filter(pl.col("kind") != "adjustment").select(*_SP, "item")
-    rows = (facts.join(_key_frame(scheme), on="key").join(scored, on=[*_SP, "item"], how="semi")
-            .join(indexes.filter(pl.col("index").is_not_null()), on=[*_SP, "item", "key"], how="left"))
-    return rows.select(*_SP, "item", "key", "part", pl.col("value").cast(pl.Decimal(38, 6)), "text", "na",
-                       "source_kind", "source_id", _value(pl.col("index")).alias("index")).sort(*_SP, "item", "key", "part")
+def _coded_side(frame: pl.DataFrame, codes: _Codes, name: str) -> pl.DataFrame:
+    """Exemptions or manual entries with ``sid``, ``pid``, ``iid``; entries outside the run are refused."""
+    item_codes = [i.code for i in codes.scheme.items]
+    coded = frame.with_columns(
+        sid=pl.col("subject").cast(pl.Enum(codes.subjects), strict=False).to_physical().cast(_I64),
+        pid=pl.col("period").cast(pl.Enum(codes.periods), strict=False).to_physical().cast(_I64),
+        iid=pl.col("item").cast(pl.Enum(item_codes), strict=False).to_physical().cast(_I64))
+    stray = coded.filter(pl.any_horizontal(pl.col("sid", "pid", "iid").is_null()))
+    if stray.height:
+        row = stray.row(0, named=True)
+        raise ValueError(f"{name}: {row['subject']} {row['period']} {row['item']} is not a subject, period and item "
+                         "of this run")
+    return coded
+
+
+def _check_manual(manual: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
+    """Manual entries checked against their items (rule, range, decimals)."""
+    items = codes.scheme.items
+    coded = _coded_side(manual, codes, "manual")
+    step = 10 ** (6 - codes.scheme.places)
+    top = pl.col("iid").replace_strict({i: int(item.points * UNIT) for i, item in enumerate(items)}, return_dtype=_I64)
+    is_manual = pl.col("iid").is_in([i for i, item in enumerate(items) if item.rule.type == "manual"])
+    stray = coded.filter(~is_manual)
+    if stray.height:
+        row = stray.row(0, named=True)
+        raise ValueError(f"manual: {row['subject']} {row['period']} {row['item']} is not a manual item")
+    bad = coded.filter((pl.col("mv") % step != 0) | (pl.col("mv") < 0) | (pl.col("mv") > top))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise ValueError(f"manual: {row['subject']} {row['period']} {row['item']}: points {row['points']} are out of "
+                         f"range or have more than {codes.scheme.places} decimals")
+    return coded
+
+
+def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexes: pl.DataFrame) -> pl.DataFrame:
+    scheme = codes.scheme
+    pairs = pl.DataFrame([(iid, codes.kid(key)) for iid, item in enumerate(scheme.items) for key in item.keys()],
+                         schema={"iid": _I64, "kid": _I64}, orient="row")
+    rows = coded.join(pairs, on="kid")
+    if any(item.groups for item in scheme.items):
+        rows = rows.join(trace_keys, on=["sid", "pid", "iid"], how="semi")
+    if indexes.height:
+        rows = rows.join(indexes, on=["sid", "pid", "iid", "kid"], how="left")
+    else:
+        rows = rows.with_columns(index=pl.lit(None, dtype=_I64))
+    order = ((pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(scheme.items) + pl.col("iid")) * len(
+        codes.keys) + pl.col("kid")
+    rows = rows.sort(order, pl.col("part"), nulls_last=False)
+    return rows.with_columns(_named(rows, codes, "subject", "period", "item")).select(
+        "subject", "period", "item", "key", "part", pl.col("value").cast(pl.Decimal(38, 6)),
+        "text", "na", "source_kind", "source_id", _value(pl.col("index")).alias("index"))
 
 
 def score(scheme: Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, periods: Iterable[str] | None = None,
@@ -533,21 +666,25 @@ def score(scheme: Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, period
     Raises
     ------
     ValueError, TypeError
-        Frames with missing columns, floats, duplicate facts, unknown groups, wrong period labels, or manual
-        points out of range.
+        Frames with missing columns, floats, duplicate facts, unknown groups, wrong period labels, manual points
+        out of range, or exemptions and manual entries for subjects, periods or items not in the run.
     """
     subjects = prepare_subjects(subjects, scheme.groups)
     facts = prepare_facts(facts)
     manual_frame = prepare_manual(manual)
     chosen = _periods(scheme, facts, manual_frame, periods)
-    facts = facts.filter(pl.col("period").is_in(chosen))
-    grid, indexes = _with_facts(_grid(scheme, subjects, chosen), facts, scheme, prepare_exemptions(exemptions),
-                                manual_frame)
-    q = 10**scheme.places
-    items = _score_items(grid, q, scheme.bonus_order)
-    single = facts.filter(pl.col("part").is_null()).select(*_SP, "key", "v")
-    adjustments = _adjustments(scheme, subjects, chosen, single)
-    trace = _trace_frame(items, adjustments, scheme.places)
-    totals = _totals(scheme, trace.with_columns(pl.col("points").to_physical().cast(_I128),
-                                                pl.col("bonus").to_physical().cast(_I128).fill_null(0)), subjects)
-    return Scoring(scheme=scheme, periods=chosen, totals=totals, trace=trace, inputs=_inputs(facts, scheme, trace, indexes))
+    codes = _Codes(subjects.get_column("subject").to_list(), subjects.get_column("group").to_list(), chosen,
+                   _scheme_keys(scheme), scheme)
+    coded = _encode(facts, codes)
+    dense = _Dense.build(coded, len(codes.subjects) * codes.width)
+    pairs = (subjects.select(sid=pl.int_range(pl.len(), dtype=_I64), group=pl.col("group"))
+             .with_columns(gid=pl.col("group").replace_strict({g: i for i, g in enumerate(scheme.groups)},
+                                                              return_dtype=_I64))
+             .join(pl.DataFrame({"pid": range(len(chosen))}, schema={"pid": _I64}), how="cross"))
+    side = _coded_side(prepare_exemptions(exemptions), codes, "exemptions").select(
+        "sid", "pid", "iid", na_reason="reason")
+    items, indexes = _items(pairs, coded, dense, codes, side, _check_manual(manual_frame, codes))
+    trace = _trace(items, _adjustments(pairs, dense, codes), codes)
+    totals = _totals(scheme, trace, subjects)
+    return Scoring(scheme=scheme, periods=tuple(chosen), totals=totals, trace=trace,
+                   inputs=_inputs(coded, codes, items.select("sid", "pid", "iid"), indexes))

@@ -5,7 +5,7 @@
     pass through to the totals.
 ``facts`` (long form, one row per subject × period × key × part)
     ``subject``, ``period`` (``2025``, ``2025-H1``, ``2025-03``), ``key`` (String), ``value`` (Decimal or
-    integer, at most 6 decimals, below 10¹² in magnitude; null: no data), and optionally ``part`` (String: a
+    integer, at most 6 decimals, below 10⁹ in magnitude; null: no data), and optionally ``part`` (String: a
     monitoring section, a notice …; null for the subject's single value of the key), ``text`` (a category such
     as 优秀), ``na`` (Boolean: the key does not apply to the subject), ``source_kind`` (String, e.g.
     ``value_revision``, ``task``, ``notice``) and ``source_id`` (Int64).
@@ -31,8 +31,8 @@ __all__ = ["FACT_COLUMNS", "MAX_FACT", "SCALE", "UNIT", "period_pattern", "prepa
 #: Fact values and scheme numbers are integers in units of 10⁻⁶ inside the engine.
 SCALE: Final = 6
 UNIT: Final = 10**SCALE
-#: Fact values must be below this in magnitude.
-MAX_FACT: Final = 10**12
+#: Fact values must be below this in magnitude (as every bulk path of calc/: see calc.bulk_inputs).
+MAX_FACT: Final = 10**9
 #: The optional fact columns and their types.
 FACT_COLUMNS: Final[dict[str, pl.DataType]] = {
     "part": pl.String(), "text": pl.String(), "na": pl.Boolean(), "source_kind": pl.String(),
@@ -53,14 +53,14 @@ def _require(frame: pl.DataFrame, name: str, columns: Iterable[str]) -> None:
 
 
 def scaled(column: str, dtype: pl.DataType) -> pl.Expr:
-    """The column (integer or Decimal with at most 6 decimals) as Int128 in units of 10⁻⁶."""
+    """The column (integer or Decimal with at most 6 decimals) as Int64 in units of 10⁻⁶."""
     if dtype == pl.Null:
-        return pl.lit(None, dtype=pl.Int128)
+        return pl.lit(None, dtype=pl.Int64)
     if dtype.is_integer():
-        integer: pl.Expr = pl.col(column).cast(pl.Int128) * UNIT
+        integer: pl.Expr = pl.col(column).cast(pl.Int64) * UNIT
         return integer
     if isinstance(dtype, pl.Decimal):
-        physical: pl.Expr = pl.col(column).to_physical().cast(pl.Int128) * 10 ** (SCALE - int(dtype.scale or 0))
+        physical: pl.Expr = pl.col(column).to_physical().cast(pl.Int64) * 10 ** (SCALE - int(dtype.scale or 0))
         return physical
     raise TypeError(f"column {column!r} has dtype {dtype}; give integers or Decimal (never floats)")
 
@@ -89,7 +89,8 @@ def prepare_subjects(subjects: pl.DataFrame, groups: Iterable[str]) -> pl.DataFr
 
 
 def prepare_facts(facts: pl.DataFrame) -> pl.DataFrame:
-    """Checked facts with every optional column, ``v`` the value as Int128 × 10⁶; duplicates refused."""
+    """Checked facts with every optional column, ``v`` the value as Int64 × 10⁶ (duplicates are refused by the
+    engine once the keys are coded)."""
     _require(facts, "facts", ("subject", "period", "key", "value"))
     facts = _strings(facts, ("subject", "period", "key"))
     facts = facts.with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in FACT_COLUMNS.items()
@@ -100,9 +101,6 @@ def prepare_facts(facts: pl.DataFrame) -> pl.DataFrame:
         pl.col("source_kind").cast(pl.String), pl.col("source_id").cast(pl.Int64),
         scaled("value", facts.schema["value"]).alias("v"),
     )
-    keys = ["subject", "period", "key", "part"]
-    if facts.select(pl.struct(keys).is_duplicated().any()).item():
-        raise ValueError("facts: a (subject, period, key, part) appears twice")
     return facts
 
 
@@ -116,7 +114,7 @@ def prepare_exemptions(exemptions: pl.DataFrame | None) -> pl.DataFrame:
 
 
 def prepare_manual(manual: pl.DataFrame | None) -> pl.DataFrame:
-    """Checked manual points, ``mv`` the points as Int128 × 10⁶ (empty when none)."""
+    """Checked manual points, ``mv`` the points as Int64 × 10⁶ (empty when none)."""
     schema: dict[str, pl.DataType] = {
               "subject": pl.String(), "period": pl.String(), "item": pl.String(), "points": pl.Decimal(38, SCALE),
               "reason": pl.String(), "source_kind": pl.String(), "source_id": pl.Int64()}
