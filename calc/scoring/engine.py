@@ -154,17 +154,27 @@ class _Dense:
     total: pl.Series
 
     @classmethod
-    def build(cls, coded: pl.DataFrame, size: int) -> _Dense:
+    def build(cls, coded: pl.DataFrame, codes: _Codes) -> _Dense:
+        """Single values of every key, texts of the keys read as categories, sums of the keys read as counts."""
+        size = len(codes.subjects) * codes.width
+        items = codes.scheme.items
+        counted = {codes.kid(i.rule.key) for i in items if isinstance(i.rule, ThresholdCount | BonusCapped
+                                                                       | EventDeduction)}
+        counted |= {codes.kid(i.bonus.key) for i in items if i.bonus is not None}
+        texts = [codes.kid(i.rule.key) for i in items if isinstance(i.rule, GradeMap)]
         single = coded.filter(pl.col("part").is_null())
-        totals = coded.group_by("pos").agg(pl.col("v").sum())
+        totals = coded.filter(pl.col("kid").is_in(sorted(k for k in counted if k is not None))).group_by("pos").agg(
+            pl.col("v").sum())
         value = pl.Series("v", [None] * 0, dtype=_I64).extend_constant(None, size)
         text = pl.Series("t", [], dtype=pl.String).extend_constant(None, size)
         na = pl.Series("na", [], dtype=pl.Boolean).extend_constant(False, size)
         total = pl.Series("n", [], dtype=_I64).extend_constant(0, size)
         if single.height:
             value.scatter(single.get_column("pos"), single.get_column("v"))
-            text.scatter(single.get_column("pos"), single.get_column("text"))
-            na.scatter(single.get_column("pos"), single.get_column("na"))
+            flagged = single.filter(pl.col("na"))
+            na.scatter(flagged.get_column("pos"), flagged.get_column("na"))
+            named = single.filter(pl.col("kid").is_in(texts) & pl.col("text").is_not_null())
+            text.scatter(named.get_column("pos"), named.get_column("text"))
         if totals.height:
             total.scatter(totals.get_column("pos"), totals.get_column("v"))
         return cls(value, text, na, total)
@@ -211,11 +221,31 @@ _PARAM_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
-def _subgrid(pairs: pl.DataFrame, codes: _Codes, iids: Sequence[int], q: int) -> pl.DataFrame:
-    """Subjects × periods × these items (of one rule type), with the items' parameters as columns."""
+#: The parameter columns each rule reads (besides ``iid``, ``kid``, ``P``, ``missing_full`` and ``floor``).
+_RULE_PARAMS: dict[str, tuple[str, ...]] = {
+    "gap_linear": ("target", "target_kid", "per", "deduct", "rounding", "comparison"),
+    "threshold_count": ("required", "deduct"),
+    "rank_points": ("order", "mode", "step"),
+    "composite_index": ("mode", "step"),
+    "periodic_events": ("deduct", "severe_deduct"),
+    "bonus_capped": ("per",),
+    "event_deduction": ("per",),
+    "grade_map": (),
+    "manual": (),
+}
+
+
+def _subgrid(pairs: pl.DataFrame, codes: _Codes, rule: str, iids: Sequence[int], q: int) -> pl.DataFrame:
+    """Subjects × periods × these items (of one rule type), with the parameters they use as columns."""
     items = codes.scheme.items
+    names = ["iid", "kid", "P", "missing_full", "floor", *_RULE_PARAMS[rule]]
+    if any(items[i].bonus is not None for i in iids):
+        names += ["bonus_kid", "bonus_per", "bonus_cap"]
+    if any(items[i].zero_if is not None for i in iids):
+        names += ["zero_kid", "zero_value", "zero_other_kid"]
     rows = [{**_params(items[i], codes, q), "iid": i} for i in iids]
-    params = pl.DataFrame([{k: r.get(k) for k in _PARAM_TYPES} for r in rows], schema=_PARAM_TYPES, orient="row")
+    params = pl.DataFrame([{k: r.get(k) for k in names} for r in rows], schema={k: _PARAM_TYPES[k] for k in names},
+                          orient="row")
     grid = pairs.join(params, how="cross")
     limited = [i for i in iids if items[i].groups]
     if limited:
@@ -364,50 +394,59 @@ def _manual(grid: pl.DataFrame, manual: pl.DataFrame, codes: _Codes) -> pl.DataF
 # common steps: applicability, zero-if, bonus, floor, status
 
 
-def _finish(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
-    item_kind = codes.scheme.items
-    kinds = pl.DataFrame({"iid": range(len(item_kind)), "kind": [i.kind for i in item_kind]},
-                         schema={"iid": _I64, "kind": pl.String})
-    grid = grid.join(kinds, on="iid", how="left")
-    grid = dense.gather(grid, codes, "bonus_kid", bonus_count="total")
-    grid = dense.gather(grid, codes, "zero_kid", cond_value="value")
-    grid = dense.gather(grid, codes, "zero_other_kid", cond_other_fact="value")
-    zero_ops = {i: item.zero_if.op for i, item in enumerate(item_kind) if item.zero_if is not None}
-    cond_other = pl.coalesce("zero_value", "cond_other_fact")
-    zeroed = pl.lit(False)
-    for op in sorted(set(zero_ops.values())):
-        zeroed = zeroed | (pl.col("iid").is_in([i for i, o in zero_ops.items() if o == op])
-                           & _compare(pl.col("cond_value"), op, cond_other))
-    has_bonus = pl.col("bonus_kid").is_not_null()
-    earned = _rdiv(pl.col("bonus_count").cast(_I128) * pl.col("bonus_per"), UNIT * UNIT // q)
-    grid = grid.with_columns(
-        na=pl.col("na") | pl.col("na_main").fill_null(False), zeroed=zeroed, cond_other=cond_other,
-        bonus=pl.when(has_bonus).then(_min(earned, pl.col("bonus_cap"))).otherwise(pl.col("bonus")),
-        cap_hit=pl.when(has_bonus).then(earned > pl.col("bonus_cap")).otherwise(pl.col("cap_hit").fill_null(False)),
-        bonus_count=pl.when(has_bonus).then(pl.col("bonus_count")),
-    )
-    raw, bonus, base = pl.col("raw"), pl.col("bonus").fill_null(0), pl.col("kind") == "base"
+def _column(grid: pl.DataFrame, name: str, default: Any = None, dtype: Any = None) -> pl.Expr:
+    return pl.col(name) if name in grid.columns else pl.lit(default, dtype=dtype)
+
+
+def _bonus_and_zero(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
+    """An attached bonus (after its cap) and the zero-if condition, where the block's items have them."""
+    bonus, cap_hit = _column(grid, "bonus", None, _I64), _column(grid, "cap_hit", False).fill_null(False)
+    columns: dict[str, pl.Expr] = {"zeroed": pl.lit(False), "cond_value": pl.lit(None, dtype=_I64),
+                                   "cond_other": pl.lit(None, dtype=_I64), "bonus_count": pl.lit(None, dtype=_I64)}
+    if "bonus_kid" in grid.columns:
+        grid = dense.gather(grid, codes, "bonus_kid", bonus_count="total")
+        has = pl.col("bonus_kid").is_not_null()
+        earned = _rdiv(pl.col("bonus_count").cast(_I128) * pl.col("bonus_per"), UNIT * UNIT // q)
+        bonus = pl.when(has).then(_min(earned, pl.col("bonus_cap"))).otherwise(bonus)
+        cap_hit = pl.when(has).then(earned > pl.col("bonus_cap")).otherwise(cap_hit)
+        columns["bonus_count"] = pl.when(has).then(pl.col("bonus_count"))
+    if "zero_kid" in grid.columns:
+        grid = dense.gather(dense.gather(grid, codes, "zero_kid", cond_value="value"), codes, "zero_other_kid",
+                            cond_other_fact="value")
+        zero_ops = {i: item.zero_if.op for i, item in enumerate(codes.scheme.items) if item.zero_if is not None}
+        other = pl.coalesce("zero_value", "cond_other_fact")
+        zeroed = pl.lit(False)
+        for op in sorted(set(zero_ops.values())):
+            zeroed = zeroed | (pl.col("iid").is_in([i for i, o in zero_ops.items() if o == op])
+                               & _compare(pl.col("cond_value"), op, other))
+        columns.update(zeroed=zeroed, cond_value=pl.col("cond_value"), cond_other=other)
+    return grid.with_columns(bonus=bonus, cap_hit=cap_hit, **columns)
+
+
+def _finish(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int, kind: str) -> pl.DataFrame:
+    """Status and points of one rule's block: not applicable, missing, unmapped, zeroed or scored (bonus, floor)."""
+    grid = _bonus_and_zero(grid, dense, codes, q).with_columns(
+        na=pl.col("na") | _column(grid, "na_main", False).fill_null(False), kind=pl.lit(kind))
+    raw, bonus, base = pl.col("raw"), pl.col("bonus").fill_null(0), kind == "base"
     if codes.scheme.bonus_order == "after":
         floored, floor_hit = _max0(raw) + bonus, raw < 0
     else:
         floored, floor_hit = _max0(raw + bonus), raw + bonus < 0
-    scored = pl.when(base & pl.col("floor")).then(floored).when(base).then(raw + bonus).otherwise(raw)
-    full = pl.when(base).then(pl.col("P")).otherwise(0)
+    scored = pl.when(pl.col("floor")).then(floored).otherwise(raw + bonus) if base else raw
+    full = pl.col("P") if base else pl.lit(0, dtype=_I64)
     status = (pl.when(pl.col("na")).then(pl.lit("not_applicable")).when(pl.col("missing")).then(pl.lit("missing"))
-              .when(pl.col("unmapped").fill_null(False)).then(pl.lit("unmapped"))
+              .when(_column(grid, "unmapped", False).fill_null(False)).then(pl.lit("unmapped"))
               .when(pl.col("zeroed")).then(pl.lit("zeroed")).otherwise(pl.lit("scored")))
     grid = grid.with_columns(status=status)
     points = (pl.when(pl.col("status") == "not_applicable").then(full)
               .when(pl.col("status") == "missing").then(pl.when(pl.col("missing_full")).then(full).otherwise(0))
               .when(pl.col("status") == "scored").then(scored).otherwise(0))
-    return grid.with_columns(points=points, floor_hit=(base & pl.col("floor") & floor_hit).fill_null(False),
-                             reason=pl.coalesce("na_reason", "reason"))
+    return grid.with_columns(
+        points=points, floor_hit=(pl.col("floor") & floor_hit).fill_null(False) if base else pl.lit(False),
+        reason=pl.coalesce(_column(grid, "na_reason", None, pl.String), _column(grid, "reason", None, pl.String)))
 
 
-#: Columns some rules set and the common steps read (null where no rule of the run set them).
-_RULE_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
-    "na_main": pl.Boolean, "unmapped": pl.Boolean, "bonus": _I64, "cap_hit": pl.Boolean, "reason": pl.String,
-}
+_KINDS = {"bonus_capped": "bonus", "event_deduction": "deduction"}
 
 
 def _items(pairs: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Codes, exemptions: pl.DataFrame,
@@ -418,9 +457,12 @@ def _items(pairs: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Code
         by_rule.setdefault(item.rule.type, []).append(iid)
     frames = []
     indexes = pl.DataFrame(schema={"sid": _I64, "pid": _I64, "iid": _I64, "kid": _I64, "index": _I64})
+    keep = {"sid", "pid", "gid", "iid", "P", *TRACE_COLUMNS}
     for rule, iids in by_rule.items():
-        grid = _subgrid(pairs, codes, iids, q).join(exemptions, on=["sid", "pid", "iid"], how="left").with_columns(
-            na=pl.col("na_reason").is_not_null())
+        grid = _subgrid(pairs, codes, rule, iids, q)
+        if exemptions.height:
+            grid = grid.join(exemptions, on=["sid", "pid", "iid"], how="left")
+        grid = grid.with_columns(na=_column(grid, "na_reason", None, pl.String).is_not_null())
         if rule == "gap_linear":
             grid = _gap_linear(grid, dense, codes, q)
         elif rule == "threshold_count":
@@ -438,11 +480,9 @@ def _items(pairs: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Code
             grid = _composite_points(grid)
         else:
             grid = _manual(grid, manual, codes)
-        frames.append(grid.with_columns(rule=pl.lit(rule)))
-    grid = pl.concat(frames, how="diagonal_relaxed")
-    grid = grid.with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in _RULE_COLUMNS.items()
-                             if name not in grid.columns)
-    return _finish(grid, dense, codes, q), indexes
+        grid = _finish(grid.with_columns(rule=pl.lit(rule)), dense, codes, q, _KINDS.get(rule, "base"))
+        frames.append(grid.select(c for c in grid.columns if c in keep))
+    return pl.concat(frames, how="diagonal_relaxed"), indexes
 
 
 def _adjustments(pairs: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFrame:
@@ -676,7 +716,7 @@ def score(scheme: Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, period
     codes = _Codes(subjects.get_column("subject").to_list(), subjects.get_column("group").to_list(), chosen,
                    _scheme_keys(scheme), scheme)
     coded = _encode(facts, codes)
-    dense = _Dense.build(coded, len(codes.subjects) * codes.width)
+    dense = _Dense.build(coded, codes)
     pairs = (subjects.select(sid=pl.int_range(pl.len(), dtype=_I64), group=pl.col("group"))
              .with_columns(gid=pl.col("group").replace_strict({g: i for i, g in enumerate(scheme.groups)},
                                                               return_dtype=_I64))
