@@ -535,8 +535,6 @@ def _named(frame: pl.DataFrame, codes: _Codes, *columns: str) -> list[pl.Series]
 def _trace(items: pl.DataFrame, adjustments: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
     places = codes.scheme.places
     frame = pl.concat([items, adjustments], how="diagonal_relaxed") if adjustments.width else items
-    width = len(codes.scheme.items) + len(codes.scheme.adjustments)
-    order = (pl.col("sid") * len(codes.periods) + pl.col("pid")) * width + pl.col("iid")
     frame = frame.rename({"P": "max"})
     names = ("subject", "period", "group", "item", "section")
     typed: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -548,7 +546,7 @@ def _trace(items: pl.DataFrame, adjustments: pl.DataFrame, codes: _Codes) -> pl.
          else pl.col(c).cast(typed[c]) if c in typed else pl.col(c)).alias(c) if c in frame.columns
         else pl.lit(None, dtype=typed.get(c, pl.Int64)).alias(c)
         for c in TRACE_COLUMNS if c not in names]
-    frame = frame.select(order.alias("_order"), "sid", "pid", "gid", "iid", *columns).sort("_order")
+    frame = frame.select("sid", "pid", "gid", "iid", *columns)
     for name in ("actual", "target", "gap", "counted_gap", "count", "severe", "bonus_count", "top", "index",
                  "cond_value", "cond_other"):
         if frame.schema[name] == pl.Int64:
@@ -599,8 +597,8 @@ class Scoring:
     """The result of :func:`score`.
 
     ``totals``: one row per subject × period (``TOTAL_COLUMNS``); ``trace``: one row per subject × period × item
-    and adjustment (``TRACE_COLUMNS``), in scheme order; ``inputs``: the facts each trace row read, with their
-    sources.
+    and adjustment (``TRACE_COLUMNS``), grouped by rule type (not sorted: :meth:`sheet` orders one subject's rows
+    by the scheme); ``inputs``: the facts each trace row read, with their sources, in no particular order.
     """
 
     scheme: Scheme
@@ -611,8 +609,10 @@ class Scoring:
 
     def sheet(self, subject: str, period: str) -> list[dict[str, Any]]:
         """One subject's score sheet: its trace rows in scheme order, each with its ``sentence``."""
+        order = {code: n for n, code in enumerate([i.code for i in self.scheme.items]
+                                                  + [a.code for a in self.scheme.adjustments])}
         rows = self.trace.filter((pl.col("subject") == subject) & (pl.col("period") == period)).to_dicts()
-        return [{**row, "sentence": explain(row, self.scheme)} for row in rows]
+        return [{**row, "sentence": explain(row, self.scheme)} for row in sorted(rows, key=lambda r: order[r["item"]])]
 
     def explained(self) -> pl.DataFrame:
         """:attr:`trace` with a ``sentence`` column (per row in Python: for pages and exports, not bulk work)."""
@@ -673,13 +673,11 @@ def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexe
     rows = coded.join(pairs, on="kid")
     if any(item.groups for item in scheme.items):
         rows = rows.join(trace_keys, on=["sid", "pid", "iid"], how="semi")
+    rows = rows.with_columns(index=pl.lit(None, dtype=_I64))
     if indexes.height:
-        rows = rows.join(indexes, on=["sid", "pid", "iid", "kid"], how="left")
-    else:
-        rows = rows.with_columns(index=pl.lit(None, dtype=_I64))
-    order = ((pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(scheme.items) + pl.col("iid")) * len(
-        codes.keys) + pl.col("kid")
-    rows = rows.sort(order, pl.col("part"), nulls_last=False)
+        composite = pl.col("iid").is_in(indexes.get_column("iid").unique().to_list())
+        rows = pl.concat([rows.filter(~composite), rows.filter(composite).drop("index").join(
+            indexes, on=["sid", "pid", "iid", "kid"], how="left")], how="diagonal_relaxed")
     return rows.with_columns(_named(rows, codes, "subject", "period", "item")).select(
         "subject", "period", "item", "key", "part", pl.col("value").cast(pl.Decimal(38, 6)),
         "text", "na", "source_kind", "source_id", _value(pl.col("index")).alias("index"))
