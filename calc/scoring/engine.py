@@ -131,14 +131,17 @@ def _scheme_keys(scheme: Scheme) -> list[str]:
 
 
 def _encode(facts: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
-    """The facts the scheme reads, with ``sid``, ``pid``, ``kid`` and ``pos``; duplicates refused."""
-    coded = facts.with_columns(
+    """The facts the scheme reads, coded: ``sid``, ``pid``, ``kid``, ``pos`` instead of the strings; duplicates
+    refused."""
+    coded = facts.select(
         sid=pl.col("subject").cast(pl.Enum(codes.subjects), strict=False).to_physical().cast(_I64),
         pid=pl.col("period").cast(pl.Enum(codes.periods), strict=False).to_physical().cast(_I64),
         kid=pl.col("key").cast(pl.Enum(codes.keys), strict=False).to_physical().cast(_I64),
+        part=pl.col("part"), v=pl.col("v"), value=pl.col("value"), text=pl.col("text"), na=pl.col("na"),
+        source_kind=pl.col("source_kind"), source_id=pl.col("source_id"),
     ).drop_nulls(["sid", "pid", "kid"]).with_columns(pos=codes.pos(pl.col("kid")))
-    single = coded.filter(pl.col("part").is_null()).get_column("pos")
-    parted = coded.filter(pl.col("part").is_not_null()).select("pos", "part")
+    single = coded.select(pl.col("pos").filter(pl.col("part").is_null())).to_series()
+    parted = coded.select("pos", "part").filter(pl.col("part").is_not_null())
     if single.is_duplicated().any() or parted.is_duplicated().any():
         raise ValueError("facts: a (subject, period, key, part) appears twice")
     return coded
@@ -162,9 +165,10 @@ class _Dense:
                                                                        | EventDeduction)}
         counted |= {codes.kid(i.bonus.key) for i in items if i.bonus is not None}
         texts = [codes.kid(i.rule.key) for i in items if isinstance(i.rule, GradeMap)]
-        single = coded.filter(pl.col("part").is_null())
-        totals = coded.filter(pl.col("kid").is_in(sorted(k for k in counted if k is not None))).group_by("pos").agg(
-            pl.col("v").sum())
+        single = coded.select("pos", "kid", "v", "text", "na", "part").filter(pl.col("part").is_null())
+        counted_kids = sorted(k for k in counted if k is not None)
+        totals = (coded.select("pos", "kid", "v").filter(pl.col("kid").is_in(counted_kids))
+                  .group_by("pos").agg(pl.col("v").sum()))
         value = pl.Series("v", [None] * 0, dtype=_I64).extend_constant(None, size)
         text = pl.Series("t", [], dtype=pl.String).extend_constant(None, size)
         na = pl.Series("na", [], dtype=pl.Boolean).extend_constant(False, size)
@@ -297,20 +301,29 @@ def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Co
                            (getattr(items[i].rule, "severe_key", None), "severe"),
                            (getattr(items[i].rule, "waiver_key", None), "waiver")) if key],
         schema={"iid": _I64, "kid": _I64, "role": pl.String}, orient="row")
-    value = {role: pl.col("v").filter(pl.col("role") == role) for role in ("missed", "severe", "waiver")}
-    parts = (coded.select("sid", "pid", "kid", "part", "v").join(roles, on="kid")
-             .group_by("sid", "pid", "iid", "part")
-             .agg(missed=value["missed"].sum(), severe=value["severe"].sum(), waived=(value["waiver"] != 0).any())
+    role = pl.col("role")
+    # one integer per (subject, period, item) and per (…, part): the groupings stay on integers
+    cell = (pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")
+    part = pl.col("part").cast(pl.Categorical).to_physical().cast(_I64).fill_null(-1) + 1
+    used = roles.get_column("kid").unique().to_list()
+    rows = (coded.select("sid", "pid", "kid", "part", "v").filter(pl.col("kid").is_in(used)).join(roles, on="kid")
+            .select("iid", cell=cell, key=cell * 2**32 + part,
+                    missed=pl.when(role == "missed").then(pl.col("v")).otherwise(0),
+                    severe=pl.when(role == "severe").then(pl.col("v")).otherwise(0),
+                    waived=(role == "waiver") & (pl.col("v") != 0).fill_null(False)))
+    parts = (rows.group_by("key").agg(pl.col("cell", "iid").first(), pl.col("missed", "severe").sum(),
+                                      pl.col("waived").any())
              .join(grid.select("iid", "deduct", "severe_deduct").unique("iid"), on="iid")
              .with_columns(ded=pl.col("missed").cast(_I128) * pl.col("deduct")
                            + pl.col("severe").cast(_I128) * pl.col("severe_deduct")))
     kept = ~pl.col("waived")
-    summary = parts.group_by("sid", "pid", "iid").agg(
+    summary = parts.group_by("cell").agg(
         count=pl.col("missed").filter(kept).sum(), severe=pl.col("severe").filter(kept).sum(),
         ded=pl.col("ded").filter(kept).sum(), waived_ded=pl.col("ded").filter(pl.col("waived")).sum(),
         waived_parts=pl.col("waived").sum().cast(_I64))
+    grid = grid.with_columns(cell=cell)
     grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
-    grid = grid.join(summary, on=["sid", "pid", "iid"], how="left").with_columns(
+    grid = grid.join(summary, on="cell", how="left").drop("cell").with_columns(
         pl.col("count", "severe").fill_null(0), pl.col("waived_parts").fill_null(0),
         deduction=_rdiv(pl.col("ded").fill_null(0), UNIT * UNIT // q),
         waived=_rdiv(pl.col("waived_ded").fill_null(0), UNIT * UNIT // q))
@@ -359,18 +372,22 @@ def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.Dat
     rows = dense.gather(grid.select("sid", "pid", "gid", "iid").join(indicators, on="iid"), codes, "ikid",
                         v="value", ina="na")
     ok = pl.col("v").is_not_null() & ~pl.col("ina")
-    window = ["gid", "pid", "iid", "ikid"]
-    low, high = pl.col("v").filter(ok).min().over(window), pl.col("v").filter(ok).max().over(window)
+    window = ((pl.col("gid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")) * len(codes.keys) + pl.col("ikid")
+    rows = rows.with_columns(window=window, cell=(pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items)
+                             + pl.col("iid"))
+    known = pl.when(ok).then(pl.col("v"))
+    low, high = known.min().over("window"), known.max().over("window")
     rise = pl.when(pl.col("iorder") == "higher").then(pl.col("v") - low).otherwise(high - pl.col("v"))
     rows = rows.with_columns(index=pl.when(pl.col("ina")).then(None).when(pl.col("v").is_null()).then(60 * UNIT)
                              .when(high == low).then(100 * UNIT)
                              .otherwise(60 * UNIT + _rdiv(rise.cast(_I128) * (40 * UNIT), high - low)))
     weight = pl.when(pl.col("ina")).then(0).otherwise(pl.col("weight"))
-    summary = rows.group_by("sid", "pid", "iid").agg(
+    summary = rows.group_by("cell").agg(
         weight=weight.sum(), weighted=(weight.cast(_I128) * pl.col("index").fill_null(0)).sum(),
         missing_inputs=(pl.col("v").is_null() & ~pl.col("ina")).sum().cast(_I64),
         na_inputs=pl.col("ina").sum().cast(_I64))
-    grid = grid.join(summary, on=["sid", "pid", "iid"], how="left").with_columns(
+    grid = grid.with_columns(cell=(pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid"))
+    grid = grid.join(summary, on="cell", how="left").drop("cell").with_columns(
         index=pl.when(pl.col("weight") > 0).then(_rdiv(pl.col("weighted"), pl.col("weight"))),
         na_main=pl.col("weight").fill_null(0) == 0)
     return grid, rows.select("sid", "pid", "iid", pl.col("ikid").alias("kid"), "index")
@@ -670,7 +687,8 @@ def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexe
     scheme = codes.scheme
     pairs = pl.DataFrame([(iid, codes.kid(key)) for iid, item in enumerate(scheme.items) for key in item.keys()],
                          schema={"iid": _I64, "kid": _I64}, orient="row")
-    rows = coded.join(pairs, on="kid")
+    rows = coded.select("sid", "pid", "kid", "part", "value", "text", "na", "source_kind", "source_id").join(
+        pairs, on="kid")
     if any(item.groups for item in scheme.items):
         rows = rows.join(trace_keys, on=["sid", "pid", "iid"], how="semi")
     rows = rows.with_columns(index=pl.lit(None, dtype=_I64))
@@ -678,7 +696,8 @@ def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexe
         composite = pl.col("iid").is_in(indexes.get_column("iid").unique().to_list())
         rows = pl.concat([rows.filter(~composite), rows.filter(composite).drop("index").join(
             indexes, on=["sid", "pid", "iid", "kid"], how="left")], how="diagonal_relaxed")
-    return rows.with_columns(_named(rows, codes, "subject", "period", "item")).select(
+    keys = pl.Series(codes.keys, dtype=pl.Enum(codes.keys)).gather(rows.get_column("kid")).alias("key")
+    return rows.with_columns(*_named(rows, codes, "subject", "period", "item"), keys).select(
         "subject", "period", "item", "key", "part", pl.col("value").cast(pl.Decimal(38, 6)),
         "text", "na", "source_kind", "source_id", _value(pl.col("index")).alias("index"))
 
