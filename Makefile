@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_air.py
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_scoring_engine.py
 
 # The user manual's screenshots (docs/manual/img/), taken by the browser test on the demo data (needs chromium).
 manual-shots: $(STAMP)

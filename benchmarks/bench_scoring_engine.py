@@ -150,7 +150,7 @@ def build_inputs(scheme: Scheme, reads: list[tuple[str, str]], subjects: int, pe
     return {"subjects": subject_frame, "facts": facts, "manual": manual}
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict[str, float | int]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=3000)
     parser.add_argument("--items", type=int, default=60)
@@ -175,11 +175,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"baseline (build the input frames): {baseline:.2f} s; engine: {', '.join(f'{t:.2f}' for t in times)} s")
     print(f"CPU time (all threads; on a loaded machine closer to the work done): baseline {baseline_cpu:.2f} s, "
           f"engine {', '.join(f'{t:.2f}' for t in cpu_times)} s")
-    print(json.dumps({"seconds": round(seconds, 3), "baseline_seconds": round(baseline, 3),
-                      "cpu_seconds": round(min(cpu_times), 3), "baseline_cpu_seconds": round(baseline_cpu, 3),
-                      "ratio_to_baseline": round(seconds / baseline, 2), "subjects": args.subjects,
-                      "items": len(scheme.items), "periods": args.periods, "facts": inputs["facts"].height,
-                      "trace_rows": trace_rows}))
+    figures: dict[str, float | int] = {
+        "seconds": round(seconds, 3), "baseline_seconds": round(baseline, 3), "cpu_seconds": round(min(cpu_times), 3),
+        "baseline_cpu_seconds": round(baseline_cpu, 3), "ratio_to_baseline": round(seconds / baseline, 2),
+        "subjects": args.subjects, "items": len(scheme.items), "periods": args.periods,
+        "facts": inputs["facts"].height, "trace_rows": trace_rows}
+    print(json.dumps(figures))
+    return figures
 
 
 if __name__ == "__main__":
