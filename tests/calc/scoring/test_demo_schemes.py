@@ -68,7 +68,7 @@ def test_county_scheme_for_six_counties():
     pm25 = {r["item"]: r["sentence"] for r in result.sheet("西山县", "2025")}
     assert pm25["A1"] == "PM2.5年均浓度34µg/m³，目标≤36µg/m³，已达到目标，本项得6分"
     assert pm25["E2"] == "发生重大环境事件1起，每起扣5分，计5分，本项扣5分"
-    assert result.inputs.filter((pl.col("item") == "E2")).get_column("source_id").to_list() == [7]
+    assert result.inputs.filter(pl.col("item") == "E2").get_column("source_id").to_list() == [7]
 
 
 def test_department_scheme_scores_with_missing_data_marked():
