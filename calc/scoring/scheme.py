@@ -40,6 +40,7 @@ __all__ = [
     "IndexIndicator",
     "Item",
     "Manual",
+    "PerEvent",
     "PeriodicEvents",
     "RankPoints",
     "Rule",
@@ -183,24 +184,28 @@ class PeriodicEvents:
 
 
 @dataclass(frozen=True)
-class BonusCapped:
-    """+``per`` points per event counted by the fact ``key``, at most the item's points."""
+class PerEvent:
+    """``per`` points per event counted by the fact ``key``, at most the item's points (the two rules below)."""
 
     key: str
     per: Decimal
-    unit: str = "项"
+    unit: str = ""
     label: str = ""
+
+
+@dataclass(frozen=True)
+class BonusCapped(PerEvent):
+    """+``per`` points per event, at most the item's points."""
+
+    unit: str = "项"
     type: Literal["bonus_capped"] = "bonus_capped"
 
 
 @dataclass(frozen=True)
-class EventDeduction:
-    """−``per`` points per incident counted by the fact ``key``, at most the item's points."""
+class EventDeduction(PerEvent):
+    """−``per`` points per incident, at most the item's points."""
 
-    key: str
-    per: Decimal
     unit: str = "起"
-    label: str = ""
     type: Literal["event_deduction"] = "event_deduction"
 
 

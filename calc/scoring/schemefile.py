@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -338,12 +338,11 @@ def _rule(reader: _Reader, places: int, item_points: Decimal) -> Rule:
         rule = _grade_map(reader, places, item_points)
     elif kind == "periodic_events":
         rule = _periodic_events(reader)
-    elif kind == "bonus_capped":
-        rule = BonusCapped(key=reader.text("key", required=True), per=reader.required_number("per", positive=True),
-                           unit=reader.text("unit") or "项", label=reader.text("label"))
-    elif kind == "event_deduction":
-        rule = EventDeduction(key=reader.text("key", required=True), per=reader.required_number("per", positive=True),
-                              unit=reader.text("unit") or "起", label=reader.text("label"))
+    elif kind in ("bonus_capped", "event_deduction"):
+        cls = BonusCapped if kind == "bonus_capped" else EventDeduction
+        rule = cls(key=reader.text("key", required=True), per=reader.required_number("per", positive=True),
+                   label=reader.text("label"))
+        rule = replace(rule, unit=reader.text("unit") or rule.unit)
     elif kind == "composite_index":
         rule = _composite(reader, places)
     else:
