@@ -311,23 +311,25 @@ def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Co
                     missed=pl.when(role == "missed").then(pl.col("v")).otherwise(0),
                     severe=pl.when(role == "severe").then(pl.col("v")).otherwise(0),
                     waived=(role == "waiver") & (pl.col("v") != 0).fill_null(False)))
-    parts = (rows.group_by("key").agg(pl.col("cell", "iid").first(), pl.col("missed", "severe").sum(),
-                                      pl.col("waived").any())
-             .join(grid.select("iid", "deduct", "severe_deduct").unique("iid"), on="iid")
-             .with_columns(ded=pl.col("missed").cast(_I128) * pl.col("deduct")
-                           + pl.col("severe").cast(_I128) * pl.col("severe_deduct")))
-    kept = ~pl.col("waived")
+    parts = rows.group_by("key").agg(pl.col("cell").first(), pl.col("missed", "severe").sum(), pl.col("waived").any())
+    kept, waived = ~pl.col("waived"), pl.col("waived")
+    # the rates are the item's: Σ(misses × rate) = rate × Σ misses, so only integers are summed
     summary = parts.group_by("cell").agg(
         count=pl.col("missed").filter(kept).sum(), severe=pl.col("severe").filter(kept).sum(),
-        ded=pl.col("ded").filter(kept).sum(), waived_ded=pl.col("ded").filter(pl.col("waived")).sum(),
-        waived_parts=pl.col("waived").sum().cast(_I64))
+        waived_missed=pl.col("missed").filter(waived).sum(), waived_severe=pl.col("severe").filter(waived).sum(),
+        waived_parts=waived.sum().cast(_I64))
     grid = grid.with_columns(cell=cell)
     grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
     grid = grid.join(summary, on="cell", how="left").drop("cell").with_columns(
-        pl.col("count", "severe").fill_null(0), pl.col("waived_parts").fill_null(0),
-        deduction=_rdiv(pl.col("ded").fill_null(0), UNIT * UNIT // q),
-        waived=_rdiv(pl.col("waived_ded").fill_null(0), UNIT * UNIT // q))
-    return grid.with_columns(raw=pl.col("P") - pl.col("deduction"), missing=pl.lit(False)).drop("ded", "waived_ded")
+        pl.col("count", "severe", "waived_missed", "waived_severe", "waived_parts").fill_null(0))
+
+    def amount(missed: str, severe: str) -> pl.Expr:
+        return _rdiv(pl.col(missed).cast(_I128) * pl.col("deduct") + pl.col(severe).cast(_I128) * pl.col("severe_deduct"),
+                     UNIT * UNIT // q)
+
+    grid = grid.with_columns(deduction=amount("count", "severe"), waived=amount("waived_missed", "waived_severe"))
+    return grid.with_columns(raw=pl.col("P") - pl.col("deduction"), missing=pl.lit(False)).drop(
+        "waived_missed", "waived_severe")
 
 
 def _ranked(grid: pl.DataFrame, value: pl.Expr) -> pl.DataFrame:
