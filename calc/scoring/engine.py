@@ -142,7 +142,7 @@ def _encode(facts: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
     ).drop_nulls(["sid", "pid", "kid"]).with_columns(pos=codes.pos(pl.col("kid")))
     single = coded.select(pl.col("pos").filter(pl.col("part").is_null())).to_series()
     parted = coded.select("pos", "part").filter(pl.col("part").is_not_null())
-    if single.is_duplicated().any() or parted.is_duplicated().any():
+    if single.n_unique() != single.len() or parted.n_unique() != parted.height:
         raise ValueError("facts: a (subject, period, key, part) appears twice")
     return coded
 
@@ -581,7 +581,8 @@ def _totals(scheme: Scheme, trace: pl.DataFrame, subjects: pl.DataFrame) -> pl.D
     names = [g.name for g in scheme.grades]
     worst = len(names) - 1
     scale = 10**scheme.places
-    points, bonus = pl.col("points").to_physical(), pl.col("bonus").to_physical().fill_null(0)
+    points = pl.col("points").to_physical().cast(_I64)
+    bonus = pl.col("bonus").to_physical().cast(_I64).fill_null(0)
     band = pl.lit(worst, dtype=_I64)
     for index in range(worst - 1, -1, -1):
         minimum = scheme.grades[index].min
@@ -606,7 +607,8 @@ def _totals(scheme: Scheme, trace: pl.DataFrame, subjects: pl.DataFrame) -> pl.D
         ranked=pl.len().over("group", "period").cast(_I64),
     )
     extra = [c for c in subjects.columns if c not in ("subject", "group")]
-    return (totals.with_columns(_points(pl.col(c), scheme.places) for c in ("total", "base", "bonus", "deduction"))
+    return (totals.with_columns(_points(pl.col(c).fill_null(0), scheme.places)
+                                for c in ("total", "base", "bonus", "deduction"))
             .select(TOTAL_COLUMNS).join(subjects.select("subject", *extra), on="subject", how="left")
             .sort("group", "period", "rank", "subject"))
 
@@ -689,8 +691,15 @@ def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexe
     scheme = codes.scheme
     pairs = pl.DataFrame([(iid, codes.kid(key)) for iid, item in enumerate(scheme.items) for key in item.keys()],
                          schema={"iid": _I64, "kid": _I64}, orient="row")
-    rows = coded.select("sid", "pid", "kid", "part", "value", "text", "na", "source_kind", "source_id").join(
-        pairs, on="kid")
+    columns = ("sid", "pid", "kid", "part", "v", "text", "na", "source_kind", "source_id")
+    shared = pairs.filter(pl.col("kid").is_duplicated())
+    once = pairs.filter(~pl.col("kid").is_duplicated())
+    # a key read by one item: its item by lookup (most keys); a key read by several: a join
+    lookup = pl.Series("iid", [None] * len(codes.keys), dtype=_I64)
+    if once.height:
+        lookup.scatter(once.get_column("kid"), once.get_column("iid"))
+    single = coded.select(columns).with_columns(iid=lookup.gather(coded.get_column("kid"))).drop_nulls("iid")
+    rows = pl.concat([single, coded.select(columns).join(shared, on="kid")]) if shared.height else single
     if any(item.groups for item in scheme.items):
         rows = rows.join(trace_keys, on=["sid", "pid", "iid"], how="semi")
     rows = rows.with_columns(index=pl.lit(None, dtype=_I64))
@@ -700,7 +709,7 @@ def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexe
             indexes, on=["sid", "pid", "iid", "kid"], how="left")], how="diagonal_relaxed")
     keys = pl.Series(codes.keys, dtype=pl.Enum(codes.keys)).gather(rows.get_column("kid")).alias("key")
     return rows.with_columns(*_named(rows, codes, "subject", "period", "item"), keys).select(
-        "subject", "period", "item", "key", "part", pl.col("value").cast(pl.Decimal(38, 6)),
+        "subject", "period", "item", "key", "part", _value(pl.col("v")).alias("value"),
         "text", "na", "source_kind", "source_id", _value(pl.col("index")).alias("index"))
 
 
