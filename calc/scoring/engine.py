@@ -576,27 +576,35 @@ def _trace(items: pl.DataFrame, adjustments: pl.DataFrame, codes: _Codes) -> pl.
     return frame.with_columns(_named(frame, codes, *names)).select(TRACE_COLUMNS)
 
 
-def _totals(scheme: Scheme, trace: pl.DataFrame, subjects: pl.DataFrame) -> pl.DataFrame:
+def _totals(codes: _Codes, items: pl.DataFrame, adjustments: pl.DataFrame, subjects: pl.DataFrame) -> pl.DataFrame:
+    """One row per subject × period, summed over the items' integer points (one integer group key)."""
+    scheme = codes.scheme
     kind = pl.col("kind")
     names = [g.name for g in scheme.grades]
     worst = len(names) - 1
     scale = 10**scheme.places
-    points = pl.col("points").to_physical().cast(_I64)
-    bonus = pl.col("bonus").to_physical().cast(_I64).fill_null(0)
+    cell = pl.col("sid") * len(codes.periods) + pl.col("pid")
+    totals = items.group_by(cell.alias("cell")).agg(
+        pl.col("sid", "pid", "gid").first(), total=pl.col("points").sum(),
+        base=pl.col("points").filter(kind == "base").sum(),
+        bonus=pl.col("points").filter(kind == "bonus").sum() + pl.col("bonus").filter(kind == "base").fill_null(0).sum(),
+        deduction=pl.col("points").filter(kind == "deduction").sum())
+    if adjustments.height:
+        cap_index = pl.col("grade").replace_strict({n: i for i, n in enumerate(names)}, default=None,
+                                                   return_dtype=_I64)
+        hits = adjustments.filter(pl.col("hit")).group_by(cell.alias("cell")).agg(
+            vetoed=(pl.col("rule") == "veto").any(), cap=cap_index.filter(pl.col("rule") == "grade_cap").max())
+        totals = totals.join(hits, on="cell", how="left")
+    else:
+        totals = totals.with_columns(vetoed=pl.lit(None, dtype=pl.Boolean), cap=pl.lit(None, dtype=_I64))
     band = pl.lit(worst, dtype=_I64)
     for index in range(worst - 1, -1, -1):
         minimum = scheme.grades[index].min
         assert minimum is not None
         band = pl.when(pl.col("total") >= int(minimum * scale)).then(pl.lit(index, dtype=_I64)).otherwise(band)
-    cap_index = pl.col("grade").replace_strict({n: i for i, n in enumerate(names)}, default=None, return_dtype=_I64)
-    adjust = pl.col("hit").fill_null(False)
-    totals = trace.group_by("subject", "period", "group").agg(
-        total=points.filter(kind != "adjustment").sum(), base=points.filter(kind == "base").sum(),
-        bonus=points.filter(kind == "bonus").sum() + bonus.filter(kind == "base").sum(),
-        deduction=points.filter(kind == "deduction").sum(),
-        vetoed=(adjust & (pl.col("rule") == "veto")).any(),
-        cap=cap_index.filter(adjust & (pl.col("rule") == "grade_cap")).max(),
-    ).with_columns(pl.col("subject", "period", "group").cast(pl.String), band=band)
+    totals = totals.with_columns(*_named(totals, codes, "subject", "period", "group"), band=band,
+                                 vetoed=pl.col("vetoed").fill_null(False))
+    totals = totals.with_columns(pl.col("subject", "period", "group").cast(pl.String))
     final = (pl.when(pl.col("vetoed")).then(pl.lit(worst, dtype=_I64))
              .when(pl.col("cap") > pl.col("band")).then(pl.col("cap")).otherwise(pl.col("band")))
     totals = totals.with_columns(
@@ -752,7 +760,8 @@ def score(scheme: Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, period
     side = _coded_side(prepare_exemptions(exemptions), codes, "exemptions").select(
         "sid", "pid", "iid", na_reason="reason")
     items, indexes = _items(pairs, coded, dense, codes, side, _check_manual(manual_frame, codes))
-    trace = _trace(items, _adjustments(pairs, dense, codes), codes)
-    totals = _totals(scheme, trace, subjects)
+    adjustments = _adjustments(pairs, dense, codes)
+    totals = _totals(codes, items, adjustments, subjects)
+    trace = _trace(items, adjustments, codes)
     return Scoring(scheme=scheme, periods=tuple(chosen), totals=totals, trace=trace,
                    inputs=_inputs(coded, codes, items.select("sid", "pid", "iid"), indexes))
