@@ -34,91 +34,72 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from calc.scoring import engine  # noqa: E402
-from calc.scoring.scheme import (  # noqa: E402
-    Adjustment,
-    Bonus,
-    BonusCapped,
-    CompositeIndex,
-    Condition,
-    EventDeduction,
-    GapLinear,
-    Grade,
-    GradeMap,
-    IndexIndicator,
-    Item,
-    Manual,
-    PeriodicEvents,
-    RankPoints,
-    Rule,
-    Scheme,
-    Section,
-    ThresholdCount,
-)
+from calc.scoring import scheme as sc  # noqa: E402
 
 D = Decimal
 CATEGORIES = ("优秀", "良好", "合格", "不合格")
 PARTS = 3  # monitoring sections per periodic item
 
 
-def _rule(n: int) -> tuple[Rule, list[tuple[str, str]]]:
+def _rule(n: int) -> tuple[sc.Rule, list[tuple[str, str]]]:
     """The ``n``-th item's rule and the (key, kind) of the facts it reads."""
     key = f"k{n}"
     kind = n % 12
     if kind in (0, 1, 2):
         rounding = ("exact", "up", "down")[kind]
-        return (GapLinear(key=key, comparison="<=", target=D(35), deduct=D("0.5"), rounding=rounding, unit="µg/m³"),
+        return (sc.GapLinear(key=key, comparison="<=", target=D(35), deduct=D("0.5"), rounding=rounding, unit="µg/m³"),
                 [(key, "value")])
     if kind == 3:
-        return (GapLinear(key=key, comparison=">=", target_key=f"{key}.target", deduct=D("0.25"), unit="%"),
+        return (sc.GapLinear(key=key, comparison=">=", target_key=f"{key}.target", deduct=D("0.25"), unit="%"),
                 [(key, "value"), (f"{key}.target", "value")])
     if kind == 4:
-        return ThresholdCount(key=key, required=D(3), deduct=D(1)), [(key, "count")]
+        return sc.ThresholdCount(key=key, required=D(3), deduct=D(1)), [(key, "count")]
     if kind == 5:
-        return RankPoints(key=key, step=D("0.01")), [(key, "value")]
+        return sc.RankPoints(key=key, step=D("0.01")), [(key, "value")]
     if kind == 6:
-        return RankPoints(key=key, mode="share"), [(key, "value")]
+        return sc.RankPoints(key=key, mode="share"), [(key, "value")]
     if kind == 7:
         table = tuple(zip(CATEGORIES, (D(2), D("1.5"), D(1), D(0)), strict=True))
-        return GradeMap(key=key, points=table), [(key, "text")]
+        return sc.GradeMap(key=key, points=table), [(key, "text")]
     if kind == 8:
-        return (PeriodicEvents(key=key, deduct=D("0.5"), severe_key=f"{key}.worst", severe_deduct=D(1),
+        return (sc.PeriodicEvents(key=key, deduct=D("0.5"), severe_key=f"{key}.worst", severe_deduct=D(1),
                                waiver_key=f"{key}.met"),
                 [(key, "parts"), (f"{key}.worst", "parts"), (f"{key}.met", "parts")])
     if kind == 9:
-        indicators = tuple(IndexIndicator(f"{key}.i{j}", f"指标{j}", D(("2.75", "1.83", "0.92", "0.92")[j]),
+        indicators = tuple(sc.IndexIndicator(f"{key}.i{j}", f"指标{j}", D(("2.75", "1.83", "0.92", "0.92")[j]),
                                           "lower" if j == 3 else "higher") for j in range(4))
-        return CompositeIndex(indicators=indicators), [(i.key, "value") for i in indicators]
+        return sc.CompositeIndex(indicators=indicators), [(i.key, "value") for i in indicators]
     if kind == 10:
-        return Manual(), []
-    return GapLinear(key=key, comparison=">=", target=D(100), per=D("0.5"), deduct=D("0.1"), unit="%"), [(key, "value")]
+        return sc.Manual(), []
+    return sc.GapLinear(key=key, comparison=">=", target=D(100), per=D("0.5"), deduct=D("0.1"), unit="%"), [(key, "value")]
 
 
-def build_scheme(items: int) -> tuple[Scheme, list[tuple[str, str]]]:
+def build_scheme(items: int) -> tuple[sc.Scheme, list[tuple[str, str]]]:
     built, facts = [], []
     for n in range(items - 2):
         rule, reads = _rule(n)
         extras: dict[str, object] = {}
         if n % 12 == 0:
-            extras["zero_if"] = Condition(key=f"k{n}", op=">=", other_key=f"k{n}.previous")
+            extras["zero_if"] = sc.Condition(key=f"k{n}", op=">=", other_key=f"k{n}.previous")
             reads.append((f"k{n}.previous", "value"))
         if n % 12 == 8:
-            extras["bonus"] = Bonus(key=f"k{n}.upgraded", per=D(1), cap=D(2))
+            extras["bonus"] = sc.Bonus(key=f"k{n}.upgraded", per=D(1), cap=D(2))
             reads.append((f"k{n}.upgraded", "count"))
-        built.append(Item(code=f"I{n:02d}", name=f"评分项{n}", points=D(2), rule=rule, **extras))  # type: ignore[arg-type]
+        built.append(sc.Item(code=f"I{n:02d}", name=f"评分项{n}", points=D(2), rule=rule, **extras))  # type: ignore[arg-type]
         facts += reads
-    built.append(Item(code="B1", name="加分", points=D(3), rule=BonusCapped(key="bonus", per=D("1.5"))))
-    built.append(Item(code="E1", name="事件", points=D(20), rule=EventDeduction(key="incidents", per=D(5))))
+    built.append(sc.Item(code="B1", name="加分", points=D(3), rule=sc.BonusCapped(key="bonus", per=D("1.5"))))
+    built.append(sc.Item(code="E1", name="事件", points=D(20), rule=sc.EventDeduction(key="incidents", per=D(5))))
     facts += [("bonus", "count"), ("incidents", "count"), ("fake", "value"), ("big", "value")]
     total = sum((i.points for i in built if i.kind == "base"), D(0))
-    grades = (Grade("优秀", total * D("0.9")), Grade("良好", total * D("0.7")), Grade("合格", total * D("0.6")), Grade("不合格"))
-    adjustments = (Adjustment("V1", "数据造假", "veto", Condition(key="fake", op=">=", value=D(1))),
-                   Adjustment("G1", "特别重大事件", "grade_cap", Condition(key="big", op=">=", value=D(1)), grade="良好"))
-    scheme = Scheme(code="bench", name="基准评分细则", version=1, groups=("county",), period="month", total=total,
-                    sections=(Section("S", "全部", tuple(built)),), grades=grades, adjustments=adjustments)
+    grades = (sc.Grade("优秀", total * D("0.9")), sc.Grade("良好", total * D("0.7")), sc.Grade("合格", total * D("0.6")), sc.Grade("不合格"))
+    adjustments = (sc.Adjustment("V1", "数据造假", "veto", sc.Condition(key="fake", op=">=", value=D(1))),
+                   sc.Adjustment("G1", "特别重大事件", "grade_cap", sc.Condition(key="big", op=">=", value=D(1)), grade="良好"))
+    scheme = sc.Scheme(code="bench", name="基准评分细则", version=1, groups=("county",), period="month", total=total,
+                    sections=(sc.Section("S", "全部", tuple(built)),), grades=grades, adjustments=adjustments)
     return scheme, facts
 
 
-def build_inputs(scheme: Scheme, reads: list[tuple[str, str]], subjects: int, periods: int) -> dict[str, pl.DataFrame]:
+def build_inputs(scheme: sc.Scheme, reads: list[tuple[str, str]], subjects: int, periods: int) -> dict[str, pl.DataFrame]:
     """Subjects, facts (long form, with a source on every row) and manual points, all built in polars."""
     subject_frame = pl.DataFrame({"subject": [f"s{n}" for n in range(subjects)], "group": "county",
                                   "name": [f"县{n}" for n in range(subjects)]})
@@ -143,7 +124,7 @@ def build_inputs(scheme: Scheme, reads: list[tuple[str, str]], subjects: int, pe
             na=pl.col("h") % 100 == 1,
             source_kind=pl.lit("value_revision"), source_id=(pl.col("h") % 10**9).cast(pl.Int64)))
     facts = pl.concat(frames)
-    manual_items = [i.code for i in scheme.items if isinstance(i.rule, Manual)]
+    manual_items = [i.code for i in scheme.items if isinstance(i.rule, sc.Manual)]
     manual = (grid.join(pl.DataFrame({"item": manual_items}), how="cross")
               .with_columns(points=(pl.concat_str("subject", "period", "item").hash(7) % 201).cast(pl.Int128)
                             .reinterpret(dtype=pl.Decimal(38, 2)), reason=pl.lit("市生态办现场检查")))

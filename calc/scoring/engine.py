@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from calc.scoring import scheme as sc
 from calc.scoring.inputs import (
     UNIT,
     period_pattern,
@@ -26,18 +27,6 @@ from calc.scoring.inputs import (
     prepare_facts,
     prepare_manual,
     prepare_subjects,
-)
-from calc.scoring.scheme import (
-    BonusCapped,
-    CompositeIndex,
-    EventDeduction,
-    GapLinear,
-    GradeMap,
-    Item,
-    PeriodicEvents,
-    RankPoints,
-    Scheme,
-    ThresholdCount,
 )
 from calc.scoring.text import explain
 
@@ -110,7 +99,7 @@ class _Codes:
     groups: list[str]
     periods: list[str]
     keys: list[str]
-    scheme: Scheme
+    scheme: sc.Scheme
 
     @property
     def width(self) -> int:
@@ -124,7 +113,7 @@ class _Codes:
         return (pl.col("sid") * len(self.periods) + pl.col("pid")) * len(self.keys) + kid
 
 
-def _scheme_keys(scheme: Scheme) -> list[str]:
+def _scheme_keys(scheme: sc.Scheme) -> list[str]:
     keys = {key for item in scheme.items for key in item.keys()}
     keys |= {key for a in scheme.adjustments for key in (a.when.key, a.when.other_key) if key}
     return sorted(keys)
@@ -161,10 +150,10 @@ class _Dense:
         """Single values of every key, texts of the keys read as categories, sums of the keys read as counts."""
         size = len(codes.subjects) * codes.width
         items = codes.scheme.items
-        counted = {codes.kid(i.rule.key) for i in items if isinstance(i.rule, ThresholdCount | BonusCapped
-                                                                       | EventDeduction)}
+        counted = {codes.kid(i.rule.key) for i in items if isinstance(i.rule, sc.ThresholdCount | sc.BonusCapped
+                                                                       | sc.EventDeduction)}
         counted |= {codes.kid(i.bonus.key) for i in items if i.bonus is not None}
-        texts = [codes.kid(i.rule.key) for i in items if isinstance(i.rule, GradeMap)]
+        texts = [codes.kid(i.rule.key) for i in items if isinstance(i.rule, sc.GradeMap)]
         single = coded.select("pos", "kid", "v", "text", "na", "part").filter(pl.col("part").is_null())
         counted_kids = sorted(k for k in counted if k is not None)
         totals = (coded.select("pos", "kid", "v").filter(pl.col("kid").is_in(counted_kids))
@@ -194,20 +183,20 @@ class _Dense:
 # the grid of subjects × periods × items, one rule at a time
 
 
-def _params(item: Item, codes: _Codes, q: int) -> dict[str, Any]:
+def _params(item: sc.Item, codes: _Codes, q: int) -> dict[str, Any]:
     rule = item.rule
     row: dict[str, Any] = {"kid": codes.kid(getattr(rule, "key", None)), "P": int(item.points * q),
                            "missing_full": item.missing == "full", "floor": item.floor}
-    if isinstance(rule, GapLinear):
+    if isinstance(rule, sc.GapLinear):
         row.update(target=_s6(rule.target), target_kid=codes.kid(rule.target_key), per=_s6(rule.per),
                    deduct=_s6(rule.deduct), rounding=rule.rounding, comparison=rule.comparison)
-    elif isinstance(rule, ThresholdCount):
+    elif isinstance(rule, sc.ThresholdCount):
         row.update(required=_s6(rule.required), deduct=_s6(rule.deduct))
-    elif isinstance(rule, RankPoints | CompositeIndex):
+    elif isinstance(rule, sc.RankPoints | sc.CompositeIndex):
         row.update(order=getattr(rule, "order", "higher"), mode=rule.mode, step=int(rule.step * q))
-    elif isinstance(rule, PeriodicEvents):
+    elif isinstance(rule, sc.PeriodicEvents):
         row.update(deduct=_s6(rule.deduct), severe_deduct=_s6(rule.severe_deduct))
-    elif isinstance(rule, BonusCapped | EventDeduction):
+    elif isinstance(rule, sc.BonusCapped | sc.EventDeduction):
         row.update(per=_s6(rule.per))
     if item.bonus is not None:
         row.update(bonus_kid=codes.kid(item.bonus.key), bonus_per=_s6(item.bonus.per), bonus_cap=int(item.bonus.cap * q))
@@ -630,7 +619,7 @@ class Scoring:
     by the scheme); ``inputs``: the facts each trace row read, with their sources, in no particular order.
     """
 
-    scheme: Scheme
+    scheme: sc.Scheme
     periods: tuple[str, ...]
     totals: pl.DataFrame
     trace: pl.DataFrame
@@ -649,7 +638,7 @@ class Scoring:
         return self.trace.with_columns(pl.Series("sentence", sentences, dtype=pl.String))
 
 
-def _periods(scheme: Scheme, facts: pl.DataFrame, manual: pl.DataFrame, periods: Iterable[str] | None) -> list[str]:
+def _periods(scheme: sc.Scheme, facts: pl.DataFrame, manual: pl.DataFrame, periods: Iterable[str] | None) -> list[str]:
     if periods is None:
         found = set(facts.get_column("period").unique().to_list()) | set(manual.get_column("period").unique().to_list())
     else:
@@ -721,13 +710,13 @@ def _inputs(coded: pl.DataFrame, codes: _Codes, trace_keys: pl.DataFrame, indexe
         "text", "na", "source_kind", "source_id", _value(pl.col("index")).alias("index"))
 
 
-def score(scheme: Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, periods: Iterable[str] | None = None,
+def score(scheme: sc.Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, periods: Iterable[str] | None = None,
           exemptions: pl.DataFrame | None = None, manual: pl.DataFrame | None = None) -> Scoring:
     """Score every subject in every period by ``scheme``.
 
     Parameters
     ----------
-    scheme : Scheme
+    scheme : sc.Scheme
         A validated scheme (:func:`calc.scoring.schemefile.loads`).
     subjects, facts, exemptions, manual : polars.DataFrame
         See :mod:`calc.scoring.inputs` for their columns.

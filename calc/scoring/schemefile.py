@@ -18,37 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from calc.scoring.scheme import (
-    ADJUSTMENT_KINDS,
-    BONUS_ORDERS,
-    COMPARISONS,
-    CONDITION_OPS,
-    GROUPS,
-    MISSING_POLICIES,
-    ORDERS,
-    PERIODS,
-    RANK_MODES,
-    ROUNDINGS,
-    RULE_TYPES,
-    Adjustment,
-    Bonus,
-    BonusCapped,
-    CompositeIndex,
-    Condition,
-    EventDeduction,
-    GapLinear,
-    Grade,
-    GradeMap,
-    IndexIndicator,
-    Item,
-    Manual,
-    PeriodicEvents,
-    RankPoints,
-    Rule,
-    Scheme,
-    Section,
-    ThresholdCount,
-)
+from calc.scoring import scheme as sc
 from calc.scoring.toml_writer import Value
 from calc.scoring.toml_writer import dumps as toml_dumps
 
@@ -237,51 +207,51 @@ def _decimal(value: object) -> Decimal | None:
 # reading
 
 
-def _condition(reader: _Reader) -> Condition:
+def _condition(reader: _Reader) -> sc.Condition:
     key = reader.text("key", required=True)
-    op = reader.choice("op", CONDITION_OPS)
+    op = reader.choice("op", sc.CONDITION_OPS)
     value = reader.number("value")
     other = reader.optional_text("other_key")
     if (value is None) == (other is None):
         reader.fail("value", "应给出 value（数值）或 other_key（另一项数据）二者之一")
     label = reader.text("label")
     reader.done()
-    return Condition(key=key, op=cast(Any, op), value=value, other_key=other, label=label)
+    return sc.Condition(key=key, op=cast(Any, op), value=value, other_key=other, label=label)
 
 
-def _gap_linear(reader: _Reader) -> GapLinear:
+def _gap_linear(reader: _Reader) -> sc.GapLinear:
     target = reader.number("target")
     target_key = reader.optional_text("target_key")
     if (target is None) == (target_key is None):
         reader.fail("target", "应给出 target（目标值）或 target_key（各对象自己的目标数据）二者之一")
-    return GapLinear(
-        key=reader.text("key", required=True), comparison=cast(Any, reader.choice("comparison", COMPARISONS)),
+    return sc.GapLinear(
+        key=reader.text("key", required=True), comparison=cast(Any, reader.choice("comparison", sc.COMPARISONS)),
         deduct=reader.required_number("deduct", positive=True), target=target, target_key=target_key,
         per=reader.number("per", default=Decimal(1), positive=True) or Decimal(1),
-        rounding=cast(Any, reader.choice("rounding", ROUNDINGS, "exact")), unit=reader.text("unit"),
+        rounding=cast(Any, reader.choice("rounding", sc.ROUNDINGS, "exact")), unit=reader.text("unit"),
         label=reader.text("label"))
 
 
-def _threshold_count(reader: _Reader) -> ThresholdCount:
-    return ThresholdCount(
+def _threshold_count(reader: _Reader) -> sc.ThresholdCount:
+    return sc.ThresholdCount(
         key=reader.text("key", required=True), required=reader.required_number("required", positive=True),
         deduct=reader.required_number("deduct", positive=True), unit=reader.text("unit") or "个",
         label=reader.text("label"))
 
 
-def _rank_points(reader: _Reader, places: int) -> RankPoints:
-    order = reader.choice("order", ORDERS, "higher")
-    mode = reader.choice("mode", RANK_MODES, "step")
+def _rank_points(reader: _Reader, places: int) -> sc.RankPoints:
+    order = reader.choice("order", sc.ORDERS, "higher")
+    mode = reader.choice("mode", sc.RANK_MODES, "step")
     step = reader.number("step", default=Decimal(0), places=places, at_least=Decimal(0)) or Decimal(0)
     if mode == "step" and step <= 0:
         reader.fail("step", "按名次递减时应给出每名递减的分值（大于0）")
     if mode == "share" and order != "higher":
         reader.fail("order", "按与第1名的比例赋分只适用于越高越好的数据")
-    return RankPoints(key=reader.text("key", required=True), order=cast(Any, order), mode=cast(Any, mode),
+    return sc.RankPoints(key=reader.text("key", required=True), order=cast(Any, order), mode=cast(Any, mode),
                       step=step, label=reader.text("label"))
 
 
-def _grade_map(reader: _Reader, places: int, item_points: Decimal) -> GradeMap:
+def _grade_map(reader: _Reader, places: int, item_points: Decimal) -> sc.GradeMap:
     key = reader.text("key", required=True)
     table = reader.sub("points")
     pairs: list[tuple[str, Decimal]] = []
@@ -292,42 +262,42 @@ def _grade_map(reader: _Reader, places: int, item_points: Decimal) -> GradeMap:
         pairs.append((str(name).strip(), points if points is not None else Decimal(0)))
     if not pairs:
         reader.fail("points", "应列出各等级及其得分")
-    return GradeMap(key=key, points=tuple(pairs), label=reader.text("label"))
+    return sc.GradeMap(key=key, points=tuple(pairs), label=reader.text("label"))
 
 
-def _periodic_events(reader: _Reader) -> PeriodicEvents:
+def _periodic_events(reader: _Reader) -> sc.PeriodicEvents:
     severe_key = reader.optional_text("severe_key")
     severe = reader.number("severe_deduct", default=Decimal(0), at_least=Decimal(0)) or Decimal(0)
     if (severe_key is None) != (severe == 0):
         reader.fail("severe_deduct", "severe_key 与 severe_deduct 应同时给出")
-    return PeriodicEvents(
+    return sc.PeriodicEvents(
         key=reader.text("key", required=True), deduct=reader.required_number("deduct", positive=True),
         severe_key=severe_key, severe_deduct=severe, waiver_key=reader.optional_text("waiver_key"),
         unit=reader.text("unit") or "断面月", label=reader.text("label"), severe_label=reader.text("severe_label"))
 
 
-def _composite(reader: _Reader, places: int) -> CompositeIndex:
+def _composite(reader: _Reader, places: int) -> sc.CompositeIndex:
     indicators = []
     for number, entry in enumerate(reader.tables("indicator"), start=1):
         sub = _Reader(reader.problems, reader.where, entry, f"{reader.prefix}indicator[{number}].")
-        indicators.append(IndexIndicator(
+        indicators.append(sc.IndexIndicator(
             key=sub.text("key", required=True), name=sub.text("name", required=True),
-            weight=sub.required_number("weight", positive=True), order=cast(Any, sub.choice("order", ORDERS, "higher"))))
+            weight=sub.required_number("weight", positive=True), order=cast(Any, sub.choice("order", sc.ORDERS, "higher"))))
         sub.done()
     if not indicators:
         reader.fail("indicator", "综合指数应至少有一个指标")
     if len({i.key for i in indicators}) != len(indicators):
         reader.fail("indicator", "指标的 key 有重复")
-    mode = reader.choice("mode", RANK_MODES, "share")
+    mode = reader.choice("mode", sc.RANK_MODES, "share")
     step = reader.number("step", default=Decimal(0), places=places, at_least=Decimal(0)) or Decimal(0)
     if mode == "step" and step <= 0:
         reader.fail("step", "按名次递减时应给出每名递减的分值（大于0）")
-    return CompositeIndex(indicators=tuple(indicators), mode=cast(Any, mode), step=step, label=reader.text("label"))
+    return sc.CompositeIndex(indicators=tuple(indicators), mode=cast(Any, mode), step=step, label=reader.text("label"))
 
 
-def _rule(reader: _Reader, places: int, item_points: Decimal) -> Rule:
-    kind = reader.choice("type", RULE_TYPES)
-    rule: Rule
+def _rule(reader: _Reader, places: int, item_points: Decimal) -> sc.Rule:
+    kind = reader.choice("type", sc.RULE_TYPES)
+    rule: sc.Rule
     if kind == "gap_linear":
         rule = _gap_linear(reader)
     elif kind == "threshold_count":
@@ -339,40 +309,40 @@ def _rule(reader: _Reader, places: int, item_points: Decimal) -> Rule:
     elif kind == "periodic_events":
         rule = _periodic_events(reader)
     elif kind in ("bonus_capped", "event_deduction"):
-        cls = BonusCapped if kind == "bonus_capped" else EventDeduction
+        cls = sc.BonusCapped if kind == "bonus_capped" else sc.EventDeduction
         rule = cls(key=reader.text("key", required=True), per=reader.required_number("per", positive=True),
                    label=reader.text("label"))
         rule = replace(rule, unit=reader.text("unit") or rule.unit)
     elif kind == "composite_index":
         rule = _composite(reader, places)
     else:
-        rule = Manual(label=reader.text("label"))
+        rule = sc.Manual(label=reader.text("label"))
     reader.done()
     return rule
 
 
-def _bonus(reader: _Reader, places: int) -> Bonus:
-    bonus = Bonus(key=reader.text("key", required=True), per=reader.required_number("per", positive=True),
+def _bonus(reader: _Reader, places: int) -> sc.Bonus:
+    bonus = sc.Bonus(key=reader.text("key", required=True), per=reader.required_number("per", positive=True),
                   cap=reader.required_number("cap", positive=True, places=places), label=reader.text("label"),
                   unit=reader.text("unit") or "个")
     reader.done()
     return bonus
 
 
-def _item(problems: list[Problem], entry: object, scheme_groups: tuple[str, ...], places: int) -> Item:
+def _item(problems: list[Problem], entry: object, scheme_groups: tuple[str, ...], places: int) -> sc.Item:
     code = str(entry.get("code", "")) if isinstance(entry, Mapping) else ""
     name = str(entry.get("name", "")) if isinstance(entry, Mapping) else ""
     reader = _Reader(problems, f"评分项「{code} {name}」".replace("「 ", "「").replace(" 」", "」"), entry)
     code, name = reader.text("code", required=True, code=True), reader.text("name", required=True)
     points = reader.required_number("points", positive=True, places=places)
-    groups = reader.strings("groups", {g: GROUPS[g] for g in scheme_groups})
-    rule = _rule(reader.sub("rule"), places, points) if reader.has("rule") else Manual()
+    groups = reader.strings("groups", {g: sc.GROUPS[g] for g in scheme_groups})
+    rule = _rule(reader.sub("rule"), places, points) if reader.has("rule") else sc.Manual()
     if not reader.has("rule"):
         reader.fail("rule", "不能为空")
     zero_if = _condition(reader.sub("zero_if")) if reader.has("zero_if") else None
     bonus = _bonus(reader.sub("bonus"), places) if reader.has("bonus") else None
-    item = Item(code=code, name=name, points=points, rule=rule, source=reader.text("source"), groups=groups,
-                missing=cast(Any, reader.choice("missing", MISSING_POLICIES, "zero")),
+    item = sc.Item(code=code, name=name, points=points, rule=rule, source=reader.text("source"), groups=groups,
+                missing=cast(Any, reader.choice("missing", sc.MISSING_POLICIES, "zero")),
                 floor=reader.boolean("floor", True), zero_if=zero_if, bonus=bonus, eco=reader.boolean("eco", True),
                 note=reader.text("note"))
     if item.kind != "base" and (bonus is not None or zero_if is not None or not item.floor):
@@ -381,7 +351,7 @@ def _item(problems: list[Problem], entry: object, scheme_groups: tuple[str, ...]
     return item
 
 
-def _grades(reader: _Reader) -> tuple[Grade, ...]:
+def _grades(reader: _Reader) -> tuple[sc.Grade, ...]:
     grades = []
     entries = reader.tables("grade")
     for number, entry in enumerate(entries, start=1):
@@ -392,7 +362,7 @@ def _grades(reader: _Reader) -> tuple[Grade, ...]:
             sub.fail("min", "最低一档不设下限")
         if not last and minimum is None:
             sub.fail("min", "除最低一档外，每档应给出下限")
-        grades.append(Grade(name=sub.text("name", required=True), min=minimum))
+        grades.append(sc.Grade(name=sub.text("name", required=True), min=minimum))
         sub.done()
     if len(grades) < 2:
         reader.fail("grade", "至少应有两个等次")
@@ -404,11 +374,11 @@ def _grades(reader: _Reader) -> tuple[Grade, ...]:
     return tuple(grades)
 
 
-def _adjustments(reader: _Reader, grade_names: Sequence[str]) -> tuple[Adjustment, ...]:
+def _adjustments(reader: _Reader, grade_names: Sequence[str]) -> tuple[sc.Adjustment, ...]:
     adjustments = []
     for number, entry in enumerate(reader.tables("adjustment"), start=1):
         sub = _Reader(reader.problems, f"等次调整第{number}条", entry)
-        kind = sub.choice("kind", ADJUSTMENT_KINDS)
+        kind = sub.choice("kind", sc.ADJUSTMENT_KINDS)
         grade = sub.text("grade")
         if kind == "grade_cap" and grade not in grade_names:
             sub.fail("grade", f"应为等次之一：{'、'.join(grade_names)}")
@@ -417,8 +387,8 @@ def _adjustments(reader: _Reader, grade_names: Sequence[str]) -> tuple[Adjustmen
         when = _condition(sub.sub("when")) if sub.has("when") else None
         if when is None:
             sub.fail("when", "不能为空")
-        adjustments.append(Adjustment(code=sub.text("code", required=True, code=True), name=sub.text("name", required=True),
-                                      kind=cast(Any, kind), when=when or Condition(key="", op=">="), grade=grade,
+        adjustments.append(sc.Adjustment(code=sub.text("code", required=True, code=True), name=sub.text("name", required=True),
+                                      kind=cast(Any, kind), when=when or sc.Condition(key="", op=">="), grade=grade,
                                       source=sub.text("source")))
         sub.done()
     if len({a.code for a in adjustments}) != len(adjustments):
@@ -426,7 +396,7 @@ def _adjustments(reader: _Reader, grade_names: Sequence[str]) -> tuple[Adjustmen
     return tuple(adjustments)
 
 
-def _sections(reader: _Reader, groups: tuple[str, ...], places: int) -> tuple[Section, ...]:
+def _sections(reader: _Reader, groups: tuple[str, ...], places: int) -> tuple[sc.Section, ...]:
     sections = []
     for number, entry in enumerate(reader.tables("section"), start=1):
         sub = _Reader(reader.problems, f"第{number}部分", entry)
@@ -434,7 +404,7 @@ def _sections(reader: _Reader, groups: tuple[str, ...], places: int) -> tuple[Se
         items = tuple(_item(reader.problems, e, groups, places) for e in sub.tables("item"))
         if not items:
             sub.fail("item", "至少应有一个评分项")
-        sections.append(Section(code=code, name=name, items=items))
+        sections.append(sc.Section(code=code, name=name, items=items))
         sub.done()
     if not sections:
         reader.fail("section", "至少应有一个部分")
@@ -445,21 +415,21 @@ def _sections(reader: _Reader, groups: tuple[str, ...], places: int) -> tuple[Se
     return tuple(sections)
 
 
-def from_data(data: Mapping[str, Any]) -> Scheme:
+def from_data(data: Mapping[str, Any]) -> sc.Scheme:
     """A scheme from parsed TOML (numbers as ``int`` or ``Decimal``); raises :class:`SchemeError`."""
     problems: list[Problem] = []
     top = _Reader(problems, "评分细则", data)
     head = top.sub("scheme", "评分细则")
     places = head.integer("places", 2, 0, MAX_PLACES)
-    groups = head.strings("groups", GROUPS)
+    groups = head.strings("groups", sc.GROUPS)
     if not groups:
         head.fail("groups", "应至少有一类考核对象（county、department）")
     grades = _grades(top)
-    scheme = Scheme(
+    scheme = sc.Scheme(
         code=head.text("code", required=True, code=True), name=head.text("name", required=True),
         version=head.integer("version", None, 1), groups=groups,
-        period=cast(Any, head.choice("period", PERIODS)), total=head.required_number("total", positive=True, places=places),
-        places=places, bonus_order=cast(Any, head.choice("bonus_order", BONUS_ORDERS, "after")),
+        period=cast(Any, head.choice("period", sc.PERIODS)), total=head.required_number("total", positive=True, places=places),
+        places=places, bonus_order=cast(Any, head.choice("bonus_order", sc.BONUS_ORDERS, "after")),
         issuer=head.text("issuer"), note=head.text("note"),
         sections=_sections(top, groups, places), grades=grades,
         adjustments=_adjustments(top, [g.name for g in grades]))
@@ -467,13 +437,13 @@ def from_data(data: Mapping[str, Any]) -> Scheme:
     top.done()
     for group in groups:
         if not problems and scheme.base_points(group) != scheme.total:
-            top.fail("scheme.total", f"{GROUPS[group]}的基本分合计为{scheme.base_points(group)}，应等于总分{scheme.total}")
+            top.fail("scheme.total", f"{sc.GROUPS[group]}的基本分合计为{scheme.base_points(group)}，应等于总分{scheme.total}")
     if problems:
         raise SchemeError(problems)
     return scheme
 
 
-def loads(text: str) -> Scheme:
+def loads(text: str) -> sc.Scheme:
     """Parse and validate a scheme file's text; raises :class:`SchemeError`."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -482,7 +452,7 @@ def loads(text: str) -> Scheme:
     return from_data(data)
 
 
-def load(path: Path | str) -> Scheme:
+def load(path: Path | str) -> sc.Scheme:
     """:func:`loads` of a file (UTF-8)."""
     return loads(Path(path).read_text(encoding="utf-8"))
 
@@ -508,16 +478,16 @@ def _fields(obj: object, skip: Sequence[str] = (), convert: Mapping[str, Callabl
     return out
 
 
-def _rule_data(rule: Rule) -> dict[str, Value]:
+def _rule_data(rule: sc.Rule) -> dict[str, Value]:
     out: dict[str, Value] = {"type": rule.type, **_fields(rule, skip=("type", "points", "indicators"))}
-    if isinstance(rule, GradeMap):
+    if isinstance(rule, sc.GradeMap):
         out["points"] = dict(rule.points)
-    if isinstance(rule, CompositeIndex):
+    if isinstance(rule, sc.CompositeIndex):
         out["indicator"] = [_fields(i) for i in rule.indicators]
     return out
 
 
-def _item_data(item: Item) -> dict[str, Value]:
+def _item_data(item: sc.Item) -> dict[str, Value]:
     out = _fields(item, skip=("rule", "zero_if", "bonus"), convert={"groups": list})
     out["rule"] = _rule_data(item.rule)
     if item.zero_if is not None:
@@ -527,7 +497,7 @@ def _item_data(item: Item) -> dict[str, Value]:
     return out
 
 
-def to_data(scheme: Scheme) -> dict[str, Value]:
+def to_data(scheme: sc.Scheme) -> dict[str, Value]:
     """The scheme as TOML data (what :func:`from_data` reads)."""
     head = _fields(scheme, skip=("sections", "grades", "adjustments"), convert={"groups": list})
     head["places"] = scheme.places
@@ -541,6 +511,6 @@ def to_data(scheme: Scheme) -> dict[str, Value]:
     }
 
 
-def dumps(scheme: Scheme) -> str:
+def dumps(scheme: sc.Scheme) -> str:
     """The scheme as a TOML file; :func:`loads` reads it back equal."""
     return toml_dumps(to_data(scheme), preamble=f"{scheme.name}\n评分细则 {scheme.code}，第{scheme.version}版。")

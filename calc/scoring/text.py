@@ -10,24 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from calc.scoring.scheme import (
-    COMPARISONS,
-    CONDITION_OPS,
-    GROUPS,
-    ROUNDINGS,
-    Adjustment,
-    BonusCapped,
-    CompositeIndex,
-    Condition,
-    EventDeduction,
-    GapLinear,
-    GradeMap,
-    Item,
-    PeriodicEvents,
-    RankPoints,
-    Scheme,
-    ThresholdCount,
-)
+from calc.scoring import scheme as sc
 
 __all__ = ["explain", "number"]
 
@@ -52,41 +35,41 @@ def _difference_unit(unit: str) -> str:
     return "个百分点" if unit in ("%", "％") else unit
 
 
-def _condition(condition: Condition, row: Row) -> str:
-    words = condition.label or f"{condition.key}{CONDITION_OPS[condition.op]}{number(condition.value) if condition.other_key is None else condition.other_key}"
+def _condition(condition: sc.Condition, row: Row) -> str:
+    words = condition.label or f"{condition.key}{sc.CONDITION_OPS[condition.op]}{number(condition.value) if condition.other_key is None else condition.other_key}"
     if row.get("cond_value") is None:
         return words
-    return f"{words}（{number(row['cond_value'])}{CONDITION_OPS[condition.op]}{number(row.get('cond_other'))}）"
+    return f"{words}（{number(row['cond_value'])}{sc.CONDITION_OPS[condition.op]}{number(row.get('cond_other'))}）"
 
 
-def _gap_linear(rule: GapLinear, item: Item, row: Row) -> str:
+def _gap_linear(rule: sc.GapLinear, item: sc.Item, row: Row) -> str:
     unit, diff = rule.unit, _difference_unit(rule.unit)
     parts = [f"{rule.label or item.name}{number(row['actual'])}{unit}",
-             f"目标{COMPARISONS[rule.comparison]}{number(row['target'])}{unit}"]
+             f"目标{sc.COMPARISONS[rule.comparison]}{number(row['target'])}{unit}"]
     if not row["gap"]:
         return "，".join([*parts, "已达到目标"])
     gap = f"差{number(row['gap'])}{diff}"
     if rule.rounding != "exact" and row["counted_gap"] != row["gap"]:
-        gap += f"（{ROUNDINGS[rule.rounding]}，计{number(row['counted_gap'])}{diff}）"
+        gap += f"（{sc.ROUNDINGS[rule.rounding]}，计{number(row['counted_gap'])}{diff}）"
     return "，".join([*parts, gap, f"按每差{number(rule.per)}{diff}扣{_pts(rule.deduct)}扣{_pts(row['deduction'])}"])
 
 
-def _threshold(rule: ThresholdCount, item: Item, row: Row) -> str:
+def _threshold(rule: sc.ThresholdCount, item: sc.Item, row: Row) -> str:
     text = f"{rule.label or item.name}{number(row['count'])}{rule.unit}，要求{number(row['target'])}{rule.unit}"
     if not row["gap"]:
         return text + "，已达到要求"
     return text + f"，少{number(row['gap'])}{rule.unit}，每少1{rule.unit}扣{_pts(rule.deduct)}扣{_pts(row['deduction'])}"
 
 
-def _rank(rule: RankPoints | CompositeIndex, row: Row) -> str:
-    group = GROUPS.get(str(row.get("group")), "考核对象")
+def _rank(rule: sc.RankPoints | sc.CompositeIndex, row: Row) -> str:
+    group = sc.GROUPS.get(str(row.get("group")), "考核对象")
     place = f"在{number(row['ranked'])}个{group}中排第{row['rank']}名"
     if rule.mode == "step":
         return f"{place}，第1名得{_pts(row['max'])}，每低1名减{_pts(rule.step)}"
     return f"{place}，第1名为{number(row['top'])}，按与第1名的比例得分"
 
 
-def _periodic(rule: PeriodicEvents, item: Item, row: Row) -> str:
+def _periodic(rule: sc.PeriodicEvents, item: sc.Item, row: Row) -> str:
     unit = rule.unit
     parts = [f"{rule.label or item.name}未达标{number(row['count'])}{unit}，每{unit}扣{_pts(rule.deduct)}"]
     if rule.severe_key:
@@ -97,7 +80,7 @@ def _periodic(rule: PeriodicEvents, item: Item, row: Row) -> str:
     return "；".join(parts)
 
 
-def _composite(rule: CompositeIndex, row: Row) -> str:
+def _composite(rule: sc.CompositeIndex, row: Row) -> str:
     text = f"{rule.label or '综合指数'}{number(row['index'])}（{len(rule.indicators)}项指标"
     if row.get("missing_inputs"):
         text += f"，{row['missing_inputs']}项缺数据按60计"
@@ -109,31 +92,31 @@ def _composite(rule: CompositeIndex, row: Row) -> str:
     return text + "，" + _rank(rule, row)
 
 
-def _rule_text(item: Item, row: Row) -> str:
+def _rule_text(item: sc.Item, row: Row) -> str:
     rule = item.rule
     label = getattr(rule, "label", "") or item.name
-    if isinstance(rule, GapLinear):
+    if isinstance(rule, sc.GapLinear):
         return _gap_linear(rule, item, row)
-    if isinstance(rule, ThresholdCount):
+    if isinstance(rule, sc.ThresholdCount):
         return _threshold(rule, item, row)
-    if isinstance(rule, RankPoints):
+    if isinstance(rule, sc.RankPoints):
         return f"{label}{number(row['actual'])}，" + _rank(rule, row)
-    if isinstance(rule, GradeMap):
+    if isinstance(rule, sc.GradeMap):
         return f"{label}为「{row['text']}」"
-    if isinstance(rule, PeriodicEvents):
+    if isinstance(rule, sc.PeriodicEvents):
         return _periodic(rule, item, row)
-    if isinstance(rule, BonusCapped):
+    if isinstance(rule, sc.BonusCapped):
         text = f"{label}{number(row['count'])}{rule.unit}，每{rule.unit}加{_pts(rule.per)}，计{_pts(row['bonus'])}"
         return text + (f"，加分以{_pts(row['max'])}为限" if row["cap_hit"] else "")
-    if isinstance(rule, EventDeduction):
+    if isinstance(rule, sc.EventDeduction):
         text = f"{label}{number(row['count'])}{rule.unit}，每{rule.unit}扣{_pts(rule.per)}，计{_pts(row['deduction'])}"
         return text + (f"，扣分以{_pts(row['max'])}为限" if row["cap_hit"] else "")
-    if isinstance(rule, CompositeIndex):
+    if isinstance(rule, sc.CompositeIndex):
         return _composite(rule, row)
     return f"人工评分：{row.get('reason') or '未说明理由'}"
 
 
-def _bonus_text(item: Item, row: Row, scheme: Scheme) -> str:
+def _bonus_text(item: sc.Item, row: Row, scheme: sc.Scheme) -> str:
     bonus = item.bonus
     if bonus is None:
         return ""
@@ -146,7 +129,7 @@ def _bonus_text(item: Item, row: Row, scheme: Scheme) -> str:
     return text
 
 
-def _item_sentence(item: Item, row: Row, scheme: Scheme) -> str:
+def _item_sentence(item: sc.Item, row: Row, scheme: sc.Scheme) -> str:
     status = row["status"]
     points = row["points"]
     if status == "not_applicable":
@@ -169,7 +152,7 @@ def _item_sentence(item: Item, row: Row, scheme: Scheme) -> str:
     return f"{text}，本项得{_pts(points)}"
 
 
-def _adjustment_sentence(adjustment: Adjustment, row: Row, scheme: Scheme) -> str:
+def _adjustment_sentence(adjustment: sc.Adjustment, row: Row, scheme: sc.Scheme) -> str:
     if not row["hit"]:
         return f"{adjustment.name}：未触发"
     what = _condition(adjustment.when, row)
@@ -178,7 +161,7 @@ def _adjustment_sentence(adjustment: Adjustment, row: Row, scheme: Scheme) -> st
     return f"{adjustment.name}：{what}，等次最高为{adjustment.grade}"
 
 
-def explain(row: Row, scheme: Scheme) -> str:
+def explain(row: Row, scheme: sc.Scheme) -> str:
     """The sentence of one trace row (a row of :attr:`calc.scoring.engine.Scoring.trace`, as a dict)."""
     code = str(row["item"])
     if row["kind"] == "adjustment":

@@ -17,21 +17,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calc.scoring import scheme as sc
 from calc.scoring.engine import score
-from calc.scoring.scheme import (
-    BonusCapped,
-    CompositeIndex,
-    Condition,
-    EventDeduction,
-    GapLinear,
-    GradeMap,
-    Item,
-    Manual,
-    PeriodicEvents,
-    RankPoints,
-    Scheme,
-    ThresholdCount,
-)
 from tests.calc.scoring.helpers import FACT_SCHEMA
 from tests.calc.scoring.strategies import CATEGORIES, KEYS, schemes
 
@@ -69,7 +56,7 @@ class Facts:
         return sum((v for v in self.parts.get((s, p, key), {}).values() if v is not None), Fraction(0))
 
 
-def holds(condition: Condition, facts: Facts, s: str, p: str) -> bool:
+def holds(condition: sc.Condition, facts: Facts, s: str, p: str) -> bool:
     left = facts.value(s, p, condition.key)
     right = Fraction(condition.value) if condition.value is not None else facts.value(s, p, condition.other_key)
     if left is None or right is None:
@@ -83,15 +70,15 @@ def rank_of(mine: Fraction, others: list[Fraction]) -> int:
 
 
 class Reference:
-    def __init__(self, scheme: Scheme, groups: dict[str, str], facts: Facts, exempt: set[tuple[str, str, str]],
+    def __init__(self, scheme: sc.Scheme, groups: dict[str, str], facts: Facts, exempt: set[tuple[str, str, str]],
                  manual: dict[tuple[str, str, str], Fraction]) -> None:
         self.scheme, self.groups, self.facts, self.exempt, self.manual = scheme, groups, facts, exempt, manual
         self.places = scheme.places
 
-    def peers(self, s: str, item: Item) -> list[str]:
+    def peers(self, s: str, item: sc.Item) -> list[str]:
         return [t for t, g in self.groups.items() if g == self.groups[s] and (not item.groups or g in item.groups)]
 
-    def composite(self, s: str, p: str, item: Item, rule: CompositeIndex) -> Fraction | None:
+    def composite(self, s: str, p: str, item: sc.Item, rule: sc.CompositeIndex) -> Fraction | None:
         weight_sum, weighted = Fraction(0), Fraction(0)
         for indicator in rule.indicators:
             if self.facts.na(s, p, indicator.key):
@@ -111,32 +98,32 @@ class Reference:
             weighted += Fraction(indicator.weight) * index
         return rnd(weighted / weight_sum, 6) if weight_sum else None
 
-    def not_applicable(self, s: str, p: str, item: Item) -> bool:
+    def not_applicable(self, s: str, p: str, item: sc.Item) -> bool:
         if (s, p, item.code) in self.exempt:
             return True
-        if isinstance(item.rule, CompositeIndex):
+        if isinstance(item.rule, sc.CompositeIndex):
             return self.composite(s, p, item, item.rule) is None
-        return not isinstance(item.rule, Manual) and self.facts.na(s, p, item.rule.key)
+        return not isinstance(item.rule, sc.Manual) and self.facts.na(s, p, item.rule.key)
 
-    def rank_value(self, t: str, p: str, item: Item) -> Fraction | None:
+    def rank_value(self, t: str, p: str, item: sc.Item) -> Fraction | None:
         if self.not_applicable(t, p, item):
             return None
         rule = item.rule
-        if isinstance(rule, CompositeIndex):
+        if isinstance(rule, sc.CompositeIndex):
             return self.composite(t, p, item, rule)
-        assert isinstance(rule, RankPoints)
+        assert isinstance(rule, sc.RankPoints)
         value = self.facts.value(t, p, rule.key)
         return None if value is None else (value if rule.order == "higher" else -value)
 
-    def stepped(self, s: str, p: str, item: Item, step: Decimal) -> Fraction:
+    def stepped(self, s: str, p: str, item: sc.Item, step: Decimal) -> Fraction:
         values = [v for t in self.peers(s, item) if (v := self.rank_value(t, p, item)) is not None]
         mine = self.rank_value(s, p, item)
         assert mine is not None
         return max(Fraction(0), Fraction(item.points) - (rank_of(mine, values) - 1) * Fraction(step))
 
-    def raw(self, s: str, p: str, item: Item) -> tuple[str, Fraction]:  # noqa: C901 - one branch per rule
+    def raw(self, s: str, p: str, item: sc.Item) -> tuple[str, Fraction]:  # noqa: C901 - one branch per rule
         rule, f, P, q = item.rule, self.facts, Fraction(item.points), self.places
-        if isinstance(rule, GapLinear):
+        if isinstance(rule, sc.GapLinear):
             actual = f.value(s, p, rule.key)
             target = Fraction(rule.target) if rule.target is not None else f.value(s, p, rule.target_key)
             if actual is None or target is None:
@@ -145,12 +132,12 @@ class Reference:
             per = Fraction(rule.per)
             counted = {"exact": gap, "up": math.ceil(gap / per) * per, "down": math.floor(gap / per) * per}[rule.rounding]
             return "scored", P - rnd(counted * Fraction(rule.deduct) / per, q)
-        if isinstance(rule, ThresholdCount):
+        if isinstance(rule, sc.ThresholdCount):
             short = max(Fraction(0), Fraction(rule.required) - f.count(s, p, rule.key))
             return "scored", P - rnd(short * Fraction(rule.deduct), q)
-        if isinstance(rule, PeriodicEvents):
+        if isinstance(rule, sc.PeriodicEvents):
             return "scored", P - rnd(self.periodic(s, p, rule), q)
-        if isinstance(rule, RankPoints):
+        if isinstance(rule, sc.RankPoints):
             actual = f.value(s, p, rule.key)
             if actual is None:
                 return "missing", Fraction(0)
@@ -159,16 +146,16 @@ class Reference:
             ranked = [f.value(t, p, rule.key) for t in self.peers(s, item) if not self.not_applicable(t, p, item)]
             top = max(v for v in ranked if v is not None)
             return "scored", rnd(P * max(actual, Fraction(0)) / top, q) if top > 0 else Fraction(0)
-        if isinstance(rule, GradeMap):
+        if isinstance(rule, sc.GradeMap):
             text = f.text(s, p, rule.key)
             if text is None:
                 return "missing", Fraction(0)
             table = dict(rule.points)
             return ("scored", Fraction(table[text])) if text in table else ("unmapped", Fraction(0))
-        if isinstance(rule, BonusCapped | EventDeduction):
+        if isinstance(rule, sc.BonusCapped | sc.EventDeduction):
             amount = min(rnd(f.count(s, p, rule.key) * Fraction(rule.per), q), P)
-            return "scored", amount if isinstance(rule, BonusCapped) else -amount
-        if isinstance(rule, CompositeIndex):
+            return "scored", amount if isinstance(rule, sc.BonusCapped) else -amount
+        if isinstance(rule, sc.CompositeIndex):
             if rule.mode == "step":
                 return "scored", self.stepped(s, p, item, rule.step)
             index = self.composite(s, p, item, rule)
@@ -178,7 +165,7 @@ class Reference:
             return "missing", Fraction(0)
         return "scored", self.manual[(s, p, item.code)]
 
-    def periodic(self, s: str, p: str, rule: PeriodicEvents) -> Fraction:
+    def periodic(self, s: str, p: str, rule: sc.PeriodicEvents) -> Fraction:
         parts: dict[str | None, Fraction] = defaultdict(Fraction)
         waived: set[str | None] = set()
         for key, rate in ((rule.key, rule.deduct), (rule.severe_key, rule.severe_deduct)):
@@ -189,7 +176,7 @@ class Reference:
                       if value is not None and value != 0}
         return sum((d for part, d in parts.items() if part not in waived), Fraction(0))
 
-    def item(self, s: str, p: str, item: Item) -> tuple[str, Fraction]:
+    def item(self, s: str, p: str, item: sc.Item) -> tuple[str, Fraction]:
         P = Fraction(item.points)
         full = P if item.kind == "base" else Fraction(0)
         if self.not_applicable(s, p, item):
@@ -233,7 +220,7 @@ values = st.one_of(POOL, POOL, POOL, st.decimals(min_value=-5, max_value=120, pl
 
 
 @st.composite
-def data(draw: st.DrawFn) -> tuple[Scheme, pl.DataFrame, list[dict[str, Any]], pl.DataFrame, pl.DataFrame]:
+def data(draw: st.DrawFn) -> tuple[sc.Scheme, pl.DataFrame, list[dict[str, Any]], pl.DataFrame, pl.DataFrame]:
     scheme = draw(schemes())
     names = [f"s{n}" for n in range(draw(st.integers(1, 6)))]
     groups = {name: draw(st.sampled_from(scheme.groups)) for name in names}
@@ -260,7 +247,7 @@ def data(draw: st.DrawFn) -> tuple[Scheme, pl.DataFrame, list[dict[str, Any]], p
     step = Decimal(1).scaleb(-scheme.places)
     manual = [{"subject": s, "period": p, "item": i.code, "reason": "人工",
                "points": Decimal(draw(st.integers(0, int(i.points / step)))) * step}
-              for s in names for p in PERIODS for i in items if isinstance(i.rule, Manual) and draw(st.booleans())]
+              for s in names for p in PERIODS for i in items if isinstance(i.rule, sc.Manual) and draw(st.booleans())]
     subjects = pl.DataFrame({"subject": names, "group": [groups[n] for n in names]})
     exemptions = pl.DataFrame(exempt, schema={"subject": pl.String, "period": pl.String, "item": pl.String,
                                               "reason": pl.String})

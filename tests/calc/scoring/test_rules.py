@@ -7,22 +7,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from calc.scoring import scheme as sc
 from calc.scoring.engine import score
-from calc.scoring.scheme import (
-    Adjustment,
-    Bonus,
-    BonusCapped,
-    CompositeIndex,
-    Condition,
-    EventDeduction,
-    GapLinear,
-    GradeMap,
-    IndexIndicator,
-    Manual,
-    PeriodicEvents,
-    RankPoints,
-    ThresholdCount,
-)
 from tests.calc.scoring.helpers import D, fact, item, row, run, scheme, total
 
 PM10 = dict(key="pm10", comparison="<=", target=D(70), deduct=D("0.5"), unit="µg/m³")
@@ -47,7 +33,7 @@ PM10 = dict(key="pm10", comparison="<=", target=D(70), deduct=D("0.5"), unit="µ
     ("exact", "80", "10", "0"),        # deduction 5 > 3: floored at 0 (扣完为止)
 ])
 def test_gap_linear_pm10(rounding, actual, counted, points):
-    result = run(scheme(item(GapLinear(**PM10, rounding=rounding), points=3)), [fact("s1", "pm10", actual)])
+    result = run(scheme(item(sc.GapLinear(**PM10, rounding=rounding), points=3)), [fact("s1", "pm10", actual)])
     trace = row(result)
     assert trace["counted_gap"] == D(counted)
     assert trace["points"] == D(points)
@@ -56,9 +42,9 @@ def test_gap_linear_pm10(rounding, actual, counted, points):
 
 
 def test_worked_cases_pm25_and_good_days():
-    pm25 = item(GapLinear(key="pm25", comparison="<=", target=D(35), deduct=D("0.5")), points=1, code="P")
-    pm25_3 = item(GapLinear(key="pm25", comparison="<=", target=D(35), deduct=D("0.5")), points=3, code="Q")
-    good = item(GapLinear(key="good", comparison=">=", target=D(85), deduct=D("0.25"), unit="%"), points=1, code="G")
+    pm25 = item(sc.GapLinear(key="pm25", comparison="<=", target=D(35), deduct=D("0.5")), points=1, code="P")
+    pm25_3 = item(sc.GapLinear(key="pm25", comparison="<=", target=D(35), deduct=D("0.5")), points=3, code="Q")
+    good = item(sc.GapLinear(key="good", comparison=">=", target=D(85), deduct=D("0.25"), unit="%"), points=1, code="G")
     result = run(scheme(pm25, pm25_3, good), [fact("s1", "pm25", 37), fact("s1", "good", "82.4"),
                                              fact("s2", "pm25", 38)], subjects=["s1", "s2"])
     assert row(result, "s1", "P")["points"] == 0                   # T1: deduction 1.0, floored
@@ -69,9 +55,9 @@ def test_worked_cases_pm25_and_good_days():
 
 
 def test_gap_linear_per_step_and_half_away_rounding():
-    per_half = item(GapLinear(key="drop", comparison=">=", target=D(3), per=D("0.5"), deduct=D(1), rounding="up"),
+    per_half = item(sc.GapLinear(key="drop", comparison=">=", target=D(3), per=D("0.5"), deduct=D(1), rounding="up"),
                     points=4, code="B")
-    tiny = item(GapLinear(key="x", comparison=">=", target=D(100), deduct=D("0.25")), points=1, code="T")
+    tiny = item(sc.GapLinear(key="x", comparison=">=", target=D(100), deduct=D("0.25")), points=1, code="T")
     result = run(scheme(per_half, tiny), [fact("s1", "drop", "2.3"), fact("s1", "x", "99.9")])
     assert row(result, code="B")["counted_gap"] == 1           # 0.7 → two steps of 0.5
     assert row(result, code="B")["points"] == 2
@@ -80,9 +66,9 @@ def test_gap_linear_per_step_and_half_away_rounding():
 
 
 def test_gap_linear_own_target_missing_data_and_floor_off():
-    own = item(GapLinear(key="pm25", comparison="<=", target_key="pm25.target", deduct=D("0.5")), points=6, code="A")
-    strict = item(GapLinear(key="pm25", comparison="<=", target=D(30), deduct=D(1)), points=2, code="N", floor=False)
-    kind = item(GapLinear(key="sat", comparison=">=", target=D(85), deduct=D(1)), points=10, code="F", missing="full")
+    own = item(sc.GapLinear(key="pm25", comparison="<=", target_key="pm25.target", deduct=D("0.5")), points=6, code="A")
+    strict = item(sc.GapLinear(key="pm25", comparison="<=", target=D(30), deduct=D(1)), points=2, code="N", floor=False)
+    kind = item(sc.GapLinear(key="sat", comparison=">=", target=D(85), deduct=D(1)), points=10, code="F", missing="full")
     result = run(scheme(own, strict, kind), [fact("s1", "pm25", 38), fact("s1", "pm25.target", 36),
                                              fact("s2", "pm25", 38)], subjects=["s1", "s2"])
     assert row(result, "s1", "A")["target"] == 36
@@ -103,7 +89,7 @@ def test_gap_linear_own_target_missing_data_and_floor_off():
     ([3], 3, 0), ([4], 3, 0), ([2], 2, 1), ([1], 1, 2), ([0], 0, 3), ([], 0, 3), ([1, 1], 2, 1),
 ])
 def test_threshold_count(counts, points, short):
-    rule = ThresholdCount(key="towns", required=D(3), deduct=D(1))
+    rule = sc.ThresholdCount(key="towns", required=D(3), deduct=D(1))
     rows = [fact("s1", "towns", n, part=f"p{i}" if len(counts) > 1 else None) for i, n in enumerate(counts)]
     trace = row(run(scheme(item(rule, points=3)), rows))
     assert (trace["points"], trace["gap"]) == (points, short)
@@ -117,22 +103,22 @@ def test_rank_points_zhejiang_steps():
     """T4: top 4, −0.2 per rank: ranks 1, 2, 10, 20 give 4.0, 3.8, 2.2, 0.2; from 21 on 0."""
     subjects = [f"s{n:02d}" for n in range(1, 23)]
     rows = [fact(s, "gdi", 100 - n) for n, s in enumerate(subjects)]
-    result = run(scheme(item(RankPoints(key="gdi", step=D("0.2")), points=4)), rows, subjects=subjects)
+    result = run(scheme(item(sc.RankPoints(key="gdi", step=D("0.2")), points=4)), rows, subjects=subjects)
     got = {r["rank"]: r["points"] for r in result.trace.to_dicts()}
     assert [got[r] for r in (1, 2, 10, 20, 21, 22)] == [D(4), D("3.8"), D("2.2"), D("0.2"), 0, 0]
 
 
 def test_rank_points_ties_share_the_better_rank():
     rows = [fact("a", "v", 10), fact("b", "v", 10), fact("c", "v", 8), fact("d", "v", None)]
-    result = run(scheme(item(RankPoints(key="v", step=D("0.5")), points=4)), rows, subjects="abcd")
+    result = run(scheme(item(sc.RankPoints(key="v", step=D("0.5")), points=4)), rows, subjects="abcd")
     assert [(row(result, s)["rank"], row(result, s)["points"]) for s in "abc"] == [(1, 4), (1, 4), (3, 3)]
     assert row(result, "d")["status"] == "missing"
     assert row(result, "a")["ranked"] == 3
 
 
 def test_rank_points_lower_is_better_and_share_of_top():
-    low = item(RankPoints(key="v", order="lower", step=D(1)), points=5, code="L")
-    share = item(RankPoints(key="v", mode="share"), points=6, code="S")
+    low = item(sc.RankPoints(key="v", order="lower", step=D(1)), points=5, code="L")
+    share = item(sc.RankPoints(key="v", mode="share"), points=6, code="S")
     result = run(scheme(low, share), [fact("a", "v", 80), fact("b", "v", 100), fact("c", "v", "33.3")],
                  subjects="abc")
     assert [row(result, s, "L")["rank"] for s in "abc"] == [2, 3, 1]
@@ -144,7 +130,7 @@ def test_rank_points_lower_is_better_and_share_of_top():
 
 
 def test_grade_map():
-    rule = GradeMap(key="g", points=(("优秀", D(60)), ("良好", D(45)), ("合格", D(30)), ("不合格", D(0))))
+    rule = sc.GradeMap(key="g", points=(("优秀", D(60)), ("良好", D(45)), ("合格", D(30)), ("不合格", D(0))))
     rows = [fact("a", "g", text="良好"), fact("b", "g", text="差"), fact("c", "g", text="不合格")]
     result = run(scheme(item(rule, points=60)), rows, subjects="abcd")
     assert [(row(result, s)["status"], row(result, s)["points"]) for s in "abcd"] == [
@@ -154,11 +140,11 @@ def test_grade_map():
 # --------------------------------------------------------------------------------------------------
 # periodic_events with the annual waiver, bonus before or after the floor (T5–T7)
 
-WATER = PeriodicEvents(key="missed", deduct=D(5), severe_key="worst", severe_deduct=D(10), waiver_key="met")
+WATER = sc.PeriodicEvents(key="missed", deduct=D(5), severe_key="worst", severe_deduct=D(10), waiver_key="met")
 
 
 def _water(bonus_order="after", floor=True):
-    water = item(WATER, points=100, floor=floor, bonus=Bonus(key="upgraded", per=D(5), cap=D(20)))
+    water = item(WATER, points=100, floor=floor, bonus=sc.Bonus(key="upgraded", per=D(5), cap=D(20)))
     return scheme(water, bonus_order=bonus_order)
 
 
@@ -199,7 +185,7 @@ def test_t7_floor_before_or_after_bonus(order, floor, points, floor_hit):
 @pytest.mark.parametrize(("count", "points", "cap_hit"), [(0, 0, False), (1, "1.5", False), (2, 3, False),
                                                           (3, 3, True)])
 def test_bonus_capped(count, points, cap_hit):
-    result = run(scheme(item(BonusCapped(key="h", per=D("1.5")), points=3)), [fact("s1", "h", count)])
+    result = run(scheme(item(sc.BonusCapped(key="h", per=D("1.5")), points=3)), [fact("s1", "h", count)])
     assert (row(result)["points"], row(result)["cap_hit"]) == (D(points), cap_hit)
     assert total(result)["bonus"] == D(points)
 
@@ -207,7 +193,7 @@ def test_bonus_capped(count, points, cap_hit):
 @pytest.mark.parametrize(("count", "points", "cap_hit"), [(0, 0, False), (1, -5, False), (4, -20, False),
                                                           (5, -20, True)])
 def test_event_deduction(count, points, cap_hit):
-    result = run(scheme(item(EventDeduction(key="e", per=D(5)), points=20)), [fact("s1", "e", count)])
+    result = run(scheme(item(sc.EventDeduction(key="e", per=D(5)), points=20)), [fact("s1", "e", count)])
     assert (row(result)["points"], row(result)["cap_hit"]) == (points, cap_hit)
     assert total(result)["deduction"] == points
 
@@ -220,8 +206,8 @@ def test_event_deduction(count, points, cap_hit):
     ("38", "38", "zeroed", 0), ("38", "40", "scored", 5), ("41", "40", "zeroed", 0), ("38", None, "scored", 5),
 ])
 def test_zero_if_pm25_did_not_fall(now, before, status, points):
-    rule = GapLinear(key="pm25", comparison="<=", target=D(37), deduct=D(1))
-    zero = Condition(key="pm25", op=">=", other_key="pm25.last", label="PM2.5年均浓度未下降")
+    rule = sc.GapLinear(key="pm25", comparison="<=", target=D(37), deduct=D(1))
+    zero = sc.Condition(key="pm25", op=">=", other_key="pm25.last", label="PM2.5年均浓度未下降")
     rows = [fact("s1", "pm25", now)] + ([fact("s1", "pm25.last", before)] if before else [])
     trace = row(run(scheme(item(rule, points=6, zero_if=zero)), rows))
     assert (trace["status"], trace["points"]) == (status, points)
@@ -238,15 +224,15 @@ def test_grade_bands_at_their_edges():
                            "points": [D(p) for p, _ in BANDS], "reason": "测试"},
                           schema={"subject": pl.String, "period": pl.String, "item": pl.String,
                                   "points": pl.Decimal(38, 2), "reason": pl.String})
-    result = run(scheme(item(Manual(), points=100)), [], subjects=subjects, manual=manual)
+    result = run(scheme(item(sc.Manual(), points=100)), [], subjects=subjects, manual=manual)
     assert [total(result, s)["grade"] for s in subjects] == [g for _, g in BANDS]
 
 
 def test_veto_and_grade_cap():
-    veto = Adjustment(code="V", name="数据造假", kind="veto", when=Condition(key="fake", op=">=", value=D(1)))
-    cap = Adjustment(code="C", name="特别重大事件", kind="grade_cap", grade="良好",
-                     when=Condition(key="big", op=">=", value=D(1)))
-    the_scheme = scheme(item(ThresholdCount(key="n", required=D(1), deduct=D(100)), points=100),
+    veto = sc.Adjustment(code="V", name="数据造假", kind="veto", when=sc.Condition(key="fake", op=">=", value=D(1)))
+    cap = sc.Adjustment(code="C", name="特别重大事件", kind="grade_cap", grade="良好",
+                     when=sc.Condition(key="big", op=">=", value=D(1)))
+    the_scheme = scheme(item(sc.ThresholdCount(key="n", required=D(1), deduct=D(100)), points=100),
                         adjustments=[veto, cap])
     rows = [fact(s, "n", 1) for s in "abcd"] + [fact("a", "fake", 1), fact("b", "big", 2), fact("c", "big", 0),
                                                 fact("d", "fake", 1), fact("d", "big", 1)]
@@ -261,10 +247,10 @@ def test_veto_and_grade_cap():
 
 
 def test_grade_cap_never_raises_a_grade():
-    cap = Adjustment(code="C", name="特别重大事件", kind="grade_cap", grade="良好",
-                     when=Condition(key="big", op=">=", value=D(1)))
+    cap = sc.Adjustment(code="C", name="特别重大事件", kind="grade_cap", grade="良好",
+                     when=sc.Condition(key="big", op=">=", value=D(1)))
     manual = pl.DataFrame({"subject": ["s1"], "period": ["2025"], "item": ["X1"], "points": [D(65)], "reason": ["x"]})
-    result = run(scheme(item(Manual(), points=100), adjustments=[cap]), [fact("s1", "big", 1)], manual=manual)
+    result = run(scheme(item(sc.Manual(), points=100), adjustments=[cap]), [fact("s1", "big", 1)], manual=manual)
     assert (total(result)["grade"], total(result)["capped"]) == ("合格", False)
 
 
@@ -273,8 +259,8 @@ def test_grade_cap_never_raises_a_grade():
 
 
 def _gdi(mode="share"):
-    indicators = (IndexIndicator("x", "正向指标", D(3)), IndexIndicator("y", "负向指标", D(1), order="lower"))
-    return scheme(item(CompositeIndex(indicators=indicators, mode=mode, step=D(1)), points=10))
+    indicators = (sc.IndexIndicator("x", "正向指标", D(3)), sc.IndexIndicator("y", "负向指标", D(1), order="lower"))
+    return scheme(item(sc.CompositeIndex(indicators=indicators, mode=mode, step=D(1)), points=10))
 
 
 def test_composite_index_t8_and_missing_and_weight_spread():
@@ -311,7 +297,7 @@ def test_manual_item_and_exemption():
     manual = pl.DataFrame({"subject": ["a"], "period": ["2025"], "item": ["M"], "points": [D("3.5")],
                            "reason": ["宣传教育资料齐全，现场检查发现一处不足"]})
     exemptions = pl.DataFrame({"subject": ["b"], "period": ["2025"], "item": ["M"], "reason": ["无此项工作"]})
-    result = run(scheme(item(Manual(), points=4, code="M")), [], subjects="abc", manual=manual, exemptions=exemptions)
+    result = run(scheme(item(sc.Manual(), points=4, code="M")), [], subjects="abc", manual=manual, exemptions=exemptions)
     assert (row(result, "a", "M")["points"], row(result, "a", "M")["reason"]) == (D("3.5"), "宣传教育资料齐全，现场检查发现一处不足")
     assert (row(result, "b", "M")["status"], row(result, "b", "M")["points"]) == ("not_applicable", 4)
     assert (row(result, "c", "M")["status"], row(result, "c", "M")["points"]) == ("missing", 0)
@@ -321,24 +307,24 @@ def test_manual_item_and_exemption():
 def test_manual_points_out_of_range_are_refused(points):
     manual = pl.DataFrame({"subject": ["a"], "period": ["2025"], "item": ["M"], "points": [D(points)], "reason": ["x"]})
     with pytest.raises(ValueError, match="manual"):
-        run(scheme(item(Manual(), points=4, code="M")), [], subjects="a", manual=manual)
+        run(scheme(item(sc.Manual(), points=4, code="M")), [], subjects="a", manual=manual)
 
 
 def test_manual_points_for_a_computed_item_are_refused():
     manual = pl.DataFrame({"subject": ["a"], "period": ["2025"], "item": ["X1"], "points": [D(1)], "reason": ["x"]})
     with pytest.raises(ValueError, match="not a manual item"):
-        run(scheme(item(ThresholdCount(key="n", required=D(1), deduct=D(1)), points=1)), [], subjects="a", manual=manual)
+        run(scheme(item(sc.ThresholdCount(key="n", required=D(1), deduct=D(1)), points=1)), [], subjects="a", manual=manual)
 
 
 def test_a_na_fact_makes_the_item_not_applicable():
-    result = run(scheme(item(GapLinear(**PM10), points=3)), [fact("s1", "pm10", None, na=True)])
+    result = run(scheme(item(sc.GapLinear(**PM10), points=3)), [fact("s1", "pm10", None, na=True)])
     assert (row(result)["status"], row(result)["points"]) == ("not_applicable", 3)
 
 
 def test_inputs_carry_their_sources():
     rows = [fact("s1", "pm10", "73.4", source=("value_revision", 17)),
             fact("s1", "n", 1, part="notice:5", source=("notice", 5)), fact("s1", "n", 1, part="notice:9", source=("notice", 9))]
-    the_scheme = scheme(item(GapLinear(**PM10), points=3), item(EventDeduction(key="n", per=D(1)), points=5, code="E"))
+    the_scheme = scheme(item(sc.GapLinear(**PM10), points=3), item(sc.EventDeduction(key="n", per=D(1)), points=5, code="E"))
     result = run(the_scheme, rows)
     got = sorted((r["item"], r["key"], r["source_kind"], r["source_id"]) for r in result.inputs.to_dicts())
     assert got == [("E", "n", "notice", 5), ("E", "n", "notice", 9), ("X1", "pm10", "value_revision", 17)]
@@ -350,7 +336,7 @@ def test_inputs_carry_their_sources():
 
 
 def test_inputs_are_checked():
-    the_scheme = scheme(item(GapLinear(**PM10), points=3))
+    the_scheme = scheme(item(sc.GapLinear(**PM10), points=3))
     with pytest.raises(TypeError, match="never floats"):
         score(the_scheme, pl.DataFrame({"subject": ["s1"], "group": ["county"]}),
               pl.DataFrame({"subject": ["s1"], "period": ["2025"], "key": ["pm10"], "value": [73.4]}))
@@ -359,12 +345,12 @@ def test_inputs_are_checked():
     with pytest.raises(ValueError, match="not year periods"):
         run(the_scheme, [fact("s1", "pm10", 1, period="2025-03")], periods=None)
     with pytest.raises(ValueError, match="groups"):
-        run(scheme(item(GapLinear(**PM10)), groups=("department",)), [])
+        run(scheme(item(sc.GapLinear(**PM10)), groups=("department",)), [])
 
 
 def test_periods_are_scored_separately():
     rows = [fact("s1", "pm10", 73, period="2024"), fact("s1", "pm10", 71, period="2025")]
-    result = run(scheme(item(GapLinear(**PM10), points=3)), rows, periods=None)
+    result = run(scheme(item(sc.GapLinear(**PM10), points=3)), rows, periods=None)
     assert result.periods == ("2024", "2025")
     assert result.totals.sort("period").get_column("total").to_list() == [D("1.5"), D("2.5")]
 
@@ -373,4 +359,4 @@ def test_decimals_beyond_six_places_are_refused():
     facts = pl.DataFrame({"subject": ["s1"], "period": ["2025"], "key": ["pm10"], "value": [Decimal("1.0000001")]},
                          schema={"subject": pl.String, "period": pl.String, "key": pl.String, "value": pl.Decimal(38, 7)})
     with pytest.raises(ValueError, match="decimals"):
-        score(scheme(item(GapLinear(**PM10))), pl.DataFrame({"subject": ["s1"], "group": ["county"]}), facts)
+        score(scheme(item(sc.GapLinear(**PM10))), pl.DataFrame({"subject": ["s1"], "group": ["county"]}), facts)

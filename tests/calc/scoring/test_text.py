@@ -5,25 +5,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from calc.scoring.scheme import (
-    Adjustment,
-    Bonus,
-    BonusCapped,
-    CompositeIndex,
-    Condition,
-    EventDeduction,
-    GapLinear,
-    GradeMap,
-    IndexIndicator,
-    Manual,
-    PeriodicEvents,
-    RankPoints,
-    ThresholdCount,
-)
+from calc.scoring import scheme as sc
 from calc.scoring.text import explain, number
 from tests.calc.scoring.helpers import D, fact, item, row, run, scheme
 
-PM25 = GapLinear(key="pm25", comparison="<=", target=D(35), deduct=D("0.5"), unit="µg/m³")
+PM25 = sc.GapLinear(key="pm25", comparison="<=", target=D(35), deduct=D("0.5"), unit="µg/m³")
 
 
 def _sentence(the_scheme, rows, subject="s1", code="X1", **kwargs):
@@ -45,26 +31,26 @@ def test_the_sentence_reads_the_row_and_computes_nothing():
 
 
 CASES = [
-    (GapLinear(key="g", comparison=">=", target=D(85), deduct=D("0.25"), unit="%", label="优良天数比率"), 1,
+    (sc.GapLinear(key="g", comparison=">=", target=D(85), deduct=D("0.25"), unit="%", label="优良天数比率"), 1,
      [fact("s1", "g", "82.4")], "优良天数比率82.4%，目标≥85%，差2.6个百分点，按每差1个百分点扣0.25分扣0.65分，本项得0.35分"),
-    (GapLinear(key="g", comparison="<=", target=D(70), deduct=D("0.5"), rounding="up", unit="µg/m³"), 3,
+    (sc.GapLinear(key="g", comparison="<=", target=D(70), deduct=D("0.5"), rounding="up", unit="µg/m³"), 3,
      [fact("s1", "g", "73.4")], "测试项73.4µg/m³，目标≤70µg/m³，差3.4µg/m³（不足1个单位按1个单位计，计4µg/m³），"
      "按每差1µg/m³扣0.5分扣2分，本项得1分"),
-    (GapLinear(key="g", comparison="<=", target=D(35), deduct=D("0.5")), 1, [fact("s1", "g", 40)],
+    (sc.GapLinear(key="g", comparison="<=", target=D(35), deduct=D("0.5")), 1, [fact("s1", "g", 40)],
      "测试项40，目标≤35，差5，按每差1扣0.5分扣2.5分，扣完为止，本项得0分"),
-    (GapLinear(key="g", comparison="<=", target=D(35), deduct=D("0.5")), 1, [fact("s1", "g", 30)],
+    (sc.GapLinear(key="g", comparison="<=", target=D(35), deduct=D("0.5")), 1, [fact("s1", "g", 30)],
      "测试项30，目标≤35，已达到目标，本项得1分"),
-    (ThresholdCount(key="n", required=D(3), deduct=D(1), label="示范乡镇"), 3, [fact("s1", "n", 1)],
+    (sc.ThresholdCount(key="n", required=D(3), deduct=D(1), label="示范乡镇"), 3, [fact("s1", "n", 1)],
      "示范乡镇1个，要求3个，少2个，每少1个扣1分扣2分，本项得1分"),
-    (GradeMap(key="c", points=(("良好", D("4.5")),), label="跨界断面考核等级"), 6, [fact("s1", "c", text="良好")],
+    (sc.GradeMap(key="c", points=(("良好", D("4.5")),), label="跨界断面考核等级"), 6, [fact("s1", "c", text="良好")],
      "跨界断面考核等级为「良好」，本项得4.5分"),
-    (BonusCapped(key="h", per=D("1.5"), label="获得国家级荣誉"), 3, [fact("s1", "h", 3)],
+    (sc.BonusCapped(key="h", per=D("1.5"), label="获得国家级荣誉"), 3, [fact("s1", "h", 3)],
      "获得国家级荣誉3项，每项加1.5分，计4.5分，加分以3分为限，本项得3分"),
-    (EventDeduction(key="e", per=D(5), label="发生重大环境事件"), 20, [fact("s1", "e", 1)],
+    (sc.EventDeduction(key="e", per=D(5), label="发生重大环境事件"), 20, [fact("s1", "e", 1)],
      "发生重大环境事件1起，每起扣5分，计5分，本项扣5分"),
-    (EventDeduction(key="e", per=D(5), label="发生重大环境事件"), 20, [], "发生重大环境事件0起，每起扣5分，计0分，本项不扣分"),
-    (Manual(), 4, [], "测试项缺数据，按规定不得分，本项得0分"),
-    (PeriodicEvents(key="m", deduct=D(5), severe_key="w", severe_deduct=D(10), waiver_key="ok", label="考核断面"), 100,
+    (sc.EventDeduction(key="e", per=D(5), label="发生重大环境事件"), 20, [], "发生重大环境事件0起，每起扣5分，计0分，本项不扣分"),
+    (sc.Manual(), 4, [], "测试项缺数据，按规定不得分，本项得0分"),
+    (sc.PeriodicEvents(key="m", deduct=D(5), severe_key="w", severe_deduct=D(10), waiver_key="ok", label="考核断面"), 100,
      [fact("s1", "m", 3, part="A"), fact("s1", "w", 1, part="B"), fact("s1", "m", 2, part="C"),
       fact("s1", "ok", 1, part="C")],
      "考核断面未达标3断面月，每断面月扣5分；水质为劣Ⅴ类1断面月，每断面月扣10分；1个断面年均值达到目标，免扣10分；共扣25分，本项得75分"),
@@ -77,15 +63,15 @@ def test_sentences(rule, points, rows, expected):
 
 
 def test_rank_composite_bonus_zero_if_and_adjustment_sentences():
-    rank = item(RankPoints(key="v", step=D("0.2"), label="绿色发展指数"), points=4, code="R")
-    index = item(CompositeIndex(indicators=(IndexIndicator("x", "甲", D(3)), IndexIndicator("y", "乙", D(1))),
+    rank = item(sc.RankPoints(key="v", step=D("0.2"), label="绿色发展指数"), points=4, code="R")
+    index = item(sc.CompositeIndex(indicators=(sc.IndexIndicator("x", "甲", D(3)), sc.IndexIndicator("y", "乙", D(1))),
                                 label="绿色发展指数"), points=10, code="C")
-    water = item(PeriodicEvents(key="m", deduct=D(5), label="考核断面"), points=10, code="W",
-                 bonus=Bonus(key="u", per=D(5), cap=D(10), label="水质提升断面"))
+    water = item(sc.PeriodicEvents(key="m", deduct=D(5), label="考核断面"), points=10, code="W",
+                 bonus=sc.Bonus(key="u", per=D(5), cap=D(10), label="水质提升断面"))
     zero = item(PM25, points=6, code="Z", name="PM2.5年均浓度",
-                zero_if=Condition(key="pm25", op=">=", other_key="pm25.last", label="PM2.5年均浓度未比上年下降"))
-    veto = Adjustment(code="V", name="数据造假", kind="veto",
-                      when=Condition(key="fake", op=">=", value=D(1), label="经核实存在数据造假"))
+                zero_if=sc.Condition(key="pm25", op=">=", other_key="pm25.last", label="PM2.5年均浓度未比上年下降"))
+    veto = sc.Adjustment(code="V", name="数据造假", kind="veto",
+                      when=sc.Condition(key="fake", op=">=", value=D(1), label="经核实存在数据造假"))
     the_scheme = scheme(rank, index, water, zero, adjustments=[veto])
     rows = [fact("a", "v", 90), fact("b", "v", 80), fact("a", "x", 1), fact("b", "x", 2), fact("a", "y", None, na=True),
             fact("a", "m", 3), fact("a", "u", 3), fact("a", "pm25", 38), fact("a", "pm25.last", 37), fact("a", "fake", 1)]
