@@ -11,19 +11,24 @@ row past it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 from xml.etree import ElementTree
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import RowError
@@ -215,3 +220,129 @@ def split_names(text: str) -> list[str]:
     for separator in ("，", ",", "；", ";", "\n", "/"):
         text = text.replace(separator, "、")
     return [part.strip() for part in text.split("、") if part.strip()]
+
+
+# --- office tables: what an export writes ---------------------------------------------------------------------
+
+#: How an export shows a date: 2026年1月23日 (a real date cell, so Excel still sorts and filters it).
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def chinese_date(value: dt.date) -> str:
+    """2026年1月23日: how offices write a date in text (never 2026-01-23)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def number_format(places: int) -> str:
+    """Thousands separators and ``places`` decimals: ``#,##0.0`` for one."""
+    return "#,##0" + ("." + "0" * places if places > 0 else "")
+
+
+def decimal_places(values: Iterable[object], *, most: int = 4) -> int:
+    """The decimals a column needs to show each of its numbers exactly (at most ``most``): one per column."""
+    places = 0
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            continue
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            places = max(places, -exponent)
+    return min(places, most)
+
+
+def print_setup(sheet: Worksheet | WriteOnlyWorksheet, *, header_row: int, freeze: str | None = None) -> None:
+    """How every export prints: landscape A4, one page wide, the header row repeated on each page, the header
+    (and, with ``freeze``, the first column) frozen on screen. A write-only sheet takes it before its first row."""
+    # A write-only sheet hands these attributes to its inner worksheet; openpyxl's stubs do not say so.
+    sheet = cast(Worksheet, sheet)
+    sheet.freeze_panes = freeze or f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an office table: its header, width (characters) and, for numbers, the decimals it shows
+    (``None``: as many as its numbers need, the same for the whole column)."""
+
+    header: str
+    width: float = 12
+    number: bool = False
+    places: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: a title row, an optional note row, the header, the rows and an optional 合计 row."""
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[object]]
+    note: str = ""
+    total: Sequence[object] | None = None
+    freeze_first_column: bool = True
+
+
+def _table_cell(sheet: WriteOnlyWorksheet, value: object, *, places: int | None, bold: bool = False,
+                fill: PatternFill | None = None) -> Cell:
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)
+    cell = sheet_cell(sheet, value)
+    if isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif places is not None and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        cell.number_format = number_format(places)
+    cell.border = BORDER
+    cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+    if bold:
+        cell.font = Font(bold=True)
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _write_table(workbook: Workbook, table: Table) -> None:
+    sheet = workbook.create_sheet(sheet_title(table.name))
+    header_row = 3 if table.note else 2
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    print_setup(sheet, header_row=header_row, freeze=f"B{header_row + 1}" if table.freeze_first_column else None)
+    places = [(c.places if c.places is not None else decimal_places(row[i] for row in table.rows)) if c.number
+              else None for i, c in enumerate(table.columns)]
+    heading = sheet_cell(sheet, table.title)
+    heading.font = Font(bold=True, size=14)
+    sheet.append([heading])
+    if table.note:
+        sheet.append([sheet_cell(sheet, table.note)])
+    header = []
+    for column in table.columns:
+        cell = _table_cell(sheet, column.header, places=None, bold=True, fill=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append([_table_cell(sheet, value, places=p) for value, p in zip(row, places, strict=True)])
+    if table.total is not None:
+        sheet.append([_table_cell(sheet, value, places=p, bold=True, fill=TOTAL_FILL)
+                      for value, p in zip(table.total, places, strict=True)])
+
+
+def render_tables(tables: Sequence[Table]) -> bytes:
+    """Office tables as one workbook, a sheet each, in one streaming pass: every text a text cell (never a
+    formula), numbers with thousands separators and one number of decimals per column, dates as 2026年1月23日,
+    and each sheet printable (title row, repeated header, landscape, one page wide)."""
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        _write_table(workbook, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from . import dashboards
+from apps.core.downloads import xlsx_response
+
+from . import dashboards, exports
 from .access import access_assessment, access_indicator_region, access_leaf_indicator, access_unit
 from .data import DepartmentView, Gates, IndicatorDetail, Matrix
 from .schemas import GatesOut, IndicatorDetailOut, MatrixOut, UnitDashboardOut
@@ -25,6 +27,22 @@ def matrix(request: HttpRequest, program_id: int, year: int | None = None,
     """每个可见区域×考核指标一格；``only=binding`` 仅约束性指标，``sort`` 区域排序；不传 ``year`` 时为默认年度。"""
     scope = access_assessment(request.user, program_id)
     return dashboards.matrix(program_assessment(scope.program, year=year), scope, only=only, sort=sort)
+
+
+@router.get("/programs/{program_id}/assessment/matrix.xlsx", summary="导出达标矩阵 xlsx")
+def matrix_export(request: HttpRequest, program_id: int, year: int | None = None,
+                  only: Literal["all", "binding"] = "all",
+                  sort: Literal["order", "name", "attained"] = "order") -> HttpResponse:
+    """达标矩阵（区域×指标的判定）和明细（目标文字、数值、差距、可达性）；范围与页面相同。"""
+    scope = access_assessment(request.user, program_id)
+    return xlsx_response(*exports.matrix_download(scope, year, only=only, sort=sort))
+
+
+@router.get("/programs/{program_id}/assessment/cockpit.xlsx", summary="导出驾驶舱 xlsx")
+def cockpit_export(request: HttpRequest, program_id: int, year: int | None = None) -> HttpResponse:
+    """各区域达标情况、申报条件阻碍项、短板与可达性、县区创建目标；范围与驾驶舱页面相同。"""
+    scope = access_assessment(request.user, program_id)
+    return xlsx_response(*exports.cockpit_download(scope, year))
 
 
 @router.get("/programs/{program_id}/assessment/gates", response=GatesOut, summary="申报条件与县区创建目标")

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from apps.core.downloads import xlsx_response
 from apps.core.web import page, query_int
 from apps.geo.access import home_department
 
-from . import dashboards
+from . import dashboards, exports
 from .access import (
     access_assessment,
     access_indicator_region,
@@ -49,6 +50,21 @@ def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
     data = dashboards.matrix(assessment, scope, only=request.GET.get("only", "all"),
                              sort=request.GET.get("sort", "order"))
     return render(request, "assessment/matrix.html", {"program": scope.program, "data": data})
+
+
+@page
+def cockpit_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The cockpit as xlsx, for the same regions and year as the page."""
+    scope = access_assessment(request.user, program_id)
+    return xlsx_response(*exports.cockpit_download(scope, year_param(request)))
+
+
+@page
+def matrix_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The matrix as xlsx, with the page's regions, year, indicator filter and order."""
+    scope = access_assessment(request.user, program_id)
+    return xlsx_response(*exports.matrix_download(scope, year_param(request), only=request.GET.get("only", "all"),
+                                                  sort=request.GET.get("sort", "order")))
 
 
 @page
