@@ -22,7 +22,7 @@ from apps.staging.services import staged_import_recover
 
 from . import imports, schemas, selectors, services
 from .access import access_round, access_value, access_values_import, viewable_pairs
-from .exports import department_template
+from .exports import department_template, round_progress_xlsx
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
     ApprovedPoint,
@@ -70,6 +70,12 @@ def my_obligations(request: HttpRequest, program_id: int, round_id: int) -> list
 def progress(request: HttpRequest, program_id: int, round_id: int) -> RoundProgress:
     reporting_round = access_round(request.user, program_id, round_id)
     return round_progress(reporting_round)
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/progress.xlsx", summary="导出填报进度 xlsx")
+def progress_export(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """按填报单位和按区域的填报进度，各带合计行；可查看调度页面的用户均可下载。"""
+    return xlsx_response(*round_progress_xlsx(access_round(request.user, program_id, round_id)))
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/values", response=schemas.ValueOut)

@@ -28,7 +28,7 @@ from apps.staging.web import StagedImportStep, staged_import_context, staged_imp
 
 from . import imports, services
 from .access import VALUES_IMPORT, access_round, access_value, access_values_import
-from .exports import department_template
+from .exports import department_template, round_progress_xlsx
 from .forms import BulkApproveForm, EvidenceForm, RoundForm, SubmitDraftsForm, TransitionForm, ValueForm
 from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
@@ -70,6 +70,12 @@ def round_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResp
         "program": reporting_round.program, "round": reporting_round, "progress": progress,
         "can_manage": can_manage_program(request.user, reporting_round.program),
     })
+
+
+@page
+def progress_export(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """The round's progress as xlsx (whoever may open the round page may download it)."""
+    return xlsx_response(*round_progress_xlsx(access_round(request.user, program_id, round_id)))
 
 
 @page
