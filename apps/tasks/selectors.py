@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.formats import format_number
 from apps.core.nav import Badge
 from apps.geo.access import home_department
 from apps.geo.models import Department
@@ -185,12 +186,14 @@ def task_sections(rows: list[TaskRow]) -> list[TaskSection]:
 
 @dataclass(frozen=True)
 class TaskCounts:
-    """The task list's headline: the user's own tasks (not the groups, whose values are rolled up), by state."""
+    """The task list's headline: the user's own tasks (not the groups, whose values are rolled up), by state, and
+    by every status (label, count, overdue among them) for the table that ends in a 合计 row."""
 
     total: int
     completed: int
     in_progress: int
     overdue: int
+    by_status: tuple[tuple[str, int, int], ...] = ()
 
 
 def task_counts(rows: list[TaskRow]) -> TaskCounts:
@@ -200,6 +203,9 @@ def task_counts(rows: list[TaskRow]) -> TaskCounts:
         completed=sum(1 for r in own if r.rollup.status == TaskStatus.COMPLETED),
         in_progress=sum(1 for r in own if r.rollup.status == TaskStatus.IN_PROGRESS),
         overdue=sum(1 for r in own if r.overdue),
+        by_status=tuple((str(label), sum(1 for r in own if r.rollup.status == status),
+                         sum(1 for r in own if r.rollup.status == status and r.overdue))
+                        for status, label in TaskStatus.choices),
     )
 
 
@@ -275,6 +281,10 @@ class SummaryLine(_InYi):
     planned: Decimal = Decimal(0)
     completed: Decimal = Decimal(0)
 
+    @property
+    def planned_yi(self) -> Decimal:
+        return yi(self.planned)
+
 
 @dataclass(frozen=True)
 class ProjectSummary(_InYi):
@@ -289,8 +299,20 @@ class ProjectSummary(_InYi):
 
     @property
     def headline(self) -> str:
-        return (f"{self.count} 个项目，总投资 {yi(self.total)} 亿元，累计完成 {yi(self.completed)} 亿元"
-                f"（{self.completed_share}%）")
+        return (f"{format_number(self.count)} 个项目，总投资 {format_number(yi(self.total), 2)} 亿元，"
+                f"累计完成 {format_number(yi(self.completed), 2)} 亿元（{self.completed_share}%）")
+
+    @property
+    def years_total(self) -> SummaryLine:
+        """The 合计 row of the yearly table: planned and completed summed over the years (a project counts once)."""
+        return SummaryLine("合计", self.count, sum((line.planned for line in self.by_year), Decimal(0)),
+                           planned=sum((line.planned for line in self.by_year), Decimal(0)),
+                           completed=sum((line.completed for line in self.by_year), Decimal(0)))
+
+    @property
+    def sources_total(self) -> Decimal:
+        """The 合计 of the funding table in 亿元 (a project with two sources counts in both of their rows)."""
+        return yi(sum((line.total for line in self.by_source), Decimal(0)))
 
     @property
     def completed_share(self) -> Decimal:

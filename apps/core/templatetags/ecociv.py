@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, gettext, gettext_noop
+
+from apps.core.formats import format_number
+from docimport.xlsx import chinese_date
 
 register = template.Library()
 
@@ -24,18 +27,22 @@ def cn_date(value: dt.date | None) -> str:
     """2023年6月30日 (in English: the active locale's DATE_FORMAT)."""
     if not value:
         return ""
+    if isinstance(value, dt.datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     if not _chinese():
         return formats.date_format(value, "DATE_FORMAT")
-    return f"{value.year}年{value.month}月{value.day}日"
+    return chinese_date(value)
 
 
 @register.filter
-def cn_datetime(value: dt.datetime | None) -> str:
-    """2026年1月23日 14:05:09 in local time (in English: the locale's date, then the time)."""
+def cn_datetime(value: dt.datetime | None, precision: str = "seconds") -> str:
+    """2026年1月23日 14:05:09 in local time (``|cn_datetime:"minutes"``: 2026年1月23日 14:05; in English: the
+    locale's date, then the time)."""
     if not value:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{cn_date(local.date())} {local:%H:%M:%S}"
+    return f"{cn_date(local.date())} {local:%H:%M}" if precision == "minutes" else \
+        f"{cn_date(local.date())} {local:%H:%M:%S}"
 
 
 @register.filter
@@ -49,13 +56,24 @@ def cn_month(value: dt.date | None) -> str:
 
 
 @register.filter
-def cn_number(value: Decimal | float | int | None) -> str:
-    """No trailing zeros, no float artefacts: 93.10 → 93.1; 100.0000 → 100."""
+def cn_number(value: Decimal | float | int | str | None, places: int | str | None = None) -> str:
+    """The one filter for numbers on pages: ``{{ money|cn_number:2 }}`` → 22,217,100.00, ``{{ count|cn_number }}``
+    → 1,234, ``{{ value|cn_number }}`` → 93.1 (no trailing zeros). Nothing → "—"; text that is no number stays."""
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value))
-    text = format(number.normalize(), "f") if number == number.to_integral() else format(number.normalize(), "f")
-    return text
+    try:
+        return format_number(value, int(places) if places not in (None, "") else None)  # type: ignore[arg-type]
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+@register.filter
+def plain_number(value: Decimal | float | int | str | None) -> str:
+    """A number for an input's ``value``: no separators, no trailing zeros (100.0000 → 100, never 1E+2)."""
+    if value is None or value == "":
+        return ""
+    return format_number(value, grouped=False)
+
 
 
 _BINDING_LABELS = {True: gettext_noop("约束性"), False: gettext_noop("参考性"), None: gettext_noop("待确认")}

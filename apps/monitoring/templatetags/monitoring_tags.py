@@ -1,8 +1,6 @@
-"""Template filters of the monitoring pages: plain decimals and readable computation inputs."""
+"""Template filters of the monitoring pages: readable computation inputs (numbers: core's ``cn_number``)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
@@ -44,17 +42,6 @@ INPUT_LABELS.update({  # HJ 192-2015 land-use classes (calc/eco_index/index.py L
     "other_unused": _l("其他未利用地"),
 })
 SKIP = {"components", "land_use"}
-
-
-@register.filter
-def plain(value: object) -> str:
-    """A decimal without trailing zeros and never in exponent form (100.0000 → 100, not 1E+2)."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _value(value: object) -> str:
