@@ -7,15 +7,22 @@ optional. An export writes every column, so export → import changes nothing.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from openpyxl import Workbook
-
 from .errors import RowError
-from .xlsx import DEFAULT_LIMITS, SheetLimits, SheetRow, cell_text, read_rows, sheet_row, split_names
+from .xlsx import (
+    DEFAULT_LIMITS,
+    Column,
+    SheetLimits,
+    SheetRow,
+    Table,
+    cell_text,
+    read_rows,
+    render_tables,
+    split_names,
+)
 
 NAME, REGION, KIND, GOVERNS, ALIASES, ORDER = "单位名称", "区划代码", "类型", "所辖县区代码", "其他写法", "排序"
 COLUMNS = (NAME, REGION, KIND, GOVERNS, ALIASES, ORDER)
@@ -98,13 +105,8 @@ def parse_units(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list
 
 
 def render_units_xlsx(rows: Iterable[UnitRow]) -> bytes:
-    """The units sheet as the import reads it (every value a literal cell, never a formula)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("单位")
-    sheet.append(sheet_row(sheet, list(COLUMNS)))
-    for unit in rows:
-        cells = unit.cells()
-        sheet.append(sheet_row(sheet, [cells[column] for column in COLUMNS]))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The units sheet as the import reads it (a title row above the header; every value a literal cell, never a
+    formula; printable)."""
+    table = Table("单位", "单位清单", [Column(column, 16 if column != NAME else 28) for column in COLUMNS],
+                  ([unit.cells()[column] for column in COLUMNS] for unit in rows))
+    return render_tables([table])

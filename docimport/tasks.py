@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import RowError
-from .xlsx import DEFAULT_LIMITS, SheetLimits, cell_text, read_rows, split_names
+from .xlsx import DEFAULT_LIMITS, SheetLimits, cell_text, chinese_date, read_rows, split_names
 
 COLUMNS = ("序号", "任务名称", "工作内容", "牵头单位", "配合单位", "完成时限")
 #: The task list as the export writes it. 完成比例 and 状态 follow approved progress (the review workflow),
@@ -54,12 +54,21 @@ def number_level(number: str) -> int | None:
     return None
 
 
+def deadline_words(deadline: dt.date | None, text: str) -> str:
+    """A deadline as the task list writes it: the text as written (2025年6月底, 长期坚持), a date as 2025年6月30日
+    (also one written 2025-06-30: offices never print ISO dates)."""
+    if deadline is not None and (not text or re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text)):
+        return chinese_date(deadline)
+    return text
+
+
 def parse_deadline(value: object) -> tuple[dt.date | None, str]:
-    """A deadline cell → (date or None for 长期坚持/持续推进, text as written). Raises ValueError."""
+    """A deadline cell → (date or None for 长期坚持/持续推进, text as written; a date cell as 2025年6月30日).
+    Raises ValueError."""
     if isinstance(value, dt.datetime):
-        return value.date(), value.date().isoformat()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value, value.isoformat()
+        return value, chinese_date(value)
     text = "".join(cell_text(value).split())
     if not text:
         return None, ""

@@ -224,8 +224,9 @@ def split_names(text: str) -> list[str]:
 
 # --- office tables: what an export writes ---------------------------------------------------------------------
 
-#: How an export shows a date: 2026年1月23日 (a real date cell, so Excel still sorts and filters it).
+#: How an export shows a date: 2026年1月23日 (a real date cell, so Excel still sorts and filters it), and a time.
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm:ss'
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="808080")
@@ -286,21 +287,31 @@ class Table:
     name: str
     title: str
     columns: Sequence[Column]
-    rows: Sequence[Sequence[object]]
+    rows: Iterable[Sequence[object]]  # read once, as a stream, unless a number column needs its decimals found
     note: str = ""
     total: Sequence[object] | None = None
     freeze_first_column: bool = True
+    bold_rows: frozenset[int] = frozenset()  # 0-based among ``rows`` (a list's group headings)
+
+
+def office_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object, *, places: int | None = None) -> Cell:
+    """:func:`sheet_cell`, with dates shown as 2026年1月23日 (and a time, if any) and numbers with thousands
+    separators and ``places`` decimals (the column's; ``None``: the number's own)."""
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)
+    cell = sheet_cell(sheet, value)
+    if isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT if value.time() != dt.time() else DATE_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        cell.number_format = number_format(decimal_places([value]) if places is None else places)
+    return cell
 
 
 def _table_cell(sheet: WriteOnlyWorksheet, value: object, *, places: int | None, bold: bool = False,
                 fill: PatternFill | None = None) -> Cell:
-    if isinstance(value, dt.datetime):
-        value = value.replace(tzinfo=None)
-    cell = sheet_cell(sheet, value)
-    if isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif places is not None and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        cell.number_format = number_format(places)
+    cell = office_cell(sheet, value, places=places)
     cell.border = BORDER
     cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
     if bold:
@@ -316,7 +327,10 @@ def _write_table(workbook: Workbook, table: Table) -> None:
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     print_setup(sheet, header_row=header_row, freeze=f"B{header_row + 1}" if table.freeze_first_column else None)
-    places = [(c.places if c.places is not None else decimal_places(row[i] for row in table.rows)) if c.number
+    rows = table.rows
+    if any(c.number and c.places is None for c in table.columns):
+        rows = list(rows)
+    places = [(c.places if c.places is not None else decimal_places(row[i] for row in rows)) if c.number
               else None for i, c in enumerate(table.columns)]
     heading = sheet_cell(sheet, table.title)
     heading.font = Font(bold=True, size=14)
@@ -329,8 +343,9 @@ def _write_table(workbook: Workbook, table: Table) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header.append(cell)
     sheet.append(header)
-    for row in table.rows:
-        sheet.append([_table_cell(sheet, value, places=p) for value, p in zip(row, places, strict=True)])
+    for index, row in enumerate(rows):
+        bold = index in table.bold_rows
+        sheet.append([_table_cell(sheet, value, places=p, bold=bold) for value, p in zip(row, places, strict=True)])
     if table.total is not None:
         sheet.append([_table_cell(sheet, value, places=p, bold=True, fill=TOTAL_FILL)
                       for value, p in zip(table.total, places, strict=True)])

@@ -1,37 +1,29 @@
-"""The audit log as an Excel sheet (write-only openpyxl, every text cell stored as text, never a formula)."""
+"""The audit log as an Excel sheet: one of the office tables of :func:`docimport.xlsx.render_tables` (every text
+cell stored as text, never a formula; times as 2026年1月23日 14:05:09; printable), written as a stream."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet.worksheet import Worksheet
+
+from docimport.xlsx import Column, Table, chinese_date, render_tables
 
 from .models import AuditEvent
 
-HEADER = ["时间", "操作人", "操作", "操作代码", "对象类型", "对象编号", "对象", "区域", "IP 地址", "详情"]
+COLUMNS = [Column("时间", 20), Column("操作人", 12), Column("操作", 16), Column("操作代码", 18), Column("对象类型", 14),
+           Column("对象编号", 10), Column("对象", 30), Column("区域", 12), Column("IP 地址", 14), Column("详情", 40)]
 
 
-def _text(sheet: Worksheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # a name typed into a failed login may start with "=": it stays text
-    return cell
+def _rows(events: Iterable[AuditEvent]) -> Iterator[list[object]]:
+    for event in events:
+        # a name typed into a failed login may start with "=": the writer keeps it text
+        yield [timezone.localtime(event.at), event.actor_name, event.action_label, event.action, event.target_type,
+               event.target_id, event.target_label, event.region.name if event.region else "",
+               event.ip_address or "", str(event.details or "")]
 
 
 def render_audit_xlsx(events: Iterable[AuditEvent]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("审计日志")
-    sheet.append(HEADER)
-    for event in events:
-        values = [
-            timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.actor_name, event.action_label,
-            event.action, event.target_type, event.target_id, event.target_label,
-            event.region.name if event.region else "", event.ip_address or "", str(event.details or ""),
-        ]
-        sheet.append([_text(sheet, value) for value in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    today = chinese_date(timezone.localdate())
+    return render_tables([Table("审计日志", "审计日志", COLUMNS, _rows(events), note=f"导出日期：{today}",
+                                freeze_first_column=False)])

@@ -15,7 +15,7 @@ import polars as pl
 from openpyxl import Workbook
 
 from docimport.monitoring import LAND_USE_LABELS, LAYOUTS
-from docimport.xlsx import sheet_row
+from docimport.xlsx import decimal_places, office_cell, print_setup, sheet_row
 
 CITY = "629800"
 #: code, name, region code, category — 秦川市 (see apps/demo/programs.py) and its six districts/counties.
@@ -196,6 +196,11 @@ def template_frame(kind: str) -> pl.DataFrame:
     raise ValueError(f"unknown layout {kind!r}")
 
 
+#: A time as the sample frames write it (2025-01-01 01:00), which the xlsx sample stores as a date cell.
+ISO_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
 def to_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
     """The frame as a CSV (UTF-8 with BOM, so Excel shows Chinese), xlsx or Parquet file."""
     buffer = io.BytesIO()
@@ -205,11 +210,19 @@ def to_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
     elif fmt == "parquet":
         frame.write_parquet(buffer)
     elif fmt == "xlsx":
+        # times and days as date cells shown 2025年1月1日 01:00 (the import reads a date cell as what it holds)
+        texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+        frame = frame.with_columns(
+            *(pl.col(name).str.to_datetime("%Y-%m-%d %H:%M") for name in texts if frame[name].str.contains(ISO_TIME).all()),
+            *(pl.col(name).str.to_date("%Y-%m-%d") for name in texts if frame[name].str.contains(ISO_DAY).all()))
+        places = [decimal_places(frame[name].drop_nulls().to_list()) if frame.schema[name].is_numeric() else None
+                  for name in frame.columns]
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("数据")
+        print_setup(sheet, header_row=1)
         sheet.append(sheet_row(sheet, list(frame.columns)))
         for row in frame.iter_rows():
-            sheet.append(sheet_row(sheet, list(row)))
+            sheet.append([office_cell(sheet, value, places=p) for value, p in zip(row, places, strict=True)])
         workbook.save(buffer)
     else:
         raise ValueError(f"unknown format {fmt!r}")

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from docimport.responsibilities import COLUMNS
-from docimport.xlsx import sheet_row
+from docimport.xlsx import print_setup, sheet_row
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -51,9 +51,7 @@ def render_responsibility_xlsx(title: str, rows: Sequence[ResponsibilityExportRo
             cell.alignment = Alignment(vertical="center", wrap_text=True)
     for column, width in zip("ABCDE", (8, 40, 28, 30, 50), strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
+    print_setup(sheet, header_row=2, freeze="C3")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -14,10 +14,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from docimport.values import HEADER_ROW, HEADERS, STATUS_CHOICES
-from docimport.xlsx import sheet_cell, sheet_row
+from docimport.xlsx import print_setup, sheet_cell, sheet_row
 
 WIDTHS = [10, 10, 10, 36, 8, 14, 12, 12, 10, 30, 20, 24]
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -53,11 +52,7 @@ def render_template(title: str, rows: Sequence[TemplateRow]) -> bytes:
     sheet = workbook.create_sheet("填报")
     for column, width in zip("ABCDEFGHIJKL", WIDTHS, strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_setup(sheet, header_row=HEADER_ROW, freeze=f"E{HEADER_ROW + 1}")
     last = HEADER_ROW + max(len(rows), 1)
     status = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="定性状态", error="请从下拉列表中选择。")

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from docimport.projects import COLUMNS as PROJECT_HEADERS
 from docimport.projects import year_header
 from docimport.tasks import EXPORT_COLUMNS as TASK_HEADERS
-from docimport.xlsx import sheet_row, sheet_title
+from docimport.tasks import deadline_words
+from docimport.xlsx import Column, Table, render_tables
 
 from .models import FundingSource, Project, ProjectStatus, Task, TaskStatus
 
@@ -24,41 +20,17 @@ Years = dict[int, dict[str, Decimal]]
 
 def _book(title: str, headers: list[str], rows: Iterable[list[object]], widths: list[int],
           bold_rows: Iterable[int] = ()) -> bytes:
-    """One sheet: the title, the header row (repeated on every printed page) and ``rows``; printed landscape,
-    fitted to the page's width; ``bold_rows`` (0-based among ``rows``) in bold (the task list's groups)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(title)
-    sheet.append(sheet_row(sheet, [title]))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(sheet_row(sheet, headers))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(sheet_row(sheet, row))
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    bold = {index + 3 for index in bold_rows}
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if cell.row in bold:
-                cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One office table (title row, header repeated on every printed page, landscape, one page wide); numbers keep
+    one number of decimals per column; ``bold_rows`` (0-based among ``rows``) in bold (the task list's groups)."""
+    columns = [Column(header, width, number=True) for header, width in zip(headers, widths, strict=True)]
+    return render_tables([Table(title, title, columns, list(rows), bold_rows=frozenset(bold_rows))])
 
 
 def task_cells(task: Task, leads: Sequence[str], cooperators: Sequence[str]) -> dict[str, object]:
     """A task as its export row (column → value); the import compares these to tell what a sheet changes."""
     return {"序号": task.number, "任务名称": task.title, "工作内容": task.description, "牵头单位": "、".join(leads),
             "配合单位": "、".join(cooperators),
-            "完成时限": task.deadline_text or (task.deadline.isoformat() if task.deadline else ""),
+            "完成时限": deadline_words(task.deadline, task.deadline_text),
             "完成比例（%）": task.percent, "状态": task.get_status_display()}
 
 

@@ -15,6 +15,7 @@ from apps.audit.access import OFFICE_ADMIN
 from apps.audit.models import AuditAction, AuditEvent
 from apps.audit.services import record
 from tests.conftest import ClientFor
+from tests.sheets import workbook_problems
 
 
 @pytest.fixture
@@ -99,10 +100,11 @@ def test_the_export_is_scoped_text_only_and_audited(world: SimpleNamespace, log:
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join([response.content]))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "时间" and len(rows) == 2
-    assert rows[1][6] == log.mine.target_label
-    cell = sheet.cell(row=2, column=7)
+    assert rows[0][0] == "审计日志" and rows[2][0] == "时间" and len(rows) == 4  # title, note, header, the event
+    assert rows[3][6] == log.mine.target_label
+    cell = sheet.cell(row=4, column=7)
     assert cell.data_type == "s"  # stored as text, never a formula
+    assert workbook_problems(response.content) == []
     exported = AuditEvent.objects.filter(action=AuditAction.EXPORT_DOWNLOAD, actor=world.users.office).get()
     assert exported.target_label.startswith("审计日志-") and exported.details["path"].startswith("/audit/export.xlsx")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, deque
+from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +24,9 @@ from apps.assessment.access import access_assessment, access_unit, can_open_unit
 from apps.geo.models import Department
 from apps.programs.models import Program
 from tests.demo.test_list_scope import _allowed
+
+#: A page check: (url, html) → the problems found on it.
+Check = Callable[[str, str], list[str]]
 
 ROLES = ["office", "reporter", "reporter2", "county", "leader", "inspector", "province", "dual"]
 
@@ -77,8 +81,24 @@ def route_of(url: str) -> tuple[str, tuple[object, ...]] | None:
     return match.url_name or match.route, tuple(sorted(match.kwargs.items()))
 
 
-def crawl(client: Client, role: str, starts: list[str]) -> tuple[list[str], int]:
-    """Breadth-first over the pages ``role`` reaches; the problems found and the number of pages opened."""
+def _to_follow(here: str, html: str, downloads: set[str] | None) -> list[str]:
+    """The links of a page the crawl follows; its download links (``.xlsx`` …) go to ``downloads``."""
+    found = []
+    for target in links(html):
+        next_url = followable(here, target)
+        if next_url is not None:
+            found.append(next_url)
+        elif downloads is not None and urlsplit(target).path.endswith(SKIPPED_SUFFIXES):
+            downloads.add(urljoin(here, target))
+    return found
+
+
+def crawl(client: Client, role: str, starts: list[str], *, check: Check | None = None,
+          downloads: set[str] | None = None) -> tuple[list[str], int]:
+    """Breadth-first over the pages ``role`` reaches; the problems found and the number of pages opened.
+
+    ``check(url, html)`` adds its problems for each page opened; ``downloads`` collects the download links
+    (``.xlsx`` …) the pages offer, which the crawl does not follow."""
     queue: deque[tuple[str, str]] = deque(("(start)", url) for url in starts)
     seen_keys: set[tuple[object, ...]] = set()
     per_route: Counter[str] = Counter()
@@ -101,15 +121,17 @@ def crawl(client: Client, role: str, starts: list[str]) -> tuple[list[str], int]
         if response.status_code == 403 or response.status_code >= 500:
             problems.append(f"{role}: {source} → {url} answers {response.status_code}")
             continue
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            if downloads is not None:
+                downloads.add(url)
+            continue
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
-        if response.get("Content-Disposition", "").startswith("attachment"):
-            continue
         here = response.redirect_chain[-1][0] if response.redirect_chain else url
-        for target in links(response.content.decode()):
-            next_url = followable(here, target)
-            if next_url is not None:
-                queue.append((here, next_url))
+        html = response.content.decode()
+        if check is not None:
+            problems.extend(f"{role}: {url}: {problem}" for problem in check(url, html))
+        queue.extend((here, next_url) for next_url in _to_follow(here, html, downloads))
     return problems, opened
 
 

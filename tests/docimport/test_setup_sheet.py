@@ -22,6 +22,6 @@ def test_rows_and_row_errors():
 
 
 def test_written_back_as_read():
-    units = [UnitRow(2, "=HYPERLINK(1)", "990100", "department", "", ("甲",), 1),
-             UnitRow(3, "平原县政府", "990100", "government", "990123", (), 0)]
+    units = [UnitRow(3, "=HYPERLINK(1)", "990100", "department", "", ("甲",), 1),  # below the title and the header
+             UnitRow(4, "平原县政府", "990100", "government", "990123", (), 0)]
     assert parse_units(render_units_xlsx(units)) == (units, [])

@@ -138,7 +138,7 @@ def test_template_is_printable_and_formula_safe():
     ws = load_workbook(io.BytesIO(render_template("标题", rows))).active
     assert ws["D3"].value == '=HYPERLINK("http://evil","点我")' and ws["D3"].data_type == "s"
     assert ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
-    assert ws.freeze_panes == "A3" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.freeze_panes == "E3" and ws.sheet_properties.pageSetUpPr.fitToPage  # the header and the codes and names
     assert ws["I3"].fill.fgColor.rgb == "00EEEEEE" and ws["I4"].fill.fgColor.rgb != "00EEEEEE"
     assert {str(dv.sqref) for dv in ws.data_validations.dataValidation} == {"I3:I4", "H3:H4"}
     assert [c.value for c in ws[2]] == HEADERS

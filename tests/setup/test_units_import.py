@@ -30,7 +30,7 @@ def test_export_then_import_changes_nothing(world: SimpleNamespace, client_for: 
     exported = client.get(f"/programs/{world.program.id}/setup/departments/export/")
     assert exported.status_code == 200
     sheet = load_workbook(io.BytesIO(exported.content)).active
-    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]  # below the title and the header
     assert "丘陵县人民政府" in names and "乙市生态环境局" not in names  # the office's own regions only
     assert client.get("/api/setup/departments/export").content[:2] == b"PK"
     before = _snapshot()

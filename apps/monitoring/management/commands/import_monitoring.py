@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=ImportKind.values)
         parser.add_argument("--year", type=int, default=None, help="只写入该年度的指标值")
         parser.add_argument("--rule", choices=["hj633-2012", "hj633-2026"], default=None,
-                            help="AQI 规则（默认按日期：2026-03-01 起 HJ 633-2026）")
+                            help="AQI 规则（默认按日期：2026年3月1日起 HJ 633-2026）")
         parser.add_argument("--time-label", choices=["start", "end"], default="start",
                             help="小时时间标记：start = 小时开始（默认），end = 小时结束（01:00–24:00）")
         parser.add_argument("--user", default=None, help="导入人（生态办管理员用户名；默认：该市第一个管理员）")
