@@ -304,8 +304,9 @@ class ProjectSummary(_InYi):
 
     @property
     def years_total(self) -> SummaryLine:
-        """The 合计 row of the yearly table: planned and completed summed over the years (a project counts once)."""
-        return SummaryLine("合计", self.count, sum((line.planned for line in self.by_year), Decimal(0)),
+        """The 合计 row of the yearly table: planned and completed summed over the years (no project count: a
+        project runs over several years)."""
+        return SummaryLine("合计", 0, sum((line.planned for line in self.by_year), Decimal(0)),
                            planned=sum((line.planned for line in self.by_year), Decimal(0)),
                            completed=sum((line.completed for line in self.by_year), Decimal(0)))
 

@@ -1,4 +1,4 @@
-"""The cockpit and the matrix issue the same number of SQL queries with 6 and with 16 counties (with data).
+"""The cockpit and the matrix (pages, API and xlsx) issue the same number of SQL queries with 6 and with 16 counties (with data).
 
 The pages list at most 6 counties or blockers before a "show all": both sizes reach that, the larger well past it."""
 
@@ -46,7 +46,9 @@ def test_cockpit_and_matrix_query_counts_do_not_grow(assess, client_for):
     pages = [f"/programs/{p}/assessment/", f"/programs/{p}/assessment/matrix/",
              f"/programs/{p}/assessment/indicators/{assess.code['2019-03'].id}/",
              f"/programs/{p}/assessment/matrix/?only=binding&sort=attained",
-             f"/api/programs/{p}/assessment/matrix?sort=name", f"/api/programs/{p}/assessment/gates"]
+             f"/api/programs/{p}/assessment/matrix?sort=name", f"/api/programs/{p}/assessment/gates",
+             f"/programs/{p}/assessment/cockpit.xlsx", f"/programs/{p}/assessment/matrix.xlsx",
+             f"/api/programs/{p}/assessment/matrix.xlsx?only=binding"]
     grow(assess, 6)
     assert Region.objects.filter(parent=assess.world.city, level="county").count() == 6
     small = {(url, cold): count(client, url, cold=cold) for url in pages for cold in (True, False)}

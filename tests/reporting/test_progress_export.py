@@ -3,9 +3,15 @@ refused to whoever may not open the round."""
 
 from __future__ import annotations
 
+import datetime as dt
+from types import SimpleNamespace
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditAction, AuditEvent
+from apps.reporting.services import reporting_round_create
 from tests.sheets import sheet_values, workbook_problems
 
 from .conftest import save
@@ -58,3 +64,25 @@ def test_each_download_is_audited(rep, client_for):
     events = AuditEvent.objects.filter(action=AuditAction.EXPORT_DOWNLOAD).order_by("id")
     assert [e.details["path"] for e in events] == urls(rep)
     assert {e.target_label for e in events} == {"2025年度调度-填报进度.xlsx"}
+
+
+def test_the_page_and_the_download_take_as_many_queries_for_a_larger_round(rep, client_for):
+    world = rep.world
+    larger = reporting_round_create(
+        program=world.program, actor=world.users.office, name="2024年度调度", period_type="year", year=2024,
+        due=dt.date(2026, 1, 31), indicators=[rep.numeric, rep.qualitative],
+        regions=[world.city, *world.counties.values()])
+    save(rep, world.users.reporter, submit=True)
+    save(SimpleNamespace(round=larger, world=world, numeric=rep.numeric), world.users.reporter, submit=True)
+    client = client_for(world.users.office)
+
+    def queries(round_id: int) -> list[int]:
+        counts = []
+        for url in (f"/programs/{world.program.id}/rounds/{round_id}/",
+                    f"/programs/{world.program.id}/rounds/{round_id}/progress.xlsx"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    assert queries(rep.round.id) == queries(larger.id)

@@ -68,3 +68,19 @@ def test_timeline_places_today(world: SimpleNamespace):
     assert kinds.count("phase") == 1 and kinds.count("task") == 2 and kinds.count("milestone") == 1
     late = timeline(world.users.office, world.program, today=dt.date(2026, 7, 1))
     assert {bar.css for bar in late.rows if bar.kind == "task"} == {"late"}
+
+
+def test_the_project_and_task_lists_end_in_totals_with_separators(world: SimpleNamespace, plan: SimpleNamespace,
+                                                                   client_for: ClientFor):
+    """合计 rows (issue #12): per category, per county, per year, per source and under the list; 万元 and 亿元 with
+    thousands separators and two decimals per column; task counts by status."""
+    client = client_for(world.users.office)
+    html = client.get(f"/programs/{world.program.id}/projects/").content.decode()
+    total = '<tr class="total"><th scope="row">合计</th><td class="num">2</td><td class="num">4.15</td>'
+    assert html.count(total) == 2  # by category and by county: 8,900 + 32,600 万元 = 4.15 亿元
+    assert '<th scope="row">合计</th><td class="num"></td><td class="num">0.40</td><td class="num">0.35</td>' in html
+    assert '<td class="num">32,600.00</td>' in html and '<td class="num">41,500.00</td>' in html  # a row; the list's total
+    assert "合计（2 个项目）" in html
+    tasks = client.get(f"/programs/{world.program.id}/tasks/").content.decode()
+    assert 'id="task-status-counts"' in tasks
+    assert '<tr class="total"><th scope="row">合计</th><td class="num">2</td>' in tasks

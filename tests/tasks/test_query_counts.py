@@ -44,7 +44,8 @@ def _count(client: Client, url: str) -> int:
 def test_constant_queries(world: SimpleNamespace, client_for: ClientFor):
     paths = ["/programs/{p}/tasks/", "/programs/{p}/projects/", "/programs/{p}/supervision/",
              "/programs/{p}/timeline/", "/api/programs/{p}/tasks", "/api/programs/{p}/projects",
-             "/api/programs/{p}/notices", "/api/programs/{p}/projects/summary"]
+             "/api/programs/{p}/notices", "/api/programs/{p}/projects/summary", "/programs/{p}/tasks.xlsx",
+             "/programs/{p}/projects.xlsx"]
     for persona in ("office", "reporter"):
         _grow(world, 5) if persona == "office" else None
         client = client_for(getattr(world.users, persona))
