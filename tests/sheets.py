@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
 
+from apps.audit.models import AuditAction, AuditEvent
+
 
 def saved(workbook: Workbook) -> bytes:
     """The workbook as the bytes of an .xlsx file."""
@@ -69,3 +71,12 @@ def sheet_values(data: bytes, name: str | None = None) -> list[list[object]]:
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook[name] if name else workbook.worksheets[0]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def assert_refused_and_not_recorded(client, urls: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
+    """The denied path of a download: 403 for each URL, no file sent, and no download in the audit log."""
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Content-Disposition" not in response, url
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT_DOWNLOAD).exists()

@@ -135,6 +135,13 @@ def crawl(client: Client, role: str, starts: list[str], *, check: Check | None =
     return problems, opened
 
 
+def signed_in(role: str) -> tuple[Client, Program]:
+    """A test client signed in as the demo user ``role``, and the demo's city program."""
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+    return client, Program.objects.get(name="秦川市创建国家生态文明建设示范市")
+
+
 def test_the_link_parser_reads_hrefs_and_hx_gets_and_skips_downloads_and_other_sites():
     html = ('<a href="/programs/1/">p</a><div hx-get="/programs/1/rounds/2/inbox/"></div>'
             '<a href="https://example.org/">x</a><a href="#top">t</a><a href="/programs/1/tasks.xlsx">d</a>')
@@ -146,9 +153,7 @@ def test_the_link_parser_reads_hrefs_and_hx_gets_and_skips_downloads_and_other_s
 @pytest.mark.usefixtures("demo")
 def test_the_crawl_reports_a_link_into_a_403():
     """The denied path of the crawl itself: a page the role may not open, linked from the start, is reported."""
-    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
-    client = Client()
-    client.force_login(User.objects.get(username="reporter"))
+    client, program = signed_in("reporter")
     cockpit = f"/programs/{program.id}/assessment/"
     problems, _opened = crawl(client, "reporter", [cockpit])
     assert problems == [f"reporter: (start) → {cockpit} answers 403"]
@@ -158,9 +163,7 @@ def test_the_crawl_reports_a_link_into_a_403():
 @pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_links_into_a_403_for_any_role(role):
-    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
-    client = Client()
-    client.force_login(User.objects.get(username=role))
+    client, program = signed_in(role)
     starts = ["/", f"/programs/{program.id}/"]
     problems, opened = crawl(client, role, starts)
     assert opened > 10, f"{role} reached only {opened} pages"

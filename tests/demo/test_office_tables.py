@@ -16,12 +16,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from apps.accounts.models import User
-from apps.programs.models import Program
-from tests.demo.test_links import crawl, route_of
+from tests.demo.test_links import crawl, route_of, signed_in
 from tests.sheets import ISO_DATE, workbook_problems, xlsx
 
 #: Tags whose text is not shown.
@@ -77,9 +74,7 @@ def test_the_date_check_reads_what_a_reader_sees():
 @pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("role", ["office", "reporter", "county"])
 def test_no_page_shows_an_iso_date(role):
-    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
-    client = Client()
-    client.force_login(User.objects.get(username=role))
+    client, program = signed_in(role)
     problems, opened = crawl(client, role, ["/", f"/programs/{program.id}/"], check=iso_dates)
     assert opened > 10
     assert not problems, "\n".join(problems)
@@ -105,9 +100,7 @@ def export_routes() -> set[str]:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 def test_every_xlsx_export_is_an_office_table():
-    program = Program.objects.get(name="秦川市创建国家生态文明建设示范市")
-    client = Client()
-    client.force_login(User.objects.get(username="office"))
+    client, program = signed_in("office")
     downloads: set[str] = set()
     crawl(client, "office", ["/", f"/programs/{program.id}/", "/audit/"], downloads=downloads)
     routes = {route_of(url)[0] for url in downloads if route_of(url)}  # type: ignore[index]

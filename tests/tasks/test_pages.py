@@ -70,8 +70,8 @@ def test_timeline_places_today(world: SimpleNamespace):
     assert {bar.css for bar in late.rows if bar.kind == "task"} == {"late"}
 
 
-def test_the_project_and_task_lists_end_in_totals_with_separators(world: SimpleNamespace, plan: SimpleNamespace,
-                                                                   client_for: ClientFor):
+@pytest.mark.usefixtures("plan")
+def test_the_project_and_task_lists_end_in_totals_with_separators(world: SimpleNamespace, client_for: ClientFor):
     """合计 rows (issue #12): per category, per county, per year, per source and under the list; 万元 and 亿元 with
     thousands separators and two decimals per column; task counts by status."""
     client = client_for(world.users.office)
