@@ -41,8 +41,8 @@ def cn_datetime(value: dt.datetime | None, precision: str = "seconds") -> str:
     if not value:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{cn_date(local.date())} {local:%H:%M}" if precision == "minutes" else \
-        f"{cn_date(local.date())} {local:%H:%M:%S}"
+    clock = f"{local:%H:%M}" if precision == "minutes" else f"{local:%H:%M:%S}"
+    return f"{cn_date(local.date())} {clock}"
 
 
 @register.filter
@@ -73,7 +73,6 @@ def plain_number(value: Decimal | float | int | str | None) -> str:
     if value is None or value == "":
         return ""
     return format_number(value, grouped=False)
-
 
 
 _BINDING_LABELS = {True: gettext_noop("约束性"), False: gettext_noop("参考性"), None: gettext_noop("待确认")}
