@@ -18,11 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from .errors import RowError
 from .setup import unique_rows
-from .xlsx import DEFAULT_LIMITS, SheetLimits, SheetRow, cell_text, read_rows, sheet_row
+from .xlsx import DEFAULT_LIMITS, SheetLimits, SheetRow, cell_text, print_setup, read_rows, sheet_row
 
 USERNAME, NAME, UNIT, REGION, ROLES, EMAIL, INACTIVE = "用户名", "姓名", "单位", "地区", "角色", "邮箱", "停用"
 COLUMNS = (USERNAME, NAME, UNIT, REGION, ROLES, EMAIL, INACTIVE)
@@ -139,11 +138,7 @@ def _printable_sheet(title: str, header: Iterable[str], widths: Iterable[int],
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_setup(sheet, header_row=1)
     sheet.append(sheet_row(sheet, list(header)))
     for row in rows:
         sheet.append(sheet_row(sheet, row))
