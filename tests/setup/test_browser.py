@@ -119,9 +119,9 @@ def test_the_phase_edit_page_fits(world: SimpleNamespace, browser_page):  # type
     assert page.input_value("input[name=start]") == "2021-01-01"  # the stored dates are in the pickers
     _fits(page, "phase-edit-1366")
     _manual(page, "setup-phase-edit")
-    page.fill("input[name=end]", "2026-06-30")
+    page.fill("input[name=end]", "2031-06-30")
     page.click("button.primary")
-    assert "阶段须在创建工作的年限内（2020年至2025年）" in page.inner_text("main")
+    assert "阶段须在创建工作的年限内（基准年2020年至目标年后5年，即2030年）" in page.inner_text("main")
     _fits(page, "phase-edit-refused-1366")
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{base}milestone/{milestone.id}/")
