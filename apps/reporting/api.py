@@ -75,7 +75,7 @@ def progress(request: HttpRequest, program_id: int, round_id: int) -> RoundProgr
 @router.get("/programs/{program_id}/rounds/{round_id}/progress.xlsx", summary="导出填报进度 xlsx")
 def progress_export(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     """按填报单位和按区域的填报进度，各带合计行；可查看调度页面的用户均可下载。"""
-    return xlsx_response(*round_progress_xlsx(access_round(request.user, program_id, round_id)))
+    return xlsx_response(*round_progress_xlsx(access_round(request.user, program_id, round_id), request.user))
 
 
 @router.post("/programs/{program_id}/rounds/{round_id}/values", response=schemas.ValueOut)

@@ -64,9 +64,10 @@ def _progress_cells(line: ProgressLine) -> list[object]:
             line.on_time_rate, line.evidence_rate, line.evidence_incomplete]
 
 
-def round_progress_xlsx(reporting_round: ReportingRound) -> tuple[bytes, str]:
-    """The round page's progress, by reporting unit and by region, each with its 合计 row."""
-    progress = round_progress(reporting_round)
+def round_progress_xlsx(reporting_round: ReportingRound, user: User) -> tuple[bytes, str]:
+    """The round page's progress, by reporting unit and by region, each with its 合计 row: over the rows the user
+    may read, as the page (a county office: its county)."""
+    progress = round_progress(reporting_round, user=user)
     title = f"{reporting_round.name}（{reporting_round.period_label}）填报进度"
     note = (f"截止 {chinese_date(reporting_round.due)}；导出日期：{chinese_date(timezone.localdate())}。"
             "完成率 = 审核通过数 / 应报数；按时率 = 截止前首次提交数 / 已提交数。")

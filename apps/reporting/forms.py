@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.forms import StepForm, optional_int
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
+from apps.review.workflow import ReviewStatus
 
 from . import services
 from .models import PeriodType
+from .selectors import MISSING, RoundProgress
 
 ROUND_FIELDS = _("请填写完整的年份、期次和截止日期。")
 
@@ -99,3 +101,41 @@ class BulkApproveForm(forms.Form):
         data = super().clean()
         data["value_ids"] = [int(v) for v in self.data.getlist("value") if v.isdigit()]
         return data
+
+
+#: The round page's views: its progress by reporting unit, by region, by indicator, and its rows.
+ROUND_VIEWS = (("reporter", _("按填报单位")), ("region", _("按区域")), ("indicator", _("按指标")), ("rows", _("逐项明细")))
+
+
+class RoundViewForm(forms.Form):
+    """What the round page shows: a view, one page of it, and the rows' filters (each a progress line's key, or a
+    status). A value that is not a choice is left out, never an error: the page shows everything instead."""
+
+    by = forms.ChoiceField(choices=ROUND_VIEWS, required=False)
+    reporter = forms.ChoiceField(label=_("填报单位"), required=False)
+    region = forms.ChoiceField(label=_("区域"), required=False)
+    indicator = forms.ChoiceField(label=_("指标"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+
+    def __init__(self, data: object, progress: RoundProgress) -> None:
+        super().__init__(data)
+        everything = [("", _("全部"))]
+        for name, lines in (("reporter", progress.by_reporter), ("region", progress.by_region),
+                            ("indicator", progress.by_indicator)):
+            self.fields[name].choices = everything + [(line.key, line.label) for line in lines]  # type: ignore[attr-defined]
+        self.fields["status"].choices = everything + [  # type: ignore[attr-defined]
+            (MISSING, _("未填报")), *ReviewStatus.choices, ("evidence_incomplete", _("缺必需佐证"))]
+
+    def choice(self, name: str) -> str:
+        """The field's value if it is one of its choices, else ``""``."""
+        self.is_valid()
+        return str(self.cleaned_data.get(name) or "") if name not in self.errors else ""
+
+    @property
+    def view(self) -> str:
+        return self.choice("by") or "reporter"
+
+    @property
+    def lines(self) -> list[str]:
+        """The progress lines the rows must all be in."""
+        return [key for key in (self.choice("reporter"), self.choice("region"), self.choice("indicator")) if key]

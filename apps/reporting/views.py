@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,13 +30,24 @@ from apps.staging.web import StagedImportStep, staged_import_context, staged_imp
 from . import imports, services
 from .access import VALUES_IMPORT, access_round, access_value, access_values_import
 from .exports import department_template, round_progress_xlsx
-from .forms import BulkApproveForm, EvidenceForm, RoundForm, SubmitDraftsForm, TransitionForm, ValueForm
+from .forms import (
+    ROUND_VIEWS,
+    BulkApproveForm,
+    EvidenceForm,
+    RoundForm,
+    RoundViewForm,
+    SubmitDraftsForm,
+    TransitionForm,
+    ValueForm,
+)
 from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
     evidence_completeness,
     inbox,
     review_queue,
     round_progress,
+    round_row_values,
+    round_rows,
     value_entry,
     value_history,
 )
@@ -62,20 +74,39 @@ def rounds(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, "reporting/rounds.html", context)
 
 
+#: Lines or rows on one page of the round page's views.
+ROUND_PAGE_SIZE = 50
+
+
 @page
 def round_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """The round's progress as the user may read it (a county office: its county), in one of four views: by unit,
+    by region, by indicator (a page of lines each), or its rows, filtered, a page at a time."""
     reporting_round = access_round(request.user, program_id, round_id)
-    progress = round_progress(reporting_round)
+    progress = round_progress(reporting_round, user=request.user)
+    form = RoundViewForm(request.GET, progress)
+    view = form.view
+    if view == "rows":
+        lines: list[object] = list(round_rows(progress, lines=form.lines, status=form.choice("status")))
+    else:
+        lines = list({"reporter": progress.by_reporter, "region": progress.by_region,
+                      "indicator": progress.by_indicator}[view])
+    current = Paginator(lines, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    if view == "rows":
+        current.object_list = round_row_values(list(current.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "reporting/round.html", {
         "program": reporting_round.program, "round": reporting_round, "progress": progress,
         "can_manage": can_manage_program(request.user, reporting_round.program),
+        "form": form, "view": view, "views": ROUND_VIEWS, "page_obj": current, "query": query.urlencode(),
     })
 
 
 @page
 def progress_export(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     """The round's progress as xlsx (whoever may open the round page may download it)."""
-    return xlsx_response(*round_progress_xlsx(access_round(request.user, program_id, round_id)))
+    return xlsx_response(*round_progress_xlsx(access_round(request.user, program_id, round_id), request.user))
 
 
 @page
