@@ -25,6 +25,7 @@ from .access import access_round, access_value, access_values_import, viewable_p
 from .exports import department_template, round_progress_xlsx
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
+    ROW_STATUSES,
     ApprovedPoint,
     Obligation,
     RoundProgress,
@@ -32,6 +33,8 @@ from .selectors import (
     approved_points,
     review_queue,
     round_progress,
+    round_row_values,
+    round_rows,
     user_obligations,
 )
 
@@ -68,8 +71,25 @@ def my_obligations(request: HttpRequest, program_id: int, round_id: int) -> list
 
 @router.get("/programs/{program_id}/rounds/{round_id}/progress", response=schemas.RoundProgressOut)
 def progress(request: HttpRequest, program_id: int, round_id: int) -> RoundProgress:
+    """The round's progress over the rows the user may read (a county office: its county's), as the round page."""
     reporting_round = access_round(request.user, program_id, round_id)
-    return round_progress(reporting_round)
+    return round_progress(reporting_round, user=request.user)
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/rows", response=schemas.RoundRowsOut)
+def round_row_list(request: HttpRequest, program_id: int, round_id: int,
+                   filters: Query[schemas.RoundRowsFilter]) -> dict[str, object]:
+    """The round's rows the user may read, filtered as on the round page's 逐项明细, a page at a time."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    if filters.status and filters.status not in ROW_STATUSES:
+        raise DomainError(f"状态须为 {'、'.join(ROW_STATUSES)} 之一。")
+    progress = round_progress(reporting_round, user=request.user)
+    lines = [key for key in (filters.reporter, filters.region, filters.indicator) if key]
+    known = {line.key for line in (*progress.by_reporter, *progress.by_region, *progress.by_indicator)}
+    if set(lines) - known:
+        raise DomainError(f"本轮调度中没有可查看的此项：{'、'.join(sorted(set(lines) - known))}")
+    rows = round_rows(progress, lines=lines, status=filters.status)
+    return {"count": len(rows), "items": round_row_values(rows[filters.offset:filters.offset + filters.limit])}
 
 
 @router.get("/programs/{program_id}/rounds/{round_id}/progress.xlsx", summary="导出填报进度 xlsx")

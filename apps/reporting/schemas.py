@@ -185,13 +185,62 @@ SubmitDraftsOut = schema_of(
 
 ProgressLineOut = schema_of(
     "ProgressLineOut", ProgressLine,
-    "label total reported approved returned completeness on_time_rate evidence_rate evidence_incomplete",
+    "label key total reported approved returned completeness on_time_rate evidence_rate evidence_incomplete",
+    doc="A :class:`~apps.reporting.selectors.ProgressLine`; ``key`` filters the round's rows to it "
+        "(``reporter``, ``region`` or ``indicator`` of ``…/rounds/{round_id}/rows``).",
 )
 
 RoundProgressOut = schema_of(
-    "RoundProgressOut", RoundProgress, "total by_reporter by_region",
+    "RoundProgressOut", RoundProgress, "total by_reporter by_region by_indicator",
     total=ProgressLineOut, by_reporter=list[ProgressLineOut], by_region=list[ProgressLineOut],
+    by_indicator=list[ProgressLineOut],
 )
+
+
+class RoundRowsFilter(Schema):
+    """The round's rows in one unit's, region's and indicator's lines (their ``key``s) and of one status
+    (``missing``, a review status, or ``evidence_incomplete``); a page of ``limit`` rows from ``offset``."""
+
+    reporter: str = Field("", max_length=40)
+    region: str = Field("", max_length=40)
+    indicator: str = Field("", max_length=40)
+    status: str = Field("", max_length=40)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class RoundRowOut(Schema):
+    """One row of the round (``selectors.RoundRow``) with its value's current revision, as the round page lists it."""
+
+    reporter: str = Field(alias="obligation.reporter.label")
+    reporter_key: str = Field(alias="obligation.reporter.key")
+    region_id: int = Field(alias="obligation.region.id")
+    region: str = Field(alias="obligation.region.name")
+    indicator_id: int = Field(alias="obligation.indicator.id")
+    indicator_code: str = Field(alias="obligation.indicator.code")
+    indicator: str = Field(alias="obligation.indicator.full_name")
+    unit: str = Field(alias="obligation.indicator.unit")
+    target: str = Field(alias="obligation.target")
+    status: str
+    value_id: int | None
+    display: str | None
+    reported: bool
+    on_time: bool
+    evidence_complete: bool
+    evidence_incomplete: bool
+
+    resolve_value_id = staticmethod(lambda obj: obj.facts.value_id if obj.facts else None)
+    resolve_display = staticmethod(lambda obj: obj.obligation.value.current_revision.display
+                                   if obj.obligation.value and obj.obligation.value.current_revision else None)
+    resolve_reported = staticmethod(lambda obj: bool(obj.facts and obj.facts.reported))
+    resolve_on_time = staticmethod(lambda obj: bool(obj.facts and obj.facts.on_time))
+    resolve_evidence_complete = staticmethod(lambda obj: bool(obj.facts and obj.facts.evidence_complete))
+    resolve_evidence_incomplete = staticmethod(lambda obj: bool(obj.facts and obj.facts.evidence_incomplete))
+
+
+class RoundRowsOut(Schema):
+    count: int  # the rows matching the filters, on every page
+    items: list[RoundRowOut]
 
 
 ValuesImportOut = StagedImportOut  # a staged values import: the one schema of every staged import

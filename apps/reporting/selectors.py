@@ -526,6 +526,9 @@ def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, bef
 #: The statuses a row of the round can be in: ``missing`` (no value yet) and the review statuses.
 MISSING = "missing"
 
+#: What :func:`round_rows` filters by: a row's status, or ``evidence_incomplete``.
+ROW_STATUSES = (MISSING, *ReviewStatus.values, "evidence_incomplete")
+
 #: The counts of a progress line, in :class:`ProgressLine`'s order after ``label``.
 COUNTS = ("total", "reported", "approved", "on_time", "returned", "evidence_complete", "evidence_incomplete")
 
