@@ -32,6 +32,8 @@ PAGES = {
     "timeline": "/programs/{id}/timeline/",
     "review": "/programs/{id}/reporting/review/",
     "cockpit": "/programs/{id}/assessment/",
+    "round": "/programs/{id}/rounds/{round}/",
+    "round-rows": "/programs/{id}/rounds/{round}/?by=rows",
 }
 
 #: What is wider than the window: the document itself, or a scroll container whose first column scrolls away.
@@ -85,6 +87,7 @@ def test_pages_fit_1366(browser_page) -> None:
     call_command("load_demo", stdout=io.StringIO())
     program = Program.objects.filter(tasks__isnull=False).distinct().get()  # the demo's city program
     assert program is not None
+    latest_round = program.reporting_rounds.order_by("-year").first().id
     shots = os.environ.get("ECOCIV_SHOTS")
     page = browser_page
     failures = []
@@ -93,7 +96,7 @@ def test_pages_fit_1366(browser_page) -> None:
         browser_login(page, role, DEMO_PASSWORD)
         page.wait_for_url(lambda url: "/login/" not in url)
         for name, path in PAGES.items():
-            response = page.goto(page.base_url + path.format(id=program.id))
+            response = page.goto(page.base_url + path.format(id=program.id, round=latest_round))
             assert response is not None
             if response.status == 403:
                 continue  # not this role's page; the link crawl shows no link leads here
@@ -103,7 +106,7 @@ def test_pages_fit_1366(browser_page) -> None:
             failures += [f"{role} {name}: {problem}" for problem in overflow(page)]
         page.set_viewport_size({"width": 360, "height": 740})
         for name, path in PAGES.items():
-            response = page.goto(page.base_url + path.format(id=program.id))
+            response = page.goto(page.base_url + path.format(id=program.id, round=latest_round))
             if response is None or response.status != 200:
                 continue
             if shots:
