@@ -26,7 +26,7 @@ def department_template(reporting_round: ReportingRound, user: User) -> tuple[by
     parties = reporting_parties(user, reporting_round.program)
     if not parties:
         raise PermissionDeniedError("您没有填报任务。")
-    obligations = party_obligations(reporting_round, parties)
+    obligations = party_obligations(reporting_round, parties, with_values=False)  # the values: as states below
     who = parties_label(parties)
     years = list(range(reporting_round.year - 5, reporting_round.year))
     approved = approved_values(reporting_round.program, [o.region.id for o in obligations],

@@ -204,34 +204,47 @@ def party_obligations(reporting_round: ReportingRound, parties: list[ReportingPa
 
 @dataclass(frozen=True)
 class Inbox:
+    """The user's rows of a round by what is left to do, as :class:`RoundRow`s (plain columns; an office reports
+    every row of the round, 20,000 in a large one): :func:`inbox_obligations` loads the values of the rows shown."""
+
     round: ReportingRound
     overdue: bool
-    to_do: list[Obligation]  # missing or draft
-    returned: list[Obligation]
-    waiting: list[Obligation]  # submitted, awaiting review
-    done: list[Obligation]  # approved
+    to_do: tuple[RoundRow, ...]  # missing or draft
+    returned: tuple[RoundRow, ...]
+    waiting: tuple[RoundRow, ...]  # submitted, awaiting review
+    done: tuple[RoundRow, ...]  # approved
 
     @property
     def drafts(self) -> int:
         """Rows saved but not submitted: what "submit all my drafts" would submit."""
-        return sum(1 for o in self.to_do if o.value is not None)
+        return sum(1 for row in self.to_do if row.facts is not None)
 
 
 def inbox(user: User, reporting_round: ReportingRound, *, today: dt.date | None = None) -> Inbox:
     today = today or timezone.localdate()
-    groups: dict[str, list[Obligation]] = {"to_do": [], "returned": [], "waiting": [], "done": []}
-    for obligation in user_obligations(user, reporting_round):
-        status = obligation.status
+    groups: dict[str, list[RoundRow]] = {"to_do": [], "returned": [], "waiting": [], "done": []}
+    obligations = party_obligations(reporting_round, reporting_parties(user, reporting_round.program),
+                                    with_values=False)
+    for row in _round_rows(reporting_round, obligations):
+        status = row.status
         if status == ReviewStatus.RETURNED:
-            groups["returned"].append(obligation)
+            groups["returned"].append(row)
         elif status in SUBMITTED_STATES:
-            groups["waiting"].append(obligation)
+            groups["waiting"].append(row)
         elif status == ReviewStatus.APPROVED:
-            groups["done"].append(obligation)
+            groups["done"].append(row)
         else:
-            groups["to_do"].append(obligation)
-    _attach_return_comments(groups["returned"])
-    return Inbox(round=reporting_round, overdue=reporting_round.is_overdue(today), **groups)
+            groups["to_do"].append(row)
+    return Inbox(round=reporting_round, overdue=reporting_round.is_overdue(today),
+                 **{name: tuple(rows) for name, rows in groups.items()})
+
+
+def inbox_obligations(rows: list[RoundRow]) -> list[Obligation]:
+    """These rows of an inbox (the pages shown) as obligations with their values, a returned value with the
+    office's latest return comment. Two queries."""
+    obligations = [row.obligation for row in round_row_values(rows)]
+    _attach_return_comments([o for o in obligations if o.status == ReviewStatus.RETURNED])
+    return obligations
 
 
 @dataclass(frozen=True)
@@ -640,6 +653,12 @@ def _row_facts(reporting_round: ReportingRound,
     return facts
 
 
+def _round_rows(reporting_round: ReportingRound, obligations: list[Obligation]) -> tuple[RoundRow, ...]:
+    """The obligations (without values) with their values' facts. Two queries."""
+    facts = _row_facts(reporting_round, {o.indicator.id: o.indicator for o in obligations})
+    return tuple(RoundRow(o, facts.get((o.region.id, o.indicator.id))) for o in obligations)
+
+
 def round_progress(reporting_round: ReportingRound, *, user: User | None = None) -> RoundProgress:
     """Completeness (approved share), reporting and on-time rates, evidence complete and values that left the
     reporter without their required evidence: in all, by reporting unit, by region and by indicator.
@@ -652,9 +671,8 @@ def round_progress(reporting_round: ReportingRound, *, user: User | None = None)
         visible = viewable_pairs(user, reporting_round.program, {o.region.id: o.region for o in obligations}.values(),
                                  {o.indicator.id for o in obligations})
         obligations = [o for o in obligations if (o.region.id, o.indicator.id) in visible]
+    rows = _round_rows(reporting_round, obligations)
     indicators = {o.indicator.id: o.indicator for o in obligations}
-    facts = _row_facts(reporting_round, indicators)
-    rows = tuple(RoundRow(o, facts.get((o.region.id, o.indicator.id))) for o in obligations)
     labels: dict[str, str] = {}
     reporters, regions = [], []
     for o in obligations:  # first-seen order: the round's regions, the city's units by responsibility order

@@ -44,6 +44,7 @@ from .models import IndicatorValue, PeriodType, ReportingRound
 from .selectors import (
     evidence_completeness,
     inbox,
+    inbox_obligations,
     review_queue,
     round_progress,
     round_row_values,
@@ -121,10 +122,20 @@ def my_inbox(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def inbox_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """The user's rows of the round by what is left to do, each group a page of rows at a time."""
     reporting_round = access_round(request.user, program_id, round_id)
     box = inbox(request.user, reporting_round)
+    pages = {name: Paginator(getattr(box, name), ROUND_PAGE_SIZE).get_page(request.GET.get(f"{name}_page"))
+             for name in ("returned", "to_do", "waiting", "done")}
+    shown = iter(inbox_obligations([row for current in pages.values() for row in current.object_list]))
+    groups = {}
+    for name, current in pages.items():
+        current.object_list = [next(shown) for _row in current.object_list]
+        query = request.GET.copy()
+        query.pop(f"{name}_page", None)
+        groups[name] = {"page_obj": current, "param": f"{name}_page", "query": query.urlencode()}
     return render(request, "reporting/inbox.html", {
-        "program": reporting_round.program, "round": reporting_round, "box": box,
+        "program": reporting_round.program, "round": reporting_round, "box": box, "groups": groups,
         "rounds": ReportingRound.objects.filter(program=reporting_round.program),
     })
 

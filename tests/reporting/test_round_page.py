@@ -207,9 +207,25 @@ def test_the_page_and_api_queries_stay_constant_as_the_round_grows(rep, client_f
             act(value, "submit", world.users.office)
         base = f"/programs/{world.program.id}/rounds/{reporting_round.id}/"
         api = f"/api/programs/{world.program.id}/rounds/{reporting_round.id}/"
-        queries = ("", "?by=region", "?by=indicator", "?by=rows", "?by=rows&status=submitted")
+        queries = ("", "?by=region", "?by=indicator", "?by=rows", "?by=rows&status=submitted", "inbox/")
         return [count(base + query) for query in queries] + [count(api + "progress"), count(api + "rows")]
 
     small = measure(2023, [world.city, world.counties["hill"], world.counties["plain"]])
     large = measure(2024, [world.city, world.counties["hill"], world.counties["plain"], *_grow(world, 10)])
     assert small == large
+
+
+def test_the_inbox_shows_a_page_of_each_group(varied, client_for, monkeypatch):
+    """The office reports every row of the round: its inbox counts them all and shows a page of each group."""
+    monkeypatch.setattr(views, "ROUND_PAGE_SIZE", 1)
+    client = client_for(varied.world.users.office)
+    url = f"/programs/{varied.world.program.id}/rounds/{varied.round.id}/inbox/"
+    first = client.get(url).content.decode()
+    assert "待填报 2 项，被退回 1 项，待审核 2 项，已通过 1 项" in first
+    assert "to_do_page=2" in first and "waiting_page=2" in first and "returned_page" not in first
+    assert "请补充材料" in first  # the returned value's comment
+    assert "提交我的全部草稿（1 项）" in first
+    second = client.get(f"{url}?to_do_page=2&waiting_page=2").content.decode()
+    assert "第 2 / 2 页" in second and "to_do_page=1" in second and "waiting_page=1" in second
+    county = client_for(varied.world.users.county).get(url).content.decode()
+    assert "待填报 1 项，被退回 0 项，待审核 1 项，已通过 0 项" in county and "平原县" not in county

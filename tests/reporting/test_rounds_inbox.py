@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.reporting.models import IndicatorValue
-from apps.reporting.selectors import inbox, round_obligations
+from apps.reporting.selectors import inbox, inbox_obligations, round_obligations
 from apps.reporting.services import reporting_round_create
 
 from .conftest import save
@@ -51,11 +51,11 @@ def test_inbox_due_overdue_returned(rep):
     act(value, "return", users.office, "请附佐证")
     before = inbox(users.reporter, rep.round, today=dt.date(2026, 1, 1))
     assert not before.overdue
-    assert [o.indicator.code for o in before.returned] == ["2019-03"]
-    assert before.returned[0].value.return_comment == "请附佐证"
-    assert [o.indicator.code for o in before.to_do] == ["2019-01"]
+    assert [row.obligation.indicator.code for row in before.returned] == ["2019-03"]
+    assert inbox_obligations(list(before.returned))[0].value.return_comment == "请附佐证"
+    assert [row.obligation.indicator.code for row in before.to_do] == ["2019-01"]
     assert inbox(users.reporter, rep.round, today=dt.date(2026, 2, 1)).overdue
-    assert inbox(users.leader, rep.round).to_do == []
+    assert inbox(users.leader, rep.round).to_do == ()
 
 
 def test_entry_form_conflict_keeps_input(rep, client_for):
