@@ -209,29 +209,19 @@ class RoundRowsFilter(Schema):
     offset: int = Field(0, ge=0)
 
 
-class RoundRowOut(Schema):
-    """One row of the round (``selectors.RoundRow``) with its value's current revision, as the round page lists it."""
+class RoundRowOut(ObligationOut):
+    """One row of the round (``selectors.RoundRow``, which reads as its obligation) with its value's current
+    revision and what progress counts of it, as the round page lists it."""
 
-    reporter: str = Field(alias="obligation.reporter.label")
-    reporter_key: str = Field(alias="obligation.reporter.key")
-    region_id: int = Field(alias="obligation.region.id")
-    region: str = Field(alias="obligation.region.name")
-    indicator_id: int = Field(alias="obligation.indicator.id")
-    indicator_code: str = Field(alias="obligation.indicator.code")
-    indicator: str = Field(alias="obligation.indicator.full_name")
-    unit: str = Field(alias="obligation.indicator.unit")
-    target: str = Field(alias="obligation.target")
-    status: str
-    value_id: int | None
+    reporter_key: str = Field(alias="reporter.key")
     display: str | None
     reported: bool
     on_time: bool
     evidence_complete: bool
     evidence_incomplete: bool
 
-    resolve_value_id = staticmethod(lambda obj: obj.facts.value_id if obj.facts else None)
-    resolve_display = staticmethod(lambda obj: obj.obligation.value.current_revision.display
-                                   if obj.obligation.value and obj.obligation.value.current_revision else None)
+    resolve_display = staticmethod(lambda obj: obj.value.current_revision.display
+                                   if obj.value and obj.value.current_revision else None)
     resolve_reported = staticmethod(lambda obj: bool(obj.facts and obj.facts.reported))
     resolve_on_time = staticmethod(lambda obj: bool(obj.facts and obj.facts.on_time))
     resolve_evidence_complete = staticmethod(lambda obj: bool(obj.facts and obj.facts.evidence_complete))

@@ -598,6 +598,13 @@ class RoundRow:
     def status(self) -> str:
         return self.facts.status if self.facts is not None else MISSING
 
+    # read as its obligation (the API's row schema extends the obligation's)
+    reporter = property(lambda self: self.obligation.reporter)
+    region = property(lambda self: self.obligation.region)
+    indicator = property(lambda self: self.obligation.indicator)
+    target = property(lambda self: self.obligation.target)
+    value = property(lambda self: self.obligation.value)
+
     def lines(self) -> tuple[str, str, str]:
         """The keys of the progress lines it counts in: its reporter, its region, its indicator."""
         o = self.obligation

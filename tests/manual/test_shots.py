@@ -35,6 +35,7 @@ PAGES = [
     ("office", "/setup/users/", "setup-users", "用户与角色"),
     ("office", "/rounds/", "rounds", "调度轮次"),
     ("office", "/rounds/{round}/", "round", "填报进度"),
+    ("office", "/rounds/{round}/?by=rows", "round-rows", "填报进度"),
     ("office", "/reporting/review/", "review", "审核队列"),
     ("office", "/tasks/", "tasks", "任务清单"),
     ("office", "/supervision/", "notices", "督办"),
