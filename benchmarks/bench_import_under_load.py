@@ -16,7 +16,8 @@ filled and previewed (upload → staged import → check → stored plan). Then:
 An error is a request that failed (connection error, time-out) or answered 4xx or 5xx; ``import_seconds`` is the
 commit's wall time; ``before_import`` and ``during_import`` (requests, p95 and longest seconds) say whether the
 others were served as well while it ran. The last line printed is JSON with ``requests``, ``errors`` and
-``import_seconds`` (and those figures, the errors by kind and the load average). Goal: 0 errors.
+``import_seconds`` (and those figures, each path's (``by_path``: requests, p95 and longest seconds over the whole
+run), the errors by kind and the load average). Goal: 0 errors.
 
 Usage: ``.venv/bin/python benchmarks/bench_import_under_load.py [--rows 20000] [--clients 20]``
 """
@@ -75,11 +76,13 @@ class Tally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.events: list[tuple[float, float, str | None]] = []
+        self.paths: list[str] = []  # each event's path (the query left out), in the same order
         self.logged_in = 0
 
-    def add(self, error: str | None, started: float) -> None:
+    def add(self, error: str | None, started: float, path: str = "") -> None:
         with self.lock:
             self.events.append((started, time.perf_counter(), error))
+            self.paths.append(path)
 
     @property
     def requests(self) -> int:
@@ -98,8 +101,12 @@ class Tally:
             if error is not None:
                 kind = error.split(" ")[0]
                 kinds[kind] = kinds.get(kind, 0) + 1
+        by_path: dict[str, list[tuple[float, float, str | None]]] = {}
+        for event, path in zip(self.events, self.paths, strict=True):
+            by_path.setdefault(path, []).append(event)
         return {"before_import": figures([e for e in self.events if e[1] < start]),
                 "during_import": figures([e for e in self.events if e[1] >= start and e[0] <= end]),
+                "by_path": {path: figures(events) for path, events in sorted(by_path.items())},
                 "errors_by_kind": kinds,
                 "error_samples": [e[2] for e in self.events if e[2] is not None][:5]}
 
@@ -115,15 +122,16 @@ def _client(base: str, username: str, paths: list[str], tally: Tally, stop: thre
     def call(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> str:
         request = urllib.request.Request(url, data=data, headers=headers or {})
         started = time.perf_counter()
+        path = urllib.parse.urlsplit(url).path
         try:
             with opener.open(request, timeout=60) as response:
                 body = response.read().decode("utf-8", "replace")
-            tally.add(None, started)
+            tally.add(None, started, path)
             return body
         except urllib.error.HTTPError as exc:
-            tally.add(f"http{exc.code // 100}xx {exc.code} {url}", started)  # an office user is refused nothing
+            tally.add(f"http{exc.code // 100}xx {exc.code} {url}", started, path)  # an office user is refused nothing
         except (urllib.error.URLError, OSError) as exc:
-            tally.add(f"{exc.__class__.__name__} {url}", started)
+            tally.add(f"{exc.__class__.__name__} {url}", started, path)
         return ""
 
     def login() -> None:
@@ -232,6 +240,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         shutil.rmtree(media, ignore_errors=True)
     return {"benchmark": "bench_import_under_load", **sizes, "rows": rows, "clients": args.clients,
             "before_import": around["before_import"], "during_import": around["during_import"],
+            "by_path": around["by_path"],
             "errors_by_kind": around["errors_by_kind"], "load_average": round(os.getloadavg()[0], 1),
             "chunk_rows": settings.ECOCIV_COMMIT_CHUNK_ROWS, "think_seconds": args.think,
             "requests": tally.requests, "errors": errors, "import_seconds": round(import_seconds, 3),
