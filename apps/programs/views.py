@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -87,15 +88,23 @@ def _phases(program: Program) -> list[Phase]:
     return phases
 
 
+#: Counties per page of the overview's target table (the program's own region is always its first column).
+OVERVIEW_COUNTIES = 20
+
+
 @page
 def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program: its phases, goals and counts, and the target table of its indicators × its regions, 20
+    counties a page (a city of 500 counties is 500 columns no one reads, and 20,000 targets to resolve)."""
     program = access_program(request.user, program_id)
     regions = program_regions(program)
+    counties = Paginator(regions[1:], OVERVIEW_COUNTIES).get_page(request.GET.get("counties_page"))
+    columns = [regions[0], *counties.object_list]
     indicators = program_indicators(program)
-    targets = resolve_targets(program, regions, indicators)
+    targets = resolve_targets(program, columns, indicators)
     rows = []
     for indicator in indicators:
-        cells = [targets.get((region.id, indicator.id)) for region in regions]
+        cells = [targets.get((region.id, indicator.id)) for region in columns]
         rows.append((indicator, cells))
     grouped: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
     for indicator, cells in rows:
@@ -104,6 +113,8 @@ def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
     context = {
         "program": program,
         "regions": regions,
+        "columns": columns,
+        "counties": counties,
         "grouped": grouped,
         "phases": _phases(program),
         "goals": RegionGoal.objects.filter(program=program).select_related("region"),
@@ -115,7 +126,7 @@ def program_overview(request: HttpRequest, program_id: int) -> HttpResponse:
         },
         "can_manage": can_manage_program(request.user, program),
         "open_regions": {r.id for r in regions if can_open_region(request.user, program, r)},
-        "attribute_regions": {r.id for r in regions if can_edit_region_attributes(request.user, r)},
+        "attribute_regions": {r.id for r in columns if can_edit_region_attributes(request.user, r)},
     }
     return render(request, "programs/overview.html", context)
 
