@@ -6,7 +6,7 @@ rows, and this year's round of each gets values in every state with bulk inserts
 not reported, one draft, two submitted, one returned and three approved (the approved with an evidence file);
 half of the submissions before the due day.
 
-Then, as the city office, through Django's test client (no server, the page's whole request: middleware, view,
+Then, as the city office, through Django's test client (after ``gc.freeze()``, as ``config/wsgi.py`` does) (no server, the page's whole request: middleware, view,
 template), each page is requested ``--repeat`` times after a warm-up and its median wall time and its SQL queries
 are taken: the round page in each of its views (by unit, by region, a later page of it, by indicator, the rows
 and the rows filtered), the progress and rows API, and the pages ``bench_import_under_load.py``'s clients open
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import statistics
@@ -111,6 +112,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         written = values_in_every_state(reporting_round, user)
         print(f"filled a round of {rows} rows, {written} values")
         sizes[rows] = (reporting_round, user)
+    gc.collect()
+    gc.freeze()  # as the server does once loaded (config/wsgi.py): what is loaded now lives as long as the process
     results: dict[str, dict[str, object]] = {}
     for rows, (reporting_round, user) in sizes.items():
         client = Client(HTTP_HOST="127.0.0.1")
