@@ -24,6 +24,7 @@ from apps.reporting.selectors import (
 )
 from apps.reporting.services import reporting_round_create
 from apps.review.workflow import ReviewStatus
+from tests.sheets import sheet_values
 
 from .conftest import save
 from .test_evidence_required import REASON, REPORT, STATS, _attach
@@ -229,3 +230,11 @@ def test_the_inbox_shows_a_page_of_each_group(varied, client_for, monkeypatch):
     assert "第 2 / 2 页" in second and "to_do_page=1" in second and "waiting_page=1" in second
     county = client_for(varied.world.users.county).get(url).content.decode()
     assert "待填报 1 项，被退回 0 项，待审核 1 项，已通过 0 项" in county and "平原县" not in county
+
+
+def test_the_progress_download_has_the_rows_the_page_has(varied, client_for):
+    """A county office's progress.xlsx, like its round page, counts its county only."""
+    client = client_for(varied.world.users.county)
+    response = client.get(f"/programs/{varied.world.program.id}/rounds/{varied.round.id}/progress.xlsx")
+    assert response.status_code == 200
+    assert [row[0] for row in sheet_values(response.content, "按区域")[3:]] == ["丘陵县", "合计"]
