@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +18,8 @@ from apps.geo.models import LEVEL_ORDER, Department, Region, RegionLevel
 from apps.geo.selectors import department_lookup, normalise_unit_name
 from apps.indicators.models import Direction, Indicator, IndicatorTarget
 from apps.staging.diff import RowChange, column_changes
+from apps.staging.journal import Journal, journaled_write, row_image
+from apps.staging.models import StagedImport
 from calc.targets import (
     NoMatchingBranch,
     TargetSyntaxError,
@@ -244,6 +246,9 @@ class ResponsibilityPreview:
     rows: list[int] = field(default_factory=list)  # the sheet row of each resolved entry (0: inherited)
     changes: list[RowChange] = field(default_factory=list)  # filled by responsibility_changes
     unchanged: int = 0
+    #: the stored rows by indicator id (their images, :func:`apps.staging.journal.row_image`), filled by
+    #: responsibility_changes: what a chunk of the commit expects to replace
+    stored: dict[int, list[dict[str, object]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -347,10 +352,12 @@ def responsibility_changes(program: Program, preview: ResponsibilityPreview) -> 
     """The (row, indicator) pairs whose lead or cooperating units the sheet changes (old → new in
     ``preview.changes``; an indicator whose units are the same is left alone). One query."""
     stored: dict[int, tuple[list[str], list[str]]] = {}
-    for indicator_id, role, name in (Responsibility.objects.filter(program=program)
-                                     .order_by("role", "order", "id")
-                                     .values_list("indicator_id", "role", "department__name")):
-        stored.setdefault(indicator_id, ([], []))[0 if role == ResponsibilityRole.LEAD else 1].append(name)
+    preview.stored = {}
+    for entry in (Responsibility.objects.filter(program=program).select_related("department")
+                  .order_by("role", "order", "id")):
+        names = stored.setdefault(entry.indicator_id, ([], []))
+        names[0 if entry.role == ResponsibilityRole.LEAD else 1].append(entry.department.name)
+        preview.stored.setdefault(entry.indicator_id, []).append(row_image(entry))
     rows = {indicator.id: row for row, (indicator, _, _) in zip(preview.rows, preview.resolved, strict=False)}
     changed = []
     preview.changes = []
@@ -373,20 +380,32 @@ def responsibilities_import(*, program: Program, data: bytes) -> ResponsibilityP
     preview = responsibilities_check(program=program, data=data)
     if not preview.ok:
         raise ImportRejected(preview.errors)
-    changed = {indicator.id for _, indicator in responsibility_changes(program, preview)}
-    Responsibility.objects.filter(program=program, indicator_id__in=changed).delete()
-    rows = []
-    for indicator, leads, cooperators in preview.resolved:
-        if indicator.id not in changed:
-            continue
-        for order, unit in enumerate(leads):
-            rows.append(Responsibility(program=program, indicator=indicator, department=unit,
-                                       role=ResponsibilityRole.LEAD, order=order))
-        for order, unit in enumerate(cooperators):
-            rows.append(Responsibility(program=program, indicator=indicator, department=unit,
-                                       role=ResponsibilityRole.COOPERATE, order=order))
-    Responsibility.objects.bulk_create(rows)
+    responsibilities_write(program, preview, responsibility_changes(program, preview))
     return preview
+
+
+def responsibilities_write(program: Program, preview: ResponsibilityPreview, changed: list[tuple[int, Indicator]],
+                           *, staged: StagedImport | None = None) -> None:
+    """Replace the responsibilities of the ``changed`` indicators (from :func:`responsibility_changes`).
+
+    Without ``staged``, in one transaction. With it (the ``staging.commit`` job), in transactions of
+    ``ECOCIV_COMMIT_CHUNK_ROWS`` indicators, journaled (:mod:`apps.staging.journal`): a chunk refuses an
+    indicator whose units someone changed since the plan, and a refused chunk undoes the ones before it.
+    """
+    ids = {indicator.id for _, indicator in changed}
+    entries = [entry for entry in preview.resolved if entry[0].id in ids]
+
+    def write(chunk: Sequence[tuple[Indicator, list[Department], list[Department]]], journal: Journal) -> None:
+        indicators = [indicator.id for indicator, _, _ in chunk]
+        journal.delete(Responsibility.objects.filter(program=program, indicator_id__in=indicators),
+                       [image for indicator in indicators for image in preview.stored.get(indicator, [])])
+        journal.create([
+            Responsibility(program=program, indicator=indicator, department=unit, role=role, order=order)
+            for indicator, leads, cooperators in chunk
+            for role, units in ((ResponsibilityRole.LEAD, leads), (ResponsibilityRole.COOPERATE, cooperators))
+            for order, unit in enumerate(units)])
+
+    journaled_write(staged, entries, write)
 
 
 @transaction.atomic

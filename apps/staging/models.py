@@ -95,3 +95,31 @@ class StagedImport(Heartbeat, models.Model):
     def running(self) -> bool:
         return self.status in RUNNING
 
+
+
+class WriteAction(models.TextChoices):
+    CREATED = "created", gettext_lazy("新增")
+    UPDATED = "updated", gettext_lazy("修改")
+    DELETED = "deleted", gettext_lazy("删除")
+
+
+class StagedWrite(models.Model):
+    """What one chunk of a bounded commit wrote to one table, kept with the chunk (the same transaction) so the
+    import can be undone as a whole (:mod:`apps.staging.journal`). Deleted when the import ends.
+
+    ``rows``: the primary keys it created; ``[pk, before, after]`` per row it updated (the written fields only);
+    the whole rows it deleted (``attname → value``).
+    """
+
+    staged_import = models.ForeignKey(StagedImport, on_delete=models.CASCADE, related_name="writes")
+    model = models.CharField("数据表", max_length=100)  # "app_label.model_name"
+    action = models.CharField("操作", max_length=8, choices=WriteAction.choices)
+    rows = models.JSONField("行", default=list)
+
+    class Meta:
+        verbose_name = "分块写入记录"
+        verbose_name_plural = "分块写入记录"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.staged_import_id} {self.action} {self.model}"

@@ -18,10 +18,12 @@ A kind is a few plain functions:
   stored plan (old → new per changed field, warnings to confirm); by default the plan's ``changes``
   (:func:`apps.staging.diff.changes_plan`) and ``warnings`` entries.
 - ``compensate(staged)`` (optional): a kind that has it commits in **bounded transactions** (the job opens
-  none around ``commit``; the kind writes ``ECOCIV_COMMIT_CHUNK_ROWS`` rows per transaction, each row
-  marked with the staged import's id, and keeps what it needs to undo in ``staged.undo``). When a chunk
-  fails, or the commit was interrupted (a dead process), ``compensate`` removes every row of the import and
-  restores what it changed, in one transaction, so the import as a whole is written or not at all.
+  none around ``commit``; the kind writes ``ECOCIV_COMMIT_CHUNK_ROWS`` rows per transaction with
+  :func:`apps.staging.services.staged_import_write_chunks`). Each chunk keeps what it wrote: the list imports
+  write through :class:`apps.staging.journal.Journal` and register :func:`apps.staging.journal.journal_undo`;
+  the values import marks its revisions with the import's id and keeps the changed values' versions in
+  ``staged.undo``. When a chunk fails, or the commit was interrupted (a dead process), ``compensate`` undoes
+  every chunk, in one transaction, so the import as a whole is written or not at all.
 
 Apps register their kinds in their ``AppConfig.ready`` (``apps/<app>/imports.py``).
 """

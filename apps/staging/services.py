@@ -24,7 +24,7 @@ from apps.core.uploads import CheckedUpload
 from apps.jobs.models import stale_after
 from apps.jobs.services import submit
 
-from .models import TRANSITIONS, StagedImport, StagedStatus
+from .models import TRANSITIONS, StagedImport, StagedStatus, StagedWrite
 from .registry import import_kind
 
 
@@ -210,6 +210,7 @@ def staged_import_run_commit(*, staged_id: int, actor: Any) -> StagedImport:
             with transaction.atomic():  # every import of every kind commits here: audited with the status move
                 staged_import_move(staged, StagedStatus.COMMITTED, progress=100, stage=gettext_noop("已写入"),
                                    committed_at=timezone.now(), undo={}, **fields)
+                StagedWrite.objects.filter(staged_import=staged).delete()  # a chunked commit's journal
                 record(actor, AuditAction.IMPORT_COMMIT, staged, target_label=staged.original_name,
                        kind=staged.kind, rows=staged.rows, sha256=staged.sha256, summary=str(fields["summary"])[:500])
     except Exception as exc:
@@ -242,6 +243,7 @@ def _compensate(staged: StagedImport) -> None:
     with transaction.atomic():
         if compensate is not None:
             compensate(staged)
+        StagedWrite.objects.filter(staged_import=staged).delete()
         staged_import_report(staged, undo={}, stage=gettext_noop("已撤销写入的部分"))
 
 

@@ -1,14 +1,16 @@
 """The task and project list imports as staged-import kinds (see :mod:`apps.staging.registry`).
 
 The check parses and resolves the stored sheet and plans old → new per changed column; the commit checks it
-again against the database as it is then and writes it in bulk, all or nothing, unless it would now change
-something else than the preview showed (then the import is previewed again: :class:`StalePreview`).
+again against the database as it is then and writes it in bulk, in bounded transactions of a journaled plan
+(:mod:`apps.staging.journal`; a refused chunk undoes the ones before it, so all or nothing), unless it would now
+change something else than the preview showed (then the import is previewed again: :class:`StalePreview`).
 """
 
 from __future__ import annotations
 
 from apps.jobs.registry import ReportProgress
 from apps.programs.access import require_manage
+from apps.staging.journal import journal_undo
 from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import staged_import_read, staged_plan_current
@@ -37,7 +39,7 @@ def _check_tasks(staged: StagedImport, _report: ReportProgress) -> Checked:
 def _commit_tasks(staged: StagedImport, _actor: object) -> Committed:
     planned = _task_plan(staged)
     staged_plan_current(staged, planned.plan())
-    return Committed(result=services.task_list_write(planned))
+    return Committed(result=services.task_list_write(planned, staged=staged))
 
 
 def _project_plan(staged: StagedImport) -> services.ProjectPlan:
@@ -53,7 +55,7 @@ def _check_projects(staged: StagedImport, _report: ReportProgress) -> Checked:
 def _commit_projects(staged: StagedImport, _actor: object) -> Committed:
     planned = _project_plan(staged)
     staged_plan_current(staged, planned.plan())
-    return Committed(result=services.project_list_write(planned))
+    return Committed(result=services.project_list_write(planned, staged=staged))
 
 
 def authorize(actor: object, program: object, _options: dict[str, object]) -> None:
@@ -61,5 +63,6 @@ def authorize(actor: object, program: object, _options: dict[str, object]) -> No
     require_manage(actor, program, "只有生态办管理员可以导入任务或项目清单。")  # type: ignore[arg-type]
 
 
-register_kind(StagedKind(TASKS, authorize=authorize, check=_check_tasks, commit=_commit_tasks))
-register_kind(StagedKind(PROJECTS, authorize=authorize, check=_check_projects, commit=_commit_projects))
+register_kind(StagedKind(TASKS, authorize=authorize, check=_check_tasks, commit=_commit_tasks, compensate=journal_undo))
+register_kind(StagedKind(PROJECTS, authorize=authorize, check=_check_projects, commit=_commit_projects,
+                         compensate=journal_undo))

@@ -21,6 +21,8 @@ from apps.programs.models import Program, ResponsibilityRole
 from apps.review.services import transition
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 from apps.staging.diff import FieldChange, RowChange, changes_plan, column_changes
+from apps.staging.journal import Journal, journaled_write, row_image
+from apps.staging.models import StagedImport
 from docimport.projects import ProjectLine, parse_project_sheet
 from docimport.tasks import READ_ONLY, TaskLine, parse_task_sheet
 from docimport.xlsx import SheetError
@@ -236,49 +238,65 @@ def _task_change(row: TaskRow, keep_order: bool, top: int) -> RowChange | None:
     return RowChange(line.row, line.title, False, changes) if changes else None
 
 
-@transaction.atomic
-def task_list_write(plan: TaskListPlan) -> dict[str, int]:
-    """Write the new and changed tasks in bulk, one level of the tree at a time (a parent gets its id before
-    its children are created); only the units that change are replaced, in one delete and one insert."""
-    task_at: dict[int, Task] = {}
-    created = updated = 0
-    for level in sorted({row.line.level for row in plan.rows}):
-        new: list[Task] = []
-        changed: dict[int, Task] = {}
-        for index, row in enumerate(plan.rows):
-            if row.line.level != level:
-                continue
-            task = row.task or Task(program=plan.program, number=row.line.number, level=level)
-            task_at[index] = task
-            if row.change is None:
-                continue
-            columns = {change.field for change in row.change.changes}
-            values = {"order": row.order, "level": level,
-                      "parent": task_at[row.parent_index] if row.parent_index is not None else None}
-            for column, fields in TASK_FIELDS.items():
-                if row.task is None or column in columns:
-                    values.update({field: getattr(row.line, field) for field in fields})
-            for name, value in values.items():
-                setattr(task, name, value)
-            # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
-            task.full_clean(exclude=["program", "parent"], validate_unique=False, validate_constraints=False)
-            if row.task is None:
-                new.append(task)
-                created += 1
-            else:
-                changed[task.pk] = task
-                updated += 1
-        check_instances([*new, *changed.values()])
-        Task.objects.bulk_create(new)
-        Task.objects.bulk_update(list(changed.values()), ["title", "description", "deadline", "deadline_text",
-                                                          "order", "level", "parent"])
-    units: dict[int, list[TaskUnit]] = {}  # by task id: the last row naming a task decides its units
-    for index, row in enumerate(plan.rows):
-        if row.change is not None and (row.task is None or {c.field for c in row.change.changes} & set(TASK_UNITS)):
-            units[task_at[index].pk] = _units(task_at[index], row.leads, row.cooperators)
-    TaskUnit.objects.filter(task_id__in=list(units)).delete()
-    TaskUnit.objects.bulk_create([unit for rows_of_task in units.values() for unit in rows_of_task])
-    return {"created": created, "updated": updated, "unchanged": plan.unchanged}
+#: The task fields an import writes; a chunk checks they are still what the plan saw before it writes them.
+TASK_WRITTEN = ("title", "description", "deadline", "deadline_text", "order", "level", "parent")
+
+
+def task_list_write(plan: TaskListPlan, *, staged: StagedImport | None = None) -> dict[str, int]:
+    """Write the new and changed tasks in bulk, in tree order (every level before the next, so a parent has its
+    id before its children are created); only the units that change are replaced (one delete, one insert).
+
+    Without ``staged``, in one transaction. With it (the ``staging.commit`` job), in transactions of
+    ``ECOCIV_COMMIT_CHUNK_ROWS`` changed rows, journaled (:mod:`apps.staging.journal`): a chunk refuses a task
+    or its units changed by someone else since the plan, and a refused chunk undoes the ones before it.
+    """
+    task_at: dict[int, Task] = {index: row.task for index, row in enumerate(plan.rows) if row.task is not None}
+    written = sorted((index for index, row in enumerate(plan.rows) if row.change is not None),
+                     key=lambda index: (plan.rows[index].line.level, index))
+    counts = {"created": 0, "updated": 0}
+
+    def write(indices: Sequence[int], journal: Journal) -> None:
+        for level in sorted({plan.rows[index].line.level for index in indices}):
+            new: list[Task] = []
+            changed: list[Task] = []
+            expected: dict[int, dict[str, object]] = {}
+            for index in indices:
+                row = plan.rows[index]
+                if row.line.level != level or row.change is None:
+                    continue
+                task = row.task or Task(program=plan.program, number=row.line.number, level=level)
+                task_at[index] = task
+                if row.task is not None:
+                    expected[task.pk] = row_image(task, TASK_WRITTEN)  # as the plan saw it
+                columns = {change.field for change in row.change.changes}
+                values = {"order": row.order, "level": level,
+                          "parent": task_at[row.parent_index] if row.parent_index is not None else None}
+                for column, fields in TASK_FIELDS.items():
+                    if row.task is None or column in columns:
+                        values.update({field: getattr(row.line, field) for field in fields})
+                for name, value in values.items():
+                    setattr(task, name, value)
+                # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
+                task.full_clean(exclude=["program", "parent"], validate_unique=False, validate_constraints=False)
+                (new if row.task is None else changed).append(task)
+            check_instances([*new, *changed])
+            journal.create(new)
+            journal.update(changed, TASK_WRITTEN, expected)
+            counts["created"] += len(new)
+            counts["updated"] += len(changed)
+        units: dict[int, list[TaskUnit]] = {}  # by task id: the row naming a task decides its units
+        stored: list[dict[str, object]] = []
+        for index in indices:
+            row = plan.rows[index]
+            if row.change is not None and (row.task is None or {c.field for c in row.change.changes} & set(TASK_UNITS)):
+                units[task_at[index].pk] = _units(task_at[index], row.leads, row.cooperators)
+                if row.task is not None:
+                    stored += [row_image(unit) for unit in row.task.units.all()]  # prefetched by the plan
+        journal.delete(TaskUnit.objects.filter(task_id__in=list(units)), stored)
+        journal.create([unit for rows_of_task in units.values() for unit in rows_of_task])
+
+    journaled_write(staged, written, write)
+    return {**counts, "unchanged": plan.unchanged}
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -420,6 +438,7 @@ class ProjectRow:
     funding: Funding
     years: Years
     columns: frozenset[str]
+    original: dict[str, object] | None = None  # the stored project's written fields as the plan saw them
 
 
 @dataclass
@@ -531,11 +550,13 @@ def project_list_check(*, program: Program, data: bytes) -> ProjectPlan:
             unchanged += 1
             continue
         changed = frozenset(c.field for c in changes)
+        original = row_image(stored, PROJECT_WRITTEN)
         for column, fields in PROJECT_FIELDS.items():  # only what changes is taken from the sheet
             if column in changed:
                 for field in fields:
                     setattr(stored, field, getattr(candidate, field))
-        rows.append(ProjectRow(RowChange(line.row, line.name, False, changes), stored, new_funding, new_years, changed))
+        rows.append(ProjectRow(RowChange(line.row, line.name, False, changes), stored, new_funding, new_years, changed,
+                               original))
     return ProjectPlan(rows, unchanged)
 
 
@@ -544,40 +565,55 @@ def project_list_import(*, program: Program, data: bytes) -> dict[str, int]:
     return project_list_write(project_list_check(program=program, data=data))
 
 
-@transaction.atomic
-def project_list_write(plan: ProjectPlan) -> dict[str, int]:
-    """Write the new and changed projects, and the funding and years that change, in bulk (a few queries)."""
-    for row in plan.rows:
+#: The project fields an import writes; a chunk checks they are still what the plan saw before it writes them.
+PROJECT_WRITTEN = ("number", "category", "region", "location", "department", "content", "start", "end",
+                   "total_investment", "status", "percent")
+
+
+def project_list_write(plan: ProjectPlan, *, staged: StagedImport | None = None) -> dict[str, int]:
+    """Write the new and changed projects, and the funding and years that change, in bulk (a few queries).
+
+    Without ``staged``, in one transaction. With it (the ``staging.commit`` job), in transactions of
+    ``ECOCIV_COMMIT_CHUNK_ROWS`` rows, journaled (:mod:`apps.staging.journal`): a chunk refuses a project, its
+    funding or its years changed by someone else since the plan, and a refused chunk undoes the ones before it.
+    """
+    for row in plan.rows:  # every row is validated before the first chunk writes anything
         if row.project.total_investment < 0:
             raise DomainError("总投资不能为负数。")
         # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
         row.project.full_clean(exclude=["program", "category", "region", "department"], validate_unique=False,
                                validate_constraints=False)
-    new = [row.project for row in plan.rows if row.change.created]
-    changed = [row.project for row in plan.rows if not row.change.created]
-    check_instances([*new, *changed])
-    Project.objects.bulk_create(new)
-    Project.objects.bulk_update(changed, [
-        "number", "category", "region", "location", "department", "content", "start", "end", "total_investment",
-        "status", "percent"])
-    funded = [row for row in plan.rows if row.change.created or "资金来源" in row.columns]
-    ProjectFunding.objects.filter(project__in=[row.project for row in funded if not row.change.created]).delete()
-    funding = [ProjectFunding(project=row.project, source=FundingSource(source), amount=amount)
-               for row in funded for source, amount in row.funding]
-    check_instances(funding)
-    ProjectFunding.objects.bulk_create(funding)
-    dated = [row for row in plan.rows if row.change.created or any(c[:4].isdigit() for c in row.columns)]
-    stored = {(y.project_id, y.year): y for y in ProjectYear.objects.filter(project__in=[r.project for r in dated])}
-    add: list[ProjectYear] = []
-    for row in dated:
-        for year, amounts in row.years.items():
-            entry = stored.get((row.project.pk, year))
-            if entry is None:
-                add.append(ProjectYear(project=row.project, year=year, **amounts))
-            else:
-                for name, value in amounts.items():
-                    setattr(entry, name, value)
-    check_instances([*stored.values(), *add])
-    ProjectYear.objects.bulk_update(list(stored.values()), ["planned", "completed"])
-    ProjectYear.objects.bulk_create(add)
-    return {"created": len(new), "updated": len(changed), "unchanged": plan.unchanged}
+    check_instances([row.project for row in plan.rows])
+
+    def write(rows: Sequence[ProjectRow], journal: Journal) -> None:
+        journal.create([row.project for row in rows if row.change.created])
+        journal.update([row.project for row in rows if not row.change.created], PROJECT_WRITTEN,
+                       {row.project.pk: row.original for row in rows if row.original is not None})
+        funded = [row for row in rows if row.change.created or "资金来源" in row.columns]
+        replaced = [row.project for row in funded if not row.change.created]
+        journal.delete(ProjectFunding.objects.filter(project__in=replaced),
+                       [row_image(entry) for project in replaced for entry in project.funding.all()])
+        funding = [ProjectFunding(project=row.project, source=FundingSource(source), amount=amount)
+                   for row in funded for source, amount in row.funding]
+        check_instances(funding)
+        journal.create(funding)
+        dated = [row for row in rows if row.change.created or any(c[:4].isdigit() for c in row.columns)]
+        stored = {(y.project_id, y.year): y for row in dated if not row.change.created
+                  for y in row.project.years.all()}  # prefetched by the plan
+        expected = {entry.pk: row_image(entry, ["planned", "completed"]) for entry in stored.values()}
+        add: list[ProjectYear] = []
+        for row in dated:
+            for year, amounts in row.years.items():
+                entry = stored.get((row.project.pk, year))
+                if entry is None:
+                    add.append(ProjectYear(project=row.project, year=year, **amounts))
+                else:
+                    for name, value in amounts.items():
+                        setattr(entry, name, value)
+        check_instances([*stored.values(), *add])
+        journal.update(list(stored.values()), ["planned", "completed"], expected)
+        journal.create(add)
+
+    journaled_write(staged, plan.rows, write)
+    created = sum(1 for row in plan.rows if row.change.created)
+    return {"created": created, "updated": len(plan.rows) - created, "unchanged": plan.unchanged}
