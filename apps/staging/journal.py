@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from apps.core.errors import DomainError
 
@@ -100,11 +100,16 @@ class Journal:
             StagedWrite.objects.create(staged_import=self.staged, model=_label(model), action=action, rows=rows)
 
     def create(self, objs: Sequence[M]) -> Sequence[M]:
-        """``bulk_create`` (the keys come back on both backends) and record the new keys."""
+        """``bulk_create`` (the keys come back on both backends) and record the new keys; a unique key taken
+        by someone else meanwhile is a :class:`ChunkConflict`."""
         if not objs:
             return objs
         model = type(objs[0])
-        model._default_manager.bulk_create(objs)
+        try:
+            with transaction.atomic():  # a savepoint, so PostgreSQL's transaction stays usable to raise from
+                model._default_manager.bulk_create(objs)
+        except IntegrityError as exc:  # someone created one of these rows (a unique key) since the plan
+            raise ChunkConflict(model) from exc
         self._record(model, WriteAction.CREATED, [obj.pk for obj in objs])
         return objs
 
