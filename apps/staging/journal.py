@@ -195,14 +195,15 @@ def _undo_update(model: type[models.Model], rows: list[list[Any]]) -> None:
 T = TypeVar("T")
 
 
-def journaled_write(staged: StagedImport | None, items: Sequence[T],
-                    write: Callable[[Sequence[T], Journal], None]) -> None:
+def journaled_write(staged: StagedImport | None, items: Sequence[T], write: Callable[[Any, Journal], None],
+                    prepare: Callable[[Sequence[T]], Any] | None = None) -> None:
     """Write ``items`` with ``write(chunk, journal)``: for a staged import, in the bounded transactions of
-    :func:`apps.staging.services.staged_import_write_chunks`, each chunk journaled (undone by
-    :func:`journal_undo`); without one (a service called directly), all in one transaction."""
+    :func:`apps.staging.services.staged_import_write_chunks` (``prepare(chunk)``, if given, before each chunk's
+    transaction, and ``write`` gets what it returns), each chunk journaled (undone by :func:`journal_undo`);
+    without one (a service called directly), all in one transaction."""
     journal = Journal(staged)
     if staged is None:
         with transaction.atomic():
-            write(items, journal)
+            write(items if prepare is None else prepare(items), journal)
         return
-    staged_import_write_chunks(staged, items, lambda chunk: write(chunk, journal))
+    staged_import_write_chunks(staged, items, lambda chunk: write(chunk, journal), prepare)

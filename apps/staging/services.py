@@ -247,15 +247,23 @@ def _compensate(staged: StagedImport) -> None:
         staged_import_report(staged, undo={}, stage=gettext_noop("已撤销写入的部分"))
 
 
-def staged_import_write_chunks(staged: StagedImport, items: Sequence[T], write: Callable[[Sequence[T]], None],
-                               ) -> None:
+def staged_import_write_chunks(staged: StagedImport, items: Sequence[T], write: Callable[[Any], None],
+                               prepare: Callable[[Sequence[T]], Any] | None = None) -> None:
     """Write ``items`` with ``write`` in transactions of ``ECOCIV_COMMIT_CHUNK_ROWS``, reporting progress (and
     the heartbeat) between them, so no transaction holds SQLite's write lock for long. The kind marks what it
-    writes with the import's id and undoes it in its ``compensate`` if a later chunk fails."""
+    writes (its journal, :mod:`apps.staging.journal`, or the import's id on its rows) and undoes it in its
+    ``compensate`` if a later chunk fails.
+
+    ``prepare(chunk)`` (optional) runs before the chunk's transaction and ``write`` gets what it returns: the
+    Python work of a chunk (building and validating its rows) holds no lock, and the other writers that queued
+    behind the last chunk get their turn meanwhile.
+    """
     size = max(1, settings.ECOCIV_COMMIT_CHUNK_ROWS)
     for start in range(0, len(items), size):
+        chunk = items[start:start + size]
+        prepared = chunk if prepare is None else prepare(chunk)
         with transaction.atomic():
-            write(items[start:start + size])
+            write(prepared)
         done = min(len(items), start + size)
         staged_import_report(staged, progress=10 + 85 * done // len(items), stage=gettext_noop("写入中"))
 

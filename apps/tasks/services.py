@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -242,6 +243,18 @@ def _task_change(row: TaskRow, keep_order: bool, top: int) -> RowChange | None:
 TASK_WRITTEN = ("title", "description", "deadline", "deadline_text", "order", "level", "parent")
 
 
+@dataclass
+class TaskChunk:
+    """One chunk of a task-list commit, ready to write: new and changed tasks by level, the stored tasks whose
+    units it replaces (and those units as the plan saw them), and the units it writes."""
+
+    levels: dict[int, tuple[list[Task], list[Task]]] = dataclasses.field(default_factory=dict)
+    expected: dict[int, dict[str, object]] = dataclasses.field(default_factory=dict)
+    replaced: list[int] = dataclasses.field(default_factory=list)
+    stored_units: list[dict[str, object]] = dataclasses.field(default_factory=list)
+    units: list[TaskUnit] = dataclasses.field(default_factory=list)
+
+
 def task_list_write(plan: TaskListPlan, *, staged: StagedImport | None = None) -> dict[str, int]:
     """Write the new and changed tasks in bulk, in tree order (every level before the next, so a parent has its
     id before its children are created); only the units that change are replaced (one delete, one insert).
@@ -255,47 +268,48 @@ def task_list_write(plan: TaskListPlan, *, staged: StagedImport | None = None) -
                      key=lambda index: (plan.rows[index].line.level, index))
     counts = {"created": 0, "updated": 0}
 
-    def write(indices: Sequence[int], journal: Journal) -> None:
-        for level in sorted({plan.rows[index].line.level for index in indices}):
-            new: list[Task] = []
-            changed: list[Task] = []
-            expected: dict[int, dict[str, object]] = {}
-            for index in indices:
-                row = plan.rows[index]
-                if row.line.level != level or row.change is None:
-                    continue
-                task = row.task or Task(program=plan.program, number=row.line.number, level=level)
-                task_at[index] = task
+    def prepare(indices: Sequence[int]) -> TaskChunk:
+        """The chunk's tasks and units, built and validated (before its transaction: no lock held)."""
+        chunk = TaskChunk()
+        for index in sorted(indices, key=lambda index: plan.rows[index].line.level):
+            row = plan.rows[index]
+            if row.change is None:
+                continue
+            level = row.line.level
+            task = row.task or Task(program=plan.program, number=row.line.number, level=level)
+            task_at[index] = task
+            if row.task is not None:
+                chunk.expected[task.pk] = row_image(task, TASK_WRITTEN)  # as the plan saw it
+            columns = {change.field for change in row.change.changes}
+            values = {"order": row.order, "level": level,
+                      "parent": task_at[row.parent_index] if row.parent_index is not None else None}
+            for column, fields in TASK_FIELDS.items():
+                if row.task is None or column in columns:
+                    values.update({field: getattr(row.line, field) for field in fields})
+            for name, value in values.items():
+                setattr(task, name, value)
+            # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
+            task.full_clean(exclude=["program", "parent"], validate_unique=False, validate_constraints=False)
+            chunk.levels.setdefault(level, ([], []))[0 if row.task is None else 1].append(task)
+            if row.task is None or columns & set(TASK_UNITS):  # the row decides its task's units
+                chunk.units += _units(task, row.leads, row.cooperators)
                 if row.task is not None:
-                    expected[task.pk] = row_image(task, TASK_WRITTEN)  # as the plan saw it
-                columns = {change.field for change in row.change.changes}
-                values = {"order": row.order, "level": level,
-                          "parent": task_at[row.parent_index] if row.parent_index is not None else None}
-                for column, fields in TASK_FIELDS.items():
-                    if row.task is None or column in columns:
-                        values.update({field: getattr(row.line, field) for field in fields})
-                for name, value in values.items():
-                    setattr(task, name, value)
-                # foreign keys, uniqueness and constraints are the database's to check (no query per row here)
-                task.full_clean(exclude=["program", "parent"], validate_unique=False, validate_constraints=False)
-                (new if row.task is None else changed).append(task)
-            check_instances([*new, *changed])
+                    chunk.replaced.append(task.pk)
+                    chunk.stored_units += [row_image(unit) for unit in row.task.units.all()]  # prefetched
+        check_instances([task for new, changed in chunk.levels.values() for task in (*new, *changed)])
+        return chunk
+
+    def write(chunk: TaskChunk, journal: Journal) -> None:
+        for level in sorted(chunk.levels):  # a parent gets its id before its children are created
+            new, changed = chunk.levels[level]
             journal.create(new)
-            journal.update(changed, TASK_WRITTEN, expected)
+            journal.update(changed, TASK_WRITTEN, chunk.expected)
             counts["created"] += len(new)
             counts["updated"] += len(changed)
-        units: dict[int, list[TaskUnit]] = {}  # by task id: the row naming a task decides its units
-        stored: list[dict[str, object]] = []
-        for index in indices:
-            row = plan.rows[index]
-            if row.change is not None and (row.task is None or {c.field for c in row.change.changes} & set(TASK_UNITS)):
-                units[task_at[index].pk] = _units(task_at[index], row.leads, row.cooperators)
-                if row.task is not None:
-                    stored += [row_image(unit) for unit in row.task.units.all()]  # prefetched by the plan
-        journal.delete(TaskUnit.objects.filter(task_id__in=list(units)), stored)
-        journal.create([unit for rows_of_task in units.values() for unit in rows_of_task])
+        journal.delete(TaskUnit.objects.filter(task_id__in=chunk.replaced), chunk.stored_units)
+        journal.create(chunk.units)
 
-    journaled_write(staged, written, write)
+    journaled_write(staged, written, write, prepare)
     return {**counts, "unchanged": plan.unchanged}
 
 

@@ -115,7 +115,7 @@ def _set_task(title: str) -> Callable[[SimpleNamespace], None]:
 
 
 def _set_project(content: str) -> Callable[[SimpleNamespace], None]:
-    return lambda world: Project.objects.filter(name="城区污水管网").update(content=content)
+    return lambda _world: Project.objects.filter(name="城区污水管网").update(content=content)
 
 
 def _add_cooperator(world: SimpleNamespace) -> None:
@@ -168,12 +168,12 @@ def chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     written: list[int] = []
     original = journal.staged_import_write_chunks
 
-    def counting(staged: StagedImport, items: Sequence[Any], write: Callable[[Sequence[Any]], None]) -> None:
-        def counted(chunk: Sequence[Any]) -> None:
+    def counting(staged: StagedImport, items: Sequence[Any], write: Callable[[Any], None], prepare: Any) -> None:
+        def counted(chunk: Sequence[Any]) -> Any:
             written.append(len(chunk))
-            write(chunk)
+            return chunk if prepare is None else prepare(chunk)
 
-        original(staged, items, counted)
+        original(staged, items, write, counted)
 
     monkeypatch.setattr(journal, "staged_import_write_chunks", counting)
     return written
@@ -183,7 +183,7 @@ def fail_in_chunk(monkeypatch: pytest.MonkeyPatch, k: int) -> None:
     """Chunk ``k`` writes its rows and then raises, inside its transaction."""
     original = journal.staged_import_write_chunks
 
-    def failing(staged: StagedImport, items: Sequence[Any], write: Callable[[Sequence[Any]], None]) -> None:
+    def failing(staged: StagedImport, items: Sequence[Any], write: Callable[[Any], None], prepare: Any) -> None:
         calls: list[int] = []
 
         def written_then_failing(chunk: Sequence[Any]) -> None:
@@ -192,7 +192,7 @@ def fail_in_chunk(monkeypatch: pytest.MonkeyPatch, k: int) -> None:
             if len(calls) == k:
                 raise RuntimeError("disk full")
 
-        original(staged, items, written_then_failing)
+        original(staged, items, written_then_failing, prepare)
 
     monkeypatch.setattr(journal, "staged_import_write_chunks", failing)
 
@@ -312,12 +312,12 @@ def test_a_large_import_commits_in_several_transactions(world: SimpleNamespace, 
     outermost: list[bool] = []
     original = journal.staged_import_write_chunks
 
-    def probing(staged: StagedImport, items: Sequence[Any], write: Callable[[Sequence[Any]], None]) -> None:
+    def probing(staged: StagedImport, items: Sequence[Any], write: Callable[[Any], None], prepare: Any) -> None:
         def probe(chunk: Sequence[Any]) -> None:
             outermost.append(connection.in_atomic_block and not connection.savepoint_ids)
             write(chunk)
 
-        original(staged, items, probe)
+        original(staged, items, probe, prepare)
 
     monkeypatch.setattr(journal, "staged_import_write_chunks", probing)
     staged = staged_import_commit(staged=staged, actor=world.users.office, backend="inline")
@@ -381,7 +381,7 @@ def _write_from_another_connection(user_id: int, timeout_ms: int) -> str:
                     cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             User.objects.filter(pk=user_id).update(last_login=timezone.now())
             outcome.append("ok")
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test asserts
+        except Exception as exc:  # the outcome is what the test asserts
             outcome.append(str(exc))
         finally:
             connection.close()
@@ -407,13 +407,13 @@ def test_another_connection_writes_between_chunks(world: SimpleNamespace, monkey
     between_chunks(monkeypatch, lambda _n: between.append(_write_from_another_connection(leader, 200)))
     original = journal.staged_import_write_chunks
 
-    def probing(staged: StagedImport, items: Sequence[Any], write: Callable[[Sequence[Any]], None]) -> None:
+    def probing(staged: StagedImport, items: Sequence[Any], write: Callable[[Any], None], prepare: Any) -> None:
         def probe(chunk: Sequence[Any]) -> None:
             write(chunk)
             if connection.vendor == "sqlite" and not during:
                 during.append(_write_from_another_connection(leader, 200))
 
-        original(staged, items, probe)
+        original(staged, items, probe, prepare)
 
     monkeypatch.setattr(journal, "staged_import_write_chunks", probing)
     staged = staged_import_commit(staged=staged, actor=world.users.office, backend="inline")
