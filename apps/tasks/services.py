@@ -229,7 +229,8 @@ def _task_change(row: TaskRow, keep_order: bool, top: int) -> RowChange | None:
     present = [c for c in new_cells if c in line.present and c not in READ_ONLY]
     if row.task is None:
         row.order = top + row.order
-        return RowChange(line.row, line.title, True, column_changes(None, new_cells, ["任务名称", *present]))
+        named = ["任务名称", *(c for c in present if c != "任务名称")]  # the name once, even when the sheet has it
+        return RowChange(line.row, line.title, True, column_changes(None, new_cells, named))
     if keep_order:
         row.order = row.task.order
     old_cells = task_cells(row.task, *task_unit_names(row.task))

@@ -421,3 +421,9 @@ def test_another_connection_writes_between_chunks(world: SimpleNamespace, monkey
     assert between == ["ok"] * ((case.changed + 1) // 2)
     if connection.vendor == "sqlite":
         assert during == ["database is locked"]
+
+
+def test_a_new_task_lists_each_column_once_in_the_preview(world: SimpleNamespace) -> None:
+    staged = previewed(world, CASES["tasks"])
+    new = next(row for row in staged.plan["changes"] if row["name"] == "新增任务乙")
+    assert [change[0] for change in new["changes"]] == ["任务名称", "序号", "牵头单位", "配合单位", "完成时限"]
