@@ -199,9 +199,10 @@ def fail_in_chunk(monkeypatch: pytest.MonkeyPatch, k: int) -> None:
 
 def between_chunks(monkeypatch: pytest.MonkeyPatch, action: Callable[[int], None]) -> None:
     """Run ``action(n)`` after chunk n is committed (where the commit reports its progress, outside any
-    transaction), as another user's request would run between two chunks."""
+    transaction: here after every chunk), as another user's request would run between two chunks."""
     original = staging_services.staged_import_report
     done: list[int] = []
+    monkeypatch.setattr(staging_services, "REPORT_EVERY_SECONDS", 0.0)  # a report after every chunk
 
     def reporting(staged: StagedImport, **fields: Any) -> None:
         original(staged, **fields)
@@ -427,3 +428,22 @@ def test_a_new_task_lists_each_column_once_in_the_preview(world: SimpleNamespace
     staged = previewed(world, CASES["tasks"])
     new = next(row for row in staged.plan["changes"] if row["name"] == "新增任务乙")
     assert [change[0] for change in new["changes"]] == ["任务名称", "序号", "牵头单位", "配合单位", "完成时限"]
+
+
+@override_settings(ECOCIV_COMMIT_CHUNK_ROWS=2)
+def test_progress_is_reported_at_most_every_few_seconds_and_after_the_last_chunk(
+        world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, chunks: list[int]) -> None:
+    """A report rewrites the import's row with its plan (SQLite): not one per chunk of a fast commit."""
+    staged = previewed(world, CASES["tasks"])
+    original = staging_services.staged_import_report
+    reports: list[int] = []
+
+    def reporting(staged: StagedImport, **fields: Any) -> None:
+        if "status" not in fields and fields.get("stage") == "写入中":
+            reports.append(fields["progress"])
+        original(staged, **fields)
+
+    monkeypatch.setattr(staging_services, "staged_import_report", reporting)
+    monkeypatch.setattr(staging_services, "REPORT_EVERY_SECONDS", 3600.0)
+    staged = staged_import_commit(staged=staged, actor=world.users.office, backend="inline")
+    assert staged.status == StagedStatus.COMMITTED and len(chunks) == 4 and reports == [95]
