@@ -111,7 +111,8 @@ class StagedWrite(models.Model):
     the whole rows it deleted (``attname → value``).
     """
 
-    staged_import = models.ForeignKey(StagedImport, on_delete=models.CASCADE, related_name="writes")
+    staged_import = models.ForeignKey(StagedImport, verbose_name="分步导入", on_delete=models.CASCADE,
+                                      related_name="writes")
     model = models.CharField("数据表", max_length=100)  # "app_label.model_name"
     action = models.CharField("操作", max_length=8, choices=WriteAction.choices)
     rows = models.JSONField("行", default=list)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staging', '0002_undo'),
+        ('staging', '0003_chinese_field_labels'),
     ]
 
     operations = [
@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('model', models.CharField(max_length=100, verbose_name='数据表')),
                 ('action', models.CharField(choices=[('created', '新增'), ('updated', '修改'), ('deleted', '删除')], max_length=8, verbose_name='操作')),
                 ('rows', models.JSONField(default=list, verbose_name='行')),
-                ('staged_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='writes', to='staging.stagedimport')),
+                ('staged_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='writes', to='staging.stagedimport', verbose_name='分步导入')),
             ],
             options={
                 'verbose_name': '分块写入记录',
