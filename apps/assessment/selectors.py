@@ -389,9 +389,8 @@ class ProgramAssessment:
 
 
 def _unresolvable(year: int, name: str, unit: str, text: str) -> Evaluation:
-    return Evaluation(status=EvaluationStatus.NO_DATA, year=year, indicator_name=name, target_text=text, form="error", value=None,
-                      unit=unit, comparison=None, bound=None, base_value=None, gap_abs=None, gap_rel=None,
-                      reason=text, explanation=f"{year}年{name}目标{text}")
+    return Evaluation(status=EvaluationStatus.NO_DATA, year=year, indicator_name=name, target_text=text, form="error",
+                      unit=unit, reason=text, explanation=f"{year}年{name}目标{text}")
 
 
 def _fingerprint(program: Program, regions: list[Region], indicators: list[Indicator],

@@ -121,7 +121,7 @@ def _numbers(raw: Mapping[int, Decimal], name: str) -> Mapping[int, Decimal]:
     return MappingProxyType(checked)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Evaluation:
     """Whether one indicator attains its target in one year, and why.
 
@@ -170,15 +170,15 @@ class Evaluation:
     indicator_name: str
     target_text: str
     form: str
-    value: Decimal | None
     unit: str
-    comparison: Op | None
-    bound: Decimal | None
-    base_value: Decimal | None
-    gap_abs: Decimal | None
-    gap_rel: Decimal | None
     reason: str
     explanation: str
+    value: Decimal | None = None
+    comparison: Op | None = None
+    bound: Decimal | None = None
+    base_value: Decimal | None = None
+    gap_abs: Decimal | None = None
+    gap_rel: Decimal | None = None
     parts: tuple[Evaluation, ...] = ()
     decisive: int | None = None
 
@@ -298,13 +298,7 @@ def not_applicable(
         indicator_name=indicator_name,
         target_text="" if target is None else describe(target, direction=direction, unit=unit_label(unit)),
         form="not_applicable",
-        value=None,
         unit=unit,
-        comparison=None,
-        bound=None,
-        base_value=None,
-        gap_abs=None,
-        gap_rel=None,
         reason=why,
         explanation=f"{indicator_name}不适用：{why}",
     )
@@ -343,8 +337,11 @@ def _leaf(
     base_value: Decimal | None = None,
     gap: Decimal | None = None,
     sentence: str | None = None,
+    parts: tuple[Evaluation, ...] = (),
+    decisive: int | None = None,
 ) -> Evaluation:
-    """One target's evaluation; its sentence leads with the year's value unless ``sentence`` is given."""
+    """One target's evaluation (a compound's with its ``parts`` and ``decisive`` part); its sentence leads
+    with the year's value unless ``sentence`` is given."""
     value = ctx.value
     if sentence is None:
         sentence = f"{ctx.name}{reason}" if value is None else (
@@ -364,6 +361,8 @@ def _leaf(
         gap_rel=_relative(gap, bound),
         reason=reason,
         explanation=sentence,
+        parts=parts,
+        decisive=decisive,
     )
 
 
@@ -504,24 +503,10 @@ def _compound(target: Target, form: str, parts: tuple[Target, ...], ctx: _Contex
     }[status]
     value = ctx.value
     head = f"{ctx.year}年{ctx.name}" + ("" if value is None else fmt_quantity(value, ctx.unit))
-    return Evaluation(
-        status=status,
-        year=ctx.year,
-        indicator_name=ctx.name,
-        target_text=text,
-        form=form,
-        value=value,
-        unit=ctx.unit,
-        comparison=chosen.comparison,
-        bound=chosen.bound,
-        base_value=chosen.base_value,
-        gap_abs=chosen.gap_abs,
-        gap_rel=chosen.gap_rel,
-        reason=chosen.reason,
-        explanation=f"{head}，{verdict}：{chosen.reason}",
-        parts=evaluated,
-        decisive=decisive,
-    )
+    # The decisive part's gap_rel is _relative(gap_abs, bound) of its own leaf, so _leaf computes the same one.
+    return _leaf(target, ctx, form=form, status=status, reason=chosen.reason, comparison=chosen.comparison,
+                 bound=chosen.bound, base_value=chosen.base_value, gap=chosen.gap_abs,
+                 sentence=f"{head}，{verdict}：{chosen.reason}", parts=evaluated, decisive=decisive)
 
 
 def decisive_part(form: str, parts: tuple[Evaluation, ...], status: EvaluationStatus) -> int:

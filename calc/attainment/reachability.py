@@ -55,6 +55,8 @@ ON_TRACK_RATIO = Decimal("1")
 ACCELERATE_RATIO = Decimal("0.6")
 #: Fewest approved yearly values needed to measure a pace.
 MIN_POINTS = 2
+#: The goal's numbers of a result that has none (or not all) of them.
+_NO_GOAL = dict.fromkeys(("comparison", "goal", "required_rate", "ratio", "years_needed", "expected_year"))
 
 
 @dataclass(frozen=True)
@@ -247,15 +249,6 @@ def reachability(
     reference_year = _reference_year(target, observation, current_year, latest_year)
 
     def result(status: ReachabilityStatus, explanation: str, **numbers: object) -> Reachability:
-        fields: dict[str, object] = {
-            "comparison": None,
-            "goal": None,
-            "required_rate": None,
-            "ratio": None,
-            "years_needed": None,
-            "expected_year": None,
-        }
-        fields.update(numbers)
         return Reachability(
             status=status,
             indicator_name=indicator_name,
@@ -271,7 +264,7 @@ def reachability(
             observed_rate=None if slope is None else round_fraction(slope),
             explanation=explanation,
             projection=MappingProxyType(projection),
-            **fields,  # type: ignore[arg-type]
+            **{**_NO_GOAL, **numbers},  # type: ignore[arg-type]
         )
 
     evaluation: Evaluation | None = None
