@@ -8,6 +8,7 @@ An app that stores one in a model field derives its choices with :func:`choices`
 from __future__ import annotations
 
 import enum
+from typing import Self
 
 __all__ = [
     "EVALUATION_STATUSES",
@@ -20,52 +21,43 @@ __all__ = [
 ]
 
 
-class EvaluationStatus(enum.StrEnum):
+class _Status(enum.StrEnum):
+    """A status whose member is its stored string and carries its Chinese word as ``label``."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class EvaluationStatus(_Status):
     """Attainment of one indicator in one year (docs/attainment.md §2)."""
 
-    ATTAINED = "attained"
-    NOT_ATTAINED = "not_attained"
-    NO_DATA = "no_data"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def label(self) -> str:
-        """The status in Chinese: 达标, 未达标, 无数据, 不适用."""
-        return STATUS_LABELS[self]
+    ATTAINED = "attained", "达标"
+    NOT_ATTAINED = "not_attained", "未达标"
+    NO_DATA = "no_data", "无数据"
+    NOT_APPLICABLE = "not_applicable", "不适用"
 
 
-class ReachabilityStatus(enum.StrEnum):
+class ReachabilityStatus(_Status):
     """Whether the current pace reaches the target by the deadline (docs/attainment.md §4)."""
 
-    ATTAINED = "attained"
-    ON_TRACK = "on_track"
-    ACCELERATE = "accelerate"
-    OFF_TRACK = "off_track"
-    INSUFFICIENT_DATA = "insufficient_data"
-
-    @property
-    def label(self) -> str:
-        """The status in Chinese: 已达标, 可按期达标, 需加快, 难以按期达标, 数据不足."""
-        return REACHABILITY_LABELS[self]
+    ATTAINED = "attained", "已达标"
+    ON_TRACK = "on_track", "可按期达标"
+    ACCELERATE = "accelerate", "需加快"
+    OFF_TRACK = "off_track", "难以按期达标"
+    INSUFFICIENT_DATA = "insufficient_data", "数据不足"
 
 
 EVALUATION_STATUSES: tuple[EvaluationStatus, ...] = tuple(EvaluationStatus)
-STATUS_LABELS: dict[str, str] = {
-    EvaluationStatus.ATTAINED: "达标",
-    EvaluationStatus.NOT_ATTAINED: "未达标",
-    EvaluationStatus.NO_DATA: "无数据",
-    EvaluationStatus.NOT_APPLICABLE: "不适用",
-}
+STATUS_LABELS: dict[str, str] = {status: status.label for status in EvaluationStatus}
 REACHABILITY_STATUSES: tuple[ReachabilityStatus, ...] = tuple(ReachabilityStatus)
-REACHABILITY_LABELS: dict[str, str] = {
-    ReachabilityStatus.ATTAINED: "已达标",
-    ReachabilityStatus.ON_TRACK: "可按期达标",
-    ReachabilityStatus.ACCELERATE: "需加快",
-    ReachabilityStatus.OFF_TRACK: "难以按期达标",
-    ReachabilityStatus.INSUFFICIENT_DATA: "数据不足",
-}
+REACHABILITY_LABELS: dict[str, str] = {status: status.label for status in ReachabilityStatus}
 
 
-def choices(status: type[EvaluationStatus] | type[ReachabilityStatus]) -> list[tuple[str, str]]:
+def choices(status: type[_Status]) -> list[tuple[str, str]]:
     """``(value, Chinese label)`` pairs, the shape of a Django field's ``choices``."""
     return [(member.value, member.label) for member in status]
