@@ -17,7 +17,7 @@ A target is written in framework files and in the office's local edits as a shor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Literal, TypeAlias
@@ -227,18 +227,19 @@ class _Parser:
         return target
 
     def parse_any(self) -> Target:
-        parts = [self.parse_all()]
-        while self.peek()[:2] == ("punct", "|"):
-            self.take()
-            parts.append(self.parse_all())
-        return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+        return self.parse_joined("|", self.parse_all, AnyOf)
 
     def parse_all(self) -> Target:
-        parts = [self.parse_atom()]
-        while self.peek()[:2] == ("punct", "&"):
+        return self.parse_joined("&", self.parse_atom, AllOf)
+
+    def parse_joined(self, symbol: str, parse_part: Callable[[], Target],
+                     join: Callable[[tuple[Target, ...]], Target]) -> Target:
+        """``part (symbol part)*``: the part alone, or the parts joined (``|`` binds looser than ``&``)."""
+        parts = [parse_part()]
+        while self.peek()[:2] == ("punct", symbol):
             self.take()
-            parts.append(self.parse_atom())
-        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+            parts.append(parse_part())
+        return parts[0] if len(parts) == 1 else join(tuple(parts))
 
     def parse_atom(self) -> Target:
         kind, value, at = self.take()
