@@ -11,7 +11,9 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import filetype
 from django.conf import settings
@@ -70,6 +72,18 @@ def sheet_limits() -> SheetLimits:
     """The bounds of every sheet import (``ECOCIV_MAX_SHEET_UNPACKED_MB``, ``…_RATIO``, ``ECOCIV_MAX_IMPORT_ROWS``)."""
     return SheetLimits(max_unpacked=settings.ECOCIV_MAX_SHEET_UNPACKED_BYTES, max_ratio=settings.ECOCIV_MAX_SHEET_RATIO,
                        max_rows=settings.ECOCIV_MAX_IMPORT_ROWS)
+
+
+T = TypeVar("T")
+
+
+def parse_sheet(parse: Callable[..., T], data: bytes) -> T:
+    """``parse(data, limits=sheet_limits())`` for a docimport sheet parser; a sheet it cannot read at all (a
+    :class:`~docimport.xlsx.SheetError`) is a :class:`DomainError` with its message."""
+    try:
+        return parse(data, limits=sheet_limits())
+    except SheetError as exc:
+        raise DomainError(str(exc)) from exc
 
 
 def check_upload(upload: UploadedFile | None, *, allowed: set[str], max_bytes: int | None = None) -> CheckedUpload:

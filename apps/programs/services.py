@@ -12,7 +12,7 @@ from django.db.models import Max
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected, RowError
-from apps.core.uploads import sheet_limits
+from apps.core.uploads import parse_sheet
 from apps.core.validation import check_instances
 from apps.geo.models import LEVEL_ORDER, Department, Region, RegionLevel
 from apps.geo.selectors import department_lookup, normalise_unit_name
@@ -30,7 +30,6 @@ from calc.targets import (
 )
 from docimport.errors import name_rows, name_subject
 from docimport.responsibilities import ResponsibilityLine, parse_responsibility_sheet
-from docimport.xlsx import SheetError
 
 from .models import (
     AssignedTarget,
@@ -289,10 +288,7 @@ def _line_units(line: ResponsibilityLine, units: dict[str, Department],
 
 def responsibilities_check(*, program: Program, data: bytes) -> ResponsibilityPreview:
     """Parse and check a 责任清单 sheet against the program; nothing is written."""
-    try:
-        lines = parse_responsibility_sheet(data, limits=sheet_limits())
-    except SheetError as exc:
-        raise DomainError(str(exc)) from exc
+    lines = parse_sheet(parse_responsibility_sheet, data)
     preview = ResponsibilityPreview(lines)
     if not lines:
         preview.errors.append(RowError(0, "", "表中没有数据行。"))

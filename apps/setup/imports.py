@@ -19,8 +19,8 @@ from apps.accounts.access import require_administer
 from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
-from apps.core.errors import DomainError, ImportRejected
-from apps.core.uploads import sheet_limits
+from apps.core.errors import ImportRejected
+from apps.core.uploads import parse_sheet
 from apps.geo.models import Department, Region, RegionLevel
 from apps.jobs.registry import ReportProgress
 from apps.staging.diff import RowChange, changes_plan, column_changes
@@ -29,7 +29,6 @@ from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import staged_import_read, staged_plan_current
 from docimport.errors import RowError
 from docimport.setup import COLUMNS, GOVERNS, NAME, REGION, UnitRow, parse_units, render_units_xlsx
-from docimport.xlsx import SheetError
 
 from .access import managed_departments, office_regions
 
@@ -62,10 +61,7 @@ class UnitPlan:
 
 def units_check(*, actor: User, data: bytes) -> UnitPlan:
     """Parse and resolve a units sheet for ``actor``; raises ImportRejected with every bad row. Writes nothing."""
-    try:
-        units, errors = parse_units(data, limits=sheet_limits())
-    except SheetError as exc:
-        raise DomainError(str(exc)) from exc
+    units, errors = parse_sheet(parse_units, data)
     regions = {region.code: region for region in office_regions(actor)}
     stored = {(d.region.code, d.name): d for d in managed_departments(actor)}
     plan = UnitPlan([], [], [], 0)

@@ -33,7 +33,7 @@ from apps.accounts.services import user_set_active
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, ImportRejected
-from apps.core.uploads import sheet_limits
+from apps.core.uploads import parse_sheet
 from apps.geo.models import Department, Region
 from apps.programs.models import Program
 from apps.staging.diff import RowChange, changes_plan, column_changes
@@ -54,7 +54,6 @@ from docimport.users import (
     parse_users,
     render_users_xlsx,
 )
-from docimport.xlsx import SheetError
 
 from . import services
 from .access import managed_departments, office_regions, office_regions_q
@@ -245,10 +244,7 @@ class _RowCheck:
 
 def users_check(*, actor: User, data: bytes) -> UserPlan:
     """Parse and resolve a users sheet for ``actor``; raises ImportRejected with every bad row. Writes nothing."""
-    try:
-        rows, errors = parse_users(data, limits=sheet_limits())
-    except SheetError as exc:
-        raise DomainError(str(exc)) from exc
+    rows, errors = parse_sheet(parse_users, data)
     scope = Scope(actor)
     stored = {user.username.lower(): user for user in _with_duties(list(
         User.objects.annotate(lower=Lower("username")).filter(lower__in=[r.username.lower() for r in rows])

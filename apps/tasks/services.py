@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.errors import ConflictError, DomainError, ImportRejected, PermissionDeniedError, RowError
-from apps.core.uploads import CheckedUpload, sheet_limits
+from apps.core.uploads import CheckedUpload, parse_sheet
 from apps.core.validation import check_instances, row_errors
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Department, Region, RegionLevel
@@ -26,7 +26,6 @@ from apps.staging.journal import Journal, journaled_write, row_image
 from apps.staging.models import StagedImport
 from docimport.projects import ProjectLine, parse_project_sheet
 from docimport.tasks import READ_ONLY, TaskLine, parse_task_sheet
-from docimport.xlsx import SheetError
 
 from .access import progress_department
 from .exports import Funding, Years, project_cells, project_money, task_cells, task_unit_names
@@ -118,10 +117,7 @@ def _reject_if_any(errors: list[RowError], *, empty: bool, nothing: str) -> None
 
 def task_list_check(*, program: Program, data: bytes) -> TaskPlan:
     """Parse a 任务清单 sheet and resolve its units; raises ImportRejected with every bad row. Writes nothing."""
-    try:
-        lines, errors = parse_task_sheet(data, limits=sheet_limits())
-    except SheetError as exc:
-        raise DomainError(str(exc)) from exc
+    lines, errors = parse_sheet(parse_task_sheet, data)
     names = UnitNames(program)
     resolved: TaskPlan = []
     stack: list[TaskLine] = []
@@ -467,10 +463,7 @@ class ProjectPlan:
 
 def _project_lines(program: Program, data: bytes) -> list[tuple[ProjectLine, ProjectCategory, Region, Department]]:
     """Parse a 项目清单 sheet and resolve its categories, places and units; raises ImportRejected."""
-    try:
-        lines, errors = parse_project_sheet(data, limits=sheet_limits())
-    except SheetError as exc:
-        raise DomainError(str(exc)) from exc
+    lines, errors = parse_sheet(parse_project_sheet, data)
     names = UnitNames(program)
     categories = {c.name: c for c in ProjectCategory.objects.all()}
     ready = []
