@@ -179,6 +179,11 @@ def _non_negative(name: str, value: Number) -> Fraction:
     return exact
 
 
+def _weighted(c: _Coefficients, terms: Mapping[str, tuple[str, Number]]) -> Fraction:
+    """Σ ``c(symbol) × value`` over ``{argument name: (coefficient symbol, value)}``; no value may be negative."""
+    return sum((c(symbol) * _non_negative(name, value) for name, (symbol, value) in terms.items()), Fraction(0))
+
+
 def habitat_quality(
     land_use: Mapping[str, Number], *, area: Number, coefficients: Mapping[str, Number] | None = None
 ) -> ComponentIndex:
@@ -260,16 +265,9 @@ def water_network_density(
     """
     c = _Coefficients(coefficients)
     region = _positive("area", area)
-    raw = (
-        (
-            c("A_riv") * _non_negative("river_length", river_length)
-            + c("A_lak") * _non_negative("water_area", water_area)
-            + c("A_res") * _non_negative("water_resources", water_resources)
-        )
-        / region
-        / 3
-    )
-    return _component("water_network_density", raw, c)
+    lengths = _weighted(c, {"river_length": ("A_riv", river_length), "water_area": ("A_lak", water_area),
+                            "water_resources": ("A_res", water_resources)})
+    return _component("water_network_density", lengths / region / 3, c)
 
 
 def land_stress(
@@ -284,12 +282,9 @@ def land_stress(
     """土地胁迫指数 = A_ero × (0.4 重度侵蚀 + 0.2 中度侵蚀 + 0.2 建设用地 + 0.2 其他胁迫) / 区域面积 (areas km²)."""
     c = _Coefficients(coefficients)
     region = _positive("area", area)
-    weighted = (
-        c("LS_severe") * _non_negative("severe_erosion", severe_erosion)
-        + c("LS_moderate") * _non_negative("moderate_erosion", moderate_erosion)
-        + c("LS_construction") * _non_negative("construction", construction)
-        + c("LS_other") * _non_negative("other", other)
-    )
+    weighted = _weighted(c, {"severe_erosion": ("LS_severe", severe_erosion),
+                             "moderate_erosion": ("LS_moderate", moderate_erosion),
+                             "construction": ("LS_construction", construction), "other": ("LS_other", other)})
     return _component("land_stress", c("A_ero") * weighted / region, c)
 
 
