@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -27,8 +26,8 @@ from apps.geo.access import (
     can_see_department,
     visible_departments,
 )
-from apps.staging.models import StagedImport, StagedStatus
-from apps.staging.web import StagedImportStep, staged_import_page
+from apps.staging.models import StagedImport
+from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 from calc.targets import unparse
 
 from . import imports, services
@@ -279,22 +278,16 @@ def responsibilities_import(request: HttpRequest, program_id: int) -> HttpRespon
     confirmed file is the previewed one."""
     program = access_program(request.user, program_id)
     require_manage(request.user, program, _("只有生态办管理员可以导入责任清单。"))
-    context: dict[str, object] = {"program": program,
-                                  "action": reverse("responsibilities_import", kwargs={"program_id": program.id})}
-    if request.method != "POST":
-        return render(request, "programs/responsibilities_import.html", context)
 
-    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
-        if staged.status != StagedStatus.COMMITTED:
-            return None
+    def committed(staged: StagedImport) -> HttpResponse:
         count = staged.result["indicators"]
         messages.success(request, ngettext("已导入责任清单：%(count)s项指标。", "已导入责任清单：%(count)s项指标。",
                                            count) % {"count": count})
         return redirect("responsibilities", program_id=program.id)
 
     step = StagedImportStep(kind=imports.RESPONSIBILITIES, program=program, actor=request.user)
-    return staged_import_page(request, step, template="programs/responsibilities_import.html", context=context,
-                              done=done)
+    return staged_import_page(request, step, template="programs/responsibilities_import.html",
+                              context={"program": program}, done=when_committed(committed))
 
 
 @page

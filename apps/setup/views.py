@@ -23,8 +23,8 @@ from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
 from apps.core.web import page, submit
 from apps.programs.models import Milestone, Phase, RegionGoal
-from apps.staging.models import StagedImport, StagedStatus
-from apps.staging.web import StagedImportStep, staged_import_page
+from apps.staging.models import StagedImport
+from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 from docimport.users import render_passwords_xlsx
 
 from . import imports, services, user_imports
@@ -103,21 +103,14 @@ def users_import(request: HttpRequest, program_id: int) -> HttpResponse:
     """Upload a users sheet → preview (old → new, row errors) → confirm: all or nothing; the new users'
     one-time passwords are shown on the answer to the confirm only (never stored in clear)."""
     program = access_setup(request.user, program_id)
-    context: dict[str, object] = {"program": program,
-                                  "action": reverse("setup_users_import", kwargs={"program_id": program.id})}
-    if request.method != "POST":
-        return render(request, "setup/users_import.html", context)
-
-    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
-        if staged.status != StagedStatus.COMMITTED:
-            return None
-        return initial_passwords_page(request, program, staged.result, issued)
+    done = when_committed(lambda staged: initial_passwords_page(request, program, staged.result, issued))
 
     step = StagedImportStep(kind=user_imports.USERS, program=program, actor=request.user,
                             confirm=lambda staged, _data: user_imports.users_commit(staged=staged,
                                                                                     actor=request.user))
     with user_imports.issued_passwords() as issued:
-        return staged_import_page(request, step, template="setup/users_import.html", context=context, done=done)
+        return staged_import_page(request, step, template="setup/users_import.html", context={"program": program},
+                                  done=done)
 
 
 def initial_passwords_page(request: HttpRequest, program: Any, result: dict[str, int],
@@ -200,19 +193,14 @@ def departments_export(request: HttpRequest, program_id: int) -> HttpResponse:
 def departments_import(request: HttpRequest, program_id: int) -> HttpResponse:
     """Upload a units sheet → preview (old → new, row errors) → confirm: all or nothing."""
     program = access_setup(request.user, program_id)
-    context: dict[str, object] = {"program": program,
-                                  "action": reverse("setup_departments_import", kwargs={"program_id": program.id})}
-    if request.method != "POST":
-        return render(request, "setup/departments_import.html", context)
 
-    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
-        if staged.status != StagedStatus.COMMITTED:
-            return None
+    def committed(staged: StagedImport) -> HttpResponse:
         messages.success(request, _("已导入单位：新增%(created)s个，修改%(updated)s个。") % staged.result)
         return redirect("setup_departments", program_id=program.id)
 
     step = StagedImportStep(kind=imports.UNITS, program=program, actor=request.user)
-    return staged_import_page(request, step, template="setup/departments_import.html", context=context, done=done)
+    return staged_import_page(request, step, template="setup/departments_import.html", context={"program": program},
+                              done=when_committed(committed))
 
 
 @page

@@ -76,8 +76,12 @@ class StagedImportStep:
 
 def staged_import_page(request: HttpRequest, step: StagedImportStep, *, template: str, context: dict[str, object],
                        done: Callable[[StagedImport, bool], HttpResponse | None]) -> HttpResponse:
-    """Run the page's POST; ``done(staged, confirmed)`` answers a carried-out step (a redirect) or None to
-    show the import's preview (a new upload's) on ``template``."""
+    """The import page: a GET shows ``template`` with ``context`` (the upload form); a POST runs the step and
+    ``done(staged, confirmed)`` answers a carried-out step (a redirect) or None to show the import's preview (a
+    new upload's) on ``template``. The forms post to ``context["action"]``, by default this page."""
+    context.setdefault("action", request.path)
+    if request.method != "POST":
+        return render(request, template, context)
     staged_import_authorize(kind=step.kind, actor=step.actor, program=step.program)  # before the file is read
     form = StagedImportForm(request.POST, request.FILES)
     staged = submit(form, step)
@@ -92,6 +96,12 @@ def staged_import_page(request: HttpRequest, step: StagedImportStep, *, template
     if form.errors:
         context.update(message=form_message(form), errors=form.row_errors)
     return render(request, template, context)
+
+
+def when_committed(answer: Callable[[StagedImport], HttpResponse]) -> Callable[[StagedImport, bool], HttpResponse | None]:
+    """The ``done`` of a page whose only carried-out step is the commit: ``answer(staged)`` once the import is
+    committed; anything else (a preview, a refused confirm) shows the import again."""
+    return lambda staged, _confirmed: answer(staged) if staged.status == StagedStatus.COMMITTED else None
 
 
 # --- API ------------------------------------------------------------------------------------------

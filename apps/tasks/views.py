@@ -20,8 +20,8 @@ from apps.programs.models import Program
 from apps.programs.web import manager_form
 from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, allowed_actions
-from apps.staging.models import StagedImport, StagedStatus
-from apps.staging.web import StagedImportStep, staged_import_page
+from apps.staging.models import StagedImport
+from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 
 from . import imports, selectors, services, supervision
 from .access import access_notice, access_task, can_respond, can_view_task, progress_department
@@ -120,21 +120,16 @@ def _import(request: HttpRequest, program_id: int, kind: str) -> HttpResponse:
     confirm → commit; ``kind`` (tasks/projects) is also the list page it returns to."""
     label = _("任务清单") if kind == "tasks" else _("项目清单")
     program = access_program(request.user, program_id, manage=True)
-    context: dict[str, object] = {"program": program, "label": label, "kind": kind,
-                                  "action": reverse(f"{kind}_import", kwargs={"program_id": program.id})}
-    if request.method != "POST":
-        return render(request, "tasks/import.html", context)
 
-    def done(staged: StagedImport, _confirmed: bool) -> HttpResponse | None:
-        if staged.status != StagedStatus.COMMITTED:
-            return None
+    def committed(staged: StagedImport) -> HttpResponse:
         messages.success(request, _("导入%(list)s：新增 %(created)s 条，更新 %(updated)s 条，%(unchanged)s 条无变化。")
                          % {"list": label, **staged.result})
         return redirect(kind, program_id=program.id)
 
     step = StagedImportStep(kind=imports.TASKS if kind == "tasks" else imports.PROJECTS, program=program,
                             actor=request.user)
-    return staged_import_page(request, step, template="tasks/import.html", context=context, done=done)
+    return staged_import_page(request, step, template="tasks/import.html",
+                              context={"program": program, "label": label, "kind": kind}, done=when_committed(committed))
 
 
 # --- projects ----------------------------------------------------------------------------------
