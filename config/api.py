@@ -33,6 +33,7 @@ from apps.geo.api import router as geo_router
 from apps.indicators.api import router as indicators_router
 from apps.monitoring.api import router as monitoring_router
 from apps.programs.api import router as programs_router
+from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
 from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
@@ -128,4 +129,5 @@ api.add_router("/", monitoring_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)
 api.add_router("/", staging_router)
+api.add_router("/", publication_router)
 api.add_router("/setup", setup_router)

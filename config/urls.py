@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from apps.accounts import views as accounts_views
 from apps.programs import views as programs_views
+from apps.publication.urls import public_urlpatterns
 from config.api import api
 
 admin.site.site_header = "生态文明建设示范区创建管理系统"
@@ -23,6 +24,8 @@ urlpatterns = [
     path("programs/", include("apps.tasks.urls")),
     path("programs/", include("apps.assessment.urls")),
     path("programs/", include("apps.monitoring.urls")),
+    path("programs/", include("apps.publication.urls")),
+    path("public/", include(public_urlpatterns)),
     path("evidence/", include("apps.evidence.urls")),
     path("", include("apps.staging.urls")),
     path("admin/", admin.site.urls),

@@ -49,8 +49,9 @@ class AuditAction(models.TextChoices):
     ADMIN_ADD = "admin.add", _("后台新增")
     ADMIN_CHANGE = "admin.change", _("后台修改")
     ADMIN_DELETE = "admin.delete", _("后台删除")
-    #: Reserved for the publication of results (公示), which does not exist yet: its service records this code.
+    #: A publication's moves (apps.publication.services.publication_transition).
     PUBLICATION = "publication.publish", _("发布公示")
+    PUBLICATION_WITHDRAW = "publication.withdraw", _("撤回发布")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -70,6 +70,7 @@ GROUPS: dict[str, str] = {
     "reporting": gettext_noop("调度填报"),
     "supervision": gettext_noop("督办推进"),
     "lists": gettext_noop("清单"),
+    "publish": gettext_noop("发布"),
     "setup": gettext_noop("设置"),
 }
 

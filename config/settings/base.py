@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.assessment",
     "apps.monitoring",
     "apps.staging",
+    "apps.publication",
     "apps.demo",
 ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PublicationConfig(AppConfig):
+    name = "apps.publication"
+    verbose_name = "发布与门户"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from apps.review.workflow import register
+
+        from .workflow import PUBLICATION_WORKFLOW
+
+        register("publication.publication", PUBLICATION_WORKFLOW)

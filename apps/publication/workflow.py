@@ -1,0 +1,36 @@
+"""The publication workflow as a transition table (the style of :mod:`apps.review.workflow`).
+
+草稿 → 已发布 → 已撤回. Publishing freezes the snapshot; withdrawing needs a reason. The only code that writes a
+publication's ``status`` is :func:`apps.publication.services.publication_transition`, through
+:func:`apps.review.services.workflow_step` (row lock, version, table, one event in the shared history).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.review.workflow import Workflow
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class PublicationAction(models.TextChoices):
+    PUBLISH = "publish", _("发布")
+    WITHDRAW = "withdraw", _("撤回")
+
+
+#: (from status, action) → to status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (PublicationStatus.DRAFT, PublicationAction.PUBLISH): PublicationStatus.PUBLISHED,
+    (PublicationStatus.PUBLISHED, PublicationAction.WITHDRAW): PublicationStatus.WITHDRAWN,
+}
+
+#: Actions that need a reason.
+REASON_REQUIRED = {PublicationAction.WITHDRAW}
+
+PUBLICATION_WORKFLOW = Workflow(PublicationStatus, PublicationAction, TRANSITIONS)
