@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,7 +56,11 @@ def manage(request: HttpRequest, program_id: int) -> HttpResponse:
     })
 
 
-@page(back="publications")
+def _back(program_id: int, **_kwargs: object) -> str:
+    return reverse("publications", kwargs={"program_id": program_id})
+
+
+@page(back=_back)
 @require_POST
 def step(request: HttpRequest, program_id: int, publication_id: int) -> HttpResponse:
     publication = access_publication(request.user, program_id, publication_id)
