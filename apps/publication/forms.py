@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import StepForm
 
@@ -10,13 +11,13 @@ from .models import PortalStatus, PublicationKind
 
 
 class PublicationForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=PublicationKind.choices)
-    year = forms.IntegerField(label="年度", required=False, min_value=1900, max_value=2200)
-    title = forms.CharField(label="标题", max_length=200)
-    body = forms.CharField(label="正文（工作动态）", required=False, max_length=20000,
+    kind = forms.ChoiceField(label=_("类型"), choices=PublicationKind.choices)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=1900, max_value=2200)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文（工作动态）"), required=False, max_length=20000,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    doc_number = forms.CharField(label="文号（规划文件）", required=False, max_length=60)
-    file = forms.FileField(label="文件（规划文件，PDF 或 Word）", required=False)
+    doc_number = forms.CharField(label=_("文号（规划文件）"), required=False, max_length=60)
+    file = forms.FileField(label=_("文件（规划文件，PDF 或 Word）"), required=False)
 
 
 class PublicationStepForm(StepForm):
@@ -24,5 +25,5 @@ class PublicationStepForm(StepForm):
 
 
 class PortalSettingForm(forms.Form):
-    status = forms.ChoiceField(label="创建状态", choices=PortalStatus.choices)
-    intro = forms.CharField(label="门户简介", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label=_("创建状态"), choices=PortalStatus.choices)
+    intro = forms.CharField(label=_("门户简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

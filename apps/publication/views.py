@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.downloads import as_attachment, file_response, xlsx_response
@@ -44,7 +45,7 @@ def manage(request: HttpRequest, program_id: int) -> HttpResponse:
                                                title=data["title"], year=data.get("year"), body=data.get("body", ""),
                                                doc_number=data.get("doc_number", ""), upload=upload)
         if submit(form, create) is not None:
-            messages.success(request, "已保存为草稿；发布后才会在门户上公开。")
+            messages.success(request, _("已保存为草稿；发布后才会在门户上公开。"))
             return redirect("publications", program_id=program.id)
     setting = PortalSetting.objects.filter(program=program).first()
     setting_form = PortalSettingForm(initial={"status": setting.status if setting else PortalStatus.CREATING,
@@ -69,7 +70,8 @@ def step(request: HttpRequest, program_id: int, publication_id: int) -> HttpResp
     services.publication_transition(publication=publication, action=form.cleaned_data.get("action") or "",
                                     actor=request.user, reason=form.cleaned_data.get("reason") or "",  # type: ignore[arg-type]
                                     expected_version=form.cleaned_data.get("version"))
-    messages.success(request, f"「{publication.title}」已{PUBLICATION_WORKFLOW.status_label(publication.status)}。")
+    messages.success(request, _("「%(title)s」：%(status)s。") % {
+        "title": publication.title, "status": PUBLICATION_WORKFLOW.status_label(publication.status)})
     return redirect("publications", program_id=program_id)
 
 
@@ -81,9 +83,9 @@ def setting(request: HttpRequest, program_id: int) -> HttpResponse:
     if form.is_valid():
         services.portal_setting_set(program=program, actor=request.user, status=form.cleaned_data["status"],  # type: ignore[arg-type]
                                     intro=form.cleaned_data["intro"])
-        messages.success(request, "门户设置已保存。")
+        messages.success(request, _("门户设置已保存。"))
     else:
-        messages.error(request, "请选择创建状态。")
+        messages.error(request, _("请选择创建状态。"))
     return redirect("publications", program_id=program_id)
 
 
