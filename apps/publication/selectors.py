@@ -9,11 +9,13 @@ withdraw (which bumps a version) makes the cache stale at once, in every process
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from apps.core.errors import NotFoundError
 from apps.programs.models import Program
@@ -22,6 +24,8 @@ from .models import PortalSetting, PortalStatus, Publication, PublicationKind
 from .workflow import PublicationStatus
 
 CACHE_SECONDS = 3600
+#: Part of the cache key: bump it when :class:`Portal` changes shape, so a cache that outlives a deploy is not read.
+CACHE_SHAPE = 1
 #: Kinds of which the portal shows the latest published snapshot only.
 LATEST_KINDS = (PublicationKind.INDICATORS, PublicationKind.ATTAINMENT, PublicationKind.PROJECTS)
 
@@ -63,7 +67,7 @@ class Portal:
     indicators: dict[str, Any] | None = None
     attainment: dict[str, Any] | None = None
     projects: dict[str, Any] | None = None
-    published_at: dict[str, dt.datetime] = field(default_factory=dict)
+    published_on: dict[str, dt.date] = field(default_factory=dict)  # kind → the local date it was published
     documents: tuple[Document, ...] = ()
     news: tuple[NewsItem, ...] = ()
 
@@ -92,7 +96,7 @@ def portal_program(program_id: int) -> tuple[Program, str]:
 def portal(program_id: int) -> Portal:
     """The portal's data: from the cache under the program's generation, else built in two more queries."""
     program, generation = portal_program(program_id)
-    key = f"portal:{program.id}:{generation}"
+    key = f"portal:{CACHE_SHAPE}:{program.id}:{generation}"
     data = cache.get(key)
     if data is None:
         data = _build(program, generation)
@@ -122,7 +126,8 @@ def _build(program: Program, generation: str) -> Portal:
         indicators=chosen[PublicationKind.INDICATORS].payload if PublicationKind.INDICATORS in chosen else None,
         attainment=chosen[PublicationKind.ATTAINMENT].payload if PublicationKind.ATTAINMENT in chosen else None,
         projects=chosen[PublicationKind.PROJECTS].payload if PublicationKind.PROJECTS in chosen else None,
-        published_at={str(kind): row.published_at for kind, row in chosen.items() if row.published_at},
+        published_on={str(kind): timezone.localdate(row.published_at) for kind, row in chosen.items()
+                      if row.published_at},
         documents=documents, news=news,
     )
 
@@ -147,7 +152,7 @@ class IndicatorRow:
     unit: str
     binding: bool
     target: str
-    value: str | None  # exact decimal text, or None
+    value: Decimal | None
     qualitative: str
     status: str
     status_label: str
@@ -175,27 +180,49 @@ STATUS_ORDER = ("attained", "not_attained", "no_data", "not_applicable")
 
 
 def region_indicators(snapshot: dict[str, Any], code: str) -> RegionIndicators | None:
-    """One region's indicators of a published indicator snapshot, grouped by domain in plan order."""
+    """One region's indicators of a published indicator snapshot, grouped by domain (domains in the order they
+    first appear in the plan, an indicator listed later under an earlier domain joining that domain's table)."""
     region = next((r for r in snapshot["regions"] if r["code"] == code), None)
     if region is None:
         return None
     meta = {i["number"]: i for i in snapshot["indicators"]}
-    domains: list[tuple[str, list[IndicatorRow]]] = []
+    domains: dict[str, list[IndicatorRow]] = {}
     counts: dict[str, int] = dict.fromkeys(STATUS_ORDER, 0)
     labels: dict[str, str] = {}
     for cell in snapshot["values"].get(code, []):
         indicator = meta[cell["number"]]
         row = IndicatorRow(number=cell["number"], name=indicator["name"], unit=indicator["unit"],
-                           binding=indicator["binding"], target=cell["target"], value=cell["value"],
+                           binding=indicator["binding"], target=cell["target"],
+                           value=Decimal(cell["value"]) if cell["value"] is not None else None,
                            qualitative=cell["qualitative"], status=cell["status"], status_label=cell["status_label"],
                            source=cell["source"], as_of=dt.date.fromisoformat(cell["as_of"]) if cell["as_of"] else None)
         counts[row.status] = counts.get(row.status, 0) + 1
         labels[row.status] = row.status_label
-        if domains and domains[-1][0] == indicator["domain"]:
-            domains[-1][1].append(row)
-        else:
-            domains.append((indicator["domain"], [row]))
+        domains.setdefault(indicator["domain"], []).append(row)
     return RegionIndicators(
         code=region["code"], name=region["name"], level=region["level"], year=snapshot["year"],
-        domains=tuple(DomainRows(name=name, rows=tuple(rows)) for name, rows in domains),
+        domains=tuple(DomainRows(name=name, rows=tuple(rows)) for name, rows in domains.items()),
         counts=tuple((s, labels.get(s, s), counts[s]) for s in STATUS_ORDER if counts.get(s)))
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    name: str
+    region: str
+    region_code: str
+    category: str
+    start_year: int
+    end_year: int
+    total_investment: Decimal | None
+    status_label: str
+    percent: int
+
+
+def project_rows(snapshot: dict[str, Any] | None, code: str | None = None) -> tuple[ProjectRow, ...]:
+    """The projects of a published snapshot (of one region, if ``code`` is given)."""
+    return tuple(
+        ProjectRow(name=p["name"], region=p["region"], region_code=p["region_code"], category=p["category"],
+                   start_year=int(p["start"][:4]), end_year=int(p["end"][:4]),
+                   total_investment=Decimal(p["total_investment"]) if p["total_investment"] is not None else None,
+                   status_label=p["status_label"], percent=p["percent"])
+        for p in (snapshot or {}).get("projects", []) if code is None or p["region_code"] == code)

@@ -28,7 +28,7 @@ from . import exports, services
 from .access import access_publication, access_publications
 from .forms import PortalSettingForm, PublicationForm, PublicationStepForm
 from .models import PortalSetting, PortalStatus
-from .selectors import Portal, portal, published_file, publications, region_indicators
+from .selectors import Portal, portal, project_rows, published_file, publications, region_indicators
 from .workflow import PUBLICATION_WORKFLOW
 
 # --- the office's page ---------------------------------------------------------------------------------
@@ -127,6 +127,7 @@ def home(request: HttpRequest, program_id: int) -> HttpResponse:
     city = region_indicators(data.indicators, data.region_code) if data.indicators else None
     return render(request, "publication/portal_home.html", {
         "portal": data, "program_id": program_id, "city": city, "chart": _chart(data),
+        "projects": project_rows(data.projects),
         "counties": [r for r in (data.indicators or {}).get("regions", []) if r["code"] != data.region_code],
     })
 
@@ -143,7 +144,7 @@ def county(request: HttpRequest, program_id: int, code: str) -> HttpResponse:
     summary = next((r for r in (data.attainment or {}).get("regions", []) if r["code"] == code), None)
     chart = {"categories": [label for _s, label, _n in region.counts], "keys": [s for s, _label, _n in region.counts],
              "data": [n for _s, _label, n in region.counts]}
-    projects = [p for p in (data.projects or {}).get("projects", []) if p["region_code"] == code]
+    projects = project_rows(data.projects, code)
     return render(request, "publication/portal_county.html", {
         "portal": data, "program_id": program_id, "region": region, "summary": summary, "chart": chart,
         "projects": projects})

@@ -40,7 +40,7 @@
       grid: { left: 70, right: 20, top: 10, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: county.categories, inverse: true },
-      series: [{ type: "bar", data: county.data.map(function (v, i) {
+      series: [{ type: "bar", barMaxWidth: 28, data: county.data.map(function (v, i) {
         return { value: v, itemStyle: { color: COLORS[county.keys[i]] } };
       }) }]
     });

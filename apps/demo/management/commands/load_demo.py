@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "apps.demo.tasks.build",
     "apps.demo.monitoring.build",  # after the rounds exist; approves the computed 2023 and 2024 values
     "apps.demo.programs.build_assigned",  # the province's numbers, from the approved base-year values
+    "apps.demo.publication.build",  # last: the published snapshots read everything above
 ]
 
 
@@ -30,3 +31,4 @@ class Command(BaseCommand):
         self.stdout.write("演示账户（用户名 / 密码 / 角色）：")
         for username, password, role in context.logins:
             self.stdout.write(f"  {username:<10} {password}  {role}")
+        self.stdout.write(f"公开门户（无需登录）：/public/{context.program.id}/")
