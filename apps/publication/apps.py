@@ -7,8 +7,9 @@ class PublicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from apps.review.workflow import register
+        # The workflow's labels are lazy translations, read once the apps are ready.
+        from apps.review.workflow import register  # noqa: PLC0415 - see above
 
-        from .workflow import PUBLICATION_WORKFLOW
+        from .workflow import PUBLICATION_WORKFLOW  # noqa: PLC0415 - see above
 
         register("publication.publication", PUBLICATION_WORKFLOW)

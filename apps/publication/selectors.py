@@ -9,8 +9,8 @@ withdraw (which bumps a version) makes the cache stale at once, in every process
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache

@@ -21,7 +21,8 @@ def _api_routes() -> list[tuple[str, str]]:
     return routes
 
 
-def test_every_api_route_refuses_anonymous_callers(db):
+@pytest.mark.usefixtures("db")
+def test_every_api_route_refuses_anonymous_callers():
     routes = _api_routes()
     assert len(routes) > 50  # the enumeration found the API
     assert ("post", "/api/programs/1/publications/1/transition") in routes

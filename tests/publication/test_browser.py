@@ -11,7 +11,8 @@ CHART = """(id) => { const el = document.getElementById(id); const chart = el &&
 
 
 @pytest.mark.parametrize("width", [360, 1366])
-def test_home_and_county_fit_and_draw(public_world, published, browser_page, width):
+@pytest.mark.usefixtures("published")
+def test_home_and_county_fit_and_draw(public_world, browser_page, width):
     page = browser_page
     page.set_viewport_size({"width": width, "height": 800})
     program, hill = public_world.program, public_world.world.counties["hill"]

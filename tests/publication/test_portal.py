@@ -11,7 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.publication.exports import csv_safe
 from apps.publication.services import publication_transition
+from tests.assessment.conftest import approve
 
 from .conftest import HIDDEN, publish
 
@@ -31,7 +33,8 @@ def _text(response) -> str:
     return response.content.decode("utf-8-sig")
 
 
-def test_home_and_county_are_public_in_chinese(client, public_world, published):
+@pytest.mark.usefixtures("published")
+def test_home_and_county_are_public_in_chinese(client, public_world):
     program, hill = public_world.program, public_world.world.counties["hill"]
     response = client.get(f"/public/{program.id}/", HTTP_ACCEPT_LANGUAGE="en", headers={"Cookie": "django_language=en"})
     assert response.status_code == 200
@@ -54,7 +57,8 @@ def test_nothing_published_is_a_404_and_unknown_county_too(client, public_world)
     assert client.get(f"/public/{public_world.world.other_program.id}/").status_code == 404
 
 
-def test_unapproved_values_never_appear_on_pages_or_downloads(client, public_world, published):
+@pytest.mark.usefixtures("published")
+def test_unapproved_values_never_appear_on_pages_or_downloads(client, public_world):
     program, hill = public_world.program, public_world.world.counties["hill"]
     for url in _pages(program.id, hill.code) + _downloads(program.id):
         response = client.get(url)
@@ -76,9 +80,8 @@ def test_withdrawn_publications_disappear(client, public_world, published):
     assert client.get(f"/public/{program.id}/data.csv").status_code == 404
 
 
-def test_a_later_approval_does_not_reach_the_portal_until_published_again(client, public_world, published):
-    from tests.assessment.conftest import approve
-
+@pytest.mark.usefixtures("published")
+def test_a_later_approval_does_not_reach_the_portal_until_published_again(client, public_world):
     world = public_world.world
     approve(public_world.program, world.counties["plain"], public_world.code["2019-03"], 2024, "444.4",
             author=world.users.office)
@@ -91,7 +94,8 @@ def test_a_later_approval_does_not_reach_the_portal_until_published_again(client
 LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
 
 
-def test_public_pages_never_link_into_the_app_nor_show_internal_ids(client, public_world, published):
+@pytest.mark.usefixtures("published")
+def test_public_pages_never_link_into_the_app_nor_show_internal_ids(client, public_world):
     program, hill = public_world.program, public_world.world.counties["hill"]
     for url in _pages(program.id, hill.code):
         html = client.get(url).content.decode()
@@ -105,7 +109,8 @@ def test_public_pages_never_link_into_the_app_nor_show_internal_ids(client, publ
         assert not re.fullmatch(r"\d{1,5}/?", tail), link  # only region codes (6+ digits), no row ids
 
 
-def test_downloads_are_formula_safe_and_printable(client, public_world, published):
+@pytest.mark.usefixtures("published")
+def test_downloads_are_formula_safe_and_printable(client, public_world):
     program = public_world.program
     rows = list(csv.reader(io.StringIO(_text(client.get(f"/public/{program.id}/data.csv")))))
     assert rows[0][:3] == ["区划代码", "区域", "领域"]
@@ -118,8 +123,6 @@ def test_downloads_are_formula_safe_and_printable(client, public_world, publishe
 
 
 def test_csv_cells_that_look_like_formulas_are_escaped():
-    from apps.publication.exports import csv_safe
-
     assert csv_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert csv_safe("@SUM(A1)") == "'@SUM(A1)"
     assert csv_safe("-12.5") == "-12.5"
@@ -132,7 +135,8 @@ def _count(client, url: str) -> int:
     return len(queries)
 
 
-def test_queries_are_constant_and_a_cached_page_costs_one(client, public_world, published):
+@pytest.mark.usefixtures("published")
+def test_queries_are_constant_and_a_cached_page_costs_one(client, public_world):
     program, hill = public_world.program, public_world.world.counties["hill"]
     first = _count(client, f"/public/{program.id}/")
     assert first <= 3
@@ -147,5 +151,6 @@ def test_queries_are_constant_and_a_cached_page_costs_one(client, public_world, 
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
-def test_the_portal_only_reads(client, public_world, published, method):
+@pytest.mark.usefixtures("published")
+def test_the_portal_only_reads(client, public_world, method):
     assert getattr(client, method)(f"/public/{public_world.program.id}/").status_code == 405

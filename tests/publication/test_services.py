@@ -34,7 +34,8 @@ def test_publishing_freezes_approved_values_with_source_and_date(public_world, p
     assert published.indicators.published_at is not None
 
 
-def test_no_unapproved_value_enters_a_snapshot(public_world, published):
+@pytest.mark.usefixtures("public_world")
+def test_no_unapproved_value_enters_a_snapshot(published):
     text = str([published.indicators.payload, published.attainment.payload, published.projects.payload])
     for number in HIDDEN.values():
         assert number not in text
