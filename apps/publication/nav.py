@@ -1,4 +1,6 @@
-"""Header menu entries of the publication pages: the 发布 group, for office administrators who manage the program."""
+"""Header menu entry of the publication page (the 发布 group), for office administrators who manage the program.
+
+The portal itself is linked from that page once something is published (before that it is a 404)."""
 
 from django.utils.translation import gettext_noop
 
@@ -9,5 +11,4 @@ OFFICE = frozenset({Role.OFFICE_ADMIN})
 
 NAV: list[NavEntry] = [
     NavEntry(gettext_noop("发布管理"), "publications", OFFICE, "publish", order=10, manage=True),
-    NavEntry(gettext_noop("公开门户"), "portal", OFFICE, "publish", order=20, manage=True),
 ]

@@ -29,7 +29,7 @@ from .access import access_publication, access_publications
 from .forms import PortalSettingForm, PublicationForm, PublicationStepForm
 from .models import PortalSetting, PortalStatus
 from .selectors import Portal, portal, project_rows, publications, published_file, region_indicators
-from .workflow import PUBLICATION_WORKFLOW
+from .workflow import PUBLICATION_WORKFLOW, PublicationStatus
 
 # --- the office's page ---------------------------------------------------------------------------------
 
@@ -54,6 +54,7 @@ def manage(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, "publication/manage.html", {
         "program": program, "form": form, "setting_form": setting_form, "rows": rows,
         "actions": {row.id: PUBLICATION_WORKFLOW.allowed_actions(row.status) for row in rows},
+        "has_published": any(row.status == PublicationStatus.PUBLISHED for row in rows),
     })
 
 

@@ -100,10 +100,12 @@ LISTS = ("清单", ["责任清单", "责任单位", "任务清单", "项目清�
 SUPERVISION = ("督办推进", ["督办", "进度计划"])
 #: The set-up pages: an office's only (#12).
 SETUP = ("设置", ["创建工作设置", "用户与角色", "单位设置", "新建创建工作"])
+#: Publications (#15): the program's office only; a one-entry group is a plain link.
+PUBLISH = "发布管理"
 
 EXPECTED = {
     # the office's daily work is review: a top-level link; monitoring sits with reporting
-    "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算"]), SUPERVISION, LISTS, SETUP],
+    "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算"]), SUPERVISION, LISTS, PUBLISH, SETUP],
     # a liaison's daily work is their reports and their to-do list; a one-entry group is a plain link
     "reporter": ["我的填报", "待办", ("总览", ["本单位指标", "指标总览"]), "调度", SUPERVISION, LISTS],
     "county": ["我的填报", OVERVIEW, "调度", SUPERVISION, LISTS],
@@ -185,6 +187,7 @@ def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client
         ("Reporting", ["Reporting rounds", "My reports", "Monitoring"]),
         ("Supervision", ["Notices", "Schedule"]),
         ("Lists", ["Responsibilities", "Units", "Tasks", "Projects", "Local edits"]),
+        "Publications",
         ("Set-up", ["Campaign set-up", "Users & roles", "Unit set-up", "New campaign"]),
     ]
     client.force_login(world.users.reporter)
@@ -217,7 +220,7 @@ def test_the_menu_costs_no_sql_query(world: SimpleNamespace):
         navigation(request)
         menu = program_menu(request, program)
     assert len(queries) == 0
-    assert [item.label for item in menu] == ["审核", "总览", "调度填报", "督办推进", "清单", "设置"]
+    assert [item.label for item in menu] == ["审核", "总览", "调度填报", "督办推进", "清单", "发布管理", "设置"]
 
 
 def test_an_old_three_tuple_entry_is_a_top_level_link(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch):

@@ -143,6 +143,8 @@ RULES: dict[str, Callable[[Asked], bool]] = {
         _allowed(lambda: access_monitoring(x.user, x.program.id))
         and ImportBatch.objects.filter(program=x.program, pk=x.row["id"]).exists()),
     "/api/programs/{program_id}/monitoring/base-values": Asked.monitoring,
+    # The publication page is the program's office's (drafts included); nobody else lists publications.
+    "/api/programs/{program_id}/publications": lambda x: can_manage_program(x.user, x.program),
 }
 
 #: Lists the demo leaves empty (their rule still runs on the roles that may open them).
