@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.properties import PageSetupProperties
-
-from docimport.xlsx import sheet_row, sheet_title
+from docimport.xlsx import Column, Table, render_tables
 
 INDICATOR_HEADERS = ["区划代码", "区域", "领域", "序号", "指标", "单位", "指标属性", "目标值", "数值", "达标情况",
                      "数据来源", "数据日期"]
@@ -68,31 +65,21 @@ def render_csv(headers: list[str], rows: Iterable[list[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def render_xlsx(sheets: list[tuple[str, list[str], list[int], list[list[object]]]]) -> bytes:
-    """One sheet per (title, headers, widths, rows): title row, repeated header, landscape, fitted to width."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, headers, widths, rows in sheets:
-        sheet = workbook.create_sheet(sheet_title(title))
-        sheet.append(sheet_row(sheet, [title]))
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(sheet_row(sheet, list(headers)))
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(sheet_row(sheet, [float(v) if isinstance(v, Decimal) and _exact(v) else
-                                           (str(v) if isinstance(v, Decimal) else v) for v in row]))
-        for index, width in enumerate(widths):
-            sheet.column_dimensions[chr(ord("A") + index)].width = width
-        sheet.freeze_panes = "A3"
-        sheet.print_title_rows = "2:2"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def render_xlsx(tables: list[Table]) -> bytes:
+    """The published tables through the one office table writer (text cells, formats, print set-up)."""
+    return render_tables(tables)
 
 
-def _exact(number: Decimal) -> bool:
-    return Decimal(str(float(number))) == number and abs(number) < 10**15
+def indicator_table(title: str, rows: list[list[object]]) -> Table:
+    columns = [Column(h, w) for h, w in zip(INDICATOR_HEADERS, INDICATOR_WIDTHS, strict=True)]
+    return Table(name=title, title=title, columns=columns,
+                 rows=[[*r[:11], dt.date.fromisoformat(str(r[11])) if r[11] else ""] for r in rows],
+                 note="数值为发布时经审核通过的数据；数据日期为审核通过的日期。")
+
+
+def project_table(title: str, rows: list[list[object]]) -> Table:
+    columns = [Column(h, w, number=h in ("总投资（万元）", "形象进度（%）"), places=0 if h == "形象进度（%）" else None)
+               for h, w in zip(PROJECT_HEADERS, PROJECT_WIDTHS, strict=True)]
+    return Table(name=title, title=title, columns=columns,
+                 rows=[[*r[:6], dt.date.fromisoformat(str(r[6])), dt.date.fromisoformat(str(r[7])), *r[8:]]
+                       for r in rows])

@@ -169,11 +169,10 @@ def download_csv(request: HttpRequest, program_id: int) -> HttpResponse:  # noqa
 def download_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:  # noqa: ARG001 - a view's signature
     data = portal(program_id)
     rows, name = _indicator_download(data)
-    sheets = [(name, exports.INDICATOR_HEADERS, exports.INDICATOR_WIDTHS, rows)]
+    tables = [exports.indicator_table(name, rows)]
     if data.projects is not None:
-        sheets.append((f"{data.program_name}重点项目进展", exports.PROJECT_HEADERS, exports.PROJECT_WIDTHS,
-                       exports.project_rows(data.projects)))
-    return xlsx_response(exports.render_xlsx(sheets), f"{name}.xlsx", "indicators.xlsx")
+        tables.append(exports.project_table(f"{data.program_name}重点项目进展", exports.project_rows(data.projects)))
+    return xlsx_response(exports.render_xlsx(tables), f"{name}.xlsx", "indicators.xlsx")
 
 
 SHA256 = re.compile(r"[0-9a-f]{64}")

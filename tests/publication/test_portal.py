@@ -118,7 +118,7 @@ def test_downloads_are_formula_safe_and_printable(client, public_world):
     response = client.get(f"/public/{program.id}/data.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
-    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$2:$2"
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"  # title, note, header
     assert [ws.title for ws in book][1].endswith("重点项目进展")
 
 
