@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     #: A publication's moves (apps.publication.services.publication_transition).
     PUBLICATION = "publication.publish", _("发布公示")
     PUBLICATION_WITHDRAW = "publication.withdraw", _("撤回发布")
+    SCORING_STEP = "scoring.step", _("考核结果流转")
+    SCORING_RUN = "scoring.run", _("考核计分")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

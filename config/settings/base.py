@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.tasks",
     "apps.assessment",
     "apps.monitoring",
+    "apps.scoring",
     "apps.staging",
     "apps.publication",
     "apps.demo",

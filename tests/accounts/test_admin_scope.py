@@ -35,6 +35,8 @@ from apps.programs.models import (
     TargetEdit,
     TargetOverride,
 )
+from apps.scoring.models import ManualScore, OfficeFact, ScoreRun
+from apps.scoring.services import schemes_load
 from tests.conftest import make_user
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
@@ -73,6 +75,20 @@ def _program_rows(program: Any, region: Region, unit: Any, actor: User, code: st
         TargetOverride.objects.create(region=region, target=">=90", **revision),
         AssignedTarget.objects.create(region=region, year=2024, value=Decimal("1"), **revision),
         local,
+        *_scoring_rows(program, unit, actor),
+    ]
+
+
+def _scoring_rows(program: Any, unit: Any, actor: User) -> list[models.Model]:
+    scheme = schemes_load(program=program)[0]
+    return [
+        scheme,
+        ScoreRun.objects.create(program=program, scheme=scheme, scheme_code=scheme.code, scheme_version=1,
+                                period="2025", code_version="x", inputs=b"", inputs_sha256="0" * 64),
+        OfficeFact.objects.create(program=program, department=unit, period="2025", key="k", value=1, reason="r",
+                                  created_by=actor),
+        ManualScore.objects.create(program=program, scheme_code=scheme.code, department=unit, period="2025",
+                                   item="C1", points=1, reason="r", created_by=actor),
     ]
 
 

@@ -1,0 +1,98 @@
+"""Who sees and changes scoring: the office runs, rules and publishes; a subject sees its own sheet.
+
+- The program's managers (``can_manage_program``) see every run and sheet and do every write.
+- Before publication a county office sees only its county government's sheet, a department reporter only its
+  unit's, and only once the run is open for objections (a draft is the office's alone); after publication
+  everyone who sees the program sees the ranking and every sheet.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.accounts.models import Role, User
+from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.geo.models import DepartmentKind
+from apps.programs.access import access_program, can_manage_program
+from apps.programs.models import Program
+
+from .models import Scheme, ScoreRun, SubjectScore
+from .workflow import OBJECTABLE, SUBJECT_VISIBLE, RunStatus
+
+
+def own_units(user: User, program: Program) -> set[int]:
+    """The units whose sheet the user answers for: its reporter units and its county offices' governments."""
+    units = {d.department.id for d in user.duties_as(Role.DEPARTMENT_REPORTER, program_id=program.id)
+             if d.department is not None}
+    counties = {d.region.id for d in user.duties_as(Role.COUNTY_OFFICE, program_id=program.id)
+                if d.region is not None}
+    if counties:
+        units |= set(program.region.departments.filter(kind=DepartmentKind.GOVERNMENT, governs_id__in=counties)
+                     .values_list("id", flat=True))
+    return units
+
+
+def access_scoring(user: User, program_id: int, *, manage: bool = False) -> Program:
+    program = access_program(user, program_id)
+    if manage and not can_manage_program(user, program):
+        raise PermissionDeniedError("只有生态办管理员可以办理考核评分。")
+    return program
+
+
+def visible_runs(user: User, program: Program) -> QuerySet[ScoreRun]:
+    runs = ScoreRun.objects.filter(program=program).select_related("scheme")
+    if can_manage_program(user, program):
+        return runs
+    if own_units(user, program):
+        return runs.filter(status__in=SUBJECT_VISIBLE)
+    return runs.filter(status=RunStatus.PUBLISHED)
+
+
+def sees_ranking(user: User, run: ScoreRun) -> bool:
+    """The whole ranking: the office always, anyone else once published."""
+    return run.status == RunStatus.PUBLISHED or can_manage_program(user, run.program)
+
+
+def access_run(user: User, program_id: int, run_id: int, *, manage: bool = False) -> ScoreRun:
+    program = access_scoring(user, program_id, manage=manage)
+    run = ScoreRun.objects.select_related("scheme", "program__region").filter(program=program, pk=run_id).first()
+    if run is None:
+        raise NotFoundError("考核结果不存在。")
+    if not visible_runs(user, program).filter(pk=run.pk).exists():
+        raise PermissionDeniedError("考核结果发布前，您只能查看本单位的评分表。")
+    return run
+
+
+def access_ranking(user: User, program_id: int, run_id: int) -> ScoreRun:
+    run = access_run(user, program_id, run_id)
+    if not sees_ranking(user, run):
+        raise PermissionDeniedError("考核结果发布前，您只能查看本单位的评分表。")
+    return run
+
+
+def can_see_sheet(user: User, run: ScoreRun, department_id: int) -> bool:
+    if sees_ranking(user, run):
+        return True
+    return run.status in SUBJECT_VISIBLE and department_id in own_units(user, run.program)
+
+
+def access_sheet(user: User, program_id: int, run_id: int, department_id: int) -> tuple[ScoreRun, SubjectScore]:
+    run = access_run(user, program_id, run_id)
+    subject = SubjectScore.objects.filter(run=run, department_id=department_id).first()
+    if subject is None:
+        raise NotFoundError("该单位不是本次考核的对象。")
+    if not can_see_sheet(user, run, department_id):
+        raise PermissionDeniedError("考核结果发布前，您只能查看本单位的评分表。")
+    return run, subject
+
+
+def can_object(user: User, run: ScoreRun, subject: SubjectScore) -> bool:
+    return run.status in OBJECTABLE and subject.department_id in own_units(user, run.program)
+
+
+def access_scheme(user: User, program_id: int, scheme_id: int, *, manage: bool = False) -> Scheme:
+    program = access_scoring(user, program_id, manage=manage)
+    scheme = Scheme.objects.filter(program=program, pk=scheme_id).first()
+    if scheme is None:
+        raise NotFoundError("评分细则不存在。")
+    return scheme

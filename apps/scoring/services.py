@@ -1,0 +1,343 @@
+"""Writes of the scoring app: schemes, runs (compute + snapshot), the run workflow, objections, office entries.
+
+:func:`run_transition` is the only code that writes a run's ``status`` (through
+:func:`apps.review.services.workflow_step`: row lock, version, table, one event), and records an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+import calc.scoring
+from apps.accounts.models import User
+from apps.audit.models import AuditAction
+from apps.audit.services import record
+from apps.core.errors import DomainError, PermissionDeniedError
+from apps.geo.models import Department
+from apps.programs.access import require_manage
+from apps.programs.models import Program
+from apps.review.services import workflow_step
+from calc.scoring.engine import Scoring, score
+from calc.scoring.inputs import period_pattern
+from calc.scoring.scheme import Manual
+from calc.scoring.scheme import Scheme as SchemeData
+from calc.scoring.schemefile import load
+from calc.scoring.text import explain
+
+from .access import can_object
+from .facts import Inputs, department_id, load_inputs, period_range, scheme_subjects
+from .models import ItemScore, ManualScore, Objection, OfficeFact, Scheme, ScoreRun, SubjectScore
+from .workflow import RUN_WORKFLOW, ObjectionStatus, RunAction, RunStatus
+
+FRAMES = ("subjects", "facts", "exemptions", "manual")
+SCHEMES_DIR = Path(calc.scoring.__file__).parent / "schemes"
+#: Indicator values the demo schemes read (fact key → indicator code of the national framework).
+DEFAULT_SOURCES = {"air.good_days": "2019-07a", "water.drinking.attained": "2019-27", "building.green_share": "2019-33"}
+
+
+@cache
+def code_version() -> str:
+    """The engine's version: the SHA-256 of calc/scoring's source (12 hex digits)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(calc.scoring.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _validation_message(error: ValidationError) -> str:
+    return "；".join(m for messages in error.message_dict.values() for m in messages)
+
+
+# --- schemes ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scheme_save(*, program: Program, text: str, actor: User | None, sources: dict[str, str] | None = None) -> Scheme:
+    """Store a scheme version from its TOML text (checked on save); the same code and version is replaced only
+    while no run uses it."""
+    if actor is not None:
+        require_manage(actor, program, "只有生态办管理员可以修改评分细则。")
+    scheme = Scheme(program=program, text=text, sources=DEFAULT_SOURCES if sources is None else sources,
+                    created_by=actor)
+    try:
+        scheme.clean()
+    except ValidationError as error:
+        raise DomainError(_validation_message(error)) from error
+    existing = Scheme.objects.filter(program=program, code=scheme.code, version=scheme.version).first()
+    if existing is not None:
+        if existing.runs.exists():
+            raise DomainError(f"评分细则「{scheme.code}」第{scheme.version}版已用于计分，修改后请提高版本号。")
+        existing.text, existing.sources = scheme.text, scheme.sources
+        existing.__dict__.pop("data", None)
+        existing.save()
+        return existing
+    scheme.save()
+    return scheme
+
+
+def schemes_load(*, program: Program, actor: User | None = None) -> list[Scheme]:
+    """Store the bundled schemes (calc/scoring/schemes/*.toml) for a program (a scheme already used is kept)."""
+    stored = []
+    for path in sorted(SCHEMES_DIR.glob("*.toml")):
+        data = load(path)
+        used = Scheme.objects.filter(program=program, code=data.code, version=data.version, runs__isnull=False).first()
+        stored.append(used or scheme_save(program=program, text=path.read_text(encoding="utf-8"), actor=actor))
+    return stored
+
+
+def current_scheme(program: Program, code: str | None = None, name: str | None = None) -> Scheme:
+    """The latest version of a scheme by code or name; without either, the program's only scheme."""
+    schemes = Scheme.objects.filter(program=program)
+    if code or name:
+        schemes = schemes.filter(code=code) if code else schemes.filter(name=name)
+        scheme = schemes.order_by("-version").first()
+        if scheme is None:
+            raise DomainError(f"没有评分细则「{code or name}」。")
+        return scheme
+    codes = set(schemes.values_list("code", flat=True))
+    if len(codes) != 1:
+        raise DomainError("该创建工作有多个评分细则，请指定 --scheme。" if codes else "该创建工作还没有评分细则。")
+    return schemes.order_by("-version").first()  # type: ignore[return-value]
+
+
+# --- snapshots --------------------------------------------------------------------------------------
+
+
+def pack(inputs: Inputs) -> bytes:
+    """The four input frames as Parquet files in one zip (fixed timestamps: equal inputs give equal bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in FRAMES:
+            data = io.BytesIO()
+            getattr(inputs, name).write_parquet(data)
+            archive.writestr(zipfile.ZipInfo(f"{name}.parquet", date_time=(2020, 1, 1, 0, 0, 0)), data.getvalue())
+    return buffer.getvalue()
+
+
+def unpack(data: bytes) -> Inputs:
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        frames = {name: pl.read_parquet(io.BytesIO(archive.read(f"{name}.parquet"))) for name in FRAMES}
+    return Inputs(**frames)
+
+
+def compute(scheme: SchemeData, inputs: Inputs, period: str) -> Scoring:
+    try:
+        return score(scheme, inputs.subjects, inputs.facts, periods=[period], exemptions=inputs.exemptions,
+                     manual=inputs.manual)
+    except (ValueError, TypeError) as error:
+        raise DomainError(f"计分失败：{error}") from error
+
+
+def rescore(run: ScoreRun) -> Scoring:
+    """Score a stored run's input snapshot again (by its stored scheme version): the same numbers, always."""
+    inputs = unpack(run.inputs)
+    if hashlib.sha256(bytes(run.inputs)).hexdigest() != run.inputs_sha256:
+        raise DomainError("输入快照已损坏（SHA-256 不符）。")
+    return compute(run.scheme.data, inputs, run.period)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
+def _store_results(run: ScoreRun, scheme: SchemeData, result: Scoring, units: dict[int, Department]) -> None:
+    subjects = []
+    for row in result.totals.iter_rows(named=True):
+        unit = units[department_id(row["subject"])]
+        subjects.append(SubjectScore(
+            run=run, department=unit, name=unit.name, group=row["group"], total=row["total"], base=row["base"],
+            bonus=row["bonus"], deduction=row["deduction"], band_grade=row["band_grade"], grade=row["grade"],
+            vetoed=row["vetoed"], capped=row["capped"], rank=row["rank"], ranked=row["ranked"]))
+    created = {s.department_id: s for s in SubjectScore.objects.bulk_create(subjects)}
+    order = {code: n for n, code in enumerate([i.code for i in scheme.items] + [a.code for a in scheme.adjustments])}
+    names = {i.code: (scheme.section_of(i.code).name, i.name) for i in scheme.items}
+    names.update({a.code: ("否决与封顶", a.name) for a in scheme.adjustments})
+    items = []
+    for row in result.trace.iter_rows(named=True):
+        section, name = names[row["item"]]
+        trace = {k: _json(v) for k, v in row.items() if v is not None and k not in ("subject", "period", "group")}
+        items.append(ItemScore(
+            run=run, subject=created[department_id(row["subject"])], order=order[row["item"]], section=section,
+            item=row["item"], name=name, kind=row["kind"], status=row["status"], points=row["points"],
+            max=row["max"] if row["max"] is not None else 0, trace=trace, sentence=explain(row, scheme)))
+    ItemScore.objects.bulk_create(items, batch_size=2000)
+
+
+def _audit(actor: User | None, action: str, run: ScoreRun, **details: Any) -> None:
+    record(actor, action, run, region_id=run.program.region_id, **details)
+
+
+@transaction.atomic
+def run_create(*, program: Program, scheme: Scheme, period: str, actor: User | None, note: str = "",
+               today: dt.date | None = None, replaces: ScoreRun | None = None) -> ScoreRun:
+    """Score a scheme for a period from the current data: snapshot the inputs, store the results (a draft)."""
+    if actor is not None:
+        require_manage(actor, program, "只有生态办管理员可以计分。")
+    if scheme.program_id != program.id:
+        raise DomainError("评分细则不属于该创建工作。")
+    data = scheme.data
+    try:
+        period_range(period)
+        if not period_pattern(data.period).fullmatch(period):
+            raise ValueError
+    except (ValueError, IndexError) as error:
+        raise DomainError(f"考核期「{period}」与细则的考核周期不符。") from error
+    inputs = load_inputs(program, data, scheme.sources, period, today)
+    result = compute(data, inputs, period)
+    packed = pack(inputs)
+    run = ScoreRun.objects.create(
+        program=program, scheme=scheme, scheme_code=scheme.code, scheme_version=scheme.version, period=period,
+        code_version=code_version(), inputs=packed, inputs_sha256=hashlib.sha256(packed).hexdigest(),
+        fact_count=inputs.facts.height, previous=replaces, note=note, created_by=actor)
+    units = {u.id: u for u in scheme_subjects(program, data.groups)}
+    _store_results(run, data, result, units)
+    _audit(actor, AuditAction.SCORING_RUN, run, period=period, scheme=scheme.code, version=scheme.version,
+           sha256=run.inputs_sha256)
+    return run
+
+
+def run_rerun(*, run: ScoreRun, actor: User, note: str = "") -> ScoreRun:
+    """Score the run's scheme and period again from the current data (after corrections, e.g. an upheld
+    objection); the old run is superseded, its snapshot and objections kept."""
+    with transaction.atomic():
+        run_transition(run=run, action=RunAction.SUPERSEDE, actor=actor, comment=note or "按更正后的数据重新计分。")
+        return run_create(program=run.program, scheme=run.scheme, period=run.period, actor=actor, note=note,
+                          replaces=run)
+
+
+def _no_open_objections(run: ScoreRun) -> Callable[[], dict[str, object]]:
+    def check() -> dict[str, object]:
+        open_count = run.objections.filter(status=ObjectionStatus.OPEN).count()
+        if open_count:
+            raise DomainError(f"还有{open_count}条异议未裁定，不能定稿。")
+        return {"objections": run.objections.count()}
+    return check
+
+
+@transaction.atomic
+def run_transition(*, run: ScoreRun, action: str, actor: User, comment: str = "",
+                   expected_version: int | None = None) -> ScoreRun:
+    """Move a run in its workflow: only the office, one event, one audit entry; finalising needs every
+    objection ruled on."""
+    if action not in RunAction.values:
+        raise DomainError(f"未知操作「{action}」。")
+    action = RunAction(action)
+    require_manage(actor, run.program, "只有生态办管理员可以定稿或发布考核结果。")
+    data = _no_open_objections(run) if action == RunAction.FINALISE else None
+    workflow_step(obj=run, workflow=RUN_WORKFLOW, action=action, actor=actor, comment=(comment or "").strip(),
+                  expected_version=expected_version, data=data)
+    _audit(actor, AuditAction.PUBLICATION if action == RunAction.PUBLISH else AuditAction.SCORING_STEP, run,
+           step=str(action), status=run.status)
+    return run
+
+
+# --- objections --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_create(*, run: ScoreRun, subject: SubjectScore, item: str, reason: str, actor: User) -> Objection:
+    """A subject objects to an item of its own sheet (or its total), during the objection period."""
+    if not can_object(actor, run, subject):
+        raise PermissionDeniedError("只有考核对象本单位可以在异议期内提出异议。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写异议理由。")
+    if item and not subject.items.filter(item=item).exists():
+        raise DomainError(f"评分表中没有评分项「{item}」。")
+    ScoreRun.objects.select_for_update().filter(pk=run.pk).first()
+    if ScoreRun.objects.get(pk=run.pk).status != RunStatus.OBJECTION:
+        raise DomainError("异议期已结束。")
+    return Objection.objects.create(run=run, subject=subject, item=item, reason=reason[:4000], created_by=actor)
+
+
+@transaction.atomic
+def objection_rule(*, objection: Objection, upheld: bool, ruling: str, actor: User,
+                   points: Decimal | None = None) -> Objection:
+    """The office rules on an objection with its reasons. Upheld with ``points`` on a manual item: the item's
+    manual points are set (rerun the run to apply them); upheld otherwise: correct the data, then rerun."""
+    require_manage(actor, objection.run.program, "只有生态办管理员可以裁定异议。")
+    ruling = (ruling or "").strip()
+    if not ruling:
+        raise DomainError("请填写裁定意见。")
+    current = Objection.objects.select_for_update().get(pk=objection.pk)
+    if current.status != ObjectionStatus.OPEN:
+        raise DomainError("该异议已裁定。")
+    if objection.run.status != RunStatus.OBJECTION:
+        raise DomainError("只能在异议期内裁定异议。")
+    if upheld and points is not None:
+        if not objection.item:
+            raise DomainError("调整分值须针对具体评分项。")
+        manual_set(program=objection.run.program, scheme_code=objection.run.scheme_code,
+                   department=objection.subject.department, period=objection.run.period, item=objection.item,
+                   points=points, reason=f"异议成立：{ruling}"[:300], actor=actor)
+    Objection.objects.filter(pk=objection.pk).update(
+        status=ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED, ruling=ruling[:4000], ruled_by=actor,
+        ruled_at=timezone.now())
+    objection.refresh_from_db()
+    _audit(actor, AuditAction.SCORING_STEP, objection.run, step="objection", objection=objection.pk,
+           upheld=upheld)
+    return objection
+
+
+# --- the office's entries -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def manual_set(*, program: Program, scheme_code: str, department: Department, period: str, item: str,
+               points: Decimal, reason: str, actor: User) -> ManualScore:
+    """The points of a manual item for a subject, with the reason (checked against the scheme's item)."""
+    require_manage(actor, program, "只有生态办管理员可以录入人工评分。")
+    scheme = Scheme.objects.filter(program=program, code=scheme_code).order_by("-version").first()
+    if scheme is None:
+        raise DomainError(f"没有评分细则「{scheme_code}」。")
+    try:
+        spec = scheme.data.item(item)
+    except KeyError as error:
+        raise DomainError(f"评分细则中没有评分项「{item}」。") from error
+    if not isinstance(spec.rule, Manual):
+        raise DomainError(f"评分项「{spec.name}」按规则计分，不能人工录入分值；请更正其数据后重新计分。")
+    if not (0 <= points <= spec.points) or points != points.quantize(Decimal(1).scaleb(-scheme.data.places)):
+        raise DomainError(f"「{spec.name}」的得分应在0到{spec.points}之间，最多{scheme.data.places}位小数。")
+    if not (reason or "").strip():
+        raise DomainError("请填写评分理由。")
+    entry, _ = ManualScore.objects.update_or_create(
+        program=program, scheme_code=scheme_code, department=department, period=period, item=item,
+        defaults={"points": points, "reason": reason.strip()[:300], "created_by": actor})
+    return entry
+
+
+@transaction.atomic
+def office_fact_set(*, program: Program, department: Department, period: str, key: str, actor: User,
+                    value: Decimal | None = None, text: str = "", na: bool = False, reason: str) -> OfficeFact:
+    """A fact the system does not hold (an honour, an incident, a verification), entered with its basis."""
+    require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
+    if not (reason or "").strip():
+        raise DomainError("请填写依据。")
+    if value is None and not text and not na:
+        raise DomainError("请填写数值、等级或标记为不涉及。")
+    if value is not None and value != value.quantize(Decimal("0.000001")):
+        raise DomainError("数值最多6位小数。")
+    fact, _ = OfficeFact.objects.update_or_create(
+        program=program, department=department, period=period, key=key.strip(),
+        defaults={"value": value, "text": text.strip(), "na": na, "reason": reason.strip()[:300],
+                  "created_by": actor})
+    return fact
