@@ -35,6 +35,7 @@ from apps.monitoring.api import router as monitoring_router
 from apps.programs.api import router as programs_router
 from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
+from apps.scoring.api import router as scoring_router
 from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
 from apps.tasks.api import router as tasks_router
@@ -125,6 +126,7 @@ api.add_router("/programs", programs_router)
 api.add_router("/", reporting_router)
 api.add_router("/", tasks_router)
 api.add_router("/", assessment_router)
+api.add_router("/", scoring_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
@@ -43,9 +43,10 @@ def visible_runs(user: User, program: Program) -> QuerySet[ScoreRun]:
     runs = ScoreRun.objects.filter(program=program).select_related("scheme")
     if can_manage_program(user, program):
         return runs
-    if own_units(user, program):
-        return runs.filter(status__in=SUBJECT_VISIBLE)
-    return runs.filter(status=RunStatus.PUBLISHED)
+    mine = own_units(user, program)
+    return runs.filter(Q(status=RunStatus.PUBLISHED)
+                       | Q(status__in=SUBJECT_VISIBLE, pk__in=SubjectScore.objects.filter(department_id__in=mine)
+                           .values("run_id")))
 
 
 def sees_ranking(user: User, run: ScoreRun) -> bool:

@@ -1,0 +1,187 @@
+"""Scoring as JSON: schemes, runs, the workflow, rankings, sheets, objections, comparisons, the office's entries
+and the exports; the same access checks as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from apps.core.downloads import docx_response, xlsx_response
+from apps.core.errors import NotFoundError
+from apps.geo.models import Department
+
+from . import exports, selectors, services
+from .access import (
+    access_ranking,
+    access_run,
+    access_scheme,
+    access_scoring,
+    access_sheet,
+    can_see_sheet,
+    own_units,
+    sees_ranking,
+    visible_runs,
+)
+from .models import Objection, Scheme, ScoreRun
+from .schemas import (
+    ScoringComparisonOut,
+    ScoringFactIn,
+    ScoringFactOut,
+    ScoringManualIn,
+    ScoringManualOut,
+    ScoringObjectionIn,
+    ScoringObjectionOut,
+    ScoringRankingOut,
+    ScoringRulingIn,
+    ScoringRunIn,
+    ScoringRunOut,
+    ScoringSchemeDetailOut,
+    ScoringSchemeIn,
+    ScoringSchemeOut,
+    ScoringSheetOut,
+    ScoringStepIn,
+)
+
+router = Router(tags=["考核评分"])
+BASE = "/programs/{program_id}/scoring"
+
+
+def _unit(program: Any, department_id: int) -> Department:
+    unit = Department.objects.filter(pk=department_id, region=program.region).first()
+    if unit is None:
+        raise NotFoundError("考核对象不存在。")
+    return unit
+
+
+@router.get(f"{BASE}/schemes", response=list[ScoringSchemeOut], summary="评分细则列表")
+def schemes(request: HttpRequest, program_id: int) -> Any:
+    program = access_scoring(request.user, program_id)
+    return list(Scheme.objects.filter(program=program).order_by("code", "-version"))
+
+
+@router.get(f"{BASE}/schemes/{{scheme_id}}", response=ScoringSchemeDetailOut, summary="评分细则")
+def scheme(request: HttpRequest, program_id: int, scheme_id: int) -> Any:
+    return access_scheme(request.user, program_id, scheme_id)
+
+
+@router.post(f"{BASE}/schemes", response={201: ScoringSchemeDetailOut}, summary="保存评分细则（新版本）")
+def scheme_save(request: HttpRequest, program_id: int, payload: ScoringSchemeIn) -> Any:
+    """TOML 原文校验后保存；同一编码和版本已用于计分时须提高版本号。"""
+    program = access_scoring(request.user, program_id, manage=True)
+    return 201, services.scheme_save(program=program, text=payload.text, actor=request.user,  # type: ignore[arg-type]
+                                     sources=payload.sources)
+
+
+@router.get(f"{BASE}/runs", response=list[ScoringRunOut], summary="考核结果列表")
+def runs(request: HttpRequest, program_id: int) -> Any:
+    """生态办看到全部；考核对象看到异议期及以后的结果；其他人只看到已发布的结果。"""
+    program = access_scoring(request.user, program_id)
+    return list(visible_runs(request.user, program))
+
+
+@router.post(f"{BASE}/runs", response={201: ScoringRunOut}, summary="计分（新建考核结果）")
+def run_create(request: HttpRequest, program_id: int, payload: ScoringRunIn) -> Any:
+    program = access_scoring(request.user, program_id, manage=True)
+    item = access_scheme(request.user, program_id, payload.scheme_id, manage=True)
+    return 201, services.run_create(program=program, scheme=item, period=payload.period, actor=request.user,  # type: ignore[arg-type]
+                                    note=payload.note)
+
+
+@router.get(f"{BASE}/runs/{{run_id}}", response=ScoringRankingOut, summary="考核结果与排名")
+def ranking(request: HttpRequest, program_id: int, run_id: int) -> Any:
+    """发布前，考核对象只得到本单位一行。"""
+    run = access_run(request.user, program_id, run_id)
+    units = None if sees_ranking(request.user, run) else own_units(request.user, run.program)  # type: ignore[arg-type]
+    return selectors.ranking(run, units)
+
+
+@router.post(f"{BASE}/runs/{{run_id}}/steps", response=ScoringRunOut, summary="考核结果流转")
+def step(request: HttpRequest, program_id: int, run_id: int, payload: ScoringStepIn) -> ScoreRun:
+    """open 开放异议、finalise 定稿（异议须全部裁定）、publish 发布；rerun 按当前数据重新计分（返回新结果）。"""
+    run = access_run(request.user, program_id, run_id, manage=True)
+    if payload.action == "rerun":
+        return services.run_rerun(run=run, actor=request.user, note=payload.comment)  # type: ignore[arg-type]
+    return services.run_transition(run=run, action=payload.action, actor=request.user,  # type: ignore[arg-type]
+                                   comment=payload.comment, expected_version=payload.version)
+
+
+@router.get(f"{BASE}/runs/{{run_id}}/compare", response=ScoringComparisonOut, summary="与上次结果比较")
+def compare(request: HttpRequest, program_id: int, run_id: int) -> Any:
+    return selectors.comparison(access_ranking(request.user, program_id, run_id))
+
+
+@router.get(f"{BASE}/runs/{{run_id}}/units/{{department_id}}", response=ScoringSheetOut, summary="考核对象评分表")
+def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int) -> dict[str, Any]:
+    run, subject = access_sheet(request.user, program_id, run_id, department_id)
+    return {
+        "department_id": subject.department_id, "name": subject.name, "group": subject.group, "total": subject.total,
+        "base": subject.base, "bonus": subject.bonus, "deduction": subject.deduction, "grade": subject.grade,
+        "vetoed": subject.vetoed, "rank": subject.rank if sees_ranking(request.user, run) else None,  # type: ignore[arg-type]
+        "items": list(selectors.sheet_items(subject)), "objections": list(selectors.objections(run, subject)),
+    }
+
+
+@router.post(f"{BASE}/runs/{{run_id}}/units/{{department_id}}/objections", response={201: ScoringObjectionOut},
+             summary="提出异议")
+def objection_create(request: HttpRequest, program_id: int, run_id: int, department_id: int,
+                     payload: ScoringObjectionIn) -> Any:
+    run, subject = access_sheet(request.user, program_id, run_id, department_id)
+    return 201, services.objection_create(run=run, subject=subject, item=payload.item, reason=payload.reason,
+                                          actor=request.user)  # type: ignore[arg-type]
+
+
+@router.get(f"{BASE}/runs/{{run_id}}/objections", response=list[ScoringObjectionOut], summary="异议列表")
+def objection_list(request: HttpRequest, program_id: int, run_id: int) -> Any:
+    """生态办看到全部异议；考核对象只看到本单位的。"""
+    run = access_run(request.user, program_id, run_id)
+    rows = selectors.objections(run)
+    if not sees_ranking(request.user, run):  # type: ignore[arg-type]
+        rows = rows.filter(subject__department_id__in=own_units(request.user, run.program))  # type: ignore[arg-type]
+    return list(rows)
+
+
+@router.post(f"{BASE}/runs/{{run_id}}/objections/{{objection_id}}/ruling", response=ScoringObjectionOut,
+             summary="裁定异议")
+def objection_rule(request: HttpRequest, program_id: int, run_id: int, objection_id: int,
+                   payload: ScoringRulingIn) -> Objection:
+    run = access_run(request.user, program_id, run_id, manage=True)
+    objection = Objection.objects.filter(run=run, pk=objection_id).select_related("subject", "run").first()
+    if objection is None:
+        raise NotFoundError("异议不存在。")
+    return services.objection_rule(objection=objection, upheld=payload.upheld, ruling=payload.ruling,
+                                   points=payload.points, actor=request.user)  # type: ignore[arg-type]
+
+
+@router.put(f"{BASE}/facts", response=ScoringFactOut, summary="录入考核事实（系统中没有的数据）")
+def fact_set(request: HttpRequest, program_id: int, payload: ScoringFactIn) -> Any:
+    program = access_scoring(request.user, program_id, manage=True)
+    return services.office_fact_set(program=program, department=_unit(program, payload.department_id),
+                                    period=payload.period, key=payload.key, value=payload.value, text=payload.text,
+                                    na=payload.na, reason=payload.reason, actor=request.user)  # type: ignore[arg-type]
+
+
+@router.put(f"{BASE}/manual", response=ScoringManualOut, summary="录入人工评分")
+def manual_set(request: HttpRequest, program_id: int, payload: ScoringManualIn) -> Any:
+    program = access_scoring(request.user, program_id, manage=True)
+    return services.manual_set(program=program, scheme_code=payload.scheme_code,
+                               department=_unit(program, payload.department_id), period=payload.period,
+                               item=payload.item, points=payload.points, reason=payload.reason,
+                               actor=request.user)  # type: ignore[arg-type]
+
+
+@router.get(f"{BASE}/runs/{{run_id}}/export.xlsx", summary="导出评分表和排名（Excel）")
+def export_xlsx(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    run = access_run(request.user, program_id, run_id)
+    units = None if sees_ranking(request.user, run) else {  # type: ignore[arg-type]
+        u for u in own_units(request.user, run.program) if can_see_sheet(request.user, run, u)}  # type: ignore[arg-type]
+    return xlsx_response(exports.score_table(run, units), f"{run.scheme.name}-{run.period}.xlsx",
+                         f"scoring-{run.period}.xlsx")
+
+
+@router.get(f"{BASE}/runs/{{run_id}}/notice.docx", summary="考核结果通报草稿（Word）")
+def export_notice(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    run = access_run(request.user, program_id, run_id, manage=True)
+    return docx_response(exports.notice_draft(run), f"{run.period}年度考核结果通报（草稿）.docx",
+                         f"scoring-notice-{run.period}.docx")

@@ -1,0 +1,159 @@
+"""Scoring exports: the score table and ranking (xlsx, the layout such tables take) and the 通报 draft (docx).
+
+The score table is 考核内容 / 序号 / 考核指标 / 分值 / 数据来源 and one column per subject, then 总分, 等次 and
+排名; the second sheet is the ranking with the change from the last period and the items lost. Every cell goes
+through the one sheet writer (``docimport.xlsx.sheet_cell``: text is never a formula); sheets print landscape,
+fit to width, with their header rows repeated.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from docimport.xlsx import sheet_cell, sheet_row, sheet_title
+
+from .models import ItemScore, ScoreRun
+from .selectors import ranking
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+POINTS = "#,##0.00"
+
+
+def _setup(sheet, widths: list[int], header_row: int) -> None:  # type: ignore[no-untyped-def]
+    for n, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + n) if n < 26 else "A" + chr(ord("A") + n - 26)].width = width
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _header(sheet, names: list[str]) -> list[WriteOnlyCell]:  # type: ignore[no-untyped-def]
+    cells = []
+    for name in names:
+        cell = sheet_cell(sheet, name)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cells.append(cell)
+    return cells
+
+
+def _points(sheet, value: Decimal | None):  # type: ignore[no-untyped-def]
+    cell = sheet_cell(sheet, None if value is None else float(value))
+    cell.number_format = POINTS
+    return cell
+
+
+def score_table(run: ScoreRun, departments: set[int] | None = None) -> bytes:
+    """The score table and the ranking of a run (``departments``: only these subjects' columns and rows)."""
+    scheme = run.scheme.data
+    data = ranking(run, departments)
+    subjects = [row for group in data.groups for row in group.rows]
+    points: dict[tuple[int, str], Decimal] = {}
+    for unit, item, value in ItemScore.objects.filter(run=run).values_list("subject__department_id", "item", "points"):
+        points[unit, item] = value
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title("评分表"))
+    _setup(sheet, [14, 6, 30, 7, 24] + [12] * len(subjects), 3)
+    title = sheet_cell(sheet, f"{scheme.name}（{run.period}，{run.get_status_display()}）")
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    sheet.append(sheet_row(sheet, [f"细则版本：第{run.scheme_version}版；程序版本：{run.code_version}；"
+                                   f"输入快照SHA-256：{run.inputs_sha256[:16]}…"]))
+    sheet.append(_header(sheet, ["考核内容", "序号", "考核指标", "分值", "数据来源"] + [s.name for s in subjects]))
+    number = 0
+    for section in scheme.sections:
+        for item in section.items:
+            number += 1
+            kind = {"bonus": "（加分项）", "deduction": "（扣分项）"}.get(item.kind, "")
+            sheet.append(sheet_row(sheet, [section.name, number, item.name + kind, _points(sheet, item.points),
+                                           item.source] + [_points(sheet, points.get((s.department_id, item.code)))
+                                                           for s in subjects]))
+    for adjustment in scheme.adjustments:
+        sheet.append(sheet_row(sheet, ["否决与封顶", "", adjustment.name, "", adjustment.source] + [
+            "否决" if points.get((s.department_id, adjustment.code)) is not None and s.vetoed else ""
+            for s in subjects]))
+    for label, values in (("总分", [_points(sheet, s.total) for s in subjects]), ("等次", [s.grade for s in subjects]),
+                          ("排名", [s.rank for s in subjects])):
+        sheet.append(sheet_row(sheet, [label, "", "", "", ""] + values))
+    share = sheet_row(sheet, ["；".join(f"{label}生态文明建设类考核分值占基本分{value}%"
+                                       for label, value in run.scheme.eco_shares())])
+    sheet.append([])
+    sheet.append(share)
+
+    ranks = workbook.create_sheet(sheet_title("排名"))
+    _setup(ranks, [16, 6, 24, 10, 10, 12, 60], 2)
+    heading = sheet_cell(ranks, f"{scheme.name}（{run.period}）排名")
+    heading.font = Font(bold=True, size=14)
+    ranks.append([heading])
+    ranks.append(_header(ranks, ["类别", "排名", "考核对象", "总分", "等次", "较上期", "主要失分项"]))
+    for group in data.groups:
+        for row in group.rows:
+            ranks.append(sheet_row(ranks, [group.label, row.rank, row.name, _points(ranks, row.total), row.grade,
+                                           _points(ranks, row.change), "；".join(row.lost[:5])]))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
+    run.element.rPr.rFonts.set(qn("w:eastAsia"), name)
+
+
+def notice_draft(run: ScoreRun) -> bytes:
+    """A 通报 draft: title (2号, 小标宋-like), body (3号, 仿宋-like) on A4 with 37/35/28/26 mm margins;
+    the best grade is commended (表扬), the lowest criticised (批评)."""
+    scheme = run.scheme.data
+    data = ranking(run)
+    by_grade: dict[str, list[str]] = defaultdict(list)
+    for group in data.groups:
+        for row in group.rows:
+            by_grade[row.grade].append(row.name)
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(f"关于{run.period}年度生态文明建设目标责任考核结果的通报"), "方正小标宋简体", 22)
+
+    def body(text: str, *, bold: bool = False, indent: bool = True) -> None:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        if indent:
+            paragraph.paragraph_format.first_line_indent = Pt(32)
+        _font(paragraph.add_run(text), "仿宋_GB2312", 16, bold)
+
+    body("各县（市、区）人民政府，市级有关部门：", indent=False)
+    body(f"根据《{scheme.name}》，{scheme.issuer or '市生态文明建设领导小组办公室'}对{run.period}年度生态文明建设"
+         "目标责任完成情况进行了考核。经数据核实、结果反馈和异议裁定，现将考核结果通报如下。")
+    best, worst = scheme.grades[0].name, scheme.grades[-1].name
+    for group in data.groups:
+        body(f"{group.label}：" + "，".join(f"{row.name}{row.total}分（{row.grade}）" for row in group.rows) + "。")
+    if by_grade.get(best):
+        body(f"一、予以表扬。{'、'.join(by_grade[best])}考核等次为{best}，予以通报表扬。", bold=False)
+    if by_grade.get(worst):
+        body(f"二、予以批评。{'、'.join(by_grade[worst])}考核等次为{worst}，予以通报批评，"
+             "请于30日内向市生态文明建设领导小组办公室报送整改报告。")
+    body("各地各部门要对照评分表中的失分项，认真分析原因，制定整改措施，确保完成年度目标任务。")
+    signature = document.add_paragraph()
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _font(signature.add_run(scheme.issuer or "市生态文明建设领导小组办公室"), "仿宋_GB2312", 16)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<id:program_id>/scoring/", views.index, name="scoring_index"),
+    path("<id:program_id>/scoring/schemes/<id:scheme_id>/", views.scheme, name="scoring_scheme"),
+    path("<id:program_id>/scoring/runs/<id:run_id>/", views.run, name="scoring_run"),
+    path("<id:program_id>/scoring/runs/<id:run_id>/compare/", views.compare, name="scoring_compare"),
+    path("<id:program_id>/scoring/runs/<id:run_id>/units/<id:department_id>/", views.sheet, name="scoring_sheet"),
+    path("<id:program_id>/scoring/runs/<id:run_id>/objections/<id:objection_id>/", views.rule,
+         name="scoring_rule"),
+    path("<id:program_id>/scoring/runs/<id:run_id>/ranking.xlsx", views.ranking_xlsx, name="scoring_ranking_xlsx"),
+    path("<id:program_id>/scoring/runs/<id:run_id>/notice.docx", views.notice_docx, name="scoring_notice_docx"),
+]

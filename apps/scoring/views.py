@@ -1,0 +1,151 @@
+"""HTML pages of scoring (thin: fetch-and-authorize, call a selector or service, render)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from apps.core.downloads import docx_response, xlsx_response
+from apps.core.errors import DomainError
+from apps.core.forms import StepForm
+from apps.core.web import form_message, page
+from apps.programs.access import can_manage_program
+
+from . import exports, selectors, services
+from .access import (
+    access_ranking,
+    access_run,
+    access_scheme,
+    access_scoring,
+    access_sheet,
+    can_object,
+    can_see_sheet,
+    own_units,
+    sees_ranking,
+    visible_runs,
+)
+from .forms import ObjectionForm, RulingForm, RunForm
+from .models import Objection, Scheme
+from .workflow import RUN_WORKFLOW, RunStatus
+
+
+def _valid(form: RunForm | ObjectionForm | RulingForm | StepForm) -> dict:
+    if not form.is_valid():
+        raise DomainError(form_message(form))
+    return form.cleaned_data
+
+
+@page
+def index(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_scoring(request.user, program_id)
+    manages = can_manage_program(request.user, program)
+    if request.method == "POST":
+        access_scoring(request.user, program_id, manage=True)
+        data = _valid(RunForm(request.POST))
+        scheme = access_scheme(request.user, program_id, data["scheme"], manage=True)
+        run = services.run_create(program=program, scheme=scheme, period=data["period"], actor=request.user,
+                                  note=data["note"])
+        messages.success(request, f"已计分：{run.scheme.name} {run.period}。")
+        return redirect("scoring_run", program_id=program.id, run_id=run.id)
+    runs = list(visible_runs(request.user, program))
+    return render(request, "scoring/index.html", {
+        "program": program, "manages": manages, "runs": runs, "own_units": own_units(request.user, program),
+        "schemes": Scheme.objects.filter(program=program).order_by("code", "-version"),
+    })
+
+
+@page
+def scheme(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    item = access_scheme(request.user, program_id, scheme_id)
+    data = item.data
+    return render(request, "scoring/scheme.html", {
+        "program": item.program, "scheme": item, "data": data, "eco_shares": item.eco_shares(),
+        "sections": [(s, s.items) for s in data.sections],
+    })
+
+
+@page(back="scoring_run")
+def run(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    item = access_run(request.user, program_id, run_id)
+    if request.method == "POST":
+        item = access_run(request.user, program_id, run_id, manage=True)
+        step = _valid(StepForm(request.POST))
+        if step["action"] == "rerun":
+            new = services.run_rerun(run=item, actor=request.user, note=request.POST.get("comment", "")[:300])
+            messages.success(request, "已按当前数据重新计分，原结果已被取代。")
+            return redirect("scoring_run", program_id=program_id, run_id=new.id)
+        services.run_transition(run=item, action=step["action"], actor=request.user,
+                                comment=request.POST.get("comment", ""), expected_version=step["version"])
+        messages.success(request, f"考核结果已{RUN_WORKFLOW.action_label(step['action'])}。")
+        return redirect("scoring_run", program_id=program_id, run_id=run_id)
+    user = request.user
+    if not sees_ranking(user, item):
+        mine = sorted(own_units(user, item.program))
+        return render(request, "scoring/run_subject.html", {
+            "program": item.program, "run": item,
+            "ranking": selectors.ranking(item, set(mine)),
+        })
+    manages = can_manage_program(user, item.program)
+    return render(request, "scoring/run.html", {
+        "program": item.program, "run": item, "manages": manages, "ranking": selectors.ranking(item),
+        "objections": list(selectors.objections(item)),
+        "actions": [(a, RUN_WORKFLOW.action_label(a)) for a in RUN_WORKFLOW.allowed_actions(item.status)]
+        if manages else [],
+        "can_rerun": manages and item.status in (RunStatus.DRAFT, RunStatus.OBJECTION),
+        "open_units": {s.department_id for g in selectors.ranking(item).groups for s in g.rows},
+    })
+
+
+@page
+def compare(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    item = access_ranking(request.user, program_id, run_id)
+    return render(request, "scoring/compare.html", {"program": item.program, "run": item,
+                                                    "data": selectors.comparison(item)})
+
+
+@page(back="scoring_sheet")
+def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int) -> HttpResponse:
+    item, subject = access_sheet(request.user, program_id, run_id, department_id)
+    if request.method == "POST":
+        data = _valid(ObjectionForm(request.POST))
+        services.objection_create(run=item, subject=subject, item=data["item"], reason=data["reason"],
+                                  actor=request.user)
+        messages.success(request, "异议已提交，请等待生态办裁定。")
+        return redirect("scoring_sheet", program_id=program_id, run_id=run_id, department_id=department_id)
+    return render(request, "scoring/sheet.html", {
+        "program": item.program, "run": item, "subject": subject, "items": list(selectors.sheet_items(subject)),
+        "objections": list(selectors.objections(item, subject)), "can_object": can_object(request.user, item, subject),
+        "manages": can_manage_program(request.user, item.program),
+        "sees_ranking": sees_ranking(request.user, item),
+    })
+
+
+@page(back="scoring_run")
+def rule(request: HttpRequest, program_id: int, run_id: int, objection_id: int) -> HttpResponse:
+    item = access_run(request.user, program_id, run_id, manage=True)
+    objection = Objection.objects.filter(run=item, pk=objection_id).select_related("subject").first()
+    if objection is None:
+        raise DomainError("异议不存在。")
+    if request.method == "POST":
+        data = _valid(RulingForm(request.POST))
+        services.objection_rule(objection=objection, upheld=data["decision"] == "uphold", ruling=data["ruling"],
+                                points=data["points"], actor=request.user)
+        messages.success(request, "已裁定。")
+    return redirect("scoring_run", program_id=program_id, run_id=run_id)
+
+
+@page
+def ranking_xlsx(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    item = access_run(request.user, program_id, run_id)
+    units = None if sees_ranking(request.user, item) else {
+        u for u in own_units(request.user, item.program) if can_see_sheet(request.user, item, u)}
+    data = exports.score_table(item, units)
+    return xlsx_response(data, f"{item.scheme.name}-{item.period}.xlsx", f"scoring-{item.period}.xlsx")
+
+
+@page
+def notice_docx(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    item = access_run(request.user, program_id, run_id, manage=True)
+    return docx_response(exports.notice_draft(item), f"{item.period}年度考核结果通报（草稿）.docx",
+                         f"scoring-notice-{item.period}.docx")
