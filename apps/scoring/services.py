@@ -133,7 +133,18 @@ def unpack(data: bytes) -> Inputs:
     return Inputs(**frames)
 
 
+def check_period(scheme: SchemeData, period: str) -> None:
+    """Refuse a period label that is not one of the scheme's kind (a year scheme scores 2025, not 2025-H1)."""
+    try:
+        period_range(period)
+        if not period_pattern(scheme.period).fullmatch(period):
+            raise ValueError
+    except (ValueError, IndexError) as error:
+        raise DomainError(f"考核期「{period}」与细则的考核周期不符。") from error
+
+
 def compute(scheme: SchemeData, inputs: Inputs, period: str) -> Scoring:
+    check_period(scheme, period)
     try:
         return score(scheme, inputs.subjects, inputs.facts, periods=[period], exemptions=inputs.exemptions,
                      manual=inputs.manual)
@@ -151,12 +162,17 @@ def rescore(run: ScoreRun) -> Scoring:
 
 def _json(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return f"{value:f}"
     if isinstance(value, dict):
         return {k: _json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_json(v) for v in value]
     return value
+
+
+def trace_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A trace row as JSON: its set fields, decimals as strings (exact), without subject, period and group."""
+    return {k: _json(v) for k, v in row.items() if v is not None and k not in ("subject", "period", "group")}
 
 
 def _store_results(run: ScoreRun, scheme: SchemeData, result: Scoring, units: dict[int, Department]) -> None:
@@ -174,7 +190,7 @@ def _store_results(run: ScoreRun, scheme: SchemeData, result: Scoring, units: di
     items = []
     for row in result.trace.iter_rows(named=True):
         section, name = names[row["item"]]
-        trace = {k: _json(v) for k, v in row.items() if v is not None and k not in ("subject", "period", "group")}
+        trace = trace_json(row)
         items.append(ItemScore(
             run=run, subject=created[department_id(row["subject"])], order=order[row["item"]], section=section,
             item=row["item"], name=name, kind=row["kind"], status=row["status"], points=row["points"],
@@ -195,12 +211,7 @@ def run_create(*, program: Program, scheme: Scheme, period: str, actor: User | N
     if scheme.program_id != program.id:
         raise DomainError("评分细则不属于该创建工作。")
     data = scheme.data
-    try:
-        period_range(period)
-        if not period_pattern(data.period).fullmatch(period):
-            raise ValueError
-    except (ValueError, IndexError) as error:
-        raise DomainError(f"考核期「{period}」与细则的考核周期不符。") from error
+    check_period(data, period)
     inputs = load_inputs(program, data, scheme.sources, period, today)
     result = compute(data, inputs, period)
     packed = pack(inputs)
