@@ -95,6 +95,7 @@ class ScoringItemOut(Schema):
 
 class ScoringObjectionOut(Schema):
     id: int
+    run_id: int
     department_id: int = Field(..., alias="subject.department_id")
     item: str
     reason: str

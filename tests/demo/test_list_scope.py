@@ -29,6 +29,9 @@ from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.access import can_report
 from apps.reporting.models import IndicatorValue, PeriodType
+from apps.scoring.access import own_units, sees_ranking, visible_runs
+from apps.scoring.models import ScoreRun
+from apps.scoring.workflow import RunStatus
 from apps.setup.access import can_set_up_region
 from apps.tasks.access import visible_notices_q, visible_projects_q, visible_tasks_q
 from apps.tasks.models import Project, SupervisionNotice, Task
@@ -145,6 +148,13 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/programs/{program_id}/monitoring/base-values": Asked.monitoring,
     # The publication page is the program's office's (drafts included); nobody else lists publications.
     "/api/programs/{program_id}/publications": lambda x: can_manage_program(x.user, x.program),
+    # Schemes are the program's published rules; runs and objections follow the scoring pages' rule.
+    "/api/programs/{program_id}/scoring/schemes": lambda x: x.program.scoring_schemes.filter(pk=x.row["id"]).exists(),
+    "/api/programs/{program_id}/scoring/runs": lambda x: visible_runs(x.user, x.program).filter(
+        pk=x.row["id"]).exists(),
+    "/api/programs/{program_id}/scoring/runs/{run_id}/objections": lambda x: (
+        x.row["department_id"] in own_units(x.user, x.program)
+        or sees_ranking(x.user, ScoreRun.objects.get(pk=x.row["run_id"]))),
 }
 
 #: Lists the demo leaves empty (their rule still runs on the roles that may open them).
@@ -168,13 +178,18 @@ def _arguments(user: User, program: Program) -> dict[str, Any]:
     department = (visible_departments(user).filter(region=program.region).order_by("id").first()
                   or Department.objects.filter(region=program.region).order_by("id").first())
     return {"program": program, "round": program.reporting_rounds.order_by("-year").first(),
-            "department": department}
+            "department": department, "run": _published_run(program)}
+
+
+def _published_run(program: Program) -> ScoreRun | None:
+    return ScoreRun.objects.filter(program=program, status=RunStatus.PUBLISHED, objections__isnull=False).first()
 
 
 def _url(path: str, arguments: dict[str, Any]) -> str:
     program = arguments["program"]
     url = (path.replace("{program_id}", str(program.id)).replace("{round_id}", str(arguments["round"].id))
-           .replace("{code}", program.framework.code).replace("{department_id}", str(arguments["department"].id)))
+           .replace("{code}", program.framework.code).replace("{department_id}", str(arguments["department"].id))
+           .replace("{run_id}", str(arguments["run"].id if arguments.get("run") else 0)))
     return url + "?years=2023&years=2024&years=2025" if path.endswith("/approved-values") else url
 
 
@@ -240,7 +255,8 @@ def test_another_citys_office_gets_nothing_of_the_demo_city():
     client = Client()
     client.force_login(outsider)
     arguments = {"program": program, "round": program.reporting_rounds.first(),
-                 "department": Department.objects.filter(region=program.region).first()}
+                 "department": Department.objects.filter(region=program.region).first(),
+                 "run": _published_run(program)}
     reads = Reads(program)
     for path in list_operations():
         response = client.get(_url(path, arguments))
