@@ -19,10 +19,14 @@ key                            what                                             
 ``evidence.complete_rate``     % of those values with at least one piece of evidence         —
 ``notices.count``              one row per supervision notice issued in the period           ``notice``
 ``notices.criticised``         one row per notice at level 通报                              ``notice``
-``notices.overdue_responses``  one row per notice answered after its due date (or not yet)   ``notice``
+``notices.overdue_responses``  the number of notices answered after their due date (or not    —
+                               yet), 0 when none; ``notices.overdue`` one row per such notice ``notice``
 (office facts)                 :class:`OfficeFact`: the office's entries, replacing the      ``office_fact``
                                system's value of the same key
 =============================  ============================================================  =====================
+
+A rate with nothing to count for a subject (no task due, no project year, no value to report) is marked not
+applicable (``na``): a base item on it keeps its points (不涉及的不扣分).
 
 Subjects are units (``department:<id>``): a county government (``kind = government``, the county it ``governs``)
 is in group ``county``, a department of the program's region in group ``department``.
@@ -65,6 +69,12 @@ MANUAL_SCHEMA: dict[str, pl.DataType] = {
 EXEMPTION_SCHEMA: dict[str, pl.DataType] = {
     "subject": pl.String(), "period": pl.String(), "item": pl.String(), "reason": pl.String(),
 }
+
+
+#: Rates over the subject's own work: with nothing to count in the period (no task due, no project year, no value
+#: to report) the key does not apply to it (不涉及), so a base item on it keeps its points.
+RATES = ("tasks.on_time_rate", "tasks.lead.on_time_rate", "tasks.support.on_time_rate", "milestones.on_time_rate",
+         "projects.investment_rate", "reporting.on_time_rate", "reporting.return_rate", "evidence.complete_rate")
 
 
 def subject_key(department_id: int) -> str:
@@ -125,6 +135,14 @@ class _Facts:
             "value": None if value is None else Decimal(value).quantize(SIX), "part": part, "text": text, "na": na,
             "source_kind": source[0] or None, "source_id": source[1],
         })
+
+    def not_applicable(self, units: Iterable[int], keys: Iterable[str]) -> None:
+        """Mark ``keys`` as not applicable (不涉及) for the units without a value: nothing to count, no deduction."""
+        have = {(row["subject"], row["key"]) for row in self.rows}
+        for unit in units:
+            for key in keys:
+                if (subject_key(unit), key) not in have:
+                    self.add(unit, key, None, na=True)
 
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(self.rows, schema=FACT_SCHEMA, orient="row") if self.rows else pl.DataFrame(
@@ -234,6 +252,7 @@ def _notice_facts(out: _Facts, program: Program, units: list[int], start: dt.dat
     rows = (SupervisionNotice.objects.filter(program=program, department_id__in=units, issued_on__range=(start, end))
             .annotate(answered=first_answer).values_list("id", "department_id", "level", "response_due", "answered"))
     cutoff = min(today, end)
+    overdue = dict.fromkeys(units, 0)
     for notice_id, unit, level, due, answered in rows:
         source = ("notice", notice_id)
         out.add(unit, "notices.count", 1, part=f"notice:{notice_id}", source=source)
@@ -241,7 +260,10 @@ def _notice_facts(out: _Facts, program: Program, units: list[int], start: dt.dat
             out.add(unit, "notices.criticised", 1, part=f"notice:{notice_id}", source=source)
         late = answered.date() > due if answered is not None else due < cutoff
         if late:
-            out.add(unit, "notices.overdue_responses", 1, part=f"notice:{notice_id}", source=source)
+            overdue[unit] += 1
+            out.add(unit, "notices.overdue", 1, part=f"notice:{notice_id}", source=source)
+    for unit, count in overdue.items():  # a measurement: every subject has one, 0 when nothing was late
+        out.add(unit, "notices.overdue_responses", count)
 
 
 def load_inputs(program: Program, scheme: SchemeData, sources: dict[str, str], period: str,
@@ -260,6 +282,7 @@ def load_inputs(program: Program, scheme: SchemeData, sources: dict[str, str], p
     _project_facts(out, program, units, governments, start.year)
     _reporting_facts(out, program, units, governments, start, end)
     _notice_facts(out, program, units, start, end, today)
+    out.not_applicable(units, RATES)
     system = out.frame()
     office = _Facts(period, out.keys)
     for fact in OfficeFact.objects.filter(program=program, period=period, department_id__in=units):

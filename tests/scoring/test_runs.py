@@ -7,9 +7,12 @@ from decimal import Decimal
 import pytest
 
 from apps.core.errors import DomainError, PermissionDeniedError
+from apps.geo.models import Region
 from apps.scoring.facts import subject_key
 from apps.scoring.models import ItemScore, Scheme, SubjectScore
 from apps.scoring.services import office_fact_set, rescore, run_create, scheme_save, unpack
+
+from .conftest import add_government
 
 
 def test_a_run_scores_every_county_government_with_traced_facts(scored):
@@ -65,3 +68,20 @@ def test_only_the_office_runs_and_a_bad_scheme_is_refused(scored):
     with pytest.raises(DomainError, match="已用于计分"):
         scheme_save(program=world.program, text=text, actor=world.users.office)
     assert Scheme.objects.filter(program=world.program).count() == 2
+
+
+def test_a_subject_with_nothing_to_count_is_not_applicable_and_has_no_overdue_notice(scored, world):
+    county = Region.objects.create(code="990125", name="新设县", level="county", parent=world.city)
+    unit = add_government(world, county)
+    run = run_create(program=world.program, scheme=scored.run.scheme, period="2025", actor=world.users.office)
+    facts = unpack(run.inputs).facts
+    own = facts.filter(facts["subject"] == subject_key(unit.id))
+    rows = {r["key"]: r for r in own.iter_rows(named=True)}
+    assert rows["projects.investment_rate"]["na"] and rows["tasks.on_time_rate"]["na"]
+    assert rows["notices.overdue_responses"]["value"] == 0
+    others = facts.filter((facts["subject"] == subject_key(scored.units[0].id))
+                          & (facts["key"] == "notices.overdue_responses"))
+    assert others["value"].to_list() == [Decimal(1)]  # its notice was never answered
+    items = {i.item: i for i in ItemScore.objects.filter(subject__run=run, subject__department=unit)}
+    assert items["C2"].status == "not_applicable" and items["C2"].points == items["C2"].max
+    assert items["C4"].status == "scored" and items["C4"].points == items["C4"].max
