@@ -22,7 +22,8 @@ class RankRow:
     group: str
     total: Decimal
     grade: str
-    rank: int
+    rank: int | None
+    """None in a subject's own view before publication (its place among the others is not yet public)."""
     vetoed: bool
     previous_total: Decimal | None = None
     previous_rank: int | None = None
@@ -72,7 +73,7 @@ def _num(value: Decimal) -> str:
 
 def ranking(run: ScoreRun, departments: set[int] | None = None) -> Ranking:
     """Every subject of the run by group and rank, with the change from the last period and the items lost
-    (``departments``: only these rows)."""
+    (``departments``: only these rows, without ranks: a subject's own view before publication)."""
     previous = previous_period_run(run)
     before = {s.department_id: s for s in SubjectScore.objects.filter(run=previous)} if previous else {}
     losses = _losses(run)
@@ -83,8 +84,10 @@ def ranking(run: ScoreRun, departments: set[int] | None = None) -> Ranking:
     for s in subjects:
         old = before.get(s.department_id)
         groups[s.group].append(RankRow(
-            department_id=s.department_id, name=s.name, group=s.group, total=s.total, grade=s.grade, rank=s.rank,
-            vetoed=s.vetoed, previous_total=old.total if old else None, previous_rank=old.rank if old else None,
+            department_id=s.department_id, name=s.name, group=s.group, total=s.total, grade=s.grade,
+            rank=s.rank if departments is None else None, vetoed=s.vetoed,
+            previous_total=old.total if old else None,
+            previous_rank=old.rank if old and departments is None else None,
             change=s.total - old.total if old else None, lost=losses.get(s.department_id, [])))
     return Ranking(run=run, previous=previous, groups=[RankGroup(g, GROUP_LABELS.get(g, g), rows)
                                                       for g, rows in groups.items()])

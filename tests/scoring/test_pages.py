@@ -136,3 +136,13 @@ def test_pages_keep_a_constant_number_of_queries_as_subjects_grow(scored, client
     assert big_run.subjects.count() == 12
     large = {name: count(client, url) for name, url in urls(big_run, scored.units[0].id).items()}
     assert small == large
+
+
+def test_a_subject_does_not_see_its_rank_before_publication(scored, client_for):
+    run, users = scored.run, scored.world.users
+    run_transition(run=run, action="open", actor=users.office)
+    client = client_for(users.county)
+    ranking = json.loads(client.get(urls(run, 0)["api_run"]).content)
+    assert [r["rank"] for g in ranking["groups"] for r in g["rows"]] == [None]
+    book = load_workbook(io.BytesIO(client.get(urls(run, 0)["xlsx"]).content))
+    assert [c.value for c in book["排名"][3]][1] is None
