@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_scoring_engine.py
 	$(PY) benchmarks/bench_round_page.py
+	$(PY) benchmarks/bench_scoring.py
 
 # The user manual's screenshots (docs/manual/img/), taken by the browser test on the demo data (needs chromium).
 manual-shots: $(STAMP)

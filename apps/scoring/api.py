@@ -158,7 +158,8 @@ def objection_rule(request: HttpRequest, program_id: int, run_id: int, objection
 def fact_set(request: HttpRequest, program_id: int, payload: ScoringFactIn) -> Any:
     program = access_scoring(request.user, program_id, manage=True)
     return services.office_fact_set(program=program, department=_unit(program, payload.department_id),
-                                    period=payload.period, key=payload.key, value=payload.value, text=payload.text,
+                                    period=payload.period, key=payload.key, part=payload.part, value=payload.value,
+                                    text=payload.text,
                                     na=payload.na, reason=payload.reason, actor=request.user)  # type: ignore[arg-type]
 
 

@@ -183,6 +183,7 @@ class OfficeFact(models.Model):
                                    related_name="+")
     period = models.CharField("考核期", max_length=8)
     key = models.CharField("事实键", max_length=80)
+    part = models.CharField("分项", max_length=80, blank=True, help_text="同一事实的分项，如监测断面；留空表示整体数值。")
     value = models.DecimalField("数值", max_digits=18, decimal_places=6, null=True, blank=True)
     text = models.CharField("等级/类别", max_length=40, blank=True)
     na = models.BooleanField("不涉及", default=False)
@@ -195,7 +196,7 @@ class OfficeFact(models.Model):
         verbose_name = "考核事实（人工录入）"
         verbose_name_plural = "考核事实（人工录入）"
         ordering = ["program", "period", "department", "key"]
-        constraints = [models.UniqueConstraint(fields=["program", "department", "period", "key"],
+        constraints = [models.UniqueConstraint(fields=["program", "department", "period", "key", "part"],
                                                name="scoring_fact_unique")]
 
     def __str__(self) -> str:

@@ -146,6 +146,7 @@ class ScoringFactIn(Schema):
     department_id: int
     period: str = Field(..., max_length=8, pattern=r"^\d{4}(-H[12]|-(0[1-9]|1[0-2]))?$")
     key: str = Field(..., max_length=80)
+    part: str = Field("", max_length=80, description="分项，如监测断面；留空表示整体数值")
     value: Decimal | None = Field(None, max_digits=18, decimal_places=6)
     text: str = Field("", max_length=40)
     na: bool = False
@@ -157,6 +158,7 @@ class ScoringFactOut(Schema):
     department_id: int
     period: str
     key: str
+    part: str
     value: Decimal | None
     text: str
     na: bool

@@ -339,7 +339,8 @@ def manual_set(*, program: Program, scheme_code: str, department: Department, pe
 
 @transaction.atomic
 def office_fact_set(*, program: Program, department: Department, period: str, key: str, actor: User,
-                    value: Decimal | None = None, text: str = "", na: bool = False, reason: str) -> OfficeFact:
+                    value: Decimal | None = None, text: str = "", na: bool = False, reason: str,
+                    part: str = "") -> OfficeFact:
     """A fact the system does not hold (an honour, an incident, a verification), entered with its basis."""
     require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
     if not (reason or "").strip():
@@ -349,7 +350,7 @@ def office_fact_set(*, program: Program, department: Department, period: str, ke
     if value is not None and value != value.quantize(Decimal("0.000001")):
         raise DomainError("数值最多6位小数。")
     fact, _ = OfficeFact.objects.update_or_create(
-        program=program, department=department, period=period, key=key.strip(),
+        program=program, department=department, period=period, key=key.strip(), part=part.strip(),
         defaults={"value": value, "text": text.strip(), "na": na, "reason": reason.strip()[:300],
                   "created_by": actor})
     return fact
@@ -364,6 +365,7 @@ class FactEntry:
     text: str = ""
     na: bool = False
     reason: str = ""
+    part: str = ""
 
 
 @transaction.atomic
@@ -375,8 +377,8 @@ def office_facts_set(*, program: Program, entries: list[FactEntry], actor: User)
         if not entry.reason.strip() or (entry.value is None and not entry.text and not entry.na):
             raise DomainError(f"{entry.department.name}「{entry.key}」：请填写数值或等级，并写明依据。")
         rows.append(OfficeFact(program=program, department=entry.department, period=entry.period, key=entry.key,
-                               value=entry.value, text=entry.text, na=entry.na, reason=entry.reason[:300],
+                               part=entry.part, value=entry.value, text=entry.text, na=entry.na, reason=entry.reason[:300],
                                created_by=actor))
-    OfficeFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["program", "department", "period", "key"],
+    OfficeFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["program", "department", "period", "key", "part"],
                                    update_fields=["value", "text", "na", "reason", "created_by"])
     return len(rows)

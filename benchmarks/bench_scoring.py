@@ -1,0 +1,121 @@
+"""Benchmark of scoring from the database: ``--subjects`` × ``--items`` × ``--periods`` (default 3,000 × 60 × 12).
+
+The scheme and the synthetic facts are those of ``bench_scoring_engine.py`` (every rule type, parts, vetoes,
+caps, about 5 % missing and 1 % not applicable). Untimed: a scratch SQLite file (or ``--database`` /
+``ECOCIV_DATABASE_URL``, give it a scratch database) gets one program with ``--subjects`` county governments, every
+fact as an office fact (``apps.scoring.models.OfficeFact``, one row per subject × period × key × part) and the manual
+points (``ManualScore``), written with bulk inserts.
+
+Timed, through the production code:
+
+* load — ``apps.scoring.facts.office_frames``: the facts and manual points of every period read from the database
+  into the engine's frames (one query each);
+* scoring — ``calc.scoring.score`` on them: every trace row, the totals and the inputs with their sources.
+
+The last line printed is JSON: ``seconds`` (scoring, best of ``--repeat``), ``load_seconds`` and
+``ratio_to_load`` (seconds ÷ load), and the sizes. Goals: ``seconds`` ≤ 2, ``ratio_to_load`` ≤ 2.
+
+Usage: ``.venv/bin/python benchmarks/bench_scoring.py [--subjects 3000] [--items 60] [--periods 12]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+
+from setup_django import configure  # also puts the project on sys.path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subjects", type=int, default=3000)
+    parser.add_argument("--items", type=int, default=60)
+    parser.add_argument("--periods", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--database", help="a scratch database URL (default: a new SQLite file)")
+    args = parser.parse_args(argv)
+    _, scratch, _ = configure(args.database)
+    try:
+        run(args)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch.parent, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> None:
+    import polars as pl
+    from bench_scoring_engine import build_inputs, build_scheme
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from apps.accounts.models import User
+    from apps.geo.models import Department, DepartmentKind, Region
+    from apps.indicators.models import Framework
+    from apps.programs.models import Program
+    from apps.scoring.facts import office_frames, scheme_keys
+    from apps.scoring.models import ManualScore, OfficeFact
+    from calc.scoring.engine import score
+
+    scheme, reads = build_scheme(args.items)
+    inputs = build_inputs(scheme, reads, args.subjects, args.periods)
+    start = time.perf_counter()
+    with transaction.atomic():
+        if not Framework.objects.exists():
+            call_command("load_frameworks", verbosity=0)
+        city = Region.objects.create(code="880100", name="基准市", level="city")
+        program = Program.objects.create(region=city, framework=Framework.objects.first(), name="基准创建",
+                                         title_sought="national", base_year=2020, target_year=2025)
+        user = User.objects.create(username="bench")
+        units = Department.objects.bulk_create(
+            [Department(region=city, name=f"县{n}人民政府", kind=DepartmentKind.GOVERNMENT, order=n)
+             for n in range(args.subjects)], batch_size=5000)
+        ids = pl.DataFrame({"subject": [f"s{n}" for n in range(args.subjects)], "unit": [u.id for u in units]})
+        now = timezone.now()
+        facts = inputs["facts"].join(ids, on="subject")
+        batch = []
+        for unit, period, key, part, value, text, na in facts.select(
+                "unit", "period", "key", "part", "value", "text", "na").iter_rows():
+            batch.append(OfficeFact(program=program, department_id=unit, period=period, key=key, part=part or "",
+                                    value=value, text=text or "", na=na, reason="基准", created_by=user,
+                                    created_at=now))
+            if len(batch) == 50_000:
+                OfficeFact.objects.bulk_create(batch)
+                batch = []
+        OfficeFact.objects.bulk_create(batch)
+        manual = inputs["manual"].join(ids, on="subject")
+        ManualScore.objects.bulk_create(
+            [ManualScore(program=program, scheme_code=scheme.code, department_id=unit, period=period, item=item,
+                         points=points, reason=reason, created_by=user, created_at=now)
+             for unit, period, item, points, reason in manual.select(
+                 "unit", "period", "item", "points", "reason").iter_rows()], batch_size=50_000)
+    print(f"database filled in {time.perf_counter() - start:.1f} s: {facts.height:,} facts, {manual.height:,} manual")
+
+    periods = sorted(inputs["facts"]["period"].unique().to_list())
+    unit_ids = [u.id for u in units]
+    keys = scheme_keys(scheme)
+    start = time.perf_counter()
+    loaded_facts, loaded_manual = office_frames(program, scheme.code, periods, unit_ids, keys)
+    subjects = pl.DataFrame({"subject": [f"department:{u}" for u in unit_ids], "group": "county",
+                             "name": [u.name for u in units]})
+    load = time.perf_counter() - start
+    assert loaded_facts.height == facts.height, (loaded_facts.height, facts.height)
+    times = []
+    for _ in range(max(1, args.repeat)):
+        start = time.perf_counter()
+        result = score(scheme, subjects, loaded_facts, periods=periods, manual=loaded_manual)
+        times.append(time.perf_counter() - start)
+    seconds = min(times)
+    assert result.totals.height == args.subjects * args.periods
+    print(f"load from the database: {load:.2f} s; scoring: {', '.join(f'{t:.2f}' for t in times)} s; "
+          f"trace: {result.trace.height:,} rows")
+    print(json.dumps({"seconds": round(seconds, 3), "load_seconds": round(load, 3),
+                      "ratio_to_load": round(seconds / load, 2), "subjects": args.subjects,
+                      "items": len(scheme.items), "periods": args.periods, "facts": loaded_facts.height,
+                      "trace_rows": result.trace.height}))
+
+
+if __name__ == "__main__":
+    main()
