@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-COVERED = ["base.html", "core", "programs", "reporting", "tasks", "assessment", "monitoring", "audit", "accounts",
+COVERED = ["base.html", "core", "programs", "reporting", "tasks", "assessment", "monitoring", "audit", "accounts", "scoring",
            "staging", "setup"]
 
 #: (template, exact text) that must stay Chinese, with the reason.
