@@ -82,8 +82,8 @@ def run(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
     user = request.user
     if not sees_ranking(user, item):
         mine = sorted(own_units(user, item.program))
-        return render(request, "scoring/run_subject.html", {
-            "program": item.program, "run": item,
+        return render(request, "scoring/run.html", {
+            "program": item.program, "run": item, "subject_view": True,
             "ranking": selectors.ranking(item, set(mine)),
         })
     manages = can_manage_program(user, item.program)
