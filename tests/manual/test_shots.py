@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from apps.accounts.models import User
 from apps.demo.programs import DEMO_PASSWORD
 from apps.geo.models import Department
 from apps.programs.models import Program
 from apps.reporting.models import ReportingRound
+from apps.scoring.models import ScoreRun
+from apps.scoring.workflow import RunStatus
 from apps.tasks.models import DEFAULT_CATEGORIES, ProjectCategory
 from tests.conftest import browser_login
 
@@ -49,6 +52,9 @@ PAGES = [
     ("reporter", "/rounds/{round}/import/", "import", "批量导入填报数据"),
     ("leader", "/assessment/", "cockpit", "创建驾驶舱"),
     ("leader", "/assessment/matrix/", "matrix", "达标矩阵"),
+    ("office", "/scoring/", "scoring", "目标责任考核"),
+    ("office", "/scoring/runs/{published}/", "scoring-run", "2024"),
+    ("county", "/scoring/runs/{current}/units/{government}/", "scoring-sheet", "评分表"),
 ]
 
 
@@ -78,6 +84,11 @@ def test_manual_pages_render_for_each_role(browser_page):  # type: ignore[no-unt
     program = Program.objects.get()
     round_id = ReportingRound.objects.filter(program=program).order_by("-year", "-id").values_list("id", flat=True)[0]
     unit_id = Department.objects.get(name="市生态环境局").id
+    runs = ScoreRun.objects.filter(program=program, scheme_code="demo-county-2025")
+    published = runs.get(status=RunStatus.PUBLISHED).id
+    current = runs.get(status=RunStatus.OBJECTION).id
+    county = User.objects.get(username="county").duties[0].region
+    government = Department.objects.get(governs=county).id
     page = browser_page
     page.goto(f"{page.base_url}/login/")
     _shot(page, "login", "生态文明建设示范区创建管理系统")
@@ -89,7 +100,8 @@ def test_manual_pages_render_for_each_role(browser_page):  # type: ignore[no-unt
             browser_login(page, who, DEMO_PASSWORD)
             page.wait_for_load_state("networkidle")
             role = who
-        program_url = f"{page.base_url}/programs/{program.id}{tail.format(round=round_id, unit=unit_id)}"
+        path = tail.format(round=round_id, unit=unit_id, published=published, current=current, government=government)
+        program_url = f"{page.base_url}/programs/{program.id}{path}"
         page.goto(page.base_url + tail[1:] if tail.startswith("//") else program_url)
         _shot(page, name, heading)
         if name == "cockpit":  # an indicator's page (its chart, target per year, pace sentences) from the cockpit
