@@ -28,7 +28,8 @@ PERIOD_LABELS = {"year": "年度", "half": "半年", "month": "月度"}
 class Scheme(models.Model):
     """A version of a scoring scheme (评分细则) of a program; the office edits the TOML text."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="scoring_schemes")
+    program = models.ForeignKey("programs.Program", verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="scoring_schemes")
     code = models.CharField("编码", max_length=60, editable=False)
     name = models.CharField("名称", max_length=200, editable=False)
     version = models.PositiveIntegerField("版本", editable=False)
@@ -38,9 +39,9 @@ class Scheme(models.Model):
     sources = models.JSONField(
         "指标数据映射", default=dict, blank=True,
         help_text="事实键 → 指标编码，如 {\"air.good_days\": \"2019-07a\"}：该项取县区已审核通过的指标值。")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "评分细则"
@@ -84,8 +85,9 @@ class Scheme(models.Model):
 class ScoreRun(models.Model):
     """One scoring of a scheme for one period: its input snapshot, versions, status and results."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="score_runs")
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="runs")
+    program = models.ForeignKey("programs.Program", verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="score_runs")
+    scheme = models.ForeignKey(Scheme, verbose_name="评分细则", on_delete=models.PROTECT, related_name="runs")
     scheme_code = models.CharField("细则编码", max_length=60)
     scheme_version = models.PositiveIntegerField("细则版本")
     period = models.CharField("考核期", max_length=8)
@@ -99,9 +101,9 @@ class ScoreRun(models.Model):
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name="被取代的结果")
     note = models.CharField("说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "考核结果"
@@ -120,8 +122,8 @@ class ScoreRun(models.Model):
 class SubjectScore(models.Model):
     """One subject's result in a run: total, grade and rank within its group."""
 
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="subjects")
-    department = models.ForeignKey("geo.Department", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(ScoreRun, verbose_name="考核结果", on_delete=models.CASCADE, related_name="subjects")
+    department = models.ForeignKey("geo.Department", verbose_name="考核对象", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("考核对象", max_length=80)
     group = models.CharField("类别", max_length=16)
     total = models.DecimalField("总分", max_digits=12, decimal_places=4)
@@ -148,8 +150,8 @@ class SubjectScore(models.Model):
 class ItemScore(models.Model):
     """One line of a subject's score sheet: the item's points, its trace row and its sentence."""
 
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="+")
-    subject = models.ForeignKey(SubjectScore, on_delete=models.CASCADE, related_name="items")
+    run = models.ForeignKey(ScoreRun, verbose_name="考核结果", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(SubjectScore, verbose_name="考核对象得分", on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField("顺序")
     section = models.CharField("考核内容", max_length=200)
     item = models.CharField("编码", max_length=60)
@@ -178,7 +180,7 @@ class ItemScore(models.Model):
 class OfficeFact(models.Model):
     """A fact the system does not hold, entered by the office with a reason (荣誉、事件、核查结论 …)."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("programs.Program", verbose_name="创建工作", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("geo.Department", verbose_name="考核对象", on_delete=models.PROTECT,
                                    related_name="+")
     period = models.CharField("考核期", max_length=8)
@@ -188,8 +190,8 @@ class OfficeFact(models.Model):
     text = models.CharField("等级/类别", max_length=40, blank=True)
     na = models.BooleanField("不涉及", default=False)
     reason = models.CharField("依据", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now=True)
     evidence = GenericRelation(Evidence, related_query_name="scoring_fact")
 
     class Meta:
@@ -206,7 +208,7 @@ class OfficeFact(models.Model):
 class ManualScore(models.Model):
     """The points of a manual item (人工评分) for one subject, entered by the office with a reason."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("programs.Program", verbose_name="创建工作", on_delete=models.CASCADE, related_name="+")
     scheme_code = models.CharField("细则编码", max_length=60)
     department = models.ForeignKey("geo.Department", verbose_name="考核对象", on_delete=models.PROTECT,
                                    related_name="+")
@@ -214,8 +216,8 @@ class ManualScore(models.Model):
     item = models.CharField("评分项编码", max_length=60)
     points = models.DecimalField("得分", max_digits=12, decimal_places=4)
     reason = models.CharField("理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now=True)
     evidence = GenericRelation(Evidence, related_query_name="scoring_manual")
 
     class Meta:
@@ -232,17 +234,18 @@ class ManualScore(models.Model):
 class Objection(models.Model):
     """A subject's objection (异议) to an item of its sheet, and the office's ruling."""
 
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="objections")
-    subject = models.ForeignKey(SubjectScore, on_delete=models.CASCADE, related_name="objections")
+    run = models.ForeignKey(ScoreRun, verbose_name="考核结果", on_delete=models.CASCADE, related_name="objections")
+    subject = models.ForeignKey(SubjectScore, verbose_name="考核对象得分", on_delete=models.CASCADE,
+                                related_name="objections")
     item = models.CharField("评分项编码", max_length=60, blank=True, help_text="留空表示对总分或等次的异议。")
     reason = models.TextField("异议理由")
     status = models.CharField("状态", max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
     ruling = models.TextField("裁定意见", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="裁定人", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
     evidence = GenericRelation(Evidence, related_query_name="scoring_objection")
 
     class Meta:

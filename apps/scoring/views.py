@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from apps.core.downloads import docx_response, xlsx_response
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, NotFoundError
 from apps.core.forms import StepForm
 from apps.core.web import form_message, page
 from apps.programs.access import can_manage_program
@@ -121,12 +122,16 @@ def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int
     })
 
 
-@page(back="scoring_run")
+def _run_url(*, program_id: int, run_id: int, **_: object) -> str:
+    return reverse("scoring_run", kwargs={"program_id": program_id, "run_id": run_id})
+
+
+@page(back=_run_url)
 def rule(request: HttpRequest, program_id: int, run_id: int, objection_id: int) -> HttpResponse:
     item = access_run(request.user, program_id, run_id, manage=True)
     objection = Objection.objects.filter(run=item, pk=objection_id).select_related("subject").first()
     if objection is None:
-        raise DomainError("异议不存在。")
+        raise NotFoundError("异议不存在。")
     if request.method == "POST":
         data = _valid(RulingForm(request.POST))
         services.objection_rule(objection=objection, upheld=data["decision"] == "uphold", ruling=data["ruling"],
