@@ -9,7 +9,17 @@ PORT ?= 8000
 # runs the suite in one process.
 XDIST ?= -n 2
 
-.PHONY: demo test venv lint bench serve clean manual-shots
+.PHONY: demo test venv lint bench serve clean manual-shots prod-check
+
+# `make prod-check`: Django's deployment check on the production settings, with example values for every
+# production variable (PostgreSQL, Redis cache and broker, S3 storage); it must print no issue.
+# (NO_VENV=1 PY=python runs it with another interpreter: tests/core/test_prod_check.py.)
+PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod \
+	ECOCIV_SECRET_KEY=prod-check-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
+	ECOCIV_ALLOWED_HOSTS=ecociv.example.gov.cn ECOCIV_CSRF_TRUSTED_ORIGINS=https://ecociv.example.gov.cn \
+	ECOCIV_DATABASE_URL=postgres://ecociv:secret@127.0.0.1:5432/ecociv \
+	ECOCIV_BROKER_URL=redis://127.0.0.1:6379/0 ECOCIV_CACHE_URL=redis://127.0.0.1:6379/1 \
+	ECOCIV_S3_BUCKET=ecociv-media ECOCIV_S3_ENDPOINT_URL=https://s3.example.gov.cn
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（未找到 $(PYTHON)）"; exit 1; }
@@ -41,6 +51,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_scoring_engine.py
 	$(PY) benchmarks/bench_round_page.py
 	$(PY) benchmarks/bench_scoring.py
+
+prod-check: $(if $(NO_VENV),,$(STAMP))
+	$(PROD_CHECK_ENV) ECOCIV_VAR_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING
 
 # The user manual's screenshots (docs/manual/img/), taken by the browser test on the demo data (needs chromium).
 manual-shots: $(STAMP)

@@ -3,9 +3,9 @@
 - ``inline``: at once, in the caller (tests; management commands that want the result).
 - ``thread``: in a background thread of this process, started when the submitting transaction commits (the
   embedded default: nothing else to run).
-- a dotted path to a class with ``enqueue(job_id: int) -> None``: anything else. A Celery backend is
-  ``enqueue = lambda self, job_id: run_job_task.delay(job_id)`` with a Celery task that calls
-  :func:`apps.jobs.runner.job_run`; see ``docs/jobs-and-imports.md``.
+- ``celery``: on a Celery worker (``apps/jobs/tasks.py``), sent when the submitting transaction commits; the
+  default when ``ECOCIV_BROKER_URL`` is set. See ``docs/jobs-and-imports.md``.
+- a dotted path to a class with ``enqueue(job_id: int) -> None``: anything else.
 """
 
 from __future__ import annotations
@@ -48,7 +48,17 @@ class ThreadBackend:
         transaction.on_commit(start)
 
 
-BACKENDS: dict[str, type] = {"inline": InlineBackend, "thread": ThreadBackend}
+class CeleryBackend:
+    """Sends the job's id to a Celery worker once the submitting transaction has committed (the worker must see
+    the row). The worker runs the same :func:`job_run` (``apps.jobs.tasks.run_job``)."""
+
+    def enqueue(self, job_id: int) -> None:
+        from .tasks import run_job  # noqa: PLC0415 - Celery is loaded only by the deployments that use it
+
+        transaction.on_commit(lambda: run_job.delay(job_id))
+
+
+BACKENDS: dict[str, type] = {"inline": InlineBackend, "thread": ThreadBackend, "celery": CeleryBackend}
 
 
 def get_backend(name: str | None = None) -> Backend:

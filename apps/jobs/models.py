@@ -32,6 +32,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def stale_after() -> dt.timedelta:
+    """How long a heartbeat may stop before its row reads as interrupted: ``ECOCIV_JOB_STALE_SECONDS`` when set
+    (the worker tests use a few seconds), else ``ECOCIV_JOB_STALE_MINUTES``."""
+    seconds = getattr(settings, "ECOCIV_JOB_STALE_SECONDS", None)
+    if seconds:
+        return dt.timedelta(seconds=seconds)
     return dt.timedelta(minutes=getattr(settings, "ECOCIV_JOB_STALE_MINUTES", 10))
 
 

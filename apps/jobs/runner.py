@@ -7,16 +7,19 @@ processes see it while the job runs.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.errors import DomainError
 
-from .models import TRANSITIONS, Job, JobStatus
+from .models import TRANSITIONS, Job, JobStatus, stale_after
 from .registry import JobContext, job_function
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,32 @@ def report_progress(job_id: int, progress: int, stage: str = "") -> None:
 def _move(job: Job, new: str) -> None:
     if new not in TRANSITIONS[job.status]:
         raise DomainError(f"任务状态为“{job.get_status_display()}”，不能改为“{JobStatus(new).label}”。")
+
+
+@contextmanager
+def heartbeat(job_id: int, every: float | None = None) -> Iterator[None]:
+    """Beat the job's heartbeat from a side thread while the block runs, every quarter of the stale time.
+
+    A job function reports progress only between its steps; a worker's job must not read as interrupted (and
+    be reaped) during one long step. The beat stops with the process: a killed worker's job goes stale.
+    """
+    interval = every if every is not None else stale_after().total_seconds() / 4
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(updated_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def job_run(*, job_id: int) -> Job:

@@ -7,4 +7,4 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         # A registration module imports models, which may be imported only once ready() runs.
-        from . import imports  # noqa: F401, PLC0415 - registers this app's staged-import kinds
+        from . import imports, jobs  # noqa: F401, PLC0415 - register this app's staged-import kinds and jobs

@@ -172,11 +172,69 @@ ECOCIV_MAX_IMPORT_ROWS = env_int("ECOCIV_MAX_IMPORT_ROWS", 100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+#: The Celery broker (Redis: ``redis://host:6379/0``). Set, jobs run on Celery workers (``config/celery.py``);
+#: unset, in a thread of the web process (the embedded default: nothing else to run).
+ECOCIV_BROKER_URL = env_str("ECOCIV_BROKER_URL", "")
 #: Where submitted jobs run: ``thread`` (a background thread of the web process: the embedded default),
-#: ``inline`` (synchronously, in the caller: tests) or the dotted path of a backend class (a worker queue).
-ECOCIV_JOB_BACKEND = env_str("ECOCIV_JOB_BACKEND", "thread")
+#: ``celery`` (a Celery worker), ``inline`` (synchronously, in the caller: tests) or a backend's dotted path.
+ECOCIV_JOB_BACKEND = env_str("ECOCIV_JOB_BACKEND", "celery" if ECOCIV_BROKER_URL else "thread")
 #: A running job or import whose heartbeat has not moved for this long reads as interrupted (may be retried).
 ECOCIV_JOB_STALE_MINUTES = env_int("ECOCIV_JOB_STALE_MINUTES", 10)
+#: The same in seconds, when set (overrides the minutes; the worker tests use a few seconds).
+ECOCIV_JOB_STALE_SECONDS = env_int("ECOCIV_JOB_STALE_SECONDS", 0) or None
+#: How often a job whose worker was lost runs before the reaper fails it instead of queueing it again.
+ECOCIV_JOB_MAX_ATTEMPTS = env_int("ECOCIV_JOB_MAX_ATTEMPTS", 3)
+#: When Celery beat starts the daily supervision run (Asia/Shanghai).
+ECOCIV_SUPERVISION_HOUR = env_int("ECOCIV_SUPERVISION_HOUR", 7)
+ECOCIV_SUPERVISION_MINUTE = env_int("ECOCIV_SUPERVISION_MINUTE", 0)
+
+# Celery (read by config/celery.py). Only a job's id travels; its state and result are in the database. Tasks
+# are acknowledged after they ran and given back when their worker process dies; a message left unacknowledged
+# by a killed worker comes back after the visibility timeout (longer than any job: the reaper, not the broker,
+# recovers lost jobs in minutes).
+CELERY_BROKER_URL = ECOCIV_BROKER_URL or "memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("ECOCIV_BROKER_VISIBILITY_SECONDS", 6 * 3600)}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("ECOCIV_JOB_QUEUE", "ecociv")
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long job does not hold back the next one's message
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "Asia/Shanghai"
+
+#: The shared cache (Redis, through django-redis) when ECOCIV_CACHE_URL (or ECOCIV_REDIS_URL) is set: the
+#: assessment frames, the inbox badge counts and the login throttle's counters are then one for every app
+#: process. Unset, each process keeps its own memory cache (the embedded default: one process).
+ECOCIV_CACHE_URL = env_str("ECOCIV_CACHE_URL", env_str("ECOCIV_REDIS_URL", ""))
+if ECOCIV_CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": ECOCIV_CACHE_URL,
+        "KEY_PREFIX": env_str("ECOCIV_CACHE_PREFIX", "ecociv"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 5,
+                    "SOCKET_TIMEOUT": 5},
+    }}
+    # Sessions read from the cache and written through to the database: a Redis flush logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+#: Media and staged files in S3-compatible object storage (django-storages) when ECOCIV_S3_BUCKET is set;
+#: else on the local disk under MEDIA_ROOT.
+ECOCIV_S3_BUCKET = env_str("ECOCIV_S3_BUCKET", "")
+if ECOCIV_S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": ECOCIV_S3_BUCKET,
+        "endpoint_url": env_str("ECOCIV_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("ECOCIV_S3_REGION", "") or None,
+        "access_key": env_str("ECOCIV_S3_ACCESS_KEY", "") or None,
+        "secret_key": env_str("ECOCIV_S3_SECRET_KEY", "") or None,
+        "location": env_str("ECOCIV_S3_PREFIX", ""),
+        "addressing_style": env_str("ECOCIV_S3_ADDRESSING_STYLE", "path"),
+        "default_acl": None,  # private objects; downloads go through the views that check scope
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
 #: Rows per transaction when a large import commits (SQLite's write lock is held one chunk at a time).
 ECOCIV_COMMIT_CHUNK_ROWS = env_int("ECOCIV_COMMIT_CHUNK_ROWS", 1000)
 #: A confirmed import of more rows than this commits as a job (a progress page polls it); smaller ones inline.
