@@ -52,10 +52,13 @@ class CeleryBackend:
     """Sends the job's id to a Celery worker once the submitting transaction has committed (the worker must see
     the row). The worker runs the same :func:`job_run` (``apps.jobs.tasks.run_job``)."""
 
-    def enqueue(self, job_id: int) -> None:
-        from .tasks import run_job  # noqa: PLC0415 - Celery is loaded only by the deployments that use it
+    #: The name of ``apps.jobs.tasks.run_job`` (sent by name: this module is below the tasks that import it).
+    TASK = "ecociv.jobs.run"
 
-        transaction.on_commit(lambda: run_job.delay(job_id))
+    def enqueue(self, job_id: int) -> None:
+        from celery import current_app  # noqa: PLC0415 - the app of config/celery.py, loaded with the settings
+
+        transaction.on_commit(lambda: current_app.send_task(self.TASK, args=(job_id,)))
 
 
 BACKENDS: dict[str, type] = {"inline": InlineBackend, "thread": ThreadBackend, "celery": CeleryBackend}

@@ -16,12 +16,13 @@ from typing import Any
 from celery import Task, shared_task
 from celery.signals import worker_ready
 
+from .backends import CeleryBackend
 from .models import Job, JobStatus, stale_after
 from .runner import heartbeat, job_run
 from .services import jobs_reap, submit
 
 
-@shared_task(name="ecociv.jobs.run", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+@shared_task(name=CeleryBackend.TASK, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
              max_retries=3)
 def run_job(self: Task, job_id: int) -> None:
     """Run the job ``job_id`` in this worker, its heartbeat beating while it runs."""
