@@ -175,7 +175,7 @@ def _monitoring_check(world: SimpleNamespace) -> tuple[Job, Callable[[Job], None
 
 
 def _staged(world: SimpleNamespace) -> StagedImport:
-    return staged_import_create(kind="tests.celery.numbers", actor=world.users.office, program=world.program,
+    return staged_import_create(kind="tests.numbers", actor=world.users.office, program=world.program,
                                 checked=_checked(b"4\n5\n6\n", "numbers.csv"))
 
 
@@ -198,7 +198,7 @@ def _staging_commit(world: SimpleNamespace) -> tuple[Job, Callable[[Job], None]]
 
     def check(done: Job) -> None:
         staged.refresh_from_db()
-        assert staged.status == StagedStatus.COMMITTED and done.result["total"] == 15
+        assert staged.status == StagedStatus.COMMITTED and done.result == {"status": "committed", "created": 3}
 
     return job, check
 
