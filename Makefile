@@ -41,7 +41,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy --strict calc docimport
+	$(VENV)/bin/mypy --strict calc docimport docgen
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 bench: $(STAMP)

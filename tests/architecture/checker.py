@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: The packages read: the floors from the bottom up.
-PACKAGES = ("calc", "docimport", "apps", "config")
+PACKAGES = ("calc", "docimport", "docgen", "apps", "config")
 
 #: The apps from the bottom floor up: an app imports only apps listed before it.
 APP_ORDER = (
@@ -24,6 +24,7 @@ APP_ORDER = (
 FORBIDDEN = {
     "calc": ("django", "apps", "docimport", "config"),
     "docimport": ("django", "apps", "config"),
+    "docgen": ("django", "apps", "docimport", "config"),
 }
 
 

@@ -31,7 +31,7 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
-    for package in ("calc", "docimport", "apps", "config"):
+    for package in ("calc", "docimport", "docgen", "apps", "config"):
         (tmp_path / package).mkdir(exist_ok=True)
         (tmp_path / package / "__init__.py").touch()
     return tmp_path
@@ -54,6 +54,8 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("files", "expected"), [
     ({"calc/air.py": "from django.db import models\n"}, "calc/air.py:1: calc.air imports django.db (calc/ may not import django)"),
+    ({"docgen/render.py": "from django.conf import settings\n"},
+     "docgen/render.py:1: docgen.render imports django.conf (docgen/ may not import django)"),
     ({"docimport/sheets.py": "def parse():\n    from apps.core.errors import RowError\n"},
      "docimport/sheets.py:2: docimport.sheets imports apps.core.errors (docimport/ may not import apps)"),
     ({"apps/core/nav.py": "def menu():\n    from apps.programs.models import Program\n"},
