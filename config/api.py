@@ -36,6 +36,7 @@ from apps.programs.api import router as programs_router
 from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
 from apps.scoring.api import router as scoring_router
+from apps.reports.api import router as reports_router
 from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
 from apps.tasks.api import router as tasks_router
@@ -128,6 +129,7 @@ api.add_router("/", tasks_router)
 api.add_router("/", assessment_router)
 api.add_router("/", scoring_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", reports_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)
 api.add_router("/", staging_router)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("programs/", include("apps.monitoring.urls")),
     path("programs/", include("apps.publication.urls")),
     path("public/", include(public_urlpatterns)),
+    path("programs/", include("apps.reports.urls")),
     path("evidence/", include("apps.evidence.urls")),
     path("", include("apps.staging.urls")),
     path("admin/", admin.site.urls),

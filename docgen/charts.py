@@ -57,7 +57,8 @@ def bar_chart_png(chart: Chart, *, width_mm: float = 150.0, height_mm: float = 8
             axes.bar_label(bars, labels=[f"{v:,.4g}" for v in values], fontsize=8, padding=1)
         axes.set_xticks(list(positions), list(chart.labels), rotation=30 if len(chart.labels) > 6 else 0,
                         ha="right" if len(chart.labels) > 6 else "center")
-        axes.set_title(chart.title, fontsize=12)
+        if chart.title:
+            axes.set_title(chart.title, fontsize=12)
         if chart.unit:
             axes.set_ylabel(chart.unit)
         axes.spines[["top", "right"]].set_visible(False)

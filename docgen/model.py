@@ -60,7 +60,7 @@ class Image:
 class Chart:
     """A bar chart drawn from data: one bar per label, grouped by series (:mod:`docgen.charts`)."""
 
-    title: str
+    title: str  # drawn above the bars; leave it empty when the caption below says it
     labels: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
     unit: str = ""

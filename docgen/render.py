@@ -268,6 +268,8 @@ def _table(document: Any, table: Table) -> None:
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Mm(width)  # the grid (w:gridCol), which LibreOffice and WPS lay out by
     style = document.styles[STYLE_TABLE_TEXT]
     for index, row in enumerate(grid.rows):
         _no_split(row)
@@ -287,6 +289,7 @@ def _image(document: Any, png: bytes, caption: str, width_mm: float) -> None:
     paragraph = document.add_paragraph(style=STYLE_CAPTION)  # single spacing: an exact line would clip it
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, TEXT_WIDTH_MM)))
+    paragraph.paragraph_format.keep_with_next = bool(caption)  # the caption stays on the image's page
     if caption:
         document.add_paragraph(caption, style=STYLE_CAPTION)
 
@@ -322,15 +325,24 @@ def _attachment_note(document: Any, attachments: tuple[Attachment, ...]) -> None
             paragraph.paragraph_format.left_indent = Pt(SIZE_3.pt * 5)
 
 
+def text_width(text: str) -> float:
+    """Width in characters of 三号: a Chinese character 1, a half-width digit or letter 0.5."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
 def _closing(document: Any, model: Document) -> None:
+    """成文日期 右空四字; the signature centred over the date (flush right when it is too long for that)."""
     if not (model.signature or model.date):
         return
     document.add_paragraph("", style=STYLE_BODY)
-    for text in (model.signature, cn_date(model.date)):
+    date = cn_date(model.date)
+    indents = {date: 4.0, model.signature: max(0.0, 4 + (text_width(date) - text_width(model.signature)) / 2)}
+    for text in (model.signature, date):
         if text:
             paragraph = document.add_paragraph(text, style=STYLE_BODY)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            paragraph.paragraph_format.right_indent = Pt(SIZE_3.pt * 4)  # 右空四字
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.right_indent = Pt(SIZE_3.pt * indents[text])
 
 
 def _attachment(document: Any, index: int, attachment: Attachment, several: bool) -> None:

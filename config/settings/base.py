@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.assessment",
     "apps.monitoring",
     "apps.scoring",
+    "apps.reports",
     "apps.staging",
     "apps.publication",
     "apps.demo",

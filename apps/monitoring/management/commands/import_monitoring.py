@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.accounts.models import Role, User
 from apps.core.errors import DomainError, ImportRejected
+from apps.core.progress import ProgressBar
 from apps.monitoring import services
 from apps.monitoring.models import ImportBatch, ImportKind
 from apps.monitoring.plans import BatchPlan
 from apps.monitoring.uploads import check_monitoring_upload
 from apps.programs.models import Program
-
-
-class ProgressBar:
-    """``[#######-------]  45% 逐行检查`` on one terminal line, redrawn in place."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: OutputWrapper | TextIO, *, enabled: bool = True) -> None:
-        self.stream, self.enabled, self.percent = stream, enabled, 0
-
-    def update(self, percent: int, stage: str) -> None:
-        self.percent = max(self.percent, min(100, percent))
-        if self.enabled:
-            done = self.WIDTH * self.percent // 100
-            self.stream.write(f"\r[{'#' * done}{'-' * (self.WIDTH - done)}] {self.percent:3d}% {stage}", ending="")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<id:program_id>/reports/", views.home, name="reports_home"),
+    path("<id:program_id>/reports/generate/", views.generate, name="reports_generate"),
+    path("<id:program_id>/reports/<id:report_id>/row/", views.progress, name="reports_progress"),
+    path("<id:program_id>/reports/<id:report_id>/download/", views.download, name="reports_download"),
+]
