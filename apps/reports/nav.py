@@ -6,5 +6,6 @@ from apps.core.nav import NavEntry
 
 NAV: list[NavEntry] = [
     NavEntry(gettext_noop("报告"), "reports_home",
-             frozenset({"office_admin", "county_office", "department_reporter", "leader", "inspector"}), order=90),
+             frozenset({"office_admin", "county_office", "department_reporter", "leader", "inspector"}), "overview",
+             order=90),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from apps.jobs.models import JobStatus
 from apps.jobs.registry import ReportProgress
@@ -40,11 +41,11 @@ def _silent(progress: int, stage: str = "") -> None:  # noqa: ARG001 - a ReportP
 def report_render(target: ReportTarget, progress: ReportProgress | None = None) -> bytes:
     """The report's .docx bytes, built from the current data."""
     step = progress or _silent
-    step(5, "读取指标、任务、项目和督办数据")
+    step(5, gettext_noop("读取指标、任务、项目和督办数据"))  # stages are stored Chinese, translated when shown
     facts = report_facts(target)
-    step(60, "生成 Word 文档")
+    step(60, gettext_noop("生成 Word 文档"))
     data = report_docx(facts)
-    step(95, "保存文件")
+    step(95, gettext_noop("保存文件"))
     return data
 
 

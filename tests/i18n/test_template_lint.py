@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-COVERED = ["base.html", "core", "programs", "reporting", "tasks", "assessment", "monitoring", "audit", "accounts", "scoring",
-           "staging", "setup"]
+COVERED = ["base.html", "core", "programs", "reporting", "tasks", "assessment", "monitoring", "audit", "accounts",
+           "scoring", "staging", "setup", "reports"]
 
 #: (template, exact text) that must stay Chinese, with the reason.
 ALLOWED = {
