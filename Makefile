@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_scoring_engine.py
 	$(PY) benchmarks/bench_round_page.py
 	$(PY) benchmarks/bench_scoring.py
+	$(PY) benchmarks/bench_reports.py
 
 prod-check: $(if $(NO_VENV),,$(STAMP))
 	$(PROD_CHECK_ENV) ECOCIV_VAR_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING

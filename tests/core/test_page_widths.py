@@ -34,6 +34,7 @@ PAGES = {
     "cockpit": "/programs/{id}/assessment/",
     "round": "/programs/{id}/rounds/{round}/",
     "round-rows": "/programs/{id}/rounds/{round}/?by=rows",
+    "reports": "/programs/{id}/reports/",
 }
 
 #: What is wider than the window: the document itself, or a scroll container whose first column scrolls away.

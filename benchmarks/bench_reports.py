@@ -1,0 +1,152 @@
+"""Benchmark of the annual report: a program of 200 counties, 40 indicators, 300 tasks and 300 projects.
+
+The attainment data is the synthetic program of ``bench_evaluate.fill`` (every target form, ten years of
+approved values with gaps); on top of it, with bulk inserts (not timed): 30 city units leading and cooperating
+on the indicators, 300 tasks (30 groups of 9 leaf tasks) with two milestones each, 300 projects in 8 categories
+with three years of planned and completed investment, and 150 supervision notices. Then the annual report is
+drafted end to end as the job does it (:func:`apps.reports.services.report_render`: the facts from the
+selectors, the document, the charts, the .docx bytes), first with a cold attainment cache, then warm.
+
+The last line printed is JSON with ``report_seconds`` (the cold run: what the first request after a data change
+costs), ``report_warm_seconds``, the file size and the goal (≤ 5 s on a 2-core machine).
+
+Usage: ``.venv/bin/python benchmarks/bench_reports.py [--regions 200] [--indicators 40] [--database URL]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sys
+import time
+from decimal import Decimal
+
+from bench_evaluate import LAST_YEAR, fill
+from setup_django import clean_up, configure
+
+GOAL_SECONDS = 5.0
+
+
+def fill_work(program: object, *, tasks: int, projects: int, notices: int, seed: int = 7) -> dict[str, int]:
+    """Units, responsibilities, tasks with milestones, projects with yearly investment, notices (bulk inserts)."""
+    from django.db import transaction
+
+    from apps.geo.models import Department
+    from apps.programs.models import Responsibility
+    from apps.tasks.models import (
+        Project,
+        ProjectCategory,
+        ProjectYear,
+        SupervisionNotice,
+        Task,
+        TaskMilestone,
+        TaskUnit,
+    )
+
+    rng = random.Random(seed)
+    year = LAST_YEAR
+    with transaction.atomic():
+        units = Department.objects.bulk_create([Department(region=program.region, name=f"市基准局{k}", order=k)
+                                                for k in range(30)])
+        indicators = list(program.framework.indicators.order_by("order"))
+        Responsibility.objects.bulk_create(
+            [Responsibility(program=program, indicator=i, department=units[k % 30], role="lead")
+             for k, i in enumerate(indicators)]
+            + [Responsibility(program=program, indicator=i, department=units[(k + 7) % 30], role="cooperate")
+               for k, i in enumerate(indicators)])
+        groups = Task.objects.bulk_create([Task(program=program, level=0, number=f"（{k + 1}）", order=k * 100,
+                                                title=f"重点任务组{k + 1}") for k in range(tasks // 10)])
+        leaves = Task.objects.bulk_create([
+            Task(program=program, parent=groups[k % len(groups)], level=1, number=str(k + 1), order=k * 100 + k,
+                 title=f"具体任务{k + 1}", deadline=dt.date(year, 1 + k % 12, 28),
+                 status=rng.choice(["not_started", "in_progress", "completed"]), percent=rng.randrange(0, 101))
+            for k in range(tasks - len(groups))])
+        for task in leaves:
+            if task.status == "completed":
+                task.percent = 100
+            elif task.status == "not_started":
+                task.percent = 0
+        Task.objects.bulk_update(leaves, ["percent"])
+        TaskUnit.objects.bulk_create([TaskUnit(task=t, department=units[k % 30], role="lead")
+                                      for k, t in enumerate(leaves)])
+        TaskMilestone.objects.bulk_create([
+            TaskMilestone(task=t, title=f"节点{m}", due=dt.date(year, 3 + 4 * m, 15),
+                          done_on=dt.date(year, 3 + 4 * m, 10 + rng.randrange(0, 10)) if rng.random() < 0.7 else None)
+            for t in leaves for m in range(2)])
+        categories = [ProjectCategory.objects.get_or_create(name=name, defaults={"order": k})[0] for k, name in
+                      enumerate(["生态屏障建设", "净空净水净土", "环境综合整治", "生态工业", "生态农业", "生态服务业",
+                                 "资源集约利用", "生态扶贫"])]
+        counties = list(program.region.children.order_by("code")[:50])
+        made = Project.objects.bulk_create([
+            Project(program=program, number=str(k + 1), order=k, name=f"基准项目{k + 1}",
+                    category=categories[k % 8], region=counties[k % len(counties)], department=units[k % 30],
+                    start=dt.date(year - 1, 3, 1), end=dt.date(year + 1, 12, 31),
+                    total_investment=Decimal(rng.randrange(500, 200_000)), status="in_progress",
+                    percent=rng.randrange(0, 100))
+            for k in range(projects)])
+        ProjectYear.objects.bulk_create([
+            ProjectYear(project=p, year=y, planned=p.total_investment / 3,
+                        completed=(p.total_investment / 3 * Decimal(rng.uniform(0.3, 1.0))).quantize(Decimal("0.01")))
+            for p in made for y in (year - 1, year, year + 1)])
+        SupervisionNotice.objects.bulk_create([
+            SupervisionNotice(program=program, department=units[k % 30], title=f"督办事项{k + 1}", level=1 + k % 3,
+                              status=rng.choice(["open", "responded", "closed"]),
+                              issued_on=dt.date(year, 1 + k % 12, 1), response_due=dt.date(year, 1 + k % 12, 20))
+            for k in range(notices)])
+    return {"units": 30, "tasks": len(groups) + len(leaves), "milestones": 2 * len(leaves), "projects": projects,
+            "notices": notices}
+
+
+def run(args: argparse.Namespace) -> dict:
+    url, scratch, media = configure(args.database, media=True)
+    from django.core.cache import cache
+    from django.db import connection
+
+    from apps.reports.models import ReportKind
+    from apps.reports.selectors import ReportTarget
+    from apps.reports.services import report_render
+
+    t0 = time.perf_counter()
+    program, sizes = fill(args.regions, args.indicators, args.years)
+    sizes |= fill_work(program, tasks=args.tasks, projects=args.projects, notices=args.notices)
+    print(f"filled {connection.vendor} in {time.perf_counter() - t0:.1f} s: {sizes}")
+    program.refresh_from_db()
+    target = ReportTarget(ReportKind.ANNUAL, program, LAST_YEAR)
+    cache.clear()
+    t0 = time.perf_counter()
+    data = report_render(target)
+    cold = time.perf_counter() - t0
+    warm = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        report_render(target)
+        warm.append(time.perf_counter() - t0)
+    print(f"annual report: cold {cold:.3f} s, warm {min(warm):.3f} s, {len(data):,} bytes")
+    clean_up(scratch, media, keep=args.keep)
+    return {
+        "benchmark": "bench_reports", "database": connection.vendor, **sizes,
+        "report_seconds": round(cold, 3), "report_warm_seconds": round(min(warm), 3), "docx_bytes": len(data),
+        "goal_report_seconds": GOAL_SECONDS, "meets_goals": cold <= GOAL_SECONDS,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--regions", type=int, default=201, help="regions (one city + 200 counties)")
+    parser.add_argument("--indicators", type=int, default=40)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--tasks", type=int, default=300)
+    parser.add_argument("--projects", type=int, default=300)
+    parser.add_argument("--notices", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=2, help="warm runs; the best is reported")
+    parser.add_argument("--database", help="database URL (default: ECOCIV_DATABASE_URL or a fresh SQLite file)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite file")
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
