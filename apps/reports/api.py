@@ -4,7 +4,7 @@ download. Same permissions as the page (:mod:`.access`)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from apps.core.downloads import docx_response
 from apps.core.errors import DomainError
@@ -23,14 +23,14 @@ def files(request: HttpRequest, program_id: int) -> list[ReportFile]:
 
 
 @router.post("/programs/{program_id}/reports", response={200: schemas.ReportRequestOut, 202: schemas.ReportRequestOut})
-def request_report(request: HttpRequest, program_id: int, body: schemas.ReportRequestIn) -> tuple[int, dict]:
+def request_report(request: HttpRequest, program_id: int, body: schemas.ReportRequestIn) -> Status:
     """Draft a report: 200 with the stored file when the data has not changed, else 202 with the queued row
     (poll ``GET …/reports/{id}`` until ``ready``)."""
     target = access_report_target(request.user, program_id, body.kind, body.year, region_id=body.region_id,
                                   department_id=body.department_id, generate=True)
     report, queued = services.report_request(target=target, actor=request.user)
     report = access_report_file(request.user, program_id, report.id)  # reloaded with its job's progress
-    return (202 if queued and not report.ready else 200), {"report": report, "queued": queued}
+    return Status(202 if queued and not report.ready else 200, {"report": report, "queued": queued})
 
 
 @router.get("/programs/{program_id}/reports/{report_id}", response=schemas.ReportFileOut)

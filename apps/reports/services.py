@@ -50,9 +50,9 @@ def report_render(target: ReportTarget, progress: ReportProgress | None = None) 
 
 
 @transaction.atomic
-def report_request(*, target: ReportTarget, actor: Any) -> tuple[ReportFile, bool]:
+def report_request(*, target: ReportTarget, actor: Any, backend: str | None = None) -> tuple[ReportFile, bool]:
     """The stored report for ``target`` if its data is unchanged (``False``: nothing new was queued), else a new
-    row whose build runs as a job (``True``)."""
+    row whose build runs as a job (``True``) on ``backend`` (default: ``ECOCIV_JOB_BACKEND``)."""
     version = report_data_version(target)
     same = ReportFile.objects.filter(**_same(target), data_version=version).select_related("job")
     stored = same.exclude(file="").first()
@@ -63,7 +63,7 @@ def report_request(*, target: ReportTarget, actor: Any) -> tuple[ReportFile, boo
         return building, False
     report = ReportFile.objects.create(**_same(target), data_version=version, title=report_title(target),
                                        created_by=actor)
-    job = submit("reports.generate", actor=actor, report_id=report.id)
+    job = submit("reports.generate", actor=actor, backend=backend, report_id=report.id)
     ReportFile.objects.filter(pk=report.pk).update(job=job)
     report.refresh_from_db()
     return report, True

@@ -29,6 +29,8 @@ from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.access import can_report
 from apps.reporting.models import IndicatorValue, PeriodType
+from apps.reports.access import can_read_file
+from apps.reports.models import ReportFile
 from apps.scoring.access import own_units, sees_ranking, visible_runs
 from apps.scoring.models import ScoreRun
 from apps.scoring.workflow import RunStatus
@@ -155,6 +157,9 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/programs/{program_id}/scoring/runs/{run_id}/objections": lambda x: (
         x.row["department_id"] in own_units(x.user, x.program)
         or sees_ranking(x.user, ScoreRun.objects.get(pk=x.row["run_id"]))),
+    "/api/programs/{program_id}/reports": lambda x: can_read_file(
+        x.user, ReportFile.objects.select_related("program__region", "region", "department").get(
+            pk=x.row["id"], program=x.program)),
 }
 
 #: Lists the demo leaves empty (their rule still runs on the roles that may open them).

@@ -29,6 +29,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 YEAR = 2025
 
 
+@pytest.fixture(autouse=True)
+def _no_drafts_yet():
+    """The demo drafts three reports; these tests start from none (the demo's are tested below)."""
+    ReportFile.objects.all().delete()
+
+
 def _program() -> Program:
     return Program.objects.select_related("region").get()
 
@@ -220,3 +226,15 @@ def test_the_command_writes_the_docx_with_a_progress_bar(tmp_path):
     call_command("report", "progress", "--program", str(program.id), "--year", str(YEAR), "--region", "北塬县",
                  "-o", str(out2), stdout=stdout, stderr=stderr)
     assert open_docx(out2.read_bytes()).paragraphs[0].text.startswith("北塬县")
+
+
+def test_the_demo_leaves_three_drafts_ready():
+    """The fixture above deleted the demo's drafts: loading the demo again drafts them anew, and a further run
+    finds the data unchanged and queues nothing (the demo step is idempotent)."""
+    call_command("load_demo", stdout=io.StringIO())
+    files = list(ReportFile.objects.order_by("kind", "id"))
+    assert [(f.kind, bool(f.region_id), bool(f.department_id)) for f in files] == [
+        ("annual", False, False), ("progress", True, False), ("progress", False, True)]
+    assert all(f.ready and len(f.sha256) == 64 for f in files)
+    call_command("load_demo", stdout=io.StringIO())
+    assert ReportFile.objects.count() == 3
