@@ -95,7 +95,7 @@ def get_menu(client: Client, url: str) -> list[list]:
     return menu_of(response.content.decode())
 
 
-OVERVIEW = ("总览", ["驾驶舱", "达标矩阵", "指标总览", "考核"])
+OVERVIEW = ("总览", ["驾驶舱", "达标矩阵", "指标总览", "考核", "报告"])
 LISTS = ("清单", ["责任清单", "责任单位", "任务清单", "项目清单", "地方调整"])
 SUPERVISION = ("督办推进", ["督办", "进度计划"])
 #: The set-up pages: an office's only (#12).
@@ -107,10 +107,10 @@ EXPECTED = {
     # the office's daily work is review: a top-level link; monitoring sits with reporting
     "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算"]), SUPERVISION, LISTS, PUBLISH, SETUP],
     # a liaison's daily work is their reports and their to-do list; a one-entry group is a plain link
-    "reporter": ["我的填报", "待办", ("总览", ["本单位指标", "指标总览", "考核"]), "调度", SUPERVISION, LISTS],
+    "reporter": ["我的填报", "待办", ("总览", ["本单位指标", "指标总览", "考核", "报告"]), "调度", SUPERVISION, LISTS],
     "county": ["我的填报", OVERVIEW, "调度", SUPERVISION, LISTS],
     # leaders land on the cockpit
-    "leader": ["驾驶舱", ("总览", ["达标矩阵", "指标总览", "考核"]), ("调度填报", ["调度", "监测核算"]), SUPERVISION, LISTS],
+    "leader": ["驾驶舱", ("总览", ["达标矩阵", "指标总览", "考核", "报告"]), ("调度填报", ["调度", "监测核算"]), SUPERVISION, LISTS],
     "inspector": [OVERVIEW, ("调度填报", ["调度", "监测核算"]), SUPERVISION, LISTS],
 }
 
@@ -184,7 +184,7 @@ def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client
     items = get_menu(client, reverse("tasks", args=[world.program.id]))
     assert shape(items) == [
         "Review",
-        ("Overview", ["Dashboard", "Attainment matrix", "Indicators", "Assessment"]),
+        ("Overview", ["Dashboard", "Attainment matrix", "Indicators", "Assessment", "Reports"]),
         ("Reporting", ["Reporting rounds", "My reports", "Monitoring"]),
         ("Supervision", ["Notices", "Schedule"]),
         ("Lists", ["Responsibilities", "Units", "Tasks", "Projects", "Local edits"]),
@@ -193,7 +193,7 @@ def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client
     ]
     client.force_login(world.users.reporter)
     items = get_menu(client, reverse("tasks", args=[world.program.id]))
-    assert shape(items)[:3] == ["My reports", "To do", ("Overview", ["My unit's indicators", "Indicators", "Assessment"])]
+    assert shape(items)[:3] == ["My reports", "To do", ("Overview", ["My unit's indicators", "Indicators", "Assessment", "Reports"])]
     for persona in ("county", "leader", "inspector"):
         client.force_login(getattr(world.users, persona))
         text = str(shape(get_menu(client, reverse("tasks", args=[world.program.id]))))
