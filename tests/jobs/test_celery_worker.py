@@ -32,6 +32,9 @@ from apps.jobs.services import submit
 from apps.monitoring.models import ImportBatch
 from apps.monitoring.samples import to_bytes
 from apps.monitoring.services import import_batch_create
+from apps.reports.models import ReportFile
+from apps.reports.selectors import ReportTarget
+from apps.reports.services import report_request
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.services import staged_import_check, staged_import_commit, staged_import_create
 from apps.tasks.models import SupervisionNotice
@@ -214,10 +217,23 @@ def _supervision(world: SimpleNamespace) -> tuple[Job, Callable[[Job], None]]:
     return job, check
 
 
+def _reports_generate(world: SimpleNamespace) -> tuple[Job, Callable[[Job], None]]:
+    report, queued = report_request(target=ReportTarget(kind="annual", program=world.program, year=2025),
+                                    actor=world.users.office)
+    assert queued and report.job is not None
+
+    def check(done: Job) -> None:
+        stored = ReportFile.objects.get(pk=report.pk)
+        assert done.result["report_id"] == stored.pk and stored.file and stored.sha256 == done.result["sha256"]
+
+    return report.job, check
+
+
 #: How to submit one job of each registered kind, and what it must have done. A new job kind fails
 #: ``test_every_registered_job_runs_on_the_worker`` until it is added here.
 KINDS = {"monitoring.check": _monitoring_check, "staging.check": _staging_check,
-         "staging.commit": _staging_commit, "tasks.supervision": _supervision}
+         "staging.commit": _staging_commit, "tasks.supervision": _supervision,
+         "reports.generate": _reports_generate}
 
 
 def test_every_registered_job_runs_on_the_worker(worker: Callable[..., Worker], world: SimpleNamespace) -> None:
