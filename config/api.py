@@ -35,8 +35,8 @@ from apps.monitoring.api import router as monitoring_router
 from apps.programs.api import router as programs_router
 from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
-from apps.scoring.api import router as scoring_router
 from apps.reports.api import router as reports_router
+from apps.scoring.api import router as scoring_router
 from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
 from apps.tasks.api import router as tasks_router
