@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     ADMIN_ADD = "admin.add", _("后台新增")
     ADMIN_CHANGE = "admin.change", _("后台修改")
     ADMIN_DELETE = "admin.delete", _("后台删除")
+    ROUND_CLOSE = "round.close", _("关闭填报")
+    ROUND_REOPEN = "round.reopen", _("重新开放填报")
     #: A publication's moves (apps.publication.services.publication_transition).
     PUBLICATION = "publication.publish", _("发布公示")
     PUBLICATION_WITHDRAW = "publication.withdraw", _("撤回发布")

@@ -16,7 +16,9 @@ from apps.geo.access import access_region
 from apps.indicators.models import Indicator
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.selectors import program_indicators, program_regions
+from apps.review.models import ReviewEvent
 from apps.review.schemas import TransitionIn
+from apps.review.services import review_history
 from apps.staging.models import StagedImport
 from apps.staging.services import staged_import_recover
 
@@ -60,6 +62,25 @@ def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn
         year=payload.year, period_number=payload.period_number, due=payload.due, indicators=indicators,
         regions=regions, note=payload.note)
     return Status(201, reporting_round)
+
+
+@router.post("/programs/{program_id}/rounds/{round_id}/transition", response=schemas.RoundOut)
+def round_transition(request: HttpRequest, program_id: int, round_id: int,
+                     payload: schemas.RoundTransitionIn) -> ReportingRound:
+    """Close the round (``close``; ``comment`` an optional note) or reopen it (``reopen``; ``comment`` the reason,
+    required): the office only. While closed, saving, submitting and importing values of the round are refused
+    (409, ``code`` ``round_closed``); review of what was submitted goes on."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    services.reporting_round_transition(reporting_round=reporting_round, action=payload.action, actor=request.user,
+                                        comment=payload.comment, expected_version=payload.expected_version)
+    return reporting_round
+
+
+@router.get("/programs/{program_id}/rounds/{round_id}/history", response=list[schemas.RoundEventOut])
+def round_history(request: HttpRequest, program_id: int, round_id: int) -> list[ReviewEvent]:
+    """Every close and reopen of the round, oldest first: who, when, the note or reason."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    return list(review_history(reporting_round))
 
 
 @router.get("/programs/{program_id}/rounds/{round_id}/obligations", response=list[schemas.ObligationOut])

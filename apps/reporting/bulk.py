@@ -38,7 +38,7 @@ from docimport.values import OPTIONAL_TEXT, parse_value_sheet
 from .access import ReportingParty, reportable_pairs, reporting_parties
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
 from .selectors import ValueState, last_approved_numbers, party_obligations, round_value_states
-from .services import CONFLICT_MESSAGE, ValueInput, check_value_input, value_change_refusal
+from .services import CONFLICT_MESSAGE, ValueInput, check_value_input, require_round_open, value_change_refusal
 
 #: Why an imported revision was written (the revision's ``reason``).
 IMPORT_REASON = "批量导入"
@@ -130,6 +130,7 @@ def reporting_import_check(*, reporting_round: ReportingRound, actor: User, data
     A constant number of queries whatever the number of rows.
     """
     parties = reporting_import_access(program=reporting_round.program, actor=actor)  # before parsing
+    require_round_open(reporting_round.pk)
     parsed = parse_value_sheet(data, limits=sheet_limits())
     errors = list(parsed.errors)
     obligations = party_obligations(reporting_round, parties, with_values=False)
@@ -244,7 +245,8 @@ def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, prev
                            staged: StagedImport | None = None) -> ImportPreview:
     """Write a checked preview, all or nothing, after checking again what may have changed since.
 
-    Under a row lock: the actor may still report every row, no value moved past its previewed version or
+    Under a row lock: the round is still open (:func:`apps.reporting.services.require_round_open`, asked again
+    in every chunk), the actor may still report every row, no value moved past its previewed version or
     out of an editable status, and every row still passes :func:`check_value_input` against the approved
     values of today. A warning needs ``confirm_warnings`` and a ``note``, which the revision keeps.
 
@@ -262,6 +264,9 @@ def reporting_import_apply(*, reporting_round: ReportingRound, actor: User, prev
         return preview
 
     def apply(lines: Sequence[ImportLine]) -> None:
+        # every chunk asks again: a commit under way when the office closes the round stops at its next chunk,
+        # and the chunks written are undone (all or nothing)
+        require_round_open(reporting_round.pk)
         checked = _recheck(reporting_round, actor, list(lines))
         if not confirmed and any(line.warnings for line in checked):  # a warning that appeared since the preview
             raise ImportRejected([RowError(line.row, "本期数值", w + "（未确认）", line.subject)

@@ -83,6 +83,12 @@ class TransitionForm(StepForm):
     comment = forms.CharField(required=False, strip=False)
 
 
+class RoundTransitionForm(StepForm):
+    """Close a round (optional note) or reopen it (the reason; the service requires it)."""
+
+    comment = forms.CharField(required=False, strip=False)
+
+
 class SubmitDraftsForm(forms.Form):
     """Submit all my drafts of a round: one comment for all, the reason of those lacking required evidence."""
 
@@ -124,7 +130,8 @@ class RoundViewForm(forms.Form):
                             ("indicator", progress.by_indicator)):
             self.fields[name].choices = everything + [(line.key, line.label) for line in lines]  # type: ignore[attr-defined]
         self.fields["status"].choices = everything + [  # type: ignore[attr-defined]
-            (MISSING, _("未填报")), *ReviewStatus.choices, ("evidence_incomplete", _("缺必需佐证"))]
+            (MISSING, _("未填报")), *ReviewStatus.choices, ("evidence_incomplete", _("缺必需佐证")),
+            ("late", _("逾期提交"))]
 
     def choice(self, name: str) -> str:
         """The field's value if it is one of its choices, else ``""``."""

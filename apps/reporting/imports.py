@@ -7,6 +7,10 @@ row errors. Confirm → :func:`values_import_confirm` records the confirmed warn
 ``staging.commit`` job on the configured backend (a thread on the embedded default, the page polls); the job
 applies the stored plan (:func:`apps.reporting.bulk.reporting_import_apply`), checking the rules again under a
 row lock, in bulk, all or nothing.
+
+A closed round refuses the upload (no preview), the confirm, and every chunk of a commit under way: a commit
+that started before the office closed the round stops at its next chunk, the chunks already written are undone,
+and the import returns to its preview with the refusal, to be confirmed again once the round is reopened.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from apps.staging.services import (
 from . import bulk
 from .access import VALUES_IMPORT as VALUES
 from .models import ReportingRound
+from .services import require_round_open
 
 
 def staged_round(staged: StagedImport) -> ReportingRound:
@@ -63,6 +68,7 @@ def values_import_upload(*, reporting_round: ReportingRound, actor: User, checke
     Whether the actor may import at all is asked first, so a refused user gets a 403 and nothing is kept.
     """
     values_import_authorize(actor, reporting_round.program)
+    require_round_open(reporting_round.pk)
     staged = staged_import_create(kind=VALUES, actor=actor, checked=checked, program=reporting_round.program,
                                   options={"round": reporting_round.pk})
     return staged_import_check(staged=staged)
@@ -75,6 +81,7 @@ def values_import_confirm(*, staged: StagedImport, actor: User, confirm_warnings
     Inline (tests, ``backend="inline"``) the commit has run when this returns and its refusal is raised;
     on a thread or a worker the import is ``committing`` and the caller polls it.
     """
+    require_round_open(staged.options.get("round"))
     warnings = plan_warnings(staged.plan)
     if warnings and not (confirm_warnings and note.strip()):
         raise ImportRejected([RowError(w.row, w.column, w.message + "（未确认）", w.subject) for w in warnings])

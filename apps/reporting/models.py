@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from apps.programs.models import Program
 from apps.review.models import Reviewable
 
 from .access import reportable_pairs, viewable_pairs
+from .round_workflow import RoundStatus
 
 
 class PeriodType(models.TextChoices):
@@ -69,6 +71,9 @@ class ReportingRound(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    #: Written only by :func:`apps.reporting.services.reporting_round_transition` (closed: no more reporting).
+    status = models.CharField("填报状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         verbose_name = "调度轮次"
@@ -88,6 +93,14 @@ class ReportingRound(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return today > self.due
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RoundStatus.CLOSED
+
+    def due_end(self) -> dt.datetime:
+        """The last instant of the due date in the site's time zone: a submission after it is late."""
+        return dt.datetime.combine(self.due, dt.time.max, tzinfo=timezone.get_current_timezone())
 
 
 class IndicatorValue(Reviewable):
@@ -110,6 +123,8 @@ class IndicatorValue(Reviewable):
                                           on_delete=models.SET_NULL,
                                           related_name="+", help_text="最近一次审核通过的修订；重新打开后仍保留。")
     first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    #: Set once, by the first submission, when it came after the round's due date (逾期提交).
+    submitted_late = models.BooleanField("逾期提交", default=False, db_default=False)
     approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     evidence = GenericRelation(Evidence, related_query_name="indicator_value")

@@ -48,6 +48,34 @@ class RoundOut(Schema):
     period_number: int
     period_label: str
     due: dt.date
+    status: str  # open (填报中) or closed (已关闭): a closed round takes no more reporting
+    status_label: str
+    version: int
+
+    resolve_status_label = staticmethod(lambda obj: str(obj.get_status_display()))
+
+
+class RoundTransitionIn(Schema):
+    """Close a round (``close``, optional ``comment`` as a note) or reopen it (``reopen``, ``comment`` the reason,
+    required); ``expected_version`` is the round's version the office saw (a stale one gives 409)."""
+
+    action: str
+    comment: str = ""
+    expected_version: int | None = None
+
+
+class RoundEventOut(Schema):
+    """One close or reopen of a round: who, when, and the note or reason."""
+
+    action: str
+    action_label: str
+    old_status: str
+    new_status: str
+    comment: str
+    actor: str
+    at: dt.datetime
+
+    resolve_actor = staticmethod(lambda obj: str(obj.actor))
 
 
 class ObligationOut(Schema):
@@ -112,7 +140,8 @@ class ValueEvidenceOut(Schema):
 
 
 ValueOut = schema_of(  # typed as the value detail types them: it is the same value, read from the model
-    "ValueOut", ValueDetail, "id region_id indicator_id period_label year status version current approved",
+    "ValueOut", ValueDetail,
+    "id region_id indicator_id period_label year status version submitted_late current approved",
     current=(RevisionOut | None, Field(None, alias="current_revision")),
     approved=(RevisionOut | None, Field(None, alias="approved_revision")),
     doc="An ``IndicatorValue`` with its current and approved revisions.",
@@ -185,9 +214,11 @@ SubmitDraftsOut = schema_of(
 
 ProgressLineOut = schema_of(
     "ProgressLineOut", ProgressLine,
-    "label key total reported approved returned completeness on_time_rate evidence_rate evidence_incomplete",
+    "label key total reported approved on_time late returned completeness on_time_rate evidence_rate "
+    "evidence_incomplete",
     doc="A :class:`~apps.reporting.selectors.ProgressLine`; ``key`` filters the round's rows to it "
-        "(``reporter``, ``region`` or ``indicator`` of ``…/rounds/{round_id}/rows``).",
+        "(``reporter``, ``region`` or ``indicator`` of ``…/rounds/{round_id}/rows``); ``late``: first submitted "
+        "after the due date (逾期提交).",
 )
 
 RoundProgressOut = schema_of(
@@ -217,6 +248,7 @@ class RoundRowOut(ObligationOut):
     display: str | None
     reported: bool
     on_time: bool
+    late: bool = Field(description="first submitted after the round's due date (逾期提交)")
     evidence_complete: bool
     evidence_incomplete: bool
 
@@ -224,6 +256,7 @@ class RoundRowOut(ObligationOut):
                                    if obj.value and obj.value.current_revision else None)
     resolve_reported = staticmethod(lambda obj: bool(obj.facts and obj.facts.reported))
     resolve_on_time = staticmethod(lambda obj: bool(obj.facts and obj.facts.on_time))
+    resolve_late = staticmethod(lambda obj: bool(obj.facts and obj.facts.late))
     resolve_evidence_complete = staticmethod(lambda obj: bool(obj.facts and obj.facts.evidence_complete))
     resolve_evidence_incomplete = staticmethod(lambda obj: bool(obj.facts and obj.facts.evidence_incomplete))
 

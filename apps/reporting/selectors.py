@@ -335,6 +335,7 @@ class ValueDetail:
     year: int
     status: str
     version: int
+    submitted_late: bool
     current_revision: ValueRevision | None
     approved_revision: ValueRevision | None
     revisions: tuple[ValueRevision, ...]
@@ -349,7 +350,8 @@ def value_detail(value: IndicatorValue) -> ValueDetail:
     completeness = evidence_completeness(value.indicator, list(evidence))
     return ValueDetail(
         id=value.id, region_id=value.region_id, indicator_id=value.indicator_id, period_label=value.period_label,
-        year=value.year, status=value.status, version=value.version, current_revision=value.current_revision,
+        year=value.year, status=value.status, version=value.version, submitted_late=value.submitted_late,
+        current_revision=value.current_revision,
         approved_revision=value.approved_revision, revisions=tuple(value.revisions.select_related("author")),
         events=tuple(review_history(value)), evidence=evidence,
         evidence_missing=completeness.missing, evidence_required_missing=completeness.required_missing,
@@ -539,11 +541,12 @@ def last_approved_numbers(program: Program, pairs: list[tuple[int, int]], *, bef
 #: The statuses a row of the round can be in: ``missing`` (no value yet) and the review statuses.
 MISSING = "missing"
 
-#: What :func:`round_rows` filters by: a row's status, or ``evidence_incomplete``.
-ROW_STATUSES = (MISSING, *ReviewStatus.values, "evidence_incomplete")
+#: What :func:`round_rows` filters by: a row's status, ``evidence_incomplete`` or ``late`` (逾期提交).
+ROW_STATUSES = (MISSING, *ReviewStatus.values, "evidence_incomplete", "late")
 
 #: The counts of a progress line, in :class:`ProgressLine`'s order after ``label``.
-COUNTS = ("total", "reported", "approved", "on_time", "returned", "evidence_complete", "evidence_incomplete")
+COUNTS = ("total", "reported", "approved", "on_time", "late", "returned", "evidence_complete",
+          "evidence_incomplete")
 
 
 @dataclass(frozen=True)
@@ -553,6 +556,7 @@ class ProgressLine:
     reported: int = 0  # ever submitted
     approved: int = 0
     on_time: int = 0
+    late: int = 0  # first submitted after the due date (逾期提交)
     returned: int = 0
     evidence_complete: int = 0
     evidence_incomplete: int = 0  # submitted or approved, required evidence missing
@@ -582,7 +586,8 @@ class RowFacts:
     value_id: int
     status: str
     reported: bool  # ever submitted
-    on_time: bool  # first submitted by the end of the due day
+    on_time: bool  # first submitted by the end of the due day (not marked ``submitted_late``)
+    late: bool  # first submitted after it (逾期提交), as marked when it was submitted
     evidence_complete: bool
     evidence_incomplete: bool  # left the reporter (submitted or approved) with required evidence missing
 
@@ -614,9 +619,9 @@ class RoundRow:
         """1 or 0 for each of :data:`COUNTS`."""
         facts = self.facts
         if facts is None:
-            return (1, 0, 0, 0, 0, 0, 0)
+            return (1,) + (0,) * (len(COUNTS) - 1)
         return (1, int(facts.reported), int(facts.status == ReviewStatus.APPROVED), int(facts.on_time),
-                int(facts.status == ReviewStatus.RETURNED), int(facts.evidence_complete),
+                int(facts.late), int(facts.status == ReviewStatus.RETURNED), int(facts.evidence_complete),
                 int(facts.evidence_incomplete))
 
 
@@ -633,8 +638,8 @@ class RoundProgress:
 def _row_facts(reporting_round: ReportingRound,
                indicators: dict[int, Indicator]) -> dict[tuple[int, int], RowFacts]:
     """The round period's values by (region id, indicator id) as :class:`RowFacts`. Two queries: the values'
-    columns (submitted and on time computed by the database), and their evidence's checklist items."""
-    due_end = dt.datetime.combine(reporting_round.due, dt.time.max, tzinfo=timezone.get_current_timezone())
+    columns (submitted computed by the database; on time or late as marked when first submitted), and their
+    evidence's checklist items."""
     values = IndicatorValue.objects.filter(
         program_id=reporting_round.program_id, period_type=reporting_round.period_type, year=reporting_round.year,
         period_number=reporting_round.period_number, indicator_id__in=list(indicators),
@@ -646,16 +651,16 @@ def _row_facts(reporting_round: ReportingRound,
         items[object_id].add(item)
     columns = values.annotate(
         reported=ExpressionWrapper(Q(first_submitted_at__isnull=False), output_field=BooleanField()),
-        on_time=ExpressionWrapper(Q(first_submitted_at__lte=due_end), output_field=BooleanField()),
-    ).values_list("region_id", "indicator_id", "id", "status", "reported", "on_time")
+    ).values_list("region_id", "indicator_id", "id", "status", "reported", "submitted_late")
     unevidenced = {pk: checklist_completeness(indicator, ()) for pk, indicator in indicators.items()}
     facts: dict[tuple[int, int], RowFacts] = {}
-    for region_id, indicator_id, pk, status, reported, on_time in columns:
+    for region_id, indicator_id, pk, status, reported, late in columns:
         covered = items.get(pk)
         completeness = (unevidenced[indicator_id] if covered is None
                         else checklist_completeness(indicators[indicator_id], covered))
         facts[(region_id, indicator_id)] = RowFacts(
-            pk, status, bool(reported), bool(on_time), completeness.complete,
+            pk, status, bool(reported), bool(reported) and not late, bool(reported) and bool(late),
+            completeness.complete,
             status in PASSED_REPORTER and bool(completeness.required_missing))
     return facts
 
@@ -709,13 +714,16 @@ def round_progress(reporting_round: ReportingRound, *, user: User | None = None)
 
 def round_rows(progress: RoundProgress, *, lines: Collection[str] = (), status: str = "") -> list[RoundRow]:
     """The progress's rows that are in every one of ``lines`` (:attr:`ProgressLine.key`s: a unit and a region, say)
-    and of one status (:data:`MISSING`, a review status, or ``evidence_incomplete``); all of them without filters."""
+    and of one status (:data:`MISSING`, a review status, ``evidence_incomplete`` or ``late``); all of them without
+    filters."""
     rows = list(progress.rows)
     if lines:
         wanted = set(lines)
         rows = [row for row in rows if wanted.issubset(row.lines())]
     if status == "evidence_incomplete":
         rows = [row for row in rows if row.facts is not None and row.facts.evidence_incomplete]
+    elif status == "late":
+        rows = [row for row in rows if row.facts is not None and row.facts.late]
     elif status:
         rows = [row for row in rows if row.status == status]
     return rows

@@ -12,12 +12,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.audit.models import AuditAction
+from apps.audit.services import record
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.core.validation import check_model_values, model_errors
@@ -29,10 +31,12 @@ from apps.programs.access import can_manage_program
 from apps.programs.models import YEARS_AFTER_TARGET, Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.review.models import ReviewEvent
-from apps.review.services import transition
+from apps.review.services import transition, workflow_step
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 
 from .access import reporting_parties
+from .round_workflow import COMMENT_REQUIRED as ROUND_COMMENT_REQUIRED
+from .round_workflow import ROUND_WORKFLOW, RoundAction, RoundStatus
 from .models import (
     PERIODS_PER_YEAR,
     IndicatorValue,
@@ -103,6 +107,73 @@ def reporting_round_create(
     reporting_round.indicators.set(indicators)
     reporting_round.regions.set(regions)
     return reporting_round
+
+
+class RoundClosed(DomainError):
+    """The round is closed: no value of it may be saved, submitted or imported until the office reopens it."""
+
+    status_code = 409
+    code = "round_closed"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(_("「%(name)s」已关闭填报，不能再保存、提交或导入数值；如需补报，请联系生态办重新开放。")
+                         % {"name": name})
+
+
+def require_round_open(round_id: int | None) -> None:
+    """Refuse a reporter's write to a closed round: the one check of every write path (single save, submission,
+    submit-all, the import's preview, confirm and every commit chunk, evidence upload; page and API alike).
+
+    Inside the caller's transaction the round's row is share-locked on PostgreSQL (``FOR SHARE``): closing
+    (which locks it for update) waits for writes under way, and a write that starts after the close sees it.
+    SQLite serialises every writing transaction anyway. ``None`` (a value whose round was deleted) passes.
+    """
+    if round_id is None:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT status, name FROM {ReportingRound._meta.db_table} WHERE id = %s FOR SHARE",
+                           [round_id])
+            row = cursor.fetchone()
+    else:
+        row = ReportingRound.objects.filter(pk=round_id).values_list("status", "name").first()
+    if row is not None and row[0] == RoundStatus.CLOSED:
+        raise RoundClosed(row[1])
+
+
+@transaction.atomic
+def reporting_round_transition(*, reporting_round: ReportingRound, action: str, actor: User, comment: str = "",
+                               expected_version: int | None = None) -> ReviewEvent:
+    """Close a round or reopen it: the only code that writes a round's ``status``.
+
+    The office managing the program only; closing takes an optional note, reopening a required reason. The
+    round's row is locked (waiting for reporters' writes under way), the move looked up in
+    :data:`apps.reporting.round_workflow.TRANSITIONS`, and recorded as a review event (the round's history)
+    and in the audit log.
+    """
+    if action not in RoundAction.values:
+        raise DomainError(_("未知操作「%(action)s」。") % {"action": action})
+    action = RoundAction(action)
+    if not can_manage_program(actor, reporting_round.program):
+        raise PermissionDeniedError(_("只有生态办管理员可以关闭或重新开放填报。"))
+    comment = (comment or "").strip()
+    if action in ROUND_COMMENT_REQUIRED and not comment:
+        raise DomainError(_("重新开放填报须填写理由。"))
+    check_model_values(ReportingRound, note=comment)
+    event = workflow_step(obj=reporting_round, workflow=ROUND_WORKFLOW, action=action, actor=actor,
+                          comment=comment, expected_version=expected_version,
+                          data={"due": reporting_round.due.isoformat()})
+    record(actor, AuditAction.ROUND_CLOSE if action == RoundAction.CLOSE else AuditAction.ROUND_REOPEN,
+           reporting_round, reason=comment, version=reporting_round.version)
+    return event
+
+
+def round_of_value(value: IndicatorValue) -> ReportingRound | None:
+    """The round a value is reported in: its own, else the program's round of its period."""
+    if value.round_id is not None:
+        return value.round
+    return ReportingRound.objects.filter(program_id=value.program_id, period_type=value.period_type,
+                                         year=value.year, period_number=value.period_number).first()
 
 
 # --- values -----------------------------------------------------------------------------------------------
@@ -206,6 +277,7 @@ def indicator_value_save(
     meanwhile the save is refused with a conflict and nothing is written.
     """
     program = reporting_round.program
+    require_round_open(reporting_round.pk)
     value = _locked_value(reporting_round, region, indicator)
     if value is None:
         value = IndicatorValue(program=program, region=region, indicator=indicator, round=reporting_round,
@@ -287,6 +359,10 @@ def indicator_value_transition(*, value: IndicatorValue, action: str, actor: Use
                                expected_version: int | None = None) -> ReviewEvent:
     """Submit, approve, return or reopen a value; approval fixes the current revision as the approved one.
 
+    A submission is refused while the value's round is closed (:func:`require_round_open`); the first one after
+    the round's due date marks the value late (``submitted_late``, 逾期提交). Approving, returning and reopening
+    go on while the round is closed (review of what was submitted).
+
     Required evidence missing: a submission needs ``comment`` as the reason, an approval is recorded as an
     override (:func:`evidence_step_data`; the event's ``data`` keeps both).
     """
@@ -294,8 +370,12 @@ def indicator_value_transition(*, value: IndicatorValue, action: str, actor: Use
         raise DomainError("请先填写数值再提交。")
     now = timezone.now()
     changes: dict[str, object] = {}
-    if action == ReviewAction.SUBMIT and value.first_submitted_at is None:
-        changes["first_submitted_at"] = now
+    if action == ReviewAction.SUBMIT:
+        reporting_round = round_of_value(value)
+        require_round_open(reporting_round.pk if reporting_round is not None else None)
+        if value.first_submitted_at is None:  # the first submission marks a value late, once (逾期提交)
+            changes["first_submitted_at"] = now
+            changes["submitted_late"] = reporting_round is not None and now > reporting_round.due_end()
     if action == ReviewAction.APPROVE:
         changes["approved_revision_id"] = value.current_revision_id
         changes["approved_at"] = now
@@ -378,6 +458,7 @@ def indicator_values_submit_drafts(*, reporting_round: ReportingRound, actor: Us
     """
     if not reporting_parties(actor, reporting_round.program):
         raise PermissionDeniedError(_("您无权填报本轮调度。"))
+    require_round_open(reporting_round.pk)
     result = SubmitAllResult()
     drafts = [o for o in user_obligations(actor, reporting_round)
               if o.value is not None and o.value.status == ReviewStatus.DRAFT]
@@ -408,6 +489,8 @@ def evidence_upload(*, value: IndicatorValue, upload: UploadedFile | None, actor
         raise PermissionDeniedError("您无权为该指标值上传佐证材料。")
     if value.status not in EDITABLE:
         raise DomainError("该指标值已提交或已审核通过，不能再上传佐证材料。")
+    reporting_round = round_of_value(value)
+    require_round_open(reporting_round.pk if reporting_round is not None else None)
     checklist = list(value.indicator.evidence_checklist or [])
     checklist_item = (checklist_item or "").strip()
     if checklist_item and checklist_item not in checklist:

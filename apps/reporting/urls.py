@@ -6,6 +6,7 @@ urlpatterns = [
     path("<id:program_id>/rounds/", views.rounds, name="reporting_rounds"),
     path("<id:program_id>/rounds/<id:round_id>/", views.round_page, name="reporting_round"),
     path("<id:program_id>/rounds/<id:round_id>/progress.xlsx", views.progress_export, name="reporting_progress_export"),
+    path("<id:program_id>/rounds/<id:round_id>/transition/", views.round_transition, name="reporting_round_transition"),
     path("<id:program_id>/rounds/<id:round_id>/inbox/", views.inbox_page, name="reporting_inbox"),
     path("<id:program_id>/rounds/<id:round_id>/submit-drafts/", views.submit_drafts, name="reporting_submit_drafts"),
     path("<id:program_id>/rounds/<id:round_id>/template.xlsx", views.template_xlsx, name="reporting_template"),

@@ -22,6 +22,7 @@ from apps.geo.access import visible_departments
 from apps.programs.access import access_program, can_manage_program, require_manage
 from apps.programs.selectors import program_indicators, program_regions
 from apps.programs.web import manager_form
+from apps.review.services import review_history
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus, allowed_actions
 from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.services import staged_import_recover
@@ -35,6 +36,7 @@ from .forms import (
     BulkApproveForm,
     EvidenceForm,
     RoundForm,
+    RoundTransitionForm,
     RoundViewForm,
     SubmitDraftsForm,
     TransitionForm,
@@ -101,7 +103,21 @@ def round_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResp
         "program": reporting_round.program, "round": reporting_round, "progress": progress,
         "can_manage": can_manage_program(request.user, reporting_round.program),
         "form": form, "view": view, "views": ROUND_VIEWS, "page_obj": current, "query": query.urlencode(),
+        "round_history": review_history(reporting_round),
     })
+
+
+@page(back="reporting_round")
+@require_POST
+def round_transition(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """关闭填报 / 重新开放 (with its reason): the office only; the service decides."""
+    reporting_round = access_round(request.user, program_id, round_id)
+    data = cleaned(RoundTransitionForm(request.POST))
+    services.reporting_round_transition(reporting_round=reporting_round, action=data["action"], actor=request.user,
+                                        comment=data["comment"], expected_version=data["version"])
+    messages.success(request, _("已关闭填报：不再接受保存、提交和导入；已提交的数值仍可审核。")
+                     if reporting_round.is_closed else _("已重新开放填报。"))
+    return redirect("reporting_round", program_id=program_id, round_id=round_id)
 
 
 @page
