@@ -38,7 +38,13 @@ from docimport.values import OPTIONAL_TEXT, parse_value_sheet
 from .access import ReportingParty, reportable_pairs, reporting_parties
 from .models import IndicatorValue, QualitativeStatus, ReportingRound, ValueRevision
 from .selectors import ValueState, last_approved_numbers, party_obligations, round_value_states
-from .services import CONFLICT_MESSAGE, ValueInput, check_value_input, require_round_open, value_change_refusal
+from .services import (
+    CONFLICT_MESSAGE,
+    ValueInput,
+    check_value_input,
+    require_round_open,
+    value_change_refusal,
+)
 
 #: Why an imported revision was written (the revision's ``reason``).
 IMPORT_REASON = "批量导入"

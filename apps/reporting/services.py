@@ -35,8 +35,6 @@ from apps.review.services import transition, workflow_step
 from apps.review.workflow import EDITABLE, ReviewAction, ReviewStatus
 
 from .access import reporting_parties
-from .round_workflow import COMMENT_REQUIRED as ROUND_COMMENT_REQUIRED
-from .round_workflow import ROUND_WORKFLOW, RoundAction, RoundStatus
 from .models import (
     PERIODS_PER_YEAR,
     IndicatorValue,
@@ -44,6 +42,8 @@ from .models import (
     ReportingRound,
     ValueRevision,
 )
+from .round_workflow import COMMENT_REQUIRED as ROUND_COMMENT_REQUIRED
+from .round_workflow import ROUND_WORKFLOW, RoundAction, RoundStatus
 from .selectors import evidence_completeness, user_obligations
 from .validation import Check, check_number, is_change
 

@@ -157,7 +157,7 @@ def inbox_page(request: HttpRequest, program_id: int, round_id: int) -> HttpResp
 
 
 @require_POST
-@page
+@page(back="reporting_inbox")
 def submit_drafts(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     """Submit all my drafts of the round; the summary says which were submitted and which stay drafts, why."""
     reporting_round = access_round(request.user, program_id, round_id)
