@@ -6,17 +6,21 @@ marked late (逾期提交) and shown in the lists, the queue and the round progr
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.test import override_settings
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.reporting import bulk
+from apps.core.uploads import CheckedUpload, check_upload
+from apps.reporting import bulk, services
 from apps.reporting.imports import values_import_confirm, values_import_upload
 from apps.reporting.models import IndicatorValue, ReportingRound, ValueRevision
 from apps.reporting.selectors import round_progress
@@ -303,8 +307,7 @@ def test_a_commit_under_way_stops_at_its_next_chunk_and_undoes_the_rest(rep: Sim
     assert not IndicatorValue.objects.exists() and not ValueRevision.objects.exists()
 
 
-def _checked(data: bytes) -> Any:
-    from apps.core.uploads import check_upload
+def _checked(data: bytes) -> CheckedUpload:
     return check_upload(SimpleUploadedFile("填报.xlsx", data), allowed={"xlsx"})
 
 
@@ -363,3 +366,53 @@ def test_submit_all_after_the_due_date_marks_each_late(rep: SimpleNamespace) -> 
     result = indicator_values_submit_drafts(reporting_round=_round(rep), actor=office)
     assert sorted(result.submitted) == sorted(v.id for v in values)
     assert [_fresh(v).submitted_late for v in values] == [True, True]
+
+
+# --- a close and a save at once (PostgreSQL: real concurrency) ----------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no concurrent close")
+@pytest.mark.django_db(transaction=True)
+def test_a_close_waits_for_a_save_under_way(rep: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The save share-locks the round before it writes; the close (which locks it for update) waits until the save
+    has committed, so no value is written into a round after it was closed."""
+    world = rep.world
+    save_locked, close_started = threading.Event(), threading.Event()
+    original = services._locked_value
+    order: list[str] = []
+
+    def hold(*args: Any) -> IndicatorValue | None:
+        save_locked.set()  # the round is share-locked by now
+        close_started.wait(10)
+        time.sleep(0.5)  # the close is trying to lock the round meanwhile
+        return original(*args)
+
+    monkeypatch.setattr(services, "_locked_value", hold)
+
+    def saving() -> None:
+        try:
+            save(rep, world.users.reporter)
+            order.append("saved")
+        finally:
+            connections.close_all()
+
+    def closing() -> None:
+        try:
+            save_locked.wait(10)
+            close_started.set()
+            reporting_round_transition(reporting_round=ReportingRound.objects.select_related("program").get(
+                pk=rep.round.pk), action="close", actor=world.users.office)
+            order.append("closed")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=saving), threading.Thread(target=closing)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert order == ["saved", "closed"]
+    assert IndicatorValue.objects.count() == 1 and _round(rep).status == "closed"
+    monkeypatch.setattr(services, "_locked_value", original)
+    with pytest.raises(RoundClosed):
+        save(rep, world.users.reporter, number="26", version=1)
