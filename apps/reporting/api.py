@@ -33,6 +33,7 @@ from .selectors import (
     RoundProgress,
     ValueDetail,
     approved_points,
+    review_contexts,
     review_queue,
     round_progress,
     round_row_values,
@@ -135,13 +136,20 @@ def save_value(request: HttpRequest, program_id: int, round_id: int, payload: sc
 
 @router.get("/programs/{program_id}/values", response=list[schemas.QueueValueOut])
 def list_values(request: HttpRequest, program_id: int, round_id: int | None = None, region_id: int | None = None,
-                department_id: int | None = None, status: str | None = None) -> QuerySet[IndicatorValue]:
-    """The office review queue (submitted and resubmitted by default) with filters."""
+                department_id: int | None = None, status: str | None = None) -> list[IndicatorValue]:
+    """The office review queue (submitted and resubmitted by default) with filters; each value with what the
+    reviewer weighs: its target in words, last year's approved value and the attainment verdict of the value as
+    reported (``attainment``: attained, not_attained, no_data, not_applicable; empty for a value that is not
+    annual or whose target cannot be determined)."""
     program = access_program(request.user, program_id)
     if not can_manage_program(request.user, program):
         raise PermissionDeniedError("只有生态办管理员可以查看审核队列。")
-    return review_queue(program, round_id=round_id, region_id=region_id, department_id=department_id,
-                        status=status).select_related("current_revision__author", "approved_revision__author")
+    rows = list(review_queue(program, round_id=round_id, region_id=region_id, department_id=department_id,
+                             status=status).select_related("current_revision__author", "approved_revision__author"))
+    contexts = review_contexts(program, rows)
+    for row in rows:
+        row.review = contexts[row.id]
+    return rows
 
 
 @router.get("/programs/{program_id}/values/{value_id}", response=schemas.ValueDetailOut)

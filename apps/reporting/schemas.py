@@ -152,10 +152,28 @@ class QueueValueOut(ValueOut):
     """A value of the review queue, with the required evidence it lacks (``evidence_required_missing``)."""
 
     evidence_required_missing: list[str]
+    target: str = Field(alias="review.target")  # in words
+    last_year: int | None
+    last_year_value: str | None  # last year's approved value (number or status), as displayed
+    attainment: str = Field(alias="review.verdict_status")  # the value as reported, judged as the dashboards judge
+    attainment_label: str = Field(alias="review.verdict_label")  # 达标 / 未达标 / 无数据 / 不适用
+    attainment_explanation: str
 
     @staticmethod
     def resolve_evidence_required_missing(obj: IndicatorValue) -> list[str]:
         return list(evidence_completeness(obj.indicator, list(obj.evidence.all())).required_missing)
+
+    @staticmethod
+    def resolve_last_year(obj: IndicatorValue) -> int | None:
+        return obj.review.last_year.year if obj.review.last_year is not None else None
+
+    @staticmethod
+    def resolve_last_year_value(obj: IndicatorValue) -> str | None:
+        return obj.review.last_year.display if obj.review.last_year is not None else None
+
+    @staticmethod
+    def resolve_attainment_explanation(obj: IndicatorValue) -> str:
+        return obj.review.verdict.explanation if obj.review.verdict is not None else ""
 
 
 class TransitionOut(ValueOut):

@@ -47,6 +47,7 @@ from .selectors import (
     evidence_completeness,
     inbox,
     inbox_obligations,
+    review_contexts,
     review_queue,
     round_progress,
     round_row_values,
@@ -220,6 +221,7 @@ def value_page(request: HttpRequest, program_id: int, value_id: int) -> HttpResp
         "completeness": evidence_completeness(value.indicator, evidence), "actions": actions,
         "action_labels": dict(ReviewAction.choices), "can_edit": can_report and value.status in EDITABLE,
         "checklist": value.indicator.evidence_checklist,
+        "review": review_contexts(value.program, [value])[value.id],
     })
 
 
@@ -276,8 +278,10 @@ def review_page(request: HttpRequest, program_id: int) -> HttpResponse:
     status = request.GET.get("status") or None
     rows = list(review_queue(program, round_id=filters["round"], region_id=filters["region"],
                              department_id=filters["department"], status=status))
+    contexts = review_contexts(program, rows)
     for row in rows:
         row.completeness = evidence_completeness(row.indicator, list(row.evidence.all()))
+        row.review = contexts[row.id]
     return render(request, "reporting/review.html", {
         "program": program, "rows": rows, "filters": filters, "status": status or "",
         "lacking": sum(1 for row in rows if row.completeness.required_missing),
