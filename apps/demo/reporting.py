@@ -194,10 +194,12 @@ def _retime(value_ids: dict[int, tuple[dt.date, bool]], rng: random.Random) -> N
                 submitted = at
             if kind == ReviewAction.APPROVE:
                 approved = at
-        values.append(IndicatorValue(pk=value_id, first_submitted_at=submitted, approved_at=approved))
+        due_end = dt.datetime.combine(due, dt.time.max, tzinfo=timezone.get_current_timezone())
+        values.append(IndicatorValue(pk=value_id, first_submitted_at=submitted, approved_at=approved,
+                                     submitted_late=submitted is not None and submitted > due_end))
     ValueRevision.objects.bulk_update(revisions, ["at"], batch_size=500)
     ReviewEvent.objects.bulk_update(events, ["at"], batch_size=500)
-    IndicatorValue.objects.bulk_update(values, ["first_submitted_at", "approved_at"], batch_size=500)
+    IndicatorValue.objects.bulk_update(values, ["first_submitted_at", "approved_at", "submitted_late"], batch_size=500)
 
 
 def _enter(rng: random.Random, reporting_round: ReportingRound, region: Region, indicator: Indicator, *,
