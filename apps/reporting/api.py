@@ -67,9 +67,9 @@ def create_round(request: HttpRequest, program_id: int, payload: schemas.RoundIn
 
 @router.post("/programs/{program_id}/rounds/{round_id}/transition", response=schemas.RoundOut)
 def round_transition(request: HttpRequest, program_id: int, round_id: int,
-                     payload: schemas.RoundTransitionIn) -> ReportingRound:
-    """Close the round (``close``; ``comment`` an optional note) or reopen it (``reopen``; ``comment`` the reason,
-    required): the office only. While closed, saving, submitting and importing values of the round are refused
+                     payload: TransitionIn) -> ReportingRound:
+    """Close the round (``action`` ``close``; ``comment`` an optional note) or reopen it (``reopen``; ``comment`` the
+    reason, required): the office only; ``expected_version`` is the round's version the office saw (409 if stale). While closed, saving, submitting and importing values of the round are refused
     (409, ``code`` ``round_closed``); review of what was submitted goes on."""
     reporting_round = access_round(request.user, program_id, round_id)
     services.reporting_round_transition(reporting_round=reporting_round, action=payload.action, actor=request.user,

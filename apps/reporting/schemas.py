@@ -55,27 +55,10 @@ class RoundOut(Schema):
     resolve_status_label = staticmethod(lambda obj: str(obj.get_status_display()))
 
 
-class RoundTransitionIn(Schema):
-    """Close a round (``close``, optional ``comment`` as a note) or reopen it (``reopen``, ``comment`` the reason,
-    required); ``expected_version`` is the round's version the office saw (a stale one gives 409)."""
+class RoundEventOut(ReviewEventOut):
+    """One close or reopen of a round: who, when, and the note or reason (``comment``)."""
 
-    action: str
-    comment: str = ""
-    expected_version: int | None = None
-
-
-class RoundEventOut(Schema):
-    """One close or reopen of a round: who, when, and the note or reason."""
-
-    action: str
     action_label: str
-    old_status: str
-    new_status: str
-    comment: str
-    actor: str
-    at: dt.datetime
-
-    resolve_actor = staticmethod(lambda obj: str(obj.actor))
 
 
 class ObligationOut(Schema):
