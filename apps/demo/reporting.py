@@ -43,6 +43,7 @@ from apps.reporting.services import (
     indicator_value_save,
     indicator_value_transition,
     reporting_round_create,
+    reporting_round_transition,
 )
 from apps.reporting.validation import PERCENT_UNITS
 from apps.review.models import ReviewEvent
@@ -302,3 +303,25 @@ def build(context: DemoContext) -> None:
                     evidence_budget -= 1
                     _attach_evidence(value, region, indicator, reporter, photo=evidence_budget % 2 == 0)
     _retime(timing, rng)
+
+
+#: How the office ran the demo rounds: the past years closed once reviewed; 2025 closed at its due date and reopened
+#: for two counties' late reports (so the round page shows the history, and the round still takes reports).
+ROUND_STEPS = {
+    2023: [("close", "2023年度数据已审核完毕，关闭填报。")],
+    2024: [("close", "2024年度数据已审核完毕，关闭填报。")],
+    2025: [("close", "截止日期已到，关闭填报。"), ("reopen", "河湾区、北塬县申请补报部分指标，重新开放填报。")],
+}
+
+
+def close_rounds(context: DemoContext) -> None:
+    """Close and reopen the demo rounds through the round workflow (after the monitoring import wrote into them)."""
+    program = context.program
+    if program is None:
+        return
+    for reporting_round in ReportingRound.objects.filter(program=program, status="open").select_related("program"):
+        if reporting_round.version != 1:
+            continue  # moved already: the demo is being loaded again
+        for action, comment in ROUND_STEPS.get(reporting_round.year, []):
+            reporting_round_transition(reporting_round=reporting_round, action=action, actor=context.users["office"],
+                                       comment=comment)

@@ -31,6 +31,7 @@ from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
 from apps.reporting.selectors import last_approved_numbers
 from apps.reporting.services import (
+    RoundClosed,
     ValueInput,
     check_value_input,
     indicator_value_save,
@@ -176,13 +177,16 @@ def _round_for(program: Program, year: int) -> ReportingRound | None:
 
 
 def _rounds_of(program: Program, years: set[int], *, only_year: int | None) -> dict[int, ReportingRound]:
-    """The annual round of each year written to; a year without one is refused (so is a named year)."""
+    """The annual round of each year written to; a year without one is refused (so is a named year), and so is a
+    round the office has closed (its values take no more writes; the commit would refuse them too)."""
     rounds: dict[int, ReportingRound] = {}
     for year in sorted(years):
         found = _round_for(program, year)
         if found is None:
             raise DomainError(f"{year}年度调度尚未发起，无法写入{year}年的指标值。请先在“调度”中发起{year}年度调度，"
                               "或指定只写入已发起调度的年份。")
+        if found.is_closed:
+            raise RoundClosed(found.name)
         rounds[year] = found
     if only_year is not None and not years and _round_for(program, int(only_year)) is None:
         raise DomainError(f"{only_year}年度调度尚未发起。")

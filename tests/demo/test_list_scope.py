@@ -128,6 +128,9 @@ RULES: dict[str, Callable[[Asked], bool]] = {
         can_see_department(x.user, x.department) and x.program.responsibilities.filter(
             indicator_id=x.row["indicator_id"], department=x.department).exists()),
     "/api/programs/{program_id}/rounds": lambda x: x.program.reporting_rounds.filter(pk=x.row["id"]).exists(),
+    # A round's close / reopen history: whoever may open the round (its program) reads it, as its page shows it.
+    "/api/programs/{program_id}/rounds/{round_id}/history": lambda x: Program.objects.filter(
+        visible_programs_q(x.user), pk=x.program.id).exists(),
     "/api/programs/{program_id}/rounds/{round_id}/obligations": lambda x: (
         can_report(x.user, x.program, x.row["region_id"], x.row["indicator_id"])),
     # The review queue is the office's page; each row is a value the user may open.

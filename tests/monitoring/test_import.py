@@ -25,6 +25,7 @@ from apps.reporting.services import (
     indicator_value_save,
     indicator_value_transition,
     reporting_round_create,
+    reporting_round_transition,
 )
 from apps.review.services import review_history
 from apps.review.workflow import ReviewAction, ReviewStatus
@@ -210,6 +211,14 @@ def test_nothing_is_written_when_a_row_has_an_error(world) -> None:
 @pytest.mark.usefixtures("sites")
 def test_a_year_without_a_round_is_a_clear_error(world) -> None:
     with pytest.raises(DomainError, match="2025年度调度尚未发起"):
+        _import(world, "air", _hourly())
+    assert not IndicatorValue.objects.exists() and not ComputedResult.objects.exists()
+
+
+@pytest.mark.usefixtures("sites")
+def test_a_closed_round_is_refused_before_anything_is_written(world, round_2025) -> None:
+    reporting_round_transition(reporting_round=round_2025, action="close", actor=world.users.office)
+    with pytest.raises(DomainError, match="「2025年度调度」已关闭填报"):
         _import(world, "air", _hourly())
     assert not IndicatorValue.objects.exists() and not ComputedResult.objects.exists()
 

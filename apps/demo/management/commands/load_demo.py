@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "apps.demo.tasks.build",
     "apps.demo.monitoring.build",  # after the rounds exist; approves the computed 2023 and 2024 values
     "apps.demo.programs.build_assigned",  # the province's numbers, from the approved base-year values
+    "apps.demo.reporting.close_rounds",  # after every value is written: closed rounds take no more values
     "apps.demo.scoring.build",  # after every source of facts: the 2024 and 2025 assessment
     "apps.demo.publication.build",  # the published snapshots read everything above
     "apps.demo.reports.build",  # the drafts read everything above
