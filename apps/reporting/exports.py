@@ -56,12 +56,12 @@ def department_template(reporting_round: ReportingRound, user: User) -> tuple[by
 
 #: The progress table's columns: the page's, counts then rates (one number of decimals each: none).
 PROGRESS_COLUMNS = [Column("名称", 24), *(Column(header, 10, number=True, places=0) for header in (
-    "应报", "已提交", "已通过", "退回", "完成率（%）", "按时率（%）", "佐证齐全（%）", "缺必需佐证"))]
+    "应报", "已提交", "已通过", "退回", "完成率（%）", "按时率（%）", "逾期提交", "佐证齐全（%）", "缺必需佐证"))]
 
 
 def _progress_cells(line: ProgressLine) -> list[object]:
     return [line.label, line.total, line.reported, line.approved, line.returned, line.completeness,
-            line.on_time_rate, line.evidence_rate, line.evidence_incomplete]
+            line.on_time_rate, line.late, line.evidence_rate, line.evidence_incomplete]
 
 
 def round_progress_xlsx(reporting_round: ReportingRound, user: User) -> tuple[bytes, str]:

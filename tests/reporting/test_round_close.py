@@ -6,6 +6,7 @@ marked late (逾期提交) and shown in the lists, the queue and the round progr
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 import time
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import override_settings
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -353,6 +355,11 @@ def test_late_values_are_shown_in_the_inbox_queue_value_page_progress_and_api(re
     assert (api["total"]["late"], api["total"]["on_time"], api["total"]["on_time_rate"]) == (1, 1, 50)
     page = office.get(f"{_base(rep)}/").content.decode()
     assert "逾期提交" in page
+    sheet_rows = list(load_workbook(io.BytesIO(office.get(f"{_base(rep)}/progress.xlsx").content))["按区域"]
+                      .iter_rows(values_only=True))
+    header = next(row for row in sheet_rows if row and row[0] == "名称")
+    total = next(row for row in sheet_rows if row and row[0] == "合计")
+    assert total[header.index("逾期提交")] == 1
     values = {v["id"]: v["submitted_late"] for v in office.get(f"/api/programs/{pid}/values").json()}
     assert values == {late.id: True, on_time.id: False}
     detail = client_for(rep.world.users.reporter).get(f"/api/programs/{pid}/values/{late.id}").json()
