@@ -40,8 +40,8 @@ def varied(required_evidence: SimpleNamespace) -> SimpleNamespace:
     hill, plain = world.counties["hill"], world.counties["plain"]
     city_numeric = save(rep, users.office)
     act(city_numeric, "submit", users.office, REASON)
-    IndicatorValue.objects.filter(pk=city_numeric.pk).update(
-        first_submitted_at=timezone.make_aware(dt.datetime(2026, 1, 20, 9)))
+    IndicatorValue.objects.filter(pk=city_numeric.pk).update(  # as if submitted before the due date
+        first_submitted_at=timezone.make_aware(dt.datetime(2026, 1, 20, 9)), submitted_late=False)
     hill_numeric = save(rep, users.county, region=hill)
     _attach(hill_numeric, users.county, STATS)
     act(hill_numeric, "submit", users.county)
@@ -60,8 +60,7 @@ def varied(required_evidence: SimpleNamespace) -> SimpleNamespace:
 
 def reference_counts(rep: SimpleNamespace) -> dict[str, dict[str, int]]:
     """The counts per line as the values' model objects give them (what the page computed before it read
-    plain columns), keyed as the progress lines are."""
-    due_end = dt.datetime.combine(rep.round.due, dt.time.max, tzinfo=timezone.get_current_timezone())
+    plain columns), keyed as the progress lines are; on time or late as marked at the first submission."""
     lines: dict[str, dict[str, int]] = {}
     for o in round_obligations(rep.round):
         value = o.value
@@ -69,22 +68,24 @@ def reference_counts(rep: SimpleNamespace) -> dict[str, dict[str, int]]:
         if value is not None:
             completeness = evidence_completeness(o.indicator, list(value.evidence.all()))
             reported = value.first_submitted_at is not None
-            hits |= {"reported": reported, "on_time": reported and value.first_submitted_at <= due_end,
+            hits |= {"reported": reported, "on_time": reported and not value.submitted_late,
+                     "late": reported and value.submitted_late,
                      "approved": value.status == ReviewStatus.APPROVED,
                      "returned": value.status == ReviewStatus.RETURNED,
                      "evidence_complete": completeness.complete,
                      "evidence_incomplete": value.status in PASSED_REPORTER and bool(completeness.required_missing)}
         for key in (o.reporter.key, f"region:{o.region.id}", f"indicator:{o.indicator.id}", ""):
-            line = lines.setdefault(key, dict.fromkeys(("total", "reported", "approved", "on_time", "returned",
-                                                        "evidence_complete", "evidence_incomplete"), 0))
+            line = lines.setdefault(key, dict.fromkeys(("total", "reported", "approved", "on_time", "late",
+                                                        "returned", "evidence_complete", "evidence_incomplete"),
+                                                       0))
             for name, hit in hits.items():
                 line[name] += int(hit)
     return lines
 
 
 def counts_of(line) -> dict[str, int]:
-    return {name: getattr(line, name) for name in ("total", "reported", "approved", "on_time", "returned",
-                                                    "evidence_complete", "evidence_incomplete")}
+    return {name: getattr(line, name) for name in ("total", "reported", "approved", "on_time", "late",
+                                                    "returned", "evidence_complete", "evidence_incomplete")}
 
 
 def test_progress_counts_what_the_value_objects_count(varied):
@@ -94,8 +95,8 @@ def test_progress_counts_what_the_value_objects_count(varied):
                                                   *progress.by_indicator)}
     got[""] = counts_of(progress.total)
     assert got == expected
-    assert counts_of(progress.total) == {"total": 6, "reported": 4, "approved": 1, "on_time": 1, "returned": 1,
-                                         "evidence_complete": 1, "evidence_incomplete": 1}
+    assert counts_of(progress.total) == {"total": 6, "reported": 4, "approved": 1, "on_time": 1, "late": 3,
+                                         "returned": 1, "evidence_complete": 1, "evidence_incomplete": 1}
     world = varied.world
     assert [line.label for line in progress.by_reporter] == ["市生态环境局", "丘陵县生态办", "平原县生态办"]
     assert [line.label for line in progress.by_region] == [world.city.name, "丘陵县", "平原县"]
@@ -112,6 +113,9 @@ def test_rows_filter_by_lines_and_status(varied):
     assert [(r.obligation.region, r.status) for r in both] == [(hill, "draft")]
     assert [r.obligation.region for r in round_rows(progress, status="missing")] == [varied.world.city]
     assert [r.obligation.region for r in round_rows(progress, status="evidence_incomplete")] == [varied.world.city]
+    late = round_rows(progress, status="late")  # every submitted row but the city's, moved before the due date
+    assert sorted((r.obligation.region.name, r.status) for r in late) == [
+        ("丘陵县", "submitted"), ("平原县", "approved"), ("平原县", "returned")]
     assert round_rows(progress, lines=["region:0"]) == []
 
 
@@ -131,6 +135,10 @@ def test_the_page_shows_one_view_a_page_at_a_time(varied, client_for, monkeypatc
     rows = page(client, varied, f"?by=rows&region=region:{varied.world.counties['plain'].id}")
     assert "共 2 项" in rows and "已审核通过" in rows and "已退回" in rows and "丘陵县" not in rows.split("round-rows")[1]
     assert "共 1 项" in page(client, varied, "?by=rows&status=evidence_incomplete")
+    late = page(client, varied, "?by=rows&status=late")
+    assert "共 3 项" in late and late.split("round-rows")[1].count('class="tag late"') == 3
+    hill = varied.world.counties["hill"].id
+    assert f'?by=rows&amp;reporter=county%3A{hill}&amp;status=late' in by_unit  # a line's late count opens its rows
     assert "共 6 项" in page(client, varied, "?by=rows&status=nonsense&region=region:0&page=x")  # ignored, not an error
     monkeypatch.setattr(views, "ROUND_PAGE_SIZE", 2)
     first, second = page(client, varied, "?by=region"), page(client, varied, "?by=region&page=2")
@@ -178,7 +186,9 @@ def test_the_rows_api_pages_and_refuses_unknown_filters(varied, client_for):
     assert first["count"] == rest["count"] == 6 and len(first["items"]) == 4 and len(rest["items"]) == 2
     approved = client.get(f"{base}?status=approved").json()["items"]
     assert [(r["status"], r["display"], r["evidence_complete"]) for r in approved] == [("approved", "25", True)]
-    assert client.get(f"{base}?status=late").status_code == 400
+    late = client.get(f"{base}?status=late").json()
+    assert late["count"] == 3 and all(r["late"] and not r["on_time"] for r in late["items"])
+    assert client.get(f"{base}?status=overdue").status_code == 400
     assert client.get(f"{base}?indicator=indicator:0").status_code == 400
     assert client.get(f"{base}?limit=501").status_code == 422
 
