@@ -483,8 +483,8 @@ def review_contexts(program: Program, values: list[IndicatorValue]) -> dict[int,
 
 def _verdict(program: Program, value: IndicatorValue, indicator: Indicator, resolved: ResolvedTarget,
              series: dict[int, ApprovedValue], assigned: dict[int, Decimal]) -> Evaluation | None:
-    """The attainment of the value's year with its current revision counted as approved; None when its target
-    cannot be determined (the target column says why)."""
+    """The attainment of the value's year with its current revision counted as approved (worded as reported, not
+    reviewed, until it is); None when its target cannot be determined (the target column says why)."""
     if not resolved.applicable:
         return not_applicable(year=value.year, indicator_name=indicator.name, direction=indicator.direction,
                               unit=indicator.unit, reason=resolved.reason or None)
@@ -499,8 +499,26 @@ def _verdict(program: Program, value: IndicatorValue, indicator: Indicator, reso
     if revision is not None and revision.qualitative:
         statuses[value.year] = revision.qualitative
     observation = Observation(values=numbers, statuses=statuses, assigned=assigned, base_year=program.base_year)
-    return evaluate(target, year=value.year, direction=indicator.direction, unit=indicator.unit,
-                    indicator_name=indicator.name, observation=observation)
+    verdict = evaluate(target, year=value.year, direction=indicator.direction, unit=indicator.unit,
+                       indicator_name=indicator.name, observation=observation)
+    return verdict if value.status == ReviewStatus.APPROVED else _as_reported(verdict)
+
+
+#: How the attainment sentences speak of the year's reported status when it has not been approved yet: calc
+#: words them for approved data (经审核), which a value under review is not.
+_UNREVIEWED_WORDING = (("经审核已达到", "填报为已达到"), ("经审核", "填报"))
+
+
+def _as_reported(verdict: Evaluation) -> Evaluation:
+    """The verdict of a value not yet approved, its sentences (its parts' too) claiming no review."""
+
+    def reword(text: str) -> str:
+        for approved, reported in _UNREVIEWED_WORDING:
+            text = text.replace(approved, reported)
+        return text
+
+    return replace(verdict, reason=reword(verdict.reason), explanation=reword(verdict.explanation),
+                   parts=tuple(_as_reported(part) for part in verdict.parts))
 
 
 # --- history ------------------------------------------------------------------------------------------------

@@ -106,6 +106,27 @@ def test_verdict_is_the_dashboards_once_approved(rep: SimpleNamespace) -> None:
     assert sorted(str(before[v.pk].status) for v in loaded) == ["attained", "not_attained", "not_attained"]
 
 
+def test_a_verdict_claims_review_only_once_approved(rep: SimpleNamespace) -> None:
+    """A reported 已完成 is judged as reported (达标), but its sentence does not say 经审核 until the office approves it."""
+    world = rep.world
+    value = _submitted(rep, world.city, rep.qualitative, None, "achieved")
+
+    def verdict():
+        loaded = IndicatorValue.objects.select_related("region", "current_revision").get(pk=value.pk)
+        return review_contexts(world.program, [loaded])[value.pk].verdict
+
+    reported = verdict()
+    assert reported.status == "attained" and "经审核" not in reported.explanation + reported.reason
+    assert "填报为已达到" in reported.explanation
+    indicator_value_transition(value=IndicatorValue.objects.select_related("program", "indicator").get(pk=value.pk),
+                               action="approve", actor=world.users.office)
+    approved = verdict()
+    assert approved.status == "attained" and "经审核已达到" in approved.explanation
+    dashboards = program_assessment(world.program, year=2025, use_cache=False).scalar(
+        [(value.region_id, value.indicator_id)])[(value.region_id, value.indicator_id)][0]
+    assert approved.explanation == dashboards.explanation
+
+
 def test_a_value_that_is_not_annual_gets_no_verdict(rep: SimpleNamespace) -> None:
     world = rep.world
     value = IndicatorValue.objects.create(program=world.program, region=world.city, indicator=rep.numeric, year=2025,
