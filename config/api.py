@@ -32,6 +32,7 @@ from apps.evidence.api import router as evidence_router
 from apps.geo.api import router as geo_router
 from apps.indicators.api import router as indicators_router
 from apps.monitoring.api import router as monitoring_router
+from apps.planimport.api import router as planimport_router
 from apps.programs.api import router as programs_router
 from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
@@ -126,6 +127,7 @@ api.add_router("/frameworks", indicators_router)
 api.add_router("/programs", programs_router)
 api.add_router("/", reporting_router)
 api.add_router("/", tasks_router)
+api.add_router("/", planimport_router)
 api.add_router("/", assessment_router)
 api.add_router("/", scoring_router)
 api.add_router("/", monitoring_router)

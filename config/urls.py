@@ -22,6 +22,7 @@ urlpatterns = [
     path("programs/", include("apps.setup.urls")),
     path("programs/", include("apps.reporting.urls")),
     path("programs/", include("apps.tasks.urls")),
+    path("programs/", include("apps.planimport.urls")),
     path("programs/", include("apps.assessment.urls")),
     path("programs/", include("apps.scoring.urls")),
     path("programs/", include("apps.monitoring.urls")),

@@ -30,6 +30,9 @@ KINDS: dict[str, tuple[set[str], set[str]]] = {
     "xlsx": ({"xlsx"}, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"}),
     "jpg": ({"jpg", "jpeg"}, {"image/jpeg"}),
     "png": ({"png"}, {"image/png"}),
+    # plain text and web pages have no magic number: recognised as UTF-8 text without NUL bytes (text_kind)
+    "txt": ({"txt"}, set()),
+    "html": ({"html", "htm"}, set()),
 }
 _OOXML_MARKERS = {"docx": b"word/", "xlsx": b"xl/"}
 
@@ -68,6 +71,18 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
+def text_kind(data: bytes, extension: str) -> str | None:
+    """``txt`` or ``html`` (by the name's extension) for UTF-8 text without NUL bytes; None for anything else."""
+    kind = next((k for k in ("txt", "html") if extension in KINDS[k][0]), None)
+    if kind is None or b"\x00" in data:
+        return None
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return kind
+
+
 def sheet_limits() -> SheetLimits:
     """The bounds of every sheet import (``ECOCIV_MAX_SHEET_UNPACKED_MB``, ``…_RATIO``, ``ECOCIV_MAX_IMPORT_ROWS``)."""
     return SheetLimits(max_unpacked=settings.ECOCIV_MAX_SHEET_UNPACKED_BYTES, max_ratio=settings.ECOCIV_MAX_SHEET_RATIO,
@@ -99,7 +114,7 @@ def check_upload(upload: UploadedFile | None, *, allowed: set[str], max_bytes: i
         raise DomainError("文件为空。")
     name = safe_filename(upload.name or "")
     extension = os.path.splitext(name)[1].lstrip(".").lower()
-    kind = detect_kind(data)
+    kind = detect_kind(data) or text_kind(data, extension)
     if kind is None or kind not in allowed:
         allowed_text = "、".join(sorted(allowed))
         raise DomainError(f"文件「{name}」的内容不是允许的类型（{allowed_text}）。")

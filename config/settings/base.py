@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "apps.evidence",
     "apps.reporting",
     "apps.tasks",
+    "apps.planimport",
     "apps.assessment",
     "apps.monitoring",
     "apps.scoring",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from docimport.planmatch import Candidate, MatchKind, match_indicator, match_unit, match_units, similarity, unit_key
+from docimport.planmatch import (
+    Candidate,
+    MatchKind,
+    match_indicator,
+    match_unit,
+    match_units,
+    similarity,
+    unit_key,
+)
 
 UNITS = (
     Candidate(1, "市住房和城乡建设局"),
