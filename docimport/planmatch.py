@@ -67,8 +67,8 @@ _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s（）()【】\[\]《》<>“”\"'：:—\-·.,，、；;]")
 _CONJUNCTIONS = re.compile(r"[和与及]")
 _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
-#: Collective names: every county, every unit. Not one unit.
-_COLLECTIVE = re.compile(r"^(各|全市|全县|全区|相关|有关|其他|其它)")
+#: Collective names: every county, every unit, "the units the plan concerns", a bare 政府/党委. Not one unit.
+_COLLECTIVE = re.compile(r"^(各|全市|全县|全区|相关|有关|其他|其它)|所有|涉及|^(党委|政府|党委政府|人民政府)$")
 
 
 def _clean(name: str) -> str:
@@ -142,7 +142,7 @@ def match_unit(name: str, departments: Sequence[Candidate], places: Sequence[str
     for unit in departments:
         if written in unit.aliases:
             return Match(name, MatchKind.EXACT, unit.id, unit.name, 1.0, f"与该单位登记的其他写法“{written}”一致")
-    if _COLLECTIVE.match(written):
+    if _COLLECTIVE.search(written):
         return Match(name, MatchKind.SKIP, None, "", 0.0, "泛指多个单位或县区，不是一个单位，不匹配也不新增")
     wanted, rule = _canonical(written, places)
     for unit in departments:

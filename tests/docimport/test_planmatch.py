@@ -47,6 +47,8 @@ PLACES = ("天水市", "天水")
     ("市教育局", MatchKind.NEW, None, 0.0),
     ("各县区政府", MatchKind.SKIP, None, 0.0),
     ("各县（区）党委、政府", MatchKind.SKIP, None, 0.0),
+    ("《规划》涉及所有单位", MatchKind.SKIP, None, 0.0),
+    ("政府", MatchKind.SKIP, None, 0.0),
 ])
 def test_unit_alias_table(written: str, kind: MatchKind, unit: int | None, confidence: float) -> None:
     match = match_unit(written, UNITS, PLACES)
