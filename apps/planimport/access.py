@@ -1,6 +1,6 @@
 """Who may import a plan document into a program: its office (``can_manage_program``); a staged plan import is
-seen and corrected by its uploader only, while the office duty holds. Another city's program is a 404, a
-program the user sees but does not manage a 403 (``access_program``'s answers)."""
+seen and corrected by its uploader only, while the office duty holds. A program the user may not manage is a 403
+(``access_program``'s answers: another city's too), an unknown one or someone else's import a 404."""
 
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
 """The plan import's API: upload a document, read its preview, correct it, see its matches, commit it.
 
-Every operation asks the program's office duty first (``access_plan_program`` / ``access_plan_import``): another
-city's program is a 404, a program the user sees but does not manage a 403, someone else's import a 404.
+Every operation asks the program's office duty first (``access_plan_program`` / ``access_plan_import``): a program
+the user may not manage is a 403 (another city's too), an unknown program or someone else's import a 404.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.uploads import check_upload
@@ -29,12 +29,12 @@ router = Router(tags=["规划文件导入"])
 
 @router.post("/programs/{program_id}/plan-imports", response={202: PlanImportOut}, operation_id="plan_import_upload",
              summary="上传规划文件（.docx/.pdf/.txt/.html）并在后台读取；轮询 GET …/plan-imports/{import_id} 查看预览")
-def upload(request: HttpRequest, program_id: int, file: File[UploadedFile]) -> tuple[int, PlanImportState]:
+def upload(request: HttpRequest, program_id: int, file: File[UploadedFile]) -> Status:
     program = access_plan_program(request.user, program_id)
     staged_import_authorize(kind=KIND, actor=request.user, program=program)  # before the file is read
     staged = plan_upload(program=program, actor=request.user, checked=check_upload(file, allowed=set(FORMATS)))
     staged.refresh_from_db()
-    return 202, plan_import_state(program=program, staged=staged)
+    return Status(202, plan_import_state(program=program, staged=staged))
 
 
 @router.get("/programs/{program_id}/plan-imports/{import_id}", response=PlanImportOut, operation_id="plan_import_get",

@@ -1,0 +1,140 @@
+"""The plan import pages and API: upload → preview → correct → confirm, for the program's office only."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import Role
+from apps.planimport.models import PlanSummary
+from apps.staging.models import StagedImport
+from apps.tasks.models import Task
+from tests.conftest import ClientFor, make_user
+from tests.planimport.conftest import plan_extraction, plan_file
+
+
+def _base(world: SimpleNamespace) -> str:
+    return f"/programs/{world.program.id}/plan-import/"
+
+
+def test_upload_preview_correct_and_confirm_on_the_pages(world: SimpleNamespace, client_for: ClientFor,
+                                                          read_as) -> None:  # noqa: ARG001
+    client = client_for(world.users.office)
+    assert "导入规划文件" in client.get(_base(world)).content.decode()
+    response = client.post(_base(world), {"file": plan_file()})
+    staged = StagedImport.objects.get(kind="planimport.plan")
+    assert response.status_code == 302 and response.url == f"{_base(world)}{staged.id}/"
+    page = client.get(response.url).content.decode()
+    assert 'data-span="' in page and "推进第1项工作" in page and "市教育局" in page and "项目汇总" in page
+    assert "planimport/spans.js" in page
+    response = client.post(f"{_base(world)}{staged.id}/correct/", {"kind": "title", "key": "t1", "version": "0",
+                                                                   "title": "燃煤锅炉整治"})
+    assert response.status_code == 302 and response.url.endswith("#item-t1")
+    response = client.post(f"{_base(world)}{staged.id}/correct/", {"kind": "units", "key": "t2", "version": "1",
+                                                                   "lead": "市水务局、市财政局", "cooperating": ""})
+    assert response.status_code == 302
+    client.post(f"{_base(world)}{staged.id}/confirm/")
+    staged.refresh_from_db()
+    assert staged.status == "committed"
+    task = Task.objects.get(program=world.program, title="推进第2项工作")
+    assert sorted(u.department.name for u in task.units.all()) == ["市水务局", "市财政局"]
+    assert Task.objects.filter(program=world.program, title="燃煤锅炉整治").exists()
+    assert "共 12 个项目" in client.get(_base(world)).content.decode()
+
+
+def test_a_stale_correction_shows_a_message_and_changes_nothing(world: SimpleNamespace, client_for: ClientFor,
+                                                                staged: StagedImport) -> None:
+    client = client_for(world.users.office)
+    response = client.post(f"{_base(world)}{staged.id}/correct/", {"kind": "title", "key": "t1", "version": "9",
+                                                                   "title": "别的"}, follow=True)
+    assert "预览已被更新" in response.content.decode()
+    staged.refresh_from_db()
+    assert staged.plan["version"] == 0
+
+
+def test_a_file_of_another_type_is_refused(world: SimpleNamespace, client_for: ClientFor) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+    client = client_for(world.users.office)
+    response = client.post(_base(world), {"file": SimpleUploadedFile("plan.txt", b"\x00\x01binary")})
+    assert response.status_code == 200 and "不是允许的类型" in response.content.decode()
+    assert not StagedImport.objects.filter(kind="planimport.plan").exists()
+
+
+def test_the_api_upload_preview_correct_matches_commit(world: SimpleNamespace, client_for: ClientFor,
+                                                       read_as) -> None:  # noqa: ARG001
+    client = client_for(world.users.office)
+    base = f"/api/programs/{world.program.id}/plan-imports"
+    response = client.post(base, {"file": plan_file()})
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "previewed" and len(body["sha256"]) == 64
+    span = plan_extraction().tasks[0].span
+    assert body["tasks"][0]["span"] == [span.start, span.end]
+    assert body["text"].startswith("甲市") and any(c["name"] == "项目汇总" for c in body["changes"])
+    url = f"{base}/{body['import_id']}"
+    matches = client.get(f"{url}/matches").json()
+    unit = next(m for m in matches["units"] if m["name"] == "市住房城乡建设局")
+    assert (unit["matched"], unit["confidence"]) == ("市住建局", 0.9) and "住建局" in unit["reason"]
+    assert matches["indicators"][0] | {"reason": ""} == {"name": "林草覆盖率", "matched": "林草覆盖率",
+                                                       "id": matches["indicators"][0]["id"], "confidence": 1.0,
+                                                       "reason": ""}
+    response = client.post(f"{url}/corrections", json.dumps({"kind": "drop", "key": "t2", "version": 0}),
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["tasks"][1]["dropped"] and response.json()["version"] == 1
+    response = client.post(f"{url}/corrections", json.dumps({"kind": "bogus", "version": 1}),
+                           content_type="application/json")
+    assert response.status_code == 400
+    response = client.post(f"{url}/commit")
+    assert response.status_code == 200 and response.json()["status"] == "committed"
+    assert response.json()["result"]["tasks_created"] == 1
+    assert PlanSummary.objects.filter(program=world.program).count() == 1
+
+
+def test_permissions_on_pages_and_api(world: SimpleNamespace, client: Client, staged: StagedImport) -> None:
+    own = f"{_base(world)}{staged.id}/"
+    api = f"/api/programs/{world.program.id}/plan-imports"
+    second_office = make_user("office2", Role.OFFICE_ADMIN, region=world.city)
+    cases = [(world.users.reporter, 403), (world.users.leader, 403), (world.users.outsider, 403)]  # another city: access_program says 403
+    for user, status in cases:
+        client.force_login(user)
+        assert client.get(_base(world)).status_code == status, user
+        assert client.get(own).status_code == status, user
+        assert client.post(f"{own}correct/", {"kind": "drop", "key": "t1", "version": "0"}).status_code == status
+        assert client.post(f"{own}confirm/").status_code == status
+        assert client.post(api, {"file": plan_file()}).status_code == status
+        assert client.get(f"{api}/{staged.id}").status_code == status
+        assert client.get(f"{api}/{staged.id}/matches").status_code == status
+        assert client.post(f"{api}/{staged.id}/commit").status_code == status
+    client.force_login(second_office)  # the same office, but not the uploader: someone else's import
+    assert client.get(own).status_code == 404
+    assert client.get(f"{api}/{staged.id}").status_code == 404
+    assert client.post(f"{api}/{staged.id}/commit").status_code == 404
+    staged.refresh_from_db()
+    assert staged.status == "previewed" and staged.plan["version"] == 0
+    assert StagedImport.objects.filter(kind="planimport.plan").count() == 1
+
+
+def _count(client: Client, url: str) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_preview_page_runs_a_constant_number_of_queries(world: SimpleNamespace, client_for: ClientFor,
+                                                            read_as) -> None:
+    client = client_for(world.users.office)
+    counts = []
+    for size in (2, 30):
+        read_as(plan_extraction(tasks=size))
+        client.post(_base(world), {"file": plan_file(f"plan{size}.txt")})
+        staged = StagedImport.objects.filter(kind="planimport.plan").first()
+        assert len(staged.plan["draft"]["tasks"]) == size
+        counts.append((_count(client, f"{_base(world)}{staged.id}/"),
+                       _count(client, f"/api/programs/{world.program.id}/plan-imports/{staged.id}")))
+    assert counts[0] == counts[1]
