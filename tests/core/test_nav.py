@@ -99,7 +99,7 @@ OVERVIEW = ("总览", ["驾驶舱", "达标矩阵", "指标总览", "考核", "�
 LISTS = ("清单", ["责任清单", "责任单位", "任务清单", "项目清单", "地方调整"])
 SUPERVISION = ("督办推进", ["督办", "进度计划"])
 #: The set-up pages: an office's only (#12).
-SETUP = ("设置", ["创建工作设置", "用户与角色", "单位设置", "新建创建工作"])
+SETUP = ("设置", ["创建工作设置", "导入规划文件", "用户与角色", "单位设置", "新建创建工作"])
 #: Publications (#15): the program's office only; a one-entry group is a plain link.
 PUBLISH = "发布管理"
 
@@ -189,7 +189,7 @@ def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client
         ("Supervision", ["Notices", "Schedule"]),
         ("Lists", ["Responsibilities", "Units", "Tasks", "Projects", "Local edits"]),
         "Publications",
-        ("Set-up", ["Campaign set-up", "Users & roles", "Unit set-up", "New campaign"]),
+        ("Set-up", ["Campaign set-up", "Import a plan document", "Users & roles", "Unit set-up", "New campaign"]),
     ]
     client.force_login(world.users.reporter)
     items = get_menu(client, reverse("tasks", args=[world.program.id]))
