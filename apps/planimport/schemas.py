@@ -12,16 +12,16 @@ from apps.staging.schemas import RowChangeOut
 
 from . import draft
 
-UnitOut = schema_of("PlanUnitOut", draft.DraftUnit, "name action department_id department_name confidence reason",
+PlanUnitOut = schema_of("PlanUnitOut", draft.DraftUnit, "name action department_id department_name confidence reason",
                     doc="A unit name as written and what it is taken as: an existing department (match), a unit "
                         "created at commit (new), or no unit (skip), with the match's confidence and reason.")
-TaskOut = schema_of("PlanTaskOut", draft.DraftTask, "key ref title lead cooperating span text dropped",
+PlanTaskOut = schema_of("PlanTaskOut", draft.DraftTask, "key ref title lead cooperating span text dropped",
                     doc="A task of the document: ``span`` is its [start, end) in ``text``.")
-TargetOut = schema_of("PlanTargetOut", draft.DraftTarget,
+PlanTargetOut = schema_of("PlanTargetOut", draft.DraftTarget,
                       "key text phrase comparator value unit deadline span indicator_id indicator_name confidence "
                       "reason dropped", doc="A target of the document and the indicator it is matched to.")
-PhaseOut = schema_of("PlanPhaseOut", draft.DraftPhase, "name key start end span dropped")
-ProjectsOut = schema_of("PlanProjectsOut", draft.DraftProjects, "count investment_yi_yuan span categories dropped")
+PlanPhaseOut = schema_of("PlanPhaseOut", draft.DraftPhase, "name key start end span dropped")
+PlanProjectsOut = schema_of("PlanProjectsOut", draft.DraftProjects, "count investment_yi_yuan span categories dropped")
 
 
 class PlanImportOut(Schema):
@@ -38,11 +38,11 @@ class PlanImportOut(Schema):
     version: int
     title: str
     text: str
-    tasks: list[TaskOut]  # type: ignore[valid-type]
-    units: list[UnitOut]  # type: ignore[valid-type]
-    targets: list[TargetOut]  # type: ignore[valid-type]
-    phases: list[PhaseOut]  # type: ignore[valid-type]
-    projects: ProjectsOut | None  # type: ignore[valid-type]
+    tasks: list[PlanTaskOut]  # type: ignore[valid-type]
+    units: list[PlanUnitOut]  # type: ignore[valid-type]
+    targets: list[PlanTargetOut]  # type: ignore[valid-type]
+    phases: list[PlanPhaseOut]  # type: ignore[valid-type]
+    projects: PlanProjectsOut | None  # type: ignore[valid-type]
     blanket_units: list[str]
     notes: list[str]
     changes: list[RowChangeOut]
