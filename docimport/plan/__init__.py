@@ -1,5 +1,6 @@
 """Reading plan documents (.docx, .pdf, .txt, .html) into a :class:`PlanExtraction`. No Django, nothing from apps/."""
 
+from docimport.plan.extract import as_json, extract_plan, extract_text
 from docimport.plan.model import (
     Comparator,
     Heading,
@@ -11,8 +12,12 @@ from docimport.plan.model import (
     ProjectsTotal,
     Span,
 )
+from docimport.plan.read import SUFFIXES, UnreadableDocument
 
 __all__ = [
+    "as_json",
+    "extract_plan",
+    "extract_text",
     "Comparator",
     "Heading",
     "PlanExtraction",
@@ -22,4 +27,6 @@ __all__ = [
     "ProjectCategory",
     "ProjectsTotal",
     "Span",
+    "SUFFIXES",
+    "UnreadableDocument",
 ]

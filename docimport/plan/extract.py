@@ -44,6 +44,7 @@ class Rules:
     blanket_markers: tuple[str, ...]
     blanket_openers: tuple[str, ...]
     blanket_closers: tuple[str, ...]
+    blanket_adverbs: tuple[str, ...]
     prefix: dict[str, Comparator]
     suffix: dict[str, Comparator]
     units: tuple[str, ...]
@@ -73,6 +74,7 @@ def rules() -> Rules:
         blanket_markers=tuple(b["markers"]),
         blanket_openers=_longest_first(b["openers"]),
         blanket_closers=_longest_first(b["closers"]),
+        blanket_adverbs=_longest_first(b["adverbs"]),
         prefix={k: Comparator(v) for k, v in t["prefix"].items()},
         suffix={k: Comparator(v) for k, v in t["suffix"].items()},
         units=_longest_first(t["units"]["units"]),
@@ -97,10 +99,11 @@ def _alt(words: tuple[str, ...]) -> str:
 class _Line:
     text: str
     start: int
+    stop: int | None = None  # where a joined line ends, when it is not start + len(text)
 
     @property
     def end(self) -> int:
-        return self.start + len(self.text)
+        return self.stop if self.stop is not None else self.start + len(self.text)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -116,12 +119,14 @@ def _lines(text: str) -> list[_Line]:
 
 #: (style, pattern): the marker is group 1, the rest of the line group 2. Tried in this order.
 _HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^(第[{_CN}\d]+(?:部分|篇))\s*[:：、.]?\s*(.*)$")),
     ("chapter", re.compile(rf"^(第[{_CN}\d]+章)\s*[:：、.]?\s*(.*)$")),
     ("section", re.compile(rf"^(第[{_CN}\d]+节)\s*[:：、.]?\s*(.*)$")),
     ("task", re.compile(rf"^(任务[{_CN}\d]+)\s*[:：、.．]?\s*(.+)$")),
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.+)$")),
     ("pcn", re.compile(rf"^([{_OPEN}][{_CN}]+[{_CLOSE}])\s*[、.．]?\s*(.+)$")),
     ("num", re.compile(r"^(\d{1,3})\s*(?:[.．、](?!\d)|\s)\s*(.+)$")),
+    ("rnum", re.compile(rf"^(\d{{1,3}})[{_CLOSE}]\s*(.+)$")),
     ("pnum", re.compile(rf"^([{_OPEN}]\d{{1,3}}[{_CLOSE}])\s*[、.．]?\s*(.+)$")),
     ("circle", re.compile(r"^([①-⑳])\s*[、.．]?\s*(.+)$")),
 )
@@ -208,25 +213,41 @@ def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
     return len(following.text) > len(text) and _match_heading(following) is None
 
 
+_DOCUMENT_WORDS = re.compile(r"方案|规划|要点|意见|通知|计划|办法|纲要|行动|清单")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff“”《》（）()]+$")
+
+
+def _title(lines: list[_Line]) -> tuple[str, int]:
+    """The document's title and how many lines it takes: the first line of the first three naming a kind of
+    document (方案, 规划, 要点 …), with a short Chinese line before it that it continues."""
+    for i, line in enumerate(lines[:3]):
+        text = line.text
+        if len(text) <= 60 and text[-1] not in _FINAL_PUNCT and _match_heading(line) is None:
+            if _DOCUMENT_WORDS.search(text) and not re.search(r"[>|»›/]", text):
+                if i > 0 and _CJK_ONLY.match(lines[i - 1].text) and len(lines[i - 1].text) <= 30:
+                    return lines[i - 1].text + text, i + 1
+                return text, i + 1
+    return "", 0
+
+
 def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
     root = _Node("root", "", "", 0, 0, 0, None)
     stack: list[_Node] = [root]
-    title = ""
-    first = True
+    title, skip = _title(lines)
     for i, line in enumerate(lines):
+        if i < skip:
+            continue
         following = lines[i + 1] if i + 1 < len(lines) else None
         found = _match_heading(line)
-        if found is None and first and len(line.text) <= 60 and line.text[-1] not in _FINAL_PUNCT:
-            title = line.text
-            first = False
-            continue
-        first = False
         if found is None and _is_bare_heading(line, following):
             found = ("bare", "", line.text)
         if found is None:
             stack[-1].body.append(line)
             continue
         style, marker, rest = found
+        if style != "bare" and len(stack) > 1 and stack[1].style == "bare":
+            # Bare lines above the first numbered heading (a second title line, a banner) head nothing.
+            del stack[1:]
         styles = [n.style for n in stack]
         if style in styles:
             del stack[styles.index(style) :]
@@ -250,7 +271,7 @@ def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
 # Units and assignments
 
 _BRACKET_GROUP = re.compile(r"[(（]((?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
-_UNIT_SPLIT = re.compile(r"[、，,;；/]")
+_UNIT_SPLIT = re.compile(r"[、，,;；/ ]")
 
 
 def _has_label(text: str) -> bool:
@@ -276,10 +297,30 @@ def _clean_unit(name: str) -> str:
     return name
 
 
+def _split_outside_brackets(value: str) -> list[str]:
+    """Split on 、，,;；/ except inside brackets ("各县（市、区）人民政府" stays one name)."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in value:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and _UNIT_SPLIT.match(ch):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def split_units(value: str) -> tuple[str, ...]:
-    """Unit names of a list as written: split on 、，,;；/, and on 及/和/与 only where both sides are units."""
+    """Unit names of a list as written: split on 、，,;；/ (not inside brackets), and on 及/和/与 only where both
+    sides are units ("市农业农村局和市卫生健康局", never "市住房和城乡建设局")."""
     out: list[str] = []
-    for part in _UNIT_SPLIT.split(value):
+    for part in _split_outside_brackets(value):
         part = _clean_unit(part)
         if not part:
             continue
@@ -288,16 +329,14 @@ def split_units(value: str) -> tuple[str, ...]:
             out.extend(_clean_unit(p) for p in pieces)
         else:
             out.append(part)
-    seen: dict[str, None] = {}
-    for name in out:
-        seen.setdefault(name, None)
-    return tuple(seen)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass
 class _Assignment:
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
+    end: int = 0
 
     def add(self, lead: tuple[str, ...], cooperating: tuple[str, ...]) -> None:
         self.lead.extend(u for u in lead if u not in self.lead)
@@ -312,11 +351,15 @@ def _blanket_units(sentence: str) -> tuple[str, ...] | None:
     r = rules()
     if not any(m in sentence for m in r.blanket_markers):
         return None
-    m = re.search(rf"(?:{_alt(r.blanket_openers)})(.+?)(?:{_alt(r.blanket_closers)})", sentence)
+    m = re.search(
+        rf"(?:{_alt(r.blanket_openers)})(.+?)(?:{_alt(r.blanket_adverbs)})*(?:{_alt(r.blanket_closers)})",
+        sentence,
+    )
     return split_units(m.group(1)) if m else ()
 
 
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+_FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def _strip_blankets(text: str, blankets: list[str]) -> str:
@@ -340,8 +383,24 @@ def _strip_blankets(text: str, blankets: list[str]) -> str:
     return "".join(kept)
 
 
-def _label_values(text: str, blankets: list[str]) -> _Assignment:
-    """ "牵头单位：A、B；配合单位：C" (a line, or the inside of a bracket) → lead A, B; cooperating C."""
+@dataclass
+class _Context:
+    """What one document's assignments share: its blanket units, and whether it says that the first unit of a
+    list is the lead ("列第一位的为牵头单位")."""
+
+    first_is_lead: bool = False
+    blankets: list[str] = field(default_factory=list)
+
+
+#: Another field of the item after the units: a short label and a colon (完成时限：, 责任人：, 时间节点：).
+_OTHER_FIELD = re.compile(r"[；;，,\s][\u4e00-\u9fff]{2,6}[:：]")
+_FIRST_IS_LEAD = re.compile(r"(?:列|排|居)?(?:在)?(?:第一位|首位|第一个)的?(?:单位)?(?:为|是)牵头单位")
+_LEAD_MARK = re.compile(r"\s*[(（]\s*牵头\s*[)）]$")
+
+
+def _label_values(text: str, ctx: _Context) -> _Assignment:
+    """ "牵头单位：A、B；配合单位：C" (a line, or the inside of a bracket) → lead A, B; cooperating C. In a 责任单位
+    list, a unit marked "（牵头）" leads and the others cooperate; so does the first one where the document says so."""
     r = rules()
     labels = r.lead_labels + r.cooperating_labels
     pattern = re.compile(rf"({_alt(labels)})\s*[:：]")
@@ -349,12 +408,26 @@ def _label_values(text: str, blankets: list[str]) -> _Assignment:
     matches = list(pattern.finditer(text))
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        value = _strip_blankets(text[m.end() : end], blankets).strip().strip("；;，,。 ")
+        value = _strip_blankets(text[m.end() : end], ctx.blankets)
+        other = _OTHER_FIELD.search(value)  # "；完成时限：2023年12月底", "；责任人：…"
+        value = (value[: other.start()] if other else value).strip().strip("；;，,。 ")
+        if m.group(1) not in r.lead_labels:
+            found.add((), split_units(value))
+            continue
+        worded = _free_form(value)
+        if worded is not None:  # "责任单位：市发展改革委牵头，市工信局配合"
+            found.add(tuple(worded.lead), tuple(worded.cooperating))
+            continue
         units = split_units(value)
-        if m.group(1) in r.lead_labels:
-            found.add(units, ())
+        marked = [u for u in units if _LEAD_MARK.search(u)]
+        if marked:
+            found.add(
+                tuple(_LEAD_MARK.sub("", u) for u in marked), tuple(u for u in units if u not in marked)
+            )
+        elif ctx.first_is_lead and "牵头" not in m.group(1) and len(units) > 1:
+            found.add(units[:1], units[1:])
         else:
-            found.add((), units)
+            found.add(units, ())
     return found
 
 
@@ -378,26 +451,65 @@ def _free_form(sentence: str) -> _Assignment | None:
     return a
 
 
-def _assignment_of(node: _Node, blankets: list[str]) -> _Assignment:
+def _trailing_labels(text: str) -> int | None:
+    """Where labels start after a sentence of the same line (not inside brackets), if they do."""
+    r = rules()
+    m = re.search(rf"[。；;]\s*((?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：])", text)
+    if m is None:
+        return None
+    before = text[: m.start(1)]
+    depth = sum(before.count(c) for c in _OPEN) - sum(before.count(c) for c in _CLOSE)
+    return m.start(1) if depth == 0 else None
+
+
+def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
+    """The assignments one line of an item states: a label line, brackets after the item, or a clause in words."""
+    if _is_label_line(text):
+        return [_label_values(text, ctx)]
+    found: list[_Assignment] = []
+    tail = _trailing_labels(text)
+    if tail is not None:
+        # "…完成改造企业不少于25家。责任单位：省生态环境厅、省工业和信息化厅": labels after the item's last sentence.
+        found.append(_label_values(text[tail:], ctx))
+        text = text[:tail]
+    for bm in _BRACKET_GROUP.finditer(text):
+        inner = bm.group(1)
+        a = _label_values(inner, ctx) if _has_label(inner) else _free_form(inner)
+        if a is not None:
+            found.append(a)
+    for clause in re.split(r"[。；;]", _BRACKET_GROUP.sub("", text)):
+        a = _free_form(clause)
+        if a is not None:
+            found.append(a)
+    return found
+
+
+def _item_lines(node: _Node) -> list[_Line]:
+    """A heading's own line and body, a label standing alone on its line joined with the value on the next."""
+    lines = ([node.line] if node.line is not None else []) + node.body
+    out: list[_Line] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if _is_label_line(line.text) and re.fullmatch(r"[^:：]+[:：]\s*", line.text) and k + 1 < len(lines):
+            following = lines[k + 1]
+            if not _is_label_line(following.text):
+                out.append(_Line(line.text + following.text, line.start, following.end))
+                k += 2
+                continue
+        out.append(line)
+        k += 1
+    return out
+
+
+def _assignment_of(node: _Node, ctx: _Context) -> _Assignment:
+    """What a heading's own line and body assign; ``end`` is the end of the last line that assigned something."""
     found = _Assignment()
-    texts = ([node.line.text] if node.line is not None else []) + [b.text for b in node.body]
-    for text in texts:
-        if _is_label_line(text):
-            a = _label_values(text, blankets)
+    for line in _item_lines(node):
+        for a in _assignments_in(line.text, ctx):
             found.add(tuple(a.lead), tuple(a.cooperating))
-            continue
-        for bm in _BRACKET_GROUP.finditer(text):
-            inner = bm.group(1)
-            if _has_label(inner):
-                a = _label_values(inner, blankets)
-            else:
-                a = _free_form(inner) or _Assignment()
-            found.add(tuple(a.lead), tuple(a.cooperating))
-        plain = _BRACKET_GROUP.sub("", text)
-        for clause in re.split(r"[。；;]", plain):
-            a2 = _free_form(clause)
-            if a2 is not None:
-                found.add(tuple(a2.lead), tuple(a2.cooperating))
+            if not a.empty:
+                found.end = line.end
     return found
 
 
@@ -416,18 +528,26 @@ def _target_pattern() -> re.Pattern[str]:
     r = rules()
     units = _alt(r.units)
     return re.compile(
-        rf"(?P<cmp>{_alt(tuple(sorted(r.prefix, key=len, reverse=True)))})?\s*(?P<num>{_NUMBER})\s*"
+        rf"(?P<cmp>{_alt(tuple(sorted(r.prefix, key=len, reverse=True)))})?\s*"
+        rf"(?P<num>{_NUMBER}|(?:{_alt(tuple(_FRACTIONS))})[{_CN_DIGITS}十百点]+)\s*"
         rf"(?P<unit>{units})?\s*(?P<post>{_alt(tuple(sorted(r.suffix, key=len, reverse=True)))})?"
     )
 
 
+#: The last year of a five-year plan period: "到“十四五”末" → 2025.
+_PERIOD_END = re.compile(r"(?:到|至)\s*[“\"]?(十[一二三四五六七八九]五)[”\"]?\s*(?:时期|规划期)?(?:末|期末)")
+_PERIOD_LAST_YEAR = {f"十{d}五": 2005 + 5 * i for i, d in enumerate("一二三四五六七八九", start=1)}
+
+
 def _deadlines(sentence: str) -> list[tuple[int, int]]:
-    """(position, year) of each deadline in a sentence: "到2023年底", "2025年前", "至2030年"."""
+    """(position, year) of each deadline in a sentence: "到2023年底", "2025年前", "至2030年", "到“十四五”末"."""
     out: list[tuple[int, int]] = []
     for m in _YEAR.finditer(sentence):
         if m.group("to") or m.group("when"):
             out.append((m.start(), int(m.group("y"))))
-    return out
+    for m in _PERIOD_END.finditer(sentence):
+        out.append((m.start(), _PERIOD_LAST_YEAR[m.group(1)]))
+    return sorted(out)
 
 
 def _indicator(clause: str) -> str:
@@ -455,6 +575,39 @@ def _is_past(sentence: str) -> bool:
     return re.match(r"^\s*(?:19|20)\d{2}\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence) is not None
 
 
+#: Fractions written in words: "万分之三" → 3 万分之, "百分之九十" → 90 %.
+_FRACTIONS = {"百分之": "%", "千分之": "‰", "万分之": "万分之"}
+_CN_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_DIGITS = "".join(_CN_DIGIT_VALUES)
+
+
+def _chinese_number(text: str) -> Decimal:
+    """A small number in Chinese numerals: 三, 十五, 九十, 九十五, 一百, 九十九点五."""
+    whole, _, fraction = text.partition("点")
+    value = 0
+    current = 0
+    for ch in whole:
+        if ch == "十":
+            value += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            value += (current or 1) * 100
+            current = 0
+        else:
+            current = _CN_DIGIT_VALUES[ch]
+    value += current
+    digits = "".join(str(_CN_DIGIT_VALUES[c]) for c in fraction if c in _CN_DIGIT_VALUES)
+    return Decimal(f"{value}.{digits}") if digits else Decimal(value)
+
+
+def _value_and_unit(m: re.Match[str]) -> tuple[Decimal, str]:
+    num = m.group("num")
+    for word, unit in _FRACTIONS.items():
+        if num.startswith(word):
+            return _chinese_number(num[len(word) :]), unit
+    return Decimal(num), m.group("unit") or ""
+
+
 def _not_a_value(masked: str, m: re.Match[str]) -> bool:
     """A number inside a code or a range ("5+X", "PM2.5", "2021—2025", "第3"), or a date or document number."""
     before = masked[: m.start("num")][-1:]
@@ -463,6 +616,10 @@ def _not_a_value(masked: str, m: re.Match[str]) -> bool:
         return True
     if after[:1] in ("+", "—", "-", "~", "、", "至"):
         return True
+    if (after[:1] in (":", "：") and after[1:2].isdigit()) or (
+        before in (":", "：") and masked[m.start("num") - 2 : m.start("num") - 1].isdigit()
+    ):
+        return True  # a ratio: "1:1"
     return not m.group("unit") and after.startswith(rules().not_units)
 
 
@@ -470,7 +627,8 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     """The comparator before the value, overridden by 以上/以下 after it where the clause ends there; a number with
     以上/以下 inside a phrase ("10蒸吨/小时以下燃煤锅炉") only limits a scope."""
     r = rules()
-    cmp_word, post, unit = m.group("cmp"), m.group("post"), m.group("unit")
+    cmp_word, post = m.group("cmp"), m.group("post")
+    unit = _value_and_unit(m)[1]
     comparator: Comparator | None = r.prefix[cmp_word] if cmp_word else None
     if post:
         rest = masked[m.end() :]
@@ -487,39 +645,70 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
 
 
 def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
-    if _is_past(sentence) or not re.search(r"\d", sentence):
+    """The targets of one sentence (up to 。): a deadline named anywhere before a value in the sentence applies to
+    it, across ；; a clause (between ；) reporting the past has none."""
+    if not re.search(r"\d", sentence):
         return []
     masked = _QUOTED.sub(lambda q: "\x00" * len(q.group(0)), sentence)
     deadlines = _deadlines(sentence)
     out: list[PlanTarget] = []
+    previous: tuple[int, Comparator] | None = None
+    respectively: list[str] = []  # "化学需氧量、氨氮减排量分别不少于1200吨、90吨": one indicator a value
     for m in _target_pattern().finditer(masked):
         if _not_a_value(masked, m):
             continue
         comparator = _comparator_of(masked, m)
+        following = previous is not None and masked[previous[0] : m.start()].strip() in ("、", "和")
+        if comparator is None and following and previous is not None:
+            comparator = previous[1]
         if comparator is None:
             continue
-        clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
-        indicator = _indicator(sentence[clause_start : m.start()])
-        if not indicator:
+        previous = (m.end(), comparator)
+        segment_start = max(masked.rfind(c, 0, m.start()) for c in "；;") + 1
+        segment_end = min(
+            (i for i in (masked.find(c, m.end()) for c in "；;") if i >= 0), default=len(masked)
+        )
+        if _is_past(sentence[segment_start:segment_end]):
             continue
+        clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
+        clause = sentence[clause_start : m.start()]
         earlier = [y for pos, y in deadlines if pos < m.start()]
         deadline = earlier[-1] if earlier else (deadlines[0][1] if deadlines else None)
-        out.append(
-            PlanTarget(
-                text=sentence.strip(),
-                indicator=indicator,
-                comparator=comparator,
-                value=Decimal(m.group("num")),
-                unit=m.group("unit") or "",
-                deadline=deadline,
-                span=Span(start + clause_start, start + m.end()),
+        if following and respectively:
+            indicators = [respectively.pop(0)]
+        else:
+            indicators = _indicators(clause)
+            if clause.rstrip().endswith("分别") and len(indicators) > 1:
+                respectively = indicators[1:]
+                indicators = indicators[:1]
+        value, unit = _value_and_unit(m)
+        for indicator in indicators:
+            out.append(
+                PlanTarget(
+                    text=sentence.strip(),
+                    indicator=indicator,
+                    comparator=comparator,
+                    value=value,
+                    unit=unit,
+                    deadline=deadline,
+                    span=Span(start + clause_start, start + m.end()),
+                )
             )
-        )
     return out
 
 
-def _sentences(text: str) -> list[tuple[str, int]]:
-    return [(m.group(0), m.start()) for m in _SENTENCE.finditer(text)]
+def _indicators(clause: str) -> list[str]:
+    """The indicator phrase before a value; "满意度、参与度均不低于80%" names two."""
+    indicator = _indicator(clause)
+    if not indicator:
+        return []
+    if clause.rstrip().endswith(("均", "分别")) and "、" in indicator:
+        return [part for part in (_indicator(p) for p in indicator.split("、")) if part]
+    return [indicator]
+
+
+def _sentences(text: str, pattern: re.Pattern[str] = _SENTENCE) -> list[tuple[str, int]]:
+    return [(m.group(0), m.start()) for m in pattern.finditer(text)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -538,8 +727,14 @@ def _phase_patterns() -> tuple[re.Pattern[str], ...]:
         rf"(?P<name>第[{_CN}\d]+阶段(?:\s*[:：]\s*[^(（。，,;；\s]{{1,16}})?|{_alt(r.period_words)}"
         rf"|[\u4e00-\u9fff]{{1,10}}阶段)"
     )
+    # The name's range may leave out the year ("总结验收阶段（11月—12月）"): it is the previous phase's.
+    yearless = _DATE_RANGE.replace(r"(?P<y1>\d{4})\s*年?", r"(?:(?P<y1>\d{4})\s*年?)?", 1)
     return (
-        re.compile(rf"{name}\s*[(（]\s*{_DATE_RANGE}\s*[)）]"),
+        re.compile(rf"{name}\s*[(（]\s*{yearless}\s*[)）]"),
+        # "验收阶段（2023年12月底前）": an end only; the phase starts after the previous one.
+        re.compile(
+            rf"{name}\s*[(（]\s*(?P<y2>\d{{4}})\s*年\s*(?P<m2>\d{{1,2}})\s*月(?:底|末)?(?:前|以前|之前)\s*[)）]"
+        ),
         re.compile(rf"{_DATE_RANGE}\s*[，,:：]?\s*(?:为|是)?\s*(?P<name>[\u4e00-\u9fff]{{1,10}}阶段)"),
     )
 
@@ -553,22 +748,43 @@ def _month(year: str | None, month: str | None, default: str) -> str | None:
     return f"{int(year):04d}-{m:02d}"
 
 
+def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str] | None:
+    groups = m.groupdict()
+    y1, y2, m1, m2 = groups.get("y1"), groups.get("y2"), groups.get("m1"), groups.get("m2")
+    if "y1" not in groups:  # an end only: from the month after the previous phase's end
+        if previous is None or previous.end is None or y2 is None:
+            return None
+        year, month = int(previous.end[:4]), int(previous.end[5:])
+        y1, m1 = (str(year + 1), "1") if month == 12 else (str(year), str(month + 1))
+    if not (y2 or m2):
+        return None
+    if y1 is None:
+        if previous is None or previous.end is None or m1 is None:
+            return None
+        y1 = previous.end[:4]
+        if (_month(y1, m1, "1") or "") <= previous.end:
+            y1 = str(int(y1) + 1)
+    start = _month(y1, m1, "1")
+    end = _month(y2 or y1, m2, "12")
+    if start is None or end is None or end < start:
+        return None
+    return start, end
+
+
 def _phases(lines: list[_Line]) -> list[PlanPhase]:
     out: list[PlanPhase] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str]] = set()
     for line in lines:
         for pattern in _phase_patterns():
             for m in pattern.finditer(line.text):
-                y1, y2 = m.group("y1"), m.group("y2") or m.group("y1")
-                if not (m.group("y2") or m.group("m2")):
+                found = _phase_range(m, out[-1] if out else None)
+                if found is None or found in seen:
                     continue
-                start = _month(y1, m.group("m1"), "1")
-                end = _month(y2, m.group("m2"), "12")
-                if start is None or end is None or end < start or (start, end) in seen:
-                    continue
-                seen.add((start, end))
-                name = re.sub(r"^(?:[一二三四五六七八九十]是|[{_CN}]+、)", "", m.group("name"))
-                out.append(PlanPhase(name, start, end, Span(line.start + m.start(), line.start + m.end())))
+                seen.add(found)
+                name = re.sub(rf"^(?:[一二三四五六七八九十]是|[{_CN}]+、)", "", m.group("name"))
+                out.append(
+                    PlanPhase(name, found[0], found[1], Span(line.start + m.start(), line.start + m.end()))
+                )
     return out
 
 
@@ -638,10 +854,10 @@ def _walk(node: _Node) -> list[_Node]:
     return out
 
 
-def _tasks(root: _Node, blankets: list[str]) -> list[PlanTask]:
+def _tasks(root: _Node, ctx: _Context) -> list[PlanTask]:
     assigned: dict[int, _Assignment] = {}
     for node in _walk(root):
-        a = _assignment_of(node, blankets)
+        a = _assignment_of(node, ctx)
         if not a.empty:
             assigned[id(node)] = a
     out: list[PlanTask] = []
@@ -649,8 +865,10 @@ def _tasks(root: _Node, blankets: list[str]) -> list[PlanTask]:
         found = assigned.get(id(node))
         if found is None or any(id(d) in assigned for d in _walk(node)):
             continue
-        end = node.body[-1].end if node.body else node.end
-        body = "\n".join(([node.line.text] if node.line else []) + [b.text for b in node.body])
+        end = max(found.end, node.end)
+        body = "\n".join(
+            ([node.line.text] if node.line else []) + [b.text for b in node.body if b.end <= end]
+        )
         out.append(
             PlanTask(
                 node.ref(),
@@ -669,14 +887,15 @@ def extract_text(text: str) -> PlanExtraction:
     norm = normalise(text).text
     lines = _lines(norm)
     root, title = _build_tree(lines)
-    blankets: list[str] = []
-    tasks = _tasks(root, blankets)
+    ctx = _Context(first_is_lead=_FIRST_IS_LEAD.search(norm) is not None)
+    blankets = ctx.blankets
+    tasks = _tasks(root, ctx)
     for sentence, _start in _sentences(norm):
         units = _blanket_units(sentence)
         if units:
             blankets.extend(units)
     targets: list[PlanTarget] = []
-    for sentence, start in _sentences(norm):
+    for sentence, start in _sentences(norm, _FULL_SENTENCE):
         if _is_label_line(sentence.strip()):
             continue
         targets.extend(_targets_in(sentence, start))

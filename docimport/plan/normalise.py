@@ -3,8 +3,9 @@
 - full-width ASCII (digits, letters, %, ., -, /, +) becomes half-width; the Chinese punctuation the rules read
   (、，；：（）！？) stays as written;
 - line ends become "\\n", and spaces at the ends of lines go;
-- spaces inside Chinese text go (an OCR'd "林 草 覆盖率" becomes "林草覆盖率"); a space between two Latin words
-  stays;
+- single spaces inside Chinese text go (an OCR'd "林 草 覆盖率" becomes "林草覆盖率"); a space between two Latin
+  words stays, and a wide gap (two spaces or more, a tab, an ideographic space) or a single space between two
+  units' names ("市发展改革委 市工信局") becomes one space;
 - an OCR'd letter inside a number (2O23 → 2023, 4l% → 41%) becomes the digit it stands for;
 - the dash of a range between numbers (—, –, －, ~, ～, ‐, −, ——) becomes one "—".
 
@@ -25,6 +26,12 @@ _OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1"}
 #: A run of digits and letters OCR mistakes for digits, not touching a Latin letter.
 _NUMERIC_TOKEN = re.compile(r"(?<![A-Za-z])[0-9OolI][0-9OolI.]*(?![A-Za-z])")
 _AFTER_NUMBER = "年月日%个万亿项家座处条"
+#: A single space between the last character of a unit's name and the first of the next ("市发展改革委 市工信局")
+#: separates two names; elsewhere in Chinese text it is noise.
+_NAME_END = frozenset("局委办厅部院站心司团府会室队所社")
+_NAME_START = frozenset("市县区省州盟旗镇乡各国")
+#: Tokens that look like an OCR'd number but are chemical formulas (臭氧 O3).
+_FORMULAS = frozenset({"O3", "O2"})
 _RANGE_DASH = re.compile(rf"(?<=[0-9年月])\s*[{re.escape(_DASHES)}]+\s*(?=[0-9])")
 
 
@@ -53,7 +60,7 @@ def _keeps_space(left: str, right: str) -> bool:
         return False
     if left.isdigit() and right.isdigit():
         return False
-    return left.isascii() and right.isascii() and (left.isalnum() or right.isalnum())
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
 
 
 def _widen(text: str) -> tuple[list[str], list[int]]:
@@ -67,8 +74,6 @@ def _widen(text: str) -> tuple[list[str], list[int]]:
             ch = "\n"
         elif 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_WIDE:
             ch = chr(code - 0xFEE0)
-        elif ch == "\u3000":
-            ch = " "
         chars.append(ch)
         origin.append(i)
     return chars, origin
@@ -86,7 +91,10 @@ def _drop_spaces(chars: list[str], origin: list[int]) -> tuple[list[str], list[i
             while j < n and chars[j] in _SPACES:
                 j += 1
             at_line_edge = not out or out[-1] == "\n" or j >= n or chars[j] == "\n"
-            if not at_line_edge and _keeps_space(out[-1], chars[j]):
+            # A wide gap (two spaces or more, a tab, an ideographic space) separates names in a list
+            # ("市发展改革委　市工信局"); a single space inside Chinese text is OCR noise.
+            wide = j - i > 1 or chars[i] in "\t\u3000" or (out[-1] in _NAME_END and chars[j] in _NAME_START)
+            if not at_line_edge and (wide or _keeps_space(out[-1], chars[j])):
                 out.append(" ")
                 out_origin.append(origin[i])
             i = j
@@ -105,7 +113,9 @@ def _fix_numbers(text: str) -> str:
         if not any(c.isdigit() for c in token) or token.isdigit():
             return token
         follows = text[match.end() : match.end() + 1]
-        if not (token[0].isdigit() or (follows and follows in _AFTER_NUMBER)):
+        precedes = text[match.start() - 1 : match.start()]
+        after_word = bool(precedes) and "\u4e00" <= precedes <= "\u9fff" and token not in _FORMULAS
+        if not (token[0].isdigit() or (follows and follows in _AFTER_NUMBER) or after_word):
             return token
         return "".join(_OCR_DIGIT.get(c, c) for c in token)
 
