@@ -68,7 +68,7 @@ def read_as(monkeypatch: pytest.MonkeyPatch):
     """``read_as(extraction)``: the staged check reads every uploaded document as ``extraction``."""
 
     def use(extraction: PlanExtraction) -> None:
-        monkeypatch.setattr(imports, "read_plan", lambda data, name: extraction)
+        monkeypatch.setattr(imports, "read_plan", lambda _data, _name: extraction)
 
     use(plan_extraction())
     return use
