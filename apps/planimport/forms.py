@@ -39,18 +39,20 @@ class CorrectionForm(forms.Form):
     cooperating = forms.CharField(required=False, max_length=1000)
     unit = forms.CharField(required=False, max_length=200)
     action = forms.CharField(required=False, max_length=10)
-    department = forms.CharField(required=False)
+    department = forms.CharField(required=False, max_length=80)  # an id, or a unit's name (the page's list)
     other = forms.CharField(required=False, max_length=20)
     titles = forms.CharField(required=False, max_length=4000)
     dropped = forms.CharField(required=False)
-    indicator = forms.CharField(required=False)
+    indicator = forms.CharField(required=False, max_length=200)  # an id, or an indicator's name
 
     def correction(self) -> tuple[Correction, int]:
         data: dict[str, Any] = self.cleaned_data
         return Correction(
             kind=CorrectionKind(data["kind"]), key=data["key"], title=data["title"], lead=names(data["lead"]),
             cooperating=names(data["cooperating"]), unit=data["unit"], action=data["action"],
-            department_id=optional_int(data["department"]), other=data["other"],
+            department_id=optional_int(data["department"]), other=data["other"].strip(),
+            department_name="" if optional_int(data["department"]) else data["department"].strip(),
             titles=tuple(t.strip() for t in (data["titles"] or "").splitlines() if t.strip()),
             dropped=data["dropped"] != "0", indicator_id=optional_int(data["indicator"]),
+            indicator_name="" if optional_int(data["indicator"]) else data["indicator"].strip(),
         ), optional_int(data["version"]) or 0

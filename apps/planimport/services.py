@@ -38,6 +38,7 @@ from docimport.planmatch import match_indicator
 
 from .draft import (
     Correction,
+    CorrectionKind,
     Draft,
     DraftPhase,
     DraftProjects,
@@ -326,17 +327,26 @@ def plan_correct(*, staged: StagedImport, actor: User, correction: Correction, v
 
 
 def _with_names(program: Program, correction: Correction) -> Correction:
-    """The correction with the department or indicator it names checked to be the program's, and named."""
-    if correction.department_id is not None:
-        unit = next((d for d in department_candidates(program) if d.id == correction.department_id), None)
-        if unit is None:
-            raise DomainError("该单位不属于本创建工作区域。")
-        correction = replace(correction, department_name=unit.name)
-    if correction.indicator_id is not None:
-        indicator = next((i for i in program_indicators(program) if i.id == correction.indicator_id), None)
-        if indicator is None:
-            raise DomainError("该指标不属于本创建工作的指标体系。")
-        correction = replace(correction, indicator_name=indicator.name)
+    """The correction with the department or indicator it names (by id, or by name as the page's lists offer
+    them) checked to be the program's, and named."""
+    if correction.kind == CorrectionKind.UNIT and correction.action == UnitAction.MATCH:
+        wanted_id, wanted_name = correction.department_id, correction.department_name
+        if wanted_id is not None or wanted_name:
+            unit = next((d for d in department_candidates(program)
+                         if d.id == wanted_id or (wanted_id is None and wanted_name in (d.name, *(d.aliases or ())))),
+                        None)
+            if unit is None:
+                raise DomainError("该单位不属于本创建工作区域。")
+            correction = replace(correction, department_id=unit.id, department_name=unit.name)
+    if correction.kind == CorrectionKind.INDICATOR:
+        wanted_id, wanted_name = correction.indicator_id, correction.indicator_name
+        if wanted_id is not None or wanted_name:
+            indicator = next((i for i in program_indicators(program)
+                              if i.id == wanted_id or (wanted_id is None and wanted_name in (i.name, i.full_name))),
+                             None)
+            if indicator is None:
+                raise DomainError("该指标不属于本创建工作的指标体系。")
+            correction = replace(correction, indicator_id=indicator.id, indicator_name=indicator.name)
     return correction
 
 

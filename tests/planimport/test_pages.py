@@ -138,3 +138,19 @@ def test_the_preview_page_runs_a_constant_number_of_queries(world: SimpleNamespa
         counts.append((_count(client, f"{_base(world)}{staged.id}/"),
                        _count(client, f"/api/programs/{world.program.id}/plan-imports/{staged.id}")))
     assert counts[0] == counts[1]
+
+
+def test_the_pages_lists_name_units_and_indicators(world: SimpleNamespace, client_for: ClientFor,
+                                                   staged: StagedImport) -> None:
+    client = client_for(world.users.office)
+    url = f"{_base(world)}{staged.id}/correct/"
+    client.post(url, {"kind": "unit", "unit": "市教育局", "action": "match", "department": "市统计局", "version": "0"})
+    client.post(url, {"kind": "indicator", "key": "g1", "indicator": "城镇污水处理率", "version": "1"})
+    response = client.post(url, {"kind": "unit", "unit": "市教育局", "action": "match", "department": "乙市生态环境局",
+                                 "version": "2"}, follow=True)
+    assert "不属于本创建工作区域" in response.content.decode()
+    staged.refresh_from_db()
+    assert staged.plan["version"] == 2
+    draft = staged.plan["draft"]
+    assert next(u for u in draft["units"] if u["name"] == "市教育局")["department_id"] == world.units["市统计局"].id
+    assert draft["targets"][0]["indicator_name"] == "城镇污水处理率"
