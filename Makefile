@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/bench_reports.py
 	$(PY) benchmarks/bench_plan.py
+	$(PY) benchmarks/bench_plan_import.py
 	$(PY) benchmarks/eval_plan.py
 
 prod-check: $(if $(NO_VENV),,$(STAMP))
