@@ -45,6 +45,8 @@ def test_upload_preview_correct_and_confirm_on_the_pages(world: SimpleNamespace,
     assert sorted(u.department.name for u in task.units.all()) == ["市水务局", "市财政局"]
     assert Task.objects.filter(program=world.program, title="燃煤锅炉整治").exists()
     assert "共 12 个项目" in client.get(_base(world)).content.decode()
+    overview = client.get(f"/programs/{world.program.id}/").content.decode()
+    assert "甲市生态文明建设示范市创建实施方案" in overview and "共 12 个项目" in overview
 
 
 def test_a_stale_correction_shows_a_message_and_changes_nothing(world: SimpleNamespace, client_for: ClientFor,
