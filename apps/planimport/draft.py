@@ -44,6 +44,8 @@ class DraftTask:
     span: tuple[int, int]
     text: str = ""
     dropped: bool = False
+    group_marker: str = ""  # the heading the task stands under ("（一）"), written as its group in the task list
+    group: str = ""
 
 
 @dataclass(frozen=True)

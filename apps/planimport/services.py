@@ -33,7 +33,7 @@ from apps.staging.models import StagedImport, StagedStatus
 from apps.staging.services import staged_import_create, staged_import_report, staged_import_start_check
 from apps.tasks.models import Task, TaskUnit
 from calc.targets import TargetSyntaxError, is_tightening, parse_target
-from docimport.plan import PlanExtraction
+from docimport.plan import Heading, PlanExtraction
 from docimport.planmatch import match_indicator
 
 from .draft import (
@@ -60,12 +60,41 @@ OPERATORS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
 # --- matching --------------------------------------------------------------------------------------------
 
 
+Placed = tuple[Heading, Heading | None]  # a heading and its parent
+
+
+def task_groups(headings: Sequence[Heading]) -> list[Placed]:
+    """Every heading with its parent, in document order: where a task stands in the tree."""
+    found: list[Placed] = []
+
+    def walk(nodes: Sequence[Heading], parent: Heading | None) -> None:
+        for node in nodes:
+            found.append((node, parent))
+            walk(node.children, node)
+
+    walk(headings, None)
+    return sorted(found, key=lambda row: row[0].span.start)
+
+
+def _group_of(start: int, groups: list[Placed]) -> dict[str, str]:
+    """The group of a task starting at ``start``: the parent of the heading it is (a numbered item), or the
+    heading it stands under (an item in a section's text); none for a task at the top of the tree."""
+    before = [row for row in groups if row[0].span.start <= start]
+    if not before:
+        return {}
+    heading, parent = before[-1]
+    group = heading if start >= heading.span.end else parent
+    return {"group_marker": group.marker, "group": group.title} if group is not None else {}
+
+
 def plan_draft_build(*, program: Program, extraction: PlanExtraction) -> Draft:
     """The staged plan of an extraction: every item with a key, every unit name and target phrase matched."""
     departments, places = department_candidates(program), program_places(program)
     indicators = indicator_candidates(program_indicators(program))
+    groups = task_groups(extraction.headings)
     tasks = tuple(DraftTask(key=f"t{i + 1}", ref=t.ref, title=t.title, lead=t.lead, cooperating=t.cooperating,
-                            span=(t.span.start, t.span.end), text=t.text) for i, t in enumerate(extraction.tasks))
+                            span=(t.span.start, t.span.end), text=t.text, **_group_of(t.span.start, groups))
+                  for i, t in enumerate(extraction.tasks))
     targets = []
     for i, target in enumerate(extraction.targets):
         match = match_indicator(target.indicator, indicators)
@@ -96,6 +125,7 @@ class PlanWrites:
     """What committing a draft writes into its program now, and the old → new rows the preview shows."""
 
     new_units: list[str] = field(default_factory=list)
+    new_groups: list[str] = field(default_factory=list)  # titles of headings written as new group tasks
     new_tasks: list[tuple[DraftTask, list[str], list[str]]] = field(default_factory=list)
     updated_tasks: list[tuple[Task, DraftTask, list[str], list[str]]] = field(default_factory=list)
     responsibilities: dict[int, tuple[Indicator, list[str], list[str]]] = field(default_factory=dict)
@@ -170,9 +200,13 @@ def plan_writes(*, program: Program, draft: Draft) -> PlanWrites:
         units_of[task.key] = (lead, cooperating)
         stored = existing.get(task.title[:200])
         if stored is None:
+            group = task.group[:200]
+            if group and group not in existing and group not in writes.new_groups:
+                writes.new_groups.append(group)
+                _change(writes, f"任务组：{group}", True, ("序号", "", task.group_marker[:20]))
             writes.new_tasks.append((task, lead, cooperating))
-            _change(writes, f"任务：{task.title}", True, ("序号", "", task.ref[:20]), ("牵头单位", "", _joined(lead)),
-                    ("配合单位", "", _joined(cooperating)))
+            _change(writes, f"任务：{task.title}", True, ("任务组", "", group), ("序号", "", task_number(task)),
+                    ("牵头单位", "", _joined(lead)), ("配合单位", "", _joined(cooperating)))
             continue
         old_lead = [u.department.name for u in stored.units.all() if u.role == ResponsibilityRole.LEAD]
         old_coop = [u.department.name for u in stored.units.all() if u.role == ResponsibilityRole.COOPERATE]
@@ -190,6 +224,11 @@ def plan_writes(*, program: Program, draft: Draft) -> PlanWrites:
         _change(writes, "项目汇总", True, ("项目数", "", str(draft.projects.count or "")),
                 ("总投资（亿元）", "", draft.projects.investment_yi_yuan or ""))
     return writes
+
+
+def task_number(task: DraftTask) -> str:
+    """A task's number in the list: its own marker under its group ("1"), its whole ref without a group."""
+    return (task.ref.rsplit(".", 1)[-1] if task.group else task.ref)[:20]
 
 
 def _plan_responsibilities(writes: PlanWrites, program: Program, draft: Draft, kept: list[DraftTask],
@@ -360,11 +399,7 @@ def plan_write(*, program: Program, writes: PlanWrites, draft: Draft, actor: Use
     departments = {d.name: d for d in department_candidates(program) if d.region_id == region.id}
     departments.update({d.name: d for d in department_candidates(program) if d.name not in departments})
 
-    order = (Task.objects.filter(program=program).aggregate(top=Max("order"))["top"] or 0) + 1
-    tasks = [Task(program=program, number=task.ref[:20], title=task.title[:200], description=task.text,
-                  order=order + i) for i, (task, _, _) in enumerate(writes.new_tasks)]
-    check_instances(tasks)
-    Task.objects.bulk_create(tasks)
+    tasks = _new_tasks(program, writes)
     units = [row for stored, (_, lead, cooperating) in zip(tasks, writes.new_tasks, strict=True)
              for row in _task_units(stored, lead, cooperating, departments)]
     TaskUnit.objects.filter(task__in=[stored for stored, *_ in writes.updated_tasks]).delete()
@@ -396,6 +431,33 @@ def plan_write(*, program: Program, writes: PlanWrites, draft: Draft, actor: Use
     return {"units": len(created), "tasks_created": len(tasks), "tasks_updated": len(writes.updated_tasks),
             "responsibilities": len(writes.responsibilities), "targets": len(writes.targets),
             "phases": len(phases) + len(writes.updated_phases)}
+
+
+def _new_tasks(program: Program, writes: PlanWrites) -> list[Task]:
+    """Create the new group tasks and the new tasks under them (each group just before its first task)."""
+    order = (Task.objects.filter(program=program).aggregate(top=Max("order"))["top"] or 0) + 1
+    titles = {t.group[:200] for t, _, _ in writes.new_tasks}
+    stored_groups = Task.objects.filter(program=program, title__in=titles).order_by("-order", "-id")
+    parents: dict[str, Task] = {g.title: g for g in stored_groups}  # the first of a title wins, as for tasks
+    groups: list[Task] = []
+    tasks: list[Task] = []
+    for task, _lead, _cooperating in writes.new_tasks:
+        group = task.group[:200]
+        if group in writes.new_groups and group not in parents:
+            parents[group] = Task(program=program, number=task.group_marker[:20], title=group, order=order)
+            groups.append(parents[group])
+            order += 1
+        parent = parents.get(group) if group else None
+        tasks.append(Task(program=program, parent=parent, level=parent.level + 1 if parent else 0,
+                          number=task_number(task), title=task.title[:200], description=task.text, order=order))
+        order += 1
+    check_instances(groups)
+    Task.objects.bulk_create(groups)
+    for stored in tasks:
+        stored.parent_id = stored.parent.pk if stored.parent else None
+    check_instances(tasks)
+    Task.objects.bulk_create(tasks)
+    return tasks
 
 
 def _task_units(task: Task, lead: list[str], cooperating: list[str],

@@ -10,16 +10,19 @@ import pytest
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import DomainError
+from apps.core.uploads import check_upload
 from apps.geo.models import Department
 from apps.planimport import services
 from apps.planimport.draft import Correction, CorrectionKind, Draft
 from apps.planimport.models import PlanSummary
+from apps.planimport.services import plan_upload
 from apps.programs.models import Phase, Responsibility, TargetEdit
 from apps.staging.models import StagedImport
 from apps.staging.services import staged_import_commit
 from apps.tasks.models import Task, TaskUnit
 from apps.tasks.services import task_create
-from tests.planimport.conftest import plan_extraction
+from docimport.plan import Heading, Span
+from tests.planimport.conftest import plan_extraction, plan_file
 
 TABLES = (Task, TaskUnit, Department, Responsibility, TargetEdit, Phase, PlanSummary)
 
@@ -197,3 +200,22 @@ def test_a_looser_target_or_another_unit_is_a_warning_not_a_write(world: SimpleN
     assert any("单位“公顷”与指标单位“%”不一致" in m for m in messages)
     assert any("低于国家目标" in m for m in messages)
     assert not any(row["name"].startswith("目标：") for row in plan["changes"])
+
+
+def test_tasks_are_written_under_their_heading_as_a_group(world: SimpleNamespace, read_as) -> None:
+    extraction = plan_extraction()
+    text = extraction.text
+    items = tuple(Heading(str(n), t.title, 2, t.span) for n, t in enumerate(extraction.tasks, 1))
+    at = text.index("二、重点任务")
+    extraction = replace(extraction, headings=(Heading("二", "重点任务", 1, Span(at, at + 6), items),))
+    read_as(extraction)
+    staged = plan_upload(program=world.program, actor=world.users.office,
+                         checked=check_upload(plan_file(), allowed={"txt"}))
+    staged.refresh_from_db()
+    assert [t["group"] for t in staged.plan["draft"]["tasks"]] == ["重点任务", "重点任务"]
+    assert _names(staged)[:3] == ["单位：市教育局", "任务组：重点任务", "任务：推进第1项工作"]
+    staged_import_commit(staged=staged, actor=world.users.office, backend="inline")
+    group = Task.objects.get(program=world.program, title="重点任务")
+    children = list(group.children.order_by("order"))
+    assert (group.number, group.level) == ("二", 0)
+    assert [(t.number, t.title, t.level) for t in children] == [("1", "推进第1项工作", 1), ("2", "推进第2项工作", 1)]
