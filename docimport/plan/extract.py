@@ -40,6 +40,7 @@ class Rules:
     unit_suffixes: tuple[str, ...]
     strip_suffixes: tuple[str, ...]
     lead_verbs: tuple[str, ...]
+    other_fields: tuple[str, ...]
     cooperating_verbs: tuple[str, ...]
     blanket_markers: tuple[str, ...]
     blanket_openers: tuple[str, ...]
@@ -52,6 +53,7 @@ class Rules:
     scope_prefixes: tuple[str, ...]
     scope_trailing: tuple[str, ...]
     past_markers: tuple[str, ...]
+    rate_words: tuple[str, ...]
     period_words: tuple[str, ...]
     total_openers: tuple[str, ...]
 
@@ -70,6 +72,7 @@ def rules() -> Rules:
         unit_suffixes=_longest_first(a["unit_suffixes"]),
         strip_suffixes=_longest_first(a["strip_suffixes"]),
         lead_verbs=_longest_first(a["lead_verbs"]),
+        other_fields=_longest_first(a["other_fields"]),
         cooperating_verbs=_longest_first(a["cooperating_verbs"]),
         blanket_markers=tuple(b["markers"]),
         blanket_openers=_longest_first(b["openers"]),
@@ -82,6 +85,7 @@ def rules() -> Rules:
         scope_prefixes=_longest_first(t["scope"]["prefixes"]),
         scope_trailing=tuple(t["scope"]["trailing"]),
         past_markers=tuple(t["past"]["markers"]),
+        rate_words=tuple(t["scope"]["rate_words"]),
         period_words=_longest_first(raw["phases"]["period_words"]),
         total_openers=_longest_first(raw["projects"]["total_openers"]),
     )
@@ -175,7 +179,8 @@ _FINAL_PUNCT = "。；;，,：:、！？!?…"
 
 
 def _title_of(rest: str) -> str:
-    title = _TITLE_END.split(rest, maxsplit=1)[0]
+    labels = _trailing_labels(rest)
+    title = _TITLE_END.split(rest[:labels] if labels is not None else rest, maxsplit=1)[0]
     title = _BRACKET_GROUP.sub(lambda m: "" if _has_label(m.group(0)) else m.group(0), title)
     return title.strip().rstrip("：:，,")
 
@@ -208,11 +213,12 @@ def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
     if text[0] in _OPEN or text.startswith(("附件", "抄送", "《")):
         return False
     if _is_label_line(following.text):
-        # "（此处为标题）\n牵头单位：…" happens only for a numbered item; a bare line before labels is prose.
+        # A short line right before a label line is an item's text, not a heading over a body.
         return False
     return len(following.text) > len(text) and _match_heading(following) is None
 
 
+_ANNEX = re.compile(rf"^(?:附件|附表)\s*[\d{_CN}]*\s*(?:[:：]|$)")
 _DOCUMENT_WORDS = re.compile(r"方案|规划|要点|意见|通知|计划|办法|纲要|行动|清单")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff“”《》（）()]+$")
 
@@ -238,6 +244,11 @@ def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
         if i < skip:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
+        if _ANNEX.match(line.text):
+            # An annex (附件：任务分工表) stands outside the plan's numbering: its items start again at the top.
+            del stack[1:]
+            root.body.append(line)
+            continue
         found = _match_heading(line)
         if found is None and _is_bare_heading(line, following):
             found = ("bare", "", line.text)
@@ -393,7 +404,7 @@ class _Context:
 
 
 #: Another field of the item after the units: a short label and a colon (完成时限：, 责任人：, 时间节点：).
-_OTHER_FIELD = re.compile(r"[；;，,\s][\u4e00-\u9fff]{2,6}[:：]")
+_OTHER_FIELD_SEPARATED = r"[；;，,\s][\u4e00-\u9fff]{2,6}[:：]"
 _FIRST_IS_LEAD = re.compile(r"(?:列|排|居)?(?:在)?(?:第一位|首位|第一个)的?(?:单位)?(?:为|是)牵头单位")
 _LEAD_MARK = re.compile(r"\s*[(（]\s*牵头\s*[)）]$")
 
@@ -409,7 +420,7 @@ def _label_values(text: str, ctx: _Context) -> _Assignment:
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
         value = _strip_blankets(text[m.end() : end], ctx.blankets)
-        other = _OTHER_FIELD.search(value)  # "；完成时限：2023年12月底", "；责任人：…"
+        other = re.search(rf"{_OTHER_FIELD_SEPARATED}|(?:{_alt(r.other_fields)})\s*[:：]", value)
         value = (value[: other.start()] if other else value).strip().strip("；;，,。 ")
         if m.group(1) not in r.lead_labels:
             found.add((), split_units(value))
@@ -452,14 +463,14 @@ def _free_form(sentence: str) -> _Assignment | None:
 
 
 def _trailing_labels(text: str) -> int | None:
-    """Where labels start after a sentence of the same line (not inside brackets), if they do."""
+    """Where labels start after the item's text on the same line, outside brackets ("…。责任单位：…",
+    "1.编制规划 牵头单位：…"), if they do."""
     r = rules()
-    m = re.search(rf"[。；;]\s*((?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：])", text)
-    if m is None:
-        return None
-    before = text[: m.start(1)]
-    depth = sum(before.count(c) for c in _OPEN) - sum(before.count(c) for c in _CLOSE)
-    return m.start(1) if depth == 0 else None
+    for m in re.finditer(rf"(?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：]", text):
+        before = text[: m.start()]
+        if sum(before.count(c) for c in _OPEN) == sum(before.count(c) for c in _CLOSE):
+            return m.start()
+    return None
 
 
 def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
@@ -477,7 +488,11 @@ def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
         a = _label_values(inner, ctx) if _has_label(inner) else _free_form(inner)
         if a is not None:
             found.append(a)
-    for clause in re.split(r"[。；;]", _BRACKET_GROUP.sub("", text)):
+    # Brackets that assigned are read above; others stay ("各县（市、区）政府负责").
+    plain = _BRACKET_GROUP.sub(
+        lambda b: "" if _has_label(b.group(1)) or _free_form(b.group(1)) else b.group(0), text
+    )
+    for clause in re.split(r"[。；;]", plain):
         a = _free_form(clause)
         if a is not None:
             found.append(a)
@@ -567,12 +582,23 @@ def _indicator(clause: str) -> str:
     return text.strip("，,、：: ")
 
 
-def _is_past(sentence: str) -> bool:
+def _is_past(sentence: str, plan_year: int | None) -> bool:
     r = rules()
     if any(m in sentence for m in r.past_markers):
         return True
-    # "2020年，全市林草覆盖率为40.2%": a bare year opening the sentence states a result, not a deadline.
-    return re.match(r"^\s*(?:19|20)\d{2}\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence) is not None
+    # "2022年，全市PM2.5平均浓度为38微克/立方米": a bare year before the plan's own year opening the sentence
+    # states a result ("2024年，…达到88.9%以上" in a plan for 2024 is its goal).
+    m = re.match(r"^\s*((?:19|20)\d{2})\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence)
+    return m is not None and (plan_year is None or int(m.group(1)) < plan_year)
+
+
+def _plan_year(title: str, text: str) -> int | None:
+    """The year the plan starts from: the year in its title, else its earliest deadline."""
+    m = re.search(r"((?:19|20)\d{2})\s*(?:年|—)", title)
+    if m:
+        return int(m.group(1))
+    years = [year for _pos, year in _deadlines(text)]
+    return min(years) if years else None
 
 
 #: Fractions written in words: "万分之三" → 3 万分之, "百分之九十" → 90 %.
@@ -630,6 +656,8 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     cmp_word, post = m.group("cmp"), m.group("post")
     unit = _value_and_unit(m)[1]
     comparator: Comparator | None = r.prefix[cmp_word] if cmp_word else None
+    if comparator is None and unit in ("%", "‰") and masked[: m.start()].endswith(r.rate_words):
+        comparator = Comparator.EQ  # "农村饮用水卫生合格率100%": a rate stated with its value, no verb
     if post:
         rest = masked[m.end() :]
         clause_ends = not rest or rest[0] in "，,。；;、）)\n" or rest.startswith(("的水平", "水平"))
@@ -644,7 +672,7 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     return comparator
 
 
-def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
+def _targets_in(sentence: str, start: int, plan_year: int | None = None) -> list[PlanTarget]:
     """The targets of one sentence (up to 。): a deadline named anywhere before a value in the sentence applies to
     it, across ；; a clause (between ；) reporting the past has none."""
     if not re.search(r"\d", sentence):
@@ -668,7 +696,7 @@ def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
         segment_end = min(
             (i for i in (masked.find(c, m.end()) for c in "；;") if i >= 0), default=len(masked)
         )
-        if _is_past(sentence[segment_start:segment_end]):
+        if _is_past(sentence[segment_start:segment_end], plan_year):
             continue
         clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
         clause = sentence[clause_start : m.start()]
@@ -895,10 +923,11 @@ def extract_text(text: str) -> PlanExtraction:
         if units:
             blankets.extend(units)
     targets: list[PlanTarget] = []
+    plan_year = _plan_year(title, norm)
     for sentence, start in _sentences(norm, _FULL_SENTENCE):
         if _is_label_line(sentence.strip()):
             continue
-        targets.extend(_targets_in(sentence, start))
+        targets.extend(_targets_in(sentence, start, plan_year))
     return PlanExtraction(
         text=norm,
         headings=tuple(c.freeze() for c in root.children),
@@ -908,7 +937,25 @@ def extract_text(text: str) -> PlanExtraction:
         projects_total=_projects(norm),
         blanket_units=tuple(dict.fromkeys(blankets)),
         title=title,
+        warnings=_warnings(root, tasks, targets),
     )
+
+
+def _warnings(root: _Node, tasks: list[PlanTask], targets: list[PlanTarget]) -> tuple[str, ...]:
+    """What the office should check by hand: the rules read nothing of a kind, or a task has no lead."""
+    out: list[str] = []
+    if not root.children:
+        out.append("未识别到标题层级（文件可能没有编号或标题行），请核对任务结构。")
+    if not tasks:
+        out.append("未识别到牵头单位或配合单位：文件可能没有责任分工，或其写法未被识别。")
+    out.extend(f"任务 {t.ref} 只有配合单位，没有牵头单位。" for t in tasks if not t.lead)
+    refs = [t.ref for t in tasks]
+    out.extend(
+        f"任务编号 {ref} 出现多次，请核对。" for ref in dict.fromkeys(r for r in refs if refs.count(r) > 1)
+    )
+    if not targets:
+        out.append("未识别到量化目标。")
+    return tuple(out)
 
 
 def extract_plan(data: bytes, filename: str) -> PlanExtraction:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePath
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
@@ -58,9 +60,11 @@ def read_docx(data: bytes) -> str:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableDocument("不是有效的 .docx 文件") from exc
     lines: list[str] = []
+    numbers = _Numbering(document)
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            lines.append(numbers.marker(paragraph) + paragraph.text)
         elif child.tag == qn("w:tbl"):
             rows: list[list[str]] = []
             for row in Table(child, document).rows:
@@ -75,6 +79,108 @@ def read_docx(data: bytes) -> str:
     return "\n".join(lines)
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 105 → 一百零五, 115 → 一百一十五 (up to 999)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens = "" if n < 20 else _CN_DIGITS[n // 10]
+        return tens + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    if rest == 0:
+        tail = ""
+    elif rest < 10:
+        tail = "零" + _CN_DIGITS[rest]
+    else:
+        tail = ("一" if rest < 20 else "") + chinese_numeral(rest)
+    return _CN_DIGITS[n // 100] + "百" + tail
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(
+        ("chineseCounting", "ideographTraditional", "taiwaneseCounting", "chineseLegalSimplified")
+    ):
+        return chinese_numeral(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else str(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers ("一、", "（一）", "1."), which python-docx leaves out of a paragraph's text:
+    rendered from numbering.xml (the level's format and text) with a counter per list and level."""
+
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[
+            tuple[str, int], tuple[str, str, int]
+        ] = {}  # (numId, ilvl) → (numFmt, lvlText, start)
+        self.counters: dict[str, list[int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract: dict[str, Any] = {
+            a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))
+        }
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            definition = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if definition is None:
+                continue
+            for lvl in definition.findall(qn("w:lvl")):
+                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
+                    _val(lvl, "w:numFmt", "decimal"),
+                    _val(lvl, "w:lvlText", ""),
+                    int(_val(lvl, "w:start", "1")),
+                )
+
+    def marker(self, paragraph: Any) -> str:
+        num_pr = _num_pr(paragraph)
+        if num_pr is None or not self.levels:
+            return ""
+        num_id, ilvl = num_pr
+        level = self.levels.get((num_id, ilvl))
+        if level is None or level[0] in ("bullet", "none"):
+            return ""
+        counters = self.counters.setdefault(num_id, [])
+        while len(counters) <= ilvl:
+            counters.append(0)
+        counters[ilvl] += 1
+        del counters[ilvl + 1 :]
+        text = level[1]
+        for k in range(ilvl + 1):
+            fmt, _, start = self.levels.get((num_id, k), ("decimal", "", 1))
+            text = text.replace(f"%{k + 1}", _format_number(counters[k] + start - 1, fmt))
+        return text
+
+
+def _val(element: Any, tag: str, default: str) -> str:
+    child = element.find(qn(tag))
+    value = child.get(qn("w:val")) if child is not None else None
+    return value if value is not None else default
+
+
+def _num_pr(paragraph: Any) -> tuple[str, int] | None:
+    """The paragraph's list (numId, level), from its own properties or its style's."""
+    style = getattr(paragraph.style, "element", None)
+    for owner in (paragraph._p.pPr, style.pPr if style is not None else None):
+        num_pr = owner.find(qn("w:numPr")) if owner is not None else None
+        if num_pr is not None:
+            num_id = num_pr.find(qn("w:numId"))
+            if num_id is None or num_id.get(qn("w:val")) == "0":
+                return None
+            return num_id.get(qn("w:val")), int(_val(num_pr, "w:ilvl", "0"))
+    return None
+
+
+_HEADER_LENGTH = 20
 _LEAD_HEADER = re.compile(r"牵头|责任单位|责任部门|主责")
 _COOPERATING_HEADER = re.compile(r"配合|参与|协办|协同")
 _NUMBER_HEADER = re.compile(r"序号|编号")
@@ -85,57 +191,83 @@ _INDICATOR_HEADER = re.compile(r"指标")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 _YEAR_HEADER = re.compile(r"((?:19|20)\d{2})\s*年?")
 _BASE_HEADER = re.compile(r"现状|基准|基期|基础|基数|现值")
-_TARGET_HEADER = re.compile(r"目标|规划|预期")
+_TARGET_HEADER = re.compile(r"目标|规划|预期|指标值|考核值|标准值")
 _TARGET_CELL = re.compile(
     r"^(?P<cmp>≥|≤|>|<|＞|＜|≧|≦)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s以]*?)\s*(?P<post>以上|以下|以内)?$"
 )
 _CELL_COMPARATOR = {"＞": ">", "＜": "<", "≧": "≥", "≦": "≤"}
 
 
-def indicator_table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
-    """An indicator table (指标 | 单位 | 2020年现状 | 2025年目标 …) as one sentence a target cell: "到2025年，
-    空气质量优良天数比例≥85%。" (a bare number reads "达到"), the form the target rules read. [] when the table is
-    not one: no 指标 column or no target column."""
-    indicator = next((i for i, h in enumerate(header) if _INDICATOR_HEADER.search(h)), None)
-    if indicator is None:
-        return []
-    unit_column = next((i for i, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
-    years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_HEADER.search(h))}
-    first = min(years.values(), default=0)
-    columns = [
-        i
-        for i, h in enumerate(header)
-        if i != indicator
-        and not _BASE_HEADER.search(h)
-        and (_TARGET_HEADER.search(h) or (i in years and (years[i] > first or len(years) == 1)))
-    ]
-    if not columns:
-        return []
-    out: list[str] = []
-    for row in rows:
-        cells = [" ".join(c.split()) for c in row] + [""] * (len(header) - len(row))
-        name = cells[indicator]
-        unit = (
-            cells[unit_column]
-            if unit_column is not None and cells[unit_column] not in ("—", "-", "/")
-            else ""
+@dataclass(frozen=True)
+class _TargetColumns:
+    """The columns of a table that hold targets: the indicator's name, its unit, the target values (a later year,
+    目标, 指标值 …; never 现状 or 基准) and the year each names."""
+
+    indicator: int
+    unit: int | None
+    values: tuple[int, ...]
+    years: dict[int, int]
+
+    @classmethod
+    def find(cls, header: list[str], exclude: tuple[int | None, ...] = ()) -> _TargetColumns | None:
+        indicator = next(
+            (i for i, h in enumerate(header) if _INDICATOR_HEADER.search(h) and i not in exclude), None
         )
-        for i in columns:
+        if indicator is None:
+            return None
+        years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_HEADER.search(h))}
+        first = min(years.values(), default=0)
+        values = tuple(
+            i
+            for i, h in enumerate(header)
+            if i != indicator
+            and i not in exclude
+            and not _BASE_HEADER.search(h)
+            and (_TARGET_HEADER.search(h) or (i in years and (years[i] > first or len(years) == 1)))
+        )
+        if not values:
+            return None
+        unit = next((i for i, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
+        return cls(indicator, unit, values, years)
+
+    def sentences(self, cells: list[str]) -> list[str]:
+        """One sentence a numeric target cell of a row: "到2025年，空气质量优良天数比例≥85%。" (a bare number reads
+        "达到"), the form the target rules read."""
+        name = cells[self.indicator]
+        unit = cells[self.unit] if self.unit is not None and cells[self.unit] not in ("—", "-", "/") else ""
+        out: list[str] = []
+        for i in self.values:
             m = _TARGET_CELL.match(cells[i])
             if not name or m is None:
                 continue
             comparator = _CELL_COMPARATOR.get(m.group("cmp") or "", m.group("cmp") or "达到")
-            when = f"到{years[i]}年，" if i in years else ""
+            when = f"到{self.years[i]}年，" if i in self.years else ""
             out.append(
                 f"{when}{name}{comparator}{m.group('num')}{m.group('unit') or unit}{m.group('post') or ''}。"
             )
-    return out
+        return out
+
+
+def _cells(row: list[str], width: int) -> list[str]:
+    return [" ".join(c.split()) for c in row][:width] + [""] * (width - len(row))
+
+
+def indicator_table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
+    """An indicator table (指标 | 单位 | 2020年现状 | 2025年目标 …) as one sentence a target cell; [] when the table
+    is not one (no 指标 column or no target column)."""
+    columns = _TargetColumns.find(header)
+    if columns is None:
+        return []
+    return [line for row in rows for line in columns.sentences(_cells(row, len(header)))]
 
 
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A table as lines. A task table (序号 | 任务 | 牵头单位 | 配合单位 …) becomes "1.任务" followed by
     "牵头单位：…" and "配合单位：…" lines, the layout the rules read; any other table one line a cell."""
     header = [re.sub(r"\s+", "", cell) for cell in rows[0]] if rows else []
+    if any(len(h) > _HEADER_LENGTH for h in header):
+        # A layout table (a web page's whole article in a cell) has no header row.
+        return [line for row in rows for cell in row for line in cell.split("\n")]
     lead = next((i for i, h in enumerate(header) if _LEAD_HEADER.search(h)), None)
     if lead is None:
         targets = indicator_table_lines(header, rows[1:])
@@ -148,9 +280,10 @@ def table_lines(rows: list[list[str]]) -> list[str]:
         (i for i, h in enumerate(header) if _TASK_HEADER.search(h) and i not in (lead, cooperating, number)),
         None,
     )
+    target_columns = _TargetColumns.find(header, exclude=(lead, cooperating, number))
     out: list[str] = []
     for k, row in enumerate(rows[1:], start=1):
-        cell = {i: " ".join(row[i].split()) if i < len(row) else "" for i in range(len(header))}
+        cell = _cells(row, len(header))
         marker = cell[number] if number is not None and cell[number].rstrip(".、").isdigit() else str(k)
         title = cell[task] if task is not None else ""
         out.append(f"{marker.rstrip('.、')}.{title}")
@@ -162,6 +295,8 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             for i in range(len(header))
             if i not in (lead, cooperating, number, task) and cell[i]
         )
+        if target_columns is not None:
+            out.extend(target_columns.sentences(cell))
     return out
 
 

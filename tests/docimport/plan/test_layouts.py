@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -464,3 +465,77 @@ def test_other_fields_in_the_bracket_are_not_units_and_ratios_are_not_targets() 
         ("(二)", ("市农业农村局",), ("市卫生健康委",)),
     ]
     assert _targets(result) == [("≥", Decimal(85), "%", None)]
+
+
+def test_a_task_table_with_indicator_values_gives_tasks_and_targets() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415 (the reader's helper, tested through the rules)
+
+    rows = [
+        ["序号", "指标名称", "单位", "指标值", "指标属性", "现状值", "牵头单位", "配合单位"],
+        ["1", "生态文明建设工作占党政实绩考核的比例", "%", "≥20", "约束性", "20", "市委组织部", "市人社局"],
+        ["2", "河长制", "—", "全面实施", "约束性", "已实施", "市水务局", "市住建局、市自然资源局"],
+    ]
+    result = extract_text("\n".join(table_lines(rows)))
+    assert _tasks(result) == [
+        ("1", ("市委组织部",), ("市人社局",)),
+        ("2", ("市水务局",), ("市住建局", "市自然资源局")),
+    ]
+    assert [(t.indicator, *row) for t, row in zip(result.targets, _targets(result), strict=True)] == [
+        ("生态文明建设工作占党政实绩考核的比例", "≥", Decimal(20), "%", None)
+    ]
+
+
+def test_warnings_name_what_to_check_by_hand() -> None:
+    assert extract_text("各县区要高度重视。").warnings == (
+        "未识别到标题层级（文件可能没有编号或标题行），请核对任务结构。",
+        "未识别到牵头单位或配合单位：文件可能没有责任分工，或其写法未被识别。",
+        "未识别到量化目标。",
+    )
+    result = extract_text(
+        "1.河长制。落实河长制。\n配合单位：市水务局\n1.林长制。森林覆盖率达到30%。\n牵头单位：市林业局\n"
+    )
+    assert result.warnings == ("任务 1 只有配合单位，没有牵头单位。", "任务编号 1 出现多次，请核对。")
+    sample = extract_text(
+        (Path(__file__).parent / "corpus" / "tianshui-2022.txt").read_text(encoding="utf-8")
+    )
+    assert sample.warnings == ()
+
+
+def test_an_annex_starts_its_numbering_again_at_the_top() -> None:
+    result = extract_text(
+        "四、保障措施\n（一）加强领导。成立领导小组。\n附件：重点工程任务分工表\n"
+        "1.污水处理厂扩容工程\n牵头单位：县住房和城乡建设局\n2.矿山生态修复工程\n牵头单位：县自然资源局\n"
+    )
+    assert _tasks(result) == [("1", ("县住房和城乡建设局",), ()), ("2", ("县自然资源局",), ())]
+
+
+def test_labels_on_the_item_line_other_fields_and_more_label_words() -> None:
+    result = extract_text(
+        "1.编制规划 牵头单位：市生态环境局 配合单位：市发展改革委\n"
+        "2.河长制。落实河长制。\n责任单位：市水务局 完成时限：2023年底\n"
+        "3.林长制。落实林长制。责任主体：各县区政府\n"
+        "4.湿地保护。加强保护。\n负责单位：市林业局\n参加单位：市自然资源局\n"
+    )
+    assert [(t.ref, t.title, t.lead, t.cooperating) for t in result.tasks] == [
+        ("1", "编制规划", ("市生态环境局",), ("市发展改革委",)),
+        ("2", "河长制", ("市水务局",), ()),
+        ("3", "林长制", ("各县区政府",), ()),
+        ("4", "湿地保护", ("市林业局",), ("市自然资源局",)),
+    ]
+
+
+def test_a_rate_with_its_percentage_and_no_verb_and_compound_units() -> None:
+    result = extract_text(
+        "到2025年，农村饮用水卫生合格率100%，执法检查不少于4次/年。工业用水重复利用率比上年提高。"
+    )
+    assert _targets(result) == [("=", Decimal(100), "%", 2025), ("≥", Decimal(4), "次/年", 2025)]
+
+
+def test_a_bare_year_is_past_only_before_the_plans_own_year() -> None:
+    text = "某市2024年水生态环境保护工作计划\n2023年，优良比例为86%。\n2024年，全市国控断面水质优良比例达到88.9%以上。\n"
+    assert _targets(extract_text(text)) == [("≥", Decimal("88.9"), "%", None)]
+
+
+def test_brackets_inside_a_unit_in_words_stay() -> None:
+    result = extract_text("①划定保护区。市生态环境局负责，各县（市、区）政府配合。\n")
+    assert _tasks(result) == [("①", ("市生态环境局",), ("各县（市、区）政府",))]
