@@ -16,6 +16,7 @@ from apps.programs.models import Program
 from apps.staging.models import StagedImport
 from apps.staging.registry import Checked, Committed, StagedKind, register_kind
 from apps.staging.services import staged_import_read, staged_plan_current
+from docimport.plan import UnreadableDocument
 
 from . import services
 from .draft import Draft
@@ -26,7 +27,7 @@ def _check(staged: StagedImport, report: ReportProgress) -> Checked:
     report(20, "读取规划文件")
     try:
         extraction = read_plan(staged_import_read(staged), staged.original_name)
-    except ValueError as exc:  # a document the reader cannot open at all
+    except UnreadableDocument as exc:  # a document the reader cannot open at all
         raise DomainError(f"无法读取该文件：{exc}") from exc
     report(70, "匹配单位与指标")
     draft = services.plan_draft_build(program=staged.program, extraction=extraction)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from docimport.plan import PlanExtraction
+from docimport.plan import PlanExtraction, as_json, extract_plan
 
 
 def read_plan(data: bytes, filename: str) -> PlanExtraction:
-    """Read a plan document (.docx, .pdf, .txt, .html) into its extraction (no database)."""
-    from docimport.plan.extract import extract_plan  # noqa: PLC0415 - the reader is loaded when first used
-
+    """Read a plan document (.docx, .pdf, .txt, .html) into its extraction (no database); a document it cannot
+    read raises ``docimport.plan.UnreadableDocument`` (a ``ValueError``)."""
     return extract_plan(data, filename)
 
 
 def plan_json(extraction: PlanExtraction) -> dict[str, Any]:
-    """The extraction as the command prints it (docimport's ``as_json``)."""
-    from docimport.plan.extract import as_json  # noqa: PLC0415
-
+    """The extraction as the command prints it (the issue's JSON object)."""
     return as_json(extraction)

@@ -156,3 +156,20 @@ def test_the_pages_lists_name_units_and_indicators(world: SimpleNamespace, clien
     draft = staged.plan["draft"]
     assert next(u for u in draft["units"] if u["name"] == "市教育局")["department_id"] == world.units["市统计局"].id
     assert draft["targets"][0]["indicator_name"] == "城镇污水处理率"
+
+
+def test_a_document_the_reader_cannot_read_fails_with_its_reason(world: SimpleNamespace, client_for: ClientFor,
+                                                                 monkeypatch) -> None:
+    from apps.planimport import imports  # noqa: PLC0415
+    from docimport.plan import UnreadableDocument  # noqa: PLC0415
+
+    def unreadable(_data: bytes, _name: str) -> None:
+        raise UnreadableDocument("PDF 没有文字层（扫描件需先做文字识别）")
+
+    monkeypatch.setattr(imports, "read_plan", unreadable)
+    client = client_for(world.users.office)
+    response = client.post(_base(world), {"file": plan_file()}, follow=True)
+    assert "PDF 没有文字层" in response.content.decode()
+    staged = StagedImport.objects.get(kind="planimport.plan")
+    body = client.get(f"/api/programs/{world.program.id}/plan-imports/{staged.id}").json()
+    assert body["status"] == "failed" and "PDF 没有文字层" in body["errors"][0]["message"] and body["tasks"] == []

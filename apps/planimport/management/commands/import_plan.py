@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.planimport.matching import PlanMatches, plan_matches
 from apps.planimport.reading import plan_json, read_plan
 from apps.programs.models import Program
+from docimport.plan import UnreadableDocument
 from docimport.planmatch import Match
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 raise CommandError(f"没有编号为 {options['program']} 的创建工作。")
         try:
             extraction = read_plan(path.read_bytes(), path.name)
-        except ValueError as exc:
+        except UnreadableDocument as exc:
             raise CommandError(f"无法读取该文件：{exc}") from exc
         matches = plan_matches(program=program, extraction=extraction) if program else None
         if options["json"]:
