@@ -344,7 +344,7 @@ def plan_upload(*, program: Program, actor: User, checked: CheckedUpload) -> Sta
 @transaction.atomic
 def plan_correct(*, staged: StagedImport, actor: User, correction: Correction, version: int) -> StagedImport:
     """Apply one correction to a previewed plan import (its uploader's), if nobody changed it since ``version``."""
-    staged = StagedImport.objects.select_for_update().select_related("program__region").get(pk=staged.pk)
+    staged = StagedImport.objects.select_for_update(of=("self",)).select_related("program__region").get(pk=staged.pk)
     if staged.status != StagedStatus.PREVIEWED:
         raise DomainError(f"该导入状态为“{staged.get_status_display()}”，不能再更正。")
     if staged.created_by_id != actor.pk:
