@@ -108,6 +108,9 @@ def test_permissions_on_pages_and_api(world: SimpleNamespace, client: Client, st
         assert client.get(own).status_code == status, user
         assert client.post(f"{own}correct/", {"kind": "drop", "key": "t1", "version": "0"}).status_code == status
         assert client.post(f"{own}confirm/").status_code == status
+        assert client.post(f"{own}discard/").status_code == status
+        assert client.post(f"{api}/{staged.id}/corrections", json.dumps({"kind": "drop", "key": "t1", "version": 0}),
+                           content_type="application/json").status_code == status
         assert client.post(api, {"file": plan_file()}).status_code == status
         assert client.get(f"{api}/{staged.id}").status_code == status
         assert client.get(f"{api}/{staged.id}/matches").status_code == status
@@ -116,6 +119,7 @@ def test_permissions_on_pages_and_api(world: SimpleNamespace, client: Client, st
     assert client.get(own).status_code == 404
     assert client.get(f"{api}/{staged.id}").status_code == 404
     assert client.post(f"{api}/{staged.id}/commit").status_code == 404
+    assert client.post(f"{own}discard/").status_code == 404
     staged.refresh_from_db()
     assert staged.status == "previewed" and staged.plan["version"] == 0
     assert StagedImport.objects.filter(kind="planimport.plan").count() == 1
