@@ -177,3 +177,14 @@ def test_a_document_the_reader_cannot_read_fails_with_its_reason(world: SimpleNa
     staged = StagedImport.objects.get(kind="planimport.plan")
     body = client.get(f"/api/programs/{world.program.id}/plan-imports/{staged.id}").json()
     assert body["status"] == "failed" and "PDF 没有文字层" in body["errors"][0]["message"] and body["tasks"] == []
+
+
+def test_discard_drops_the_import_and_its_file(world: SimpleNamespace, client_for: ClientFor,
+                                               staged: StagedImport) -> None:
+    client = client_for(world.users.office)
+    response = client.post(f"{_base(world)}{staged.id}/discard/")
+    assert response.status_code == 302 and response.url == _base(world)
+    staged.refresh_from_db()
+    assert staged.status == "discarded" and not staged.file.storage.exists(staged.file.name)
+    response = client.post(f"{_base(world)}{staged.id}/confirm/", follow=True)
+    assert "不能写入" in response.content.decode() and not Task.objects.filter(program=world.program).exists()
