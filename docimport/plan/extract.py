@@ -1,0 +1,732 @@
+"""Reading a plan's text into a :class:`PlanExtraction`: headings, tasks, targets, phases, project totals.
+
+Rules and keyword tables (``rules.toml``), no statistics. Everything works on the normalised text
+(``normalise.py``), line by line for the structure and sentence by sentence for targets; every item keeps its span.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    Comparator,
+    Heading,
+    PlanExtraction,
+    PlanPhase,
+    PlanTarget,
+    PlanTask,
+    ProjectCategory,
+    ProjectsTotal,
+    Span,
+)
+from .normalise import normalise
+from .read import read_text
+
+_CN = "〇零一二三四五六七八九十百两"
+_OPEN = "(（"
+_CLOSE = ")）"
+
+
+@dataclass(frozen=True)
+class Rules:
+    lead_labels: tuple[str, ...]
+    cooperating_labels: tuple[str, ...]
+    unit_suffixes: tuple[str, ...]
+    strip_suffixes: tuple[str, ...]
+    lead_verbs: tuple[str, ...]
+    cooperating_verbs: tuple[str, ...]
+    blanket_markers: tuple[str, ...]
+    blanket_openers: tuple[str, ...]
+    blanket_closers: tuple[str, ...]
+    prefix: dict[str, Comparator]
+    suffix: dict[str, Comparator]
+    units: tuple[str, ...]
+    not_units: tuple[str, ...]
+    scope_prefixes: tuple[str, ...]
+    scope_trailing: tuple[str, ...]
+    past_markers: tuple[str, ...]
+    period_words: tuple[str, ...]
+    total_openers: tuple[str, ...]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def rules() -> Rules:
+    raw: dict[str, Any] = tomllib.loads((Path(__file__).with_name("rules.toml")).read_text(encoding="utf-8"))
+    a, b, t = raw["assignment"], raw["blanket"], raw["targets"]
+    return Rules(
+        lead_labels=_longest_first(a["lead_labels"]),
+        cooperating_labels=_longest_first(a["cooperating_labels"]),
+        unit_suffixes=_longest_first(a["unit_suffixes"]),
+        strip_suffixes=_longest_first(a["strip_suffixes"]),
+        lead_verbs=_longest_first(a["lead_verbs"]),
+        cooperating_verbs=_longest_first(a["cooperating_verbs"]),
+        blanket_markers=tuple(b["markers"]),
+        blanket_openers=_longest_first(b["openers"]),
+        blanket_closers=_longest_first(b["closers"]),
+        prefix={k: Comparator(v) for k, v in t["prefix"].items()},
+        suffix={k: Comparator(v) for k, v in t["suffix"].items()},
+        units=_longest_first(t["units"]["units"]),
+        not_units=tuple(t["units"]["not_units"]),
+        scope_prefixes=_longest_first(t["scope"]["prefixes"]),
+        scope_trailing=tuple(t["scope"]["trailing"]),
+        past_markers=tuple(t["past"]["markers"]),
+        period_words=_longest_first(raw["phases"]["period_words"]),
+        total_openers=_longest_first(raw["projects"]["total_openers"]),
+    )
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lines and headings
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            out.append(_Line(stripped, pos + raw.index(stripped[0])))
+        pos += len(raw) + 1
+    return out
+
+
+#: (style, pattern): the marker is group 1, the rest of the line group 2. Tried in this order.
+_HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"^(第[{_CN}\d]+章)\s*[:：、.]?\s*(.*)$")),
+    ("section", re.compile(rf"^(第[{_CN}\d]+节)\s*[:：、.]?\s*(.*)$")),
+    ("task", re.compile(rf"^(任务[{_CN}\d]+)\s*[:：、.．]?\s*(.+)$")),
+    ("cn", re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.+)$")),
+    ("pcn", re.compile(rf"^([{_OPEN}][{_CN}]+[{_CLOSE}])\s*[、.．]?\s*(.+)$")),
+    ("num", re.compile(r"^(\d{1,3})\s*(?:[.．、](?!\d)|\s)\s*(.+)$")),
+    ("pnum", re.compile(rf"^([{_OPEN}]\d{{1,3}}[{_CLOSE}])\s*[、.．]?\s*(.+)$")),
+    ("circle", re.compile(r"^([①-⑳])\s*[、.．]?\s*(.+)$")),
+)
+
+
+def _ref_marker(marker: str) -> str:
+    return marker.replace("（", "(").replace("）", ")")
+
+
+@dataclass
+class _Node:
+    style: str
+    marker: str
+    title: str
+    level: int
+    start: int
+    end: int
+    parent: _Node | None
+    children: list[_Node] = field(default_factory=list)
+    body: list[_Line] = field(default_factory=list)
+    line: _Line | None = None
+
+    def path(self) -> list[_Node]:
+        node: _Node | None = self
+        out: list[_Node] = []
+        while node is not None and node.style != "root":
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+    def ref(self) -> str:
+        return ".".join(_ref_marker(n.marker) if n.marker else n.title for n in self.path())
+
+    def freeze(self) -> Heading:
+        return Heading(
+            self.marker,
+            self.title,
+            self.level,
+            Span(self.start, self.end),
+            tuple(c.freeze() for c in self.children),
+        )
+
+
+_TITLE_END = re.compile(r"[。；;]")
+_FINAL_PUNCT = "。；;，,：:、！？!?…"
+
+
+def _title_of(rest: str) -> str:
+    title = _TITLE_END.split(rest, maxsplit=1)[0]
+    title = _BRACKET_GROUP.sub(lambda m: "" if _has_label(m.group(0)) else m.group(0), title)
+    return title.strip().rstrip("：:，,")
+
+
+def _is_label_line(text: str) -> bool:
+    r = rules()
+    return re.match(rf"^(?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：]", text) is not None
+
+
+def _match_heading(line: _Line) -> tuple[str, str, str] | None:
+    for style, pattern in _HEADING_PATTERNS:
+        m = pattern.match(line.text)
+        if m:
+            marker, rest = m.group(1), m.group(2).strip()
+            if style == "num" and not rest:
+                return None
+            return style, marker, rest
+    return None
+
+
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
+    text = line.text
+    if following is None or len(text) > 25 or len(text) < 2 or text[-1] in _FINAL_PUNCT:
+        return False
+    if any(c in text for c in "，,。；;") or _is_label_line(text) or _DATE_LINE.match(text):
+        return False
+    if text[0] in _OPEN or text.startswith(("附件", "抄送", "《")):
+        return False
+    if _is_label_line(following.text):
+        # "（此处为标题）\n牵头单位：…" happens only for a numbered item; a bare line before labels is prose.
+        return False
+    return len(following.text) > len(text) and _match_heading(following) is None
+
+
+def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
+    root = _Node("root", "", "", 0, 0, 0, None)
+    stack: list[_Node] = [root]
+    title = ""
+    first = True
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        found = _match_heading(line)
+        if found is None and first and len(line.text) <= 60 and line.text[-1] not in _FINAL_PUNCT:
+            title = line.text
+            first = False
+            continue
+        first = False
+        if found is None and _is_bare_heading(line, following):
+            found = ("bare", "", line.text)
+        if found is None:
+            stack[-1].body.append(line)
+            continue
+        style, marker, rest = found
+        styles = [n.style for n in stack]
+        if style in styles:
+            del stack[styles.index(style) :]
+        parent = stack[-1]
+        node = _Node(
+            style,
+            marker,
+            _title_of(rest) if style != "bare" else rest,
+            len(stack),
+            line.start,
+            line.end,
+            parent,
+            line=line,
+        )
+        parent.children.append(node)
+        stack.append(node)
+    return root, title
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Units and assignments
+
+_BRACKET_GROUP = re.compile(r"[(（]((?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
+_UNIT_SPLIT = re.compile(r"[、，,;；/]")
+
+
+def _has_label(text: str) -> bool:
+    r = rules()
+    return re.search(rf"(?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：]", text) is not None
+
+
+def _is_unit(name: str) -> bool:
+    return 2 <= len(name) <= 30 and name.endswith(rules().unit_suffixes) and "。" not in name
+
+
+def _clean_unit(name: str) -> str:
+    name = name.strip().strip("。.：:").strip()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in rules().strip_suffixes:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)].strip()
+                changed = True
+    if name.startswith("由") and _is_unit(name[1:]):
+        name = name[1:]
+    return name
+
+
+def split_units(value: str) -> tuple[str, ...]:
+    """Unit names of a list as written: split on 、，,;；/, and on 及/和/与 only where both sides are units."""
+    out: list[str] = []
+    for part in _UNIT_SPLIT.split(value):
+        part = _clean_unit(part)
+        if not part:
+            continue
+        pieces = re.split(r"[及和与]", part)
+        if len(pieces) > 1 and all(_is_unit(_clean_unit(p)) for p in pieces):
+            out.extend(_clean_unit(p) for p in pieces)
+        else:
+            out.append(part)
+    seen: dict[str, None] = {}
+    for name in out:
+        seen.setdefault(name, None)
+    return tuple(seen)
+
+
+@dataclass
+class _Assignment:
+    lead: list[str] = field(default_factory=list)
+    cooperating: list[str] = field(default_factory=list)
+
+    def add(self, lead: tuple[str, ...], cooperating: tuple[str, ...]) -> None:
+        self.lead.extend(u for u in lead if u not in self.lead)
+        self.cooperating.extend(u for u in cooperating if u not in self.cooperating and u not in self.lead)
+
+    @property
+    def empty(self) -> bool:
+        return not self.lead and not self.cooperating
+
+
+def _blanket_units(sentence: str) -> tuple[str, ...] | None:
+    r = rules()
+    if not any(m in sentence for m in r.blanket_markers):
+        return None
+    m = re.search(rf"(?:{_alt(r.blanket_openers)})(.+?)(?:{_alt(r.blanket_closers)})", sentence)
+    return split_units(m.group(1)) if m else ()
+
+
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+
+
+def _strip_blankets(text: str, blankets: list[str]) -> str:
+    """Remove blanket sentences (in brackets or not) from a label's value, collecting their units."""
+
+    def bracket(m: re.Match[str]) -> str:
+        units = _blanket_units(m.group(1))
+        if units is None:
+            return m.group(0)
+        blankets.extend(units)
+        return ""
+
+    text = _BRACKET_GROUP.sub(bracket, text)
+    kept: list[str] = []
+    for s in _SENTENCE.findall(text):
+        units = _blanket_units(s)
+        if units is None:
+            kept.append(s)
+        else:
+            blankets.extend(units)
+    return "".join(kept)
+
+
+def _label_values(text: str, blankets: list[str]) -> _Assignment:
+    """ "牵头单位：A、B；配合单位：C" (a line, or the inside of a bracket) → lead A, B; cooperating C."""
+    r = rules()
+    labels = r.lead_labels + r.cooperating_labels
+    pattern = re.compile(rf"({_alt(labels)})\s*[:：]")
+    found = _Assignment()
+    matches = list(pattern.finditer(text))
+    for k, m in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        value = _strip_blankets(text[m.end() : end], blankets).strip().strip("；;，,。 ")
+        units = split_units(value)
+        if m.group(1) in r.lead_labels:
+            found.add(units, ())
+        else:
+            found.add((), units)
+    return found
+
+
+def _free_form(sentence: str) -> _Assignment | None:
+    """ "市发展改革委牵头，市工信局、市生态环境局配合" / "各县区政府负责": only when every name is a unit."""
+    r = rules()
+    body = sentence.strip().rstrip("。；;，, ")
+    m = re.fullmatch(
+        rf"(?:由)?(?P<lead>[^，,。；;:：]+?)(?:按职责)?(?:{_alt(r.lead_verbs)})"
+        rf"(?:[，,、]\s*(?P<coop>[^。；;:：]+?)(?:按职责分工)?(?:{_alt(r.cooperating_verbs)}))?",
+        body,
+    )
+    if not m:
+        return None
+    lead = split_units(m.group("lead"))
+    coop = split_units(m.group("coop")) if m.group("coop") else ()
+    if not lead or not all(_is_unit(u) for u in lead + coop):
+        return None
+    a = _Assignment()
+    a.add(lead, coop)
+    return a
+
+
+def _assignment_of(node: _Node, blankets: list[str]) -> _Assignment:
+    found = _Assignment()
+    texts = ([node.line.text] if node.line is not None else []) + [b.text for b in node.body]
+    for text in texts:
+        if _is_label_line(text):
+            a = _label_values(text, blankets)
+            found.add(tuple(a.lead), tuple(a.cooperating))
+            continue
+        for bm in _BRACKET_GROUP.finditer(text):
+            inner = bm.group(1)
+            if _has_label(inner):
+                a = _label_values(inner, blankets)
+            else:
+                a = _free_form(inner) or _Assignment()
+            found.add(tuple(a.lead), tuple(a.cooperating))
+        plain = _BRACKET_GROUP.sub("", text)
+        for clause in re.split(r"[。；;]", plain):
+            a2 = _free_form(clause)
+            if a2 is not None:
+                found.add(tuple(a2.lead), tuple(a2.cooperating))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Targets
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_YEAR = re.compile(
+    r"(?:(?P<to>到|至|在)\s*)?(?P<y>(?:19|20)\d{2})\s*年(?:\d{1,2}月)?(?P<when>底|末|前|年底|年末|以前|之前)?"
+)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|‘[^’]*’")
+
+
+@cache
+def _target_pattern() -> re.Pattern[str]:
+    r = rules()
+    units = _alt(r.units)
+    return re.compile(
+        rf"(?P<cmp>{_alt(tuple(sorted(r.prefix, key=len, reverse=True)))})?\s*(?P<num>{_NUMBER})\s*"
+        rf"(?P<unit>{units})?\s*(?P<post>{_alt(tuple(sorted(r.suffix, key=len, reverse=True)))})?"
+    )
+
+
+def _deadlines(sentence: str) -> list[tuple[int, int]]:
+    """(position, year) of each deadline in a sentence: "到2023年底", "2025年前", "至2030年"."""
+    out: list[tuple[int, int]] = []
+    for m in _YEAR.finditer(sentence):
+        if m.group("to") or m.group("when"):
+            out.append((m.start(), int(m.group("y"))))
+    return out
+
+
+def _indicator(clause: str) -> str:
+    r = rules()
+    text = _YEAR.sub("", clause)
+    text = re.sub(r"^[，,、：:\s]+", "", text)
+    changed = True
+    while changed:
+        changed = False
+        for p in r.scope_prefixes:
+            if text.startswith(p) and len(text) > len(p):
+                text = text[len(p) :]
+                changed = True
+    for t in r.scope_trailing:
+        if text.endswith(t) and len(text) > len(t):
+            text = text[: -len(t)]
+    return text.strip("，,、：: ")
+
+
+def _is_past(sentence: str) -> bool:
+    r = rules()
+    if any(m in sentence for m in r.past_markers):
+        return True
+    # "2020年，全市林草覆盖率为40.2%": a bare year opening the sentence states a result, not a deadline.
+    return re.match(r"^\s*(?:19|20)\d{2}\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence) is not None
+
+
+def _not_a_value(masked: str, m: re.Match[str]) -> bool:
+    """A number inside a code or a range ("5+X", "PM2.5", "2021—2025", "第3"), or a date or document number."""
+    before = masked[: m.start("num")][-1:]
+    after = masked[m.end("num") :]
+    if (before.isascii() and before.isalnum()) or before in ("+", ".", "—", "-", "~", "第"):
+        return True
+    if after[:1] in ("+", "—", "-", "~", "、", "至"):
+        return True
+    return not m.group("unit") and after.startswith(rules().not_units)
+
+
+def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
+    """The comparator before the value, overridden by 以上/以下 after it where the clause ends there; a number with
+    以上/以下 inside a phrase ("10蒸吨/小时以下燃煤锅炉") only limits a scope."""
+    r = rules()
+    cmp_word, post, unit = m.group("cmp"), m.group("post"), m.group("unit")
+    comparator: Comparator | None = r.prefix[cmp_word] if cmp_word else None
+    if post:
+        rest = masked[m.end() :]
+        clause_ends = not rest or rest[0] in "，,。；;、）)\n" or rest.startswith(("的水平", "水平"))
+        if clause_ends and comparator in (None, Comparator.EQ):
+            comparator = r.suffix[post]
+        elif not clause_ends and comparator is None:
+            return None
+    if comparator is Comparator.EQ and not unit:
+        return None
+    if cmp_word in ("为", "达") and not unit:
+        return None
+    return comparator
+
+
+def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
+    if _is_past(sentence) or not re.search(r"\d", sentence):
+        return []
+    masked = _QUOTED.sub(lambda q: "\x00" * len(q.group(0)), sentence)
+    deadlines = _deadlines(sentence)
+    out: list[PlanTarget] = []
+    for m in _target_pattern().finditer(masked):
+        if _not_a_value(masked, m):
+            continue
+        comparator = _comparator_of(masked, m)
+        if comparator is None:
+            continue
+        clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
+        indicator = _indicator(sentence[clause_start : m.start()])
+        if not indicator:
+            continue
+        earlier = [y for pos, y in deadlines if pos < m.start()]
+        deadline = earlier[-1] if earlier else (deadlines[0][1] if deadlines else None)
+        out.append(
+            PlanTarget(
+                text=sentence.strip(),
+                indicator=indicator,
+                comparator=comparator,
+                value=Decimal(m.group("num")),
+                unit=m.group("unit") or "",
+                deadline=deadline,
+                span=Span(start + clause_start, start + m.end()),
+            )
+        )
+    return out
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    return [(m.group(0), m.start()) for m in _SENTENCE.finditer(text)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Phases
+
+_DATE_RANGE = (
+    r"(?P<y1>\d{4})\s*年?\s*(?:(?P<m1>\d{1,2})\s*月份?)?(?:[上中下]旬|初|底|末)?\s*(?:—|至|到)\s*"
+    r"(?:(?P<y2>\d{4})\s*年?)?\s*(?:(?P<m2>\d{1,2})\s*月份?)?(?:[上中下]旬|初|底|末)?(?:年)?"
+)
+
+
+@cache
+def _phase_patterns() -> tuple[re.Pattern[str], ...]:
+    r = rules()
+    name = (
+        rf"(?P<name>第[{_CN}\d]+阶段(?:\s*[:：]\s*[^(（。，,;；\s]{{1,16}})?|{_alt(r.period_words)}"
+        rf"|[\u4e00-\u9fff]{{1,10}}阶段)"
+    )
+    return (
+        re.compile(rf"{name}\s*[(（]\s*{_DATE_RANGE}\s*[)）]"),
+        re.compile(rf"{_DATE_RANGE}\s*[，,:：]?\s*(?:为|是)?\s*(?P<name>[\u4e00-\u9fff]{{1,10}}阶段)"),
+    )
+
+
+def _month(year: str | None, month: str | None, default: str) -> str | None:
+    if year is None:
+        return None
+    m = int(month) if month else int(default)
+    if not 1 <= m <= 12:
+        return None
+    return f"{int(year):04d}-{m:02d}"
+
+
+def _phases(lines: list[_Line]) -> list[PlanPhase]:
+    out: list[PlanPhase] = []
+    seen: set[tuple[str, str | None]] = set()
+    for line in lines:
+        for pattern in _phase_patterns():
+            for m in pattern.finditer(line.text):
+                y1, y2 = m.group("y1"), m.group("y2") or m.group("y1")
+                if not (m.group("y2") or m.group("m2")):
+                    continue
+                start = _month(y1, m.group("m1"), "1")
+                end = _month(y2, m.group("m2"), "12")
+                if start is None or end is None or end < start or (start, end) in seen:
+                    continue
+                seen.add((start, end))
+                name = re.sub(r"^(?:[一二三四五六七八九十]是|[{_CN}]+、)", "", m.group("name"))
+                out.append(PlanPhase(name, start, end, Span(line.start + m.start(), line.start + m.end())))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Project totals
+
+_MONEY = r"(?P<money>\d+(?:\.\d+)?)\s*(?P<money_unit>亿元|万元)"
+
+
+def _yi(amount: str, unit: str) -> Decimal:
+    value = Decimal(amount)
+    return value / Decimal(10000) if unit == "万元" else value
+
+
+def _projects(text: str) -> ProjectsTotal | None:
+    r = rules()
+    total = re.compile(
+        rf"(?:{_alt(r.total_openers)})[^。；;，,]{{0,12}}?(?P<count>\d+)\s*(?:个|项)(?:[^。；;，,\d]{{0,8}}?(?:项目|工程))?"
+        rf"|(?:项目|工程)(?:共计?|总数|合计)?[^。；;，,\d]{{0,4}}(?P<count2>\d+)\s*(?:个|项)"
+    )
+    investment = re.compile(rf"(?:总投资|计划投资|估算投资|投资总额|总投资额)(?:约|达|为|共计?)?\s*{_MONEY}")
+    for sentence, start in _sentences(text):
+        if "项目" not in sentence and "工程" not in sentence:
+            continue
+        m = total.search(sentence)
+        inv = investment.search(sentence)
+        if m is None or inv is None:
+            continue
+        count = int(m.group("count") or m.group("count2"))
+        categories = _categories(text[start + len(sentence) : start + len(sentence) + 600])
+        return ProjectsTotal(
+            count,
+            _yi(inv.group("money"), inv.group("money_unit")),
+            Span(start, start + len(sentence)),
+            categories,
+        )
+    return None
+
+
+def _categories(text: str) -> tuple[ProjectCategory, ...]:
+    """ "其中，生态保护类项目32个，投资56.2亿元；…" after the total."""
+    head = text.lstrip("\n ")
+    if not head.startswith("其中"):
+        return ()
+    block = re.split(r"\n", head, maxsplit=1)[0]
+    out: list[ProjectCategory] = []
+    item = re.compile(
+        rf"(?P<name>[\u4e00-\u9fff]{{2,12}}?)(?:类)?(?:项目|工程)(?P<count>\d+)\s*(?:个|项)"
+        rf"(?:[，,]?\s*(?:总)?投资(?:约|达)?\s*{_MONEY})?"
+    )
+    for m in item.finditer(block):
+        name = re.sub(r"^其中", "", m.group("name"))
+        money = _yi(m.group("money"), m.group("money_unit")) if m.group("money") else None
+        out.append(ProjectCategory(name, int(m.group("count")), money))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The whole document
+
+
+def _walk(node: _Node) -> list[_Node]:
+    out: list[_Node] = []
+    for c in node.children:
+        out.append(c)
+        out.extend(_walk(c))
+    return out
+
+
+def _tasks(root: _Node, blankets: list[str]) -> list[PlanTask]:
+    assigned: dict[int, _Assignment] = {}
+    for node in _walk(root):
+        a = _assignment_of(node, blankets)
+        if not a.empty:
+            assigned[id(node)] = a
+    out: list[PlanTask] = []
+    for node in _walk(root):
+        found = assigned.get(id(node))
+        if found is None or any(id(d) in assigned for d in _walk(node)):
+            continue
+        end = node.body[-1].end if node.body else node.end
+        body = "\n".join(([node.line.text] if node.line else []) + [b.text for b in node.body])
+        out.append(
+            PlanTask(
+                node.ref(),
+                node.title,
+                tuple(found.lead),
+                tuple(found.cooperating),
+                Span(node.start, end),
+                body,
+            )
+        )
+    return out
+
+
+def extract_text(text: str) -> PlanExtraction:
+    """Read a plan's text (already decoded) into its lists."""
+    norm = normalise(text).text
+    lines = _lines(norm)
+    root, title = _build_tree(lines)
+    blankets: list[str] = []
+    tasks = _tasks(root, blankets)
+    for sentence, _start in _sentences(norm):
+        units = _blanket_units(sentence)
+        if units:
+            blankets.extend(units)
+    targets: list[PlanTarget] = []
+    for sentence, start in _sentences(norm):
+        if _is_label_line(sentence.strip()):
+            continue
+        targets.extend(_targets_in(sentence, start))
+    return PlanExtraction(
+        text=norm,
+        headings=tuple(c.freeze() for c in root.children),
+        tasks=tuple(tasks),
+        targets=tuple(targets),
+        phases=tuple(_phases(lines)),
+        projects_total=_projects(norm),
+        blanket_units=tuple(dict.fromkeys(blankets)),
+        title=title,
+    )
+
+
+def extract_plan(data: bytes, filename: str) -> PlanExtraction:
+    """Read a plan document's bytes (.docx, .pdf with a text layer, .txt, .html) into its lists."""
+    return extract_text(read_text(data, filename))
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def as_json(extraction: PlanExtraction) -> dict[str, Any]:
+    """The extraction as the issue's JSON object (``manage.py import_plan --json``)."""
+    total = extraction.projects_total
+    return {
+        "tasks": [
+            {"ref": t.ref, "title": t.title, "lead": list(t.lead), "cooperating": list(t.cooperating)}
+            for t in extraction.tasks
+        ],
+        "targets": [
+            {
+                "text": t.text,
+                "indicator": t.indicator,
+                "comparator": t.comparator.value,
+                "value": _number(t.value),
+                "unit": t.unit,
+                "deadline": t.deadline,
+            }
+            for t in extraction.targets
+        ],
+        "phases": [{"name": p.name, "start": p.start, "end": p.end} for p in extraction.phases],
+        "projects_total": None
+        if total is None
+        else {
+            "count": total.count,
+            "investment_yi_yuan": None
+            if total.investment_yi_yuan is None
+            else _number(total.investment_yi_yuan),
+        },
+    }
