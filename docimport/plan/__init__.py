@@ -1,5 +1,6 @@
 """Reading plan documents (.docx, .pdf, .txt, .html) into a :class:`PlanExtraction`. No Django, nothing from apps/."""
 
+from docimport.plan.extract import as_json, extract_plan, extract_text
 from docimport.plan.model import (
     Comparator,
     Heading,
@@ -13,6 +14,9 @@ from docimport.plan.model import (
 )
 
 __all__ = [
+    "as_json",
+    "extract_plan",
+    "extract_text",
     "Comparator",
     "Heading",
     "PlanExtraction",

@@ -44,6 +44,7 @@ class Rules:
     blanket_markers: tuple[str, ...]
     blanket_openers: tuple[str, ...]
     blanket_closers: tuple[str, ...]
+    blanket_adverbs: tuple[str, ...]
     prefix: dict[str, Comparator]
     suffix: dict[str, Comparator]
     units: tuple[str, ...]
@@ -73,6 +74,7 @@ def rules() -> Rules:
         blanket_markers=tuple(b["markers"]),
         blanket_openers=_longest_first(b["openers"]),
         blanket_closers=_longest_first(b["closers"]),
+        blanket_adverbs=_longest_first(b["adverbs"]),
         prefix={k: Comparator(v) for k, v in t["prefix"].items()},
         suffix={k: Comparator(v) for k, v in t["suffix"].items()},
         units=_longest_first(t["units"]["units"]),
@@ -208,25 +210,41 @@ def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
     return len(following.text) > len(text) and _match_heading(following) is None
 
 
+_DOCUMENT_WORDS = re.compile(r"方案|规划|要点|意见|通知|计划|办法|纲要|行动|清单")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff“”《》（）()]+$")
+
+
+def _title(lines: list[_Line]) -> tuple[str, int]:
+    """The document's title and how many lines it takes: the first line of the first three naming a kind of
+    document (方案, 规划, 要点 …), with a short Chinese line before it that it continues."""
+    for i, line in enumerate(lines[:3]):
+        text = line.text
+        if len(text) <= 60 and text[-1] not in _FINAL_PUNCT and _match_heading(line) is None:
+            if _DOCUMENT_WORDS.search(text) and not re.search(r"[>|»›/]", text):
+                if i > 0 and _CJK_ONLY.match(lines[i - 1].text) and len(lines[i - 1].text) <= 30:
+                    return lines[i - 1].text + text, i + 1
+                return text, i + 1
+    return "", 0
+
+
 def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
     root = _Node("root", "", "", 0, 0, 0, None)
     stack: list[_Node] = [root]
-    title = ""
-    first = True
+    title, skip = _title(lines)
     for i, line in enumerate(lines):
+        if i < skip:
+            continue
         following = lines[i + 1] if i + 1 < len(lines) else None
         found = _match_heading(line)
-        if found is None and first and len(line.text) <= 60 and line.text[-1] not in _FINAL_PUNCT:
-            title = line.text
-            first = False
-            continue
-        first = False
         if found is None and _is_bare_heading(line, following):
             found = ("bare", "", line.text)
         if found is None:
             stack[-1].body.append(line)
             continue
         style, marker, rest = found
+        if style != "bare" and len(stack) > 1 and stack[1].style == "bare":
+            # Bare lines above the first numbered heading (a second title line, a banner) head nothing.
+            del stack[1:]
         styles = [n.style for n in stack]
         if style in styles:
             del stack[styles.index(style) :]
@@ -276,10 +294,30 @@ def _clean_unit(name: str) -> str:
     return name
 
 
+def _split_outside_brackets(value: str) -> list[str]:
+    """Split on 、，,;；/ except inside brackets ("各县（市、区）人民政府" stays one name)."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in value:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and _UNIT_SPLIT.match(ch):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def split_units(value: str) -> tuple[str, ...]:
-    """Unit names of a list as written: split on 、，,;；/, and on 及/和/与 only where both sides are units."""
+    """Unit names of a list as written: split on 、，,;；/ (not inside brackets), and on 及/和/与 only where both
+    sides are units ("市农业农村局和市卫生健康局", never "市住房和城乡建设局")."""
     out: list[str] = []
-    for part in _UNIT_SPLIT.split(value):
+    for part in _split_outside_brackets(value):
         part = _clean_unit(part)
         if not part:
             continue
@@ -288,10 +326,7 @@ def split_units(value: str) -> tuple[str, ...]:
             out.extend(_clean_unit(p) for p in pieces)
         else:
             out.append(part)
-    seen: dict[str, None] = {}
-    for name in out:
-        seen.setdefault(name, None)
-    return tuple(seen)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass
@@ -312,11 +347,15 @@ def _blanket_units(sentence: str) -> tuple[str, ...] | None:
     r = rules()
     if not any(m in sentence for m in r.blanket_markers):
         return None
-    m = re.search(rf"(?:{_alt(r.blanket_openers)})(.+?)(?:{_alt(r.blanket_closers)})", sentence)
+    m = re.search(
+        rf"(?:{_alt(r.blanket_openers)})(.+?)(?:{_alt(r.blanket_adverbs)})*(?:{_alt(r.blanket_closers)})",
+        sentence,
+    )
     return split_units(m.group(1)) if m else ()
 
 
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+_FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def _strip_blankets(text: str, blankets: list[str]) -> str:
@@ -487,39 +526,69 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
 
 
 def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
-    if _is_past(sentence) or not re.search(r"\d", sentence):
+    """The targets of one sentence (up to 。): a deadline named anywhere before a value in the sentence applies to
+    it, across ；; a clause (between ；) reporting the past has none."""
+    if not re.search(r"\d", sentence):
         return []
     masked = _QUOTED.sub(lambda q: "\x00" * len(q.group(0)), sentence)
     deadlines = _deadlines(sentence)
     out: list[PlanTarget] = []
+    previous: tuple[int, Comparator] | None = None
+    respectively: list[str] = []  # "化学需氧量、氨氮减排量分别不少于1200吨、90吨": one indicator a value
     for m in _target_pattern().finditer(masked):
         if _not_a_value(masked, m):
             continue
         comparator = _comparator_of(masked, m)
+        following = previous is not None and masked[previous[0] : m.start()].strip() in ("、", "和")
+        if comparator is None and following and previous is not None:
+            comparator = previous[1]
         if comparator is None:
             continue
-        clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
-        indicator = _indicator(sentence[clause_start : m.start()])
-        if not indicator:
+        previous = (m.end(), comparator)
+        segment_start = max(masked.rfind(c, 0, m.start()) for c in "；;") + 1
+        segment_end = min(
+            (i for i in (masked.find(c, m.end()) for c in "；;") if i >= 0), default=len(masked)
+        )
+        if _is_past(sentence[segment_start:segment_end]):
             continue
+        clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
+        clause = sentence[clause_start : m.start()]
         earlier = [y for pos, y in deadlines if pos < m.start()]
         deadline = earlier[-1] if earlier else (deadlines[0][1] if deadlines else None)
-        out.append(
-            PlanTarget(
-                text=sentence.strip(),
-                indicator=indicator,
-                comparator=comparator,
-                value=Decimal(m.group("num")),
-                unit=m.group("unit") or "",
-                deadline=deadline,
-                span=Span(start + clause_start, start + m.end()),
+        if following and respectively:
+            indicators = [respectively.pop(0)]
+        else:
+            indicators = _indicators(clause)
+            if clause.rstrip().endswith("分别") and len(indicators) > 1:
+                respectively = indicators[1:]
+                indicators = indicators[:1]
+        for indicator in indicators:
+            out.append(
+                PlanTarget(
+                    text=sentence.strip(),
+                    indicator=indicator,
+                    comparator=comparator,
+                    value=Decimal(m.group("num")),
+                    unit=m.group("unit") or "",
+                    deadline=deadline,
+                    span=Span(start + clause_start, start + m.end()),
+                )
             )
-        )
     return out
 
 
-def _sentences(text: str) -> list[tuple[str, int]]:
-    return [(m.group(0), m.start()) for m in _SENTENCE.finditer(text)]
+def _indicators(clause: str) -> list[str]:
+    """The indicator phrase before a value; "满意度、参与度均不低于80%" names two."""
+    indicator = _indicator(clause)
+    if not indicator:
+        return []
+    if clause.rstrip().endswith(("均", "分别")) and "、" in indicator:
+        return [part for part in (_indicator(p) for p in indicator.split("、")) if part]
+    return [indicator]
+
+
+def _sentences(text: str, pattern: re.Pattern[str] = _SENTENCE) -> list[tuple[str, int]]:
+    return [(m.group(0), m.start()) for m in pattern.finditer(text)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -676,7 +745,7 @@ def extract_text(text: str) -> PlanExtraction:
         if units:
             blankets.extend(units)
     targets: list[PlanTarget] = []
-    for sentence, start in _sentences(norm):
+    for sentence, start in _sentences(norm, _FULL_SENTENCE):
         if _is_label_line(sentence.strip()):
             continue
         targets.extend(_targets_in(sentence, start))

@@ -25,6 +25,8 @@ _OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1"}
 #: A run of digits and letters OCR mistakes for digits, not touching a Latin letter.
 _NUMERIC_TOKEN = re.compile(r"(?<![A-Za-z])[0-9OolI][0-9OolI.]*(?![A-Za-z])")
 _AFTER_NUMBER = "年月日%个万亿项家座处条"
+#: Tokens that look like an OCR'd number but are chemical formulas (臭氧 O3).
+_FORMULAS = frozenset({"O3", "O2"})
 _RANGE_DASH = re.compile(rf"(?<=[0-9年月])\s*[{re.escape(_DASHES)}]+\s*(?=[0-9])")
 
 
@@ -53,7 +55,7 @@ def _keeps_space(left: str, right: str) -> bool:
         return False
     if left.isdigit() and right.isdigit():
         return False
-    return left.isascii() and right.isascii() and (left.isalnum() or right.isalnum())
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
 
 
 def _widen(text: str) -> tuple[list[str], list[int]]:
@@ -105,7 +107,9 @@ def _fix_numbers(text: str) -> str:
         if not any(c.isdigit() for c in token) or token.isdigit():
             return token
         follows = text[match.end() : match.end() + 1]
-        if not (token[0].isdigit() or (follows and follows in _AFTER_NUMBER)):
+        precedes = text[match.start() - 1 : match.start()]
+        after_word = bool(precedes) and "\u4e00" <= precedes <= "\u9fff" and token not in _FORMULAS
+        if not (token[0].isdigit() or (follows and follows in _AFTER_NUMBER) or after_word):
             return token
         return "".join(_OCR_DIGIT.get(c, c) for c in token)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections import Counter
 from html.parser import HTMLParser
 from pathlib import PurePath
 
@@ -33,7 +32,7 @@ def read_text(data: bytes, filename: str) -> str:
     if suffix in (".html", ".htm"):
         return read_html(decode(data))
     if suffix in (".txt", ""):
-        return decode(data)
+        return unwrap(decode(data).split("\n"))
     raise UnreadableDocument(f"不支持的文件类型：{suffix}（支持 .docx、.pdf、.txt、.html）")
 
 
@@ -84,7 +83,7 @@ def read_pdf(data: bytes) -> str:
         raise UnreadableDocument("不是有效的 PDF 文件") from exc
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("PDF 没有文字层（扫描件需先做文字识别）")
-    return "\n".join(unwrap(page.split("\n")) for page in pages)
+    return unwrap("\n".join(pages).split("\n"))
 
 
 _SENTENCE_END = re.compile(r"[。；;：:！？!?）)】」”]$")
@@ -94,29 +93,33 @@ _LINE_START_MARKER = re.compile(
 
 
 def unwrap(lines: list[str]) -> str:
-    """Join the lines a PDF wrapped a paragraph into: a line as long as the page's longest lines that does not end
-    a sentence continues on the next line, unless that one starts with a heading marker or a label."""
+    """Join the lines a PDF or an OCR'd text wrapped a paragraph into.
+
+    A line at least 3/4 as long as the document's long lines (the 90th percentile, spaces not counted) that does
+    not end a sentence continues on the next line, unless that one starts with a heading marker or a label. A text
+    of whole paragraphs has few such lines (its paragraphs end with 。), so it passes unchanged.
+    """
     stripped = [line.strip() for line in lines]
-    lengths = Counter(len(line) for line in stripped if line)
-    if not lengths:
+    sizes = sorted(_size(line) for line in stripped if line)
+    if not sizes:
         return ""
-    full = (
-        max(lengths)
-        if len(lengths) < 3
-        else sorted(lengths.elements())[int(0.9 * (sum(lengths.values()) - 1))]
-    )
+    full = sizes[int(0.9 * (len(sizes) - 1))]
     out: list[str] = []
     joining = False
     for line in stripped:
         if not line:
             joining = False
             continue
-        if joining and out and not _LINE_START_MARKER.match(line):
+        if joining and out and not _LINE_START_MARKER.match(re.sub(r"\s+", "", line[:16])):
             out[-1] += line
         else:
             out.append(line)
-        joining = len(line) >= full - 2 and not _SENTENCE_END.search(line)
+        joining = _size(line) * 4 >= full * 3 and not _SENTENCE_END.search(line)
     return "\n".join(out)
+
+
+def _size(line: str) -> int:
+    return sum(1 for c in line if not c.isspace())
 
 
 _BLOCK_TAGS = frozenset(
