@@ -455,7 +455,8 @@ def _target_pattern() -> re.Pattern[str]:
     r = rules()
     units = _alt(r.units)
     return re.compile(
-        rf"(?P<cmp>{_alt(tuple(sorted(r.prefix, key=len, reverse=True)))})?\s*(?P<num>{_NUMBER})\s*"
+        rf"(?P<cmp>{_alt(tuple(sorted(r.prefix, key=len, reverse=True)))})?\s*"
+        rf"(?P<num>{_NUMBER}|(?:{_alt(tuple(_FRACTIONS))})[{_CN_DIGITS}十百点]+)\s*"
         rf"(?P<unit>{units})?\s*(?P<post>{_alt(tuple(sorted(r.suffix, key=len, reverse=True)))})?"
     )
 
@@ -494,6 +495,39 @@ def _is_past(sentence: str) -> bool:
     return re.match(r"^\s*(?:19|20)\d{2}\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence) is not None
 
 
+#: Fractions written in words: "万分之三" → 3 万分之, "百分之九十" → 90 %.
+_FRACTIONS = {"百分之": "%", "千分之": "‰", "万分之": "万分之"}
+_CN_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_DIGITS = "".join(_CN_DIGIT_VALUES)
+
+
+def _chinese_number(text: str) -> Decimal:
+    """A small number in Chinese numerals: 三, 十五, 九十, 九十五, 一百, 九十九点五."""
+    whole, _, fraction = text.partition("点")
+    value = 0
+    current = 0
+    for ch in whole:
+        if ch == "十":
+            value += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            value += (current or 1) * 100
+            current = 0
+        else:
+            current = _CN_DIGIT_VALUES[ch]
+    value += current
+    digits = "".join(str(_CN_DIGIT_VALUES[c]) for c in fraction if c in _CN_DIGIT_VALUES)
+    return Decimal(f"{value}.{digits}") if digits else Decimal(value)
+
+
+def _value_and_unit(m: re.Match[str]) -> tuple[Decimal, str]:
+    num = m.group("num")
+    for word, unit in _FRACTIONS.items():
+        if num.startswith(word):
+            return _chinese_number(num[len(word) :]), unit
+    return Decimal(num), m.group("unit") or ""
+
+
 def _not_a_value(masked: str, m: re.Match[str]) -> bool:
     """A number inside a code or a range ("5+X", "PM2.5", "2021—2025", "第3"), or a date or document number."""
     before = masked[: m.start("num")][-1:]
@@ -509,7 +543,8 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     """The comparator before the value, overridden by 以上/以下 after it where the clause ends there; a number with
     以上/以下 inside a phrase ("10蒸吨/小时以下燃煤锅炉") only limits a scope."""
     r = rules()
-    cmp_word, post, unit = m.group("cmp"), m.group("post"), m.group("unit")
+    cmp_word, post = m.group("cmp"), m.group("post")
+    unit = _value_and_unit(m)[1]
     comparator: Comparator | None = r.prefix[cmp_word] if cmp_word else None
     if post:
         rest = masked[m.end() :]
@@ -562,14 +597,15 @@ def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
             if clause.rstrip().endswith("分别") and len(indicators) > 1:
                 respectively = indicators[1:]
                 indicators = indicators[:1]
+        value, unit = _value_and_unit(m)
         for indicator in indicators:
             out.append(
                 PlanTarget(
                     text=sentence.strip(),
                     indicator=indicator,
                     comparator=comparator,
-                    value=Decimal(m.group("num")),
-                    unit=m.group("unit") or "",
+                    value=value,
+                    unit=unit,
                     deadline=deadline,
                     span=Span(start + clause_start, start + m.end()),
                 )
@@ -607,8 +643,10 @@ def _phase_patterns() -> tuple[re.Pattern[str], ...]:
         rf"(?P<name>第[{_CN}\d]+阶段(?:\s*[:：]\s*[^(（。，,;；\s]{{1,16}})?|{_alt(r.period_words)}"
         rf"|[\u4e00-\u9fff]{{1,10}}阶段)"
     )
+    # The name's range may leave out the year ("总结验收阶段（11月—12月）"): it is the previous phase's.
+    yearless = _DATE_RANGE.replace(r"(?P<y1>\d{4})\s*年?", r"(?:(?P<y1>\d{4})\s*年?)?", 1)
     return (
-        re.compile(rf"{name}\s*[(（]\s*{_DATE_RANGE}\s*[)）]"),
+        re.compile(rf"{name}\s*[(（]\s*{yearless}\s*[)）]"),
         re.compile(rf"{_DATE_RANGE}\s*[，,:：]?\s*(?:为|是)?\s*(?P<name>[\u4e00-\u9fff]{{1,10}}阶段)"),
     )
 
@@ -622,22 +660,37 @@ def _month(year: str | None, month: str | None, default: str) -> str | None:
     return f"{int(year):04d}-{m:02d}"
 
 
+def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str] | None:
+    y1, y2, m1, m2 = m.group("y1"), m.group("y2"), m.group("m1"), m.group("m2")
+    if not (y2 or m2):
+        return None
+    if y1 is None:
+        if previous is None or previous.end is None or m1 is None:
+            return None
+        y1 = previous.end[:4]
+        if (_month(y1, m1, "1") or "") <= previous.end:
+            y1 = str(int(y1) + 1)
+    start = _month(y1, m1, "1")
+    end = _month(y2 or y1, m2, "12")
+    if start is None or end is None or end < start:
+        return None
+    return start, end
+
+
 def _phases(lines: list[_Line]) -> list[PlanPhase]:
     out: list[PlanPhase] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str]] = set()
     for line in lines:
         for pattern in _phase_patterns():
             for m in pattern.finditer(line.text):
-                y1, y2 = m.group("y1"), m.group("y2") or m.group("y1")
-                if not (m.group("y2") or m.group("m2")):
+                found = _phase_range(m, out[-1] if out else None)
+                if found is None or found in seen:
                     continue
-                start = _month(y1, m.group("m1"), "1")
-                end = _month(y2, m.group("m2"), "12")
-                if start is None or end is None or end < start or (start, end) in seen:
-                    continue
-                seen.add((start, end))
-                name = re.sub(r"^(?:[一二三四五六七八九十]是|[{_CN}]+、)", "", m.group("name"))
-                out.append(PlanPhase(name, start, end, Span(line.start + m.start(), line.start + m.end())))
+                seen.add(found)
+                name = re.sub(rf"^(?:[一二三四五六七八九十]是|[{_CN}]+、)", "", m.group("name"))
+                out.append(
+                    PlanPhase(name, found[0], found[1], Span(line.start + m.start(), line.start + m.end()))
+                )
     return out
 
 

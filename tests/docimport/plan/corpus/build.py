@@ -1,6 +1,6 @@
 """Rebuild the binary documents of the evaluation corpus from their sources (``sources/*.txt``).
 
-``dongchuan-2024-points.docx``: one paragraph a line; lines starting with "|" are the rows of a table.
+``dongchuan-2024-points.docx``, ``linjiang-2023-forest.docx``: one paragraph a line; lines starting with "|" are the rows of a table.
 ``pingchuan-2021-plan.pdf``: A4 pages drawn with matplotlib in SimHei (from the ``mplfonts`` wheel), the text
 embedded as a TrueType text layer and wrapped at 36 characters a line, as a published PDF wraps its paragraphs.
 
@@ -77,4 +77,5 @@ def build_pdf(source: Path, target: Path) -> None:
 
 if __name__ == "__main__":
     build_docx(HERE / "sources" / "dongchuan-2024-points.txt", HERE / "dongchuan-2024-points.docx")
+    build_docx(HERE / "sources" / "linjiang-2023-forest.txt", HERE / "linjiang-2023-forest.docx")
     build_pdf(HERE / "sources" / "pingchuan-2021-plan.txt", HERE / "pingchuan-2021-plan.pdf")
