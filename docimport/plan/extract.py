@@ -333,6 +333,7 @@ def split_units(value: str) -> tuple[str, ...]:
 class _Assignment:
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
+    end: int = 0
 
     def add(self, lead: tuple[str, ...], cooperating: tuple[str, ...]) -> None:
         self.lead.extend(u for u in lead if u not in self.lead)
@@ -417,26 +418,31 @@ def _free_form(sentence: str) -> _Assignment | None:
     return a
 
 
+def _assignments_in(text: str, blankets: list[str]) -> list[_Assignment]:
+    """The assignments one line of an item states: a label line, brackets after the item, or a clause in words."""
+    if _is_label_line(text):
+        return [_label_values(text, blankets)]
+    found: list[_Assignment] = []
+    for bm in _BRACKET_GROUP.finditer(text):
+        inner = bm.group(1)
+        a = _label_values(inner, blankets) if _has_label(inner) else _free_form(inner)
+        if a is not None:
+            found.append(a)
+    for clause in re.split(r"[。；;]", _BRACKET_GROUP.sub("", text)):
+        a = _free_form(clause)
+        if a is not None:
+            found.append(a)
+    return found
+
+
 def _assignment_of(node: _Node, blankets: list[str]) -> _Assignment:
+    """What a heading's own line and body assign; ``end`` is the end of the last line that assigned something."""
     found = _Assignment()
-    texts = ([node.line.text] if node.line is not None else []) + [b.text for b in node.body]
-    for text in texts:
-        if _is_label_line(text):
-            a = _label_values(text, blankets)
+    for line in ([node.line] if node.line is not None else []) + node.body:
+        for a in _assignments_in(line.text, blankets):
             found.add(tuple(a.lead), tuple(a.cooperating))
-            continue
-        for bm in _BRACKET_GROUP.finditer(text):
-            inner = bm.group(1)
-            if _has_label(inner):
-                a = _label_values(inner, blankets)
-            else:
-                a = _free_form(inner) or _Assignment()
-            found.add(tuple(a.lead), tuple(a.cooperating))
-        plain = _BRACKET_GROUP.sub("", text)
-        for clause in re.split(r"[。；;]", plain):
-            a2 = _free_form(clause)
-            if a2 is not None:
-                found.add(tuple(a2.lead), tuple(a2.cooperating))
+            if not a.empty:
+                found.end = line.end
     return found
 
 
@@ -771,8 +777,10 @@ def _tasks(root: _Node, blankets: list[str]) -> list[PlanTask]:
         found = assigned.get(id(node))
         if found is None or any(id(d) in assigned for d in _walk(node)):
             continue
-        end = node.body[-1].end if node.body else node.end
-        body = "\n".join(([node.line.text] if node.line else []) + [b.text for b in node.body])
+        end = max(found.end, node.end)
+        body = "\n".join(
+            ([node.line.text] if node.line else []) + [b.text for b in node.body if b.end <= end]
+        )
         out.append(
             PlanTask(
                 node.ref(),

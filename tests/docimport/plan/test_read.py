@@ -1,0 +1,100 @@
+"""Reading each input format into lines, in document order."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfWriter
+
+from docimport.plan.extract import extract_plan
+from docimport.plan.read import UnreadableDocument, read_text, unwrap
+
+CORPUS = Path(__file__).parent / "corpus"
+TEXT = "一、重点任务\n1.林草覆盖率。到2023年底，全市林草覆盖率稳定在41%以上。\n牵头单位：市林草局\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_txt_in_each_encoding(encoding: str) -> None:
+    assert read_text(TEXT.encode(encoding), "plan.txt").splitlines() == TEXT.splitlines()
+
+
+def test_docx_keeps_paragraph_and_table_order() -> None:
+    document = docx.Document()
+    document.add_paragraph("一、工作安排")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "第一阶段（2024年1月—3月）"
+    table.cell(0, 1).text = "动员部署"
+    merged = table.cell(1, 0).merge(table.cell(1, 1))
+    merged.text = "合并的单元格"
+    document.add_paragraph("二、保障措施")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = read_text(buffer.getvalue(), "plan.docx").splitlines()
+    assert lines == ["一、工作安排", "第一阶段（2024年1月—3月）", "动员部署", "合并的单元格", "二、保障措施"]
+
+
+def test_html_drops_scripts_styles_and_head_and_breaks_blocks() -> None:
+    html = (
+        "<html><head><title>标题</title><style>p{color:red}</style><script>var a = '牵头单位：假';</script></head>"
+        "<body><div>一、目标</div><p>到2025年，森林覆盖率<b>达到</b>34%。</p><ul><li>牵头单位：市林业局</li></ul>"
+        "<script>document.write('配合单位：假')</script></body></html>"
+    )
+    assert read_text(html.encode(), "plan.html").splitlines() == [
+        "一、目标",
+        "到2025年，森林覆盖率达到34%。",
+        "牵头单位：市林业局",
+    ]
+
+
+def test_pdf_text_layer_with_wrapped_lines_joined() -> None:
+    text = read_text((CORPUS / "pingchuan-2021-plan.pdf").read_bytes(), "plan.pdf")
+    assert "到2025年，受污染耕地安全利用率达到93%左右" in text  # wrapped over a page break in the PDF
+    assert "第一章 规划背景" in text.splitlines()
+
+
+def test_unwrap_joins_only_full_lines_that_do_not_end_a_sentence() -> None:
+    lines = [
+        "到2024年底，全市林草覆盖率稳定在",
+        "41%以上。",
+        "牵头单位：市林草局",
+        "到2024年底，全市林草覆盖率达到了。",
+        "二、任务",
+    ]
+    assert unwrap(lines).splitlines() == [
+        "到2024年底，全市林草覆盖率稳定在41%以上。",
+        "牵头单位：市林草局",
+        "到2024年底，全市林草覆盖率达到了。",
+        "二、任务",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"not a zip", "plan.docx", "docx"),
+        (b"%PDF-1.4 broken", "plan.pdf", "PDF"),
+        (b"x", "plan.xlsx", "不支持"),
+    ],
+)
+def test_unreadable_documents_are_refused(data: bytes, filename: str, message: str) -> None:
+    with pytest.raises(UnreadableDocument, match=message):
+        read_text(data, filename)
+
+
+def test_every_corpus_format_is_read() -> None:
+    for suffix in (".txt", ".html", ".docx", ".pdf"):
+        documents = [p for p in CORPUS.iterdir() if p.suffix == suffix]
+        assert documents, suffix
+        assert extract_plan(documents[0].read_bytes(), documents[0].name).targets
+
+
+def test_pdf_without_a_text_layer_is_refused() -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # a scan's page: an image, no text
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(UnreadableDocument, match="文字层"):
+        read_text(buffer.getvalue(), "scan.pdf")
