@@ -52,6 +52,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_round_page.py
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/bench_reports.py
+	$(PY) benchmarks/bench_plan.py
+	$(PY) benchmarks/eval_plan.py
 
 prod-check: $(if $(NO_VENV),,$(STAMP))
 	$(PROD_CHECK_ENV) ECOCIV_VAR_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING

@@ -23,6 +23,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,8 +55,7 @@ def synthesise(pages: int) -> str:
     return "\n".join(copies)[: pages * CHARS_PER_PAGE]
 
 
-def best_of(repeat: int, run: object) -> float:
-    assert callable(run)
+def best_of(repeat: int, run: Callable[[], object]) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -64,11 +64,11 @@ def best_of(repeat: int, run: object) -> float:
     return min(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     data = synthesise(args.pages).encode("utf-8")
     baseline = best_of(args.repeat, lambda: normalise(read_text(data, "plan.txt")))
     seconds = best_of(args.repeat, lambda: extract_plan(data, "plan.txt"))
@@ -87,6 +87,7 @@ def main() -> None:
         f"extract_plan {seconds:.3f} s; {len(found.tasks)} tasks, {len(found.targets)} targets"
     )
     print(json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":

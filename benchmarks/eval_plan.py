@@ -24,11 +24,11 @@ if str(ROOT) not in sys.path:
 from docimport.plan.evaluate import FIELDS, documents, evaluate_document, overall  # noqa: E402
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "docimport" / "plan" / "corpus")
     parser.add_argument("--verbose", action="store_true", help="list the missed and the extra items")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     results = [evaluate_document(doc, truth) for doc, truth in documents(args.corpus)]
     header = f"{'document':36}" + "".join(f"{field + ' P/R':>16}" for field in FIELDS)
     print(header)
@@ -48,6 +48,7 @@ def main() -> None:
         summary[f"{field}_precision"] = round(total[field].precision, 4)
         summary[f"{field}_recall"] = round(total[field].recall, 4)
     print(json.dumps(summary, ensure_ascii=False))
+    return summary
 
 
 if __name__ == "__main__":
