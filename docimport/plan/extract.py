@@ -99,10 +99,11 @@ def _alt(words: tuple[str, ...]) -> str:
 class _Line:
     text: str
     start: int
+    stop: int | None = None  # where a joined line ends, when it is not start + len(text)
 
     @property
     def end(self) -> int:
-        return self.start + len(self.text)
+        return self.stop if self.stop is not None else self.start + len(self.text)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -124,6 +125,7 @@ _HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.+)$")),
     ("pcn", re.compile(rf"^([{_OPEN}][{_CN}]+[{_CLOSE}])\s*[、.．]?\s*(.+)$")),
     ("num", re.compile(r"^(\d{1,3})\s*(?:[.．、](?!\d)|\s)\s*(.+)$")),
+    ("rnum", re.compile(rf"^(\d{{1,3}})[{_CLOSE}]\s*(.+)$")),
     ("pnum", re.compile(rf"^([{_OPEN}]\d{{1,3}}[{_CLOSE}])\s*[、.．]?\s*(.+)$")),
     ("circle", re.compile(r"^([①-⑳])\s*[、.．]?\s*(.+)$")),
 )
@@ -268,7 +270,7 @@ def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
 # Units and assignments
 
 _BRACKET_GROUP = re.compile(r"[(（]((?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
-_UNIT_SPLIT = re.compile(r"[、，,;；/]")
+_UNIT_SPLIT = re.compile(r"[、，,;；/ ]")
 
 
 def _has_label(text: str) -> bool:
@@ -435,10 +437,28 @@ def _assignments_in(text: str, blankets: list[str]) -> list[_Assignment]:
     return found
 
 
+def _item_lines(node: _Node) -> list[_Line]:
+    """A heading's own line and body, a label standing alone on its line joined with the value on the next."""
+    lines = ([node.line] if node.line is not None else []) + node.body
+    out: list[_Line] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if _is_label_line(line.text) and re.fullmatch(r"[^:：]+[:：]\s*", line.text) and k + 1 < len(lines):
+            following = lines[k + 1]
+            if not _is_label_line(following.text):
+                out.append(_Line(line.text + following.text, line.start, following.end))
+                k += 2
+                continue
+        out.append(line)
+        k += 1
+    return out
+
+
 def _assignment_of(node: _Node, blankets: list[str]) -> _Assignment:
     """What a heading's own line and body assign; ``end`` is the end of the last line that assigned something."""
     found = _Assignment()
-    for line in ([node.line] if node.line is not None else []) + node.body:
+    for line in _item_lines(node):
         for a in _assignments_in(line.text, blankets):
             found.add(tuple(a.lead), tuple(a.cooperating))
             if not a.empty:
@@ -467,13 +487,20 @@ def _target_pattern() -> re.Pattern[str]:
     )
 
 
+#: The last year of a five-year plan period: "到“十四五”末" → 2025.
+_PERIOD_END = re.compile(r"(?:到|至)\s*[“\"]?(十[一二三四五六七八九]五)[”\"]?\s*(?:时期|规划期)?(?:末|期末)")
+_PERIOD_LAST_YEAR = {f"十{d}五": 2005 + 5 * i for i, d in enumerate("一二三四五六七八九", start=1)}
+
+
 def _deadlines(sentence: str) -> list[tuple[int, int]]:
-    """(position, year) of each deadline in a sentence: "到2023年底", "2025年前", "至2030年"."""
+    """(position, year) of each deadline in a sentence: "到2023年底", "2025年前", "至2030年", "到“十四五”末"."""
     out: list[tuple[int, int]] = []
     for m in _YEAR.finditer(sentence):
         if m.group("to") or m.group("when"):
             out.append((m.start(), int(m.group("y"))))
-    return out
+    for m in _PERIOD_END.finditer(sentence):
+        out.append((m.start(), _PERIOD_LAST_YEAR[m.group(1)]))
+    return sorted(out)
 
 
 def _indicator(clause: str) -> str:

@@ -3,8 +3,8 @@
 - full-width ASCII (digits, letters, %, ., -, /, +) becomes half-width; the Chinese punctuation the rules read
   (、，；：（）！？) stays as written;
 - line ends become "\\n", and spaces at the ends of lines go;
-- spaces inside Chinese text go (an OCR'd "林 草 覆盖率" becomes "林草覆盖率"); a space between two Latin words
-  stays;
+- single spaces inside Chinese text go (an OCR'd "林 草 覆盖率" becomes "林草覆盖率"); a space between two Latin
+  words stays, and a wide gap (two spaces or more, a tab, an ideographic space) becomes one space;
 - an OCR'd letter inside a number (2O23 → 2023, 4l% → 41%) becomes the digit it stands for;
 - the dash of a range between numbers (—, –, －, ~, ～, ‐, −, ——) becomes one "—".
 
@@ -69,8 +69,6 @@ def _widen(text: str) -> tuple[list[str], list[int]]:
             ch = "\n"
         elif 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_WIDE:
             ch = chr(code - 0xFEE0)
-        elif ch == "\u3000":
-            ch = " "
         chars.append(ch)
         origin.append(i)
     return chars, origin
@@ -88,7 +86,10 @@ def _drop_spaces(chars: list[str], origin: list[int]) -> tuple[list[str], list[i
             while j < n and chars[j] in _SPACES:
                 j += 1
             at_line_edge = not out or out[-1] == "\n" or j >= n or chars[j] == "\n"
-            if not at_line_edge and _keeps_space(out[-1], chars[j]):
+            # A wide gap (two spaces or more, a tab, an ideographic space) separates names in a list
+            # ("市发展改革委　市工信局"); a single space inside Chinese text is OCR noise.
+            wide = j - i > 1 or chars[i] in "\t\u3000"
+            if not at_line_edge and (wide or _keeps_space(out[-1], chars[j])):
                 out.append(" ")
                 out_origin.append(origin[i])
             i = j

@@ -51,26 +51,64 @@ def decode(data: bytes) -> str:
 
 
 def read_docx(data: bytes) -> str:
-    """Paragraphs and tables in body order; each table cell's paragraphs become lines (a merged cell once)."""
-
+    """Paragraphs and tables in body order. A table's cells become lines (a merged cell once), except a task table
+    (a header naming 牵头单位 or 责任单位), whose rows become numbered items with label lines (``table_lines``)."""
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableDocument("不是有效的 .docx 文件") from exc
     lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             lines.append(Paragraph(child, document).text)
         elif child.tag == qn("w:tbl"):
+            rows: list[list[str]] = []
             for row in Table(child, document).rows:
                 seen: set[int] = set()
+                cells: list[str] = []
                 for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    lines.extend(p.text for p in cell.paragraphs)
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append(cell.text)
+                rows.append(cells)
+            lines.extend(table_lines(rows))
     return "\n".join(lines)
+
+
+_LEAD_HEADER = re.compile(r"牵头|责任单位|责任部门|主责")
+_COOPERATING_HEADER = re.compile(r"配合|参与|协办|协同")
+_NUMBER_HEADER = re.compile(r"序号|编号")
+_TASK_HEADER = re.compile(r"任务|内容|措施|事项|工作|名称")
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as lines. A task table (序号 | 任务 | 牵头单位 | 配合单位 …) becomes "1.任务" followed by
+    "牵头单位：…" and "配合单位：…" lines, the layout the rules read; any other table one line a cell."""
+    header = [re.sub(r"\s+", "", cell) for cell in rows[0]] if rows else []
+    lead = next((i for i, h in enumerate(header) if _LEAD_HEADER.search(h)), None)
+    if lead is None:
+        return [line for row in rows for cell in row for line in cell.split("\n")]
+    cooperating = next((i for i, h in enumerate(header) if _COOPERATING_HEADER.search(h) and i != lead), None)
+    number = next((i for i, h in enumerate(header) if _NUMBER_HEADER.search(h)), None)
+    task = next(
+        (i for i, h in enumerate(header) if _TASK_HEADER.search(h) and i not in (lead, cooperating, number)),
+        None,
+    )
+    out: list[str] = []
+    for k, row in enumerate(rows[1:], start=1):
+        cell = {i: " ".join(row[i].split()) if i < len(row) else "" for i in range(len(header))}
+        marker = cell[number] if number is not None and cell[number].rstrip(".、").isdigit() else str(k)
+        title = cell[task] if task is not None else ""
+        out.append(f"{marker.rstrip('.、')}.{title}")
+        out.append(f"牵头单位：{cell[lead]}")
+        if cooperating is not None and cell[cooperating]:
+            out.append(f"配合单位：{cell[cooperating]}")
+        out.extend(
+            f"{header[i]}：{cell[i]}"
+            for i in range(len(header))
+            if i not in (lead, cooperating, number, task) and cell[i]
+        )
+    return out
 
 
 def read_pdf(data: bytes) -> str:
@@ -83,7 +121,14 @@ def read_pdf(data: bytes) -> str:
         raise UnreadableDocument("不是有效的 PDF 文件") from exc
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("PDF 没有文字层（扫描件需先做文字识别）")
-    return unwrap("\n".join(pages).split("\n"))
+    lines = [line for line in "\n".join(pages).split("\n") if not _PAGE_NUMBER.match(line.strip())]
+    return unwrap(lines)
+
+
+#: A line that is only a page number: "- 3 -", "— 3 —", "3", "第3页", "3/12".
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
 
 
 _SENTENCE_END = re.compile(r"[。；;：:！？!?）)】」”]$")
@@ -124,40 +169,55 @@ def _size(line: str) -> int:
 
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer blockquote pre dd dt "
-    "title hr".split()
+    "hr".split()
 )
 _SKIP_TAGS = frozenset("script style noscript template head".split())
 
 
 class _TextParser(HTMLParser):
+    """Text of the body, a block element a line; tables collected by row and cell and written by ``table_lines``."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
-        self.title: list[str] = []
-        self.in_title = False
+        self.tables: list[
+            list[list[str]]
+        ] = []  # open tables (nested ones stack), each a list of rows of cells
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002 (HTMLParser's signature)
-        if tag == "title":
-            self.in_title = True
-        elif tag in _SKIP_TAGS:
+        if tag in _SKIP_TAGS:
             self.skipping += 1
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        elif tag == "table":
+            self.tables.append([])
+        elif self.tables and tag == "tr":
+            self.tables[-1].append([])
+        elif self.tables and tag in ("td", "th"):
+            if not self.tables[-1]:
+                self.tables[-1].append([])
+            self.tables[-1][-1].append("")
+        elif tag in _BLOCK_TAGS:
+            self._write("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        elif tag in _SKIP_TAGS:
+        if tag in _SKIP_TAGS:
             self.skipping = max(0, self.skipping - 1)
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        elif tag == "table" and self.tables:
+            rows = [row for row in self.tables.pop() if row]
+            self._write("\n" + "\n".join(table_lines(rows)) + "\n")
+        elif tag in _BLOCK_TAGS:
+            self._write("\n")
 
     def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title.append(data)
-        elif not self.skipping:
-            self.parts.append(data.replace("\n", " "))
+        if not self.skipping:
+            self._write(data.replace("\n", " "))
+
+    def _write(self, text: str) -> None:
+        table = self.tables[-1] if self.tables else None
+        if table and table[-1]:
+            table[-1][-1] += text
+        elif table is None:
+            self.parts.append(text)
 
 
 def read_html(html: str) -> str:

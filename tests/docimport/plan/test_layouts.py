@@ -342,3 +342,32 @@ def test_as_json_has_the_issue_shape() -> None:
         "projects_total": None,
     }
     assert Comparator("≥") is Comparator.GE
+
+
+def test_five_year_plan_end_is_a_deadline() -> None:
+    assert _targets(extract_text("到“十四五”末，全市森林覆盖率达到34%。")) == [("=", Decimal(34), "%", 2025)]
+    assert _targets(extract_text("到十五五期末，森林覆盖率不低于36%。")) == [("≥", Decimal(36), "%", 2030)]
+
+
+def test_label_alone_on_its_line_and_units_apart_by_wide_spaces() -> None:
+    result = extract_text(
+        "1）推进绿化。完成造林。\n牵头单位：\n市林业局\n配合单位：市财政局　市统计局  市水务局\n"
+    )
+    assert _tasks(result) == [("1", ("市林业局",), ("市财政局", "市统计局", "市水务局"))]
+    assert result.text[result.tasks[0].span.end - 4 : result.tasks[0].span.end] == "市水务局"
+
+
+def test_task_table_rows_become_tasks() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415 (the reader's helper, tested through the rules)
+
+    rows = [
+        ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+        ["1", "编制生态文明建设规划", "市生态环境局", "市发展改革委、市财政局", "2022年12月"],
+        ["2", "落实河湖长制", "市水务局", "", "长期"],
+    ]
+    result = extract_text("附件\n重点任务分工表\n" + "\n".join(table_lines(rows)))
+    assert _tasks(result) == [
+        ("1", ("市生态环境局",), ("市发展改革委", "市财政局")),
+        ("2", ("市水务局",), ()),
+    ]
+    assert [t.title for t in result.tasks] == ["编制生态文明建设规划", "落实河湖长制"]

@@ -98,3 +98,35 @@ def test_pdf_without_a_text_layer_is_refused() -> None:
     writer.write(buffer)
     with pytest.raises(UnreadableDocument, match="文字层"):
         read_text(buffer.getvalue(), "scan.pdf")
+
+
+def test_task_tables_in_docx_and_html_become_items_with_labels() -> None:
+    document = docx.Document()
+    document.add_paragraph("附件：任务分工表")
+    table = document.add_table(rows=2, cols=4)
+    for j, text in enumerate(["序号", "工作任务", "牵头单位", "配合单位"]):
+        table.cell(0, j).text = text
+    for j, text in enumerate(["1", "推进河湖长制", "市水务局", "市自然资源局、市林业局"]):
+        table.cell(1, j).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    expected = [
+        "附件：任务分工表",
+        "1.推进河湖长制",
+        "牵头单位：市水务局",
+        "配合单位：市自然资源局、市林业局",
+    ]
+    assert read_text(buffer.getvalue(), "plan.docx").splitlines() == expected
+    html = (
+        "<p>附件：任务分工表</p><table><tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td>1</td><td>推进河湖长制</td><td>市水务局</td><td><p>市自然资源局、市林业局</p></td></tr></table>"
+    )
+    assert read_text(html.encode(), "plan.html").splitlines() == expected
+
+
+def test_page_numbers_of_a_pdf_are_dropped_and_do_not_stop_a_paragraph() -> None:
+    writer_lines = ["到2024年底，全市林草覆盖率稳定在", "— 3 —", "41%以上。"]
+    from docimport.plan.read import _PAGE_NUMBER  # noqa: PLC0415
+
+    kept = [line for line in writer_lines if not _PAGE_NUMBER.match(line)]
+    assert unwrap(kept) == "到2024年底，全市林草覆盖率稳定在41%以上。"
