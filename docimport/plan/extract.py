@@ -420,11 +420,27 @@ def _free_form(sentence: str) -> _Assignment | None:
     return a
 
 
+def _trailing_labels(text: str) -> int | None:
+    """Where labels start after a sentence of the same line (not inside brackets), if they do."""
+    r = rules()
+    m = re.search(rf"[。；;]\s*((?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：])", text)
+    if m is None:
+        return None
+    before = text[: m.start(1)]
+    depth = sum(before.count(c) for c in _OPEN) - sum(before.count(c) for c in _CLOSE)
+    return m.start(1) if depth == 0 else None
+
+
 def _assignments_in(text: str, blankets: list[str]) -> list[_Assignment]:
     """The assignments one line of an item states: a label line, brackets after the item, or a clause in words."""
     if _is_label_line(text):
         return [_label_values(text, blankets)]
     found: list[_Assignment] = []
+    tail = _trailing_labels(text)
+    if tail is not None:
+        # "…完成改造企业不少于25家。责任单位：省生态环境厅、省工业和信息化厅": labels after the item's last sentence.
+        found.append(_label_values(text[tail:], blankets))
+        text = text[:tail]
     for bm in _BRACKET_GROUP.finditer(text):
         inner = bm.group(1)
         a = _label_values(inner, blankets) if _has_label(inner) else _free_form(inner)

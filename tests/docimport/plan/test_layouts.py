@@ -371,3 +371,12 @@ def test_task_table_rows_become_tasks() -> None:
         ("2", ("市水务局",), ()),
     ]
     assert [t.title for t in result.tasks] == ["编制生态文明建设规划", "落实河湖长制"]
+
+
+def test_labels_after_the_last_sentence_of_the_item_line() -> None:
+    result = extract_text(
+        "（一）深入打好蓝天保卫战。完成改造企业不少于25家。责任单位：省生态环境厅、省工业和信息化厅\n"
+        "（二）碧水保卫战。推进治理（详见附表：牵头单位一栏）。\n"
+    )
+    assert _tasks(result) == [("(一)", ("省生态环境厅", "省工业和信息化厅"), ())]
+    assert _targets(result) == [("≥", Decimal(25), "家", None)]
