@@ -119,6 +119,7 @@ def _lines(text: str) -> list[_Line]:
 
 #: (style, pattern): the marker is group 1, the rest of the line group 2. Tried in this order.
 _HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^(第[{_CN}\d]+(?:部分|篇))\s*[:：、.]?\s*(.*)$")),
     ("chapter", re.compile(rf"^(第[{_CN}\d]+章)\s*[:：、.]?\s*(.*)$")),
     ("section", re.compile(rf"^(第[{_CN}\d]+节)\s*[:：、.]?\s*(.*)$")),
     ("task", re.compile(rf"^(任务[{_CN}\d]+)\s*[:：、.．]?\s*(.+)$")),
@@ -382,8 +383,22 @@ def _strip_blankets(text: str, blankets: list[str]) -> str:
     return "".join(kept)
 
 
-def _label_values(text: str, blankets: list[str]) -> _Assignment:
-    """ "牵头单位：A、B；配合单位：C" (a line, or the inside of a bracket) → lead A, B; cooperating C."""
+@dataclass
+class _Context:
+    """What one document's assignments share: its blanket units, and whether it says that the first unit of a
+    list is the lead ("列第一位的为牵头单位")."""
+
+    first_is_lead: bool = False
+    blankets: list[str] = field(default_factory=list)
+
+
+_FIRST_IS_LEAD = re.compile(r"(?:列|排|居)?(?:在)?(?:第一位|首位|第一个)的?(?:单位)?(?:为|是)牵头单位")
+_LEAD_MARK = re.compile(r"\s*[(（]\s*牵头\s*[)）]$")
+
+
+def _label_values(text: str, ctx: _Context) -> _Assignment:
+    """ "牵头单位：A、B；配合单位：C" (a line, or the inside of a bracket) → lead A, B; cooperating C. In a 责任单位
+    list, a unit marked "（牵头）" leads and the others cooperate; so does the first one where the document says so."""
     r = rules()
     labels = r.lead_labels + r.cooperating_labels
     pattern = re.compile(rf"({_alt(labels)})\s*[:：]")
@@ -391,12 +406,24 @@ def _label_values(text: str, blankets: list[str]) -> _Assignment:
     matches = list(pattern.finditer(text))
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        value = _strip_blankets(text[m.end() : end], blankets).strip().strip("；;，,。 ")
+        value = _strip_blankets(text[m.end() : end], ctx.blankets).strip().strip("；;，,。 ")
+        if m.group(1) not in r.lead_labels:
+            found.add((), split_units(value))
+            continue
+        worded = _free_form(value)
+        if worded is not None:  # "责任单位：市发展改革委牵头，市工信局配合"
+            found.add(tuple(worded.lead), tuple(worded.cooperating))
+            continue
         units = split_units(value)
-        if m.group(1) in r.lead_labels:
-            found.add(units, ())
+        marked = [u for u in units if _LEAD_MARK.search(u)]
+        if marked:
+            found.add(
+                tuple(_LEAD_MARK.sub("", u) for u in marked), tuple(u for u in units if u not in marked)
+            )
+        elif ctx.first_is_lead and "牵头" not in m.group(1) and len(units) > 1:
+            found.add(units[:1], units[1:])
         else:
-            found.add((), units)
+            found.add(units, ())
     return found
 
 
@@ -431,19 +458,19 @@ def _trailing_labels(text: str) -> int | None:
     return m.start(1) if depth == 0 else None
 
 
-def _assignments_in(text: str, blankets: list[str]) -> list[_Assignment]:
+def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
     """The assignments one line of an item states: a label line, brackets after the item, or a clause in words."""
     if _is_label_line(text):
-        return [_label_values(text, blankets)]
+        return [_label_values(text, ctx)]
     found: list[_Assignment] = []
     tail = _trailing_labels(text)
     if tail is not None:
         # "…完成改造企业不少于25家。责任单位：省生态环境厅、省工业和信息化厅": labels after the item's last sentence.
-        found.append(_label_values(text[tail:], blankets))
+        found.append(_label_values(text[tail:], ctx))
         text = text[:tail]
     for bm in _BRACKET_GROUP.finditer(text):
         inner = bm.group(1)
-        a = _label_values(inner, blankets) if _has_label(inner) else _free_form(inner)
+        a = _label_values(inner, ctx) if _has_label(inner) else _free_form(inner)
         if a is not None:
             found.append(a)
     for clause in re.split(r"[。；;]", _BRACKET_GROUP.sub("", text)):
@@ -471,11 +498,11 @@ def _item_lines(node: _Node) -> list[_Line]:
     return out
 
 
-def _assignment_of(node: _Node, blankets: list[str]) -> _Assignment:
+def _assignment_of(node: _Node, ctx: _Context) -> _Assignment:
     """What a heading's own line and body assign; ``end`` is the end of the last line that assigned something."""
     found = _Assignment()
     for line in _item_lines(node):
-        for a in _assignments_in(line.text, blankets):
+        for a in _assignments_in(line.text, ctx):
             found.add(tuple(a.lead), tuple(a.cooperating))
             if not a.empty:
                 found.end = line.end
@@ -809,10 +836,10 @@ def _walk(node: _Node) -> list[_Node]:
     return out
 
 
-def _tasks(root: _Node, blankets: list[str]) -> list[PlanTask]:
+def _tasks(root: _Node, ctx: _Context) -> list[PlanTask]:
     assigned: dict[int, _Assignment] = {}
     for node in _walk(root):
-        a = _assignment_of(node, blankets)
+        a = _assignment_of(node, ctx)
         if not a.empty:
             assigned[id(node)] = a
     out: list[PlanTask] = []
@@ -842,8 +869,9 @@ def extract_text(text: str) -> PlanExtraction:
     norm = normalise(text).text
     lines = _lines(norm)
     root, title = _build_tree(lines)
-    blankets: list[str] = []
-    tasks = _tasks(root, blankets)
+    ctx = _Context(first_is_lead=_FIRST_IS_LEAD.search(norm) is not None)
+    blankets = ctx.blankets
+    tasks = _tasks(root, ctx)
     for sentence, _start in _sentences(norm):
         units = _blanket_units(sentence)
         if units:

@@ -380,3 +380,30 @@ def test_labels_after_the_last_sentence_of_the_item_line() -> None:
     )
     assert _tasks(result) == [("(一)", ("省生态环境厅", "省工业和信息化厅"), ())]
     assert _targets(result) == [("≥", Decimal(25), "家", None)]
+
+
+def test_lead_marked_inside_a_list_of_responsible_units() -> None:
+    result = extract_text(
+        "1.推进节能。强化能耗双控。\n责任单位：市发展改革委（牵头）、市工信局、市统计局\n"
+        "2.发展循环经济。推进园区改造。\n责任单位：市发展改革委牵头，市工信局、市商务局配合\n"
+        "3.河长制。落实河长制。\n责任单位：市水务局、市自然资源局\n"
+    )
+    assert _tasks(result) == [
+        ("1", ("市发展改革委",), ("市工信局", "市统计局")),
+        ("2", ("市发展改革委",), ("市工信局", "市商务局")),
+        ("3", ("市水务局", "市自然资源局"), ()),
+    ]
+
+
+def test_first_listed_unit_leads_where_the_document_says_so() -> None:
+    result = extract_text(
+        "各项任务的责任单位中，列第一位的为牵头单位。\n1.河长制。落实河长制。\n责任单位：市水务局、市自然资源局\n"
+        "2.林长制。落实林长制。\n牵头单位：市林业局、市财政局\n"
+    )
+    assert _tasks(result) == [("1", ("市水务局",), ("市自然资源局",)), ("2", ("市林业局", "市财政局"), ())]
+
+
+def test_parts_above_chapters() -> None:
+    result = extract_text("第一部分 总体要求\n第一章 目标\n到2025年，森林覆盖率达到34%。\n第二部分 任务\n")
+    assert [(h.marker, h.title) for h in result.headings] == [("第一部分", "总体要求"), ("第二部分", "任务")]
+    assert result.headings[0].children[0].marker == "第一章"
