@@ -81,12 +81,66 @@ _NUMBER_HEADER = re.compile(r"序号|编号")
 _TASK_HEADER = re.compile(r"任务|内容|措施|事项|工作|名称")
 
 
+_INDICATOR_HEADER = re.compile(r"指标")
+_UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
+_YEAR_HEADER = re.compile(r"((?:19|20)\d{2})\s*年?")
+_BASE_HEADER = re.compile(r"现状|基准|基期|基础|基数|现值")
+_TARGET_HEADER = re.compile(r"目标|规划|预期")
+_TARGET_CELL = re.compile(
+    r"^(?P<cmp>≥|≤|>|<|＞|＜|≧|≦)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s以]*?)\s*(?P<post>以上|以下|以内)?$"
+)
+_CELL_COMPARATOR = {"＞": ">", "＜": "<", "≧": "≥", "≦": "≤"}
+
+
+def indicator_table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
+    """An indicator table (指标 | 单位 | 2020年现状 | 2025年目标 …) as one sentence a target cell: "到2025年，
+    空气质量优良天数比例≥85%。" (a bare number reads "达到"), the form the target rules read. [] when the table is
+    not one: no 指标 column or no target column."""
+    indicator = next((i for i, h in enumerate(header) if _INDICATOR_HEADER.search(h)), None)
+    if indicator is None:
+        return []
+    unit_column = next((i for i, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
+    years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_HEADER.search(h))}
+    first = min(years.values(), default=0)
+    columns = [
+        i
+        for i, h in enumerate(header)
+        if i != indicator
+        and not _BASE_HEADER.search(h)
+        and (_TARGET_HEADER.search(h) or (i in years and (years[i] > first or len(years) == 1)))
+    ]
+    if not columns:
+        return []
+    out: list[str] = []
+    for row in rows:
+        cells = [" ".join(c.split()) for c in row] + [""] * (len(header) - len(row))
+        name = cells[indicator]
+        unit = (
+            cells[unit_column]
+            if unit_column is not None and cells[unit_column] not in ("—", "-", "/")
+            else ""
+        )
+        for i in columns:
+            m = _TARGET_CELL.match(cells[i])
+            if not name or m is None:
+                continue
+            comparator = _CELL_COMPARATOR.get(m.group("cmp") or "", m.group("cmp") or "达到")
+            when = f"到{years[i]}年，" if i in years else ""
+            out.append(
+                f"{when}{name}{comparator}{m.group('num')}{m.group('unit') or unit}{m.group('post') or ''}。"
+            )
+    return out
+
+
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A table as lines. A task table (序号 | 任务 | 牵头单位 | 配合单位 …) becomes "1.任务" followed by
     "牵头单位：…" and "配合单位：…" lines, the layout the rules read; any other table one line a cell."""
     header = [re.sub(r"\s+", "", cell) for cell in rows[0]] if rows else []
     lead = next((i for i, h in enumerate(header) if _LEAD_HEADER.search(h)), None)
     if lead is None:
+        targets = indicator_table_lines(header, rows[1:])
+        if targets:
+            return targets
         return [line for row in rows for cell in row for line in cell.split("\n")]
     cooperating = next((i for i, h in enumerate(header) if _COOPERATING_HEADER.search(h) and i != lead), None)
     number = next((i for i, h in enumerate(header) if _NUMBER_HEADER.search(h)), None)

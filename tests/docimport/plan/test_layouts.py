@@ -407,3 +407,29 @@ def test_parts_above_chapters() -> None:
     result = extract_text("第一部分 总体要求\n第一章 目标\n到2025年，森林覆盖率达到34%。\n第二部分 任务\n")
     assert [(h.marker, h.title) for h in result.headings] == [("第一部分", "总体要求"), ("第二部分", "任务")]
     assert result.headings[0].children[0].marker == "第一章"
+
+
+def test_indicator_table_rows_become_targets() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415 (the reader's helper, tested through the rules)
+
+    rows = [
+        ["序号", "指标名称", "单位", "2020年现状", "2025年目标", "指标属性"],
+        ["1", "空气质量优良天数比例", "%", "83.5", "≥85", "约束性"],
+        ["2", "PM2.5年均浓度", "微克/立方米", "38", "33以下", "约束性"],
+        ["3", "生态环境状况指数", "—", "56", "≥57", "预期性"],
+        ["4", "单位GDP能耗降低", "%", "—", "完成省下达任务", "约束性"],
+        ["5", "森林覆盖率", "%", "32.1", "34", "约束性"],
+    ]
+    result = extract_text("\n".join(table_lines(rows)))
+    assert [(t.indicator, *row) for t, row in zip(result.targets, _targets(result), strict=True)] == [
+        ("空气质量优良天数比例", "≥", Decimal(85), "%", 2025),
+        ("PM2.5年均浓度", "≤", Decimal(33), "微克/立方米", 2025),
+        ("生态环境状况指数", "≥", Decimal(57), "", 2025),
+        ("森林覆盖率", "=", Decimal(34), "%", 2025),
+    ]
+    assert table_lines([["阶段", "主要工作"], ["第一阶段", "动员部署"]]) == [
+        "阶段",
+        "主要工作",
+        "第一阶段",
+        "动员部署",
+    ]
