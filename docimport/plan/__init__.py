@@ -12,6 +12,7 @@ from docimport.plan.model import (
     ProjectsTotal,
     Span,
 )
+from docimport.plan.read import SUFFIXES, UnreadableDocument
 
 __all__ = [
     "as_json",
@@ -26,4 +27,6 @@ __all__ = [
     "ProjectCategory",
     "ProjectsTotal",
     "Span",
+    "SUFFIXES",
+    "UnreadableDocument",
 ]

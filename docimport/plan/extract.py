@@ -723,6 +723,10 @@ def _phase_patterns() -> tuple[re.Pattern[str], ...]:
     yearless = _DATE_RANGE.replace(r"(?P<y1>\d{4})\s*年?", r"(?:(?P<y1>\d{4})\s*年?)?", 1)
     return (
         re.compile(rf"{name}\s*[(（]\s*{yearless}\s*[)）]"),
+        # "验收阶段（2023年12月底前）": an end only; the phase starts after the previous one.
+        re.compile(
+            rf"{name}\s*[(（]\s*(?P<y2>\d{{4}})\s*年\s*(?P<m2>\d{{1,2}})\s*月(?:底|末)?(?:前|以前|之前)\s*[)）]"
+        ),
         re.compile(rf"{_DATE_RANGE}\s*[，,:：]?\s*(?:为|是)?\s*(?P<name>[\u4e00-\u9fff]{{1,10}}阶段)"),
     )
 
@@ -737,7 +741,13 @@ def _month(year: str | None, month: str | None, default: str) -> str | None:
 
 
 def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str] | None:
-    y1, y2, m1, m2 = m.group("y1"), m.group("y2"), m.group("m1"), m.group("m2")
+    groups = m.groupdict()
+    y1, y2, m1, m2 = groups.get("y1"), groups.get("y2"), groups.get("m1"), groups.get("m2")
+    if "y1" not in groups:  # an end only: from the month after the previous phase's end
+        if previous is None or previous.end is None or y2 is None:
+            return None
+        year, month = int(previous.end[:4]), int(previous.end[5:])
+        y1, m1 = (str(year + 1), "1") if month == 12 else (str(year), str(month + 1))
     if not (y2 or m2):
         return None
     if y1 is None:

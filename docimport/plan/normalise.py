@@ -4,7 +4,8 @@
   (、，；：（）！？) stays as written;
 - line ends become "\\n", and spaces at the ends of lines go;
 - single spaces inside Chinese text go (an OCR'd "林 草 覆盖率" becomes "林草覆盖率"); a space between two Latin
-  words stays, and a wide gap (two spaces or more, a tab, an ideographic space) becomes one space;
+  words stays, and a wide gap (two spaces or more, a tab, an ideographic space) or a single space between two
+  units' names ("市发展改革委 市工信局") becomes one space;
 - an OCR'd letter inside a number (2O23 → 2023, 4l% → 41%) becomes the digit it stands for;
 - the dash of a range between numbers (—, –, －, ~, ～, ‐, −, ——) becomes one "—".
 
@@ -25,6 +26,10 @@ _OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1"}
 #: A run of digits and letters OCR mistakes for digits, not touching a Latin letter.
 _NUMERIC_TOKEN = re.compile(r"(?<![A-Za-z])[0-9OolI][0-9OolI.]*(?![A-Za-z])")
 _AFTER_NUMBER = "年月日%个万亿项家座处条"
+#: A single space between the last character of a unit's name and the first of the next ("市发展改革委 市工信局")
+#: separates two names; elsewhere in Chinese text it is noise.
+_NAME_END = frozenset("局委办厅部院站心司团府会室队所社")
+_NAME_START = frozenset("市县区省州盟旗镇乡各国")
 #: Tokens that look like an OCR'd number but are chemical formulas (臭氧 O3).
 _FORMULAS = frozenset({"O3", "O2"})
 _RANGE_DASH = re.compile(rf"(?<=[0-9年月])\s*[{re.escape(_DASHES)}]+\s*(?=[0-9])")
@@ -88,7 +93,7 @@ def _drop_spaces(chars: list[str], origin: list[int]) -> tuple[list[str], list[i
             at_line_edge = not out or out[-1] == "\n" or j >= n or chars[j] == "\n"
             # A wide gap (two spaces or more, a tab, an ideographic space) separates names in a list
             # ("市发展改革委　市工信局"); a single space inside Chinese text is OCR noise.
-            wide = j - i > 1 or chars[i] in "\t\u3000"
+            wide = j - i > 1 or chars[i] in "\t\u3000" or (out[-1] in _NAME_END and chars[j] in _NAME_START)
             if not at_line_edge and (wide or _keeps_space(out[-1], chars[j])):
                 out.append(" ")
                 out_origin.append(origin[i])

@@ -433,3 +433,21 @@ def test_indicator_table_rows_become_targets() -> None:
         "第一阶段",
         "动员部署",
     ]
+
+
+def test_a_phase_given_by_its_end_starts_after_the_previous_one() -> None:
+    result = extract_text(
+        "（一）动员阶段（2022年3月底前）。\n（二）实施阶段（2022年4月—2023年9月）。\n（三）验收阶段（2023年12月底前）。\n"
+    )
+    # The first phase has no start to read: it is left out rather than guessed.
+    assert [(p.name, p.start, p.end) for p in result.phases] == [
+        ("实施阶段", "2022-04", "2023-09"),
+        ("验收阶段", "2023-10", "2023-12"),
+    ]
+
+
+def test_units_apart_by_a_single_space_but_ocr_spaces_go() -> None:
+    result = extract_text(
+        "1.河长制。落实河长制。\n牵头单位：市水务局 市自然资源局\n配合单位：市 生 态 环 境 局 、 市 林 草 局\n"
+    )
+    assert _tasks(result) == [("1", ("市水务局", "市自然资源局"), ("市生态环境局", "市林草局"))]

@@ -47,3 +47,8 @@ def test_origin_maps_each_character_back_to_the_source() -> None:
         assert source == ch or source in "０１２３O\r" or ch == "\n"
     assert raw[result.origin[result.text.index("林")]] == "林"
     assert result.origin == tuple(sorted(result.origin))
+
+
+def test_a_space_between_two_unit_names_stays() -> None:
+    assert normalise("市发展改革委 市工信局　市统计局").text == "市发展改革委 市工信局 市统计局"
+    assert normalise("市 生 态 环 境 局").text == "市生态环境局"
