@@ -392,6 +392,8 @@ class _Context:
     blankets: list[str] = field(default_factory=list)
 
 
+#: Another field of the item after the units: a short label and a colon (完成时限：, 责任人：, 时间节点：).
+_OTHER_FIELD = re.compile(r"[；;，,\s][\u4e00-\u9fff]{2,6}[:：]")
 _FIRST_IS_LEAD = re.compile(r"(?:列|排|居)?(?:在)?(?:第一位|首位|第一个)的?(?:单位)?(?:为|是)牵头单位")
 _LEAD_MARK = re.compile(r"\s*[(（]\s*牵头\s*[)）]$")
 
@@ -406,7 +408,9 @@ def _label_values(text: str, ctx: _Context) -> _Assignment:
     matches = list(pattern.finditer(text))
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        value = _strip_blankets(text[m.end() : end], ctx.blankets).strip().strip("；;，,。 ")
+        value = _strip_blankets(text[m.end() : end], ctx.blankets)
+        other = _OTHER_FIELD.search(value)  # "；完成时限：2023年12月底", "；责任人：…"
+        value = (value[: other.start()] if other else value).strip().strip("；;，,。 ")
         if m.group(1) not in r.lead_labels:
             found.add((), split_units(value))
             continue
@@ -612,6 +616,10 @@ def _not_a_value(masked: str, m: re.Match[str]) -> bool:
         return True
     if after[:1] in ("+", "—", "-", "~", "、", "至"):
         return True
+    if (after[:1] in (":", "：") and after[1:2].isdigit()) or (
+        before in (":", "：") and masked[m.start("num") - 2 : m.start("num") - 1].isdigit()
+    ):
+        return True  # a ratio: "1:1"
     return not m.group("unit") and after.startswith(rules().not_units)
 
 

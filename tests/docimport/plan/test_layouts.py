@@ -451,3 +451,16 @@ def test_units_apart_by_a_single_space_but_ocr_spaces_go() -> None:
         "1.河长制。落实河长制。\n牵头单位：市水务局 市自然资源局\n配合单位：市 生 态 环 境 局 、 市 林 草 局\n"
     )
     assert _tasks(result) == [("1", ("市水务局", "市自然资源局"), ("市生态环境局", "市林草局"))]
+
+
+def test_other_fields_in_the_bracket_are_not_units_and_ratios_are_not_targets() -> None:
+    result = extract_text(
+        "（一）环境卫生整治。清扫率达到85%以上。（责任单位：市城市管理局，各县（市、区）人民政府；完成时限：2023年12月底）\n"
+        "（二）农村人居环境。改造户厕。（牵头单位：市农业农村局；配合单位：市卫生健康委；责任人：各县分管负责同志）\n"
+        "（三）资金保障。各县按不低于1:1比例配套。\n"
+    )
+    assert _tasks(result) == [
+        ("(一)", ("市城市管理局", "各县（市、区）人民政府"), ()),
+        ("(二)", ("市农业农村局",), ("市卫生健康委",)),
+    ]
+    assert _targets(result) == [("≥", Decimal(85), "%", None)]
