@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePath
 
@@ -85,51 +86,74 @@ _INDICATOR_HEADER = re.compile(r"指标")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 _YEAR_HEADER = re.compile(r"((?:19|20)\d{2})\s*年?")
 _BASE_HEADER = re.compile(r"现状|基准|基期|基础|基数|现值")
-_TARGET_HEADER = re.compile(r"目标|规划|预期")
+_TARGET_HEADER = re.compile(r"目标|规划|预期|指标值|考核值|标准值")
 _TARGET_CELL = re.compile(
     r"^(?P<cmp>≥|≤|>|<|＞|＜|≧|≦)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s以]*?)\s*(?P<post>以上|以下|以内)?$"
 )
 _CELL_COMPARATOR = {"＞": ">", "＜": "<", "≧": "≥", "≦": "≤"}
 
 
-def indicator_table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
-    """An indicator table (指标 | 单位 | 2020年现状 | 2025年目标 …) as one sentence a target cell: "到2025年，
-    空气质量优良天数比例≥85%。" (a bare number reads "达到"), the form the target rules read. [] when the table is
-    not one: no 指标 column or no target column."""
-    indicator = next((i for i, h in enumerate(header) if _INDICATOR_HEADER.search(h)), None)
-    if indicator is None:
-        return []
-    unit_column = next((i for i, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
-    years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_HEADER.search(h))}
-    first = min(years.values(), default=0)
-    columns = [
-        i
-        for i, h in enumerate(header)
-        if i != indicator
-        and not _BASE_HEADER.search(h)
-        and (_TARGET_HEADER.search(h) or (i in years and (years[i] > first or len(years) == 1)))
-    ]
-    if not columns:
-        return []
-    out: list[str] = []
-    for row in rows:
-        cells = [" ".join(c.split()) for c in row] + [""] * (len(header) - len(row))
-        name = cells[indicator]
-        unit = (
-            cells[unit_column]
-            if unit_column is not None and cells[unit_column] not in ("—", "-", "/")
-            else ""
+@dataclass(frozen=True)
+class _TargetColumns:
+    """The columns of a table that hold targets: the indicator's name, its unit, the target values (a later year,
+    目标, 指标值 …; never 现状 or 基准) and the year each names."""
+
+    indicator: int
+    unit: int | None
+    values: tuple[int, ...]
+    years: dict[int, int]
+
+    @classmethod
+    def find(cls, header: list[str], exclude: tuple[int | None, ...] = ()) -> _TargetColumns | None:
+        indicator = next(
+            (i for i, h in enumerate(header) if _INDICATOR_HEADER.search(h) and i not in exclude), None
         )
-        for i in columns:
+        if indicator is None:
+            return None
+        years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_HEADER.search(h))}
+        first = min(years.values(), default=0)
+        values = tuple(
+            i
+            for i, h in enumerate(header)
+            if i != indicator
+            and i not in exclude
+            and not _BASE_HEADER.search(h)
+            and (_TARGET_HEADER.search(h) or (i in years and (years[i] > first or len(years) == 1)))
+        )
+        if not values:
+            return None
+        unit = next((i for i, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
+        return cls(indicator, unit, values, years)
+
+    def sentences(self, cells: list[str]) -> list[str]:
+        """One sentence a numeric target cell of a row: "到2025年，空气质量优良天数比例≥85%。" (a bare number reads
+        "达到"), the form the target rules read."""
+        name = cells[self.indicator]
+        unit = cells[self.unit] if self.unit is not None and cells[self.unit] not in ("—", "-", "/") else ""
+        out: list[str] = []
+        for i in self.values:
             m = _TARGET_CELL.match(cells[i])
             if not name or m is None:
                 continue
             comparator = _CELL_COMPARATOR.get(m.group("cmp") or "", m.group("cmp") or "达到")
-            when = f"到{years[i]}年，" if i in years else ""
+            when = f"到{self.years[i]}年，" if i in self.years else ""
             out.append(
                 f"{when}{name}{comparator}{m.group('num')}{m.group('unit') or unit}{m.group('post') or ''}。"
             )
-    return out
+        return out
+
+
+def _cells(row: list[str], width: int) -> list[str]:
+    return [" ".join(c.split()) for c in row][:width] + [""] * (width - len(row))
+
+
+def indicator_table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
+    """An indicator table (指标 | 单位 | 2020年现状 | 2025年目标 …) as one sentence a target cell; [] when the table
+    is not one (no 指标 column or no target column)."""
+    columns = _TargetColumns.find(header)
+    if columns is None:
+        return []
+    return [line for row in rows for line in columns.sentences(_cells(row, len(header)))]
 
 
 def table_lines(rows: list[list[str]]) -> list[str]:
@@ -148,9 +172,10 @@ def table_lines(rows: list[list[str]]) -> list[str]:
         (i for i, h in enumerate(header) if _TASK_HEADER.search(h) and i not in (lead, cooperating, number)),
         None,
     )
+    target_columns = _TargetColumns.find(header, exclude=(lead, cooperating, number))
     out: list[str] = []
     for k, row in enumerate(rows[1:], start=1):
-        cell = {i: " ".join(row[i].split()) if i < len(row) else "" for i in range(len(header))}
+        cell = _cells(row, len(header))
         marker = cell[number] if number is not None and cell[number].rstrip(".、").isdigit() else str(k)
         title = cell[task] if task is not None else ""
         out.append(f"{marker.rstrip('.、')}.{title}")
@@ -162,6 +187,8 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             for i in range(len(header))
             if i not in (lead, cooperating, number, task) and cell[i]
         )
+        if target_columns is not None:
+            out.extend(target_columns.sentences(cell))
     return out
 
 

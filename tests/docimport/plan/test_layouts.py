@@ -464,3 +464,21 @@ def test_other_fields_in_the_bracket_are_not_units_and_ratios_are_not_targets() 
         ("(二)", ("市农业农村局",), ("市卫生健康委",)),
     ]
     assert _targets(result) == [("≥", Decimal(85), "%", None)]
+
+
+def test_a_task_table_with_indicator_values_gives_tasks_and_targets() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415 (the reader's helper, tested through the rules)
+
+    rows = [
+        ["序号", "指标名称", "单位", "指标值", "指标属性", "现状值", "牵头单位", "配合单位"],
+        ["1", "生态文明建设工作占党政实绩考核的比例", "%", "≥20", "约束性", "20", "市委组织部", "市人社局"],
+        ["2", "河长制", "—", "全面实施", "约束性", "已实施", "市水务局", "市住建局、市自然资源局"],
+    ]
+    result = extract_text("\n".join(table_lines(rows)))
+    assert _tasks(result) == [
+        ("1", ("市委组织部",), ("市人社局",)),
+        ("2", ("市水务局",), ("市住建局", "市自然资源局")),
+    ]
+    assert [(t.indicator, *row) for t, row in zip(result.targets, _targets(result), strict=True)] == [
+        ("生态文明建设工作占党政实绩考核的比例", "≥", Decimal(20), "%", None)
+    ]
