@@ -208,7 +208,7 @@ def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
     if text[0] in _OPEN or text.startswith(("附件", "抄送", "《")):
         return False
     if _is_label_line(following.text):
-        # "（此处为标题）\n牵头单位：…" happens only for a numbered item; a bare line before labels is prose.
+        # A short line right before a label line is an item's text, not a heading over a body.
         return False
     return len(following.text) > len(text) and _match_heading(following) is None
 
@@ -908,7 +908,25 @@ def extract_text(text: str) -> PlanExtraction:
         projects_total=_projects(norm),
         blanket_units=tuple(dict.fromkeys(blankets)),
         title=title,
+        warnings=_warnings(root, tasks, targets),
     )
+
+
+def _warnings(root: _Node, tasks: list[PlanTask], targets: list[PlanTarget]) -> tuple[str, ...]:
+    """What the office should check by hand: the rules read nothing of a kind, or a task has no lead."""
+    out: list[str] = []
+    if not root.children:
+        out.append("未识别到标题层级（文件可能没有编号或标题行），请核对任务结构。")
+    if not tasks:
+        out.append("未识别到牵头单位或配合单位：文件可能没有责任分工，或其写法未被识别。")
+    out.extend(f"任务 {t.ref} 只有配合单位，没有牵头单位。" for t in tasks if not t.lead)
+    refs = [t.ref for t in tasks]
+    out.extend(
+        f"任务编号 {ref} 出现多次，请核对。" for ref in dict.fromkeys(r for r in refs if refs.count(r) > 1)
+    )
+    if not targets:
+        out.append("未识别到量化目标。")
+    return tuple(out)
 
 
 def extract_plan(data: bytes, filename: str) -> PlanExtraction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -482,3 +483,19 @@ def test_a_task_table_with_indicator_values_gives_tasks_and_targets() -> None:
     assert [(t.indicator, *row) for t, row in zip(result.targets, _targets(result), strict=True)] == [
         ("生态文明建设工作占党政实绩考核的比例", "≥", Decimal(20), "%", None)
     ]
+
+
+def test_warnings_name_what_to_check_by_hand() -> None:
+    assert extract_text("各县区要高度重视。").warnings == (
+        "未识别到标题层级（文件可能没有编号或标题行），请核对任务结构。",
+        "未识别到牵头单位或配合单位：文件可能没有责任分工，或其写法未被识别。",
+        "未识别到量化目标。",
+    )
+    result = extract_text(
+        "1.河长制。落实河长制。\n配合单位：市水务局\n1.林长制。森林覆盖率达到30%。\n牵头单位：市林业局\n"
+    )
+    assert result.warnings == ("任务 1 只有配合单位，没有牵头单位。", "任务编号 1 出现多次，请核对。")
+    sample = extract_text(
+        (Path(__file__).parent / "corpus" / "tianshui-2022.txt").read_text(encoding="utf-8")
+    )
+    assert sample.warnings == ()
