@@ -213,6 +213,7 @@ def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
     return len(following.text) > len(text) and _match_heading(following) is None
 
 
+_ANNEX = re.compile(rf"^(?:附件|附表)\s*[\d{_CN}]*\s*(?:[:：]|$)")
 _DOCUMENT_WORDS = re.compile(r"方案|规划|要点|意见|通知|计划|办法|纲要|行动|清单")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff“”《》（）()]+$")
 
@@ -238,6 +239,11 @@ def _build_tree(lines: list[_Line]) -> tuple[_Node, str]:
         if i < skip:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
+        if _ANNEX.match(line.text):
+            # An annex (附件：任务分工表) stands outside the plan's numbering: its items start again at the top.
+            del stack[1:]
+            root.body.append(line)
+            continue
         found = _match_heading(line)
         if found is None and _is_bare_heading(line, following):
             found = ("bare", "", line.text)

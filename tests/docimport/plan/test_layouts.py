@@ -499,3 +499,11 @@ def test_warnings_name_what_to_check_by_hand() -> None:
         (Path(__file__).parent / "corpus" / "tianshui-2022.txt").read_text(encoding="utf-8")
     )
     assert sample.warnings == ()
+
+
+def test_an_annex_starts_its_numbering_again_at_the_top() -> None:
+    result = extract_text(
+        "四、保障措施\n（一）加强领导。成立领导小组。\n附件：重点工程任务分工表\n"
+        "1.污水处理厂扩容工程\n牵头单位：县住房和城乡建设局\n2.矿山生态修复工程\n牵头单位：县自然资源局\n"
+    )
+    assert _tasks(result) == [("1", ("县住房和城乡建设局",), ()), ("2", ("县自然资源局",), ())]
