@@ -40,6 +40,7 @@ class Rules:
     unit_suffixes: tuple[str, ...]
     strip_suffixes: tuple[str, ...]
     lead_verbs: tuple[str, ...]
+    other_fields: tuple[str, ...]
     cooperating_verbs: tuple[str, ...]
     blanket_markers: tuple[str, ...]
     blanket_openers: tuple[str, ...]
@@ -70,6 +71,7 @@ def rules() -> Rules:
         unit_suffixes=_longest_first(a["unit_suffixes"]),
         strip_suffixes=_longest_first(a["strip_suffixes"]),
         lead_verbs=_longest_first(a["lead_verbs"]),
+        other_fields=_longest_first(a["other_fields"]),
         cooperating_verbs=_longest_first(a["cooperating_verbs"]),
         blanket_markers=tuple(b["markers"]),
         blanket_openers=_longest_first(b["openers"]),
@@ -175,7 +177,8 @@ _FINAL_PUNCT = "。；;，,：:、！？!?…"
 
 
 def _title_of(rest: str) -> str:
-    title = _TITLE_END.split(rest, maxsplit=1)[0]
+    labels = _trailing_labels(rest)
+    title = _TITLE_END.split(rest[:labels] if labels is not None else rest, maxsplit=1)[0]
     title = _BRACKET_GROUP.sub(lambda m: "" if _has_label(m.group(0)) else m.group(0), title)
     return title.strip().rstrip("：:，,")
 
@@ -399,7 +402,7 @@ class _Context:
 
 
 #: Another field of the item after the units: a short label and a colon (完成时限：, 责任人：, 时间节点：).
-_OTHER_FIELD = re.compile(r"[；;，,\s][\u4e00-\u9fff]{2,6}[:：]")
+_OTHER_FIELD_SEPARATED = r"[；;，,\s][\u4e00-\u9fff]{2,6}[:：]"
 _FIRST_IS_LEAD = re.compile(r"(?:列|排|居)?(?:在)?(?:第一位|首位|第一个)的?(?:单位)?(?:为|是)牵头单位")
 _LEAD_MARK = re.compile(r"\s*[(（]\s*牵头\s*[)）]$")
 
@@ -415,7 +418,7 @@ def _label_values(text: str, ctx: _Context) -> _Assignment:
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
         value = _strip_blankets(text[m.end() : end], ctx.blankets)
-        other = _OTHER_FIELD.search(value)  # "；完成时限：2023年12月底", "；责任人：…"
+        other = re.search(rf"{_OTHER_FIELD_SEPARATED}|(?:{_alt(r.other_fields)})\s*[:：]", value)
         value = (value[: other.start()] if other else value).strip().strip("；;，,。 ")
         if m.group(1) not in r.lead_labels:
             found.add((), split_units(value))
@@ -458,14 +461,14 @@ def _free_form(sentence: str) -> _Assignment | None:
 
 
 def _trailing_labels(text: str) -> int | None:
-    """Where labels start after a sentence of the same line (not inside brackets), if they do."""
+    """Where labels start after the item's text on the same line, outside brackets ("…。责任单位：…",
+    "1.编制规划 牵头单位：…"), if they do."""
     r = rules()
-    m = re.search(rf"[。；;]\s*((?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：])", text)
-    if m is None:
-        return None
-    before = text[: m.start(1)]
-    depth = sum(before.count(c) for c in _OPEN) - sum(before.count(c) for c in _CLOSE)
-    return m.start(1) if depth == 0 else None
+    for m in re.finditer(rf"(?:{_alt(r.lead_labels + r.cooperating_labels)})\s*[:：]", text):
+        before = text[: m.start()]
+        if sum(before.count(c) for c in _OPEN) == sum(before.count(c) for c in _CLOSE):
+            return m.start()
+    return None
 
 
 def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:

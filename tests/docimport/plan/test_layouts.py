@@ -507,3 +507,18 @@ def test_an_annex_starts_its_numbering_again_at_the_top() -> None:
         "1.污水处理厂扩容工程\n牵头单位：县住房和城乡建设局\n2.矿山生态修复工程\n牵头单位：县自然资源局\n"
     )
     assert _tasks(result) == [("1", ("县住房和城乡建设局",), ()), ("2", ("县自然资源局",), ())]
+
+
+def test_labels_on_the_item_line_other_fields_and_more_label_words() -> None:
+    result = extract_text(
+        "1.编制规划 牵头单位：市生态环境局 配合单位：市发展改革委\n"
+        "2.河长制。落实河长制。\n责任单位：市水务局 完成时限：2023年底\n"
+        "3.林长制。落实林长制。责任主体：各县区政府\n"
+        "4.湿地保护。加强保护。\n负责单位：市林业局\n参加单位：市自然资源局\n"
+    )
+    assert [(t.ref, t.title, t.lead, t.cooperating) for t in result.tasks] == [
+        ("1", "编制规划", ("市生态环境局",), ("市发展改革委",)),
+        ("2", "河长制", ("市水务局",), ()),
+        ("3", "林长制", ("各县区政府",), ()),
+        ("4", "湿地保护", ("市林业局",), ("市自然资源局",)),
+    ]
