@@ -53,6 +53,7 @@ class Rules:
     scope_prefixes: tuple[str, ...]
     scope_trailing: tuple[str, ...]
     past_markers: tuple[str, ...]
+    rate_words: tuple[str, ...]
     period_words: tuple[str, ...]
     total_openers: tuple[str, ...]
 
@@ -84,6 +85,7 @@ def rules() -> Rules:
         scope_prefixes=_longest_first(t["scope"]["prefixes"]),
         scope_trailing=tuple(t["scope"]["trailing"]),
         past_markers=tuple(t["past"]["markers"]),
+        rate_words=tuple(t["scope"]["rate_words"]),
         period_words=_longest_first(raw["phases"]["period_words"]),
         total_openers=_longest_first(raw["projects"]["total_openers"]),
     )
@@ -639,6 +641,8 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     cmp_word, post = m.group("cmp"), m.group("post")
     unit = _value_and_unit(m)[1]
     comparator: Comparator | None = r.prefix[cmp_word] if cmp_word else None
+    if comparator is None and unit in ("%", "‰") and masked[: m.start()].endswith(r.rate_words):
+        comparator = Comparator.EQ  # "农村饮用水卫生合格率100%": a rate stated with its value, no verb
     if post:
         rest = masked[m.end() :]
         clause_ends = not rest or rest[0] in "，,。；;、）)\n" or rest.startswith(("的水平", "水平"))

@@ -522,3 +522,10 @@ def test_labels_on_the_item_line_other_fields_and_more_label_words() -> None:
         ("3", "林长制", ("各县区政府",), ()),
         ("4", "湿地保护", ("市林业局",), ("市自然资源局",)),
     ]
+
+
+def test_a_rate_with_its_percentage_and_no_verb_and_compound_units() -> None:
+    result = extract_text(
+        "到2025年，农村饮用水卫生合格率100%，执法检查不少于4次/年。工业用水重复利用率比上年提高。"
+    )
+    assert _targets(result) == [("=", Decimal(100), "%", 2025), ("≥", Decimal(4), "次/年", 2025)]
