@@ -488,7 +488,11 @@ def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
         a = _label_values(inner, ctx) if _has_label(inner) else _free_form(inner)
         if a is not None:
             found.append(a)
-    for clause in re.split(r"[。；;]", _BRACKET_GROUP.sub("", text)):
+    # Brackets that assigned are read above; others stay ("各县（市、区）政府负责").
+    plain = _BRACKET_GROUP.sub(
+        lambda b: "" if _has_label(b.group(1)) or _free_form(b.group(1)) else b.group(0), text
+    )
+    for clause in re.split(r"[。；;]", plain):
         a = _free_form(clause)
         if a is not None:
             found.append(a)
@@ -578,12 +582,23 @@ def _indicator(clause: str) -> str:
     return text.strip("，,、：: ")
 
 
-def _is_past(sentence: str) -> bool:
+def _is_past(sentence: str, plan_year: int | None) -> bool:
     r = rules()
     if any(m in sentence for m in r.past_markers):
         return True
-    # "2020年，全市林草覆盖率为40.2%": a bare year opening the sentence states a result, not a deadline.
-    return re.match(r"^\s*(?:19|20)\d{2}\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence) is not None
+    # "2022年，全市PM2.5平均浓度为38微克/立方米": a bare year before the plan's own year opening the sentence
+    # states a result ("2024年，…达到88.9%以上" in a plan for 2024 is its goal).
+    m = re.match(r"^\s*((?:19|20)\d{2})\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence)
+    return m is not None and (plan_year is None or int(m.group(1)) < plan_year)
+
+
+def _plan_year(title: str, text: str) -> int | None:
+    """The year the plan starts from: the year in its title, else its earliest deadline."""
+    m = re.search(r"((?:19|20)\d{2})\s*(?:年|—)", title)
+    if m:
+        return int(m.group(1))
+    years = [year for _pos, year in _deadlines(text)]
+    return min(years) if years else None
 
 
 #: Fractions written in words: "万分之三" → 3 万分之, "百分之九十" → 90 %.
@@ -657,7 +672,7 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     return comparator
 
 
-def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
+def _targets_in(sentence: str, start: int, plan_year: int | None = None) -> list[PlanTarget]:
     """The targets of one sentence (up to 。): a deadline named anywhere before a value in the sentence applies to
     it, across ；; a clause (between ；) reporting the past has none."""
     if not re.search(r"\d", sentence):
@@ -681,7 +696,7 @@ def _targets_in(sentence: str, start: int) -> list[PlanTarget]:
         segment_end = min(
             (i for i in (masked.find(c, m.end()) for c in "；;") if i >= 0), default=len(masked)
         )
-        if _is_past(sentence[segment_start:segment_end]):
+        if _is_past(sentence[segment_start:segment_end], plan_year):
             continue
         clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
         clause = sentence[clause_start : m.start()]
@@ -908,10 +923,11 @@ def extract_text(text: str) -> PlanExtraction:
         if units:
             blankets.extend(units)
     targets: list[PlanTarget] = []
+    plan_year = _plan_year(title, norm)
     for sentence, start in _sentences(norm, _FULL_SENTENCE):
         if _is_label_line(sentence.strip()):
             continue
-        targets.extend(_targets_in(sentence, start))
+        targets.extend(_targets_in(sentence, start, plan_year))
     return PlanExtraction(
         text=norm,
         headings=tuple(c.freeze() for c in root.children),

@@ -1,6 +1,6 @@
 """The labelled corpus: the reader keeps the precision and recall it reached (benchmarks/eval_plan.py prints them).
 
-On the eleven documents it reached 1.00 on every field; the floor leaves a small margin so that one more document
+On the twelve documents it reached 1.00 on every field; the floor leaves a small margin so that one more document
 or a reworded truth does not fail the suite, while a regression of a rule does.
 """
 

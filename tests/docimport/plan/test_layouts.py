@@ -529,3 +529,13 @@ def test_a_rate_with_its_percentage_and_no_verb_and_compound_units() -> None:
         "到2025年，农村饮用水卫生合格率100%，执法检查不少于4次/年。工业用水重复利用率比上年提高。"
     )
     assert _targets(result) == [("=", Decimal(100), "%", 2025), ("≥", Decimal(4), "次/年", 2025)]
+
+
+def test_a_bare_year_is_past_only_before_the_plans_own_year() -> None:
+    text = "某市2024年水生态环境保护工作计划\n2023年，优良比例为86%。\n2024年，全市国控断面水质优良比例达到88.9%以上。\n"
+    assert _targets(extract_text(text)) == [("≥", Decimal("88.9"), "%", None)]
+
+
+def test_brackets_inside_a_unit_in_words_stay() -> None:
+    result = extract_text("①划定保护区。市生态环境局负责，各县（市、区）政府配合。\n")
+    assert _tasks(result) == [("①", ("市生态环境局",), ("各县（市、区）政府",))]

@@ -1,7 +1,7 @@
 """Rebuild the binary documents of the evaluation corpus from their sources (``sources/*.txt``).
 
 ``dongchuan-2024-points.docx``, ``linjiang-2023-forest.docx``: one paragraph a line; lines starting with "|" are the rows of a table.
-``pingchuan-2021-plan.pdf``: A4 pages drawn with matplotlib in SimHei (from the ``mplfonts`` wheel), the text
+``pingchuan-2021-plan.pdf``, ``baishi-2024-water.pdf``: A4 pages drawn with matplotlib in SimHei (from the ``mplfonts`` wheel), the text
 embedded as a TrueType text layer and wrapped at 36 characters a line, as a published PDF wraps its paragraphs.
 
 Usage: ``.venv/bin/python tests/docimport/plan/corpus/build.py`` (the outputs are committed; run it after editing
@@ -79,3 +79,4 @@ if __name__ == "__main__":
     build_docx(HERE / "sources" / "dongchuan-2024-points.txt", HERE / "dongchuan-2024-points.docx")
     build_docx(HERE / "sources" / "linjiang-2023-forest.txt", HERE / "linjiang-2023-forest.docx")
     build_pdf(HERE / "sources" / "pingchuan-2021-plan.txt", HERE / "pingchuan-2021-plan.pdf")
+    build_pdf(HERE / "sources" / "baishi-2024-water.txt", HERE / "baishi-2024-water.pdf")
