@@ -6,7 +6,8 @@
 - single spaces inside Chinese text go (an OCR'd "林 草 覆盖率" becomes "林草覆盖率"); a space between two Latin
   words stays, and a wide gap (two spaces or more, a tab, an ideographic space) or a single space between two
   units' names ("市发展改革委 市工信局") becomes one space;
-- an OCR'd letter inside a number (2O23 → 2023, 4l% → 41%) becomes the digit it stands for;
+- an OCR'd letter inside a number (2O23 → 2023, 4l% → 41%) becomes the digit it stands for, and a few
+  characters OCR confuses in the label words (単位, 配台, 责仼 …) become the right ones;
 - the dash of a range between numbers (—, –, －, ~, ～, ‐, −, ——) becomes one "—".
 
 ``Normalised.origin[i]`` is the offset in the original text of normalised character ``i``: spans are offsets
@@ -122,10 +123,15 @@ def _fix_numbers(text: str) -> str:
     return _NUMERIC_TOKEN.sub(fix, text)
 
 
+#: Characters OCR confuses in the words the rules look for (same length: the offsets do not move).
+_OCR_WORDS = {"単位": "单位", "配台": "配合", "责仼": "责任", "牽头": "牵头", "牵失": "牵头", "部鬥": "部门"}
+_OCR_WORD = re.compile("|".join(_OCR_WORDS))
+
+
 def normalise(text: str) -> Normalised:
     chars, origin = _widen(text)
     chars, origin = _drop_spaces(chars, origin)
-    fixed = _fix_numbers("".join(chars))
+    fixed = _OCR_WORD.sub(lambda m: _OCR_WORDS[m.group(0)], _fix_numbers("".join(chars)))
     # Range dashes: one "—" for the whole run (and its spaces), mapped to the run's first character.
     out: list[str] = []
     out_origin: list[int] = []

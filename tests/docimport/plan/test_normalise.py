@@ -52,3 +52,9 @@ def test_origin_maps_each_character_back_to_the_source() -> None:
 def test_a_space_between_two_unit_names_stays() -> None:
     assert normalise("市发展改革委 市工信局　市统计局").text == "市发展改革委 市工信局 市统计局"
     assert normalise("市 生 态 环 境 局").text == "市生态环境局"
+
+
+def test_ocr_confusions_in_label_words() -> None:
+    result = normalise("牽头単位：市林草局\n配台単位：市水务局")
+    assert result.text == "牵头单位：市林草局\n配合单位：市水务局"
+    assert len(result.origin) == len(result.text)
