@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePath
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
@@ -59,9 +60,11 @@ def read_docx(data: bytes) -> str:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableDocument("不是有效的 .docx 文件") from exc
     lines: list[str] = []
+    numbers = _Numbering(document)
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            lines.append(numbers.marker(paragraph) + paragraph.text)
         elif child.tag == qn("w:tbl"):
             rows: list[list[str]] = []
             for row in Table(child, document).rows:
@@ -74,6 +77,107 @@ def read_docx(data: bytes) -> str:
                 rows.append(cells)
             lines.extend(table_lines(rows))
     return "\n".join(lines)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 105 → 一百零五, 115 → 一百一十五 (up to 999)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens = "" if n < 20 else _CN_DIGITS[n // 10]
+        return tens + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    if rest == 0:
+        tail = ""
+    elif rest < 10:
+        tail = "零" + _CN_DIGITS[rest]
+    else:
+        tail = ("一" if rest < 20 else "") + chinese_numeral(rest)
+    return _CN_DIGITS[n // 100] + "百" + tail
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(
+        ("chineseCounting", "ideographTraditional", "taiwaneseCounting", "chineseLegalSimplified")
+    ):
+        return chinese_numeral(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else str(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers ("一、", "（一）", "1."), which python-docx leaves out of a paragraph's text:
+    rendered from numbering.xml (the level's format and text) with a counter per list and level."""
+
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[
+            tuple[str, int], tuple[str, str, int]
+        ] = {}  # (numId, ilvl) → (numFmt, lvlText, start)
+        self.counters: dict[str, list[int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract: dict[str, Any] = {
+            a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))
+        }
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            definition = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if definition is None:
+                continue
+            for lvl in definition.findall(qn("w:lvl")):
+                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
+                    _val(lvl, "w:numFmt", "decimal"),
+                    _val(lvl, "w:lvlText", ""),
+                    int(_val(lvl, "w:start", "1")),
+                )
+
+    def marker(self, paragraph: Any) -> str:
+        num_pr = _num_pr(paragraph)
+        if num_pr is None or not self.levels:
+            return ""
+        num_id, ilvl = num_pr
+        level = self.levels.get((num_id, ilvl))
+        if level is None or level[0] in ("bullet", "none"):
+            return ""
+        counters = self.counters.setdefault(num_id, [])
+        while len(counters) <= ilvl:
+            counters.append(0)
+        counters[ilvl] += 1
+        del counters[ilvl + 1 :]
+        text = level[1]
+        for k in range(ilvl + 1):
+            fmt, _, start = self.levels.get((num_id, k), ("decimal", "", 1))
+            text = text.replace(f"%{k + 1}", _format_number(counters[k] + start - 1, fmt))
+        return text
+
+
+def _val(element: Any, tag: str, default: str) -> str:
+    child = element.find(qn(tag))
+    value = child.get(qn("w:val")) if child is not None else None
+    return value if value is not None else default
+
+
+def _num_pr(paragraph: Any) -> tuple[str, int] | None:
+    """The paragraph's list (numId, level), from its own properties or its style's."""
+    style = getattr(paragraph.style, "element", None)
+    for owner in (paragraph._p.pPr, style.pPr if style is not None else None):
+        num_pr = owner.find(qn("w:numPr")) if owner is not None else None
+        if num_pr is not None:
+            num_id = num_pr.find(qn("w:numId"))
+            if num_id is None or num_id.get(qn("w:val")) == "0":
+                return None
+            return num_id.get(qn("w:val")), int(_val(num_pr, "w:ilvl", "0"))
+    return None
 
 
 _LEAD_HEADER = re.compile(r"牵头|责任单位|责任部门|主责")

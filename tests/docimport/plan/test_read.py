@@ -130,3 +130,79 @@ def test_page_numbers_of_a_pdf_are_dropped_and_do_not_stop_a_paragraph() -> None
 
     kept = [line for line in writer_lines if not _PAGE_NUMBER.match(line)]
     assert unwrap(kept) == "到2024年底，全市林草覆盖率稳定在41%以上。"
+
+
+def _numbered_docx(paragraphs: list[tuple[str, int | None]]) -> bytes:
+    """A .docx whose list numbers come from Word's numbering (一、 then （一）), not from the text."""
+    from docx.oxml import parse_xml  # noqa: PLC0415 (only these tests build numbering XML)
+    from docx.oxml.ns import nsdecls  # noqa: PLC0415
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+            "</w:abstractNum>"
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, level in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+            )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_automatic_list_numbers_are_written_out() -> None:
+    data = _numbered_docx(
+        [
+            ("总体要求", 0),
+            ("指导思想", 1),
+            ("工作原则", 1),
+            ("重点任务", 0),
+            ("生态制度", 1),
+            ("编制规划。", 2),
+            ("牵头单位：市生态环境局", None),
+            ("河长制。", 2),
+            ("牵头单位：市水务局", None),
+        ]
+    )
+    assert read_text(data, "plan.docx").splitlines() == [
+        "一、总体要求",
+        "（一）指导思想",
+        "（二）工作原则",
+        "二、重点任务",
+        "（一）生态制度",
+        "1.编制规划。",
+        "牵头单位：市生态环境局",
+        "2.河长制。",
+        "牵头单位：市水务局",
+    ]
+    result = extract_plan(data, "plan.docx")
+    assert [(t.ref, t.lead) for t in result.tasks] == [
+        ("二.(一).1", ("市生态环境局",)),
+        ("二.(一).2", ("市水务局",)),
+    ]
+
+
+def test_chinese_numerals() -> None:
+    from docimport.plan.read import chinese_numeral  # noqa: PLC0415
+
+    assert [chinese_numeral(n) for n in (1, 10, 11, 20, 23, 100, 105, 115, 120)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十三",
+        "一百",
+        "一百零五",
+        "一百一十五",
+        "一百二十",
+    ]
