@@ -180,6 +180,7 @@ def _num_pr(paragraph: Any) -> tuple[str, int] | None:
     return None
 
 
+_HEADER_LENGTH = 20
 _LEAD_HEADER = re.compile(r"牵头|责任单位|责任部门|主责")
 _COOPERATING_HEADER = re.compile(r"配合|参与|协办|协同")
 _NUMBER_HEADER = re.compile(r"序号|编号")
@@ -264,6 +265,9 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     """A table as lines. A task table (序号 | 任务 | 牵头单位 | 配合单位 …) becomes "1.任务" followed by
     "牵头单位：…" and "配合单位：…" lines, the layout the rules read; any other table one line a cell."""
     header = [re.sub(r"\s+", "", cell) for cell in rows[0]] if rows else []
+    if any(len(h) > _HEADER_LENGTH for h in header):
+        # A layout table (a web page's whole article in a cell) has no header row.
+        return [line for row in rows for cell in row for line in cell.split("\n")]
     lead = next((i for i, h in enumerate(header) if _LEAD_HEADER.search(h)), None)
     if lead is None:
         targets = indicator_table_lines(header, rows[1:])

@@ -206,3 +206,20 @@ def test_chinese_numerals() -> None:
         "一百一十五",
         "一百二十",
     ]
+
+
+def test_a_layout_table_holding_the_whole_article_is_read_as_text() -> None:
+    html = (
+        "<table><tr><td><a href='/'>首页</a></td></tr><tr><td><div>一、重点任务</div><p>1.河长制。落实河长制。</p>"
+        "<p>牵头单位：市水务局</p><table><tr><td>附表</td></tr></table></td></tr></table>"
+    )
+    assert read_text(html.encode(), "plan.html").splitlines() == [
+        "首页",
+        "一、重点任务",
+        "1.河长制。落实河长制。",
+        "牵头单位：市水务局",
+        "附表",
+    ]
+    assert [(t.ref, t.lead) for t in extract_plan(html.encode(), "plan.html").tasks] == [
+        ("一.1", ("市水务局",))
+    ]
