@@ -370,9 +370,8 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
-        self.tables: list[
-            list[list[str]]
-        ] = []  # open tables (nested ones stack), each a list of rows of cells
+        # Open tables (nested ones stack), each a list of rows, a row a list of cells, a cell a list of pieces.
+        self.tables: list[list[list[list[str]]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002 (HTMLParser's signature)
         if tag in _SKIP_TAGS:
@@ -384,7 +383,7 @@ class _TextParser(HTMLParser):
         elif self.tables and tag in ("td", "th"):
             if not self.tables[-1]:
                 self.tables[-1].append([])
-            self.tables[-1][-1].append("")
+            self.tables[-1][-1].append([])
         elif tag in _BLOCK_TAGS:
             self._write("\n")
 
@@ -392,7 +391,7 @@ class _TextParser(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skipping = max(0, self.skipping - 1)
         elif tag == "table" and self.tables:
-            rows = [row for row in self.tables.pop() if row]
+            rows = [["".join(cell) for cell in row] for row in self.tables.pop() if row]
             self._write("\n" + "\n".join(table_lines(rows)) + "\n")
         elif tag in _BLOCK_TAGS:
             self._write("\n")
@@ -404,7 +403,7 @@ class _TextParser(HTMLParser):
     def _write(self, text: str) -> None:
         table = self.tables[-1] if self.tables else None
         if table and table[-1]:
-            table[-1][-1] += text
+            table[-1][-1].append(text)
         elif table is None:
             self.parts.append(text)
 
