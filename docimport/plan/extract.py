@@ -351,6 +351,7 @@ class _Assignment:
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
     end: int = 0
+    only_label_lines: bool = True  # every unit came from label lines after the heading's line
 
     def add(self, lead: tuple[str, ...], cooperating: tuple[str, ...]) -> None:
         self.lead.extend(u for u in lead if u not in self.lead)
@@ -528,7 +529,23 @@ def _assignment_of(node: _Node, ctx: _Context) -> _Assignment:
             found.add(tuple(a.lead), tuple(a.cooperating))
             if not a.empty:
                 found.end = line.end
+                if line.start == node.start or not _is_label_line(line.text):
+                    found.only_label_lines = False
     return found
+
+
+def _lift_trailing_labels(assigned: dict[int, _Assignment], nodes: list[_Node]) -> None:
+    """Label lines after an item's last sub-item belong to the item ("1.…\n（1）…\n（2）…\n牵头单位：…"): moved up
+    when the last sub-item's only assignment is those lines and no other sub-item has one."""
+    for node in nodes:
+        found = assigned.get(id(node))
+        parent = node.parent
+        if found is None or not found.only_label_lines or parent is None or parent.style == "root":
+            continue
+        siblings = parent.children
+        if len(siblings) > 1 and siblings[-1] is node and id(parent) not in assigned:
+            if not any(id(s) in assigned for s in siblings[:-1]):
+                assigned[id(parent)] = assigned.pop(id(node))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -930,6 +947,7 @@ def _tasks(root: _Node, ctx: _Context) -> list[PlanTask]:
         a = _assignment_of(node, ctx)
         if not a.empty:
             assigned[id(node)] = a
+    _lift_trailing_labels(assigned, _walk(root))
     out: list[PlanTask] = []
     for node in _walk(root):
         found = assigned.get(id(node))
