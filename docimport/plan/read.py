@@ -284,6 +284,10 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     out: list[str] = []
     for k, row in enumerate(rows[1:], start=1):
         cell = _cells(row, len(header))
+        if not cell[lead] or len({c for c in cell if c}) == 1:
+            # A group row ("一、大气污染防治" across the table) or a row without a unit: its text as it is.
+            out.extend(dict.fromkeys(c for c in cell if c))
+            continue
         marker = cell[number] if number is not None and cell[number].rstrip(".、").isdigit() else str(k)
         title = cell[task] if task is not None else ""
         out.append(f"{marker.rstrip('.、')}.{title}")
@@ -302,7 +306,6 @@ def table_lines(rows: list[list[str]]) -> list[str]:
 
 def read_pdf(data: bytes) -> str:
     """The text layer of each page; lines a paragraph was wrapped into are joined again (see ``unwrap``)."""
-
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
