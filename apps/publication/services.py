@@ -18,7 +18,7 @@ from apps.review.services import workflow_step
 from .access import REFUSAL, can_publish
 from .models import YEAR_KINDS, PortalSetting, PortalStatus, Publication, PublicationKind
 from .snapshots import build_snapshot
-from .workflow import PUBLICATION_WORKFLOW, REASON_REQUIRED, PublicationAction
+from .workflow import PUBLICATION_WORKFLOW, PublicationAction
 
 #: The kinds a plan document may be uploaded as.
 PLAN_FILE_KINDS = {"pdf", "docx"}
@@ -77,9 +77,7 @@ def publication_transition(*, publication: Publication, action: str, actor: User
     _require(actor, program)
     if action not in PublicationAction.values:
         raise DomainError(f"未知操作「{action}」。")
-    reason = (reason or "").strip()
-    if action in REASON_REQUIRED and not reason:
-        raise DomainError("撤回须填写理由。")
+    reason = PUBLICATION_WORKFLOW.checked_comment(action, reason)
     now = timezone.now()
     changes: dict[str, object]
     if action == PublicationAction.PUBLISH:

@@ -31,6 +31,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 #: Actions that need a reason.
-REASON_REQUIRED = {PublicationAction.WITHDRAW}
+REASON_REQUIRED = {PublicationAction.WITHDRAW: _("撤回须填写理由。")}
 
-PUBLICATION_WORKFLOW = Workflow(PublicationStatus, PublicationAction, TRANSITIONS)
+PUBLICATION_WORKFLOW = Workflow(PublicationStatus, PublicationAction, TRANSITIONS, REASON_REQUIRED)

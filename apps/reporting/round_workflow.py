@@ -31,7 +31,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 #: A reopening says why (closing may carry a note).
-COMMENT_REQUIRED = {RoundAction.REOPEN}
+COMMENT_REQUIRED = {RoundAction.REOPEN: _("重新开放填报须填写理由。")}
 
-ROUND_WORKFLOW = Workflow(RoundStatus, RoundAction, TRANSITIONS)
+ROUND_WORKFLOW = Workflow(RoundStatus, RoundAction, TRANSITIONS, COMMENT_REQUIRED)
 register("reporting.reportinground", ROUND_WORKFLOW)

@@ -42,7 +42,6 @@ from .models import (
     ReportingRound,
     ValueRevision,
 )
-from .round_workflow import COMMENT_REQUIRED as ROUND_COMMENT_REQUIRED
 from .round_workflow import ROUND_WORKFLOW, RoundAction, RoundStatus
 from .selectors import evidence_completeness, user_obligations
 from .validation import Check, check_number, is_change
@@ -156,9 +155,7 @@ def reporting_round_transition(*, reporting_round: ReportingRound, action: str, 
     action = RoundAction(action)
     if not can_manage_program(actor, reporting_round.program):
         raise PermissionDeniedError(_("只有生态办管理员可以关闭或重新开放填报。"))
-    comment = (comment or "").strip()
-    if action in ROUND_COMMENT_REQUIRED and not comment:
-        raise DomainError(_("重新开放填报须填写理由。"))
+    comment = ROUND_WORKFLOW.checked_comment(action, comment)
     check_model_values(ReportingRound, note=comment)
     event = workflow_step(obj=reporting_round, workflow=ROUND_WORKFLOW, action=action, actor=actor,
                           comment=comment, expected_version=expected_version,

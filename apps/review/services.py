@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 
 from .models import Reviewable, ReviewEvent
-from .workflow import COMMENT_REQUIRED, REPORTER_ACTIONS, REVIEW, ReviewAction, Workflow
+from .workflow import REPORTER_ACTIONS, REVIEW, ReviewAction, Workflow
 
 #: A move's extras for its event: given, or computed (and possibly refused) once the role and the move are checked.
 EventData = Mapping[str, object] | Callable[[], Mapping[str, object]]
@@ -30,10 +30,12 @@ def workflow_step(*, obj: models.Model, workflow: Workflow, action: str, actor: 
 
     Locks the row, refuses a stale ``expected_version`` with a conflict, looks the move up in the table,
     writes the new status, the other ``changes`` of the move and the bumped version with one ``update()``,
-    and records one event with ``data``. The caller checks the role (and, if ``changes`` depend on the row,
+    and records one event with ``data``. A move the workflow says needs a comment is refused without one
+    (``Workflow.comment_required``), before anything is locked. The caller checks the role (and, if ``changes`` depend on the row,
     locks it first). ``data`` may be a function, called under the lock once the move is allowed: a rule of
     the caller's that records what it found, or refuses the move with a ``DomainError``.
     """
+    comment = workflow.checked_comment(action, comment)
     model = type(obj)
     current = model.objects.select_for_update().only("status", "version").get(pk=obj.pk)
     if expected_version is not None and current.version != expected_version:
@@ -69,9 +71,6 @@ def transition(*, obj: Reviewable, action: str, actor: User, comment: str = "",
     allowed = obj.review_can_report(actor) if action in REPORTER_ACTIONS else obj.review_can_review(actor)
     if not allowed:
         raise PermissionDeniedError(f"您无权执行「{ReviewAction(action).label}」。")
-    comment = (comment or "").strip()
-    if action in COMMENT_REQUIRED and not comment:
-        raise DomainError(f"「{ReviewAction(action).label}」须填写意见。")
     return workflow_step(obj=obj, workflow=REVIEW, action=action, actor=actor, comment=comment,
                          expected_version=expected_version, changes=changes, data=data)
 

@@ -9,10 +9,12 @@ history, :class:`apps.review.models.ReviewEvent`, which reads its labels through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.errors import DomainError
 
 
 class ReviewStatus(models.TextChoices):
@@ -41,8 +43,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (ReviewStatus.APPROVED, ReviewAction.REOPEN): ReviewStatus.DRAFT,
 }
 
-#: Actions that need a comment (a return says what is wrong; a reopen says why).
-COMMENT_REQUIRED = {ReviewAction.RETURN, ReviewAction.REOPEN}
+#: Actions that need a comment (a return says what is wrong; a reopen says why), with the refusal without one.
+COMMENT_REQUIRED = {
+    ReviewAction.RETURN: _("「退回」须填写意见。"),
+    ReviewAction.REOPEN: _("「重新打开」须填写意见。"),
+}
 
 #: Statuses in which the reporter may still edit the content.
 EDITABLE = {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
@@ -54,11 +59,20 @@ REVIEWER_ACTIONS = {ReviewAction.APPROVE, ReviewAction.RETURN, ReviewAction.REOP
 
 @dataclass(frozen=True)
 class Workflow:
-    """A workflow as data: its statuses, its actions and the (from status, action) → to status table."""
+    """A workflow as data: its statuses, its actions, the (from status, action) → to status table and the
+    actions that need a comment (action → the refusal of the move without one)."""
 
     statuses: type[models.TextChoices]
     actions: type[models.TextChoices]
     transitions: Mapping[tuple[str, str], str]
+    comment_required: Mapping[str, str] = field(default_factory=dict)
+
+    def checked_comment(self, action: str, comment: str) -> str:
+        """The comment of a move, stripped; a move that needs one and came without is refused."""
+        text = (comment or "").strip()
+        if not text and action in self.comment_required:
+            raise DomainError(str(self.comment_required[action]))
+        return text
 
     def next_status(self, status: str, action: str) -> str | None:
         return self.transitions.get((status, action))
@@ -73,7 +87,7 @@ class Workflow:
         return str(self.statuses(status).label) if status in self.statuses.values else status
 
 
-REVIEW = Workflow(ReviewStatus, ReviewAction, TRANSITIONS)
+REVIEW = Workflow(ReviewStatus, ReviewAction, TRANSITIONS, COMMENT_REQUIRED)
 
 #: The review workflow's moves from a status, as the value and progress pages offer them.
 allowed_actions = REVIEW.allowed_actions

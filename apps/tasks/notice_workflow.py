@@ -54,7 +54,7 @@ OFFICE_ACTIONS = {NoticeAction.ISSUE, NoticeAction.REOPEN, NoticeAction.CLOSE}
 SYSTEM_ACTIONS = {NoticeAction.ISSUE, NoticeAction.ESCALATE, NoticeAction.RESOLVE}
 
 #: Actions that need a text: an answer says what was done; a reopen says why.
-COMMENT_REQUIRED = {NoticeAction.RESPOND, NoticeAction.REOPEN}
+COMMENT_REQUIRED = {NoticeAction.RESPOND: _("请填写答复内容。"), NoticeAction.REOPEN: _("退回答复须说明理由。")}
 
 #: The event kinds of the notice history as the API has always named them (past tense).
 EVENT_KINDS = {
@@ -62,5 +62,5 @@ EVENT_KINDS = {
     NoticeAction.REOPEN: "reopened", NoticeAction.CLOSE: "closed", NoticeAction.RESOLVE: "resolved",
 }
 
-NOTICE_WORKFLOW = Workflow(NoticeStatus, NoticeAction, TRANSITIONS)
+NOTICE_WORKFLOW = Workflow(NoticeStatus, NoticeAction, TRANSITIONS, COMMENT_REQUIRED)
 register("tasks.supervisionnotice", NOTICE_WORKFLOW)

@@ -52,7 +52,6 @@ from .models import (
     TaskUnit,
 )
 from .notice_workflow import (
-    COMMENT_REQUIRED,
     NEW,
     NOTICE_WORKFLOW,
     OFFICE_ACTIONS,
@@ -238,9 +237,7 @@ def notice_transition(*, notice: SupervisionNotice, action: str, actor: User, co
         require_manage(actor, notice.program)
     else:
         raise PermissionDeniedError(f"「{action.label}」由系统每日执行。")
-    comment = (comment or "").strip()
-    if action in COMMENT_REQUIRED and not comment:
-        raise DomainError("请填写答复内容。" if action == NoticeAction.RESPOND else "退回答复须说明理由。")
+    comment = NOTICE_WORKFLOW.checked_comment(action, comment)
     today = today or timezone.localdate()
     current = SupervisionNotice.objects.select_for_update().only("status", "level", "version").get(pk=notice.pk)
     if current.status == NoticeStatus.CLOSED:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -91,6 +93,7 @@ def rules() -> Rules:
     )
 
 
+@cache
 def _alt(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in words)
 
@@ -348,6 +351,7 @@ class _Assignment:
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
     end: int = 0
+    only_label_lines: bool = True  # every unit came from label lines after the heading's line
 
     def add(self, lead: tuple[str, ...], cooperating: tuple[str, ...]) -> None:
         self.lead.extend(u for u in lead if u not in self.lead)
@@ -525,7 +529,23 @@ def _assignment_of(node: _Node, ctx: _Context) -> _Assignment:
             found.add(tuple(a.lead), tuple(a.cooperating))
             if not a.empty:
                 found.end = line.end
+                if line.start == node.start or not _is_label_line(line.text):
+                    found.only_label_lines = False
     return found
+
+
+def _lift_trailing_labels(assigned: dict[int, _Assignment], nodes: list[_Node]) -> None:
+    """Label lines after an item's last sub-item belong to the item ("1.…\n（1）…\n（2）…\n牵头单位：…"): moved up
+    when the last sub-item's only assignment is those lines and no other sub-item has one."""
+    for node in nodes:
+        found = assigned.get(id(node))
+        parent = node.parent
+        if found is None or not found.only_label_lines or parent is None or parent.style == "root":
+            continue
+        siblings = parent.children
+        if len(siblings) > 1 and siblings[-1] is node and id(parent) not in assigned:
+            if not any(id(s) in assigned for s in siblings[:-1]):
+                assigned[id(parent)] = assigned.pop(id(node))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -636,8 +656,8 @@ def _value_and_unit(m: re.Match[str]) -> tuple[Decimal, str]:
 
 def _not_a_value(masked: str, m: re.Match[str]) -> bool:
     """A number inside a code or a range ("5+X", "PM2.5", "2021—2025", "第3"), or a date or document number."""
-    before = masked[: m.start("num")][-1:]
-    after = masked[m.end("num") :]
+    before = masked[max(0, m.start("num") - 1) : m.start("num")]
+    after = masked[m.end("num") : m.end("num") + 8]
     if (before.isascii() and before.isalnum()) or before in ("+", ".", "—", "-", "~", "第"):
         return True
     if after[:1] in ("+", "—", "-", "~", "、", "至"):
@@ -656,10 +676,14 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     cmp_word, post = m.group("cmp"), m.group("post")
     unit = _value_and_unit(m)[1]
     comparator: Comparator | None = r.prefix[cmp_word] if cmp_word else None
-    if comparator is None and unit in ("%", "‰") and masked[: m.start()].endswith(r.rate_words):
+    if (
+        comparator is None
+        and unit in ("%", "‰")
+        and masked[max(0, m.start() - 4) : m.start()].endswith(r.rate_words)
+    ):
         comparator = Comparator.EQ  # "农村饮用水卫生合格率100%": a rate stated with its value, no verb
     if post:
-        rest = masked[m.end() :]
+        rest = masked[m.end() : m.end() + 4]
         clause_ends = not rest or rest[0] in "，,。；;、）)\n" or rest.startswith(("的水平", "水平"))
         if clause_ends and comparator in (None, Comparator.EQ):
             comparator = r.suffix[post]
@@ -672,6 +696,37 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     return comparator
 
 
+_LONG_SENTENCE = 500
+#: How far before a value its indicator phrase may start (a clause without commas is cut there).
+_LONGEST_INDICATOR = 80
+
+
+@dataclass(frozen=True)
+class _Separators:
+    """Positions of the separators of one sentence, to find the clause and the ；-segment around a value in
+    logarithmic time however long the sentence is."""
+
+    segments: list[int]
+    clauses: list[int]
+
+    @classmethod
+    def of(cls, masked: str) -> _Separators:
+        return cls(
+            [i for i, c in enumerate(masked) if c in "；;"],
+            [i for i, c in enumerate(masked) if c in "，,：:；;"],
+        )
+
+    @staticmethod
+    def before(positions: list[int], at: int) -> int:
+        k = bisect_left(positions, at)
+        return positions[k - 1] + 1 if k else 0
+
+    @staticmethod
+    def after(positions: list[int], at: int, end: int) -> int:
+        k = bisect_left(positions, at)
+        return positions[k] if k < len(positions) else end
+
+
 def _targets_in(sentence: str, start: int, plan_year: int | None = None) -> list[PlanTarget]:
     """The targets of one sentence (up to 。): a deadline named anywhere before a value in the sentence applies to
     it, across ；; a clause (between ；) reporting the past has none."""
@@ -679,6 +734,9 @@ def _targets_in(sentence: str, start: int, plan_year: int | None = None) -> list
         return []
     masked = _QUOTED.sub(lambda q: "\x00" * len(q.group(0)), sentence)
     deadlines = _deadlines(sentence)
+    deadline_positions = [pos for pos, _year in deadlines]
+    separators = _Separators.of(masked)
+    past: dict[int, bool] = {}
     out: list[PlanTarget] = []
     previous: tuple[int, Comparator] | None = None
     respectively: list[str] = []  # "化学需氧量、氨氮减排量分别不少于1200吨、90吨": one indicator a value
@@ -692,16 +750,16 @@ def _targets_in(sentence: str, start: int, plan_year: int | None = None) -> list
         if comparator is None:
             continue
         previous = (m.end(), comparator)
-        segment_start = max(masked.rfind(c, 0, m.start()) for c in "；;") + 1
-        segment_end = min(
-            (i for i in (masked.find(c, m.end()) for c in "；;") if i >= 0), default=len(masked)
-        )
-        if _is_past(sentence[segment_start:segment_end], plan_year):
+        segment_start = separators.before(separators.segments, m.start())
+        if segment_start not in past:
+            segment_end = separators.after(separators.segments, m.end(), len(masked))
+            past[segment_start] = _is_past(sentence[segment_start:segment_end], plan_year)
+        if past[segment_start]:
             continue
-        clause_start = max(masked.rfind(c, 0, m.start()) for c in "，,：:；;") + 1
+        clause_start = max(separators.before(separators.clauses, m.start()), m.start() - _LONGEST_INDICATOR)
         clause = sentence[clause_start : m.start()]
-        earlier = [y for pos, y in deadlines if pos < m.start()]
-        deadline = earlier[-1] if earlier else (deadlines[0][1] if deadlines else None)
+        k = bisect_left(deadline_positions, m.start())
+        deadline = deadlines[k - 1][1] if k else (deadlines[0][1] if deadlines else None)
         if following and respectively:
             indicators = [respectively.pop(0)]
         else:
@@ -710,10 +768,11 @@ def _targets_in(sentence: str, start: int, plan_year: int | None = None) -> list
                 respectively = indicators[1:]
                 indicators = indicators[:1]
         value, unit = _value_and_unit(m)
+        text = sentence.strip() if len(sentence) <= _LONG_SENTENCE else sentence[clause_start : m.end()]
         for indicator in indicators:
             out.append(
                 PlanTarget(
-                    text=sentence.strip(),
+                    text=text,
                     indicator=indicator,
                     comparator=comparator,
                     value=value,
@@ -888,6 +947,7 @@ def _tasks(root: _Node, ctx: _Context) -> list[PlanTask]:
         a = _assignment_of(node, ctx)
         if not a.empty:
             assigned[id(node)] = a
+    _lift_trailing_labels(assigned, _walk(root))
     out: list[PlanTask] = []
     for node in _walk(root):
         found = assigned.get(id(node))
@@ -949,10 +1009,8 @@ def _warnings(root: _Node, tasks: list[PlanTask], targets: list[PlanTarget]) -> 
     if not tasks:
         out.append("未识别到牵头单位或配合单位：文件可能没有责任分工，或其写法未被识别。")
     out.extend(f"任务 {t.ref} 只有配合单位，没有牵头单位。" for t in tasks if not t.lead)
-    refs = [t.ref for t in tasks]
-    out.extend(
-        f"任务编号 {ref} 出现多次，请核对。" for ref in dict.fromkeys(r for r in refs if refs.count(r) > 1)
-    )
+    seen = Counter(t.ref for t in tasks)
+    out.extend(f"任务编号 {ref} 出现多次，请核对。" for ref, n in seen.items() if n > 1)
     if not targets:
         out.append("未识别到量化目标。")
     return tuple(out)

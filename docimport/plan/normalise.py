@@ -80,6 +80,11 @@ def _widen(text: str) -> tuple[list[str], list[int]]:
     return chars, origin
 
 
+def _wide(chars: list[str], i: int, j: int, left: str) -> bool:
+    """Whether the spaces ``chars[i:j]`` (between ``left`` and ``chars[j]``) are a gap between two names."""
+    return j - i > 1 or chars[i] in "\t\u3000" or (left in _NAME_END and chars[j] in _NAME_START)
+
+
 def _drop_spaces(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     out_origin: list[int] = []
@@ -94,8 +99,7 @@ def _drop_spaces(chars: list[str], origin: list[int]) -> tuple[list[str], list[i
             at_line_edge = not out or out[-1] == "\n" or j >= n or chars[j] == "\n"
             # A wide gap (two spaces or more, a tab, an ideographic space) separates names in a list
             # ("市发展改革委　市工信局"); a single space inside Chinese text is OCR noise.
-            wide = j - i > 1 or chars[i] in "\t\u3000" or (out[-1] in _NAME_END and chars[j] in _NAME_START)
-            if not at_line_edge and (wide or _keeps_space(out[-1], chars[j])):
+            if not at_line_edge and (_wide(chars, i, j, out[-1]) or _keeps_space(out[-1], chars[j])):
                 out.append(" ")
                 out_origin.append(origin[i])
             i = j

@@ -284,6 +284,10 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     out: list[str] = []
     for k, row in enumerate(rows[1:], start=1):
         cell = _cells(row, len(header))
+        if not cell[lead] or len({c for c in cell if c}) == 1:
+            # A group row ("一、大气污染防治" across the table) or a row without a unit: its text as it is.
+            out.extend(dict.fromkeys(c for c in cell if c))
+            continue
         marker = cell[number] if number is not None and cell[number].rstrip(".、").isdigit() else str(k)
         title = cell[task] if task is not None else ""
         out.append(f"{marker.rstrip('.、')}.{title}")
@@ -302,7 +306,6 @@ def table_lines(rows: list[list[str]]) -> list[str]:
 
 def read_pdf(data: bytes) -> str:
     """The text layer of each page; lines a paragraph was wrapped into are joined again (see ``unwrap``)."""
-
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
@@ -370,9 +373,8 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
-        self.tables: list[
-            list[list[str]]
-        ] = []  # open tables (nested ones stack), each a list of rows of cells
+        # Open tables (nested ones stack), each a list of rows, a row a list of cells, a cell a list of pieces.
+        self.tables: list[list[list[list[str]]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002 (HTMLParser's signature)
         if tag in _SKIP_TAGS:
@@ -384,7 +386,7 @@ class _TextParser(HTMLParser):
         elif self.tables and tag in ("td", "th"):
             if not self.tables[-1]:
                 self.tables[-1].append([])
-            self.tables[-1][-1].append("")
+            self.tables[-1][-1].append([])
         elif tag in _BLOCK_TAGS:
             self._write("\n")
 
@@ -392,7 +394,7 @@ class _TextParser(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skipping = max(0, self.skipping - 1)
         elif tag == "table" and self.tables:
-            rows = [row for row in self.tables.pop() if row]
+            rows = [["".join(cell) for cell in row] for row in self.tables.pop() if row]
             self._write("\n" + "\n".join(table_lines(rows)) + "\n")
         elif tag in _BLOCK_TAGS:
             self._write("\n")
@@ -404,7 +406,7 @@ class _TextParser(HTMLParser):
     def _write(self, text: str) -> None:
         table = self.tables[-1] if self.tables else None
         if table and table[-1]:
-            table[-1][-1] += text
+            table[-1][-1].append(text)
         elif table is None:
             self.parts.append(text)
 

@@ -539,3 +539,15 @@ def test_a_bare_year_is_past_only_before_the_plans_own_year() -> None:
 def test_brackets_inside_a_unit_in_words_stay() -> None:
     result = extract_text("①划定保护区。市生态环境局负责，各县（市、区）政府配合。\n")
     assert _tasks(result) == [("①", ("市生态环境局",), ("各县（市、区）政府",))]
+
+
+def test_labels_after_the_last_sub_item_belong_to_the_item() -> None:
+    result = extract_text(
+        "一、重点任务\n1.推进燃煤锅炉整治。\n（1）淘汰小锅炉。\n（2）改造大锅炉。\n牵头单位：市生态环境局\n"
+        "2.推进扬尘治理。\n（1）工地扬尘。\n牵头单位：市住建局\n（2）道路扬尘。\n牵头单位：市城市管理局\n"
+    )
+    assert _tasks(result) == [
+        ("一.1", ("市生态环境局",), ()),
+        ("一.2.(1)", ("市住建局",), ()),
+        ("一.2.(2)", ("市城市管理局",), ()),
+    ]

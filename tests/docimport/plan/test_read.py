@@ -223,3 +223,30 @@ def test_a_layout_table_holding_the_whole_article_is_read_as_text() -> None:
     assert [(t.ref, t.lead) for t in extract_plan(html.encode(), "plan.html").tasks] == [
         ("一.1", ("市水务局",))
     ]
+
+
+def test_a_group_row_of_a_task_table_stays_a_heading() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415
+
+    rows = [
+        ["序号", "任务", "牵头单位", "配合单位"],
+        ["一、大气污染防治", "一、大气污染防治", "一、大气污染防治", "一、大气污染防治"],
+        ["1", "淘汰燃煤锅炉", "市生态环境局", ""],
+        ["二、水污染防治"],
+        ["1", "整治排污口", "市水务局", "市生态环境局"],
+    ]
+    lines = table_lines(rows)
+    assert lines == [
+        "一、大气污染防治",
+        "1.淘汰燃煤锅炉",
+        "牵头单位：市生态环境局",
+        "二、水污染防治",
+        "1.整治排污口",
+        "牵头单位：市水务局",
+        "配合单位：市生态环境局",
+    ]
+    result = extract_plan("\n".join(lines).encode(), "plan.txt")
+    assert [(t.ref, t.lead, t.cooperating) for t in result.tasks] == [
+        ("一.1", ("市生态环境局",), ()),
+        ("二.1", ("市水务局",), ("市生态环境局",)),
+    ]
