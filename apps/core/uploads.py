@@ -72,15 +72,24 @@ def detect_kind(data: bytes) -> str | None:
 
 
 def text_kind(data: bytes, extension: str) -> str | None:
-    """``txt`` or ``html`` (by the name's extension) for UTF-8 text without NUL bytes; None for anything else."""
+    """``txt`` or ``html`` (by the name's extension) for text: UTF-16 with its BOM, or without NUL bytes in UTF-8
+    or GB18030 (as Chinese government sites still publish); None for anything else."""
     kind = next((k for k in ("txt", "html") if extension in KINDS[k][0]), None)
+    if kind is not None and data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its BOM (Notepad's "Unicode")
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        return kind
     if kind is None or b"\x00" in data:
         return None
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    return kind
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return kind
+    return None
 
 
 def sheet_limits() -> SheetLimits:
