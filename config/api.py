@@ -33,6 +33,7 @@ from apps.geo.api import router as geo_router
 from apps.indicators.api import router as indicators_router
 from apps.monitoring.api import router as monitoring_router
 from apps.programs.api import router as programs_router
+from apps.province.api import router as province_router
 from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
 from apps.reports.api import router as reports_router
@@ -127,6 +128,7 @@ api.add_router("/programs", programs_router)
 api.add_router("/", reporting_router)
 api.add_router("/", tasks_router)
 api.add_router("/", assessment_router)
+api.add_router("/", province_router)
 api.add_router("/", scoring_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", reports_router)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("programs/", include("apps.reporting.urls")),
     path("programs/", include("apps.tasks.urls")),
     path("programs/", include("apps.assessment.urls")),
+    path("", include("apps.province.urls")),
     path("programs/", include("apps.scoring.urls")),
     path("programs/", include("apps.monitoring.urls")),
     path("programs/", include("apps.publication.urls")),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.reporting",
     "apps.tasks",
     "apps.assessment",
+    "apps.province",
     "apps.monitoring",
     "apps.scoring",
     "apps.reports",

@@ -15,7 +15,7 @@ from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 COVERED = ["base.html", "core", "programs", "reporting", "tasks", "assessment", "monitoring", "audit", "accounts",
-           "scoring", "staging", "setup", "reports"]
+           "scoring", "staging", "setup", "reports", "province"]
 
 #: (template, exact text) that must stay Chinese, with the reason.
 ALLOWED = {
