@@ -24,9 +24,9 @@ from apps.staging.services import (
 
 from . import imports, services, sheet
 from .access import access_province
-from .data import ProvinceCockpit, ProvinceTargetRow
-from .schemas import ProvinceCockpitOut, ProvinceTargetIn, ProvinceTargetOut
-from .selectors import province_cockpit, province_target_rows
+from .data import ProvinceCockpit, ProvinceTargets
+from .schemas import ProvinceCockpitOut, ProvinceTargetIn, ProvinceTargetsOut
+from .selectors import province_cockpit, province_targets_page
 
 router = Router(tags=["全省驾驶舱"])
 
@@ -38,18 +38,19 @@ def cockpit(request: HttpRequest, region_id: int, page: int = 1) -> ProvinceCock
                             today=timezone.localdate())
 
 
-@router.get("/provinces/{region_id}/targets", response=list[ProvinceTargetOut], summary="省级目标（国家指标×市、县层级）")
-def targets(request: HttpRequest, region_id: int) -> list[ProvinceTargetRow]:
-    return province_target_rows(access_province(request.user, region_id).province)
+@router.get("/provinces/{region_id}/targets", response=ProvinceTargetsOut, summary="省级目标（国家指标×市、县层级）")
+def targets(request: HttpRequest, region_id: int) -> ProvinceTargets:
+    scope = access_province(request.user, region_id)
+    return province_targets_page(scope.province, manages=scope.manages)
 
 
-@router.post("/provinces/{region_id}/targets", response=list[ProvinceTargetOut],
+@router.post("/provinces/{region_id}/targets", response=ProvinceTargetsOut,
              summary="设置或撤销（target 留空）一项省级目标（仅省级生态办）；答复全部省级目标")
-def target_set(request: HttpRequest, region_id: int, payload: ProvinceTargetIn) -> list[ProvinceTargetRow]:
+def target_set(request: HttpRequest, region_id: int, payload: ProvinceTargetIn) -> ProvinceTargets:
     scope = access_province(request.user, region_id, manage=True)
     services.province_target_save(scope=scope, indicator_id=payload.indicator_id, level=payload.level,
                                   target=payload.target, reason=payload.reason, actor=request.user)
-    return province_target_rows(scope.province)
+    return province_targets_page(scope.province, manages=True)
 
 
 @router.get("/provinces/{region_id}/assigned.xlsx", summary="下载全省考核任务表（各市×需录入考核任务值的指标，仅省级生态办）")

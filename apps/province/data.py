@@ -100,3 +100,12 @@ class ProvinceTargetRow:
     province_target: str  # the province's expression ("" when it has none)
     reason: str
     set_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ProvinceTargets:
+    """The province's targets page: every national indicator × level, and whether the reader sets them."""
+
+    province_id: int
+    manages: bool
+    rows: tuple[ProvinceTargetRow, ...]

@@ -8,7 +8,7 @@ from apps.core.schemas import schema_of
 
 from . import data
 
-CityGateOut = schema_of("CityGateOut", data.CityGate,
+ProvinceCityGateOut = schema_of("ProvinceCityGateOut", data.CityGate,
                         "year passed binding_applicable binding_attained blockers not_attained",
                         blockers=Field(description="未达标的约束性指标（id）"),
                         not_attained=Field(description="该市本年度未达标的全部指标（id）"))
@@ -19,7 +19,7 @@ TimelinessOut = schema_of("TimelinessOut", data.Timeliness,
 CityRowOut = schema_of("CityRowOut", data.CityRow,
                        "program_id program_name city_id city_name title_sought target_year gate blocker_count "
                        "counties_national counties_provincial timeliness",
-                       gate=CityGateOut, timeliness=TimelinessOut)
+                       gate=ProvinceCityGateOut, timeliness=TimelinessOut)
 WeakIndicatorOut = schema_of("WeakIndicatorOut", data.WeakIndicator, "indicator_id code name binding count cities")
 ProvinceCockpitOut = schema_of(
     "ProvinceCockpitOut", data.ProvinceCockpit,
@@ -28,6 +28,8 @@ ProvinceCockpitOut = schema_of(
     doc="全省驾驶舱：各市创建工作的申报条件、创建称号的县区、跨市薄弱指标和调度按期提交情况（每页50个市）")
 ProvinceTargetOut = schema_of("ProvinceTargetOut", data.ProvinceTargetRow,
                               "indicator_id code name level level_label national province_target reason set_at")
+ProvinceTargetsOut = schema_of("ProvinceTargetsOut", data.ProvinceTargets, "province_id manages rows",
+                               rows=list[ProvinceTargetOut])
 
 
 class ProvinceTargetIn(Schema):

@@ -38,7 +38,15 @@ from apps.programs.selectors import province_targets
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
 from calc.attainment import EvaluationStatus
 
-from .data import CityGate, CityRow, ProvinceCockpit, ProvinceTargetRow, Timeliness, WeakIndicator
+from .data import (
+    CityGate,
+    CityRow,
+    ProvinceCockpit,
+    ProvinceTargetRow,
+    ProvinceTargets,
+    Timeliness,
+    WeakIndicator,
+)
 
 #: City rows per page of the cockpit.
 PAGE_SIZE = 50
@@ -241,6 +249,10 @@ def province_indicators(province: Region) -> list[Indicator]:
     return [i for i in Indicator.objects.filter(framework_id__in=frameworks, program__isnull=True)
             .select_related("parent").prefetch_related("targets").order_by("framework_id", "order", "id")
             if i.scope_levels]
+
+
+def province_targets_page(province: Region, *, manages: bool) -> ProvinceTargets:
+    return ProvinceTargets(province.id, manages, tuple(province_target_rows(province)))
 
 
 def province_target_rows(province: Region) -> list[ProvinceTargetRow]:

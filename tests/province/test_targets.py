@@ -62,7 +62,7 @@ def test_the_targets_api_and_page_for_the_province_office_only(prov, client_for)
     for user in (prov.leader, world.users.office):
         assert client_for(user).post(url, payload, content_type="application/json").status_code == 403
     assert client_for(world.users.office).get(url).status_code == 403
-    rows = client_for(prov.office).post(url, payload, content_type="application/json").json()
+    rows = client_for(prov.office).post(url, payload, content_type="application/json").json()["rows"]
     row = next(r for r in rows if r["indicator_id"] == air.id and r["level"] == "city")
     assert (row["province_target"], row["reason"]) == (">=97", "省级考核办法")
     assert client_for(prov.leader).get(url).status_code == 200
