@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -45,7 +46,9 @@ CITY_NAMES = ("金城市", "河州市", "岷阳市", "祁连市", "敦煌市", "
               "宕昌市")
 TERRAINS = (Terrain.MOUNTAIN, Terrain.HILL, Terrain.PLAIN)
 SIZES = (CitySize.LARGE, CitySize.MEDIUM, CitySize.SMALL)
-YEARS = (2020, 2023, 2024)  # the programs' base year, and two years since
+YEARS = (2020, 2023, 2024)
+#: The cities that get an office login (the others' programs are there all the same).
+CITY_OFFICES = 3  # the programs' base year, and two years since
 
 
 @dataclass
@@ -148,11 +151,10 @@ def _write(rows: list[tuple[IndicatorValue, Decimal | None, str]], author: User)
     revisions = [ValueRevision(value=v, number=number, qualitative=qualitative, version=1, author=author,
                                source="演示数据") for v, number, qualitative in rows]
     ValueRevision.objects.bulk_create(revisions, batch_size=2000)
-    for (value, _n, _q), revision in zip(rows, revisions, strict=True):
-        value.current_revision = revision
-        value.approved_revision = revision if value.status == "approved" else None
-    IndicatorValue.objects.bulk_update([v for v, _n, _q in rows], ["current_revision", "approved_revision"],
-                                       batch_size=2000)
+    # each value has its one revision: two set-based updates (a bulk_update of 20,000 rows takes minutes)
+    written = IndicatorValue.objects.filter(program__in={v.program_id for v, _n, _q in rows})
+    written.update(current_revision=Subquery(ValueRevision.objects.filter(value=OuterRef("pk")).values("id")[:1]))
+    written.filter(status="approved").update(approved_revision=F("current_revision"))
 
 
 def _values(demo: ProvinceDemo, framework: Framework, author: User, rng: random.Random) -> None:
@@ -231,10 +233,9 @@ def build_province(*, cities: int = 14, counties: int = 100, seed: int = 2026) -
                 region=province)
     demo.logins = [("province", DEMO_PASSWORD, "省级生态办（全省驾驶舱、全省考核任务、省级目标）"),
                    ("province-leader", DEMO_PASSWORD, "省级领导（全省驾驶舱，只读）")]
-    for n, city in enumerate(demo.cities, start=1):
+    for n, city in enumerate(demo.cities[:CITY_OFFICES], start=1):  # a password hash takes a while: a few
         user_create(username=f"city{n:02d}", password=DEMO_PASSWORD, display_name=f"{city.name}生态办",
                     role=Role.OFFICE_ADMIN, region=city)
-        if n <= 2:
-            demo.logins.append((f"city{n:02d}", DEMO_PASSWORD, f"{city.name}生态办（仅本市）"))
+        demo.logins.append((f"city{n:02d}", DEMO_PASSWORD, f"{city.name}生态办（仅本市）"))
     _values(demo, framework, office, rng)
     return demo
