@@ -6,8 +6,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.geo.models import Region
+from apps.programs.models import Program, TitleSought
 from apps.province import selectors
 from tests.conftest import make_user
 
@@ -91,3 +92,15 @@ def test_more_than_50_cities_are_paged(prov, client_for, monkeypatch):
     second = client.get(f"/api/provinces/{prov.province.id}/cockpit?page=2").json()
     assert (second["page"], second["pages"], len(second["cities"])) == (2, 2, 1)
     assert "第 2 / 2 页" in client.get(f"/province/{prov.province.id}/?page=2").content.decode()
+
+
+def test_a_superuser_reads_any_province_and_a_county_program_counts_as_seeking_its_title(prov, client_for):
+    county = prov.world.counties["hill"]
+    Program.objects.create(region=county, framework=prov.world.program.framework, name="丘陵县创建",
+                           title_sought=TitleSought.NATIONAL, base_year=2020, target_year=2026)
+    root = User.objects.create_superuser("root-prov", password="pw")
+    data = client_for(root).get(f"/api/provinces/{prov.province.id}/cockpit").json()
+    assert data["manages"] is False and data["total"] == 2  # a county's program is not a city row
+    rows = {r["city_name"]: r for r in data["cities"]}
+    assert (rows["甲市"]["counties_national"], data["counties_national"]) == (1, 1)
+    assert client_for(root).get(f"/province/{prov.province.id}/assigned/import/").status_code == 403
