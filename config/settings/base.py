@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.assessment",
     "apps.province",
     "apps.monitoring",
+    "apps.surveys",
     "apps.scoring",
     "apps.reports",
     "apps.staging",
