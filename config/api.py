@@ -40,6 +40,7 @@ from apps.reports.api import router as reports_router
 from apps.scoring.api import router as scoring_router
 from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
+from apps.surveys.api import router as surveys_router
 from apps.tasks.api import router as tasks_router
 
 logger = logging.getLogger("django.request")
@@ -131,6 +132,7 @@ api.add_router("/", assessment_router)
 api.add_router("/", province_router)
 api.add_router("/", scoring_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", surveys_router)
 api.add_router("/", reports_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)

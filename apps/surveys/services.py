@@ -22,6 +22,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.uploads import CheckedUpload
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
@@ -30,6 +31,8 @@ from apps.reporting.services import ValueInput, indicator_value_save
 from apps.review.models import ReviewEvent
 from apps.review.services import workflow_step
 from apps.review.workflow import EDITABLE
+from apps.staging.models import StagedImport
+from apps.staging.services import staged_import_upload
 from docimport.surveys import (
     AGE,
     OCCUPATION,
@@ -404,3 +407,10 @@ def survey_transition(*, survey: Survey, action: str, actor: User, expected_vers
     record(actor, AuditAction.SETUP_CHANGE, survey, region_id=survey.program.region_id, step=action,
            status=survey.status)
     return event
+
+
+def responses_stage(*, survey: Survey, actor: User, checked: CheckedUpload) -> StagedImport:
+    """Stage and check the operator's response sheet for ``survey`` (preview → confirm → commit, all or nothing)."""
+    _require(actor, survey.program)
+    return staged_import_upload(kind="surveys.responses", actor=actor, checked=checked, program=survey.program,
+                                options={"survey_id": survey.pk})
