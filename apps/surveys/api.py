@@ -140,11 +140,17 @@ def import_commit(request: HttpRequest, program_id: int, survey_id: int, import_
     return staged_import_api_commit(kind=RESPONSES, program=survey.program, actor=request.user, import_id=import_id)
 
 
-@router.post("/public/surveys/{program_id}/{code}", response={201: schemas.CountOut}, auth=None,
-             summary="受访者提交问卷（匿名；需 CSRF、问卷页面的 token；按 IP 限流；每个邀请码一次）")
-def public_submit(request: HttpRequest, program_id: int, code: str, payload: schemas.PublicResponseIn) -> Status:
+def csrf_only(request: HttpRequest) -> bool:
+    """The anonymous write's guard: no login, but the CSRF token of the form's page, like any form (a missing or
+    wrong token is refused before the payload is even read)."""
     if check_csrf(request) is not None:
         raise HttpError(403, "CSRF 校验失败。")
+    return True
+
+
+@router.post("/public/surveys/{program_id}/{code}", response={201: schemas.CountOut}, auth=csrf_only,
+             summary="受访者提交问卷（匿名；需 CSRF、问卷页面的 token；按 IP 限流；每个邀请码一次）")
+def public_submit(request: HttpRequest, program_id: int, code: str, payload: schemas.PublicResponseIn) -> Status:
     services.public_response_submit(program_id=program_id, code=code, data=_response_input(payload),
                                     token=payload.token, honeypot=payload.website, address=client_ip(request))
     return Status(201, {"count": 1})

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 
+from apps.core.errors import DomainError
 from apps.geo.models import Region, RegionLevel
 from apps.programs.models import Program
 from apps.programs.selectors import program_regions
@@ -30,6 +31,7 @@ from calc.surveys import (
     sample_size,
 )
 from docimport.surveys import Item, Questionnaire, parse_questionnaire
+from docimport.xlsx import chinese_date
 
 from .models import Invitation, PopulationCell, Response, Survey
 from .models import Questionnaire as QuestionnaireRow
@@ -188,3 +190,36 @@ def _region_result(questionnaire: Questionnaire, rows: list[tuple[int, str, str,
         items.append(ItemResult(item=item, estimate=estimate(answers, positive=item.positive, excluded=item.excluded,
                                                              population=cells or None)))
     return RegionResult(code=code, name=name, is_city=region_id is None, items=tuple(items))
+
+
+def public_summary(program: Program, year: int) -> dict[str, object]:
+    """What the portal may show of the survey of ``year`` (JSON-ready display data, no internal id): method,
+    operator, field period, sample, and per region the satisfaction and participation rates with their interval.
+    Only a survey whose field work has ended (closed or with its results submitted) can be published."""
+    survey = Survey.objects.select_related("questionnaire", "program__region").filter(program=program, year=year).first()
+    if survey is None:
+        raise DomainError(f"{year}年度没有问卷调查。")
+    if survey.status not in ("closed", "submitted"):
+        raise DomainError("调查结束后才能发布调查结果。")
+    survey.program = program
+    results = survey_results(survey)
+
+    def rate(region: RegionResult, measure: str) -> dict[str, object] | None:
+        found = region.measure(measure)
+        if found is None or found.estimate.weighted_rate is None or found.estimate.interval is None:
+            return None
+        e = found.estimate
+        return {"rate": percent_text(e.weighted_rate), "low": percent_text(e.interval.low),
+                "high": percent_text(e.interval.high), "valid": e.valid}
+
+    return {
+        "year": survey.year, "title": survey.title, "method": survey.get_method_display(),
+        "operator": survey.operator_name, "field_start": survey.field_start.isoformat(),
+        "field_end": survey.field_end.isoformat(),
+        "field_period": f"{chinese_date(survey.field_start)}至{chinese_date(survey.field_end)}", "questionnaire": f"{results.questionnaire.title}（{results.questionnaire.version}）",
+        "received": results.received,
+        "sentences": [s for s in (results.provenance("satisfaction"), results.provenance("participation")) if s],
+        "regions": [{"code": r.code, "name": r.name, "is_city": r.is_city,
+                     "satisfaction": rate(r, "satisfaction"), "participation": rate(r, "participation")}
+                    for r in results.regions],
+    }
