@@ -23,8 +23,9 @@ from apps.staging.services import staged_import_read
 from docimport.surveys import COUNTY, ResponseRow, read_responses
 
 from .access import MANAGE_REFUSAL, can_manage_surveys
-from .models import Response, ResponseChannel, Survey
+from .models import Response, Survey
 from .selectors import program_counties, questionnaire_of
+from .services import ResponseInput, responses_bulk_add
 from .workflow import ENTRY_OPEN, SURVEY_WORKFLOW
 
 RESPONSES = "surveys.responses"
@@ -77,14 +78,12 @@ def _check(staged: StagedImport, _report: ReportProgress) -> Checked:
 
 def _commit(staged: StagedImport, actor: User) -> Committed:
     survey, rows = _read(staged)
-    if not can_manage_surveys(actor, survey.program):
-        raise DomainError(MANAGE_REFUSAL)
-    Response.objects.bulk_create([
-        Response(survey=survey, region_id=region_id, urban_rural=row.urban_rural, sex=row.sex, age_band=row.age_band,
-                 occupation=row.occupation, answers=dict(row.answers), channel=ResponseChannel.IMPORT,
-                 reference=row.reference, staged_import=staged, created_by=actor)
-        for row, region_id in rows], batch_size=500)
-    return Committed(result={"created": len(rows)}, summary=f"已导入问卷{len(rows):,}份。")
+    codes = {r.id: r.code for r in program_counties(survey.program).values()}
+    created = responses_bulk_add(survey=survey, actor=actor, staged=staged, rows=[
+        (ResponseInput(region_code=codes[region_id], urban_rural=row.urban_rural, sex=row.sex, age_band=row.age_band,
+                       occupation=row.occupation, answers=dict(row.answers)), row.reference)
+        for row, region_id in rows])
+    return Committed(result={"created": created}, summary=f"已导入问卷{created:,}份。")
 
 
 def authorize(actor: User, program: Program, _options: dict[str, object]) -> None:
