@@ -99,7 +99,8 @@ def survey_page(request: HttpRequest, program_id: int, survey_id: int) -> HttpRe
         "actions": SURVEY_WORKFLOW.allowed_actions(survey.status), "grid": grid,
         "columns": [(sex, age) for sex in questionnaire.profile.sex for age in questionnaire.profile.age_bands],
         "entry_open": survey.status in ENTRY_OPEN, "invitations_form": InvitationsForm(),
-        "draft": survey.status != SurveyStatus.SUBMITTED})
+        "draft": survey.status != SurveyStatus.SUBMITTED,
+        "provenance": [s for s in (results.provenance("satisfaction"), results.provenance("participation")) if s]})
 
 
 def _back(program_id: int, survey_id: int, **_kwargs: object) -> str:
@@ -177,8 +178,8 @@ def import_page(request: HttpRequest, program_id: int, survey_id: int) -> HttpRe
         kind=imports.RESPONSES, program=program, actor=request.user,
         upload=lambda checked: services.responses_stage(survey=survey, actor=request.user, checked=checked))  # type: ignore[arg-type]
     return staged_import_page(request, step, template="surveys/import.html",
-                              context={"program": program, "survey": survey,
-                                       "questionnaire": questionnaire_of(survey.questionnaire)},
+                              context={"program": program, "survey": survey, "item_codes": " ".join(
+                                  item.code for item in questionnaire_of(survey.questionnaire).items)},
                               done=when_committed(committed))
 
 
