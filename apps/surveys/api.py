@@ -41,7 +41,7 @@ def surveys(request: HttpRequest, program_id: int) -> list[Survey]:
 def survey_create(request: HttpRequest, program_id: int, payload: schemas.SurveyIn) -> Status:
     program = access_surveys(request.user, program_id, manage=True)
     survey = services.survey_create(program=program, actor=request.user,  # type: ignore[arg-type]
-                                    data=services.SurveyInput(**payload.dict()))
+                                    data=services.SurveyInput(**payload.dict()))  # type: ignore[attr-defined]
     return Status(201, survey)
 
 
@@ -104,9 +104,9 @@ def results(request: HttpRequest, program_id: int, survey_id: int) -> SurveyResu
     return survey_results(access_survey(request.user, program_id, survey_id))
 
 
-@router.post("/programs/{program_id}/surveys/{survey_id}/transition", response=schemas.TransitionOut,
+@router.post("/programs/{program_id}/surveys/{survey_id}/transition", response=schemas.SurveyTransitionOut,
              summary="开始、结束、重新开始调查或提交结果（start / close / reopen / submit）")
-def transition(request: HttpRequest, program_id: int, survey_id: int, payload: schemas.TransitionIn) -> dict[str, object]:
+def transition(request: HttpRequest, program_id: int, survey_id: int, payload: schemas.SurveyTransitionIn) -> dict[str, object]:
     survey = access_survey(request.user, program_id, survey_id, manage=True)
     event = services.survey_transition(survey=survey, action=payload.action, actor=request.user,  # type: ignore[arg-type]
                                        expected_version=payload.expected_version)

@@ -6,5 +6,5 @@ from apps.core.nav import NavEntry
 
 NAV: list[NavEntry] = [
     NavEntry(gettext_noop("问卷调查"), "surveys", frozenset({"office_admin", "leader", "inspector"}), "reporting",
-             order=60),
+             order=110),  # after 监测核算
 ]

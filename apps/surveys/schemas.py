@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from apps.core.schemas import RowErrorOut  # noqa: F401 - re-exported for the API's error declarations
+from apps.core.schemas import schema_of
+
+from .services import SurveyInput
 
 
 class QuestionnaireOut(Schema):
@@ -18,16 +20,10 @@ class QuestionnaireOut(Schema):
     created_at: dt.datetime
 
 
-class SurveyIn(Schema):
-    year: int
-    title: str = Field("", max_length=200)
-    questionnaire_id: int
-    method: str = Field(..., max_length=12)
-    operator: str = Field(..., max_length=12)
-    operator_name: str = Field(..., max_length=100)
-    field_start: dt.date
-    field_end: dt.date
-    margin: Decimal = Field(Decimal(3), max_digits=4, decimal_places=2)
+SurveyIn = schema_of("SurveyIn", SurveyInput,
+                     "year title questionnaire_id method operator operator_name field_start field_end margin",
+                     defaults=True, doc="A new survey (a draft): see apps.surveys.services.SurveyInput.",
+                     title=(str, Field("", max_length=200)), operator_name=(str, Field(..., max_length=100)))
 
 
 class SurveyOut(Schema):
@@ -88,12 +84,12 @@ class ResponseOut(Schema):
     created_at: dt.datetime
 
 
-class TransitionIn(Schema):
+class SurveyTransitionIn(Schema):
     action: str = Field(..., max_length=12)
     expected_version: int | None = None
 
 
-class TransitionOut(Schema):
+class SurveyTransitionOut(Schema):
     status: str
     version: int
     data: dict[str, object]

@@ -15,14 +15,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.audit.services import client_ip
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, NotFoundError
-from apps.core.web import page, submit
+from apps.core.errors import DomainError
+from apps.core.web import page, public_page, submit
 from apps.staging.models import StagedImport
 from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 
@@ -185,30 +184,21 @@ def import_page(request: HttpRequest, program_id: int, survey_id: int) -> HttpRe
 
 # --- the public questionnaire ------------------------------------------------------------------------------
 
-PublicView = Callable[..., HttpResponse]
-
-
-def public(view: PublicView) -> PublicView:
-    """A public page in Simplified Chinese whatever the visitor's cookie; a missing thing a plain 404."""
+def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The questionnaire: a public page (Chinese, an unknown code a plain 404) that no cache keeps."""
+    wrapped = public_page(view, not_found="publication/public_404.html")
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        with translation.override("zh-hans"):
-            try:
-                response = view(request, *args, **kwargs)
-            except NotFoundError as exc:
-                response = render(request, "publication/public_404.html", {"message": str(exc)}, status=404)
-        response.headers["Content-Language"] = "zh-Hans"
+        response = wrapped(request, *args, **kwargs)
         response.headers["Cache-Control"] = "no-store"
         return response
 
-    return wrapper
+    return require_http_methods(["GET", "POST"])(wrapper)
 
 
 @public
 def public_form(request: HttpRequest, program_id: int, code: str) -> HttpResponse:
-    if request.method not in ("GET", "POST"):
-        return HttpResponse(status=405)
     invitation = services.public_invitation(program_id, code)
     survey = invitation.survey
     program = survey.program

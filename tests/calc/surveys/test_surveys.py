@@ -6,7 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from calc.surveys import allocate, cell_weights, estimate, kish_n_eff, percent_text, quota_fill, sample_size, wilson
+from calc.surveys import (
+    allocate,
+    cell_weights,
+    estimate,
+    kish_n_eff,
+    percent_text,
+    quota_fill,
+    sample_size,
+    wilson,
+)
 
 SATISFIED = {"满意", "比较满意"}
 UNSURE = {"不清楚"}
