@@ -19,6 +19,7 @@ from apps.surveys.services import (
     PopulationInput,
     ResponseInput,
     SurveyInput,
+    invitations_create,
     population_set,
     questionnaires_builtin,
     responses_bulk_add,
@@ -106,6 +107,8 @@ def build(context: DemoContext) -> None:
             field_end=dt.date(year, 10, 31), margin=Decimal(3)))
         population_set(survey=survey, actor=office, cells=_population(questionnaire))
         survey_transition(survey=survey, action="start", actor=office)
+        if year == 2024:  # codes printed for an online supplement that was not sent out in the end
+            invitations_create(survey=survey, actor=office, count=100)
         responses_bulk_add(survey=survey, actor=office, rows=_responses(rng, questionnaire, year))
         survey_transition(survey=survey, action="close", actor=office)
         if year == 2025:  # 2024's values were reported and approved before the platform ran surveys

@@ -17,6 +17,7 @@ Reference: Wilson, E. B. (1927), JASA 22(158); Kish, L. (1965), *Survey Sampling
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -116,22 +117,28 @@ def estimate(answers: Iterable[tuple[Hashable, str]], *, positive: Collection[st
 
     ``population`` (cell → people) weights the answers by post-stratification over the respondents' cells;
     without it every weight is 1. The weights are computed on every respondent of the item (excluded answers
-    included: they are respondents of the cell), and the rate and n_eff on the valid answers.
+    included: they are respondents of the cell), and the rate and n_eff on the valid answers. The pairs are
+    tallied first, so the arithmetic runs once per cell, not once per respondent.
     """
-    pairs = list(answers)
-    sample: dict[Hashable, int] = {}
-    for cell, _answer in pairs:
-        sample[cell] = sample.get(cell, 0) + 1
+    tally = Counter(answers)
+    sample: Counter[Hashable] = Counter()
+    valid: Counter[Hashable] = Counter()
+    hits: Counter[Hashable] = Counter()
+    for (cell, answer), count in tally.items():
+        sample[cell] += count
+        if answer not in excluded:
+            valid[cell] += count
+            if answer in positive:
+                hits[cell] += count
     weights = cell_weights(population, sample) if population else dict.fromkeys(sample, Decimal(1))
-    valid = [(cell, answer) for cell, answer in pairs if answer not in excluded]
-    hits = sum(1 for _cell, answer in valid if answer in positive)
+    answered, n_valid, n_hits = sum(sample.values()), sum(valid.values()), sum(hits.values())
     uncovered = tuple(key for key, people in (population or {}).items() if people > 0 and not sample.get(key))
-    if not valid:
-        return Estimate(answered=len(pairs), valid=0, positive=0, rate=None, weighted_rate=None, n_eff=Decimal(0),
+    if not n_valid:
+        return Estimate(answered=answered, valid=0, positive=0, rate=None, weighted_rate=None, n_eff=Decimal(0),
                         interval=None, uncovered=uncovered)
-    valid_weights = [weights[cell] for cell, _answer in valid]
-    total = sum(valid_weights, Decimal(0))
-    weighted = sum((weights[cell] for cell, answer in valid if answer in positive), Decimal(0)) / total
-    n_eff = kish_n_eff(valid_weights)
-    return Estimate(answered=len(pairs), valid=len(valid), positive=hits, rate=Decimal(hits) / Decimal(len(valid)),
+    total = sum((weights[cell] * n for cell, n in valid.items()), Decimal(0))
+    squares = sum((weights[cell] * weights[cell] * n for cell, n in valid.items()), Decimal(0))
+    weighted = sum((weights[cell] * n for cell, n in hits.items()), Decimal(0)) / total
+    n_eff = total * total / squares
+    return Estimate(answered=answered, valid=n_valid, positive=n_hits, rate=Decimal(n_hits) / Decimal(n_valid),
                     weighted_rate=weighted, n_eff=n_eff, interval=wilson(weighted, n_eff, z=z), uncovered=uncovered)
