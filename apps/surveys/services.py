@@ -23,6 +23,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.uploads import CheckedUpload
+from apps.core.validation import check_instances
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
@@ -195,6 +196,7 @@ def population_set(*, survey: Survey, actor: User, cells: Sequence[PopulationInp
         seen.add(key)
         rows.append(PopulationCell(survey=survey, region=counties[cell.region_code], urban_rural=cell.urban_rural,
                                    sex=cell.sex, age_band=cell.age_band, population=cell.population))
+    check_instances(rows)
     PopulationCell.objects.filter(survey=survey).delete()
     PopulationCell.objects.bulk_create(rows)
     record(actor, AuditAction.SETUP_CHANGE, survey, region_id=survey.program.region_id, population_cells=len(rows))
@@ -274,6 +276,7 @@ def responses_bulk_add(*, survey: Survey, actor: User, rows: Sequence[tuple[Resp
     counties = program_counties(survey.program)
     responses = [_response(survey, data, counties, channel=channel, created_by=actor, reference=reference[:40],
                            staged_import=staged) for data, reference in rows]
+    check_instances(responses)
     Response.objects.bulk_create(responses, batch_size=500)
     return len(responses)
 
