@@ -6,7 +6,7 @@ respondent profile's options (城乡, sex, age bands, occupations) and items, ea
 that count as positive, the ones excluded from the denominator, and optionally the ``measure`` it feeds
 (``satisfaction`` → indicator 39, ``participation`` → indicator 40).
 
-The **response sheet** has one row per respondent: 区县 (name or 区划代码), 城乡, 性别, 年龄段, 职业 and one column
+The **response sheet** (xlsx or CSV) has one row per respondent: 区县 (name or 区划代码), 城乡, 性别, 年龄段, 职业 and one column
 per item code (Q1 …) holding the option's label; an optional 问卷编号 is the operator's own id. Every cell is
 checked against the questionnaire (:func:`answer_errors`, the same check as the web form and the office entry);
 resolving the county to a region is the app's job.
@@ -14,12 +14,14 @@ resolving the county to a region is the app's job.
 
 from __future__ import annotations
 
+import csv
+import io
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .errors import RowError
-from .xlsx import DEFAULT_LIMITS, SheetLimits, cell_text, read_rows
+from .xlsx import DEFAULT_LIMITS, SheetError, SheetLimits, SheetRow, cell_text, read_rows, too_many_rows
 
 COUNTY, URBAN_RURAL, SEX, AGE, OCCUPATION, REFERENCE = "区县", "城乡", "性别", "年龄段", "职业", "问卷编号"
 PROFILE_COLUMNS = (COUNTY, URBAN_RURAL, SEX, AGE, OCCUPATION)
@@ -196,14 +198,49 @@ class ResponseRow:
     reference: str = ""
 
 
-def read_responses(data: bytes, questionnaire: Questionnaire, *,
-                   limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[ResponseRow], list[RowError]]:
-    """The respondents of an xlsx sheet and the row errors of every cell that the questionnaire refuses."""
+def csv_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...] = (),
+             limits: SheetLimits = DEFAULT_LIMITS) -> Iterator[SheetRow]:
+    """The rows of a CSV file below the header that names the ``required`` columns (within the first 10 lines),
+    numbered as a spreadsheet shows them. UTF-8 (with or without a BOM) or GB18030, as Excel saves it in China."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise SheetError("CSV 文件须为 UTF-8 或 GB18030 编码。") from exc
+    reader = csv.reader(io.StringIO(text))
+    columns: dict[str, int] = {}
+    for number, row in enumerate(reader, start=1):
+        texts = ["".join(cell.split()) for cell in row]
+        if all(name in texts for name in required):
+            columns = {name: texts.index(name) for name in (*required, *optional) if name in texts}
+            break
+        if number >= 10:
+            break
+    if not columns:
+        raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
+    count = 0
+    for number, row in enumerate(reader, start=reader.line_num + 1):
+        cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
+        if all(cell_text(v) == "" for v in cells.values()):
+            continue
+        count += 1
+        if count > limits.max_rows:
+            raise too_many_rows(limits)
+        yield SheetRow(number, cells)
+
+
+def read_responses(data: bytes, questionnaire: Questionnaire, *, limits: SheetLimits = DEFAULT_LIMITS,
+                   fmt: str = "xlsx") -> tuple[list[ResponseRow], list[RowError]]:
+    """The respondents of an xlsx (or ``fmt="csv"``) sheet and the row errors of every cell the questionnaire
+    refuses."""
     codes = tuple(i.code for i in questionnaire.items)
     rows: list[ResponseRow] = []
     errors: list[RowError] = []
     references: dict[str, int] = {}
-    for line in read_rows(data, required=(*PROFILE_COLUMNS, *codes), optional=(REFERENCE,), limits=limits):
+    reader = csv_rows if fmt == "csv" else read_rows
+    for line in reader(data, required=(*PROFILE_COLUMNS, *codes), optional=(REFERENCE,), limits=limits):
         cells = {column: cell_text(value) for column, value in line.cells.items()}
         subject = cells.get(REFERENCE, "")
         found = answer_errors(questionnaire, {c: cells[c] for c in PROFILE_COLUMNS[1:]},

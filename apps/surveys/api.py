@@ -11,7 +11,6 @@ from ninja.utils import check_csrf
 
 from apps.audit.services import client_ip
 from apps.core.errors import DomainError
-from apps.core.uploads import check_upload
 from apps.staging.schemas import StagedImportOut
 from apps.staging.selectors import staged_import_own
 from apps.staging.services import raise_outcome, staged_import_authorize
@@ -114,14 +113,14 @@ def transition(request: HttpRequest, program_id: int, survey_id: int, payload: s
 
 
 @router.post("/programs/{program_id}/surveys/{survey_id}/import", response=StagedImportOut,
-             summary="上传调查机构的问卷数据 xlsx 并预览（各层新增份数）；确认用 …/import/{import_id}/commit。"
+             summary="上传调查机构的问卷数据（xlsx 或 CSV）并预览（各层新增份数）；确认用 …/import/{import_id}/commit。"
                      "任一行有错误则不写入（400，errors 列出行与列）")
 def import_upload(request: HttpRequest, program_id: int, survey_id: int, file: File[UploadedFile],
                   commit: Form[bool] = False) -> object:
     survey = access_survey(request.user, program_id, survey_id, manage=True)
     staged_import_authorize(kind=RESPONSES, actor=request.user, program=survey.program)
     staged = services.responses_stage(survey=survey, actor=request.user,  # type: ignore[arg-type]
-                                      checked=check_upload(file, allowed={"xlsx"}))
+                                      checked=services.check_response_upload(file))
     raise_outcome(staged)
     if commit:
         return staged_import_api_commit(kind=RESPONSES, program=survey.program, actor=request.user, import_id=staged.pk)

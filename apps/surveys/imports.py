@@ -45,7 +45,8 @@ def _read(staged: StagedImport) -> tuple[Survey, list[tuple[ResponseRow, int]]]:
     """The survey and each row with its county's region id; row errors reject the sheet."""
     survey = _survey(staged.program, staged.options)
     questionnaire = questionnaire_of(survey.questionnaire)
-    rows, errors = parse_sheet(lambda data, limits: read_responses(data, questionnaire, limits=limits),
+    rows, errors = parse_sheet(lambda data, limits: read_responses(data, questionnaire, limits=limits,
+                                                                   fmt=staged.file_format),
                                staged_import_read(staged))
     counties = program_counties(survey.program)
     by_name = {r.name: r for r in counties.values()}
@@ -91,4 +92,5 @@ def authorize(actor: User, program: Program, _options: dict[str, object]) -> Non
         raise PermissionDeniedError(MANAGE_REFUSAL)
 
 
-register_kind(StagedKind(RESPONSES, authorize=authorize, check=_check, commit=_commit))
+register_kind(StagedKind(RESPONSES, authorize=authorize, check=_check, commit=_commit,
+                         formats=frozenset({"xlsx", "csv"})))

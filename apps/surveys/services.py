@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.core.uploads import CheckedUpload
+from apps.core.uploads import CheckedUpload, check_upload, safe_filename
 from apps.core.validation import check_instances
 from apps.geo.models import Region
 from apps.programs.models import Program
@@ -427,8 +429,32 @@ def survey_transition(*, survey: Survey, action: str, actor: User, expected_vers
     return event
 
 
+def check_response_upload(upload: UploadedFile | None) -> CheckedUpload:
+    """The operator's file: an xlsx workbook (checked by content) or a ``.csv`` file of UTF-8 or GB18030 text."""
+    if upload is None or not (upload.name or "").lower().endswith(".csv"):
+        return check_upload(upload, allowed={"xlsx"})
+    limit = settings.ECOCIV_MAX_UPLOAD_BYTES
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(f"文件过大，上限为 {limit / 1048576:.0f} MB。")
+    if not data:
+        raise DomainError("文件为空。")
+    if b"\x00" in data:
+        raise DomainError("文件的内容不是 CSV 文本（请保存为 UTF-8 或 GBK 编码）。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError("文件的内容不是 CSV 文本（请保存为 UTF-8 或 GBK 编码）。")
+    return CheckedUpload(name=safe_filename(upload.name or "")[:120], kind="csv", size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(), data=data)
+
+
 def responses_stage(*, survey: Survey, actor: User, checked: CheckedUpload) -> StagedImport:
     """Stage and check the operator's response sheet for ``survey`` (preview → confirm → commit, all or nothing)."""
     _require(actor, survey.program)
     return staged_import_upload(kind="surveys.responses", actor=actor, checked=checked, program=survey.program,
-                                options={"survey_id": survey.pk})
+                                options={"survey_id": survey.pk})  # the kind reads xlsx and csv (file_format)

@@ -145,3 +145,23 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415 - test helper
 
     return SimpleUploadedFile("responses.xlsx", data)
+
+
+def test_the_operator_may_deliver_csv_in_gb18030(survey, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415 - test helper
+
+    world = survey.world
+    survey_transition(survey=survey.survey, action="start", actor=world.users.office)
+    client = client_for(world.users.office)
+    url = f"/api/programs/{world.program.id}/surveys/{survey.survey.id}/import"
+    header = "问卷编号,区县,城乡,性别,年龄段,职业,Q1,Q2,Q3,Q4,Q5,Q6,Q7\n"
+    good = "C1,丘陵县,乡村,女,18-29岁,学生,知道,参与过,满意,满意,满意,不清楚,满意\n"
+    bad = "C2,丘陵县,乡村,女,18-29岁,学生,知道,参与过,满意,满意,满意,好,满意\n"
+    rejected = client.post(url, {"file": SimpleUploadedFile("r.csv", (header + good + bad).encode("gb18030"))})
+    assert rejected.status_code == 400
+    assert [(e["row"], e["column"]) for e in rejected.json()["errors"]] == [(3, "Q6")]
+    done = client.post(url, {"file": SimpleUploadedFile("r.csv", (header + good).encode("utf-8-sig")),
+                             "commit": "true"})
+    assert done.status_code == 200 and done.json()["status"] == "committed", done.content
+    assert Response.objects.get(survey=survey.survey).answers["Q6"] == "不清楚"
+    assert client.post(url, {"file": SimpleUploadedFile("r.csv", b"\x00\x01binary")}).status_code == 400
