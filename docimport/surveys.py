@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .errors import RowError
-from .xlsx import DEFAULT_LIMITS, SheetError, SheetLimits, SheetRow, cell_text, read_rows, too_many_rows
+from .xlsx import DEFAULT_LIMITS, SheetError, SheetLimits, SheetRow, cell_text, read_rows, rows_below_header
 
 COUNTY, URBAN_RURAL, SEX, AGE, OCCUPATION, REFERENCE = "区县", "城乡", "性别", "年龄段", "职业", "问卷编号"
 PROFILE_COLUMNS = (COUNTY, URBAN_RURAL, SEX, AGE, OCCUPATION)
@@ -209,26 +209,7 @@ def csv_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise SheetError("CSV 文件须为 UTF-8 或 GB18030 编码。") from exc
-    reader = csv.reader(io.StringIO(text))
-    columns: dict[str, int] = {}
-    for number, row in enumerate(reader, start=1):
-        texts = ["".join(cell.split()) for cell in row]
-        if all(name in texts for name in required):
-            columns = {name: texts.index(name) for name in (*required, *optional) if name in texts}
-            break
-        if number >= 10:
-            break
-    if not columns:
-        raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
-    count = 0
-    for number, row in enumerate(reader, start=reader.line_num + 1):
-        cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
-        if all(cell_text(v) == "" for v in cells.values()):
-            continue
-        count += 1
-        if count > limits.max_rows:
-            raise too_many_rows(limits)
-        yield SheetRow(number, cells)
+    yield from rows_below_header(csv.reader(io.StringIO(text)), required=required, optional=optional, limits=limits)
 
 
 def read_responses(data: bytes, questionnaire: Questionnaire, *, limits: SheetLimits = DEFAULT_LIMITS,

@@ -26,19 +26,9 @@ SurveyIn = schema_of("SurveyIn", SurveyInput,
                      title=(str, Field("", max_length=200)), operator_name=(str, Field(..., max_length=100)))
 
 
-class SurveyOut(Schema):
-    id: int
-    year: int
-    title: str
-    questionnaire_id: int
-    method: str
-    operator: str
-    operator_name: str
-    field_start: dt.date
-    field_end: dt.date
-    margin: Decimal
-    status: str
-    version: int
+SurveyOut = schema_of("SurveyOut", SurveyInput,
+                      "id year title questionnaire_id method operator operator_name field_start field_end margin "
+                      "status version", id=int, status=str, version=int, doc="A survey (read from the model).")
 
 
 class PopulationCellIn(Schema):
