@@ -1,0 +1,25 @@
+"""Rebuild the binary documents of the held-out set from their sources (``sources/*.txt``), the same way as the
+labelled corpus (``../corpus/build.py``: one paragraph a line, lines starting with "|" are table rows).
+
+Usage: ``.venv/bin/python tests/docimport/plan/heldout/build.py`` (the outputs are committed).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    spec = importlib.util.spec_from_file_location("corpus_build", HERE.parent / "corpus" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for source in sorted((HERE / "sources").glob("*.txt")):
+        module.build_docx(source, HERE / f"{source.stem}.docx")
+
+
+if __name__ == "__main__":
+    main()
