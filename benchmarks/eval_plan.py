@@ -35,7 +35,9 @@ SETS = {
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", choices=sorted(SETS), default="corpus", help="a labelled set of this project")
+    parser.add_argument(
+        "--set", choices=sorted(SETS), default="corpus", help="a labelled set of this project"
+    )
     parser.add_argument("--corpus", type=Path, default=None, help="a folder of documents with truth files")
     parser.add_argument("--verbose", action="store_true", help="list the missed and the extra items")
     args = parser.parse_args(argv)

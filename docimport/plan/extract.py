@@ -55,6 +55,7 @@ class Rules:
     scope_prefixes: tuple[str, ...]
     scope_trailing: tuple[str, ...]
     past_markers: tuple[str, ...]
+    past_headings: tuple[str, ...]
     rate_words: tuple[str, ...]
     period_words: tuple[str, ...]
     total_openers: tuple[str, ...]
@@ -87,6 +88,7 @@ def rules() -> Rules:
         scope_prefixes=_longest_first(t["scope"]["prefixes"]),
         scope_trailing=tuple(t["scope"]["trailing"]),
         past_markers=tuple(t["past"]["markers"]),
+        past_headings=tuple(t["past"]["headings"]),
         rate_words=tuple(t["scope"]["rate_words"]),
         period_words=_longest_first(raw["phases"]["period_words"]),
         total_openers=_longest_first(raw["projects"]["total_openers"]),
@@ -612,6 +614,19 @@ def _is_past(sentence: str, plan_year: int | None) -> bool:
     return m is not None and (plan_year is None or int(m.group(1)) < plan_year)
 
 
+def _past_sections(root: _Node, length: int) -> list[tuple[int, int]]:
+    """Character ranges under a heading that reports past results ("第一节 发展基础"): from the heading to the next
+    heading of its level or above."""
+    nodes = _walk(root)
+    headings = rules().past_headings
+    out: list[tuple[int, int]] = []
+    for i, node in enumerate(nodes):
+        if any(word in node.title for word in headings):
+            end = next((n.start for n in nodes[i + 1 :] if n.level <= node.level), length)
+            out.append((node.start, end))
+    return out
+
+
 def _plan_year(title: str, text: str) -> int | None:
     """The year the plan starts from: the year in its title, else its earliest deadline."""
     m = re.search(r"((?:19|20)\d{2})\s*(?:年|—)", title)
@@ -823,6 +838,10 @@ def _phase_patterns() -> tuple[re.Pattern[str], ...]:
             rf"{name}\s*[(（]\s*(?P<y2>\d{{4}})\s*年\s*(?P<m2>\d{{1,2}})\s*月(?:底|末)?(?:前|以前|之前)\s*[)）]"
         ),
         re.compile(rf"{_DATE_RANGE}\s*[，,:：]?\s*(?:为|是)?\s*(?P<name>[\u4e00-\u9fff]{{1,10}}阶段)"),
+        # "近期为2021—2025年": the name, then 为/是/：, then the range.
+        re.compile(rf"{name}\s*(?:为|是|[:：])\s*{_DATE_RANGE}"),
+        # "总结验收阶段（2025年12月）": one month, the phase's start and end.
+        re.compile(rf"{name}\s*[(（]\s*(?P<y1>\d{{4}})\s*年\s*(?P<m1>\d{{1,2}})\s*月份?\s*[)）]"),
     )
 
 
@@ -839,10 +858,16 @@ def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str
     groups = m.groupdict()
     y1, y2, m1, m2 = groups.get("y1"), groups.get("y2"), groups.get("m1"), groups.get("m2")
     if "y1" not in groups:  # an end only: from the month after the previous phase's end
-        if previous is None or previous.end is None or y2 is None:
+        if y2 is None:
             return None
-        year, month = int(previous.end[:4]), int(previous.end[5:])
-        y1, m1 = (str(year + 1), "1") if month == 12 else (str(year), str(month + 1))
+        if previous is None or previous.end is None:
+            # The first phase ("启动阶段（2023年3月底前）") has no start written: its end month stands for it.
+            y1, m1 = y2, m2
+        else:
+            year, month = int(previous.end[:4]), int(previous.end[5:])
+            y1, m1 = (str(year + 1), "1") if month == 12 else (str(year), str(month + 1))
+    if "y2" not in groups:  # one month ("总结验收阶段（2025年12月）")
+        y2, m2 = y1, m1
     if not (y2 or m2):
         return None
     if y1 is None:
@@ -984,8 +1009,9 @@ def extract_text(text: str) -> PlanExtraction:
             blankets.extend(units)
     targets: list[PlanTarget] = []
     plan_year = _plan_year(title, norm)
+    past = _past_sections(root, len(norm))
     for sentence, start in _sentences(norm, _FULL_SENTENCE):
-        if _is_label_line(sentence.strip()):
+        if _is_label_line(sentence.strip()) or any(a <= start < b for a, b in past):
             continue
         targets.extend(_targets_in(sentence, start, plan_year))
     return PlanExtraction(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePath
@@ -34,7 +35,7 @@ def read_text(data: bytes, filename: str) -> str:
     if suffix in (".html", ".htm"):
         return read_html(decode(data))
     if suffix in (".txt", ""):
-        return unwrap(decode(data).split("\n"))
+        return unwrap(drop_page_furniture(decode(data).split("\n")))
     raise UnreadableDocument(f"不支持的文件类型：{suffix}（支持 .docx、.pdf、.txt、.html）")
 
 
@@ -313,14 +314,48 @@ def read_pdf(data: bytes) -> str:
         raise UnreadableDocument("不是有效的 PDF 文件") from exc
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("PDF 没有文字层（扫描件需先做文字识别）")
-    lines = [line for line in "\n".join(pages).split("\n") if not _PAGE_NUMBER.match(line.strip())]
-    return unwrap(lines)
+    return unwrap(drop_page_furniture("\n".join(pages).split("\n")))
 
 
 #: A line that is only a page number: "- 3 -", "— 3 —", "3", "第3页", "3/12".
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
+
+
+#: The longest line taken for a running header or footer ("XX市人民政府办公室文件", "XX县2024年工作要点").
+_FURNITURE_SIZE = 40
+
+
+def drop_page_furniture(lines: list[str]) -> list[str]:
+    """The lines without page numbers ("— 3 —") and without the running header or footer printed on every page.
+
+    A running header is a short line that recurs, next to a page number (the blank lines between them aside), at
+    two page breaks or more ("— 2 —" / "XX市人民政府办公室文件"); it is dropped wherever it touches a page number,
+    so the sentence a page break cut stays in one piece. Its first occurrence (the letterhead at the top of the
+    document, before any page number) is kept.
+    """
+    stripped = [line.strip() for line in lines]
+    page = [bool(line) and _PAGE_NUMBER.match(line) is not None for line in stripped]
+    if not any(page):
+        return lines
+
+    def neighbours(i: int) -> list[int]:
+        out: list[int] = []
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(stripped) and not stripped[j]:
+                j += step
+            if 0 <= j < len(stripped):
+                out.append(j)
+        return out
+
+    touching = [
+        i for i, line in enumerate(stripped) if line and not page[i] and any(page[j] for j in neighbours(i))
+    ]
+    counts = Counter(stripped[i] for i in touching if _size(stripped[i]) <= _FURNITURE_SIZE)
+    furniture = {i for i in touching if counts[stripped[i]] >= 2}
+    return [line for i, line in enumerate(lines) if not page[i] and i not in furniture]
 
 
 _SENTENCE_END = re.compile(r"[。；;：:！？!?）)】」”]$")
