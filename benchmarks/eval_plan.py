@@ -30,6 +30,7 @@ from docimport.plan.evaluate import FIELDS, documents, evaluate_document, overal
 SETS = {
     "corpus": ROOT / "tests" / "docimport" / "plan" / "corpus",
     "heldout": ROOT / "tests" / "docimport" / "plan" / "heldout",
+    "heldout2": ROOT / "tests" / "docimport" / "plan" / "heldout2",
 }
 
 

@@ -1,4 +1,4 @@
-"""Rebuild the binary documents of the held-out set from their sources (``sources/*.txt``), the same way as the
+"""Rebuild the binary documents of the held-out sets (``heldout/``, ``heldout2/``) from their sources (``sources/*.txt``), the same way as the
 labelled corpus (``../corpus/build.py``: one paragraph a line, lines starting with "|" are table rows).
 
 Usage: ``.venv/bin/python tests/docimport/plan/heldout/build.py`` (the outputs are committed).
@@ -17,8 +17,9 @@ def main() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for source in sorted((HERE / "sources").glob("*.txt")):
-        module.build_docx(source, HERE / f"{source.stem}.docx")
+    for folder in (HERE, HERE.parent / "heldout2"):
+        for source in sorted((folder / "sources").glob("*.txt")):
+            module.build_docx(source, folder / f"{source.stem}.docx")
 
 
 if __name__ == "__main__":
