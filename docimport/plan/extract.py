@@ -10,6 +10,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -531,14 +532,19 @@ def _assignment_of(node: _Node, ctx: _Context) -> _Assignment:
             found.add(tuple(a.lead), tuple(a.cooperating))
             if not a.empty:
                 found.end = line.end
-                if line.start == node.start or not _is_label_line(line.text):
+                if line.start == node.start or not _is_assignment_line(line.text):
                     found.only_label_lines = False
     return found
 
 
+def _is_assignment_line(text: str) -> bool:
+    """A line that only assigns: a label line ("牵头单位：…") or one sentence in words ("市城管局牵头，市财政局配合。")."""
+    return _is_label_line(text) or _free_form(text) is not None
+
+
 def _lift_trailing_labels(assigned: dict[int, _Assignment], nodes: list[_Node]) -> None:
-    """Label lines after an item's last sub-item belong to the item ("1.…\n（1）…\n（2）…\n牵头单位：…"): moved up
-    when the last sub-item's only assignment is those lines and no other sub-item has one."""
+    """Label lines after an item's last sub-item belong to the item ("1.…\n（1）…\n（2）…\n牵头单位：…", or a line
+    "A牵头，B配合。"): moved up when the last sub-item's only assignment is those lines and no other sub-item has one."""
     for node in nodes:
         found = assigned.get(id(node))
         parent = node.parent
@@ -610,8 +616,12 @@ def _is_past(sentence: str, plan_year: int | None) -> bool:
         return True
     # "2022年，全市PM2.5平均浓度为38微克/立方米": a bare year before the plan's own year opening the sentence
     # states a result ("2024年，…达到88.9%以上" in a plan for 2024 is its goal).
-    m = re.match(r"^\s*((?:19|20)\d{2})\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence)
+    m = _OPENING_YEAR.match(sentence)
     return m is not None and (plan_year is None or int(m.group(1)) < plan_year)
+
+
+#: A sentence opening with a bare year: "2024年，全市…" (a result before the plan's year, else the year's goal).
+_OPENING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?:[，,]|全市|全县|全区|全省|我市)")
 
 
 def _past_sections(root: _Node, length: int) -> list[tuple[int, int]]:
@@ -883,11 +893,39 @@ def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str
     return start, end
 
 
-def _phases(lines: list[_Line]) -> list[PlanPhase]:
+#: A heading over the plan's steps ("三、实施步骤", "四、时间安排"): its items are phases even without "阶段".
+_STEP_HEADING = re.compile(r"步骤|时间安排|进度安排|阶段安排|时间节点|实施安排|工作安排|推进安排")
+
+
+@cache
+def _step_item_pattern() -> re.Pattern[str]:
+    """An item under a steps heading: a short name and its range, "（一）启动部署（2023年3月—4月）"."""
+    yearless = _DATE_RANGE.replace(r"(?P<y1>\d{4})\s*年?", r"(?:(?P<y1>\d{4})\s*年?)?", 1)
+    return re.compile(
+        rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]|[{_CN}\d]+[、.．])\s*(?P<name>[\u4e00-\u9fff]{{2,12}})\s*"
+        rf"[(（]\s*{yearless}\s*[)）]"
+    )
+
+
+def _step_item_lines(root: _Node) -> set[int]:
+    """Where the lines of the items under a steps heading start."""
+    return {
+        child.line.start
+        for node in _walk(root)
+        if _STEP_HEADING.search(node.title)
+        for child in node.children
+        if child.line is not None
+    }
+
+
+def _phases(lines: list[_Line], step_items: AbstractSet[int] = frozenset()) -> list[PlanPhase]:
     out: list[PlanPhase] = []
     seen: set[tuple[str, str]] = set()
     for line in lines:
-        for pattern in _phase_patterns():
+        before = len(out)
+        for pattern in _phase_patterns() + ((_step_item_pattern(),) if line.start in step_items else ()):
+            if pattern is _step_item_pattern() and len(out) > before:
+                break  # the line named its phase the usual way
             for m in pattern.finditer(line.text):
                 found = _phase_range(m, out[-1] if out else None)
                 if found is None or found in seen:
@@ -1019,7 +1057,7 @@ def extract_text(text: str) -> PlanExtraction:
         headings=tuple(c.freeze() for c in root.children),
         tasks=tuple(tasks),
         targets=tuple(targets),
-        phases=tuple(_phases(lines)),
+        phases=tuple(_phases(lines, _step_item_lines(root))),
         projects_total=_projects(norm),
         blanket_units=tuple(dict.fromkeys(blankets)),
         title=title,
