@@ -631,7 +631,9 @@ def _past_sections(root: _Node, length: int) -> list[tuple[int, int]]:
     headings = rules().past_headings
     out: list[tuple[int, int]] = []
     for i, node in enumerate(nodes):
-        if any(word in node.title for word in headings):
+        # A short heading with words only ("（一）发展现状"), not a table's field line ("现状值：20").
+        title = node.title
+        if len(title) <= 15 and not re.search(r"[\d:：]", title) and any(w in title for w in headings):
             end = next((n.start for n in nodes[i + 1 :] if n.level <= node.level), length)
             out.append((node.start, end))
     return out

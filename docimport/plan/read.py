@@ -330,7 +330,7 @@ _FURNITURE_SIZE = 40
 def drop_page_furniture(lines: list[str]) -> list[str]:
     """The lines without page numbers ("— 3 —") and without the running header or footer printed on every page.
 
-    A running header is a short line that recurs, next to a page number (the blank lines between them aside), at
+    A running header is a short line, not ending a sentence, that recurs next to a page number (the blank lines between them aside), at
     two page breaks or more ("— 2 —" / "XX市人民政府办公室文件"); it is dropped wherever it touches a page number,
     so the sentence a page break cut stays in one piece. Its first occurrence (the letterhead at the top of the
     document, before any page number) is kept.
@@ -353,7 +353,11 @@ def drop_page_furniture(lines: list[str]) -> list[str]:
     touching = [
         i for i, line in enumerate(stripped) if line and not page[i] and any(page[j] for j in neighbours(i))
     ]
-    counts = Counter(stripped[i] for i in touching if _size(stripped[i]) <= _FURNITURE_SIZE)
+    counts = Counter(
+        stripped[i]
+        for i in touching
+        if _size(stripped[i]) <= _FURNITURE_SIZE and not _SENTENCE_END.search(stripped[i])
+    )
     furniture = {i for i in touching if counts[stripped[i]] >= 2}
     return [line for i, line in enumerate(lines) if not page[i] and i not in furniture]
 

@@ -1,0 +1,93 @@
+"""Rules added after scoring documents the reader had never seen (``tests/docimport/plan/heldout*``), each on a
+small inline text rather than on those documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from docimport.plan import extract_text
+from docimport.plan.read import drop_page_furniture, read_text
+
+
+def _phases(text: str) -> list[tuple[str, str | None]]:
+    return [(p.start, p.end) for p in extract_text(text).phases]
+
+
+def test_running_header_and_page_number_go_and_the_cut_sentence_joins_again() -> None:
+    page = "某某市人民政府办公室文件"
+    text = (
+        f"{page}\n某市污水治理实施方案\n一、重点任务\n（一）建立运维机制。推行“县级统筹、乡镇监管、\n"
+        f"                — 1 —\n{page}\n专业运维”模式，达标率达到80%以上。\n牵头单位：市住建局\n"
+        f"（二）强化资金保障。安排专项资金。\n牵头单位：市财政局\n                — 2 —\n{page}\n"
+        "二、保障措施\n（一）加强组织领导。\n                — 3 —\n"
+    )
+    read = read_text(text.encode("utf-8"), "plan.txt")
+    assert read.count(page) == 1  # the letterhead stays, the running header goes
+    assert "— 2 —" not in read
+    assert "乡镇监管、专业运维”模式" in read
+    result = extract_text(read)
+    assert [(t.ref, t.lead) for t in result.tasks] == [("一.(一)", ("市住建局",)), ("一.(二)", ("市财政局",))]
+
+
+def test_a_line_that_recurs_away_from_page_numbers_stays() -> None:
+    lines = ["（一）加强组织领导。", "各县区负责。", "— 1 —", "正文继续。", "各县区负责。", "— 2 —", "结束。"]
+    # "各县区负责。" sits next to two page numbers but ends a sentence: it is text, not a running header.
+    assert drop_page_furniture(lines) == [
+        "（一）加强组织领导。",
+        "各县区负责。",
+        "正文继续。",
+        "各县区负责。",
+        "结束。",
+    ]
+
+
+def test_no_targets_under_a_past_results_heading() -> None:
+    text = (
+        "某市生态文明建设规划（2021—2030年）\n第一章 发展基础与形势\n第一节 发展基础\n"
+        "全市累计建成自然保护区7处，总面积达1433平方公里。\n第二节 面临形势\n任务依然艰巨。\n"
+        "第二章 规划目标\n到2025年，全市森林覆盖率达到55%。\n"
+    )
+    targets = extract_text(text).targets
+    assert [(t.value, t.unit, t.deadline) for t in targets] == [(Decimal("55"), "%", 2025)]
+
+
+def test_a_period_word_then_its_range() -> None:
+    text = "规划期限为2021—2030年，其中近期为2021—2025年，远期为2026—2030年。\n"
+    assert _phases(text) == [("2021-01", "2025-12"), ("2026-01", "2030-12")]
+
+
+def test_a_first_phase_by_its_end_only_and_a_phase_of_one_month() -> None:
+    text = (
+        "二、实施步骤\n（一）启动阶段（2023年3月底前）。制定方案。\n（二）集中整治阶段（2023年4月—2024年12月）。\n"
+        "（三）总结验收阶段（2025年12月）。\n"
+    )
+    assert _phases(text) == [("2023-03", "2023-03"), ("2023-04", "2024-12"), ("2025-12", "2025-12")]
+
+
+def test_items_under_a_steps_heading_are_phases_without_the_word() -> None:
+    text = (
+        "三、实施步骤\n（一）启动部署（2023年3月—4月）。\n（二）全面攻坚（2023年5月—2025年10月）。\n"
+        "（三）总结评估（11月—12月）。\n四、重点任务\n（一）开展专项整治（2023年5月—10月）。\n"
+    )
+    assert _phases(text) == [("2023-03", "2023-04"), ("2023-05", "2025-10"), ("2025-11", "2025-12")]
+
+
+def test_units_of_visits_and_species() -> None:
+    text = "年接待公众不少于10万人次，湿地水鸟种类不少于120种。\n"
+    assert [(t.value, t.unit) for t in extract_text(text).targets] == [
+        (Decimal("10"), "万人次"),
+        (Decimal("120"), "种"),
+    ]
+
+
+def test_an_assignment_in_words_after_the_last_sub_item_belongs_to_the_item() -> None:
+    text = (
+        "二、重点工作\n1.规范转运站点建设。对转运站进行改造。\n（1）2023年完成中心城区改造。\n"
+        "（2）2024年完成县城改造。\n市城市管理局、市住建局牵头，市财政局配合。\n"
+        "2.配齐运输车辆。市城市管理局牵头，市公安局配合。\n"
+    )
+    tasks = [(t.ref, t.lead, t.cooperating) for t in extract_text(text).tasks]
+    assert tasks == [
+        ("二.1", ("市城市管理局", "市住建局"), ("市财政局",)),
+        ("二.2", ("市城市管理局",), ("市公安局",)),
+    ]
