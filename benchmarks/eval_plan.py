@@ -31,6 +31,7 @@ SETS = {
     "corpus": ROOT / "tests" / "docimport" / "plan" / "corpus",
     "heldout": ROOT / "tests" / "docimport" / "plan" / "heldout",
     "heldout2": ROOT / "tests" / "docimport" / "plan" / "heldout2",
+    "heldout3": ROOT / "tests" / "docimport" / "plan" / "heldout3",
 }
 
 
