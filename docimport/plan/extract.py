@@ -696,6 +696,10 @@ def _not_a_value(masked: str, m: re.Match[str]) -> bool:
     return not m.group("unit") and after.startswith(rules().not_units)
 
 
+#: 至少/最少 as an adverb before a short verb phrase that ends at the value (no separator, no other number).
+_ADVERB_AT_LEAST = re.compile(r"(?:至少|最少)[^，,。；;：:、\d\x00]{1,20}$")
+
+
 def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     """The comparator before the value, overridden by 以上/以下 after it where the clause ends there; a number with
     以上/以下 inside a phrase ("10蒸吨/小时以下燃煤锅炉") only limits a scope."""
@@ -709,6 +713,10 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
         and masked[max(0, m.start() - 4) : m.start()].endswith(r.rate_words)
     ):
         comparator = Comparator.EQ  # "农村饮用水卫生合格率100%": a rate stated with its value, no verb
+    if comparator is None and unit and _ADVERB_AT_LEAST.search(masked[max(0, m.start() - 24) : m.start()]):
+        comparator = (
+            Comparator.GE
+        )  # "每年至少专题研究生态文明建设工作2次": 至少 before the verb, the value after it
     if post:
         rest = masked[m.end() : m.end() + 4]
         clause_ends = not rest or rest[0] in "，,。；;、）)\n" or rest.startswith(("的水平", "水平"))

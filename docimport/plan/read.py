@@ -199,6 +199,12 @@ _TARGET_CELL = re.compile(
 _CELL_COMPARATOR = {"＞": ">", "＜": "<", "≧": "≥", "≦": "≤"}
 
 
+#: A unit in brackets closing an indicator's name: "（%）", "(微克/立方米)", "（万亩）" (no Chinese words but units).
+_UNIT_IN_NAME = re.compile(
+    r"[(（]\s*(%|‰|[^()（）\s]{1,12}?(?:米|升|吨|亩|公顷|公里|元|个|人次|千瓦|天|次|项|处|座))\s*[)）]$"
+)
+
+
 @dataclass(frozen=True)
 class _TargetColumns:
     """The columns of a table that hold targets: the indicator's name, its unit, the target values (a later year,
@@ -236,6 +242,10 @@ class _TargetColumns:
         "达到"), the form the target rules read."""
         name = cells[self.indicator]
         unit = cells[self.unit] if self.unit is not None and cells[self.unit] not in ("—", "-", "/") else ""
+        bracketed = _UNIT_IN_NAME.search(name)
+        if bracketed and not unit:
+            # "国考断面水质优良比例（%）": no unit column, the unit in brackets after the name.
+            name, unit = name[: bracketed.start()].strip(), bracketed.group(1).strip()
         out: list[str] = []
         for i in self.values:
             m = _TARGET_CELL.match(cells[i])

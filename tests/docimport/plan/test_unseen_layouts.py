@@ -91,3 +91,28 @@ def test_an_assignment_in_words_after_the_last_sub_item_belongs_to_the_item() ->
         ("二.1", ("市城市管理局", "市住建局"), ("市财政局",)),
         ("二.2", ("市城市管理局",), ("市公安局",)),
     ]
+
+
+def test_an_indicator_table_with_the_unit_in_brackets_after_the_name() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415 (the reader's helper, tested through the rules)
+
+    rows = [
+        ["序号", "指标", "2023年完成值", "2024年目标值"],
+        ["1", "国考断面水质优良比例（%）", "85.3", "≥86.7"],
+        ["2", "城市生活污水集中收集率（%）", "66", "70"],
+        ["3", "森林覆盖率（含灌木林）", "40", "≥41"],
+    ]
+    targets = extract_text("\n".join(table_lines(rows))).targets
+    assert [(t.indicator, t.comparator.value, t.value, t.unit, t.deadline) for t in targets] == [
+        ("国考断面水质优良比例", "≥", Decimal("86.7"), "%", 2024),
+        ("城市生活污水集中收集率", "=", Decimal("70"), "%", 2024),
+        ("森林覆盖率（含灌木林）", "≥", Decimal("41"), "", 2024),
+    ]
+
+
+def test_at_least_as_an_adverb_before_the_verb() -> None:
+    text = "县委每年至少专题研究生态文明建设工作2次，至少要有3个乡镇开展试点。\n"
+    assert [(t.comparator.value, t.value, t.unit) for t in extract_text(text).targets] == [
+        ("≥", Decimal("2"), "次"),
+        ("≥", Decimal("3"), "个"),
+    ]
