@@ -68,107 +68,40 @@ def fill(n_rows: int, n_indicators: int, *, seed: int = 7) -> tuple[object, obje
         province = Region.objects.create(code=f"B{stamp}"[:12], name="基准省", level="province")
         city = Region(code=f"C{stamp}"[:12], name="基准市", level="city", parent=province, terrain="hill")
         city.save()
-        Region.objects.bulk_create(
-            [
-                Region(
-                    code=f"{stamp[-5:]}{k:06d}",
-                    name=f"县{k}",
-                    level="county",
-                    parent=city,
-                    terrain="plain",
-                    path=f"{city.path}{stamp[-5:]}{k:06d}/",
-                )
-                for k in range(n_counties)
-            ],
-            batch_size=2000,
-        )
-        framework = Framework.objects.create(
-            code=f"bench-{stamp}", title="基准指标体系", levels=["city", "county"]
-        )
-        indicators = Indicator.objects.bulk_create(
-            [
-                Indicator(
-                    framework=framework,
-                    code=f"B{j:03d}",
-                    number=j + 1,
-                    name=f"指标{j + 1}",
-                    domain="生态",
-                    task="任务",
-                    unit="%",
-                    direction="higher",
-                    binding=True,
-                    scope_levels=["city", "county"],
-                    order=j + 1,
-                )
-                for j in range(n_indicators)
-            ]
-        )
+        Region.objects.bulk_create([
+            Region(code=f"{stamp[-5:]}{k:06d}", name=f"县{k}", level="county", parent=city, terrain="plain",
+                   path=f"{city.path}{stamp[-5:]}{k:06d}/")
+            for k in range(n_counties)], batch_size=2000)
+        framework = Framework.objects.create(code=f"bench-{stamp}", title="基准指标体系", levels=["city", "county"])
+        indicators = Indicator.objects.bulk_create([
+            Indicator(framework=framework, code=f"B{j:03d}", number=j + 1, name=f"指标{j + 1}", domain="生态",
+                      task="任务", unit="%", direction="higher", binding=True, scope_levels=["city", "county"],
+                      order=j + 1)
+            for j in range(n_indicators)])
         qualitative = {indicator.id for j, indicator in enumerate(indicators) if j % 10 == 9}
-        IndicatorTarget.objects.bulk_create(
-            [
-                IndicatorTarget(
-                    indicator=indicator,
-                    level=level,
-                    expression="qual:建立" if indicator.id in qualitative else number,
-                )
-                for indicator in indicators
-                for level, number in ((RegionLevel.CITY, ">=60"), (RegionLevel.COUNTY, ">=50"))
-            ]
-        )
+        IndicatorTarget.objects.bulk_create([
+            IndicatorTarget(indicator=indicator, level=level,
+                            expression="qual:建立" if indicator.id in qualitative else number)
+            for indicator in indicators for level, number in ((RegionLevel.CITY, ">=60"), (RegionLevel.COUNTY, ">=50"))])
         user = User.objects.create(username=f"bench{stamp}")
         RoleAssignment.objects.create(user=user, role=Role.OFFICE_ADMIN, region=city)
-        program = Program.objects.create(
-            region=city,
-            framework=framework,
-            name="基准创建",
-            title_sought="national",
-            base_year=YEAR - 2,
-            target_year=YEAR + 1,
-        )
+        program = Program.objects.create(region=city, framework=framework, name="基准创建", title_sought="national",
+                                         base_year=YEAR - 2, target_year=YEAR + 1)
         counties = list(Region.objects.filter(parent=city).order_by("code"))
-        previous = IndicatorValue.objects.bulk_create(
-            [
-                IndicatorValue(
-                    program=program,
-                    region=region,
-                    indicator=indicator,
-                    period_type="year",
-                    year=YEAR - 1,
-                    period_number=1,
-                    status="approved",
-                    version=3,
-                )
-                for region in counties
-                for indicator in indicators
-                if indicator.id not in qualitative
-            ],
-            batch_size=2000,
-        )
-        ValueRevision.objects.bulk_create(
-            [
-                ValueRevision(
-                    value=value, number=Decimal(f"{rng.uniform(55, 95):.2f}"), version=1, author=user
-                )
-                for value in previous
-            ],
-            batch_size=2000,
-        )
-        latest = Subquery(
-            ValueRevision.objects.filter(value_id=OuterRef("pk")).order_by("-id").values("id")[:1]
-        )
-        IndicatorValue.objects.filter(program=program).update(
-            current_revision_id=latest, approved_revision_id=latest
-        )
+        previous = IndicatorValue.objects.bulk_create([
+            IndicatorValue(program=program, region=region, indicator=indicator, period_type="year", year=YEAR - 1,
+                           period_number=1, status="approved", version=3)
+            for region in counties for indicator in indicators if indicator.id not in qualitative
+        ], batch_size=2000)
+        ValueRevision.objects.bulk_create([
+            ValueRevision(value=value, number=Decimal(f"{rng.uniform(55, 95):.2f}"), version=1, author=user)
+            for value in previous], batch_size=2000)
+        latest = Subquery(ValueRevision.objects.filter(value_id=OuterRef("pk")).order_by("-id").values("id")[:1])
+        IndicatorValue.objects.filter(program=program).update(current_revision_id=latest,
+                                                               approved_revision_id=latest)
         reporting_round = reporting_round_create(
-            program=program,
-            actor=user,
-            name=f"{YEAR}年度调度",
-            period_type="year",
-            year=YEAR,
-            due=dt.date(YEAR + 1, 1, 31),
-            indicators=list(indicators),
-            regions=counties,
-        )
+            program=program, actor=user, name=f"{YEAR}年度调度", period_type="year", year=YEAR,
+            due=dt.date(YEAR + 1, 1, 31), indicators=list(indicators), regions=counties)
     sizes = {"counties": n_counties, "indicators": n_indicators, "approved_last_year": len(previous)}
     return reporting_round, user, sizes
 
@@ -237,77 +170,47 @@ def run(args: argparse.Namespace) -> dict:
     assert staged.status == StagedStatus.PREVIEWED and preview.ok, staged.errors[:5]
     revisions_before = ValueRevision.objects.count()
     t0 = time.perf_counter()
-    staged = values_import_confirm(
-        staged=staged, actor=user, confirm_warnings=True, note="基准测试", backend="inline"
-    )
+    staged = values_import_confirm(staged=staged, actor=user, confirm_warnings=True, note="基准测试",
+                                   backend="inline")
     commit_seconds = time.perf_counter() - t0
     written = ValueRevision.objects.count() - revisions_before
     assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
     assert written == len(preview.changes) == rows, (written, len(preview.changes), rows)
-    unchanged = values_import_upload_and_commit(
-        reporting_round=reporting_round,
-        actor=user,
-        checked=upload(),
-        confirm_warnings=True,
-        note="基准测试",
-        backend="inline",
-    )
+    unchanged = values_import_upload_and_commit(reporting_round=reporting_round, actor=user, checked=upload(),
+                                                confirm_warnings=True, note="基准测试", backend="inline")
     assert unchanged.result["values"] == 0 and ValueRevision.objects.count() - revisions_before == rows
     data, _ = filled(template, seed=9)  # other numbers (a status row may repeat its word: no revision for it)
     t0 = time.perf_counter()
-    again = values_import_upload_and_commit(
-        reporting_round=reporting_round,
-        actor=user,
-        checked=upload(),
-        confirm_warnings=True,
-        note="基准测试",
-        backend="inline",
-    )
+    again = values_import_upload_and_commit(reporting_round=reporting_round, actor=user, checked=upload(),
+                                            confirm_warnings=True, note="基准测试", backend="inline")
     again_seconds = time.perf_counter() - t0
     assert ValueRevision.objects.count() - revisions_before == rows + again.result["values"] > rows
     print(f"template ({rows} rows, {len(template):,} bytes): {template_seconds:.3f} s")
-    print(
-        f"read all cells ({len(cells)} rows):           {read_seconds:.3f} s (runs: "
-        f"{', '.join(f'{s:.3f}' for s in reads)})"
-    )
-    print(
-        f"preview ({len(preview.changes)} lines, {len(preview.warnings)} warnings): {preview_seconds:.3f} s"
-    )
+    print(f"read all cells ({len(cells)} rows):           {read_seconds:.3f} s (runs: "
+          f"{', '.join(f'{s:.3f}' for s in reads)})")
+    print(f"preview ({len(preview.changes)} lines, {len(preview.warnings)} warnings): {preview_seconds:.3f} s")
     print(f"commit of the preview ({written} new values): {commit_seconds:.3f} s")
-    print(
-        f"a file with other values, uploaded, checked and committed in one call ({again.result['values']} new "
-        f"revisions of existing values; the same file again writes none): {again_seconds:.3f} s"
-    )
+    print(f"a file with other values, uploaded, checked and committed in one call ({again.result['values']} new "
+          f"revisions of existing values; the same file again writes none): {again_seconds:.3f} s")
     clean_up(scratch, media, keep=args.keep)
     ratio = (preview_seconds + commit_seconds) / read_seconds if read_seconds else None
     return {
-        "benchmark": "bench_import",
-        "database": connection.vendor,
-        **sizes,
-        "rows": rows,
-        "read_seconds": round(read_seconds, 3),
-        "template_seconds": round(template_seconds, 3),
-        "preview_seconds": round(preview_seconds, 3),
-        "commit_seconds": round(commit_seconds, 3),
+        "benchmark": "bench_import", "database": connection.vendor, **sizes, "rows": rows,
+        "read_seconds": round(read_seconds, 3), "template_seconds": round(template_seconds, 3),
+        "preview_seconds": round(preview_seconds, 3), "commit_seconds": round(commit_seconds, 3),
         "recommit_from_file_seconds": round(again_seconds, 3),
         "ratio_to_read": round(ratio, 3) if ratio is not None else None,
-        "goal_seconds": GOAL_SECONDS,
-        "goal_ratio": GOAL_RATIO,
+        "goal_seconds": GOAL_SECONDS, "goal_ratio": GOAL_RATIO,
         "meets_goals": max(template_seconds, preview_seconds, commit_seconds) <= GOAL_SECONDS
-        and ratio is not None
-        and ratio <= GOAL_RATIO,
+        and ratio is not None and ratio <= GOAL_RATIO,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--rows", type=int, default=10_000, help="value rows in the sheet (counties × indicators)"
-    )
+    parser.add_argument("--rows", type=int, default=10_000, help="value rows in the sheet (counties × indicators)")
     parser.add_argument("--indicators", type=int, default=40)
-    parser.add_argument(
-        "--database", help="database URL (default: ECOCIV_DATABASE_URL or a fresh SQLite file)"
-    )
+    parser.add_argument("--database", help="database URL (default: ECOCIV_DATABASE_URL or a fresh SQLite file)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite file")
     args = parser.parse_args(argv)
     if args.rows < 1 or args.indicators < 1:

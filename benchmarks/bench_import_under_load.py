@@ -51,19 +51,10 @@ def _free_port() -> int:
 
 
 def _serve(port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "ECOCIV_DEBUG": "false",
-        "ECOCIV_JOB_BACKEND": "thread",
-    }
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "ECOCIV_DEBUG": "false",
+           "ECOCIV_JOB_BACKEND": "thread"}
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
@@ -100,14 +91,10 @@ class Tally:
     def summary(self, start: float, end: float) -> dict[str, object]:
         """Requests that ended before ``start`` and those that overlapped ``start``–``end``: their p95 and
         longest seconds, and the errors by kind (``timeout``, ``http 5xx``, ``http 4xx``, …)."""
-
         def figures(events: list[tuple[float, float, str | None]]) -> dict[str, object]:
             seconds = sorted(ended - started for started, ended, _ in events)
-            return {
-                "requests": len(seconds),
-                "p95_seconds": round(seconds[int(0.95 * (len(seconds) - 1))], 3) if seconds else 0.0,
-                "longest_seconds": round(seconds[-1], 3) if seconds else 0.0,
-            }
+            return {"requests": len(seconds), "p95_seconds": round(seconds[int(0.95 * (len(seconds) - 1))], 3)
+                    if seconds else 0.0, "longest_seconds": round(seconds[-1], 3) if seconds else 0.0}
 
         kinds: dict[str, int] = {}
         for _started, _ended, error in self.events:
@@ -117,24 +104,15 @@ class Tally:
         by_path: dict[str, list[tuple[float, float, str | None]]] = {}
         for event, path in zip(self.events, self.paths, strict=True):
             by_path.setdefault(path, []).append(event)
-        return {
-            "before_import": figures([e for e in self.events if e[1] < start]),
-            "during_import": figures([e for e in self.events if e[1] >= start and e[0] <= end]),
-            "by_path": {path: figures(events) for path, events in sorted(by_path.items())},
-            "errors_by_kind": kinds,
-            "error_samples": [e[2] for e in self.events if e[2] is not None][:5],
-        }
+        return {"before_import": figures([e for e in self.events if e[1] < start]),
+                "during_import": figures([e for e in self.events if e[1] >= start and e[0] <= end]),
+                "by_path": {path: figures(events) for path, events in sorted(by_path.items())},
+                "errors_by_kind": kinds,
+                "error_samples": [e[2] for e in self.events if e[2] is not None][:5]}
 
 
-def _client(
-    base: str,
-    username: str,
-    paths: list[str],
-    tally: Tally,
-    stop: threading.Event,
-    relogin_every: int,
-    think: float,
-) -> None:
+def _client(base: str, username: str, paths: list[str], tally: Tally, stop: threading.Event,
+            relogin_every: int, think: float) -> None:
     """Log in through the form, then loop over ``paths`` until ``stop``, pausing ``think`` seconds after each
     page as a person reads it, and logging out and in again every ``relogin_every`` rounds (a session write
     each time: what "no one could log in" measured)."""
@@ -151,9 +129,7 @@ def _client(
             tally.add(None, started, path)
             return body
         except urllib.error.HTTPError as exc:
-            tally.add(
-                f"http{exc.code // 100}xx {exc.code} {url}", started, path
-            )  # an office user is refused nothing
+            tally.add(f"http{exc.code // 100}xx {exc.code} {url}", started, path)  # an office user is refused nothing
         except (urllib.error.URLError, OSError) as exc:
             tally.add(f"{exc.__class__.__name__} {url}", started, path)
         return ""
@@ -161,22 +137,14 @@ def _client(
     def login() -> None:
         page = call(f"{base}/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        form = urllib.parse.urlencode(
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-            }
-        ).encode()
+        form = urllib.parse.urlencode({"username": username, "password": PASSWORD,
+                                       "csrfmiddlewaretoken": token.group(1) if token else ""}).encode()
         call(f"{base}/login/", form, {"Referer": f"{base}/login/"})
 
     def logout() -> None:
         token = next((c.value for c in jar if c.name == "csrftoken"), "")
-        call(
-            f"{base}/logout/",
-            urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
-            {"Referer": f"{base}/"},
-        )
+        call(f"{base}/logout/", urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
+             {"Referer": f"{base}/"})
 
     login()
     with tally.lock:
@@ -200,12 +168,9 @@ def _users(count: int, reporting_round: object) -> list[str]:
 
     program = reporting_round.program  # type: ignore[attr-defined]
     password = make_password(PASSWORD)
-    users = User.objects.bulk_create(
-        [User(username=f"load{i}-{program.pk}", password=password) for i in range(count)]
-    )
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=user, role=Role.OFFICE_ADMIN, region=program.region) for user in users]
-    )
+    users = User.objects.bulk_create([User(username=f"load{i}-{program.pk}", password=password) for i in range(count)])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=Role.OFFICE_ADMIN, region=program.region)
+                                        for user in users])
     return [user.username for user in users]
 
 
@@ -225,35 +190,22 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     reporting_round, user, sizes = fill(args.rows, args.indicators)
     names = _users(args.clients, reporting_round)
     data, rows = filled(department_template(reporting_round, user)[0])
-    staged = values_import_upload(
-        reporting_round=reporting_round,
-        actor=user,
-        checked=check_upload(SimpleUploadedFile("填报.xlsx", data), allowed={"xlsx"}),
-    )
+    staged = values_import_upload(reporting_round=reporting_round, actor=user,
+                                  checked=check_upload(SimpleUploadedFile("填报.xlsx", data), allowed={"xlsx"}))
     assert staged.status == StagedStatus.PREVIEWED, staged.errors[:5]
     connection.close()  # the server and the commit below open their own connections
     program_id, round_id = reporting_round.program_id, reporting_round.pk  # type: ignore[attr-defined]
-    paths = [
-        "/",
-        f"/programs/{program_id}/",
-        f"/programs/{program_id}/rounds/{round_id}/",
-        "/api/me",
-        f"/api/programs/{program_id}",
-    ]
+    paths = ["/", f"/programs/{program_id}/", f"/programs/{program_id}/rounds/{round_id}/", "/api/me",
+             f"/api/programs/{program_id}"]
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(port)
     tally, stop = Tally(), threading.Event()
     try:
         _wait_until_up(base, server)
-        clients = [
-            threading.Thread(
-                target=_client,
-                args=(base, name, paths, tally, stop, args.relogin_every, args.think),
-                daemon=True,
-            )
-            for name in names
-        ]
+        clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop, args.relogin_every,
+                                                             args.think),
+                                    daemon=True) for name in names]
         for thread in clients:
             thread.start()
         deadline = time.monotonic() + 300
@@ -262,9 +214,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         time.sleep(args.warmup)
         t0 = time.perf_counter()
         # inline in this process, outside any transaction: the commit's chunks are transactions of their own
-        staged = values_import_confirm(
-            staged=staged, actor=user, confirm_warnings=True, note="负载测试", backend="inline"
-        )
+        staged = values_import_confirm(staged=staged, actor=user, confirm_warnings=True, note="负载测试",
+                                       backend="inline")
         t1 = time.perf_counter()
         import_seconds = t1 - t0
         time.sleep(args.warmup)
@@ -278,53 +229,33 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     assert staged.status == StagedStatus.COMMITTED, (staged.status, staged.errors[:5])
     around = tally.summary(t0, t1)
     errors = sum(around["errors_by_kind"].values())  # type: ignore[union-attr]
-    print(
-        f"committed {rows} rows in {import_seconds:.2f} s while {args.clients} clients made {tally.requests} "
-        f"requests: before the commit {around['before_import']}, during it {around['during_import']}; "
-        f"{errors} errors {around['errors_by_kind']} {around['error_samples']}; "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
+    print(f"committed {rows} rows in {import_seconds:.2f} s while {args.clients} clients made {tally.requests} "
+          f"requests: before the commit {around['before_import']}, during it {around['during_import']}; "
+          f"{errors} errors {around['errors_by_kind']} {around['error_samples']}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     connection.close()
     if scratch is not None:
         shutil.rmtree(scratch.parent, ignore_errors=True)
     if media is not None:
         shutil.rmtree(media, ignore_errors=True)
-    return {
-        "benchmark": "bench_import_under_load",
-        **sizes,
-        "rows": rows,
-        "clients": args.clients,
-        "before_import": around["before_import"],
-        "during_import": around["during_import"],
-        "by_path": around["by_path"],
-        "errors_by_kind": around["errors_by_kind"],
-        "load_average": round(os.getloadavg()[0], 1),
-        "chunk_rows": settings.ECOCIV_COMMIT_CHUNK_ROWS,
-        "think_seconds": args.think,
-        "requests": tally.requests,
-        "errors": errors,
-        "import_seconds": round(import_seconds, 3),
-        "goal_errors": 0,
-    }
+    return {"benchmark": "bench_import_under_load", **sizes, "rows": rows, "clients": args.clients,
+            "before_import": around["before_import"], "during_import": around["during_import"],
+            "by_path": around["by_path"],
+            "errors_by_kind": around["errors_by_kind"], "load_average": round(os.getloadavg()[0], 1),
+            "chunk_rows": settings.ECOCIV_COMMIT_CHUNK_ROWS, "think_seconds": args.think,
+            "requests": tally.requests, "errors": errors, "import_seconds": round(import_seconds, 3),
+            "goal_errors": 0}
 
 
 def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--rows", type=int, default=20_000, help="value rows committed (counties × indicators)"
-    )
+    parser.add_argument("--rows", type=int, default=20_000, help="value rows committed (counties × indicators)")
     parser.add_argument("--indicators", type=int, default=40)
     parser.add_argument("--clients", type=int, default=20, help="threads making ordinary requests meanwhile")
-    parser.add_argument(
-        "--warmup", type=float, default=10.0, help="seconds of load before and after the commit"
-    )
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds of load before and after the commit")
     parser.add_argument("--think", type=float, default=1.0, help="seconds each client pauses after a page")
-    parser.add_argument(
-        "--relogin-every",
-        type=int,
-        default=3,
-        help="each client logs out and in again every this many rounds of pages (0: never)",
-    )
+    parser.add_argument("--relogin-every", type=int, default=3,
+                        help="each client logs out and in again every this many rounds of pages (0: never)")
     return parser
 
 

@@ -69,16 +69,8 @@ def task_sheet(rows: int) -> bytes:
         share = items // groups + (1 if group <= items % groups else 0)
         for item in range(1, share + 1):
             written += 1
-            sheet.append(
-                [
-                    f"{item}.",
-                    f"任务{group}-{item}",
-                    f"第{written}项工作内容",
-                    UNITS[written % 5],
-                    UNITS[(written + 1) % 5],
-                    "2026年6月底" if written % 3 else "长期坚持",
-                ]
-            )
+            sheet.append([f"{item}.", f"任务{group}-{item}", f"第{written}项工作内容", UNITS[written % 5],
+                          UNITS[(written + 1) % 5], "2026年6月底" if written % 3 else "长期坚持"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -97,14 +89,8 @@ def fill() -> tuple[Any, Any]:
     user = User.objects.create(username="bench-office")
     RoleAssignment.objects.create(user=user, role=Role.OFFICE_ADMIN, region=city)
     User.objects.create(username="bench-other")
-    program = Program.objects.create(
-        region=city,
-        framework=framework,
-        name="基准创建",
-        title_sought="national",
-        base_year=2024,
-        target_year=2027,
-    )
+    program = Program.objects.create(region=city, framework=framework, name="基准创建", title_sought="national",
+                                     base_year=2024, target_year=2027)
     return program, user
 
 
@@ -135,7 +121,6 @@ class Transactions:
                 if threading.get_ident() == me and probe._started is not None:
                     probe.durations.append(time.perf_counter() - probe._started)
                     probe._started = None
-
             return ended
 
         DatabaseWrapper._start_transaction_under_autocommit = begin  # type: ignore[method-assign]
@@ -192,19 +177,14 @@ def measured(commit: Any) -> dict[str, Any]:
     other.stop.set()
     other.join()
     durations = sorted(transactions.durations)
-    return {
-        "total_seconds": round(total, 2),
-        "transactions": len(durations),
-        "longest_transaction_seconds": round(max(durations, default=0.0), 3),
-        "longest_transaction_index": transactions.durations.index(durations[-1]) if durations else None,
-        "median_transaction_seconds": round(durations[len(durations) // 2], 3) if durations else 0.0,
-        "p95_transaction_seconds": round(durations[int(len(durations) * 0.95)], 3) if durations else 0.0,
-        "write_seconds_in_transactions": round(sum(durations), 2),
-        "other_writes": len(other.waits),
-        "other_errors": len(other.errors),
-        "other_longest_wait_seconds": round(max(other.waits, default=0.0), 3),
-        "result": result,
-    }
+    return {"total_seconds": round(total, 2), "transactions": len(durations),
+            "longest_transaction_seconds": round(max(durations, default=0.0), 3),
+            "longest_transaction_index": transactions.durations.index(durations[-1]) if durations else None,
+            "median_transaction_seconds": round(durations[len(durations) // 2], 3) if durations else 0.0,
+            "p95_transaction_seconds": round(durations[int(len(durations) * 0.95)], 3) if durations else 0.0,
+            "write_seconds_in_transactions": round(sum(durations), 2),
+            "other_writes": len(other.waits), "other_errors": len(other.errors),
+            "other_longest_wait_seconds": round(max(other.waits, default=0.0), 3), "result": result}
 
 
 def _swap(database: Path, source: Path) -> None:
@@ -236,12 +216,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         program, user = fill()
         data = task_sheet(args.rows)
         started = time.perf_counter()
-        staged = staged_import_upload(
-            kind=TASKS,
-            actor=user,
-            program=program,
-            checked=check_upload(SimpleUploadedFile("任务清单.xlsx", data), allowed={"xlsx"}),
-        )
+        staged = staged_import_upload(kind=TASKS, actor=user, program=program,
+                                      checked=check_upload(SimpleUploadedFile("任务清单.xlsx", data), allowed={"xlsx"}))
         preview = time.perf_counter() - started
         if staged.status != "previewed":
             raise SystemExit(f"the sheet was not previewed: {staged.status} {staged.errors[:3]}")
@@ -258,9 +234,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         def one_transaction() -> dict[str, int]:
             resolved = services.task_list_check(program=again.program, data=staged_import_read(again))
-            return services.task_list_write(
-                services.task_list_changes(program=again.program, resolved=resolved)
-            )
+            return services.task_list_write(services.task_list_changes(program=again.program, resolved=resolved))
 
         baseline = measured(one_transaction)
         copy.unlink()
@@ -271,19 +245,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         return round(run["longest_transaction_seconds"] / run["total_seconds"], 4)
 
     return {
-        "rows": args.rows,
-        "chunk_rows": args.chunk,
-        "preview_seconds": round(preview, 2),
-        "chunked": chunked,
-        "baseline": baseline,
+        "rows": args.rows, "chunk_rows": args.chunk, "preview_seconds": round(preview, 2),
+        "chunked": chunked, "baseline": baseline,
         "longest_transaction_share": {"chunked": share(chunked), "baseline": share(baseline)},
-        "longest_transaction_ratio": round(
-            chunked["longest_transaction_seconds"] / baseline["longest_transaction_seconds"], 4
-        ),
+        "longest_transaction_ratio": round(chunked["longest_transaction_seconds"]
+                                           / baseline["longest_transaction_seconds"], 4),
         "total_ratio": round(chunked["total_seconds"] / baseline["total_seconds"], 3),
-        "other_wait_ratio": round(
-            chunked["other_longest_wait_seconds"] / max(baseline["other_longest_wait_seconds"], 1e-6), 4
-        ),
+        "other_wait_ratio": round(chunked["other_longest_wait_seconds"]
+                                  / max(baseline["other_longest_wait_seconds"], 1e-6), 4),
     }
 
 

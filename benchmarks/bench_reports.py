@@ -48,137 +48,55 @@ def fill_work(program: object, *, tasks: int, projects: int, notices: int, seed:
     rng = random.Random(seed)
     year = LAST_YEAR
     with transaction.atomic():
-        units = Department.objects.bulk_create(
-            [Department(region=program.region, name=f"市基准局{k}", order=k) for k in range(30)]
-        )
+        units = Department.objects.bulk_create([Department(region=program.region, name=f"市基准局{k}", order=k)
+                                                for k in range(30)])
         indicators = list(program.framework.indicators.order_by("order"))
         Responsibility.objects.bulk_create(
-            [
-                Responsibility(program=program, indicator=i, department=units[k % 30], role="lead")
-                for k, i in enumerate(indicators)
-            ]
-            + [
-                Responsibility(program=program, indicator=i, department=units[(k + 7) % 30], role="cooperate")
-                for k, i in enumerate(indicators)
-            ]
-        )
-        groups = Task.objects.bulk_create(
-            [
-                Task(
-                    program=program, level=0, number=f"（{k + 1}）", order=k * 100, title=f"重点任务组{k + 1}"
-                )
-                for k in range(tasks // 10)
-            ]
-        )
-        leaves = Task.objects.bulk_create(
-            [
-                Task(
-                    program=program,
-                    parent=groups[k % len(groups)],
-                    level=1,
-                    number=str(k + 1),
-                    order=k * 100 + k,
-                    title=f"具体任务{k + 1}",
-                    deadline=dt.date(year, 1 + k % 12, 28),
-                    status=rng.choice(["not_started", "in_progress", "completed"]),
-                    percent=rng.randrange(0, 101),
-                )
-                for k in range(tasks - len(groups))
-            ]
-        )
+            [Responsibility(program=program, indicator=i, department=units[k % 30], role="lead")
+             for k, i in enumerate(indicators)]
+            + [Responsibility(program=program, indicator=i, department=units[(k + 7) % 30], role="cooperate")
+               for k, i in enumerate(indicators)])
+        groups = Task.objects.bulk_create([Task(program=program, level=0, number=f"（{k + 1}）", order=k * 100,
+                                                title=f"重点任务组{k + 1}") for k in range(tasks // 10)])
+        leaves = Task.objects.bulk_create([
+            Task(program=program, parent=groups[k % len(groups)], level=1, number=str(k + 1), order=k * 100 + k,
+                 title=f"具体任务{k + 1}", deadline=dt.date(year, 1 + k % 12, 28),
+                 status=rng.choice(["not_started", "in_progress", "completed"]), percent=rng.randrange(0, 101))
+            for k in range(tasks - len(groups))])
         for task in leaves:
             if task.status == "completed":
                 task.percent = 100
             elif task.status == "not_started":
                 task.percent = 0
         Task.objects.bulk_update(leaves, ["percent"])
-        TaskUnit.objects.bulk_create(
-            [TaskUnit(task=t, department=units[k % 30], role="lead") for k, t in enumerate(leaves)]
-        )
-        TaskMilestone.objects.bulk_create(
-            [
-                TaskMilestone(
-                    task=t,
-                    title=f"节点{m}",
-                    due=dt.date(year, 3 + 4 * m, 15),
-                    done_on=dt.date(year, 3 + 4 * m, 10 + rng.randrange(0, 10))
-                    if rng.random() < 0.7
-                    else None,
-                )
-                for t in leaves
-                for m in range(2)
-            ]
-        )
-        categories = [
-            ProjectCategory.objects.get_or_create(name=name, defaults={"order": k})[0]
-            for k, name in enumerate(
-                [
-                    "生态屏障建设",
-                    "净空净水净土",
-                    "环境综合整治",
-                    "生态工业",
-                    "生态农业",
-                    "生态服务业",
-                    "资源集约利用",
-                    "生态扶贫",
-                ]
-            )
-        ]
+        TaskUnit.objects.bulk_create([TaskUnit(task=t, department=units[k % 30], role="lead")
+                                      for k, t in enumerate(leaves)])
+        TaskMilestone.objects.bulk_create([
+            TaskMilestone(task=t, title=f"节点{m}", due=dt.date(year, 3 + 4 * m, 15),
+                          done_on=dt.date(year, 3 + 4 * m, 10 + rng.randrange(0, 10)) if rng.random() < 0.7 else None)
+            for t in leaves for m in range(2)])
+        categories = [ProjectCategory.objects.get_or_create(name=name, defaults={"order": k})[0] for k, name in
+                      enumerate(["生态屏障建设", "净空净水净土", "环境综合整治", "生态工业", "生态农业", "生态服务业",
+                                 "资源集约利用", "生态扶贫"])]
         counties = list(program.region.children.order_by("code")[:50])
-        made = Project.objects.bulk_create(
-            [
-                Project(
-                    program=program,
-                    number=str(k + 1),
-                    order=k,
-                    name=f"基准项目{k + 1}",
-                    category=categories[k % 8],
-                    region=counties[k % len(counties)],
-                    department=units[k % 30],
-                    start=dt.date(year - 1, 3, 1),
-                    end=dt.date(year + 1, 12, 31),
-                    total_investment=Decimal(rng.randrange(500, 200_000)),
-                    status="in_progress",
-                    percent=rng.randrange(0, 100),
-                )
-                for k in range(projects)
-            ]
-        )
-        ProjectYear.objects.bulk_create(
-            [
-                ProjectYear(
-                    project=p,
-                    year=y,
-                    planned=p.total_investment / 3,
-                    completed=(p.total_investment / 3 * Decimal(rng.uniform(0.3, 1.0))).quantize(
-                        Decimal("0.01")
-                    ),
-                )
-                for p in made
-                for y in (year - 1, year, year + 1)
-            ]
-        )
-        SupervisionNotice.objects.bulk_create(
-            [
-                SupervisionNotice(
-                    program=program,
-                    department=units[k % 30],
-                    title=f"督办事项{k + 1}",
-                    level=1 + k % 3,
-                    status=rng.choice(["open", "responded", "closed"]),
-                    issued_on=dt.date(year, 1 + k % 12, 1),
-                    response_due=dt.date(year, 1 + k % 12, 20),
-                )
-                for k in range(notices)
-            ]
-        )
-    return {
-        "units": 30,
-        "tasks": len(groups) + len(leaves),
-        "milestones": 2 * len(leaves),
-        "projects": projects,
-        "notices": notices,
-    }
+        made = Project.objects.bulk_create([
+            Project(program=program, number=str(k + 1), order=k, name=f"基准项目{k + 1}",
+                    category=categories[k % 8], region=counties[k % len(counties)], department=units[k % 30],
+                    start=dt.date(year - 1, 3, 1), end=dt.date(year + 1, 12, 31),
+                    total_investment=Decimal(rng.randrange(500, 200_000)), status="in_progress",
+                    percent=rng.randrange(0, 100))
+            for k in range(projects)])
+        ProjectYear.objects.bulk_create([
+            ProjectYear(project=p, year=y, planned=p.total_investment / 3,
+                        completed=(p.total_investment / 3 * Decimal(rng.uniform(0.3, 1.0))).quantize(Decimal("0.01")))
+            for p in made for y in (year - 1, year, year + 1)])
+        SupervisionNotice.objects.bulk_create([
+            SupervisionNotice(program=program, department=units[k % 30], title=f"督办事项{k + 1}", level=1 + k % 3,
+                              status=rng.choice(["open", "responded", "closed"]),
+                              issued_on=dt.date(year, 1 + k % 12, 1), response_due=dt.date(year, 1 + k % 12, 20))
+            for k in range(notices)])
+    return {"units": 30, "tasks": len(groups) + len(leaves), "milestones": 2 * len(leaves), "projects": projects,
+            "notices": notices}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -208,14 +126,9 @@ def run(args: argparse.Namespace) -> dict:
     print(f"annual report: cold {cold:.3f} s, warm {min(warm):.3f} s, {len(data):,} bytes")
     clean_up(scratch, media, keep=args.keep)
     return {
-        "benchmark": "bench_reports",
-        "database": connection.vendor,
-        **sizes,
-        "report_seconds": round(cold, 3),
-        "report_warm_seconds": round(min(warm), 3),
-        "docx_bytes": len(data),
-        "goal_report_seconds": GOAL_SECONDS,
-        "meets_goals": cold <= GOAL_SECONDS,
+        "benchmark": "bench_reports", "database": connection.vendor, **sizes,
+        "report_seconds": round(cold, 3), "report_warm_seconds": round(min(warm), 3), "docx_bytes": len(data),
+        "goal_report_seconds": GOAL_SECONDS, "meets_goals": cold <= GOAL_SECONDS,
     }
 
 
@@ -228,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--notices", type=int, default=150)
     parser.add_argument("--repeat", type=int, default=2, help="warm runs; the best is reported")
-    parser.add_argument(
-        "--database", help="database URL (default: ECOCIV_DATABASE_URL or a fresh SQLite file)"
-    )
+    parser.add_argument("--database", help="database URL (default: ECOCIV_DATABASE_URL or a fresh SQLite file)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite file")
     args = parser.parse_args(argv)
     print(json.dumps(run(args), ensure_ascii=False))

@@ -58,61 +58,25 @@ def values_in_every_state(reporting_round: object, user: object) -> int:
             if status is None:
                 continue
             submitted = None if status == "draft" else due + dt.timedelta(days=-3 if n % 2 else 3)
-            values.append(
-                IndicatorValue(
-                    program=program,
-                    region=obligation.region,
-                    indicator=obligation.indicator,
-                    round=reporting_round,
-                    period_type=reporting_round.period_type,
-                    year=reporting_round.year,  # type: ignore[attr-defined]
-                    period_number=reporting_round.period_number,
-                    status=status,
-                    version=2,  # type: ignore[attr-defined]
-                    first_submitted_at=submitted,
-                )
-            )
+            values.append(IndicatorValue(
+                program=program, region=obligation.region, indicator=obligation.indicator, round=reporting_round,
+                period_type=reporting_round.period_type, year=reporting_round.year,  # type: ignore[attr-defined]
+                period_number=reporting_round.period_number, status=status, version=2,  # type: ignore[attr-defined]
+                first_submitted_at=submitted))
         values = IndicatorValue.objects.bulk_create(values, batch_size=2000)
-        ValueRevision.objects.bulk_create(
-            [
-                ValueRevision(
-                    value=value,
-                    version=1,
-                    author=user,
-                    **(
-                        {"qualitative": "in_progress"}
-                        if value.indicator.is_qualitative_for(value.region.level)
-                        else {"number": Decimal("70.5")}
-                    ),
-                )
-                for value in values
-            ],
-            batch_size=2000,
-        )
-        latest = Subquery(
-            ValueRevision.objects.filter(value_id=OuterRef("pk")).order_by("-id").values("id")[:1]
-        )
+        ValueRevision.objects.bulk_create([
+            ValueRevision(value=value, version=1, author=user,
+                          **({"qualitative": "in_progress"} if value.indicator.is_qualitative_for(value.region.level)
+                             else {"number": Decimal("70.5")})) for value in values], batch_size=2000)
+        latest = Subquery(ValueRevision.objects.filter(value_id=OuterRef("pk")).order_by("-id").values("id")[:1])
         this_year = IndicatorValue.objects.filter(round=reporting_round)
         this_year.update(current_revision_id=latest)
         this_year.filter(status="approved").update(approved_revision_id=latest, approved_at=due)
         kind = ContentType.objects.get_for_model(IndicatorValue)
-        Evidence.objects.bulk_create(
-            [
-                Evidence(
-                    content_type=kind,
-                    object_id=value.pk,
-                    file=f"evidence/bench/{value.pk}.pdf",
-                    original_name="佐证.pdf",
-                    kind="pdf",
-                    size=1000,
-                    sha256=f"{value.pk:064d}",
-                    uploaded_by=user,
-                )
-                for value in values
-                if value.status == "approved"
-            ],
-            batch_size=2000,
-        )
+        Evidence.objects.bulk_create([
+            Evidence(content_type=kind, object_id=value.pk, file=f"evidence/bench/{value.pk}.pdf",
+                     original_name="佐证.pdf", kind="pdf", size=1000, sha256=f"{value.pk:064d}", uploaded_by=user)
+            for value in values if value.status == "approved"], batch_size=2000)
     return len(values)
 
 
@@ -132,12 +96,8 @@ def measure(client: object, path: str, repeat: int) -> dict[str, object]:
             seconds.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
         assert response.status_code in (200, 302), (path, response.status_code)  # home: to the landing page
-    return {
-        "seconds": round(statistics.median(seconds), 3),
-        "cpu_seconds": round(statistics.median(cpu), 3),
-        "queries": len(queries),
-        "bytes": len(response.content),
-    }
+    return {"seconds": round(statistics.median(seconds), 3), "cpu_seconds": round(statistics.median(cpu), 3),
+            "queries": len(queries), "bytes": len(response.content)}
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -161,54 +121,36 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         p, r = reporting_round.program_id, reporting_round.pk  # type: ignore[attr-defined]
         round_page = f"/programs/{p}/rounds/{r}/"
         pages = {
-            "round": round_page,
-            "round_by_region": f"{round_page}?by=region",
-            "round_by_region_page_3": f"{round_page}?by=region&page=3",
-            "round_by_indicator": f"{round_page}?by=indicator",
-            "round_rows": f"{round_page}?by=rows",
-            "round_rows_submitted": f"{round_page}?by=rows&status=submitted",
-            "api_progress": f"/api/programs/{p}/rounds/{r}/progress",
-            "api_rows": f"/api/programs/{p}/rounds/{r}/rows",
-            "home": "/",
-            "program": f"/programs/{p}/",
-            "inbox": f"/programs/{p}/rounds/{r}/inbox/",
-            "api_me": "/api/me",
-            "api_program": f"/api/programs/{p}",
+            "round": round_page, "round_by_region": f"{round_page}?by=region",
+            "round_by_region_page_3": f"{round_page}?by=region&page=3", "round_by_indicator": f"{round_page}?by=indicator",
+            "round_rows": f"{round_page}?by=rows", "round_rows_submitted": f"{round_page}?by=rows&status=submitted",
+            "api_progress": f"/api/programs/{p}/rounds/{r}/progress", "api_rows": f"/api/programs/{p}/rounds/{r}/rows",
+            "home": "/", "program": f"/programs/{p}/", "inbox": f"/programs/{p}/rounds/{r}/inbox/",
+            "api_me": "/api/me", "api_program": f"/api/programs/{p}",
         }
         results[str(rows)] = {name: measure(client, path, args.repeat) for name, path in pages.items()}
         for name, figures in results[str(rows)].items():
-            print(
-                f"{rows:>6} rows  {name:24s} {figures['seconds']:7.3f} s  {figures['cpu_seconds']:7.3f} s CPU  "
-                f"{figures['queries']:3d} queries  "
-                f"{figures['bytes']:>9,} bytes"
-            )
+            print(f"{rows:>6} rows  {name:24s} {figures['seconds']:7.3f} s  {figures['cpu_seconds']:7.3f} s CPU  "
+                  f"{figures['queries']:3d} queries  "
+                  f"{figures['bytes']:>9,} bytes")
     clean_up(scratch, media)
     small, large = results[str(args.small)], results[str(args.rows)]
     ratio = large["round"]["seconds"] / small["round"]["seconds"] if small["round"]["seconds"] else None  # type: ignore[index, operator]
     constant = {name: small[name]["queries"] == large[name]["queries"] for name in small}  # type: ignore[index]
     return {
-        "benchmark": "bench_round_page",
-        "rows": args.rows,
-        "small": args.small,
-        "indicators": args.indicators,
-        "round_page_seconds": large["round"]["seconds"],
-        "round_page_seconds_small": small["round"]["seconds"],
+        "benchmark": "bench_round_page", "rows": args.rows, "small": args.small, "indicators": args.indicators,
+        "round_page_seconds": large["round"]["seconds"], "round_page_seconds_small": small["round"]["seconds"],
         "round_page_cpu_seconds": large["round"]["cpu_seconds"],
         "round_page_cpu_seconds_small": small["round"]["cpu_seconds"],
-        "ratio": round(ratio, 2) if ratio is not None else None,
-        "queries_constant": constant,
-        "pages": results,
-        "load_average": round(os.getloadavg()[0], 1),
-        "goal_seconds": GOAL_SECONDS,
+        "ratio": round(ratio, 2) if ratio is not None else None, "queries_constant": constant,
+        "pages": results, "load_average": round(os.getloadavg()[0], 1), "goal_seconds": GOAL_SECONDS,
         "meets_goals": large["round"]["seconds"] < GOAL_SECONDS and all(constant.values()),  # type: ignore[operator]
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--rows", type=int, default=20_000, help="rows of the large round (counties × indicators)"
-    )
+    parser.add_argument("--rows", type=int, default=20_000, help="rows of the large round (counties × indicators)")
     parser.add_argument("--small", type=int, default=2_000, help="rows of the small round")
     parser.add_argument("--indicators", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3, help="requests per page (the median is taken)")

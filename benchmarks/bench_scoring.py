@@ -66,82 +66,40 @@ def run(args: argparse.Namespace) -> None:
         if not Framework.objects.exists():
             call_command("load_frameworks", verbosity=0)
         city = Region.objects.create(code="880100", name="基准市", level="city")
-        program = Program.objects.create(
-            region=city,
-            framework=Framework.objects.first(),
-            name="基准创建",
-            title_sought="national",
-            base_year=2020,
-            target_year=2025,
-        )
+        program = Program.objects.create(region=city, framework=Framework.objects.first(), name="基准创建",
+                                         title_sought="national", base_year=2020, target_year=2025)
         user = User.objects.create(username="bench")
         units = Department.objects.bulk_create(
-            [
-                Department(region=city, name=f"县{n}人民政府", kind=DepartmentKind.GOVERNMENT, order=n)
-                for n in range(args.subjects)
-            ],
-            batch_size=5000,
-        )
-        ids = pl.DataFrame(
-            {"subject": [f"s{n}" for n in range(args.subjects)], "unit": [u.id for u in units]}
-        )
+            [Department(region=city, name=f"县{n}人民政府", kind=DepartmentKind.GOVERNMENT, order=n)
+             for n in range(args.subjects)], batch_size=5000)
+        ids = pl.DataFrame({"subject": [f"s{n}" for n in range(args.subjects)], "unit": [u.id for u in units]})
         now = timezone.now()
         facts = inputs["facts"].join(ids, on="subject")
         batch = []
         for unit, period, key, part, value, text, na in facts.select(
-            "unit", "period", "key", "part", "value", "text", "na"
-        ).iter_rows():
-            batch.append(
-                OfficeFact(
-                    program=program,
-                    department_id=unit,
-                    period=period,
-                    key=key,
-                    part=part or "",
-                    value=value,
-                    text=text or "",
-                    na=na,
-                    reason="基准",
-                    created_by=user,
-                    created_at=now,
-                )
-            )
+                "unit", "period", "key", "part", "value", "text", "na").iter_rows():
+            batch.append(OfficeFact(program=program, department_id=unit, period=period, key=key, part=part or "",
+                                    value=value, text=text or "", na=na, reason="基准", created_by=user,
+                                    created_at=now))
             if len(batch) == 50_000:
                 OfficeFact.objects.bulk_create(batch)
                 batch = []
         OfficeFact.objects.bulk_create(batch)
         manual = inputs["manual"].join(ids, on="subject")
         ManualScore.objects.bulk_create(
-            [
-                ManualScore(
-                    program=program,
-                    scheme_code=scheme.code,
-                    department_id=unit,
-                    period=period,
-                    item=item,
-                    points=points,
-                    reason=reason,
-                    created_by=user,
-                    created_at=now,
-                )
-                for unit, period, item, points, reason in manual.select(
-                    "unit", "period", "item", "points", "reason"
-                ).iter_rows()
-            ],
-            batch_size=50_000,
-        )
-    print(
-        f"database filled in {time.perf_counter() - start:.1f} s: {facts.height:,} facts, {manual.height:,} manual"
-    )
+            [ManualScore(program=program, scheme_code=scheme.code, department_id=unit, period=period, item=item,
+                         points=points, reason=reason, created_by=user, created_at=now)
+             for unit, period, item, points, reason in manual.select(
+                 "unit", "period", "item", "points", "reason").iter_rows()], batch_size=50_000)
+    print(f"database filled in {time.perf_counter() - start:.1f} s: {facts.height:,} facts, {manual.height:,} manual")
 
     periods = sorted(inputs["facts"]["period"].unique().to_list())
     unit_ids = [u.id for u in units]
     keys = scheme_keys(scheme)
     start = time.perf_counter()
     loaded_facts, loaded_manual = office_frames(program, scheme.code, periods, unit_ids, keys)
-    subjects = pl.DataFrame(
-        {"subject": [f"department:{u}" for u in unit_ids], "group": "county", "name": [u.name for u in units]}
-    )
+    subjects = pl.DataFrame({"subject": [f"department:{u}" for u in unit_ids], "group": "county",
+                             "name": [u.name for u in units]})
     load = time.perf_counter() - start
     assert loaded_facts.height == facts.height, (loaded_facts.height, facts.height)
     times = []
@@ -151,24 +109,12 @@ def run(args: argparse.Namespace) -> None:
         times.append(time.perf_counter() - start)
     seconds = min(times)
     assert result.totals.height == args.subjects * args.periods
-    print(
-        f"load from the database: {load:.2f} s; scoring: {', '.join(f'{t:.2f}' for t in times)} s; "
-        f"trace: {result.trace.height:,} rows"
-    )
-    print(
-        json.dumps(
-            {
-                "seconds": round(seconds, 3),
-                "load_seconds": round(load, 3),
-                "ratio_to_load": round(seconds / load, 2),
-                "subjects": args.subjects,
-                "items": len(scheme.items),
-                "periods": args.periods,
-                "facts": loaded_facts.height,
-                "trace_rows": result.trace.height,
-            }
-        )
-    )
+    print(f"load from the database: {load:.2f} s; scoring: {', '.join(f'{t:.2f}' for t in times)} s; "
+          f"trace: {result.trace.height:,} rows")
+    print(json.dumps({"seconds": round(seconds, 3), "load_seconds": round(load, 3),
+                      "ratio_to_load": round(seconds / load, 2), "subjects": args.subjects,
+                      "items": len(scheme.items), "periods": args.periods, "facts": loaded_facts.height,
+                      "trace_rows": result.trace.height}))
 
 
 if __name__ == "__main__":

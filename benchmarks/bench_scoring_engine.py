@@ -47,17 +47,11 @@ def _rule(n: int) -> tuple[sc.Rule, list[tuple[str, str]]]:
     kind = n % 12
     if kind in (0, 1, 2):
         rounding = ("exact", "up", "down")[kind]
-        return (
-            sc.GapLinear(
-                key=key, comparison="<=", target=D(35), deduct=D("0.5"), rounding=rounding, unit="µg/m³"
-            ),
-            [(key, "value")],
-        )
+        return (sc.GapLinear(key=key, comparison="<=", target=D(35), deduct=D("0.5"), rounding=rounding, unit="µg/m³"),
+                [(key, "value")])
     if kind == 3:
-        return (
-            sc.GapLinear(key=key, comparison=">=", target_key=f"{key}.target", deduct=D("0.25"), unit="%"),
-            [(key, "value"), (f"{key}.target", "value")],
-        )
+        return (sc.GapLinear(key=key, comparison=">=", target_key=f"{key}.target", deduct=D("0.25"), unit="%"),
+                [(key, "value"), (f"{key}.target", "value")])
     if kind == 4:
         return sc.ThresholdCount(key=key, required=D(3), deduct=D(1)), [(key, "count")]
     if kind == 5:
@@ -68,32 +62,16 @@ def _rule(n: int) -> tuple[sc.Rule, list[tuple[str, str]]]:
         table = tuple(zip(CATEGORIES, (D(2), D("1.5"), D(1), D(0)), strict=True))
         return sc.GradeMap(key=key, points=table), [(key, "text")]
     if kind == 8:
-        return (
-            sc.PeriodicEvents(
-                key=key,
-                deduct=D("0.5"),
-                severe_key=f"{key}.worst",
-                severe_deduct=D(1),
-                waiver_key=f"{key}.met",
-            ),
-            [(key, "parts"), (f"{key}.worst", "parts"), (f"{key}.met", "parts")],
-        )
+        return (sc.PeriodicEvents(key=key, deduct=D("0.5"), severe_key=f"{key}.worst", severe_deduct=D(1),
+                               waiver_key=f"{key}.met"),
+                [(key, "parts"), (f"{key}.worst", "parts"), (f"{key}.met", "parts")])
     if kind == 9:
-        indicators = tuple(
-            sc.IndexIndicator(
-                f"{key}.i{j}",
-                f"指标{j}",
-                D(("2.75", "1.83", "0.92", "0.92")[j]),
-                "lower" if j == 3 else "higher",
-            )
-            for j in range(4)
-        )
+        indicators = tuple(sc.IndexIndicator(f"{key}.i{j}", f"指标{j}", D(("2.75", "1.83", "0.92", "0.92")[j]),
+                                          "lower" if j == 3 else "higher") for j in range(4))
         return sc.CompositeIndex(indicators=indicators), [(i.key, "value") for i in indicators]
     if kind == 10:
         return sc.Manual(), []
-    return sc.GapLinear(key=key, comparison=">=", target=D(100), per=D("0.5"), deduct=D("0.1"), unit="%"), [
-        (key, "value")
-    ]
+    return sc.GapLinear(key=key, comparison=">=", target=D(100), per=D("0.5"), deduct=D("0.1"), unit="%"), [(key, "value")]
 
 
 def build_scheme(items: int) -> tuple[sc.Scheme, list[tuple[str, str]]]:
@@ -110,94 +88,46 @@ def build_scheme(items: int) -> tuple[sc.Scheme, list[tuple[str, str]]]:
         built.append(sc.Item(code=f"I{n:02d}", name=f"评分项{n}", points=D(2), rule=rule, **extras))  # type: ignore[arg-type]
         facts += reads
     built.append(sc.Item(code="B1", name="加分", points=D(3), rule=sc.BonusCapped(key="bonus", per=D("1.5"))))
-    built.append(
-        sc.Item(code="E1", name="事件", points=D(20), rule=sc.EventDeduction(key="incidents", per=D(5)))
-    )
+    built.append(sc.Item(code="E1", name="事件", points=D(20), rule=sc.EventDeduction(key="incidents", per=D(5))))
     facts += [("bonus", "count"), ("incidents", "count"), ("fake", "value"), ("big", "value")]
     total = sum((i.points for i in built if i.kind == "base"), D(0))
-    grades = (
-        sc.Grade("优秀", total * D("0.9")),
-        sc.Grade("良好", total * D("0.7")),
-        sc.Grade("合格", total * D("0.6")),
-        sc.Grade("不合格"),
-    )
-    adjustments = (
-        sc.Adjustment("V1", "数据造假", "veto", sc.Condition(key="fake", op=">=", value=D(1))),
-        sc.Adjustment(
-            "G1", "特别重大事件", "grade_cap", sc.Condition(key="big", op=">=", value=D(1)), grade="良好"
-        ),
-    )
-    scheme = sc.Scheme(
-        code="bench",
-        name="基准评分细则",
-        version=1,
-        groups=("county",),
-        period="month",
-        total=total,
-        sections=(sc.Section("S", "全部", tuple(built)),),
-        grades=grades,
-        adjustments=adjustments,
-    )
+    grades = (sc.Grade("优秀", total * D("0.9")), sc.Grade("良好", total * D("0.7")), sc.Grade("合格", total * D("0.6")), sc.Grade("不合格"))
+    adjustments = (sc.Adjustment("V1", "数据造假", "veto", sc.Condition(key="fake", op=">=", value=D(1))),
+                   sc.Adjustment("G1", "特别重大事件", "grade_cap", sc.Condition(key="big", op=">=", value=D(1)), grade="良好"))
+    scheme = sc.Scheme(code="bench", name="基准评分细则", version=1, groups=("county",), period="month", total=total,
+                    sections=(sc.Section("S", "全部", tuple(built)),), grades=grades, adjustments=adjustments)
     return scheme, facts
 
 
-def build_inputs(
-    scheme: sc.Scheme, reads: list[tuple[str, str]], subjects: int, periods: int
-) -> dict[str, pl.DataFrame]:
+def build_inputs(scheme: sc.Scheme, reads: list[tuple[str, str]], subjects: int, periods: int) -> dict[str, pl.DataFrame]:
     """Subjects, facts (long form, with a source on every row) and manual points, all built in polars."""
-    subject_frame = pl.DataFrame(
-        {
-            "subject": [f"s{n}" for n in range(subjects)],
-            "group": "county",
-            "name": [f"县{n}" for n in range(subjects)],
-        }
-    )
+    subject_frame = pl.DataFrame({"subject": [f"s{n}" for n in range(subjects)], "group": "county",
+                                  "name": [f"县{n}" for n in range(subjects)]})
     labels = [f"2025-{m:02d}" for m in range(1, periods + 1)]
     grid = subject_frame.select("subject").join(pl.DataFrame({"period": labels}), how="cross")
     frames = []
     for number, (key, kind) in enumerate(reads):
         parts = [f"断面{j}" for j in range(PARTS)] if kind == "parts" else [None]
-        keyed = grid.join(
-            pl.DataFrame({"part": parts}, schema={"part": pl.String}), how="cross"
-        ).with_columns(
-            key=pl.lit(key),
-            h=pl.concat_str("subject", "period", pl.lit(key), pl.col("part").fill_null("")).hash(number),
-        )
-        scaled = {
-            "value": 20_000 + pl.col("h") % 100_000,
-            "count": (pl.col("h") % 5) * 1000,
-            "parts": (pl.col("h") % 3) * 1000,
-            "text": pl.lit(0),
-        }[kind]
+        keyed = grid.join(pl.DataFrame({"part": parts}, schema={"part": pl.String}), how="cross").with_columns(
+            key=pl.lit(key), h=pl.concat_str("subject", "period", pl.lit(key), pl.col("part").fill_null("")).hash(number))
+        scaled = {"value": 20_000 + pl.col("h") % 100_000, "count": (pl.col("h") % 5) * 1000,
+                  "parts": (pl.col("h") % 3) * 1000, "text": pl.lit(0)}[kind]
         if key.endswith(".met"):
             scaled = (pl.col("h") % 2) * 1000
         if key in ("fake", "big"):
             scaled = (pl.col("h") % 500 == 0).cast(pl.Int64) * 1000
-        frames.append(
-            keyed.select(
-                "subject",
-                "period",
-                "key",
-                "part",
-                value=pl.when(pl.col("h") % 20 != 0).then(
-                    scaled.cast(pl.Int128).reinterpret(dtype=pl.Decimal(38, 3))
-                ),
-                text=pl.when(pl.lit(kind == "text")).then(
-                    pl.col("h").mod(4).replace_strict(dict(enumerate(CATEGORIES)), return_dtype=pl.String)
-                ),
-                na=pl.col("h") % 100 == 1,
-                source_kind=pl.lit("value_revision"),
-                source_id=(pl.col("h") % 10**9).cast(pl.Int64),
-            )
-        )
+        frames.append(keyed.select(
+            "subject", "period", "key", "part",
+            value=pl.when(pl.col("h") % 20 != 0).then(scaled.cast(pl.Int128).reinterpret(dtype=pl.Decimal(38, 3))),
+            text=pl.when(pl.lit(kind == "text")).then(
+                pl.col("h").mod(4).replace_strict(dict(enumerate(CATEGORIES)), return_dtype=pl.String)),
+            na=pl.col("h") % 100 == 1,
+            source_kind=pl.lit("value_revision"), source_id=(pl.col("h") % 10**9).cast(pl.Int64)))
     facts = pl.concat(frames)
     manual_items = [i.code for i in scheme.items if isinstance(i.rule, sc.Manual)]
-    manual = grid.join(pl.DataFrame({"item": manual_items}), how="cross").with_columns(
-        points=(pl.concat_str("subject", "period", "item").hash(7) % 201)
-        .cast(pl.Int128)
-        .reinterpret(dtype=pl.Decimal(38, 2)),
-        reason=pl.lit("市生态办现场检查"),
-    )
+    manual = (grid.join(pl.DataFrame({"item": manual_items}), how="cross")
+              .with_columns(points=(pl.concat_str("subject", "period", "item").hash(7) % 201).cast(pl.Int128)
+                            .reinterpret(dtype=pl.Decimal(38, 2)), reason=pl.lit("市生态办现场检查")))
     return {"subjects": subject_frame, "facts": facts, "manual": manual}
 
 
@@ -222,28 +152,15 @@ def main(argv: list[str] | None = None) -> dict[str, float | int]:
     seconds = min(times)
     trace_rows = result.trace.height
     assert result.totals.height == args.subjects * args.periods
-    print(
-        f"facts: {inputs['facts'].height:,} rows; trace: {trace_rows:,} rows; inputs: {result.inputs.height:,} rows"
-    )
-    print(
-        f"baseline (build the input frames): {baseline:.2f} s; engine: {', '.join(f'{t:.2f}' for t in times)} s"
-    )
-    print(
-        f"CPU time (all threads; on a loaded machine closer to the work done): baseline {baseline_cpu:.2f} s, "
-        f"engine {', '.join(f'{t:.2f}' for t in cpu_times)} s"
-    )
+    print(f"facts: {inputs['facts'].height:,} rows; trace: {trace_rows:,} rows; inputs: {result.inputs.height:,} rows")
+    print(f"baseline (build the input frames): {baseline:.2f} s; engine: {', '.join(f'{t:.2f}' for t in times)} s")
+    print(f"CPU time (all threads; on a loaded machine closer to the work done): baseline {baseline_cpu:.2f} s, "
+          f"engine {', '.join(f'{t:.2f}' for t in cpu_times)} s")
     figures: dict[str, float | int] = {
-        "seconds": round(seconds, 3),
-        "baseline_seconds": round(baseline, 3),
-        "cpu_seconds": round(min(cpu_times), 3),
-        "baseline_cpu_seconds": round(baseline_cpu, 3),
-        "ratio_to_baseline": round(seconds / baseline, 2),
-        "subjects": args.subjects,
-        "items": len(scheme.items),
-        "periods": args.periods,
-        "facts": inputs["facts"].height,
-        "trace_rows": trace_rows,
-    }
+        "seconds": round(seconds, 3), "baseline_seconds": round(baseline, 3), "cpu_seconds": round(min(cpu_times), 3),
+        "baseline_cpu_seconds": round(baseline_cpu, 3), "ratio_to_baseline": round(seconds / baseline, 2),
+        "subjects": args.subjects, "items": len(scheme.items), "periods": args.periods,
+        "facts": inputs["facts"].height, "trace_rows": trace_rows}
     print(json.dumps(figures))
     return figures
 
