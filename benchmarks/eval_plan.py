@@ -32,6 +32,7 @@ SETS = {
     "heldout": ROOT / "tests" / "docimport" / "plan" / "heldout",
     "heldout2": ROOT / "tests" / "docimport" / "plan" / "heldout2",
     "heldout3": ROOT / "tests" / "docimport" / "plan" / "heldout3",
+    "heldout4": ROOT / "tests" / "docimport" / "plan" / "heldout4",
 }
 
 
