@@ -185,6 +185,7 @@ _FINAL_PUNCT = "。；;，,：:、！？!?…"
 
 
 def _title_of(rest: str) -> str:
+    rest = _round_brackets(rest)
     labels = _trailing_labels(rest)
     title = _TITLE_END.split(rest[:labels] if labels is not None else rest, maxsplit=1)[0]
     title = _BRACKET_GROUP.sub(lambda m: "" if _has_label(m.group(0)) else m.group(0), title)
@@ -480,8 +481,30 @@ def _trailing_labels(text: str) -> int | None:
     return None
 
 
+#: Square brackets a web page or a 工作要点 puts around an item's units: "【责任单位：…】", "[牵头单位：…]".
+_SQUARE_GROUP = re.compile(r"[【\[]([^【】\[\]]*)[】\]]")
+
+
+def _round_brackets(text: str) -> str:
+    """ "【责任单位：A】" read as "（责任单位：A）" (the same length, so offsets hold)."""
+    return _SQUARE_GROUP.sub(lambda m: f"（{m.group(1)}）", text)
+
+
+def _closing_units(inner: str, after: str) -> _Assignment | None:
+    """A bracket closing the item that holds units only: "…完成入河排污口整治。（市生态环境局、市水利局）" → they lead."""
+    if after.strip("。；;，, "):
+        return None
+    units = split_units(inner)
+    if not units or not all(_is_unit(u) for u in units):
+        return None
+    found = _Assignment()
+    found.add(units, ())
+    return found
+
+
 def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
     """The assignments one line of an item states: a label line, brackets after the item, or a clause in words."""
+    text = _round_brackets(text)
     if _is_label_line(text):
         return [_label_values(text, ctx)]
     found: list[_Assignment] = []
@@ -493,11 +516,18 @@ def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
     for bm in _BRACKET_GROUP.finditer(text):
         inner = bm.group(1)
         a = _label_values(inner, ctx) if _has_label(inner) else _free_form(inner)
+        if a is None:
+            a = _closing_units(inner, text[bm.end() :])
         if a is not None:
             found.append(a)
     # Brackets that assigned are read above; others stay ("各县（市、区）政府负责").
     plain = _BRACKET_GROUP.sub(
-        lambda b: "" if _has_label(b.group(1)) or _free_form(b.group(1)) else b.group(0), text
+        lambda b: (
+            ""
+            if _has_label(b.group(1)) or _free_form(b.group(1)) or _closing_units(b.group(1), text[b.end() :])
+            else b.group(0)
+        ),
+        text,
     )
     for clause in re.split(r"[。；;]", plain):
         a = _free_form(clause)
@@ -908,24 +938,29 @@ _STEP_HEADING = re.compile(r"步骤|时间安排|进度安排|阶段安排|时�
 
 
 @cache
-def _step_item_pattern() -> re.Pattern[str]:
-    """An item under a steps heading: a short name and its range, "（一）启动部署（2023年3月—4月）"."""
+def _step_item_patterns() -> tuple[re.Pattern[str], ...]:
+    """An item under a steps heading: a short name and its range, "（一）启动部署（2023年3月—4月）", or the range
+    and then the name, "2023年3月—2023年12月：试点示范。"."""
     yearless = _DATE_RANGE.replace(r"(?P<y1>\d{4})\s*年?", r"(?:(?P<y1>\d{4})\s*年?)?", 1)
-    return re.compile(
-        rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]|[{_CN}\d]+[、.．])\s*(?P<name>[\u4e00-\u9fff]{{2,12}})\s*"
-        rf"[(（]\s*{yearless}\s*[)）]"
+    return (
+        re.compile(
+            rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]|[{_CN}\d]+[、.．])\s*(?P<name>[\u4e00-\u9fff]{{2,12}})\s*"
+            rf"[(（]\s*{yearless}\s*[)）]"
+        ),
+        re.compile(
+            rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]\s*)?{_DATE_RANGE}\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{{2,12}})"
+        ),
     )
 
 
 def _step_item_lines(root: _Node) -> set[int]:
-    """Where the lines of the items under a steps heading start."""
-    return {
-        child.line.start
-        for node in _walk(root)
-        if _STEP_HEADING.search(node.title)
-        for child in node.children
-        if child.line is not None
-    }
+    """Where the lines of the items (and of the body lines) under a steps heading start."""
+    out: set[int] = set()
+    for node in _walk(root):
+        if _STEP_HEADING.search(node.title):
+            out.update(child.line.start for child in node.children if child.line is not None)
+            out.update(line.start for line in node.body)
+    return out
 
 
 def _phases(lines: list[_Line], step_items: AbstractSet[int] = frozenset()) -> list[PlanPhase]:
@@ -933,8 +968,8 @@ def _phases(lines: list[_Line], step_items: AbstractSet[int] = frozenset()) -> l
     seen: set[tuple[str, str]] = set()
     for line in lines:
         before = len(out)
-        for pattern in _phase_patterns() + ((_step_item_pattern(),) if line.start in step_items else ()):
-            if pattern is _step_item_pattern() and len(out) > before:
+        for pattern in _phase_patterns() + (_step_item_patterns() if line.start in step_items else ()):
+            if pattern in _step_item_patterns() and len(out) > before:
                 break  # the line named its phase the usual way
             for m in pattern.finditer(line.text):
                 found = _phase_range(m, out[-1] if out else None)

@@ -35,7 +35,7 @@ def read_text(data: bytes, filename: str) -> str:
     if suffix in (".html", ".htm"):
         return read_html(decode(data))
     if suffix in (".txt", ""):
-        return unwrap(drop_page_furniture(decode(data).split("\n")))
+        return unwrap(space_tables(drop_page_furniture(decode(data).split("\n"))))
     raise UnreadableDocument(f"不支持的文件类型：{suffix}（支持 .docx、.pdf、.txt、.html）")
 
 
@@ -315,6 +315,35 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     return out
 
 
+def space_tables(lines: list[str]) -> list[str]:
+    """A task table that a PDF's text layer (or a text copy) gives as one line a row, cells apart by spaces:
+    "序号 工作任务 牵头单位 配合单位" then "1 秸秆禁烧巡查 县农业农村局 县公安局" … Read as the table it was
+    (``table_lines``) while each following line starts with a number and has as many cells as the header."""
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        header = lines[k].split()
+        if (
+            len(header) >= 3
+            and any(_LEAD_HEADER.search(h) for h in header)
+            and len(header[0]) <= _HEADER_LENGTH
+        ):
+            rows = [header]
+            j = k + 1
+            while j < len(lines) and (cells := lines[j].split()) and len(cells) == len(header):
+                if not cells[0].rstrip(".、").isdigit():
+                    break
+                rows.append(cells)
+                j += 1
+            if len(rows) > 1:
+                out.extend(table_lines(rows))
+                k = j
+                continue
+        out.append(lines[k])
+        k += 1
+    return out
+
+
 def read_pdf(data: bytes) -> str:
     """The text layer of each page; lines a paragraph was wrapped into are joined again (see ``unwrap``)."""
     try:
@@ -324,7 +353,7 @@ def read_pdf(data: bytes) -> str:
         raise UnreadableDocument("不是有效的 PDF 文件") from exc
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("PDF 没有文字层（扫描件需先做文字识别）")
-    return unwrap(drop_page_furniture("\n".join(pages).split("\n")))
+    return unwrap(space_tables(drop_page_furniture("\n".join(pages).split("\n"))))
 
 
 #: A line that is only a page number: "- 3 -", "— 3 —", "3", "第3页", "3/12".

@@ -116,3 +116,51 @@ def test_at_least_as_an_adverb_before_the_verb() -> None:
         ("≥", Decimal("2"), "次"),
         ("≥", Decimal("3"), "个"),
     ]
+
+
+def test_a_bracket_of_units_only_closing_the_item_is_its_lead() -> None:
+    text = (
+        "一、深入打好碧水保卫战\n1.推进长江大保护。完成入河排污口整治。（市生态环境局、市水利局）\n"
+        "2.加强督察整改。按期完成整改。（市生态环境局，各镇人民政府、街道办事处）\n"
+        "3.推进污水处理。城市生活污水集中收集率达到75%以上（含市本级）。\n"
+        "4.推进“无废城市”建设（市生态环境局）工作，形成经验。\n"
+    )
+    tasks = [(t.ref, t.lead, t.cooperating) for t in extract_text(text).tasks]
+    # A bracket of other words, or one inside the sentence, assigns nothing.
+    assert tasks == [
+        ("一.1", ("市生态环境局", "市水利局"), ()),
+        ("一.2", ("市生态环境局", "各镇人民政府", "街道办事处"), ()),
+    ]
+
+
+def test_square_brackets_hold_labels_like_round_ones() -> None:
+    text = (
+        "二、重点任务\n（一）农村厕所革命。新改建公厕20座。【责任单位：镇农业农村办（牵头）、镇村镇建设办、各行政村】\n"
+        "（二）村庄绿化。每年植树不少于5万株。[责任单位：镇林业站]\n"
+    )
+    result = extract_text(text)
+    assert [(t.ref, t.lead, t.cooperating) for t in result.tasks] == [
+        ("二.(一)", ("镇农业农村办",), ("镇村镇建设办", "各行政村")),
+        ("二.(二)", ("镇林业站",), ()),
+    ]
+    assert result.tasks[0].title == "农村厕所革命"
+
+
+def test_range_then_name_under_a_steps_heading() -> None:
+    text = (
+        "三、推进步骤\n2023年3月—2023年12月：试点示范。选择5个村开展试点。\n"
+        "2024年1月—12月：全面推进。\n四、保障措施\n2025年1月—12月：开展评估。\n"
+    )
+    assert _phases(text) == [("2023-03", "2023-12"), ("2024-01", "2024-12")]
+
+
+def test_a_task_table_given_as_lines_of_cells_apart_by_spaces() -> None:
+    text = (
+        "三、任务分工\n序号 工作任务 牵头单位 配合单位\n1 秸秆禁烧巡查 县农业农村局 县公安局\n"
+        "2 秸秆还田作业 县农业农村局 各镇人民政府\n四、工作要求\n各镇要落实网格化监管。\n"
+    )
+    tasks = [(t.ref, t.lead, t.cooperating) for t in extract_text(read_text(text.encode(), "plan.txt")).tasks]
+    assert tasks == [
+        ("三.1", ("县农业农村局",), ("县公安局",)),
+        ("三.2", ("县农业农村局",), ("各镇人民政府",)),
+    ]
