@@ -33,6 +33,7 @@ SETS = {
     "heldout2": ROOT / "tests" / "docimport" / "plan" / "heldout2",
     "heldout3": ROOT / "tests" / "docimport" / "plan" / "heldout3",
     "heldout4": ROOT / "tests" / "docimport" / "plan" / "heldout4",
+    "heldout5": ROOT / "tests" / "docimport" / "plan" / "heldout5",
 }
 
 
