@@ -495,7 +495,7 @@ def _closing_units(inner: str, after: str) -> _Assignment | None:
     if after.strip("。；;，, "):
         return None
     units = split_units(inner)
-    if not units or not all(_is_unit(u) for u in units):
+    if not units or not all(_is_unit(u) and not re.search("[:：]", u) for u in units):
         return None
     found = _Assignment()
     found.add(units, ())

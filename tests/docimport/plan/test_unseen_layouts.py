@@ -164,3 +164,24 @@ def test_a_task_table_given_as_lines_of_cells_apart_by_spaces() -> None:
         ("三.1", ("县农业农村局",), ("县公安局",)),
         ("三.2", ("县农业农村局",), ("各镇人民政府",)),
     ]
+
+
+def test_a_departments_plan_assigns_its_divisions() -> None:
+    text = (
+        "一、污染防治\n（一）打好蓝天保卫战。PM2.5平均浓度控制在28微克/立方米以内。（牵头处室：大气环境处；配合处室：监测处、执法局）\n"
+        "（二）深化改革。全年办理赔偿案件不少于300件。（责任处室：法规处）\n"
+    )
+    result = extract_text(text)
+    assert [(t.ref, t.lead, t.cooperating) for t in result.tasks] == [
+        ("一.(一)", ("大气环境处",), ("监测处", "执法局")),
+        ("一.(二)", ("法规处",), ()),
+    ]
+    assert [(t.value, t.unit) for t in result.targets] == [
+        (Decimal("28"), "微克/立方米"),
+        (Decimal("300"), "件"),
+    ]
+
+
+def test_a_closing_bracket_with_an_unknown_label_is_not_a_list_of_units() -> None:
+    text = "一、重点任务\n（一）加强执法。开展专项检查。（主办科组：执法科；协作科组：监测站）\n"
+    assert extract_text(text).tasks == ()

@@ -20,7 +20,13 @@ def main() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for folder in (HERE, HERE.parent / "heldout2", HERE.parent / "heldout3", HERE.parent / "heldout4", HERE.parent / "heldout5"):
+    for folder in (
+        HERE,
+        HERE.parent / "heldout2",
+        HERE.parent / "heldout3",
+        HERE.parent / "heldout4",
+        HERE.parent / "heldout5",
+    ):
         for source in sorted((folder / "sources").glob("*.txt")):
             if source.stem in PDF:
                 module.build_pdf(source, folder / f"{source.stem}.pdf")
