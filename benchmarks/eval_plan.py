@@ -34,6 +34,7 @@ SETS = {
     "heldout3": ROOT / "tests" / "docimport" / "plan" / "heldout3",
     "heldout4": ROOT / "tests" / "docimport" / "plan" / "heldout4",
     "heldout5": ROOT / "tests" / "docimport" / "plan" / "heldout5",
+    "heldout6": ROOT / "tests" / "docimport" / "plan" / "heldout6",
 }
 
 

@@ -1,4 +1,4 @@
-"""Rebuild the binary documents of the held-out sets (``heldout/``, ``heldout2/``, ``heldout3/``, ``heldout4/``, ``heldout5/``) from their sources (``sources/*.txt``), the same way as the
+"""Rebuild the binary documents of the held-out sets (``heldout/``, ``heldout2/``, ``heldout3/``, ``heldout4/``, ``heldout5/``, ``heldout6/``) from their sources (``sources/*.txt``), the same way as the
 labelled corpus (``../corpus/build.py``: one paragraph a line, lines starting with "|" are table rows; a PDF is
 drawn in SimHei and wrapped at 36 characters a line).
 
