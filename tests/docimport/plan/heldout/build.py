@@ -1,5 +1,5 @@
-"""Rebuild the binary documents of the held-out sets (``heldout/``, ``heldout2/``, ``heldout3/``, ``heldout4/``, ``heldout5/``, ``heldout6/``) from their sources (``sources/*.txt``), the same way as the
-labelled corpus (``../corpus/build.py``: one paragraph a line, lines starting with "|" are table rows; a PDF is
+"""Rebuild the binary documents of the held-out sets (``heldout*/``) from their sources (``sources/*.txt``), the
+same way as the labelled corpus (``../corpus/build.py``: one paragraph a line, lines starting with "|" are table rows; a PDF is
 drawn in SimHei and wrapped at 36 characters a line).
 
 Usage: ``.venv/bin/python tests/docimport/plan/heldout/build.py`` (the outputs are committed).
@@ -20,13 +20,7 @@ def main() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for folder in (
-        HERE,
-        HERE.parent / "heldout2",
-        HERE.parent / "heldout3",
-        HERE.parent / "heldout4",
-        HERE.parent / "heldout5",
-    ):
+    for folder in sorted(HERE.parent.glob("heldout*")):
         for source in sorted((folder / "sources").glob("*.txt")):
             if source.stem in PDF:
                 module.build_pdf(source, folder / f"{source.stem}.pdf")
