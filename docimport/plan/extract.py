@@ -904,7 +904,9 @@ def _month(year: str | None, month: str | None, default: str) -> str | None:
     return f"{int(year):04d}-{m:02d}"
 
 
-def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str] | None:
+def _phase_range(
+    m: re.Match[str], previous: PlanPhase | None, plan_year: int | None = None
+) -> tuple[str, str] | None:
     groups = m.groupdict()
     y1, y2, m1, m2 = groups.get("y1"), groups.get("y2"), groups.get("m1"), groups.get("m2")
     if "y1" not in groups:  # an end only: from the month after the previous phase's end
@@ -921,11 +923,19 @@ def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str
     if not (y2 or m2):
         return None
     if y1 is None:
-        if previous is None or previous.end is None or m1 is None:
+        if m1 is None:
             return None
-        y1 = previous.end[:4]
-        if (_month(y1, m1, "1") or "") <= previous.end:
-            y1 = str(int(y1) + 1)
+        if previous is None or previous.end is None:
+            # "动员部署（4月上旬）" as the first phase: the plan's own year.
+            if plan_year is None:
+                return None
+            y1 = str(plan_year)
+        else:
+            # The previous phase's year, or the next one where the month comes before its end (phases may share
+            # a month: "（4月上旬）" then "（4月中旬至10月底）").
+            y1 = previous.end[:4]
+            if (_month(y1, m1, "1") or "") < previous.end[:7]:
+                y1 = str(int(y1) + 1)
     start = _month(y1, m1, "1")
     end = _month(y2 or y1, m2, "12")
     if start is None or end is None or end < start:
@@ -950,6 +960,11 @@ def _step_item_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(
             rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]\s*)?{_DATE_RANGE}\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{{2,12}})"
         ),
+        # One month, the year left to the plan: "（一）动员部署（4月上旬）".
+        re.compile(
+            rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]|[{_CN}\d]+[、.．])\s*(?P<name>[\u4e00-\u9fff]{{2,12}})\s*"
+            rf"[(（]\s*(?:(?P<y1>\d{{4}})\s*年)?\s*(?P<m1>\d{{1,2}})\s*月(?:[上中下]旬|初|底|末)?\s*[)）]"
+        ),
     )
 
 
@@ -963,7 +978,9 @@ def _step_item_lines(root: _Node) -> set[int]:
     return out
 
 
-def _phases(lines: list[_Line], step_items: AbstractSet[int] = frozenset()) -> list[PlanPhase]:
+def _phases(
+    lines: list[_Line], step_items: AbstractSet[int] = frozenset(), plan_year: int | None = None
+) -> list[PlanPhase]:
     out: list[PlanPhase] = []
     seen: set[tuple[str, str]] = set()
     for line in lines:
@@ -972,7 +989,7 @@ def _phases(lines: list[_Line], step_items: AbstractSet[int] = frozenset()) -> l
             if pattern in _step_item_patterns() and len(out) > before:
                 break  # the line named its phase the usual way
             for m in pattern.finditer(line.text):
-                found = _phase_range(m, out[-1] if out else None)
+                found = _phase_range(m, out[-1] if out else None, plan_year)
                 if found is None or found in seen:
                     continue
                 seen.add(found)
@@ -1102,7 +1119,7 @@ def extract_text(text: str) -> PlanExtraction:
         headings=tuple(c.freeze() for c in root.children),
         tasks=tuple(tasks),
         targets=tuple(targets),
-        phases=tuple(_phases(lines, _step_item_lines(root))),
+        phases=tuple(_phases(lines, _step_item_lines(root), plan_year)),
         projects_total=_projects(norm),
         blanket_units=tuple(dict.fromkeys(blankets)),
         title=title,

@@ -286,6 +286,9 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             return targets
         return [line for row in rows for cell in row for line in cell.split("\n")]
     cooperating = next((i for i, h in enumerate(header) if _COOPERATING_HEADER.search(h) and i != lead), None)
+    if cooperating is None and "牵头" in header[lead]:
+        # "牵头单位 | 责任单位": beside a 牵头 column, the other units' column holds those who work with it.
+        cooperating = next((i for i, h in enumerate(header) if i > lead and _LEAD_HEADER.search(h)), None)
     number = next((i for i, h in enumerate(header) if _NUMBER_HEADER.search(h)), None)
     task = next(
         (i for i, h in enumerate(header) if _TASK_HEADER.search(h) and i not in (lead, cooperating, number)),

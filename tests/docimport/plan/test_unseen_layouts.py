@@ -185,3 +185,27 @@ def test_a_departments_plan_assigns_its_divisions() -> None:
 def test_a_closing_bracket_with_an_unknown_label_is_not_a_list_of_units() -> None:
     text = "一、重点任务\n（一）加强执法。开展专项检查。（主办科组：执法科；协作科组：监测站）\n"
     assert extract_text(text).tasks == ()
+
+
+def test_beside_a_lead_column_a_responsible_units_column_cooperates() -> None:
+    from docimport.plan.read import table_lines  # noqa: PLC0415 (the reader's helper, tested through the rules)
+
+    rows = [
+        ["序号", "任务名称", "责任领导", "牵头单位", "责任单位", "完成时限"],
+        ["1", "推进农村户厕改造", "副县长 王强", "县农业农村局", "县卫健局、各乡镇人民政府", "2024年11月"],
+        ["2", "推进村庄规划编制", "副县长 李华", "县自然资源局", "", "2024年12月"],
+    ]
+    tasks = [(t.ref, t.lead, t.cooperating) for t in extract_text("\n".join(table_lines(rows))).tasks]
+    assert tasks == [
+        ("1", ("县农业农村局",), ("县卫健局", "各乡镇人民政府")),
+        ("2", ("县自然资源局",), ()),
+    ]
+
+
+def test_year_less_phases_take_the_plans_year_and_may_share_a_month() -> None:
+    text = (
+        "某区扬尘污染专项整治工作方案\n一、整治目标\n到2023年底，降尘量控制在每月每平方公里7吨以内。\n三、时间安排\n"
+        "（一）动员部署（4月上旬）：制定方案。\n（二）集中整治（4月中旬至10月底）：全面整治。\n"
+        "（三）总结提高（11月至12月）：建立机制。\n"
+    )
+    assert _phases(text) == [("2023-04", "2023-04"), ("2023-04", "2023-10"), ("2023-11", "2023-12")]
