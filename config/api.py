@@ -34,12 +34,14 @@ from apps.indicators.api import router as indicators_router
 from apps.monitoring.api import router as monitoring_router
 from apps.planimport.api import router as planimport_router
 from apps.programs.api import router as programs_router
+from apps.province.api import router as province_router
 from apps.publication.api import router as publication_router
 from apps.reporting.api import router as reporting_router
 from apps.reports.api import router as reports_router
 from apps.scoring.api import router as scoring_router
 from apps.setup.api import router as setup_router
 from apps.staging.api import router as staging_router
+from apps.surveys.api import router as surveys_router
 from apps.tasks.api import router as tasks_router
 
 logger = logging.getLogger("django.request")
@@ -129,8 +131,10 @@ api.add_router("/", reporting_router)
 api.add_router("/", tasks_router)
 api.add_router("/", planimport_router)
 api.add_router("/", assessment_router)
+api.add_router("/", province_router)
 api.add_router("/", scoring_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", surveys_router)
 api.add_router("/", reports_router)
 api.add_router("/", evidence_router)
 api.add_router("/", audit_router)

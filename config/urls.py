@@ -5,6 +5,7 @@ from django.urls import include, path
 from apps.accounts import views as accounts_views
 from apps.programs import views as programs_views
 from apps.publication.urls import public_urlpatterns
+from apps.surveys.urls import public_urlpatterns as survey_public_urlpatterns
 from config.api import api
 
 admin.site.site_header = "生态文明建设示范区创建管理系统"
@@ -24,9 +25,12 @@ urlpatterns = [
     path("programs/", include("apps.tasks.urls")),
     path("programs/", include("apps.planimport.urls")),
     path("programs/", include("apps.assessment.urls")),
+    path("", include("apps.province.urls")),
     path("programs/", include("apps.scoring.urls")),
     path("programs/", include("apps.monitoring.urls")),
+    path("programs/", include("apps.surveys.urls")),
     path("programs/", include("apps.publication.urls")),
+    path("public/", include(survey_public_urlpatterns)),
     path("public/", include(public_urlpatterns)),
     path("programs/", include("apps.reports.urls")),
     path("evidence/", include("apps.evidence.urls")),

@@ -155,36 +155,44 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...] = (),
-              limits: SheetLimits = DEFAULT_LIMITS) -> Iterator[SheetRow]:
-    """Rows of the first sheet below the header row that names the ``required`` columns.
+def rows_below_header(rows: Iterable[Sequence[object]], *, required: tuple[str, ...], optional: tuple[str, ...] = (),
+                      limits: SheetLimits = DEFAULT_LIMITS) -> Iterator[SheetRow]:
+    """The rows below the header row that names the ``required`` columns (a workbook's or a CSV file's), numbered
+    from 1 as a spreadsheet shows them; empty rows are skipped.
 
     The header must be within the first 10 rows; otherwise nothing below them is read.
     """
+    lines = iter(rows)
+    header_at = None
+    columns: dict[str, int] = {}
+    for number, row in enumerate(lines, start=1):
+        texts = ["".join(cell_text(c).split()) for c in row]
+        if all(name in texts for name in required):
+            header_at = number
+            columns = {name: texts.index(name) for name in (*required, *optional) if name in texts}
+            break
+        if number >= 10:
+            break
+    if header_at is None:
+        raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
+    count = 0
+    for number, row in enumerate(lines, start=header_at + 1):
+        cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
+        if all(cell_text(v) == "" for v in cells.values()):
+            continue
+        count += 1
+        if count > limits.max_rows:
+            raise too_many_rows(limits)
+        yield SheetRow(number, cells)
+
+
+def read_rows(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...] = (),
+              limits: SheetLimits = DEFAULT_LIMITS) -> Iterator[SheetRow]:
+    """Rows of the first sheet below the header row that names the ``required`` columns
+    (:func:`rows_below_header`)."""
     workbook = open_workbook(data, limits)
     try:
-        rows = sheet_rows(workbook)
-        header_at = None
-        columns: dict[str, int] = {}
-        for number, row in enumerate(rows, start=1):
-            texts = ["".join(cell_text(c).split()) for c in row]
-            if all(name in texts for name in required):
-                header_at = number
-                columns = {name: texts.index(name) for name in (*required, *optional) if name in texts}
-                break
-            if number >= 10:
-                break
-        if header_at is None:
-            raise SheetError(f"前10行中未找到表头（需要列：{'、'.join(required)}）。")
-        count = 0
-        for number, row in enumerate(rows, start=header_at + 1):
-            cells: dict[str, object] = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
-            if all(cell_text(v) == "" for v in cells.values()):
-                continue
-            count += 1
-            if count > limits.max_rows:
-                raise too_many_rows(limits)
-            yield SheetRow(number, cells)
+        yield from rows_below_header(sheet_rows(workbook), required=required, optional=optional, limits=limits)
     finally:
         workbook.close()
 

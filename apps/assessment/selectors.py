@@ -33,9 +33,17 @@ from django.utils import timezone
 
 from apps.core.errors import NotFoundError
 from apps.core.latest import latest_per_key
+from apps.geo.access import ancestor_paths
 from apps.geo.models import Region
 from apps.indicators.models import Indicator
-from apps.programs.models import AssignedTarget, Program, RegionGoal, TargetEdit, TargetOverride
+from apps.programs.models import (
+    AssignedTarget,
+    Program,
+    ProvinceTarget,
+    RegionGoal,
+    TargetEdit,
+    TargetOverride,
+)
 from apps.programs.selectors import ResolvedTarget, program_indicators, program_regions, resolve_targets
 from apps.reporting.models import IndicatorValue, PeriodType
 from calc.attainment import (
@@ -405,8 +413,8 @@ def _fingerprint(program: Program, regions: list[Region], indicators: list[Indic
 
 
 def data_version(program: Program) -> str:
-    """Four aggregate queries, one per table whose append-only rows change results (values, numbers, overrides,
-    edits)."""
+    """Five aggregate queries, one per table whose append-only rows change results (values, numbers, overrides,
+    edits, the province's targets)."""
     values = IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR)
     stats = values.filter(approved_revision__isnull=False).aggregate(
         count=Count("id"), rev=Max("approved_revision_id"), at=Max("approved_at"))
@@ -415,6 +423,9 @@ def data_version(program: Program) -> str:
     for model in others:
         agg = model.objects.filter(program=program).aggregate(count=Count("id"), top=Max("id"))
         tail.append(f"{agg['count']}:{agg['top']}")
+    province = ProvinceTarget.objects.filter(province__path__in=ancestor_paths(program.region.path)).aggregate(
+        count=Count("id"), top=Max("id"))  # the province's targets (apps.programs.selectors.province_layer)
+    tail.append(f"{province['count']}:{province['top']}")
     return f"{stats['count']}:{stats['rev']}:{stats['at'] and stats['at'].isoformat()}|" + "|".join(tail)
 
 

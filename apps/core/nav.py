@@ -49,7 +49,7 @@ class NavEntry(NamedTuple):
     entry's own path. ``order`` sorts the entries inside a group (ties keep the apps' order). ``manage``: shown
     only to whoever manages the program (``build_menu``'s ``manages``), whatever its roles. ``badge``: a function
     giving the count shown beside the entry (:class:`Badge`); it must be cheap (cached), since every page of the
-    program renders the menu.
+    program renders the menu. ``show``: a predicate of the same arguments that hides the entry when false.
     """
 
     label: Label
@@ -61,6 +61,9 @@ class NavEntry(NamedTuple):
     order: int = 100
     manage: bool = False
     badge: BadgeFunction | None = None
+    #: shown only when this is true of the menu's ``badge_args`` (the page's user and program), after ``roles``
+    #: (a predicate over what is already loaded: no query)
+    show: Callable[..., bool] | None = None
 
 
 #: The groups, in menu order: a user's daily path first (what stands today, reporting and review, supervision),
@@ -135,6 +138,8 @@ def build_menu(*, roles: Collection[str], program_id: int, path: str, url_name: 
     visible: list[tuple[NavEntry, MenuLink]] = []
     for entry in entries():
         if (entry.roles is not None and entry.roles.isdisjoint(roles)) or (entry.manage and not manages):
+            continue
+        if entry.show is not None and (badge_args is None or not entry.show(*badge_args)):
             continue
         try:
             href = reverse(entry.url_name, kwargs={"program_id": program_id})

@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,24 @@ def page(view: View | None = None, *, back: Back = None) -> Any:
         return login_required(wrapper)
 
     return decorate(view) if view is not None else decorate
+
+
+def public_page(view: View, *, not_found: str) -> View:
+    """A page of the public side (no login): Simplified Chinese whatever the visitor's cookie, with a
+    ``Content-Language`` header; a ``NotFoundError`` is a plain 404 page (the template ``not_found``, with
+    ``message``). The caller states the methods (``require_GET`` for a read-only page)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        with translation.override("zh-hans"):
+            try:
+                response = view(request, *args, **kwargs)
+            except NotFoundError as exc:
+                response = render(request, not_found, {"message": str(exc)}, status=404)
+        response.headers["Content-Language"] = "zh-Hans"
+        return response
+
+    return wrapper
 
 
 def query_int(request: HttpRequest, name: str, *, low: int = INT_RANGE[0], high: int = INT_RANGE[1]) -> int | None:

@@ -147,6 +147,25 @@ class TargetEdit(_Revision):
         return f"{self.indicator}（{self.get_level_display()}）→ {self.target or '恢复国家目标'}"
 
 
+class ProvinceTarget(_Revision):
+    """A province's target for a national indicator at one level (city or county): it applies to every program
+    of the province's cities, between the national rule and a program's local edit (see
+    ``apps.programs.selectors.target_chain``). An empty target withdraws it (the national one applies again)."""
+
+    province = models.ForeignKey(Region, verbose_name="省", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
+    target = models.CharField("目标", max_length=255, blank=True, help_text="留空表示撤销省级目标，恢复国家目标。")
+
+    class Meta(_Revision.Meta):
+        verbose_name = "省级目标"
+        verbose_name_plural = "省级目标"
+        indexes = [models.Index(fields=["province", "indicator", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.indicator}（{self.get_level_display()}）→ {self.target or '恢复国家目标'}"
+
+
 class TargetOverride(_Revision):
     """An office override of one region's resolved target, or marking an indicator not applicable."""
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from apps.core.errors import DomainError
 from apps.core.latest import latest_per_key
+from apps.geo.access import ancestor_paths
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
 from calc.targets import (
@@ -25,13 +26,14 @@ from calc.targets import (
 )
 
 from .exports import ResponsibilityExportRow, render_responsibility_xlsx
-from .models import AssignedTarget, Program, Responsibility, TargetEdit, TargetOverride
+from .models import AssignedTarget, Program, ProvinceTarget, Responsibility, TargetEdit, TargetOverride
 
 
 class TargetSource(models.TextChoices):
     """Which layer of the resolution chain gave a region its target."""
 
     NATIONAL = "national", "国家标准"
+    PROVINCE = "province", "省级目标"
     LOCAL_EDIT = "local_edit", "地方提高"
     OVERRIDE = "override", "单独调整"
     NOT_APPLICABLE = "not_applicable", "不适用"
@@ -169,13 +171,34 @@ def override_layer(overrides: dict[tuple[int, int], TargetOverride]) -> TargetLa
     return layer
 
 
-def target_chain(program: Program, regions: list[Region]) -> tuple[TargetLayer, ...]:
-    """The program's layers, most general first: national rule → local edit → override (two queries).
+def province_targets_of(program: Program) -> dict[tuple[int, str], ProvinceTarget]:
+    """The current target of the program's province per (indicator id, level), for a program of one of its
+    cities (a program set up at the province itself has none: its own edits are its province's word)."""
+    paths = [p for p in ancestor_paths(program.region.path) if p != program.region.path]
+    return province_targets(ProvinceTarget.objects.filter(province__path__in=paths))
 
-    A province's rules slot in after the national one as one more layer.
-    """
-    return (once_per_profile(national_layer), local_edit_layer(program_target_edits(program)),
-            override_layer(current_overrides(program, regions)))
+
+def province_targets(rows: QuerySet[ProvinceTarget]) -> dict[tuple[int, str], ProvinceTarget]:
+    """The current (latest) row per (indicator id, level) of ``rows``; a withdrawn one (empty target) is left out."""
+    latest = latest_per_key(rows, key=("province", "indicator", "level"))
+    return {(t.indicator_id, t.level): t for t in latest.exclude(target="")}
+
+
+def province_layer(targets: dict[tuple[int, str], ProvinceTarget]) -> TargetLayer:
+    """The province's target for the region's level, for every program of its cities."""
+
+    def layer(indicator: Indicator, region: Region, _profile: RegionProfile) -> TargetStep | None:
+        given = targets.get((indicator.id, region.level))
+        return None if given is None else TargetStep(TargetSource.PROVINCE, given.target, reason=given.reason)
+
+    return layer
+
+
+def target_chain(program: Program, regions: list[Region]) -> tuple[TargetLayer, ...]:
+    """The program's layers, most general first: national rule → province target → local edit → override
+    (three queries)."""
+    return (once_per_profile(national_layer), province_layer(province_targets_of(program)),
+            local_edit_layer(program_target_edits(program)), override_layer(current_overrides(program, regions)))
 
 
 def once_per_profile(layer: TargetLayer) -> TargetLayer:

@@ -34,6 +34,7 @@ from docimport.responsibilities import ResponsibilityLine, parse_responsibility_
 from .models import (
     AssignedTarget,
     Program,
+    ProvinceTarget,
     Responsibility,
     ResponsibilityRole,
     TargetEdit,
@@ -78,17 +79,38 @@ def target_edit_set(
         raise DomainError(f"指标「{indicator.full_name}」不适用于该层级。")
     target = target.strip()
     if target:
-        _check_target(target)
-        national = indicator.target_for(level)
-        if national is not None:
-            looser = is_tightening(parse_target(target), national, direction=indicator.direction)
-            if looser is False:
-                raise DomainError(
-                    f"地方目标「{target}」低于国家目标「{indicator.printed_target(level)}」，只能提高不能降低。"
-                )
+        _check_not_looser(indicator, level, target, than="地方目标")
     return TargetEdit.objects.create(
         program=program, indicator=indicator, level=level, target=target, reason=reason, created_by=actor
     )
+
+
+def _check_not_looser(indicator: Indicator, level: str, target: str, *, than: str) -> None:
+    """Refuse a target looser than the national one at ``level`` (``than`` names the refusing layer)."""
+    _check_target(target)
+    national = indicator.target_for(level)
+    if national is not None and is_tightening(parse_target(target), national, direction=indicator.direction) is False:
+        raise DomainError(f"{than}「{target}」低于国家目标「{indicator.printed_target(level)}」，只能提高不能降低。")
+
+
+@transaction.atomic
+def province_target_set(
+    *, province: Region, indicator: Indicator, level: str, target: str, reason: str, actor: User
+) -> ProvinceTarget:
+    """Set (or withdraw, with ``target=""``) the province's target for a national indicator at the city or
+    county level: a new revision, applying to every program of the province's cities below their local edits."""
+    reason = _require_reason(reason)
+    if province.level != RegionLevel.PROVINCE:
+        raise DomainError("省级目标只能由省设置。")
+    if indicator.program_id is not None:
+        raise DomainError("省级目标只能针对国家指标体系的指标。")
+    if level not in (RegionLevel.CITY, RegionLevel.COUNTY) or level not in indicator.scope_levels:
+        raise DomainError(f"指标「{indicator.full_name}」不适用于该层级。")
+    target = target.strip()
+    if target:
+        _check_not_looser(indicator, level, target, than="省级目标")
+    return ProvinceTarget.objects.create(province=province, indicator=indicator, level=level, target=target,
+                                         reason=reason, created_by=actor)
 
 
 @transaction.atomic

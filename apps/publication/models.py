@@ -23,10 +23,11 @@ class PublicationKind(models.TextChoices):
     PROJECTS = "projects", _("重点项目进展")
     PLAN = "plan", _("规划文件")
     NEWS = "news", _("工作动态")
+    SURVEY = "survey", _("调查结果")
 
 
 #: Kinds that describe one year (the others carry no year, or the year of the document).
-YEAR_KINDS = {PublicationKind.INDICATORS, PublicationKind.ATTAINMENT, PublicationKind.PROJECTS}
+YEAR_KINDS = {PublicationKind.INDICATORS, PublicationKind.ATTAINMENT, PublicationKind.PROJECTS, PublicationKind.SURVEY}
 
 
 class PortalStatus(models.TextChoices):

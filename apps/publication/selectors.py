@@ -25,9 +25,10 @@ from .workflow import PublicationStatus
 
 CACHE_SECONDS = 3600
 #: Part of the cache key: bump it when :class:`Portal` changes shape, so a cache that outlives a deploy is not read.
-CACHE_SHAPE = 1
+CACHE_SHAPE = 2
 #: Kinds of which the portal shows the latest published snapshot only.
-LATEST_KINDS = (PublicationKind.INDICATORS, PublicationKind.ATTAINMENT, PublicationKind.PROJECTS)
+LATEST_KINDS = (PublicationKind.INDICATORS, PublicationKind.ATTAINMENT, PublicationKind.PROJECTS,
+                PublicationKind.SURVEY)
 
 
 def publications(program: Program) -> QuerySet[Publication]:
@@ -67,6 +68,7 @@ class Portal:
     indicators: dict[str, Any] | None = None
     attainment: dict[str, Any] | None = None
     projects: dict[str, Any] | None = None
+    survey: dict[str, Any] | None = None
     published_on: dict[str, dt.date] = field(default_factory=dict)  # kind → the local date it was published
     documents: tuple[Document, ...] = ()
     news: tuple[NewsItem, ...] = ()
@@ -126,6 +128,7 @@ def _build(program: Program, generation: str) -> Portal:
         indicators=chosen[PublicationKind.INDICATORS].payload if PublicationKind.INDICATORS in chosen else None,
         attainment=chosen[PublicationKind.ATTAINMENT].payload if PublicationKind.ATTAINMENT in chosen else None,
         projects=chosen[PublicationKind.PROJECTS].payload if PublicationKind.PROJECTS in chosen else None,
+        survey=chosen[PublicationKind.SURVEY].payload if PublicationKind.SURVEY in chosen else None,
         published_on={str(kind): timezone.localdate(row.published_at) for kind, row in chosen.items()
                       if row.published_at},
         documents=documents, news=news,

@@ -20,6 +20,7 @@ from apps.assessment.dashboards import region_counts, status_label
 from apps.assessment.selectors import STATUS_ORDER, ProgramAssessment, data_version, program_assessment
 from apps.programs.models import Program
 from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
+from apps.surveys.selectors import public_summary
 from apps.tasks.models import Project, ProjectStatus
 
 from .models import PublicationKind
@@ -107,10 +108,16 @@ def projects_snapshot(program: Program, year: int) -> dict[str, Any]:
     return {"shape": SHAPE, "kind": PublicationKind.PROJECTS, "year": year, "projects": rows}
 
 
+def survey_snapshot(program: Program, year: int) -> dict[str, Any]:
+    """The survey of the year: method, operator, sample and the weighted rates with their 95 % intervals."""
+    return {"shape": SHAPE, "kind": PublicationKind.SURVEY, **public_summary(program, year)}
+
+
 BUILDERS: dict[str, Callable[[Program, int], dict[str, Any]]] = {
     PublicationKind.INDICATORS: indicators_snapshot,
     PublicationKind.ATTAINMENT: attainment_snapshot,
     PublicationKind.PROJECTS: projects_snapshot,
+    PublicationKind.SURVEY: survey_snapshot,
 }
 
 

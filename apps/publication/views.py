@@ -6,7 +6,6 @@ Simplified Chinese with their own light layout: no menu, no link into the authen
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,14 +14,13 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.downloads import as_attachment, file_response, xlsx_response
 from apps.core.errors import NotFoundError
 from apps.core.uploads import check_upload
-from apps.core.web import page, submit
+from apps.core.web import page, public_page, submit
 
 from . import exports, services
 from .access import access_publication, access_publications
@@ -97,18 +95,7 @@ PublicView = Callable[..., HttpResponse]
 
 def public(view: PublicView) -> PublicView:
     """A portal page: GET only, Simplified Chinese whatever the visitor's cookie, a missing thing a plain 404."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        with translation.override("zh-hans"):
-            try:
-                response = view(request, *args, **kwargs)
-            except NotFoundError as exc:
-                response = render(request, "publication/public_404.html", {"message": str(exc)}, status=404)
-        response.headers["Content-Language"] = "zh-Hans"
-        return response
-
-    return require_GET(wrapper)
+    return require_GET(public_page(view, not_found="publication/public_404.html"))
 
 
 def _chart(data: Portal) -> dict[str, Any] | None:

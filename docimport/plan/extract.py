@@ -10,6 +10,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -55,6 +56,7 @@ class Rules:
     scope_prefixes: tuple[str, ...]
     scope_trailing: tuple[str, ...]
     past_markers: tuple[str, ...]
+    past_headings: tuple[str, ...]
     rate_words: tuple[str, ...]
     period_words: tuple[str, ...]
     total_openers: tuple[str, ...]
@@ -87,6 +89,7 @@ def rules() -> Rules:
         scope_prefixes=_longest_first(t["scope"]["prefixes"]),
         scope_trailing=tuple(t["scope"]["trailing"]),
         past_markers=tuple(t["past"]["markers"]),
+        past_headings=tuple(t["past"]["headings"]),
         rate_words=tuple(t["scope"]["rate_words"]),
         period_words=_longest_first(raw["phases"]["period_words"]),
         total_openers=_longest_first(raw["projects"]["total_openers"]),
@@ -182,6 +185,7 @@ _FINAL_PUNCT = "。；;，,：:、！？!?…"
 
 
 def _title_of(rest: str) -> str:
+    rest = _round_brackets(rest)
     labels = _trailing_labels(rest)
     title = _TITLE_END.split(rest[:labels] if labels is not None else rest, maxsplit=1)[0]
     title = _BRACKET_GROUP.sub(lambda m: "" if _has_label(m.group(0)) else m.group(0), title)
@@ -477,8 +481,30 @@ def _trailing_labels(text: str) -> int | None:
     return None
 
 
+#: Square brackets a web page or a 工作要点 puts around an item's units: "【责任单位：…】", "[牵头单位：…]".
+_SQUARE_GROUP = re.compile(r"[【\[]([^【】\[\]]*)[】\]]")
+
+
+def _round_brackets(text: str) -> str:
+    """ "【责任单位：A】" read as "（责任单位：A）" (the same length, so offsets hold)."""
+    return _SQUARE_GROUP.sub(lambda m: f"（{m.group(1)}）", text)
+
+
+def _closing_units(inner: str, after: str) -> _Assignment | None:
+    """A bracket closing the item that holds units only: "…完成入河排污口整治。（市生态环境局、市水利局）" → they lead."""
+    if after.strip("。；;，, "):
+        return None
+    units = split_units(inner)
+    if not units or not all(_is_unit(u) and not re.search("[:：]", u) for u in units):
+        return None
+    found = _Assignment()
+    found.add(units, ())
+    return found
+
+
 def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
     """The assignments one line of an item states: a label line, brackets after the item, or a clause in words."""
+    text = _round_brackets(text)
     if _is_label_line(text):
         return [_label_values(text, ctx)]
     found: list[_Assignment] = []
@@ -490,11 +516,18 @@ def _assignments_in(text: str, ctx: _Context) -> list[_Assignment]:
     for bm in _BRACKET_GROUP.finditer(text):
         inner = bm.group(1)
         a = _label_values(inner, ctx) if _has_label(inner) else _free_form(inner)
+        if a is None:
+            a = _closing_units(inner, text[bm.end() :])
         if a is not None:
             found.append(a)
     # Brackets that assigned are read above; others stay ("各县（市、区）政府负责").
     plain = _BRACKET_GROUP.sub(
-        lambda b: "" if _has_label(b.group(1)) or _free_form(b.group(1)) else b.group(0), text
+        lambda b: (
+            ""
+            if _has_label(b.group(1)) or _free_form(b.group(1)) or _closing_units(b.group(1), text[b.end() :])
+            else b.group(0)
+        ),
+        text,
     )
     for clause in re.split(r"[。；;]", plain):
         a = _free_form(clause)
@@ -529,14 +562,19 @@ def _assignment_of(node: _Node, ctx: _Context) -> _Assignment:
             found.add(tuple(a.lead), tuple(a.cooperating))
             if not a.empty:
                 found.end = line.end
-                if line.start == node.start or not _is_label_line(line.text):
+                if line.start == node.start or not _is_assignment_line(line.text):
                     found.only_label_lines = False
     return found
 
 
+def _is_assignment_line(text: str) -> bool:
+    """A line that only assigns: a label line ("牵头单位：…") or one sentence in words ("市城管局牵头，市财政局配合。")."""
+    return _is_label_line(text) or _free_form(text) is not None
+
+
 def _lift_trailing_labels(assigned: dict[int, _Assignment], nodes: list[_Node]) -> None:
-    """Label lines after an item's last sub-item belong to the item ("1.…\n（1）…\n（2）…\n牵头单位：…"): moved up
-    when the last sub-item's only assignment is those lines and no other sub-item has one."""
+    """Label lines after an item's last sub-item belong to the item ("1.…\n（1）…\n（2）…\n牵头单位：…", or a line
+    "A牵头，B配合。"): moved up when the last sub-item's only assignment is those lines and no other sub-item has one."""
     for node in nodes:
         found = assigned.get(id(node))
         parent = node.parent
@@ -608,8 +646,27 @@ def _is_past(sentence: str, plan_year: int | None) -> bool:
         return True
     # "2022年，全市PM2.5平均浓度为38微克/立方米": a bare year before the plan's own year opening the sentence
     # states a result ("2024年，…达到88.9%以上" in a plan for 2024 is its goal).
-    m = re.match(r"^\s*((?:19|20)\d{2})\s*年(?:[，,]|全市|全县|全区|全省|我市)", sentence)
+    m = _OPENING_YEAR.match(sentence)
     return m is not None and (plan_year is None or int(m.group(1)) < plan_year)
+
+
+#: A sentence opening with a bare year: "2024年，全市…" (a result before the plan's year, else the year's goal).
+_OPENING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?:[，,]|全市|全县|全区|全省|我市)")
+
+
+def _past_sections(root: _Node, length: int) -> list[tuple[int, int]]:
+    """Character ranges under a heading that reports past results ("第一节 发展基础"): from the heading to the next
+    heading of its level or above."""
+    nodes = _walk(root)
+    headings = rules().past_headings
+    out: list[tuple[int, int]] = []
+    for i, node in enumerate(nodes):
+        # A short heading with words only ("（一）发展现状"), not a table's field line ("现状值：20").
+        title = node.title
+        if len(title) <= 15 and not re.search(r"[\d:：]", title) and any(w in title for w in headings):
+            end = next((n.start for n in nodes[i + 1 :] if n.level <= node.level), length)
+            out.append((node.start, end))
+    return out
 
 
 def _plan_year(title: str, text: str) -> int | None:
@@ -669,6 +726,10 @@ def _not_a_value(masked: str, m: re.Match[str]) -> bool:
     return not m.group("unit") and after.startswith(rules().not_units)
 
 
+#: 至少/最少 as an adverb before a short verb phrase that ends at the value (no separator, no other number).
+_ADVERB_AT_LEAST = re.compile(r"(?:至少|最少)[^，,。；;：:、\d\x00]{1,20}$")
+
+
 def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
     """The comparator before the value, overridden by 以上/以下 after it where the clause ends there; a number with
     以上/以下 inside a phrase ("10蒸吨/小时以下燃煤锅炉") only limits a scope."""
@@ -682,6 +743,10 @@ def _comparator_of(masked: str, m: re.Match[str]) -> Comparator | None:
         and masked[max(0, m.start() - 4) : m.start()].endswith(r.rate_words)
     ):
         comparator = Comparator.EQ  # "农村饮用水卫生合格率100%": a rate stated with its value, no verb
+    if comparator is None and unit and _ADVERB_AT_LEAST.search(masked[max(0, m.start() - 24) : m.start()]):
+        comparator = (
+            Comparator.GE
+        )  # "每年至少专题研究生态文明建设工作2次": 至少 before the verb, the value after it
     if post:
         rest = masked[m.end() : m.end() + 4]
         clause_ends = not rest or rest[0] in "，,。；;、）)\n" or rest.startswith(("的水平", "水平"))
@@ -823,6 +888,10 @@ def _phase_patterns() -> tuple[re.Pattern[str], ...]:
             rf"{name}\s*[(（]\s*(?P<y2>\d{{4}})\s*年\s*(?P<m2>\d{{1,2}})\s*月(?:底|末)?(?:前|以前|之前)\s*[)）]"
         ),
         re.compile(rf"{_DATE_RANGE}\s*[，,:：]?\s*(?:为|是)?\s*(?P<name>[\u4e00-\u9fff]{{1,10}}阶段)"),
+        # "近期为2021—2025年": the name, then 为/是/：, then the range.
+        re.compile(rf"{name}\s*(?:为|是|[:：])\s*{_DATE_RANGE}"),
+        # "总结验收阶段（2025年12月）": one month, the phase's start and end.
+        re.compile(rf"{name}\s*[(（]\s*(?P<y1>\d{{4}})\s*年\s*(?P<m1>\d{{1,2}})\s*月份?\s*[)）]"),
     )
 
 
@@ -835,22 +904,38 @@ def _month(year: str | None, month: str | None, default: str) -> str | None:
     return f"{int(year):04d}-{m:02d}"
 
 
-def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str] | None:
+def _phase_range(
+    m: re.Match[str], previous: PlanPhase | None, plan_year: int | None = None
+) -> tuple[str, str] | None:
     groups = m.groupdict()
     y1, y2, m1, m2 = groups.get("y1"), groups.get("y2"), groups.get("m1"), groups.get("m2")
     if "y1" not in groups:  # an end only: from the month after the previous phase's end
-        if previous is None or previous.end is None or y2 is None:
+        if y2 is None:
             return None
-        year, month = int(previous.end[:4]), int(previous.end[5:])
-        y1, m1 = (str(year + 1), "1") if month == 12 else (str(year), str(month + 1))
+        if previous is None or previous.end is None:
+            # The first phase ("启动阶段（2023年3月底前）") has no start written: its end month stands for it.
+            y1, m1 = y2, m2
+        else:
+            year, month = int(previous.end[:4]), int(previous.end[5:])
+            y1, m1 = (str(year + 1), "1") if month == 12 else (str(year), str(month + 1))
+    if "y2" not in groups:  # one month ("总结验收阶段（2025年12月）")
+        y2, m2 = y1, m1
     if not (y2 or m2):
         return None
     if y1 is None:
-        if previous is None or previous.end is None or m1 is None:
+        if m1 is None:
             return None
-        y1 = previous.end[:4]
-        if (_month(y1, m1, "1") or "") <= previous.end:
-            y1 = str(int(y1) + 1)
+        if previous is None or previous.end is None:
+            # "动员部署（4月上旬）" as the first phase: the plan's own year.
+            if plan_year is None:
+                return None
+            y1 = str(plan_year)
+        else:
+            # The previous phase's year, or the next one where the month comes before its end (phases may share
+            # a month: "（4月上旬）" then "（4月中旬至10月底）").
+            y1 = previous.end[:4]
+            if (_month(y1, m1, "1") or "") < previous.end[:7]:
+                y1 = str(int(y1) + 1)
     start = _month(y1, m1, "1")
     end = _month(y2 or y1, m2, "12")
     if start is None or end is None or end < start:
@@ -858,13 +943,53 @@ def _phase_range(m: re.Match[str], previous: PlanPhase | None) -> tuple[str, str
     return start, end
 
 
-def _phases(lines: list[_Line]) -> list[PlanPhase]:
+#: A heading over the plan's steps ("三、实施步骤", "四、时间安排"): its items are phases even without "阶段".
+_STEP_HEADING = re.compile(r"步骤|时间安排|进度安排|阶段安排|时间节点|实施安排|工作安排|推进安排")
+
+
+@cache
+def _step_item_patterns() -> tuple[re.Pattern[str], ...]:
+    """An item under a steps heading: a short name and its range, "（一）启动部署（2023年3月—4月）", or the range
+    and then the name, "2023年3月—2023年12月：试点示范。"."""
+    yearless = _DATE_RANGE.replace(r"(?P<y1>\d{4})\s*年?", r"(?:(?P<y1>\d{4})\s*年?)?", 1)
+    return (
+        re.compile(
+            rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]|[{_CN}\d]+[、.．])\s*(?P<name>[\u4e00-\u9fff]{{2,12}})\s*"
+            rf"[(（]\s*{yearless}\s*[)）]"
+        ),
+        re.compile(
+            rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]\s*)?{_DATE_RANGE}\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{{2,12}})"
+        ),
+        # One month, the year left to the plan: "（一）动员部署（4月上旬）".
+        re.compile(
+            rf"^(?:[{_OPEN}][{_CN}\d]+[{_CLOSE}]|[{_CN}\d]+[、.．])\s*(?P<name>[\u4e00-\u9fff]{{2,12}})\s*"
+            rf"[(（]\s*(?:(?P<y1>\d{{4}})\s*年)?\s*(?P<m1>\d{{1,2}})\s*月(?:[上中下]旬|初|底|末)?\s*[)）]"
+        ),
+    )
+
+
+def _step_item_lines(root: _Node) -> set[int]:
+    """Where the lines of the items (and of the body lines) under a steps heading start."""
+    out: set[int] = set()
+    for node in _walk(root):
+        if _STEP_HEADING.search(node.title):
+            out.update(child.line.start for child in node.children if child.line is not None)
+            out.update(line.start for line in node.body)
+    return out
+
+
+def _phases(
+    lines: list[_Line], step_items: AbstractSet[int] = frozenset(), plan_year: int | None = None
+) -> list[PlanPhase]:
     out: list[PlanPhase] = []
     seen: set[tuple[str, str]] = set()
     for line in lines:
-        for pattern in _phase_patterns():
+        before = len(out)
+        for pattern in _phase_patterns() + (_step_item_patterns() if line.start in step_items else ()):
+            if pattern in _step_item_patterns() and len(out) > before:
+                break  # the line named its phase the usual way
             for m in pattern.finditer(line.text):
-                found = _phase_range(m, out[-1] if out else None)
+                found = _phase_range(m, out[-1] if out else None, plan_year)
                 if found is None or found in seen:
                     continue
                 seen.add(found)
@@ -984,8 +1109,9 @@ def extract_text(text: str) -> PlanExtraction:
             blankets.extend(units)
     targets: list[PlanTarget] = []
     plan_year = _plan_year(title, norm)
+    past = _past_sections(root, len(norm))
     for sentence, start in _sentences(norm, _FULL_SENTENCE):
-        if _is_label_line(sentence.strip()):
+        if _is_label_line(sentence.strip()) or any(a <= start < b for a, b in past):
             continue
         targets.extend(_targets_in(sentence, start, plan_year))
     return PlanExtraction(
@@ -993,7 +1119,7 @@ def extract_text(text: str) -> PlanExtraction:
         headings=tuple(c.freeze() for c in root.children),
         tasks=tuple(tasks),
         targets=tuple(targets),
-        phases=tuple(_phases(lines)),
+        phases=tuple(_phases(lines, _step_item_lines(root), plan_year)),
         projects_total=_projects(norm),
         blanket_units=tuple(dict.fromkeys(blankets)),
         title=title,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePath
@@ -34,7 +35,7 @@ def read_text(data: bytes, filename: str) -> str:
     if suffix in (".html", ".htm"):
         return read_html(decode(data))
     if suffix in (".txt", ""):
-        return unwrap(decode(data).split("\n"))
+        return unwrap(space_tables(drop_page_furniture(decode(data).split("\n"))))
     raise UnreadableDocument(f"不支持的文件类型：{suffix}（支持 .docx、.pdf、.txt、.html）")
 
 
@@ -198,6 +199,12 @@ _TARGET_CELL = re.compile(
 _CELL_COMPARATOR = {"＞": ">", "＜": "<", "≧": "≥", "≦": "≤"}
 
 
+#: A unit in brackets closing an indicator's name: "（%）", "(微克/立方米)", "（万亩）" (no Chinese words but units).
+_UNIT_IN_NAME = re.compile(
+    r"[(（]\s*(%|‰|[^()（）\s]{1,12}?(?:米|升|吨|亩|公顷|公里|元|个|人次|千瓦|天|次|项|处|座))\s*[)）]$"
+)
+
+
 @dataclass(frozen=True)
 class _TargetColumns:
     """The columns of a table that hold targets: the indicator's name, its unit, the target values (a later year,
@@ -235,6 +242,10 @@ class _TargetColumns:
         "达到"), the form the target rules read."""
         name = cells[self.indicator]
         unit = cells[self.unit] if self.unit is not None and cells[self.unit] not in ("—", "-", "/") else ""
+        bracketed = _UNIT_IN_NAME.search(name)
+        if bracketed and not unit:
+            # "国考断面水质优良比例（%）": no unit column, the unit in brackets after the name.
+            name, unit = name[: bracketed.start()].strip(), bracketed.group(1).strip()
         out: list[str] = []
         for i in self.values:
             m = _TARGET_CELL.match(cells[i])
@@ -275,6 +286,9 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             return targets
         return [line for row in rows for cell in row for line in cell.split("\n")]
     cooperating = next((i for i, h in enumerate(header) if _COOPERATING_HEADER.search(h) and i != lead), None)
+    if cooperating is None and "牵头" in header[lead]:
+        # "牵头单位 | 责任单位": beside a 牵头 column, the other units' column holds those who work with it.
+        cooperating = next((i for i, h in enumerate(header) if i > lead and _LEAD_HEADER.search(h)), None)
     number = next((i for i, h in enumerate(header) if _NUMBER_HEADER.search(h)), None)
     task = next(
         (i for i, h in enumerate(header) if _TASK_HEADER.search(h) and i not in (lead, cooperating, number)),
@@ -304,6 +318,35 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     return out
 
 
+def space_tables(lines: list[str]) -> list[str]:
+    """A task table that a PDF's text layer (or a text copy) gives as one line a row, cells apart by spaces:
+    "序号 工作任务 牵头单位 配合单位" then "1 秸秆禁烧巡查 县农业农村局 县公安局" … Read as the table it was
+    (``table_lines``) while each following line starts with a number and has as many cells as the header."""
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        header = lines[k].split()
+        if (
+            len(header) >= 3
+            and any(_LEAD_HEADER.search(h) for h in header)
+            and len(header[0]) <= _HEADER_LENGTH
+        ):
+            rows = [header]
+            j = k + 1
+            while j < len(lines) and (cells := lines[j].split()) and len(cells) == len(header):
+                if not cells[0].rstrip(".、").isdigit():
+                    break
+                rows.append(cells)
+                j += 1
+            if len(rows) > 1:
+                out.extend(table_lines(rows))
+                k = j
+                continue
+        out.append(lines[k])
+        k += 1
+    return out
+
+
 def read_pdf(data: bytes) -> str:
     """The text layer of each page; lines a paragraph was wrapped into are joined again (see ``unwrap``)."""
     try:
@@ -313,14 +356,52 @@ def read_pdf(data: bytes) -> str:
         raise UnreadableDocument("不是有效的 PDF 文件") from exc
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("PDF 没有文字层（扫描件需先做文字识别）")
-    lines = [line for line in "\n".join(pages).split("\n") if not _PAGE_NUMBER.match(line.strip())]
-    return unwrap(lines)
+    return unwrap(space_tables(drop_page_furniture("\n".join(pages).split("\n"))))
 
 
 #: A line that is only a page number: "- 3 -", "— 3 —", "3", "第3页", "3/12".
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
+
+
+#: The longest line taken for a running header or footer ("XX市人民政府办公室文件", "XX县2024年工作要点").
+_FURNITURE_SIZE = 40
+
+
+def drop_page_furniture(lines: list[str]) -> list[str]:
+    """The lines without page numbers ("— 3 —") and without the running header or footer printed on every page.
+
+    A running header is a short line, not ending a sentence, that recurs next to a page number (the blank lines between them aside), at
+    two page breaks or more ("— 2 —" / "XX市人民政府办公室文件"); it is dropped wherever it touches a page number,
+    so the sentence a page break cut stays in one piece. Its first occurrence (the letterhead at the top of the
+    document, before any page number) is kept.
+    """
+    stripped = [line.strip() for line in lines]
+    page = [bool(line) and _PAGE_NUMBER.match(line) is not None for line in stripped]
+    if not any(page):
+        return lines
+
+    def neighbours(i: int) -> list[int]:
+        out: list[int] = []
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(stripped) and not stripped[j]:
+                j += step
+            if 0 <= j < len(stripped):
+                out.append(j)
+        return out
+
+    touching = [
+        i for i, line in enumerate(stripped) if line and not page[i] and any(page[j] for j in neighbours(i))
+    ]
+    counts = Counter(
+        stripped[i]
+        for i in touching
+        if _size(stripped[i]) <= _FURNITURE_SIZE and not _SENTENCE_END.search(stripped[i])
+    )
+    furniture = {i for i in touching if counts[stripped[i]] >= 2}
+    return [line for i, line in enumerate(lines) if not page[i] and i not in furniture]
 
 
 _SENTENCE_END = re.compile(r"[。；;：:！？!?）)】」”]$")

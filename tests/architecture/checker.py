@@ -17,7 +17,8 @@ PACKAGES = ("calc", "docimport", "docgen", "apps", "config")
 #: The apps from the bottom floor up: an app imports only apps listed before it.
 APP_ORDER = (
     "core", "audit", "jobs", "staging", "accounts", "geo", "indicators", "review", "evidence", "programs", "setup",
-    "reporting", "tasks", "planimport", "monitoring", "assessment", "scoring", "publication", "reports", "demo",
+    "reporting", "tasks", "planimport", "monitoring", "surveys", "assessment", "province", "scoring", "publication",
+    "reports", "demo",
 )
 
 #: Packages that a floor may not import (beyond the apps rules below).

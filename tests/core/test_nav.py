@@ -105,13 +105,13 @@ PUBLISH = "发布管理"
 
 EXPECTED = {
     # the office's daily work is review: a top-level link; monitoring sits with reporting
-    "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算"]), SUPERVISION, LISTS, PUBLISH, SETUP],
+    "office": ["审核", OVERVIEW, ("调度填报", ["调度", "我的填报", "监测核算", "问卷调查"]), SUPERVISION, LISTS, PUBLISH, SETUP],
     # a liaison's daily work is their reports and their to-do list; a one-entry group is a plain link
     "reporter": ["我的填报", "待办", ("总览", ["本单位指标", "指标总览", "考核", "报告"]), "调度", SUPERVISION, LISTS],
     "county": ["我的填报", OVERVIEW, "调度", SUPERVISION, LISTS],
     # leaders land on the cockpit
-    "leader": ["驾驶舱", ("总览", ["达标矩阵", "指标总览", "考核", "报告"]), ("调度填报", ["调度", "监测核算"]), SUPERVISION, LISTS],
-    "inspector": [OVERVIEW, ("调度填报", ["调度", "监测核算"]), SUPERVISION, LISTS],
+    "leader": ["驾驶舱", ("总览", ["达标矩阵", "指标总览", "考核", "报告"]), ("调度填报", ["调度", "监测核算", "问卷调查"]), SUPERVISION, LISTS],
+    "inspector": [OVERVIEW, ("调度填报", ["调度", "监测核算", "问卷调查"]), SUPERVISION, LISTS],
 }
 
 
@@ -185,7 +185,7 @@ def test_menu_in_english_with_the_language_cookie(world: SimpleNamespace, client
     assert shape(items) == [
         "Review",
         ("Overview", ["Dashboard", "Attainment matrix", "Indicators", "Assessment", "Reports"]),
-        ("Reporting", ["Reporting rounds", "My reports", "Monitoring"]),
+        ("Reporting", ["Reporting rounds", "My reports", "Monitoring", "Surveys"]),
         ("Supervision", ["Notices", "Schedule"]),
         ("Lists", ["Responsibilities", "Units", "Tasks", "Projects", "Local edits"]),
         "Publications",

@@ -35,6 +35,8 @@ from apps.scoring.access import own_units, sees_ranking, visible_runs
 from apps.scoring.models import ScoreRun
 from apps.scoring.workflow import RunStatus
 from apps.setup.access import can_set_up_region
+from apps.surveys.access import access_surveys
+from apps.surveys.models import Invitation, Survey
 from apps.tasks.access import visible_notices_q, visible_projects_q, visible_tasks_q
 from apps.tasks.models import Project, SupervisionNotice, Task
 from config.api import api
@@ -160,13 +162,22 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/programs/{program_id}/scoring/runs/{run_id}/objections": lambda x: (
         x.row["department_id"] in own_units(x.user, x.program)
         or sees_ranking(x.user, ScoreRun.objects.get(pk=x.row["run_id"]))),
+    # Surveys: the office, leaders and inspectors of the program read them; invitation codes are the office's.
+    "/api/programs/{program_id}/surveys": lambda x: (
+        _allowed(lambda: access_surveys(x.user, x.program.id)) and Survey.objects.filter(
+            program=x.program, pk=x.row["id"]).exists()),
+    "/api/programs/{program_id}/surveys/questionnaires": lambda x: _allowed(lambda: access_surveys(x.user, x.program.id)),
+    "/api/programs/{program_id}/surveys/{survey_id}/invitations": lambda x: (
+        can_manage_program(x.user, x.program) and Invitation.objects.filter(
+            survey__program=x.program, code=x.row["code"]).exists()),
     "/api/programs/{program_id}/reports": lambda x: can_read_file(
         x.user, ReportFile.objects.select_related("program__region", "region", "department").get(
             pk=x.row["id"], program=x.program)),
 }
 
 #: Lists the demo leaves empty (their rule still runs on the roles that may open them).
-EMPTY_IN_DEMO = {"/api/programs/{program_id}/monitoring/base-values"}
+EMPTY_IN_DEMO = {"/api/programs/{program_id}/monitoring/base-values",
+                 "/api/programs/{program_id}/surveys/{survey_id}/invitations"}  # the demo's surveys ran by telephone
 
 
 def list_operations() -> list[str]:
@@ -186,6 +197,7 @@ def _arguments(user: User, program: Program) -> dict[str, Any]:
     department = (visible_departments(user).filter(region=program.region).order_by("id").first()
                   or Department.objects.filter(region=program.region).order_by("id").first())
     return {"program": program, "round": program.reporting_rounds.order_by("-year").first(),
+            "survey": program.surveys.order_by("-year").first(),
             "department": department, "run": _published_run(program)}
 
 
@@ -197,7 +209,8 @@ def _url(path: str, arguments: dict[str, Any]) -> str:
     program = arguments["program"]
     url = (path.replace("{program_id}", str(program.id)).replace("{round_id}", str(arguments["round"].id))
            .replace("{code}", program.framework.code).replace("{department_id}", str(arguments["department"].id))
-           .replace("{run_id}", str(arguments["run"].id if arguments.get("run") else 0)))
+           .replace("{run_id}", str(arguments["run"].id if arguments.get("run") else 0))
+           .replace("{survey_id}", str(arguments["survey"].id if arguments.get("survey") else 0)))
     return url + "?years=2023&years=2024&years=2025" if path.endswith("/approved-values") else url
 
 

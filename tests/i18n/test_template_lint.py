@@ -15,7 +15,8 @@ from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 COVERED = ["base.html", "core", "programs", "reporting", "tasks", "assessment", "monitoring", "audit", "accounts",
-           "scoring", "staging", "setup", "reports"]
+           "scoring", "staging", "setup", "reports", "province", "surveys/list.html", "surveys/survey.html",
+           "surveys/entry.html", "surveys/import.html"]
 
 #: (template, exact text) that must stay Chinese, with the reason.
 ALLOWED = {

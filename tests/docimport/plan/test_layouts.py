@@ -440,8 +440,10 @@ def test_a_phase_given_by_its_end_starts_after_the_previous_one() -> None:
     result = extract_text(
         "（一）动员阶段（2022年3月底前）。\n（二）实施阶段（2022年4月—2023年9月）。\n（三）验收阶段（2023年12月底前）。\n"
     )
-    # The first phase has no start to read: it is left out rather than guessed.
+    # The first phase has no start written: its end month stands for it (the office corrects it in the preview
+    # rather than missing the phase).
     assert [(p.name, p.start, p.end) for p in result.phases] == [
+        ("动员阶段", "2022-03", "2022-03"),
         ("实施阶段", "2022-04", "2023-09"),
         ("验收阶段", "2023-10", "2023-12"),
     ]

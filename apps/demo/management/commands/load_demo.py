@@ -12,10 +12,12 @@ DEMO_STEPS = [
     "apps.demo.reporting.build",
     "apps.demo.tasks.build",
     "apps.demo.monitoring.build",  # after the rounds exist; approves the computed 2023 and 2024 values
+    "apps.demo.surveys.build",  # while the 2025 round is open: the survey's rates are submitted as values 39, 40
     "apps.demo.programs.build_assigned",  # the province's numbers, from the approved base-year values
     "apps.demo.reporting.close_rounds",  # after every value is written: closed rounds take no more values
     "apps.demo.scoring.build",  # after every source of facts: the 2024 and 2025 assessment
     "apps.demo.publication.build",  # the published snapshots read everything above
+    "apps.demo.surveys.publish",  # the 2024 survey's results, after the portal's first publications
     "apps.demo.reports.build",  # the drafts read everything above
 ]
 

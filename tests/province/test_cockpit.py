@@ -1,0 +1,106 @@
+"""The province cockpit: its rows, who may read it, and a constant number of queries at 2 and at 20 cities."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import Role, User
+from apps.geo.models import Region
+from apps.programs.models import Program, TitleSought
+from apps.province import selectors
+from tests.conftest import make_user
+
+from .conftest import grow
+
+
+def test_the_cockpit_lists_every_city_program_with_its_gate_counties_and_timeliness(prov, client_for):
+    data = client_for(prov.office).get(f"/api/provinces/{prov.province.id}/cockpit").json()
+    assert (data["total"], data["manages"], data["pages"]) == (2, True, 1)
+    rows = {r["city_name"]: r for r in data["cities"]}
+    assert set(rows) == {"甲市", "乙市"}
+    first, second = rows["甲市"], rows["乙市"]
+    assert first["gate"]["year"] == 2024
+    assert prov.code["2019-29"].id in first["gate"]["not_attained"]  # 90 < 95
+    assert prov.code["2019-29"].id not in second["gate"]["not_attained"]  # 97
+    assert first["counties_provincial"] == 1 and first["counties_national"] == 0
+    assert data["counties_provincial"] == 2
+    timely = first["timeliness"]
+    assert (timely["round_name"], timely["expected"], timely["on_time"], timely["late"], timely["missing"],
+            timely["on_time_percent"]) == ("2025年度调度", 2, 1, 1, 0, 50)
+    weak = data["weak_spots"]
+    assert weak[0]["code"] == "2019-29" and weak[0]["cities"] == ["甲市"]
+
+
+def test_the_page_shows_the_cities_and_the_leader_reads_it_without_the_office_links(prov, client_for):
+    page = client_for(prov.leader).get(f"/province/{prov.province.id}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "全省驾驶舱" in text and "甲市创建国家生态文明建设示范市" in text and "跨市薄弱指标" in text
+    assert "录入全省考核任务" not in text
+    office = client_for(prov.office).get(f"/province/{prov.province.id}/").content.decode()
+    assert "录入全省考核任务" in office
+
+
+def test_a_city_office_is_refused_the_province_cockpit_and_another_citys_program(prov, client_for):
+    world = prov.world
+    client = client_for(world.users.office)
+    assert client.get(f"/province/{prov.province.id}/").status_code == 403
+    assert client.get(f"/api/provinces/{prov.province.id}/cockpit").status_code == 403
+    assert client.get(f"/province/{prov.province.id}/targets/").status_code == 403
+    assert client.get(f"/programs/{world.other_program.id}/assessment/").status_code in (403, 404)
+    assert client.get(f"/province/{world.city.id}/").status_code == 404  # not a province
+    other = make_user("other-prov", Role.OFFICE_ADMIN, region=_other_province())
+    assert client_for(other).get(f"/province/{prov.province.id}/").status_code == 403
+
+
+def _other_province() -> Region:
+    return Region.objects.create(code="980000", name="另一省", level="province")
+
+
+def test_the_menu_offers_the_province_cockpit_to_the_province_only(prov, client_for):
+    p = prov.world.program.id
+    page = client_for(prov.office).get(f"/programs/{p}/assessment/").content.decode()
+    assert f"/programs/{p}/province/" in page
+    assert client_for(prov.office).get(f"/programs/{p}/province/").url == f"/province/{prov.province.id}/"
+    city = client_for(prov.world.users.office).get(f"/programs/{p}/assessment/").content.decode()
+    assert f"/programs/{p}/province/" not in city
+    assert client_for(prov.world.users.office).get(f"/programs/{p}/province/").status_code == 403
+
+
+def count(client: Client, url: str) -> int:
+    client.get(url)  # the gates computed once (a changed city is assessed again once)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_cockpit_issues_the_same_number_of_queries_at_2_and_at_20_cities(prov, client_for):
+    client = client_for(prov.office)
+    urls = [f"/province/{prov.province.id}/", f"/api/provinces/{prov.province.id}/cockpit"]
+    small = [count(client, url) for url in urls]
+    grow(prov, 20)
+    large = [count(client, url) for url in urls]
+    assert small == large
+    assert client.get(urls[1]).json()["total"] == 20
+
+
+def test_more_than_50_cities_are_paged(prov, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    client = client_for(prov.office)
+    second = client.get(f"/api/provinces/{prov.province.id}/cockpit?page=2").json()
+    assert (second["page"], second["pages"], len(second["cities"])) == (2, 2, 1)
+    assert "第 2 / 2 页" in client.get(f"/province/{prov.province.id}/?page=2").content.decode()
+
+
+def test_a_superuser_reads_any_province_and_a_county_program_counts_as_seeking_its_title(prov, client_for):
+    county = prov.world.counties["hill"]
+    Program.objects.create(region=county, framework=prov.world.program.framework, name="丘陵县创建",
+                           title_sought=TitleSought.NATIONAL, base_year=2020, target_year=2026)
+    root = User.objects.create_superuser("root-prov", password="pw")
+    data = client_for(root).get(f"/api/provinces/{prov.province.id}/cockpit").json()
+    assert data["manages"] is False and data["total"] == 2  # a county's program is not a city row
+    rows = {r["city_name"]: r for r in data["cities"]}
+    assert (rows["甲市"]["counties_national"], data["counties_national"]) == (1, 1)
+    assert client_for(root).get(f"/province/{prov.province.id}/assigned/import/").status_code == 403
