@@ -7,7 +7,7 @@ from apps.core.errors import NotFoundError, PermissionDeniedError
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
 
-from .models import Publication
+from .models import Notice, NoticeComment, Publication
 
 REFUSAL = "只有生态办管理员可以发布和撤回。"
 
@@ -32,3 +32,22 @@ def access_publication(user: User, program_id: int, publication_id: int) -> Publ
         raise NotFoundError("发布不存在。")
     publication.program = program
     return publication
+
+
+def access_notice(user: User, program_id: int, notice_id: int) -> Notice:
+    """A notice of a program the user publishes for (its comments included), or raise."""
+    program = access_publications(user, program_id)
+    notice = Notice.objects.filter(program=program, pk=notice_id).first()
+    if notice is None:
+        raise NotFoundError("公示不存在。")
+    notice.program = program
+    return notice
+
+
+def access_notice_comment(user: User, program_id: int, notice_id: int, comment_id: int) -> NoticeComment:
+    notice = access_notice(user, program_id, notice_id)
+    comment = NoticeComment.objects.filter(notice=notice, pk=comment_id).first()
+    if comment is None:
+        raise NotFoundError("意见不存在。")
+    comment.notice = notice
+    return comment

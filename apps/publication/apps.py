@@ -10,6 +10,7 @@ class PublicationConfig(AppConfig):
         # The workflow's labels are lazy translations, read once the apps are ready.
         from apps.review.workflow import register  # noqa: PLC0415 - see above
 
-        from .workflow import PUBLICATION_WORKFLOW  # noqa: PLC0415 - see above
+        from .workflow import NOTICE_WORKFLOW, PUBLICATION_WORKFLOW  # noqa: PLC0415 - see above
 
         register("publication.publication", PUBLICATION_WORKFLOW)
+        register("publication.notice", NOTICE_WORKFLOW)

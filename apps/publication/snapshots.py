@@ -9,8 +9,10 @@ through the project's reviewed percentage.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -22,8 +24,9 @@ from apps.programs.models import Program
 from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
 from apps.surveys.selectors import public_summary
 from apps.tasks.models import Project, ProjectStatus
+from docimport.geojson import read_county_map
 
-from .models import PublicationKind
+from .models import MapLayer, PublicationKind
 
 #: The version of the payload's shape (kept in each payload, so a later reader knows what it holds).
 SHAPE = 1
@@ -77,8 +80,26 @@ def indicators_snapshot(program: Program, year: int) -> dict[str, Any]:
             "regions": _regions(assessment), "indicators": _indicators(assessment), "values": by_region}
 
 
+#: Built-in county maps (schematic), by the city's region code: used when the office has uploaded none.
+MAPS = Path(__file__).resolve().parent / "maps"
+
+
+def county_map(program: Program) -> dict[str, Any] | None:
+    """The map an attainment snapshot embeds: the office's latest upload, else the built-in one of the program's
+    region (if any); the snapshot keeps it, so a later upload does not change a published page."""
+    layer = MapLayer.objects.filter(program=program).first()
+    if layer is not None:
+        return {"name": layer.name, "source": "uploaded", "sha256": layer.sha256, "geojson": layer.geojson}
+    path = MAPS / f"{program.region.code}.geojson"
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    return {"name": f"{program.region.name}县区示意图", "source": "builtin", "sha256": hashlib.sha256(data).hexdigest(),
+            "geojson": read_county_map(data).geojson}
+
+
 def attainment_snapshot(program: Program, year: int) -> dict[str, Any]:
-    """Per region: how many indicators are attained, not attained, without data; the gate; the goal."""
+    """Per region: how many indicators are attained, not attained, without data; the gate; the goal; the map."""
     assessment = program_assessment(program, year=year, use_cache=False)
     scope = Scope(program=program, region_ids=None, focus_id=program.region_id)
     codes = {r.id: r.code for r in assessment.regions}
@@ -91,7 +112,8 @@ def attainment_snapshot(program: Program, year: int) -> dict[str, Any]:
         "goal": s.goal,
     } for s in region_counts(assessment, scope)]
     return {"shape": SHAPE, "kind": PublicationKind.ATTAINMENT, "year": assessment.year,
-            "status_labels": {str(s): status_label(s) for s in STATUS_ORDER}, "regions": rows}
+            "status_labels": {str(s): status_label(s) for s in STATUS_ORDER}, "regions": rows,
+            "map": county_map(program)}
 
 
 def projects_snapshot(program: Program, year: int) -> dict[str, Any]:

@@ -34,3 +34,32 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 REASON_REQUIRED = {PublicationAction.WITHDRAW: _("撤回须填写理由。")}
 
 PUBLICATION_WORKFLOW = Workflow(PublicationStatus, PublicationAction, TRANSITIONS, REASON_REQUIRED)
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("公示中")
+    CONCLUDED = "concluded", _("已公布结果")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class NoticeAction(models.TextChoices):
+    PUBLISH = "publish", _("发布公示")
+    CONCLUDE = "conclude", _("公布公示结果")
+    WITHDRAW = "withdraw", _("撤回")
+
+
+#: The 公示 notice: published for its period (open for comments from the start date for ``days`` days), then its
+#: outcome (公示结果) published once the period has ended; withdrawn at any point after publishing (reason required).
+NOTICE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (NoticeStatus.DRAFT, NoticeAction.PUBLISH): NoticeStatus.PUBLISHED,
+    (NoticeStatus.PUBLISHED, NoticeAction.CONCLUDE): NoticeStatus.CONCLUDED,
+    (NoticeStatus.PUBLISHED, NoticeAction.WITHDRAW): NoticeStatus.WITHDRAWN,
+    (NoticeStatus.CONCLUDED, NoticeAction.WITHDRAW): NoticeStatus.WITHDRAWN,
+}
+
+NOTICE_WORKFLOW = Workflow(NoticeStatus, NoticeAction, NOTICE_TRANSITIONS,
+                           {NoticeAction.WITHDRAW: _("撤回须填写理由。")})
+
+#: Statuses in which a notice is on the portal.
+NOTICE_PUBLIC = (NoticeStatus.PUBLISHED, NoticeStatus.CONCLUDED)

@@ -1,25 +1,12 @@
 /* Charts of the attainment dashboards, drawn with the vendored ECharts from the JSON the page embeds. */
 (function () {
   "use strict";
-  var COLORS = { attained: "#2e7d32", not_attained: "#c62828", no_data: "#f0a500", not_applicable: "#8a939c" };
-  var charts = [];
-
-  function json(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
+  var COLORS = EcoCharts.COLORS, json = EcoCharts.json, init = EcoCharts.init;  // static/core/charts.js
   // The words come translated in the page's JSON (apps/assessment/dashboards.py): "{year}" → values.year
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
   }
   function num(v) { return v === null || v === undefined ? null : Number(v); }
-  function init(id) {
-    var el = document.getElementById(id);
-    if (!el) return null;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    charts.push(chart);
-    return chart;
-  }
 
   // The value axis comes from the server (apps/assessment/charts.py): bars from 0, lines by its stated rule.
   function valueAxis(axis, extra) {
@@ -120,7 +107,6 @@
     if (c) cockpit(c);
     var i = json("indicator-data");
     if (i) indicator(i);
-    window.addEventListener("resize", function () { charts.forEach(function (ch) { ch.resize(); }); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
 })();

@@ -1,20 +1,9 @@
-/* Charts of the public portal, drawn with the vendored ECharts from the JSON the page embeds.
-   Each chart repeats a table that sits right below it on the page (the accessible form of the data). */
+/* Charts of the public portal, drawn with the vendored ECharts from the JSON the page embeds (helpers in
+   static/core/charts.js). Each chart repeats a table that sits right below it on the page (the accessible form of
+   the data). */
 (function () {
   "use strict";
-  var COLORS = { attained: "#2e7d32", not_attained: "#c62828", no_data: "#f0a500", not_applicable: "#8a939c" };
-  var charts = [];
-  function json(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    var el = document.getElementById(id);
-    if (!el || typeof echarts === "undefined") return null;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    charts.push(chart);
-    return chart;
-  }
+  var COLORS = EcoCharts.COLORS, json = EcoCharts.json, init = EcoCharts.init;
   var regions = json("portal-chart");
   var chart = regions && init("chart-regions");
   if (chart) {
@@ -31,6 +20,31 @@
       })
     });
   }
+  // The county map (一张图): each county coloured by its attainment share; a click opens the county's page.
+  var map = json("portal-map");
+  var mapChart = map && init("chart-map");
+  if (mapChart) {
+    echarts.registerMap("portal-counties", map.geojson);
+    var pages = {};
+    map.counties.forEach(function (c) { if (c.url) pages[c.code] = c.url; });
+    mapChart.setOption({
+      animation: false,
+      tooltip: { trigger: "item", formatter: function (p) {
+        var c = map.counties[p.dataIndex];
+        return c.name + "：" + (c.share === null ? "无数据" : "达标率 " + c.share.toFixed(1) + "%");
+      } },
+      visualMap: { min: 0, max: 100, text: ["达标率 100%", "0%"], calculable: false, left: 0, bottom: 0,
+                   itemHeight: 100, inRange: { color: ["#fdecea", "#f6c343", "#2e7d32"] } },
+      series: [{
+        type: "map", map: "portal-counties", nameProperty: "code", roam: false, selectedMode: false,
+        label: { show: true, formatter: function (p) { return map.counties[p.dataIndex].name; }, fontSize: 12 },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#9ccaa9" } },
+        itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, areaColor: "#d9dee2" },
+        data: map.counties.map(function (c) { return { name: c.code, value: c.share }; })
+      }]
+    });
+    mapChart.on("click", function (p) { var url = pages[p.name]; if (url) window.location.href = url; });
+  }
   var county = json("portal-county-chart");
   var small = county && init("chart-county");
   if (small) {
@@ -45,5 +59,4 @@
       }) }]
     });
   }
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
