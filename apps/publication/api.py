@@ -6,15 +6,19 @@ The public portal itself is HTML and CSV/xlsx under ``/public/``; nothing here a
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
+from apps.reporting.models import IndicatorValue
+from docimport.geojson import MAX_BYTES
 
 from . import schemas, services
-from .access import access_publication, access_publications
-from .models import PortalSetting, Publication, PublicationKind
-from .selectors import publications
+from .access import access_notice, access_notice_comment, access_publication, access_publications
+from .models import MapLayer, Notice, NoticeComment, PortalSetting, Publication, PublicationKind
+from .selectors import Disclosure, current_map, disclosure, notice_comments, notices, publications
 
 router = Router(tags=["发布与门户"])
 
@@ -61,7 +65,86 @@ def publication_transition(request: HttpRequest, program_id: int, publication_id
 
 
 @router.put("/programs/{program_id}/portal", response=schemas.PortalSettingOut, summary="门户设置：创建状态与简介")
-def portal_setting(request: HttpRequest, program_id: int, payload: schemas.PortalSettingIn) -> PortalSetting:
+def portal_setting(request: HttpRequest, program_id: int, payload: schemas.PortalSettingSlugIn) -> PortalSetting:
     program = access_publications(request.user, program_id)
     return services.portal_setting_set(program=program, actor=request.user, status=payload.status,
-                                       intro=payload.intro)
+                                       intro=payload.intro, slug=payload.slug)
+
+
+@router.get("/programs/{program_id}/portal/map", response=schemas.MapLayerOut, summary="当前上传的县区地图")
+def map_current(request: HttpRequest, program_id: int) -> MapLayer:
+    layer = current_map(access_publications(request.user, program_id))
+    if layer is None:
+        raise NotFoundError("尚未上传县区地图。")
+    return layer
+
+
+@router.post("/programs/{program_id}/portal/map", response={201: schemas.MapLayerOut},
+             summary="上传县区地图（GeoJSON FeatureCollection，要素以区划代码 code 标识）")
+def map_upload(request: HttpRequest, program_id: int, file: File[UploadedFile], name: Form[str] = "") -> Status:
+    program = access_publications(request.user, program_id)
+    if file.size is not None and file.size > MAX_BYTES:
+        raise DomainError("地图文件过大。")
+    return Status(201, services.map_layer_upload(program=program, actor=request.user, data=file.read(), name=name))
+
+
+@router.get("/programs/{program_id}/public-notices", response=list[schemas.NoticeOut], summary="公示列表")
+def notice_list(request: HttpRequest, program_id: int) -> list[Notice]:
+    return list(notices(access_publications(request.user, program_id)))
+
+
+@router.post("/programs/{program_id}/public-notices", response={201: schemas.NoticeOut}, summary="新建公示草稿")
+def notice_create(request: HttpRequest, program_id: int, payload: schemas.NoticeIn) -> Status:
+    program = access_publications(request.user, program_id)
+    return Status(201, services.notice_create(program=program, actor=request.user, **payload.dict()))
+
+
+@router.get("/programs/{program_id}/public-notices/{notice_id}", response=schemas.NoticeOut)
+def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Notice:
+    return access_notice(request.user, program_id, notice_id)
+
+
+@router.post("/programs/{program_id}/public-notices/{notice_id}/transition", response=schemas.NoticeOut,
+             summary="发布公示、公布公示结果或撤回")
+def notice_transition(request: HttpRequest, program_id: int, notice_id: int,
+                      payload: schemas.NoticeTransitionIn) -> Notice:
+    notice = access_notice(request.user, program_id, notice_id)
+    services.notice_transition(notice=notice, action=payload.action, actor=request.user, reason=payload.reason,
+                               statement=payload.statement, expected_version=payload.expected_version)
+    return access_notice(request.user, program_id, notice_id)
+
+
+@router.get("/programs/{program_id}/public-notices/{notice_id}/comments", response=list[schemas.CommentOut],
+            summary="公众意见（不公开）")
+def comment_list(request: HttpRequest, program_id: int, notice_id: int) -> list[NoticeComment]:
+    return notice_comments(access_notice(request.user, program_id, notice_id))
+
+
+@router.put("/programs/{program_id}/public-notices/{notice_id}/comments/{comment_id}/reply", response=schemas.CommentOut,
+            summary="答复公众意见")
+def comment_reply(request: HttpRequest, program_id: int, notice_id: int, comment_id: int,
+                  payload: schemas.ReplyIn) -> NoticeComment:
+    comment = access_notice_comment(request.user, program_id, notice_id, comment_id)
+    return services.notice_comment_reply(comment=comment, actor=request.user, reply=payload.reply)
+
+
+@router.get("/programs/{program_id}/disclosure/{year}", response=schemas.DisclosureOut,
+            summary="信息公开清单：各事项状态与公开率")
+def disclosure_status(request: HttpRequest, program_id: int, year: int) -> Disclosure:
+    return disclosure(access_publications(request.user, program_id), year, timezone.localdate())
+
+
+@router.post("/programs/{program_id}/disclosure/items", response={201: schemas.DisclosureRowOut},
+             summary="添加公开事项")
+def disclosure_item_add(request: HttpRequest, program_id: int, payload: schemas.DisclosureItemIn) -> Status:
+    program = access_publications(request.user, program_id)
+    item = services.disclosure_item_add(program=program, actor=request.user, **payload.dict())
+    result = disclosure(program, item.year, timezone.localdate())
+    return Status(201, next(r for r in reversed(result.rows) if r.name == item.name and r.due == item.due))
+
+
+@router.post("/programs/{program_id}/disclosure/submit", response=schemas.DisclosureSubmitOut,
+             summary="将公开率作为本年度指标值保存并提交审核")
+def disclosure_submit(request: HttpRequest, program_id: int, payload: schemas.DisclosureSubmitIn) -> IndicatorValue:
+    program = access_publications(request.user, program_id)
+    return services.disclosure_value_submit(program=program, actor=request.user, year=payload.year)

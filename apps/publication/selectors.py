@@ -112,6 +112,11 @@ class PublicNotice:
     def is_open(self, today: dt.date) -> bool:
         return self.outcome is None and self.start <= today <= self.end
 
+    @property
+    def labelled_rows(self) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """The list's rows as (column, cell) pairs, for the cards a phone shows."""
+        return tuple(tuple(zip(self.columns, row, strict=True)) for row in self.rows)
+
 
 @dataclass(frozen=True)
 class Portal:

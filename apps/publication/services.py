@@ -265,7 +265,7 @@ def notice_transition(*, notice: Notice, action: str, actor: User, reason: str =
     event = workflow_step(obj=notice, workflow=NOTICE_WORKFLOW, action=action, actor=actor, comment=reason,
                           expected_version=expected_version, changes=changes, data={"number": notice.number})
     record(actor, AuditAction.PUBLICATION if action != NoticeAction.WITHDRAW else AuditAction.PUBLICATION_WITHDRAW,
-           notice, region_id=program.region_id, kind="notice", action=action, version=notice.version, reason=reason)
+           notice, region_id=program.region_id, kind="notice", move=action, version=notice.version, reason=reason)
     return event
 
 
@@ -310,7 +310,8 @@ def notice_comment_reply(*, comment: NoticeComment, actor: User, reply: str) -> 
     log keeps every answer)."""
     notice = comment.notice
     _require(actor, notice.program)
-    if notice.status != NoticeStatus.PUBLISHED:
+    status = Notice.objects.select_for_update().filter(pk=notice.pk).values_list("status", flat=True).first()
+    if status != NoticeStatus.PUBLISHED:  # read under the lock: the outcome may have been published meanwhile
         raise DomainError("公示结果已公布或公示已撤回，不能再答复。")
     reply = (reply or "").strip()
     if not reply or len(reply) > 2000:
