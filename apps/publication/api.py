@@ -128,8 +128,8 @@ def comment_reply(request: HttpRequest, program_id: int, notice_id: int, comment
     return services.notice_comment_reply(comment=comment, actor=request.user, reply=payload.reply)
 
 
-@router.get("/programs/{program_id}/disclosure/{year}", response=schemas.DisclosureOut,
-            summary="信息公开清单：各事项状态与公开率")
+@router.get("/programs/{program_id}/disclosure", response=schemas.DisclosureOut,
+            summary="信息公开清单：某年度各事项状态与公开率（截至今日）")
 def disclosure_status(request: HttpRequest, program_id: int, year: int) -> Disclosure:
     return disclosure(access_publications(request.user, program_id), year, timezone.localdate())
 
