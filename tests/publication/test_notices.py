@@ -302,3 +302,28 @@ def test_a_slug_opens_the_same_portal_and_ids_still_work(client, world):
         portal_setting_set(program=world.program, actor=world.users.office, status="creating", slug="12345")
     with pytest.raises(DomainError, match="已被使用"):
         portal_setting_set(program=world.other_program, actor=world.users.outsider, status="creating", slug="jiashi")
+
+
+LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
+
+
+def test_the_notice_page_links_only_into_the_portal_and_shows_no_internal_id(client, world):
+    notice = make_notice(world)
+    post_comment(client, world.program, notice)
+    comment = NoticeComment.objects.get()
+    html = client.get(url(world.program, notice)).content.decode()
+    for link in LINK.findall(html):
+        assert link.startswith((f"/public/{world.program.id}/", "/static/", "#")), link
+    assert "/programs/" not in html and "/api/" not in html
+    allowed = re.compile(rf"(notices/{notice.number}/(comment/)?)?")  # the notice's public number, no row id
+    for link in LINK.findall(html):
+        if link.startswith(f"/public/{world.program.id}/"):
+            assert allowed.fullmatch(link.removeprefix(f"/public/{world.program.id}/")), link
+    assert comment.ip_hash not in html
+
+
+def test_the_comment_route_is_the_portal_s_only_post(client, world):
+    notice = make_notice(world)
+    for page in (f"/public/{world.program.id}/", url(world.program, notice)):
+        assert client.post(page).status_code == 405
+    assert client.get(url(world.program, notice) + "comment/").status_code == 405

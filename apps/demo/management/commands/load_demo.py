@@ -36,4 +36,4 @@ class Command(BaseCommand):
         self.stdout.write("演示账户（用户名 / 密码 / 角色）：")
         for username, password, role in context.logins:
             self.stdout.write(f"  {username:<10} {password}  {role}")
-        self.stdout.write(f"公开门户（无需登录）：/public/{context.program.id}/")
+        self.stdout.write(f"公开门户（无需登录）：/public/{context.program.id}/ （或 /public/qinchuan/）")
