@@ -11,6 +11,6 @@ OFFICE = frozenset({Role.OFFICE_ADMIN})
 
 NAV: list[NavEntry] = [
     NavEntry(gettext_noop("发布管理"), "publications", OFFICE, "publish", order=10, manage=True),
-    NavEntry(gettext_noop("公示管理"), "notices", OFFICE, "publish", order=11, manage=True),
+    NavEntry(gettext_noop("公示管理"), "public_notices", OFFICE, "publish", order=11, manage=True),
     NavEntry(gettext_noop("信息公开清单"), "disclosure", OFFICE, "publish", order=12, manage=True),
 ]

@@ -162,7 +162,8 @@ def _map(data: Portal, shares: dict[str, str]) -> dict[str, Any] | None:
                  "url": reverse("portal_county", args=[data.key, f["properties"]["code"]])
                  if f["properties"]["code"] in pages else None}
                 for f in county_map["geojson"]["features"]]
-    return {"name": county_map["name"], "geojson": county_map["geojson"], "counties": counties}
+    return {"name": county_map["name"], "schematic": county_map["source"] == "builtin", "geojson": county_map["geojson"],
+            "counties": counties}
 
 
 @public
@@ -312,7 +313,7 @@ def notice_list(request: HttpRequest, program_id: int) -> HttpResponse:
         notice = submit(form, create)
         if notice is not None:
             messages.success(request, _("公示草稿已保存；发布后才会在门户上公开。"))
-            return redirect("notice", program_id=program.id, notice_id=notice.pk)  # type: ignore[attr-defined]
+            return redirect("public_notice", program_id=program.id, notice_id=notice.pk)  # type: ignore[attr-defined]
     return render(request, "publication/notices.html", {
         "program": program, "form": form, "rows": list(notices(program)), "today": timezone.localdate()})
 
@@ -329,7 +330,7 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
 
 
 def _notice_back(program_id: int, notice_id: int, **_kwargs: object) -> str:
-    return reverse("notice", kwargs={"program_id": program_id, "notice_id": notice_id})
+    return reverse("public_notice", kwargs={"program_id": program_id, "notice_id": notice_id})
 
 
 @page(back=_notice_back)
@@ -344,7 +345,7 @@ def notice_step(request: HttpRequest, program_id: int, notice_id: int) -> HttpRe
                                expected_version=form.cleaned_data.get("version"))
     messages.success(request, _("「%(title)s」：%(status)s。") % {
         "title": notice.title, "status": NOTICE_WORKFLOW.status_label(notice.status)})
-    return redirect("notice", program_id=program_id, notice_id=notice_id)
+    return redirect("public_notice", program_id=program_id, notice_id=notice_id)
 
 
 @page(back=_notice_back)
@@ -356,7 +357,7 @@ def comment_reply(request: HttpRequest, program_id: int, notice_id: int, comment
         raise DomainError(_("答复须为 1 至 2000 字。"))
     services.notice_comment_reply(comment=comment, actor=request.user, reply=form.cleaned_data["reply"])  # type: ignore[arg-type]
     messages.success(request, _("答复已保存。"))
-    return redirect("notice", program_id=program_id, notice_id=notice_id)
+    return redirect("public_notice", program_id=program_id, notice_id=notice_id)
 
 
 @page(back="publications")

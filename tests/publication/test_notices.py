@@ -222,31 +222,31 @@ class SimpleWorld:
 def test_office_pages_and_their_denied_paths(client_for, world):
     notice = make_notice(world)
     office = client_for(world.users.office)
-    assert office.get(f"/programs/{world.program.id}/notices/").status_code == 200
-    page = office.get(f"/programs/{world.program.id}/notices/{notice.id}/")
+    assert office.get(f"/programs/{world.program.id}/public-notices/").status_code == 200
+    page = office.get(f"/programs/{world.program.id}/public-notices/{notice.id}/")
     assert page.status_code == 200 and "公众意见" in page.content.decode()
     for user in (world.users.reporter, world.users.leader):
         other = client_for(user)
-        assert other.get(f"/programs/{world.program.id}/notices/").status_code == 403
-        assert other.get(f"/programs/{world.program.id}/notices/{notice.id}/").status_code == 403
+        assert other.get(f"/programs/{world.program.id}/public-notices/").status_code == 403
+        assert other.get(f"/programs/{world.program.id}/public-notices/{notice.id}/").status_code == 403
     outsider = client_for(world.users.outsider)
-    assert outsider.get(f"/programs/{world.program.id}/notices/{notice.id}/").status_code in (403, 404)
+    assert outsider.get(f"/programs/{world.program.id}/public-notices/{notice.id}/").status_code in (403, 404)
 
 
 def test_the_office_creates_publishes_and_answers_through_the_pages(client_for, client, world):
     office = client_for(world.users.office)
     start = timezone.localdate()
-    response = office.post(f"/programs/{world.program.id}/notices/", {
+    response = office.post(f"/programs/{world.program.id}/public-notices/", {
         "title": "页面创建的公示", "scope": "公示内容", "legal_basis": "", "list_text": "区县|称号\n丘陵县|省级生态县",
         "start": start.isoformat(), "days": 5, "phone": "0931-1", "email": "", "address": "", "issuer": "甲市生态办"})
     assert response.status_code == 302, response.content.decode()[:2000]
     notice = world.program.public_notices.get(title="页面创建的公示")
     assert notice.columns == ["区县", "称号"] and notice.rows == [["丘陵县", "省级生态县"]]
-    step = f"/programs/{world.program.id}/notices/{notice.id}/step/"
+    step = f"/programs/{world.program.id}/public-notices/{notice.id}/step/"
     assert office.post(step, {"action": "publish", "version": notice.version}).status_code == 302
     post_comment(client, world.program, notice)
     comment = NoticeComment.objects.get()
-    reply = f"/programs/{world.program.id}/notices/{notice.id}/comments/{comment.id}/reply/"
+    reply = f"/programs/{world.program.id}/public-notices/{notice.id}/comments/{comment.id}/reply/"
     assert office.post(reply, {"reply": "谢谢，已采纳。"}).status_code == 302
     comment.refresh_from_db()
     assert comment.reply == "谢谢，已采纳。"
