@@ -11,8 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,6 +44,8 @@ from .forms import (
 )
 from .models import PortalSetting, PortalStatus
 from .selectors import (
+    CACHE_SECONDS,
+    CACHE_SHAPE,
     DISCLOSURE_KINDS,
     Portal,
     PublicNotice,
@@ -166,16 +170,32 @@ def _map(data: Portal, shares: dict[str, str]) -> dict[str, Any] | None:
             "counties": counties}
 
 
+def _rendered(request: HttpRequest, data: Portal, page_key: str, template: str,
+              context: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """A portal page without a form, rendered once per program generation and day (the day decides whether a
+    notice is open) and then served from the cache: the page that the public and the press hit costs one query."""
+    today = timezone.localdate()
+    key = f"portal-page:{CACHE_SHAPE}:{data.key}:{data.generation}:{today.isoformat()}:{page_key}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, {**context(), "portal": data, "program_id": data.key, "today": today},
+                                request=request)
+        cache.set(key, html, CACHE_SECONDS)
+    return HttpResponse(html)
+
+
 @public
 def home(request: HttpRequest, program_key: str) -> HttpResponse:
     data = portal(program_key)
-    city = region_indicators(data.indicators, data.region_code) if data.indicators else None
-    shares = _shares(data)
-    return render(request, "publication/portal_home.html", {
-        "portal": data, "program_id": data.key, "city": city, "chart": _chart(data), "map": _map(data, shares),
-        "shares": shares, "projects": project_rows(data.projects), "today": timezone.localdate(),
-        "counties": [r for r in (data.indicators or {}).get("regions", []) if r["code"] != data.region_code],
-    })
+
+    def context() -> dict[str, Any]:
+        shares = _shares(data)
+        return {"city": region_indicators(data.indicators, data.region_code) if data.indicators else None,
+                "chart": _chart(data), "map": _map(data, shares), "shares": shares,
+                "projects": project_rows(data.projects),
+                "counties": [r for r in (data.indicators or {}).get("regions", []) if r["code"] != data.region_code]}
+
+    return _rendered(request, data, "home", "publication/portal_home.html", context)
 
 
 REGION_CODE = re.compile(r"[0-9]{6,12}")
@@ -184,16 +204,18 @@ REGION_CODE = re.compile(r"[0-9]{6,12}")
 @public
 def county(request: HttpRequest, program_key: str, code: str) -> HttpResponse:
     data = portal(program_key)
-    region = region_indicators(data.indicators, code) if data.indicators and REGION_CODE.fullmatch(code) else None
-    if region is None:
+    if not (data.indicators and REGION_CODE.fullmatch(code) and data.county(code)):
         raise NotFoundError("没有该区域的公开数据。")
-    summary = next((r for r in (data.attainment or {}).get("regions", []) if r["code"] == code), None)
-    chart = {"categories": [label for _s, label, _n in region.counts], "keys": [s for s, _label, _n in region.counts],
-             "data": [n for _s, _label, n in region.counts]}
-    projects = project_rows(data.projects, code)
-    return render(request, "publication/portal_county.html", {
-        "portal": data, "program_id": data.key, "region": region, "summary": summary, "chart": chart,
-        "projects": projects})
+
+    def context() -> dict[str, Any]:
+        region = region_indicators(data.indicators or {}, code)
+        assert region is not None  # data.county(code) found it
+        summary = next((r for r in (data.attainment or {}).get("regions", []) if r["code"] == code), None)
+        chart = {"categories": [label for _s, label, _n in region.counts],
+                 "keys": [s for s, _label, _n in region.counts], "data": [n for _s, _label, n in region.counts]}
+        return {"region": region, "summary": summary, "chart": chart, "projects": project_rows(data.projects, code)}
+
+    return _rendered(request, data, f"county:{code}", "publication/portal_county.html", context)
 
 
 def _indicator_download(data: Portal) -> tuple[list[list[object]], str]:
