@@ -4,12 +4,15 @@ and three news items (工作动态), through the publication services like a use
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.utils import timezone
 
+from apps.publication import spam
 from apps.publication.models import PortalStatus, PublicationKind
 from apps.publication.services import (
     disclosure_item_add,
+    notice_comment_add,
     notice_create,
     notice_transition,
     portal_setting_set,
@@ -83,6 +86,11 @@ def notices(context: DemoContext) -> None:
         **CHANNELS)
     for notice in (closed, opened):
         notice_transition(notice=notice, action="publish", actor=office)
+    # a comment from the public on the open notice, as the portal's form sends it (filled in a minute)
+    key = f"{program.portal_setting.slug}:{opened.number}"
+    notice_comment_add(notice=opened, body="建议公示材料中补充两县近三年的空气和水环境质量数据，便于公众了解。",
+                       name="王女士", contact="wang@example.cn", ip="198.51.100.20",
+                       stamp=spam.form_stamp(key, at=time.time() - 60), stamp_key=key)
     notice_transition(notice=closed, action="conclude", actor=office,
                       statement="公示期间未收到反馈意见，公示结果按程序报送。")
 

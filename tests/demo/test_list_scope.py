@@ -155,6 +155,9 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/programs/{program_id}/monitoring/base-values": Asked.monitoring,
     # The publication page is the program's office's (drafts included); nobody else lists publications.
     "/api/programs/{program_id}/publications": lambda x: can_manage_program(x.user, x.program),
+    # 公示 notices and the public's comments on them are the office's too (the portal shows the public part).
+    "/api/programs/{program_id}/public-notices": lambda x: can_manage_program(x.user, x.program),
+    "/api/programs/{program_id}/public-notices/{notice_id}/comments": lambda x: can_manage_program(x.user, x.program),
     # Schemes are the program's published rules; runs and objections follow the scoring pages' rule.
     "/api/programs/{program_id}/scoring/schemes": lambda x: x.program.scoring_schemes.filter(pk=x.row["id"]).exists(),
     "/api/programs/{program_id}/scoring/runs": lambda x: visible_runs(x.user, x.program).filter(
@@ -198,7 +201,8 @@ def _arguments(user: User, program: Program) -> dict[str, Any]:
                   or Department.objects.filter(region=program.region).order_by("id").first())
     return {"program": program, "round": program.reporting_rounds.order_by("-year").first(),
             "survey": program.surveys.order_by("-year").first(),
-            "department": department, "run": _published_run(program)}
+            "department": department, "run": _published_run(program),
+            "notice": program.public_notices.filter(comments__isnull=False).first()}
 
 
 def _published_run(program: Program) -> ScoreRun | None:
@@ -210,7 +214,8 @@ def _url(path: str, arguments: dict[str, Any]) -> str:
     url = (path.replace("{program_id}", str(program.id)).replace("{round_id}", str(arguments["round"].id))
            .replace("{code}", program.framework.code).replace("{department_id}", str(arguments["department"].id))
            .replace("{run_id}", str(arguments["run"].id if arguments.get("run") else 0))
-           .replace("{survey_id}", str(arguments["survey"].id if arguments.get("survey") else 0)))
+           .replace("{survey_id}", str(arguments["survey"].id if arguments.get("survey") else 0))
+           .replace("{notice_id}", str(arguments["notice"].id if arguments.get("notice") else 0)))
     return url + "?years=2023&years=2024&years=2025" if path.endswith("/approved-values") else url
 
 
