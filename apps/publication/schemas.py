@@ -8,6 +8,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from apps.core.schemas import schema_of
+
+from .selectors import DisclosureRow
+
 
 class PublicationIn(Schema):
     """A draft; a plan document (kind ``plan``) is created through the multipart endpoint with its file."""
@@ -168,15 +172,9 @@ class DisclosureItemIn(Schema):
     due: dt.date
 
 
-class DisclosureRowOut(Schema):
-    name: str
-    kind: str
-    kind_label: str
-    year: int
-    due: dt.date
-    published: dt.date | None
-    status: str
-    status_label: str
+DisclosureRowOut = schema_of("DisclosureRowOut", DisclosureRow,
+                             "name kind kind_label year due published status status_label",
+                             doc="An item of the disclosure list with the date it was published (if matched) and its status.")
 
 
 class DisclosureOut(Schema):

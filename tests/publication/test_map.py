@@ -112,6 +112,6 @@ def test_the_snapshot_keeps_the_map_it_used_and_the_portal_draws_it(client, publ
     assert "第二版" in client.get(f"/public/{world.program.id}/").content.decode()
 
 
-def test_without_a_map_the_portal_has_no_map(client, public_world, published):  # noqa: ARG001 - publishes
+def test_without_a_map_the_portal_has_no_map(client, public_world, published):
     assert published.attainment.payload["map"] is None  # the test city has no built-in map
     assert 'id="portal-map"' not in client.get(f"/public/{public_world.program.id}/").content.decode()
