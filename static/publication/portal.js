@@ -33,10 +33,12 @@
         var c = map.counties[p.dataIndex];
         return c.name + "：" + (c.share === null ? "无数据" : "达标率 " + c.share.toFixed(1) + "%");
       } },
-      visualMap: { min: 0, max: 100, text: ["达标率 100%", "0%"], calculable: false, left: 0, bottom: 0,
-                   itemHeight: 100, inRange: { color: ["#fdecea", "#f6c343", "#2e7d32"] } },
+      visualMap: { min: 0, max: 100, text: ["达标率 100%", "0%"], calculable: false, orient: "horizontal",
+                   left: "center", bottom: 0, itemWidth: 12, itemHeight: 120,
+                   inRange: { color: ["#fdecea", "#f6c343", "#2e7d32"] } },
       series: [{
         type: "map", map: "portal-counties", nameProperty: "code", roam: false, selectedMode: false,
+        top: 10, bottom: 48, left: 10, right: 10,
         label: { show: true, formatter: function (p) { return map.counties[p.dataIndex].name; }, fontSize: 12 },
         emphasis: { label: { show: true }, itemStyle: { areaColor: "#9ccaa9" } },
         itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, areaColor: "#d9dee2" },
