@@ -26,6 +26,11 @@ def test_every_api_route_refuses_anonymous_callers():
     routes = _api_routes()
     assert len(routes) > 50  # the enumeration found the API
     assert ("post", "/api/programs/1/publications/1/transition") in routes
+    # the notices, their comments, the map and the disclosure list are the office's too
+    for route in [("post", "/api/programs/1/public-notices/1/transition"), ("get", "/api/programs/1/public-notices/1/comments"),
+                  ("put", "/api/programs/1/public-notices/1/comments/1/reply"), ("post", "/api/programs/1/portal/map"),
+                  ("get", "/api/programs/1/disclosure"), ("post", "/api/programs/1/disclosure/submit")]:
+        assert route in routes, route
     anonymous = Client(enforce_csrf_checks=True)
     for method, path in routes:
         response = getattr(anonymous, method)(path, content_type="application/json", data="{}") \

@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.errors import DomainError, PermissionDeniedError
@@ -121,3 +123,27 @@ def test_page_api_and_denied_paths(client_for, world):
         assert client_for(user).get(page).status_code == 403
         assert client_for(user).get(f"/api/programs/{world.program.id}/disclosure?year=2024").status_code == 403
     assert client_for(world.users.outsider).get(page).status_code in (403, 404)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_office_pages_keep_their_query_count_as_rows_grow(client_for, world):
+    from .test_notices import make_notice  # noqa: PLC0415 - a helper of the notice tests
+
+    office = client_for(world.users.office)
+    pages = [f"/programs/{world.program.id}/disclosure/?year=2024", f"/programs/{world.program.id}/public-notices/"]
+    disclosure_item_add(program=world.program, actor=world.users.office, name="事项0", kind="news", year=2024,
+                        due=D(2024, 3, 31))
+    make_notice(world)
+    publish(world.program, world.users.office, "news", "动态0", body="正文")
+    before = [_queries(office, page) for page in pages]
+    for n in range(1, 6):
+        disclosure_item_add(program=world.program, actor=world.users.office, name=f"事项{n}", kind="news", year=2024,
+                            due=D(2024, 3, 31))
+        make_notice(world)
+        publish(world.program, world.users.office, "news", f"动态{n}", body="正文")
+    assert [_queries(office, page) for page in pages] == before
