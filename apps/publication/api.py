@@ -88,42 +88,42 @@ def map_upload(request: HttpRequest, program_id: int, file: File[UploadedFile], 
     return Status(201, services.map_layer_upload(program=program, actor=request.user, data=file.read(), name=name))
 
 
-@router.get("/programs/{program_id}/public-notices", response=list[schemas.NoticeOut], summary="公示列表")
+@router.get("/programs/{program_id}/public-notices", response=list[schemas.PublicNoticeOut], summary="公示列表")
 def notice_list(request: HttpRequest, program_id: int) -> list[Notice]:
     return list(notices(access_publications(request.user, program_id)))
 
 
-@router.post("/programs/{program_id}/public-notices", response={201: schemas.NoticeOut}, summary="新建公示草稿")
-def notice_create(request: HttpRequest, program_id: int, payload: schemas.NoticeIn) -> Status:
+@router.post("/programs/{program_id}/public-notices", response={201: schemas.PublicNoticeOut}, summary="新建公示草稿")
+def notice_create(request: HttpRequest, program_id: int, payload: schemas.PublicNoticeIn) -> Status:
     program = access_publications(request.user, program_id)
     return Status(201, services.notice_create(program=program, actor=request.user, **payload.dict()))
 
 
-@router.get("/programs/{program_id}/public-notices/{notice_id}", response=schemas.NoticeOut)
+@router.get("/programs/{program_id}/public-notices/{notice_id}", response=schemas.PublicNoticeOut)
 def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Notice:
     return access_notice(request.user, program_id, notice_id)
 
 
-@router.post("/programs/{program_id}/public-notices/{notice_id}/transition", response=schemas.NoticeOut,
+@router.post("/programs/{program_id}/public-notices/{notice_id}/transition", response=schemas.PublicNoticeOut,
              summary="发布公示、公布公示结果或撤回")
 def notice_transition(request: HttpRequest, program_id: int, notice_id: int,
-                      payload: schemas.NoticeTransitionIn) -> Notice:
+                      payload: schemas.PublicNoticeTransitionIn) -> Notice:
     notice = access_notice(request.user, program_id, notice_id)
     services.notice_transition(notice=notice, action=payload.action, actor=request.user, reason=payload.reason,
                                statement=payload.statement, expected_version=payload.expected_version)
     return access_notice(request.user, program_id, notice_id)
 
 
-@router.get("/programs/{program_id}/public-notices/{notice_id}/comments", response=list[schemas.CommentOut],
+@router.get("/programs/{program_id}/public-notices/{notice_id}/comments", response=list[schemas.NoticeCommentOut],
             summary="公众意见（不公开）")
 def comment_list(request: HttpRequest, program_id: int, notice_id: int) -> list[NoticeComment]:
     return notice_comments(access_notice(request.user, program_id, notice_id))
 
 
-@router.put("/programs/{program_id}/public-notices/{notice_id}/comments/{comment_id}/reply", response=schemas.CommentOut,
+@router.put("/programs/{program_id}/public-notices/{notice_id}/comments/{comment_id}/reply", response=schemas.NoticeCommentOut,
             summary="答复公众意见")
 def comment_reply(request: HttpRequest, program_id: int, notice_id: int, comment_id: int,
-                  payload: schemas.ReplyIn) -> NoticeComment:
+                  payload: schemas.NoticeReplyIn) -> NoticeComment:
     comment = access_notice_comment(request.user, program_id, notice_id, comment_id)
     return services.notice_comment_reply(comment=comment, actor=request.user, reply=payload.reply)
 

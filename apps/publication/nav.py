@@ -10,7 +10,7 @@ from apps.core.nav import NavEntry
 OFFICE = frozenset({Role.OFFICE_ADMIN})
 
 NAV: list[NavEntry] = [
-    NavEntry(gettext_noop("发布管理"), "publications", OFFICE, "publish", order=10, manage=True),
-    NavEntry(gettext_noop("公示管理"), "public_notices", OFFICE, "publish", order=11, manage=True),
-    NavEntry(gettext_noop("信息公开清单"), "disclosure", OFFICE, "publish", order=12, manage=True),
+    # 公示 notices and the disclosure list are reached from the publication page (its links), and belong to it
+    NavEntry(gettext_noop("发布管理"), "publications", OFFICE, "publish", order=10, manage=True,
+             also=("public_notices", "public_notice", "disclosure")),
 ]

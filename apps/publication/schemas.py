@@ -95,7 +95,7 @@ class MapLayerOut(Schema):
     resolve_uploaded_by = staticmethod(lambda obj: str(obj.uploaded_by))
 
 
-class NoticeIn(Schema):
+class PublicNoticeIn(Schema):
     """A draft 公示 notice: the list is ``columns`` (header) and ``rows`` (cells, as many as columns)."""
 
     title: str = Field(max_length=200)
@@ -111,7 +111,7 @@ class NoticeIn(Schema):
     issuer: str = Field(max_length=100)
 
 
-class NoticeOut(Schema):
+class PublicNoticeOut(Schema):
     id: int
     number: int
     title: str
@@ -138,7 +138,7 @@ class NoticeOut(Schema):
     resolve_status_label = staticmethod(lambda obj: obj.get_status_display())
 
 
-class NoticeTransitionIn(Schema):
+class PublicNoticeTransitionIn(Schema):
     """``publish``, ``conclude`` (after the period, every comment answered; ``statement`` optional) or
     ``withdraw`` (``reason`` required); a stale ``expected_version`` gives 409."""
 
@@ -148,7 +148,7 @@ class NoticeTransitionIn(Schema):
     expected_version: int | None = None
 
 
-class CommentOut(Schema):
+class NoticeCommentOut(Schema):
     id: int
     name: str
     contact: str
@@ -161,7 +161,7 @@ class CommentOut(Schema):
     resolve_replied_by = staticmethod(lambda obj: str(obj.replied_by) if obj.replied_by else None)
 
 
-class ReplyIn(Schema):
+class NoticeReplyIn(Schema):
     reply: str = Field(max_length=2000)
 
 

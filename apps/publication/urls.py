@@ -39,7 +39,7 @@ public_urlpatterns = [
     path("<portal:program_key>/data.csv", views.download_csv, name="portal_csv"),
     path("<portal:program_key>/data.xlsx", views.download_xlsx, name="portal_xlsx"),
     path("<portal:program_key>/documents/<str:sha256>/", views.document, name="portal_document"),
-    path("<portal:program_key>/notices/<int:number>/", views.public_notice, name="portal_notice"),
-    path("<portal:program_key>/notices/<int:number>/comment/", views.public_comment, name="portal_notice_comment"),
+    path("<portal:program_key>/notices/<id:number>/", views.public_notice, name="portal_notice"),
+    path("<portal:program_key>/notices/<id:number>/comment/", views.public_comment, name="portal_notice_comment"),
     path("<portal:program_key>/<str:code>/", views.county, name="portal_county"),
 ]
