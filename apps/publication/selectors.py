@@ -36,7 +36,7 @@ from .workflow import NOTICE_PUBLIC, NoticeStatus, PublicationStatus
 
 CACHE_SECONDS = 3600
 #: Part of the cache key: bump it when :class:`Portal` changes shape, so a cache that outlives a deploy is not read.
-CACHE_SHAPE = 2
+CACHE_SHAPE = 3
 #: Kinds of which the portal shows the latest published snapshot only.
 LATEST_KINDS = (PublicationKind.INDICATORS, PublicationKind.ATTAINMENT, PublicationKind.PROJECTS,
                 PublicationKind.SURVEY)

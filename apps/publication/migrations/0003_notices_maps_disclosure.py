@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0003_chinese_field_labels'),
-        ('publication', '0001_initial'),
+        ('publication', '0002_alter_publication_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
