@@ -80,7 +80,7 @@ def test_items_are_the_office_s(world):
         disclosure_item_add(program=world.program, actor=world.users.leader, name="x", kind="news", year=2024,
                             due=D(2025, 1, 1))
     with pytest.raises(DomainError, match="未知"):
-        disclosure_item_add(program=world.program, actor=world.users.office, name="x", kind="survey", year=2024,
+        disclosure_item_add(program=world.program, actor=world.users.office, name="x", kind="no-such-kind", year=2024,
                             due=D(2025, 1, 1))
 
 
