@@ -22,19 +22,14 @@ from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.access import access_program, can_manage_program, can_manage_region
 from apps.programs.models import Program
 
-from .models import ReportFile, ReportKind
+from .dossier import BINDING, DOMAIN
+from .models import ZIP_KINDS, ReportFile, ReportKind, reads_region
 from .selectors import ReportTarget
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
-#: Roles that read reports of the regions within their own (the office also drafts them).
-READERS = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
-
-
-def _reads_region(user: User, program: Program, region: Region) -> bool:
-    return any(d.home is not None and region.path.startswith(d.home.path)
-               for d in user.duties_as(*READERS, program_id=program.id))
+_reads_region = reads_region
 
 
 def _unit_liaison(user: User, program: Program, department: Department) -> bool:
@@ -42,10 +37,17 @@ def _unit_liaison(user: User, program: Program, department: Department) -> bool:
                for d in user.duties_as(Role.DEPARTMENT_REPORTER, program_id=program.id))
 
 
+def _inspects(user: User, program: Program, region: Region) -> bool:
+    return any(d.home is not None and region.path.startswith(d.home.path)
+               for d in user.duties_as(Role.INSPECTOR, program_id=program.id))
+
+
 def can_generate(user: User, program: Program, kind: str, region: Region | None = None,
                  department: Department | None = None) -> bool:
-    if kind == ReportKind.ANNUAL:
+    if kind in (ReportKind.ANNUAL, ReportKind.SELF_ASSESSMENT):
         return can_manage_program(user, program)
+    if kind in ZIP_KINDS:  # the dossier: the office, and the inspectors who check it
+        return can_manage_program(user, program) or _inspects(user, program, region or program.region)
     if region is not None:
         return can_manage_region(user, program, region)
     if department is not None:
@@ -57,7 +59,9 @@ def can_read(user: User, program: Program, kind: str, region: Region | None = No
              department: Department | None = None) -> bool:
     if can_generate(user, program, kind, region, department):
         return True
-    if kind == ReportKind.ANNUAL or department is not None:
+    if kind in ZIP_KINDS:
+        return _reads_region(user, program, region or program.region)
+    if kind in (ReportKind.ANNUAL, ReportKind.SELF_ASSESSMENT) or department is not None:
         return _reads_region(user, program, program.region)
     return region is not None and _reads_region(user, program, region)
 
@@ -82,14 +86,31 @@ def _unit(program: Program, department_id: int) -> Department:
     return department
 
 
+def _indicator_set(program: Program, kind: str, indicator_set: str) -> str:
+    if not indicator_set:
+        return ""
+    if kind not in ZIP_KINDS:
+        raise NotFoundError("只有申报材料档案和年度更新包可以选择指标范围。")
+    if indicator_set == BINDING:
+        return indicator_set
+    domain = indicator_set.removeprefix(DOMAIN)
+    if not indicator_set.startswith(DOMAIN) or not program.framework.indicators.filter(domain=domain).exists():
+        raise NotFoundError("没有这个指标范围。")
+    return indicator_set
+
+
 def access_report_target(user: User, program_id: int, kind: str, year: int, *, region_id: int | None = None,
-                         department_id: int | None = None, generate: bool = False) -> ReportTarget:
+                         department_id: int | None = None, indicator_set: str = "",
+                         generate: bool = False) -> ReportTarget:
     """The report asked for, if the user may read it (``generate``: draft it), or raise."""
     program = access_program(user, program_id)
     if kind not in ReportKind.values:
         raise NotFoundError("没有这种报告。")
-    if kind == ReportKind.ANNUAL and (region_id or department_id):
-        raise NotFoundError("年度工作报告是全市的报告，不按县区或单位生成。")
+    if kind in (ReportKind.ANNUAL, ReportKind.SELF_ASSESSMENT) and (region_id or department_id):
+        raise NotFoundError("年度工作报告和技术自查评估报告是全市的报告，不按县区或单位生成。")
+    if kind in ZIP_KINDS and department_id:
+        raise NotFoundError("申报材料档案按县区筛选，不按单位生成。")
+    indicator_set = _indicator_set(program, kind, indicator_set)
     if kind == ReportKind.PROGRESS and bool(region_id) == bool(department_id):
         raise NotFoundError("进展报告请选择一个县区或一个牵头单位。")
     if not (program.base_year - 30 <= year <= program.target_year + 30):
@@ -98,11 +119,13 @@ def access_report_target(user: User, program_id: int, kind: str, year: int, *, r
     department = _unit(program, department_id) if department_id else None
     allowed = (can_generate if generate else can_read)(user, program, kind, region, department)
     if not allowed:
-        if kind == ReportKind.ANNUAL:
-            raise PermissionDeniedError("只有生态办管理员可以生成年度工作报告。" if generate
-                                        else "您无权查看年度工作报告。")
+        if kind in ZIP_KINDS:
+            raise PermissionDeniedError("只有生态办管理员和核查人员可以生成和下载申报材料档案。")
+        if kind != ReportKind.PROGRESS:
+            raise PermissionDeniedError("只有生态办管理员可以生成该报告。" if generate else "您无权查看该报告。")
         raise PermissionDeniedError("只能生成和查看本县区、本单位的进展报告。")
-    return ReportTarget(kind=kind, program=program, year=year, region=region, department=department)
+    return ReportTarget(kind=kind, program=program, year=year, region=region, department=department,
+                        indicator_set=indicator_set)
 
 
 def access_report_file(user: User, program_id: int, report_id: int) -> ReportFile:

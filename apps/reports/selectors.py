@@ -59,6 +59,7 @@ class ReportTarget:
     year: int
     region: Region | None = None
     department: Department | None = None
+    indicator_set: str = ""  # the dossier's indicator set (see :mod:`.dossier`)
 
     @property
     def focus(self) -> Region:
@@ -374,7 +375,8 @@ def report_facts(target: ReportTarget, *, today: dt.date | None = None) -> Repor
         target=target, today=today,
         gate_headline=gate_headline(assessment.region_gate(focus)) if wanted is None else "",
         indicators=_indicator_lines(assessment, focus, wanted), gaps=gaps, paces=paces,
-        regions=_regions(assessment, target.program) if target.kind == ReportKind.ANNUAL else (),
+        regions=(_regions(assessment, target.program)
+                 if target.kind in (ReportKind.ANNUAL, ReportKind.SELF_ASSESSMENT) else ()),
         tasks=_task_facts(target, today), projects=_project_facts(target), notices=_notice_facts(target),
     )
 

@@ -1,0 +1,463 @@
+"""The dossier (申报材料档案) and the yearly update package: approved values with their history and evidence, as
+a zip an inspector browses offline.
+
+:func:`dossier_rows` reads, in a fixed number of queries whatever the row count, every APPROVED value of the
+year within the filters (region, indicator set) with its revisions, its review events, its evidence files and
+its evidence checklist status (gaps included). :func:`write_dossier` streams them into a zip:
+
+- ``index.html`` (opens offline) and ``目录.xlsx``: domain → indicator → region → period, each row linking to
+  the value's own page ``指标值/<id>.html`` (value, revision history, review events, evidence) and its files;
+- ``证据材料/一、生态制度/15 林草覆盖率/北塬县/2025年度/01 文件名.pdf``: the files under readable names (safe
+  characters, numbered; collisions numbered again), copied from storage in chunks, never whole in memory;
+- ``manifest.csv``: the path, size and SHA-256 of every other file of the zip, and for evidence whether the
+  hash still equals the one recorded at upload.
+
+The update package (:func:`update_changes`) adds ``变更说明.xlsx``: the values new, changed or unchanged against
+last year's approved values, and the evidence files not already in last year's package.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import re
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO
+from urllib.parse import quote
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import Storage
+from django.db.models import Count, Max, Q, QuerySet
+
+from apps.evidence.models import Evidence
+from apps.geo.models import Region
+from apps.programs.models import Program
+from apps.reporting.models import IndicatorValue, ValueRevision
+from apps.reporting.selectors import Completeness, checklist_completeness
+from apps.review.models import ReviewEvent
+from apps.review.workflow import ReviewStatus
+from docgen.render import chinese_numeral
+from docimport.xlsx import Column, Table, chinese_date, render_tables
+
+#: Bump when the zip's layout or content changes: stored packages then read as out of date.
+DOSSIER_FORMAT = "1"
+
+#: The indicator sets of the filter: every indicator, the binding ones, or one domain (``domain:<name>``).
+ALL, BINDING, DOMAIN = "", "binding", "domain:"
+
+EVIDENCE_DIR = "证据材料"
+VALUE_DIR = "指标值"
+MANIFEST = "manifest.csv"
+CHUNK = 1 << 20
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """What goes in: one program's approved values of ``year``, of ``region`` (and below; ``None``: all) and of an
+    indicator set (:data:`ALL`, :data:`BINDING` or ``domain:<领域>``)."""
+
+    program: Program
+    year: int
+    region: Region | None = None
+    indicator_set: str = ALL
+
+    def values(self, year: int | None = None) -> QuerySet[IndicatorValue]:
+        """The approved values in the filter (of ``year``, default the filter's)."""
+        rows = IndicatorValue.objects.filter(program=self.program, year=self.year if year is None else year,
+                                             status=ReviewStatus.APPROVED, approved_revision__isnull=False)
+        if self.region is not None:
+            rows = rows.filter(region__path__startswith=self.region.path)
+        if self.indicator_set == BINDING:
+            rows = rows.filter(indicator__binding=True)
+        elif self.indicator_set.startswith(DOMAIN):
+            rows = rows.filter(indicator__domain=self.indicator_set.removeprefix(DOMAIN))
+        return rows
+
+
+def indicator_set_label(indicator_set: str) -> str:
+    if indicator_set == BINDING:
+        return "约束性指标"
+    if indicator_set.startswith(DOMAIN):
+        return f"{indicator_set.removeprefix(DOMAIN)}领域指标"
+    return "全部指标"
+
+
+@dataclass(frozen=True)
+class RevisionLine:
+    version: int
+    value: str
+    source: str
+    caliber: str
+    reason: str
+    author: str
+    at: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class EventLine:
+    action: str
+    old: str
+    new: str
+    actor: str
+    at: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    evidence_id: int
+    name: str
+    checklist_item: str
+    size: int
+    sha256: str
+    storage_name: str
+    uploaded_by: str
+    uploaded_at: str
+    path: str  # inside the zip
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    value_id: int
+    domain: str  # 一、生态制度
+    indicator: str  # 15 林草覆盖率
+    indicator_id: int
+    binding: bool
+    unit: str
+    region: str
+    region_id: int
+    period: str
+    period_key: tuple[str, int]  # period type and number
+    value: str
+    number: Decimal | None
+    source: str
+    caliber: str
+    approved_at: str
+    completeness: Completeness
+    revisions: tuple[RevisionLine, ...]
+    events: tuple[EventLine, ...]
+    evidence: tuple[EvidenceLine, ...]
+
+    @property
+    def page(self) -> str:
+        return f"{VALUE_DIR}/{self.value_id}.html"
+
+    @property
+    def checklist(self) -> str:
+        """齐全 3/3, or 缺 2/3：监测报告、现场照片."""
+        if self.completeness.complete:
+            return f"齐全 {self.completeness.label}"
+        return f"缺 {self.completeness.label}：{'、'.join(self.completeness.missing)}"
+
+
+# --- names ------------------------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A path component every system accepts: no separators, reserved or control characters, no leading dot,
+    at most ``limit`` characters (the extension kept)."""
+    cleaned = re.sub(r"\s+", " ", _UNSAFE.sub("_", text)).strip(" .") or "_"
+    if len(cleaned) <= limit:
+        return cleaned
+    stem, dot, extension = cleaned.rpartition(".")
+    if dot and 0 < len(extension) <= 8 and stem:
+        return stem[: limit - len(extension) - 1].rstrip(" .") + "." + extension
+    return cleaned[:limit].rstrip(" .")
+
+
+def unique_path(path: str, used: set[str]) -> str:
+    """``path``, or ``name（2）.ext`` … when already used (compared without case, as Windows does)."""
+    candidate, number = path, 1
+    folder, _, name = path.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    while candidate.lower() in used:
+        number += 1
+        renamed = f"{stem}（{number}）" + (f".{extension}" if extension else "")
+        candidate = f"{folder}/{renamed}" if folder else renamed
+    used.add(candidate.lower())
+    return candidate
+
+
+def _when(moment: object) -> str:
+    return chinese_date(moment) + f" {moment:%H:%M}" if moment is not None else ""  # type: ignore[arg-type]
+
+
+def _person(user: object) -> str:
+    return str(user) if user is not None else "系统"
+
+
+# --- reads ------------------------------------------------------------------------------------------------
+
+
+def _domains(program: Program) -> dict[str, str]:
+    """Each domain of the program's framework numbered in indicator order: 生态制度 → 一、生态制度."""
+    names: list[str] = []
+    for domain in (program.framework.indicators.order_by("order", "id").values_list("domain", flat=True)):
+        if domain not in names:
+            names.append(domain)
+    return {name: f"{chinese_numeral(i)}、{name}" for i, name in enumerate(names, 1)}
+
+
+def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
+    """The approved values in ``filters`` with their history and evidence, domain → indicator → region →
+    period (five queries)."""
+    values = list(filters.values().select_related("indicator", "region", "approved_revision")
+                  .order_by("indicator__order", "indicator_id", "region__path", "period_type", "period_number"))
+    ids = filters.values().values("id")
+    kind = ContentType.objects.get_for_model(IndicatorValue)
+    revisions: dict[int, list[RevisionLine]] = {}
+    for r in ValueRevision.objects.filter(value_id__in=ids).select_related("author").order_by("at", "id"):
+        revisions.setdefault(r.value_id, []).append(RevisionLine(
+            r.version, r.display, r.source, r.caliber, r.reason, _person(r.author), _when(r.at), False))
+    events: dict[int, list[EventLine]] = {}
+    for e in ReviewEvent.objects.filter(content_type=kind, object_id__in=ids).select_related("actor"):
+        events.setdefault(e.object_id, []).append(EventLine(
+            e.action_label, e.old_status_label, e.new_status_label, _person(e.actor), _when(e.at), e.comment))
+    files: dict[int, list[Evidence]] = {}
+    for evidence in Evidence.objects.filter(content_type=kind, object_id__in=ids).select_related("uploaded_by"):
+        files.setdefault(evidence.object_id, []).append(evidence)
+    domains = _domains(filters.program)
+    used: set[str] = set()
+    rows = []
+    for value in values:
+        indicator, approved = value.indicator, value.approved_revision
+        assert approved is not None  # the filter asks for it
+        label = safe_name(f"{indicator.number} {indicator.name}")
+        folder = "/".join((EVIDENCE_DIR, safe_name(domains.get(indicator.domain, indicator.domain)), label,
+                           safe_name(value.region.name), safe_name(value.period_label)))
+        mine = files.get(value.id, [])
+        evidence = tuple(EvidenceLine(
+            e.id, e.original_name, e.checklist_item, e.size, e.sha256, e.file.name, _person(e.uploaded_by),
+            _when(e.uploaded_at), unique_path(f"{folder}/{n:02d} {safe_name(e.original_name)}", used))
+            for n, e in enumerate(mine, 1))
+        history = tuple(RevisionLine(r.version, r.value, r.source, r.caliber, r.reason, r.author, r.at,
+                                     r.version == approved.version) for r in revisions.get(value.id, []))
+        rows.append(DossierRow(
+            value_id=value.id, domain=domains.get(indicator.domain, indicator.domain),
+            indicator=f"{indicator.number} {indicator.name}", indicator_id=indicator.id,
+            binding=bool(indicator.binding), unit=indicator.unit, region=value.region.name, region_id=value.region_id,
+            period=value.period_label, period_key=(value.period_type, value.period_number), value=approved.display, number=approved.number, source=approved.source,
+            caliber=approved.caliber, approved_at=_when(value.approved_at),
+            completeness=checklist_completeness(indicator, {e.checklist_item for e in mine}),
+            revisions=history, events=tuple(events.get(value.id, [])), evidence=evidence))
+    return rows
+
+
+def dossier_data_version(filters: DossierFilter, *, with_changes: bool = False) -> str:
+    """A fingerprint of everything the package holds: the approved values in the filter (and, for the update
+    package, last year's), their revisions, review events and evidence files."""
+    years = [filters.year, filters.year - 1] if with_changes else [filters.year]
+    kind = ContentType.objects.get_for_model(IndicatorValue)
+    parts = [DOSSIER_FORMAT, str(with_changes), filters.indicator_set, str(filters.region and filters.region.id)]
+    for year in years:
+        values = filters.values(year)
+        ids = values.values("id")
+        parts += [
+            repr(list(values.order_by("id").values_list("id", "approved_revision_id", "version"))),
+            repr(ValueRevision.objects.filter(value_id__in=ids).aggregate(n=Count("id"), last=Max("id"))),
+            repr(ReviewEvent.objects.filter(content_type=kind, object_id__in=ids).aggregate(n=Count("id"),
+                                                                                           last=Max("id"))),
+            repr(list(Evidence.objects.filter(content_type=kind, object_id__in=ids).order_by("id")
+                      .values_list("id", "sha256", "checklist_item", "original_name"))),
+        ]
+    parts.append(repr(list(filters.program.framework.indicators.filter(Q(evidence_checklist__isnull=False))
+                           .order_by("id").values_list("id", "evidence_checklist", "evidence_optional"))))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+# --- the yearly update: what changed against last year ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    row: DossierRow
+    kind: str  # 新增 / 变化 / 未变
+    last_value: str
+    new_evidence: int
+
+
+def update_changes(filters: DossierFilter, rows: list[DossierRow]) -> list[Change]:
+    """Each value of the year against last year's approved value of the same indicator, region and period
+    number, and its evidence files not in last year's package (by content hash; two queries)."""
+    last = {(v.indicator_id, v.region_id, v.period_type, v.period_number): v.approved_revision
+            for v in filters.values(filters.year - 1).select_related("approved_revision")}
+    kind = ContentType.objects.get_for_model(IndicatorValue)
+    old_hashes = set(Evidence.objects.filter(content_type=kind, object_id__in=filters.values(filters.year - 1)
+                                             .values("id")).values_list("sha256", flat=True))
+    changes = []
+    for row in rows:
+        before = last.get((row.indicator_id, row.region_id, *row.period_key))
+        if before is None:
+            kind_text, last_value = "新增", ""
+        else:
+            same = (before.number == row.number and before.display == row.value)
+            kind_text, last_value = ("未变" if same else "变化"), before.display
+        changes.append(Change(row, kind_text, last_value, sum(1 for e in row.evidence if e.sha256 not in old_hashes)))
+    return changes
+
+
+# --- writing the zip --------------------------------------------------------------------------------------
+
+_STYLE = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222}"
+          "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #999;padding:4px 6px;"
+          "vertical-align:top;text-align:left}th{background:#ddebf7}.gap{color:#b00}.num{text-align:right}"
+          "h1{font-size:1.5em}caption{text-align:left;font-weight:bold}")
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _href(path: str, *, up: bool = False) -> str:
+    return ("../" if up else "") + quote(path)
+
+
+def _page(title: str, body: str) -> bytes:
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+            f"<style>{_STYLE}</style></head><body>{body}</body></html>").encode()
+
+
+def _evidence_links(row: DossierRow, *, up: bool) -> str:
+    return "<br>".join(f'<a href="{_href(e.path, up=up)}">{_e(e.name)}</a>' for e in row.evidence) or "—"
+
+
+def index_html(title: str, subtitle: str, rows: list[DossierRow]) -> bytes:
+    lines = []
+    for row in rows:
+        gap = "" if row.completeness.complete else ' class="gap"'
+        lines.append(
+            f"<tr><td>{_e(row.domain)}</td><td>{_e(row.indicator)}{'★' if row.binding else ''}</td>"
+            f"<td>{_e(row.region)}</td><td>{_e(row.period)}</td>"
+            f'<td class="num"><a href="{_href(row.page)}">{_e(row.value)}</a></td><td>{_e(row.unit)}</td>'
+            f"<td{gap}>{_e(row.checklist)}</td><td>{_evidence_links(row, up=False)}</td></tr>")
+    body = (f"<h1>{_e(title)}</h1><p>{_e(subtitle)}</p><p>共{len(rows)}项经审核的指标值；★为约束性指标。"
+            f'点击数值查看修订记录、审核记录和佐证材料；各文件的 SHA-256 见 <a href="{MANIFEST}">{MANIFEST}</a>。</p>'
+            "<table><thead><tr><th>领域</th><th>指标</th><th>区域</th><th>期次</th><th>数值</th><th>单位</th>"
+            f"<th>佐证材料清单</th><th>佐证材料</th></tr></thead><tbody>{''.join(lines)}</tbody></table>")
+    return _page(title, body)
+
+
+def _table(caption: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def value_html(row: DossierRow) -> bytes:
+    title = f"{row.indicator} · {row.region} · {row.period}"
+    facts = _table("指标值", ("数值", "单位", "数据来源", "统计口径", "审核通过时间", "佐证材料清单"),
+                   [(row.value, row.unit, row.source or "—", row.caliber or "—", row.approved_at, row.checklist)])
+    history = _table("修订记录", ("版本", "数值", "数据来源", "统计口径", "修改理由", "填报人", "时间", "审核通过的版本"),
+                     [(r.version, r.value, r.source, r.caliber, r.reason, r.author, r.at, "是" if r.approved else "")
+                      for r in row.revisions])
+    events = _table("审核记录", ("操作", "原状态", "新状态", "操作人", "时间", "意见"),
+                    [(e.action, e.old, e.new, e.actor, e.at, e.comment) for e in row.events])
+    files = "".join(
+        f'<tr><td><a href="{_href(e.path, up=True)}">{_e(e.name)}</a></td><td>{_e(e.checklist_item or "—")}</td>'
+        f"<td>{e.size:,}</td><td>{_e(e.uploaded_by)}</td><td>{_e(e.uploaded_at)}</td><td>{e.sha256}</td></tr>"
+        for e in row.evidence)
+    missing = (f'<p class="gap">缺少的佐证材料：{_e("、".join(row.completeness.missing))}</p>'
+               if row.completeness.missing else "")
+    evidence = ("<table><caption>佐证材料</caption><thead><tr><th>文件</th><th>对应清单项</th><th>大小（字节）</th>"
+                f"<th>上传人</th><th>上传时间</th><th>SHA-256</th></tr></thead><tbody>{files}</tbody></table>{missing}")
+    body = f'<p><a href="../index.html">返回目录</a></p><h1>{_e(title)}</h1>{facts}{history}{events}{evidence}'
+    return _page(title, body)
+
+
+def index_xlsx(title: str, rows: list[DossierRow]) -> bytes:
+    columns = (Column("领域", 14), Column("指标", 30), Column("区域", 12), Column("期次", 12), Column("数值", 14),
+               Column("单位", 10), Column("约束性", 8), Column("数据来源", 20), Column("佐证材料清单", 28),
+               Column("佐证材料文件", 50), Column("指标值页面", 20))
+    return render_tables([Table("目录", title, columns, [
+        (r.domain, r.indicator, r.region, r.period, r.value, r.unit, "是" if r.binding else "否", r.source,
+         r.checklist, "\n".join(e.path for e in r.evidence), r.page) for r in rows],
+        note="数值、修订和审核记录见“指标值页面”（在压缩包内打开 index.html 可点击浏览）。")])
+
+
+def changes_xlsx(title: str, changes: list[Change]) -> bytes:
+    counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in ("新增", "变化", "未变")}
+    summary = Table("汇总", f"{title} 变更说明", (Column("项目", 24), Column("数量", 12, number=True, places=0)), [
+        ("本年度经审核指标值", len(changes)), ("较上年新增", counts["新增"]), ("较上年数值变化", counts["变化"]),
+        ("较上年未变", counts["未变"]), ("新增佐证材料文件", sum(c.new_evidence for c in changes))])
+    detail = Table("明细", "指标值变更明细", (
+        Column("领域", 14), Column("指标", 30), Column("区域", 12), Column("期次", 12), Column("上年数值", 14),
+        Column("本年数值", 14), Column("变更", 8), Column("新增佐证材料", 12, number=True, places=0)),
+        [(c.row.domain, c.row.indicator, c.row.region, c.row.period, c.last_value or "—", c.row.value, c.kind,
+          c.new_evidence) for c in changes])
+    return render_tables([summary, detail])
+
+
+class _Manifest:
+    """The zip being written, with the path, size and SHA-256 of each file as it goes in."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.lines: list[tuple[str, int, str, str]] = []
+
+    def add_bytes(self, path: str, data: bytes) -> None:
+        self.archive.writestr(path, data, compress_type=zipfile.ZIP_DEFLATED)
+        self.lines.append((path, len(data), hashlib.sha256(data).hexdigest(), ""))
+
+    def add_stream(self, path: str, source: IO[bytes], recorded: str) -> None:
+        digest, size = hashlib.sha256(), 0
+        info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED  # PDFs, Office files and pictures are compressed already
+        with self.archive.open(info, "w", force_zip64=True) as target:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                target.write(chunk)
+        sha = digest.hexdigest()
+        self.lines.append((path, size, sha, "是" if sha == recorded else "否（与上传时不一致）"))
+
+    def close(self) -> None:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(("路径", "大小（字节）", "SHA-256", "与上传时一致"))
+        writer.writerows(self.lines)
+        self.archive.writestr(MANIFEST, "\ufeff" + out.getvalue(), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[DossierRow], storage: Storage,
+                  extra: Iterable[tuple[str, bytes]] = (), progress: Progress | None = None) -> int:
+    """Write the package into ``target`` (a file open for writing); answers the number of evidence files."""
+    total = sum(len(row.evidence) for row in rows) or 1
+    done = 0
+    with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
+        manifest = _Manifest(archive)
+        manifest.add_bytes("index.html", index_html(title, subtitle, rows))
+        manifest.add_bytes("目录.xlsx", index_xlsx(title, rows))
+        for name, data in extra:
+            manifest.add_bytes(name, data)
+        for row in rows:
+            manifest.add_bytes(row.page, value_html(row))
+            for evidence in row.evidence:
+                with storage.open(evidence.storage_name, "rb") as source:
+                    manifest.add_stream(evidence.path, source, evidence.sha256)
+                done += 1
+                if progress is not None and done % 50 == 0:
+                    progress(10 + 85 * done // total, "写入佐证材料")
+        manifest.close()
+    return done
+
+
+def copy_only(target: IO[bytes], names: Iterable[str], storage: Storage) -> None:
+    """The baseline of the benchmark: read the same files and zip them, nothing else."""
+    with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
+        for n, name in enumerate(names):
+            info = zipfile.ZipInfo(f"{n:05d}", date_time=(2000, 1, 1, 0, 0, 0))
+            with storage.open(name, "rb") as source, archive.open(info, "w", force_zip64=True) as out:
+                shutil.copyfileobj(source, out, CHUNK)

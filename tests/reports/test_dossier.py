@@ -1,0 +1,170 @@
+"""The dossier zip (申报材料档案) and the yearly update package: only approved values go in, every one with its
+evidence under a readable name, every file hashed in the manifest, filters, and a constant number of queries."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from apps.evidence.models import Evidence
+from apps.reporting.services import indicator_value_transition, reporting_round_create
+from apps.reports.dossier import BINDING, DossierFilter, dossier_rows, safe_name, unique_path
+from apps.reports.models import ReportKind
+from apps.reports.selectors import ReportTarget
+from apps.reports.services import data_version_of, package_write
+
+from .conftest import attach, attach_late, save
+
+YEAR = 2025
+
+
+def _zip(values: SimpleNamespace, kind: str = ReportKind.DOSSIER, **filters: object) -> zipfile.ZipFile:
+    target = ReportTarget(kind, values.rep.world.program, YEAR, **filters)  # type: ignore[arg-type]
+    out = io.BytesIO()
+    package_write(target, out)
+    return zipfile.ZipFile(io.BytesIO(out.getvalue()))
+
+
+def _manifest(archive: zipfile.ZipFile) -> dict[str, tuple[int, str, str]]:
+    text = archive.read("manifest.csv").decode("utf-8-sig")
+    return {row["路径"]: (int(row["大小（字节）"]), row["SHA-256"], row["与上传时一致"])
+            for row in csv.DictReader(io.StringIO(text))}
+
+
+def _evidence_names(archive: zipfile.ZipFile) -> list[str]:
+    return [n for n in archive.namelist() if n.startswith("证据材料/")]
+
+
+def test_the_manifest_hashes_every_file_of_the_zip_and_they_match(values):
+    archive = _zip(values)
+    manifest = _manifest(archive)
+    assert set(manifest) == set(archive.namelist()) - {"manifest.csv"}
+    for path, (size, sha, _same) in manifest.items():
+        data = archive.read(path)
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (size, sha), path
+    assert {manifest[p][2] for p in _evidence_names(archive)} == {"是"}  # equal to the hash recorded at upload
+
+
+def test_every_approved_value_and_its_evidence_is_in_and_no_unapproved_one(values):
+    archive = _zip(values)
+    pages = {n for n in archive.namelist() if n.startswith("指标值/")}
+    assert pages == {f"指标值/{v.id}.html" for v in values.approved}
+    approved_files = Evidence.objects.filter(indicator_value__in=values.approved)
+    assert approved_files.count() == 3
+    contents = sorted(archive.read(n) for n in _evidence_names(archive))
+    assert contents == sorted(e.file.open("rb").read() for e in approved_files)
+    everything = b"".join(archive.read(n) for n in archive.namelist())
+    for name in ("未审核材料", "草稿材料", "退回材料"):  # the unapproved values' files (with evidence) stay out
+        assert name.encode() not in everything
+    index = archive.read("index.html").decode()
+    for value in values.unapproved:
+        assert f"指标值/{value.id}.html" not in index
+
+
+def test_evidence_has_readable_chinese_names_numbered_and_safe(values):
+    names = _evidence_names(_zip(values))
+    city = [n for n in names if "/甲市/" in n]
+    assert len(city) == 2 and city[0].endswith("/2025年度/01 统计公报.pdf") and city[1].endswith("/02 统计公报.pdf")
+    parts = city[0].split("/")
+    assert parts[0] == "证据材料" and parts[1].split("、")[0] in "一二三四五六七八九十" and parts[3] == "甲市"
+    assert parts[2].split(" ")[0].isdigit()  # "3 指标名"
+    hill = next(n for n in names if "/丘陵县/" in n)
+    assert hill.endswith("/01 监测报告2025终稿.pdf")  # the upload check already dropped ":" and "*"
+    assert not any(c in part for part in "/".join(names).split("/") for c in '\\:*?"<>|')
+
+
+def test_the_index_links_each_value_page_its_history_events_and_files_and_shows_gaps(values):
+    archive = _zip(values)
+    index = archive.read("index.html").decode()
+    city_numeric, _hill, hill_qualitative = values.approved
+    assert f'href="%E6%8C%87%E6%A0%87%E5%80%BC/{city_numeric.id}.html"' in index
+    page = archive.read(f"指标值/{city_numeric.id}.html").decode()
+    assert "修订记录" in page and "审核记录" in page and "审核通过" in page and "市统计局" in page
+    assert 'href="../%E8%AF%81' in page  # relative link to 证据材料/…
+    gap_page = archive.read(f"指标值/{hill_qualitative.id}.html").decode()
+    assert "缺少的佐证材料" in gap_page
+    sheet = load_workbook(io.BytesIO(archive.read("目录.xlsx"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[2]
+    data = [dict(zip(header, r, strict=True)) for r in rows[3:]]
+    assert len(data) == 3
+    assert any(str(r["佐证材料清单"]).startswith("缺") for r in data)  # the gap is shown
+
+
+def test_filters_region_and_indicator_set(values):
+    hill = values.rep.world.counties["hill"]
+    archive = _zip(values, region=hill)
+    assert {n for n in archive.namelist() if n.startswith("指标值/")} == {
+        f"指标值/{v.id}.html" for v in values.approved[1:]}
+    binding = {i.id for i in (values.rep.numeric, values.rep.qualitative) if i.binding}
+    rows = dossier_rows(DossierFilter(values.rep.world.program, YEAR, indicator_set=BINDING))
+    assert {r.indicator_id for r in rows} <= binding
+    other_year = dossier_rows(DossierFilter(values.rep.world.program, YEAR - 1))
+    assert other_year == []
+
+
+def test_the_data_version_changes_with_new_evidence_and_not_otherwise(values):
+    target = ReportTarget(ReportKind.DOSSIER, values.rep.world.program, YEAR)
+    before = data_version_of(target)
+    assert data_version_of(target) == before
+    attach_late(values.unapproved[0], values.rep.world.users.office, "另一个.pdf")  # a submitted value: not in
+    assert data_version_of(target) == before
+    attach_late(values.approved[2], values.rep.world.users.office, "补充.pdf")
+    assert data_version_of(target) != before
+
+
+def test_the_update_package_states_new_changed_and_unchanged_values_and_new_evidence(values):
+    rep = values.rep
+    office = rep.world.users.office
+    # last year: the city's numeric value as now (unchanged), 丘陵县 different (changed); 丘陵县 qualitative is new
+    last_round = reporting_round_create(program=rep.world.program, actor=office, name="2024年度调度",
+                                        period_type="year", year=2024, due=dt.date(2025, 1, 31),
+                                        indicators=[rep.numeric], regions=[rep.world.city, rep.world.counties["hill"]])
+    old = SimpleNamespace(**{**vars(rep), "round": last_round})
+    for region, number in ((rep.world.city, "31.5"), (rep.world.counties["hill"], "27")):
+        value = save(old, office, region=region, number=number, submit=True)
+        value.refresh_from_db()
+        indicator_value_transition(value=value, action="approve", actor=office, expected_version=value.version)
+    archive = _zip(values, ReportKind.UPDATE)
+    sheet = load_workbook(io.BytesIO(archive.read("变更说明.xlsx")))
+    summary = {r[0]: r[1] for r in sheet["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["较上年新增"] == 1 and summary["较上年数值变化"] == 1 and summary["较上年未变"] == 1
+    assert summary["新增佐证材料文件"] == 3
+    assert "变更说明.xlsx" in _manifest(archive)
+
+
+def test_the_dossier_reads_a_constant_number_of_queries(values):
+    program = values.rep.world.program
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            dossier_rows(DossierFilter(program, YEAR))
+        return len(queries)
+
+    few = count()
+    more = values.unapproved[0]  # submitted, with a file: approved now, and one more file
+    attach_late(more, values.rep.world.users.office, "更多.pdf")
+    more.refresh_from_db()
+    indicator_value_transition(value=more, action="approve", actor=values.rep.world.users.office,
+                               expected_version=more.version)
+    assert len(dossier_rows(DossierFilter(program, YEAR))) == 4
+    assert count() == few
+
+
+def test_safe_names_and_collisions():
+    assert safe_name('a/b\\c:d*e?"f<g>h|i\x01.pdf') == "a_b_c_d_e_f_g_h_i_.pdf"
+    assert safe_name("  ..隐藏  ") == "隐藏"
+    long = safe_name("长" * 100 + ".pdf")
+    assert len(long) == 60 and long.endswith(".pdf")
+    used: set[str] = set()
+    assert [unique_path(p, used) for p in ("d/a.pdf", "d/A.pdf", "d/a.pdf")] == ["d/a.pdf", "d/A（2）.pdf",
+                                                                                   "d/a（3）.pdf"]
