@@ -141,6 +141,7 @@ class SelfAssessmentFacts:
     lead_units: int
     cooperating_units: int
     indicators: tuple[IndicatorSection, ...]
+    not_applicable: tuple[str, ...]  # indicators that apply to no region of the program (with the reason)
     gate_label: str
     gate_explanation: str
     blockers: tuple[tuple[str, str, str], ...]  # (label, name, reason)
@@ -184,7 +185,7 @@ def self_assessment_facts(target: ReportTarget, *, today: dt.date | None = None)
         roles.setdefault(role, set()).add(department_id)
         if role == ResponsibilityRole.LEAD:
             leads.setdefault(indicator_id, []).append(name)
-    sections = []
+    sections, not_applicable = [], []
     for indicator in assessment.indicators:
         lines = []
         for region in regions:
@@ -200,6 +201,9 @@ def self_assessment_facts(target: ReportTarget, *, today: dt.date | None = None)
             sections.append(IndicatorSection(indicator.code, indicator.full_name, unit_label(indicator.unit),
                                              bool(indicator.binding), city.target_text,
                                              tuple(leads.get(indicator.id, ())), tuple(lines)))
+        else:
+            reason = results[(program.region_id, indicator.id)][0].explanation
+            not_applicable.append(f"{indicator.full_name}{'★' if indicator.binding else ''}（{reason.rstrip('。')}）")
     sections.sort(key=lambda s: not s.binding)
     gate = region_gate_data(assessment, program.region_id)
     city_gate = city_gate_data(assessment)
@@ -207,7 +211,7 @@ def self_assessment_facts(target: ReportTarget, *, today: dt.date | None = None)
     return SelfAssessmentFacts(
         base=base, counties=len(regions) - 1, phases=phases,
         lead_units=len(roles[ResponsibilityRole.LEAD]), cooperating_units=len(roles[ResponsibilityRole.COOPERATE]),
-        indicators=tuple(sections), gate_label=gate.label, gate_explanation=gate.explanation,
+        indicators=tuple(sections), not_applicable=tuple(not_applicable), gate_label=gate.label, gate_explanation=gate.explanation,
         blockers=tuple((item.label, item.full_name, item.reason) for group in gate.groups for item in group.items),
         counties_headline=city_gate.headline,
         counties_blocked=tuple(f"{b.region}（{b.explanation}）" for b in city_gate.counties_blocked),
@@ -274,6 +278,8 @@ def _indicators(facts: SelfAssessmentFacts) -> list[Block]:
         Paragraph(f"{year}年适用指标{len(facts.indicators)}项（约束性{sum(1 for i in facts.indicators if i.binding)}项），"
                   f"全市达标{counts[EvaluationStatus.ATTAINED]}项、未达标{counts[EvaluationStatus.NOT_ATTAINED]}项、"
                   f"暂无经审核数据{counts[EvaluationStatus.NO_DATA]}项。各指标逐项情况如下（★为约束性指标）。"),
+        *([Paragraph("；".join(facts.not_applicable) + "。", lead=f"不适用指标{len(facts.not_applicable)}项：")]
+          if facts.not_applicable else []),
         Heading(2, "逐项指标达标情况"),
     ]
     for number, section in enumerate(facts.indicators, 2):
