@@ -147,10 +147,14 @@ class GenerateOptions:
     annual: bool
     counties: tuple[Region, ...]
     units: tuple[Department, ...]
+    self_assessment: bool = False
+    dossier: bool = False  # the dossier and the update package (filters: ``all_counties``, ``domains``)
+    all_counties: tuple[Region, ...] = ()
+    domains: tuple[str, ...] = ()
 
     @property
     def any(self) -> bool:
-        return self.annual or bool(self.counties) or bool(self.units)
+        return self.annual or bool(self.counties) or bool(self.units) or self.self_assessment or self.dossier
 
 
 def generate_options(user: User, program: Program) -> GenerateOptions:
@@ -158,11 +162,30 @@ def generate_options(user: User, program: Program) -> GenerateOptions:
     counties = Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.COUNTY).order_by("code")
     units = (Department.objects.select_related("region")
              .filter(responsibilities__program=program).distinct().order_by("region__path", "order", "id"))
+    dossier = can_generate(user, program, ReportKind.DOSSIER)
+    domains: list[str] = []
+    if dossier:
+        for domain in program.framework.indicators.order_by("order", "id").values_list("domain", flat=True):
+            if domain not in domains:
+                domains.append(domain)
     return GenerateOptions(
         annual=can_generate(user, program, ReportKind.ANNUAL),
         counties=tuple(c for c in counties if can_generate(user, program, ReportKind.PROGRESS, region=c)),
         units=tuple(u for u in units if can_generate(user, program, ReportKind.PROGRESS, department=u)),
+        self_assessment=can_generate(user, program, ReportKind.SELF_ASSESSMENT),
+        dossier=dossier, all_counties=tuple(counties) if dossier else (), domains=tuple(domains),
     )
+
+
+def access_veto(user: User, program_id: int, *, manage: bool = False) -> Program:
+    """The program whose veto self-check the user may read (who reads the self-assessment report) or, with
+    ``manage``, answer (its office)."""
+    program = access_program(user, program_id)
+    if manage and not can_manage_program(user, program):
+        raise PermissionDeniedError("只有生态办管理员可以填写否决事项自查。")
+    if not can_read(user, program, ReportKind.SELF_ASSESSMENT):
+        raise PermissionDeniedError("您无权查看否决事项自查。")
+    return program
 
 
 def readable_files(user: User, program: Program) -> list[ReportFile]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.http import FileResponse, HttpResponse
+
+from apps.core.downloads import as_attachment, docx_response
 from docgen import (
     Chart,
     Document,
@@ -26,7 +29,7 @@ from docgen.model import Block
 from docgen.numbers import wan_to_yi
 from docgen.render import render_docx
 
-from .models import ReportKind
+from .models import ReportFile, ReportKind
 from .selectors import IndicatorLine, ReportFacts, ReportTarget, Sentence
 
 #: Where the office writes: shown in brackets, easy to find and replace.
@@ -252,3 +255,12 @@ def report_document(facts: ReportFacts) -> Document:
 
 def report_docx(facts: ReportFacts) -> bytes:
     return render_docx(report_document(facts))
+
+
+def report_response(report: ReportFile) -> HttpResponse:
+    """The stored file as a download (a zip streamed from storage, never read whole into memory)."""
+    if report.is_zip:
+        return as_attachment(FileResponse(report.file.open("rb"), content_type="application/zip"), report.filename,
+                             f"report-{report.id}.zip")
+    with report.file.open("rb") as handle:
+        return docx_response(handle.read(), report.filename, f"report-{report.id}.docx")

@@ -8,16 +8,21 @@ from ninja import Field, Schema
 
 
 class ReportRequestIn(Schema):
-    kind: str = Field(description="annual（年度工作报告）或 progress（进展报告）")
+    kind: str = Field(description="annual（年度工作报告）、progress（进展报告）、self_assessment（技术自查评估报告）、"
+                                  "dossier（申报材料档案，zip）或 update（年度更新包，zip）")
     year: int
-    region_id: int | None = Field(None, description="进展报告：县区")
+    region_id: int | None = Field(None, description="进展报告：县区；档案和更新包：只收录该县区（不填为全部）")
     department_id: int | None = Field(None, description="进展报告：牵头单位")
+    indicator_set: str = Field("", max_length=40,
+                               description="档案和更新包的指标范围：空为全部，binding 为约束性指标，domain:<领域> 为一个领域")
 
 
 class ReportFileOut(Schema):
     id: int
     kind: str
     title: str
+    filename: str
+    indicator_set: str
     year: int
     region_id: int | None
     department_id: int | None
@@ -55,3 +60,28 @@ class ReportFileOut(Schema):
 class ReportRequestOut(Schema):
     report: ReportFileOut
     queued: bool = Field(description="false：数据未变，返回已生成（或正在生成）的文件")
+
+
+class VetoAnswerOut(Schema):
+    condition: str = Field(alias="condition.code")
+    condition_text: str = Field(alias="condition.text")
+    year: int
+    answered: bool
+    occurred: bool
+    label: str = Field(description="无 / 有 / 未填写")
+    note: str
+    documents: str
+    files: list[str]
+    entry_id: int | None
+    recorded_by: str
+    recorded_at: dt.datetime | None
+
+
+class VetoEntryOut(Schema):
+    id: int
+    condition: str
+    year: int
+    occurred: bool
+    note: str
+    documents: str
+    recorded_at: dt.datetime

@@ -18,7 +18,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from apps.evidence.models import Evidence
+from apps.core.errors import DomainError
+from apps.core.uploads import check_upload
+from apps.evidence.models import EVIDENCE_KINDS, Evidence
+from apps.evidence.services import evidence_attach
 from apps.jobs.models import JobStatus
 from apps.jobs.registry import ReportProgress
 from apps.jobs.services import submit
@@ -29,7 +32,7 @@ from . import dossier
 from .exports import report_docx, report_title
 from .models import ZIP_KINDS, ReportFile, ReportKind, VetoEntry
 from .selectors import ReportTarget, report_data_version, report_facts
-from .self_assessment import self_assessment_document, self_assessment_facts
+from .self_assessment import VETO_YEARS, self_assessment_document, self_assessment_facts, veto_conditions
 
 
 def _same(target: ReportTarget) -> dict[str, Any]:
@@ -156,3 +159,21 @@ def report_build(*, report_id: int, progress: ReportProgress) -> dict[str, Any]:
         report.file.save(f"report-{report.id}-{report.kind}-{report.year}.docx", ContentFile(data), save=False)
     report.save(update_fields=["data_version", "sha256", "size", "file"])
     return {"report_id": report.id, "sha256": report.sha256, "size": report.size}
+
+
+@transaction.atomic
+def veto_entry_record(*, program: Any, condition: str, year: int, occurred: bool, actor: Any, note: str = "",
+                      documents: str = "", upload: Any = None) -> VetoEntry:
+    """The office's answer to one veto condition for one year: a new row (earlier answers are kept), with an
+    optional evidence file checked like every upload. The caller checks that ``actor`` manages the program."""
+    if condition not in {c.code for c in veto_conditions()}:
+        raise DomainError("没有这个否决事项。")
+    if not program.base_year - VETO_YEARS <= year <= program.target_year + 30:
+        raise DomainError(f"没有{year}年度的否决事项自查。")
+    entry = VetoEntry(program=program, condition=condition, year=year, occurred=occurred, note=note.strip(),
+                      documents=documents.strip(), recorded_by=actor)
+    entry.full_clean()
+    entry.save()
+    if upload is not None:
+        evidence_attach(subject=entry, upload=check_upload(upload, allowed=EVIDENCE_KINDS), actor=actor)
+    return entry

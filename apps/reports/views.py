@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.downloads import docx_response
 from apps.core.errors import DomainError
-from apps.core.web import page
-from apps.programs.access import access_program
+from apps.core.web import page, query_int
+from apps.programs.access import access_program, can_manage_program
 
 from . import services
-from .access import access_report_file, access_report_target, generate_options, readable_files
-from .forms import ReportForm
+from .access import access_report_file, access_report_target, access_veto, generate_options, readable_files
+from .exports import report_response
+from .forms import ReportForm, VetoForm
 from .models import ReportKind
+from .self_assessment import veto_checklist, veto_years
 
 
 def _default_year(program) -> int:  # type: ignore[no-untyped-def]
@@ -44,7 +45,8 @@ def generate(request: HttpRequest, program_id: int) -> HttpResponse:
         raise DomainError(_("请选择报告类型、年度和范围。"))
     data = form.cleaned_data
     target = access_report_target(request.user, program_id, data["kind"], data["year"], region_id=data["region"],
-                                  department_id=data["unit"], generate=True)
+                                  department_id=data["unit"], indicator_set=data["indicator_set"] or "",
+                                  generate=True)
     report, queued = services.report_request(target=target, actor=request.user)
     if queued:
         messages.success(request, _("已开始生成报告，完成后可在下方下载。"))
@@ -66,6 +68,29 @@ def download(request: HttpRequest, program_id: int, report_id: int) -> HttpRespo
     report = access_report_file(request.user, program_id, report_id)
     if not report.ready:
         raise DomainError(_("报告尚未生成完成。"))
-    with report.file.open("rb") as handle:
-        data = handle.read()
-    return docx_response(data, f"{report.title}.docx", f"report-{report.id}.docx")
+    return report_response(report)
+
+
+@page
+def veto(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_veto(request.user, program_id)
+    year = query_int(request, "year") or _default_year(program)
+    context = {"program": program, "year": year, "answers": veto_checklist(program, year),
+               "years": veto_years(year), "manage": can_manage_program(request.user, program),
+               "year_options": list(range(program.base_year, program.target_year + 1))}
+    return render(request, "reports/veto.html", context)
+
+
+@page(back="reports_veto")
+@require_POST
+def veto_record(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_veto(request.user, program_id, manage=True)
+    form = VetoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError(_("请选择否决事项、年度和有无。"))
+    data = form.cleaned_data
+    services.veto_entry_record(program=program, condition=data["condition"], year=data["year"],
+                               occurred=data["occurred"], note=data["note"], documents=data["documents"],
+                               upload=data["file"], actor=request.user)
+    messages.success(request, _("已保存否决事项自查。"))
+    return redirect(f"{reverse('reports_veto', args=[program_id])}?year={request.GET.get('year', data['year'])}")
