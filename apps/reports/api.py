@@ -48,14 +48,14 @@ def report_download(request: HttpRequest, program_id: int, report_id: int) -> Ht
     return report_response(report)
 
 
-@router.get("/programs/{program_id}/reports/veto", response=list[schemas.VetoAnswerOut],
+@router.get("/programs/{program_id}/veto-checklist", response=list[schemas.VetoAnswerOut],
             summary="否决事项自查：近三年每个否决事项的最新填写")
 def veto_list(request: HttpRequest, program_id: int, year: int) -> list[VetoAnswer]:
     program = access_veto(request.user, program_id)
     return list(veto_checklist(program, year))
 
 
-@router.post("/programs/{program_id}/reports/veto", response={201: schemas.VetoEntryOut},
+@router.post("/programs/{program_id}/veto-checklist", response={201: schemas.VetoEntryOut},
              summary="填写一个否决事项某年度的有无、说明和佐证材料（每次保存新增一条记录）")
 def veto_record(request: HttpRequest, program_id: int, condition: Form[str], year: Form[int], occurred: Form[bool],
                 note: Form[str] = "", documents: Form[str] = "", file: File[UploadedFile] | None = None) -> Status:
