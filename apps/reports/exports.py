@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpResponse
 
 from apps.core.downloads import as_attachment, docx_response
 from docgen import (
+    Attachment,
     Chart,
     Document,
     Heading,
@@ -201,6 +202,24 @@ def _supervision(facts: ReportFacts, table_number: int) -> list[Block]:
     return blocks
 
 
+def _scores(facts: ReportFacts, table_number: int) -> list[Block]:
+    """The year's assessment results (apps.scoring): per scheme and group, the ranking with grades."""
+    blocks: list[Block] = [Heading(1, "考核评价情况")]
+    for table in facts.scores:
+        grades = "、".join(f"{grade or '未定等次'}{count}个" for grade, count in table.grades)
+        blocks.append(Paragraph(f"{facts.target.year}年度{table.scheme}（{table.status}）对{len(table.lines)}个"
+                                f"{table.group}进行考核，{grades}。", lead=f"{table.group}："))
+        blocks.append(Table(
+            ("名次", "单位", "总分", "等次", "较上年"),
+            tuple((str(line.rank) if line.rank is not None else "—", line.name + ("（一票否决）" if line.vetoed else ""),
+                   cn_number(line.total), line.grade or "—", cn_change(line.change) if line.change is not None else "—")
+                  for line in table.lines),
+            caption=f"表{table_number} {table.scheme}考核结果（{table.group}）", numeric=frozenset({0, 2, 4}),
+            widths_mm=(16, 64, 24, 24, 28)))
+        table_number += 1
+    return blocks
+
+
 def _problems_and_plan(facts: ReportFacts) -> list[Block]:
     """Headings drafted from the weak spots, each with a bracket for the office to fill in."""
     next_year = facts.target.year + 1
@@ -234,27 +253,38 @@ def _problems_and_plan(facts: ReportFacts) -> list[Block]:
 # --- the document -----------------------------------------------------------------------------------------
 
 
-def report_document(facts: ReportFacts) -> Document:
-    target = facts.target
+def _body(facts: ReportFacts, *, charts: bool = True) -> list[Block]:
+    """The report's sections; an attachment leaves out the charts (its tables state the same numbers, and a
+    city's report with twenty attachments would spend most of its time drawing them)."""
     blocks: list[Block] = _overview(facts)
     table = 2 if facts.regions else 1
     blocks += _attainment(facts, table)
     blocks += _tasks(facts, table + 1)
     blocks += _projects(facts, table + 2)
     blocks += _supervision(facts, table + 3)
+    if facts.scores:
+        blocks += _scores(facts, table + 4)
     blocks += _problems_and_plan(facts)
+    return blocks if charts else [b for b in blocks if not isinstance(b, Chart)]
+
+
+def report_document(facts: ReportFacts, attachments: tuple[ReportFacts, ...] = ()) -> Document:
+    """The report; ``attachments``: the progress reports attached to the annual report (附件), each on its own."""
+    target = facts.target
+    blocks = _body(facts)
     signature = (target.department.name if target.department is not None
                  else f"{target.focus.name}生态文明建设示范区创建工作领导小组办公室")
     return Document(
         title=report_title(target), subtitle="（初稿）", blocks=tuple(blocks), signature=signature,
+        attachments=tuple(Attachment(report_title(a.target), tuple(_body(a, charts=False))) for a in attachments),
         date=facts.today,
         notes=(f"数据说明：指标数值为截至{cn_date(facts.today)}经审核的数据；★为约束性指标；"
                "较上年为本年数值减上年数值；按期达标研判依据历年经审核数据的变化速度。",),
     )
 
 
-def report_docx(facts: ReportFacts) -> bytes:
-    return render_docx(report_document(facts))
+def report_docx(facts: ReportFacts, attachments: tuple[ReportFacts, ...] = ()) -> bytes:
+    return render_docx(report_document(facts, attachments))
 
 
 def report_response(report: ReportFile) -> HttpResponse:

@@ -24,9 +24,12 @@ from apps.assessment.access import Scope
 from apps.assessment.dashboards import cell_state, gate_headline, region_counts, weak_spots
 from apps.assessment.data import WeakSpot
 from apps.assessment.selectors import ProgramAssessment, data_version, program_assessment
-from apps.geo.models import Department, Region
-from apps.programs.models import Milestone, Program, Responsibility
+from apps.geo.models import Department, Region, RegionLevel
+from apps.programs.models import Milestone, Program, Responsibility, ResponsibilityRole
 from apps.review.models import ReviewEvent
+from apps.scoring.models import ScoreRun
+from apps.scoring.selectors import ranking
+from apps.scoring.workflow import RunStatus
 from apps.tasks.models import (
     NoticeLevel,
     Project,
@@ -47,7 +50,7 @@ from .models import ReportKind
 
 #: Bump when the builder or the renderer changes what a stored file would contain: stored files then read as
 #: out of date and the next request builds a new one.
-REPORT_FORMAT = "1"
+REPORT_FORMAT = "2"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,32 @@ class NoticeFacts:
 
 
 @dataclass(frozen=True)
+class ScoreLine:
+    rank: int | None
+    name: str
+    total: Decimal
+    grade: str
+    change: Decimal | None
+    vetoed: bool
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """One group of a final or published scoring run of the year (apps.scoring), ranked."""
+
+    scheme: str
+    status: str
+    group: str
+    lines: tuple[ScoreLine, ...]
+
+    @property
+    def grades(self) -> tuple[tuple[str, int], ...]:
+        """How many subjects got each grade, in the order the grades first appear down the ranking."""
+        counts = Counter(line.grade for line in self.lines)
+        return tuple((grade, counts[grade]) for grade in dict.fromkeys(line.grade for line in self.lines))
+
+
+@dataclass(frozen=True)
 class ReportFacts:
     target: ReportTarget
     today: dt.date
@@ -193,6 +222,7 @@ class ReportFacts:
     tasks: TaskFacts
     projects: ProjectFacts
     notices: NoticeFacts
+    scores: tuple[ScoreTable, ...] = ()  # the annual report only
 
     @property
     def counts(self) -> Counter[str]:
@@ -361,13 +391,31 @@ def _notice_facts(target: ReportTarget) -> NoticeFacts:
     return NoticeFacts(tuple(lines))
 
 
+def _score_facts(target: ReportTarget) -> tuple[ScoreTable, ...]:
+    """The year's assessment results: of each scheme, the latest final or published run of the year's period."""
+    runs = (ScoreRun.objects.filter(program=target.program, period=str(target.year),
+                                    status__in=[RunStatus.FINAL, RunStatus.PUBLISHED])
+            .select_related("scheme").order_by("scheme_code", "-id"))
+    latest: dict[str, ScoreRun] = {}
+    for run in runs:
+        latest.setdefault(run.scheme_code, run)
+    tables = []
+    for run in latest.values():
+        for group in ranking(run).groups:
+            tables.append(ScoreTable(run.scheme.name, run.get_status_display(), group.label, tuple(
+                ScoreLine(row.rank, row.name, row.total, row.grade, row.change, row.vetoed) for row in group.rows)))
+    return tuple(tables)
+
+
 # --- the facts and their version --------------------------------------------------------------------------
 
 
-def report_facts(target: ReportTarget, *, today: dt.date | None = None) -> ReportFacts:
-    """Everything one report states, for ``target``'s scope and year."""
+def report_facts(target: ReportTarget, *, today: dt.date | None = None,
+                 assessment: ProgramAssessment | None = None) -> ReportFacts:
+    """Everything one report states, for ``target``'s scope and year (``assessment``: the program's of the year,
+    when the caller has it already)."""
     today = today or timezone.localdate()
-    assessment = program_assessment(target.program, year=target.year, today=today)
+    assessment = assessment or program_assessment(target.program, year=target.year, today=today)
     focus = target.focus.id
     wanted = _unit_indicators(target)
     gaps, paces = _sentences(assessment, focus, wanted)
@@ -378,7 +426,19 @@ def report_facts(target: ReportTarget, *, today: dt.date | None = None) -> Repor
         regions=(_regions(assessment, target.program)
                  if target.kind in (ReportKind.ANNUAL, ReportKind.SELF_ASSESSMENT) else ()),
         tasks=_task_facts(target, today), projects=_project_facts(target), notices=_notice_facts(target),
+        scores=_score_facts(target) if target.kind == ReportKind.ANNUAL else (),
     )
+
+
+def attachment_targets(target: ReportTarget) -> tuple[ReportTarget, ...]:
+    """The progress reports attached to a city's annual report: each county's, then each lead unit's."""
+    program = target.program
+    counties = Region.objects.filter(path__startswith=program.region.path, level=RegionLevel.COUNTY).order_by("code")
+    units = (Department.objects.select_related("region")
+             .filter(responsibilities__program=program, responsibilities__role=ResponsibilityRole.LEAD)
+             .distinct().order_by("region__path", "order", "id"))
+    return (*(ReportTarget(ReportKind.PROGRESS, program, target.year, region=c) for c in counties),
+            *(ReportTarget(ReportKind.PROGRESS, program, target.year, department=u) for u in units))
 
 
 def report_data_version(target: ReportTarget) -> str:
@@ -394,6 +454,7 @@ def report_data_version(target: ReportTarget) -> str:
         SupervisionNotice.objects.filter(program=program).values_list("id", "level", "status", "version"),
         Responsibility.objects.filter(program=program).values_list("indicator_id", "department_id", "role"),
         Milestone.objects.filter(phase__program=program).values_list("id", "due", "title"),
+        ScoreRun.objects.filter(program=program).values_list("id", "status", "version"),
     ):
         parts.append(hashlib.sha256(repr(list(rows.order_by("pk"))).encode()).hexdigest())
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

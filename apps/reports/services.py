@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from apps.assessment.selectors import program_assessment
 from apps.core.errors import DomainError
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS, Evidence
@@ -31,7 +32,7 @@ from docgen.render import render_docx
 from . import dossier
 from .exports import report_docx, report_title
 from .models import ZIP_KINDS, ReportFile, ReportKind, VetoEntry
-from .selectors import ReportTarget, report_data_version, report_facts
+from .selectors import ReportFacts, ReportTarget, attachment_targets, report_data_version, report_facts
 from .self_assessment import VETO_YEARS, self_assessment_document, self_assessment_facts, veto_conditions
 
 
@@ -100,8 +101,9 @@ def _silent(progress: int, stage: str = "") -> None:  # noqa: ARG001 - a ReportP
     return None
 
 
-def report_render(target: ReportTarget, progress: ReportProgress | None = None) -> bytes:
-    """The report's .docx bytes, built from the current data."""
+def report_render(target: ReportTarget, progress: ReportProgress | None = None, *, attachments: bool = True) -> bytes:
+    """The report's .docx bytes, built from the current data (``attachments``: the annual report with each
+    county's and lead unit's progress report attached; the benchmark measures it both ways)."""
     step = progress or _silent
     step(5, gettext_noop("读取指标、任务、项目和督办数据"))  # stages are stored Chinese, translated when shown
     if target.kind == ReportKind.SELF_ASSESSMENT:
@@ -110,8 +112,14 @@ def report_render(target: ReportTarget, progress: ReportProgress | None = None) 
         data = render_docx(document)
     else:
         facts = report_facts(target)
+        attached: tuple[ReportFacts, ...] = ()
+        if target.kind == ReportKind.ANNUAL and attachments:  # each county's and lead unit's progress report, as 附件
+            step(30, gettext_noop("读取各县区和牵头单位的进展情况"))
+            assessment = program_assessment(target.program, year=target.year, today=facts.today)
+            attached = tuple(report_facts(t, today=facts.today, assessment=assessment)
+                             for t in attachment_targets(target))
         step(60, gettext_noop("生成 Word 文档"))
-        data = report_docx(facts)
+        data = report_docx(facts, attached)
     step(95, gettext_noop("保存文件"))
     return data
 

@@ -238,3 +238,29 @@ def test_the_demo_leaves_three_drafts_ready():
     assert all(f.ready and len(f.sha256) == 64 for f in files)
     call_command("load_demo", stdout=io.StringIO())
     assert ReportFile.objects.count() == 3
+
+
+def test_the_annual_report_states_the_published_assessment_results_and_attaches_the_progress_reports():
+    from apps.reports.selectors import attachment_targets
+    from apps.scoring.models import ScoreRun, SubjectScore
+    from docgen import Heading
+
+    program = _program()
+    facts = report_facts(ReportTarget(ReportKind.ANNUAL, program, 2024))
+    published = ScoreRun.objects.filter(program=program, period="2024", status="published")
+    assert facts.scores and {t.scheme for t in facts.scores} == {r.scheme.name for r in published}
+    subjects = SubjectScore.objects.filter(run__in=published)
+    assert sum(len(t.lines) for t in facts.scores) == subjects.count()
+    first = facts.scores[0].lines[0]
+    assert first.rank == 1 and first.grade
+    targets = attachment_targets(facts.target)
+    attached = tuple(report_facts(t) for t in targets[:2])
+    document = report_document(facts, attached)
+    assert any(isinstance(b, Heading) and b.text == "考核评价情况" for b in document.blocks)
+    assert [a.title for a in document.attachments] == [f"{t.scope_name}2024年度国家生态文明建设示范区创建工作进展报告"
+                                                       for t in targets[:2]]
+    assert {t.region.name for t in targets if t.region} == set(
+        Region.objects.filter(level="county", path__startswith=program.region.path).values_list("name", flat=True))
+    assert any(t.department is not None for t in targets)  # and the lead units
+    # 2025's runs are still open for objections: no results stated yet
+    assert report_facts(ReportTarget(ReportKind.ANNUAL, program, YEAR)).scores == ()
