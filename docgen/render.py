@@ -276,8 +276,8 @@ def _cell_text(cell: Any, text: str, *, style: str, bold_font: str | None, right
 
 
 def _table(document: Any, table: Table) -> None:
-    if table.caption:
-        _add(document, table.caption, STYLE_CAPTION)
+    if table.caption:  # the caption never stays alone at the foot of a page, away from its table
+        _add(document, table.caption, STYLE_CAPTION).paragraph_format.keep_with_next = True
     columns = len(table.header)
     widths = table.widths_mm or tuple(TEXT_WIDTH_MM / columns for _ in range(columns))
     grid = document.add_table(rows=1 + len(table.rows), cols=columns)
@@ -294,6 +294,8 @@ def _table(document: Any, table: Table) -> None:
             cell.width = Mm(widths[column])
             _cell_text(cell, text, style=style, bold_font=FONT_HEI if index == 0 else None,
                        right=index > 0 and column in table.numeric)
+            if index == 0:  # nor the header row without a row below it
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     _repeat_header(grid.rows[0])
     if table.note:
         note = _add(document, table.note, STYLE_TABLE_TEXT)

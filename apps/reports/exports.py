@@ -207,14 +207,14 @@ def _scores(facts: ReportFacts, table_number: int) -> list[Block]:
     blocks: list[Block] = [Heading(1, "考核评价情况")]
     for table in facts.scores:
         grades = "、".join(f"{grade or '未定等次'}{count}个" for grade, count in table.grades)
-        blocks.append(Paragraph(f"{facts.target.year}年度{table.scheme}（{table.status}）对{len(table.lines)}个"
-                                f"{table.group}进行考核，{grades}。", lead=f"{table.group}："))
+        blocks.append(Paragraph(f"按照《{table.scheme}》，{facts.target.year}年度考核结果{table.status}，"
+                                f"共考核{len(table.lines)}个{table.group}，{grades}。", lead=f"{table.group}："))
         blocks.append(Table(
             ("名次", "单位", "总分", "等次", "较上年"),
             tuple((str(line.rank) if line.rank is not None else "—", line.name + ("（一票否决）" if line.vetoed else ""),
                    cn_number(line.total), line.grade or "—", cn_change(line.change) if line.change is not None else "—")
                   for line in table.lines),
-            caption=f"表{table_number} {table.scheme}考核结果（{table.group}）", numeric=frozenset({0, 2, 4}),
+            caption=f"表{table_number} {facts.target.year}年度{table.group}考核结果", numeric=frozenset({0, 2, 4}),
             widths_mm=(16, 64, 24, 24, 28)))
         table_number += 1
     return blocks

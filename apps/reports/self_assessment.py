@@ -202,7 +202,7 @@ def self_assessment_facts(target: ReportTarget, *, today: dt.date | None = None)
                                              bool(indicator.binding), city.target_text,
                                              tuple(leads.get(indicator.id, ())), tuple(lines)))
         else:
-            reason = results[(program.region_id, indicator.id)][0].explanation
+            reason = results[(program.region_id, indicator.id)][0].explanation.split("不适用：", 1)[-1]
             not_applicable.append(f"{indicator.full_name}{'★' if indicator.binding else ''}（{reason.rstrip('。')}）")
     sections.sort(key=lambda s: not s.binding)
     gate = region_gate_data(assessment, program.region_id)
@@ -286,11 +286,12 @@ def _indicators(facts: SelfAssessmentFacts) -> list[Block]:
         name = section.name + ("★" if section.binding else "")
         blocks.append(Heading(3, name))
         units = "、".join(section.lead_units) or "未明确"
-        blocks.append(Paragraph(f"目标：{section.target}；单位：{section.unit or '—'}；牵头单位：{units}。"))
+        unit = f"单位：{section.unit}；" if section.unit and section.unit != "—" else ""
+        blocks.append(Paragraph(f"目标：{section.target}；{unit}牵头单位：{units}。"))
         blocks.append(Table(
             ("区域", f"{year}年数值", "达标情况", "数据来源及统计口径", "佐证材料"),
             tuple(_region_row(line) for line in section.regions),
-            caption=f"表{number} {section.name}", numeric=frozenset({1}), widths_mm=(24, 22, 18, 46, 46)))
+            caption=f"表{number} {section.name}", numeric=frozenset({1}), widths_mm=(24, 25, 21, 43, 43)))
     return blocks
 
 
@@ -315,7 +316,7 @@ def _veto(facts: SelfAssessmentFacts) -> list[Block]:
         evidence = "、".join(filter(None, (a.documents, *a.files))) or "—"
         rows.append((a.condition.text, f"{a.year}年", a.label, a.note or "—", evidence))
     blocks.append(Table(("否决事项", "年度", "有无", "说明", "佐证材料"), tuple(rows), caption=f"表{len(facts.indicators) + 2} 否决事项自查表",
-                        widths_mm=(56, 16, 14, 34, 36)))
+                        widths_mm=(52, 18, 18, 32, 36)))
     occurred = [a for a in facts.veto if a.occurred]
     missing = [a for a in facts.veto if not a.answered]
     if occurred:

@@ -100,6 +100,16 @@ def test_tables_repeat_their_header_row_and_charts_are_pictures():
     assert len(document.inline_shapes) == 1
 
 
+def test_a_table_caption_and_header_row_keep_with_what_follows():
+    """Seen in a LibreOffice preview: a caption alone at the foot of a page, its table on the next."""
+    document = open_docx(render_docx(_document()))
+    caption = next(p for p in document.paragraphs if p.text == "表1 指标完成情况")
+    assert caption.paragraph_format.keep_with_next
+    header, first = document.tables[0].rows[0], document.tables[0].rows[1]
+    assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in header.cells)
+    assert not any(c.paragraphs[0].paragraph_format.keep_with_next for c in first.cells)
+
+
 def test_attachment_note_signature_and_date():
     document = open_docx(render_docx(_document()))
     texts = [p.text for p in document.paragraphs]
