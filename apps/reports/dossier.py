@@ -25,28 +25,27 @@ import io
 import re
 import shutil
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import Storage
 from django.db.models import Count, Max, Q, QuerySet
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from apps.evidence.models import Evidence
 from apps.geo.models import Region
 from apps.programs.models import Program
-from apps.reporting.models import IndicatorValue, ValueRevision
+from apps.reporting.models import IndicatorValue, QualitativeStatus, ValueRevision, period_label
 from apps.reporting.selectors import Completeness, checklist_completeness
 from apps.review.models import ReviewEvent
-from apps.review.workflow import ReviewStatus
+from apps.review.workflow import ReviewStatus, workflow_for
 from docgen.render import chinese_numeral
-from docimport.xlsx import chinese_date, print_setup, sheet_cell, sheet_row, sheet_title
+from docgen.sheet import Sheet, sheets_xlsx
+from docimport.xlsx import chinese_date
 
 #: Bump when the zip's layout or content changes: stored packages then read as out of date.
 DOSSIER_FORMAT = "1"
@@ -198,10 +197,6 @@ def _when(moment: object) -> str:
     return chinese_date(moment) + f" {moment:%H:%M}" if moment is not None else ""  # type: ignore[arg-type]
 
 
-def _person(user: object) -> str:
-    return str(user) if user is not None else "系统"
-
-
 # --- reads ------------------------------------------------------------------------------------------------
 
 
@@ -214,51 +209,77 @@ def _domains(program: Program) -> dict[str, str]:
     return {name: f"{chinese_numeral(i)}、{name}" for i, name in enumerate(names, 1)}
 
 
+def _display(number: Decimal | None, qualitative: str) -> str:
+    """A revision's value as :attr:`apps.reporting.models.ValueRevision.display` shows it."""
+    if qualitative:
+        return str(QualitativeStatus(qualitative).label) if qualitative in QualitativeStatus.values else qualitative
+    return "—" if number is None else format(number.normalize(), "f")
+
+
+def _name(display_name: str | None, username: str | None) -> str:
+    return display_name or username or "系统"
+
+
 def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
     """The approved values in ``filters`` with their history and evidence, domain → indicator → region →
-    period (five queries)."""
-    values = list(filters.values().select_related("indicator", "region", "approved_revision")
-                  .order_by("indicator__order", "indicator_id", "region__path", "period_type", "period_number"))
+    period (six queries; rows read as plain tuples, since a dossier holds thousands of values)."""
     ids = filters.values().values("id")
     kind = ContentType.objects.get_for_model(IndicatorValue)
-    revisions: dict[int, list[RevisionLine]] = {}
-    for r in ValueRevision.objects.filter(value_id__in=ids).select_related("author").order_by("at", "id"):
-        revisions.setdefault(r.value_id, []).append(RevisionLine(
-            r.version, r.display, r.source, r.caliber, r.reason, _person(r.author), _when(r.at), False))
-    events: dict[int, list[EventLine]] = {}
-    for e in ReviewEvent.objects.filter(content_type=kind, object_id__in=ids).select_related("actor"):
-        events.setdefault(e.object_id, []).append(EventLine(
-            e.action_label, e.old_status_label, e.new_status_label, _person(e.actor), _when(e.at), e.comment))
-    files: dict[int, list[Evidence]] = {}
-    for evidence in Evidence.objects.filter(content_type=kind, object_id__in=ids).select_related("uploaded_by"):
-        files.setdefault(evidence.object_id, []).append(evidence)
+    workflow = workflow_for(f"{kind.app_label}.{kind.model}")
+    revisions: dict[int, list[RevisionLine]] = defaultdict(list)
+    for value_id, version, number, qualitative, source, caliber, reason, shown, user, at in (
+            ValueRevision.objects.filter(value_id__in=ids).order_by("at", "id").values_list(
+                "value_id", "version", "number", "qualitative", "source", "caliber", "reason",
+                "author__display_name", "author__username", "at")):
+        revisions[value_id].append(RevisionLine(version, _display(number, qualitative), source, caliber, reason,
+                                                _name(shown, user), _when(at), False))
+    events: dict[int, list[EventLine]] = defaultdict(list)
+    for object_id, action, old, new, shown, user, at, comment in (
+            ReviewEvent.objects.filter(content_type=kind, object_id__in=ids).order_by("at", "id").values_list(
+                "object_id", "action", "old_status", "new_status", "actor__display_name", "actor__username", "at",
+                "comment")):
+        events[object_id].append(EventLine(workflow.action_label(action), workflow.status_label(old),
+                                           workflow.status_label(new), _name(shown, user), _when(at), comment))
+    files: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in (Evidence.objects.filter(content_type=kind, object_id__in=ids).order_by("uploaded_at", "id")
+                .values_list("object_id", "id", "original_name", "checklist_item", "size", "sha256", "file",
+                             "uploaded_by__display_name", "uploaded_by__username", "uploaded_at")):
+        files[row[0]].append(row)
+    indicators = {i.id: i for i in filters.program.framework.indicators.all()}
+    indicators.update({i.id: i for i in filters.program.local_indicators.all()})
     domains = _domains(filters.program)
     used: set[str] = set()
-    periods: dict[tuple[str, int], str] = {}
+    labels: dict[tuple[str, int], str] = {}
+    completeness: dict[tuple[int, frozenset[str]], Completeness] = {}
     rows = []
-    for value in values:
-        key = (value.period_type, value.period_number)
-        period = periods.get(key) or periods.setdefault(key, value.period_label)
-        indicator, approved = value.indicator, value.approved_revision
-        assert approved is not None  # the filter asks for it
-        label = safe_name(f"{indicator.number} {indicator.name}")
-        folder = "/".join((EVIDENCE_DIR, safe_name(domains.get(indicator.domain, indicator.domain)), label,
-                           safe_name(value.region.name), safe_name(period)))
-        mine = files.get(value.id, [])
+    for (value_id, indicator_id, region_id, region, period_type, period_number, approved_at, version, number,
+         qualitative, source, caliber) in (
+            filters.values().order_by("indicator__order", "indicator_id", "region__path", "period_type",
+                                      "period_number").values_list(
+                "id", "indicator_id", "region_id", "region__name", "period_type", "period_number", "approved_at",
+                "approved_revision__version", "approved_revision__number", "approved_revision__qualitative",
+                "approved_revision__source", "approved_revision__caliber")):
+        indicator = indicators[indicator_id]
+        key = (period_type, period_number)
+        period = labels.get(key) or labels.setdefault(key, period_label(period_type, filters.year, period_number))
+        domain = domains.get(indicator.domain, indicator.domain)
+        folder = "/".join((EVIDENCE_DIR, safe_name(domain), safe_name(f"{indicator.number} {indicator.name}"),
+                           safe_name(region), safe_name(period)))
+        mine = files.get(value_id, [])
         evidence = tuple(EvidenceLine(
-            e.id, e.original_name, e.checklist_item, e.size, e.sha256, e.file.name, _person(e.uploaded_by),
-            _when(e.uploaded_at), unique_path(f"{folder}/{n:02d} {safe_name(e.original_name)}", used))
-            for n, e in enumerate(mine, 1))
+            e[1], e[2], e[3], e[4], e[5], e[6], _name(e[7], e[8]), _when(e[9]),
+            unique_path(f"{folder}/{n:02d} {safe_name(e[2])}", used)) for n, e in enumerate(mine, 1))
+        items = frozenset(e[3] for e in mine)
+        state = completeness.get((indicator_id, items)) or completeness.setdefault(
+            (indicator_id, items), checklist_completeness(indicator, items))
         history = tuple(RevisionLine(r.version, r.value, r.source, r.caliber, r.reason, r.author, r.at,
-                                     r.version == approved.version) for r in revisions.get(value.id, []))
+                                     r.version == version) for r in revisions.get(value_id, []))
         rows.append(DossierRow(
-            value_id=value.id, domain=domains.get(indicator.domain, indicator.domain),
-            indicator=f"{indicator.number} {indicator.name}", indicator_id=indicator.id,
-            binding=bool(indicator.binding), unit=indicator.unit, region=value.region.name, region_id=value.region_id,
-            period=period, period_key=key, value=approved.display, number=approved.number, source=approved.source,
-            caliber=approved.caliber, approved_at=_when(value.approved_at),
-            completeness=checklist_completeness(indicator, {e.checklist_item for e in mine}),
-            revisions=history, events=tuple(events.get(value.id, [])), evidence=evidence))
+            value_id=value_id, domain=domain, indicator=f"{indicator.number} {indicator.name}",
+            indicator_id=indicator_id, binding=bool(indicator.binding), unit=indicator.unit, region=region,
+            region_id=region_id, period=period, period_key=key, value=_display(number, qualitative), number=number,
+            source=source, caliber=caliber, approved_at=_when(approved_at), completeness=state, revisions=history,
+            events=tuple(events.get(value_id, [])), evidence=evidence))
     return rows
 
 
@@ -383,61 +404,25 @@ def value_html(row: DossierRow) -> bytes:
     return _page(title, body)
 
 
-def _plain_sheet(workbook: Workbook, name: str, title: str, columns: tuple[tuple[str, float], ...],
-                 rows: Iterable[Iterable[object]], note: str = "") -> None:
-    """A long list as one sheet: title, note, a bold header and plain cells (every text a text cell, never a
-    formula: :func:`docimport.xlsx.sheet_row`). No per-cell borders: at thousands of rows the office tables'
-    styled cells (:func:`docimport.xlsx.render_tables`) cost a millisecond each."""
-    sheet = workbook.create_sheet(sheet_title(name))
-    for index, (_header, width) in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_row = 3 if note else 2
-    print_setup(sheet, header_row=header_row, freeze=f"A{header_row + 1}")
-    heading = sheet_cell(sheet, title)
-    heading.font = Font(bold=True, size=14)
-    sheet.append([heading])
-    if note:
-        sheet.append(sheet_row(sheet, [note]))
-    bold = Font(bold=True)
-    header = []
-    for text, _width in columns:
-        cell = sheet_cell(sheet, text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(sheet_row(sheet, list(row)))
-
-
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def index_xlsx(title: str, rows: list[DossierRow]) -> bytes:
-    workbook = Workbook(write_only=True)
-    _plain_sheet(workbook, "目录", title, (
+    return sheets_xlsx([Sheet("目录", title, (
         ("领域", 14), ("指标", 30), ("区域", 12), ("期次", 12), ("数值", 14), ("单位", 10), ("约束性", 8),
         ("数据来源", 20), ("佐证材料清单", 28), ("佐证材料文件", 50), ("指标值页面", 20)), (
         (r.domain, r.indicator, r.region, r.period, r.value, r.unit, "是" if r.binding else "否", r.source,
          r.checklist, "\n".join(e.path for e in r.evidence), r.page) for r in rows),
-        note="数值、修订和审核记录见“指标值页面”（在压缩包内打开 index.html 可点击浏览）。")
-    return _workbook_bytes(workbook)
+        note="数值、修订和审核记录见“指标值页面”（在压缩包内打开 index.html 可点击浏览）。")])
 
 
 def changes_xlsx(title: str, changes: list[Change]) -> bytes:
     counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in ("新增", "变化", "未变")}
-    workbook = Workbook(write_only=True)
-    _plain_sheet(workbook, "汇总", f"{title} 变更说明", (("项目", 24), ("数量", 12)), (
+    return sheets_xlsx([Sheet("汇总", f"{title} 变更说明", (("项目", 24), ("数量", 12)), (
         ("本年度经审核指标值", len(changes)), ("较上年新增", counts["新增"]), ("较上年数值变化", counts["变化"]),
-        ("较上年未变", counts["未变"]), ("新增佐证材料文件", sum(c.new_evidence for c in changes))))
-    _plain_sheet(workbook, "明细", "指标值变更明细", (
+        ("较上年未变", counts["未变"]), ("新增佐证材料文件", sum(c.new_evidence for c in changes)))),
+        Sheet("明细", "指标值变更明细", (
         ("领域", 14), ("指标", 30), ("区域", 12), ("期次", 12), ("上年数值", 14), ("本年数值", 14), ("变更", 8),
         ("新增佐证材料", 12)), (
         (c.row.domain, c.row.indicator, c.row.region, c.row.period, c.last_value or "—", c.row.value, c.kind,
-         c.new_evidence) for c in changes))
-    return _workbook_bytes(workbook)
+         c.new_evidence) for c in changes))])
 
 
 class _Manifest:
@@ -448,7 +433,7 @@ class _Manifest:
         self.lines: list[tuple[str, int, str, str]] = []
 
     def add_bytes(self, path: str, data: bytes) -> None:
-        self.archive.writestr(path, data, compress_type=zipfile.ZIP_DEFLATED)
+        self.archive.writestr(path, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         self.lines.append((path, len(data), hashlib.sha256(data).hexdigest(), ""))
 
     def add_stream(self, path: str, source: IO[bytes], recorded: str) -> None:
