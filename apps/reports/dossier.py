@@ -19,6 +19,7 @@ last year's approved values, and the evidence files not already in last year's p
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import html
 import io
@@ -35,6 +36,7 @@ from urllib.parse import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import Storage
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from apps.evidence.models import Evidence
 from apps.geo.models import Region
@@ -193,8 +195,12 @@ def unique_path(path: str, used: set[str]) -> str:
     return candidate
 
 
-def _when(moment: object) -> str:
-    return chinese_date(moment) + f" {moment:%H:%M}" if moment is not None else ""  # type: ignore[arg-type]
+def _when(moment: dt.datetime | None) -> str:
+    """2026年1月23日 14:05 in the site's time zone."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{chinese_date(local)} {local:%H:%M}"
 
 
 # --- reads ------------------------------------------------------------------------------------------------
@@ -432,8 +438,9 @@ class _Manifest:
         self.archive = archive
         self.lines: list[tuple[str, int, str, str]] = []
 
-    def add_bytes(self, path: str, data: bytes) -> None:
-        self.archive.writestr(path, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    def add_bytes(self, path: str, data: bytes, *, compress: bool = True) -> None:
+        kind = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        self.archive.writestr(path, data, compress_type=kind, compresslevel=1 if compress else None)
         self.lines.append((path, len(data), hashlib.sha256(data).hexdigest(), ""))
 
     def add_stream(self, path: str, source: IO[bytes], recorded: str) -> None:
@@ -468,7 +475,7 @@ def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[Do
         for name, data in extra:
             manifest.add_bytes(name, data)
         for row in rows:
-            manifest.add_bytes(row.page, value_html(row))
+            manifest.add_bytes(row.page, value_html(row), compress=False)  # thousands of small pages
             for evidence in row.evidence:
                 with storage.open(evidence.storage_name, "rb") as source:
                     manifest.add_stream(evidence.path, source, evidence.sha256)

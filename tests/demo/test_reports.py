@@ -18,10 +18,11 @@ from apps.geo.models import Department, Region
 from apps.programs.models import Program
 from apps.reports.exports import report_document
 from apps.reports.models import ReportFile, ReportKind
-from apps.reports.selectors import ReportTarget, report_data_version, report_facts
+from apps.reports.selectors import ReportTarget, attachment_targets, report_data_version, report_facts
 from apps.reports.services import report_render
+from apps.scoring.models import ScoreRun, SubjectScore
 from apps.tasks.models import Task
-from docgen import cn_number
+from docgen import Heading, cn_number
 from tests.docgen.docx_checks import assert_page_setup, east_asia_font, footer_text, heading_texts, open_docx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -241,10 +242,6 @@ def test_the_demo_leaves_three_drafts_ready():
 
 
 def test_the_annual_report_states_the_published_assessment_results_and_attaches_the_progress_reports():
-    from apps.reports.selectors import attachment_targets
-    from apps.scoring.models import ScoreRun, SubjectScore
-    from docgen import Heading
-
     program = _program()
     facts = report_facts(ReportTarget(ReportKind.ANNUAL, program, 2024))
     published = ScoreRun.objects.filter(program=program, period="2024", status="published")

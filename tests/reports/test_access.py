@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -106,7 +107,6 @@ def test_the_office_answers_the_veto_checklist_on_the_page_and_the_api_and_other
     office = client_for(users.office)
     page = office.get(f"/programs/{program.id}/reports/veto/?year={YEAR}")
     assert page.status_code == 200 and "突发环境事件" in page.content.decode()
-    from django.core.files.uploadedfile import SimpleUploadedFile
     posted = office.post(f"/programs/{program.id}/reports/veto/record/?year={YEAR}",
                          {"condition": "incident", "year": YEAR, "occurred": "0", "note": "无事件",
                           "documents": "甲环发〔2025〕1号", "file": SimpleUploadedFile("自查说明.pdf", PDF)})

@@ -10,7 +10,6 @@ import io
 import zipfile
 from types import SimpleNamespace
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -22,7 +21,7 @@ from apps.reports.models import ReportKind
 from apps.reports.selectors import ReportTarget
 from apps.reports.services import data_version_of, package_write
 
-from .conftest import attach, attach_late, save
+from .conftest import attach_late, save
 
 YEAR = 2025
 

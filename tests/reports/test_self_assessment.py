@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from docx.oxml.ns import qn
 
 from apps.assessment.selectors import program_assessment
