@@ -19,6 +19,7 @@ from apps.programs.models import Program
 from apps.reports.exports import report_document
 from apps.reports.models import ReportFile, ReportKind
 from apps.reports.selectors import ReportTarget, attachment_targets, report_data_version, report_facts
+from apps.reports.self_assessment import veto_checklist
 from apps.reports.services import report_render
 from apps.scoring.models import ScoreRun, SubjectScore
 from apps.tasks.models import Task
@@ -261,3 +262,12 @@ def test_the_annual_report_states_the_published_assessment_results_and_attaches_
     assert any(t.department is not None for t in targets)  # and the lead units
     # 2025's runs are still open for objections: no results stated yet
     assert report_facts(ReportTarget(ReportKind.ANNUAL, program, YEAR)).scores == ()
+
+
+def test_the_demo_has_begun_its_veto_self_check():
+    program = _program()
+    year = program_assessment(program).default_year
+    answered = [a for a in veto_checklist(program, year) if a.answered]
+    assert {(a.condition.code, a.year) for a in answered} == {(c, y) for c in ("incident", "summons")
+                                                               for y in (year - 1, year)}
+    assert all(a.label == "无" for a in answered)
