@@ -319,11 +319,11 @@ def _task_lines(tasks: QuerySet[Task], rollups: dict[int, Rollup], *, leaves: bo
     return tuple(lines)
 
 
-def _task_facts(target: ReportTarget, today: dt.date) -> TaskFacts:
+def _task_facts(target: ReportTarget, today: dt.date, rollups: dict[int, Rollup] | None = None) -> TaskFacts:
     """The program's top-level task groups (a county or unit: the tasks it works on), their leaves counted, and
     the milestones due in the year."""
     program, year = target.program, target.year
-    rollups = task_rollups(program, today=today)
+    rollups = rollups if rollups is not None else task_rollups(program, today=today)
     if target.department is not None or target.region is not None:
         ids = set(TaskUnit.objects.filter(_unit_filter(target, "department"), task__program=program)
                   .values_list("task_id", flat=True))
@@ -411,9 +411,10 @@ def _score_facts(target: ReportTarget) -> tuple[ScoreTable, ...]:
 
 
 def report_facts(target: ReportTarget, *, today: dt.date | None = None,
-                 assessment: ProgramAssessment | None = None) -> ReportFacts:
+                 assessment: ProgramAssessment | None = None, rollups: dict[int, Rollup] | None = None
+                 ) -> ReportFacts:
     """Everything one report states, for ``target``'s scope and year (``assessment``: the program's of the year,
-    when the caller has it already)."""
+    ``rollups``: its task roll-ups, when the caller has them already)."""
     today = today or timezone.localdate()
     assessment = assessment or program_assessment(target.program, year=target.year, today=today)
     focus = target.focus.id
@@ -425,7 +426,7 @@ def report_facts(target: ReportTarget, *, today: dt.date | None = None,
         indicators=_indicator_lines(assessment, focus, wanted), gaps=gaps, paces=paces,
         regions=(_regions(assessment, target.program)
                  if target.kind in (ReportKind.ANNUAL, ReportKind.SELF_ASSESSMENT) else ()),
-        tasks=_task_facts(target, today), projects=_project_facts(target), notices=_notice_facts(target),
+        tasks=_task_facts(target, today, rollups), projects=_project_facts(target), notices=_notice_facts(target),
         scores=_score_facts(target) if target.kind == ReportKind.ANNUAL else (),
     )
 

@@ -27,6 +27,7 @@ from apps.jobs.models import JobStatus
 from apps.jobs.registry import ReportProgress
 from apps.jobs.services import submit
 from apps.reporting.models import IndicatorValue
+from apps.tasks.selectors import task_rollups
 from docgen.render import render_docx
 
 from . import dossier
@@ -116,7 +117,8 @@ def report_render(target: ReportTarget, progress: ReportProgress | None = None, 
         if target.kind == ReportKind.ANNUAL and attachments:  # each county's and lead unit's progress report, as 附件
             step(30, gettext_noop("读取各县区和牵头单位的进展情况"))
             assessment = program_assessment(target.program, year=target.year, today=facts.today)
-            attached = tuple(report_facts(t, today=facts.today, assessment=assessment)
+            rollups = task_rollups(target.program, today=facts.today)
+            attached = tuple(report_facts(t, today=facts.today, assessment=assessment, rollups=rollups)
                              for t in attachment_targets(target))
         step(60, gettext_noop("生成 Word 文档"))
         data = report_docx(facts, attached)
