@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -29,6 +29,8 @@ __all__ = [
     "CockpitText",
     "IndicatorChart",
     "LineSeries",
+    "MatrixHeat",
+    "MatrixHeatText",
     "QualitativeMark",
     "SparkChart",
     "StatusCount",
@@ -201,6 +203,51 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class MatrixHeatText:
+    """The words of a heat map cell's tooltip, translated, with ``%(name)s`` slots filled by assessment.js."""
+
+    cell: str
+    target: str
+    value: str
+    gap: str
+    reach: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MatrixHeat:
+    """The whole matrix as data (:func:`apps.assessment.dashboards.matrix_heat`): one row per region.
+
+    ``statuses[r][i]`` is a status letter (keys of ``labels``), ``marks[r][i]`` a reachability mark or a space,
+    ``targets[r][i]`` an index into ``target_texts`` (the target, or why not applicable).
+    """
+
+    year: int
+    regions: tuple[str, ...]
+    region_ids: tuple[int, ...]
+    indicators: tuple[str, ...]  # number and short name: the axis labels
+    names: tuple[str, ...]  # number and full name: the tooltips
+    indicator_ids: tuple[int, ...]
+    units: tuple[str, ...]
+    statuses: tuple[str, ...]
+    marks: tuple[str, ...]
+    values: tuple[tuple[str | None, ...], ...]
+    gaps: tuple[tuple[str | None, ...], ...]
+    targets: tuple[tuple[int, ...], ...]
+    target_texts: tuple[str, ...]
+    labels: dict[str, str]
+    reach_labels: dict[str, str]
+    text: MatrixHeatText
+    detail_url: str  # the indicator detail's address with "{indicator}" and "{region}" slots
+
+    def as_json(self) -> dict[str, Any]:
+        """The page's JSON object, field by field: the rows are tuples of plain text already (no deep copy)."""
+        plain = {f.name: getattr(self, f.name) for f in fields(self)}
+        plain["text"] = asdict(self.text)
+        return plain
 
 
 def chart_json(chart: Any) -> dict[str, Any]:

@@ -8,17 +8,19 @@ The shapes are declared in :mod:`apps.assessment.data`; ``schemas.py`` reads the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 import polars as pl
 from django.db.models import F
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from apps.core.errors import NotFoundError
 from apps.evidence.models import Evidence
-from apps.geo.models import Department
+from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
 from apps.programs.models import Phase, Program, Responsibility
 from apps.reporting.models import IndicatorValue, PeriodType, QualitativeStatus
@@ -26,6 +28,7 @@ from apps.reporting.validation import is_change, plausible_range
 from calc.attainment import EvaluationStatus, GateResult, ReachabilityStatus, fmt_number, pace_details
 
 from .access import Scope
+from .charts import MatrixHeat, MatrixHeatText
 from .data import (
     BlockerGroup,
     BlockerItem,
@@ -392,14 +395,13 @@ def domain_groups(indicators: list[Indicator]) -> tuple[DomainGroup, ...]:
     return tuple(groups)
 
 
-def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", sort: str = "order") -> Matrix:
-    """One cell per visible region × leaf indicator, from the bulk frames (no scalar calls).
+def matrix_order(assessment: ProgramAssessment, scope: Scope, only: str, sort: str
+                 ) -> tuple[list[Indicator], list[Region], dict[int, RegionSummary]]:
+    """The matrix's columns, its rows (visible regions in the asked order) and each row's summary.
 
     ``only="binding"`` keeps the binding indicators; ``sort`` orders the regions by program order,
     name (pinyin) or attained count (most first; binding attained, then name, break ties).
     """
-    only = only if only in MATRIX_ONLY else "all"
-    sort = sort if sort in MATRIX_SORT else "order"
     indicators = [i for i in assessment.indicators if i.binding] if only == "binding" else assessment.indicators
     regions = scope.visible(assessment.regions)
     summaries = {r.region_id: r for r in region_counts(assessment, scope)}
@@ -408,7 +410,24 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
     elif sort == "attained":
         regions = sorted(regions, key=lambda r: (-summaries[r.id].counts[S.ATTAINED],
                                                  -summaries[r.id].binding_attained, name_key(r.name)))
-    cells = assessment.status_map()
+    return indicators, regions, summaries
+
+
+def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", sort: str = "order",
+           page: int | None = None) -> Matrix:
+    """One cell per visible region × leaf indicator, from the bulk frames (no scalar calls).
+
+    See :func:`matrix_order` for ``only`` and ``sort``. With ``page`` only that page of
+    :data:`MATRIX_PAGE_ROWS` regions has rows (the page's table; :func:`matrix_heat` draws them all).
+    """
+    only = only if only in MATRIX_ONLY else "all"
+    sort = sort if sort in MATRIX_SORT else "order"
+    indicators, regions, summaries = matrix_order(assessment, scope, only, sort)
+    total, pages = len(regions), max(1, -(-len(regions) // MATRIX_PAGE_ROWS))
+    if page is not None:
+        page = min(max(page, 1), pages)
+        regions = regions[(page - 1) * MATRIX_PAGE_ROWS:page * MATRIX_PAGE_ROWS]
+    cells = assessment.status_map(region_ids=[r.id for r in regions] if page is not None else None)
     rows = []
     for region in regions:
         row = []
@@ -442,7 +461,72 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
                   only_options=MATRIX_ONLY, sort_options=MATRIX_SORT,
                   binding_total=sum(1 for i in assessment.indicators if i.binding),
                   coverage=coverage_info(assessment, scope.region_ids),
-                  status_labels={s: status_label(s) for s in STATUS_TEXT})
+                  status_labels={s: status_label(s) for s in STATUS_TEXT},
+                  page=page or 1, pages=pages if page is not None else 1, region_total=total)
+
+
+#: Regions per page of the matrix's table (the heat map above it draws every region).
+MATRIX_PAGE_ROWS = 20
+#: A status as one letter of :class:`~.charts.MatrixHeat`'s rows, and a reachability as its mark.
+STATUS_CODE = {S.ATTAINED: "a", S.NOT_ATTAINED: "n", S.NO_DATA: "d", S.NOT_APPLICABLE: "x"}
+REACH_MARK = {R.OFF_TRACK: "!", R.ACCELERATE: "↑"}
+
+
+def matrix_heat(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", sort: str = "order",
+                detail_url: str = "") -> MatrixHeat:
+    """Every visible region × indicator of the matrix as compact data for the heat map and its tooltips.
+
+    One letter per cell for the status and one mark for the reachability (as the table's cells show it), the
+    value and gap as printed, and the target as an index into the distinct target texts: the page embeds
+    this (tens of KB for 200 regions × 40 indicators) instead of one table cell per pair.
+    """
+    only = only if only in MATRIX_ONLY else "all"
+    sort = sort if sort in MATRIX_SORT else "order"
+    seen = "all" if scope.region_ids is None else ",".join(map(str, sorted(scope.region_ids)))
+    name = f"heat:{only}:{sort}:{get_language()}:{hashlib.sha256(seen.encode()).hexdigest()[:16]}"
+    heat = assessment.snapshot(name, lambda: _matrix_heat(assessment, scope, only, sort))
+    return replace(heat, detail_url=detail_url)
+
+
+def _matrix_heat(assessment: ProgramAssessment, scope: Scope, only: str, sort: str) -> MatrixHeat:
+    indicators, regions, _ = matrix_order(assessment, scope, only, sort)
+    cells = assessment.status_map()
+    texts: dict[str, int] = {}
+    statuses, marks, values, gaps, targets = [], [], [], [], []
+    for region in regions:
+        row_status, row_mark, row_values, row_gaps, row_targets = [], [], [], [], []
+        for indicator in indicators:
+            pair = (region.id, indicator.id)
+            cell = cells[pair]
+            status = cell["status"]
+            found = assessment.resolved.shared(pair)
+            row_status.append(STATUS_CODE[status])
+            row_mark.append(REACH_MARK.get(cell_state(status, cell["reach_status"]).reach, " "))
+            row_values.append(None if cell["value"] is None else fmt_number(cell["value"]))
+            row_gaps.append(fmt_number(cell["gap_abs"]) if cell["gap_abs"] is not None and status == S.NOT_ATTAINED
+                            else None)
+            text = found.text if status != S.NOT_APPLICABLE else found.reason
+            row_targets.append(texts.setdefault(text, len(texts)))
+        statuses.append("".join(row_status))
+        marks.append("".join(row_mark))
+        values.append(tuple(row_values))
+        gaps.append(tuple(row_gaps))
+        targets.append(tuple(row_targets))
+    return MatrixHeat(
+        year=assessment.year, regions=tuple(r.name for r in regions), region_ids=tuple(r.id for r in regions),
+        indicators=tuple(f"{i.number_label} {short_name(i)}" for i in indicators),
+        names=tuple(f"{i.number_label} {i.full_name}" for i in indicators),
+        indicator_ids=tuple(i.id for i in indicators), units=tuple(i.unit for i in indicators),
+        statuses=tuple(statuses), marks=tuple(marks), values=tuple(values), gaps=tuple(gaps),
+        targets=tuple(targets), target_texts=tuple(texts),
+        labels={code: status_label(status) for status, code in STATUS_CODE.items()},
+        reach_labels={mark: reach_label(status) for status, mark in REACH_MARK.items()},
+        text=MatrixHeatText(cell=gettext("%(region)s · %(number)s %(name)s：%(status)s"),
+                            target=gettext("；目标%(target)s"), value=gettext("；%(year)s年%(value)s%(unit)s"),
+                            gap=gettext("，差%(gap)s"), reach=gettext("；%(reach)s"),
+                            reason=gettext("（%(reason)s）")),
+        detail_url="",
+    )
 
 
 def responsible_units(program: Program, indicator_ids: list[int]) -> dict[int, dict[str, list[Department]]]:
@@ -578,7 +662,7 @@ def department_view(assessment: ProgramAssessment, department: Department) -> De
 
 
 __all__ = ["cockpit", "coverage_info", "department_rows", "department_view", "gates", "indicator_detail", "matrix",
-           "region_counts"]
+           "matrix_heat", "region_counts"]
 
 
 def ceiling(indicator: Indicator) -> Decimal | None:

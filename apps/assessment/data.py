@@ -377,6 +377,9 @@ class Matrix:
     binding_total: int
     coverage: Coverage
     status_labels: Mapping[str, str]
+    page: int = 1  # the page of regions in ``rows`` (the page's table shows MATRIX_PAGE_ROWS at a time)
+    pages: int = 1
+    region_total: int = 0  # visible regions on every page
 
     @property
     def regions(self) -> tuple[Region, ...]:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 from django.core.cache import cache
@@ -60,10 +60,11 @@ from calc.attainment import (
     certification_gate,
     city_gate,
     evaluate,
-    evaluate_frame,
+    evaluate_prepared,
     not_applicable,
+    prepare_frames,
     reachability,
-    reachability_frame,
+    reachability_prepared,
     target_line,
 )
 from calc.targets import unparse
@@ -143,8 +144,46 @@ def load_assigned(program: Program) -> pl.DataFrame:
     )
 
 
-def resolved_targets(program: Program, regions: list[Region], indicators: list[Indicator]
-                     ) -> dict[tuple[int, int], ResolvedTarget]:
+class ResolvedTable(Mapping[tuple[int, int], ResolvedTarget]):
+    """(region id, indicator id) → :class:`ResolvedTarget`, stored as the distinct results and one index per pair.
+
+    Regions of one profile share their representative's results (:func:`resolved_targets`): the table keeps
+    each distinct result once and gives a pair its own copy (with its region id) when asked. Pickled, it is those
+    few hundred results and a small index, not one target object per region × indicator: the cached entry stays
+    small and quick to read back (the gate of a province of 200 counties × 40 indicators is ~8,000 pairs).
+    """
+
+    __slots__ = ("_index", "_made", "_shared")
+
+    def __init__(self, shared: list[ResolvedTarget], index: dict[tuple[int, int], int]) -> None:
+        self._shared = shared
+        self._index = index
+        self._made: dict[tuple[int, int], ResolvedTarget] = {}
+
+    def __getitem__(self, pair: tuple[int, int]) -> ResolvedTarget:
+        found = self._made.get(pair)
+        if found is None:
+            found = self._shared[self._index[pair]]
+            if found.region_id != pair[0]:
+                found = replace(found, region_id=pair[0])
+            self._made[pair] = found
+        return found
+
+    def shared(self, pair: tuple[int, int]) -> ResolvedTarget:
+        """The pair's result as shared with its profile (its ``region_id`` may be the representative's)."""
+        return self._shared[self._index[pair]]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __reduce__(self) -> tuple[type[ResolvedTable], tuple[list[ResolvedTarget], dict[tuple[int, int], int]]]:
+        return (ResolvedTable, (self._shared, self._index))
+
+
+def resolved_targets(program: Program, regions: list[Region], indicators: list[Indicator]) -> ResolvedTable:
     """:func:`apps.programs.selectors.resolve_targets` for every region, resolving each distinct profile once.
 
     A region's target depends only on its profile unless the office overrode one of its targets, so
@@ -159,20 +198,19 @@ def resolved_targets(program: Program, regions: list[Region], indicators: list[I
         else:
             representative.setdefault(region.profile(), region)
     resolved = resolve_targets(program, [*representative.values(), *individual], indicators)
-    result: dict[tuple[int, int], ResolvedTarget] = {}
+    shared = list(resolved.values())
+    position = {pair: n for n, pair in enumerate(resolved)}
+    index: dict[tuple[int, int], int] = {}
     leaves = [i for i in indicators if i.scope_levels]
     for region in regions:
         source = region if region.id in overridden else representative[region.profile()]
         for indicator in leaves:
-            found = resolved[(source.id, indicator.id)]
-            if source is not region:
-                found = replace(found, region_id=region.id)
-            result[(region.id, indicator.id)] = found
-    return result
+            index[(region.id, indicator.id)] = position[(source.id, indicator.id)]
+    return ResolvedTable(shared, index)
 
 
 def target_frame(program: Program, regions: list[Region], indicators: list[Indicator],
-                 resolved: dict[tuple[int, int], ResolvedTarget], deadlines: dict[int, int]
+                 resolved: ResolvedTable, deadlines: dict[int, int]
                  ) -> tuple[pl.DataFrame, frozenset[tuple[int, int]]]:
     texts: dict[int, str] = {}  # id(target) → unparsed text; targets are shared between regions of a profile
     region_col, indicator_col, target_col, direction_col, deadline_col, applicable_col = [], [], [], [], [], []
@@ -180,7 +218,7 @@ def target_frame(program: Program, regions: list[Region], indicators: list[Indic
     for region in regions:
         deadline = deadlines[region.id]
         for indicator in indicators:
-            found = resolved[(region.id, indicator.id)]
+            found = resolved.shared((region.id, indicator.id))  # no per-pair copy: only the target is read
             region_col.append(region.id)
             indicator_col.append(indicator.id)
             direction_col.append(indicator.direction)
@@ -223,7 +261,7 @@ def program_goals(program: Program) -> dict[int, RegionGoal]:
 
 
 def load_frames(program: Program, regions: list[Region], indicators: list[Indicator],
-                resolved: dict[tuple[int, int], ResolvedTarget], deadlines: dict[int, int]) -> Frames:
+                resolved: ResolvedTable, deadlines: dict[int, int]) -> Frames:
     """Everything the bulk engine needs for the program, in three queries."""
     values, statuses = load_values(program)
     assigned = load_assigned(program)
@@ -248,10 +286,9 @@ def _error_frame(frames: Frames) -> pl.DataFrame:
 
 def evaluate_frames(frames: Frames, *, years: list[int], year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Evaluation of every year and reachability at ``year``: the production code path the benchmark times."""
-    grid = evaluate_frame(frames.values, frames.targets, years=years or [year], assigned=frames.assigned,
-                          statuses=frames.statuses)
-    reach = reachability_frame(frames.values, frames.targets, current_year=year, assigned=frames.assigned,
-                               statuses=frames.statuses)
+    prepared = prepare_frames(frames.values, frames.targets, assigned=frames.assigned, statuses=frames.statuses)
+    grid = evaluate_prepared(prepared, years=years or [year])  # one preparation for both: the inputs are the same
+    reach = reachability_prepared(prepared, current_year=year)
     if frames.errors:
         grid = (grid.join(_error_frame(frames), on=KEYS, how="left", maintain_order="left")
                 .with_columns(pl.when(pl.col("_error")).then(pl.lit(EvaluationStatus.NO_DATA)).otherwise(pl.col("status"))
@@ -295,7 +332,7 @@ class ProgramAssessment:
     years: list[int]
     regions: list[Region]
     indicators: list[Indicator]  # leaf indicators, plan order
-    resolved: dict[tuple[int, int], ResolvedTarget]
+    resolved: ResolvedTable
     goals: dict[int, RegionGoal]
     deadlines: dict[int, int]
     frames: Frames
@@ -304,8 +341,31 @@ class ProgramAssessment:
     gates: pl.DataFrame  # gate_frame at ``year``
     coverage: pl.DataFrame  # coverage_frame: approved / applicable per region and year
     default_year: int  # the year shown when none is asked for (default_year)
+    #: The cache key of the frames (None when not cached) and the data version in it: snapshots of results
+    #: computed from the frames are stored under the same key (:meth:`snapshot`).
+    key: str | None = None
+    version: str | None = None
     _scalar: dict[tuple[int, int], tuple[Evaluation, Reachability | None]] = field(default_factory=dict)
+    _evaluations: dict[tuple[int, int], Evaluation] = field(default_factory=dict)
     _region_gates: dict[int, GateResult] = field(default_factory=dict)
+
+    # -- snapshots: results computed once per data version --
+
+    def snapshot(self, name: str, build: Callable[[], T]) -> T:
+        """``build()``, kept in the cache next to the frames, under their key (program, data version, day, year).
+
+        The stored :class:`Snapshot` carries the data version it was computed from; a data change gives a new
+        key, so the next request computes afresh. Without a key (``use_cache=False``) nothing is stored.
+        """
+        if self.key is None:
+            return build()
+        key = f"{self.key}:{name}"
+        stored = cache.get(key)
+        if isinstance(stored, Snapshot) and stored.version == self.version:
+            return stored.value  # type: ignore[no-any-return]
+        value = build()
+        cache.set(key, Snapshot(version=self.version or "", value=value), CACHE_SECONDS)
+        return value
 
     # -- lookups over the bulk frames --
 
@@ -320,10 +380,14 @@ class ProgramAssessment:
     def year_grid(self) -> pl.DataFrame:
         return self.grid.filter(pl.col("year") == self.year)
 
-    def status_map(self) -> dict[tuple[int, int], dict]:
-        """(region id, indicator id) → evaluation row of the year (with reachability status)."""
+    def status_map(self, region_ids: Iterable[int] | None = None) -> dict[tuple[int, int], dict]:
+        """(region id, indicator id) → evaluation row of the year (with reachability status), of the given regions
+        (all when None)."""
         reach = self.reach.select([*KEYS, pl.col("status").alias("reach_status")])
-        rows = self.year_grid().join(reach, on=KEYS, how="left", maintain_order="left")
+        grid = self.year_grid()
+        if region_ids is not None:
+            grid = grid.filter(pl.col("region_id").is_in(list(region_ids)))
+        rows = grid.join(reach, on=KEYS, how="left", maintain_order="left")
         return {(r["region_id"], r["indicator_id"]): r for r in rows.iter_rows(named=True)}
 
     # -- scalar results for displayed rows --
@@ -349,7 +413,20 @@ class ProgramAssessment:
                 parts[(rid, iid)][name][year] = Decimal(item) if column == "value" else item
         return {pair: Observation(base_year=self.program.base_year, **data) for pair, data in parts.items()}
 
-    def _compute_scalar(self, pair: tuple[int, int], observation: Observation
+    def evaluations(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Evaluation]:
+        """Scalar evaluations with sentences for the given pairs, without the reachability :meth:`scalar` adds."""
+        pairs = list(dict.fromkeys(pairs))
+        for pair, (evaluation, _) in self._scalar.items():
+            self._evaluations.setdefault(pair, evaluation)
+        wanted = [p for p in pairs if p not in self._evaluations]
+        if wanted:
+            observations = self._observations(wanted)
+            for pair in wanted:
+                self._evaluations[pair] = self._compute_scalar(pair, observations.get(pair, Observation()),
+                                                               reach=False)[0]
+        return {p: self._evaluations[p] for p in pairs}
+
+    def _compute_scalar(self, pair: tuple[int, int], observation: Observation, *, reach: bool = True
                         ) -> tuple[Evaluation, Reachability | None]:
         region_id, indicator_id = pair
         indicator = self.indicator_by_id[indicator_id]
@@ -363,8 +440,11 @@ class ProgramAssessment:
         common = {"direction": indicator.direction, "unit": indicator.unit, "indicator_name": name,
                   "observation": observation}
         evaluation = evaluate(found.target, year=self.year, **common)
-        reach = reachability(found.target, current_year=self.year, deadline_year=self.deadlines[region_id], **common)
-        return evaluation, reach
+        if not reach:
+            return evaluation, None
+        found_reach = reachability(found.target, current_year=self.year, deadline_year=self.deadlines[region_id],
+                                   **common)
+        return evaluation, found_reach
 
     def target_line(self, pair: tuple[int, int], years: Iterable[int]) -> tuple[TargetStep, ...]:
         """The numeric target of each year for one region × indicator (:func:`calc.attainment.target_line`)."""
@@ -376,14 +456,46 @@ class ProgramAssessment:
                            observation=observation)
 
     def region_gate(self, region_id: int) -> GateResult:
-        """:func:`certification_gate` of one region in the year, with the blockers' sentences."""
+        """:func:`certification_gate` of one region in the year, with the blockers' sentences.
+
+        The gates of the program's region and of the counties with a goal (what the cockpit, the gates API and
+        the reports show) are one snapshot per data version; another region's gate is computed when asked.
+        """
+        if not self._region_gates:
+            self._region_gates.update(self.snapshot("gates", lambda: self.compute_gates(self.gate_regions())))
         if region_id not in self._region_gates:
-            pairs = [(region_id, i.id) for i in self.indicators]
-            results = self.scalar(pairs)
-            items = [GateItem(i.code, i.name, bool(i.binding), results[(region_id, i.id)][0])
-                     for i in self.indicators]
-            self._region_gates[region_id] = certification_gate(items)
+            self._region_gates.update(self.compute_gates([region_id]))
         return self._region_gates[region_id]
+
+    def gate_regions(self) -> list[int]:
+        """The regions whose gate is kept in the snapshot: the program's region and the counties with a goal."""
+        return [self.program.region_id, *(r for r in self.goals if r in self.region_by_id)]
+
+    def compute_gates(self, region_ids: Iterable[int]) -> dict[int, GateResult]:
+        """:func:`certification_gate` of each region, with scalar evaluations for the blocking indicators only.
+
+        The bulk grid gives every pair's status (equal to the scalar function's, see tests/calc); the gate reads a
+        sentence only from a blocker (a binding indicator 未达标 or 无数据), so only those are evaluated one by one,
+        and no reachability is computed: the gate has no use for it.
+        """
+        wanted = list(dict.fromkeys(region_ids))
+        statuses = {(r, i): st for r, i, st in self.year_grid().filter(pl.col("region_id").is_in(wanted))
+                    .select([*KEYS, "status"]).iter_rows()}
+        binding = {i.id for i in self.indicators if i.binding}
+        blocking = {EvaluationStatus.NOT_ATTAINED, EvaluationStatus.NO_DATA}
+        blockers = [(r, i.id) for r in wanted for i in self.indicators
+                    if i.id in binding and statuses.get((r, i.id), EvaluationStatus.NO_DATA) in blocking]
+        sentences = self.evaluations(blockers)
+        gates = {}
+        for region_id in wanted:
+            items = []
+            for indicator in self.indicators:
+                pair = (region_id, indicator.id)
+                evaluation = sentences.get(pair) or _status_only(
+                    EvaluationStatus(statuses.get(pair, EvaluationStatus.NO_DATA)), self.year, indicator)
+                items.append(GateItem(indicator.code, indicator.name, bool(indicator.binding), evaluation))
+            gates[region_id] = certification_gate(items)
+        return gates
 
     def city_gate(self) -> CityGateResult:
         """The program region's gate next to its counties' goals (:func:`city_gate`) in the year."""
@@ -394,6 +506,23 @@ class ProgramAssessment:
                 counties[by_id[region_id].name] = CountyGoal(goal.get_title_sought_display(), goal.target_year,
                                                              self.region_gate(region_id))
         return city_gate(self.region_gate(self.program.region_id), counties, year=self.year)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A result stored in the cache with the data version it was computed from (:meth:`ProgramAssessment.snapshot`)."""
+
+    version: str
+    value: Any
+
+
+def _status_only(status: EvaluationStatus, year: int, indicator: Indicator) -> Evaluation:
+    """A non-blocking gate item's evaluation as the bulk grid gives it: the status, which is all the gate reads."""
+    return Evaluation(status=status, year=year, indicator_name=indicator.name, target_text="", form="bulk",
+                      unit=indicator.unit, reason="", explanation="")
 
 
 def _unresolvable(year: int, name: str, unit: str, text: str) -> Evaluation:
@@ -448,8 +577,11 @@ def coverage_frame(frames: Frames, years: list[int]) -> pl.DataFrame:
                    .drop("_error"))
     applicable = targets.filter(pl.col("applicable")).select(KEYS)
     per_region = applicable.group_by("region_id").agg(pl.len().cast(pl.Int64).alias("applicable"))
-    observed = (pl.concat([frames.values.select([*KEYS, "year"]), frames.statuses.select([*KEYS, "year"])])
-                .unique().join(applicable, on=KEYS, how="semi"))
+    # values and statuses each hold one row per pair and year; a status is counted only where that year has no
+    # number (a revision may carry both), which avoids a unique() over every approved row
+    keyed = [*KEYS, "year"]
+    statuses_only = frames.statuses.select(keyed).join(frames.values.select(keyed), on=keyed, how="anti")
+    observed = pl.concat([frames.values.select(keyed), statuses_only]).join(applicable, on=KEYS, how="semi")
     approved = observed.group_by(["region_id", "year"]).agg(pl.len().cast(pl.Int64).alias("approved"))
     grid = per_region.join(pl.DataFrame({"year": pl.Series(years, dtype=pl.Int64)}), how="cross")
     return (grid.join(approved, on=["region_id", "year"], how="left")
@@ -483,7 +615,7 @@ class Loaded:
     indicators: list[Indicator]
     goals: dict[int, RegionGoal]
     deadlines: dict[int, int]
-    resolved: dict[tuple[int, int], ResolvedTarget]
+    resolved: ResolvedTable
     frames: Frames
 
 
@@ -543,11 +675,11 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     regions = program_regions(program)
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     goals = program_goals(program)
-    key = None
+    key = version = None
     payload = None
     if use_cache:
-        key = (f"assessment:{_fingerprint(program, regions, indicators, goals)}:{data_version(program)}"
-               f":{today}:{year}")
+        version = data_version(program)
+        key = f"assessment:{program.id}:{_fingerprint(program, regions, indicators, goals)}:{version}:{today}:{year}"
         payload = cache.get(key)
     if payload is None:
         loaded = _load(program, regions, indicators, goals)
@@ -559,7 +691,8 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
                              indicators=indicators, resolved=resolved, goals=goals,
                              deadlines=region_deadlines(program, regions, goals), frames=frames,
                              grid=computed.grid, reach=computed.reach, gates=computed.gates,
-                             coverage=computed.coverage, default_year=computed.default_year)
+                             coverage=computed.coverage, default_year=computed.default_year, key=key,
+                             version=version)
 
 
 __all__ = [
@@ -567,6 +700,8 @@ __all__ = [
     "Frames",
     "Loaded",
     "ProgramAssessment",
+    "ResolvedTable",
+    "Snapshot",
     "compute",
     "coverage_frame",
     "default_year",

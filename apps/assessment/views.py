@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.downloads import xlsx_response
@@ -45,11 +46,16 @@ def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The heat map of every visible region × indicator (drawn from data) above the table, one page of regions."""
     scope = access_assessment(request.user, program_id)
     assessment = program_assessment(scope.program, year=year_param(request))
-    data = dashboards.matrix(assessment, scope, only=request.GET.get("only", "all"),
-                             sort=request.GET.get("sort", "order"))
-    return render(request, "assessment/matrix.html", {"program": scope.program, "data": data})
+    only, sort = request.GET.get("only", "all"), request.GET.get("sort", "order")
+    data = dashboards.matrix(assessment, scope, only=only, sort=sort, page=query_int(request, "page", low=1) or 1)
+    detail = reverse("assessment_indicator", args=[scope.program.id, 1]).removesuffix("1/")
+    heat = dashboards.matrix_heat(assessment, scope, only=only, sort=sort,
+                                  detail_url=f"{detail}{{indicator}}/?region={{region}}&year={data.year}")
+    return render(request, "assessment/matrix.html", {"program": scope.program, "data": data, "detail": detail,
+                                                      "heat": heat.as_json()})
 
 
 @page

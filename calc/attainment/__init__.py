@@ -5,7 +5,15 @@ engine (:func:`evaluate_frame`, :func:`reachability_frame`) computes the same re
 tables. The rules are stated in ``docs/attainment.md``.
 """
 
-from calc.attainment.bulk import MAX_SCALED, MAX_SPAN, evaluate_frame, reachability_frame
+from calc.attainment.bulk import (
+    MAX_SCALED,
+    MAX_SPAN,
+    evaluate_frame,
+    evaluate_prepared,
+    prepare_frames,
+    reachability_frame,
+    reachability_prepared,
+)
 from calc.attainment.evaluation import (
     DIRECTIONS,
     QUALITATIVE_STATUSES,
@@ -86,6 +94,7 @@ __all__ = [
     "decisive_part",
     "evaluate",
     "evaluate_frame",
+    "evaluate_prepared",
     "fmt_difference",
     "fmt_number",
     "fmt_quantity",
@@ -94,7 +103,9 @@ __all__ = [
     "pace_details",
     "pace_summary",
     "reachability",
+    "prepare_frames",
     "reachability_frame",
+    "reachability_prepared",
     "round_ratio",
     "target_line",
     "trend_bound",

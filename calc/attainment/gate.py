@@ -92,6 +92,47 @@ class GateResult:
         """The outcome in Chinese."""
         return "约束性指标全部达标" if self.passed else "约束性指标未全部达标"
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled with ``counts`` as a plain dict (a mapping proxy cannot be pickled), read-only again on load."""
+        return (
+            _gate_result,
+            (
+                self.passed,
+                self.blockers,
+                self.binding_applicable,
+                self.binding_attained,
+                self.reference_applicable,
+                self.reference_attained,
+                self.reference_share,
+                dict(self.counts),
+                self.explanation,
+            ),
+        )
+
+
+def _gate_result(
+    passed: bool,
+    blockers: tuple[Blocker, ...],
+    binding_applicable: int,
+    binding_attained: int,
+    reference_applicable: int,
+    reference_attained: int,
+    reference_share: Decimal | None,
+    counts: dict[str, int],
+    explanation: str,
+) -> GateResult:
+    return GateResult(
+        passed,
+        blockers,
+        binding_applicable,
+        binding_attained,
+        reference_applicable,
+        reference_attained,
+        reference_share,
+        MappingProxyType(counts),
+        explanation,
+    )
+
 
 def certification_gate(items: Iterable[GateItem | tuple[str, str, bool, Evaluation]]) -> GateResult:
     """Check that every applicable binding indicator is attained.

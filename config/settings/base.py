@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.staging",
     "apps.publication",
     "apps.demo",
+    "apps.ops",
 ]
 
 MIDDLEWARE = [

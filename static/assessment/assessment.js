@@ -101,8 +101,57 @@
     });
   }
 
+  // The matrix as a heat map: one cell per region × indicator, drawn and explained from the page's JSON
+  // (apps/assessment/dashboards.py matrix_heat); many regions scroll inside the chart (a slider on the rows).
+  var HEAT = { a: 0, n: 1, d: 2, x: 3 };
+  var HEAT_COLORS = [COLORS.attained, COLORS.not_attained, COLORS.no_data, COLORS.not_applicable];
+  function slots(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (m, key) { return key in values ? values[key] : m; });
+  }
+  function matrix(data) {
+    var chart = init("chart-matrix");
+    if (!chart) return;
+    var cells = [];
+    data.statuses.forEach(function (row, r) {
+      for (var i = 0; i < row.length; i++) cells.push([i, r, HEAT[row.charAt(i)]]);
+    });
+    function tooltip(p) {
+      var i = p.value[0], r = p.value[1], code = data.statuses[r].charAt(i), t = data.text;
+      var text = slots(t.cell, { region: data.regions[r], number: "", name: data.names[i], status: data.labels[code] });
+      var target = data.target_texts[data.targets[r][i]];
+      if (code === "x") return target ? text + slots(t.reason, { reason: target }) : text;
+      text += slots(t.target, { target: target });
+      var value = data.values[r][i], gap = data.gaps[r][i], mark = data.marks[r].charAt(i);
+      if (value !== null) text += slots(t.value, { year: data.year, value: value, unit: data.units[i] });
+      if (gap !== null) text += slots(t.gap, { gap: gap });
+      if (mark !== " ") text += slots(t.reach, { reach: data.reach_labels[mark] });
+      return echarts.format.encodeHTML(text);
+    }
+    var many = data.regions.length > 30;
+    chart.setOption({
+      animation: false,
+      tooltip: { formatter: tooltip, confine: true },
+      grid: { left: 90, right: many ? 40 : 10, top: 10, bottom: 90 },
+      xAxis: { type: "category", data: data.indicators, axisLabel: { interval: 0, rotate: 60, fontSize: 10 } },
+      yAxis: { type: "category", data: data.regions, inverse: true, axisLabel: { fontSize: 11 } },
+      dataZoom: many ? [{ type: "slider", yAxisIndex: 0, right: 5, width: 16, startValue: 0, endValue: 29 },
+                        { type: "inside", yAxisIndex: 0 }] : [],
+      visualMap: { type: "piecewise", show: false, dimension: 2,
+                   pieces: HEAT_COLORS.map(function (c, k) { return { value: k, color: c }; }) },
+      series: [{ type: "heatmap", data: cells, itemStyle: { borderColor: "#fff", borderWidth: 1 },
+                 label: { show: true, fontSize: 10, color: "#fff",
+                          formatter: function (p) { var m = data.marks[p.value[1]].charAt(p.value[0]); return m === " " ? "" : m; } } }]
+    });
+    chart.on("click", function (p) {
+      window.location.href = data.detail_url.replace("{indicator}", data.indicator_ids[p.value[0]])
+        .replace("{region}", data.region_ids[p.value[1]]);
+    });
+  }
+
   function draw() {
     if (typeof echarts === "undefined") return;
+    var m = json("matrix-data");
+    if (m) matrix(m);
     var c = json("cockpit-data");
     if (c) cockpit(c);
     var i = json("indicator-data");

@@ -18,7 +18,7 @@ PACKAGES = ("calc", "docimport", "docgen", "apps", "config")
 APP_ORDER = (
     "core", "audit", "jobs", "staging", "accounts", "geo", "indicators", "review", "evidence", "programs", "setup",
     "reporting", "tasks", "planimport", "monitoring", "surveys", "assessment", "province", "scoring", "publication",
-    "reports", "demo",
+    "reports", "demo", "ops",
 )
 
 #: Packages that a floor may not import (beyond the apps rules below).

@@ -31,7 +31,22 @@ Frames (column names are fixed; ``region_id`` and ``indicator_id`` may be of any
     ``region_id, indicator_id, year, status`` (``achieved``/``in_progress``/``not_started``).
 """
 
-from calc.attainment.bulk.engine import evaluate_frame, reachability_frame
-from calc.attainment.bulk.inputs import MAX_SCALED, MAX_SPAN
+from calc.attainment.bulk.engine import (
+    evaluate_frame,
+    evaluate_prepared,
+    prepare_frames,
+    reachability_frame,
+    reachability_prepared,
+)
+from calc.attainment.bulk.inputs import MAX_SCALED, MAX_SPAN, Prepared
 
-__all__ = ["MAX_SCALED", "MAX_SPAN", "evaluate_frame", "reachability_frame"]
+__all__ = [
+    "MAX_SCALED",
+    "MAX_SPAN",
+    "Prepared",
+    "evaluate_frame",
+    "evaluate_prepared",
+    "prepare_frames",
+    "reachability_frame",
+    "reachability_prepared",
+]

@@ -26,7 +26,16 @@ from calc.attainment.exact import PLACES
 from calc.attainment.reachability import ACCELERATE_RATIO, MIN_POINTS, ON_TRACK_RATIO
 from calc.attainment.statuses import ReachabilityStatus
 
-__all__ = ["EVALUATION_COLUMNS", "REACHABILITY_COLUMNS", "evaluate_frame", "reachability_frame"]
+__all__ = [
+    "EVALUATION_COLUMNS",
+    "REACHABILITY_COLUMNS",
+    "Prepared",
+    "evaluate_frame",
+    "evaluate_prepared",
+    "prepare_frames",
+    "reachability_frame",
+    "reachability_prepared",
+]
 
 #: Columns of :func:`evaluate_frame`'s result, after ``region_id`` and ``indicator_id``.
 EVALUATION_COLUMNS = ("year", "status", "value", "comparison", "bound", "gap_abs", "gap_rel")
@@ -129,13 +138,38 @@ def evaluate_frame(
         :func:`~calc.attainment.evaluation.evaluate`'s result (:func:`not_applicable`'s when the row is
         not applicable).
     """
-    prepared = prepare(values, targets, assigned, statuses, stable_tolerance)
+    return evaluate_prepared(prepare(values, targets, assigned, statuses, stable_tolerance), years=years)
+
+
+def prepare_frames(
+    values: pl.DataFrame,
+    targets: pl.DataFrame,
+    *,
+    assigned: pl.DataFrame | None = None,
+    statuses: pl.DataFrame | None = None,
+    stable_tolerance: Decimal = STABLE_TOLERANCE,
+) -> Prepared:
+    """Check and key the input frames once, for :func:`evaluate_prepared` and :func:`reachability_prepared`.
+
+    Evaluating every year and the reachability of the same program from one preparation saves the second
+    parse, join and scaling of every value (about a sixth of the work at 3,000 regions × 40 × 10 years).
+    """
+    return prepare(values, targets, assigned, statuses, stable_tolerance)
+
+
+def evaluate_prepared(prepared: Prepared, *, years: Iterable[int] | None = None) -> pl.DataFrame:
+    """:func:`evaluate_frame` on frames already prepared by :func:`prepare_frames`."""
     year_list = _year_list(prepared, years)
     table = prepared.targets
     size, count = table.height, len(year_list)
     scale = prepared.scale
     decimal_k = pl.Decimal(38, scale)
-    empty: dict[str, DType] = {"year": pl.Int64, "status": pl.String, "value": decimal_k, "comparison": pl.String}
+    empty: dict[str, DType] = {
+        "year": pl.Int64,
+        "status": pl.String,
+        "value": decimal_k,
+        "comparison": pl.String,
+    }
     empty |= {"bound": decimal_k, "gap_abs": decimal_k, "gap_rel": pl.Decimal(38, PLACES)}
     if size == 0 or count == 0:
         return prepared.keys.clear().hstack(pl.DataFrame(schema=empty))
@@ -231,11 +265,28 @@ def reachability_frame(
         years. Each column equals the same field of the scalar result (``evaluation_status`` is
         ``evaluation.status``).
     """
+    return reachability_prepared(
+        prepare(values, targets, assigned, statuses, stable_tolerance),
+        current_year=current_year,
+        on_track_ratio=on_track_ratio,
+        accelerate_ratio=accelerate_ratio,
+        with_projection=with_projection,
+    )
+
+
+def reachability_prepared(
+    prepared: Prepared,
+    *,
+    current_year: int,
+    on_track_ratio: Decimal = ON_TRACK_RATIO,
+    accelerate_ratio: Decimal = ACCELERATE_RATIO,
+    with_projection: bool = True,
+) -> pl.DataFrame:
+    """:func:`reachability_frame` on frames already prepared by :func:`prepare_frames`."""
     on_num, on_den = _ratio_parts(on_track_ratio, "on_track_ratio")
     acc_num, acc_den = _ratio_parts(accelerate_ratio, "accelerate_ratio")
     if accelerate_ratio > on_track_ratio:
         raise ValueError("need 0 ≤ accelerate_ratio ≤ on_track_ratio")
-    prepared = prepare(values, targets, assigned, statuses, stable_tolerance)
     scale = prepared.scale
     unit = pl.lit(10**scale, dtype=I128)
 
