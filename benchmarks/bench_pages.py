@@ -104,11 +104,18 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         print(f"{name:10s} warm {seconds:7.3f} s ({seconds / tasks:6.1f}×)  cold {cold_seconds:7.3f} s "
               f"({cold_seconds / tasks:6.1f}×)  {size / 1024:8.1f} KB")
     print(f"task list  warm {tasks:7.3f} s")
+    from django.core.cache import cache
+
+    stored = getattr(cache, "_cache", {})  # the local memory cache: key → pickled bytes
+    cache_kb = round(max((len(v) for k, v in stored.items() if ":assessment:" in k and not k.endswith(":gates") and ":heat:" not in k),
+                         default=0) / 1024, 1)
+    print(f"largest cached assessment entry {cache_kb} KB")
     clean_up(scratch, media)
     result = {
         "cockpit_warm_ratio": figures["cockpit"]["warm_ratio"], "cockpit_cold_ratio": figures["cockpit"]["cold_ratio"],
         "matrix_warm_ratio": figures["matrix"]["warm_ratio"], "matrix_kb": figures["matrix"]["kb"],
         "benchmark": "bench_pages", **sizes, "task_list_seconds": round(tasks, 4), "pages": figures,
+        "cache_kb": cache_kb,
         "load_average": round(os.getloadavg()[0], 1),
         "goals": {"warm_ratio": GOAL_WARM, "cold_ratio": GOAL_COLD, "matrix_kb": GOAL_MATRIX_KB},
     }
