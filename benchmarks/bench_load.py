@@ -3,9 +3,9 @@
 The database is created for the run and the demo loaded into it (``manage.py load_demo``, not timed):
 PostgreSQL by default (``ECOCIV_BENCH_DATABASE_URL``, else ``postgres://postgres@127.0.0.1:5432/bench_load``,
 dropped and created afresh), or the embedded default with ``--sqlite`` (a scratch SQLite file in WAL mode with its
-busy timeout, config/settings/base.py). Then gunicorn (``config/gunicorn.conf.py``, ``--workers`` 2, production
-settings with the example values of ``make prod-check`` but plain HTTP) serves it while ``--clients`` threads, each
-logged in through the login form, loop for ``--seconds``:
+busy timeout, config/settings/base.py). Then gunicorn (``config/gunicorn.conf.py``, ``--workers`` 2, the settings
+``config.settings.dev`` with debug off: the production settings insist on HTTPS) serves it while ``--clients``
+threads, each logged in through the login form, loop for ``--seconds``:
 
 * readers (most clients): the cockpit, the matrix, the task list, the round page, the values queue and the
   province cockpit (``/province/<id>/``, when that page exists in this tree; else skipped);
@@ -201,8 +201,9 @@ def p95(values: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
-    scratch = Path(tempfile.mkdtemp(prefix="ecociv-load-"))
+def database(args: argparse.Namespace, scratch: Path) -> dict[str, str]:
+    """The environment of the run: a fresh database (PostgreSQL dropped and created, or a scratch SQLite file)."""
+    scratch.mkdir(exist_ok=True)
     env = {**os.environ, "ECOCIV_MEDIA_ROOT": str(scratch / "media"), "ECOCIV_VAR_DIR": str(scratch / "var"),
            "ECOCIV_DEBUG": "false", "ECOCIV_JOB_BACKEND": "thread"}
     if args.sqlite:
@@ -217,7 +218,42 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         env.pop(key, None)
     if args.redis:
         env["ECOCIV_CACHE_URL"] = args.redis
-    os.environ.update(env)
+    return env
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}{TRIVIAL}", timeout=2).read()
+            return
+        except (urllib.error.URLError, OSError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.3)
+
+
+def clients(base: str, plan: dict[str, object], events: list[tuple[str, float, str | None]],
+            lock: threading.Lock, stop: threading.Event) -> list[threading.Thread]:
+    """Every client's thread, its sessions logged in already."""
+    def session(username: str) -> Session:
+        s = Session(base, events, lock)
+        s.login(username)
+        return s
+
+    threads = [threading.Thread(target=reader, args=(session(name), plan, stop))
+               for name in plan["readers"]]  # type: ignore[attr-defined]
+    threads += [threading.Thread(target=value_writer, args=(session(job["county"]), session(job["office"]), plan,
+                                                            job, stop))
+                for job in plan["values"]]  # type: ignore[attr-defined]
+    threads += [threading.Thread(target=task_writer, args=(session(job["reporter"]), plan, job, stop))
+                for job in plan["tasks"]]  # type: ignore[attr-defined]
+    return threads
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    scratch = Path(tempfile.mkdtemp(prefix="ecociv-load-"))
+    os.environ.update(database(args, scratch))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     t0 = time.perf_counter()
     plan = prepare(args.clients)
@@ -230,34 +266,13 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi",
          "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
         cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
-        stdout=subprocess.DEVNULL, stderr=open(scratch / "gunicorn.log", "wb"))  # noqa: SIM115
+        stdout=subprocess.DEVNULL, stderr=(scratch / "gunicorn.log").open("wb"))
     base = f"http://127.0.0.1:{port}"
     events: list[tuple[str, float, str | None]] = []
     lock, stop = threading.Lock(), threading.Event()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}{TRIVIAL}", timeout=2).read()
-                break
-            except (urllib.error.URLError, OSError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.3)
-        threads = []
-
-        def session(username: str) -> Session:
-            s = Session(base, events, lock)
-            s.login(username)
-            return s
-
-        for name in plan["readers"]:  # type: ignore[attr-defined]
-            threads.append(threading.Thread(target=reader, args=(session(name), plan, stop)))
-        for job in plan["values"]:  # type: ignore[attr-defined]
-            threads.append(threading.Thread(target=value_writer, args=(session(job["county"]),
-                                                                       session(job["office"]), plan, job, stop)))
-        for job in plan["tasks"]:  # type: ignore[attr-defined]
-            threads.append(threading.Thread(target=task_writer, args=(session(job["reporter"]), plan, job, stop)))
+        wait_until_up(base, server)
+        threads = clients(base, plan, events, lock, stop)
         with lock:
             events.clear()  # the logins are not part of the run
         for thread in threads:

@@ -349,20 +349,34 @@ def timeline(program: Program, today: dt.date) -> Timeline:
     return Timeline(phases=rows, today=today, years=years, today_left=left(today) if start <= today <= end else None)
 
 
+def focus_figures(assessment: ProgramAssessment, focus: int
+                  ) -> tuple[Gate, CityGate | None, WeakSpots, tuple[Sparkline, ...]]:
+    """The cockpit's figures of its region, which only the data decides: the gate, the counties' goals (for the
+    program's region), the weak spots and the key indicators' series. A snapshot per data version, region and
+    language (the labels are in the interface language), so a warm cockpit computes none of them."""
+    def build() -> tuple[Gate, CityGate | None, WeakSpots, tuple[Sparkline, ...]]:
+        return (region_gate_data(assessment, focus),
+                None if focus != assessment.program.region_id else city_gate_data(assessment),
+                weak_spots(assessment, focus), sparklines(assessment, focus))
+
+    return assessment.snapshot(f"cockpit:{focus}:{get_language()}", build)
+
+
 def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> Cockpit:
     focus = scope.focus_id
     regions = region_counts(assessment, scope)
+    gate, city, weak, series = focus_figures(assessment, focus)
     return Cockpit(
         year=assessment.year,
         years=tuple(assessment.years),
         coverage=coverage_info(assessment, scope.region_ids),
         focus=next(r for r in regions if r.region_id == focus),
         regions=regions,
-        gate=region_gate_data(assessment, focus),
-        city_gate=None if focus != assessment.program.region_id else city_gate_data(assessment),
-        weak=weak_spots(assessment, focus),
-        sparklines=sparklines(assessment, focus),
-        timeline=timeline(assessment.program, today),
+        gate=gate,
+        city_gate=city,
+        weak=weak,
+        sparklines=series,
+        timeline=timeline(assessment.program, today),  # the program's phases: not part of the data version
         status_labels={s: status_label(s) for s in STATUS_TEXT},
     )
 

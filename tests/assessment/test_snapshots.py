@@ -13,8 +13,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.models import Role
 from apps.assessment import dashboards
-from apps.assessment.selectors import ProgramAssessment, Snapshot, data_version, program_assessment
+from apps.assessment.selectors import Packed, ProgramAssessment, Snapshot, data_version, program_assessment
+from calc.attainment import GateItem, certification_gate
+from tests.conftest import make_user
 
 from .conftest import approve, assign
 from .test_query_counts import grow
@@ -72,8 +75,6 @@ def test_a_stored_snapshot_of_another_version_is_not_used(assess, monkeypatch):
 def test_gates_from_the_snapshot_equal_the_scalar_gates(assess):
     """Blockers evaluated one by one, the rest read from the bulk grid: the same GateResult as all scalar."""
     a = program_assessment(assess.program, year=2024, today=TODAY, use_cache=False)
-    from calc.attainment import GateItem, certification_gate
-
     for region in a.regions:
         scalar = a.scalar([(region.id, i.id) for i in a.indicators])
         expected = certification_gate([GateItem(i.code, i.name, bool(i.binding), scalar[(region.id, i.id)][0])
@@ -115,9 +116,6 @@ def test_the_matrix_pages_its_table_and_draws_every_region_in_the_heat_map(asses
 
 
 def test_a_county_office_sees_only_its_county_in_the_heat_map(assess, client_for):
-    from tests.conftest import make_user
-    from apps.accounts.models import Role
-
     county = assess.world.counties["hill"]
     user = make_user("heat-county", Role.COUNTY_OFFICE, region=county)
     content = client_for(user).get(f"/programs/{assess.program.id}/assessment/matrix/").content.decode()
@@ -143,3 +141,17 @@ def test_matrix_pages_keep_their_query_count_as_regions_grow(assess, client_for,
     small = [count(u, c) for u in urls for c in (True, False)]
     grow(assess, 12)
     assert small == [count(u, c) for u in urls for c in (True, False)]
+
+
+def test_the_cached_entry_is_compressed_and_reads_back_the_same_frames(assess):
+    fresh = program_assessment(assess.program, year=2024, today=TODAY)
+    stored = cache.get(fresh.key)
+    assert isinstance(stored, Packed) and all(isinstance(b, bytes) for b in (*stored.frames, *stored.computed))
+    cached = program_assessment(assess.program, year=2024, today=TODAY)
+    for name in ("grid", "reach", "gates", "coverage"):
+        assert getattr(cached, name).equals(getattr(fresh, name)), name
+        assert getattr(cached, name).schema == getattr(fresh, name).schema, name
+    for name in ("values", "statuses", "assigned", "targets"):
+        assert getattr(cached.frames, name).equals(getattr(fresh.frames, name)), name
+    assert cached.frames.errors == fresh.frames.errors and cached.resolved == fresh.resolved
+    assert (cached.years, cached.year, cached.default_year) == (fresh.years, fresh.year, fresh.default_year)
