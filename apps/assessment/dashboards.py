@@ -442,28 +442,31 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
         page = min(max(page, 1), pages)
         regions = regions[(page - 1) * MATRIX_PAGE_ROWS:page * MATRIX_PAGE_ROWS]
     cells = assessment.status_map(region_ids=[r.id for r in regions] if page is not None else None)
+    words = matrix_words()  # translated once, not once per cell
+    labels = {s: status_label(s) for s in STATUS_TEXT}
+    states: dict[tuple[str, str | None], CellState] = {}
     rows = []
     for region in regions:
         row = []
         for indicator in indicators:
             cell = cells[(region.id, indicator.id)]
-            found = assessment.resolved[(region.id, indicator.id)]
+            found = assessment.resolved.shared((region.id, indicator.id))  # its target, text and reason
             status = cell["status"]
-            state = cell_state(status, cell["reach_status"])
-            title = gettext("%(region)s · %(number)s %(name)s：%(status)s") % {
-                "region": region.name, "number": indicator.number_label, "name": indicator.full_name,
-                "status": status_label(status)}
+            key = (status, cell["reach_status"])
+            state = states.get(key) or states.setdefault(key, cell_state(*key))
+            title = words.cell % {"region": region.name, "number": indicator.number_label,
+                                  "name": indicator.full_name, "status": labels[status]}
             if status != S.NOT_APPLICABLE:
-                title += gettext("；目标%(target)s") % {"target": found.text}
+                title += words.target % {"target": found.text}
                 if cell["value"] is not None:
-                    title += gettext("；%(year)s年%(value)s%(unit)s") % {
-                        "year": assessment.year, "value": fmt_number(cell["value"]), "unit": indicator.unit}
+                    title += words.value % {"year": assessment.year, "value": fmt_number(cell["value"]),
+                                            "unit": indicator.unit}
                 if cell["gap_abs"] is not None and status == S.NOT_ATTAINED:
-                    title += gettext("，差%(gap)s") % {"gap": fmt_number(cell["gap_abs"])}
+                    title += words.gap % {"gap": fmt_number(cell["gap_abs"])}
                 if state.reach:
-                    title += gettext("；%(reach)s") % {"reach": state.reach_label}
+                    title += words.reach % {"reach": state.reach_label}
             elif found.reason:
-                title += gettext("（%(reason)s）") % {"reason": found.reason}
+                title += words.reason % {"reason": found.reason}
             row.append(MatrixCell(region_id=region.id, indicator_id=indicator.id, status=S(status),
                                   reach_status=state.reach, value=cell["value"], gap_abs=cell["gap_abs"],
                                   gap_rel=cell["gap_rel"], target=found.text, title=title))
@@ -477,6 +480,14 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
                   coverage=coverage_info(assessment, scope.region_ids),
                   status_labels={s: status_label(s) for s in STATUS_TEXT},
                   page=page or 1, pages=pages if page is not None else 1, region_total=total)
+
+
+def matrix_words() -> MatrixHeatText:
+    """The words of a matrix cell's title, in the interface language: the table's titles and the heat map's
+    tooltips (put together in the browser) say the same."""
+    return MatrixHeatText(cell=gettext("%(region)s · %(number)s %(name)s：%(status)s"),
+                          target=gettext("；目标%(target)s"), value=gettext("；%(year)s年%(value)s%(unit)s"),
+                          gap=gettext("，差%(gap)s"), reach=gettext("；%(reach)s"), reason=gettext("（%(reason)s）"))
 
 
 #: Regions per page of the matrix's table (the heat map above it draws every region).
@@ -535,10 +546,7 @@ def _matrix_heat(assessment: ProgramAssessment, scope: Scope, only: str, sort: s
         targets=tuple(targets), target_texts=tuple(texts),
         labels={code: status_label(status) for status, code in STATUS_CODE.items()},
         reach_labels={mark: reach_label(status) for status, mark in REACH_MARK.items()},
-        text=MatrixHeatText(cell=gettext("%(region)s · %(number)s %(name)s：%(status)s"),
-                            target=gettext("；目标%(target)s"), value=gettext("；%(year)s年%(value)s%(unit)s"),
-                            gap=gettext("，差%(gap)s"), reach=gettext("；%(reach)s"),
-                            reason=gettext("（%(reason)s）")),
+        text=matrix_words(),
         detail_url="",
     )
 
