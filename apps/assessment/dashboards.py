@@ -604,7 +604,7 @@ def indicator_detail(assessment: ProgramAssessment, scope: Scope, indicator: Ind
                                          round_id=found_value.round_id,
                                          round_name=found_value.round.name if found_value.round else "")
     per_region = []
-    cells = assessment.status_map()
+    cells = assessment.status_map(indicator_ids=[indicator.id])
     for region in scope.visible(assessment.regions):
         cell = cells[(region.id, indicator.id)]
         shown = cell_state(cell["status"], cell["reach_status"])

@@ -381,13 +381,16 @@ class ProgramAssessment:
     def year_grid(self) -> pl.DataFrame:
         return self.grid.filter(pl.col("year") == self.year)
 
-    def status_map(self, region_ids: Iterable[int] | None = None) -> dict[tuple[int, int], dict]:
+    def status_map(self, region_ids: Iterable[int] | None = None, indicator_ids: Iterable[int] | None = None
+                   ) -> dict[tuple[int, int], dict]:
         """(region id, indicator id) → evaluation row of the year (with reachability status), of the given regions
-        (all when None)."""
+        and indicators (all when None)."""
         reach = self.reach.select([*KEYS, pl.col("status").alias("reach_status")])
         grid = self.year_grid()
         if region_ids is not None:
             grid = grid.filter(pl.col("region_id").is_in(list(region_ids)))
+        if indicator_ids is not None:
+            grid = grid.filter(pl.col("indicator_id").is_in(list(indicator_ids)))
         rows = grid.join(reach, on=KEYS, how="left", maintain_order="left")
         return {(r["region_id"], r["indicator_id"]): r for r in rows.iter_rows(named=True)}
 
