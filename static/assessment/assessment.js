@@ -119,7 +119,8 @@
       var i = p.value[0], r = p.value[1], code = data.statuses[r].charAt(i), t = data.text;
       var text = slots(t.cell, { region: data.regions[r], number: "", name: data.names[i], status: data.labels[code] });
       var target = data.target_texts[data.targets[r][i]];
-      if (code === "x") return target ? text + slots(t.reason, { reason: target }) : text;
+      text = text.replace(/ {2,}/g, " ");  // the number is part of the name here
+      if (code === "x") return echarts.format.encodeHTML(target ? text + slots(t.reason, { reason: target }) : text);
       text += slots(t.target, { target: target });
       var value = data.values[r][i], gap = data.gaps[r][i], mark = data.marks[r].charAt(i);
       if (value !== null) text += slots(t.value, { year: data.year, value: value, unit: data.units[i] });

@@ -34,6 +34,9 @@ def test_cockpit_charts_and_matrix_cells(assess, browser_page):
     regions = page.locator("#matrix tbody tr").count()
     indicators = page.locator("#matrix thead th.ind").count()
     assert regions == 5 and indicators > 40
+    page.wait_for_function("() => typeof echarts !== 'undefined'")
+    heat = {c["id"]: c for c in page.evaluate(CHARTS)}["chart-matrix"]  # the heat map: every region × indicator
+    assert heat["chart"] and heat["canvas"] and heat["points"] == regions * indicators, heat
     assert page.locator("#matrix tbody td a").count() == regions * indicators  # besides the 2 summary columns
     assert page.locator("#matrix tbody td.sum2").count() == regions
     assert page.locator("#matrix tbody td.not_applicable").count() > 0
