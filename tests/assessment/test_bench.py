@@ -24,3 +24,17 @@ def test_bench_evaluate_smoke(bench_database):
     assert last["regions"] == 4 and last["indicators"] == 10
     assert last["grid_rows"] == 4 * 10 * 3 and last["reach_rows"] > 0
     assert last["values"] > 0 and last["statuses"] > 0 and last["assigned"] > 0
+
+
+def test_bench_pages_smoke():
+    """bench_pages.py at a tiny size (its own scratch SQLite file): the last line's keys, the goals' names."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_pages.py"), "--regions", "3", "--indicators", "4",
+         "--years", "2", "--repeat", "1"],
+        capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    last = json.loads(result.stdout.strip().splitlines()[-1])
+    assert list(last)[:4] == ["cockpit_warm_ratio", "cockpit_cold_ratio", "matrix_warm_ratio", "matrix_kb"]
+    assert set(last["pages"]) == {"cockpit", "matrix", "indicator"} and last["regions"] == 3
