@@ -14,6 +14,7 @@ from . import schemas, services
 from .access import access_report_file, access_report_target, access_veto, readable_files
 from .exports import report_response
 from .models import ReportFile
+from .selectors import default_year
 from .self_assessment import VetoAnswer, veto_checklist
 
 router = Router(tags=["报告"])
@@ -50,9 +51,10 @@ def report_download(request: HttpRequest, program_id: int, report_id: int) -> Ht
 
 @router.get("/programs/{program_id}/veto-checklist", response=list[schemas.VetoAnswerOut],
             summary="否决事项自查：近三年每个否决事项的最新填写")
-def veto_list(request: HttpRequest, program_id: int, year: int) -> list[VetoAnswer]:
+def veto_list(request: HttpRequest, program_id: int, year: int | None = None) -> list[VetoAnswer]:
+    """The checklist of a year (default: last year, as the page opens)."""
     program = access_veto(request.user, program_id)
-    return list(veto_checklist(program, year))
+    return list(veto_checklist(program, year or default_year(program)))
 
 
 @router.post("/programs/{program_id}/veto-checklist", response={201: schemas.VetoEntryOut},

@@ -53,6 +53,12 @@ from .models import ReportKind
 REPORT_FORMAT = "2"
 
 
+def default_year(program: Program) -> int:
+    """Last year, within the program's years: reports and checklists are written early in the next year about the
+    one before."""
+    return min(max(timezone.localdate().year - 1, program.base_year), program.target_year)
+
+
 @dataclass(frozen=True)
 class ReportTarget:
     """What a report is about: the whole program (annual), a county or a lead unit (progress)."""

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,12 +18,8 @@ from .access import access_report_file, access_report_target, access_veto, gener
 from .exports import report_response
 from .forms import ReportForm, VetoForm
 from .models import ReportKind
+from .selectors import default_year
 from .self_assessment import veto_checklist, veto_years
-
-
-def _default_year(program) -> int:  # type: ignore[no-untyped-def]
-    """Last year: reports are written early in the next year about the one before."""
-    return min(max(timezone.localdate().year - 1, program.base_year), program.target_year)
 
 
 @page
@@ -33,7 +28,7 @@ def home(request: HttpRequest, program_id: int) -> HttpResponse:
     years = list(range(program.base_year, program.target_year + 1))
     context = {"program": program, "files": readable_files(request.user, program),
                "options": generate_options(request.user, program), "years": years,
-               "default_year": _default_year(program), "kinds": ReportKind}
+               "default_year": default_year(program), "kinds": ReportKind}
     return render(request, "reports/home.html", context)
 
 
@@ -74,7 +69,7 @@ def download(request: HttpRequest, program_id: int, report_id: int) -> HttpRespo
 @page
 def veto(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_veto(request.user, program_id)
-    year = query_int(request, "year") or _default_year(program)
+    year = query_int(request, "year") or default_year(program)
     context = {"program": program, "year": year, "answers": veto_checklist(program, year),
                "years": veto_years(year), "manage": can_manage_program(request.user, program),
                "year_options": list(range(program.base_year, program.target_year + 1))}

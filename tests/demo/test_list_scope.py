@@ -30,7 +30,7 @@ from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.access import can_report
 from apps.reporting.models import IndicatorValue, PeriodType
 from apps.reports.access import can_read_file
-from apps.reports.models import ReportFile
+from apps.reports.models import ReportFile, VetoEntry
 from apps.scoring.access import own_units, sees_ranking, visible_runs
 from apps.scoring.models import ScoreRun
 from apps.scoring.workflow import RunStatus
@@ -176,6 +176,9 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/programs/{program_id}/reports": lambda x: can_read_file(
         x.user, ReportFile.objects.select_related("program__region", "region", "department").get(
             pk=x.row["id"], program=x.program)),
+    # The veto checklist is the program's (office, leaders, inspectors); an answered row is an entry of the program.
+    "/api/programs/{program_id}/veto-checklist": lambda x: x.row["entry_id"] is None or VetoEntry.objects.filter(
+        pk=x.row["entry_id"], program=x.program).exists(),
 }
 
 #: Lists the demo leaves empty (their rule still runs on the roles that may open them).

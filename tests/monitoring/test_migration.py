@@ -15,11 +15,14 @@ from apps.monitoring.models import BatchStatus, ComputedResult, ImportBatch
 from apps.staging.models import StagedImport
 
 BEFORE = [("monitoring", "0002_base_values_interrupts"), ("staging", "0001_initial")]
-#: monitoring 0003, with staging and what points at it (value revisions) as they are now: the test reads and
-#: deletes staged imports through today's models
+#: monitoring 0003, with staging and every app whose models point at a staged import (value revisions, plan
+#: summaries, survey responses, ...) as they are now: the test reads and deletes staged imports through today's models
 _LEAVES = MigrationLoader(None, ignore_no_migrations=True).graph
+_POINTING = sorted({field.related_model._meta.app_label
+                    for field in StagedImport._meta.get_fields(include_hidden=True)
+                    if field.auto_created and not field.concrete} - {"monitoring", "staging"})
 AFTER = [("monitoring", "0003_batches_are_staged_imports"), *_LEAVES.leaf_nodes("staging"),
-         *_LEAVES.leaf_nodes("reporting")]
+         *(node for app in _POINTING for node in _LEAVES.leaf_nodes(app))]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> StateApps:
