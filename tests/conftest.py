@@ -178,10 +178,14 @@ def scratch_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def bench_database(scratch_dir: Path, django_db_setup: None) -> str:  # noqa: ARG001 - the template is made there
+def bench_database(scratch_dir: Path, db: None) -> str:  # noqa: ARG001 - the template is made with the test database
     """The URL of a benchmark's scratch SQLite file: a copy of the migrated test database where the suite keeps
     one (:func:`migrated_template`; the benchmark's own ``migrate`` then has nothing to apply), else a new file
-    the benchmark migrates."""
+    the benchmark migrates.
+
+    It asks for ``db``, not only ``django_db_setup``: pytest-django creates the test database only for the aliases
+    that the session's collected tests ask for (a ``django_db`` mark or the ``db`` fixture), so a benchmark smoke
+    test run alone would otherwise find no tables when ``load_frameworks`` runs."""
     path = scratch_dir / "bench.sqlite3"
     template = migrated_template()
     if template is not None and template.exists():
