@@ -18,8 +18,8 @@ from apps.demo.programs import DemoContext
 from apps.programs.selectors import program_indicators
 from apps.review.workflow import ReviewAction
 from apps.tasks import services
-from apps.tasks.models import ProjectCategory, ProjectStatus, Task, TaskMilestone
-from apps.tasks.supervision import notice_close, notice_respond, supervision_run
+from apps.tasks.models import NoticeLevel, ProjectCategory, ProjectStatus, Task, TaskMilestone
+from apps.tasks.supervision import notice_close, notice_issue, notice_respond, supervision_run
 from docimport.xlsx import sheet_row
 
 D = dt.date
@@ -276,6 +276,37 @@ def _replay_supervision(context: DemoContext, today: dt.date) -> None:
     supervision_run(program=program, today=today)
 
 
+#: Notices of 2024 and 2025, all closed, so that scoring those years has notice facts (count, 通报, overdue
+#: answers): (issued on, unit, matter, level, answered how many days after issue (None: never), who answers).
+PAST_NOTICES = [
+    (D(2024, 3, 12), "市生态环境局", "大气污染防治季度任务滞后", NoticeLevel.REMIND, 3, "reporter"),
+    (D(2024, 5, 20), "市住房和城乡建设局", "建筑工地扬尘管控不到位", NoticeLevel.URGE, 9, "reporter2"),
+    (D(2024, 7, 8), "青峰县人民政府", "黑臭水体整治进度滞后", NoticeLevel.CIRCULATE, 4, "county"),
+    (D(2024, 9, 2), "北塬县人民政府", "秸秆禁烧巡查不到位", NoticeLevel.REMIND, 12, "dual"),
+    (D(2024, 10, 15), "市水务局", "河长制巡河记录缺失", NoticeLevel.URGE, 2, "dual"),
+    (D(2024, 11, 6), "市交通运输局", "柴油货车抽检未按期完成", NoticeLevel.CIRCULATE, None, ""),
+    (D(2025, 2, 18), "市生态环境局", "重点排污单位自动监控数据缺失", NoticeLevel.REMIND, 2, "reporter"),
+    (D(2025, 4, 9), "青峰县人民政府", "饮用水水源地整治滞后", NoticeLevel.URGE, 8, "county"),
+    (D(2025, 6, 23), "北塬县人民政府", "生活垃圾分类覆盖率未达进度", NoticeLevel.REMIND, 4, "dual"),
+    (D(2025, 8, 4), "市住房和城乡建设局", "污水管网建设投资完成率偏低", NoticeLevel.CIRCULATE, 3, "reporter2"),
+    (D(2025, 9, 17), "市农业农村局", "化肥减量增效台账未报送", NoticeLevel.URGE, None, ""),
+]
+
+
+def _past_notices(context: DemoContext) -> None:
+    """Issue, answer (on time or late) and close the notices of 2024 and 2025, each on its business date."""
+    program, users, units = context.program, context.users, context.units
+    for issued, unit, title, level, answer_days, responder in PAST_NOTICES:
+        notice = notice_issue(program=program, department=units[unit], title=title, reason=f"{title}，请限期整改并答复。",
+                              actor=users["office"], level=level, today=issued)
+        closed = issued + dt.timedelta(days=(answer_days or 20) + 5)
+        if answer_days is not None:
+            notice_respond(notice=notice, actor=users[responder], today=issued + dt.timedelta(days=answer_days),
+                           text="已完成整改，整改材料已报送。")
+        notice_close(notice=notice, actor=users["office"], today=closed,
+                     text="整改完成，予以办结。" if answer_days is not None else "逾期未答复，记入考核后办结。")
+
+
 def build(context: DemoContext) -> None:
     program = context.program
     if program is None or Task.objects.filter(program=program).exists():
@@ -285,3 +316,4 @@ def build(context: DemoContext) -> None:
     _build_progress(context)
     _build_projects(context)
     _replay_supervision(context, today)
+    _past_notices(context)  # after the replay, which answers the reporter's first open notices

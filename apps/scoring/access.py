@@ -10,26 +10,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.core.errors import NotFoundError, PermissionDeniedError
-from apps.geo.models import DepartmentKind
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
 
-from .models import Scheme, ScoreRun, SubjectScore
+from .models import Objection, Scheme, ScoreRun, SubjectScore
+from .units import own_units
 from .workflow import OBJECTABLE, SUBJECT_VISIBLE, RunStatus
-
-
-def own_units(user: User, program: Program) -> set[int]:
-    """The units whose sheet the user answers for: its reporter units and its county offices' governments."""
-    units = {d.department.id for d in user.duties_as(Role.DEPARTMENT_REPORTER, program_id=program.id)
-             if d.department is not None}
-    counties = {d.region.id for d in user.duties_as(Role.COUNTY_OFFICE, program_id=program.id)
-                if d.region is not None}
-    if counties:
-        units |= set(program.region.departments.filter(kind=DepartmentKind.GOVERNMENT, governs_id__in=counties)
-                     .values_list("id", flat=True))
-    return units
 
 
 def access_scoring(user: User, program_id: int, *, manage: bool = False) -> Program:
@@ -97,3 +85,14 @@ def access_scheme(user: User, program_id: int, scheme_id: int, *, manage: bool =
     if scheme is None:
         raise NotFoundError("评分细则不存在。")
     return scheme
+
+
+def with_evidence_rights(user: User, program: Program, objections: list[Objection]) -> list[Objection]:
+    """Mark each objection with ``evidence_visible``: its evidence is the office's and the objector's only (the
+    rule of :meth:`Objection.evidence_can_view`, asked once for the list), so pages and the API link to it only
+    for them."""
+    manages = can_manage_program(user, program)
+    mine = set() if manages else own_units(user, program)
+    for objection in objections:
+        objection.evidence_visible = manages or objection.subject.department_id in mine  # type: ignore[attr-defined]
+    return objections

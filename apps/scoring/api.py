@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import File, Router
+from ninja.files import UploadedFile
 
 from apps.core.downloads import docx_response, xlsx_response
 from apps.core.errors import NotFoundError
+from apps.core.uploads import check_upload
+from apps.evidence.models import EVIDENCE_KINDS
 from apps.geo.models import Department
 
 from . import exports, selectors, services
@@ -23,6 +26,7 @@ from .access import (
     own_units,
     sees_ranking,
     visible_runs,
+    with_evidence_rights,
 )
 from .models import Objection, Scheme, ScoreRun
 from .schemas import (
@@ -119,7 +123,8 @@ def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int
         "department_id": subject.department_id, "name": subject.name, "group": subject.group, "total": subject.total,
         "base": subject.base, "bonus": subject.bonus, "deduction": subject.deduction, "grade": subject.grade,
         "vetoed": subject.vetoed, "rank": subject.rank if sees_ranking(request.user, run) else None,  # type: ignore[arg-type]
-        "items": list(selectors.sheet_items(subject)), "objections": list(selectors.objections(run, subject)),
+        "items": list(selectors.sheet_items(subject)),
+        "objections": with_evidence_rights(request.user, run.program, list(selectors.objections(run, subject))),  # type: ignore[arg-type]
     }
 
 
@@ -132,6 +137,19 @@ def objection_create(request: HttpRequest, program_id: int, run_id: int, departm
                                           actor=request.user)  # type: ignore[arg-type]
 
 
+@router.post(f"{BASE}/runs/{{run_id}}/objections/{{objection_id}}/evidence", response={201: ScoringObjectionOut},
+             summary="补充异议佐证材料（multipart：evidence 文件可多个）")
+def objection_evidence(request: HttpRequest, program_id: int, run_id: int, objection_id: int,
+                       evidence: File[list[UploadedFile]]) -> Any:
+    """提出异议的单位在异议期内、裁定前补充；生态办和该单位可下载。"""
+    run = access_run(request.user, program_id, run_id)
+    objection = _objection(run, objection_id)
+    access_sheet(request.user, program_id, run_id, objection.subject.department_id)
+    files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence]
+    return 201, services.objection_evidence_add(objection=objection, files=files,
+                                                actor=request.user)  # type: ignore[arg-type]
+
+
 @router.get(f"{BASE}/runs/{{run_id}}/objections", response=list[ScoringObjectionOut], summary="异议列表")
 def objection_list(request: HttpRequest, program_id: int, run_id: int) -> Any:
     """生态办看到全部异议；考核对象只看到本单位的。"""
@@ -139,7 +157,7 @@ def objection_list(request: HttpRequest, program_id: int, run_id: int) -> Any:
     rows = selectors.objections(run)
     if not sees_ranking(request.user, run):  # type: ignore[arg-type]
         rows = rows.filter(subject__department_id__in=own_units(request.user, run.program))  # type: ignore[arg-type]
-    return list(rows)
+    return with_evidence_rights(request.user, run.program, list(rows))  # type: ignore[arg-type]
 
 
 @router.post(f"{BASE}/runs/{{run_id}}/objections/{{objection_id}}/ruling", response=ScoringObjectionOut,
@@ -147,11 +165,15 @@ def objection_list(request: HttpRequest, program_id: int, run_id: int) -> Any:
 def objection_rule(request: HttpRequest, program_id: int, run_id: int, objection_id: int,
                    payload: ScoringRulingIn) -> Objection:
     run = access_run(request.user, program_id, run_id, manage=True)
+    return services.objection_rule(objection=_objection(run, objection_id), upheld=payload.upheld,
+                                   ruling=payload.ruling, points=payload.points, actor=request.user)  # type: ignore[arg-type]
+
+
+def _objection(run: ScoreRun, objection_id: int) -> Objection:
     objection = Objection.objects.filter(run=run, pk=objection_id).select_related("subject", "run").first()
     if objection is None:
         raise NotFoundError("异议不存在。")
-    return services.objection_rule(objection=objection, upheld=payload.upheld, ruling=payload.ruling,
-                                   points=payload.points, actor=request.user)  # type: ignore[arg-type]
+    return objection
 
 
 @router.put(f"{BASE}/facts", response=ScoringFactOut, summary="录入考核事实（系统中没有的数据）")

@@ -12,15 +12,16 @@ key                            what                                             
 ``tasks.support.on_time_rate`` late task
 ``milestones.on_time_rate``    % of its tasks' milestones due in the period done on time     —
 ``projects.investment_rate``   investment done ÷ planned in the period's year (%)            —
-``reporting.on_time_rate``     % of its values in rounds due in the period first submitted   —
-                               by the due date (county: its county's values; a department:
+``reporting.on_time_rate``     % of its values in rounds due in the period submitted and     —
+                               not flagged 逾期提交 (county: its county's values; a department:
                                the indicators it leads)
 ``reporting.return_rate``      % of those values returned at least once                      —
 ``evidence.complete_rate``     % of those values with at least one piece of evidence         —
 ``notices.count``              one row per supervision notice issued in the period           ``notice``
 ``notices.criticised``         one row per notice at level 通报                              ``notice``
-``notices.overdue_responses``  the number of notices answered after their due date (or not    —
-                               yet), 0 when none; ``notices.overdue`` one row per such notice ``notice``
+``notices.overdue_responses``  the number of notices first answered (the answer's business    —
+                               date) after their due date, or not yet, 0 when none;
+                               ``notices.overdue`` one row per such notice                   ``notice``
 (office facts)                 :class:`OfficeFact`: the office's entries, replacing the      ``office_fact``
                                system's value of the same key
 =============================  ============================================================  =====================
@@ -44,6 +45,8 @@ from decimal import Decimal
 import polars as pl
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.utils import timezone
 
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, DepartmentKind
@@ -224,22 +227,25 @@ def _reporting_facts(out: _Facts, program: Program, units: list[int], government
                                           department_id__in=[u for u in units if u not in governments])
     tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     county_rows = annotated.filter(region_id__in=list(unit_of_region)).values_list(
-        "region_id", "first_submitted_at", "round__due", "returned", "evidenced")
-    for region_id, submitted, due, returned, evidenced in county_rows:
-        _tally(tallies[unit_of_region[region_id]], submitted, due, returned, evidenced)
+        "region_id", "first_submitted_at", "submitted_late", "returned", "evidenced")
+    for region_id, submitted, late, returned, evidenced in county_rows:
+        _tally(tallies[unit_of_region[region_id]], submitted is not None and not late, returned, evidenced)
     lead_rows = annotated.filter(region=program.region, indicator__responsibilities__in=leads).values_list(
-        "indicator__responsibilities__department_id", "first_submitted_at", "round__due", "returned", "evidenced")
-    for unit, submitted, due, returned, evidenced in lead_rows:
-        _tally(tallies[unit], submitted, due, returned, evidenced)
+        "indicator__responsibilities__department_id", "first_submitted_at", "submitted_late", "returned",
+        "evidenced")
+    for unit, submitted, late, returned, evidenced in lead_rows:
+        _tally(tallies[unit], submitted is not None and not late, returned, evidenced)
     for unit, (total, on_time, returned_count, evidenced_count) in tallies.items():
         out.add(unit, "reporting.on_time_rate", rate(on_time, total))
         out.add(unit, "reporting.return_rate", rate(returned_count, total))
         out.add(unit, "evidence.complete_rate", rate(evidenced_count, total))
 
 
-def _tally(tally: list[int], submitted: dt.datetime | None, due: dt.date, returned: bool, evidenced: bool) -> None:
+def _tally(tally: list[int], on_time: bool, returned: bool, evidenced: bool) -> None:
+    """Count one value: on time (submitted, and its first submission not flagged 逾期提交 by reporting, which
+    judges it against the end of the due date in the site's time zone), returned, evidenced."""
     tally[0] += 1
-    tally[1] += submitted is not None and submitted.date() <= due
+    tally[1] += on_time
     tally[2] += bool(returned)
     tally[3] += bool(evidenced)
 
@@ -247,18 +253,23 @@ def _tally(tally: list[int], submitted: dt.datetime | None, due: dt.date, return
 def _notice_facts(out: _Facts, program: Program, units: list[int], start: dt.date, end: dt.date,
                   today: dt.date) -> None:
     notice_type = ContentType.objects.get_for_model(SupervisionNotice)
-    first_answer = (ReviewEvent.objects.filter(content_type=notice_type, object_id=OuterRef("pk"), action="respond")
-                    .values("object_id").annotate(at=Min("at")).values("at"))
+    answers = ReviewEvent.objects.filter(content_type=notice_type, object_id=OuterRef("pk"), action="respond")
+    # The answer's business date (the notice workflow records it as data.on), else the day it was recorded.
+    first_on = answers.values("object_id").annotate(on=Min(KT("data__on"))).values("on")
+    first_at = answers.values("object_id").annotate(at=Min("at")).values("at")
     rows = (SupervisionNotice.objects.filter(program=program, department_id__in=units, issued_on__range=(start, end))
-            .annotate(answered=first_answer).values_list("id", "department_id", "level", "response_due", "answered"))
+            .annotate(answered_on=first_on, answered_at=first_at)
+            .values_list("id", "department_id", "level", "response_due", "answered_on", "answered_at"))
     cutoff = min(today, end)
     overdue = dict.fromkeys(units, 0)
-    for notice_id, unit, level, due, answered in rows:
+    for notice_id, unit, level, due, answered_on, answered_at in rows:
         source = ("notice", notice_id)
         out.add(unit, "notices.count", 1, part=f"notice:{notice_id}", source=source)
         if level == NoticeLevel.CIRCULATE:
             out.add(unit, "notices.criticised", 1, part=f"notice:{notice_id}", source=source)
-        late = answered.date() > due if answered is not None else due < cutoff
+        answered = (dt.date.fromisoformat(answered_on) if answered_on
+                    else timezone.localtime(answered_at).date() if answered_at is not None else None)
+        late = answered > due if answered is not None else due < cutoff
         if late:
             overdue[unit] += 1
             out.add(unit, "notices.overdue", 1, part=f"notice:{notice_id}", source=source)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.forms import domain_check
+from apps.core.uploads import check_upload
+from apps.evidence.models import EVIDENCE_KINDS
+
 
 class RunForm(forms.Form):
     scheme = forms.IntegerField(min_value=1)
@@ -13,8 +17,15 @@ class RunForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
+    """An objection with its evidence files (each checked by content)."""
+
     item = forms.CharField(required=False, max_length=60)
     reason = forms.CharField(max_length=4000)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        data["files"] = [domain_check(check_upload, f, allowed=EVIDENCE_KINDS) for f in self.files.getlist("evidence")]
+        return data
 
 
 class RulingForm(forms.Form):

@@ -15,10 +15,13 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.accounts.models import User
 from apps.evidence.models import Evidence
+from apps.programs.access import can_manage_program
 from calc.scoring.scheme import Scheme as SchemeData
 from calc.scoring.schemefile import SchemeError, loads
 
+from .units import own_units
 from .workflow import ObjectionStatus, RunStatus
 
 GROUP_LABELS = {"county": "县（市、区）政府", "department": "市级部门"}
@@ -204,6 +207,10 @@ class OfficeFact(models.Model):
     def __str__(self) -> str:
         return f"{self.department} {self.period} {self.key}"
 
+    def evidence_can_view(self, user: User) -> bool:
+        """The office, and the unit the entry is about (its basis)."""
+        return can_manage_program(user, self.program) or self.department_id in own_units(user, self.program)
+
 
 class ManualScore(models.Model):
     """The points of a manual item (人工评分) for one subject, entered by the office with a reason."""
@@ -230,6 +237,10 @@ class ManualScore(models.Model):
     def __str__(self) -> str:
         return f"{self.department} {self.item} {self.points}"
 
+    def evidence_can_view(self, user: User) -> bool:
+        """The office, and the unit the entry is about (its basis)."""
+        return can_manage_program(user, self.program) or self.department_id in own_units(user, self.program)
+
 
 class Objection(models.Model):
     """A subject's objection (异议) to an item of its sheet, and the office's ruling."""
@@ -255,3 +266,8 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject.name} {self.item or '总分'}"
+
+    def evidence_can_view(self, user: User) -> bool:
+        """The office that rules on it and the objecting unit: nobody else, even after publication."""
+        program = self.run.program
+        return can_manage_program(user, program) or self.subject.department_id in own_units(user, program)

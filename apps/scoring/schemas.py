@@ -93,6 +93,12 @@ class ScoringItemOut(Schema):
     trace: dict[str, Any]
 
 
+class ScoringEvidenceOut(Schema):
+    id: int
+    name: str = Field(alias="original_name")
+    url: str = Field(alias="download_url")  # the one permission-checked download
+
+
 class ScoringObjectionOut(Schema):
     id: int
     run_id: int
@@ -103,6 +109,13 @@ class ScoringObjectionOut(Schema):
     ruling: str
     created_at: dt.datetime
     ruled_at: dt.datetime | None
+    evidence: list[ScoringEvidenceOut]
+
+    @staticmethod
+    def resolve_evidence(obj: Any) -> list[Any]:
+        """Listed for the office and the objector (``access.with_evidence_rights``); a write's answer goes to
+        one of them."""
+        return list(obj.evidence.all()) if getattr(obj, "evidence_visible", True) else []
 
 
 class ScoringSheetOut(Schema):

@@ -98,7 +98,8 @@ def sheet_items(subject: SubjectScore) -> QuerySet[ItemScore]:
 
 
 def objections(run: ScoreRun, subject: SubjectScore | None = None) -> QuerySet[Objection]:
-    rows = Objection.objects.filter(run=run).select_related("subject", "created_by", "ruled_by")
+    rows = (Objection.objects.filter(run=run).select_related("subject", "created_by", "ruled_by")
+            .prefetch_related("evidence"))
     return rows.filter(subject=subject) if subject is not None else rows
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -27,6 +27,8 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, PermissionDeniedError
+from apps.core.uploads import CheckedUpload
+from apps.evidence.services import evidence_attach
 from apps.geo.models import Department
 from apps.programs.access import require_manage
 from apps.programs.models import Program
@@ -266,8 +268,10 @@ def run_transition(*, run: ScoreRun, action: str, actor: User, comment: str = ""
 
 
 @transaction.atomic
-def objection_create(*, run: ScoreRun, subject: SubjectScore, item: str, reason: str, actor: User) -> Objection:
-    """A subject objects to an item of its own sheet (or its total), during the objection period."""
+def objection_create(*, run: ScoreRun, subject: SubjectScore, item: str, reason: str, actor: User,
+                     files: Sequence[CheckedUpload] = ()) -> Objection:
+    """A subject objects to an item of its own sheet (or its total), during the objection period, with its
+    evidence files (already checked by ``apps.core.uploads.check_upload``)."""
     if not can_object(actor, run, subject):
         raise PermissionDeniedError("只有考核对象本单位可以在异议期内提出异议。")
     reason = (reason or "").strip()
@@ -278,7 +282,25 @@ def objection_create(*, run: ScoreRun, subject: SubjectScore, item: str, reason:
     ScoreRun.objects.select_for_update().filter(pk=run.pk).first()
     if ScoreRun.objects.get(pk=run.pk).status != RunStatus.OBJECTION:
         raise DomainError("异议期已结束。")
-    return Objection.objects.create(run=run, subject=subject, item=item, reason=reason[:4000], created_by=actor)
+    objection = Objection.objects.create(run=run, subject=subject, item=item, reason=reason[:4000], created_by=actor)
+    for upload in files:
+        evidence_attach(subject=objection, upload=upload, actor=actor, note="异议佐证")
+    return objection
+
+
+@transaction.atomic
+def objection_evidence_add(*, objection: Objection, files: Sequence[CheckedUpload], actor: User) -> Objection:
+    """More evidence for an open objection, by the objecting unit while the objection period lasts."""
+    run = ScoreRun.objects.select_for_update().get(pk=objection.run_id)
+    if not can_object(actor, run, objection.subject):
+        raise PermissionDeniedError("只有提出异议的单位可以在异议期内补充佐证材料。")
+    if Objection.objects.get(pk=objection.pk).status != ObjectionStatus.OPEN:
+        raise DomainError("该异议已裁定，不能再补充佐证材料。")
+    if not files:
+        raise DomainError("请选择佐证材料文件。")
+    for upload in files:
+        evidence_attach(subject=objection, upload=upload, actor=actor, note="异议佐证")
+    return objection
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from .access import (
     own_units,
     sees_ranking,
     visible_runs,
+    with_evidence_rights,
 )
 from .forms import ObjectionForm, RulingForm, RunForm
 from .models import Objection, Scheme
@@ -90,7 +91,7 @@ def run(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
     manages = can_manage_program(user, item.program)
     return render(request, "scoring/run.html", {
         "program": item.program, "run": item, "manages": manages, "ranking": selectors.ranking(item),
-        "objections": list(selectors.objections(item)),
+        "objections": with_evidence_rights(user, item.program, list(selectors.objections(item))),
         "actions": [(a, RUN_WORKFLOW.action_label(a)) for a in RUN_WORKFLOW.allowed_actions(item.status)]
         if manages else [],
         "can_rerun": manages and item.status in (RunStatus.DRAFT, RunStatus.OBJECTION),
@@ -109,14 +110,15 @@ def compare(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
 def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int) -> HttpResponse:
     item, subject = access_sheet(request.user, program_id, run_id, department_id)
     if request.method == "POST":
-        data = _valid(ObjectionForm(request.POST))
+        data = _valid(ObjectionForm(request.POST, request.FILES))
         services.objection_create(run=item, subject=subject, item=data["item"], reason=data["reason"],
-                                  actor=request.user)
+                                  files=data["files"], actor=request.user)
         messages.success(request, "异议已提交，请等待生态办裁定。")
         return redirect("scoring_sheet", program_id=program_id, run_id=run_id, department_id=department_id)
     return render(request, "scoring/sheet.html", {
         "program": item.program, "run": item, "subject": subject, "items": list(selectors.sheet_items(subject)),
-        "objections": list(selectors.objections(item, subject)), "can_object": can_object(request.user, item, subject),
+        "objections": with_evidence_rights(request.user, item.program, list(selectors.objections(item, subject))),
+        "can_object": can_object(request.user, item, subject),
         "manages": can_manage_program(request.user, item.program),
         "sees_ranking": sees_ranking(request.user, item),
     })

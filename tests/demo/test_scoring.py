@@ -31,6 +31,13 @@ def test_demo_scoring():
     assert "office_fact" in kinds
     keys = {key for run in runs for key in unpack(run.inputs).facts["key"]}
     assert {"tasks.lead.on_time_rate", "projects.investment_rate", "reporting.on_time_rate"} <= keys, keys
+    for period in ("2024", "2025"):  # the demo's past notices: counted, some answered late, in both years
+        facts = [unpack(run.inputs).facts for run in runs if run.period == period]
+        notices = {(k, s) for f in facts for k, s in zip(f["key"], f["source_kind"], strict=True)}
+        assert ("notices.criticised", "notice") in notices, period
+        overdue = [v for f in facts for k, v in zip(f["key"], f["value"], strict=True)
+                   if k == "notices.overdue_responses" and v]
+        assert overdue, period
     statuses = set(ItemScore.objects.filter(run=county).values_list("status", flat=True))
     assert "scored" in statuses
 
