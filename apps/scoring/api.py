@@ -6,16 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router
+from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
-from apps.core.downloads import docx_response, xlsx_response
+from apps.core.downloads import docx_response, file_response, xlsx_response
 from apps.core.errors import NotFoundError
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.geo.models import Department
+from apps.staging.models import StagedImport
+from apps.staging.schemas import StagedImportOut
+from apps.staging.selectors import staged_import_own
+from apps.staging.services import (
+    SMALL_INLINE,
+    raise_outcome,
+    staged_import_authorize,
+    staged_import_commit,
+    staged_import_upload,
+)
+from apps.staging.web import staged_import_api_commit
 
-from . import exports, selectors, services
+from . import exports, imports, selectors, services
 from .access import (
     access_ranking,
     access_run,
@@ -33,6 +44,7 @@ from .schemas import (
     ScoringComparisonOut,
     ScoringFactIn,
     ScoringFactOut,
+    ScoringItemIn,
     ScoringManualIn,
     ScoringManualOut,
     ScoringObjectionIn,
@@ -76,6 +88,60 @@ def scheme_save(request: HttpRequest, program_id: int, payload: ScoringSchemeIn)
     program = access_scoring(request.user, program_id, manage=True)
     return 201, services.scheme_save(program=program, text=payload.text, actor=request.user,  # type: ignore[arg-type]
                                      sources=payload.sources)
+
+
+@router.get(f"{BASE}/schemes/{{scheme_id}}/scheme.toml", summary="下载评分细则文件（TOML）")
+def scheme_toml(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    item = access_scheme(request.user, program_id, scheme_id)
+    return file_response(item.text.encode("utf-8"), f"{item.name}（第{item.version}版）.toml",
+                         "application/toml; charset=utf-8", f"scheme-{item.code}-v{item.version}.toml")
+
+
+@router.get(f"{BASE}/schemes/{{scheme_id}}/scheme.xlsx", summary="下载评分细则表（Excel：考核内容/序号/考核指标/分值/数据来源…）")
+def scheme_xlsx(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    item = access_scheme(request.user, program_id, scheme_id)
+    return xlsx_response(exports.scheme_sheet(item), f"{item.name}（第{item.version}版）.xlsx",
+                         f"scheme-{item.code}-v{item.version}.xlsx")
+
+
+@router.post(f"{BASE}/schemes/{{scheme_id}}/import", response=StagedImportOut,
+             summary="上传评分细则新版本（.xlsx 评分细则表或 .toml）并预览每个评分项的原值 → 新值；"
+                     "确认用 …/import/{import_id}/commit；commit=true 时一步保存。有错误则不保存（400，errors 列出行与列）")
+def scheme_import(request: HttpRequest, program_id: int, scheme_id: int, file: File[UploadedFile],
+                  commit: Form[bool] = False) -> StagedImport:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    staged_import_authorize(kind=imports.SCHEME, actor=request.user, program=item.program)  # before reading
+    name = file.name or ""
+    checked = (services.toml_upload(name=name, data=file.read()) if name.lower().endswith(".toml")
+               else check_upload(file, allowed={"xlsx"}))
+    staged = staged_import_upload(kind=imports.SCHEME, actor=request.user, checked=checked, program=item.program,
+                                  options={"scheme": item.pk})
+    raise_outcome(staged)
+    return staged_import_commit(staged=staged, actor=request.user, backend=SMALL_INLINE) if commit else staged
+
+
+@router.get(f"{BASE}/schemes/{{scheme_id}}/import/{{import_id}}", response=StagedImportOut,
+            summary="本人上传的评分细则新版本：预览或结果")
+def scheme_import_get(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    return staged_import_own(actor=request.user, kind=imports.SCHEME, staged_id=import_id, program=item.program)
+
+
+@router.post(f"{BASE}/schemes/{{scheme_id}}/import/{{import_id}}/commit", response=StagedImportOut,
+             summary="确认保存已预览的评分细则新版本（仅上传者）")
+def scheme_import_commit(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    return staged_import_api_commit(kind=imports.SCHEME, program=item.program, actor=request.user,
+                                    import_id=import_id)
+
+
+@router.put(f"{BASE}/schemes/{{scheme_id}}/items/{{code}}", response={201: ScoringSchemeDetailOut},
+            summary="修改评分项（名称、分值、数据来源、规则参数、其他设置），保存为新版本")
+def scheme_item(request: HttpRequest, program_id: int, scheme_id: int, code: str, payload: ScoringItemIn) -> Any:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    edit = services.ItemEdit(name=payload.name, points=payload.points, source=payload.source, params=payload.params,
+                             other=payload.other)
+    return 201, services.scheme_item_edit(scheme=item, code=code, edit=edit, actor=request.user)  # type: ignore[arg-type]
 
 
 @router.get(f"{BASE}/runs", response=list[ScoringRunOut], summary="考核结果列表")

@@ -21,9 +21,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from calc.scoring.sheet import item_rows
+from docimport.scoring import render_scheme_xlsx
 from docimport.xlsx import sheet_cell, sheet_row, sheet_title
 
-from .models import ItemScore, ScoreRun
+from .models import ItemScore, Scheme, ScoreRun
 from .selectors import ranking
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -157,3 +159,11 @@ def notice_draft(run: ScoreRun) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def scheme_sheet(scheme: Scheme) -> bytes:
+    """A scheme version as the 评分细则表 (考核内容/序号/考核指标/分值/数据来源, then 计分规则, 规则参数, 其他设置):
+    what the scheme import reads back, so download → upload changes nothing."""
+    note = (f"第{scheme.version}版（编码 {scheme.code}）。修改后在本细则页面上传，保存为新版本；规则参数和其他设置按"
+            f"“键 = 值”以逗号分隔填写，说明见用户手册“考核评分”一章。")
+    return render_scheme_xlsx(scheme.name, note, item_rows(scheme.data))

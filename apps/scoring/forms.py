@@ -32,3 +32,13 @@ class RulingForm(forms.Form):
     decision = forms.ChoiceField(choices=[("uphold", "uphold"), ("reject", "reject")])
     ruling = forms.CharField(max_length=4000)
     points = forms.DecimalField(required=False, max_digits=12, decimal_places=4)
+
+
+class ItemEditForm(forms.Form):
+    """An item's columns of the scheme sheet; the service checks them as a new version of the scheme."""
+
+    name = forms.CharField(max_length=200)
+    points = forms.CharField(max_length=30)
+    source = forms.CharField(required=False, max_length=300)
+    params = forms.CharField(required=False, max_length=4000)
+    other = forms.CharField(required=False, max_length=4000)

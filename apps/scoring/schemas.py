@@ -178,6 +178,16 @@ class ScoringFactOut(Schema):
     reason: str
 
 
+class ScoringItemIn(Schema):
+    """An item's columns of the 评分细则表 (规则参数 and 其他设置 as ``key = value`` pairs separated by commas)."""
+
+    name: str = Field(..., max_length=200)
+    points: str = Field(..., max_length=30)
+    source: str = Field("", max_length=300)
+    params: str = Field("", max_length=4000, description="规则参数，如 key = \"air.pm25\", target = 35, deduct = 0.5")
+    other: str = Field("", max_length=4000, description="其他设置，如 eco = false, missing = \"full\"")
+
+
 class ScoringManualIn(Schema):
     scheme_code: str = Field(..., max_length=60)
     department_id: int

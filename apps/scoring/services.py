@@ -11,13 +11,14 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.uploads import CheckedUpload
+from apps.core.uploads import CheckedUpload, safe_filename
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Department
 from apps.programs.access import require_manage
@@ -37,7 +38,8 @@ from calc.scoring.engine import Scoring, score
 from calc.scoring.inputs import period_pattern
 from calc.scoring.scheme import Manual
 from calc.scoring.scheme import Scheme as SchemeData
-from calc.scoring.schemefile import load
+from calc.scoring.schemefile import SchemeError, dumps, load
+from calc.scoring.sheet import apply_rows, item_rows
 from calc.scoring.text import explain
 
 from .access import can_object
@@ -89,6 +91,58 @@ def scheme_save(*, program: Program, text: str, actor: User | None, sources: dic
         return existing
     scheme.save()
     return scheme
+
+
+def latest_version(scheme: Scheme) -> Scheme:
+    """The latest stored version of a scheme's code (the one a new version follows)."""
+    return Scheme.objects.filter(program_id=scheme.program_id, code=scheme.code).order_by("-version").first() or scheme
+
+
+def toml_upload(*, name: str, data: bytes) -> CheckedUpload:
+    """A scheme's TOML file as an upload to stage: UTF-8 text within the upload limit (content is checked by
+    the scheme import's check, which names every problem)."""
+    if not data:
+        raise DomainError("文件为空。")
+    if len(data) > settings.ECOCIV_MAX_UPLOAD_BYTES:
+        raise DomainError("文件过大。")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DomainError("TOML 文件应为 UTF-8 编码的文本。") from error
+    return CheckedUpload(name=safe_filename(name), kind="toml", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                         data=data)
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """An item's texts and numbers as the scheme's edit form has them (the sheet's columns)."""
+
+    name: str
+    points: str
+    source: str
+    params: str
+    other: str
+
+
+@transaction.atomic
+def scheme_item_edit(*, scheme: Scheme, code: str, edit: ItemEdit, actor: User) -> Scheme:
+    """Change one item (name, points, source, rule parameters, other settings) of the latest version of a
+    scheme: stored as the next version; runs keep the version they scored."""
+    require_manage(actor, scheme.program, "只有生态办管理员可以修改评分细则。")
+    latest = latest_version(scheme)
+    rows = item_rows(latest.data)
+    if code not in {row.code for row in rows}:
+        raise DomainError(f"评分细则中没有评分项「{code}」。")
+    edited = [replace(row, row=0, name=edit.name.strip(), points=edit.points.strip(), source=edit.source.strip(),
+                      params=edit.params.strip(), other=edit.other.strip()) if row.code == code else row
+              for row in rows]
+    try:
+        new = apply_rows(latest.data, edited, version=latest.version + 1)
+    except SchemeError as error:
+        raise DomainError("；".join(str(p) for p in error.problems)) from error
+    if replace(new, version=latest.version) == latest.data:
+        raise DomainError("没有修改任何内容。")
+    return scheme_save(program=scheme.program, text=dumps(new), actor=actor, sources=latest.sources)
 
 
 def schemes_load(*, program: Program, actor: User | None = None) -> list[Scheme]:

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("<id:program_id>/scoring/", views.index, name="scoring_index"),
     path("<id:program_id>/scoring/schemes/<id:scheme_id>/", views.scheme, name="scoring_scheme"),
+    path("<id:program_id>/scoring/schemes/<id:scheme_id>/scheme.toml", views.scheme_toml, name="scoring_scheme_toml"),
+    path("<id:program_id>/scoring/schemes/<id:scheme_id>/scheme.xlsx", views.scheme_xlsx, name="scoring_scheme_xlsx"),
+    path("<id:program_id>/scoring/schemes/<id:scheme_id>/import/", views.scheme_import, name="scoring_scheme_import"),
+    path("<id:program_id>/scoring/schemes/<id:scheme_id>/items/<str:code>/", views.scheme_item,
+         name="scoring_scheme_item"),
     path("<id:program_id>/scoring/runs/<id:run_id>/", views.run, name="scoring_run"),
     path("<id:program_id>/scoring/runs/<id:run_id>/compare/", views.compare, name="scoring_compare"),
     path("<id:program_id>/scoring/runs/<id:run_id>/units/<id:department_id>/", views.sheet, name="scoring_sheet"),

@@ -6,14 +6,19 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from apps.core.downloads import docx_response, xlsx_response
+from apps.core.downloads import docx_response, file_response, xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.forms import StepForm
-from apps.core.web import form_message, page
+from apps.core.web import form_message, page, submit
 from apps.programs.access import can_manage_program
+from apps.staging.models import StagedImport
+from apps.staging.services import staged_import_upload
+from apps.staging.web import StagedImportStep, staged_import_context, staged_import_page, when_committed
+from calc.scoring.sheet import item_rows
 
-from . import exports, selectors, services
+from . import exports, imports, selectors, services
 from .access import (
     access_ranking,
     access_run,
@@ -27,7 +32,7 @@ from .access import (
     visible_runs,
     with_evidence_rights,
 )
-from .forms import ObjectionForm, RulingForm, RunForm
+from .forms import ItemEditForm, ObjectionForm, RulingForm, RunForm
 from .models import Objection, Scheme
 from .workflow import RUN_WORKFLOW, RunStatus
 
@@ -61,10 +66,74 @@ def index(request: HttpRequest, program_id: int) -> HttpResponse:
 def scheme(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
     item = access_scheme(request.user, program_id, scheme_id)
     data = item.data
+    latest = services.latest_version(item)
     return render(request, "scoring/scheme.html", {
         "program": item.program, "scheme": item, "data": data, "eco_shares": item.eco_shares(),
-        "sections": [(s, s.items) for s in data.sections],
+        "sections": [(s, s.items) for s in data.sections], "latest": latest,
+        "editable": latest.pk == item.pk and can_manage_program(request.user, item.program),
+        "versions": Scheme.objects.filter(program=item.program, code=item.code).order_by("-version"),
     })
+
+
+def _scheme_file_name(item: Scheme, extension: str) -> tuple[str, str]:
+    return f"{item.name}（第{item.version}版）.{extension}", f"scheme-{item.code}-v{item.version}.{extension}"
+
+
+@page
+def scheme_toml(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    item = access_scheme(request.user, program_id, scheme_id)
+    return file_response(item.text.encode("utf-8"), *_scheme_file_name(item, "toml"),
+                         content_type="application/toml; charset=utf-8")
+
+
+@page
+def scheme_xlsx(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    item = access_scheme(request.user, program_id, scheme_id)
+    return xlsx_response(exports.scheme_sheet(item), *_scheme_file_name(item, "xlsx"))
+
+
+@page
+def scheme_import(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    """A new version from a TOML file or the 评分细则表: upload → preview (old → new per item, or the problems as
+    row errors) → confirm."""
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    step = StagedImportStep(kind=imports.SCHEME, program=item.program, actor=request.user,
+                            upload=lambda checked: staged_import_upload(
+                                kind=imports.SCHEME, actor=request.user, checked=checked, program=item.program,
+                                options={"scheme": item.pk}))
+    context = {"program": item.program, "scheme": services.latest_version(item)}
+
+    def committed(staged: StagedImport) -> HttpResponse:
+        messages.success(request, _("已保存为第%(version)s版。") % staged.result)
+        return redirect("scoring_scheme", program_id=program_id, scheme_id=staged.result["scheme"])
+
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload is not None and upload.name.lower().endswith(".toml"):
+        staged = step.upload(services.toml_upload(name=upload.name, data=upload.read()))
+        context.update(staged_import_context(staged), action=request.path)
+        return render(request, "scoring/scheme_import.html", context)
+    return staged_import_page(request, step, template="scoring/scheme_import.html", context=context,
+                              done=when_committed(committed))
+
+
+@page(back="scoring_scheme_item")
+def scheme_item(request: HttpRequest, program_id: int, scheme_id: int, code: str) -> HttpResponse:
+    """Edit one item of the latest version (name, points, source, rule parameters, other settings)."""
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    latest = services.latest_version(item)
+    row = next((r for r in item_rows(latest.data) if r.code == code), None)
+    if row is None:
+        raise NotFoundError(_("评分项不存在。"))
+    form = ItemEditForm(request.POST or None, initial={"name": row.name, "points": row.points, "source": row.source,
+                                                       "params": row.params, "other": row.other})
+    if request.method == "POST":
+        stored = submit(form, lambda data: services.scheme_item_edit(
+            scheme=latest, code=code, edit=services.ItemEdit(**data), actor=request.user))
+        if stored is not None:
+            messages.success(request, _("已保存为第%(version)s版。") % {"version": stored.version})
+            return redirect("scoring_scheme", program_id=program_id, scheme_id=stored.pk)
+    return render(request, "scoring/scheme_item.html", {"program": item.program, "scheme": latest, "row": row,
+                                                        "form": form})
 
 
 @page(back="scoring_run")

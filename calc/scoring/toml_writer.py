@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "inline"]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -81,3 +81,9 @@ def dumps(data: Mapping[str, Value], *, preamble: str = "") -> str:
     lines = [f"# {line}".rstrip() for line in printable.splitlines()]
     _table(lines, (), data, None)
     return "\n".join(lines) + "\n"
+
+
+def inline(data: Mapping[str, Value]) -> str:
+    """``data`` as the body of a TOML inline table (``key = "air.pm25", per = 1``): one cell of a scheme sheet;
+    ``tomllib.loads("t = {" + text + "}")["t"]`` reads it back."""
+    return ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in data.items())
