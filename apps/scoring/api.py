@@ -24,7 +24,7 @@ from apps.staging.services import (
     staged_import_commit,
     staged_import_upload,
 )
-from apps.staging.web import staged_import_api_commit
+from apps.staging.web import staged_import_api_commit, staged_import_routes
 
 from . import exports, imports, selectors, services
 from .access import (
@@ -39,7 +39,7 @@ from .access import (
     visible_runs,
     with_evidence_rights,
 )
-from .models import Objection, Scheme, ScoreRun
+from .models import ManualScore, Objection, OfficeFact, Scheme, ScoreRun
 from .schemas import (
     ScoringComparisonOut,
     ScoringFactIn,
@@ -258,6 +258,60 @@ def manual_set(request: HttpRequest, program_id: int, payload: ScoringManualIn) 
                                department=_unit(program, payload.department_id), period=payload.period,
                                item=payload.item, points=payload.points, reason=payload.reason,
                                actor=request.user)  # type: ignore[arg-type]
+
+
+def _office(request: HttpRequest, program_id: int) -> Any:
+    return access_scoring(request.user, program_id, manage=True)
+
+
+staged_import_routes(router, f"{BASE}/facts/import", kind=imports.FACTS, label="考核事实表", access=lambda user, p: (
+    access_scoring(user, p, manage=True)))
+
+
+@router.get(f"{BASE}/facts", response=list[ScoringFactOut], summary="考核事实列表（生态办录入的）")
+def fact_list(request: HttpRequest, program_id: int, period: str) -> Any:
+    program = _office(request, program_id)
+    return list(OfficeFact.objects.filter(program=program, period=period).prefetch_related("evidence")
+                .order_by("key", "department_id", "part"))
+
+
+@router.get(f"{BASE}/manual", response=list[ScoringManualOut], summary="人工评分列表")
+def manual_list(request: HttpRequest, program_id: int, period: str, scheme_code: str) -> Any:
+    program = _office(request, program_id)
+    return list(ManualScore.objects.filter(program=program, period=period, scheme_code=scheme_code)
+                .prefetch_related("evidence").order_by("item", "department_id"))
+
+
+@router.get(f"{BASE}/schemes/{{scheme_id}}/facts.xlsx", summary="下载考核事实表（已录入的和待填写的，可改后导入）")
+def facts_xlsx(request: HttpRequest, program_id: int, scheme_id: int, period: str) -> HttpResponse:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    services.check_period(item.data, period)
+    data = exports.fact_sheet(selectors.office_entries(item.program, item, period))
+    return xlsx_response(data, f"考核事实-{item.name}-{period}.xlsx", f"scoring-facts-{period}.xlsx")
+
+
+@router.post(f"{BASE}/facts/{{fact_id}}/evidence", response={201: ScoringFactOut},
+             summary="上传考核事实的佐证材料（multipart：evidence 文件可多个）")
+def fact_evidence(request: HttpRequest, program_id: int, fact_id: int, evidence: File[list[UploadedFile]]) -> Any:
+    program = _office(request, program_id)
+    fact = OfficeFact.objects.filter(program=program, pk=fact_id).first()
+    if fact is None:
+        raise NotFoundError("考核事实不存在。")
+    services.office_evidence_add(entry=fact, files=[check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence],
+                                 actor=request.user)  # type: ignore[arg-type]
+    return 201, fact
+
+
+@router.post(f"{BASE}/manual/{{manual_id}}/evidence", response={201: ScoringManualOut},
+             summary="上传人工评分的佐证材料（multipart：evidence 文件可多个）")
+def manual_evidence(request: HttpRequest, program_id: int, manual_id: int, evidence: File[list[UploadedFile]]) -> Any:
+    program = _office(request, program_id)
+    entry = ManualScore.objects.filter(program=program, pk=manual_id).first()
+    if entry is None:
+        raise NotFoundError("人工评分不存在。")
+    services.office_evidence_add(entry=entry, files=[check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence],
+                                 actor=request.user)  # type: ignore[arg-type]
+    return 201, entry
 
 
 @router.get(f"{BASE}/runs/{{run_id}}/export.xlsx", summary="导出评分表和排名（Excel）")

@@ -22,11 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from calc.scoring.sheet import item_rows
-from docimport.scoring import render_scheme_xlsx
+from docimport.scoring import FactRow, render_fact_sheet, render_scheme_xlsx
 from docimport.xlsx import sheet_cell, sheet_row, sheet_title
 
 from .models import ItemScore, Scheme, ScoreRun
-from .selectors import ranking
+from .selectors import OfficeEntries, ranking
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 POINTS = "#,##0.00"
@@ -167,3 +167,16 @@ def scheme_sheet(scheme: Scheme) -> bytes:
     note = (f"第{scheme.version}版（编码 {scheme.code}）。修改后在本细则页面上传，保存为新版本；规则参数和其他设置按"
             f"“键 = 值”以逗号分隔填写，说明见用户手册“考核评分”一章。")
     return render_scheme_xlsx(scheme.name, note, item_rows(scheme.data))
+
+
+def fact_sheet(data: OfficeEntries) -> bytes:
+    """The office facts of a scheme and period as the facts import reads them: the entered ones, then one row to
+    fill for each subject and key still missing (download → upload changes nothing)."""
+    rows = [FactRow(0, f.department.name, f.period, f.key, f.part, f.value, f.text, f.na, f.reason)
+            for f in data.facts]
+    have = {(f.department_id, f.key) for f in data.facts}
+    rows += [FactRow(0, unit.name, data.period, key, "", None, "", False, "")
+             for key in data.keys for unit in data.units if (unit.id, key) not in have]
+    note = ("填写数值（或等级，或在“不涉及”填“是”）和依据，数值最多6位小数；未填写的行导入时跳过。"
+            "事实键的含义见评分细则的规则参数。")
+    return render_fact_sheet(f"{data.scheme.name} 考核事实（{data.period}）", note, rows)

@@ -80,6 +80,17 @@ RATES = ("tasks.on_time_rate", "tasks.lead.on_time_rate", "tasks.support.on_time
          "projects.investment_rate", "reporting.on_time_rate", "reporting.return_rate", "evidence.complete_rate")
 
 
+#: The keys this loader produces from the system's data (besides the scheme's indicator ``sources``).
+SYSTEM_KEYS = frozenset({*RATES, "tasks.late", "notices.count", "notices.criticised", "notices.overdue",
+                         "notices.overdue_responses"})
+
+
+def office_keys(scheme: SchemeData, sources: dict[str, str]) -> list[str]:
+    """The fact keys a scheme reads that the system does not hold: the office enters them (考核事实)."""
+    mapped = set(sources) | {f"{key}.previous" for key in sources}
+    return sorted(scheme_keys(scheme) - SYSTEM_KEYS - mapped)
+
+
 def subject_key(department_id: int) -> str:
     return f"department:{department_id}"
 

@@ -23,9 +23,7 @@ class ObjectionForm(forms.Form):
     reason = forms.CharField(max_length=4000)
 
     def clean(self) -> dict[str, object]:
-        data = super().clean()
-        data["files"] = [domain_check(check_upload, f, allowed=EVIDENCE_KINDS) for f in self.files.getlist("evidence")]
-        return data
+        return _with_files(self, super().clean())
 
 
 class RulingForm(forms.Form):
@@ -42,3 +40,35 @@ class ItemEditForm(forms.Form):
     source = forms.CharField(required=False, max_length=300)
     params = forms.CharField(required=False, max_length=4000)
     other = forms.CharField(required=False, max_length=4000)
+
+
+def _with_files(form: forms.Form, data: dict[str, object]) -> dict[str, object]:
+    """The form's ``evidence`` files, each checked by content, as ``files``."""
+    data["files"] = [domain_check(check_upload, f, allowed=EVIDENCE_KINDS) for f in form.files.getlist("evidence")]
+    return data
+
+
+class _WithEvidence(forms.Form):
+    def clean(self) -> dict[str, object]:
+        return _with_files(self, super().clean())
+
+
+class FactForm(_WithEvidence):
+    """An office fact (value, category or 不涉及) with its basis and evidence files."""
+
+    department = forms.IntegerField(min_value=1)
+    key = forms.CharField(max_length=80)
+    part = forms.CharField(required=False, max_length=80)
+    value = forms.DecimalField(required=False, max_digits=18, decimal_places=6)
+    text = forms.CharField(required=False, max_length=40)
+    na = forms.BooleanField(required=False)
+    reason = forms.CharField(max_length=300)
+
+
+class ManualForm(_WithEvidence):
+    """The points of a manual item (加分、扣分、人工评分) with the reason and evidence files."""
+
+    department = forms.IntegerField(min_value=1)
+    item = forms.CharField(max_length=60)
+    points = forms.DecimalField(max_digits=12, decimal_places=4)
+    reason = forms.CharField(max_length=300)

@@ -28,12 +28,14 @@ from calc.scoring.schemefile import SchemeError, dumps, loads, to_data
 from calc.scoring.sheet import COLUMNS, ItemRow, apply_rows, item_rows, row_of
 from calc.scoring.toml_writer import inline
 from docimport.errors import RowError
-from docimport.scoring import parse_scheme_sheet
+from docimport.scoring import FACT_COLUMNS, FactRow, parse_fact_sheet, parse_scheme_sheet
+from docimport.scoring import UNIT as FACT_UNIT
 
-from .models import Scheme
-from .services import latest_version, scheme_save
+from .models import OfficeFact, Scheme
+from .services import FactEntry, latest_version, office_facts_set, scheme_save, subject_units
 
 SCHEME = "scoring.scheme"
+FACTS = "scoring.facts"
 SETTINGS = "细则设置"
 
 
@@ -144,3 +146,59 @@ def authorize(actor: User, program: Program, _options: dict[str, object]) -> Non
 
 register_kind(StagedKind(SCHEME, authorize=authorize, check=_check, commit=_commit,
                          formats=frozenset({"xlsx", "toml"})))
+
+
+# --- office facts ---------------------------------------------------------------------------------
+
+
+def fact_row(fact: OfficeFact) -> FactRow:
+    """A stored office fact as the sheet writes it (the download, and the old side of old → new)."""
+    return FactRow(0, fact.department.name, fact.period, fact.key, fact.part, fact.value, fact.text, fact.na,
+                   fact.reason)
+
+
+def _fact_plan(staged: StagedImport) -> tuple[list[FactEntry], dict[str, Any]]:
+    """The sheet's changed facts resolved to the program's units, and the plan: old → new per changed fact."""
+    rows, errors = parse_sheet(parse_fact_sheet, staged_import_read(staged))
+    units = subject_units(staged.program)
+    entries, changes, unchanged = [], [], 0
+    stored = {(f.department_id, f.period, f.key, f.part): f for f in OfficeFact.objects.filter(
+        program=staged.program, period__in={r.period for r in rows}).select_related("department")}
+    for row in rows:
+        unit = units.get(row.unit)
+        if unit is None:
+            errors.append(RowError(row.row, FACT_UNIT, f"「{row.unit}」不是本创建工作的县区政府或部门。", row.unit))
+            continue
+        old = stored.get((unit.id, row.period, row.key, row.part))
+        fields = column_changes(fact_row(old).cells() if old else None, replace(row, unit=unit.name).cells(),
+                                FACT_COLUMNS)
+        if fields:
+            entries.append(FactEntry(department=unit, period=row.period, key=row.key, value=row.value,
+                                     text=row.text, na=row.na, reason=row.reason, part=row.part))
+            changes.append(RowChange(row.row, f"{unit.name} {row.period} {row.key}{' ' + row.part if row.part else ''}",
+                                     old is None, fields))
+        else:
+            unchanged += 1
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    return entries, changes_plan(changes, unchanged)
+
+
+def _check_facts(staged: StagedImport, _report: ReportProgress) -> Checked:
+    entries, plan = _fact_plan(staged)
+    return Checked(plan=plan, rows=len(entries) + plan["unchanged"],
+                   summary=f"{len(plan['changes'])}条有变化，{plan['unchanged']}条无变化")
+
+
+def _commit_facts(staged: StagedImport, actor: User) -> Committed:
+    entries, plan = _fact_plan(staged)
+    staged_plan_current(staged, plan)
+    written = office_facts_set(program=staged.program, actor=actor, entries=entries)
+    return Committed(result={"written": written, "unchanged": plan["unchanged"]})
+
+
+def authorize_facts(actor: User, program: Program, _options: dict[str, object]) -> None:
+    require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
+
+
+register_kind(StagedKind(FACTS, authorize=authorize_facts, check=_check_facts, commit=_commit_facts))

@@ -176,6 +176,9 @@ class ScoringFactOut(Schema):
     text: str
     na: bool
     reason: str
+    evidence: list[ScoringEvidenceOut]
+
+    resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 
 
 class ScoringItemIn(Schema):
@@ -205,6 +208,9 @@ class ScoringManualOut(Schema):
     item: str
     points: Decimal
     reason: str
+    evidence: list[ScoringEvidenceOut]
+
+    resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 
 
 __all__ = ["Comparison", "Ranking"]

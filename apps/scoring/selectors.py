@@ -11,7 +11,21 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from .models import GROUP_LABELS, ItemScore, Objection, ScoreRun, SubjectScore
+from apps.geo.models import Department
+from apps.programs.models import Program
+from calc.scoring.scheme import Manual
+
+from .facts import office_keys, scheme_subjects
+from .models import (
+    GROUP_LABELS,
+    ItemScore,
+    ManualScore,
+    Objection,
+    OfficeFact,
+    Scheme,
+    ScoreRun,
+    SubjectScore,
+)
 from .workflow import STANDING, RunStatus
 
 
@@ -151,3 +165,38 @@ def comparison(run: ScoreRun, other: ScoreRun | None = None) -> Comparison:
         moves.append(Move(unit, name, item, item_name, before, points, points - (before or 0),
                           old[5] if old else "", sentence))
     return Comparison(run, other, totals, moves)
+
+
+@dataclass(frozen=True)
+class OfficeEntries:
+    """What the office enters for a scheme and period: its facts (the keys the scheme reads that the system
+    does not hold) and the points of the manual items, each with its evidence; and what is still missing."""
+
+    scheme: Scheme
+    period: str
+    units: list[Department]
+    keys: list[str]
+    manual_items: list[tuple[str, str, Decimal]]  # code, name, points
+    facts: list[OfficeFact]
+    manual: list[ManualScore]
+    missing: list[tuple[str, int]]  # key, how many subjects have no fact for it
+
+
+def office_entries(program: Program, scheme: Scheme, period: str) -> OfficeEntries:
+    """Four queries whatever the number of subjects and facts (units, facts, manual points, their evidence)."""
+    data = scheme.data
+    units = scheme_subjects(program, data.groups)
+    keys = office_keys(data, scheme.sources)
+    facts = list(OfficeFact.objects.filter(program=program, period=period, department__in=units)
+                 .select_related("department", "created_by").prefetch_related("evidence")
+                 .order_by("key", "department__kind", "department__order", "department_id", "part"))
+    manual_items = [(i.code, i.name, i.points) for i in data.items if isinstance(i.rule, Manual)]
+    manual = list(ManualScore.objects.filter(program=program, scheme_code=scheme.code, period=period,
+                                             department__in=units)
+                  .select_related("department", "created_by").prefetch_related("evidence")
+                  .order_by("item", "department__kind", "department__order", "department_id"))
+    have: dict[str, set[int]] = defaultdict(set)
+    for fact in facts:
+        have[fact.key].add(fact.department_id)
+    missing = [(key, len(units) - len(have[key])) for key in keys if len(have[key]) < len(units)]
+    return OfficeEntries(scheme, period, units, keys, manual_items, facts, manual, missing)

@@ -337,8 +337,7 @@ def objection_create(*, run: ScoreRun, subject: SubjectScore, item: str, reason:
     if ScoreRun.objects.get(pk=run.pk).status != RunStatus.OBJECTION:
         raise DomainError("异议期已结束。")
     objection = Objection.objects.create(run=run, subject=subject, item=item, reason=reason[:4000], created_by=actor)
-    for upload in files:
-        evidence_attach(subject=objection, upload=upload, actor=actor, note="异议佐证")
+    _attach(objection, files, actor, "异议佐证")
     return objection
 
 
@@ -352,8 +351,7 @@ def objection_evidence_add(*, objection: Objection, files: Sequence[CheckedUploa
         raise DomainError("该异议已裁定，不能再补充佐证材料。")
     if not files:
         raise DomainError("请选择佐证材料文件。")
-    for upload in files:
-        evidence_attach(subject=objection, upload=upload, actor=actor, note="异议佐证")
+    _attach(objection, files, actor, "异议佐证")
     return objection
 
 
@@ -391,8 +389,9 @@ def objection_rule(*, objection: Objection, upheld: bool, ruling: str, actor: Us
 
 @transaction.atomic
 def manual_set(*, program: Program, scheme_code: str, department: Department, period: str, item: str,
-               points: Decimal, reason: str, actor: User) -> ManualScore:
-    """The points of a manual item for a subject, with the reason (checked against the scheme's item)."""
+               points: Decimal, reason: str, actor: User, files: Sequence[CheckedUpload] = ()) -> ManualScore:
+    """The points of a manual item for a subject, with the reason (checked against the scheme's item) and its
+    evidence files (already checked by ``apps.core.uploads.check_upload``)."""
     require_manage(actor, program, "只有生态办管理员可以录入人工评分。")
     scheme = Scheme.objects.filter(program=program, code=scheme_code).order_by("-version").first()
     if scheme is None:
@@ -410,14 +409,31 @@ def manual_set(*, program: Program, scheme_code: str, department: Department, pe
     entry, _ = ManualScore.objects.update_or_create(
         program=program, scheme_code=scheme_code, department=department, period=period, item=item,
         defaults={"points": points, "reason": reason.strip()[:300], "created_by": actor})
+    _attach(entry, files, actor, "人工评分依据")
     return entry
+
+
+def _attach(subject: ManualScore | OfficeFact | Objection, files: Sequence[CheckedUpload], actor: User,
+            note: str) -> None:
+    for upload in files:
+        evidence_attach(subject=subject, upload=upload, actor=actor, note=note)
+
+
+@transaction.atomic
+def office_evidence_add(*, entry: ManualScore | OfficeFact, files: Sequence[CheckedUpload], actor: User) -> None:
+    """More evidence for an office fact or manual points (the office only)."""
+    require_manage(actor, entry.program, "只有生态办管理员可以上传考核事实的佐证材料。")
+    if not files:
+        raise DomainError("请选择佐证材料文件。")
+    _attach(entry, files, actor, "考核事实依据" if isinstance(entry, OfficeFact) else "人工评分依据")
 
 
 @transaction.atomic
 def office_fact_set(*, program: Program, department: Department, period: str, key: str, actor: User,
                     value: Decimal | None = None, text: str = "", na: bool = False, reason: str,
-                    part: str = "") -> OfficeFact:
-    """A fact the system does not hold (an honour, an incident, a verification), entered with its basis."""
+                    part: str = "", files: Sequence[CheckedUpload] = ()) -> OfficeFact:
+    """A fact the system does not hold (an honour, an incident, a verification), entered with its basis and
+    evidence files."""
     require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
     if not (reason or "").strip():
         raise DomainError("请填写依据。")
@@ -429,6 +445,7 @@ def office_fact_set(*, program: Program, department: Department, period: str, ke
         program=program, department=department, period=period, key=key.strip(), part=part.strip(),
         defaults={"value": value, "text": text.strip(), "na": na, "reason": reason.strip()[:300],
                   "created_by": actor})
+    _attach(fact, files, actor, "考核事实依据")
     return fact
 
 
@@ -442,6 +459,15 @@ class FactEntry:
     na: bool = False
     reason: str = ""
     part: str = ""
+
+
+def subject_units(program: Program) -> dict[str, Department]:
+    """The program's county governments and departments by name and by their other names (one query)."""
+    units: dict[str, Department] = {}
+    for unit in scheme_subjects(program, ("county", "department")):
+        for name in (*unit.aliases, unit.name):  # the name wins over another unit's alias
+            units[name] = unit
+    return units
 
 
 @transaction.atomic

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.downloads import docx_response, file_response, xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.forms import StepForm
 from apps.core.web import form_message, page, submit
+from apps.geo.models import Department
 from apps.programs.access import can_manage_program
 from apps.staging.models import StagedImport
 from apps.staging.services import staged_import_upload
@@ -32,7 +34,8 @@ from .access import (
     visible_runs,
     with_evidence_rights,
 )
-from .forms import ItemEditForm, ObjectionForm, RulingForm, RunForm
+from .facts import scheme_subjects
+from .forms import FactForm, ItemEditForm, ManualForm, ObjectionForm, RulingForm, RunForm
 from .models import Objection, Scheme
 from .workflow import RUN_WORKFLOW, RunStatus
 
@@ -134,6 +137,81 @@ def scheme_item(request: HttpRequest, program_id: int, scheme_id: int, code: str
             return redirect("scoring_scheme", program_id=program_id, scheme_id=stored.pk)
     return render(request, "scoring/scheme_item.html", {"program": item.program, "scheme": latest, "row": row,
                                                         "form": form})
+
+
+def _period(request: HttpRequest, scheme: Scheme) -> str:
+    period = (request.GET.get("period") or request.POST.get("period") or "").strip()
+    if not period:
+        return str(timezone.localdate().year - 1)
+    services.check_period(scheme.data, period)
+    return period
+
+
+def _entries_url(program_id: int, scheme_id: int, period: str) -> str:
+    return reverse("scoring_entries", kwargs={"program_id": program_id, "scheme_id": scheme_id}) + f"?period={period}"
+
+
+def _entries_back(*, program_id: int, scheme_id: int, **_: object) -> str:
+    return reverse("scoring_entries", kwargs={"program_id": program_id, "scheme_id": scheme_id})
+
+
+@page(back=_entries_back)
+def entries(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    """考核事实与人工评分: the office enters the facts the scheme reads that the system does not hold, and the points
+    of the manual items, per subject and period, each with its basis and evidence files."""
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    period = _period(request, item)
+    if request.method == "POST":
+        units = {u.id: u for u in scheme_subjects(item.program, item.data.groups)}
+        if request.POST.get("form") == "manual":
+            data = _valid(ManualForm(request.POST, request.FILES))
+            services.manual_set(program=item.program, scheme_code=item.code, department=_subject(units, data),
+                                period=period, item=data["item"], points=data["points"], reason=data["reason"],
+                                files=data["files"], actor=request.user)
+        else:
+            data = _valid(FactForm(request.POST, request.FILES))
+            services.office_fact_set(program=item.program, department=_subject(units, data), period=period,
+                                     key=data["key"], part=data["part"], value=data["value"], text=data["text"],
+                                     na=data["na"], reason=data["reason"], files=data["files"], actor=request.user)
+        messages.success(request, _("已保存。重新计分后生效。"))
+        return redirect(_entries_url(program_id, scheme_id, period))
+    return render(request, "scoring/entries.html", {
+        "program": item.program, "scheme": item, "period": period,
+        "data": selectors.office_entries(item.program, item, period),
+    })
+
+
+def _subject(units: dict[int, Department], data: dict) -> Department:
+    unit = units.get(data["department"])
+    if unit is None:
+        raise DomainError(_("该单位不是本细则的考核对象。"))
+    return unit
+
+
+@page
+def facts_xlsx(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    """The facts sheet of a scheme and period: what the office entered, and a row to fill per missing fact."""
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    period = _period(request, item)
+    data = exports.fact_sheet(selectors.office_entries(item.program, item, period))
+    return xlsx_response(data, f"考核事实-{item.name}-{period}.xlsx", f"scoring-facts-{period}.xlsx")
+
+
+@page
+def facts_import(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
+    """The office facts sheet: upload → preview (old → new per fact, or row errors) → confirm."""
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    period = _period(request, item)
+
+    def committed(staged: StagedImport) -> HttpResponse:
+        messages.success(request, _("已导入%(written)s条考核事实，%(unchanged)s条无变化。重新计分后生效。")
+                         % staged.result)
+        return redirect(_entries_url(program_id, scheme_id, period))
+
+    step = StagedImportStep(kind=imports.FACTS, program=item.program, actor=request.user)
+    return staged_import_page(request, step, template="scoring/facts_import.html",
+                              context={"program": item.program, "scheme": item, "period": period},
+                              done=when_committed(committed))
 
 
 @page(back="scoring_run")
