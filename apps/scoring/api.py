@@ -268,18 +268,20 @@ staged_import_routes(router, f"{BASE}/facts/import", kind=imports.FACTS, label="
     access_scoring(user, p, manage=True)))
 
 
-@router.get(f"{BASE}/facts", response=list[ScoringFactOut], summary="考核事实列表（生态办录入的）")
-def fact_list(request: HttpRequest, program_id: int, period: str) -> Any:
+@router.get(f"{BASE}/facts", response=list[ScoringFactOut], summary="考核事实列表（生态办录入的；可按考核期筛选）")
+def fact_list(request: HttpRequest, program_id: int, period: str = "") -> Any:
     program = _office(request, program_id)
-    return list(OfficeFact.objects.filter(program=program, period=period).prefetch_related("evidence")
-                .order_by("key", "department_id", "part"))
+    rows = OfficeFact.objects.filter(program=program).prefetch_related("evidence")
+    return list((rows.filter(period=period) if period else rows).order_by("period", "key", "department_id", "part"))
 
 
-@router.get(f"{BASE}/manual", response=list[ScoringManualOut], summary="人工评分列表")
-def manual_list(request: HttpRequest, program_id: int, period: str, scheme_code: str) -> Any:
+@router.get(f"{BASE}/manual", response=list[ScoringManualOut], summary="人工评分列表（可按考核期、细则编码筛选）")
+def manual_list(request: HttpRequest, program_id: int, period: str = "", scheme_code: str = "") -> Any:
     program = _office(request, program_id)
-    return list(ManualScore.objects.filter(program=program, period=period, scheme_code=scheme_code)
-                .prefetch_related("evidence").order_by("item", "department_id"))
+    rows = ManualScore.objects.filter(program=program).prefetch_related("evidence")
+    rows = rows.filter(period=period) if period else rows
+    return list((rows.filter(scheme_code=scheme_code) if scheme_code else rows)
+                .order_by("period", "scheme_code", "item", "department_id"))
 
 
 @router.get(f"{BASE}/schemes/{{scheme_id}}/facts.xlsx", summary="下载考核事实表（已录入的和待填写的，可改后导入）")
@@ -290,28 +292,27 @@ def facts_xlsx(request: HttpRequest, program_id: int, scheme_id: int, period: st
     return xlsx_response(data, f"考核事实-{item.name}-{period}.xlsx", f"scoring-facts-{period}.xlsx")
 
 
+def _office_evidence(request: HttpRequest, program_id: int, model: type[OfficeFact | ManualScore], pk: int,
+                     files: list[UploadedFile]) -> OfficeFact | ManualScore:
+    program = _office(request, program_id)
+    entry = model.objects.filter(program=program, pk=pk).first()
+    if entry is None:
+        raise NotFoundError(f"{model._meta.verbose_name}不存在。")
+    services.office_evidence_add(entry=entry, files=[check_upload(f, allowed=EVIDENCE_KINDS) for f in files],
+                                 actor=request.user)  # type: ignore[arg-type]
+    return entry
+
+
 @router.post(f"{BASE}/facts/{{fact_id}}/evidence", response={201: ScoringFactOut},
              summary="上传考核事实的佐证材料（multipart：evidence 文件可多个）")
 def fact_evidence(request: HttpRequest, program_id: int, fact_id: int, evidence: File[list[UploadedFile]]) -> Any:
-    program = _office(request, program_id)
-    fact = OfficeFact.objects.filter(program=program, pk=fact_id).first()
-    if fact is None:
-        raise NotFoundError("考核事实不存在。")
-    services.office_evidence_add(entry=fact, files=[check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence],
-                                 actor=request.user)  # type: ignore[arg-type]
-    return 201, fact
+    return 201, _office_evidence(request, program_id, OfficeFact, fact_id, evidence)
 
 
 @router.post(f"{BASE}/manual/{{manual_id}}/evidence", response={201: ScoringManualOut},
              summary="上传人工评分的佐证材料（multipart：evidence 文件可多个）")
 def manual_evidence(request: HttpRequest, program_id: int, manual_id: int, evidence: File[list[UploadedFile]]) -> Any:
-    program = _office(request, program_id)
-    entry = ManualScore.objects.filter(program=program, pk=manual_id).first()
-    if entry is None:
-        raise NotFoundError("人工评分不存在。")
-    services.office_evidence_add(entry=entry, files=[check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence],
-                                 actor=request.user)  # type: ignore[arg-type]
-    return 201, entry
+    return 201, _office_evidence(request, program_id, ManualScore, manual_id, evidence)
 
 
 @router.get(f"{BASE}/runs/{{run_id}}/export.xlsx", summary="导出评分表和排名（Excel）")

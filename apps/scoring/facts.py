@@ -44,8 +44,11 @@ from decimal import Decimal
 
 import polars as pl
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db import connections
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, TextField
+from django.db.models import Value as V
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Concat, NullIf
 from django.utils import timezone
 
 from apps.evidence.models import Evidence
@@ -319,30 +322,38 @@ def load_inputs(program: Program, scheme: SchemeData, sources: dict[str, str], p
     )
 
 
-def _subject_keys(ids: tuple[object, ...]) -> pl.Series:
-    """``department:<id>`` for each id, vectorised."""
-    return pl.select(pl.format("department:{}", pl.Series(ids, dtype=pl.Int64))).to_series()
+def _frame(queryset: QuerySet, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A ``values_list`` queryset read straight into a frame: its SQL run on a plain cursor (no model objects, no
+    per-value converters) and the rows handed to polars in one go; text columns are then cast to ``columns``'
+    types (decimals travel as exact text: ``CAST(… AS TEXT)`` on SQLite, ``::text`` on PostgreSQL)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    raw = pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None)
+    return raw.select(pl.col(name).cast(kind) for name, kind in columns.items())
+
+
+def _department_key() -> Concat:
+    return Concat(V("department:"), Cast("department_id", CharField()), output_field=CharField())
 
 
 def office_frames(program: Program, scheme_code: str, periods: list[str], units: list[int],
                   keys: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The office's facts (of ``keys``) and manual points for these periods and units: one query each, read in
-    column form (no object per row)."""
-    rows = (OfficeFact.objects.filter(program=program, period__in=periods, department_id__in=units, key__in=keys)
-            .values_list("department_id", "period", "key", "part", "value", "text", "na", "id"))
-    columns = list(zip(*rows, strict=True)) or [()] * 8
-    facts = pl.DataFrame({
-        "subject": _subject_keys(columns[0]),
-        "period": list(columns[1]), "key": list(columns[2]), "part": [p or None for p in columns[3]],
-        "value": pl.Series(columns[4], dtype=pl.Decimal(38, 6)), "text": [t or None for t in columns[5]],
-        "na": pl.Series(columns[6], dtype=pl.Boolean), "source_kind": "office_fact",
-        "source_id": pl.Series(columns[7], dtype=pl.Int64),
-    }, schema=FACT_SCHEMA)
-    manual_rows = (ManualScore.objects.filter(program=program, scheme_code=scheme_code, period__in=periods,
-                                              department_id__in=units)
-                   .values_list("department_id", "period", "item", "points", "reason"))
-    m = list(zip(*manual_rows, strict=True)) or [()] * 5
-    manual = pl.DataFrame({"subject": _subject_keys(m[0]), "period": list(m[1]), "item": list(m[2]),
-                           "points": pl.Series(m[3], dtype=pl.Decimal(38, 6)), "reason": list(m[4])},
-                          schema=MANUAL_SCHEMA)
+    """The office's facts (of ``keys``) and manual points for these periods and units: one query each, read
+    straight into the engine's frames (:func:`_frame`: no object per row)."""
+    texts = {"subject_key": _department_key(), "value_text": Cast("value", TextField()),
+             "part_or_null": NullIf("part", V("")), "text_or_null": NullIf("text", V("")),
+             "kind": V("office_fact", output_field=CharField())}
+    facts = _frame(
+        OfficeFact.objects.filter(program=program, period__in=periods, department_id__in=units, key__in=keys)
+        .annotate(**texts).order_by().values_list("subject_key", "period", "key", "value_text", "part_or_null",
+                                                  "text_or_null", "na", "kind", "id"),
+        FACT_SCHEMA)
+    manual = _frame(
+        ManualScore.objects.filter(program=program, scheme_code=scheme_code, period__in=periods,
+                                   department_id__in=units)
+        .annotate(subject_key=_department_key(), points_text=Cast("points", TextField())).order_by()
+        .values_list("subject_key", "period", "item", "points_text", "reason"),
+        MANUAL_SCHEMA)
     return facts, manual

@@ -140,11 +140,16 @@ def scheme_item(request: HttpRequest, program_id: int, scheme_id: int, code: str
 
 
 def _period(request: HttpRequest, scheme: Scheme) -> str:
-    period = (request.GET.get("period") or request.POST.get("period") or "").strip()
-    if not period:
+    """The period asked (``?period=``, or the form's): last year when none or, on a GET, when it is not one of
+    the scheme's periods; a POST with a wrong period is refused."""
+    period = (request.POST.get("period") if request.method == "POST" else request.GET.get("period")) or ""
+    try:
+        services.check_period(scheme.data, period.strip())
+    except DomainError:
+        if request.method == "POST" and period:
+            raise
         return str(timezone.localdate().year - 1)
-    services.check_period(scheme.data, period)
-    return period
+    return period.strip()
 
 
 def _entries_url(program_id: int, scheme_id: int, period: str) -> str:

@@ -173,6 +173,9 @@ RULES: dict[str, Callable[[Asked], bool]] = {
     "/api/programs/{program_id}/surveys/{survey_id}/invitations": lambda x: (
         can_manage_program(x.user, x.program) and Invitation.objects.filter(
             survey__program=x.program, code=x.row["code"]).exists()),
+    # The office's own entries (facts, manual points): the program's office only.
+    "/api/programs/{program_id}/scoring/facts": lambda x: can_manage_program(x.user, x.program),
+    "/api/programs/{program_id}/scoring/manual": lambda x: can_manage_program(x.user, x.program),
     "/api/programs/{program_id}/reports": lambda x: can_read_file(
         x.user, ReportFile.objects.select_related("program__region", "region", "department").get(
             pk=x.row["id"], program=x.program)),

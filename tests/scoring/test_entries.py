@@ -12,9 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from apps.geo.models import Region
 from apps.scoring.models import ItemScore, ManualScore, OfficeFact
-from apps.scoring.services import run_create
+from apps.scoring.services import run_create, unpack
 from calc.scoring.scheme import Manual
+from docimport.scoring import FactRow, render_fact_sheet
+
+from .conftest import add_facts, add_government
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -47,7 +51,6 @@ def test_the_office_enters_a_fact_and_manual_points_with_evidence(scored, client
     incident = next(i for i in scheme.data.items if "incidents.major" in i.keys())
     assert rows[incident.code].points < 0
     # the fact and its source are in the run's inputs
-    from apps.scoring.services import unpack
     facts = unpack(run.inputs).facts
     mine = facts.filter((facts["key"] == "incidents.major") & (facts["subject"] == f"department:{unit.id}"))
     assert mine["source_kind"].to_list() == ["office_fact"] and mine["source_id"].to_list() == [fact.id]
@@ -83,7 +86,6 @@ def test_the_facts_sheet_goes_down_and_back_up_through_the_staged_import(scored,
 
 def test_a_bad_facts_sheet_is_refused_with_its_row_errors(scored, client_for):
     scheme, office = scored.run.scheme, client_for(scored.world.users.office)
-    from docimport.scoring import FactRow, render_fact_sheet
     data = render_fact_sheet("t", "n", [FactRow(0, "不存在的单位", "2025", "air.pm25", "", Decimal(1), "", False, "x"),
                                         FactRow(0, scored.units[0].name, "2025", "air.pm25", "", None, "", False, "依据")])
     answer = office.post(f"/api/programs/{scheme.program_id}/scoring/facts/import",
@@ -124,9 +126,6 @@ def test_the_entries_page_keeps_its_queries_as_subjects_grow(scored, client_for)
     office.get(url)
     with CaptureQueriesContext(connection) as small:
         office.get(url)
-    from apps.geo.models import Region
-
-    from .conftest import add_facts, add_government
     for n in range(4):
         county = Region.objects.create(code=f"96{n:04d}", name=f"新县{n}", level="county", parent=scored.world.city)
         add_facts(scored.world, add_government(scored.world, county), n)
