@@ -85,8 +85,8 @@ def _scheme_file_name(item: Scheme, extension: str) -> tuple[str, str]:
 @page
 def scheme_toml(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
     item = access_scheme(request.user, program_id, scheme_id)
-    return file_response(item.text.encode("utf-8"), *_scheme_file_name(item, "toml"),
-                         content_type="application/toml; charset=utf-8")
+    name, fallback = _scheme_file_name(item, "toml")
+    return file_response(item.text.encode("utf-8"), name, "application/toml; charset=utf-8", fallback)
 
 
 @page
