@@ -342,6 +342,9 @@ def test_inputs_are_checked():
               pl.DataFrame({"subject": ["s1"], "period": ["2025"], "key": ["pm10"], "value": [73.4]}))
     with pytest.raises(ValueError, match="appears twice"):
         run(the_scheme, [fact("s1", "pm10", 1), fact("s1", "pm10", 2)])
+    with pytest.raises(ValueError, match="appears twice"):
+        run(the_scheme, [fact("s1", "pm10", 1, part="a"), fact("s1", "pm10", 2, part="a")])
+    run(the_scheme, [fact("s1", "pm10", 1, part="a"), fact("s1", "pm10", 2, part="b"), fact("s1", "pm10", 73)])
     with pytest.raises(ValueError, match="not year periods"):
         run(the_scheme, [fact("s1", "pm10", 1, period="2025-03")], periods=None)
     with pytest.raises(ValueError, match="groups"):
