@@ -70,7 +70,7 @@ FACT_SCHEMA: dict[str, pl.DataType] = {
 SUBJECT_SCHEMA: dict[str, pl.DataType] = {"subject": pl.String(), "group": pl.String(), "name": pl.String()}
 MANUAL_SCHEMA: dict[str, pl.DataType] = {
     "subject": pl.String(), "period": pl.String(), "item": pl.String(), "points": pl.Decimal(38, 6),
-    "reason": pl.String(),
+    "reason": pl.String(), "source_kind": pl.String(), "source_id": pl.Int64(),
 }
 EXEMPTION_SCHEMA: dict[str, pl.DataType] = {
     "subject": pl.String(), "period": pl.String(), "item": pl.String(), "reason": pl.String(),
@@ -353,7 +353,8 @@ def office_frames(program: Program, scheme_code: str, periods: list[str], units:
     manual = _frame(
         ManualScore.objects.filter(program=program, scheme_code=scheme_code, period__in=periods,
                                    department_id__in=units)
-        .annotate(subject_key=_department_key(), points_text=Cast("points", TextField())).order_by()
-        .values_list("subject_key", "period", "item", "points_text", "reason"),
+        .annotate(subject_key=_department_key(), points_text=Cast("points", TextField()),
+                  kind=V("manual_score", output_field=CharField())).order_by()
+        .values_list("subject_key", "period", "item", "points_text", "reason", "kind", "id"),
         MANUAL_SCHEMA)
     return facts, manual

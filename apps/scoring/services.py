@@ -232,7 +232,8 @@ def trace_json(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _json(v) for k, v in row.items() if v is not None and k not in ("subject", "period", "group")}
 
 
-def _store_results(run: ScoreRun, scheme: SchemeData, result: Scoring, units: dict[int, Department]) -> None:
+def _store_results(run: ScoreRun, scheme: SchemeData, result: Scoring, units: dict[int, Department],
+                   manual: pl.DataFrame) -> None:
     subjects = []
     for row in result.totals.iter_rows(named=True):
         unit = units[department_id(row["subject"])]
@@ -244,10 +245,15 @@ def _store_results(run: ScoreRun, scheme: SchemeData, result: Scoring, units: di
     order = {code: n for n, code in enumerate([i.code for i in scheme.items] + [a.code for a in scheme.adjustments])}
     names = {i.code: (scheme.section_of(i.code).name, i.name) for i in scheme.items}
     names.update({a.code: ("否决与封顶", a.name) for a in scheme.adjustments})
+    # A manual item's points come from one ManualScore: its trace row names it as the source.
+    sources = {(m["subject"], m["item"]): m.get("source_id") for m in manual.iter_rows(named=True)}
     items = []
     for row in result.trace.iter_rows(named=True):
         section, name = names[row["item"]]
         trace = trace_json(row)
+        source = sources.get((row["subject"], row["item"])) if row["rule"] == "manual" else None
+        if source is not None:
+            trace.update(source_kind="manual_score", source_id=source)
         items.append(ItemScore(
             run=run, subject=created[department_id(row["subject"])], order=order[row["item"]], section=section,
             item=row["item"], name=name, kind=row["kind"], status=row["status"], points=row["points"],
@@ -277,7 +283,7 @@ def run_create(*, program: Program, scheme: Scheme, period: str, actor: User | N
         code_version=code_version(), inputs=packed, inputs_sha256=hashlib.sha256(packed).hexdigest(),
         fact_count=inputs.facts.height, previous=replaces, note=note, created_by=actor)
     units = {u.id: u for u in scheme_subjects(program, data.groups)}
-    _store_results(run, data, result, units)
+    _store_results(run, data, result, units, inputs.manual)
     _audit(actor, AuditAction.SCORING_RUN, run, period=period, scheme=scheme.code, version=scheme.version,
            sha256=run.inputs_sha256)
     return run

@@ -48,6 +48,7 @@ def test_the_office_enters_a_fact_and_manual_points_with_evidence(scored, client
     run = run_create(program=scheme.program, scheme=scheme, period="2025", actor=scored.world.users.office)
     rows = {i.item: i for i in ItemScore.objects.filter(subject__run=run, subject__department=unit)}
     assert rows[manual.code].points == manual.points - 1 and "资料不全" in rows[manual.code].sentence
+    assert (rows[manual.code].trace["source_kind"], rows[manual.code].trace["source_id"]) == ("manual_score", entry.id)
     incident = next(i for i in scheme.data.items if "incidents.major" in i.keys())
     assert rows[incident.code].points < 0
     # the fact and its source are in the run's inputs
