@@ -9,7 +9,8 @@ points (``ManualScore``), written with bulk inserts.
 Timed, through the production code:
 
 * load — ``apps.scoring.facts.office_frames``: the facts and manual points of every period read from the database
-  into the engine's frames (one query each);
+  into the engine's frames (one query each, the cursor's rows straight into polars);
+* for comparison, ``orm_load_seconds``: the same facts through the ORM's ``values_list`` (Python objects per row);
 * scoring — ``calc.scoring.score`` on them: every trace row, the totals and the inputs with their sources.
 
 The last line printed is JSON: ``seconds`` (scoring, best of ``--repeat``), ``load_seconds`` and
@@ -102,6 +103,15 @@ def run(args: argparse.Namespace) -> None:
                              "name": [u.name for u in units]})
     load = time.perf_counter() - start
     assert loaded_facts.height == facts.height, (loaded_facts.height, facts.height)
+    # For comparison only: the same rows through the ORM (a tuple and converted values per row), as the loader
+    # read them before it handed the cursor's rows to polars.
+    start = time.perf_counter()
+    orm_rows = list(OfficeFact.objects.filter(program=program, period__in=periods, department_id__in=unit_ids,
+                                              key__in=keys)
+                    .values_list("department_id", "period", "key", "part", "value", "text", "na", "id"))
+    orm_frame = pl.DataFrame(list(zip(*orm_rows, strict=True)) or None, orient="col")
+    orm_load = time.perf_counter() - start
+    assert orm_frame.height == facts.height
     times = []
     for _ in range(max(1, args.repeat)):
         start = time.perf_counter()
@@ -111,7 +121,9 @@ def run(args: argparse.Namespace) -> None:
     assert result.totals.height == args.subjects * args.periods
     print(f"load from the database: {load:.2f} s; scoring: {', '.join(f'{t:.2f}' for t in times)} s; "
           f"trace: {result.trace.height:,} rows")
+    print(f"the facts through the ORM instead (for comparison): {orm_load:.2f} s")
     print(json.dumps({"seconds": round(seconds, 3), "load_seconds": round(load, 3),
+                      "orm_load_seconds": round(orm_load, 3),
                       "ratio_to_load": round(seconds / load, 2), "subjects": args.subjects,
                       "items": len(scheme.items), "periods": args.periods, "facts": loaded_facts.height,
                       "trace_rows": result.trace.height}))
