@@ -330,7 +330,10 @@ def _frame(queryset: QuerySet, columns: dict[str, pl.DataType]) -> pl.DataFrame:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    raw = pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None)
+    # column by column (polars builds a column from a list far faster than a frame from row tuples)
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    raw = pl.DataFrame({name: pl.Series(name, column, strict=False) for name, column in zip(columns, values,
+                                                                                             strict=True)})
     return raw.select(pl.col(name).cast(kind) for name, kind in columns.items())
 
 
