@@ -11,7 +11,7 @@ The last line printed is JSON: ``load_seconds``, ``cold_seconds``, ``warm_second
 ``load_seconds`` < 120, ``warm_ratio`` ≤ 3 (the issue's bar for the cockpit), warm queries independent of the
 number of cities (the test suite checks that at 2 and 20 cities).
 
-Usage: ``.venv/bin/python benchmarks/bench_province.py [--cities 14] [--counties 100] [--repeat 7]``
+Usage: ``.venv/bin/python benchmarks/bench_province.py [--cities 14] [--counties 100] [--repeat 7] [--profile]``
 """
 
 from __future__ import annotations
@@ -37,11 +37,25 @@ def timed(client: object, url: str) -> tuple[float, int]:
     return seconds, len(queries)
 
 
+def profile(client: object, url: str, repeat: int) -> None:
+    """Print the functions that take the most cumulative time over ``repeat`` warm requests (``--profile``)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(url)  # type: ignore[attr-defined]
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cities", type=int, default=14)
     parser.add_argument("--counties", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="print a profile of the warm requests")
     args = parser.parse_args()
     _url, scratch, _media = configure(None)
     try:
@@ -64,6 +78,8 @@ def main() -> None:
         cache.clear()
         cold, cold_queries = timed(client, url)
         warm_runs = [timed(client, url) for _ in range(args.repeat)]
+        if args.profile:
+            profile(client, url, args.repeat)
         trivial = statistics.median(timed(client, "/api/me")[0] for _ in range(args.repeat))
         warm = statistics.median(s for s, _q in warm_runs)
         result = {"cities": args.cities, "counties": args.counties, "load_seconds": round(load, 2),

@@ -88,6 +88,19 @@ class ProvinceCockpit:
 
 
 @dataclass(frozen=True)
+class CockpitSnapshot:
+    """The province cockpit computed once for a write stamp (:func:`apps.province.selectors.cockpit_snapshot`):
+    every city program's row, the province's totals and the weak spots; a page is a slice of ``rows``."""
+
+    stamp: str
+    rows: tuple[CityRow, ...]  # every city program, by city code
+    passed: int
+    counties_national: int
+    counties_provincial: int
+    weak_spots: tuple[WeakIndicator, ...]
+
+
+@dataclass(frozen=True)
 class ProvinceTargetRow:
     """A national indicator at one level (city or county) with the national target and the province's own."""
 

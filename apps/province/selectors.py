@@ -1,13 +1,17 @@
 """Reads for the province cockpit: every city program of a province in a fixed number of queries.
 
-The gate of each city program is apps.assessment's certification gate of the program's own region in its
-default year (:func:`apps.assessment.selectors.program_assessment`), kept in the Django cache (Redis in
-production, so shared by every app process) under a *data version* read for all programs at once: grouped
-aggregates over the tables whose rows change a gate (approved values, assigned numbers, overrides, local edits,
-county goals) and the province's targets, plus the day. A page whose gates are all current reads them with one
-``get_many``; a program whose data changed since is assessed again once (its own few queries, and the
-assessment's cache), then the page is back to its fixed count. Timeliness, counties and weak spots are grouped
-queries over all the province's programs.
+The whole cockpit (every city program's row, the totals, the weak spots) is one snapshot in the Django cache
+(Redis in production, so shared by every app process), stored with the *write stamp* it was computed at
+(:func:`write_stamp`): the newest id of every table a write that changes the cockpit adds a row to, read in one
+query of index lookups whatever the number of rows, plus the day. A request whose stamp matches the stored one
+reads the snapshot and nothing else; after any such write the next request builds it again.
+
+Building it, the gate of each city program is apps.assessment's certification gate of the program's own region in
+its default year (:func:`apps.assessment.selectors.program_assessment`), kept in the cache under a per-program
+*data version* read for all programs at once: grouped aggregates over the tables whose rows change a gate
+(approved values, assigned numbers, overrides, local edits, county goals) and the province's targets, plus the
+day. Only a program whose data changed is assessed again (its own few queries, and the assessment's cache).
+Timeliness, counties and weak spots are grouped queries over all the province's programs.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from typing import Any
 
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet, Subquery
 
 from apps.assessment.selectors import program_assessment
+from apps.audit.models import AuditEvent
 from apps.geo.models import Region, RegionLevel
 from apps.indicators.models import Indicator
 from apps.programs.models import (
@@ -35,12 +40,15 @@ from apps.programs.models import (
     TitleSought,
 )
 from apps.programs.selectors import province_targets
-from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
+from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound, ValueRevision
+from apps.review.models import ReviewEvent
+from apps.staging.models import StagedWrite
 from calc.attainment import EvaluationStatus
 
 from .data import (
     CityGate,
     CityRow,
+    CockpitSnapshot,
     ProvinceCockpit,
     ProvinceTargetRow,
     ProvinceTargets,
@@ -54,6 +62,8 @@ PAGE_SIZE = 50
 WEAK_SPOTS = 10
 #: How long a city's gate is kept (its data version changes with the data anyway).
 GATE_SECONDS = 24 * 3600
+#: How long a province's cockpit snapshot is kept (its write stamp changes with the data anyway).
+SNAPSHOT_SECONDS = 24 * 3600
 
 
 def city_programs(province: Region) -> QuerySet[Program]:
@@ -213,28 +223,71 @@ def _count(seeking: Iterable[dict[str, set[int]]], title: str) -> int:
     return len(set().union(*(by_title.get(title, set()) for by_title in seeking)))
 
 
-def province_cockpit(province: Region, *, manages: bool, page: int = 1, today: dt.date) -> ProvinceCockpit:
-    """The province's cockpit: one row per city program (a page of :data:`PAGE_SIZE`), the counties seeking
-    titles, the weak spots across cities and each program's reporting timeliness; a fixed number of queries."""
+#: The tables a write that changes the cockpit adds a row to: values and their revisions, every review step of a
+#: value or a round (submit, approve, return, reopen, close), every staged import's write and undo, the append-only
+#: target revisions, county goals, programs and rounds (and a round's regions and indicators), and the audit log,
+#: which records the edits and deletes of the set-up pages, the services and the admin (a goal, a program).
+STAMPED: tuple[type[Model], ...] = (
+    IndicatorValue, ValueRevision, ReviewEvent, StagedWrite, AuditEvent, AssignedTarget, TargetOverride, TargetEdit,
+    ProvinceTarget, RegionGoal, Program, ReportingRound, ReportingRound.regions.through,
+    ReportingRound.indicators.through,
+)
+
+
+def write_stamp(province: Region, today: dt.date) -> str:
+    """The newest id of each :data:`STAMPED` table, and the day: one query of index lookups (the primary keys'),
+    whose cost does not grow with the rows. Any write there changes it, in this province or another."""
+    newest = {f"t{n}": Subquery(model._default_manager.order_by("-pk").values("pk")[:1])
+              for n, model in enumerate(STAMPED)}
+    ids = Region.objects.filter(pk=province.pk).annotate(**newest).values_list(*newest).get()
+    return f"{today.isoformat()}|{':'.join(str(i) for i in ids)}"
+
+
+def cockpit_snapshot(province: Region, today: dt.date) -> CockpitSnapshot:
+    """The province's cockpit as stored for the current write stamp, built (and stored) when there is none."""
+    stamp = write_stamp(province, today)
+    key = f"province-cockpit:{province.id}"
+    stored = cache.get(key)
+    if isinstance(stored, CockpitSnapshot) and stored.stamp == stamp:
+        return stored
+    snapshot = build_snapshot(province, stamp, today)
+    cache.set(key, snapshot, SNAPSHOT_SECONDS)
+    return snapshot
+
+
+def build_snapshot(province: Region, stamp: str, today: dt.date) -> CockpitSnapshot:
+    """Every city program's row, the totals and the weak spots (a fixed number of queries, plus the gates of the
+    programs whose data changed)."""
     programs = list(city_programs(province))
     gates = city_gates(programs, province, today)
     seeking = counties_seeking(programs, province)
     on_time = timeliness(programs, today)
-    pages = max(1, -(-len(programs) // PAGE_SIZE))
-    page = min(max(1, page), pages)
     rows = tuple(
         CityRow(program_id=p.id, program_name=p.name, city_id=p.region_id, city_name=p.region.name,
                 title_sought=p.get_title_sought_display(), target_year=p.target_year, gate=gates[p.id],
                 counties_national=len(seeking[p.region_id].get(TitleSought.NATIONAL, ())),
                 counties_provincial=len(seeking[p.region_id].get(TitleSought.PROVINCIAL, ())),
                 timeliness=on_time[p.id])
-        for p in programs[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
-    return ProvinceCockpit(
-        province_id=province.id, province_name=province.name, manages=manages, total=len(programs),
-        passed=sum(1 for g in gates.values() if g.passed),
+        for p in programs)
+    return CockpitSnapshot(
+        stamp=stamp, rows=rows, passed=sum(1 for g in gates.values() if g.passed),
         counties_national=_count(seeking.values(), TitleSought.NATIONAL),
         counties_provincial=_count(seeking.values(), TitleSought.PROVINCIAL),
-        weak_spots=weak_spots(programs, gates), page=page, pages=pages, cities=rows)
+        weak_spots=weak_spots(programs, gates))
+
+
+def province_cockpit(province: Region, *, manages: bool, page: int = 1, today: dt.date) -> ProvinceCockpit:
+    """The province's cockpit: one row per city program (a page of :data:`PAGE_SIZE`), the counties seeking
+    titles, the weak spots across cities and each program's reporting timeliness; from the stored snapshot (the
+    write stamp's one query and a cache read) while nothing changed."""
+    snapshot = cockpit_snapshot(province, today)
+    pages = max(1, -(-len(snapshot.rows) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return ProvinceCockpit(
+        province_id=province.id, province_name=province.name, manages=manages, total=len(snapshot.rows),
+        passed=snapshot.passed, counties_national=snapshot.counties_national,
+        counties_provincial=snapshot.counties_provincial, weak_spots=snapshot.weak_spots, page=page, pages=pages,
+        cities=snapshot.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
 
 
 # --- the province's targets ----------------------------------------------------------------------------------------
