@@ -85,6 +85,7 @@ class ProvinceCockpit:
     page: int
     pages: int
     cities: tuple[CityRow, ...]  # the page's rows, by city code
+    stamp: str = ""  # the write stamp of the snapshot it was read from (the page's rendered tables are kept under it)
 
 
 @dataclass(frozen=True)

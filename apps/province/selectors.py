@@ -17,6 +17,7 @@ Timeliness, counties and weak spots are grouped queries over all the province's 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from typing import Any
 
 import polars as pl
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Count, Max, Model, Q, QuerySet, Subquery
 
 from apps.assessment.selectors import program_assessment
@@ -234,13 +236,27 @@ STAMPED: tuple[type[Model], ...] = (
 )
 
 
+@functools.cache
+def _stamp_sql(alias: str) -> str:
+    """The write stamp's query for a database, compiled by the ORM once per process (compiling fourteen
+    subqueries cost more than running them); its one parameter is the province's id."""
+    newest = {f"t{n}": Subquery(model._default_manager.order_by("-pk").values("pk")[:1])
+              for n, model in enumerate(STAMPED)}
+    query = Region.objects.using(alias).filter(pk=0).annotate(**newest).values_list(*newest).query
+    sql, params = query.get_compiler(alias).as_sql()
+    if list(params) != [0]:
+        raise AssertionError(f"unexpected parameters of the write stamp's query: {params!r}")
+    return str(sql)
+
+
 def write_stamp(province: Region, today: dt.date) -> str:
     """The newest id of each :data:`STAMPED` table, and the day: one query of index lookups (the primary keys'),
     whose cost does not grow with the rows. Any write there changes it, in this province or another."""
-    newest = {f"t{n}": Subquery(model._default_manager.order_by("-pk").values("pk")[:1])
-              for n, model in enumerate(STAMPED)}
-    ids = Region.objects.filter(pk=province.pk).annotate(**newest).values_list(*newest).get()
-    return f"{today.isoformat()}|{':'.join(str(i) for i in ids)}"
+    alias = router.db_for_read(Region)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_stamp_sql(alias), [province.pk])
+        ids = cursor.fetchone()
+    return f"{today.isoformat()}|{':'.join(str(i) for i in ids or ())}"
 
 
 def cockpit_snapshot(province: Region, today: dt.date) -> CockpitSnapshot:
@@ -287,7 +303,7 @@ def province_cockpit(province: Region, *, manages: bool, page: int = 1, today: d
         province_id=province.id, province_name=province.name, manages=manages, total=len(snapshot.rows),
         passed=snapshot.passed, counties_national=snapshot.counties_national,
         counties_provincial=snapshot.counties_provincial, weak_spots=snapshot.weak_spots, page=page, pages=pages,
-        cities=snapshot.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+        cities=snapshot.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], stamp=snapshot.stamp)
 
 
 # --- the province's targets ----------------------------------------------------------------------------------------
