@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Role, User
 from apps.geo.models import Region
+from apps.indicators.models import Indicator
 from apps.programs.models import Program, TitleSought
 from apps.province import selectors
+from apps.reporting.models import IndicatorValue, ReportingRound, ValueRevision
+from apps.reporting.services import indicator_value_transition
+from apps.review.workflow import ReviewAction
+from tests.assessment.conftest import approve
 from tests.conftest import make_user
 
 from .conftest import grow
@@ -104,3 +111,51 @@ def test_a_superuser_reads_any_province_and_a_county_program_counts_as_seeking_i
     rows = {r["city_name"]: r for r in data["cities"]}
     assert (rows["甲市"]["counties_national"], data["counties_national"]) == (1, 1)
     assert client_for(root).get(f"/province/{prov.province.id}/assigned/import/").status_code == 403
+
+
+def test_a_warm_cockpit_reads_the_stored_snapshot_without_aggregating_the_values(prov, client_for):
+    client = client_for(prov.office)
+    url = f"/province/{prov.province.id}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not [q for q in sql if "COUNT(" in q or "GROUP BY" in q]
+    assert sum("REPORTING_INDICATORVALUE" in q for q in sql) == 1  # the write stamp's newest id
+
+
+def test_a_change_in_a_citys_values_shows_on_the_next_request(prov, client_for):
+    client = client_for(prov.office)
+    url = f"/api/provinces/{prov.province.id}/cockpit"
+    first = {r["city_name"]: r for r in client.get(url).json()["cities"]}["甲市"]
+    assert prov.code["2019-29"].id in first["gate"]["not_attained"]
+    client.get(f"/province/{prov.province.id}/")  # the page's fragment stored too
+    city = prov.programs[0].region
+    IndicatorValue.objects.filter(program=prov.programs[0], region=city, indicator=prov.code["2019-29"],
+                                  year=2024).delete()  # not a user's path: only the approval below changes ids
+    approve(prov.programs[0], city, prov.code["2019-29"], 2024, 96, author=prov.world.users.office)
+    data = client.get(url).json()
+    second = {r["city_name"]: r for r in data["cities"]}["甲市"]
+    assert prov.code["2019-29"].id not in second["gate"]["not_attained"]
+    assert data["weak_spots"] == [] or data["weak_spots"][0]["cities"] != ["甲市"]
+    assert "2019-29" not in client.get(f"/province/{prov.province.id}/").content.decode().split("跨市薄弱指标")[1]
+
+
+def test_a_submission_changes_the_timeliness_on_the_next_request(prov, client_for):
+    client = client_for(prov.office)
+    url = f"/api/provinces/{prov.province.id}/cockpit"
+    program = prov.programs[0]
+    third = Indicator.objects.get(framework=program.framework, code="2019-01")
+    round_ = ReportingRound.objects.get(program=program)
+    round_.indicators.add(third)  # a third obligation, entered but not submitted yet
+    value = IndicatorValue.objects.create(program=program, region=program.region, indicator=third, year=2025,
+                                          round=round_)
+    revision = ValueRevision.objects.create(value=value, number=Decimal("3"), version=1,
+                                            author=prov.world.users.office)
+    IndicatorValue.objects.filter(pk=value.pk).update(current_revision=revision)
+    before = {r["city_name"]: r for r in client.get(url).json()["cities"]}["甲市"]["timeliness"]
+    value.refresh_from_db()
+    indicator_value_transition(value=value, action=ReviewAction.SUBMIT, actor=prov.world.users.office,
+                               comment="材料随后补交")
+    after = {r["city_name"]: r for r in client.get(url).json()["cities"]}["甲市"]["timeliness"]
+    assert (before["late"], before["missing"], after["late"], after["missing"]) == (1, 1, 2, 0)
