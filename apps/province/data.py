@@ -85,7 +85,8 @@ class ProvinceCockpit:
     page: int
     pages: int
     cities: tuple[CityRow, ...]  # the page's rows, by city code
-    stamp: str = ""  # the write stamp of the snapshot it was read from (the page's rendered tables are kept under it)
+    #: the snapshot it was read from (each build has its own; the page's rendered tables are kept under it)
+    snapshot_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class CockpitSnapshot:
     every city program's row, the province's totals and the weak spots; a page is a slice of ``rows``."""
 
     stamp: str
+    snapshot_id: str  # unique to this build (a rebuild under the same stamp gets another)
     rows: tuple[CityRow, ...]  # every city program, by city code
     passed: int
     counties_national: int

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -64,8 +65,11 @@ PAGE_SIZE = 50
 WEAK_SPOTS = 10
 #: How long a city's gate is kept (its data version changes with the data anyway).
 GATE_SECONDS = 24 * 3600
-#: How long a province's cockpit snapshot is kept (its write stamp changes with the data anyway).
-SNAPSHOT_SECONDS = 24 * 3600
+#: How long a province's cockpit snapshot is trusted. The write stamp changes with the data; this bounds what it
+#: cannot see: on PostgreSQL a transaction that commits after a later one (whose ids are higher) adds no newer id,
+#: so a snapshot built between the two commits would miss it until the next write or this long. (The page's tables
+#: are kept under the snapshot's own id, so they are never older than it.)
+SNAPSHOT_SECONDS = 300
 
 
 def city_programs(province: Region) -> QuerySet[Program]:
@@ -286,7 +290,7 @@ def build_snapshot(province: Region, stamp: str, today: dt.date) -> CockpitSnaps
                 timeliness=on_time[p.id])
         for p in programs)
     return CockpitSnapshot(
-        stamp=stamp, rows=rows, passed=sum(1 for g in gates.values() if g.passed),
+        stamp=stamp, snapshot_id=uuid.uuid4().hex, rows=rows, passed=sum(1 for g in gates.values() if g.passed),
         counties_national=_count(seeking.values(), TitleSought.NATIONAL),
         counties_provincial=_count(seeking.values(), TitleSought.PROVINCIAL),
         weak_spots=weak_spots(programs, gates))
@@ -303,7 +307,7 @@ def province_cockpit(province: Region, *, manages: bool, page: int = 1, today: d
         province_id=province.id, province_name=province.name, manages=manages, total=len(snapshot.rows),
         passed=snapshot.passed, counties_national=snapshot.counties_national,
         counties_provincial=snapshot.counties_provincial, weak_spots=snapshot.weak_spots, page=page, pages=pages,
-        cities=snapshot.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], stamp=snapshot.stamp)
+        cities=snapshot.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], snapshot_id=snapshot.snapshot_id)
 
 
 # --- the province's targets ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -159,3 +160,16 @@ def test_a_submission_changes_the_timeliness_on_the_next_request(prov, client_fo
                                comment="材料随后补交")
     after = {r["city_name"]: r for r in client.get(url).json()["cities"]}["甲市"]["timeliness"]
     assert (before["late"], before["missing"], after["late"], after["missing"]) == (1, 1, 2, 0)
+
+
+def test_a_snapshot_built_again_under_the_same_stamp_shows_on_the_page(prov, client_for):
+    """What the stamp cannot see (a late commit on PostgreSQL) shows once the snapshot expires: the page's tables
+    are kept under the snapshot's own id, not under the stamp."""
+    client = client_for(prov.office)
+    url = f"/province/{prov.province.id}/"
+    late = "<td>1</td><td>0</td>"  # a city's late and missing cells: one late, none missing (each city)
+    assert client.get(url).content.decode().count(late) == 2
+    IndicatorValue.objects.filter(program=prov.programs[0], submitted_late=True).update(submitted_late=False)
+    assert client.get(url).content.decode().count(late) == 2  # no new id: the stored snapshot still answers
+    cache.delete(f"province-cockpit:{prov.province.id}")  # as when it expires (selectors.SNAPSHOT_SECONDS)
+    assert client.get(url).content.decode().count(late) == 1
