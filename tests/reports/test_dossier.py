@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from apps.evidence.models import Evidence
 from apps.reporting.services import indicator_value_transition, reporting_round_create
-from apps.reports.dossier import BINDING, DossierFilter, dossier_rows, safe_name, unique_path
+from apps.reports.dossier import BINDING, DossierFilter, _e, _quoted, dossier_rows, safe_name, unique_path
 from apps.reports.models import ReportKind
 from apps.reports.selectors import ReportTarget
 from apps.reports.services import data_version_of, package_write
@@ -167,3 +167,20 @@ def test_safe_names_and_collisions():
     used: set[str] = set()
     assert [unique_path(p, used) for p in ("d/a.pdf", "d/A.pdf", "d/a.pdf")] == ["d/a.pdf", "d/A（2）.pdf",
                                                                                    "d/a（3）.pdf"]
+
+
+def test_the_zip_is_written_forward_and_every_entry_checks(values):
+    archive = _zip(values)
+    assert archive.testzip() is None  # every entry's CRC holds
+    assert all(info.flag_bits & 0x08 for info in archive.infolist())  # sizes and CRC after the data: no seeks back
+
+
+def test_what_users_typed_is_escaped_in_the_pages_and_the_remembered_escapes_are_forgotten(values):
+    file = Evidence.objects.filter(indicator_value__in=values.approved).order_by("id").first()
+    Evidence.objects.filter(id=file.id).update(original_name='<b>甲&"乙.pdf')
+    archive = _zip(values)
+    page = archive.read(f"指标值/{file.object_id}.html").decode()
+    index = archive.read("index.html").decode()
+    for html_text in (page, index):
+        assert "&lt;b&gt;甲&amp;&quot;乙.pdf" in html_text and "<b>甲" not in html_text
+    assert _e.cache_info().currsize == 0 and _quoted.cache_info().currsize == 0
