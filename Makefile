@@ -9,7 +9,7 @@ PORT ?= 8000
 # runs the suite in one process.
 XDIST ?= -n 2
 
-.PHONY: demo demo-province test venv lint bench serve clean manual-shots prod-check
+.PHONY: demo demo-province test test-slow venv lint bench serve clean manual-shots prod-check
 
 # `make prod-check`: Django's deployment check on the production settings, with example values for every
 # production variable (PostgreSQL, Redis cache and broker, S3 storage); it must print no issue.
@@ -47,7 +47,12 @@ demo-province: $(STAMP)
 	ECOCIV_DATABASE_URL=sqlite:///$(CURDIR)/$(PROVINCE_DB) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: $(STAMP)
-	$(PY) -m pytest -q $(XDIST)
+	$(PY) -m pytest -q $(XDIST) -m "not slow"
+
+# The few tests marked `slow` (schema migrations replayed from wave 1, the manual's screenshot walk, the load
+# benchmark's smoke run): CI runs them right after `make test`.
+test-slow: $(STAMP)
+	$(PY) -m pytest -q $(XDIST) -m slow
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -28,6 +28,7 @@ def _latest() -> list[tuple[str, str]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_rows_move_to_the_one_model(world: SimpleNamespace):
     # Not the ``plan`` fixture: an earlier transactional test may have flushed the migrations' project categories.

@@ -24,7 +24,7 @@ from apps.scoring.workflow import RunStatus
 from apps.tasks.models import DEFAULT_CATEGORIES, ProjectCategory
 from tests.conftest import browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 IMG = Path(__file__).resolve().parents[2] / "docs" / "manual" / "img"
 SHOTS = bool(os.environ.get("ECOCIV_MANUAL_SHOTS"))

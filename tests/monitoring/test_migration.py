@@ -32,6 +32,7 @@ def _migrate(targets: list[tuple[str, str]]) -> StateApps:
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_batches_become_staged_imports_with_their_ids(world: SimpleNamespace) -> None:
     try:
