@@ -49,8 +49,8 @@ demo-province: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q $(XDIST) -m "not slow"
 
-# The few tests marked `slow` (schema migrations replayed from wave 1, the manual's screenshot walk, the load
-# benchmark's smoke run): CI runs them right after `make test`.
+# The few tests marked `slow` (schema migrations replayed from wave 1, the manual's screenshot walk, the smoke runs
+# of the slowest benchmarks): CI runs them right after `make test`.
 test-slow: $(STAMP)
 	$(PY) -m pytest -q $(XDIST) -m slow
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,6 +28,7 @@ def test_bench_evaluate_smoke(bench_database):
     assert last["values"] > 0 and last["statuses"] > 0 and last["assigned"] > 0
 
 
+@pytest.mark.slow
 def test_bench_pages_smoke():
     """bench_pages.py at a tiny size (its own scratch SQLite file): the last line's keys, the goals' names."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_bench_list_import_smoke() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_", "DJANGO_SETTINGS"))}
     result = subprocess.run(
