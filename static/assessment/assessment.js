@@ -129,12 +129,15 @@
       return echarts.format.encodeHTML(text);
     }
     var many = data.regions.length > 30;
+    var visible = many ? 30 : data.regions.length;  // rows tall enough for every region's name (22 px a row)
+    chart.getDom().style.height = (visible * 22 + 100) + "px";
+    chart.resize();
     chart.setOption({
       animation: false,
       tooltip: { formatter: tooltip, confine: true },
       grid: { left: 90, right: many ? 40 : 10, top: 10, bottom: 90 },
       xAxis: { type: "category", data: data.indicators, axisLabel: { interval: 0, rotate: 60, fontSize: 10 } },
-      yAxis: { type: "category", data: data.regions, inverse: true, axisLabel: { fontSize: 11 } },
+      yAxis: { type: "category", data: data.regions, inverse: true, axisLabel: { interval: 0, fontSize: 11 } },
       dataZoom: many ? [{ type: "slider", yAxisIndex: 0, right: 5, width: 16, startValue: 0, endValue: 29 },
                         { type: "inside", yAxisIndex: 0 }] : [],
       visualMap: { type: "piecewise", show: false, dimension: 2,
