@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
+
+from apps.core.antispam import form_stamp as signed_stamp
+from apps.core.antispam import over_rate_limit as counted_over_limit
+from apps.core.antispam import read_stamp
 
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE = 2 * 3600
@@ -27,21 +28,17 @@ _SALT = "publication.notice-comment"
 
 def form_stamp(key: str, *, at: float | None = None) -> str:
     """The signed time (``at``, a POSIX timestamp; now by default) the form for ``key`` (a notice) was shown."""
-    return signing.dumps({"k": key, "t": time.time() if at is None else at}, salt=_SALT, compress=True)
+    return signed_stamp(key, salt=_SALT, at=at)
 
 
 def stamp_refusal(stamp: str, key: str) -> str | None:
     """Why a stamp is refused (forged, for another notice, too fast, too old), or None."""
-    try:
-        data = signing.loads(stamp or "", salt=_SALT)
-    except signing.BadSignature:
+    shown = read_stamp(stamp, salt=_SALT)
+    if shown is None or shown.key != key:
         return "表单无效，请刷新页面后重新填写。"
-    if not isinstance(data, dict) or data.get("k") != key or not isinstance(data.get("t"), int | float):
-        return "表单无效，请刷新页面后重新填写。"
-    age = time.time() - data["t"]
-    if age < MIN_FILL_SECONDS:
+    if shown.age < MIN_FILL_SECONDS:
         return "提交过快，请稍候再提交。"
-    if age > MAX_FORM_AGE:
+    if shown.age > MAX_FORM_AGE:
         return "页面打开时间过长，请刷新页面后重新填写。"
     return None
 
@@ -52,12 +49,4 @@ def address_hash(ip: str | None) -> str:
 
 def over_rate_limit(ip_hash: str) -> bool:
     """Count one comment from the address; True when it is over the limit for the window."""
-    key = f"{_SALT}:{ip_hash}"
-    if cache.add(key, 1, RATE_WINDOW):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW)
-        return False
-    return count > RATE_LIMIT
+    return counted_over_limit(f"{_SALT}:{ip_hash}", limit=RATE_LIMIT, window=RATE_WINDOW)

@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +20,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
+from apps.core.antispam import form_stamp, over_rate_limit, read_stamp
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.uploads import CheckedUpload, check_upload, safe_filename
 from apps.core.validation import check_instances
@@ -285,7 +283,7 @@ def responses_bulk_add(*, survey: Survey, actor: User, rows: Sequence[tuple[Resp
 
 def form_token(invitation: Invitation, *, at: float | None = None) -> str:
     """The signed time the public form was opened for this code (checked on submission)."""
-    return signing.dumps({"i": invitation.code, "t": time.time() if at is None else at}, salt=FORM_SALT)
+    return form_stamp(invitation.code, salt=FORM_SALT, at=at)
 
 
 def public_invitation(program_id: int, code: str) -> Invitation:
@@ -298,14 +296,7 @@ def public_invitation(program_id: int, code: str) -> Invitation:
 
 
 def _throttle(address: str | None) -> None:
-    key = f"surveys:rate:{address or 'unknown'}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    if count > RATE_PER_HOUR:
+    if over_rate_limit(f"surveys:rate:{address or 'unknown'}", limit=RATE_PER_HOUR, window=3600):
         raise Throttled("提交过于频繁，请稍后再试。")
 
 
@@ -321,14 +312,13 @@ def public_response_submit(*, program_id: int, code: str, data: ResponseInput, t
     _throttle(address)
     if honeypot.strip():
         raise DomainError("提交未被接受。")
-    try:
-        signed = signing.loads(token, salt=FORM_SALT, max_age=MAX_FILL_SECONDS)
-    except signing.BadSignature as exc:
-        raise DomainError("问卷页面已过期，请刷新页面后重新填写。") from exc
-    invitation = public_invitation(program_id, code)
-    if signed.get("i") != invitation.code:
+    shown = read_stamp(token, salt=FORM_SALT)
+    if shown is None or shown.age > MAX_FILL_SECONDS:
         raise DomainError("问卷页面已过期，请刷新页面后重新填写。")
-    if time.time() - float(signed.get("t", 0)) < MIN_FILL_SECONDS:
+    invitation = public_invitation(program_id, code)
+    if shown.key != invitation.code:
+        raise DomainError("问卷页面已过期，请刷新页面后重新填写。")
+    if shown.age < MIN_FILL_SECONDS:
         raise DomainError("提交过快，请阅读题目后再提交。")
     survey = invitation.survey
     if survey.status not in WEB_OPEN:
