@@ -29,7 +29,7 @@ from apps.programs.access import can_manage_program, require_manage
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
 from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
-from apps.reporting.selectors import last_approved_numbers
+from apps.reporting.selectors import annual_round, last_approved_numbers
 from apps.reporting.services import (
     RoundClosed,
     ValueInput,
@@ -171,24 +171,19 @@ def compute_results(batch: ImportBatch, frame: pl.DataFrame) -> list[compute.Res
     return []
 
 
-def _round_for(program: Program, year: int) -> ReportingRound | None:
-    return ReportingRound.objects.filter(program=program, period_type=PeriodType.YEAR, year=year,
-                                         period_number=1).first()
-
-
 def _rounds_of(program: Program, years: set[int], *, only_year: int | None) -> dict[int, ReportingRound]:
     """The annual round of each year written to; a year without one is refused (so is a named year), and so is a
     round the office has closed (its values take no more writes; the commit would refuse them too)."""
     rounds: dict[int, ReportingRound] = {}
     for year in sorted(years):
-        found = _round_for(program, year)
+        found = annual_round(program, year)
         if found is None:
             raise DomainError(f"{year}年度调度尚未发起，无法写入{year}年的指标值。请先在“调度”中发起{year}年度调度，"
                               "或指定只写入已发起调度的年份。")
         if found.is_closed:
             raise RoundClosed(found.name)
         rounds[year] = found
-    if only_year is not None and not years and _round_for(program, int(only_year)) is None:
+    if only_year is not None and not years and annual_round(program, int(only_year)) is None:
         raise DomainError(f"{only_year}年度调度尚未发起。")
     return rounds
 
@@ -378,7 +373,7 @@ def commit_batch(staged: StagedImport, actor: User) -> Committed:
             writes.append(entry)
             continue
         if entry.year not in rounds:
-            rounds[entry.year] = _round_for(program, entry.year)
+            rounds[entry.year] = annual_round(program, entry.year)
         reporting_round = rounds[entry.year]
         if reporting_round is None:
             raise DomainError(f"{entry.year}年度调度不存在（可能已被删除），未写入任何数据。")

@@ -20,7 +20,8 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.uploads import CheckedUpload
 from apps.indicators.models import Indicator
 from apps.programs.models import Program
-from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
+from apps.reporting.models import IndicatorValue, PeriodType
+from apps.reporting.selectors import annual_round
 from apps.reporting.services import ValueInput, indicator_value_save
 from apps.review.models import ReviewEvent
 from apps.review.services import workflow_step
@@ -354,9 +355,7 @@ def disclosure_value_submit(*, program: Program, actor: User, year: int, as_of: 
     indicator = Indicator.objects.filter(framework_id=program.framework_id, name=DISCLOSURE_INDICATOR).first()
     if indicator is None:
         raise NotFoundError(f"指标体系中没有「{DISCLOSURE_INDICATOR}」。")
-    reporting_round = (ReportingRound.objects.select_related("program")
-                       .filter(program=program, period_type=PeriodType.YEAR, year=year).order_by("-period_number")
-                       .first())
+    reporting_round = annual_round(program, year)
     if reporting_round is None:
         raise DomainError(f"没有{year}年度的填报轮次，请先发起年度填报。")
     current = IndicatorValue.objects.filter(program=program, region=program.region, indicator=indicator,

@@ -132,6 +132,13 @@ def _with_values(reporting_round: ReportingRound, obligations: list[Obligation])
     return [replace(o, value=values.get((o.region.id, o.indicator.id))) for o in obligations]
 
 
+def annual_round(program: Program, year: int) -> ReportingRound | None:
+    """The program's annual round (年度调度) of ``year``, which computed values (monitoring, surveys, the disclosure
+    rate) are written into, with its program attached; None when the office has not opened it."""
+    return (ReportingRound.objects.select_related("program")
+            .filter(program=program, period_type=PeriodType.YEAR, year=year, period_number=1).first())
+
+
 def value_queryset() -> QuerySet[IndicatorValue]:
     return IndicatorValue.objects.select_related(
         "region", "indicator", "indicator__parent", "current_revision", "approved_revision", "round"

@@ -27,7 +27,8 @@ from apps.core.validation import check_instances
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.programs.selectors import program_indicators, program_regions
-from apps.reporting.models import IndicatorValue, PeriodType, ReportingRound
+from apps.reporting.models import IndicatorValue, PeriodType
+from apps.reporting.selectors import annual_round
 from apps.reporting.services import ValueInput, indicator_value_save
 from apps.review.models import ReviewEvent
 from apps.review.services import workflow_step
@@ -350,11 +351,9 @@ def results_submit_values(survey: Survey, actor: User) -> dict[str, object]:
     program = survey.program
     results = survey_results(survey)
     indicators = {i.name: i for i in program_indicators(program)}
-    reporting_round = ReportingRound.objects.filter(program=program, period_type=PeriodType.YEAR, year=survey.year,
-                                                    period_number=1).first()
+    reporting_round = annual_round(program, survey.year)
     if reporting_round is None:
         raise DomainError(f"{survey.year}年度没有年度调度，无法提交调查结果。")
-    reporting_round.program = program
     regions = {r.code: r for r in program_regions(program)}
     current = {(v.region_id, v.indicator_id): v for v in IndicatorValue.objects.filter(
         program=program, period_type=PeriodType.YEAR, year=survey.year, period_number=1)}
