@@ -6,6 +6,11 @@ upload gives the same scheme (:func:`calc.scoring.sheet.apply_rows`).
 
 The office facts sheet (考核事实), read into :class:`FactRow`: 考核对象 (a unit's name), 考核期, 事实键 and 依据 are
 required; 分项, 数值, 等级 and 不涉及 optional. Resolving the unit is the app's job.
+
+The same workbook's second sheet 人工评分 holds the points of the scheme's manual items, read into
+:class:`ManualRow`: 考核对象, 考核期, 评分项编码, 得分 and 理由 are required; 评分项 (the item's name) and 满分 (its
+points) are written by the download for the office to read and are not read back. Whether the points are within
+the item's range is the app's check (it knows the scheme). A workbook without that sheet has no manual points.
 """
 
 from __future__ import annotations
@@ -18,9 +23,21 @@ from decimal import Decimal, InvalidOperation
 from calc.scoring.sheet import COLUMNS, NAME, NUMBER, OTHER, PARAMS, REQUIRED, ItemRow
 
 from .errors import RowError
-from .xlsx import DEFAULT_LIMITS, Column, SheetLimits, SheetRow, Table, cell_text, read_rows, render_tables
+from .xlsx import (
+    DEFAULT_LIMITS,
+    Column,
+    SheetLimits,
+    SheetRow,
+    Table,
+    cell_text,
+    open_workbook,
+    read_rows,
+    render_tables,
+    rows_below_header,
+)
 
-__all__ = ["FactRow", "parse_fact_sheet", "parse_scheme_sheet", "render_fact_sheet", "render_scheme_xlsx"]
+__all__ = ["FactRow", "FactWorkbook", "ManualRow", "parse_fact_sheet", "parse_fact_workbook", "parse_scheme_sheet",
+           "render_fact_sheet", "render_scheme_xlsx"]
 
 WIDTHS = {NAME: 28, PARAMS: 60, OTHER: 40, NUMBER: 8}
 
@@ -125,11 +142,15 @@ def _fact(line: SheetRow, errors: list[RowError]) -> FactRow | None:
 def parse_fact_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[FactRow], list[RowError]]:
     """The sheet's office facts and its row errors (the same subject, period, key and part twice is an error on
     the later row)."""
+    optional = tuple(c for c in FACT_COLUMNS if c not in FACT_REQUIRED)
+    return _facts(read_rows(data, required=FACT_REQUIRED, optional=optional, limits=limits))
+
+
+def _facts(lines: Iterable[SheetRow]) -> tuple[list[FactRow], list[RowError]]:
     rows: list[FactRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str, str], int] = {}
-    optional = tuple(c for c in FACT_COLUMNS if c not in FACT_REQUIRED)
-    for line in read_rows(data, required=FACT_REQUIRED, optional=optional, limits=limits):
+    for line in lines:
         row = _fact(line, errors)
         if row is None:
             continue
@@ -142,9 +163,121 @@ def parse_fact_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple
     return rows, errors
 
 
-def render_fact_sheet(title: str, note: str, rows: Iterable[FactRow]) -> bytes:
-    """The office facts sheet as the import reads it (the rows the office has entered and the ones to fill)."""
+def render_fact_sheet(title: str, note: str, rows: Iterable[FactRow],
+                      manual: tuple[str, str, Iterable[ManualRow]] | None = None) -> bytes:
+    """The office facts workbook as the import reads it: the facts sheet (the rows the office has entered and the
+    ones to fill) and, with ``manual`` (its title, note and rows), the 人工评分 sheet."""
     widths = {UNIT: 22, KEY: 30, REASON: 40}
-    table = Table("考核事实", title, [Column(c, widths.get(c, 12)) for c in FACT_COLUMNS],
-                  ([row.cells()[c] for c in FACT_COLUMNS] for row in rows), note=note, freeze_first_column=False)
-    return render_tables([table])
+    tables = [Table(FACT_SHEET, title, [Column(c, widths.get(c, 12)) for c in FACT_COLUMNS],
+                    ([row.cells()[c] for c in FACT_COLUMNS] for row in rows), note=note, freeze_first_column=False)]
+    if manual is not None:
+        manual_title, manual_note, manual_rows = manual
+        manual_widths = {UNIT: 22, ITEM_NAME: 30, REASON_M: 40}
+        tables.append(Table(MANUAL_SHEET, manual_title, [Column(c, manual_widths.get(c, 12)) for c in MANUAL_COLUMNS],
+                            ([row.cells()[c] for c in MANUAL_COLUMNS] for row in manual_rows), note=manual_note,
+                            freeze_first_column=False))
+    return render_tables(tables)
+
+
+# --- manual points (the same workbook's second sheet) ------------------------------------------------
+
+FACT_SHEET, MANUAL_SHEET = "考核事实", "人工评分"
+ITEM, ITEM_NAME, POINTS, MAX, REASON_M = "评分项编码", "评分项", "得分", "满分", "理由"
+MANUAL_COLUMNS = (UNIT, PERIOD, ITEM, ITEM_NAME, POINTS, MAX, REASON_M)
+MANUAL_REQUIRED = (UNIT, PERIOD, ITEM, POINTS, REASON_M)
+
+
+@dataclass(frozen=True)
+class ManualRow:
+    """The points of one manual item for one subject as the 人工评分 sheet has it, with the reason. ``name`` and
+    ``max`` are what the download shows of the item (not read back). A row with neither points nor a reason is a
+    row left to fill and is skipped; an import never clears points."""
+
+    row: int
+    unit: str
+    period: str
+    item: str
+    points: Decimal | None
+    reason: str
+    name: str = ""
+    max: Decimal | None = None
+
+    def cells(self) -> dict[str, object]:
+        return {UNIT: self.unit, PERIOD: self.period, ITEM: self.item, ITEM_NAME: self.name,
+                POINTS: _text(self.points), MAX: _text(self.max), REASON_M: self.reason}
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _points(text: str) -> Decimal | None:
+    """Points as written (their range and decimals are checked against the item by the app), or None."""
+    try:
+        value = Decimal(text.replace(",", "")) if text else None
+    except InvalidOperation:
+        return None
+    return value if value is not None and value.is_finite() and abs(value) < 10**9 else None
+
+
+def _manual(line: SheetRow, errors: list[RowError]) -> ManualRow | None:
+    cells = {column: cell_text(line.cells.get(column)) for column in MANUAL_COLUMNS}
+    if not cells[POINTS] and not cells[REASON_M]:
+        return None  # a row left to fill (the download offers one per subject and item without points)
+    subject = f"{MANUAL_SHEET}：{cells[UNIT]} {cells[ITEM]}".strip()
+    found = len(errors)
+    for column in (UNIT, ITEM, POINTS, REASON_M):
+        if not cells[column]:
+            errors.append(RowError(line.number, column, f"{column}不能为空。", subject))
+    if not _PERIOD.fullmatch(cells[PERIOD]):
+        errors.append(RowError(line.number, PERIOD, "考核期应为2025、2025-H1或2025-03这样的写法。", subject))
+    points = _points(cells[POINTS])
+    if points is None and cells[POINTS]:
+        errors.append(RowError(line.number, POINTS, "得分应为数字。", subject))
+    for column, limit in ((ITEM, 60), (REASON_M, 300)):
+        if len(cells[column]) > limit:
+            errors.append(RowError(line.number, column, f"不能超过{limit}个字。", subject))
+    if len(errors) > found:
+        return None
+    return ManualRow(line.number, cells[UNIT], cells[PERIOD], cells[ITEM], points, cells[REASON_M], cells[ITEM_NAME])
+
+
+@dataclass(frozen=True)
+class FactWorkbook:
+    """The facts workbook as read: its facts, its manual points, and the row errors of both sheets (an error of
+    the 人工评分 sheet names the sheet in its subject)."""
+
+    facts: list[FactRow]
+    manual: list[ManualRow]
+    errors: list[RowError]
+
+
+def parse_fact_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> FactWorkbook:
+    """The facts sheet (the sheet 考核事实, else the first) and the 人工评分 sheet, if any, read in one opening
+    (the same subject, period and item twice on the 人工评分 sheet is an error on the later row)."""
+    workbook = open_workbook(data, limits)
+    try:
+        names = workbook.sheetnames
+        first = workbook[FACT_SHEET] if FACT_SHEET in names else workbook.worksheets[0]
+        optional = tuple(c for c in FACT_COLUMNS if c not in FACT_REQUIRED)
+        facts, errors = _facts(rows_below_header(first.iter_rows(values_only=True), required=FACT_REQUIRED,
+                                                 optional=optional, limits=limits))
+        manual: list[ManualRow] = []
+        if MANUAL_SHEET in names and workbook[MANUAL_SHEET] is not first:
+            seen: dict[tuple[str, str, str], int] = {}
+            lines = rows_below_header(workbook[MANUAL_SHEET].iter_rows(values_only=True), required=MANUAL_REQUIRED,
+                                      optional=(ITEM_NAME, MAX), limits=limits)
+            for line in lines:
+                row = _manual(line, errors)
+                if row is None:
+                    continue
+                key = (row.unit, row.period, row.item)
+                if key in seen:
+                    errors.append(RowError(row.row, ITEM, f"与第{seen[key]}行重复。",
+                                           f"{MANUAL_SHEET}：{row.unit} {row.item}"))
+                    continue
+                seen[key] = row.row
+                manual.append(row)
+    finally:
+        workbook.close()
+    return FactWorkbook(facts, manual, errors)

@@ -242,7 +242,8 @@ def _objection(run: ScoreRun, objection_id: int) -> Objection:
     return objection
 
 
-@router.put(f"{BASE}/facts", response=ScoringFactOut, summary="录入考核事实（系统中没有的数据）")
+@router.put(f"{BASE}/facts", response=ScoringFactOut,
+            summary="录入考核事实（系统中没有的数据；事实键须为本创建工作某一评分细则读取且不由系统取数的）")
 def fact_set(request: HttpRequest, program_id: int, payload: ScoringFactIn) -> Any:
     program = access_scoring(request.user, program_id, manage=True)
     return services.office_fact_set(program=program, department=_unit(program, payload.department_id),
@@ -264,8 +265,39 @@ def _office(request: HttpRequest, program_id: int) -> Any:
     return access_scoring(request.user, program_id, manage=True)
 
 
+# The program's route: fact keys checked against all its schemes; a 人工评分 sheet only with one scheme (else
+# the scheme's route below).
 staged_import_routes(router, f"{BASE}/facts/import", kind=imports.FACTS, label="考核事实表", access=lambda user, p: (
     access_scoring(user, p, manage=True)))
+
+
+@router.post(f"{BASE}/schemes/{{scheme_id}}/facts/import", response=StagedImportOut,
+             summary="上传本细则的考核事实表 xlsx（考核事实、人工评分两个工作表）并预览每条的原值 → 新值；"
+                     "确认用 …/facts/import/{import_id}/commit；commit=true 时一步写入。任一行有错误则不写入"
+                     "（400，errors 列出行、对象与列）")
+def scheme_facts_import(request: HttpRequest, program_id: int, scheme_id: int, file: File[UploadedFile],
+                        commit: Form[bool] = False) -> StagedImport:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    staged_import_authorize(kind=imports.FACTS, actor=request.user, program=item.program)  # before reading
+    staged = staged_import_upload(kind=imports.FACTS, actor=request.user, program=item.program,
+                                  checked=check_upload(file, allowed={"xlsx"}), options={"scheme": item.pk})
+    raise_outcome(staged)
+    return staged_import_commit(staged=staged, actor=request.user, backend=SMALL_INLINE) if commit else staged
+
+
+@router.get(f"{BASE}/schemes/{{scheme_id}}/facts/import/{{import_id}}", response=StagedImportOut,
+            summary="本人上传的本细则考核事实表导入：预览或结果")
+def scheme_facts_import_get(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    return staged_import_own(actor=request.user, kind=imports.FACTS, staged_id=import_id, program=item.program)
+
+
+@router.post(f"{BASE}/schemes/{{scheme_id}}/facts/import/{{import_id}}/commit", response=StagedImportOut,
+             summary="确认写入已预览的本细则考核事实表导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
+def scheme_facts_import_commit(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
+    item = access_scheme(request.user, program_id, scheme_id, manage=True)
+    return staged_import_api_commit(kind=imports.FACTS, program=item.program, actor=request.user,
+                                    import_id=import_id)
 
 
 @router.get(f"{BASE}/facts", response=list[ScoringFactOut], summary="考核事实列表（生态办录入的；可按考核期筛选）")

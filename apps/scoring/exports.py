@@ -22,9 +22,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from calc.scoring.sheet import item_rows
-from docimport.scoring import FactRow, render_fact_sheet, render_scheme_xlsx
+from docimport.scoring import FactRow, ManualRow, render_fact_sheet, render_scheme_xlsx
 from docimport.xlsx import sheet_cell, sheet_row, sheet_title
 
+from .facts import GROUP_OF_KIND
 from .models import ItemScore, Scheme, ScoreRun
 from .selectors import OfficeEntries, ranking
 
@@ -171,12 +172,26 @@ def scheme_sheet(scheme: Scheme) -> bytes:
 
 def fact_sheet(data: OfficeEntries) -> bytes:
     """The office facts of a scheme and period as the facts import reads them: the entered ones, then one row to
-    fill for each subject and key still missing (download → upload changes nothing)."""
+    fill for each subject and key still missing; and the sheet 人工评分: the manual items' points entered, then one
+    row to fill for each subject and manual item (of its group) without points (download → upload changes
+    nothing)."""
     rows = [FactRow(0, f.department.name, f.period, f.key, f.part, f.value, f.text, f.na, f.reason)
             for f in data.facts]
     have = {(f.department_id, f.key) for f in data.facts}
     rows += [FactRow(0, unit.name, data.period, key, "", None, "", False, "")
              for key in data.keys for unit in data.units if (unit.id, key) not in have]
     note = ("填写数值（或等级，或在“不涉及”填“是”）和依据，数值最多6位小数；未填写的行导入时跳过。"
-            "事实键的含义见评分细则的规则参数。")
-    return render_fact_sheet(f"{data.scheme.name} 考核事实（{data.period}）", note, rows)
+            "事实键的含义见评分细则的规则参数；评分细则不读取或由系统自动取数的事实键不能导入。")
+    scheme = data.scheme.data
+    items = {item.code: item for item in scheme.items if item.code in {code for code, _n, _p in data.manual_items}}
+    manual = [ManualRow(0, m.department.name, m.period, m.item, m.points, m.reason,
+                        items[m.item].name if m.item in items else "", items[m.item].points if m.item in items else None)
+              for m in data.manual]
+    scored = {(m.department_id, m.item) for m in data.manual}
+    manual += [ManualRow(0, unit.name, data.period, item.code, None, "", item.name, item.points)
+               for item in items.values() for unit in data.units
+               if (unit.id, item.code) not in scored and (not item.groups or GROUP_OF_KIND.get(unit.kind) in item.groups)]
+    manual_note = (f"填写得分（0到满分之间，最多{scheme.places}位小数）和理由；未填写的行导入时跳过。"
+                   f"评分项与满分按评分细则「{data.scheme.name}」第{data.scheme.version}版。")
+    return render_fact_sheet(f"{data.scheme.name} 考核事实（{data.period}）", note, rows,
+                             manual=(f"{data.scheme.name} 人工评分（{data.period}）", manual_note, manual))

@@ -94,6 +94,10 @@ def office_keys(scheme: SchemeData, sources: dict[str, str]) -> list[str]:
     return sorted(scheme_keys(scheme) - SYSTEM_KEYS - mapped)
 
 
+#: A unit's subject group by its kind: a county government is scored in ``county``, a department in ``department``.
+GROUP_OF_KIND: dict[str, str] = {DepartmentKind.GOVERNMENT: "county", DepartmentKind.DEPARTMENT: "department"}
+
+
 def subject_key(department_id: int) -> str:
     return f"department:{department_id}"
 
@@ -312,8 +316,7 @@ def load_inputs(program: Program, scheme: SchemeData, sources: dict[str, str], p
     office, manual = office_frames(program, scheme.code, [period], units, out.keys)
     facts = pl.concat([system.join(office.select("subject", "key").unique(), on=["subject", "key"], how="anti"),
                        office])
-    group = {DepartmentKind.GOVERNMENT: "county", DepartmentKind.DEPARTMENT: "department"}
-    subject_frame = pl.DataFrame([{"subject": subject_key(u.id), "group": group[u.kind], "name": u.name}
+    subject_frame = pl.DataFrame([{"subject": subject_key(u.id), "group": GROUP_OF_KIND[u.kind], "name": u.name}
                                   for u in subjects], schema=SUBJECT_SCHEMA, orient="row")
     return Inputs(
         subjects=subject_frame, facts=facts,

@@ -10,12 +10,14 @@ runs keep the version they scored.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, ImportRejected
 from apps.core.uploads import parse_sheet
+from apps.geo.models import Department
 from apps.jobs.registry import ReportProgress
 from apps.programs.access import require_manage
 from apps.programs.models import Program
@@ -28,11 +30,35 @@ from calc.scoring.schemefile import SchemeError, dumps, loads, to_data
 from calc.scoring.sheet import COLUMNS, ItemRow, apply_rows, item_rows, row_of
 from calc.scoring.toml_writer import inline
 from docimport.errors import RowError
-from docimport.scoring import FACT_COLUMNS, FactRow, parse_fact_sheet, parse_scheme_sheet
+from docimport.scoring import (
+    FACT_COLUMNS,
+    MANUAL_SHEET,
+    FactRow,
+    ManualRow,
+    parse_fact_workbook,
+    parse_scheme_sheet,
+)
+from docimport.scoring import ITEM as MANUAL_ITEM
+from docimport.scoring import KEY as FACT_KEY
+from docimport.scoring import PERIOD as MANUAL_PERIOD
+from docimport.scoring import POINTS as MANUAL_POINTS
+from docimport.scoring import REASON_M as MANUAL_REASON
 from docimport.scoring import UNIT as FACT_UNIT
 
-from .models import OfficeFact, Scheme
-from .services import FactEntry, latest_version, office_facts_set, scheme_save, subject_units
+from .models import ManualScore, OfficeFact, Scheme
+from .services import (
+    FactEntry,
+    ManualEntry,
+    check_period,
+    fact_key_problem,
+    fact_keys,
+    latest_version,
+    manual_problem,
+    manual_scores_set,
+    office_facts_set,
+    scheme_save,
+    subject_units,
+)
 
 SCHEME = "scoring.scheme"
 FACTS = "scoring.facts"
@@ -148,7 +174,7 @@ register_kind(StagedKind(SCHEME, authorize=authorize, check=_check, commit=_comm
                          formats=frozenset({"xlsx", "toml"})))
 
 
-# --- office facts ---------------------------------------------------------------------------------
+# --- office facts and manual points ----------------------------------------------------------------
 
 
 def fact_row(fact: OfficeFact) -> FactRow:
@@ -157,9 +183,45 @@ def fact_row(fact: OfficeFact) -> FactRow:
                    fact.reason)
 
 
-def _fact_plan(staged: StagedImport) -> tuple[list[FactEntry], dict[str, Any]]:
-    """The sheet's changed facts resolved to the program's units, and the plan: old → new per changed fact."""
-    rows, errors = parse_sheet(parse_fact_sheet, staged_import_read(staged))
+def manual_row(entry: ManualScore, name: str = "", points: Decimal | None = None) -> ManualRow:
+    """Stored manual points as the 人工评分 sheet writes them (``name`` and ``points``: the item's)."""
+    return ManualRow(0, entry.department.name, entry.period, entry.item, entry.points, entry.reason, name, points)
+
+
+@dataclass(frozen=True)
+class FactPlan:
+    """What a facts workbook writes (its changed facts and manual points, resolved) and its plan."""
+
+    facts: list[FactEntry]
+    manual: list[ManualEntry]
+    plan: dict[str, Any]
+
+
+def fact_scheme(staged: StagedImport) -> Scheme | None:
+    """The scheme a facts workbook was uploaded for (the page's and the scheme route's); None through the
+    program's route, where the keys of all its schemes count and the 人工评分 sheet needs the program's one scheme."""
+    if not staged.options.get("scheme"):
+        return None
+    scheme = Scheme.objects.filter(program=staged.program, pk=staged.options["scheme"]).first()
+    if scheme is None:
+        raise DomainError("评分细则不存在。")
+    return latest_version(scheme)
+
+
+def _only_scheme(program: Program) -> Scheme | None:
+    codes = set(Scheme.objects.filter(program=program).values_list("code", flat=True))
+    if len(codes) != 1:
+        return None
+    return Scheme.objects.filter(program=program).order_by("-version").first()
+
+
+def _fact_plan(staged: StagedImport) -> FactPlan:
+    """The workbook's changed facts and manual points resolved to the program's units, and the plan: old → new
+    per changed fact and per changed manual points; every problem a row error (all or nothing)."""
+    book = parse_sheet(parse_fact_workbook, staged_import_read(staged))
+    errors, rows = book.errors, book.facts
+    scheme = fact_scheme(staged)
+    keys = fact_keys(staged.program, scheme)
     units = subject_units(staged.program)
     entries, changes, unchanged = [], [], 0
     stored = {(f.department_id, f.period, f.key, f.part): f for f in OfficeFact.objects.filter(
@@ -168,6 +230,10 @@ def _fact_plan(staged: StagedImport) -> tuple[list[FactEntry], dict[str, Any]]:
         unit = units.get(row.unit)
         if unit is None:
             errors.append(RowError(row.row, FACT_UNIT, f"「{row.unit}」不是本创建工作的县区政府或部门。", row.unit))
+            continue
+        problem = fact_key_problem(row.key, keys)
+        if problem:
+            errors.append(RowError(row.row, FACT_KEY, problem, f"{row.unit} {row.key}"))
             continue
         old = stored.get((unit.id, row.period, row.key, row.part))
         fields = column_changes(fact_row(old).cells() if old else None, replace(row, unit=unit.name).cells(),
@@ -179,22 +245,73 @@ def _fact_plan(staged: StagedImport) -> tuple[list[FactEntry], dict[str, Any]]:
                                      old is None, fields))
         else:
             unchanged += 1
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e.row))
-    return entries, changes_plan(changes, unchanged)
+    errors.sort(key=lambda e: e.row)
+    manual, manual_errors, manual_changes, manual_unchanged = _manual_plan(staged, book.manual, scheme, units)
+    if errors or manual_errors:
+        raise ImportRejected(errors + sorted(manual_errors, key=lambda e: e.row))
+    return FactPlan(entries, manual, changes_plan(changes + manual_changes, unchanged + manual_unchanged))
+
+
+def _manual_plan(staged: StagedImport, rows: list[ManualRow], scheme: Scheme | None, units: dict[str, Department],
+                 ) -> tuple[list[ManualEntry], list[RowError], list[RowChange], int]:
+    """The 人工评分 sheet's changed points (checked as :func:`manual_set` checks them), its row errors, old → new
+    per changed entry and how many rows change nothing."""
+    if not rows:
+        return [], [], [], 0
+    scheme = scheme or _only_scheme(staged.program)
+    if scheme is None:
+        return [], [RowError(rows[0].row, MANUAL_ITEM, "本创建工作有多个评分细则，人工评分请在该细则的“考核事实与人工评分”"
+                                                       "页面（或其 API 路径 schemes/{id}/facts/import）导入。",
+                             MANUAL_SHEET)], [], 0
+    data, code = scheme.data, scheme.code
+    stored = {(m.department_id, m.period, m.item): m for m in ManualScore.objects.filter(
+        program=staged.program, scheme_code=code, period__in={r.period for r in rows}).select_related("department")}
+    entries, errors, changes, unchanged = [], [], [], 0
+    for row in rows:
+        subject = f"{MANUAL_SHEET}：{row.unit} {row.item}"
+        unit = units.get(row.unit)
+        if unit is None:
+            errors.append(RowError(row.row, FACT_UNIT, f"「{row.unit}」不是本创建工作的县区政府或部门。", subject))
+            continue
+        try:
+            check_period(data, row.period)
+        except DomainError as error:
+            errors.append(RowError(row.row, MANUAL_PERIOD, str(error), subject))
+            continue
+        assert row.points is not None  # the parser refuses a row with a reason and no points
+        field, problem = manual_problem(data, row.item, row.points, unit)
+        if problem:
+            errors.append(RowError(row.row, MANUAL_POINTS if field == "points" else MANUAL_ITEM, problem, subject))
+            continue
+        old = stored.get((unit.id, row.period, row.item))
+        fields = column_changes(manual_row(old).cells() if old else None, row.cells(), (MANUAL_POINTS, MANUAL_REASON))
+        if fields:
+            entries.append(ManualEntry(department=unit, period=row.period, item=row.item, points=row.points,
+                                       reason=row.reason))
+            changes.append(RowChange(row.row, f"{MANUAL_SHEET}：{unit.name} {row.period} {row.item}", old is None,
+                                     fields))
+        else:
+            unchanged += 1
+    return entries, errors, changes, unchanged
 
 
 def _check_facts(staged: StagedImport, _report: ReportProgress) -> Checked:
-    entries, plan = _fact_plan(staged)
-    return Checked(plan=plan, rows=len(entries) + plan["unchanged"],
+    found = _fact_plan(staged)
+    plan = found.plan
+    return Checked(plan=plan, rows=len(found.facts) + len(found.manual) + plan["unchanged"],
                    summary=f"{len(plan['changes'])}条有变化，{plan['unchanged']}条无变化")
 
 
 def _commit_facts(staged: StagedImport, actor: User) -> Committed:
-    entries, plan = _fact_plan(staged)
-    staged_plan_current(staged, plan)
-    written = office_facts_set(program=staged.program, actor=actor, entries=entries)
-    return Committed(result={"written": written, "unchanged": plan["unchanged"]})
+    found = _fact_plan(staged)
+    staged_plan_current(staged, found.plan)
+    written = office_facts_set(program=staged.program, actor=actor, entries=found.facts)
+    manual = 0
+    if found.manual:
+        scheme = fact_scheme(staged) or _only_scheme(staged.program)
+        assert scheme is not None  # the plan refused manual points without one
+        manual = manual_scores_set(program=staged.program, scheme=scheme, entries=found.manual, actor=actor)
+    return Committed(result={"written": written, "manual": manual, "unchanged": found.plan["unchanged"]})
 
 
 def authorize_facts(actor: User, program: Program, _options: dict[str, object]) -> None:

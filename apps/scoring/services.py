@@ -43,7 +43,15 @@ from calc.scoring.sheet import apply_rows, item_rows
 from calc.scoring.text import explain
 
 from .access import can_object
-from .facts import Inputs, department_id, load_inputs, period_range, scheme_subjects
+from .facts import (
+    GROUP_OF_KIND,
+    Inputs,
+    department_id,
+    load_inputs,
+    office_keys,
+    period_range,
+    scheme_subjects,
+)
 from .models import ItemScore, ManualScore, Objection, OfficeFact, Scheme, ScoreRun, SubjectScore
 from .workflow import RUN_WORKFLOW, ObjectionStatus, RunAction, RunStatus
 
@@ -397,19 +405,16 @@ def objection_rule(*, objection: Objection, upheld: bool, ruling: str, actor: Us
 def manual_set(*, program: Program, scheme_code: str, department: Department, period: str, item: str,
                points: Decimal, reason: str, actor: User, files: Sequence[CheckedUpload] = ()) -> ManualScore:
     """The points of a manual item for a subject, with the reason (checked against the scheme's item) and its
-    evidence files (already checked by ``apps.core.uploads.check_upload``)."""
+    evidence files (already checked by ``apps.core.uploads.check_upload``). The entry is kept up to date in place
+    (one row per scheme, subject, period and item: who entered it last and when); the runs that scored the old
+    points keep them in their input snapshot."""
     require_manage(actor, program, "只有生态办管理员可以录入人工评分。")
     scheme = Scheme.objects.filter(program=program, code=scheme_code).order_by("-version").first()
     if scheme is None:
         raise DomainError(f"没有评分细则「{scheme_code}」。")
-    try:
-        spec = scheme.data.item(item)
-    except KeyError as error:
-        raise DomainError(f"评分细则中没有评分项「{item}」。") from error
-    if not isinstance(spec.rule, Manual):
-        raise DomainError(f"评分项「{spec.name}」按规则计分，不能人工录入分值；请更正其数据后重新计分。")
-    if not (0 <= points <= spec.points) or points != points.quantize(Decimal(1).scaleb(-scheme.data.places)):
-        raise DomainError(f"「{spec.name}」的得分应在0到{spec.points}之间，最多{scheme.data.places}位小数。")
+    _field, problem = manual_problem(scheme.data, item, points, department)
+    if problem:
+        raise DomainError(problem)
     if not (reason or "").strip():
         raise DomainError("请填写评分理由。")
     entry, _ = ManualScore.objects.update_or_create(
@@ -417,6 +422,54 @@ def manual_set(*, program: Program, scheme_code: str, department: Department, pe
         defaults={"points": points, "reason": reason.strip()[:300], "created_by": actor})
     _attach(entry, files, actor, "人工评分依据")
     return entry
+
+
+def manual_problem(data: SchemeData, item: str, points: Decimal, department: Department) -> tuple[str, str]:
+    """Why ``points`` cannot be the points of ``item`` for ``department``, as (``"item"`` or ``"points"``, the
+    message); ("", "") when they can. The item is not in the scheme, not a manual item, not for the unit's group,
+    or the points are outside 0 … its points or have more than the scheme's decimals. The one check of the form,
+    the API and the facts workbook's 人工评分 sheet."""
+    try:
+        spec = data.item(item)
+    except KeyError:
+        return "item", f"评分细则中没有评分项「{item}」。"
+    if not isinstance(spec.rule, Manual):
+        return "item", f"评分项「{spec.name}」按规则计分，不能人工录入分值；请更正其数据后重新计分。"
+    if spec.groups and GROUP_OF_KIND.get(department.kind) not in spec.groups:
+        return "item", f"评分项「{spec.name}」不适用于「{department.name}」。"
+    if not (0 <= points <= spec.points) or points != points.quantize(Decimal(1).scaleb(-data.places)):
+        return "points", f"「{spec.name}」的得分应在0到{spec.points}之间，最多{data.places}位小数。"
+    return "", ""
+
+
+@dataclass(frozen=True)
+class ManualEntry:
+    department: Department
+    period: str
+    item: str
+    points: Decimal
+    reason: str
+
+
+@transaction.atomic
+def manual_scores_set(*, program: Program, scheme: Scheme, entries: list[ManualEntry], actor: User) -> int:
+    """Many manual points of one scheme at once (the facts workbook's 人工评分 sheet): the checks of
+    :func:`manual_set` against the scheme's latest version, one bulk write that keeps each entry up to date in
+    place as :func:`manual_set` does."""
+    require_manage(actor, program, "只有生态办管理员可以录入人工评分。")
+    latest = latest_version(scheme)
+    rows = []
+    for entry in entries:
+        _field, problem = manual_problem(latest.data, entry.item, entry.points, entry.department)
+        if problem or not entry.reason.strip():
+            raise DomainError(f"{entry.department.name}「{entry.item}」：{problem or '请填写评分理由。'}")
+        rows.append(ManualScore(program=program, scheme_code=latest.code, department=entry.department,
+                                period=entry.period, item=entry.item, points=entry.points,
+                                reason=entry.reason.strip()[:300], created_by=actor))
+    ManualScore.objects.bulk_create(rows, update_conflicts=True,
+                                    unique_fields=["program", "scheme_code", "department", "period", "item"],
+                                    update_fields=["points", "reason", "created_by", "created_at"])
+    return len(rows)
 
 
 def _attach(subject: ManualScore | OfficeFact | Objection, files: Sequence[CheckedUpload], actor: User,
@@ -434,13 +487,40 @@ def office_evidence_add(*, entry: ManualScore | OfficeFact, files: Sequence[Chec
     _attach(entry, files, actor, "考核事实依据" if isinstance(entry, OfficeFact) else "人工评分依据")
 
 
+def fact_keys(program: Program, scheme: Scheme | None = None) -> frozenset[str]:
+    """The fact keys the office may enter: those the scheme's latest version reads that the system does not
+    supply (:func:`apps.scoring.facts.office_keys`); without a scheme, those of any of the program's schemes."""
+    if scheme is not None:
+        latest = latest_version(scheme)
+        return frozenset(office_keys(latest.data, latest.sources))
+    keys: set[str] = set()
+    latest: dict[str, Scheme] = {}
+    for version in Scheme.objects.filter(program=program).order_by("code", "-version"):  # in Python: any database
+        latest.setdefault(version.code, version)
+    for version in latest.values():
+        keys.update(office_keys(version.data, version.sources))
+    return frozenset(keys)
+
+
+def fact_key_problem(key: str, keys: frozenset[str]) -> str:
+    """Why the office may not enter ``key`` ("" when it may): the scheme does not read it, or the system supplies
+    it (a rate, a count of notices, a mapped indicator's approved value)."""
+    if key in keys:
+        return ""
+    return f"考核方案未使用事实键「{key}」：评分细则不读取它，或它由系统自动取数，不能人工录入。"
+
+
 @transaction.atomic
 def office_fact_set(*, program: Program, department: Department, period: str, key: str, actor: User,
                     value: Decimal | None = None, text: str = "", na: bool = False, reason: str,
-                    part: str = "", files: Sequence[CheckedUpload] = ()) -> OfficeFact:
+                    part: str = "", files: Sequence[CheckedUpload] = (), scheme: Scheme | None = None) -> OfficeFact:
     """A fact the system does not hold (an honour, an incident, a verification), entered with its basis and
-    evidence files."""
+    evidence files; its key must be one the scheme (or, without one, any of the program's schemes) reads and the
+    system does not supply (:func:`fact_keys`)."""
     require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
+    problem = fact_key_problem(key.strip(), fact_keys(program, scheme))
+    if problem:
+        raise DomainError(problem)
     if not (reason or "").strip():
         raise DomainError("请填写依据。")
     if value is None and not text and not na:

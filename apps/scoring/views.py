@@ -177,7 +177,8 @@ def entries(request: HttpRequest, program_id: int, scheme_id: int) -> HttpRespon
             data = _valid(FactForm(request.POST, request.FILES))
             services.office_fact_set(program=item.program, department=_subject(units, data), period=period,
                                      key=data["key"], part=data["part"], value=data["value"], text=data["text"],
-                                     na=data["na"], reason=data["reason"], files=data["files"], actor=request.user)
+                                     na=data["na"], reason=data["reason"], files=data["files"], actor=request.user,
+                                     scheme=item)
         messages.success(request, _("已保存。重新计分后生效。"))
         return redirect(_entries_url(program_id, scheme_id, period))
     return render(request, "scoring/entries.html", {
@@ -204,16 +205,20 @@ def facts_xlsx(request: HttpRequest, program_id: int, scheme_id: int) -> HttpRes
 
 @page
 def facts_import(request: HttpRequest, program_id: int, scheme_id: int) -> HttpResponse:
-    """The office facts sheet: upload → preview (old → new per fact, or row errors) → confirm."""
+    """The office facts workbook (sheets 考核事实 and 人工评分) for this scheme: upload → preview (old → new per fact
+    and per manual points, or row errors) → confirm."""
     item = access_scheme(request.user, program_id, scheme_id, manage=True)
     period = _period(request, item)
 
     def committed(staged: StagedImport) -> HttpResponse:
-        messages.success(request, _("已导入%(written)s条考核事实，%(unchanged)s条无变化。重新计分后生效。")
-                         % staged.result)
+        messages.success(request, _("已导入%(written)s条考核事实、%(manual)s条人工评分，%(unchanged)s条无变化。重新计分后生效。")
+                         % {"manual": 0, **staged.result})
         return redirect(_entries_url(program_id, scheme_id, period))
 
-    step = StagedImportStep(kind=imports.FACTS, program=item.program, actor=request.user)
+    step = StagedImportStep(kind=imports.FACTS, program=item.program, actor=request.user,
+                            upload=lambda checked: staged_import_upload(
+                                kind=imports.FACTS, actor=request.user, checked=checked, program=item.program,
+                                options={"scheme": item.pk}))
     return staged_import_page(request, step, template="scoring/facts_import.html",
                               context={"program": item.program, "scheme": item, "period": period},
                               done=when_committed(committed))
