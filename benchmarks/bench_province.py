@@ -12,7 +12,8 @@ value: the snapshot built again), ``trivial_seconds``, ``warm_ratio`` (warm cock
 ``load_seconds`` < 120, ``warm_ratio`` ≤ 3 (the issue's bar for the cockpit), warm queries independent of the
 number of cities (the test suite checks that at 2 and 20 cities).
 
-Usage: ``.venv/bin/python benchmarks/bench_province.py [--cities 14] [--counties 100] [--repeat 7] [--profile]``
+Usage: ``.venv/bin/python benchmarks/bench_province.py [--cities 14] [--counties 100] [--repeat 7] [--profile]
+[--database URL]``
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def main() -> None:
     parser.add_argument("--counties", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="print a profile of the warm requests")
+    parser.add_argument("--database", help="database URL (default: a scratch SQLite file)")
     args = parser.parse_args()
-    _url, scratch, _media = configure(None)
+    _url, scratch, _media = configure(args.database)
     try:
         from django.conf import settings
         from django.core.cache import cache
