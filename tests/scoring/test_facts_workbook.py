@@ -117,7 +117,6 @@ def test_a_bad_workbook_is_refused_with_every_row_error_and_writes_nothing(score
     data = render_fact_sheet("t", "n", facts, manual=("m", "n", manual))
     answer = office.post(f"{api}/schemes/{scheme.id}/facts/import", _upload(data))
     assert answer.status_code == 400, answer.content
-    errors = [(e["row"], e["column"], e["message"]) for e in answer.json()["errors"]]
     fact_errors = [e for e in answer.json()["errors"] if not e["subject"].startswith("人工评分：")]
     manual_errors = [e for e in answer.json()["errors"] if e["subject"].startswith("人工评分：")]
     assert [(e["row"], e["column"]) for e in fact_errors] == [(5, "事实键"), (6, "事实键"), (7, "事实键")]
