@@ -6,6 +6,12 @@ of the scheme it changes → the check reads it (:func:`calc.scoring.schemefile.
 refuses it with its problems as row errors, and plans old → new per item (points, rule, parameters, …) → confirm
 → the commit checks the stored file again against the latest version and stores it as the next version. Old
 runs keep the version they scored.
+
+The office's facts workbook as a staged import: kind ``scoring.facts``. Its sheet 考核事实 (office facts, their keys
+checked against the scheme: :func:`apps.scoring.services.fact_keys`) and its sheet 人工评分 (the manual items'
+points, checked as :func:`apps.scoring.services.manual_set` checks them) → row errors, or old → new per fact and per
+manual entry → confirm → one write of each (all or nothing). The scheme is the staged import's ``scheme`` option
+(the page and the scheme's API route); the program's route has none.
 """
 
 from __future__ import annotations

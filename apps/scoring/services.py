@@ -29,6 +29,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.uploads import CheckedUpload, safe_filename
+from apps.core.validation import check_instances
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Department
 from apps.programs.access import require_manage
@@ -466,6 +467,7 @@ def manual_scores_set(*, program: Program, scheme: Scheme, entries: list[ManualE
         rows.append(ManualScore(program=program, scheme_code=latest.code, department=entry.department,
                                 period=entry.period, item=entry.item, points=entry.points,
                                 reason=entry.reason.strip()[:300], created_by=actor))
+    check_instances(rows)  # the model's bounds, as a save would check them (a bulk write sends no pre_save)
     ManualScore.objects.bulk_create(rows, update_conflicts=True,
                                     unique_fields=["program", "scheme_code", "department", "period", "item"],
                                     update_fields=["points", "reason", "created_by", "created_at"])

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from apps.scoring.models import ManualScore, OfficeFact
+from apps.scoring.models import ManualScore, OfficeFact, Scheme
 from apps.scoring.services import manual_set
 from docimport.scoring import FactRow, ManualRow, render_fact_sheet
 
@@ -92,6 +92,11 @@ def test_the_program_route_takes_manual_points_only_with_one_scheme(scored, clie
     assert answer.status_code == 400  # the program has two schemes: which one the points are for is not known
     assert [(e["row"], e["column"]) for e in answer.json()["errors"]] == [(4, "评分项编码")]
     assert not ManualScore.objects.exists()
+    # with one scheme left, the program's route takes them for it
+    Scheme.objects.filter(program=scheme.program).exclude(code=scheme.code).delete()
+    answer = office.post(f"{api}/facts/import", {**_upload(data), "commit": "true"})
+    assert answer.status_code == 200, answer.content
+    assert ManualScore.objects.get().scheme_code == scheme.code
 
 
 def test_a_bad_workbook_is_refused_with_every_row_error_and_writes_nothing(scored, client_for):
