@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench import run_bench
 
 
 def test_bench_evaluate_smoke(bench_database):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_evaluate.py"), "--regions", "4", "--indicators", "10",
-         "--years", "3", "--repeat", "1", "--database", bench_database],
-        capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    last = json.loads(result.stdout.strip().splitlines()[-1])
+    last = run_bench("bench_evaluate", "--regions", "4", "--indicators", "10", "--years", "3",
+                     "--repeat", "1", "--database", bench_database)
     assert {"seconds", "ratio_to_load", "load_seconds", "goal_seconds", "goal_ratio"} <= set(last)
     assert last["regions"] == 4 and last["indicators"] == 10
     assert last["grid_rows"] == 4 * 10 * 3 and last["reach_rows"] > 0
@@ -31,13 +19,6 @@ def test_bench_evaluate_smoke(bench_database):
 @pytest.mark.slow
 def test_bench_pages_smoke():
     """bench_pages.py at a tiny size (its own scratch SQLite file): the last line's keys, the goals' names."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_pages.py"), "--regions", "3", "--indicators", "4",
-         "--years", "2", "--repeat", "1"],
-        capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    last = json.loads(result.stdout.strip().splitlines()[-1])
+    last = run_bench("bench_pages", "--regions", "3", "--indicators", "4", "--years", "2", "--repeat", "1")
     assert list(last)[:4] == ["cockpit_warm_ratio", "cockpit_cold_ratio", "matrix_warm_ratio", "matrix_kb"]
     assert set(last["pages"]) == {"cockpit", "matrix", "indicator"} and last["regions"] == 3

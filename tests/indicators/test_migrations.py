@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench import clean_env, run_last_json
 
 SCRIPT = textwrap.dedent('''
     import json, os, sys
@@ -43,13 +38,9 @@ SCRIPT = textwrap.dedent('''
 
 
 def test_target_columns_become_rows_and_back(scratch_dir):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOCIV_DATABASE_URL", "DJANGO_SETTINGS"))}
-    env.update(ECOCIV_DATABASE_URL=f"sqlite:///{scratch_dir / 'migrate.sqlite3'}",
-               DJANGO_SETTINGS_MODULE="config.settings.dev", ECOCIV_DEBUG="false")
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300,
-                            cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    env = clean_env(ECOCIV_DATABASE_URL=f"sqlite:///{scratch_dir / 'migrate.sqlite3'}",
+                    DJANGO_SETTINGS_MODULE="config.settings.dev", ECOCIV_DEBUG="false")
+    found = run_last_json(["-c", SCRIPT], env=env)
     assert found["rows"] == [["a", "city", ">=95"], ["a", "county", ">=90"], ["b", "city", "qual:建立"],
                              ["c", "county", "<=25"]]
     assert found["back"] == [["a", ">=95", ">=90"], ["b", "qual:建立", ""], ["c", "", "<=25"], ["p", "", ""]]

@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.bench import bench_main, load_bench
 
 
 def test_bench_plan_tiny(capsys: pytest.CaptureFixture[str]) -> None:
-    result = _load("bench_plan").main(["--pages", "3", "--repeat", "1"])
-    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == result
+    result = bench_main("bench_plan", ["--pages", "3", "--repeat", "1"], capsys)
     assert result["pages"] == 3 and result["chars"] == 3000
     assert result["seconds"] > 0 and result["ratio_to_read"] > 0 and result["tasks"] > 0
 
 
 def test_eval_plan_prints_every_field(capsys: pytest.CaptureFixture[str]) -> None:
-    result = _load("eval_plan").main([])
+    result = load_bench("eval_plan").main([])
     out = capsys.readouterr().out.strip().splitlines()
     assert json.loads(out[-1]) == result
     assert result["documents"] >= 6
