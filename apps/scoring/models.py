@@ -180,21 +180,34 @@ class ItemScore(models.Model):
         return self.max - self.points if self.kind == "base" else 0
 
 
-class OfficeFact(models.Model):
-    """A fact the system does not hold, entered by the office with a reason (荣誉、事件、核查结论 …)."""
+class OfficeEntry(models.Model):
+    """What the office enters about one subject (考核对象) and period of a program: who entered it, when, and who
+    may see its basis (the evidence)."""
 
     program = models.ForeignKey("programs.Program", verbose_name="创建工作", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("geo.Department", verbose_name="考核对象", on_delete=models.PROTECT,
                                    related_name="+")
     period = models.CharField("考核期", max_length=8)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def evidence_can_view(self, user: User) -> bool:
+        """The office, and the unit the entry is about (its basis)."""
+        return can_manage_program(user, self.program) or self.department_id in own_units(user, self.program)
+
+
+class OfficeFact(OfficeEntry):
+    """A fact the system does not hold, entered by the office with a reason (荣誉、事件、核查结论 …)."""
+
     key = models.CharField("事实键", max_length=80)
     part = models.CharField("分项", max_length=80, blank=True, help_text="同一事实的分项，如监测断面；留空表示整体数值。")
     value = models.DecimalField("数值", max_digits=18, decimal_places=6, null=True, blank=True)
     text = models.CharField("等级/类别", max_length=40, blank=True)
     na = models.BooleanField("不涉及", default=False)
     reason = models.CharField("依据", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("录入时间", auto_now=True)
     evidence = GenericRelation(Evidence, related_query_name="scoring_fact")
 
     class Meta:
@@ -207,24 +220,14 @@ class OfficeFact(models.Model):
     def __str__(self) -> str:
         return f"{self.department} {self.period} {self.key}"
 
-    def evidence_can_view(self, user: User) -> bool:
-        """The office, and the unit the entry is about (its basis)."""
-        return can_manage_program(user, self.program) or self.department_id in own_units(user, self.program)
 
-
-class ManualScore(models.Model):
+class ManualScore(OfficeEntry):
     """The points of a manual item (人工评分) for one subject, entered by the office with a reason."""
 
-    program = models.ForeignKey("programs.Program", verbose_name="创建工作", on_delete=models.CASCADE, related_name="+")
     scheme_code = models.CharField("细则编码", max_length=60)
-    department = models.ForeignKey("geo.Department", verbose_name="考核对象", on_delete=models.PROTECT,
-                                   related_name="+")
-    period = models.CharField("考核期", max_length=8)
     item = models.CharField("评分项编码", max_length=60)
     points = models.DecimalField("得分", max_digits=12, decimal_places=4)
     reason = models.CharField("理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("录入时间", auto_now=True)
     evidence = GenericRelation(Evidence, related_query_name="scoring_manual")
 
     class Meta:
@@ -236,10 +239,6 @@ class ManualScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.item} {self.points}"
-
-    def evidence_can_view(self, user: User) -> bool:
-        """The office, and the unit the entry is about (its basis)."""
-        return can_manage_program(user, self.program) or self.department_id in own_units(user, self.program)
 
 
 class Objection(models.Model):
