@@ -12,6 +12,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from apps.core.schemas import schema_of
+from apps.evidence.schemas import EvidenceFileOut
 
 from .selectors import Comparison, Move, RankGroup, Ranking, RankRow
 
@@ -93,12 +94,6 @@ class ScoringItemOut(Schema):
     trace: dict[str, Any]
 
 
-class ScoringEvidenceOut(Schema):
-    id: int
-    name: str = Field(alias="original_name")
-    url: str = Field(alias="download_url")  # the one permission-checked download
-
-
 class ScoringObjectionOut(Schema):
     id: int
     run_id: int
@@ -109,7 +104,7 @@ class ScoringObjectionOut(Schema):
     ruling: str
     created_at: dt.datetime
     ruled_at: dt.datetime | None
-    evidence: list[ScoringEvidenceOut]
+    evidence: list[EvidenceFileOut]
 
     @staticmethod
     def resolve_evidence(obj: Any) -> list[Any]:
@@ -176,7 +171,7 @@ class ScoringFactOut(Schema):
     text: str
     na: bool
     reason: str
-    evidence: list[ScoringEvidenceOut]
+    evidence: list[EvidenceFileOut]
 
     resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 
@@ -208,7 +203,7 @@ class ScoringManualOut(Schema):
     item: str
     points: Decimal
     reason: str
-    evidence: list[ScoringEvidenceOut]
+    evidence: list[EvidenceFileOut]
 
     resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from apps.core.schemas import schema_of
+from apps.evidence.schemas import EvidenceFileOut
 from apps.review.schemas import ReviewEventOut
 from apps.review.services import review_history
 from calc.tasks.rollup import Rollup
@@ -78,12 +79,6 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_cooperators(obj: Task) -> list:
         return [u.department for u in obj.units.all() if u.role == "cooperate"]
-
-
-class EvidenceFileOut(Schema):
-    id: int
-    name: str = Field(alias="original_name")
-    url: str = Field(alias="download_url")  # the one permission-checked download
 
 
 class ProgressOut(Schema):
