@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 
@@ -34,3 +34,11 @@ class StepForm(forms.Form):
 
     def clean_version(self) -> int | None:
         return optional_int(self.cleaned_data.get("version"))
+
+    def move(self) -> dict[str, Any]:
+        """The posted move as the keyword arguments of the app's transition: ``action``, ``expected_version``
+        and each further field of the form by its name (``""`` when missing or invalid: the service judges)."""
+        self.is_valid()
+        data = self.cleaned_data
+        texts = {name: data.get(name) or "" for name in self.fields if name not in ("action", "version")}
+        return {"action": data.get("action") or "", "expected_version": data.get("version"), **texts}

@@ -116,6 +116,11 @@ def back_url(request: HttpRequest, back: Back, kwargs: dict[str, object]) -> str
     return f"{url}#{anchor}" if anchor else url
 
 
+def moved(request: HttpRequest, title: str, status_label: str) -> None:
+    """The message after a workflow step on the office's pages: 「title」：the status it is now in."""
+    messages.success(request, _("「%(title)s」：%(status)s。") % {"title": title, "status": status_label})
+
+
 def form_message(form: forms.Form) -> str:
     """A form's errors as one line, each field's under its label (for a form posted from another page)."""
     parts = []

@@ -24,7 +24,7 @@ from apps.audit.services import client_ip
 from apps.core.downloads import as_attachment, file_response, xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
-from apps.core.web import page, public_page, submit
+from apps.core.web import moved, page, public_page, submit
 from docimport.geojson import MAX_BYTES
 
 from . import exports, services, spam
@@ -100,13 +100,9 @@ def _back(program_id: int, **_kwargs: object) -> str:
 @require_POST
 def step(request: HttpRequest, program_id: int, publication_id: int) -> HttpResponse:
     publication = access_publication(request.user, program_id, publication_id)
-    form = PublicationStepForm(request.POST)
-    form.is_valid()
-    services.publication_transition(publication=publication, action=form.cleaned_data.get("action") or "",
-                                    actor=request.user, reason=form.cleaned_data.get("reason") or "",  # type: ignore[arg-type]
-                                    expected_version=form.cleaned_data.get("version"))
-    messages.success(request, _("「%(title)s」：%(status)s。") % {
-        "title": publication.title, "status": PUBLICATION_WORKFLOW.status_label(publication.status)})
+    services.publication_transition(publication=publication, actor=request.user,  # type: ignore[arg-type]
+                                    **PublicationStepForm(request.POST).move())
+    moved(request, publication.title, PUBLICATION_WORKFLOW.status_label(publication.status))
     return redirect("publications", program_id=program_id)
 
 
@@ -359,14 +355,9 @@ def _notice_back(program_id: int, notice_id: int, **_kwargs: object) -> str:
 @require_POST
 def notice_step(request: HttpRequest, program_id: int, notice_id: int) -> HttpResponse:
     notice = access_notice(request.user, program_id, notice_id)
-    form = NoticeStepForm(request.POST)
-    form.is_valid()
-    services.notice_transition(notice=notice, action=form.cleaned_data.get("action") or "", actor=request.user,  # type: ignore[arg-type]
-                               reason=form.cleaned_data.get("reason") or "",
-                               statement=form.cleaned_data.get("statement") or "",
-                               expected_version=form.cleaned_data.get("version"))
-    messages.success(request, _("「%(title)s」：%(status)s。") % {
-        "title": notice.title, "status": NOTICE_WORKFLOW.status_label(notice.status)})
+    services.notice_transition(notice=notice, actor=request.user,  # type: ignore[arg-type]
+                               **NoticeStepForm(request.POST).move())
+    moved(request, notice.title, NOTICE_WORKFLOW.status_label(notice.status))
     return redirect("public_notice", program_id=program_id, notice_id=notice_id)
 
 

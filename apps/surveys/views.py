@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.audit.services import client_ip
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError
-from apps.core.web import page, public_page, submit
+from apps.core.web import moved, page, public_page, submit
 from apps.staging.models import StagedImport
 from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 
@@ -110,12 +110,9 @@ def _back(program_id: int, survey_id: int, **_kwargs: object) -> str:
 @require_POST
 def survey_step(request: HttpRequest, program_id: int, survey_id: int) -> HttpResponse:
     survey = access_survey(request.user, program_id, survey_id, manage=True)
-    form = SurveyStepForm(request.POST)
-    form.is_valid()
-    services.survey_transition(survey=survey, action=form.cleaned_data.get("action") or "", actor=request.user,  # type: ignore[arg-type]
-                               expected_version=form.cleaned_data.get("version"))
-    messages.success(request, _("「%(title)s」：%(status)s。") % {
-        "title": survey.title, "status": SURVEY_WORKFLOW.status_label(survey.status)})
+    services.survey_transition(survey=survey, actor=request.user,  # type: ignore[arg-type]
+                               **SurveyStepForm(request.POST).move())
+    moved(request, survey.title, SURVEY_WORKFLOW.status_label(survey.status))
     return redirect("survey", program_id=program_id, survey_id=survey_id)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.urls import reverse
 
+from apps.core.forms import StepForm
 from apps.programs.models import AssignedTarget
 from apps.reporting.models import ReportingRound
 from apps.tasks.models import SupervisionNotice
@@ -87,3 +89,14 @@ def test_a_403_page_never_links_back_to_another_site_or_to_itself(world, client_
     for referer in ("https://evil.example/", "http://testserver" + url, ""):
         html = leader.get(url, HTTP_REFERER=referer).content.decode()
         assert "返回上一页" not in html and "返回首页" in html, referer
+
+
+def test_a_step_form_gives_the_move_as_the_transitions_arguments():
+    class ReasonStepForm(StepForm):
+        reason = forms.CharField(required=False, max_length=5)
+
+    assert ReasonStepForm({"action": "withdraw", "version": "3", "reason": "过期"}).move() == {
+        "action": "withdraw", "expected_version": 3, "reason": "过期"}
+    # a garbled version is ignored, a missing or invalid text is empty: the service judges the move
+    assert ReasonStepForm({"version": "x", "reason": "太长的理由文字"}).move() == {
+        "action": "", "expected_version": None, "reason": ""}
