@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Role
 from apps.planimport.models import PlanSummary
@@ -16,6 +13,7 @@ from apps.staging.models import StagedImport
 from apps.tasks.models import Task
 from tests.conftest import ClientFor, make_user
 from tests.planimport.conftest import plan_extraction, plan_file
+from tests.queries import page_queries
 
 
 def _base(world: SimpleNamespace) -> str:
@@ -126,10 +124,7 @@ def test_permissions_on_pages_and_api(world: SimpleNamespace, client: Client, st
 
 
 def _count(client: Client, url: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries.captured_queries)
+    return page_queries(client, url, cold=True)
 
 
 def test_the_preview_page_runs_a_constant_number_of_queries(world: SimpleNamespace, client_for: ClientFor,

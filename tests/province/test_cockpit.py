@@ -19,6 +19,7 @@ from apps.reporting.services import indicator_value_transition
 from apps.review.workflow import ReviewAction
 from tests.assessment.conftest import approve
 from tests.conftest import make_user
+from tests.queries import page_queries
 
 from .conftest import grow
 
@@ -79,9 +80,7 @@ def test_the_menu_offers_the_province_cockpit_to_the_province_only(prov, client_
 
 def count(client: Client, url: str) -> int:
     client.get(url)  # the gates computed once (a changed city is assessed again once)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return page_queries(client, url)
 
 
 def test_the_cockpit_issues_the_same_number_of_queries_at_2_and_at_20_cities(prov, client_for):

@@ -7,8 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.errors import DomainError, PermissionDeniedError
@@ -19,6 +17,7 @@ from apps.reporting.models import IndicatorValue
 from apps.reporting.services import reporting_round_create
 from apps.review.models import ReviewEvent
 from calc.disclosure import DisclosureStatus, DueItem, disclosure_rate, item_status, match
+from tests.queries import page_queries
 
 from .conftest import publish
 
@@ -125,12 +124,6 @@ def test_page_api_and_denied_paths(client_for, world):
     assert client_for(world.users.outsider).get(page).status_code in (403, 404)
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_office_pages_keep_their_query_count_as_rows_grow(client_for, world):
     from .test_notices import make_notice  # noqa: PLC0415 - a helper of the notice tests
 
@@ -140,10 +133,10 @@ def test_office_pages_keep_their_query_count_as_rows_grow(client_for, world):
                         due=D(2024, 3, 31))
     make_notice(world)
     publish(world.program, world.users.office, "news", "动态0", body="正文")
-    before = [_queries(office, page) for page in pages]
+    before = [page_queries(office, page) for page in pages]
     for n in range(1, 6):
         disclosure_item_add(program=world.program, actor=world.users.office, name=f"事项{n}", kind="news", year=2024,
                             due=D(2024, 3, 31))
         make_notice(world)
         publish(world.program, world.users.office, "news", f"动态{n}", body="正文")
-    assert [_queries(office, page) for page in pages] == before
+    assert [page_queries(office, page) for page in pages] == before

@@ -8,12 +8,11 @@ import re
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.publication.exports import csv_safe
 from apps.publication.services import publication_transition
 from tests.assessment.conftest import approve
+from tests.queries import page_queries
 
 from .conftest import HIDDEN, publish
 
@@ -129,25 +128,19 @@ def test_csv_cells_that_look_like_formulas_are_escaped():
     assert csv_safe("市统计局") == "市统计局"
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.usefixtures("published")
 def test_queries_are_constant_and_a_cached_page_costs_one(client, public_world):
     program, hill = public_world.program, public_world.world.counties["hill"]
-    first = _count(client, f"/public/{program.id}/")
+    first = page_queries(client, f"/public/{program.id}/")
     assert first <= 3
-    assert _count(client, f"/public/{program.id}/") == 1  # the program and its generation
-    assert _count(client, f"/public/{program.id}/{hill.code}/") == 1
+    assert page_queries(client, f"/public/{program.id}/") == 1  # the program and its generation
+    assert page_queries(client, f"/public/{program.id}/{hill.code}/") == 1
     office = public_world.world.users.office
     for n in range(6):
         publish(program, office, "news", f"动态{n}", body="正文")
     publish(program, office, "indicators", "2024年度指标数值（再次）", 2024)
-    assert _count(client, f"/public/{program.id}/") == first
-    assert _count(client, f"/public/{program.id}/") == 1
+    assert page_queries(client, f"/public/{program.id}/") == first
+    assert page_queries(client, f"/public/{program.id}/") == 1
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

@@ -7,13 +7,12 @@ import io
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from docx import Document
 from openpyxl import load_workbook
 
 from apps.geo.models import Region
 from apps.scoring.services import run_create, run_transition
+from tests.queries import page_queries
 
 from .conftest import add_facts, add_government
 
@@ -118,23 +117,17 @@ def test_the_exports_have_the_layout_and_no_formulas(scored, client_for):
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
 
 
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    return len(queries)
-
-
 def test_pages_keep_a_constant_number_of_queries_as_subjects_grow(scored, client_for):
     world = scored.world
     client = client_for(world.users.office)
     small_run = scored.run
-    small = {name: count(client, url) for name, url in urls(small_run, scored.units[0].id).items()}
+    small = {name: page_queries(client, url) for name, url in urls(small_run, scored.units[0].id).items()}
     for n in range(8):
         county = Region.objects.create(code=f"97{n:04d}", name=f"增设县{n}", level="county", parent=world.city)
         add_facts(world, add_government(world, county), n + 4)
     big_run = run_create(program=world.program, scheme=small_run.scheme, period="2025", actor=world.users.office)
     assert big_run.subjects.count() == 12
-    large = {name: count(client, url) for name, url in urls(big_run, scored.units[0].id).items()}
+    large = {name: page_queries(client, url) for name, url in urls(big_run, scored.units[0].id).items()}
     assert small == large
 
 

@@ -6,15 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from apps.tasks import services
 from apps.tasks.models import ProjectCategory
 from apps.tasks.supervision import notice_issue
 from tests.conftest import ClientFor
+from tests.queries import page_queries
 
 
 def _grow(world: SimpleNamespace, n: int) -> None:
@@ -35,10 +33,8 @@ def _grow(world: SimpleNamespace, n: int) -> None:
 
 
 def _count(client: Client, url: str) -> int:
-    cache.clear()  # cold: the menu's inbox count (a reporter's) is computed, not read from the cache
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    # cold: the menu's inbox count (a reporter's) is computed, not read from the cache
+    return page_queries(client, url, cold=True)
 
 
 def test_constant_queries(world: SimpleNamespace, client_for: ClientFor):
