@@ -131,10 +131,11 @@ def form_message(form: forms.Form) -> str:
     return "；".join(dict.fromkeys(parts))
 
 
-def cleaned(form: forms.Form) -> dict[str, Any]:
-    """The form's cleaned data; an invalid form is refused as a whole (nothing is written)."""
+def cleaned(form: forms.Form, refusal: str | None = None) -> dict[str, Any]:
+    """The form's cleaned data; an invalid form is refused as a whole (nothing is written), with ``refusal`` or
+    else its errors as the message."""
     if not form.is_valid():
-        raise DomainError(form_message(form))
+        raise DomainError(form_message(form) if refusal is None else refusal)
     return form.cleaned_data
 
 

@@ -24,7 +24,7 @@ from apps.audit.services import client_ip
 from apps.core.downloads import as_attachment, file_response, xlsx_response
 from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import check_upload
-from apps.core.web import moved, page, public_page, submit
+from apps.core.web import cleaned, moved, page, public_page, submit
 from docimport.geojson import MAX_BYTES
 
 from . import exports, services, spam
@@ -365,10 +365,8 @@ def notice_step(request: HttpRequest, program_id: int, notice_id: int) -> HttpRe
 @require_POST
 def comment_reply(request: HttpRequest, program_id: int, notice_id: int, comment_id: int) -> HttpResponse:
     comment = access_notice_comment(request.user, program_id, notice_id, comment_id)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("答复须为 1 至 2000 字。"))
-    services.notice_comment_reply(comment=comment, actor=request.user, reply=form.cleaned_data["reply"])  # type: ignore[arg-type]
+    data = cleaned(ReplyForm(request.POST), _("答复须为 1 至 2000 字。"))
+    services.notice_comment_reply(comment=comment, actor=request.user, reply=data["reply"])  # type: ignore[arg-type]
     messages.success(request, _("答复已保存。"))
     return redirect("public_notice", program_id=program_id, notice_id=notice_id)
 
@@ -377,14 +375,12 @@ def comment_reply(request: HttpRequest, program_id: int, notice_id: int, comment
 @require_POST
 def map_upload(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_publications(request.user, program_id)
-    form = MapForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise DomainError(_("请选择 GeoJSON 文件。"))
-    upload = form.cleaned_data["file"]
+    data = cleaned(MapForm(request.POST, request.FILES), _("请选择 GeoJSON 文件。"))
+    upload = data["file"]
     if upload.size > MAX_BYTES:
         raise DomainError(_("地图文件过大。"))
     layer = services.map_layer_upload(program=program, actor=request.user, data=upload.read(),  # type: ignore[arg-type]
-                                      name=form.cleaned_data["name"])
+                                      name=data["name"])
     messages.success(request, _("地图「%(name)s」已上传，下次发布达标情况时使用。") % {"name": layer.name})
     return redirect("publications", program_id=program_id)
 
@@ -420,10 +416,8 @@ def disclosure_page(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def disclosure_submit(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_publications(request.user, program_id)
-    form = YearForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("请选择年度。"))
-    value = services.disclosure_value_submit(program=program, actor=request.user, year=form.cleaned_data["year"])  # type: ignore[arg-type]
+    year = cleaned(YearForm(request.POST), _("请选择年度。"))["year"]
+    value = services.disclosure_value_submit(program=program, actor=request.user, year=year)  # type: ignore[arg-type]
     messages.success(request, _("%(year)s年生态环境信息公开率%(rate)s%%已提交审核。") % {
         "year": value.year, "rate": value.current_revision.number})  # type: ignore[union-attr]
     return redirect(reverse("disclosure", kwargs={"program_id": program.id}) + f"?year={value.year}")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
-from apps.core.web import page, query_int
+from apps.core.web import cleaned, page, query_int
 from apps.programs.access import access_program, can_manage_program
 
 from . import services
@@ -35,10 +35,7 @@ def home(request: HttpRequest, program_id: int) -> HttpResponse:
 @page(back="reports_home")
 @require_POST
 def generate(request: HttpRequest, program_id: int) -> HttpResponse:
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("请选择报告类型、年度和范围。"))
-    data = form.cleaned_data
+    data = cleaned(ReportForm(request.POST), _("请选择报告类型、年度和范围。"))
     target = access_report_target(request.user, program_id, data["kind"], data["year"], region_id=data["region"],
                                   department_id=data["unit"], indicator_set=data["indicator_set"] or "",
                                   generate=True)
@@ -80,10 +77,7 @@ def veto(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def veto_record(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_veto(request.user, program_id, manage=True)
-    form = VetoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise DomainError(_("请选择否决事项、年度和有无。"))
-    data = form.cleaned_data
+    data = cleaned(VetoForm(request.POST, request.FILES), _("请选择否决事项、年度和有无。"))
     services.veto_entry_record(program=program, condition=data["condition"], year=data["year"],
                                occurred=data["occurred"], note=data["note"], documents=data["documents"],
                                upload=data["file"], actor=request.user)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.audit.services import client_ip
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError
-from apps.core.web import moved, page, public_page, submit
+from apps.core.web import cleaned, moved, page, public_page, submit
 from apps.staging.models import StagedImport
 from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 
@@ -69,10 +69,7 @@ def surveys_page(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def questionnaire_upload(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_surveys(request.user, program_id, manage=True)
-    form = QuestionnaireForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise DomainError(_("请选择问卷文件（TOML）。"))
-    upload = form.cleaned_data["file"]
+    upload = cleaned(QuestionnaireForm(request.POST, request.FILES), _("请选择问卷文件（TOML）。"))["file"]
     if upload.size > 256 * 1024:
         raise DomainError(_("问卷文件过大（上限256 KB）。"))
     row = services.questionnaire_upload(source=upload.read(), actor=request.user, program=program)  # type: ignore[arg-type]
@@ -130,10 +127,8 @@ def population(request: HttpRequest, program_id: int, survey_id: int) -> HttpRes
 @require_POST
 def invitations(request: HttpRequest, program_id: int, survey_id: int) -> HttpResponse:
     survey = access_survey(request.user, program_id, survey_id, manage=True)
-    form = InvitationsForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("生成数量须为1至5000之间的整数。"))
-    rows = services.invitations_create(survey=survey, actor=request.user, count=form.cleaned_data["count"])  # type: ignore[arg-type]
+    count = cleaned(InvitationsForm(request.POST), _("生成数量须为1至5000之间的整数。"))["count"]
+    rows = services.invitations_create(survey=survey, actor=request.user, count=count)  # type: ignore[arg-type]
     messages.success(request, _("已生成邀请码%(count)s个，可下载 Excel。") % {"count": len(rows)})
     return redirect("survey", program_id=program_id, survey_id=survey_id)
 

@@ -6,7 +6,9 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from apps.core.errors import DomainError
 from apps.core.forms import StepForm
+from apps.core.web import cleaned
 from apps.programs.models import AssignedTarget
 from apps.reporting.models import ReportingRound
 from apps.tasks.models import SupervisionNotice
@@ -100,3 +102,14 @@ def test_a_step_form_gives_the_move_as_the_transitions_arguments():
     # a garbled version is ignored, a missing or invalid text is empty: the service judges the move
     assert ReasonStepForm({"version": "x", "reason": "太长的理由文字"}).move() == {
         "action": "", "expected_version": None, "reason": ""}
+
+
+def test_cleaned_refuses_an_invalid_form_with_the_views_message_or_the_forms_errors():
+    class YearForm(forms.Form):
+        year = forms.IntegerField(label="年度")
+
+    assert cleaned(YearForm({"year": "2024"}), "请选择年度。") == {"year": 2024}
+    with pytest.raises(DomainError, match="^请选择年度。$"):
+        cleaned(YearForm({"year": "x"}), "请选择年度。")
+    with pytest.raises(DomainError, match="^年度："):
+        cleaned(YearForm({"year": "x"}))
