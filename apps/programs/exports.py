@@ -7,14 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 
 from docimport.responsibilities import COLUMNS
-from docimport.xlsx import print_setup, sheet_row
-
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+from docimport.xlsx import BORDER, HEADER_FILL, print_setup, sheet_row
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from docimport.values import HEADER_ROW, HEADERS, STATUS_CHOICES
-from docimport.xlsx import print_setup, sheet_cell, sheet_row
+from docimport.xlsx import HEADER_FILL, print_setup, sheet_cell, sheet_row
 
 WIDTHS = [10, 10, 10, 36, 8, 14, 12, 12, 10, 30, 20, 24]
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="EEEEEE")
 
 
