@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from apps.accounts.models import Duty, Role, User
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.geo.access import sees_region
@@ -32,6 +34,8 @@ from apps.staging.models import StagedImport
 from apps.staging.selectors import staged_import_for_confirm
 
 if TYPE_CHECKING:
+    from apps.indicators.models import Indicator
+
     from .models import IndicatorValue, ReportingRound
 
 
@@ -145,6 +149,16 @@ def access_round(user: User, program_id: int, round_id: int) -> ReportingRound:
         raise NotFoundError("调度轮次不存在。")
     reporting_round.program = program
     return reporting_round
+
+
+def round_cell(reporting_round: ReportingRound, region_id: int, indicator_id: int) -> tuple[Region, Indicator]:
+    """The region and the indicator (with its parent) of one cell of a round, or 404 when either is not in it.
+    Whether the user may report the cell is the value's question (``review_can_report``)."""
+    region = reporting_round.regions.filter(pk=region_id).first()
+    indicator = reporting_round.indicators.select_related("parent").filter(pk=indicator_id).first()
+    if region is None or indicator is None:
+        raise NotFoundError(_("该区域或指标不在本轮调度范围内。"))
+    return region, indicator
 
 
 def access_value(user: User, program_id: int, value_id: int) -> IndicatorValue:

@@ -8,7 +8,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.uploads import check_upload
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
@@ -23,7 +23,7 @@ from apps.staging.models import StagedImport
 from apps.staging.services import staged_import_recover
 
 from . import imports, schemas, selectors, services
-from .access import access_round, access_value, access_values_import, viewable_pairs
+from .access import access_round, access_value, access_values_import, round_cell, viewable_pairs
 from .exports import department_template, round_progress_xlsx
 from .models import IndicatorValue, ReportingRound
 from .selectors import (
@@ -123,10 +123,7 @@ def progress_export(request: HttpRequest, program_id: int, round_id: int) -> Htt
 @router.post("/programs/{program_id}/rounds/{round_id}/values", response=schemas.ValueOut)
 def save_value(request: HttpRequest, program_id: int, round_id: int, payload: schemas.ValueIn) -> IndicatorValue:
     reporting_round = access_round(request.user, program_id, round_id)
-    region = reporting_round.regions.filter(pk=payload.region_id).first()
-    indicator = reporting_round.indicators.filter(pk=payload.indicator_id).first()
-    if region is None or indicator is None:
-        raise NotFoundError("该区域或指标不在本轮调度范围内。")
+    region, indicator = round_cell(reporting_round, payload.region_id, payload.indicator_id)
     data = services.ValueInput.of(payload.dict())
     return services.indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
                                          actor=request.user, data=data, expected_version=payload.expected_version,

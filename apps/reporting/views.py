@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError
 from apps.core.web import cleaned, form_message, page, query_int, submit
 from apps.evidence.access import access_evidence
 from apps.evidence.views import evidence_response
@@ -29,7 +29,7 @@ from apps.staging.services import staged_import_recover
 from apps.staging.web import StagedImportStep, staged_import_context, staged_import_page
 
 from . import imports, services
-from .access import VALUES_IMPORT, access_round, access_value, access_values_import
+from .access import VALUES_IMPORT, access_round, access_value, access_values_import, round_cell
 from .exports import department_template, round_progress_xlsx
 from .forms import (
     ROUND_VIEWS,
@@ -179,10 +179,7 @@ def submit_drafts(request: HttpRequest, program_id: int, round_id: int) -> HttpR
 def entry(request: HttpRequest, program_id: int, round_id: int, region_id: int, indicator_id: int) -> HttpResponse:
     reporting_round = access_round(request.user, program_id, round_id)
     program = reporting_round.program
-    region = reporting_round.regions.filter(pk=region_id).first()
-    indicator = reporting_round.indicators.select_related("parent").filter(pk=indicator_id).first()
-    if region is None or indicator is None:
-        raise NotFoundError(_("该区域或指标不在本轮调度范围内。"))
+    region, indicator = round_cell(reporting_round, region_id, indicator_id)
     data = value_entry(reporting_round, region, indicator)
     probe = data.value or IndicatorValue(program=program, region=region, indicator=indicator)
     probe.program = program

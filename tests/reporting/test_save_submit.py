@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 
 from apps.core.errors import ConflictError, DomainError
+from apps.indicators.models import Indicator
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.review.models import ReviewEvent
 from apps.review.services import review_history
@@ -81,3 +82,17 @@ def test_page_save_and_submit(rep: SimpleNamespace, returned: IndicatorValue, cl
                                                         "submit": "1"})
     assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
     assert _counts() == (before[0] + 1, before[1] + 1)
+
+
+def test_a_cell_outside_the_round_is_not_found_on_the_page_and_in_the_api(rep: SimpleNamespace,
+                                                                          client_for: ClientFor):
+    world = rep.world
+    outside = Indicator.objects.filter(framework=world.program.framework).exclude(
+        pk__in=[rep.numeric.pk, rep.qualitative.pk]).first()
+    reporter = client_for(world.users.reporter)
+    page = reporter.get(f"/programs/{world.program.id}/rounds/{rep.round.id}/entry/{world.city.id}/{outside.id}/")
+    assert page.status_code == 404 and "该区域或指标不在本轮调度范围内。" in page.content.decode()
+    response = reporter.post(f"/api/programs/{world.program.id}/rounds/{rep.round.id}/values",
+                             {"region_id": world.city.id, "indicator_id": outside.id, "number": "1"},
+                             content_type="application/json")
+    assert response.status_code == 404 and response.json()["detail"] == "该区域或指标不在本轮调度范围内。"
