@@ -24,7 +24,14 @@ from apps.reports.services import report_render
 from apps.scoring.models import ScoreRun, SubjectScore
 from apps.tasks.models import Task
 from docgen import Heading, cn_number
-from tests.docgen.docx_checks import assert_page_setup, east_asia_font, footer_text, heading_texts, open_docx
+from tests.docgen.docx_checks import (
+    assert_page_setup,
+    body_text,
+    east_asia_font,
+    footer_text,
+    heading_texts,
+    open_docx,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -53,14 +60,6 @@ def _county(name: str = "北塬县") -> Region:
 
 def _unit(name: str = "市生态环境局") -> Department:
     return Department.objects.select_related("region").get(name=name, region__level="city")
-
-
-def _body_text(document) -> str:
-    texts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            texts += [cell.text for cell in row.cells]
-    return "\n".join(texts)
 
 
 def test_the_annual_report_follows_gb_t_9704_and_states_every_binding_indicator_with_its_value():
@@ -99,7 +98,7 @@ def test_the_annual_report_follows_gb_t_9704_and_states_every_binding_indicator_
 def test_the_annual_report_states_projects_tasks_and_drafts_problems_from_the_weak_spots():
     program = _program()
     facts = report_facts(ReportTarget(ReportKind.ANNUAL, program, YEAR))
-    text = _body_text(open_docx(report_render(ReportTarget(ReportKind.ANNUAL, program, YEAR))))
+    text = body_text(open_docx(report_render(ReportTarget(ReportKind.ANNUAL, program, YEAR))))
     assert f"共{facts.projects.count}个项目、总投资" in text and "亿元" in text
     assert f"共承担任务{Task.objects.filter(program=program, children__isnull=True).count()}项" in text
     assert "【请办公室补充" in text

@@ -41,3 +41,12 @@ def footer_text(footer) -> str:
 
 def heading_texts(document, level: int) -> list[str]:
     return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def body_text(document) -> str:
+    """Every paragraph's text, then every table cell's, one a line: what a report says, wherever it says it."""
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            texts += [cell.text for cell in row.cells]
+    return "\n".join(texts)

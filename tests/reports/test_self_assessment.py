@@ -13,17 +13,16 @@ from apps.reports.models import ReportKind, VetoEntry
 from apps.reports.selectors import ReportTarget
 from apps.reports.self_assessment import veto_checklist, veto_conditions
 from apps.reports.services import report_render
-from tests.docgen.docx_checks import assert_page_setup, east_asia_font, footer_text, heading_texts, open_docx
+from tests.docgen.docx_checks import (
+    assert_page_setup,
+    body_text,
+    east_asia_font,
+    footer_text,
+    heading_texts,
+    open_docx,
+)
 
 YEAR = 2025
-
-
-def _text(document) -> str:
-    texts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            texts += [cell.text for cell in row.cells]
-    return "\n".join(texts)
 
 
 def _render(program):  # type: ignore[no-untyped-def]
@@ -48,7 +47,7 @@ def test_the_self_assessment_follows_gb_t_9704_and_its_outline(values):
         assert east_asia_font(document.styles[style]) == "仿宋_GB2312"
     header = next(t for t in document.tables if t.rows[0].cells[0].text == "否决事项")
     assert header.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the header row repeats
-    text = _text(document)
+    text = body_text(document)
     assert "甲环发〔2025〕1号" in text and "经核查无" in text
     assert "【请办公室补充：" in text
 
@@ -60,7 +59,7 @@ def test_every_binding_indicator_appears_for_the_city_and_each_county_with_value
     assessment = program_assessment(program, year=YEAR)
     binding = [i for i in assessment.indicators if i.binding]
     assert binding
-    text = _text(document)
+    text = body_text(document)
     for indicator in binding:  # a section of its own, or named among those that apply nowhere, with the reason
         assert (any(h.endswith(indicator.full_name + "★") for h in headings)
                 or f"{indicator.full_name}★（" in text), indicator.full_name
