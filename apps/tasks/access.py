@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Manager, Model, Q
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.core.errors import NotFoundError, PermissionDeniedError
@@ -19,7 +20,7 @@ from apps.geo.models import Department
 from apps.programs.models import Program
 
 if TYPE_CHECKING:  # the models call can_view_task; this module reaches them through the program's relations
-    from .models import SupervisionNotice, Task
+    from .models import SupervisionNotice, Task, TaskProgress
 
 M = TypeVar("M", bound=Model)
 
@@ -68,6 +69,14 @@ def _get(related: Manager[M], object_id: int, visible: Q, label: str) -> M:
 
 def access_task(user: User, program: Program, task_id: int) -> Task:
     return _get(program.tasks, task_id, visible_tasks_q(user, program), "任务")
+
+
+def access_progress(user: User, program: Program, task_id: int, progress_id: int) -> TaskProgress:
+    """A progress update of a task the user sees (the page's step and the API's edit and step), or raise."""
+    progress = access_task(user, program, task_id).progress_updates.filter(pk=progress_id).first()
+    if progress is None:
+        raise NotFoundError(_("进展不存在。"))
+    return progress
 
 
 def can_view_task(user: User, task: Task) -> bool:

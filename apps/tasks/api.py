@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 
 from apps.accounts.models import User
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError, NotFoundError
+from apps.core.errors import DomainError
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.geo.access import access_department, home_department
@@ -18,7 +18,7 @@ from apps.review.schemas import TransitionIn
 from apps.staging.web import staged_import_routes
 
 from . import imports, schemas, selectors, services, supervision
-from .access import access_notice, access_task
+from .access import access_notice, access_progress, access_task
 from .exports import render_project_xlsx, render_task_xlsx
 from .models import ProjectYear, TaskProgress
 
@@ -67,12 +67,7 @@ def create_progress(request, program_id: int, task_id: int, narrative: Form[str]
 
 
 def _access_progress(request: HttpRequest, program_id: int, task_id: int, progress_id: int) -> TaskProgress:
-    program = access_program(request.user, program_id)
-    task = access_task(request.user, program, task_id)
-    progress = task.progress_updates.filter(pk=progress_id).first()
-    if progress is None:
-        raise NotFoundError("进展不存在。")
-    return progress
+    return access_progress(request.user, access_program(request.user, program_id), task_id, progress_id)
 
 
 @router.put("/programs/{program_id}/tasks/{task_id}/progress/{progress_id}", response=schemas.ProgressOut,

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError
 from apps.core.web import cleaned, page, query_int
 from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
@@ -24,7 +23,14 @@ from apps.staging.models import StagedImport
 from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 
 from . import imports, selectors, services, supervision
-from .access import access_notice, access_task, can_respond, can_view_task, progress_department
+from .access import (
+    access_notice,
+    access_progress,
+    access_task,
+    can_respond,
+    can_view_task,
+    progress_department,
+)
 from .exports import render_project_xlsx, render_task_xlsx
 from .forms import NoticeIssueForm, NoticeStepForm, ProgressForm, ProgressTransitionForm
 from .models import NoticeLevel, NoticeStatus, ProjectYear
@@ -87,10 +93,7 @@ def progress_create(request: HttpRequest, program_id: int, task_id: int) -> Http
 @page(back=_task_back)
 def progress_transition(request: HttpRequest, program_id: int, task_id: int, progress_id: int) -> HttpResponse:
     program = access_program(request.user, program_id)
-    task = access_task(request.user, program, task_id)
-    progress = task.progress_updates.filter(pk=progress_id).first()
-    if progress is None:
-        raise DomainError(_("进展不存在。"))
+    progress = access_progress(request.user, program, task_id, progress_id)
     data = cleaned(ProgressTransitionForm(request.POST))
     if data["narrative"]:  # the reporter's edited update, resubmitted in the same step
         services.task_progress_edit(progress=progress, actor=request.user, narrative=data["narrative"],
@@ -100,7 +103,7 @@ def progress_transition(request: HttpRequest, program_id: int, task_id: int, pro
         services.task_progress_transition(progress=progress, action=data["action"], actor=request.user,
                                           comment=data["comment"], expected_version=data["version"])
     messages.success(request, _("操作成功。"))
-    return redirect("task", program_id=program.id, task_id=task.id)
+    return redirect("task", program_id=program.id, task_id=task_id)
 
 
 @page

@@ -70,3 +70,15 @@ def test_api_edit_and_resubmit(world: SimpleNamespace, plan: SimpleNamespace, re
     stale = client_for(world.users.office).post(f"{url}/transition", {"action": "approve", "expected_version": 1},
                                                 content_type="application/json")
     assert stale.status_code == 409
+
+
+def test_a_progress_of_another_task_is_not_found_on_the_page_and_in_the_api(
+        world: SimpleNamespace, plan: SimpleNamespace, returned: TaskProgress, client_for: ClientFor):
+    office = client_for(world.users.office)
+    wrong = f"/programs/{world.program.id}/tasks/{plan.other.id}/progress/{returned.id}"
+    page = office.post(f"{wrong}/", {"action": "reopen", "version": str(returned.version), "comment": "x"})
+    assert page.status_code == 404 and "进展不存在。" in page.content.decode()
+    response = office.post(f"/api{wrong}/transition", {"action": "reopen", "comment": "x"},
+                           content_type="application/json")
+    assert response.status_code == 404 and response.json()["detail"] == "进展不存在。"
+    assert TaskProgress.objects.get(pk=returned.pk).version == returned.version
