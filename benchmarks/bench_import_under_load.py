@@ -39,7 +39,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from setup_django import ROOT, configure
+from setup_django import ROOT, configure, wait_until_up
 
 PASSWORD = "bench-load-2026"
 
@@ -55,19 +55,6 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
            "ECOCIV_JOB_BACKEND": "thread"}
     return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server stopped")
-        try:
-            urllib.request.urlopen(f"{base}/login/", timeout=2).read()
-            return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise RuntimeError("the server did not start")
 
 
 class Tally:
@@ -202,7 +189,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     server = _serve(port)
     tally, stop = Tally(), threading.Event()
     try:
-        _wait_until_up(base, server)
+        wait_until_up(f"{base}/login/", server)
         clients = [threading.Thread(target=_client, args=(base, name, paths, tally, stop, args.relogin_every,
                                                              args.think),
                                     daemon=True) for name in names]

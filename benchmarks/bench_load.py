@@ -40,7 +40,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from setup_django import ROOT
+from setup_django import ROOT, wait_until_up
 
 PASSWORD = "bench-load-2026"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/bench_load"
@@ -221,18 +221,6 @@ def database(args: argparse.Namespace, scratch: Path) -> dict[str, str]:
     return env
 
 
-def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}{TRIVIAL}", timeout=2).read()
-            return
-        except (urllib.error.URLError, OSError):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.3)
-
-
 def clients(base: str, plan: dict[str, object], events: list[tuple[str, float, str | None]],
             lock: threading.Lock, stop: threading.Event) -> list[threading.Thread]:
     """Every client's thread, its sessions logged in already."""
@@ -271,7 +259,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     events: list[tuple[str, float, str | None]] = []
     lock, stop = threading.Lock(), threading.Event()
     try:
-        wait_until_up(base, server)
+        wait_until_up(f"{base}{TRIVIAL}", server)
         threads = clients(base, plan, events, lock, stop)
         with lock:
             events.clear()  # the logins are not part of the run

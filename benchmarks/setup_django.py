@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the project
@@ -48,3 +52,19 @@ def clean_up(scratch: Path | None, media_root: Path | None = None, *, keep: bool
         scratch.parent.rmdir()
     if media_root is not None:
         shutil.rmtree(media_root, ignore_errors=True)
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Return once ``url`` answers (the load benchmarks' server, started in its own process); raise if the server
+    stops or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except (urllib.error.URLError, OSError):
+            if server.poll() is not None:
+                raise RuntimeError(f"the server stopped (exit code {server.returncode})") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.3)
