@@ -12,8 +12,9 @@ its own rows; the trace is ordered by one integer row id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any, Final
 
@@ -55,6 +56,13 @@ TOTAL_COLUMNS: Final = (
     "rank", "ranked",
 )
 _I64, _I128 = pl.Int64, pl.Int128
+#: Inside the engine a trace row's status is its index here, a gap's rounding its index in ``_ROUNDINGS``.
+_STATUSES = tuple(STATUSES)
+_STATUS = {name: number for number, name in enumerate(_STATUSES)}
+_ROUNDINGS = ("exact", "up", "down")
+_KINDS = {"bonus_capped": "bonus", "event_deduction": "deduction"}
+#: Trace columns that follow from the item alone: gathered by item code at the end, never carried per row.
+_BY_ITEM = frozenset({"section", "rule", "kind", "comparison", "rounding"})
 _POINT_COLUMNS = ("points", "max", "deduction", "bonus", "waived")
 _VALUE_COLUMNS = ("actual", "target", "gap", "counted_gap", "count", "severe", "bonus_count", "top", "index",
                   "cond_value", "cond_other")
@@ -189,11 +197,12 @@ def _params(item: sc.Item, codes: _Codes, q: int) -> dict[str, Any]:
                            "missing_full": item.missing == "full", "floor": item.floor}
     if isinstance(rule, sc.GapLinear):
         row.update(target=_s6(rule.target), target_kid=codes.kid(rule.target_key), per=_s6(rule.per),
-                   deduct=_s6(rule.deduct), rounding=rule.rounding, comparison=rule.comparison)
+                   deduct=_s6(rule.deduct), rounding=_ROUNDINGS.index(rule.rounding), below=rule.comparison == "<=")
     elif isinstance(rule, sc.ThresholdCount):
         row.update(required=_s6(rule.required), deduct=_s6(rule.deduct))
     elif isinstance(rule, sc.RankPoints | sc.CompositeIndex):
-        row.update(order=getattr(rule, "order", "higher"), mode=rule.mode, step=int(rule.step * q))
+        row.update(lower=getattr(rule, "order", "higher") == "lower", stepped=rule.mode == "step",
+                   step=int(rule.step * q))
     elif isinstance(rule, sc.PeriodicEvents):
         row.update(deduct=_s6(rule.deduct), severe_deduct=_s6(rule.severe_deduct))
     elif isinstance(rule, sc.BonusCapped | sc.EventDeduction):
@@ -208,18 +217,18 @@ def _params(item: sc.Item, codes: _Codes, q: int) -> dict[str, Any]:
 
 _PARAM_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
     "iid": _I64, "kid": _I64, "P": _I64, "missing_full": pl.Boolean, "floor": pl.Boolean, "target": _I64,
-    "target_kid": _I64, "per": _I64, "deduct": _I64, "rounding": pl.String, "comparison": pl.String,
-    "required": _I64, "order": pl.String, "mode": pl.String, "step": _I64, "severe_deduct": _I64, "bonus_kid": _I64,
+    "target_kid": _I64, "per": _I64, "deduct": _I64, "rounding": pl.Int8, "below": pl.Boolean,
+    "required": _I64, "lower": pl.Boolean, "stepped": pl.Boolean, "step": _I64, "severe_deduct": _I64, "bonus_kid": _I64,
     "bonus_per": _I64, "bonus_cap": _I64, "zero_kid": _I64, "zero_value": _I64, "zero_other_kid": _I64,
 }
 
 
 #: The parameter columns each rule reads (besides ``iid``, ``kid``, ``P``, ``missing_full`` and ``floor``).
 _RULE_PARAMS: dict[str, tuple[str, ...]] = {
-    "gap_linear": ("target", "target_kid", "per", "deduct", "rounding", "comparison"),
+    "gap_linear": ("target", "target_kid", "per", "deduct", "rounding", "below"),
     "threshold_count": ("required", "deduct"),
-    "rank_points": ("order", "mode", "step"),
-    "composite_index": ("mode", "step"),
+    "rank_points": ("lower", "stepped", "step"),
+    "composite_index": ("stepped", "step"),
     "periodic_events": ("deduct", "severe_deduct"),
     "bonus_capped": ("per",),
     "event_deduction": ("per",),
@@ -242,9 +251,10 @@ def _subgrid(pairs: pl.DataFrame, codes: _Codes, rule: str, iids: Sequence[int],
     grid = pairs.join(params, how="cross")
     limited = [i for i in iids if items[i].groups]
     if limited:
-        allowed = pl.DataFrame([(i, g) for i in iids for g in (items[i].groups or codes.scheme.groups)],
-                               schema={"iid": _I64, "group": pl.String}, orient="row")
-        grid = grid.join(allowed, on=["iid", "group"], how="semi")
+        groups = codes.scheme.groups
+        allowed = pl.DataFrame([(i, groups.index(g)) for i in iids for g in (items[i].groups or groups)],
+                               schema={"iid": _I64, "gid": _I64}, orient="row")
+        grid = grid.join(allowed, on=["iid", "gid"], how="semi")
     return grid
 
 
@@ -252,12 +262,13 @@ def _gap_linear(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.
     grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
     grid = dense.gather(grid, codes, "target_kid", own_target="value")
     target = pl.coalesce("target", "own_target")
-    gap = _max0(pl.when(pl.col("comparison") == "<=").then(pl.col("actual") - target)
+    gap = _max0(pl.when(pl.col("below")).then(pl.col("actual") - target)
                 .otherwise(target - pl.col("actual")))
     grid = grid.with_columns(target=target, gap=gap)
     per = pl.col("per")
-    counted = (pl.when(pl.col("rounding") == "up").then((pl.col("gap") + per - 1) // per * per)
-               .when(pl.col("rounding") == "down").then(pl.col("gap") // per * per).otherwise(pl.col("gap")))
+    counted = (pl.when(pl.col("rounding") == _ROUNDINGS.index("up")).then((pl.col("gap") + per - 1) // per * per)
+               .when(pl.col("rounding") == _ROUNDINGS.index("down")).then(pl.col("gap") // per * per)
+               .otherwise(pl.col("gap")))
     grid = grid.with_columns(counted_gap=counted)
     deduction = _rdiv(pl.col("counted_gap").cast(_I128) * pl.col("deduct") * q, per.cast(_I128) * UNIT)
     return grid.with_columns(deduction=deduction, raw=pl.col("P") - deduction,
@@ -336,10 +347,10 @@ def _stepped() -> pl.Expr:
 def _rank_points(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFrame:
     grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
     grid = grid.with_columns(na=pl.col("na") | pl.col("na_main"))
-    grid = _ranked(grid, pl.when(pl.col("order") == "lower").then(-pl.col("actual")).otherwise(pl.col("actual")))
+    grid = _ranked(grid, pl.when(pl.col("lower")).then(-pl.col("actual")).otherwise(pl.col("actual")))
     grid = grid.with_columns(top=pl.when(~pl.col("na")).then(pl.col("actual")).max().over("gid", "pid", "iid"))
     share = pl.when(pl.col("top") > 0).then(_rdiv(pl.col("P").cast(_I128) * _max0(pl.col("actual")), pl.col("top")))
-    return grid.with_columns(raw=pl.when(pl.col("mode") == "step").then(_stepped()).otherwise(share.otherwise(0)),
+    return grid.with_columns(raw=pl.when(pl.col("stepped")).then(_stepped()).otherwise(share.otherwise(0)),
                              missing=pl.col("actual").is_null())
 
 
@@ -386,9 +397,9 @@ def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.Dat
 
 def _composite_points(grid: pl.DataFrame) -> pl.DataFrame:
     grid = _ranked(grid.with_columns(na=pl.col("na") | pl.col("na_main")),
-                   pl.when(pl.col("mode") == "step").then(pl.col("index")))
+                   pl.when(pl.col("stepped")).then(pl.col("index")))
     share = _rdiv(pl.col("P").cast(_I128) * pl.col("index"), 100 * UNIT)
-    return grid.with_columns(raw=pl.when(pl.col("mode") == "step").then(_stepped()).otherwise(share),
+    return grid.with_columns(raw=pl.when(pl.col("stepped")).then(_stepped()).otherwise(share),
                              missing=pl.lit(False))
 
 
@@ -434,7 +445,7 @@ def _bonus_and_zero(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) ->
 def _finish(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int, kind: str) -> pl.DataFrame:
     """Status and points of one rule's block: not applicable, missing, unmapped, zeroed or scored (bonus, floor)."""
     grid = _bonus_and_zero(grid, dense, codes, q).with_columns(
-        na=pl.col("na") | _column(grid, "na_main", False).fill_null(False), kind=pl.lit(kind))
+        na=pl.col("na") | _column(grid, "na_main", False).fill_null(False))
     raw, bonus, base = pl.col("raw"), pl.col("bonus").fill_null(0), kind == "base"
     if codes.scheme.bonus_order == "after":
         floored, floor_hit = _max0(raw) + bonus, raw < 0
@@ -442,30 +453,35 @@ def _finish(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int, kind: str)
         floored, floor_hit = _max0(raw + bonus), raw + bonus < 0
     scored = pl.when(pl.col("floor")).then(floored).otherwise(raw + bonus) if base else raw
     full = pl.col("P") if base else pl.lit(0, dtype=_I64)
-    status = (pl.when(pl.col("na")).then(pl.lit("not_applicable")).when(pl.col("missing")).then(pl.lit("missing"))
-              .when(_column(grid, "unmapped", False).fill_null(False)).then(pl.lit("unmapped"))
-              .when(pl.col("zeroed")).then(pl.lit("zeroed")).otherwise(pl.lit("scored")))
-    grid = grid.with_columns(status=status)
-    points = (pl.when(pl.col("status") == "not_applicable").then(full)
-              .when(pl.col("status") == "missing").then(pl.when(pl.col("missing_full")).then(full).otherwise(0))
-              .when(pl.col("status") == "scored").then(scored).otherwise(0))
+    status = (pl.when(pl.col("na")).then(_STATUS["not_applicable"]).when(pl.col("missing")).then(_STATUS["missing"])
+              .when(_column(grid, "unmapped", False).fill_null(False)).then(_STATUS["unmapped"])
+              .when(pl.col("zeroed")).then(_STATUS["zeroed"]).otherwise(_STATUS["scored"]))
+    grid = grid.with_columns(status=status.cast(pl.UInt8))
+    points = (pl.when(pl.col("status") == _STATUS["not_applicable"]).then(full)
+              .when(pl.col("status") == _STATUS["missing"]).then(pl.when(pl.col("missing_full")).then(full).otherwise(0))
+              .when(pl.col("status") == _STATUS["scored"]).then(scored).otherwise(0))
     return grid.with_columns(
         points=points, floor_hit=(pl.col("floor") & floor_hit).fill_null(False) if base else pl.lit(False),
         reason=pl.coalesce(_column(grid, "na_reason", None, pl.String), _column(grid, "reason", None, pl.String)))
 
 
-_KINDS = {"bonus_capped": "bonus", "event_deduction": "deduction"}
+@dataclass(frozen=True)
+class _Block:
+    """The trace rows of one rule type (or of the adjustments), integer-coded, with only the columns it fills."""
+
+    kind: str
+    frame: pl.DataFrame
 
 
 def _items(pairs: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Codes, exemptions: pl.DataFrame,
-           manual: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+           manual: pl.DataFrame) -> tuple[list[_Block], pl.DataFrame]:
     q = 10**codes.scheme.places
     by_rule: dict[str, list[int]] = {}
     for iid, item in enumerate(codes.scheme.items):
         by_rule.setdefault(item.rule.type, []).append(iid)
-    frames = []
+    blocks = []
     indexes = pl.DataFrame(schema={"sid": _I64, "pid": _I64, "iid": _I64, "kid": _I64, "index": _I64})
-    keep = {"sid", "pid", "gid", "iid", "P", *TRACE_COLUMNS}
+    keep = {"sid", "pid", "gid", "iid", "P", *TRACE_COLUMNS} - _BY_ITEM
     for rule, iids in by_rule.items():
         grid = _subgrid(pairs, codes, rule, iids, q)
         if exemptions.height:
@@ -488,12 +504,13 @@ def _items(pairs: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Code
             grid = _composite_points(grid)
         else:
             grid = _manual(grid, manual, codes)
-        grid = _finish(grid.with_columns(rule=pl.lit(rule)), dense, codes, q, _KINDS.get(rule, "base"))
-        frames.append(grid.select(c for c in grid.columns if c in keep))
-    return pl.concat(frames, how="diagonal_relaxed"), indexes
+        kind = _KINDS.get(rule, "base")
+        grid = _finish(grid, dense, codes, q, kind)
+        blocks.append(_Block(kind, grid.select(c for c in grid.columns if c in keep)))
+    return blocks, indexes
 
 
-def _adjustments(pairs: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFrame:
+def _adjustments(pairs: pl.DataFrame, dense: _Dense, codes: _Codes) -> list[_Block]:
     scheme = codes.scheme
     frames = []
     for number, adjustment in enumerate(scheme.adjustments):
@@ -504,12 +521,12 @@ def _adjustments(pairs: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFr
         grid = dense.gather(dense.gather(grid, codes, "kid", cond_value="value"), codes, "okid", other_fact="value")
         other = pl.coalesce(pl.lit(_s6(condition.value), dtype=_I64), pl.col("other_fact"))
         hit = _compare(pl.col("cond_value"), condition.op, other)
-        frames.append(grid.with_columns(
-            cond_other=other, hit=hit, kind=pl.lit("adjustment"), rule=pl.lit(adjustment.kind),
-            status=pl.when(hit).then(pl.lit("hit")).otherwise(pl.lit("clear")), points=pl.lit(0, dtype=_I64),
-            P=pl.lit(0, dtype=_I64), cap_hit=pl.lit(False), floor_hit=pl.lit(False),
+        frames.append(grid.select(
+            "sid", "pid", "gid", "iid", "cond_value", cond_other=other, hit=hit,
+            status=pl.when(hit).then(_STATUS["hit"]).otherwise(_STATUS["clear"]).cast(pl.UInt8),
+            points=pl.lit(0, dtype=_I64), P=pl.lit(0, dtype=_I64), cap_hit=pl.lit(False), floor_hit=pl.lit(False),
             grade=pl.lit(adjustment.grade or None, dtype=pl.String)))
-    return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    return [_Block("adjustment", pl.concat(frames))] if frames else []
 
 
 # --------------------------------------------------------------------------------------------------
@@ -524,65 +541,101 @@ def _value(expr: pl.Expr) -> pl.Expr:
     return expr.cast(_I128).reinterpret(dtype=pl.Decimal(38, 6))
 
 
-def _named(frame: pl.DataFrame, codes: _Codes, *columns: str) -> list[pl.Series]:
-    """The caller's names of the integer codes ``sid``, ``pid``, ``gid``, ``iid`` of ``frame``, gathered (fast):
-    ``subject``, ``period``, ``group`` and ``item`` as ``Enum`` columns, ``section`` as a string."""
+def _tables(codes: _Codes) -> dict[str, tuple[str, pl.Series]]:
+    """Every coded trace column: the integer column it is read from and the values of its codes."""
     scheme = codes.scheme
-    item_codes = [i.code for i in scheme.items] + [a.code for a in scheme.adjustments]
-    sections = [scheme.section_of(i.code).code for i in scheme.items] + [None] * len(scheme.adjustments)
-    tables = {
+    items, adjustments = scheme.items, scheme.adjustments
+    item_codes = [i.code for i in items] + [a.code for a in adjustments]
+
+    def of_rule(name: str) -> list[str | None]:
+        return [str(getattr(i.rule, name)) if isinstance(i.rule, sc.GapLinear) else None for i in items]
+
+    return {
         "subject": ("sid", pl.Series(codes.subjects, dtype=pl.Enum(codes.subjects))),
         "period": ("pid", pl.Series(codes.periods, dtype=pl.Enum(codes.periods))),
         "group": ("gid", pl.Series(scheme.groups, dtype=pl.Enum(scheme.groups))),
         "item": ("iid", pl.Series(item_codes, dtype=pl.Enum(item_codes))),
-        "section": ("iid", pl.Series(sections, dtype=pl.String)),
+        "section": ("iid", pl.Series([scheme.section_of(i.code).code for i in items] + [None] * len(adjustments),
+                                     dtype=pl.String)),
+        "rule": ("iid", pl.Series([i.rule.type for i in items] + [a.kind for a in adjustments], dtype=pl.String)),
+        "kind": ("iid", pl.Series([_KINDS.get(i.rule.type, "base") for i in items]
+                                  + ["adjustment"] * len(adjustments), dtype=pl.String)),
+        "comparison": ("iid", pl.Series(of_rule("comparison") + [None] * len(adjustments), dtype=pl.String)),
+        "rounding": ("iid", pl.Series(of_rule("rounding") + [None] * len(adjustments), dtype=pl.String)),
+        "status": ("status", pl.Series(_STATUSES, dtype=pl.String)),
     }
+
+
+def _named(frame: pl.DataFrame, codes: _Codes, *columns: str) -> list[pl.Series]:
+    """The caller's names of the integer codes ``sid``, ``pid``, ``gid``, ``iid`` of ``frame``, gathered (fast):
+    ``subject``, ``period``, ``group`` and ``item`` as ``Enum`` columns, ``section`` as a string."""
+    tables = _tables(codes)
     return [tables[name][1].gather(frame.get_column(tables[name][0])).alias(name) for name in columns]
 
 
-def _trace(items: pl.DataFrame, adjustments: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
+_TYPED: dict[str, pl.DataType | type[pl.DataType]] = {
+    "text": pl.String, "reason": pl.String, "grade": pl.String, "hit": pl.Boolean, "cap_hit": pl.Boolean,
+    "floor_hit": pl.Boolean, "rank": _I64, "ranked": _I64, "waived_parts": _I64, "missing_inputs": _I64,
+    "na_inputs": _I64}
+
+
+def _trace_block(frame: pl.DataFrame, codes: _Codes, tables: dict[str, tuple[str, pl.Series]]) -> pl.DataFrame:
+    """One block in the trace's columns and types: codes named, integers as exact decimals, absent columns null."""
     places = codes.scheme.places
-    frame = pl.concat([items, adjustments], how="diagonal_relaxed") if adjustments.width else items
     frame = frame.rename({"P": "max"})
-    names = ("subject", "period", "group", "item", "section")
-    typed: dict[str, pl.DataType | type[pl.DataType]] = {
-        "text": pl.String, "comparison": pl.String, "rounding": pl.String, "reason": pl.String, "grade": pl.String,
-        "hit": pl.Boolean, "rank": _I64, "ranked": _I64, "waived_parts": _I64, "missing_inputs": _I64,
-        "na_inputs": _I64}
-    columns = [
-        (_points(pl.col(c), places) if c in _POINT_COLUMNS else _value(pl.col(c)) if c in _VALUE_COLUMNS
-         else pl.col(c).cast(typed[c]) if c in typed else pl.col(c)).alias(c) if c in frame.columns
-        else pl.lit(None, dtype=typed.get(c, pl.Int64)).alias(c)
-        for c in TRACE_COLUMNS if c not in names]
-    frame = frame.select("sid", "pid", "gid", "iid", *columns)
-    for name in ("actual", "target", "gap", "counted_gap", "count", "severe", "bonus_count", "top", "index",
-                 "cond_value", "cond_other"):
-        if frame.schema[name] == pl.Int64:
-            frame = frame.with_columns(_value(pl.col(name)))
-    for name in _POINT_COLUMNS:
-        if frame.schema[name] == pl.Int64:
-            frame = frame.with_columns(_points(pl.col(name), places))
-    return frame.with_columns(_named(frame, codes, *names)).select(TRACE_COLUMNS)
+    columns: list[pl.Series | pl.Expr] = []
+    for c in TRACE_COLUMNS:
+        if c in tables:
+            source, values = tables[c]
+            columns.append(values.gather(frame.get_column(source)).alias(c))
+            continue
+        dtype: pl.DataType | type[pl.DataType] = (
+            pl.Decimal(38, places) if c in _POINT_COLUMNS else pl.Decimal(38, 6) if c in _VALUE_COLUMNS
+            else _TYPED.get(c, _I64))
+        if c not in frame.columns:
+            columns.append(pl.lit(None, dtype=dtype).alias(c))
+        elif c in _POINT_COLUMNS:
+            columns.append(_points(pl.col(c), places).alias(c))
+        elif c in _VALUE_COLUMNS:
+            columns.append(_value(pl.col(c)).alias(c))
+        else:
+            columns.append(pl.col(c).cast(dtype).alias(c))
+    return frame.select(columns)
 
 
-def _totals(codes: _Codes, items: pl.DataFrame, adjustments: pl.DataFrame, subjects: pl.DataFrame) -> pl.DataFrame:
+def _trace(blocks: list[_Block], codes: _Codes) -> pl.DataFrame:
+    tables = _tables(codes)
+    return pl.concat([_trace_block(block.frame, codes, tables) for block in blocks], how="vertical")
+
+
+def _totals(codes: _Codes, blocks: list[_Block], subjects: pl.DataFrame) -> pl.DataFrame:
     """One row per subject × period, summed over the items' integer points (one integer group key)."""
     scheme = codes.scheme
-    kind = pl.col("kind")
     names = [g.name for g in scheme.grades]
     worst = len(names) - 1
     scale = 10**scheme.places
-    cell = pl.col("sid") * len(codes.periods) + pl.col("pid")
-    totals = items.group_by(cell.alias("cell")).agg(
-        pl.col("sid", "pid", "gid").first(), total=pl.col("points").sum(),
-        base=pl.col("points").filter(kind == "base").sum(),
-        bonus=pl.col("points").filter(kind == "bonus").sum() + pl.col("bonus").filter(kind == "base").fill_null(0).sum(),
-        deduction=pl.col("points").filter(kind == "deduction").sum())
-    if adjustments.height:
-        cap_index = pl.col("grade").replace_strict({n: i for i, n in enumerate(names)}, default=None,
-                                                   return_dtype=_I64)
-        hits = adjustments.filter(pl.col("hit")).group_by(cell.alias("cell")).agg(
-            vetoed=(pl.col("rule") == "veto").any(), cap=cap_index.filter(pl.col("rule") == "grade_cap").max())
+    width = len(codes.periods)
+    cell = pl.col("sid") * width + pl.col("pid")
+    zero = pl.lit(0, dtype=_I64)
+    points = pl.col("points")
+    parts = [block.frame.select(
+        cell.alias("cell"), "gid", total=points, base=points if block.kind == "base" else zero,
+        bonus=points if block.kind == "bonus" else pl.col("bonus").fill_null(0) if block.kind == "base" else zero,
+        deduction=points if block.kind == "deduction" else zero)
+        for block in blocks if block.kind != "adjustment"]
+    totals = pl.concat(parts).group_by("cell").agg(pl.col("gid").first(), pl.col("total", "base", "bonus",
+                                                                                   "deduction").sum())
+    totals = totals.with_columns(sid=pl.col("cell") // width, pid=pl.col("cell") % width)
+    adjustments = [block.frame for block in blocks if block.kind == "adjustment"]
+    if adjustments:
+        first = len(scheme.items)
+        vetoes = {first + n: a.kind == "veto" for n, a in enumerate(scheme.adjustments)}
+        caps = {first + n: names.index(a.grade) if a.kind == "grade_cap" and a.grade else None
+                for n, a in enumerate(scheme.adjustments)}
+        hits = adjustments[0].filter(pl.col("hit")).select(
+            cell.alias("cell"), veto=pl.col("iid").replace_strict(vetoes, return_dtype=pl.Boolean),
+            cap=pl.col("iid").replace_strict(caps, return_dtype=_I64),
+        ).group_by("cell").agg(vetoed=pl.col("veto").any(), cap=pl.col("cap").max())
         totals = totals.join(hits, on="cell", how="left")
     else:
         totals = totals.with_columns(vetoed=pl.lit(None, dtype=pl.Boolean), cap=pl.lit(None, dtype=_I64))
@@ -600,8 +653,8 @@ def _totals(codes: _Codes, items: pl.DataFrame, adjustments: pl.DataFrame, subje
         band_grade=pl.col("band").replace_strict(dict(enumerate(names)), return_dtype=pl.String),
         grade=final.replace_strict(dict(enumerate(names)), return_dtype=pl.String),
         capped=~pl.col("vetoed") & (pl.col("cap") > pl.col("band")).fill_null(False),
-        rank=pl.col("total").rank("min", descending=True).over("group", "period").cast(_I64),
-        ranked=pl.len().over("group", "period").cast(_I64),
+        rank=pl.col("total").rank("min", descending=True).over("gid", "pid").cast(_I64),
+        ranked=pl.len().over("gid", "pid").cast(_I64),
     )
     extra = [c for c in subjects.columns if c not in ("subject", "group")]
     return (totals.with_columns(_points(pl.col(c).fill_null(0), scheme.places)
@@ -616,14 +669,21 @@ class Scoring:
 
     ``totals``: one row per subject × period (``TOTAL_COLUMNS``); ``trace``: one row per subject × period × item
     and adjustment (``TRACE_COLUMNS``), grouped by rule type (not sorted: :meth:`sheet` orders one subject's rows
-    by the scheme); ``inputs``: the facts each trace row read, with their sources, in no particular order.
+    by the scheme); ``inputs``: the facts each trace row read, with their sources, in no particular order (built
+    when first asked for: a run stores its input frames, not this one).
     """
 
     scheme: sc.Scheme
     periods: tuple[str, ...]
     totals: pl.DataFrame
     trace: pl.DataFrame
-    inputs: pl.DataFrame
+    build_inputs: Callable[[], pl.DataFrame] = field(repr=False, compare=False)
+
+    @cached_property
+    def inputs(self) -> pl.DataFrame:
+        """The facts each trace row read (``subject``, ``period``, ``item``, ``key``, ``part``, ``value``,
+        ``text``, ``na``, ``source_kind``, ``source_id``, ``index``), built once on first use."""
+        return self.build_inputs()
 
     def sheet(self, subject: str, period: str) -> list[dict[str, Any]]:
         """One subject's score sheet: its trace rows in scheme order, each with its ``sentence``."""
@@ -742,15 +802,19 @@ def score(scheme: sc.Scheme, subjects: pl.DataFrame, facts: pl.DataFrame, *, per
                    _scheme_keys(scheme), scheme)
     coded = _encode(facts, codes)
     dense = _Dense.build(coded, codes)
-    pairs = (subjects.select(sid=pl.int_range(pl.len(), dtype=_I64), group=pl.col("group"))
-             .with_columns(gid=pl.col("group").replace_strict({g: i for i, g in enumerate(scheme.groups)},
+    pairs = (subjects.select(sid=pl.int_range(pl.len(), dtype=_I64),
+                             gid=pl.col("group").replace_strict({g: i for i, g in enumerate(scheme.groups)},
                                                               return_dtype=_I64))
              .join(pl.DataFrame({"pid": range(len(chosen))}, schema={"pid": _I64}), how="cross"))
     side = _coded_side(prepare_exemptions(exemptions), codes, "exemptions").select(
         "sid", "pid", "iid", na_reason="reason")
     items, indexes = _items(pairs, coded, dense, codes, side, _check_manual(manual_frame, codes))
-    adjustments = _adjustments(pairs, dense, codes)
-    totals = _totals(codes, items, adjustments, subjects)
-    trace = _trace(items, adjustments, codes)
-    return Scoring(scheme=scheme, periods=tuple(chosen), totals=totals, trace=trace,
-                   inputs=_inputs(coded, codes, items.select("sid", "pid", "iid"), indexes))
+    blocks = items + _adjustments(pairs, dense, codes)
+    totals = _totals(codes, blocks, subjects)
+    trace = _trace(blocks, codes)
+
+    def build_inputs() -> pl.DataFrame:
+        scored = pl.concat([block.frame.select("sid", "pid", "iid") for block in items])
+        return _inputs(coded, codes, scored, indexes)
+
+    return Scoring(scheme=scheme, periods=tuple(chosen), totals=totals, trace=trace, build_inputs=build_inputs)
