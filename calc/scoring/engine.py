@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Final
 
 import polars as pl
@@ -128,18 +128,21 @@ def _scheme_keys(scheme: sc.Scheme) -> list[str]:
 
 
 def _encode(facts: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
-    """The facts the scheme reads, coded: ``sid``, ``pid``, ``kid``, ``pos`` instead of the strings; duplicates
-    refused."""
+    """The facts the scheme reads, coded: ``sid``, ``pid``, ``kid``, ``pos`` instead of the strings, ``pcode`` the
+    part's code (0: no part); duplicates refused."""
     coded = facts.select(
         sid=pl.col("subject").cast(pl.Enum(codes.subjects), strict=False).to_physical().cast(_I64),
         pid=pl.col("period").cast(pl.Enum(codes.periods), strict=False).to_physical().cast(_I64),
         kid=pl.col("key").cast(pl.Enum(codes.keys), strict=False).to_physical().cast(_I64),
-        part=pl.col("part"), v=pl.col("v"), value=pl.col("value"), text=pl.col("text"), na=pl.col("na"),
-        source_kind=pl.col("source_kind"), source_id=pl.col("source_id"),
+        part=pl.col("part"), pcode=(pl.col("part").cast(pl.Categorical).to_physical().cast(_I64) + 1).fill_null(0),
+        v=pl.col("v"), text=pl.col("text"), na=pl.col("na"), source_kind=pl.col("source_kind"),
+        source_id=pl.col("source_id"),
     ).drop_nulls(["sid", "pid", "kid"]).with_columns(pos=codes.pos(pl.col("kid")))
-    single = coded.select(pl.col("pos").filter(pl.col("part").is_null())).to_series()
-    parted = coded.select("pos", "part").filter(pl.col("part").is_not_null())
-    if single.n_unique() != single.len() or parted.n_unique() != parted.height:
+    if len(codes.subjects) * codes.width < 2**30:  # (pos, pcode) as one integer: one hash pass
+        distinct = coded.select((pl.col("pos") * 2**33 + pl.col("pcode")).n_unique()).item()
+    else:
+        distinct = coded.select("pos", "pcode").n_unique()
+    if distinct != coded.height:
         raise ValueError("facts: a (subject, period, key, part) appears twice")
     return coded
 
@@ -304,9 +307,9 @@ def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Co
     role = pl.col("role")
     # one integer per (subject, period, item) and per (…, part): the groupings stay on integers
     cell = (pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")
-    part = pl.col("part").cast(pl.Categorical).to_physical().cast(_I64).fill_null(-1) + 1
+    part = pl.col("pcode")
     used = roles.get_column("kid").unique().to_list()
-    rows = (coded.select("sid", "pid", "kid", "part", "v").filter(pl.col("kid").is_in(used)).join(roles, on="kid")
+    rows = (coded.select("sid", "pid", "kid", "pcode", "v").filter(pl.col("kid").is_in(used)).join(roles, on="kid")
             .select("iid", cell=cell, key=cell * 2**32 + part,
                     missed=pl.when(role == "missed").then(pl.col("v")).otherwise(0),
                     severe=pl.when(role == "severe").then(pl.col("v")).otherwise(0),

@@ -72,8 +72,14 @@ def _exact(frame: pl.DataFrame, name: str, column: str) -> pl.DataFrame:
     return normalise_numbers(frame, [column], max_scale=SCALE, max_value=MAX_FACT)
 
 
+def _cast(frame: pl.DataFrame, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``frame`` with these columns cast, leaving those of the right type as they are (no copy of a big frame)."""
+    wrong = {name: dtype for name, dtype in columns.items() if frame.schema[name] != dtype}
+    return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in wrong.items()) if wrong else frame
+
+
 def _strings(frame: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
-    return frame.with_columns(pl.col(c).cast(pl.String) for c in columns)
+    return _cast(frame, dict.fromkeys(columns, pl.String()))
 
 
 def prepare_subjects(subjects: pl.DataFrame, groups: Iterable[str]) -> pl.DataFrame:
@@ -95,13 +101,9 @@ def prepare_facts(facts: pl.DataFrame) -> pl.DataFrame:
     facts = _strings(facts, ("subject", "period", "key"))
     facts = facts.with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in FACT_COLUMNS.items()
                                if name not in facts.columns)
-    facts = _exact(facts, "facts", "value")
-    facts = facts.with_columns(
-        pl.col("part").cast(pl.String), pl.col("text").cast(pl.String), pl.col("na").cast(pl.Boolean).fill_null(False),
-        pl.col("source_kind").cast(pl.String), pl.col("source_id").cast(pl.Int64),
-        scaled("value", facts.schema["value"]).alias("v"),
-    )
-    return facts
+    facts = _cast(_exact(facts, "facts", "value"), FACT_COLUMNS)
+    na = [pl.col("na").fill_null(False)] if facts.get_column("na").null_count() else []
+    return facts.with_columns(*na, scaled("value", facts.schema["value"]).alias("v"))
 
 
 def prepare_exemptions(exemptions: pl.DataFrame | None) -> pl.DataFrame:
