@@ -314,10 +314,13 @@ def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Co
                     missed=pl.when(role == "missed").then(pl.col("v")).otherwise(0),
                     severe=pl.when(role == "severe").then(pl.col("v")).otherwise(0),
                     waived=(role == "waiver") & (pl.col("v") != 0).fill_null(False)))
-    parts = rows.group_by("key").agg(pl.col("cell").first(), pl.col("missed", "severe").sum(), pl.col("waived").any())
+    # sorted once by (cell, part), both groupings take polars' sorted path (no hashing of 1.6 million keys)
+    rows = rows.sort("key").with_columns(pl.col("key").set_sorted())
+    parts = rows.group_by("key", maintain_order=True).agg(pl.col("cell").first(), pl.col("missed", "severe").sum(),
+                                                          pl.col("waived").any())
     kept, waived = ~pl.col("waived"), pl.col("waived")
     # the rates are the item's: Σ(misses × rate) = rate × Σ misses, so only integers are summed
-    summary = parts.group_by("cell").agg(
+    summary = parts.with_columns(pl.col("cell").set_sorted()).group_by("cell", maintain_order=True).agg(
         count=pl.col("missed").filter(kept).sum(), severe=pl.col("severe").filter(kept).sum(),
         waived_missed=pl.col("missed").filter(waived).sum(), waived_severe=pl.col("severe").filter(waived).sum(),
         waived_parts=waived.sum().cast(_I64))
@@ -368,34 +371,49 @@ def _grade_map(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.D
 
 
 def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The 绿色发展指数 of each row, and each indicator's individual index (for the inputs)."""
+    """The 绿色发展指数 of each row, and each indicator's individual index (for the inputs).
+
+    The j-th indicator of every item is one set of columns on the grid's own rows (no join, no grouping by row):
+    its value, its individual index (min and max over the group, period and item) and its weight."""
     items = codes.scheme.items
-    indicators = pl.DataFrame([(int(i), codes.kid(ind.key), _s6(ind.weight), ind.order)
-                               for i in grid.get_column("iid").unique().to_list()
-                               for ind in getattr(items[i].rule, "indicators", ())],
-                              schema={"iid": _I64, "ikid": _I64, "weight": _I64, "iorder": pl.String}, orient="row")
-    rows = dense.gather(grid.select("sid", "pid", "gid", "iid").join(indicators, on="iid"), codes, "ikid",
-                        v="value", ina="na")
-    ok = pl.col("v").is_not_null() & ~pl.col("ina")
-    window = ((pl.col("gid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")) * len(codes.keys) + pl.col("ikid")
-    rows = rows.with_columns(window=window, cell=(pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items)
-                             + pl.col("iid"))
-    known = pl.when(ok).then(pl.col("v"))
-    low, high = known.min().over("window"), known.max().over("window")
-    rise = pl.when(pl.col("iorder") == "higher").then(pl.col("v") - low).otherwise(high - pl.col("v"))
-    rows = rows.with_columns(index=pl.when(pl.col("ina")).then(None).when(pl.col("v").is_null()).then(60 * UNIT)
-                             .when(high == low).then(100 * UNIT)
-                             .otherwise(60 * UNIT + _rdiv(rise.cast(_I128) * (40 * UNIT), high - low)))
-    weight = pl.when(pl.col("ina")).then(0).otherwise(pl.col("weight"))
-    summary = rows.group_by("cell").agg(
-        weight=weight.sum(), weighted=(weight.cast(_I128) * pl.col("index").fill_null(0)).sum(),
-        missing_inputs=(pl.col("v").is_null() & ~pl.col("ina")).sum().cast(_I64),
-        na_inputs=pl.col("ina").sum().cast(_I64))
-    grid = grid.with_columns(cell=(pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid"))
-    grid = grid.join(summary, on="cell", how="left").drop("cell").with_columns(
-        index=pl.when(pl.col("weight") > 0).then(_rdiv(pl.col("weighted"), pl.col("weight"))),
-        na_main=pl.col("weight").fill_null(0) == 0)
-    return grid, rows.select("sid", "pid", "iid", pl.col("ikid").alias("kid"), "index")
+    indicators = {int(i): getattr(items[i].rule, "indicators", ()) for i in grid.get_column("iid").unique().to_list()}
+    window = (pl.col("gid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")
+    grid = grid.with_columns(window=window)
+    weight_sum: pl.Expr = pl.lit(0, dtype=_I64)
+    weighted: pl.Expr = pl.lit(0, dtype=_I128)
+    missing_inputs: pl.Expr = pl.lit(0, dtype=_I64)
+    na_inputs: pl.Expr = pl.lit(0, dtype=_I64)
+    indexes = []
+    for j in range(max(len(found) for found in indicators.values())):
+        chosen = {i: found[j] for i, found in indicators.items() if len(found) > j}
+
+        def per_item(values: dict[int, Any], dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
+            return pl.col("iid").replace_strict(values, default=None, return_dtype=dtype)
+
+        grid = grid.with_columns(ikid=per_item({i: codes.kid(ind.key) for i, ind in chosen.items()}, _I64))
+        grid = dense.gather(grid, codes, "ikid", v="value", ina="na")
+        present, v, ina = pl.col("ikid").is_not_null(), pl.col("v"), pl.col("ina").fill_null(False)
+        known = pl.when(v.is_not_null() & ~ina).then(v)
+        low, high = known.min().over("window"), known.max().over("window")
+        higher = per_item({i: ind.order == "higher" for i, ind in chosen.items()}, pl.Boolean)
+        rise = pl.when(higher).then(v - low).otherwise(high - v)
+        index = (pl.when(~present | ina).then(None).when(v.is_null()).then(60 * UNIT).when(high == low).then(100 * UNIT)
+                 .otherwise(60 * UNIT + _rdiv(rise.cast(_I128) * (40 * UNIT), high - low)))
+        weight = pl.when(~present | ina).then(0).otherwise(per_item({i: _s6(ind.weight) for i, ind in chosen.items()},
+                                                                      _I64))
+        grid = grid.with_columns(pl.col("ikid").alias(f"ikid{j}"), index.alias(f"index{j}"), weight.alias(f"weight{j}"),
+                                 (present & v.is_null() & ~ina).alias(f"missing{j}"), (present & ina).alias(f"na{j}"))
+        indexes.append(grid.select("sid", "pid", "iid", kid=pl.col(f"ikid{j}"), index=pl.col(f"index{j}"))
+                       .filter(pl.col("kid").is_not_null()))
+        weight_sum = weight_sum + pl.col(f"weight{j}")
+        weighted = weighted + pl.col(f"weight{j}").cast(_I128) * pl.col(f"index{j}").fill_null(0)
+        missing_inputs = missing_inputs + pl.col(f"missing{j}").cast(_I64)
+        na_inputs = na_inputs + pl.col(f"na{j}").cast(_I64)
+    grid = grid.with_columns(weight=weight_sum, weighted=weighted, missing_inputs=missing_inputs, na_inputs=na_inputs)
+    grid = grid.with_columns(index=pl.when(pl.col("weight") > 0).then(_rdiv(pl.col("weighted"), pl.col("weight"))),
+                             na_main=pl.col("weight") == 0)
+    empty = pl.DataFrame(schema={"sid": _I64, "pid": _I64, "iid": _I64, "kid": _I64, "index": _I64})
+    return grid, pl.concat(indexes) if indexes else empty
 
 
 def _composite_points(grid: pl.DataFrame) -> pl.DataFrame:
