@@ -7,7 +7,9 @@ stated in ``docs/scoring.md``; every result column is explained there too.
 
 How it is fast: subjects, periods, fact keys and items become integer codes; the facts a rule reads are laid out
 in dense arrays indexed by (subject, period, key) and gathered, never joined; each rule's formulas run only on
-its own rows; the trace is ordered by one integer row id.
+its own rows (one block per rule type); what follows from the item alone (section, rule, kind, comparison,
+rounding) is never carried per row but named by item code at the end, as the status by its code; each block is
+turned into exact decimals on its own columns only; ``Scoring.inputs`` is built when first asked for.
 """
 
 from __future__ import annotations
