@@ -386,7 +386,7 @@ def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.Dat
     missing_inputs: pl.Expr = pl.lit(0, dtype=_I64)
     na_inputs: pl.Expr = pl.lit(0, dtype=_I64)
     indexes = []
-    for j in range(max(len(found) for found in indicators.values())):
+    for j in range(max((len(found) for found in indicators.values()), default=0)):
         chosen = {i: found[j] for i, found in indicators.items() if len(found) > j}
 
         def per_item(values: dict[int, Any], dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from calc.scoring import scheme as sc
-from calc.scoring.engine import score
+from calc.scoring.engine import TRACE_COLUMNS, score
 from tests.calc.scoring.helpers import D, fact, item, row, run, scheme, total
 
 PM10 = dict(key="pm10", comparison="<=", target=D(70), deduct=D("0.5"), unit="µg/m³")
@@ -363,3 +363,17 @@ def test_decimals_beyond_six_places_are_refused():
                          schema={"subject": pl.String, "period": pl.String, "key": pl.String, "value": pl.Decimal(38, 7)})
     with pytest.raises(ValueError, match="decimals"):
         score(scheme(item(sc.GapLinear(**PM10))), pl.DataFrame({"subject": ["s1"], "group": ["county"]}), facts)
+
+
+def test_no_subjects_give_empty_results():
+    for the_scheme in (_gdi(), scheme(item(sc.PeriodicEvents(key="m", deduct=D(1), waiver_key="w")))):
+        result = run(the_scheme, [], subjects=())
+        assert (result.totals.height, result.trace.height, result.inputs.height) == (0, 0, 0)
+        assert tuple(result.trace.columns) == TRACE_COLUMNS
+
+
+def test_inputs_are_built_once_when_asked():
+    result = run(scheme(item(sc.GapLinear(**PM10), points=3)), [fact("s1", "pm10", 73, source=("value_revision", 5))])
+    assert "inputs" not in vars(result)
+    assert result.inputs is result.inputs
+    assert result.inputs.select("key", "source_kind", "source_id").rows() == [("pm10", "value_revision", 5)]
