@@ -56,6 +56,8 @@ class AuditAction(models.TextChoices):
     PUBLICATION_WITHDRAW = "publication.withdraw", _("撤回发布")
     SCORING_STEP = "scoring.step", _("考核结果流转")
     SCORING_RUN = "scoring.run", _("考核计分")
+    #: An office fact or manual points entered or changed (apps.scoring.services; each change is a revision).
+    SCORING_ENTRY = "scoring.entry", _("考核事实或人工评分录入")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

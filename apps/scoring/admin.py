@@ -1,5 +1,7 @@
 """Office admin of scoring, scoped to the programs the administrator manages: schemes are edited (the TOML text
-is checked on save); runs are read-only snapshots (their workflow is on the pages and in the API)."""
+is checked on save); runs are read-only snapshots (their workflow is on the pages and in the API); the office's
+facts and manual points are read-only too: every change is a revision, written through the pages, the API and the
+import (``apps.scoring.services``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.accounts.admin import OfficeAdmin
+from apps.accounts.admin import AppendOnlyAdmin, OfficeAdmin
 
 from .models import ManualScore, OfficeFact, Scheme, ScoreRun
 
@@ -38,7 +40,7 @@ class ScoreRunAdmin(OfficeAdmin):
 
 
 @admin.register(OfficeFact)
-class OfficeFactAdmin(OfficeAdmin):
+class OfficeFactAdmin(AppendOnlyAdmin):
     scope = "program:program"
     list_display = ["department", "period", "key", "value", "text", "na", "reason"]
     list_filter = ["period"]
@@ -46,7 +48,7 @@ class OfficeFactAdmin(OfficeAdmin):
 
 
 @admin.register(ManualScore)
-class ManualScoreAdmin(OfficeAdmin):
+class ManualScoreAdmin(AppendOnlyAdmin):
     scope = "program:program"
     list_display = ["department", "period", "scheme_code", "item", "points", "reason"]
     list_filter = ["period"]

@@ -4,16 +4,25 @@ A :class:`Scheme` keeps its TOML text as the source of truth (``calc.scoring.sch
 copies code, name, version, groups and period from it, refusing a text with problems. A :class:`ScoreRun` stores
 the exact inputs it scored (the four frames as Parquet with their SHA-256) and its results; rerunning the stored
 inputs gives the same numbers, whatever happened to the data since.
+
+The office's entries are revisions, never overwritten: an :class:`OfficeFact` or a :class:`ManualScore` is one row
+per key holding the latest content (what the fact loader reads in bulk), and every change appends an
+:class:`OfficeFactRevision` or :class:`ManualScoreRevision` with who, when, why and the revision it follows
+(``apps.scoring.services`` writes both, in one transaction).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.accounts.models import User
 from apps.evidence.models import Evidence
@@ -180,6 +189,22 @@ class ItemScore(models.Model):
         return self.max - self.points if self.kind == "base" else 0
 
 
+@dataclass(frozen=True)
+class RevisionChange:
+    """One revision of an entry as the history shows it: when, who, old → new, why."""
+
+    revision: Any  # an OfficeFactRevision or a ManualScoreRevision
+    old: str  # "" for the first revision
+    new: str
+
+
+def revision_changes(revisions: list[Any]) -> list[RevisionChange]:
+    """Each revision with the content of the revision it follows (by its ``previous`` pointer), in the given order."""
+    by_id = {r.id: r for r in revisions}
+    return [RevisionChange(r, by_id[r.previous_id].display if r.previous_id in by_id else "", r.display)
+            for r in revisions]
+
+
 class OfficeEntry(models.Model):
     """What the office enters about one subject (考核对象) and period of a program: who entered it, when, and who
     may see its basis (the evidence)."""
@@ -193,6 +218,11 @@ class OfficeEntry(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def history(self) -> list[RevisionChange]:
+        """The revisions, newest first, each as old → new (reads the prefetched ``revisions`` when there)."""
+        return revision_changes(list(self.revisions.all()))  # type: ignore[attr-defined]
 
     def evidence_can_view(self, user: User) -> bool:
         """The office, and the unit the entry is about (its basis)."""
@@ -239,6 +269,72 @@ class ManualScore(OfficeEntry):
 
     def __str__(self) -> str:
         return f"{self.department} {self.item} {self.points}"
+
+
+class AppendOnly(models.Model):
+    """A revision row: only ever inserted (the services write it; the admin shows it read-only)."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                               related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("修订记录只能追加，不能修改。")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class OfficeFactRevision(AppendOnly):
+    """One state of an office fact: its content when it was entered, by whom, when, why, after which revision."""
+
+    fact = models.ForeignKey(OfficeFact, verbose_name="考核事实", on_delete=models.CASCADE, related_name="revisions")
+    value = models.DecimalField("数值", max_digits=18, decimal_places=6, null=True, blank=True)
+    text = models.CharField("等级/类别", max_length=40, blank=True)
+    na = models.BooleanField("不涉及", default=False)
+    reason = models.CharField("依据", max_length=300)
+    previous = models.ForeignKey("self", verbose_name="上一修订", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = "考核事实修订"
+        verbose_name_plural = "考核事实修订"
+        ordering = ["fact", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.fact_id} {self.display}"
+
+    @property
+    def display(self) -> str:
+        """The content as one text: 不涉及, the number (no trailing zeros) and/or the grade."""
+        if self.na:
+            return gettext("不涉及")
+        number = "" if self.value is None else format(self.value.normalize(), "f")
+        return " ".join(p for p in (number, self.text) if p) or "—"
+
+
+class ManualScoreRevision(AppendOnly):
+    """One state of a manual item's points: the points, by whom, when, why, after which revision."""
+
+    entry = models.ForeignKey(ManualScore, verbose_name="人工评分", on_delete=models.CASCADE, related_name="revisions")
+    points = models.DecimalField("得分", max_digits=12, decimal_places=4)
+    reason = models.CharField("理由", max_length=300)
+    previous = models.ForeignKey("self", verbose_name="上一修订", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = "人工评分修订"
+        verbose_name_plural = "人工评分修订"
+        ordering = ["entry", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.display}"
+
+    @property
+    def display(self) -> str:
+        return format(self.points.normalize(), "f")
 
 
 class Objection(models.Model):

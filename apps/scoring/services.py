@@ -21,6 +21,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 import calc.scoring
@@ -53,10 +54,21 @@ from .facts import (
     period_range,
     scheme_subjects,
 )
-from .models import ItemScore, ManualScore, Objection, OfficeFact, Scheme, ScoreRun, SubjectScore
+from .models import (
+    ItemScore,
+    ManualScore,
+    ManualScoreRevision,
+    Objection,
+    OfficeFact,
+    OfficeFactRevision,
+    Scheme,
+    ScoreRun,
+    SubjectScore,
+)
 from .workflow import RUN_WORKFLOW, ObjectionStatus, RunAction, RunStatus
 
 FRAMES = ("subjects", "facts", "exemptions", "manual")
+BATCH = 2000
 SCHEMES_DIR = Path(calc.scoring.__file__).parent / "schemes"
 #: Indicator values the demo schemes read (fact key → indicator code of the national framework).
 DEFAULT_SOURCES = {"air.good_days": "2019-07a", "water.drinking.attained": "2019-27", "building.green_share": "2019-33"}
@@ -406,9 +418,10 @@ def objection_rule(*, objection: Objection, upheld: bool, ruling: str, actor: Us
 def manual_set(*, program: Program, scheme_code: str, department: Department, period: str, item: str,
                points: Decimal, reason: str, actor: User, files: Sequence[CheckedUpload] = ()) -> ManualScore:
     """The points of a manual item for a subject, with the reason (checked against the scheme's item) and its
-    evidence files (already checked by ``apps.core.uploads.check_upload``). The entry is kept up to date in place
-    (one row per scheme, subject, period and item: who entered it last and when); the runs that scored the old
-    points keep them in their input snapshot."""
+    evidence files (already checked by ``apps.core.uploads.check_upload``). A change appends a revision (points,
+    reason, who, when, the revision it follows) and updates the entry (one row per scheme, subject, period and
+    item: the latest revision, what the loader reads), with an audit event; the same points and reason again
+    write nothing (files are still attached). The runs that scored old points keep them in their snapshot."""
     require_manage(actor, program, "只有生态办管理员可以录入人工评分。")
     scheme = Scheme.objects.filter(program=program, code=scheme_code).order_by("-version").first()
     if scheme is None:
@@ -418,9 +431,20 @@ def manual_set(*, program: Program, scheme_code: str, department: Department, pe
         raise DomainError(problem)
     if not (reason or "").strip():
         raise DomainError("请填写评分理由。")
-    entry, _ = ManualScore.objects.update_or_create(
-        program=program, scheme_code=scheme_code, department=department, period=period, item=item,
-        defaults={"points": points, "reason": reason.strip()[:300], "created_by": actor})
+    reason = reason.strip()[:300]
+    entry = ManualScore.objects.select_for_update().filter(
+        program=program, scheme_code=scheme_code, department=department, period=period, item=item).first()
+    if entry is None or (entry.points, entry.reason) != (points, reason):
+        previous = None if entry is None else _latest_revisions(ManualScoreRevision, "entry", [entry.pk]).get(entry.pk)
+        if entry is None:
+            entry = ManualScore(program=program, scheme_code=scheme_code, department=department, period=period,
+                                item=item)
+        entry.points, entry.reason, entry.created_by = points, reason, actor
+        entry.save()
+        ManualScoreRevision.objects.create(entry=entry, points=points, reason=reason, author=actor,
+                                           at=entry.created_at, previous_id=previous)
+        record(actor, AuditAction.SCORING_ENTRY, entry, region_id=program.region_id, scheme=scheme_code,
+               item=item, period=period, points=points, previous=previous)
     _attach(entry, files, actor, "人工评分依据")
     return entry
 
@@ -455,23 +479,42 @@ class ManualEntry:
 @transaction.atomic
 def manual_scores_set(*, program: Program, scheme: Scheme, entries: list[ManualEntry], actor: User) -> int:
     """Many manual points of one scheme at once (the facts workbook's 人工评分 sheet): the checks of
-    :func:`manual_set` against the scheme's latest version, one bulk write that keeps each entry up to date in
-    place as :func:`manual_set` does."""
+    :func:`manual_set` against the scheme's latest version; the new and changed entries written in bulk, each with
+    its revision as :func:`manual_set` appends it, and one audit event; unchanged entries write nothing. Returns
+    how many entries were written."""
     require_manage(actor, program, "只有生态办管理员可以录入人工评分。")
     latest = latest_version(scheme)
-    rows = []
+    wanted: dict[tuple[int, str, str], ManualEntry] = {}
     for entry in entries:
         _field, problem = manual_problem(latest.data, entry.item, entry.points, entry.department)
         if problem or not entry.reason.strip():
             raise DomainError(f"{entry.department.name}「{entry.item}」：{problem or '请填写评分理由。'}")
-        rows.append(ManualScore(program=program, scheme_code=latest.code, department=entry.department,
-                                period=entry.period, item=entry.item, points=entry.points,
-                                reason=entry.reason.strip()[:300], created_by=actor))
-    check_instances(rows)  # the model's bounds, as a save would check them (a bulk write sends no pre_save)
-    ManualScore.objects.bulk_create(rows, update_conflicts=True,
-                                    unique_fields=["program", "scheme_code", "department", "period", "item"],
-                                    update_fields=["points", "reason", "created_by", "created_at"])
-    return len(rows)
+        wanted[entry.department.id, entry.period, entry.item] = entry
+    stored = {(m.department_id, m.period, m.item): m for m in ManualScore.objects.select_for_update().filter(
+        program=program, scheme_code=latest.code, department_id__in={k[0] for k in wanted},
+        period__in={k[1] for k in wanted}, item__in={k[2] for k in wanted})}
+    now = timezone.now()
+    new, changed = [], []
+    for key, entry in wanted.items():
+        reason, row = entry.reason.strip()[:300], stored.get(key)
+        if row is None:
+            new.append(ManualScore(program=program, scheme_code=latest.code, department=entry.department,
+                                   period=entry.period, item=entry.item, points=entry.points, reason=reason,
+                                   created_by=actor, created_at=now))
+        elif (row.points, row.reason) != (entry.points, reason):
+            row.points, row.reason, row.created_by, row.created_at = entry.points, reason, actor, now
+            changed.append(row)
+    check_instances(new + changed)  # the model's bounds, as a save would check them (a bulk write sends no pre_save)
+    previous = _latest_revisions(ManualScoreRevision, "entry", [row.pk for row in changed])
+    ManualScore.objects.bulk_create(new, batch_size=BATCH)  # sets the ids (PostgreSQL, SQLite ≥ 3.35)
+    ManualScore.objects.bulk_update(changed, ["points", "reason", "created_by", "created_at"], batch_size=BATCH)
+    ManualScoreRevision.objects.bulk_create(
+        [ManualScoreRevision(entry=row, points=row.points, reason=row.reason, author=actor, at=now,
+                             previous_id=previous.get(row.pk)) for row in new + changed], batch_size=BATCH)
+    if new or changed:
+        record(actor, AuditAction.SCORING_ENTRY, program, region_id=program.region_id, scheme=latest.code,
+               manual_new=len(new), manual_changed=len(changed))
+    return len(new) + len(changed)
 
 
 def _attach(subject: ManualScore | OfficeFact | Objection, files: Sequence[CheckedUpload], actor: User,
@@ -518,7 +561,8 @@ def office_fact_set(*, program: Program, department: Department, period: str, ke
                     part: str = "", files: Sequence[CheckedUpload] = (), scheme: Scheme | None = None) -> OfficeFact:
     """A fact the system does not hold (an honour, an incident, a verification), entered with its basis and
     evidence files; its key must be one the scheme (or, without one, any of the program's schemes) reads and the
-    system does not supply (:func:`fact_keys`)."""
+    system does not supply (:func:`fact_keys`). A change appends a revision and updates the fact (the latest
+    revision, what the loader reads), with an audit event; the same content again writes nothing."""
     require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
     problem = fact_key_problem(key.strip(), fact_keys(program, scheme))
     if problem:
@@ -529,10 +573,19 @@ def office_fact_set(*, program: Program, department: Department, period: str, ke
         raise DomainError("请填写数值、等级或标记为不涉及。")
     if value is not None and value != value.quantize(Decimal("0.000001")):
         raise DomainError("数值最多6位小数。")
-    fact, _ = OfficeFact.objects.update_or_create(
-        program=program, department=department, period=period, key=key.strip(), part=part.strip(),
-        defaults={"value": value, "text": text.strip(), "na": na, "reason": reason.strip()[:300],
-                  "created_by": actor})
+    key, part, text, reason = key.strip(), part.strip(), text.strip(), reason.strip()[:300]
+    fact = OfficeFact.objects.select_for_update().filter(program=program, department=department, period=period,
+                                                         key=key, part=part).first()
+    if fact is None or _fact_content(fact) != (value, text, na, reason):
+        previous = None if fact is None else _latest_revisions(OfficeFactRevision, "fact", [fact.pk]).get(fact.pk)
+        if fact is None:
+            fact = OfficeFact(program=program, department=department, period=period, key=key, part=part)
+        fact.value, fact.text, fact.na, fact.reason, fact.created_by = value, text, na, reason, actor
+        fact.save()
+        OfficeFactRevision.objects.create(fact=fact, value=value, text=text, na=na, reason=reason, author=actor,
+                                          at=fact.created_at, previous_id=previous)
+        record(actor, AuditAction.SCORING_ENTRY, fact, region_id=program.region_id, key=key, part=part,
+               period=period, value=value, text=text, na=na, previous=previous)
     _attach(fact, files, actor, "考核事实依据")
     return fact
 
@@ -560,15 +613,54 @@ def subject_units(program: Program) -> dict[str, Department]:
 
 @transaction.atomic
 def office_facts_set(*, program: Program, entries: list[FactEntry], actor: User) -> int:
-    """Many office facts at once (an import, the demo): the checks of :func:`office_fact_set`, one bulk write."""
+    """Many office facts at once (an import, the demo): the checks of :func:`office_fact_set`; the new and changed
+    facts written in bulk, each with its revision, and one audit event; unchanged facts write nothing. Returns how
+    many facts were written."""
     require_manage(actor, program, "只有生态办管理员可以录入考核事实。")
-    rows = []
+    wanted: dict[tuple[int, str, str, str], FactEntry] = {}
     for entry in entries:
         if not entry.reason.strip() or (entry.value is None and not entry.text and not entry.na):
             raise DomainError(f"{entry.department.name}「{entry.key}」：请填写数值或等级，并写明依据。")
-        rows.append(OfficeFact(program=program, department=entry.department, period=entry.period, key=entry.key,
-                               part=entry.part, value=entry.value, text=entry.text, na=entry.na, reason=entry.reason[:300],
-                               created_by=actor))
-    OfficeFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["program", "department", "period", "key", "part"],
-                                   update_fields=["value", "text", "na", "reason", "created_by"])
-    return len(rows)
+        wanted[entry.department.id, entry.period, entry.key, entry.part] = entry
+    stored = {(f.department_id, f.period, f.key, f.part): f for f in OfficeFact.objects.select_for_update().filter(
+        program=program, department_id__in={k[0] for k in wanted}, period__in={k[1] for k in wanted},
+        key__in={k[2] for k in wanted})}
+    now = timezone.now()
+    new, changed = [], []
+    for key, entry in wanted.items():
+        content = (entry.value, entry.text, entry.na, entry.reason[:300])
+        row = stored.get(key)
+        if row is None:
+            new.append(OfficeFact(program=program, department=entry.department, period=entry.period, key=entry.key,
+                                  part=entry.part, value=entry.value, text=entry.text, na=entry.na,
+                                  reason=entry.reason[:300], created_by=actor, created_at=now))
+        elif _fact_content(row) != content:
+            row.value, row.text, row.na, row.reason = content
+            row.created_by, row.created_at = actor, now
+            changed.append(row)
+    check_instances(new + changed)  # the model's bounds, as a save would check them (a bulk write sends no pre_save)
+    previous = _latest_revisions(OfficeFactRevision, "fact", [row.pk for row in changed])
+    OfficeFact.objects.bulk_create(new, batch_size=BATCH)  # sets the ids (PostgreSQL, SQLite ≥ 3.35)
+    OfficeFact.objects.bulk_update(changed, ["value", "text", "na", "reason", "created_by", "created_at"],
+                                   batch_size=BATCH)
+    OfficeFactRevision.objects.bulk_create(
+        [OfficeFactRevision(fact=row, value=row.value, text=row.text, na=row.na, reason=row.reason, author=actor,
+                            at=now, previous_id=previous.get(row.pk)) for row in new + changed], batch_size=BATCH)
+    if new or changed:
+        record(actor, AuditAction.SCORING_ENTRY, program, region_id=program.region_id, facts_new=len(new),
+               facts_changed=len(changed))
+    return len(new) + len(changed)
+
+
+def _fact_content(fact: OfficeFact) -> tuple[Decimal | None, str, bool, str]:
+    return fact.value, fact.text, fact.na, fact.reason
+
+
+def _latest_revisions(model: type[OfficeFactRevision | ManualScoreRevision], field: str,
+                      ids: list[int]) -> dict[int, int]:
+    """The latest revision of each entry (entry id → revision id), found in SQL (``MAX(id)`` per entry)."""
+    latest: dict[int, int] = {}
+    for start in range(0, len(ids), BATCH):
+        latest.update(model.objects.filter(**{f"{field}_id__in": ids[start:start + BATCH]}).order_by()
+                      .values(f"{field}_id").annotate(last=Max("id")).values_list(f"{field}_id", "last"))
+    return latest
