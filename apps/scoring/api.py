@@ -42,9 +42,11 @@ from .access import (
 from .models import ManualScore, Objection, OfficeFact, Scheme, ScoreRun
 from .schemas import (
     ScoringComparisonOut,
+    ScoringFactDetailOut,
     ScoringFactIn,
     ScoringFactOut,
     ScoringItemIn,
+    ScoringManualDetailOut,
     ScoringManualIn,
     ScoringManualOut,
     ScoringObjectionIn,
@@ -314,6 +316,26 @@ def manual_list(request: HttpRequest, program_id: int, period: str = "", scheme_
     rows = rows.filter(period=period) if period else rows
     return list((rows.filter(scheme_code=scheme_code) if scheme_code else rows)
                 .order_by("period", "scheme_code", "item", "department_id"))
+
+
+def _office_entry(request: HttpRequest, program_id: int, model: type[OfficeFact | ManualScore],
+                  pk: int) -> OfficeFact | ManualScore:
+    entry = selectors.office_entry(_office(request, program_id), model, pk)
+    if entry is None:
+        raise NotFoundError(f"{model._meta.verbose_name}不存在。")
+    return entry
+
+
+@router.get(f"{BASE}/facts/{{fact_id}}", response=ScoringFactDetailOut,
+            summary="考核事实及其修订记录（每次修改一条：内容、依据、录入人、时间、上一修订；最新在前）")
+def fact_get(request: HttpRequest, program_id: int, fact_id: int) -> Any:
+    return _office_entry(request, program_id, OfficeFact, fact_id)
+
+
+@router.get(f"{BASE}/manual/{{manual_id}}", response=ScoringManualDetailOut,
+            summary="人工评分及其修订记录（每次修改一条：得分、理由、录入人、时间、上一修订；最新在前）")
+def manual_get(request: HttpRequest, program_id: int, manual_id: int) -> Any:
+    return _office_entry(request, program_id, ManualScore, manual_id)
 
 
 @router.get(f"{BASE}/schemes/{{scheme_id}}/facts.xlsx", summary="下载考核事实表（已录入的和待填写的，可改后导入）")

@@ -176,6 +176,27 @@ class ScoringFactOut(Schema):
     resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 
 
+class ScoringFactRevisionOut(Schema):
+    """One revision of an office fact: its content, why, who, when, and the revision it follows (null: the first)."""
+
+    id: int
+    value: Decimal | None
+    text: str
+    na: bool
+    reason: str
+    author: str
+    at: dt.datetime
+    previous_id: int | None
+
+    resolve_author = staticmethod(lambda obj: str(obj.author))
+
+
+class ScoringFactDetailOut(ScoringFactOut):
+    revisions: list[ScoringFactRevisionOut]  # type: ignore[valid-type]
+
+    resolve_revisions = staticmethod(lambda obj: list(obj.revisions.all()))
+
+
 class ScoringItemIn(Schema):
     """An item's columns of the 评分细则表 (规则参数 and 其他设置 as ``key = value`` pairs separated by commas)."""
 
@@ -206,6 +227,25 @@ class ScoringManualOut(Schema):
     evidence: list[EvidenceFileOut]
 
     resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
+
+
+class ScoringManualRevisionOut(Schema):
+    """One revision of manual points: the points, why, who, when, and the revision it follows (null: the first)."""
+
+    id: int
+    points: Decimal
+    reason: str
+    author: str
+    at: dt.datetime
+    previous_id: int | None
+
+    resolve_author = staticmethod(lambda obj: str(obj.author))
+
+
+class ScoringManualDetailOut(ScoringManualOut):
+    revisions: list[ScoringManualRevisionOut]  # type: ignore[valid-type]
+
+    resolve_revisions = staticmethod(lambda obj: list(obj.revisions.all()))
 
 
 __all__ = ["Comparison", "Ranking"]

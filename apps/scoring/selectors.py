@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from apps.geo.models import Department
 from apps.programs.models import Program
@@ -20,8 +20,10 @@ from .models import (
     GROUP_LABELS,
     ItemScore,
     ManualScore,
+    ManualScoreRevision,
     Objection,
     OfficeFact,
+    OfficeFactRevision,
     Scheme,
     ScoreRun,
     SubjectScore,
@@ -182,21 +184,36 @@ class OfficeEntries:
     missing: list[tuple[str, int]]  # key, how many subjects have no fact for it
 
 
+def _revisions(model: type[OfficeFactRevision | ManualScoreRevision]) -> Prefetch:
+    return Prefetch("revisions", queryset=model.objects.select_related("author").order_by("-at", "-id"))
+
+
 def office_entries(program: Program, scheme: Scheme, period: str) -> OfficeEntries:
-    """Four queries whatever the number of subjects and facts (units, facts, manual points, their evidence)."""
+    """Six queries whatever the number of subjects and facts (units, facts, manual points, their evidence and
+    their revisions with who entered them)."""
     data = scheme.data
     units = scheme_subjects(program, data.groups)
     keys = office_keys(data, scheme.sources)
     facts = list(OfficeFact.objects.filter(program=program, period=period, department__in=units)
-                 .select_related("department", "created_by").prefetch_related("evidence")
+                 .select_related("department", "created_by")
+                 .prefetch_related("evidence", _revisions(OfficeFactRevision))
                  .order_by("key", "department__kind", "department__order", "department_id", "part"))
     manual_items = [(i.code, i.name, i.points) for i in data.items if isinstance(i.rule, Manual)]
     manual = list(ManualScore.objects.filter(program=program, scheme_code=scheme.code, period=period,
                                              department__in=units)
-                  .select_related("department", "created_by").prefetch_related("evidence")
+                  .select_related("department", "created_by")
+                  .prefetch_related("evidence", _revisions(ManualScoreRevision))
                   .order_by("item", "department__kind", "department__order", "department_id"))
     have: dict[str, set[int]] = defaultdict(set)
     for fact in facts:
         have[fact.key].add(fact.department_id)
     missing = [(key, len(units) - len(have[key])) for key in keys if len(have[key]) < len(units)]
     return OfficeEntries(scheme, period, units, keys, manual_items, facts, manual, missing)
+
+
+def office_entry(program: Program, model: type[OfficeFact | ManualScore], pk: int) -> OfficeFact | ManualScore | None:
+    """One office fact or manual points of the program with its evidence and its revisions (newest first, with
+    who entered them): three queries."""
+    revisions = OfficeFactRevision if model is OfficeFact else ManualScoreRevision
+    return (model.objects.filter(program=program, pk=pk)  # type: ignore[attr-defined]
+            .prefetch_related("evidence", _revisions(revisions)).first())
