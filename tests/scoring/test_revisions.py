@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Role
 from apps.audit.models import AuditAction, AuditEvent
@@ -205,3 +207,29 @@ def test_the_loader_reads_the_latest_revision_only(scored):
     frame = unpack(run.inputs).facts
     mine = frame.filter((frame["key"] == "air.pm25") & (frame["subject"] == f"department:{unit.id}"))
     assert mine.select("value", "source_kind").rows() == [(D(41), "office_fact")]
+
+
+def test_the_history_adds_no_query_per_revision_or_entry(scored, client_for, django_assert_max_num_queries):
+    world, scheme = scored.world, scored.run.scheme
+    office = client_for(world.users.office)
+    page = f"/programs/{scheme.program_id}/scoring/schemes/{scheme.id}/entries/?period=2025"
+    manual_set(program=world.program, scheme_code=scheme.code, department=scored.units[0], period="2025", item="C5",
+               points=D(4), reason="检查", actor=world.users.office)
+    office.get(page)
+    with CaptureQueriesContext(connection) as few:  # every entry with one revision
+        office.get(page)
+    for n, unit in enumerate(scored.units):  # every entry gets more revisions, by another office user each time
+        for value in (50 + n, 60 + n):
+            office_fact_set(program=world.program, department=unit, period="2025", key="air.pm25", value=D(value),
+                            reason=f"更正{value}", actor=make_user(f"office{n}{value}", Role.OFFICE_ADMIN,
+                                                                  region=world.city))
+        manual_set(program=world.program, scheme_code=scheme.code, department=unit, period="2025", item="C5",
+                   points=D(n % 4), reason="核查", actor=world.users.office)
+    with CaptureQueriesContext(connection) as many:
+        text = office.get(page).content.decode()
+    assert text.count("修订记录（3）") == len(scored.units)
+    assert len(many) == len(few)
+    fact = OfficeFact.objects.get(department=scored.units[0], key="air.pm25", period="2025")
+    with django_assert_max_num_queries(8):  # session, user and duties, program, the entry, evidence, revisions
+        answer = office.get(f"/api/programs/{scheme.program_id}/scoring/facts/{fact.id}")
+    assert len(answer.json()["revisions"]) == 3
