@@ -509,7 +509,7 @@ def manual_scores_set(*, program: Program, scheme: Scheme, entries: list[ManualE
     ManualScore.objects.bulk_create(new, batch_size=BATCH)  # sets the ids (PostgreSQL, SQLite ≥ 3.35)
     ManualScore.objects.bulk_update(changed, ["points", "reason", "created_by", "created_at"], batch_size=BATCH)
     ManualScoreRevision.objects.bulk_create(
-        [ManualScoreRevision(entry=row, points=row.points, reason=row.reason, author=actor, at=now,
+        [ManualScoreRevision(entry=row, points=row.points, reason=row.reason, author=actor, at=row.created_at,
                              previous_id=previous.get(row.pk)) for row in new + changed], batch_size=BATCH)
     if new or changed:
         record(actor, AuditAction.SCORING_ENTRY, program, region_id=program.region_id, scheme=latest.code,
@@ -645,7 +645,8 @@ def office_facts_set(*, program: Program, entries: list[FactEntry], actor: User)
                                    batch_size=BATCH)
     OfficeFactRevision.objects.bulk_create(
         [OfficeFactRevision(fact=row, value=row.value, text=row.text, na=row.na, reason=row.reason, author=actor,
-                            at=now, previous_id=previous.get(row.pk)) for row in new + changed], batch_size=BATCH)
+                            at=row.created_at, previous_id=previous.get(row.pk)) for row in new + changed],
+        batch_size=BATCH)
     if new or changed:
         record(actor, AuditAction.SCORING_ENTRY, program, region_id=program.region_id, facts_new=len(new),
                facts_changed=len(changed))

@@ -96,7 +96,8 @@ def test_the_bulk_writers_append_revisions_for_new_and_changed_entries_only(scor
     assert (second.value, second.reason, second.previous_id, second.author_id) == (D(50), "监测年报（更正）",
                                                                                    first.id, office.id)
     new = OfficeFact.objects.get(department=units[2], key="creation.townships")
-    assert [(r.value, r.previous_id) for r in new.revisions.all()] == [(D(2), None)]
+    assert [(r.value, r.previous_id, r.at) for r in new.revisions.all()] == [(D(2), None, new.created_at)]
+    assert second.at == changed.created_at  # the entry's time is its latest revision's
     # the same again: nothing written, no event
     again = office_facts_set(program=world.program, actor=office, entries=[
         FactEntry(units[1], "2025", "air.pm25", D("50.000"), reason="监测年报（更正）"),
