@@ -346,6 +346,9 @@ class ProgramAssessment:
     #: computed from the frames are stored under the same key (:meth:`snapshot`).
     key: str | None = None
     version: str | None = None
+    #: After a data change, the stored entry this assessment was refreshed from (:func:`refresh`), whose results
+    #: of the regions that did not change are kept.
+    previous: Previous | None = None
     _scalar: dict[tuple[int, int], tuple[Evaluation, Reachability | None]] = field(default_factory=dict)
     _evaluations: dict[tuple[int, int], Evaluation] = field(default_factory=dict)
     _region_gates: dict[int, GateResult] = field(default_factory=dict)
@@ -466,10 +469,26 @@ class ProgramAssessment:
         the reports show) are one snapshot per data version; another region's gate is computed when asked.
         """
         if not self._region_gates:
-            self._region_gates.update(self.snapshot("gates", lambda: self.compute_gates(self.gate_regions())))
+            self._region_gates.update(self.snapshot("gates", self.stored_gates))
         if region_id not in self._region_gates:
             self._region_gates.update(self.compute_gates([region_id]))
         return self._region_gates[region_id]
+
+    def stored_gates(self) -> dict[int, GateResult]:
+        """The gates of :meth:`gate_regions`, as the snapshot keeps them.
+
+        After a data change (:attr:`previous`), the previous snapshot's gate of a region whose inputs did not change
+        is still its gate (a gate reads only its region's evaluations in the same year), so it is kept; only the
+        changed regions' gates are computed.
+        """
+        wanted = list(dict.fromkeys(self.gate_regions()))
+        kept: dict[int, GateResult] = {}
+        if self.previous is not None and self.previous.year == self.year:
+            stored = cache.get(f"{self.previous.key}:gates")
+            if isinstance(stored, Snapshot) and stored.version == self.previous.version:
+                kept = {r: g for r, g in stored.value.items() if r not in self.previous.changed}
+        computed = self.compute_gates([r for r in wanted if r not in kept])
+        return {r: kept[r] if r in kept else computed[r] for r in wanted}
 
     def gate_regions(self) -> list[int]:
         """The regions whose gate is kept in the snapshot: the program's region and the counties with a goal."""
@@ -591,21 +610,43 @@ def _fingerprint(program: Program, regions: list[Region], indicators: list[Indic
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
 
-def data_version(program: Program) -> str:
+@dataclass(frozen=True)
+class VersionParts:
+    """The data version in three parts, one per kind of input it covers: the approved values and statuses, the
+    assigned numbers, and what resolves targets (overrides, local edits, the province's targets).
+
+    A request after a data change reloads only the inputs whose part moved (:func:`program_assessment`)."""
+
+    values: str
+    assigned: str
+    targets: str
+
+    @property
+    def text(self) -> str:
+        """The data version as one string (:func:`data_version`)."""
+        return f"{self.values}|{self.assigned}|{self.targets}"
+
+
+def version_parts(program: Program) -> VersionParts:
     """Five aggregate queries, one per table whose append-only rows change results (values, numbers, overrides,
     edits, the province's targets)."""
     values = IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR)
     stats = values.filter(approved_revision__isnull=False).aggregate(
         count=Count("id"), rev=Max("approved_revision_id"), at=Max("approved_at"))
-    others = [AssignedTarget, TargetOverride, TargetEdit]
     tail = []
-    for model in others:
+    for model in (AssignedTarget, TargetOverride, TargetEdit):
         agg = model.objects.filter(program=program).aggregate(count=Count("id"), top=Max("id"))
         tail.append(f"{agg['count']}:{agg['top']}")
     province = ProvinceTarget.objects.filter(province__path__in=ancestor_paths(program.region.path)).aggregate(
         count=Count("id"), top=Max("id"))  # the province's targets (apps.programs.selectors.province_layer)
     tail.append(f"{province['count']}:{province['top']}")
-    return f"{stats['count']}:{stats['rev']}:{stats['at'] and stats['at'].isoformat()}|" + "|".join(tail)
+    return VersionParts(values=f"{stats['count']}:{stats['rev']}:{stats['at'] and stats['at'].isoformat()}",
+                        assigned=tail[0], targets="|".join(tail[1:]))
+
+
+def data_version(program: Program) -> str:
+    """The program's data version: :func:`version_parts` as one string (five aggregate queries)."""
+    return version_parts(program).text
 
 
 def latest_year(years: list[int], program: Program, today: dt.date) -> int:
@@ -711,13 +752,72 @@ def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.dat
     return Computed(years, chosen, grid, reach, gate_frame(grid, binding, year=chosen), coverage, default)
 
 
+@dataclass(frozen=True)
+class Latest:
+    """Which entry :func:`program_assessment` stored last for a program, fingerprint, day and asked year: its key
+    and version parts, so that the first request after a data change starts from that entry (:func:`refresh`)."""
+
+    key: str
+    parts: VersionParts
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The stored entry a refreshed assessment started from: its key, data version and evaluated year, and the
+    regions whose inputs changed since. Results stored under that key for any other region are still true."""
+
+    key: str
+    version: str
+    year: int
+    changed: frozenset[int]
+
+
+def changed_regions(old: pl.DataFrame, new: pl.DataFrame) -> set[int]:
+    """The regions with a row in one of two frames of the same columns and not in the other."""
+    gone = old.join(new, on=old.columns, how="anti", nulls_equal=True)
+    came = new.join(old, on=old.columns, how="anti", nulls_equal=True)
+    return set(pl.concat([gone, came]).get_column("region_id").unique().to_list())
+
+
+def refresh(program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal],
+            packed: Packed, was: VersionParts, now: VersionParts) -> tuple[Loaded, frozenset[int]] | None:
+    """The loader's output after a data change, from the stored entry ``packed`` of version ``was``, and the regions
+    whose inputs changed; None when the targets changed (then :func:`_load` reads everything again).
+
+    Only the inputs whose part of the version moved are read again (one query each); the resolved targets and the
+    target frame are kept, as the regions, indicators and goals are (they are in the cache key's fingerprint).
+    The frames are then those a full load would give, so :func:`compute` gives the same results.
+    """
+    if was.targets != now.targets:
+        return None
+    old = dict(zip(_FRAMES, packed.frames, strict=True))
+    if was.values == now.values:
+        values, statuses = _from_ipc(old["values"]), _from_ipc(old["statuses"])
+        changed: set[int] = set()
+    else:
+        values, statuses = load_values(program)
+        changed = changed_regions(_from_ipc(old["values"]), values)
+        changed |= changed_regions(_from_ipc(old["statuses"]), statuses)
+    if was.assigned == now.assigned:
+        assigned = _from_ipc(old["assigned"])
+    else:
+        assigned = load_assigned(program)
+        changed |= changed_regions(_from_ipc(old["assigned"]), assigned)
+    frames = Frames(values=values, statuses=statuses, assigned=assigned, targets=_from_ipc(old["targets"]),
+                    errors=packed.errors)
+    loaded = Loaded(regions, indicators, goals, region_deadlines(program, regions, goals), packed.resolved, frames)
+    return loaded, frozenset(changed)
+
+
 def program_assessment(program: Program, *, year: int | None = None, today: dt.date | None = None,
                        use_cache: bool = True) -> ProgramAssessment:
     """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
 
     ``year`` defaults to :func:`default_year` (the latest year with approved data). A constant number of
     queries whatever the number of regions, indicators and values. With ``use_cache`` the loaded and
-    computed frames are kept in the Django cache under the program's data version.
+    computed frames are kept in the Django cache under the program's data version; after a data change, the
+    first request reads again only the inputs that changed (:func:`refresh`) and keeps the stored gates of the
+    regions whose inputs did not (:meth:`ProgramAssessment.region_gate`).
     """
     today = today or timezone.localdate()
     if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
@@ -725,32 +825,51 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     regions = program_regions(program)
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     goals = program_goals(program)
-    key = version = None
+    key = version = latest_key = parts = None
     payload = None
+    previous = None
     if use_cache:
-        version = data_version(program)
-        key = f"assessment:{program.id}:{_fingerprint(program, regions, indicators, goals)}:{version}:{today}:{year}"
+        parts = version_parts(program)
+        version = parts.text
+        base = f"assessment:{program.id}:{_fingerprint(program, regions, indicators, goals)}"
+        key = f"{base}:{version}:{today}:{year}"
+        latest_key = f"{base}:latest:{today}:{year}"
         stored = cache.get(key)
         payload = unpack(stored) if isinstance(stored, Packed) else None
     if payload is None:
-        loaded = _load(program, regions, indicators, goals)
+        loaded = None
+        if key is not None and parts is not None:
+            latest = cache.get(latest_key)
+            stored = cache.get(latest.key) if isinstance(latest, Latest) else None
+            found = (refresh(program, regions, indicators, goals, stored, latest.parts, parts)
+                     if isinstance(stored, Packed) else None)
+            if found is not None:
+                loaded, changed = found
+                previous = Previous(key=latest.key, version=latest.parts.text, year=stored.year, changed=changed)
+        if loaded is None:
+            loaded = _load(program, regions, indicators, goals)
         payload = (loaded.resolved, loaded.frames, compute(loaded, program, year=year, today=today))
-        if key is not None:
+        if key is not None and parts is not None:
             cache.set(key, pack(*payload), CACHE_SECONDS)
+            cache.set(latest_key, Latest(key=key, parts=parts), CACHE_SECONDS)
     resolved, frames, computed = payload
+    if previous is not None and previous.year != computed.year:
+        previous = None  # the stored results are of another year
     return ProgramAssessment(program=program, year=computed.year, years=computed.years, regions=regions,
                              indicators=indicators, resolved=resolved, goals=goals,
                              deadlines=region_deadlines(program, regions, goals), frames=frames,
                              grid=computed.grid, reach=computed.reach, gates=computed.gates,
                              coverage=computed.coverage, default_year=computed.default_year, key=key,
-                             version=version)
+                             version=version, previous=previous)
 
 
 __all__ = [
     "Computed",
     "Frames",
+    "Latest",
     "Loaded",
     "Packed",
+    "Previous",
     "ProgramAssessment",
     "ResolvedTable",
     "Snapshot",
@@ -764,6 +883,9 @@ __all__ = [
     "load_frames",
     "pack",
     "program_assessment",
+    "refresh",
     "resolved_targets",
     "unpack",
+    "version_parts",
+    "VersionParts",
 ]
