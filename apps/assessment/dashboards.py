@@ -104,8 +104,16 @@ def cell_state(status: str, reach: str | None) -> CellState:
     it repeats the status; beside 无数据 it would describe an earlier year (the latest with data), so a year
     without data could read "无数据 · 已达标"; 不适用 has none.
     """
-    shown = reach_status(reach) if status == S.NOT_ATTAINED else None
-    return CellState(status=S(status), label=status_label(status), reach=shown, reach_label=reach_label(shown))
+    key = (status, reach, get_language())
+    state = _CELL_STATES.get(key)
+    if state is None:  # a handful of states per language: the heat map asks for one per region × indicator
+        shown = reach_status(reach) if status == S.NOT_ATTAINED else None
+        state = _CELL_STATES[key] = CellState(status=S(status), label=status_label(status), reach=shown,
+                                              reach_label=reach_label(shown))
+    return state
+
+
+_CELL_STATES: dict[tuple[str, str | None, str | None], CellState] = {}
 
 
 def number(value: Decimal | None) -> str | None:

@@ -580,6 +580,12 @@ def unpack(packed: Packed) -> tuple[ResolvedTable, Frames, Computed]:
             Computed(years=packed.years, year=packed.year, default_year=packed.default_year, **computed))
 
 
+def unpack_computed(packed: Packed) -> Computed:
+    """The engine's output of a stored entry, without its input frames."""
+    computed = dict(zip(_COMPUTED, map(_from_ipc, packed.computed), strict=True))
+    return Computed(years=packed.years, year=packed.year, default_year=packed.default_year, **computed)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A result stored in the cache with the data version it was computed from (:meth:`ProgramAssessment.snapshot`)."""
@@ -738,18 +744,56 @@ def _load(program: Program, regions: list[Region], indicators: list[Indicator], 
     return Loaded(regions, indicators, goals, deadlines, resolved, frames)
 
 
-def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.date) -> Computed:
-    """Full evaluation (every data year), reachability at the evaluated year, and the gate of every region."""
+def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.date,
+            since: tuple[Computed, frozenset[int]] | None = None) -> Computed:
+    """Full evaluation (every data year), reachability at the evaluated year, and the gate of every region.
+
+    ``since`` is a result computed before a data change and the regions whose inputs changed since
+    (:func:`refresh`): when the years are the same, only those regions are evaluated and their rows replace theirs
+    in its grid and reachability (:func:`patch_frames`); the gates and coverage are computed over the whole.
+    """
     years = data_years(loaded.frames, until=today.year)
     fallback = latest_year(years, program, today)
     coverage = coverage_frame(loaded.frames, sorted(set(years) | {fallback} | ({year} if year else set())))
     default = default_year(years, program, today)
     chosen = year if year is not None else default
-    grid, reach = evaluate_frames(loaded.frames, years=sorted(set(years) | {chosen}), year=chosen)
+    evaluated = sorted(set(years) | {chosen})
+    patched = None
+    if since is not None and since[0].year == chosen and sorted(set(since[0].years) | {chosen}) == evaluated:
+        patched = patch_frames(loaded.frames, since[0], since[1], years=evaluated, year=chosen)
+    grid, reach = patched or evaluate_frames(loaded.frames, years=evaluated, year=chosen)
     binding = pl.DataFrame({"indicator_id": [i.id for i in loaded.indicators],
                             "binding": [bool(i.binding) for i in loaded.indicators]},
                            schema={"indicator_id": pl.Int64, "binding": pl.Boolean})
     return Computed(years, chosen, grid, reach, gate_frame(grid, binding, year=chosen), coverage, default)
+
+
+def patch_frames(frames: Frames, before: Computed, changed: frozenset[int], *, years: list[int], year: int
+                 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The grid and reachability of ``frames`` from ``before``'s, evaluating only the ``changed`` regions.
+
+    Each row of the bulk engine depends on its own region × indicator's inputs only, except the common decimal
+    scale of its number columns (the most decimal places of any number). The changed regions are evaluated on
+    their own; when their scale is ``before``'s, the whole program's scale is too (the other regions' numbers
+    are as before), and their rows replace theirs, in the engine's order (target row, then year). Otherwise
+    None: the caller evaluates everything.
+    """
+    if not changed:  # the same inputs (a value approved again with the same number): the same rows
+        return before.grid, before.reach
+    wanted = pl.col("region_id").is_in(list(changed))
+    part = Frames(values=frames.values.filter(wanted), statuses=frames.statuses.filter(wanted),
+                  assigned=frames.assigned.filter(wanted), targets=frames.targets.filter(wanted),
+                  errors=frozenset(p for p in frames.errors if p[0] in changed))
+    grid, reach = evaluate_frames(part, years=years, year=year)
+    if grid.schema != before.grid.schema or reach.schema != before.reach.schema:
+        return None  # another decimal scale (or no rows to tell it by)
+    order = frames.targets.select(KEYS).with_row_index("_row")
+
+    def patched(old: pl.DataFrame, new: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+        rows = pl.concat([old.filter(~wanted), new])
+        return rows.join(order, on=KEYS, how="left").sort(by).drop("_row")
+
+    return patched(before.grid, grid, ["_row", "year"]), patched(before.reach, reach, ["_row"])
 
 
 @dataclass(frozen=True)
@@ -827,7 +871,7 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     goals = program_goals(program)
     key = version = latest_key = parts = None
     payload = None
-    previous = None
+    previous = since = None
     if use_cache:
         parts = version_parts(program)
         version = parts.text
@@ -846,9 +890,10 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
             if found is not None:
                 loaded, changed = found
                 previous = Previous(key=latest.key, version=latest.parts.text, year=stored.year, changed=changed)
+                since = (unpack_computed(stored), changed)
         if loaded is None:
             loaded = _load(program, regions, indicators, goals)
-        payload = (loaded.resolved, loaded.frames, compute(loaded, program, year=year, today=today))
+        payload = (loaded.resolved, loaded.frames, compute(loaded, program, year=year, today=today, since=since))
         if key is not None and parts is not None:
             cache.set(key, pack(*payload), CACHE_SECONDS)
             cache.set(latest_key, Latest(key=key, parts=parts), CACHE_SECONDS)
@@ -882,6 +927,7 @@ __all__ = [
     "gate_frame",
     "load_frames",
     "pack",
+    "patch_frames",
     "program_assessment",
     "refresh",
     "resolved_targets",

@@ -84,3 +84,31 @@ def test_the_version_parts_make_the_data_version(assess):
     parts = version_parts(assess.program)
     assert parts.text == program_assessment(assess.program, today=TODAY).version
     assert parts.text.split("|")[0] == parts.values and parts.text.split("|")[1] == parts.assigned
+
+
+def test_only_the_changed_region_is_evaluated_when_the_decimal_scale_stays(assess, monkeypatch):
+    """The city holds the most decimal places: a change of its numbers evaluates the city alone and patches its
+    rows into the stored grid; a county whose numbers have fewer places evaluates everything again."""
+    from apps.assessment import selectors
+
+    evaluated: list[set[int]] = []
+    original = selectors.evaluate_frames
+
+    def spy(frames, **kwargs):
+        evaluated.append(set(frames.targets.get_column("region_id").unique().to_list()))
+        return original(frames, **kwargs)
+
+    monkeypatch.setattr(selectors, "evaluate_frames", spy)
+    program_assessment(assess.program, year=2024, today=TODAY)
+    everyone = evaluated[-1]
+    make, _ = changes(assess)["both"]
+    make()
+    refreshed = program_assessment(assess.program, year=2024, today=TODAY)
+    assert evaluated[-1] == {assess.world.city.id}
+    same(refreshed, program_assessment(assess.program, year=2024, today=TODAY, use_cache=False))
+    make, _ = changes(assess)["assigned"]
+    make()
+    evaluated.clear()
+    refreshed = program_assessment(assess.program, year=2024, today=TODAY)
+    assert evaluated == [{assess.world.counties["hill"].id}, everyone]  # hill's scale is not the program's
+    same(refreshed, program_assessment(assess.program, year=2024, today=TODAY, use_cache=False))
