@@ -361,13 +361,16 @@ def focus_figures(assessment: ProgramAssessment, focus: int
                   ) -> tuple[Gate, CityGate | None, WeakSpots, tuple[Sparkline, ...]]:
     """The cockpit's figures of its region, which only the data decides: the gate, the counties' goals (for the
     program's region), the weak spots and the key indicators' series. A snapshot per data version, region and
-    language (the labels are in the interface language), so a warm cockpit computes none of them."""
+    language (the labels are in the interface language), so a warm cockpit computes none of them; after a data
+    change that touched neither the region nor (for the program's region) a county with a goal, the previous
+    snapshot is kept."""
     def build() -> tuple[Gate, CityGate | None, WeakSpots, tuple[Sparkline, ...]]:
         return (region_gate_data(assessment, focus),
                 None if focus != assessment.program.region_id else city_gate_data(assessment),
                 weak_spots(assessment, focus), sparklines(assessment, focus))
 
-    return assessment.snapshot(f"cockpit:{focus}:{get_language()}", build)
+    reads = assessment.gate_regions() if focus == assessment.program.region_id else [focus]
+    return assessment.snapshot(f"cockpit:{focus}:{get_language()}", build, regions=reads)
 
 
 def cockpit(assessment: ProgramAssessment, scope: Scope, today: dt.date) -> Cockpit:

@@ -355,11 +355,13 @@ class ProgramAssessment:
 
     # -- snapshots: results computed once per data version --
 
-    def snapshot(self, name: str, build: Callable[[], T]) -> T:
+    def snapshot(self, name: str, build: Callable[[], T], *, regions: Iterable[int] | None = None) -> T:
         """``build()``, kept in the cache next to the frames, under their key (program, data version, day, year).
 
         The stored :class:`Snapshot` carries the data version it was computed from; a data change gives a new
-        key, so the next request computes afresh. Without a key (``use_cache=False``) nothing is stored.
+        key, so the next request computes afresh, unless ``regions`` names every region the result reads and the
+        change touched none of them (:attr:`previous`): then the previous entry's snapshot is still true and is
+        kept. Without a key (``use_cache=False``) nothing is stored.
         """
         if self.key is None:
             return build()
@@ -367,9 +369,23 @@ class ProgramAssessment:
         stored = cache.get(key)
         if isinstance(stored, Snapshot) and stored.version == self.version:
             return stored.value  # type: ignore[no-any-return]
-        value = build()
+        kept = self.previous_snapshot(name) if regions is not None and self.unchanged(regions) else None
+        value = kept.value if kept is not None else build()
         cache.set(key, Snapshot(version=self.version or "", value=value), CACHE_SECONDS)
-        return value
+        return value  # type: ignore[no-any-return]
+
+    def unchanged(self, regions: Iterable[int]) -> bool:
+        """Whether this assessment was refreshed from a stored entry of the same year (:attr:`previous`) and none
+        of ``regions`` changed since."""
+        return (self.previous is not None and self.previous.year == self.year
+                and self.previous.changed.isdisjoint(regions))
+
+    def previous_snapshot(self, name: str) -> Snapshot | None:
+        """The snapshot ``name`` of the entry this assessment was refreshed from, if it is still stored."""
+        if self.previous is None:
+            return None
+        stored = cache.get(f"{self.previous.key}:{name}")
+        return stored if isinstance(stored, Snapshot) and stored.version == self.previous.version else None
 
     # -- lookups over the bulk frames --
 
@@ -395,7 +411,10 @@ class ProgramAssessment:
         if indicator_ids is not None:
             grid = grid.filter(pl.col("indicator_id").is_in(list(indicator_ids)))
         rows = grid.join(reach, on=KEYS, how="left", maintain_order="left")
-        return {(r["region_id"], r["indicator_id"]): r for r in rows.iter_rows(named=True)}
+        names = rows.columns  # column by column, then zipped: a third quicker than iter_rows(named=True)
+        region, indicator = names.index("region_id"), names.index("indicator_id")
+        return {(r[region], r[indicator]): dict(zip(names, r, strict=True))
+                for r in zip(*(rows.get_column(n).to_list() for n in names), strict=True)}
 
     # -- scalar results for displayed rows --
 
@@ -483,10 +502,9 @@ class ProgramAssessment:
         """
         wanted = list(dict.fromkeys(self.gate_regions()))
         kept: dict[int, GateResult] = {}
-        if self.previous is not None and self.previous.year == self.year:
-            stored = cache.get(f"{self.previous.key}:gates")
-            if isinstance(stored, Snapshot) and stored.version == self.previous.version:
-                kept = {r: g for r, g in stored.value.items() if r not in self.previous.changed}
+        stored = self.previous_snapshot("gates") if self.unchanged(()) else None
+        if stored is not None and self.previous is not None:
+            kept = {r: g for r, g in stored.value.items() if r not in self.previous.changed}
         computed = self.compute_gates([r for r in wanted if r not in kept])
         return {r: kept[r] if r in kept else computed[r] for r in wanted}
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from apps.assessment import dashboards, selectors
+from apps.assessment.access import access_assessment
 from apps.assessment.selectors import ProgramAssessment, program_assessment, version_parts
 from apps.programs.models import TargetOverride
 
@@ -89,8 +91,6 @@ def test_the_version_parts_make_the_data_version(assess):
 def test_only_the_changed_region_is_evaluated_when_the_decimal_scale_stays(assess, monkeypatch):
     """The city holds the most decimal places: a change of its numbers evaluates the city alone and patches its
     rows into the stored grid; a county whose numbers have fewer places evaluates everything again."""
-    from apps.assessment import selectors
-
     evaluated: list[set[int]] = []
     original = selectors.evaluate_frames
 
@@ -112,3 +112,33 @@ def test_only_the_changed_region_is_evaluated_when_the_decimal_scale_stays(asses
     refreshed = program_assessment(assess.program, year=2024, today=TODAY)
     assert evaluated == [{assess.world.counties["hill"].id}, everyone]  # hill's scale is not the program's
     same(refreshed, program_assessment(assess.program, year=2024, today=TODAY, use_cache=False))
+
+
+def test_the_cockpit_figures_are_kept_when_their_regions_did_not_change(assess, monkeypatch):
+    """The city's figures read the city and the counties with a goal: a change elsewhere keeps them; a change of
+    a county with a goal computes them again. Either way they equal the figures computed from nothing."""
+    built: list[int] = []
+    original = dashboards.weak_spots
+
+    def spy(assessment, region_id):
+        built.append(region_id)
+        return original(assessment, region_id)
+
+    monkeypatch.setattr(dashboards, "weak_spots", spy)
+    scope = access_assessment(assess.world.users.office, assess.program.id)
+    city = assess.program.region_id
+
+    def figures(**kwargs):
+        return dashboards.cockpit(program_assessment(assess.program, year=2024, today=TODAY, **kwargs), scope, TODAY)
+
+    figures()
+    assert built == [city]
+    approve(assess.program, assess.world.counties["mountain"], assess.code["2019-11"], 2023, 57,
+            author=assess.world.users.office)  # mountain has no goal
+    kept = figures()
+    assert built == [city] and kept == figures(use_cache=False)
+    assign(assess.program, assess.world.counties["plain"], assess.code["2019-29"], 2024, 88,
+           author=assess.world.users.office)  # plain has a goal: the city's gate lists it
+    built.clear()
+    again = figures()
+    assert built == [city] and again == figures(use_cache=False)
