@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import polars as pl
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, QuerySet, TextField
+from django.db.models import Count, Max, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -143,6 +143,31 @@ def load_assigned(program: Program) -> pl.DataFrame:
         current.order_by("created_at", "id").values_list("region_id", "indicator_id", "year", Cast("value", TextField())),
         {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String},
     )
+
+
+def assigned_since(program: Program, before: pl.DataFrame, was: str, now: str) -> pl.DataFrame | None:
+    """:func:`load_assigned` from ``before`` (its frame at version part ``was``) and the entries added since.
+
+    Assigned numbers are append-only and the latest entry (by creation time, then id) of a key wins, so when every
+    entry since (id above ``was``'s top) is at least as new as every earlier one, the current frame is ``before``
+    without their keys followed by them (the last of each key), in :func:`load_assigned`'s order. Two queries
+    over the few new entries instead of one over every key; None when the entries since are not simply newer ones
+    (an entry deleted, an earlier creation time): then the caller loads them all.
+    """
+    count, top = (int(n) if n != "None" else None for n in was.split(":"))
+    total = int(now.split(":")[0])
+    if top is None:
+        return None
+    rows = AssignedTarget.objects.filter(program=program)
+    edge = rows.aggregate(old=Max("created_at", filter=Q(id__lte=top)), new=Min("created_at", filter=Q(id__gt=top)),
+                          added=Count("id", filter=Q(id__gt=top)))
+    if total - (count or 0) != edge["added"] or (edge["old"] and edge["new"] and edge["new"] < edge["old"]):
+        return None
+    keys = [*KEYS, "year"]
+    since = _rows(rows.filter(id__gt=top).order_by("created_at", "id")
+                  .values_list("region_id", "indicator_id", "year", Cast("value", TextField())), before.schema)
+    since = since.unique(subset=keys, keep="last", maintain_order=True)
+    return pl.concat([before.join(since.select(keys), on=keys, how="anti", maintain_order="left"), since])
 
 
 class ResolvedTable(Mapping[tuple[int, int], ResolvedTarget]):
@@ -846,7 +871,8 @@ def refresh(program: Program, regions: list[Region], indicators: list[Indicator]
     """The loader's output after a data change, from the stored entry ``packed`` of version ``was``, and the regions
     whose inputs changed; None when the targets changed (then :func:`_load` reads everything again).
 
-    Only the inputs whose part of the version moved are read again (one query each); the resolved targets and the
+    Only the inputs whose part of the version moved are read again (the values and statuses in one query, the
+    assigned numbers added since in two small ones, :func:`assigned_since`); the resolved targets and the
     target frame are kept, as the regions, indicators and goals are (they are in the cache key's fingerprint).
     The frames are then those a full load would give, so :func:`compute` gives the same results.
     """
@@ -860,11 +886,13 @@ def refresh(program: Program, regions: list[Region], indicators: list[Indicator]
         values, statuses = load_values(program)
         changed = changed_regions(_from_ipc(old["values"]), values)
         changed |= changed_regions(_from_ipc(old["statuses"]), statuses)
+    before = _from_ipc(old["assigned"])
     if was.assigned == now.assigned:
-        assigned = _from_ipc(old["assigned"])
+        assigned = before
     else:
-        assigned = load_assigned(program)
-        changed |= changed_regions(_from_ipc(old["assigned"]), assigned)
+        found = assigned_since(program, before, was.assigned, now.assigned)
+        assigned = found if found is not None else load_assigned(program)
+        changed |= changed_regions(before, assigned)
     frames = Frames(values=values, statuses=statuses, assigned=assigned, targets=_from_ipc(old["targets"]),
                     errors=packed.errors)
     loaded = Loaded(regions, indicators, goals, region_deadlines(program, regions, goals), packed.resolved, frames)
@@ -933,6 +961,7 @@ __all__ = [
     "Loaded",
     "Packed",
     "Previous",
+    "assigned_since",
     "ProgramAssessment",
     "ResolvedTable",
     "Snapshot",

@@ -4,6 +4,7 @@ exactly what a full recompute gives."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from apps.assessment import dashboards, selectors
 from apps.assessment.access import access_assessment
 from apps.assessment.selectors import ProgramAssessment, program_assessment, version_parts
-from apps.programs.models import TargetOverride
+from apps.programs.models import AssignedTarget, TargetOverride
 
 from .conftest import approve, assign
 from .test_selectors import TODAY
@@ -142,3 +143,19 @@ def test_the_cockpit_figures_are_kept_when_their_regions_did_not_change(assess, 
     built.clear()
     again = figures()
     assert built == [city] and again == figures(use_cache=False)
+
+
+def test_assigned_numbers_since_the_stored_frame_equal_a_full_load(assess):
+    program, office = assess.program, assess.world.users.office
+    hill, city = assess.world.counties["hill"], assess.world.city
+    was, before = version_parts(program).assigned, selectors.load_assigned(program)
+    assign(program, hill, assess.code["2019-07a"], 2024, "85.5", author=office)  # replaces hill's 86
+    assign(program, city, assess.code["2019-07a"], 2023, "80", author=office)  # a new key
+    assign(program, city, assess.code["2019-07a"], 2023, "80.5", author=office)  # and its later entry
+    now = version_parts(program).assigned
+    since = selectors.assigned_since(program, before, was, now)
+    assert since is not None and since.equals(selectors.load_assigned(program))
+    # an entry dated before the stored ones: not simply newer, so the caller loads them all
+    late = assign(program, hill, assess.code["2019-20"], 2024, "0.5", author=office)
+    AssignedTarget.objects.filter(id=late.id).update(created_at=late.created_at - dt.timedelta(days=400))
+    assert selectors.assigned_since(program, before, was, version_parts(program).assigned) is None
