@@ -527,6 +527,7 @@ def matrix_heat(assessment: ProgramAssessment, scope: Scope, *, only: str = "all
 def _matrix_heat(assessment: ProgramAssessment, scope: Scope, only: str, sort: str) -> MatrixHeat:
     indicators, regions, _ = matrix_order(assessment, scope, only, sort)
     cells = assessment.status_map()
+    states: dict[tuple[str, str | None], CellState] = {}  # as the table: a handful, not one per cell
     texts: dict[str, int] = {}
     statuses, marks, values, gaps, targets = [], [], [], [], []
     for region in regions:
@@ -537,7 +538,9 @@ def _matrix_heat(assessment: ProgramAssessment, scope: Scope, only: str, sort: s
             status = cell["status"]
             found = assessment.resolved.shared(pair)
             row_status.append(STATUS_CODE[status])
-            row_mark.append(REACH_MARK.get(cell_state(status, cell["reach_status"]).reach, " "))
+            key = (status, cell["reach_status"])
+            state = states.get(key) or states.setdefault(key, cell_state(*key))
+            row_mark.append(REACH_MARK.get(state.reach, " "))
             row_values.append(None if cell["value"] is None else fmt_number(cell["value"]))
             row_gaps.append(fmt_number(cell["gap_abs"]) if cell["gap_abs"] is not None and status == S.NOT_ATTAINED
                             else None)
