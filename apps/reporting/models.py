@@ -139,7 +139,13 @@ class IndicatorValue(Reviewable):
                 name="indicatorvalue_unique_period",
             )
         ]
-        indexes = [models.Index(fields=["program", "period_type", "year", "period_number"])]
+        indexes = [
+            models.Index(fields=["program", "period_type", "year", "period_number"]),
+            # covers the assessment's data version (apps.assessment.selectors.data_version): its aggregate over a
+            # program's approved annual values reads the index alone, not 30,000 rows, on every dashboard request
+            models.Index(fields=["program", "period_type", "approved_revision", "approved_at"],
+                         name="indicatorvalue_approved_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} {self.indicator} {self.period_label}"
