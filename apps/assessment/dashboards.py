@@ -445,10 +445,9 @@ def matrix(assessment: ProgramAssessment, scope: Scope, *, only: str = "all", so
     See :func:`matrix_order` for ``only`` and ``sort``. With ``page`` only that page of
     :data:`MATRIX_PAGE_ROWS` regions has rows (the page's table; :func:`matrix_heat` draws them all).
     """
-    only = only if only in MATRIX_ONLY else "all"
-    sort = sort if sort in MATRIX_SORT else "order"
+    only, sort = matrix_choices(only, sort)
     indicators, regions, summaries = matrix_order(assessment, scope, only, sort)
-    total, pages = len(regions), max(1, -(-len(regions) // MATRIX_PAGE_ROWS))
+    total, pages = len(regions), matrix_page_count(len(regions))
     if page is not None:
         page = min(max(page, 1), pages)
         regions = regions[(page - 1) * MATRIX_PAGE_ROWS:page * MATRIX_PAGE_ROWS]
@@ -516,12 +515,32 @@ def matrix_heat(assessment: ProgramAssessment, scope: Scope, *, only: str = "all
     value and gap as printed, and the target as an index into the distinct target texts: the page embeds
     this (tens of KB for 200 regions × 40 indicators) instead of one table cell per pair.
     """
-    only = only if only in MATRIX_ONLY else "all"
-    sort = sort if sort in MATRIX_SORT else "order"
-    seen = "all" if scope.region_ids is None else ",".join(map(str, sorted(scope.region_ids)))
-    name = f"heat:{only}:{sort}:{get_language()}:{hashlib.sha256(seen.encode()).hexdigest()[:16]}"
+    only, sort = matrix_choices(only, sort)
+    name = f"heat:{only}:{sort}:{get_language()}:{scope_digest(scope)}"
     heat = assessment.snapshot(name, lambda: _matrix_heat(assessment, scope, only, sort))
     return replace(heat, detail_url=detail_url)
+
+
+def matrix_choices(only: str, sort: str) -> tuple[str, str]:
+    """``?only=`` and ``?sort=`` as the matrix reads them: an unknown choice is the default one."""
+    return only if only in MATRIX_ONLY else "all", sort if sort in MATRIX_SORT else "order"
+
+
+def scope_digest(scope: Scope) -> str:
+    """A short name of the regions a user sees, for the names of snapshots that show only those."""
+    seen = "all" if scope.region_ids is None else ",".join(map(str, sorted(scope.region_ids)))
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+def matrix_page_count(regions: int) -> int:
+    """Pages of :data:`MATRIX_PAGE_ROWS` regions in the matrix's table (at least one)."""
+    return max(1, -(-regions // MATRIX_PAGE_ROWS))
+
+
+def matrix_page_name(scope: Scope, *, only: str, sort: str, page: int) -> str:
+    """The snapshot name of one presented page of the matrix (:func:`apps.assessment.views.matrix`): the page's
+    table and the heat map as the page embeds them, for these regions, choices and interface language."""
+    return f"matrix-page:{only}:{sort}:{page}:{MATRIX_PAGE_ROWS}:{get_language()}:{scope_digest(scope)}"
 
 
 def _matrix_heat(assessment: ProgramAssessment, scope: Scope, only: str, sort: str) -> MatrixHeat:
@@ -698,7 +717,7 @@ def department_view(assessment: ProgramAssessment, department: Department) -> De
 
 
 __all__ = ["cockpit", "coverage_info", "department_rows", "department_view", "gates", "indicator_detail", "matrix",
-           "matrix_heat", "region_counts"]
+           "matrix_choices", "matrix_heat", "matrix_page_count", "matrix_page_name", "region_counts", "scope_digest"]
 
 
 def ceiling(indicator: Indicator) -> Decimal | None:

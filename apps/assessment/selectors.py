@@ -954,7 +954,39 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
                              version=version, previous=previous)
 
 
+@dataclass(frozen=True)
+class AssessmentKey:
+    """Where :func:`program_assessment` keeps a program's frames and snapshots, found without reading them."""
+
+    key: str
+    version: str
+    regions: list[Region]  # the program's regions, as program_assessment reads them
+
+
+def assessment_key(program: Program, *, year: int | None = None, today: dt.date | None = None) -> AssessmentKey:
+    """The cache key and data version :func:`program_assessment` uses for the same arguments (the same queries,
+    but not the cached frames): a page whose presented result is a snapshot reads it with :func:`stored_snapshot`
+    and needs the frames only when the snapshot is missing or out of date."""
+    today = today or timezone.localdate()
+    if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
+        raise NotFoundError(f"没有{year}年度的评估。")
+    regions = program_regions(program)
+    indicators = [i for i in program_indicators(program) if i.scope_levels]
+    version = data_version(program)
+    key = (f"assessment:{program.id}:{_fingerprint(program, regions, indicators, program_goals(program))}:{version}"
+           f":{today}:{year}")
+    return AssessmentKey(key=key, version=version, regions=regions)
+
+
+def stored_snapshot(where: AssessmentKey, name: str) -> Snapshot | None:
+    """The snapshot ``name`` that :meth:`ProgramAssessment.snapshot` stored under ``where``, if it is of that data
+    version (one cache read; None when missing)."""
+    stored = cache.get(f"{where.key}:{name}")
+    return stored if isinstance(stored, Snapshot) and stored.version == where.version else None
+
+
 __all__ = [
+    "AssessmentKey",
     "Computed",
     "Frames",
     "Latest",
@@ -965,6 +997,7 @@ __all__ = [
     "ProgramAssessment",
     "ResolvedTable",
     "Snapshot",
+    "assessment_key",
     "compute",
     "coverage_frame",
     "default_year",
@@ -978,6 +1011,7 @@ __all__ = [
     "program_assessment",
     "refresh",
     "resolved_targets",
+    "stored_snapshot",
     "unpack",
     "version_parts",
     "VersionParts",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
 
 from apps.core.downloads import xlsx_response
 from apps.core.web import page, query_int
@@ -13,6 +17,7 @@ from apps.geo.access import home_department
 
 from . import dashboards, exports
 from .access import (
+    Scope,
     access_assessment,
     access_indicator_region,
     access_leaf_indicator,
@@ -21,7 +26,8 @@ from .access import (
     can_see_attainment,
 )
 from .charts import chart_json
-from .selectors import program_assessment
+from .data import Matrix
+from .selectors import ProgramAssessment, assessment_key, program_assessment, stored_snapshot
 
 
 def year_param(request: HttpRequest) -> int | None:
@@ -46,16 +52,47 @@ def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @page
 def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
-    """The heat map of every visible region × indicator (drawn from data) above the table, one page of regions."""
+    """The heat map of every visible region × indicator (drawn from data) above the table, one page of regions.
+
+    The presented page (its table rows and the heat map's JSON, as markup) is a snapshot per data version: a
+    warm request checks the version and reads it, without the program's frames."""
     scope = access_assessment(request.user, program_id)
-    assessment = program_assessment(scope.program, year=year_param(request))
-    only, sort = request.GET.get("only", "all"), request.GET.get("sort", "order")
-    data = dashboards.matrix(assessment, scope, only=only, sort=sort, page=query_int(request, "page", low=1) or 1)
+    year = year_param(request)
+    only, sort = dashboards.matrix_choices(request.GET.get("only", "all"), request.GET.get("sort", "order"))
+    where = assessment_key(scope.program, year=year)
+    page_number = min(query_int(request, "page", low=1) or 1,
+                      dashboards.matrix_page_count(len(scope.visible(where.regions))))
+    name = dashboards.matrix_page_name(scope, only=only, sort=sort, page=page_number)
+    stored = stored_snapshot(where, name)
+    if stored is not None:
+        shown: MatrixShown = stored.value
+    else:
+        assessment = program_assessment(scope.program, year=year)
+        shown = assessment.snapshot(name, lambda: matrix_shown(assessment, scope, only, sort, page_number))
+    return render(request, "assessment/matrix.html", {"program": scope.program, "data": shown.data, "shown": shown})
+
+
+@dataclass(frozen=True)
+class MatrixShown:
+    """One page of the matrix as presented: the matrix without its rows, and the rows and heat map as markup."""
+
+    data: Matrix  # rows=(): the page's rows are in ``body``
+    rows: int  # regions in ``body``
+    body: str  # the table's <tbody> (_matrix_rows.html)
+    heat: str  # the heat map's data as a JSON <script>, or "" with one region (the table says it all)
+
+
+def matrix_shown(assessment: ProgramAssessment, scope: Scope, only: str, sort: str, page_number: int) -> MatrixShown:
+    """Present one page of the matrix (rows and heat map) for :func:`matrix`'s snapshot."""
+    data = dashboards.matrix(assessment, scope, only=only, sort=sort, page=page_number)
     detail = reverse("assessment_indicator", args=[scope.program.id, 1]).removesuffix("1/")
-    heat = dashboards.matrix_heat(assessment, scope, only=only, sort=sort,
-                                  detail_url=f"{detail}{{indicator}}/?region={{region}}&year={data.year}")
-    return render(request, "assessment/matrix.html", {"program": scope.program, "data": data, "detail": detail,
-                                                      "heat": heat.as_json()})
+    body = render_to_string("assessment/_matrix_rows.html", {"data": data, "detail": detail})
+    heat = ""
+    if data.region_total > 1:
+        drawn = dashboards.matrix_heat(assessment, scope, only=only, sort=sort,
+                                       detail_url=f"{detail}{{indicator}}/?region={{region}}&year={data.year}")
+        heat = json_script(drawn.as_json(), "matrix-data")
+    return MatrixShown(data=replace(data, rows=()), rows=len(data.rows), body=body, heat=heat)
 
 
 @page
