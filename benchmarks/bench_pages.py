@@ -107,7 +107,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     from django.core.cache import cache
 
     stored = getattr(cache, "_cache", {})  # the local memory cache: key → pickled bytes
-    cache_kb = round(max((len(v) for k, v in stored.items() if ":assessment:" in k and not k.endswith(":gates") and ":heat:" not in k),
+    cache_kb = round(max((len(v) for k, v in stored.items() if ":assessment:" in k and not k.endswith(":gates")
+                         and ":heat:" not in k and ":matrix-page:" not in k),
                          default=0) / 1024, 1)
     print(f"largest cached assessment entry {cache_kb} KB")
     clean_up(scratch, media)

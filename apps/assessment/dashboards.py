@@ -516,9 +516,7 @@ def matrix_heat(assessment: ProgramAssessment, scope: Scope, *, only: str = "all
     this (tens of KB for 200 regions × 40 indicators) instead of one table cell per pair.
     """
     only, sort = matrix_choices(only, sort)
-    name = f"heat:{only}:{sort}:{get_language()}:{scope_digest(scope)}"
-    heat = assessment.snapshot(name, lambda: _matrix_heat(assessment, scope, only, sort))
-    return replace(heat, detail_url=detail_url)
+    return replace(_matrix_heat(assessment, scope, only, sort), detail_url=detail_url)
 
 
 def matrix_choices(only: str, sort: str) -> tuple[str, str]:
@@ -538,9 +536,14 @@ def matrix_page_count(regions: int) -> int:
 
 
 def matrix_page_name(scope: Scope, *, only: str, sort: str, page: int) -> str:
-    """The snapshot name of one presented page of the matrix (:func:`apps.assessment.views.matrix`): the page's
-    table and the heat map as the page embeds them, for these regions, choices and interface language."""
+    """The snapshot name of one presented page of the matrix's table (:func:`apps.assessment.views.matrix`), for
+    these regions, choices and interface language."""
     return f"matrix-page:{only}:{sort}:{page}:{MATRIX_PAGE_ROWS}:{get_language()}:{scope_digest(scope)}"
+
+
+def matrix_heat_name(scope: Scope, *, only: str, sort: str) -> str:
+    """The snapshot name of the matrix's heat map as the page embeds it: one for every page of the table."""
+    return f"heat:{only}:{sort}:{get_language()}:{scope_digest(scope)}"
 
 
 def _matrix_heat(assessment: ProgramAssessment, scope: Scope, only: str, sort: str) -> MatrixHeat:
@@ -717,7 +720,7 @@ def department_view(assessment: ProgramAssessment, department: Department) -> De
 
 
 __all__ = ["cockpit", "coverage_info", "department_rows", "department_view", "gates", "indicator_detail", "matrix",
-           "matrix_choices", "matrix_heat", "matrix_page_count", "matrix_page_name", "region_counts", "scope_digest"]
+           "matrix_choices", "matrix_heat", "matrix_heat_name", "matrix_page_count", "matrix_page_name", "region_counts", "scope_digest"]
 
 
 def ceiling(indicator: Indicator) -> Decimal | None:

@@ -978,12 +978,12 @@ def assessment_key(program: Program, *, year: int | None = None, today: dt.date 
     return AssessmentKey(key=key, version=version, regions=regions)
 
 
-def stored_snapshot(where: AssessmentKey, name: str) -> Snapshot | None:
-    """The snapshot ``name`` that :meth:`ProgramAssessment.snapshot` stored under ``where``, if it is of that data
-    version (one cache read; None when missing)."""
-    stored = cache.get(f"{where.key}:{name}")
-    return stored if isinstance(stored, Snapshot) and stored.version == where.version else None
-
+def stored_snapshots(where: AssessmentKey, *names: str) -> dict[str, Any]:
+    """The values of the snapshots ``names`` that :meth:`ProgramAssessment.snapshot` stored under ``where`` and
+    that are of its data version (one cache read for all; a missing or outdated one is left out)."""
+    found = cache.get_many([f"{where.key}:{name}" for name in names])
+    return {name: stored.value for name in names
+            if isinstance(stored := found.get(f"{where.key}:{name}"), Snapshot) and stored.version == where.version}
 
 __all__ = [
     "AssessmentKey",
@@ -1011,7 +1011,7 @@ __all__ = [
     "program_assessment",
     "refresh",
     "resolved_targets",
-    "stored_snapshot",
+    "stored_snapshots",
     "unpack",
     "version_parts",
     "VersionParts",

@@ -27,7 +27,7 @@ from .access import (
 )
 from .charts import chart_json
 from .data import Matrix
-from .selectors import ProgramAssessment, assessment_key, program_assessment, stored_snapshot
+from .selectors import ProgramAssessment, assessment_key, program_assessment, stored_snapshots
 
 
 def year_param(request: HttpRequest) -> int | None:
@@ -54,45 +54,56 @@ def cockpit(request: HttpRequest, program_id: int) -> HttpResponse:
 def matrix(request: HttpRequest, program_id: int) -> HttpResponse:
     """The heat map of every visible region × indicator (drawn from data) above the table, one page of regions.
 
-    The presented page (its table rows and the heat map's JSON, as markup) is a snapshot per data version: a
-    warm request checks the version and reads it, without the program's frames."""
+    Both are presented once per data version and kept as snapshots (the page's table rows as markup, the heat
+    map's JSON as the page embeds it, one for every page): a warm request checks the version and reads the two
+    in one cache read, without the program's frames."""
     scope = access_assessment(request.user, program_id)
     year = year_param(request)
     only, sort = dashboards.matrix_choices(request.GET.get("only", "all"), request.GET.get("sort", "order"))
     where = assessment_key(scope.program, year=year)
     page_number = min(query_int(request, "page", low=1) or 1,
                       dashboards.matrix_page_count(len(scope.visible(where.regions))))
-    name = dashboards.matrix_page_name(scope, only=only, sort=sort, page=page_number)
-    stored = stored_snapshot(where, name)
-    if stored is not None:
-        shown: MatrixShown = stored.value
-    else:
+    page_name = dashboards.matrix_page_name(scope, only=only, sort=sort, page=page_number)
+    heat_name = dashboards.matrix_heat_name(scope, only=only, sort=sort)
+    stored = stored_snapshots(where, page_name, heat_name)
+    if len(stored) < 2:
         assessment = program_assessment(scope.program, year=year)
-        shown = assessment.snapshot(name, lambda: matrix_shown(assessment, scope, only, sort, page_number))
-    return render(request, "assessment/matrix.html", {"program": scope.program, "data": shown.data, "shown": shown})
+        stored = {page_name: assessment.snapshot(page_name, lambda: matrix_table(assessment, scope, only, sort,
+                                                                                 page_number)),
+                  heat_name: assessment.snapshot(heat_name, lambda: matrix_heat_json(assessment, scope, only, sort))}
+    table: MatrixTable = stored[page_name]
+    return render(request, "assessment/matrix.html", {"program": scope.program, "data": table.data, "table": table,
+                                                      "heat": stored[heat_name]})
 
 
 @dataclass(frozen=True)
-class MatrixShown:
-    """One page of the matrix as presented: the matrix without its rows, and the rows and heat map as markup."""
+class MatrixTable:
+    """One page of the matrix's table as presented: the matrix without its rows, and the rows as markup."""
 
     data: Matrix  # rows=(): the page's rows are in ``body``
     rows: int  # regions in ``body``
     body: str  # the table's <tbody> (_matrix_rows.html)
-    heat: str  # the heat map's data as a JSON <script>, or "" with one region (the table says it all)
 
 
-def matrix_shown(assessment: ProgramAssessment, scope: Scope, only: str, sort: str, page_number: int) -> MatrixShown:
-    """Present one page of the matrix (rows and heat map) for :func:`matrix`'s snapshot."""
+def indicator_url(program_id: int) -> str:
+    """The indicator detail's address without the indicator's id (the matrix adds it)."""
+    return reverse("assessment_indicator", args=[program_id, 1]).removesuffix("1/")
+
+
+def matrix_table(assessment: ProgramAssessment, scope: Scope, only: str, sort: str, page_number: int) -> MatrixTable:
+    """Present one page of the matrix's table for :func:`matrix`'s snapshot."""
     data = dashboards.matrix(assessment, scope, only=only, sort=sort, page=page_number)
-    detail = reverse("assessment_indicator", args=[scope.program.id, 1]).removesuffix("1/")
-    body = render_to_string("assessment/_matrix_rows.html", {"data": data, "detail": detail})
-    heat = ""
-    if data.region_total > 1:
-        drawn = dashboards.matrix_heat(assessment, scope, only=only, sort=sort,
-                                       detail_url=f"{detail}{{indicator}}/?region={{region}}&year={data.year}")
-        heat = json_script(drawn.as_json(), "matrix-data")
-    return MatrixShown(data=replace(data, rows=()), rows=len(data.rows), body=body, heat=heat)
+    body = render_to_string("assessment/_matrix_rows.html", {"data": data, "detail": indicator_url(scope.program.id)})
+    return MatrixTable(data=replace(data, rows=()), rows=len(data.rows), body=body)
+
+
+def matrix_heat_json(assessment: ProgramAssessment, scope: Scope, only: str, sort: str) -> str:
+    """The heat map's data as the JSON <script> the page embeds, or "" for one region (the table says it all)."""
+    if len(scope.visible(assessment.regions)) < 2:
+        return ""
+    detail = f"{indicator_url(scope.program.id)}{{indicator}}/?region={{region}}&year={assessment.year}"
+    return json_script(dashboards.matrix_heat(assessment, scope, only=only, sort=sort, detail_url=detail).as_json(),
+                       "matrix-data")
 
 
 @page
