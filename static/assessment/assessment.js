@@ -136,7 +136,11 @@
       animation: false,
       tooltip: { formatter: tooltip, confine: true },
       grid: { left: 90, right: many ? 40 : 10, top: 10, bottom: 90 },
-      xAxis: { type: "category", data: data.indicators, axisLabel: { interval: 0, rotate: 60, fontSize: 10 } },
+      // every indicator's name where a column is wide enough for it; on a phone ECharts leaves some out
+      // (the tooltip names each cell's indicator) rather than printing them over each other
+      xAxis: { type: "category", data: data.indicators,
+               axisLabel: { interval: chart.getWidth() / data.indicators.length >= 12 ? 0 : "auto", rotate: 60,
+                            fontSize: 10 } },
       yAxis: { type: "category", data: data.regions, inverse: true, axisLabel: { interval: 0, fontSize: 11 } },
       dataZoom: many ? [{ type: "slider", yAxisIndex: 0, right: 5, width: 16, startValue: 0, endValue: 29 },
                         { type: "inside", yAxisIndex: 0 }] : [],
