@@ -27,8 +27,10 @@ import io
 import re
 import shutil
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import zlib
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -50,6 +52,8 @@ from docgen.render import chinese_numeral
 from docgen.sheet import Sheet, sheets_xlsx
 from docimport.xlsx import chinese_date
 
+from .ziparchive import ZipWriter
+
 #: Bump when the zip's layout or content changes: stored packages then read as out of date.
 DOSSIER_FORMAT = "1"
 
@@ -60,6 +64,13 @@ EVIDENCE_DIR = "证据材料"
 VALUE_DIR = "指标值"
 MANIFEST = "manifest.csv"
 CHUNK = 1 << 20
+#: Evidence files of up to this size (most: scans, photos, Office files) are read whole by a worker thread;
+#: larger ones are streamed by the writer in :data:`CHUNK`\ s.
+WHOLE = 32 << 20
+#: How far (in recorded bytes) the worker threads may read ahead of the writer: the memory the dossier holds.
+AHEAD = 64 << 20
+#: Worker threads reading and hashing evidence files.
+READERS = 1
 
 Progress = Callable[[int, str], None]
 
@@ -217,14 +228,25 @@ def _domains(program: Program) -> dict[str, str]:
     return {name: f"{chinese_numeral(i)}、{name}" for i, name in enumerate(names, 1)}
 
 
-def _display(number: Decimal | None, qualitative: str) -> str:
-    """A revision's value as :attr:`apps.reporting.models.ValueRevision.display` shows it."""
+def _display(number: Decimal | None, qualitative: str, labels: dict[str, str]) -> str:
+    """A revision's value as :attr:`apps.reporting.models.ValueRevision.display` shows it (``labels``: the
+    qualitative statuses' labels, translated once per dossier: a lazy label's translation costs a locale lookup)."""
     if qualitative:
-        try:  # a lookup, not ``in QualitativeStatus.values`` (which lists the enum on every call)
-            return str(QualitativeStatus(qualitative).label)
-        except ValueError:
-            return qualitative
+        return labels.get(qualitative, qualitative)
     return "—" if number is None else format(number.normalize(), "f")
+
+
+def _remembered(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` with its answers remembered (a workflow's labels, translated once each per dossier)."""
+    known: dict[str, str] = {}
+
+    def lookup(key: str) -> str:
+        found = known.get(key)
+        if found is None:
+            found = known[key] = function(key)
+        return found
+
+    return lookup
 
 
 def _name(display_name: str | None, username: str | None) -> str:
@@ -238,21 +260,22 @@ def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
     zone = timezone.get_current_timezone()
     kind = ContentType.objects.get_for_model(IndicatorValue)
     workflow = workflow_for(f"{kind.app_label}.{kind.model}")
+    action_label, status_label = _remembered(workflow.action_label), _remembered(workflow.status_label)
+    statuses = {status.value: str(status.label) for status in QualitativeStatus}
     revisions: dict[int, list[RevisionLine]] = defaultdict(list)
     for value_id, version, number, qualitative, source, caliber, reason, shown, user, at in (
             ValueRevision.objects.filter(value_id__in=ids).order_by("at", "id").values_list(
                 "value_id", "version", "number", "qualitative", "source", "caliber", "reason",
                 "author__display_name", "author__username", "at")):
-        revisions[value_id].append(RevisionLine(version, _display(number, qualitative), source, caliber, reason,
-                                                _name(shown, user), _when(at, zone), False))
+        revisions[value_id].append(RevisionLine(version, _display(number, qualitative, statuses), source, caliber,
+                                                reason, _name(shown, user), _when(at, zone), False))
     events: dict[int, list[EventLine]] = defaultdict(list)
     for object_id, action, old, new, shown, user, at, comment in (
             ReviewEvent.objects.filter(content_type=kind, object_id__in=ids).order_by("at", "id").values_list(
                 "object_id", "action", "old_status", "new_status", "actor__display_name", "actor__username", "at",
                 "comment")):
-        events[object_id].append(EventLine(workflow.action_label(action), workflow.status_label(old),
-                                           workflow.status_label(new), _name(shown, user), _when(at, zone),
-                                           comment))
+        events[object_id].append(EventLine(action_label(action), status_label(old), status_label(new),
+                                           _name(shown, user), _when(at, zone), comment))
     files: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in (Evidence.objects.filter(content_type=kind, object_id__in=ids).order_by("uploaded_at", "id")
                 .values_list("object_id", "id", "original_name", "checklist_item", "size", "sha256", "file",
@@ -283,7 +306,8 @@ def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
                 domain, f"{indicator.number} {indicator.name}", region, period)])
         evidence = tuple(EvidenceLine(
             e[1], e[2], e[3], e[4], e[5], e[6], _name(e[7], e[8]), _when(e[9], zone),
-            unique_path(f"{folder}/{n:02d} {safe_name(e[2])}", used)) for n, e in enumerate(mine, 1))
+            unique_path(f"{folder}/{n:02d} {safe.get(e[2]) or safe.setdefault(e[2], safe_name(e[2]))}", used))
+            for n, e in enumerate(mine, 1))
         items = frozenset(e[3] for e in mine)
         state = completeness.get((indicator_id, items)) or completeness.setdefault(
             (indicator_id, items), checklist_completeness(indicator, items))
@@ -292,9 +316,9 @@ def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
         rows.append(DossierRow(
             value_id=value_id, domain=domain, indicator=f"{indicator.number} {indicator.name}",
             indicator_id=indicator_id, binding=bool(indicator.binding), unit=indicator.unit, region=region,
-            region_id=region_id, period=period, period_key=key, value=_display(number, qualitative), number=number,
-            source=source, caliber=caliber, approved_at=_when(approved_at, zone), completeness=state, revisions=history,
-            events=tuple(events.get(value_id, [])), evidence=evidence))
+            region_id=region_id, period=period, period_key=key, value=_display(number, qualitative, statuses),
+            number=number, source=source, caliber=caliber, approved_at=_when(approved_at, zone), completeness=state,
+            revisions=history, events=tuple(events.get(value_id, [])), evidence=evidence))
     return rows
 
 
@@ -465,62 +489,137 @@ def changes_xlsx(title: str, changes: list[Change]) -> bytes:
          c.new_evidence) for c in changes))])
 
 
+#: An evidence file's bytes, their SHA-256 (hex) and CRC-32.
+Loaded = tuple[bytes, str, int]
+
+
 class _Manifest:
     """The zip being written, with the path, size and SHA-256 of each file as it goes in."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: ZipWriter) -> None:
         self.archive = archive
         self.lines: list[tuple[str, int, str, str]] = []
 
     def add_bytes(self, path: str, data: bytes, *, compress: bool = True) -> None:
-        kind = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-        self.archive.writestr(path, data, compress_type=kind, compresslevel=1 if compress else None)
+        self.archive.add(path, data, compress=1 if compress else None)
         self.lines.append((path, len(data), hashlib.sha256(data).hexdigest(), ""))
 
+    def add_file(self, path: str, loaded: Loaded, recorded: str) -> None:
+        """An evidence file read whole, with the SHA-256 and CRC-32 of those very bytes (:func:`load_evidence`)."""
+        data, sha, crc = loaded
+        self.archive.add(path, data, crc=crc, fixed_time=True)  # PDFs, Office files, pictures: compressed already
+        self.lines.append((path, len(data), sha, _same(sha, recorded)))
+
     def add_stream(self, path: str, source: IO[bytes], recorded: str) -> None:
-        digest, size = hashlib.sha256(), 0
-        info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_STORED  # PDFs, Office files and pictures are compressed already
-        with self.archive.open(info, "w", force_zip64=True) as target:
+        """An evidence file too large to hold, streamed in chunks, each hashed as it is written."""
+        digest = hashlib.sha256()
+
+        def chunks() -> Iterator[bytes]:
             while chunk := source.read(CHUNK):
                 digest.update(chunk)  # the very bytes written: each file is read once
-                size += len(chunk)
-                target.write(chunk)
+                yield chunk
+
+        size, _crc = self.archive.add_chunks(path, chunks(), fixed_time=True)
         sha = digest.hexdigest()
-        self.lines.append((path, size, sha, "是" if sha == recorded else "否（与上传时不一致）"))
+        self.lines.append((path, size, sha, _same(sha, recorded)))
 
     def close(self) -> None:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(("路径", "大小（字节）", "SHA-256", "与上传时一致"))
         writer.writerows(self.lines)
-        self.archive.writestr(MANIFEST, "\ufeff" + out.getvalue(), compress_type=zipfile.ZIP_DEFLATED)
+        self.archive.add(MANIFEST, ("\ufeff" + out.getvalue()).encode(), compress=zlib.Z_DEFAULT_COMPRESSION)
+
+
+def _same(sha: str, recorded: str) -> str:
+    return "是" if sha == recorded else "否（与上传时不一致）"
+
+
+def load_evidence(storage: Storage, name: str, size: int) -> Loaded | None:
+    """The stored file ``name`` read whole and hashed (SHA-256 for the manifest, CRC-32 for the zip), on a worker
+    thread: reading, hashing and the CRC release the GIL. ``None`` for a file of more than :data:`WHOLE` bytes
+    (``size``: as recorded at upload; a file found larger is read on up to that bound), which is then streamed."""
+    if size > WHOLE:
+        return None
+    with storage.open(name, "rb") as source:
+        data = source.read(size + 1)
+        while len(data) > size:  # larger than recorded
+            more = source.read(CHUNK)
+            if not more:
+                break
+            data += more
+            if len(data) > WHOLE:
+                return None
+    return data, hashlib.sha256(data).hexdigest(), zlib.crc32(data)
+
+
+class _ReadAhead:
+    """The evidence files in the order they are written, each loaded by :func:`load_evidence` on ``pool`` while
+    the writer is busy with the pages and the files before it, at most :data:`AHEAD` recorded bytes ahead."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None, storage: Storage, files: Iterable[EvidenceLine]) -> None:
+        self.pool, self.storage, self.files = pool, storage, iter(files)
+        self.pending: deque[tuple[Future[Loaded | None], int]] = deque()
+        self.ahead = 0
+        self._fill()
+
+    def _fill(self) -> None:
+        if self.pool is None:
+            return
+        while self.ahead < AHEAD:
+            evidence = next(self.files, None)
+            if evidence is None:
+                return
+            weight = min(evidence.size, WHOLE) + 1
+            self.pending.append((self.pool.submit(load_evidence, self.storage, evidence.storage_name, evidence.size),
+                                 weight))
+            self.ahead += weight
+
+    def next(self) -> Loaded | None:
+        if self.pool is None:
+            evidence = next(self.files)
+            return load_evidence(self.storage, evidence.storage_name, evidence.size)
+        future, weight = self.pending.popleft()
+        self.ahead -= weight
+        self._fill()
+        return future.result()
 
 
 def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[DossierRow], storage: Storage,
                   extra: Iterable[tuple[str, bytes]] = (), progress: Progress | None = None) -> int:
-    """Write the package into ``target`` (a file open for writing); answers the number of evidence files."""
+    """Write the package into ``target`` (a seekable file open for writing); answers the number of evidence
+    files. The evidence is read and hashed by :data:`READERS` worker threads ahead of the writer (:class:`_ReadAhead`),
+    so that SHA-256 and CRC-32 run beside the pages and the writes on a second core."""
     total = sum(len(row.evidence) for row in rows) or 1
     done = 0
-    with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
+    pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="dossier-read") if READERS else None
+    try:
+        files = _ReadAhead(pool, storage, (evidence for row in rows for evidence in row.evidence))
+        archive = ZipWriter(target)
         manifest = _Manifest(archive)
-        try:
-            manifest.add_bytes("index.html", index_html(title, subtitle, rows))
-            manifest.add_bytes("目录.xlsx", index_xlsx(title, rows))
-            for name, data in extra:
-                manifest.add_bytes(name, data)
-            for row in rows:
-                manifest.add_bytes(row.page, value_html(row), compress=False)  # thousands of small pages
-                for evidence in row.evidence:
+        manifest.add_bytes("index.html", index_html(title, subtitle, rows))
+        manifest.add_bytes("目录.xlsx", index_xlsx(title, rows))
+        for name, data in extra:
+            manifest.add_bytes(name, data)
+        for row in rows:
+            manifest.add_bytes(row.page, value_html(row), compress=False)  # thousands of small pages
+            for evidence in row.evidence:
+                loaded = files.next()
+                if loaded is not None:
+                    manifest.add_file(evidence.path, loaded, evidence.sha256)
+                else:
                     with storage.open(evidence.storage_name, "rb") as source:
                         manifest.add_stream(evidence.path, source, evidence.sha256)
-                    done += 1
-                    if progress is not None and done % 50 == 0:
-                        progress(10 + 85 * done // total, "写入佐证材料")
-            manifest.close()
-        finally:
-            _e.cache_clear()
-            _quoted.cache_clear()
+                done += 1
+                if progress is not None and done % 50 == 0:
+                    progress(10 + 85 * done // total, "写入佐证材料")
+        manifest.close()
+        archive.close()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _e.cache_clear()
+        _quoted.cache_clear()
     return done
 
 

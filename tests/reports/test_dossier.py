@@ -10,12 +10,14 @@ import io
 import zipfile
 from types import SimpleNamespace
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from apps.evidence.models import Evidence
 from apps.reporting.services import indicator_value_transition, reporting_round_create
+from apps.reports import dossier
 from apps.reports.dossier import BINDING, DossierFilter, _e, _quoted, dossier_rows, safe_name, unique_path
 from apps.reports.models import ReportKind
 from apps.reports.selectors import ReportTarget
@@ -91,6 +93,7 @@ def test_the_index_links_each_value_page_its_history_events_and_files_and_shows_
     assert 'href="../%E8%AF%81' in page  # relative link to 证据材料/…
     gap_page = archive.read(f"指标值/{hill_qualitative.id}.html").decode()
     assert "缺少的佐证材料" in gap_page
+    assert "<td>已建立</td>" in gap_page and "achieved" not in gap_page  # a qualitative value by its label
     sheet = load_workbook(io.BytesIO(archive.read("目录.xlsx"))).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[2]
@@ -186,3 +189,38 @@ def test_what_users_typed_is_escaped_in_the_pages_and_the_remembered_escapes_are
     for html_text in (page, index):
         assert "&lt;b&gt;甲&amp;&quot;乙.pdf" in html_text and "<b>甲" not in html_text
     assert _e.cache_info().currsize == 0 and _quoted.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize(("readers", "whole"), [(0, 1 << 20), (2, 1 << 20), (1, 10)])
+def test_files_read_ahead_inline_or_streamed_are_the_same_bytes_and_hashes(values, monkeypatch, readers, whole):
+    # readers: worker threads reading and hashing ahead of the writer (0: the writer itself); whole: files above
+    # it are streamed in chunks by the writer (its header rewritten with the CRC and sizes)
+    monkeypatch.setattr(dossier, "READERS", readers)
+    monkeypatch.setattr(dossier, "WHOLE", whole)
+    monkeypatch.setattr(dossier, "AHEAD", 1)  # one file ahead at a time
+    archive = _zip(values)
+    assert archive.testzip() is None and not any(info.flag_bits & 0x08 for info in archive.infolist())
+    manifest = _manifest(archive)
+    names = _evidence_names(archive)
+    assert len(names) == 3
+    for path in names:
+        data = archive.read(path)
+        assert manifest[path] == (len(data), hashlib.sha256(data).hexdigest(), "是")
+
+
+def test_a_file_changed_since_upload_is_zipped_as_it_is_now_and_said_to_differ(values):
+    changed = Evidence.objects.filter(indicator_value__in=values.approved).order_by("id").first()
+    with changed.file.open("rb") as source:
+        original = source.read()
+    try:
+        with open(changed.file.path, "wb") as target:
+            target.write(original + b"appended after upload" * 100)  # larger than recorded
+        archive = _zip(values)
+        manifest = _manifest(archive)
+        [path] = [p for p, (size, _sha, _same) in manifest.items() if size == len(original) + 2100]
+        data = archive.read(path)
+        assert data == original + b"appended after upload" * 100
+        assert manifest[path] == (len(data), hashlib.sha256(data).hexdigest(), "否（与上传时不一致）")
+    finally:
+        with open(changed.file.path, "wb") as target:
+            target.write(original)
