@@ -47,10 +47,20 @@ def _sheet_xml(sheet: Sheet) -> str:
     if sheet.note:
         rows.append(f'<row r="2">{_cell(sheet.note)}</row>')
     rows.append(f'<row r="{header_row}">' + "".join(_cell(h, 1) for h, _w in sheet.columns) + "</row>")
+    known: dict[str, str] = {}  # a text's cell, made once: the texts of a column repeat over thousands of rows
+
+    def cell(value: object) -> str:
+        if type(value) is not str:
+            return _cell(value)
+        made = known.get(value)
+        if made is None:
+            made = known[value] = _cell(value)
+        return made
+
     number = header_row
     for row in sheet.rows:
         number += 1
-        rows.append(f'<row r="{number}">' + "".join(_cell(value) for value in row) + "</row>")
+        rows.append(f'<row r="{number}">' + "".join(map(cell, row)) + "</row>")
     pane = (f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" '
             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>')
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
