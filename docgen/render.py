@@ -304,8 +304,12 @@ def _table(document: Any, table: Table) -> None:
         _add(document, table.caption, STYLE_CAPTION).paragraph_format.keep_with_next = True
     columns = len(table.header)
     widths = table.widths_mm or tuple(TEXT_WIDTH_MM / columns for _ in range(columns))
-    grid = document.add_table(rows=1, cols=columns)
-    grid.style = "Table Grid"
+    # Not ``document.add_table`` and ``grid.style = "Table Grid"``: the first reads the last section's width by an
+    # XPath over the whole document, the second looks the style up by name among all styles, each once a table
+    # (0.02 s a table near the end of an annual report with its 230 attachments); the widths are set below anyway,
+    # and the style's id is its name without spaces (as in :func:`_set_style`). The same XML.
+    grid = document._body.add_table(1, columns, Mm(TEXT_WIDTH_MM))
+    grid._tbl.tblStyle_val = "TableGrid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
