@@ -23,12 +23,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document as new_document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .charts import bar_chart_png
 from .model import Attachment, Block, Chart, Document, Heading, Image, Paragraph, Table
@@ -254,8 +256,25 @@ def _add(container: Any, text: str, style: str) -> Any:
 
     python-docx's ``paragraph.style = …`` looks the default style up by scanning every style, per paragraph;
     a report with a 200-row table spent seconds there. Writing ``w:pStyle`` directly is the same XML."""
-    paragraph = container.add_paragraph(text)
+    paragraph = _append(container, text) if isinstance(container, DocxDocument) else container.add_paragraph(text)
     _set_style(paragraph, style)
+    return paragraph
+
+
+def _append(document: Any, text: str) -> Any:
+    """``document.add_paragraph(text)``, the same XML, without python-docx's search for the body's section
+    properties from the body's first child, once a paragraph: quadratic over a long report (4 s of an annual
+    report with its attachments). They are the body's last child, when present."""
+    body = document._body
+    element = body._element
+    p = OxmlElement("w:p")
+    if len(element) and element[-1].tag == qn("w:sectPr"):
+        element[-1].addprevious(p)
+    else:
+        element.append(p)
+    paragraph = DocxParagraph(p, body)
+    if text:
+        paragraph.add_run(text)
     return paragraph
 
 
