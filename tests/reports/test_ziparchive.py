@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 import zlib
+from typing import IO
 
 import pytest
 
@@ -18,9 +19,9 @@ PAGE = "<p>指标值</p>".encode() * 50
 BIG = bytes(range(256)) * 5000
 
 
-def _build(target: io.BytesIO | object) -> dict[str, bytes]:
+def _build(target: IO[bytes]) -> dict[str, bytes]:
     """A zip of every kind of entry; answers what each name should hold."""
-    writer = ZipWriter(target)  # type: ignore[arg-type]
+    writer = ZipWriter(target)
     writer.add("index.html", PAGE, compress=1)
     writer.add("指标值/1.html", PAGE)
     writer.add("证据材料/一、生态制度/01 报告.pdf", BIG, crc=zlib.crc32(BIG), fixed_time=True)
