@@ -256,7 +256,7 @@ def data(draw: st.DrawFn) -> tuple[sc.Scheme, pl.DataFrame, list[dict[str, Any]]
     return scheme, subjects, rows, exemptions, manual_frame
 
 
-@settings(max_examples=120, deadline=None)
+@settings(deadline=None)  # max_examples: the Hypothesis profile (tests/conftest.py), 40 here, 150 on CI
 @given(data())
 def test_engine_equals_the_reference_loop(case):
     scheme, subjects, rows, exemptions, manual = case

@@ -36,7 +36,7 @@ def test_demo_scheme_is_realistic_and_round_trips(path):
     assert any(isinstance(i.rule, EventDeduction) for i in scheme.items)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)  # max_examples: the Hypothesis profile (tests/conftest.py), 40 here, 150 on CI
 @given(schemes())
 def test_dump_then_load_is_identity(scheme):
     text = dumps(scheme)
