@@ -7,8 +7,9 @@ busy timeout, config/settings/base.py). Then gunicorn (``config/gunicorn.conf.py
 ``config.settings.dev`` with debug off: the production settings insist on HTTPS) serves it while ``--clients``
 threads, each logged in through the login form, loop for ``--seconds``:
 
-* readers (most clients): the cockpit, the matrix, the task list, the round page, the values queue and the
-  province cockpit (``/province/<id>/``, when that page exists in this tree; else skipped);
+* readers (most clients): as the city office, the cockpit, the matrix, the task list, the round page and the values
+  queue; one reader in four is the province office instead, which reads the same pages and the province cockpit
+  (``/province/<id>/``, a page a city office is refused);
 * value writers (one client in five): as a county office, save a value of the open round and submit it in the same
   request; as the city office, return it with a comment; again (a save, a submit and a return per round: the
   reporting workflow's writes, each a transaction with its audit and review rows);
@@ -140,23 +141,29 @@ def prepare(clients: int) -> dict[str, object]:
         unit = task.units.order_by("order", "id").first()
         tasks.append({"reporter": user(f"load-unit{k}", Role.DEPARTMENT_REPORTER, department_id=unit.department_id),
                       "task": task.id})
-    readers = [user(f"load-office{k}", Role.OFFICE_ADMIN, region_id=program.region_id)
-               for k in range(clients - len(values) - len(tasks))]
     p = program.id
     pages = [f"/programs/{p}/assessment/", f"/programs/{p}/assessment/matrix/", f"/programs/{p}/tasks/",
              f"/programs/{p}/rounds/{open_round.id}/", f"/programs/{p}/assessment/matrix/?sort=attained&page=1"]
+    count = clients - len(values) - len(tasks)
+    readers = [{"user": user(f"load-office{k}", Role.OFFICE_ADMIN, region_id=program.region_id), "pages": pages}
+               for k in range(count)]
     try:
+        # The province cockpit is the province office's page (a city office is refused it, rightly): one reader
+        # in four is a province office, which also reads the city's pages.
         province = program.region.parent_id or program.region_id
-        pages.append(reverse("province_cockpit", args=[province]))
+        province_pages = [*pages, reverse("province_cockpit", args=[province])]
+        for k in range(0, count, 4):
+            readers[k] = {"user": user(f"load-province{k}", Role.OFFICE_ADMIN, region_id=province),
+                          "pages": province_pages}
     except NoReverseMatch:
         print("no province cockpit in this tree (/province/<id>/): left out of the mix")
     return {"program": p, "round": open_round.id, "values": values, "tasks": tasks, "readers": readers,
-            "pages": pages}
+            "pages": sorted({path for r in readers for path in r["pages"]})}
 
 
-def reader(s: Session, plan: dict[str, object], stop: threading.Event) -> None:
+def reader(s: Session, pages: list[str], stop: threading.Event) -> None:
     while not stop.is_set():
-        for path in plan["pages"]:  # type: ignore[attr-defined]
+        for path in pages:
             s.call(path)
             s.call(TRIVIAL, kind=TRIVIAL)
             if stop.is_set():
@@ -229,8 +236,8 @@ def clients(base: str, plan: dict[str, object], events: list[tuple[str, float, s
         s.login(username)
         return s
 
-    threads = [threading.Thread(target=reader, args=(session(name), plan, stop))
-               for name in plan["readers"]]  # type: ignore[attr-defined]
+    threads = [threading.Thread(target=reader, args=(session(r["user"]), r["pages"], stop))
+               for r in plan["readers"]]  # type: ignore[attr-defined]
     threads += [threading.Thread(target=value_writer, args=(session(job["county"]), session(job["office"]), plan,
                                                             job, stop))
                 for job in plan["values"]]  # type: ignore[attr-defined]
