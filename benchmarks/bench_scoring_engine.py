@@ -19,7 +19,12 @@ The last line printed is JSON: ``seconds`` (the engine's wall time, best of ``--
 the wall time mostly measures the others), the load average, and the sizes. The goal is ``seconds`` ≤ 2 on the
 default sizes.
 
-Usage: ``.venv/bin/python benchmarks/bench_scoring_engine.py [--subjects 3000] [--items 60] [--periods 12]``
+With ``--loader-shape`` the engine scores the same facts in the shape the DB loader delivers them
+(:func:`loader_shape`, untimed; ``loader_shape`` in the JSON line): subjects ``department:<id>``, values and manual
+points ``Decimal(38, 6)``, the database's row order.
+
+Usage: ``.venv/bin/python benchmarks/bench_scoring_engine.py [--subjects 3000] [--items 60] [--periods 12]
+[--loader-shape]``
 """
 
 from __future__ import annotations
