@@ -4,15 +4,19 @@ another language is presented afresh."""
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import replace
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 
 from apps.accounts.models import Role
-from apps.assessment import views
+from apps.assessment import dashboards, views
 from apps.assessment.selectors import assessment_key, program_assessment
 from tests.conftest import make_user
 
@@ -103,3 +107,27 @@ def test_the_snapshot_is_per_scope_page_and_language(assess, client_for, monkeyp
     assert "：达标" not in english and "：未达标" not in english  # the rows' titles, presented in English
     heat = re.search(r'id="matrix-data" type="application/json">(.*?)</script>', english, re.S).group(1)
     assert '"a": "Attained"' in heat  # the heat map's words too
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(("only", "sort"), [("all", "order"), ("binding", "name")])
+def test_the_rows_joined_in_python_are_the_templates_markup(assess, language, only, sort):
+    """views.matrix_rows_html (the page's rows, without a template node per cell) gives exactly the markup of
+    templates/assessment/_matrix_rows.html, the reference: escaping, plain digits, glyphs, words in each language."""
+    scope = views.access_assessment(assess.world.users.office, assess.program.id)
+    detail = views.indicator_url(assess.program.id)
+    with translation.override(language):
+        for year in (None, 2023):
+            data = dashboards.matrix(program_assessment(assess.program, year=year), scope, only=only, sort=sort,
+                                     page=1)
+            shown = {(c.status, c.reach_status) for r in data.rows for c in r.cells}
+            assert {s for s, _ in shown} == {"attained", "not_attained", "no_data", "not_applicable"}
+            assert year or {r for _, r in shown} >= {"off_track", "accelerate", "on_track"}  # every glyph
+            # and markup in a region's name and a cell's words (as a person may type them) is escaped alike
+            region = copy.copy(data.rows[0].region)
+            region.name = 'A&B <i>"县"</i>'
+            odd = replace(data.rows[0], region=region, cells=tuple(replace(c, title=f'{c.title} <b>"&\'</b>')
+                                                                   for c in data.rows[0].cells))
+            for case in (data, replace(data, rows=(odd, *data.rows[1:]))):
+                expected = render_to_string("assessment/_matrix_rows.html", {"data": case, "detail": detail})
+                assert views.matrix_rows_html(case, detail) == expected
