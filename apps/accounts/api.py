@@ -6,7 +6,7 @@ from ninja import Router
 
 from apps.audit.models import AuditAction
 from apps.audit.services import record
-from apps.core.errors import DomainError
+from apps.core.web import cleaned
 
 from .schemas import DutyOut, MeOut, PasswordChangeIn, PasswordChangeOut
 
@@ -36,8 +36,7 @@ def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Password
     form = PasswordChangeForm(request.user, {"old_password": payload.old_password,
                                              "new_password1": payload.new_password,
                                              "new_password2": payload.new_password})
-    if not form.is_valid():
-        raise DomainError("；".join(str(e) for errors in form.errors.values() for e in errors))
+    cleaned(form)
     form.user.must_change_password = False
     form.save()
     update_session_auth_hash(request, form.user)

@@ -18,18 +18,17 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from calc.scoring.sheet import item_rows
 from docimport.scoring import FactRow, ManualRow, render_fact_sheet, render_scheme_xlsx
-from docimport.xlsx import sheet_cell, sheet_row, sheet_title
+from docimport.xlsx import HEADER_FILL, sheet_cell, sheet_row, sheet_title
 
 from .facts import GROUP_OF_KIND
 from .models import ItemScore, Scheme, ScoreRun
 from .selectors import OfficeEntries, ranking
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 POINTS = "#,##0.00"
 
 
