@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 
 from .models import Duty, Region, Role, RoleAssignment, User
 
@@ -69,10 +69,6 @@ def managed_users(user: User) -> QuerySet[User]:
     return User.objects.filter(assignments__in=RoleAssignment.objects.filter(inside)).exclude(pk__in=outside).distinct()
 
 
-def _not_found(message: str) -> User:
-    raise NotFoundError(message)
-
-
 def require_administer(user: User) -> None:
     if not can_administer(user):
         raise PermissionDeniedError("只有生态办管理员可以管理用户和设置。")
@@ -84,15 +80,13 @@ def access_managed_user(user: User, person_id: int) -> User:
     person = User.objects.filter(pk=person_id).first()
     if person is not None and not can_manage_user(user, person):
         raise PermissionDeniedError("您无权管理该用户。")
-    return person or _not_found("用户不存在。")
+    return found(person, "用户不存在。")
 
 
 def access_managed_assignment(user: User, assignment_id: int) -> RoleAssignment:
     """Fetch a role assignment of a managed user that the user may take back, or raise."""
-    assignment = (RoleAssignment.objects.select_related("user", "region", "department__region")
-                  .filter(pk=assignment_id).first())
-    if assignment is None:
-        raise NotFoundError("角色分配不存在。")
+    assignment = found(RoleAssignment.objects.select_related("user", "region", "department__region")
+                       .filter(pk=assignment_id).first(), "角色分配不存在。")
     access_managed_user(user, assignment.user_id)
     home = assignment.department.region if assignment.department_id else assignment.region
     if not can_grant(user, home=home, program_id=assignment.program_id):

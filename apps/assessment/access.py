@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import NotFoundError, PermissionDeniedError, found
 from apps.geo.access import access_department, can_see_department
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Indicator
@@ -133,9 +133,8 @@ def can_open_unit(user: User, program: Program, department: Department) -> bool:
 
 def access_leaf_indicator(program: Program, indicator_id: int) -> Indicator:
     """An assessed (leaf) indicator of the program, or 404."""
-    found = next((i for i in program_indicators(program) if i.id == indicator_id), None)
-    if found is None:
-        raise NotFoundError("指标不属于本创建工作。")
-    if not found.scope_levels:
+    indicator = found(next((i for i in program_indicators(program) if i.id == indicator_id), None),
+                      "指标不属于本创建工作。")
+    if not indicator.scope_levels:
         raise NotFoundError("该指标由子指标组成，请查看子指标。")
-    return found
+    return indicator

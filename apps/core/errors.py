@@ -1,8 +1,11 @@
 """Domain errors raised by services; one handler per edge (views, API) maps them to responses."""
 
+from typing import TypeVar
+
 from docimport.errors import RowError
 
-__all__ = ["ConflictError", "DomainError", "GoneError", "ImportRejected", "NotFoundError", "PermissionDeniedError", "RowError"]
+__all__ = ["ConflictError", "DomainError", "GoneError", "ImportRejected", "NotFoundError", "PermissionDeniedError",
+           "RowError", "found"]
 
 
 class DomainError(Exception):
@@ -48,3 +51,14 @@ class ImportRejected(DomainError):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = sorted(errors, key=lambda e: e.row)
         super().__init__(f"导入未执行：{len(errors)}处错误，未写入任何数据。")
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or a 404 with ``message`` when it is ``None``: the fetch of every ``access_*`` function
+    (``Model.objects.filter(scope, pk=…).first()``), so that an object outside the scope is "not found"."""
+    if value is None:
+        raise NotFoundError(message)
+    return value

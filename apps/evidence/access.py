@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 
 from .models import Evidence
 
@@ -20,12 +20,8 @@ def access_evidence(user: User, evidence_id: int, *, subject: models.Model | Non
     queryset = Evidence.objects.select_related("content_type")
     if subject is not None:
         queryset = queryset.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
-    evidence = queryset.filter(pk=evidence_id).first()
-    if evidence is None:
-        raise NotFoundError(_("佐证材料不存在。"))
-    owner = subject if subject is not None else evidence.subject
-    if owner is None:
-        raise NotFoundError(_("佐证材料不存在。"))
+    evidence = found(queryset.filter(pk=evidence_id).first(), _("佐证材料不存在。"))
+    owner = found(subject if subject is not None else evidence.subject, _("佐证材料不存在。"))
     if not owner.evidence_can_view(user):
         raise PermissionDeniedError(_("您无权查看该佐证材料。"))
     return evidence

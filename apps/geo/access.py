@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Duty, Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 
 from .models import Department, Region, RegionLevel
 
@@ -72,18 +72,14 @@ def can_see_department(user: User, department: Department) -> bool:
 
 
 def access_region(user: User, region_id: int) -> Region:
-    region = Region.objects.filter(pk=region_id).first()
-    if region is None:
-        raise NotFoundError("区域不存在。")
+    region = found(Region.objects.filter(pk=region_id).first(), "区域不存在。")
     if not can_see_region(user, region):
         raise PermissionDeniedError("您无权查看该区域。")
     return region
 
 
 def access_department(user: User, department_id: int) -> Department:
-    department = Department.objects.select_related("region").filter(pk=department_id).first()
-    if department is None:
-        raise NotFoundError("单位不存在。")
+    department = found(Department.objects.select_related("region").filter(pk=department_id).first(), "单位不存在。")
     if not can_see_department(user, department):
         raise PermissionDeniedError("您无权查看该单位。")
     return department

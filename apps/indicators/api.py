@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from apps.core.errors import NotFoundError
+from apps.core.errors import found
 
 from .models import Framework, Indicator
 from .schemas import FrameworkOut, IndicatorOut
@@ -16,8 +16,6 @@ def list_frameworks(request: HttpRequest) -> list[Framework]:  # noqa: ARG001 - 
 
 @router.get("/{code}/indicators", response=list[IndicatorOut], summary="指标体系的国家指标")
 def list_indicators(request: HttpRequest, code: str) -> list[Indicator]:  # noqa: ARG001 - as above
-    framework = Framework.objects.filter(code=code).first()
-    if framework is None:
-        raise NotFoundError("指标体系不存在。")
+    framework = found(Framework.objects.filter(code=code).first(), "指标体系不存在。")
     return list(Indicator.objects.filter(framework=framework, program__isnull=True).select_related("parent")
                 .prefetch_related("targets"))

@@ -8,7 +8,7 @@ program's) read the results; only the office imports
 from __future__ import annotations
 
 from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.geo.access import sees_region
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
@@ -30,8 +30,5 @@ def access_monitoring(user: User, program_id: int, *, manage: bool = False) -> P
 
 def access_batch(program: Program, batch_id: int) -> ImportBatch:
     """A batch of a program the caller has already fetched and authorized (:func:`access_monitoring`)."""
-    batch = ImportBatch.objects.select_related("program__region", "program__framework", "created_by").filter(
-        program=program, pk=batch_id).first()
-    if batch is None:
-        raise NotFoundError("导入批次不存在。")
-    return batch
+    batches = ImportBatch.objects.select_related("program__region", "program__framework", "created_by")
+    return found(batches.filter(program=program, pk=batch_id).first(), "导入批次不存在。")

@@ -5,7 +5,7 @@ seen and corrected by its uploader only, while the office duty holds. A program 
 from __future__ import annotations
 
 from apps.accounts.models import User
-from apps.core.errors import NotFoundError
+from apps.core.errors import found
 from apps.programs.access import access_program
 from apps.programs.models import Program
 from apps.staging.models import StagedImport
@@ -21,8 +21,6 @@ def access_plan_program(user: User, program_id: int) -> Program:
 def access_plan_import(user: User, program_id: int, import_id: int) -> tuple[Program, StagedImport]:
     """The program and its plan import ``import_id`` that ``user`` uploaded, or a 403/404."""
     program = access_plan_program(user, program_id)
-    staged = (StagedImport.objects.select_related("program__region").filter(
-        pk=import_id, kind=KIND, program=program, created_by=user).first())
-    if staged is None:
-        raise NotFoundError("没有找到该规划文件导入。")
+    staged = found(StagedImport.objects.select_related("program__region").filter(
+        pk=import_id, kind=KIND, program=program, created_by=user).first(), "没有找到该规划文件导入。")
     return program, staged

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.geo.access import is_province
 from apps.geo.models import Region, RegionLevel
 
@@ -47,9 +47,7 @@ def can_read_province(user: User, province: Region) -> bool:
 
 def access_province(user: User, region_id: int, *, manage: bool = False) -> ProvinceScope:
     """The province ``region_id`` if the user reads it (and is its office, if ``manage``), or raise."""
-    province = Region.objects.filter(pk=region_id, level=RegionLevel.PROVINCE).first()
-    if province is None:
-        raise NotFoundError("省不存在。")
+    province = found(Region.objects.filter(pk=region_id, level=RegionLevel.PROVINCE).first(), "省不存在。")
     if not can_read_province(user, province):
         raise PermissionDeniedError("只有省级生态办或省级领导可以查看全省驾驶舱。")
     manages = manages_province(user, province)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apps.accounts.models import User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
 
@@ -26,10 +26,8 @@ def access_publications(user: User, program_id: int) -> Program:
 
 def access_publication(user: User, program_id: int, publication_id: int) -> Publication:
     program = access_publications(user, program_id)
-    publication = Publication.objects.filter(program=program, pk=publication_id).select_related(
-        "created_by", "published_by", "withdrawn_by").first()
-    if publication is None:
-        raise NotFoundError("发布不存在。")
+    publication = found(Publication.objects.filter(program=program, pk=publication_id).select_related(
+        "created_by", "published_by", "withdrawn_by").first(), "发布不存在。")
     publication.program = program
     return publication
 
@@ -37,17 +35,13 @@ def access_publication(user: User, program_id: int, publication_id: int) -> Publ
 def access_notice(user: User, program_id: int, notice_id: int) -> Notice:
     """A notice of a program the user publishes for (its comments included), or raise."""
     program = access_publications(user, program_id)
-    notice = Notice.objects.filter(program=program, pk=notice_id).first()
-    if notice is None:
-        raise NotFoundError("公示不存在。")
+    notice = found(Notice.objects.filter(program=program, pk=notice_id).first(), "公示不存在。")
     notice.program = program
     return notice
 
 
 def access_notice_comment(user: User, program_id: int, notice_id: int, comment_id: int) -> NoticeComment:
     notice = access_notice(user, program_id, notice_id)
-    comment = NoticeComment.objects.filter(notice=notice, pk=comment_id).first()
-    if comment is None:
-        raise NotFoundError("意见不存在。")
+    comment = found(NoticeComment.objects.filter(notice=notice, pk=comment_id).first(), "意见不存在。")
     comment.notice = notice
     return comment

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from apps.core.errors import DomainError, NotFoundError
+from apps.core.errors import DomainError, found
 from apps.core.uploads import check_upload
 from apps.reporting.models import IndicatorValue
 from docimport.geojson import MAX_BYTES
@@ -73,10 +73,7 @@ def portal_setting(request: HttpRequest, program_id: int, payload: schemas.Porta
 
 @router.get("/programs/{program_id}/portal/map", response=schemas.MapLayerOut, summary="当前上传的县区地图")
 def map_current(request: HttpRequest, program_id: int) -> MapLayer:
-    layer = current_map(access_publications(request.user, program_id))
-    if layer is None:
-        raise NotFoundError("尚未上传县区地图。")
-    return layer
+    return found(current_map(access_publications(request.user, program_id)), "尚未上传县区地图。")
 
 
 @router.post("/programs/{program_id}/portal/map", response={201: schemas.MapLayerOut},

@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, PermissionDeniedError, found
 from apps.core.uploads import CheckedUpload
 from apps.indicators.models import Indicator
 from apps.programs.models import Program
@@ -352,9 +352,8 @@ def disclosure_value_submit(*, program: Program, actor: User, year: int, as_of: 
     result = disclosure(program, year, as_of or timezone.localdate()).rate
     if result.rate is None:
         raise DomainError(f"{year}年的公开清单中尚无到期事项，无法计算公开率。")
-    indicator = Indicator.objects.filter(framework_id=program.framework_id, name=DISCLOSURE_INDICATOR).first()
-    if indicator is None:
-        raise NotFoundError(f"指标体系中没有「{DISCLOSURE_INDICATOR}」。")
+    indicator = found(Indicator.objects.filter(framework_id=program.framework_id, name=DISCLOSURE_INDICATOR).first(),
+                      f"指标体系中没有「{DISCLOSURE_INDICATOR}」。")
     reporting_round = annual_round(program, year)
     if reporting_round is None:
         raise DomainError(f"没有{year}年度的填报轮次，请先发起年度填报。")

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import client_ip
 from apps.core.downloads import as_attachment, file_response, xlsx_response
-from apps.core.errors import DomainError, NotFoundError
+from apps.core.errors import DomainError, NotFoundError, found
 from apps.core.uploads import check_upload
 from apps.core.web import cleaned, moved, page, public_page, submit
 from docimport.geojson import MAX_BYTES
@@ -256,9 +256,7 @@ def document(request: HttpRequest, program_key: str, sha256: str) -> HttpRespons
 
 def _public_notice(program_key: str, number: int) -> tuple[Portal, PublicNotice]:
     data = portal(program_key)
-    notice = data.notice(number)
-    if notice is None:
-        raise NotFoundError("公示不存在或已撤回。")
+    notice = found(data.notice(number), "公示不存在或已撤回。")
     return data, notice
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Duty, Role, User
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError, found
 from apps.geo.access import sees_region
 from apps.geo.models import Department, Region
 from apps.programs.access import access_program, can_manage_program
@@ -144,9 +144,7 @@ def can_report(user: User, program: Program, region_id: int, indicator_id: int) 
 
 def access_round(user: User, program_id: int, round_id: int) -> ReportingRound:
     program = access_program(user, program_id)
-    reporting_round = program.reporting_rounds.filter(pk=round_id).first()
-    if reporting_round is None:
-        raise NotFoundError("调度轮次不存在。")
+    reporting_round = found(program.reporting_rounds.filter(pk=round_id).first(), "调度轮次不存在。")
     reporting_round.program = program
     return reporting_round
 
@@ -189,10 +187,8 @@ def access_values_import(actor: User, reporting_round: ReportingRound, import_id
         staged = staged_import_for_confirm(actor=actor, kind=VALUES_IMPORT, staged_id=import_id,
                                            program=reporting_round.program)
     else:
-        staged = StagedImport.objects.filter(pk=int(str(import_id)), kind=VALUES_IMPORT, created_by=actor,
-                                             program=reporting_round.program).first()
-        if staged is None:
-            raise NotFoundError("没有找到该导入。")
+        staged = found(StagedImport.objects.filter(pk=int(str(import_id)), kind=VALUES_IMPORT, created_by=actor,
+                                                   program=reporting_round.program).first(), "没有找到该导入。")
     if staged.options.get("round") != reporting_round.pk:
         raise DomainError("预览已失效，请重新上传文件。") if previewed else NotFoundError("没有找到该导入。")
     return staged

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from apps.accounts.models import Role
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import NotFoundError, PermissionDeniedError, found
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.access import access_program, can_manage_program, can_manage_region
 from apps.programs.models import Program
@@ -71,11 +71,8 @@ def can_read_file(user: User, report: ReportFile) -> bool:
 
 
 def _county(program: Program, region_id: int) -> Region:
-    region = Region.objects.filter(pk=region_id, path__startswith=program.region.path,
-                                   level=RegionLevel.COUNTY).first()
-    if region is None:
-        raise NotFoundError("该县区不属于本创建工作。")
-    return region
+    return found(Region.objects.filter(pk=region_id, path__startswith=program.region.path,
+                                       level=RegionLevel.COUNTY).first(), "该县区不属于本创建工作。")
 
 
 def _unit(program: Program, department_id: int) -> Department:
@@ -130,11 +127,9 @@ def access_report_target(user: User, program_id: int, kind: str, year: int, *, r
 
 def access_report_file(user: User, program_id: int, report_id: int) -> ReportFile:
     program = access_program(user, program_id)
-    report = (ReportFile.objects.select_related("program__region", "region", "department__region", "created_by",
-                                                "job")
-              .filter(pk=report_id, program=program).first())
-    if report is None:
-        raise NotFoundError("报告不存在。")
+    report = found(ReportFile.objects.select_related("program__region", "region", "department__region", "created_by",
+                                                     "job")
+                   .filter(pk=report_id, program=program).first(), "报告不存在。")
     if not can_read_file(user, report):
         raise PermissionDeniedError("您无权查看该报告。")
     return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
 
@@ -44,9 +44,8 @@ def sees_ranking(user: User, run: ScoreRun) -> bool:
 
 def access_run(user: User, program_id: int, run_id: int, *, manage: bool = False) -> ScoreRun:
     program = access_scoring(user, program_id, manage=manage)
-    run = ScoreRun.objects.select_related("scheme", "program__region").filter(program=program, pk=run_id).first()
-    if run is None:
-        raise NotFoundError("考核结果不存在。")
+    run = found(ScoreRun.objects.select_related("scheme", "program__region").filter(program=program, pk=run_id).first(),
+                "考核结果不存在。")
     if not visible_runs(user, program).filter(pk=run.pk).exists():
         raise PermissionDeniedError("考核结果发布前，您只能查看本单位的评分表。")
     return run
@@ -67,9 +66,8 @@ def can_see_sheet(user: User, run: ScoreRun, department_id: int) -> bool:
 
 def access_sheet(user: User, program_id: int, run_id: int, department_id: int) -> tuple[ScoreRun, SubjectScore]:
     run = access_run(user, program_id, run_id)
-    subject = SubjectScore.objects.filter(run=run, department_id=department_id).first()
-    if subject is None:
-        raise NotFoundError("该单位不是本次考核的对象。")
+    subject = found(SubjectScore.objects.filter(run=run, department_id=department_id).first(),
+                    "该单位不是本次考核的对象。")
     if not can_see_sheet(user, run, department_id):
         raise PermissionDeniedError("考核结果发布前，您只能查看本单位的评分表。")
     return run, subject
@@ -81,10 +79,15 @@ def can_object(user: User, run: ScoreRun, subject: SubjectScore) -> bool:
 
 def access_scheme(user: User, program_id: int, scheme_id: int, *, manage: bool = False) -> Scheme:
     program = access_scoring(user, program_id, manage=manage)
-    scheme = Scheme.objects.filter(program=program, pk=scheme_id).first()
-    if scheme is None:
-        raise NotFoundError("评分细则不存在。")
-    return scheme
+    return found(Scheme.objects.filter(program=program, pk=scheme_id).first(), "评分细则不存在。")
+
+
+def access_objection(run: ScoreRun, objection_id: int) -> Objection:
+    """An objection to a run the caller has already fetched and authorized (:func:`access_run`), or 404."""
+    objection = found(Objection.objects.filter(run=run, pk=objection_id).select_related("subject").first(),
+                      "异议不存在。")
+    objection.run = run
+    return objection
 
 
 def with_evidence_rights(user: User, program: Program, objections: list[Objection]) -> list[Objection]:

@@ -10,7 +10,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from apps.core.downloads import docx_response, file_response, xlsx_response
-from apps.core.errors import NotFoundError
+from apps.core.errors import found
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.geo.models import Department
@@ -28,6 +28,7 @@ from apps.staging.web import staged_import_api_commit, staged_import_routes
 
 from . import exports, imports, selectors, services
 from .access import (
+    access_objection,
     access_ranking,
     access_run,
     access_scheme,
@@ -67,10 +68,7 @@ BASE = "/programs/{program_id}/scoring"
 
 
 def _unit(program: Any, department_id: int) -> Department:
-    unit = Department.objects.filter(pk=department_id, region=program.region).first()
-    if unit is None:
-        raise NotFoundError("考核对象不存在。")
-    return unit
+    return found(Department.objects.filter(pk=department_id, region=program.region).first(), "考核对象不存在。")
 
 
 @router.get(f"{BASE}/schemes", response=list[ScoringSchemeOut], summary="评分细则列表")
@@ -211,7 +209,7 @@ def objection_evidence(request: HttpRequest, program_id: int, run_id: int, objec
                        evidence: File[list[UploadedFile]]) -> Any:
     """提出异议的单位在异议期内、裁定前补充；生态办和该单位可下载。"""
     run = access_run(request.user, program_id, run_id)
-    objection = _objection(run, objection_id)
+    objection = access_objection(run, objection_id)
     access_sheet(request.user, program_id, run_id, objection.subject.department_id)
     files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence]
     return 201, services.objection_evidence_add(objection=objection, files=files,
@@ -233,15 +231,8 @@ def objection_list(request: HttpRequest, program_id: int, run_id: int) -> Any:
 def objection_rule(request: HttpRequest, program_id: int, run_id: int, objection_id: int,
                    payload: ScoringRulingIn) -> Objection:
     run = access_run(request.user, program_id, run_id, manage=True)
-    return services.objection_rule(objection=_objection(run, objection_id), upheld=payload.upheld,
+    return services.objection_rule(objection=access_objection(run, objection_id), upheld=payload.upheld,
                                    ruling=payload.ruling, points=payload.points, actor=request.user)  # type: ignore[arg-type]
-
-
-def _objection(run: ScoreRun, objection_id: int) -> Objection:
-    objection = Objection.objects.filter(run=run, pk=objection_id).select_related("subject", "run").first()
-    if objection is None:
-        raise NotFoundError("异议不存在。")
-    return objection
 
 
 @router.put(f"{BASE}/facts", response=ScoringFactOut,
@@ -320,10 +311,8 @@ def manual_list(request: HttpRequest, program_id: int, period: str = "", scheme_
 
 def _office_entry(request: HttpRequest, program_id: int, model: type[OfficeFact | ManualScore],
                   pk: int) -> OfficeFact | ManualScore:
-    entry = selectors.office_entry(_office(request, program_id), model, pk)
-    if entry is None:
-        raise NotFoundError(f"{model._meta.verbose_name}不存在。")
-    return entry
+    return found(selectors.office_entry(_office(request, program_id), model, pk),
+                 f"{model._meta.verbose_name}不存在。")
 
 
 @router.get(f"{BASE}/facts/{{fact_id}}", response=ScoringFactDetailOut,
@@ -349,9 +338,7 @@ def facts_xlsx(request: HttpRequest, program_id: int, scheme_id: int, period: st
 def _office_evidence(request: HttpRequest, program_id: int, model: type[OfficeFact | ManualScore], pk: int,
                      files: list[UploadedFile]) -> OfficeFact | ManualScore:
     program = _office(request, program_id)
-    entry = model.objects.filter(program=program, pk=pk).first()
-    if entry is None:
-        raise NotFoundError(f"{model._meta.verbose_name}不存在。")
+    entry = found(model.objects.filter(program=program, pk=pk).first(), f"{model._meta.verbose_name}不存在。")
     services.office_evidence_add(entry=entry, files=[check_upload(f, allowed=EVIDENCE_KINDS) for f in files],
                                  actor=request.user)  # type: ignore[arg-type]
     return entry

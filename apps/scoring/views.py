@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.downloads import docx_response, file_response, xlsx_response
-from apps.core.errors import DomainError, NotFoundError
+from apps.core.errors import DomainError, found
 from apps.core.forms import StepForm
-from apps.core.web import form_message, page, submit
+from apps.core.web import cleaned, page, submit
 from apps.geo.models import Department
 from apps.programs.access import can_manage_program
 from apps.staging.models import StagedImport
@@ -22,6 +22,7 @@ from calc.scoring.sheet import item_rows
 
 from . import exports, imports, selectors, services
 from .access import (
+    access_objection,
     access_ranking,
     access_run,
     access_scheme,
@@ -36,14 +37,8 @@ from .access import (
 )
 from .facts import scheme_subjects
 from .forms import FactForm, ItemEditForm, ManualForm, ObjectionForm, RulingForm, RunForm
-from .models import Objection, Scheme
+from .models import Scheme
 from .workflow import RUN_WORKFLOW, RunStatus
-
-
-def _valid(form: RunForm | ObjectionForm | RulingForm | StepForm) -> dict:
-    if not form.is_valid():
-        raise DomainError(form_message(form))
-    return form.cleaned_data
 
 
 @page
@@ -52,7 +47,7 @@ def index(request: HttpRequest, program_id: int) -> HttpResponse:
     manages = can_manage_program(request.user, program)
     if request.method == "POST":
         access_scoring(request.user, program_id, manage=True)
-        data = _valid(RunForm(request.POST))
+        data = cleaned(RunForm(request.POST))
         scheme = access_scheme(request.user, program_id, data["scheme"], manage=True)
         run = services.run_create(program=program, scheme=scheme, period=data["period"], actor=request.user,
                                   note=data["note"])
@@ -124,9 +119,7 @@ def scheme_item(request: HttpRequest, program_id: int, scheme_id: int, code: str
     """Edit one item of the latest version (name, points, source, rule parameters, other settings)."""
     item = access_scheme(request.user, program_id, scheme_id, manage=True)
     latest = services.latest_version(item)
-    row = next((r for r in item_rows(latest.data) if r.code == code), None)
-    if row is None:
-        raise NotFoundError(_("评分项不存在。"))
+    row = found(next((r for r in item_rows(latest.data) if r.code == code), None), _("评分项不存在。"))
     form = ItemEditForm(request.POST or None, initial={"name": row.name, "points": row.points, "source": row.source,
                                                        "params": row.params, "other": row.other})
     if request.method == "POST":
@@ -169,12 +162,12 @@ def entries(request: HttpRequest, program_id: int, scheme_id: int) -> HttpRespon
     if request.method == "POST":
         units = {u.id: u for u in scheme_subjects(item.program, item.data.groups)}
         if request.POST.get("form") == "manual":
-            data = _valid(ManualForm(request.POST, request.FILES))
+            data = cleaned(ManualForm(request.POST, request.FILES))
             services.manual_set(program=item.program, scheme_code=item.code, department=_subject(units, data),
                                 period=period, item=data["item"], points=data["points"], reason=data["reason"],
                                 files=data["files"], actor=request.user)
         else:
-            data = _valid(FactForm(request.POST, request.FILES))
+            data = cleaned(FactForm(request.POST, request.FILES))
             services.office_fact_set(program=item.program, department=_subject(units, data), period=period,
                                      key=data["key"], part=data["part"], value=data["value"], text=data["text"],
                                      na=data["na"], reason=data["reason"], files=data["files"], actor=request.user,
@@ -229,7 +222,7 @@ def run(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
     item = access_run(request.user, program_id, run_id)
     if request.method == "POST":
         item = access_run(request.user, program_id, run_id, manage=True)
-        step = _valid(StepForm(request.POST))
+        step = cleaned(StepForm(request.POST))
         if step["action"] == "rerun":
             new = services.run_rerun(run=item, actor=request.user, note=request.POST.get("comment", "")[:300])
             messages.success(request, "已按当前数据重新计分，原结果已被取代。")
@@ -267,7 +260,7 @@ def compare(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
 def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int) -> HttpResponse:
     item, subject = access_sheet(request.user, program_id, run_id, department_id)
     if request.method == "POST":
-        data = _valid(ObjectionForm(request.POST, request.FILES))
+        data = cleaned(ObjectionForm(request.POST, request.FILES))
         services.objection_create(run=item, subject=subject, item=data["item"], reason=data["reason"],
                                   files=data["files"], actor=request.user)
         messages.success(request, "异议已提交，请等待生态办裁定。")
@@ -288,11 +281,9 @@ def _run_url(*, program_id: int, run_id: int, **_: object) -> str:
 @page(back=_run_url)
 def rule(request: HttpRequest, program_id: int, run_id: int, objection_id: int) -> HttpResponse:
     item = access_run(request.user, program_id, run_id, manage=True)
-    objection = Objection.objects.filter(run=item, pk=objection_id).select_related("subject").first()
-    if objection is None:
-        raise NotFoundError("异议不存在。")
+    objection = access_objection(item, objection_id)
     if request.method == "POST":
-        data = _valid(RulingForm(request.POST))
+        data = cleaned(RulingForm(request.POST))
         services.objection_rule(objection=objection, upheld=data["decision"] == "uphold", ruling=data["ruling"],
                                 points=data["points"], actor=request.user)
         messages.success(request, "已裁定。")

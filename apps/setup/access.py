@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.access import can_grant, office_duties, require_administer
 from apps.accounts.models import User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.access import access_program
 from apps.programs.models import Milestone, Phase, Program, RegionGoal
@@ -55,9 +55,7 @@ def managed_departments(user: User) -> QuerySet[Department]:
 
 
 def access_managed_department(user: User, department_id: int) -> Department:
-    department = Department.objects.select_related("region").filter(pk=department_id).first()
-    if department is None:
-        raise NotFoundError("单位不存在。")
+    department = found(Department.objects.select_related("region").filter(pk=department_id).first(), "单位不存在。")
     require_set_up_region(user, department.region)
     return department
 
@@ -85,7 +83,5 @@ def access_program_part(user: User, program_id: int, model: type[Phase | Milesto
     """A phase, milestone or county goal of a program the user manages, or raise."""
     program = access_managed_program(user, program_id)
     lookup = {"phase__program": program} if model is Milestone else {"program": program}
-    part = model._default_manager.filter(pk=part_id, **lookup).first()
-    if part is None:
-        raise NotFoundError(f"{model._meta.verbose_name}不存在。")
-    return part
+    return found(model._default_manager.filter(pk=part_id, **lookup).first(),
+                 f"{model._meta.verbose_name}不存在。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from apps.core.errors import DomainError, NotFoundError, RowError
+from apps.core.errors import DomainError, RowError, found
 
 from .diff import RowChange
 from .models import StagedImport, StagedStatus
@@ -31,10 +31,8 @@ def staged_import_own(*, actor: Any, kind: str, staged_id: object, program: Any 
         pk = int(str(staged_id))
     except ValueError:
         pk = 0
-    staged = StagedImport.objects.filter(pk=pk, kind=kind, created_by=actor, program=program).first()
-    if staged is None:
-        raise NotFoundError("没有找到该导入。")
-    return staged
+    return found(StagedImport.objects.filter(pk=pk, kind=kind, created_by=actor, program=program).first(),
+                 "没有找到该导入。")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ public sees only the form of an invitation code and, once published, the results
 from __future__ import annotations
 
 from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.geo.access import sees_region
 from apps.programs.access import access_program, can_manage_program
 from apps.programs.models import Program
@@ -37,9 +37,7 @@ def access_surveys(user: User, program_id: int, *, manage: bool = False) -> Prog
 def access_survey(user: User, program_id: int, survey_id: int, *, manage: bool = False) -> Survey:
     """A survey of a program the user may read (and manage, if ``manage``)."""
     program = access_surveys(user, program_id, manage=manage)
-    survey = Survey.objects.select_related("questionnaire", "program__region").filter(
-        program=program, pk=survey_id).first()
-    if survey is None:
-        raise NotFoundError("调查不存在。")
+    survey = found(Survey.objects.select_related("questionnaire", "program__region").filter(
+        program=program, pk=survey_id).first(), "调查不存在。")
     survey.program = program
     return survey

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from apps.accounts.models import User
-from apps.core.errors import DomainError, ImportRejected, NotFoundError, PermissionDeniedError, RowError
+from apps.core.errors import DomainError, ImportRejected, PermissionDeniedError, RowError, found
 from apps.core.uploads import parse_sheet
 from apps.jobs.registry import ReportProgress
 from apps.programs.models import Program
@@ -32,10 +32,8 @@ RESPONSES = "surveys.responses"
 
 
 def _survey(program: Program, options: dict[str, Any]) -> Survey:
-    survey = Survey.objects.select_related("questionnaire", "program__region").filter(
-        program=program, pk=options.get("survey_id")).first()
-    if survey is None:
-        raise NotFoundError("调查不存在。")
+    survey = found(Survey.objects.select_related("questionnaire", "program__region").filter(
+        program=program, pk=options.get("survey_id")).first(), "调查不存在。")
     if survey.status not in ENTRY_OPEN:
         raise DomainError(f"调查状态为「{SURVEY_WORKFLOW.status_label(survey.status)}」，不能导入问卷。")
     return survey

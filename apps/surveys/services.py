@@ -21,7 +21,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.antispam import form_stamp, over_rate_limit, read_stamp
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, PermissionDeniedError, found
 from apps.core.uploads import CheckedUpload, check_upload, safe_filename
 from apps.core.validation import check_instances
 from apps.geo.models import Region
@@ -289,11 +289,9 @@ def form_token(invitation: Invitation, *, at: float | None = None) -> str:
 
 def public_invitation(program_id: int, code: str) -> Invitation:
     """An invitation of an open survey of the program, by its code (unknown, other program: a 404)."""
-    invitation = (Invitation.objects.select_related("survey__questionnaire", "survey__program__region")
-                  .filter(code=code.strip().upper()[:CODE_LENGTH + 2], survey__program_id=program_id).first())
-    if invitation is None:
-        raise NotFoundError("邀请码无效。请核对问卷邀请函上的网址或邀请码。")
-    return invitation
+    invitations = Invitation.objects.select_related("survey__questionnaire", "survey__program__region")
+    return found(invitations.filter(code=code.strip().upper()[:CODE_LENGTH + 2], survey__program_id=program_id).first(),
+                 "邀请码无效。请核对问卷邀请函上的网址或邀请码。")
 
 
 def _throttle(address: str | None) -> None:

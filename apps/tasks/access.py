@@ -14,7 +14,7 @@ from django.db.models import Manager, Model, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import PermissionDeniedError, found
 from apps.geo.access import can_see_region, sees_region
 from apps.geo.models import Department
 from apps.programs.models import Program
@@ -59,9 +59,7 @@ def visible_notices_q(user: User, program: Program | None = None) -> Q:
 
 
 def _get(related: Manager[M], object_id: int, visible: Q, label: str) -> M:
-    obj = related.filter(pk=object_id).first()
-    if obj is None:
-        raise NotFoundError(f"{label}不存在。")
+    obj = found(related.filter(pk=object_id).first(), f"{label}不存在。")
     if not related.model.objects.filter(visible, pk=obj.pk).exists():
         raise PermissionDeniedError(f"您无权查看该{label}。")
     return obj
@@ -73,10 +71,8 @@ def access_task(user: User, program: Program, task_id: int) -> Task:
 
 def access_progress(user: User, program: Program, task_id: int, progress_id: int) -> TaskProgress:
     """A progress update of a task the user sees (the page's step and the API's edit and step), or raise."""
-    progress = access_task(user, program, task_id).progress_updates.filter(pk=progress_id).first()
-    if progress is None:
-        raise NotFoundError(_("进展不存在。"))
-    return progress
+    return found(access_task(user, program, task_id).progress_updates.filter(pk=progress_id).first(),
+                 _("进展不存在。"))
 
 
 def can_view_task(user: User, task: Task) -> bool:
