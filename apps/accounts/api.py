@@ -36,6 +36,7 @@ def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Password
     form = PasswordChangeForm(request.user, {"old_password": payload.old_password,
                                              "new_password1": payload.new_password,
                                              "new_password2": payload.new_password})
+    form.fields["new_password2"].label = form.fields["new_password1"].label  # the API takes one new password
     cleaned(form)
     form.user.must_change_password = False
     form.save()

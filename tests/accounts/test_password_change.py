@@ -72,6 +72,9 @@ def test_the_api_refuses_a_wrong_old_or_weak_new_password(world: SimpleNamespace
         response = client.post("/api/me/password", json.dumps({"old_password": old, "new_password": new}),
                                content_type="application/json")
         assert response.status_code == 400 and response.json()["detail"]
+        # The form's errors as the pages word them (apps.core.web.cleaned), under the API's one new password.
+        assert ("旧密码" if old == "wrong" else "新密码：") in response.json()["detail"]
+        assert "确认" not in response.json()["detail"]
     world.users.county.refresh_from_db()
     assert world.users.county.check_password("pw")
 
