@@ -161,14 +161,9 @@ def round_cell(reporting_round: ReportingRound, region_id: int, indicator_id: in
 
 def access_value(user: User, program_id: int, value_id: int) -> IndicatorValue:
     program = access_program(user, program_id)
-    value = (
-        program.indicator_values.select_related("region", "indicator", "indicator__parent", "round",
-                                                "current_revision", "approved_revision")
-        .filter(pk=value_id)
-        .first()
-    )
-    if value is None:
-        raise NotFoundError("指标值不存在。")
+    values = program.indicator_values.select_related("region", "indicator", "indicator__parent", "round",
+                                                     "current_revision", "approved_revision")
+    value = found(values.filter(pk=value_id).first(), "指标值不存在。")
     value.program = program
     if not value.can_view(user):
         raise PermissionDeniedError("您无权查看该指标值。")
