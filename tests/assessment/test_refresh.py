@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 
 from apps.assessment import dashboards, selectors
 from apps.assessment.access import access_assessment
@@ -111,7 +112,10 @@ def test_only_the_changed_region_is_evaluated_when_the_decimal_scale_stays(asses
     make()
     evaluated.clear()
     refreshed = program_assessment(assess.program, year=2024, today=TODAY)
-    assert evaluated == [{assess.world.counties["hill"].id}, everyone]  # hill's scale is not the program's
+    # On SQLite hill's new value has another decimal scale than the program's stored frame, so the whole program is
+    # evaluated again; PostgreSQL's numeric column gives every value the column's scale, so the patch holds there.
+    hill = {assess.world.counties["hill"].id}
+    assert evaluated == ([hill, everyone] if connection.vendor == "sqlite" else [hill])
     same(refreshed, program_assessment(assess.program, year=2024, today=TODAY, use_cache=False))
 
 

@@ -22,6 +22,7 @@ def _migrate(targets: list[tuple[str, str]]) -> StateApps:
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+@pytest.mark.slow  # a schema migration replayed on a live database, as the other migration replays
 @pytest.mark.django_db(transaction=True)
 def test_existing_entries_become_first_revisions(world: SimpleNamespace):
     office, unit = world.users.office, world.units["丘陵县人民政府"]
