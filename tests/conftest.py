@@ -7,11 +7,8 @@ Personas: ``office`` (生态办管理员 of 甲市), ``reporter`` (联络员 of 
 from __future__ import annotations
 
 import copy
-import gc
 import hashlib
-import importlib
 import inspect
-import io
 import os
 import shutil
 import sqlite3
@@ -24,10 +21,9 @@ from typing import TYPE_CHECKING, TypeVar
 import django
 import pytest
 from django.apps import apps as django_apps
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client, TransactionTestCase
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
@@ -53,15 +49,6 @@ ClientFor = Callable[[User], Client]
 hypothesis_settings.register_profile("quick", max_examples=40)
 hypothesis_settings.register_profile("thorough", max_examples=150)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:  # noqa: ARG001 - a hook
-    """Garbage collection with fewer, cheaper passes once the tests are collected: the modules, the collected
-    tests and Django's setup are moved out of the collector's sight (``gc.freeze``), and a young collection waits
-    for 50,000 new objects instead of 700. Reference counting still frees everything that is not in a cycle at
-    once; this only spaces out the cycle searches (about a tenth of a test process's CPU before)."""
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
 
 
 #: A RAM-backed directory where there is one (Linux): a scratch SQLite file there costs no disk flush per commit.
@@ -115,8 +102,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker,  
 
     Requesting pytest-django's own ``django_db_setup`` (which this one overrides) creates the test database first:
     on SQLite from the migrated template when there is one (:func:`migrated_template`), else by migrating, and
-    then it becomes the template (copied before anything but the migrations is in it). On SQLite, a test that
-    commits for real is then undone by copying back the database as it is here (:func:`_restore_teardown`).
+    then it becomes the template (copied before anything but the migrations is in it).
     """
     copied = request.config.stash.get(COPIED_TEMPLATE, False)
     template = migrated_template()
@@ -126,15 +112,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker,  
             _publish(template)
     with django_db_blocker.unblock():
         call_command("load_frameworks", verbosity=0, stdout=open(os.devnull, "w"))
-        baseline = Snapshot.take() if connection.vendor == "sqlite" else None
-    with pytest.MonkeyPatch.context() as patch:
-        if baseline is not None:
-            request.config.stash[BASELINE] = baseline
-            patch.setattr(TransactionTestCase, "_fixture_teardown", _restore_teardown(baseline))
-        yield
-    if baseline is not None:
-        del request.config.stash[BASELINE]
-        baseline.close()
+    yield
     # A live-server or job thread may still hold a connection to the test database; PostgreSQL refuses to
     # drop a database in use, so end those sessions before pytest-django drops it.
     if connection.vendor == "postgresql":
@@ -146,49 +124,6 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker,  
             connection.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{_test_database()}{suffix}").unlink(missing_ok=True)
-
-
-class Snapshot:
-    """A copy in memory of the SQLite test database, copied back with SQLite's backup (a few milliseconds)."""
-
-    def __init__(self, copy: sqlite3.Connection) -> None:
-        self.copy = copy
-
-    @classmethod
-    def take(cls) -> Snapshot:
-        connection.ensure_connection()
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
-        return cls(copy)
-
-    def restore(self) -> None:
-        """The test database as it was when the snapshot was taken. Ids are reused after it (as after a
-        rolled-back test), so the cache, which may hold entries keyed by id, is cleared too."""
-        connection.ensure_connection()
-        self.copy.backup(connection.connection)
-        cache.clear()
-
-    def close(self) -> None:
-        self.copy.close()
-
-
-#: The test database as every test starts from it (migrated, the frameworks loaded), on SQLite.
-BASELINE = pytest.StashKey[Snapshot]()
-
-
-def _restore_teardown(baseline: Snapshot) -> Callable[[TransactionTestCase], None]:
-    """What a test that commits for real (``transaction=True``, a live server, a thread) leaves behind: on SQLite,
-    the database is copied back from ``baseline`` instead of Django's flush.
-
-    The flush empties every table, then re-creates the content types and permissions (``post_migrate``), and the
-    next ``world`` loads the frameworks again. The copy is cheaper and restores exactly the state the other tests
-    start from, the rows the migrations seed included.
-    """
-
-    def restore(test_case: TransactionTestCase) -> None:  # noqa: ARG001 - replaces a method
-        baseline.restore()
-
-    return restore
 
 
 def _publish(template: Path) -> None:
@@ -207,20 +142,18 @@ def _publish(template: Path) -> None:
 #: Test modules whose tests must run in order in one process (none of them may commit for real: such a test
 #: empties the tables, so pytest-django runs it after every other database test, which a group would defeat).
 ONE_WORKER_MODULES = ("tests/test_fixtures.py",)
-#: The tests that read the demo (:func:`demo_snapshot`): on one worker, so it is built once.
-DEMO_SCOPE = ("tests/demo/", "tests/core/test_page_widths.py", "tests/core/test_print.py")
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling:
     """Under pytest-xdist, tests go one by one to whichever worker is free, except that all of ``tests/demo``
-    and the other tests of ``DEMO_SCOPE`` go to one worker (the demo is built once there), and so does each module of
+    goes to one worker (its package fixture builds the demo once there), and so does each module of
     ``ONE_WORKER_MODULES`` (tests that check what an earlier test of the module left behind).
     (``--dist loadgroup`` with an ``xdist_group`` mark should do the same, but with pytest 9.2 and
     pytest-xdist 3.8 it did not group them.)"""
     class DemoOnOneWorker(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith(DEMO_SCOPE):
+            if nodeid.startswith("tests/demo/"):
                 return "tests/demo"
             return nodeid.split("::")[0] if nodeid.startswith(ONE_WORKER_MODULES) else nodeid
 
@@ -503,40 +436,6 @@ def client_for(client: Client) -> ClientFor:
         return client
 
     return login
-
-
-# --- the demo ----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup: None, django_db_blocker: DjangoDbBlocker,  # noqa: ARG001
-                  request: pytest.FixtureRequest) -> SimpleNamespace | None:
-    """The demo as one ``load_demo`` leaves it, built once per test process and kept as a :class:`Snapshot`
-    (``snapshot``; ``output`` is what ``load_demo`` printed); the database is back at the baseline afterwards.
-
-    ``load_demo`` takes seconds; ``tests/demo`` and the two browser tests of the demo's pages
-    (``tests/core/test_page_widths.py``, ``test_print.py``) read it from here, and under pytest-xdist all of them
-    go to one worker (:func:`pytest_xdist_make_scheduler`). None on PostgreSQL, where each builds its own."""
-    baseline = request.config.stash.get(BASELINE, None)
-    if baseline is None:
-        return None
-    with django_db_blocker.unblock():
-        output = io.StringIO()
-        call_command("load_demo", stdout=output)
-        snapshot = Snapshot.take()
-        baseline.restore()
-    request.addfinalizer(snapshot.close)
-    return SimpleNamespace(snapshot=snapshot, output=output.getvalue())
-
-
-@pytest.fixture
-def committed_demo(transactional_db: None, demo_snapshot: SimpleNamespace | None) -> None:  # noqa: ARG001
-    """The demo committed to the test database, for a live server to show (the test's teardown removes it)."""
-    if demo_snapshot is not None:
-        demo_snapshot.snapshot.restore()
-        return
-    # an earlier transactional test may have flushed the rows the migrations seed; put the categories back
-    importlib.import_module("apps.tasks.migrations.0002_default_categories").create(django_apps, None)
-    call_command("load_demo", stdout=io.StringIO())
 
 
 # --- browser tests -----------------------------------------------------------------------------
