@@ -16,9 +16,10 @@ the item's range is the app's check (it knows the scheme). A workbook without th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from calc.scoring.sheet import COLUMNS, NAME, NUMBER, OTHER, PARAMS, REQUIRED, ItemRow
 
@@ -40,6 +41,7 @@ __all__ = ["FactRow", "FactWorkbook", "ManualRow", "parse_fact_sheet", "parse_fa
            "render_fact_sheet", "render_scheme_xlsx"]
 
 WIDTHS = {NAME: 28, PARAMS: 60, OTHER: 40, NUMBER: 8}
+R = TypeVar("R")
 
 
 def parse_scheme_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[ItemRow], list[RowError]]:
@@ -96,19 +98,62 @@ class FactRow:
 
     def cells(self) -> dict[str, object]:
         return {UNIT: self.unit, PERIOD: self.period, KEY: self.key, PART: self.part,
-                VALUE: "" if self.value is None else format(self.value.normalize(), "f"), TEXT: self.text,
+                VALUE: _text(self.value), TEXT: self.text,
                 NA: "是" if self.na else "", REASON: self.reason}
 
 
-def _value(text: str) -> Decimal | None:
-    """A fact's number (at most 6 decimals, below 10⁹), or None (empty or not such a number)."""
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _number(text: str, places: Decimal | None = None) -> Decimal | None:
+    """A finite number below 10⁹ as written (commas allowed), with at most ``places`` decimals when given (e.g.
+    ``Decimal("0.000001")``), or None (empty or not such a number)."""
     try:
         value = Decimal(text.replace(",", "")) if text else None
     except InvalidOperation:
         return None
-    if value is None or not value.is_finite() or value != value.quantize(Decimal("0.000001")) or abs(value) >= 10**9:
+    if value is None or not value.is_finite() or abs(value) >= 10**9:
+        return None
+    if places is not None and value != value.quantize(places):
         return None
     return value
+
+
+def _check_subject(number: int, cells: Mapping[str, str], required: Iterable[str], subject: str,
+                   errors: list[RowError]) -> None:
+    """The row errors every facts and manual row is checked for first: the required cells and the period."""
+    for column in required:
+        if not cells[column]:
+            errors.append(RowError(number, column, f"{column}不能为空。", subject))
+    if not _PERIOD.fullmatch(cells[PERIOD]):
+        errors.append(RowError(number, PERIOD, "考核期应为2025、2025-H1或2025-03这样的写法。", subject))
+
+
+def _check_lengths(number: int, cells: Mapping[str, str], limits: Iterable[tuple[str, int]], subject: str,
+                   errors: list[RowError]) -> None:
+    for column, limit in limits:
+        if len(cells[column]) > limit:
+            errors.append(RowError(number, column, f"不能超过{limit}个字。", subject))
+
+
+def _unique(lines: Iterable[SheetRow], parse: Callable[[SheetRow, list[RowError]], R | None],
+            key: Callable[[R], tuple[str, ...]], column: str, subject: Callable[[R], str],
+            errors: list[RowError]) -> list[R]:
+    """The rows ``parse`` reads from ``lines`` (None: skipped, its errors, if any, added), the same ``key`` twice
+    being an error on the later row."""
+    rows: list[R] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for line in lines:
+        row = parse(line, errors)
+        if row is None:
+            continue
+        if key(row) in seen:
+            errors.append(RowError(line.number, column, f"与第{seen[key(row)]}行重复。", subject(row)))
+            continue
+        seen[key(row)] = line.number
+        rows.append(row)
+    return rows
 
 
 def _fact(line: SheetRow, errors: list[RowError]) -> FactRow | None:
@@ -117,12 +162,8 @@ def _fact(line: SheetRow, errors: list[RowError]) -> FactRow | None:
         return None  # a row left to fill (the download offers one per missing fact): nothing to enter
     subject = f"{cells[UNIT]} {cells[KEY]}".strip()
     found = len(errors)
-    for column in (UNIT, KEY, REASON):
-        if not cells[column]:
-            errors.append(RowError(line.number, column, f"{column}不能为空。", subject))
-    if not _PERIOD.fullmatch(cells[PERIOD]):
-        errors.append(RowError(line.number, PERIOD, "考核期应为2025、2025-H1或2025-03这样的写法。", subject))
-    value = _value(cells[VALUE])
+    _check_subject(line.number, cells, (UNIT, KEY, REASON), subject, errors)
+    value = _number(cells[VALUE], Decimal("0.000001"))
     if value is None and cells[VALUE]:
         errors.append(RowError(line.number, VALUE, "数值应为数字，最多6位小数。", subject))
     na = cells[NA] in _YES
@@ -130,9 +171,7 @@ def _fact(line: SheetRow, errors: list[RowError]) -> FactRow | None:
         errors.append(RowError(line.number, NA, "不涉及一栏填“是”或留空。", subject))
     if value is None and not cells[TEXT] and not na and not any(e.column == VALUE for e in errors[found:]):
         errors.append(RowError(line.number, VALUE, "请填写数值或等级，或在“不涉及”一栏填“是”。", subject))
-    for column, limit in ((KEY, 80), (PART, 80), (TEXT, 40), (REASON, 300)):
-        if len(cells[column]) > limit:
-            errors.append(RowError(line.number, column, f"不能超过{limit}个字。", subject))
+    _check_lengths(line.number, cells, ((KEY, 80), (PART, 80), (TEXT, 40), (REASON, 300)), subject, errors)
     if len(errors) > found:
         return None
     return FactRow(line.number, cells[UNIT], cells[PERIOD], cells[KEY], cells[PART], value, cells[TEXT], na,
@@ -147,19 +186,9 @@ def parse_fact_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple
 
 
 def _facts(lines: Iterable[SheetRow]) -> tuple[list[FactRow], list[RowError]]:
-    rows: list[FactRow] = []
     errors: list[RowError] = []
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for line in lines:
-        row = _fact(line, errors)
-        if row is None:
-            continue
-        key = (row.unit, row.period, row.key, row.part)
-        if key in seen:
-            errors.append(RowError(row.row, KEY, f"与第{seen[key]}行重复。", f"{row.unit} {row.key}"))
-            continue
-        seen[key] = row.row
-        rows.append(row)
+    rows = _unique(lines, _fact, lambda row: (row.unit, row.period, row.key, row.part), KEY,
+                   lambda row: f"{row.unit} {row.key}", errors)
     return rows, errors
 
 
@@ -207,36 +236,17 @@ class ManualRow:
                 POINTS: _text(self.points), MAX: _text(self.max), REASON_M: self.reason}
 
 
-def _text(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
-
-
-def _points(text: str) -> Decimal | None:
-    """Points as written (their range and decimals are checked against the item by the app), or None."""
-    try:
-        value = Decimal(text.replace(",", "")) if text else None
-    except InvalidOperation:
-        return None
-    return value if value is not None and value.is_finite() and abs(value) < 10**9 else None
-
-
 def _manual(line: SheetRow, errors: list[RowError]) -> ManualRow | None:
     cells = {column: cell_text(line.cells.get(column)) for column in MANUAL_COLUMNS}
     if not cells[POINTS] and not cells[REASON_M]:
         return None  # a row left to fill (the download offers one per subject and item without points)
     subject = f"{MANUAL_SHEET}：{cells[UNIT]} {cells[ITEM]}".strip()
     found = len(errors)
-    for column in (UNIT, ITEM, POINTS, REASON_M):
-        if not cells[column]:
-            errors.append(RowError(line.number, column, f"{column}不能为空。", subject))
-    if not _PERIOD.fullmatch(cells[PERIOD]):
-        errors.append(RowError(line.number, PERIOD, "考核期应为2025、2025-H1或2025-03这样的写法。", subject))
-    points = _points(cells[POINTS])
+    _check_subject(line.number, cells, (UNIT, ITEM, POINTS, REASON_M), subject, errors)
+    points = _number(cells[POINTS])  # its range and decimals are checked against the item by the app
     if points is None and cells[POINTS]:
         errors.append(RowError(line.number, POINTS, "得分应为数字。", subject))
-    for column, limit in ((ITEM, 60), (REASON_M, 300)):
-        if len(cells[column]) > limit:
-            errors.append(RowError(line.number, column, f"不能超过{limit}个字。", subject))
+    _check_lengths(line.number, cells, ((ITEM, 60), (REASON_M, 300)), subject, errors)
     if len(errors) > found:
         return None
     return ManualRow(line.number, cells[UNIT], cells[PERIOD], cells[ITEM], points, cells[REASON_M], cells[ITEM_NAME])
@@ -264,20 +274,10 @@ def parse_fact_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> Fa
                                                  optional=optional, limits=limits))
         manual: list[ManualRow] = []
         if MANUAL_SHEET in names and workbook[MANUAL_SHEET] is not first:
-            seen: dict[tuple[str, str, str], int] = {}
             lines = rows_below_header(workbook[MANUAL_SHEET].iter_rows(values_only=True), required=MANUAL_REQUIRED,
                                       optional=(ITEM_NAME, MAX), limits=limits)
-            for line in lines:
-                row = _manual(line, errors)
-                if row is None:
-                    continue
-                key = (row.unit, row.period, row.item)
-                if key in seen:
-                    errors.append(RowError(row.row, ITEM, f"与第{seen[key]}行重复。",
-                                           f"{MANUAL_SHEET}：{row.unit} {row.item}"))
-                    continue
-                seen[key] = row.row
-                manual.append(row)
+            manual = _unique(lines, _manual, lambda row: (row.unit, row.period, row.item), ITEM,
+                             lambda row: f"{MANUAL_SHEET}：{row.unit} {row.item}", errors)
     finally:
         workbook.close()
     return FactWorkbook(facts, manual, errors)
