@@ -18,7 +18,7 @@ containing the other (0.8), then by character-pair overlap (below 0.8); none whe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -99,15 +99,21 @@ def _groups(filename: str) -> list[list[str]]:
     return rows
 
 
+def _rules(filename: str, key: Callable[[str], str]) -> dict[str, tuple[str, str]]:
+    """Each name of the groups in ``filename``, by its ``key`` → (the key of the group's first name, the rule as
+    written); a name in two groups keeps the first."""
+    rules: dict[str, tuple[str, str]] = {}
+    for group in _groups(filename):
+        rule = " = ".join(group)
+        for name in group:
+            rules.setdefault(key(name), (key(group[0]), rule))
+    return rules
+
+
 @cache
 def unit_alias_rules() -> dict[str, tuple[str, str]]:
     """Normalised name → (the group's first name, the rule as written), from ``unit_aliases.txt``."""
-    rules: dict[str, tuple[str, str]] = {}
-    for group in _groups("unit_aliases.txt"):
-        rule = " = ".join(group)
-        for name in group:
-            rules.setdefault(unit_key(name), (unit_key(group[0]), rule))
-    return rules
+    return _rules("unit_aliases.txt", unit_key)
 
 
 def _canonical(name: str, places: Sequence[str]) -> tuple[str, str]:
@@ -182,12 +188,7 @@ def phrase_key(text: str) -> str:
 @cache
 def indicator_synonyms() -> dict[str, tuple[str, str]]:
     """Normalised phrase → (the framework's name, normalised; the synonym rule as written)."""
-    rules: dict[str, tuple[str, str]] = {}
-    for group in _groups("indicator_synonyms.txt"):
-        rule = " = ".join(group)
-        for name in group:
-            rules.setdefault(phrase_key(name), (phrase_key(group[0]), rule))
-    return rules
+    return _rules("indicator_synonyms.txt", phrase_key)
 
 
 def match_indicator(phrase: str, indicators: Sequence[Candidate]) -> Match:
