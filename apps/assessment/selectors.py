@@ -899,6 +899,24 @@ def refresh(program: Program, regions: list[Region], indicators: list[Indicator]
     return loaded, frozenset(changed)
 
 
+def _inputs(program: Program, year: int | None, today: dt.date | None
+            ) -> tuple[dt.date, list[Region], list[Indicator], dict[int, RegionGoal]]:
+    """What :func:`program_assessment` and :func:`assessment_key` read first: the day (today by default), the
+    program's regions, its leaf indicators of some level and the counties' goals; a ``year`` too far from the
+    program's years is a :class:`NotFoundError`."""
+    if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
+        raise NotFoundError(f"没有{year}年度的评估。")
+    regions = program_regions(program)
+    indicators = [i for i in program_indicators(program) if i.scope_levels]
+    return today or timezone.localdate(), regions, indicators, program_goals(program)
+
+
+def _base_key(program: Program, regions: list[Region], indicators: list[Indicator],
+              goals: dict[int, RegionGoal]) -> str:
+    """The cache keys' stem: the program and the fingerprint of its regions, indicators and goals."""
+    return f"assessment:{program.id}:{_fingerprint(program, regions, indicators, goals)}"
+
+
 def program_assessment(program: Program, *, year: int | None = None, today: dt.date | None = None,
                        use_cache: bool = True) -> ProgramAssessment:
     """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
@@ -909,19 +927,14 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
     first request reads again only the inputs that changed (:func:`refresh`) and keeps the stored gates of the
     regions whose inputs did not (:meth:`ProgramAssessment.region_gate`).
     """
-    today = today or timezone.localdate()
-    if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
-        raise NotFoundError(f"没有{year}年度的评估。")
-    regions = program_regions(program)
-    indicators = [i for i in program_indicators(program) if i.scope_levels]
-    goals = program_goals(program)
+    today, regions, indicators, goals = _inputs(program, year, today)
     key = version = latest_key = parts = None
     payload = None
     previous = since = None
     if use_cache:
         parts = version_parts(program)
         version = parts.text
-        base = f"assessment:{program.id}:{_fingerprint(program, regions, indicators, goals)}"
+        base = _base_key(program, regions, indicators, goals)
         key = f"{base}:{version}:{today}:{year}"
         latest_key = f"{base}:latest:{today}:{year}"
         stored = cache.get(key)
@@ -967,14 +980,9 @@ def assessment_key(program: Program, *, year: int | None = None, today: dt.date 
     """The cache key and data version :func:`program_assessment` uses for the same arguments (the same queries,
     but not the cached frames): a page whose presented result is a snapshot reads it with :func:`stored_snapshot`
     and needs the frames only when the snapshot is missing or out of date."""
-    today = today or timezone.localdate()
-    if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
-        raise NotFoundError(f"没有{year}年度的评估。")
-    regions = program_regions(program)
-    indicators = [i for i in program_indicators(program) if i.scope_levels]
+    today, regions, indicators, goals = _inputs(program, year, today)
     version = data_version(program)
-    key = (f"assessment:{program.id}:{_fingerprint(program, regions, indicators, program_goals(program))}:{version}"
-           f":{today}:{year}")
+    key = f"{_base_key(program, regions, indicators, goals)}:{version}:{today}:{year}"
     return AssessmentKey(key=key, version=version, regions=regions)
 
 
