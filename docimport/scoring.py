@@ -16,10 +16,10 @@ the item's range is the app's check (it knows the scheme). A workbook without th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from calc.scoring.sheet import COLUMNS, NAME, NUMBER, OTHER, PARAMS, REQUIRED, ItemRow
 
@@ -37,14 +37,24 @@ from .xlsx import (
     rows_below_header,
 )
 
-__all__ = ["FactRow", "FactWorkbook", "ManualRow", "parse_fact_sheet", "parse_fact_workbook", "parse_scheme_sheet",
-           "render_fact_sheet", "render_scheme_xlsx"]
+__all__ = [
+    "FactRow",
+    "FactWorkbook",
+    "ManualRow",
+    "parse_fact_sheet",
+    "parse_fact_workbook",
+    "parse_scheme_sheet",
+    "render_fact_sheet",
+    "render_scheme_xlsx",
+]
 
 WIDTHS = {NAME: 28, PARAMS: 60, OTHER: 40, NUMBER: 8}
 R = TypeVar("R")
 
 
-def parse_scheme_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[ItemRow], list[RowError]]:
+def parse_scheme_sheet(
+    data: bytes, limits: SheetLimits = DEFAULT_LIMITS
+) -> tuple[list[ItemRow], list[RowError]]:
     """The sheet's item rows and its row errors (a 序号 given twice is an error on the later row)."""
     rows: list[ItemRow] = []
     errors: list[RowError] = []
@@ -57,7 +67,9 @@ def parse_scheme_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tup
             errors.append(RowError(line.number, NUMBER, "序号（评分项编码）不能为空。", row.name))
             continue
         if row.code in seen:
-            errors.append(RowError(line.number, NUMBER, f"与第{seen[row.code]}行重复：序号须唯一。", row.code))
+            errors.append(
+                RowError(line.number, NUMBER, f"与第{seen[row.code]}行重复：序号须唯一。", row.code)
+            )
             continue
         seen[row.code] = line.number
         rows.append(row)
@@ -66,14 +78,46 @@ def parse_scheme_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tup
 
 def render_scheme_xlsx(title: str, note: str, rows: Iterable[ItemRow]) -> bytes:
     """The scheme sheet as the upload reads it (a title and a note row above the header; literal cells only)."""
-    table = Table("评分细则", title, [Column(c, WIDTHS.get(c, 16)) for c in COLUMNS],
-                  ([row.cells()[c] for c in COLUMNS] for row in rows), note=note, freeze_first_column=False)
-    return render_tables([table])
+    return render_tables([_table("评分细则", title, note, COLUMNS, WIDTHS, 16, rows)])
+
+
+class _Cells(Protocol):
+    def cells(self) -> Mapping[str, object]: ...
+
+
+def _table(
+    name: str,
+    title: str,
+    note: str,
+    columns: Sequence[str],
+    widths: Mapping[str, int],
+    width: int,
+    rows: Iterable[_Cells],
+) -> Table:
+    """A sheet of ``rows`` (their ``cells()`` by column) below a title and a note, as the upload reads it back;
+    a column is ``widths`` wide, else ``width``."""
+    return Table(
+        name,
+        title,
+        [Column(c, widths.get(c, width)) for c in columns],
+        ([row.cells()[c] for c in columns] for row in rows),
+        note=note,
+        freeze_first_column=False,
+    )
 
 
 # --- office facts ----------------------------------------------------------------------------------
 
-UNIT, PERIOD, KEY, PART, VALUE, TEXT, NA, REASON = "考核对象", "考核期", "事实键", "分项", "数值", "等级", "不涉及", "依据"
+UNIT, PERIOD, KEY, PART, VALUE, TEXT, NA, REASON = (
+    "考核对象",
+    "考核期",
+    "事实键",
+    "分项",
+    "数值",
+    "等级",
+    "不涉及",
+    "依据",
+)
 FACT_COLUMNS = (UNIT, PERIOD, KEY, PART, VALUE, TEXT, NA, REASON)
 FACT_REQUIRED = (UNIT, PERIOD, KEY, REASON)
 _PERIOD = re.compile(r"\d{4}(-H[12]|-(0[1-9]|1[0-2]))?")
@@ -97,9 +141,16 @@ class FactRow:
     reason: str
 
     def cells(self) -> dict[str, object]:
-        return {UNIT: self.unit, PERIOD: self.period, KEY: self.key, PART: self.part,
-                VALUE: _text(self.value), TEXT: self.text,
-                NA: "是" if self.na else "", REASON: self.reason}
+        return {
+            UNIT: self.unit,
+            PERIOD: self.period,
+            KEY: self.key,
+            PART: self.part,
+            VALUE: _text(self.value),
+            TEXT: self.text,
+            NA: "是" if self.na else "",
+            REASON: self.reason,
+        }
 
 
 def _text(value: Decimal | None) -> str:
@@ -120,8 +171,9 @@ def _number(text: str, places: Decimal | None = None) -> Decimal | None:
     return value
 
 
-def _check_subject(number: int, cells: Mapping[str, str], required: Iterable[str], subject: str,
-                   errors: list[RowError]) -> None:
+def _check_subject(
+    number: int, cells: Mapping[str, str], required: Iterable[str], subject: str, errors: list[RowError]
+) -> None:
     """The row errors every facts and manual row is checked for first: the required cells and the period."""
     for column in required:
         if not cells[column]:
@@ -130,16 +182,26 @@ def _check_subject(number: int, cells: Mapping[str, str], required: Iterable[str
         errors.append(RowError(number, PERIOD, "考核期应为2025、2025-H1或2025-03这样的写法。", subject))
 
 
-def _check_lengths(number: int, cells: Mapping[str, str], limits: Iterable[tuple[str, int]], subject: str,
-                   errors: list[RowError]) -> None:
+def _check_lengths(
+    number: int,
+    cells: Mapping[str, str],
+    limits: Iterable[tuple[str, int]],
+    subject: str,
+    errors: list[RowError],
+) -> None:
     for column, limit in limits:
         if len(cells[column]) > limit:
             errors.append(RowError(number, column, f"不能超过{limit}个字。", subject))
 
 
-def _unique(lines: Iterable[SheetRow], parse: Callable[[SheetRow, list[RowError]], R | None],
-            key: Callable[[R], tuple[str, ...]], column: str, subject: Callable[[R], str],
-            errors: list[RowError]) -> list[R]:
+def _unique(
+    lines: Iterable[SheetRow],
+    parse: Callable[[SheetRow, list[RowError]], R | None],
+    key: Callable[[R], tuple[str, ...]],
+    column: str,
+    subject: Callable[[R], str],
+    errors: list[RowError],
+) -> list[R]:
     """The rows ``parse`` reads from ``lines`` (None: skipped, its errors, if any, added), the same ``key`` twice
     being an error on the later row."""
     rows: list[R] = []
@@ -174,11 +236,22 @@ def _fact(line: SheetRow, errors: list[RowError]) -> FactRow | None:
     _check_lengths(line.number, cells, ((KEY, 80), (PART, 80), (TEXT, 40), (REASON, 300)), subject, errors)
     if len(errors) > found:
         return None
-    return FactRow(line.number, cells[UNIT], cells[PERIOD], cells[KEY], cells[PART], value, cells[TEXT], na,
-                   cells[REASON])
+    return FactRow(
+        line.number,
+        cells[UNIT],
+        cells[PERIOD],
+        cells[KEY],
+        cells[PART],
+        value,
+        cells[TEXT],
+        na,
+        cells[REASON],
+    )
 
 
-def parse_fact_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple[list[FactRow], list[RowError]]:
+def parse_fact_sheet(
+    data: bytes, limits: SheetLimits = DEFAULT_LIMITS
+) -> tuple[list[FactRow], list[RowError]]:
     """The sheet's office facts and its row errors (the same subject, period, key and part twice is an error on
     the later row)."""
     optional = tuple(c for c in FACT_COLUMNS if c not in FACT_REQUIRED)
@@ -187,24 +260,29 @@ def parse_fact_sheet(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> tuple
 
 def _facts(lines: Iterable[SheetRow]) -> tuple[list[FactRow], list[RowError]]:
     errors: list[RowError] = []
-    rows = _unique(lines, _fact, lambda row: (row.unit, row.period, row.key, row.part), KEY,
-                   lambda row: f"{row.unit} {row.key}", errors)
+    rows = _unique(
+        lines,
+        _fact,
+        lambda row: (row.unit, row.period, row.key, row.part),
+        KEY,
+        lambda row: f"{row.unit} {row.key}",
+        errors,
+    )
     return rows, errors
 
 
-def render_fact_sheet(title: str, note: str, rows: Iterable[FactRow],
-                      manual: tuple[str, str, Iterable[ManualRow]] | None = None) -> bytes:
+def render_fact_sheet(
+    title: str, note: str, rows: Iterable[FactRow], manual: tuple[str, str, Iterable[ManualRow]] | None = None
+) -> bytes:
     """The office facts workbook as the import reads it: the facts sheet (the rows the office has entered and the
     ones to fill) and, with ``manual`` (its title, note and rows), the 人工评分 sheet."""
-    widths = {UNIT: 22, KEY: 30, REASON: 40}
-    tables = [Table(FACT_SHEET, title, [Column(c, widths.get(c, 12)) for c in FACT_COLUMNS],
-                    ([row.cells()[c] for c in FACT_COLUMNS] for row in rows), note=note, freeze_first_column=False)]
+    tables = [_table(FACT_SHEET, title, note, FACT_COLUMNS, {UNIT: 22, KEY: 30, REASON: 40}, 12, rows)]
     if manual is not None:
         manual_title, manual_note, manual_rows = manual
-        manual_widths = {UNIT: 22, ITEM_NAME: 30, REASON_M: 40}
-        tables.append(Table(MANUAL_SHEET, manual_title, [Column(c, manual_widths.get(c, 12)) for c in MANUAL_COLUMNS],
-                            ([row.cells()[c] for c in MANUAL_COLUMNS] for row in manual_rows), note=manual_note,
-                            freeze_first_column=False))
+        widths = {UNIT: 22, ITEM_NAME: 30, REASON_M: 40}
+        tables.append(
+            _table(MANUAL_SHEET, manual_title, manual_note, MANUAL_COLUMNS, widths, 12, manual_rows)
+        )
     return render_tables(tables)
 
 
@@ -232,8 +310,15 @@ class ManualRow:
     max: Decimal | None = None
 
     def cells(self) -> dict[str, object]:
-        return {UNIT: self.unit, PERIOD: self.period, ITEM: self.item, ITEM_NAME: self.name,
-                POINTS: _text(self.points), MAX: _text(self.max), REASON_M: self.reason}
+        return {
+            UNIT: self.unit,
+            PERIOD: self.period,
+            ITEM: self.item,
+            ITEM_NAME: self.name,
+            POINTS: _text(self.points),
+            MAX: _text(self.max),
+            REASON_M: self.reason,
+        }
 
 
 def _manual(line: SheetRow, errors: list[RowError]) -> ManualRow | None:
@@ -249,7 +334,9 @@ def _manual(line: SheetRow, errors: list[RowError]) -> ManualRow | None:
     _check_lengths(line.number, cells, ((ITEM, 60), (REASON_M, 300)), subject, errors)
     if len(errors) > found:
         return None
-    return ManualRow(line.number, cells[UNIT], cells[PERIOD], cells[ITEM], points, cells[REASON_M], cells[ITEM_NAME])
+    return ManualRow(
+        line.number, cells[UNIT], cells[PERIOD], cells[ITEM], points, cells[REASON_M], cells[ITEM_NAME]
+    )
 
 
 @dataclass(frozen=True)
@@ -270,14 +357,27 @@ def parse_fact_workbook(data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> Fa
         names = workbook.sheetnames
         first = workbook[FACT_SHEET] if FACT_SHEET in names else workbook.worksheets[0]
         optional = tuple(c for c in FACT_COLUMNS if c not in FACT_REQUIRED)
-        facts, errors = _facts(rows_below_header(first.iter_rows(values_only=True), required=FACT_REQUIRED,
-                                                 optional=optional, limits=limits))
+        facts, errors = _facts(
+            rows_below_header(
+                first.iter_rows(values_only=True), required=FACT_REQUIRED, optional=optional, limits=limits
+            )
+        )
         manual: list[ManualRow] = []
         if MANUAL_SHEET in names and workbook[MANUAL_SHEET] is not first:
-            lines = rows_below_header(workbook[MANUAL_SHEET].iter_rows(values_only=True), required=MANUAL_REQUIRED,
-                                      optional=(ITEM_NAME, MAX), limits=limits)
-            manual = _unique(lines, _manual, lambda row: (row.unit, row.period, row.item), ITEM,
-                             lambda row: f"{MANUAL_SHEET}：{row.unit} {row.item}", errors)
+            lines = rows_below_header(
+                workbook[MANUAL_SHEET].iter_rows(values_only=True),
+                required=MANUAL_REQUIRED,
+                optional=(ITEM_NAME, MAX),
+                limits=limits,
+            )
+            manual = _unique(
+                lines,
+                _manual,
+                lambda row: (row.unit, row.period, row.item),
+                ITEM,
+                lambda row: f"{MANUAL_SHEET}：{row.unit} {row.item}",
+                errors,
+            )
     finally:
         workbook.close()
     return FactWorkbook(facts, manual, errors)
