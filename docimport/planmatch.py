@@ -66,9 +66,14 @@ class Match:
 _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s（）()【】\[\]《》<>“”\"'：:—\-·.,，、；;]")
 _CONJUNCTIONS = re.compile(r"[和与及]")
-_FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
+_FULL_WIDTH = {
+    ord(c): ord(c) - 0xFEE0
+    for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+}
 #: Collective names: every county, every unit, "the units the plan concerns", a bare 政府/党委. Not one unit.
-_COLLECTIVE = re.compile(r"^(各|全市|全县|全区|相关|有关|其他|其它)|所有|涉及|^(党委|政府|党委政府|人民政府)$")
+_COLLECTIVE = re.compile(
+    r"^(各|全市|全县|全区|相关|有关|其他|其它)|所有|涉及|^(党委|政府|党委政府|人民政府)$"
+)
 
 
 def _clean(name: str) -> str:
@@ -81,7 +86,7 @@ def unit_key(name: str, places: Sequence[str] = ()) -> str:
     text = _PUNCT.sub("", _clean(name))
     for place in sorted(places, key=len, reverse=True):
         if place and text.startswith(place) and len(text) > len(place):
-            text = text[len(place):]
+            text = text[len(place) :]
             break
     text = re.sub(r"^中共", "", text)
     if len(text) > 2 and not text.startswith("市场"):  # 市场监管局 is a name, not 市 + 场…
@@ -125,7 +130,7 @@ def _canonical(name: str, places: Sequence[str]) -> tuple[str, str]:
 
 def pairs(text: str) -> set[str]:
     """The character pairs of ``text`` (single characters for a one-character text)."""
-    return {text[i:i + 2] for i in range(len(text) - 1)} or set(text)
+    return {text[i : i + 2] for i in range(len(text) - 1)} or set(text)
 
 
 def similarity(a: str, b: str) -> float:
@@ -147,7 +152,9 @@ def match_unit(name: str, departments: Sequence[Candidate], places: Sequence[str
             return Match(name, MatchKind.EXACT, unit.id, unit.name, 1.0, "与单位名称完全一致")
     for unit in departments:
         if written in unit.aliases:
-            return Match(name, MatchKind.EXACT, unit.id, unit.name, 1.0, f"与该单位登记的其他写法“{written}”一致")
+            return Match(
+                name, MatchKind.EXACT, unit.id, unit.name, 1.0, f"与该单位登记的其他写法“{written}”一致"
+            )
     if _COLLECTIVE.search(written):
         return Match(name, MatchKind.SKIP, None, "", 0.0, "泛指多个单位或县区，不是一个单位，不匹配也不新增")
     wanted, rule = _canonical(written, places)
@@ -156,8 +163,11 @@ def match_unit(name: str, departments: Sequence[Candidate], places: Sequence[str
             key, unit_rule = _canonical(spelling, places)
             if key == wanted:
                 why = rule or unit_rule
-                reason = (f"按别名规则“{why}”与“{spelling}”一致" if why
-                          else f"去掉地名前缀、“和/与”等后与“{spelling}”一致")
+                reason = (
+                    f"按别名规则“{why}”与“{spelling}”一致"
+                    if why
+                    else f"去掉地名前缀、“和/与”等后与“{spelling}”一致"
+                )
                 return Match(name, MatchKind.ALIAS, unit.id, unit.name, 0.9, reason)
     best: tuple[float, Candidate | None] = (0.0, None)
     for unit in departments:
@@ -167,12 +177,20 @@ def match_unit(name: str, departments: Sequence[Candidate], places: Sequence[str
     score, found = best
     if found is not None and score >= UNIT_FUZZY_MIN:
         confidence = round(0.5 + 0.3 * (score - UNIT_FUZZY_MIN) / (1 - UNIT_FUZZY_MIN), 2)
-        return Match(name, MatchKind.FUZZY, found.id, found.name, confidence,
-                     f"名称与“{found.name}”相近（相似度{score:.2f}），请核对")
+        return Match(
+            name,
+            MatchKind.FUZZY,
+            found.id,
+            found.name,
+            confidence,
+            f"名称与“{found.name}”相近（相似度{score:.2f}），请核对",
+        )
     return Match(name, MatchKind.NEW, None, "", 0.0, "未找到对应单位，建议新增该单位")
 
 
-def match_units(names: Iterable[str], departments: Sequence[Candidate], places: Sequence[str] = ()) -> dict[str, Match]:
+def match_units(
+    names: Iterable[str], departments: Sequence[Candidate], places: Sequence[str] = ()
+) -> dict[str, Match]:
     """Each distinct name → its match."""
     return {name: match_unit(name, departments, places) for name in dict.fromkeys(names)}
 
@@ -203,15 +221,31 @@ def match_indicator(phrase: str, indicators: Sequence[Candidate]) -> Match:
         for key, indicator in keyed:
             if indicator_synonyms().get(key, (key, ""))[0] == canonical:
                 return Match(phrase, MatchKind.ALIAS, indicator.id, indicator.name, 0.9, f"按同义词“{rule}”")
-    contained = [(len(key), indicator) for key, indicator in keyed if len(key) >= 3 and (key in wanted or wanted in key)]
+    contained = [
+        (len(key), indicator)
+        for key, indicator in keyed
+        if len(key) >= 3 and (key in wanted or wanted in key)
+    ]
     if contained:
         _, indicator = max(contained, key=lambda pair: pair[0])
-        return Match(phrase, MatchKind.ALIAS, indicator.id, indicator.name, 0.8,
-                     f"目标表述与指标名称“{indicator.name}”互相包含")
+        return Match(
+            phrase,
+            MatchKind.ALIAS,
+            indicator.id,
+            indicator.name,
+            0.8,
+            f"目标表述与指标名称“{indicator.name}”互相包含",
+        )
     scored = [(similarity(wanted, key), indicator) for key, indicator in keyed]
     if scored:
         score, indicator = max(scored, key=lambda pair: pair[0])
         if score >= INDICATOR_FUZZY_MIN:
-            return Match(phrase, MatchKind.FUZZY, indicator.id, indicator.name, round(0.8 * score, 2),
-                         f"与指标“{indicator.name}”字面相近（相似度{score:.2f}），请核对")
+            return Match(
+                phrase,
+                MatchKind.FUZZY,
+                indicator.id,
+                indicator.name,
+                round(0.8 * score, 2),
+                f"与指标“{indicator.name}”字面相近（相似度{score:.2f}），请核对",
+            )
     return Match(phrase, MatchKind.NONE, None, "", 0.0, "未找到对应指标")

@@ -121,15 +121,29 @@ def load_values(program: Program) -> tuple[pl.DataFrame, pl.DataFrame]:
     digits: the same digits Django's own converter reads back.
     """
     rows = _rows(
-        IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR, approved_revision__isnull=False)
+        IndicatorValue.objects.filter(
+            program=program, period_type=PeriodType.YEAR, approved_revision__isnull=False
+        )
         .order_by()  # the model's default ordering joins regions and indicators: not needed here
-        .values_list("region_id", "indicator_id", "year",
-                     Cast("approved_revision__number", TextField()), "approved_revision__qualitative"),
-        {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String, "status": pl.String},
+        .values_list(
+            "region_id",
+            "indicator_id",
+            "year",
+            Cast("approved_revision__number", TextField()),
+            "approved_revision__qualitative",
+        ),
+        {
+            "region_id": pl.Int64,
+            "indicator_id": pl.Int64,
+            "year": pl.Int64,
+            "value": pl.String,
+            "status": pl.String,
+        },
     )
     values = rows.filter(pl.col("value").is_not_null()).select([*KEYS, "year", "value"])
     statuses = rows.filter(pl.col("status").is_not_null() & (pl.col("status") != "")).select(
-        [*KEYS, "year", "status"])
+        [*KEYS, "year", "status"]
+    )
     return values, statuses
 
 
@@ -138,9 +152,13 @@ def load_assigned(program: Program) -> pl.DataFrame:
 
     The database picks the latest entries; earlier ones are never fetched.
     """
-    current = latest_per_key(AssignedTarget.objects.filter(program=program), key=("region", "indicator", "year"))
+    current = latest_per_key(
+        AssignedTarget.objects.filter(program=program), key=("region", "indicator", "year")
+    )
     return _rows(
-        current.order_by("created_at", "id").values_list("region_id", "indicator_id", "year", Cast("value", TextField())),
+        current.order_by("created_at", "id").values_list(
+            "region_id", "indicator_id", "year", Cast("value", TextField())
+        ),
         {"region_id": pl.Int64, "indicator_id": pl.Int64, "year": pl.Int64, "value": pl.String},
     )
 
@@ -159,13 +177,20 @@ def assigned_since(program: Program, before: pl.DataFrame, was: str, now: str) -
     if top is None:
         return None
     rows = AssignedTarget.objects.filter(program=program)
-    edge = rows.aggregate(old=Max("created_at", filter=Q(id__lte=top)), new=Min("created_at", filter=Q(id__gt=top)),
-                          added=Count("id", filter=Q(id__gt=top)))
+    edge = rows.aggregate(
+        old=Max("created_at", filter=Q(id__lte=top)),
+        new=Min("created_at", filter=Q(id__gt=top)),
+        added=Count("id", filter=Q(id__gt=top)),
+    )
     if total - (count or 0) != edge["added"] or (edge["old"] and edge["new"] and edge["new"] < edge["old"]):
         return None
     keys = [*KEYS, "year"]
-    since = _rows(rows.filter(id__gt=top).order_by("created_at", "id")
-                  .values_list("region_id", "indicator_id", "year", Cast("value", TextField())), before.schema)
+    since = _rows(
+        rows.filter(id__gt=top)
+        .order_by("created_at", "id")
+        .values_list("region_id", "indicator_id", "year", Cast("value", TextField())),
+        before.schema,
+    )
     since = since.unique(subset=keys, keep="last", maintain_order=True)
     return pl.concat([before.join(since.select(keys), on=keys, how="anti", maintain_order="left"), since])
 
@@ -205,7 +230,9 @@ class ResolvedTable(Mapping[tuple[int, int], ResolvedTarget]):
     def __len__(self) -> int:
         return len(self._index)
 
-    def __reduce__(self) -> tuple[type[ResolvedTable], tuple[list[ResolvedTarget], dict[tuple[int, int], int]]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[ResolvedTable], tuple[list[ResolvedTarget], dict[tuple[int, int], int]]]:
         return (ResolvedTable, (self._shared, self._index))
 
 
@@ -215,7 +242,9 @@ def resolved_targets(program: Program, regions: list[Region], indicators: list[I
     A region's target depends only on its profile unless the office overrode one of its targets, so
     regions without overrides share the result of one representative per profile. Three queries.
     """
-    overridden = set(TargetOverride.objects.filter(program=program).values_list("region_id", flat=True).distinct())
+    overridden = set(
+        TargetOverride.objects.filter(program=program).values_list("region_id", flat=True).distinct()
+    )
     representative: dict[object, Region] = {}
     individual: list[Region] = []
     for region in regions:
@@ -235,11 +264,22 @@ def resolved_targets(program: Program, regions: list[Region], indicators: list[I
     return ResolvedTable(shared, index)
 
 
-def target_frame(program: Program, regions: list[Region], indicators: list[Indicator],
-                 resolved: ResolvedTable, deadlines: dict[int, int]
-                 ) -> tuple[pl.DataFrame, frozenset[tuple[int, int]]]:
+def target_frame(
+    program: Program,
+    regions: list[Region],
+    indicators: list[Indicator],
+    resolved: ResolvedTable,
+    deadlines: dict[int, int],
+) -> tuple[pl.DataFrame, frozenset[tuple[int, int]]]:
     texts: dict[int, str] = {}  # id(target) → unparsed text; targets are shared between regions of a profile
-    region_col, indicator_col, target_col, direction_col, deadline_col, applicable_col = [], [], [], [], [], []
+    region_col, indicator_col, target_col, direction_col, deadline_col, applicable_col = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     errors = set()
     for region in regions:
         deadline = deadlines[region.id]
@@ -261,15 +301,17 @@ def target_frame(program: Program, regions: list[Region], indicators: list[Indic
                     errors.add((region.id, indicator.id))
                 target_col.append(NOT_APPLICABLE_TARGET)
                 applicable_col.append(False)
-    frame = pl.DataFrame({
-        "region_id": pl.Series(region_col, dtype=pl.Int64),
-        "indicator_id": pl.Series(indicator_col, dtype=pl.Int64),
-        "target": pl.Series(target_col, dtype=pl.String),
-        "direction": pl.Series(direction_col, dtype=pl.String),
-        "base_year": pl.Series([program.base_year] * len(region_col), dtype=pl.Int64),
-        "deadline_year": pl.Series(deadline_col, dtype=pl.Int64),
-        "applicable": pl.Series(applicable_col, dtype=pl.Boolean),
-    })
+    frame = pl.DataFrame(
+        {
+            "region_id": pl.Series(region_col, dtype=pl.Int64),
+            "indicator_id": pl.Series(indicator_col, dtype=pl.Int64),
+            "target": pl.Series(target_col, dtype=pl.String),
+            "direction": pl.Series(direction_col, dtype=pl.String),
+            "base_year": pl.Series([program.base_year] * len(region_col), dtype=pl.Int64),
+            "deadline_year": pl.Series(deadline_col, dtype=pl.Int64),
+            "applicable": pl.Series(applicable_col, dtype=pl.Boolean),
+        }
+    )
     return frame, frozenset(errors)
 
 
@@ -286,8 +328,13 @@ def program_goals(program: Program) -> dict[int, RegionGoal]:
     return goals
 
 
-def load_frames(program: Program, regions: list[Region], indicators: list[Indicator],
-                resolved: ResolvedTable, deadlines: dict[int, int]) -> Frames:
+def load_frames(
+    program: Program,
+    regions: list[Region],
+    indicators: list[Indicator],
+    resolved: ResolvedTable,
+    deadlines: dict[int, int],
+) -> Frames:
     """Everything the bulk engine needs for the program, in three queries."""
     values, statuses = load_values(program)
     assigned = load_assigned(program)
@@ -306,19 +353,31 @@ def data_years(frames: Frames, *, until: int) -> list[int]:
 
 def _error_frame(frames: Frames) -> pl.DataFrame:
     """The pairs with an unresolvable target (``frames.errors``), flagged ``_error`` for a left join."""
-    return pl.DataFrame(list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64},
-                        orient="row").with_columns(pl.lit(True).alias("_error"))
+    return pl.DataFrame(
+        list(frames.errors), schema={"region_id": pl.Int64, "indicator_id": pl.Int64}, orient="row"
+    ).with_columns(pl.lit(True).alias("_error"))
 
 
 def evaluate_frames(frames: Frames, *, years: list[int], year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Evaluation of every year and reachability at ``year``: the production code path the benchmark times."""
-    prepared = prepare_frames(frames.values, frames.targets, assigned=frames.assigned, statuses=frames.statuses)
-    grid = evaluate_prepared(prepared, years=years or [year])  # one preparation for both: the inputs are the same
+    prepared = prepare_frames(
+        frames.values, frames.targets, assigned=frames.assigned, statuses=frames.statuses
+    )
+    grid = evaluate_prepared(
+        prepared, years=years or [year]
+    )  # one preparation for both: the inputs are the same
     reach = reachability_prepared(prepared, current_year=year)
     if frames.errors:
-        grid = (grid.join(_error_frame(frames), on=KEYS, how="left", maintain_order="left")
-                .with_columns(pl.when(pl.col("_error")).then(pl.lit(EvaluationStatus.NO_DATA)).otherwise(pl.col("status"))
-                              .alias("status")).drop("_error"))
+        grid = (
+            grid.join(_error_frame(frames), on=KEYS, how="left", maintain_order="left")
+            .with_columns(
+                pl.when(pl.col("_error"))
+                .then(pl.lit(EvaluationStatus.NO_DATA))
+                .otherwise(pl.col("status"))
+                .alias("status")
+            )
+            .drop("_error")
+        )
     return grid, reach
 
 
@@ -328,7 +387,9 @@ def gate_frame(grid: pl.DataFrame, binding: pl.DataFrame, *, year: int) -> pl.Da
     Columns: region_id, passed, binding_applicable, binding_attained, reference_applicable,
     reference_attained, attained, not_attained, no_data, not_applicable, blockers (indicator ids).
     """
-    rows = grid.filter(pl.col("year") == year).join(binding, on="indicator_id", how="left", maintain_order="left")
+    rows = grid.filter(pl.col("year") == year).join(
+        binding, on="indicator_id", how="left", maintain_order="left"
+    )
     applicable = pl.col("status") != EvaluationStatus.NOT_APPLICABLE
     attained = pl.col("status") == EvaluationStatus.ATTAINED
     bind = pl.col("binding").fill_null(False)
@@ -341,8 +402,9 @@ def gate_frame(grid: pl.DataFrame, binding: pl.DataFrame, *, year: int) -> pl.Da
         pl.col("indicator_id").filter(bind & applicable & ~attained).alias("blockers"),
     )
     return summary.with_columns(
-        ((pl.col("binding_applicable") > 0) & (pl.col("binding_attained") == pl.col("binding_applicable")))
-        .alias("passed")
+        (
+            (pl.col("binding_applicable") > 0) & (pl.col("binding_attained") == pl.col("binding_applicable"))
+        ).alias("passed")
     )
 
 
@@ -402,8 +464,11 @@ class ProgramAssessment:
     def unchanged(self, regions: Iterable[int]) -> bool:
         """Whether this assessment was refreshed from a stored entry of the same year (:attr:`previous`) and none
         of ``regions`` changed since."""
-        return (self.previous is not None and self.previous.year == self.year
-                and self.previous.changed.isdisjoint(regions))
+        return (
+            self.previous is not None
+            and self.previous.year == self.year
+            and self.previous.changed.isdisjoint(regions)
+        )
 
     def previous_snapshot(self, name: str) -> Snapshot | None:
         """The snapshot ``name`` of the entry this assessment was refreshed from, if it is still stored."""
@@ -425,8 +490,9 @@ class ProgramAssessment:
     def year_grid(self) -> pl.DataFrame:
         return self.grid.filter(pl.col("year") == self.year)
 
-    def status_map(self, region_ids: Iterable[int] | None = None, indicator_ids: Iterable[int] | None = None
-                   ) -> dict[tuple[int, int], dict]:
+    def status_map(
+        self, region_ids: Iterable[int] | None = None, indicator_ids: Iterable[int] | None = None
+    ) -> dict[tuple[int, int], dict]:
         """(region id, indicator id) → evaluation row of the year (with reachability status), of the given regions
         and indicators (all when None)."""
         reach = self.reach.select([*KEYS, pl.col("status").alias("reach_status")])
@@ -438,12 +504,16 @@ class ProgramAssessment:
         rows = grid.join(reach, on=KEYS, how="left", maintain_order="left")
         names = rows.columns  # column by column, then zipped: a third quicker than iter_rows(named=True)
         region, indicator = names.index("region_id"), names.index("indicator_id")
-        return {(r[region], r[indicator]): dict(zip(names, r, strict=True))
-                for r in zip(*(rows.get_column(n).to_list() for n in names), strict=True)}
+        return {
+            (r[region], r[indicator]): dict(zip(names, r, strict=True))
+            for r in zip(*(rows.get_column(n).to_list() for n in names), strict=True)
+        }
 
     # -- scalar results for displayed rows --
 
-    def scalar(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[Evaluation, Reachability | None]]:
+    def scalar(
+        self, pairs: Iterable[tuple[int, int]]
+    ) -> dict[tuple[int, int], tuple[Evaluation, Reachability | None]]:
         """Scalar evaluation (and reachability) with sentences for the given pairs."""
         wanted = [p for p in dict.fromkeys(pairs) if p not in self._scalar]
         if wanted:
@@ -454,13 +524,17 @@ class ProgramAssessment:
 
     def _observations(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Observation]:
         wanted = pl.DataFrame(pairs, schema={"region_id": pl.Int64, "indicator_id": pl.Int64}, orient="row")
-        parts: dict[tuple[int, int], dict[str, dict]] = defaultdict(lambda: {"values": {}, "statuses": {},
-                                                                              "assigned": {}})
-        for name, frame, column in (("values", self.frames.values, "value"),
-                                    ("statuses", self.frames.statuses, "status"),
-                                    ("assigned", self.frames.assigned, "value")):
-            for rid, iid, year, item in frame.join(wanted, on=KEYS, how="semi").select(
-                    [*KEYS, "year", column]).iter_rows():
+        parts: dict[tuple[int, int], dict[str, dict]] = defaultdict(
+            lambda: {"values": {}, "statuses": {}, "assigned": {}}
+        )
+        for name, frame, column in (
+            ("values", self.frames.values, "value"),
+            ("statuses", self.frames.statuses, "status"),
+            ("assigned", self.frames.assigned, "value"),
+        ):
+            for rid, iid, year, item in (
+                frame.join(wanted, on=KEYS, how="semi").select([*KEYS, "year", column]).iter_rows()
+            ):
                 parts[(rid, iid)][name][year] = Decimal(item) if column == "value" else item
         return {pair: Observation(base_year=self.program.base_year, **data) for pair, data in parts.items()}
 
@@ -473,28 +547,40 @@ class ProgramAssessment:
         if wanted:
             observations = self._observations(wanted)
             for pair in wanted:
-                self._evaluations[pair] = self._compute_scalar(pair, observations.get(pair, Observation()),
-                                                               reach=False)[0]
+                self._evaluations[pair] = self._compute_scalar(
+                    pair, observations.get(pair, Observation()), reach=False
+                )[0]
         return {p: self._evaluations[p] for p in pairs}
 
-    def _compute_scalar(self, pair: tuple[int, int], observation: Observation, *, reach: bool = True
-                        ) -> tuple[Evaluation, Reachability | None]:
+    def _compute_scalar(
+        self, pair: tuple[int, int], observation: Observation, *, reach: bool = True
+    ) -> tuple[Evaluation, Reachability | None]:
         region_id, indicator_id = pair
         indicator = self.indicator_by_id[indicator_id]
         found = self.resolved[pair]
         name = indicator.name
         if not found.applicable:
-            return not_applicable(year=self.year, indicator_name=name, direction=indicator.direction,
-                                  unit=indicator.unit, reason=found.reason or None), None
+            return not_applicable(
+                year=self.year,
+                indicator_name=name,
+                direction=indicator.direction,
+                unit=indicator.unit,
+                reason=found.reason or None,
+            ), None
         if found.target is None:
             return _unresolvable(self.year, name, indicator.unit, found.text), None
-        common = {"direction": indicator.direction, "unit": indicator.unit, "indicator_name": name,
-                  "observation": observation}
+        common = {
+            "direction": indicator.direction,
+            "unit": indicator.unit,
+            "indicator_name": name,
+            "observation": observation,
+        }
         evaluation = evaluate(found.target, year=self.year, **common)
         if not reach:
             return evaluation, None
-        found_reach = reachability(found.target, current_year=self.year, deadline_year=self.deadlines[region_id],
-                                   **common)
+        found_reach = reachability(
+            found.target, current_year=self.year, deadline_year=self.deadlines[region_id], **common
+        )
         return evaluation, found_reach
 
     def target_line(self, pair: tuple[int, int], years: Iterable[int]) -> tuple[TargetStep, ...]:
@@ -503,8 +589,12 @@ class ProgramAssessment:
         if not found.applicable or found.target is None:
             return ()
         observation = self._observations([pair]).get(pair, Observation(base_year=self.program.base_year))
-        return target_line(found.target, years=years, direction=self.indicator_by_id[pair[1]].direction,
-                           observation=observation)
+        return target_line(
+            found.target,
+            years=years,
+            direction=self.indicator_by_id[pair[1]].direction,
+            observation=observation,
+        )
 
     def region_gate(self, region_id: int) -> GateResult:
         """:func:`certification_gate` of one region in the year, with the blockers' sentences.
@@ -545,12 +635,21 @@ class ProgramAssessment:
         and no reachability is computed: the gate has no use for it.
         """
         wanted = list(dict.fromkeys(region_ids))
-        statuses = {(r, i): st for r, i, st in self.year_grid().filter(pl.col("region_id").is_in(wanted))
-                    .select([*KEYS, "status"]).iter_rows()}
+        statuses = {
+            (r, i): st
+            for r, i, st in self.year_grid()
+            .filter(pl.col("region_id").is_in(wanted))
+            .select([*KEYS, "status"])
+            .iter_rows()
+        }
         binding = {i.id for i in self.indicators if i.binding}
         blocking = {EvaluationStatus.NOT_ATTAINED, EvaluationStatus.NO_DATA}
-        blockers = [(r, i.id) for r in wanted for i in self.indicators
-                    if i.id in binding and statuses.get((r, i.id), EvaluationStatus.NO_DATA) in blocking]
+        blockers = [
+            (r, i.id)
+            for r in wanted
+            for i in self.indicators
+            if i.id in binding and statuses.get((r, i.id), EvaluationStatus.NO_DATA) in blocking
+        ]
         sentences = self.evaluations(blockers)
         gates = {}
         for region_id in wanted:
@@ -558,7 +657,8 @@ class ProgramAssessment:
             for indicator in self.indicators:
                 pair = (region_id, indicator.id)
                 evaluation = sentences.get(pair) or _status_only(
-                    EvaluationStatus(statuses.get(pair, EvaluationStatus.NO_DATA)), self.year, indicator)
+                    EvaluationStatus(statuses.get(pair, EvaluationStatus.NO_DATA)), self.year, indicator
+                )
                 items.append(GateItem(indicator.code, indicator.name, bool(indicator.binding), evaluation))
             gates[region_id] = certification_gate(items)
         return gates
@@ -569,8 +669,9 @@ class ProgramAssessment:
         by_id = self.region_by_id
         for region_id, goal in self.goals.items():
             if region_id in by_id and region_id != self.program.region_id:
-                counties[by_id[region_id].name] = CountyGoal(goal.get_title_sought_display(), goal.target_year,
-                                                             self.region_gate(region_id))
+                counties[by_id[region_id].name] = CountyGoal(
+                    goal.get_title_sought_display(), goal.target_year, self.region_gate(region_id)
+                )
         return city_gate(self.region_gate(self.program.region_id), counties, year=self.year)
 
 
@@ -610,17 +711,25 @@ def _from_ipc(data: bytes) -> pl.DataFrame:
 
 
 def pack(resolved: ResolvedTable, frames: Frames, computed: Computed) -> Packed:
-    return Packed(resolved=resolved, errors=frames.errors,
-                  frames=tuple(_to_ipc(getattr(frames, n)) for n in _FRAMES),
-                  computed=tuple(_to_ipc(getattr(computed, n)) for n in _COMPUTED),
-                  years=computed.years, year=computed.year, default_year=computed.default_year)
+    return Packed(
+        resolved=resolved,
+        errors=frames.errors,
+        frames=tuple(_to_ipc(getattr(frames, n)) for n in _FRAMES),
+        computed=tuple(_to_ipc(getattr(computed, n)) for n in _COMPUTED),
+        years=computed.years,
+        year=computed.year,
+        default_year=computed.default_year,
+    )
 
 
 def unpack(packed: Packed) -> tuple[ResolvedTable, Frames, Computed]:
     frames = dict(zip(_FRAMES, map(_from_ipc, packed.frames), strict=True))
     computed = dict(zip(_COMPUTED, map(_from_ipc, packed.computed), strict=True))
-    return (packed.resolved, Frames(**frames, errors=packed.errors),
-            Computed(years=packed.years, year=packed.year, default_year=packed.default_year, **computed))
+    return (
+        packed.resolved,
+        Frames(**frames, errors=packed.errors),
+        Computed(years=packed.years, year=packed.year, default_year=packed.default_year, **computed),
+    )
 
 
 def unpack_computed(packed: Packed) -> Computed:
@@ -639,22 +748,44 @@ class Snapshot:
 
 def _status_only(status: EvaluationStatus, year: int, indicator: Indicator) -> Evaluation:
     """A non-blocking gate item's evaluation as the bulk grid gives it: the status, which is all the gate reads."""
-    return Evaluation(status=status, year=year, indicator_name=indicator.name, target_text="", form="bulk",
-                      unit=indicator.unit, reason="", explanation="")
+    return Evaluation(
+        status=status,
+        year=year,
+        indicator_name=indicator.name,
+        target_text="",
+        form="bulk",
+        unit=indicator.unit,
+        reason="",
+        explanation="",
+    )
 
 
 def _unresolvable(year: int, name: str, unit: str, text: str) -> Evaluation:
-    return Evaluation(status=EvaluationStatus.NO_DATA, year=year, indicator_name=name, target_text=text, form="error",
-                      unit=unit, reason=text, explanation=f"{year}年{name}目标{text}")
+    return Evaluation(
+        status=EvaluationStatus.NO_DATA,
+        year=year,
+        indicator_name=name,
+        target_text=text,
+        form="error",
+        unit=unit,
+        reason=text,
+        explanation=f"{year}年{name}目标{text}",
+    )
 
 
-def _fingerprint(program: Program, regions: list[Region], indicators: list[Indicator],
-                 goals: dict[int, RegionGoal]) -> str:
-    parts = [f"{program.id}|{program.created_at.isoformat()}|{program.base_year}|{program.target_year}"
-             f"|{program.framework_id}|{program.region_id}"]
+def _fingerprint(
+    program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal]
+) -> str:
+    parts = [
+        f"{program.id}|{program.created_at.isoformat()}|{program.base_year}|{program.target_year}"
+        f"|{program.framework_id}|{program.region_id}"
+    ]
     parts += [f"r{r.id}:{r.path}:{r.profile()}" for r in regions]
-    parts += [f"i{i.id}:{i.code}:{i.name}:{i.unit}:{i.direction}:{i.binding}:{i.scope_levels}:{i.coastal_only}"
-              f":{i.target_texts}:{i.order}" for i in indicators]
+    parts += [
+        f"i{i.id}:{i.code}:{i.name}:{i.unit}:{i.direction}:{i.binding}:{i.scope_levels}:{i.coastal_only}"
+        f":{i.target_texts}:{i.order}"
+        for i in indicators
+    ]
     parts += [f"g{g.id}:{g.region_id}:{g.title_sought}:{g.target_year}" for g in goals.values()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
@@ -681,16 +812,23 @@ def version_parts(program: Program) -> VersionParts:
     edits, the province's targets)."""
     values = IndicatorValue.objects.filter(program=program, period_type=PeriodType.YEAR)
     stats = values.filter(approved_revision__isnull=False).aggregate(
-        count=Count("id"), rev=Max("approved_revision_id"), at=Max("approved_at"))
+        count=Count("id"), rev=Max("approved_revision_id"), at=Max("approved_at")
+    )
     tail = []
     for model in (AssignedTarget, TargetOverride, TargetEdit):
         agg = model.objects.filter(program=program).aggregate(count=Count("id"), top=Max("id"))
         tail.append(f"{agg['count']}:{agg['top']}")
-    province = ProvinceTarget.objects.filter(province__path__in=ancestor_paths(program.region.path)).aggregate(
-        count=Count("id"), top=Max("id"))  # the province's targets (apps.programs.selectors.province_layer)
+    province = ProvinceTarget.objects.filter(
+        province__path__in=ancestor_paths(program.region.path)
+    ).aggregate(
+        count=Count("id"), top=Max("id")
+    )  # the province's targets (apps.programs.selectors.province_layer)
     tail.append(f"{province['count']}:{province['top']}")
-    return VersionParts(values=f"{stats['count']}:{stats['rev']}:{stats['at'] and stats['at'].isoformat()}",
-                        assigned=tail[0], targets="|".join(tail[1:]))
+    return VersionParts(
+        values=f"{stats['count']}:{stats['rev']}:{stats['at'] and stats['at'].isoformat()}",
+        assigned=tail[0],
+        targets="|".join(tail[1:]),
+    )
 
 
 def data_version(program: Program) -> str:
@@ -712,9 +850,11 @@ def coverage_frame(frames: Frames, years: list[int]) -> pl.DataFrame:
     """
     targets = frames.targets.select(KEYS + ["applicable"])
     if frames.errors:
-        targets = (targets.join(_error_frame(frames), on=KEYS, how="left")
-                   .with_columns((pl.col("applicable") | pl.col("_error").fill_null(False)).alias("applicable"))
-                   .drop("_error"))
+        targets = (
+            targets.join(_error_frame(frames), on=KEYS, how="left")
+            .with_columns((pl.col("applicable") | pl.col("_error").fill_null(False)).alias("applicable"))
+            .drop("_error")
+        )
     applicable = targets.filter(pl.col("applicable")).select(KEYS)
     per_region = applicable.group_by("region_id").agg(pl.len().cast(pl.Int64).alias("applicable"))
     # values and statuses each hold one row per pair and year; a status is counted only where that year has no
@@ -724,12 +864,17 @@ def coverage_frame(frames: Frames, years: list[int]) -> pl.DataFrame:
     observed = pl.concat([frames.values.select(keyed), statuses_only]).join(applicable, on=KEYS, how="semi")
     approved = observed.group_by(["region_id", "year"]).agg(pl.len().cast(pl.Int64).alias("approved"))
     grid = per_region.join(pl.DataFrame({"year": pl.Series(years, dtype=pl.Int64)}), how="cross")
-    return (grid.join(approved, on=["region_id", "year"], how="left")
-            .with_columns(pl.col("approved").fill_null(0))
-            .select(["region_id", "year", "approved", "applicable"]).sort(["year", "region_id"]))
+    return (
+        grid.join(approved, on=["region_id", "year"], how="left")
+        .with_columns(pl.col("approved").fill_null(0))
+        .select(["region_id", "year", "approved", "applicable"])
+        .sort(["year", "region_id"])
+    )
 
 
-def year_coverage(coverage: pl.DataFrame, region_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+def year_coverage(
+    coverage: pl.DataFrame, region_ids: Iterable[int] | None = None
+) -> dict[int, tuple[int, int]]:
     """year → (approved, applicable) summed over the given regions (all when None)."""
     rows = coverage if region_ids is None else coverage.filter(pl.col("region_id").is_in(list(region_ids)))
     totals = rows.group_by("year").agg(pl.col("approved").sum(), pl.col("applicable").sum()).sort("year")
@@ -779,16 +924,23 @@ def load_program(program: Program) -> Loaded:
     return _load(program, regions, indicators, program_goals(program))
 
 
-def _load(program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal]
-          ) -> Loaded:
+def _load(
+    program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal]
+) -> Loaded:
     deadlines = region_deadlines(program, regions, goals)
     resolved = resolved_targets(program, regions, indicators)
     frames = load_frames(program, regions, indicators, resolved, deadlines)
     return Loaded(regions, indicators, goals, deadlines, resolved, frames)
 
 
-def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.date,
-            since: tuple[Computed, frozenset[int]] | None = None) -> Computed:
+def compute(
+    loaded: Loaded,
+    program: Program,
+    *,
+    year: int | None,
+    today: dt.date,
+    since: tuple[Computed, frozenset[int]] | None = None,
+) -> Computed:
     """Full evaluation (every data year), reachability at the evaluated year, and the gate of every region.
 
     ``since`` is a result computed before a data change and the regions whose inputs changed since
@@ -805,14 +957,19 @@ def compute(loaded: Loaded, program: Program, *, year: int | None, today: dt.dat
     if since is not None and since[0].year == chosen and sorted(set(since[0].years) | {chosen}) == evaluated:
         patched = patch_frames(loaded.frames, since[0], since[1], years=evaluated, year=chosen)
     grid, reach = patched or evaluate_frames(loaded.frames, years=evaluated, year=chosen)
-    binding = pl.DataFrame({"indicator_id": [i.id for i in loaded.indicators],
-                            "binding": [bool(i.binding) for i in loaded.indicators]},
-                           schema={"indicator_id": pl.Int64, "binding": pl.Boolean})
+    binding = pl.DataFrame(
+        {
+            "indicator_id": [i.id for i in loaded.indicators],
+            "binding": [bool(i.binding) for i in loaded.indicators],
+        },
+        schema={"indicator_id": pl.Int64, "binding": pl.Boolean},
+    )
     return Computed(years, chosen, grid, reach, gate_frame(grid, binding, year=chosen), coverage, default)
 
 
-def patch_frames(frames: Frames, before: Computed, changed: frozenset[int], *, years: list[int], year: int
-                 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+def patch_frames(
+    frames: Frames, before: Computed, changed: frozenset[int], *, years: list[int], year: int
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """The grid and reachability of ``frames`` from ``before``'s, evaluating only the ``changed`` regions.
 
     Each row of the bulk engine depends on its own region × indicator's inputs only, except the common decimal
@@ -824,9 +981,13 @@ def patch_frames(frames: Frames, before: Computed, changed: frozenset[int], *, y
     if not changed:  # the same inputs (a value approved again with the same number): the same rows
         return before.grid, before.reach
     wanted = pl.col("region_id").is_in(list(changed))
-    part = Frames(values=frames.values.filter(wanted), statuses=frames.statuses.filter(wanted),
-                  assigned=frames.assigned.filter(wanted), targets=frames.targets.filter(wanted),
-                  errors=frozenset(p for p in frames.errors if p[0] in changed))
+    part = Frames(
+        values=frames.values.filter(wanted),
+        statuses=frames.statuses.filter(wanted),
+        assigned=frames.assigned.filter(wanted),
+        targets=frames.targets.filter(wanted),
+        errors=frozenset(p for p in frames.errors if p[0] in changed),
+    )
     grid, reach = evaluate_frames(part, years=years, year=year)
     if grid.schema != before.grid.schema or reach.schema != before.reach.schema:
         return None  # another decimal scale (or no rows to tell it by)
@@ -866,8 +1027,15 @@ def changed_regions(old: pl.DataFrame, new: pl.DataFrame) -> set[int]:
     return set(pl.concat([gone, came]).get_column("region_id").unique().to_list())
 
 
-def refresh(program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal],
-            packed: Packed, was: VersionParts, now: VersionParts) -> tuple[Loaded, frozenset[int]] | None:
+def refresh(
+    program: Program,
+    regions: list[Region],
+    indicators: list[Indicator],
+    goals: dict[int, RegionGoal],
+    packed: Packed,
+    was: VersionParts,
+    now: VersionParts,
+) -> tuple[Loaded, frozenset[int]] | None:
     """The loader's output after a data change, from the stored entry ``packed`` of version ``was``, and the regions
     whose inputs changed; None when the targets changed (then :func:`_load` reads everything again).
 
@@ -893,32 +1061,44 @@ def refresh(program: Program, regions: list[Region], indicators: list[Indicator]
         found = assigned_since(program, before, was.assigned, now.assigned)
         assigned = found if found is not None else load_assigned(program)
         changed |= changed_regions(before, assigned)
-    frames = Frames(values=values, statuses=statuses, assigned=assigned, targets=_from_ipc(old["targets"]),
-                    errors=packed.errors)
-    loaded = Loaded(regions, indicators, goals, region_deadlines(program, regions, goals), packed.resolved, frames)
+    frames = Frames(
+        values=values,
+        statuses=statuses,
+        assigned=assigned,
+        targets=_from_ipc(old["targets"]),
+        errors=packed.errors,
+    )
+    loaded = Loaded(
+        regions, indicators, goals, region_deadlines(program, regions, goals), packed.resolved, frames
+    )
     return loaded, frozenset(changed)
 
 
-def _inputs(program: Program, year: int | None, today: dt.date | None
-            ) -> tuple[dt.date, list[Region], list[Indicator], dict[int, RegionGoal]]:
+def _inputs(
+    program: Program, year: int | None, today: dt.date | None
+) -> tuple[dt.date, list[Region], list[Indicator], dict[int, RegionGoal]]:
     """What :func:`program_assessment` and :func:`assessment_key` read first: the day (today by default), the
     program's regions, its leaf indicators of some level and the counties' goals; a ``year`` too far from the
     program's years is a :class:`NotFoundError`."""
-    if year is not None and not (program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN):
+    if year is not None and not (
+        program.base_year - YEAR_MARGIN <= year <= program.target_year + YEAR_MARGIN
+    ):
         raise NotFoundError(f"没有{year}年度的评估。")
     regions = program_regions(program)
     indicators = [i for i in program_indicators(program) if i.scope_levels]
     return today or timezone.localdate(), regions, indicators, program_goals(program)
 
 
-def _base_key(program: Program, regions: list[Region], indicators: list[Indicator],
-              goals: dict[int, RegionGoal]) -> str:
+def _base_key(
+    program: Program, regions: list[Region], indicators: list[Indicator], goals: dict[int, RegionGoal]
+) -> str:
     """The cache keys' stem: the program and the fingerprint of its regions, indicators and goals."""
     return f"assessment:{program.id}:{_fingerprint(program, regions, indicators, goals)}"
 
 
-def program_assessment(program: Program, *, year: int | None = None, today: dt.date | None = None,
-                       use_cache: bool = True) -> ProgramAssessment:
+def program_assessment(
+    program: Program, *, year: int | None = None, today: dt.date | None = None, use_cache: bool = True
+) -> ProgramAssessment:
     """Evaluation, reachability and gates of every region × leaf indicator of ``program``.
 
     ``year`` defaults to :func:`default_year` (the latest year with approved data). A constant number of
@@ -944,27 +1124,49 @@ def program_assessment(program: Program, *, year: int | None = None, today: dt.d
         if key is not None and parts is not None:
             latest = cache.get(latest_key)
             stored = cache.get(latest.key) if isinstance(latest, Latest) else None
-            found = (refresh(program, regions, indicators, goals, stored, latest.parts, parts)
-                     if isinstance(stored, Packed) else None)
+            found = (
+                refresh(program, regions, indicators, goals, stored, latest.parts, parts)
+                if isinstance(stored, Packed)
+                else None
+            )
             if found is not None:
                 loaded, changed = found
-                previous = Previous(key=latest.key, version=latest.parts.text, year=stored.year, changed=changed)
+                previous = Previous(
+                    key=latest.key, version=latest.parts.text, year=stored.year, changed=changed
+                )
                 since = (unpack_computed(stored), changed)
         if loaded is None:
             loaded = _load(program, regions, indicators, goals)
-        payload = (loaded.resolved, loaded.frames, compute(loaded, program, year=year, today=today, since=since))
+        payload = (
+            loaded.resolved,
+            loaded.frames,
+            compute(loaded, program, year=year, today=today, since=since),
+        )
         if key is not None and parts is not None:
             cache.set(key, pack(*payload), CACHE_SECONDS)
             cache.set(latest_key, Latest(key=key, parts=parts), CACHE_SECONDS)
     resolved, frames, computed = payload
     if previous is not None and previous.year != computed.year:
         previous = None  # the stored results are of another year
-    return ProgramAssessment(program=program, year=computed.year, years=computed.years, regions=regions,
-                             indicators=indicators, resolved=resolved, goals=goals,
-                             deadlines=region_deadlines(program, regions, goals), frames=frames,
-                             grid=computed.grid, reach=computed.reach, gates=computed.gates,
-                             coverage=computed.coverage, default_year=computed.default_year, key=key,
-                             version=version, previous=previous)
+    return ProgramAssessment(
+        program=program,
+        year=computed.year,
+        years=computed.years,
+        regions=regions,
+        indicators=indicators,
+        resolved=resolved,
+        goals=goals,
+        deadlines=region_deadlines(program, regions, goals),
+        frames=frames,
+        grid=computed.grid,
+        reach=computed.reach,
+        gates=computed.gates,
+        coverage=computed.coverage,
+        default_year=computed.default_year,
+        key=key,
+        version=version,
+        previous=previous,
+    )
 
 
 @dataclass(frozen=True)
@@ -976,7 +1178,9 @@ class AssessmentKey:
     regions: list[Region]  # the program's regions, as program_assessment reads them
 
 
-def assessment_key(program: Program, *, year: int | None = None, today: dt.date | None = None) -> AssessmentKey:
+def assessment_key(
+    program: Program, *, year: int | None = None, today: dt.date | None = None
+) -> AssessmentKey:
     """The cache key and data version :func:`program_assessment` uses for the same arguments (the same queries,
     but not the cached frames): a page whose presented result is a snapshot reads it with :func:`stored_snapshot`
     and needs the frames only when the snapshot is missing or out of date."""
@@ -990,8 +1194,13 @@ def stored_snapshots(where: AssessmentKey, *names: str) -> dict[str, Any]:
     """The values of the snapshots ``names`` that :meth:`ProgramAssessment.snapshot` stored under ``where`` and
     that are of its data version (one cache read for all; a missing or outdated one is left out)."""
     found = cache.get_many([f"{where.key}:{name}" for name in names])
-    return {name: stored.value for name in names
-            if isinstance(stored := found.get(f"{where.key}:{name}"), Snapshot) and stored.version == where.version}
+    return {
+        name: stored.value
+        for name in names
+        if isinstance(stored := found.get(f"{where.key}:{name}"), Snapshot)
+        and stored.version == where.version
+    }
+
 
 __all__ = [
     "AssessmentKey",
