@@ -5,22 +5,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Router
-from ninja.files import UploadedFile
+from ninja import Router
 
+from apps.accounts.models import User
 from apps.core.downloads import xlsx_response
-from apps.core.errors import DomainError
-from apps.core.uploads import check_upload
-from apps.staging.models import StagedImport
-from apps.staging.schemas import StagedImportOut
-from apps.staging.selectors import staged_import_for_confirm
-from apps.staging.services import (
-    SMALL_INLINE,
-    raise_outcome,
-    staged_import_authorize,
-    staged_import_commit,
-    staged_import_upload,
-)
+from apps.staging.web import ImportPlace, staged_import_routes
 
 from . import imports, services, sheet
 from .access import access_province
@@ -60,25 +49,13 @@ def sheet_download(request: HttpRequest, region_id: int, year: int | None = None
     return xlsx_response(*sheet.sheet_download(scope.province, chosen))
 
 
-@router.post("/provinces/{region_id}/assigned/import", response=StagedImportOut,
-             summary="上传全省考核任务表并预览（每行原值 → 新值）；确认用 …/import/{import_id}/commit；"
-                     "commit=true 时一步写入。任一行有错误则不写入（400）")
-def sheet_upload(request: HttpRequest, region_id: int, file: File[UploadedFile],
-                 commit: Form[bool] = False) -> StagedImport:
-    scope = access_province(request.user, region_id, manage=True)
-    options = {"province": scope.province.id}
-    staged_import_authorize(kind=imports.ASSIGNED, actor=request.user, options=options)
-    checked = check_upload(file, allowed={"xlsx"})
-    staged = staged_import_upload(kind=imports.ASSIGNED, actor=request.user, checked=checked, options=options)
-    raise_outcome(staged)
-    return staged_import_commit(staged=staged, actor=request.user, backend=SMALL_INLINE) if commit else staged
+def _assigned_place(user: User, region_id: int) -> ImportPlace:
+    """The province's sheet of assigned numbers: its office's, kept with the province (no program)."""
+    return ImportPlace(options={"province": access_province(user, region_id, manage=True).province.id})
 
 
-@router.post("/provinces/{region_id}/assigned/import/{import_id}/commit", response=StagedImportOut,
-             summary="确认写入已预览的全省考核任务表（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
-def sheet_commit(request: HttpRequest, region_id: int, import_id: int) -> StagedImport:
-    scope = access_province(request.user, region_id, manage=True)
-    staged = staged_import_for_confirm(actor=request.user, kind=imports.ASSIGNED, staged_id=import_id)
-    if staged.options.get("province") != scope.province.id:
-        raise DomainError("预览已失效，请重新上传文件。")
-    return staged_import_commit(staged=staged, actor=request.user, backend=SMALL_INLINE)
+staged_import_routes(router, "/provinces/{region_id}/assigned/import", kind=imports.ASSIGNED, access=_assigned_place,
+                     summaries=("上传全省考核任务表并预览（每行原值 → 新值）；确认用 …/import/{import_id}/commit；"
+                                "commit=true 时一步写入。任一行有错误则不写入（400）",
+                                "本人上传的全省考核任务表导入：预览、进度或结果",
+                                "确认写入已预览的全省考核任务表（仅上传者）；预览后数据有变化则不写入并重新预览（400）"))

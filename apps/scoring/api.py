@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router
+from ninja import File, Router
 from ninja.files import UploadedFile
 
 from apps.core.downloads import docx_response, file_response, xlsx_response
@@ -14,17 +14,7 @@ from apps.core.errors import found
 from apps.core.uploads import check_upload
 from apps.evidence.models import EVIDENCE_KINDS
 from apps.geo.models import Department
-from apps.staging.models import StagedImport
-from apps.staging.schemas import StagedImportOut
-from apps.staging.selectors import staged_import_own
-from apps.staging.services import (
-    SMALL_INLINE,
-    raise_outcome,
-    staged_import_authorize,
-    staged_import_commit,
-    staged_import_upload,
-)
-from apps.staging.web import staged_import_api_commit, staged_import_routes
+from apps.staging.web import ImportPlace, staged_import_routes
 
 from . import exports, imports, selectors, services
 from .access import (
@@ -104,35 +94,18 @@ def scheme_xlsx(request: HttpRequest, program_id: int, scheme_id: int) -> HttpRe
                          f"scheme-{item.code}-v{item.version}.xlsx")
 
 
-@router.post(f"{BASE}/schemes/{{scheme_id}}/import", response=StagedImportOut,
-             summary="上传评分细则新版本（.xlsx 评分细则表或 .toml）并预览每个评分项的原值 → 新值；"
-                     "确认用 …/import/{import_id}/commit；commit=true 时一步保存。有错误则不保存（400，errors 列出行与列）")
-def scheme_import(request: HttpRequest, program_id: int, scheme_id: int, file: File[UploadedFile],
-                  commit: Form[bool] = False) -> StagedImport:
-    item = access_scheme(request.user, program_id, scheme_id, manage=True)
-    staged_import_authorize(kind=imports.SCHEME, actor=request.user, program=item.program)  # before reading
-    name = file.name or ""
-    checked = (services.toml_upload(name=name, data=file.read()) if name.lower().endswith(".toml")
-               else check_upload(file, allowed={"xlsx"}))
-    staged = staged_import_upload(kind=imports.SCHEME, actor=request.user, checked=checked, program=item.program,
-                                  options={"scheme": item.pk})
-    raise_outcome(staged)
-    return staged_import_commit(staged=staged, actor=request.user, backend=SMALL_INLINE) if commit else staged
+def _scheme_place(user: Any, program_id: int, scheme_id: int) -> ImportPlace:
+    """A scheme's imports (a new version, its facts workbook): the office's, kept with the scheme they are for."""
+    item = access_scheme(user, program_id, scheme_id, manage=True)
+    return ImportPlace(item.program, {"scheme": item.pk})
 
 
-@router.get(f"{BASE}/schemes/{{scheme_id}}/import/{{import_id}}", response=StagedImportOut,
-            summary="本人上传的评分细则新版本：预览或结果")
-def scheme_import_get(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
-    item = access_scheme(request.user, program_id, scheme_id, manage=True)
-    return staged_import_own(actor=request.user, kind=imports.SCHEME, staged_id=import_id, program=item.program)
-
-
-@router.post(f"{BASE}/schemes/{{scheme_id}}/import/{{import_id}}/commit", response=StagedImportOut,
-             summary="确认保存已预览的评分细则新版本（仅上传者）")
-def scheme_import_commit(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
-    item = access_scheme(request.user, program_id, scheme_id, manage=True)
-    return staged_import_api_commit(kind=imports.SCHEME, program=item.program, actor=request.user,
-                                    import_id=import_id)
+staged_import_routes(router, f"{BASE}/schemes/{{scheme_id}}/import", kind=imports.SCHEME, access=_scheme_place,
+                     check=services.scheme_upload, operation="scoring_scheme", summaries=(
+                         "上传评分细则新版本（.xlsx 评分细则表或 .toml）并预览每个评分项的原值 → 新值；"
+                         "确认用 …/import/{import_id}/commit；commit=true 时一步保存。有错误则不保存（400，errors 列出行与列）",
+                         "本人上传的评分细则新版本：预览或结果",
+                         "确认保存已预览的评分细则新版本（仅上传者）"))
 
 
 @router.put(f"{BASE}/schemes/{{scheme_id}}/items/{{code}}", response={201: ScoringSchemeDetailOut},
@@ -264,33 +237,13 @@ staged_import_routes(router, f"{BASE}/facts/import", kind=imports.FACTS, label="
     access_scoring(user, p, manage=True)))
 
 
-@router.post(f"{BASE}/schemes/{{scheme_id}}/facts/import", response=StagedImportOut,
-             summary="上传本细则的考核事实表 xlsx（考核事实、人工评分两个工作表）并预览每条的原值 → 新值；"
-                     "确认用 …/facts/import/{import_id}/commit；commit=true 时一步写入。任一行有错误则不写入"
-                     "（400，errors 列出行、对象与列）")
-def scheme_facts_import(request: HttpRequest, program_id: int, scheme_id: int, file: File[UploadedFile],
-                        commit: Form[bool] = False) -> StagedImport:
-    item = access_scheme(request.user, program_id, scheme_id, manage=True)
-    staged_import_authorize(kind=imports.FACTS, actor=request.user, program=item.program)  # before reading
-    staged = staged_import_upload(kind=imports.FACTS, actor=request.user, program=item.program,
-                                  checked=check_upload(file, allowed={"xlsx"}), options={"scheme": item.pk})
-    raise_outcome(staged)
-    return staged_import_commit(staged=staged, actor=request.user, backend=SMALL_INLINE) if commit else staged
-
-
-@router.get(f"{BASE}/schemes/{{scheme_id}}/facts/import/{{import_id}}", response=StagedImportOut,
-            summary="本人上传的本细则考核事实表导入：预览或结果")
-def scheme_facts_import_get(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
-    item = access_scheme(request.user, program_id, scheme_id, manage=True)
-    return staged_import_own(actor=request.user, kind=imports.FACTS, staged_id=import_id, program=item.program)
-
-
-@router.post(f"{BASE}/schemes/{{scheme_id}}/facts/import/{{import_id}}/commit", response=StagedImportOut,
-             summary="确认写入已预览的本细则考核事实表导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
-def scheme_facts_import_commit(request: HttpRequest, program_id: int, scheme_id: int, import_id: int) -> StagedImport:
-    item = access_scheme(request.user, program_id, scheme_id, manage=True)
-    return staged_import_api_commit(kind=imports.FACTS, program=item.program, actor=request.user,
-                                    import_id=import_id)
+staged_import_routes(router, f"{BASE}/schemes/{{scheme_id}}/facts/import", kind=imports.FACTS, access=_scheme_place,
+                     operation="scoring_scheme_facts", summaries=(
+                         "上传本细则的考核事实表 xlsx（考核事实、人工评分两个工作表）并预览每条的原值 → 新值；"
+                         "确认用 …/facts/import/{import_id}/commit；commit=true 时一步写入。任一行有错误则不写入"
+                         "（400，errors 列出行、对象与列）",
+                         "本人上传的本细则考核事实表导入：预览或结果",
+                         "确认写入已预览的本细则考核事实表导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）"))
 
 
 @router.get(f"{BASE}/facts", response=list[ScoringFactOut], summary="考核事实列表（生态办录入的；可按考核期筛选）")

@@ -29,7 +29,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import record
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.uploads import CheckedUpload, safe_filename
+from apps.core.uploads import CheckedUpload, check_upload, safe_filename
 from apps.core.validation import check_instances
 from apps.evidence.services import evidence_attach
 from apps.geo.models import Department
@@ -132,6 +132,14 @@ def toml_upload(*, name: str, data: bytes) -> CheckedUpload:
         raise DomainError("TOML 文件应为 UTF-8 编码的文本。") from error
     return CheckedUpload(name=safe_filename(name), kind="toml", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                          data=data)
+
+
+def scheme_upload(file: Any) -> CheckedUpload:
+    """A new version's file: a ``.toml`` scheme (UTF-8 text) or, by its content, a 评分细则表 xlsx."""
+    name = file.name or ""
+    if name.lower().endswith(".toml"):
+        return toml_upload(name=name, data=file.read())
+    return check_upload(file, allowed={"xlsx"})
 
 
 @dataclass(frozen=True)

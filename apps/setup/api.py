@@ -19,15 +19,13 @@ from apps.accounts.models import User
 from apps.accounts.services import user_password_reset, user_set_active
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
-from apps.core.uploads import check_upload
 from apps.geo.models import Department, Region
 from apps.geo.schemas import DepartmentOut
 from apps.indicators.models import Framework
 from apps.programs.models import Milestone, Phase, Program, RegionGoal
 from apps.staging.models import StagedImport
 from apps.staging.selectors import staged_import_for_confirm, staged_import_own
-from apps.staging.services import raise_outcome, staged_import_authorize, staged_import_upload
-from apps.staging.web import staged_import_routes
+from apps.staging.web import staged_import_api_upload, staged_import_routes
 
 from . import imports, services, user_imports
 from .access import (
@@ -112,11 +110,8 @@ def _with_passwords(staged: StagedImport, issued: list[tuple[str, str, str]]) ->
                      "commit=true 时一步写入。任一行有错误则不写入（400）。新用户的一次性初始密码只在写入的这次回答中给出")
 def import_users(request: HttpRequest, program_id: int, file: File[UploadedFile],
                  commit: Form[bool] = False) -> StagedImport:
-    program = access_setup(request.user, program_id)
-    staged_import_authorize(kind=user_imports.USERS, actor=request.user, program=program)  # before reading the file
-    checked = check_upload(file, allowed={"xlsx"})
-    staged = staged_import_upload(kind=user_imports.USERS, actor=request.user, checked=checked, program=program)
-    raise_outcome(staged)
+    staged = staged_import_api_upload(kind=user_imports.USERS, program=access_setup(request.user, program_id),
+                                      actor=request.user, file=file)
     with user_imports.issued_passwords() as issued:
         if commit:
             staged = user_imports.users_commit(staged=staged, actor=request.user)

@@ -319,11 +319,12 @@ def staged_imports_recover_interrupted() -> int:
 
 
 def staged_import_upload_and_commit(
-    *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, backend: str | None = None,
+    *, kind: str, actor: Any, checked: CheckedUpload, program: Any = None, options: dict[str, Any] | None = None,
+    backend: str | None = None,
 ) -> StagedImport:
     """The one-step flow (upload → check → commit at once, all or nothing): row errors are raised as
     ImportRejected, with the refused import kept as ``rejected``."""
-    staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program)
+    staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program, options=options)
     raise_outcome(staged)
     return staged_import_commit(staged=staged, actor=actor, backend=backend)
 

@@ -10,7 +10,10 @@ answers every kind with :class:`apps.staging.schemas.StagedImportOut`.
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +21,7 @@ from django.shortcuts import render
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from apps.core.errors import DomainError, NotFoundError
 from apps.core.uploads import CheckedUpload, check_upload
 from apps.core.web import form_message, submit
 
@@ -107,51 +111,107 @@ def when_committed(answer: Callable[[StagedImport], HttpResponse]) -> Callable[[
 # --- API ------------------------------------------------------------------------------------------
 
 
-def staged_import_api_upload(*, kind: str, program: Any, actor: Any, file: Any, commit: bool = False) -> StagedImport:
-    """``POST …/import``: stage and check a sheet; answers its preview (changes, unchanged) to be confirmed by
-    ``…/import/{id}/commit``, or, with ``commit``, commits it at once. Row errors are a 400 listing them."""
-    staged_import_authorize(kind=kind, actor=actor, program=program)  # before the file is read
-    checked = check_upload(file, allowed={"xlsx"})
+@dataclass(frozen=True)
+class ImportPlace:
+    """Where a staged import goes: its program (None for a province's sheet) and the options that name the part
+    of it the import is for (a scheme, a survey, a province). An import is confirmed only at its own place."""
+
+    program: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _at_place(staged: StagedImport, place: ImportPlace, refusal: Exception) -> StagedImport:
+    """``staged`` if it was made at ``place`` (same program, same options), else raise ``refusal``."""
+    if any(staged.options.get(key) != value for key, value in place.options.items()):
+        raise refusal
+    return staged
+
+
+def _xlsx(file: Any) -> CheckedUpload:
+    return check_upload(file, allowed={"xlsx"})
+
+
+def staged_import_api_upload(*, kind: str, program: Any, actor: Any, file: Any, commit: bool = False,
+                             options: dict[str, Any] | None = None,
+                             check: Callable[[Any], CheckedUpload] = _xlsx) -> StagedImport:
+    """``POST …/import``: stage and check a sheet (``check`` reads the file: an xlsx by default); answers its
+    preview (changes, unchanged) to be confirmed by ``…/import/{id}/commit``, or, with ``commit``, commits it at
+    once. Row errors are a 400 listing them."""
+    staged_import_authorize(kind=kind, actor=actor, program=program, options=options)  # before the file is read
+    checked = check(file)
     if commit:
         return staged_import_upload_and_commit(kind=kind, actor=actor, checked=checked, program=program,
-                                               backend=SMALL_INLINE)
-    staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program)
+                                               options=options, backend=SMALL_INLINE)
+    staged = staged_import_upload(kind=kind, actor=actor, checked=checked, program=program, options=options)
     raise_outcome(staged)
     return staged
 
 
-def staged_import_api_commit(*, kind: str, program: Any, actor: Any, import_id: int) -> StagedImport:
-    """``POST …/import/{id}/commit``: commit the actor's previewed import (inline up to
-    ``ECOCIV_INLINE_COMMIT_ROWS`` rows; a larger one commits as a job and answers ``committing``, to poll)."""
+def staged_import_api_commit(*, kind: str, program: Any, actor: Any, import_id: int,
+                             options: dict[str, Any] | None = None) -> StagedImport:
+    """``POST …/import/{id}/commit``: commit the actor's previewed import made at the same ``options`` (inline
+    up to ``ECOCIV_INLINE_COMMIT_ROWS`` rows; a larger one commits as a job and answers ``committing``, to poll)."""
     staged = staged_import_for_confirm(actor=actor, kind=kind, staged_id=import_id, program=program)
+    _at_place(staged, ImportPlace(program, options or {}), DomainError("预览已失效，请重新上传文件。"))
     return staged_import_commit(staged=staged, actor=actor, backend=SMALL_INLINE)
 
 
-def staged_import_routes(router: Router, path: str, *, kind: str, label: str,
-                         access: Callable[[Any, int], Any]) -> None:
-    """Add a list kind's two-step import to ``router``: ``POST path`` (upload and preview, or ``commit=true``
-    at once), ``GET path/{import_id}`` (the uploader's import) and ``POST path/{import_id}/commit``.
+def _path_params(path: str) -> list[str]:
+    """The path's parameters in order: ``/a/{program_id}/b/{int:scheme_id}`` → ``["program_id", "scheme_id"]``."""
+    return re.findall(r"\{(?:\w+:)?(\w+)\}", path)
 
-    ``access(user, program_id)`` is the program the user may import into (refusing with 403/404 otherwise).
+
+def _with_path(view: Callable[..., StagedImport], names: list[str]) -> Callable[..., StagedImport]:
+    """``view(request, ..., **path)`` declared to Ninja with each of ``names`` as an ``int`` path parameter."""
+    declared = list(inspect.signature(view, eval_str=True).parameters.values())
+    path = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int) for name in names]
+    view.__signature__ = inspect.Signature([declared[0], *path, *(p for p in declared[1:]  # type: ignore[attr-defined]
+                                                                   if p.kind != p.VAR_KEYWORD)])
+    return view
+
+
+def staged_import_routes(router: Router, path: str, *, kind: str, access: Callable[..., Any], label: str = "",
+                         summaries: tuple[str, str, str] | None = None, operation: str = "",
+                         check: Callable[[Any], CheckedUpload] = _xlsx) -> None:
+    """Add a kind's two-step import to ``router``: ``POST path`` (upload and preview, or ``commit=true`` at
+    once), ``GET path/{import_id}`` (the uploader's import) and ``POST path/{import_id}/commit``.
+
+    ``access(user, *path_parameters)`` (in the path's order, ``import_id`` left out) is the program the user may
+    import into, or an :class:`ImportPlace` (refusing with 403/404 otherwise). ``summaries`` (upload, get,
+    commit) replace the ones said of ``label``; the operation ids are ``operation`` (by default the kind's name)
+    followed by ``_import``, ``_import_get`` and ``_import_commit``.
     """
-    operation = kind.replace(".", "_")
+    operation = operation or kind.replace(".", "_")
+    upload_summary, get_summary, commit_summary = summaries or (
+        f"上传{label} xlsx 并预览（每行原值 → 新值、无变化行数）；确认用 …/import/{{import_id}}/commit；"
+        "commit=true 时一步写入。任一行有错误则不写入（400，errors 列出行、对象与列）",
+        f"本人上传的{label}导入：预览、进度或结果",
+        f"确认写入已预览的{label}导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
+    names = _path_params(path)
 
-    @router.post(path, response=StagedImportOut, operation_id=f"{operation}_import",
-                 summary=f"上传{label} xlsx 并预览（每行原值 → 新值、无变化行数）；确认用 …/import/{{import_id}}/commit；"
-                         "commit=true 时一步写入。任一行有错误则不写入（400，errors 列出行、对象与列）")
-    def upload(request: HttpRequest, program_id: int, file: File[UploadedFile],
-               commit: Form[bool] = False) -> StagedImport:
-        return staged_import_api_upload(kind=kind, program=access(request.user, program_id), actor=request.user,
-                                        file=file, commit=commit)
+    def place(request: HttpRequest, path: dict[str, int]) -> ImportPlace:
+        target = access(request.user, *(path[name] for name in names))
+        return target if isinstance(target, ImportPlace) else ImportPlace(target)
 
-    @router.get(f"{path}/{{import_id}}", response=StagedImportOut, operation_id=f"{operation}_import_get",
-                summary=f"本人上传的{label}导入：预览、进度或结果")
-    def get(request: HttpRequest, program_id: int, import_id: int) -> StagedImport:
-        return staged_import_own(actor=request.user, kind=kind, staged_id=import_id,
-                                 program=access(request.user, program_id))
+    def upload(request: HttpRequest, file: File[UploadedFile], commit: Form[bool] = False,
+               **path: int) -> StagedImport:
+        at = place(request, path)
+        return staged_import_api_upload(kind=kind, program=at.program, actor=request.user, file=file, commit=commit,
+                                        options=at.options or None, check=check)
 
-    @router.post(f"{path}/{{import_id}}/commit", response=StagedImportOut, operation_id=f"{operation}_import_commit",
-                 summary=f"确认写入已预览的{label}导入（仅上传者）；预览后数据有变化则不写入并重新预览（400）")
-    def confirm(request: HttpRequest, program_id: int, import_id: int) -> StagedImport:
-        return staged_import_api_commit(kind=kind, program=access(request.user, program_id), actor=request.user,
-                                        import_id=import_id)
+    def get(request: HttpRequest, import_id: int, **path: int) -> StagedImport:
+        at = place(request, path)
+        staged = staged_import_own(actor=request.user, kind=kind, staged_id=import_id, program=at.program)
+        return _at_place(staged, at, NotFoundError("没有找到该导入。"))
+
+    def confirm(request: HttpRequest, import_id: int, **path: int) -> StagedImport:
+        at = place(request, path)
+        return staged_import_api_commit(kind=kind, program=at.program, actor=request.user, import_id=import_id,
+                                        options=at.options)
+
+    router.post(path, response=StagedImportOut, operation_id=f"{operation}_import",
+                summary=upload_summary)(_with_path(upload, names))
+    router.get(f"{path}/{{import_id}}", response=StagedImportOut, operation_id=f"{operation}_import_get",
+               summary=get_summary)(_with_path(get, names))
+    router.post(f"{path}/{{import_id}}/commit", response=StagedImportOut, operation_id=f"{operation}_import_commit",
+                summary=commit_summary)(_with_path(confirm, names))

@@ -4,17 +4,15 @@ write, a respondent's answers through an invitation code (throttled, validated, 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
+from apps.accounts.models import User
 from apps.audit.services import client_ip
 from apps.core.errors import DomainError
-from apps.staging.schemas import StagedImportOut
-from apps.staging.selectors import staged_import_own
-from apps.staging.services import raise_outcome, staged_import_authorize
-from apps.staging.web import staged_import_api_commit
+from apps.staging.web import ImportPlace, staged_import_routes
 
 from . import schemas, services
 from .access import access_survey, access_surveys
@@ -112,31 +110,18 @@ def transition(request: HttpRequest, program_id: int, survey_id: int, payload: s
     return {"status": survey.status, "version": survey.version, "data": event.data}
 
 
-@router.post("/programs/{program_id}/surveys/{survey_id}/import", response=StagedImportOut,
-             summary="上传调查机构的问卷数据（xlsx 或 CSV）并预览（各层新增份数）；确认用 …/import/{import_id}/commit。"
-                     "任一行有错误则不写入（400，errors 列出行与列）")
-def import_upload(request: HttpRequest, program_id: int, survey_id: int, file: File[UploadedFile],
-                  commit: Form[bool] = False) -> object:
-    survey = access_survey(request.user, program_id, survey_id, manage=True)
-    staged_import_authorize(kind=RESPONSES, actor=request.user, program=survey.program)
-    staged = services.responses_stage(survey=survey, actor=request.user,  # type: ignore[arg-type]
-                                      checked=services.check_response_upload(file))
-    raise_outcome(staged)
-    if commit:
-        return staged_import_api_commit(kind=RESPONSES, program=survey.program, actor=request.user, import_id=staged.pk)
-    return staged
+def _responses_place(user: User, program_id: int, survey_id: int) -> ImportPlace:
+    """A survey's response sheets: the office's, kept with the survey they answer."""
+    survey = access_survey(user, program_id, survey_id, manage=True)
+    return ImportPlace(survey.program, {"survey_id": survey.pk})
 
 
-@router.get("/programs/{program_id}/surveys/{survey_id}/import/{import_id}", response=StagedImportOut)
-def import_get(request: HttpRequest, program_id: int, survey_id: int, import_id: int) -> object:
-    survey = access_survey(request.user, program_id, survey_id, manage=True)
-    return staged_import_own(actor=request.user, kind=RESPONSES, staged_id=import_id, program=survey.program)
-
-
-@router.post("/programs/{program_id}/surveys/{survey_id}/import/{import_id}/commit", response=StagedImportOut)
-def import_commit(request: HttpRequest, program_id: int, survey_id: int, import_id: int) -> object:
-    survey = access_survey(request.user, program_id, survey_id, manage=True)
-    return staged_import_api_commit(kind=RESPONSES, program=survey.program, actor=request.user, import_id=import_id)
+staged_import_routes(router, "/programs/{program_id}/surveys/{survey_id}/import", kind=RESPONSES,
+                     access=_responses_place, check=services.check_response_upload, summaries=(
+                         "上传调查机构的问卷数据（xlsx 或 CSV）并预览（各层新增份数）；确认用 …/import/{import_id}/commit。"
+                         "任一行有错误则不写入（400，errors 列出行与列）",
+                         "本人上传的问卷数据导入：预览、进度或结果",
+                         "确认写入已预览的问卷数据（仅上传者）；预览后数据有变化则不写入并重新预览（400）"))
 
 
 def csrf_only(request: HttpRequest) -> bool:

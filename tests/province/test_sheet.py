@@ -66,6 +66,8 @@ def test_upload_previews_old_to_new_and_the_confirm_writes_revisions(prov, clien
     first = next(c for name, c in changes.items() if name.startswith("甲市"))
     assert first["changes"][0]["old"] == "81.5" and first["changes"][0]["new"] == "83"
     assert AssignedTarget.objects.filter(reason=REASON).count() == 0  # a preview writes nothing
+    again = client.get(f"/api/provinces/{prov.province.id}/assigned/import/{body['import_id']}")
+    assert again.status_code == 200 and again.json()["changes"] == body["changes"]  # the uploader reads it back
     done = client.post(f"/api/provinces/{prov.province.id}/assigned/import/{body['import_id']}/commit")
     assert done.status_code == 200 and done.json()["status"] == "committed"
     written = AssignedTarget.objects.filter(reason=REASON).order_by("region__code")

@@ -172,3 +172,18 @@ def test_only_the_office_imports_the_workbook(scored, client_for):
                                             "period": "2025", "item": "C5", "points": "3", "reason": "x"},
                           content_type="application/json").status_code == 403
     assert not ManualScore.objects.exists()
+
+
+def test_a_scheme_import_is_read_and_confirmed_only_at_its_own_scheme(scored, client_for):
+    scheme, office = scored.run.scheme, client_for(scored.world.users.office)
+    _page, api = _urls(scheme)
+    other = Scheme.objects.filter(program=scheme.program).exclude(pk=scheme.pk).first()
+    assert other is not None
+    answer = office.post(f"{api}/schemes/{scheme.id}/facts/import", _upload(_save(_book(office, scheme))))
+    assert answer.status_code == 200, answer.content
+    import_id = answer.json()["import_id"]
+    assert office.get(f"{api}/schemes/{other.id}/facts/import/{import_id}").status_code == 404
+    refused = office.post(f"{api}/schemes/{other.id}/facts/import/{import_id}/commit")
+    assert refused.status_code == 400 and refused.json()["detail"] == "预览已失效，请重新上传文件。"
+    assert office.get(f"{api}/schemes/{scheme.id}/facts/import/{import_id}").json()["status"] == "previewed"
+    assert office.post(f"{api}/schemes/{scheme.id}/facts/import/{import_id}/commit").json()["status"] == "committed"
