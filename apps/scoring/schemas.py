@@ -176,13 +176,11 @@ class ScoringFactOut(Schema):
     resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 
 
-class ScoringFactRevisionOut(Schema):
-    """One revision of an office fact: its content, why, who, when, and the revision it follows (null: the first)."""
+class _RevisionOut(Schema):
+    """What every revision of an office entry (a fact, manual points) says besides its content: why, who, when,
+    and the revision it follows (null: the first)."""
 
     id: int
-    value: Decimal | None
-    text: str
-    na: bool
     reason: str
     author: str
     at: dt.datetime
@@ -191,10 +189,21 @@ class ScoringFactRevisionOut(Schema):
     resolve_author = staticmethod(lambda obj: str(obj.author))
 
 
+_revisions = staticmethod(lambda obj: list(obj.revisions.all()))  # an entry's revisions, newest first
+
+
+class ScoringFactRevisionOut(_RevisionOut):
+    """One revision of an office fact: its content, and why, who, when."""
+
+    value: Decimal | None
+    text: str
+    na: bool
+
+
 class ScoringFactDetailOut(ScoringFactOut):
     revisions: list[ScoringFactRevisionOut]  # type: ignore[valid-type]
 
-    resolve_revisions = staticmethod(lambda obj: list(obj.revisions.all()))
+    resolve_revisions = _revisions
 
 
 class ScoringItemIn(Schema):
@@ -229,23 +238,16 @@ class ScoringManualOut(Schema):
     resolve_evidence = staticmethod(lambda obj: list(obj.evidence.all()))
 
 
-class ScoringManualRevisionOut(Schema):
-    """One revision of manual points: the points, why, who, when, and the revision it follows (null: the first)."""
+class ScoringManualRevisionOut(_RevisionOut):
+    """One revision of manual points: the points, and why, who, when."""
 
-    id: int
     points: Decimal
-    reason: str
-    author: str
-    at: dt.datetime
-    previous_id: int | None
-
-    resolve_author = staticmethod(lambda obj: str(obj.author))
 
 
 class ScoringManualDetailOut(ScoringManualOut):
     revisions: list[ScoringManualRevisionOut]  # type: ignore[valid-type]
 
-    resolve_revisions = staticmethod(lambda obj: list(obj.revisions.all()))
+    resolve_revisions = _revisions
 
 
 __all__ = ["Comparison", "Ranking"]
