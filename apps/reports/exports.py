@@ -8,6 +8,8 @@ then problems and next year's plan as headings drafted from the weak spots, for 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.http import FileResponse, HttpResponse
@@ -130,15 +132,30 @@ def _attainment(facts: ReportFacts, table_number: int) -> list[Block]:
     return blocks
 
 
+Section = Callable[[ReportFacts, int], list[Block]]
+
+
+def _section(title: str, nothing: Callable[[ReportFacts], str]) -> Callable[[Section], Section]:
+    """A section of the report: its heading, then its blocks (numbering its tables from the number given), or
+    the one sentence ``nothing(facts)`` when there is nothing to report."""
+
+    def decorate(build: Section) -> Section:
+        @functools.wraps(build)
+        def section(facts: ReportFacts, table_number: int) -> list[Block]:
+            empty = nothing(facts)
+            return [Heading(1, title), *([Paragraph(empty)] if empty else build(facts, table_number))]
+
+        return section
+
+    return decorate
+
+
+@_section("重点任务和节点推进情况", lambda facts: "" if facts.tasks.leaves else "本范围暂无分解落实的任务。")
 def _tasks(facts: ReportFacts, table_number: int) -> list[Block]:
     tasks = facts.tasks
-    blocks: list[Block] = [Heading(1, "重点任务和节点推进情况")]
-    if not tasks.leaves:
-        blocks.append(Paragraph("本范围暂无分解落实的任务。"))
-        return blocks
-    blocks.append(Paragraph(
+    blocks: list[Block] = [Paragraph(
         f"共承担任务{tasks.leaves}项，已完成{tasks.completed}项、推进中{tasks.in_progress}项、"
-        f"未启动{tasks.not_started}项，完成率{_share(tasks.completed, tasks.leaves)}；逾期未完成{tasks.overdue}项。"))
+        f"未启动{tasks.not_started}项，完成率{_share(tasks.completed, tasks.leaves)}；逾期未完成{tasks.overdue}项。")]
     if tasks.milestones_due:
         blocks.append(Paragraph(
             f"{facts.target.year}年应完成的任务节点{tasks.milestones_due}个，按期完成{tasks.milestones_done_on_time}个、"
@@ -153,18 +170,15 @@ def _tasks(facts: ReportFacts, table_number: int) -> list[Block]:
     return blocks
 
 
+@_section("重点项目建设情况", lambda facts: "" if facts.projects.count else "本范围暂无纳入清单的重点项目。")
 def _projects(facts: ReportFacts, table_number: int) -> list[Block]:
     projects = facts.projects
     year = facts.target.year
-    blocks: list[Block] = [Heading(1, "重点项目建设情况")]
-    if not projects.count:
-        blocks.append(Paragraph("本范围暂无纳入清单的重点项目。"))
-        return blocks
-    blocks.append(Paragraph(
+    blocks: list[Block] = [Paragraph(
         f"共{projects.count}个项目、总投资{cn_amount(projects.total)}，已建成{projects.finished}个。"
         f"{year}年计划投资{cn_amount(projects.planned)}，完成投资{cn_amount(projects.completed)}"
         f"（{_share(projects.completed, projects.planned)}）；累计完成投资{cn_amount(projects.completed_to_date)}，"
-        f"占总投资的{_share(projects.completed_to_date, projects.total)}。"))
+        f"占总投资的{_share(projects.completed_to_date, projects.total)}。")]
     lines = projects.by_category
     blocks.append(Table(
         ("项目类别", "项目数", "总投资", f"{year}年计划", f"{year}年完成", "年度完成率"),
@@ -182,24 +196,19 @@ def _projects(facts: ReportFacts, table_number: int) -> list[Block]:
     return blocks
 
 
+@_section("督查督办情况", lambda facts: "" if facts.notices.issued else f"{facts.target.year}年未下发督办通知。")
 def _supervision(facts: ReportFacts, table_number: int) -> list[Block]:
     notices = facts.notices
     year = facts.target.year
-    blocks: list[Block] = [Heading(1, "督查督办情况")]
-    if not notices.issued:
-        blocks.append(Paragraph(f"{year}年未下发督办通知。"))
-        return blocks
     levels = "、".join(f"{line.level}{line.issued}件" for line in notices.lines if line.issued)
-    blocks.append(Paragraph(
+    return [Paragraph(
         f"{year}年共下发督办通知{notices.issued}件（{levels}），已办结{notices.closed}件，其中按期办结"
         f"{notices.closed_on_time}件，办结率{_share(notices.closed, notices.issued)}，按期办结率"
-        f"{_share(notices.closed_on_time, notices.issued)}。"))
-    blocks.append(Table(
+        f"{_share(notices.closed_on_time, notices.issued)}。"), Table(
         ("督办等级", "下发", "已办结", "按期办结", "未办结"),
         tuple((line.level, str(line.issued), str(line.closed), str(line.closed_on_time), str(line.open))
               for line in notices.lines),
-        caption=f"表{table_number} 督办通知办理情况", numeric=frozenset({1, 2, 3, 4})))
-    return blocks
+        caption=f"表{table_number} 督办通知办理情况", numeric=frozenset({1, 2, 3, 4}))]
 
 
 def _scores(facts: ReportFacts, table_number: int) -> list[Block]:
