@@ -24,8 +24,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .errors import DomainError, GoneError, ImportRejected, NotFoundError, PermissionDeniedError
+from .forms import StepForm
 from .validation import INT_RANGE
 
 T = TypeVar("T")
@@ -119,6 +121,30 @@ def back_url(request: HttpRequest, back: Back, kwargs: dict[str, object]) -> str
 def moved(request: HttpRequest, title: str, status_label: str) -> None:
     """The message after a workflow step on the office's pages: 「title」：the status it is now in."""
     messages.success(request, _("「%(title)s」：%(status)s。") % {"title": title, "status": status_label})
+
+
+def back_to(name: str, *params: str) -> Callable[..., str]:
+    """A ``back`` of :func:`page` for a view below the page ``name``: that page, reversed with only ``params``
+    of the view's arguments."""
+    return lambda **kwargs: reverse(name, kwargs={param: kwargs[param] for param in params})
+
+
+def step_page(*, access: Callable[..., Any], transition: Callable[..., object], form: type[StepForm],
+              workflow: Any, to: Callable[..., str]) -> View:
+    """The POST of a workflow step on the office's pages: ``access(user, **the URL's arguments)`` fetches and
+    authorizes the object, ``transition(it, actor=…, **the posted move)`` applies the form's ``move()``, a
+    message says where it is now (:func:`moved`), and the answer goes to ``to(**the URL's arguments)`` (so does
+    a refusal's message)."""
+
+    @page(back=to)
+    @require_POST
+    def step(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        item = access(request.user, **kwargs)
+        transition(item, actor=request.user, **form(request.POST).move())
+        moved(request, item.title, workflow.status_label(item.status))
+        return redirect(to(**kwargs))
+
+    return step
 
 
 def form_message(form: forms.Form) -> str:

@@ -24,7 +24,7 @@ from apps.audit.services import client_ip
 from apps.core.downloads import as_attachment, file_response, xlsx_response
 from apps.core.errors import DomainError, NotFoundError, found
 from apps.core.uploads import check_upload
-from apps.core.web import cleaned, moved, page, public_page, submit
+from apps.core.web import back_to, cleaned, page, public_page, step_page, submit
 from docimport.geojson import MAX_BYTES
 
 from . import exports, services, spam
@@ -92,18 +92,11 @@ def manage(request: HttpRequest, program_id: int) -> HttpResponse:
     })
 
 
-def _back(program_id: int, **_kwargs: object) -> str:
-    return reverse("publications", kwargs={"program_id": program_id})
+_back = back_to("publications", "program_id")
 
-
-@page(back=_back)
-@require_POST
-def step(request: HttpRequest, program_id: int, publication_id: int) -> HttpResponse:
-    publication = access_publication(request.user, program_id, publication_id)
-    services.publication_transition(publication=publication, actor=request.user,  # type: ignore[arg-type]
-                                    **PublicationStepForm(request.POST).move())
-    moved(request, publication.title, PUBLICATION_WORKFLOW.status_label(publication.status))
-    return redirect("publications", program_id=program_id)
+step = step_page(access=access_publication, form=PublicationStepForm, workflow=PUBLICATION_WORKFLOW, to=_back,
+                 transition=lambda publication, **move: services.publication_transition(publication=publication,
+                                                                                        **move))
 
 
 @page(back="publications")
@@ -345,18 +338,10 @@ def notice_detail(request: HttpRequest, program_id: int, notice_id: int) -> Http
         "can_reply": notice.status == NoticeStatus.PUBLISHED})
 
 
-def _notice_back(program_id: int, notice_id: int, **_kwargs: object) -> str:
-    return reverse("public_notice", kwargs={"program_id": program_id, "notice_id": notice_id})
+_notice_back = back_to("public_notice", "program_id", "notice_id")
 
-
-@page(back=_notice_back)
-@require_POST
-def notice_step(request: HttpRequest, program_id: int, notice_id: int) -> HttpResponse:
-    notice = access_notice(request.user, program_id, notice_id)
-    services.notice_transition(notice=notice, actor=request.user,  # type: ignore[arg-type]
-                               **NoticeStepForm(request.POST).move())
-    moved(request, notice.title, NOTICE_WORKFLOW.status_label(notice.status))
-    return redirect("public_notice", program_id=program_id, notice_id=notice_id)
+notice_step = step_page(access=access_notice, form=NoticeStepForm, workflow=NOTICE_WORKFLOW, to=_notice_back,
+                        transition=lambda notice, **move: services.notice_transition(notice=notice, **move))
 
 
 @page(back=_notice_back)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from apps.core.downloads import docx_response, file_response, xlsx_response
 from apps.core.errors import DomainError, found
 from apps.core.forms import StepForm
-from apps.core.web import cleaned, page, submit
+from apps.core.web import back_to, cleaned, page, submit
 from apps.geo.models import Department
 from apps.programs.access import can_manage_program
 from apps.staging.models import StagedImport
@@ -149,8 +149,7 @@ def _entries_url(program_id: int, scheme_id: int, period: str) -> str:
     return reverse("scoring_entries", kwargs={"program_id": program_id, "scheme_id": scheme_id}) + f"?period={period}"
 
 
-def _entries_back(*, program_id: int, scheme_id: int, **_: object) -> str:
-    return reverse("scoring_entries", kwargs={"program_id": program_id, "scheme_id": scheme_id})
+_entries_back = back_to("scoring_entries", "program_id", "scheme_id")
 
 
 @page(back=_entries_back)

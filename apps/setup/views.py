@@ -21,7 +21,7 @@ from apps.accounts.models import User
 from apps.accounts.services import user_password_reset, user_set_active
 from apps.core.downloads import xlsx_response
 from apps.core.errors import NotFoundError
-from apps.core.web import page, submit
+from apps.core.web import back_to, page, submit
 from apps.programs.models import Milestone, Phase, RegionGoal
 from apps.staging.models import StagedImport
 from apps.staging.web import StagedImportStep, staged_import_page, when_committed
@@ -46,13 +46,8 @@ from .forms import (
     UserCreateForm,
 )
 
-
-def _back_to_user(program_id: int, user_id: int, **_: object) -> str:
-    return reverse("setup_user", kwargs={"program_id": program_id, "user_id": user_id})
-
-
-def _back_to_program(program_id: int, **_: object) -> str:
-    return reverse("setup_program", kwargs={"program_id": program_id})
+_back_to_user = back_to("setup_user", "program_id", "user_id")
+_back_to_program = back_to("setup_program", "program_id")
 
 
 @page

@@ -14,14 +14,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.audit.services import client_ip
 from apps.core.downloads import xlsx_response
 from apps.core.errors import DomainError
-from apps.core.web import cleaned, moved, page, public_page, submit
+from apps.core.web import back_to, cleaned, page, public_page, step_page, submit
 from apps.staging.models import StagedImport
 from apps.staging.web import StagedImportStep, staged_import_page, when_committed
 
@@ -99,18 +98,11 @@ def survey_page(request: HttpRequest, program_id: int, survey_id: int) -> HttpRe
         "provenance": [s for s in (results.provenance("satisfaction"), results.provenance("participation")) if s]})
 
 
-def _back(program_id: int, survey_id: int, **_kwargs: object) -> str:
-    return reverse("survey", kwargs={"program_id": program_id, "survey_id": survey_id})
+_back = back_to("survey", "program_id", "survey_id")
 
-
-@page(back=_back)
-@require_POST
-def survey_step(request: HttpRequest, program_id: int, survey_id: int) -> HttpResponse:
-    survey = access_survey(request.user, program_id, survey_id, manage=True)
-    services.survey_transition(survey=survey, actor=request.user,  # type: ignore[arg-type]
-                               **SurveyStepForm(request.POST).move())
-    moved(request, survey.title, SURVEY_WORKFLOW.status_label(survey.status))
-    return redirect("survey", program_id=program_id, survey_id=survey_id)
+survey_step = step_page(access=functools.partial(access_survey, manage=True), form=SurveyStepForm,
+                        workflow=SURVEY_WORKFLOW, to=_back,
+                        transition=lambda survey, **move: services.survey_transition(survey=survey, **move))
 
 
 @page(back=_back)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import xlsx_response
-from apps.core.web import cleaned, page, query_int
+from apps.core.web import back_to, cleaned, page, query_int
 from apps.geo.access import access_department, home_department
 from apps.geo.models import Department
 from apps.programs.access import access_program, can_manage_program
@@ -73,8 +72,7 @@ def task_detail(request: HttpRequest, program_id: int, task_id: int) -> HttpResp
     })
 
 
-def _task_back(program_id: int, task_id: int, **_ids: object) -> str:
-    return reverse("task", kwargs={"program_id": program_id, "task_id": task_id})
+_task_back = back_to("task", "program_id", "task_id")
 
 
 @require_POST
