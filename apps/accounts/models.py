@@ -91,7 +91,6 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "用户"
-        verbose_name_plural = "用户"
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -144,7 +143,6 @@ class RoleAssignment(models.Model):
 
     class Meta:
         verbose_name = "角色分配"
-        verbose_name_plural = "角色分配"
         ordering = ["user", "id"]
         constraints = [
             # NULLs are distinct in a plain unique index on both databases; coalescing them makes

@@ -92,7 +92,6 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["region", "at"])]
 

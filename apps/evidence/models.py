@@ -54,7 +54,6 @@ class Evidence(models.Model):
 
     class Meta:
         verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
         ordering = ["uploaded_at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 

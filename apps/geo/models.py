@@ -55,7 +55,6 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = "区域"
-        verbose_name_plural = "区域"
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -128,7 +127,6 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = "单位"
-        verbose_name_plural = "单位"
         ordering = ["region__path", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
 

@@ -42,7 +42,6 @@ class Framework(models.Model):
 
     class Meta:
         verbose_name = "指标体系"
-        verbose_name_plural = "指标体系"
         ordering = ["-issued_on", "code"]
 
     def __str__(self) -> str:
@@ -83,7 +82,6 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = "指标"
-        verbose_name_plural = "指标"
         ordering = ["framework", "order"]
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="indicator_unique_code")]
 
@@ -168,7 +166,6 @@ class IndicatorTarget(models.Model):
 
     class Meta:
         verbose_name = "指标目标"
-        verbose_name_plural = "指标目标"
         constraints = [models.UniqueConstraint(fields=["indicator", "level"], name="indicatortarget_unique_level")]
 
     def __str__(self) -> str:

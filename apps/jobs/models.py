@@ -90,7 +90,6 @@ class Job(Heartbeat, models.Model):
 
     class Meta:
         verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "updated_at"])]
 

@@ -36,7 +36,6 @@ class Station(models.Model):
 
     class Meta:
         verbose_name = "空气监测站点"
-        verbose_name_plural = "空气监测站点"
         ordering = ["region__path", "code"]
 
     def __str__(self) -> str:
@@ -57,7 +56,6 @@ class Section(models.Model):
 
     class Meta:
         verbose_name = "地表水监测断面"
-        verbose_name_plural = "地表水监测断面"
         ordering = ["region__path", "code"]
 
     def __str__(self) -> str:
@@ -98,7 +96,6 @@ class ImportBatch(StagedImport):
     class Meta:
         proxy = True
         verbose_name = "监测数据导入批次"
-        verbose_name_plural = "监测数据导入批次"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
@@ -139,7 +136,6 @@ class ComputedResult(models.Model):
 
     class Meta:
         verbose_name = "监测核算结果"
-        verbose_name_plural = "监测核算结果"
         ordering = ["region__path", "year", "measure", "-id"]
         indexes = [models.Index(fields=["program", "region", "year", "measure"])]
 
@@ -180,7 +176,6 @@ class BaseValue(models.Model):
 
     class Meta:
         verbose_name = "基准年数值（生态办录入）"
-        verbose_name_plural = "基准年数值（生态办录入）"
         ordering = ["region__path", "measure", "year", "-id"]
         indexes = [models.Index(fields=["program", "measure", "year"])]
 

@@ -34,7 +34,6 @@ class PlanSummary(models.Model):
 
     class Meta:
         verbose_name = "规划文件导入记录"
-        verbose_name_plural = "规划文件导入记录"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

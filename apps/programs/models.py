@@ -35,7 +35,6 @@ class Program(models.Model):
 
     class Meta:
         verbose_name = "创建工作"
-        verbose_name_plural = "创建工作"
         ordering = ["region__path", "-target_year"]
 
     def __str__(self) -> str:
@@ -52,7 +51,6 @@ class Phase(models.Model):
 
     class Meta:
         verbose_name = "阶段"
-        verbose_name_plural = "阶段"
         ordering = ["program", "order", "start"]
 
     def __str__(self) -> str:
@@ -84,7 +82,6 @@ class Milestone(models.Model):
 
     class Meta:
         verbose_name = "节点"
-        verbose_name_plural = "节点"
         ordering = ["due"]
 
     def __str__(self) -> str:
@@ -106,7 +103,6 @@ class RegionGoal(models.Model):
 
     class Meta:
         verbose_name = "县区创建目标"
-        verbose_name_plural = "县区创建目标"
         ordering = ["target_year", "region__code"]
         constraints = [
             models.UniqueConstraint(fields=["program", "region", "title_sought"], name="regiongoal_unique")
@@ -140,7 +136,6 @@ class TargetEdit(_Revision):
 
     class Meta(_Revision.Meta):
         verbose_name = "地方目标调整"
-        verbose_name_plural = "地方目标调整"
         indexes = [models.Index(fields=["program", "indicator", "level"])]
 
     def __str__(self) -> str:
@@ -159,7 +154,6 @@ class ProvinceTarget(_Revision):
 
     class Meta(_Revision.Meta):
         verbose_name = "省级目标"
-        verbose_name_plural = "省级目标"
         indexes = [models.Index(fields=["province", "indicator", "level"])]
 
     def __str__(self) -> str:
@@ -179,7 +173,6 @@ class TargetOverride(_Revision):
 
     class Meta(_Revision.Meta):
         verbose_name = "区域目标调整"
-        verbose_name_plural = "区域目标调整"
         indexes = [models.Index(fields=["program", "region", "indicator"])]
 
     def __str__(self) -> str:
@@ -200,7 +193,6 @@ class AssignedTarget(_Revision):
 
     class Meta(_Revision.Meta):
         verbose_name = "上级下达考核任务"
-        verbose_name_plural = "上级下达考核任务"
         indexes = [models.Index(fields=["program", "region", "indicator", "year"])]
 
     def __str__(self) -> str:
@@ -224,7 +216,6 @@ class Responsibility(models.Model):
 
     class Meta:
         verbose_name = "责任分工"
-        verbose_name_plural = "责任分工"
         ordering = ["indicator__order", "role", "order"]
         constraints = [
             models.UniqueConstraint(fields=["program", "indicator", "department"], name="responsibility_unique")

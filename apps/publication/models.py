@@ -68,7 +68,6 @@ class Publication(models.Model):
 
     class Meta:
         verbose_name = "发布"
-        verbose_name_plural = "发布"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["program", "status", "kind"])]
 
@@ -90,7 +89,6 @@ class PortalSetting(models.Model):
 
     class Meta:
         verbose_name = "门户设置"
-        verbose_name_plural = "门户设置"
 
     def __str__(self) -> str:
         return f"{self.program} · {self.get_status_display()}"
@@ -112,7 +110,6 @@ class MapLayer(models.Model):
 
     class Meta:
         verbose_name = "县区地图"
-        verbose_name_plural = "县区地图"
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:
@@ -154,7 +151,6 @@ class Notice(models.Model):
 
     class Meta:
         verbose_name = "公示"
-        verbose_name_plural = "公示"
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["program", "number"], name="notice_number_per_program")]
 
@@ -186,7 +182,6 @@ class NoticeComment(models.Model):
 
     class Meta:
         verbose_name = "公示意见"
-        verbose_name_plural = "公示意见"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -208,7 +203,6 @@ class DisclosureItem(models.Model):
 
     class Meta:
         verbose_name = "信息公开事项"
-        verbose_name_plural = "信息公开事项"
         ordering = ["year", "due", "id"]
 
     def __str__(self) -> str:

@@ -77,7 +77,6 @@ class ReportingRound(models.Model):
 
     class Meta:
         verbose_name = "调度轮次"
-        verbose_name_plural = "调度轮次"
         ordering = ["-year", "-period_number", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["program", "period_type", "year", "period_number"],
@@ -131,7 +130,6 @@ class IndicatorValue(Reviewable):
 
     class Meta:
         verbose_name = "指标值"
-        verbose_name_plural = "指标值"
         ordering = ["program", "region__path", "indicator__order", "-year"]
         constraints = [
             models.UniqueConstraint(
@@ -196,7 +194,6 @@ class ValueRevision(models.Model):
 
     class Meta:
         verbose_name = "指标值修订"
-        verbose_name_plural = "指标值修订"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -51,7 +51,6 @@ class ReportFile(models.Model):
 
     class Meta:
         verbose_name = "报告文件"
-        verbose_name_plural = "报告文件"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["program", "kind", "year", "region", "department", "data_version"])]
 
@@ -92,7 +91,6 @@ class VetoEntry(models.Model):
 
     class Meta:
         verbose_name = "否决事项自查"
-        verbose_name_plural = "否决事项自查"
         ordering = ["program", "condition", "year", "id"]
         indexes = [models.Index(fields=["program", "condition", "year"])]
 

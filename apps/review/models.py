@@ -56,7 +56,6 @@ class ReviewEvent(models.Model):
 
     class Meta:
         verbose_name = "流程记录"
-        verbose_name_plural = "流程记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 

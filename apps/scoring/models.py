@@ -57,7 +57,6 @@ class Scheme(models.Model):
 
     class Meta:
         verbose_name = "评分细则"
-        verbose_name_plural = "评分细则"
         ordering = ["program", "code", "-version"]
         constraints = [models.UniqueConstraint(fields=["program", "code", "version"], name="scoring_scheme_unique")]
 
@@ -119,7 +118,6 @@ class ScoreRun(models.Model):
 
     class Meta:
         verbose_name = "考核结果"
-        verbose_name_plural = "考核结果"
         ordering = ["program", "-period", "scheme_code", "-id"]
         indexes = [models.Index(fields=["program", "scheme_code", "period"])]
 
@@ -151,7 +149,6 @@ class SubjectScore(models.Model):
 
     class Meta:
         verbose_name = "考核对象得分"
-        verbose_name_plural = "考核对象得分"
         ordering = ["run", "group", "rank", "name"]
         constraints = [models.UniqueConstraint(fields=["run", "department"], name="scoring_subject_unique")]
 
@@ -177,7 +174,6 @@ class ItemScore(models.Model):
 
     class Meta:
         verbose_name = "评分项得分"
-        verbose_name_plural = "评分项得分"
         ordering = ["subject", "order"]
         indexes = [models.Index(fields=["run", "item"])]
 
@@ -242,7 +238,6 @@ class OfficeFact(OfficeEntry):
 
     class Meta:
         verbose_name = "考核事实（人工录入）"
-        verbose_name_plural = "考核事实（人工录入）"
         ordering = ["program", "period", "department", "key"]
         constraints = [models.UniqueConstraint(fields=["program", "department", "period", "key", "part"],
                                                name="scoring_fact_unique")]
@@ -262,7 +257,6 @@ class ManualScore(OfficeEntry):
 
     class Meta:
         verbose_name = "人工评分"
-        verbose_name_plural = "人工评分"
         ordering = ["program", "period", "department", "item"]
         constraints = [models.UniqueConstraint(fields=["program", "scheme_code", "department", "period", "item"],
                                                name="scoring_manual_unique")]
@@ -300,7 +294,6 @@ class OfficeFactRevision(AppendOnly):
 
     class Meta:
         verbose_name = "考核事实修订"
-        verbose_name_plural = "考核事实修订"
         ordering = ["fact", "-at", "-id"]
 
     def __str__(self) -> str:
@@ -326,7 +319,6 @@ class ManualScoreRevision(AppendOnly):
 
     class Meta:
         verbose_name = "人工评分修订"
-        verbose_name_plural = "人工评分修订"
         ordering = ["entry", "-at", "-id"]
 
     def __str__(self) -> str:
@@ -356,7 +348,6 @@ class Objection(models.Model):
 
     class Meta:
         verbose_name = "考核异议"
-        verbose_name_plural = "考核异议"
         ordering = ["run", "id"]
 
     def __str__(self) -> str:

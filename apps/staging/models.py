@@ -84,7 +84,6 @@ class StagedImport(Heartbeat, models.Model):
 
     class Meta:
         verbose_name = "分步导入"
-        verbose_name_plural = "分步导入"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["program", "kind", "status"])]
 
@@ -119,7 +118,6 @@ class StagedWrite(models.Model):
 
     class Meta:
         verbose_name = "分块写入记录"
-        verbose_name_plural = "分块写入记录"
         ordering = ["id"]
 
     def __str__(self) -> str:

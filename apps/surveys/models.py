@@ -27,7 +27,6 @@ class Questionnaire(models.Model):
 
     class Meta:
         verbose_name = "问卷"
-        verbose_name_plural = "问卷"
         ordering = ["code", "-created_at"]
         constraints = [models.UniqueConstraint(fields=["code", "version"], name="questionnaire_code_version")]
 
@@ -67,7 +66,6 @@ class Survey(models.Model):
 
     class Meta:
         verbose_name = "问卷调查"
-        verbose_name_plural = "问卷调查"
         ordering = ["-year", "-id"]
         constraints = [models.UniqueConstraint(fields=["program", "year"], name="survey_program_year")]
 
@@ -87,7 +85,6 @@ class PopulationCell(models.Model):
 
     class Meta:
         verbose_name = "抽样人口"
-        verbose_name_plural = "抽样人口"
         constraints = [models.UniqueConstraint(fields=["survey", "region", "urban_rural", "sex", "age_band"],
                                                name="population_cell")]
 
@@ -105,7 +102,6 @@ class Invitation(models.Model):
 
     class Meta:
         verbose_name = "邀请码"
-        verbose_name_plural = "邀请码"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -140,7 +136,6 @@ class Response(models.Model):
 
     class Meta:
         verbose_name = "问卷回答"
-        verbose_name_plural = "问卷回答"
         ordering = ["id"]
         indexes = [models.Index(fields=["survey", "region"])]
 

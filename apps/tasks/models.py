@@ -54,7 +54,6 @@ class Task(models.Model):
 
     class Meta:
         verbose_name = "任务"
-        verbose_name_plural = "任务"
         ordering = ["program", "order", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="task_percent_max_100"),
@@ -78,7 +77,6 @@ class TaskUnit(models.Model):
 
     class Meta:
         verbose_name = "任务责任单位"
-        verbose_name_plural = "任务责任单位"
         ordering = ["role", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["task", "department"], name="taskunit_unique")]
 
@@ -96,7 +94,6 @@ class TaskMilestone(models.Model):
 
     class Meta:
         verbose_name = "任务节点"
-        verbose_name_plural = "任务节点"
         ordering = ["due", "id"]
 
     def __str__(self) -> str:
@@ -120,7 +117,6 @@ class TaskProgress(Reviewable):
 
     class Meta:
         verbose_name = "任务进展"
-        verbose_name_plural = "任务进展"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -152,7 +148,6 @@ class ProjectCategory(models.Model):
 
     class Meta:
         verbose_name = "项目类别"
-        verbose_name_plural = "项目类别"
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -201,7 +196,6 @@ class Project(models.Model):
 
     class Meta:
         verbose_name = "项目"
-        verbose_name_plural = "项目"
         ordering = ["program", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["program", "name"], name="project_unique_name"),
@@ -222,7 +216,6 @@ class ProjectFunding(models.Model):
 
     class Meta:
         verbose_name = "资金来源"
-        verbose_name_plural = "资金来源"
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["project", "source"], name="projectfunding_unique")]
 
@@ -240,7 +233,6 @@ class ProjectYear(models.Model):
 
     class Meta:
         verbose_name = "年度投资"
-        verbose_name_plural = "年度投资"
         ordering = ["year"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="projectyear_unique")]
 
@@ -290,7 +282,6 @@ class SupervisionNotice(models.Model):
 
     class Meta:
         verbose_name = "督办通知"
-        verbose_name_plural = "督办通知"
         ordering = ["-level", "response_due", "id"]
         indexes = [models.Index(fields=["program", "status"]), models.Index(fields=["department", "status"])]
 
