@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.review.workflow import Workflow
+from apps.review.workflow import Workflow, register
 
 
 class PublicationStatus(models.TextChoices):
@@ -34,6 +34,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 REASON_REQUIRED = {PublicationAction.WITHDRAW: _("撤回须填写理由。")}
 
 PUBLICATION_WORKFLOW = Workflow(PublicationStatus, PublicationAction, TRANSITIONS, REASON_REQUIRED)
+register("publication.publication", PUBLICATION_WORKFLOW)
 
 
 class NoticeStatus(models.TextChoices):
@@ -60,6 +61,7 @@ NOTICE_TRANSITIONS: dict[tuple[str, str], str] = {
 
 NOTICE_WORKFLOW = Workflow(NoticeStatus, NoticeAction, NOTICE_TRANSITIONS,
                            {NoticeAction.WITHDRAW: _("撤回须填写理由。")})
+register("publication.notice", NOTICE_WORKFLOW)
 
 #: Statuses in which a notice is on the portal.
 NOTICE_PUBLIC = (NoticeStatus.PUBLISHED, NoticeStatus.CONCLUDED)

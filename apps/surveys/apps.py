@@ -7,10 +7,5 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The workflow's labels are lazy translations, and the import kind's module imports models: both once ready.
-        from apps.review.workflow import register  # noqa: PLC0415 - see above
-
+        # A registration module imports models, which may be imported only once ready() runs.
         from . import imports  # noqa: F401, PLC0415 - registers the surveys.responses import kind
-        from .workflow import SURVEY_WORKFLOW  # noqa: PLC0415 - see above
-
-        register("surveys.survey", SURVEY_WORKFLOW)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.review.workflow import Workflow
+from apps.review.workflow import Workflow, register
 
 
 class SurveyStatus(models.TextChoices):
@@ -41,3 +41,4 @@ WEB_OPEN = {SurveyStatus.FIELDING}
 ENTRY_OPEN = {SurveyStatus.FIELDING, SurveyStatus.CLOSED}
 
 SURVEY_WORKFLOW = Workflow(SurveyStatus, SurveyAction, TRANSITIONS)
+register("surveys.survey", SURVEY_WORKFLOW)
