@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from apps.core.fields import user_field
 
 #: The kinds (as ``apps.core.uploads`` detects them from the content) accepted as evidence.
 EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
@@ -47,8 +48,7 @@ class Evidence(models.Model):
     sha256 = models.CharField("文件校验值（SHA-256）", max_length=64, db_index=True)
     checklist_item = models.CharField("对应佐证清单项", max_length=200, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = user_field("上传人")
     # A default rather than auto_now_add, so that the data migration keeps the original times.
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now, editable=False)
 

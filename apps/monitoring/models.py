@@ -7,10 +7,10 @@ a staged import, with its SHA-256) and what the standards derive from it is stor
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from apps.core.fields import user_field
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.staging.models import StagedImport, StagedStatus
@@ -170,8 +170,7 @@ class BaseValue(models.Model):
     value = models.DecimalField("数值", max_digits=18, decimal_places=4)
     source = models.CharField("来源", max_length=200)
     reason = models.CharField("录入/修改原因", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("录入人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -3,8 +3,9 @@ summary (共计196个项目，总投资2221.71亿元, and the counts by category
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from apps.core.fields import user_field
 
 #: The staged-import kind of a plan document, and the formats it reads.
 PLAN_KIND = "planimport.plan"
@@ -28,8 +29,7 @@ class PlanSummary(models.Model):
     categories = models.JSONField("分类", default=list, blank=True)  # [[name, count|null, investment|null]]
     blanket_units = models.JSONField("适用于全部任务的单位", default=list, blank=True)
     tasks = models.PositiveIntegerField("写入任务数", default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("导入人")
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
 
     class Meta:

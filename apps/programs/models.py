@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.core.fields import user_field
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Framework, Indicator
 
@@ -116,8 +116,7 @@ class _Revision(models.Model):
     """Append-only: a change is a new row with who/when/why; the current one is the latest."""
 
     reason = models.CharField("理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("修改人")
     created_at = models.DateTimeField("修改时间", auto_now_add=True, db_index=True)
 
     class Meta:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import user_field
 from apps.programs.models import Program
 
 from .workflow import NoticeStatus, PublicationStatus
@@ -55,14 +55,11 @@ class Publication(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     payload = models.JSONField("发布快照", null=True, blank=True)
     input_version = models.CharField("数据版本", max_length=80, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = user_field("发布人", optional=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撤回人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    withdrawn_by = user_field("撤回人", optional=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.CharField("撤回理由", max_length=300, blank=True)
 
@@ -104,8 +101,7 @@ class MapLayer(models.Model):
     geojson = models.JSONField("边界（GeoJSON）")
     sha256 = models.CharField("SHA-256", max_length=64)
     codes = models.JSONField("区划代码", default=list)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = user_field("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -139,11 +135,9 @@ class Notice(models.Model):
                               db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
     outcome = models.JSONField("公示结果", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = user_field("发布人", optional=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     concluded_at = models.DateTimeField("结果公布时间", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
@@ -176,8 +170,7 @@ class NoticeComment(models.Model):
     ip_hash = models.CharField("来源（散列）", max_length=64, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     reply = models.TextField("答复", max_length=2000, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    replied_by = user_field("答复人", optional=True)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
 
     class Meta:
@@ -197,8 +190,7 @@ class DisclosureItem(models.Model):
     kind = models.CharField("对应发布类型", max_length=16)
     year = models.PositiveIntegerField("年度")
     due = models.DateField("应公开日期")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

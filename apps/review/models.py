@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from apps.accounts.models import User
+from apps.core.fields import user_field
 
 from .workflow import ReviewStatus, Workflow, workflow_for
 
@@ -48,9 +48,7 @@ class ReviewEvent(models.Model):
     old_status = models.CharField("原状态", max_length=16, blank=True)
     new_status = models.CharField("新状态", max_length=16)
     comment = models.TextField("意见", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT,
-                              related_name="+")
+    actor = user_field("操作人", optional=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
 

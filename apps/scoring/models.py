@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from apps.accounts.models import User
+from apps.core.fields import user_field
 from apps.evidence.models import Evidence
 from apps.programs.access import can_manage_program
 from calc.scoring.scheme import Scheme as SchemeData
@@ -51,8 +51,7 @@ class Scheme(models.Model):
     sources = models.JSONField(
         "指标数据映射", default=dict, blank=True,
         help_text="事实键 → 指标编码，如 {\"air.good_days\": \"2019-07a\"}：该项取县区已审核通过的指标值。")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("录入人", optional=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -112,8 +111,7 @@ class ScoreRun(models.Model):
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name="被取代的结果")
     note = models.CharField("说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("录入人", optional=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -209,7 +207,7 @@ class OfficeEntry(models.Model):
     department = models.ForeignKey("geo.Department", verbose_name="考核对象", on_delete=models.PROTECT,
                                    related_name="+")
     period = models.CharField("考核期", max_length=8)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    created_by = user_field("录入人")
     created_at = models.DateTimeField("录入时间", auto_now=True)
 
     class Meta:
@@ -269,8 +267,7 @@ class AppendOnly(models.Model):
     """A revision row: only ever inserted (the services write it; the admin shows it read-only)."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
-                               related_name="+")
+    author = user_field("录入人")
 
     class Meta:
         abstract = True
@@ -339,10 +336,9 @@ class Objection(models.Model):
     reason = models.TextField("异议理由")
     status = models.CharField("状态", max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
     ruling = models.TextField("裁定意见", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    created_by = user_field("录入人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="裁定人", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    ruled_by = user_field("裁定人", optional=True)
     ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
     evidence = GenericRelation(Evidence, related_query_name="scoring_objection")
 

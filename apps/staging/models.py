@@ -7,11 +7,11 @@ What a kind does at each step (parse and plan, commit) is registered in :mod:`ap
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from apps.core.fields import user_field
 from apps.jobs.models import Heartbeat
 
 
@@ -76,8 +76,7 @@ class StagedImport(Heartbeat, models.Model):
     undo = models.JSONField("撤销所需", default=dict, blank=True)
     job = models.ForeignKey("jobs.Job", verbose_name="后台任务", null=True, blank=True,
                             on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("上传人")
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     updated_at = models.DateTimeField("进度更新时间", default=timezone.now)  # the heartbeat
     committed_at = models.DateTimeField("写入时间", null=True, blank=True)

@@ -3,10 +3,10 @@ codes and responses (append-only). The rates are computed by :mod:`calc.surveys`
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import user_field
 from apps.geo.models import Region
 from apps.programs.models import Program
 
@@ -21,8 +21,7 @@ class Questionnaire(models.Model):
     title = models.CharField("标题", max_length=200)
     source = models.TextField("问卷文件（TOML）")
     sha256 = models.CharField("文件SHA-256", max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = user_field("上传人", optional=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -60,8 +59,7 @@ class Survey(models.Model):
     status = models.CharField("状态", max_length=12, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT,
                               db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -130,8 +128,7 @@ class Response(models.Model):
     reference = models.CharField("问卷编号", max_length=40, blank=True)
     staged_import = models.ForeignKey("staging.StagedImport", verbose_name="导入批次", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = user_field("录入人", optional=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Role, User
+from apps.core.fields import user_field
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
@@ -110,8 +110,7 @@ class TaskProgress(Reviewable):
     department = models.ForeignKey(Department, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     narrative = models.TextField("进展情况")
     percent = models.PositiveSmallIntegerField("完成比例（%）")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("填报人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     evidence = GenericRelation(Evidence, related_query_name="task_progress")
 
@@ -274,9 +273,7 @@ class SupervisionNotice(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     issued_on = models.DateField("下发日期")
     response_due = models.DateField("答复期限")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发出人", null=True, blank=True,
-                                   on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = user_field("发出人", optional=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     events = GenericRelation(ReviewEvent)
 
