@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from apps.core.registry import Registry
+
 
 class ReportProgress(Protocol):
     def __call__(self, progress: int, stage: str = "") -> None: ...
@@ -26,7 +28,7 @@ class JobContext:
 
 JobFunction = Callable[..., Any]
 
-_REGISTRY: dict[str, JobFunction] = {}
+_REGISTRY = Registry[JobFunction]("job")
 
 
 def job(name: str) -> Callable[[JobFunction], JobFunction]:
@@ -36,18 +38,14 @@ def job(name: str) -> Callable[[JobFunction], JobFunction]:
         existing = _REGISTRY.get(name)
         if existing is not None and existing is not fn and existing.__qualname__ != fn.__qualname__:
             raise ValueError(f"Job {name!r} is already registered by {existing.__module__}.{existing.__qualname__}")
-        _REGISTRY[name] = fn
-        return fn
+        return _REGISTRY.add(name, fn)
 
     return register
 
 
 def job_function(name: str) -> JobFunction:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise LookupError(f"No job is registered as {name!r}.") from None
+    return _REGISTRY[name]
 
 
 def registered() -> list[str]:
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from apps.core.registry import Registry
 from apps.jobs.registry import ReportProgress
 from docimport.errors import RowError
 
@@ -80,20 +81,16 @@ class StagedKind:
     compensate: Callable[[Any], None] | None = None  # set: the commit runs in bounded transactions
 
 
-_KINDS: dict[str, StagedKind] = {}
+_KINDS = Registry[StagedKind]("staged import kind")
 
 
 def register_kind(kind: StagedKind) -> StagedKind:
-    _KINDS[kind.name] = kind
-    return kind
+    return _KINDS.add(kind.name, kind)
 
 
 def import_kind(name: str) -> StagedKind:
-    try:
-        return _KINDS[name]
-    except KeyError:
-        raise LookupError(f"No staged import kind is registered as {name!r}.") from None
+    return _KINDS[name]
 
 
 def registered_kinds() -> list[str]:
-    return sorted(_KINDS)
+    return _KINDS.names()
