@@ -14,32 +14,27 @@ class DomainError(Exception):
     ``status_code`` and ``code`` are what the API answers (``{"detail": message, "code": code}``).
     """
 
-    status_code = 400
-    code = "invalid"
+    status_code, code = 400, "invalid"
 
 
 class PermissionDeniedError(DomainError):
-    status_code = 403
-    code = "permission_denied"
+    status_code, code = 403, "permission_denied"
 
 
 class NotFoundError(DomainError):
-    status_code = 404
-    code = "not_found"
+    status_code, code = 404, "not_found"
 
 
 class GoneError(DomainError):
     """The object exists but what it stands for is no longer there (an evidence record whose file is missing)."""
 
-    status_code = 410
-    code = "gone"
+    status_code, code = 410, "gone"
 
 
 class ConflictError(DomainError):
     """Someone else changed the object meanwhile (optimistic locking)."""
 
-    status_code = 409
-    code = "conflict"
+    status_code, code = 409, "conflict"
 
 
 class ImportRejected(DomainError):
