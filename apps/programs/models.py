@@ -124,53 +124,69 @@ class _Revision(models.Model):
         get_latest_by = ["created_at", "id"]
 
 
-class TargetEdit(_Revision):
-    """A program-wide local edit of a national target for one level (e.g. 政府绿色采购比例 ≥95)."""
+class _LevelTarget(_Revision):
+    """A target for a national indicator at one level (city or county) replacing the national one; an empty
+    ``target`` (each model says whose) withdraws it."""
 
-    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
-                                related_name="target_edits")
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
-    target = models.CharField("目标", max_length=255, blank=True, help_text="留空表示撤销地方调整，恢复国家目标。")
 
     class Meta(_Revision.Meta):
-        verbose_name = "地方目标调整"
-        indexes = [models.Index(fields=["program", "indicator", "level"])]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.indicator}（{self.get_level_display()}）→ {self.target or '恢复国家目标'}"
 
 
-class ProvinceTarget(_Revision):
+class TargetEdit(_LevelTarget):
+    """A program-wide local edit of a national target for one level (e.g. 政府绿色采购比例 ≥95)."""
+
+    program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
+                                related_name="target_edits")
+    target = models.CharField("目标", max_length=255, blank=True, help_text="留空表示撤销地方调整，恢复国家目标。")
+
+    class Meta(_LevelTarget.Meta):
+        verbose_name = "地方目标调整"
+        indexes = [models.Index(fields=["program", "indicator", "level"])]
+
+
+class ProvinceTarget(_LevelTarget):
     """A province's target for a national indicator at one level (city or county): it applies to every program
     of the province's cities, between the national rule and a program's local edit (see
     ``apps.programs.selectors.target_chain``). An empty target withdraws it (the national one applies again)."""
 
     province = models.ForeignKey(Region, verbose_name="省", on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
-    level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
     target = models.CharField("目标", max_length=255, blank=True, help_text="留空表示撤销省级目标，恢复国家目标。")
 
-    class Meta(_Revision.Meta):
+    class Meta(_LevelTarget.Meta):
         verbose_name = "省级目标"
         indexes = [models.Index(fields=["province", "indicator", "level"])]
 
     def __str__(self) -> str:
-        return f"{self.province} {self.indicator}（{self.get_level_display()}）→ {self.target or '恢复国家目标'}"
+        return f"{self.province} {super().__str__()}"
 
 
-class TargetOverride(_Revision):
+class _RegionTarget(_Revision):
+    """A target of one indicator for one region of a program (each model has its own ``program``, for its related
+    name)."""
+
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
+
+    class Meta(_Revision.Meta):
+        abstract = True
+
+
+class TargetOverride(_RegionTarget):
     """An office override of one region's resolved target, or marking an indicator not applicable."""
 
     program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
                                 related_name="target_overrides")
-    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     target = models.CharField("目标", max_length=255, blank=True)
     not_applicable = models.BooleanField("不适用", default=False)
     cleared = models.BooleanField("撤销调整", default=False)
 
-    class Meta(_Revision.Meta):
+    class Meta(_RegionTarget.Meta):
         verbose_name = "区域目标调整"
         indexes = [models.Index(fields=["program", "region", "indicator"])]
 
@@ -179,18 +195,16 @@ class TargetOverride(_Revision):
         return f"{self.region} {self.indicator} → {change}"
 
 
-class AssignedTarget(_Revision):
+class AssignedTarget(_RegionTarget):
     """The year's number for a 完成上级规定的考核任务 target, as set from above and entered by the office."""
 
     program = models.ForeignKey(Program, verbose_name="创建工作", on_delete=models.CASCADE,
                                 related_name="assigned_targets")
-    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField("年度")
     value = models.DecimalField("考核任务值", max_digits=14, decimal_places=4)
     document = models.CharField("下达文件", max_length=200, blank=True)
 
-    class Meta(_Revision.Meta):
+    class Meta(_RegionTarget.Meta):
         verbose_name = "上级下达考核任务"
         indexes = [models.Index(fields=["program", "region", "indicator", "year"])]
 

@@ -264,10 +264,13 @@ class ManualScore(OfficeEntry):
 
 
 class AppendOnly(models.Model):
-    """A revision row: only ever inserted (the services write it; the admin shows it read-only)."""
+    """A revision row: only ever inserted (the services write it; the admin shows it read-only); ``previous`` is
+    the revision it follows."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     author = user_field("录入人")
+    previous = models.ForeignKey("self", verbose_name="上一修订", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
 
     class Meta:
         abstract = True
@@ -286,8 +289,6 @@ class OfficeFactRevision(AppendOnly):
     text = models.CharField("等级/类别", max_length=40, blank=True)
     na = models.BooleanField("不涉及", default=False)
     reason = models.CharField("依据", max_length=300)
-    previous = models.ForeignKey("self", verbose_name="上一修订", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="+")
 
     class Meta:
         verbose_name = "考核事实修订"
@@ -311,8 +312,6 @@ class ManualScoreRevision(AppendOnly):
     entry = models.ForeignKey(ManualScore, verbose_name="人工评分", on_delete=models.CASCADE, related_name="revisions")
     points = models.DecimalField("得分", max_digits=12, decimal_places=4)
     reason = models.CharField("理由", max_length=300)
-    previous = models.ForeignKey("self", verbose_name="上一修订", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="+")
 
     class Meta:
         verbose_name = "人工评分修订"
