@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.fields import user_field
 from apps.programs.models import Program
 
-from .workflow import NoticeStatus, PublicationStatus
+from .workflow import NOTICE_WORKFLOW, PUBLICATION_WORKFLOW, NoticeStatus, PublicationStatus
 
 
 class PublicationKind(models.TextChoices):
@@ -50,9 +50,7 @@ class Publication(models.Model):
     file = models.FileField("文件", upload_to="publications/", blank=True)
     file_name = models.CharField("文件名", max_length=200, blank=True)
     file_sha256 = models.CharField("文件SHA-256", max_length=64, blank=True)
-    status = models.CharField("状态", max_length=16, choices=PublicationStatus.choices,
-                              default=PublicationStatus.DRAFT, db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    status, version = PUBLICATION_WORKFLOW.status_fields(default=PublicationStatus.DRAFT)
     payload = models.JSONField("发布快照", null=True, blank=True)
     input_version = models.CharField("数据版本", max_length=80, blank=True)
     created_by = user_field("创建人")
@@ -131,9 +129,7 @@ class Notice(models.Model):
     email = models.CharField("电子邮箱", max_length=100, blank=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
     issuer = models.CharField("发布单位", max_length=100)
-    status = models.CharField("状态", max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT,
-                              db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    status, version = NOTICE_WORKFLOW.status_fields(default=NoticeStatus.DRAFT)
     outcome = models.JSONField("公示结果", null=True, blank=True)
     created_by = user_field("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -7,7 +7,7 @@ from django.db import models
 from apps.accounts.models import User
 from apps.core.fields import user_field
 
-from .workflow import ReviewStatus, Workflow, workflow_for
+from .workflow import REVIEW, ReviewStatus, Workflow, workflow_for
 
 
 class Reviewable(models.Model):
@@ -18,9 +18,7 @@ class Reviewable(models.Model):
     (content edits and transitions) for optimistic locking.
     """
 
-    status = models.CharField("状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT,
-                              db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    status, version = REVIEW.status_fields(default=ReviewStatus.DRAFT)
 
     class Meta:
         abstract = True

@@ -86,6 +86,16 @@ class Workflow:
     def status_label(self, status: str) -> str:
         return str(self.statuses(status).label) if status in self.statuses.values else status
 
+    def status_fields(
+        self, *, default: str, max_length: int = 16
+    ) -> tuple[models.CharField[str, str], models.PositiveIntegerField[int, int]]:
+        """The two columns of a model this workflow moves (``status, version = WORKFLOW.status_fields(…)``): its
+        ``status``, written only by :func:`apps.review.services.workflow_step`, and its ``version``, the optimistic
+        lock that every move and every edit checks and bumps."""
+        status = models.CharField("状态", max_length=max_length, choices=self.statuses.choices, default=default,
+                                  db_index=True)
+        return status, models.PositiveIntegerField("版本", default=1)
+
 
 REVIEW = Workflow(ReviewStatus, ReviewAction, TRANSITIONS, COMMENT_REQUIRED)
 

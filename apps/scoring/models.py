@@ -31,7 +31,7 @@ from calc.scoring.scheme import Scheme as SchemeData
 from calc.scoring.schemefile import SchemeError, loads
 
 from .units import own_units
-from .workflow import ObjectionStatus, RunStatus
+from .workflow import RUN_WORKFLOW, ObjectionStatus, RunStatus
 
 GROUP_LABELS = {"county": "县（市、区）政府", "department": "市级部门"}
 PERIOD_LABELS = {"year": "年度", "half": "半年", "month": "月度"}
@@ -102,9 +102,7 @@ class ScoreRun(models.Model):
     scheme_version = models.PositiveIntegerField("细则版本")
     period = models.CharField("考核期", max_length=8)
     code_version = models.CharField("程序版本", max_length=64)
-    status = models.CharField("状态", max_length=16, choices=RunStatus.choices, default=RunStatus.DRAFT,
-                              db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    status, version = RUN_WORKFLOW.status_fields(default=RunStatus.DRAFT)
     inputs = models.BinaryField("输入快照", editable=False)
     inputs_sha256 = models.CharField("输入快照SHA-256", max_length=64)
     fact_count = models.PositiveIntegerField("事实条数", default=0)

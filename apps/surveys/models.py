@@ -10,7 +10,7 @@ from apps.core.fields import user_field
 from apps.geo.models import Region
 from apps.programs.models import Program
 
-from .workflow import SurveyStatus
+from .workflow import SURVEY_WORKFLOW, SurveyStatus
 
 
 class Questionnaire(models.Model):
@@ -56,9 +56,7 @@ class Survey(models.Model):
     field_start = models.DateField("调查开始日期")
     field_end = models.DateField("调查结束日期")
     margin = models.DecimalField("允许误差（%）", max_digits=4, decimal_places=2, default=3)
-    status = models.CharField("状态", max_length=12, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT,
-                              db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    status, version = SURVEY_WORKFLOW.status_fields(default=SurveyStatus.DRAFT, max_length=12)
     created_by = user_field("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -20,7 +20,7 @@ from apps.programs.models import Program, ResponsibilityRole
 from apps.review.models import Reviewable, ReviewEvent
 
 from .access import can_view_task
-from .notice_workflow import NoticeStatus
+from .notice_workflow import NOTICE_WORKFLOW, NoticeStatus
 
 # --- tasks -------------------------------------------------------------------------------------
 
@@ -268,9 +268,7 @@ class SupervisionNotice(models.Model):
     title = models.CharField("督办事项", max_length=200)
     reason = models.TextField("督办原因", blank=True)
     level = models.PositiveSmallIntegerField("督办等级", choices=NoticeLevel.choices, default=NoticeLevel.REMIND)
-    status = models.CharField("状态", max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.OPEN,
-                              db_index=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    status, version = NOTICE_WORKFLOW.status_fields(default=NoticeStatus.OPEN)
     issued_on = models.DateField("下发日期")
     response_due = models.DateField("答复期限")
     created_by = user_field("发出人", optional=True)
