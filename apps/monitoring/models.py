@@ -23,43 +23,45 @@ class Waterbody(models.TextChoices):
     LAKE = "lake", gettext_lazy("湖库")
 
 
-class Station(models.Model):
+class _Site(models.Model):
+    """A monitoring point of a region, known by its ``code`` and ``name`` (each kind names them its own way)."""
+
+    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["region__path", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"  # type: ignore[attr-defined]
+
+
+class Station(_Site):
     """An ambient air monitoring station (空气质量监测站点) in a region."""
 
     code = models.CharField("站点编码", max_length=32, unique=True)
     name = models.CharField("站点名称", max_length=80)
-    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
     category = models.CharField("站点类型", max_length=20, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    class Meta:
+    class Meta(_Site.Meta):
         verbose_name = "空气监测站点"
-        ordering = ["region__path", "code"]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
 
 
-class Section(models.Model):
+class Section(_Site):
     """A surface-water monitoring section (地表水监测断面) or drinking-water source point."""
 
     code = models.CharField("断面编码", max_length=32, unique=True)
     name = models.CharField("断面名称", max_length=80)
-    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
     waterbody = models.CharField("水体类型", max_length=8, choices=Waterbody.choices, default=Waterbody.RIVER)
     river = models.CharField("所属河流/流域", max_length=80)
     drinking_source = models.BooleanField("集中式饮用水水源地", default=False)
     volume = models.DecimalField("供水量（万立方米）", max_digits=14, decimal_places=2, null=True, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    class Meta:
+    class Meta(_Site.Meta):
         verbose_name = "地表水监测断面"
-        ordering = ["region__path", "code"]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
 
 
 class ImportKind(models.TextChoices):
