@@ -23,3 +23,23 @@ def user_field(
         on_delete=on_delete,
         related_name="+",
     )
+
+
+def who_and_when(
+    by: str,
+    at: str,
+    *,
+    optional: bool = False,
+    on_delete: Callable[..., Any] = models.PROTECT,
+    db_index: bool = False,
+) -> tuple[models.ForeignKey[Any], models.DateTimeField[Any, Any]]:
+    """Who wrote a row and when, as it was inserted (``created_by, created_at = who_and_when("导入人",
+    "导入时间")``): a :func:`user_field` and the time of the insert."""
+    who = user_field(by, optional=optional, on_delete=on_delete)
+    return who, models.DateTimeField(at, auto_now_add=True, db_index=db_index)
+
+
+def who_and_when_later(by: str, at: str) -> tuple[models.ForeignKey[Any], models.DateTimeField[Any, Any]]:
+    """Who took a later step on a row and when (``published_by, published_at = who_and_when_later("发布人",
+    "发布时间")``): both empty until it is taken."""
+    return user_field(by, optional=True), models.DateTimeField(at, null=True, blank=True)

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 
 
 class JobStatus(models.TextChoices):
@@ -82,8 +82,7 @@ class Job(Heartbeat, models.Model):
     error = models.TextField("错误", blank=True)
     result = models.JSONField("结果", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)
-    created_by = user_field("提交人", optional=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    created_by, created_at = who_and_when("提交人", "提交时间", optional=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     updated_at = models.DateTimeField("心跳时间", default=timezone.now)  # the heartbeat: set by every report
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.geo.models import Region
 from apps.programs.models import Program
 from apps.staging.models import StagedImport, StagedStatus
@@ -172,8 +172,7 @@ class BaseValue(models.Model):
     value = models.DecimalField("数值", max_digits=18, decimal_places=4)
     source = models.CharField("来源", max_length=200)
     reason = models.CharField("录入/修改原因", max_length=200, blank=True)
-    created_by = user_field("录入人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("录入人", "创建时间")
 
     class Meta:
         verbose_name = "基准年数值（生态办录入）"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 
 #: The staged-import kind of a plan document, and the formats it reads.
 PLAN_KIND = "planimport.plan"
@@ -29,8 +29,7 @@ class PlanSummary(models.Model):
     categories = models.JSONField("分类", default=list, blank=True)  # [[name, count|null, investment|null]]
     blanket_units = models.JSONField("适用于全部任务的单位", default=list, blank=True)
     tasks = models.PositiveIntegerField("写入任务数", default=0)
-    created_by = user_field("导入人")
-    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    created_by, created_at = who_and_when("导入人", "导入时间")
 
     class Meta:
         verbose_name = "规划文件导入记录"

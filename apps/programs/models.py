@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.geo.models import Department, Region, RegionLevel
 from apps.indicators.models import Framework, Indicator
 
@@ -116,8 +116,7 @@ class _Revision(models.Model):
     """Append-only: a change is a new row with who/when/why; the current one is the latest."""
 
     reason = models.CharField("理由", max_length=300)
-    created_by = user_field("修改人")
-    created_at = models.DateTimeField("修改时间", auto_now_add=True, db_index=True)
+    created_by, created_at = who_and_when("修改人", "修改时间", db_index=True)
 
     class Meta:
         abstract = True

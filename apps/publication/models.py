@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when, who_and_when_later
 from apps.programs.models import Program
 
 from .workflow import NOTICE_WORKFLOW, PUBLICATION_WORKFLOW, NoticeStatus, PublicationStatus
@@ -53,12 +53,9 @@ class Publication(models.Model):
     status, version = PUBLICATION_WORKFLOW.status_fields(default=PublicationStatus.DRAFT)
     payload = models.JSONField("发布快照", null=True, blank=True)
     input_version = models.CharField("数据版本", max_length=80, blank=True)
-    created_by = user_field("创建人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    published_by = user_field("发布人", optional=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    withdrawn_by = user_field("撤回人", optional=True)
-    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    created_by, created_at = who_and_when("创建人", "创建时间")
+    published_by, published_at = who_and_when_later("发布人", "发布时间")
+    withdrawn_by, withdrawn_at = who_and_when_later("撤回人", "撤回时间")
     withdraw_reason = models.CharField("撤回理由", max_length=300, blank=True)
 
     class Meta:
@@ -99,8 +96,7 @@ class MapLayer(models.Model):
     geojson = models.JSONField("边界（GeoJSON）")
     sha256 = models.CharField("SHA-256", max_length=64)
     codes = models.JSONField("区划代码", default=list)
-    uploaded_by = user_field("上传人")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by, uploaded_at = who_and_when("上传人", "上传时间")
 
     class Meta:
         verbose_name = "县区地图"
@@ -131,10 +127,8 @@ class Notice(models.Model):
     issuer = models.CharField("发布单位", max_length=100)
     status, version = NOTICE_WORKFLOW.status_fields(default=NoticeStatus.DRAFT)
     outcome = models.JSONField("公示结果", null=True, blank=True)
-    created_by = user_field("创建人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    published_by = user_field("发布人", optional=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    created_by, created_at = who_and_when("创建人", "创建时间")
+    published_by, published_at = who_and_when_later("发布人", "发布时间")
     concluded_at = models.DateTimeField("结果公布时间", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.CharField("撤回理由", max_length=300, blank=True)
@@ -166,8 +160,7 @@ class NoticeComment(models.Model):
     ip_hash = models.CharField("来源（散列）", max_length=64, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     reply = models.TextField("答复", max_length=2000, blank=True)
-    replied_by = user_field("答复人", optional=True)
-    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_by, replied_at = who_and_when_later("答复人", "答复时间")
 
     class Meta:
         verbose_name = "公示意见"
@@ -186,8 +179,7 @@ class DisclosureItem(models.Model):
     kind = models.CharField("对应发布类型", max_length=16)
     year = models.PositiveIntegerField("年度")
     due = models.DateField("应公开日期")
-    created_by = user_field("创建人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("创建人", "创建时间")
 
     class Meta:
         verbose_name = "信息公开事项"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.evidence.models import Evidence
 from apps.geo.access import can_see_region
 from apps.geo.models import Region
@@ -68,8 +68,7 @@ class ReportingRound(models.Model):
     indicators = models.ManyToManyField(Indicator, verbose_name="调度指标", related_name="+")
     regions = models.ManyToManyField(Region, verbose_name="调度区域", related_name="+")
     note = models.TextField("说明", blank=True)
-    created_by = user_field("发起人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("发起人", "创建时间")
     #: Written only by :func:`apps.reporting.services.reporting_round_transition` (closed: no more reporting).
     status = models.CharField("填报状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     version = models.PositiveIntegerField("版本", default=1)
@@ -183,8 +182,7 @@ class ValueRevision(models.Model):
     warnings = models.JSONField("已确认的警告", default=list, blank=True)
     reason = models.CharField("修改理由", max_length=300, blank=True)
     version = models.PositiveIntegerField("保存后版本")
-    author = user_field("填报人")
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    author, at = who_and_when("填报人", "时间", db_index=True)
     #: The import that wrote this revision (its chunks are undone by this id if the import fails).
     staged_import = models.ForeignKey("staging.StagedImport", verbose_name="导入批次", null=True, blank=True,
                                       on_delete=models.SET_NULL,

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.programs.access import can_manage_program
 
 
@@ -85,8 +85,7 @@ class VetoEntry(models.Model):
     occurred = models.BooleanField("存在该情形", default=False)
     note = models.TextField("说明", blank=True, max_length=2000)
     documents = models.TextField("佐证材料（文件名称、文号）", blank=True, max_length=2000)
-    recorded_by = user_field("填写人")
-    recorded_at = models.DateTimeField("填写时间", auto_now_add=True)
+    recorded_by, recorded_at = who_and_when("填写人", "填写时间")
     evidence = GenericRelation("evidence.Evidence", related_query_name="veto_entry")
 
     class Meta:

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from apps.accounts.models import User
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 
 from .workflow import REVIEW, ReviewStatus, Workflow, workflow_for
 
@@ -46,8 +46,7 @@ class ReviewEvent(models.Model):
     old_status = models.CharField("原状态", max_length=16, blank=True)
     new_status = models.CharField("新状态", max_length=16)
     comment = models.TextField("意见", blank=True)
-    actor = user_field("操作人", optional=True)
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor, at = who_and_when("操作人", "时间", optional=True, db_index=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
 
     class Meta:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from apps.accounts.models import User
-from apps.core.fields import user_field
+from apps.core.fields import user_field, who_and_when, who_and_when_later
 from apps.evidence.models import Evidence
 from apps.programs.access import can_manage_program
 from calc.scoring.scheme import Scheme as SchemeData
@@ -51,8 +51,7 @@ class Scheme(models.Model):
     sources = models.JSONField(
         "指标数据映射", default=dict, blank=True,
         help_text="事实键 → 指标编码，如 {\"air.good_days\": \"2019-07a\"}：该项取县区已审核通过的指标值。")
-    created_by = user_field("录入人", optional=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("录入人", "创建时间", optional=True)
 
     class Meta:
         verbose_name = "评分细则"
@@ -109,8 +108,7 @@ class ScoreRun(models.Model):
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name="被取代的结果")
     note = models.CharField("说明", max_length=300, blank=True)
-    created_by = user_field("录入人", optional=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("录入人", "创建时间", optional=True)
 
     class Meta:
         verbose_name = "考核结果"
@@ -333,10 +331,8 @@ class Objection(models.Model):
     reason = models.TextField("异议理由")
     status = models.CharField("状态", max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
     ruling = models.TextField("裁定意见", blank=True)
-    created_by = user_field("录入人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    ruled_by = user_field("裁定人", optional=True)
-    ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
+    created_by, created_at = who_and_when("录入人", "创建时间")
+    ruled_by, ruled_at = who_and_when_later("裁定人", "裁定时间")
     evidence = GenericRelation(Evidence, related_query_name="scoring_objection")
 
     class Meta:

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.jobs.models import Heartbeat
 
 
@@ -76,8 +76,7 @@ class StagedImport(Heartbeat, models.Model):
     undo = models.JSONField("撤销所需", default=dict, blank=True)
     job = models.ForeignKey("jobs.Job", verbose_name="后台任务", null=True, blank=True,
                             on_delete=models.SET_NULL, related_name="+")
-    created_by = user_field("上传人")
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    created_by, created_at = who_and_when("上传人", "上传时间")
     updated_at = models.DateTimeField("进度更新时间", default=timezone.now)  # the heartbeat
     committed_at = models.DateTimeField("写入时间", null=True, blank=True)
 

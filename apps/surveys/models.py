@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.geo.models import Region
 from apps.programs.models import Program
 
@@ -21,8 +21,7 @@ class Questionnaire(models.Model):
     title = models.CharField("标题", max_length=200)
     source = models.TextField("问卷文件（TOML）")
     sha256 = models.CharField("文件SHA-256", max_length=64)
-    created_by = user_field("上传人", optional=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    created_by, created_at = who_and_when("上传人", "上传时间", optional=True)
 
     class Meta:
         verbose_name = "问卷"
@@ -57,8 +56,7 @@ class Survey(models.Model):
     field_end = models.DateField("调查结束日期")
     margin = models.DecimalField("允许误差（%）", max_digits=4, decimal_places=2, default=3)
     status, version = SURVEY_WORKFLOW.status_fields(default=SurveyStatus.DRAFT, max_length=12)
-    created_by = user_field("创建人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("创建人", "创建时间")
 
     class Meta:
         verbose_name = "问卷调查"
@@ -126,8 +124,7 @@ class Response(models.Model):
     reference = models.CharField("问卷编号", max_length=40, blank=True)
     staged_import = models.ForeignKey("staging.StagedImport", verbose_name="导入批次", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
-    created_by = user_field("录入人", optional=True)
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    created_by, created_at = who_and_when("录入人", "提交时间", optional=True)
 
     class Meta:
         verbose_name = "问卷回答"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Role, User
-from apps.core.fields import user_field
+from apps.core.fields import who_and_when
 from apps.evidence.models import Evidence
 from apps.geo.models import Department, Region
 from apps.indicators.models import Indicator
@@ -110,8 +110,7 @@ class TaskProgress(Reviewable):
     department = models.ForeignKey(Department, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     narrative = models.TextField("进展情况")
     percent = models.PositiveSmallIntegerField("完成比例（%）")
-    created_by = user_field("填报人")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("填报人", "创建时间")
     evidence = GenericRelation(Evidence, related_query_name="task_progress")
 
     class Meta:
@@ -271,8 +270,7 @@ class SupervisionNotice(models.Model):
     status, version = NOTICE_WORKFLOW.status_fields(default=NoticeStatus.OPEN)
     issued_on = models.DateField("下发日期")
     response_due = models.DateField("答复期限")
-    created_by = user_field("发出人", optional=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by, created_at = who_and_when("发出人", "创建时间", optional=True)
     events = GenericRelation(ReviewEvent)
 
     class Meta:
