@@ -67,14 +67,22 @@ class Survey(models.Model):
         return self.title
 
 
-class PopulationCell(models.Model):
-    """The population of one sampling cell (county × 城乡 × sex × age band), as the office enters it."""
+class _Cell(models.Model):
+    """A sampling cell: county × 城乡 × sex × age band (a population's row, or where a respondent stands)."""
 
-    survey = models.ForeignKey(Survey, verbose_name="调查", on_delete=models.CASCADE, related_name="population")
     region = models.ForeignKey(Region, verbose_name="区县", on_delete=models.PROTECT, related_name="+")
     urban_rural = models.CharField("城乡", max_length=10)
     sex = models.CharField("性别", max_length=10)
     age_band = models.CharField("年龄段", max_length=20)
+
+    class Meta:
+        abstract = True
+
+
+class PopulationCell(_Cell):
+    """The population of one sampling cell, as the office enters it."""
+
+    survey = models.ForeignKey(Survey, verbose_name="调查", on_delete=models.CASCADE, related_name="population")
     population = models.PositiveIntegerField("常住人口")
 
     class Meta:
@@ -108,14 +116,10 @@ class ResponseChannel(models.TextChoices):
     OFFICE = "office", _("生态办录入")
 
 
-class Response(models.Model):
+class Response(_Cell):
     """One respondent's answers (append-only: a response is never edited)."""
 
     survey = models.ForeignKey(Survey, verbose_name="调查", on_delete=models.CASCADE, related_name="responses")
-    region = models.ForeignKey(Region, verbose_name="区县", on_delete=models.PROTECT, related_name="+")
-    urban_rural = models.CharField("城乡", max_length=10)
-    sex = models.CharField("性别", max_length=10)
-    age_band = models.CharField("年龄段", max_length=20)
     occupation = models.CharField("职业", max_length=20)
     answers = models.JSONField("回答")  # {item code: option label}
     channel = models.CharField("来源", max_length=8, choices=ResponseChannel.choices)
