@@ -300,32 +300,45 @@ def _events(grid: pl.DataFrame, dense: _Dense, codes: _Codes, q: int, bonus: boo
 def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Codes, q: int) -> pl.DataFrame:
     """Per subject × period × item: counted misses, deductions (units 10⁻¹²) and waivers, part by part."""
     items = codes.scheme.items
+    missed, severe, waiver = 0, 1, 2
     roles = pl.DataFrame(
         [(int(i), codes.kid(key), role) for i in grid.get_column("iid").unique().to_list()
-         for key, role in ((getattr(items[i].rule, "key", None), "missed"),
-                           (getattr(items[i].rule, "severe_key", None), "severe"),
-                           (getattr(items[i].rule, "waiver_key", None), "waiver")) if key],
-        schema={"iid": _I64, "kid": _I64, "role": pl.String}, orient="row")
-    role = pl.col("role")
-    # one integer per (subject, period, item) and per (…, part): the groupings stay on integers
+         for key, role in ((getattr(items[i].rule, "key", None), missed),
+                           (getattr(items[i].rule, "severe_key", None), severe),
+                           (getattr(items[i].rule, "waiver_key", None), waiver)) if key],
+        schema={"iid": _I64, "kid": _I64, "role": pl.UInt8}, orient="row")
+    # a key with one role in one item: its item and role by lookup (the usual case); a shared key: a join
+    shared = roles.filter(pl.col("kid").is_duplicated())
+    once = roles.filter(~pl.col("kid").is_duplicated())
+    iid_of = pl.Series("iid", [], dtype=_I64).extend_constant(None, len(codes.keys))
+    role_of = pl.Series("role", [], dtype=pl.UInt8).extend_constant(None, len(codes.keys))
+    if once.height:
+        iid_of.scatter(once.get_column("kid"), once.get_column("iid"))
+        role_of.scatter(once.get_column("kid"), once.get_column("role"))
+    kid = coded.get_column("kid")
+    rows = coded.select("sid", "pid", "pcode", "v", iid=iid_of.gather(kid), role=role_of.gather(kid)).filter(
+        pl.col("iid").is_not_null())
+    if shared.height:
+        rows = pl.concat([rows, coded.select("sid", "pid", "kid", "pcode", "v").join(shared, on="kid").select(
+            rows.columns)])
+    # one integer per (subject, period, item) and per (…, part); a part is waived when its waiver fact is not 0
     cell = (pl.col("sid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")
-    part = pl.col("pcode")
-    used = roles.get_column("kid").unique().to_list()
-    rows = (coded.select("sid", "pid", "kid", "pcode", "v").filter(pl.col("kid").is_in(used)).join(roles, on="kid")
-            .select("iid", cell=cell, key=cell * 2**32 + part,
-                    missed=pl.when(role == "missed").then(pl.col("v")).otherwise(0),
-                    severe=pl.when(role == "severe").then(pl.col("v")).otherwise(0),
-                    waived=(role == "waiver") & (pl.col("v") != 0).fill_null(False)))
-    # sorted once by (cell, part), both groupings take polars' sorted path (no hashing of 1.6 million keys)
-    rows = rows.sort("key").with_columns(pl.col("key").set_sorted())
-    parts = rows.group_by("key", maintain_order=True).agg(pl.col("cell").first(), pl.col("missed", "severe").sum(),
-                                                          pl.col("waived").any())
-    kept, waived = ~pl.col("waived"), pl.col("waived")
+    role, v = pl.col("role"), pl.col("v")
+    rows = rows.select("role", "v", cell=cell, key=cell * 2**32 + pl.col("pcode"))
+    waivers = rows.filter((role == waiver) & (v != 0).fill_null(False))
+    counted = rows.filter(role != waiver).with_columns(w=pl.col("key").is_in(waivers.get_column("key").implode()))
+    w, zero = pl.col("w"), pl.lit(0, dtype=_I64)
+
+    def of(role_code: int, waived: bool) -> pl.Expr:
+        return pl.when((w if waived else ~w) & (role == role_code)).then(v).otherwise(zero)
+
     # the rates are the item's: Σ(misses × rate) = rate × Σ misses, so only integers are summed
-    summary = parts.with_columns(pl.col("cell").set_sorted()).group_by("cell", maintain_order=True).agg(
-        count=pl.col("missed").filter(kept).sum(), severe=pl.col("severe").filter(kept).sum(),
-        waived_missed=pl.col("missed").filter(waived).sum(), waived_severe=pl.col("severe").filter(waived).sum(),
-        waived_parts=waived.sum().cast(_I64))
+    summary = pl.concat([
+        counted.select("cell", count=of(missed, False), severe=of(severe, False), waived_missed=of(missed, True),
+                       waived_severe=of(severe, True), waived_parts=zero),
+        waivers.select("cell", count=zero, severe=zero, waived_missed=zero, waived_severe=zero,
+                       waived_parts=pl.lit(1, dtype=_I64)),
+    ]).group_by("cell").sum()
     grid = grid.with_columns(cell=cell)
     grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
     grid = grid.join(summary, on="cell", how="left").drop("cell").with_columns(
@@ -396,7 +409,9 @@ def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.Dat
         grid = dense.gather(grid, codes, "ikid", v="value", ina="na")
         present, v, ina = pl.col("ikid").is_not_null(), pl.col("v"), pl.col("ina").fill_null(False)
         known = pl.when(v.is_not_null() & ~ina).then(v)
-        low, high = known.min().over("window"), known.max().over("window")
+        # each window aggregate once, as a column (an expression used three times would be evaluated three times)
+        grid = grid.with_columns(low=known.min().over("window"), high=known.max().over("window"))
+        low, high = pl.col("low"), pl.col("high")
         higher = per_item({i: ind.order == "higher" for i, ind in chosen.items()}, pl.Boolean)
         rise = pl.when(higher).then(v - low).otherwise(high - v)
         index = (pl.when(~present | ina).then(None).when(v.is_null()).then(60 * UNIT).when(high == low).then(100 * UNIT)
