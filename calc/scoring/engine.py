@@ -146,6 +146,8 @@ def _encode(facts: pl.DataFrame, codes: _Codes) -> pl.DataFrame:
         distinct = coded.select("pos", "pcode").n_unique()
     if distinct != coded.height:
         raise ValueError("facts: a (subject, period, key, part) appears twice")
+    if coded.get_column("pos").is_sorted():  # the loader's order (its unique index): sums by position go sorted
+        coded = coded.with_columns(pl.col("pos").set_sorted())
     return coded
 
 
@@ -353,12 +355,17 @@ def _periodic(grid: pl.DataFrame, coded: pl.DataFrame, dense: _Dense, codes: _Co
         "waived_missed", "waived_severe")
 
 
+def _window(codes: _Codes) -> pl.Expr:
+    """Group × period × item as one integer (a window over one integer column: no hashing of three)."""
+    return (pl.col("gid") * len(codes.periods) + pl.col("pid")) * len(codes.scheme.items) + pl.col("iid")
+
+
 def _ranked(grid: pl.DataFrame, value: pl.Expr) -> pl.DataFrame:
-    """``rank`` (ties share the better rank) and ``ranked`` (how many) within group × period × item."""
-    partition = ["gid", "pid", "iid"]
+    """``rank`` (ties share the better rank) and ``ranked`` (how many) within group × period × item (the grid's
+    ``window`` column: :func:`_window`)."""
     value = pl.when(~pl.col("na")).then(value)
-    return grid.with_columns(rank=value.rank("min", descending=True).over(partition).cast(_I64),
-                             ranked=value.count().over(partition).cast(_I64))
+    return grid.with_columns(rank=value.rank("min", descending=True).over("window").cast(_I64),
+                             ranked=value.count().over("window").cast(_I64))
 
 
 def _stepped() -> pl.Expr:
@@ -368,8 +375,9 @@ def _stepped() -> pl.Expr:
 def _rank_points(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> pl.DataFrame:
     grid = dense.gather(grid, codes, "kid", actual="value", na_main="na")
     grid = grid.with_columns(na=pl.col("na") | pl.col("na_main"))
-    grid = _ranked(grid, pl.when(pl.col("lower")).then(-pl.col("actual")).otherwise(pl.col("actual")))
-    grid = grid.with_columns(top=pl.when(~pl.col("na")).then(pl.col("actual")).max().over("gid", "pid", "iid"))
+    grid = _ranked(grid.with_columns(window=_window(codes)),
+                   pl.when(pl.col("lower")).then(-pl.col("actual")).otherwise(pl.col("actual")))
+    grid = grid.with_columns(top=pl.when(~pl.col("na")).then(pl.col("actual")).max().over("window"))
     share = pl.when(pl.col("top") > 0).then(_rdiv(pl.col("P").cast(_I128) * _max0(pl.col("actual")), pl.col("top")))
     return grid.with_columns(raw=pl.when(pl.col("stepped")).then(_stepped()).otherwise(share.otherwise(0)),
                              missing=pl.col("actual").is_null())
@@ -392,8 +400,7 @@ def _composite(grid: pl.DataFrame, dense: _Dense, codes: _Codes) -> tuple[pl.Dat
     its value, its individual index (min and max over the group, period and item) and its weight."""
     items = codes.scheme.items
     indicators = {int(i): getattr(items[i].rule, "indicators", ()) for i in grid.get_column("iid").unique().to_list()}
-    window = (pl.col("gid") * len(codes.periods) + pl.col("pid")) * len(items) + pl.col("iid")
-    grid = grid.with_columns(window=window)
+    grid = grid.with_columns(window=_window(codes))
     weight_sum: pl.Expr = pl.lit(0, dtype=_I64)
     weighted: pl.Expr = pl.lit(0, dtype=_I128)
     missing_inputs: pl.Expr = pl.lit(0, dtype=_I64)
