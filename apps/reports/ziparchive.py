@@ -142,7 +142,4 @@ class ZipWriter:
 
 def _encode(name: str) -> tuple[bytes, int]:
     """The name's bytes and flags: ASCII as is, anything else UTF-8 with the language encoding flag (bit 11)."""
-    try:
-        return name.encode("ascii"), 0
-    except UnicodeEncodeError:
-        return name.encode(), _UTF8
+    return (name.encode("ascii"), 0) if name.isascii() else (name.encode(), _UTF8)
