@@ -191,6 +191,17 @@ def test_what_users_typed_is_escaped_in_the_pages_and_the_remembered_escapes_are
     assert _e.cache_info().currsize == 0 and _quoted.cache_info().currsize == 0
 
 
+def test_the_pages_built_at_once_are_those_built_one_by_one(values):
+    file = Evidence.objects.filter(indicator_value__in=values.approved).order_by("id").first()
+    Evidence.objects.filter(id=file.id).update(original_name="<b>甲&\"乙's.pdf", checklist_item="")
+    rows = dossier_rows(DossierFilter(values.rep.world.program, YEAR))
+    assert any(row.events for row in rows) and any(row.completeness.missing for row in rows)
+    pages, lines = dossier.html_bulk(rows)
+    assert pages == [dossier.value_html(row) for row in rows]
+    assert dossier._index_page("标题", "<副标题>", len(rows), lines) == dossier.index_html("标题", "<副标题>", rows)
+    assert dossier.html_bulk([]) == ([], "")
+
+
 @pytest.mark.parametrize(("readers", "whole"), [(0, 1 << 20), (2, 1 << 20), (1, 10)])
 def test_files_read_ahead_inline_or_streamed_are_the_same_bytes_and_hashes(values, monkeypatch, readers, whole):
     # readers: worker threads reading and hashing ahead of the writer (0: the writer itself); whole: files above
