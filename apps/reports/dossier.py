@@ -521,21 +521,21 @@ _QUOTED_PARTS: dict[str, str] = {}
 
 
 def _quoted_path(path: str) -> str:
-    """``quote(path)``, its folder and its name quoted once each: a folder holds a value's files, and names repeat
-    (``quote`` is per character, so quoting the parts gives the same text)."""
-    folder, _, name = path.rpartition("/")
-    head = _QUOTED_PARTS.get(folder)
-    if head is None:
-        head = _QUOTED_PARTS[folder] = quote(folder)
-    tail = _QUOTED_PARTS.get(name)
-    if tail is None:
-        tail = _QUOTED_PARTS[name] = quote(name)
-    return f"{head}/{tail}" if folder else tail
+    """``quote(path)``, each part between slashes quoted once: the folders' parts and the files' names repeat over
+    the files (``quote`` works a character at a time and keeps "/", so quoting the parts gives the same text)."""
+    quoted = []
+    for part in path.split("/"):
+        known = _QUOTED_PARTS.get(part)
+        if known is None:
+            known = _QUOTED_PARTS[part] = quote(part)
+        quoted.append(known)
+    return "/".join(quoted)
 
 
 def html_bulk(rows: list[DossierRow]) -> tuple[list[bytes], str]:
     """Each row's page (:func:`value_html`) and the index's table rows (:func:`index_html`), built at once."""
     text = pl.String
+    checklists: dict[int, str] = {}  # the rows share a few checklist states (the rows keep them alive meanwhile)
     values = pl.LazyFrame({
         "i": range(len(rows)), "value_id": [r.value_id for r in rows],
         "title": [f"{r.indicator} · {r.region} · {r.period}" for r in rows],
@@ -543,7 +543,9 @@ def html_bulk(rows: list[DossierRow]) -> tuple[list[bytes], str]:
         "star": ["★" if r.binding else "" for r in rows], "region": [r.region for r in rows],
         "period": [r.period for r in rows], "value": [r.value for r in rows], "unit": [r.unit for r in rows],
         "source": [r.source for r in rows], "caliber": [r.caliber for r in rows],
-        "approved_at": [r.approved_at for r in rows], "checklist": [r.checklist for r in rows],
+        "approved_at": [r.approved_at for r in rows], "checklist": [
+            checklists.get(id(r.completeness)) or checklists.setdefault(id(r.completeness), r.checklist)
+            for r in rows],
         "gap": ["" if r.completeness.complete else ' class="gap"' for r in rows],
         "missing": ["、".join(r.completeness.missing) for r in rows]},
         schema={"i": pl.Int64, "value_id": pl.Int64, **dict.fromkeys(
@@ -598,9 +600,19 @@ def index_xlsx(title: str, rows: list[DossierRow]) -> bytes:
     return sheets_xlsx([Sheet("目录", title, (
         ("领域", 14), ("指标", 30), ("区域", 12), ("期次", 12), ("数值", 14), ("单位", 10), ("约束性", 8),
         ("数据来源", 20), ("佐证材料清单", 28), ("佐证材料文件", 50), ("指标值页面", 20)), (
-        (r.domain, r.indicator, r.region, r.period, r.value, r.unit, "是" if r.binding else "否", r.source,
-         r.checklist, "\n".join(e.path for e in r.evidence), r.page) for r in rows),
-        note="数值、修订和审核记录见“指标值页面”（在压缩包内打开 index.html 可点击浏览）。")])
+        _index_frame(rows)), note="数值、修订和审核记录见“指标值页面”（在压缩包内打开 index.html 可点击浏览）。")])
+
+
+def _index_frame(rows: list[DossierRow]) -> pl.DataFrame:
+    """目录.xlsx's cells, a column at a time (the sheet's rows are then written by polars)."""
+    checklists: dict[int, str] = {}  # the rows share a few checklist states
+    return pl.DataFrame([
+        [r.domain for r in rows], [r.indicator for r in rows], [r.region for r in rows], [r.period for r in rows],
+        [r.value for r in rows], [r.unit for r in rows], ["是" if r.binding else "否" for r in rows],
+        [r.source for r in rows], [checklists.get(id(r.completeness)) or checklists.setdefault(
+            id(r.completeness), r.checklist) for r in rows],
+        ["\n".join([e.path for e in r.evidence]) for r in rows], [f"{VALUE_DIR}/{r.value_id}.html" for r in rows]],
+        schema=[(f"c{k}", pl.String) for k in range(11)], orient="col")
 
 
 def changes_xlsx(title: str, changes: list[Change]) -> bytes:

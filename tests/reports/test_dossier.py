@@ -10,6 +10,7 @@ import io
 import zipfile
 from types import SimpleNamespace
 
+import polars as pl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,7 @@ from apps.reports.dossier import BINDING, DossierFilter, _e, _quoted, dossier_ro
 from apps.reports.models import ReportKind
 from apps.reports.selectors import ReportTarget
 from apps.reports.services import data_version_of, package_write
+from docgen.sheet import Sheet, _sheet_xml
 
 from .conftest import attach_late, save
 
@@ -200,6 +202,19 @@ def test_the_pages_built_at_once_are_those_built_one_by_one(values):
     assert pages == [dossier.value_html(row) for row in rows]
     assert dossier._index_page("标题", "<副标题>", len(rows), lines) == dossier.index_html("标题", "<副标题>", rows)
     assert dossier.html_bulk([]) == ([], "")
+
+
+def test_the_index_workbook_written_by_polars_is_the_one_written_row_by_row():
+    texts = ["<b>甲&乙</b>", " 前后空格 ", "两行\n文本", "控制\x01字符\x1f", "=SUM(A1)", "", None, "\u3000全角空格",
+             "tab\t", "'引号\"", "北塬县"]
+    rows = [tuple(texts[(i + k) % len(texts)] for k in range(4)) for i in range(40)]
+    columns = [("甲", 10), ("乙", 10), ("丙", 10), ("丁", 10)]
+    frame = pl.DataFrame([list(column) for column in zip(*rows, strict=True)],
+                         schema=[(h, pl.String) for h, _w in columns], orient="col")
+    assert _sheet_xml(Sheet("目录", "标题", columns, frame, note="说明")) == _sheet_xml(
+        Sheet("目录", "标题", columns, rows, note="说明"))
+    empty = pl.DataFrame(schema=[(h, pl.String) for h, _w in columns])
+    assert _sheet_xml(Sheet("目录", "标题", columns, empty)) == _sheet_xml(Sheet("目录", "标题", columns, []))
 
 
 @pytest.mark.parametrize(("readers", "whole"), [(0, 1 << 20), (2, 1 << 20), (1, 10)])
