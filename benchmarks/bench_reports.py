@@ -40,6 +40,7 @@ import cProfile
 import datetime as dt
 import hashlib
 import json
+import os
 import random
 import sys
 import tempfile
@@ -244,7 +245,7 @@ def run(args: argparse.Namespace) -> dict:
         "dossier_cpu_ratio_to_copy": round(cpu["dossier"] / cpu["copy"], 3),
         "own_writer_copy_seconds": round(best["own"], 3),
         "dossier_ratio_to_own_writer_copy": round(dossier_seconds / best["own"], 3),
-        "dossier_readers": dossier_module.READERS,
+        "dossier_readers": dossier_module.READERS, "load_average": [round(x, 2) for x in os.getloadavg()],
         "goal_report_seconds": GOAL_SECONDS, "goal_dossier_ratio": GOAL_RATIO,
         "meets_goals": (args.dossier_only or cold <= GOAL_SECONDS) and ratio <= GOAL_RATIO,
         "report_seconds": None if args.dossier_only else round(cold, 3), "dossier_seconds": round(dossier_seconds, 3),
