@@ -24,7 +24,8 @@ thread, ``own_writer_copy_seconds``) with ``dossier_ratio_to_own_writer_copy``: 
 an entry than :mod:`zipfile`, and that second quotient does not count the difference as the dossier's gain.
 
 The last line printed is JSON with ``report_seconds``, ``dossier_seconds`` and ``dossier_ratio_to_copy`` (goals on
-a 2-core machine: report ≤ 5 s, ratio ≤ 1.5), and the other numbers.
+a 2-core machine: report ≤ 5 s, ratio ≤ 1.5), and the other numbers, with ``load_average`` (1, 5 and 15 minutes, at
+the end of the run: on a shared machine the wall times move with it, the CPU seconds much less).
 
 Usage: ``.venv/bin/python benchmarks/bench_reports.py [--regions 201] [--indicators 40] [--evidence 5000]
 [--database URL] [--dossier-only] [--readers N] [--profile FILE]``: ``--dossier-only`` skips the report half (its
