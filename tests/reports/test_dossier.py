@@ -12,6 +12,8 @@ from types import SimpleNamespace
 
 import polars as pl
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -215,6 +217,20 @@ def test_the_index_workbook_written_by_polars_is_the_one_written_row_by_row():
         Sheet("目录", "标题", columns, rows, note="说明"))
     empty = pl.DataFrame(schema=[(h, pl.String) for h, _w in columns])
     assert _sheet_xml(Sheet("目录", "标题", columns, empty)) == _sheet_xml(Sheet("目录", "标题", columns, []))
+
+
+def test_the_readers_check_each_folder_once_and_names_still_cannot_leave_the_storage(tmp_path):
+    storage = FileSystemStorage(location=tmp_path / "media")
+    (tmp_path / "media" / "a").mkdir(parents=True)
+    (tmp_path / "media" / "a" / "1.pdf").write_bytes(b"one")
+    (tmp_path / "media" / "a" / "2.pdf").write_bytes(b"two")
+    (tmp_path / "outside.pdf").write_bytes(b"secret")
+    folders: dict[str, str] = {}
+    assert [dossier.load_evidence(storage, name, 3, folders)[0] for name in ("a/1.pdf", "a/2.pdf")] == [b"one", b"two"]
+    assert folders == {"a": str(tmp_path / "media" / "a")}
+    for name in ("../outside.pdf", "a/../../outside.pdf"):
+        with pytest.raises(SuspiciousFileOperation):
+            dossier.load_evidence(storage, name, 6, folders)
 
 
 @pytest.mark.parametrize(("readers", "whole"), [(0, 1 << 20), (2, 1 << 20), (1, 10)])
