@@ -518,18 +518,16 @@ def _joined(frame: pl.LazyFrame, text: pl.Expr, separator: str = "") -> pl.LazyF
     return frame.group_by("i", maintain_order=True).agg(text.str.join(separator).alias("text"))
 
 
-_QUOTED_PARTS: dict[str, str] = {}
-
-
-def _quoted_path(path: str) -> str:
-    """``quote(path)``, each part between slashes quoted once: the folders' parts and the files' names repeat over
-    the files (``quote`` works a character at a time and keeps "/", so quoting the parts gives the same text)."""
+def _quoted_path(path: str, known: dict[str, str]) -> str:
+    """``quote(path)``, each part between slashes quoted once (``known``: the parts quoted so far): the folders'
+    parts and the files' names repeat over the files (``quote`` works a character at a time and keeps "/", so
+    quoting the parts gives the same text)."""
     quoted = []
     for part in path.split("/"):
-        known = _QUOTED_PARTS.get(part)
-        if known is None:
-            known = _QUOTED_PARTS[part] = quote(part)
-        quoted.append(known)
+        done = known.get(part)
+        if done is None:
+            done = known[part] = quote(part)
+        quoted.append(done)
     return "/".join(quoted)
 
 
@@ -537,6 +535,7 @@ def html_bulk(rows: list[DossierRow]) -> tuple[list[bytes], str]:
     """Each row's page (:func:`value_html`) and the index's table rows (:func:`index_html`), built at once."""
     text = pl.String
     checklists: dict[int, str] = {}  # the rows share a few checklist states (the rows keep them alive meanwhile)
+    quoted: dict[str, str] = {}
     values = pl.LazyFrame({
         "i": range(len(rows)), "value_id": [r.value_id for r in rows],
         "title": [f"{r.indicator} · {r.region} · {r.period}" for r in rows],
@@ -560,11 +559,10 @@ def html_bulk(rows: list[DossierRow]) -> tuple[list[bytes], str]:
         [(i, *line) for i, r in enumerate(rows) for line in r.events], orient="row",
         schema={"i": pl.Int64, **dict.fromkeys(("action", "old", "new", "actor", "at", "comment"), text)})
     files = pl.LazyFrame(
-        [(i, _quoted_path(e.path), e.name, e.checklist_item, f"{e.size:,}", e.uploaded_by, e.uploaded_at, e.sha256)
+        [(i, _quoted_path(e.path, quoted), e.name, e.checklist_item, f"{e.size:,}", e.uploaded_by, e.uploaded_at, e.sha256)
          for i, r in enumerate(rows) for e in r.evidence], orient="row",
         schema={"i": pl.Int64, **dict.fromkeys(
             ("href", "name", "item", "size", "by", "at", "sha256"), text)})
-    _QUOTED_PARTS.clear()
     history = _joined(revisions, _tr(pl.col("version").cast(text), *map(_x, (
         "value", "source", "caliber", "reason", "author", "at")), pl.when("approved").then(pl.lit("是"))
         .otherwise(pl.lit(""))))
