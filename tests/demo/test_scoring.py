@@ -38,6 +38,13 @@ def test_demo_scoring():
         overdue = [v for f in facts for k, v in zip(f["key"], f["value"], strict=True)
                    if k == "notices.overdue_responses" and v]
         assert overdue, period
+    # the scheme's indicator-mapped keys come from the counties' approved values, never from office facts
+    mapped = {"air.good_days", "water.drinking.attained", "building.green_share"}
+    sourced = {(k, s) for run in runs for k, s in zip(unpack(run.inputs).facts["key"],
+                                                       unpack(run.inputs).facts["source_kind"], strict=True)
+               if k in mapped}
+    assert {s for _, s in sourced} == {"value_revision"}, sourced
+    assert {k for k, _ in sourced} == mapped, sourced
     statuses = set(ItemScore.objects.filter(run=county).values_list("status", flat=True))
     assert "scored" in statuses
 
