@@ -705,19 +705,59 @@ def load_evidence(storage: Storage, name: str, size: int,
     return data, hashlib.sha256(data).hexdigest(), zlib.crc32(data)
 
 
-def _load_batch(storage: Storage, batch: list[tuple[str, int]], folders: dict[str, str]) -> list[Loaded | None]:
-    return [load_evidence(storage, name, size, folders) for name, size in batch]
+class _Places:
+    """Where each evidence file's data goes in the zip (file positions, in the order written) and the file they go
+    into, once the writer has laid the entries out; until then (``ready`` false) the readers hand their bytes on."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.data: list[int] = []
+        self.ready = False
+
+
+#: An evidence file as a reader hands it on: its bytes (``None``: already written at its place in the zip, see
+#: :class:`_Places`), their SHA-256 (hex) and CRC-32, and its size; ``None`` for a file to stream.
+Read = tuple[bytes | None, str, int, int] | None
+
+
+def _pwrite(fd: int, data: bytes | memoryview, at: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, at)
+        view, at = view[written:], at + written
+
+
+def _load_batch(storage: Storage, batch: list[tuple[int, str, int]], folders: dict[str, str],
+                places: _Places | None) -> list[Read]:
+    """Each file of ``batch`` (its number in the order written, name, recorded size) read and hashed; once
+    ``places`` is ready, a file of its recorded size is also written at its place (:func:`os.pwrite` releases the
+    GIL, as reading and hashing do: two readers write beside each other and beside the writer)."""
+    answers: list[Read] = []
+    for number, name, size in batch:
+        loaded = load_evidence(storage, name, size, folders)
+        if loaded is None:
+            answers.append(None)
+            continue
+        data, sha, crc = loaded
+        if places is not None and places.ready and len(data) == size:
+            _pwrite(places.fd, data, places.data[number])
+            answers.append((None, sha, crc, size))
+        else:
+            answers.append((data, sha, crc, len(data)))
+    return answers
 
 
 class _ReadAhead:
     """The evidence files in the order they are written, loaded by :func:`load_evidence` on ``pool`` while the
     writer is busy with the pages and the files before it, at most :data:`AHEAD` recorded bytes ahead; in batches
-    of about :data:`CHUNK` bytes (a future per file cost about 25 µs of the writer's time)."""
+    of about :data:`CHUNK` bytes (a future per file cost about 25 µs of the writer's time). ``places``: where the
+    readers write the files themselves once it is ready (:func:`_write_placed`)."""
 
-    def __init__(self, pool: ThreadPoolExecutor | None, storage: Storage, files: Iterable[EvidenceLine]) -> None:
-        self.pool, self.storage, self.files = pool, storage, iter(files)
-        self.pending: deque[tuple[Future[list[Loaded | None]], int]] = deque()
-        self.current: deque[Loaded | None] = deque()
+    def __init__(self, pool: ThreadPoolExecutor | None, storage: Storage, files: Iterable[EvidenceLine],
+                 places: _Places | None = None) -> None:
+        self.pool, self.storage, self.files, self.places = pool, storage, enumerate(files), places
+        self.pending: deque[tuple[Future[list[Read]], int]] = deque()
+        self.current: deque[Read] = deque()
         self.ahead = 0
         self.folders: dict[str, str] = {}  # each folder's local path, checked once (shared by the readers)
         self._fill()
@@ -726,23 +766,25 @@ class _ReadAhead:
         if self.pool is None:
             return
         while self.ahead < AHEAD:
-            batch: list[tuple[str, int]] = []
+            batch: list[tuple[int, str, int]] = []
             weight = 0
             while weight < CHUNK:
-                evidence = next(self.files, None)
+                number, evidence = next(self.files, (0, None))
                 if evidence is None:
                     break
-                batch.append((evidence.storage_name, evidence.size))
+                batch.append((number, evidence.storage_name, evidence.size))
                 weight += min(evidence.size, WHOLE) + 1
             if not batch:
                 return
-            self.pending.append((self.pool.submit(_load_batch, self.storage, batch, self.folders), weight))
+            future = self.pool.submit(_load_batch, self.storage, batch, self.folders, self.places)
+            self.pending.append((future, weight))
             self.ahead += weight
 
-    def next(self) -> Loaded | None:
+    def next(self) -> Read:
         if self.pool is None:
-            evidence = next(self.files)
-            return load_evidence(self.storage, evidence.storage_name, evidence.size, self.folders)
+            _number, evidence = next(self.files)
+            loaded = load_evidence(self.storage, evidence.storage_name, evidence.size, self.folders)
+            return None if loaded is None else (*loaded, len(loaded[0]))
         if not self.current:
             future, weight = self.pending.popleft()
             self.ahead -= weight
@@ -750,18 +792,40 @@ class _ReadAhead:
             self.current.extend(future.result())
         return self.current.popleft()
 
+    def stop(self) -> None:
+        """No more writes by the readers: the batches under way finished, the others not started."""
+        if self.places is not None:
+            self.places.ready = False
+        for future, _weight in self.pending:
+            future.cancel()
+        for future, _weight in self.pending:
+            if not future.cancelled():
+                future.exception()  # waits; a reader's error is the writer's to raise, if at all
+        self.pending.clear()
+
+
+def _positioned(target: IO[bytes]) -> int | None:
+    """``target``'s file descriptor if the readers can write into it by position (a file not opened to append)."""
+    if not hasattr(os, "pwrite") or "a" in str(getattr(target, "mode", "")):
+        return None
+    try:
+        return target.fileno() if target.seekable() else None
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return None
+
 
 def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[DossierRow], storage: Storage,
                   extra: Iterable[tuple[str, bytes]] = (), progress: Progress | None = None) -> int:
     """Write the package into ``target`` (a seekable file open for writing), with the ``extra`` workbooks (stored:
     compressed already); answers the number of evidence files. The evidence is read and hashed by
     :data:`READERS` worker threads ahead of the writer (:class:`_ReadAhead`), so that SHA-256 and CRC-32 can run
-    beside the pages and the writes on a second core."""
-    total = sum(len(row.evidence) for row in rows) or 1
-    done = 0
+    beside the pages and the writes on a second core; into a real file the readers also write the files themselves
+    at their places (:func:`_write_placed`), else the writer does (:func:`_write_in_turn`)."""
     pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="dossier-read") if READERS else None
+    fd = _positioned(target) if pool is not None else None
+    places = None if fd is None else _Places(fd)
+    files = _ReadAhead(pool, storage, (evidence for row in rows for evidence in row.evidence), places)
     try:
-        files = _ReadAhead(pool, storage, (evidence for row in rows for evidence in row.evidence))
         archive = ZipWriter(target)
         manifest = _Manifest(archive)
         pages, lines = html_bulk(rows)
@@ -769,27 +833,107 @@ def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[Do
         manifest.add_bytes("目录.xlsx", index_xlsx(title, rows), compress=False)  # a zip itself: deflated within
         for name, data in extra:
             manifest.add_bytes(name, data, compress=False)
-        for row, page in zip(rows, pages, strict=True):
-            manifest.add_bytes(row.page, page, compress=False)  # thousands of small pages
-            for evidence in row.evidence:
-                loaded = files.next()
-                if loaded is not None:
-                    manifest.add_file(evidence.path, loaded, evidence.sha256)
-                else:
-                    with storage.open(evidence.storage_name, "rb") as source:
-                        manifest.add_stream(evidence.path, source, evidence.sha256)
-                done += 1
-                if progress is not None and done % 50 == 0:
-                    progress(10 + 85 * done // total, "写入佐证材料")
+        entries, offset, lines_before = len(archive.entries), archive.offset, len(manifest.lines)
+        done = None if places is None else _write_placed(manifest, rows, pages, files, places, storage, progress)
+        if places is not None and done is None:  # a file's size is not the one recorded: the layout does not hold
+            files.stop()
+            archive.rewind(entries, offset)
+            del manifest.lines[lines_before:]
+            files = _ReadAhead(pool, storage, (evidence for row in rows for evidence in row.evidence))
+        if done is None:
+            done = _write_in_turn(manifest, rows, pages, files, storage, progress)
         manifest.close()
         archive.close()
     finally:
+        files.stop()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         _e.cache_clear()
         _quoted.cache_clear()
         _checklist.cache_clear()
     return done
+
+
+def _progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and done % 50 == 0:
+        progress(10 + 85 * done // (total or 1), "写入佐证材料")
+
+
+def _write_in_turn(manifest: _Manifest, rows: list[DossierRow], pages: list[bytes], files: _ReadAhead,
+                   storage: Storage, progress: Progress | None) -> int:
+    """Each value's page and evidence files written one after another by the writer."""
+    total, done = sum(len(row.evidence) for row in rows), 0
+    for row, page in zip(rows, pages, strict=True):
+        manifest.add_bytes(row.page, page, compress=False)  # thousands of small pages
+        for evidence in row.evidence:
+            loaded = files.next()
+            if loaded is not None:
+                data, sha, crc, _size = loaded
+                assert data is not None  # the readers write nothing themselves here
+                manifest.add_file(evidence.path, (data, sha, crc), evidence.sha256)
+            else:
+                with storage.open(evidence.storage_name, "rb") as source:
+                    manifest.add_stream(evidence.path, source, evidence.sha256)
+            done += 1
+            _progress(progress, done, total)
+    return done
+
+
+def _write_placed(manifest: _Manifest, rows: list[DossierRow], pages: list[bytes], files: _ReadAhead,
+                  places: _Places, storage: Storage, progress: Progress | None) -> int | None:
+    """The same entries as :func:`_write_in_turn`, the same bytes, laid out first (stored entries: each one's place
+    follows from its name and size, as recorded at upload), then written by position: the evidence by the readers
+    (or by the writer, for the files read before the layout was known and those streamed), the pages and each
+    entry's header (with the CRC-32 the readers found) by the writer. ``None`` as soon as a file's size is not the
+    one recorded: the places after it are wrong, and the caller writes the entries again in turn."""
+    archive, fd = manifest.archive, places.fd
+    manifest.archive.target.flush()  # the entries before, written through the file's buffer
+    laid_out = []
+    for row, page in zip(rows, pages, strict=True):
+        laid_out.append(archive.reserve(row.page, len(page)))
+        for evidence in row.evidence:
+            entry, data_at = archive.reserve(evidence.path, evidence.size, fixed_time=True,
+                                             streamed=evidence.size > WHOLE)
+            laid_out.append((entry, data_at))
+            places.data.append(data_at)
+    places.ready = True
+    total, done = len(places.data), 0
+    spots = iter(laid_out)
+    for row, page in zip(rows, pages, strict=True):
+        entry, _data_at = next(spots)
+        header, at = archive.header(entry, zlib.crc32(page))
+        _pwrite(fd, header + page, at)
+        manifest.lines.append((row.page, len(page), hashlib.sha256(page).hexdigest(), ""))
+        for evidence in row.evidence:
+            entry, data_at = next(spots)
+            read = files.next()
+            if read is None and evidence.size > WHOLE:
+                with storage.open(evidence.storage_name, "rb") as source:
+                    read = _stream_at(fd, source, data_at, evidence.size)
+            if read is None or read[3] != evidence.size:
+                return None
+            data, sha, crc, size = read
+            if data is not None:  # read before the layout was known
+                _pwrite(fd, data, data_at)
+            header, at = archive.header(entry, crc)
+            _pwrite(fd, header, at)
+            manifest.lines.append((evidence.path, size, sha, _same(sha, evidence.sha256)))
+            done += 1
+            _progress(progress, done, total)
+    archive.target.seek(archive.offset)
+    return done
+
+
+def _stream_at(fd: int, source: IO[bytes], at: int, size: int) -> Read:
+    """A file too large to hold copied in chunks to ``at`` (up to one byte past ``size``), hashed as it goes."""
+    digest, crc, written = hashlib.sha256(), 0, 0
+    while written <= size and (chunk := source.read(CHUNK)):
+        chunk = chunk[: size + 1 - written]
+        digest.update(chunk)
+        crc = zlib.crc32(chunk, crc)
+        _pwrite(fd, chunk, at + written)
+        written += len(chunk)
+    return None, digest.hexdigest(), crc, written
 
 
 def copy_only(target: IO[bytes], names: Iterable[str], storage: Storage) -> None:

@@ -53,6 +53,7 @@ class ZipWriter:
         self.target = target
         self.offset = target.tell()
         self.entries: list[tuple[bytes, int, int, int, int, int, int, int, int]] = []
+        self.zip64: dict[int, bool] = {}  # each reserved entry (:meth:`reserve`): a local header with 64-bit sizes?
         self.now = _dos(time.localtime(time.time())[:6])
         self.fixed = _dos(_FIXED_TIME)
 
@@ -109,6 +110,34 @@ class ZipWriter:
         self.entries.append((encoded, flags, _STORED, when[0], when[1], crc, size, size, start))
         self.offset = end
         return size, crc
+
+    def reserve(self, name: str, size: int, *, fixed_time: bool = False, streamed: bool = False) -> tuple[int, int]:
+        """Room at the end for the stored entry ``name`` of ``size`` bytes, written elsewhere (by position) once its
+        CRC-32 is known: answers the entry's number for :meth:`header` and where its data starts. ``streamed``: the
+        header of :meth:`add_chunks` (with room for 64-bit sizes), else that of :meth:`add`."""
+        encoded, flags = _encode(name)
+        when = self.fixed if fixed_time else self.now
+        zip64 = streamed or size > ZIP64_LIMIT
+        start = self.offset
+        self.zip64[len(self.entries)] = zip64
+        self.entries.append((encoded, flags, _STORED, when[0], when[1], 0, size, size, start))
+        self.offset = start + _LOCAL.size + len(encoded) + (_ZIP64_SIZES.size if zip64 else 0) + size
+        return len(self.entries) - 1, self.offset - size
+
+    def header(self, entry: int, crc: int) -> tuple[bytes, int]:
+        """The local header of the reserved ``entry`` now that its data's CRC-32 is known, and where it goes."""
+        encoded, flags, method, dos_time, dos_date, _crc, compressed, size, offset = self.entries[entry]
+        self.entries[entry] = (encoded, flags, method, dos_time, dos_date, crc, compressed, size, offset)
+        return self._header(encoded, flags, method, (dos_time, dos_date), crc, compressed, size,
+                            self.zip64[entry]), offset
+
+    def rewind(self, entries: int, offset: int) -> None:
+        """Forget every entry after the first ``entries`` and cut the file at ``offset``, where they began."""
+        del self.entries[entries:]
+        self.zip64 = {entry: zip64 for entry, zip64 in self.zip64.items() if entry < entries}
+        self.target.seek(offset)
+        self.target.truncate()
+        self.offset = offset
 
     def close(self) -> None:
         """The central directory and the end records (ZIP64 ones when the entries or offsets need them)."""

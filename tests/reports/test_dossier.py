@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import tempfile
+import time
 import zipfile
 from types import SimpleNamespace
 
@@ -32,11 +34,24 @@ from .conftest import attach_late, save
 YEAR = 2025
 
 
-def _zip(values: SimpleNamespace, kind: str = ReportKind.DOSSIER, **filters: object) -> zipfile.ZipFile:
+def _zip(values: SimpleNamespace, kind: str = ReportKind.DOSSIER, *, into_file: bool = False,
+         **filters: object) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(_zip_bytes(values, kind, into_file=into_file, **filters)))
+
+
+def _zip_bytes(values: SimpleNamespace, kind: str = ReportKind.DOSSIER, *, into_file: bool = False,
+               **filters: object) -> bytes:
+    """The package's bytes, written into memory (the writer writes every entry in turn) or into a real file (the
+    readers write the evidence at its place)."""
     target = ReportTarget(kind, values.rep.world.program, YEAR, **filters)  # type: ignore[arg-type]
-    out = io.BytesIO()
-    package_write(target, out)
-    return zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    if not into_file:
+        out = io.BytesIO()
+        package_write(target, out)
+        return out.getvalue()
+    with tempfile.TemporaryFile() as file:
+        package_write(target, file)
+        file.seek(0)
+        return file.read()
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict[str, tuple[int, str, str]]:
@@ -250,14 +265,48 @@ def test_files_read_ahead_inline_or_streamed_are_the_same_bytes_and_hashes(value
         assert manifest[path] == (len(data), hashlib.sha256(data).hexdigest(), "是")
 
 
-def test_a_file_changed_since_upload_is_zipped_as_it_is_now_and_said_to_differ(values):
+@pytest.mark.parametrize("whole", [1 << 20, 10])
+@pytest.mark.parametrize("kind", [ReportKind.DOSSIER, ReportKind.UPDATE])
+def test_the_evidence_written_at_its_place_by_the_readers_gives_the_same_bytes(values, monkeypatch, whole, kind):
+    # the same package into memory (every entry written in turn) and into a file (laid out, then written by
+    # position: the first file's batch read before the layout was known, the others written by the readers; or
+    # every file streamed, whole=10); the build's time fixed, since it is in the pages' and the workbook's headers
+    monkeypatch.setattr(time, "time", lambda: 1_790_000_000.0)
+    monkeypatch.setattr(dossier, "WHOLE", whole)
+    monkeypatch.setattr(dossier, "AHEAD", 1)  # one batch ahead at a time
+    monkeypatch.setattr(dossier, "CHUNK", 7)  # a file a batch
+    in_memory = _zip_bytes(values, kind)
+    in_turn, load_batch = dossier._write_in_turn, dossier._load_batch
+    monkeypatch.setattr(dossier, "_write_in_turn", lambda *args: pytest.fail("written in turn"))
+    handed_on = []
+    monkeypatch.setattr(dossier, "_load_batch", lambda *args: handed_on.extend(load_batch(*args)) or handed_on[-1:])
+    html_bulk = dossier.html_bulk
+
+    def pages_once_the_first_file_is_read(rows):
+        deadline = time.monotonic() + 10
+        while not handed_on and time.monotonic() < deadline:
+            time.sleep(0.001)
+        return html_bulk(rows)
+
+    monkeypatch.setattr(dossier, "html_bulk", pages_once_the_first_file_is_read)
+    assert _zip_bytes(values, kind, into_file=True) == in_memory
+    written_by_readers = [read is not None and read[0] is None for read in handed_on]
+    assert written_by_readers == ([False, True, True] if whole > 10 else [False] * 3)  # streamed: by the writer
+    monkeypatch.setattr(dossier, "_write_in_turn", in_turn)
+    monkeypatch.setattr(dossier, "READERS", 0)  # no readers: in turn, into the file too
+    assert _zip_bytes(values, kind, into_file=True) == in_memory
+
+
+@pytest.mark.parametrize("into_file", [False, True])
+def test_a_file_changed_since_upload_is_zipped_as_it_is_now_and_said_to_differ(values, into_file):
     changed = Evidence.objects.filter(indicator_value__in=values.approved).order_by("id").first()
     with changed.file.open("rb") as source:
         original = source.read()
     try:
         with open(changed.file.path, "wb") as target:
             target.write(original + b"appended after upload" * 100)  # larger than recorded
-        archive = _zip(values)
+        archive = _zip(values, into_file=into_file)  # into a file: laid out, the layout found wrong, written again
+        assert archive.testzip() is None
         manifest = _manifest(archive)
         [path] = [p for p, (size, _sha, _same) in manifest.items() if size == len(original) + 2100]
         data = archive.read(path)
