@@ -21,7 +21,9 @@ quotient. Beside it, for the record: the CPU seconds of both (``time.process_tim
 what the machine's load does not change) and their quotient ``dossier_cpu_ratio_to_copy``, and the same files
 read and zipped through the dossier's own zip writer (:func:`apps.reports.dossier.copy_only_own_writer`, one
 thread, ``own_writer_copy_seconds``) with ``dossier_ratio_to_own_writer_copy``: the dossier's writer costs less
-an entry than :mod:`zipfile`, and that second quotient does not count the difference as the dossier's gain.
+an entry than :mod:`zipfile`, and that second quotient does not count the difference as the dossier's gain; and
+the dossier's rows alone (:func:`apps.reports.dossier.dossier_rows`, its queries and Python, before anything is
+written: ``dossier_rows_seconds``).
 
 The last line printed is JSON with ``report_seconds``, ``dossier_seconds`` and ``dossier_ratio_to_copy`` (goals on
 a 2-core machine: report ≤ 5 s, ratio ≤ 1.5), and the other numbers, with ``load_average`` (1, 5 and 15 minutes, at
@@ -167,7 +169,7 @@ def run(args: argparse.Namespace) -> dict:
     from apps.reports.dossier import copy_only, copy_only_own_writer
     from apps.reports.models import ReportKind
     from apps.reports.selectors import ReportTarget, attachment_targets
-    from apps.reports.services import package_write, report_render
+    from apps.reports.services import dossier_filter, package_write, report_render
 
     t0 = time.perf_counter()
     program, sizes = fill(args.regions, args.indicators, args.years)
@@ -205,7 +207,7 @@ def run(args: argparse.Namespace) -> dict:
         dossier_module.READERS = args.readers
     storage = Evidence.file.field.storage
     names = list(Evidence.objects.order_by("id").values_list("file", flat=True))
-    runs: dict[str, list[tuple[float, float]]] = {"dossier": [], "copy": [], "own": []}
+    runs: dict[str, list[tuple[float, float]]] = {"dossier": [], "copy": [], "own": [], "rows": []}
 
     def timed(kind: str, build: Callable[[IO[bytes]], object]) -> int:
         """Build into a temporary file; note the wall and the CPU seconds (all threads); answer the bytes."""
@@ -225,6 +227,7 @@ def run(args: argparse.Namespace) -> dict:
         zip_bytes = timed("dossier", build)
         timed("copy", lambda out: copy_only(out, names, storage))
         timed("own", lambda out: copy_only_own_writer(out, names, storage))
+        timed("rows", lambda _out: dossier_module.dossier_rows(dossier_filter(dossier)))
     best = {kind: min(wall for wall, _cpu in measured) for kind, measured in runs.items()}
     cpu = {kind: min(cpu for _wall, cpu in measured) for kind, measured in runs.items()}
     dossier_seconds, copy_seconds = best["dossier"], best["copy"]
@@ -244,7 +247,7 @@ def run(args: argparse.Namespace) -> dict:
         "copy_seconds": round(copy_seconds, 3), "dossier_zip_bytes": zip_bytes,
         "dossier_cpu_seconds": round(cpu["dossier"], 3), "copy_cpu_seconds": round(cpu["copy"], 3),
         "dossier_cpu_ratio_to_copy": round(cpu["dossier"] / cpu["copy"], 3),
-        "own_writer_copy_seconds": round(best["own"], 3),
+        "own_writer_copy_seconds": round(best["own"], 3), "dossier_rows_seconds": round(best["rows"], 3),
         "dossier_ratio_to_own_writer_copy": round(dossier_seconds / best["own"], 3),
         "dossier_readers": dossier_module.READERS, "load_average": [round(x, 2) for x in os.getloadavg()],
         "goal_report_seconds": GOAL_SECONDS, "goal_dossier_ratio": GOAL_RATIO,
