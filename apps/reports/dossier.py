@@ -261,9 +261,12 @@ def _remembered(function: Callable[[str], str]) -> Callable[[str], str]:
     return lookup
 
 
-def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
+def dossier_rows(filters: DossierFilter, *,
+                 files_found: Callable[[list[tuple[str, int]]], None] | None = None) -> list[DossierRow]:
     """The approved values in ``filters`` with their history and evidence, domain → indicator → region →
-    period (six queries; rows read as plain tuples, since a dossier holds thousands of values)."""
+    period (six queries; rows read as plain tuples, since a dossier holds thousands of values). ``files_found``:
+    told the evidence files (stored name, recorded size) in the rows' order as soon as they are known, before the
+    revisions, the review events and the rows themselves are read (:meth:`EvidenceReaders.start`)."""
     zone = timezone.get_current_timezone()
     kind = ContentType.objects.get_for_model(IndicatorValue)
     workflow = workflow_for(f"{kind.app_label}.{kind.model}")
@@ -276,6 +279,14 @@ def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
         "approved_revision__source", "approved_revision__caliber"))
     approved = {value[0]: value[7] for value in values}  # the approved revision's version of each value
     ids = filters.values().values("id")
+    files: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in (Evidence.objects.filter(content_type=kind, object_id__in=ids).order_by("uploaded_at", "id")
+                .values_list("object_id", "id", "original_name", "checklist_item", "size", "sha256", "file",
+                             "uploaded_by__display_name", "uploaded_by__username", "uploaded_at")):
+        files[row[0]].append(row)
+    no_files: list[tuple[Any, ...]] = []
+    if files_found is not None:  # in the order written: the values' order, each value's files in upload order
+        files_found([(e[6], e[4]) for value in values for e in files.get(value[0], no_files)])
     revisions: dict[int, list[RevisionLine]] = defaultdict(list)
     for value_id, version, number, qualitative, source, caliber, reason, shown, user, at in (
             ValueRevision.objects.filter(value_id__in=ids).order_by("at", "id").values_list(
@@ -291,11 +302,6 @@ def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
                 "comment")):
         events[object_id].append(EventLine(action_label(action), status_label(old), status_label(new),
                                            shown or user or "系统", _when(at, zone), comment))
-    files: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in (Evidence.objects.filter(content_type=kind, object_id__in=ids).order_by("uploaded_at", "id")
-                .values_list("object_id", "id", "original_name", "checklist_item", "size", "sha256", "file",
-                             "uploaded_by__display_name", "uploaded_by__username", "uploaded_at")):
-        files[row[0]].append(row)
     indicators = {i.id: i for i in filters.program.framework.indicators.all()}
     indicators.update({i.id: i for i in filters.program.local_indicators.all()})
     domains = _domains(filters.program)
@@ -304,7 +310,6 @@ def dossier_rows(filters: DossierFilter) -> list[DossierRow]:
     labels: dict[tuple[str, int], str] = {}
     completeness: dict[tuple[int, frozenset[str]], Completeness] = {}
     names: dict[int, tuple[str, str, bool, str]] = {}  # each indicator's domain, "15 林草覆盖率", binding, unit
-    no_files: list[tuple[Any, ...]] = []
     no_lines: list[RevisionLine] = []
     rows = []
     for (value_id, indicator_id, region_id, region, period_type, period_number, approved_at, _version, number,
@@ -753,7 +758,7 @@ class _ReadAhead:
     of about :data:`CHUNK` bytes (a future per file cost about 25 µs of the writer's time). ``places``: where the
     readers write the files themselves once it is ready (:func:`_write_placed`)."""
 
-    def __init__(self, pool: ThreadPoolExecutor | None, storage: Storage, files: Iterable[EvidenceLine],
+    def __init__(self, pool: ThreadPoolExecutor | None, storage: Storage, files: Iterable[tuple[str, int]],
                  places: _Places | None = None) -> None:
         self.pool, self.storage, self.files, self.places = pool, storage, enumerate(files), places
         self.pending: deque[tuple[Future[list[Read]], int]] = deque()
@@ -772,8 +777,9 @@ class _ReadAhead:
                 number, evidence = next(self.files, (0, None))
                 if evidence is None:
                     break
-                batch.append((number, evidence.storage_name, evidence.size))
-                weight += min(evidence.size, WHOLE) + 1
+                name, size = evidence
+                batch.append((number, name, size))
+                weight += min(size, WHOLE) + 1
             if not batch:
                 return
             future = self.pool.submit(_load_batch, self.storage, batch, self.folders, self.places)
@@ -782,8 +788,8 @@ class _ReadAhead:
 
     def next(self) -> Read:
         if self.pool is None:
-            _number, evidence = next(self.files)
-            loaded = load_evidence(self.storage, evidence.storage_name, evidence.size, self.folders)
+            _number, (name, size) = next(self.files)
+            loaded = load_evidence(self.storage, name, size, self.folders)
             return None if loaded is None else (*loaded, len(loaded[0]))
         if not self.current:
             future, weight = self.pending.popleft()
@@ -814,17 +820,60 @@ def _positioned(target: IO[bytes]) -> int | None:
         return None
 
 
+class EvidenceReaders:
+    """The :data:`READERS` worker threads that read and hash a dossier's evidence for :func:`write_dossier`
+    (:class:`_ReadAhead`), and into a real ``target`` write it at its place (:class:`_Places`); started by
+    :meth:`start` as soon as the files are known (``dossier_rows(..., files_found=readers.start)``: while the
+    revisions, the review events, the rows and the pages are made). A context manager: leaving it stops them."""
+
+    def __init__(self, storage: Storage, target: IO[bytes]) -> None:
+        self.storage = storage
+        self.pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="dossier-read") if READERS else None
+        fd = _positioned(target) if self.pool is not None else None
+        self.places = None if fd is None else _Places(fd)
+        self.files: list[tuple[str, int]] | None = None
+        self.ahead: _ReadAhead | None = None
+
+    def start(self, files: list[tuple[str, int]]) -> None:
+        """Begin reading ``files`` (stored name, recorded size), in the order they are written."""
+        self.files = files
+        self.ahead = _ReadAhead(self.pool, self.storage, files, self.places)
+
+    def again(self) -> _ReadAhead:
+        """The same files from the first, read for the writer to write in turn (the readers write nothing)."""
+        if self.ahead is not None:
+            self.ahead.stop()
+        self.places = None
+        self.ahead = _ReadAhead(self.pool, self.storage, self.files or [])
+        return self.ahead
+
+    def __enter__(self) -> EvidenceReaders:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.ahead is not None:
+            self.ahead.stop()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[DossierRow], storage: Storage,
-                  extra: Iterable[tuple[str, bytes]] = (), progress: Progress | None = None) -> int:
+                  extra: Iterable[tuple[str, bytes]] = (), progress: Progress | None = None,
+                  readers: EvidenceReaders | None = None) -> int:
     """Write the package into ``target`` (a seekable file open for writing), with the ``extra`` workbooks (stored:
     compressed already); answers the number of evidence files. The evidence is read and hashed by
-    :data:`READERS` worker threads ahead of the writer (:class:`_ReadAhead`), so that SHA-256 and CRC-32 can run
-    beside the pages and the writes on a second core; into a real file the readers also write the files themselves
-    at their places (:func:`_write_placed`), else the writer does (:func:`_write_in_turn`)."""
-    pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="dossier-read") if READERS else None
-    fd = _positioned(target) if pool is not None else None
-    places = None if fd is None else _Places(fd)
-    files = _ReadAhead(pool, storage, (evidence for row in rows for evidence in row.evidence), places)
+    :data:`READERS` worker threads ahead of the writer (``readers``, started on the rows' files when not given or
+    not started), so that SHA-256 and CRC-32 run beside the pages and the writes on a second core; into a real
+    file the readers also write the files themselves at their places (:func:`_write_placed`), else the writer
+    does (:func:`_write_in_turn`)."""
+    if readers is None:
+        with EvidenceReaders(storage, target) as own:
+            return write_dossier(target, title=title, subtitle=subtitle, rows=rows, storage=storage, extra=extra,
+                                 progress=progress, readers=own)
+    if readers.ahead is None:
+        readers.start([(e.storage_name, e.size) for row in rows for e in row.evidence])
+    files, places = readers.ahead, readers.places
+    assert files is not None
     try:
         archive = ZipWriter(target)
         manifest = _Manifest(archive)
@@ -836,18 +885,14 @@ def write_dossier(target: IO[bytes], *, title: str, subtitle: str, rows: list[Do
         entries, offset, lines_before = len(archive.entries), archive.offset, len(manifest.lines)
         done = None if places is None else _write_placed(manifest, rows, pages, files, places, storage, progress)
         if places is not None and done is None:  # a file's size is not the one recorded: the layout does not hold
-            files.stop()
+            files = readers.again()
             archive.rewind(entries, offset)
             del manifest.lines[lines_before:]
-            files = _ReadAhead(pool, storage, (evidence for row in rows for evidence in row.evidence))
         if done is None:
             done = _write_in_turn(manifest, rows, pages, files, storage, progress)
         manifest.close()
         archive.close()
     finally:
-        files.stop()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
         _e.cache_clear()
         _quoted.cache_clear()
         _checklist.cache_clear()

@@ -86,16 +86,18 @@ def package_write(target: ReportTarget, out: IO[bytes], progress: ReportProgress
     step = progress or _silent
     step(2, gettext_noop("读取经审核的指标值和佐证材料"))
     filters = dossier_filter(target)
-    rows = dossier.dossier_rows(filters)
-    title = title_of(target)
-    subtitle = (f"{target.program.name} · {target.year}年度 · {(target.region or target.program.region).name} · "
-                f"{dossier.indicator_set_label(target.indicator_set)}；仅收录审核通过的指标值。")
-    extra: list[tuple[str, bytes]] = []
-    if target.kind == ReportKind.UPDATE:
-        extra.append(("变更说明.xlsx", dossier.changes_xlsx(title, dossier.update_changes(filters, rows))))
-    step(10, gettext_noop("写入佐证材料"))
-    return dossier.write_dossier(out, title=title, subtitle=subtitle, rows=rows, storage=Evidence.file.field.storage,
-                                 extra=extra, progress=step)
+    storage = Evidence.file.field.storage
+    with dossier.EvidenceReaders(storage, out) as readers:  # reading the files while the rows are made
+        rows = dossier.dossier_rows(filters, files_found=readers.start)
+        title = title_of(target)
+        subtitle = (f"{target.program.name} · {target.year}年度 · {(target.region or target.program.region).name} · "
+                    f"{dossier.indicator_set_label(target.indicator_set)}；仅收录审核通过的指标值。")
+        extra: list[tuple[str, bytes]] = []
+        if target.kind == ReportKind.UPDATE:
+            extra.append(("变更说明.xlsx", dossier.changes_xlsx(title, dossier.update_changes(filters, rows))))
+        step(10, gettext_noop("写入佐证材料"))
+        return dossier.write_dossier(out, title=title, subtitle=subtitle, rows=rows, storage=storage, extra=extra,
+                                     progress=step, readers=readers)
 
 
 def _silent(progress: int, stage: str = "") -> None:  # noqa: ARG001 - a ReportProgress that shows nothing
