@@ -9,7 +9,9 @@ its evidence checklist status (gaps included). :func:`write_dossier` streams the
   the value's own page ``指标值/<id>.html`` (value, revision history, review events, evidence) and its files;
 - ``证据材料/一、生态制度/15 林草覆盖率/北塬县/2025年度/01 文件名.pdf``: the files under readable names (safe
   characters, numbered; collisions numbered again), each read from storage once and hashed from the bytes written
-  (read whole and hashed by worker threads a bounded amount ahead of the writer, or streamed in chunks if large);
+  (read whole and hashed by worker threads a bounded amount ahead of the writer, from the moment the rows' files
+  are known, and into a real file written by those threads at the places the writer laid out; or streamed in
+  chunks if large);
 - ``manifest.csv``: the path, size and SHA-256 of every other file of the zip, and for evidence whether the
   hash still equals the one recorded at upload.
 

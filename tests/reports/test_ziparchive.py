@@ -4,6 +4,7 @@ where sizes, offsets or the entry count need them; no data descriptors."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import zipfile
@@ -99,3 +100,30 @@ def test_javas_zip_input_stream_reads_it_as_a_stream(tmp_path):
     result = subprocess.run(["java", str(source), str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(len(expected)), str(sum(map(len, expected.values())))]
+
+
+def test_entries_reserved_and_written_by_position_are_those_written_in_turn(tmp_path, monkeypatch):
+    # the pages' and the evidence's entries laid out first, then written by position, headers last (as the
+    # dossier's readers and writer do): the same bytes as each written in turn, the streamed one's header included
+    monkeypatch.setattr(ziparchive.time, "time", lambda: 1_790_000_000.0)  # the same "now" in both
+    in_turn = io.BytesIO()
+    _build(in_turn)
+    with open(tmp_path / "placed.zip", "w+b") as target:
+        writer = ZipWriter(target)
+        writer.add("index.html", PAGE, compress=1)
+        target.flush()
+        placed = [("指标值/1.html", PAGE, False), ("证据材料/一、生态制度/01 报告.pdf", BIG, False),
+                  ("证据材料/大文件.pdf", BIG, True)]
+        spots = [writer.reserve(name, len(data), fixed_time=name.startswith("证据"), streamed=streamed)
+                 for name, data, streamed in placed]
+        for (_name, data, _streamed), (entry, data_at) in reversed(list(zip(placed, spots, strict=True))):
+            header, at = writer.header(entry, zlib.crc32(data))
+            os.pwrite(target.fileno(), data, data_at)
+            os.pwrite(target.fileno(), header, at)
+            assert at + len(header) == data_at
+        target.seek(writer.offset)
+        writer.add("manifest.csv", "\ufeff路径".encode(), compress=zlib.Z_DEFAULT_COMPRESSION)
+        writer.add("empty", b"")
+        writer.close()
+        target.seek(0)
+        assert target.read() == in_turn.getvalue()
