@@ -205,8 +205,9 @@ def _retime(value_ids: dict[int, tuple[dt.date, bool]], rng: random.Random) -> N
 
 def _enter(rng: random.Random, reporting_round: ReportingRound, region: Region, indicator: Indicator, *,
            reporter: User, office: User, year: int, number: Decimal | None, status: str,
-           first_number: Decimal | None) -> tuple[IndicatorValue, str]:
-    """Save one demo value and take it through review as a real round would; returns it and its fate."""
+           first_number: Decimal | None, evidence: bool | None = None) -> tuple[IndicatorValue, str]:
+    """Save one demo value and take it through review as a real round would; returns it and its fate. With
+    ``evidence`` its statistics PDF (and, if true, a site photo) is uploaded before it is submitted."""
     fix = year < 2025 and number is not None and rng.random() < 0.05
     data = ValueInput(number=number, qualitative=status, source="统计公报" if number else "工作台账",
                       caliber="全域，按国家指标解释" if number else "",
@@ -219,6 +220,8 @@ def _enter(rng: random.Random, reporting_round: ReportingRound, region: Region, 
                            note=data.note)
     value = indicator_value_save(reporting_round=reporting_round, region=region, indicator=indicator,
                                  actor=reporter, data=first, expected_version=0, confirm_warnings=True)
+    if evidence is not None:
+        _attach_evidence(value, region, indicator, reporter, photo=evidence)
     fate = "approve" if year < 2025 else rng.choices(
         ["approve", "submit", "return", "draft"], weights=[45, 25, 12, 18])[0]
     reason = EVIDENCE_REASONS[(region.id + indicator.id) % len(EVIDENCE_REASONS)]  # the random sequence stays
@@ -284,6 +287,9 @@ def build(context: DemoContext) -> None:
 
     timing: dict[int, tuple[dt.date, bool]] = {}
     evidence_budget = 8
+    # the city's own 2024 values of indicators with an evidence checklist carry their evidence, so that the
+    # approved year's dossier (申报材料档案) has files to show
+    past_evidence = 12
     for region in regions:
         for indicator in indicators:
             resolved = targets.get((region.id, indicator.id))
@@ -296,8 +302,14 @@ def build(context: DemoContext) -> None:
             reporter = reporter_for(region, indicator)
             for year, number, status in plan:
                 reporting_round = rounds[year]
+                evidence = None
+                if year == 2024 and region.id == program.region_id and indicator.evidence_checklist \
+                        and past_evidence > 0:
+                    past_evidence -= 1
+                    evidence = past_evidence % 3 == 0
                 value, fate = _enter(rng, reporting_round, region, indicator, reporter=reporter, office=office,
-                                     year=year, number=number, status=status, first_number=plan[0][1])
+                                     year=year, number=number, status=status, first_number=plan[0][1],
+                                     evidence=evidence)
                 timing[value.id] = (reporting_round.due, year == 2025 and fate != "draft" and rng.random() < 0.2)
                 if year == 2025 and fate in ("draft", "return") and evidence_budget > 0:
                     evidence_budget -= 1

@@ -3,9 +3,11 @@ data is unchanged, with the page, the API, the command and the denied paths."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -20,7 +22,7 @@ from apps.reports.exports import report_document
 from apps.reports.models import ReportFile, ReportKind
 from apps.reports.selectors import ReportTarget, attachment_targets, report_data_version, report_facts
 from apps.reports.self_assessment import veto_checklist
-from apps.reports.services import report_render
+from apps.reports.services import package_write, report_render
 from apps.scoring.models import ScoreRun, SubjectScore
 from apps.tasks.models import Task
 from docgen import Heading, cn_number
@@ -270,3 +272,18 @@ def test_the_demo_has_begun_its_veto_self_check():
     assert {(a.condition.code, a.year) for a in answered} == {(c, y) for c in ("incident", "summons")
                                                                for y in (year - 1, year)}
     assert all(a.label == "无" for a in answered)
+
+
+def test_the_demo_dossier_of_the_approved_year_carries_evidence_files():
+    """The inspector's package of 2024 (every value approved) holds the city's evidence, each file hashed in the
+    manifest and equal to its upload."""
+    out = io.BytesIO()
+    written = package_write(ReportTarget(ReportKind.DOSSIER, _program(), 2024), out)
+    archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    files = [n for n in archive.namelist() if n.startswith("证据材料/")]
+    assert written == len(files) >= 12, (written, files[:3])
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    hashed = {r["路径"]: r for r in rows}
+    for name in files:
+        assert hashed[name]["SHA-256"] == hashlib.sha256(archive.read(name)).hexdigest()
+        assert hashed[name]["与上传时一致"] == "是"
