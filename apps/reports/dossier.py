@@ -541,7 +541,6 @@ def _quoted_path(path: str, known: dict[str, str]) -> str:
 def html_bulk(rows: list[DossierRow]) -> tuple[list[bytes], str]:
     """Each row's page (:func:`value_html`) and the index's table rows (:func:`index_html`), built at once."""
     text = pl.String
-    checklists: dict[int, str] = {}  # the rows share a few checklist states (the rows keep them alive meanwhile)
     quoted: dict[str, str] = {}
     values = pl.LazyFrame({
         "i": range(len(rows)), "value_id": [r.value_id for r in rows],
@@ -550,9 +549,7 @@ def html_bulk(rows: list[DossierRow]) -> tuple[list[bytes], str]:
         "star": ["★" if r.binding else "" for r in rows], "region": [r.region for r in rows],
         "period": [r.period for r in rows], "value": [r.value for r in rows], "unit": [r.unit for r in rows],
         "source": [r.source for r in rows], "caliber": [r.caliber for r in rows],
-        "approved_at": [r.approved_at for r in rows], "checklist": [
-            checklists.get(id(r.completeness)) or checklists.setdefault(id(r.completeness), r.checklist)
-            for r in rows],
+        "approved_at": [r.approved_at for r in rows], "checklist": _checklist_texts(rows),
         "gap": ["" if r.completeness.complete else ' class="gap"' for r in rows],
         "missing": ["、".join(r.completeness.missing) for r in rows]},
         schema={"i": pl.Int64, "value_id": pl.Int64, **dict.fromkeys(
@@ -609,14 +606,18 @@ def index_xlsx(title: str, rows: list[DossierRow]) -> bytes:
         _index_frame(rows)), note="数值、修订和审核记录见“指标值页面”（在压缩包内打开 index.html 可点击浏览）。")])
 
 
+def _checklist_texts(rows: list[DossierRow]) -> list[str]:
+    """Each row's checklist text, made once per checklist state (the rows share a few)."""
+    texts: dict[int, str] = {}  # by the state's id: the rows keep the states alive meanwhile
+    return [texts.get(id(r.completeness)) or texts.setdefault(id(r.completeness), r.checklist) for r in rows]
+
+
 def _index_frame(rows: list[DossierRow]) -> pl.DataFrame:
     """目录.xlsx's cells, a column at a time (the sheet's rows are then written by polars)."""
-    checklists: dict[int, str] = {}  # the rows share a few checklist states
     return pl.DataFrame([
         [r.domain for r in rows], [r.indicator for r in rows], [r.region for r in rows], [r.period for r in rows],
         [r.value for r in rows], [r.unit for r in rows], ["是" if r.binding else "否" for r in rows],
-        [r.source for r in rows], [checklists.get(id(r.completeness)) or checklists.setdefault(
-            id(r.completeness), r.checklist) for r in rows],
+        [r.source for r in rows], _checklist_texts(rows),
         ["\n".join([e.path for e in r.evidence]) for r in rows], [f"{VALUE_DIR}/{r.value_id}.html" for r in rows]],
         schema=[(f"c{k}", pl.String) for k in range(11)], orient="col")
 
@@ -646,13 +647,13 @@ class _Manifest:
 
     def add_bytes(self, path: str, data: bytes, *, compress: bool = True) -> None:
         self.archive.add(path, data, compress=1 if compress else None)
-        self.lines.append((path, len(data), hashlib.sha256(data).hexdigest(), ""))
+        self.record(path, len(data), hashlib.sha256(data).hexdigest())
 
     def add_file(self, path: str, loaded: Loaded, recorded: str) -> None:
         """An evidence file read whole, with the SHA-256 and CRC-32 of those very bytes (:func:`load_evidence`)."""
         data, sha, crc = loaded
         self.archive.add(path, data, crc=crc, fixed_time=True)  # PDFs, Office files, pictures: compressed already
-        self.lines.append((path, len(data), sha, _same(sha, recorded)))
+        self.record(path, len(data), sha, recorded)
 
     def add_stream(self, path: str, source: IO[bytes], recorded: str) -> None:
         """An evidence file too large to hold, streamed in chunks, each hashed as it is written."""
@@ -665,7 +666,12 @@ class _Manifest:
 
         size, _crc = self.archive.add_chunks(path, chunks(), fixed_time=True)
         sha = digest.hexdigest()
-        self.lines.append((path, size, sha, _same(sha, recorded)))
+        self.record(path, size, sha, recorded)
+
+    def record(self, path: str, size: int, sha: str, recorded: str | None = None) -> None:
+        """The manifest's line of a file in the zip; for evidence (``recorded``: its hash at upload) whether the
+        bytes written still have that hash."""
+        self.lines.append((path, size, sha, "" if recorded is None else _same(sha, recorded)))
 
     def close(self) -> None:
         out = io.StringIO()
@@ -950,7 +956,7 @@ def _write_placed(manifest: _Manifest, rows: list[DossierRow], pages: list[bytes
         entry, _data_at = next(spots)
         header, at = archive.header(entry, zlib.crc32(page))
         _pwrite(fd, header + page, at)
-        manifest.lines.append((row.page, len(page), hashlib.sha256(page).hexdigest(), ""))
+        manifest.record(row.page, len(page), hashlib.sha256(page).hexdigest())
         for evidence in row.evidence:
             entry, data_at = next(spots)
             read = files.next()
@@ -964,7 +970,7 @@ def _write_placed(manifest: _Manifest, rows: list[DossierRow], pages: list[bytes
                 _pwrite(fd, data, data_at)
             header, at = archive.header(entry, crc)
             _pwrite(fd, header, at)
-            manifest.lines.append((evidence.path, size, sha, _same(sha, evidence.sha256)))
+            manifest.record(evidence.path, size, sha, evidence.sha256)
             done += 1
             _progress(progress, done, total)
     archive.target.seek(archive.offset)
