@@ -7,6 +7,7 @@ Personas: ``office`` (生态办管理员 of 甲市), ``reporter`` (联络员 of 
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import inspect
 import os
@@ -49,6 +50,15 @@ ClientFor = Callable[[User], Client]
 hypothesis_settings.register_profile("quick", max_examples=40)
 hypothesis_settings.register_profile("thorough", max_examples=150)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:  # noqa: ARG001 - a hook
+    """Garbage collection with fewer, cheaper passes once the tests are collected: the modules, the collected
+    tests and Django's setup are moved out of the collector's sight (``gc.freeze``), and a young collection waits
+    for 50,000 new objects instead of 700. Reference counting still frees everything that is not in a cycle at
+    once; this only spaces out the cycle searches (about a tenth of a test process's CPU before)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 #: A RAM-backed directory where there is one (Linux): a scratch SQLite file there costs no disk flush per commit.

@@ -73,8 +73,14 @@ def cases(ids: dict[str, str], queries: set[str]) -> Iterator[tuple[str, str, di
             yield "query", _url(route, valid), dict.fromkeys(queries, new)
 
 
+#: Who walks the pages: one test each, so pytest-xdist spreads the walk over its workers.
+PERSONAS = ("office", "reporter", "county", "leader", "inspector", "outsider")
+
+
 @pytest.mark.django_db
-def test_no_page_answers_a_server_error(client_for: ClientFor, rep: SimpleNamespace) -> None:  # noqa: F811
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_page_answers_a_server_error(client_for: ClientFor, rep: SimpleNamespace,  # noqa: F811
+                                        persona: str) -> None:
     world = rep.world
     value: IndicatorValue = save(rep, world.users.reporter)
     ids = {"program_id": world.program.id, "round_id": rep.round.id, "value_id": value.id,
@@ -83,17 +89,16 @@ def test_no_page_answers_a_server_error(client_for: ClientFor, rep: SimpleNamesp
     walk = list(cases({k: str(v) for k, v in ids.items()}, query_names()))
     assert len(walk) > 200, "the walk found the pages"
     failures = []
-    for persona in ("office", "reporter", "county", "leader", "inspector", "outsider"):
-        client = client_for(getattr(world.users, persona))
-        client.raise_request_exception = False
-        # every case as the office administrator (who sees the most); the others each walk the valid requests
-        # and every hostile query, where their scope decides what the page reads
-        for what, url, query in walk:
-            if persona != "office" and what == "path":
-                continue
-            status = client.get(url, QUERY_STRING=urlencode(query)).status_code
-            if status >= 500:
-                failures.append(f"{persona} GET {url[:80]}?{urlencode(query)[:60]}: {status}")
+    client = client_for(getattr(world.users, persona))
+    client.raise_request_exception = False
+    # every case as the office administrator (who sees the most); the others each walk the valid requests
+    # and every hostile query, where their scope decides what the page reads
+    for what, url, query in walk:
+        if persona != "office" and what == "path":
+            continue
+        status = client.get(url, QUERY_STRING=urlencode(query)).status_code
+        if status >= 500:
+            failures.append(f"{persona} GET {url[:80]}?{urlencode(query)[:60]}: {status}")
     assert failures == [], "\n".join(failures)
 
 

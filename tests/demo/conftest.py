@@ -10,6 +10,7 @@ so the demo is built once per run there too.
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -24,6 +25,7 @@ from apps.programs.models import AssignedTarget
 from apps.reporting.models import IndicatorValue, ValueRevision
 from apps.review.models import ReviewEvent
 from apps.tasks.models import Project, Task
+from tests.demo.test_links import Page
 
 #: The tables whose row counts show that a second ``load_demo`` creates nothing.
 TABLES = [IndicatorValue, ValueRevision, ReviewEvent, AssignedTarget, ImportBatch, ComputedResult, Task, Project]
@@ -50,3 +52,13 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
         finally:
             transaction.set_rollback(True)  # the demo never reaches the tests of other packages
             cache.clear()  # computed frames are cached by id, and ids are reused after the rollback
+
+
+@pytest.fixture(scope="package")
+def crawled(demo: SimpleNamespace) -> dict[str, dict[str, Page]]:  # noqa: ARG001 - the pages are the demo's
+    """Every answer a crawl of the demo (``tests/demo/test_links.py``) saw, by role and URL: each role's pages are
+    asked for once per run, and the other crawls of that role (dates, exports) read them from here.
+
+    The answers are the demo's as each test starts (every test's writes are rolled back, and the crawl only
+    reads), so a kept answer is the one the page would give again."""
+    return defaultdict(dict)

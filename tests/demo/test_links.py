@@ -5,6 +5,9 @@ For each demo role the test starts at the home page and the demo program's pages
 and each route is opened at most ``PER_ROUTE`` times (the demo has hundreds of values; a few of each kind show
 the template's rule). Downloads and the pages that change something on GET (logout, the language switch) are
 not followed. It fails listing (role, page, link, status) for every link that answers 403 or 5xx.
+
+The pages each role opens are kept (``crawled``, in ``tests/demo/conftest.py``): the other crawls of the demo
+(``test_office_tables``) walk the same pages again from the kept answers instead of asking for each page again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 from collections import Counter, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -51,6 +55,27 @@ class Links(HTMLParser):
         for name, value in attrs:
             if value and ((tag == "a" and name == "href") or name == "hx-get"):
                 self.targets.append(value)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the crawl keeps of one answer (a ``GET`` with redirects followed)."""
+
+    status: int
+    content_type: str
+    disposition: str
+    #: The URL the answer came from: the last redirect's target, or ``None`` when there was no redirect.
+    redirected_to: str | None
+    body: bytes
+
+    @classmethod
+    def of(cls, client: Client, url: str) -> Page:
+        response = client.get(url, follow=True)  # a redirect (本单位指标 → the unit's page) is followed
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # a file
+        return cls(status=response.status_code, content_type=response.get("Content-Type", ""),
+                   disposition=response.get("Content-Disposition", ""),
+                   redirected_to=response.redirect_chain[-1][0] if response.redirect_chain else None,
+                   body=body)
 
 
 def links(html: str) -> list[str]:
@@ -94,11 +119,13 @@ def _to_follow(here: str, html: str, downloads: set[str] | None) -> list[str]:
 
 
 def crawl(client: Client, role: str, starts: list[str], *, check: Check | None = None,
-          downloads: set[str] | None = None) -> tuple[list[str], int]:
+          downloads: set[str] | None = None, pages: dict[str, Page] | None = None) -> tuple[list[str], int]:
     """Breadth-first over the pages ``role`` reaches; the problems found and the number of pages opened.
 
     ``check(url, html)`` adds its problems for each page opened; ``downloads`` collects the download links
-    (``.xlsx`` …) the pages offer, which the crawl does not follow."""
+    (``.xlsx`` …) the pages offer, which the crawl does not follow. ``pages`` (URL → answer, of this role's
+    client) keeps every answer: a page already in it is read from it, not asked for again, so two crawls of one
+    role from the same starts open the same pages and see the same answers as if each had asked for them."""
     queue: deque[tuple[str, str]] = deque(("(start)", url) for url in starts)
     seen_keys: set[tuple[object, ...]] = set()
     per_route: Counter[str] = Counter()
@@ -116,19 +143,23 @@ def crawl(client: Client, role: str, starts: list[str], *, check: Check | None =
         if per_route[route[0]] >= PER_ROUTE:
             continue
         per_route[route[0]] += 1
-        response = client.get(url, follow=True)  # a redirect (本单位指标 → the unit's page) is followed
+        page = pages.get(url) if pages is not None else None
+        if page is None:
+            page = Page.of(client, url)
+            if pages is not None:
+                pages[url] = page
         opened += 1
-        if response.status_code == 403 or response.status_code >= 500:
-            problems.append(f"{role}: {source} → {url} answers {response.status_code}")
+        if page.status == 403 or page.status >= 500:
+            problems.append(f"{role}: {source} → {url} answers {page.status}")
             continue
-        if response.get("Content-Disposition", "").startswith("attachment"):
+        if page.disposition.startswith("attachment"):
             if downloads is not None:
                 downloads.add(url)
             continue
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        if page.status != 200 or "html" not in page.content_type:
             continue
-        here = response.redirect_chain[-1][0] if response.redirect_chain else url
-        html = response.content.decode()
+        here = page.redirected_to or url
+        html = page.body.decode()
         if check is not None:
             problems.extend(f"{role}: {url}: {problem}" for problem in check(url, html))
         queue.extend((here, next_url) for next_url in _to_follow(here, html, downloads))
@@ -162,10 +193,10 @@ def test_the_crawl_reports_a_link_into_a_403():
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_links_into_a_403_for_any_role(role):
+def test_no_page_links_into_a_403_for_any_role(role, crawled):
     client, program = signed_in(role)
     starts = ["/", f"/programs/{program.id}/"]
-    problems, opened = crawl(client, role, starts)
+    problems, opened = crawl(client, role, starts, pages=crawled[role])
     assert opened > 10, f"{role} reached only {opened} pages"
     assert not problems, f"{len(problems)} links into a 403/5xx:\n" + "\n".join(problems)
 

@@ -2,7 +2,8 @@
 
 - No page shows a date as ISO text (2026-01-23): the crawl of ``test_links`` opens the pages each role reaches and
   reads their visible text (text nodes, ``title`` tooltips, the values of inputs other than ``type=date``; not
-  URLs, scripts or styles).
+  URLs, scripts or styles). The crawl reads the pages ``test_links`` kept for the role (``crawled``), so each
+  page is asked for once per run.
 - Every xlsx export the pages offer is an office's table: no formula, no ISO date in text, dates shown as
   2026年1月23日, numbers with thousands separators, every sheet printable (landscape, one page wide, the header
   repeated) with its header frozen. Every export route of the site must be among those downloaded, so a new
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.demo.test_links import crawl, route_of, signed_in
+from tests.demo.test_links import Page, crawl, route_of, signed_in
 from tests.sheets import ISO_DATE, workbook_problems, xlsx
 
 #: Tags whose text is not shown.
@@ -73,9 +74,10 @@ def test_the_date_check_reads_what_a_reader_sees():
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("role", ["office", "reporter", "county"])
-def test_no_page_shows_an_iso_date(role):
+def test_no_page_shows_an_iso_date(role, crawled):
     client, program = signed_in(role)
-    problems, opened = crawl(client, role, ["/", f"/programs/{program.id}/"], check=iso_dates)
+    problems, opened = crawl(client, role, ["/", f"/programs/{program.id}/"], check=iso_dates,
+                             pages=crawled[role])
     assert opened > 10
     assert not problems, "\n".join(problems)
 
@@ -99,22 +101,26 @@ def export_routes() -> set[str]:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
-def test_every_xlsx_export_is_an_office_table():
+def test_every_xlsx_export_is_an_office_table(crawled):
     client, program = signed_in("office")
     downloads: set[str] = set()
-    crawl(client, "office", ["/", f"/programs/{program.id}/", "/audit/"], downloads=downloads)
+    crawl(client, "office", ["/", f"/programs/{program.id}/", "/audit/"], downloads=downloads,
+          pages=crawled["office"])
     province, _program = signed_in("province")  # the province sheet is offered to the province office only
     province_downloads: set[str] = set()
-    crawl(province, "province", [f"/programs/{program.id}/province/"], downloads=province_downloads)
+    crawl(province, "province", [f"/programs/{program.id}/province/"], downloads=province_downloads,
+          pages=crawled["province"])
+    readers = {"office": client, "province": province}
     routes = {route_of(url)[0] for url in downloads | province_downloads if route_of(url)}  # type: ignore[index]
     assert export_routes() <= routes, f"exports no page offers: {export_routes() - routes}"
     problems = []
-    for url, reader in sorted([(url, client) for url in downloads]
-                              + [(url, province) for url in province_downloads - downloads], key=lambda p: p[0]):
-        response = reader.get(url)
-        assert response.status_code == 200, url
-        if urlsplit(url).path.endswith(".xlsx") or "spreadsheetml" in response["Content-Type"]:
-            problems += [f"{url}: {p}" for p in workbook_problems(response.content)]
+    for url, role in sorted([(url, "office") for url in downloads]
+                            + [(url, "province") for url in province_downloads - downloads], key=lambda p: p[0]):
+        kept = crawled[role].get(url)  # an export the crawl opened (an attachment not named .xlsx) is kept
+        page = kept if kept is not None and kept.redirected_to is None else Page.of(readers[role], url)
+        assert page.status == 200, url
+        if urlsplit(url).path.endswith(".xlsx") or "spreadsheetml" in page.content_type:
+            problems += [f"{url}: {p}" for p in workbook_problems(page.body)]
     assert not problems, "\n".join(problems[:40])
 
 
