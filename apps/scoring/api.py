@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from apps.core.downloads import docx_response, file_response, xlsx_response
@@ -76,8 +76,9 @@ def scheme(request: HttpRequest, program_id: int, scheme_id: int) -> Any:
 def scheme_save(request: HttpRequest, program_id: int, payload: ScoringSchemeIn) -> Any:
     """TOML 原文校验后保存；同一编码和版本已用于计分时须提高版本号。"""
     program = access_scoring(request.user, program_id, manage=True)
-    return 201, services.scheme_save(program=program, text=payload.text, actor=request.user,  # type: ignore[arg-type]
-                                     sources=payload.sources)
+    scheme = services.scheme_save(program=program, text=payload.text, actor=request.user,  # type: ignore[arg-type]
+                                  sources=payload.sources)
+    return Status(201, scheme)
 
 
 @router.get(f"{BASE}/schemes/{{scheme_id}}/scheme.toml", summary="下载评分细则文件（TOML）")
@@ -114,7 +115,8 @@ def scheme_item(request: HttpRequest, program_id: int, scheme_id: int, code: str
     item = access_scheme(request.user, program_id, scheme_id, manage=True)
     edit = services.ItemEdit(name=payload.name, points=payload.points, source=payload.source, params=payload.params,
                              other=payload.other)
-    return 201, services.scheme_item_edit(scheme=item, code=code, edit=edit, actor=request.user)  # type: ignore[arg-type]
+    edited = services.scheme_item_edit(scheme=item, code=code, edit=edit, actor=request.user)  # type: ignore[arg-type]
+    return Status(201, edited)
 
 
 @router.get(f"{BASE}/runs", response=list[ScoringRunOut], summary="考核结果列表")
@@ -128,8 +130,9 @@ def runs(request: HttpRequest, program_id: int) -> Any:
 def run_create(request: HttpRequest, program_id: int, payload: ScoringRunIn) -> Any:
     program = access_scoring(request.user, program_id, manage=True)
     item = access_scheme(request.user, program_id, payload.scheme_id, manage=True)
-    return 201, services.run_create(program=program, scheme=item, period=payload.period, actor=request.user,  # type: ignore[arg-type]
-                                    note=payload.note)
+    run = services.run_create(program=program, scheme=item, period=payload.period,
+                              actor=request.user, note=payload.note)  # type: ignore[arg-type]
+    return Status(201, run)
 
 
 @router.get(f"{BASE}/runs/{{run_id}}", response=ScoringRankingOut, summary="考核结果与排名")
@@ -172,8 +175,9 @@ def sheet(request: HttpRequest, program_id: int, run_id: int, department_id: int
 def objection_create(request: HttpRequest, program_id: int, run_id: int, department_id: int,
                      payload: ScoringObjectionIn) -> Any:
     run, subject = access_sheet(request.user, program_id, run_id, department_id)
-    return 201, services.objection_create(run=run, subject=subject, item=payload.item, reason=payload.reason,
+    objection = services.objection_create(run=run, subject=subject, item=payload.item, reason=payload.reason,
                                           actor=request.user)  # type: ignore[arg-type]
+    return Status(201, objection)
 
 
 @router.post(f"{BASE}/runs/{{run_id}}/objections/{{objection_id}}/evidence", response={201: ScoringObjectionOut},
@@ -185,8 +189,9 @@ def objection_evidence(request: HttpRequest, program_id: int, run_id: int, objec
     objection = access_objection(run, objection_id)
     access_sheet(request.user, program_id, run_id, objection.subject.department_id)
     files = [check_upload(f, allowed=EVIDENCE_KINDS) for f in evidence]
-    return 201, services.objection_evidence_add(objection=objection, files=files,
-                                                actor=request.user)  # type: ignore[arg-type]
+    added = services.objection_evidence_add(objection=objection, files=files,
+                                            actor=request.user)  # type: ignore[arg-type]
+    return Status(201, added)
 
 
 @router.get(f"{BASE}/runs/{{run_id}}/objections", response=list[ScoringObjectionOut], summary="异议列表")
@@ -300,13 +305,13 @@ def _office_evidence(request: HttpRequest, program_id: int, model: type[OfficeFa
 @router.post(f"{BASE}/facts/{{fact_id}}/evidence", response={201: ScoringFactOut},
              summary="上传考核事实的佐证材料（multipart：evidence 文件可多个）")
 def fact_evidence(request: HttpRequest, program_id: int, fact_id: int, evidence: File[list[UploadedFile]]) -> Any:
-    return 201, _office_evidence(request, program_id, OfficeFact, fact_id, evidence)
+    return Status(201, _office_evidence(request, program_id, OfficeFact, fact_id, evidence))
 
 
 @router.post(f"{BASE}/manual/{{manual_id}}/evidence", response={201: ScoringManualOut},
              summary="上传人工评分的佐证材料（multipart：evidence 文件可多个）")
 def manual_evidence(request: HttpRequest, program_id: int, manual_id: int, evidence: File[list[UploadedFile]]) -> Any:
-    return 201, _office_evidence(request, program_id, ManualScore, manual_id, evidence)
+    return Status(201, _office_evidence(request, program_id, ManualScore, manual_id, evidence))
 
 
 @router.get(f"{BASE}/runs/{{run_id}}/export.xlsx", summary="导出评分表和排名（Excel）")
