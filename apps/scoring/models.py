@@ -21,7 +21,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.accounts.models import User
 from apps.core.fields import user_field, who_and_when, who_and_when_later
@@ -33,7 +33,13 @@ from calc.scoring.schemefile import SchemeError, loads
 from .units import own_units
 from .workflow import RUN_WORKFLOW, ObjectionStatus, RunStatus
 
-GROUP_LABELS = {"county": "县（市、区）政府", "department": "市级部门"}
+#: The subject groups a scheme may score, named in the reader's language by :func:`group_label`.
+GROUP_LABELS = {"county": gettext_lazy("县（市、区）政府"), "department": gettext_lazy("市级部门")}
+
+
+def group_label(group: str) -> str:
+    """A subject group's name (``county`` → 县（市、区）政府); an unknown group is shown as it is written."""
+    return str(GROUP_LABELS.get(group, group))
 PERIOD_LABELS = {"year": "年度", "half": "半年", "month": "月度"}
 
 
@@ -84,11 +90,11 @@ class Scheme(models.Model):
 
     @property
     def groups_label(self) -> str:
-        return "、".join(GROUP_LABELS.get(g, g) for g in self.groups)
+        return "、".join(group_label(g) for g in self.groups)
 
     def eco_shares(self) -> list[tuple[str, object]]:
         """(group label, share % of ecological items in the base points): evidence for 示范区 indicator 3."""
-        return [(GROUP_LABELS.get(g, g), self.data.eco_share(g)) for g in self.data.groups]
+        return [(group_label(g), self.data.eco_share(g)) for g in self.data.groups]
 
 
 class ScoreRun(models.Model):

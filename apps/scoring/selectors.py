@@ -17,7 +17,6 @@ from calc.scoring.scheme import Manual
 
 from .facts import office_keys, scheme_subjects
 from .models import (
-    GROUP_LABELS,
     ItemScore,
     ManualScore,
     ManualScoreRevision,
@@ -27,6 +26,7 @@ from .models import (
     Scheme,
     ScoreRun,
     SubjectScore,
+    group_label,
 )
 from .workflow import STANDING, RunStatus
 
@@ -105,7 +105,7 @@ def ranking(run: ScoreRun, departments: set[int] | None = None) -> Ranking:
             previous_total=old.total if old else None,
             previous_rank=old.rank if old and departments is None else None,
             change=s.total - old.total if old else None, lost=losses.get(s.department_id, [])))
-    return Ranking(run=run, previous=previous, groups=[RankGroup(g, GROUP_LABELS.get(g, g), rows)
+    return Ranking(run=run, previous=previous, groups=[RankGroup(g, group_label(g), rows)
                                                       for g, rows in groups.items()])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.review.workflow import Workflow, register
 
@@ -53,5 +54,6 @@ register("scoring.scorerun", RUN_WORKFLOW)
 
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待裁定")
-    UPHELD = "upheld", _("异议成立")
-    REJECTED = "rejected", _("异议不成立")
+    # the same words as the ruling's buttons in Chinese; in English a status (Upheld) and not an action (Uphold)
+    UPHELD = "upheld", pgettext_lazy("objection status", "异议成立")
+    REJECTED = "rejected", pgettext_lazy("objection status", "异议不成立")

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from docx import Document
 from openpyxl import load_workbook
 
@@ -96,6 +97,25 @@ def test_objection_and_ruling_through_the_pages(scored, client_for):
     objection.refresh_from_db()
     assert objection.status == "rejected" and objection.ruling == "无误"
     assert "无误" in client_for(users.county).get(own["sheet"]).content.decode()
+
+
+def test_in_english_a_ruling_reads_as_a_status_and_the_groups_are_named(scored, client_for):
+    """The ruling's buttons say what to do (Uphold / Reject); the objection's status says what was done
+    (Rejected), and the ranking's subject groups are named in the reader's language."""
+    run, users = scored.run, scored.world.users
+    run_transition(run=run, action="open", actor=users.office)
+    client_for(users.county).post(urls(run, scored.units[0].id)["sheet"], {"item": "A1", "reason": "数据有误"})
+    office = client_for(users.office)
+    page = f"/programs/{run.program_id}/scoring/runs/{run.id}/"
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ">Reject</button>" in office.get(page).content.decode()
+    objection = run.objections.get()
+    office.post(f"{page}objections/{objection.id}/", {"decision": "reject", "ruling": "无误"})
+    english = office.get(page).content.decode()
+    assert "<td>Rejected</td>" in english and "County governments" in english
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = office.get(page).content.decode()
+    assert "<td>异议不成立</td>" in chinese and "县（市、区）政府" in chinese
 
 
 def test_the_exports_have_the_layout_and_no_formulas(scored, client_for):

@@ -18,7 +18,7 @@ from django.db.models import Q
 from apps.core.errors import DomainError
 from apps.programs.models import Program
 from apps.scoring.facts import load_inputs
-from apps.scoring.models import GROUP_LABELS
+from apps.scoring.models import group_label
 from apps.scoring.services import check_period, compute, current_scheme, run_create, trace_json
 from calc.scoring.text import explain
 
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         for subject in subjects:
             if subject["group"] != group:
                 group = subject["group"]
-                self.stdout.write(f"\n{GROUP_LABELS.get(group, group)}")
+                self.stdout.write(f"\n{group_label(group)}")
             self.stdout.write(f"  {subject['rank']:>3}  {subject['name']:<16} {subject['total']:>8}  {subject['grade']}")
 
 
