@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.utils.translation import gettext
 
 from .errors import DomainError
 
@@ -42,3 +43,18 @@ class StepForm(forms.Form):
         data = self.cleaned_data
         texts = {name: data.get(name) or "" for name in self.fields if name not in ("action", "version")}
         return {"action": data.get("action") or "", "expected_version": data.get("version"), **texts}
+
+
+class ModelForm(forms.ModelForm):
+    """A model form that speaks the reader's language: the labels and help texts Django takes from the models are
+    their Chinese ``verbose_name`` and ``help_text`` (the admin's words, kept as plain text in the models), so each
+    is looked up in the catalogue when the form is made. Labels a form sets itself (lazy translations) stay as set;
+    a text without an entry stays Chinese (``tests/i18n`` lists the entries the pages need)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.label) is str and field.label:
+                field.label = gettext(field.label)
+            if type(field.help_text) is str and field.help_text:
+                field.help_text = gettext(field.help_text)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
+from apps.core.forms import ModelForm
 from apps.geo.models import Department, Region, RegionLevel
 from apps.programs.models import Milestone, Phase, Program, RegionGoal
 
@@ -39,7 +40,7 @@ class UserCreateForm(DutyForm):
     field_order = ["username", "display_name", "role", "region", "department", "program"]
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(ModelForm):
     """A managed user's name and e-mail address (its roles and password have their own actions)."""
 
     class Meta:
@@ -47,7 +48,7 @@ class UserChangeForm(forms.ModelForm):
         fields = ["display_name", "email"]
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(ModelForm):
     class Meta:
         model = Program
         fields = ["region", "framework", "name", "title_sought", "base_year", "target_year", "plan_document"]
@@ -66,7 +67,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(ModelForm):
     class Meta:
         model = Phase
         fields = ["name", "start", "end", "description", "order"]
@@ -74,7 +75,7 @@ class PhaseForm(forms.ModelForm):
         labels = {"order": _("排序")}
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(ModelForm):
     class Meta:
         model = Milestone
         fields = ["phase", "title", "due"]
@@ -86,7 +87,7 @@ class MilestoneForm(forms.ModelForm):
         self.fields["phase"].queryset = program.phases.all()
 
 
-class RegionGoalForm(forms.ModelForm):
+class RegionGoalForm(ModelForm):
     class Meta:
         model = RegionGoal
         fields = ["region", "title_sought", "target_year"]
@@ -98,7 +99,7 @@ class RegionGoalForm(forms.ModelForm):
             level=RegionLevel.COUNTY, path__startswith=program.region.path).order_by("path")
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(ModelForm):
     aliases_text = forms.CharField(label=_("其他写法"), required=False, max_length=500,
                                    help_text=_("导入时可识别的其他名称，用顿号或逗号分隔。"))
 

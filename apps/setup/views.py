@@ -286,7 +286,7 @@ def program_part_edit(request: HttpRequest, program_id: int, part: str, part_id:
         messages.success(request, _("已保存。"))
         return redirect(reverse("setup_program", kwargs={"program_id": program_id}) + f"#{part}s")
     return render(request, "setup/program_part.html", {"program": program, "form": form, "part": part,
-                                                       "obj": obj, "title": model._meta.verbose_name})
+                                                       "obj": obj, "title": _(str(model._meta.verbose_name))})
 
 
 @require_POST

@@ -98,6 +98,13 @@ def page_specs(f: SimpleNamespace) -> list[tuple[str, dict[str, int], str, list[
         ("inbox", {"program_id": p}, "reporter", ["Unfinished tasks", "Supervision notices"]),
         ("timeline", {"program_id": p}, "office", ["Schedule", "Red: overdue"]),
         ("tasks_import", {"program_id": p}, "office", ["Import Tasks", "If any row has an error, nothing is imported."]),
+        # the set-up forms' labels come from the models' Chinese verbose names (apps.core.forms.ModelForm)
+        ("setup_program", {"program_id": p}, "office", ["Campaign region", "Base year", "Target year", "Start"]),
+        ("setup_program_new", {"program_id": p}, "office", ["Indicator framework", "Plan or programme document"]),
+        ("setup_departments", {"program_id": p}, "office", ["Counties governed"]),
+        ("setup_department", {"program_id": p, "department_id": f.world.units["市生态环境局"].id}, "office",
+         ["Counties governed"]),
+        ("setup_user", {"program_id": p, "user_id": f.world.users.reporter.id}, "office", ["Name"]),
     ]
 
 
@@ -105,6 +112,7 @@ PAGE_NAMES = [
     "program", "region", "responsibilities", "departments", "department", "target_edits", "reporting_rounds",
     "reporting_round", "reporting_inbox", "reporting_entry", "reporting_value", "reporting_review",
     "reporting_import", "tasks", "task", "projects", "notices", "notice", "inbox", "timeline", "tasks_import",
+    "setup_program", "setup_program_new", "setup_departments", "setup_department", "setup_user",
 ]
 
 
