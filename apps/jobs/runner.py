@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.errors import DomainError
 
@@ -80,7 +80,10 @@ def job_run(*, job_id: int) -> Job:
     context = JobContext(job_id=job_id, report_progress=lambda progress, stage="": report_progress(
         job_id, progress, stage))
     try:
-        result = fn(context, **job.args)
+        # in the site's language on every backend: a worker has no request, and the inline backend must not write
+        # a document in the language of the page that happened to ask for it
+        with translation.override(settings.LANGUAGE_CODE):
+            result = fn(context, **job.args)
     except Exception as exc:
         logger.exception("Job %s#%s failed", job.name, job_id)
         _set(job_id, status=JobStatus.FAILED, finished_at=timezone.now(),

@@ -8,10 +8,14 @@ fit to width, with their header rows repeated.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
+from typing import ParamSpec
 
+from django.utils import translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -30,6 +34,20 @@ from .models import ItemScore, Scheme, ScoreRun
 from .selectors import OfficeEntries, ranking
 
 POINTS = "#,##0.00"
+
+P = ParamSpec("P")
+
+
+def in_chinese(build: Callable[P, bytes]) -> Callable[P, bytes]:
+    """The table and the 通报 are the office's Chinese forms: the words they take from the site (the subject groups'
+    names) are Chinese whatever language the page that asked for them speaks."""
+
+    @functools.wraps(build)
+    def chinese(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        with translation.override("zh-hans"):
+            return build(*args, **kwargs)
+
+    return chinese
 
 
 def _setup(sheet, widths: list[int], header_row: int) -> None:  # type: ignore[no-untyped-def]
@@ -59,6 +77,7 @@ def _points(sheet, value: Decimal | None):  # type: ignore[no-untyped-def]
     return cell
 
 
+@in_chinese
 def score_table(run: ScoreRun, departments: set[int] | None = None) -> bytes:
     """The score table and the ranking of a run (``departments``: only these subjects' columns and rows)."""
     scheme = run.scheme.data
@@ -116,6 +135,7 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ign
     run.element.rPr.rFonts.set(qn("w:eastAsia"), name)
 
 
+@in_chinese
 def notice_draft(run: ScoreRun) -> bytes:
     """A 通报 draft: title (2号, 小标宋-like), body (3号, 仿宋-like) on A4 with 37/35/28/26 mm margins;
     the best grade is commended (表扬), the lowest criticised (批评)."""

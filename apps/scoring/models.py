@@ -40,6 +40,8 @@ GROUP_LABELS = {"county": gettext_lazy("县（市、区）政府"), "department"
 def group_label(group: str) -> str:
     """A subject group's name (``county`` → 县（市、区）政府); an unknown group is shown as it is written."""
     return str(GROUP_LABELS.get(group, group))
+
+
 PERIOD_LABELS = {"year": "年度", "half": "半年", "month": "月度"}
 
 

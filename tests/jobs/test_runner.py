@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.fixtures import Settings
 
 from apps.core.errors import DomainError
@@ -25,6 +25,11 @@ def add(context: JobContext, *, a: int, b: int) -> dict[str, int]:
     context.report_progress(50, "adding")
     CALLS.append((threading.current_thread().name, {"a": a, "b": b}))
     return {"sum": a + b}
+
+
+@job("tests.language")
+def language(context: JobContext) -> dict[str, str]:  # noqa: ARG001
+    return {"language": translation.get_language()}
 
 
 @job("tests.boom")
@@ -46,6 +51,17 @@ def test_inline_job_runs_at_once_and_keeps_its_result() -> None:
     assert (done.status, done.progress, done.result, done.attempts) == (JobStatus.SUCCEEDED, 100, {"sum": 5}, 1)
     assert done.started_at and done.finished_at and done.finished
     assert CALLS == [(threading.current_thread().name, {"a": 2, "b": 3})]
+
+
+@pytest.mark.django_db
+def test_a_job_runs_in_the_site_language_whoever_asked() -> None:
+    """A worker has no request; the inline backend runs in the asking request's thread, but its documents must not
+    be written in the language of that page (an English reader's Chinese 通报)."""
+    with translation.override("en"):
+        done = submit("tests.language", actor=None)
+        assert translation.get_language() == "en"
+    done.refresh_from_db()
+    assert done.result == {"language": "zh-hans"}
 
 
 @pytest.mark.django_db

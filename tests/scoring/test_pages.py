@@ -113,6 +113,12 @@ def test_in_english_a_ruling_reads_as_a_status_and_the_groups_are_named(scored, 
     office.post(f"{page}objections/{objection.id}/", {"decision": "reject", "ruling": "无误"})
     english = office.get(page).content.decode()
     assert "<td>Rejected</td>" in english and "County governments" in english
+    # the table and the 通报 are the office's Chinese forms, whatever the page's language
+    sheets = load_workbook(io.BytesIO(office.get(f"{page}ranking.xlsx").content))
+    cells = {str(c.value) for ws in sheets.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert "县（市、区）政府" in cells and not any("County" in c for c in cells)
+    notice = "".join(p.text for p in Document(io.BytesIO(office.get(f"{page}notice.docx").content)).paragraphs)
+    assert "县（市、区）政府：" in notice and "County" not in notice
     office.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     chinese = office.get(page).content.decode()
     assert "<td>异议不成立</td>" in chinese and "县（市、区）政府" in chinese
