@@ -129,13 +129,18 @@ def overflow(page) -> list[str]:  # type: ignore[no-untyped-def]
     return list(page.evaluate(OVERFLOW))
 
 
+def _sign_in(page, role: str) -> None:  # type: ignore[no-untyped-def]
+    """The browser signed in afresh as the demo's ``role``, past the login page."""
+    page.context.clear_cookies()
+    browser_login(page, role, DEMO_PASSWORD)
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
 def _widths(page, program: Program, round_id: int, shots: str | None) -> list[str]:  # type: ignore[no-untyped-def]
     """What of the pages is wider than the window at 1366 px, or of the header at 360 px, for each role."""
     failures = []
     for role in ROLES:
-        page.context.clear_cookies()
-        browser_login(page, role, DEMO_PASSWORD)
-        page.wait_for_url(lambda url: "/login/" not in url)
+        _sign_in(page, role)
         for name, path in PAGES.items():
             response = page.goto(page.base_url + path.format(id=program.id, round=round_id))
             assert response is not None
@@ -159,9 +164,7 @@ def _widths(page, program: Program, round_id: int, shots: str | None) -> list[st
 
 def _prints(page, program: Program, round_id: int, shots: str | None) -> list[str]:  # type: ignore[no-untyped-def]
     """What of the office's lists does not print as an office's table on landscape A4."""
-    page.context.clear_cookies()
-    browser_login(page, "office", DEMO_PASSWORD)
-    page.wait_for_url(lambda url: "/login/" not in url)
+    _sign_in(page, "office")
     failures = []
     for name, path in PRINTED.items():
         response = page.goto(page.base_url + path.format(id=program.id, round=round_id))
