@@ -497,4 +497,7 @@ def browser_login(page: Page, username: str, password: str = "pw") -> None:
     page.goto(f"{page.base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # Wait for the answer page to load: a redirect (to /password/, say) changes page.url before the new document
+    # has an <html> element, and a check run in that gap reads a null document.
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit]")
