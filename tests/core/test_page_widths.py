@@ -1,6 +1,7 @@
 """Pages fit the window and lists print (issue #12), on the demo loaded once for both checks.
 
-Width: at 1366 × 768 no page of the demo is wider than the window. Each role (the office, a reporter, a county) opens the program overview, the
+Width: at 1366 × 768 no page of the demo is wider than the window; at 360 px the header fits and no table's text
+is squeezed to a few characters a line. Each role (the office, a reporter, a county) opens the program overview, the
 projects, the matrix, the tasks, the timeline, the review queue and the cockpit. A page passes when the
 document is no wider than the window; a wide table may scroll inside its own container only when that
 container keeps its first column in view (``position: sticky``).
@@ -46,6 +47,8 @@ PAGES = {
     "round": "/programs/{id}/rounds/{round}/",
     "round-rows": "/programs/{id}/rounds/{round}/?by=rows",
     "reports": "/programs/{id}/reports/",
+    "responsibilities": "/programs/{id}/responsibilities/",
+    "inbox": "/programs/{id}/reporting/inbox/",
 }
 
 #: A4 landscape less the print stylesheet's 10 mm side margins, in CSS pixels (96 per inch).
@@ -121,8 +124,17 @@ HEADER = """() => {
 }"""
 
 
+#: Table cells squeezed to a few characters a line at 360 px (Chinese breaks after any character, so a table fitted
+#: into the window can make a column 3 characters wide and 20 lines tall; the tables scroll instead).
+SQUEEZED = """() => [...document.querySelectorAll('table.grid td')].filter(td => {
+  const box = td.getBoundingClientRect();
+  return box.width > 0 && box.width < 4 * parseFloat(getComputedStyle(td).fontSize) && td.textContent.trim().length > 12;
+}).slice(0, 3).map(td => `a cell of table#${td.closest('table').id}.${td.closest('table').className} is `
+  + `${Math.round(td.getBoundingClientRect().width)}px wide for ${td.textContent.trim().length} characters`)"""
+
+
 def header_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(page.evaluate(HEADER))
+    return list(page.evaluate(HEADER)) + list(page.evaluate(SQUEEZED))
 
 
 def overflow(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -137,7 +149,8 @@ def _sign_in(page, role: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _widths(page, program: Program, round_id: int, shots: str | None) -> list[str]:  # type: ignore[no-untyped-def]
-    """What of the pages is wider than the window at 1366 px, or of the header at 360 px, for each role."""
+    """What of the pages is wider than the window at 1366 px, or of the header at 360 px (or of a table squeezed
+    there), for each role."""
     failures = []
     for role in ROLES:
         _sign_in(page, role)
