@@ -134,7 +134,11 @@ SQUEEZED = """() => [...document.querySelectorAll('table.grid td')].filter(td =>
 
 
 def header_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(page.evaluate(HEADER)) + list(page.evaluate(SQUEEZED))
+    return list(page.evaluate(HEADER))
+
+
+def squeezed(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(page.evaluate(SQUEEZED))
 
 
 def overflow(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -170,7 +174,7 @@ def _widths(page, program: Program, round_id: int, shots: str | None) -> list[st
                 continue
             if shots:
                 page.screenshot(path=str(Path(shots) / f"360-{role}-{name}.png"))
-            failures += [f"{role} {name} at 360 px: {problem}" for problem in header_problems(page)]
+            failures += [f"{role} {name} at 360 px: {problem}" for problem in header_problems(page) + squeezed(page)]
         page.set_viewport_size({"width": 1366, "height": 768})
     return failures
 
